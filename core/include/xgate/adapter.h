@@ -1,0 +1,194 @@
+/*
+ * xgate/adapter.h - the adapter ABI: what an exchange plug-in provides.
+ *
+ * An adapter is a shared object (build/adapters/xgate_<venue>.so) that
+ * holds all knowledge of one exchange: URLs, fields, signing, symbol format,
+ * error numbers and limit parsing. The core loads it with
+ * dlopen(RTLD_NOW | RTLD_LOCAL), calls its one exported symbol
+ *
+ *     const xg_adapter *xg_adapter_entry(void);
+ *
+ * and refuses it unless abi_version == XG_ADAPTER_ABI_VERSION and
+ * struct_size == sizeof(xg_adapter) (equal, not "at least"), every
+ * mandatory entry is set and no adapter for the same venue is loaded.
+ *
+ * Adapters are pure. They open no socket or file, start no thread, read no
+ * clock or environment and keep no mutable global: all state lives in the
+ * instance `create` returns, time arrives as a parameter, and outputs go
+ * into structures the core provides. They reach the core's primitives
+ * (decimals, limiter specs, HMAC, base64, bounded buffers) by linking the
+ * static library libxgate_prim.a, which has no global state either; see
+ * docs/architecture.md for why a static library rather than a host table.
+ *
+ * Ownership: every pointer an adapter receives is borrowed for the duration
+ * of the call unless stated; nothing allocated by one side is freed by the
+ * other.
+ *
+ * Change log (bump XG_ADAPTER_ABI_VERSION on any change to this header or a
+ * struct it reaches, including order.h, limiter.h, http.h):
+ *   1  first version.
+ */
+#ifndef XGATE_ADAPTER_H
+#define XGATE_ADAPTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/error.h"
+#include "xgate/http.h"
+#include "xgate/limiter.h"
+#include "xgate/order.h"
+
+#define XG_ADAPTER_ABI_VERSION 1u
+
+/* The name of the one symbol a plug-in exports. */
+#define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
+
+#define XG_VENUE_CODE_MAX 24
+#define XG_VENUE_MSG_MAX  160
+#define XG_RESULT_MAX_USAGE 6
+
+/* What the core asks an adapter to build a request for. */
+typedef enum xg_op_kind {
+    XG_OP_SERVER_TIME = 1,
+    XG_OP_INSTRUMENTS = 2, /* symbols, filters and the venue's rate limits */
+    XG_OP_NEW_ORDER = 3,
+    XG_OP_CANCEL_ORDER = 4,
+    XG_OP_QUERY_ORDER = 5, /* by client order id */
+    XG_OP_OPEN_ORDERS = 6
+} xg_op_kind;
+
+typedef struct xg_op {
+    xg_op_kind kind;
+    /* NEW/CANCEL/QUERY, and OPEN_ORDERS for one symbol (NULL: all). */
+    const xg_instrument *instrument;
+    /* NEW only; price and quantity already at the instrument's steps. */
+    const xg_order *order;
+    /* NEW/CANCEL/QUERY: the client order id to send ([A-Za-z0-9]{1,32}). */
+    const char *client_id;
+} xg_op;
+
+/* A name/value option from the venue's section of the config file. */
+typedef struct xg_kv {
+    const char *key;
+    const char *value;
+} xg_kv;
+
+/* Given to create; every pointer borrowed for that call only (copy what
+ * you keep). Secrets must be wiped (xg_wipe) when the instance is
+ * destroyed and never copied into errors or results. */
+typedef struct xg_adapter_config {
+    const char *api_key;
+    const char *secret;
+    const char *passphrase; /* NULL where the venue has none */
+    const xg_kv *options;   /* venue-specific, e.g. recv_window_ms */
+    size_t n_options;
+} xg_adapter_config;
+
+/* How a response turned out, for the router to act on. */
+typedef enum xg_outcome {
+    XG_OUTCOME_OK = 1,       /* the venue answered the operation */
+    XG_OUTCOME_REJECTED,     /* refused; err, venue_code, venue_msg say why */
+    XG_OUTCOME_RATE_LIMITED, /* not executed; wait retry_after_ms */
+    XG_OUTCOME_BANNED,       /* IP banned until banned_until_ms */
+    XG_OUTCOME_UNKNOWN,      /* may or may not have executed: query */
+    XG_OUTCOME_RESYNC        /* timestamp refused: resync clock, retry */
+} xg_outcome;
+
+typedef struct xg_result {
+    xg_outcome outcome;
+    xg_err err; /* REJECTED: the unified reason; else XG_OK or a hint */
+    char venue_code[XG_VENUE_CODE_MAX]; /* "-2010"; "" if none */
+    char venue_msg[XG_VENUE_MSG_MAX];   /* the venue's text, truncated */
+    int64_t retry_after_ms;  /* RATE_LIMITED: 0 if the venue gave none */
+    int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
+    int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
+    xg_order_report order;   /* NEW/CANCEL/QUERY when outcome is OK */
+    xg_usage usage[XG_RESULT_MAX_USAGE]; /* reported usage, any outcome */
+    size_t n_usage;
+} xg_result;
+
+/* Where list answers go (instruments, open orders). The core owns ctx; an
+ * entry is copied by the callee. A non-OK return stops the parse, which
+ * returns that error. */
+typedef struct xg_sink {
+    void *ctx;
+    xg_err (*instrument)(void *ctx, const xg_instrument *ins);
+    xg_err (*order)(void *ctx, const xg_order_report *rep);
+} xg_sink;
+
+/* Input for signing a test vector (tools/xg-vector): exactly the method,
+ * path and ordered parameters to sign, at a frozen time. */
+typedef struct xg_sign_input {
+    const char *method;        /* upper case */
+    const char *path;          /* without host or query */
+    const xg_kv *params;       /* in signing order */
+    size_t n_params;
+    int64_t timestamp_ms;      /* the frozen clock */
+    int64_t recv_window_ms;    /* -1: not sent */
+} xg_sign_input;
+
+/* What signing produced, for comparison with the vector. */
+typedef struct xg_signed {
+    char prehash[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX];
+    char signature[128];
+    char signed_passphrase[64]; /* venues that sign it; else "" */
+    xg_http_request request;     /* as it would be sent */
+} xg_signed;
+
+typedef struct xg_adapter {
+    uint32_t abi_version; /* XG_ADAPTER_ABI_VERSION */
+    uint32_t struct_size; /* sizeof(xg_adapter) */
+    const char *venue;    /* "binance": [a-z0-9]{1,15}, unique */
+    const char *default_base_url; /* "https://api.binance.com" */
+
+    /* Mandatory. Create an instance; *inst is given to the core, freed
+     * with destroy. err receives one line on failure (no secrets). */
+    xg_err (*create)(const xg_adapter_config *cfg, void **inst, char *err,
+                     size_t err_len);
+    void (*destroy)(void *inst);
+
+    /*
+     * Mandatory. Build the signed request for op at the venue's time
+     * venue_now_ms (local wall clock + measured offset, epoch ms). Fills
+     * req (zeroed by the core) including its limiter costs and priority.
+     * XG_ERR_UNKNOWN_SYMBOL etc. if op cannot be expressed.
+     */
+    xg_err (*build)(void *inst, const xg_op *op, int64_t venue_now_ms,
+                    xg_http_request *req);
+
+    /*
+     * Mandatory. Turn the response to a request built for op into res
+     * (zeroed by the core). List answers go to sink. Returns XG_OK when a
+     * result was produced, whatever the outcome; an error only when the
+     * adapter itself failed (a sink error). Malformed bodies are an
+     * outcome: UNKNOWN for orders whose fate the body should have told,
+     * REJECTED with XG_ERR_BAD_RESPONSE otherwise.
+     */
+    xg_err (*parse)(void *inst, const xg_op *op, const xg_http_response *resp,
+                    const xg_sink *sink, xg_result *res);
+
+    /*
+     * Mandatory. The venue's buckets, valid after an INSTRUMENTS answer
+     * was parsed (the venue's advertised limits, not constants where the
+     * venue publishes them). Bucket indices in costs refer to this order.
+     */
+    xg_err (*limits)(void *inst, xg_bucket_spec *specs, size_t cap,
+                     size_t *n);
+
+    /* Mandatory. Sign a test vector with the instance's credentials. */
+    xg_err (*sign)(void *inst, const xg_sign_input *in, xg_signed *out);
+} xg_adapter;
+
+typedef const xg_adapter *(*xg_adapter_entry_fn)(void);
+
+/* Marks the entry point exported from a plug-in built with
+ * -fvisibility=hidden:  XG_ADAPTER_EXPORT const xg_adapter *
+ *                       xg_adapter_entry(void) { return &table; } */
+#if defined(__GNUC__)
+#define XG_ADAPTER_EXPORT __attribute__((visibility("default")))
+#else
+#define XG_ADAPTER_EXPORT
+#endif
+
+#endif

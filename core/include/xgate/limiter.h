@@ -1,0 +1,178 @@
+/*
+ * xgate/limiter.h - rate-limit primitives and the per-venue limiter.
+ *
+ * Every limit a venue imposes is expressed with three primitives: a fixed
+ * window (Binance's minute of weight, KuCoin's 30 s pool), a sliding window
+ * (OKX's requests per 2 s, Bybit's per second) and a token bucket. An
+ * adapter describes its venue's buckets with xg_bucket_spec; the core builds
+ * one xg_limiter from them and asks it, for each request's list of
+ * (bucket, cost), "may this go now, and if not, when?".
+ *
+ * Nothing here reads a clock or sleeps: every function takes now_ns, the
+ * caller's time axis in nanoseconds. The core uses the venue's estimated
+ * wall clock (local time + measured offset) so that clock-aligned windows
+ * match the venue's. Answers are exact for the given clock.
+ */
+#ifndef XGATE_LIMITER_H
+#define XGATE_LIMITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/error.h"
+
+/* Who may use the last units of a bucket. Cancels may use everything; new
+ * orders leave reserve_cancel; queries also leave reserve_new. */
+typedef enum xg_priority {
+    XG_PRIO_CANCEL = 0,
+    XG_PRIO_NEW = 1,
+    XG_PRIO_QUERY = 2
+} xg_priority;
+
+typedef enum xg_limit_kind {
+    XG_LIMIT_FIXED_WINDOW = 1,
+    XG_LIMIT_SLIDING_WINDOW = 2,
+    XG_LIMIT_TOKEN_BUCKET = 3
+} xg_limit_kind;
+
+typedef enum xg_window_anchor {
+    XG_ANCHOR_CLOCK = 0,    /* windows start at multiples of window_ns */
+    XG_ANCHOR_FIRST_USE = 1 /* a window starts at the first request after
+                               the previous one ended (KuCoin's pool) */
+} xg_window_anchor;
+
+/* --- primitives ------------------------------------------------------- */
+
+/* Fixed window: at most `limit` units per window. Embed by value. */
+typedef struct xg_fixed_window {
+    int64_t limit;
+    int64_t window_ns;
+    int64_t guard_ns; /* a new window opens guard_ns after its start */
+    xg_window_anchor anchor;
+    int64_t start_ns; /* current window's start; INT64_MIN before first use */
+    int64_t used;
+} xg_fixed_window;
+
+void xg_fixed_window_init(xg_fixed_window *w, int64_t limit, int64_t window_ns,
+                          xg_window_anchor anchor, int64_t guard_ns);
+
+/* If `cost` units fit with `keep` units left unused, take them and return
+ * now_ns; otherwise take nothing and return the earliest time they could
+ * fit (> now_ns). A cost larger than limit - keep never fits: INT64_MAX. */
+int64_t xg_fixed_window_earliest(const xg_fixed_window *w, int64_t cost,
+                                 int64_t keep, int64_t now_ns);
+void xg_fixed_window_take(xg_fixed_window *w, int64_t cost, int64_t now_ns);
+
+/* The venue says `used` units are spent in the window containing now_ns:
+ * raise the local count to it (never lower it). */
+void xg_fixed_window_observe(xg_fixed_window *w, int64_t used, int64_t now_ns);
+
+/* Sliding window: at most `limit` units in any window_ns interval. Keeps a
+ * log of (time, cost) entries, so it allocates `limit` entries at init. */
+typedef struct xg_sliding_window {
+    int64_t limit;
+    int64_t window_ns;
+    int64_t guard_ns; /* entries expire guard_ns after window_ns */
+    int64_t used;     /* sum of costs in the log */
+    struct xg_slide_entry *log;
+    size_t cap, head, count;
+} xg_sliding_window;
+
+xg_err xg_sliding_window_init(xg_sliding_window *w, int64_t limit,
+                              int64_t window_ns, int64_t guard_ns);
+void xg_sliding_window_fini(xg_sliding_window *w);
+int64_t xg_sliding_window_earliest(xg_sliding_window *w, int64_t cost,
+                                   int64_t keep, int64_t now_ns);
+void xg_sliding_window_take(xg_sliding_window *w, int64_t cost, int64_t now_ns);
+void xg_sliding_window_observe(xg_sliding_window *w, int64_t used,
+                               int64_t now_ns);
+
+/* Token bucket: capacity `limit`, refilled at limit units per refill_ns,
+ * continuously. */
+typedef struct xg_token_bucket {
+    int64_t limit;
+    int64_t refill_ns; /* time to refill `limit` units from empty */
+    int64_t level;     /* units available at last_ns */
+    int64_t last_ns;
+    int64_t carry; /* fractional refill carried over, in units*refill_ns */
+} xg_token_bucket;
+
+void xg_token_bucket_init(xg_token_bucket *b, int64_t limit, int64_t refill_ns,
+                          int64_t now_ns);
+int64_t xg_token_bucket_earliest(xg_token_bucket *b, int64_t cost, int64_t keep,
+                                 int64_t now_ns);
+void xg_token_bucket_take(xg_token_bucket *b, int64_t cost, int64_t now_ns);
+/* The venue says `remaining` units are left: lower the level to it. */
+void xg_token_bucket_observe(xg_token_bucket *b, int64_t remaining,
+                             int64_t now_ns);
+
+/* --- the per-venue limiter -------------------------------------------- */
+
+#define XG_BUCKET_NAME_MAX 32
+
+/* Flag: one instance of the bucket per scope (xg_cost.scope), created on
+ * first use, e.g. OKX's per-instrument order limits. */
+#define XG_BUCKET_PER_SCOPE 0x1u
+
+/* One bucket as an adapter describes it. */
+typedef struct xg_bucket_spec {
+    char name[XG_BUCKET_NAME_MAX]; /* "REQUEST_WEIGHT_1M", for xgctl/logs */
+    xg_limit_kind kind;
+    xg_window_anchor anchor; /* fixed windows only */
+    int64_t limit;           /* units per window, or bucket capacity */
+    int64_t window_ns;       /* window length, or token refill time */
+    int64_t reserve_cancel;  /* units only cancels may use */
+    int64_t reserve_new;     /* further units queries may not use */
+    uint32_t flags;          /* XG_BUCKET_* */
+} xg_bucket_spec;
+
+/* One charge of a request: `units` of bucket number `bucket` (its index in
+ * the spec array), for `scope` if the bucket is per-scope. */
+typedef struct xg_cost {
+    uint16_t bucket;
+    uint32_t scope;
+    int64_t units;
+} xg_cost;
+
+/* Usage a venue reported in a response, to correct the local count
+ * upwards. Fields the venue did not report are -1. */
+typedef struct xg_usage {
+    uint16_t bucket;
+    uint32_t scope;
+    int64_t used;      /* units spent in the current window */
+    int64_t remaining; /* units left */
+} xg_usage;
+
+typedef struct xg_limiter xg_limiter;
+
+/*
+ * Build a limiter from n specs (copied). guard_ns widens every window by
+ * that much to absorb clock error between us and the venue. Returns NULL
+ * on bad specs or no memory. Given: free with xg_limiter_destroy.
+ */
+xg_limiter *xg_limiter_new(const xg_bucket_spec *specs, size_t n,
+                           int64_t guard_ns);
+void xg_limiter_destroy(xg_limiter **l);
+
+/*
+ * Reserve all costs at once or none. *at_ns = now_ns when taken, or the
+ * earliest time at which all could be taken (ask again then; the answer may
+ * move later if other requests take units first). XG_ERR_INVALID for a
+ * bucket index out of range; XG_ERR_OVERFLOW if a cost can never fit
+ * (*at_ns = INT64_MAX).
+ */
+xg_err xg_limiter_reserve(xg_limiter *l, const xg_cost *costs, size_t n,
+                          xg_priority prio, int64_t now_ns, int64_t *at_ns);
+
+/* Apply usage reported by the venue (see xg_usage). */
+void xg_limiter_observe(xg_limiter *l, const xg_usage *usage, size_t n,
+                        int64_t now_ns);
+
+size_t xg_limiter_bucket_count(const xg_limiter *l);
+const xg_bucket_spec *xg_limiter_bucket_spec(const xg_limiter *l, size_t i);
+
+/* Units in use for bucket i (scope 0 / the sum is not meaningful for
+ * per-scope buckets: it reports the busiest scope), for status output. */
+int64_t xg_limiter_bucket_used(const xg_limiter *l, size_t i, int64_t now_ns);
+
+#endif
