@@ -100,7 +100,10 @@ typedef struct xg_result {
     xg_err err; /* REJECTED: the unified reason; else XG_OK or a hint */
     char venue_code[XG_VENUE_CODE_MAX]; /* "-2010"; "" if none */
     char venue_msg[XG_VENUE_MSG_MAX];   /* the venue's text, truncated */
-    int64_t retry_after_ms;  /* RATE_LIMITED: 0 if the venue gave none */
+    /* RATE_LIMITED: how long to wait, 0 if the venue gave no hint.
+     * BANNED: the ban's remaining length if the venue gave it relatively
+     * (Retry-After) rather than as a time. */
+    int64_t retry_after_ms;
     int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
     int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
     xg_order_report order;   /* NEW/CANCEL/QUERY when outcome is OK */
@@ -122,6 +125,8 @@ typedef struct xg_sink {
 typedef struct xg_sign_input {
     const char *method;        /* upper case */
     const char *path;          /* without host or query */
+    const char *path_template; /* path before {param} substitution, for
+                                  venues with path parameters; else NULL */
     const xg_kv *params;       /* in signing order */
     size_t n_params;
     int64_t timestamp_ms;      /* the frozen clock */

@@ -51,6 +51,10 @@ typedef struct xg_fixed_window {
     xg_window_anchor anchor;
     int64_t start_ns; /* current window's start; INT64_MIN before first use */
     int64_t used;
+    /* CLOCK anchor: units already charged to the next window (starting at
+     * start_ns + window_ns) by requests sent within guard_ns of the
+     * boundary, which the venue may count in either window. */
+    int64_t next_used;
 } xg_fixed_window;
 
 void xg_fixed_window_init(xg_fixed_window *w, int64_t limit, int64_t window_ns,

@@ -1,0 +1,34 @@
+# The two commands of the README:
+#   make demo   gateway + simulator + example strategy, no keys, no network
+#   make test   build (normal, and ASan+UBSan) and run every test via ctest
+# Both install missing Debian packages first (scripts/bootstrap).
+
+JOBS ?= $(shell nproc)
+
+.PHONY: all bootstrap build build-asan demo test bench clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j $(JOBS)
+
+build-asan: bootstrap
+	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+	    -DXG_SANITIZE=ON -DXG_FUZZ=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+
+demo: build
+	@scripts/demo
+
+test: bootstrap
+	@scripts/test
+
+bench: build
+	@scripts/bench
+
+clean:
+	rm -rf build build-asan
