@@ -1,0 +1,165 @@
+/*
+ * binance.h - internals of the Binance spot adapter, shared between the
+ * files of adapters/binance/ and its unit tests.
+ *
+ * Nothing here is exported from the plug-in (it is built with
+ * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
+ * non-static only so that sign.c, requests.c, parse.c and limits.c can
+ * reach each other and tests/unit/test_binance_*.c can test them directly.
+ */
+#ifndef XGATE_ADAPTER_BINANCE_H
+#define XGATE_ADAPTER_BINANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/adapter.h"
+#include "xgate/buf.h"
+#include "xgate/sign.h"
+
+/* Binance HMAC API keys are 64 characters; leave room for other formats
+ * without accepting anything unbounded. */
+#define BINANCE_API_KEY_MAX 129
+
+/* One request may have to charge every bucket (a new order charges all
+ * REQUEST_WEIGHT, RAW_REQUESTS and ORDERS buckets), and a request carries
+ * at most XG_HTTP_MAX_COSTS charges, so no more buckets than that are
+ * accepted from the venue. */
+#define BINANCE_MAX_LIMITS XG_HTTP_MAX_COSTS
+
+#define BINANCE_RECV_WINDOW_DEFAULT    5000
+#define BINANCE_RECV_WINDOW_MAX        60000 /* fact sheet: > 60000 is -1131 */
+#define BINANCE_CANCEL_RESERVE_DEFAULT 5
+#define BINANCE_QUERY_RESERVE_DEFAULT  10
+#define BINANCE_RESERVE_PCT_MAX        50
+
+/* The rateLimitType values of exchangeInfo.rateLimits we model. */
+typedef enum binance_limit_type {
+    BINANCE_LIMIT_REQUEST_WEIGHT = 1, /* per IP, charged endpoint weight */
+    BINANCE_LIMIT_RAW_REQUESTS = 2,   /* per IP, 1 per request */
+    BINANCE_LIMIT_ORDERS = 3          /* per account, 1 per new order */
+} binance_limit_type;
+
+/* One advertised limit, as the venue wrote it ("1 MINUTE" keeps num 1 and
+ * unit 'M' so the bucket name and the usage headers use the same form). */
+typedef struct binance_limit {
+    binance_limit_type type;
+    int64_t limit;        /* units per window, > 0 */
+    int64_t interval_num; /* > 0 */
+    char unit;            /* 'S', 'M', 'H' or 'D' */
+    int64_t window_ns;    /* interval_num * unit, > 0 */
+} binance_limit;
+
+/* The adapter instance. The API key is not a secret in the HMAC sense but
+ * it identifies the account, so it is wiped with the HMAC state. */
+typedef struct binance {
+    char api_key[BINANCE_API_KEY_MAX];
+    xg_hmac *hmac;
+    int64_t recv_window_ms;
+    int64_t cancel_reserve_pct;
+    int64_t query_reserve_pct;
+    /* The buckets in the order limits() reports them; costs and usage
+     * refer to indices in this list. Defaults until exchangeInfo. */
+    binance_limit limits[BINANCE_MAX_LIMITS];
+    size_t n_limits;
+    int has_venue_limits; /* 1 once exchangeInfo's rateLimits were taken */
+} binance;
+
+/* --- adapter.c ---------------------------------------------------------- */
+
+/* The plug-in's one export (the loader finds it by XG_ADAPTER_ENTRY_SYMBOL);
+ * declared here so the unit tests reach the table the way the core does. */
+XG_ADAPTER_EXPORT const xg_adapter *xg_adapter_entry(void);
+
+xg_err binance_create(const xg_adapter_config *cfg, void **inst, char *err,
+                      size_t err_len);
+void binance_destroy(void *inst);
+
+/* --- sign.c --------------------------------------------------------------- */
+
+/* Append "&key=value" (no '&' when payload is empty) with value
+ * percent-encoded (xg_buf_put_urlencoded). Overflow is sticky in payload. */
+void binance_param(xg_buf *payload, const char *key, const char *value);
+
+/* Lower-case hex HMAC-SHA256 of payload[0..len) with the instance's secret
+ * into sig (XG_HEX_SHA256_LEN + 1 bytes). */
+xg_err binance_signature(binance *b, const char *payload, size_t len,
+                         char sig[XG_HEX_SHA256_LEN + 1]);
+
+/*
+ * Finish a signed request: sign payload and place it with
+ * "&signature=<hex>" last, in the query string for GET and DELETE and in a
+ * form body for POST (Content-Type application/x-www-form-urlencoded);
+ * add X-MBX-APIKEY and set is_signed. method and path are copied into req.
+ * sig (may be NULL) receives the hex signature. XG_ERR_TRUNCATED if it
+ * does not fit, XG_ERR_INVALID for another method.
+ */
+xg_err binance_finish_signed(binance *b, const char *method, const char *path,
+                             const char *payload, size_t len,
+                             xg_http_request *req,
+                             char sig[XG_HEX_SHA256_LEN + 1]);
+
+/* The ABI's sign(): params are signed in the order given; if they hold no
+ * "timestamp", timestamp_ms is put first, and if they hold no "recvWindow"
+ * and recv_window_ms >= 0, it is put last (the order build() uses). */
+xg_err binance_sign(void *inst, const xg_sign_input *in, xg_signed *out);
+
+/* --- requests.c ----------------------------------------------------------- */
+
+/* REQUEST_WEIGHT units of the endpoint serving op (fact sheet table). */
+int64_t binance_op_weight(const xg_op *op);
+
+/* Charge req for op against the instance's current buckets and set its
+ * priority. */
+xg_err binance_add_costs(const binance *b, const xg_op *op,
+                         xg_http_request *req);
+
+xg_err binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+                     xg_http_request *req);
+
+/* --- parse.c -------------------------------------------------------------- */
+
+xg_err binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+                     const xg_sink *sink, xg_result *res);
+
+/* Map a venue error (HTTP status, body code or 0 when the body had none,
+ * msg or "") to outcome, err and the retry/ban fields of res, through the
+ * error table. Fills venue_code and venue_msg too. */
+void binance_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                            int has_code, int64_t code, const char *msg,
+                            xg_result *res);
+
+/* Fill res->usage from X-MBX-USED-WEIGHT-* and X-MBX-ORDER-COUNT-*
+ * headers, against the instance's current buckets. binance_parse does this
+ * before an exchangeInfo answer replaces the buckets, so indices always
+ * refer to the list the request was charged against. Headers are matched
+ * to a bucket by type and window length ("60S" is the 1M bucket); headers
+ * for no bucket and malformed values are ignored. */
+void binance_parse_usage(const binance *b, const xg_http_response *resp,
+                         xg_result *res);
+
+/* Parse a decimal string, dropping trailing fraction zeros so that
+ * "0.01000000" gives {1, 2}. */
+xg_err binance_decimal(const char *s, size_t len, xg_decimal *out);
+
+/* --- limits.c ------------------------------------------------------------- */
+
+/* Put the fact sheet's documented limits into b. */
+void binance_default_limits(binance *b);
+
+/* Window length of intervalNum x interval ("MINUTE" or 'M'); XG_ERR_INVALID
+ * for an unknown unit or num <= 0, XG_ERR_OVERFLOW if too long. */
+xg_err binance_interval_unit(const char *interval, char *unit);
+xg_err binance_window_ns(int64_t num, char unit, int64_t *window_ns);
+
+/* Index of the first bucket of type with that window, or -1. */
+int binance_find_limit(const binance *b, binance_limit_type type,
+                       int64_t window_ns);
+
+/* The spec for one limit with the instance's reserves. */
+xg_err binance_limit_spec(const binance *b, const binance_limit *l,
+                          xg_bucket_spec *spec);
+
+xg_err binance_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n);
+
+#endif

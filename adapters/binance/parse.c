@@ -1,0 +1,983 @@
+/*
+ * parse.c - Binance spot responses into xgate's unified results.
+ *
+ * Every answer goes through binance_parse: usage headers become xg_usage
+ * entries, error answers go through one error table (venue code, HTTP
+ * status and message text -> outcome and unified error), and success
+ * bodies become an order report, the server time, the open orders or the
+ * instruments with the venue's advertised rate limits. The instance's
+ * bucket list is replaced here when exchangeInfo arrives (limits.c turns it
+ * into specs). Building requests is requests.c's job.
+ *
+ * Bodies are hostile until proven otherwise: they are read with
+ * json_loadb over exactly body_len bytes, every field is type-checked,
+ * numbers too large for their type are refused by jansson or by the
+ * decimal parser, and text copied into a result is truncated and made
+ * printable. A malformed answer is an outcome, never a crash: UNKNOWN for
+ * a new order or a cancel (the order may have changed), REJECTED with
+ * XG_ERR_BAD_RESPONSE for the read-only operations, which change nothing
+ * and can simply be asked again.
+ */
+#include "binance.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* --- small helpers ----------------------------------------------------- */
+
+static int
+binance_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Does hay contain needle, ASCII case-insensitively? */
+static int
+binance_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               binance_lower((unsigned char)hay[i]) ==
+                   binance_lower((unsigned char)needle[i])) {
+            i++;
+        }
+        if (i == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
+ * printable ASCII with '?', so venue text can go into logs and events. */
+static void
+binance_copy_printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+/* A non-negative decimal integer in s[0..len), spaces around allowed. */
+static xg_err
+binance_view_i64(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int64_t v = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t')) {
+        i++;
+    }
+    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+        len--;
+    }
+    if (i == len) {
+        return XG_ERR_INVALID;
+    }
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return XG_ERR_INVALID;
+        }
+        if (v > (INT64_MAX - (s[i] - '0')) / 10) {
+            return XG_ERR_OVERFLOW;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return XG_OK;
+}
+
+xg_err
+binance_decimal(const char *s, size_t len, xg_decimal *out)
+{
+    /* Binance pads to 8 places ("0.01000000"); drop the padding before
+     * parsing so the scale is the real precision and long paddings do not
+     * exceed XG_DECIMAL_MAX_SCALE. */
+    if (memchr(s, '.', len) != NULL) {
+        while (len > 0 && s[len - 1] == '0') {
+            len--;
+        }
+        if (len > 0 && s[len - 1] == '.') {
+            len--;
+        }
+    }
+    return xg_decimal_parse(s, len, out);
+}
+
+/* A string member copied into dst; XG_ERR_BAD_FIELD if absent or not a
+ * string or empty, XG_ERR_TRUNCATED if too long. */
+static xg_err
+binance_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+{
+    const json_t *v = json_object_get(obj, key);
+    size_t len = 0;
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    len = json_string_length(v);
+    if (len == 0 || memchr(json_string_value(v), '\0', len) != NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (len >= cap) {
+        return XG_ERR_TRUNCATED;
+    }
+    memcpy(dst, json_string_value(v), len + 1);
+    return XG_OK;
+}
+
+/* A decimal carried as a JSON string ("0.001"). */
+static xg_err
+binance_get_decimal(const json_t *obj, const char *key, xg_decimal *out)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return binance_decimal(json_string_value(v), json_string_length(v), out);
+}
+
+/* Like binance_get_decimal, but negative values are malformed. */
+static xg_err
+binance_get_amount(const json_t *obj, const char *key, xg_decimal *out)
+{
+    xg_err rc = binance_get_decimal(obj, key, out);
+
+    if (rc == XG_OK && out->units < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+static int
+binance_is_mutating(xg_op_kind kind)
+{
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
+}
+
+/* A body that does not say what it should: UNKNOWN where an order may
+ * have changed, else REJECTED (see the file comment). */
+static void
+binance_bad_body(xg_op_kind kind, const char *why, xg_result *res)
+{
+    res->outcome =
+        binance_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
+    res->err = XG_ERR_BAD_RESPONSE;
+    binance_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
+                           strlen(why));
+}
+
+/* --- the error table --------------------------------------------------- */
+
+#define BINANCE_OP_BIT(kind) (1u << (unsigned)(kind)) /* constants only */
+#define BINANCE_OPS_ALL      0u
+#define BINANCE_OPS_MUTATING                                                   \
+    (BINANCE_OP_BIT(XG_OP_NEW_ORDER) | BINANCE_OP_BIT(XG_OP_CANCEL_ORDER))
+#define BINANCE_OPS_READ                                                       \
+    (BINANCE_OP_BIT(XG_OP_SERVER_TIME) | BINANCE_OP_BIT(XG_OP_INSTRUMENTS) |   \
+     BINANCE_OP_BIT(XG_OP_QUERY_ORDER) | BINANCE_OP_BIT(XG_OP_OPEN_ORDERS))
+
+/* One row: a venue answer pattern and what it means. A row matches when
+ * the HTTP status is in [http_min, http_max] (0, 0: any), the body's code
+ * equals code (0: any, including none), the message contains msg_has
+ * (NULL: any; case-insensitive) and op is in ops (0: any). */
+typedef struct binance_err_row {
+    int http_min;
+    int http_max;
+    int64_t code;
+    const char *msg_has;
+    unsigned ops;
+    xg_outcome outcome;
+    xg_err err;
+    int64_t retry_after_ms; /* default hint when no Retry-After came */
+    const char *label;      /* prefix for venue_msg, e.g. "WAF" */
+} binance_err_row;
+
+/*
+ * First match wins. Sources: fact sheet "Error codes a gateway must map",
+ * "Rate-limit model" and "Surprises".
+ *
+ * - Bans first: a -1003 saying "IP banned until" is a ban whatever the
+ *   HTTP status, and 418 is a ban whatever the body.
+ * - 429 (any code, -1003 weight or -1015 order count) is rate limiting;
+ *   so are -1003 and -1015 seen with another status.
+ * - -1008 is server overload, not a quota breach: the request was refused
+ *   before execution, so it is RATE_LIMITED with a 1 s back-off.
+ * - 403 is Binance's WAF; it says nothing about the credentials, so it is
+ *   a plain rejection labelled "WAF" (an operator must look at it).
+ * - 5xx, -1000, -1001, -1006 and -1007 mean "execution status unknown"
+ *   (Binance: do not treat as failure). For a new order or cancel that is
+ *   UNKNOWN, to be reconciled by client id; for reads nothing changed, so
+ *   they are REJECTED with XG_ERR_VENUE_DOWN and may be asked again.
+ * - Statuses that are neither 2xx, 4xx nor 5xx are unexpected answers:
+ *   treated like unparseable bodies.
+ * - Anything else is REJECTED with XG_ERR_REJECTED.
+ */
+static const binance_err_row binance_errors[] = {
+    {0, 0, -1003, "IP banned until", BINANCE_OPS_ALL, XG_OUTCOME_BANNED,
+     XG_ERR_BANNED, 0, NULL},
+    {418, 418, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0,
+     NULL},
+    {429, 429, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 0, NULL},
+    {0, 0, -1003, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 0, NULL},
+    {0, 0, -1015, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 0, NULL},
+    {0, 0, -1008, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1000, NULL},
+    {403, 403, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0, "WAF"},
+    {0, 0, -1021, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP, 0,
+     NULL},
+    {500, 599, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, NULL},
+    {500, 599, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0, NULL},
+    {0, 0, -1000, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, NULL},
+    {0, 0, -1000, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0, NULL},
+    {0, 0, -1001, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, NULL},
+    {0, 0, -1001, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0, NULL},
+    {0, 0, -1006, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, NULL},
+    {0, 0, -1006, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0, NULL},
+    {0, 0, -1007, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, NULL},
+    {0, 0, -1007, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0, NULL},
+    {INT_MIN, 199, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {INT_MIN, 199, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {300, 399, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {300, 399, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {600, INT_MAX, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {600, INT_MAX, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, NULL},
+    {0, 0, -2010, "insufficient balance", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0, NULL},
+    {0, 0, -2010, "Duplicate order sent.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_DUPLICATE_ID, 0, NULL},
+    {0, 0, -2010, "Market is closed.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_MARKET_CLOSED, 0, NULL},
+    {0, 0, -2010, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0, NULL},
+    {0, 0, -1013, "Market is closed.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_MARKET_CLOSED, 0, NULL},
+    {0, 0, -1013, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0,
+     NULL},
+    {0, 0, -1121, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, 0, NULL},
+    {0, 0, -2013, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0, NULL},
+    {0, 0, -2011, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0, NULL},
+    {0, 0, -1022, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
+     NULL},
+    {0, 0, -2014, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
+     NULL},
+    {0, 0, -2015, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
+     NULL},
+};
+
+static const binance_err_row binance_error_default = {
+    .outcome = XG_OUTCOME_REJECTED,
+    .err = XG_ERR_REJECTED,
+};
+
+static int
+binance_row_matches(const binance_err_row *row, xg_op_kind kind, int status,
+                    int has_code, int64_t code, const char *msg)
+{
+    if (!(row->http_min == 0 && row->http_max == 0) &&
+        (status < row->http_min || status > row->http_max)) {
+        return 0;
+    }
+    if (row->code != 0 && (!has_code || row->code != code)) {
+        return 0;
+    }
+    if (row->msg_has != NULL && !binance_contains(msg, row->msg_has)) {
+        return 0;
+    }
+    if (row->ops != 0 &&
+        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+         (row->ops & BINANCE_OP_BIT(kind)) == 0)) {
+        return 0;
+    }
+    return 1;
+}
+
+/* "... IP banned until 1620286253180. ..." -> 1620286253180. */
+static xg_err
+binance_banned_until(const char *msg, int64_t *until_ms)
+{
+    static const char key[] = "banned until";
+    size_t n = sizeof(key) - 1;
+    const char *p = NULL;
+    size_t digits = 0;
+
+    for (const char *q = msg; *q != '\0'; q++) {
+        if (strncmp(q, key, n) == 0) {
+            p = q + n;
+            break;
+        }
+    }
+    if (p == NULL) {
+        return XG_ERR_NOT_FOUND;
+    }
+    while (*p == ' ') {
+        p++;
+    }
+    while (p[digits] >= '0' && p[digits] <= '9') {
+        digits++;
+    }
+    if (binance_view_i64(p, digits, until_ms) != XG_OK || *until_ms <= 0) {
+        return XG_ERR_INVALID;
+    }
+    return XG_OK;
+}
+
+/* Retry-After in seconds as milliseconds; XG_ERR_NOT_FOUND if absent or
+ * unusable (an HTTP-date form or garbage gives no hint rather than a
+ * wrong one). */
+static xg_err
+binance_retry_after_ms(const xg_http_response *resp, int64_t *ms)
+{
+    int64_t s = 0;
+
+    if (xg_http_response_header_i64(resp, "Retry-After", &s) != XG_OK ||
+        s > INT64_MAX / 1000) {
+        return XG_ERR_NOT_FOUND;
+    }
+    *ms = s * 1000;
+    return XG_OK;
+}
+
+void
+binance_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                       int has_code, int64_t code, const char *msg,
+                       xg_result *res)
+{
+    const binance_err_row *row = &binance_error_default;
+    int64_t ms = 0;
+
+    if (msg == NULL) {
+        msg = "";
+    }
+    for (size_t i = 0; i < sizeof(binance_errors) / sizeof(binance_errors[0]);
+         i++) {
+        if (binance_row_matches(&binance_errors[i], kind, resp->status,
+                                has_code, code, msg)) {
+            row = &binance_errors[i];
+            break;
+        }
+    }
+    res->outcome = row->outcome;
+    res->err = row->err;
+    res->venue_code[0] = '\0';
+    if (has_code) {
+        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
+                 (long long)code);
+    }
+    if (row->label != NULL) {
+        snprintf(res->venue_msg, sizeof(res->venue_msg), "%s%s", row->label,
+                 msg[0] != '\0' ? ": " : "");
+        size_t used = strlen(res->venue_msg);
+        binance_copy_printable(res->venue_msg + used,
+                               sizeof(res->venue_msg) - used, msg, strlen(msg));
+    } else {
+        binance_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
+                               strlen(msg));
+    }
+
+    if (row->outcome == XG_OUTCOME_RATE_LIMITED) {
+        res->retry_after_ms = row->retry_after_ms;
+        if (binance_retry_after_ms(resp, &ms) == XG_OK) {
+            res->retry_after_ms = ms;
+        }
+    } else if (row->outcome == XG_OUTCOME_BANNED) {
+        if (binance_banned_until(msg, &res->banned_until_ms) != XG_OK) {
+            res->banned_until_ms = 0;
+            if (binance_retry_after_ms(resp, &ms) == XG_OK) {
+                res->retry_after_ms = ms;
+            }
+        }
+    }
+}
+
+/* --- usage headers ----------------------------------------------------- */
+
+/* Does name[0..len) start with prefix, case-insensitively? */
+static int
+binance_has_prefix(const char *name, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    if (len < n) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (binance_lower((unsigned char)name[i]) !=
+            binance_lower((unsigned char)prefix[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* "1M", "10s" -> window length; the header name may be lower-cased on the
+ * way (HTTP/2), so the unit is case-insensitive. */
+static xg_err
+binance_suffix_window(const char *s, size_t len, int64_t *window_ns)
+{
+    int64_t num = 0;
+    char unit = 0;
+
+    if (len < 2) {
+        return XG_ERR_INVALID;
+    }
+    unit = (char)binance_lower((unsigned char)s[len - 1]);
+    if (binance_view_i64(s, len - 1, &num) != XG_OK || s[0] == ' ' ||
+        s[len - 2] == ' ') {
+        return XG_ERR_INVALID;
+    }
+    switch (unit) {
+    case 's':
+        return binance_window_ns(num, 'S', window_ns);
+    case 'm':
+        return binance_window_ns(num, 'M', window_ns);
+    case 'h':
+        return binance_window_ns(num, 'H', window_ns);
+    case 'd':
+        return binance_window_ns(num, 'D', window_ns);
+    default:
+        return XG_ERR_INVALID;
+    }
+}
+
+static void
+binance_add_usage(xg_result *res, int bucket, int64_t used)
+{
+    for (size_t i = 0; i < res->n_usage; i++) {
+        if (res->usage[i].bucket == (uint16_t)bucket) {
+            if (used > res->usage[i].used) {
+                res->usage[i].used = used;
+            }
+            return;
+        }
+    }
+    if (res->n_usage >= XG_RESULT_MAX_USAGE) {
+        return;
+    }
+    xg_usage *u = &res->usage[res->n_usage++];
+    u->bucket = (uint16_t)bucket;
+    u->scope = 0;
+    u->used = used;
+    u->remaining = -1;
+}
+
+void
+binance_parse_usage(const binance *b, const xg_http_response *resp,
+                    xg_result *res)
+{
+    static const struct {
+        const char *prefix;
+        binance_limit_type type;
+    } kinds[] = {
+        {"X-MBX-USED-WEIGHT-", BINANCE_LIMIT_REQUEST_WEIGHT},
+        {"X-MBX-ORDER-COUNT-", BINANCE_LIMIT_ORDERS},
+    };
+
+    if (resp->headers == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < resp->n_headers; i++) {
+        const xg_http_header_view *h = &resp->headers[i];
+        if (h->name == NULL || h->value == NULL) {
+            continue;
+        }
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            size_t plen = strlen(kinds[k].prefix);
+            int64_t window_ns = 0;
+            int64_t used = 0;
+            int bucket = -1;
+            if (!binance_has_prefix(h->name, h->name_len, kinds[k].prefix) ||
+                binance_suffix_window(h->name + plen, h->name_len - plen,
+                                      &window_ns) != XG_OK ||
+                binance_view_i64(h->value, h->value_len, &used) != XG_OK) {
+                continue;
+            }
+            bucket = binance_find_limit(b, kinds[k].type, window_ns);
+            if (bucket >= 0) {
+                binance_add_usage(res, bucket, used);
+            }
+        }
+    }
+}
+
+/* --- orders ------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    xg_order_status status;
+} binance_statuses[] = {
+    {"NEW", XG_STATUS_NEW},
+    {"PENDING_NEW", XG_STATUS_NEW},
+    {"PARTIALLY_FILLED", XG_STATUS_PARTIALLY_FILLED},
+    {"FILLED", XG_STATUS_FILLED},
+    {"CANCELED", XG_STATUS_CANCELED},
+    /* Documented as unused; the order is still open until it is not. */
+    {"PENDING_CANCEL", XG_STATUS_NEW},
+    {"REJECTED", XG_STATUS_REJECTED},
+    {"EXPIRED", XG_STATUS_EXPIRED},
+    {"EXPIRED_IN_MATCH", XG_STATUS_EXPIRED},
+};
+
+/*
+ * One order object into rep. id_key names the field holding the order's
+ * client id: "clientOrderId", except in a cancel answer where that is the
+ * cancel's own id and the order's is "origClientOrderId". XG_ERR_TRUNCATED
+ * when the client id is longer than any the gateway sends (someone else's
+ * order); XG_ERR_BAD_FIELD for anything else malformed.
+ */
+static xg_err
+binance_order_report(const json_t *o, const char *id_key, xg_order_report *rep)
+{
+    const json_t *v = NULL;
+    xg_err rc = XG_OK;
+    int n = 0;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!json_is_object(o)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = binance_get_string(o, id_key, rep->client_id, sizeof(rep->client_id));
+    if (rc != XG_OK) {
+        return rc;
+    }
+    rc = binance_get_string(o, "symbol", rep->venue_symbol,
+                            sizeof(rep->venue_symbol));
+    if (rc != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    v = json_object_get(o, "orderId");
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    n = snprintf(rep->venue_order_id, sizeof(rep->venue_order_id), "%lld",
+                 (long long)json_integer_value(v));
+    if (n < 0 || (size_t)n >= sizeof(rep->venue_order_id)) {
+        return XG_ERR_BAD_FIELD;
+    }
+
+    v = json_object_get(o, "status");
+    if (v == NULL) {
+        /* newOrderRespType ACK: accepted, nothing more said. */
+        rep->status = XG_STATUS_NEW;
+    } else {
+        const char *s = json_string_value(v);
+        rep->status = XG_STATUS_UNKNOWN;
+        for (size_t i = 0; s != NULL && i < sizeof(binance_statuses) /
+                                                sizeof(binance_statuses[0]);
+             i++) {
+            if (strcmp(s, binance_statuses[i].name) == 0) {
+                rep->status = binance_statuses[i].status;
+                break;
+            }
+        }
+        if (rep->status == XG_STATUS_UNKNOWN) {
+            return XG_ERR_BAD_FIELD;
+        }
+    }
+
+    if (json_object_get(o, "executedQty") != NULL &&
+        binance_get_amount(o, "executedQty", &rep->filled_qty) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_object_get(o, "cummulativeQuoteQty") != NULL) {
+        if (binance_get_decimal(o, "cummulativeQuoteQty", &rep->filled_cost) !=
+            XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        /* Binance: "cummulativeQuoteQty < 0 means the data is not
+         * available at this time" - unknown, not malformed. */
+        if (rep->filled_cost.units < 0) {
+            rep->filled_cost.units = 0;
+            rep->filled_cost.scale = 0;
+        }
+    }
+    return XG_OK;
+}
+
+static void
+binance_parse_order(const xg_op *op, const json_t *root, xg_result *res)
+{
+    const char *id_key =
+        op->kind == XG_OP_CANCEL_ORDER ? "origClientOrderId" : "clientOrderId";
+
+    if (binance_order_report(root, id_key, &res->order) != XG_OK) {
+        memset(&res->order, 0, sizeof(res->order));
+        binance_bad_body(op->kind, "malformed order in response", res);
+        return;
+    }
+    /* An answer about another order than the one asked for cannot be
+     * trusted to say anything about ours. */
+    if (op->client_id != NULL &&
+        strcmp(res->order.client_id, op->client_id) != 0) {
+        memset(&res->order, 0, sizeof(res->order));
+        binance_bad_body(op->kind, "response names another client order id",
+                         res);
+        return;
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+static xg_err
+binance_parse_open_orders(const xg_op *op, const json_t *root,
+                          const xg_sink *sink, xg_result *res)
+{
+    xg_order_report rep;
+    size_t i = 0;
+    const json_t *entry = NULL;
+
+    if (!json_is_array(root)) {
+        binance_bad_body(op->kind, "open orders: expected an array", res);
+        return XG_OK;
+    }
+    /* Check every entry before reporting any, so a corrupted list is
+     * refused as a whole rather than half-delivered. */
+    json_array_foreach(root, i, entry)
+    {
+        xg_err rc = binance_order_report(entry, "clientOrderId", &rep);
+        if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
+            binance_bad_body(op->kind, "open orders: malformed entry", res);
+            return XG_OK;
+        }
+    }
+    json_array_foreach(root, i, entry)
+    {
+        /* A client id longer than the gateway's is not one of ours (an
+         * order placed by hand or another bot): skipped. */
+        if (binance_order_report(entry, "clientOrderId", &rep) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->order != NULL) {
+            xg_err rc = sink->order(sink->ctx, &rep);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- exchangeInfo ------------------------------------------------------ */
+
+static xg_err
+binance_rate_limit_type(const char *s, binance_limit_type *type)
+{
+    if (strcmp(s, "REQUEST_WEIGHT") == 0) {
+        *type = BINANCE_LIMIT_REQUEST_WEIGHT;
+    } else if (strcmp(s, "RAW_REQUESTS") == 0) {
+        *type = BINANCE_LIMIT_RAW_REQUESTS;
+    } else if (strcmp(s, "ORDERS") == 0) {
+        *type = BINANCE_LIMIT_ORDERS;
+    } else {
+        return XG_ERR_NOT_FOUND;
+    }
+    return XG_OK;
+}
+
+/* exchangeInfo.rateLimits into out. Types we do not model (e.g. a future
+ * CONNECTIONS limit of the WebSocket API) are skipped; a modelled entry
+ * with a missing field, a limit <= 0 or a window that is not a positive
+ * length refuses the whole list, as does an empty result. */
+static xg_err
+binance_parse_rate_limits(const json_t *arr, binance_limit *out, size_t *n)
+{
+    size_t i = 0;
+    const json_t *e = NULL;
+
+    *n = 0;
+    if (!json_is_array(arr)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    json_array_foreach(arr, i, e)
+    {
+        const json_t *type_v = json_object_get(e, "rateLimitType");
+        const json_t *interval_v = json_object_get(e, "interval");
+        const json_t *num_v = json_object_get(e, "intervalNum");
+        const json_t *limit_v = json_object_get(e, "limit");
+        binance_limit l;
+
+        memset(&l, 0, sizeof(l));
+        if (!json_is_object(e) || !json_is_string(type_v)) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (binance_rate_limit_type(json_string_value(type_v), &l.type) !=
+            XG_OK) {
+            continue;
+        }
+        if (!json_is_string(interval_v) || !json_is_integer(num_v) ||
+            !json_is_integer(limit_v) ||
+            binance_interval_unit(json_string_value(interval_v), &l.unit) !=
+                XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        l.interval_num = json_integer_value(num_v);
+        l.limit = json_integer_value(limit_v);
+        if (l.limit <= 0 ||
+            binance_window_ns(l.interval_num, l.unit, &l.window_ns) != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (*n >= BINANCE_MAX_LIMITS) {
+            return XG_ERR_TOO_LARGE;
+        }
+        out[(*n)++] = l;
+    }
+    return *n > 0 ? XG_OK : XG_ERR_BAD_FIELD;
+}
+
+/* PRICE_FILTER, LOT_SIZE, NOTIONAL / MIN_NOTIONAL into ins. Zero values
+ * mean "rule disabled" in Binance's filters and "no such rule" in
+ * xg_instrument, so they carry over as they are. */
+static xg_err
+binance_parse_filters(const json_t *filters, xg_instrument *ins)
+{
+    size_t i = 0;
+    const json_t *f = NULL;
+    int has_notional = 0;
+
+    if (!json_is_array(filters)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    json_array_foreach(filters, i, f)
+    {
+        const char *type = json_string_value(json_object_get(f, "filterType"));
+        xg_err rc = XG_OK;
+        if (type == NULL) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (strcmp(type, "PRICE_FILTER") == 0) {
+            rc = binance_get_amount(f, "minPrice", &ins->min_price);
+            if (rc == XG_OK) {
+                rc = binance_get_amount(f, "maxPrice", &ins->max_price);
+            }
+            if (rc == XG_OK) {
+                rc = binance_get_amount(f, "tickSize", &ins->tick_size);
+            }
+        } else if (strcmp(type, "LOT_SIZE") == 0) {
+            rc = binance_get_amount(f, "minQty", &ins->min_qty);
+            if (rc == XG_OK) {
+                rc = binance_get_amount(f, "maxQty", &ins->max_qty);
+            }
+            if (rc == XG_OK) {
+                rc = binance_get_amount(f, "stepSize", &ins->lot_size);
+            }
+        } else if (strcmp(type, "NOTIONAL") == 0) {
+            /* The current filter; wins over the older MIN_NOTIONAL in
+             * whatever order they come. */
+            rc = binance_get_amount(f, "minNotional", &ins->min_notional);
+            has_notional = 1;
+        } else if (strcmp(type, "MIN_NOTIONAL") == 0 && !has_notional) {
+            rc = binance_get_amount(f, "minNotional", &ins->min_notional);
+        }
+        if (rc != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+    }
+    return XG_OK;
+}
+
+static xg_err
+binance_parse_instrument(const json_t *s, xg_instrument *ins)
+{
+    char base[XG_SYMBOL_MAX];
+    char quote[XG_SYMBOL_MAX];
+    const char *status = NULL;
+    xg_buf sym;
+
+    memset(ins, 0, sizeof(*ins));
+    if (!json_is_object(s) ||
+        binance_get_string(s, "symbol", ins->venue_symbol,
+                           sizeof(ins->venue_symbol)) != XG_OK ||
+        binance_get_string(s, "baseAsset", base, sizeof(base)) != XG_OK ||
+        binance_get_string(s, "quoteAsset", quote, sizeof(quote)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    status = json_string_value(json_object_get(s, "status"));
+    if (status == NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
+    xg_buf_puts(&sym, base);
+    xg_buf_putc(&sym, '/');
+    xg_buf_puts(&sym, quote);
+    if (xg_buf_status(&sym) != XG_OK ||
+        xg_symbol_validate(ins->symbol) != XG_OK) {
+        return XG_ERR_BAD_SYMBOL;
+    }
+    if (binance_parse_filters(json_object_get(s, "filters"), ins) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    ins->is_trading = strcmp(status, "TRADING") == 0;
+    ins->scope = 0; /* no per-instrument limits on Binance spot */
+    return XG_OK;
+}
+
+static xg_err
+binance_parse_exchange_info(binance *b, const xg_op *op, const json_t *root,
+                            const xg_sink *sink, xg_result *res)
+{
+    binance_limit limits[BINANCE_MAX_LIMITS];
+    size_t n_limits = 0;
+    const json_t *symbols = json_object_get(root, "symbols");
+    const json_t *s = NULL;
+    size_t i = 0;
+
+    if (!json_is_object(root) || !json_is_array(symbols)) {
+        binance_bad_body(op->kind, "exchangeInfo: expected symbols", res);
+        return XG_OK;
+    }
+    /* Limits are checked before any instrument is reported so that a bad
+     * answer changes nothing: the defaults stay and the list is not
+     * half-delivered. */
+    if (binance_parse_rate_limits(json_object_get(root, "rateLimits"), limits,
+                                  &n_limits) != XG_OK) {
+        binance_bad_body(op->kind, "exchangeInfo: unusable rateLimits", res);
+        return XG_OK;
+    }
+    json_array_foreach(symbols, i, s)
+    {
+        xg_instrument ins;
+        /* One odd symbol must not hide the others: skip it. */
+        if (binance_parse_instrument(s, &ins) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->instrument != NULL) {
+            xg_err rc = sink->instrument(sink->ctx, &ins);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    memcpy(b->limits, limits, n_limits * sizeof(limits[0]));
+    b->n_limits = n_limits;
+    b->has_venue_limits = 1;
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- entry --------------------------------------------------------------- */
+
+static void
+binance_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
+{
+    const json_t *t = json_object_get(root, "serverTime");
+
+    if (!json_is_object(root) || !json_is_integer(t) ||
+        json_integer_value(t) <= 0) {
+        binance_bad_body(op->kind, "time: expected serverTime", res);
+        return;
+    }
+    res->server_time_ms = json_integer_value(t);
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+xg_err
+binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+              const xg_sink *sink, xg_result *res)
+{
+    binance *b = inst;
+    json_t *root = NULL;
+    json_error_t jerr;
+    int has_code = 0;
+    int64_t code = 0;
+    const char *msg = NULL;
+    char body_msg[XG_VENUE_MSG_MAX];
+    xg_err rc = XG_OK;
+
+    if (b == NULL || op == NULL || resp == NULL || res == NULL ||
+        (resp->body == NULL && resp->body_len > 0) ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        return XG_ERR_INVALID;
+    }
+    memset(res, 0, sizeof(*res));
+    body_msg[0] = '\0';
+    /* Before exchangeInfo may replace the buckets: the usage belongs to
+     * the limiter the request was charged to, which the core updates
+     * before it asks limits() for the new list. */
+    binance_parse_usage(b, resp, res);
+    if (resp->body_len > 0) {
+        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+    }
+    if (json_is_object(root)) {
+        const json_t *c = json_object_get(root, "code");
+        if (json_is_integer(c)) {
+            has_code = 1;
+            code = json_integer_value(c);
+        }
+        msg = json_string_value(json_object_get(root, "msg"));
+    }
+    if (msg == NULL && root == NULL && resp->body_len > 0) {
+        /* Not JSON (a proxy's HTML page, a truncated answer): keep its
+         * start as the venue's text for the operator. */
+        binance_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                               resp->body_len);
+        msg = body_msg;
+    }
+
+    if (resp->status < 200 || resp->status > 299 || (has_code && code < 0)) {
+        binance_classify_error(op->kind, resp, has_code, code, msg, res);
+    } else if (root == NULL) {
+        binance_bad_body(op->kind,
+                         resp->body_len == 0 ? "empty body" : "body not JSON",
+                         res);
+    } else {
+        switch (op->kind) {
+        case XG_OP_SERVER_TIME:
+            binance_parse_server_time(op, root, res);
+            break;
+        case XG_OP_INSTRUMENTS:
+            rc = binance_parse_exchange_info(b, op, root, sink, res);
+            break;
+        case XG_OP_NEW_ORDER:
+        case XG_OP_CANCEL_ORDER:
+        case XG_OP_QUERY_ORDER:
+            binance_parse_order(op, root, res);
+            break;
+        case XG_OP_OPEN_ORDERS:
+            rc = binance_parse_open_orders(op, root, sink, res);
+            break;
+        default:
+            rc = XG_ERR_INVALID;
+            break;
+        }
+    }
+    json_decref(root);
+    return rc;
+}
