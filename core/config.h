@@ -1,0 +1,81 @@
+/*
+ * config.h - the gateway's configuration file (docs/configuration.md).
+ *
+ * One JSON file. Credentials are never in it: each venue names the
+ * environment variables, or a private file, they come from. Loading checks
+ * every field and stops at the first problem with one line naming the file
+ * and the field.
+ */
+#ifndef XGATE_CONFIG_H
+#define XGATE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+#include "secret.h"
+#include "xgate/adapter.h"
+#include "xgate/error.h"
+#include "xgate/order.h"
+
+#define XG_MAX_VENUES       16
+#define XG_MAX_OPTIONS      16
+#define XG_MAX_ROUTES       64
+#define XG_PATH_MAX         1024
+#define XG_ENDPOINT_MAX     256
+#define XG_URL_MAX          256
+#define XG_OPTION_MAX       128
+
+typedef struct xg__venue_config {
+    char name[XG_VENUE_NAME_MAX];
+    char base_url[XG_URL_MAX];
+    int is_simulator;  /* loopback simulator: plain HTTP allowed */
+    xg__secret api_key, secret, passphrase;
+    char option_keys[XG_MAX_OPTIONS][XG_OPTION_MAX];
+    char option_values[XG_MAX_OPTIONS][XG_OPTION_MAX];
+    size_t n_options;
+    long max_connections;
+    long connect_timeout_ms;
+    long timeout_ms;
+    int64_t ban_default_ms;    /* ban length when the venue gives none */
+    int64_t throttle_default_ms; /* wait after a 429 without Retry-After */
+    int64_t clock_guard_ms;    /* limiter's margin for clock error */
+    int64_t resync_interval_ms; /* periodic server-time resync */
+} xg__venue_config;
+
+typedef struct xg__route {
+    char symbol[XG_SYMBOL_MAX]; /* "BTC/USDT" or "*" */
+    char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX];
+    size_t n_venues;
+} xg__route;
+
+typedef struct xg__config {
+    char path[XG_PATH_MAX];
+    char request_endpoint[XG_ENDPOINT_MAX];
+    char event_endpoint[XG_ENDPOINT_MAX];
+    char adapters_dir[XG_PATH_MAX]; /* "" = <executable dir>/../adapters */
+    char data_dir[XG_PATH_MAX];
+    char log_level[16];
+    size_t max_orders; /* order table capacity */
+    xg__venue_config venues[XG_MAX_VENUES];
+    size_t n_venues;
+    xg__route routes[XG_MAX_ROUTES];
+    size_t n_routes;
+} xg__config;
+
+/* Load and check path into cfg (zeroed first). On failure err holds
+ * "<path>: <field>: <reason>". Credentials are read here; the config must
+ * be released with xg__config_fini, which wipes them. */
+xg_err xg__config_load(xg__config *cfg, const char *path, char *err,
+                       size_t err_len);
+
+/* Same from a string (tests); name is used in messages. */
+xg_err xg__config_parse(xg__config *cfg, const char *json, size_t len,
+                        const char *name, char *err, size_t err_len);
+
+void xg__config_fini(xg__config *cfg);
+
+/* The route for symbol: its own entry, else "*", else NULL. */
+const xg__route *xg__config_route(const xg__config *cfg, const char *symbol);
+
+#endif

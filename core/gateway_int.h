@@ -1,0 +1,76 @@
+/*
+ * gateway_int.h - the gateway's state, shared by gateway.c (loop and
+ * strategy API) and router.c (placing orders and acting on outcomes).
+ */
+#ifndef XGATE_GATEWAY_INT_H
+#define XGATE_GATEWAY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "gateway.h"
+#include "loader.h"
+#include "orders.h"
+#include "protocol.h"
+#include "transport.h"
+#include "venue.h"
+
+#define XG_EVENT_MAX 8192
+
+/* The loop's clock, read once per turn. */
+typedef struct xg__now {
+    int64_t mono_ms;
+    int64_t wall_ms;
+    int64_t wall_ns;
+} xg__now;
+
+struct xg__gateway {
+    const xg__config *cfg;
+    xg__plugins plugins;
+    xg__venue venues[XG_MAX_VENUES];
+    size_t n_venues;
+    xg__orders *orders;
+    xg__transport *transport;
+    void *zmq_ctx;
+    void *router_sock; /* strategies' requests */
+    void *pub_sock;    /* events */
+    xg__now now;
+    int is_ready;
+    /* scratch, reused every request: never allocated on the order path */
+    xg_http_request req;
+    char event[XG_EVENT_MAX];
+    /* instruments collected while an INSTRUMENTS answer is parsed */
+    xg_instrument *ins_scratch;
+    size_t n_ins_scratch, cap_ins_scratch;
+};
+
+/* router.c */
+void xg__router_pump(xg__gateway *gw, xg__venue *v);
+void xg__router_on_done(void *ctx, void *user, uint64_t tag,
+                        xg__xfer_status st, const xg_http_response *resp,
+                        const char *detail);
+void xg__router_tick(xg__gateway *gw);
+int64_t xg__router_next_wake_ms(const xg__gateway *gw);
+void xg__router_start_venue(xg__gateway *gw, xg__venue *v);
+/* Place a parsed new_order; fills reply view data or returns the reject. */
+xg_err xg__router_new_order(xg__gateway *gw, const xg_msg *msg,
+                            uint32_t *slot, char *detail, size_t detail_len);
+xg_err xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
+                         size_t detail_len);
+void xg__router_order_view(const xg__gateway *gw, const xg__order_rec *r,
+                           xg_order_view *view);
+
+/* gateway.c: events */
+void xg__gw_publish_order(xg__gateway *gw, const char *event,
+                          const xg__order_rec *r);
+void xg__gw_publish_venue(xg__gateway *gw, const xg__venue *v);
+void xg__gw_publish_wait(xg__gateway *gw, const xg__venue *v,
+                         const xg__order_rec *r, int64_t wait_ms,
+                         const char *reason);
+void xg__gw_venue_view(const xg__gateway *gw, const xg__venue *v,
+                       xg_venue_view *view, xg_bucket_view *buckets,
+                       size_t cap);
+void xg__gw_check_ready(xg__gateway *gw);
+
+#endif

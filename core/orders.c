@@ -1,0 +1,220 @@
+/*
+ * orders.c - order pool, client-id index and id generation.
+ *
+ * The index is open addressing with linear probing over twice the pool's
+ * capacity, deleted by backward shift, so lookups stay short without
+ * tombstones. Finished orders are kept in a FIFO and forgotten oldest
+ * first when the pool is full: strategies can query recent history, and
+ * an open order is never dropped.
+ */
+#include "orders.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xgate/buf.h"
+
+struct xg__orders {
+    xg__order_rec *recs;
+    size_t cap;
+    uint32_t *index; /* slot numbers; XG_ORDER_NONE when empty */
+    size_t index_mask;
+    uint32_t *free_list;
+    size_t n_free;
+    uint32_t *done_fifo; /* finished slots, oldest first */
+    size_t done_head, done_count;
+    char id_prefix[9]; /* boot time in base 36 */
+    uint64_t seq;
+    uint64_t client_seq;
+    size_t n_open;
+};
+
+static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+static void
+put_b36(char *out, size_t width, uint64_t v)
+{
+    for (size_t i = width; i-- > 0;) {
+        out[i] = b36[v % 36];
+        v /= 36;
+    }
+}
+
+static uint64_t
+hash_id(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+xg__orders *
+xg__orders_new(size_t capacity, int64_t boot_ms)
+{
+    xg__orders *o = calloc(1, sizeof *o);
+    if (o == NULL) {
+        return NULL;
+    }
+    size_t icap = 16;
+    while (icap < capacity * 2) {
+        icap *= 2;
+    }
+    o->cap = capacity;
+    o->recs = calloc(capacity, sizeof *o->recs);
+    o->index = malloc(icap * sizeof *o->index);
+    o->free_list = malloc(capacity * sizeof *o->free_list);
+    o->done_fifo = malloc(capacity * sizeof *o->done_fifo);
+    if (o->recs == NULL || o->index == NULL || o->free_list == NULL ||
+        o->done_fifo == NULL) {
+        xg__orders_destroy(&o);
+        return NULL;
+    }
+    o->index_mask = icap - 1;
+    memset(o->index, 0xff, icap * sizeof *o->index);
+    /* Hand out low slots first so a lightly used pool touches few pages. */
+    for (size_t i = 0; i < capacity; i++) {
+        o->free_list[i] = (uint32_t)(capacity - 1 - i);
+    }
+    o->n_free = capacity;
+    /* 8 base-36 digits of epoch ms last until the year 2059. */
+    put_b36(o->id_prefix, 8, (uint64_t)boot_ms);
+    o->id_prefix[8] = '\0';
+    return o;
+}
+
+void
+xg__orders_destroy(xg__orders **op)
+{
+    xg__orders *o = *op;
+    if (o == NULL) {
+        return;
+    }
+    free(o->recs);
+    free(o->index);
+    free(o->free_list);
+    free(o->done_fifo);
+    free(o);
+    *op = NULL;
+}
+
+uint32_t
+xg__orders_find(const xg__orders *o, const char *client_id)
+{
+    for (size_t i = hash_id(client_id) & o->index_mask;;
+         i = (i + 1) & o->index_mask) {
+        uint32_t slot = o->index[i];
+        if (slot == XG_ORDER_NONE) {
+            return XG_ORDER_NONE;
+        }
+        if (strcmp(o->recs[slot].order.client_id, client_id) == 0) {
+            return slot;
+        }
+    }
+}
+
+static void
+index_remove(xg__orders *o, uint32_t slot)
+{
+    size_t i = hash_id(o->recs[slot].order.client_id) & o->index_mask;
+    while (o->index[i] != slot) {
+        i = (i + 1) & o->index_mask;
+    }
+    /* Backward-shift deletion: pull later members of the probe run into
+     * the hole when their home position allows it. */
+    size_t hole = i;
+    for (size_t j = (i + 1) & o->index_mask; o->index[j] != XG_ORDER_NONE;
+         j = (j + 1) & o->index_mask) {
+        size_t home =
+            hash_id(o->recs[o->index[j]].order.client_id) & o->index_mask;
+        size_t dist_j = (j - home) & o->index_mask;
+        size_t dist_hole = (hole - home) & o->index_mask;
+        if (dist_hole <= dist_j) {
+            o->index[hole] = o->index[j];
+            hole = j;
+        }
+    }
+    o->index[hole] = XG_ORDER_NONE;
+}
+
+static int
+evict_oldest_finished(xg__orders *o)
+{
+    while (o->done_count > 0) {
+        uint32_t slot = o->done_fifo[o->done_head];
+        o->done_head = (o->done_head + 1) % o->cap;
+        o->done_count--;
+        xg__order_rec *r = &o->recs[slot];
+        if (r->in_use && xg_order_status_is_final(r->status)) {
+            index_remove(o, slot);
+            memset(r, 0, sizeof *r);
+            o->free_list[o->n_free++] = slot;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+xg_err
+xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
+{
+    if (xg__orders_find(o, client_id) != XG_ORDER_NONE) {
+        return XG_ERR_DUPLICATE_ID;
+    }
+    if (o->n_free == 0 && !evict_oldest_finished(o)) {
+        return XG_ERR_BUSY;
+    }
+    uint32_t s = o->free_list[--o->n_free];
+    xg__order_rec *r = &o->recs[s];
+    memset(r, 0, sizeof *r);
+    r->in_use = 1;
+    r->venue = -1;
+    r->status = XG_STATUS_PENDING;
+    xg_strlcpy(r->order.client_id, client_id, sizeof r->order.client_id);
+    memcpy(r->gw_id, o->id_prefix, 8);
+    put_b36(r->gw_id + 8, XG_GW_ID_LEN - 8, o->seq++);
+    r->gw_id[XG_GW_ID_LEN] = '\0';
+    size_t i = hash_id(client_id) & o->index_mask;
+    while (o->index[i] != XG_ORDER_NONE) {
+        i = (i + 1) & o->index_mask;
+    }
+    o->index[i] = s;
+    o->n_open++;
+    *slot = s;
+    return XG_OK;
+}
+
+xg__order_rec *
+xg__orders_get(xg__orders *o, uint32_t slot)
+{
+    if (slot >= o->cap || !o->recs[slot].in_use) {
+        return NULL;
+    }
+    return &o->recs[slot];
+}
+
+void
+xg__orders_finished(xg__orders *o, uint32_t slot)
+{
+    size_t tail = (o->done_head + o->done_count) % o->cap;
+    o->done_fifo[tail] = slot;
+    o->done_count++;
+    o->n_open--;
+}
+
+void
+xg__orders_new_client_id(xg__orders *o, char out[XG_CLIENT_ID_MAX])
+{
+    out[0] = 'g';
+    memcpy(out + 1, o->id_prefix, 8);
+    put_b36(out + 9, 8, o->client_seq++);
+    out[17] = '\0';
+}
+
+size_t
+xg__orders_count_open(const xg__orders *o)
+{
+    return o->n_open;
+}

@@ -1,0 +1,75 @@
+/*
+ * orders.h - the gateway's table of orders.
+ *
+ * A fixed pool sized at start-up (config max_orders) with an index by the
+ * strategy's client order id. Records are referred to by their slot number,
+ * which is what travels with a request through the transport, so a
+ * completion finds its order without a lookup. When the pool is full the
+ * oldest finished order is forgotten; open orders never are.
+ */
+#ifndef XGATE_ORDERS_H
+#define XGATE_ORDERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+#include "xgate/adapter.h"
+#include "xgate/order.h"
+
+#define XG_ORDER_NONE UINT32_MAX
+#define XG_GW_ID_LEN  16 /* letters and digits; + 1 attempt digit on venues */
+
+typedef struct xg__order_rec {
+    xg_order order;                 /* order.client_id: the strategy's key */
+    char gw_id[XG_GW_ID_LEN + 1];   /* gateway id, unique across restarts */
+    char venue_client_id[XG_CLIENT_ID_MAX]; /* gw_id + attempt digit */
+    char venue_order_id[XG_VENUE_ORDER_ID_MAX];
+    int venue;       /* index of the venue holding or trying it; -1 none */
+    uint8_t attempt; /* venue attempts so far */
+    xg_order_status status;
+    xg_decimal filled_qty;
+    /* why it failed, for the strategy */
+    xg_err err;
+    char detail[XG_DETAIL_MAX];
+    char venue_code[XG_VENUE_CODE_MAX];
+    char venue_msg[XG_VENUE_MSG_MAX];
+    /* routing */
+    uint8_t route[XG_MAX_ROUTE]; /* venue indices, in preference order */
+    uint8_t n_route;
+    uint8_t is_requantize;
+    int64_t deadline_ms; /* local wall ms; 0 none */
+    /* flags */
+    uint8_t cancel_requested; /* cancel as soon as the venue allows */
+    uint8_t waiting_reported; /* a rate_limit_wait event was sent */
+    uint8_t resynced;         /* one clock resync already spent */
+    uint8_t in_use;
+} xg__order_rec;
+
+typedef struct xg__orders xg__orders;
+
+/* boot_ms seeds gateway ids (wall clock ms at start); ids stay unique
+ * across restarts as long as restarts are > 1 ms apart and the clock does
+ * not go back. Given: xg__orders_destroy. */
+xg__orders *xg__orders_new(size_t capacity, int64_t boot_ms);
+void xg__orders_destroy(xg__orders **o);
+
+/* Take a free record for client_id (copied into order.client_id by the
+ * caller), assigning a fresh gateway id. XG_ERR_DUPLICATE_ID if the id is
+ * known, XG_ERR_BUSY if the pool is full of open orders. */
+xg_err xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot);
+
+uint32_t xg__orders_find(const xg__orders *o, const char *client_id);
+xg__order_rec *xg__orders_get(xg__orders *o, uint32_t slot);
+
+/* Note that the record reached a final state; it may be forgotten later
+ * to make room. */
+void xg__orders_finished(xg__orders *o, uint32_t slot);
+
+/* A fresh gateway-generated client order id, for strategies that left it
+ * to us: "g" + gateway id, so it never collides with a gw_id. */
+void xg__orders_new_client_id(xg__orders *o, char out[XG_CLIENT_ID_MAX]);
+
+size_t xg__orders_count_open(const xg__orders *o);
+
+#endif

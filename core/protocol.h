@@ -1,0 +1,136 @@
+/*
+ * protocol.h - the strategy API's messages: parsing requests and encoding
+ * replies and events (core-private; the wire format is docs/protocol.md).
+ *
+ * Requests arrive as one JSON object per ZeroMQ message. Parsing checks
+ * everything a message can get wrong (syntax, size, types, ranges, order
+ * rules that need no venue) and says which field failed; checks that need
+ * a venue (symbol listed, filters) belong to the gateway. Encoders write
+ * JSON into a caller's xg_buf without allocating.
+ */
+#ifndef XGATE_PROTOCOL_H
+#define XGATE_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/buf.h"
+#include "xgate/error.h"
+#include "xgate/order.h"
+
+#define XG_MSG_MAX_BYTES  65536 /* larger requests are refused unparsed */
+#define XG_REQ_ID_MAX     65    /* 64 printable ASCII characters + NUL */
+#define XG_MAX_ROUTE      4     /* venues in one order's preference list */
+#define XG_DETAIL_MAX     160
+#define XG_MAX_WAIT_MS_MAX 86400000
+
+typedef enum xg_msg_kind {
+    XG_MSG_NEW_ORDER = 1,
+    XG_MSG_CANCEL_ORDER = 2,
+    XG_MSG_QUERY_ORDER = 3,
+    XG_MSG_VENUE_STATUS = 4
+} xg_msg_kind;
+
+/* A parsed request. Plain value type. */
+typedef struct xg_msg {
+    xg_msg_kind kind;
+    char req_id[XG_REQ_ID_MAX]; /* echoed in the reply; "" if absent */
+    /* NEW_ORDER: the order; order.client_id is "" when the strategy left
+     * it to the gateway. CANCEL/QUERY: only order.client_id is set. */
+    xg_order order;
+    char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
+    size_t n_venues;
+    int requantize;      /* may round price/qty to a venue's steps */
+    int64_t max_wait_ms; /* 0: no deadline */
+} xg_msg;
+
+/*
+ * Parse one request of len bytes (not NUL-terminated, may contain NULs).
+ * On failure returns the error code for the reject and writes a one-line
+ * reason naming the field into detail; out->req_id and
+ * out->order.client_id are filled when they could be read, so the reject
+ * can still be matched by the strategy.
+ */
+xg_err xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
+                     size_t detail_len);
+
+/* What the gateway knows about one order, for replies and events. Every
+ * pointer borrowed for the call; strings may be "" but not NULL. */
+typedef struct xg_order_view {
+    const xg_order *order;
+    const char *venue;          /* venue holding or last trying the order */
+    const char *venue_client_id; /* id sent to that venue */
+    const char *venue_order_id;
+    xg_order_status status;
+    xg_decimal filled_qty;
+    xg_err err;             /* XG_OK unless rejected / failed */
+    const char *detail;     /* gateway's reason */
+    const char *venue_code; /* venue's error code */
+    const char *venue_msg;  /* venue's error text */
+} xg_order_view;
+
+typedef struct xg_bucket_view {
+    const char *name;
+    int64_t used;
+    int64_t limit;
+} xg_bucket_view;
+
+typedef struct xg_venue_view {
+    const char *name;
+    const char *state;    /* "UP", "THROTTLED", "BANNED", "DOWN", "STARTING" */
+    int64_t until_ms;     /* end of ban / throttle, epoch ms; 0 if none */
+    const char *reason;
+    size_t queued;        /* orders waiting for the limiter */
+    size_t in_flight;
+    size_t open_orders;
+    const xg_bucket_view *buckets;
+    size_t n_buckets;
+} xg_venue_view;
+
+/*
+ * The encoders below append one JSON object to b (reset b first for a
+ * fresh message) and return XG_OK, XG_ERR_TRUNCATED if b overflowed, or
+ * XG_ERR_INVALID for a NULL required argument or a decimal with an
+ * out-of-range scale. NULL strings are written as "", and bytes that are
+ * not valid UTF-8 (venue error texts) are replaced by '?'. An error
+ * object's "message" is the detail when non-empty, else xg_strerror().
+ */
+
+/* {"type":"reply","req_id":..,"ok":false,"client_order_id":..,
+ *  "error":{"code":N,"name":"..","message":".."}} */
+xg_err xg__encode_reply_error(xg_buf *b, const char *req_id,
+                              const char *client_id, xg_err err,
+                              const char *detail);
+
+/* {"type":"reply","req_id":..,"ok":true,"order":{...}} */
+xg_err xg__encode_reply_order(xg_buf *b, const char *req_id,
+                              const xg_order_view *v);
+
+/* {"type":"reply","req_id":..,"ok":true,"venues":[{...}]} */
+xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,
+                               const xg_venue_view *v, size_t n);
+
+/* {"type":"order","event":<event>,"ts_ms":..,"order":{...}}; event is one of
+ * "accepted", "acked", "rejected", "partially_filled", "filled",
+ * "canceled", "expired", "unknown", "cancel_rejected", "cancel_waiting". */
+xg_err xg__encode_order_event(xg_buf *b, const char *event,
+                              const xg_order_view *v, int64_t ts_ms);
+
+/* {"type":"rerouted","ts_ms":..,"client_order_id":..,"strategy":..,
+ *  "from":..,"to":..,"reason":..,"ban_until_ms":..} */
+xg_err xg__encode_rerouted_event(xg_buf *b, const xg_order *o,
+                                 const char *from, const char *to,
+                                 const char *reason, int64_t ban_until_ms,
+                                 int64_t ts_ms);
+
+/* {"type":"venue","ts_ms":..,"venue":{...}} */
+xg_err xg__encode_venue_event(xg_buf *b, const xg_venue_view *v,
+                              int64_t ts_ms);
+
+/* {"type":"rate_limit_wait","ts_ms":..,"venue":..,"client_order_id":..,
+ *  "strategy":..,"wait_ms":..,"reason":..} */
+xg_err xg__encode_wait_event(xg_buf *b, const char *venue, const xg_order *o,
+                             int64_t wait_ms, const char *reason,
+                             int64_t ts_ms);
+
+#endif

@@ -1,0 +1,852 @@
+/*
+ * router.c - where orders go and what the gateway does with each outcome.
+ *
+ * Owns the decisions: which venue takes a new order, when a queued
+ * operation may leave (venue state and limiter), and how every adapter
+ * outcome moves an order and a venue. The adapters say what a response
+ * means; this file decides what to do about it, identically for every
+ * venue. Leaves sockets to gateway.c and bytes to transport.c.
+ *
+ * Exactly-once rules kept here: an order whose fate is unknown (sent, no
+ * clear answer) is only ever queried, never re-sent, until the venue says
+ * it does not exist; a re-send reuses the same venue client order id, so
+ * the venue itself refuses a duplicate.
+ */
+#include "gateway_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "xgate/buf.h"
+
+#define DOWN_BACKOFF_MIN_MS 250
+#define DOWN_BACKOFF_MAX_MS 30000
+/* After a 5xx to a query, give the venue a moment before asking again. */
+#define UNKNOWN_RETRY_MS 200
+
+static size_t
+venue_index(const xg__gateway *gw, const xg__venue *v)
+{
+    return (size_t)(v - gw->venues);
+}
+
+static uint64_t
+make_tag(uint32_t slot, xg_op_kind op)
+{
+    return (uint64_t)slot | ((uint64_t)op << 32);
+}
+
+static int64_t
+venue_now_ms(const xg__gateway *gw, const xg__venue *v)
+{
+    return gw->now.wall_ms + v->offset_ms;
+}
+
+static void
+set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
+          int64_t until_mono_ms, const char *reason)
+{
+    int changed = v->state != st || v->until_mono_ms != until_mono_ms;
+    v->state = st;
+    v->until_mono_ms = until_mono_ms;
+    v->until_venue_ms =
+        until_mono_ms > 0
+            ? venue_now_ms(gw, v) + (until_mono_ms - gw->now.mono_ms)
+            : 0;
+    xg_strlcpy(v->reason, reason, sizeof v->reason);
+    if (changed) {
+        xg__info("venue %s: %s%s%s", v->cfg->name, xg__venue_state_name(st),
+                 reason[0] ? ": " : "", reason);
+        xg__gw_publish_venue(gw, v);
+        xg__gw_check_ready(gw); /* a venue that failed start-up counts */
+    }
+}
+
+static void
+push_op(xg__venue *v, uint32_t slot, xg_op_kind op, int front)
+{
+    xg__queue *q = op == XG_OP_NEW_ORDER ? &v->normal : &v->urgent;
+    xg__pending p = {slot, (uint8_t)op};
+    xg_err e = front ? xg__queue_push_front(q, p) : xg__queue_push(q, p);
+    /* Queues hold as many entries as the order pool, plus venue ops;
+     * overflow would mean an accounting bug, not load. */
+    if (e != XG_OK) {
+        xg__error("venue %s: queue overflow dropping op %d for slot %u",
+                  v->cfg->name, (int)op, slot);
+    }
+}
+
+static void
+finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
+             xg_order_status st, const char *event)
+{
+    int was_open = r->status == XG_STATUS_NEW ||
+                   r->status == XG_STATUS_PARTIALLY_FILLED;
+    r->status = st;
+    if (was_open && r->venue >= 0) {
+        gw->venues[r->venue].open_orders--;
+    }
+    xg__gw_publish_order(gw, event, r);
+    xg__orders_finished(gw->orders, slot);
+}
+
+static void
+reject_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot, xg_err err,
+             const char *detail, const xg_result *res)
+{
+    r->err = err;
+    xg_strlcpy(r->detail, detail, sizeof r->detail);
+    if (res != NULL) {
+        xg_strlcpy(r->venue_code, res->venue_code, sizeof r->venue_code);
+        xg_strlcpy(r->venue_msg, res->venue_msg, sizeof r->venue_msg);
+    }
+    finish_order(gw, r, slot, XG_STATUS_REJECTED, "rejected");
+}
+
+static const char *
+status_event(xg_order_status st)
+{
+    switch (st) {
+    case XG_STATUS_NEW:
+        return "acked";
+    case XG_STATUS_PARTIALLY_FILLED:
+        return "partially_filled";
+    case XG_STATUS_FILLED:
+        return "filled";
+    case XG_STATUS_CANCELED:
+        return "canceled";
+    case XG_STATUS_EXPIRED:
+        return "expired";
+    case XG_STATUS_REJECTED:
+        return "rejected";
+    default:
+        return "unknown";
+    }
+}
+
+/* The venue told us the order's state: record it and tell the strategy. */
+static void
+apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+             const xg_order_report *rep)
+{
+    if (rep->venue_order_id[0] != '\0') {
+        xg_strlcpy(r->venue_order_id, rep->venue_order_id,
+                   sizeof r->venue_order_id);
+    }
+    int fill_changed = rep->filled_qty.units != 0 &&
+                       xg_decimal_cmp(rep->filled_qty, r->filled_qty) != 0;
+    if (fill_changed) {
+        r->filled_qty = rep->filled_qty;
+    }
+    xg_order_status st = rep->status;
+    if (xg_order_status_is_final(st)) {
+        if (!xg_order_status_is_final(r->status)) {
+            finish_order(gw, r, slot, st, status_event(st));
+        }
+        return;
+    }
+    int was_open = r->status == XG_STATUS_NEW ||
+                   r->status == XG_STATUS_PARTIALLY_FILLED;
+    if (!was_open) {
+        v->open_orders++;
+    }
+    if (st != r->status || fill_changed) {
+        r->status = st;
+        xg__gw_publish_order(gw, status_event(st), r);
+    }
+    /* A cancel asked for while the order was in flight or unknown goes
+     * out now that the order is known to be open (once: later reports of
+     * an open order find the cancel already queued or sent). */
+    if (r->cancel_requested && !was_open) {
+        push_op(v, slot, XG_OP_CANCEL_ORDER, 0);
+    }
+}
+
+/* Sent, fate unknown: never re-send; ask the venue by client order id. */
+static void
+mark_unknown(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+             const char *why)
+{
+    if (r->status != XG_STATUS_UNKNOWN) {
+        r->status = XG_STATUS_UNKNOWN;
+        xg_strlcpy(r->detail, why, sizeof r->detail);
+        xg__gw_publish_order(gw, "unknown", r);
+    }
+    push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+}
+
+static void
+venue_down(xg__gateway *gw, xg__venue *v, const char *why)
+{
+    v->down_backoff_ms = v->down_backoff_ms == 0
+                             ? DOWN_BACKOFF_MIN_MS
+                             : v->down_backoff_ms * 2;
+    if (v->down_backoff_ms > DOWN_BACKOFF_MAX_MS) {
+        v->down_backoff_ms = DOWN_BACKOFF_MAX_MS;
+    }
+    set_state(gw, v, XG_VENUE_DOWN, gw->now.mono_ms + v->down_backoff_ms, why);
+}
+
+static void
+venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
+                const char *why)
+{
+    if (wait_ms <= 0) {
+        wait_ms = v->cfg->throttle_default_ms;
+    }
+    int64_t until = gw->now.mono_ms + wait_ms;
+    if (v->state == XG_VENUE_BANNED) {
+        return; /* a ban outranks a throttle */
+    }
+    if (v->state == XG_VENUE_THROTTLED && v->until_mono_ms >= until) {
+        return;
+    }
+    set_state(gw, v, XG_VENUE_THROTTLED, until, why);
+}
+
+static void
+venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res)
+{
+    int64_t until;
+    if (res->banned_until_ms > 0) {
+        /* The venue's clock: convert through the measured offset. */
+        until = gw->now.mono_ms + (res->banned_until_ms - venue_now_ms(gw, v));
+    } else if (res->retry_after_ms > 0) {
+        until = gw->now.mono_ms + res->retry_after_ms;
+    } else {
+        until = gw->now.mono_ms + v->cfg->ban_default_ms;
+    }
+    if (until <= gw->now.mono_ms) {
+        until = gw->now.mono_ms + 1;
+    }
+    if (v->state == XG_VENUE_BANNED && v->until_mono_ms >= until) {
+        return;
+    }
+    char why[XG_VENUE_MSG_MAX];
+    snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
+             res->venue_msg);
+    set_state(gw, v, XG_VENUE_BANNED, until, why);
+}
+
+/* Requeue an operation that could not go this time, in its place. */
+static void
+retry_op(xg__venue *v, uint32_t slot, xg_op_kind op, xg__order_rec *r)
+{
+    if (op == XG_OP_NEW_ORDER && r != NULL) {
+        r->status = XG_STATUS_PENDING;
+    }
+    push_op(v, slot, op, 1);
+}
+
+static int
+is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
+{
+    switch (op) {
+    case XG_OP_SERVER_TIME:
+    case XG_OP_INSTRUMENTS:
+    case XG_OP_OPEN_ORDERS:
+        return 1;
+    case XG_OP_NEW_ORDER:
+        return r != NULL && r->status == XG_STATUS_PENDING &&
+               r->venue == venue;
+    case XG_OP_CANCEL_ORDER:
+        return r != NULL && !xg_order_status_is_final(r->status) &&
+               r->status != XG_STATUS_PENDING &&
+               r->status != XG_STATUS_UNKNOWN && r->venue == venue;
+    case XG_OP_QUERY_ORDER:
+        return r != NULL && !xg_order_status_is_final(r->status) &&
+               (r->status == XG_STATUS_UNKNOWN || r->cancel_requested) &&
+               r->venue == venue;
+    }
+    return 0;
+}
+
+static void
+op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
+{
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    if (r != NULL) {
+        op->instrument = xg__venue_instrument(v, r->order.symbol);
+        op->order = &r->order;
+        op->client_id = r->venue_client_id;
+    }
+}
+
+void
+xg__router_pump(xg__gateway *gw, xg__venue *v)
+{
+    size_t vi = venue_index(gw, v);
+    for (;;) {
+        if (v->state != XG_VENUE_UP && v->state != XG_VENUE_STARTING) {
+            return;
+        }
+        if (v->in_flight >= v->max_in_flight) {
+            return;
+        }
+        xg__queue *q = &v->urgent;
+        if (q->len == 0) {
+            if (v->state != XG_VENUE_UP) {
+                return;
+            }
+            q = &v->normal;
+        }
+        const xg__pending *p = xg__queue_peek(q);
+        if (p == NULL) {
+            return;
+        }
+        uint32_t slot = p->slot;
+        xg_op_kind kind = (xg_op_kind)p->op;
+        xg__order_rec *r = slot == XG_ORDER_NONE
+                               ? NULL
+                               : xg__orders_get(gw->orders, slot);
+        if (!is_needed(r, kind, (int)vi)) {
+            xg__queue_pop(q);
+            continue;
+        }
+        xg_op op;
+        op_for(v, r, kind, &op);
+        xg_http_request *req = &gw->req;
+        memset(req, 0, sizeof *req);
+        xg_err e = v->plugin->api->build(v->inst, &op, venue_now_ms(gw, v), req);
+        if (e != XG_OK) {
+            xg__queue_pop(q);
+            if (kind == XG_OP_NEW_ORDER) {
+                reject_order(gw, r, slot, e, "adapter could not build it",
+                             NULL);
+            } else {
+                xg__warn("venue %s: cannot build op %d: %s", v->cfg->name,
+                         (int)kind, xg_strerror(e));
+            }
+            continue;
+        }
+        int64_t now_ns = gw->now.wall_ns + v->offset_ms * 1000000;
+        int64_t at_ns = now_ns;
+        e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
+                               req->priority, now_ns, &at_ns);
+        if (e != XG_OK) {
+            xg__queue_pop(q);
+            if (r != NULL && kind == XG_OP_NEW_ORDER) {
+                reject_order(gw, r, slot, XG_ERR_RATE_LIMITED,
+                             "request costs more than the venue's limit",
+                             NULL);
+            }
+            continue;
+        }
+        if (at_ns > now_ns) {
+            int64_t wait_ms = (at_ns - now_ns + 999999) / 1000000;
+            v->wake_mono_ms = gw->now.mono_ms + wait_ms;
+            if (r != NULL && !r->waiting_reported) {
+                r->waiting_reported = 1;
+                xg__gw_publish_wait(gw, v, r, wait_ms, "rate limit");
+            }
+            return;
+        }
+        e = xg__transport_send(gw->transport, &v->endpoint, req, v,
+                               make_tag(slot, kind));
+        if (e != XG_OK) {
+            /* Every slot busy: the limiter's units are spent, but waiting
+             * for a free slot is the only safe move. */
+            xg__warn("venue %s: transport: %s", v->cfg->name, xg_strerror(e));
+            return;
+        }
+        xg__queue_pop(q);
+        v->in_flight++;
+        if (kind == XG_OP_NEW_ORDER) {
+            r->status = XG_STATUS_SENT;
+        } else if (kind == XG_OP_SERVER_TIME) {
+            v->time_sent_wall_ms = gw->now.wall_ms;
+        }
+    }
+}
+
+static xg_err
+collect_instrument(void *ctx, const xg_instrument *ins)
+{
+    xg__gateway *gw = ctx;
+    if (gw->n_ins_scratch == gw->cap_ins_scratch) {
+        size_t cap = gw->cap_ins_scratch ? gw->cap_ins_scratch * 2 : 256;
+        if (cap > 100000) {
+            return XG_ERR_OVERFLOW;
+        }
+        xg_instrument *p = realloc(gw->ins_scratch, cap * sizeof *p);
+        if (p == NULL) {
+            return XG_ERR_NOMEM;
+        }
+        gw->ins_scratch = p;
+        gw->cap_ins_scratch = cap;
+    }
+    gw->ins_scratch[gw->n_ins_scratch++] = *ins;
+    return XG_OK;
+}
+
+static xg_err
+ignore_order_report(void *ctx, const xg_order_report *rep)
+{
+    (void)ctx;
+    (void)rep;
+    return XG_OK;
+}
+
+static void
+on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
+               const xg_result *res)
+{
+    if (kind == XG_OP_SERVER_TIME) {
+        int64_t mid = (v->time_sent_wall_ms + gw->now.wall_ms) / 2;
+        v->offset_ms = res->server_time_ms - mid;
+        v->has_time = 1;
+        v->next_resync_mono_ms = gw->now.mono_ms + v->cfg->resync_interval_ms;
+        xg__debug("venue %s: clock offset %lld ms", v->cfg->name,
+                  (long long)v->offset_ms);
+        return;
+    }
+    if (kind != XG_OP_INSTRUMENTS) {
+        return;
+    }
+    char err[160];
+    if (xg__venue_set_instruments(v, gw->ins_scratch, gw->n_ins_scratch) !=
+            XG_OK ||
+        xg__venue_rebuild_limiter(v, err, sizeof err) != XG_OK) {
+        venue_down(gw, v, "cannot use the venue's instruments or limits");
+        push_op(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 1);
+        return;
+    }
+    xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
+             v->n_instruments, xg_limiter_bucket_count(v->limiter));
+    v->down_backoff_ms = 0;
+    set_state(gw, v, XG_VENUE_UP, 0, "");
+    xg__gw_check_ready(gw);
+}
+
+static void
+on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
+                    uint32_t slot, const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        apply_report(gw, v, r, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        if (res->err == XG_ERR_DUPLICATE_ID) {
+            /* Our id is already on the venue: an earlier attempt landed.
+             * Learn its state rather than reject a live order. */
+            mark_unknown(gw, v, r, slot, "venue reports the id in use");
+            return;
+        }
+        reject_order(gw, r, slot, res->err, xg_strerror(res->err), res);
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        retry_op(v, slot, XG_OP_NEW_ORDER, r);
+        return;
+    case XG_OUTCOME_BANNED:
+        venue_banned(gw, v, res);
+        retry_op(v, slot, XG_OP_NEW_ORDER, r);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+        mark_unknown(gw, v, r, slot, "venue answer does not settle it");
+        return;
+    case XG_OUTCOME_RESYNC:
+        if (r->resynced) {
+            reject_order(gw, r, slot, XG_ERR_TIMESTAMP,
+                         "timestamp refused after a clock resync", res);
+            return;
+        }
+        r->resynced = 1;
+        retry_op(v, slot, XG_OP_NEW_ORDER, r);
+        push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+        return;
+    }
+}
+
+static void
+on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
+                 uint32_t slot, const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        apply_report(gw, v, r, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        r->cancel_requested = 0;
+        xg_strlcpy(r->venue_code, res->venue_code, sizeof r->venue_code);
+        xg_strlcpy(r->venue_msg, res->venue_msg, sizeof r->venue_msg);
+        xg__gw_publish_order(gw, "cancel_rejected", r);
+        if (res->err == XG_ERR_ORDER_NOT_FOUND) {
+            /* Filled or gone meanwhile: find out which. */
+            mark_unknown(gw, v, r, slot, "cancel found no open order");
+        }
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
+        return;
+    case XG_OUTCOME_BANNED:
+        venue_banned(gw, v, res);
+        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
+        xg__gw_publish_order(gw, "cancel_waiting", r);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+        push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+        return;
+    case XG_OUTCOME_RESYNC:
+        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
+        push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+        return;
+    }
+}
+
+static void
+on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
+                uint32_t slot, const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        apply_report(gw, v, r, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        if (res->err != XG_ERR_ORDER_NOT_FOUND) {
+            xg__warn("venue %s: query of %s refused: %s %s", v->cfg->name,
+                     r->venue_client_id, res->venue_code, res->venue_msg);
+            venue_throttled(gw, v, UNKNOWN_RETRY_MS, "query refused");
+            retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+            return;
+        }
+        if (r->status == XG_STATUS_UNKNOWN && !r->cancel_requested) {
+            /* The venue confirms it never got the order: send it again
+             * under the same id, which the venue would refuse as a
+             * duplicate if it did exist after all. */
+            r->status = XG_STATUS_PENDING;
+            push_op(v, slot, XG_OP_NEW_ORDER, 1);
+            return;
+        }
+        /* Asked to cancel and the venue has no such order: nothing is
+         * open, so the cancel's goal holds. */
+        finish_order(gw, r, slot, XG_STATUS_CANCELED, "canceled");
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+        return;
+    case XG_OUTCOME_BANNED:
+        venue_banned(gw, v, res);
+        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+    case XG_OUTCOME_RESYNC:
+        venue_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
+        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+        if (res->outcome == XG_OUTCOME_RESYNC) {
+            push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+        }
+        return;
+    }
+}
+
+static void
+on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+            xg_op_kind kind, const xg_http_response *resp)
+{
+    xg_op op;
+    op_for(v, r, kind, &op);
+    xg_result res;
+    memset(&res, 0, sizeof res);
+    xg_sink sink = {gw, collect_instrument, ignore_order_report};
+    gw->n_ins_scratch = 0;
+    xg_err e = v->plugin->api->parse(v->inst, &op, resp, &sink, &res);
+    if (e != XG_OK) {
+        res.outcome = XG_OUTCOME_UNKNOWN;
+        xg_strlcpy(res.venue_msg, xg_strerror(e), sizeof res.venue_msg);
+    }
+    int64_t now_ns = gw->now.wall_ns + v->offset_ms * 1000000;
+    xg_limiter_observe(v->limiter, res.usage, res.n_usage, now_ns);
+    if (res.outcome != XG_OUTCOME_BANNED && v->down_backoff_ms != 0 &&
+        v->state == XG_VENUE_UP) {
+        v->down_backoff_ms = 0;
+    }
+    if (r == NULL) {
+        switch (res.outcome) {
+        case XG_OUTCOME_OK:
+            on_venue_op_ok(gw, v, kind, &res);
+            return;
+        case XG_OUTCOME_RATE_LIMITED:
+            venue_throttled(gw, v, res.retry_after_ms, "rate limited");
+            break;
+        case XG_OUTCOME_BANNED:
+            venue_banned(gw, v, &res);
+            break;
+        default: {
+            char why[XG_VENUE_MSG_MAX];
+            snprintf(why, sizeof why, "start-up request failed: %.23s %.100s",
+                     res.venue_code, res.venue_msg);
+            venue_down(gw, v, why);
+            break;
+        }
+        }
+        push_op(v, XG_ORDER_NONE, kind, 1);
+        return;
+    }
+    switch (kind) {
+    case XG_OP_NEW_ORDER:
+        on_new_order_result(gw, v, r, slot, &res);
+        return;
+    case XG_OP_CANCEL_ORDER:
+        on_cancel_result(gw, v, r, slot, &res);
+        return;
+    case XG_OP_QUERY_ORDER:
+        on_query_result(gw, v, r, slot, &res);
+        return;
+    default:
+        return;
+    }
+}
+
+void
+xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
+                   const xg_http_response *resp, const char *detail)
+{
+    xg__gateway *gw = ctx;
+    xg__venue *v = user;
+    uint32_t slot = (uint32_t)(tag & 0xffffffffu);
+    xg_op_kind kind = (xg_op_kind)(tag >> 32);
+    xg__order_rec *r =
+        slot == XG_ORDER_NONE ? NULL : xg__orders_get(gw->orders, slot);
+    v->in_flight--;
+    if (slot != XG_ORDER_NONE && r == NULL) {
+        return; /* cannot happen: open orders are never evicted */
+    }
+    if (st == XG_XFER_RESPONSE) {
+        on_response(gw, v, r, slot, kind, resp);
+    } else if (st == XG_XFER_NOT_SENT) {
+        /* Nothing reached the venue: the operation is simply still due. */
+        venue_down(gw, v, detail);
+        retry_op(v, slot, kind, r);
+    } else if (r != NULL && (kind == XG_OP_NEW_ORDER ||
+                             kind == XG_OP_CANCEL_ORDER)) {
+        if (kind == XG_OP_CANCEL_ORDER) {
+            push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+        } else {
+            mark_unknown(gw, v, r, slot, detail);
+        }
+    } else {
+        retry_op(v, slot, kind, r);
+    }
+    xg__router_pump(gw, v);
+}
+
+void
+xg__router_start_venue(xg__gateway *gw, xg__venue *v)
+{
+    (void)gw;
+    v->state = XG_VENUE_STARTING;
+    push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
+    push_op(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 0);
+}
+
+void
+xg__router_tick(xg__gateway *gw)
+{
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        xg__venue *v = &gw->venues[i];
+        int due = 0;
+        if (v->until_mono_ms > 0 && gw->now.mono_ms >= v->until_mono_ms) {
+            xg__venue_state next =
+                v->n_instruments > 0 ? XG_VENUE_UP : XG_VENUE_STARTING;
+            set_state(gw, v, next, 0, "");
+            due = 1;
+        }
+        if (v->wake_mono_ms > 0 && gw->now.mono_ms >= v->wake_mono_ms) {
+            v->wake_mono_ms = 0;
+            due = 1;
+        }
+        if (v->has_time && gw->now.mono_ms >= v->next_resync_mono_ms) {
+            v->next_resync_mono_ms =
+                gw->now.mono_ms + v->cfg->resync_interval_ms;
+            push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
+            due = 1;
+        }
+        if (due) {
+            xg__router_pump(gw, v);
+        }
+    }
+}
+
+int64_t
+xg__router_next_wake_ms(const xg__gateway *gw)
+{
+    int64_t next = -1;
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        const xg__venue *v = &gw->venues[i];
+        int64_t cands[3] = {v->until_mono_ms, v->wake_mono_ms,
+                            v->has_time ? v->next_resync_mono_ms : 0};
+        for (size_t k = 0; k < 3; k++) {
+            if (cands[k] > 0 && (next < 0 || cands[k] < next)) {
+                next = cands[k];
+            }
+        }
+    }
+    return next;
+}
+
+/* Can venue v take this order? Fills *out (possibly requantized). */
+static xg_err
+fit_order(const xg__venue *v, const xg_msg *msg, const xg_order *want,
+          xg_order *out, char *detail, size_t detail_len)
+{
+    if (v->state == XG_VENUE_BANNED || v->state == XG_VENUE_DOWN) {
+        snprintf(detail, detail_len, "venue %s is %s", v->cfg->name,
+                 xg__venue_state_name(v->state));
+        return XG_ERR_NO_VENUE;
+    }
+    const xg_instrument *ins = xg__venue_instrument(v, msg->order.symbol);
+    if (ins == NULL) {
+        snprintf(detail, detail_len, "%s not listed on %s", msg->order.symbol,
+                 v->cfg->name);
+        return XG_ERR_UNKNOWN_SYMBOL;
+    }
+    *out = *want;
+    if (msg->requantize) {
+        xg_err e = xg_order_requantize(out, ins);
+        if (e != XG_OK) {
+            snprintf(detail, detail_len, "cannot round to %s's steps: %s",
+                     v->cfg->name, xg_strerror(e));
+            return e;
+        }
+    }
+    return xg_order_validate(out, ins, detail, detail_len);
+}
+
+static int
+find_venue(const xg__gateway *gw, const char *name)
+{
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        if (strcmp(gw->venues[i].cfg->name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+xg_err
+xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
+                     char *detail, size_t detail_len)
+{
+    uint8_t route[XG_MAX_ROUTE];
+    size_t n_route = 0;
+    if (msg->n_venues > 0) {
+        for (size_t i = 0; i < msg->n_venues; i++) {
+            int vi = find_venue(gw, msg->venues[i]);
+            if (vi < 0) {
+                snprintf(detail, detail_len, "venue %s is not configured",
+                         msg->venues[i]);
+                return XG_ERR_UNKNOWN_VENUE;
+            }
+            route[n_route++] = (uint8_t)vi;
+        }
+    } else {
+        const xg__route *cr = xg__config_route(gw->cfg, msg->order.symbol);
+        size_t n = cr != NULL ? cr->n_venues : gw->n_venues;
+        for (size_t i = 0; i < n && n_route < XG_MAX_ROUTE; i++) {
+            int vi = cr != NULL ? find_venue(gw, cr->venues[i]) : (int)i;
+            route[n_route++] = (uint8_t)vi;
+        }
+    }
+
+    /* The client order id first: the order is checked whole. */
+    xg_order want = msg->order;
+    if (want.client_id[0] == '\0') {
+        xg__orders_new_client_id(gw->orders, want.client_id);
+    }
+    xg_order placed;
+    int chosen = -1;
+    xg_err first_err = XG_ERR_NO_VENUE;
+    char why[XG_DETAIL_MAX] = "no venue configured for the symbol";
+    for (size_t i = 0; i < n_route && chosen < 0; i++) {
+        char d[XG_DETAIL_MAX];
+        xg_err e = fit_order(&gw->venues[route[i]], msg, &want, &placed, d,
+                             sizeof d);
+        if (e == XG_OK) {
+            chosen = route[i];
+        } else if (i == 0) {
+            first_err = e;
+            xg_strlcpy(why, d, sizeof why);
+        }
+    }
+    if (chosen < 0) {
+        xg_strlcpy(detail, why, detail_len);
+        return first_err;
+    }
+
+    xg_err e = xg__orders_add(gw->orders, want.client_id, slot);
+    if (e != XG_OK) {
+        snprintf(detail, detail_len, "%s",
+                 e == XG_ERR_DUPLICATE_ID ? "client_order_id already used"
+                                          : "order table full");
+        return e;
+    }
+    xg__order_rec *r = xg__orders_get(gw->orders, *slot);
+    r->order = placed;
+    memcpy(r->route, route, n_route);
+    r->n_route = (uint8_t)n_route;
+    r->is_requantize = (uint8_t)msg->requantize;
+    r->deadline_ms = msg->max_wait_ms > 0 ? gw->now.wall_ms + msg->max_wait_ms
+                                          : 0;
+    r->venue = chosen;
+    r->attempt = 1;
+    xg_buf b;
+    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
+    xg_buf_puts(&b, r->gw_id);
+    xg_buf_putc(&b, (char)('0' + r->attempt));
+    push_op(&gw->venues[chosen], *slot, XG_OP_NEW_ORDER, 0);
+    return XG_OK;
+}
+
+xg_err
+xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
+                  size_t detail_len)
+{
+    xg__order_rec *r = xg__orders_get(gw->orders, slot);
+    if (xg_order_status_is_final(r->status)) {
+        snprintf(detail, detail_len, "order is already %s",
+                 xg_order_status_name(r->status));
+        return XG_ERR_REJECTED;
+    }
+    if (r->status == XG_STATUS_PENDING) {
+        /* Never left the gateway: withdrawing it is the whole cancel. */
+        finish_order(gw, r, slot, XG_STATUS_CANCELED, "canceled");
+        return XG_OK;
+    }
+    r->cancel_requested = 1;
+    xg__venue *v = &gw->venues[r->venue];
+    if (r->status == XG_STATUS_NEW ||
+        r->status == XG_STATUS_PARTIALLY_FILLED) {
+        push_op(v, slot, XG_OP_CANCEL_ORDER, 0);
+        if (v->state == XG_VENUE_BANNED) {
+            xg__gw_publish_order(gw, "cancel_waiting", r);
+        }
+        xg__router_pump(gw, v);
+    }
+    /* SENT or UNKNOWN: the cancel goes out once the order's state is
+     * known (apply_report queues it). */
+    return XG_OK;
+}
+
+void
+xg__router_order_view(const xg__gateway *gw, const xg__order_rec *r,
+                      xg_order_view *view)
+{
+    memset(view, 0, sizeof *view);
+    view->order = &r->order;
+    view->venue = r->venue >= 0 ? gw->venues[r->venue].cfg->name : "";
+    view->venue_client_id = r->venue_client_id;
+    view->venue_order_id = r->venue_order_id;
+    view->status = r->status;
+    view->filled_qty = r->filled_qty;
+    view->err = r->err;
+    view->detail = r->detail;
+    view->venue_code = r->venue_code;
+    view->venue_msg = r->venue_msg;
+}

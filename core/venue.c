@@ -1,0 +1,142 @@
+/*
+ * venue.c - queues, instrument table and limiter set-up of a venue.
+ *
+ * The queues are fixed rings sized from the order pool, so a burst never
+ * allocates. Instruments are kept sorted for binary search: a venue lists
+ * up to a few thousand symbols and lookups happen once per order.
+ */
+#include "venue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+xg_err
+xg__queue_init(xg__queue *q, size_t cap)
+{
+    q->items = calloc(cap, sizeof *q->items);
+    q->cap = cap;
+    q->head = 0;
+    q->len = 0;
+    return q->items != NULL ? XG_OK : XG_ERR_NOMEM;
+}
+
+void
+xg__queue_fini(xg__queue *q)
+{
+    free(q->items);
+    q->items = NULL;
+    q->cap = q->len = q->head = 0;
+}
+
+xg_err
+xg__queue_push(xg__queue *q, xg__pending p)
+{
+    if (q->len == q->cap) {
+        return XG_ERR_BUSY;
+    }
+    q->items[(q->head + q->len) % q->cap] = p;
+    q->len++;
+    return XG_OK;
+}
+
+xg_err
+xg__queue_push_front(xg__queue *q, xg__pending p)
+{
+    if (q->len == q->cap) {
+        return XG_ERR_BUSY;
+    }
+    q->head = (q->head + q->cap - 1) % q->cap;
+    q->items[q->head] = p;
+    q->len++;
+    return XG_OK;
+}
+
+const xg__pending *
+xg__queue_peek(const xg__queue *q)
+{
+    return q->len > 0 ? &q->items[q->head] : NULL;
+}
+
+void
+xg__queue_pop(xg__queue *q)
+{
+    if (q->len > 0) {
+        q->head = (q->head + 1) % q->cap;
+        q->len--;
+    }
+}
+
+const char *
+xg__venue_state_name(xg__venue_state s)
+{
+    switch (s) {
+    case XG_VENUE_STARTING:
+        return "STARTING";
+    case XG_VENUE_UP:
+        return "UP";
+    case XG_VENUE_THROTTLED:
+        return "THROTTLED";
+    case XG_VENUE_BANNED:
+        return "BANNED";
+    case XG_VENUE_DOWN:
+        return "DOWN";
+    }
+    return "UNKNOWN";
+}
+
+static int
+cmp_instrument(const void *a, const void *b)
+{
+    return strcmp(((const xg_instrument *)a)->symbol,
+                  ((const xg_instrument *)b)->symbol);
+}
+
+xg_err
+xg__venue_set_instruments(xg__venue *v, const xg_instrument *ins, size_t n)
+{
+    if (n > v->cap_instruments) {
+        xg_instrument *p = realloc(v->instruments, n * sizeof *p);
+        if (p == NULL) {
+            return XG_ERR_NOMEM;
+        }
+        v->instruments = p;
+        v->cap_instruments = n;
+    }
+    memcpy(v->instruments, ins, n * sizeof *ins);
+    v->n_instruments = n;
+    qsort(v->instruments, n, sizeof *ins, cmp_instrument);
+    return XG_OK;
+}
+
+const xg_instrument *
+xg__venue_instrument(const xg__venue *v, const char *symbol)
+{
+    xg_instrument key;
+    memset(&key, 0, sizeof key);
+    if (strlen(symbol) >= sizeof key.symbol) {
+        return NULL;
+    }
+    memcpy(key.symbol, symbol, strlen(symbol) + 1);
+    return bsearch(&key, v->instruments, v->n_instruments, sizeof key,
+                   cmp_instrument);
+}
+
+xg_err
+xg__venue_rebuild_limiter(xg__venue *v, char *err, size_t err_len)
+{
+    xg_bucket_spec specs[32];
+    size_t n = 0;
+    xg_err e = v->plugin->api->limits(v->inst, specs, 32, &n);
+    if (e != XG_OK) {
+        xg_strlcpy(err, "adapter could not describe its limits", err_len);
+        return e;
+    }
+    xg_limiter *l = xg_limiter_new(specs, n, v->cfg->clock_guard_ms * 1000000);
+    if (l == NULL) {
+        xg_strlcpy(err, "adapter's bucket specs were refused", err_len);
+        return XG_ERR_INVALID;
+    }
+    xg_limiter_destroy(&v->limiter);
+    v->limiter = l;
+    return XG_OK;
+}

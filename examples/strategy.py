@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""A minimal strategy talking to xgated (docs/protocol.md), in Python.
+
+The same flow as examples/strategy.c: a DEALER socket for requests (one
+JSON frame each, replies matched by req_id) and a SUB socket for events
+([topic, JSON], subscribed to "order.<name>" and "venue"). It places a
+resting LIMIT buy below the market and a LIMIT buy above it that fills,
+cancels the resting one once the venue has acked it, queries the other, and
+prints every reply and event on one line.
+
+Exit status: 0 when every request got a reply, the resting order ended
+CANCELED and the filling one reached an open or final state; 1 if the
+gateway refused something; 2 on a 10 s timeout or a usage error.
+
+Usage: strategy.py [REQ_ENDPOINT [PUB_ENDPOINT]]
+Environment: XG_REQ, XG_PUB (endpoints), XG_STRATEGY (name, default
+"example"), XG_SYMBOL (default BTC/USDT), XG_REST_PRICE and XG_FILL_PRICE
+(defaults 30000 and 40000, around xgsim's 35000).
+
+Needs Debian's python3-zmq; JSON is the standard library's. Prices and
+quantities are strings on the wire: never build them from floats.
+"""
+import json
+import os
+import sys
+import time
+
+import zmq
+
+TIMEOUT_S = 10.0
+# Events published before our subscription reached the gateway are lost
+# (ZeroMQ's "slow joiner"), so an order that has not moved for this long is
+# queried instead of waited for.
+REFRESH_S = 1.0
+FINAL = {"FILLED", "CANCELED", "REJECTED", "EXPIRED"}
+OPEN = {"NEW", "PARTIALLY_FILLED"}
+
+
+def env(name, default):
+    value = os.environ.get(name, "")
+    return value if value else default
+
+
+class Order:
+    def __init__(self, role, client_id, price):
+        self.role = role
+        self.id = client_id
+        self.price = price
+        self.status = ""
+        self.changed = time.monotonic()
+        self.cancel_sent = False
+        self.refresh_req = None
+
+
+class Strategy:
+    def __init__(self, req_ep, pub_ep):
+        self.name = env("XG_STRATEGY", "example")
+        self.topic = "order." + self.name
+        self.ctx = zmq.Context()
+        self.req = self.ctx.socket(zmq.DEALER)
+        self.sub = self.ctx.socket(zmq.SUB)
+        for sock in (self.req, self.sub):
+            sock.setsockopt(zmq.LINGER, 0)
+        self.sub.setsockopt(zmq.SUBSCRIBE, self.topic.encode())
+        self.sub.setsockopt(zmq.SUBSCRIBE, b"venue")
+        self.sub.connect(pub_ep)
+        self.req.connect(req_ep)
+        self.pending = set()
+        self.next_req = 0
+        self.refused = False
+        self.query_sent = False
+        # Client ids must be unique per gateway across runs: time and pid.
+        stem = "py%x%d" % (int(time.time()), os.getpid())
+        self.rest = Order("rest", stem + "R", env("XG_REST_PRICE", "30000"))
+        self.fill = Order("fill", stem + "F", env("XG_FILL_PRICE", "40000"))
+        self.orders = {o.id: o for o in (self.rest, self.fill)}
+
+    def send(self, request):
+        self.next_req += 1
+        req_id = "r%d" % self.next_req
+        request["req_id"] = req_id
+        text = json.dumps(request, separators=(",", ":"))
+        self.req.send(text.encode())
+        self.pending.add(req_id)
+        print("send   %s %s" % (req_id, text))
+        return req_id
+
+    def send_new(self, order):
+        return self.send({
+            "type": "new_order", "strategy": self.name,
+            "client_order_id": order.id,
+            "symbol": env("XG_SYMBOL", "BTC/USDT"), "side": "BUY",
+            "order_type": "LIMIT", "tif": "GTC", "qty": "0.001",
+            "price": order.price})
+
+    def send_by_id(self, kind, order):
+        return self.send({"type": kind, "strategy": self.name,
+                          "client_order_id": order.id})
+
+    def update(self, order_obj):
+        order = self.orders.get(order_obj.get("client_order_id"))
+        status = order_obj.get("status", "")
+        if order is None or not status:
+            return
+        # Replies and events travel on different sockets, so an older
+        # event can arrive after a newer reply; final never goes back.
+        if order.status in FINAL and status not in FINAL:
+            return
+        if status != order.status:
+            order.status = status
+            order.changed = time.monotonic()
+        if status == "REJECTED":
+            self.refused = True
+
+    @staticmethod
+    def order_line(prefix, o):
+        line = "%s %s %s %s %s @ %s status=%s venue=%s filled=%s" % (
+            prefix, o.get("client_order_id"), o.get("side"), o.get("qty"),
+            o.get("symbol"), o.get("price", "MARKET"), o.get("status"),
+            o.get("venue"), o.get("filled_qty"))
+        err = o.get("error")
+        if err:
+            line += " error=%s (%s)" % (err.get("name"), err.get("message"))
+        print(line)
+
+    def on_reply(self, data):
+        try:
+            msg = json.loads(data)
+        except ValueError as exc:
+            print("reply  (not JSON: %s)" % exc)
+            self.refused = True
+            return
+        req_id = msg.get("req_id", "")
+        self.pending.discard(req_id)
+        prefix = "reply  " + req_id
+        if not msg.get("ok"):
+            err = msg.get("error", {})
+            print("%s refused %s: %s %s (%s)" % (
+                prefix, msg.get("client_order_id"), err.get("code"),
+                err.get("name"), err.get("message")))
+            self.refused = True
+        elif "order" in msg:
+            self.order_line(prefix, msg["order"])
+            self.update(msg["order"])
+        elif "venues" in msg:
+            print("%s venues: %s" % (prefix, " ".join(
+                "%s=%s" % (v.get("name"), v.get("state"))
+                for v in msg["venues"])))
+        else:
+            print(prefix + " ok")
+
+    def on_event(self, topic, data):
+        # Prefix matching would also deliver "order.<name>x".
+        if topic not in (self.topic, "venue"):
+            return
+        try:
+            msg = json.loads(data)
+        except ValueError as exc:
+            print("event  %s (not JSON: %s)" % (topic, exc))
+            return
+        kind = msg.get("type")
+        if kind == "order":
+            self.order_line("event  %s %s" % (topic, msg.get("event")),
+                            msg["order"])
+            self.update(msg["order"])
+        elif kind == "venue":
+            v = msg.get("venue", {})
+            print("event  venue %s %s %s" % (v.get("name"), v.get("state"),
+                                             v.get("reason")))
+        elif kind == "rerouted":
+            print("event  %s rerouted %s %s -> %s (%s)" % (
+                topic, msg.get("client_order_id"), msg.get("from"),
+                msg.get("to"), msg.get("reason")))
+        elif kind == "rate_limit_wait":
+            print("event  %s rate_limit_wait %s on %s for %s ms (%s)" % (
+                topic, msg.get("client_order_id"), msg.get("venue"),
+                msg.get("wait_ms"), msg.get("reason")))
+        else:
+            print("event  %s %s" % (topic, kind))
+
+    def advance(self):
+        """Send what the state calls for; True when the run is complete."""
+        rest, fill = self.rest, self.fill
+        if rest.status in OPEN and not rest.cancel_sent:
+            rest.cancel_sent = True
+            self.send_by_id("cancel_order", rest)
+        if (fill.status in OPEN or fill.status in FINAL) and \
+                not self.query_sent:
+            self.query_sent = True
+            self.send_by_id("query_order", fill)
+        now = time.monotonic()
+        for o in (rest, fill):
+            settled = o.status in FINAL or (
+                o.status in OPEN and (o is fill or not o.cancel_sent))
+            if not settled and now - o.changed > REFRESH_S and \
+                    o.refresh_req not in self.pending:
+                o.changed = now
+                o.refresh_req = self.send_by_id("query_order", o)
+        return (not self.pending and rest.status in FINAL and
+                (fill.status in OPEN or fill.status in FINAL) and
+                self.query_sent)
+
+    def run(self):
+        start = time.monotonic()
+        self.send({"type": "venue_status"})
+        self.send_new(self.rest)
+        self.send_new(self.fill)
+        poller = zmq.Poller()
+        poller.register(self.req, zmq.POLLIN)
+        poller.register(self.sub, zmq.POLLIN)
+        while True:
+            left = TIMEOUT_S - (time.monotonic() - start)
+            if left <= 0:
+                print("strategy: timeout after %d s; rest=%s fill=%s" % (
+                    TIMEOUT_S, self.rest.status or "(no reply)",
+                    self.fill.status or "(no reply)"), file=sys.stderr)
+                return 2
+            ready = dict(poller.poll(int(min(left, 0.2) * 1000)))
+            if self.req in ready:
+                while True:
+                    try:
+                        frames = self.req.recv_multipart(zmq.NOBLOCK)
+                    except zmq.Again:
+                        break
+                    self.on_reply(frames[-1])
+            if self.sub in ready:
+                while True:
+                    try:
+                        frames = self.sub.recv_multipart(zmq.NOBLOCK)
+                    except zmq.Again:
+                        break
+                    if len(frames) == 2:
+                        self.on_event(frames[0].decode("ascii", "replace"),
+                                      frames[1])
+            sys.stdout.flush()
+            if self.advance():
+                print("done   rest=%s fill=%s" % (self.rest.status,
+                                                  self.fill.status))
+                ok = not self.refused and self.rest.status == "CANCELED"
+                return 0 if ok else 1
+
+    def close(self):
+        self.req.close()
+        self.sub.close()
+        self.ctx.term()
+
+
+def main(argv):
+    if len(argv) > 3:
+        print("usage: %s [REQ_ENDPOINT [PUB_ENDPOINT]]" % argv[0],
+              file=sys.stderr)
+        return 2
+    req_ep = argv[1] if len(argv) > 1 else env("XG_REQ",
+                                                 "tcp://127.0.0.1:5555")
+    pub_ep = argv[2] if len(argv) > 2 else env("XG_PUB",
+                                                 "tcp://127.0.0.1:5556")
+    strategy = Strategy(req_ep, pub_ep)
+    try:
+        return strategy.run()
+    finally:
+        strategy.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

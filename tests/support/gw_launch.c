@@ -1,0 +1,336 @@
+/*
+ * gw_launch.c - xgated as a child process of a test, and a strategy-side
+ * ZeroMQ client.
+ *
+ * The gateway binds ephemeral ports ("tcp://127.0.0.1:*") and prints the
+ * endpoints it got, so tests never collide on ports. The child is stopped
+ * by its PID. Credentials reach it the way they reach a real deployment:
+ * through environment variables named in the config.
+ */
+#include "gw_launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "xgate/buf.h"
+
+int64_t
+xg_test_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read one line from fd into line (cap), waiting until deadline_ms. */
+static int
+read_line(int fd, char *line, size_t cap, int64_t deadline_ms)
+{
+    size_t n = 0;
+    while (n + 1 < cap) {
+        int64_t left = deadline_ms - xg_test_now_ms();
+        if (left <= 0) {
+            return -1;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, (int)left) <= 0) {
+            continue;
+        }
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r <= 0) {
+            return -1;
+        }
+        if (c == '\n') {
+            break;
+        }
+        line[n++] = c;
+    }
+    line[n] = '\0';
+    return 0;
+}
+
+xg_err
+xg_gw_start(xg_gw_proc *g, const char *config_json)
+{
+    memset(g, 0, sizeof *g);
+    xg_strlcpy(g->dir, "/tmp/xgate-test-XXXXXX", sizeof g->dir);
+    if (mkdtemp(g->dir) == NULL) {
+        return XG_ERR_IO;
+    }
+    xg_buf b;
+    xg_buf_init(&b, g->config_path, sizeof g->config_path);
+    xg_buf_puts(&b, g->dir);
+    xg_buf_puts(&b, "/xgated.json");
+    FILE *f = fopen(g->config_path, "w");
+    if (f == NULL) {
+        return XG_ERR_IO;
+    }
+    fputs(config_json, f);
+    fclose(f);
+
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+        return XG_ERR_IO;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        return XG_ERR_IO;
+    }
+    if (pid == 0) {
+        dup2(pipefd[1], STDOUT_FILENO);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        setenv("XG_TEST_API_KEY", "xgsim-test-key", 1);
+        setenv("XG_TEST_SECRET", "xgsim-test-secret", 1);
+        setenv("XG_TEST_PASSPHRASE", "xgsim-test-pass", 1);
+        execl(XG_BIN_DIR "/xgated", "xgated", "-c", g->config_path,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    g->pid = pid;
+    g->out_fd = pipefd[0];
+    int64_t deadline = xg_test_now_ms() + 10000;
+    char line[512];
+    while (read_line(g->out_fd, line, sizeof line, deadline) == 0) {
+        if (strncmp(line, "xgated: requests ", 17) == 0) {
+            xg_strlcpy(g->req_ep, line + 17, sizeof g->req_ep);
+        } else if (strncmp(line, "xgated: events ", 15) == 0) {
+            xg_strlcpy(g->pub_ep, line + 15, sizeof g->pub_ep);
+        } else if (strcmp(line, "xgated: ready") == 0) {
+            return XG_OK;
+        }
+    }
+    xg_gw_stop(g);
+    return XG_ERR_IO;
+}
+
+xg_err
+xg_gw_start_sim(xg_gw_proc *g, const char *const *venues, const int *ports,
+                size_t n, const char *extra_venue_json)
+{
+    char cfg[8192];
+    xg_buf b;
+    xg_buf_init(&b, cfg, sizeof cfg);
+    xg_buf_puts(&b, "{\"api\": {\"requests\": \"tcp://127.0.0.1:*\", "
+                    "\"events\": \"tcp://127.0.0.1:*\"},\n"
+                    " \"adapters_dir\": \"" XG_ADAPTER_DIR "\",\n"
+                    " \"log_level\": \"info\",\n"
+                    " \"venues\": {");
+    for (size_t i = 0; i < n; i++) {
+        xg_buf_puts(&b, i ? ",\n  \"" : "\n  \"");
+        xg_buf_puts(&b, venues[i]);
+        xg_buf_puts(&b, "\": {\"base_url\": \"http://127.0.0.1:");
+        xg_buf_put_i64(&b, ports[i]);
+        xg_buf_puts(&b, "\", \"simulator\": true, \"credentials\": "
+                        "{\"api_key_env\": \"XG_TEST_API_KEY\", "
+                        "\"secret_env\": \"XG_TEST_SECRET\", "
+                        "\"passphrase_env\": \"XG_TEST_PASSPHRASE\"}");
+        if (extra_venue_json[0] != '\0') {
+            xg_buf_puts(&b, ", ");
+            xg_buf_puts(&b, extra_venue_json);
+        }
+        xg_buf_puts(&b, "}");
+    }
+    xg_buf_puts(&b, "}}\n");
+    if (xg_buf_status(&b) != XG_OK) {
+        return XG_ERR_TRUNCATED;
+    }
+    return xg_gw_start(g, cfg);
+}
+
+int
+xg_gw_alive(const xg_gw_proc *g)
+{
+    return g->pid > 0 && kill(g->pid, 0) == 0 &&
+           waitpid(g->pid, NULL, WNOHANG) == 0;
+}
+
+int
+xg_gw_stop(xg_gw_proc *g)
+{
+    int status = -1;
+    if (g->pid > 0) {
+        kill(g->pid, SIGTERM);
+        int64_t deadline = xg_test_now_ms() + 5000;
+        pid_t r = 0;
+        while ((r = waitpid(g->pid, &status, WNOHANG)) == 0 &&
+               xg_test_now_ms() < deadline) {
+            struct timespec ts = {0, 10000000};
+            nanosleep(&ts, NULL);
+        }
+        if (r == 0) {
+            kill(g->pid, SIGKILL);
+            waitpid(g->pid, &status, 0);
+            status = -1;
+        }
+        g->pid = 0;
+    }
+    if (g->out_fd > 0) {
+        close(g->out_fd);
+        g->out_fd = 0;
+    }
+    if (g->config_path[0] != '\0') {
+        unlink(g->config_path);
+        rmdir(g->dir);
+    }
+    return status;
+}
+
+xg_err
+xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
+{
+    memset(c, 0, sizeof *c);
+    c->ctx = zmq_ctx_new();
+    c->dealer = zmq_socket(c->ctx, ZMQ_DEALER);
+    c->sub = zmq_socket(c->ctx, ZMQ_SUB);
+    int linger = 0;
+    zmq_setsockopt(c->dealer, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(c->sub, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(c->sub, ZMQ_SUBSCRIBE, topic, strlen(topic));
+    if (zmq_connect(c->dealer, g->req_ep) != 0 ||
+        zmq_connect(c->sub, g->pub_ep) != 0) {
+        return XG_ERR_IO;
+    }
+    /* A SUB connection takes a moment to be registered by the PUB side;
+     * without this wait the first events would be lost (ZeroMQ's "slow
+     * joiner"). A venue_status round trip proves the gateway is serving,
+     * and the short pause covers the subscription's own hand-shake. */
+    json_t *r = xg_client_call(c, "{\"type\":\"venue_status\"}", 5000);
+    json_decref(r);
+    struct timespec ts = {0, 100000000};
+    nanosleep(&ts, NULL);
+    return r != NULL ? XG_OK : XG_ERR_IO;
+}
+
+void
+xg_client_close(xg_client *c)
+{
+    if (c->dealer != NULL) {
+        zmq_close(c->dealer);
+    }
+    if (c->sub != NULL) {
+        zmq_close(c->sub);
+    }
+    if (c->ctx != NULL) {
+        zmq_ctx_term(c->ctx);
+    }
+    memset(c, 0, sizeof *c);
+}
+
+static json_t *
+recv_json(void *sock, int timeout_ms, char *topic, size_t cap)
+{
+    zmq_pollitem_t it = {sock, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&it, 1, timeout_ms) <= 0) {
+        return NULL;
+    }
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    json_t *j = NULL;
+    int more = 1;
+    int frame = 0;
+    while (more) {
+        if (zmq_msg_recv(&m, sock, 0) < 0) {
+            break;
+        }
+        more = zmq_msg_more(&m);
+        if (more && frame == 0 && topic != NULL) {
+            size_t n = zmq_msg_size(&m) < cap - 1 ? zmq_msg_size(&m) : cap - 1;
+            memcpy(topic, zmq_msg_data(&m), n);
+            topic[n] = '\0';
+        }
+        if (!more) {
+            j = json_loadb(zmq_msg_data(&m), zmq_msg_size(&m), 0, NULL);
+        }
+        frame++;
+    }
+    zmq_msg_close(&m);
+    return j;
+}
+
+json_t *
+xg_client_call_raw(xg_client *c, const void *data, size_t len, int timeout_ms)
+{
+    if (zmq_send(c->dealer, data, len, 0) < 0) {
+        return NULL;
+    }
+    return recv_json(c->dealer, timeout_ms, NULL, 0);
+}
+
+json_t *
+xg_client_call(xg_client *c, const char *json, int timeout_ms)
+{
+    return xg_client_call_raw(c, json, strlen(json), timeout_ms);
+}
+
+json_t *
+xg_client_event(xg_client *c, int timeout_ms, char *topic, size_t cap)
+{
+    return recv_json(c->sub, timeout_ms, topic, cap);
+}
+
+json_t *
+xg_client_wait_order_event(xg_client *c, const char *client_id,
+                           const char *event, int timeout_ms)
+{
+    int64_t deadline = xg_test_now_ms() + timeout_ms;
+    for (;;) {
+        int64_t left = deadline - xg_test_now_ms();
+        if (left <= 0) {
+            return NULL;
+        }
+        json_t *ev = xg_client_event(c, (int)left, NULL, 0);
+        if (ev == NULL) {
+            continue;
+        }
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        const char *name = json_string_value(json_object_get(ev, "event"));
+        json_t *order = json_object_get(ev, "order");
+        const char *id =
+            json_string_value(json_object_get(order, "client_order_id"));
+        if (type != NULL && strcmp(type, "order") == 0 && name != NULL &&
+            strcmp(name, event) == 0 && id != NULL &&
+            strcmp(id, client_id) == 0) {
+            return ev;
+        }
+        json_decref(ev);
+    }
+}
+
+json_t *
+xg_client_wait_venue_state(xg_client *c, const char *venue, const char *state,
+                           int timeout_ms)
+{
+    int64_t deadline = xg_test_now_ms() + timeout_ms;
+    for (;;) {
+        int64_t left = deadline - xg_test_now_ms();
+        if (left <= 0) {
+            return NULL;
+        }
+        json_t *ev = xg_client_event(c, (int)left, NULL, 0);
+        if (ev == NULL) {
+            continue;
+        }
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        json_t *v = json_object_get(ev, "venue");
+        const char *name = json_string_value(json_object_get(v, "name"));
+        const char *st = json_string_value(json_object_get(v, "state"));
+        if (type != NULL && strcmp(type, "venue") == 0 && name != NULL &&
+            st != NULL && strcmp(name, venue) == 0 && strcmp(st, state) == 0) {
+            return ev;
+        }
+        json_decref(ev);
+    }
+}
