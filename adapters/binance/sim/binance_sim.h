@@ -1,0 +1,83 @@
+/*
+ * binance_sim.h - shared between the files of xgsim's Binance dialect.
+ *
+ * dialect.c holds the dialect table, settings, the limit model, request
+ * authentication and the public endpoints; orders.c holds the order and
+ * account endpoints. Compiled into xgsim only, never into the plug-in.
+ */
+#ifndef XGATE_BINANCE_SIM_H
+#define XGATE_BINANCE_SIM_H
+
+#include <stdint.h>
+
+#include "dialect.h"
+
+/* Which xg_sim_client window / xg_sim_account window holds what. */
+enum {
+    BINANCE_CW_WEIGHT = 0,
+    BINANCE_CW_RAW = 1,
+    BINANCE_AW_ORDERS = 0,
+    BINANCE_AW_ORDERS_DAY = 1
+};
+
+#define BINANCE_DAY_S 86400
+
+/* --set binance.<key>=<value>; every value an integer (docs/simulator.md). */
+typedef struct binance_settings {
+    int64_t weight_limit;
+    int64_t weight_window_s;
+    int64_t raw_limit;
+    int64_t raw_window_s;
+    int64_t orders_limit;
+    int64_t orders_window_s;
+    int64_t orders_day_limit;
+    int64_t ban_base_ms;
+    int64_t ban_max_ms;
+    int64_t ban_after_violations;
+    int64_t ban_extend_ms;
+    int64_t recv_window_max_ms;
+    int64_t limits;
+} binance_settings;
+
+/* A request that passed the IP gate and, for signed endpoints, the
+ * key/signature/timestamp checks. */
+typedef struct binance_call {
+    xg_sim_venue *v;
+    const binance_settings *set;
+    const xg_sim_request *req;
+    xg_sim_response *resp;
+    const xg_sim_params *params;
+    size_t account; /* valid for signed endpoints */
+    int64_t now_ms;
+} binance_call;
+
+/* Fill resp with {"code":code,"msg":msg} and HTTP status; outcome for the
+ * log. */
+void binance_error(xg_sim_response *resp, int status, int code, const char *msg,
+                   const char *outcome);
+
+/* -1102 for a missing mandatory parameter. */
+void binance_missing(xg_sim_response *resp, const char *param);
+
+/* "1M", "10S", "1D": the header suffix of a window of window_s seconds;
+ * the interval name and count go to *unit / *num when not NULL. */
+void binance_interval(int64_t window_s, char suffix[24], const char **unit,
+                      int64_t *num);
+
+/* The ORDERS limit gate for a new order, with the venue lock held.
+ * Returns true if the order may proceed; otherwise resp holds the 429
+ * (-1015) or, for a repeat offender, the 418. */
+bool binance_orders_gate(const binance_call *c);
+
+/* Add X-MBX-ORDER-COUNT-* headers for the account (lock held). */
+void binance_order_count_headers(const binance_call *c);
+
+/* Endpoints in orders.c. */
+void binance_new_order(const binance_call *c);
+void binance_cancel_order(const binance_call *c);
+void binance_query_order(const binance_call *c);
+void binance_open_orders(const binance_call *c);
+void binance_cancel_all(const binance_call *c);
+void binance_account(const binance_call *c);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * bench_gateway.c - what the gateway costs and sustains, end to end.
+ *
+ * Starts xgsim (limits off) and xgated on loopback and plays a strategy:
+ *  1. direct: this process sends the same signed-size order request to the
+ *     simulator over one keep-alive connection with libcurl, one at a time.
+ *     That is the floor: the simulator's own time plus loopback.
+ *  2. round trip through the gateway, one order in flight: strategy send ->
+ *     ZMQ -> parse, sign, HTTP keep-alive POST -> simulator -> ack event
+ *     back. Gateway's share = this minus (1).
+ *  3. the same at a paced 1,000 orders/s.
+ *  4. pipelined: N orders sent as fast as possible, time until all acked.
+ *  5. peak RSS of xgated after 10,000 resting orders.
+ * Prints median, p99 and max; never pass/fail.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <zmq.h>
+
+#include "gw_launch.h"
+#include "sim_launch.h"
+
+static int64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void
+report(const char *what, int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_i64);
+    printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  max %8.1f us\n", what, n,
+           (double)v[n / 2] / 1e3, (double)v[n * 99 / 100] / 1e3,
+           (double)v[n - 1] / 1e3);
+}
+
+static size_t
+discard(char *p, size_t s, size_t n, void *u)
+{
+    (void)p;
+    (void)u;
+    return s * n;
+}
+
+/* The floor: the simulator answering an order over a warm connection.
+ * The request is unsigned, so the simulator refuses it after parsing
+ * (-2014/-1102): the same HTTP path and size, no order book work. */
+static void
+bench_direct(int port, int64_t *out, size_t n)
+{
+    CURL *c = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v3/order", port);
+    const char *body =
+        "timestamp=1700000000000&symbol=BTCUSDT&side=BUY&type=LIMIT&"
+        "timeInForce=GTC&quantity=0.001&price=30000&newClientOrderId="
+        "benchdirect00001&recvWindow=5000&signature="
+        "0000000000000000000000000000000000000000000000000000000000000000";
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+    for (size_t i = 0; i < n + 100; i++) {
+        int64_t t0 = now_ns();
+        curl_easy_perform(c);
+        if (i >= 100) {
+            out[i - 100] = now_ns() - t0;
+        }
+    }
+    curl_easy_cleanup(c);
+}
+
+static void
+send_order(xg_client *cl, const char *id, int price)
+{
+    char msg[512];
+    int n = snprintf(msg, sizeof msg,
+                     "{\"type\":\"new_order\",\"strategy\":\"bench\","
+                     "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
+                     "\"side\":\"BUY\",\"order_type\":\"LIMIT\","
+                     "\"qty\":\"0.001\",\"price\":\"%d\"}",
+                     id, price);
+    zmq_send(cl->dealer, msg, (size_t)n, 0);
+}
+
+static void
+drain_replies(xg_client *cl)
+{
+    char buf[4096];
+    while (zmq_recv(cl->dealer, buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
+    }
+}
+
+/* Wait for the next "acked" (or any order outcome) event; returns 1. */
+static int
+wait_ack(xg_client *cl, int timeout_ms)
+{
+    for (;;) {
+        json_t *ev = xg_client_event(cl, timeout_ms, NULL, 0);
+        if (ev == NULL) {
+            return 0;
+        }
+        const char *e = json_string_value(json_object_get(ev, "event"));
+        int done = e != NULL && (strcmp(e, "acked") == 0 ||
+                                 strcmp(e, "filled") == 0 ||
+                                 strcmp(e, "rejected") == 0);
+        json_decref(ev);
+        if (done) {
+            return 1;
+        }
+    }
+}
+
+static int order_seq;
+
+static void
+bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
+{
+    int64_t next = now_ns();
+    for (size_t i = 0; i < n + 100; i++) {
+        if (pace_ns > 0) {
+            while (now_ns() < next) {
+            }
+            next += pace_ns;
+        }
+        char id[32];
+        snprintf(id, sizeof id, "b%d", order_seq++);
+        int64_t t0 = now_ns();
+        send_order(cl, id, 20000 + order_seq % 1000);
+        if (!wait_ack(cl, 5000)) {
+            fprintf(stderr, "bench: no ack for %s\n", id);
+            exit(1);
+        }
+        if (i >= 100) {
+            out[i - 100] = now_ns() - t0;
+        }
+        drain_replies(cl);
+    }
+}
+
+static void
+bench_pipelined(xg_client *cl, size_t n)
+{
+    int64_t t0 = now_ns();
+    size_t acked = 0, sent = 0;
+    while (acked < n) {
+        /* Keep the gateway's queue fed without flooding ZeroMQ. */
+        while (sent < n && sent - acked < 2000) {
+            char id[32];
+            snprintf(id, sizeof id, "p%d", order_seq++);
+            send_order(cl, id, 20000 + order_seq % 1000);
+            sent++;
+        }
+        if (!wait_ack(cl, 10000)) {
+            fprintf(stderr, "bench: pipelined stalled at %zu\n", acked);
+            exit(1);
+        }
+        acked++;
+        drain_replies(cl);
+    }
+    double secs = (double)(now_ns() - t0) / 1e9;
+    printf("%-44s %zu orders in %.2f s = %.0f orders/s\n",
+           "pipelined, limits off", n, secs, (double)n / secs);
+}
+
+static long
+rss_kib(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long v = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, field, strlen(field)) == 0) {
+            v = strtol(line + strlen(field), NULL, 10);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return v;
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 5000;
+    size_t n_pipe = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 20000;
+    const char *sim_args[] = {"--set", "binance.limits=0", NULL};
+    xg_sim_proc sim;
+    if (xg_sim_start(&sim, sim_args) != XG_OK) {
+        fprintf(stderr, "bench: cannot start xgsim\n");
+        return 1;
+    }
+    int port = xg_sim_port(&sim, "binance");
+    int64_t *v = calloc(n, sizeof *v);
+
+    bench_direct(port, v, n);
+    report("direct to simulator (floor)", v, n);
+    int64_t floor_p50 = v[n / 2];
+
+    const char *venues[] = {"binance"};
+    int ports[] = {port};
+    xg_gw_proc gw;
+    if (xg_gw_start_sim(&gw, venues, ports, 1, "\"max_connections\": 8") !=
+        XG_OK) {
+        fprintf(stderr, "bench: cannot start xgated\n");
+        return 1;
+    }
+    xg_client cl;
+    xg_client_open(&cl, &gw, "order.bench");
+
+    bench_round_trip(&cl, v, n, 0);
+    report("round trip via gateway, 1 in flight", v, n);
+    printf("%-44s p50 %.1f us\n", "gateway's share (round trip - floor)",
+           (double)(v[n / 2] - floor_p50) / 1e3);
+
+    bench_round_trip(&cl, v, n, 1000000);
+    report("round trip via gateway, paced 1,000/s", v, n);
+
+    bench_pipelined(&cl, n_pipe);
+
+    long before = rss_kib(gw.pid, "VmHWM:");
+    for (int i = 0; i < 10000; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "r%d", order_seq++);
+        send_order(&cl, id, 10000 + i % 5000); /* rests: below market */
+        if (i % 1000 == 999) {
+            for (int k = 0; k < 1000; k++) {
+                wait_ack(&cl, 10000);
+            }
+            drain_replies(&cl);
+        }
+    }
+    printf("%-44s before %ld KiB, after 10,000 open orders %ld KiB "
+           "(VmRSS %ld KiB)\n",
+           "xgated peak RSS (VmHWM)", before, rss_kib(gw.pid, "VmHWM:"),
+           rss_kib(gw.pid, "VmRSS:"));
+
+    xg_client_close(&cl);
+    xg_gw_stop(&gw);
+    xg_sim_stop(&sim);
+    free(v);
+    return 0;
+}

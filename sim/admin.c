@@ -1,0 +1,346 @@
+/*
+ * The simulator's admin API: bans, fault injection, reference prices, the
+ * request log and a view of orders and limit usage.
+ *
+ * Bodies are small JSON objects parsed with Jansson; every answer is JSON
+ * except the log, which is NDJSON so a test can read it line by line.
+ * Errors are {"error": "..."} with 400 (bad input) or 404 (unknown path).
+ */
+#include "admin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+admin_error(xg_sim_response *resp, int status, const char *msg)
+{
+    xg_sim_response_json(resp, status, json_pack("{ss}", "error", msg));
+}
+
+static bool
+admin_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (len == 0 || len > 19) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Integer member that must be present and >= 0; false otherwise. */
+static bool
+admin_get_count(const json_t *obj, const char *key, json_int_t *out)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+static void
+admin_ban(xg_sim_venue *v, const xg_sim_request *req, const json_t *body,
+          xg_sim_response *resp)
+{
+    json_int_t ms = 0;
+    xg_sim_client *cl = NULL;
+    int64_t now = xg_sim_now_ms();
+    int64_t until = 0;
+
+    if (!admin_get_count(body, "duration_ms", &ms)) {
+        admin_error(resp, 400, "duration_ms: non-negative integer needed");
+        return;
+    }
+    xg_sim_venue_lock(v);
+    if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) ==
+        XG_OK) {
+        xg_sim_client_ban(cl, now, (int64_t)ms);
+        until = cl->ban_until_ms;
+    }
+    xg_sim_venue_unlock(v);
+    if (cl == NULL) {
+        admin_error(resp, 500, "out of memory");
+        return;
+    }
+    xg_sim_response_json(resp, 200,
+                         json_pack("{ss sI}", "ip", req->client_ip,
+                                   "banned_until_ms", (json_int_t)until));
+}
+
+static bool
+admin_fault_part(const json_t *part, bool with_status, xg_sim_fault *f,
+                 const char **why)
+{
+    json_int_t count = 0;
+    json_int_t status = 503;
+    const json_t *exec = json_object_get(part, "execute");
+    const json_t *st = json_object_get(part, "status");
+
+    if (!json_is_object(part) || !admin_get_count(part, "count", &count) ||
+        count > 1000000000) {
+        *why = "count: integer 0..1e9 needed";
+        return false;
+    }
+    if (exec != NULL && !json_is_boolean(exec)) {
+        *why = "execute: boolean needed";
+        return false;
+    }
+    if (with_status) {
+        if (st != NULL) {
+            if (!json_is_integer(st) || json_integer_value(st) < 500 ||
+                json_integer_value(st) > 599) {
+                *why = "status: integer 500..599 needed";
+                return false;
+            }
+            status = json_integer_value(st);
+        }
+        f->fail_count = (int)count;
+        f->fail_status = (int)status;
+        f->fail_execute = json_is_true(exec);
+    } else {
+        f->drop_count = (int)count;
+        f->drop_execute = json_is_true(exec);
+    }
+    return true;
+}
+
+static void
+admin_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
+{
+    xg_sim_fault f;
+    const json_t *part = NULL;
+    const char *why = NULL;
+    json_int_t latency = 0;
+
+    xg_sim_venue_lock(v);
+    f = v->fault;
+    xg_sim_venue_unlock(v);
+
+    if (json_is_true(json_object_get(body, "clear"))) {
+        memset(&f, 0, sizeof(f));
+    }
+    part = json_object_get(body, "status_5xx");
+    if (part != NULL && !admin_fault_part(part, true, &f, &why)) {
+        admin_error(resp, 400, why);
+        return;
+    }
+    part = json_object_get(body, "drop");
+    if (part != NULL && !admin_fault_part(part, false, &f, &why)) {
+        admin_error(resp, 400, why);
+        return;
+    }
+    if (json_object_get(body, "latency_ms") != NULL) {
+        if (!admin_get_count(body, "latency_ms", &latency) ||
+            latency > 600000) {
+            admin_error(resp, 400, "latency_ms: integer 0..600000 needed");
+            return;
+        }
+        f.latency_ms = (int64_t)latency;
+    }
+    xg_sim_venue_lock(v);
+    v->fault = f;
+    xg_sim_venue_unlock(v);
+    xg_sim_response_json(
+        resp, 200,
+        json_pack("{s{sisisb} s{sisb} sI}", "status_5xx", "count", f.fail_count,
+                  "status", f.fail_status, "execute", f.fail_execute, "drop",
+                  "count", f.drop_count, "execute", f.drop_execute,
+                  "latency_ms", (json_int_t)f.latency_ms));
+}
+
+static void
+admin_price(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
+{
+    const char *symbol = json_string_value(json_object_get(body, "symbol"));
+    const char *text = json_string_value(json_object_get(body, "price"));
+    int64_t price = 0;
+    size_t inst = 0;
+    size_t filled = 0;
+    xg_err err = XG_OK;
+
+    if (symbol == NULL || text == NULL) {
+        admin_error(resp, 400, "symbol and price (string) needed");
+        return;
+    }
+    if (xg_sim_fixed_parse(text, &price) != XG_OK || price <= 0) {
+        admin_error(resp, 400, "price: positive decimal string needed");
+        return;
+    }
+    xg_sim_venue_lock(v);
+    err = xg_sim_book_find_instrument(&v->book, symbol, &inst);
+    if (err == XG_OK) {
+        err = xg_sim_book_set_price(&v->book, inst, price, xg_sim_now_ms(),
+                                    &filled);
+    }
+    xg_sim_venue_unlock(v);
+    if (err != XG_OK) {
+        admin_error(resp, 400, "unknown symbol");
+        return;
+    }
+    xg_sim_response_json(resp, 200,
+                         json_pack("{ss ss sI}", "symbol", symbol, "price",
+                                   text, "filled", (json_int_t)filled));
+}
+
+static void
+admin_log(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+{
+    uint64_t since = 0;
+    char *text = NULL;
+    size_t len = 0;
+    xg_err err = XG_OK;
+
+    if (req->query_len > 0) {
+        if (strncmp(req->query, "since=", 6) != 0 ||
+            !admin_parse_u64(req->query + 6, req->query_len - 6, &since)) {
+            admin_error(resp, 400, "query: since=<seq> expected");
+            return;
+        }
+    }
+    xg_sim_venue_lock(v);
+    err = xg_sim_log_ndjson(&v->log, since, &text, &len);
+    xg_sim_venue_unlock(v);
+    if (err != XG_OK) {
+        admin_error(resp, 500, "out of memory");
+        return;
+    }
+    resp->status = 200;
+    resp->body = text;
+    resp->body_len = len;
+    xg_sim_response_header(resp, "Content-Type", "application/x-ndjson");
+}
+
+static const char *
+admin_status_name(xg_sim_status s)
+{
+    switch (s) {
+    case XG_SIM_NEW:
+        return "NEW";
+    case XG_SIM_FILLED:
+        return "FILLED";
+    case XG_SIM_CANCELED:
+        return "CANCELED";
+    case XG_SIM_EXPIRED:
+        return "EXPIRED";
+    }
+    return "UNKNOWN";
+}
+
+static void
+admin_orders(xg_sim_venue *v, xg_sim_response *resp)
+{
+    json_t *arr = json_array();
+    char price[XG_SIM_FIXED_BUFSZ];
+    char qty[XG_SIM_FIXED_BUFSZ];
+    char filled[XG_SIM_FIXED_BUFSZ];
+
+    if (arr == NULL) {
+        admin_error(resp, 500, "out of memory");
+        return;
+    }
+    xg_sim_venue_lock(v);
+    for (size_t i = 0; i < v->book.norders; i++) {
+        const xg_sim_order *o = &v->book.orders[i];
+        xg_sim_fixed_format(o->price, price);
+        xg_sim_fixed_format(o->qty, qty);
+        xg_sim_fixed_format(o->filled, filled);
+        json_array_append_new(
+            arr,
+            json_pack("{sI ss ss ss ss ss ss ss ss}", "order_id",
+                      (json_int_t)o->order_id, "client_order_id", o->client_id,
+                      "api_key", v->book.accounts[o->account].cred.api_key,
+                      "status", admin_status_name(o->status), "symbol",
+                      v->book.instruments[o->instrument].symbol, "side",
+                      o->side == XG_SIM_BUY ? "BUY" : "SELL", "qty", qty,
+                      "price", price, "filled", filled));
+    }
+    xg_sim_venue_unlock(v);
+    xg_sim_response_json(resp, 200, arr);
+}
+
+static void
+admin_state(xg_sim_venue *v, xg_sim_response *resp)
+{
+    int64_t now = xg_sim_now_ms();
+    json_t *clients = json_array();
+    json_t *venue = NULL;
+    json_t *prices = json_object();
+    char buf[XG_SIM_FIXED_BUFSZ];
+
+    xg_sim_venue_lock(v);
+    for (size_t i = 0; clients != NULL && i < v->clients.n; i++) {
+        const xg_sim_client *c = &v->clients.items[i];
+        json_array_append_new(
+            clients,
+            json_pack("{ss sI si si sI sb}", "ip", c->ip, "ban_until_ms",
+                      (json_int_t)c->ban_until_ms, "bans", c->bans,
+                      "violations", c->violations, "limited_until_ms",
+                      (json_int_t)c->limited_until_ms, "banned",
+                      xg_sim_client_is_banned(c, now)));
+    }
+    for (size_t i = 0; prices != NULL && i < v->book.ninstruments; i++) {
+        xg_sim_fixed_format(v->book.instruments[i].ref_price, buf);
+        json_object_set_new(prices, v->book.instruments[i].symbol,
+                            json_string(buf));
+    }
+    venue = v->dialect->state(v, now);
+    xg_sim_venue_unlock(v);
+    xg_sim_response_json(resp, 200,
+                         json_pack("{ss sI so* so* so*}", "venue",
+                                   v->dialect->venue, "now_ms", (json_int_t)now,
+                                   "clients", clients, "prices", prices,
+                                   "usage", venue));
+}
+
+void
+xg_sim_admin_handle(xg_sim_venue *v, const xg_sim_request *req,
+                    xg_sim_response *resp)
+{
+    bool is_post = strcmp(req->method, "POST") == 0;
+    bool is_get = strcmp(req->method, "GET") == 0;
+    json_t *body = NULL;
+
+    resp->outcome = "admin";
+    if (is_get && strcmp(req->path, "/_sim/log") == 0) {
+        admin_log(v, req, resp);
+        return;
+    }
+    if (is_get && strcmp(req->path, "/_sim/orders") == 0) {
+        admin_orders(v, resp);
+        return;
+    }
+    if (is_get && strcmp(req->path, "/_sim/state") == 0) {
+        admin_state(v, resp);
+        return;
+    }
+    if (!is_post || (strcmp(req->path, "/_sim/ban") != 0 &&
+                     strcmp(req->path, "/_sim/fault") != 0 &&
+                     strcmp(req->path, "/_sim/price") != 0)) {
+        admin_error(resp, 404, "unknown admin endpoint");
+        return;
+    }
+    body = json_loadb(req->body, req->body_len, 0, NULL);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        admin_error(resp, 400, "JSON object body expected");
+        return;
+    }
+    if (strcmp(req->path, "/_sim/ban") == 0) {
+        admin_ban(v, req, body, resp);
+    } else if (strcmp(req->path, "/_sim/fault") == 0) {
+        admin_fault(v, body, resp);
+    } else {
+        admin_price(v, body, resp);
+    }
+    json_decref(body);
+}

@@ -1,0 +1,153 @@
+/*
+ * sim/dialect.h - what a venue dialect plugs into xgsim, and what it gets.
+ *
+ * xgsim owns the HTTP server, accounts, order book, limit windows, fault
+ * injection, admin API and request log; a dialect owns one exchange's
+ * REST surface: paths, parameters, signatures, limit rules, response and
+ * error bodies. A dialect is a const xg_sim_dialect named
+ * xg_sim_dialect_<venue>, defined in a .c file under adapters/<venue>/sim;
+ * the build lists every such folder into sim's registry, so adding a venue
+ * adds files and changes nothing in sim/.
+ *
+ * Threads: handle() runs on the connection's thread, concurrently with
+ * other connections. Everything in xg_sim_venue except the immutable
+ * fields noted below is guarded by venue->mu: take it with
+ * xg_sim_venue_lock for short critical sections, never across a sleep.
+ * The dialect must not keep pointers into book or clients after
+ * unlocking.
+ */
+#ifndef XGATE_SIM_DIALECT_H
+#define XGATE_SIM_DIALECT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "xgate/error.h"
+
+#include "book.h"
+#include "fixed.h"
+#include "log.h"
+#include "params.h"
+#include "window.h"
+
+#define XG_SIM_VENUE_LEN   16
+#define XG_SIM_MAX_HEADERS 10
+#define XG_SIM_BODY_MAX    (64 * 1024)
+
+typedef struct xg_sim_venue xg_sim_venue;
+
+/* One HTTP request as received. Every pointer is borrowed for the
+ * duration of handle(). */
+typedef struct xg_sim_request {
+    const char *method;
+    const char *path;  /* raw path, before any '?' */
+    const char *query; /* raw bytes after '?', "" if none */
+    size_t query_len;
+    const char *body; /* raw body bytes, NUL-terminated for convenience */
+    size_t body_len;
+    const char *client_ip;
+    int64_t t_ms; /* receive time, epoch ms */
+    void *conn;   /* server's connection, for header lookups */
+} xg_sim_request;
+
+typedef struct xg_sim_header {
+    char name[48];
+    char value[112];
+} xg_sim_header;
+
+/* What a dialect answers. The server sends it and writes the log entry
+ * from code, outcome and client_order_id. */
+typedef struct xg_sim_response {
+    int status;
+    char *body; /* malloc'd; taken by the server */
+    size_t body_len;
+    xg_sim_header headers[XG_SIM_MAX_HEADERS];
+    size_t nheaders;
+    int code;            /* venue code for the log, 0 if none */
+    const char *outcome; /* static string: placed, rejected, ... */
+    char client_order_id[XG_SIM_LOG_ID_LEN];
+} xg_sim_response;
+
+typedef struct xg_sim_dialect {
+    const char *venue; /* "binance": the name in --venue and --set */
+    /* Settings with defaults. Given: free with destroy. NULL on OOM. */
+    void *(*create)(void);
+    void (*destroy)(void *settings);
+    /* Apply --set <venue>.key=value. XG_ERR_NOT_FOUND for an unknown key,
+     * XG_ERR_INVALID for a bad value. */
+    xg_err (*set)(void *settings, const char *key, const char *value);
+    /* After settings and accounts are in: add instruments, size windows
+     * (v->client_proto, each account's windows). */
+    xg_err (*setup)(xg_sim_venue *v);
+    /* Answer one non-admin request; called without the lock. */
+    void (*handle)(xg_sim_venue *v, const xg_sim_request *req,
+                   xg_sim_response *resp);
+    /* The client order id a request names (new or original), for the log
+     * of a request that is faulted without being executed; "" if none.
+     * No lock needed. */
+    void (*client_id)(const xg_sim_request *req, char *out, size_t cap);
+    /* Fill resp with a venue-shaped error body for a server-made answer
+     * (injected 5xx, body too large, ...). No lock needed. */
+    void (*error)(xg_sim_response *resp, int status, const char *msg);
+    /* Usage counters for GET /_sim/state; called with the lock held.
+     * Given: the new reference. */
+    json_t *(*state)(xg_sim_venue *v, int64_t now_ms);
+} xg_sim_dialect;
+
+/* Pending injected faults (admin API). */
+typedef struct xg_sim_fault {
+    int fail_count;
+    int fail_status;
+    bool fail_execute;
+    int drop_count;
+    bool drop_execute;
+    int64_t latency_ms;
+} xg_sim_fault;
+
+struct xg_sim_venue {
+    const xg_sim_dialect *dialect; /* immutable after start */
+    void *settings;                /* immutable after start */
+    pthread_mutex_t mu;
+    xg_sim_book book;
+    xg_sim_clients clients;
+    /* Window lengths a new client starts with; set by setup. */
+    xg_sim_window client_proto[XG_SIM_CLIENT_WINDOWS];
+    xg_sim_log log;
+    xg_sim_fault fault;
+    int port; /* bound port, set by the server */
+    void *daemon;
+};
+
+/* Wall clock, epoch milliseconds. */
+int64_t xg_sim_now_ms(void);
+
+void xg_sim_venue_lock(xg_sim_venue *v);
+void xg_sim_venue_unlock(xg_sim_venue *v);
+
+/* The value of request header name (case-insensitive), or NULL.
+ * Borrowed for the duration of handle(). */
+const char *xg_sim_request_header(const xg_sim_request *req, const char *name);
+
+/* Add a response header (truncated to fit; ignored past
+ * XG_SIM_MAX_HEADERS). */
+void xg_sim_response_header(xg_sim_response *resp, const char *name,
+                            const char *value);
+
+/* Same with an integer value. */
+void xg_sim_response_header_int(xg_sim_response *resp, const char *name,
+                                int64_t value);
+
+/* Set status and a JSON body (stolen; NULL gives "{}"). */
+void xg_sim_response_json(xg_sim_response *resp, int status, json_t *body);
+
+/* Record the client order id for the log (truncated, NULL -> ""). */
+void xg_sim_response_client_id(xg_sim_response *resp, const char *id);
+
+/* NULL-terminated list of every dialect compiled in. */
+extern const xg_sim_dialect *const xg_sim_dialects[];
+
+#endif

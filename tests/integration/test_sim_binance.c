@@ -1,0 +1,1174 @@
+/*
+ * test_sim_binance.c - xgsim's Binance dialect, checked from outside.
+ *
+ * Each test starts its own xgsim with the settings it needs and talks to
+ * it over loopback HTTP with its own HMAC-SHA256 signing (OpenSSL, not the
+ * gateway's signing code), so the simulator and the adapter cannot share
+ * a misreading of the fact sheet unnoticed. Limit tests use 1-2 s windows
+ * and sub-second bans and wait for a window to start before counting, so
+ * the suite runs in a few seconds of real time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "sim_launch.h"
+
+#define KEY    "xgsim-test-key"
+#define SECRET "xgsim-test-secret"
+
+typedef struct reply {
+    long status;
+    char body[65536];
+    char hdrs[8192];
+} reply;
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+pause_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
+                          .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+    if (ms > 0) {
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Real time is what the simulator's windows follow: start counting just
+ * after a window boundary so the whole burst lands in one window. */
+static void
+wait_window_start(int64_t window_ms)
+{
+    int64_t now = now_ms();
+
+    pause_ms((now / window_ms + 1) * window_ms - now + 20);
+}
+
+static void
+hmac_hex(const char *secret, const char *msg, size_t len, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+
+    assert_non_null(HMAC(EVP_sha256(), secret, (int)strlen(secret),
+                         (const unsigned char *)msg, len, mac, &n));
+    assert_int_equal(n, 32);
+    for (unsigned int i = 0; i < n; i++) {
+        out[2 * i] = hex[mac[i] >> 4];
+        out[2 * i + 1] = hex[mac[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+static reply *
+reply_new(void)
+{
+    reply *r = calloc(1, sizeof(*r));
+
+    assert_non_null(r);
+    return r;
+}
+
+static void
+send_raw(const xg_sim_proc *p, const char *method, const char *path,
+         const char *key, const char *body, reply *r)
+{
+    char key_hdr[256];
+    const char *hdrs[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+
+    if (key != NULL) {
+        snprintf(key_hdr, sizeof(key_hdr), "X-MBX-APIKEY: %s", key);
+        hdrs[n++] = key_hdr;
+    }
+    if (body != NULL) {
+        hdrs[n++] = "Content-Type: application/x-www-form-urlencoded";
+    }
+    assert_int_equal(xg_sim_http(p, "binance", method, path, hdrs, body,
+                                 body != NULL ? strlen(body) : 0, &r->status,
+                                 r->body, sizeof(r->body), r->hdrs,
+                                 sizeof(r->hdrs)),
+                     XG_OK);
+}
+
+/* params + &timestamp=<ts> signed with secret, all in the query string
+ * (in_body: all in the form body instead). */
+static void
+send_signed_ts(const xg_sim_proc *p, const char *method, const char *path,
+               const char *params, int64_t ts, const char *secret, bool in_body,
+               reply *r)
+{
+    char payload[4096];
+    char sig[65];
+    char full[8192];
+
+    snprintf(payload, sizeof(payload), "%s%stimestamp=%lld", params,
+             params[0] != '\0' ? "&" : "", (long long)ts);
+    hmac_hex(secret, payload, strlen(payload), sig);
+    if (in_body) {
+        snprintf(full, sizeof(full), "%s&signature=%s", payload, sig);
+        send_raw(p, method, path, KEY, full, r);
+    } else {
+        snprintf(full, sizeof(full), "%s?%s&signature=%s", path, payload, sig);
+        send_raw(p, method, full, KEY, NULL, r);
+    }
+}
+
+static void
+send_signed(const xg_sim_proc *p, const char *method, const char *path,
+            const char *params, reply *r)
+{
+    send_signed_ts(p, method, path, params, now_ms(), SECRET, false, r);
+}
+
+static json_t *
+body_json(const reply *r)
+{
+    json_t *j = json_loads(r->body, 0, NULL);
+
+    if (j == NULL) {
+        fprintf(stderr, "not JSON (HTTP %ld): %s\n", r->status, r->body);
+    }
+    assert_non_null(j);
+    return j;
+}
+
+static long long
+body_code(const reply *r)
+{
+    json_t *j = body_json(r);
+    long long code = json_integer_value(json_object_get(j, "code"));
+
+    json_decref(j);
+    return code;
+}
+
+static void
+assert_error(const reply *r, long status, long long code)
+{
+    if (r->status != status || body_code(r) != code) {
+        fprintf(stderr, "expected HTTP %ld code %lld, got %ld: %s\n", status,
+                code, r->status, r->body);
+    }
+    assert_int_equal(r->status, status);
+    assert_int_equal(body_code(r), code);
+}
+
+static void
+assert_field(const reply *r, const char *field, const char *want)
+{
+    json_t *j = body_json(r);
+    const char *got = json_string_value(json_object_get(j, field));
+
+    if (got == NULL || strcmp(got, want) != 0) {
+        fprintf(stderr, "%s: want %s in %s\n", field, want, r->body);
+    }
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    json_decref(j);
+}
+
+static long long
+header_int(const reply *r, const char *name)
+{
+    char v[64];
+    char *end = NULL;
+
+    if (xg_sim_header_get(r->hdrs, name, v, sizeof(v)) != XG_OK) {
+        fprintf(stderr, "header %s missing in:\n%s\n", name, r->hdrs);
+        fail();
+    }
+    long long n = strtoll(v, &end, 10);
+    assert_true(end != v && *end == '\0');
+    return n;
+}
+
+static long long
+banned_until(const reply *r)
+{
+    const char *at = strstr(r->body, "IP banned until ");
+
+    assert_non_null(at);
+    return strtoll(at + strlen("IP banned until "), NULL, 10);
+}
+
+/* The running simulator, so the teardown can stop it when an assertion
+ * ends a test early. */
+static xg_sim_proc *running;
+
+static xg_sim_proc *
+sim_up(const char *const *args)
+{
+    xg_sim_proc *p = calloc(1, sizeof(*p));
+
+    assert_non_null(p);
+    running = p;
+    assert_int_equal(xg_sim_start(p, args), XG_OK);
+    assert_true(xg_sim_port(p, "binance") > 0);
+    return p;
+}
+
+static void
+sim_down(xg_sim_proc *p)
+{
+    running = NULL;
+    /* Clean exit 0 on SIGTERM is part of the contract. */
+    xg_err err = xg_sim_stop(p);
+    free(p);
+    assert_int_equal(err, XG_OK);
+}
+
+static int
+teardown_sim(void **state)
+{
+    (void)state;
+    if (running != NULL) {
+        (void)xg_sim_stop(running);
+        free(running);
+        running = NULL;
+    }
+    return 0;
+}
+
+static void
+admin_ok(const xg_sim_proc *p, const char *method, const char *path,
+         const char *body)
+{
+    char out[4096];
+
+    assert_int_equal(
+        xg_sim_admin(p, "binance", method, path, body, out, sizeof(out)),
+        XG_OK);
+}
+
+/* ---- orders ----------------------------------------------------------------
+ */
+
+static void
+test_signed_order_is_accepted_echoed_queried_and_canceled(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+
+    (void)state;
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000&newClientOrderId=it-1",
+                r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "clientOrderId", "it-1");
+    assert_field(r, "status", "NEW");
+    assert_field(r, "price", "30000.00000000");
+    assert_field(r, "origQty", "0.01000000");
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-10S"), 1);
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-1D"), 1);
+
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=it-1", r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "status", "NEW");
+
+    send_signed(p, "GET", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_int_equal(r->status, 200);
+    json_t *open = body_json(r);
+    assert_int_equal(json_array_size(open), 1);
+    json_decref(open);
+
+    send_signed(p, "GET", "/api/v3/account", "omitZeroBalances=true", r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "{\"asset\":\"USDT\",\"free\":"
+                                    "\"999700.00000000\",\"locked\":"
+                                    "\"300.00000000\"}"));
+
+    send_signed(p, "DELETE", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=it-1", r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "status", "CANCELED");
+    assert_field(r, "origClientOrderId", "it-1");
+
+    send_signed(p, "DELETE", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=it-1", r);
+    assert_error(r, 400, -2011);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=it-1", r);
+    assert_field(r, "status", "CANCELED");
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=never-sent", r);
+    assert_error(r, 400, -2013);
+
+    /* Signed parameters in the form body work as well as in the query. */
+    send_signed_ts(p, "POST", "/api/v3/order",
+                   "symbol=ETHUSDT&side=SELL&type=LIMIT&timeInForce=GTC"
+                   "&quantity=1&price=2500&newClientOrderId=it-body",
+                   now_ms(), SECRET, true, r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "clientOrderId", "it-body");
+
+    char log[65536];
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"client_order_id\":\"it-1\","
+                                "\"outcome\":\"placed\""));
+    assert_non_null(strstr(log, "\"outcome\":\"canceled\""));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_matching_fills_at_reference_and_on_price_moves(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    char out[4096];
+
+    (void)state;
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=MARKET&type=MARKET&quantity=0.001", r);
+    assert_error(r, 400, -1117);
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001", r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "status", "FILLED");
+    assert_field(r, "cummulativeQuoteQty", "35.00000000");
+    assert_non_null(strstr(r->body, "\"fills\":[{\"price\":"
+                                    "\"35000.00000000\",\"qty\":"
+                                    "\"0.00100000\""));
+
+    /* A buy at or above the reference fills at once at its own price. */
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=36000",
+                r);
+    assert_field(r, "status", "FILLED");
+    assert_field(r, "cummulativeQuoteQty", "360.00000000");
+
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=IOC"
+                "&quantity=0.01&price=30000",
+                r);
+    assert_field(r, "status", "EXPIRED");
+
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT_MAKER&quantity=0.01"
+                "&price=36000",
+                r);
+    assert_error(r, 400, -2010);
+    assert_non_null(strstr(r->body, "Order would immediately match"));
+
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT_MAKER&quantity=0.01"
+                "&price=34000&newClientOrderId=maker-1",
+                r);
+    assert_int_equal(r->status, 200);
+    /* LIMIT_MAKER answers in ACK form: no status. */
+    assert_null(strstr(r->body, "\"status\""));
+    assert_non_null(strstr(r->body, "\"clientOrderId\":\"maker-1\""));
+
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT_MAKER&quantity=0.01"
+                "&price=33000&newClientOrderId=maker-1",
+                r);
+    assert_error(r, 400, -2010);
+    assert_non_null(strstr(r->body, "Duplicate order sent."));
+
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/price",
+                                  "{\"symbol\":\"BTCUSDT\",\"price\":"
+                                  "\"33999.99\"}",
+                                  out, sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"filled\":1"));
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=maker-1", r);
+    assert_field(r, "status", "FILLED");
+    assert_field(r, "executedQty", "0.01000000");
+    assert_field(r, "cummulativeQuoteQty", "340.00000000");
+
+    /* The client id is free again once its order is closed. */
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.5&price=50000&newClientOrderId=maker-1",
+                r);
+    assert_int_equal(r->status, 200);
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"status\":\"CANCELED\""));
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_error(r, 400, -2011);
+
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/orders", NULL,
+                                  out, sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"maker-1\""));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_order_rejections_carry_binance_codes(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    static const struct {
+        const char *params;
+        long long code;
+        const char *msg;
+    } cases[] = {
+        {"symbol=XXXUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1"
+         "&price=1",
+         -1121, "Invalid symbol."},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&price=30000",
+         -1102, "'quantity'"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.01&price=30000", -1102,
+         "'timeInForce'"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01"
+         "&price=30000.001",
+         -1013, "Filter failure: PRICE_FILTER"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+         "&quantity=0.000001&price=30000",
+         -1013, "Filter failure: LOT_SIZE"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+         "&quantity=0.0001&price=30000",
+         -1013, "Filter failure: NOTIONAL"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=30"
+         "&price=34000",
+         -2010, "insufficient balance"},
+        {"symbol=SOLUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1"
+         "&price=200",
+         -2010, "insufficient balance"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01"
+         "&price=3x",
+         -1100, "'price'"},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01"
+         "&price=30000.000000001",
+         -1111, "too much precision"},
+        {"symbol=BTCUSDT&side=BUY&type=STOP_LOSS&quantity=0.01", -1116,
+         "Invalid orderType."},
+        {"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01"
+         "&price=30000&newClientOrderId=has%20space",
+         -1100, "'newClientOrderId'"},
+        {"symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01&price=30000", -1106,
+         "'price' sent when not required"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        send_signed(p, "POST", "/api/v3/order", cases[i].params, r);
+        if (r->status != 400 || body_code(r) != cases[i].code ||
+            strstr(r->body, cases[i].msg) == NULL) {
+            fprintf(stderr, "case %zu: %s -> %ld %s\n", i, cases[i].params,
+                    r->status, r->body);
+        }
+        assert_error(r, 400, cases[i].code);
+        assert_non_null(strstr(r->body, cases[i].msg));
+    }
+    free(r);
+    sim_down(p);
+}
+
+/* ---- authentication
+ * ------------------------------------------------------------ */
+
+static void
+test_signature_key_and_timestamp_errors(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    char path[512];
+    char sig[65];
+    char payload[256];
+
+    (void)state;
+    send_signed_ts(p, "GET", "/api/v3/account", "", now_ms(), "wrong-secret",
+                   false, r);
+    assert_error(r, 400, -1022);
+
+    /* The signature's hex digits are accepted in upper case too. */
+    snprintf(payload, sizeof(payload), "timestamp=%lld", (long long)now_ms());
+    hmac_hex(SECRET, payload, strlen(payload), sig);
+    for (char *c = sig; *c != '\0'; c++) {
+        if (*c >= 'a' && *c <= 'f') {
+            *c = (char)(*c - 'a' + 'A');
+        }
+    }
+    snprintf(path, sizeof(path), "/api/v3/account?%s&signature=%s", payload,
+             sig);
+    send_raw(p, "GET", path, KEY, NULL, r);
+    assert_int_equal(r->status, 200);
+
+    /* A parameter changed after signing breaks the signature. */
+    snprintf(path, sizeof(path),
+             "/api/v3/account?%s&signature=%s&omitZeroBalances=true", payload,
+             sig);
+    send_raw(p, "GET", path, KEY, NULL, r);
+    assert_error(r, 400, -1022);
+
+    send_raw(p, "GET", "/api/v3/account?timestamp=1&signature=00", NULL, NULL,
+             r);
+    assert_error(r, 401, -2014);
+    send_raw(p, "GET", "/api/v3/account?timestamp=1&signature=00",
+             "unknown-key", NULL, r);
+    assert_error(r, 401, -2015);
+    send_raw(p, "GET", "/api/v3/account?timestamp=1", KEY, NULL, r);
+    assert_error(r, 400, -1102);
+    send_raw(p, "GET", "/api/v3/account?signature=00", KEY, NULL, r);
+    assert_error(r, 400, -1102);
+
+    send_signed_ts(p, "GET", "/api/v3/account", "", now_ms() - 10000, SECRET,
+                   false, r);
+    assert_error(r, 400, -1021);
+    assert_non_null(strstr(r->body, "outside of the recvWindow"));
+    send_signed_ts(p, "GET", "/api/v3/account", "recvWindow=20000",
+                   now_ms() - 10000, SECRET, false, r);
+    assert_int_equal(r->status, 200);
+    send_signed_ts(p, "GET", "/api/v3/account", "", now_ms() + 2000, SECRET,
+                   false, r);
+    assert_error(r, 400, -1021);
+    assert_non_null(strstr(r->body, "ahead of the server's time"));
+    send_signed_ts(p, "GET", "/api/v3/account", "recvWindow=70000", now_ms(),
+                   SECRET, false, r);
+    assert_error(r, 400, -1131);
+    free(r);
+    sim_down(p);
+}
+
+/* ---- limits
+ * ------------------------------------------------------------------ */
+
+static void
+test_weight_limit_then_429_then_ban_then_recovery(void **state)
+{
+    static const char *const args[] = {
+        "--set", "binance.weight_limit=5",
+        "--set", "binance.weight_window_s=2",
+        "--set", "binance.ban_after_violations=2",
+        "--set", "binance.ban_base_ms=300",
+        "--set", "binance.ban_max_ms=1000",
+        NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char log[65536];
+
+    (void)state;
+    wait_window_start(2000);
+    for (int i = 1; i <= 5; i++) {
+        send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+        assert_int_equal(r->status, 200);
+        assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), i);
+    }
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 429, -1003);
+    long long retry = header_int(r, "Retry-After");
+    assert_true(retry >= 1 && retry <= 2);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 6);
+
+    /* First request sent while refused: a violation, still 429. */
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 429, -1003);
+
+    /* Second violation: banned for ban_base_ms. */
+    int64_t before = now_ms();
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    int64_t after = now_ms();
+    assert_error(r, 418, -1003);
+    long long until = banned_until(r);
+    assert_true(until >= before + 300 && until <= after + 300);
+    assert_int_equal(header_int(r, "Retry-After"), 1);
+
+    /* During the ban every request is 418 and the end does not move. */
+    send_raw(p, "GET", "/api/v3/time", NULL, NULL, r);
+    assert_error(r, 418, -1003);
+    assert_int_equal(banned_until(r), until);
+
+    /* After the ban and the window, requests succeed again. */
+    int64_t window_end = (before / 2000 + 1) * 2000;
+    pause_ms((until > window_end ? until : window_end) - now_ms() + 30);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 5, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"seq\":6,"));
+    assert_null(strstr(log, "\"seq\":5,"));
+    assert_non_null(strstr(log, "\"status\":429,\"code\":-1003"));
+    assert_non_null(strstr(log, "\"status\":418,\"code\":-1003"));
+    assert_non_null(strstr(log, "\"outcome\":\"banned\""));
+    assert_non_null(strstr(log, "\"outcome\":\"limited\""));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_bans_escalate_double_and_cap_including_admin_bans(void **state)
+{
+    static const char *const args[] = {
+        "--set", "binance.weight_limit=3",
+        "--set", "binance.weight_window_s=1",
+        "--set", "binance.ban_after_violations=1",
+        "--set", "binance.ban_base_ms=200",
+        "--set", "binance.ban_max_ms=500",
+        NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char out[4096];
+
+    (void)state;
+    for (int round = 0; round < 2; round++) {
+        wait_window_start(1000);
+        for (int i = 0; i < 3; i++) {
+            send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+            assert_int_equal(r->status, 200);
+        }
+        send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+        assert_error(r, 429, -1003);
+        int64_t before = now_ms();
+        send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+        int64_t after = now_ms();
+        assert_error(r, 418, -1003);
+        /* Ban 1: 200 ms. Ban 3 (after the admin ban 2): 200*4 capped at
+         * 500. */
+        int64_t len = round == 0 ? 200 : 500;
+        long long until = banned_until(r);
+        assert_true(until >= before + len && until <= after + len);
+        if (round == 0) {
+            pause_ms(until - now_ms() + 20);
+            admin_ok(p, "POST", "/_sim/ban", "{\"duration_ms\":10}");
+            pause_ms(20);
+        }
+    }
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/state", NULL, out,
+                                  sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"bans\":3"));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_ban_extend_setting_pushes_the_ban_end(void **state)
+{
+    static const char *const args[] = {"--set", "binance.ban_extend_ms=2000",
+                                       NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char out[512];
+
+    (void)state;
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/ban",
+                                  "{\"duration_ms\":100}", out, sizeof(out)),
+                     XG_OK);
+    int64_t before = now_ms();
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 418, -1003);
+    assert_true(banned_until(r) >= before + 2000);
+    assert_int_equal(header_int(r, "Retry-After"), 2);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_orders_limit_refuses_with_1015_per_account(void **state)
+{
+    static const char *const args[] = {"--set", "binance.orders_limit=3",
+                                       "--set", "binance.orders_window_s=2",
+                                       NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char params[256];
+
+    (void)state;
+    wait_window_start(2000);
+    for (int i = 1; i <= 4; i++) {
+        snprintf(params, sizeof(params),
+                 "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                 "&quantity=0.01&price=30000&newClientOrderId=ol-%d",
+                 i);
+        send_signed(p, "POST", "/api/v3/order", params, r);
+        if (i <= 3) {
+            assert_int_equal(r->status, 200);
+            assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-2S"), i);
+            assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-1D"), i);
+        }
+    }
+    assert_error(r, 429, -1015);
+    assert_non_null(strstr(r->body, "current limit is 3 orders per 2 "
+                                    "SECOND"));
+    long long retry = header_int(r, "Retry-After");
+    assert_true(retry >= 1 && retry <= 2);
+
+    /* Weight is a separate bucket: other requests still pass. */
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=ol-1", r);
+    assert_int_equal(r->status, 200);
+
+    wait_window_start(2000);
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000&newClientOrderId=ol-5",
+                r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-2S"), 1);
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-1D"), 4);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_exchange_info_advertises_the_configured_limits(void **state)
+{
+    static const char *const args[] = {
+        "--set", "binance.weight_limit=777",
+        "--set", "binance.weight_window_s=120",
+        "--set", "binance.raw_limit=999",
+        "--set", "binance.raw_window_s=7",
+        "--set", "binance.orders_limit=12",
+        "--set", "binance.orders_window_s=172800",
+        "--set", "binance.orders_day_limit=34",
+        NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+
+    (void)state;
+    send_raw(p, "GET", "/api/v3/exchangeInfo", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2M"), 20);
+    json_t *j = body_json(r);
+    json_t *limits = json_object_get(j, "rateLimits");
+    char *text = json_dumps(limits, JSON_COMPACT);
+    assert_string_equal(
+        text, "[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
+              "\"intervalNum\":2,\"limit\":777},"
+              "{\"rateLimitType\":\"ORDERS\",\"interval\":\"DAY\","
+              "\"intervalNum\":2,\"limit\":12},"
+              "{\"rateLimitType\":\"ORDERS\",\"interval\":\"DAY\","
+              "\"intervalNum\":1,\"limit\":34},"
+              "{\"rateLimitType\":\"RAW_REQUESTS\",\"interval\":\"SECOND\","
+              "\"intervalNum\":7,\"limit\":999}]");
+    free(text);
+    json_t *symbols = json_object_get(j, "symbols");
+    assert_int_equal(json_array_size(symbols), 3);
+    json_decref(j);
+
+    send_raw(p, "GET", "/api/v3/exchangeInfo?symbol=ETHUSDT", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"stepSize\":\"0.00010000\""));
+    send_raw(p, "GET", "/api/v3/exchangeInfo?symbols=%5B%22SOLUSDT%22%5D", NULL,
+             NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"baseAsset\":\"SOL\""));
+    send_raw(p, "GET", "/api/v3/exchangeInfo?symbol=NOPE", NULL, NULL, r);
+    assert_error(r, 400, -1121);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_limits_off_never_refuses_but_still_reports_usage(void **state)
+{
+    static const char *const args[] = {"--set", "binance.weight_limit=5",
+                                       "--set", "binance.limits=0", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+
+    (void)state;
+    for (int i = 0; i < 20; i++) {
+        send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+        assert_int_equal(r->status, 200);
+    }
+    assert_true(header_int(r, "X-MBX-USED-WEIGHT-1M") >= 20);
+    free(r);
+    sim_down(p);
+}
+
+/* ---- admin: faults, latency, log ------------------------------------------
+ */
+
+static void
+test_injected_5xx_with_and_without_execution(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    char log[16384];
+
+    (void)state;
+    admin_ok(p, "POST", "/_sim/fault",
+             "{\"status_5xx\":{\"count\":1,\"status\":503,"
+             "\"execute\":true}}");
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000&newClientOrderId=f-exec",
+                r);
+    assert_int_equal(r->status, 503);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=f-exec", r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "status", "NEW");
+
+    admin_ok(p, "POST", "/_sim/fault",
+             "{\"status_5xx\":{\"count\":1,\"status\":502}}");
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000&newClientOrderId=f-lost",
+                r);
+    assert_int_equal(r->status, 502);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=f-lost", r);
+    assert_error(r, 400, -2013);
+
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"status\":503,\"code\":-1001,"
+                                "\"client_order_id\":\"f-exec\","
+                                "\"outcome\":\"fault_exec\""));
+    assert_non_null(strstr(log, "\"status\":502,\"code\":-1001,"
+                                "\"client_order_id\":\"f-lost\","
+                                "\"outcome\":\"fault\""));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_drop_closes_without_answer_and_can_execute(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    long status = 0;
+
+    (void)state;
+    admin_ok(p, "POST", "/_sim/fault", "{\"drop\":{\"count\":1}}");
+    assert_int_equal(xg_sim_http(p, "binance", "GET", "/api/v3/ping", NULL,
+                                 NULL, 0, &status, NULL, 0, NULL, 0),
+                     XG_ERR_IO);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+
+    admin_ok(p, "POST", "/_sim/fault",
+             "{\"drop\":{\"count\":1,\"execute\":true}}");
+    char path[512];
+    char payload[256];
+    char sig[65];
+    const char *hdrs[] = {"X-MBX-APIKEY: " KEY, NULL};
+    snprintf(payload, sizeof(payload),
+             "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+             "&quantity=0.01&price=30000&newClientOrderId=d-exec"
+             "&timestamp=%lld",
+             (long long)now_ms());
+    hmac_hex(SECRET, payload, strlen(payload), sig);
+    snprintf(path, sizeof(path), "/api/v3/order?%s&signature=%s", payload, sig);
+    assert_int_equal(xg_sim_http(p, "binance", "POST", path, hdrs, NULL, 0,
+                                 &status, NULL, 0, NULL, 0),
+                     XG_ERR_IO);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=d-exec", r);
+    assert_int_equal(r->status, 200);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_latency_delays_responses_until_cleared(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+
+    (void)state;
+    admin_ok(p, "POST", "/_sim/fault", "{\"latency_ms\":300}");
+    int64_t t0 = now_ms();
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    int64_t t1 = now_ms();
+    assert_int_equal(r->status, 200);
+    assert_true(t1 - t0 >= 300);
+
+    admin_ok(p, "POST", "/_sim/fault", "{\"clear\":true}");
+    t0 = now_ms();
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    t1 = now_ms();
+    assert_int_equal(r->status, 200);
+    assert_true(t1 - t0 < 300);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_admin_rejects_bad_requests(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    char out[1024];
+
+    (void)state;
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/fault",
+                                  "not json", out, sizeof(out)),
+                     XG_ERR_REJECTED);
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/fault",
+                                  "{\"status_5xx\":{\"count\":1,"
+                                  "\"status\":404}}",
+                                  out, sizeof(out)),
+                     XG_ERR_REJECTED);
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/ban",
+                                  "{\"duration_ms\":-5}", out, sizeof(out)),
+                     XG_ERR_REJECTED);
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/price",
+                                  "{\"symbol\":\"NOPE\",\"price\":\"1\"}", out,
+                                  sizeof(out)),
+                     XG_ERR_REJECTED);
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/log?since=x",
+                                  NULL, out, sizeof(out)),
+                     XG_ERR_REJECTED);
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/nothing", NULL,
+                                  out, sizeof(out)),
+                     XG_ERR_REJECTED);
+    sim_down(p);
+}
+
+/* ---- hostile input ---------------------------------------------------------
+ */
+
+static void
+send_garbage(int port)
+{
+    struct sockaddr_in addr;
+    unsigned char junk[4096];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    for (size_t i = 0; i < sizeof(junk); i++) {
+        junk[i] = (unsigned char)((i * 7919u + 13u) & 0xff);
+    }
+    /* The server may close mid-write; either way is fine. */
+    (void)send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
+    (void)recv(fd, junk, sizeof(junk), 0);
+    close(fd);
+}
+
+static void
+test_hostile_input_gets_errors_and_the_sim_stays_up(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    size_t big = 1024 * 1024;
+    char *body = malloc(big + 1);
+    char *path = malloc(20000);
+
+    (void)state;
+    assert_non_null(body);
+    assert_non_null(path);
+    memset(body, 'a', big);
+    body[big] = '\0';
+    send_raw(p, "POST", "/api/v3/order", KEY, body, r);
+    assert_int_equal(r->status, 413);
+
+    send_garbage(xg_sim_port(p, "binance"));
+
+    send_raw(p, "GET", "/api/v3/account?timestamp=%zz&signature=1", KEY, NULL,
+             r);
+    assert_error(r, 400, -1100);
+
+    size_t n = (size_t)snprintf(path, 20000, "/api/v3/account?");
+    for (int i = 0; i < 80; i++) {
+        n += (size_t)snprintf(path + n, 20000 - n, "p%d=1&", i);
+    }
+    send_raw(p, "GET", path, KEY, NULL, r);
+    assert_error(r, 400, -1101);
+
+    memset(path, 'x', 19000);
+    memcpy(path, "/api/v3/ping?a=", 15);
+    path[19000] = '\0';
+    send_raw(p, "GET", path, NULL, NULL, r);
+    assert_true(r->status >= 200 && r->status < 500);
+
+    send_raw(p, "GET", "/api/v3/nothing", NULL, NULL, r);
+    assert_int_equal(r->status, 404);
+    send_raw(p, "PUT", "/api/v3/order", KEY, "x=1", r);
+    assert_int_equal(r->status, 404);
+
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    free(path);
+    free(body);
+    free(r);
+    sim_down(p);
+}
+
+/* ---- command line ----------------------------------------------------------
+ */
+
+static int
+run_xgsim(const char *const *args, char *err, size_t cap)
+{
+    const char *argv[16];
+    size_t argc = 0;
+    int fds[2];
+    int status = 0;
+
+    argv[argc++] = XG_BIN_DIR "/xgsim";
+    for (size_t i = 0; args[i] != NULL; i++) {
+        argv[argc++] = args[i];
+    }
+    argv[argc] = NULL;
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], err, cap - 1);
+    err[got > 0 ? got : 0] = '\0';
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_bad_command_lines_exit_2_naming_the_flag(void **state)
+{
+    static const struct {
+        const char *args[6];
+        const char *named;
+    } cases[] = {
+        {{"--venue", "binance=127.0.0.1:0", "--bogus", NULL}, "--bogus"},
+        {{"--venue", "binance=127.0.0.1:0", "--set", "binance.weight_limit=abc",
+          NULL},
+         "binance.weight_limit=abc"},
+        {{"--venue", "binance=127.0.0.1:0", "--set", "binance.nope=1", NULL},
+         "binance.nope=1"},
+        {{"--venue", "binance=10.1.2.3:0", NULL}, "--venue"},
+        {{"--venue", "nosuch=127.0.0.1:0", NULL}, "--venue"},
+        {{"--venue", "binance=127.0.0.1:0", "--accounts",
+          "/nonexistent/accounts.json", NULL},
+         "--accounts"},
+        {{"--venue", NULL}, "--venue"},
+    };
+    char err[1024];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int rc = run_xgsim(cases[i].args, err, sizeof(err));
+        if (rc != 2 || strstr(err, cases[i].named) == NULL) {
+            fprintf(stderr, "case %zu: rc %d, stderr: %s\n", i, rc, err);
+        }
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(err, cases[i].named));
+        assert_non_null(strchr(err, '\n'));
+        assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+    }
+}
+
+static void
+test_accounts_file_replaces_the_default_account(void **state)
+{
+    char file[] = "/tmp/xgsim-accounts-XXXXXX";
+    int fd = mkstemp(file);
+    const char *json =
+        "[{\"venue\":\"binance\",\"api_key\":\"k2\",\"secret\":\"s2\","
+        "\"balances\":{\"USDT\":\"12.5\"}}]";
+    const char *args[] = {"--accounts", file, NULL};
+    reply *r = reply_new();
+    char payload[128];
+    char sig[65];
+    char path[256];
+    const char *hdrs[] = {"X-MBX-APIKEY: k2", NULL};
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+    close(fd);
+    xg_sim_proc *p = sim_up(args);
+    unlink(file);
+
+    send_signed(p, "GET", "/api/v3/account", "", r);
+    assert_error(r, 401, -2015);
+
+    snprintf(payload, sizeof(payload), "timestamp=%lld", (long long)now_ms());
+    hmac_hex("s2", payload, strlen(payload), sig);
+    snprintf(path, sizeof(path), "/api/v3/account?%s&signature=%s", payload,
+             sig);
+    assert_int_equal(xg_sim_http(p, "binance", "GET", path, hdrs, NULL, 0,
+                                 &r->status, r->body, sizeof(r->body), NULL, 0),
+                     XG_OK);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "\"free\":\"12.50000000\""));
+    free(r);
+    sim_down(p);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(
+            test_signed_order_is_accepted_echoed_queried_and_canceled,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_matching_fills_at_reference_and_on_price_moves, teardown_sim),
+        cmocka_unit_test_teardown(test_order_rejections_carry_binance_codes,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(test_signature_key_and_timestamp_errors,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_weight_limit_then_429_then_ban_then_recovery, teardown_sim),
+        cmocka_unit_test_teardown(
+            test_bans_escalate_double_and_cap_including_admin_bans,
+            teardown_sim),
+        cmocka_unit_test_teardown(test_ban_extend_setting_pushes_the_ban_end,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_orders_limit_refuses_with_1015_per_account, teardown_sim),
+        cmocka_unit_test_teardown(
+            test_exchange_info_advertises_the_configured_limits, teardown_sim),
+        cmocka_unit_test_teardown(
+            test_limits_off_never_refuses_but_still_reports_usage,
+            teardown_sim),
+        cmocka_unit_test_teardown(test_injected_5xx_with_and_without_execution,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_drop_closes_without_answer_and_can_execute, teardown_sim),
+        cmocka_unit_test_teardown(test_latency_delays_responses_until_cleared,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(test_admin_rejects_bad_requests,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_hostile_input_gets_errors_and_the_sim_stays_up, teardown_sim),
+        cmocka_unit_test_teardown(test_bad_command_lines_exit_2_naming_the_flag,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_accounts_file_replaces_the_default_account, teardown_sim),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
