@@ -13,8 +13,10 @@ bootstrap:
 	@scripts/bootstrap
 
 build: bootstrap
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build build -j $(JOBS)
+	@echo "== building (log: build/build.log)"
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS) >build/build.log 2>&1 || \
+	    { tail -50 build/build.log; exit 1; }
 
 build-asan: bootstrap
 	CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \

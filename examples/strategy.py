@@ -6,7 +6,9 @@ JSON frame each, replies matched by req_id) and a SUB socket for events
 ([topic, JSON], subscribed to "order.<name>" and "venue"). It places a
 resting LIMIT buy below the market and a LIMIT buy above it that fills,
 cancels the resting one once the venue has acked it, queries the other, and
-prints every reply and event on one line.
+prints every reply and event on one line. With XG_BURST=N it places N
+more resting orders at once (and cancels them), enough to meet a venue's
+order limit: the gateway then paces them and reports rate_limit_wait.
 
 Exit status: 0 when every request got a reply, the resting order ended
 CANCELED and the filling one reached an open or final state; 1 if the
@@ -15,7 +17,8 @@ gateway refused something; 2 on a 10 s timeout or a usage error.
 Usage: strategy.py [REQ_ENDPOINT [PUB_ENDPOINT]]
 Environment: XG_REQ, XG_PUB (endpoints), XG_STRATEGY (name, default
 "example"), XG_SYMBOL (default BTC/USDT), XG_REST_PRICE and XG_FILL_PRICE
-(defaults 30000 and 40000, around xgsim's 35000).
+(defaults 30000 and 40000, around xgsim's 35000), XG_BURST (extra resting
+orders, default 0).
 
 Needs Debian's python3-zmq; JSON is the standard library's. Prices and
 quantities are strings on the wire: never build them from floats.
@@ -71,9 +74,13 @@ class Strategy:
         self.query_sent = False
         # Client ids must be unique per gateway across runs: time and pid.
         stem = "py%x%d" % (int(time.time()), os.getpid())
-        self.rest = Order("rest", stem + "R", env("XG_REST_PRICE", "30000"))
+        rest_price = int(env("XG_REST_PRICE", "30000"))
+        burst = int(env("XG_BURST", "0"))
+        # Each resting order one unit lower, so they are told apart in logs.
+        self.rests = [Order("rest", "%sR%d" % (stem, i), str(rest_price - i))
+                      for i in range(1 + burst)]
         self.fill = Order("fill", stem + "F", env("XG_FILL_PRICE", "40000"))
-        self.orders = {o.id: o for o in (self.rest, self.fill)}
+        self.orders = {o.id: o for o in self.rests + [self.fill]}
 
     def send(self, request):
         self.next_req += 1
@@ -180,30 +187,33 @@ class Strategy:
 
     def advance(self):
         """Send what the state calls for; True when the run is complete."""
-        rest, fill = self.rest, self.fill
-        if rest.status in OPEN and not rest.cancel_sent:
-            rest.cancel_sent = True
-            self.send_by_id("cancel_order", rest)
+        fill = self.fill
+        for rest in self.rests:
+            if rest.status in OPEN and not rest.cancel_sent:
+                rest.cancel_sent = True
+                self.send_by_id("cancel_order", rest)
         if (fill.status in OPEN or fill.status in FINAL) and \
                 not self.query_sent:
             self.query_sent = True
             self.send_by_id("query_order", fill)
         now = time.monotonic()
-        for o in (rest, fill):
+        for o in self.rests + [fill]:
             settled = o.status in FINAL or (
                 o.status in OPEN and (o is fill or not o.cancel_sent))
             if not settled and now - o.changed > REFRESH_S and \
                     o.refresh_req not in self.pending:
                 o.changed = now
                 o.refresh_req = self.send_by_id("query_order", o)
-        return (not self.pending and rest.status in FINAL and
+        return (not self.pending and
+                all(r.status in FINAL for r in self.rests) and
                 (fill.status in OPEN or fill.status in FINAL) and
                 self.query_sent)
 
     def run(self):
         start = time.monotonic()
         self.send({"type": "venue_status"})
-        self.send_new(self.rest)
+        for rest in self.rests:
+            self.send_new(rest)
         self.send_new(self.fill)
         poller = zmq.Poller()
         poller.register(self.req, zmq.POLLIN)
@@ -212,7 +222,7 @@ class Strategy:
             left = TIMEOUT_S - (time.monotonic() - start)
             if left <= 0:
                 print("strategy: timeout after %d s; rest=%s fill=%s" % (
-                    TIMEOUT_S, self.rest.status or "(no reply)",
+                    TIMEOUT_S, self.rest_summary(),
                     self.fill.status or "(no reply)"), file=sys.stderr)
                 return 2
             ready = dict(poller.poll(int(min(left, 0.2) * 1000)))
@@ -234,10 +244,14 @@ class Strategy:
                                       frames[1])
             sys.stdout.flush()
             if self.advance():
-                print("done   rest=%s fill=%s" % (self.rest.status,
+                print("done   rest=%s fill=%s" % (self.rest_summary(),
                                                   self.fill.status))
-                ok = not self.refused and self.rest.status == "CANCELED"
+                ok = not self.refused and all(
+                    r.status == "CANCELED" for r in self.rests)
                 return 0 if ok else 1
+
+    def rest_summary(self):
+        return ",".join(r.status or "(no reply)" for r in self.rests)
 
     def close(self):
         self.req.close()
