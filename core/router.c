@@ -189,6 +189,19 @@ venue_down(xg__gateway *gw, xg__venue *v, const char *why)
     set_state(gw, v, XG_VENUE_DOWN, gw->now.mono_ms + v->down_backoff_ms, why);
 }
 
+/* How long a RATE_LIMITED answer asks us to wait, relative or absolute. */
+static int64_t
+rate_limit_wait_ms(const xg__gateway *gw, const xg__venue *v,
+                   const xg_result *res)
+{
+    int64_t wait = res->retry_after_ms;
+    if (res->retry_at_ms > 0) {
+        int64_t until = res->retry_at_ms - venue_now_ms(gw, v);
+        wait = until > wait ? until : wait;
+    }
+    return wait;
+}
+
 static void
 venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
                 const char *why)
@@ -439,7 +452,7 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         reject_order(gw, r, slot, res->err, xg_strerror(res->err), res);
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
         retry_op(v, slot, XG_OP_NEW_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
@@ -481,7 +494,7 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         }
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
         retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
@@ -528,7 +541,7 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         finish_order(gw, r, slot, XG_STATUS_CANCELED, "canceled");
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, res->retry_after_ms, "rate limited");
+        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
         retry_op(v, slot, XG_OP_QUERY_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
@@ -573,7 +586,7 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
             on_venue_op_ok(gw, v, kind, &res);
             return;
         case XG_OUTCOME_RATE_LIMITED:
-            venue_throttled(gw, v, res.retry_after_ms, "rate limited");
+            venue_throttled(gw, v, rate_limit_wait_ms(gw, v, &res), "rate limited");
             break;
         case XG_OUTCOME_BANNED:
             venue_banned(gw, v, &res);

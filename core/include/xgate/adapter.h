@@ -104,6 +104,10 @@ typedef struct xg_result {
      * BANNED: the ban's remaining length if the venue gave it relatively
      * (Retry-After) rather than as a time. */
     int64_t retry_after_ms;
+    /* RATE_LIMITED: the venue's epoch ms when sending may resume, for
+     * venues that give an absolute reset time (Bybit); 0 if not given.
+     * The later of this and retry_after_ms applies. */
+    int64_t retry_at_ms;
     int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
     int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
     xg_order_report order;   /* NEW/CANCEL/QUERY when outcome is OK */
