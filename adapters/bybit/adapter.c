@@ -1,0 +1,242 @@
+/*
+ * adapter.c - the Bybit v5 spot plug-in's entry table, create and destroy.
+ *
+ * This file is what the core's loader sees: the one exported symbol,
+ * xg_adapter_entry, returns a const table pointing at the functions of the
+ * other files (requests.c builds, sign.c signs, parse.c reads answers,
+ * limits.c describes the buckets). It also owns the instance's lifetime:
+ * create checks the credentials and the venue options from the config
+ * file and keys the HMAC once; destroy wipes the key material. The
+ * instance holds all state of the adapter; the plug-in has no mutable
+ * global.
+ */
+#include "bybit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Write one line into err. Only option names and fixed text reach it,
+ * never a credential or an option's value. */
+static void
+bybit_set_err(char *err, size_t err_len, const char *before, const char *key,
+              const char *after)
+{
+    if (err == NULL || err_len == 0) {
+        return;
+    }
+    snprintf(err, err_len, "bybit: %s%.40s%s", before, key != NULL ? key : "",
+             after != NULL ? after : "");
+}
+
+/* A plain non-negative decimal integer within [min, max]: no sign, spaces
+ * or exponent, so "5e3" in a config file is an error, not a surprise. */
+static xg_err
+bybit_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (s == NULL || s[0] == '\0') {
+        return XG_ERR_INVALID;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') {
+            return XG_ERR_INVALID;
+        }
+        v = v * 10 + (*p - '0');
+        if (v > max) {
+            return XG_ERR_OVERFLOW;
+        }
+    }
+    if (v < min) {
+        return XG_ERR_OVERFLOW;
+    }
+    *out = v;
+    return XG_OK;
+}
+
+/* The key goes into a header and into the prehash: printable ASCII
+ * without spaces, so it cannot split the header. */
+static int
+bybit_is_api_key_ok(const char *key)
+{
+    size_t n = strnlen(key, BYBIT_API_KEY_MAX);
+
+    if (n == 0 || n >= BYBIT_API_KEY_MAX) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c <= 0x20 || c >= 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The options a venue section may carry, with their bounds. The limit
+ * overrides exist for accounts with a VIP uplift (fact sheet: spot order
+ * endpoints 20/25/30/40 per second by tier) and for tests against a
+ * simulator configured with other numbers. */
+typedef struct bybit_option {
+    const char *key;
+    size_t offset;
+    int64_t min;
+    int64_t max;
+    const char *what;
+} bybit_option;
+
+static const bybit_option bybit_options[] = {
+    {"recv_window_ms", offsetof(bybit, recv_window_ms), 1,
+     BYBIT_RECV_WINDOW_MAX, " must be an integer 1..60000"},
+    {"cancel_reserve_pct", offsetof(bybit, cancel_reserve_pct), 0,
+     BYBIT_RESERVE_PCT_MAX, " must be an integer 0..50"},
+    {"query_reserve_pct", offsetof(bybit, query_reserve_pct), 0,
+     BYBIT_RESERVE_PCT_MAX, " must be an integer 0..50"},
+    {"create_per_s", offsetof(bybit, create_per_s), 1, 1000,
+     " must be an integer 1..1000"},
+    {"cancel_per_s", offsetof(bybit, cancel_per_s), 1, 1000,
+     " must be an integer 1..1000"},
+    {"query_per_s", offsetof(bybit, query_per_s), 1, 1000,
+     " must be an integer 1..1000"},
+    {"ip_limit", offsetof(bybit, ip_limit), 1, 100000,
+     " must be an integer 1..100000"},
+    {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000,
+     " must be an integer 100..600000"},
+};
+
+static xg_err
+bybit_apply_options(bybit *b, const xg_adapter_config *cfg, char *err,
+                    size_t err_len)
+{
+    if (cfg->n_options > 0 && cfg->options == NULL) {
+        bybit_set_err(err, err_len, "options missing", NULL, NULL);
+        return XG_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg->n_options; i++) {
+        const xg_kv *kv = &cfg->options[i];
+        const bybit_option *opt = NULL;
+
+        if (kv->key == NULL) {
+            bybit_set_err(err, err_len, "option without a name", NULL, NULL);
+            return XG_ERR_CONFIG;
+        }
+        for (size_t k = 0; k < sizeof(bybit_options) / sizeof(bybit_options[0]);
+             k++) {
+            if (strcmp(kv->key, bybit_options[k].key) == 0) {
+                opt = &bybit_options[k];
+                break;
+            }
+        }
+        if (opt == NULL) {
+            bybit_set_err(err, err_len, "unknown option ", kv->key, "");
+            return XG_ERR_CONFIG;
+        }
+        if (bybit_option_i64(kv->value, opt->min, opt->max,
+                             (int64_t *)(void *)((char *)b + opt->offset)) !=
+            XG_OK) {
+            bybit_set_err(err, err_len, "option ", kv->key, opt->what);
+            return XG_ERR_CONFIG;
+        }
+    }
+    return XG_OK;
+}
+
+xg_err
+bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
+             size_t err_len)
+{
+    bybit *b = NULL;
+    xg_err rc = XG_OK;
+
+    if (err != NULL && err_len > 0) {
+        err[0] = '\0';
+    }
+    if (cfg == NULL || inst == NULL) {
+        bybit_set_err(err, err_len, "no configuration", NULL, NULL);
+        return XG_ERR_INVALID;
+    }
+    *inst = NULL;
+    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
+        bybit_set_err(err, err_len, "api_key missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (!bybit_is_api_key_ok(cfg->api_key)) {
+        bybit_set_err(err, err_len,
+                      "api_key must be 1-128 printable characters", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
+        bybit_set_err(err, err_len, "secret missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+
+    b = calloc(1, sizeof(*b));
+    if (b == NULL) {
+        bybit_set_err(err, err_len, "out of memory", NULL, NULL);
+        return XG_ERR_NOMEM;
+    }
+    b->recv_window_ms = BYBIT_RECV_WINDOW_DEFAULT;
+    b->cancel_reserve_pct = BYBIT_CANCEL_RESERVE_DEFAULT;
+    b->query_reserve_pct = BYBIT_QUERY_RESERVE_DEFAULT;
+    b->create_per_s = BYBIT_CREATE_PER_S_DEFAULT;
+    b->cancel_per_s = BYBIT_CANCEL_PER_S_DEFAULT;
+    b->query_per_s = BYBIT_QUERY_PER_S_DEFAULT;
+    b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
+    b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
+
+    rc = bybit_apply_options(b, cfg, err, err_len);
+    if (rc != XG_OK) {
+        goto fail;
+    }
+    rc = xg_strlcpy(b->api_key, cfg->api_key, sizeof(b->api_key));
+    if (rc != XG_OK) {
+        bybit_set_err(err, err_len, "api_key too long", NULL, NULL);
+        rc = XG_ERR_SECRET;
+        goto fail;
+    }
+    b->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
+    if (b->hmac == NULL) {
+        bybit_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        rc = XG_ERR_NOMEM;
+        goto fail;
+    }
+    *inst = b;
+    return XG_OK;
+
+fail:
+    bybit_destroy(b);
+    return rc;
+}
+
+void
+bybit_destroy(void *inst)
+{
+    bybit *b = inst;
+
+    if (b == NULL) {
+        return;
+    }
+    xg_hmac_destroy(&b->hmac);
+    xg_wipe(b, sizeof(*b));
+    free(b);
+}
+
+static const xg_adapter bybit_adapter = {
+    .abi_version = XG_ADAPTER_ABI_VERSION,
+    .struct_size = (uint32_t)sizeof(xg_adapter),
+    .venue = "bybit",
+    .default_base_url = "https://api.bybit.com",
+    .create = bybit_create,
+    .destroy = bybit_destroy,
+    .build = bybit_build,
+    .parse = bybit_parse,
+    .limits = bybit_limits,
+    .sign = bybit_sign,
+};
+
+XG_ADAPTER_EXPORT const xg_adapter *
+xg_adapter_entry(void)
+{
+    return &bybit_adapter;
+}

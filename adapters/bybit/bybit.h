@@ -1,0 +1,143 @@
+/*
+ * bybit.h - internals of the Bybit v5 spot adapter, shared between the
+ * files of adapters/bybit/ and its unit tests.
+ *
+ * Nothing here is exported from the plug-in (it is built with
+ * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
+ * non-static only so that sign.c, requests.c, parse.c and limits.c can
+ * reach each other and tests/unit/test_bybit_*.c can test them directly.
+ */
+#ifndef XGATE_ADAPTER_BYBIT_H
+#define XGATE_ADAPTER_BYBIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/adapter.h"
+#include "xgate/buf.h"
+#include "xgate/sign.h"
+
+/* Bybit HMAC keys are 18 characters; leave room for other formats without
+ * accepting anything unbounded (the key travels in a header). */
+#define BYBIT_API_KEY_MAX 129
+
+#define BYBIT_RECV_WINDOW_DEFAULT    5000 /* fact sheet: default if omitted */
+#define BYBIT_RECV_WINDOW_MAX        60000
+#define BYBIT_CANCEL_RESERVE_DEFAULT 5
+#define BYBIT_QUERY_RESERVE_DEFAULT  10
+#define BYBIT_RESERVE_PCT_MAX        50
+
+/* Fact sheet, "Endpoints" and "Rate-limit model": spot create and cancel
+ * 20/s each, realtime query 50/s, per UID and endpoint, rolling 1 s; the
+ * per-IP layer 600 requests / 5 s over every endpoint. */
+#define BYBIT_CREATE_PER_S_DEFAULT 20
+#define BYBIT_CANCEL_PER_S_DEFAULT 20
+#define BYBIT_QUERY_PER_S_DEFAULT  50
+#define BYBIT_IP_LIMIT_DEFAULT     600
+#define BYBIT_IP_WINDOW_MS_DEFAULT 5000
+
+/* The buckets, in the order limits() reports them. */
+typedef enum bybit_bucket {
+    BYBIT_BUCKET_IP = 0,       /* every request, per IP */
+    BYBIT_BUCKET_CREATE = 1,   /* POST /v5/order/create */
+    BYBIT_BUCKET_CANCEL = 2,   /* POST /v5/order/cancel */
+    BYBIT_BUCKET_REALTIME = 3, /* GET /v5/order/realtime (query, open) */
+    BYBIT_BUCKET_COUNT = 4
+} bybit_bucket;
+
+/* The adapter instance. The API key identifies the account, so it is
+ * wiped together with the HMAC state. */
+typedef struct bybit {
+    char api_key[BYBIT_API_KEY_MAX];
+    xg_hmac *hmac;
+    int64_t recv_window_ms;
+    int64_t cancel_reserve_pct;
+    int64_t query_reserve_pct;
+    int64_t create_per_s;
+    int64_t cancel_per_s;
+    int64_t query_per_s;
+    int64_t ip_limit;
+    int64_t ip_window_ms;
+} bybit;
+
+/* --- adapter.c ---------------------------------------------------------- */
+
+/* The plug-in's one export; declared here so the unit tests reach the
+ * table the way the core does. */
+XG_ADAPTER_EXPORT const xg_adapter *xg_adapter_entry(void);
+
+xg_err bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
+                    size_t err_len);
+void bybit_destroy(void *inst);
+
+/* --- sign.c --------------------------------------------------------------- */
+
+/* Append "key=value" to a query string ('&' first unless it is empty),
+ * value percent-encoded; signing covers the same bytes, so what is sent is
+ * what is signed. */
+void bybit_query_param(xg_buf *q, const char *key, const char *value);
+
+/* Append "\"key\":\"value\"" to a JSON object body being built ('{' or ','
+ * first as needed); close it with bybit_json_close. */
+void bybit_json_param(xg_buf *body, const char *key, const char *value);
+void bybit_json_close(xg_buf *body);
+
+/*
+ * Finish a signed request. prehash = timestamp + api key + recv window +
+ * payload, where payload is the query string (GET, placed after '?' in the
+ * target) or the JSON body (POST). Signature: lower-case hex HMAC-SHA256
+ * of the prehash. Adds Content-Type, X-BAPI-API-KEY, X-BAPI-TIMESTAMP,
+ * X-BAPI-RECV-WINDOW (omitted, and absent from the prehash, when
+ * recv_window_ms < 0) and X-BAPI-SIGN; sets is_signed. prehash (may be
+ * NULL) receives the prehash, sig (may be NULL) the signature.
+ * XG_ERR_TRUNCATED if anything does not fit, XG_ERR_INVALID for another
+ * method.
+ */
+xg_err bybit_finish_signed(bybit *b, const char *method, const char *path,
+                           const char *payload, size_t len,
+                           int64_t timestamp_ms, int64_t recv_window_ms,
+                           xg_http_request *req, char *prehash,
+                           size_t prehash_cap, char sig[XG_HEX_SHA256_LEN + 1]);
+
+/* The ABI's sign(): GET params become the query string in the order
+ * given, POST params a JSON object of strings in the order given. */
+xg_err bybit_sign(void *inst, const xg_sign_input *in, xg_signed *out);
+
+/* --- requests.c ----------------------------------------------------------- */
+
+/* Charge req for op (IP bucket plus the endpoint's) and set its priority. */
+xg_err bybit_add_costs(const xg_op *op, xg_http_request *req);
+
+/* The endpoint bucket of op, or -1 for the public endpoints. */
+int bybit_endpoint_bucket(xg_op_kind kind);
+
+xg_err bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+                   xg_http_request *req);
+
+/* --- parse.c -------------------------------------------------------------- */
+
+xg_err bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+                   const xg_sink *sink, xg_result *res);
+
+/* Map an error answer (HTTP status; retCode when the body had one, msg or
+ * "") to outcome, err and the retry/ban fields of res through the error
+ * table. Fills venue_code and venue_msg too. */
+void bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                          int has_code, int64_t code, const char *msg,
+                          xg_result *res);
+
+/* Fill res->usage from X-Bapi-Limit-Status for the endpoint of kind. */
+void bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp,
+                       xg_result *res);
+
+/* Parse a decimal string, dropping trailing fraction zeros. */
+xg_err bybit_decimal(const char *s, size_t len, xg_decimal *out);
+
+/* --- limits.c ------------------------------------------------------------- */
+
+/* The spec of bucket i with the instance's limits and reserves. */
+xg_err bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec);
+
+xg_err bybit_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n);
+
+#endif

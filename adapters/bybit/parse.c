@@ -1,0 +1,820 @@
+/*
+ * parse.c - Bybit v5 spot responses into xgate's unified results.
+ *
+ * Every answer goes through bybit_parse: X-Bapi-Limit-Status becomes an
+ * xg_usage entry for the endpoint's bucket, error answers go through one
+ * error table (HTTP status, retCode and message text -> outcome and
+ * unified error), and successful envelopes ({"retCode":0,"result":...})
+ * become an order report, the server time, the open orders or the
+ * instruments. Building requests is requests.c's job.
+ *
+ * Bybit answers business errors with HTTP 200 and a non-zero retCode, and
+ * its create and cancel answers are acknowledgements only: "accepted", not
+ * the order's state (fact sheet, "Response shapes"). So:
+ *  - a create ack of a resting kind (limit GTC or post-only) is reported
+ *    as NEW, like any exchange's ack;
+ *  - a create ack of a taking kind (market, IOC, FOK) is reported UNKNOWN:
+ *    the order has certainly been decided by now but the ack does not say
+ *    how, and UNKNOWN makes the core ask /v5/order/realtime by client id,
+ *    which says FILLED, CANCELED or partially filled;
+ *  - a cancel ack is reported CANCELED (fill quantity unknown); a cancel
+ *    that came too late is refused with "order not exists", which the core
+ *    reconciles by a query.
+ * A query by client id answers a list: empty means the venue does not know
+ * the order (XG_ERR_ORDER_NOT_FOUND), which is what lets the core re-send
+ * a new order that never arrived.
+ *
+ * Bodies are hostile until proven otherwise: json_loadb over exactly
+ * body_len bytes, every field type-checked, decimals parsed exactly, text
+ * copied into a result truncated and made printable. A malformed answer is
+ * an outcome, never a crash: UNKNOWN for a new order or cancel, REJECTED
+ * with XG_ERR_BAD_RESPONSE for the read-only operations.
+ */
+#include "bybit.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* --- small helpers ----------------------------------------------------- */
+
+static int
+bybit_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Does hay contain needle, ASCII case-insensitively? */
+static int
+bybit_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               bybit_lower((unsigned char)hay[i]) ==
+                   bybit_lower((unsigned char)needle[i])) {
+            i++;
+        }
+        if (i == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
+ * printable ASCII with '?', so venue text can go into logs and events. */
+static void
+bybit_copy_printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+/* A non-negative decimal integer in s[0..len), nothing else. */
+static xg_err
+bybit_digits_i64(const char *s, size_t len, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (len == 0) {
+        return XG_ERR_INVALID;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return XG_ERR_INVALID;
+        }
+        if (v > (INT64_MAX - (s[i] - '0')) / 10) {
+            return XG_ERR_OVERFLOW;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return XG_OK;
+}
+
+xg_err
+bybit_decimal(const char *s, size_t len, xg_decimal *out)
+{
+    /* Drop fraction padding ("0.01000000") so the scale is the real
+     * precision and long paddings stay within XG_DECIMAL_MAX_SCALE. */
+    if (memchr(s, '.', len) != NULL) {
+        while (len > 0 && s[len - 1] == '0') {
+            len--;
+        }
+        if (len > 0 && s[len - 1] == '.') {
+            len--;
+        }
+    }
+    return xg_decimal_parse(s, len, out);
+}
+
+/* A string member copied into dst. XG_ERR_BAD_FIELD if absent, not a
+ * string or holding a NUL; XG_ERR_NOT_FOUND if empty; XG_ERR_TRUNCATED if
+ * too long. */
+static xg_err
+bybit_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+{
+    const json_t *v = json_object_get(obj, key);
+    size_t len = 0;
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    len = json_string_length(v);
+    if (memchr(json_string_value(v), '\0', len) != NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (len == 0) {
+        return XG_ERR_NOT_FOUND;
+    }
+    if (len >= cap) {
+        return XG_ERR_TRUNCATED;
+    }
+    memcpy(dst, json_string_value(v), len + 1);
+    return XG_OK;
+}
+
+/* A non-negative decimal carried as a JSON string ("0.001"). */
+static xg_err
+bybit_get_amount(const json_t *obj, const char *key, xg_decimal *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    xg_err rc = XG_OK;
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = bybit_decimal(json_string_value(v), json_string_length(v), out);
+    if (rc == XG_OK && out->units < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+/* Like bybit_get_amount, but an absent or empty member is "no rule". */
+static xg_err
+bybit_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (v == NULL || (json_is_string(v) && json_string_length(v) == 0)) {
+        out->units = 0;
+        out->scale = 0;
+        return XG_OK;
+    }
+    return bybit_get_amount(obj, key, out);
+}
+
+static int
+bybit_is_mutating(xg_op_kind kind)
+{
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
+}
+
+/* A body that does not say what it should: UNKNOWN where an order may
+ * have changed, else REJECTED (see the file comment). */
+static void
+bybit_bad_body(xg_op_kind kind, const char *why, xg_result *res)
+{
+    res->outcome =
+        bybit_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
+    res->err = XG_ERR_BAD_RESPONSE;
+    bybit_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
+                         strlen(why));
+}
+
+/* --- the error table --------------------------------------------------- */
+
+#define BYBIT_OP_BIT(kind) (1u << (unsigned)(kind))
+#define BYBIT_OPS_ALL      0u
+#define BYBIT_OPS_MUTATING                                                     \
+    (BYBIT_OP_BIT(XG_OP_NEW_ORDER) | BYBIT_OP_BIT(XG_OP_CANCEL_ORDER))
+#define BYBIT_OPS_READ                                                         \
+    (BYBIT_OP_BIT(XG_OP_SERVER_TIME) | BYBIT_OP_BIT(XG_OP_INSTRUMENTS) |       \
+     BYBIT_OP_BIT(XG_OP_QUERY_ORDER) | BYBIT_OP_BIT(XG_OP_OPEN_ORDERS))
+
+/* One row: a venue answer pattern and what it means. A row matches when
+ * the HTTP status is in [http_min, http_max] (0, 0: any), the retCode
+ * equals code (0: any, including none), the message contains msg_has
+ * (NULL: any; case-insensitive) and op is in ops (0: any). */
+typedef struct bybit_err_row {
+    int http_min;
+    int http_max;
+    int64_t code;
+    const char *msg_has;
+    unsigned ops;
+    xg_outcome outcome;
+    xg_err err;
+    int64_t retry_after_ms; /* default wait when the venue gives none */
+    int use_reset;          /* X-Bapi-Limit-Reset-Timestamp is the end */
+} bybit_err_row;
+
+#define ROW_CODE(c, o, e)                                                      \
+    {                                                                          \
+        0, 0, (c), NULL, BYBIT_OPS_ALL, (o), (e), 0, 0                         \
+    }
+#define ROW_REJECT(c, e) ROW_CODE((c), XG_OUTCOME_REJECTED, (e))
+
+/*
+ * First match wins. Source: fact sheet "Error codes a gateway must map"
+ * and "Rate-limit model".
+ *
+ * - HTTP 403 is the IP layer's "access too frequent" with a lockout of at
+ *   least 10 minutes and no time given: BANNED with banned_until 0, so
+ *   the core applies its ban_default_ms. Legacy retCode 10018 likewise.
+ * - 10006 is the per-UID endpoint limit: RATE_LIMITED until
+ *   X-Bapi-Limit-Reset-Timestamp (absolute venue ms).
+ * - HTTP 429 / retCode 429 is server protection and 170005 too many new
+ *   orders: refused before execution, retry after a second.
+ * - 10002 is the timestamp / recv_window check: resync the clock.
+ * - 5xx, 10000 (server timeout), 10016 (server error): a new order or
+ *   cancel may have happened (UNKNOWN, query by client id); a read
+ *   changed nothing and is REJECTED with VENUE_DOWN. 170146/170147 are
+ *   creation/cancel timeouts: UNKNOWN.
+ * - Statuses that are neither 2xx, 4xx nor 5xx are unexpected answers.
+ * - "Already cancelled / filled" codes mean the order is not open: for a
+ *   cancel that is ORDER_NOT_FOUND, which the core settles by a query.
+ * - Anything else is REJECTED with XG_ERR_REJECTED and the venue's text.
+ */
+static const bybit_err_row bybit_errors[] = {
+    {403, 403, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0, 0},
+    ROW_CODE(10018, XG_OUTCOME_BANNED, XG_ERR_BANNED),
+    {0, 0, 10006, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 0, 1},
+    {429, 429, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1000, 0},
+    {0, 0, 429, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1000, 0},
+    {0, 0, 170005, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1000, 0},
+    ROW_CODE(10002, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP),
+    {0, 0, 10000, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, 0},
+    {0, 0, 10000, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
+     0, 0},
+    {0, 0, 10016, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, 0},
+    {0, 0, 10016, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
+     0, 0},
+    ROW_CODE(170146, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS),
+    ROW_CODE(170147, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS),
+    {500, 599, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0, 0},
+    {500, 599, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
+     0, 0},
+    {INT_MIN, 199, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    {INT_MIN, 199, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    {300, 399, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    {300, 399, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    {600, INT_MAX, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    {600, INT_MAX, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0, 0},
+    ROW_REJECT(10003, XG_ERR_AUTH),
+    ROW_REJECT(10004, XG_ERR_AUTH),
+    ROW_REJECT(10005, XG_ERR_AUTH),
+    ROW_REJECT(10010, XG_ERR_AUTH),
+    ROW_REJECT(10008, XG_ERR_AUTH),
+    ROW_REJECT(10027, XG_ERR_AUTH),
+    {401, 401, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0, 0},
+    ROW_REJECT(170131, XG_ERR_INSUFFICIENT_FUNDS),
+    ROW_REJECT(110004, XG_ERR_INSUFFICIENT_FUNDS),
+    ROW_REJECT(110007, XG_ERR_INSUFFICIENT_FUNDS),
+    ROW_REJECT(110012, XG_ERR_INSUFFICIENT_FUNDS),
+    ROW_REJECT(170121, XG_ERR_UNKNOWN_SYMBOL),
+    {0, 0, 10001, "symbol", BYBIT_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, 0, 0},
+    ROW_REJECT(110001, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(170213, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(110008, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(110010, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(170142, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(170190, XG_ERR_ORDER_NOT_FOUND),
+    ROW_REJECT(170141, XG_ERR_DUPLICATE_ID),
+    ROW_REJECT(110072, XG_ERR_DUPLICATE_ID),
+    ROW_REJECT(12141, XG_ERR_DUPLICATE_ID),
+    ROW_REJECT(170134, XG_ERR_PRECISION),
+    ROW_REJECT(170137, XG_ERR_PRECISION),
+    ROW_REJECT(170136, XG_ERR_FILTER),
+    ROW_REJECT(170140, XG_ERR_FILTER),
+    ROW_REJECT(110094, XG_ERR_FILTER),
+};
+
+static const bybit_err_row bybit_error_default = {
+    .outcome = XG_OUTCOME_REJECTED,
+    .err = XG_ERR_REJECTED,
+};
+
+static int
+bybit_row_matches(const bybit_err_row *row, xg_op_kind kind, int status,
+                  int has_code, int64_t code, const char *msg)
+{
+    if (!(row->http_min == 0 && row->http_max == 0) &&
+        (status < row->http_min || status > row->http_max)) {
+        return 0;
+    }
+    if (row->code != 0 && (!has_code || row->code != code)) {
+        return 0;
+    }
+    if (row->msg_has != NULL && !bybit_contains(msg, row->msg_has)) {
+        return 0;
+    }
+    if (row->ops != 0 &&
+        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+         (row->ops & BYBIT_OP_BIT(kind)) == 0)) {
+        return 0;
+    }
+    return 1;
+}
+
+void
+bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                     int has_code, int64_t code, const char *msg,
+                     xg_result *res)
+{
+    const bybit_err_row *row = &bybit_error_default;
+    int64_t v = 0;
+
+    if (msg == NULL) {
+        msg = "";
+    }
+    for (size_t i = 0; i < sizeof(bybit_errors) / sizeof(bybit_errors[0]);
+         i++) {
+        if (bybit_row_matches(&bybit_errors[i], kind, resp->status, has_code,
+                              code, msg)) {
+            row = &bybit_errors[i];
+            break;
+        }
+    }
+    res->outcome = row->outcome;
+    res->err = row->err;
+    res->venue_code[0] = '\0';
+    if (has_code) {
+        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
+                 (long long)code);
+    }
+    bybit_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
+                         strlen(msg));
+    if (row->outcome != XG_OUTCOME_RATE_LIMITED) {
+        /* BANNED included: Bybit's 403 says nothing of the ban's end. */
+        return;
+    }
+    res->retry_after_ms = row->retry_after_ms;
+    /* Not documented for Bybit, but a hint if some proxy adds it. */
+    if (xg_http_response_header_i64(resp, "Retry-After", &v) == XG_OK &&
+        v <= INT64_MAX / 1000) {
+        res->retry_after_ms = v * 1000;
+    }
+    if (row->use_reset &&
+        xg_http_response_header_i64(resp, "X-Bapi-Limit-Reset-Timestamp", &v) ==
+            XG_OK &&
+        v > 0) {
+        res->retry_at_ms = v;
+    }
+}
+
+/* --- usage headers ----------------------------------------------------- */
+
+void
+bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp, xg_result *res)
+{
+    int bucket = bybit_endpoint_bucket(kind);
+    int64_t remaining = 0;
+    int64_t limit = 0;
+
+    if (bucket < 0 || resp->headers == NULL ||
+        xg_http_response_header_i64(resp, "X-Bapi-Limit-Status", &remaining) !=
+            XG_OK) {
+        return;
+    }
+    /* A remaining count above the limit the same answer states is not a
+     * count we can trust; without a limit header the count stands. */
+    if (xg_http_response_header_i64(resp, "X-Bapi-Limit", &limit) == XG_OK &&
+        remaining > limit) {
+        return;
+    }
+    if (res->n_usage >= XG_RESULT_MAX_USAGE) {
+        return;
+    }
+    xg_usage *u = &res->usage[res->n_usage++];
+    u->bucket = (uint16_t)bucket;
+    u->scope = 0;
+    u->used = -1;
+    u->remaining = remaining;
+}
+
+/* --- orders ------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    xg_order_status status;
+} bybit_statuses[] = {
+    {"New", XG_STATUS_NEW},
+    {"PartiallyFilled", XG_STATUS_PARTIALLY_FILLED},
+    {"Untriggered", XG_STATUS_NEW},
+    {"Triggered", XG_STATUS_NEW},
+    {"Filled", XG_STATUS_FILLED},
+    {"Cancelled", XG_STATUS_CANCELED},
+    {"PartiallyFilledCanceled", XG_STATUS_CANCELED},
+    {"Deactivated", XG_STATUS_CANCELED},
+    {"Rejected", XG_STATUS_REJECTED},
+};
+
+/*
+ * One entry of a realtime list into rep. XG_ERR_NOT_FOUND when it has no
+ * client id and XG_ERR_TRUNCATED when its client id is longer than any the
+ * gateway sends (someone else's order); XG_ERR_BAD_FIELD for anything
+ * malformed.
+ */
+static xg_err
+bybit_order_report(const json_t *o, xg_order_report *rep)
+{
+    const char *s = NULL;
+    xg_err rc = XG_OK;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!json_is_object(o)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (bybit_get_string(o, "orderId", rep->venue_order_id,
+                         sizeof(rep->venue_order_id)) != XG_OK ||
+        bybit_get_string(o, "symbol", rep->venue_symbol,
+                         sizeof(rep->venue_symbol)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    s = json_string_value(json_object_get(o, "orderStatus"));
+    rep->status = XG_STATUS_UNKNOWN;
+    for (size_t i = 0;
+         s != NULL && i < sizeof(bybit_statuses) / sizeof(bybit_statuses[0]);
+         i++) {
+        if (strcmp(s, bybit_statuses[i].name) == 0) {
+            rep->status = bybit_statuses[i].status;
+            break;
+        }
+    }
+    if (rep->status == XG_STATUS_UNKNOWN) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_object_get(o, "cumExecQty") != NULL &&
+        bybit_get_amount(o, "cumExecQty", &rep->filled_qty) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_object_get(o, "cumExecValue") != NULL &&
+        bybit_get_amount(o, "cumExecValue", &rep->filled_cost) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    /* Last, so that a malformed entry is refused whoever placed it. */
+    rc = bybit_get_string(o, "orderLinkId", rep->client_id,
+                          sizeof(rep->client_id));
+    return rc;
+}
+
+/* The object at result, or NULL. */
+static const json_t *
+bybit_result(const json_t *root)
+{
+    const json_t *r = json_object_get(root, "result");
+
+    return json_is_object(r) ? r : NULL;
+}
+
+/* The ack of a create or a cancel: {"orderId": "...", "orderLinkId": ...}. */
+static void
+bybit_parse_ack(const xg_op *op, const json_t *root, xg_result *res)
+{
+    const json_t *r = bybit_result(root);
+    xg_order_report *rep = &res->order;
+    const xg_order *o = op->order;
+
+    memset(rep, 0, sizeof(*rep));
+    if (r == NULL ||
+        bybit_get_string(r, "orderId", rep->venue_order_id,
+                         sizeof(rep->venue_order_id)) != XG_OK ||
+        bybit_get_string(r, "orderLinkId", rep->client_id,
+                         sizeof(rep->client_id)) != XG_OK) {
+        memset(rep, 0, sizeof(*rep));
+        bybit_bad_body(op->kind, "malformed acknowledgement", res);
+        return;
+    }
+    /* An answer about another order cannot say anything about ours. */
+    if (op->client_id == NULL || strcmp(rep->client_id, op->client_id) != 0) {
+        memset(rep, 0, sizeof(*rep));
+        bybit_bad_body(op->kind, "response names another client order id", res);
+        return;
+    }
+    if (op->instrument != NULL) {
+        xg_strlcpy(rep->venue_symbol, op->instrument->venue_symbol,
+                   sizeof(rep->venue_symbol));
+    }
+    if (op->kind == XG_OP_CANCEL_ORDER) {
+        rep->status = XG_STATUS_CANCELED;
+    } else if (o != NULL && o->type == XG_TYPE_LIMIT &&
+               (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
+        rep->status = XG_STATUS_NEW;
+    } else {
+        /* Taking order: decided, but the ack does not say how. */
+        rep->status = XG_STATUS_UNKNOWN;
+        res->outcome = XG_OUTCOME_UNKNOWN;
+        res->err = XG_ERR_UNKNOWN_STATUS;
+        xg_strlcpy(res->venue_msg, "accepted; fill state needs a query",
+                   sizeof(res->venue_msg));
+        return;
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* The list at result.list, or NULL. */
+static const json_t *
+bybit_result_list(const json_t *root)
+{
+    const json_t *r = bybit_result(root);
+    const json_t *list = r != NULL ? json_object_get(r, "list") : NULL;
+
+    return json_is_array(list) ? list : NULL;
+}
+
+static void
+bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
+{
+    const json_t *list = bybit_result_list(root);
+    const json_t *entry = NULL;
+    xg_order_report rep;
+    size_t i = 0;
+
+    if (list == NULL) {
+        bybit_bad_body(op->kind, "query: expected result.list", res);
+        return;
+    }
+    if (json_array_size(list) == 0) {
+        res->outcome = XG_OUTCOME_REJECTED;
+        res->err = XG_ERR_ORDER_NOT_FOUND;
+        xg_strlcpy(res->venue_msg, "no order with this orderLinkId",
+                   sizeof(res->venue_msg));
+        return;
+    }
+    json_array_foreach(list, i, entry)
+    {
+        xg_err rc = bybit_order_report(entry, &rep);
+        if (rc == XG_ERR_BAD_FIELD) {
+            bybit_bad_body(op->kind, "query: malformed order", res);
+            return;
+        }
+        if (rc == XG_OK && op->client_id != NULL &&
+            strcmp(rep.client_id, op->client_id) == 0) {
+            res->order = rep;
+            res->outcome = XG_OUTCOME_OK;
+            res->err = XG_OK;
+            return;
+        }
+    }
+    bybit_bad_body(op->kind, "query: answer names other orders only", res);
+}
+
+static xg_err
+bybit_parse_open_orders(const xg_op *op, const json_t *root,
+                        const xg_sink *sink, xg_result *res)
+{
+    const json_t *list = bybit_result_list(root);
+    const json_t *entry = NULL;
+    xg_order_report rep;
+    size_t i = 0;
+
+    if (list == NULL) {
+        bybit_bad_body(op->kind, "open orders: expected result.list", res);
+        return XG_OK;
+    }
+    /* Check every entry before reporting any, so a corrupted list is
+     * refused as a whole rather than half-delivered. */
+    json_array_foreach(list, i, entry)
+    {
+        if (bybit_order_report(entry, &rep) == XG_ERR_BAD_FIELD) {
+            bybit_bad_body(op->kind, "open orders: malformed entry", res);
+            return XG_OK;
+        }
+    }
+    json_array_foreach(list, i, entry)
+    {
+        /* No client id or a longer one than the gateway's: not ours. */
+        if (bybit_order_report(entry, &rep) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->order != NULL) {
+            xg_err rc = sink->order(sink->ctx, &rep);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- instruments ------------------------------------------------------- */
+
+static xg_err
+bybit_parse_instrument(const json_t *s, xg_instrument *ins)
+{
+    char base[XG_SYMBOL_MAX];
+    char quote[XG_SYMBOL_MAX];
+    const json_t *price = json_object_get(s, "priceFilter");
+    const json_t *lot = json_object_get(s, "lotSizeFilter");
+    const char *status = NULL;
+    xg_buf sym;
+
+    memset(ins, 0, sizeof(*ins));
+    if (!json_is_object(s) || !json_is_object(price) || !json_is_object(lot) ||
+        bybit_get_string(s, "symbol", ins->venue_symbol,
+                         sizeof(ins->venue_symbol)) != XG_OK ||
+        bybit_get_string(s, "baseCoin", base, sizeof(base)) != XG_OK ||
+        bybit_get_string(s, "quoteCoin", quote, sizeof(quote)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    status = json_string_value(json_object_get(s, "status"));
+    if (status == NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
+    xg_buf_puts(&sym, base);
+    xg_buf_putc(&sym, '/');
+    xg_buf_puts(&sym, quote);
+    if (xg_buf_status(&sym) != XG_OK ||
+        xg_symbol_validate(ins->symbol) != XG_OK) {
+        return XG_ERR_BAD_SYMBOL;
+    }
+    /* tickSize and basePrecision are the price and quantity steps;
+     * minOrderAmt the minimum notional in quote. minOrderQty is no longer
+     * checked by Bybit (fact sheet), so it is not a rule here. The
+     * largest quantity is maxLimitOrderQty where given, else maxOrderQty. */
+    if (bybit_get_amount(price, "tickSize", &ins->tick_size) != XG_OK ||
+        bybit_get_amount(lot, "basePrecision", &ins->lot_size) != XG_OK ||
+        !xg_decimal_is_positive(ins->tick_size) ||
+        !xg_decimal_is_positive(ins->lot_size) ||
+        bybit_get_optional_amount(lot, "minOrderAmt", &ins->min_notional) !=
+            XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_object_get(lot, "maxLimitOrderQty") != NULL) {
+        if (bybit_get_optional_amount(lot, "maxLimitOrderQty", &ins->max_qty) !=
+            XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+    } else if (bybit_get_optional_amount(lot, "maxOrderQty", &ins->max_qty) !=
+               XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    ins->is_trading = strcmp(status, "Trading") == 0;
+    ins->scope = 0; /* Bybit's order limits are per UID, not per symbol */
+    return XG_OK;
+}
+
+static xg_err
+bybit_parse_instruments(const xg_op *op, const json_t *root,
+                        const xg_sink *sink, xg_result *res)
+{
+    const json_t *list = bybit_result_list(root);
+    const json_t *s = NULL;
+    size_t i = 0;
+
+    if (list == NULL) {
+        bybit_bad_body(op->kind, "instruments: expected result.list", res);
+        return XG_OK;
+    }
+    json_array_foreach(list, i, s)
+    {
+        xg_instrument ins;
+        /* One odd symbol must not hide the others: skip it. */
+        if (bybit_parse_instrument(s, &ins) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->instrument != NULL) {
+            xg_err rc = sink->instrument(sink->ctx, &ins);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- server time ------------------------------------------------------- */
+
+static void
+bybit_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
+{
+    const json_t *r = bybit_result(root);
+    const json_t *nano = r != NULL ? json_object_get(r, "timeNano") : NULL;
+    const json_t *sec = r != NULL ? json_object_get(r, "timeSecond") : NULL;
+    int64_t v = 0;
+
+    /* timeNano has the precision; timeSecond is the fallback. */
+    if (json_is_string(nano) &&
+        bybit_digits_i64(json_string_value(nano), json_string_length(nano),
+                         &v) == XG_OK &&
+        v / 1000000 > 0) {
+        res->server_time_ms = v / 1000000;
+    } else if (json_is_string(sec) &&
+               bybit_digits_i64(json_string_value(sec), json_string_length(sec),
+                                &v) == XG_OK &&
+               v > 0 && v <= INT64_MAX / 1000) {
+        res->server_time_ms = v * 1000;
+    } else {
+        bybit_bad_body(op->kind, "time: expected result.timeNano", res);
+        return;
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* --- entry --------------------------------------------------------------- */
+
+xg_err
+bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+            const xg_sink *sink, xg_result *res)
+{
+    json_t *root = NULL;
+    json_error_t jerr;
+    int has_code = 0;
+    int64_t code = 0;
+    const char *msg = NULL;
+    char body_msg[XG_VENUE_MSG_MAX];
+    xg_err rc = XG_OK;
+
+    if (inst == NULL || op == NULL || resp == NULL || res == NULL ||
+        (resp->body == NULL && resp->body_len > 0) ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        return XG_ERR_INVALID;
+    }
+    memset(res, 0, sizeof(*res));
+    body_msg[0] = '\0';
+    bybit_parse_usage(op->kind, resp, res);
+    if (resp->body_len > 0) {
+        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+    }
+    if (json_is_object(root)) {
+        const json_t *c = json_object_get(root, "retCode");
+        if (json_is_integer(c)) {
+            has_code = 1;
+            code = json_integer_value(c);
+        }
+        msg = json_string_value(json_object_get(root, "retMsg"));
+    }
+    if (msg == NULL && root == NULL && resp->body_len > 0) {
+        /* Not JSON (a proxy's HTML page, the 403 page, a truncated
+         * answer): keep its start as the venue's text for the operator. */
+        bybit_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                             resp->body_len);
+        msg = body_msg;
+    }
+
+    if (resp->status < 200 || resp->status > 299 || (has_code && code != 0)) {
+        bybit_classify_error(op->kind, resp, has_code, code, msg, res);
+    } else if (root == NULL) {
+        bybit_bad_body(op->kind,
+                       resp->body_len == 0 ? "empty body" : "body not JSON",
+                       res);
+    } else if (!has_code) {
+        bybit_bad_body(op->kind, "no retCode in answer", res);
+    } else {
+        switch (op->kind) {
+        case XG_OP_SERVER_TIME:
+            bybit_parse_server_time(op, root, res);
+            break;
+        case XG_OP_INSTRUMENTS:
+            rc = bybit_parse_instruments(op, root, sink, res);
+            break;
+        case XG_OP_NEW_ORDER:
+        case XG_OP_CANCEL_ORDER:
+            bybit_parse_ack(op, root, res);
+            break;
+        case XG_OP_QUERY_ORDER:
+            bybit_parse_query(op, root, res);
+            break;
+        case XG_OP_OPEN_ORDERS:
+            rc = bybit_parse_open_orders(op, root, sink, res);
+            break;
+        default:
+            rc = XG_ERR_INVALID;
+            break;
+        }
+    }
+    json_decref(root);
+    return rc;
+}

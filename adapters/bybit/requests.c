@@ -1,0 +1,318 @@
+/*
+ * requests.c - the Bybit v5 spot request for each operation, and its cost.
+ *
+ * build() turns an xg_op into the method, path and parameters of Bybit's
+ * v5 API with category=spot (fact sheet, "Endpoints an execution gateway
+ * needs"), has sign.c sign and place them, and charges the request: one
+ * unit of the per-IP bucket for every request, and one unit of the
+ * endpoint's per-UID bucket for the order endpoints. The buckets
+ * themselves are limits.c's.
+ *
+ * Field order follows ccxt and vector bybit-s-01 (category, symbol, side,
+ * orderType, qty, price, timeInForce, orderLinkId), so a new order built
+ * here is byte for byte the vector's body. A query by client id uses the
+ * realtime endpoint without openOnly: Bybit ignores openOnly when
+ * orderLinkId is given and returns the order whether open or recently
+ * closed, which is what reconciliation needs.
+ */
+#include "bybit.h"
+
+#include <string.h>
+
+#define BYBIT_PATH_TIME        "/v5/market/time"
+#define BYBIT_PATH_INSTRUMENTS "/v5/market/instruments-info"
+#define BYBIT_PATH_CREATE      "/v5/order/create"
+#define BYBIT_PATH_CANCEL      "/v5/order/cancel"
+#define BYBIT_PATH_REALTIME    "/v5/order/realtime"
+
+/* Largest page of /v5/order/realtime (Bybit: limit 1..50). */
+#define BYBIT_OPEN_ORDERS_PAGE "50"
+
+int
+bybit_endpoint_bucket(xg_op_kind kind)
+{
+    switch (kind) {
+    case XG_OP_NEW_ORDER:
+        return BYBIT_BUCKET_CREATE;
+    case XG_OP_CANCEL_ORDER:
+        return BYBIT_BUCKET_CANCEL;
+    case XG_OP_QUERY_ORDER:
+    case XG_OP_OPEN_ORDERS:
+        return BYBIT_BUCKET_REALTIME;
+    default:
+        return -1;
+    }
+}
+
+xg_err
+bybit_add_costs(const xg_op *op, xg_http_request *req)
+{
+    int endpoint = bybit_endpoint_bucket(op->kind);
+    xg_err rc = xg_http_request_add_cost(req, BYBIT_BUCKET_IP, 0, 1);
+
+    if (rc == XG_OK && endpoint >= 0) {
+        rc = xg_http_request_add_cost(req, (uint16_t)endpoint, 0, 1);
+    }
+    if (rc != XG_OK) {
+        return rc;
+    }
+    switch (op->kind) {
+    case XG_OP_CANCEL_ORDER:
+        req->priority = XG_PRIO_CANCEL;
+        break;
+    case XG_OP_NEW_ORDER:
+        req->priority = XG_PRIO_NEW;
+        break;
+    default:
+        req->priority = XG_PRIO_QUERY;
+        break;
+    }
+    return XG_OK;
+}
+
+/* Bybit takes up to 36 of [A-Za-z0-9_-] (fact sheet, "Client order id");
+ * reports carry at most XG_CLIENT_ID_MAX - 1, so that is the bound. */
+static int
+bybit_is_client_id_ok(const char *id)
+{
+    size_t n = 0;
+
+    if (id == NULL) {
+        return 0;
+    }
+    n = strnlen(id, XG_CLIENT_ID_MAX);
+    if (n == 0 || n >= XG_CLIENT_ID_MAX) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The instrument's venue symbol, if it is a plain upper-case Bybit one. */
+static const char *
+bybit_venue_symbol(const xg_op *op)
+{
+    const char *s = NULL;
+
+    if (op->instrument == NULL ||
+        memchr(op->instrument->venue_symbol, '\0', XG_SYMBOL_MAX) == NULL) {
+        return NULL;
+    }
+    s = op->instrument->venue_symbol;
+    if (s[0] == '\0') {
+        return NULL;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static void
+bybit_json_decimal(xg_buf *body, const char *key, xg_decimal d)
+{
+    char num[XG_DECIMAL_STR_MAX];
+
+    if (xg_decimal_format(d, num, sizeof(num)) != XG_OK) {
+        body->overflow = 1;
+        return;
+    }
+    bybit_json_param(body, key, num);
+}
+
+/* The JSON body of a new order. */
+static xg_err
+bybit_order_body(const xg_order *o, const char *symbol, const char *client_id,
+                 xg_buf *body)
+{
+    bybit_json_param(body, "category", "spot");
+    bybit_json_param(body, "symbol", symbol);
+    switch (o->side) {
+    case XG_SIDE_BUY:
+        bybit_json_param(body, "side", "Buy");
+        break;
+    case XG_SIDE_SELL:
+        bybit_json_param(body, "side", "Sell");
+        break;
+    default:
+        return XG_ERR_BAD_SIDE;
+    }
+    if (!xg_decimal_is_positive(o->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    if (o->type == XG_TYPE_MARKET) {
+        /* Market orders are always IOC on Bybit; post-only cannot apply,
+         * and GTC/FOK are not what the venue would do. */
+        if (o->tif == XG_TIF_POST_ONLY || o->tif == XG_TIF_FOK) {
+            return XG_ERR_BAD_TIF;
+        }
+        bybit_json_param(body, "orderType", "Market");
+        bybit_json_decimal(body, "qty", o->qty);
+        /* A spot market buy is in quote units unless told otherwise (fact
+         * sheet, "spot market qty unit"); xgate quantities are base. */
+        bybit_json_param(body, "marketUnit", "baseCoin");
+    } else if (o->type == XG_TYPE_LIMIT) {
+        const char *tif = NULL;
+        if (!xg_decimal_is_positive(o->price)) {
+            return XG_ERR_BAD_PRICE;
+        }
+        switch (o->tif) {
+        case XG_TIF_GTC:
+            tif = "GTC";
+            break;
+        case XG_TIF_IOC:
+            tif = "IOC";
+            break;
+        case XG_TIF_FOK:
+            tif = "FOK";
+            break;
+        case XG_TIF_POST_ONLY:
+            tif = "PostOnly";
+            break;
+        default:
+            return XG_ERR_BAD_TIF;
+        }
+        bybit_json_param(body, "orderType", "Limit");
+        bybit_json_decimal(body, "qty", o->qty);
+        bybit_json_decimal(body, "price", o->price);
+        bybit_json_param(body, "timeInForce", tif);
+    } else {
+        return XG_ERR_BAD_TYPE;
+    }
+    bybit_json_param(body, "orderLinkId", client_id);
+    bybit_json_close(body);
+    return xg_buf_status(body);
+}
+
+/* An unsigned GET. */
+static xg_err
+bybit_public_get(const char *target, xg_http_request *req)
+{
+    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
+
+    if (rc == XG_OK) {
+        rc = xg_strlcpy(req->target, target, sizeof(req->target));
+    }
+    req->body[0] = '\0';
+    req->body_len = 0;
+    req->is_signed = 0;
+    return rc;
+}
+
+/* Method, path and payload of a signed op. */
+static xg_err
+bybit_signed_payload(const xg_op *op, const char **method, const char **path,
+                     xg_buf *payload)
+{
+    const char *symbol = bybit_venue_symbol(op);
+
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        if (op->order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        if (!bybit_is_client_id_ok(op->client_id)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        *method = "POST";
+        *path = BYBIT_PATH_CREATE;
+        return bybit_order_body(op->order, symbol, op->client_id, payload);
+    case XG_OP_CANCEL_ORDER:
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        if (!bybit_is_client_id_ok(op->client_id)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        *method = "POST";
+        *path = BYBIT_PATH_CANCEL;
+        bybit_json_param(payload, "category", "spot");
+        bybit_json_param(payload, "symbol", symbol);
+        bybit_json_param(payload, "orderLinkId", op->client_id);
+        bybit_json_close(payload);
+        return xg_buf_status(payload);
+    case XG_OP_QUERY_ORDER:
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        if (!bybit_is_client_id_ok(op->client_id)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        *method = "GET";
+        *path = BYBIT_PATH_REALTIME;
+        bybit_query_param(payload, "category", "spot");
+        bybit_query_param(payload, "symbol", symbol);
+        bybit_query_param(payload, "orderLinkId", op->client_id);
+        return xg_buf_status(payload);
+    case XG_OP_OPEN_ORDERS:
+        *method = "GET";
+        *path = BYBIT_PATH_REALTIME;
+        bybit_query_param(payload, "category", "spot");
+        if (op->instrument != NULL) {
+            if (symbol == NULL) {
+                return XG_ERR_UNKNOWN_SYMBOL;
+            }
+            bybit_query_param(payload, "symbol", symbol);
+        }
+        bybit_query_param(payload, "limit", BYBIT_OPEN_ORDERS_PAGE);
+        return xg_buf_status(payload);
+    default:
+        return XG_ERR_INVALID;
+    }
+}
+
+xg_err
+bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+            xg_http_request *req)
+{
+    bybit *b = inst;
+    char mem[XG_HTTP_BODY_MAX];
+    xg_buf payload;
+    const char *method = NULL;
+    const char *path = NULL;
+    xg_err rc = XG_OK;
+
+    if (b == NULL || op == NULL || req == NULL) {
+        return XG_ERR_INVALID;
+    }
+    switch (op->kind) {
+    case XG_OP_SERVER_TIME:
+        rc = bybit_public_get(BYBIT_PATH_TIME, req);
+        break;
+    case XG_OP_INSTRUMENTS:
+        rc = bybit_public_get(BYBIT_PATH_INSTRUMENTS "?category=spot", req);
+        break;
+    case XG_OP_NEW_ORDER:
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+    case XG_OP_OPEN_ORDERS:
+        if (venue_now_ms <= 0) {
+            return XG_ERR_INVALID;
+        }
+        xg_buf_init(&payload, mem, sizeof(mem));
+        rc = bybit_signed_payload(op, &method, &path, &payload);
+        if (rc == XG_OK) {
+            rc = bybit_finish_signed(b, method, path, payload.data, payload.len,
+                                     venue_now_ms, b->recv_window_ms, req, NULL,
+                                     0, NULL);
+        }
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+    if (rc != XG_OK) {
+        return rc;
+    }
+    return bybit_add_costs(op, req);
+}

@@ -1,0 +1,831 @@
+/*
+ * xgsim's Bybit v5 spot dialect: the REST surface of /v5 with
+ * category=spot as described in shared/exchanges/bybit.md, written from
+ * that fact sheet alone (it never calls the Bybit adapter or xgate_prim,
+ * so a misreading shared by both would not hide).
+ *
+ * This file owns the settings, the limit model, authentication and the
+ * public endpoints; orders.c has the trading ones. The limit model is
+ * Bybit's two layers:
+ *  - per UID and endpoint, a rolling window (create and cancel 20/s,
+ *    realtime 50/s by default): over it the answer is HTTP 200 with
+ *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
+ *    time a slot frees; every answer of those endpoints carries
+ *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining);
+ *  - per IP over every request, 600 in a rolling 5 s: the request that
+ *    exceeds it is answered HTTP 403 "access too frequent" and the IP is
+ *    locked out for ban_ms (10 minutes by default); every request during
+ *    the lockout gets the same 403. Nothing in the answer says when it
+ *    ends, as on the real venue.
+ * Signing: HMAC-SHA256(secret, timestamp + key + recv_window + X) in
+ * lower-case hex, X the raw query (GET) or the raw body (POST); the
+ * timestamp must satisfy server - recv_window <= ts < server + 1000.
+ */
+#include "bybit_sim.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+/* ---- settings ---------------------------------------------------------- */
+
+typedef struct bybit_setting_def {
+    const char *name;
+    size_t offset;
+    int64_t min, max;
+} bybit_setting_def;
+
+#define BYBIT_SET(name, lo, hi)                                                \
+    {                                                                          \
+#name, offsetof(bybit_settings, name), (lo), (hi)                      \
+    }
+
+/* Limits are bounded so a ring of that many timestamps stays small. */
+static const bybit_setting_def bybit_setting_defs[] = {
+    BYBIT_SET(create_per_s, 1, 100000),
+    BYBIT_SET(cancel_per_s, 1, 100000),
+    BYBIT_SET(query_per_s, 1, 100000),
+    BYBIT_SET(endpoint_window_ms, 1, 3600000),
+    BYBIT_SET(ip_limit, 1, 1000000),
+    BYBIT_SET(ip_window_ms, 1, 3600000),
+    BYBIT_SET(ban_ms, 1, 365LL * 86400 * 1000),
+    BYBIT_SET(limits, 0, 1),
+};
+
+static void *
+bybit_create(void)
+{
+    bybit_sim *s = calloc(1, sizeof(*s));
+
+    if (s == NULL) {
+        return NULL;
+    }
+    /* Fact sheet, "Endpoints" and "Rate-limit model". */
+    s->set.create_per_s = 20;
+    s->set.cancel_per_s = 20;
+    s->set.query_per_s = 50;
+    s->set.endpoint_window_ms = 1000;
+    s->set.ip_limit = 600;
+    s->set.ip_window_ms = 5000;
+    s->set.ban_ms = 600000;
+    s->set.limits = 1;
+    return s;
+}
+
+static void
+bybit_roll_fini(bybit_roll *r)
+{
+    free(r->t_ms);
+    memset(r, 0, sizeof(*r));
+}
+
+static void
+bybit_destroy(void *settings)
+{
+    bybit_sim *s = settings;
+
+    if (s == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < s->naccounts * BYBIT_EP_COUNT; i++) {
+        bybit_roll_fini(&s->endpoints[i]);
+    }
+    free(s->endpoints);
+    for (size_t i = 0; i < s->nips; i++) {
+        bybit_roll_fini(&s->ips[i].roll);
+    }
+    free(s->ips);
+    free(s);
+}
+
+static xg_err
+bybit_set(void *settings, const char *key, const char *value)
+{
+    int64_t v = 0;
+
+    for (size_t i = 0;
+         i < sizeof(bybit_setting_defs) / sizeof(bybit_setting_defs[0]); i++) {
+        const bybit_setting_def *d = &bybit_setting_defs[i];
+        if (strcmp(d->name, key) != 0) {
+            continue;
+        }
+        if (*value == '\0') {
+            return XG_ERR_INVALID;
+        }
+        for (const char *p = value; *p != '\0'; p++) {
+            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+                return XG_ERR_INVALID;
+            }
+            v = v * 10 + (*p - '0');
+        }
+        if (v < d->min || v > d->max) {
+            return XG_ERR_INVALID;
+        }
+        memcpy((char *)settings + d->offset, &v, sizeof(v));
+        return XG_OK;
+    }
+    return XG_ERR_NOT_FOUND;
+}
+
+/* ---- rolling windows ---------------------------------------------------- */
+
+static xg_err
+bybit_roll_init(bybit_roll *r, int64_t cap)
+{
+    memset(r, 0, sizeof(*r));
+    r->t_ms = calloc((size_t)cap, sizeof(*r->t_ms));
+    if (r->t_ms == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    r->cap = (size_t)cap;
+    return XG_OK;
+}
+
+/* Forget requests that left the window ending at now. */
+static void
+bybit_roll_expire(bybit_roll *r, int64_t window_ms, int64_t now_ms)
+{
+    while (r->n > 0 && r->t_ms[r->head] <= now_ms - window_ms) {
+        r->head = (r->head + 1) % r->cap;
+        r->n--;
+    }
+}
+
+/* Admit one request at now if fewer than cap are in the window. */
+static bool
+bybit_roll_admit(bybit_roll *r, int64_t window_ms, int64_t now_ms)
+{
+    bybit_roll_expire(r, window_ms, now_ms);
+    if (r->n >= r->cap) {
+        return false;
+    }
+    r->t_ms[(r->head + r->n) % r->cap] = now_ms;
+    r->n++;
+    return true;
+}
+
+/* When the oldest admitted request leaves the window. */
+static int64_t
+bybit_roll_frees_at(const bybit_roll *r, int64_t window_ms, int64_t now_ms)
+{
+    return r->n > 0 ? r->t_ms[r->head] + window_ms : now_ms;
+}
+
+/* ---- instruments and setup --------------------------------------------- */
+
+typedef struct bybit_symbol_def {
+    const char *symbol, *base, *quote;
+    int64_t ref;  /* whole quote units */
+    int64_t step; /* basePrecision, in 1e-8 */
+} bybit_symbol_def;
+
+/* Rules modelled on the live spot BTCUSDT/ETHUSDT/SOLUSDT entries (tick
+ * 0.01, minOrderAmt 1 USDT); reference prices as Binance's dialect. */
+static const bybit_symbol_def bybit_symbols[] = {
+    {"BTCUSDT", "BTC", "USDT", 35000, 100},
+    {"ETHUSDT", "ETH", "USDT", 2000, 1000},
+    {"SOLUSDT", "SOL", "USDT", 100, 100000},
+};
+
+static int64_t
+bybit_endpoint_limit(const bybit_settings *s, int endpoint)
+{
+    switch (endpoint) {
+    case BYBIT_EP_CREATE:
+        return s->create_per_s;
+    case BYBIT_EP_CANCEL:
+        return s->cancel_per_s;
+    default:
+        return s->query_per_s;
+    }
+}
+
+static xg_err
+bybit_setup(xg_sim_venue *v)
+{
+    bybit_sim *s = v->settings;
+    xg_err err = XG_OK;
+
+    for (size_t i = 0; i < sizeof(bybit_symbols) / sizeof(bybit_symbols[0]);
+         i++) {
+        const bybit_symbol_def *d = &bybit_symbols[i];
+        xg_sim_instrument in;
+        memset(&in, 0, sizeof(in));
+        snprintf(in.symbol, sizeof(in.symbol), "%s", d->symbol);
+        snprintf(in.base, sizeof(in.base), "%s", d->base);
+        snprintf(in.quote, sizeof(in.quote), "%s", d->quote);
+        in.min_price = XG_SIM_SCALE / 100;
+        in.max_price = 1000000 * XG_SIM_SCALE;
+        in.tick = XG_SIM_SCALE / 100;
+        in.min_qty = d->step;
+        in.max_qty = 9000 * XG_SIM_SCALE;
+        in.step = d->step;
+        in.min_notional = 1 * XG_SIM_SCALE;
+        in.max_notional = 2000000 * XG_SIM_SCALE;
+        in.ref_price = d->ref * XG_SIM_SCALE;
+        err = xg_sim_book_add_instrument(&v->book, &in);
+        if (err != XG_OK) {
+            return err;
+        }
+    }
+    s->naccounts = v->book.naccounts;
+    s->endpoints =
+        calloc(s->naccounts * BYBIT_EP_COUNT + 1, sizeof(*s->endpoints));
+    if (s->endpoints == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < s->naccounts * BYBIT_EP_COUNT; i++) {
+        err = bybit_roll_init(
+            &s->endpoints[i],
+            bybit_endpoint_limit(&s->set, (int)(i % BYBIT_EP_COUNT)));
+        if (err != XG_OK) {
+            return err;
+        }
+    }
+    return XG_OK;
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static json_t *
+bybit_envelope(int code, const char *msg, json_t *result, int64_t now_ms)
+{
+    return json_pack("{si ss so s{} sI}", "retCode", code, "retMsg", msg,
+                     "result", result != NULL ? result : json_object(),
+                     "retExtInfo", "time", (json_int_t)now_ms);
+}
+
+void
+bybit_sim_error(const bybit_call *c, int code, const char *msg,
+                const char *outcome)
+{
+    xg_sim_response_json(c->resp, 200,
+                         bybit_envelope(code, msg, NULL, c->now_ms));
+    c->resp->code = code;
+    c->resp->outcome = outcome;
+}
+
+void
+bybit_sim_ok(const bybit_call *c, json_t *result, const char *outcome)
+{
+    xg_sim_response_json(c->resp, 200,
+                         bybit_envelope(0, "OK", result, c->now_ms));
+    c->resp->code = 0;
+    c->resp->outcome = outcome;
+}
+
+/* The IP layer's answer: HTTP 403 and a page, not JSON. */
+static void
+bybit_forbidden(xg_sim_response *resp)
+{
+    static const char page[] =
+        "<html><head><title>403 Forbidden</title></head><body>"
+        "<center><h1>403 Forbidden</h1></center><hr>"
+        "<center>access too frequent</center></body></html>";
+    char *body = malloc(sizeof(page));
+
+    resp->status = 403;
+    resp->code = 0;
+    resp->outcome = "banned";
+    if (body != NULL) {
+        memcpy(body, page, sizeof(page));
+        resp->body = body;
+        resp->body_len = sizeof(page) - 1;
+    }
+    xg_sim_response_header(resp, "Content-Type", "text/html");
+}
+
+/* ---- the gates ------------------------------------------------------------
+ */
+
+static bybit_roll *
+bybit_ip_roll(bybit_sim *s, const char *ip)
+{
+    for (size_t i = 0; i < s->nips; i++) {
+        if (strcmp(s->ips[i].ip, ip) == 0) {
+            return &s->ips[i].roll;
+        }
+    }
+    if (s->nips == s->ips_cap) {
+        size_t cap = s->ips_cap == 0 ? 4 : s->ips_cap * 2;
+        bybit_ip *p = realloc(s->ips, cap * sizeof(*p));
+        if (p == NULL) {
+            return NULL;
+        }
+        s->ips = p;
+        s->ips_cap = cap;
+    }
+    bybit_ip *e = &s->ips[s->nips];
+    memset(e, 0, sizeof(*e));
+    snprintf(e->ip, sizeof(e->ip), "%s", ip);
+    if (bybit_roll_init(&e->roll, s->set.ip_limit) != XG_OK) {
+        return NULL;
+    }
+    s->nips++;
+    return &e->roll;
+}
+
+/* Charge the request to its IP (lock held). False: resp holds the 403,
+ * and the IP is locked out if this request broke the limit. */
+static bool
+bybit_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
+              int64_t now_ms, xg_sim_response *resp)
+{
+    xg_sim_client *cl = NULL;
+    bybit_roll *roll = NULL;
+
+    if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
+        XG_OK) {
+        bybit_forbidden(resp);
+        return false;
+    }
+    if (xg_sim_client_is_banned(cl, now_ms)) {
+        bybit_forbidden(resp);
+        return false;
+    }
+    roll = bybit_ip_roll(s, req->client_ip);
+    if (roll == NULL) {
+        bybit_forbidden(resp);
+        return false;
+    }
+    if (!bybit_roll_admit(roll, s->set.ip_window_ms, now_ms) &&
+        s->set.limits != 0) {
+        xg_sim_client_ban(cl, now_ms, s->set.ban_ms);
+        bybit_forbidden(resp);
+        return false;
+    }
+    return true;
+}
+
+bool
+bybit_sim_endpoint_gate(const bybit_call *c, int endpoint)
+{
+    bybit_sim *s = c->sim;
+    int64_t window = s->set.endpoint_window_ms;
+    int64_t limit = bybit_endpoint_limit(&s->set, endpoint);
+    bool ok = true;
+    int64_t remaining = 0;
+    int64_t reset = c->now_ms;
+    bybit_roll *r = NULL;
+
+    xg_sim_venue_lock(c->v);
+    r = &s->endpoints[c->account * BYBIT_EP_COUNT + (size_t)endpoint];
+    ok = bybit_roll_admit(r, window, c->now_ms);
+    if (!ok && s->set.limits == 0) {
+        ok = true; /* counting only: report, never refuse */
+    }
+    remaining = limit - (int64_t)r->n;
+    if (!ok) {
+        reset = bybit_roll_frees_at(r, window, c->now_ms);
+    }
+    xg_sim_venue_unlock(c->v);
+
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit", limit);
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Status",
+                               remaining > 0 ? remaining : 0);
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Reset-Timestamp", reset);
+    if (!ok) {
+        bybit_sim_error(c, 10006, "Too many visits!", "limited");
+    }
+    return ok;
+}
+
+/* ---- authentication --------------------------------------------------------
+ */
+
+static bool
+bybit_digits(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (s == NULL || *s == '\0') {
+        return false;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+            return false;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Lower- or upper-case hex of HMAC-SHA256(secret, prehash), compared over
+ * every byte so the time does not say where the first difference is. */
+static bool
+bybit_signature_ok(const char *secret, const char *prehash, size_t len,
+                   const char *given)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    unsigned char diff = 0;
+
+    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
+             (const unsigned char *)prehash, len, mac, &mac_len) == NULL ||
+        strlen(given) != (size_t)mac_len * 2) {
+        return false;
+    }
+    for (unsigned int i = 0; i < mac_len; i++) {
+        char hi = given[2 * i];
+        char lo = given[2 * i + 1];
+        hi = (char)(hi >= 'A' && hi <= 'F' ? hi - 'A' + 'a' : hi);
+        lo = (char)(lo >= 'A' && lo <= 'F' ? lo - 'A' + 'a' : lo);
+        diff |= (unsigned char)(hi ^ hex[mac[i] >> 4]);
+        diff |= (unsigned char)(lo ^ hex[mac[i] & 15]);
+    }
+    OPENSSL_cleanse(mac, sizeof(mac));
+    return diff == 0;
+}
+
+/* Key, signature, timestamp. True if authenticated (*account set);
+ * otherwise resp holds the error. */
+static bool
+bybit_authenticate(bybit_call *c)
+{
+    const xg_sim_request *req = c->req;
+    const char *key = xg_sim_request_header(req, "X-BAPI-API-KEY");
+    const char *sig = xg_sim_request_header(req, "X-BAPI-SIGN");
+    const char *ts_text = xg_sim_request_header(req, "X-BAPI-TIMESTAMP");
+    const char *rw_text = xg_sim_request_header(req, "X-BAPI-RECV-WINDOW");
+    const char *payload = NULL;
+    size_t payload_len = 0;
+    int64_t ts = 0;
+    int64_t rw = 5000; /* fact sheet: default if omitted */
+    char *prehash = NULL;
+    size_t len = 0;
+    bool ok = false;
+    char msg[200];
+
+    if (key == NULL || key[0] == '\0' ||
+        xg_sim_book_find_account(&c->v->book, key, &c->account) != XG_OK) {
+        bybit_sim_error(c, 10003, "API key is invalid.", "rejected");
+        return false;
+    }
+    if (ts_text == NULL || !bybit_digits(ts_text, &ts)) {
+        bybit_sim_error(c, 10002,
+                        "invalid request, please check your timestamp and "
+                        "recv_window param",
+                        "rejected");
+        return false;
+    }
+    if (rw_text != NULL && !bybit_digits(rw_text, &rw)) {
+        bybit_sim_error(c, 10001, "params error: recv_window", "rejected");
+        return false;
+    }
+    if (sig == NULL || sig[0] == '\0') {
+        bybit_sim_error(c, 10004, "error sign!", "rejected");
+        return false;
+    }
+    if (strcmp(req->method, "GET") == 0) {
+        payload = req->query;
+        payload_len = req->query_len;
+    } else {
+        payload = req->body;
+        payload_len = req->body_len;
+    }
+    len = strlen(ts_text) + strlen(key) + (rw_text ? strlen(rw_text) : 0) +
+          payload_len;
+    prehash = malloc(len + 1);
+    if (prehash == NULL) {
+        bybit_sim_error(c, 10016, "Internal server error.", "rejected");
+        return false;
+    }
+    snprintf(prehash, len + 1, "%s%s%s", ts_text, key,
+             rw_text != NULL ? rw_text : "");
+    memcpy(prehash + strlen(prehash), payload, payload_len);
+    ok = bybit_signature_ok(c->v->book.accounts[c->account].cred.secret,
+                            prehash, len, sig);
+    free(prehash);
+    if (!ok) {
+        bybit_sim_error(c, 10004,
+                        "error sign! please check your signature generation "
+                        "algorithm",
+                        "rejected");
+        return false;
+    }
+    if (!(c->now_ms - rw <= ts && ts < c->now_ms + 1000)) {
+        snprintf(msg, sizeof(msg),
+                 "invalid request, please check your server timestamp or "
+                 "recv_window param. req_timestamp[%lld],server_timestamp"
+                 "[%lld],recv_window[%lld]",
+                 (long long)ts, (long long)c->now_ms, (long long)rw);
+        bybit_sim_error(c, 10002, msg, "rejected");
+        return false;
+    }
+    return true;
+}
+
+/* ---- parameters -----------------------------------------------------------
+ */
+
+const char *
+bybit_sim_param(const bybit_call *c, const char *key)
+{
+    if (c->body != NULL) {
+        return json_string_value(json_object_get(c->body, key));
+    }
+    return xg_sim_params_get(c->query, key);
+}
+
+/* ---- public endpoints -----------------------------------------------------
+ */
+
+static void
+bybit_time(const bybit_call *c)
+{
+    char sec[24];
+    char nano[32];
+
+    snprintf(sec, sizeof(sec), "%lld", (long long)(c->now_ms / 1000));
+    snprintf(nano, sizeof(nano), "%lld000000", (long long)c->now_ms);
+    bybit_sim_ok(c, json_pack("{ss ss}", "timeSecond", sec, "timeNano", nano),
+                 "queried");
+}
+
+/* A fixed 1e-8 value as Bybit prints it: no trailing zeros. */
+static void
+bybit_plain(int64_t v, char out[XG_SIM_FIXED_BUFSZ])
+{
+    size_t n = 0;
+
+    xg_sim_fixed_format(v, out);
+    n = strlen(out);
+    while (n > 0 && out[n - 1] == '0') {
+        out[--n] = '\0';
+    }
+    if (n > 0 && out[n - 1] == '.') {
+        out[--n] = '\0';
+    }
+}
+
+static json_t *
+bybit_instrument_json(const xg_sim_instrument *in)
+{
+    char tick[XG_SIM_FIXED_BUFSZ], step[XG_SIM_FIXED_BUFSZ];
+    char min_qty[XG_SIM_FIXED_BUFSZ], max_qty[XG_SIM_FIXED_BUFSZ];
+    char min_amt[XG_SIM_FIXED_BUFSZ], max_amt[XG_SIM_FIXED_BUFSZ];
+
+    bybit_plain(in->tick, tick);
+    bybit_plain(in->step, step);
+    bybit_plain(in->min_qty, min_qty);
+    bybit_plain(in->max_qty, max_qty);
+    bybit_plain(in->min_notional, min_amt);
+    bybit_plain(in->max_notional, max_amt);
+    return json_pack(
+        "{ss ss ss ss ss ss s{ss ss ss ss ss ss ss ss} s{ss}}", "symbol",
+        in->symbol, "baseCoin", in->base, "quoteCoin", in->quote, "innovation",
+        "0", "status", "Trading", "marginTrading", "none", "lotSizeFilter",
+        "basePrecision", step, "quotePrecision", "0.00000001", "minOrderQty",
+        min_qty, "maxOrderQty", max_qty, "minOrderAmt", min_amt, "maxOrderAmt",
+        max_amt, "maxLimitOrderQty", max_qty, "maxMarketOrderQty", max_qty,
+        "priceFilter", "tickSize", tick);
+}
+
+static void
+bybit_instruments(const bybit_call *c)
+{
+    const char *category = bybit_sim_param(c, "category");
+    const char *symbol = bybit_sim_param(c, "symbol");
+    json_t *list = json_array();
+
+    if (category == NULL || strcmp(category, "spot") != 0) {
+        json_decref(list);
+        bybit_sim_error(c, 10001, "params error: category only spot",
+                        "rejected");
+        return;
+    }
+    xg_sim_venue_lock(c->v);
+    for (size_t i = 0; i < c->v->book.ninstruments; i++) {
+        const xg_sim_instrument *in = &c->v->book.instruments[i];
+        if (symbol == NULL || strcmp(symbol, in->symbol) == 0) {
+            json_array_append_new(list, bybit_instrument_json(in));
+        }
+    }
+    xg_sim_venue_unlock(c->v);
+    bybit_sim_ok(c,
+                 json_pack("{ss so ss}", "category", "spot", "list", list,
+                           "nextPageCursor", ""),
+                 "queried");
+}
+
+/* ---- the handler ------------------------------------------------------------
+ */
+
+typedef enum bybit_route {
+    BYBIT_TIME,
+    BYBIT_INSTRUMENTS,
+    BYBIT_CREATE,
+    BYBIT_CANCEL,
+    BYBIT_REALTIME,
+    BYBIT_UNKNOWN
+} bybit_route;
+
+typedef struct bybit_route_def {
+    const char *method;
+    const char *path;
+    bybit_route route;
+    bool is_signed;
+} bybit_route_def;
+
+static const bybit_route_def bybit_routes[] = {
+    {"GET", "/v5/market/time", BYBIT_TIME, false},
+    {"GET", "/v5/market/instruments-info", BYBIT_INSTRUMENTS, false},
+    {"POST", "/v5/order/create", BYBIT_CREATE, true},
+    {"POST", "/v5/order/cancel", BYBIT_CANCEL, true},
+    {"GET", "/v5/order/realtime", BYBIT_REALTIME, true},
+};
+
+static bybit_route
+bybit_find_route(const xg_sim_request *req)
+{
+    for (size_t i = 0; i < sizeof(bybit_routes) / sizeof(bybit_routes[0]);
+         i++) {
+        if (strcmp(bybit_routes[i].method, req->method) == 0 &&
+            strcmp(bybit_routes[i].path, req->path) == 0) {
+            return bybit_routes[i].route;
+        }
+    }
+    return BYBIT_UNKNOWN;
+}
+
+static void
+bybit_dispatch(bybit_route route, const bybit_call *c)
+{
+    switch (route) {
+    case BYBIT_TIME:
+        bybit_time(c);
+        return;
+    case BYBIT_INSTRUMENTS:
+        bybit_instruments(c);
+        return;
+    case BYBIT_CREATE:
+        bybit_sim_create(c);
+        return;
+    case BYBIT_CANCEL:
+        bybit_sim_cancel(c);
+        return;
+    case BYBIT_REALTIME:
+        bybit_sim_realtime(c);
+        return;
+    case BYBIT_UNKNOWN:
+        break;
+    }
+    xg_sim_response_json(
+        c->resp, 404,
+        bybit_envelope(10001, "Unknown endpoint.", NULL, c->now_ms));
+    c->resp->code = 10001;
+    c->resp->outcome = "not_found";
+}
+
+/* The client order id a request names, from its JSON body or query. */
+static void
+bybit_request_client_id(const xg_sim_request *req, const xg_sim_params *q,
+                        const json_t *body, char *out, size_t cap)
+{
+    const char *id = NULL;
+
+    if (body != NULL) {
+        id = json_string_value(json_object_get(body, "orderLinkId"));
+    } else if (q != NULL) {
+        id = xg_sim_params_get(q, "orderLinkId");
+    }
+    (void)req;
+    snprintf(out, cap, "%s", id != NULL ? id : "");
+}
+
+static void
+bybit_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+{
+    bybit_sim *s = v->settings;
+    bybit_route route = bybit_find_route(req);
+    xg_sim_params params;
+    xg_err perr = XG_OK;
+    bybit_call call;
+    bool pass = false;
+    bool is_signed = route == BYBIT_CREATE || route == BYBIT_CANCEL ||
+                     route == BYBIT_REALTIME;
+
+    memset(&call, 0, sizeof(call));
+    call.v = v;
+    call.sim = s;
+    call.req = req;
+    call.resp = resp;
+    call.query = &params;
+    call.now_ms = req->t_ms;
+    xg_sim_params_init(&params);
+    perr = xg_sim_params_parse(&params, req->query, req->query_len);
+    if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
+        call.body = json_loadb(req->body, req->body_len, 0, NULL);
+        if (!json_is_object(call.body)) {
+            json_decref(call.body);
+            call.body = NULL;
+            perr = XG_ERR_BAD_JSON;
+        }
+    } else if (strcmp(req->method, "POST") == 0) {
+        perr = XG_ERR_BAD_JSON;
+    }
+    bybit_request_client_id(req, &params, call.body, resp->client_order_id,
+                            sizeof(resp->client_order_id));
+
+    xg_sim_venue_lock(v);
+    pass = bybit_ip_gate(v, s, req, call.now_ms, resp);
+    xg_sim_venue_unlock(v);
+    if (!pass) {
+        goto done;
+    }
+    if (perr != XG_OK) {
+        bybit_sim_error(&call, 10001,
+                        perr == XG_ERR_BAD_JSON
+                            ? "params error: body is not a JSON object"
+                            : "params error: malformed query",
+                        "rejected");
+        goto done;
+    }
+    if (is_signed && !bybit_authenticate(&call)) {
+        goto done;
+    }
+    bybit_dispatch(route, &call);
+done:
+    json_decref(call.body);
+    xg_sim_params_fini(&params);
+}
+
+static void
+bybit_fault_error(xg_sim_response *resp, int status, const char *msg)
+{
+    /* 10016 "server error" for injected 5xx, as the fact sheet lists it
+     * among the unknown-status answers; 10001 for other server-made
+     * answers (413). */
+    int code = status >= 500 ? 10016 : 10001;
+    xg_sim_response_json(resp, status,
+                         bybit_envelope(code, msg, NULL, xg_sim_now_ms()));
+    resp->code = code;
+    resp->outcome = status >= 500 ? "fault" : "rejected";
+}
+
+static void
+bybit_client_id(const xg_sim_request *req, char *out, size_t cap)
+{
+    xg_sim_params params;
+    json_t *body = NULL;
+
+    xg_sim_params_init(&params);
+    out[0] = '\0';
+    if (req->body_len > 0) {
+        body = json_loadb(req->body, req->body_len, 0, NULL);
+    }
+    if (xg_sim_params_parse(&params, req->query, req->query_len) == XG_OK) {
+        bybit_request_client_id(req, &params,
+                                json_is_object(body) ? body : NULL, out, cap);
+    }
+    json_decref(body);
+    xg_sim_params_fini(&params);
+}
+
+static json_t *
+bybit_state(xg_sim_venue *v, int64_t now_ms)
+{
+    bybit_sim *s = v->settings;
+    json_t *ips = json_array();
+    json_t *accounts = json_array();
+
+    for (size_t i = 0; i < s->nips; i++) {
+        bybit_roll_expire(&s->ips[i].roll, s->set.ip_window_ms, now_ms);
+        json_array_append_new(ips, json_pack("{ss sI}", "ip", s->ips[i].ip,
+                                             "requests_used",
+                                             (json_int_t)s->ips[i].roll.n));
+    }
+    for (size_t a = 0; a < s->naccounts && a < v->book.naccounts; a++) {
+        bybit_roll *r = &s->endpoints[a * BYBIT_EP_COUNT];
+        for (int e = 0; e < BYBIT_EP_COUNT; e++) {
+            bybit_roll_expire(&r[e], s->set.endpoint_window_ms, now_ms);
+        }
+        json_array_append_new(
+            accounts,
+            json_pack("{ss sI sI sI}", "api_key",
+                      v->book.accounts[a].cred.api_key, "create_used",
+                      (json_int_t)r[BYBIT_EP_CREATE].n, "cancel_used",
+                      (json_int_t)r[BYBIT_EP_CANCEL].n, "realtime_used",
+                      (json_int_t)r[BYBIT_EP_REALTIME].n));
+    }
+    return json_pack("{so* so*}", "clients", ips, "accounts", accounts);
+}
+
+const xg_sim_dialect xg_sim_dialect_bybit = {
+    .venue = "bybit",
+    .create = bybit_create,
+    .destroy = bybit_destroy,
+    .set = bybit_set,
+    .setup = bybit_setup,
+    .handle = bybit_handle,
+    .client_id = bybit_client_id,
+    .error = bybit_fault_error,
+    .state = bybit_state,
+};

@@ -1,0 +1,237 @@
+/*
+ * adapter.c - the KuCoin spot plug-in's entry table, create and destroy.
+ *
+ * This file is what the core's loader sees: the one exported symbol,
+ * xg_adapter_entry, returns a const table pointing at the functions of the
+ * other files (requests.c builds, sign.c signs, parse.c reads answers,
+ * limits.c describes the resource pools). It also owns the instance's
+ * lifetime: create checks the credentials and venue options, keys the
+ * HMAC once and signs the passphrase once (key version 2 sends
+ * base64(HMAC-SHA256(secret, passphrase)) on every request, so there is no
+ * reason to recompute it); destroy wipes the key material. The plug-in has
+ * no mutable global.
+ */
+#include "kucoin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Write one line into err. Only option names and fixed text reach it, never
+ * a credential or an option's value. */
+static void
+kucoin_set_err(char *err, size_t err_len, const char *before, const char *key,
+               const char *after)
+{
+    if (err == NULL || err_len == 0) {
+        return;
+    }
+    snprintf(err, err_len, "kucoin: %s%.40s%s", before, key != NULL ? key : "",
+             after != NULL ? after : "");
+}
+
+/* A plain decimal integer within [min, max]: no sign, space or exponent. */
+static xg_err
+kucoin_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (s == NULL || s[0] == '\0') {
+        return XG_ERR_INVALID;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') {
+            return XG_ERR_INVALID;
+        }
+        v = v * 10 + (*p - '0');
+        if (v > max) {
+            return XG_ERR_OVERFLOW;
+        }
+    }
+    if (v < min) {
+        return XG_ERR_OVERFLOW;
+    }
+    *out = v;
+    return XG_OK;
+}
+
+/* The key goes into a header: printable ASCII without spaces. */
+static int
+kucoin_is_api_key_ok(const char *key)
+{
+    size_t n = strnlen(key, KUCOIN_API_KEY_MAX);
+
+    if (n == 0 || n >= KUCOIN_API_KEY_MAX) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (c <= 0x20 || c >= 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The venue options: reserves, and overrides of the pools for accounts
+ * above VIP0 (fact sheet: Spot 16000 at VIP5, 40000 at VIP12) or for a
+ * simulator configured with short windows. */
+static xg_err
+kucoin_apply_options(kucoin *k, const xg_adapter_config *cfg, char *err,
+                     size_t err_len)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+        int64_t min;
+        int64_t max;
+        const char *what;
+    } opts[] = {
+        {"cancel_reserve_pct", offsetof(kucoin, cancel_reserve_pct), 0,
+         KUCOIN_RESERVE_PCT_MAX, " must be an integer 0..50"},
+        {"query_reserve_pct", offsetof(kucoin, query_reserve_pct), 0,
+         KUCOIN_RESERVE_PCT_MAX, " must be an integer 0..50"},
+        {"spot_pool_limit", offsetof(kucoin, spot_limit), 1, KUCOIN_LIMIT_MAX,
+         " must be an integer 1..1000000"},
+        {"public_pool_limit", offsetof(kucoin, public_limit), 1,
+         KUCOIN_LIMIT_MAX, " must be an integer 1..1000000"},
+        {"pool_window_ms", offsetof(kucoin, window_ms), 1, KUCOIN_WINDOW_MS_MAX,
+         " must be an integer 1..3600000"},
+    };
+
+    if (cfg->n_options > 0 && cfg->options == NULL) {
+        kucoin_set_err(err, err_len, "options missing", NULL, NULL);
+        return XG_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg->n_options; i++) {
+        const xg_kv *kv = &cfg->options[i];
+        size_t j = 0;
+
+        if (kv->key == NULL) {
+            kucoin_set_err(err, err_len, "option without a name", NULL, NULL);
+            return XG_ERR_CONFIG;
+        }
+        while (j < sizeof(opts) / sizeof(opts[0]) &&
+               strcmp(kv->key, opts[j].key) != 0) {
+            j++;
+        }
+        if (j == sizeof(opts) / sizeof(opts[0])) {
+            kucoin_set_err(err, err_len, "unknown option ", kv->key, "");
+            return XG_ERR_CONFIG;
+        }
+        int64_t *dst = (int64_t *)(void *)((char *)k + opts[j].offset);
+        if (kucoin_option_i64(kv->value, opts[j].min, opts[j].max, dst) !=
+            XG_OK) {
+            kucoin_set_err(err, err_len, "option ", kv->key, opts[j].what);
+            return XG_ERR_CONFIG;
+        }
+    }
+    return XG_OK;
+}
+
+xg_err
+kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
+              size_t err_len)
+{
+    kucoin *k = NULL;
+    xg_err rc = XG_OK;
+
+    if (err != NULL && err_len > 0) {
+        err[0] = '\0';
+    }
+    if (cfg == NULL || inst == NULL) {
+        kucoin_set_err(err, err_len, "no configuration", NULL, NULL);
+        return XG_ERR_INVALID;
+    }
+    *inst = NULL;
+    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
+        kucoin_set_err(err, err_len, "api_key missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (!kucoin_is_api_key_ok(cfg->api_key)) {
+        kucoin_set_err(err, err_len,
+                       "api_key must be 1-128 printable characters", NULL,
+                       NULL);
+        return XG_ERR_SECRET;
+    }
+    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
+        kucoin_set_err(err, err_len, "secret missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    /* Every private KuCoin request carries the (signed) passphrase. */
+    if (cfg->passphrase == NULL || cfg->passphrase[0] == '\0') {
+        kucoin_set_err(err, err_len, "passphrase missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+
+    k = calloc(1, sizeof(*k));
+    if (k == NULL) {
+        kucoin_set_err(err, err_len, "out of memory", NULL, NULL);
+        return XG_ERR_NOMEM;
+    }
+    k->cancel_reserve_pct = KUCOIN_CANCEL_RESERVE_DEFAULT;
+    k->query_reserve_pct = KUCOIN_QUERY_RESERVE_DEFAULT;
+    k->spot_limit = KUCOIN_SPOT_LIMIT_DEFAULT;
+    k->public_limit = KUCOIN_PUBLIC_LIMIT_DEFAULT;
+    k->window_ms = KUCOIN_WINDOW_MS_DEFAULT;
+
+    rc = kucoin_apply_options(k, cfg, err, err_len);
+    if (rc != XG_OK) {
+        goto fail;
+    }
+    rc = xg_strlcpy(k->api_key, cfg->api_key, sizeof(k->api_key));
+    if (rc != XG_OK) {
+        kucoin_set_err(err, err_len, "api_key too long", NULL, NULL);
+        rc = XG_ERR_SECRET;
+        goto fail;
+    }
+    k->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
+    if (k->hmac == NULL) {
+        kucoin_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        rc = XG_ERR_NOMEM;
+        goto fail;
+    }
+    rc = kucoin_sign_passphrase(k, cfg->passphrase);
+    if (rc != XG_OK) {
+        kucoin_set_err(err, err_len, "cannot sign the passphrase", NULL, NULL);
+        goto fail;
+    }
+    *inst = k;
+    return XG_OK;
+
+fail:
+    kucoin_destroy(k);
+    return rc;
+}
+
+void
+kucoin_destroy(void *inst)
+{
+    kucoin *k = inst;
+
+    if (k == NULL) {
+        return;
+    }
+    xg_hmac_destroy(&k->hmac);
+    xg_wipe(k, sizeof(*k));
+    free(k);
+}
+
+static const xg_adapter kucoin_adapter = {
+    .abi_version = XG_ADAPTER_ABI_VERSION,
+    .struct_size = (uint32_t)sizeof(xg_adapter),
+    .venue = "kucoin",
+    .default_base_url = "https://api.kucoin.com",
+    .create = kucoin_create,
+    .destroy = kucoin_destroy,
+    .build = kucoin_build,
+    .parse = kucoin_parse,
+    .limits = kucoin_limits,
+    .sign = kucoin_sign,
+};
+
+XG_ADAPTER_EXPORT const xg_adapter *
+xg_adapter_entry(void)
+{
+    return &kucoin_adapter;
+}

@@ -1,0 +1,150 @@
+/*
+ * kucoin.h - internals of the KuCoin spot adapter (HF order endpoints),
+ * shared between the files of adapters/kucoin/ and its unit tests.
+ *
+ * Nothing here is exported from the plug-in (it is built with
+ * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
+ * non-static only so that sign.c, requests.c, parse.c and limits.c can
+ * reach each other and tests/unit/test_kucoin_*.c can test them directly.
+ */
+#ifndef XGATE_ADAPTER_KUCOIN_H
+#define XGATE_ADAPTER_KUCOIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/adapter.h"
+#include "xgate/buf.h"
+#include "xgate/sign.h"
+
+/* KuCoin API keys are 24 hex characters; leave room without accepting
+ * anything unbounded. */
+#define KUCOIN_API_KEY_MAX 129
+
+/* Fact sheet, "Rate-limit model": Spot pool 4000 weight / 30 s at VIP0
+ * (per UID), Public pool 2000 / 30 s (per IP). */
+#define KUCOIN_SPOT_LIMIT_DEFAULT   4000
+#define KUCOIN_PUBLIC_LIMIT_DEFAULT 2000
+#define KUCOIN_WINDOW_MS_DEFAULT    30000
+#define KUCOIN_LIMIT_MAX            1000000 /* the sliding log's bound */
+#define KUCOIN_WINDOW_MS_MAX        3600000
+
+#define KUCOIN_CANCEL_RESERVE_DEFAULT 2
+#define KUCOIN_QUERY_RESERVE_DEFAULT  5
+#define KUCOIN_RESERVE_PCT_MAX        50
+
+/* The buckets, in the order limits() reports them. */
+enum {
+    KUCOIN_BUCKET_SPOT = 0,   /* "Spot" resource pool: orders and queries */
+    KUCOIN_BUCKET_PUBLIC = 1, /* "Public" pool: time and symbols */
+    KUCOIN_N_BUCKETS = 2
+};
+
+/* Endpoint weights, fact sheet "Endpoints an execution gateway needs". */
+#define KUCOIN_WEIGHT_TIME    3
+#define KUCOIN_WEIGHT_SYMBOLS 4
+#define KUCOIN_WEIGHT_PLACE   1
+#define KUCOIN_WEIGHT_CANCEL  1
+#define KUCOIN_WEIGHT_QUERY   2
+#define KUCOIN_WEIGHT_OPEN    2
+
+#define KUCOIN_PATH_TIME    "/api/v1/timestamp"
+#define KUCOIN_PATH_SYMBOLS "/api/v2/symbols"
+#define KUCOIN_PATH_ORDERS  "/api/v1/hf/orders"
+#define KUCOIN_PATH_BY_COID "/api/v1/hf/orders/client-order/"
+#define KUCOIN_PATH_ACTIVE  "/api/v1/hf/orders/active"
+
+/* The adapter instance. The signed passphrase is as good as the
+ * passphrase for the venue, so it is key material like the HMAC state;
+ * the API key identifies the account and is wiped with them. */
+typedef struct kucoin {
+    char api_key[KUCOIN_API_KEY_MAX];
+    char signed_passphrase[XG_B64_SHA256_LEN + 1];
+    xg_hmac *hmac;
+    int64_t cancel_reserve_pct;
+    int64_t query_reserve_pct;
+    int64_t spot_limit;   /* units per window of the Spot pool */
+    int64_t public_limit; /* units per window of the Public pool */
+    int64_t window_ms;    /* both pools' window */
+} kucoin;
+
+/* --- adapter.c ---------------------------------------------------------- */
+
+XG_ADAPTER_EXPORT const xg_adapter *xg_adapter_entry(void);
+
+xg_err kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
+                     size_t err_len);
+void kucoin_destroy(void *inst);
+
+/* --- sign.c --------------------------------------------------------------- */
+
+/*
+ * Sign and finish a private request: prehash = timestamp + method + path
+ * + ("?" + query when query is not empty) + body, HMAC-SHA256 with the
+ * secret, base64. Fills req's method, target (path?query), body and the
+ * KC-API-* headers (plus Content-Type for a body) and sets is_signed.
+ * prehash (may be NULL, prehash_cap bytes) and sig (may be NULL) receive
+ * what was signed and the signature. XG_ERR_TRUNCATED if anything does
+ * not fit, XG_ERR_INVALID for a method other than GET, POST, DELETE.
+ */
+xg_err kucoin_finish_signed(kucoin *k, const char *method, const char *path,
+                            const char *query, const char *body,
+                            size_t body_len, int64_t timestamp_ms,
+                            xg_http_request *req, char *prehash,
+                            size_t prehash_cap,
+                            char sig[XG_B64_SHA256_LEN + 1]);
+
+/* k->signed_passphrase = base64(HMAC-SHA256(secret, passphrase)), the
+ * KC-API-PASSPHRASE of key version 2 (computed once, at create). */
+xg_err kucoin_sign_passphrase(kucoin *k, const char *passphrase);
+
+/* Append "key":"value" (with a leading ',' unless the object is empty,
+ * i.e. body holds only "{"). */
+void kucoin_json_member(xg_buf *body, const char *key, const char *value);
+
+/* The ABI's sign(): path parameters named in path_template ("{clientOid}")
+ * are substituted and not repeated; the other parameters go to the query
+ * string (GET, DELETE) or a JSON object of strings (POST), in order. */
+xg_err kucoin_sign(void *inst, const xg_sign_input *in, xg_signed *out);
+
+/* --- requests.c ----------------------------------------------------------- */
+
+/* Weight of the endpoint serving op and the pool it is charged to. */
+int64_t kucoin_op_weight(const xg_op *op);
+uint16_t kucoin_op_bucket(xg_op_kind kind);
+
+/* KuCoin clientOid rules within the gateway's buffer: 1-32 characters of
+ * [A-Za-z0-9_-] (the venue takes up to 40). */
+int kucoin_is_client_id_ok(const char *id);
+
+/* The JSON body of a new order, members in the order of vector
+ * kucoin-s-01: clientOid, side, symbol, type, price, size, timeInForce
+ * (postOnly last). */
+xg_err kucoin_order_body(const xg_order *o, const char *client_id,
+                         const char *venue_symbol, xg_buf *body);
+
+xg_err kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+                    xg_http_request *req);
+
+/* --- parse.c -------------------------------------------------------------- */
+
+xg_err kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+                    const xg_sink *sink, xg_result *res);
+
+/* Map a venue error (HTTP status, body code or 0 when the body had none,
+ * msg or "") to outcome, err and the retry/ban fields of res through the
+ * error table. Fills venue_code and venue_msg too. */
+void kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                           int has_code, int64_t code, const char *msg,
+                           xg_result *res);
+
+/* gw-ratelimit-remaining into res->usage for the pool op was charged to;
+ * absent or malformed headers give nothing. */
+void kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
+                        xg_result *res);
+
+/* --- limits.c ------------------------------------------------------------- */
+
+xg_err kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n);
+
+#endif

@@ -1,0 +1,760 @@
+/*
+ * parse.c - KuCoin spot responses into xgate's unified results.
+ *
+ * KuCoin wraps every answer in {"code": "200000", "data": ...} on success
+ * and {"code": "<n>", "msg": "..."} on error, the HTTP status mirroring
+ * the class (fact sheet, "Response shapes"). kucoin_parse reads the pool
+ * usage header, sends errors through the one error table below, and turns
+ * success bodies into the server time, the instruments, an order report
+ * or the open orders.
+ *
+ * Bodies are hostile until proven otherwise: they are read with json_loadb
+ * over exactly body_len bytes, every field is type-checked, numbers go
+ * through the decimal parser, and text copied into a result is truncated
+ * and made printable. A malformed answer is an outcome, never a crash:
+ * UNKNOWN for a new order or a cancel (the order may have changed),
+ * REJECTED with XG_ERR_BAD_RESPONSE for the read-only operations.
+ */
+#include "kucoin.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define KUCOIN_CODE_OK 200000
+
+/* --- small helpers ----------------------------------------------------- */
+
+static int
+kucoin_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Does hay contain needle, ASCII case-insensitively? */
+static int
+kucoin_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               kucoin_lower((unsigned char)hay[i]) ==
+                   kucoin_lower((unsigned char)needle[i])) {
+            i++;
+        }
+        if (i == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
+ * printable ASCII with '?', so venue text can go into logs and events. */
+static void
+kucoin_copy_printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+/* A non-negative decimal integer of 1-18 digits in s[0..len). */
+static xg_err
+kucoin_digits_i64(const char *s, size_t len, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (len == 0 || len > 18) {
+        return XG_ERR_INVALID;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return XG_ERR_INVALID;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return XG_OK;
+}
+
+/* Parse a decimal string, dropping trailing fraction zeros so that
+ * "0.00000100" gives {1, 6}. */
+static xg_err
+kucoin_decimal(const char *s, size_t len, xg_decimal *out)
+{
+    if (memchr(s, '.', len) != NULL) {
+        while (len > 0 && s[len - 1] == '0') {
+            len--;
+        }
+        if (len > 0 && s[len - 1] == '.') {
+            len--;
+        }
+    }
+    return xg_decimal_parse(s, len, out);
+}
+
+/* A string member copied into dst; XG_ERR_BAD_FIELD if absent, not a
+ * string, empty or holding a NUL, XG_ERR_TRUNCATED if too long. */
+static xg_err
+kucoin_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+{
+    const json_t *v = json_object_get(obj, key);
+    size_t len = 0;
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    len = json_string_length(v);
+    if (len == 0 || memchr(json_string_value(v), '\0', len) != NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (len >= cap) {
+        return XG_ERR_TRUNCATED;
+    }
+    memcpy(dst, json_string_value(v), len + 1);
+    return XG_OK;
+}
+
+/* A non-negative decimal carried as a JSON string ("0.001"). */
+static xg_err
+kucoin_get_amount(const json_t *obj, const char *key, xg_decimal *out)
+{
+    const json_t *v = json_object_get(obj, key);
+    xg_err rc = XG_OK;
+
+    if (!json_is_string(v)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = kucoin_decimal(json_string_value(v), json_string_length(v), out);
+    if (rc == XG_OK && out->units < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+/* Like kucoin_get_amount, but absent or null is "no such rule" (0). */
+static xg_err
+kucoin_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (v == NULL || json_is_null(v)) {
+        out->units = 0;
+        out->scale = 0;
+        return XG_OK;
+    }
+    return kucoin_get_amount(obj, key, out);
+}
+
+static int
+kucoin_is_mutating(xg_op_kind kind)
+{
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
+}
+
+/* A body that does not say what it should: UNKNOWN where an order may
+ * have changed, else REJECTED (see the file comment). */
+static void
+kucoin_bad_body(xg_op_kind kind, const char *why, xg_result *res)
+{
+    res->outcome =
+        kucoin_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
+    res->err = XG_ERR_BAD_RESPONSE;
+    kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
+                          strlen(why));
+}
+
+/* --- usage ------------------------------------------------------------- */
+
+void
+kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
+                   xg_result *res)
+{
+    int64_t remaining = 0;
+
+    if (resp->headers == NULL ||
+        xg_http_response_header_i64(resp, "gw-ratelimit-remaining",
+                                    &remaining) != XG_OK ||
+        res->n_usage >= XG_RESULT_MAX_USAGE) {
+        return;
+    }
+    xg_usage *u = &res->usage[res->n_usage++];
+    u->bucket = kucoin_op_bucket(op->kind);
+    u->scope = 0;
+    u->used = -1;
+    u->remaining = remaining;
+}
+
+/* --- the error table --------------------------------------------------- */
+
+#define KUCOIN_OP_BIT(kind) (1u << (unsigned)(kind)) /* constants only */
+#define KUCOIN_OPS_ALL      0u
+#define KUCOIN_OPS_MUTATING                                                    \
+    (KUCOIN_OP_BIT(XG_OP_NEW_ORDER) | KUCOIN_OP_BIT(XG_OP_CANCEL_ORDER))
+#define KUCOIN_OPS_READ                                                        \
+    (KUCOIN_OP_BIT(XG_OP_SERVER_TIME) | KUCOIN_OP_BIT(XG_OP_INSTRUMENTS) |     \
+     KUCOIN_OP_BIT(XG_OP_QUERY_ORDER) | KUCOIN_OP_BIT(XG_OP_OPEN_ORDERS))
+
+/* What to take the retry hint from. */
+typedef enum kucoin_hint {
+    KUCOIN_HINT_FIXED = 0, /* the row's retry_after_ms */
+    KUCOIN_HINT_RESET = 1  /* gw-ratelimit-reset, else the row's value */
+} kucoin_hint;
+
+/* One row: a venue answer pattern and what it means. A row matches when
+ * the HTTP status is in [http_min, http_max] (0, 0: any), the body's code
+ * equals code (0: any, including none), the message contains msg_has
+ * (NULL: any; case-insensitive) and op is in ops (0: any). */
+typedef struct kucoin_err_row {
+    int http_min;
+    int http_max;
+    int64_t code;
+    const char *msg_has;
+    unsigned ops;
+    xg_outcome outcome;
+    xg_err err;
+    kucoin_hint hint;
+    int64_t retry_after_ms;
+} kucoin_err_row;
+
+/*
+ * First match wins. Source: fact sheet "Error codes a gateway must map",
+ * "Rate-limit model" and "Surprises".
+ *
+ * - 1015 is Cloudflare's IP limit (legacy), blocking about 30 s: BANNED
+ *   for 30 s (the ban length goes in retry_after_ms, as Retry-After). It
+ *   comes as a code or as Cloudflare's HTML page saying "Error 1015"; a
+ *   Retry-After header (seconds), when present, gives the real length.
+ * - 429000 / HTTP 429 is the pool running dry: RATE_LIMITED until
+ *   gw-ratelimit-reset. With remaining > 0 it is overload (legacy
+ *   meaning), handled in kucoin_classify_error with a 1 s back-off.
+ * - 200002 is the legacy per-endpoint limit, blocking 10 s.
+ * - 400002: timestamp outside the venue's window: resync the clock.
+ * - 5xx, 500000 and 408000 mean "status unknown" for a new order or a
+ *   cancel (query by clientOid); reads changed nothing: VENUE_DOWN.
+ * - 400100 is the generic parameter error; its message says which: the
+ *   cancel of an unknown order ("order_not_exist_or_not_allow_to_cancel"),
+ *   a balance problem, otherwise the size/price rules (FILTER).
+ * - Anything else is REJECTED with XG_ERR_REJECTED.
+ */
+static const kucoin_err_row kucoin_errors[] = {
+    {0, 0, 1015, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+     KUCOIN_HINT_FIXED, 30000},
+    {0, 0, 0, "Error 1015", KUCOIN_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+     KUCOIN_HINT_FIXED, 30000},
+    {0, 0, 429000, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, KUCOIN_HINT_RESET, 0},
+    {429, 429, 0, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, KUCOIN_HINT_RESET, 0},
+    {0, 0, 200002, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, KUCOIN_HINT_FIXED, 10000},
+    {0, 0, 400002, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP,
+     KUCOIN_HINT_FIXED, 0},
+    {500, 599, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
+    {500, 599, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 500000, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 500000, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 408000, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 408000, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, KUCOIN_HINT_FIXED, 0},
+    {INT_MIN, 199, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {INT_MIN, 199, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {300, 399, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {300, 399, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {600, INT_MAX, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {600, INT_MAX, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400001, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400003, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400005, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400006, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400007, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 411100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {401, 401, 0, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 200004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 230003, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 260100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 600100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 126013, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400100, "balance insufficient", KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400100, "order_not_exist", KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER,
+     KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400600, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 126004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 400000, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 126043, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 100001, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 126044, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_DUPLICATE_ID, KUCOIN_HINT_FIXED, 0},
+    {0, 0, 126033, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
+     XG_ERR_DUPLICATE_ID, KUCOIN_HINT_FIXED, 0},
+};
+
+static const kucoin_err_row kucoin_error_default = {
+    .outcome = XG_OUTCOME_REJECTED,
+    .err = XG_ERR_REJECTED,
+};
+
+static int
+kucoin_row_matches(const kucoin_err_row *row, xg_op_kind kind, int status,
+                   int has_code, int64_t code, const char *msg)
+{
+    if (!(row->http_min == 0 && row->http_max == 0) &&
+        (status < row->http_min || status > row->http_max)) {
+        return 0;
+    }
+    if (row->code != 0 && (!has_code || row->code != code)) {
+        return 0;
+    }
+    if (row->msg_has != NULL && !kucoin_contains(msg, row->msg_has)) {
+        return 0;
+    }
+    if (row->ops != 0 &&
+        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+         (row->ops & KUCOIN_OP_BIT(kind)) == 0)) {
+        return 0;
+    }
+    return 1;
+}
+
+void
+kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
+                      int has_code, int64_t code, const char *msg,
+                      xg_result *res)
+{
+    const kucoin_err_row *row = &kucoin_error_default;
+    int64_t reset_ms = 0;
+    int64_t remaining = 0;
+
+    if (msg == NULL) {
+        msg = "";
+    }
+    for (size_t i = 0; i < sizeof(kucoin_errors) / sizeof(kucoin_errors[0]);
+         i++) {
+        if (kucoin_row_matches(&kucoin_errors[i], kind, resp->status, has_code,
+                               code, msg)) {
+            row = &kucoin_errors[i];
+            break;
+        }
+    }
+    res->outcome = row->outcome;
+    res->err = row->err;
+    res->retry_after_ms = row->retry_after_ms;
+    if (row->outcome == XG_OUTCOME_BANNED &&
+        xg_http_response_header_i64(resp, "Retry-After", &reset_ms) == XG_OK &&
+        reset_ms > 0 && reset_ms < INT64_MAX / 1000) {
+        /* Cloudflare says how long its block lasts when it says it. */
+        res->retry_after_ms = reset_ms * 1000;
+    }
+    if (row->hint == KUCOIN_HINT_RESET) {
+        int has_reset = xg_http_response_header_i64(resp, "gw-ratelimit-reset",
+                                                    &reset_ms) == XG_OK;
+        int has_remaining =
+            xg_http_response_header_i64(resp, "gw-ratelimit-remaining",
+                                        &remaining) == XG_OK;
+        if (has_remaining && remaining > 0) {
+            /* Quota left yet refused: server overload (legacy 429000
+             * meaning), not our pool; back off briefly. */
+            res->retry_after_ms = 1000;
+        } else if (has_reset && reset_ms > 0) {
+            res->retry_after_ms = reset_ms;
+        }
+    }
+    if (has_code) {
+        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
+                 (long long)code);
+    } else {
+        snprintf(res->venue_code, sizeof(res->venue_code), "HTTP %d",
+                 resp->status);
+    }
+    kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
+                          strlen(msg));
+}
+
+/* --- orders ------------------------------------------------------------ */
+
+/* Fill the status of an HF order object from active / cancelExist /
+ * dealSize / timeInForce (HF orders have no status string). */
+static xg_err
+kucoin_order_status(const json_t *o, xg_order_report *rep)
+{
+    const json_t *active = json_object_get(o, "active");
+    const json_t *cancel_exist = json_object_get(o, "cancelExist");
+    const char *tif = json_string_value(json_object_get(o, "timeInForce"));
+
+    if (!json_is_boolean(active)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_is_true(active)) {
+        rep->status = rep->filled_qty.units > 0 ? XG_STATUS_PARTIALLY_FILLED
+                                                : XG_STATUS_NEW;
+        return XG_OK;
+    }
+    if (cancel_exist != NULL && !json_is_boolean(cancel_exist)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (json_is_true(cancel_exist)) {
+        /* What was left of an IOC/FOK order is cancelled by the venue,
+         * which xgate calls expired. */
+        if (tif != NULL &&
+            (strcmp(tif, "IOC") == 0 || strcmp(tif, "FOK") == 0)) {
+            rep->status = XG_STATUS_EXPIRED;
+        } else {
+            rep->status = XG_STATUS_CANCELED;
+        }
+        return XG_OK;
+    }
+    rep->status = XG_STATUS_FILLED;
+    return XG_OK;
+}
+
+/* One HF order object (query, open orders) into rep. XG_ERR_TRUNCATED
+ * when the client id is longer than any the gateway sends (someone else's
+ * order); XG_ERR_BAD_FIELD for anything else malformed. */
+static xg_err
+kucoin_order_report(const json_t *o, xg_order_report *rep)
+{
+    xg_err rc = XG_OK;
+
+    memset(rep, 0, sizeof(*rep));
+    if (!json_is_object(o)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = kucoin_get_string(o, "clientOid", rep->client_id,
+                           sizeof(rep->client_id));
+    if (rc != XG_OK) {
+        return rc;
+    }
+    if (kucoin_get_string(o, "id", rep->venue_order_id,
+                          sizeof(rep->venue_order_id)) != XG_OK ||
+        kucoin_get_string(o, "symbol", rep->venue_symbol,
+                          sizeof(rep->venue_symbol)) != XG_OK ||
+        kucoin_get_amount(o, "dealSize", &rep->filled_qty) != XG_OK ||
+        kucoin_get_amount(o, "dealFunds", &rep->filled_cost) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return kucoin_order_status(o, rep);
+}
+
+/* The venue symbol of the request, for answers that do not repeat it. */
+static void
+kucoin_op_symbol(const xg_op *op, xg_order_report *rep)
+{
+    if (op->instrument != NULL) {
+        (void)xg_strlcpy(rep->venue_symbol, op->instrument->venue_symbol,
+                         sizeof(rep->venue_symbol));
+    }
+}
+
+static void
+kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
+{
+    xg_order_report *rep = &res->order;
+    xg_err rc = XG_OK;
+
+    memset(rep, 0, sizeof(*rep));
+    if (op->kind == XG_OP_QUERY_ORDER && json_is_null(data)) {
+        /* The HF query answers an unknown clientOid with no data. */
+        res->outcome = XG_OUTCOME_REJECTED;
+        res->err = XG_ERR_ORDER_NOT_FOUND;
+        kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg),
+                              "order not found (data null)", 27);
+        return;
+    }
+    if (!json_is_object(data)) {
+        kucoin_bad_body(op->kind, "expected an order object", res);
+        return;
+    }
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+        /* {"orderId": ..., "clientOid": ...}: accepted, nothing more. */
+        rc = kucoin_get_string(data, "clientOid", rep->client_id,
+                               sizeof(rep->client_id));
+        if (rc == XG_OK) {
+            rc = kucoin_get_string(data, "orderId", rep->venue_order_id,
+                                   sizeof(rep->venue_order_id));
+        }
+        rep->status = XG_STATUS_NEW;
+        kucoin_op_symbol(op, rep);
+        break;
+    case XG_OP_CANCEL_ORDER:
+        /* {"clientOid": ...}: the cancel was accepted. */
+        rc = kucoin_get_string(data, "clientOid", rep->client_id,
+                               sizeof(rep->client_id));
+        rep->status = XG_STATUS_CANCELED;
+        kucoin_op_symbol(op, rep);
+        break;
+    default:
+        rc = kucoin_order_report(data, rep);
+        break;
+    }
+    if (rc != XG_OK) {
+        memset(rep, 0, sizeof(*rep));
+        kucoin_bad_body(op->kind, "malformed order in response", res);
+        return;
+    }
+    /* An answer about another order than the one asked for cannot be
+     * trusted to say anything about ours. */
+    if (op->client_id != NULL && strcmp(rep->client_id, op->client_id) != 0) {
+        memset(rep, 0, sizeof(*rep));
+        kucoin_bad_body(op->kind, "response names another clientOid", res);
+        return;
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+static xg_err
+kucoin_parse_open_orders(const xg_op *op, const json_t *data,
+                         const xg_sink *sink, xg_result *res)
+{
+    xg_order_report rep;
+    size_t i = 0;
+    const json_t *entry = NULL;
+
+    /* Some HF list answers page their items: accept both shapes. */
+    if (json_is_object(data)) {
+        data = json_object_get(data, "items");
+    }
+    if (!json_is_array(data)) {
+        kucoin_bad_body(op->kind, "open orders: expected an array", res);
+        return XG_OK;
+    }
+    /* Check every entry before reporting any, so a corrupted list is
+     * refused as a whole rather than half-delivered. */
+    json_array_foreach(data, i, entry)
+    {
+        xg_err rc = kucoin_order_report(entry, &rep);
+        if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
+            kucoin_bad_body(op->kind, "open orders: malformed entry", res);
+            return XG_OK;
+        }
+    }
+    json_array_foreach(data, i, entry)
+    {
+        /* A clientOid longer than the gateway's is not one of ours. */
+        if (kucoin_order_report(entry, &rep) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->order != NULL) {
+            xg_err rc = sink->order(sink->ctx, &rep);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- symbols ----------------------------------------------------------- */
+
+static xg_err
+kucoin_parse_instrument(const json_t *s, xg_instrument *ins)
+{
+    char base[XG_SYMBOL_MAX];
+    char quote[XG_SYMBOL_MAX];
+    const json_t *trading = NULL;
+    xg_buf sym;
+
+    memset(ins, 0, sizeof(*ins));
+    if (!json_is_object(s) ||
+        kucoin_get_string(s, "symbol", ins->venue_symbol,
+                          sizeof(ins->venue_symbol)) != XG_OK ||
+        kucoin_get_string(s, "baseCurrency", base, sizeof(base)) != XG_OK ||
+        kucoin_get_string(s, "quoteCurrency", quote, sizeof(quote)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    trading = json_object_get(s, "enableTrading");
+    if (!json_is_boolean(trading)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
+    xg_buf_puts(&sym, base);
+    xg_buf_putc(&sym, '/');
+    xg_buf_puts(&sym, quote);
+    if (xg_buf_status(&sym) != XG_OK ||
+        xg_symbol_validate(ins->symbol) != XG_OK) {
+        return XG_ERR_BAD_SYMBOL;
+    }
+    if (kucoin_get_amount(s, "priceIncrement", &ins->tick_size) != XG_OK ||
+        kucoin_get_amount(s, "baseIncrement", &ins->lot_size) != XG_OK ||
+        kucoin_get_amount(s, "baseMinSize", &ins->min_qty) != XG_OK ||
+        kucoin_get_optional_amount(s, "baseMaxSize", &ins->max_qty) != XG_OK ||
+        kucoin_get_optional_amount(s, "minFunds", &ins->min_notional) !=
+            XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    ins->is_trading = json_is_true(trading);
+    ins->scope = 0; /* the pools are per UID / per IP, not per symbol */
+    return XG_OK;
+}
+
+static xg_err
+kucoin_parse_symbols(const xg_op *op, const json_t *data, const xg_sink *sink,
+                     xg_result *res)
+{
+    const json_t *s = NULL;
+    size_t i = 0;
+
+    if (!json_is_array(data)) {
+        kucoin_bad_body(op->kind, "symbols: expected an array", res);
+        return XG_OK;
+    }
+    json_array_foreach(data, i, s)
+    {
+        xg_instrument ins;
+        /* One odd symbol must not hide the others: skip it. */
+        if (kucoin_parse_instrument(s, &ins) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->instrument != NULL) {
+            xg_err rc = sink->instrument(sink->ctx, &ins);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- entry --------------------------------------------------------------- */
+
+/* The envelope's code: a string of digits ("200000"), or a JSON integer
+ * for robustness. 0 if absent or unusable. */
+static int
+kucoin_envelope_code(const json_t *root, int64_t *code)
+{
+    const json_t *c = json_object_get(root, "code");
+
+    if (json_is_string(c)) {
+        return kucoin_digits_i64(json_string_value(c), json_string_length(c),
+                                 code) == XG_OK;
+    }
+    if (json_is_integer(c) && json_integer_value(c) >= 0) {
+        *code = json_integer_value(c);
+        return 1;
+    }
+    return 0;
+}
+
+xg_err
+kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+             const xg_sink *sink, xg_result *res)
+{
+    kucoin *k = inst;
+    json_t *root = NULL;
+    json_error_t jerr;
+    int has_code = 0;
+    int64_t code = 0;
+    const char *msg = NULL;
+    const json_t *data = NULL;
+    char body_msg[XG_VENUE_MSG_MAX];
+    xg_err rc = XG_OK;
+
+    if (k == NULL || op == NULL || resp == NULL || res == NULL ||
+        (resp->body == NULL && resp->body_len > 0) ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        return XG_ERR_INVALID;
+    }
+    memset(res, 0, sizeof(*res));
+    body_msg[0] = '\0';
+    kucoin_parse_usage(op, resp, res);
+    if (resp->body_len > 0) {
+        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+    }
+    if (json_is_object(root)) {
+        has_code = kucoin_envelope_code(root, &code);
+        msg = json_string_value(json_object_get(root, "msg"));
+        data = json_object_get(root, "data");
+    }
+    if (msg == NULL && root == NULL && resp->body_len > 0) {
+        /* Not JSON (a proxy's or Cloudflare's HTML page, a truncated
+         * answer): keep its start as the venue's text. */
+        kucoin_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                              resp->body_len);
+        msg = body_msg;
+    }
+
+    if (resp->status < 200 || resp->status > 299 ||
+        (has_code && code != KUCOIN_CODE_OK)) {
+        kucoin_classify_error(op->kind, resp, has_code, code, msg, res);
+    } else if (!json_is_object(root) || !has_code || data == NULL) {
+        kucoin_bad_body(op->kind,
+                        resp->body_len == 0 ? "empty body"
+                                            : "body is not a KuCoin envelope",
+                        res);
+    } else {
+        switch (op->kind) {
+        case XG_OP_SERVER_TIME:
+            if (!json_is_integer(data) || json_integer_value(data) <= 0) {
+                kucoin_bad_body(op->kind, "time: expected an integer", res);
+            } else {
+                res->server_time_ms = json_integer_value(data);
+                res->outcome = XG_OUTCOME_OK;
+                res->err = XG_OK;
+            }
+            break;
+        case XG_OP_INSTRUMENTS:
+            rc = kucoin_parse_symbols(op, data, sink, res);
+            break;
+        case XG_OP_NEW_ORDER:
+        case XG_OP_CANCEL_ORDER:
+        case XG_OP_QUERY_ORDER:
+            kucoin_parse_order(op, data, res);
+            break;
+        case XG_OP_OPEN_ORDERS:
+            rc = kucoin_parse_open_orders(op, data, sink, res);
+            break;
+        default:
+            rc = XG_ERR_INVALID;
+            break;
+        }
+    }
+    json_decref(root);
+    return rc;
+}

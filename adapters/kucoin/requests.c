@@ -1,0 +1,296 @@
+/*
+ * requests.c - KuCoin spot requests for the operations of the ABI.
+ *
+ * Maps each xg_op to its HF endpoint (fact sheet, "Endpoints an execution
+ * gateway needs"): server time and symbols are public GETs, a new order is
+ * a POST of a JSON body to /api/v1/hf/orders, cancel and query address the
+ * order by clientOid in the path with the symbol in the query, and open
+ * orders are listed per symbol. Every request carries its cost in the
+ * pool it draws from (limits.c explains the pools) and a priority. Signing
+ * is sign.c's job; this file decides the parameters.
+ */
+#include "kucoin.h"
+
+#include <string.h>
+
+int64_t
+kucoin_op_weight(const xg_op *op)
+{
+    switch (op->kind) {
+    case XG_OP_SERVER_TIME:
+        return KUCOIN_WEIGHT_TIME;
+    case XG_OP_INSTRUMENTS:
+        return KUCOIN_WEIGHT_SYMBOLS;
+    case XG_OP_NEW_ORDER:
+        return KUCOIN_WEIGHT_PLACE;
+    case XG_OP_CANCEL_ORDER:
+        return KUCOIN_WEIGHT_CANCEL;
+    case XG_OP_QUERY_ORDER:
+        return KUCOIN_WEIGHT_QUERY;
+    case XG_OP_OPEN_ORDERS:
+        return KUCOIN_WEIGHT_OPEN;
+    }
+    return 1;
+}
+
+uint16_t
+kucoin_op_bucket(xg_op_kind kind)
+{
+    return (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS)
+               ? KUCOIN_BUCKET_PUBLIC
+               : KUCOIN_BUCKET_SPOT;
+}
+
+/* Characters that need no percent-encoding in a path or query, so that
+ * the raw text KuCoin signs is the text sent. */
+static int
+kucoin_is_plain(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+
+    if (n == 0 || n >= max) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+kucoin_is_client_id_ok(const char *id)
+{
+    return id != NULL && kucoin_is_plain(id, XG_CLIENT_ID_MAX);
+}
+
+static const char *
+kucoin_venue_symbol(const xg_op *op)
+{
+    if (op->instrument == NULL ||
+        !kucoin_is_plain(op->instrument->venue_symbol, XG_SYMBOL_MAX)) {
+        return NULL;
+    }
+    return op->instrument->venue_symbol;
+}
+
+static void
+kucoin_json_decimal(xg_buf *body, const char *key, xg_decimal d)
+{
+    char num[XG_DECIMAL_STR_MAX];
+
+    if (xg_decimal_format(d, num, sizeof(num)) != XG_OK) {
+        body->overflow = 1; /* cannot happen for a valid decimal */
+        return;
+    }
+    kucoin_json_member(body, key, num);
+}
+
+xg_err
+kucoin_order_body(const xg_order *o, const char *client_id,
+                  const char *venue_symbol, xg_buf *body)
+{
+    const char *tif = NULL;
+
+    xg_buf_putc(body, '{');
+    kucoin_json_member(body, "clientOid", client_id);
+    switch (o->side) {
+    case XG_SIDE_BUY:
+        kucoin_json_member(body, "side", "buy");
+        break;
+    case XG_SIDE_SELL:
+        kucoin_json_member(body, "side", "sell");
+        break;
+    default:
+        return XG_ERR_BAD_SIDE;
+    }
+    kucoin_json_member(body, "symbol", venue_symbol);
+    if (!xg_decimal_is_positive(o->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    if (o->type == XG_TYPE_MARKET) {
+        /* A market order takes by definition: post-only cannot apply.
+         * "size" is the base quantity ("funds" would be quote). */
+        if (o->tif == XG_TIF_POST_ONLY) {
+            return XG_ERR_BAD_TIF;
+        }
+        kucoin_json_member(body, "type", "market");
+        kucoin_json_decimal(body, "size", o->qty);
+        xg_buf_putc(body, '}');
+        return xg_buf_status(body);
+    }
+    if (o->type != XG_TYPE_LIMIT) {
+        return XG_ERR_BAD_TYPE;
+    }
+    if (!xg_decimal_is_positive(o->price)) {
+        return XG_ERR_BAD_PRICE;
+    }
+    switch (o->tif) {
+    case XG_TIF_GTC:
+    case XG_TIF_POST_ONLY:
+        tif = "GTC";
+        break;
+    case XG_TIF_IOC:
+        tif = "IOC";
+        break;
+    case XG_TIF_FOK:
+        tif = "FOK";
+        break;
+    default:
+        return XG_ERR_BAD_TIF;
+    }
+    kucoin_json_member(body, "type", "limit");
+    kucoin_json_decimal(body, "price", o->price);
+    kucoin_json_decimal(body, "size", o->qty);
+    kucoin_json_member(body, "timeInForce", tif);
+    if (o->tif == XG_TIF_POST_ONLY) {
+        /* Fact sheet: "postOnly: true (not with IOC/FOK)"; a JSON boolean,
+         * not a string. */
+        xg_buf_puts(body, ",\"postOnly\":true");
+    }
+    xg_buf_putc(body, '}');
+    return xg_buf_status(body);
+}
+
+/* An unsigned GET without parameters. */
+static xg_err
+kucoin_public_get(const char *path, xg_http_request *req)
+{
+    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
+
+    if (rc == XG_OK) {
+        rc = xg_strlcpy(req->target, path, sizeof(req->target));
+    }
+    req->body[0] = '\0';
+    req->body_len = 0;
+    req->is_signed = 0;
+    return rc;
+}
+
+static xg_err
+kucoin_add_costs(const xg_op *op, xg_http_request *req)
+{
+    xg_err rc = xg_http_request_add_cost(req, kucoin_op_bucket(op->kind), 0,
+                                         kucoin_op_weight(op));
+    if (rc != XG_OK) {
+        return rc;
+    }
+    switch (op->kind) {
+    case XG_OP_CANCEL_ORDER:
+        req->priority = XG_PRIO_CANCEL;
+        break;
+    case XG_OP_NEW_ORDER:
+        req->priority = XG_PRIO_NEW;
+        break;
+    default:
+        req->priority = XG_PRIO_QUERY;
+        break;
+    }
+    return XG_OK;
+}
+
+/* The private operations: method, path, query and body, then signing. */
+static xg_err
+kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
+                     xg_http_request *req)
+{
+    char path_mem[XG_HTTP_TARGET_MAX];
+    char query_mem[XG_HTTP_TARGET_MAX];
+    char body_mem[XG_HTTP_BODY_MAX];
+    const char *symbol = kucoin_venue_symbol(op);
+    const char *method = "GET";
+    xg_buf path;
+    xg_buf query;
+    xg_buf body;
+    xg_err rc = XG_OK;
+
+    if (now_ms <= 0) {
+        return XG_ERR_INVALID;
+    }
+    /* HF endpoints all want the symbol, open orders included (there is no
+     * all-symbols list of active HF orders in one call). */
+    if (symbol == NULL) {
+        return XG_ERR_UNKNOWN_SYMBOL;
+    }
+    xg_buf_init(&path, path_mem, sizeof(path_mem));
+    xg_buf_init(&query, query_mem, sizeof(query_mem));
+    xg_buf_init(&body, body_mem, sizeof(body_mem));
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+        if (op->order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        if (!kucoin_is_client_id_ok(op->client_id)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        method = "POST";
+        xg_buf_puts(&path, KUCOIN_PATH_ORDERS);
+        rc = kucoin_order_body(op->order, op->client_id, symbol, &body);
+        if (rc != XG_OK) {
+            return rc;
+        }
+        break;
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+        if (!kucoin_is_client_id_ok(op->client_id)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        method = op->kind == XG_OP_CANCEL_ORDER ? "DELETE" : "GET";
+        xg_buf_puts(&path, KUCOIN_PATH_BY_COID);
+        xg_buf_puts(&path, op->client_id);
+        xg_buf_puts(&query, "symbol=");
+        xg_buf_puts(&query, symbol);
+        break;
+    case XG_OP_OPEN_ORDERS:
+        xg_buf_puts(&path, KUCOIN_PATH_ACTIVE);
+        xg_buf_puts(&query, "symbol=");
+        xg_buf_puts(&query, symbol);
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+    rc = xg_buf_status(&path);
+    if (rc == XG_OK) {
+        rc = xg_buf_status(&query);
+    }
+    if (rc != XG_OK) {
+        return rc;
+    }
+    return kucoin_finish_signed(k, method, path.data, query.data, body.data,
+                                body.len, now_ms, req, NULL, 0, NULL);
+}
+
+xg_err
+kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+             xg_http_request *req)
+{
+    kucoin *k = inst;
+    xg_err rc = XG_OK;
+
+    if (k == NULL || op == NULL || req == NULL) {
+        return XG_ERR_INVALID;
+    }
+    switch (op->kind) {
+    case XG_OP_SERVER_TIME:
+        rc = kucoin_public_get(KUCOIN_PATH_TIME, req);
+        break;
+    case XG_OP_INSTRUMENTS:
+        rc = kucoin_public_get(KUCOIN_PATH_SYMBOLS, req);
+        break;
+    case XG_OP_NEW_ORDER:
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+    case XG_OP_OPEN_ORDERS:
+        rc = kucoin_build_private(k, op, venue_now_ms, req);
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+    if (rc != XG_OK) {
+        return rc;
+    }
+    return kucoin_add_costs(op, req);
+}

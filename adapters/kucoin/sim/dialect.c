@@ -1,0 +1,670 @@
+/*
+ * xgsim's KuCoin spot dialect: the REST surface of the HF order API as
+ * described in shared/exchanges/kucoin.md, written from that fact sheet
+ * alone (it never calls the KuCoin adapter or xgate_prim, so a misreading
+ * shared by both would not hide).
+ *
+ * This file owns the settings, the pool model, authentication and the
+ * public endpoints; orders.c has the trading ones.
+ *
+ * Pools ("rate limit 2.0"): the Spot pool per account (UID), the Public
+ * pool per client IP. Each is a FIXED window of window_ms that starts at
+ * the first request after the previous window ended and is refilled whole
+ * at its end - not clock-aligned and not a token bucket. A request whose
+ * weight does not fit is refused with HTTP 429 and code 429000 and charges
+ * nothing. Every answer that went through a pool carries
+ * gw-ratelimit-limit, gw-ratelimit-remaining and gw-ratelimit-reset (ms
+ * until the window ends).
+ *
+ * Authentication: KC-API-KEY, KC-API-TIMESTAMP (within
+ * timestamp_window_ms of the server's clock, else 400002),
+ * KC-API-PASSPHRASE (key version 2/3: base64(HMAC-SHA256(secret,
+ * passphrase)); version 1: the passphrase itself) and KC-API-SIGN =
+ * base64(HMAC-SHA256(secret, timestamp + method + path + "?query" + body))
+ * over the raw bytes received.
+ *
+ * Bans: KuCoin 2.0 documents none; the admin API's IP ban is answered the
+ * way Cloudflare's IP limit is, HTTP 429 with code 1015, Retry-After in
+ * seconds and no pool.
+ */
+#include "kucoin_sim.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+/* ---- settings ---------------------------------------------------------- */
+
+typedef struct kucoin_setting_def {
+    const char *name;
+    size_t offset;
+    int64_t min, max;
+} kucoin_setting_def;
+
+#define KUCOIN_SET(name, lo, hi)                                               \
+    {                                                                          \
+#name, offsetof(kucoin_settings, name), (lo), (hi)                     \
+    }
+
+static const kucoin_setting_def kucoin_setting_defs[] = {
+    KUCOIN_SET(spot_limit, 1, INT64_MAX / 4),
+    KUCOIN_SET(public_limit, 1, INT64_MAX / 4),
+    KUCOIN_SET(window_ms, 1, 86400000),
+    KUCOIN_SET(timestamp_window_ms, 1, 86400000),
+    KUCOIN_SET(limits, 0, 1),
+};
+
+static void *
+kucoin_create(void)
+{
+    kucoin_settings *s = calloc(1, sizeof(*s));
+
+    if (s == NULL) {
+        return NULL;
+    }
+    /* Fact sheet "Rate-limit model" (VIP0) and "Signing" (5 s). */
+    s->spot_limit = 4000;
+    s->public_limit = 2000;
+    s->window_ms = 30000;
+    s->timestamp_window_ms = 5000;
+    s->limits = 1;
+    return s;
+}
+
+static void
+kucoin_destroy(void *settings)
+{
+    free(settings);
+}
+
+static xg_err
+kucoin_set(void *settings, const char *key, const char *value)
+{
+    int64_t v = 0;
+
+    for (size_t i = 0;
+         i < sizeof(kucoin_setting_defs) / sizeof(kucoin_setting_defs[0]);
+         i++) {
+        const kucoin_setting_def *d = &kucoin_setting_defs[i];
+        if (strcmp(d->name, key) != 0) {
+            continue;
+        }
+        if (*value == '\0') {
+            return XG_ERR_INVALID;
+        }
+        for (const char *p = value; *p != '\0'; p++) {
+            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+                return XG_ERR_INVALID;
+            }
+            v = v * 10 + (*p - '0');
+        }
+        if (v < d->min || v > d->max) {
+            return XG_ERR_INVALID;
+        }
+        memcpy((char *)settings + d->offset, &v, sizeof(v));
+        return XG_OK;
+    }
+    return XG_ERR_NOT_FOUND;
+}
+
+/* ---- instruments and setup --------------------------------------------- */
+
+typedef struct kucoin_symbol_def {
+    const char *symbol, *base, *quote;
+    int64_t ref;  /* whole quote units */
+    int64_t step; /* baseIncrement = baseMinSize, in 1e-8 */
+} kucoin_symbol_def;
+
+/* Reference prices as in the Binance dialect; increments modelled on the
+ * live BTC-USDT / ETH-USDT rules (tick 0.1 / 0.01, minFunds 0.1). */
+static const kucoin_symbol_def kucoin_symbols[] = {
+    {"BTC-USDT", "BTC", "USDT", 35000, 1000},
+    {"ETH-USDT", "ETH", "USDT", 2000, 10000},
+};
+
+static xg_err
+kucoin_setup(xg_sim_venue *v)
+{
+    const kucoin_settings *s = v->settings;
+
+    for (size_t i = 0; i < sizeof(kucoin_symbols) / sizeof(kucoin_symbols[0]);
+         i++) {
+        const kucoin_symbol_def *d = &kucoin_symbols[i];
+        xg_sim_instrument in;
+        memset(&in, 0, sizeof(in));
+        snprintf(in.symbol, sizeof(in.symbol), "%s", d->symbol);
+        snprintf(in.base, sizeof(in.base), "%s", d->base);
+        snprintf(in.quote, sizeof(in.quote), "%s", d->quote);
+        in.tick = i == 0 ? XG_SIM_SCALE / 10 : XG_SIM_SCALE / 100;
+        /* The book counts ticks from min_price (Binance's rule); KuCoin
+         * has no minimum price, so the first tick is the minimum. */
+        in.min_price = in.tick;
+        in.max_price = 1000000 * XG_SIM_SCALE;
+        in.min_qty = d->step;
+        in.max_qty = 9000 * XG_SIM_SCALE;
+        in.step = d->step;
+        in.min_notional = XG_SIM_SCALE / 10;
+        in.max_notional = 9000000 * XG_SIM_SCALE;
+        in.ref_price = d->ref * XG_SIM_SCALE;
+        xg_err err = xg_sim_book_add_instrument(&v->book, &in);
+        if (err != XG_OK) {
+            return err;
+        }
+    }
+    xg_sim_window_init(&v->client_proto[KUCOIN_CW_PUBLIC], s->window_ms);
+    for (size_t i = 0; i < v->book.naccounts; i++) {
+        xg_sim_window_init(&v->book.accounts[i].windows[KUCOIN_AW_SPOT],
+                           s->window_ms);
+    }
+    return XG_OK;
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+void
+kucoin_sim_error(xg_sim_response *resp, int status, int code, const char *msg,
+                 const char *outcome)
+{
+    char text[16];
+
+    snprintf(text, sizeof(text), "%d", code);
+    xg_sim_response_json(resp, status,
+                         json_pack("{ss ss}", "code", text, "msg", msg));
+    resp->code = code;
+    resp->outcome = outcome;
+}
+
+void
+kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome)
+{
+    xg_sim_response_json(resp, 200,
+                         json_pack("{ss so}", "code", "200000", "data",
+                                   data != NULL ? data : json_null()));
+    resp->code = 0;
+    resp->outcome = outcome;
+}
+
+/* ---- pools --------------------------------------------------------------- */
+
+/* Charge cost to the anchored window w (lock held). Returns false, and
+ * charges nothing, if it does not fit. */
+static bool
+kucoin_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
+{
+    if (now >= w->index + w->len_ms || now < w->index) {
+        w->index = now; /* the first request after the window ended */
+        w->count = 0;
+    }
+    if (w->count + cost > limit) {
+        return false;
+    }
+    w->count += cost;
+    return true;
+}
+
+static int64_t
+kucoin_pool_used(const xg_sim_window *w, int64_t now)
+{
+    return (now >= w->index + w->len_ms || now < w->index) ? 0 : w->count;
+}
+
+static void
+kucoin_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
+                    int64_t limit, int64_t now)
+{
+    int64_t used = kucoin_pool_used(w, now);
+    int64_t reset = used > 0 ? w->index + w->len_ms - now : w->len_ms;
+
+    xg_sim_response_header_int(resp, "gw-ratelimit-limit", limit);
+    xg_sim_response_header_int(resp, "gw-ratelimit-remaining", limit - used);
+    xg_sim_response_header_int(resp, "gw-ratelimit-reset", reset);
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+typedef enum kucoin_route {
+    KUCOIN_TIME,
+    KUCOIN_SYMBOLS,
+    KUCOIN_NEW,
+    KUCOIN_CANCEL,
+    KUCOIN_QUERY,
+    KUCOIN_ACTIVE,
+    KUCOIN_UNKNOWN
+} kucoin_route;
+
+typedef struct kucoin_route_def {
+    const char *method;
+    const char *path; /* exact, or a prefix when is_prefix */
+    bool is_prefix;
+    kucoin_route route;
+    int64_t weight; /* fact sheet endpoint table */
+    bool is_private;
+} kucoin_route_def;
+
+#define KUCOIN_COID_PREFIX "/api/v1/hf/orders/client-order/"
+
+static const kucoin_route_def kucoin_routes[] = {
+    {"GET", "/api/v1/timestamp", false, KUCOIN_TIME, 3, false},
+    {"GET", "/api/v2/symbols", false, KUCOIN_SYMBOLS, 4, false},
+    {"POST", "/api/v1/hf/orders", false, KUCOIN_NEW, 1, true},
+    {"GET", "/api/v1/hf/orders/active", false, KUCOIN_ACTIVE, 2, true},
+    {"DELETE", KUCOIN_COID_PREFIX, true, KUCOIN_CANCEL, 1, true},
+    {"GET", KUCOIN_COID_PREFIX, true, KUCOIN_QUERY, 2, true},
+};
+
+static const kucoin_route_def kucoin_unknown_route = {
+    "", "", false, KUCOIN_UNKNOWN, 1, false};
+
+static const kucoin_route_def *
+kucoin_find_route(const xg_sim_request *req)
+{
+    for (size_t i = 0; i < sizeof(kucoin_routes) / sizeof(kucoin_routes[0]);
+         i++) {
+        const kucoin_route_def *r = &kucoin_routes[i];
+        if (strcmp(r->method, req->method) != 0) {
+            continue;
+        }
+        if (r->is_prefix ? strncmp(req->path, r->path, strlen(r->path)) == 0 &&
+                               req->path[strlen(r->path)] != '\0'
+                         : strcmp(req->path, r->path) == 0) {
+            return r;
+        }
+    }
+    return &kucoin_unknown_route;
+}
+
+/* ---- authentication ------------------------------------------------------ */
+
+/* base64(HMAC-SHA256(secret, msg)) into out (45 bytes). */
+static bool
+kucoin_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
+                char out[64])
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    int n = 0;
+
+    if (HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, len, mac,
+             &mac_len) == NULL) {
+        return false;
+    }
+    n = EVP_EncodeBlock((unsigned char *)out, mac, (int)mac_len);
+    OPENSSL_cleanse(mac, sizeof(mac));
+    return n > 0 && n < 64;
+}
+
+/* Compare every byte so the time taken does not depend on where the first
+ * difference is. */
+static bool
+kucoin_same(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    unsigned char diff = 0;
+
+    if (n != strlen(b)) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    }
+    return diff == 0;
+}
+
+static bool
+kucoin_signature_ok(const xg_sim_request *req, const char *secret,
+                    const char *ts, const char *given)
+{
+    size_t n = strlen(ts) + strlen(req->method) + strlen(req->path) + 1 +
+               req->query_len + req->body_len + 1;
+    char *pre = malloc(n);
+    char sig[64];
+    size_t pos = 0;
+    bool ok = false;
+
+    if (pre == NULL) {
+        return false;
+    }
+    memcpy(pre + pos, ts, strlen(ts));
+    pos += strlen(ts);
+    memcpy(pre + pos, req->method, strlen(req->method));
+    pos += strlen(req->method);
+    memcpy(pre + pos, req->path, strlen(req->path));
+    pos += strlen(req->path);
+    if (req->query_len > 0) {
+        pre[pos++] = '?';
+        memcpy(pre + pos, req->query, req->query_len);
+        pos += req->query_len;
+    }
+    if (req->body_len > 0) {
+        memcpy(pre + pos, req->body, req->body_len);
+        pos += req->body_len;
+    }
+    ok = kucoin_hmac_b64(secret, (const unsigned char *)pre, pos, sig) &&
+         kucoin_same(sig, given);
+    free(pre);
+    return ok;
+}
+
+/* 13 digits, epoch ms. */
+static bool
+kucoin_parse_ts(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 15) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Key, passphrase, timestamp, signature. Returns true if authenticated
+ * (*account set); otherwise resp holds the error. */
+static bool
+kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
+                    const xg_sim_request *req, int64_t now_ms,
+                    xg_sim_response *resp, size_t *account)
+{
+    const char *key = xg_sim_request_header(req, "KC-API-KEY");
+    const char *sign = xg_sim_request_header(req, "KC-API-SIGN");
+    const char *ts_text = xg_sim_request_header(req, "KC-API-TIMESTAMP");
+    const char *pass = xg_sim_request_header(req, "KC-API-PASSPHRASE");
+    const char *version = xg_sim_request_header(req, "KC-API-KEY-VERSION");
+    const xg_sim_secret *cred = NULL;
+    char want[64];
+    int64_t ts = 0;
+
+    if (key == NULL || sign == NULL || ts_text == NULL || pass == NULL) {
+        kucoin_sim_error(resp, 401, 400001,
+                         "Please check the header of your request for "
+                         "KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, "
+                         "KC-API-PASSPHRASE",
+                         "rejected");
+        return false;
+    }
+    /* Accounts are fixed once the server runs: no lock needed. */
+    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
+        kucoin_sim_error(resp, 401, 400003, "KC-API-KEY not exists",
+                         "rejected");
+        return false;
+    }
+    cred = &v->book.accounts[*account].cred;
+    if (version != NULL && strcmp(version, "1") == 0) {
+        if (!kucoin_same(pass, cred->passphrase)) {
+            kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
+                             "rejected");
+            return false;
+        }
+    } else if (!kucoin_hmac_b64(cred->secret,
+                                (const unsigned char *)cred->passphrase,
+                                strlen(cred->passphrase), want) ||
+               !kucoin_same(pass, want)) {
+        kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
+                         "rejected");
+        return false;
+    }
+    if (!kucoin_parse_ts(ts_text, &ts) ||
+        ts < now_ms - s->timestamp_window_ms ||
+        ts > now_ms + s->timestamp_window_ms) {
+        kucoin_sim_error(resp, 400, 400002,
+                         "KC-API-TIMESTAMP Invalid -- Time differs from "
+                         "server time by more than 5 seconds",
+                         "rejected");
+        return false;
+    }
+    if (!kucoin_signature_ok(req, cred->secret, ts_text, sign)) {
+        kucoin_sim_error(resp, 401, 400005, "Signature verification failed",
+                         "rejected");
+        return false;
+    }
+    return true;
+}
+
+/* ---- public endpoints -----------------------------------------------------
+ */
+
+/* 8-decimal fixed point without trailing zeros ("35000.1", "0.00001"). */
+static json_t *
+kucoin_num(int64_t v)
+{
+    char buf[XG_SIM_FIXED_BUFSZ];
+    size_t n = 0;
+
+    xg_sim_fixed_format(v, buf);
+    n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0') {
+        n--;
+    }
+    if (n > 0 && buf[n - 1] == '.') {
+        n--;
+    }
+    buf[n] = '\0';
+    return json_string(buf);
+}
+
+static void
+kucoin_symbols_answer(const kucoin_call *c)
+{
+    json_t *data = json_array();
+
+    xg_sim_venue_lock(c->v);
+    for (size_t i = 0; data != NULL && i < c->v->book.ninstruments; i++) {
+        const xg_sim_instrument *in = &c->v->book.instruments[i];
+        json_array_append_new(
+            data,
+            json_pack("{ss ss ss ss ss ss so so so so so so so so ss sb sb}",
+                      "symbol", in->symbol, "name", in->symbol, "baseCurrency",
+                      in->base, "quoteCurrency", in->quote, "feeCurrency",
+                      in->quote, "market", "USDS", "baseMinSize",
+                      kucoin_num(in->min_qty), "quoteMinSize",
+                      kucoin_num(in->min_notional), "baseMaxSize",
+                      kucoin_num(in->max_qty), "quoteMaxSize",
+                      kucoin_num(in->max_notional), "baseIncrement",
+                      kucoin_num(in->step), "quoteIncrement",
+                      kucoin_num(XG_SIM_SCALE / 1000000), "priceIncrement",
+                      kucoin_num(in->tick), "minFunds",
+                      kucoin_num(in->min_notional), "priceLimitRate", "0.1",
+                      "isMarginEnabled", 0, "enableTrading", 1));
+    }
+    xg_sim_venue_unlock(c->v);
+    kucoin_sim_ok(c->resp, data, "queried");
+}
+
+/* ---- the handler ------------------------------------------------------------
+ */
+
+static void
+kucoin_dispatch(const kucoin_route_def *route, const kucoin_call *c)
+{
+    switch (route->route) {
+    case KUCOIN_TIME:
+        kucoin_sim_ok(c->resp, json_integer(c->now_ms), "queried");
+        return;
+    case KUCOIN_SYMBOLS:
+        kucoin_symbols_answer(c);
+        return;
+    case KUCOIN_NEW:
+        kucoin_sim_new_order(c);
+        return;
+    case KUCOIN_CANCEL:
+        kucoin_sim_cancel(c);
+        return;
+    case KUCOIN_QUERY:
+        kucoin_sim_query(c);
+        return;
+    case KUCOIN_ACTIVE:
+        kucoin_sim_active(c);
+        return;
+    case KUCOIN_UNKNOWN:
+        break;
+    }
+    kucoin_sim_error(c->resp, 404, 404000, "Not Found", "not_found");
+}
+
+/* The clientOid a request names: the path's, else the JSON body's. */
+static void
+kucoin_request_client_id(const xg_sim_request *req, char *out, size_t cap)
+{
+    size_t plen = strlen(KUCOIN_COID_PREFIX);
+
+    out[0] = '\0';
+    if (strncmp(req->path, KUCOIN_COID_PREFIX, plen) == 0) {
+        snprintf(out, cap, "%s", req->path + plen);
+        return;
+    }
+    if (req->body_len > 0) {
+        json_t *b = json_loadb(req->body, req->body_len, 0, NULL);
+        const char *id = json_string_value(json_object_get(b, "clientOid"));
+        if (id != NULL) {
+            snprintf(out, cap, "%s", id);
+        }
+        json_decref(b);
+    }
+}
+
+static void
+kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+{
+    const kucoin_settings *s = v->settings;
+    const kucoin_route_def *route = kucoin_find_route(req);
+    xg_sim_params params;
+    xg_sim_client *cl = NULL;
+    xg_sim_window *pool = NULL;
+    int64_t limit = s->public_limit;
+    int64_t now = req->t_ms;
+    bool fits = true;
+    kucoin_call call;
+    char cid[XG_SIM_LOG_ID_LEN];
+
+    kucoin_request_client_id(req, cid, sizeof(cid));
+    xg_sim_response_client_id(resp, cid);
+    xg_sim_params_init(&params);
+    memset(&call, 0, sizeof(call));
+    call.v = v;
+    call.set = s;
+    call.req = req;
+    call.resp = resp;
+    call.now_ms = now;
+    if (xg_sim_params_parse(&params, req->query, req->query_len) != XG_OK) {
+        kucoin_sim_error(resp, 400, 400100, "Invalid query string", "rejected");
+        xg_sim_params_fini(&params);
+        return;
+    }
+    call.symbol = xg_sim_params_get(&params, "symbol");
+    if (route->route == KUCOIN_CANCEL || route->route == KUCOIN_QUERY) {
+        call.path_id = req->path + strlen(KUCOIN_COID_PREFIX);
+    }
+
+    /* The IP gate (admin bans), then who pays: the account's Spot pool
+     * for private endpoints (after authentication), the IP's Public pool
+     * otherwise. */
+    xg_sim_venue_lock(v);
+    if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
+        XG_OK) {
+        xg_sim_venue_unlock(v);
+        kucoin_sim_error(resp, 500, 500000, "Internal Server Error", "fault");
+        xg_sim_params_fini(&params);
+        return;
+    }
+    if (xg_sim_client_is_banned(cl, now)) {
+        int64_t left_s = (cl->ban_until_ms - now + 999) / 1000;
+        xg_sim_venue_unlock(v);
+        kucoin_sim_error(resp, 429, 1015,
+                         "Error 1015: You are being rate limited (IP)",
+                         "banned");
+        xg_sim_response_header_int(resp, "Retry-After",
+                                   left_s > 0 ? left_s : 1);
+        xg_sim_params_fini(&params);
+        return;
+    }
+    xg_sim_venue_unlock(v);
+
+    if (route->is_private) {
+        if (!kucoin_authenticate(v, s, req, now, resp, &call.account)) {
+            xg_sim_params_fini(&params);
+            return;
+        }
+        limit = s->spot_limit;
+    }
+    xg_sim_venue_lock(v);
+    /* Looked up again: the client table may have grown while unlocked. */
+    if (route->is_private) {
+        pool = &v->book.accounts[call.account].windows[KUCOIN_AW_SPOT];
+    } else if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto,
+                                  &cl) == XG_OK) {
+        pool = &cl->windows[KUCOIN_CW_PUBLIC];
+    } else {
+        xg_sim_venue_unlock(v);
+        kucoin_sim_error(resp, 500, 500000, "Internal Server Error", "fault");
+        xg_sim_params_fini(&params);
+        return;
+    }
+    if (s->limits != 0) {
+        fits = kucoin_pool_take(pool, limit, route->weight, now);
+    }
+    kucoin_pool_headers(resp, pool, limit, now);
+    xg_sim_venue_unlock(v);
+
+    if (!fits) {
+        kucoin_sim_error(resp, 429, 429000, "Too Many Requests", "limited");
+    } else {
+        kucoin_dispatch(route, &call);
+    }
+    xg_sim_params_fini(&params);
+}
+
+static void
+kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
+{
+    kucoin_sim_error(resp, status, status >= 500 ? 500000 : 400100, msg,
+                     status >= 500 ? "fault" : "rejected");
+}
+
+static json_t *
+kucoin_state(xg_sim_venue *v, int64_t now_ms)
+{
+    json_t *clients = json_array();
+    json_t *accounts = json_array();
+
+    for (size_t i = 0; i < v->clients.n; i++) {
+        const xg_sim_client *cl = &v->clients.items[i];
+        json_array_append_new(
+            clients, json_pack("{ss sI}", "ip", cl->ip, "public_used",
+                               (json_int_t)kucoin_pool_used(
+                                   &cl->windows[KUCOIN_CW_PUBLIC], now_ms)));
+    }
+    for (size_t i = 0; i < v->book.naccounts; i++) {
+        const xg_sim_account *a = &v->book.accounts[i];
+        const xg_sim_window *w = &a->windows[KUCOIN_AW_SPOT];
+        json_array_append_new(
+            accounts,
+            json_pack("{ss sI sI}", "api_key", a->cred.api_key, "spot_used",
+                      (json_int_t)kucoin_pool_used(w, now_ms),
+                      "spot_window_start_ms", (json_int_t)w->index));
+    }
+    return json_pack("{so* so*}", "clients", clients, "accounts", accounts);
+}
+
+const xg_sim_dialect xg_sim_dialect_kucoin = {
+    .venue = "kucoin",
+    .create = kucoin_create,
+    .destroy = kucoin_destroy,
+    .set = kucoin_set,
+    .setup = kucoin_setup,
+    .handle = kucoin_handle,
+    .client_id = kucoin_request_client_id,
+    .error = kucoin_fault_error,
+    .state = kucoin_state,
+};

@@ -1,0 +1,61 @@
+/*
+ * kucoin_sim.h - shared between the files of xgsim's KuCoin dialect.
+ *
+ * dialect.c holds the dialect table, settings, the pool model (fixed 30 s
+ * windows anchored at the first request), authentication and the public
+ * endpoints; orders.c holds the HF order endpoints. Compiled into xgsim
+ * only, never into the plug-in.
+ */
+#ifndef XGATE_KUCOIN_SIM_H
+#define XGATE_KUCOIN_SIM_H
+
+#include <stdint.h>
+
+#include "dialect.h"
+
+/* Which xg_sim_client / xg_sim_account window holds which pool. The
+ * window's `index` is the pool window's start (epoch ms) and `count` its
+ * usage: KuCoin's windows start at the first request, not on the clock,
+ * so the clock-aligned helpers of sim/window.h are not used on them. */
+enum { KUCOIN_CW_PUBLIC = 0, KUCOIN_AW_SPOT = 0 };
+
+/* --set kucoin.<key>=<value>; every value an integer
+ * (docs/simulator-kucoin.md). */
+typedef struct kucoin_settings {
+    int64_t spot_limit;
+    int64_t public_limit;
+    int64_t window_ms;
+    int64_t timestamp_window_ms;
+    int64_t limits;
+} kucoin_settings;
+
+/* A request that passed the IP gate and, for private endpoints,
+ * authentication and the Spot pool. */
+typedef struct kucoin_call {
+    xg_sim_venue *v;
+    const kucoin_settings *set;
+    const xg_sim_request *req;
+    xg_sim_response *resp;
+    const char *symbol;  /* ?symbol=..., decoded, or NULL */
+    const char *path_id; /* {clientOid} of /client-order/ paths, or NULL */
+    size_t account;
+    int64_t now_ms;
+} kucoin_call;
+
+/* {"code":"<code>","msg":msg} with HTTP status; outcome for the log. */
+void kucoin_sim_error(xg_sim_response *resp, int status, int code,
+                      const char *msg, const char *outcome);
+
+/* {"code":"200000","data":data} (data stolen). */
+void kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome);
+
+/* Endpoints in orders.c. */
+void kucoin_sim_new_order(const kucoin_call *c);
+void kucoin_sim_cancel(const kucoin_call *c);
+void kucoin_sim_query(const kucoin_call *c);
+void kucoin_sim_active(const kucoin_call *c);
+
+/* A clientOid as the venue takes it: 1-40 of [A-Za-z0-9_-]. */
+bool kucoin_sim_client_id_ok(const char *id);
+
+#endif

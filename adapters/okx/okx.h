@@ -1,0 +1,165 @@
+/*
+ * okx.h - internals of the OKX v5 spot adapter (trade mode "cash"), shared
+ * between the files of adapters/okx/ and its unit tests.
+ *
+ * Nothing here is exported from the plug-in (it is built with
+ * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
+ * non-static only so that sign.c, requests.c, parse.c and limits.c can
+ * reach each other and tests/unit/test_okx_*.c can test them directly.
+ */
+#ifndef XGATE_ADAPTER_OKX_H
+#define XGATE_ADAPTER_OKX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/adapter.h"
+#include "xgate/buf.h"
+#include "xgate/sign.h"
+
+/* OKX API keys are UUIDs (36 characters); passphrases are chosen by the
+ * user. Both go into headers, so both are bounded well below
+ * XG_HTTP_HVALUE_MAX. */
+#define OKX_API_KEY_MAX    129
+#define OKX_PASSPHRASE_MAX 129
+
+/* "2023-11-14T22:13:20.000Z" and its NUL. */
+#define OKX_ISO_LEN 24
+#define OKX_ISO_MAX (OKX_ISO_LEN + 1)
+
+/* Fact sheet, "Rate-limit model": every limit OKX documents for the
+ * endpoints we use is "requests per 2 seconds". */
+#define OKX_WINDOW_MS_DEFAULT 2000
+#define OKX_WINDOW_MS_MAX     60000
+
+/* Fact sheet endpoint table (requests per window). */
+#define OKX_LIMIT_TIME_DEFAULT        10
+#define OKX_LIMIT_INSTRUMENTS_DEFAULT 20
+#define OKX_LIMIT_PLACE_DEFAULT       60
+#define OKX_LIMIT_CANCEL_DEFAULT      60
+#define OKX_LIMIT_QUERY_DEFAULT       60
+#define OKX_LIMIT_PENDING_DEFAULT     60
+#define OKX_LIMIT_MAX                 100000
+
+#define OKX_RESERVE_PCT_MAX 50
+#define OKX_EXP_TIME_MS_MAX 60000
+
+/* The limiter keeps at most 4096 scopes per bucket (core/prim/limiter.c);
+ * instruments past that share scope 0, which merges their budgets (never
+ * more permissive than the venue). */
+#define OKX_MAX_SCOPES 4000
+
+/* The buckets, in the order limits() reports them; xg_cost.bucket refers
+ * to these indices. */
+typedef enum okx_bucket {
+    OKX_B_TIME = 0,        /* GET /public/time, per IP */
+    OKX_B_INSTRUMENTS = 1, /* GET /public/instruments, per IP */
+    OKX_B_PLACE = 2,       /* POST /trade/order, per user + instrument */
+    OKX_B_CANCEL = 3,      /* POST /trade/cancel-order, per user + instr. */
+    OKX_B_QUERY = 4,       /* GET /trade/order, per user + instrument */
+    OKX_B_PENDING = 5,     /* GET /trade/orders-pending, per user */
+    OKX_N_BUCKETS = 6
+} okx_bucket;
+
+/* A venue instrument id and the limiter scope given to it the first time
+ * it was seen, kept for the instance's life so that a refreshed
+ * instrument list gives every instrument the scope it had. */
+typedef struct okx_scope {
+    char inst_id[XG_SYMBOL_MAX];
+    uint32_t scope;
+} okx_scope;
+
+/* The adapter instance. The API key and passphrase identify the account;
+ * they are wiped with the HMAC state. */
+typedef struct okx {
+    char api_key[OKX_API_KEY_MAX];
+    char passphrase[OKX_PASSPHRASE_MAX];
+    xg_hmac *hmac;
+    int64_t window_ms;
+    int64_t limit[OKX_N_BUCKETS];
+    int64_t cancel_reserve_pct;
+    int64_t query_reserve_pct;
+    int64_t exp_time_ms;   /* 0: no expTime header */
+    int simulated_trading; /* 1: x-simulated-trading: 1 (demo keys) */
+    okx_scope *scopes;     /* owned; n_scopes used of cap_scopes */
+    size_t n_scopes;
+    size_t cap_scopes;
+} okx;
+
+/* --- adapter.c ---------------------------------------------------------- */
+
+/* The plug-in's one export; declared here so unit tests reach the table the
+ * way the core does. */
+XG_ADAPTER_EXPORT const xg_adapter *xg_adapter_entry(void);
+
+xg_err okx_create(const xg_adapter_config *cfg, void **inst, char *err,
+                  size_t err_len);
+void okx_destroy(void *inst);
+
+/* --- sign.c --------------------------------------------------------------- */
+
+/*
+ * Epoch milliseconds as OKX's ISO-8601 timestamp "YYYY-MM-DDTHH:MM:SS.mmmZ"
+ * (UTC, proleptic Gregorian), computed with integer arithmetic only.
+ * XG_ERR_INVALID for ms < 0 or past 9999-12-31T23:59:59.999Z.
+ */
+xg_err okx_iso8601(int64_t ms, char out[OKX_ISO_MAX]);
+
+/* Append "&key=value" (no '&' when q is empty), value percent-encoded. */
+void okx_query_param(xg_buf *q, const char *key, const char *value);
+
+/* Append ,"key":"value" (no ',' after the opening '{'), both as JSON
+ * strings. The caller writes the braces. */
+void okx_json_param(xg_buf *body, const char *key, const char *value);
+
+/*
+ * Sign and place a private request: prehash = ISO timestamp + method +
+ * path ["?" query] + body, HMAC-SHA256 with the secret, base64. GET puts
+ * the query on the target and sends no body; POST sends body as JSON.
+ * Adds OK-ACCESS-KEY/-SIGN/-TIMESTAMP/-PASSPHRASE (and Content-Type for
+ * POST, expTime and x-simulated-trading when configured), sets is_signed.
+ * prehash and sig (may be NULL) receive copies for the vector runner.
+ * XG_ERR_TRUNCATED if anything does not fit, XG_ERR_INVALID for another
+ * method or a timestamp okx_iso8601 refuses.
+ */
+xg_err okx_finish_signed(okx *o, const char *method, const char *path,
+                         const char *query, const char *body, int64_t ts_ms,
+                         xg_http_request *req, char *prehash,
+                         size_t prehash_cap, char *sig, size_t sig_cap);
+
+/* The ABI's sign(): GET params become the query string in the order given,
+ * POST params a JSON object of strings in the order given. */
+xg_err okx_sign(void *inst, const xg_sign_input *in, xg_signed *out);
+
+/* --- requests.c ----------------------------------------------------------- */
+
+/* Charge req for op (one request of the endpoint's bucket, in the
+ * instrument's scope for place/cancel/query) and set its priority. */
+xg_err okx_add_costs(const xg_op *op, xg_http_request *req);
+
+xg_err okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+                 xg_http_request *req);
+
+/* --- parse.c -------------------------------------------------------------- */
+
+xg_err okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
+                 const xg_sink *sink, xg_result *res);
+
+/* Map a venue error (HTTP status, code or 0 when there was none, msg or
+ * "") through the error table into res: outcome, err, retry hint,
+ * venue_code, venue_msg. */
+void okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
+                        int64_t code, const char *msg, xg_result *res);
+
+/* The scope of inst_id: the one it was given before, else a new one.
+ * Scope 0 once OKX_MAX_SCOPES are given or memory runs out. */
+uint32_t okx_scope_of(okx *o, const char *inst_id);
+
+/* --- limits.c ------------------------------------------------------------- */
+
+/* Put the fact sheet's limits into o. */
+void okx_default_limits(okx *o);
+
+xg_err okx_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n);
+
+#endif

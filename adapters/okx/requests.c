@@ -1,0 +1,282 @@
+/*
+ * requests.c - the OKX v5 spot request for each operation, and its cost.
+ *
+ * build() turns an xg_op into the method, path and parameters of OKX's
+ * REST API v5 (fact sheet, "Endpoints an execution gateway needs"), has
+ * sign.c sign and place them, and charges the request one unit of its
+ * endpoint's bucket. OKX counts place, cancel and order details per user
+ * and per instrument, so those charges carry the instrument's scope
+ * (parse.c gives every instrument its own when the instrument list is
+ * read); the other endpoints have one bucket each. The bucket specs
+ * themselves are limits.c's.
+ *
+ * Orders are spot, trade mode "cash". Time in force is expressed through
+ * ordType (fact sheet, "Enums"): limit (GTC), ioc, fok, post_only. Market
+ * orders carry tgtCcy=base_ccy because the gateway's quantity is always in
+ * the base asset, while OKX's default for a market buy is the quote.
+ * Parameters go in the order of vector okx-s-01, so that a new order built
+ * here is byte for byte the vector's body.
+ */
+#include "okx.h"
+
+#include <string.h>
+
+#define OKX_PATH_TIME        "/api/v5/public/time"
+#define OKX_PATH_INSTRUMENTS "/api/v5/public/instruments"
+#define OKX_PATH_ORDER       "/api/v5/trade/order"
+#define OKX_PATH_CANCEL      "/api/v5/trade/cancel-order"
+#define OKX_PATH_PENDING     "/api/v5/trade/orders-pending"
+
+xg_err
+okx_add_costs(const xg_op *op, xg_http_request *req)
+{
+    uint16_t bucket = OKX_B_TIME;
+    uint32_t scope = 0;
+
+    switch (op->kind) {
+    case XG_OP_SERVER_TIME:
+        bucket = OKX_B_TIME;
+        req->priority = XG_PRIO_QUERY;
+        break;
+    case XG_OP_INSTRUMENTS:
+        bucket = OKX_B_INSTRUMENTS;
+        req->priority = XG_PRIO_QUERY;
+        break;
+    case XG_OP_NEW_ORDER:
+        bucket = OKX_B_PLACE;
+        req->priority = XG_PRIO_NEW;
+        break;
+    case XG_OP_CANCEL_ORDER:
+        bucket = OKX_B_CANCEL;
+        req->priority = XG_PRIO_CANCEL;
+        break;
+    case XG_OP_QUERY_ORDER:
+        bucket = OKX_B_QUERY;
+        req->priority = XG_PRIO_QUERY;
+        break;
+    case XG_OP_OPEN_ORDERS:
+        bucket = OKX_B_PENDING;
+        req->priority = XG_PRIO_QUERY;
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+    if (bucket == OKX_B_PLACE || bucket == OKX_B_CANCEL ||
+        bucket == OKX_B_QUERY) {
+        scope = op->instrument != NULL ? op->instrument->scope : 0;
+    }
+    return xg_http_request_add_cost(req, bucket, scope, 1);
+}
+
+static const char *
+okx_inst_id(const xg_op *op)
+{
+    if (op->instrument == NULL || op->instrument->venue_symbol[0] == '\0' ||
+        memchr(op->instrument->venue_symbol, '\0', XG_SYMBOL_MAX) == NULL) {
+        return NULL;
+    }
+    return op->instrument->venue_symbol;
+}
+
+static void
+okx_json_decimal(xg_buf *body, const char *key, xg_decimal d)
+{
+    char num[XG_DECIMAL_STR_MAX];
+
+    if (xg_decimal_format(d, num, sizeof(num)) != XG_OK) {
+        /* Cannot happen for a valid decimal; make the overflow sticky so
+         * the request is refused rather than sent without the field. */
+        body->overflow = 1;
+        return;
+    }
+    okx_json_param(body, key, num);
+}
+
+/* The JSON body of a new order, in the vector's field order. */
+static xg_err
+okx_order_body(const xg_order *ord, const char *inst_id, const char *cl_id,
+               xg_buf *body)
+{
+    const char *ord_type = NULL;
+
+    if (!xg_decimal_is_positive(ord->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    if (ord->side != XG_SIDE_BUY && ord->side != XG_SIDE_SELL) {
+        return XG_ERR_BAD_SIDE;
+    }
+    if (ord->type == XG_TYPE_MARKET) {
+        /* A market order takes by definition: post-only cannot apply, and
+         * OKX's market type has no time in force of its own. */
+        if (ord->tif == XG_TIF_POST_ONLY) {
+            return XG_ERR_BAD_TIF;
+        }
+        ord_type = "market";
+    } else if (ord->type == XG_TYPE_LIMIT) {
+        if (!xg_decimal_is_positive(ord->price)) {
+            return XG_ERR_BAD_PRICE;
+        }
+        switch (ord->tif) {
+        case XG_TIF_GTC:
+            ord_type = "limit";
+            break;
+        case XG_TIF_IOC:
+            ord_type = "ioc";
+            break;
+        case XG_TIF_FOK:
+            ord_type = "fok";
+            break;
+        case XG_TIF_POST_ONLY:
+            ord_type = "post_only";
+            break;
+        default:
+            return XG_ERR_BAD_TIF;
+        }
+    } else {
+        return XG_ERR_BAD_TYPE;
+    }
+
+    xg_buf_putc(body, '{');
+    okx_json_param(body, "instId", inst_id);
+    okx_json_param(body, "tdMode", "cash");
+    okx_json_param(body, "side", ord->side == XG_SIDE_BUY ? "buy" : "sell");
+    okx_json_param(body, "ordType", ord_type);
+    if (ord->type == XG_TYPE_LIMIT) {
+        okx_json_decimal(body, "px", ord->price);
+    }
+    okx_json_decimal(body, "sz", ord->qty);
+    if (ord->type == XG_TYPE_MARKET) {
+        okx_json_param(body, "tgtCcy", "base_ccy");
+    }
+    okx_json_param(body, "clOrdId", cl_id);
+    xg_buf_putc(body, '}');
+    return xg_buf_status(body);
+}
+
+/* Method, path, query and body of a private operation. */
+static xg_err
+okx_private_params(const xg_op *op, const char **method, const char **path,
+                   xg_buf *query, xg_buf *body)
+{
+    const char *inst_id = okx_inst_id(op);
+
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+        if (inst_id == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        /* OKX: clOrdId is 1-32 case-sensitive letters and digits. */
+        if (op->client_id == NULL ||
+            xg_client_id_validate(op->client_id) != XG_OK) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        break;
+    case XG_OP_OPEN_ORDERS:
+        if (op->instrument != NULL && inst_id == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+        if (op->order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        *method = "POST";
+        *path = OKX_PATH_ORDER;
+        return okx_order_body(op->order, inst_id, op->client_id, body);
+    case XG_OP_CANCEL_ORDER:
+        *method = "POST";
+        *path = OKX_PATH_CANCEL;
+        xg_buf_putc(body, '{');
+        okx_json_param(body, "instId", inst_id);
+        okx_json_param(body, "clOrdId", op->client_id);
+        xg_buf_putc(body, '}');
+        break;
+    case XG_OP_QUERY_ORDER:
+        *method = "GET";
+        *path = OKX_PATH_ORDER;
+        okx_query_param(query, "instId", inst_id);
+        okx_query_param(query, "clOrdId", op->client_id);
+        break;
+    default:
+        *method = "GET";
+        *path = OKX_PATH_PENDING;
+        okx_query_param(query, "instType", "SPOT");
+        if (inst_id != NULL) {
+            okx_query_param(query, "instId", inst_id);
+        }
+        break;
+    }
+    if (xg_buf_status(query) != XG_OK) {
+        return XG_ERR_TRUNCATED;
+    }
+    return xg_buf_status(body);
+}
+
+/* An unsigned GET. */
+static xg_err
+okx_public_get(const char *target, xg_http_request *req)
+{
+    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
+
+    if (rc == XG_OK) {
+        rc = xg_strlcpy(req->target, target, sizeof(req->target));
+    }
+    req->body[0] = '\0';
+    req->body_len = 0;
+    req->is_signed = 0;
+    return rc;
+}
+
+xg_err
+okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
+          xg_http_request *req)
+{
+    okx *o = inst;
+    char qmem[XG_HTTP_TARGET_MAX];
+    char bmem[XG_HTTP_BODY_MAX];
+    xg_buf query;
+    xg_buf body;
+    const char *method = NULL;
+    const char *path = NULL;
+    xg_err rc = XG_OK;
+
+    if (o == NULL || op == NULL || req == NULL) {
+        return XG_ERR_INVALID;
+    }
+    switch (op->kind) {
+    case XG_OP_SERVER_TIME:
+        rc = okx_public_get(OKX_PATH_TIME, req);
+        break;
+    case XG_OP_INSTRUMENTS:
+        rc = okx_public_get(OKX_PATH_INSTRUMENTS "?instType=SPOT", req);
+        break;
+    case XG_OP_NEW_ORDER:
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+    case XG_OP_OPEN_ORDERS:
+        if (venue_now_ms <= 0) {
+            return XG_ERR_INVALID;
+        }
+        xg_buf_init(&query, qmem, sizeof(qmem));
+        xg_buf_init(&body, bmem, sizeof(bmem));
+        rc = okx_private_params(op, &method, &path, &query, &body);
+        if (rc == XG_OK) {
+            rc = okx_finish_signed(o, method, path, query.data, body.data,
+                                   venue_now_ms, req, NULL, 0, NULL, 0);
+        }
+        break;
+    default:
+        return XG_ERR_INVALID;
+    }
+    if (rc != XG_OK) {
+        return rc;
+    }
+    return okx_add_costs(op, req);
+}

@@ -1,0 +1,757 @@
+/*
+ * xgsim's OKX v5 spot dialect: the REST surface of /api/v5 as described in
+ * shared/exchanges/okx.md, written from that fact sheet alone (it never
+ * calls the OKX adapter or xgate_prim, so a misreading shared by both
+ * would not hide).
+ *
+ * This file owns the settings, the limit model, authentication and the
+ * public endpoints; orders.c has the trading ones.
+ *
+ * Limits (fact sheet, "Rate-limit model"): every endpoint counts requests
+ * in a 2 s window, public ones per client IP, private ones per account,
+ * and place / cancel / order details per account AND instrument, each
+ * endpoint independently. The docs do not say fixed or sliding; xgsim
+ * uses a sliding window (accepted requests in the last window_ms), the
+ * stricter reading, so a gateway that passes here passes either way. A
+ * refusal is HTTP 429 with code 50011 and is not counted. OKX documents no
+ * usage headers and no IP ban escalation, so there are none; an admin ban
+ * (POST /_sim/ban) answers every request of that IP with HTTP 403, code
+ * 50007, until it ends.
+ *
+ * Authentication: OK-ACCESS-KEY, OK-ACCESS-PASSPHRASE (plain),
+ * OK-ACCESS-TIMESTAMP (ISO-8601 UTC with milliseconds, within skew_ms of
+ * the server's clock, else 50102) and OK-ACCESS-SIGN = base64(HMAC-SHA256(
+ * secret, timestamp + METHOD + path ["?" query] + body)), over the bytes
+ * exactly as received.
+ */
+#include "okx_sim.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+/* ---- settings ---------------------------------------------------------- */
+
+typedef struct okx_setting_def {
+    const char *name;
+    size_t offset;
+    int64_t min, max;
+} okx_setting_def;
+
+#define OKX_LIMIT_OFF(r) (offsetof(okx_settings, limit) + (r) * sizeof(int64_t))
+
+/* Limits are capped so that one window's ring stays small. */
+static const okx_setting_def okx_setting_defs[] = {
+    {"time_limit", OKX_LIMIT_OFF(OKX_R_TIME), 1, 100000},
+    {"instruments_limit", OKX_LIMIT_OFF(OKX_R_INSTRUMENTS), 1, 100000},
+    {"place_limit", OKX_LIMIT_OFF(OKX_R_PLACE), 1, 100000},
+    {"cancel_limit", OKX_LIMIT_OFF(OKX_R_CANCEL), 1, 100000},
+    {"query_limit", OKX_LIMIT_OFF(OKX_R_QUERY), 1, 100000},
+    {"pending_limit", OKX_LIMIT_OFF(OKX_R_PENDING), 1, 100000},
+    {"balance_limit", OKX_LIMIT_OFF(OKX_R_BALANCE), 1, 100000},
+    {"window_ms", offsetof(okx_settings, window_ms), 1, 3600000},
+    {"skew_ms", offsetof(okx_settings, skew_ms), 0, 86400000},
+    {"limits", offsetof(okx_settings, limits), 0, 1},
+};
+
+static void *
+okx_create(void)
+{
+    okx_settings *s = calloc(1, sizeof(*s));
+
+    if (s == NULL) {
+        return NULL;
+    }
+    /* Fact sheet endpoint table: requests per 2 s. */
+    s->limit[OKX_R_TIME] = 10;
+    s->limit[OKX_R_INSTRUMENTS] = 20;
+    s->limit[OKX_R_PLACE] = 60;
+    s->limit[OKX_R_CANCEL] = 60;
+    s->limit[OKX_R_QUERY] = 60;
+    s->limit[OKX_R_PENDING] = 60;
+    s->limit[OKX_R_BALANCE] = 10;
+    s->window_ms = 2000;
+    s->skew_ms = 30000; /* "more than 30 s" -> 50102 */
+    s->limits = 1;
+    return s;
+}
+
+static void
+okx_destroy(void *settings)
+{
+    okx_settings *s = settings;
+
+    if (s == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < s->nslides; i++) {
+        free(s->slides[i].times);
+    }
+    free(s->slides);
+    free(s);
+}
+
+static xg_err
+okx_set(void *settings, const char *key, const char *value)
+{
+    int64_t v = 0;
+
+    for (size_t i = 0;
+         i < sizeof(okx_setting_defs) / sizeof(okx_setting_defs[0]); i++) {
+        const okx_setting_def *d = &okx_setting_defs[i];
+        if (strcmp(d->name, key) != 0) {
+            continue;
+        }
+        if (*value == '\0') {
+            return XG_ERR_INVALID;
+        }
+        for (const char *p = value; *p != '\0'; p++) {
+            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+                return XG_ERR_INVALID;
+            }
+            v = v * 10 + (*p - '0');
+        }
+        if (v < d->min || v > d->max) {
+            return XG_ERR_INVALID;
+        }
+        memcpy((char *)settings + d->offset, &v, sizeof(v));
+        return XG_OK;
+    }
+    return XG_ERR_NOT_FOUND;
+}
+
+/* ---- instruments and setup --------------------------------------------- */
+
+typedef struct okx_symbol_def {
+    const char *inst_id, *base, *quote;
+    int64_t ref;  /* whole quote units */
+    int64_t tick; /* in 1e-8 */
+    int64_t lot;  /* lotSz, in 1e-8 */
+    int64_t min;  /* minSz, in 1e-8 */
+} okx_symbol_def;
+
+/* Modelled on the live BTC-USDT / ETH-USDT / SOL-USDT rules (tickSz 0.1 /
+ * 0.01 / 0.01, lotSz 1e-8 / 1e-6 / 1e-6, minSz 0.00001 / 0.0001 / 0.01);
+ * reference prices are round demo values like Binance's. */
+static const okx_symbol_def okx_symbols[] = {
+    {"BTC-USDT", "BTC", "USDT", 35000, 10000000, 1, 1000},
+    {"ETH-USDT", "ETH", "USDT", 2000, 1000000, 100, 10000},
+    {"SOL-USDT", "SOL", "USDT", 100, 1000000, 100, 1000000},
+};
+
+static xg_err
+okx_setup(xg_sim_venue *v)
+{
+    for (size_t i = 0; i < sizeof(okx_symbols) / sizeof(okx_symbols[0]); i++) {
+        const okx_symbol_def *d = &okx_symbols[i];
+        xg_sim_instrument in;
+        memset(&in, 0, sizeof(in));
+        snprintf(in.symbol, sizeof(in.symbol), "%s", d->inst_id);
+        snprintf(in.base, sizeof(in.base), "%s", d->base);
+        snprintf(in.quote, sizeof(in.quote), "%s", d->quote);
+        in.min_price = d->tick;
+        in.max_price = 1000000 * XG_SIM_SCALE;
+        in.tick = d->tick;
+        in.min_qty = d->min;
+        in.max_qty = 9000 * XG_SIM_SCALE;
+        in.step = d->lot;
+        in.min_notional = 0; /* OKX spot has no min-notional rule */
+        in.max_notional = 9000000 * XG_SIM_SCALE;
+        in.ref_price = d->ref * XG_SIM_SCALE;
+        xg_err err = xg_sim_book_add_instrument(&v->book, &in);
+        if (err != XG_OK) {
+            return err;
+        }
+    }
+    return XG_OK;
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+void
+okx_sim_error(xg_sim_response *resp, int status, const char *code,
+              const char *msg, const char *outcome)
+{
+    xg_sim_response_json(
+        resp, status,
+        json_pack("{ss ss s[]}", "code", code, "msg", msg, "data"));
+    int n = 0;
+    /* The log's numeric code; OKX codes are short digit strings. */
+    for (const char *p = code; *p >= '0' && *p <= '9' && n < 100000000; p++) {
+        n = n * 10 + (*p - '0');
+    }
+    resp->code = n;
+    resp->outcome = outcome;
+}
+
+const char *
+okx_sim_param(const okx_call *c, const char *key)
+{
+    if (c->body != NULL) {
+        return json_string_value(json_object_get(c->body, key));
+    }
+    return xg_sim_params_get(c->query, key);
+}
+
+/* ---- limits ---------------------------------------------------------------
+ */
+
+/* The window of (route, who, inst), created on first use (lock held). NULL
+ * when memory runs out. */
+static okx_slide *
+okx_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
+{
+    for (size_t i = 0; i < s->nslides; i++) {
+        okx_slide *sl = &s->slides[i];
+        if (sl->route == route && sl->who == who && sl->inst == inst) {
+            return sl;
+        }
+    }
+    if (s->nslides == s->slides_cap) {
+        size_t cap = s->slides_cap == 0 ? 16 : s->slides_cap * 2;
+        okx_slide *p = realloc(s->slides, cap * sizeof(*p));
+        if (p == NULL) {
+            return NULL;
+        }
+        s->slides = p;
+        s->slides_cap = cap;
+    }
+    okx_slide *sl = &s->slides[s->nslides];
+    memset(sl, 0, sizeof(*sl));
+    sl->route = route;
+    sl->who = who;
+    sl->inst = inst;
+    sl->cap = (size_t)s->limit[route];
+    sl->times = calloc(sl->cap, sizeof(int64_t));
+    if (sl->times == NULL) {
+        return NULL;
+    }
+    s->nslides++;
+    return sl;
+}
+
+/* Drop entries that left the window ending at now_ms. */
+static void
+okx_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
+{
+    while (sl->count > 0 && sl->times[sl->head] <= now_ms - window_ms) {
+        sl->head = (sl->head + 1) % sl->cap;
+        sl->count--;
+    }
+}
+
+typedef enum okx_gate {
+    OKX_GATE_PASS,
+    OKX_GATE_LIMITED,
+    OKX_GATE_ERROR
+} okx_gate;
+
+/* Count one request of the key if it fits (lock held). */
+static okx_gate
+okx_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
+          int64_t now_ms)
+{
+    okx_slide *sl = okx_slide_get(s, route, who, inst);
+
+    if (sl == NULL) {
+        return OKX_GATE_ERROR;
+    }
+    okx_slide_expire(sl, s->window_ms, now_ms);
+    if (sl->count >= sl->cap) {
+        if (s->limits != 0) {
+            return OKX_GATE_LIMITED;
+        }
+        /* Counting only: forget the oldest to make room. */
+        sl->head = (sl->head + 1) % sl->cap;
+        sl->count--;
+    }
+    sl->times[(sl->head + sl->count) % sl->cap] = now_ms;
+    sl->count++;
+    return OKX_GATE_PASS;
+}
+
+/* ---- authentication --------------------------------------------------------
+ */
+
+static bool
+okx_digits(const char *s, int n, int64_t *out)
+{
+    int64_t v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* "2023-11-14T22:13:20.000Z" -> epoch ms (days_from_civil, own code). */
+static bool
+okx_parse_iso(const char *s, int64_t *ms)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+    int64_t y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0, mmm = 0;
+
+    if (strlen(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+        s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' ||
+        !okx_digits(s, 4, &y) || !okx_digits(s + 5, 2, &m) ||
+        !okx_digits(s + 8, 2, &d) || !okx_digits(s + 11, 2, &hh) ||
+        !okx_digits(s + 14, 2, &mm) || !okx_digits(s + 17, 2, &ss) ||
+        !okx_digits(s + 20, 3, &mmm)) {
+        return false;
+    }
+    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || hh > 23 ||
+        mm > 59 || ss > 59) {
+        return false;
+    }
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap) {
+        return false;
+    }
+    int64_t yy = m <= 2 ? y - 1 : y;
+    int64_t era = yy / 400;
+    int64_t yoe = yy - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    *ms = ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000 + mmm;
+    return true;
+}
+
+/* Constant-time comparison of two NUL-terminated strings' bytes. */
+static bool
+okx_same(const char *a, const char *b)
+{
+    size_t na = strlen(a);
+    size_t nb = strlen(b);
+    unsigned char diff = (unsigned char)(na != nb);
+    size_t n = na < nb ? na : nb;
+    for (size_t i = 0; i < n; i++) {
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    }
+    return diff == 0;
+}
+
+static bool
+okx_signature_ok(const xg_sim_request *req, const char *secret, const char *ts,
+                 const char *given)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    size_t tlen = strlen(ts);
+    size_t mlen = strlen(req->method);
+    size_t plen = strlen(req->path);
+    size_t n = tlen + mlen + plen + 1 + req->query_len + req->body_len;
+    char *pre = malloc(n + 1);
+    size_t pos = 0;
+    bool ok = false;
+
+    if (pre == NULL) {
+        return false;
+    }
+    memcpy(pre + pos, ts, tlen);
+    pos += tlen;
+    memcpy(pre + pos, req->method, mlen);
+    pos += mlen;
+    memcpy(pre + pos, req->path, plen);
+    pos += plen;
+    if (req->query_len > 0) {
+        pre[pos++] = '?';
+        memcpy(pre + pos, req->query, req->query_len);
+        pos += req->query_len;
+    }
+    if (req->body_len > 0) {
+        memcpy(pre + pos, req->body, req->body_len);
+        pos += req->body_len;
+    }
+    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
+             (const unsigned char *)pre, pos, mac, &mac_len) != NULL) {
+        EVP_EncodeBlock(b64, mac, (int)mac_len);
+        ok = okx_same((const char *)b64, given);
+    }
+    OPENSSL_cleanse(mac, sizeof(mac));
+    free(pre);
+    return ok;
+}
+
+/* Headers, key, passphrase, signature, timestamp (fact sheet, "Signing";
+ * codes from "Error codes", all HTTP 401). */
+static bool
+okx_authenticate(xg_sim_venue *v, const okx_settings *s,
+                 const xg_sim_request *req, int64_t now_ms,
+                 xg_sim_response *resp, size_t *account)
+{
+    const char *key = xg_sim_request_header(req, "OK-ACCESS-KEY");
+    const char *pass = xg_sim_request_header(req, "OK-ACCESS-PASSPHRASE");
+    const char *sig = xg_sim_request_header(req, "OK-ACCESS-SIGN");
+    const char *ts = xg_sim_request_header(req, "OK-ACCESS-TIMESTAMP");
+    int64_t ts_ms = 0;
+
+    if (key == NULL || key[0] == '\0') {
+        okx_sim_error(resp, 401, "50103",
+                      "Request header OK-ACCESS-KEY cannot be empty.",
+                      "rejected");
+        return false;
+    }
+    if (pass == NULL || pass[0] == '\0') {
+        okx_sim_error(resp, 401, "50104",
+                      "Request header OK-ACCESS-PASSPHRASE cannot be empty.",
+                      "rejected");
+        return false;
+    }
+    if (sig == NULL || sig[0] == '\0') {
+        okx_sim_error(resp, 401, "50106",
+                      "Request header OK-ACCESS-SIGN cannot be empty.",
+                      "rejected");
+        return false;
+    }
+    if (ts == NULL || ts[0] == '\0') {
+        okx_sim_error(resp, 401, "50107",
+                      "Request header OK-ACCESS-TIMESTAMP cannot be empty.",
+                      "rejected");
+        return false;
+    }
+    /* Accounts are fixed once the server runs: no lock needed. */
+    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
+        okx_sim_error(resp, 401, "50111", "Invalid OK-ACCESS-KEY.", "rejected");
+        return false;
+    }
+    if (!okx_parse_iso(ts, &ts_ms)) {
+        okx_sim_error(resp, 401, "50112", "Invalid OK-ACCESS-TIMESTAMP.",
+                      "rejected");
+        return false;
+    }
+    if (!okx_same(v->book.accounts[*account].cred.passphrase, pass)) {
+        okx_sim_error(resp, 401, "50105",
+                      "Request header OK-ACCESS-PASSPHRASE incorrect.",
+                      "rejected");
+        return false;
+    }
+    if (!okx_signature_ok(req, v->book.accounts[*account].cred.secret, ts,
+                          sig)) {
+        okx_sim_error(resp, 401, "50113", "Invalid Sign.", "rejected");
+        return false;
+    }
+    if (ts_ms > now_ms + s->skew_ms || ts_ms < now_ms - s->skew_ms) {
+        okx_sim_error(resp, 401, "50102", "Timestamp request expired.",
+                      "rejected");
+        return false;
+    }
+    return true;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+typedef struct okx_route_def {
+    const char *method;
+    const char *path;
+    okx_route route;
+    bool is_private;
+    bool per_instrument;
+} okx_route_def;
+
+static const okx_route_def okx_routes[] = {
+    {"GET", "/api/v5/public/time", OKX_R_TIME, false, false},
+    {"GET", "/api/v5/public/instruments", OKX_R_INSTRUMENTS, false, false},
+    {"POST", "/api/v5/trade/order", OKX_R_PLACE, true, true},
+    {"POST", "/api/v5/trade/cancel-order", OKX_R_CANCEL, true, true},
+    {"GET", "/api/v5/trade/order", OKX_R_QUERY, true, true},
+    {"GET", "/api/v5/trade/orders-pending", OKX_R_PENDING, true, false},
+    {"GET", "/api/v5/account/balance", OKX_R_BALANCE, true, false},
+};
+
+static const okx_route_def *
+okx_find_route(const xg_sim_request *req)
+{
+    for (size_t i = 0; i < sizeof(okx_routes) / sizeof(okx_routes[0]); i++) {
+        if (strcmp(okx_routes[i].method, req->method) == 0 &&
+            strcmp(okx_routes[i].path, req->path) == 0) {
+            return &okx_routes[i];
+        }
+    }
+    return NULL;
+}
+
+static json_t *
+okx_fixed_json(int64_t v)
+{
+    char buf[XG_SIM_FIXED_BUFSZ];
+    size_t n = 0;
+
+    xg_sim_fixed_format(v, buf);
+    /* OKX writes plain decimals without padding ("0.1", "35000"). */
+    n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0') {
+        buf[--n] = '\0';
+    }
+    if (n > 0 && buf[n - 1] == '.') {
+        buf[--n] = '\0';
+    }
+    return json_string(buf);
+}
+
+static void
+okx_instruments(const okx_call *c)
+{
+    const char *type = xg_sim_params_get(c->query, "instType");
+    const char *only = xg_sim_params_get(c->query, "instId");
+    json_t *data = json_array();
+
+    if (type == NULL || type[0] == '\0') {
+        json_decref(data);
+        okx_sim_error(c->resp, 400, "50014",
+                      "Parameter instType can not be empty.", "rejected");
+        return;
+    }
+    if (strcmp(type, "SPOT") != 0) {
+        json_decref(data);
+        okx_sim_error(c->resp, 400, "51000", "Parameter instType error",
+                      "rejected");
+        return;
+    }
+    /* Instruments are fixed after setup: no lock needed. */
+    for (size_t i = 0; i < c->v->book.ninstruments; i++) {
+        const xg_sim_instrument *in = &c->v->book.instruments[i];
+        if (only != NULL && strcmp(only, in->symbol) != 0) {
+            continue;
+        }
+        json_array_append_new(
+            data,
+            json_pack("{ss ss ss ss so so so ss ss ss ss}", "instType", "SPOT",
+                      "instId", in->symbol, "baseCcy", in->base, "quoteCcy",
+                      in->quote, "tickSz", okx_fixed_json(in->tick), "lotSz",
+                      okx_fixed_json(in->step), "minSz",
+                      okx_fixed_json(in->min_qty), "maxLmtSz", "9000",
+                      "maxMktSz", "9000", "state", "live", "listTime",
+                      "1606468572000"));
+    }
+    xg_sim_response_json(
+        c->resp, 200,
+        json_pack("{ss ss so}", "code", "0", "msg", "", "data", data));
+    c->resp->outcome = "queried";
+}
+
+static void
+okx_dispatch(okx_route route, const okx_call *c)
+{
+    char ts[24];
+
+    switch (route) {
+    case OKX_R_TIME:
+        snprintf(ts, sizeof(ts), "%lld", (long long)c->now_ms);
+        xg_sim_response_json(c->resp, 200,
+                             json_pack("{ss ss s[{ss}]}", "code", "0", "msg",
+                                       "", "data", "ts", ts));
+        c->resp->outcome = "queried";
+        return;
+    case OKX_R_INSTRUMENTS:
+        okx_instruments(c);
+        return;
+    case OKX_R_PLACE:
+        okx_sim_place(c);
+        return;
+    case OKX_R_CANCEL:
+        okx_sim_cancel(c);
+        return;
+    case OKX_R_QUERY:
+        okx_sim_query(c);
+        return;
+    case OKX_R_PENDING:
+        okx_sim_pending(c);
+        return;
+    case OKX_R_BALANCE:
+        okx_sim_balance(c);
+        return;
+    case OKX_R_UNKNOWN:
+        break;
+    }
+    okx_sim_error(c->resp, 404, "50000", "Unknown endpoint.", "not_found");
+}
+
+/* The client order id a request names (query or JSON body), or NULL. */
+static const char *
+okx_request_client_id(const xg_sim_params *query, const json_t *body)
+{
+    const char *id = json_string_value(json_object_get(body, "clOrdId"));
+    return id != NULL ? id : xg_sim_params_get(query, "clOrdId");
+}
+
+static void
+okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+{
+    okx_settings *s = v->settings;
+    const okx_route_def *route = okx_find_route(req);
+    xg_sim_params query;
+    json_t *body = NULL;
+    xg_sim_client *cl = NULL;
+    okx_call call;
+    okx_gate gate = OKX_GATE_PASS;
+    size_t who = 0;
+    size_t inst = SIZE_MAX;
+    bool banned = false;
+
+    memset(&call, 0, sizeof(call));
+    xg_sim_params_init(&query);
+    xg_err perr = xg_sim_params_parse(&query, req->query, req->query_len);
+    if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
+        body = json_loadb(req->body, req->body_len, 0, NULL);
+    }
+    xg_sim_response_client_id(resp, okx_request_client_id(&query, body));
+
+    xg_sim_venue_lock(v);
+    if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
+        XG_OK) {
+        xg_sim_venue_unlock(v);
+        okx_sim_error(resp, 500, "50026", "System error.", "fault");
+        goto done;
+    }
+    banned = xg_sim_client_is_banned(cl, req->t_ms);
+    who = (size_t)(cl - v->clients.items);
+    xg_sim_venue_unlock(v);
+    if (banned) {
+        okx_sim_error(resp, 403, "50007",
+                      "Account blocked: this IP is blocked from the API.",
+                      "banned");
+        goto done;
+    }
+    if (route == NULL) {
+        okx_sim_error(resp, 404, "50000", "Unknown endpoint.", "not_found");
+        goto done;
+    }
+    call.v = v;
+    call.set = s;
+    call.req = req;
+    call.resp = resp;
+    call.query = &query;
+    call.now_ms = req->t_ms;
+    if (route->is_private &&
+        !okx_authenticate(v, s, req, req->t_ms, resp, &call.account)) {
+        goto done;
+    }
+    if (perr != XG_OK) {
+        okx_sim_error(resp, 400, "50014", "Malformed query string.",
+                      "rejected");
+        goto done;
+    }
+    if (strcmp(req->method, "POST") == 0) {
+        if (!json_is_object(body)) {
+            okx_sim_error(resp, 400, "50002", "Json data format error.",
+                          "rejected");
+            goto done;
+        }
+        call.body = body;
+    }
+    if (route->is_private) {
+        who = call.account;
+    }
+    if (route->per_instrument) {
+        const char *inst_id = okx_sim_param(&call, "instId");
+        size_t idx = 0;
+        /* Instruments are fixed after setup: no lock needed. */
+        if (inst_id != NULL &&
+            xg_sim_book_find_instrument(&v->book, inst_id, &idx) == XG_OK) {
+            inst = idx;
+        }
+    }
+    xg_sim_venue_lock(v);
+    gate = okx_admit(s, route->route, who, inst, req->t_ms);
+    xg_sim_venue_unlock(v);
+    if (gate == OKX_GATE_ERROR) {
+        okx_sim_error(resp, 500, "50026", "System error.", "fault");
+        goto done;
+    }
+    if (gate == OKX_GATE_LIMITED) {
+        okx_sim_error(resp, 429, "50011",
+                      "Rate limit reached. Please refer to API documentation "
+                      "and throttle requests accordingly.",
+                      "limited");
+        goto done;
+    }
+    okx_dispatch(route->route, &call);
+
+done:
+    json_decref(body);
+    xg_sim_params_fini(&query);
+}
+
+static void
+okx_fault_error(xg_sim_response *resp, int status, const char *msg)
+{
+    /* 50001 "Service temporarily unavailable" (503) and 50026 "System
+     * error" (500) are the fact sheet's unknown-status family. */
+    if (status >= 500) {
+        okx_sim_error(resp, status, status == 503 ? "50001" : "50026", msg,
+                      "fault");
+    } else {
+        okx_sim_error(resp, status, "50000", msg, "rejected");
+    }
+}
+
+static void
+okx_client_id(const xg_sim_request *req, char *out, size_t cap)
+{
+    xg_sim_params query;
+    json_t *body = NULL;
+    const char *id = NULL;
+
+    out[0] = '\0';
+    xg_sim_params_init(&query);
+    if (req->body_len > 0) {
+        body = json_loadb(req->body, req->body_len, 0, NULL);
+    }
+    if (xg_sim_params_parse(&query, req->query, req->query_len) == XG_OK) {
+        id = okx_request_client_id(&query, body);
+    }
+    if (id != NULL) {
+        snprintf(out, cap, "%s", id);
+    }
+    json_decref(body);
+    xg_sim_params_fini(&query);
+}
+
+static const char *const okx_route_names[OKX_R_COUNT] = {
+    "time", "instruments", "place", "cancel", "query", "pending", "balance",
+};
+
+static json_t *
+okx_state(xg_sim_venue *v, int64_t now_ms)
+{
+    okx_settings *s = v->settings;
+    json_t *windows = json_array();
+
+    for (size_t i = 0; i < s->nslides; i++) {
+        okx_slide *sl = &s->slides[i];
+        okx_slide_expire(sl, s->window_ms, now_ms);
+        json_array_append_new(
+            windows, json_pack("{ss sI ss sI sI}", "endpoint",
+                               okx_route_names[sl->route], "who",
+                               (json_int_t)sl->who, "instId",
+                               sl->inst < v->book.ninstruments
+                                   ? v->book.instruments[sl->inst].symbol
+                                   : "",
+                               "used", (json_int_t)sl->count, "limit",
+                               (json_int_t)sl->cap));
+    }
+    return json_pack("{so}", "windows", windows);
+}
+
+const xg_sim_dialect xg_sim_dialect_okx = {
+    .venue = "okx",
+    .create = okx_create,
+    .destroy = okx_destroy,
+    .set = okx_set,
+    .setup = okx_setup,
+    .handle = okx_handle,
+    .client_id = okx_client_id,
+    .error = okx_fault_error,
+    .state = okx_state,
+};

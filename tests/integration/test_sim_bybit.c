@@ -1,0 +1,423 @@
+/*
+ * test_sim_bybit.c - xgsim's Bybit dialect checked by an independent
+ * client: plain libcurl (through sim_launch) and an HMAC computed here
+ * with OpenSSL, never the adapter. Signature and key refusals, the
+ * timestamp window, the per-UID rolling limits exactly as configured with
+ * their headers, the IP lockout, admin faults, and the order endpoints'
+ * answers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "sim_launch.h"
+
+#define KEY    "xgsim-test-key"
+#define SECRET "xgsim-test-secret"
+
+static xg_sim_proc the_sim;
+
+static int
+sim_teardown(void **state)
+{
+    (void)state;
+    xg_sim_stop(&the_sim);
+    return 0;
+}
+
+static void
+sim_start(const char *const *extra)
+{
+    const char *args[16];
+    size_t n = 0;
+
+    memset(&the_sim, 0, sizeof(the_sim));
+    args[n++] = "--venue";
+    args[n++] = "bybit=127.0.0.1:0";
+    for (size_t i = 0; extra[i] != NULL && n < 15; i++) {
+        args[n++] = extra[i];
+    }
+    args[n] = NULL;
+    assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
+}
+
+static int64_t
+wall_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+typedef struct answer {
+    long status;
+    json_t *body; /* given; NULL if not JSON */
+    char hdrs[4096];
+    char raw[8192];
+} answer;
+
+/* One request signed as the fact sheet says: HMAC-SHA256(secret,
+ * ts + key + recv_window + payload), lower-case hex unless upper. */
+static void
+call_full(const char *method, const char *path, const char *payload,
+          int64_t ts_offset_ms, const char *key, const char *secret, int upper,
+          answer *a)
+{
+    char ts[32], target[1024], sig[65], pre[2048];
+    char h_key[160], h_ts[64], h_sig[96];
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    const char *hdrs[6];
+    int is_get = strcmp(method, "GET") == 0;
+
+    snprintf(ts, sizeof ts, "%lld", (long long)(wall_ms() + ts_offset_ms));
+    snprintf(pre, sizeof pre, "%s%s5000%s", ts, key, payload);
+    HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)pre,
+         strlen(pre), mac, &mac_len);
+    for (unsigned i = 0; i < mac_len; i++) {
+        snprintf(sig + 2 * i, 3, upper ? "%02X" : "%02x", mac[i]);
+    }
+    snprintf(h_key, sizeof h_key, "X-BAPI-API-KEY: %s", key);
+    snprintf(h_ts, sizeof h_ts, "X-BAPI-TIMESTAMP: %s", ts);
+    snprintf(h_sig, sizeof h_sig, "X-BAPI-SIGN: %s", sig);
+    hdrs[0] = h_key;
+    hdrs[1] = h_ts;
+    hdrs[2] = "X-BAPI-RECV-WINDOW: 5000";
+    hdrs[3] = h_sig;
+    hdrs[4] = "Content-Type: application/json";
+    hdrs[5] = NULL;
+    if (is_get && payload[0] != '\0') {
+        snprintf(target, sizeof target, "%s?%s", path, payload);
+    } else {
+        snprintf(target, sizeof target, "%s", path);
+    }
+    memset(a, 0, sizeof *a);
+    assert_int_equal(
+        xg_sim_http(&the_sim, "bybit", method, target, hdrs,
+                    is_get ? NULL : payload, is_get ? 0 : strlen(payload),
+                    &a->status, a->raw, sizeof a->raw, a->hdrs, sizeof a->hdrs),
+        XG_OK);
+    a->body = json_loads(a->raw, 0, NULL);
+}
+
+static void
+call(const char *method, const char *path, const char *payload, answer *a)
+{
+    call_full(method, path, payload, 0, KEY, SECRET, 0, a);
+}
+
+static int64_t
+ret_code(const answer *a)
+{
+    return json_integer_value(json_object_get(a->body, "retCode"));
+}
+
+static void
+done(answer *a)
+{
+    json_decref(a->body);
+    a->body = NULL;
+}
+
+static void
+create(const char *id, const char *price, answer *a)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+             "\"orderType\":\"Limit\",\"qty\":\"0.001\",\"price\":\"%s\","
+             "\"timeInForce\":\"GTC\",\"orderLinkId\":\"%s\"}",
+             price, id);
+    call("POST", "/v5/order/create", body, a);
+}
+
+static int64_t
+header_i64(const answer *a, const char *name)
+{
+    char v[64];
+    assert_int_equal(xg_sim_header_get(a->hdrs, name, v, sizeof v), XG_OK);
+    return strtoll(v, NULL, 10);
+}
+
+static void
+test_signatures_are_checked(void **state)
+{
+    (void)state;
+    const char *args[] = {NULL};
+    answer a;
+    sim_start(args);
+
+    call("GET", "/v5/order/realtime", "category=spot", &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call_full("GET", "/v5/order/realtime", "category=spot", 0, KEY, SECRET, 1,
+              &a);
+    assert_int_equal(ret_code(&a), 0); /* upper-case hex too */
+    done(&a);
+    call_full("GET", "/v5/order/realtime", "category=spot", 0, KEY,
+              "wrong-secret", 0, &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 10004);
+    done(&a);
+    call_full("GET", "/v5/order/realtime", "category=spot", 0, "nobody", SECRET,
+              0, &a);
+    assert_int_equal(ret_code(&a), 10003);
+    done(&a);
+    /* The body is what is signed: a changed byte is refused. */
+    call_full("POST", "/v5/order/create", "{\"category\":\"spot\"}", 0, KEY,
+              SECRET, 0, &a);
+    assert_int_equal(ret_code(&a), 10001); /* signed fine, fields missing */
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+static void
+test_timestamp_window_is_enforced(void **state)
+{
+    (void)state;
+    const char *args[] = {NULL};
+    answer a;
+    sim_start(args);
+
+    call_full("GET", "/v5/order/realtime", "category=spot", -4000, KEY, SECRET,
+              0, &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call_full("GET", "/v5/order/realtime", "category=spot", -6000, KEY, SECRET,
+              0, &a);
+    assert_int_equal(ret_code(&a), 10002);
+    done(&a);
+    call_full("GET", "/v5/order/realtime", "category=spot", 2000, KEY, SECRET,
+              0, &a);
+    assert_int_equal(ret_code(&a), 10002);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+/* create_per_s=5: statuses count down 4..0, the 6th is 10006 with the
+ * reset time of the oldest, and a request after the window passes. */
+static void
+test_endpoint_limit_is_exact_and_rolls(void **state)
+{
+    (void)state;
+    /* The polling below must not trip the IP layer. */
+    const char *args[] = {"--set", "bybit.create_per_s=5",
+                          "--set", "bybit.endpoint_window_ms=400",
+                          "--set", "bybit.ip_limit=1000000",
+                          NULL};
+    answer a;
+    char id[16];
+    int64_t first = 0;
+    sim_start(args);
+
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "lim%d", i);
+        create(id, "30000", &a);
+        if (i == 0) {
+            first = wall_ms();
+        }
+        assert_int_equal(ret_code(&a), 0);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 5);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 4 - i);
+        done(&a);
+    }
+    create("lim5", "30000", &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 10006);
+    assert_string_equal(json_string_value(json_object_get(a.body, "retMsg")),
+                        "Too many visits!");
+    int64_t reset = header_i64(&a, "X-Bapi-Limit-Reset-Timestamp");
+    assert_true(reset >= first - 50 && reset <= first + 400 + 50);
+    done(&a);
+    /* Queries have their own window meanwhile. */
+    call("GET", "/v5/order/realtime", "category=spot", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 50);
+    done(&a);
+    /* Poll until the window rolls (no sleep): it must open no earlier
+     * than the reset time and soon after it. */
+    int64_t ok_at = 0;
+    while (ok_at == 0 && wall_ms() < reset + 2000) {
+        create("lim6", "30000", &a);
+        assert_int_equal(a.status, 200);
+        if (ret_code(&a) == 0) {
+            ok_at = wall_ms();
+        } else {
+            assert_int_equal(ret_code(&a), 10006);
+        }
+        done(&a);
+    }
+    assert_true(ok_at >= reset);
+    assert_true(ok_at < reset + 300);
+    xg_sim_stop(&the_sim);
+}
+
+/* ip_limit=5: the 6th request is 403 and the IP is locked out for ban_ms
+ * (longer than the window, so the window is empty when it ends), then
+ * served again. */
+static void
+test_ip_layer_locks_out_with_403(void **state)
+{
+    (void)state;
+    const char *args[] = {
+        "--set", "bybit.ip_limit=5", "--set", "bybit.ip_window_ms=300",
+        "--set", "bybit.ban_ms=500", NULL};
+    answer a;
+    sim_start(args);
+    for (int i = 0; i < 5; i++) {
+        call("GET", "/v5/market/time", "", &a);
+        assert_int_equal(a.status, 200);
+        done(&a);
+    }
+    int64_t t403 = wall_ms();
+    call("GET", "/v5/market/time", "", &a);
+    assert_int_equal(a.status, 403);
+    assert_null(a.body);
+    assert_non_null(strstr(a.raw, "access too frequent"));
+    done(&a);
+    int64_t back = 0;
+    while (back == 0 && wall_ms() < t403 + 3000) {
+        call("GET", "/v5/market/time", "", &a);
+        if (a.status == 200) {
+            back = wall_ms();
+        } else {
+            assert_int_equal(a.status, 403);
+        }
+        done(&a);
+    }
+    assert_true(back - t403 >= 450);
+    char log[65536];
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "bybit", 0, log, sizeof log),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"outcome\":\"banned\""));
+    xg_sim_stop(&the_sim);
+}
+
+static void
+test_orders_are_acked_queried_and_canceled(void **state)
+{
+    (void)state;
+    const char *args[] = {NULL};
+    answer a;
+    sim_start(args);
+
+    create("ord1", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(a.body, "result"), "orderLinkId")),
+                        "ord1");
+    done(&a);
+    create("ord1", "30000", &a);
+    assert_int_equal(ret_code(&a), 170141);
+    done(&a);
+    create("bad id", "30000", &a);
+    assert_int_equal(ret_code(&a), 10001);
+    done(&a);
+    create("tick", "30000.001", &a);
+    assert_int_equal(ret_code(&a), 170134);
+    done(&a);
+
+    call("GET", "/v5/order/realtime",
+         "category=spot&symbol=BTCUSDT&orderLinkId=ord1", &a);
+    json_t *o = json_array_get(
+        json_object_get(json_object_get(a.body, "result"), "list"), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "orderStatus")),
+                        "New");
+    done(&a);
+    call("POST", "/v5/order/cancel",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"ord1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call("POST", "/v5/order/cancel",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"ord1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 170213);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=ord1", &a);
+    o = json_array_get(
+        json_object_get(json_object_get(a.body, "result"), "list"), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "orderStatus")),
+                        "Cancelled");
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=nobody", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(a.body, "result"), "list")),
+                     0);
+    done(&a);
+
+    /* A market buy without marketUnit is in quote: 70 USDT at 35000. */
+    call("POST", "/v5/order/create",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+         "\"orderType\":\"Market\",\"qty\":\"70\",\"orderLinkId\":\"mkt1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=mkt1", &a);
+    o = json_array_get(
+        json_object_get(json_object_get(a.body, "result"), "list"), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "orderStatus")),
+                        "Filled");
+    assert_string_equal(json_string_value(json_object_get(o, "cumExecQty")),
+                        "0.002");
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+static void
+test_admin_fault_after_execution_places_the_order(void **state)
+{
+    (void)state;
+    const char *args[] = {NULL};
+    answer a;
+    char out[512];
+    sim_start(args);
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "POST", "/_sim/fault",
+                                  "{\"status_5xx\":{\"count\":1,\"status\":"
+                                  "503,\"execute\":true}}",
+                                  out, sizeof out),
+                     XG_OK);
+    create("flt1", "30000", &a);
+    assert_int_equal(a.status, 503);
+    assert_int_equal(ret_code(&a), 10016);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=flt1", &a);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(a.body, "result"), "list")),
+                     1);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_signatures_are_checked, sim_teardown),
+        cmocka_unit_test_teardown(test_timestamp_window_is_enforced,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_endpoint_limit_is_exact_and_rolls,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_ip_layer_locks_out_with_403,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_orders_are_acked_queried_and_canceled,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(
+            test_admin_fault_after_execution_places_the_order, sim_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

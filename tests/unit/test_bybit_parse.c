@@ -1,0 +1,739 @@
+/*
+ * test_bybit_parse.c - Bybit answers into unified results: every row of
+ * the error table, the usage and reset headers, the success bodies of
+ * each operation, and bad, truncated and hostile bodies (never a crash;
+ * UNKNOWN for order operations, REJECTED for reads).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bybit.h"
+
+#define DATA XG_TEST_DATA_DIR "/bybit/"
+
+typedef struct fixture {
+    void *inst;
+    xg_instrument btc;
+    xg_order order;
+    xg_result res;
+    xg_instrument seen[8];
+    size_t n_seen;
+    xg_order_report reps[8];
+    size_t n_reps;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    xg_adapter_config cfg = {"key", "secret", NULL, NULL, 0};
+    char err[128];
+
+    assert_non_null(f);
+    assert_int_equal(bybit_create(&cfg, &f->inst, err, sizeof(err)), XG_OK);
+    memcpy(f->btc.symbol, "BTC/USDT", 9);
+    memcpy(f->btc.venue_symbol, "BTCUSDT", 8);
+    f->order.side = XG_SIDE_BUY;
+    f->order.type = XG_TYPE_LIMIT;
+    f->order.tif = XG_TIF_GTC;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    bybit_destroy(f->inst);
+    free(f);
+    return 0;
+}
+
+static char *
+slurp(const char *name, size_t *len)
+{
+    char path[512];
+    FILE *fp = NULL;
+    char *buf = NULL;
+    long n = 0;
+
+    snprintf(path, sizeof(path), DATA "%s", name);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static xg_err
+sink_ins(void *ctx, const xg_instrument *ins)
+{
+    fixture *f = ctx;
+    if (f->n_seen >= 8) {
+        return XG_ERR_OVERFLOW;
+    }
+    f->seen[f->n_seen++] = *ins;
+    return XG_OK;
+}
+
+static xg_err
+sink_order(void *ctx, const xg_order_report *rep)
+{
+    fixture *f = ctx;
+    if (f->n_reps >= 8) {
+        return XG_ERR_OVERFLOW;
+    }
+    f->reps[f->n_reps++] = *rep;
+    return XG_OK;
+}
+
+static xg_err
+sink_fail(void *ctx, const xg_instrument *ins)
+{
+    (void)ctx;
+    (void)ins;
+    return XG_ERR_NOMEM;
+}
+
+/* Parse body (len bytes) with status and headers for an op of kind. */
+static xg_err
+parse_h(fixture *f, xg_op_kind kind, const char *id, int status,
+        const char *body, size_t len, const xg_http_header_view *h, size_t nh)
+{
+    xg_op op = {kind, &f->btc, &f->order, id};
+    xg_http_response resp = {status, h, nh, body, len};
+    xg_sink sink = {f, sink_ins, sink_order};
+    f->n_seen = 0;
+    f->n_reps = 0;
+    return bybit_parse(f->inst, &op, &resp, &sink, &f->res);
+}
+
+static xg_err
+parse(fixture *f, xg_op_kind kind, const char *id, int status, const char *body)
+{
+    return parse_h(f, kind, id, status, body, strlen(body), NULL, 0);
+}
+
+static xg_err
+parse_file(fixture *f, xg_op_kind kind, const char *id, int status,
+           const char *file)
+{
+    size_t len = 0;
+    char *body = slurp(file, &len);
+    xg_err rc = parse_h(f, kind, id, status, body, len, NULL, 0);
+    free(body);
+    return rc;
+}
+
+/* --- success bodies ------------------------------------------------------ */
+
+static void
+test_server_time_prefers_nanoseconds(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_SERVER_TIME, NULL, 200, "server_time.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.server_time_ms, 1688639403423LL);
+    assert_int_equal(parse(f, XG_OP_SERVER_TIME, NULL, 200,
+                           "{\"retCode\":0,\"result\":{\"timeSecond\":"
+                           "\"1688639403\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.server_time_ms, 1688639403000LL);
+    assert_int_equal(parse(f, XG_OP_SERVER_TIME, NULL, 200,
+                           "{\"retCode\":0,\"result\":{\"timeNano\":\"-5\","
+                           "\"timeSecond\":1688639403}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+}
+
+static void
+test_instruments_map_filters_and_skip_odd_symbols(void **state)
+{
+    fixture *f = *state;
+    char buf[XG_DECIMAL_STR_MAX];
+
+    assert_int_equal(
+        parse_file(f, XG_OP_INSTRUMENTS, NULL, 200, "instruments.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_seen, 3);
+    assert_string_equal(f->seen[0].symbol, "BTC/USDT");
+    assert_string_equal(f->seen[0].venue_symbol, "BTCUSDT");
+    assert_int_equal(xg_decimal_cmp(f->seen[0].tick_size, (xg_decimal){1, 2}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->seen[0].lot_size, (xg_decimal){1, 6}),
+                     0);
+    assert_int_equal(
+        xg_decimal_cmp(f->seen[0].min_notional, (xg_decimal){1, 0}), 0);
+    assert_int_equal(xg_decimal_format(f->seen[0].max_qty, buf, sizeof(buf)),
+                     XG_OK);
+    assert_string_equal(buf, "71.73956243");
+    assert_int_equal(f->seen[0].min_qty.units, 0);
+    assert_true(f->seen[0].is_trading);
+    assert_string_equal(f->seen[1].symbol, "ETH/USDT");
+    assert_int_equal(xg_decimal_format(f->seen[1].max_qty, buf, sizeof(buf)),
+                     XG_OK);
+    assert_string_equal(buf, "1229.2336343");
+    assert_string_equal(f->seen[2].symbol, "HALT/USDT");
+    assert_false(f->seen[2].is_trading);
+}
+
+static void
+test_instrument_sink_error_stops_the_parse(void **state)
+{
+    fixture *f = *state;
+    size_t len = 0;
+    char *body = slurp("instruments.json", &len);
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL};
+    xg_http_response resp = {200, NULL, 0, body, len};
+    xg_sink sink = {f, sink_fail, NULL};
+    assert_int_equal(bybit_parse(f->inst, &op, &resp, &sink, &f->res),
+                     XG_ERR_NOMEM);
+    free(body);
+}
+
+static void
+test_resting_create_ack_is_new(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200, "order_create_ack.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_NEW);
+    assert_string_equal(f->res.order.venue_order_id, "1321003749386327552");
+    assert_string_equal(f->res.order.client_id, "gw0001");
+    assert_string_equal(f->res.order.venue_symbol, "BTCUSDT");
+    f->order.tif = XG_TIF_POST_ONLY;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200, "order_create_ack.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+}
+
+/* A taking order's ack does not say whether it filled: query. */
+static void
+test_taking_create_ack_asks_for_a_query(void **state)
+{
+    fixture *f = *state;
+    const xg_tif tifs[] = {XG_TIF_IOC, XG_TIF_FOK};
+    for (size_t i = 0; i < 2; i++) {
+        f->order.tif = tifs[i];
+        assert_int_equal(parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200,
+                                    "order_create_ack.json"),
+                         XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.err, XG_ERR_UNKNOWN_STATUS);
+    }
+    f->order.type = XG_TYPE_MARKET;
+    f->order.tif = XG_TIF_GTC;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200, "order_create_ack.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+}
+
+static void
+test_cancel_ack_is_canceled(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_file(f, XG_OP_CANCEL_ORDER, "gw0001", 200,
+                                "order_cancel_ack.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_CANCELED);
+}
+
+static void
+test_ack_for_another_id_is_not_trusted(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "other", 200, "order_create_ack.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_string_equal(f->res.order.client_id, "");
+    assert_int_equal(parse_file(f, XG_OP_CANCEL_ORDER, "other", 200,
+                                "order_cancel_ack.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+}
+
+static void
+test_query_reports_fills(void **state)
+{
+    fixture *f = *state;
+    char buf[XG_DECIMAL_STR_MAX];
+    assert_int_equal(
+        parse_file(f, XG_OP_QUERY_ORDER, "gw0001", 200, "order_realtime.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_PARTIALLY_FILLED);
+    assert_string_equal(f->res.order.venue_order_id, "1321052653536515584");
+    assert_int_equal(
+        xg_decimal_cmp(f->res.order.filled_qty, (xg_decimal){1, 3}), 0);
+    assert_int_equal(
+        xg_decimal_format(f->res.order.filled_cost, buf, sizeof(buf)), XG_OK);
+    assert_string_equal(buf, "35.0005");
+}
+
+static void
+test_query_status_names_map(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *name;
+        xg_order_status st;
+    } cases[] = {{"New", XG_STATUS_NEW},
+                 {"PartiallyFilled", XG_STATUS_PARTIALLY_FILLED},
+                 {"Filled", XG_STATUS_FILLED},
+                 {"Cancelled", XG_STATUS_CANCELED},
+                 {"PartiallyFilledCanceled", XG_STATUS_CANCELED},
+                 {"Rejected", XG_STATUS_REJECTED},
+                 {"Untriggered", XG_STATUS_NEW},
+                 {"Deactivated", XG_STATUS_CANCELED}};
+    char body[256];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"9\","
+                 "\"orderLinkId\":\"q\",\"symbol\":\"BTCUSDT\","
+                 "\"orderStatus\":\"%s\"}]}}",
+                 cases[i].name);
+        assert_int_equal(parse(f, XG_OP_QUERY_ORDER, "q", 200, body), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(f->res.order.status, cases[i].st);
+    }
+}
+
+/* An empty list is Bybit's "no such order": the core may re-send. */
+static void
+test_query_of_unknown_id_is_order_not_found(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse(f, XG_OP_QUERY_ORDER, "q", 200,
+                           "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                           "\"list\":[],\"nextPageCursor\":\"\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_ORDER_NOT_FOUND);
+    /* Another order only: not proof that ours does not exist. */
+    assert_int_equal(
+        parse(f, XG_OP_QUERY_ORDER, "q", 200,
+              "{\"retCode\":0,\"result\":{\"list\":[{"
+              "\"orderId\":\"9\",\"orderLinkId\":\"zz\","
+              "\"symbol\":\"BTCUSDT\",\"orderStatus\":\"New\"}]}}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+}
+
+static void
+test_open_orders_skip_foreign_entries(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_OPEN_ORDERS, NULL, 200, "open_orders.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 2);
+    assert_string_equal(f->reps[0].client_id, "gwA1");
+    assert_string_equal(f->reps[1].client_id, "gwA2");
+    assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
+}
+
+static void
+test_open_orders_with_a_bad_entry_deliver_nothing(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_file(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                                "open_orders_bad_entry.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(f->n_reps, 0);
+}
+
+/* --- the error table ------------------------------------------------------ */
+
+typedef struct err_case {
+    int status;
+    long long code; /* -1: no JSON body */
+    const char *msg;
+    xg_op_kind kind;
+    xg_outcome outcome;
+    xg_err err;
+} err_case;
+
+static const err_case err_cases[] = {
+    {403, -1, "access too frequent", XG_OP_NEW_ORDER, XG_OUTCOME_BANNED,
+     XG_ERR_BANNED},
+    {403, -1, "", XG_OP_SERVER_TIME, XG_OUTCOME_BANNED, XG_ERR_BANNED},
+    {200, 10018, "exceeded IP rate limit", XG_OP_QUERY_ORDER, XG_OUTCOME_BANNED,
+     XG_ERR_BANNED},
+    {200, 10006, "Too many visits!", XG_OP_NEW_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED},
+    {429, -1, "", XG_OP_CANCEL_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED},
+    {200, 429, "high load", XG_OP_NEW_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED},
+    {200, 170005, "Too many new orders", XG_OP_NEW_ORDER,
+     XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+    {200, 10002, "invalid request, please check your server timestamp",
+     XG_OP_NEW_ORDER, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+    {200, 10000, "Server Timeout", XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {200, 10000, "Server Timeout", XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN},
+    {200, 10016, "Server error", XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {200, 10016, "Server error", XG_OP_INSTRUMENTS, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN},
+    {200, 170146, "Order creation timeout", XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {200, 170147, "Order cancellation timeout", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+    {502, -1, "<html>Bad Gateway</html>", XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {503, 10016, "Service Unavailable", XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {500, -1, "", XG_OP_OPEN_ORDERS, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN},
+    {302, -1, "moved", XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE},
+    {100, -1, "", XG_OP_SERVER_TIME, XG_OUTCOME_REJECTED, XG_ERR_BAD_RESPONSE},
+    {700, -1, "", XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+    {200, 10003, "API key is invalid.", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 10004, "error sign!", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 10005, "Permission denied", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 10010, "Unmatched IP", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 10008, "account banned", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 10027, "trading banned", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {401, -1, "Unauthorized", XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
+    {200, 170131, "Balance insufficient", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS},
+    {200, 110004, "Wallet balance is insufficient", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+    {200, 110007, "ab not enough", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS},
+    {200, 110012, "Insufficient available balance", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+    {200, 170121, "Invalid symbol.", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL},
+    {200, 10001, "params error: Symbol Is Invalid", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL},
+    {200, 10001, "params error: qty", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_REJECTED},
+    {200, 110001, "Order does not exist", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170213, "Order does not exist.", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 110008, "Order has been finished or cancelled", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 110010, "Order has been cancelled", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170142, "Order has already been cancelled", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170190, "Cancel order has been finished", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170141, "Duplicate clientOrderId", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID},
+    {200, 110072, "OrderLinkedID is duplicate", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID},
+    {200, 12141, "Duplicate clientOrderId", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID},
+    {200, 170134, "Order price has too many decimals.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_PRECISION},
+    {200, 170137, "Order quantity has too many decimals.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_PRECISION},
+    {200, 170136, "Order quantity lower than the minimum.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170140, "Order value exceeded lower limit.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 110094, "Order notional below min", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 99999, "Something new", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_REJECTED},
+    {400, -1, "Bad Request", XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_REJECTED},
+};
+
+static void
+test_every_error_table_row(void **state)
+{
+    fixture *f = *state;
+    char body[256];
+    char code[24];
+
+    for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+        const err_case *c = &err_cases[i];
+        if (c->code < 0) {
+            snprintf(body, sizeof(body), "%s", c->msg);
+        } else {
+            snprintf(body, sizeof(body),
+                     "{\"retCode\":%lld,\"retMsg\":\"%s\",\"result\":{},"
+                     "\"retExtInfo\":{},\"time\":1}",
+                     c->code, c->msg);
+        }
+        assert_int_equal(parse(f, c->kind, "gw0001", c->status, body), XG_OK);
+        if (f->res.outcome != c->outcome || f->res.err != c->err) {
+            fail_msg("case %zu (HTTP %d, code %lld): outcome %d err %d", i,
+                     c->status, c->code, f->res.outcome, f->res.err);
+        }
+        if (c->code >= 0) {
+            snprintf(code, sizeof(code), "%lld", c->code);
+            assert_string_equal(f->res.venue_code, code);
+            assert_string_equal(f->res.venue_msg, c->msg);
+        } else {
+            assert_string_equal(f->res.venue_code, "");
+        }
+        if (c->outcome == XG_OUTCOME_BANNED) {
+            /* No end given: the core's ban_default_ms applies. */
+            assert_int_equal(f->res.banned_until_ms, 0);
+            assert_int_equal(f->res.retry_after_ms, 0);
+        }
+    }
+}
+
+#define HV(n, v)                                                               \
+    {                                                                          \
+        (n), sizeof(n) - 1, (v), sizeof(v) - 1                                 \
+    }
+
+/* 10006: wait until the absolute reset time, and the limiter learns the
+ * endpoint is spent. */
+static void
+test_too_many_visits_waits_for_reset_timestamp(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Status", "0"), HV("X-Bapi-Limit", "20"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672738135824")};
+    size_t len = 0;
+    char *body = slurp("error_10006.json", &len);
+
+    assert_int_equal(
+        parse_h(f, XG_OP_NEW_ORDER, "gw0001", 200, body, len, h, 3), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(f->res.retry_at_ms, 1672738135824LL);
+    assert_int_equal(f->res.n_usage, 1);
+    assert_int_equal(f->res.usage[0].bucket, BYBIT_BUCKET_CREATE);
+    assert_int_equal(f->res.usage[0].remaining, 0);
+    /* Without the header: no absolute time, the core's default wait. */
+    assert_int_equal(
+        parse_h(f, XG_OP_NEW_ORDER, "gw0001", 200, body, len, NULL, 0), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(f->res.retry_at_ms, 0);
+    assert_int_equal(f->res.retry_after_ms, 0);
+    free(body);
+}
+
+/* The reset timestamp means nothing on other answers (fact sheet). */
+static void
+test_reset_timestamp_is_ignored_unless_over_the_limit(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672738135824"),
+        HV("Retry-After", "3")};
+    const char *body = "{\"retCode\":429,\"retMsg\":\"busy\"}";
+
+    assert_int_equal(
+        parse_h(f, XG_OP_NEW_ORDER, "gw0001", 200, body, strlen(body), h, 2),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(f->res.retry_at_ms, 0);
+    assert_int_equal(f->res.retry_after_ms, 3000);
+    assert_int_equal(
+        parse_h(f, XG_OP_NEW_ORDER, "gw0001", 200, body, strlen(body), h, 1),
+        XG_OK);
+    assert_int_equal(f->res.retry_after_ms, 1000);
+}
+
+static void
+test_ban_page_is_banned_and_kept_printable(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "gw0001", 403, "error_403.html"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_BANNED);
+    assert_int_equal(f->res.banned_until_ms, 0);
+    assert_non_null(strstr(f->res.venue_msg, "403 Forbidden"));
+    for (const char *p = f->res.venue_msg; *p != '\0'; p++) {
+        assert_true(*p >= 0x20 && *p < 0x7f);
+    }
+}
+
+/* --- hostile bodies ----------------------------------------------------- */
+
+static const char *const hostile[] = {
+    "",
+    "{",
+    "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":\"gw0",
+    "null",
+    "[]",
+    "\"retCode\"",
+    "{\"retCode\":\"0\",\"result\":{}}",
+    "{\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw0001\"}}",
+    "{\"retCode\":0}",
+    "{\"retCode\":0,\"result\":[]}",
+    "{\"retCode\":0,\"result\":{\"orderId\":1,\"orderLinkId\":\"gw0001\"}}",
+    "{\"retCode\":0,\"result\":{\"orderId\":\"\",\"orderLinkId\":\"gw0001\"}}",
+    "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw\\u00000001\"}}",
+    "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":null}}",
+    "{\"retCode\":0,\"result\":{\"list\":{}}}",
+    "{\"retCode\":0,\"result\":{\"list\":[null]}}",
+    "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":\"New\","
+    "\"cumExecQty\":\"1e5\"}]}}",
+    "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":\"New\","
+    "\"cumExecQty\":\"-1\"}]}}",
+    "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":\"New\","
+    "\"cumExecValue\":\"99999999999999999999999\"}]}}",
+    "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+    "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":7}]}}",
+    "{\"retCode\":99999999999999999999999999,\"retMsg\":\"x\"}",
+    "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"timeNano\":"
+    "\"99999999999999999999999999\"}}",
+    "\xff\xfe\x00\x01",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+};
+
+static void
+test_hostile_bodies_never_settle_an_order(void **state)
+{
+    fixture *f = *state;
+    const xg_op_kind kinds[] = {XG_OP_SERVER_TIME, XG_OP_INSTRUMENTS,
+                                XG_OP_NEW_ORDER,   XG_OP_CANCEL_ORDER,
+                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS};
+
+    for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+        size_t len = strlen(hostile[i]);
+        if (i == sizeof(hostile) / sizeof(hostile[0]) - 2) {
+            len = 4; /* with the NUL byte */
+        }
+        for (size_t k = 0; k < 6; k++) {
+            assert_int_equal(
+                parse_h(f, kinds[k], "gw0001", 200, hostile[i], len, NULL, 0),
+                XG_OK);
+            if (kinds[k] == XG_OP_NEW_ORDER || kinds[k] == XG_OP_CANCEL_ORDER) {
+                if (f->res.outcome != XG_OUTCOME_UNKNOWN &&
+                    f->res.outcome != XG_OUTCOME_REJECTED) {
+                    fail_msg("body %zu settled op %d", i, (int)kinds[k]);
+                }
+                assert_int_not_equal(f->res.outcome, XG_OUTCOME_OK);
+            } else if (kinds[k] == XG_OP_INSTRUMENTS &&
+                       f->res.outcome == XG_OUTCOME_OK) {
+                assert_int_equal(f->n_seen, 0);
+            } else if (kinds[k] != XG_OP_INSTRUMENTS) {
+                assert_int_not_equal(f->res.outcome, XG_OUTCOME_OK);
+            }
+        }
+    }
+}
+
+/* A 200 with a malformed body on an order op is UNKNOWN, never OK or
+ * REJECTED: the order may exist. */
+static void
+test_malformed_success_on_order_ops_is_unknown(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse(f, XG_OP_NEW_ORDER, "gw0001", 200, "{\"retCode\":0"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(parse(f, XG_OP_CANCEL_ORDER, "gw0001", 200, ""), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(parse(f, XG_OP_QUERY_ORDER, "gw0001", 200, ""), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+}
+
+/* Long venue text is cut to fit; control bytes become '?'. */
+static void
+test_venue_text_is_truncated_and_printable(void **state)
+{
+    fixture *f = *state;
+    char body[1024];
+    char msg[600];
+    memset(msg, 'x', sizeof(msg) - 1);
+    msg[sizeof(msg) - 1] = '\0';
+    /* \u0001 is a control byte once decoded. */
+    snprintf(body, sizeof(body),
+             "{\"retCode\":170131,\"retMsg\":\"ab\\u0001%.500s\"}", msg + 4);
+    assert_int_equal(parse(f, XG_OP_NEW_ORDER, "gw0001", 200, body), XG_OK);
+    assert_int_equal(f->res.err, XG_ERR_INSUFFICIENT_FUNDS);
+    assert_int_equal(strlen(f->res.venue_msg), XG_VENUE_MSG_MAX - 1);
+    assert_int_equal(f->res.venue_msg[2], '?');
+}
+
+static void
+test_parse_refuses_bad_arguments(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {(xg_op_kind)42, NULL, NULL, NULL};
+    xg_http_response resp = {200, NULL, 0, NULL, 5};
+    xg_op ok = {XG_OP_SERVER_TIME, NULL, NULL, NULL};
+
+    assert_int_equal(bybit_parse(f->inst, &op, &resp, NULL, &f->res),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_parse(f->inst, &ok, &resp, NULL, &f->res),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_parse(NULL, &ok, &resp, NULL, &f->res),
+                     XG_ERR_INVALID);
+}
+
+int
+main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_server_time_prefers_nanoseconds),
+        T(test_instruments_map_filters_and_skip_odd_symbols),
+        T(test_instrument_sink_error_stops_the_parse),
+        T(test_resting_create_ack_is_new),
+        T(test_taking_create_ack_asks_for_a_query),
+        T(test_cancel_ack_is_canceled),
+        T(test_ack_for_another_id_is_not_trusted),
+        T(test_query_reports_fills),
+        T(test_query_status_names_map),
+        T(test_query_of_unknown_id_is_order_not_found),
+        T(test_open_orders_skip_foreign_entries),
+        T(test_open_orders_with_a_bad_entry_deliver_nothing),
+        T(test_every_error_table_row),
+        T(test_too_many_visits_waits_for_reset_timestamp),
+        T(test_reset_timestamp_is_ignored_unless_over_the_limit),
+        T(test_ban_page_is_banned_and_kept_printable),
+        T(test_hostile_bodies_never_settle_an_order),
+        T(test_malformed_success_on_order_ops_is_unknown),
+        T(test_venue_text_is_truncated_and_printable),
+        T(test_parse_refuses_bad_arguments),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

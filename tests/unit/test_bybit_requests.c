@@ -1,0 +1,290 @@
+/*
+ * test_bybit_requests.c - what build() sends for each operation: method,
+ * target, JSON body, limiter charges and priority, and what it refuses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bybit.h"
+
+#define NOW 1700000000000LL
+
+typedef struct fixture {
+    void *inst;
+    xg_instrument btc;
+    xg_order order;
+    xg_http_request req;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    xg_adapter_config cfg = {"key", "secret", NULL, NULL, 0};
+    char err[128];
+
+    assert_non_null(f);
+    assert_int_equal(bybit_create(&cfg, &f->inst, err, sizeof(err)), XG_OK);
+    memcpy(f->btc.symbol, "BTC/USDT", 9);
+    memcpy(f->btc.venue_symbol, "BTCUSDT", 8);
+    f->order.side = XG_SIDE_SELL;
+    f->order.type = XG_TYPE_LIMIT;
+    f->order.tif = XG_TIF_GTC;
+    f->order.qty = (xg_decimal){15, 1};       /* 1.5 */
+    f->order.price = (xg_decimal){350001, 1}; /* 35000.1 */
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    bybit_destroy(f->inst);
+    free(f);
+    return 0;
+}
+
+static xg_err
+build(fixture *f, xg_op_kind kind, const char *id)
+{
+    xg_op op = {kind, &f->btc, &f->order, id};
+    memset(&f->req, 0, sizeof(f->req));
+    return bybit_build(f->inst, &op, NOW, &f->req);
+}
+
+static void
+assert_costs(const xg_http_request *req, int endpoint, xg_priority prio)
+{
+    assert_int_equal(req->costs[0].bucket, BYBIT_BUCKET_IP);
+    assert_int_equal(req->costs[0].units, 1);
+    if (endpoint < 0) {
+        assert_int_equal(req->n_costs, 1);
+    } else {
+        assert_int_equal(req->n_costs, 2);
+        assert_int_equal(req->costs[1].bucket, endpoint);
+        assert_int_equal(req->costs[1].units, 1);
+    }
+    assert_int_equal(req->priority, prio);
+}
+
+static void
+test_limit_orders_carry_their_time_in_force(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        xg_tif tif;
+        const char *text;
+    } cases[] = {{XG_TIF_GTC, "GTC"},
+                 {XG_TIF_IOC, "IOC"},
+                 {XG_TIF_FOK, "FOK"},
+                 {XG_TIF_POST_ONLY, "PostOnly"}};
+    char want[256];
+
+    for (size_t i = 0; i < 4; i++) {
+        f->order.tif = cases[i].tif;
+        assert_int_equal(build(f, XG_OP_NEW_ORDER, "abc123"), XG_OK);
+        snprintf(want, sizeof(want),
+                 "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":"
+                 "\"Sell\",\"orderType\":\"Limit\",\"qty\":\"1.5\",\"price\":"
+                 "\"35000.1\",\"timeInForce\":\"%s\",\"orderLinkId\":"
+                 "\"abc123\"}",
+                 cases[i].text);
+        assert_string_equal(f->req.body, want);
+        assert_int_equal(f->req.body_len, strlen(want));
+        assert_string_equal(f->req.method, "POST");
+        assert_string_equal(f->req.target, "/v5/order/create");
+        assert_true(f->req.is_signed);
+        assert_costs(&f->req, BYBIT_BUCKET_CREATE, XG_PRIO_NEW);
+    }
+}
+
+/* Market orders send a base quantity explicitly: a spot market buy is in
+ * quote units by default on Bybit. */
+static void
+test_market_order_is_in_base_units(void **state)
+{
+    fixture *f = *state;
+    f->order.type = XG_TYPE_MARKET;
+    f->order.side = XG_SIDE_BUY;
+    f->order.price = (xg_decimal){0, 0};
+    f->order.tif = XG_TIF_IOC;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "m1"), XG_OK);
+    assert_string_equal(f->req.body,
+                        "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+                        "\"side\":\"Buy\",\"orderType\":\"Market\",\"qty\":"
+                        "\"1.5\",\"marketUnit\":\"baseCoin\",\"orderLinkId\":"
+                        "\"m1\"}");
+    f->order.tif = XG_TIF_POST_ONLY;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "m1"), XG_ERR_BAD_TIF);
+    f->order.tif = XG_TIF_FOK;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "m1"), XG_ERR_BAD_TIF);
+}
+
+static void
+test_bad_orders_are_refused(void **state)
+{
+    fixture *f = *state;
+    xg_order good = f->order;
+
+    f->order.side = (xg_side)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_ERR_BAD_SIDE);
+    f->order = good;
+    f->order.type = (xg_order_type)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_ERR_BAD_TYPE);
+    f->order = good;
+    f->order.tif = (xg_tif)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_ERR_BAD_TIF);
+    f->order = good;
+    f->order.qty = (xg_decimal){0, 0};
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_ERR_BAD_QTY);
+    f->order = good;
+    f->order.price = (xg_decimal){-1, 0};
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_ERR_BAD_PRICE);
+    f->order = good;
+    f->order.price = (xg_decimal){1, 30}; /* scale beyond any format */
+    assert_int_not_equal(build(f, XG_OP_NEW_ORDER, "a"), XG_OK);
+    f->order = good;
+}
+
+static void
+test_client_ids_outside_bybit_charset_are_refused(void **state)
+{
+    fixture *f = *state;
+    const char *bad[] = {"",         "a b",
+                         "a\"b",     "abc{}",
+                         "\xc3\xa9", "0123456789012345678901234567890123"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(build(f, XG_OP_NEW_ORDER, bad[i]),
+                         XG_ERR_BAD_CLIENT_ID);
+        assert_int_equal(build(f, XG_OP_CANCEL_ORDER, bad[i]),
+                         XG_ERR_BAD_CLIENT_ID);
+        assert_int_equal(build(f, XG_OP_QUERY_ORDER, bad[i]),
+                         XG_ERR_BAD_CLIENT_ID);
+    }
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, NULL), XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, "A_b-9"), XG_OK);
+    assert_int_equal(
+        build(f, XG_OP_NEW_ORDER, "01234567890123456789012345678901"), XG_OK);
+}
+
+static void
+test_cancel_is_a_json_post_with_cancel_priority(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(build(f, XG_OP_CANCEL_ORDER, "c1"), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/v5/order/cancel");
+    assert_string_equal(f->req.body, "{\"category\":\"spot\",\"symbol\":"
+                                     "\"BTCUSDT\",\"orderLinkId\":\"c1\"}");
+    assert_costs(&f->req, BYBIT_BUCKET_CANCEL, XG_PRIO_CANCEL);
+}
+
+static void
+test_query_and_open_orders_share_the_realtime_endpoint(void **state)
+{
+    fixture *f = *state;
+    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL};
+
+    assert_int_equal(build(f, XG_OP_QUERY_ORDER, "q1"), XG_OK);
+    assert_string_equal(f->req.method, "GET");
+    assert_string_equal(
+        f->req.target,
+        "/v5/order/realtime?category=spot&symbol=BTCUSDT&orderLinkId=q1");
+    assert_int_equal(f->req.body_len, 0);
+    assert_costs(&f->req, BYBIT_BUCKET_REALTIME, XG_PRIO_QUERY);
+
+    assert_int_equal(build(f, XG_OP_OPEN_ORDERS, NULL), XG_OK);
+    assert_string_equal(
+        f->req.target,
+        "/v5/order/realtime?category=spot&symbol=BTCUSDT&limit=50");
+    assert_costs(&f->req, BYBIT_BUCKET_REALTIME, XG_PRIO_QUERY);
+
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(bybit_build(f->inst, &all, NOW, &f->req), XG_OK);
+    assert_string_equal(f->req.target,
+                        "/v5/order/realtime?category=spot&limit=50");
+}
+
+static void
+test_public_requests_are_unsigned_and_charge_ip_only(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(build(f, XG_OP_SERVER_TIME, NULL), XG_OK);
+    assert_string_equal(f->req.target, "/v5/market/time");
+    assert_false(f->req.is_signed);
+    assert_int_equal(f->req.n_headers, 0);
+    assert_costs(&f->req, -1, XG_PRIO_QUERY);
+    assert_int_equal(build(f, XG_OP_INSTRUMENTS, NULL), XG_OK);
+    assert_string_equal(f->req.target,
+                        "/v5/market/instruments-info?category=spot");
+    assert_costs(&f->req, -1, XG_PRIO_QUERY);
+}
+
+static void
+test_missing_or_odd_symbols_are_refused(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a"};
+
+    assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    memcpy(f->btc.venue_symbol, "BTC&USDT", 9);
+    assert_int_equal(build(f, XG_OP_QUERY_ORDER, "a"), XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build(f, XG_OP_OPEN_ORDERS, NULL), XG_ERR_UNKNOWN_SYMBOL);
+    memset(f->btc.venue_symbol, 'A', sizeof(f->btc.venue_symbol));
+    assert_int_equal(build(f, XG_OP_CANCEL_ORDER, "a"), XG_ERR_UNKNOWN_SYMBOL);
+    memcpy(f->btc.venue_symbol, "BTCUSDT", 8);
+}
+
+static void
+test_signed_requests_need_a_time_and_valid_input(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a"};
+    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL};
+    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a"};
+
+    assert_int_equal(bybit_build(f->inst, &op, 0, &f->req), XG_ERR_INVALID);
+    assert_int_equal(bybit_build(f->inst, &bad_kind, NOW, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_build(f->inst, &no_order, NOW, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_build(NULL, &op, NOW, &f->req), XG_ERR_INVALID);
+    assert_int_equal(bybit_build(f->inst, NULL, NOW, &f->req), XG_ERR_INVALID);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_limit_orders_carry_their_time_in_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_market_order_is_in_base_units,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_orders_are_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_client_ids_outside_bybit_charset_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cancel_is_a_json_post_with_cancel_priority, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_query_and_open_orders_share_the_realtime_endpoint, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_public_requests_are_unsigned_and_charge_ip_only, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_missing_or_odd_symbols_are_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_signed_requests_need_a_time_and_valid_input, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

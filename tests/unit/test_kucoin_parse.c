@@ -1,0 +1,615 @@
+/*
+ * test_kucoin_parse.c - KuCoin answers into unified results: the envelope,
+ * every row of the error table, order reports, symbols, open orders, and
+ * malformed, truncated and hostile bodies (which must never crash and must
+ * leave a new order or cancel UNKNOWN).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kucoin.h"
+
+#define DATA XG_TEST_DATA_DIR "/kucoin/"
+
+static kucoin *
+make(void)
+{
+    xg_adapter_config cfg = {"key", "secret", "pass", NULL, 0};
+    void *inst = NULL;
+    assert_int_equal(kucoin_create(&cfg, &inst, NULL, 0), XG_OK);
+    return inst;
+}
+
+static char *
+load(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s%s", DATA, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = calloc(1, 65536);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 65535, f);
+    fclose(f);
+    return buf;
+}
+
+static xg_instrument btc;
+
+static void
+setup_btc(void)
+{
+    memset(&btc, 0, sizeof(btc));
+    memcpy(btc.symbol, "BTC/USDT", 9);
+    memcpy(btc.venue_symbol, "BTC-USDT", 9);
+}
+
+typedef struct collected {
+    xg_instrument ins[8];
+    size_t n_ins;
+    xg_order_report orders[8];
+    size_t n_orders;
+} collected;
+
+static xg_err
+on_ins(void *ctx, const xg_instrument *ins)
+{
+    collected *c = ctx;
+    if (c->n_ins < 8) {
+        c->ins[c->n_ins++] = *ins;
+    }
+    return XG_OK;
+}
+
+static xg_err
+on_order(void *ctx, const xg_order_report *rep)
+{
+    collected *c = ctx;
+    if (c->n_orders < 8) {
+        c->orders[c->n_orders++] = *rep;
+    }
+    return XG_OK;
+}
+
+/* Parse body (len bytes) with status and optional headers for op kind. */
+static void
+run(kucoin *k, xg_op_kind kind, const char *cid, int status,
+    const xg_http_header_view *h, size_t nh, const char *body, size_t len,
+    collected *c, xg_result *res)
+{
+    xg_op op = {kind, &btc, NULL, cid};
+    xg_http_response resp = {status, h, nh, body, len};
+    xg_sink sink = {c, on_ins, on_order};
+    assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
+}
+
+static void
+runs(kucoin *k, xg_op_kind kind, const char *cid, int status, const char *body,
+     xg_result *res)
+{
+    collected c;
+    memset(&c, 0, sizeof(c));
+    run(k, kind, cid, status, NULL, 0, body, strlen(body), &c, res);
+}
+
+static void
+test_server_time_is_read_from_data(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    runs(k, XG_OP_SERVER_TIME, NULL, 200,
+         "{\"code\":\"200000\",\"data\":1700000000123}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.server_time_ms, 1700000000123);
+    runs(k, XG_OP_SERVER_TIME, NULL, 200,
+         "{\"code\":\"200000\",\"data\":\"x\"}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    runs(k, XG_OP_SERVER_TIME, NULL, 200, "{\"data\":1}", &res);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    kucoin_destroy(k);
+}
+
+static void
+test_symbols_become_instruments_and_odd_ones_are_skipped(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    size_t len = 0;
+    char *body = load("symbols.json", &len);
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_INSTRUMENTS, NULL, 200, NULL, 0, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n_ins, 2);
+    assert_string_equal(c.ins[0].symbol, "BTC/USDT");
+    assert_string_equal(c.ins[0].venue_symbol, "BTC-USDT");
+    assert_int_equal(c.ins[0].tick_size.units, 1);
+    assert_int_equal(c.ins[0].tick_size.scale, 1);
+    assert_int_equal(c.ins[0].lot_size.units, 1);
+    assert_int_equal(c.ins[0].lot_size.scale, 8);
+    assert_int_equal(c.ins[0].min_qty.units, 1);
+    assert_int_equal(c.ins[0].min_qty.scale, 5);
+    assert_int_equal(c.ins[0].min_notional.units, 1);
+    assert_int_equal(c.ins[0].min_notional.scale, 1);
+    assert_true(c.ins[0].is_trading);
+    assert_string_equal(c.ins[1].symbol, "ETH/USDT");
+    assert_int_equal(c.ins[1].min_notional.units, 0);
+    assert_false(c.ins[1].is_trading);
+
+    /* Truncated: no instrument reported, a clean rejection. */
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_INSTRUMENTS, NULL, 200, NULL, 0, body, len / 2, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(c.n_ins, 0);
+    free(body);
+    runs(k, XG_OP_INSTRUMENTS, NULL, 200, "{\"code\":\"200000\",\"data\":{}}",
+         &res);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    kucoin_destroy(k);
+}
+
+static void
+test_new_order_ack_and_mismatched_id(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"orderId\":"
+         "\"670fd33bf9406e0007ab3945\","
+         "\"clientOid\":\"gw0001\"}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.order.status, XG_STATUS_NEW);
+    assert_string_equal(res.order.venue_order_id, "670fd33bf9406e0007ab3945");
+    assert_string_equal(res.order.client_id, "gw0001");
+    assert_string_equal(res.order.venue_symbol, "BTC-USDT");
+
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+         "\"gw0002\"}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    kucoin_destroy(k);
+}
+
+/* A 200 that does not say what happened to a new order or a cancel is
+ * UNKNOWN (query to reconcile), whatever its shape. */
+static void
+test_malformed_200_on_order_ops_is_unknown(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    const char *bodies[] = {
+        "",
+        "{",
+        "<html>oops</html>",
+        "[]",
+        "{\"code\":\"200000\"}",
+        "{\"code\":\"200000\",\"data\":null}",
+        "{\"code\":\"200000\",\"data\":[]}",
+        "{\"code\":\"200000\",\"data\":{\"orderId\":7,\"clientOid\":\"gw0001\"}"
+        "}",
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\"}}",
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw0001"
+        "gw0001gw0001gw0001gw0001gw0001gw0001\"}}",
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw\\u0000"
+        "01\"}}",
+        "{\"code\":\"abc\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw0001\"}}",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        runs(k, XG_OP_NEW_ORDER, "gw0001", 200, bodies[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        if (i == 7) {
+            continue; /* a cancel answer reads only clientOid */
+        }
+        runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200, bodies[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    }
+    kucoin_destroy(k);
+}
+
+static void
+test_cancel_ack_reports_canceled(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"clientOid\":\"gw0001\"}}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.order.status, XG_STATUS_CANCELED);
+    assert_string_equal(res.order.client_id, "gw0001");
+    kucoin_destroy(k);
+}
+
+static void
+test_query_maps_active_and_cancel_flags(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    size_t len = 0;
+    char *body = load("order_query_partial.json", &len);
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_QUERY_ORDER, "gw0001", 200, NULL, 0, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.order.status, XG_STATUS_PARTIALLY_FILLED);
+    assert_int_equal(res.order.filled_qty.units, 1);
+    assert_int_equal(res.order.filled_qty.scale, 3);
+    assert_int_equal(res.order.filled_cost.units, 350005);
+    assert_string_equal(res.order.venue_order_id, "6717422bd51c29000775ea03");
+    free(body);
+
+    static const struct {
+        const char *flags;
+        xg_order_status want;
+    } cases[] = {
+        {"\"active\":true,\"cancelExist\":false,\"dealSize\":\"0\"",
+         XG_STATUS_NEW},
+        {"\"active\":false,\"cancelExist\":false,\"dealSize\":\"0.002\"",
+         XG_STATUS_FILLED},
+        {"\"active\":false,\"cancelExist\":true,\"dealSize\":\"0\"",
+         XG_STATUS_CANCELED},
+        {"\"active\":false,\"cancelExist\":true,\"dealSize\":\"0\","
+         "\"timeInForce\":\"IOC\"",
+         XG_STATUS_EXPIRED},
+        {"\"active\":false,\"cancelExist\":true,\"dealSize\":\"0.001\","
+         "\"timeInForce\":\"FOK\"",
+         XG_STATUS_EXPIRED},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char b[512];
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":"
+                 "\"gw0001\",\"symbol\":\"BTC-USDT\",\"dealFunds\":\"0\",%s}}",
+                 cases[i].flags);
+        runs(k, XG_OP_QUERY_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(res.order.status, cases[i].want);
+    }
+    /* Malformed queries are rejections (nothing changed), not unknown. */
+    runs(k, XG_OP_QUERY_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":\"gw0001\","
+         "\"symbol\":\"BTC-USDT\",\"dealSize\":\"-1\",\"dealFunds\":\"0\","
+         "\"active\":true}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    runs(k, XG_OP_QUERY_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":\"gw0001\","
+         "\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\",\"dealFunds\":\"0\","
+         "\"active\":\"yes\"}}",
+         &res);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    /* No data for the clientOid: the venue does not know it. */
+    runs(k, XG_OP_QUERY_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":null}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_ORDER_NOT_FOUND);
+    kucoin_destroy(k);
+}
+
+static void
+test_open_orders_skip_foreign_ids_and_refuse_bad_lists(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    size_t len = 0;
+    char *body = load("open_orders.json", &len);
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n_orders, 2);
+    assert_string_equal(c.orders[0].client_id, "gw0001");
+    assert_int_equal(c.orders[0].status, XG_STATUS_NEW);
+    assert_string_equal(c.orders[1].client_id, "gw0003");
+    assert_int_equal(c.orders[1].status, XG_STATUS_PARTIALLY_FILLED);
+    free(body);
+
+    memset(&c, 0, sizeof(c));
+    const char *bad =
+        "{\"code\":\"200000\",\"data\":[{\"id\":\"a1\",\"clientOid\":"
+        "\"gw1\",\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\","
+        "\"dealFunds\":\"0\",\"active\":true},{\"id\":5}]}";
+    run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, bad, strlen(bad), &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(c.n_orders, 0);
+    const char *paged = "{\"code\":\"200000\",\"data\":{\"items\":[]}}";
+    run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, paged, strlen(paged), &c,
+        &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    kucoin_destroy(k);
+}
+
+/* Every row of the error table, by code (and message) and HTTP status. */
+static void
+test_error_table_rows(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    static const struct {
+        int status;
+        const char *code;
+        const char *msg;
+        xg_op_kind kind;
+        xg_outcome outcome;
+        xg_err err;
+    } rows[] = {
+        {403, "1015", "cloudflare", XG_OP_NEW_ORDER, XG_OUTCOME_BANNED,
+         XG_ERR_BANNED},
+        {429, "429000", "Too Many Requests", XG_OP_NEW_ORDER,
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {429, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_RATE_LIMITED,
+         XG_ERR_RATE_LIMITED},
+        {400, "200002", "too many", XG_OP_CANCEL_ORDER, XG_OUTCOME_RATE_LIMITED,
+         XG_ERR_RATE_LIMITED},
+        {400, "400002", "KC-API-TIMESTAMP Invalid", XG_OP_NEW_ORDER,
+         XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+        {500, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {503, NULL, NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {502, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_VENUE_DOWN},
+        {200, "500000", "Internal Server Error", XG_OP_NEW_ORDER,
+         XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {200, "500000", "Internal Server Error", XG_OP_OPEN_ORDERS,
+         XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN},
+        {200, "408000", "timeout", XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {200, "408000", "timeout", XG_OP_SERVER_TIME, XG_OUTCOME_REJECTED,
+         XG_ERR_VENUE_DOWN},
+        {302, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_BAD_RESPONSE},
+        {302, NULL, NULL, XG_OP_INSTRUMENTS, XG_OUTCOME_REJECTED,
+         XG_ERR_BAD_RESPONSE},
+        {100, NULL, NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_BAD_RESPONSE},
+        {600, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_BAD_RESPONSE},
+        {600, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_BAD_RESPONSE},
+        {401, "400001", "missing", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_AUTH},
+        {401, "400003", "KC-API-KEY not exists", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_AUTH},
+        {401, "400004", "Invalid KC-API-PASSPHRASE", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_AUTH},
+        {401, "400005", "Signature error", XG_OP_QUERY_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_AUTH},
+        {401, "400006", "ip", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_AUTH},
+        {401, "400007", "permission", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_AUTH},
+        {400, "411100", "User are frozen", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_AUTH},
+        {401, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH},
+        {400, "200004", "Balance insufficient", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "230003", "x", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "260100", "x", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "600100", "x", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "126013", "x", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "400100", "Balance insufficient!", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "400100", "order_not_exist_or_not_allow_to_cancel",
+         XG_OP_CANCEL_ORDER, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "400100", "Order size below the minimum requirement.",
+         XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+        {400, "400600", "symbolNotAvailable", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL},
+        {400, "126004", "trading pair does not exist", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL},
+        {400, "400000", "bad request", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_UNKNOWN_SYMBOL},
+        {400, "126043", "order not exist", XG_OP_QUERY_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "100001", "order not exist", XG_OP_CANCEL_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "126044", "clientOid duplicated", XG_OP_NEW_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID},
+        {400, "126033", "duplicate", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_DUPLICATE_ID},
+        {400, "999999", "something new", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_REJECTED},
+        {200, "300000", "order failed", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_REJECTED},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char body[256] = "";
+        xg_result res;
+        if (rows[i].code != NULL) {
+            snprintf(body, sizeof(body), "{\"code\":\"%s\",\"msg\":\"%s\"}",
+                     rows[i].code, rows[i].msg);
+        }
+        runs(k, rows[i].kind, "gw0001", rows[i].status, body, &res);
+        if (res.outcome != rows[i].outcome || res.err != rows[i].err) {
+            fail_msg("row %zu (%d %s): outcome %d err %s", i, rows[i].status,
+                     rows[i].code ? rows[i].code : "-", (int)res.outcome,
+                     xg_err_name(res.err));
+        }
+        if (rows[i].code != NULL) {
+            assert_string_equal(res.venue_code, rows[i].code);
+            assert_string_equal(res.venue_msg, rows[i].msg);
+        }
+    }
+    kucoin_destroy(k);
+}
+
+static void
+test_rate_limit_waits_for_pool_reset(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    const char *body = "{\"code\":\"429000\",\"msg\":\"Too Many Requests\"}";
+    xg_http_header_view h[] = {{"gw-ratelimit-limit", 18, "4000", 4},
+                               {"gw-ratelimit-remaining", 22, "0", 1},
+                               {"gw-ratelimit-reset", 18, "12345", 5}};
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_NEW_ORDER, "gw0001", 429, h, 3, body, strlen(body), &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(res.retry_after_ms, 12345);
+    assert_int_equal(res.n_usage, 1);
+    assert_int_equal(res.usage[0].remaining, 0);
+
+    /* Quota left but refused: overload, a short back-off. */
+    h[1].value = "100";
+    h[1].value_len = 3;
+    run(k, XG_OP_NEW_ORDER, "gw0001", 429, h, 3, body, strlen(body), &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(res.retry_after_ms, 1000);
+
+    /* No headers: no hint, the core applies its default. */
+    run(k, XG_OP_NEW_ORDER, "gw0001", 429, NULL, 0, body, strlen(body), &c,
+        &res);
+    assert_int_equal(res.retry_after_ms, 0);
+    kucoin_destroy(k);
+}
+
+static void
+test_cloudflare_page_is_a_ban(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    size_t len = 0;
+    char *body = load("cloudflare_1015.html", &len);
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_NEW_ORDER, "gw0001", 429, NULL, 0, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_BANNED);
+    assert_int_equal(res.retry_after_ms, 30000);
+    assert_int_equal(res.banned_until_ms, 0);
+    for (const char *p = res.venue_msg; *p != '\0'; p++) {
+        assert_true(*p >= 0x20 && *p < 0x7f);
+    }
+    /* With Retry-After, its length; garbage there is ignored. */
+    xg_http_header_view h[] = {{"Retry-After", 11, "2", 1}};
+    run(k, XG_OP_QUERY_ORDER, "gw0001", 429, h, 1, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_BANNED);
+    assert_int_equal(res.retry_after_ms, 2000);
+    h[0].value = "Wed, 21 Oct 2015";
+    h[0].value_len = 16;
+    run(k, XG_OP_QUERY_ORDER, "gw0001", 429, h, 1, body, len, &c, &res);
+    assert_int_equal(res.retry_after_ms, 30000);
+    free(body);
+    kucoin_destroy(k);
+}
+
+/* Hostile bytes: control characters and a huge message are made
+ * printable and truncated; deep nesting and NULs do not crash. */
+static void
+test_hostile_bodies_do_not_crash(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    char *big = malloc(20000);
+    assert_non_null(big);
+    memset(big, '[', 10000);
+    memset(big + 10000, ']', 9999);
+    big[19999] = '\0';
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200, big, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+
+    snprintf(big, 20000, "{\"code\":\"400100\",\"msg\":\"");
+    size_t n = strlen(big);
+    memset(big + n, 'A', 5000);
+    memcpy(big + n, "\\u001b", 6);
+    snprintf(big + n + 5000, 100, "\"}");
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 400, big, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(strlen(res.venue_msg), XG_VENUE_MSG_MAX - 1);
+    assert_int_equal(res.venue_msg[0], '?');
+    assert_int_equal(res.venue_msg[1], 'A');
+
+    const char nul_body[] = "{\"code\":\"200000\",\0\"data\":1}";
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_SERVER_TIME, NULL, 200, NULL, 0, nul_body,
+        sizeof(nul_body) - 1, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200,
+         "{\"code\":99999999999999999999999,\"data\":{}}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    free(big);
+    kucoin_destroy(k);
+}
+
+static void
+test_parse_refuses_bad_arguments(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x"};
+    xg_http_response resp = {200, NULL, 0, NULL, 5};
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
+    resp.body_len = 0;
+    op.kind = (xg_op_kind)99;
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
+    assert_int_equal(kucoin_parse(NULL, &op, &resp, NULL, &res),
+                     XG_ERR_INVALID);
+    kucoin_destroy(k);
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    setup_btc();
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_server_time_is_read_from_data),
+        cmocka_unit_test(
+            test_symbols_become_instruments_and_odd_ones_are_skipped),
+        cmocka_unit_test(test_new_order_ack_and_mismatched_id),
+        cmocka_unit_test(test_malformed_200_on_order_ops_is_unknown),
+        cmocka_unit_test(test_cancel_ack_reports_canceled),
+        cmocka_unit_test(test_query_maps_active_and_cancel_flags),
+        cmocka_unit_test(
+            test_open_orders_skip_foreign_ids_and_refuse_bad_lists),
+        cmocka_unit_test(test_error_table_rows),
+        cmocka_unit_test(test_rate_limit_waits_for_pool_reset),
+        cmocka_unit_test(test_cloudflare_page_is_a_ban),
+        cmocka_unit_test(test_hostile_bodies_do_not_crash),
+        cmocka_unit_test(test_parse_refuses_bad_arguments),
+    };
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}

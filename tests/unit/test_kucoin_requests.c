@@ -1,0 +1,261 @@
+/*
+ * test_kucoin_requests.c - build() for every operation: endpoint, query,
+ * JSON body per order type and time in force, signing headers, and the
+ * refusals (bad client ids, symbols, orders) that must never reach the
+ * venue.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kucoin.h"
+
+#define NOW 1700000000000LL
+
+static kucoin *
+make(void)
+{
+    xg_adapter_config cfg = {"key", "secret", "pass", NULL, 0};
+    void *inst = NULL;
+    assert_int_equal(kucoin_create(&cfg, &inst, NULL, 0), XG_OK);
+    return inst;
+}
+
+static xg_instrument ins;
+
+static xg_order
+order(xg_side side, xg_order_type type, xg_tif tif, const char *qty,
+      const char *price)
+{
+    xg_order o;
+    memset(&o, 0, sizeof(o));
+    o.side = side;
+    o.type = type;
+    o.tif = tif;
+    assert_int_equal(xg_decimal_parse(qty, strlen(qty), &o.qty), XG_OK);
+    if (price != NULL) {
+        assert_int_equal(xg_decimal_parse(price, strlen(price), &o.price),
+                         XG_OK);
+    }
+    return o;
+}
+
+static const char *
+header(const xg_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (strcmp(req->headers[i].name, name) == 0) {
+            return req->headers[i].value;
+        }
+    }
+    return NULL;
+}
+
+static xg_err
+build(kucoin *k, xg_op_kind kind, const xg_order *o, const char *cid,
+      xg_http_request *req)
+{
+    xg_op op = {kind, &ins, o, cid};
+    memset(req, 0, sizeof(*req));
+    return kucoin_build(k, &op, NOW, req);
+}
+
+static void
+test_public_requests_are_unsigned_gets(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    assert_int_equal(build(k, XG_OP_SERVER_TIME, NULL, NULL, &req), XG_OK);
+    assert_string_equal(req.method, "GET");
+    assert_string_equal(req.target, "/api/v1/timestamp");
+    assert_false(req.is_signed);
+    assert_int_equal(req.n_headers, 0);
+    assert_int_equal(build(k, XG_OP_INSTRUMENTS, NULL, NULL, &req), XG_OK);
+    assert_string_equal(req.target, "/api/v2/symbols");
+    kucoin_destroy(k);
+}
+
+static void
+test_order_bodies_per_type_and_tif(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    static const struct {
+        xg_side side;
+        xg_order_type type;
+        xg_tif tif;
+        const char *price;
+        const char *body;
+    } cases[] = {
+        {XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_IOC, "35000",
+         "{\"clientOid\":\"abc1\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+         "\"type\":\"limit\",\"price\":\"35000\",\"size\":\"0.5\","
+         "\"timeInForce\":\"IOC\"}"},
+        {XG_SIDE_SELL, XG_TYPE_LIMIT, XG_TIF_FOK, "0.01",
+         "{\"clientOid\":\"abc1\",\"side\":\"sell\",\"symbol\":\"BTC-USDT\","
+         "\"type\":\"limit\",\"price\":\"0.01\",\"size\":\"0.5\","
+         "\"timeInForce\":\"FOK\"}"},
+        {XG_SIDE_SELL, XG_TYPE_LIMIT, XG_TIF_POST_ONLY, "36000.1",
+         "{\"clientOid\":\"abc1\",\"side\":\"sell\",\"symbol\":\"BTC-USDT\","
+         "\"type\":\"limit\",\"price\":\"36000.1\",\"size\":\"0.5\","
+         "\"timeInForce\":\"GTC\",\"postOnly\":true}"},
+        {XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_IOC, NULL,
+         "{\"clientOid\":\"abc1\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+         "\"type\":\"market\",\"size\":\"0.5\"}"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        xg_order o = order(cases[i].side, cases[i].type, cases[i].tif, "0.5",
+                           cases[i].price);
+        assert_int_equal(build(k, XG_OP_NEW_ORDER, &o, "abc1", &req), XG_OK);
+        assert_string_equal(req.method, "POST");
+        assert_string_equal(req.target, "/api/v1/hf/orders");
+        assert_string_equal(req.body, cases[i].body);
+        assert_int_equal(req.body_len, strlen(cases[i].body));
+        assert_string_equal(header(&req, "Content-Type"), "application/json");
+        assert_string_equal(header(&req, "KC-API-TIMESTAMP"), "1700000000000");
+        assert_string_equal(header(&req, "KC-API-KEY-VERSION"), "2");
+        assert_non_null(header(&req, "KC-API-SIGN"));
+        assert_true(req.is_signed);
+    }
+    kucoin_destroy(k);
+}
+
+static void
+test_cancel_query_and_open_orders_targets(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    assert_int_equal(build(k, XG_OP_CANCEL_ORDER, NULL, "Ab9", &req), XG_OK);
+    assert_string_equal(req.method, "DELETE");
+    assert_string_equal(req.target,
+                        "/api/v1/hf/orders/client-order/Ab9?symbol=BTC-USDT");
+    assert_int_equal(req.body_len, 0);
+    assert_null(header(&req, "Content-Type"));
+    assert_int_equal(build(k, XG_OP_QUERY_ORDER, NULL, "Ab9", &req), XG_OK);
+    assert_string_equal(req.method, "GET");
+    assert_string_equal(req.target,
+                        "/api/v1/hf/orders/client-order/Ab9?symbol=BTC-USDT");
+    assert_int_equal(build(k, XG_OP_OPEN_ORDERS, NULL, NULL, &req), XG_OK);
+    assert_string_equal(req.target, "/api/v1/hf/orders/active?symbol=BTC-USDT");
+    kucoin_destroy(k);
+}
+
+static void
+test_build_refuses_what_the_venue_would_misread(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_order o = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "1", "2");
+
+    /* Client ids that would change the path or the signed query. */
+    assert_int_equal(build(k, XG_OP_CANCEL_ORDER, NULL, "a/b", &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(k, XG_OP_QUERY_ORDER, NULL, "a?b", &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &o, "", &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &o, NULL, &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &o,
+                           "123456789012345678901234567890123", &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, NULL, "a", &req),
+                     XG_ERR_INVALID);
+
+    xg_order bad = o;
+    bad.side = (xg_side)7;
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_SIDE);
+    bad = o;
+    bad.type = (xg_order_type)7;
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_TYPE);
+    bad = o;
+    bad.tif = (xg_tif)9;
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_TIF);
+    bad = o;
+    bad.qty.units = 0;
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_QTY);
+    bad = o;
+    bad.price.units = -1;
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_PRICE);
+    bad = order(XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_POST_ONLY, "1", NULL);
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &bad, "a", &req),
+                     XG_ERR_BAD_TIF);
+
+    /* Symbols: none, or one that would need encoding. */
+    xg_op op = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL};
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
+    xg_instrument odd = ins;
+    memcpy(odd.venue_symbol, "BTC&x=1", 8);
+    op.instrument = &odd;
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
+    op.instrument = &ins;
+    assert_int_equal(kucoin_build(k, &op, 0, &req), XG_ERR_INVALID);
+    op.kind = (xg_op_kind)42;
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_INVALID);
+    assert_int_equal(kucoin_build(NULL, &op, NOW, &req), XG_ERR_INVALID);
+    kucoin_destroy(k);
+}
+
+/* The signature covers exactly the target and body that are sent. */
+static void
+test_signature_covers_target_and_body(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_http_request again;
+    char prehash[256];
+    char sig[XG_B64_SHA256_LEN + 1];
+    xg_order o = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "1", "2");
+
+    assert_int_equal(build(k, XG_OP_NEW_ORDER, &o, "a1", &req), XG_OK);
+    memset(&again, 0, sizeof(again));
+    assert_int_equal(kucoin_finish_signed(k, "POST", "/api/v1/hf/orders", "",
+                                          req.body, req.body_len, NOW, &again,
+                                          prehash, sizeof(prehash), sig),
+                     XG_OK);
+    assert_string_equal(sig, header(&req, "KC-API-SIGN"));
+    assert_true(strncmp(prehash, "1700000000000POST/api/v1/hf/orders{", 35) ==
+                0);
+    assert_int_equal(kucoin_finish_signed(k, "POST", "/x", "", "{}", 2, NOW,
+                                          &again, prehash, 4, sig),
+                     XG_ERR_TRUNCATED);
+    kucoin_destroy(k);
+}
+
+static int
+group_setup(void **state)
+{
+    (void)state;
+    memset(&ins, 0, sizeof(ins));
+    memcpy(ins.symbol, "BTC/USDT", 9);
+    memcpy(ins.venue_symbol, "BTC-USDT", 9);
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_public_requests_are_unsigned_gets),
+        cmocka_unit_test(test_order_bodies_per_type_and_tif),
+        cmocka_unit_test(test_cancel_query_and_open_orders_targets),
+        cmocka_unit_test(test_build_refuses_what_the_venue_would_misread),
+        cmocka_unit_test(test_signature_covers_target_and_body),
+    };
+    return cmocka_run_group_tests(tests, group_setup, NULL);
+}

@@ -1,0 +1,621 @@
+/*
+ * test_okx_parse.c - OKX answers into results: every row of the error
+ * table, per-order sCode, acknowledgements, order details, open orders,
+ * instruments with their limiter scopes, server time, and bad, truncated
+ * and hostile bodies (which must never crash and must leave an order
+ * operation UNKNOWN).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "okx.h"
+
+#define DATA XG_TEST_DATA_DIR "/okx/"
+
+typedef struct fixture {
+    void *inst;
+    xg_instrument btc;
+    xg_result res;
+    xg_instrument ins[16];
+    size_t n_ins;
+    xg_order_report reps[16];
+    size_t n_reps;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    xg_kv opts[] = {{"window_ms", "1500"}};
+    xg_adapter_config cfg = {"key", "secret", "pass", opts, 1};
+    char err[128];
+    if (f == NULL ||
+        xg_adapter_entry()->create(&cfg, &f->inst, err, sizeof(err)) != XG_OK) {
+        free(f);
+        return -1;
+    }
+    memcpy(f->btc.symbol, "BTC/USDT", 9);
+    memcpy(f->btc.venue_symbol, "BTC-USDT", 9);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    xg_adapter_entry()->destroy(f->inst);
+    free(f);
+    return 0;
+}
+
+static char *
+slurp(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), DATA "%s", name);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        fail_msg("cannot open %s", path);
+    }
+    char *buf = malloc(65536);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 65535, fp);
+    buf[*len] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static xg_err
+sink_instrument(void *ctx, const xg_instrument *ins)
+{
+    fixture *f = ctx;
+    if (f->n_ins >= 16) {
+        return XG_ERR_NOMEM;
+    }
+    f->ins[f->n_ins++] = *ins;
+    return XG_OK;
+}
+
+static xg_err
+sink_order(void *ctx, const xg_order_report *rep)
+{
+    fixture *f = ctx;
+    if (f->n_reps >= 16) {
+        return XG_ERR_NOMEM;
+    }
+    f->reps[f->n_reps++] = *rep;
+    return XG_OK;
+}
+
+static xg_err
+parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
+{
+    xg_op op = {kind, &f->btc, NULL, "gw0001"};
+    xg_http_response resp = {status, NULL, 0, body, len};
+    xg_sink sink = {f, sink_instrument, sink_order};
+    if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
+        kind == XG_OP_OPEN_ORDERS) {
+        op.instrument = NULL;
+        op.client_id = NULL;
+    }
+    f->n_ins = 0;
+    f->n_reps = 0;
+    return xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res);
+}
+
+static xg_err
+parse_str(fixture *f, xg_op_kind kind, int status, const char *body)
+{
+    return parse_len(f, kind, status, body, strlen(body));
+}
+
+static xg_err
+parse_file(fixture *f, xg_op_kind kind, int status, const char *name)
+{
+    size_t len = 0;
+    char *body = slurp(name, &len);
+    xg_err rc = parse_len(f, kind, status, body, len);
+    free(body);
+    return rc;
+}
+
+/* --- the error table, row by row --------------------------------------- */
+
+typedef struct err_case {
+    int status;
+    const char *code;   /* top-level code; NULL: body is "<html>" */
+    const char *s_code; /* per-order code in data[0]; NULL: data [] */
+    xg_op_kind kind;
+    xg_outcome outcome;
+    xg_err err;
+    int64_t retry_after_ms;
+} err_case;
+
+static const err_case err_cases[] = {
+    {429, "50011", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {200, "50011", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {200, "1", "50061", XG_OP_NEW_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {429, "50013", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {429, "50013", NULL, XG_OP_OPEN_ORDERS, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1000},
+    {429, NULL, NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {401, "50102", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP,
+     0},
+    {400, "50004", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {400, "50004", NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {400, "50004", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0},
+    {503, "50001", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {200, "50001", NULL, XG_OP_SERVER_TIME, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0},
+    {500, "50026", NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {200, "50026", NULL, XG_OP_INSTRUMENTS, XG_OUTCOME_REJECTED,
+     XG_ERR_VENUE_DOWN, 0},
+    {502, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {504, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
+     0},
+    {302, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE,
+     0},
+    {302, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0},
+    {101, NULL, NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0},
+    {101, NULL, NULL, XG_OP_OPEN_ORDERS, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0},
+    {700, NULL, NULL, XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE,
+     0},
+    {700, NULL, NULL, XG_OP_SERVER_TIME, XG_OUTCOME_REJECTED,
+     XG_ERR_BAD_RESPONSE, 0},
+    {200, "50007", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0},
+    {400, "50100", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+     0},
+    {400, "50112", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_TIMESTAMP,
+     0},
+    {401, "50105", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
+    {401, "50110", NULL, XG_OP_OPEN_ORDERS, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     0},
+    {401, "50111", NULL, XG_OP_CANCEL_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     0},
+    {401, "50113", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     0},
+    {401, NULL, NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
+    {200, "1", "51008", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51119", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51127", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51131", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51001", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, 0},
+    {200, "51001", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_UNKNOWN_SYMBOL, 0},
+    {200, "1", "51006", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
+    {200, "1", "51020", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
+    {200, "1", "51121", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
+    {200, "1", "51016", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_DUPLICATE_ID, 0},
+    {200, "1", "50071", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_DUPLICATE_ID, 0},
+    {200, "51603", NULL, XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51400", XG_OP_CANCEL_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51401", XG_OP_CANCEL_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51402", XG_OP_CANCEL_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51174", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0},
+    {400, "51000", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0},
+};
+
+static void
+test_every_error_table_row(void **state)
+{
+    fixture *f = *state;
+    char body[512];
+    for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+        const err_case *c = &err_cases[i];
+        if (c->code == NULL) {
+            snprintf(body, sizeof(body), "<html>%d</html>", c->status);
+        } else if (c->s_code == NULL) {
+            snprintf(body, sizeof(body),
+                     "{\"code\":\"%s\",\"msg\":\"m%s\",\"data\":[]}", c->code,
+                     c->code);
+        } else {
+            snprintf(body, sizeof(body),
+                     "{\"code\":\"%s\",\"msg\":\"All operations failed\","
+                     "\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":\"\","
+                     "\"sCode\":\"%s\",\"sMsg\":\"s%s\"}]}",
+                     c->code, c->s_code, c->s_code);
+        }
+        assert_int_equal(parse_str(f, c->kind, c->status, body), XG_OK);
+        if (f->res.outcome != c->outcome || f->res.err != c->err ||
+            f->res.retry_after_ms != c->retry_after_ms) {
+            fail_msg("case %zu (%d %s/%s): outcome %d err %d retry %lld", i,
+                     c->status, c->code ? c->code : "-",
+                     c->s_code ? c->s_code : "-", f->res.outcome, f->res.err,
+                     (long long)f->res.retry_after_ms);
+        }
+        /* The code that decided is the one reported, with its text. */
+        if (c->s_code != NULL) {
+            assert_string_equal(f->res.venue_code, c->s_code);
+            assert_memory_equal(f->res.venue_msg, "s", 1);
+        } else if (c->code != NULL) {
+            assert_string_equal(f->res.venue_code, c->code);
+        }
+        assert_int_equal(f->res.banned_until_ms, 0);
+    }
+}
+
+static void
+test_fixture_errors_from_files(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_insufficient.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_INSUFFICIENT_FUNDS);
+    assert_string_equal(f->res.venue_code, "51008");
+    assert_non_null(strstr(f->res.venue_msg, "Insufficient USDT"));
+
+    assert_int_equal(parse_file(f, XG_OP_NEW_ORDER, 429, "rate_limited.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(f->res.retry_after_ms, 1500);
+    assert_int_equal(
+        parse_file(f, XG_OP_QUERY_ORDER, 401, "timestamp_expired.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RESYNC);
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 400, "endpoint_timeout.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_file(f, XG_OP_QUERY_ORDER, 200, "order_not_found.json"), XG_OK);
+    assert_int_equal(f->res.err, XG_ERR_ORDER_NOT_FOUND);
+    assert_int_equal(parse_file(f, XG_OP_NEW_ORDER, 502, "gateway_502.html"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_non_null(strstr(f->res.venue_msg, "502 Bad Gateway"));
+    /* Newlines of the HTML page are made printable. */
+    assert_null(strchr(f->res.venue_msg, '\n'));
+}
+
+/* --- success bodies ------------------------------------------------------ */
+
+static void
+test_place_and_cancel_acknowledgements(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_ack.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(f->res.order.client_id, "gw0001");
+    assert_string_equal(f->res.order.venue_order_id, "312269865356374016");
+    assert_string_equal(f->res.order.venue_symbol, "BTC-USDT");
+    assert_int_equal(f->res.order.status, XG_STATUS_NEW);
+
+    assert_int_equal(
+        parse_file(f, XG_OP_CANCEL_ORDER, 200, "order_cancel_ack.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_CANCELED);
+}
+
+static void
+test_query_reports_state_and_fills(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_file(f, XG_OP_QUERY_ORDER, 200, "order_query.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_PARTIALLY_FILLED);
+    assert_int_equal(f->res.order.filled_qty.units, 5);
+    assert_int_equal(f->res.order.filled_qty.scale, 4);
+    /* 0.0005 * 35000.2 = 17.5001 */
+    xg_decimal want = {175001, 4};
+    assert_int_equal(xg_decimal_cmp(f->res.order.filled_cost, want), 0);
+    assert_string_equal(f->res.order.venue_symbol, "BTC-USDT");
+
+    static const struct {
+        const char *state;
+        xg_order_status status;
+    } states[] = {{"live", XG_STATUS_NEW},
+                  {"filled", XG_STATUS_FILLED},
+                  {"canceled", XG_STATUS_CANCELED},
+                  {"mmp_canceled", XG_STATUS_CANCELED}};
+    char body[512];
+    for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instId\":"
+                 "\"BTC-USDT\",\"ordId\":\"7\",\"clOrdId\":\"gw0001\","
+                 "\"state\":\"%s\",\"accFillSz\":\"\",\"avgPx\":\"\"}]}",
+                 states[i].state);
+        assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, body), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(f->res.order.status, states[i].status);
+        assert_int_equal(f->res.order.filled_qty.units, 0);
+    }
+}
+
+static void
+test_open_orders_skip_foreign_and_refuse_corrupt_lists(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_OPEN_ORDERS, 200, "orders_pending.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 2);
+    assert_string_equal(f->reps[0].client_id, "gw0001");
+    assert_int_equal(f->reps[0].status, XG_STATUS_NEW);
+    assert_string_equal(f->reps[1].venue_symbol, "ETH-USDT");
+    assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
+
+    assert_int_equal(
+        parse_file(f, XG_OP_OPEN_ORDERS, 200, "orders_pending_bad_entry.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(f->n_reps, 0);
+}
+
+static void
+test_instruments_get_distinct_stable_scopes(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_file(f, XG_OP_INSTRUMENTS, 200, "instruments.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    /* BAD-USDT (lotSz "abc"), X-Y (lower-case base) and the one without
+     * baseCcy are skipped. */
+    assert_int_equal(f->n_ins, 3);
+    assert_string_equal(f->ins[0].symbol, "BTC/USDT");
+    assert_string_equal(f->ins[0].venue_symbol, "BTC-USDT");
+    assert_int_equal(xg_decimal_cmp(f->ins[0].tick_size, (xg_decimal){1, 1}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->ins[0].lot_size, (xg_decimal){1, 8}), 0);
+    assert_int_equal(xg_decimal_cmp(f->ins[0].min_qty, (xg_decimal){1, 5}), 0);
+    assert_int_equal(
+        xg_decimal_cmp(f->ins[0].max_qty, (xg_decimal){9999999999, 0}), 0);
+    assert_true(f->ins[0].is_trading);
+    assert_string_equal(f->ins[2].symbol, "LUNA/USDT");
+    assert_false(f->ins[2].is_trading);
+    assert_int_equal(f->ins[2].max_qty.units, 0);
+
+    uint32_t scopes[3];
+    for (size_t i = 0; i < 3; i++) {
+        scopes[i] = f->ins[i].scope;
+        assert_true(scopes[i] != 0);
+        for (size_t j = 0; j < i; j++) {
+            assert_true(scopes[i] != scopes[j]);
+        }
+    }
+    /* A refreshed list in another order keeps every instrument's scope. */
+    assert_int_equal(
+        parse_str(f, XG_OP_INSTRUMENTS, 200,
+                  "{\"code\":\"0\",\"data\":[{\"instId\":\"SOL-USDT\","
+                  "\"baseCcy\":\"SOL\",\"quoteCcy\":\"USDT\",\"tickSz\":"
+                  "\"0.01\",\"lotSz\":\"0.01\",\"minSz\":\"0.1\",\"state\":"
+                  "\"live\"},{\"instId\":\"ETH-USDT\",\"baseCcy\":\"ETH\","
+                  "\"quoteCcy\":\"USDT\",\"tickSz\":\"0.01\",\"lotSz\":"
+                  "\"0.000001\",\"minSz\":\"0.001\",\"state\":\"live\"}]}"),
+        XG_OK);
+    assert_int_equal(f->n_ins, 2);
+    assert_int_equal(f->ins[1].scope, scopes[1]);
+    for (size_t j = 0; j < 3; j++) {
+        assert_true(f->ins[0].scope != scopes[j]);
+    }
+}
+
+static void
+test_instrument_sink_error_stops_parse(void **state)
+{
+    fixture *f = *state;
+    f->n_ins = 16; /* the sink refuses */
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL};
+    size_t len = 0;
+    char *body = slurp("instruments.json", &len);
+    xg_http_response resp = {200, NULL, 0, body, len};
+    xg_sink sink = {f, sink_instrument, sink_order};
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res),
+        XG_ERR_NOMEM);
+    free(body);
+}
+
+static void
+test_server_time(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_file(f, XG_OP_SERVER_TIME, 200, "time.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.server_time_ms, 1700000000123);
+    assert_int_equal(parse_str(f, XG_OP_SERVER_TIME, 200,
+                               "{\"code\":\"0\",\"data\":[{\"ts\":\"-5\"}]}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(
+        parse_str(
+            f, XG_OP_SERVER_TIME, 200,
+            "{\"code\":\"0\",\"data\":[{\"ts\":\"9999999999999999999\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+}
+
+/* --- hostile bodies ------------------------------------------------------ */
+
+static void
+assert_order_op_unknown(fixture *f, int status, const char *body)
+{
+    assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, status, body), XG_OK);
+    if (f->res.outcome != XG_OUTCOME_UNKNOWN) {
+        fail_msg("new order, body %s: outcome %d", body, f->res.outcome);
+    }
+    assert_int_equal(parse_str(f, XG_OP_CANCEL_ORDER, status, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, status, body), XG_OK);
+    assert_true(f->res.outcome == XG_OUTCOME_REJECTED);
+}
+
+static void
+test_malformed_order_answers_are_unknown(void **state)
+{
+    fixture *f = *state;
+    assert_order_op_unknown(f, 200, "");
+    assert_order_op_unknown(f, 200, "not json");
+    assert_order_op_unknown(f, 200, "[]");
+    assert_order_op_unknown(f, 200, "{}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"0\"}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"0\",\"data\":[]}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"0\",\"data\":{}}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"1\",\"data\":[]}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"-1\",\"data\":[]}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"0x1\",\"data\":[]}");
+    assert_order_op_unknown(f, 200, "{\"code\":\"0\",\"data\":[1]}");
+    /* Two items for one order. */
+    assert_order_op_unknown(
+        f, 200,
+        "{\"code\":\"0\",\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":\"1\","
+        "\"sCode\":\"0\",\"state\":\"live\",\"instId\":\"BTC-USDT\"},"
+        "{\"clOrdId\":\"gw0001\",\"ordId\":\"2\",\"sCode\":\"0\"}]}");
+    /* Another order's answer. */
+    assert_order_op_unknown(
+        f, 200,
+        "{\"code\":\"0\",\"data\":[{\"clOrdId\":\"gw0002\",\"ordId\":\"1\","
+        "\"sCode\":\"0\",\"state\":\"live\",\"instId\":\"BTC-USDT\"}]}");
+    /* A per-order success under an HTTP error. */
+    assert_int_equal(
+        parse_str(f, XG_OP_NEW_ORDER, 500,
+                  "{\"code\":\"0\",\"data\":[{\"clOrdId\":\"gw0001\","
+                  "\"ordId\":\"1\",\"sCode\":\"0\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+}
+
+static void
+test_hostile_and_truncated_files(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_truncated.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_hostile_types.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_file(f, XG_OP_OPEN_ORDERS, 200, "order_hostile_types.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(
+        parse_file(f, XG_OP_INSTRUMENTS, 200, "order_hostile_types.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+
+    /* Every prefix of a good answer: never a crash, never OK for a new
+     * order unless complete. */
+    size_t len = 0;
+    char *body = slurp("order_place_ack.json", &len);
+    while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == ' ')) {
+        len--;
+    }
+    for (size_t n = 0; n < len; n++) {
+        char *copy = malloc(n + 1);
+        assert_non_null(copy);
+        memcpy(copy, body, n);
+        copy[n] = '\0';
+        assert_int_equal(parse_len(f, XG_OP_NEW_ORDER, 200, copy, n), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        free(copy);
+    }
+    free(body);
+
+    /* A NUL inside a string, a huge number, a too-long id. */
+    static const char nul_body[] =
+        "{\"code\":\"0\",\"data\":[{\"clOrdId\":\"gw\\u00000001\",\"ordId\":"
+        "\"1\",\"sCode\":\"0\"}]}";
+    assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 200, nul_body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_str(f, XG_OP_QUERY_ORDER, 200,
+                  "{\"code\":\"0\",\"data\":[{\"instId\":\"BTC-USDT\","
+                  "\"ordId\":\"7\",\"clOrdId\":\"gw0001\",\"state\":\"live\","
+                  "\"accFillSz\":\"99999999999999999999999\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(
+        parse_str(f, XG_OP_NEW_ORDER, 200,
+                  "{\"code\":\"0\",\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":"
+                  "\"1234567890123456789012345678901234567890123456789012345678"
+                  "9012345678901234567890\",\"sCode\":\"0\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    /* Control characters in the venue's text are made printable. */
+    assert_int_equal(
+        parse_str(
+            f, XG_OP_NEW_ORDER, 200,
+            "{\"code\":\"1\",\"data\":[{\"clOrdId\":\"gw0001\","
+            "\"ordId\":\"\",\"sCode\":\"51008\",\"sMsg\":\"a\\u001bb\\n\"}]}"),
+        XG_OK);
+    assert_string_equal(f->res.venue_msg, "a?b?");
+}
+
+static void
+test_parse_refuses_bad_arguments(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001"};
+    xg_http_response resp = {200, NULL, 0, NULL, 5};
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL};
+    resp.body_len = 0;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &bad, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    assert_int_equal(xg_adapter_entry()->parse(NULL, &op, &resp, NULL, &f->res),
+                     XG_ERR_INVALID);
+}
+
+int
+main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_every_error_table_row),
+        T(test_fixture_errors_from_files),
+        T(test_place_and_cancel_acknowledgements),
+        T(test_query_reports_state_and_fills),
+        T(test_open_orders_skip_foreign_and_refuse_corrupt_lists),
+        T(test_instruments_get_distinct_stable_scopes),
+        T(test_instrument_sink_error_stops_parse),
+        T(test_server_time),
+        T(test_malformed_order_answers_are_unknown),
+        T(test_hostile_and_truncated_files),
+        T(test_parse_refuses_bad_arguments),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

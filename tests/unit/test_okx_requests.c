@@ -1,0 +1,258 @@
+/*
+ * test_okx_requests.c - what build() sends for each operation and order
+ * type, what it charges the limiter, and what it refuses to send.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "okx.h"
+
+#define NOW_MS 1700000000000LL
+
+typedef struct fixture {
+    void *inst;
+    xg_http_request req;
+    xg_instrument btc;
+    xg_instrument eth;
+    xg_order ord;
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    xg_adapter_config cfg = {"key", "secret", "pass", NULL, 0};
+    char err[128];
+    if (f == NULL ||
+        xg_adapter_entry()->create(&cfg, &f->inst, err, sizeof(err)) != XG_OK) {
+        free(f);
+        return -1;
+    }
+    memcpy(f->btc.symbol, "BTC/USDT", 9);
+    memcpy(f->btc.venue_symbol, "BTC-USDT", 9);
+    f->btc.scope = 3;
+    memcpy(f->eth.symbol, "ETH/USDT", 9);
+    memcpy(f->eth.venue_symbol, "ETH-USDT", 9);
+    f->eth.scope = 4;
+    memcpy(f->ord.client_id, "gwABC1", 7);
+    memcpy(f->ord.symbol, "BTC/USDT", 9);
+    f->ord.side = XG_SIDE_SELL;
+    f->ord.type = XG_TYPE_LIMIT;
+    f->ord.tif = XG_TIF_GTC;
+    f->ord.price = (xg_decimal){350000, 1};
+    f->ord.qty = (xg_decimal){25, 3};
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    xg_adapter_entry()->destroy(f->inst);
+    free(f);
+    return 0;
+}
+
+static xg_err
+build(fixture *f, xg_op_kind kind, const xg_instrument *ins, const char *id)
+{
+    xg_op op = {kind, ins, &f->ord, id};
+    memset(&f->req, 0, sizeof(f->req));
+    return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
+}
+
+static void
+assert_order_type(fixture *f, xg_tif tif, const char *want_body)
+{
+    f->ord.tif = tif;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gwABC1"), XG_OK);
+    assert_string_equal(f->req.body, want_body);
+}
+
+static void
+test_limit_time_in_force_maps_to_ord_type(void **state)
+{
+    fixture *f = *state;
+    assert_order_type(
+        f, XG_TIF_GTC,
+        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"limit\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gwABC1\"}");
+    assert_order_type(
+        f, XG_TIF_IOC,
+        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"ioc\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gwABC1\"}");
+    assert_order_type(
+        f, XG_TIF_FOK,
+        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"fok\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gwABC1\"}");
+    assert_order_type(
+        f, XG_TIF_POST_ONLY,
+        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"post_only\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gwABC1\"}");
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/order");
+}
+
+/* Market orders are sized in the base asset (tgtCcy=base_ccy), even for
+ * buys, where OKX's default would be the quote. */
+static void
+test_market_order_is_sized_in_base(void **state)
+{
+    fixture *f = *state;
+    f->ord.type = XG_TYPE_MARKET;
+    f->ord.side = XG_SIDE_BUY;
+    f->ord.tif = XG_TIF_IOC;
+    f->ord.price = (xg_decimal){0, 0};
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gwABC1"), XG_OK);
+    assert_string_equal(f->req.body,
+                        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":"
+                        "\"buy\",\"ordType\":\"market\",\"sz\":\"0.025\","
+                        "\"tgtCcy\":\"base_ccy\",\"clOrdId\":\"gwABC1\"}");
+    f->ord.tif = XG_TIF_POST_ONLY;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gwABC1"),
+                     XG_ERR_BAD_TIF);
+}
+
+static void
+test_new_order_refuses_what_okx_cannot_take(void **state)
+{
+    fixture *f = *state;
+    /* '-' and '_' are refused by OKX's clOrdId; so is a 33rd char. */
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw-1"),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw_1"),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(
+        build(f, XG_OP_NEW_ORDER, &f->btc, "A23456789012345678901234567890123"),
+        XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, NULL),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, NULL, "gw1"),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build(f, XG_OP_CANCEL_ORDER, NULL, "gw1"),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    f->ord.qty = (xg_decimal){0, 0};
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw1"), XG_ERR_BAD_QTY);
+    f->ord.qty = (xg_decimal){1, 0};
+    f->ord.price = (xg_decimal){-1, 0};
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_PRICE);
+    f->ord.price = (xg_decimal){1, 0};
+    f->ord.side = (xg_side)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_SIDE);
+    f->ord.side = XG_SIDE_BUY;
+    f->ord.type = (xg_order_type)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_TYPE);
+    f->ord.type = XG_TYPE_LIMIT;
+    f->ord.tif = (xg_tif)9;
+    assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->btc, "gw1"), XG_ERR_BAD_TIF);
+    /* A venue symbol without NUL inside its buffer is not read past. */
+    xg_instrument odd = f->btc;
+    memset(odd.venue_symbol, 'A', sizeof(odd.venue_symbol));
+    assert_int_equal(build(f, XG_OP_QUERY_ORDER, &odd, "gw1"),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    /* No venue time, no signature. */
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1"};
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
+                     XG_ERR_INVALID);
+    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1"};
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &bad, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+}
+
+static void
+test_targets_of_every_operation(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(build(f, XG_OP_SERVER_TIME, NULL, NULL), XG_OK);
+    assert_string_equal(f->req.target, "/api/v5/public/time");
+    assert_false(f->req.is_signed);
+    assert_int_equal(f->req.n_headers, 0);
+
+    assert_int_equal(build(f, XG_OP_INSTRUMENTS, NULL, NULL), XG_OK);
+    assert_string_equal(f->req.target,
+                        "/api/v5/public/instruments?instType=SPOT");
+    assert_false(f->req.is_signed);
+
+    assert_int_equal(build(f, XG_OP_CANCEL_ORDER, &f->eth, "gw9"), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/cancel-order");
+    assert_string_equal(f->req.body,
+                        "{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw9\"}");
+
+    assert_int_equal(build(f, XG_OP_QUERY_ORDER, &f->eth, "gw9"), XG_OK);
+    assert_string_equal(f->req.method, "GET");
+    assert_string_equal(f->req.target,
+                        "/api/v5/trade/order?instId=ETH-USDT&clOrdId=gw9");
+    assert_int_equal(f->req.body_len, 0);
+
+    assert_int_equal(build(f, XG_OP_OPEN_ORDERS, NULL, NULL), XG_OK);
+    assert_string_equal(f->req.target,
+                        "/api/v5/trade/orders-pending?instType=SPOT");
+    assert_true(f->req.is_signed);
+    assert_int_equal(build(f, XG_OP_OPEN_ORDERS, &f->btc, NULL), XG_OK);
+    assert_string_equal(
+        f->req.target,
+        "/api/v5/trade/orders-pending?instType=SPOT&instId=BTC-USDT");
+}
+
+static void
+assert_cost(fixture *f, xg_op_kind kind, const xg_instrument *ins,
+            uint16_t bucket, uint32_t scope, xg_priority prio)
+{
+    assert_int_equal(build(f, kind, ins, "gw1"), XG_OK);
+    assert_int_equal(f->req.n_costs, 1);
+    assert_int_equal(f->req.costs[0].bucket, bucket);
+    assert_int_equal(f->req.costs[0].scope, scope);
+    assert_int_equal(f->req.costs[0].units, 1);
+    assert_int_equal(f->req.priority, prio);
+}
+
+/* Place, cancel and query are charged in the instrument's own scope;
+ * each endpoint has its own bucket. */
+static void
+test_costs_charge_endpoint_bucket_in_instrument_scope(void **state)
+{
+    fixture *f = *state;
+    assert_cost(f, XG_OP_SERVER_TIME, NULL, OKX_B_TIME, 0, XG_PRIO_QUERY);
+    assert_cost(f, XG_OP_INSTRUMENTS, NULL, OKX_B_INSTRUMENTS, 0,
+                XG_PRIO_QUERY);
+    assert_cost(f, XG_OP_NEW_ORDER, &f->btc, OKX_B_PLACE, 3, XG_PRIO_NEW);
+    assert_cost(f, XG_OP_NEW_ORDER, &f->eth, OKX_B_PLACE, 4, XG_PRIO_NEW);
+    assert_cost(f, XG_OP_CANCEL_ORDER, &f->btc, OKX_B_CANCEL, 3,
+                XG_PRIO_CANCEL);
+    assert_cost(f, XG_OP_QUERY_ORDER, &f->eth, OKX_B_QUERY, 4, XG_PRIO_QUERY);
+    assert_cost(f, XG_OP_OPEN_ORDERS, &f->btc, OKX_B_PENDING, 0, XG_PRIO_QUERY);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_limit_time_in_force_maps_to_ord_type, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_market_order_is_sized_in_base,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_new_order_refuses_what_okx_cannot_take, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_targets_of_every_operation, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_costs_charge_endpoint_bucket_in_instrument_scope, setup,
+            teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
