@@ -144,7 +144,10 @@ bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
         int64_t t0 = now_ns();
         send_order(cl, id, 20000 + order_seq % 1000);
         if (!wait_ack(cl, 5000)) {
-            fprintf(stderr, "bench: no ack for %s\n", id);
+            char reply[4096] = "";
+            int got = zmq_recv(cl->dealer, reply, sizeof reply - 1, ZMQ_DONTWAIT);
+            reply[got > 0 ? got : 0] = '\0';
+            fprintf(stderr, "bench: no ack for %s (reply: %s)\n", id, reply);
             exit(1);
         }
         if (i >= 100) {
@@ -200,9 +203,17 @@ rss_kib(pid_t pid, const char *field)
 int
 main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures survive an interrupted run */
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 5000;
     size_t n_pipe = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 20000;
-    const char *sim_args[] = {"--set", "binance.limits=0", NULL};
+    /* Limits off and advertised far above any load here, so the gateway's
+     * limiter never waits: this measures the gateway, not the limits. */
+    const char *sim_args[] = {"--set", "binance.limits=0",
+                              "--set", "binance.orders_limit=100000000",
+                              "--set", "binance.orders_day_limit=1000000000",
+                              "--set", "binance.weight_limit=1000000000",
+                              "--set", "binance.raw_limit=1000000000",
+                              NULL};
     xg_sim_proc sim;
     if (xg_sim_start(&sim, sim_args) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgsim\n");

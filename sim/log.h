@@ -18,7 +18,7 @@
 
 #define XG_SIM_LOG_DEFAULT_CAP 1000000
 #define XG_SIM_LOG_METHOD_LEN  8
-#define XG_SIM_LOG_PATH_LEN    40
+#define XG_SIM_LOG_PATH_LEN    96
 #define XG_SIM_LOG_ID_LEN      40
 #define XG_SIM_LOG_OUTCOME_LEN 12
 
