@@ -43,6 +43,7 @@ typedef struct xg__order_rec {
     uint8_t cancel_requested; /* cancel as soon as the venue allows */
     uint8_t waiting_reported; /* a rate_limit_wait event was sent */
     uint8_t resynced;         /* one clock resync already spent */
+    uint8_t needs_query;      /* acked without a state: ask the venue */
     uint8_t in_use;
 } xg__order_rec;
 

@@ -141,6 +141,15 @@ apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
         r->filled_qty = rep->filled_qty;
     }
     xg_order_status st = rep->status;
+    if (st == XG_STATUS_UNKNOWN) {
+        /* Accepted, state untold (it may have filled at once): record the
+         * ack, then ask. */
+        st = XG_STATUS_NEW;
+        r->needs_query = 1;
+        push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+    } else {
+        r->needs_query = 0;
+    }
     if (xg_order_status_is_final(st)) {
         if (!xg_order_status_is_final(r->status)) {
             finish_order(gw, r, slot, st, status_event(st));
@@ -270,7 +279,8 @@ is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
                r->status != XG_STATUS_UNKNOWN && r->venue == venue;
     case XG_OP_QUERY_ORDER:
         return r != NULL && !xg_order_status_is_final(r->status) &&
-               (r->status == XG_STATUS_UNKNOWN || r->cancel_requested) &&
+               (r->status == XG_STATUS_UNKNOWN || r->cancel_requested ||
+                r->needs_query) &&
                r->venue == venue;
     }
     return 0;
@@ -534,6 +544,14 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
              * duplicate if it did exist after all. */
             r->status = XG_STATUS_PENDING;
             push_op(v, slot, XG_OP_NEW_ORDER, 1);
+            return;
+        }
+        if (!r->cancel_requested) {
+            /* Acked a moment ago, not found now: the venue's answer is
+             * stale, not proof of absence. Keep what the ack said. */
+            r->needs_query = 0;
+            xg__warn("venue %s: acked order %s not found by query",
+                     v->cfg->name, r->venue_client_id);
             return;
         }
         /* Asked to cancel and the venue has no such order: nothing is

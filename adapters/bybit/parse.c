@@ -526,13 +526,9 @@ bybit_parse_ack(const xg_op *op, const json_t *root, xg_result *res)
                (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
         rep->status = XG_STATUS_NEW;
     } else {
-        /* Taking order: decided, but the ack does not say how. */
+        /* Taking order: accepted, but the ack does not say whether it
+         * filled; the core records the ack and queries (adapter.h). */
         rep->status = XG_STATUS_UNKNOWN;
-        res->outcome = XG_OUTCOME_UNKNOWN;
-        res->err = XG_ERR_UNKNOWN_STATUS;
-        xg_strlcpy(res->venue_msg, "accepted; fill state needs a query",
-                   sizeof(res->venue_msg));
-        return;
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;

@@ -487,6 +487,20 @@ kucoin_op_symbol(const xg_op *op, xg_order_report *rep)
     }
 }
 
+/* KuCoin's place answer carries ids only. A resting order is NEW; one that
+ * takes (market, IOC, FOK) may have filled at once, so the state is
+ * reported unknown and the core queries it (adapter.h). */
+static xg_order_status
+kucoin_ack_status(const xg_op *op)
+{
+    const xg_order *o = op->order;
+    if (o != NULL && o->type == XG_TYPE_LIMIT &&
+        (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
+        return XG_STATUS_NEW;
+    }
+    return XG_STATUS_UNKNOWN;
+}
+
 static void
 kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
 {
@@ -515,7 +529,7 @@ kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
             rc = kucoin_get_string(data, "orderId", rep->venue_order_id,
                                    sizeof(rep->venue_order_id));
         }
-        rep->status = XG_STATUS_NEW;
+        rep->status = kucoin_ack_status(op);
         kucoin_op_symbol(op, rep);
         break;
     case XG_OP_CANCEL_ORDER:

@@ -452,6 +452,21 @@ okx_single_item(const json_t *root)
 
 /* A place or cancel acknowledgement (sCode "0" already checked): the
  * order is accepted (NEW) or canceled; fills are not in it. */
+/* OKX's place answer says "accepted", never the order's state. A resting
+ * order is NEW; one that takes (market, IOC, FOK) may have filled at
+ * once, so the state is reported unknown and the core queries it
+ * (adapter.h). */
+static xg_order_status
+okx_ack_status(const xg_op *op)
+{
+    const xg_order *o = op->order;
+    if (o != NULL && o->type == XG_TYPE_LIMIT &&
+        (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
+        return XG_STATUS_NEW;
+    }
+    return XG_STATUS_UNKNOWN;
+}
+
 static void
 okx_parse_ack(const xg_op *op, const json_t *item, xg_result *res)
 {
@@ -477,7 +492,7 @@ okx_parse_ack(const xg_op *op, const json_t *item, xg_result *res)
         rep->venue_symbol[sizeof(rep->venue_symbol) - 1] = '\0';
     }
     rep->status =
-        op->kind == XG_OP_NEW_ORDER ? XG_STATUS_NEW : XG_STATUS_CANCELED;
+        op->kind == XG_OP_NEW_ORDER ? okx_ack_status(op) : XG_STATUS_CANCELED;
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
 }

@@ -78,13 +78,20 @@ on_order(void *ctx, const xg_order_report *rep)
     return XG_OK;
 }
 
+/* The order a NEW_ORDER answer is parsed for: the core always passes it,
+ * and whether an ack says enough depends on it. */
+static const xg_order resting = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_GTC};
+static const xg_order taking = {.type = XG_TYPE_MARKET, .tif = XG_TIF_IOC};
+static const xg_order *placed_order = &resting;
+
 /* Parse body (len bytes) with status and optional headers for op kind. */
 static void
 run(kucoin *k, xg_op_kind kind, const char *cid, int status,
     const xg_http_header_view *h, size_t nh, const char *body, size_t len,
     collected *c, xg_result *res)
 {
-    xg_op op = {kind, &btc, NULL, cid};
+    xg_op op = {kind, &btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL,
+                cid};
     xg_http_response resp = {status, h, nh, body, len};
     xg_sink sink = {c, on_ins, on_order};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
@@ -174,6 +181,15 @@ test_new_order_ack_and_mismatched_id(void **state)
     assert_int_equal(res.outcome, XG_OUTCOME_OK);
     assert_int_equal(res.order.status, XG_STATUS_NEW);
     assert_string_equal(res.order.venue_order_id, "670fd33bf9406e0007ab3945");
+    /* A taking order's ack cannot say whether it filled. */
+    placed_order = &taking;
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\","
+         "\"clientOid\":\"gw0001\"}}",
+         &res);
+    placed_order = &resting;
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.order.status, XG_STATUS_UNKNOWN);
     assert_string_equal(res.order.client_id, "gw0001");
     assert_string_equal(res.order.venue_symbol, "BTC-USDT");
 

@@ -95,10 +95,17 @@ sink_order(void *ctx, const xg_order_report *rep)
     return XG_OK;
 }
 
+/* The order a NEW_ORDER answer is parsed for: the core always passes it,
+ * and whether an ack says enough depends on it. */
+static const xg_order resting = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_GTC};
+static const xg_order taking = {.type = XG_TYPE_MARKET, .tif = XG_TIF_IOC};
+static const xg_order *placed_order = &resting;
+
 static xg_err
 parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
 {
-    xg_op op = {kind, &f->btc, NULL, "gw0001"};
+    xg_op op = {kind, &f->btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL,
+                "gw0001"};
     xg_http_response resp = {status, NULL, 0, body, len};
     xg_sink sink = {f, sink_instrument, sink_order};
     if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
@@ -315,6 +322,14 @@ test_place_and_cancel_acknowledgements(void **state)
     assert_string_equal(f->res.order.venue_order_id, "312269865356374016");
     assert_string_equal(f->res.order.venue_symbol, "BTC-USDT");
     assert_int_equal(f->res.order.status, XG_STATUS_NEW);
+
+    /* A taking order's ack cannot say whether it filled. */
+    placed_order = &taking;
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_ack.json"), XG_OK);
+    placed_order = &resting;
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_UNKNOWN);
 
     assert_int_equal(
         parse_file(f, XG_OP_CANCEL_ORDER, 200, "order_cancel_ack.json"), XG_OK);

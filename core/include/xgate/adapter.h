@@ -110,7 +110,11 @@ typedef struct xg_result {
     int64_t retry_at_ms;
     int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
     int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
-    xg_order_report order;   /* NEW/CANCEL/QUERY when outcome is OK */
+    /* NEW/CANCEL/QUERY when outcome is OK. A NEW_ORDER acknowledgement
+     * that does not tell the order's state (an ack-only answer to an
+     * order that may have filled at once) reports status
+     * XG_STATUS_UNKNOWN: the core records the ack and queries the order. */
+    xg_order_report order;
     xg_usage usage[XG_RESULT_MAX_USAGE]; /* reported usage, any outcome */
     size_t n_usage;
 } xg_result;
