@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <zmq.h>
@@ -88,6 +89,19 @@ xg__gw_publish_wait(xg__gateway *gw, const xg__venue *v,
     xg_buf_init(&b, gw->event, sizeof gw->event);
     if (xg__encode_wait_event(&b, v->cfg->name, &r->order, wait_ms, reason,
                               gw->now.wall_ms) == XG_OK) {
+        publish_for_strategy(gw, r->order.strategy_id, b.len);
+    }
+}
+
+void
+xg__gw_publish_rerouted(xg__gateway *gw, const xg__order_rec *r,
+                        const char *from, const char *to, const char *reason,
+                        int64_t ban_until_ms)
+{
+    xg_buf b;
+    xg_buf_init(&b, gw->event, sizeof gw->event);
+    if (xg__encode_rerouted_event(&b, &r->order, from, to, reason,
+                                  ban_until_ms, gw->now.wall_ms) == XG_OK) {
         publish_for_strategy(gw, r->order.strategy_id, b.len);
     }
 }
@@ -433,8 +447,16 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
     if (cfg->adapters_dir[0] != '\0') {
         xg_buf_puts(&d, cfg->adapters_dir);
     } else {
+        /* build/bin/../adapters in a build tree; <prefix>/bin/../lib/
+         * xgate/adapters once installed (cmake --install). */
         xg_buf_puts(&d, exe_dir);
         xg_buf_puts(&d, "/../adapters");
+        struct stat st;
+        if (stat(dir, &st) != 0) {
+            xg_buf_reset(&d);
+            xg_buf_puts(&d, exe_dir);
+            xg_buf_puts(&d, "/../lib/xgate/adapters");
+        }
     }
     size_t max_xfers = 0;
     long max_conns = 1;

@@ -65,6 +65,9 @@ void xg__router_order_view(const xg__gateway *gw, const xg__order_rec *r,
 void xg__gw_publish_order(xg__gateway *gw, const char *event,
                           const xg__order_rec *r);
 void xg__gw_publish_venue(xg__gateway *gw, const xg__venue *v);
+void xg__gw_publish_rerouted(xg__gateway *gw, const xg__order_rec *r,
+                             const char *from, const char *to,
+                             const char *reason, int64_t ban_until_ms);
 void xg__gw_publish_wait(xg__gateway *gw, const xg__venue *v,
                          const xg__order_rec *r, int64_t wait_ms,
                          const char *reason);

@@ -19,6 +19,7 @@
 
 #define XG_ORDER_NONE UINT32_MAX
 #define XG_GW_ID_LEN  16 /* letters and digits; + 1 attempt digit on venues */
+#define XG_MAX_ATTEMPTS 35 /* attempt digits 1-9, a-z */
 
 typedef struct xg__order_rec {
     xg_order order;                 /* order.client_id: the strategy's key */
@@ -38,6 +39,8 @@ typedef struct xg__order_rec {
     uint8_t route[XG_MAX_ROUTE]; /* venue indices, in preference order */
     uint8_t n_route;
     uint8_t is_requantize;
+    xg_decimal asked_qty, asked_price; /* as the strategy sent them, for
+                                          re-quantising on another venue */
     int64_t deadline_ms; /* local wall ms; 0 none */
     /* flags */
     uint8_t cancel_requested; /* cancel as soon as the venue allows */

@@ -38,11 +38,31 @@ make_tag(uint32_t slot, xg_op_kind op)
     return (uint64_t)slot | ((uint64_t)op << 32);
 }
 
+/* Each venue attempt sends gw_id plus one base-36 attempt digit: a retry
+ * on the same venue reuses it (the venue refuses a duplicate), a move to
+ * another venue takes the next. */
+static void
+set_attempt(xg__order_rec *r, uint8_t attempt)
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    r->attempt = attempt;
+    xg_buf b;
+    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
+    xg_buf_puts(&b, r->gw_id);
+    xg_buf_putc(&b, digits[attempt % 36]);
+}
+
 static int64_t
 venue_now_ms(const xg__gateway *gw, const xg__venue *v)
 {
     return gw->now.wall_ms + v->offset_ms;
 }
+
+static void reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
+                          uint32_t slot, const char *reason);
+static void reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason);
+static void pump_all(xg__gateway *gw);
+static int is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
 
 static void
 set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
@@ -228,8 +248,12 @@ venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
     set_state(gw, v, XG_VENUE_THROTTLED, until, why);
 }
 
+/* A ban: nothing more goes to v until it ends (a request during a ban
+ * extends it). The refused new order (slot, if any) and every new order
+ * queued on v move to other venues; cancels and queries wait. */
 static void
-venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res)
+venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
+             uint32_t refused_slot)
 {
     int64_t until;
     if (res->banned_until_ms > 0) {
@@ -243,13 +267,18 @@ venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res)
     if (until <= gw->now.mono_ms) {
         until = gw->now.mono_ms + 1;
     }
-    if (v->state == XG_VENUE_BANNED && v->until_mono_ms >= until) {
-        return;
+    if (v->state != XG_VENUE_BANNED || v->until_mono_ms < until) {
+        char why[XG_VENUE_MSG_MAX];
+        snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
+                 res->venue_msg);
+        set_state(gw, v, XG_VENUE_BANNED, until, why);
     }
-    char why[XG_VENUE_MSG_MAX];
-    snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
-             res->venue_msg);
-    set_state(gw, v, XG_VENUE_BANNED, until, why);
+    if (refused_slot != XG_ORDER_NONE) {
+        reroute_order(gw, v, xg__orders_get(gw->orders, refused_slot),
+                      refused_slot, "banned");
+    }
+    reroute_queued(gw, v, "banned");
+    pump_all(gw);
 }
 
 /* Requeue an operation that could not go this time, in its place. */
@@ -444,6 +473,122 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     xg__gw_check_ready(gw);
 }
 
+/* Can venue v take this order? Fills *out (possibly requantized). */
+static xg_err
+fit_order(const xg__venue *v, const xg_order *want, int requantize,
+          xg_order *out, char *detail, size_t detail_len)
+{
+    if (v->state == XG_VENUE_BANNED || v->state == XG_VENUE_DOWN) {
+        snprintf(detail, detail_len, "venue %s is %s", v->cfg->name,
+                 xg__venue_state_name(v->state));
+        return XG_ERR_NO_VENUE;
+    }
+    const xg_instrument *ins = xg__venue_instrument(v, want->symbol);
+    if (ins == NULL) {
+        snprintf(detail, detail_len, "%s not listed on %s", want->symbol,
+                 v->cfg->name);
+        return XG_ERR_UNKNOWN_SYMBOL;
+    }
+    *out = *want;
+    if (requantize) {
+        xg_err e = xg_order_requantize(out, ins);
+        if (e != XG_OK) {
+            snprintf(detail, detail_len, "cannot round to %s's steps: %s",
+                     v->cfg->name, xg_strerror(e));
+            return e;
+        }
+    }
+    return xg_order_validate(out, ins, detail, detail_len);
+}
+
+static int
+find_venue(const xg__gateway *gw, const char *name)
+{
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        if (strcmp(gw->venues[i].cfg->name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+
+/* The order never executed on venue `from` (refused by its ban, or still
+ * queued there): move it to the first other venue of its route that can
+ * take it, as a new attempt under a new venue client order id, or reject
+ * it with the reason the first candidate gave. */
+static void
+reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
+              uint32_t slot, const char *reason)
+{
+    xg_order want = r->order;
+    want.qty = r->asked_qty;
+    want.price = r->asked_price;
+    size_t from_i = venue_index(gw, from);
+    char why[XG_DETAIL_MAX] = "no other venue in the order's route";
+    int first = 1;
+    for (size_t i = 0; i < r->n_route; i++) {
+        if (r->route[i] == from_i) {
+            continue;
+        }
+        xg__venue *to = &gw->venues[r->route[i]];
+        xg_order placed;
+        char d[XG_DETAIL_MAX];
+        if (fit_order(to, &want, r->is_requantize, &placed, d, sizeof d) !=
+            XG_OK) {
+            if (first) {
+                xg_strlcpy(why, d, sizeof why);
+                first = 0;
+            }
+            continue;
+        }
+        if (r->attempt >= XG_MAX_ATTEMPTS) {
+            break;
+        }
+        r->order = placed;
+        r->venue = (int)r->route[i];
+        set_attempt(r, (uint8_t)(r->attempt + 1));
+        r->status = XG_STATUS_PENDING;
+        r->waiting_reported = 0;
+        r->resynced = 0;
+        int64_t ban_until =
+            from->until_mono_ms > 0
+                ? gw->now.wall_ms + (from->until_mono_ms - gw->now.mono_ms)
+                : 0;
+        xg__gw_publish_rerouted(gw, r, from->cfg->name, to->cfg->name,
+                                reason, ban_until);
+        push_op(to, slot, XG_OP_NEW_ORDER, 0);
+        return;
+    }
+    char detail[XG_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "%s is %s and no venue can take it: %.100s",
+             from->cfg->name, xg__venue_state_name(from->state), why);
+    reject_order(gw, r, slot, XG_ERR_NO_VENUE, detail, NULL);
+}
+
+/* Every new order still queued on v moves on, in its original order. */
+static void
+reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason)
+{
+    size_t vi = venue_index(gw, v);
+    for (size_t n = v->normal.len; n > 0; n--) {
+        xg__pending p = *xg__queue_peek(&v->normal);
+        xg__queue_pop(&v->normal);
+        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
+        if (is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
+            reroute_order(gw, v, r, p.slot, reason);
+        }
+    }
+}
+
+static void
+pump_all(xg__gateway *gw)
+{
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        xg__router_pump(gw, &gw->venues[i]);
+    }
+}
+
 static void
 on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
                     uint32_t slot, const xg_result *res)
@@ -466,8 +611,8 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         retry_op(v, slot, XG_OP_NEW_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
-        venue_banned(gw, v, res);
-        retry_op(v, slot, XG_OP_NEW_ORDER, r);
+        /* A ban answer is a refusal: the order did not execute here. */
+        venue_banned(gw, v, res, slot);
         return;
     case XG_OUTCOME_UNKNOWN:
         mark_unknown(gw, v, r, slot, "venue answer does not settle it");
@@ -508,8 +653,8 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
-        venue_banned(gw, v, res);
         retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
+        venue_banned(gw, v, res, XG_ORDER_NONE);
         xg__gw_publish_order(gw, "cancel_waiting", r);
         return;
     case XG_OUTCOME_UNKNOWN:
@@ -563,8 +708,8 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         retry_op(v, slot, XG_OP_QUERY_ORDER, r);
         return;
     case XG_OUTCOME_BANNED:
-        venue_banned(gw, v, res);
         retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+        venue_banned(gw, v, res, XG_ORDER_NONE);
         return;
     case XG_OUTCOME_UNKNOWN:
     case XG_OUTCOME_RESYNC:
@@ -607,7 +752,7 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
             venue_throttled(gw, v, rate_limit_wait_ms(gw, v, &res), "rate limited");
             break;
         case XG_OUTCOME_BANNED:
-            venue_banned(gw, v, &res);
+            venue_banned(gw, v, &res, XG_ORDER_NONE);
             break;
         default: {
             char why[XG_VENUE_MSG_MAX];
@@ -722,45 +867,6 @@ xg__router_next_wake_ms(const xg__gateway *gw)
     return next;
 }
 
-/* Can venue v take this order? Fills *out (possibly requantized). */
-static xg_err
-fit_order(const xg__venue *v, const xg_msg *msg, const xg_order *want,
-          xg_order *out, char *detail, size_t detail_len)
-{
-    if (v->state == XG_VENUE_BANNED || v->state == XG_VENUE_DOWN) {
-        snprintf(detail, detail_len, "venue %s is %s", v->cfg->name,
-                 xg__venue_state_name(v->state));
-        return XG_ERR_NO_VENUE;
-    }
-    const xg_instrument *ins = xg__venue_instrument(v, msg->order.symbol);
-    if (ins == NULL) {
-        snprintf(detail, detail_len, "%s not listed on %s", msg->order.symbol,
-                 v->cfg->name);
-        return XG_ERR_UNKNOWN_SYMBOL;
-    }
-    *out = *want;
-    if (msg->requantize) {
-        xg_err e = xg_order_requantize(out, ins);
-        if (e != XG_OK) {
-            snprintf(detail, detail_len, "cannot round to %s's steps: %s",
-                     v->cfg->name, xg_strerror(e));
-            return e;
-        }
-    }
-    return xg_order_validate(out, ins, detail, detail_len);
-}
-
-static int
-find_venue(const xg__gateway *gw, const char *name)
-{
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        if (strcmp(gw->venues[i].cfg->name, name) == 0) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
 xg_err
 xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
                      char *detail, size_t detail_len)
@@ -797,8 +903,8 @@ xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
     char why[XG_DETAIL_MAX] = "no venue configured for the symbol";
     for (size_t i = 0; i < n_route && chosen < 0; i++) {
         char d[XG_DETAIL_MAX];
-        xg_err e = fit_order(&gw->venues[route[i]], msg, &want, &placed, d,
-                             sizeof d);
+        xg_err e = fit_order(&gw->venues[route[i]], &want, msg->requantize,
+                             &placed, d, sizeof d);
         if (e == XG_OK) {
             chosen = route[i];
         } else if (i == 0) {
@@ -825,12 +931,10 @@ xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
     r->is_requantize = (uint8_t)msg->requantize;
     r->deadline_ms = msg->max_wait_ms > 0 ? gw->now.wall_ms + msg->max_wait_ms
                                           : 0;
+    r->asked_qty = want.qty;
+    r->asked_price = want.price;
     r->venue = chosen;
-    r->attempt = 1;
-    xg_buf b;
-    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
-    xg_buf_puts(&b, r->gw_id);
-    xg_buf_putc(&b, (char)('0' + r->attempt));
+    set_attempt(r, 1);
     push_op(&gw->venues[chosen], *slot, XG_OP_NEW_ORDER, 0);
     return XG_OK;
 }
