@@ -18,7 +18,8 @@ Usage: strategy.py [REQ_ENDPOINT [PUB_ENDPOINT]]
 Environment: XG_REQ, XG_PUB (endpoints), XG_STRATEGY (name, default
 "example"), XG_SYMBOL (default BTC/USDT), XG_REST_PRICE and XG_FILL_PRICE
 (defaults 30000 and 40000, around xgsim's 35000), XG_BURST (extra resting
-orders, default 0).
+orders, default 0), XG_VENUE (route orders to this venue; default: the
+gateway's route).
 
 Needs Debian's python3-zmq; JSON is the standard library's. Prices and
 quantities are strings on the wire: never build them from floats.
@@ -93,12 +94,16 @@ class Strategy:
         return req_id
 
     def send_new(self, order):
-        return self.send({
+        request = {
             "type": "new_order", "strategy": self.name,
             "client_order_id": order.id,
             "symbol": env("XG_SYMBOL", "BTC/USDT"), "side": "BUY",
             "order_type": "LIMIT", "tif": "GTC", "qty": "0.001",
-            "price": order.price})
+            "price": order.price}
+        venue = env("XG_VENUE", "")
+        if venue:
+            request["venues"] = [venue]
+        return self.send(request)
 
     def send_by_id(self, kind, order):
         return self.send({"type": kind, "strategy": self.name,
