@@ -540,6 +540,7 @@ poll_once(xg__gateway *gw)
         }
     }
     xg__transport_perform(gw->transport, ready, nr);
+    xg__transport_flush(gw->transport);
     return 0;
 }
 
@@ -550,9 +551,11 @@ xg__gateway_run(xg__gateway *gw, volatile sig_atomic_t *stop)
     for (size_t i = 0; i < gw->n_venues; i++) {
         xg__router_pump(gw, &gw->venues[i]);
     }
+    xg__transport_flush(gw->transport);
     while (!*stop) {
         read_clock(&gw->now);
         xg__router_tick(gw);
+        xg__transport_flush(gw->transport);
         if (poll_once(gw) != 0) {
             xg__error("poll failed: %s", zmq_strerror(zmq_errno()));
             return XG_ERR_IO;

@@ -29,6 +29,7 @@
 typedef struct xfer {
     CURL *easy;
     int busy;
+    int staged; /* taken, waiting for xg__transport_flush */
     void *user;
     uint64_t tag;
     struct curl_slist *headers;
@@ -49,6 +50,7 @@ struct xg__transport {
     xfer *slots;
     size_t n_slots;
     size_t in_flight;
+    size_t n_staged;
     xg__watch watches[MAX_WATCHES];
     size_t n_watches;
     int64_t deadline_ms; /* monotonic ms; -1 none */
@@ -219,7 +221,7 @@ xg__transport_destroy(xg__transport **tp)
     }
     for (size_t i = 0; t->slots != NULL && i < t->n_slots; i++) {
         xfer *x = &t->slots[i];
-        if (x->busy) {
+        if (x->busy && !x->staged) {
             curl_multi_remove_handle(t->multi, x->easy);
         }
         curl_easy_cleanup(x->easy);
@@ -329,18 +331,41 @@ xg__transport_send(xg__transport *t, const xg__endpoint *ep,
     if (e != XG_OK) {
         return e;
     }
-    if (curl_multi_add_handle(t->multi, x->easy) != CURLM_OK) {
-        return XG_ERR_INTERNAL;
-    }
     x->busy = 1;
+    x->staged = 1;
     x->user = user;
     x->tag = tag;
     t->in_flight++;
-    /* Kick the transfer now instead of on the next loop turn: on a warm
-     * connection the request is on the wire before this returns. */
+    t->n_staged++;
+    return XG_OK;
+}
+
+void
+xg__transport_flush(xg__transport *t)
+{
+    if (t->n_staged == 0) {
+        return;
+    }
+    for (size_t i = 0; i < t->n_slots && t->n_staged > 0; i++) {
+        xfer *x = &t->slots[i];
+        if (!x->staged) {
+            continue;
+        }
+        x->staged = 0;
+        t->n_staged--;
+        if (curl_multi_add_handle(t->multi, x->easy) != CURLM_OK) {
+            /* Only out of memory gets here: report it as a transfer that
+             * sent nothing, which the caller simply retries. */
+            t->in_flight--;
+            t->done(t->ctx, x->user, x->tag, XG_XFER_NOT_SENT, NULL,
+                    "cannot start the transfer");
+            x->busy = 0;
+        }
+    }
+    /* Kick the transfers now instead of on the next loop turn: on a warm
+     * connection the requests are on the wire before this returns. */
     int running;
     curl_multi_socket_action(t->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    return XG_OK;
 }
 
 size_t

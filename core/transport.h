@@ -62,13 +62,18 @@ xg__transport *xg__transport_new(size_t max_xfers, long max_host_conns,
 void xg__transport_destroy(xg__transport **t);
 
 /*
- * Start sending req (copied) to ep. XG_ERR_BUSY if every slot is taken.
- * The request starts moving at once: the first bytes are written before
- * this returns when a connection is idle.
+ * Take req (copied) for ep into a slot. It leaves at the next
+ * xg__transport_flush, so the caller can first make durable what the
+ * request depends on (the journal commits once per loop turn, then
+ * flushes). XG_ERR_BUSY if every slot is taken.
  */
 xg_err xg__transport_send(xg__transport *t, const xg__endpoint *ep,
                           const xg_http_request *req, void *user,
                           uint64_t tag);
+
+/* Start every request taken since the last flush. On a warm connection
+ * the first bytes are written before this returns. */
+void xg__transport_flush(xg__transport *t);
 
 size_t xg__transport_in_flight(const xg__transport *t);
 

@@ -279,12 +279,18 @@ test_ban_stops_all_traffic_until_it_ends(void **state)
     assert_int_equal(reply_error_code(r), XG_ERR_NO_VENUE);
     json_decref(r);
 
-    /* The venue comes back by itself; the order that met the ban was kept
-     * and goes out first, then new orders flow again. */
-    ev = xg_client_wait_venue_state(&e->client, "binance", "UP", 5000);
+    /* The order that met the ban had no other venue in its route: it was
+     * rejected with the reason, not left waiting. */
+    ev = xg_client_wait_order_event(&e->client, "banned1", "rejected", 5000);
     assert_non_null(ev);
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_object_get(json_object_get(ev, "order"), "error"), "code")),
+        XG_ERR_NO_VENUE);
     json_decref(ev);
-    ev = xg_client_wait_order_event(&e->client, "banned1", "acked", 5000);
+
+    /* The venue comes back by itself and new orders flow again. */
+    ev = xg_client_wait_venue_state(&e->client, "binance", "UP", 5000);
     assert_non_null(ev);
     json_decref(ev);
     r = place(e, "banned3", "BUY", "0.001", "29998");

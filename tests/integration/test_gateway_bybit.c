@@ -294,10 +294,18 @@ test_ip_lockout_stops_all_traffic_until_it_ends(void **state)
         xg_client_wait_venue_state(&e->client, "bybit", "BANNED", 5000);
     assert_non_null(ev);
     json_decref(ev);
+    /* The refused order had no other venue in its route: rejected with
+     * the reason, never left waiting (docs/architecture.md, failover). */
+    ev = xg_client_wait_order_event(&e->client, "banned1", "rejected", 5000);
+    assert_non_null(ev);
+    json_decref(ev);
     ev = xg_client_wait_venue_state(&e->client, "bybit", "UP", 5000);
     assert_non_null(ev);
     json_decref(ev);
-    ev = xg_client_wait_order_event(&e->client, "banned1", "acked", 5000);
+    r = place(e, "afterban", "BUY", "0.001", "29990");
+    assert_true(reply_ok(r));
+    json_decref(r);
+    ev = xg_client_wait_order_event(&e->client, "afterban", "acked", 5000);
     assert_non_null(ev);
     json_decref(ev);
 
