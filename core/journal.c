@@ -1,0 +1,979 @@
+/*
+ * journal.c - the crash-safe order journal: one SQLite file in WAL mode.
+ *
+ * It owns the file <dir>/journal.db, its connection and its prepared
+ * statements. It stores order snapshots and venue attempts as the gateway
+ * hands them over and gives them back at start-up; what a transition means
+ * and when to commit (once per loop turn, before the dependent requests
+ * leave) is the gateway's decision.
+ *
+ * Transactions: the first put of a turn begins one (deferred BEGIN: the
+ * connection already holds the exclusive lock), commit ends it. Any SQLite
+ * failure rolls the whole turn back, so the caller has one simple rule:
+ * nothing of a turn whose commit did not return XG_OK is durable.
+ *
+ * A file we did not validate is never written: the connection opens with
+ * checkpoint-on-close disabled and only enables it once the file proved to
+ * be a healthy journal of our schema, so a refused file (and any WAL beside
+ * it) is left exactly as found, for a human to inspect.
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#define JOURNAL_FILE     "journal.db"
+#define JOURNAL_PATH_MAX 4096
+/* attempt is a uint8_t, so an order has at most 256 attempts. */
+#define MAX_ATTEMPTS 256
+
+/* Statuses that are final (xg_order_status_is_final), as SQL. */
+#define FINAL_SQL "(5, 6, 7, 8)"
+
+struct xg__journal {
+    sqlite3 *db;
+    sqlite3_stmt *begin, *commit, *rollback;
+    sqlite3_stmt *put_order, *put_attempt;
+    sqlite3_stmt *load_orders, *load_attempts;
+    sqlite3_stmt *last_gw_id;
+    int in_txn;
+    char path[JOURNAL_PATH_MAX];
+    char err[XG_JOURNAL_ERR_MAX];
+    xg__journal_attempt attempts[MAX_ATTEMPTS]; /* load_open scratch */
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE orders ("
+    " gw_id TEXT PRIMARY KEY NOT NULL,"
+    " client_id TEXT NOT NULL, strategy_id TEXT NOT NULL,"
+    " symbol TEXT NOT NULL,"
+    " side INTEGER NOT NULL, type INTEGER NOT NULL, tif INTEGER NOT NULL,"
+    " qty_units INTEGER NOT NULL, qty_scale INTEGER NOT NULL,"
+    " price_units INTEGER NOT NULL, price_scale INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " venue TEXT NOT NULL, venue_client_id TEXT NOT NULL,"
+    " venue_order_id TEXT NOT NULL,"
+    " filled_units INTEGER NOT NULL, filled_scale INTEGER NOT NULL,"
+    " attempt INTEGER NOT NULL, cancel_requested INTEGER NOT NULL,"
+    " requantize INTEGER NOT NULL, n_route INTEGER NOT NULL,"
+    " route0 TEXT NOT NULL, route1 TEXT NOT NULL, route2 TEXT NOT NULL,"
+    " route3 TEXT NOT NULL,"
+    " deadline_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    /* Start-up reads only open orders; the partial index keeps that read
+     * proportional to them, not to the history. */
+    "CREATE INDEX orders_open ON orders(gw_id)"
+    " WHERE status NOT IN " FINAL_SQL ";"
+    "CREATE TABLE attempts ("
+    " gw_id TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " venue TEXT NOT NULL, venue_client_id TEXT NOT NULL,"
+    " state INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (gw_id, attempt)"
+    ") STRICT, WITHOUT ROWID;"
+    /* Largest gw_id that prune removed, so last_gw_id never goes back. */
+    "CREATE TABLE meta ("
+    " key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL"
+    ") STRICT, WITHOUT ROWID;";
+
+#define ORDER_COLS                                                             \
+    "gw_id, client_id, strategy_id, symbol, side, type, tif,"                  \
+    " qty_units, qty_scale, price_units, price_scale, status,"                 \
+    " venue, venue_client_id, venue_order_id, filled_units, filled_scale,"     \
+    " attempt, cancel_requested, requantize, n_route,"                         \
+    " route0, route1, route2, route3, deadline_ms, updated_ms"
+
+static const char put_order_sql[] =
+    "INSERT OR REPLACE INTO orders (" ORDER_COLS ") VALUES (?1, ?2, ?3, ?4,"
+    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+    " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+
+static const char put_attempt_sql[] =
+    "INSERT OR REPLACE INTO attempts (gw_id, attempt, venue,"
+    " venue_client_id, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+static const char load_orders_sql[] =
+    "SELECT " ORDER_COLS " FROM orders"
+    " WHERE status NOT IN " FINAL_SQL " ORDER BY gw_id";
+
+static const char load_attempts_sql[] =
+    "SELECT gw_id, attempt, venue, venue_client_id, state, updated_ms"
+    " FROM attempts WHERE gw_id = ?1 ORDER BY attempt";
+
+static const char last_gw_id_sql[] =
+    "SELECT max(g) FROM (SELECT max(gw_id) AS g FROM orders"
+    " UNION ALL SELECT value FROM meta WHERE key = 'max_pruned_gw_id')";
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* The one-line message of the last failure; a path of up to 4095 bytes may
+ * be cut, which is fine for a message. */
+__attribute__((format(printf, 2, 3))) static void
+set_err(xg__journal *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->err, sizeof j->err, fmt, ap);
+    va_end(ap);
+}
+
+static xg_err
+map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return XG_OK;
+    case SQLITE_NOMEM:
+        return XG_ERR_NOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return XG_ERR_BUSY;
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+        return XG_ERR_INVALID;
+    case SQLITE_MISUSE:
+    case SQLITE_INTERNAL:
+        return XG_ERR_INTERNAL;
+    default:
+        /* IOERR, FULL, CORRUPT, NOTADB, CANTOPEN, READONLY, PERM, ... */
+        return XG_ERR_IO;
+    }
+}
+
+/* Record an SQLite failure as "<path>: <what>: <sqlite message>". */
+static xg_err
+fail_sql(xg__journal *j, int rc, const char *what)
+{
+    const char *msg =
+        j->db != NULL ? sqlite3_errmsg(j->db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_BUSY) {
+        set_err(j, "%s: %s: in use by another process (%s)", j->path, what,
+                msg);
+    } else {
+        set_err(j, "%s: %s: %s", j->path, what, msg);
+    }
+    return map_rc(rc);
+}
+
+static xg_err
+fail_msg(xg__journal *j, xg_err e, const char *what)
+{
+    set_err(j, "%s: %s", j->path, what);
+    return e;
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+static int
+step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+/* Throw the turn away; SQLite may already have done so after an I/O
+ * error, in which case there is nothing left to roll back. */
+static void
+rollback_turn(xg__journal *j)
+{
+    if (j->in_txn && !sqlite3_get_autocommit(j->db)) {
+        (void)step_reset(j->rollback);
+    }
+    j->in_txn = 0;
+}
+
+static xg_err
+begin_turn(xg__journal *j)
+{
+    if (j->in_txn) {
+        return XG_OK;
+    }
+    int rc = step_reset(j->begin);
+    if (rc != SQLITE_DONE) {
+        return fail_sql(j, rc, "begin");
+    }
+    j->in_txn = 1;
+    return XG_OK;
+}
+
+/* A staged statement failed: report it and drop the whole turn. */
+static xg_err
+fail_turn(xg__journal *j, int rc, const char *what)
+{
+    xg_err e = fail_sql(j, rc, what);
+    rollback_turn(j);
+    return e;
+}
+
+/* ---- open ------------------------------------------------------------ */
+
+static xg_err
+ensure_dir(xg__journal *j, const char *dir)
+{
+    struct stat st;
+    if (mkdir(dir, 0700) == 0) {
+        return XG_OK;
+    }
+    int e = errno;
+    if (e == EEXIST) {
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+            return XG_OK;
+        }
+        set_err(j, "%s: journal directory exists and is not a directory", dir);
+        return XG_ERR_CONFIG;
+    }
+    set_err(j, "%s: cannot create journal directory: %s", dir, strerror(e));
+    return XG_ERR_IO;
+}
+
+/* One integer from a PRAGMA or query. */
+static int
+query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* One text from a PRAGMA (first row), copied into out. */
+static int
+query_text(sqlite3 *db, const char *sql, char *out, size_t out_len)
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, out_len, "%s", t != NULL ? (const char *)t : "");
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Is the file a journal of our schema (or a brand-new empty database)?
+ * Reads only; nothing is written before this says yes. */
+static xg_err
+check_identity(xg__journal *j, int *is_fresh)
+{
+    int64_t app_id = 0, version = 0, n_objects = 0;
+    int rc = query_int(j->db, "PRAGMA application_id", &app_id);
+    if (rc == SQLITE_OK) {
+        rc = query_int(j->db, "PRAGMA user_version", &version);
+    }
+    if (rc == SQLITE_OK) {
+        rc = query_int(j->db, "SELECT count(*) FROM sqlite_master", &n_objects);
+    }
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot read");
+    }
+    *is_fresh = app_id == 0 && version == 0 && n_objects == 0;
+    if (*is_fresh) {
+        return XG_OK;
+    }
+    if (app_id != XG_JOURNAL_APP_ID) {
+        set_err(j,
+                "%s: not an xgate journal (application_id 0x%08llx,"
+                " %lld schema objects); refusing to touch it",
+                j->path, (unsigned long long)(uint32_t)app_id,
+                (long long)n_objects);
+        return XG_ERR_CONFIG;
+    }
+    if (version != XG_JOURNAL_SCHEMA_VERSION) {
+        set_err(j,
+                "%s: journal schema version %lld, this build reads %d;"
+                " refusing to touch it",
+                j->path, (long long)version, XG_JOURNAL_SCHEMA_VERSION);
+        return XG_ERR_CONFIG;
+    }
+    return XG_OK;
+}
+
+static xg_err
+check_integrity(xg__journal *j)
+{
+    char res[160];
+    int rc = query_text(j->db, "PRAGMA quick_check(1)", res, sizeof res);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "corrupt (quick_check failed)");
+    }
+    if (strcmp(res, "ok") != 0) {
+        /* quick_check's findings may span lines; keep the message one. */
+        for (char *p = res; *p != '\0'; p++) {
+            if (*p == '\n' || *p == '\r') {
+                *p = ' ';
+            }
+        }
+        set_err(j, "%s: corrupt (quick_check: %s)", j->path, res);
+        return XG_ERR_IO;
+    }
+    return XG_OK;
+}
+
+static xg_err
+set_modes(xg__journal *j, xg__sync_mode mode)
+{
+    char res[16];
+    int rc = query_text(j->db, "PRAGMA journal_mode=WAL", res, sizeof res);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot enable WAL");
+    }
+    if (strcmp(res, "wal") != 0) {
+        return fail_msg(j, XG_ERR_IO,
+                        "cannot enable WAL (journal mode stays"
+                        " as it was)");
+    }
+    rc = sqlite3_exec(j->db,
+                      mode == XG_SYNC_FULL ? "PRAGMA synchronous=FULL"
+                                           : "PRAGMA synchronous=NORMAL",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot set synchronous");
+    }
+    return XG_OK;
+}
+
+static xg_err
+create_schema(xg__journal *j)
+{
+    char sql[sizeof schema_sql + 128];
+    /* The pragmas are transactional: a crash while creating leaves either
+     * an empty file (created again next time) or a complete journal. */
+    snprintf(sql, sizeof sql,
+             "BEGIN IMMEDIATE; %s PRAGMA application_id=%d;"
+             " PRAGMA user_version=%d; COMMIT;",
+             schema_sql, XG_JOURNAL_APP_ID, XG_JOURNAL_SCHEMA_VERSION);
+    int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        xg_err e = fail_sql(j, rc, "cannot create schema");
+        (void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
+    }
+    return XG_OK;
+}
+
+static xg_err
+prepare_all(xg__journal *j)
+{
+    struct {
+        sqlite3_stmt **st;
+        const char *sql;
+    } list[] = {
+        {&j->begin, "BEGIN"},
+        {&j->commit, "COMMIT"},
+        {&j->rollback, "ROLLBACK"},
+        {&j->put_order, put_order_sql},
+        {&j->put_attempt, put_attempt_sql},
+        {&j->load_orders, load_orders_sql},
+        {&j->load_attempts, load_attempts_sql},
+        {&j->last_gw_id, last_gw_id_sql},
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        int rc =
+            sqlite3_prepare_v3(j->db, list[i].sql, -1,
+                               SQLITE_PREPARE_PERSISTENT, list[i].st, NULL);
+        if (rc != SQLITE_OK) {
+            /* Right id and version but wrong tables: hand-made or damaged
+             * in a way quick_check does not see. */
+            xg_err e = fail_sql(j, rc, "schema does not match the journal's");
+            return e == XG_ERR_IO || e == XG_ERR_INVALID ? XG_ERR_CONFIG : e;
+        }
+    }
+    return XG_OK;
+}
+
+static void
+finalize_all(xg__journal *j)
+{
+    sqlite3_stmt **list[] = {
+        &j->begin,       &j->commit,      &j->rollback,      &j->put_order,
+        &j->put_attempt, &j->load_orders, &j->load_attempts, &j->last_gw_id};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        sqlite3_finalize(*list[i]);
+        *list[i] = NULL;
+    }
+}
+
+/* Open the connection to an existing or new file; reads nothing yet. */
+static xg_err
+connect_file(xg__journal *j)
+{
+    struct stat st;
+    int exists = stat(j->path, &st) == 0;
+    if (!exists && errno != ENOENT) {
+        set_err(j, "%s: cannot stat: %s", j->path, strerror(errno));
+        return XG_ERR_IO;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        return fail_msg(j, XG_ERR_CONFIG, "exists and is not a regular file");
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (!exists) {
+        flags |= SQLITE_OPEN_CREATE;
+    }
+    int rc = sqlite3_open_v2(j->path, &j->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot open");
+    }
+    sqlite3_extended_result_codes(j->db, 1);
+    /* Until the file is validated, closing must not checkpoint a WAL into
+     * it. DEFENSIVE refuses writable_schema and similar foot-guns. */
+    rc = sqlite3_db_config(j->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+                           (int *)NULL);
+    if (rc == SQLITE_OK) {
+        rc =
+            sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    }
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot configure");
+    }
+    if (sqlite3_db_readonly(j->db, "main") == 1) {
+        return fail_msg(j, XG_ERR_IO, "cannot open for writing (read-only)");
+    }
+    /* Exclusive locking: the WAL index lives in our heap (no -shm file),
+     * and a second process opening the journal gets SQLITE_BUSY. */
+    rc = sqlite3_exec(j->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "cannot lock");
+    }
+    return XG_OK;
+}
+
+xg_err
+xg__journal_open(xg__journal **out, const char *dir, xg__sync_mode mode,
+                 char *err, size_t err_len)
+{
+    *out = NULL;
+    if (err != NULL && err_len > 0) {
+        err[0] = '\0';
+    }
+    if (dir == NULL || dir[0] == '\0' ||
+        (mode != XG_SYNC_NORMAL && mode != XG_SYNC_FULL)) {
+        if (err != NULL && err_len > 0) {
+            snprintf(err, err_len, "journal: no directory or bad sync mode");
+        }
+        return XG_ERR_INVALID;
+    }
+    xg__journal *j = calloc(1, sizeof *j);
+    if (j == NULL) {
+        if (err != NULL && err_len > 0) {
+            snprintf(err, err_len, "%s: journal: out of memory", dir);
+        }
+        return XG_ERR_NOMEM;
+    }
+    int fresh = 0;
+    xg_err e = ensure_dir(j, dir);
+    if (e != XG_OK) {
+        goto fail;
+    }
+    int n = snprintf(j->path, sizeof j->path, "%s/%s", dir, JOURNAL_FILE);
+    if (n < 0 || (size_t)n >= sizeof j->path) {
+        set_err(j, "%.200s...: journal path too long", dir);
+        e = XG_ERR_TRUNCATED;
+        goto fail;
+    }
+    if ((e = connect_file(j)) != XG_OK ||
+        (e = check_identity(j, &fresh)) != XG_OK ||
+        (e = check_integrity(j)) != XG_OK ||
+        (e = set_modes(j, mode)) != XG_OK ||
+        (fresh && (e = create_schema(j)) != XG_OK) ||
+        (e = prepare_all(j)) != XG_OK) {
+        goto fail;
+    }
+    /* Validated: a clean close may now fold the WAL back into the file. */
+    sqlite3_db_config(j->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, (int *)NULL);
+    *out = j;
+    return XG_OK;
+
+fail:
+    if (err != NULL && err_len > 0) {
+        snprintf(err, err_len, "%s", j->err);
+    }
+    finalize_all(j);
+    sqlite3_close(j->db);
+    free(j);
+    return e;
+}
+
+void
+xg__journal_close(xg__journal **jp)
+{
+    xg__journal *j = *jp;
+    if (j == NULL) {
+        return;
+    }
+    rollback_turn(j);
+    finalize_all(j);
+    sqlite3_close(j->db);
+    free(j);
+    *jp = NULL;
+}
+
+/* ---- staging ----------------------------------------------------------- */
+
+static int
+is_str(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
+
+static int
+is_decimal_ok(xg_decimal d)
+{
+    return d.scale <= XG_DECIMAL_MAX_SCALE;
+}
+
+static int
+is_status_ok(int64_t s)
+{
+    return s >= XG_STATUS_PENDING && s <= XG_STATUS_UNKNOWN;
+}
+
+static const char *
+order_invalid(const xg__journal_order *o)
+{
+    if (!is_str(o->gw_id, sizeof o->gw_id) || o->gw_id[0] == '\0') {
+        return "gw_id";
+    }
+    if (!is_str(o->client_id, sizeof o->client_id) ||
+        !is_str(o->strategy_id, sizeof o->strategy_id) ||
+        !is_str(o->symbol, sizeof o->symbol) ||
+        !is_str(o->venue, sizeof o->venue) ||
+        !is_str(o->venue_client_id, sizeof o->venue_client_id) ||
+        !is_str(o->venue_order_id, sizeof o->venue_order_id)) {
+        return "unterminated string";
+    }
+    if (!is_decimal_ok(o->qty) || !is_decimal_ok(o->price) ||
+        !is_decimal_ok(o->filled_qty)) {
+        return "decimal scale";
+    }
+    if (!is_status_ok(o->status)) {
+        return "status";
+    }
+    if (o->n_route > XG_MAX_ROUTE) {
+        return "n_route";
+    }
+    for (size_t i = 0; i < o->n_route; i++) {
+        if (!is_str(o->route[i], sizeof o->route[i])) {
+            return "route";
+        }
+    }
+    return NULL;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    /* SQLITE_STATIC: the caller's struct outlives the step; no copy. */
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+xg_err
+xg__journal_put_order(xg__journal *j, const xg__journal_order *o)
+{
+    const char *bad = order_invalid(o);
+    if (bad != NULL) {
+        set_err(j, "%s: put_order: invalid %s", j->path, bad);
+        return XG_ERR_INVALID;
+    }
+    xg_err e = begin_turn(j);
+    if (e != XG_OK) {
+        return e;
+    }
+    sqlite3_stmt *st = j->put_order;
+    bind_text(st, 1, o->gw_id);
+    bind_text(st, 2, o->client_id);
+    bind_text(st, 3, o->strategy_id);
+    bind_text(st, 4, o->symbol);
+    sqlite3_bind_int(st, 5, (int)o->side);
+    sqlite3_bind_int(st, 6, (int)o->type);
+    sqlite3_bind_int(st, 7, (int)o->tif);
+    sqlite3_bind_int64(st, 8, o->qty.units);
+    sqlite3_bind_int(st, 9, o->qty.scale);
+    sqlite3_bind_int64(st, 10, o->price.units);
+    sqlite3_bind_int(st, 11, o->price.scale);
+    sqlite3_bind_int(st, 12, (int)o->status);
+    bind_text(st, 13, o->venue);
+    bind_text(st, 14, o->venue_client_id);
+    bind_text(st, 15, o->venue_order_id);
+    sqlite3_bind_int64(st, 16, o->filled_qty.units);
+    sqlite3_bind_int(st, 17, o->filled_qty.scale);
+    sqlite3_bind_int(st, 18, o->attempt);
+    sqlite3_bind_int(st, 19, o->cancel_requested);
+    sqlite3_bind_int(st, 20, o->requantize);
+    sqlite3_bind_int(st, 21, o->n_route);
+    for (int i = 0; i < XG_MAX_ROUTE; i++) {
+        bind_text(st, 22 + i, (size_t)i < o->n_route ? o->route[i] : "");
+    }
+    sqlite3_bind_int64(st, 26, o->deadline_ms);
+    sqlite3_bind_int64(st, 27, o->updated_ms);
+    int rc = step_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        return fail_turn(j, rc, "put_order");
+    }
+    return XG_OK;
+}
+
+xg_err
+xg__journal_put_attempt(xg__journal *j, const xg__journal_attempt *a)
+{
+    if (!is_str(a->gw_id, sizeof a->gw_id) || a->gw_id[0] == '\0' ||
+        !is_str(a->venue, sizeof a->venue) ||
+        !is_str(a->venue_client_id, sizeof a->venue_client_id) ||
+        a->state < XG_ATTEMPT_UNSETTLED || a->state > XG_ATTEMPT_ABSENT) {
+        return fail_msg(j, XG_ERR_INVALID, "put_attempt: invalid record");
+    }
+    xg_err e = begin_turn(j);
+    if (e != XG_OK) {
+        return e;
+    }
+    sqlite3_stmt *st = j->put_attempt;
+    bind_text(st, 1, a->gw_id);
+    sqlite3_bind_int(st, 2, a->attempt);
+    bind_text(st, 3, a->venue);
+    bind_text(st, 4, a->venue_client_id);
+    sqlite3_bind_int(st, 5, a->state);
+    sqlite3_bind_int64(st, 6, a->updated_ms);
+    int rc = step_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        return fail_turn(j, rc, "put_attempt");
+    }
+    return XG_OK;
+}
+
+xg_err
+xg__journal_commit(xg__journal *j)
+{
+    if (!j->in_txn) {
+        return XG_OK;
+    }
+    int rc = step_reset(j->commit);
+    if (rc != SQLITE_DONE) {
+        return fail_turn(j, rc, "commit");
+    }
+    j->in_txn = 0;
+    return XG_OK;
+}
+
+int
+xg__journal_has_staged(const xg__journal *j)
+{
+    return j->in_txn;
+}
+
+/* ---- reading back ------------------------------------------------------ */
+
+/* Copy a text column into a fixed array; 0 if it is not text that fits. */
+static int
+col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    int len = sqlite3_column_bytes(st, col);
+    if (t == NULL || len < 0 || (size_t)len >= cap ||
+        memchr(t, '\0', (size_t)len) != NULL) {
+        return 0;
+    }
+    memcpy(dst, t, (size_t)len);
+    dst[len] = '\0';
+    return 1;
+}
+
+static int
+col_range(sqlite3_stmt *st, int col, int64_t lo, int64_t hi, int64_t *out)
+{
+    if (sqlite3_column_type(st, col) != SQLITE_INTEGER) {
+        return 0;
+    }
+    *out = sqlite3_column_int64(st, col);
+    return *out >= lo && *out <= hi;
+}
+
+static int
+col_decimal(sqlite3_stmt *st, int col, xg_decimal *out)
+{
+    int64_t scale = 0;
+    if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
+        !col_range(st, col + 1, 0, XG_DECIMAL_MAX_SCALE, &scale)) {
+        return 0;
+    }
+    out->units = sqlite3_column_int64(st, col);
+    out->scale = (uint8_t)scale;
+    return 1;
+}
+
+/* Fill o from a row of ORDER_COLS; the name of the first bad column, or
+ * NULL. Rows come from a file we trust only as far as we check it. */
+static const char *
+row_to_order(sqlite3_stmt *st, xg__journal_order *o)
+{
+    int64_t v = 0;
+    memset(o, 0, sizeof *o);
+    if (!col_text(st, 0, o->gw_id, sizeof o->gw_id)) {
+        return "gw_id";
+    }
+    if (!col_text(st, 1, o->client_id, sizeof o->client_id)) {
+        return "client_id";
+    }
+    if (!col_text(st, 2, o->strategy_id, sizeof o->strategy_id)) {
+        return "strategy_id";
+    }
+    if (!col_text(st, 3, o->symbol, sizeof o->symbol)) {
+        return "symbol";
+    }
+    if (!col_range(st, 4, XG_SIDE_BUY, XG_SIDE_SELL, &v)) {
+        return "side";
+    }
+    o->side = (xg_side)v;
+    if (!col_range(st, 5, XG_TYPE_LIMIT, XG_TYPE_MARKET, &v)) {
+        return "type";
+    }
+    o->type = (xg_order_type)v;
+    if (!col_range(st, 6, XG_TIF_GTC, XG_TIF_POST_ONLY, &v)) {
+        return "tif";
+    }
+    o->tif = (xg_tif)v;
+    if (!col_decimal(st, 7, &o->qty)) {
+        return "qty";
+    }
+    if (!col_decimal(st, 9, &o->price)) {
+        return "price";
+    }
+    if (!col_range(st, 11, XG_STATUS_PENDING, XG_STATUS_UNKNOWN, &v)) {
+        return "status";
+    }
+    o->status = (xg_order_status)v;
+    if (!col_text(st, 12, o->venue, sizeof o->venue)) {
+        return "venue";
+    }
+    if (!col_text(st, 13, o->venue_client_id, sizeof o->venue_client_id)) {
+        return "venue_client_id";
+    }
+    if (!col_text(st, 14, o->venue_order_id, sizeof o->venue_order_id)) {
+        return "venue_order_id";
+    }
+    if (!col_decimal(st, 15, &o->filled_qty)) {
+        return "filled_qty";
+    }
+    if (!col_range(st, 17, 0, UINT8_MAX, &v)) {
+        return "attempt";
+    }
+    o->attempt = (uint8_t)v;
+    if (!col_range(st, 18, 0, 1, &v)) {
+        return "cancel_requested";
+    }
+    o->cancel_requested = (uint8_t)v;
+    if (!col_range(st, 19, 0, 1, &v)) {
+        return "requantize";
+    }
+    o->requantize = (uint8_t)v;
+    if (!col_range(st, 20, 0, XG_MAX_ROUTE, &v)) {
+        return "n_route";
+    }
+    o->n_route = (uint8_t)v;
+    for (int i = 0; i < o->n_route; i++) {
+        if (!col_text(st, 21 + i, o->route[i], sizeof o->route[i])) {
+            return "route";
+        }
+    }
+    if (!col_range(st, 25, INT64_MIN, INT64_MAX, &o->deadline_ms)) {
+        return "deadline_ms";
+    }
+    if (!col_range(st, 26, INT64_MIN, INT64_MAX, &o->updated_ms)) {
+        return "updated_ms";
+    }
+    return NULL;
+}
+
+static const char *
+row_to_attempt(sqlite3_stmt *st, xg__journal_attempt *a)
+{
+    int64_t v = 0;
+    memset(a, 0, sizeof *a);
+    if (!col_text(st, 0, a->gw_id, sizeof a->gw_id)) {
+        return "gw_id";
+    }
+    if (!col_range(st, 1, 0, UINT8_MAX, &v)) {
+        return "attempt";
+    }
+    a->attempt = (uint8_t)v;
+    if (!col_text(st, 2, a->venue, sizeof a->venue)) {
+        return "venue";
+    }
+    if (!col_text(st, 3, a->venue_client_id, sizeof a->venue_client_id)) {
+        return "venue_client_id";
+    }
+    if (!col_range(st, 4, XG_ATTEMPT_UNSETTLED, XG_ATTEMPT_ABSENT, &v)) {
+        return "state";
+    }
+    a->state = (int)v;
+    if (!col_range(st, 5, INT64_MIN, INT64_MAX, &a->updated_ms)) {
+        return "updated_ms";
+    }
+    return NULL;
+}
+
+static xg_err
+bad_row(xg__journal *j, const char *table, const char *gw_id, const char *col)
+{
+    set_err(j, "%s: %s row of order '%.16s' has a bad %s column", j->path,
+            table, gw_id, col);
+    return XG_ERR_IO;
+}
+
+/* Attempts of one order into j->attempts. */
+static xg_err
+load_attempts(xg__journal *j, const char *gw_id, size_t *n)
+{
+    sqlite3_stmt *st = j->load_attempts;
+    xg_err e = XG_OK;
+    int rc;
+    *n = 0;
+    sqlite3_bind_text(st, 1, gw_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        /* The primary key makes more than 256 impossible unless attempt
+         * numbers are out of range, which row_to_attempt refuses. */
+        if (*n == MAX_ATTEMPTS) {
+            e = bad_row(j, "attempts", gw_id, "attempt");
+            break;
+        }
+        const char *bad = row_to_attempt(st, &j->attempts[*n]);
+        if (bad != NULL) {
+            e = bad_row(j, "attempts", gw_id, bad);
+            break;
+        }
+        (*n)++;
+    }
+    if (e == XG_OK && rc != SQLITE_DONE) {
+        e = fail_sql(j, rc, "load attempts");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return e;
+}
+
+xg_err
+xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
+{
+    if (j->in_txn) {
+        return fail_msg(j, XG_ERR_BUSY, "load_open: writes are staged");
+    }
+    sqlite3_stmt *st = j->load_orders;
+    xg__journal_order o;
+    xg_err e = XG_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *bad = row_to_order(st, &o);
+        if (bad != NULL) {
+            const unsigned char *id = sqlite3_column_text(st, 0);
+            e = bad_row(j, "orders", id != NULL ? (const char *)id : "?", bad);
+            break;
+        }
+        size_t n = 0;
+        if ((e = load_attempts(j, o.gw_id, &n)) != XG_OK) {
+            break;
+        }
+        if ((e = fn(ctx, &o, j->attempts, n)) != XG_OK) {
+            set_err(j, "%s: load_open: callback refused order %s: %s", j->path,
+                    o.gw_id, xg_strerror(e));
+            break;
+        }
+    }
+    if (e == XG_OK && rc != SQLITE_DONE) {
+        e = fail_sql(j, rc, "load orders");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+xg_err
+xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1])
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = j->last_gw_id;
+    int rc = sqlite3_step(st);
+    xg_err e = XG_OK;
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+            !col_text(st, 0, out, XG_GW_ID_LEN + 1)) {
+            out[0] = '\0';
+            e = fail_msg(j, XG_ERR_IO, "stored gw_id too long");
+        }
+    } else {
+        e = fail_sql(j, rc, "last_gw_id");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+xg_err
+xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted)
+{
+    /* Housekeeping, not the hot path: statements prepared per call. */
+    static const char *const steps[] = {
+        "INSERT INTO meta (key, value) SELECT 'max_pruned_gw_id', m FROM"
+        " (SELECT max(gw_id) AS m FROM orders WHERE status IN " FINAL_SQL
+        " AND updated_ms < ?1) WHERE m IS NOT NULL"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        " WHERE excluded.value > meta.value",
+        "DELETE FROM attempts WHERE gw_id IN (SELECT gw_id FROM orders"
+        " WHERE status IN " FINAL_SQL " AND updated_ms < ?1)",
+        "DELETE FROM orders WHERE status IN " FINAL_SQL " AND updated_ms < ?1",
+    };
+    size_t n_deleted = 0;
+    if (deleted != NULL) {
+        *deleted = 0;
+    }
+    xg_err e = begin_turn(j);
+    if (e != XG_OK) {
+        return e;
+    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(j->db, steps[i], -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, cutoff_ms);
+            rc = sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) {
+            return fail_turn(j, rc, "prune");
+        }
+        n_deleted = (size_t)sqlite3_changes(j->db);
+    }
+    if ((e = xg__journal_commit(j)) != XG_OK) {
+        return e;
+    }
+    if (deleted != NULL) {
+        *deleted = n_deleted;
+    }
+    return XG_OK;
+}
+
+const char *
+xg__journal_last_error(const xg__journal *j)
+{
+    return j->err;
+}

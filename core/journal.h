@@ -1,0 +1,163 @@
+/*
+ * journal.h - the crash-safe order journal (core-private), an SQLite file
+ * <dir>/journal.db in WAL mode.
+ *
+ * The gateway writes every order transition here before the request that
+ * depends on it leaves the process. Writes of one event-loop turn are
+ * staged into one transaction, begun lazily by the first put of the turn,
+ * and made durable by one xg__journal_commit at the end of the turn. At
+ * start-up the open orders and their venue attempts are read back for
+ * reconciliation.
+ *
+ * Single-threaded: one journal is used by one thread. The file is locked
+ * exclusively while open, so a second gateway on the same data directory
+ * is refused (XG_ERR_BUSY) instead of corrupting the first one's ids.
+ */
+#ifndef XGATE_JOURNAL_H
+#define XGATE_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "orders.h"
+#include "protocol.h"
+#include "xgate/decimal.h"
+#include "xgate/error.h"
+#include "xgate/order.h"
+
+/* Schema version kept in PRAGMA user_version; a file with another version
+ * is refused, never migrated in place silently. */
+#define XG_JOURNAL_SCHEMA_VERSION 1
+/* PRAGMA application_id of every journal ("xgj1"): tells our file from any
+ * other SQLite database that happens to be named journal.db. */
+#define XG_JOURNAL_APP_ID  0x78676a31
+#define XG_JOURNAL_ERR_MAX 256
+
+/* Attempt states (xg__journal_attempt.state). */
+#define XG_ATTEMPT_UNSETTLED 0 /* about to be sent or sent, not confirmed */
+#define XG_ATTEMPT_EXISTS    1 /* the venue confirmed it holds the order */
+#define XG_ATTEMPT_ABSENT    2 /* the venue confirmed it does not */
+
+typedef struct xg__journal xg__journal;
+
+typedef enum xg__sync_mode {
+    XG_SYNC_NORMAL = 0, /* commits survive a crash of the process */
+    XG_SYNC_FULL = 1    /* commits survive a crash of the machine */
+} xg__sync_mode;
+
+/* One order's durable state: a snapshot, upserted by gw_id. Every string is
+ * NUL-terminated within its array. Plain value type. */
+typedef struct xg__journal_order {
+    char gw_id[XG_GW_ID_LEN + 1];
+    char client_id[XG_CLIENT_ID_MAX];
+    char strategy_id[XG_STRATEGY_ID_MAX];
+    char symbol[XG_SYMBOL_MAX];
+    xg_side side;
+    xg_order_type type;
+    xg_tif tif;
+    xg_decimal qty, price; /* stored as units + scale, exactly */
+    xg_order_status status;
+    char venue[XG_VENUE_NAME_MAX]; /* current venue, "" none */
+    char venue_client_id[XG_CLIENT_ID_MAX];
+    char venue_order_id[XG_VENUE_ORDER_ID_MAX];
+    xg_decimal filled_qty;
+    uint8_t attempt;
+    uint8_t cancel_requested;
+    uint8_t requantize;
+    char route[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* venue names, preference */
+    uint8_t n_route;
+    int64_t deadline_ms; /* wall ms; 0 none */
+    int64_t updated_ms;  /* wall ms of the transition */
+} xg__journal_order;
+
+/* One venue attempt of an order: which id was (maybe) sent where, so that
+ * recovery can ask every venue that may hold the order. Upserted by
+ * (gw_id, attempt). */
+typedef struct xg__journal_attempt {
+    char gw_id[XG_GW_ID_LEN + 1];
+    uint8_t attempt;
+    char venue[XG_VENUE_NAME_MAX];
+    char venue_client_id[XG_CLIENT_ID_MAX];
+    int state; /* XG_ATTEMPT_UNSETTLED, _EXISTS or _ABSENT */
+    int64_t updated_ms;
+} xg__journal_attempt;
+
+/*
+ * Open or create <dir>/journal.db. dir is created (mode 0700, its parent
+ * must exist) if missing. The file is put in WAL mode with synchronous
+ * NORMAL or FULL, locked exclusively, its schema version and application id
+ * checked and PRAGMA quick_check run. A file that is corrupt, unreadable,
+ * not SQLite or another schema is never truncated, recreated, checkpointed
+ * into or otherwise written: the call fails and leaves it as it was.
+ *
+ * Returns XG_OK and a journal in *j (given: xg__journal_close), or with *j
+ * NULL: XG_ERR_IO (directory or file cannot be created or read, not a
+ * database, corrupt), XG_ERR_CONFIG (another schema or application, not a
+ * directory), XG_ERR_BUSY (another process or connection has it open),
+ * XG_ERR_NOMEM, XG_ERR_TRUNCATED (path too long), XG_ERR_INVALID. err
+ * (err_len bytes, may be NULL) receives one line naming the path and what
+ * is wrong.
+ */
+xg_err xg__journal_open(xg__journal **j, const char *dir, xg__sync_mode mode,
+                        char *err, size_t err_len);
+
+/* Close the journal, rolling back anything staged and not committed;
+ * NULL-safe, sets *j to NULL. */
+void xg__journal_close(xg__journal **j);
+
+/*
+ * Stage the upsert of one order / one attempt in the current turn's
+ * transaction, beginning it if none is open. Prepared statements, strings
+ * bound without copying: no allocation of ours per call. o / a are borrowed
+ * for the call.
+ *
+ * XG_ERR_INVALID if a string is not terminated within its array, a decimal
+ * scale exceeds XG_DECIMAL_MAX_SCALE, a status, attempt state or n_route is
+ * out of range, or gw_id is empty; nothing is staged and what was staged
+ * before is kept. On an SQLite failure (XG_ERR_IO, XG_ERR_NOMEM, ...) the
+ * whole turn is rolled back: has_staged becomes 0 and nothing of the turn
+ * may be relied on. The message is in xg__journal_last_error.
+ */
+xg_err xg__journal_put_order(xg__journal *j, const xg__journal_order *o);
+xg_err xg__journal_put_attempt(xg__journal *j, const xg__journal_attempt *a);
+
+/* Commit the turn's transaction; XG_OK at once if nothing is staged. After
+ * XG_OK the staged records survive a crash of the process (NORMAL) or of
+ * the machine (FULL). On failure the turn is rolled back (see above). May
+ * include a WAL checkpoint when the log has grown past 1000 pages. */
+xg_err xg__journal_commit(xg__journal *j);
+
+/* 1 if a transaction with staged writes is open, else 0. */
+int xg__journal_has_staged(const xg__journal *j);
+
+/* Called once per open order by xg__journal_load_open. o and attempts
+ * (n_attempts records, ascending attempt number) are borrowed for the call.
+ * It must not call into the journal. A result other than XG_OK stops the
+ * load and is returned by it. */
+typedef xg_err (*xg__journal_order_fn)(void *ctx, const xg__journal_order *o,
+                                       const xg__journal_attempt *attempts,
+                                       size_t n_attempts);
+
+/* Start-up: call fn for every order whose status is not final (PENDING,
+ * SENT, NEW, PARTIALLY_FILLED, UNKNOWN), in ascending gw_id order, with all
+ * its attempts. Reads committed data; call it with nothing staged
+ * (XG_ERR_BUSY otherwise). A stored row that does not fit the structs
+ * (string too long, scale or status out of range) fails with XG_ERR_IO
+ * naming the gw_id and column. */
+xg_err xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn,
+                             void *ctx);
+
+/* The largest gw_id ever committed, including pruned ones, or "" if none,
+ * so ids stay unique across restarts. out holds XG_GW_ID_LEN + 1 bytes. */
+xg_err xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1]);
+
+/* Housekeeping: delete final orders last updated before cutoff_ms (wall
+ * ms) and their attempts, in one transaction that also commits anything
+ * staged. *deleted (may be NULL) receives the number of orders deleted. */
+xg_err xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted);
+
+/* One line describing the last failure of a call on j ("" if none);
+ * borrowed, valid until the next call on j. Never NULL. */
+const char *xg__journal_last_error(const xg__journal *j);
+
+#endif

@@ -1,0 +1,985 @@
+/*
+ * test_journal.c - the order journal: round trips, upserts, what start-up
+ * reads back, what survives close and crashes, and that damaged, foreign
+ * or hostile files are refused with one line and left untouched.
+ *
+ * Every test works in its own directory under /tmp, removed at the end.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "journal.h"
+
+#define MAX_SEEN 32
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+typedef struct fixture {
+    char dir[64];
+    char db[96];
+} fixture;
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        return -1;
+    }
+    snprintf(f->dir, sizeof f->dir, "/tmp/xg_journal_XXXXXX");
+    if (mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->db, sizeof f->db, "%s/journal.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static void
+rm_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d != NULL) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 ||
+                    strcmp(e->d_name, "..") == 0) {
+                    continue;
+                }
+                char sub[512];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                rm_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+    rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static void
+set_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+static xg_decimal
+dec(int64_t units, uint8_t scale)
+{
+    xg_decimal d = {units, scale};
+    return d;
+}
+
+/* An order with every field set to something distinctive. */
+static xg__journal_order
+order_of(const char *gw_id, xg_order_status status)
+{
+    xg__journal_order o;
+    memset(&o, 0, sizeof o);
+    set_str(o.gw_id, sizeof o.gw_id, gw_id);
+    snprintf(o.client_id, sizeof o.client_id, "c%s", gw_id);
+    set_str(o.strategy_id, sizeof o.strategy_id, "alpha01");
+    set_str(o.symbol, sizeof o.symbol, "BTC/USDT");
+    o.side = XG_SIDE_SELL;
+    o.type = XG_TYPE_LIMIT;
+    o.tif = XG_TIF_POST_ONLY;
+    o.qty = dec(INT64_MAX, 18);
+    o.price = dec(3500050, 2);
+    o.status = status;
+    set_str(o.venue, sizeof o.venue, "okx");
+    snprintf(o.venue_client_id, sizeof o.venue_client_id, "%s1", gw_id);
+    set_str(o.venue_order_id, sizeof o.venue_order_id,
+            "123456789012345678901234567890123456789012345678901234567890abc");
+    o.filled_qty = dec(INT64_MIN, 3);
+    o.attempt = 255;
+    o.cancel_requested = 1;
+    o.requantize = 1;
+    set_str(o.route[0], sizeof o.route[0], "okx");
+    set_str(o.route[1], sizeof o.route[1], "binance");
+    set_str(o.route[2], sizeof o.route[2], "abcdefghijklmno");
+    o.n_route = 3;
+    o.deadline_ms = INT64_MAX;
+    o.updated_ms = 1700000000123;
+    return o;
+}
+
+static xg__journal_attempt
+attempt_of(const char *gw_id, uint8_t n, int st)
+{
+    xg__journal_attempt a;
+    memset(&a, 0, sizeof a);
+    set_str(a.gw_id, sizeof a.gw_id, gw_id);
+    a.attempt = n;
+    set_str(a.venue, sizeof a.venue, n % 2 == 0 ? "binance" : "bybit");
+    snprintf(a.venue_client_id, sizeof a.venue_client_id, "%s%u", gw_id,
+             (unsigned)n);
+    a.state = st;
+    a.updated_ms = 1700000000000 + n;
+    return a;
+}
+
+static void
+assert_dec_equal(xg_decimal a, xg_decimal b)
+{
+    assert_int_equal(a.units, b.units);
+    assert_int_equal(a.scale, b.scale);
+}
+
+static void
+assert_order_equal(const xg__journal_order *a, const xg__journal_order *b)
+{
+    assert_string_equal(a->gw_id, b->gw_id);
+    assert_string_equal(a->client_id, b->client_id);
+    assert_string_equal(a->strategy_id, b->strategy_id);
+    assert_string_equal(a->symbol, b->symbol);
+    assert_int_equal(a->side, b->side);
+    assert_int_equal(a->type, b->type);
+    assert_int_equal(a->tif, b->tif);
+    assert_dec_equal(a->qty, b->qty);
+    assert_dec_equal(a->price, b->price);
+    assert_int_equal(a->status, b->status);
+    assert_string_equal(a->venue, b->venue);
+    assert_string_equal(a->venue_client_id, b->venue_client_id);
+    assert_string_equal(a->venue_order_id, b->venue_order_id);
+    assert_dec_equal(a->filled_qty, b->filled_qty);
+    assert_int_equal(a->attempt, b->attempt);
+    assert_int_equal(a->cancel_requested, b->cancel_requested);
+    assert_int_equal(a->requantize, b->requantize);
+    assert_int_equal(a->n_route, b->n_route);
+    for (size_t i = 0; i < a->n_route; i++) {
+        assert_string_equal(a->route[i], b->route[i]);
+    }
+    assert_int_equal(a->deadline_ms, b->deadline_ms);
+    assert_int_equal(a->updated_ms, b->updated_ms);
+}
+
+static void
+assert_attempt_equal(const xg__journal_attempt *a, const xg__journal_attempt *b)
+{
+    assert_string_equal(a->gw_id, b->gw_id);
+    assert_int_equal(a->attempt, b->attempt);
+    assert_string_equal(a->venue, b->venue);
+    assert_string_equal(a->venue_client_id, b->venue_client_id);
+    assert_int_equal(a->state, b->state);
+    assert_int_equal(a->updated_ms, b->updated_ms);
+}
+
+/* What load_open delivered. */
+typedef struct seen {
+    size_t n;
+    xg__journal_order orders[MAX_SEEN];
+    xg__journal_attempt attempts[MAX_SEEN][4];
+    size_t n_attempts[MAX_SEEN];
+    size_t stop_after; /* 0: never */
+} seen;
+
+static xg_err
+collect(void *ctx, const xg__journal_order *o,
+        const xg__journal_attempt *attempts, size_t n_attempts)
+{
+    seen *s = ctx;
+    if (s->stop_after != 0 && s->n == s->stop_after) {
+        return XG_ERR_NOMEM;
+    }
+    assert_true(s->n < MAX_SEEN);
+    assert_true(n_attempts <= 4);
+    s->orders[s->n] = *o;
+    memcpy(s->attempts[s->n], attempts, n_attempts * sizeof *attempts);
+    s->n_attempts[s->n] = n_attempts;
+    s->n++;
+    return XG_OK;
+}
+
+static xg__journal *
+open_ok(const fixture *f, xg__sync_mode mode)
+{
+    xg__journal *j = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
+    xg_err e = xg__journal_open(&j, f->dir, mode, err, sizeof err);
+    if (e != XG_OK) {
+        print_error("open: %s\n", err);
+    }
+    assert_int_equal(e, XG_OK);
+    assert_non_null(j);
+    return j;
+}
+
+static void
+load(xg__journal *j, seen *s)
+{
+    memset(s, 0, sizeof *s);
+    assert_int_equal(xg__journal_load_open(j, collect, s), XG_OK);
+}
+
+/* The whole file, for byte-for-byte comparisons. Given: free. */
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    unsigned char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 1 << 20, fp);
+    assert_true(feof(fp));
+    fclose(fp);
+    return buf;
+}
+
+static void
+write_at(const char *path, long off, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, data, len, (off_t)off), (ssize_t)len);
+    close(fd);
+}
+
+/* Opening must fail with want, one line naming the file, the file left
+ * exactly as it was. Returns the message for further checks. */
+static void
+assert_refused(const fixture *f, xg_err want, const char *needle)
+{
+    size_t len_before = 0, len_after = 0;
+    unsigned char *before = slurp(f->db, &len_before);
+    xg__journal *j = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
+    err[0] = '\0';
+    xg_err e = xg__journal_open(&j, f->dir, XG_SYNC_FULL, err, sizeof err);
+    assert_int_equal(e, want);
+    assert_null(j);
+    assert_non_null(strstr(err, f->db));
+    assert_non_null(strstr(err, needle));
+    assert_null(strchr(err, '\n'));
+    unsigned char *after = slurp(f->db, &len_after);
+    assert_int_equal(len_before, len_after);
+    assert_memory_equal(before, after, len_before);
+    free(before);
+    free(after);
+}
+
+/* A closed journal with n committed open orders "g...01" .. */
+static void
+make_journal(const fixture *f, int n)
+{
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    for (int i = 1; i <= n; i++) {
+        char id[XG_GW_ID_LEN + 1];
+        snprintf(id, sizeof id, "lq0abcde%08u", (unsigned)i % 100000000u);
+        xg__journal_order o = order_of(id, XG_STATUS_NEW);
+        assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    xg__journal_close(&j);
+}
+
+/* Run SQL on the file with a plain SQLite connection (not the journal). */
+static void
+raw_sql(const fixture *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        print_error("raw_sql: %s\n", msg != NULL ? msg : "?");
+    }
+    sqlite3_free(msg);
+    assert_int_equal(rc, SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* ---- round trips -------------------------------------------------------- */
+
+static void
+test_journal_round_trips_orders_and_attempts_exactly(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_FULL);
+    xg__journal_order o = order_of("lq0abcde00000001", XG_STATUS_UNKNOWN);
+    xg__journal_attempt a0 = attempt_of(o.gw_id, 0, XG_ATTEMPT_ABSENT);
+    xg__journal_attempt a1 = attempt_of(o.gw_id, 1, XG_ATTEMPT_UNSETTLED);
+    assert_int_equal(xg__journal_has_staged(j), 0);
+    /* Attempts first: the order of puts within a turn does not matter. */
+    assert_int_equal(xg__journal_put_attempt(j, &a1), XG_OK);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_put_attempt(j, &a0), XG_OK);
+    assert_int_equal(xg__journal_has_staged(j), 1);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_has_staged(j), 0);
+    xg__journal_close(&j);
+    assert_null(j);
+
+    j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_order_equal(&s.orders[0], &o);
+    assert_int_equal(s.n_attempts[0], 2);
+    assert_attempt_equal(&s.attempts[0][0], &a0);
+    assert_attempt_equal(&s.attempts[0][1], &a1);
+    assert_string_equal(xg__journal_last_error(j), "");
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_market_order_without_route_round_trips(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order o = order_of("lq0abcde00000002", XG_STATUS_PENDING);
+    o.type = XG_TYPE_MARKET;
+    o.price = dec(0, 0);
+    o.n_route = 0;
+    memset(o.route, 0, sizeof o.route);
+    o.venue[0] = '\0';
+    o.venue_order_id[0] = '\0';
+    o.deadline_ms = 0;
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_order_equal(&s.orders[0], &o);
+    assert_int_equal(s.n_attempts[0], 0);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_upsert_replaces_order_and_attempt(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order o = order_of("lq0abcde00000003", XG_STATUS_SENT);
+    xg__journal_attempt a = attempt_of(o.gw_id, 1, XG_ATTEMPT_UNSETTLED);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    o.status = XG_STATUS_PARTIALLY_FILLED;
+    o.filled_qty = dec(5, 3);
+    set_str(o.venue_order_id, sizeof o.venue_order_id, "987");
+    a.state = XG_ATTEMPT_EXISTS;
+    a.updated_ms += 5;
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+    /* Same record twice in one turn: the last write wins. */
+    o.cancel_requested = 0;
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_order_equal(&s.orders[0], &o);
+    assert_int_equal(s.n_attempts[0], 1);
+    assert_attempt_equal(&s.attempts[0][0], &a);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_load_open_returns_only_open_orders_in_gw_id_order(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    /* Statuses 1..9 stored in a shuffled gw_id order, each with as many
+     * attempts as its status number modulo 3. */
+    static const int order_of_put[] = {5, 9, 1, 7, 3, 8, 2, 6, 4};
+    for (size_t i = 0; i < 9; i++) {
+        int st = order_of_put[i];
+        char id[XG_GW_ID_LEN + 1];
+        snprintf(id, sizeof id, "lq0abcde0000010%d", st);
+        xg__journal_order o = order_of(id, (xg_order_status)st);
+        assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+        for (int n = st % 3; n-- > 0;) {
+            xg__journal_attempt a = attempt_of(id, (uint8_t)n, n % 3);
+            assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+        }
+    }
+    /* An attempt of an order that is not stored is not delivered. */
+    xg__journal_attempt stray = attempt_of("zzzz", 0, 0);
+    assert_int_equal(xg__journal_put_attempt(j, &stray), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    seen s;
+    load(j, &s);
+    static const int want[] = {1, 2, 3, 4, 9};
+    assert_int_equal(s.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char id[XG_GW_ID_LEN + 1];
+        snprintf(id, sizeof id, "lq0abcde0000010%d", want[i]);
+        assert_string_equal(s.orders[i].gw_id, id);
+        assert_int_equal(s.orders[i].status, want[i]);
+        assert_int_equal(s.n_attempts[i], (size_t)(want[i] % 3));
+        for (size_t n = 0; n < s.n_attempts[i]; n++) {
+            assert_string_equal(s.attempts[i][n].gw_id, id);
+            assert_int_equal(s.attempts[i][n].attempt, n);
+        }
+    }
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_callback_error_stops_load(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 3);
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    memset(&s, 0, sizeof s);
+    s.stop_after = 1;
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_NOMEM);
+    assert_int_equal(s.n, 1);
+    assert_non_null(strstr(xg__journal_last_error(j), "lq0abcde00000002"));
+    /* The journal stays usable and a second load starts from the top. */
+    load(j, &s);
+    assert_int_equal(s.n, 3);
+    xg__journal_close(&j);
+}
+
+/* ---- transactions and crashes ---------------------------------------------
+ */
+
+static void
+test_journal_uncommitted_writes_are_lost_on_close(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_commit(j), XG_OK); /* nothing staged */
+    xg__journal_order a = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    xg__journal_order b = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &a), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_put_order(j, &b), XG_OK);
+    assert_int_equal(xg__journal_has_staged(j), 1);
+    xg__journal_close(&j);
+
+    j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.orders[0].gw_id, a.gw_id);
+    char last[XG_GW_ID_LEN + 1];
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, a.gw_id);
+    xg__journal_close(&j);
+}
+
+#define CRASH_TURNS    7
+#define CRASH_PER_TURN 3
+
+/* Child: commit CRASH_TURNS turns, stage one more, then die without
+ * closing. Exit codes other than death by the chosen way mean the child
+ * itself failed (it cannot use cmocka's asserts). */
+static void
+crash_child(const fixture *f, xg__sync_mode mode, int by_signal)
+{
+    xg__journal *j = NULL;
+    if (xg__journal_open(&j, f->dir, mode, NULL, 0) != XG_OK) {
+        _exit(10);
+    }
+    int n = 0;
+    for (int t = 0; t <= CRASH_TURNS; t++) {
+        for (int k = 0; k < CRASH_PER_TURN; k++) {
+            char id[XG_GW_ID_LEN + 1];
+            n++;
+            snprintf(id, sizeof id, "lq0abcde%08u", (unsigned)n % 100000000u);
+            xg__journal_order o = order_of(id, XG_STATUS_SENT);
+            xg__journal_attempt a = attempt_of(id, 0, 0);
+            if (xg__journal_put_order(j, &o) != XG_OK ||
+                xg__journal_put_attempt(j, &a) != XG_OK) {
+                _exit(11);
+            }
+        }
+        if (t < CRASH_TURNS && xg__journal_commit(j) != XG_OK) {
+            _exit(12);
+        }
+    }
+    if (!xg__journal_has_staged(j)) {
+        _exit(13);
+    }
+    if (by_signal) {
+        kill(getpid(), SIGKILL);
+    }
+    _exit(0);
+}
+
+static void
+check_crash(const fixture *f, xg__sync_mode mode, int by_signal)
+{
+    fflush(NULL); /* the child must not repeat our buffered output */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        crash_child(f, mode, by_signal);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (by_signal) {
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), SIGKILL);
+    } else {
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+
+    xg__journal *j = open_ok(f, mode);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, CRASH_TURNS * CRASH_PER_TURN);
+    for (size_t i = 0; i < s.n; i++) {
+        char id[XG_GW_ID_LEN + 1];
+        snprintf(id, sizeof id, "lq0abcde%08zu", i + 1);
+        assert_string_equal(s.orders[i].gw_id, id);
+        assert_int_equal(s.n_attempts[i], 1);
+    }
+    char last[XG_GW_ID_LEN + 1];
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, s.orders[s.n - 1].gw_id);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_sigkill_mid_turn_keeps_exactly_committed_turns(void **state)
+{
+    check_crash(*state, XG_SYNC_NORMAL, 1);
+}
+
+static void
+test_journal_exit_mid_turn_keeps_exactly_committed_turns_full(void **state)
+{
+    check_crash(*state, XG_SYNC_FULL, 0);
+}
+
+static void
+test_journal_refuses_second_open_while_in_use(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal *j2 = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
+    assert_int_equal(
+        xg__journal_open(&j2, f->dir, XG_SYNC_NORMAL, err, sizeof err),
+        XG_ERR_BUSY);
+    assert_null(j2);
+    assert_non_null(strstr(err, f->db));
+    assert_non_null(strstr(err, "in use"));
+    /* The first one is unharmed. */
+    xg__journal_order o = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    xg__journal_close(&j);
+    j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_invalid_put_keeps_the_turn(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order good = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &good), XG_OK);
+
+    xg__journal_order bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    bad.status = (xg_order_status)0;
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    bad = order_of("lq0abcde00000002", (xg_order_status)10);
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    memset(bad.symbol, 'A', sizeof bad.symbol); /* unterminated */
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    bad.price.scale = XG_DECIMAL_MAX_SCALE + 1;
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    bad.n_route = XG_MAX_ROUTE + 1;
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    bad = order_of("", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    assert_non_null(strstr(xg__journal_last_error(j), "gw_id"));
+    xg__journal_attempt a = attempt_of(good.gw_id, 0, 3);
+    assert_int_equal(xg__journal_put_attempt(j, &a), XG_ERR_INVALID);
+    a = attempt_of(good.gw_id, 0, -1);
+    assert_int_equal(xg__journal_put_attempt(j, &a), XG_ERR_INVALID);
+
+    assert_int_equal(xg__journal_has_staged(j), 1);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.orders[0].gw_id, good.gw_id);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_load_open_refuses_with_writes_staged(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order o = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_BUSY);
+    assert_int_equal(s.n, 0);
+    xg__journal_close(&j);
+}
+
+/* ---- ids and housekeeping
+ * ---------------------------------------------------- */
+
+static void
+test_journal_last_gw_id_is_largest_and_survives_prune(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    char last[XG_GW_ID_LEN + 1];
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, "");
+
+    static const char *const ids[] = {"lq0abcde00000002", "lq0abcdf00000000",
+                                      "lq0abcde00000009"};
+    for (size_t i = 0; i < 3; i++) {
+        xg__journal_order o = order_of(ids[i], XG_STATUS_FILLED);
+        o.updated_ms = 1000;
+        assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, "lq0abcdf00000000");
+
+    size_t deleted = 0;
+    assert_int_equal(xg__journal_prune(j, 2000, &deleted), XG_OK);
+    assert_int_equal(deleted, 3);
+    xg__journal_close(&j);
+
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, "lq0abcdf00000000");
+    /* A smaller pruned id later does not lower it; a larger live one
+     * raises it. */
+    xg__journal_order o = order_of("lq0abcde00000010", XG_STATUS_CANCELED);
+    o.updated_ms = 1000;
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_prune(j, 2000, &deleted), XG_OK);
+    assert_int_equal(deleted, 1);
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, "lq0abcdf00000000");
+    o = order_of("lq0abcdg00000000", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    assert_string_equal(last, "lq0abcdg00000000");
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_prune_deletes_only_old_final_orders_and_attempts(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order old_final =
+        order_of("lq0abcde00000001", XG_STATUS_REJECTED);
+    xg__journal_order new_final =
+        order_of("lq0abcde00000002", XG_STATUS_EXPIRED);
+    xg__journal_order old_open =
+        order_of("lq0abcde00000003", XG_STATUS_UNKNOWN);
+    old_final.updated_ms = 999;
+    new_final.updated_ms = 1000;
+    old_open.updated_ms = 5;
+    const xg__journal_order *all[] = {&old_final, &new_final, &old_open};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(xg__journal_put_order(j, all[i]), XG_OK);
+        xg__journal_attempt a = attempt_of(all[i]->gw_id, 0, 2);
+        assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    size_t deleted = 99;
+    assert_int_equal(xg__journal_prune(j, 1000, &deleted), XG_OK);
+    assert_int_equal(deleted, 1);
+    assert_int_equal(xg__journal_prune(j, 1000, NULL), XG_OK);
+
+    /* Reopen the pruned ones as open orders: the old one's attempt is gone,
+     * the new one's is still there. */
+    old_final.status = XG_STATUS_NEW;
+    new_final.status = XG_STATUS_NEW;
+    assert_int_equal(xg__journal_put_order(j, &old_final), XG_OK);
+    assert_int_equal(xg__journal_put_order(j, &new_final), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.orders[0].gw_id, old_final.gw_id);
+    assert_int_equal(s.n_attempts[0], 0);
+    assert_int_equal(s.n_attempts[1], 1);
+    assert_int_equal(s.n_attempts[2], 1);
+    xg__journal_close(&j);
+}
+
+static void
+test_journal_prune_commits_staged_writes(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order o = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    size_t deleted = 7;
+    assert_int_equal(xg__journal_prune(j, INT64_MAX, &deleted), XG_OK);
+    assert_int_equal(deleted, 0);
+    assert_int_equal(xg__journal_has_staged(j), 0);
+    xg__journal_close(&j);
+    j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 1);
+    xg__journal_close(&j);
+}
+
+/* ---- files we must refuse
+ * ------------------------------------------------------ */
+
+static void
+test_journal_refuses_garbage_header_and_leaves_file_unchanged(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 5);
+    unsigned char junk[100];
+    memset(junk, 0xa5, sizeof junk);
+    write_at(f->db, 0, junk, sizeof junk);
+    assert_refused(f, XG_ERR_IO, "not a database");
+}
+
+static void
+test_journal_refuses_non_sqlite_file_and_leaves_it_unchanged(void **state)
+{
+    fixture *f = *state;
+    char text[3000];
+    for (size_t i = 0; i < sizeof text; i++) {
+        text[i] = "order log, not a database\n"[i % 26];
+    }
+    write_at(f->db, 0, text, sizeof text);
+    assert_refused(f, XG_ERR_IO, "not a database");
+}
+
+static void
+test_journal_refuses_short_non_sqlite_file(void **state)
+{
+    fixture *f = *state;
+    write_at(f->db, 0, "hello\n", 6);
+    assert_refused(f, XG_ERR_IO, "not a database");
+}
+
+static void
+test_journal_refuses_corrupt_page_and_leaves_file_unchanged(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 200);
+    /* Page 2 is the orders table's root (created first). */
+    unsigned char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++) {
+        junk[i] = (unsigned char)(i * 37 + 11);
+    }
+    write_at(f->db, 4096, junk, sizeof junk);
+    assert_refused(f, XG_ERR_IO, "corrupt");
+}
+
+static void
+test_journal_refuses_other_schema_version(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 1);
+    raw_sql(f, "PRAGMA user_version=2");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 2");
+}
+
+static void
+test_journal_refuses_foreign_sqlite_database(void **state)
+{
+    fixture *f = *state;
+    raw_sql(f, "CREATE TABLE orders (id INTEGER PRIMARY KEY, what TEXT);"
+               "INSERT INTO orders (what) VALUES ('someone else''s');");
+    assert_refused(f, XG_ERR_CONFIG, "not an xgate journal");
+}
+
+static void
+test_journal_refuses_right_id_with_missing_table(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 1);
+    raw_sql(f, "DROP TABLE attempts");
+    assert_refused(f, XG_ERR_CONFIG, "attempts");
+}
+
+static void
+test_journal_load_refuses_hostile_rows(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    /* Fits SQLite's types, not our arrays. */
+    raw_sql(f, "UPDATE orders SET symbol = 'ABCDEFGHIJKLMNOP/ABCDEFGHIJKLMNOP'"
+               " WHERE gw_id = 'lq0abcde00000002'");
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_IO);
+    assert_int_equal(s.n, 1);
+    const char *err = xg__journal_last_error(j);
+    assert_non_null(strstr(err, "lq0abcde00000002"));
+    assert_non_null(strstr(err, "symbol"));
+    xg__journal_close(&j);
+
+    raw_sql(f, "UPDATE orders SET symbol = 'BTC/USDT', qty_scale = 19"
+               " WHERE gw_id = 'lq0abcde00000002'");
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_IO);
+    assert_non_null(strstr(xg__journal_last_error(j), "qty"));
+    xg__journal_close(&j);
+
+    raw_sql(f, "UPDATE orders SET qty_scale = 1 WHERE gw_id ="
+               " 'lq0abcde00000002';"
+               "INSERT INTO attempts VALUES ('lq0abcde00000001', 0, 'okx',"
+               " 'x', 7, 0)");
+    j = open_ok(f, XG_SYNC_NORMAL);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_IO);
+    assert_int_equal(s.n, 0);
+    assert_non_null(strstr(xg__journal_last_error(j), "state"));
+    xg__journal_close(&j);
+}
+
+/* ---- directories ------------------------------------------------------------
+ */
+
+static void
+test_journal_creates_missing_directory_private(void **state)
+{
+    fixture *f = *state;
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/data", f->dir);
+    xg__journal *j = NULL;
+    assert_int_equal(xg__journal_open(&j, sub, XG_SYNC_NORMAL, NULL, 0), XG_OK);
+    struct stat st;
+    assert_int_equal(stat(sub, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    xg__journal_close(&j);
+    xg__journal_close(&j); /* NULL-safe */
+}
+
+static void
+test_journal_reports_directory_that_cannot_be_created(void **state)
+{
+    fixture *f = *state;
+    char file[128], sub[160];
+    snprintf(file, sizeof file, "%s/plain", f->dir);
+    snprintf(sub, sizeof sub, "%s/inside", file);
+    write_at(file, 0, "x", 1);
+
+    xg__journal *j = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
+    assert_int_equal(xg__journal_open(&j, sub, XG_SYNC_NORMAL, err, sizeof err),
+                     XG_ERR_IO);
+    assert_null(j);
+    assert_non_null(strstr(err, sub));
+    assert_non_null(strstr(err, "cannot create journal directory"));
+    assert_null(strchr(err, '\n'));
+
+    /* A plain file where the directory should be. */
+    assert_int_equal(
+        xg__journal_open(&j, file, XG_SYNC_NORMAL, err, sizeof err),
+        XG_ERR_CONFIG);
+    assert_non_null(strstr(err, "not a directory"));
+
+    /* And a directory where the file should be. */
+    assert_int_equal(mkdir(f->db, 0700), 0);
+    assert_int_equal(
+        xg__journal_open(&j, f->dir, XG_SYNC_NORMAL, err, sizeof err),
+        XG_ERR_CONFIG);
+    assert_non_null(strstr(err, "not a regular file"));
+}
+
+static void
+test_journal_refuses_bad_arguments(void **state)
+{
+    (void)state;
+    xg__journal *j = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
+    assert_int_equal(xg__journal_open(&j, "", XG_SYNC_NORMAL, err, sizeof err),
+                     XG_ERR_INVALID);
+    assert_int_equal(
+        xg__journal_open(&j, "/tmp", (xg__sync_mode)7, err, sizeof err),
+        XG_ERR_INVALID);
+    assert_null(j);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T(test_journal_round_trips_orders_and_attempts_exactly),
+        T(test_journal_market_order_without_route_round_trips),
+        T(test_journal_upsert_replaces_order_and_attempt),
+        T(test_journal_load_open_returns_only_open_orders_in_gw_id_order),
+        T(test_journal_callback_error_stops_load),
+        T(test_journal_uncommitted_writes_are_lost_on_close),
+        T(test_journal_sigkill_mid_turn_keeps_exactly_committed_turns),
+        T(test_journal_exit_mid_turn_keeps_exactly_committed_turns_full),
+        T(test_journal_refuses_second_open_while_in_use),
+        T(test_journal_invalid_put_keeps_the_turn),
+        T(test_journal_load_open_refuses_with_writes_staged),
+        T(test_journal_last_gw_id_is_largest_and_survives_prune),
+        T(test_journal_prune_deletes_only_old_final_orders_and_attempts),
+        T(test_journal_prune_commits_staged_writes),
+        T(test_journal_refuses_garbage_header_and_leaves_file_unchanged),
+        T(test_journal_refuses_non_sqlite_file_and_leaves_it_unchanged),
+        T(test_journal_refuses_short_non_sqlite_file),
+        T(test_journal_refuses_corrupt_page_and_leaves_file_unchanged),
+        T(test_journal_refuses_other_schema_version),
+        T(test_journal_refuses_foreign_sqlite_database),
+        T(test_journal_refuses_right_id_with_missing_table),
+        T(test_journal_load_refuses_hostile_rows),
+        T(test_journal_creates_missing_directory_private),
+        T(test_journal_reports_directory_that_cannot_be_created),
+        T(test_journal_refuses_bad_arguments),
+#undef T
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
