@@ -304,7 +304,10 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     v->timeout_ms = 10000;
     v->ban_default_ms = 600000; /* Bybit's "at least 10 minutes" */
     v->throttle_default_ms = 1000;
-    v->clock_guard_ms = 50;
+    /* Margin for our clock and the network's jitter against the venue's
+     * windows. Each window effectively lasts this much longer, so it costs
+     * guard / window of the allowance (2 % of a 1 s window). */
+    v->clock_guard_ms = 20;
     v->resync_interval_ms = 60000;
 
     char f[160];
@@ -425,7 +428,8 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
     static const char *const allowed[] = {"api",        "adapters_dir",
                                           "data_dir",   "log_level",
                                           "max_orders", "venues",
-                                          "routes",     NULL};
+                                          "routes",     "journal",
+                                          NULL};
     xg_err e = check_keys(c, "", root, allowed);
     if (e != XG_OK) {
         return e;
@@ -436,6 +440,7 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
                sizeof cfg->event_endpoint);
     xg_strlcpy(cfg->data_dir, "xgate-data", sizeof cfg->data_dir);
     xg_strlcpy(cfg->log_level, "info", sizeof cfg->log_level);
+    xg_strlcpy(cfg->journal, "normal", sizeof cfg->journal);
     cfg->max_orders = 100000;
 
     json_t *api = json_object_get(root, "api");
@@ -461,6 +466,14 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
         (e = get_string(c, "log_level", root, "log_level", cfg->log_level,
                         sizeof cfg->log_level, 0))) {
         return e;
+    }
+    if ((e = get_string(c, "journal", root, "journal", cfg->journal,
+                        sizeof cfg->journal, 0))) {
+        return e;
+    }
+    if (strcmp(cfg->journal, "normal") != 0 &&
+        strcmp(cfg->journal, "full") != 0 && strcmp(cfg->journal, "off") != 0) {
+        return fail(c, "journal", "must be normal, full or off");
     }
     if (strcmp(cfg->log_level, "debug") != 0 &&
         strcmp(cfg->log_level, "info") != 0 &&

@@ -56,6 +56,7 @@ typedef struct xg__config {
     char adapters_dir[XG_PATH_MAX]; /* "" = <executable dir>/../adapters */
     char data_dir[XG_PATH_MAX];
     char log_level[16];
+    char journal[8]; /* "normal", "full" or "off" (docs/configuration.md) */
     size_t max_orders; /* order table capacity */
     xg__venue_config venues[XG_MAX_VENUES];
     size_t n_venues;

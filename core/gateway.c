@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "gateway_int.h"
+#include "persist.h"
 #include "log.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
@@ -158,6 +159,9 @@ xg__gw_check_ready(xg__gateway *gw)
         if (gw->venues[i].state == XG_VENUE_STARTING) {
             return;
         }
+    }
+    if (gw->n_recovering > 0) {
+        return; /* journal orders first (docs/architecture.md, recovery) */
     }
     gw->is_ready = 1;
     xg__info("ready: %zu venues", gw->n_venues);
@@ -476,10 +480,26 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
         xg_strlcpy(err, "out of memory", err_len);
         goto fail;
     }
+    if (strcmp(cfg->journal, "off") != 0) {
+        xg__sync_mode mode =
+            strcmp(cfg->journal, "full") == 0 ? XG_SYNC_FULL : XG_SYNC_NORMAL;
+        gw->dirty = malloc(cfg->max_orders * sizeof *gw->dirty);
+        if (gw->dirty == NULL) {
+            xg_strlcpy(err, "out of memory", err_len);
+            goto fail;
+        }
+        if ((e = xg__journal_open(&gw->journal, cfg->data_dir, mode, err,
+                                  err_len))) {
+            goto fail;
+        }
+    }
     for (size_t i = 0; i < cfg->n_venues; i++) {
         if ((e = start_venue(gw, &cfg->venues[i], dir, err, err_len))) {
             goto fail;
         }
+    }
+    if ((e = xg__persist_recover(gw, err, err_len))) {
+        goto fail;
     }
     if ((e = open_sockets(gw, err, err_len))) {
         goto fail;
@@ -489,6 +509,19 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
 fail:
     xg__gateway_destroy(&gw);
     return e;
+}
+
+/* Make the turn's order changes durable, then let its requests leave. A
+ * journal that cannot commit stops the daemon: trading on without it
+ * could lose or double an order after the next crash. */
+static int
+end_turn(xg__gateway *gw)
+{
+    if (xg__persist_commit(gw) != XG_OK) {
+        return -1;
+    }
+    xg__transport_flush(gw->transport);
+    return 0;
 }
 
 static int
@@ -520,7 +553,11 @@ poll_once(xg__gateway *gw)
     }
     int rc = zmq_poll(items, (int)(1 + nw), timeout);
     if (rc < 0) {
-        return errno == EINTR ? 0 : -1;
+        if (errno == EINTR) {
+            return 0;
+        }
+        xg__error("poll: %s", zmq_strerror(zmq_errno()));
+        return -1;
     }
     read_clock(&gw->now);
     if (items[0].revents & ZMQ_POLLIN) {
@@ -540,8 +577,7 @@ poll_once(xg__gateway *gw)
         }
     }
     xg__transport_perform(gw->transport, ready, nr);
-    xg__transport_flush(gw->transport);
-    return 0;
+    return end_turn(gw);
 }
 
 xg_err
@@ -551,13 +587,11 @@ xg__gateway_run(xg__gateway *gw, volatile sig_atomic_t *stop)
     for (size_t i = 0; i < gw->n_venues; i++) {
         xg__router_pump(gw, &gw->venues[i]);
     }
-    xg__transport_flush(gw->transport);
     while (!*stop) {
         read_clock(&gw->now);
         xg__router_tick(gw);
-        xg__transport_flush(gw->transport);
-        if (poll_once(gw) != 0) {
-            xg__error("poll failed: %s", zmq_strerror(zmq_errno()));
+        if (end_turn(gw) != 0 || poll_once(gw) != 0) {
+            xg__error("stopping: the event loop cannot go on");
             return XG_ERR_IO;
         }
     }
@@ -585,6 +619,8 @@ xg__gateway_destroy(xg__gateway **gwp)
     }
     xg__plugins_fini(&gw->plugins);
     xg__orders_destroy(&gw->orders);
+    xg__journal_close(&gw->journal);
+    free(gw->dirty);
     free(gw->ins_scratch);
     if (gw->router_sock != NULL) {
         zmq_close(gw->router_sock);

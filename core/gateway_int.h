@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "gateway.h"
+#include "journal.h"
 #include "loader.h"
 #include "orders.h"
 #include "protocol.h"
@@ -31,6 +32,10 @@ struct xg__gateway {
     xg__venue venues[XG_MAX_VENUES];
     size_t n_venues;
     xg__orders *orders;
+    xg__journal *journal; /* NULL when the config turns it off */
+    uint32_t *dirty;      /* slots changed this turn (persist.c) */
+    size_t n_dirty;
+    size_t n_recovering;  /* journal orders not yet reconciled */
     xg__transport *transport;
     void *zmq_ctx;
     void *router_sock; /* strategies' requests */
@@ -53,6 +58,8 @@ void xg__router_on_done(void *ctx, void *user, uint64_t tag,
 void xg__router_tick(xg__gateway *gw);
 int64_t xg__router_next_wake_ms(const xg__gateway *gw);
 void xg__router_start_venue(xg__gateway *gw, xg__venue *v);
+/* Queue op for a recovered order on its venue (persist.c). */
+void xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op);
 /* Place a parsed new_order; fills reply view data or returns the reject. */
 xg_err xg__router_new_order(xg__gateway *gw, const xg_msg *msg,
                             uint32_t *slot, char *detail, size_t detail_len);

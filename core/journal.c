@@ -416,6 +416,20 @@ finalize_all(xg__journal *j)
 }
 
 /* Open the connection to an existing or new file; reads nothing yet. */
+static int
+has_sqlite_header(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";
+    char head[16];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return 0;
+    }
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == sizeof head && memcmp(head, magic, sizeof magic) == 0;
+}
+
 static xg_err
 connect_file(xg__journal *j)
 {
@@ -427,6 +441,12 @@ connect_file(xg__journal *j)
     }
     if (exists && !S_ISREG(st.st_mode)) {
         return fail_msg(j, XG_ERR_CONFIG, "exists and is not a regular file");
+    }
+    /* SQLite reads page 1 from a WAL when it has a newer copy, so a damaged
+     * header would be quietly replaced at the next checkpoint. Check the
+     * file's own header first: damage stops start-up instead. */
+    if (exists && st.st_size > 0 && !has_sqlite_header(j->path)) {
+        return fail_msg(j, XG_ERR_IO, "file is not a database (no SQLite header)");
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (!exists) {

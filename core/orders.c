@@ -157,8 +157,8 @@ evict_oldest_finished(xg__orders *o)
     return 0;
 }
 
-xg_err
-xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
+static xg_err
+take_slot(xg__orders *o, const char *client_id, uint32_t *slot)
 {
     if (xg__orders_find(o, client_id) != XG_ORDER_NONE) {
         return XG_ERR_DUPLICATE_ID;
@@ -173,9 +173,6 @@ xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
     r->venue = -1;
     r->status = XG_STATUS_PENDING;
     xg_strlcpy(r->order.client_id, client_id, sizeof r->order.client_id);
-    memcpy(r->gw_id, o->id_prefix, 8);
-    put_b36(r->gw_id + 8, XG_GW_ID_LEN - 8, o->seq++);
-    r->gw_id[XG_GW_ID_LEN] = '\0';
     size_t i = hash_id(client_id) & o->index_mask;
     while (o->index[i] != XG_ORDER_NONE) {
         i = (i + 1) & o->index_mask;
@@ -184,6 +181,30 @@ xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
     o->n_open++;
     *slot = s;
     return XG_OK;
+}
+
+xg_err
+xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
+{
+    xg_err e = take_slot(o, client_id, slot);
+    if (e == XG_OK) {
+        char *gw_id = o->recs[*slot].gw_id;
+        memcpy(gw_id, o->id_prefix, 8);
+        put_b36(gw_id + 8, XG_GW_ID_LEN - 8, o->seq++);
+        gw_id[XG_GW_ID_LEN] = '\0';
+    }
+    return e;
+}
+
+xg_err
+xg__orders_restore(xg__orders *o, const char *client_id, const char *gw_id,
+                   uint32_t *slot)
+{
+    xg_err e = take_slot(o, client_id, slot);
+    if (e == XG_OK) {
+        xg_strlcpy(o->recs[*slot].gw_id, gw_id, sizeof o->recs[*slot].gw_id);
+    }
+    return e;
 }
 
 xg__order_rec *

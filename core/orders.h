@@ -47,6 +47,9 @@ typedef struct xg__order_rec {
     uint8_t waiting_reported; /* a rate_limit_wait event was sent */
     uint8_t resynced;         /* one clock resync already spent */
     uint8_t needs_query;      /* acked without a state: ask the venue */
+    uint8_t dirty;            /* changed this turn, not yet journaled */
+    uint8_t recovering;       /* loaded from the journal, not yet settled */
+    uint8_t attempt_known;    /* journal knows the venue holds it */
     uint8_t in_use;
 } xg__order_rec;
 
@@ -62,6 +65,11 @@ void xg__orders_destroy(xg__orders **o);
  * caller), assigning a fresh gateway id. XG_ERR_DUPLICATE_ID if the id is
  * known, XG_ERR_BUSY if the pool is full of open orders. */
 xg_err xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot);
+
+/* Take a record for an order loaded from the journal, keeping its
+ * gateway id. Same errors as xg__orders_add. */
+xg_err xg__orders_restore(xg__orders *o, const char *client_id,
+                          const char *gw_id, uint32_t *slot);
 
 uint32_t xg__orders_find(const xg__orders *o, const char *client_id);
 xg__order_rec *xg__orders_get(xg__orders *o, uint32_t slot);

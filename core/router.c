@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "persist.h"
 #include "xgate/buf.h"
 
 #define DOWN_BACKOFF_MIN_MS 250
@@ -98,6 +99,18 @@ push_op(xg__venue *v, uint32_t slot, xg_op_kind op, int front)
     }
 }
 
+/* A recovered order's state is known again; once none is left the
+ * gateway may take new orders. */
+static void
+end_recovery(xg__gateway *gw, xg__order_rec *r)
+{
+    if (r->recovering) {
+        r->recovering = 0;
+        gw->n_recovering--;
+        xg__gw_check_ready(gw);
+    }
+}
+
 static void
 finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
              xg_order_status st, const char *event)
@@ -105,6 +118,8 @@ finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
     int was_open = r->status == XG_STATUS_NEW ||
                    r->status == XG_STATUS_PARTIALLY_FILLED;
     r->status = st;
+    xg__persist_touch(gw, slot);
+    end_recovery(gw, r);
     if (was_open && r->venue >= 0) {
         gw->venues[r->venue].open_orders--;
     }
@@ -151,6 +166,11 @@ static void
 apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
              const xg_order_report *rep)
 {
+    xg__persist_touch(gw, slot);
+    if (!r->attempt_known) {
+        r->attempt_known = 1;
+        xg__persist_attempt(gw, r, XG_ATTEMPT_EXISTS);
+    }
     if (rep->venue_order_id[0] != '\0') {
         xg_strlcpy(r->venue_order_id, rep->venue_order_id,
                    sizeof r->venue_order_id);
@@ -200,6 +220,7 @@ mark_unknown(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
 {
     if (r->status != XG_STATUS_UNKNOWN) {
         r->status = XG_STATUS_UNKNOWN;
+        xg__persist_touch(gw, slot);
         xg_strlcpy(r->detail, why, sizeof r->detail);
         xg__gw_publish_order(gw, "unknown", r);
     }
@@ -351,6 +372,9 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         }
         uint32_t slot = p->slot;
         xg_op_kind kind = (xg_op_kind)p->op;
+        if (v->state == XG_VENUE_STARTING && slot != XG_ORDER_NONE) {
+            return; /* order operations wait for the instruments */
+        }
         xg__order_rec *r = slot == XG_ORDER_NONE
                                ? NULL
                                : xg__orders_get(gw->orders, slot);
@@ -407,7 +431,11 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         xg__queue_pop(q);
         v->in_flight++;
         if (kind == XG_OP_NEW_ORDER) {
+            /* Journaled before it leaves: the commit precedes the flush. */
             r->status = XG_STATUS_SENT;
+            r->attempt_known = 0;
+            xg__persist_touch(gw, slot);
+            xg__persist_attempt(gw, r, XG_ATTEMPT_UNSETTLED);
         } else if (kind == XG_OP_SERVER_TIME) {
             v->time_sent_wall_ms = gw->now.wall_ms;
         }
@@ -545,9 +573,12 @@ reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
         if (r->attempt >= XG_MAX_ATTEMPTS) {
             break;
         }
+        /* The ban refused it (or it never left): not on `from`. */
+        xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
         r->order = placed;
         r->venue = (int)r->route[i];
         set_attempt(r, (uint8_t)(r->attempt + 1));
+        xg__persist_touch(gw, slot);
         r->status = XG_STATUS_PENDING;
         r->waiting_reported = 0;
         r->resynced = 0;
@@ -671,6 +702,13 @@ static void
 on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
                 uint32_t slot, const xg_result *res)
 {
+    if (res->outcome == XG_OUTCOME_OK ||
+        (res->outcome == XG_OUTCOME_REJECTED &&
+         res->err == XG_ERR_ORDER_NOT_FOUND)) {
+        /* The venue settled what a recovered order's state is. Events
+         * below tell the strategy. */
+        end_recovery(gw, r);
+    }
     switch (res->outcome) {
     case XG_OUTCOME_OK:
         apply_report(gw, v, r, slot, &res->order);
@@ -688,6 +726,8 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
              * under the same id, which the venue would refuse as a
              * duplicate if it did exist after all. */
             r->status = XG_STATUS_PENDING;
+            xg__persist_touch(gw, slot);
+            xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
             push_op(v, slot, XG_OP_NEW_ORDER, 1);
             return;
         }
@@ -823,6 +863,18 @@ xg__router_start_venue(xg__gateway *gw, xg__venue *v)
 }
 
 void
+xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op)
+{
+    xg__order_rec *r = xg__orders_get(gw->orders, slot);
+    xg__venue *v = &gw->venues[r->venue];
+    if (r->status == XG_STATUS_NEW ||
+        r->status == XG_STATUS_PARTIALLY_FILLED) {
+        v->open_orders++;
+    }
+    push_op(v, slot, op, 0);
+}
+
+void
 xg__router_tick(xg__gateway *gw)
 {
     for (size_t i = 0; i < gw->n_venues; i++) {
@@ -935,6 +987,7 @@ xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
     r->asked_price = want.price;
     r->venue = chosen;
     set_attempt(r, 1);
+    xg__persist_touch(gw, *slot);
     push_op(&gw->venues[chosen], *slot, XG_OP_NEW_ORDER, 0);
     return XG_OK;
 }
@@ -955,6 +1008,7 @@ xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
         return XG_OK;
     }
     r->cancel_requested = 1;
+    xg__persist_touch(gw, slot);
     xg__venue *v = &gw->venues[r->venue];
     if (r->status == XG_STATUS_NEW ||
         r->status == XG_STATUS_PARTIALLY_FILLED) {

@@ -60,25 +60,11 @@ read_line(int fd, char *line, size_t cap, int64_t deadline_ms)
     return 0;
 }
 
-xg_err
-xg_gw_start(xg_gw_proc *g, const char *config_json)
+/* Fork and exec xgated on g->config_path; wait for its endpoints and
+ * "xgated: ready". */
+static xg_err
+spawn(xg_gw_proc *g)
 {
-    memset(g, 0, sizeof *g);
-    xg_strlcpy(g->dir, "/tmp/xgate-test-XXXXXX", sizeof g->dir);
-    if (mkdtemp(g->dir) == NULL) {
-        return XG_ERR_IO;
-    }
-    xg_buf b;
-    xg_buf_init(&b, g->config_path, sizeof g->config_path);
-    xg_buf_puts(&b, g->dir);
-    xg_buf_puts(&b, "/xgated.json");
-    FILE *f = fopen(g->config_path, "w");
-    if (f == NULL) {
-        return XG_ERR_IO;
-    }
-    fputs(config_json, f);
-    fclose(f);
-
     int pipefd[2];
     if (pipe(pipefd) != 0) {
         return XG_ERR_IO;
@@ -112,8 +98,59 @@ xg_gw_start(xg_gw_proc *g, const char *config_json)
             return XG_OK;
         }
     }
-    xg_gw_stop(g);
     return XG_ERR_IO;
+}
+
+xg_err
+xg_gw_start(xg_gw_proc *g, const char *config_json)
+{
+    memset(g, 0, sizeof *g);
+    xg_strlcpy(g->dir, "/tmp/xgate-test-XXXXXX", sizeof g->dir);
+    if (mkdtemp(g->dir) == NULL) {
+        return XG_ERR_IO;
+    }
+    xg_buf b;
+    xg_buf_init(&b, g->config_path, sizeof g->config_path);
+    xg_buf_puts(&b, g->dir);
+    xg_buf_puts(&b, "/xgated.json");
+    FILE *f = fopen(g->config_path, "w");
+    if (f == NULL) {
+        return XG_ERR_IO;
+    }
+    /* The journal goes next to the config, so tests never share one. */
+    const char *brace = strchr(config_json, '{');
+    if (brace == NULL) {
+        fclose(f);
+        return XG_ERR_INVALID;
+    }
+    fprintf(f, "{\"data_dir\": \"%s/data\",%s", g->dir, brace + 1);
+    fclose(f);
+    xg_err e = spawn(g);
+    if (e != XG_OK) {
+        xg_gw_stop(g);
+    }
+    return e;
+}
+
+void
+xg_gw_halt(xg_gw_proc *g, int sig)
+{
+    if (g->pid > 0) {
+        kill(g->pid, sig);
+        waitpid(g->pid, NULL, 0);
+        g->pid = 0;
+    }
+    if (g->out_fd > 0) {
+        close(g->out_fd);
+        g->out_fd = 0;
+    }
+}
+
+xg_err
+xg_gw_restart(xg_gw_proc *g)
+{
+    xg_gw_halt(g, SIGKILL);
+    return spawn(g);
 }
 
 xg_err
@@ -182,8 +219,19 @@ xg_gw_stop(xg_gw_proc *g)
         g->out_fd = 0;
     }
     if (g->config_path[0] != '\0') {
-        unlink(g->config_path);
+        static const char *const files[] = {"/data/journal.db",
+                                            "/data/journal.db-wal",
+                                            "/data/journal.db-shm", "/data",
+                                            "/xgated.json"};
+        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+            char path[512];
+            snprintf(path, sizeof path, "%s%s", g->dir, files[i]);
+            if (unlink(path) != 0) {
+                rmdir(path);
+            }
+        }
         rmdir(g->dir);
+        g->config_path[0] = '\0';
     }
     return status;
 }

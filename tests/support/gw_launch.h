@@ -38,8 +38,17 @@ xg_err xg_gw_start_sim(xg_gw_proc *g, const char *const *venues,
                        const int *ports, size_t n,
                        const char *extra_venue_json);
 
-/* SIGTERM, wait (5 s), then SIGKILL; returns the exit status or -1. */
+/* SIGTERM, wait (5 s), then SIGKILL; returns the exit status or -1.
+ * Removes the temporary directory (config and journal). */
 int xg_gw_stop(xg_gw_proc *g);
+
+/* Send sig (SIGKILL: a crash; SIGTERM: a clean stop) and reap the
+ * gateway, keeping its directory and journal. */
+void xg_gw_halt(xg_gw_proc *g, int sig);
+
+/* Start xgated again on the same config and journal, after xg_gw_halt.
+ * The endpoints may change; reconnect clients. */
+xg_err xg_gw_restart(xg_gw_proc *g);
 
 /* True while the process is alive. */
 int xg_gw_alive(const xg_gw_proc *g);
