@@ -2,7 +2,7 @@
  * bench_gateway.c - what the gateway costs and sustains, end to end.
  *
  * Starts xgsim (limits off) and xgated on loopback and plays a strategy:
- *  1. direct: this process sends the same signed-size order request to the
+ *  1. direct: this process sends the same signed order request to the
  *     simulator over one keep-alive connection with libcurl, one at a time.
  *     That is the floor: the simulator's own time plus loopback.
  *  2. round trip through the gateway, one order in flight: strategy send ->
@@ -11,7 +11,9 @@
  *  3. the same at a paced 1,000 orders/s.
  *  4. pipelined: N orders sent as fast as possible, time until all acked.
  *  5. peak RSS of xgated after 10,000 resting orders.
- * Memory is read first, on the fresh gateway, then the timings run.
+ * Memory is read first, on the fresh gateway (its 10,000 resting orders
+ * stay on the book for every later phase); timed orders are IOC below the
+ * market, so they expire at once and the book stays the same size.
  * Prints median, p99 and max; never pass/fail.
  */
 #include <stdint.h>
@@ -82,7 +84,7 @@ bench_direct(int port, int64_t *out, size_t n)
         char params[512], body[640];
         snprintf(params, sizeof params,
                  "timestamp=%lld&symbol=BTCUSDT&side=BUY&type=LIMIT&"
-                 "timeInForce=GTC&quantity=0.001&price=%d&"
+                 "timeInForce=IOC&quantity=0.001&price=%d&"
                  "newClientOrderId=d%zu&recvWindow=5000",
                  (long long)wall.tv_sec * 1000 + wall.tv_nsec / 1000000,
                  20000 + (int)(i % 1000), i);
@@ -106,16 +108,18 @@ bench_direct(int port, int64_t *out, size_t n)
     curl_easy_cleanup(c);
 }
 
+/* A LIMIT buy below the market: GTC rests on the book, IOC expires at
+ * once, so timed orders do not grow the simulator's book as they run. */
 static void
-send_order(xg_client *cl, const char *id, int price)
+send_order(xg_client *cl, const char *id, int price, const char *tif)
 {
     char msg[512];
     int n = snprintf(msg, sizeof msg,
                      "{\"type\":\"new_order\",\"strategy\":\"bench\","
                      "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
                      "\"side\":\"BUY\",\"order_type\":\"LIMIT\","
-                     "\"qty\":\"0.001\",\"price\":\"%d\"}",
-                     id, price);
+                     "\"tif\":\"%s\",\"qty\":\"0.001\",\"price\":\"%d\"}",
+                     id, tif, price);
     zmq_send(cl->dealer, msg, (size_t)n, 0);
 }
 
@@ -139,6 +143,7 @@ wait_ack(xg_client *cl, int timeout_ms)
         const char *e = json_string_value(json_object_get(ev, "event"));
         int done = e != NULL && (strcmp(e, "acked") == 0 ||
                                  strcmp(e, "filled") == 0 ||
+                                 strcmp(e, "expired") == 0 ||
                                  strcmp(e, "rejected") == 0);
         json_decref(ev);
         if (done) {
@@ -162,7 +167,7 @@ bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
         char id[32];
         snprintf(id, sizeof id, "b%d", order_seq++);
         int64_t t0 = now_ns();
-        send_order(cl, id, 20000 + order_seq % 1000);
+        send_order(cl, id, 20000 + order_seq % 1000, "IOC");
         if (!wait_ack(cl, 5000)) {
             char reply[4096] = "";
             int got = zmq_recv(cl->dealer, reply, sizeof reply - 1, ZMQ_DONTWAIT);
@@ -187,7 +192,7 @@ bench_pipelined(xg_client *cl, size_t n)
         while (sent < n && sent - acked < 2000) {
             char id[32];
             snprintf(id, sizeof id, "p%d", order_seq++);
-            send_order(cl, id, 20000 + order_seq % 1000);
+            send_order(cl, id, 20000 + order_seq % 1000, "IOC");
             sent++;
         }
         if (!wait_ack(cl, 10000)) {
@@ -226,6 +231,11 @@ main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0); /* figures survive an interrupted run */
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 5000;
     size_t n_pipe = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 20000;
+    /* bench_gateway N N_PIPE [normal|full|off]: the journal's setting. */
+    char journal[64] = "";
+    if (argc > 3) {
+        snprintf(journal, sizeof journal, "\"journal\": \"%.8s\", ", argv[3]);
+    }
     /* Limits off and advertised far above any load here, so the gateway's
      * limiter never waits: this measures the gateway, not the limits. */
     const char *sim_args[] = {"--set", "binance.limits=0",
@@ -242,15 +252,11 @@ main(int argc, char **argv)
     int port = xg_sim_port(&sim, "binance");
     int64_t *v = calloc(n, sizeof *v);
 
-    bench_direct(port, v, n);
-    report("direct to simulator (floor)", v, n);
-    int64_t floor_p50 = v[n / 2];
-
     const char *venues[] = {"binance"};
     int ports[] = {port};
     xg_gw_proc gw;
-    if (xg_gw_start_sim(&gw, venues, ports, 1, "\"max_connections\": 8") !=
-        XG_OK) {
+    if (xg_gw_start_sim_with(&gw, venues, ports, 1, "\"max_connections\": 8",
+                             journal) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgated\n");
         return 1;
     }
@@ -262,7 +268,7 @@ main(int argc, char **argv)
     for (int i = 0; i < 10000; i++) {
         char id[32];
         snprintf(id, sizeof id, "r%d", order_seq++);
-        send_order(&cl, id, 10000 + i % 5000); /* rests: below market */
+        send_order(&cl, id, 10000 + i % 5000, "GTC");
         if (i % 1000 == 999) {
             for (int k = 0; k < 1000; k++) {
                 wait_ack(&cl, 10000);
@@ -275,6 +281,10 @@ main(int argc, char **argv)
            "xgated peak RSS (VmHWM)", before, rss_kib(gw.pid, "VmHWM:"),
            rss_kib(gw.pid, "VmRSS:"));
 
+    /* The floor, against the same book the gateway's orders meet. */
+    bench_direct(port, v, n);
+    report("direct to simulator (floor)", v, n);
+    int64_t floor_p50 = v[n / 2];
 
     bench_round_trip(&cl, v, n, 0);
     report("round trip via gateway, 1 in flight", v, n);

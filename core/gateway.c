@@ -521,6 +521,10 @@ end_turn(xg__gateway *gw)
         return -1;
     }
     xg__transport_flush(gw->transport);
+    if (gw->journal != NULL &&
+        xg__journal_checkpoint(gw->journal, 0) != XG_OK) {
+        xg__warn("journal: %s", xg__journal_last_error(gw->journal));
+    }
     return 0;
 }
 
@@ -552,6 +556,10 @@ poll_once(xg__gateway *gw)
         timeout = 1000; /* keeps shutdown prompt without signals racing */
     }
     int rc = zmq_poll(items, (int)(1 + nw), timeout);
+    if (rc == 0 && gw->journal != NULL &&
+        xg__journal_checkpoint(gw->journal, 1) != XG_OK) {
+        xg__warn("journal: %s", xg__journal_last_error(gw->journal));
+    }
     if (rc < 0) {
         if (errno == EINTR) {
             return 0;

@@ -44,6 +44,7 @@ struct xg__journal {
     sqlite3_stmt *load_orders, *load_attempts;
     sqlite3_stmt *last_gw_id;
     int in_txn;
+    int wal_pages; /* pages in the WAL since the last checkpoint */
     char path[JOURNAL_PATH_MAX];
     char err[XG_JOURNAL_ERR_MAX];
     xg__journal_attempt attempts[MAX_ATTEMPTS]; /* load_open scratch */
@@ -331,6 +332,15 @@ check_integrity(xg__journal *j)
     return XG_OK;
 }
 
+static int
+on_wal_commit(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    ((xg__journal *)ctx)->wal_pages = pages;
+    return SQLITE_OK;
+}
+
 static xg_err
 set_modes(xg__journal *j, xg__sync_mode mode)
 {
@@ -351,6 +361,11 @@ set_modes(xg__journal *j, xg__sync_mode mode)
     if (rc != SQLITE_OK) {
         return fail_sql(j, rc, "cannot set synchronous");
     }
+    /* SQLite's automatic checkpoint runs inside a commit and stalls it for
+     * milliseconds; the gateway checkpoints itself when the loop is idle
+     * (xg__journal_checkpoint), so commits on the order path stay short. */
+    sqlite3_wal_autocheckpoint(j->db, 0);
+    sqlite3_wal_hook(j->db, on_wal_commit, j);
     return XG_OK;
 }
 
@@ -695,6 +710,25 @@ xg__journal_commit(xg__journal *j)
         return fail_turn(j, rc, "commit");
     }
     j->in_txn = 0;
+    return XG_OK;
+}
+
+xg_err
+xg__journal_checkpoint(xg__journal *j, int is_idle)
+{
+    /* Idle: fold the WAL back once it is worth it. Busy: only when it has
+     * grown large, so it cannot grow without bound under sustained load. */
+    int due = is_idle ? j->wal_pages >= XG_JOURNAL_CKPT_IDLE_PAGES
+                      : j->wal_pages >= XG_JOURNAL_CKPT_MAX_PAGES;
+    if (!due || j->in_txn) {
+        return XG_OK;
+    }
+    int rc = sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                       NULL, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sql(j, rc, "checkpoint");
+    }
+    j->wal_pages = 0;
     return XG_OK;
 }
 

@@ -130,6 +130,16 @@ xg_err xg__journal_commit(xg__journal *j);
 /* 1 if a transaction with staged writes is open, else 0. */
 int xg__journal_has_staged(const xg__journal *j);
 
+/* WAL pages worth a checkpoint on an idle turn, and the most the WAL may
+ * hold before one runs even under load (4 KiB pages: 4 MiB and 64 MiB). */
+#define XG_JOURNAL_CKPT_IDLE_PAGES 1000
+#define XG_JOURNAL_CKPT_MAX_PAGES  16000
+
+/* Copy the WAL into the database file when due (see the limits above);
+ * is_idle says the loop has nothing else to do. Not inside a turn's
+ * transaction. */
+xg_err xg__journal_checkpoint(xg__journal *j, int is_idle);
+
 /* Called once per open order by xg__journal_load_open. o and attempts
  * (n_attempts records, ascending attempt number) are borrowed for the call.
  * It must not call into the journal. A result other than XG_OK stops the

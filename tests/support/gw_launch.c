@@ -157,10 +157,20 @@ xg_err
 xg_gw_start_sim(xg_gw_proc *g, const char *const *venues, const int *ports,
                 size_t n, const char *extra_venue_json)
 {
+    return xg_gw_start_sim_with(g, venues, ports, n, extra_venue_json, "");
+}
+
+xg_err
+xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
+                     const int *ports, size_t n, const char *extra_venue_json,
+                     const char *extra_root_json)
+{
     char cfg[8192];
     xg_buf b;
     xg_buf_init(&b, cfg, sizeof cfg);
-    xg_buf_puts(&b, "{\"api\": {\"requests\": \"tcp://127.0.0.1:*\", "
+    xg_buf_puts(&b, "{");
+    xg_buf_puts(&b, extra_root_json);
+    xg_buf_puts(&b, "\"api\": {\"requests\": \"tcp://127.0.0.1:*\", "
                     "\"events\": \"tcp://127.0.0.1:*\"},\n"
                     " \"adapters_dir\": \"" XG_ADAPTER_DIR "\",\n"
                     " \"log_level\": \"info\",\n"

@@ -38,6 +38,13 @@ xg_err xg_gw_start_sim(xg_gw_proc *g, const char *const *venues,
                        const int *ports, size_t n,
                        const char *extra_venue_json);
 
+/* The same with extra_root_json inserted at the top level of the config
+ * (e.g. "\"journal\": \"off\","), may be "". */
+xg_err xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
+                            const int *ports, size_t n,
+                            const char *extra_venue_json,
+                            const char *extra_root_json);
+
 /* SIGTERM, wait (5 s), then SIGKILL; returns the exit status or -1.
  * Removes the temporary directory (config and journal). */
 int xg_gw_stop(xg_gw_proc *g);
