@@ -60,7 +60,8 @@ venue_now_ms(const xg__gateway *gw, const xg__venue *v)
 }
 
 static void reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
-                          uint32_t slot, const char *reason);
+                          uint32_t slot, const char *reason, xg_err fail_err);
+static size_t reroute_late(xg__gateway *gw, xg__venue *v, int64_t ready_ms);
 static void reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason);
 static void pump_all(xg__gateway *gw);
 static int is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
@@ -267,6 +268,9 @@ venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
         return;
     }
     set_state(gw, v, XG_VENUE_THROTTLED, until, why);
+    if (reroute_late(gw, v, gw->now.wall_ms + wait_ms) > 0) {
+        pump_all(gw);
+    }
 }
 
 /* A ban: nothing more goes to v until it ends (a request during a ban
@@ -296,7 +300,7 @@ venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
     }
     if (refused_slot != XG_ORDER_NONE) {
         reroute_order(gw, v, xg__orders_get(gw->orders, refused_slot),
-                      refused_slot, "banned");
+                      refused_slot, "banned", XG_ERR_NO_VENUE);
     }
     reroute_queued(gw, v, "banned");
     pump_all(gw);
@@ -413,6 +417,15 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         }
         if (at_ns > now_ns) {
             int64_t wait_ms = (at_ns - now_ns + 999999) / 1000000;
+            if (kind == XG_OP_NEW_ORDER &&
+                reroute_late(gw, v, gw->now.wall_ms + wait_ms) > 0) {
+                for (size_t i = 0; i < gw->n_venues; i++) {
+                    if (i != vi) {
+                        xg__router_pump(gw, &gw->venues[i]);
+                    }
+                }
+                continue; /* the head may have moved on */
+            }
             v->wake_mono_ms = gw->now.mono_ms + wait_ms;
             if (r != NULL && !r->waiting_reported) {
                 r->waiting_reported = 1;
@@ -547,7 +560,7 @@ find_venue(const xg__gateway *gw, const char *name)
  * it with the reason the first candidate gave. */
 static void
 reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
-              uint32_t slot, const char *reason)
+              uint32_t slot, const char *reason, xg_err fail_err)
 {
     xg_order want = r->order;
     want.qty = r->asked_qty;
@@ -592,9 +605,10 @@ reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
         return;
     }
     char detail[XG_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "%s is %s and no venue can take it: %.100s",
-             from->cfg->name, xg__venue_state_name(from->state), why);
-    reject_order(gw, r, slot, XG_ERR_NO_VENUE, detail, NULL);
+    snprintf(detail, sizeof detail, "%s: %s is %s and no venue can take it: "
+             "%.80s", reason, from->cfg->name,
+             xg__venue_state_name(from->state), why);
+    reject_order(gw, r, slot, fail_err, detail, NULL);
 }
 
 /* Every new order still queued on v moves on, in its original order. */
@@ -607,9 +621,34 @@ reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason)
         xg__queue_pop(&v->normal);
         xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
         if (is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
-            reroute_order(gw, v, r, p.slot, reason);
+            reroute_order(gw, v, r, p.slot, reason, XG_ERR_NO_VENUE);
         }
     }
+}
+
+/* v cannot send new orders before ready_ms (wall): orders queued there
+ * whose own deadline (max_wait_ms) falls earlier move on now, the others
+ * keep their place. Returns how many moved. */
+static size_t
+reroute_late(xg__gateway *gw, xg__venue *v, int64_t ready_ms)
+{
+    size_t vi = venue_index(gw, v);
+    size_t moved = 0;
+    for (size_t n = v->normal.len; n > 0; n--) {
+        xg__pending p = *xg__queue_peek(&v->normal);
+        xg__queue_pop(&v->normal);
+        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
+        if (!is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
+            continue;
+        }
+        if (r->deadline_ms > 0 && r->deadline_ms < ready_ms) {
+            reroute_order(gw, v, r, p.slot, "deadline", XG_ERR_DEADLINE);
+            moved++;
+        } else {
+            xg__queue_push(&v->normal, p);
+        }
+    }
+    return moved;
 }
 
 static void

@@ -36,15 +36,21 @@ teardown(void **state)
 }
 
 static void
-start(const char *venue_extra)
+start_with(const char *const *sim_args, const char *venue_extra)
 {
-    const char *args[] = {"--venue", "bybit=127.0.0.1:0", NULL};
-    assert_int_equal(xg_sim_start(&sim, args), XG_OK);
+    assert_int_equal(xg_sim_start(&sim, sim_args), XG_OK);
     const char *venues[] = {"binance", "bybit"};
     int ports[] = {xg_sim_port(&sim, "binance"), xg_sim_port(&sim, "bybit")};
     assert_int_equal(xg_gw_start_sim(&gw, venues, ports, 2, venue_extra),
                      XG_OK);
     assert_int_equal(xg_client_open(&client, &gw, ""), XG_OK);
+}
+
+static void
+start(const char *venue_extra)
+{
+    const char *args[] = {"--venue", "bybit=127.0.0.1:0", NULL};
+    start_with(args, venue_extra);
 }
 
 static void
@@ -268,6 +274,45 @@ test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
     json_decref(r);
 }
 
+static void
+test_order_that_would_outwait_its_deadline_moves_on(void **state)
+{
+    (void)state;
+    /* Binance allows 2 orders per 10 s: a third would wait ~10 s. */
+    const char *args[] = {"--venue", "bybit=127.0.0.1:0", "--set",
+                          "binance.orders_limit=2", "--set",
+                          "binance.orders_window_s=10", NULL};
+    start_with(args, "");
+    send_order("first", "30000");
+    expect_acked_on("first", "binance");
+    send_order("second", "30000");
+    expect_acked_on("second", "binance");
+    json_t *r = xg_client_call(
+        &client,
+        "{\"type\":\"new_order\",\"strategy\":\"fo\","
+        "\"client_order_id\":\"hurry\",\"symbol\":\"BTC/USDT\","
+        "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
+        "\"price\":\"30000\",\"max_wait_ms\":500}",
+        5000);
+    assert_true(json_is_true(json_object_get(r, "ok")));
+    json_decref(r);
+    int rerouted = 0;
+    for (int i = 0; i < 20 && !rerouted; i++) {
+        json_t *e = xg_client_event(&client, 500, NULL, 0);
+        const char *type = json_string_value(json_object_get(e, "type"));
+        if (type != NULL && strcmp(type, "rerouted") == 0) {
+            assert_string_equal(
+                json_string_value(json_object_get(e, "reason")), "deadline");
+            assert_string_equal(json_string_value(json_object_get(e, "to")),
+                                "bybit");
+            rerouted = 1;
+        }
+        json_decref(e);
+    }
+    assert_true(rerouted);
+    expect_acked_on("hurry", "bybit");
+}
+
 int
 main(void)
 {
@@ -277,6 +322,8 @@ main(void)
             teardown),
         cmocka_unit_test_teardown(
             test_order_no_venue_can_take_is_rejected_with_a_reason, teardown),
+        cmocka_unit_test_teardown(
+            test_order_that_would_outwait_its_deadline_moves_on, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
