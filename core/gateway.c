@@ -254,7 +254,7 @@ handle_request(xg__gateway *gw, const peer *p, const void *data, size_t len)
                         "gateway is starting");
             return;
         }
-        e = xg__router_new_order(gw, &m, &slot, detail, sizeof detail);
+        e = xg__place_new(gw, &m, &slot, detail, sizeof detail);
         if (e != XG_OK) {
             reply_error(gw, p, m.req_id, m.order.client_id, e, detail);
             return;

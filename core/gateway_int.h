@@ -60,9 +60,39 @@ int64_t xg__router_next_wake_ms(const xg__gateway *gw);
 void xg__router_start_venue(xg__gateway *gw, xg__venue *v);
 /* Queue op for a recovered order on its venue (persist.c). */
 void xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op);
-/* Place a parsed new_order; fills reply view data or returns the reject. */
-xg_err xg__router_new_order(xg__gateway *gw, const xg_msg *msg,
-                            uint32_t *slot, char *detail, size_t detail_len);
+/* Queue op for the order in slot (XG_ORDER_NONE: a venue op) on v,
+ * cancels and queries in the urgent queue, new orders in the normal one. */
+void xg__router_push(xg__venue *v, uint32_t slot, xg_op_kind op, int front);
+/* The order ends REJECTED with err and detail (and the venue's code and
+ * text from res, if not NULL); the strategy is told. */
+void xg__router_reject(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
+                       xg_err err, const char *detail, const xg_result *res);
+/* Whether a queued op still has work to do for venue number `venue`. */
+int xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
+
+/* placement.c */
+/* Place a parsed new_order: choose its venue, take a slot, queue it.
+ * Returns the reason for a reject (detail filled) or XG_OK. */
+xg_err xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
+                     char *detail, size_t detail_len);
+/* Move an order that never executed on `from` to the next venue of its
+ * route that can take it (new attempt, rerouted event), or reject it
+ * with fail_err. */
+void xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
+                         uint32_t slot, const char *reason, xg_err fail_err);
+/* Move every new order queued on v elsewhere, in order. */
+void xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v,
+                                const char *reason);
+/* Move the new orders queued on v whose deadline falls before ready_ms
+ * (wall); returns how many moved. */
+size_t xg__place_late_elsewhere(xg__gateway *gw, xg__venue *v,
+                                int64_t ready_ms);
+
+static inline size_t
+xg__venue_index(const xg__gateway *gw, const xg__venue *v)
+{
+    return (size_t)(v - gw->venues);
+}
 xg_err xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
                          size_t detail_len);
 void xg__router_order_view(const xg__gateway *gw, const xg__order_rec *r,

@@ -27,30 +27,10 @@
 /* After a 5xx to a query, give the venue a moment before asking again. */
 #define UNKNOWN_RETRY_MS 200
 
-static size_t
-venue_index(const xg__gateway *gw, const xg__venue *v)
-{
-    return (size_t)(v - gw->venues);
-}
-
 static uint64_t
 make_tag(uint32_t slot, xg_op_kind op)
 {
     return (uint64_t)slot | ((uint64_t)op << 32);
-}
-
-/* Each venue attempt sends gw_id plus one base-36 attempt digit: a retry
- * on the same venue reuses it (the venue refuses a duplicate), a move to
- * another venue takes the next. */
-static void
-set_attempt(xg__order_rec *r, uint8_t attempt)
-{
-    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    r->attempt = attempt;
-    xg_buf b;
-    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
-    xg_buf_puts(&b, r->gw_id);
-    xg_buf_putc(&b, digits[attempt % 36]);
 }
 
 static int64_t
@@ -59,12 +39,7 @@ venue_now_ms(const xg__gateway *gw, const xg__venue *v)
     return gw->now.wall_ms + v->offset_ms;
 }
 
-static void reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
-                          uint32_t slot, const char *reason, xg_err fail_err);
-static size_t reroute_late(xg__gateway *gw, xg__venue *v, int64_t ready_ms);
-static void reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason);
 static void pump_all(xg__gateway *gw);
-static int is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
 
 static void
 set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
@@ -86,8 +61,8 @@ set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
     }
 }
 
-static void
-push_op(xg__venue *v, uint32_t slot, xg_op_kind op, int front)
+void
+xg__router_push(xg__venue *v, uint32_t slot, xg_op_kind op, int front)
 {
     xg__queue *q = op == XG_OP_NEW_ORDER ? &v->normal : &v->urgent;
     xg__pending p = {slot, (uint8_t)op};
@@ -128,9 +103,9 @@ finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
     xg__orders_finished(gw->orders, slot);
 }
 
-static void
-reject_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot, xg_err err,
-             const char *detail, const xg_result *res)
+void
+xg__router_reject(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
+                  xg_err err, const char *detail, const xg_result *res)
 {
     r->err = err;
     xg_strlcpy(r->detail, detail, sizeof r->detail);
@@ -187,7 +162,7 @@ apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
          * ack, then ask. */
         st = XG_STATUS_NEW;
         r->needs_query = 1;
-        push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+        xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
     } else {
         r->needs_query = 0;
     }
@@ -210,7 +185,7 @@ apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
      * out now that the order is known to be open (once: later reports of
      * an open order find the cancel already queued or sent). */
     if (r->cancel_requested && !was_open) {
-        push_op(v, slot, XG_OP_CANCEL_ORDER, 0);
+        xg__router_push(v, slot, XG_OP_CANCEL_ORDER, 0);
     }
 }
 
@@ -225,7 +200,7 @@ mark_unknown(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
         xg_strlcpy(r->detail, why, sizeof r->detail);
         xg__gw_publish_order(gw, "unknown", r);
     }
-    push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+    xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
 }
 
 static void
@@ -268,7 +243,7 @@ venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
         return;
     }
     set_state(gw, v, XG_VENUE_THROTTLED, until, why);
-    if (reroute_late(gw, v, gw->now.wall_ms + wait_ms) > 0) {
+    if (xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) > 0) {
         pump_all(gw);
     }
 }
@@ -299,10 +274,10 @@ venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
         set_state(gw, v, XG_VENUE_BANNED, until, why);
     }
     if (refused_slot != XG_ORDER_NONE) {
-        reroute_order(gw, v, xg__orders_get(gw->orders, refused_slot),
+        xg__place_elsewhere(gw, v, xg__orders_get(gw->orders, refused_slot),
                       refused_slot, "banned", XG_ERR_NO_VENUE);
     }
-    reroute_queued(gw, v, "banned");
+    xg__place_queued_elsewhere(gw, v, "banned");
     pump_all(gw);
 }
 
@@ -313,11 +288,11 @@ retry_op(xg__venue *v, uint32_t slot, xg_op_kind op, xg__order_rec *r)
     if (op == XG_OP_NEW_ORDER && r != NULL) {
         r->status = XG_STATUS_PENDING;
     }
-    push_op(v, slot, op, 1);
+    xg__router_push(v, slot, op, 1);
 }
 
-static int
-is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
+int
+xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
 {
     switch (op) {
     case XG_OP_SERVER_TIME:
@@ -355,7 +330,7 @@ op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
 void
 xg__router_pump(xg__gateway *gw, xg__venue *v)
 {
-    size_t vi = venue_index(gw, v);
+    size_t vi = xg__venue_index(gw, v);
     for (;;) {
         if (v->state != XG_VENUE_UP && v->state != XG_VENUE_STARTING) {
             return;
@@ -382,7 +357,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         xg__order_rec *r = slot == XG_ORDER_NONE
                                ? NULL
                                : xg__orders_get(gw->orders, slot);
-        if (!is_needed(r, kind, (int)vi)) {
+        if (!xg__router_is_needed(r, kind, (int)vi)) {
             xg__queue_pop(q);
             continue;
         }
@@ -394,7 +369,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         if (e != XG_OK) {
             xg__queue_pop(q);
             if (kind == XG_OP_NEW_ORDER) {
-                reject_order(gw, r, slot, e, "adapter could not build it",
+                xg__router_reject(gw, r, slot, e, "adapter could not build it",
                              NULL);
             } else {
                 xg__warn("venue %s: cannot build op %d: %s", v->cfg->name,
@@ -409,7 +384,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         if (e != XG_OK) {
             xg__queue_pop(q);
             if (r != NULL && kind == XG_OP_NEW_ORDER) {
-                reject_order(gw, r, slot, XG_ERR_RATE_LIMITED,
+                xg__router_reject(gw, r, slot, XG_ERR_RATE_LIMITED,
                              "request costs more than the venue's limit",
                              NULL);
             }
@@ -418,7 +393,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         if (at_ns > now_ns) {
             int64_t wait_ms = (at_ns - now_ns + 999999) / 1000000;
             if (kind == XG_OP_NEW_ORDER &&
-                reroute_late(gw, v, gw->now.wall_ms + wait_ms) > 0) {
+                xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) > 0) {
                 for (size_t i = 0; i < gw->n_venues; i++) {
                     if (i != vi) {
                         xg__router_pump(gw, &gw->venues[i]);
@@ -504,7 +479,7 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
             XG_OK ||
         xg__venue_rebuild_limiter(v, err, sizeof err) != XG_OK) {
         venue_down(gw, v, "cannot use the venue's instruments or limits");
-        push_op(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 1);
+        xg__router_push(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 1);
         return;
     }
     xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
@@ -512,143 +487,6 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     v->down_backoff_ms = 0;
     set_state(gw, v, XG_VENUE_UP, 0, "");
     xg__gw_check_ready(gw);
-}
-
-/* Can venue v take this order? Fills *out (possibly requantized). */
-static xg_err
-fit_order(const xg__venue *v, const xg_order *want, int requantize,
-          xg_order *out, char *detail, size_t detail_len)
-{
-    if (v->state == XG_VENUE_BANNED || v->state == XG_VENUE_DOWN) {
-        snprintf(detail, detail_len, "venue %s is %s", v->cfg->name,
-                 xg__venue_state_name(v->state));
-        return XG_ERR_NO_VENUE;
-    }
-    const xg_instrument *ins = xg__venue_instrument(v, want->symbol);
-    if (ins == NULL) {
-        snprintf(detail, detail_len, "%s not listed on %s", want->symbol,
-                 v->cfg->name);
-        return XG_ERR_UNKNOWN_SYMBOL;
-    }
-    *out = *want;
-    if (requantize) {
-        xg_err e = xg_order_requantize(out, ins);
-        if (e != XG_OK) {
-            snprintf(detail, detail_len, "cannot round to %s's steps: %s",
-                     v->cfg->name, xg_strerror(e));
-            return e;
-        }
-    }
-    return xg_order_validate(out, ins, detail, detail_len);
-}
-
-static int
-find_venue(const xg__gateway *gw, const char *name)
-{
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        if (strcmp(gw->venues[i].cfg->name, name) == 0) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
-
-/* The order never executed on venue `from` (refused by its ban, or still
- * queued there): move it to the first other venue of its route that can
- * take it, as a new attempt under a new venue client order id, or reject
- * it with the reason the first candidate gave. */
-static void
-reroute_order(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
-              uint32_t slot, const char *reason, xg_err fail_err)
-{
-    xg_order want = r->order;
-    want.qty = r->asked_qty;
-    want.price = r->asked_price;
-    size_t from_i = venue_index(gw, from);
-    char why[XG_DETAIL_MAX] = "no other venue in the order's route";
-    int first = 1;
-    for (size_t i = 0; i < r->n_route; i++) {
-        if (r->route[i] == from_i) {
-            continue;
-        }
-        xg__venue *to = &gw->venues[r->route[i]];
-        xg_order placed;
-        char d[XG_DETAIL_MAX];
-        if (fit_order(to, &want, r->is_requantize, &placed, d, sizeof d) !=
-            XG_OK) {
-            if (first) {
-                xg_strlcpy(why, d, sizeof why);
-                first = 0;
-            }
-            continue;
-        }
-        if (r->attempt >= XG_MAX_ATTEMPTS) {
-            break;
-        }
-        /* The ban refused it (or it never left): not on `from`. */
-        xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
-        r->order = placed;
-        r->venue = (int)r->route[i];
-        set_attempt(r, (uint8_t)(r->attempt + 1));
-        xg__persist_touch(gw, slot);
-        r->status = XG_STATUS_PENDING;
-        r->waiting_reported = 0;
-        r->resynced = 0;
-        int64_t ban_until =
-            from->until_mono_ms > 0
-                ? gw->now.wall_ms + (from->until_mono_ms - gw->now.mono_ms)
-                : 0;
-        xg__gw_publish_rerouted(gw, r, from->cfg->name, to->cfg->name,
-                                reason, ban_until);
-        push_op(to, slot, XG_OP_NEW_ORDER, 0);
-        return;
-    }
-    char detail[XG_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "%s: %s is %s and no venue can take it: "
-             "%.80s", reason, from->cfg->name,
-             xg__venue_state_name(from->state), why);
-    reject_order(gw, r, slot, fail_err, detail, NULL);
-}
-
-/* Every new order still queued on v moves on, in its original order. */
-static void
-reroute_queued(xg__gateway *gw, xg__venue *v, const char *reason)
-{
-    size_t vi = venue_index(gw, v);
-    for (size_t n = v->normal.len; n > 0; n--) {
-        xg__pending p = *xg__queue_peek(&v->normal);
-        xg__queue_pop(&v->normal);
-        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
-        if (is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
-            reroute_order(gw, v, r, p.slot, reason, XG_ERR_NO_VENUE);
-        }
-    }
-}
-
-/* v cannot send new orders before ready_ms (wall): orders queued there
- * whose own deadline (max_wait_ms) falls earlier move on now, the others
- * keep their place. Returns how many moved. */
-static size_t
-reroute_late(xg__gateway *gw, xg__venue *v, int64_t ready_ms)
-{
-    size_t vi = venue_index(gw, v);
-    size_t moved = 0;
-    for (size_t n = v->normal.len; n > 0; n--) {
-        xg__pending p = *xg__queue_peek(&v->normal);
-        xg__queue_pop(&v->normal);
-        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
-        if (!is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
-            continue;
-        }
-        if (r->deadline_ms > 0 && r->deadline_ms < ready_ms) {
-            reroute_order(gw, v, r, p.slot, "deadline", XG_ERR_DEADLINE);
-            moved++;
-        } else {
-            xg__queue_push(&v->normal, p);
-        }
-    }
-    return moved;
 }
 
 static void
@@ -674,7 +512,7 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
             mark_unknown(gw, v, r, slot, "venue reports the id in use");
             return;
         }
-        reject_order(gw, r, slot, res->err, xg_strerror(res->err), res);
+        xg__router_reject(gw, r, slot, res->err, xg_strerror(res->err), res);
         return;
     case XG_OUTCOME_RATE_LIMITED:
         venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
@@ -689,13 +527,13 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         return;
     case XG_OUTCOME_RESYNC:
         if (r->resynced) {
-            reject_order(gw, r, slot, XG_ERR_TIMESTAMP,
+            xg__router_reject(gw, r, slot, XG_ERR_TIMESTAMP,
                          "timestamp refused after a clock resync", res);
             return;
         }
         r->resynced = 1;
         retry_op(v, slot, XG_OP_NEW_ORDER, r);
-        push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+        xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
 }
@@ -728,11 +566,11 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         xg__gw_publish_order(gw, "cancel_waiting", r);
         return;
     case XG_OUTCOME_UNKNOWN:
-        push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+        xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         return;
     case XG_OUTCOME_RESYNC:
         retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
-        push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+        xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
 }
@@ -767,7 +605,7 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
             r->status = XG_STATUS_PENDING;
             xg__persist_touch(gw, slot);
             xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
-            push_op(v, slot, XG_OP_NEW_ORDER, 1);
+            xg__router_push(v, slot, XG_OP_NEW_ORDER, 1);
             return;
         }
         if (!r->cancel_requested) {
@@ -795,7 +633,7 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         venue_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
         retry_op(v, slot, XG_OP_QUERY_ORDER, r);
         if (res->outcome == XG_OUTCOME_RESYNC) {
-            push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
+            xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         }
         return;
     }
@@ -841,7 +679,7 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
             break;
         }
         }
-        push_op(v, XG_ORDER_NONE, kind, 1);
+        xg__router_push(v, XG_ORDER_NONE, kind, 1);
         return;
     }
     switch (kind) {
@@ -882,7 +720,7 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
     } else if (r != NULL && (kind == XG_OP_NEW_ORDER ||
                              kind == XG_OP_CANCEL_ORDER)) {
         if (kind == XG_OP_CANCEL_ORDER) {
-            push_op(v, slot, XG_OP_QUERY_ORDER, 0);
+            xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         } else {
             mark_unknown(gw, v, r, slot, detail);
         }
@@ -897,8 +735,8 @@ xg__router_start_venue(xg__gateway *gw, xg__venue *v)
 {
     (void)gw;
     v->state = XG_VENUE_STARTING;
-    push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
-    push_op(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 0);
+    xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
+    xg__router_push(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 0);
 }
 
 void
@@ -910,7 +748,7 @@ xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op)
         r->status == XG_STATUS_PARTIALLY_FILLED) {
         v->open_orders++;
     }
-    push_op(v, slot, op, 0);
+    xg__router_push(v, slot, op, 0);
 }
 
 void
@@ -932,7 +770,7 @@ xg__router_tick(xg__gateway *gw)
         if (v->has_time && gw->now.mono_ms >= v->next_resync_mono_ms) {
             v->next_resync_mono_ms =
                 gw->now.mono_ms + v->cfg->resync_interval_ms;
-            push_op(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
+            xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
             due = 1;
         }
         if (due) {
@@ -959,79 +797,6 @@ xg__router_next_wake_ms(const xg__gateway *gw)
 }
 
 xg_err
-xg__router_new_order(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
-                     char *detail, size_t detail_len)
-{
-    uint8_t route[XG_MAX_ROUTE];
-    size_t n_route = 0;
-    if (msg->n_venues > 0) {
-        for (size_t i = 0; i < msg->n_venues; i++) {
-            int vi = find_venue(gw, msg->venues[i]);
-            if (vi < 0) {
-                snprintf(detail, detail_len, "venue %s is not configured",
-                         msg->venues[i]);
-                return XG_ERR_UNKNOWN_VENUE;
-            }
-            route[n_route++] = (uint8_t)vi;
-        }
-    } else {
-        const xg__route *cr = xg__config_route(gw->cfg, msg->order.symbol);
-        size_t n = cr != NULL ? cr->n_venues : gw->n_venues;
-        for (size_t i = 0; i < n && n_route < XG_MAX_ROUTE; i++) {
-            int vi = cr != NULL ? find_venue(gw, cr->venues[i]) : (int)i;
-            route[n_route++] = (uint8_t)vi;
-        }
-    }
-
-    /* The client order id first: the order is checked whole. */
-    xg_order want = msg->order;
-    if (want.client_id[0] == '\0') {
-        xg__orders_new_client_id(gw->orders, want.client_id);
-    }
-    xg_order placed;
-    int chosen = -1;
-    xg_err first_err = XG_ERR_NO_VENUE;
-    char why[XG_DETAIL_MAX] = "no venue configured for the symbol";
-    for (size_t i = 0; i < n_route && chosen < 0; i++) {
-        char d[XG_DETAIL_MAX];
-        xg_err e = fit_order(&gw->venues[route[i]], &want, msg->requantize,
-                             &placed, d, sizeof d);
-        if (e == XG_OK) {
-            chosen = route[i];
-        } else if (i == 0) {
-            first_err = e;
-            xg_strlcpy(why, d, sizeof why);
-        }
-    }
-    if (chosen < 0) {
-        xg_strlcpy(detail, why, detail_len);
-        return first_err;
-    }
-
-    xg_err e = xg__orders_add(gw->orders, want.client_id, slot);
-    if (e != XG_OK) {
-        snprintf(detail, detail_len, "%s",
-                 e == XG_ERR_DUPLICATE_ID ? "client_order_id already used"
-                                          : "order table full");
-        return e;
-    }
-    xg__order_rec *r = xg__orders_get(gw->orders, *slot);
-    r->order = placed;
-    memcpy(r->route, route, n_route);
-    r->n_route = (uint8_t)n_route;
-    r->is_requantize = (uint8_t)msg->requantize;
-    r->deadline_ms = msg->max_wait_ms > 0 ? gw->now.wall_ms + msg->max_wait_ms
-                                          : 0;
-    r->asked_qty = want.qty;
-    r->asked_price = want.price;
-    r->venue = chosen;
-    set_attempt(r, 1);
-    xg__persist_touch(gw, *slot);
-    push_op(&gw->venues[chosen], *slot, XG_OP_NEW_ORDER, 0);
-    return XG_OK;
-}
-
-xg_err
 xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
                   size_t detail_len)
 {
@@ -1051,7 +816,7 @@ xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
     xg__venue *v = &gw->venues[r->venue];
     if (r->status == XG_STATUS_NEW ||
         r->status == XG_STATUS_PARTIALLY_FILLED) {
-        push_op(v, slot, XG_OP_CANCEL_ORDER, 0);
+        xg__router_push(v, slot, XG_OP_CANCEL_ORDER, 0);
         if (v->state == XG_VENUE_BANNED) {
             xg__gw_publish_order(gw, "cancel_waiting", r);
         }
