@@ -12,60 +12,34 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "gw_launch.h"
-#include "sim_launch.h"
+#include "venue_env.h"
 
-static xg_sim_proc sim;
-static xg_gw_proc gw;
-static xg_client client;
+/* The running test's environment; xg_venue_env_teardown stops it. */
+static xg_venue_env *env;
 
-static int
-teardown(void **state)
-{
-    (void)state;
-    xg_client_close(&client);
-    xg_gw_stop(&gw);
-    xg_sim_stop(&sim);
-    return 0;
-}
-
+/* Binance first, Bybit second in every route. */
 static void
 start_with(const char *const *sim_args, const char *venue_extra)
 {
-    assert_int_equal(xg_sim_start(&sim, sim_args), XG_OK);
     const char *venues[] = {"binance", "bybit"};
-    int ports[] = {xg_sim_port(&sim, "binance"), xg_sim_port(&sim, "bybit")};
-    assert_int_equal(xg_gw_start_sim(&gw, venues, ports, 2, venue_extra),
-                     XG_OK);
-    assert_int_equal(xg_client_open(&client, &gw, ""), XG_OK);
-}
-
-static void
-start(const char *venue_extra)
-{
-    const char *args[] = {"--venue", "bybit=127.0.0.1:0", NULL};
-    start_with(args, venue_extra);
+    env = xg_venue_env_start_many(venues, 2, sim_args, venue_extra);
 }
 
 static void
 send_order(const char *id, const char *price)
 {
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "{\"type\":\"new_order\",\"strategy\":\"fo\","
-             "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
-             "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
-             "\"price\":\"%s\"}",
-             id, price);
-    json_t *r = xg_client_call(&client, msg, 5000);
-    assert_non_null(r);
-    assert_true(json_is_true(json_object_get(r, "ok")));
+    const xg_test_order o = {.strategy = "fo",
+                             .id = id,
+                             .side = "BUY",
+                             .qty = "0.001",
+                             .price = price};
+    json_t *r = xg_venue_env_place_order(env, &o);
+    assert_true(xg_reply_is_ok(r));
     json_decref(r);
 }
 
@@ -73,7 +47,7 @@ send_order(const char *id, const char *price)
 static void
 expect_acked_on(const char *id, const char *venue)
 {
-    json_t *ev = xg_client_wait_order_event(&client, id, "acked", 5000);
+    json_t *ev = xg_client_wait_order_event(&env->client, id, "acked", 5000);
     assert_non_null(ev);
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(ev, "order"), "venue")),
@@ -81,43 +55,19 @@ expect_acked_on(const char *id, const char *venue)
     json_decref(ev);
 }
 
-/* The simulator's log for venue as a JSON array (given). */
-static json_t *
-sim_log(const char *venue)
-{
-    static char buf[1 << 20];
-    assert_int_equal(xg_sim_log_fetch(&sim, venue, 0, buf, sizeof buf), XG_OK);
-    json_t *arr = json_array();
-    for (char *line = buf; *line != '\0';) {
-        char *nl = strchr(line, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
-        json_t *o = json_loadb(line, n, 0, NULL);
-        if (o != NULL) {
-            json_array_append_new(arr, o);
-        }
-        line += n + (nl != NULL);
-    }
-    return arr;
-}
-
-/* How many order placements venue's log shows for venue client ids that
- * start with gw_prefix (the gateway id without the attempt digit). */
+/* How many accepted placements (status 200) venue's log shows for the
+ * venue client id id; only its first 16 characters are compared, the
+ * gateway's id without the attempt digit. */
 static size_t
-placements(json_t *log, const char *method, const char *path, const char *id)
+placements(const json_t *log, const char *method, const char *path,
+           const char *id)
 {
-    size_t i, n = 0;
-    json_t *o;
-    json_array_foreach(log, i, o) {
-        const char *m = json_string_value(json_object_get(o, "method"));
-        const char *p = json_string_value(json_object_get(o, "path"));
-        const char *c =
-            json_string_value(json_object_get(o, "client_order_id"));
-        int64_t st = json_integer_value(json_object_get(o, "status"));
-        n += m != NULL && p != NULL && c != NULL && st == 200 &&
-             strcmp(m, method) == 0 && strcmp(p, path) == 0 &&
-             strncmp(c, id, 16) == 0;
-    }
-    return n;
+    const xg_log_filter f = {.method = method,
+                             .path = path,
+                             .client_id = id,
+                             .client_id_len = 16,
+                             .status = 200};
+    return xg_log_count(log, &f);
 }
 
 static char venue_ids[8][40];
@@ -125,11 +75,7 @@ static char venue_ids[8][40];
 static void
 remember_venue_id(int k, const char *client_id)
 {
-    char q[256];
-    snprintf(q, sizeof q,
-             "{\"type\":\"query_order\",\"client_order_id\":\"%s\"}",
-             client_id);
-    json_t *r = xg_client_call(&client, q, 5000);
+    json_t *r = xg_venue_env_call_about(env, "query_order", client_id);
     assert_non_null(r);
     snprintf(venue_ids[k], sizeof venue_ids[k], "%s",
              json_string_value(json_object_get(json_object_get(r, "order"),
@@ -143,24 +89,25 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     (void)state;
     /* One request in flight per venue: the orders behind the refused one
      * are still queued when the ban arrives. */
-    start("\"max_connections\": 1");
+    start_with(NULL, "\"max_connections\": 1");
     send_order("before", "30000");
     expect_acked_on("before", "binance");
 
     char out[256];
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/ban",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/ban",
                                   "{\"duration_ms\":2000}", out, sizeof out),
                      XG_OK);
     /* The ban answer takes 300 ms to come back, so the later orders are
      * certainly queued behind the refused one when it arrives. */
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"latency_ms\":300}", out, sizeof out),
                      XG_OK);
     const char *ids[] = {"moved1", "moved2", "moved3", "moved4"};
     for (int k = 0; k < 4; k++) {
         send_order(ids[k], "30001");
     }
-    json_t *ev = xg_client_wait_venue_state(&client, "binance", "BANNED", 5000);
+    json_t *ev =
+        xg_client_wait_venue_state(&env->client, "binance", "BANNED", 5000);
     assert_non_null(ev);
     int64_t ban_until = json_integer_value(
         json_object_get(json_object_get(ev, "venue"), "until_ms"));
@@ -171,7 +118,7 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     int acked = 0;
     int64_t deadline = xg_test_now_ms() + 5000;
     while ((acked < 4 || rerouted < 4) && xg_test_now_ms() < deadline) {
-        json_t *e = xg_client_event(&client, 1000, NULL, 0);
+        json_t *e = xg_client_event(&env->client, 1000, NULL, 0);
         if (e == NULL) {
             continue;
         }
@@ -181,16 +128,15 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
                                 "binance");
             assert_string_equal(json_string_value(json_object_get(e, "to")),
                                 "bybit");
-            assert_true(json_integer_value(
-                            json_object_get(e, "ban_until_ms")) > 0);
+            assert_true(json_integer_value(json_object_get(e, "ban_until_ms")) >
+                        0);
             rerouted++;
         } else if (strcmp(type, "order") == 0 &&
                    strcmp(json_string_value(json_object_get(e, "event")),
                           "acked") == 0) {
-            assert_string_equal(
-                json_string_value(
-                    json_object_get(json_object_get(e, "order"), "venue")),
-                "bybit");
+            assert_string_equal(json_string_value(json_object_get(
+                                    json_object_get(e, "order"), "venue")),
+                                "bybit");
             acked++;
         }
         json_decref(e);
@@ -202,21 +148,22 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     }
 
     /* While the ban lasts nothing reaches Binance after the 418. */
-    ev = xg_client_wait_venue_state(&client, "binance", "UP", 5000);
+    ev = xg_client_wait_venue_state(&env->client, "binance", "UP", 5000);
     assert_non_null(ev);
     json_decref(ev);
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"clear\":true}", out, sizeof out),
                      XG_OK);
     send_order("after", "30002");
     expect_acked_on("after", "binance");
 
-    json_t *bn = sim_log("binance");
-    json_t *by = sim_log("bybit");
+    json_t *bn = xg_venue_env_log(env, "binance");
+    json_t *by = xg_venue_env_log(env, "bybit");
     int64_t first_418 = -1;
     size_t i, during = 0;
     json_t *o;
-    json_array_foreach(bn, i, o) {
+    json_array_foreach(bn, i, o)
+    {
         int64_t t = json_integer_value(json_object_get(o, "t_ms"));
         int64_t st = json_integer_value(json_object_get(o, "status"));
         if (st == 418 && first_418 < 0) {
@@ -230,11 +177,9 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     /* Exactly once: each moved order placed on Bybit once, never on
      * Binance (its one Binance attempt was refused by the ban). */
     for (int k = 0; k < 4; k++) {
-        assert_int_equal(placements(by, "POST", "/v5/order/create",
-                                    venue_ids[k]),
-                         1);
-        assert_int_equal(placements(bn, "POST", "/api/v3/order",
-                                    venue_ids[k]),
+        assert_int_equal(
+            placements(by, "POST", "/v5/order/create", venue_ids[k]), 1);
+        assert_int_equal(placements(bn, "POST", "/api/v3/order", venue_ids[k]),
                          0);
     }
     json_decref(bn);
@@ -245,17 +190,17 @@ static void
 test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
 {
     (void)state;
-    start("");
+    start_with(NULL, "");
     char out[256];
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/ban",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/ban",
                                   "{\"duration_ms\":3000}", out, sizeof out),
                      XG_OK);
-    assert_int_equal(xg_sim_admin(&sim, "bybit", "POST", "/_sim/ban",
+    assert_int_equal(xg_sim_admin(&env->sim, "bybit", "POST", "/_sim/ban",
                                   "{\"duration_ms\":3000}", out, sizeof out),
                      XG_OK);
     send_order("doomed", "30000");
     json_t *ev =
-        xg_client_wait_order_event(&client, "doomed", "rejected", 5000);
+        xg_client_wait_order_event(&env->client, "doomed", "rejected", 5000);
     assert_non_null(ev);
     json_t *err = json_object_get(json_object_get(ev, "order"), "error");
     assert_int_equal(json_integer_value(json_object_get(err, "code")),
@@ -266,10 +211,10 @@ test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
                  "\"symbol\":\"BTC/USDT\",\"side\":\"BUY\","
                  "\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
                  "\"price\":\"30000\"}";
-    json_t *r = xg_client_call(&client, msg, 5000);
-    assert_false(json_is_true(json_object_get(r, "ok")));
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(r, "error"), "code")),
+    json_t *r = xg_client_call(&env->client, msg, 5000);
+    assert_false(xg_reply_is_ok(r));
+    assert_int_equal(json_integer_value(
+                         json_object_get(json_object_get(r, "error"), "code")),
                      XG_ERR_NO_VENUE);
     json_decref(r);
 }
@@ -279,8 +224,7 @@ test_order_that_would_outwait_its_deadline_moves_on(void **state)
 {
     (void)state;
     /* Binance allows 2 orders per 10 s: a third would wait ~10 s. */
-    const char *args[] = {"--venue", "bybit=127.0.0.1:0", "--set",
-                          "binance.orders_limit=2", "--set",
+    const char *args[] = {"--set", "binance.orders_limit=2", "--set",
                           "binance.orders_window_s=10", NULL};
     start_with(args, "");
     send_order("first", "30000");
@@ -288,21 +232,21 @@ test_order_that_would_outwait_its_deadline_moves_on(void **state)
     send_order("second", "30000");
     expect_acked_on("second", "binance");
     json_t *r = xg_client_call(
-        &client,
+        &env->client,
         "{\"type\":\"new_order\",\"strategy\":\"fo\","
         "\"client_order_id\":\"hurry\",\"symbol\":\"BTC/USDT\","
         "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
         "\"price\":\"30000\",\"max_wait_ms\":500}",
         5000);
-    assert_true(json_is_true(json_object_get(r, "ok")));
+    assert_true(xg_reply_is_ok(r));
     json_decref(r);
     int rerouted = 0;
     for (int i = 0; i < 20 && !rerouted; i++) {
-        json_t *e = xg_client_event(&client, 500, NULL, 0);
+        json_t *e = xg_client_event(&env->client, 500, NULL, 0);
         const char *type = json_string_value(json_object_get(e, "type"));
         if (type != NULL && strcmp(type, "rerouted") == 0) {
-            assert_string_equal(
-                json_string_value(json_object_get(e, "reason")), "deadline");
+            assert_string_equal(json_string_value(json_object_get(e, "reason")),
+                                "deadline");
             assert_string_equal(json_string_value(json_object_get(e, "to")),
                                 "bybit");
             rerouted = 1;
@@ -319,11 +263,13 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(
             test_ban_moves_refused_and_queued_orders_to_the_next_venue,
-            teardown),
+            xg_venue_env_teardown),
         cmocka_unit_test_teardown(
-            test_order_no_venue_can_take_is_rejected_with_a_reason, teardown),
+            test_order_no_venue_can_take_is_rejected_with_a_reason,
+            xg_venue_env_teardown),
         cmocka_unit_test_teardown(
-            test_order_that_would_outwait_its_deadline_moves_on, teardown),
+            test_order_that_would_outwait_its_deadline_moves_on,
+            xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

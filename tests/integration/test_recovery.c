@@ -4,43 +4,26 @@
  * the venue before new orders are accepted, and none is placed twice.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "gw_launch.h"
-#include "sim_launch.h"
+#include "venue_env.h"
 
-static xg_sim_proc sim;
-static xg_gw_proc gw;
-static xg_client client;
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    xg_client_close(&client);
-    xg_gw_stop(&gw);
-    xg_sim_stop(&sim);
-    return 0;
-}
+/* The running test's environment; xg_venue_env_teardown stops it. */
+static xg_venue_env *env;
 
 static void
 start(void)
 {
-    assert_int_equal(xg_sim_start(&sim, NULL), XG_OK);
-    const char *venues[] = {"binance"};
-    int ports[] = {xg_sim_port(&sim, "binance")};
-    assert_int_equal(xg_gw_start_sim(&gw, venues, ports, 1, ""), XG_OK);
-    assert_int_equal(xg_client_open(&client, &gw, ""), XG_OK);
+    env = xg_venue_env_start("binance", NULL, "");
 }
 
 typedef enum req_kind { NEW_ORDER, QUERY, CANCEL } req_kind;
@@ -49,35 +32,20 @@ typedef enum req_kind { NEW_ORDER, QUERY, CANCEL } req_kind;
 static json_t *
 call(req_kind kind, const char *id)
 {
-    char msg[512];
+    const xg_test_order o = {.strategy = "rc",
+                             .id = id,
+                             .side = "BUY",
+                             .qty = "0.001",
+                             .price = "30000"};
     switch (kind) {
-    case NEW_ORDER:
-        snprintf(msg, sizeof msg,
-                 "{\"type\":\"new_order\",\"strategy\":\"rc\","
-                 "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
-                 "\"side\":\"BUY\",\"order_type\":\"LIMIT\","
-                 "\"qty\":\"0.001\",\"price\":\"30000\"}",
-                 id);
-        break;
     case QUERY:
-        snprintf(msg, sizeof msg,
-                 "{\"type\":\"query_order\",\"client_order_id\":\"%s\"}", id);
-        break;
+        return xg_venue_env_call_about(env, "query_order", id);
     case CANCEL:
-        snprintf(msg, sizeof msg,
-                 "{\"type\":\"cancel_order\",\"client_order_id\":\"%s\"}", id);
+        return xg_venue_env_call_about(env, "cancel_order", id);
+    case NEW_ORDER:
         break;
     }
-    json_t *r = xg_client_call(&client, msg, 5000);
-    assert_non_null(r);
-    return r;
-}
-
-static const char *
-order_field(json_t *reply, const char *field)
-{
-    return json_string_value(
-        json_object_get(json_object_get(reply, "order"), field));
+    return xg_venue_env_place_order(env, &o);
 }
 
 static void
@@ -87,28 +55,14 @@ sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* POSTs to Binance carrying venue_client_id, whatever the path. */
 static size_t
 posts_for(const char *venue_client_id)
 {
-    static char buf[1 << 20];
-    assert_int_equal(xg_sim_log_fetch(&sim, "binance", 0, buf, sizeof buf),
-                     XG_OK);
-    size_t n = 0;
-    for (char *line = buf; *line != '\0';) {
-        char *nl = strchr(line, '\n');
-        size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
-        json_t *o = json_loadb(line, len, 0, NULL);
-        line += len + (nl != NULL);
-        if (o == NULL) {
-            continue;
-        }
-        const char *m = json_string_value(json_object_get(o, "method"));
-        const char *c =
-            json_string_value(json_object_get(o, "client_order_id"));
-        n += m != NULL && c != NULL && strcmp(m, "POST") == 0 &&
-             strcmp(c, venue_client_id) == 0;
-        json_decref(o);
-    }
+    const xg_log_filter f = {.method = "POST", .client_id = venue_client_id};
+    json_t *log = xg_venue_env_log(env, "binance");
+    size_t n = xg_log_count(log, &f);
+    json_decref(log);
     return n;
 }
 
@@ -121,51 +75,53 @@ test_killed_gateway_recovers_open_and_in_flight_orders(void **state)
     for (int i = 0; i < 2; i++) {
         json_decref(call(NEW_ORDER, resting[i]));
         json_t *ev =
-            xg_client_wait_order_event(&client, resting[i], "acked", 5000);
+            xg_client_wait_order_event(&env->client, resting[i], "acked", 5000);
         assert_non_null(ev);
         json_decref(ev);
     }
     /* The next order is held 800 ms by the venue: the gateway dies with it
      * in flight, and the venue places it anyway. */
     char out[256];
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"latency_ms\":800}", out, sizeof out),
                      XG_OK);
     json_t *r = call(NEW_ORDER, "flying");
-    assert_true(json_is_true(json_object_get(r, "ok")));
+    assert_true(xg_reply_is_ok(r));
     char vid[64];
-    snprintf(vid, sizeof vid, "%s", order_field(r, "venue_client_order_id"));
+    snprintf(vid, sizeof vid, "%s",
+             xg_reply_order_field(r, "venue_client_order_id"));
     json_decref(r);
     sleep_ms(200);
-    xg_client_close(&client);
-    xg_gw_halt(&gw, SIGKILL);
+    xg_client_close(&env->client);
+    xg_gw_halt(&env->gw, SIGKILL);
     sleep_ms(800); /* the venue answers nobody, but places the order */
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"clear\":true}", out, sizeof out),
                      XG_OK);
 
     /* Restart on the journal: ready only after reconciliation. */
-    assert_int_equal(xg_gw_restart(&gw), XG_OK);
-    assert_int_equal(xg_client_open(&client, &gw, ""), XG_OK);
+    assert_int_equal(xg_gw_restart(&env->gw), XG_OK);
+    assert_int_equal(xg_client_open(&env->client, &env->gw, ""), XG_OK);
     r = call(QUERY, "flying");
-    assert_true(json_is_true(json_object_get(r, "ok")));
-    assert_string_equal(order_field(r, "status"), "NEW");
-    assert_string_equal(order_field(r, "venue_client_order_id"), vid);
-    assert_true(strlen(order_field(r, "venue_order_id")) > 0);
+    assert_true(xg_reply_is_ok(r));
+    assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
+    assert_string_equal(xg_reply_order_field(r, "venue_client_order_id"), vid);
+    assert_true(strlen(xg_reply_order_field(r, "venue_order_id")) > 0);
     json_decref(r);
     for (int i = 0; i < 2; i++) {
         r = call(QUERY, resting[i]);
-        assert_string_equal(order_field(r, "status"), "NEW");
+        assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
         json_decref(r);
     }
     /* Placed exactly once, and the journal still knows its id. */
     assert_int_equal(posts_for(vid), 1);
     r = call(NEW_ORDER, "flying");
-    assert_false(json_is_true(json_object_get(r, "ok")));
+    assert_false(xg_reply_is_ok(r));
     json_decref(r);
     /* It can still be canceled through the new process. */
     json_decref(call(CANCEL, "keep1"));
-    json_t *ev = xg_client_wait_order_event(&client, "keep1", "canceled", 5000);
+    json_t *ev =
+        xg_client_wait_order_event(&env->client, "keep1", "canceled", 5000);
     assert_non_null(ev);
     json_decref(ev);
 }
@@ -179,37 +135,39 @@ test_order_the_venue_never_saw_is_sent_after_restart(void **state)
     /* The venue drops the connection without acting: after the crash the
      * order is unknown, the query finds nothing, and it is sent again
      * under the same id. */
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"latency_ms\":800}", out, sizeof out),
                      XG_OK);
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"drop\":{\"count\":1}}", out, sizeof out),
                      XG_OK);
     json_t *r = call(NEW_ORDER, "lost");
     char vid[64];
-    snprintf(vid, sizeof vid, "%s", order_field(r, "venue_client_order_id"));
+    snprintf(vid, sizeof vid, "%s",
+             xg_reply_order_field(r, "venue_client_order_id"));
     json_decref(r);
     sleep_ms(200);
-    xg_client_close(&client);
-    xg_gw_halt(&gw, SIGKILL);
+    xg_client_close(&env->client);
+    xg_gw_halt(&env->gw, SIGKILL);
     sleep_ms(800);
-    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/fault",
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
                                   "{\"clear\":true}", out, sizeof out),
                      XG_OK);
-    assert_int_equal(xg_gw_restart(&gw), XG_OK);
-    assert_int_equal(xg_client_open(&client, &gw, ""), XG_OK);
-    json_t *ev = xg_client_wait_order_event(&client, "lost", "acked", 5000);
+    assert_int_equal(xg_gw_restart(&env->gw), XG_OK);
+    assert_int_equal(xg_client_open(&env->client, &env->gw, ""), XG_OK);
+    json_t *ev =
+        xg_client_wait_order_event(&env->client, "lost", "acked", 5000);
     if (ev == NULL) {
         r = call(QUERY, "lost");
-        assert_string_equal(order_field(r, "status"), "NEW");
+        assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
         json_decref(r);
     }
     json_decref(ev);
     /* One placement on the venue, whatever the retries. */
     size_t placed = 0;
     static char orders[1 << 16];
-    assert_int_equal(xg_sim_admin(&sim, "binance", "GET", "/_sim/orders", NULL,
-                                  orders, sizeof orders),
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "GET", "/_sim/orders",
+                                  NULL, orders, sizeof orders),
                      XG_OK);
     for (const char *p = orders; (p = strstr(p, vid)) != NULL; p++) {
         placed++;
@@ -224,10 +182,10 @@ static void
 corrupt_and_restart(int sig)
 {
     start();
-    xg_client_close(&client);
-    xg_gw_halt(&gw, sig);
+    xg_client_close(&env->client);
+    xg_gw_halt(&env->gw, sig);
     char path[512];
-    snprintf(path, sizeof path, "%s/data/journal.db", gw.dir);
+    snprintf(path, sizeof path, "%s/data/journal.db", env->gw.dir);
     FILE *f = fopen(path, "r+b");
     assert_non_null(f);
     static const char garbage[] = "this is not a journal at all, sorry....";
@@ -238,7 +196,7 @@ corrupt_and_restart(int sig)
     size_t n_before = fread(before, 1, sizeof before, f);
     fclose(f);
 
-    assert_int_not_equal(xg_gw_restart(&gw), XG_OK);
+    assert_int_not_equal(xg_gw_restart(&env->gw), XG_OK);
     f = fopen(path, "rb");
     size_t n_after = fread(after, 1, sizeof after, f);
     fclose(f);
@@ -265,14 +223,17 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(
-            test_killed_gateway_recovers_open_and_in_flight_orders, teardown),
+            test_killed_gateway_recovers_open_and_in_flight_orders,
+            xg_venue_env_teardown),
         cmocka_unit_test_teardown(
-            test_order_the_venue_never_saw_is_sent_after_restart, teardown),
+            test_order_the_venue_never_saw_is_sent_after_restart,
+            xg_venue_env_teardown),
         cmocka_unit_test_teardown(
-            test_corrupt_journal_stops_startup_and_is_left_alone, teardown),
+            test_corrupt_journal_stops_startup_and_is_left_alone,
+            xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_corrupt_journal_with_a_wal_is_not_repaired_silently,
-            teardown),
+            xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,147 @@
+/*
+ * venue_env.h - the harness the gateway integration tests share: one
+ * simulator, one gateway configured for some of its venues, one strategy
+ * client; and readers for the simulator's request log and the gateway's
+ * replies and events.
+ *
+ * Every helper that checks something does it with cmocka asserts, so a
+ * test reads as its scenario. One environment exists at a time (the
+ * running test's); xg_venue_env_teardown stops it even when an assertion
+ * failed half-way, so no process outlives its test.
+ */
+#ifndef XGATE_TEST_VENUE_ENV_H
+#define XGATE_TEST_VENUE_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "gw_launch.h"
+#include "sim_launch.h"
+
+typedef struct xg_venue_env {
+    xg_sim_proc sim;
+    xg_gw_proc gw;
+    xg_client client; /* subscribed to every topic */
+} xg_venue_env;
+
+/*
+ * Start the simulator with a listener for venue (xg_sim_start always has
+ * binance; any other venue gets "--venue <venue>=127.0.0.1:0" before
+ * sim_args), then the gateway with venue as its only venue, then the
+ * client. sim_args: NULL-terminated, borrowed, NULL for none.
+ * venue_extra is inserted into the venue's config object ("" for none).
+ * Returns the running test's environment (borrowed until teardown).
+ */
+xg_venue_env *xg_venue_env_start(const char *venue, const char *const *sim_args,
+                                 const char *venue_extra);
+
+/* The same for n venues, configured in this order (the route order of
+ * every symbol they share). */
+xg_venue_env *xg_venue_env_start_many(const char *const *venues, size_t n,
+                                      const char *const *sim_args,
+                                      const char *venue_extra);
+
+/* Close the client and stop both processes; a clean stop is part of the
+ * contract, so it asserts that SIGTERM made xgated exit 0. */
+void xg_venue_env_stop(xg_venue_env *e);
+
+/* cmocka teardown: stops whatever of the environment still runs, without
+ * asserting, so it is safe after a failed test. Always 0. */
+int xg_venue_env_teardown(void **state);
+
+/* An order as a strategy sends it. NULL fields take the defaults noted. */
+typedef struct xg_test_order {
+    const char *strategy; /* NULL: "t1" */
+    const char *id;       /* client order id, also "r-<id>" as req_id */
+    const char *symbol;   /* NULL: "BTC/USDT" */
+    const char *side;     /* "BUY" or "SELL" */
+    const char *type;     /* NULL: "LIMIT" */
+    const char *qty;      /* decimal string */
+    const char *price;    /* NULL: no price (a market order) */
+    const char *venue;    /* NULL: no "venues" field, the gateway routes */
+} xg_test_order;
+
+/* Send o as a new_order; asserts a reply came within 5 s and returns it
+ * (given: json_decref). Acceptance is the caller's to check. */
+json_t *xg_venue_env_place_order(xg_venue_env *e, const xg_test_order *o);
+
+/* A LIMIT order on BTC/USDT from strategy "t1", pinned to venue when it
+ * is not NULL. Given, as xg_venue_env_place_order. */
+json_t *xg_venue_env_place(xg_venue_env *e, const char *venue, const char *id,
+                           const char *side, const char *qty,
+                           const char *price);
+
+/* Send one request about client order id (type "query_order" or
+ * "cancel_order"); asserts a reply came within 5 s. Given. */
+json_t *xg_venue_env_call_about(xg_venue_env *e, const char *type,
+                                const char *id);
+
+/* Send raw request bytes and assert the gateway refused them with a
+ * message and, when code is not 0, with that xg_err code (the reply is
+ * printed when the code differs, to show what came instead). */
+void xg_venue_env_expect_reject(xg_venue_env *e, const void *msg, size_t len,
+                                int code);
+
+/* Send the hostile requests every venue's gateway must refuse (bad JSON,
+ * missing or malformed fields, unknown symbol, venue or type, 1 MiB of
+ * junk, binary garbage), each with its expected code, then assert the
+ * gateway is still alive. Validation is the core's, so the list is the
+ * same whatever the venue. */
+void xg_venue_env_send_bad_input(xg_venue_env *e);
+
+/* Arm a one-shot 5xx on venue (status 502/503; execute: whether the
+ * venue acts on the request before failing), place a LIMIT BUY of 0.001
+ * at 30000 under id (pinned to pin_venue if not NULL), and assert the
+ * order goes "unknown" and then "acked". The venue client id the gateway
+ * used is copied into vid (cap bytes), to look the requests up in the
+ * simulator's log. */
+void xg_venue_env_place_through_5xx(xg_venue_env *e, const char *venue,
+                                    const char *pin_venue, const char *id,
+                                    int status, int is_executed, char *vid,
+                                    size_t cap);
+
+/* Read events until `acked` order acks arrived (15 s at most between
+ * two events), asserting no order was rejected, nor went unknown when
+ * is_unknown_refused; *waits receives the number of rate_limit_wait
+ * events seen. */
+void xg_venue_env_await_acks(xg_venue_env *e, int acked, int is_unknown_refused,
+                             int *waits);
+
+/* The simulator's request log for venue as a JSON array (given), one
+ * object per request; asserts every line is JSON. */
+json_t *xg_venue_env_log(xg_venue_env *e, const char *venue);
+
+/* Which log entries xg_log_count counts: each non-NULL/non-zero field
+ * must be present in the entry and match. */
+typedef struct xg_log_filter {
+    const char *method;
+    const char *path;
+    int is_path_prefix; /* path only has to start the logged path (the
+                           log cuts long paths) */
+    const char *client_id;
+    size_t client_id_len; /* 0: the whole id; n: its first n characters */
+    int64_t status;       /* 0: any */
+} xg_log_filter;
+
+size_t xg_log_count(const json_t *log, const xg_log_filter *f);
+
+/* Entries whose integer field equals value ("status", "code"). */
+size_t xg_log_count_field(const json_t *log, const char *field, int64_t value);
+
+/* Entries with exactly this method, path and venue client order id. */
+size_t xg_log_count_requests(const json_t *log, const char *method,
+                             const char *path, const char *client_id);
+
+/* Whether a reply says "ok": true. */
+int xg_reply_is_ok(const json_t *r);
+
+/* The xg_err code of a refused reply, 0 if there is none. */
+int64_t xg_reply_error_code(const json_t *r);
+
+/* String field of the "order" object of a reply or event (borrowed from
+ * msg), NULL if absent. */
+const char *xg_reply_order_field(const json_t *msg, const char *field);
+
+#endif
