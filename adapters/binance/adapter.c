@@ -15,70 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Write one line into err. Only option names and fixed text reach it, never
- * a credential. */
-static void
-binance_set_err(char *err, size_t err_len, const char *before, const char *key,
-                const char *after)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    snprintf(err, err_len, "binance: %s%.40s%s", before, key != NULL ? key : "",
-             after != NULL ? after : "");
-}
-
-/* A plain non-negative decimal integer within [min, max]: no sign, no
- * spaces, no exponent, so "5e3" or " 5000" in a config file is an error
- * rather than a surprise. */
-static xg_err
-binance_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || s[0] == '\0') {
-        return XG_ERR_INVALID;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9') {
-            return XG_ERR_INVALID;
-        }
-        v = v * 10 + (*p - '0');
-        if (v > max) {
-            return XG_ERR_OVERFLOW;
-        }
-    }
-    if (v < min) {
-        return XG_ERR_OVERFLOW;
-    }
-    *out = v;
-    return XG_OK;
-}
-
-/* The key goes into a header: printable ASCII without spaces, so it cannot
- * split the header or the request. */
-static int
-binance_is_api_key_ok(const char *key)
-{
-    size_t n = strnlen(key, BINANCE_API_KEY_MAX);
-    if (n == 0 || n >= BINANCE_API_KEY_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c <= 0x20 || c >= 0x7f) {
-            return 0;
-        }
-    }
-    return 1;
-}
+#include "xgate/adapter_util.h"
 
 static xg_err
 binance_apply_options(binance *b, const xg_adapter_config *cfg, char *err,
                       size_t err_len)
 {
     if (cfg->n_options > 0 && cfg->options == NULL) {
-        binance_set_err(err, err_len, "options missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "options missing", NULL, NULL);
         return XG_ERR_CONFIG;
     }
     for (size_t i = 0; i < cfg->n_options; i++) {
@@ -89,7 +33,8 @@ binance_apply_options(binance *b, const xg_adapter_config *cfg, char *err,
         const char *what = NULL;
 
         if (kv->key == NULL) {
-            binance_set_err(err, err_len, "option without a name", NULL, NULL);
+            xg_adapter_err(err, err_len, "binance", "option without a name",
+                           NULL, NULL);
             return XG_ERR_CONFIG;
         }
         if (strcmp(kv->key, "recv_window_ms") == 0) {
@@ -106,11 +51,12 @@ binance_apply_options(binance *b, const xg_adapter_config *cfg, char *err,
             max = BINANCE_RESERVE_PCT_MAX;
             what = " must be an integer 0..50";
         } else {
-            binance_set_err(err, err_len, "unknown option ", kv->key, "");
+            xg_adapter_err(err, err_len, "binance", "unknown option ", kv->key,
+                           "");
             return XG_ERR_CONFIG;
         }
-        if (binance_option_i64(kv->value, min, max, dst) != XG_OK) {
-            binance_set_err(err, err_len, "option ", kv->key, what);
+        if (xg_option_i64(kv->value, min, max, dst) != XG_OK) {
+            xg_adapter_err(err, err_len, "binance", "option ", kv->key, what);
             return XG_ERR_CONFIG;
         }
     }
@@ -128,28 +74,28 @@ binance_create(const xg_adapter_config *cfg, void **inst, char *err,
         err[0] = '\0';
     }
     if (cfg == NULL || inst == NULL) {
-        binance_set_err(err, err_len, "no configuration", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "no configuration", NULL, NULL);
         return XG_ERR_INVALID;
     }
     *inst = NULL;
     if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        binance_set_err(err, err_len, "api_key missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "api_key missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
-    if (!binance_is_api_key_ok(cfg->api_key)) {
-        binance_set_err(err, err_len,
-                        "api_key must be 1-128 printable characters", NULL,
-                        NULL);
+    if (!xg_is_header_safe(cfg->api_key, BINANCE_API_KEY_MAX, 0)) {
+        xg_adapter_err(err, err_len, "binance",
+                       "api_key must be 1-128 printable characters", NULL,
+                       NULL);
         return XG_ERR_SECRET;
     }
     if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        binance_set_err(err, err_len, "secret missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "secret missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
 
     b = calloc(1, sizeof(*b));
     if (b == NULL) {
-        binance_set_err(err, err_len, "out of memory", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "out of memory", NULL, NULL);
         return XG_ERR_NOMEM;
     }
     b->recv_window_ms = BINANCE_RECV_WINDOW_DEFAULT;
@@ -163,13 +109,14 @@ binance_create(const xg_adapter_config *cfg, void **inst, char *err,
     }
     rc = xg_strlcpy(b->api_key, cfg->api_key, sizeof(b->api_key));
     if (rc != XG_OK) {
-        binance_set_err(err, err_len, "api_key too long", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "api_key too long", NULL, NULL);
         rc = XG_ERR_SECRET;
         goto fail;
     }
     b->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
     if (b->hmac == NULL) {
-        binance_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        xg_adapter_err(err, err_len, "binance", "cannot key HMAC-SHA256", NULL,
+                       NULL);
         rc = XG_ERR_NOMEM;
         goto fail;
     }

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define NS_PER_S 1000000000LL
 
 /* Documented values, /work/shared/exchanges/binance.md, "Rate-limit
@@ -106,13 +108,6 @@ binance_find_limit(const binance *b, binance_limit_type type, int64_t window_ns)
     return -1;
 }
 
-/* pct percent of limit, rounded down, without overflowing for any limit. */
-static int64_t
-binance_share(int64_t limit, int64_t pct)
-{
-    return limit / 100 * pct + limit % 100 * pct / 100;
-}
-
 static const char *
 binance_type_name(binance_limit_type type)
 {
@@ -152,8 +147,8 @@ binance_limit_spec(const binance *b, const binance_limit *l,
      * reserve there would only idle capacity; the IP buckets are where
      * queries could starve a cancel. */
     if (l->type != BINANCE_LIMIT_ORDERS) {
-        spec->reserve_cancel = binance_share(l->limit, b->cancel_reserve_pct);
-        spec->reserve_new = binance_share(l->limit, b->query_reserve_pct);
+        spec->reserve_cancel = xg_share_pct(l->limit, b->cancel_reserve_pct);
+        spec->reserve_new = xg_share_pct(l->limit, b->query_reserve_pct);
     }
     return XG_OK;
 }

@@ -26,76 +26,9 @@
 
 #include <jansson.h>
 
+#include "xgate/adapter_util.h"
+
 /* --- small helpers ----------------------------------------------------- */
-
-static int
-binance_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-/* Does hay contain needle, ASCII case-insensitively? */
-static int
-binance_contains(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-
-    for (; *hay != '\0'; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] != '\0' &&
-               binance_lower((unsigned char)hay[i]) ==
-                   binance_lower((unsigned char)needle[i])) {
-            i++;
-        }
-        if (i == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
- * printable ASCII with '?', so venue text can go into logs and events. */
-static void
-binance_copy_printable(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = len < cap - 1 ? len : cap - 1;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    dst[n] = '\0';
-}
-
-/* A non-negative decimal integer in s[0..len), spaces around allowed. */
-static xg_err
-binance_view_i64(const char *s, size_t len, int64_t *out)
-{
-    size_t i = 0;
-    int64_t v = 0;
-
-    while (i < len && (s[i] == ' ' || s[i] == '\t')) {
-        i++;
-    }
-    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-        len--;
-    }
-    if (i == len) {
-        return XG_ERR_INVALID;
-    }
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return XG_ERR_INVALID;
-        }
-        if (v > (INT64_MAX - (s[i] - '0')) / 10) {
-            return XG_ERR_OVERFLOW;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return XG_OK;
-}
 
 xg_err
 binance_decimal(const char *s, size_t len, xg_decimal *out)
@@ -103,15 +36,7 @@ binance_decimal(const char *s, size_t len, xg_decimal *out)
     /* Binance pads to 8 places ("0.01000000"); drop the padding before
      * parsing so the scale is the real precision and long paddings do not
      * exceed XG_DECIMAL_MAX_SCALE. */
-    if (memchr(s, '.', len) != NULL) {
-        while (len > 0 && s[len - 1] == '0') {
-            len--;
-        }
-        if (len > 0 && s[len - 1] == '.') {
-            len--;
-        }
-    }
-    return xg_decimal_parse(s, len, out);
+    return xg_decimal_parse_padded(s, len, out);
 }
 
 /* A string member copied into dst; XG_ERR_BAD_FIELD if absent or not a
@@ -120,20 +45,13 @@ static xg_err
 binance_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
 {
     const json_t *v = json_object_get(obj, key);
-    size_t len = 0;
+    xg_err rc = XG_OK;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    len = json_string_length(v);
-    if (len == 0 || memchr(json_string_value(v), '\0', len) != NULL) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (len >= cap) {
-        return XG_ERR_TRUNCATED;
-    }
-    memcpy(dst, json_string_value(v), len + 1);
-    return XG_OK;
+    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
+    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
 }
 
 /* A decimal carried as a JSON string ("0.001"). */
@@ -158,24 +76,6 @@ binance_get_amount(const json_t *obj, const char *key, xg_decimal *out)
         return XG_ERR_BAD_FIELD;
     }
     return rc;
-}
-
-static int
-binance_is_mutating(xg_op_kind kind)
-{
-    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
-}
-
-/* A body that does not say what it should: UNKNOWN where an order may
- * have changed, else REJECTED (see the file comment). */
-static void
-binance_bad_body(xg_op_kind kind, const char *why, xg_result *res)
-{
-    res->outcome =
-        binance_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
-    res->err = XG_ERR_BAD_RESPONSE;
-    binance_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
-                           strlen(why));
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -315,7 +215,7 @@ binance_row_matches(const binance_err_row *row, xg_op_kind kind, int status,
     if (row->code != 0 && (!has_code || row->code != code)) {
         return 0;
     }
-    if (row->msg_has != NULL && !binance_contains(msg, row->msg_has)) {
+    if (row->msg_has != NULL && !xg_contains_nocase(msg, row->msg_has)) {
         return 0;
     }
     if (row->ops != 0 &&
@@ -350,7 +250,7 @@ binance_banned_until(const char *msg, int64_t *until_ms)
     while (p[digits] >= '0' && p[digits] <= '9') {
         digits++;
     }
-    if (binance_view_i64(p, digits, until_ms) != XG_OK || *until_ms <= 0) {
+    if (xg_header_i64(p, digits, until_ms) != XG_OK || *until_ms <= 0) {
         return XG_ERR_INVALID;
     }
     return XG_OK;
@@ -402,11 +302,11 @@ binance_classify_error(xg_op_kind kind, const xg_http_response *resp,
         snprintf(res->venue_msg, sizeof(res->venue_msg), "%s%s", row->label,
                  msg[0] != '\0' ? ": " : "");
         size_t used = strlen(res->venue_msg);
-        binance_copy_printable(res->venue_msg + used,
-                               sizeof(res->venue_msg) - used, msg, strlen(msg));
+        xg_copy_printable(res->venue_msg + used, sizeof(res->venue_msg) - used,
+                          msg, strlen(msg));
     } else {
-        binance_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
-                               strlen(msg));
+        xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
+                          strlen(msg));
     }
 
     if (row->outcome == XG_OUTCOME_RATE_LIMITED) {
@@ -436,8 +336,8 @@ binance_has_prefix(const char *name, size_t len, const char *prefix)
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        if (binance_lower((unsigned char)name[i]) !=
-            binance_lower((unsigned char)prefix[i])) {
+        if (xg_ascii_lower((unsigned char)name[i]) !=
+            xg_ascii_lower((unsigned char)prefix[i])) {
             return 0;
         }
     }
@@ -455,8 +355,8 @@ binance_suffix_window(const char *s, size_t len, int64_t *window_ns)
     if (len < 2) {
         return XG_ERR_INVALID;
     }
-    unit = (char)binance_lower((unsigned char)s[len - 1]);
-    if (binance_view_i64(s, len - 1, &num) != XG_OK || s[0] == ' ' ||
+    unit = (char)xg_ascii_lower((unsigned char)s[len - 1]);
+    if (xg_header_i64(s, len - 1, &num) != XG_OK || s[0] == ' ' ||
         s[len - 2] == ' ') {
         return XG_ERR_INVALID;
     }
@@ -523,7 +423,7 @@ binance_parse_usage(const binance *b, const xg_http_response *resp,
             if (!binance_has_prefix(h->name, h->name_len, kinds[k].prefix) ||
                 binance_suffix_window(h->name + plen, h->name_len - plen,
                                       &window_ns) != XG_OK ||
-                binance_view_i64(h->value, h->value_len, &used) != XG_OK) {
+                xg_header_i64(h->value, h->value_len, &used) != XG_OK) {
                 continue;
             }
             bucket = binance_find_limit(b, kinds[k].type, window_ns);
@@ -636,7 +536,7 @@ binance_parse_order(const xg_op *op, const json_t *root, xg_result *res)
 
     if (binance_order_report(root, id_key, &res->order) != XG_OK) {
         memset(&res->order, 0, sizeof(res->order));
-        binance_bad_body(op->kind, "malformed order in response", res);
+        xg_result_bad_body(op->kind, "malformed order in response", res);
         return;
     }
     /* An answer about another order than the one asked for cannot be
@@ -644,8 +544,8 @@ binance_parse_order(const xg_op *op, const json_t *root, xg_result *res)
     if (op->client_id != NULL &&
         strcmp(res->order.client_id, op->client_id) != 0) {
         memset(&res->order, 0, sizeof(res->order));
-        binance_bad_body(op->kind, "response names another client order id",
-                         res);
+        xg_result_bad_body(op->kind, "response names another client order id",
+                           res);
         return;
     }
     res->outcome = XG_OUTCOME_OK;
@@ -661,7 +561,7 @@ binance_parse_open_orders(const xg_op *op, const json_t *root,
     const json_t *entry = NULL;
 
     if (!json_is_array(root)) {
-        binance_bad_body(op->kind, "open orders: expected an array", res);
+        xg_result_bad_body(op->kind, "open orders: expected an array", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
@@ -670,7 +570,7 @@ binance_parse_open_orders(const xg_op *op, const json_t *root,
     {
         xg_err rc = binance_order_report(entry, "clientOrderId", &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
-            binance_bad_body(op->kind, "open orders: malformed entry", res);
+            xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
@@ -858,7 +758,7 @@ binance_parse_exchange_info(binance *b, const xg_op *op, const json_t *root,
     size_t i = 0;
 
     if (!json_is_object(root) || !json_is_array(symbols)) {
-        binance_bad_body(op->kind, "exchangeInfo: expected symbols", res);
+        xg_result_bad_body(op->kind, "exchangeInfo: expected symbols", res);
         return XG_OK;
     }
     /* Limits are checked before any instrument is reported so that a bad
@@ -866,7 +766,7 @@ binance_parse_exchange_info(binance *b, const xg_op *op, const json_t *root,
      * half-delivered. */
     if (binance_parse_rate_limits(json_object_get(root, "rateLimits"), limits,
                                   &n_limits) != XG_OK) {
-        binance_bad_body(op->kind, "exchangeInfo: unusable rateLimits", res);
+        xg_result_bad_body(op->kind, "exchangeInfo: unusable rateLimits", res);
         return XG_OK;
     }
     json_array_foreach(symbols, i, s)
@@ -900,7 +800,7 @@ binance_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
 
     if (!json_is_object(root) || !json_is_integer(t) ||
         json_integer_value(t) <= 0) {
-        binance_bad_body(op->kind, "time: expected serverTime", res);
+        xg_result_bad_body(op->kind, "time: expected serverTime", res);
         return;
     }
     res->server_time_ms = json_integer_value(t);
@@ -946,17 +846,17 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (msg == NULL && root == NULL && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, a truncated answer): keep its
          * start as the venue's text for the operator. */
-        binance_copy_printable(body_msg, sizeof(body_msg), resp->body,
-                               resp->body_len);
+        xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                          resp->body_len);
         msg = body_msg;
     }
 
     if (resp->status < 200 || resp->status > 299 || (has_code && code < 0)) {
         binance_classify_error(op->kind, resp, has_code, code, msg, res);
     } else if (root == NULL) {
-        binance_bad_body(op->kind,
-                         resp->body_len == 0 ? "empty body" : "body not JSON",
-                         res);
+        xg_result_bad_body(op->kind,
+                           resp->body_len == 0 ? "empty body" : "body not JSON",
+                           res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 void
 binance_param(xg_buf *payload, const char *key, const char *value)
 {
@@ -119,17 +121,6 @@ binance_has_param(const xg_sign_input *in, const char *key)
     return 0;
 }
 
-/* Decimal text of a non-negative integer into a small fixed buffer. */
-static xg_err
-binance_i64_text(int64_t v, char *dst, size_t cap)
-{
-    xg_buf tmp;
-
-    xg_buf_init(&tmp, dst, cap);
-    xg_buf_put_i64(&tmp, v);
-    return xg_buf_status(&tmp);
-}
-
 xg_err
 binance_sign(void *inst, const xg_sign_input *in, xg_signed *out)
 {
@@ -146,7 +137,7 @@ binance_sign(void *inst, const xg_sign_input *in, xg_signed *out)
     xg_buf_init(&payload, out->prehash, sizeof(out->prehash));
 
     if (!binance_has_param(in, "timestamp")) {
-        rc = binance_i64_text(in->timestamp_ms, num, sizeof(num));
+        rc = xg_i64_text(in->timestamp_ms, num, sizeof(num));
         if (rc != XG_OK) {
             return rc;
         }
@@ -160,7 +151,7 @@ binance_sign(void *inst, const xg_sign_input *in, xg_signed *out)
         binance_param(&payload, kv->key, kv->value);
     }
     if (in->recv_window_ms >= 0 && !binance_has_param(in, "recvWindow")) {
-        rc = binance_i64_text(in->recv_window_ms, num, sizeof(num));
+        rc = xg_i64_text(in->recv_window_ms, num, sizeof(num));
         if (rc != XG_OK) {
             return rc;
         }

@@ -16,63 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Write one line into err. Only option names and fixed text reach it,
- * never a credential or an option's value. */
-static void
-bybit_set_err(char *err, size_t err_len, const char *before, const char *key,
-              const char *after)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    snprintf(err, err_len, "bybit: %s%.40s%s", before, key != NULL ? key : "",
-             after != NULL ? after : "");
-}
-
-/* A plain non-negative decimal integer within [min, max]: no sign, spaces
- * or exponent, so "5e3" in a config file is an error, not a surprise. */
-static xg_err
-bybit_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || s[0] == '\0') {
-        return XG_ERR_INVALID;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9') {
-            return XG_ERR_INVALID;
-        }
-        v = v * 10 + (*p - '0');
-        if (v > max) {
-            return XG_ERR_OVERFLOW;
-        }
-    }
-    if (v < min) {
-        return XG_ERR_OVERFLOW;
-    }
-    *out = v;
-    return XG_OK;
-}
-
-/* The key goes into a header and into the prehash: printable ASCII
- * without spaces, so it cannot split the header. */
-static int
-bybit_is_api_key_ok(const char *key)
-{
-    size_t n = strnlen(key, BYBIT_API_KEY_MAX);
-
-    if (n == 0 || n >= BYBIT_API_KEY_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c <= 0x20 || c >= 0x7f) {
-            return 0;
-        }
-    }
-    return 1;
-}
+#include "xgate/adapter_util.h"
 
 /* The options a venue section may carry, with their bounds. The limit
  * overrides exist for accounts with a VIP uplift (fact sheet: spot order
@@ -110,7 +54,7 @@ bybit_apply_options(bybit *b, const xg_adapter_config *cfg, char *err,
                     size_t err_len)
 {
     if (cfg->n_options > 0 && cfg->options == NULL) {
-        bybit_set_err(err, err_len, "options missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "options missing", NULL, NULL);
         return XG_ERR_CONFIG;
     }
     for (size_t i = 0; i < cfg->n_options; i++) {
@@ -118,7 +62,8 @@ bybit_apply_options(bybit *b, const xg_adapter_config *cfg, char *err,
         const bybit_option *opt = NULL;
 
         if (kv->key == NULL) {
-            bybit_set_err(err, err_len, "option without a name", NULL, NULL);
+            xg_adapter_err(err, err_len, "bybit", "option without a name", NULL,
+                           NULL);
             return XG_ERR_CONFIG;
         }
         for (size_t k = 0; k < sizeof(bybit_options) / sizeof(bybit_options[0]);
@@ -129,13 +74,15 @@ bybit_apply_options(bybit *b, const xg_adapter_config *cfg, char *err,
             }
         }
         if (opt == NULL) {
-            bybit_set_err(err, err_len, "unknown option ", kv->key, "");
+            xg_adapter_err(err, err_len, "bybit", "unknown option ", kv->key,
+                           "");
             return XG_ERR_CONFIG;
         }
-        if (bybit_option_i64(kv->value, opt->min, opt->max,
-                             (int64_t *)(void *)((char *)b + opt->offset)) !=
+        if (xg_option_i64(kv->value, opt->min, opt->max,
+                          (int64_t *)(void *)((char *)b + opt->offset)) !=
             XG_OK) {
-            bybit_set_err(err, err_len, "option ", kv->key, opt->what);
+            xg_adapter_err(err, err_len, "bybit", "option ", kv->key,
+                           opt->what);
             return XG_ERR_CONFIG;
         }
     }
@@ -153,27 +100,28 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
         err[0] = '\0';
     }
     if (cfg == NULL || inst == NULL) {
-        bybit_set_err(err, err_len, "no configuration", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "no configuration", NULL, NULL);
         return XG_ERR_INVALID;
     }
     *inst = NULL;
     if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        bybit_set_err(err, err_len, "api_key missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "api_key missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
-    if (!bybit_is_api_key_ok(cfg->api_key)) {
-        bybit_set_err(err, err_len,
-                      "api_key must be 1-128 printable characters", NULL, NULL);
+    if (!xg_is_header_safe(cfg->api_key, BYBIT_API_KEY_MAX, 0)) {
+        xg_adapter_err(err, err_len, "bybit",
+                       "api_key must be 1-128 printable characters", NULL,
+                       NULL);
         return XG_ERR_SECRET;
     }
     if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        bybit_set_err(err, err_len, "secret missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "secret missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
 
     b = calloc(1, sizeof(*b));
     if (b == NULL) {
-        bybit_set_err(err, err_len, "out of memory", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "out of memory", NULL, NULL);
         return XG_ERR_NOMEM;
     }
     b->recv_window_ms = BYBIT_RECV_WINDOW_DEFAULT;
@@ -191,13 +139,14 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     }
     rc = xg_strlcpy(b->api_key, cfg->api_key, sizeof(b->api_key));
     if (rc != XG_OK) {
-        bybit_set_err(err, err_len, "api_key too long", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "api_key too long", NULL, NULL);
         rc = XG_ERR_SECRET;
         goto fail;
     }
     b->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
     if (b->hmac == NULL) {
-        bybit_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        xg_adapter_err(err, err_len, "bybit", "cannot key HMAC-SHA256", NULL,
+                       NULL);
         rc = XG_ERR_NOMEM;
         goto fail;
     }

@@ -28,15 +28,10 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define NS_PER_MS 1000000LL
 #define NS_PER_S  1000000000LL
-
-/* pct percent of limit, rounded down, without overflow. */
-static int64_t
-bybit_share(int64_t limit, int64_t pct)
-{
-    return limit / 100 * pct + limit % 100 * pct / 100;
-}
 
 xg_err
 bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
@@ -52,8 +47,8 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
         name = "IP_REQUESTS";
         spec->limit = b->ip_limit;
         spec->window_ns = b->ip_window_ms * NS_PER_MS;
-        spec->reserve_cancel = bybit_share(b->ip_limit, b->cancel_reserve_pct);
-        spec->reserve_new = bybit_share(b->ip_limit, b->query_reserve_pct);
+        spec->reserve_cancel = xg_share_pct(b->ip_limit, b->cancel_reserve_pct);
+        spec->reserve_new = xg_share_pct(b->ip_limit, b->query_reserve_pct);
         break;
     case BYBIT_BUCKET_CREATE:
         name = "ORDER_CREATE_1S";

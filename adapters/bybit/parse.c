@@ -38,84 +38,16 @@
 
 #include <jansson.h>
 
+#include "xgate/adapter_util.h"
+
 /* --- small helpers ----------------------------------------------------- */
-
-static int
-bybit_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-/* Does hay contain needle, ASCII case-insensitively? */
-static int
-bybit_contains(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-
-    for (; *hay != '\0'; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] != '\0' &&
-               bybit_lower((unsigned char)hay[i]) ==
-                   bybit_lower((unsigned char)needle[i])) {
-            i++;
-        }
-        if (i == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
- * printable ASCII with '?', so venue text can go into logs and events. */
-static void
-bybit_copy_printable(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = len < cap - 1 ? len : cap - 1;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    dst[n] = '\0';
-}
-
-/* A non-negative decimal integer in s[0..len), nothing else. */
-static xg_err
-bybit_digits_i64(const char *s, size_t len, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (len == 0) {
-        return XG_ERR_INVALID;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return XG_ERR_INVALID;
-        }
-        if (v > (INT64_MAX - (s[i] - '0')) / 10) {
-            return XG_ERR_OVERFLOW;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return XG_OK;
-}
 
 xg_err
 bybit_decimal(const char *s, size_t len, xg_decimal *out)
 {
     /* Drop fraction padding ("0.01000000") so the scale is the real
      * precision and long paddings stay within XG_DECIMAL_MAX_SCALE. */
-    if (memchr(s, '.', len) != NULL) {
-        while (len > 0 && s[len - 1] == '0') {
-            len--;
-        }
-        if (len > 0 && s[len - 1] == '.') {
-            len--;
-        }
-    }
-    return xg_decimal_parse(s, len, out);
+    return xg_decimal_parse_padded(s, len, out);
 }
 
 /* A string member copied into dst. XG_ERR_BAD_FIELD if absent, not a
@@ -125,23 +57,11 @@ static xg_err
 bybit_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
 {
     const json_t *v = json_object_get(obj, key);
-    size_t len = 0;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    len = json_string_length(v);
-    if (memchr(json_string_value(v), '\0', len) != NULL) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (len == 0) {
-        return XG_ERR_NOT_FOUND;
-    }
-    if (len >= cap) {
-        return XG_ERR_TRUNCATED;
-    }
-    memcpy(dst, json_string_value(v), len + 1);
-    return XG_OK;
+    return xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
 }
 
 /* A non-negative decimal carried as a JSON string ("0.001"). */
@@ -149,16 +69,11 @@ static xg_err
 bybit_get_amount(const json_t *obj, const char *key, xg_decimal *out)
 {
     const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = bybit_decimal(json_string_value(v), json_string_length(v), out);
-    if (rc == XG_OK && out->units < 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return rc;
+    return xg_amount_parse(json_string_value(v), json_string_length(v), out);
 }
 
 /* Like bybit_get_amount, but an absent or empty member is "no rule". */
@@ -173,24 +88,6 @@ bybit_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
         return XG_OK;
     }
     return bybit_get_amount(obj, key, out);
-}
-
-static int
-bybit_is_mutating(xg_op_kind kind)
-{
-    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
-}
-
-/* A body that does not say what it should: UNKNOWN where an order may
- * have changed, else REJECTED (see the file comment). */
-static void
-bybit_bad_body(xg_op_kind kind, const char *why, xg_result *res)
-{
-    res->outcome =
-        bybit_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
-    res->err = XG_ERR_BAD_RESPONSE;
-    bybit_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
-                         strlen(why));
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -330,7 +227,7 @@ bybit_row_matches(const bybit_err_row *row, xg_op_kind kind, int status,
     if (row->code != 0 && (!has_code || row->code != code)) {
         return 0;
     }
-    if (row->msg_has != NULL && !bybit_contains(msg, row->msg_has)) {
+    if (row->msg_has != NULL && !xg_contains_nocase(msg, row->msg_has)) {
         return 0;
     }
     if (row->ops != 0 &&
@@ -367,8 +264,7 @@ bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
         snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
                  (long long)code);
     }
-    bybit_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
-                         strlen(msg));
+    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
     if (row->outcome != XG_OUTCOME_RATE_LIMITED) {
         /* BANNED included: Bybit's 403 says nothing of the ban's end. */
         return;
@@ -507,13 +403,14 @@ bybit_parse_ack(const xg_op *op, const json_t *root, xg_result *res)
         bybit_get_string(r, "orderLinkId", rep->client_id,
                          sizeof(rep->client_id)) != XG_OK) {
         memset(rep, 0, sizeof(*rep));
-        bybit_bad_body(op->kind, "malformed acknowledgement", res);
+        xg_result_bad_body(op->kind, "malformed acknowledgement", res);
         return;
     }
     /* An answer about another order cannot say anything about ours. */
     if (op->client_id == NULL || strcmp(rep->client_id, op->client_id) != 0) {
         memset(rep, 0, sizeof(*rep));
-        bybit_bad_body(op->kind, "response names another client order id", res);
+        xg_result_bad_body(op->kind, "response names another client order id",
+                           res);
         return;
     }
     if (op->instrument != NULL) {
@@ -553,7 +450,7 @@ bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
     size_t i = 0;
 
     if (list == NULL) {
-        bybit_bad_body(op->kind, "query: expected result.list", res);
+        xg_result_bad_body(op->kind, "query: expected result.list", res);
         return;
     }
     if (json_array_size(list) == 0) {
@@ -567,7 +464,7 @@ bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
     {
         xg_err rc = bybit_order_report(entry, &rep);
         if (rc == XG_ERR_BAD_FIELD) {
-            bybit_bad_body(op->kind, "query: malformed order", res);
+            xg_result_bad_body(op->kind, "query: malformed order", res);
             return;
         }
         if (rc == XG_OK && op->client_id != NULL &&
@@ -578,7 +475,7 @@ bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
             return;
         }
     }
-    bybit_bad_body(op->kind, "query: answer names other orders only", res);
+    xg_result_bad_body(op->kind, "query: answer names other orders only", res);
 }
 
 static xg_err
@@ -591,7 +488,7 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
     size_t i = 0;
 
     if (list == NULL) {
-        bybit_bad_body(op->kind, "open orders: expected result.list", res);
+        xg_result_bad_body(op->kind, "open orders: expected result.list", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
@@ -599,7 +496,7 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
     json_array_foreach(list, i, entry)
     {
         if (bybit_order_report(entry, &rep) == XG_ERR_BAD_FIELD) {
-            bybit_bad_body(op->kind, "open orders: malformed entry", res);
+            xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
@@ -688,7 +585,7 @@ bybit_parse_instruments(const xg_op *op, const json_t *root,
     size_t i = 0;
 
     if (list == NULL) {
-        bybit_bad_body(op->kind, "instruments: expected result.list", res);
+        xg_result_bad_body(op->kind, "instruments: expected result.list", res);
         return XG_OK;
     }
     json_array_foreach(list, i, s)
@@ -722,17 +619,17 @@ bybit_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
 
     /* timeNano has the precision; timeSecond is the fallback. */
     if (json_is_string(nano) &&
-        bybit_digits_i64(json_string_value(nano), json_string_length(nano),
-                         &v) == XG_OK &&
+        xg_digits_i64(json_string_value(nano), json_string_length(nano), &v) ==
+            XG_OK &&
         v / 1000000 > 0) {
         res->server_time_ms = v / 1000000;
     } else if (json_is_string(sec) &&
-               bybit_digits_i64(json_string_value(sec), json_string_length(sec),
-                                &v) == XG_OK &&
+               xg_digits_i64(json_string_value(sec), json_string_length(sec),
+                             &v) == XG_OK &&
                v > 0 && v <= INT64_MAX / 1000) {
         res->server_time_ms = v * 1000;
     } else {
-        bybit_bad_body(op->kind, "time: expected result.timeNano", res);
+        xg_result_bad_body(op->kind, "time: expected result.timeNano", res);
         return;
     }
     res->outcome = XG_OUTCOME_OK;
@@ -775,19 +672,19 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (msg == NULL && root == NULL && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, the 403 page, a truncated
          * answer): keep its start as the venue's text for the operator. */
-        bybit_copy_printable(body_msg, sizeof(body_msg), resp->body,
-                             resp->body_len);
+        xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                          resp->body_len);
         msg = body_msg;
     }
 
     if (resp->status < 200 || resp->status > 299 || (has_code && code != 0)) {
         bybit_classify_error(op->kind, resp, has_code, code, msg, res);
     } else if (root == NULL) {
-        bybit_bad_body(op->kind,
-                       resp->body_len == 0 ? "empty body" : "body not JSON",
-                       res);
+        xg_result_bad_body(op->kind,
+                           resp->body_len == 0 ? "empty body" : "body not JSON",
+                           res);
     } else if (!has_code) {
-        bybit_bad_body(op->kind, "no retCode in answer", res);
+        xg_result_bad_body(op->kind, "no retCode in answer", res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:

@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 void
 bybit_query_param(xg_buf *q, const char *key, const char *value)
 {
@@ -48,17 +50,6 @@ bybit_json_close(xg_buf *body)
     xg_buf_putc(body, '}');
 }
 
-/* Decimal text of an integer into a small fixed buffer. */
-static xg_err
-bybit_i64_text(int64_t v, char *dst, size_t cap)
-{
-    xg_buf tmp;
-
-    xg_buf_init(&tmp, dst, cap);
-    xg_buf_put_i64(&tmp, v);
-    return xg_buf_status(&tmp);
-}
-
 xg_err
 bybit_finish_signed(bybit *b, const char *method, const char *path,
                     const char *payload, size_t len, int64_t timestamp_ms,
@@ -80,9 +71,9 @@ bybit_finish_signed(bybit *b, const char *method, const char *path,
     } else if (strcmp(method, "GET") != 0) {
         return XG_ERR_INVALID;
     }
-    rc = bybit_i64_text(timestamp_ms, ts, sizeof(ts));
+    rc = xg_i64_text(timestamp_ms, ts, sizeof(ts));
     if (rc == XG_OK) {
-        rc = bybit_i64_text(recv_window_ms, rw, sizeof(rw));
+        rc = xg_i64_text(recv_window_ms, rw, sizeof(rw));
     }
     if (rc != XG_OK) {
         return rc;

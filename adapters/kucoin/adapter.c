@@ -17,61 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Write one line into err. Only option names and fixed text reach it, never
- * a credential or an option's value. */
-static void
-kucoin_set_err(char *err, size_t err_len, const char *before, const char *key,
-               const char *after)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    snprintf(err, err_len, "kucoin: %s%.40s%s", before, key != NULL ? key : "",
-             after != NULL ? after : "");
-}
-
-/* A plain decimal integer within [min, max]: no sign, space or exponent. */
-static xg_err
-kucoin_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || s[0] == '\0') {
-        return XG_ERR_INVALID;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9') {
-            return XG_ERR_INVALID;
-        }
-        v = v * 10 + (*p - '0');
-        if (v > max) {
-            return XG_ERR_OVERFLOW;
-        }
-    }
-    if (v < min) {
-        return XG_ERR_OVERFLOW;
-    }
-    *out = v;
-    return XG_OK;
-}
-
-/* The key goes into a header: printable ASCII without spaces. */
-static int
-kucoin_is_api_key_ok(const char *key)
-{
-    size_t n = strnlen(key, KUCOIN_API_KEY_MAX);
-
-    if (n == 0 || n >= KUCOIN_API_KEY_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)key[i];
-        if (c <= 0x20 || c >= 0x7f) {
-            return 0;
-        }
-    }
-    return 1;
-}
+#include "xgate/adapter_util.h"
 
 /* The venue options: reserves, and overrides of the pools for accounts
  * above VIP0 (fact sheet: Spot 16000 at VIP5, 40000 at VIP12) or for a
@@ -100,7 +46,7 @@ kucoin_apply_options(kucoin *k, const xg_adapter_config *cfg, char *err,
     };
 
     if (cfg->n_options > 0 && cfg->options == NULL) {
-        kucoin_set_err(err, err_len, "options missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "options missing", NULL, NULL);
         return XG_ERR_CONFIG;
     }
     for (size_t i = 0; i < cfg->n_options; i++) {
@@ -108,7 +54,8 @@ kucoin_apply_options(kucoin *k, const xg_adapter_config *cfg, char *err,
         size_t j = 0;
 
         if (kv->key == NULL) {
-            kucoin_set_err(err, err_len, "option without a name", NULL, NULL);
+            xg_adapter_err(err, err_len, "kucoin", "option without a name",
+                           NULL, NULL);
             return XG_ERR_CONFIG;
         }
         while (j < sizeof(opts) / sizeof(opts[0]) &&
@@ -116,13 +63,14 @@ kucoin_apply_options(kucoin *k, const xg_adapter_config *cfg, char *err,
             j++;
         }
         if (j == sizeof(opts) / sizeof(opts[0])) {
-            kucoin_set_err(err, err_len, "unknown option ", kv->key, "");
+            xg_adapter_err(err, err_len, "kucoin", "unknown option ", kv->key,
+                           "");
             return XG_ERR_CONFIG;
         }
         int64_t *dst = (int64_t *)(void *)((char *)k + opts[j].offset);
-        if (kucoin_option_i64(kv->value, opts[j].min, opts[j].max, dst) !=
-            XG_OK) {
-            kucoin_set_err(err, err_len, "option ", kv->key, opts[j].what);
+        if (xg_option_i64(kv->value, opts[j].min, opts[j].max, dst) != XG_OK) {
+            xg_adapter_err(err, err_len, "kucoin", "option ", kv->key,
+                           opts[j].what);
             return XG_ERR_CONFIG;
         }
     }
@@ -140,33 +88,34 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
         err[0] = '\0';
     }
     if (cfg == NULL || inst == NULL) {
-        kucoin_set_err(err, err_len, "no configuration", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "no configuration", NULL, NULL);
         return XG_ERR_INVALID;
     }
     *inst = NULL;
     if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        kucoin_set_err(err, err_len, "api_key missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "api_key missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
-    if (!kucoin_is_api_key_ok(cfg->api_key)) {
-        kucoin_set_err(err, err_len,
+    if (!xg_is_header_safe(cfg->api_key, KUCOIN_API_KEY_MAX, 0)) {
+        xg_adapter_err(err, err_len, "kucoin",
                        "api_key must be 1-128 printable characters", NULL,
                        NULL);
         return XG_ERR_SECRET;
     }
     if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        kucoin_set_err(err, err_len, "secret missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "secret missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
     /* Every private KuCoin request carries the (signed) passphrase. */
     if (cfg->passphrase == NULL || cfg->passphrase[0] == '\0') {
-        kucoin_set_err(err, err_len, "passphrase missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "passphrase missing", NULL,
+                       NULL);
         return XG_ERR_SECRET;
     }
 
     k = calloc(1, sizeof(*k));
     if (k == NULL) {
-        kucoin_set_err(err, err_len, "out of memory", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "out of memory", NULL, NULL);
         return XG_ERR_NOMEM;
     }
     k->cancel_reserve_pct = KUCOIN_CANCEL_RESERVE_DEFAULT;
@@ -181,19 +130,21 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
     }
     rc = xg_strlcpy(k->api_key, cfg->api_key, sizeof(k->api_key));
     if (rc != XG_OK) {
-        kucoin_set_err(err, err_len, "api_key too long", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "api_key too long", NULL, NULL);
         rc = XG_ERR_SECRET;
         goto fail;
     }
     k->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
     if (k->hmac == NULL) {
-        kucoin_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "cannot key HMAC-SHA256", NULL,
+                       NULL);
         rc = XG_ERR_NOMEM;
         goto fail;
     }
     rc = kucoin_sign_passphrase(k, cfg->passphrase);
     if (rc != XG_OK) {
-        kucoin_set_err(err, err_len, "cannot sign the passphrase", NULL, NULL);
+        xg_adapter_err(err, err_len, "kucoin", "cannot sign the passphrase",
+                       NULL, NULL);
         goto fail;
     }
     *inst = k;

@@ -72,14 +72,9 @@
 
 #include <string.h>
 
-#define NS_PER_MS 1000000LL
+#include "xgate/adapter_util.h"
 
-/* pct percent of limit, rounded down, without overflowing for any limit. */
-static int64_t
-kucoin_share(int64_t limit, int64_t pct)
-{
-    return limit / 100 * pct + limit % 100 * pct / 100;
-}
+#define NS_PER_MS 1000000LL
 
 static void
 kucoin_pool_spec(xg_bucket_spec *spec, const char *name, int64_t limit,
@@ -112,8 +107,8 @@ kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
     }
     spot = &specs[KUCOIN_BUCKET_SPOT];
     kucoin_pool_spec(spot, "SPOT_POOL", k->spot_limit, k->window_ms);
-    spot->reserve_cancel = kucoin_share(k->spot_limit, k->cancel_reserve_pct);
-    spot->reserve_new = kucoin_share(k->spot_limit, k->query_reserve_pct);
+    spot->reserve_cancel = xg_share_pct(k->spot_limit, k->cancel_reserve_pct);
+    spot->reserve_new = xg_share_pct(k->spot_limit, k->query_reserve_pct);
     /* The limiter wants queries to keep at least one unit; a tiny pool
      * configured for tests gets smaller reserves rather than refusal. */
     if (spot->reserve_cancel + spot->reserve_new > k->spot_limit - 1) {

@@ -23,83 +23,20 @@
 
 #include <jansson.h>
 
+#include "xgate/adapter_util.h"
+
 #define KUCOIN_CODE_OK 200000
 
 /* --- small helpers ----------------------------------------------------- */
-
-static int
-kucoin_lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
-/* Does hay contain needle, ASCII case-insensitively? */
-static int
-kucoin_contains(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-
-    for (; *hay != '\0'; hay++) {
-        size_t i = 0;
-        while (i < n && hay[i] != '\0' &&
-               kucoin_lower((unsigned char)hay[i]) ==
-                   kucoin_lower((unsigned char)needle[i])) {
-            i++;
-        }
-        if (i == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
- * printable ASCII with '?', so venue text can go into logs and events. */
-static void
-kucoin_copy_printable(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = len < cap - 1 ? len : cap - 1;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    dst[n] = '\0';
-}
 
 /* A non-negative decimal integer of 1-18 digits in s[0..len). */
 static xg_err
 kucoin_digits_i64(const char *s, size_t len, int64_t *out)
 {
-    int64_t v = 0;
-
-    if (len == 0 || len > 18) {
+    if (len > 18) {
         return XG_ERR_INVALID;
     }
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return XG_ERR_INVALID;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return XG_OK;
-}
-
-/* Parse a decimal string, dropping trailing fraction zeros so that
- * "0.00000100" gives {1, 6}. */
-static xg_err
-kucoin_decimal(const char *s, size_t len, xg_decimal *out)
-{
-    if (memchr(s, '.', len) != NULL) {
-        while (len > 0 && s[len - 1] == '0') {
-            len--;
-        }
-        if (len > 0 && s[len - 1] == '.') {
-            len--;
-        }
-    }
-    return xg_decimal_parse(s, len, out);
+    return xg_digits_i64(s, len, out);
 }
 
 /* A string member copied into dst; XG_ERR_BAD_FIELD if absent, not a
@@ -108,20 +45,13 @@ static xg_err
 kucoin_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
 {
     const json_t *v = json_object_get(obj, key);
-    size_t len = 0;
+    xg_err rc = XG_OK;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    len = json_string_length(v);
-    if (len == 0 || memchr(json_string_value(v), '\0', len) != NULL) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (len >= cap) {
-        return XG_ERR_TRUNCATED;
-    }
-    memcpy(dst, json_string_value(v), len + 1);
-    return XG_OK;
+    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
+    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
 }
 
 /* A non-negative decimal carried as a JSON string ("0.001"). */
@@ -129,16 +59,11 @@ static xg_err
 kucoin_get_amount(const json_t *obj, const char *key, xg_decimal *out)
 {
     const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = kucoin_decimal(json_string_value(v), json_string_length(v), out);
-    if (rc == XG_OK && out->units < 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return rc;
+    return xg_amount_parse(json_string_value(v), json_string_length(v), out);
 }
 
 /* Like kucoin_get_amount, but absent or null is "no such rule" (0). */
@@ -153,24 +78,6 @@ kucoin_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
         return XG_OK;
     }
     return kucoin_get_amount(obj, key, out);
-}
-
-static int
-kucoin_is_mutating(xg_op_kind kind)
-{
-    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
-}
-
-/* A body that does not say what it should: UNKNOWN where an order may
- * have changed, else REJECTED (see the file comment). */
-static void
-kucoin_bad_body(xg_op_kind kind, const char *why, xg_result *res)
-{
-    res->outcome =
-        kucoin_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
-    res->err = XG_ERR_BAD_RESPONSE;
-    kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
-                          strlen(why));
 }
 
 /* --- usage ------------------------------------------------------------- */
@@ -347,7 +254,7 @@ kucoin_row_matches(const kucoin_err_row *row, xg_op_kind kind, int status,
     if (row->code != 0 && (!has_code || row->code != code)) {
         return 0;
     }
-    if (row->msg_has != NULL && !kucoin_contains(msg, row->msg_has)) {
+    if (row->msg_has != NULL && !xg_contains_nocase(msg, row->msg_has)) {
         return 0;
     }
     if (row->ops != 0 &&
@@ -408,8 +315,7 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
         snprintf(res->venue_code, sizeof(res->venue_code), "HTTP %d",
                  resp->status);
     }
-    kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
-                          strlen(msg));
+    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
 }
 
 /* --- orders ------------------------------------------------------------ */
@@ -512,12 +418,12 @@ kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
         /* The HF query answers an unknown clientOid with no data. */
         res->outcome = XG_OUTCOME_REJECTED;
         res->err = XG_ERR_ORDER_NOT_FOUND;
-        kucoin_copy_printable(res->venue_msg, sizeof(res->venue_msg),
-                              "order not found (data null)", 27);
+        xg_copy_printable(res->venue_msg, sizeof(res->venue_msg),
+                          "order not found (data null)", 27);
         return;
     }
     if (!json_is_object(data)) {
-        kucoin_bad_body(op->kind, "expected an order object", res);
+        xg_result_bad_body(op->kind, "expected an order object", res);
         return;
     }
     switch (op->kind) {
@@ -545,14 +451,14 @@ kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
     }
     if (rc != XG_OK) {
         memset(rep, 0, sizeof(*rep));
-        kucoin_bad_body(op->kind, "malformed order in response", res);
+        xg_result_bad_body(op->kind, "malformed order in response", res);
         return;
     }
     /* An answer about another order than the one asked for cannot be
      * trusted to say anything about ours. */
     if (op->client_id != NULL && strcmp(rep->client_id, op->client_id) != 0) {
         memset(rep, 0, sizeof(*rep));
-        kucoin_bad_body(op->kind, "response names another clientOid", res);
+        xg_result_bad_body(op->kind, "response names another clientOid", res);
         return;
     }
     res->outcome = XG_OUTCOME_OK;
@@ -572,7 +478,7 @@ kucoin_parse_open_orders(const xg_op *op, const json_t *data,
         data = json_object_get(data, "items");
     }
     if (!json_is_array(data)) {
-        kucoin_bad_body(op->kind, "open orders: expected an array", res);
+        xg_result_bad_body(op->kind, "open orders: expected an array", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
@@ -581,7 +487,7 @@ kucoin_parse_open_orders(const xg_op *op, const json_t *data,
     {
         xg_err rc = kucoin_order_report(entry, &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
-            kucoin_bad_body(op->kind, "open orders: malformed entry", res);
+            xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
@@ -654,7 +560,7 @@ kucoin_parse_symbols(const xg_op *op, const json_t *data, const xg_sink *sink,
     size_t i = 0;
 
     if (!json_is_array(data)) {
-        kucoin_bad_body(op->kind, "symbols: expected an array", res);
+        xg_result_bad_body(op->kind, "symbols: expected an array", res);
         return XG_OK;
     }
     json_array_foreach(data, i, s)
@@ -729,8 +635,8 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (msg == NULL && root == NULL && resp->body_len > 0) {
         /* Not JSON (a proxy's or Cloudflare's HTML page, a truncated
          * answer): keep its start as the venue's text. */
-        kucoin_copy_printable(body_msg, sizeof(body_msg), resp->body,
-                              resp->body_len);
+        xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                          resp->body_len);
         msg = body_msg;
     }
 
@@ -738,15 +644,16 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         (has_code && code != KUCOIN_CODE_OK)) {
         kucoin_classify_error(op->kind, resp, has_code, code, msg, res);
     } else if (!json_is_object(root) || !has_code || data == NULL) {
-        kucoin_bad_body(op->kind,
-                        resp->body_len == 0 ? "empty body"
-                                            : "body is not a KuCoin envelope",
-                        res);
+        xg_result_bad_body(op->kind,
+                           resp->body_len == 0
+                               ? "empty body"
+                               : "body is not a KuCoin envelope",
+                           res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
             if (!json_is_integer(data) || json_integer_value(data) <= 0) {
-                kucoin_bad_body(op->kind, "time: expected an integer", res);
+                xg_result_bad_body(op->kind, "time: expected an integer", res);
             } else {
                 res->server_time_ms = json_integer_value(data);
                 res->outcome = XG_OUTCOME_OK;

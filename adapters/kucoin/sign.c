@@ -19,6 +19,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 xg_err
 kucoin_sign_passphrase(kucoin *k, const char *passphrase)
 {
@@ -44,17 +46,6 @@ kucoin_json_member(xg_buf *body, const char *key, const char *value)
     xg_buf_put_json_string(body, value, strlen(value));
 }
 
-/* Decimal text of an integer into a small fixed buffer. */
-static xg_err
-kucoin_i64_text(int64_t v, char *dst, size_t cap)
-{
-    xg_buf tmp;
-
-    xg_buf_init(&tmp, dst, cap);
-    xg_buf_put_i64(&tmp, v);
-    return xg_buf_status(&tmp);
-}
-
 xg_err
 kucoin_finish_signed(kucoin *k, const char *method, const char *path,
                      const char *query, const char *body, size_t body_len,
@@ -77,7 +68,7 @@ kucoin_finish_signed(kucoin *k, const char *method, const char *path,
     if (timestamp_ms <= 0) {
         return XG_ERR_INVALID;
     }
-    rc = kucoin_i64_text(timestamp_ms, ts, sizeof(ts));
+    rc = xg_i64_text(timestamp_ms, ts, sizeof(ts));
     if (rc != XG_OK) {
         return rc;
     }

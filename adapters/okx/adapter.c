@@ -16,63 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Write one line into err. Only option names and fixed text reach it, never
- * a credential. */
-static void
-okx_set_err(char *err, size_t err_len, const char *before, const char *key,
-            const char *after)
-{
-    if (err == NULL || err_len == 0) {
-        return;
-    }
-    snprintf(err, err_len, "okx: %s%.40s%s", before, key != NULL ? key : "",
-             after != NULL ? after : "");
-}
-
-/* A plain non-negative decimal integer within [min, max]: no sign, no
- * spaces, no exponent. */
-static xg_err
-okx_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || s[0] == '\0') {
-        return XG_ERR_INVALID;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9') {
-            return XG_ERR_INVALID;
-        }
-        v = v * 10 + (*p - '0');
-        if (v > max) {
-            return XG_ERR_OVERFLOW;
-        }
-    }
-    if (v < min) {
-        return XG_ERR_OVERFLOW;
-    }
-    *out = v;
-    return XG_OK;
-}
-
-/* Key and passphrase go into headers: printable ASCII only (the key also
- * without spaces), so neither can split a header or the request. */
-static int
-okx_is_header_safe(const char *s, size_t cap, int allow_space)
-{
-    size_t n = strnlen(s, cap);
-
-    if (n == 0 || n >= cap) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c >= 0x7f || (c == 0x20 && !allow_space)) {
-            return 0;
-        }
-    }
-    return 1;
-}
+#include "xgate/adapter_util.h"
 
 /* One integer option: which field it sets and its range. */
 typedef struct okx_int_option {
@@ -118,8 +62,8 @@ okx_apply_option(okx *o, const xg_kv *kv, char *err, size_t err_len)
                                          strcmp(kv->value, "false") == 0)) {
             o->simulated_trading = 0;
         } else {
-            okx_set_err(err, err_len, "option ", kv->key,
-                        " must be true/false or 1/0");
+            xg_adapter_err(err, err_len, "okx", "option ", kv->key,
+                           " must be true/false or 1/0");
             return XG_ERR_CONFIG;
         }
         return XG_OK;
@@ -131,13 +75,13 @@ okx_apply_option(okx *o, const xg_kv *kv, char *err, size_t err_len)
             continue;
         }
         int64_t *dst = (int64_t *)(void *)((char *)o + opt->offset);
-        if (okx_option_i64(kv->value, opt->min, opt->max, dst) != XG_OK) {
-            okx_set_err(err, err_len, "option ", kv->key, opt->range);
+        if (xg_option_i64(kv->value, opt->min, opt->max, dst) != XG_OK) {
+            xg_adapter_err(err, err_len, "okx", "option ", kv->key, opt->range);
             return XG_ERR_CONFIG;
         }
         return XG_OK;
     }
-    okx_set_err(err, err_len, "unknown option ", kv->key, "");
+    xg_adapter_err(err, err_len, "okx", "unknown option ", kv->key, "");
     return XG_ERR_CONFIG;
 }
 
@@ -146,12 +90,13 @@ okx_apply_options(okx *o, const xg_adapter_config *cfg, char *err,
                   size_t err_len)
 {
     if (cfg->n_options > 0 && cfg->options == NULL) {
-        okx_set_err(err, err_len, "options missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "options missing", NULL, NULL);
         return XG_ERR_CONFIG;
     }
     for (size_t i = 0; i < cfg->n_options; i++) {
         if (cfg->options[i].key == NULL) {
-            okx_set_err(err, err_len, "option without a name", NULL, NULL);
+            xg_adapter_err(err, err_len, "okx", "option without a name", NULL,
+                           NULL);
             return XG_ERR_CONFIG;
         }
         xg_err rc = okx_apply_option(o, &cfg->options[i], err, err_len);
@@ -166,27 +111,28 @@ static xg_err
 okx_check_credentials(const xg_adapter_config *cfg, char *err, size_t err_len)
 {
     if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        okx_set_err(err, err_len, "api_key missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "api_key missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
-    if (!okx_is_header_safe(cfg->api_key, OKX_API_KEY_MAX, 0)) {
-        okx_set_err(err, err_len, "api_key must be 1-128 printable characters",
-                    NULL, NULL);
+    if (!xg_is_header_safe(cfg->api_key, OKX_API_KEY_MAX, 0)) {
+        xg_adapter_err(err, err_len, "okx",
+                       "api_key must be 1-128 printable characters", NULL,
+                       NULL);
         return XG_ERR_SECRET;
     }
     if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        okx_set_err(err, err_len, "secret missing", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "secret missing", NULL, NULL);
         return XG_ERR_SECRET;
     }
     if (cfg->passphrase == NULL || cfg->passphrase[0] == '\0') {
-        okx_set_err(err, err_len, "passphrase missing (OKX requires one)", NULL,
-                    NULL);
+        xg_adapter_err(err, err_len, "okx",
+                       "passphrase missing (OKX requires one)", NULL, NULL);
         return XG_ERR_SECRET;
     }
-    if (!okx_is_header_safe(cfg->passphrase, OKX_PASSPHRASE_MAX, 1)) {
-        okx_set_err(err, err_len,
-                    "passphrase must be 1-128 printable characters", NULL,
-                    NULL);
+    if (!xg_is_header_safe(cfg->passphrase, OKX_PASSPHRASE_MAX, 1)) {
+        xg_adapter_err(err, err_len, "okx",
+                       "passphrase must be 1-128 printable characters", NULL,
+                       NULL);
         return XG_ERR_SECRET;
     }
     return XG_OK;
@@ -202,7 +148,7 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
         err[0] = '\0';
     }
     if (cfg == NULL || inst == NULL) {
-        okx_set_err(err, err_len, "no configuration", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "no configuration", NULL, NULL);
         return XG_ERR_INVALID;
     }
     *inst = NULL;
@@ -213,7 +159,7 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
 
     o = calloc(1, sizeof(*o));
     if (o == NULL) {
-        okx_set_err(err, err_len, "out of memory", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "out of memory", NULL, NULL);
         return XG_ERR_NOMEM;
     }
     okx_default_limits(o);
@@ -224,13 +170,14 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
     if (xg_strlcpy(o->api_key, cfg->api_key, sizeof(o->api_key)) != XG_OK ||
         xg_strlcpy(o->passphrase, cfg->passphrase, sizeof(o->passphrase)) !=
             XG_OK) {
-        okx_set_err(err, err_len, "credentials too long", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "credentials too long", NULL, NULL);
         rc = XG_ERR_SECRET;
         goto fail;
     }
     o->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
     if (o->hmac == NULL) {
-        okx_set_err(err, err_len, "cannot key HMAC-SHA256", NULL, NULL);
+        xg_adapter_err(err, err_len, "okx", "cannot key HMAC-SHA256", NULL,
+                       NULL);
         rc = XG_ERR_NOMEM;
         goto fail;
     }

@@ -26,6 +26,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define NS_PER_MS 1000000LL
 
 static const struct {
@@ -55,13 +57,6 @@ okx_default_limits(okx *o)
     o->query_reserve_pct = 0;
 }
 
-/* pct percent of limit, rounded down. */
-static int64_t
-okx_share(int64_t limit, int64_t pct)
-{
-    return limit / 100 * pct + limit % 100 * pct / 100;
-}
-
 xg_err
 okx_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
 {
@@ -88,11 +83,11 @@ okx_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
         s->window_ns = o->window_ms * NS_PER_MS;
         /* Clamped so that queries keep at least one unit, which the
          * limiter requires of every bucket (tiny test limits). */
-        s->reserve_cancel = okx_share(o->limit[i], o->cancel_reserve_pct);
+        s->reserve_cancel = xg_share_pct(o->limit[i], o->cancel_reserve_pct);
         if (s->reserve_cancel > s->limit - 1) {
             s->reserve_cancel = s->limit - 1;
         }
-        s->reserve_new = okx_share(o->limit[i], o->query_reserve_pct);
+        s->reserve_new = xg_share_pct(o->limit[i], o->query_reserve_pct);
         if (s->reserve_new > s->limit - 1 - s->reserve_cancel) {
             s->reserve_new = s->limit - 1 - s->reserve_cancel;
         }

@@ -30,21 +30,9 @@
 
 #include <jansson.h>
 
+#include "xgate/adapter_util.h"
+
 /* --- small helpers ----------------------------------------------------- */
-
-/* Copy at most cap - 1 bytes of src[0..len), replacing anything outside
- * printable ASCII with '?', so venue text can go into logs and events. */
-static void
-okx_copy_printable(char *dst, size_t cap, const char *src, size_t len)
-{
-    size_t n = len < cap - 1 ? len : cap - 1;
-
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    dst[n] = '\0';
-}
 
 /* OKX codes are strings of digits ("50011"); accept a JSON integer too.
  * XG_ERR_BAD_FIELD for anything else, including "" and "-1". */
@@ -61,36 +49,13 @@ okx_code_value(const json_t *v, int64_t *out)
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    int64_t n = 0;
-    if (len == 0 || len > 18) { /* 18 digits always fit int64_t */
+    /* More than 18 digits is refused even where it would fit int64_t. */
+    if (json_string_length(v) > 18 ||
+        xg_digits_i64(json_string_value(v), json_string_length(v), out) !=
+            XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return XG_ERR_BAD_FIELD;
-        }
-        n = n * 10 + (s[i] - '0');
-    }
-    *out = n;
     return XG_OK;
-}
-
-/* A decimal string, trailing fraction zeros dropped so that "0.00100000"
- * gives {1, 3}. */
-static xg_err
-okx_decimal(const char *s, size_t len, xg_decimal *out)
-{
-    if (memchr(s, '.', len) != NULL) {
-        while (len > 0 && s[len - 1] == '0') {
-            len--;
-        }
-        if (len > 0 && s[len - 1] == '.') {
-            len--;
-        }
-    }
-    return xg_decimal_parse(s, len, out);
 }
 
 /* A non-negative decimal carried as a JSON string. */
@@ -103,10 +68,7 @@ okx_get_amount(const json_t *obj, const char *key, xg_decimal *out)
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = okx_decimal(json_string_value(v), json_string_length(v), out);
-    if (rc == XG_OK && out->units < 0) {
-        return XG_ERR_BAD_FIELD;
-    }
+    rc = xg_amount_parse(json_string_value(v), json_string_length(v), out);
     return rc == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
 }
 
@@ -131,38 +93,13 @@ static xg_err
 okx_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
 {
     const json_t *v = json_object_get(obj, key);
-    size_t len = 0;
+    xg_err rc = XG_OK;
 
     if (!json_is_string(v)) {
         return XG_ERR_BAD_FIELD;
     }
-    len = json_string_length(v);
-    if (len == 0 || memchr(json_string_value(v), '\0', len) != NULL) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (len >= cap) {
-        return XG_ERR_TRUNCATED;
-    }
-    memcpy(dst, json_string_value(v), len + 1);
-    return XG_OK;
-}
-
-static int
-okx_is_mutating(xg_op_kind kind)
-{
-    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
-}
-
-/* A body that does not say what it should: UNKNOWN where an order may
- * have changed, else REJECTED (see the file comment). */
-static void
-okx_bad_body(xg_op_kind kind, const char *why, xg_result *res)
-{
-    res->outcome =
-        okx_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
-    res->err = XG_ERR_BAD_RESPONSE;
-    okx_copy_printable(res->venue_msg, sizeof(res->venue_msg), why,
-                       strlen(why));
+    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
+    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -327,8 +264,7 @@ okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
         snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
                  (long long)code);
     }
-    okx_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
-                       strlen(msg));
+    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
     res->retry_after_ms = 0;
     if (row->outcome == XG_OUTCOME_RATE_LIMITED) {
         res->retry_after_ms =
@@ -478,12 +414,13 @@ okx_parse_ack(const xg_op *op, const json_t *item, xg_result *res)
         okx_get_string(item, "ordId", rep->venue_order_id,
                        sizeof(rep->venue_order_id)) != XG_OK) {
         memset(rep, 0, sizeof(*rep));
-        okx_bad_body(op->kind, "malformed order acknowledgement", res);
+        xg_result_bad_body(op->kind, "malformed order acknowledgement", res);
         return;
     }
     if (op->client_id != NULL && strcmp(rep->client_id, op->client_id) != 0) {
         memset(rep, 0, sizeof(*rep));
-        okx_bad_body(op->kind, "response names another client order id", res);
+        xg_result_bad_body(op->kind, "response names another client order id",
+                           res);
         return;
     }
     if (op->instrument != NULL) {
@@ -504,13 +441,14 @@ okx_parse_query(const xg_op *op, const json_t *root, xg_result *res)
 
     if (item == NULL || okx_order_details(item, &res->order) != XG_OK) {
         memset(&res->order, 0, sizeof(res->order));
-        okx_bad_body(op->kind, "malformed order in response", res);
+        xg_result_bad_body(op->kind, "malformed order in response", res);
         return;
     }
     if (op->client_id != NULL &&
         strcmp(res->order.client_id, op->client_id) != 0) {
         memset(&res->order, 0, sizeof(res->order));
-        okx_bad_body(op->kind, "response names another client order id", res);
+        xg_result_bad_body(op->kind, "response names another client order id",
+                           res);
         return;
     }
     res->outcome = XG_OUTCOME_OK;
@@ -527,7 +465,7 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
     size_t i = 0;
 
     if (!json_is_array(data)) {
-        okx_bad_body(op->kind, "open orders: expected data[]", res);
+        xg_result_bad_body(op->kind, "open orders: expected data[]", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
@@ -536,7 +474,7 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
     {
         xg_err rc = okx_order_details(entry, &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
-            okx_bad_body(op->kind, "open orders: malformed entry", res);
+            xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
@@ -614,7 +552,7 @@ okx_parse_instruments(okx *o, const xg_op *op, const json_t *root,
     size_t n_usable = 0;
 
     if (!json_is_array(data)) {
-        okx_bad_body(op->kind, "instruments: expected data[]", res);
+        xg_result_bad_body(op->kind, "instruments: expected data[]", res);
         return XG_OK;
     }
     json_array_foreach(data, i, s)
@@ -635,7 +573,7 @@ okx_parse_instruments(okx *o, const xg_op *op, const json_t *root,
     /* A spot list with nothing usable is a broken answer, not a venue
      * without markets: refused, so the core keeps asking. */
     if (n_usable == 0) {
-        okx_bad_body(op->kind, "instruments: none usable", res);
+        xg_result_bad_body(op->kind, "instruments: none usable", res);
         return XG_OK;
     }
     res->outcome = XG_OUTCOME_OK;
@@ -651,7 +589,7 @@ okx_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
 
     if (item == NULL ||
         okx_code_value(json_object_get(item, "ts"), &ts) != XG_OK || ts <= 0) {
-        okx_bad_body(op->kind, "time: expected data[0].ts", res);
+        xg_result_bad_body(op->kind, "time: expected data[0].ts", res);
         return;
     }
     res->server_time_ms = ts;
@@ -684,7 +622,7 @@ okx_effective_code(const xg_op *op, const json_t *root, int64_t *code,
     int64_t s_code = 0;
 
     *item_ok = 0;
-    if (!okx_is_mutating(op->kind)) {
+    if (!xg_op_is_mutating(op->kind)) {
         return 1;
     }
     item = okx_single_item(root);
@@ -733,8 +671,8 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (msg == NULL && !json_is_object(root) && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, a truncated answer): keep its
          * start as the venue's text for the operator. */
-        okx_copy_printable(body_msg, sizeof(body_msg), resp->body,
-                           resp->body_len);
+        xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
+                          resp->body_len);
         msg = body_msg;
     }
 
@@ -743,18 +681,19 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             item_ok) {
             /* A per-order success under an error status cannot be
              * trusted either way. */
-            okx_bad_body(op->kind, "order accepted under an HTTP error", res);
+            xg_result_bad_body(op->kind, "order accepted under an HTTP error",
+                               res);
         } else {
             okx_classify_error(o, op->kind, resp->status, has_code, code, msg,
                                res);
         }
     } else if (!json_is_object(root) || !has_code) {
-        okx_bad_body(op->kind,
-                     resp->body_len == 0 ? "empty body"
-                                         : "body is not an OKX envelope",
-                     res);
+        xg_result_bad_body(op->kind,
+                           resp->body_len == 0 ? "empty body"
+                                               : "body is not an OKX envelope",
+                           res);
     } else if (!okx_effective_code(op, root, &code, &msg, &item_ok)) {
-        okx_bad_body(op->kind, "malformed order result", res);
+        xg_result_bad_body(op->kind, "malformed order result", res);
     } else if (code != 0 && !item_ok) {
         okx_classify_error(o, op->kind, resp->status, 1, code, msg, res);
     } else {
@@ -768,7 +707,7 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
             if (!item_ok) {
-                okx_bad_body(op->kind, "order result without sCode", res);
+                xg_result_bad_body(op->kind, "order result without sCode", res);
             } else {
                 okx_parse_ack(op, okx_single_item(root), res);
             }

@@ -1,0 +1,100 @@
+/*
+ * xgate/adapter_util.h - small text and number helpers every venue adapter
+ * needs when it reads answers and its configuration.
+ *
+ * Adapters are separate plug-ins and reach shared code only through
+ * xgate_prim; these helpers are the parts of response parsing and option
+ * checking that do not depend on a JSON library (adapters keep their own
+ * thin Jansson wrappers around them). Nothing here allocates or keeps
+ * state. adapter.h does not include this header, so it is no part of the
+ * plug-in ABI.
+ */
+#ifndef XGATE_ADAPTER_UTIL_H
+#define XGATE_ADAPTER_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xgate/adapter.h"
+#include "xgate/decimal.h"
+#include "xgate/error.h"
+
+/* --- venue text -------------------------------------------------------- */
+
+/* Copy at most cap - 1 bytes of src[0..len) into dst (cap >= 1) and
+ * NUL-terminate, replacing every byte outside printable ASCII (0x20-0x7e)
+ * with '?', so venue text can go into logs, events and results. */
+void xg_copy_printable(char *dst, size_t cap, const char *src, size_t len);
+
+/* c with ASCII 'A'-'Z' mapped to 'a'-'z'; every other value unchanged
+ * (no locale, so venue text is compared the same everywhere). */
+int xg_ascii_lower(int c);
+
+/* 1 if the NUL-terminated hay contains needle, comparing ASCII letters
+ * case-insensitively; an empty needle is in every non-empty hay. */
+int xg_contains_nocase(const char *hay, const char *needle);
+
+/* Copy the text s[0..len) into dst with a NUL. XG_ERR_BAD_FIELD if it
+ * holds a NUL byte, XG_ERR_NOT_FOUND if it is empty, XG_ERR_TRUNCATED if
+ * len >= cap; dst is written only on XG_OK. */
+xg_err xg_text_copy(const char *s, size_t len, char *dst, size_t cap);
+
+/* --- numbers in venue answers ------------------------------------------ */
+
+/* xg_decimal_parse after dropping trailing fraction zeros (and then a
+ * bare trailing '.'), so venue padding such as "0.01000000" gives {1, 2}
+ * and long paddings stay within XG_DECIMAL_MAX_SCALE. Errors are
+ * xg_decimal_parse's. */
+xg_err xg_decimal_parse_padded(const char *s, size_t len, xg_decimal *out);
+
+/* A non-negative amount: xg_decimal_parse_padded, then XG_ERR_BAD_FIELD
+ * if the value is negative (out is written in that case too). */
+xg_err xg_amount_parse(const char *s, size_t len, xg_decimal *out);
+
+/* A non-negative decimal integer that is exactly s[0..len): digits only.
+ * XG_ERR_INVALID if empty or any other byte, XG_ERR_OVERFLOW if it does
+ * not fit int64_t; out is written only on XG_OK. */
+xg_err xg_digits_i64(const char *s, size_t len, int64_t *out);
+
+/* Like xg_digits_i64 but spaces and tabs around the digits are allowed,
+ * as HTTP header values may carry them. */
+xg_err xg_header_i64(const char *s, size_t len, int64_t *out);
+
+/* --- configuration ----------------------------------------------------- */
+
+/* A venue option's value: a plain non-negative decimal integer within
+ * [min, max] (0 <= min <= max), no sign, space or exponent, so "5e3" or
+ * " 5000" in a config file is an error rather than a surprise.
+ * XG_ERR_INVALID if s is NULL, empty or not all digits, XG_ERR_OVERFLOW if
+ * outside the range; out is written only on XG_OK. */
+xg_err xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Write "<venue>: <before><key><after>" into err (key cut at 40 bytes;
+ * NULL key or after read as ""); nothing if err is NULL or err_len is 0.
+ * Only option names and fixed text may be passed, never a credential. */
+void xg_adapter_err(char *err, size_t err_len, const char *venue,
+                    const char *before, const char *key, const char *after);
+
+/* 1 if s is 1..cap-1 bytes of printable ASCII that can go into an HTTP
+ * header without splitting it; a space is allowed only if allow_space. */
+int xg_is_header_safe(const char *s, size_t cap, int allow_space);
+
+/* pct percent of limit, rounded down, without overflowing for any limit
+ * and pct in [0, 100]. */
+int64_t xg_share_pct(int64_t limit, int64_t pct);
+
+/* v in decimal into dst[cap] with a NUL; XG_ERR_TRUNCATED if too small. */
+xg_err xg_i64_text(int64_t v, char *dst, size_t cap);
+
+/* --- results ----------------------------------------------------------- */
+
+/* 1 for the operations that may change an order (new order, cancel). */
+int xg_op_is_mutating(xg_op_kind kind);
+
+/* Record a body that does not say what it should: outcome UNKNOWN where
+ * the order may have changed (xg_op_is_mutating), REJECTED otherwise (the
+ * read-only operations can simply be asked again), err
+ * XG_ERR_BAD_RESPONSE and why, made printable, as venue_msg. */
+void xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res);
+
+#endif /* XGATE_ADAPTER_UTIL_H */

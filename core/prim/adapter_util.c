@@ -1,0 +1,218 @@
+/*
+ * adapter_util.c - the text and number helpers venue adapters share.
+ *
+ * Each venue plug-in used to carry its own copy of these: making venue
+ * text printable, reading padded decimals and digit strings out of
+ * answers, checking option values and header-bound credentials, and
+ * classifying a malformed body. They live here, in xgate_prim, because a
+ * plug-in links xgate_prim statically and may reach nothing else of the
+ * core; none of them touches a JSON library, so the adapters' Jansson
+ * wrappers stay a few lines each. The behaviour is the adapters' former
+ * behaviour to the byte: their unit tests and the vectors pin it.
+ */
+#include "xgate/adapter_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "xgate/buf.h"
+
+void
+xg_copy_printable(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+int
+xg_ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+int
+xg_contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (; *hay != '\0'; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] != '\0' &&
+               xg_ascii_lower((unsigned char)hay[i]) ==
+                   xg_ascii_lower((unsigned char)needle[i])) {
+            i++;
+        }
+        if (i == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+xg_err
+xg_text_copy(const char *s, size_t len, char *dst, size_t cap)
+{
+    if (memchr(s, '\0', len) != NULL) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (len == 0) {
+        return XG_ERR_NOT_FOUND;
+    }
+    if (len >= cap) {
+        return XG_ERR_TRUNCATED;
+    }
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+    return XG_OK;
+}
+
+xg_err
+xg_decimal_parse_padded(const char *s, size_t len, xg_decimal *out)
+{
+    /* Only a fraction may be trimmed: "100" must stay a hundred. */
+    if (memchr(s, '.', len) != NULL) {
+        while (len > 0 && s[len - 1] == '0') {
+            len--;
+        }
+        if (len > 0 && s[len - 1] == '.') {
+            len--;
+        }
+    }
+    return xg_decimal_parse(s, len, out);
+}
+
+xg_err
+xg_amount_parse(const char *s, size_t len, xg_decimal *out)
+{
+    xg_err rc = xg_decimal_parse_padded(s, len, out);
+
+    if (rc == XG_OK && out->units < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+xg_err
+xg_digits_i64(const char *s, size_t len, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (len == 0) {
+        return XG_ERR_INVALID;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return XG_ERR_INVALID;
+        }
+        if (v > (INT64_MAX - (s[i] - '0')) / 10) {
+            return XG_ERR_OVERFLOW;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return XG_OK;
+}
+
+xg_err
+xg_header_i64(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t')) {
+        i++;
+    }
+    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+        len--;
+    }
+    return xg_digits_i64(s + i, len - i, out);
+}
+
+xg_err
+xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (s == NULL || s[0] == '\0') {
+        return XG_ERR_INVALID;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') {
+            return XG_ERR_INVALID;
+        }
+        /* Checked per digit, so v never passes max and cannot overflow. */
+        v = v * 10 + (*p - '0');
+        if (v > max) {
+            return XG_ERR_OVERFLOW;
+        }
+    }
+    if (v < min) {
+        return XG_ERR_OVERFLOW;
+    }
+    *out = v;
+    return XG_OK;
+}
+
+void
+xg_adapter_err(char *err, size_t err_len, const char *venue, const char *before,
+               const char *key, const char *after)
+{
+    if (err == NULL || err_len == 0) {
+        return;
+    }
+    snprintf(err, err_len, "%s: %s%.40s%s", venue, before,
+             key != NULL ? key : "", after != NULL ? after : "");
+}
+
+int
+xg_is_header_safe(const char *s, size_t cap, int allow_space)
+{
+    size_t n = strnlen(s, cap);
+
+    if (n == 0 || n >= cap) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c >= 0x7f || (c == 0x20 && !allow_space)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int64_t
+xg_share_pct(int64_t limit, int64_t pct)
+{
+    /* Split so limit * pct is never formed whole. */
+    return limit / 100 * pct + limit % 100 * pct / 100;
+}
+
+xg_err
+xg_i64_text(int64_t v, char *dst, size_t cap)
+{
+    xg_buf tmp;
+
+    xg_buf_init(&tmp, dst, cap);
+    xg_buf_put_i64(&tmp, v);
+    return xg_buf_status(&tmp);
+}
+
+int
+xg_op_is_mutating(xg_op_kind kind)
+{
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
+}
+
+void
+xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res)
+{
+    res->outcome =
+        xg_op_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
+    res->err = XG_ERR_BAD_RESPONSE;
+    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), why, strlen(why));
+}

@@ -1,0 +1,294 @@
+/*
+ * test_adapter_util.c - the shared adapter helpers: printable venue text,
+ * padded decimals, digit strings, option values, header-safe credentials
+ * and the classification of malformed bodies.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "xgate/adapter_util.h"
+
+static void
+test_copy_printable_replaces_control_and_high_bytes(void **state)
+{
+    char dst[16];
+
+    (void)state;
+    xg_copy_printable(dst, sizeof(dst), "a\nb\x01\xff~ z", 8);
+    assert_string_equal(dst, "a?b??~ z");
+    /* len, not the NUL, bounds the source */
+    xg_copy_printable(dst, sizeof(dst), "a\0b", 3);
+    assert_string_equal(dst, "a?b");
+}
+
+static void
+test_copy_printable_truncates_to_capacity(void **state)
+{
+    char dst[4];
+
+    (void)state;
+    memset(dst, 'x', sizeof(dst));
+    xg_copy_printable(dst, sizeof(dst), "abcdef", 6);
+    assert_string_equal(dst, "abc");
+    xg_copy_printable(dst, 1, "abcdef", 6);
+    assert_string_equal(dst, "");
+    xg_copy_printable(dst, sizeof(dst), "", 0);
+    assert_string_equal(dst, "");
+}
+
+static void
+test_contains_nocase_ignores_ascii_case_only(void **state)
+{
+    (void)state;
+    assert_true(xg_contains_nocase("Order Does Not Exist", "does not exist"));
+    assert_true(xg_contains_nocase("TOO MANY", "many"));
+    assert_false(xg_contains_nocase("insufficient", "balance"));
+    assert_false(xg_contains_nocase("ab", "abc"));
+    assert_true(xg_contains_nocase("x", ""));
+    assert_false(xg_contains_nocase("", ""));
+    assert_false(xg_contains_nocase("[", "{")); /* not letters: exact */
+    assert_int_equal(xg_ascii_lower('Q'), 'q');
+    assert_int_equal(xg_ascii_lower('@'), '@');
+    assert_int_equal(xg_ascii_lower(0xC9), 0xC9);
+}
+
+static void
+test_text_copy_classifies_empty_nul_and_long(void **state)
+{
+    char dst[4] = "zzz";
+
+    (void)state;
+    assert_int_equal(xg_text_copy("abc", 3, dst, sizeof(dst)), XG_OK);
+    assert_string_equal(dst, "abc");
+    assert_int_equal(xg_text_copy("abcd", 4, dst, sizeof(dst)),
+                     XG_ERR_TRUNCATED);
+    assert_string_equal(dst, "abc"); /* untouched on error */
+    assert_int_equal(xg_text_copy("", 0, dst, sizeof(dst)), XG_ERR_NOT_FOUND);
+    assert_int_equal(xg_text_copy("a\0b", 3, dst, sizeof(dst)),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_text_copy("ab", 2, dst, sizeof(dst)), XG_OK);
+    assert_string_equal(dst, "ab");
+}
+
+static void
+test_decimal_parse_padded_drops_fraction_padding_only(void **state)
+{
+    xg_decimal d = {-1, 99};
+
+    (void)state;
+    assert_int_equal(xg_decimal_parse_padded("0.01000000", 10, &d), XG_OK);
+    assert_int_equal(d.units, 1);
+    assert_int_equal(d.scale, 2);
+    assert_int_equal(xg_decimal_parse_padded("100", 3, &d), XG_OK);
+    assert_int_equal(d.units, 100);
+    assert_int_equal(d.scale, 0);
+    assert_int_equal(xg_decimal_parse_padded("100.000", 7, &d), XG_OK);
+    assert_int_equal(d.units, 100);
+    assert_int_equal(d.scale, 0);
+    assert_int_equal(xg_decimal_parse_padded("-1.50", 5, &d), XG_OK);
+    assert_int_equal(d.units, -15);
+    assert_int_equal(d.scale, 1);
+    /* 30 places of padding would exceed XG_DECIMAL_MAX_SCALE untrimmed */
+    assert_int_equal(
+        xg_decimal_parse_padded("1.000000000000000000000000000000", 32, &d),
+        XG_OK);
+    assert_int_equal(d.units, 1);
+    assert_int_equal(xg_decimal_parse_padded("", 0, &d), XG_ERR_BAD_DECIMAL);
+    assert_int_equal(xg_decimal_parse_padded(".", 1, &d), XG_ERR_BAD_DECIMAL);
+    assert_int_equal(xg_decimal_parse_padded("1e5", 3, &d), XG_ERR_BAD_DECIMAL);
+}
+
+static void
+test_amount_parse_refuses_negative(void **state)
+{
+    xg_decimal d = {0, 0};
+
+    (void)state;
+    assert_int_equal(xg_amount_parse("0.00100000", 10, &d), XG_OK);
+    assert_int_equal(d.units, 1);
+    assert_int_equal(d.scale, 3);
+    assert_int_equal(xg_amount_parse("0", 1, &d), XG_OK);
+    assert_int_equal(xg_amount_parse("-0.1", 4, &d), XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_amount_parse("abc", 3, &d), XG_ERR_BAD_DECIMAL);
+}
+
+static void
+test_digits_i64_accepts_digits_only_and_detects_overflow(void **state)
+{
+    int64_t v = -7;
+
+    (void)state;
+    assert_int_equal(xg_digits_i64("0", 1, &v), XG_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(xg_digits_i64("9223372036854775807", 19, &v), XG_OK);
+    assert_true(v == INT64_MAX);
+    v = -7;
+    assert_int_equal(xg_digits_i64("9223372036854775808", 19, &v),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(xg_digits_i64("99999999999999999999999", 23, &v),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(xg_digits_i64("", 0, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_digits_i64("-1", 2, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_digits_i64("1 ", 2, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_digits_i64("12", 1, &v), XG_OK); /* len bounds */
+    assert_int_equal(v, 1);
+}
+
+static void
+test_header_i64_trims_spaces_and_tabs(void **state)
+{
+    int64_t v = 0;
+
+    (void)state;
+    assert_int_equal(xg_header_i64(" \t42\t ", 6, &v), XG_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(xg_header_i64("   ", 3, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_header_i64("", 0, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_header_i64("4 2", 3, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_header_i64("1\r", 2, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_header_i64(" 99999999999999999999", 21, &v),
+                     XG_ERR_OVERFLOW);
+}
+
+static void
+test_option_i64_checks_syntax_and_range(void **state)
+{
+    int64_t v = -1;
+
+    (void)state;
+    assert_int_equal(xg_option_i64("5000", 1, 60000, &v), XG_OK);
+    assert_int_equal(v, 5000);
+    v = -1;
+    assert_int_equal(xg_option_i64("0", 1, 60000, &v), XG_ERR_OVERFLOW);
+    assert_int_equal(xg_option_i64("60001", 1, 60000, &v), XG_ERR_OVERFLOW);
+    assert_int_equal(xg_option_i64("99999999999999999999999", 0, 50, &v),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(xg_option_i64("5e3", 1, 60000, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_option_i64(" 5000", 1, 60000, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_option_i64("-1", 0, 50, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_option_i64("", 0, 50, &v), XG_ERR_INVALID);
+    assert_int_equal(xg_option_i64(NULL, 0, 50, &v), XG_ERR_INVALID);
+    assert_int_equal(v, -1); /* untouched on every error */
+    assert_int_equal(xg_option_i64("0", 0, 50, &v), XG_OK);
+    assert_int_equal(v, 0);
+}
+
+static void
+test_adapter_err_formats_and_cuts_the_key(void **state)
+{
+    char err[128];
+    char small[8];
+    const char *long_key = "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk";
+
+    (void)state;
+    xg_adapter_err(err, sizeof(err), "okx", "option ", "window_ms",
+                   " must be an integer 1..60000");
+    assert_string_equal(err,
+                        "okx: option window_ms must be an integer 1..60000");
+    xg_adapter_err(err, sizeof(err), "bybit", "options missing", NULL, NULL);
+    assert_string_equal(err, "bybit: options missing");
+    xg_adapter_err(err, sizeof(err), "kucoin", "unknown option ", long_key, "");
+    assert_int_equal(strlen(err), strlen("kucoin: unknown option ") + 40);
+    xg_adapter_err(small, sizeof(small), "binance", "x", NULL, NULL);
+    assert_string_equal(small, "binance");
+    xg_adapter_err(NULL, 10, "binance", "x", NULL, NULL); /* no crash */
+    small[0] = 'q';
+    xg_adapter_err(small, 0, "binance", "x", NULL, NULL);
+    assert_int_equal(small[0], 'q');
+}
+
+static void
+test_is_header_safe_refuses_splitters(void **state)
+{
+    (void)state;
+    assert_true(xg_is_header_safe("abcDEF123-_", 64, 0));
+    assert_false(xg_is_header_safe("", 64, 0));
+    assert_false(xg_is_header_safe("a b", 64, 0));
+    assert_true(xg_is_header_safe("a b", 64, 1));
+    assert_false(xg_is_header_safe("a\r\nX: y", 64, 1));
+    assert_false(xg_is_header_safe("a\tb", 64, 1));
+    assert_false(xg_is_header_safe("caf\xc3\xa9", 64, 1));
+    assert_false(xg_is_header_safe("a\x7f", 64, 1));
+    assert_true(xg_is_header_safe("abc", 4, 0));
+    assert_false(xg_is_header_safe("abcd", 4, 0)); /* needs room for NUL */
+}
+
+static void
+test_share_pct_rounds_down_without_overflow(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_share_pct(1200, 10), 120);
+    assert_int_equal(xg_share_pct(99, 50), 49);
+    assert_int_equal(xg_share_pct(7, 0), 0);
+    assert_int_equal(xg_share_pct(1, 100), 1);
+    assert_true(xg_share_pct(INT64_MAX, 50) == INT64_MAX / 2);
+}
+
+static void
+test_i64_text_writes_or_reports_truncation(void **state)
+{
+    char buf[20];
+    char tiny[3];
+
+    (void)state;
+    assert_int_equal(xg_i64_text(1700000000000, buf, sizeof(buf)), XG_OK);
+    assert_string_equal(buf, "1700000000000");
+    assert_int_equal(xg_i64_text(-5, buf, sizeof(buf)), XG_OK);
+    assert_string_equal(buf, "-5");
+    assert_int_equal(xg_i64_text(12345, tiny, sizeof(tiny)), XG_ERR_TRUNCATED);
+}
+
+static void
+test_bad_body_is_unknown_only_for_mutating_ops(void **state)
+{
+    xg_result res;
+    char why[300];
+
+    (void)state;
+    memset(&res, 0, sizeof(res));
+    xg_result_bad_body(XG_OP_NEW_ORDER, "expected\nobject", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    assert_string_equal(res.venue_msg, "expected?object");
+    xg_result_bad_body(XG_OP_CANCEL_ORDER, "x", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    xg_result_bad_body(XG_OP_QUERY_ORDER, "x", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    xg_result_bad_body(XG_OP_SERVER_TIME, "x", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_true(xg_op_is_mutating(XG_OP_NEW_ORDER));
+    assert_false(xg_op_is_mutating(XG_OP_OPEN_ORDERS));
+
+    memset(why, 'w', sizeof(why) - 1);
+    why[sizeof(why) - 1] = '\0';
+    xg_result_bad_body(XG_OP_INSTRUMENTS, why, &res);
+    assert_int_equal(strlen(res.venue_msg), sizeof(res.venue_msg) - 1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_copy_printable_replaces_control_and_high_bytes),
+        cmocka_unit_test(test_copy_printable_truncates_to_capacity),
+        cmocka_unit_test(test_contains_nocase_ignores_ascii_case_only),
+        cmocka_unit_test(test_text_copy_classifies_empty_nul_and_long),
+        cmocka_unit_test(test_decimal_parse_padded_drops_fraction_padding_only),
+        cmocka_unit_test(test_amount_parse_refuses_negative),
+        cmocka_unit_test(
+            test_digits_i64_accepts_digits_only_and_detects_overflow),
+        cmocka_unit_test(test_header_i64_trims_spaces_and_tabs),
+        cmocka_unit_test(test_option_i64_checks_syntax_and_range),
+        cmocka_unit_test(test_adapter_err_formats_and_cuts_the_key),
+        cmocka_unit_test(test_is_header_safe_refuses_splitters),
+        cmocka_unit_test(test_share_pct_rounds_down_without_overflow),
+        cmocka_unit_test(test_i64_text_writes_or_reports_truncation),
+        cmocka_unit_test(test_bad_body_is_unknown_only_for_mutating_ops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
