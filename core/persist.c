@@ -128,6 +128,16 @@ recover_order(void *ctx, const xg__journal_order *o,
               const xg__journal_attempt *attempts, size_t n_attempts)
 {
     xg__gateway *gw = ctx;
+    int venue = o->venue[0] != '\0' ? venue_by_name(gw, o->venue) : -1;
+    if (venue < 0) {
+        /* Its venue left the configuration: nobody here can settle it.
+         * Say so loudly rather than guess; the row stays in the journal
+         * for when the venue is configured again. */
+        xg__error("journal: order %s is on venue \"%s\", which is not "
+                  "configured; left as %s in the journal",
+                  o->client_id, o->venue, xg_order_status_name(o->status));
+        return XG_OK;
+    }
     uint32_t slot;
     xg_err e = xg__orders_restore(gw->orders, o->client_id, o->gw_id, &slot);
     if (e != XG_OK) {
@@ -162,15 +172,7 @@ recover_order(void *ctx, const xg__journal_order *o,
             r->route[r->n_route++] = (uint8_t)vi;
         }
     }
-    r->venue = o->venue[0] != '\0' ? venue_by_name(gw, o->venue) : -1;
-    if (r->venue < 0) {
-        /* Its venue left the configuration: nobody can settle it. Say so
-         * loudly rather than guess. */
-        xg__error("journal: order %s is on venue \"%s\", which is not "
-                  "configured; it stays %s in the journal",
-                  o->client_id, o->venue, xg_order_status_name(o->status));
-        return XG_OK;
-    }
+    r->venue = venue;
     /* An attempt sent but never settled may be on the venue: only a query
      * can tell. PENDING with every earlier attempt settled never left. */
     int unsettled = 0;
