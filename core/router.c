@@ -497,6 +497,34 @@ pump_all(xg__gateway *gw)
     }
 }
 
+/* A rate limit or a ban concerns the venue, not the order: the venue waits
+ * or stops, and the operation keeps its place for later, except a new
+ * order refused by a ban, which did not execute and moves elsewhere.
+ * Returns 1 if res was such an answer. */
+static int
+venue_refused(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+              xg_op_kind kind, const xg_result *res)
+{
+    if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
+        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
+        retry_op(v, slot, kind, r);
+        return 1;
+    }
+    if (res->outcome != XG_OUTCOME_BANNED) {
+        return 0;
+    }
+    if (kind == XG_OP_NEW_ORDER) {
+        venue_banned(gw, v, res, slot);
+        return 1;
+    }
+    retry_op(v, slot, kind, r);
+    venue_banned(gw, v, res, XG_ORDER_NONE);
+    if (kind == XG_OP_CANCEL_ORDER) {
+        xg__gw_publish_order(gw, "cancel_waiting", r);
+    }
+    return 1;
+}
+
 static void
 on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
                     uint32_t slot, const xg_result *res)
@@ -515,13 +543,8 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         xg__router_reject(gw, r, slot, res->err, xg_strerror(res->err), res);
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
-        retry_op(v, slot, XG_OP_NEW_ORDER, r);
-        return;
     case XG_OUTCOME_BANNED:
-        /* A ban answer is a refusal: the order did not execute here. */
-        venue_banned(gw, v, res, slot);
-        return;
+        return; /* venue_refused() */
     case XG_OUTCOME_UNKNOWN:
         mark_unknown(gw, v, r, slot, "venue answer does not settle it");
         return;
@@ -557,14 +580,8 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         }
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
-        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
-        return;
     case XG_OUTCOME_BANNED:
-        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
-        venue_banned(gw, v, res, XG_ORDER_NONE);
-        xg__gw_publish_order(gw, "cancel_waiting", r);
-        return;
+        return; /* venue_refused() */
     case XG_OUTCOME_UNKNOWN:
         xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         return;
@@ -621,13 +638,8 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         finish_order(gw, r, slot, XG_STATUS_CANCELED, "canceled");
         return;
     case XG_OUTCOME_RATE_LIMITED:
-        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
-        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
-        return;
     case XG_OUTCOME_BANNED:
-        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
-        venue_banned(gw, v, res, XG_ORDER_NONE);
-        return;
+        return; /* venue_refused() */
     case XG_OUTCOME_UNKNOWN:
     case XG_OUTCOME_RESYNC:
         venue_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
@@ -680,6 +692,9 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
         }
         }
         xg__router_push(v, XG_ORDER_NONE, kind, 1);
+        return;
+    }
+    if (venue_refused(gw, v, r, slot, kind, &res)) {
         return;
     }
     switch (kind) {
