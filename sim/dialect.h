@@ -51,6 +51,7 @@ typedef struct xg_sim_request {
     size_t body_len;
     const char *client_ip;
     int64_t t_ms; /* receive time, epoch ms */
+    int64_t t_us; /* the same in µs */
     void *conn;   /* server's connection, for header lookups */
 } xg_sim_request;
 
@@ -124,6 +125,8 @@ struct xg_sim_venue {
 
 /* Wall clock, epoch milliseconds. */
 int64_t xg_sim_now_ms(void);
+/* The same in microseconds, for the request log's timings. */
+int64_t xg_sim_now_us(void);
 
 void xg_sim_venue_lock(xg_sim_venue *v);
 void xg_sim_venue_unlock(xg_sim_venue *v);

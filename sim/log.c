@@ -72,6 +72,8 @@ xg_sim_log_add(xg_sim_log *l, const xg_sim_log_entry *e)
     }
     slot->seq = seq;
     slot->t_ms = e->t_ms;
+    slot->t_us = e->t_us;
+    slot->done_us = e->done_us;
     slot->status = e->status;
     slot->code = e->code;
     log_copy(slot->method, sizeof(slot->method), e->method);
@@ -101,8 +103,10 @@ xg_sim_log_ndjson(const xg_sim_log *l, uint64_t since, char **out,
     }
     for (uint64_t seq = first; l->len > 0 && seq <= last; seq++) {
         const xg_sim_log_entry *e = &l->ring[(seq - 1) % l->max];
-        json_t *o = json_pack("{sI sI ss ss si si ss ss}", "seq",
+        json_t *o = json_pack("{sI sI sI sI ss ss si si ss ss}", "seq",
                               (json_int_t)e->seq, "t_ms", (json_int_t)e->t_ms,
+                              "t_us", (json_int_t)e->t_us, "done_us",
+                              (json_int_t)e->done_us,
                               "method", e->method, "path", e->path, "status",
                               e->status, "code", e->code, "client_order_id",
                               e->client_order_id, "outcome", e->outcome);

@@ -24,7 +24,9 @@
 
 typedef struct xg_sim_log_entry {
     uint64_t seq;
-    int64_t t_ms; /* receive time, epoch ms */
+    int64_t t_ms;    /* receive time, epoch ms */
+    int64_t t_us;    /* receive time, epoch µs (for latency measurements) */
+    int64_t done_us; /* when the answer was handed to the server, epoch µs */
     int status;   /* HTTP status; 0 when the connection was dropped */
     int code;     /* venue error code or 0 */
     char method[XG_SIM_LOG_METHOD_LEN];

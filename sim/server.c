@@ -31,6 +31,7 @@ typedef struct server_ctx {
     bool started;
     bool too_large;
     int64_t t_ms;
+    int64_t t_us;
 } server_ctx;
 
 static void *
@@ -43,7 +44,8 @@ server_uri_log(void *cls, const char *uri, struct MHD_Connection *con)
     if (ctx == NULL) {
         return NULL;
     }
-    ctx->t_ms = xg_sim_now_ms();
+    ctx->t_us = xg_sim_now_us();
+    ctx->t_ms = ctx->t_us / 1000;
     ctx->uri = strdup(uri != NULL ? uri : "/");
     if (ctx->uri == NULL) {
         free(ctx);
@@ -200,6 +202,8 @@ server_serve(xg_sim_venue *v, const xg_sim_request *req, bool too_large,
 
     memset(&entry, 0, sizeof(entry));
     entry.t_ms = req->t_ms;
+    entry.t_us = req->t_us;
+    entry.done_us = xg_sim_now_us();
     entry.status = resp->status;
     entry.code = resp->code;
     snprintf(entry.method, sizeof(entry.method), "%s", req->method);
@@ -301,6 +305,7 @@ server_access(void *cls, struct MHD_Connection *con, const char *url,
     req.body_len = ctx->body_len;
     req.client_ip = ip;
     req.t_ms = ctx->t_ms;
+    req.t_us = ctx->t_us;
     req.conn = con;
 
     if (strncmp(req.path, "/_sim/", 6) == 0) {

@@ -35,10 +35,16 @@ xg_sim_dialect_find(const char *venue)
 int64_t
 xg_sim_now_ms(void)
 {
+    return xg_sim_now_us() / 1000;
+}
+
+int64_t
+xg_sim_now_us(void)
+{
     struct timespec ts;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 xg_err
