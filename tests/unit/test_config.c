@@ -1,0 +1,190 @@
+/*
+ * test_config.c - the configuration file: every field checked, every
+ * refusal one line naming the file and the field, credentials only from
+ * the environment or a private file and never echoed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static xg__config cfg;
+static char err[512];
+
+static xg_err
+parse(const char *json)
+{
+    err[0] = '\0';
+    return xg__config_parse(&cfg, json, strlen(json), "test.json", err,
+                            sizeof err);
+}
+
+/* Refused with XG_ERR_CONFIG and one line naming file and field. */
+static void
+assert_refused(const char *json, const char *field)
+{
+    assert_int_equal(parse(json), XG_ERR_CONFIG);
+    assert_non_null(strstr(err, "test.json: "));
+    assert_non_null(strstr(err, field));
+    assert_null(strchr(err, '\n'));
+}
+
+#define VENUE(body)                                                            \
+    "{\"venues\": {\"binance\": {\"credentials\": {\"api_key_env\": "         \
+    "\"XG_T_KEY\", \"secret_env\": \"XG_T_SECRET\"}" body "}}}"
+
+static int
+setup(void **state)
+{
+    (void)state;
+    setenv("XG_T_KEY", "key-value-123", 1);
+    setenv("XG_T_SECRET", "very-secret-value", 1);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    xg__config_fini(&cfg);
+    return 0;
+}
+
+static void
+test_minimal_config_gets_documented_defaults(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(VENUE("")), XG_OK);
+    assert_string_equal(cfg.request_endpoint, "tcp://127.0.0.1:5555");
+    assert_string_equal(cfg.event_endpoint, "tcp://127.0.0.1:5556");
+    assert_string_equal(cfg.journal, "normal");
+    assert_int_equal(cfg.n_venues, 1);
+    assert_int_equal(cfg.venues[0].max_connections, 4);
+    assert_int_equal(cfg.venues[0].clock_guard_ms, 20);
+    assert_string_equal(xg__secret_bytes(&cfg.venues[0].secret),
+                        "very-secret-value");
+}
+
+static void
+test_unknown_keys_are_refused_not_ignored(void **state)
+{
+    (void)state;
+    assert_refused("{\"venus\": {}}", "venus");
+    assert_refused(VENUE(", \"timeout_msec\": 5"), "venues.binance.timeout_msec");
+}
+
+static void
+test_wrong_types_and_ranges_name_the_field(void **state)
+{
+    (void)state;
+    assert_refused(VENUE(", \"timeout_ms\": \"5\""), "venues.binance.timeout_ms");
+    assert_refused(VENUE(", \"max_connections\": 0"),
+                   "venues.binance.max_connections");
+    assert_refused(VENUE(", \"clock_guard_ms\": 999999"),
+                   "venues.binance.clock_guard_ms");
+    assert_refused("{\"journal\": \"sometimes\", \"venues\": {}}", "journal");
+    assert_refused("{\"max_orders\": 1}", "max_orders");
+    assert_refused("[1, 2]", "(top)");
+    assert_refused("{\"venues\": {\"binance\": ", "line");
+}
+
+static void
+test_tls_is_off_only_for_a_loopback_simulator(void **state)
+{
+    (void)state;
+    assert_refused(VENUE(", \"base_url\": \"http://api.binance.com\""),
+                   "venues.binance.base_url");
+    assert_refused(VENUE(", \"base_url\": \"http://10.0.0.1:80\", "
+                         "\"simulator\": true"),
+                   "venues.binance.base_url");
+    assert_int_equal(parse(VENUE(", \"base_url\": \"http://127.0.0.1:9\", "
+                                 "\"simulator\": true")),
+                     XG_OK);
+    assert_true(cfg.venues[0].is_simulator);
+}
+
+static void
+test_missing_credentials_name_the_variable_never_a_value(void **state)
+{
+    (void)state;
+    unsetenv("XG_T_SECRET");
+    assert_refused(VENUE(""), "venues.binance.credentials.secret_env");
+    assert_non_null(strstr(err, "XG_T_SECRET"));
+    setenv("XG_T_SECRET", "very-secret-value", 1);
+    assert_refused("{\"venues\": {\"binance\": {}}}",
+                   "venues.binance.credentials");
+    assert_null(strstr(err, "very-secret-value"));
+}
+
+static void
+test_credentials_file_must_be_private(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/xgate-cred-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char body[] = "{\"api_key\": \"k1\", \"secret\": \"s3cr3t-file\"}";
+    assert_int_equal(write(fd, body, sizeof body - 1), (ssize_t)(sizeof body - 1));
+    close(fd);
+    char json[512];
+    snprintf(json, sizeof json,
+             "{\"venues\": {\"binance\": {\"credentials\": {\"file\": \"%s\"}}}}",
+             path);
+    chmod(path, 0644);
+    assert_refused(json, "venues.binance.credentials");
+    assert_non_null(strstr(err, "chmod 600"));
+    assert_null(strstr(err, "s3cr3t-file"));
+    chmod(path, 0600);
+    assert_int_equal(parse(json), XG_OK);
+    assert_string_equal(xg__secret_bytes(&cfg.venues[0].secret), "s3cr3t-file");
+    unlink(path);
+}
+
+static void
+test_routes_must_name_configured_venues(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"venues\": {\"binance\": {\"credentials\": {\"api_key_env\": "
+        "\"XG_T_KEY\", \"secret_env\": \"XG_T_SECRET\"}}},"
+        " \"routes\": {\"BTC/USDT\": [\"okx\"]}}";
+    assert_refused(json, "routes.BTC/USDT");
+    json = "{\"venues\": {\"binance\": {\"credentials\": {\"api_key_env\": "
+           "\"XG_T_KEY\", \"secret_env\": \"XG_T_SECRET\"}}},"
+           " \"routes\": {\"BTC/USDT\": [\"binance\"], \"*\": [\"binance\"]}}";
+    assert_int_equal(parse(json), XG_OK);
+    assert_non_null(xg__config_route(&cfg, "BTC/USDT"));
+    assert_string_equal(xg__config_route(&cfg, "ETH/USDT")->symbol, "*");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_minimal_config_gets_documented_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_unknown_keys_are_refused_not_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_wrong_types_and_ranges_name_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_tls_is_off_only_for_a_loopback_simulator, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_missing_credentials_name_the_variable_never_a_value, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_credentials_file_must_be_private,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_routes_must_name_configured_venues,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
