@@ -9,6 +9,7 @@
  */
 #include "transport.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,7 @@ typedef struct xfer {
     struct curl_slist *headers;
     char url[URL_MAX];
     char body[XG_HTTP_BODY_MAX];
+    size_t body_len, body_off; /* body_off: bytes handed to libcurl */
     /* response */
     char *resp;
     size_t resp_len, resp_cap;
@@ -129,6 +131,40 @@ on_body(char *data, size_t size, size_t nmemb, void *userp)
     x->resp_len += n;
     x->resp[x->resp_len] = '\0';
     return n;
+}
+
+/* The request body goes through a read callback rather than
+ * CURLOPT_POSTFIELDS so that libcurl cannot send it twice: libcurl
+ * re-sends a request on a fresh connection, unasked, when a reused one
+ * dies before the answer, and for that it must rewind the body. A body
+ * that cannot be rewound turns that retry into an error, which the router
+ * handles as "sent, outcome unknown" and settles with a query. Without
+ * this, a venue that executed the first copy and banned the second would
+ * make an executed order look refused, and it would be placed again
+ * elsewhere (found by tests/integration/test_chaos.c). */
+static size_t
+on_read_body(char *dst, size_t size, size_t nmemb, void *userp)
+{
+    xfer *x = userp;
+    size_t n = size * nmemb;
+    size_t left = x->body_len - x->body_off;
+    if (n > left) {
+        n = left;
+    }
+    memcpy(dst, x->body + x->body_off, n);
+    x->body_off += n;
+    return n;
+}
+
+static int
+refuse_rewind(void *userp, curl_off_t offset, int origin)
+{
+    xfer *x = userp;
+    /* Rewinding before anything was read is no repeat: allow it. */
+    if (offset == 0 && origin == SEEK_SET && x->body_off == 0) {
+        return CURL_SEEKFUNC_OK;
+    }
+    return CURL_SEEKFUNC_CANTSEEK;
 }
 
 static int
@@ -274,6 +310,8 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
     x->headers = h;
     memcpy(x->body, req->body, req->body_len);
     x->body[req->body_len] = '\0';
+    x->body_len = req->body_len;
+    x->body_off = 0;
 
     CURL *e = x->easy;
     curl_easy_reset(e);
@@ -294,15 +332,17 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-    if (strcmp(req->method, "POST") == 0) {
-        curl_easy_setopt(e, CURLOPT_POST, 1L);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-    } else if (strcmp(req->method, "GET") != 0) {
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
-        if (req->body_len > 0) {
-            curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+    if (strcmp(req->method, "GET") != 0) {
+        if (strcmp(req->method, "POST") != 0) {
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+        }
+        if (strcmp(req->method, "POST") == 0 || req->body_len > 0) {
+            curl_easy_setopt(e, CURLOPT_POST, 1L);
             curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+            curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read_body);
+            curl_easy_setopt(e, CURLOPT_READDATA, x);
+            curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, refuse_rewind);
+            curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
         }
     }
     x->resp_len = 0;
