@@ -220,22 +220,9 @@ static int
 bybit_row_matches(const bybit_err_row *row, xg_op_kind kind, int status,
                   int has_code, int64_t code, const char *msg)
 {
-    if (!(row->http_min == 0 && row->http_max == 0) &&
-        (status < row->http_min || status > row->http_max)) {
-        return 0;
-    }
-    if (row->code != 0 && (!has_code || row->code != code)) {
-        return 0;
-    }
-    if (row->msg_has != NULL && !xg_contains_nocase(msg, row->msg_has)) {
-        return 0;
-    }
-    if (row->ops != 0 &&
-        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
-         (row->ops & BYBIT_OP_BIT(kind)) == 0)) {
-        return 0;
-    }
-    return 1;
+    const xg_err_match m = {row->http_min, row->http_max, row->code,
+                            row->msg_has, row->ops};
+    return xg_err_match_fits(&m, kind, status, has_code, code, msg);
 }
 
 void

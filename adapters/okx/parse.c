@@ -227,19 +227,9 @@ static int
 okx_row_matches(const okx_err_row *row, xg_op_kind kind, int status,
                 int has_code, int64_t code)
 {
-    if (!(row->http_min == 0 && row->http_max == 0) &&
-        (status < row->http_min || status > row->http_max)) {
-        return 0;
-    }
-    if (row->code != 0 && (!has_code || row->code != code)) {
-        return 0;
-    }
-    if (row->ops != 0 &&
-        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
-         (row->ops & OKX_OP_BIT(kind)) == 0)) {
-        return 0;
-    }
-    return 1;
+    const xg_err_match m = {row->http_min, row->http_max, row->code, NULL,
+                            row->ops};
+    return xg_err_match_fits(&m, kind, status, has_code, code, NULL);
 }
 
 void

@@ -208,6 +208,29 @@ xg_op_is_mutating(xg_op_kind kind)
     return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
 }
 
+int
+xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
+                  int has_code, int64_t code, const char *msg)
+{
+    if (!(m->http_min == 0 && m->http_max == 0) &&
+        (status < m->http_min || status > m->http_max)) {
+        return 0;
+    }
+    if (m->code != 0 && (!has_code || m->code != code)) {
+        return 0;
+    }
+    if (m->msg_has != NULL &&
+        (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
+        return 0;
+    }
+    if (m->ops != 0 &&
+        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+         (m->ops & XG_OP_BIT(kind)) == 0)) {
+        return 0;
+    }
+    return 1;
+}
+
 void
 xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res)
 {

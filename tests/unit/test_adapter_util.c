@@ -270,6 +270,32 @@ test_bad_body_is_unknown_only_for_mutating_ops(void **state)
     assert_int_equal(strlen(res.venue_msg), sizeof(res.venue_msg) - 1);
 }
 
+/* One error-table row: every field that is set must fit, unset ones match
+ * anything. */
+static void
+test_err_match_needs_every_set_field_to_fit(void **state)
+{
+    (void)state;
+    const xg_err_match any = {0, 0, 0, NULL, 0};
+    assert_true(xg_err_match_fits(&any, XG_OP_NEW_ORDER, 200, 0, 0, NULL));
+    const xg_err_match ban = {418, 418, -1003, "banned until",
+                              XG_OP_BIT(XG_OP_NEW_ORDER)};
+    assert_true(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 418, 1, -1003,
+                                  "IP BANNED UNTIL 1"));
+    assert_false(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 429, 1, -1003,
+                                   "IP banned until 1"));
+    assert_false(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 418, 0, 0,
+                                   "IP banned until 1"));
+    assert_false(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 418, 1, -1003,
+                                   "too many requests"));
+    assert_false(xg_err_match_fits(&ban, XG_OP_QUERY_ORDER, 418, 1, -1003,
+                                   "IP banned until 1"));
+    assert_false(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 418, 1, -1003, NULL));
+    const xg_err_match fivexx = {500, 599, 0, NULL, 0};
+    assert_true(xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 503, 0, 0, NULL));
+    assert_false(xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 499, 0, 0, NULL));
+}
+
 int
 main(void)
 {
@@ -289,6 +315,7 @@ main(void)
         cmocka_unit_test(test_share_pct_rounds_down_without_overflow),
         cmocka_unit_test(test_i64_text_writes_or_reports_truncation),
         cmocka_unit_test(test_bad_body_is_unknown_only_for_mutating_ops),
+        cmocka_unit_test(test_err_match_needs_every_set_field_to_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

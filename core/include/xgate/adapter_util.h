@@ -97,4 +97,26 @@ int xg_op_is_mutating(xg_op_kind kind);
  * XG_ERR_BAD_RESPONSE and why, made printable, as venue_msg. */
 void xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res);
 
+/* --- error tables -------------------------------------------------------- */
+
+/* The bit for an operation in an error-table row's `ops` set. */
+#define XG_OP_BIT(kind) (1u << (unsigned)(kind))
+
+/* What one row of a venue's error table asks of an answer. A zero or NULL
+ * field matches anything: http_min..http_max the HTTP status, code the
+ * venue's error code (a row with a code never matches an answer without
+ * one), msg_has a piece of the message (ASCII case-insensitive), ops a set
+ * of XG_OP_BIT(kind). */
+typedef struct xg_err_match {
+    int http_min, http_max;
+    int64_t code;
+    const char *msg_has;
+    unsigned ops;
+} xg_err_match;
+
+/* 1 if the answer (operation kind, HTTP status, venue code if has_code,
+ * message msg, may be NULL when m->msg_has is NULL) fits m. */
+int xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
+                      int has_code, int64_t code, const char *msg);
+
 #endif /* XGATE_ADAPTER_UTIL_H */
