@@ -257,8 +257,12 @@ venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
 {
     int64_t until;
     if (res->banned_until_ms > 0) {
-        /* The venue's clock: convert through the measured offset. */
-        until = gw->now.mono_ms + (res->banned_until_ms - venue_now_ms(gw, v));
+        /* The venue's clock, converted through the measured offset. That
+         * offset is only known to within half its round trip, and a
+         * request a millisecond early extends the ban: wait out the
+         * uncertainty and the clock guard too. */
+        until = gw->now.mono_ms + (res->banned_until_ms - venue_now_ms(gw, v)) +
+                v->offset_error_ms + v->cfg->clock_guard_ms;
     } else if (res->retry_after_ms > 0) {
         until = gw->now.mono_ms + res->retry_after_ms;
     } else {
@@ -465,6 +469,7 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     if (kind == XG_OP_SERVER_TIME) {
         int64_t mid = (v->time_sent_wall_ms + gw->now.wall_ms) / 2;
         v->offset_ms = res->server_time_ms - mid;
+        v->offset_error_ms = (gw->now.wall_ms - v->time_sent_wall_ms + 1) / 2;
         v->has_time = 1;
         v->next_resync_mono_ms = gw->now.mono_ms + v->cfg->resync_interval_ms;
         xg__debug("venue %s: clock offset %lld ms", v->cfg->name,

@@ -49,6 +49,7 @@ typedef struct xg__venue {
     size_t n_instruments, cap_instruments;
     /* clock: venue time = local wall + offset */
     int64_t offset_ms;
+    int64_t offset_error_ms; /* half the time request's round trip */
     int64_t time_sent_wall_ms; /* when the last SERVER_TIME left */
     int64_t next_resync_mono_ms;
     int has_time;

@@ -93,4 +93,10 @@ json_t *xg_client_wait_venue_state(xg_client *c, const char *venue,
 /* Monotonic milliseconds, for deadlines in tests. */
 int64_t xg_test_now_ms(void);
 
+/* Wall-clock milliseconds since the epoch, for venues' clock-aligned
+ * windows. */
+int64_t xg_test_wall_ms(void);
+
+void xg_test_sleep_ms(int64_t ms);
+
 #endif
