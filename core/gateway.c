@@ -48,13 +48,8 @@ read_clock(xg__now *now)
 static void
 publish(xg__gateway *gw, const char *topic, size_t topic_len, size_t len)
 {
-    /* PUB never blocks: a subscriber too slow to keep up loses events at
-     * its high-water mark, and can always query the order. */
-    if (zmq_send(gw->pub_sock, topic, topic_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
-        0) {
-        return;
-    }
-    zmq_send(gw->pub_sock, gw->event, len, ZMQ_DONTWAIT);
+    xg__outbox_add(&gw->outbox, XG_OUTBOX_EVENT, topic, topic_len, 0,
+                   gw->event, len);
 }
 
 static void
@@ -180,11 +175,8 @@ typedef struct peer {
 static void
 reply(xg__gateway *gw, const peer *p, const xg_buf *b)
 {
-    zmq_send(gw->router_sock, p->id, p->id_len, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    if (p->has_delimiter) {
-        zmq_send(gw->router_sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT);
-    }
-    zmq_send(gw->router_sock, b->data, b->len, ZMQ_DONTWAIT);
+    xg__outbox_add(&gw->outbox, XG_OUTBOX_REPLY, p->id, p->id_len,
+                   p->has_delimiter, b->data, b->len);
 }
 
 static void
@@ -399,6 +391,7 @@ open_sockets(xg__gateway *gw, char *err, size_t err_len)
     }
     gw->router_sock = zmq_socket(gw->zmq_ctx, ZMQ_ROUTER);
     gw->pub_sock = zmq_socket(gw->zmq_ctx, ZMQ_PUB);
+    xg__outbox_init(&gw->outbox, gw->router_sock, gw->pub_sock);
     int64_t max_msg = ZMQ_MAX_MSG_BYTES;
     int linger = 0;
     int hwm = 1000000;
@@ -511,9 +504,10 @@ fail:
     return e;
 }
 
-/* Make the turn's order changes durable, then let its requests leave. A
- * journal that cannot commit stops the daemon: trading on without it
- * could lose or double an order after the next crash. */
+/* Make the turn's order changes durable, then let its requests leave,
+ * then tell the strategies. A journal that cannot commit stops the
+ * daemon: trading on without it could lose or double an order after the
+ * next crash. */
 static int
 end_turn(xg__gateway *gw)
 {
@@ -521,6 +515,7 @@ end_turn(xg__gateway *gw)
         return -1;
     }
     xg__transport_flush(gw->transport);
+    xg__outbox_flush(&gw->outbox);
     if (gw->journal != NULL &&
         xg__journal_checkpoint(gw->journal, 0) != XG_OK) {
         xg__warn("journal: %s", xg__journal_last_error(gw->journal));
@@ -630,6 +625,7 @@ xg__gateway_destroy(xg__gateway **gwp)
     xg__journal_close(&gw->journal);
     free(gw->dirty);
     free(gw->ins_scratch);
+    xg__outbox_free(&gw->outbox); /* what a failed commit held back */
     if (gw->router_sock != NULL) {
         zmq_close(gw->router_sock);
     }

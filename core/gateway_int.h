@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "loader.h"
 #include "orders.h"
+#include "outbox.h"
 #include "protocol.h"
 #include "transport.h"
 #include "venue.h"
@@ -40,6 +41,7 @@ struct xg__gateway {
     void *zmq_ctx;
     void *router_sock; /* strategies' requests */
     void *pub_sock;    /* events */
+    xg__outbox outbox; /* replies and events until the turn ends */
     xg__now now;
     int is_ready;
     /* scratch, reused every request: never allocated on the order path */
