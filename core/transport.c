@@ -36,7 +36,9 @@ typedef struct xfer {
     struct curl_slist *headers;
     char url[URL_MAX];
     char body[XG_HTTP_BODY_MAX];
-    size_t body_len, body_off; /* body_off: bytes handed to libcurl */
+    size_t body_len;
+    int writes;         /* times libcurl was about to write the request */
+    int refused_repeat; /* a silent re-send was stopped (allow_one_write) */
     /* response */
     char *resp;
     size_t resp_len, resp_cap;
@@ -133,38 +135,31 @@ on_body(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
-/* The request body goes through a read callback rather than
- * CURLOPT_POSTFIELDS so that libcurl cannot send it twice: libcurl
- * re-sends a request on a fresh connection, unasked, when a reused one
- * dies before the answer, and for that it must rewind the body. A body
- * that cannot be rewound turns that retry into an error, which the router
- * handles as "sent, outcome unknown" and settles with a query. Without
- * this, a venue that executed the first copy and banned the second would
- * make an executed order look refused, and it would be placed again
- * elsewhere (found by tests/integration/test_chaos.c). */
-static size_t
-on_read_body(char *dst, size_t size, size_t nmemb, void *userp)
-{
-    xfer *x = userp;
-    size_t n = size * nmemb;
-    size_t left = x->body_len - x->body_off;
-    if (n > left) {
-        n = left;
-    }
-    memcpy(dst, x->body + x->body_off, n);
-    x->body_off += n;
-    return n;
-}
-
+/* libcurl re-sends a request on a fresh connection, unasked, when a
+ * reused one dies before the answer. For an order that is a second
+ * placement: a venue that executed the first copy and banned the second
+ * would make an executed order look refused, and it would be placed again
+ * elsewhere (found by tests/integration/test_chaos.c). The pre-request
+ * callback runs each time a request is about to be written on a
+ * connection, so a second call for the same transfer is that retry:
+ * refusing it ends the transfer as "sent, outcome unknown", which the
+ * router settles with a query. The body stays in CURLOPT_POSTFIELDS, so
+ * headers and body leave in one write (a read callback, the other way to
+ * stop the retry, costs a second write and wakes the venue twice). */
 static int
-refuse_rewind(void *userp, curl_off_t offset, int origin)
+allow_one_write(void *userp, char *remote_ip, char *local_ip, int remote_port,
+                int local_port)
 {
+    (void)remote_ip;
+    (void)local_ip;
+    (void)remote_port;
+    (void)local_port;
     xfer *x = userp;
-    /* Rewinding before anything was read is no repeat: allow it. */
-    if (offset == 0 && origin == SEEK_SET && x->body_off == 0) {
-        return CURL_SEEKFUNC_OK;
+    if (x->writes++ > 0) {
+        x->refused_repeat = 1;
+        return CURL_PREREQFUNC_ABORT;
     }
-    return CURL_SEEKFUNC_CANTSEEK;
+    return CURL_PREREQFUNC_OK;
 }
 
 static int
@@ -311,7 +306,8 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
     memcpy(x->body, req->body, req->body_len);
     x->body[req->body_len] = '\0';
     x->body_len = req->body_len;
-    x->body_off = 0;
+    x->writes = 0;
+    x->refused_repeat = 0;
 
     CURL *e = x->easy;
     curl_easy_reset(e);
@@ -339,10 +335,9 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
         if (strcmp(req->method, "POST") == 0 || req->body_len > 0) {
             curl_easy_setopt(e, CURLOPT_POST, 1L);
             curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-            curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read_body);
-            curl_easy_setopt(e, CURLOPT_READDATA, x);
-            curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, refuse_rewind);
-            curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
+            curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+            curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, allow_one_write);
+            curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
         }
     }
     x->resp_len = 0;
@@ -465,9 +460,12 @@ report(xg__transport *t, xfer *x, CURLcode rc)
      * venue cannot have seen the request. */
     long sent = 0;
     curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent);
-    xg__xfer_status st = sent > 0 ? XG_XFER_NO_RESPONSE : XG_XFER_NOT_SENT;
-    const char *why = x->resp_too_big ? "response larger than 64 MiB"
-                                      : curl_easy_strerror(rc);
+    xg__xfer_status st = sent > 0 || x->refused_repeat ? XG_XFER_NO_RESPONSE
+                                                       : XG_XFER_NOT_SENT;
+    const char *why = x->resp_too_big     ? "response larger than 64 MiB"
+                      : x->refused_repeat ? "connection lost after the request"
+                                            " was written"
+                                          : curl_easy_strerror(rc);
     t->done(t->ctx, x->user, x->tag, st, NULL, why);
 }
 

@@ -217,6 +217,34 @@ test_5xx_before_execution_is_resent_under_the_same_id(void **state)
 }
 
 static void
+test_connection_lost_after_execution_is_not_resent(void **state)
+{
+    (void)state;
+    /* One connection, warmed by a first order, so the next order goes on
+     * a reused connection: the case where libcurl would silently re-send
+     * a request whose connection died before the answer. */
+    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "\"max_connections\": 1");
+    json_t *r = place(e, "warm", "BUY", "0.001", "30000");
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    json_t *ev = xg_client_wait_order_event(&e->client, "warm", "acked", 5000);
+    assert_non_null(ev);
+    json_decref(ev);
+
+    char vid[64];
+    xg_venue_env_place_through_fault(e, VENUE, NULL, "lost1",
+                                     "{\"drop\":{\"count\":1,"
+                                     "\"execute\":true}}",
+                                     vid, sizeof vid);
+    json_t *log = xg_venue_env_log(e, VENUE);
+    /* Written once; its fate learned by a query, not by sending again. */
+    assert_int_equal(xg_log_count_requests(log, "POST", ORDER_PATH, vid), 1);
+    assert_true(xg_log_count_requests(log, "GET", ORDER_PATH, vid) >= 1);
+    json_decref(log);
+    xg_venue_env_stop(e);
+}
+
+static void
 test_bad_input_is_rejected_and_gateway_stays_up(void **state)
 {
     (void)state;
@@ -249,6 +277,9 @@ main(void)
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_5xx_before_execution_is_resent_under_the_same_id,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_connection_lost_after_execution_is_not_resent,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_bad_input_is_rejected_and_gateway_stays_up,

@@ -213,10 +213,18 @@ xg_venue_env_place_through_5xx(xg_venue_env *e, const char *venue,
                                size_t cap)
 {
     char fault[128];
-    char out[512];
     snprintf(fault, sizeof fault,
              "{\"status_5xx\":{\"count\":1,\"status\":%d,\"execute\":%s}}",
              status, is_executed ? "true" : "false");
+    xg_venue_env_place_through_fault(e, venue, pin_venue, id, fault, vid, cap);
+}
+
+void
+xg_venue_env_place_through_fault(xg_venue_env *e, const char *venue,
+                                 const char *pin_venue, const char *id,
+                                 const char *fault, char *vid, size_t cap)
+{
+    char out[512];
     assert_int_equal(xg_sim_admin(&e->sim, venue, "POST", "/_sim/fault", fault,
                                   out, sizeof out),
                      XG_OK);

@@ -91,12 +91,18 @@ void xg_venue_env_expect_reject(xg_venue_env *e, const void *msg, size_t len,
  * same whatever the venue. */
 void xg_venue_env_send_bad_input(xg_venue_env *e);
 
-/* Arm a one-shot 5xx on venue (status 502/503; execute: whether the
- * venue acts on the request before failing), place a LIMIT BUY of 0.001
- * at 30000 under id (pinned to pin_venue if not NULL), and assert the
- * order goes "unknown" and then "acked". The venue client id the gateway
- * used is copied into vid (cap bytes), to look the requests up in the
- * simulator's log. */
+/* Arm the simulator fault `fault` (a /_sim/fault body) on venue, place a
+ * LIMIT BUY of 0.001 at 30000 under id (pinned to pin_venue if not NULL),
+ * and assert the order goes "unknown" and then "acked". The venue client
+ * id the gateway used is copied into vid (cap bytes), to look the
+ * requests up in the simulator's log. */
+void xg_venue_env_place_through_fault(xg_venue_env *e, const char *venue,
+                                      const char *pin_venue, const char *id,
+                                      const char *fault, char *vid,
+                                      size_t cap);
+
+/* The same through a one-shot 5xx (status 502/503; execute: whether the
+ * venue acts on the request before failing). */
 void xg_venue_env_place_through_5xx(xg_venue_env *e, const char *venue,
                                     const char *pin_venue, const char *id,
                                     int status, int is_executed, char *vid,
