@@ -23,7 +23,7 @@
 #include "gw_launch.h"
 #include "sim_launch.h"
 
-enum { ROUNDS = 30, BURST = 10 };
+enum { ROUNDS = 60, BURST = 10 };
 
 static char log_buf[8 * 1024 * 1024];
 
