@@ -4,10 +4,12 @@
  *
  * Every request a strategy sends passes through xg__msg_parse before the
  * gateway looks at it, so this module is where hostile or careless input is
- * stopped: size is checked before any parsing, Jansson parses the bytes
- * (which are not NUL-terminated and may contain NULs), and each field is
- * checked for presence, type and range, with unknown fields refused so a
- * typo never silently changes an order. Checks that need a venue (symbol
+ * stopped: size is checked before any parsing, the strict reader of
+ * xgate/json.h checks the bytes (which are not NUL-terminated and may
+ * contain NULs) into a bounded token array on the stack, without a single
+ * allocation, and each field is checked for presence, type and range, with
+ * repeated and unknown fields refused so a typo never silently changes an
+ * order. Checks that need a venue (symbol
  * listed, tick and lot, filters) are the gateway's. The detail written for
  * a reject names the field and quotes at most XG__EXCERPT_MAX bytes of the
  * offending value, with anything unprintable replaced, because the detail
@@ -22,7 +24,7 @@
 #include <assert.h>
 #include <string.h>
 
-#include <jansson.h>
+#include "xgate/json.h"
 
 /* Bytes of hostile input quoted in a detail; more is cut with "...". */
 #define XG__EXCERPT_MAX 40
@@ -89,36 +91,36 @@ fail_value(xg_buf *d, xg_err err, const char *field, const char *value,
 
 /* A JSON type as a client would call it, for "must be a string, not ...". */
 static const char *
-json_kind(const json_t *v)
+json_kind(const xg_json *j, size_t t)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
+    switch (xg_json_type_of(j, t)) {
+    case XG_JSON_OBJECT:
         return "an object";
-    case JSON_ARRAY:
+    case XG_JSON_ARRAY:
         return "an array";
-    case JSON_STRING:
+    case XG_JSON_STRING:
         return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
+    case XG_JSON_NUMBER:
         return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
+    case XG_JSON_TRUE:
+    case XG_JSON_FALSE:
         return "a boolean";
-    case JSON_NULL:
+    case XG_JSON_NULL:
         return "null";
     }
     return "unknown";
 }
 
 static xg_err
-fail_type(xg_buf *d, const char *field, const char *want, const json_t *v)
+fail_type(xg_buf *d, const char *field, const char *want, const xg_json *j,
+          size_t t)
 {
     xg_buf_reset(d);
     detail_field(d, field, strlen(field));
     xg_buf_puts(d, " must be ");
     xg_buf_puts(d, want);
     xg_buf_puts(d, ", not ");
-    xg_buf_puts(d, json_kind(v));
+    xg_buf_puts(d, json_kind(j, t));
     return XG_ERR_BAD_FIELD;
 }
 
@@ -126,26 +128,38 @@ fail_type(xg_buf *d, const char *field, const char *want, const json_t *v)
 /* Field access                                                       */
 /* ------------------------------------------------------------------ */
 
-/* A string field: *s is NULL when absent (an error if required). Jansson
- * refuses "\u0000" without JSON_ALLOW_NUL, so the value is a C string of
- * length *n. */
-static xg_err
-get_string(const json_t *root, const char *field, int required, xg_buf *d,
-           const char **s, size_t *n)
-{
-    const json_t *v = json_object_get(root, field);
+/* Every field a request may carry fits in this many bytes; a longer one
+ * is refused as too long before any other check. */
+#define XG__FIELD_MAX 128
 
-    *s = NULL;
+/* The request is token 0. Keys are known unique (check_keys). */
+static int
+has_field(const xg_json *j, const char *field, size_t *t)
+{
+    return xg_json_get(j, 0, field, t) == XG_OK;
+}
+
+/* A string field decoded into s (XG__FIELD_MAX bytes), *n its length;
+ * s[0] is '\0' and *present 0 when absent (an error if required). The
+ * reader refuses "\u0000", so s holds no NUL before *n. */
+static xg_err
+get_string(const xg_json *j, const char *field, int required, xg_buf *d,
+           char *s, size_t *n, int *present)
+{
+    size_t t;
+    s[0] = '\0';
     *n = 0;
-    if (v == NULL) {
+    *present = has_field(j, field, &t);
+    if (!*present) {
         return required ? fail(d, XG_ERR_BAD_FIELD, field, "is required")
                         : XG_OK;
     }
-    if (!json_is_string(v)) {
-        return fail_type(d, field, "a string", v);
+    if (xg_json_type_of(j, t) != XG_JSON_STRING) {
+        return fail_type(d, field, "a string", j, t);
     }
-    *s = json_string_value(v);
-    *n = json_string_length(v);
+    if (xg_json_string(j, t, s, XG__FIELD_MAX, n) != XG_OK) {
+        return fail_value(d, XG_ERR_BAD_FIELD, field, s, *n, "is too long");
+    }
     return XG_OK;
 }
 
@@ -169,13 +183,14 @@ is_venue_char(char c)
 }
 
 static xg_err
-parse_req_id(const json_t *root, xg_msg *out, xg_buf *d)
+parse_req_id(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    const char *s;
+    char s[XG__FIELD_MAX];
     size_t n;
-    xg_err err = get_string(root, "req_id", 0, d, &s, &n);
+    int present;
+    xg_err err = get_string(j, "req_id", 0, d, s, &n, &present);
 
-    if (err != XG_OK || s == NULL) {
+    if (err != XG_OK || !present) {
         return err;
     }
     if (n == 0 || n >= XG_REQ_ID_MAX) {
@@ -195,13 +210,14 @@ parse_req_id(const json_t *root, xg_msg *out, xg_buf *d)
 
 /* client_order_id, required or not; copied only when valid. */
 static xg_err
-parse_client_id(const json_t *root, int required, xg_msg *out, xg_buf *d)
+parse_client_id(const xg_json *j, int required, xg_msg *out, xg_buf *d)
 {
-    const char *s;
+    char s[XG__FIELD_MAX];
     size_t n;
-    xg_err err = get_string(root, "client_order_id", required, d, &s, &n);
+    int present;
+    xg_err err = get_string(j, "client_order_id", required, d, s, &n, &present);
 
-    if (err != XG_OK || s == NULL) {
+    if (err != XG_OK || !present) {
         return err;
     }
     if (n >= XG_CLIENT_ID_MAX || xg_client_id_validate(s) != XG_OK) {
@@ -213,13 +229,14 @@ parse_client_id(const json_t *root, int required, xg_msg *out, xg_buf *d)
 }
 
 static xg_err
-parse_strategy(const json_t *root, int required, xg_msg *out, xg_buf *d)
+parse_strategy(const xg_json *j, int required, xg_msg *out, xg_buf *d)
 {
-    const char *s;
+    char s[XG__FIELD_MAX];
     size_t n;
-    xg_err err = get_string(root, "strategy", required, d, &s, &n);
+    int present;
+    xg_err err = get_string(j, "strategy", required, d, s, &n, &present);
 
-    if (err != XG_OK || s == NULL) {
+    if (err != XG_OK || !present) {
         return err;
     }
     int ok = n >= 1 && n <= XG__STRATEGY_LEN_MAX;
@@ -238,24 +255,27 @@ parse_strategy(const json_t *root, int required, xg_msg *out, xg_buf *d)
  * or negative values (BAD_QTY, BAD_PRICE). Numbers are refused: many JSON
  * libraries turn them into doubles before we could see the digits. */
 static xg_err
-parse_positive_decimal(const json_t *root, const char *field, xg_err bad_sign,
+parse_positive_decimal(const xg_json *j, const char *field, xg_err bad_sign,
                        xg_buf *d, xg_decimal *out)
 {
-    const json_t *v = json_object_get(root, field);
+    size_t t;
 
-    if (v == NULL) {
+    if (!has_field(j, field, &t)) {
         return fail(d, XG_ERR_BAD_FIELD, field, "is required");
     }
-    if (json_is_number(v)) {
+    if (xg_json_type_of(j, t) == XG_JSON_NUMBER) {
         return fail(d, XG_ERR_BAD_FIELD, field,
                     "must be a decimal string such as \"0.001\", not a "
                     "JSON number");
     }
-    if (!json_is_string(v)) {
-        return fail_type(d, field, "a decimal string", v);
+    if (xg_json_type_of(j, t) != XG_JSON_STRING) {
+        return fail_type(d, field, "a decimal string", j, t);
     }
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
+    char s[XG__FIELD_MAX];
+    size_t n;
+    if (xg_json_string(j, t, s, sizeof s, &n) != XG_OK) {
+        return fail_value(d, XG_ERR_BAD_FIELD, field, s, n, "is too long");
+    }
     xg_err err = xg_decimal_parse(s, n, out);
     if (err == XG_ERR_OVERFLOW) {
         return fail_value(d, err, field, s, n, "is out of range");
@@ -272,11 +292,12 @@ parse_positive_decimal(const json_t *root, const char *field, xg_err bad_sign,
 }
 
 static xg_err
-parse_symbol(const json_t *root, xg_msg *out, xg_buf *d)
+parse_symbol(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    const char *s;
+    char s[XG__FIELD_MAX];
     size_t n;
-    xg_err err = get_string(root, "symbol", 1, d, &s, &n);
+    int present;
+    xg_err err = get_string(j, "symbol", 1, d, s, &n, &present);
 
     if (err != XG_OK) {
         return err;
@@ -290,13 +311,14 @@ parse_symbol(const json_t *root, xg_msg *out, xg_buf *d)
 }
 
 static xg_err
-parse_enums(const json_t *root, xg_msg *out, xg_buf *d)
+parse_enums(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    const char *s;
+    char s[XG__FIELD_MAX];
     size_t n;
+    int present;
     xg_err err;
 
-    err = get_string(root, "side", 1, d, &s, &n);
+    err = get_string(j, "side", 1, d, s, &n, &present);
     if (err != XG_OK) {
         return err;
     }
@@ -304,7 +326,7 @@ parse_enums(const json_t *root, xg_msg *out, xg_buf *d)
         return fail_value(d, XG_ERR_BAD_SIDE, "side", s, n,
                           "is not BUY or SELL");
     }
-    err = get_string(root, "order_type", 1, d, &s, &n);
+    err = get_string(j, "order_type", 1, d, s, &n, &present);
     if (err != XG_OK) {
         return err;
     }
@@ -312,11 +334,11 @@ parse_enums(const json_t *root, xg_msg *out, xg_buf *d)
         return fail_value(d, XG_ERR_BAD_TYPE, "order_type", s, n,
                           "is not LIMIT or MARKET");
     }
-    err = get_string(root, "tif", 0, d, &s, &n);
+    err = get_string(j, "tif", 0, d, s, &n, &present);
     if (err != XG_OK) {
         return err;
     }
-    if (s == NULL) {
+    if (!present) {
         out->order.tif =
             out->order.type == XG_TYPE_MARKET ? XG_TIF_IOC : XG_TIF_GTC;
         return XG_OK;
@@ -336,27 +358,28 @@ parse_enums(const json_t *root, xg_msg *out, xg_buf *d)
 }
 
 static xg_err
-parse_venues(const json_t *root, xg_msg *out, xg_buf *d)
+parse_venues(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    const json_t *arr = json_object_get(root, "venues");
+    size_t arr;
 
-    if (arr == NULL) {
+    if (!has_field(j, "venues", &arr)) {
         return XG_OK;
     }
-    if (!json_is_array(arr)) {
-        return fail_type(d, "venues", "an array of venue names", arr);
+    if (xg_json_type_of(j, arr) != XG_JSON_ARRAY) {
+        return fail_type(d, "venues", "an array of venue names", j, arr);
     }
-    if (json_array_size(arr) > XG_MAX_ROUTE) {
+    if (j->tok[arr].count > XG_MAX_ROUTE) {
         return fail(d, XG_ERR_BAD_FIELD, "venues", "lists more than 4 venues");
     }
-    for (size_t i = 0; i < json_array_size(arr); i++) {
-        const json_t *v = json_array_get(arr, i);
-        if (!json_is_string(v)) {
-            return fail_type(d, "venues", "an array of strings", v);
+    size_t v = arr + 1;
+    for (uint32_t i = 0; i < j->tok[arr].count; i++, v = j->tok[v].next) {
+        if (xg_json_type_of(j, v) != XG_JSON_STRING) {
+            return fail_type(d, "venues", "an array of strings", j, v);
         }
-        const char *s = json_string_value(v);
-        size_t n = json_string_length(v);
-        int ok = n >= 1 && n < XG_VENUE_NAME_MAX;
+        char s[XG__FIELD_MAX];
+        size_t n;
+        int ok = xg_json_string(j, v, s, sizeof s, &n) == XG_OK &&
+                 n >= 1 && n < XG_VENUE_NAME_MAX;
         for (size_t k = 0; ok && k < n; k++) {
             ok = is_venue_char(s[k]);
         }
@@ -377,50 +400,52 @@ parse_venues(const json_t *root, xg_msg *out, xg_buf *d)
 }
 
 static xg_err
-parse_options(const json_t *root, xg_msg *out, xg_buf *d)
+parse_options(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    const json_t *v = json_object_get(root, "requantize");
+    size_t t;
 
-    if (v != NULL) {
-        if (!json_is_boolean(v)) {
-            return fail_type(d, "requantize", "true or false", v);
+    if (has_field(j, "requantize", &t)) {
+        xg_json_type type = xg_json_type_of(j, t);
+        if (type != XG_JSON_TRUE && type != XG_JSON_FALSE) {
+            return fail_type(d, "requantize", "true or false", j, t);
         }
-        out->requantize = json_is_true(v);
+        out->requantize = type == XG_JSON_TRUE;
     }
-    v = json_object_get(root, "max_wait_ms");
-    if (v != NULL) {
-        if (!json_is_integer(v)) {
-            return fail_type(d, "max_wait_ms", "an integer", v);
+    if (has_field(j, "max_wait_ms", &t)) {
+        int64_t ms;
+        xg_err err = xg_json_int64(j, t, &ms);
+        if (err == XG_ERR_INVALID) {
+            return fail_type(d, "max_wait_ms", "an integer", j, t);
         }
-        json_int_t ms = json_integer_value(v);
-        if (ms < 0 || ms > XG_MAX_WAIT_MS_MAX) {
+        if (err != XG_OK || ms < 0 || ms > XG_MAX_WAIT_MS_MAX) {
             return fail(d, XG_ERR_BAD_FIELD, "max_wait_ms",
                         "must be between 0 and 86400000");
         }
-        out->max_wait_ms = (int64_t)ms;
+        out->max_wait_ms = ms;
     }
     return XG_OK;
 }
 
 static xg_err
-parse_new_order(const json_t *root, xg_msg *out, xg_buf *d)
+parse_new_order(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    xg_err err = parse_strategy(root, 1, out, d);
+    xg_err err = parse_strategy(j, 1, out, d);
 
     if (err == XG_OK) {
-        err = parse_symbol(root, out, d);
+        err = parse_symbol(j, out, d);
     }
     if (err == XG_OK) {
-        err = parse_enums(root, out, d);
+        err = parse_enums(j, out, d);
     }
     if (err == XG_OK) {
-        err = parse_positive_decimal(root, "qty", XG_ERR_BAD_QTY, d,
+        err = parse_positive_decimal(j, "qty", XG_ERR_BAD_QTY, d,
                                      &out->order.qty);
     }
     if (err != XG_OK) {
         return err;
     }
-    int has_price = json_object_get(root, "price") != NULL;
+    size_t price;
+    int has_price = has_field(j, "price", &price);
     if (out->order.type == XG_TYPE_MARKET) {
         if (has_price) {
             return fail(d, XG_ERR_BAD_FIELD, "price",
@@ -433,15 +458,15 @@ parse_new_order(const json_t *root, xg_msg *out, xg_buf *d)
             return fail(d, XG_ERR_BAD_FIELD, "price",
                         "is required for LIMIT orders");
         }
-        err = parse_positive_decimal(root, "price", XG_ERR_BAD_PRICE, d,
+        err = parse_positive_decimal(j, "price", XG_ERR_BAD_PRICE, d,
                                      &out->order.price);
         if (err != XG_OK) {
             return err;
         }
     }
-    err = parse_venues(root, out, d);
+    err = parse_venues(j, out, d);
     if (err == XG_OK) {
-        err = parse_options(root, out, d);
+        err = parse_options(j, out, d);
     }
     return err;
 }
@@ -454,35 +479,68 @@ static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
-is_listed(const char *key, const char *const *list)
+is_listed(const xg_json *j, size_t key, const char *const *list)
 {
-    if (strcmp(key, "type") == 0 || strcmp(key, "req_id") == 0) {
+    if (xg_json_is_string_eq(j, key, "type") ||
+        xg_json_is_string_eq(j, key, "req_id")) {
         return 1;
     }
     for (size_t i = 0; list[i] != NULL; i++) {
-        if (strcmp(key, list[i]) == 0) {
+        if (xg_json_is_string_eq(j, key, list[i])) {
             return 1;
         }
     }
     return 0;
 }
 
-/* A misspelt optional field ("requantise") would otherwise be ignored and
- * the order sent without it, so any field not in the list is refused. */
-static xg_err
-check_fields(json_t *root, const char *type, const char *const *list, xg_buf *d)
+/* Start a detail naming member key k of the request (hostile text, so
+ * decoded into a bounded buffer and quoted through put_excerpt). */
+static void
+detail_key(xg_buf *d, const xg_json *j, size_t k, const char *before)
 {
-    const char *key;
-    json_t *value;
+    char name[XG__FIELD_MAX];
+    size_t n;
+    xg_json_string(j, k, name, sizeof name, &n);
+    xg_buf_reset(d);
+    xg_buf_puts(d, before);
+    xg_buf_puts(d, " \"");
+    put_excerpt(d, name, n);
+    xg_buf_putc(d, '"');
+}
 
-    json_object_foreach(root, key, value)
-    {
-        (void)value;
-        if (!is_listed(key, list)) {
-            xg_buf_reset(d);
-            xg_buf_puts(d, "unknown field \"");
-            put_excerpt(d, key, strlen(key));
-            xg_buf_puts(d, "\" in ");
+/* Two values for one field would leave the reader to pick one, and a
+ * misspelt optional field ("requantise") would otherwise be ignored and
+ * the order sent without it: repeated keys are malformed JSON, and any
+ * field not in the list is refused. A valid request has a dozen fields,
+ * so the pairwise check is bounded by the token budget. */
+static xg_err
+check_keys(const xg_json *j, xg_buf *d)
+{
+    size_t k = 1;
+    for (uint32_t i = 0; i < j->tok[0].count; i++, k = j->tok[k + 1].next) {
+        size_t other = j->tok[k + 1].next;
+        for (uint32_t m = i + 1; m < j->tok[0].count;
+             m++, other = j->tok[other + 1].next) {
+            char name[XG__FIELD_MAX];
+            if (xg_json_string(j, k, name, sizeof name, NULL) == XG_OK &&
+                xg_json_is_string_eq(j, other, name)) {
+                detail_key(d, j, k, "duplicate field");
+                return XG_ERR_BAD_JSON;
+            }
+        }
+    }
+    return XG_OK;
+}
+
+static xg_err
+check_fields(const xg_json *j, const char *type, const char *const *list,
+             xg_buf *d)
+{
+    size_t k = 1;
+    for (uint32_t i = 0; i < j->tok[0].count; i++, k = j->tok[k + 1].next) {
+        if (!is_listed(j, k, list)) {
+            detail_key(d, j, k, "unknown field");
+            xg_buf_puts(d, " in ");
             xg_buf_puts(d, type);
             return XG_ERR_BAD_FIELD;
         }
@@ -491,25 +549,28 @@ check_fields(json_t *root, const char *type, const char *const *list, xg_buf *d)
 }
 
 static xg_err
-parse_object(json_t *root, xg_msg *out, xg_buf *d)
+parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
 {
-    xg_err err = parse_req_id(root, out, d);
+    xg_err err = parse_req_id(j, out, d);
 
     if (err != XG_OK) {
         return err;
     }
     /* Read the client id before anything can fail so a reject can carry
      * it; whether it is allowed and well-formed is checked below. */
-    const json_t *cid = json_object_get(root, "client_order_id");
-    if (json_is_string(cid) && json_string_length(cid) < XG_CLIENT_ID_MAX &&
-        xg_client_id_validate(json_string_value(cid)) == XG_OK) {
-        memcpy(out->order.client_id, json_string_value(cid),
-               json_string_length(cid) + 1);
+    size_t cid;
+    char s[XG__FIELD_MAX];
+    size_t n;
+    if (has_field(j, "client_order_id", &cid) &&
+        xg_json_string(j, cid, s, sizeof s, &n) == XG_OK &&
+        n < XG_CLIENT_ID_MAX && xg_client_id_validate(s) == XG_OK) {
+        memcpy(out->order.client_id, s, n + 1);
     }
 
-    const char *type;
+    char type[XG__FIELD_MAX];
     size_t type_len;
-    err = get_string(root, "type", 1, d, &type, &type_len);
+    int present;
+    err = get_string(j, "type", 1, d, type, &type_len, &present);
     if (err != XG_OK) {
         return err;
     }
@@ -531,23 +592,23 @@ parse_object(json_t *root, xg_msg *out, xg_buf *d)
                           "is not new_order, cancel_order, query_order or "
                           "venue_status");
     }
-    err = check_fields(root, type, allowed, d);
+    err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
         return err;
     }
 
     switch (out->kind) {
     case XG_MSG_NEW_ORDER:
-        err = parse_client_id(root, 0, out, d);
+        err = parse_client_id(j, 0, out, d);
         if (err == XG_OK) {
-            err = parse_new_order(root, out, d);
+            err = parse_new_order(j, out, d);
         }
         return err;
     case XG_MSG_CANCEL_ORDER:
     case XG_MSG_QUERY_ORDER:
-        err = parse_client_id(root, 1, out, d);
+        err = parse_client_id(j, 1, out, d);
         if (err == XG_OK) {
-            err = parse_strategy(root, 0, out, d);
+            err = parse_strategy(j, 0, out, d);
         }
         return err;
     case XG_MSG_VENUE_STATUS:
@@ -555,6 +616,10 @@ parse_object(json_t *root, xg_msg *out, xg_buf *d)
     }
     return XG_ERR_INTERNAL;
 }
+
+/* Values in one request: a new order with every field and four venues
+ * needs 30; beyond this the request cannot be valid. */
+#define XG__MSG_TOKENS_MAX 128
 
 xg_err
 xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
@@ -582,22 +647,27 @@ xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
         xg_buf_puts(&d, "empty message");
         err = XG_ERR_BAD_JSON;
     } else {
-        json_error_t jerr;
-        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-        if (root == NULL) {
-            xg_buf_puts(&d, "malformed JSON at byte ");
-            xg_buf_put_i64(&d, (int64_t)jerr.position);
+        xg_json_tok toks[XG__MSG_TOKENS_MAX];
+        xg_json j;
+        err = xg_json_parse(&j, data, len, toks, XG__MSG_TOKENS_MAX);
+        if (err != XG_OK) {
+            /* OVERFLOW: more values or deeper nesting than any request
+             * has; still not a request, so the same code. */
+            xg_buf_puts(&d, err == XG_ERR_OVERFLOW
+                                ? "JSON too complex for a request at byte "
+                                : "malformed JSON at byte ");
+            xg_buf_put_i64(&d, (int64_t)j.err_pos);
             xg_buf_puts(&d, ": ");
-            /* Jansson's text may quote the offending token. */
-            put_excerpt(&d, jerr.text, strnlen(jerr.text, sizeof(jerr.text)));
+            xg_buf_puts(&d, j.err_what);
             err = XG_ERR_BAD_JSON;
-        } else if (!json_is_object(root)) {
-            xg_buf_puts(&d, "top level must be an object");
-            json_decref(root);
+        } else if (xg_json_type_of(&j, 0) != XG_JSON_OBJECT) {
+            xg_buf_puts(&d, "top level must be a JSON object");
             err = XG_ERR_BAD_JSON;
         } else {
-            err = parse_object(root, out, &d);
-            json_decref(root);
+            err = check_keys(&j, &d);
+            if (err == XG_OK) {
+                err = parse_object(&j, out, &d);
+            }
         }
     }
     if (detail != NULL && detail_len > 0) {
@@ -616,46 +686,6 @@ xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
 /* Encoders                                                           */
 /* ------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if the
- * bytes there are not one (overlong, surrogate, beyond U+10FFFF, cut). */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t need;
-    uint32_t cp;
-
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 2;
-        cp = c & 0x1fu;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 3;
-        cp = c & 0x0fu;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < need) {
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        if ((s[i] & 0xc0u) != 0x80u) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3fu);
-    }
-    if ((need == 3 && cp < 0x800u) || (need == 4 && cp < 0x10000u) ||
-        (cp >= 0xd800u && cp <= 0xdfffu) || cp > 0x10ffffu) {
-        return 0;
-    }
-    return need;
-}
-
 /* Append s as a JSON string. Text from venues (error messages) may be any
  * bytes, and JSON must be UTF-8, so invalid sequences become '?' (in a
  * bounded copy; such strings are cut at XG__REPAIR_MAX bytes). NULL is
@@ -668,7 +698,7 @@ put_text(xg_buf *b, const char *s)
     size_t i = 0;
 
     while (i < n) {
-        size_t k = utf8_seq_len((const unsigned char *)s + i, n - i);
+        size_t k = xg_utf8_seq_len((const unsigned char *)s + i, n - i);
         if (k == 0) {
             break;
         }
@@ -681,7 +711,7 @@ put_text(xg_buf *b, const char *s)
     size_t out = 0;
     i = 0;
     while (i < n && out < sizeof(fixed)) {
-        size_t k = utf8_seq_len((const unsigned char *)s + i, n - i);
+        size_t k = xg_utf8_seq_len((const unsigned char *)s + i, n - i);
         if (k == 0) {
             fixed[out++] = '?';
             i++;
