@@ -23,6 +23,8 @@
 #define MAX_ORDERS_LIMIT 10000000
 #define TIMEOUT_MS_LIMIT 600000
 #define BAN_MS_LIMIT     (7LL * 24 * 3600 * 1000)
+#define RETENTION_S_LIMIT (10LL * 366 * 24 * 3600)
+#define BUSY_POLL_US_LIMIT 100000 /* 0.1 s: beyond it, sleeping is cheaper */
 
 typedef struct cfg_ctx {
     const char *name;
@@ -293,7 +295,8 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         "base_url",           "simulator",        "credentials",
         "options",            "max_connections",  "connect_timeout_ms",
         "timeout_ms",         "ban_default_ms",   "throttle_default_ms",
-        "clock_guard_ms",     "resync_interval_ms", NULL};
+        "clock_guard_ms",     "resync_interval_ms", "reconcile_share_pct",
+        NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
         return e;
@@ -309,6 +312,9 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
      * guard / window of the allowance (2 % of a 1 s window). */
     v->clock_guard_ms = 20;
     v->resync_interval_ms = 60000;
+    /* Reconciling recovered or unknown orders may use half of each rate
+     * limit bucket; new orders and cancels keep the other half. */
+    v->reconcile_share_pct = 50;
 
     char f[160];
     snprintf(f, sizeof f, "%s.base_url", field);
@@ -342,6 +348,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         {"throttle_default_ms", 1, TIMEOUT_MS_LIMIT, &v->throttle_default_ms},
         {"clock_guard_ms", 0, 5000, &v->clock_guard_ms},
         {"resync_interval_ms", 1000, 86400000, &v->resync_interval_ms},
+        {"reconcile_share_pct", 1, 100, &v->reconcile_share_pct},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         snprintf(f, sizeof f, "%s.%s", field, ints[i].key);
@@ -429,7 +436,8 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
                                           "data_dir",   "log_level",
                                           "max_orders", "venues",
                                           "routes",     "journal",
-                                          NULL};
+                                          "journal_retention_s",
+                                          "busy_poll_us", NULL};
     xg_err e = check_keys(c, "", root, allowed);
     if (e != XG_OK) {
         return e;
@@ -442,6 +450,8 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
     xg_strlcpy(cfg->log_level, "info", sizeof cfg->log_level);
     xg_strlcpy(cfg->journal, "normal", sizeof cfg->journal);
     cfg->max_orders = 100000;
+    cfg->journal_retention_s = 7 * 24 * 3600;
+    cfg->busy_poll_us = 200;
 
     json_t *api = json_object_get(root, "api");
     if (api != NULL) {
@@ -487,6 +497,14 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
         return e;
     }
     cfg->max_orders = (size_t)max_orders;
+    if ((e = get_int(c, "journal_retention_s", root, "journal_retention_s", 0,
+                     RETENTION_S_LIMIT, &cfg->journal_retention_s))) {
+        return e;
+    }
+    if ((e = get_int(c, "busy_poll_us", root, "busy_poll_us", 0,
+                     BUSY_POLL_US_LIMIT, &cfg->busy_poll_us))) {
+        return e;
+    }
 
     json_t *venues = json_object_get(root, "venues");
     if (!json_is_object(venues) || json_object_size(venues) == 0) {

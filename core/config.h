@@ -41,6 +41,7 @@ typedef struct xg__venue_config {
     int64_t throttle_default_ms; /* wait after a 429 without Retry-After */
     int64_t clock_guard_ms;    /* limiter's margin for clock error */
     int64_t resync_interval_ms; /* periodic server-time resync */
+    int64_t reconcile_share_pct; /* reconciliation's share of each bucket */
 } xg__venue_config;
 
 typedef struct xg__route {
@@ -58,6 +59,8 @@ typedef struct xg__config {
     char log_level[16];
     char journal[8]; /* "normal", "full" or "off" (docs/configuration.md) */
     size_t max_orders; /* order table capacity */
+    int64_t journal_retention_s; /* final orders kept this long; 0 forever */
+    int64_t busy_poll_us; /* spin this long after work before sleeping */
     xg__venue_config venues[XG_MAX_VENUES];
     size_t n_venues;
     xg__route routes[XG_MAX_ROUTES];

@@ -44,6 +44,7 @@ struct xg__gateway {
     xg__outbox outbox; /* replies and events until the turn ends */
     xg__now now;
     int is_ready;
+    int was_busy; /* the last poll found work: spin before sleeping */
     /* scratch, reused every request: never allocated on the order path */
     xg_http_request req;
     char event[XG_EVENT_MAX];

@@ -44,7 +44,9 @@ struct xg__journal {
     sqlite3_stmt *load_orders, *load_attempts;
     sqlite3_stmt *last_gw_id;
     int in_txn;
-    int wal_pages; /* pages in the WAL since the last checkpoint */
+    int wal_pages;     /* pages in the WAL since the last checkpoint */
+    int has_pruned;    /* xg__journal_housekeep ran a prune */
+    int64_t pruned_ms; /* when it last did, wall ms */
     char path[JOURNAL_PATH_MAX];
     char err[XG_JOURNAL_ERR_MAX];
     xg__journal_attempt attempts[MAX_ATTEMPTS]; /* load_open scratch */
@@ -1024,6 +1026,31 @@ xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted)
         *deleted = n_deleted;
     }
     return XG_OK;
+}
+
+xg_err
+xg__journal_housekeep(xg__journal *j, int64_t now_ms, int64_t retention_ms,
+                      size_t *deleted)
+{
+    if (deleted != NULL) {
+        *deleted = 0;
+    }
+    if (j == NULL || retention_ms < 0) {
+        return XG_ERR_INVALID;
+    }
+    if (retention_ms == 0 || xg__journal_has_staged(j)) {
+        return XG_OK; /* kept forever, or not an idle moment */
+    }
+    if (j->has_pruned && now_ms >= j->pruned_ms &&
+        j->pruned_ms <= INT64_MAX - XG_JOURNAL_PRUNE_INTERVAL_MS &&
+        now_ms < j->pruned_ms + XG_JOURNAL_PRUNE_INTERVAL_MS) {
+        return XG_OK;
+    }
+    j->has_pruned = 1;
+    j->pruned_ms = now_ms;
+    int64_t cutoff =
+        now_ms < INT64_MIN + retention_ms ? INT64_MIN : now_ms - retention_ms;
+    return xg__journal_prune(j, cutoff, deleted);
 }
 
 const char *

@@ -166,6 +166,24 @@ xg_err xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1]);
  * staged. *deleted (may be NULL) receives the number of orders deleted. */
 xg_err xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted);
 
+/* A prune scans the order history, so scheduled pruning runs at most this
+ * often. */
+#define XG_JOURNAL_PRUNE_INTERVAL_MS 60000
+
+/*
+ * Scheduled pruning, cheap to call on every idle turn: when retention_ms
+ * > 0, nothing is staged, and no prune was attempted through this call in
+ * the XG_JOURNAL_PRUNE_INTERVAL_MS before now_ms (wall ms; a clock that
+ * went back makes it due), prune the final orders last updated before
+ * now_ms - retention_ms, as xg__journal_prune does. Open orders are never
+ * deleted. A failed prune is retried only after the interval. *deleted
+ * (may be NULL) receives the number of orders deleted, 0 when nothing was
+ * due. Errors as xg__journal_prune; XG_ERR_INVALID for a negative
+ * retention.
+ */
+xg_err xg__journal_housekeep(xg__journal *j, int64_t now_ms,
+                             int64_t retention_ms, size_t *deleted);
+
 /* One line describing the last failure of a call on j ("" if none);
  * borrowed, valid until the next call on j. Never NULL. */
 const char *xg__journal_last_error(const xg__journal *j);

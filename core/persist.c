@@ -210,3 +210,25 @@ xg__persist_recover(xg__gateway *gw, char *err, size_t err_len)
     }
     return XG_OK;
 }
+
+xg_err
+xg__persist_housekeeping(xg__gateway *gw)
+{
+    if (gw->journal == NULL || gw->cfg->journal_retention_s <= 0) {
+        return XG_OK;
+    }
+    size_t deleted = 0;
+    xg_err e =
+        xg__journal_housekeep(gw->journal, gw->now.wall_ms,
+                              gw->cfg->journal_retention_s * 1000, &deleted);
+    if (e != XG_OK) {
+        xg__warn("journal: pruning finished orders: %s",
+                 xg__journal_last_error(gw->journal));
+        return e;
+    }
+    if (deleted > 0) {
+        xg__info("journal: pruned %zu finished orders older than %lld s",
+                 deleted, (long long)gw->cfg->journal_retention_s);
+    }
+    return XG_OK;
+}

@@ -27,4 +27,12 @@ xg_err xg__persist_commit(xg__gateway *gw);
  * (before the venues are started). err gets one line on failure. */
 xg_err xg__persist_recover(xg__gateway *gw, char *err, size_t err_len);
 
+/* Idle-turn housekeeping: prune final orders older than the config's
+ * journal_retention_s from the journal, at most once a minute (see
+ * xg__journal_housekeep), on gw->now. Cheap when nothing is due; call it
+ * when a turn had nothing to do, with nothing staged. Logs what it did or
+ * why it failed; a failure leaves the journal as it was and is retried a
+ * minute later, so the caller may ignore the result. */
+xg_err xg__persist_housekeeping(xg__gateway *gw);
+
 #endif

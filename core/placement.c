@@ -70,10 +70,14 @@ find_venue(const xg__gateway *gw, const char *name)
 }
 
 
-/* The order never executed on venue `from` (refused by its ban, or still
- * queued there): move it to the first other venue of its route that can
- * take it, as a new attempt under a new venue client order id, or reject
- * it with the reason the first candidate gave. */
+/* The order never executed on venue `from` (refused by its ban, never
+ * sent because `from` could not be reached, or still queued there): move
+ * it to the first other venue of its route that can take it, as a new
+ * attempt under a new venue client order id, or reject it with fail_err
+ * and the reason the first candidate gave. fail_err XG_OK means "no
+ * reject": an order no other venue can take is left exactly as it was
+ * (still on `from`, not queued anywhere), for the caller to keep; the
+ * caller tells the two apart by r->venue. */
 void
 xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
                     uint32_t slot, const char *reason, xg_err fail_err)
@@ -111,13 +115,18 @@ xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
         r->status = XG_STATUS_PENDING;
         r->waiting_reported = 0;
         r->resynced = 0;
+        /* The protocol's ban_until_ms is the ban's end, 0 for any other
+         * reason (a throttle's or a back-off's end is not a ban). */
         int64_t ban_until =
-            from->until_mono_ms > 0
+            from->state == XG_VENUE_BANNED && from->until_mono_ms > 0
                 ? gw->now.wall_ms + (from->until_mono_ms - gw->now.mono_ms)
                 : 0;
         xg__gw_publish_rerouted(gw, r, from->cfg->name, to->cfg->name,
                                 reason, ban_until);
         xg__router_push(to, slot, XG_OP_NEW_ORDER, 0);
+        return;
+    }
+    if (fail_err == XG_OK) {
         return;
     }
     char detail[XG_DETAIL_MAX];

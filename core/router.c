@@ -203,8 +203,30 @@ mark_unknown(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
     xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
 }
 
+/* Move the new order in slot off v, which cannot be reached, if another
+ * venue of its route can take it now. Returns 1 if it moved; otherwise it
+ * is left as it was, for the caller to keep queued on v. */
+static int
+move_off_down(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot)
+{
+    int from = (int)xg__venue_index(gw, v);
+    xg__place_elsewhere(gw, v, r, slot, "down", XG_OK);
+    return r->venue != from;
+}
+
+/* v cannot be reached: nothing was sent (connect, DNS or TLS failed) or a
+ * start-up request failed. It rests for a back-off. The new order whose
+ * request just failed to leave (refused_slot, XG_ORDER_NONE if none) and
+ * then every new order queued on v move, in their order, to another venue
+ * of their route that can take them (a `rerouted` event, reason "down");
+ * the venue never saw them, so they cannot be placed twice. An order no
+ * other venue can take keeps its place and waits for the back-off, as
+ * cancels and queries do, unless its own deadline would pass first.
+ * Rejecting it instead would turn a connect failure lasting a fraction of
+ * a second into lost orders on a one-venue route. */
 static void
-venue_down(xg__gateway *gw, xg__venue *v, const char *why)
+venue_down(xg__gateway *gw, xg__venue *v, const char *why,
+           uint32_t refused_slot)
 {
     v->down_backoff_ms = v->down_backoff_ms == 0
                              ? DOWN_BACKOFF_MIN_MS
@@ -213,6 +235,41 @@ venue_down(xg__gateway *gw, xg__venue *v, const char *why)
         v->down_backoff_ms = DOWN_BACKOFF_MAX_MS;
     }
     set_state(gw, v, XG_VENUE_DOWN, gw->now.mono_ms + v->down_backoff_ms, why);
+
+    size_t vi = xg__venue_index(gw, v);
+    size_t moved = 0;
+    int keep_refused = 0;
+    if (refused_slot != XG_ORDER_NONE) {
+        xg__order_rec *r = xg__orders_get(gw->orders, refused_slot);
+        r->status = XG_STATUS_PENDING; /* it never left */
+        if (move_off_down(gw, v, r, refused_slot)) {
+            moved++;
+        } else {
+            keep_refused = 1;
+        }
+    }
+    for (size_t n = v->normal.len; n > 0; n--) {
+        xg__pending p = *xg__queue_peek(&v->normal);
+        xg__queue_pop(&v->normal);
+        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
+        if (!xg__router_is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
+            continue;
+        }
+        if (move_off_down(gw, v, r, p.slot)) {
+            moved++;
+        } else {
+            xg__queue_push(&v->normal, p);
+        }
+    }
+    if (keep_refused) {
+        /* First in line before it failed to leave, first again after. */
+        xg__router_push(v, refused_slot, XG_OP_NEW_ORDER, 1);
+    }
+    moved +=
+        xg__place_late_elsewhere(gw, v, gw->now.wall_ms + v->down_backoff_ms);
+    if (moved > 0) {
+        pump_all(gw);
+    }
 }
 
 /* How long a RATE_LIMITED answer asks us to wait, relative or absolute. */
@@ -331,6 +388,74 @@ op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
     }
 }
 
+/* Whether a queued op is reconciliation: a query of an order recovered
+ * from the journal or whose outcome is unknown. Such a query goes under
+ * the limiter's capped share (XG_PRIO_RECONCILE) whatever priority the
+ * adapter gave the request, so that settling thousands of orders can
+ * never by itself run the venue's budget out. The core decides this, not
+ * the adapter: only the core knows why it asks. */
+static int
+is_reconcile(const xg__order_rec *r, xg_op_kind kind)
+{
+    return kind == XG_OP_QUERY_ORDER && r != NULL &&
+           (r->recovering || r->status == XG_STATUS_UNKNOWN);
+}
+
+/* Ask the loop to pump v again at mono_ms, or earlier if already due. */
+static void
+wake_at(xg__venue *v, int64_t mono_ms)
+{
+    if (v->wake_mono_ms == 0 || mono_ms < v->wake_mono_ms) {
+        v->wake_mono_ms = mono_ms;
+    }
+}
+
+static int64_t
+ceil_ms(int64_t ns)
+{
+    return (ns + 999999) / 1000000;
+}
+
+/* The next operation to try on v, as (queue, index): the first urgent one
+ * (cancels, queries, venue ops), then, once the venue is UP, the oldest
+ * new order. While is_held, reconciliation queries have spent their share
+ * of the limiter: all of them are passed over, so they keep their order,
+ * and what stands behind them may go. Urgent operations with nothing left
+ * to do are dropped on the way. Returns 0 when nothing may go.
+ *
+ * Passing over held queries costs a walk over them per pump; that many
+ * only exist while a large reconciliation is capped, and the walk is
+ * cheap next to the request it lets through. */
+static int
+pick_op(xg__gateway *gw, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
+{
+    int vi = (int)xg__venue_index(gw, v);
+    for (size_t i = 0; i < v->urgent.len;) {
+        const xg__pending *p = xg__queue_at(&v->urgent, i);
+        xg_op_kind kind = (xg_op_kind)p->op;
+        xg__order_rec *r = p->slot == XG_ORDER_NONE
+                               ? NULL
+                               : xg__orders_get(gw->orders, p->slot);
+        if (!xg__router_is_needed(r, kind, vi)) {
+            xg__queue_remove(&v->urgent, i);
+            continue;
+        }
+        if (is_held && is_reconcile(r, kind)) {
+            i++;
+            continue;
+        }
+        *q = &v->urgent;
+        *idx = i;
+        return 1;
+    }
+    if (v->state != XG_VENUE_UP || v->normal.len == 0) {
+        return 0;
+    }
+    *q = &v->normal;
+    *idx = 0;
+    return 1;
+}
+
 void
 xg__router_pump(xg__gateway *gw, xg__venue *v)
 {
@@ -342,17 +467,21 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         if (v->in_flight >= v->max_in_flight) {
             return;
         }
-        xg__queue *q = &v->urgent;
-        if (q->len == 0) {
-            if (v->state != XG_VENUE_UP) {
-                return;
-            }
-            q = &v->normal;
+        int64_t now_ns = gw->now.wall_ns + v->offset_ms * 1000000;
+        int is_held = v->reconcile_wait_ns > now_ns;
+        if (is_held) {
+            /* Whoever set the wait also set a wake-up; renewing it costs
+             * nothing and keeps the queries from stalling if the clocks
+             * disagree by a millisecond. */
+            wake_at(v,
+                    gw->now.mono_ms + ceil_ms(v->reconcile_wait_ns - now_ns));
         }
-        const xg__pending *p = xg__queue_peek(q);
-        if (p == NULL) {
+        xg__queue *q = NULL;
+        size_t idx = 0;
+        if (!pick_op(gw, v, is_held, &q, &idx)) {
             return;
         }
+        const xg__pending *p = xg__queue_at(q, idx);
         uint32_t slot = p->slot;
         xg_op_kind kind = (xg_op_kind)p->op;
         if (v->state == XG_VENUE_STARTING && slot != XG_ORDER_NONE) {
@@ -362,16 +491,17 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
                                ? NULL
                                : xg__orders_get(gw->orders, slot);
         if (!xg__router_is_needed(r, kind, (int)vi)) {
-            xg__queue_pop(q);
+            xg__queue_remove(q, idx);
             continue;
         }
+        int is_rec = is_reconcile(r, kind);
         xg_op op;
         op_for(v, r, kind, &op);
         xg_http_request *req = &gw->req;
         memset(req, 0, sizeof *req);
         xg_err e = v->plugin->api->build(v->inst, &op, venue_now_ms(gw, v), req);
         if (e != XG_OK) {
-            xg__queue_pop(q);
+            xg__queue_remove(q, idx);
             if (kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, e, "adapter could not build it",
                              NULL);
@@ -381,12 +511,12 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
             }
             continue;
         }
-        int64_t now_ns = gw->now.wall_ns + v->offset_ms * 1000000;
         int64_t at_ns = now_ns;
         e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
-                               req->priority, now_ns, &at_ns);
+                               is_rec ? XG_PRIO_RECONCILE : req->priority,
+                               now_ns, &at_ns);
         if (e != XG_OK) {
-            xg__queue_pop(q);
+            xg__queue_remove(q, idx);
             if (r != NULL && kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, XG_ERR_RATE_LIMITED,
                              "request costs more than the venue's limit",
@@ -395,7 +525,18 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
             continue;
         }
         if (at_ns > now_ns) {
-            int64_t wait_ms = (at_ns - now_ns + 999999) / 1000000;
+            int64_t wait_ms = ceil_ms(at_ns - now_ns);
+            if (is_rec) {
+                /* Its share is spent: it and the reconciliation behind it
+                 * wait, while cancels and new orders may still go. */
+                v->reconcile_wait_ns = at_ns;
+                wake_at(v, gw->now.mono_ms + wait_ms);
+                if (!r->waiting_reported) {
+                    r->waiting_reported = 1;
+                    xg__gw_publish_wait(gw, v, r, wait_ms, "rate limit");
+                }
+                continue;
+            }
             if (kind == XG_OP_NEW_ORDER &&
                 xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) > 0) {
                 for (size_t i = 0; i < gw->n_venues; i++) {
@@ -405,7 +546,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
                 }
                 continue; /* the head may have moved on */
             }
-            v->wake_mono_ms = gw->now.mono_ms + wait_ms;
+            wake_at(v, gw->now.mono_ms + wait_ms);
             if (r != NULL && !r->waiting_reported) {
                 r->waiting_reported = 1;
                 xg__gw_publish_wait(gw, v, r, wait_ms, "rate limit");
@@ -420,7 +561,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
             xg__warn("venue %s: transport: %s", v->cfg->name, xg_strerror(e));
             return;
         }
-        xg__queue_pop(q);
+        xg__queue_remove(q, idx);
         v->in_flight++;
         if (kind == XG_OP_NEW_ORDER) {
             /* Journaled before it leaves: the commit precedes the flush. */
@@ -483,7 +624,8 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     if (xg__venue_set_instruments(v, gw->ins_scratch, gw->n_ins_scratch) !=
             XG_OK ||
         xg__venue_rebuild_limiter(v, err, sizeof err) != XG_OK) {
-        venue_down(gw, v, "cannot use the venue's instruments or limits");
+        venue_down(gw, v, "cannot use the venue's instruments or limits",
+                   XG_ORDER_NONE);
         xg__router_push(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 1);
         return;
     }
@@ -692,7 +834,7 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
             char why[XG_VENUE_MSG_MAX];
             snprintf(why, sizeof why, "start-up request failed: %.23s %.100s",
                      res.venue_code, res.venue_msg);
-            venue_down(gw, v, why);
+            venue_down(gw, v, why, XG_ORDER_NONE);
             break;
         }
         }
@@ -734,9 +876,14 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
     if (st == XG_XFER_RESPONSE) {
         on_response(gw, v, r, slot, kind, resp);
     } else if (st == XG_XFER_NOT_SENT) {
-        /* Nothing reached the venue: the operation is simply still due. */
-        venue_down(gw, v, detail);
-        retry_op(v, slot, kind, r);
+        /* Nothing reached the venue: the operation is simply still due,
+         * and a new order may go to another venue meanwhile. */
+        if (kind == XG_OP_NEW_ORDER && r != NULL) {
+            venue_down(gw, v, detail, slot);
+        } else {
+            retry_op(v, slot, kind, r);
+            venue_down(gw, v, detail, XG_ORDER_NONE);
+        }
     } else if (r != NULL && (kind == XG_OP_NEW_ORDER ||
                              kind == XG_OP_CANCEL_ORDER)) {
         if (kind == XG_OP_CANCEL_ORDER) {

@@ -66,6 +66,28 @@ xg__queue_pop(xg__queue *q)
     }
 }
 
+const xg__pending *
+xg__queue_at(const xg__queue *q, size_t i)
+{
+    return i < q->len ? &q->items[(q->head + i) % q->cap] : NULL;
+}
+
+void
+xg__queue_remove(xg__queue *q, size_t i)
+{
+    if (i >= q->len) {
+        return;
+    }
+    if (i == 0) {
+        xg__queue_pop(q);
+        return;
+    }
+    for (size_t k = i; k + 1 < q->len; k++) {
+        q->items[(q->head + k) % q->cap] = q->items[(q->head + k + 1) % q->cap];
+    }
+    q->len--;
+}
+
 const char *
 xg__venue_state_name(xg__venue_state s)
 {
@@ -136,7 +158,14 @@ xg__venue_rebuild_limiter(xg__venue *v, char *err, size_t err_len)
         xg_strlcpy(err, "adapter's bucket specs were refused", err_len);
         return XG_ERR_INVALID;
     }
+    if (xg_limiter_set_reconcile_share(
+            l, (unsigned)v->cfg->reconcile_share_pct) != XG_OK) {
+        xg_limiter_destroy(&l);
+        xg_strlcpy(err, "reconcile_share_pct out of range", err_len);
+        return XG_ERR_INVALID;
+    }
     xg_limiter_destroy(&v->limiter);
     v->limiter = l;
+    v->reconcile_wait_ns = 0;
     return XG_OK;
 }

@@ -61,6 +61,10 @@ typedef struct xg__venue {
     char reason[XG_VENUE_MSG_MAX];
     /* limiter wake-up when the queue head had to wait */
     int64_t wake_mono_ms; /* 0: none */
+    /* Reconciliation queries wait for their share of the limiter until
+     * this time on the limiter's axis (venue ns); 0: not known to wait.
+     * Saves building and signing a query the limiter would refuse. */
+    int64_t reconcile_wait_ns;
     /* work */
     xg__queue urgent; /* cancels, reconciliation, venue ops */
     xg__queue normal; /* new orders */
@@ -76,6 +80,10 @@ xg_err xg__queue_push(xg__queue *q, xg__pending p);
 xg_err xg__queue_push_front(xg__queue *q, xg__pending p);
 const xg__pending *xg__queue_peek(const xg__queue *q);
 void xg__queue_pop(xg__queue *q);
+/* The i-th entry from the head (NULL when i >= len), and its removal,
+ * which keeps the order of the others (O(len - i)). */
+const xg__pending *xg__queue_at(const xg__queue *q, size_t i);
+void xg__queue_remove(xg__queue *q, size_t i);
 
 const char *xg__venue_state_name(xg__venue_state s);
 
@@ -85,7 +93,8 @@ xg_err xg__venue_set_instruments(xg__venue *v, const xg_instrument *ins,
 const xg_instrument *xg__venue_instrument(const xg__venue *v,
                                           const char *symbol);
 
-/* Rebuild the limiter from the adapter's current bucket specs. */
+/* Rebuild the limiter from the adapter's current bucket specs, with the
+ * venue's reconcile share (config reconcile_share_pct). */
 xg_err xg__venue_rebuild_limiter(xg__venue *v, char *err, size_t err_len);
 
 #endif

@@ -540,6 +540,7 @@ struct xg_limiter {
     xg__bucket *buckets;
     size_t n;
     int64_t guard_ns;
+    int64_t reconcile_share_pct; /* 1..100, see keep_for() */
 };
 
 static xg_err
@@ -705,6 +706,7 @@ xg_limiter_new(const xg_bucket_spec *specs, size_t n, int64_t guard_ns)
         return NULL;
     }
     l->guard_ns = guard_ns;
+    l->reconcile_share_pct = 100;
     for (size_t i = 0; i < n; i++) {
         xg__bucket *b = &l->buckets[i];
         b->spec = specs[i];
@@ -841,8 +843,33 @@ instance_get(xg_limiter *l, xg__bucket *b, uint32_t scope, int64_t now_ns,
     return XG_OK;
 }
 
+/* Units a reconciliation query must leave unused in a bucket of spec s
+ * when it asks for `units`. The share is what recovering thousands of
+ * orders may take of each window, so that reconciliation alone never
+ * reaches the venue's limit; the rest stays for the traffic that arrives
+ * meanwhile. */
 static int64_t
-keep_for(const xg_bucket_spec *s, xg_priority prio)
+reconcile_keep(const xg_limiter *l, const xg_bucket_spec *s, int64_t units)
+{
+    int64_t query_keep = s->reserve_cancel + s->reserve_new;
+    /* floor(limit * share / 100) without overflowing for huge limits. */
+    int64_t share = l->reconcile_share_pct;
+    int64_t allowed = (s->limit / 100) * share + (s->limit % 100) * share / 100;
+    if (allowed < 1) {
+        allowed = 1; /* a share that rounds to nothing would stall it */
+    }
+    int64_t keep = max64(query_keep, s->limit - allowed);
+    if (units > s->limit - keep && units <= s->limit - query_keep) {
+        /* One request larger than the share would never go: let it into
+         * an instance nothing else is using, the least it can take. */
+        keep = s->limit - units;
+    }
+    return keep;
+}
+
+static int64_t
+keep_for(const xg_limiter *l, const xg_bucket_spec *s, xg_priority prio,
+         int64_t units)
 {
     switch (prio) {
     case XG_PRIO_CANCEL:
@@ -851,6 +878,8 @@ keep_for(const xg_bucket_spec *s, xg_priority prio)
         return s->reserve_cancel;
     case XG_PRIO_QUERY:
         return s->reserve_cancel + s->reserve_new;
+    case XG_PRIO_RECONCILE:
+        return reconcile_keep(l, s, units);
     }
     return s->reserve_cancel + s->reserve_new; /* unknown: strictest */
 }
@@ -901,8 +930,8 @@ xg_limiter_reserve(xg_limiter *l, const xg_cost *costs, size_t n,
         if (err != XG_OK) {
             return err;
         }
-        int64_t t = instance_earliest(in, &b->spec, units,
-                                      keep_for(&b->spec, prio), now_ns);
+        int64_t t = instance_earliest(
+            in, &b->spec, units, keep_for(l, &b->spec, prio, units), now_ns);
         if (t == INT64_MAX) {
             *at_ns = INT64_MAX;
             return XG_ERR_OVERFLOW;
@@ -921,6 +950,16 @@ xg_limiter_reserve(xg_limiter *l, const xg_cost *costs, size_t n,
             instance_take(in, &b->spec, costs[i].units, now_ns);
         }
     }
+    return XG_OK;
+}
+
+xg_err
+xg_limiter_set_reconcile_share(xg_limiter *l, unsigned share_pct)
+{
+    if (l == NULL || share_pct < 1 || share_pct > 100) {
+        return XG_ERR_INVALID;
+    }
+    l->reconcile_share_pct = (int64_t)share_pct;
     return XG_OK;
 }
 

@@ -70,6 +70,8 @@ test_minimal_config_gets_documented_defaults(void **state)
     assert_int_equal(cfg.n_venues, 1);
     assert_int_equal(cfg.venues[0].max_connections, 4);
     assert_int_equal(cfg.venues[0].clock_guard_ms, 20);
+    assert_int_equal(cfg.venues[0].reconcile_share_pct, 50);
+    assert_int_equal(cfg.journal_retention_s, 604800);
     assert_string_equal(xg__secret_bytes(&cfg.venues[0].secret),
                         "very-secret-value");
 }
@@ -166,6 +168,44 @@ test_routes_must_name_configured_venues(void **state)
     assert_string_equal(xg__config_route(&cfg, "ETH/USDT")->symbol, "*");
 }
 
+static void
+test_reconcile_share_is_a_percentage(void **state)
+{
+    (void)state;
+    assert_refused(VENUE(", \"reconcile_share_pct\": 0"),
+                   "venues.binance.reconcile_share_pct");
+    assert_refused(VENUE(", \"reconcile_share_pct\": 101"),
+                   "venues.binance.reconcile_share_pct");
+    assert_refused(VENUE(", \"reconcile_share_pct\": 50.5"),
+                   "venues.binance.reconcile_share_pct");
+    assert_refused(VENUE(", \"reconcile_share_pct\": \"50\""),
+                   "venues.binance.reconcile_share_pct");
+    assert_int_equal(parse(VENUE(", \"reconcile_share_pct\": 1")), XG_OK);
+    assert_int_equal(cfg.venues[0].reconcile_share_pct, 1);
+    xg__config_fini(&cfg);
+    assert_int_equal(parse(VENUE(", \"reconcile_share_pct\": 100")), XG_OK);
+    assert_int_equal(cfg.venues[0].reconcile_share_pct, 100);
+}
+
+#define RETAIN(value)                                                          \
+    "{\"journal_retention_s\": " value ", \"venues\": {\"binance\": "          \
+    "{\"credentials\": {\"api_key_env\": \"XG_T_KEY\", \"secret_env\": "       \
+    "\"XG_T_SECRET\"}}}}"
+
+static void
+test_journal_retention_zero_keeps_forever_negative_refused(void **state)
+{
+    (void)state;
+    assert_refused(RETAIN("-1"), "journal_retention_s");
+    assert_refused(RETAIN("\"7d\""), "journal_retention_s");
+    assert_refused(RETAIN("99999999999999"), "journal_retention_s");
+    assert_int_equal(parse(RETAIN("0")), XG_OK);
+    assert_int_equal(cfg.journal_retention_s, 0);
+    xg__config_fini(&cfg);
+    assert_int_equal(parse(RETAIN("3600")), XG_OK);
+    assert_int_equal(cfg.journal_retention_s, 3600);
+}
+
 int
 main(void)
 {
@@ -185,6 +225,11 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_routes_must_name_configured_venues,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_share_is_a_percentage,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_journal_retention_zero_keeps_forever_negative_refused, setup,
+            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

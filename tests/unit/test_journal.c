@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "persist.h"
 
 #define MAX_SEEN 32
 
@@ -560,7 +561,8 @@ check_crash(const fixture *f, xg__sync_mode mode, int by_signal)
     assert_int_equal(s.n, CRASH_TURNS * CRASH_PER_TURN);
     for (size_t i = 0; i < s.n; i++) {
         char id[XG_GW_ID_LEN + 1];
-        snprintf(id, sizeof id, "lq0abcde%08zu", i + 1);
+        snprintf(id, sizeof id, "lq0abcde%08u",
+                 (unsigned)((i + 1) % 100000000u));
         assert_string_equal(s.orders[i].gw_id, id);
         assert_int_equal(s.n_attempts[i], 1);
     }
@@ -949,6 +951,147 @@ test_journal_refuses_bad_arguments(void **state)
     assert_null(j);
 }
 
+/* ---- scheduled pruning ------------------------------------------------ */
+
+#define DAY_MS (24LL * 3600 * 1000)
+
+/* Orders of each table in a closed journal, by a plain connection. */
+static int
+count_rows(const fixture *f, const char *table)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    return n;
+}
+
+static void
+put_with_attempt(xg__journal *j, const char *gw_id, xg_order_status st,
+                 int64_t updated_ms)
+{
+    xg__journal_order o = order_of(gw_id, st);
+    o.updated_ms = updated_ms;
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    xg__journal_attempt a = attempt_of(gw_id, 1, XG_ATTEMPT_EXISTS);
+    assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+}
+
+static void
+test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute(
+    void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    const int64_t now = 30 * DAY_MS;
+    const int64_t keep = 7 * DAY_MS;
+    put_with_attempt(j, "lq0abcde00000001", XG_STATUS_FILLED, 1000);
+    put_with_attempt(j, "lq0abcde00000002", XG_STATUS_CANCELED,
+                     now - keep + 600000);
+    /* Open orders are never pruned, however old. */
+    put_with_attempt(j, "lq0abcde00000003", XG_STATUS_NEW, 5);
+    put_with_attempt(j, "lq0abcde00000004", XG_STATUS_UNKNOWN, 5);
+    put_with_attempt(j, "lq0abcde00000005", XG_STATUS_PARTIALLY_FILLED, 5);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    size_t deleted = 99;
+    assert_int_equal(xg__journal_housekeep(j, now, keep, &deleted), XG_OK);
+    assert_int_equal(deleted, 1);
+
+    /* Another order grows old, but the last prune was under a minute
+     * ago: nothing is done, cheaply. */
+    put_with_attempt(j, "lq0abcde00000006", XG_STATUS_REJECTED, 1000);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_housekeep(j, now + 59999, keep, &deleted),
+                     XG_OK);
+    assert_int_equal(deleted, 0);
+    assert_int_equal(xg__journal_housekeep(j, now + 60000, keep, &deleted),
+                     XG_OK);
+    assert_int_equal(deleted, 1);
+
+    /* Nothing happens with writes staged: that is no idle moment, and a
+     * prune would commit them early. */
+    put_with_attempt(j, "lq0abcde00000007", XG_STATUS_EXPIRED, 1000);
+    assert_int_equal(
+        xg__journal_housekeep(j, now + 10 * DAY_MS, keep, &deleted), XG_OK);
+    assert_int_equal(deleted, 0);
+    assert_int_equal(xg__journal_has_staged(j), 1);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    /* 0 keeps everything forever; a negative retention is refused. */
+    assert_int_equal(xg__journal_housekeep(j, now + 20 * DAY_MS, 0, &deleted),
+                     XG_OK);
+    assert_int_equal(deleted, 0);
+    assert_int_equal(xg__journal_housekeep(j, now + 20 * DAY_MS, -1, &deleted),
+                     XG_ERR_INVALID);
+    assert_int_equal(xg__journal_housekeep(NULL, now, keep, NULL),
+                     XG_ERR_INVALID);
+
+    /* A wall clock that stepped back does not stop pruning for good. */
+    assert_int_equal(xg__journal_housekeep(j, now - DAY_MS, keep, &deleted),
+                     XG_OK);
+    assert_int_equal(deleted, 1);
+    /* The recent final order's time comes: it goes too. */
+    assert_int_equal(xg__journal_housekeep(j, now + DAY_MS, keep, &deleted),
+                     XG_OK);
+    assert_int_equal(deleted, 1);
+
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(s.n_attempts[i], 1);
+    }
+    xg__journal_close(&j);
+    assert_int_equal(count_rows(f, "orders"), 3);
+    assert_int_equal(count_rows(f, "attempts"), 3);
+}
+
+static void
+test_persist_housekeeping_prunes_with_config_retention_and_loop_clock(
+    void **state)
+{
+    fixture *f = *state;
+    xg__gateway *gw = calloc(1, sizeof *gw);
+    xg__config *cfg = calloc(1, sizeof *cfg);
+    assert_non_null(gw);
+    assert_non_null(cfg);
+    gw->cfg = cfg;
+    cfg->journal_retention_s = 3600;
+    gw->journal = open_ok(f, XG_SYNC_NORMAL);
+    gw->now.wall_ms = 10 * DAY_MS;
+    put_with_attempt(gw->journal, "lq0abcde00000001", XG_STATUS_FILLED,
+                     gw->now.wall_ms - 3600 * 1000 - 1);
+    put_with_attempt(gw->journal, "lq0abcde00000002", XG_STATUS_FILLED,
+                     gw->now.wall_ms - 3600 * 1000);
+    put_with_attempt(gw->journal, "lq0abcde00000003", XG_STATUS_NEW, 0);
+    assert_int_equal(xg__journal_commit(gw->journal), XG_OK);
+    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    /* Called every idle turn: the next minute does nothing. */
+    gw->now.wall_ms += 59 * 1000;
+    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    xg__journal_close(&gw->journal);
+    assert_int_equal(count_rows(f, "orders"), 2);
+
+    /* 0 keeps forever; without a journal there is nothing to do. */
+    gw->journal = open_ok(f, XG_SYNC_NORMAL);
+    cfg->journal_retention_s = 0;
+    gw->now.wall_ms += 365 * DAY_MS;
+    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    xg__journal_close(&gw->journal);
+    assert_int_equal(count_rows(f, "orders"), 2);
+    cfg->journal_retention_s = 3600;
+    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    free(cfg);
+    free(gw);
+}
+
 int
 main(void)
 {
@@ -968,6 +1111,8 @@ main(void)
         T(test_journal_last_gw_id_is_largest_and_survives_prune),
         T(test_journal_prune_deletes_only_old_final_orders_and_attempts),
         T(test_journal_prune_commits_staged_writes),
+        T(test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute),
+        T(test_persist_housekeeping_prunes_with_config_retention_and_loop_clock),
         T(test_journal_refuses_garbage_header_and_leaves_file_unchanged),
         T(test_journal_refuses_non_sqlite_file_and_leaves_it_unchanged),
         T(test_journal_refuses_short_non_sqlite_file),

@@ -727,6 +727,239 @@ test_limiter_first_use_pool_and_guard(void **state)
     xg_limiter_destroy(&l);
 }
 
+/* --- reconciliation's capped share ------------------------------------ */
+
+/* How many one-unit reconciliation requests go at now before the first
+ * one has to wait; *at gets that wait. Asks far more often than the
+ * bucket could ever admit, as thousands of recovered orders would. */
+static int
+reconcile_burst(xg_limiter *l, int64_t now, int64_t *at)
+{
+    xg_cost c = cost(0, 0, 1);
+    int admitted = 0;
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(
+            xg_limiter_reserve(l, &c, 1, XG_PRIO_RECONCILE, now, at), XG_OK);
+        if (*at == now) {
+            admitted++;
+        }
+    }
+    return admitted;
+}
+
+static void
+test_reconcile_share_caps_every_bucket_kind(void **state)
+{
+    (void)state;
+    const xg_limit_kind kinds[] = {
+        XG_LIMIT_FIXED_WINDOW, XG_LIMIT_SLIDING_WINDOW, XG_LIMIT_TOKEN_BUCKET};
+    for (size_t k = 0; k < 3; k++) {
+        xg_bucket_spec s = spec("W", kinds[k], 20, SEC);
+        s.reserve_cancel = 1;
+        s.reserve_new = 2;
+        xg_limiter *l = xg_limiter_new(&s, 1, 0);
+        int64_t at;
+        assert_non_null(l);
+        assert_int_equal(xg_limiter_set_reconcile_share(l, 50), XG_OK);
+        /* Half of 20, however many ask. */
+        assert_int_equal(reconcile_burst(l, 100 * MS, &at), 10);
+        assert_true(at > 100 * MS);
+        assert_int_equal(xg_limiter_bucket_used(l, 0, 100 * MS), 10);
+        if (kinds[k] == XG_LIMIT_TOKEN_BUCKET) {
+            /* One unit refills every 50 ms; the share stays full. */
+            assert_int_equal(at, 150 * MS);
+        } else if (kinds[k] == XG_LIMIT_FIXED_WINDOW) {
+            assert_int_equal(at, SEC);
+        } else {
+            assert_int_equal(at, 1100 * MS);
+        }
+        /* Moving on to each answered time never lets it past its share. */
+        int64_t now = at;
+        for (int i = 0; i < 200; i++) {
+            reconcile_burst(l, now, &at);
+            assert_true(xg_limiter_bucket_used(l, 0, now) <= 10);
+            assert_true(at > now);
+            now = at;
+        }
+        xg_limiter_destroy(&l);
+    }
+}
+
+static void
+test_reconcile_leaves_room_for_cancels_and_new_orders(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("ORDERS", XG_LIMIT_FIXED_WINDOW, 20, 10 * SEC);
+    s.reserve_cancel = 2;
+    s.reserve_new = 3;
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    xg_cost c = cost(0, 0, 1);
+    int64_t at;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 25), XG_OK);
+    assert_int_equal(reconcile_burst(l, 0, &at), 5);
+    assert_int_equal(at, 10 * SEC);
+    /* Ordinary queries still have up to their reserve... */
+    int queries = 0;
+    while (xg_limiter_reserve(l, &c, 1, XG_PRIO_QUERY, 0, &at) == XG_OK &&
+           at == 0) {
+        queries++;
+    }
+    assert_int_equal(queries, 20 - 5 - 5);
+    /* ...new orders up to the cancel reserve, and cancels the rest. */
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, 0, &at), XG_OK);
+    assert_int_equal(at, 0);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, 0, &at), XG_OK);
+    assert_int_equal(at, 0);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, 0, &at), XG_OK);
+    assert_int_equal(at, 0);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, 0, &at), XG_OK);
+    assert_int_equal(at, 10 * SEC);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_CANCEL, 0, &at),
+                         XG_OK);
+        assert_int_equal(at, 0);
+    }
+    assert_int_equal(xg_limiter_bucket_used(l, 0, 0), 20);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_reconcile_share_never_exceeds_the_query_allowance(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("REQ", XG_LIMIT_SLIDING_WINDOW, 100, SEC);
+    s.reserve_cancel = 5;
+    s.reserve_new = 10;
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    int64_t at;
+    assert_non_null(l);
+    /* The default share is 100: reconciliation is capped like a query. */
+    assert_int_equal(reconcile_burst(l, 0, &at), 85);
+    xg_limiter_destroy(&l);
+    l = xg_limiter_new(&s, 1, 0);
+    /* 90 % would eat into the reserves, which still win. */
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 90), XG_OK);
+    assert_int_equal(reconcile_burst(l, 0, &at), 85);
+    xg_limiter_destroy(&l);
+    l = xg_limiter_new(&s, 1, 0);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 1), XG_OK);
+    assert_int_equal(reconcile_burst(l, 0, &at), 1);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_reconcile_share_rounds_down_but_allows_one_unit(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("SMALL", XG_LIMIT_FIXED_WINDOW, 3, SEC);
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    int64_t at;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 50), XG_OK);
+    assert_int_equal(reconcile_burst(l, 0, &at), 1); /* floor(1.5) */
+    xg_limiter_destroy(&l);
+    l = xg_limiter_new(&s, 1, 0);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 10), XG_OK);
+    assert_int_equal(reconcile_burst(l, 0, &at), 1); /* 0.3 -> 1 */
+    xg_limiter_destroy(&l);
+    /* A limit near INT64_MAX does not overflow the share. */
+    s.limit = INT64_MAX / 2;
+    s.kind = XG_LIMIT_TOKEN_BUCKET;
+    l = xg_limiter_new(&s, 1, 0);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 50), XG_OK);
+    xg_cost c = cost(0, 0, INT64_MAX / 4);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_RECONCILE, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, 0);
+    c.units = 2;
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_RECONCILE, 0, &at),
+                     XG_OK);
+    assert_true(at > 0);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_reconcile_request_above_share_goes_only_into_an_idle_bucket(void **state)
+{
+    (void)state;
+    /* Binance-like: a query weighs 4, the share is 10 % of 20 = 2. */
+    xg_bucket_spec s = spec("WEIGHT", XG_LIMIT_FIXED_WINDOW, 20, SEC);
+    s.reserve_cancel = 1;
+    s.reserve_new = 2;
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    xg_cost q = cost(0, 0, 4);
+    xg_cost one = cost(0, 0, 1);
+    int64_t at;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 10), XG_OK);
+    assert_int_equal(xg_limiter_reserve(l, &q, 1, XG_PRIO_RECONCILE, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, 0);
+    assert_int_equal(xg_limiter_reserve(l, &q, 1, XG_PRIO_RECONCILE, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, SEC);
+    /* In the next window a new order came first: the query waits again. */
+    assert_int_equal(xg_limiter_reserve(l, &one, 1, XG_PRIO_NEW, SEC, &at),
+                     XG_OK);
+    assert_int_equal(at, SEC);
+    assert_int_equal(xg_limiter_reserve(l, &q, 1, XG_PRIO_RECONCILE, SEC, &at),
+                     XG_OK);
+    assert_int_equal(at, 2 * SEC);
+    /* Larger than what queries may ever use: refused as for a query. */
+    q.units = 18;
+    assert_int_equal(xg_limiter_reserve(l, &q, 1, XG_PRIO_RECONCILE, 0, &at),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(at, INT64_MAX);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_reconcile_share_applies_per_scope(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("PER_INST", XG_LIMIT_SLIDING_WINDOW, 10, SEC);
+    s.flags = XG_BUCKET_PER_SCOPE;
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    int64_t at;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 40), XG_OK);
+    for (uint32_t scope = 1; scope <= 3; scope++) {
+        xg_cost c = cost(0, scope, 1);
+        int admitted = 0;
+        for (int i = 0; i < 50; i++) {
+            assert_int_equal(
+                xg_limiter_reserve(l, &c, 1, XG_PRIO_RECONCILE, 0, &at), XG_OK);
+            admitted += at == 0;
+        }
+        assert_int_equal(admitted, 4);
+    }
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_reconcile_share_setter_refuses_out_of_range(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("W", XG_LIMIT_FIXED_WINDOW, 10, SEC);
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    int64_t at;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_reconcile_share(NULL, 50), XG_ERR_INVALID);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 20), XG_OK);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 0), XG_ERR_INVALID);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 101), XG_ERR_INVALID);
+    assert_int_equal(xg_limiter_set_reconcile_share(l, 4000000000u),
+                     XG_ERR_INVALID);
+    /* The refused values changed nothing: still 20 % of 10. */
+    assert_int_equal(reconcile_burst(l, 0, &at), 2);
+    /* An unknown priority is held to the strictest reserve, not crashed. */
+    xg_cost c = cost(0, 0, 1);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, (xg_priority)9, 0, &at),
+                     XG_OK);
+    xg_limiter_destroy(&l);
+}
+
 int
 main(void)
 {
@@ -761,6 +994,15 @@ main(void)
         cmocka_unit_test(test_limiter_observe_corrects_upwards_only),
         cmocka_unit_test(test_limiter_refuses_bad_input),
         cmocka_unit_test(test_limiter_first_use_pool_and_guard),
+        cmocka_unit_test(test_reconcile_share_caps_every_bucket_kind),
+        cmocka_unit_test(test_reconcile_leaves_room_for_cancels_and_new_orders),
+        cmocka_unit_test(
+            test_reconcile_share_never_exceeds_the_query_allowance),
+        cmocka_unit_test(test_reconcile_share_rounds_down_but_allows_one_unit),
+        cmocka_unit_test(
+            test_reconcile_request_above_share_goes_only_into_an_idle_bucket),
+        cmocka_unit_test(test_reconcile_share_applies_per_scope),
+        cmocka_unit_test(test_reconcile_share_setter_refuses_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,7 +158,7 @@ typedef struct refusal_case {
 } refusal_case;
 
 static const refusal_case refusals[] = {
-    {"mock_bad_abi.so", XG_ERR_ABI, "ABI version 7, this gateway speaks 1"},
+    {"mock_bad_abi.so", XG_ERR_ABI, "ABI version 7, this gateway speaks "},
     {"mock_bad_size.so", XG_ERR_ABI, "adapter table is "},
     {"mock_null_sign.so", XG_ERR_PLUGIN, "mandatory function sign is NULL"},
     {"mock_null_entry.so", XG_ERR_PLUGIN, "xg_adapter_entry() returned NULL"},

@@ -27,6 +27,8 @@
  * Change log (bump XG_ADAPTER_ABI_VERSION on any change to this header or a
  * struct it reaches, including order.h, limiter.h, http.h):
  *   1  first version.
+ *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
+ *      for reconciliation queries; adapters never set it.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -39,7 +41,7 @@
 #include "xgate/limiter.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 1u
+#define XG_ADAPTER_ABI_VERSION 2u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"

@@ -22,11 +22,16 @@
 #include "xgate/error.h"
 
 /* Who may use the last units of a bucket. Cancels may use everything; new
- * orders leave reserve_cancel; queries also leave reserve_new. */
+ * orders leave reserve_cancel; queries also leave reserve_new;
+ * reconciliation (the core's queries of orders recovered from the journal
+ * or of unknown outcome) may fill each bucket only up to the limiter's
+ * reconcile share (xg_limiter_set_reconcile_share). Adapters never set
+ * XG_PRIO_RECONCILE: the core chooses it. */
 typedef enum xg_priority {
     XG_PRIO_CANCEL = 0,
     XG_PRIO_NEW = 1,
-    XG_PRIO_QUERY = 2
+    XG_PRIO_QUERY = 2,
+    XG_PRIO_RECONCILE = 3
 } xg_priority;
 
 typedef enum xg_limit_kind {
@@ -167,6 +172,18 @@ void xg_limiter_destroy(xg_limiter **l);
  */
 xg_err xg_limiter_reserve(xg_limiter *l, const xg_cost *costs, size_t n,
                           xg_priority prio, int64_t now_ns, int64_t *at_ns);
+
+/*
+ * Cap XG_PRIO_RECONCILE at share_pct percent (1..100) of every bucket: such
+ * a request is admitted only if it leaves limit - floor(limit * share /
+ * 100) units unused (at least one unit is always allowed), or the query
+ * reserves (reserve_cancel + reserve_new) if those keep more. A single
+ * request larger than the share would then never go; it is admitted only
+ * into an instance nothing else is using. A new limiter's share is 100
+ * (reconciliation is capped like any query). XG_ERR_INVALID for a NULL
+ * limiter or a share outside 1..100 (nothing changes).
+ */
+xg_err xg_limiter_set_reconcile_share(xg_limiter *l, unsigned share_pct);
 
 /* Apply usage reported by the venue (see xg_usage). */
 void xg_limiter_observe(xg_limiter *l, const xg_usage *usage, size_t n,
