@@ -137,6 +137,7 @@ binance_destroy(void *inst)
         return;
     }
     xg_hmac_destroy(&b->hmac);
+    free(b->toks);
     xg_wipe(b, sizeof(*b));
     free(b);
 }

@@ -15,6 +15,7 @@
 
 #include "xgate/adapter.h"
 #include "xgate/buf.h"
+#include "xgate/json.h"
 #include "xgate/sign.h"
 
 /* Binance HMAC API keys are 64 characters; leave room for other formats
@@ -63,7 +64,16 @@ typedef struct binance {
     binance_limit limits[BINANCE_MAX_LIMITS];
     size_t n_limits;
     int has_venue_limits; /* 1 once exchangeInfo's rateLimits were taken */
+    /* parse.c's token array for xg_json, kept between answers */
+    xg_json_tok *toks;
+    size_t cap_toks;
 } binance;
+
+/* Tokens a body may need (exchangeInfo with every symbol: ~200 each), and
+ * how many are kept after an answer; a larger array is freed again, so an
+ * exchangeInfo does not stay in memory as tokens. */
+#define BINANCE_JSON_TOKENS_MAX  (8u * 1024 * 1024)
+#define BINANCE_JSON_TOKENS_KEEP 4096u
 
 /* --- adapter.c ---------------------------------------------------------- */
 

@@ -9,11 +9,12 @@
  * bucket list is replaced here when exchangeInfo arrives (limits.c turns it
  * into specs). Building requests is requests.c's job.
  *
- * Bodies are hostile until proven otherwise: they are read with
- * json_loadb over exactly body_len bytes, every field is type-checked,
- * numbers too large for their type are refused by jansson or by the
- * decimal parser, and text copied into a result is truncated and made
- * printable. A malformed answer is an outcome, never a crash: UNKNOWN for
+ * Bodies are hostile until proven otherwise: they are checked by the
+ * strict reader of xgate/json.h over exactly body_len bytes (its token
+ * array lives in the instance and only grows, so the answers on the order
+ * path allocate nothing), every field is type-checked, numbers too large
+ * for their type are refused by the integer or decimal parser, and text
+ * copied into a result is truncated and made printable. A malformed answer is an outcome, never a crash: UNKNOWN for
  * a new order or a cancel (the order may have changed), REJECTED with
  * XG_ERR_BAD_RESPONSE for the read-only operations, which change nothing
  * and can simply be asked again.
@@ -22,11 +23,11 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "xgate/adapter_util.h"
+#include "xgate/json.h"
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -39,43 +40,93 @@ binance_decimal(const char *s, size_t len, xg_decimal *out)
     return xg_decimal_parse_padded(s, len, out);
 }
 
-/* A string member copied into dst; XG_ERR_BAD_FIELD if absent or not a
- * string or empty, XG_ERR_TRUNCATED if too long. */
+/* A string member copied into dst; XG_ERR_BAD_FIELD if absent, repeated,
+ * not a string or empty, XG_ERR_TRUNCATED if too long. */
 static xg_err
-binance_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+binance_get_string(const xg_json *j, size_t obj, const char *key, char *dst,
+                   size_t cap)
 {
-    const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
+    size_t v = 0;
+    size_t len = 0;
 
-    if (!json_is_string(v)) {
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
-    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
+    xg_err rc = xg_json_string(j, v, dst, cap, &len);
+    if (rc == XG_OK && len == 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+/* Whether member key of obj is present (even twice: then the reads below
+ * refuse it). */
+static int
+binance_has(const xg_json *j, size_t obj, const char *key)
+{
+    size_t v = 0;
+    return xg_json_get(j, obj, key, &v) != XG_ERR_NOT_FOUND;
 }
 
 /* A decimal carried as a JSON string ("0.001"). */
 static xg_err
-binance_get_decimal(const json_t *obj, const char *key, xg_decimal *out)
+binance_get_decimal(const xg_json *j, size_t obj, const char *key,
+                    xg_decimal *out)
 {
-    const json_t *v = json_object_get(obj, key);
+    char text[64];
+    size_t v = 0;
+    size_t len = 0;
 
-    if (!json_is_string(v)) {
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_string(j, v, text, sizeof(text), &len) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    return binance_decimal(json_string_value(v), json_string_length(v), out);
+    return binance_decimal(text, len, out);
 }
 
 /* Like binance_get_decimal, but negative values are malformed. */
 static xg_err
-binance_get_amount(const json_t *obj, const char *key, xg_decimal *out)
+binance_get_amount(const xg_json *j, size_t obj, const char *key,
+                   xg_decimal *out)
 {
-    xg_err rc = binance_get_decimal(obj, key, out);
+    xg_err rc = binance_get_decimal(j, obj, key, out);
 
     if (rc == XG_OK && out->units < 0) {
         return XG_ERR_BAD_FIELD;
     }
     return rc;
+}
+
+/* An integer member. */
+static xg_err
+binance_get_int(const xg_json *j, size_t obj, const char *key, int64_t *out)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return xg_json_int64(j, v, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
+}
+
+/* A name member (a type or status to compare with known names) into dst:
+ * XG_ERR_BAD_FIELD if absent, repeated or not a string. One too long for
+ * dst comes back empty, matching no name. */
+static xg_err
+binance_get_name(const xg_json *j, size_t obj, const char *key, char *dst,
+                 size_t cap)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_json_string(j, v, dst, cap, NULL) != XG_OK) {
+        dst[0] = '\0';
+    }
+    return XG_OK;
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -447,46 +498,49 @@ static const struct {
  * order); XG_ERR_BAD_FIELD for anything else malformed.
  */
 static xg_err
-binance_order_report(const json_t *o, const char *id_key, xg_order_report *rep)
+binance_order_report(const xg_json *j, size_t o, const char *id_key,
+                     xg_order_report *rep)
 {
-    const json_t *v = NULL;
     xg_err rc = XG_OK;
+    int64_t order_id = 0;
     int n = 0;
 
     memset(rep, 0, sizeof(*rep));
-    if (!json_is_object(o)) {
+    if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = binance_get_string(o, id_key, rep->client_id, sizeof(rep->client_id));
+    rc = binance_get_string(j, o, id_key, rep->client_id,
+                            sizeof(rep->client_id));
     if (rc != XG_OK) {
         return rc;
     }
-    rc = binance_get_string(o, "symbol", rep->venue_symbol,
+    rc = binance_get_string(j, o, "symbol", rep->venue_symbol,
                             sizeof(rep->venue_symbol));
     if (rc != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    v = json_object_get(o, "orderId");
-    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+    if (binance_get_int(j, o, "orderId", &order_id) != XG_OK || order_id < 0) {
         return XG_ERR_BAD_FIELD;
     }
     n = snprintf(rep->venue_order_id, sizeof(rep->venue_order_id), "%lld",
-                 (long long)json_integer_value(v));
+                 (long long)order_id);
     if (n < 0 || (size_t)n >= sizeof(rep->venue_order_id)) {
         return XG_ERR_BAD_FIELD;
     }
 
-    v = json_object_get(o, "status");
-    if (v == NULL) {
+    if (!binance_has(j, o, "status")) {
         /* newOrderRespType ACK: accepted, nothing more said. */
         rep->status = XG_STATUS_NEW;
     } else {
-        const char *s = json_string_value(v);
+        char status[32];
+        if (binance_get_string(j, o, "status", status, sizeof(status)) !=
+            XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
         rep->status = XG_STATUS_UNKNOWN;
-        for (size_t i = 0; s != NULL && i < sizeof(binance_statuses) /
-                                                sizeof(binance_statuses[0]);
-             i++) {
-            if (strcmp(s, binance_statuses[i].name) == 0) {
+        for (size_t i = 0;
+             i < sizeof(binance_statuses) / sizeof(binance_statuses[0]); i++) {
+            if (strcmp(status, binance_statuses[i].name) == 0) {
                 rep->status = binance_statuses[i].status;
                 break;
             }
@@ -496,13 +550,13 @@ binance_order_report(const json_t *o, const char *id_key, xg_order_report *rep)
         }
     }
 
-    if (json_object_get(o, "executedQty") != NULL &&
-        binance_get_amount(o, "executedQty", &rep->filled_qty) != XG_OK) {
+    if (binance_has(j, o, "executedQty") &&
+        binance_get_amount(j, o, "executedQty", &rep->filled_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_object_get(o, "cummulativeQuoteQty") != NULL) {
-        if (binance_get_decimal(o, "cummulativeQuoteQty", &rep->filled_cost) !=
-            XG_OK) {
+    if (binance_has(j, o, "cummulativeQuoteQty")) {
+        if (binance_get_decimal(j, o, "cummulativeQuoteQty",
+                                &rep->filled_cost) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         /* Binance: "cummulativeQuoteQty < 0 means the data is not
@@ -516,12 +570,12 @@ binance_order_report(const json_t *o, const char *id_key, xg_order_report *rep)
 }
 
 static void
-binance_parse_order(const xg_op *op, const json_t *root, xg_result *res)
+binance_parse_order(const xg_op *op, const xg_json *j, xg_result *res)
 {
     const char *id_key =
         op->kind == XG_OP_CANCEL_ORDER ? "origClientOrderId" : "clientOrderId";
 
-    if (binance_order_report(root, id_key, &res->order) != XG_OK) {
+    if (binance_order_report(j, 0, id_key, &res->order) != XG_OK) {
         memset(&res->order, 0, sizeof(res->order));
         xg_result_bad_body(op->kind, "malformed order in response", res);
         return;
@@ -540,32 +594,30 @@ binance_parse_order(const xg_op *op, const json_t *root, xg_result *res)
 }
 
 static xg_err
-binance_parse_open_orders(const xg_op *op, const json_t *root,
+binance_parse_open_orders(const xg_op *op, const xg_json *j,
                           const xg_sink *sink, xg_result *res)
 {
     xg_order_report rep;
-    size_t i = 0;
-    const json_t *entry = NULL;
+    size_t e = 0;
+    uint32_t i = 0;
 
-    if (!json_is_array(root)) {
+    if (xg_json_type_of(j, 0) != XG_JSON_ARRAY) {
         xg_result_bad_body(op->kind, "open orders: expected an array", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
      * refused as a whole rather than half-delivered. */
-    json_array_foreach(root, i, entry)
-    {
-        xg_err rc = binance_order_report(entry, "clientOrderId", &rep);
+    for (i = 0, e = 1; i < j->tok[0].count; i++, e = j->tok[e].next) {
+        xg_err rc = binance_order_report(j, e, "clientOrderId", &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
             xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
-    json_array_foreach(root, i, entry)
-    {
+    for (i = 0, e = 1; i < j->tok[0].count; i++, e = j->tok[e].next) {
         /* A client id longer than the gateway's is not one of ours (an
          * order placed by hand or another bot): skipped. */
-        if (binance_order_report(entry, "clientOrderId", &rep) != XG_OK) {
+        if (binance_order_report(j, e, "clientOrderId", &rep) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->order != NULL) {
@@ -602,39 +654,36 @@ binance_rate_limit_type(const char *s, binance_limit_type *type)
  * with a missing field, a limit <= 0 or a window that is not a positive
  * length refuses the whole list, as does an empty result. */
 static xg_err
-binance_parse_rate_limits(const json_t *arr, binance_limit *out, size_t *n)
+binance_parse_rate_limits(const xg_json *j, size_t arr, binance_limit *out,
+                          size_t *n)
 {
-    size_t i = 0;
-    const json_t *e = NULL;
+    size_t e = 0;
+    uint32_t i = 0;
 
     *n = 0;
-    if (!json_is_array(arr)) {
+    if (xg_json_type_of(j, arr) != XG_JSON_ARRAY) {
         return XG_ERR_BAD_FIELD;
     }
-    json_array_foreach(arr, i, e)
-    {
-        const json_t *type_v = json_object_get(e, "rateLimitType");
-        const json_t *interval_v = json_object_get(e, "interval");
-        const json_t *num_v = json_object_get(e, "intervalNum");
-        const json_t *limit_v = json_object_get(e, "limit");
+    for (i = 0, e = arr + 1; i < j->tok[arr].count; i++, e = j->tok[e].next) {
+        char type[32];
+        char interval[16];
         binance_limit l;
 
         memset(&l, 0, sizeof(l));
-        if (!json_is_object(e) || !json_is_string(type_v)) {
+        if (binance_get_name(j, e, "rateLimitType", type, sizeof(type)) !=
+            XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
-        if (binance_rate_limit_type(json_string_value(type_v), &l.type) !=
-            XG_OK) {
+        if (binance_rate_limit_type(type, &l.type) != XG_OK) {
             continue;
         }
-        if (!json_is_string(interval_v) || !json_is_integer(num_v) ||
-            !json_is_integer(limit_v) ||
-            binance_interval_unit(json_string_value(interval_v), &l.unit) !=
-                XG_OK) {
+        if (binance_get_string(j, e, "interval", interval, sizeof(interval)) !=
+                XG_OK ||
+            binance_get_int(j, e, "intervalNum", &l.interval_num) != XG_OK ||
+            binance_get_int(j, e, "limit", &l.limit) != XG_OK ||
+            binance_interval_unit(interval, &l.unit) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
-        l.interval_num = json_integer_value(num_v);
-        l.limit = json_integer_value(limit_v);
         if (l.limit <= 0 ||
             binance_window_ns(l.interval_num, l.unit, &l.window_ns) != XG_OK) {
             return XG_ERR_BAD_FIELD;
@@ -651,45 +700,45 @@ binance_parse_rate_limits(const json_t *arr, binance_limit *out, size_t *n)
  * mean "rule disabled" in Binance's filters and "no such rule" in
  * xg_instrument, so they carry over as they are. */
 static xg_err
-binance_parse_filters(const json_t *filters, xg_instrument *ins)
+binance_parse_filters(const xg_json *j, size_t filters, xg_instrument *ins)
 {
-    size_t i = 0;
-    const json_t *f = NULL;
+    size_t f = 0;
+    uint32_t i = 0;
     int has_notional = 0;
 
-    if (!json_is_array(filters)) {
+    if (xg_json_type_of(j, filters) != XG_JSON_ARRAY) {
         return XG_ERR_BAD_FIELD;
     }
-    json_array_foreach(filters, i, f)
-    {
-        const char *type = json_string_value(json_object_get(f, "filterType"));
-        xg_err rc = XG_OK;
-        if (type == NULL) {
+    for (i = 0, f = filters + 1; i < j->tok[filters].count;
+         i++, f = j->tok[f].next) {
+        char type[32];
+        xg_err rc = binance_get_name(j, f, "filterType", type, sizeof(type));
+        if (rc != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         if (strcmp(type, "PRICE_FILTER") == 0) {
-            rc = binance_get_amount(f, "minPrice", &ins->min_price);
+            rc = binance_get_amount(j, f, "minPrice", &ins->min_price);
             if (rc == XG_OK) {
-                rc = binance_get_amount(f, "maxPrice", &ins->max_price);
+                rc = binance_get_amount(j, f, "maxPrice", &ins->max_price);
             }
             if (rc == XG_OK) {
-                rc = binance_get_amount(f, "tickSize", &ins->tick_size);
+                rc = binance_get_amount(j, f, "tickSize", &ins->tick_size);
             }
         } else if (strcmp(type, "LOT_SIZE") == 0) {
-            rc = binance_get_amount(f, "minQty", &ins->min_qty);
+            rc = binance_get_amount(j, f, "minQty", &ins->min_qty);
             if (rc == XG_OK) {
-                rc = binance_get_amount(f, "maxQty", &ins->max_qty);
+                rc = binance_get_amount(j, f, "maxQty", &ins->max_qty);
             }
             if (rc == XG_OK) {
-                rc = binance_get_amount(f, "stepSize", &ins->lot_size);
+                rc = binance_get_amount(j, f, "stepSize", &ins->lot_size);
             }
         } else if (strcmp(type, "NOTIONAL") == 0) {
             /* The current filter; wins over the older MIN_NOTIONAL in
              * whatever order they come. */
-            rc = binance_get_amount(f, "minNotional", &ins->min_notional);
+            rc = binance_get_amount(j, f, "minNotional", &ins->min_notional);
             has_notional = 1;
         } else if (strcmp(type, "MIN_NOTIONAL") == 0 && !has_notional) {
-            rc = binance_get_amount(f, "minNotional", &ins->min_notional);
+            rc = binance_get_amount(j, f, "minNotional", &ins->min_notional);
         }
         if (rc != XG_OK) {
             return XG_ERR_BAD_FIELD;
@@ -699,23 +748,23 @@ binance_parse_filters(const json_t *filters, xg_instrument *ins)
 }
 
 static xg_err
-binance_parse_instrument(const json_t *s, xg_instrument *ins)
+binance_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
 {
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
-    const char *status = NULL;
+    char status[32];
+    size_t filters = 0;
     xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
-    if (!json_is_object(s) ||
-        binance_get_string(s, "symbol", ins->venue_symbol,
+    if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
+        binance_get_string(j, s, "symbol", ins->venue_symbol,
                            sizeof(ins->venue_symbol)) != XG_OK ||
-        binance_get_string(s, "baseAsset", base, sizeof(base)) != XG_OK ||
-        binance_get_string(s, "quoteAsset", quote, sizeof(quote)) != XG_OK) {
+        binance_get_string(j, s, "baseAsset", base, sizeof(base)) != XG_OK ||
+        binance_get_string(j, s, "quoteAsset", quote, sizeof(quote)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    status = json_string_value(json_object_get(s, "status"));
-    if (status == NULL) {
+    if (binance_get_name(j, s, "status", status, sizeof(status)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
@@ -726,7 +775,8 @@ binance_parse_instrument(const json_t *s, xg_instrument *ins)
         xg_symbol_validate(ins->symbol) != XG_OK) {
         return XG_ERR_BAD_SYMBOL;
     }
-    if (binance_parse_filters(json_object_get(s, "filters"), ins) != XG_OK) {
+    if (xg_json_get(j, s, "filters", &filters) != XG_OK ||
+        binance_parse_filters(j, filters, ins) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     ins->is_trading = strcmp(status, "TRADING") == 0;
@@ -735,32 +785,36 @@ binance_parse_instrument(const json_t *s, xg_instrument *ins)
 }
 
 static xg_err
-binance_parse_exchange_info(binance *b, const xg_op *op, const json_t *root,
+binance_parse_exchange_info(binance *b, const xg_op *op, const xg_json *j,
                             const xg_sink *sink, xg_result *res)
 {
     binance_limit limits[BINANCE_MAX_LIMITS];
     size_t n_limits = 0;
-    const json_t *symbols = json_object_get(root, "symbols");
-    const json_t *s = NULL;
-    size_t i = 0;
+    size_t symbols = 0;
+    size_t rate_limits = 0;
+    size_t s = 0;
+    uint32_t i = 0;
 
-    if (!json_is_object(root) || !json_is_array(symbols)) {
+    if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
+        xg_json_get(j, 0, "symbols", &symbols) != XG_OK ||
+        xg_json_type_of(j, symbols) != XG_JSON_ARRAY) {
         xg_result_bad_body(op->kind, "exchangeInfo: expected symbols", res);
         return XG_OK;
     }
     /* Limits are checked before any instrument is reported so that a bad
      * answer changes nothing: the defaults stay and the list is not
      * half-delivered. */
-    if (binance_parse_rate_limits(json_object_get(root, "rateLimits"), limits,
-                                  &n_limits) != XG_OK) {
+    if (xg_json_get(j, 0, "rateLimits", &rate_limits) != XG_OK ||
+        binance_parse_rate_limits(j, rate_limits, limits, &n_limits) !=
+            XG_OK) {
         xg_result_bad_body(op->kind, "exchangeInfo: unusable rateLimits", res);
         return XG_OK;
     }
-    json_array_foreach(symbols, i, s)
-    {
+    for (i = 0, s = symbols + 1; i < j->tok[symbols].count;
+         i++, s = j->tok[s].next) {
         xg_instrument ins;
         /* One odd symbol must not hide the others: skip it. */
-        if (binance_parse_instrument(s, &ins) != XG_OK) {
+        if (binance_parse_instrument(j, s, &ins) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->instrument != NULL) {
@@ -781,16 +835,16 @@ binance_parse_exchange_info(binance *b, const xg_op *op, const json_t *root,
 /* --- entry --------------------------------------------------------------- */
 
 static void
-binance_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
+binance_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *t = json_object_get(root, "serverTime");
+    int64_t t = 0;
 
-    if (!json_is_object(root) || !json_is_integer(t) ||
-        json_integer_value(t) <= 0) {
+    if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
+        binance_get_int(j, 0, "serverTime", &t) != XG_OK || t <= 0) {
         xg_result_bad_body(op->kind, "time: expected serverTime", res);
         return;
     }
-    res->server_time_ms = json_integer_value(t);
+    res->server_time_ms = t;
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
 }
@@ -800,8 +854,8 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
               const xg_sink *sink, xg_result *res)
 {
     binance *b = inst;
-    json_t *root = NULL;
-    json_error_t jerr;
+    xg_json j;
+    int is_json = 0;
     int has_code = 0;
     int64_t code = 0;
     const char *msg = NULL;
@@ -820,17 +874,27 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
      * before it asks limits() for the new list. */
     binance_parse_usage(b, resp, res);
     if (resp->body_len > 0) {
-        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
-    }
-    if (json_is_object(root)) {
-        const json_t *c = json_object_get(root, "code");
-        if (json_is_integer(c)) {
-            has_code = 1;
-            code = json_integer_value(c);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->toks,
+                                &b->cap_toks, BINANCE_JSON_TOKENS_MAX);
+        if (rc == XG_ERR_NOMEM) {
+            return rc;
         }
-        msg = json_string_value(json_object_get(root, "msg"));
+        is_json = rc == XG_OK;
+        rc = XG_OK;
     }
-    if (msg == NULL && root == NULL && resp->body_len > 0) {
+    if (is_json && xg_json_type_of(&j, 0) == XG_JSON_OBJECT) {
+        size_t v = 0;
+        if (xg_json_get(&j, 0, "code", &v) == XG_OK &&
+            xg_json_int64(&j, v, &code) == XG_OK) {
+            has_code = 1;
+        }
+        if (xg_json_get(&j, 0, "msg", &v) == XG_OK &&
+            xg_json_string(&j, v, body_msg, sizeof(body_msg), NULL) !=
+                XG_ERR_INVALID) {
+            msg = body_msg;
+        }
+    }
+    if (msg == NULL && !is_json && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, a truncated answer): keep its
          * start as the venue's text for the operator. */
         xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
@@ -840,31 +904,35 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (resp->status < 200 || resp->status > 299 || (has_code && code < 0)) {
         binance_classify_error(op->kind, resp, has_code, code, msg, res);
-    } else if (root == NULL) {
+    } else if (!is_json) {
         xg_result_bad_body(op->kind,
                            resp->body_len == 0 ? "empty body" : "body not JSON",
                            res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
-            binance_parse_server_time(op, root, res);
+            binance_parse_server_time(op, &j, res);
             break;
         case XG_OP_INSTRUMENTS:
-            rc = binance_parse_exchange_info(b, op, root, sink, res);
+            rc = binance_parse_exchange_info(b, op, &j, sink, res);
             break;
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
         case XG_OP_QUERY_ORDER:
-            binance_parse_order(op, root, res);
+            binance_parse_order(op, &j, res);
             break;
         case XG_OP_OPEN_ORDERS:
-            rc = binance_parse_open_orders(op, root, sink, res);
+            rc = binance_parse_open_orders(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;
             break;
         }
     }
-    json_decref(root);
+    if (b->cap_toks > BINANCE_JSON_TOKENS_KEEP) {
+        free(b->toks);
+        b->toks = NULL;
+        b->cap_toks = 0;
+    }
     return rc;
 }

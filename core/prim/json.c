@@ -8,6 +8,7 @@
  */
 #include "xgate/json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct parser {
@@ -385,6 +386,34 @@ xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
         return fail(&p, "text after the value");
     }
     return XG_OK;
+}
+
+xg_err
+xg_json_parse_grow(xg_json *j, const char *text, size_t len,
+                   xg_json_tok **toks, size_t *cap, size_t max_tok)
+{
+    if (max_tok == 0) {
+        return XG_ERR_INVALID;
+    }
+    for (;;) {
+        if (*cap > 0) {
+            xg_err e = xg_json_parse(j, text, len, *toks, *cap);
+            /* Only a full token array is worth growing; too deep stays. */
+            if (e != XG_ERR_OVERFLOW || j->n_tok < *cap || *cap >= max_tok) {
+                return e;
+            }
+        }
+        size_t grown = *cap < 64 ? 256 : *cap * 4;
+        if (grown > max_tok) {
+            grown = max_tok;
+        }
+        xg_json_tok *t = realloc(*toks, grown * sizeof *t);
+        if (t == NULL) {
+            return XG_ERR_NOMEM;
+        }
+        *toks = t;
+        *cap = grown;
+    }
 }
 
 /* Decode string token t into dst (cap >= 1): bytes written, NUL added;

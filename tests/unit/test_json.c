@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -177,6 +178,43 @@ test_json_integers_are_exact_to_their_limits(void **state)
     assert_int_equal(xg_json_int64(&j, 0, &v), XG_ERR_INVALID);
 }
 
+static void
+test_json_grows_its_tokens_only_as_far_as_allowed(void **state)
+{
+    (void)state;
+    char text[4096];
+    size_t n = 0;
+    text[n++] = '[';
+    for (int i = 0; i < 1000; i++) {
+        text[n++] = '0';
+        text[n++] = ',';
+    }
+    text[n - 1] = ']';
+    xg_json j;
+    xg_json_tok *grown = NULL;
+    size_t cap = 0;
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 1000),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(cap, 1000);
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 4096),
+                     XG_OK);
+    assert_int_equal(j.n_tok, 1001);
+    /* Kept: the next parse of the same size allocates nothing. */
+    xg_json_tok *kept = grown;
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 4096),
+                     XG_OK);
+    assert_ptr_equal(grown, kept);
+    /* Too deep is not a reason to grow. */
+    size_t before = cap;
+    assert_int_equal(xg_json_parse_grow(&j, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                                            "[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]"
+                                            "]]]]]]]]]]]]]]",
+                                        76, &grown, &cap, 1u << 20),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(cap, before);
+    free(grown);
+}
+
 int
 main(void)
 {
@@ -188,6 +226,7 @@ main(void)
         cmocka_unit_test(test_json_reports_a_repeated_key),
         cmocka_unit_test(test_json_decodes_escapes_and_cuts_safely),
         cmocka_unit_test(test_json_integers_are_exact_to_their_limits),
+        cmocka_unit_test(test_json_grows_its_tokens_only_as_far_as_allowed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

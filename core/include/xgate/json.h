@@ -63,6 +63,14 @@ typedef struct xg_json {
 xg_err xg_json_parse(xg_json *j, const char *text, size_t len,
                      xg_json_tok *tok, size_t cap);
 
+/* xg_json_parse into *toks (*cap entries, may start NULL/0), growing it
+ * with realloc while the text needs more tokens, up to max_tok. The array
+ * is the caller's to keep between calls (free it with free()), so parses
+ * of answers of a usual size allocate nothing. XG_ERR_NOMEM when it cannot
+ * grow; otherwise as xg_json_parse. */
+xg_err xg_json_parse_grow(xg_json *j, const char *text, size_t len,
+                          xg_json_tok **toks, size_t *cap, size_t max_tok);
+
 static inline xg_json_type
 xg_json_type_of(const xg_json *j, size_t t)
 {
