@@ -48,23 +48,71 @@ admin_get_count(const json_t *obj, const char *key, json_int_t *out)
     return true;
 }
 
+/* Whether every member of obj is one of keys (NULL-terminated). An
+ * unknown one is refused rather than ignored: a misspelt fault field
+ * would otherwise leave a test running without the fault it meant. */
+static bool
+admin_known_keys(const json_t *obj, const char *const *keys,
+                 xg_sim_response *resp)
+{
+    const char *key = NULL;
+    const json_t *val = NULL;
+    char msg[96];
+
+    /* Jansson's iteration takes a non-const object; it only reads. */
+    json_object_foreach((json_t *)obj, key, val)
+    {
+        bool known = false;
+        (void)val;
+        for (size_t i = 0; keys[i] != NULL && !known; i++) {
+            known = strcmp(keys[i], key) == 0;
+        }
+        if (!known) {
+            snprintf(msg, sizeof(msg), "unknown key: %.60s", key);
+            admin_error(resp, 400, msg);
+            return false;
+        }
+    }
+    return true;
+}
+
 static void
 admin_ban(xg_sim_venue *v, const xg_sim_request *req, const json_t *body,
           xg_sim_response *resp)
 {
+    static const char *const keys[] = {"duration_ms", "status", NULL};
+    const json_t *st = json_object_get(body, "status");
     json_int_t ms = 0;
+    int status = 0;
     xg_sim_client *cl = NULL;
     int64_t now = xg_sim_now_ms();
     int64_t until = 0;
 
+    if (!admin_known_keys(body, keys, resp)) {
+        return;
+    }
     if (!admin_get_count(body, "duration_ms", &ms)) {
         admin_error(resp, 400, "duration_ms: non-negative integer needed");
         return;
+    }
+    if (st != NULL) {
+        if (!v->dialect->ban_status) {
+            admin_error(resp, 400,
+                        "status: this venue answers a ban one way only");
+            return;
+        }
+        if (!json_is_integer(st) ||
+            (json_integer_value(st) != 418 && json_integer_value(st) != 429)) {
+            admin_error(resp, 400, "status: 418 or 429 needed");
+            return;
+        }
+        status = (int)json_integer_value(st);
     }
     xg_sim_venue_lock(v);
     if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) ==
         XG_OK) {
         xg_sim_client_ban(cl, now, (int64_t)ms);
+        cl->ban_status = status;
         until = cl->ban_until_ms;
     }
     xg_sim_venue_unlock(v);
@@ -77,29 +125,66 @@ admin_ban(xg_sim_venue *v, const xg_sim_request *req, const json_t *body,
                                    "banned_until_ms", (json_int_t)until));
 }
 
+typedef enum admin_fault_kind {
+    ADMIN_FAULT_5XX,
+    ADMIN_FAULT_DROP,
+    ADMIN_FAULT_LIMITED
+} admin_fault_kind;
+
+/* Parse one counted fault ({"count": N, ...}) into f; false (resp set)
+ * for bad input. */
 static bool
-admin_fault_part(const json_t *part, bool with_status, xg_sim_fault *f,
-                 const char **why)
+admin_fault_part(const json_t *part, admin_fault_kind kind, xg_sim_fault *f,
+                 xg_sim_response *resp)
 {
+    static const char *const keys_5xx[] = {"count", "status", "execute", NULL};
+    static const char *const keys_drop[] = {"count", "execute", NULL};
+    static const char *const keys_limited[] = {"count", "retry_after_ms", NULL};
     json_int_t count = 0;
     json_int_t status = 503;
+    json_int_t retry = 1000;
     const json_t *exec = json_object_get(part, "execute");
     const json_t *st = json_object_get(part, "status");
 
-    if (!json_is_object(part) || !admin_get_count(part, "count", &count) ||
-        count > 1000000000) {
-        *why = "count: integer 0..1e9 needed";
+    if (!json_is_object(part)) {
+        admin_error(resp, 400, "fault: JSON object needed");
+        return false;
+    }
+    if (!admin_known_keys(part,
+                          kind == ADMIN_FAULT_5XX    ? keys_5xx
+                          : kind == ADMIN_FAULT_DROP ? keys_drop
+                                                     : keys_limited,
+                          resp)) {
+        return false;
+    }
+    if (kind == ADMIN_FAULT_LIMITED) {
+        if (!admin_get_count(part, "count", &count) || count > 1000000) {
+            admin_error(resp, 400, "count: integer 0..1e6 needed");
+            return false;
+        }
+        if (json_object_get(part, "retry_after_ms") != NULL &&
+            (!admin_get_count(part, "retry_after_ms", &retry) || retry < 1 ||
+             retry > 3600000)) {
+            admin_error(resp, 400, "retry_after_ms: integer 1..3600000 needed");
+            return false;
+        }
+        f->limited_count = (int)count;
+        f->limited_retry_ms = (int64_t)retry;
+        return true;
+    }
+    if (!admin_get_count(part, "count", &count) || count > 1000000000) {
+        admin_error(resp, 400, "count: integer 0..1e9 needed");
         return false;
     }
     if (exec != NULL && !json_is_boolean(exec)) {
-        *why = "execute: boolean needed";
+        admin_error(resp, 400, "execute: boolean needed");
         return false;
     }
-    if (with_status) {
+    if (kind == ADMIN_FAULT_5XX) {
         if (st != NULL) {
             if (!json_is_integer(st) || json_integer_value(st) < 500 ||
                 json_integer_value(st) > 599) {
-                *why = "status: integer 500..599 needed";
+                admin_error(resp, 400, "status: integer 500..599 needed");
                 return false;
             }
             status = json_integer_value(st);
@@ -117,27 +202,35 @@ admin_fault_part(const json_t *part, bool with_status, xg_sim_fault *f,
 static void
 admin_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
 {
+    static const char *const keys[] = {"status_5xx", "drop",  "limited",
+                                       "latency_ms", "clear", NULL};
+    static const char *const parts[] = {"status_5xx", "drop", "limited"};
+    static const admin_fault_kind kinds[] = {ADMIN_FAULT_5XX, ADMIN_FAULT_DROP,
+                                             ADMIN_FAULT_LIMITED};
     xg_sim_fault f;
     const json_t *part = NULL;
-    const char *why = NULL;
+    const json_t *clear = json_object_get(body, "clear");
     json_int_t latency = 0;
 
+    if (!admin_known_keys(body, keys, resp)) {
+        return;
+    }
+    if (clear != NULL && !json_is_boolean(clear)) {
+        admin_error(resp, 400, "clear: boolean needed");
+        return;
+    }
     xg_sim_venue_lock(v);
     f = v->fault;
     xg_sim_venue_unlock(v);
 
-    if (json_is_true(json_object_get(body, "clear"))) {
+    if (json_is_true(clear)) {
         memset(&f, 0, sizeof(f));
     }
-    part = json_object_get(body, "status_5xx");
-    if (part != NULL && !admin_fault_part(part, true, &f, &why)) {
-        admin_error(resp, 400, why);
-        return;
-    }
-    part = json_object_get(body, "drop");
-    if (part != NULL && !admin_fault_part(part, false, &f, &why)) {
-        admin_error(resp, 400, why);
-        return;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        part = json_object_get(body, parts[i]);
+        if (part != NULL && !admin_fault_part(part, kinds[i], &f, resp)) {
+            return;
+        }
     }
     if (json_object_get(body, "latency_ms") != NULL) {
         if (!admin_get_count(body, "latency_ms", &latency) ||
@@ -152,9 +245,11 @@ admin_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     xg_sim_venue_unlock(v);
     xg_sim_response_json(
         resp, 200,
-        json_pack("{s{sisisb} s{sisb} sI}", "status_5xx", "count", f.fail_count,
-                  "status", f.fail_status, "execute", f.fail_execute, "drop",
-                  "count", f.drop_count, "execute", f.drop_execute,
+        json_pack("{s{sisisb} s{sisb} s{sisI} sI}", "status_5xx", "count",
+                  f.fail_count, "status", f.fail_status, "execute",
+                  f.fail_execute, "drop", "count", f.drop_count, "execute",
+                  f.drop_execute, "limited", "count", f.limited_count,
+                  "retry_after_ms", (json_int_t)f.limited_retry_ms,
                   "latency_ms", (json_int_t)f.latency_ms));
 }
 

@@ -94,18 +94,34 @@ typedef struct xg_sim_dialect {
     /* Fill resp with a venue-shaped error body for a server-made answer
      * (injected 5xx, body too large, ...). No lock needed. */
     void (*error)(xg_sim_response *resp, int status, const char *msg);
+    /* Fill resp with the venue's own "too many requests" answer to req
+     * (status, code, body, headers, outcome "limited") for an injected
+     * "limited" fault: the same answer its limit gate sends, saying the
+     * client may retry in retry_after_ms. The request is not executed and
+     * is charged to no limit, so it never leads to a ban. Takes the lock
+     * itself if it reads state. */
+    void (*limited)(xg_sim_venue *v, const xg_sim_request *req,
+                    int64_t retry_after_ms, xg_sim_response *resp);
     /* Usage counters for GET /_sim/state; called with the lock held.
      * Given: the new reference. */
     json_t *(*state)(xg_sim_venue *v, int64_t now_ms);
+    /* Whether POST /_sim/ban may name the HTTP status of the ban's answer
+     * (xg_sim_client.ban_status: 418 or 429). Only a venue whose ban and
+     * limit answers share one body can honour it (Binance: -1003 "IP
+     * banned until" under 418 or 429); the others refuse the field. */
+    bool ban_status;
 } xg_sim_dialect;
 
-/* Pending injected faults (admin API). */
+/* Pending injected faults (admin API). A request takes at most one:
+ * a drop first, then a limited answer, then a 5xx. */
 typedef struct xg_sim_fault {
     int fail_count;
     int fail_status;
     bool fail_execute;
     int drop_count;
     bool drop_execute;
+    int limited_count;
+    int64_t limited_retry_ms; /* what the limited answers say */
     int64_t latency_ms;
 } xg_sim_fault;
 

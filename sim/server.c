@@ -137,12 +137,17 @@ server_sleep_ms(int64_t ms)
 /* Fault decisions taken for one request, under the lock. */
 typedef struct server_fault_plan {
     bool drop;
+    bool limited;
     bool fail;
     bool execute;
     int status;
+    int64_t retry_ms;
     int64_t latency_ms;
 } server_fault_plan;
 
+/* One request takes at most one counted fault, in a fixed order (drops,
+ * then limited answers, then 5xx) so a test that arms several knows which
+ * request gets which (docs/simulator.md). */
 static server_fault_plan
 server_take_fault(xg_sim_venue *v)
 {
@@ -154,6 +159,10 @@ server_take_fault(xg_sim_venue *v)
         f->drop_count--;
         plan.drop = true;
         plan.execute = f->drop_execute;
+    } else if (f->limited_count > 0) {
+        f->limited_count--;
+        plan.limited = true;
+        plan.retry_ms = f->limited_retry_ms;
     } else if (f->fail_count > 0) {
         f->fail_count--;
         plan.fail = true;
@@ -179,13 +188,18 @@ server_serve(xg_sim_venue *v, const xg_sim_request *req, bool too_large,
         resp->outcome = "too_large";
     } else {
         plan = server_take_fault(v);
-        if ((!plan.drop && !plan.fail) || plan.execute) {
+        if ((!plan.drop && !plan.fail && !plan.limited) || plan.execute) {
             v->dialect->handle(v, req, resp);
         } else {
             v->dialect->client_id(req, resp->client_order_id,
                                   sizeof(resp->client_order_id));
         }
-        if (plan.fail) {
+        if (plan.limited) {
+            /* Never executed and never charged: the venue's own limit
+             * answer without the client having earned it, so it does not
+             * count towards any ban either. */
+            v->dialect->limited(v, req, plan.retry_ms, resp);
+        } else if (plan.fail) {
             /* The client id stays for the log: it is how a test finds the
              * order whose outcome the client could not learn. */
             resp->nheaders = 0;

@@ -106,6 +106,7 @@ xg_sim_client_ban(xg_sim_client *cl, int64_t now_ms, int64_t duration_ms)
 {
     cl->ban_until_ms = now_ms + (duration_ms > 0 ? duration_ms : 0);
     cl->bans++;
+    cl->ban_status = 0;
     cl->violations = 0;
     cl->limited_until_ms = 0;
 }

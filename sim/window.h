@@ -46,6 +46,10 @@ typedef struct xg_sim_client {
     int violations;           /* requests refused while limited */
     int64_t ban_until_ms;     /* 0: never banned */
     int bans;                 /* how many bans so far (escalation) */
+    /* HTTP status the current ban is answered with when an admin ban
+     * named one (dialects with xg_sim_dialect.ban_status); 0 for the
+     * venue's usual answer. Every xg_sim_client_ban resets it. */
+    int ban_status;
 } xg_sim_client;
 
 typedef struct xg_sim_clients {
@@ -65,7 +69,8 @@ xg_err xg_sim_clients_get(xg_sim_clients *c, const char *ip,
 /* Whether the client is banned at now_ms. */
 bool xg_sim_client_is_banned(const xg_sim_client *cl, int64_t now_ms);
 
-/* Start a ban of duration_ms now; counts towards escalation. */
+/* Start a ban of duration_ms now, answered the venue's usual way;
+ * counts towards escalation. */
 void xg_sim_client_ban(xg_sim_client *cl, int64_t now_ms, int64_t duration_ms);
 
 /* Length of the next automatic ban: base doubled per earlier ban, capped

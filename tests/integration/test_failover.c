@@ -4,8 +4,10 @@
  *
  * xgsim runs Binance and Bybit; the gateway routes BTC/USDT to Binance
  * first, Bybit second. The simulator's admin API bans Binance's "IP" (it
- * then answers 418 with -1003 "IP banned until <ms>"). From the
- * simulators' own request logs the test checks where every order landed.
+ * then answers -1003 "IP banned until <ms>", under HTTP 418 or, in the
+ * second run of the scenario, under HTTP 429, which the gateway must
+ * still read as a ban and not as a rate limit). From the simulators' own
+ * request logs the test checks where every order landed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,10 +85,12 @@ remember_venue_id(int k, const char *client_id)
     json_decref(r);
 }
 
+/* The owner's scenario with Binance's ban answered under HTTP
+ * ban_status (418 or 429; the body is -1003 "IP banned until" either
+ * way). */
 static void
-test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
+ban_moves_refused_and_queued_orders(int ban_status)
 {
-    (void)state;
     /* One request in flight per venue: the orders behind the refused one
      * are still queued when the ban arrives. */
     start_with(NULL, "\"max_connections\": 1");
@@ -94,8 +98,11 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     expect_acked_on("before", "binance");
 
     char out[256];
+    char ban[64];
+    snprintf(ban, sizeof ban, "{\"duration_ms\":2000,\"status\":%d}",
+             ban_status);
     assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/ban",
-                                  "{\"duration_ms\":2000}", out, sizeof out),
+                                  ban, out, sizeof out),
                      XG_OK);
     /* The ban answer takes 300 ms to come back, so the later orders are
      * certainly queued behind the refused one when it arrives. */
@@ -147,7 +154,8 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
         remember_venue_id(k, ids[k]);
     }
 
-    /* While the ban lasts nothing reaches Binance after the 418. */
+    /* While the ban lasts nothing reaches Binance after its first ban
+     * answer. */
     ev = xg_client_wait_venue_state(&env->client, "binance", "UP", 5000);
     assert_non_null(ev);
     json_decref(ev);
@@ -159,21 +167,28 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
 
     json_t *bn = xg_venue_env_log(env, "binance");
     json_t *by = xg_venue_env_log(env, "bybit");
-    int64_t first_418 = -1;
-    size_t i, during = 0;
+    int64_t first_ban = -1;
+    size_t i, during = 0, limited = 0;
     json_t *o;
     json_array_foreach(bn, i, o)
     {
         int64_t t = json_integer_value(json_object_get(o, "t_ms"));
-        int64_t st = json_integer_value(json_object_get(o, "status"));
-        if (st == 418 && first_418 < 0) {
-            first_418 = t;
-        } else if (first_418 >= 0 && t < ban_until) {
+        const char *outcome = json_string_value(json_object_get(o, "outcome"));
+        limited += strcmp(outcome, "limited") == 0;
+        if (strcmp(outcome, "banned") == 0 && first_ban < 0) {
+            assert_int_equal(json_integer_value(json_object_get(o, "status")),
+                             ban_status);
+            assert_int_equal(json_integer_value(json_object_get(o, "code")),
+                             -1003);
+            first_ban = t;
+        } else if (first_ban >= 0 && t < ban_until) {
             during++;
         }
     }
-    assert_true(first_418 > 0);
+    assert_true(first_ban > 0);
     assert_int_equal(during, 0);
+    /* The 429 was a ban to the simulator too, not a rate limit. */
+    assert_int_equal(limited, 0);
     /* Exactly once: each moved order placed on Bybit once, never on
      * Binance (its one Binance attempt was refused by the ban). */
     for (int k = 0; k < 4; k++) {
@@ -184,6 +199,20 @@ test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
     }
     json_decref(bn);
     json_decref(by);
+}
+
+static void
+test_ban_moves_refused_and_queued_orders_to_the_next_venue(void **state)
+{
+    (void)state;
+    ban_moves_refused_and_queued_orders(418);
+}
+
+static void
+test_ban_answered_429_with_1003_moves_orders_like_a_418(void **state)
+{
+    (void)state;
+    ban_moves_refused_and_queued_orders(429);
 }
 
 static void
@@ -272,6 +301,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(
             test_ban_moves_refused_and_queued_orders_to_the_next_venue,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_ban_answered_429_with_1003_moves_orders_like_a_418,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_order_no_venue_can_take_is_rejected_with_a_reason,

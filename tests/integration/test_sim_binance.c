@@ -916,6 +916,165 @@ test_latency_delays_responses_until_cleared(void **state)
     sim_down(p);
 }
 
+/* An order request that the venue would place, signed, with client id
+ * id. */
+static void
+send_order(const xg_sim_proc *p, const char *id, reply *r)
+{
+    char params[256];
+
+    snprintf(params, sizeof(params),
+             "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+             "&quantity=0.01&price=30000&newClientOrderId=%s",
+             id);
+    send_signed(p, "POST", "/api/v3/order", params, r);
+}
+
+static void
+test_limited_fault_answers_429_1003_places_nothing_and_never_bans(void **state)
+{
+    /* One violation would ban if these answers counted as the client's. */
+    static const char *const args[] = {"--set",
+                                       "binance.ban_after_violations=1", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char out[4096];
+    char log[16384];
+    char id[16];
+
+    (void)state;
+    admin_ok(p, "POST", "/_sim/fault",
+             "{\"limited\":{\"count\":4,\"retry_after_ms\":1500}}");
+    for (int i = 0; i < 4; i++) {
+        snprintf(id, sizeof(id), "lim-%d", i);
+        send_order(p, id, r);
+        assert_error(r, 429, -1003);
+        assert_non_null(strstr(r->body, "\"msg\":\"Too many requests; "));
+        assert_null(strstr(r->body, "banned"));
+        /* 1500 ms: whole seconds, rounded up. */
+        assert_int_equal(header_int(r, "Retry-After"), 2);
+        assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M"), 0);
+    }
+    send_order(p, "lim-ok", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M"), 1);
+
+    /* Nothing of the refused ones was executed or charged. */
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/orders", NULL,
+                                  out, sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"lim-ok\""));
+    assert_null(strstr(out, "\"client_order_id\":\"lim-0\""));
+    assert_null(strstr(out, "\"client_order_id\":\"lim-3\""));
+    assert_int_equal(xg_sim_admin(p, "binance", "GET", "/_sim/state", NULL, out,
+                                  sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"bans\":0"));
+    assert_non_null(strstr(out, "\"violations\":0"));
+    assert_non_null(strstr(out, "\"limited_until_ms\":0"));
+    assert_non_null(strstr(out, "\"orders_used\":1"));
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"status\":429,\"code\":-1003,"
+                                "\"client_order_id\":\"lim-0\","
+                                "\"outcome\":\"limited\""));
+    assert_non_null(strstr(log, "\"client_order_id\":\"lim-3\","
+                                "\"outcome\":\"limited\""));
+
+    /* retry_after_ms defaults to 1000: Retry-After 1. */
+    admin_ok(p, "POST", "/_sim/fault", "{\"limited\":{\"count\":1}}");
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 429, -1003);
+    assert_int_equal(header_int(r, "Retry-After"), 1);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_one_request_takes_one_fault_drop_then_limited_then_5xx(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    long status = 0;
+
+    (void)state;
+    admin_ok(p, "POST", "/_sim/fault",
+             "{\"status_5xx\":{\"count\":1},\"limited\":{\"count\":1},"
+             "\"drop\":{\"count\":1}}");
+    assert_int_equal(xg_sim_http(p, "binance", "GET", "/api/v3/ping", NULL,
+                                 NULL, 0, &status, NULL, 0, NULL, 0),
+                     XG_ERR_IO);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 429, -1003);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 503, -1001);
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+
+    /* clear drops a pending limited fault too. */
+    admin_ok(p, "POST", "/_sim/fault", "{\"limited\":{\"count\":3}}");
+    admin_ok(p, "POST", "/_sim/fault", "{\"clear\":true}");
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_admin_ban_answered_429_keeps_the_banned_until_body(void **state)
+{
+    xg_sim_proc *p = sim_up(NULL);
+    reply *r = reply_new();
+    char out[512];
+    char log[8192];
+
+    (void)state;
+    int64_t before = now_ms();
+    admin_ok(p, "POST", "/_sim/ban", "{\"duration_ms\":1500,\"status\":429}");
+    int64_t after = now_ms();
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 429, -1003);
+    long long until = banned_until(r);
+    assert_true(until >= before + 1500 && until <= after + 1500);
+    long long retry = header_int(r, "Retry-After");
+    assert_true(retry >= 1 && retry <= 2);
+    send_order(p, "ban429", r);
+    assert_error(r, 429, -1003);
+    assert_int_equal(banned_until(r), until);
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"status\":429,\"code\":-1003,"
+                                "\"client_order_id\":\"ban429\","
+                                "\"outcome\":\"banned\""));
+    assert_null(strstr(log, "\"outcome\":\"limited\""));
+
+    /* Without status (or with 418) the ban is answered 418 again. */
+    admin_ok(p, "POST", "/_sim/ban", "{\"duration_ms\":1000}");
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 418, -1003);
+    admin_ok(p, "POST", "/_sim/ban", "{\"duration_ms\":1000,\"status\":418}");
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_error(r, 418, -1003);
+
+    static const char *const bad[] = {
+        "{\"duration_ms\":10,\"status\":500}",
+        "{\"duration_ms\":10,\"status\":403}",
+        "{\"duration_ms\":10,\"status\":\"429\"}",
+        "{\"duration_ms\":10,\"status\":null}",
+        "{\"duration_ms\":10,\"why\":1}",
+        "{\"status\":429}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/ban", bad[i],
+                                      out, sizeof(out)),
+                         XG_ERR_REJECTED);
+    }
+    free(r);
+    sim_down(p);
+}
+
 static void
 test_admin_rejects_bad_requests(void **state)
 {
@@ -934,6 +1093,40 @@ test_admin_rejects_bad_requests(void **state)
     assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/ban",
                                   "{\"duration_ms\":-5}", out, sizeof(out)),
                      XG_ERR_REJECTED);
+    static const char *const bad_faults[] = {
+        "{\"limited\":{\"count\":-1}}",
+        "{\"limited\":{\"count\":1000001}}",
+        "{\"limited\":{\"count\":1.5}}",
+        "{\"limited\":{}}",
+        "{\"limited\":3}",
+        "{\"limited\":{\"count\":1,\"retry_after_ms\":0}}",
+        "{\"limited\":{\"count\":1,\"retry_after_ms\":3600001}}",
+        "{\"limited\":{\"count\":1,\"retry_after_ms\":\"5\"}}",
+        "{\"limited\":{\"count\":1,\"execute\":true}}",
+        "{\"drop\":{\"count\":1,\"status\":503}}",
+        "{\"status_5xx\":{\"count\":1,\"retry_after_ms\":5}}",
+        "{\"limitd\":{\"count\":1}}",
+        "{\"clear\":1}",
+    };
+    for (size_t i = 0; i < sizeof(bad_faults) / sizeof(bad_faults[0]); i++) {
+        if (xg_sim_admin(p, "binance", "POST", "/_sim/fault", bad_faults[i],
+                         out, sizeof(out)) != XG_ERR_REJECTED) {
+            fail_msg("accepted: %s", bad_faults[i]);
+        }
+    }
+    /* The edges are accepted. */
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/fault",
+                                  "{\"limited\":{\"count\":1000000,"
+                                  "\"retry_after_ms\":3600000}}",
+                                  out, sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"limited\":{\"count\":1000000,"
+                                "\"retry_after_ms\":3600000}"));
+    assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/fault",
+                                  "{\"limited\":{\"count\":0,"
+                                  "\"retry_after_ms\":1}}",
+                                  out, sizeof(out)),
+                     XG_OK);
     assert_int_equal(xg_sim_admin(p, "binance", "POST", "/_sim/price",
                                   "{\"symbol\":\"NOPE\",\"price\":\"1\"}", out,
                                   sizeof(out)),
@@ -1160,6 +1353,15 @@ main(void)
             test_drop_closes_without_answer_and_can_execute, teardown_sim),
         cmocka_unit_test_teardown(test_latency_delays_responses_until_cleared,
                                   teardown_sim),
+        cmocka_unit_test_teardown(
+            test_limited_fault_answers_429_1003_places_nothing_and_never_bans,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_one_request_takes_one_fault_drop_then_limited_then_5xx,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_admin_ban_answered_429_keeps_the_banned_until_body,
+            teardown_sim),
         cmocka_unit_test_teardown(test_admin_rejects_bad_requests,
                                   teardown_sim),
         cmocka_unit_test_teardown(

@@ -403,6 +403,65 @@ test_admin_fault_after_execution_places_the_order(void **state)
     xg_sim_stop(&the_sim);
 }
 
+/* A limited fault answers the endpoint layer's own 10006 with its
+ * headers, places nothing, and charges nothing: five of them against an
+ * IP limit of 3 do not lock the IP out. */
+static void
+test_limited_fault_answers_10006_places_nothing_and_never_locks_out(
+    void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "bybit.ip_limit=3", "--set",
+                          "bybit.ip_window_ms=60000", NULL};
+    answer a;
+    char out[4096];
+    char id[16];
+    sim_start(args);
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "POST", "/_sim/fault",
+                                  "{\"limited\":{\"count\":5,"
+                                  "\"retry_after_ms\":1500}}",
+                                  out, sizeof out),
+                     XG_OK);
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "lim%d", i);
+        int64_t before = wall_ms();
+        create(id, "30000", &a);
+        int64_t after = wall_ms();
+        assert_int_equal(a.status, 200);
+        assert_int_equal(ret_code(&a), 10006);
+        assert_string_equal(
+            json_string_value(json_object_get(a.body, "retMsg")),
+            "Too many visits!");
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 20);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 0);
+        int64_t reset = header_i64(&a, "X-Bapi-Limit-Reset-Timestamp");
+        assert_true(reset >= before + 1500 && reset <= after + 1500);
+        done(&a);
+    }
+    /* Not locked out, and the create window still has all its slots. */
+    create("limok", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 19);
+    done(&a);
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "GET", "/_sim/orders",
+                                  NULL, out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"limok\""));
+    assert_null(strstr(out, "\"client_order_id\":\"lim0\""));
+    assert_null(strstr(out, "\"client_order_id\":\"lim4\""));
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "bybit", 0, out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"status\":200,\"code\":10006,"
+                                "\"client_order_id\":\"lim0\","
+                                "\"outcome\":\"limited\""));
+    /* A ban is answered one way on Bybit (403): no status to choose. */
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "POST", "/_sim/ban",
+                                  "{\"duration_ms\":10,\"status\":429}", out,
+                                  sizeof out),
+                     XG_ERR_REJECTED);
+    xg_sim_stop(&the_sim);
+}
+
 int
 main(void)
 {
@@ -418,6 +477,9 @@ main(void)
                                   sim_teardown),
         cmocka_unit_test_teardown(
             test_admin_fault_after_execution_places_the_order, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_limited_fault_answers_10006_places_nothing_and_never_locks_out,
+            sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

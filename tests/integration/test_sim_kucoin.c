@@ -384,6 +384,68 @@ test_injected_5xx_with_and_without_execution(void **state)
     sim_down(p);
 }
 
+/* A limited fault answers what the pool answers when it is empty (HTTP
+ * 429, 429000, gw-ratelimit-remaining 0, gw-ratelimit-reset the retry
+ * time), places nothing and charges the pool nothing. */
+static void
+test_limited_fault_answers_the_pools_429000_and_charges_nothing(void **state)
+{
+    (void)state;
+    static const char *const args[] = {"--set", "kucoin.spot_limit=3", "--set",
+                                       "kucoin.window_ms=60000", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = calloc(1, sizeof(*r));
+    char *faulted = calloc(1, sizeof(r->body));
+    char out[4096];
+    char id[16];
+
+    assert_non_null(r);
+    assert_non_null(faulted);
+    assert_int_equal(xg_sim_admin(p, "kucoin", "POST", "/_sim/fault",
+                                  "{\"limited\":{\"count\":5,"
+                                  "\"retry_after_ms\":2500}}",
+                                  out, sizeof(out)),
+                     XG_OK);
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof(id), "flim%d", i);
+        new_order(p, id, "30000", r);
+        assert_code(r, 429, "429000");
+        assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 3);
+        assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 0);
+        assert_int_equal(header_i64(r, "gw-ratelimit-reset"), 2500);
+    }
+    memcpy(faulted, r->body, sizeof(r->body));
+    /* The pool is whole: three orders of weight 1 fit, the fourth gets
+     * the pool's own refusal, the same body. */
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof(id), "fok%d", i);
+        new_order(p, id, "30000", r);
+        assert_code(r, 200, "200000");
+        assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2 - i);
+    }
+    new_order(p, "fover", "30000", r);
+    assert_code(r, 429, "429000");
+    assert_string_equal(r->body, faulted);
+
+    assert_int_equal(xg_sim_admin(p, "kucoin", "GET", "/_sim/orders", NULL, out,
+                                  sizeof(out)),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"fok2\""));
+    assert_null(strstr(out, "\"client_order_id\":\"flim0\""));
+    assert_null(strstr(out, "\"client_order_id\":\"flim4\""));
+    assert_int_equal(xg_sim_log_fetch(p, "kucoin", 0, out, sizeof(out)), XG_OK);
+    assert_non_null(strstr(out, "\"status\":429,\"code\":429000,"
+                                "\"client_order_id\":\"flim0\","
+                                "\"outcome\":\"limited\""));
+    assert_int_equal(
+        xg_sim_admin(p, "kucoin", "GET", "/_sim/state", NULL, out, sizeof(out)),
+        XG_OK);
+    assert_non_null(strstr(out, "\"bans\":0"));
+    free(faulted);
+    free(r);
+    sim_down(p);
+}
+
 int
 main(void)
 {
@@ -395,6 +457,8 @@ main(void)
         cmocka_unit_test(test_pool_is_a_fixed_window_anchored_at_first_request),
         cmocka_unit_test(test_admin_ban_is_answered_as_cloudflare_1015),
         cmocka_unit_test(test_injected_5xx_with_and_without_execution),
+        cmocka_unit_test(
+            test_limited_fault_answers_the_pools_429000_and_charges_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,10 @@ typedef struct creds {
 
 static const creds good = {KEY, SECRET, PASS, 0, 0};
 
+/* The raw body and the header block of the last call's answer. */
+static const char *last_body;
+static char last_hdrs[8192];
+
 /* One signed request; the parsed body is returned (given), status in
  * *status. */
 static json_t *
@@ -89,6 +93,7 @@ call(const creds *cr, const char *method, const char *target, const char *body,
     unsigned char mac[32];
     unsigned int mac_len = 0;
     static char out[65536];
+    last_body = out;
     iso(wall_ms() + cr->ts_offset_ms, ts);
     snprintf(pre, sizeof pre, "%s%s%s%s", ts, method, target,
              body != NULL ? body : "");
@@ -106,7 +111,7 @@ call(const creds *cr, const char *method, const char *target, const char *body,
         h[0], h[1], h[2], h[3], "Content-Type: application/json", NULL};
     assert_int_equal(xg_sim_http(&the_sim, "okx", method, target, hdrs, body,
                                  body != NULL ? strlen(body) : 0, status, out,
-                                 sizeof out, NULL, 0),
+                                 sizeof out, last_hdrs, sizeof last_hdrs),
                      XG_OK);
     json_t *j = json_loads(out, 0, NULL);
     if (j == NULL) {
@@ -351,6 +356,71 @@ test_admin_ban_and_faults(void **state)
     json_decref(j);
 }
 
+/* A limited fault answers exactly what the window gate answers (HTTP
+ * 429, 50011, no headers) and places nothing; the orders behind it still
+ * find the whole window free. */
+static void
+test_limited_fault_answers_the_gates_50011_and_places_nothing(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.place_limit=2", "--set",
+                          "okx.window_ms=60000", NULL};
+    sim_start(args);
+    char out[4096];
+    char faulted[512];
+    char id[16];
+    long st = 0;
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fault",
+                                  "{\"limited\":{\"count\":4,"
+                                  "\"retry_after_ms\":2000}}",
+                                  out, sizeof out),
+                     XG_OK);
+    for (int i = 0; i < 4; i++) {
+        snprintf(id, sizeof id, "flim%d", i);
+        json_t *j = place(&good, "BTC-USDT", id, "30000", &st);
+        assert_int_equal(st, 429);
+        assert_string_equal(code_of(j), "50011");
+        assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+        json_decref(j);
+        assert_int_equal(
+            xg_sim_header_get(last_hdrs, "Retry-After", out, sizeof out),
+            XG_ERR_NOT_FOUND);
+    }
+    snprintf(faulted, sizeof faulted, "%s", last_body);
+    for (int i = 0; i < 2; i++) {
+        snprintf(id, sizeof id, "fok%d", i);
+        json_t *j = place(&good, "BTC-USDT", id, "30000", &st);
+        assert_int_equal(st, 200);
+        assert_string_equal(code_of(j), "0");
+        json_decref(j);
+    }
+    json_t *j = place(&good, "BTC-USDT", "fover", "30000", &st);
+    assert_int_equal(st, 429);
+    json_decref(j);
+    assert_string_equal(last_body, faulted);
+
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/orders", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"fok1\""));
+    assert_null(strstr(out, "\"client_order_id\":\"flim0\""));
+    assert_null(strstr(out, "\"client_order_id\":\"flim3\""));
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "okx", 0, out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"status\":429,\"code\":50011,"
+                                "\"client_order_id\":\"flim0\","
+                                "\"outcome\":\"limited\""));
+    /* No ban came of it. */
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"bans\":0"));
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/ban",
+                                  "{\"duration_ms\":10,\"status\":418}", out,
+                                  sizeof out),
+                     XG_ERR_REJECTED);
+}
+
 int
 main(void)
 {
@@ -361,6 +431,9 @@ main(void)
         cmocka_unit_test_teardown(test_limits_per_instrument_and_endpoint,
                                   sim_teardown),
         cmocka_unit_test_teardown(test_admin_ban_and_faults, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_limited_fault_answers_the_gates_50011_and_places_nothing,
+            sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,9 +244,12 @@ binance_retry_s(int64_t left_ms)
     return s >= 1 ? s : 1;
 }
 
-/* 418 for a banned client (lock held for the ban fields). */
+/* The ban answer: 418, or the HTTP status an admin ban named (429; the
+ * body is the same -1003 "IP banned until", which is what says "ban"
+ * whatever the status). Lock held for the ban fields. */
 static void
-binance_banned(xg_sim_response *resp, int64_t until_ms, int64_t now_ms)
+binance_banned(xg_sim_response *resp, int status, int64_t until_ms,
+               int64_t now_ms)
 {
     char msg[200];
 
@@ -254,7 +257,7 @@ binance_banned(xg_sim_response *resp, int64_t until_ms, int64_t now_ms)
              "Way too much request weight used; IP banned until %lld. "
              "Please use WebSocket Streams for live updates to avoid bans.",
              (long long)until_ms);
-    binance_error(resp, 418, -1003, msg, "banned");
+    binance_error(resp, status == 429 ? 429 : 418, -1003, msg, "banned");
     xg_sim_response_header_int(resp, "Retry-After",
                                binance_retry_s(until_ms - now_ms));
 }
@@ -273,7 +276,7 @@ binance_violation(const binance_settings *s, xg_sim_client *cl, int64_t now_ms,
             xg_sim_client_ban(
                 cl, now_ms,
                 xg_sim_client_next_ban_ms(cl, s->ban_base_ms, s->ban_max_ms));
-            binance_banned(resp, cl->ban_until_ms, now_ms);
+            binance_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
             return true;
         }
     } else {
@@ -401,6 +404,37 @@ typedef enum binance_gate {
     BINANCE_GATE_BANNED
 } binance_gate;
 
+/* The 429 of the IP limits (-1003, Retry-After = whole seconds until
+ * left_ms has passed): REQUEST_WEIGHT over its limit when is_weight,
+ * else RAW_REQUESTS. The gate sends it, and so does an injected limited
+ * fault. */
+static void
+binance_ip_limited(const binance_settings *s, bool is_weight, int64_t left_ms,
+                   xg_sim_response *resp)
+{
+    char msg[200];
+    char suffix[24];
+    const char *unit = NULL;
+    int64_t num = 0;
+
+    if (is_weight) {
+        binance_interval(s->weight_window_s, suffix, &unit, &num);
+        snprintf(msg, sizeof(msg),
+                 "Too much request weight used; current limit is %lld "
+                 "request weight per %lld %s. Please use WebSocket Streams "
+                 "for live updates to avoid polling the API.",
+                 (long long)s->weight_limit, (long long)num, unit);
+    } else {
+        binance_interval(s->raw_window_s, suffix, &unit, &num);
+        snprintf(msg, sizeof(msg),
+                 "Too many requests; current limit is %lld requests per "
+                 "%lld %s.",
+                 (long long)s->raw_limit, (long long)num, unit);
+    }
+    binance_error(resp, 429, -1003, msg, "limited");
+    xg_sim_response_header_int(resp, "Retry-After", binance_retry_s(left_ms));
+}
+
 /* Charge the request to its IP and decide whether it may run (lock
  * held). Writes the 429/418 into resp when it may not. */
 static binance_gate
@@ -410,10 +444,7 @@ binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
     int64_t used = 0;
     int64_t raw = 0;
     int64_t left = 0;
-    char msg[200];
-    char suffix[24];
-    const char *unit = NULL;
-    int64_t num = 0;
+    bool is_weight = false;
 
     if (xg_sim_client_is_banned(cl, now_ms)) {
         /* ban_extend_ms > 0: a request during the ban pushes its end to
@@ -422,7 +453,7 @@ binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
             now_ms + s->ban_extend_ms > cl->ban_until_ms) {
             cl->ban_until_ms = now_ms + s->ban_extend_ms;
         }
-        binance_banned(resp, cl->ban_until_ms, now_ms);
+        binance_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
         return BINANCE_GATE_BANNED;
     }
     used = xg_sim_window_add(&cl->windows[BINANCE_CW_WEIGHT], now_ms, weight);
@@ -431,28 +462,17 @@ binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
         return BINANCE_GATE_PASS;
     }
     if (used > s->weight_limit) {
+        is_weight = true;
         left = xg_sim_window_left_ms(&cl->windows[BINANCE_CW_WEIGHT], now_ms);
-        binance_interval(s->weight_window_s, suffix, &unit, &num);
-        snprintf(msg, sizeof(msg),
-                 "Too much request weight used; current limit is %lld "
-                 "request weight per %lld %s. Please use WebSocket Streams "
-                 "for live updates to avoid polling the API.",
-                 (long long)s->weight_limit, (long long)num, unit);
     } else if (raw > s->raw_limit) {
         left = xg_sim_window_left_ms(&cl->windows[BINANCE_CW_RAW], now_ms);
-        binance_interval(s->raw_window_s, suffix, &unit, &num);
-        snprintf(msg, sizeof(msg),
-                 "Too many requests; current limit is %lld requests per "
-                 "%lld %s.",
-                 (long long)s->raw_limit, (long long)num, unit);
     } else {
         return BINANCE_GATE_PASS;
     }
     if (binance_violation(s, cl, now_ms, left, resp)) {
         return BINANCE_GATE_BANNED;
     }
-    binance_error(resp, 429, -1003, msg, "limited");
-    xg_sim_response_header_int(resp, "Retry-After", binance_retry_s(left));
+    binance_ip_limited(s, is_weight, left, resp);
     return BINANCE_GATE_LIMITED;
 }
 
@@ -944,6 +964,31 @@ binance_fault_error(xg_sim_response *resp, int status, const char *msg)
     binance_server_error(resp, status, msg);
 }
 
+/* An injected limited fault: the RAW_REQUESTS 429 (-1003 "Too many
+ * requests", Retry-After), with the weight header every answer carries
+ * showing the usage as it stands, since nothing is charged. */
+static void
+binance_limited(xg_sim_venue *v, const xg_sim_request *req,
+                int64_t retry_after_ms, xg_sim_response *resp)
+{
+    const binance_settings *s = v->settings;
+    xg_sim_client *cl = NULL;
+    int64_t used = 0;
+    char suffix[24];
+    char name[48];
+
+    xg_sim_venue_lock(v);
+    if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) ==
+        XG_OK) {
+        used = xg_sim_window_used(&cl->windows[BINANCE_CW_WEIGHT], req->t_ms);
+    }
+    xg_sim_venue_unlock(v);
+    binance_ip_limited(s, false, retry_after_ms, resp);
+    binance_interval(s->weight_window_s, suffix, NULL, NULL);
+    snprintf(name, sizeof(name), "X-MBX-USED-WEIGHT-%s", suffix);
+    xg_sim_response_header_int(resp, name, used);
+}
+
 static void
 binance_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
@@ -1001,5 +1046,7 @@ const xg_sim_dialect xg_sim_dialect_binance = {
     .handle = binance_handle,
     .client_id = binance_client_id,
     .error = binance_fault_error,
+    .limited = binance_limited,
     .state = binance_state,
+    .ban_status = true,
 };

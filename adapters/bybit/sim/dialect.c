@@ -362,6 +362,23 @@ bybit_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
     return true;
 }
 
+/* The per-UID endpoint layer's headers and, when refused, its answer:
+ * HTTP 200, retCode 10006, Reset-Timestamp when a slot frees. The gate
+ * sends it, and so does an injected limited fault. */
+static void
+bybit_limit_answer(const bybit_call *c, int64_t limit, int64_t remaining,
+                   int64_t reset_ms, bool is_refused)
+{
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit", limit);
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Status",
+                               remaining > 0 ? remaining : 0);
+    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Reset-Timestamp",
+                               reset_ms);
+    if (is_refused) {
+        bybit_sim_error(c, 10006, "Too many visits!", "limited");
+    }
+}
+
 bool
 bybit_sim_endpoint_gate(const bybit_call *c, int endpoint)
 {
@@ -385,13 +402,7 @@ bybit_sim_endpoint_gate(const bybit_call *c, int endpoint)
     }
     xg_sim_venue_unlock(c->v);
 
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit", limit);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Status",
-                               remaining > 0 ? remaining : 0);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Reset-Timestamp", reset);
-    if (!ok) {
-        bybit_sim_error(c, 10006, "Too many visits!", "limited");
-    }
+    bybit_limit_answer(c, limit, remaining, reset, !ok);
     return ok;
 }
 
@@ -770,6 +781,30 @@ bybit_fault_error(xg_sim_response *resp, int status, const char *msg)
     resp->outcome = status >= 500 ? "fault" : "rejected";
 }
 
+/* An injected limited fault: the endpoint layer's 10006 with no slot
+ * left until retry_after_ms from now; the limit shown is that of the
+ * endpoint's window (the realtime one for endpoints without their own). */
+static void
+bybit_limited(xg_sim_venue *v, const xg_sim_request *req,
+              int64_t retry_after_ms, xg_sim_response *resp)
+{
+    const bybit_sim *s = v->settings;
+    bybit_route route = bybit_find_route(req);
+    int endpoint = route == BYBIT_CREATE   ? BYBIT_EP_CREATE
+                   : route == BYBIT_CANCEL ? BYBIT_EP_CANCEL
+                                           : BYBIT_EP_REALTIME;
+    bybit_call call;
+
+    memset(&call, 0, sizeof(call));
+    call.v = v;
+    call.sim = v->settings;
+    call.req = req;
+    call.resp = resp;
+    call.now_ms = req->t_ms;
+    bybit_limit_answer(&call, bybit_endpoint_limit(&s->set, endpoint), 0,
+                       req->t_ms + retry_after_ms, true);
+}
+
 static void
 bybit_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
@@ -827,5 +862,6 @@ const xg_sim_dialect xg_sim_dialect_bybit = {
     .handle = bybit_handle,
     .client_id = bybit_client_id,
     .error = bybit_fault_error,
+    .limited = bybit_limited,
     .state = bybit_state,
 };

@@ -214,15 +214,30 @@ kucoin_pool_used(const xg_sim_window *w, int64_t now)
 }
 
 static void
+kucoin_limit_headers(xg_sim_response *resp, int64_t limit, int64_t remaining,
+                     int64_t reset_ms)
+{
+    xg_sim_response_header_int(resp, "gw-ratelimit-limit", limit);
+    xg_sim_response_header_int(resp, "gw-ratelimit-remaining", remaining);
+    xg_sim_response_header_int(resp, "gw-ratelimit-reset", reset_ms);
+}
+
+static void
 kucoin_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
                     int64_t limit, int64_t now)
 {
     int64_t used = kucoin_pool_used(w, now);
     int64_t reset = used > 0 ? w->index + w->len_ms - now : w->len_ms;
 
-    xg_sim_response_header_int(resp, "gw-ratelimit-limit", limit);
-    xg_sim_response_header_int(resp, "gw-ratelimit-remaining", limit - used);
-    xg_sim_response_header_int(resp, "gw-ratelimit-reset", reset);
+    kucoin_limit_headers(resp, limit, limit - used, reset);
+}
+
+/* The pool's refusal (after its headers): HTTP 429, code 429000. The pool
+ * gate sends it, and so does an injected limited fault. */
+static void
+kucoin_too_many(xg_sim_response *resp)
+{
+    kucoin_sim_error(resp, 429, 429000, "Too Many Requests", "limited");
 }
 
 /* ---- routing ------------------------------------------------------------- */
@@ -618,7 +633,7 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     xg_sim_venue_unlock(v);
 
     if (!fits) {
-        kucoin_sim_error(resp, 429, 429000, "Too Many Requests", "limited");
+        kucoin_too_many(resp);
     } else {
         kucoin_dispatch(route, &call);
     }
@@ -630,6 +645,22 @@ kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     kucoin_sim_error(resp, status, status >= 500 ? 500000 : 400100, msg,
                      status >= 500 ? "fault" : "rejected");
+}
+
+/* An injected limited fault: the pool refusal with the pool the request
+ * would pay from (Spot for private endpoints, else Public) shown empty
+ * until retry_after_ms from now. */
+static void
+kucoin_limited(xg_sim_venue *v, const xg_sim_request *req,
+               int64_t retry_after_ms, xg_sim_response *resp)
+{
+    const kucoin_settings *s = v->settings;
+    const kucoin_route_def *route = kucoin_find_route(req);
+
+    kucoin_limit_headers(resp,
+                         route->is_private ? s->spot_limit : s->public_limit, 0,
+                         retry_after_ms);
+    kucoin_too_many(resp);
 }
 
 static json_t *
@@ -666,5 +697,6 @@ const xg_sim_dialect xg_sim_dialect_kucoin = {
     .handle = kucoin_handle,
     .client_id = kucoin_request_client_id,
     .error = kucoin_fault_error,
+    .limited = kucoin_limited,
     .state = kucoin_state,
 };

@@ -577,6 +577,18 @@ okx_dispatch(okx_route route, const okx_call *c)
     okx_sim_error(c->resp, 404, "50000", "Unknown endpoint.", "not_found");
 }
 
+/* The limit answer: HTTP 429, code 50011, no headers (OKX documents no
+ * usage headers and no retry hint). The window gate sends it, and so does
+ * an injected limited fault. */
+static void
+okx_rate_limited(xg_sim_response *resp)
+{
+    okx_sim_error(resp, 429, "50011",
+                  "Rate limit reached. Please refer to API documentation "
+                  "and throttle requests accordingly.",
+                  "limited");
+}
+
 /* The client order id a request names (query or JSON body), or NULL. */
 static const char *
 okx_request_client_id(const xg_sim_params *query, const json_t *body)
@@ -670,10 +682,7 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
         goto done;
     }
     if (gate == OKX_GATE_LIMITED) {
-        okx_sim_error(resp, 429, "50011",
-                      "Rate limit reached. Please refer to API documentation "
-                      "and throttle requests accordingly.",
-                      "limited");
+        okx_rate_limited(resp);
         goto done;
     }
     okx_dispatch(route->route, &call);
@@ -694,6 +703,18 @@ okx_fault_error(xg_sim_response *resp, int status, const char *msg)
     } else {
         okx_sim_error(resp, status, "50000", msg, "rejected");
     }
+}
+
+/* An injected limited fault: the same 50011. OKX's answer carries no
+ * retry time, so retry_after_ms has nowhere to go. */
+static void
+okx_limited(xg_sim_venue *v, const xg_sim_request *req, int64_t retry_after_ms,
+            xg_sim_response *resp)
+{
+    (void)v;
+    (void)req;
+    (void)retry_after_ms;
+    okx_rate_limited(resp);
 }
 
 static void
@@ -753,5 +774,6 @@ const xg_sim_dialect xg_sim_dialect_okx = {
     .handle = okx_handle,
     .client_id = okx_client_id,
     .error = okx_fault_error,
+    .limited = okx_limited,
     .state = okx_state,
 };
