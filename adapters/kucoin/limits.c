@@ -30,8 +30,8 @@
  *    our old window but open the venue's NEXT window, and at
  *    t0 + W + guard we start a full local quota inside that same venue
  *    window: up to 2L - 1 in one venue window. The gw-ratelimit-reset
- *    header would tell us the venue's anchor, but xg_usage carries no
- *    reset time and the fixed window's observe only raises a count.
+ *    header tells us the venue's anchor only once a request came back,
+ *    too late for the requests already in flight.
  *  - A SLIDING window of L per W bounds the units sent in EVERY interval
  *    of length W (plus guard: entries expire at t + W + guard), and a
  *    venue window, wherever it is anchored, is such an interval. A request
@@ -54,9 +54,10 @@
  *    end; never an overdraw.
  *
  * So both pools are sliding windows. Usage headers correct them upwards:
- * gw-ratelimit-remaining (parse.c) becomes used = L - remaining, booked
- * now by the sliding window if it exceeds our own count (units spent by
- * another key of the same UID). In a single-writer setup our count is
+ * gw-ratelimit-remaining (parse.c) becomes used = L - remaining, and what
+ * exceeds our own count (units spent by another key of the same UID) is
+ * held until the pool resets, gw-ratelimit-reset ms later (xg_usage
+ * reset_ms), not for a whole window. In a single-writer setup our count is
  * always at least the venue's, so the correction is a no-op there. A
  * 429000 answer is RATE_LIMITED for gw-ratelimit-reset ms (parse.c).
  *

@@ -99,6 +99,13 @@ kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
     u->scope = 0;
     u->used = -1;
     u->remaining = remaining;
+    /* When the pool starts over: the correction lasts only that long. */
+    int64_t reset_ms = 0;
+    if (xg_http_response_header_i64(resp, "gw-ratelimit-reset", &reset_ms) ==
+            XG_OK &&
+        reset_ms > 0) {
+        u->reset_ms = reset_ms;
+    }
 }
 
 /* --- the error table --------------------------------------------------- */

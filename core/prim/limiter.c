@@ -319,17 +319,13 @@ sw_expire(xg_sliding_window *w, int64_t now_ns)
     }
 }
 
-int64_t
-xg_sliding_window_earliest(xg_sliding_window *w, int64_t cost, int64_t keep,
-                           int64_t now_ns)
+/* When cost fits under cap counting only our own log (after sw_expire). */
+static int64_t
+sw_earliest_under(const xg_sliding_window *w, int64_t cost, int64_t cap,
+                  int64_t now_ns)
 {
-    int64_t cap = w->limit - keep;
-    if (cost < 0 || cost > cap) {
+    if (cost > cap) {
         return INT64_MAX;
-    }
-    sw_expire(w, now_ns);
-    if (cost == 0) {
-        return now_ns;
     }
     int64_t need = w->used - (cap - cost); /* units that must expire first */
     if (need <= 0) {
@@ -345,6 +341,30 @@ xg_sliding_window_earliest(xg_sliding_window *w, int64_t cost, int64_t keep,
     }
     /* Unreachable while used is the sum of the log; be safe anyway. */
     return INT64_MAX;
+}
+
+int64_t
+xg_sliding_window_earliest(xg_sliding_window *w, int64_t cost, int64_t keep,
+                           int64_t now_ns)
+{
+    int64_t cap = w->limit - keep;
+    if (cost < 0 || cost > cap) {
+        return INT64_MAX;
+    }
+    sw_expire(w, now_ns);
+    if (cost == 0) {
+        return now_ns;
+    }
+    if (now_ns >= w->others_until_ns || w->others == 0) {
+        return sw_earliest_under(w, cost, cap, now_ns);
+    }
+    /* While the venue's window lasts its other units take room too; after
+     * it only our own log counts. */
+    int64_t during = sw_earliest_under(w, cost, cap - w->others, now_ns);
+    if (during < w->others_until_ns) {
+        return during;
+    }
+    return max64(sw_earliest_under(w, cost, cap, now_ns), w->others_until_ns);
 }
 
 /* Append cost at now. Entry times never decrease (a clock stepping back
@@ -379,6 +399,27 @@ xg_sliding_window_take(xg_sliding_window *w, int64_t cost, int64_t now_ns)
     }
     sw_expire(w, now_ns);
     sw_append(w, cost, now_ns);
+}
+
+void
+xg_sliding_window_observe_until(xg_sliding_window *w, int64_t used,
+                                int64_t until_ns, int64_t now_ns)
+{
+    if (w->cap == 0 || until_ns <= now_ns) {
+        return;
+    }
+    sw_expire(w, now_ns);
+    int64_t excess = used - w->used;
+    if (excess <= 0) {
+        return;
+    }
+    if (now_ns < w->others_until_ns) {
+        w->others = max64(w->others, excess);
+        w->others_until_ns = max64(w->others_until_ns, until_ns);
+    } else {
+        w->others = excess;
+        w->others_until_ns = until_ns;
+    }
 }
 
 void
@@ -606,10 +647,12 @@ instance_take(xg__instance *in, const xg_bucket_spec *s, int64_t cost,
 /* Apply a venue report: `used` raises a window's count; `remaining` is
  * turned into used = limit - remaining for windows and lowers a token
  * bucket's level. Both only ever make the limiter stricter, so a
- * `remaining` above the limit is simply no correction. */
+ * `remaining` above the limit is simply no correction. until_ns (0: not
+ * reported) is where the venue's window ends: a sliding window holds its
+ * correction only that long. */
 static void
 instance_observe(xg__instance *in, const xg_bucket_spec *s, int64_t used,
-                 int64_t remaining, int64_t now_ns)
+                 int64_t remaining, int64_t until_ns, int64_t now_ns)
 {
     switch (s->kind) {
     case XG_LIMIT_FIXED_WINDOW:
@@ -621,12 +664,14 @@ instance_observe(xg__instance *in, const xg_bucket_spec *s, int64_t used,
         }
         break;
     case XG_LIMIT_SLIDING_WINDOW:
-        if (used >= 0) {
-            xg_sliding_window_observe(&in->u.sliding, used, now_ns);
-        }
         if (remaining >= 0) {
-            xg_sliding_window_observe(&in->u.sliding, s->limit - remaining,
-                                      now_ns);
+            used = max64(used, s->limit - remaining);
+        }
+        if (used >= 0 && until_ns > now_ns) {
+            xg_sliding_window_observe_until(&in->u.sliding, used, until_ns,
+                                            now_ns);
+        } else if (used >= 0) {
+            xg_sliding_window_observe(&in->u.sliding, used, now_ns);
         }
         break;
     case XG_LIMIT_TOKEN_BUCKET:
@@ -982,7 +1027,15 @@ xg_limiter_observe(xg_limiter *l, const xg_usage *usage, size_t n,
         if (instance_get(l, b, u->scope, now_ns, &in) != XG_OK) {
             continue;
         }
-        instance_observe(in, &b->spec, u->used, u->remaining, now_ns);
+        /* The venue's window end, widened by the guard like every window
+         * here; 0 when it was not reported. */
+        int64_t until_ns = 0;
+        if (u->reset_ms > 0 && u->reset_ms < INT64_MAX / 2000000) {
+            until_ns = sat_add(sat_add(now_ns, u->reset_ms * 1000000),
+                               l->guard_ns);
+        }
+        instance_observe(in, &b->spec, u->used, u->remaining, until_ns,
+                         now_ns);
     }
 }
 

@@ -497,6 +497,8 @@ test_rate_limit_waits_for_pool_reset(void **state)
     assert_int_equal(res.retry_after_ms, 12345);
     assert_int_equal(res.n_usage, 1);
     assert_int_equal(res.usage[0].remaining, 0);
+    /* The correction lasts until the pool starts over, no longer. */
+    assert_int_equal(res.usage[0].reset_ms, 12345);
 
     /* Quota left but refused: overload, a short back-off. */
     h[1].value = "100";

@@ -310,6 +310,70 @@ test_sliding_window_observe_adds_unknown_usage(void **state)
 }
 
 static void
+test_sliding_window_holds_others_usage_until_the_venue_resets(void **state)
+{
+    (void)state;
+    xg_sliding_window w;
+
+    /* KuCoin-like: 10 per 30 s. We sent 2; the venue says 10 are spent
+     * and its window ends in 500 ms. */
+    assert_int_equal(xg_sliding_window_init(&w, 10, 30 * SEC, 0), XG_OK);
+    xg_sliding_window_take(&w, 2, 0);
+    xg_sliding_window_observe_until(&w, 10, 510 * MS, 10 * MS);
+    assert_int_equal(w.used, 2);
+    /* Nothing until the venue's window ends, then all but our own 2,
+     * which the venue counts in its next window only if sent in it. */
+    assert_int_equal(xg_sliding_window_earliest(&w, 1, 0, 20 * MS), 510 * MS);
+    assert_int_equal(xg_sliding_window_earliest(&w, 8, 0, 20 * MS), 510 * MS);
+    assert_int_equal(xg_sliding_window_earliest(&w, 9, 0, 20 * MS), 30 * SEC);
+    assert_int_equal(xg_sliding_window_earliest(&w, 8, 0, 510 * MS), 510 * MS);
+    /* A later report of the same window can only extend the hold. */
+    xg_sliding_window_observe_until(&w, 6, 400 * MS, 30 * MS);
+    assert_int_equal(w.others, 8);
+    assert_int_equal(w.others_until_ns, 510 * MS);
+    /* A window that already ended, or a count within ours, is nothing. */
+    xg_sliding_window_observe_until(&w, 10, 600 * MS, 600 * MS);
+    xg_sliding_window_observe_until(&w, 2, 2 * SEC, 600 * MS);
+    assert_int_equal(xg_sliding_window_earliest(&w, 8, 0, 600 * MS), 600 * MS);
+    xg_sliding_window_fini(&w);
+}
+
+static void
+test_limiter_usage_with_reset_frees_the_sliding_window_then(void **state)
+{
+    (void)state;
+    xg_bucket_spec spec = {.name = "POOL",
+                           .kind = XG_LIMIT_SLIDING_WINDOW,
+                           .limit = 100,
+                           .window_ns = 30 * SEC};
+    xg_limiter *l = xg_limiter_new(&spec, 1, 5 * MS);
+    assert_non_null(l);
+    xg_cost c = {.bucket = 0, .scope = 0, .units = 1};
+    int64_t at = 0;
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_CANCEL, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, 0);
+    /* remaining 0, the pool starts over in 500 ms: the hold ends then
+     * (plus the guard), not 30 s later. */
+    xg_usage u = {.bucket = 0, .scope = 0, .used = -1, .remaining = 0,
+                  .reset_ms = 500};
+    xg_limiter_observe(l, &u, 1, 1 * MS);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_CANCEL, 2 * MS, &at),
+                     XG_OK);
+    assert_int_equal(at, 506 * MS);
+    /* Without a reset time the correction must last a whole window. */
+    xg_limiter_destroy(&l);
+    l = xg_limiter_new(&spec, 1, 5 * MS);
+    assert_non_null(l);
+    u.reset_ms = 0;
+    xg_limiter_observe(l, &u, 1, 1 * MS);
+    assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_CANCEL, 2 * MS, &at),
+                     XG_OK);
+    assert_int_equal(at, 1 * MS + 30 * SEC + 5 * MS);
+    xg_limiter_destroy(&l);
+}
+
+static void
 test_sliding_window_refuses_bad_limit(void **state)
 {
     (void)state;
@@ -635,10 +699,10 @@ test_limiter_observe_corrects_upwards_only(void **state)
     assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, SEC, &at),
                      XG_OK);
     xg_usage u[4] = {
-        {0, 0, 50, -1}, /* lower than ours: ignored */
-        {1, 0, -1, 4},  /* 4 left of 10: 6 used */
-        {2, 0, 3, -1},  /* 3 used: 7 tokens left */
-        {9, 0, 5, 5},   /* unknown bucket: ignored */
+        {0, 0, 50, -1, 0}, /* lower than ours: ignored */
+        {1, 0, -1, 4, 0},  /* 4 left of 10: 6 used */
+        {2, 0, 3, -1, 0},  /* 3 used: 7 tokens left */
+        {9, 0, 5, 5, 0},   /* unknown bucket: ignored */
     };
     xg_limiter_observe(l, u, 4, SEC);
     assert_int_equal(xg_limiter_bucket_used(l, 0, SEC), 100);
@@ -651,7 +715,7 @@ test_limiter_observe_corrects_upwards_only(void **state)
     assert_int_equal(xg_limiter_reserve(l, &c, 1, XG_PRIO_NEW, SEC, &at),
                      XG_OK);
     assert_int_equal(at, 60 * SEC);
-    xg_usage rem = {0, 0, -1, 1200}; /* "all left": not a correction */
+    xg_usage rem = {0, 0, -1, 1200, 0}; /* "all left": not a correction */
     xg_limiter_observe(l, &rem, 1, SEC);
     assert_int_equal(xg_limiter_bucket_used(l, 0, SEC), 1150);
     xg_limiter_destroy(&l);
@@ -980,6 +1044,10 @@ main(void)
         cmocka_unit_test(test_sliding_window_weighted_costs),
         cmocka_unit_test(test_sliding_window_ring_wraps_over_many_windows),
         cmocka_unit_test(test_sliding_window_observe_adds_unknown_usage),
+        cmocka_unit_test(
+            test_sliding_window_holds_others_usage_until_the_venue_resets),
+        cmocka_unit_test(
+            test_limiter_usage_with_reset_frees_the_sliding_window_then),
         cmocka_unit_test(test_sliding_window_refuses_bad_limit),
         cmocka_unit_test(test_token_bucket_refill_is_exact_over_small_steps),
         cmocka_unit_test(test_token_bucket_caps_at_limit),

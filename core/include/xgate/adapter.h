@@ -28,7 +28,8 @@
  * struct it reaches, including order.h, limiter.h, http.h):
  *   1  first version.
  *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
- *      for reconciliation queries; adapters never set it.
+ *      for reconciliation queries; adapters never set it. xg_usage gains
+ *      reset_ms.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H

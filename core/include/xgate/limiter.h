@@ -85,6 +85,10 @@ typedef struct xg_sliding_window {
     int64_t used;     /* sum of costs in the log */
     struct xg_slide_entry *log;
     size_t cap, head, count;
+    /* Units the venue counts that we did not send, until its window ends
+     * (xg_sliding_window_observe_until). */
+    int64_t others;
+    int64_t others_until_ns;
 } xg_sliding_window;
 
 xg_err xg_sliding_window_init(xg_sliding_window *w, int64_t limit,
@@ -95,6 +99,12 @@ int64_t xg_sliding_window_earliest(xg_sliding_window *w, int64_t cost,
 void xg_sliding_window_take(xg_sliding_window *w, int64_t cost, int64_t now_ns);
 void xg_sliding_window_observe(xg_sliding_window *w, int64_t used,
                                int64_t now_ns);
+/* The venue says `used` units are spent in its window, which ends at
+ * until_ns: what exceeds our own count is held until then (not for a
+ * whole window_ns as xg_sliding_window_observe must assume), since our own
+ * units inside the venue's window outlive it anyway. */
+void xg_sliding_window_observe_until(xg_sliding_window *w, int64_t used,
+                                     int64_t until_ns, int64_t now_ns);
 
 /* Token bucket: capacity `limit`, refilled at limit units per refill_ns,
  * continuously. */
@@ -144,12 +154,14 @@ typedef struct xg_cost {
 } xg_cost;
 
 /* Usage a venue reported in a response, to correct the local count
- * upwards. Fields the venue did not report are -1. */
+ * upwards. Fields the venue did not report are -1 (reset_ms: 0 or less). */
 typedef struct xg_usage {
     uint16_t bucket;
     uint32_t scope;
     int64_t used;      /* units spent in the current window */
     int64_t remaining; /* units left */
+    int64_t reset_ms;  /* until the venue's window ends (sliding windows
+                          hold the correction only that long) */
 } xg_usage;
 
 typedef struct xg_limiter xg_limiter;
