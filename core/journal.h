@@ -161,13 +161,18 @@ xg_err xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn,
  * so ids stay unique across restarts. out holds XG_GW_ID_LEN + 1 bytes. */
 xg_err xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1]);
 
-/* Housekeeping: delete final orders last updated before cutoff_ms (wall
- * ms) and their attempts, in one transaction that also commits anything
- * staged. *deleted (may be NULL) receives the number of orders deleted. */
+/* Finished orders one prune deletes at most: a prune holds up the loop,
+ * so its cost must not grow with the history waiting to be pruned. */
+#define XG_JOURNAL_PRUNE_BATCH 2000
+
+/* Housekeeping: delete the oldest (at most XG_JOURNAL_PRUNE_BATCH) final
+ * orders last updated before cutoff_ms (wall ms) and their attempts, in
+ * one transaction that also commits anything staged. *deleted (may be
+ * NULL) receives the number of orders deleted. */
 xg_err xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted);
 
-/* A prune scans the order history, so scheduled pruning runs at most this
- * often. */
+/* Scheduled pruning runs at most this often, unless the last prune was a
+ * full batch (more is due: the next call prunes again). */
 #define XG_JOURNAL_PRUNE_INTERVAL_MS 60000
 
 /*

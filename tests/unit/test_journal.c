@@ -984,6 +984,39 @@ put_with_attempt(xg__journal *j, const char *gw_id, xg_order_status st,
 }
 
 static void
+test_journal_backlog_is_pruned_a_bounded_batch_at_a_time(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    const int64_t now = 30 * DAY_MS;
+    const int64_t keep = 7 * DAY_MS;
+    const int n = XG_JOURNAL_PRUNE_BATCH + 10;
+    for (int i = 0; i < n; i++) {
+        char id[XG_GW_ID_LEN + 1];
+        snprintf(id, sizeof id, "lq0abcde%08d", i);
+        put_with_attempt(j, id, XG_STATUS_FILLED, 1000 + i);
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    /* The oldest batch first; a full batch makes the next call due at
+     * once, and the rest goes with it. */
+    size_t deleted = 0;
+    assert_int_equal(xg__journal_housekeep(j, now, keep, &deleted), XG_OK);
+    assert_int_equal(deleted, XG_JOURNAL_PRUNE_BATCH);
+    assert_int_equal(xg__journal_housekeep(j, now + 1, keep, &deleted), XG_OK);
+    assert_int_equal(deleted, 10);
+    assert_int_equal(xg__journal_housekeep(j, now + 2, keep, &deleted), XG_OK);
+    assert_int_equal(deleted, 0);
+    /* The newest pruned id still bounds the ids to come. */
+    char last[XG_GW_ID_LEN + 1];
+    assert_int_equal(xg__journal_last_gw_id(j, last), XG_OK);
+    char want[XG_GW_ID_LEN + 1];
+    snprintf(want, sizeof want, "lq0abcde%08d", n - 1);
+    assert_string_equal(last, want);
+    xg__journal_close(&j);
+}
+
+static void
 test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute(
     void **state)
 {
@@ -1111,6 +1144,7 @@ main(void)
         T(test_journal_last_gw_id_is_largest_and_survives_prune),
         T(test_journal_prune_deletes_only_old_final_orders_and_attempts),
         T(test_journal_prune_commits_staged_writes),
+        T(test_journal_backlog_is_pruned_a_bounded_batch_at_a_time),
         T(test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute),
         T(test_persist_housekeeping_prunes_with_config_retention_and_loop_clock),
         T(test_journal_refuses_garbage_header_and_leaves_file_unchanged),
