@@ -124,9 +124,11 @@ xg__venue_set_instruments(xg__venue *v, const xg_instrument *ins, size_t n)
         v->instruments = p;
         v->cap_instruments = n;
     }
-    memcpy(v->instruments, ins, n * sizeof *ins);
     v->n_instruments = n;
-    qsort(v->instruments, n, sizeof *ins, cmp_instrument);
+    if (n > 0) { /* memcpy and qsort must not see a NULL list */
+        memcpy(v->instruments, ins, n * sizeof *ins);
+        qsort(v->instruments, n, sizeof *ins, cmp_instrument);
+    }
     return XG_OK;
 }
 
@@ -135,7 +137,9 @@ xg__venue_instrument(const xg__venue *v, const char *symbol)
 {
     xg_instrument key;
     memset(&key, 0, sizeof key);
-    if (strlen(symbol) >= sizeof key.symbol) {
+    /* A venue still starting has no list yet (NULL, which bsearch must
+     * not be given even for zero elements). */
+    if (v->n_instruments == 0 || strlen(symbol) >= sizeof key.symbol) {
         return NULL;
     }
     memcpy(key.symbol, symbol, strlen(symbol) + 1);

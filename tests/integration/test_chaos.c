@@ -3,7 +3,7 @@
  *
  * xgsim runs Binance, Bybit, OKX and KuCoin; the gateway may route every
  * order to any of them (each order lists all four, shuffled, so the load
- * spreads). A driver places CHAOS_ORDERS resting LIMIT buys at a bounded
+ * spreads). A driver places n_orders resting LIMIT buys at a bounded
  * rate while a fixed-seed PRNG injects one fault every ~100 ms on a random
  * venue (short ban, 5xx with or without execution, dropped connection
  * with or without execution, the venue's own "too many requests" answer,
@@ -32,9 +32,12 @@
 
 #include "venue_env.h"
 
-/* 2,000 also passes but takes ~87 s on the 2-core development machine:
- * the last restart reconciles ~1,400 resting orders (~22 s). */
-#define CHAOS_ORDERS 1000
+/* Orders per run: 1,000 by default, which keeps the run under a minute
+ * on the 2-core development machine; XG_CHAOS_ORDERS sets another count
+ * (100 .. CHAOS_ORDERS_MAX) for a longer run: 2,000 take ~90 s, most of it
+ * restarts reconciling every resting order before "ready". */
+#define CHAOS_ORDERS_DEFAULT 1000
+#define CHAOS_ORDERS_MAX     10000
 #define CHAOS_VENUES 4
 #define CHAOS_KILLS  3
 /* One order every 20 ms keeps every venue well under its order limit
@@ -70,7 +73,8 @@ typedef struct chaos_order {
     int placements;                  /* in the venues' books, all four */
 } chaos_order;
 
-static chaos_order orders[CHAOS_ORDERS];
+static chaos_order orders[CHAOS_ORDERS_MAX];
+static int n_orders; /* this run's count */
 
 /* The random fault mix; clear comes up twice as often as any fault. */
 typedef enum fault_kind {
@@ -241,7 +245,7 @@ drain_events(void)
             json_string_value(json_object_get(ord, "client_order_id"));
         if (type != NULL && strcmp(type, "order") == 0 && name != NULL &&
             strcmp(name, "rejected") == 0 && id != NULL) {
-            for (int i = 0; i < CHAOS_ORDERS; i++) {
+            for (int i = 0; i < n_orders; i++) {
                 if (strcmp(orders[i].id, id) == 0) {
                     json_t *err = json_object_get(ord, "error");
                     orders[i].reject_code =
@@ -329,7 +333,7 @@ kill_and_restart(int *next)
             (void)query_order(&orders[i]);
         }
     }
-    for (int k = 0; k < CHAOS_IN_FLIGHT && *next < CHAOS_ORDERS; k++) {
+    for (int k = 0; k < CHAOS_IN_FLIGHT && *next < n_orders; k++) {
         chaos_order *o = &orders[(*next)++];
         char msg[512];
         format_new_order(o, msg, sizeof msg);
@@ -417,7 +421,7 @@ is_settled(const char *status)
 }
 
 /* Where each order was first found placed, for the duplicate report. */
-static char first_place[CHAOS_ORDERS][48];
+static char first_place[CHAOS_ORDERS_MAX][48];
 
 /* Print every request the venues logged for gw_id: the evidence a
  * duplicate needs for its diagnosis. */
@@ -445,7 +449,7 @@ print_history(const char *gw_id)
 static chaos_order *
 order_by_gw_id(const char *gw_id)
 {
-    for (int i = 0; i < CHAOS_ORDERS; i++) {
+    for (int i = 0; i < n_orders; i++) {
         if (strcmp(orders[i].gw_id, gw_id) == 0) {
             return &orders[i];
         }
@@ -469,7 +473,8 @@ count_placements(const char *venue, int *dup_on_venue)
     json_t *arr = json_loads(body, 0, &jerr);
     assert_non_null(arr);
     int held = 0;
-    int seen_here[CHAOS_ORDERS] = {0};
+    static int seen_here[CHAOS_ORDERS_MAX];
+    memset(seen_here, 0, sizeof seen_here);
     size_t i;
     json_t *o;
     json_array_foreach(arr, i, o)
@@ -518,10 +523,17 @@ test_chaos_never_places_an_order_twice(void **state)
     rng_state = seed != 0 ? seed : 1;
     printf("chaos: seed 0x%llx (XG_CHAOS_SEED to replay)\n",
            (unsigned long long)seed);
+    n_orders = CHAOS_ORDERS_DEFAULT;
+    const char *count = getenv("XG_CHAOS_ORDERS");
+    if (count != NULL && count[0] != '\0') {
+        long n = strtol(count, NULL, 10);
+        n_orders = n < 100 ? 100 : n > CHAOS_ORDERS_MAX ? CHAOS_ORDERS_MAX
+                                                         : (int)n;
+    }
     memset(orders, 0, sizeof orders);
     memset(first_place, 0, sizeof first_place);
     memset(&stats, 0, sizeof stats);
-    for (int i = 0; i < CHAOS_ORDERS; i++) {
+    for (int i = 0; i < n_orders; i++) {
         snprintf(orders[i].id, sizeof orders[i].id, "cx%04d", i);
     }
 
@@ -535,13 +547,13 @@ test_chaos_never_places_an_order_twice(void **state)
     int kill_at[CHAOS_KILLS];
     for (int k = 0; k < CHAOS_KILLS; k++) {
         kill_at[k] =
-            (k + 1) * CHAOS_ORDERS / (CHAOS_KILLS + 1) - 50 + rng_below(100);
+            (k + 1) * n_orders / (CHAOS_KILLS + 1) - 50 + rng_below(100);
     }
     int next = 0;
     int kills_done = 0;
     int64_t next_order_ms = xg_test_now_ms();
     int64_t next_fault_ms = next_order_ms + CHAOS_FAULT_GAP_MS;
-    while (next < CHAOS_ORDERS) {
+    while (next < n_orders) {
         int64_t now = xg_test_now_ms();
         if (now >= next_fault_ms) {
             inject_fault();
@@ -582,15 +594,15 @@ test_chaos_never_places_an_order_twice(void **state)
     int64_t deadline = xg_test_now_ms() + 20000;
     int unsettled;
     for (;;) {
-        while (count_pending(CHAOS_ORDERS) > 0 && xg_test_now_ms() < deadline) {
-            resend_unanswered(CHAOS_ORDERS);
-            if (count_pending(CHAOS_ORDERS) > 0) {
+        while (count_pending(n_orders) > 0 && xg_test_now_ms() < deadline) {
+            resend_unanswered(n_orders);
+            if (count_pending(n_orders) > 0) {
                 sleep_ms(100);
             }
         }
         drain_events();
         unsettled = 0;
-        for (int i = 0; i < CHAOS_ORDERS; i++) {
+        for (int i = 0; i < n_orders; i++) {
             chaos_order *o = &orders[i];
             if (o->reply != REPLY_OK) {
                 continue;
@@ -618,7 +630,7 @@ test_chaos_never_places_an_order_twice(void **state)
     }
     int accepted = 0, placed = 0, rejected = 0, no_venue = 0;
     int duplicates = 0, lost = 0;
-    for (int i = 0; i < CHAOS_ORDERS; i++) {
+    for (int i = 0; i < n_orders; i++) {
         chaos_order *o = &orders[i];
         if (o->placements > 1) {
             printf("chaos: DUPLICATE: order %s (gw %s) placed %d times, "
@@ -661,7 +673,7 @@ test_chaos_never_places_an_order_twice(void **state)
            "dup-answers %d busy %d faults ban %d 5xx %d drop %d "
            "limited %d latency %d clear %d; slowest restart %lld ms; "
            "run %lld ms, total %lld ms\n",
-           (unsigned long long)seed, CHAOS_ORDERS, accepted, stats.refused,
+           (unsigned long long)seed, n_orders, accepted, stats.refused,
            placed, held[0], held[1], held[2], held[3], rejected, no_venue,
            duplicates, lost, unsettled, stats.kills, stats.resent,
            stats.duplicate_answers, stats.busy, stats.faults[FAULT_BAN],
