@@ -296,7 +296,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         "options",            "max_connections",  "connect_timeout_ms",
         "timeout_ms",         "ban_default_ms",   "throttle_default_ms",
         "clock_guard_ms",     "resync_interval_ms", "reconcile_share_pct",
-        NULL};
+        "order_sweep_ms",     NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
         return e;
@@ -312,6 +312,10 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
      * guard / window of the allowance (2 % of a 1 s window). */
     v->clock_guard_ms = 20;
     v->resync_interval_ms = 60000;
+    /* Resting orders' fills are learned by asking; every 2 s costs one
+     * open-orders request per symbol (Binance: 6 of 6,000 weight a
+     * minute, 3 %). */
+    v->order_sweep_ms = 2000;
     /* Reconciling recovered or unknown orders may use half of each rate
      * limit bucket; new orders and cancels keep the other half. */
     v->reconcile_share_pct = 50;
@@ -348,6 +352,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         {"throttle_default_ms", 1, TIMEOUT_MS_LIMIT, &v->throttle_default_ms},
         {"clock_guard_ms", 0, 5000, &v->clock_guard_ms},
         {"resync_interval_ms", 1000, 86400000, &v->resync_interval_ms},
+        {"order_sweep_ms", 0, 3600000, &v->order_sweep_ms},
         {"reconcile_share_pct", 1, 100, &v->reconcile_share_pct},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {

@@ -42,6 +42,7 @@ typedef struct xg__venue_config {
     int64_t clock_guard_ms;    /* limiter's margin for clock error */
     int64_t resync_interval_ms; /* periodic server-time resync */
     int64_t reconcile_share_pct; /* reconciliation's share of each bucket */
+    int64_t order_sweep_ms;      /* open-orders sweep period; 0 off */
 } xg__venue_config;
 
 typedef struct xg__route {

@@ -673,6 +673,8 @@ xg__gateway_destroy(xg__gateway **gwp)
     xg__journal_close(&gw->journal);
     free(gw->dirty);
     free(gw->ins_scratch);
+    free(gw->swept);
+    free(gw->sweep_marks);
     xg__outbox_free(&gw->outbox); /* what a failed commit held back */
     if (gw->router_sock != NULL) {
         zmq_close(gw->router_sock);

@@ -51,6 +51,12 @@ struct xg__gateway {
     /* instruments collected while an INSTRUMENTS answer is parsed */
     xg_instrument *ins_scratch;
     size_t n_ins_scratch, cap_ins_scratch;
+    /* orders collected while an OPEN_ORDERS answer is parsed, and the
+     * instruments a sweep round asks about (sweep.c) */
+    xg_order_report *swept;
+    size_t n_swept, cap_swept;
+    uint8_t *sweep_marks;
+    size_t cap_marks;
 };
 
 /* router.c */
@@ -70,6 +76,11 @@ void xg__router_push(xg__venue *v, uint32_t slot, xg_op_kind op, int front);
  * text from res, if not NULL); the strategy is told. */
 void xg__router_reject(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
                        xg_err err, const char *detail, const xg_result *res);
+/* The venue told us the order's state: record it and tell the strategy. */
+void xg__router_apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
+                             uint32_t slot, const xg_order_report *rep);
+/* A recovered order's state is settled by the venue's answer. */
+void xg__router_settled(xg__gateway *gw, xg__order_rec *r);
 /* Whether a queued op still has work to do for venue number `venue`. */
 int xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
 

@@ -27,6 +27,7 @@ struct xg__orders {
     uint64_t seq;
     uint64_t client_seq;
     size_t n_open;
+    size_t high_water; /* slots ever handed out: [0, high_water) */
 };
 
 static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -167,6 +168,9 @@ take_slot(xg__orders *o, const char *client_id, uint32_t *slot)
         return XG_ERR_BUSY;
     }
     uint32_t s = o->free_list[--o->n_free];
+    if (s >= o->high_water) {
+        o->high_water = (size_t)s + 1;
+    }
     xg__order_rec *r = &o->recs[s];
     memset(r, 0, sizeof *r);
     r->in_use = 1;
@@ -238,4 +242,10 @@ size_t
 xg__orders_count_open(const xg__orders *o)
 {
     return o->n_open;
+}
+
+size_t
+xg__orders_high_water(const xg__orders *o)
+{
+    return o->high_water;
 }

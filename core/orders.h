@@ -50,6 +50,9 @@ typedef struct xg__order_rec {
     uint8_t dirty;            /* changed this turn, not yet journaled */
     uint8_t recovering;       /* loaded from the journal, not yet settled */
     uint8_t attempt_known;    /* journal knows the venue holds it */
+    /* The venue's sweep round current when the order was last known open
+     * (router.c): a round sent later must list it, or it was closed. */
+    uint32_t open_round;
     uint8_t in_use;
 } xg__order_rec;
 
@@ -83,5 +86,10 @@ void xg__orders_finished(xg__orders *o, uint32_t slot);
 void xg__orders_new_client_id(xg__orders *o, char out[XG_CLIENT_ID_MAX]);
 
 size_t xg__orders_count_open(const xg__orders *o);
+
+/* Every slot ever used is below this (slots are handed out lowest first):
+ * a scan of [0, high water) sees every order and touches no memory the
+ * pool has not used. */
+size_t xg__orders_high_water(const xg__orders *o);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "persist.h"
+#include "sweep.h"
 #include "xgate/buf.h"
 
 #define DOWN_BACKOFF_MIN_MS 250
@@ -77,8 +78,8 @@ xg__router_push(xg__venue *v, uint32_t slot, xg_op_kind op, int front)
 
 /* A recovered order's state is known again; once none is left the
  * gateway may take new orders. */
-static void
-end_recovery(xg__gateway *gw, xg__order_rec *r)
+void
+xg__router_settled(xg__gateway *gw, xg__order_rec *r)
 {
     if (r->recovering) {
         r->recovering = 0;
@@ -95,7 +96,7 @@ finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
                    r->status == XG_STATUS_PARTIALLY_FILLED;
     r->status = st;
     xg__persist_touch(gw, slot);
-    end_recovery(gw, r);
+    xg__router_settled(gw, r);
     if (was_open && r->venue >= 0) {
         gw->venues[r->venue].open_orders--;
     }
@@ -137,10 +138,9 @@ status_event(xg_order_status st)
     }
 }
 
-/* The venue told us the order's state: record it and tell the strategy. */
-static void
-apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
-             const xg_order_report *rep)
+void
+xg__router_apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
+                        uint32_t slot, const xg_order_report *rep)
 {
     xg__persist_touch(gw, slot);
     if (!r->attempt_known) {
@@ -176,6 +176,7 @@ apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
                    r->status == XG_STATUS_PARTIALLY_FILLED;
     if (!was_open) {
         v->open_orders++;
+        xg__sweep_mark_open(v, r);
     }
     if (st != r->status || fill_changed) {
         r->status = st;
@@ -389,7 +390,8 @@ op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
 }
 
 /* Whether a queued op is reconciliation: a query of an order recovered
- * from the journal or whose outcome is unknown. Such a query goes under
+ * from the journal or whose outcome is unknown, or an open-orders sweep
+ * (sweep.c). Such a request goes under
  * the limiter's capped share (XG_PRIO_RECONCILE) whatever priority the
  * adapter gave the request, so that settling thousands of orders can
  * never by itself run the venue's budget out. The core decides this, not
@@ -397,8 +399,21 @@ op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
 static int
 is_reconcile(const xg__order_rec *r, xg_op_kind kind)
 {
-    return kind == XG_OP_QUERY_ORDER && r != NULL &&
-           (r->recovering || r->status == XG_STATUS_UNKNOWN);
+    return kind == XG_OP_OPEN_ORDERS ||
+           (kind == XG_OP_QUERY_ORDER && r != NULL &&
+            (r->recovering || r->status == XG_STATUS_UNKNOWN));
+}
+
+/* The order a queued or sent op is about: NULL for venue ops, whose slot
+ * field holds nothing (XG_ORDER_NONE) or, for an open-orders sweep, an
+ * instrument's index (sweep.c). */
+static xg__order_rec *
+op_order(xg__gateway *gw, uint32_t slot, xg_op_kind kind)
+{
+    if (slot == XG_ORDER_NONE || kind == XG_OP_OPEN_ORDERS) {
+        return NULL;
+    }
+    return xg__orders_get(gw->orders, slot);
 }
 
 /* Ask the loop to pump v again at mono_ms, or earlier if already due. */
@@ -433,9 +448,7 @@ pick_op(xg__gateway *gw, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
     for (size_t i = 0; i < v->urgent.len;) {
         const xg__pending *p = xg__queue_at(&v->urgent, i);
         xg_op_kind kind = (xg_op_kind)p->op;
-        xg__order_rec *r = p->slot == XG_ORDER_NONE
-                               ? NULL
-                               : xg__orders_get(gw->orders, p->slot);
+        xg__order_rec *r = op_order(gw, p->slot, kind);
         if (!xg__router_is_needed(r, kind, vi)) {
             xg__queue_remove(&v->urgent, i);
             continue;
@@ -454,6 +467,17 @@ pick_op(xg__gateway *gw, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
     *q = &v->normal;
     *idx = 0;
     return 1;
+}
+
+/* Take an op out of its queue for good (it cannot be built or can never
+ * fit the limits); a sweep's round counts it as ended. */
+static void
+drop_op(xg__venue *v, xg__queue *q, size_t idx, xg_op_kind kind)
+{
+    xg__queue_remove(q, idx);
+    if (kind == XG_OP_OPEN_ORDERS) {
+        xg__sweep_dropped(v);
+    }
 }
 
 void
@@ -487,9 +511,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         if (v->state == XG_VENUE_STARTING && slot != XG_ORDER_NONE) {
             return; /* order operations wait for the instruments */
         }
-        xg__order_rec *r = slot == XG_ORDER_NONE
-                               ? NULL
-                               : xg__orders_get(gw->orders, slot);
+        xg__order_rec *r = op_order(gw, slot, kind);
         if (!xg__router_is_needed(r, kind, (int)vi)) {
             xg__queue_remove(q, idx);
             continue;
@@ -497,11 +519,18 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         int is_rec = is_reconcile(r, kind);
         xg_op op;
         op_for(v, r, kind, &op);
+        if (kind == XG_OP_OPEN_ORDERS) {
+            op.instrument = xg__sweep_instrument(v, slot);
+            if (op.instrument == NULL) {
+                drop_op(v, q, idx, kind);
+                continue;
+            }
+        }
         xg_http_request *req = &gw->req;
         memset(req, 0, sizeof *req);
         xg_err e = v->plugin->api->build(v->inst, &op, venue_now_ms(gw, v), req);
         if (e != XG_OK) {
-            xg__queue_remove(q, idx);
+            drop_op(v, q, idx, kind);
             if (kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, e, "adapter could not build it",
                              NULL);
@@ -516,7 +545,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
                                is_rec ? XG_PRIO_RECONCILE : req->priority,
                                now_ns, &at_ns);
         if (e != XG_OK) {
-            xg__queue_remove(q, idx);
+            drop_op(v, q, idx, kind);
             if (r != NULL && kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, XG_ERR_RATE_LIMITED,
                              "request costs more than the venue's limit",
@@ -531,7 +560,7 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
                  * wait, while cancels and new orders may still go. */
                 v->reconcile_wait_ns = at_ns;
                 wake_at(v, gw->now.mono_ms + wait_ms);
-                if (!r->waiting_reported) {
+                if (r != NULL && !r->waiting_reported) {
                     r->waiting_reported = 1;
                     xg__gw_publish_wait(gw, v, r, wait_ms, "rate limit");
                 }
@@ -678,7 +707,7 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
 {
     switch (res->outcome) {
     case XG_OUTCOME_OK:
-        apply_report(gw, v, r, slot, &res->order);
+        xg__router_apply_report(gw, v, r, slot, &res->order);
         return;
     case XG_OUTCOME_REJECTED:
         if (res->err == XG_ERR_DUPLICATE_ID) {
@@ -714,7 +743,7 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
 {
     switch (res->outcome) {
     case XG_OUTCOME_OK:
-        apply_report(gw, v, r, slot, &res->order);
+        xg__router_apply_report(gw, v, r, slot, &res->order);
         return;
     case XG_OUTCOME_REJECTED:
         r->cancel_requested = 0;
@@ -748,11 +777,11 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
          res->err == XG_ERR_ORDER_NOT_FOUND)) {
         /* The venue settled what a recovered order's state is. Events
          * below tell the strategy. */
-        end_recovery(gw, r);
+        xg__router_settled(gw, r);
     }
     switch (res->outcome) {
     case XG_OUTCOME_OK:
-        apply_report(gw, v, r, slot, &res->order);
+        xg__router_apply_report(gw, v, r, slot, &res->order);
         return;
     case XG_OUTCOME_REJECTED:
         if (res->err != XG_ERR_ORDER_NOT_FOUND) {
@@ -806,8 +835,11 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
     op_for(v, r, kind, &op);
     xg_result res;
     memset(&res, 0, sizeof res);
-    xg_sink sink = {gw, collect_instrument, ignore_order_report};
+    xg_sink sink = {gw, collect_instrument,
+                    kind == XG_OP_OPEN_ORDERS ? xg__sweep_collect
+                                              : ignore_order_report};
     gw->n_ins_scratch = 0;
+    gw->n_swept = 0;
     xg_err e = v->plugin->api->parse(v->inst, &op, resp, &sink, &res);
     if (e != XG_OK) {
         res.outcome = XG_OUTCOME_UNKNOWN;
@@ -818,6 +850,14 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
     if (res.outcome != XG_OUTCOME_BANNED && v->down_backoff_ms != 0 &&
         v->state == XG_VENUE_UP) {
         v->down_backoff_ms = 0;
+    }
+    if (kind == XG_OP_OPEN_ORDERS) {
+        /* A limit or a ban concerns the venue and keeps the request for
+         * later; any other failure skips this symbol until next round. */
+        if (!venue_refused(gw, v, NULL, slot, kind, &res)) {
+            xg__sweep_answered(gw, v, slot, &res);
+        }
+        return;
     }
     if (r == NULL) {
         switch (res.outcome) {
@@ -867,10 +907,9 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
     xg__venue *v = user;
     uint32_t slot = (uint32_t)(tag & 0xffffffffu);
     xg_op_kind kind = (xg_op_kind)(tag >> 32);
-    xg__order_rec *r =
-        slot == XG_ORDER_NONE ? NULL : xg__orders_get(gw->orders, slot);
+    xg__order_rec *r = op_order(gw, slot, kind);
     v->in_flight--;
-    if (slot != XG_ORDER_NONE && r == NULL) {
+    if (r == NULL && slot != XG_ORDER_NONE && kind != XG_OP_OPEN_ORDERS) {
         return; /* cannot happen: open orders are never evicted */
     }
     if (st == XG_XFER_RESPONSE) {
@@ -914,6 +953,7 @@ xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op)
     if (r->status == XG_STATUS_NEW ||
         r->status == XG_STATUS_PARTIALLY_FILLED) {
         v->open_orders++;
+        xg__sweep_mark_open(v, r);
     }
     xg__router_push(v, slot, op, 0);
 }
@@ -940,6 +980,7 @@ xg__router_tick(xg__gateway *gw)
             xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
             due = 1;
         }
+        due |= xg__sweep_start(gw, v);
         if (due) {
             xg__router_pump(gw, v);
         }
@@ -952,9 +993,11 @@ xg__router_next_wake_ms(const xg__gateway *gw)
     int64_t next = -1;
     for (size_t i = 0; i < gw->n_venues; i++) {
         const xg__venue *v = &gw->venues[i];
-        int64_t cands[3] = {v->until_mono_ms, v->wake_mono_ms,
-                            v->has_time ? v->next_resync_mono_ms : 0};
-        for (size_t k = 0; k < 3; k++) {
+        int64_t cands[4] = {v->until_mono_ms, v->wake_mono_ms,
+                            v->has_time ? v->next_resync_mono_ms : 0,
+                            v->state == XG_VENUE_UP ? xg__sweep_due_ms(v)
+                                                    : 0};
+        for (size_t k = 0; k < 4; k++) {
             if (cands[k] > 0 && (next < 0 || cands[k] < next)) {
                 next = cands[k];
             }

@@ -71,6 +71,11 @@ typedef struct xg__venue {
     size_t in_flight;
     size_t max_in_flight;
     size_t open_orders;
+    /* The open-orders sweep (router.c): one OPEN_ORDERS request per
+     * symbol with open orders, every cfg->order_sweep_ms. */
+    int64_t next_sweep_mono_ms;
+    uint32_t sweep_round;     /* rounds queued so far */
+    size_t sweep_outstanding; /* requests of the round not yet answered */
 } xg__venue;
 
 xg_err xg__queue_init(xg__queue *q, size_t cap);

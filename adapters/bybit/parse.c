@@ -500,6 +500,10 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
             }
         }
     }
+    /* A cursor means more pages: this list is not all that is open. */
+    const char *cursor = json_string_value(
+        json_object_get(json_object_get(root, "result"), "nextPageCursor"));
+    res->is_list_cut = cursor != NULL && cursor[0] != '\0';
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;

@@ -467,8 +467,13 @@ kucoin_parse_open_orders(const xg_op *op, const json_t *data,
     size_t i = 0;
     const json_t *entry = NULL;
 
-    /* Some HF list answers page their items: accept both shapes. */
+    /* Some HF list answers page their items: accept both shapes, and
+     * note when this page is not the last. */
     if (json_is_object(data)) {
+        const json_t *page = json_object_get(data, "currentPage");
+        const json_t *pages = json_object_get(data, "totalPage");
+        res->is_list_cut = json_is_integer(page) && json_is_integer(pages) &&
+                           json_integer_value(page) < json_integer_value(pages);
         data = json_object_get(data, "items");
     }
     if (!json_is_array(data)) {

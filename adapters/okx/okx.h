@@ -30,6 +30,9 @@
 /* Fact sheet, "Rate-limit model": every limit OKX documents for the
  * endpoints we use is "requests per 2 seconds". */
 #define OKX_WINDOW_MS_DEFAULT 2000
+/* GET /trade/orders-pending answers at most this many (its default and
+ * largest page). */
+#define OKX_PENDING_PAGE 100
 #define OKX_WINDOW_MS_MAX     60000
 
 /* Fact sheet endpoint table (requests per window). */

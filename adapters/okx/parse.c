@@ -482,6 +482,8 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
             }
         }
     }
+    /* OKX pages at 100 and says nothing else: a full page may be cut. */
+    res->is_list_cut = json_array_size(data) >= OKX_PENDING_PAGE;
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;

@@ -539,9 +539,12 @@ test_chaos_never_places_an_order_twice(void **state)
 
     int64_t t0 = xg_test_now_ms();
     /* Bybit's and OKX's ban answers carry no end, so the gateway assumes
-     * ban_default_ms (10 minutes live); the simulated bans last < 1 s. */
+     * ban_default_ms (10 minutes live); the simulated bans last < 1 s. The
+     * open-orders sweep runs as configured by default, its requests
+     * meeting the faults like any other. */
     env = xg_venue_env_start_many(venue_names, CHAOS_VENUES, NULL,
-                                  "\"ban_default_ms\": 1000");
+                                  "\"ban_default_ms\": 1000, "
+                                  "\"order_sweep_ms\": 2000");
 
     /* The kills fall at random points of the middle of the run. */
     int kill_at[CHAOS_KILLS];

@@ -356,6 +356,20 @@ test_open_orders_skip_foreign_entries(void **state)
     assert_string_equal(f->reps[0].client_id, "gwA1");
     assert_string_equal(f->reps[1].client_id, "gwA2");
     assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
+    assert_int_equal(f->res.is_list_cut, 0);
+}
+
+/* A cursor to a next page: orders missing from this one may be open. */
+static void
+test_open_orders_with_a_cursor_are_a_cut_list(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                           "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                           "\"list\":[],\"nextPageCursor\":\"abc%3D\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
 }
 
 static void
@@ -725,6 +739,7 @@ main(void)
         T(test_query_status_names_map),
         T(test_query_of_unknown_id_is_order_not_found),
         T(test_open_orders_skip_foreign_entries),
+        T(test_open_orders_with_a_cursor_are_a_cut_list),
         T(test_open_orders_with_a_bad_entry_deliver_nothing),
         T(test_every_error_table_row),
         T(test_too_many_visits_waits_for_reset_timestamp),

@@ -398,6 +398,7 @@ bybit_sim_realtime(const bybit_call *c)
     size_t instrument = 0;
     bool has_symbol = false;
     bool named = false;
+    bool is_cut = false;
     const char *limit_text = bybit_sim_param(c, "limit");
     int64_t limit = 20;
     json_t *list = NULL;
@@ -427,20 +428,23 @@ bybit_sim_realtime(const bybit_call *c)
         }
     } else {
         /* Newest first, as the venue sorts by createdTime. */
-        for (size_t i = c->v->book.norders; i > 0; i--) {
+        for (size_t i = c->v->book.norders; i > 0 && !is_cut; i--) {
             const xg_sim_order *e = &c->v->book.orders[i - 1];
-            if ((int64_t)json_array_size(list) >= limit) {
-                break;
-            }
             if (e->account == c->account && xg_sim_order_is_open(e) &&
                 (!has_symbol || e->instrument == instrument)) {
-                json_array_append_new(list, bybit_order_json(c->v, e));
+                if ((int64_t)json_array_size(list) >= limit) {
+                    is_cut = true;
+                } else {
+                    json_array_append_new(list, bybit_order_json(c->v, e));
+                }
             }
         }
     }
     xg_sim_venue_unlock(c->v);
+    /* Bybit hands out an opaque cursor when more pages exist; paging
+     * with it is not simulated (the first page comes again). */
     bybit_sim_ok(c,
                  json_pack("{ss so ss}", "category", "spot", "list", list,
-                           "nextPageCursor", ""),
+                           "nextPageCursor", is_cut ? "page2" : ""),
                  "queried");
 }

@@ -29,7 +29,7 @@
  *   1  first version.
  *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
  *      for reconciliation queries; adapters never set it. xg_usage gains
- *      reset_ms.
+ *      reset_ms; xg_result gains is_list_cut.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -113,6 +113,10 @@ typedef struct xg_result {
     int64_t retry_at_ms;
     int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
     int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
+    /* OPEN_ORDERS: the venue sent one page of a longer list (a cursor to
+     * more, or a full page), so an order missing from it may still be
+     * open. */
+    int is_list_cut;
     /* NEW/CANCEL/QUERY when outcome is OK. A NEW_ORDER acknowledgement
      * that does not tell the order's state (an ack-only answer to an
      * order that may have filled at once) reports status

@@ -1,0 +1,209 @@
+/*
+ * sweep.c - the open-orders sweep: how the gateway learns what happens to
+ * a resting order after its acknowledgement.
+ *
+ * REST venues answer only what they are asked, so an order that rests and
+ * fills later tells nobody. Every order_sweep_ms each venue is asked for
+ * its open orders, one OPEN_ORDERS request per symbol that has open orders
+ * there, under the limiter's reconciliation class (it never crowds out new
+ * orders or cancels). Each request is a round of its own venue; a queue
+ * entry carries the instrument's index instead of an order slot.
+ *
+ * A listed order whose state or fill changed is updated and its strategy
+ * told. An order that the gateway has known open since before the round
+ * was queued (r->open_round < round) but that the venue no longer lists
+ * was filled, canceled or expired: it is queried once to learn which.
+ * Unless the venue said the list is one page of more (is_list_cut): then
+ * absence proves nothing, and only the listed orders are updated (the
+ * first page of a venue with more resting orders than a page, Bybit's 50
+ * or OKX's 100, is all a sweep sees of that symbol). A recovered order
+ * that is listed is settled by it, so a restart with many resting orders
+ * needs one request per symbol, not one per order.
+ */
+#include "sweep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* Reports one answer may carry: far beyond any venue's page size. */
+#define SWEEP_REPORTS_MAX 100000
+
+static int
+is_open(const xg__order_rec *r)
+{
+    return r->status == XG_STATUS_NEW ||
+           r->status == XG_STATUS_PARTIALLY_FILLED;
+}
+
+void
+xg__sweep_mark_open(const xg__venue *v, xg__order_rec *r)
+{
+    r->open_round = v->sweep_round;
+}
+
+int64_t
+xg__sweep_due_ms(const xg__venue *v)
+{
+    if (v->cfg->order_sweep_ms == 0 || v->open_orders == 0 ||
+        v->sweep_outstanding > 0) {
+        return 0;
+    }
+    return v->next_sweep_mono_ms > 0 ? v->next_sweep_mono_ms : 1;
+}
+
+/* Mark in gw->sweep_marks the instruments of v's open orders; returns
+ * how many. */
+static size_t
+mark_symbols(xg__gateway *gw, const xg__venue *v, int vi)
+{
+    if (gw->cap_marks < v->n_instruments) {
+        uint8_t *m = realloc(gw->sweep_marks, v->n_instruments);
+        if (m == NULL) {
+            return 0;
+        }
+        gw->sweep_marks = m;
+        gw->cap_marks = v->n_instruments;
+    }
+    memset(gw->sweep_marks, 0, v->n_instruments);
+    size_t n = 0;
+    size_t top = xg__orders_high_water(gw->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        const xg__order_rec *r = xg__orders_get(gw->orders, slot);
+        if (r == NULL || r->venue != vi || !is_open(r)) {
+            continue;
+        }
+        const xg_instrument *ins = xg__venue_instrument(v, r->order.symbol);
+        if (ins == NULL) {
+            continue;
+        }
+        size_t i = (size_t)(ins - v->instruments);
+        n += gw->sweep_marks[i] == 0;
+        gw->sweep_marks[i] = 1;
+    }
+    return n;
+}
+
+int
+xg__sweep_start(xg__gateway *gw, xg__venue *v)
+{
+    if (v->state != XG_VENUE_UP || xg__sweep_due_ms(v) == 0 ||
+        gw->now.mono_ms < v->next_sweep_mono_ms) {
+        return 0;
+    }
+    v->next_sweep_mono_ms = gw->now.mono_ms + v->cfg->order_sweep_ms;
+    int vi = (int)xg__venue_index(gw, v);
+    if (mark_symbols(gw, v, vi) == 0) {
+        return 0;
+    }
+    v->sweep_round++;
+    for (size_t i = 0; i < v->n_instruments; i++) {
+        if (gw->sweep_marks[i]) {
+            /* First in line: at a restart it settles the recovered orders
+             * before their one-by-one queries go. */
+            xg__router_push(v, (uint32_t)i, XG_OP_OPEN_ORDERS, 1);
+            v->sweep_outstanding++;
+        }
+    }
+    return 1;
+}
+
+const xg_instrument *
+xg__sweep_instrument(const xg__venue *v, uint32_t index)
+{
+    return index < v->n_instruments ? &v->instruments[index] : NULL;
+}
+
+xg_err
+xg__sweep_collect(void *ctx, const xg_order_report *rep)
+{
+    xg__gateway *gw = ctx;
+    if (gw->n_swept == gw->cap_swept) {
+        size_t cap = gw->cap_swept > 0 ? gw->cap_swept * 2 : 256;
+        if (cap > SWEEP_REPORTS_MAX) {
+            return XG_ERR_OVERFLOW;
+        }
+        xg_order_report *p = realloc(gw->swept, cap * sizeof *p);
+        if (p == NULL) {
+            return XG_ERR_NOMEM;
+        }
+        gw->swept = p;
+        gw->cap_swept = cap;
+    }
+    gw->swept[gw->n_swept++] = *rep;
+    return XG_OK;
+}
+
+static int
+cmp_report(const void *a, const void *b)
+{
+    return strcmp(((const xg_order_report *)a)->client_id,
+                  ((const xg_order_report *)b)->client_id);
+}
+
+/* Whether rep says something r does not know yet. */
+static int
+is_news(const xg__order_rec *r, const xg_order_report *rep)
+{
+    return rep->status != r->status ||
+           xg_decimal_cmp(rep->filled_qty, r->filled_qty) != 0;
+}
+
+/* The round's list for one instrument against v's open orders on it. */
+static void
+match_list(xg__gateway *gw, xg__venue *v, const xg_instrument *ins,
+           int is_cut)
+{
+    int vi = (int)xg__venue_index(gw, v);
+    if (gw->n_swept > 0) {
+        qsort(gw->swept, gw->n_swept, sizeof *gw->swept, cmp_report);
+    }
+    size_t top = xg__orders_high_water(gw->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        xg__order_rec *r = xg__orders_get(gw->orders, slot);
+        if (r == NULL || r->venue != vi || !is_open(r) ||
+            strcmp(r->order.symbol, ins->symbol) != 0) {
+            continue;
+        }
+        xg_order_report key;
+        memcpy(key.client_id, r->venue_client_id, sizeof key.client_id);
+        const xg_order_report *rep =
+            gw->n_swept > 0 ? bsearch(&key, gw->swept, gw->n_swept,
+                                      sizeof *gw->swept, cmp_report)
+                            : NULL;
+        if (rep != NULL) {
+            if (is_news(r, rep)) {
+                xg__router_apply_report(gw, v, r, slot, rep);
+            }
+            xg__router_settled(gw, r);
+        } else if (!is_cut && r->open_round < v->sweep_round &&
+                   !r->needs_query) {
+            /* Closed since the last look: filled, canceled or expired. */
+            r->needs_query = 1;
+            xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
+        }
+    }
+}
+
+void
+xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
+                   const xg_result *res)
+{
+    const xg_instrument *ins = xg__sweep_instrument(v, index);
+    if (res->outcome == XG_OUTCOME_OK && ins != NULL) {
+        match_list(gw, v, ins, res->is_list_cut);
+    } else if (res->outcome != XG_OUTCOME_OK) {
+        xg__debug("venue %s: open orders not read: %.23s %.100s",
+                  v->cfg->name, res->venue_code, res->venue_msg);
+    }
+    xg__sweep_dropped(v);
+}
+
+void
+xg__sweep_dropped(xg__venue *v)
+{
+    if (v->sweep_outstanding > 0) {
+        v->sweep_outstanding--;
+    }
+}

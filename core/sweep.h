@@ -1,0 +1,36 @@
+/*
+ * sweep.h - the open-orders sweep (core-private; see sweep.c).
+ */
+#ifndef XGATE_SWEEP_H
+#define XGATE_SWEEP_H
+
+#include <stdint.h>
+
+#include "gateway_int.h"
+
+/* r has just become open on v: a round queued from now on must list it. */
+void xg__sweep_mark_open(const xg__venue *v, xg__order_rec *r);
+
+/* When v's next round is due (monotonic ms), 0 when none is planned. */
+int64_t xg__sweep_due_ms(const xg__venue *v);
+
+/* Queue a round on v if one is due: an OPEN_ORDERS request per symbol
+ * with open orders. Returns 1 if it queued any. */
+int xg__sweep_start(xg__gateway *gw, xg__venue *v);
+
+/* The instrument a queued OPEN_ORDERS entry names (its slot field), or
+ * NULL when the list changed since. */
+const xg_instrument *xg__sweep_instrument(const xg__venue *v, uint32_t index);
+
+/* The sink's order callback while an OPEN_ORDERS answer is parsed. */
+xg_err xg__sweep_collect(void *ctx, const xg_order_report *rep);
+
+/* An OPEN_ORDERS answer for instrument `index` of v, collected into
+ * gw->swept, after the venue-level outcomes (limits, bans) were handled. */
+void xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
+                        const xg_result *res);
+
+/* One of the round's requests ended without a list. */
+void xg__sweep_dropped(xg__venue *v);
+
+#endif
