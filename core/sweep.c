@@ -175,6 +175,10 @@ match_list(xg__gateway *gw, xg__venue *v, const xg_instrument *ins,
         if (rep != NULL) {
             if (is_news(r, rep)) {
                 xg__router_apply_report(gw, v, r, slot, rep);
+            } else {
+                /* The list says all a query would: a recovered order's
+                 * own query, still queued, is dropped. */
+                r->needs_query = 0;
             }
             xg__router_settled(gw, r);
         } else if (!is_cut && r->open_round < v->sweep_round &&
