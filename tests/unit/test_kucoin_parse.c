@@ -357,6 +357,14 @@ test_open_orders_skip_foreign_ids_and_refuse_bad_lists(void **state)
     run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, paged, strlen(paged), &c,
         &res);
     assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.is_list_cut, 0);
+    /* A page that is not the last: orders missing from it may be open. */
+    const char *first = "{\"code\":\"200000\",\"data\":{\"currentPage\":1,"
+                        "\"totalPage\":3,\"items\":[]}}";
+    run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, first, strlen(first), &c,
+        &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.is_list_cut, 1);
     kucoin_destroy(k);
 }
 

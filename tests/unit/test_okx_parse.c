@@ -394,6 +394,33 @@ test_open_orders_skip_foreign_and_refuse_corrupt_lists(void **state)
     assert_int_equal(f->n_reps, 0);
 }
 
+/* OKX answers at most one page of 100: a full page may be cut, and an
+ * order missing from it proves nothing (core/sweep.c). */
+static void
+test_open_orders_full_page_is_a_cut_list(void **state)
+{
+    fixture *f = *state;
+    static const char entry[] =
+        "{\"accFillSz\":\"0\",\"avgPx\":\"\",\"clOrdId\":\"\","
+        "\"instId\":\"BTC-USDT\",\"ordId\":\"1003\",\"ordType\":\"limit\","
+        "\"px\":\"20000\",\"side\":\"buy\",\"state\":\"live\","
+        "\"sz\":\"0.001\"}";
+    static char body[100 * sizeof entry + 64];
+    size_t n = (size_t)snprintf(body, sizeof body,
+                                "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
+    for (int i = 0; i < 100; i++) {
+        n += (size_t)snprintf(body + n, sizeof body - n, "%s%s",
+                              i > 0 ? "," : "", entry);
+    }
+    n += (size_t)snprintf(body + n, sizeof body - n, "]}");
+    assert_int_equal(parse_len(f, XG_OP_OPEN_ORDERS, 200, body, n), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_int_equal(
+        parse_file(f, XG_OP_OPEN_ORDERS, 200, "orders_pending.json"), XG_OK);
+    assert_int_equal(f->res.is_list_cut, 0);
+}
+
 static void
 test_instruments_get_distinct_stable_scopes(void **state)
 {
@@ -624,6 +651,7 @@ main(void)
         T(test_place_and_cancel_acknowledgements),
         T(test_query_reports_state_and_fills),
         T(test_open_orders_skip_foreign_and_refuse_corrupt_lists),
+        T(test_open_orders_full_page_is_a_cut_list),
         T(test_instruments_get_distinct_stable_scopes),
         T(test_instrument_sink_error_stops_parse),
         T(test_server_time),
