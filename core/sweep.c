@@ -6,8 +6,9 @@
  * fills later tells nobody. Every order_sweep_ms each venue is asked for
  * its open orders, one OPEN_ORDERS request per symbol that has open orders
  * there, under the limiter's reconciliation class (it never crowds out new
- * orders or cancels). Each request is a round of its own venue; a queue
- * entry carries the instrument's index instead of an order slot.
+ * orders or cancels). The requests one venue sends together form a round,
+ * numbered per venue; a queue entry of the round carries the instrument's
+ * index instead of an order slot.
  *
  * A listed order whose state or fill changed is updated and its strategy
  * told. An order that the gateway has known open since before the round
