@@ -154,27 +154,10 @@ test_ban_stops_all_traffic_until_it_ends(void **state)
 
     /* From the first 418 until the ban's end the simulator saw nothing. */
     json_t *log = xg_venue_env_log(e, VENUE);
-    int64_t first_418 = -1;
-    size_t i, during = 0, n418 = 0;
-    json_t *o;
-    json_array_foreach(log, i, o)
-    {
-        int64_t t = json_integer_value(json_object_get(o, "t_ms"));
-        int64_t st = json_integer_value(json_object_get(o, "status"));
-        if (st == 418) {
-            n418++;
-            if (first_418 < 0) {
-                first_418 = t;
-                continue;
-            }
-        }
-        if (first_418 >= 0 && t > first_418 && t < until_ms) {
-            during++;
-        }
-    }
-    assert_true(first_418 > 0);
-    assert_int_equal(n418, 1);
-    assert_int_equal(during, 0);
+    xg_log_ban ban = xg_log_ban_scan(log, 418, 0, until_ms, 0);
+    assert_true(ban.first_ms > 0);
+    assert_int_equal(ban.answers, 1);
+    assert_int_equal(ban.during, 0);
     json_decref(log);
     xg_venue_env_stop(e);
 }

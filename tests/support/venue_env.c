@@ -337,6 +337,33 @@ xg_log_count_field(const json_t *log, const char *field, int64_t value)
     return n;
 }
 
+xg_log_ban
+xg_log_ban_scan(const json_t *log, int64_t status, int64_t code,
+                int64_t until_ms, int64_t hold_ms)
+{
+    xg_log_ban b = {0, -1, 0};
+    size_t i;
+    const json_t *o;
+    json_array_foreach(log, i, o)
+    {
+        int64_t t = json_integer_value(json_object_get(o, "t_ms"));
+        if (json_integer_value(json_object_get(o, "status")) == status &&
+            (code == 0 ||
+             json_integer_value(json_object_get(o, "code")) == code)) {
+            b.answers++;
+            if (b.first_ms < 0) {
+                b.first_ms = t;
+                continue;
+            }
+        }
+        int64_t end = until_ms > 0 ? until_ms : b.first_ms + hold_ms;
+        if (b.first_ms >= 0 && t > b.first_ms && t < end) {
+            b.during++;
+        }
+    }
+    return b;
+}
+
 size_t
 xg_log_count_requests(const json_t *log, const char *method, const char *path,
                       const char *client_id)

@@ -136,6 +136,20 @@ size_t xg_log_count(const json_t *log, const xg_log_filter *f);
 /* Entries whose integer field equals value ("status", "code"). */
 size_t xg_log_count_field(const json_t *log, const char *field, int64_t value);
 
+/* What a venue's log shows of a ban: its answers (entries with `status`,
+ * and `code` unless that is 0), the first one's t_ms, and the requests
+ * after it but before the ban's end: until_ms, or when that is 0, the
+ * first answer + hold_ms. A gateway that honours the ban shows one answer
+ * and nothing during. */
+typedef struct xg_log_ban {
+    size_t answers;
+    int64_t first_ms; /* -1: none */
+    size_t during;
+} xg_log_ban;
+
+xg_log_ban xg_log_ban_scan(const json_t *log, int64_t status, int64_t code,
+                           int64_t until_ms, int64_t hold_ms);
+
 /* Entries with exactly this method, path and venue client order id. */
 size_t xg_log_count_requests(const json_t *log, const char *method,
                              const char *path, const char *client_id);
