@@ -14,10 +14,10 @@
  * array lives in the instance and only grows, so the answers on the order
  * path allocate nothing), every field is type-checked, numbers too large
  * for their type are refused by the integer or decimal parser, and text
- * copied into a result is truncated and made printable. A malformed answer is an outcome, never a crash: UNKNOWN for
- * a new order or a cancel (the order may have changed), REJECTED with
- * XG_ERR_BAD_RESPONSE for the read-only operations, which change nothing
- * and can simply be asked again.
+ * copied into a result is truncated and made printable. A malformed answer is
+ * an outcome, never a crash: UNKNOWN for a new order or a cancel (the order may
+ * have changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only
+ * operations, which change nothing and can simply be asked again.
  */
 #include "binance.h"
 
@@ -131,30 +131,6 @@ binance_get_name(const xg_json *j, size_t obj, const char *key, char *dst,
 
 /* --- the error table --------------------------------------------------- */
 
-#define BINANCE_OP_BIT(kind) (1u << (unsigned)(kind)) /* constants only */
-#define BINANCE_OPS_ALL      0u
-#define BINANCE_OPS_MUTATING                                                   \
-    (BINANCE_OP_BIT(XG_OP_NEW_ORDER) | BINANCE_OP_BIT(XG_OP_CANCEL_ORDER))
-#define BINANCE_OPS_READ                                                       \
-    (BINANCE_OP_BIT(XG_OP_SERVER_TIME) | BINANCE_OP_BIT(XG_OP_INSTRUMENTS) |   \
-     BINANCE_OP_BIT(XG_OP_QUERY_ORDER) | BINANCE_OP_BIT(XG_OP_OPEN_ORDERS))
-
-/* One row: a venue answer pattern and what it means. A row matches when
- * the HTTP status is in [http_min, http_max] (0, 0: any), the body's code
- * equals code (0: any, including none), the message contains msg_has
- * (NULL: any; case-insensitive) and op is in ops (0: any). */
-typedef struct binance_err_row {
-    int http_min;
-    int http_max;
-    int64_t code;
-    const char *msg_has;
-    unsigned ops;
-    xg_outcome outcome;
-    xg_err err;
-    int64_t retry_after_ms; /* default hint when no Retry-After came */
-    const char *label;      /* prefix for venue_msg, e.g. "WAF" */
-} binance_err_row;
-
 /*
  * First match wins. Sources: fact sheet "Error codes a gateway must map",
  * "Rate-limit model" and "Surprises".
@@ -175,94 +151,50 @@ typedef struct binance_err_row {
  *   treated like unparseable bodies.
  * - Anything else is REJECTED with XG_ERR_REJECTED.
  */
-static const binance_err_row binance_errors[] = {
-    {0, 0, -1003, "IP banned until", BINANCE_OPS_ALL, XG_OUTCOME_BANNED,
-     XG_ERR_BANNED, 0, NULL},
-    {418, 418, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0,
-     NULL},
-    {429, 429, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 0, NULL},
-    {0, 0, -1003, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 0, NULL},
-    {0, 0, -1015, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 0, NULL},
-    {0, 0, -1008, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 1000, NULL},
-    {403, 403, 0, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
-     0, "WAF"},
-    {0, 0, -1021, NULL, BINANCE_OPS_ALL, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP, 0,
-     NULL},
-    {500, 599, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, NULL},
-    {500, 599, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, 0, NULL},
-    {0, 0, -1000, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, NULL},
-    {0, 0, -1000, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, 0, NULL},
-    {0, 0, -1001, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, NULL},
-    {0, 0, -1001, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, 0, NULL},
-    {0, 0, -1006, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, NULL},
-    {0, 0, -1006, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, 0, NULL},
-    {0, 0, -1007, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, NULL},
-    {0, 0, -1007, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, 0, NULL},
-    {INT_MIN, 199, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {INT_MIN, 199, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {300, 399, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {300, 399, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {600, INT_MAX, 0, NULL, BINANCE_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {600, INT_MAX, 0, NULL, BINANCE_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, NULL},
-    {0, 0, -2010, "insufficient balance", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, 0, NULL},
-    {0, 0, -2010, "Duplicate order sent.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_DUPLICATE_ID, 0, NULL},
-    {0, 0, -2010, "Market is closed.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_MARKET_CLOSED, 0, NULL},
-    {0, 0, -2010, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
-     0, NULL},
-    {0, 0, -1013, "Market is closed.", BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_MARKET_CLOSED, 0, NULL},
-    {0, 0, -1013, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0,
-     NULL},
-    {0, 0, -1121, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_UNKNOWN_SYMBOL, 0, NULL},
-    {0, 0, -2013, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_ORDER_NOT_FOUND, 0, NULL},
-    {0, 0, -2011, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_ORDER_NOT_FOUND, 0, NULL},
-    {0, 0, -1022, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
-     NULL},
-    {0, 0, -2014, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
-     NULL},
-    {0, 0, -2015, NULL, BINANCE_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0,
-     NULL},
+static const xg_err_rule binance_errors[] = {
+    XG_ERR_RULE(0, 0, -1003, "IP banned until", XG_OPS_ALL, XG_OUTCOME_BANNED,
+                XG_ERR_BANNED, 0),
+    XG_ERR_RULE(418, 418, 0, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                0),
+    XG_ERR_RULE(429, 429, 0, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 0),
+    XG_ERR_RULE(0, 0, -1003, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 0),
+    XG_ERR_RULE(0, 0, -1015, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 0),
+    XG_ERR_RULE(0, 0, -1008, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 1000),
+    {{403, 403, 0, NULL, XG_OPS_ALL},
+     XG_OUTCOME_REJECTED,
+     XG_ERR_REJECTED,
+     0,
+     0,
+     "WAF"},
+    XG_ERR_RULE(0, 0, -1021, NULL, XG_OPS_ALL, XG_OUTCOME_RESYNC,
+                XG_ERR_TIMESTAMP, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, -1000),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, -1001),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, -1006),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, -1007),
+    XG_ERR_RULES_ODD_STATUS,
+    XG_ERR_RULE(0, 0, -2010, "insufficient balance", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS, 0),
+    XG_ERR_RULE(0, 0, -2010, "Duplicate order sent.", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID, 0),
+    XG_ERR_RULE(0, 0, -2010, "Market is closed.", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_MARKET_CLOSED, 0),
+    XG_ERR_RULE_REJECT(-2010, XG_ERR_REJECTED),
+    XG_ERR_RULE(0, 0, -1013, "Market is closed.", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_MARKET_CLOSED, 0),
+    XG_ERR_RULE_REJECT(-1013, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(-1121, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE_REJECT(-2013, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(-2011, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(-1022, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(-2014, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(-2015, XG_ERR_AUTH),
 };
-
-static const binance_err_row binance_error_default = {
-    .outcome = XG_OUTCOME_REJECTED,
-    .err = XG_ERR_REJECTED,
-};
-
-static int
-binance_row_matches(const binance_err_row *row, xg_op_kind kind, int status,
-                    int has_code, int64_t code, const char *msg)
-{
-    const xg_err_match m = {row->http_min, row->http_max, row->code,
-                            row->msg_has, row->ops};
-    return xg_err_match_fits(&m, kind, status, has_code, code, msg);
-}
 
 /* "... IP banned until 1620286253180. ..." -> 1620286253180. */
 static xg_err
@@ -315,45 +247,18 @@ binance_classify_error(xg_op_kind kind, const xg_http_response *resp,
                        int has_code, int64_t code, const char *msg,
                        xg_result *res)
 {
-    const binance_err_row *row = &binance_error_default;
     int64_t ms = 0;
 
-    if (msg == NULL) {
-        msg = "";
-    }
-    for (size_t i = 0; i < sizeof(binance_errors) / sizeof(binance_errors[0]);
-         i++) {
-        if (binance_row_matches(&binance_errors[i], kind, resp->status,
-                                has_code, code, msg)) {
-            row = &binance_errors[i];
-            break;
-        }
-    }
-    res->outcome = row->outcome;
-    res->err = row->err;
-    res->venue_code[0] = '\0';
-    if (has_code) {
-        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
-                 (long long)code);
-    }
-    if (row->label != NULL) {
-        snprintf(res->venue_msg, sizeof(res->venue_msg), "%s%s", row->label,
-                 msg[0] != '\0' ? ": " : "");
-        size_t used = strlen(res->venue_msg);
-        xg_copy_printable(res->venue_msg + used, sizeof(res->venue_msg) - used,
-                          msg, strlen(msg));
-    } else {
-        xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg,
-                          strlen(msg));
-    }
-
-    if (row->outcome == XG_OUTCOME_RATE_LIMITED) {
-        res->retry_after_ms = row->retry_after_ms;
+    (void)xg_err_rules_apply(binance_errors,
+                             sizeof(binance_errors) / sizeof(binance_errors[0]),
+                             kind, resp->status, has_code, code, msg, res);
+    if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
         if (binance_retry_after_ms(resp, &ms) == XG_OK) {
             res->retry_after_ms = ms;
         }
-    } else if (row->outcome == XG_OUTCOME_BANNED) {
-        if (binance_banned_until(msg, &res->banned_until_ms) != XG_OK) {
+    } else if (res->outcome == XG_OUTCOME_BANNED) {
+        if (msg == NULL ||
+            binance_banned_until(msg, &res->banned_until_ms) != XG_OK) {
             res->banned_until_ms = 0;
             if (binance_retry_after_ms(resp, &ms) == XG_OK) {
                 res->retry_after_ms = ms;
@@ -805,8 +710,7 @@ binance_parse_exchange_info(binance *b, const xg_op *op, const xg_json *j,
      * answer changes nothing: the defaults stay and the list is not
      * half-delivered. */
     if (xg_json_get(j, 0, "rateLimits", &rate_limits) != XG_OK ||
-        binance_parse_rate_limits(j, rate_limits, limits, &n_limits) !=
-            XG_OK) {
+        binance_parse_rate_limits(j, rate_limits, limits, &n_limits) != XG_OK) {
         xg_result_bad_body(op->kind, "exchangeInfo: unusable rateLimits", res);
         return XG_OK;
     }

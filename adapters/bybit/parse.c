@@ -92,36 +92,6 @@ bybit_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
 
 /* --- the error table --------------------------------------------------- */
 
-#define BYBIT_OP_BIT(kind) (1u << (unsigned)(kind))
-#define BYBIT_OPS_ALL      0u
-#define BYBIT_OPS_MUTATING                                                     \
-    (BYBIT_OP_BIT(XG_OP_NEW_ORDER) | BYBIT_OP_BIT(XG_OP_CANCEL_ORDER))
-#define BYBIT_OPS_READ                                                         \
-    (BYBIT_OP_BIT(XG_OP_SERVER_TIME) | BYBIT_OP_BIT(XG_OP_INSTRUMENTS) |       \
-     BYBIT_OP_BIT(XG_OP_QUERY_ORDER) | BYBIT_OP_BIT(XG_OP_OPEN_ORDERS))
-
-/* One row: a venue answer pattern and what it means. A row matches when
- * the HTTP status is in [http_min, http_max] (0, 0: any), the retCode
- * equals code (0: any, including none), the message contains msg_has
- * (NULL: any; case-insensitive) and op is in ops (0: any). */
-typedef struct bybit_err_row {
-    int http_min;
-    int http_max;
-    int64_t code;
-    const char *msg_has;
-    unsigned ops;
-    xg_outcome outcome;
-    xg_err err;
-    int64_t retry_after_ms; /* default wait when the venue gives none */
-    int use_reset;          /* X-Bapi-Limit-Reset-Timestamp is the end */
-} bybit_err_row;
-
-#define ROW_CODE(c, o, e)                                                      \
-    {                                                                          \
-        0, 0, (c), NULL, BYBIT_OPS_ALL, (o), (e), 0, 0                         \
-    }
-#define ROW_REJECT(c, e) ROW_CODE((c), XG_OUTCOME_REJECTED, (e))
-
 /*
  * First match wins. Source: fact sheet "Error codes a gateway must map"
  * and "Rate-limit model".
@@ -143,126 +113,82 @@ typedef struct bybit_err_row {
  *   cancel that is ORDER_NOT_FOUND, which the core settles by a query.
  * - Anything else is REJECTED with XG_ERR_REJECTED and the venue's text.
  */
-static const bybit_err_row bybit_errors[] = {
-    {403, 403, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0, 0},
-    ROW_CODE(10018, XG_OUTCOME_BANNED, XG_ERR_BANNED),
-    {0, 0, 10006, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 0, 1},
-    {429, 429, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 1000, 0},
-    {0, 0, 429, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 1000, 0},
-    {0, 0, 170005, NULL, BYBIT_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, 1000, 0},
-    ROW_CODE(10002, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP),
-    {0, 0, 10000, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, 0},
-    {0, 0, 10000, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
-     0, 0},
-    {0, 0, 10016, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, 0},
-    {0, 0, 10016, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
-     0, 0},
-    ROW_CODE(170146, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS),
-    ROW_CODE(170147, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS),
-    {500, 599, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, 0, 0},
-    {500, 599, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
-     0, 0},
-    {INT_MIN, 199, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    {INT_MIN, 199, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    {300, 399, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    {300, 399, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    {600, INT_MAX, 0, NULL, BYBIT_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    {600, INT_MAX, 0, NULL, BYBIT_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, 0, 0},
-    ROW_REJECT(10003, XG_ERR_AUTH),
-    ROW_REJECT(10004, XG_ERR_AUTH),
-    ROW_REJECT(10005, XG_ERR_AUTH),
-    ROW_REJECT(10010, XG_ERR_AUTH),
-    ROW_REJECT(10008, XG_ERR_AUTH),
-    ROW_REJECT(10027, XG_ERR_AUTH),
-    {401, 401, 0, NULL, BYBIT_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0, 0},
-    ROW_REJECT(170131, XG_ERR_INSUFFICIENT_FUNDS),
-    ROW_REJECT(110004, XG_ERR_INSUFFICIENT_FUNDS),
-    ROW_REJECT(110007, XG_ERR_INSUFFICIENT_FUNDS),
-    ROW_REJECT(110012, XG_ERR_INSUFFICIENT_FUNDS),
-    ROW_REJECT(170121, XG_ERR_UNKNOWN_SYMBOL),
-    {0, 0, 10001, "symbol", BYBIT_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_UNKNOWN_SYMBOL, 0, 0},
-    ROW_REJECT(110001, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(170213, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(110008, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(110010, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(170142, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(170190, XG_ERR_ORDER_NOT_FOUND),
-    ROW_REJECT(170141, XG_ERR_DUPLICATE_ID),
-    ROW_REJECT(110072, XG_ERR_DUPLICATE_ID),
-    ROW_REJECT(12141, XG_ERR_DUPLICATE_ID),
-    ROW_REJECT(170134, XG_ERR_PRECISION),
-    ROW_REJECT(170137, XG_ERR_PRECISION),
-    ROW_REJECT(170136, XG_ERR_FILTER),
-    ROW_REJECT(170140, XG_ERR_FILTER),
-    ROW_REJECT(110094, XG_ERR_FILTER),
-};
+/* xg_err_rule.hint: where a rate limit's end is to be read. */
+enum { BYBIT_HINT_RESET = 1 }; /* X-Bapi-Limit-Reset-Timestamp */
 
-static const bybit_err_row bybit_error_default = {
-    .outcome = XG_OUTCOME_REJECTED,
-    .err = XG_ERR_REJECTED,
+static const xg_err_rule bybit_errors[] = {
+    XG_ERR_RULE(403, 403, 0, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                0),
+    XG_ERR_RULE(0, 0, 10018, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                0),
+    XG_ERR_RULE_LIMITED_BY(0, 0, 10006, BYBIT_HINT_RESET),
+    XG_ERR_RULE(429, 429, 0, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 1000),
+    XG_ERR_RULE(0, 0, 429, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 1000),
+    XG_ERR_RULE(0, 0, 170005, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 1000),
+    XG_ERR_RULE(0, 0, 10002, NULL, XG_OPS_ALL, XG_OUTCOME_RESYNC,
+                XG_ERR_TIMESTAMP, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 10000),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 10016),
+    XG_ERR_RULE(0, 0, 170146, NULL, XG_OPS_ALL, XG_OUTCOME_UNKNOWN,
+                XG_ERR_UNKNOWN_STATUS, 0),
+    XG_ERR_RULE(0, 0, 170147, NULL, XG_OPS_ALL, XG_OUTCOME_UNKNOWN,
+                XG_ERR_UNKNOWN_STATUS, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
+    XG_ERR_RULES_ODD_STATUS,
+    XG_ERR_RULE_REJECT(10003, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(10004, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(10005, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(10010, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(10008, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(10027, XG_ERR_AUTH),
+    XG_ERR_RULE(401, 401, 0, NULL, XG_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+                0),
+    XG_ERR_RULE_REJECT(170131, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(110004, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(110007, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(110012, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(170121, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE(0, 0, 10001, "symbol", XG_OPS_ALL, XG_OUTCOME_REJECTED,
+                XG_ERR_UNKNOWN_SYMBOL, 0),
+    XG_ERR_RULE_REJECT(110001, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170213, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(110008, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(110010, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170142, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170190, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170141, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(110072, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(12141, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(170134, XG_ERR_PRECISION),
+    XG_ERR_RULE_REJECT(170137, XG_ERR_PRECISION),
+    XG_ERR_RULE_REJECT(170136, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170140, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(110094, XG_ERR_FILTER),
 };
-
-static int
-bybit_row_matches(const bybit_err_row *row, xg_op_kind kind, int status,
-                  int has_code, int64_t code, const char *msg)
-{
-    const xg_err_match m = {row->http_min, row->http_max, row->code,
-                            row->msg_has, row->ops};
-    return xg_err_match_fits(&m, kind, status, has_code, code, msg);
-}
 
 void
 bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
                      int has_code, int64_t code, const char *msg,
                      xg_result *res)
 {
-    const bybit_err_row *row = &bybit_error_default;
     int64_t v = 0;
 
-    if (msg == NULL) {
-        msg = "";
-    }
-    for (size_t i = 0; i < sizeof(bybit_errors) / sizeof(bybit_errors[0]);
-         i++) {
-        if (bybit_row_matches(&bybit_errors[i], kind, resp->status, has_code,
-                              code, msg)) {
-            row = &bybit_errors[i];
-            break;
-        }
-    }
-    res->outcome = row->outcome;
-    res->err = row->err;
-    res->venue_code[0] = '\0';
-    if (has_code) {
-        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
-                 (long long)code);
-    }
-    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
-    if (row->outcome != XG_OUTCOME_RATE_LIMITED) {
+    const xg_err_rule *rule = xg_err_rules_apply(
+        bybit_errors, sizeof(bybit_errors) / sizeof(bybit_errors[0]), kind,
+        resp->status, has_code, code, msg, res);
+    if (res->outcome != XG_OUTCOME_RATE_LIMITED) {
         /* BANNED included: Bybit's 403 says nothing of the ban's end. */
         return;
     }
-    res->retry_after_ms = row->retry_after_ms;
     /* Not documented for Bybit, but a hint if some proxy adds it. */
     if (xg_http_response_header_i64(resp, "Retry-After", &v) == XG_OK &&
         v <= INT64_MAX / 1000) {
         res->retry_after_ms = v * 1000;
     }
-    if (row->use_reset &&
+    if (rule->hint == BYBIT_HINT_RESET &&
         xg_http_response_header_i64(resp, "X-Bapi-Limit-Reset-Timestamp", &v) ==
             XG_OK &&
         v > 0) {

@@ -110,35 +110,8 @@ kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
 
 /* --- the error table --------------------------------------------------- */
 
-#define KUCOIN_OP_BIT(kind) (1u << (unsigned)(kind)) /* constants only */
-#define KUCOIN_OPS_ALL      0u
-#define KUCOIN_OPS_MUTATING                                                    \
-    (KUCOIN_OP_BIT(XG_OP_NEW_ORDER) | KUCOIN_OP_BIT(XG_OP_CANCEL_ORDER))
-#define KUCOIN_OPS_READ                                                        \
-    (KUCOIN_OP_BIT(XG_OP_SERVER_TIME) | KUCOIN_OP_BIT(XG_OP_INSTRUMENTS) |     \
-     KUCOIN_OP_BIT(XG_OP_QUERY_ORDER) | KUCOIN_OP_BIT(XG_OP_OPEN_ORDERS))
-
-/* What to take the retry hint from. */
-typedef enum kucoin_hint {
-    KUCOIN_HINT_FIXED = 0, /* the row's retry_after_ms */
-    KUCOIN_HINT_RESET = 1  /* gw-ratelimit-reset, else the row's value */
-} kucoin_hint;
-
-/* One row: a venue answer pattern and what it means. A row matches when
- * the HTTP status is in [http_min, http_max] (0, 0: any), the body's code
- * equals code (0: any, including none), the message contains msg_has
- * (NULL: any; case-insensitive) and op is in ops (0: any). */
-typedef struct kucoin_err_row {
-    int http_min;
-    int http_max;
-    int64_t code;
-    const char *msg_has;
-    unsigned ops;
-    xg_outcome outcome;
-    xg_err err;
-    kucoin_hint hint;
-    int64_t retry_after_ms;
-} kucoin_err_row;
+/* xg_err_rule.hint: where a rate limit's end is to be read. */
+enum { KUCOIN_HINT_RESET = 1 }; /* gw-ratelimit-reset, else the rule's */
 
 /*
  * First match wins. Source: fact sheet "Error codes a gateway must map",
@@ -160,135 +133,67 @@ typedef struct kucoin_err_row {
  *   a balance problem, otherwise the size/price rules (FILTER).
  * - Anything else is REJECTED with XG_ERR_REJECTED.
  */
-static const kucoin_err_row kucoin_errors[] = {
-    {0, 0, 1015, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
-     KUCOIN_HINT_FIXED, 30000},
-    {0, 0, 0, "Error 1015", KUCOIN_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
-     KUCOIN_HINT_FIXED, 30000},
-    {0, 0, 429000, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, KUCOIN_HINT_RESET, 0},
-    {429, 429, 0, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, KUCOIN_HINT_RESET, 0},
-    {0, 0, 200002, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
-     XG_ERR_RATE_LIMITED, KUCOIN_HINT_FIXED, 10000},
-    {0, 0, 400002, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP,
-     KUCOIN_HINT_FIXED, 0},
-    {500, 599, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
-    {500, 599, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 500000, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 500000, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 408000, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_UNKNOWN_STATUS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 408000, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_VENUE_DOWN, KUCOIN_HINT_FIXED, 0},
-    {INT_MIN, 199, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {INT_MIN, 199, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {300, 399, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {300, 399, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {600, INT_MAX, 0, NULL, KUCOIN_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {600, INT_MAX, 0, NULL, KUCOIN_OPS_READ, XG_OUTCOME_REJECTED,
-     XG_ERR_BAD_RESPONSE, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400001, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400003, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400005, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400006, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400007, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 411100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {401, 401, 0, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 200004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 230003, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 260100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 600100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 126013, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400100, "balance insufficient", KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_INSUFFICIENT_FUNDS, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400100, "order_not_exist", KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400100, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER,
-     KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400600, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 126004, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 400000, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_UNKNOWN_SYMBOL, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 126043, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 100001, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_ORDER_NOT_FOUND, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 126044, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_DUPLICATE_ID, KUCOIN_HINT_FIXED, 0},
-    {0, 0, 126033, NULL, KUCOIN_OPS_ALL, XG_OUTCOME_REJECTED,
-     XG_ERR_DUPLICATE_ID, KUCOIN_HINT_FIXED, 0},
+static const xg_err_rule kucoin_errors[] = {
+    XG_ERR_RULE(0, 0, 1015, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                30000),
+    XG_ERR_RULE(0, 0, 0, "Error 1015", XG_OPS_ALL, XG_OUTCOME_BANNED,
+                XG_ERR_BANNED, 30000),
+    XG_ERR_RULE_LIMITED_BY(0, 0, 429000, KUCOIN_HINT_RESET),
+    XG_ERR_RULE_LIMITED_BY(429, 429, 0, KUCOIN_HINT_RESET),
+    XG_ERR_RULE(0, 0, 200002, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 10000),
+    XG_ERR_RULE(0, 0, 400002, NULL, XG_OPS_ALL, XG_OUTCOME_RESYNC,
+                XG_ERR_TIMESTAMP, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 500000),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 408000),
+    XG_ERR_RULES_ODD_STATUS,
+    XG_ERR_RULE_REJECT(400001, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(400003, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(400004, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(400005, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(400006, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(400007, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(411100, XG_ERR_AUTH),
+    XG_ERR_RULE(401, 401, 0, NULL, XG_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+                0),
+    XG_ERR_RULE_REJECT(200004, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(230003, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(260100, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(600100, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(126013, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE(0, 0, 400100, "balance insufficient", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS, 0),
+    XG_ERR_RULE(0, 0, 400100, "order_not_exist", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
+    XG_ERR_RULE_REJECT(400100, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(400600, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE_REJECT(126004, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE_REJECT(400000, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE_REJECT(126043, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(100001, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(126044, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(126033, XG_ERR_DUPLICATE_ID),
 };
-
-static const kucoin_err_row kucoin_error_default = {
-    .outcome = XG_OUTCOME_REJECTED,
-    .err = XG_ERR_REJECTED,
-};
-
-static int
-kucoin_row_matches(const kucoin_err_row *row, xg_op_kind kind, int status,
-                   int has_code, int64_t code, const char *msg)
-{
-    const xg_err_match m = {row->http_min, row->http_max, row->code,
-                            row->msg_has, row->ops};
-    return xg_err_match_fits(&m, kind, status, has_code, code, msg);
-}
 
 void
 kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
                       int has_code, int64_t code, const char *msg,
                       xg_result *res)
 {
-    const kucoin_err_row *row = &kucoin_error_default;
     int64_t reset_ms = 0;
     int64_t remaining = 0;
 
-    if (msg == NULL) {
-        msg = "";
-    }
-    for (size_t i = 0; i < sizeof(kucoin_errors) / sizeof(kucoin_errors[0]);
-         i++) {
-        if (kucoin_row_matches(&kucoin_errors[i], kind, resp->status, has_code,
-                               code, msg)) {
-            row = &kucoin_errors[i];
-            break;
-        }
-    }
-    res->outcome = row->outcome;
-    res->err = row->err;
-    res->retry_after_ms = row->retry_after_ms;
-    if (row->outcome == XG_OUTCOME_BANNED &&
+    const xg_err_rule *rule = xg_err_rules_apply(
+        kucoin_errors, sizeof(kucoin_errors) / sizeof(kucoin_errors[0]), kind,
+        resp->status, has_code, code, msg, res);
+    if (res->outcome == XG_OUTCOME_BANNED &&
         xg_http_response_header_i64(resp, "Retry-After", &reset_ms) == XG_OK &&
         reset_ms > 0 && reset_ms < INT64_MAX / 1000) {
         /* Cloudflare says how long its block lasts when it says it. */
         res->retry_after_ms = reset_ms * 1000;
     }
-    if (row->hint == KUCOIN_HINT_RESET) {
+    if (rule != NULL && rule->hint == KUCOIN_HINT_RESET) {
         int has_reset = xg_http_response_header_i64(resp, "gw-ratelimit-reset",
                                                     &reset_ms) == XG_OK;
         int has_remaining =
@@ -302,14 +207,11 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
             res->retry_after_ms = reset_ms;
         }
     }
-    if (has_code) {
-        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
-                 (long long)code);
-    } else {
+    if (!has_code) {
+        /* Cloudflare's pages carry no code: the status says what came. */
         snprintf(res->venue_code, sizeof(res->venue_code), "HTTP %d",
                  resp->status);
     }
-    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
 }
 
 /* --- orders ------------------------------------------------------------ */

@@ -104,31 +104,10 @@ okx_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
 
 /* --- the error table --------------------------------------------------- */
 
-#define OKX_OP_BIT(kind) (1u << (unsigned)(kind))
-#define OKX_OPS_ALL      0u
-#define OKX_OPS_MUTATING                                                       \
-    (OKX_OP_BIT(XG_OP_NEW_ORDER) | OKX_OP_BIT(XG_OP_CANCEL_ORDER))
-#define OKX_OPS_READ                                                           \
-    (OKX_OP_BIT(XG_OP_SERVER_TIME) | OKX_OP_BIT(XG_OP_INSTRUMENTS) |           \
-     OKX_OP_BIT(XG_OP_QUERY_ORDER) | OKX_OP_BIT(XG_OP_OPEN_ORDERS))
-
-/* retry_after_ms value meaning "the limit window" (2 s unless configured):
- * OKX sends no Retry-After, and waiting out the window is what its docs
- * ask. */
-#define OKX_RETRY_WINDOW (-1)
-
-/* One row: a venue answer pattern and what it means. A row matches when
- * the HTTP status is in [http_min, http_max] (0, 0: any), the code equals
- * code (0: any, including none) and op is in ops (0: any). */
-typedef struct okx_err_row {
-    int http_min;
-    int http_max;
-    int64_t code;
-    unsigned ops;
-    xg_outcome outcome;
-    xg_err err;
-    int64_t retry_after_ms; /* RATE_LIMITED hint; OKX_RETRY_WINDOW */
-} okx_err_row;
+/* xg_err_rule.hint: the wait is the limit window (2 s unless
+ * configured): OKX sends no Retry-After, and waiting out the window is
+ * what its docs ask. */
+enum { OKX_HINT_WINDOW = 1 };
 
 /*
  * First match wins. Source: fact sheet "Error codes a gateway must map",
@@ -156,111 +135,57 @@ typedef struct okx_err_row {
  *   are "no open order" like 51400, so the core queries the final state.
  * - Anything else is REJECTED with XG_ERR_REJECTED and the venue's text.
  */
-static const okx_err_row okx_errors[] = {
-    {0, 0, 50011, OKX_OPS_ALL, XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED,
-     OKX_RETRY_WINDOW},
-    {0, 0, 50061, OKX_OPS_ALL, XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED,
-     OKX_RETRY_WINDOW},
-    {0, 0, 50013, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS,
-     0},
-    {0, 0, 50013, OKX_OPS_READ, XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED,
-     1000},
-    {429, 429, 0, OKX_OPS_ALL, XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED,
-     OKX_RETRY_WINDOW},
-    {0, 0, 50102, OKX_OPS_ALL, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP, 0},
-    {0, 0, 50004, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS,
-     0},
-    {0, 0, 50004, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN, 0},
-    {0, 0, 50001, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS,
-     0},
-    {0, 0, 50001, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN, 0},
-    {0, 0, 50026, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS,
-     0},
-    {0, 0, 50026, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN, 0},
-    {500, 599, 0, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS,
-     0},
-    {500, 599, 0, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_VENUE_DOWN, 0},
-    {INT_MIN, 199, 0, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE,
-     0},
-    {INT_MIN, 199, 0, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_BAD_RESPONSE,
-     0},
-    {300, 399, 0, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE, 0},
-    {300, 399, 0, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_BAD_RESPONSE, 0},
-    {600, INT_MAX, 0, OKX_OPS_MUTATING, XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE,
-     0},
-    {600, INT_MAX, 0, OKX_OPS_READ, XG_OUTCOME_REJECTED, XG_ERR_BAD_RESPONSE,
-     0},
-    {0, 0, 50007, OKX_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0},
-    {0, 0, 50100, OKX_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED, 0},
-    {0, 0, 50112, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_TIMESTAMP, 0},
-    {0, 0, 50105, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
-    {0, 0, 50110, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
-    {0, 0, 50111, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
-    {0, 0, 50113, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
-    {0, 0, 51008, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS,
-     0},
-    {0, 0, 51119, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS,
-     0},
-    {0, 0, 51127, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS,
-     0},
-    {0, 0, 51131, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS,
-     0},
-    {0, 0, 51001, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL, 0},
-    {0, 0, 51006, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
-    {0, 0, 51020, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
-    {0, 0, 51121, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0},
-    {0, 0, 51016, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID, 0},
-    {0, 0, 50071, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID, 0},
-    {0, 0, 51603, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0},
-    {0, 0, 51400, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0},
-    {0, 0, 51401, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0},
-    {0, 0, 51402, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0},
-    {401, 401, 0, OKX_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH, 0},
+static const xg_err_rule okx_errors[] = {
+    XG_ERR_RULE_LIMITED_BY(0, 0, 50011, OKX_HINT_WINDOW),
+    XG_ERR_RULE_LIMITED_BY(0, 0, 50061, OKX_HINT_WINDOW),
+    XG_ERR_RULE(0, 0, 50013, NULL, XG_OPS_MUTATING, XG_OUTCOME_UNKNOWN,
+                XG_ERR_UNKNOWN_STATUS, 0),
+    XG_ERR_RULE(0, 0, 50013, NULL, XG_OPS_READ, XG_OUTCOME_RATE_LIMITED,
+                XG_ERR_RATE_LIMITED, 1000),
+    XG_ERR_RULE_LIMITED_BY(429, 429, 0, OKX_HINT_WINDOW),
+    XG_ERR_RULE(0, 0, 50102, NULL, XG_OPS_ALL, XG_OUTCOME_RESYNC,
+                XG_ERR_TIMESTAMP, 0),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 50004),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 50001),
+    XG_ERR_RULES_STATUS_UNKNOWN(0, 0, 50026),
+    XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
+    XG_ERR_RULES_ODD_STATUS,
+    XG_ERR_RULE(0, 0, 50007, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                0),
+    XG_ERR_RULE(0, 0, 50100, NULL, XG_OPS_ALL, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+                0),
+    XG_ERR_RULE_REJECT(50112, XG_ERR_TIMESTAMP),
+    XG_ERR_RULE_REJECT(50105, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(50110, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(50111, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(50113, XG_ERR_AUTH),
+    XG_ERR_RULE_REJECT(51008, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(51119, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(51127, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(51131, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(51001, XG_ERR_UNKNOWN_SYMBOL),
+    XG_ERR_RULE_REJECT(51006, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(51020, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(51121, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(51016, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(50071, XG_ERR_DUPLICATE_ID),
+    XG_ERR_RULE_REJECT(51603, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51400, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51401, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51402, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE(401, 401, 0, NULL, XG_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+                0),
 };
-
-static const okx_err_row okx_error_default = {
-    .outcome = XG_OUTCOME_REJECTED,
-    .err = XG_ERR_REJECTED,
-};
-
-static int
-okx_row_matches(const okx_err_row *row, xg_op_kind kind, int status,
-                int has_code, int64_t code)
-{
-    const xg_err_match m = {row->http_min, row->http_max, row->code, NULL,
-                            row->ops};
-    return xg_err_match_fits(&m, kind, status, has_code, code, NULL);
-}
 
 void
 okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
                    int64_t code, const char *msg, xg_result *res)
 {
-    const okx_err_row *row = &okx_error_default;
-
-    if (msg == NULL) {
-        msg = "";
-    }
-    for (size_t i = 0; i < sizeof(okx_errors) / sizeof(okx_errors[0]); i++) {
-        if (okx_row_matches(&okx_errors[i], kind, status, has_code, code)) {
-            row = &okx_errors[i];
-            break;
-        }
-    }
-    res->outcome = row->outcome;
-    res->err = row->err;
-    res->venue_code[0] = '\0';
-    if (has_code) {
-        snprintf(res->venue_code, sizeof(res->venue_code), "%lld",
-                 (long long)code);
-    }
-    xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), msg, strlen(msg));
-    res->retry_after_ms = 0;
-    if (row->outcome == XG_OUTCOME_RATE_LIMITED) {
-        res->retry_after_ms =
-            row->retry_after_ms == OKX_RETRY_WINDOW
-                ? (o != NULL ? o->window_ms : OKX_WINDOW_MS_DEFAULT)
-                : row->retry_after_ms;
+    const xg_err_rule *rule = xg_err_rules_apply(
+        okx_errors, sizeof(okx_errors) / sizeof(okx_errors[0]), kind, status,
+        has_code, code, msg, res);
+    if (rule != NULL && rule->hint == OKX_HINT_WINDOW) {
+        res->retry_after_ms = o != NULL ? o->window_ms : OKX_WINDOW_MS_DEFAULT;
     }
 }
 

@@ -223,12 +223,46 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    if (m->ops != 0 &&
-        (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
-         (m->ops & XG_OP_BIT(kind)) == 0)) {
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+                        (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }
     return 1;
+}
+
+const xg_err_rule *
+xg_err_rules_apply(const xg_err_rule *rules, size_t n, xg_op_kind kind,
+                   int status, int has_code, int64_t code, const char *msg,
+                   xg_result *res)
+{
+    const xg_err_rule *rule = NULL;
+
+    if (msg == NULL) {
+        msg = "";
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (xg_err_match_fits(&rules[i].when, kind, status, has_code, code,
+                              msg)) {
+            rule = &rules[i];
+            break;
+        }
+    }
+    res->outcome = rule != NULL ? rule->outcome : XG_OUTCOME_REJECTED;
+    res->err = rule != NULL ? rule->err : XG_ERR_REJECTED;
+    res->retry_after_ms = rule != NULL ? rule->retry_after_ms : 0;
+    res->venue_code[0] = '\0';
+    if (has_code) {
+        (void)xg_i64_text(code, res->venue_code, sizeof(res->venue_code));
+    }
+    size_t used = 0;
+    if (rule != NULL && rule->label != NULL) {
+        snprintf(res->venue_msg, sizeof(res->venue_msg), "%s%s", rule->label,
+                 msg[0] != '\0' ? ": " : "");
+        used = strlen(res->venue_msg);
+    }
+    xg_copy_printable(res->venue_msg + used, sizeof(res->venue_msg) - used, msg,
+                      strlen(msg));
+    return rule;
 }
 
 void

@@ -292,8 +292,75 @@ test_err_match_needs_every_set_field_to_fit(void **state)
                                    "IP banned until 1"));
     assert_false(xg_err_match_fits(&ban, XG_OP_NEW_ORDER, 418, 1, -1003, NULL));
     const xg_err_match fivexx = {500, 599, 0, NULL, 0};
-    assert_true(xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 503, 0, 0, NULL));
-    assert_false(xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 499, 0, 0, NULL));
+    assert_true(
+        xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 503, 0, 0, NULL));
+    assert_false(
+        xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 499, 0, 0, NULL));
+}
+
+/* A table lookup: first fitting rule wins and says outcome, reason and
+ * wait; the code and the (labelled, printable) message are recorded;
+ * nothing fitting is a plain rejection. */
+static void
+test_err_rules_apply_takes_the_first_fitting_rule(void **state)
+{
+    (void)state;
+    static const xg_err_rule rules[] = {
+        XG_ERR_RULE(0, 0, -1003, "banned", XG_OPS_ALL, XG_OUTCOME_BANNED,
+                    XG_ERR_BANNED, 0),
+        XG_ERR_RULE(429, 429, 0, NULL, XG_OPS_ALL, XG_OUTCOME_RATE_LIMITED,
+                    XG_ERR_RATE_LIMITED, 1000),
+        {{403, 403, 0, NULL, XG_OPS_ALL},
+         XG_OUTCOME_REJECTED,
+         XG_ERR_REJECTED,
+         0,
+         7,
+         "WAF"},
+        XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
+        XG_ERR_RULES_ODD_STATUS,
+    };
+    const size_t n = sizeof(rules) / sizeof(rules[0]);
+    xg_result res;
+
+    memset(&res, 0, sizeof res);
+    const xg_err_rule *r = xg_err_rules_apply(
+        rules, n, XG_OP_NEW_ORDER, 429, 1, -1003, "Way too many; banned", &res);
+    assert_ptr_equal(r, &rules[0]);
+    assert_int_equal(res.outcome, XG_OUTCOME_BANNED);
+    assert_string_equal(res.venue_code, "-1003");
+
+    memset(&res, 0, sizeof res);
+    r = xg_err_rules_apply(rules, n, XG_OP_NEW_ORDER, 429, 1, -1003, "Too many",
+                           &res);
+    assert_ptr_equal(r, &rules[1]);
+    assert_int_equal(res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(res.retry_after_ms, 1000);
+
+    memset(&res, 0, sizeof res);
+    r = xg_err_rules_apply(rules, n, XG_OP_QUERY_ORDER, 403, 0, 0, "blocked\n",
+                           &res);
+    assert_int_equal(r->hint, 7);
+    assert_string_equal(res.venue_code, "");
+    assert_string_equal(res.venue_msg, "WAF: blocked?");
+
+    memset(&res, 0, sizeof res);
+    r = xg_err_rules_apply(rules, n, XG_OP_CANCEL_ORDER, 503, 0, 0, NULL, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_UNKNOWN_STATUS);
+    r = xg_err_rules_apply(rules, n, XG_OP_QUERY_ORDER, 503, 0, 0, NULL, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_VENUE_DOWN);
+    r = xg_err_rules_apply(rules, n, XG_OP_NEW_ORDER, 302, 0, 0, NULL, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+
+    memset(&res, 0, sizeof res);
+    r = xg_err_rules_apply(rules, n, XG_OP_NEW_ORDER, 400, 1, 123, "no", &res);
+    assert_null(r);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_REJECTED);
+    assert_string_equal(res.venue_code, "123");
+    assert_string_equal(res.venue_msg, "no");
 }
 
 int
@@ -316,6 +383,7 @@ main(void)
         cmocka_unit_test(test_i64_text_writes_or_reports_truncation),
         cmocka_unit_test(test_bad_body_is_unknown_only_for_mutating_ops),
         cmocka_unit_test(test_err_match_needs_every_set_field_to_fit),
+        cmocka_unit_test(test_err_rules_apply_takes_the_first_fitting_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #ifndef XGATE_ADAPTER_UTIL_H
 #define XGATE_ADAPTER_UTIL_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -99,8 +100,16 @@ void xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res);
 
 /* --- error tables -------------------------------------------------------- */
 
-/* The bit for an operation in an error-table row's `ops` set. */
+/* The bit for an operation in an error-table row's `ops` set, and the sets
+ * every venue's table uses: any operation, the ones that may change an
+ * order, the ones that only read. */
 #define XG_OP_BIT(kind) (1u << (unsigned)(kind))
+#define XG_OPS_ALL      0u
+#define XG_OPS_MUTATING                                                        \
+    (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER))
+#define XG_OPS_READ                                                            \
+    (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
+     XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS))
 
 /* What one row of a venue's error table asks of an answer. A zero or NULL
  * field matches anything: http_min..http_max the HTTP status, code the
@@ -118,5 +127,88 @@ typedef struct xg_err_match {
  * message msg, may be NULL when m->msg_has is NULL) fits m. */
 int xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
                       int has_code, int64_t code, const char *msg);
+
+/*
+ * One row of a venue's error table: an answer pattern and what it means.
+ * A venue keeps one table, first match wins, so its whole error policy
+ * reads in one place (the fact sheet's codes, row by row).
+ */
+typedef struct xg_err_rule {
+    xg_err_match when;
+    xg_outcome outcome;
+    xg_err err;
+    /* RATE_LIMITED or BANNED: the wait when the answer itself gives none
+     * (the venue's follow-up may replace it from headers or the body). */
+    int64_t retry_after_ms;
+    int hint;          /* the venue's own: where else to look for the wait */
+    const char *label; /* put before venue_msg ("WAF: ..."); NULL: none */
+} xg_err_rule;
+
+/* A row without hint or label: the answer's pattern, then what it means
+ * and the default wait. */
+#define XG_ERR_RULE(lo, hi, c, msg, ops, outcome, err, wait)                   \
+    {                                                                          \
+        {(lo), (hi), (c), (msg), (ops)}, (outcome), (err), (wait), 0, NULL     \
+    }
+
+/* A rate-limit row whose wait the venue reads after the lookup, where
+ * its own `hint` says (a reset header, its window). */
+#define XG_ERR_RULE_LIMITED_BY(lo, hi, c, hint)                                \
+    {                                                                          \
+        {(lo), (hi), (c), NULL, XG_OPS_ALL}, XG_OUTCOME_RATE_LIMITED,          \
+            XG_ERR_RATE_LIMITED, 0, (hint), NULL                               \
+    }
+
+/* A row for a venue code that refuses the request with unified reason e. */
+#define XG_ERR_RULE_REJECT(c, e)                                               \
+    {                                                                          \
+        {0, 0, (c), NULL, XG_OPS_ALL}, XG_OUTCOME_REJECTED, (e), 0, 0, NULL    \
+    }
+
+/* The two rows for an answer that leaves the request's fate open: a new
+ * order or cancel may have executed (UNKNOWN with err_mutating, the core
+ * queries it), a read changed nothing and fails with err_read (it can
+ * simply be asked again). */
+#define XG_ERR_RULES_UNSURE(lo, hi, c, err_mutating, err_read)                 \
+    {{(lo), (hi), (c), NULL, XG_OPS_MUTATING},                                 \
+     XG_OUTCOME_UNKNOWN,                                                       \
+     (err_mutating),                                                           \
+     0,                                                                        \
+     0,                                                                        \
+     NULL},                                                                    \
+    {                                                                          \
+        {(lo), (hi), (c), NULL, XG_OPS_READ}, XG_OUTCOME_REJECTED, (err_read), \
+            0, 0, NULL                                                         \
+    }
+
+/* The venue's "execution status unknown" answers (5xx, timeout codes):
+ * UNKNOWN for a new order or cancel, VENUE_DOWN for a read. */
+#define XG_ERR_RULES_STATUS_UNKNOWN(lo, hi, c)                                 \
+    XG_ERR_RULES_UNSURE((lo), (hi), (c), XG_ERR_UNKNOWN_STATUS,                \
+                        XG_ERR_VENUE_DOWN)
+
+/* The rows for HTTP statuses that are neither 2xx, 4xx nor 5xx: the
+ * answer is not one the venue documents, handled like an unreadable
+ * body (xg_result_bad_body). */
+#define XG_ERR_RULES_ODD_STATUS                                                \
+    XG_ERR_RULES_UNSURE(INT_MIN, 199, 0, XG_ERR_BAD_RESPONSE,                  \
+                        XG_ERR_BAD_RESPONSE),                                  \
+        XG_ERR_RULES_UNSURE(300, 399, 0, XG_ERR_BAD_RESPONSE,                  \
+                            XG_ERR_BAD_RESPONSE),                              \
+        XG_ERR_RULES_UNSURE(600, INT_MAX, 0, XG_ERR_BAD_RESPONSE,              \
+                            XG_ERR_BAD_RESPONSE)
+
+/*
+ * Classify an answer by rules[0..n): the first rule it fits (else: REJECTED
+ * with XG_ERR_REJECTED) sets res's outcome, err and retry_after_ms; the
+ * venue code, when has_code, goes into venue_code in decimal ("" without),
+ * and msg (NULL: ""), made printable and after the rule's label, into
+ * venue_msg. Returns the rule that fitted, NULL for the default, for the
+ * venue's own follow-up (waits from headers, ban ends from the body).
+ */
+const xg_err_rule *xg_err_rules_apply(const xg_err_rule *rules, size_t n,
+                                      xg_op_kind kind, int status, int has_code,
+                                      int64_t code, const char *msg,
+                                      xg_result *res);
 
 #endif /* XGATE_ADAPTER_UTIL_H */
