@@ -666,6 +666,7 @@ xg__gateway_destroy(xg__gateway **gwp)
         xg_limiter_destroy(&v->limiter);
         xg__queue_fini(&v->urgent);
         xg__queue_fini(&v->normal);
+        free(v->sweep_pages);
         free(v->instruments);
     }
     xg__plugins_fini(&gw->plugins);

@@ -53,6 +53,9 @@ typedef struct xg__order_rec {
     /* The venue's sweep round current when the order was last known open
      * (router.c): a round sent later must list it, or it was closed. */
     uint32_t open_round;
+    /* The round whose list last showed it (sweep.c): with a list read
+     * page by page, absence is judged only after the last page. */
+    uint32_t seen_round;
     uint8_t in_use;
 } xg__order_rec;
 

@@ -377,12 +377,19 @@ xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
     return 0;
 }
 
+/* The operation a queue entry (slot, kind) stands for; r is its order,
+ * NULL for venue operations. For an open-orders sweep op->instrument is
+ * NULL when the instrument list changed since it was queued. */
 static void
-op_for(const xg__venue *v, xg__order_rec *r, xg_op_kind kind, xg_op *op)
+op_for(xg__venue *v, xg__order_rec *r, uint32_t slot, xg_op_kind kind,
+       xg_op *op)
 {
     memset(op, 0, sizeof *op);
     op->kind = kind;
-    if (r != NULL) {
+    if (kind == XG_OP_OPEN_ORDERS) {
+        op->instrument = xg__sweep_instrument(v, slot);
+        op->cursor = xg__sweep_cursor(v, slot);
+    } else if (r != NULL) {
         op->instrument = xg__venue_instrument(v, r->order.symbol);
         op->order = &r->order;
         op->client_id = r->venue_client_id;
@@ -474,9 +481,10 @@ pick_op(xg__gateway *gw, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
 static void
 drop_op(xg__venue *v, xg__queue *q, size_t idx, xg_op_kind kind)
 {
+    uint32_t slot = xg__queue_at(q, idx)->slot;
     xg__queue_remove(q, idx);
     if (kind == XG_OP_OPEN_ORDERS) {
-        xg__sweep_dropped(v);
+        xg__sweep_dropped(v, slot);
     }
 }
 
@@ -518,13 +526,10 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         }
         int is_rec = is_reconcile(r, kind);
         xg_op op;
-        op_for(v, r, kind, &op);
-        if (kind == XG_OP_OPEN_ORDERS) {
-            op.instrument = xg__sweep_instrument(v, slot);
-            if (op.instrument == NULL) {
-                drop_op(v, q, idx, kind);
-                continue;
-            }
+        op_for(v, r, slot, kind, &op);
+        if (kind == XG_OP_OPEN_ORDERS && op.instrument == NULL) {
+            drop_op(v, q, idx, kind);
+            continue;
         }
         xg_http_request *req = &gw->req;
         memset(req, 0, sizeof *req);
@@ -832,7 +837,7 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
             xg_op_kind kind, const xg_http_response *resp)
 {
     xg_op op;
-    op_for(v, r, kind, &op);
+    op_for(v, r, slot, kind, &op);
     xg_result res;
     memset(&res, 0, sizeof res);
     xg_sink sink = {gw, collect_instrument,

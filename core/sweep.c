@@ -14,12 +14,15 @@
  * told. An order that the gateway has known open since before the round
  * was queued (r->open_round < round) but that the venue no longer lists
  * was filled, canceled or expired: it is queried once to learn which.
- * Unless the venue said the list is one page of more (is_list_cut): then
- * absence proves nothing, and only the listed orders are updated (the
- * first page of a venue with more resting orders than a page, Bybit's 50
- * or OKX's 100, is all a sweep sees of that symbol). A recovered order
- * that is listed is settled by it, so a restart with many resting orders
- * needs one request per symbol, not one per order.
+ * Venues list in pages (Bybit 50, OKX 100, KuCoin by page number): while
+ * an answer is one page of more and says how to get the next one
+ * (next_cursor), the next page is asked for at once, and absence is
+ * judged only after the last page, from the round's mark on each order
+ * seen (r->seen_round). A list that is cut with no way on, or a page that
+ * fails, proves nothing about absence: only the listed orders are
+ * updated. A recovered order that is listed is settled by it, so a
+ * restart with many resting orders needs one request per page, not one
+ * per order.
  */
 #include "sweep.h"
 
@@ -30,6 +33,11 @@
 
 /* Reports one answer may carry: far beyond any venue's page size. */
 #define SWEEP_REPORTS_MAX 100000
+
+/* Pages read of one symbol in one round: 10,000 resting orders at
+ * Bybit's 50 a page. A venue that hands out cursors beyond it is not
+ * followed further (the list counts as cut). */
+#define SWEEP_PAGES_MAX 200
 
 static int
 is_open(const xg__order_rec *r)
@@ -151,15 +159,17 @@ is_news(const xg__order_rec *r, const xg_order_report *rep)
            xg_decimal_cmp(rep->filled_qty, r->filled_qty) != 0;
 }
 
-/* The round's list for one instrument against v's open orders on it. */
+/* One page of the round's list for ins: every listed order of v that
+ * the page says something new about is updated, every listed one is
+ * marked seen this round. */
 static void
-match_list(xg__gateway *gw, xg__venue *v, const xg_instrument *ins,
-           int is_cut)
+match_page(xg__gateway *gw, xg__venue *v, const xg_instrument *ins)
 {
-    int vi = (int)xg__venue_index(gw, v);
-    if (gw->n_swept > 0) {
-        qsort(gw->swept, gw->n_swept, sizeof *gw->swept, cmp_report);
+    if (gw->n_swept == 0) {
+        return;
     }
+    int vi = (int)xg__venue_index(gw, v);
+    qsort(gw->swept, gw->n_swept, sizeof *gw->swept, cmp_report);
     size_t top = xg__orders_high_water(gw->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
         xg__order_rec *r = xg__orders_get(gw->orders, slot);
@@ -169,26 +179,98 @@ match_list(xg__gateway *gw, xg__venue *v, const xg_instrument *ins,
         }
         xg_order_report key;
         memcpy(key.client_id, r->venue_client_id, sizeof key.client_id);
-        const xg_order_report *rep =
-            gw->n_swept > 0 ? bsearch(&key, gw->swept, gw->n_swept,
-                                      sizeof *gw->swept, cmp_report)
-                            : NULL;
-        if (rep != NULL) {
-            if (is_news(r, rep)) {
-                xg__router_apply_report(gw, v, r, slot, rep);
-            } else {
-                /* The list says all a query would: a recovered order's
-                 * own query, still queued, is dropped. */
-                r->needs_query = 0;
-            }
-            xg__router_settled(gw, r);
-        } else if (!is_cut && r->open_round < v->sweep_round &&
-                   !r->needs_query) {
-            /* Closed since the last look: filled, canceled or expired. */
-            r->needs_query = 1;
-            xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
+        const xg_order_report *rep = bsearch(&key, gw->swept, gw->n_swept,
+                                             sizeof *gw->swept, cmp_report);
+        if (rep == NULL) {
+            continue;
+        }
+        r->seen_round = v->sweep_round;
+        if (is_news(r, rep)) {
+            xg__router_apply_report(gw, v, r, slot, rep);
+        } else {
+            /* The list says all a query would: a recovered order's own
+             * query, still queued, is dropped. */
+            r->needs_query = 0;
+        }
+        xg__router_settled(gw, r);
+    }
+}
+
+/* The whole list of ins was read this round: an order of v on ins known
+ * open since before the round and not seen in it was closed since the
+ * last look (filled, canceled or expired) and is queried once. */
+static void
+query_unlisted(xg__gateway *gw, xg__venue *v, const xg_instrument *ins)
+{
+    int vi = (int)xg__venue_index(gw, v);
+    size_t top = xg__orders_high_water(gw->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        xg__order_rec *r = xg__orders_get(gw->orders, slot);
+        if (r == NULL || r->venue != vi || !is_open(r) ||
+            r->open_round >= v->sweep_round ||
+            r->seen_round == v->sweep_round || r->needs_query ||
+            strcmp(r->order.symbol, ins->symbol) != 0) {
+            continue;
+        }
+        r->needs_query = 1;
+        xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
+    }
+}
+
+/* The entry of the symbol `index` being paged through on v, or NULL. */
+static xg__sweep_page *
+find_page(xg__venue *v, uint32_t index)
+{
+    for (size_t i = 0; i < v->n_sweep_pages; i++) {
+        if (v->sweep_pages[i].index == index) {
+            return &v->sweep_pages[i];
         }
     }
+    return NULL;
+}
+
+static void
+forget_page(xg__venue *v, uint32_t index)
+{
+    xg__sweep_page *p = find_page(v, index);
+    if (p != NULL) {
+        *p = v->sweep_pages[--v->n_sweep_pages];
+    }
+}
+
+/* Remember where the list of `index` goes on; 0 if it cannot be followed
+ * (too many pages already, or no memory): the list then counts as cut. */
+static int
+keep_cursor(xg__venue *v, uint32_t index, const char *cursor)
+{
+    xg__sweep_page *p = find_page(v, index);
+    if (p == NULL) {
+        if (v->n_sweep_pages == v->cap_sweep_pages) {
+            size_t cap = v->cap_sweep_pages > 0 ? v->cap_sweep_pages * 2 : 8;
+            xg__sweep_page *n = realloc(v->sweep_pages, cap * sizeof *n);
+            if (n == NULL) {
+                return 0;
+            }
+            v->sweep_pages = n;
+            v->cap_sweep_pages = cap;
+        }
+        p = &v->sweep_pages[v->n_sweep_pages++];
+        p->index = index;
+        p->pages = 0;
+    }
+    if (++p->pages >= SWEEP_PAGES_MAX) {
+        forget_page(v, index);
+        return 0;
+    }
+    xg_strlcpy(p->cursor, cursor, sizeof p->cursor);
+    return 1;
+}
+
+const char *
+xg__sweep_cursor(xg__venue *v, uint32_t index)
+{
+    const xg__sweep_page *p = find_page(v, index);
+    return p != NULL ? p->cursor : NULL;
 }
 
 void
@@ -196,18 +278,32 @@ xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
                    const xg_result *res)
 {
     const xg_instrument *ins = xg__sweep_instrument(v, index);
-    if (res->outcome == XG_OUTCOME_OK && ins != NULL) {
-        match_list(gw, v, ins, res->is_list_cut);
-    } else if (res->outcome != XG_OUTCOME_OK) {
-        xg__debug("venue %s: open orders not read: %.23s %.100s",
-                  v->cfg->name, res->venue_code, res->venue_msg);
+    if (res->outcome != XG_OUTCOME_OK || ins == NULL) {
+        if (res->outcome != XG_OUTCOME_OK) {
+            xg__debug("venue %s: open orders not read: %.23s %.100s",
+                      v->cfg->name, res->venue_code, res->venue_msg);
+        }
+        xg__sweep_dropped(v, index);
+        return;
     }
-    xg__sweep_dropped(v);
+    match_page(gw, v, ins);
+    if (res->is_list_cut && res->next_cursor[0] != '\0' &&
+        keep_cursor(v, index, res->next_cursor)) {
+        /* The same round goes on with the next page, ahead of the
+         * one-by-one queries as the first page was. */
+        xg__router_push(v, index, XG_OP_OPEN_ORDERS, 1);
+        return;
+    }
+    if (!res->is_list_cut) {
+        query_unlisted(gw, v, ins);
+    }
+    xg__sweep_dropped(v, index);
 }
 
 void
-xg__sweep_dropped(xg__venue *v)
+xg__sweep_dropped(xg__venue *v, uint32_t index)
 {
+    forget_page(v, index);
     if (v->sweep_outstanding > 0) {
         v->sweep_outstanding--;
     }

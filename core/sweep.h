@@ -22,15 +22,21 @@ int xg__sweep_start(xg__gateway *gw, xg__venue *v);
  * NULL when the list changed since. */
 const xg_instrument *xg__sweep_instrument(const xg__venue *v, uint32_t index);
 
+/* The cursor of the next page to ask for the symbol `index` of v, or
+ * NULL for its first page. */
+const char *xg__sweep_cursor(xg__venue *v, uint32_t index);
+
 /* The sink's order callback while an OPEN_ORDERS answer is parsed. */
 xg_err xg__sweep_collect(void *ctx, const xg_order_report *rep);
 
-/* An OPEN_ORDERS answer for instrument `index` of v, collected into
- * gw->swept, after the venue-level outcomes (limits, bans) were handled. */
+/* An OPEN_ORDERS answer (one page) for instrument `index` of v,
+ * collected into gw->swept, after the venue-level outcomes (limits, bans)
+ * were handled. Queues the next page when there is one. */
 void xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
                         const xg_result *res);
 
-/* One of the round's requests ended without a list. */
-void xg__sweep_dropped(xg__venue *v);
+/* The symbol `index` of v is done with this round: read out, or its
+ * request ended without a list. */
+void xg__sweep_dropped(xg__venue *v, uint32_t index);
 
 #endif

@@ -38,6 +38,13 @@ typedef struct xg__queue {
     size_t cap, head, len;
 } xg__queue;
 
+/* A symbol whose open-order list is being read page by page (sweep.c). */
+typedef struct xg__sweep_page {
+    uint32_t index;  /* the instrument's, as in the queue entry */
+    uint32_t pages;  /* pages read so far this round */
+    char cursor[XG_CURSOR_MAX]; /* the next page's */
+} xg__sweep_page;
+
 typedef struct xg__venue {
     const xg__venue_config *cfg; /* borrowed from the gateway's config */
     const xg__plugin *plugin;
@@ -71,11 +78,13 @@ typedef struct xg__venue {
     size_t in_flight;
     size_t max_in_flight;
     size_t open_orders;
-    /* The open-orders sweep (router.c): one OPEN_ORDERS request per
+    /* The open-orders sweep (sweep.c): one OPEN_ORDERS request per
      * symbol with open orders, every cfg->order_sweep_ms. */
     int64_t next_sweep_mono_ms;
     uint32_t sweep_round;     /* rounds queued so far */
-    size_t sweep_outstanding; /* requests of the round not yet answered */
+    size_t sweep_outstanding; /* symbols of the round not yet read out */
+    xg__sweep_page *sweep_pages; /* symbols read page by page this round */
+    size_t n_sweep_pages, cap_sweep_pages;
 } xg__venue;
 
 xg_err xg__queue_init(xg__queue *q, size_t cap);

@@ -105,7 +105,7 @@ static xg_err
 parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
 {
     xg_op op = {kind, &f->btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL,
-                "gw0001"};
+                "gw0001", NULL};
     xg_http_response resp = {status, NULL, 0, body, len};
     xg_sink sink = {f, sink_instrument, sink_order};
     if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
@@ -474,7 +474,7 @@ test_instrument_sink_error_stops_parse(void **state)
 {
     fixture *f = *state;
     f->n_ins = 16; /* the sink refuses */
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL};
     size_t len = 0;
     char *body = slurp("instruments.json", &len);
     xg_http_response resp = {200, NULL, 0, body, len};
@@ -627,12 +627,12 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001"};
+    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001", NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &f->res),
         XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL};
+    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL, NULL};
     resp.body_len = 0;
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &bad, &resp, NULL, &f->res),

@@ -63,7 +63,7 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const xg_instrument *ins, const char *id)
 {
-    xg_op op = {kind, ins, &f->ord, id};
+    xg_op op = {kind, ins, &f->ord, id, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -165,10 +165,10 @@ test_new_order_refuses_what_okx_cannot_take(void **state)
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, &odd, "gw1"),
                      XG_ERR_UNKNOWN_SYMBOL);
     /* No venue time, no signature. */
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1"};
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1", NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
                      XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1"};
+    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1", NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &bad, NOW_MS, &f->req),
                      XG_ERR_INVALID);
 }

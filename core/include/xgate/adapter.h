@@ -30,6 +30,8 @@
  *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
  *      for reconciliation queries; adapters never set it. xg_usage gains
  *      reset_ms; xg_result gains is_list_cut.
+ *   3  Paged open-order lists: xg_op gains cursor, xg_result gains
+ *      next_cursor (XG_CURSOR_MAX).
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -42,7 +44,7 @@
 #include "xgate/limiter.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 2u
+#define XG_ADAPTER_ABI_VERSION 3u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -50,6 +52,8 @@
 #define XG_VENUE_CODE_MAX 24
 #define XG_VENUE_MSG_MAX  160
 #define XG_RESULT_MAX_USAGE 6
+/* A venue's cursor to the next page of a list, with its NUL. */
+#define XG_CURSOR_MAX 128
 
 /* What the core asks an adapter to build a request for. */
 typedef enum xg_op_kind {
@@ -69,6 +73,9 @@ typedef struct xg_op {
     const xg_order *order;
     /* NEW/CANCEL/QUERY: the client order id to send ([A-Za-z0-9]{1,32}). */
     const char *client_id;
+    /* OPEN_ORDERS: the page a previous answer's next_cursor pointed to;
+     * NULL for the first page. */
+    const char *cursor;
 } xg_op;
 
 /* A name/value option from the venue's section of the config file. */
@@ -117,6 +124,12 @@ typedef struct xg_result {
      * more, or a full page), so an order missing from it may still be
      * open. */
     int is_list_cut;
+    /* OPEN_ORDERS with is_list_cut: how to ask for the next page (the
+     * venue's cursor, the last order id, a page number: whatever build
+     * understands as op->cursor), printable ASCII; "" when the adapter
+     * cannot say (a cursor longer than XG_CURSOR_MAX - 1 is not cut, it
+     * is left out), and then the list is only known to be cut. */
+    char next_cursor[XG_CURSOR_MAX];
     /* NEW/CANCEL/QUERY when outcome is OK. A NEW_ORDER acknowledgement
      * that does not tell the order's state (an ack-only answer to an
      * order that may have filled at once) reports status
