@@ -36,7 +36,7 @@ struct xg__gateway {
     xg__journal *journal; /* NULL when the config turns it off */
     uint32_t *dirty;      /* slots changed this turn (persist.c) */
     size_t n_dirty;
-    size_t n_recovering;  /* journal orders not yet reconciled */
+    size_t n_recovering; /* journal orders not yet reconciled */
     xg__transport *transport;
     void *zmq_ctx;
     void *router_sock; /* strategies' requests */
@@ -61,9 +61,8 @@ struct xg__gateway {
 
 /* router.c */
 void xg__router_pump(xg__gateway *gw, xg__venue *v);
-void xg__router_on_done(void *ctx, void *user, uint64_t tag,
-                        xg__xfer_status st, const xg_http_response *resp,
-                        const char *detail);
+void xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
+                        const xg_http_response *resp, const char *detail);
 void xg__router_tick(xg__gateway *gw);
 int64_t xg__router_next_wake_ms(const xg__gateway *gw);
 void xg__router_start_venue(xg__gateway *gw, xg__venue *v);
@@ -91,12 +90,18 @@ xg_err xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
                      char *detail, size_t detail_len);
 /* Move an order that never executed on `from` to the next venue of its
  * route that can take it (new attempt, rerouted event), or reject it
- * with fail_err. */
+ * with fail_err; left on `from` when fail_err is XG_OK or another venue
+ * of its route is still starting (placement.c says when). */
 void xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
                          uint32_t slot, const char *reason, xg_err fail_err);
-/* Move every new order queued on v elsewhere, in order. */
-void xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v,
-                                const char *reason);
+/* xg__place_elsewhere for every new order queued on v, in order; the
+ * ones left on v keep their place in its queue. Returns how many moved. */
+size_t xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v,
+                                  const char *reason, xg_err fail_err);
+/* Venue `up` can take orders now: the new orders waiting on banned or
+ * unreachable venues for it (or any venue) move there if their route
+ * allows. Returns how many moved. */
+size_t xg__place_waiting_elsewhere(xg__gateway *gw, const xg__venue *up);
 /* Move the new orders queued on v whose deadline falls before ready_ms
  * (wall); returns how many moved. */
 size_t xg__place_late_elsewhere(xg__gateway *gw, xg__venue *v,

@@ -69,15 +69,30 @@ find_venue(const xg__gateway *gw, const char *name)
     return -1;
 }
 
+/* Whether a venue of r's route other than from_i is still starting: its
+ * instruments are not loaded yet, so it cannot take r now but may soon. */
+static int
+route_is_starting(const xg__gateway *gw, const xg__order_rec *r, size_t from_i)
+{
+    for (size_t i = 0; i < r->n_route; i++) {
+        if (r->route[i] != from_i &&
+            gw->venues[r->route[i]].state == XG_VENUE_STARTING) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 /* The order never executed on venue `from` (refused by its ban, never
  * sent because `from` could not be reached, or still queued there): move
  * it to the first other venue of its route that can take it, as a new
  * attempt under a new venue client order id, or reject it with fail_err
- * and the reason the first candidate gave. fail_err XG_OK means "no
- * reject": an order no other venue can take is left exactly as it was
- * (still on `from`, not queued anywhere), for the caller to keep; the
- * caller tells the two apart by r->venue. */
+ * and the reason the first candidate gave. An order is left exactly as it
+ * was (still on `from` and PENDING, not queued anywhere), for the caller
+ * to keep queued there, when fail_err is XG_OK ("no reject"), or when it
+ * is XG_ERR_NO_VENUE while another venue of its route is still starting:
+ * right after a restart a ban must not reject orders that a venue about
+ * to come up can take (xg__place_waiting_elsewhere moves them then). */
 void
 xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
                     uint32_t slot, const char *reason, xg_err fail_err)
@@ -121,34 +136,64 @@ xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
             from->state == XG_VENUE_BANNED && from->until_mono_ms > 0
                 ? gw->now.wall_ms + (from->until_mono_ms - gw->now.mono_ms)
                 : 0;
-        xg__gw_publish_rerouted(gw, r, from->cfg->name, to->cfg->name,
-                                reason, ban_until);
+        xg__gw_publish_rerouted(gw, r, from->cfg->name, to->cfg->name, reason,
+                                ban_until);
         xg__router_push(to, slot, XG_OP_NEW_ORDER, 0);
         return;
     }
-    if (fail_err == XG_OK) {
+    if (fail_err == XG_OK ||
+        (fail_err == XG_ERR_NO_VENUE && route_is_starting(gw, r, from_i))) {
+        r->status = XG_STATUS_PENDING;
         return;
     }
     char detail[XG_DETAIL_MAX];
-    snprintf(detail, sizeof detail, "%s: %s is %s and no venue can take it: "
-             "%.80s", reason, from->cfg->name,
-             xg__venue_state_name(from->state), why);
+    snprintf(detail, sizeof detail,
+             "%s: %s is %s and no venue can take it: "
+             "%.80s",
+             reason, from->cfg->name, xg__venue_state_name(from->state), why);
     xg__router_reject(gw, r, slot, fail_err, detail, NULL);
 }
 
-/* Every new order still queued on v moves on, in its original order. */
-void
-xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v, const char *reason)
+size_t
+xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v, const char *reason,
+                           xg_err fail_err)
 {
     size_t vi = xg__venue_index(gw, v);
+    size_t moved = 0;
     for (size_t n = v->normal.len; n > 0; n--) {
         xg__pending p = *xg__queue_peek(&v->normal);
         xg__queue_pop(&v->normal);
         xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
+        if (!xg__router_is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
+            continue;
+        }
+        xg__place_elsewhere(gw, v, r, p.slot, reason, fail_err);
         if (xg__router_is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
-            xg__place_elsewhere(gw, v, r, p.slot, reason, XG_ERR_NO_VENUE);
+            xg__queue_push(&v->normal, p);
+        } else {
+            moved += r->venue != (int)vi;
         }
     }
+    return moved;
+}
+
+size_t
+xg__place_waiting_elsewhere(xg__gateway *gw, const xg__venue *up)
+{
+    size_t moved = 0;
+    for (size_t i = 0; i < gw->n_venues; i++) {
+        xg__venue *v = &gw->venues[i];
+        if (v == up || v->normal.len == 0) {
+            continue;
+        }
+        if (v->state == XG_VENUE_BANNED) {
+            moved +=
+                xg__place_queued_elsewhere(gw, v, "banned", XG_ERR_NO_VENUE);
+        } else if (v->state == XG_VENUE_DOWN) {
+            moved += xg__place_queued_elsewhere(gw, v, "down", XG_OK);
+        }
+    }
+    return moved;
 }
 
 /* v cannot send new orders before ready_ms (wall): orders queued there
@@ -177,8 +222,8 @@ xg__place_late_elsewhere(xg__gateway *gw, xg__venue *v, int64_t ready_ms)
 }
 
 xg_err
-xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
-                     char *detail, size_t detail_len)
+xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot, char *detail,
+              size_t detail_len)
 {
     uint8_t route[XG_MAX_ROUTE];
     size_t n_route = 0;
@@ -238,8 +283,8 @@ xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
     memcpy(r->route, route, n_route);
     r->n_route = (uint8_t)n_route;
     r->is_requantize = (uint8_t)msg->requantize;
-    r->deadline_ms = msg->max_wait_ms > 0 ? gw->now.wall_ms + msg->max_wait_ms
-                                          : 0;
+    r->deadline_ms =
+        msg->max_wait_ms > 0 ? gw->now.wall_ms + msg->max_wait_ms : 0;
     r->asked_qty = want.qty;
     r->asked_price = want.price;
     r->venue = chosen;
@@ -248,4 +293,3 @@ xg__place_new(xg__gateway *gw, const xg_msg *msg, uint32_t *slot,
     xg__router_push(&gw->venues[chosen], *slot, XG_OP_NEW_ORDER, 0);
     return XG_OK;
 }
-

@@ -204,15 +204,28 @@ mark_unknown(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
     xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
 }
 
-/* Move the new order in slot off v, which cannot be reached, if another
- * venue of its route can take it now. Returns 1 if it moved; otherwise it
- * is left as it was, for the caller to keep queued on v. */
-static int
-move_off_down(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot)
+/* A new order the venue did not execute is due again: PENDING, and the
+ * journal learns that this attempt is not on the venue, so a restart
+ * sends it again rather than first asking a venue that may be banned. */
+static void
+not_executed(xg__gateway *gw, xg__order_rec *r, uint32_t slot)
 {
-    int from = (int)xg__venue_index(gw, v);
-    xg__place_elsewhere(gw, v, r, slot, "down", XG_OK);
-    return r->venue != from;
+    r->status = XG_STATUS_PENDING;
+    xg__persist_touch(gw, slot);
+    xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
+}
+
+/* The new order in refused_slot (XG_ORDER_NONE: none) never executed on
+ * v (its request never left, or a ban refused it): first in line again,
+ * as it was, before the queue moves on to other venues. */
+static void
+requeue_refused(xg__gateway *gw, xg__venue *v, uint32_t refused_slot)
+{
+    if (refused_slot != XG_ORDER_NONE) {
+        not_executed(gw, xg__orders_get(gw->orders, refused_slot),
+                     refused_slot);
+        xg__router_push(v, refused_slot, XG_OP_NEW_ORDER, 1);
+    }
 }
 
 /* v cannot be reached: nothing was sent (connect, DNS or TLS failed) or a
@@ -237,35 +250,8 @@ venue_down(xg__gateway *gw, xg__venue *v, const char *why,
     }
     set_state(gw, v, XG_VENUE_DOWN, gw->now.mono_ms + v->down_backoff_ms, why);
 
-    size_t vi = xg__venue_index(gw, v);
-    size_t moved = 0;
-    int keep_refused = 0;
-    if (refused_slot != XG_ORDER_NONE) {
-        xg__order_rec *r = xg__orders_get(gw->orders, refused_slot);
-        r->status = XG_STATUS_PENDING; /* it never left */
-        if (move_off_down(gw, v, r, refused_slot)) {
-            moved++;
-        } else {
-            keep_refused = 1;
-        }
-    }
-    for (size_t n = v->normal.len; n > 0; n--) {
-        xg__pending p = *xg__queue_peek(&v->normal);
-        xg__queue_pop(&v->normal);
-        xg__order_rec *r = xg__orders_get(gw->orders, p.slot);
-        if (!xg__router_is_needed(r, XG_OP_NEW_ORDER, (int)vi)) {
-            continue;
-        }
-        if (move_off_down(gw, v, r, p.slot)) {
-            moved++;
-        } else {
-            xg__queue_push(&v->normal, p);
-        }
-    }
-    if (keep_refused) {
-        /* First in line before it failed to leave, first again after. */
-        xg__router_push(v, refused_slot, XG_OP_NEW_ORDER, 1);
-    }
+    requeue_refused(gw, v, refused_slot);
+    size_t moved = xg__place_queued_elsewhere(gw, v, "down", XG_OK);
     moved +=
         xg__place_late_elsewhere(gw, v, gw->now.wall_ms + v->down_backoff_ms);
     if (moved > 0) {
@@ -335,20 +321,20 @@ venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
                  res->venue_msg);
         set_state(gw, v, XG_VENUE_BANNED, until, why);
     }
-    if (refused_slot != XG_ORDER_NONE) {
-        xg__place_elsewhere(gw, v, xg__orders_get(gw->orders, refused_slot),
-                      refused_slot, "banned", XG_ERR_NO_VENUE);
-    }
-    xg__place_queued_elsewhere(gw, v, "banned");
+    requeue_refused(gw, v, refused_slot);
+    (void)xg__place_queued_elsewhere(gw, v, "banned", XG_ERR_NO_VENUE);
     pump_all(gw);
 }
 
-/* Requeue an operation that could not go this time, in its place. */
+/* Requeue an operation that could not go this time, in its place. A new
+ * order is requeued only when the venue did not execute it (refused
+ * before execution: a limit, a timestamp): not_executed. */
 static void
-retry_op(xg__venue *v, uint32_t slot, xg_op_kind op, xg__order_rec *r)
+retry_op(xg__gateway *gw, xg__venue *v, uint32_t slot, xg_op_kind op,
+         xg__order_rec *r)
 {
     if (op == XG_OP_NEW_ORDER && r != NULL) {
-        r->status = XG_STATUS_PENDING;
+        not_executed(gw, r, slot);
     }
     xg__router_push(v, slot, op, 1);
 }
@@ -668,6 +654,9 @@ on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     v->down_backoff_ms = 0;
     set_state(gw, v, XG_VENUE_UP, 0, "");
     xg__gw_check_ready(gw);
+    if (xg__place_waiting_elsewhere(gw, v) > 0) {
+        pump_all(gw);
+    }
 }
 
 static void
@@ -688,7 +677,7 @@ venue_refused(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
 {
     if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
         venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
-        retry_op(v, slot, kind, r);
+        retry_op(gw, v, slot, kind, r);
         return 1;
     }
     if (res->outcome != XG_OUTCOME_BANNED) {
@@ -698,7 +687,7 @@ venue_refused(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
         venue_banned(gw, v, res, slot);
         return 1;
     }
-    retry_op(v, slot, kind, r);
+    retry_op(gw, v, slot, kind, r);
     venue_banned(gw, v, res, XG_ORDER_NONE);
     if (kind == XG_OP_CANCEL_ORDER) {
         xg__gw_publish_order(gw, "cancel_waiting", r);
@@ -736,7 +725,7 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
             return;
         }
         r->resynced = 1;
-        retry_op(v, slot, XG_OP_NEW_ORDER, r);
+        retry_op(gw, v, slot, XG_OP_NEW_ORDER, r);
         xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
@@ -767,7 +756,7 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         return;
     case XG_OUTCOME_RESYNC:
-        retry_op(v, slot, XG_OP_CANCEL_ORDER, r);
+        retry_op(gw, v, slot, XG_OP_CANCEL_ORDER, r);
         xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
@@ -793,7 +782,7 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
             xg__warn("venue %s: query of %s refused: %s %s", v->cfg->name,
                      r->venue_client_id, res->venue_code, res->venue_msg);
             venue_throttled(gw, v, UNKNOWN_RETRY_MS, "query refused");
-            retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+            retry_op(gw, v, slot, XG_OP_QUERY_ORDER, r);
             return;
         }
         if (r->status == XG_STATUS_UNKNOWN && !r->cancel_requested) {
@@ -824,7 +813,7 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
     case XG_OUTCOME_UNKNOWN:
     case XG_OUTCOME_RESYNC:
         venue_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
-        retry_op(v, slot, XG_OP_QUERY_ORDER, r);
+        retry_op(gw, v, slot, XG_OP_QUERY_ORDER, r);
         if (res->outcome == XG_OUTCOME_RESYNC) {
             xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         }
@@ -925,7 +914,7 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
         if (kind == XG_OP_NEW_ORDER && r != NULL) {
             venue_down(gw, v, detail, slot);
         } else {
-            retry_op(v, slot, kind, r);
+            retry_op(gw, v, slot, kind, r);
             venue_down(gw, v, detail, XG_ORDER_NONE);
         }
     } else if (r != NULL && (kind == XG_OP_NEW_ORDER ||
@@ -936,7 +925,7 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
             mark_unknown(gw, v, r, slot, detail);
         }
     } else {
-        retry_op(v, slot, kind, r);
+        retry_op(gw, v, slot, kind, r);
     }
     xg__router_pump(gw, v);
 }

@@ -175,6 +175,78 @@ test_order_the_venue_never_saw_is_sent_after_restart(void **state)
     assert_int_equal(placed, 1);
 }
 
+/* The status of order id as the gateway answers a query (copied into
+ * out), polled until it is want or 10 s passed. */
+static void
+await_status(const char *id, const char *want, char *out, size_t cap)
+{
+    int64_t deadline = xg_test_now_ms() + 10000;
+    do {
+        json_t *r = call(QUERY, id);
+        const char *st = xg_reply_order_field(r, "status");
+        snprintf(out, cap, "%s", st != NULL ? st : "(none)");
+        json_decref(r);
+        if (strcmp(out, want) == 0) {
+            return;
+        }
+        sleep_ms(100);
+    } while (xg_test_now_ms() < deadline);
+}
+
+/* Orders the gateway took but never sent are moved off a venue that is
+ * banned at the restart. The other venue of their route is still
+ * starting (its answers are slow): they wait for it, rather than being
+ * rejected for want of a venue, and are placed there once each. */
+static void
+test_orders_moved_at_restart_wait_for_a_starting_venue(void **state)
+{
+    (void)state;
+    const char *venues[] = {"binance", "bybit"};
+    env = xg_venue_env_start_many(venues, 2, NULL, "");
+    char out[256];
+    /* Binance answers the first order "too many requests, retry in 20 s":
+     * it and the two after it wait in its queue, journaled, never sent. */
+    assert_int_equal(
+        xg_sim_admin(&env->sim, "binance", "POST", "/_sim/fault",
+                     "{\"limited\":{\"count\":1,\"retry_after_ms\":20000}}",
+                     out, sizeof out),
+        XG_OK);
+    const char *ids[] = {"wait1", "wait2", "wait3"};
+    for (int i = 0; i < 3; i++) {
+        json_t *r = call(NEW_ORDER, ids[i]);
+        assert_true(xg_reply_is_ok(r));
+        json_decref(r);
+    }
+    sleep_ms(200);
+    xg_client_close(&env->client);
+    xg_gw_halt(&env->gw, SIGKILL);
+
+    /* At the restart Binance is banned and Bybit takes a second per
+     * answer, so Binance's ban comes while Bybit is still starting. */
+    assert_int_equal(xg_sim_admin(&env->sim, "binance", "POST", "/_sim/ban",
+                                  "{\"duration_ms\":60000}", out, sizeof out),
+                     XG_OK);
+    assert_int_equal(xg_sim_admin(&env->sim, "bybit", "POST", "/_sim/fault",
+                                  "{\"latency_ms\":1000}", out, sizeof out),
+                     XG_OK);
+    assert_int_equal(xg_gw_restart(&env->gw), XG_OK);
+    assert_int_equal(xg_client_open(&env->client, &env->gw, ""), XG_OK);
+    for (int i = 0; i < 3; i++) {
+        char st[32];
+        await_status(ids[i], "NEW", st, sizeof st);
+        assert_string_equal(st, "NEW");
+    }
+    json_t *log = xg_venue_env_log(env, "bybit");
+    const xg_log_filter creates = {.method = "POST",
+                                   .path = "/v5/order/create"};
+    assert_int_equal(xg_log_count(log, &creates), 3);
+    json_decref(log);
+    log = xg_venue_env_log(env, "binance");
+    const xg_log_filter orders = {.method = "POST", .path = "/api/v3/order"};
+    assert_int_equal(xg_log_count(log, &orders), 1); /* the limited one */
+    json_decref(log);
+}
+
 /* Damage the journal's header after stopping the gateway with sig
  * (SIGTERM leaves one complete file, SIGKILL leaves a WAL beside it), then
  * check start-up refuses it and leaves it as it was. */
@@ -227,6 +299,9 @@ main(void)
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_order_the_venue_never_saw_is_sent_after_restart,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_orders_moved_at_restart_wait_for_a_starting_venue,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_corrupt_journal_stops_startup_and_is_left_alone,
