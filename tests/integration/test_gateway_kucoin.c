@@ -2,289 +2,51 @@
  * test_gateway_kucoin.c - xgsim + xgated + a strategy client, end to end,
  * with KuCoin as the only venue of the gateway.
  *
- * Each test starts its own simulator (the KuCoin dialect beside the
- * Binance one xg_sim_start always adds) and a gateway configured with the
- * kucoin venue alone, and stops them by PID. The Spot pool is scaled down
- * in the simulator (and told to the adapter through the venue options) so
- * every test takes seconds. What the simulator saw is read back from its
- * request log, so the assertions are about what really reached the
- * "exchange", not what the gateway believes.
+ * The scenarios are the shared ones of venue_scenarios.c; this file says
+ * what is KuCoin's: the HF order paths, a Spot pool scaled down in the
+ * simulator (and told to the adapter through the venue options), a ban
+ * answered as 429 with code 1015 and an end, and a place answer that is
+ * an ack even for an order that filled at once.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "venue_scenarios.h"
 
-#include <cmocka.h>
-#include <jansson.h>
-
-#include "venue_env.h"
-
-#define VENUE        "kucoin"
-#define PLACE_PATH   "/api/v1/hf/orders"
-#define QUERY_PREFIX "/api/v1/hf/orders/client-order/"
-
-/* Orders are not pinned: KuCoin is the gateway's only venue. */
-static json_t *
-place(xg_venue_env *e, const char *id, const char *side, const char *qty,
-      const char *price)
-{
-    return xg_venue_env_place(e, NULL, id, side, qty, price);
-}
-
-/* Queries for client_id: the log keeps only the first 39 characters of a
- * path, which cuts /client-order/<id>, so the path is matched as a
- * prefix. */
-static size_t
-count_queries(const json_t *log, const char *client_id)
-{
-    const xg_log_filter f = {.method = "GET",
-                             .path = QUERY_PREFIX,
-                             .is_path_prefix = 1,
-                             .client_id = client_id};
-    return xg_log_count(log, &f);
-}
-
-static void
-test_orders_are_acked_queried_canceled_and_filled_on_venue(void **state)
-{
-    (void)state;
-    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "");
-
-    json_t *r = place(e, "rest1", "BUY", "0.001", "30000");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    json_t *ev = xg_client_wait_order_event(&e->client, "rest1", "acked", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-
+static const xg_venue_desc kucoin = {
+    .venue = "kucoin",
+    /* Orders are not pinned: KuCoin is the gateway's only venue. */
+    .is_pinned = 0,
+    .place_path = "/api/v1/hf/orders",
+    /* The log keeps only the first 39 characters of a path, which cuts
+     * /client-order/<id>, so the query path is matched as a prefix. */
+    .query_path = "/api/v1/hf/orders/client-order/",
+    .is_query_path_prefix = 1,
+    .rate_limit_errors = {{"status", 429}},
     /* KuCoin's HF place answer is an ack ({orderId, clientOid}) even for
      * an order that filled at once; the fill is on the venue, where a
      * query would find it (the core does not poll open orders). */
-    r = place(e, "take1", "BUY", "0.001", "36000");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    ev = xg_client_wait_order_event(&e->client, "take1", "acked", 5000);
-    assert_non_null(ev);
-    char take_vid[64];
-    snprintf(take_vid, sizeof take_vid, "%s",
-             xg_reply_order_field(ev, "venue_client_order_id"));
-    json_decref(ev);
-    {
-        static char orders[65536];
-        char want[128];
-        assert_int_equal(xg_sim_admin(&e->sim, VENUE, "GET", "/_sim/orders",
-                                      NULL, orders, sizeof orders),
-                         XG_OK);
-        json_t *all = json_loads(orders, 0, NULL);
-        size_t k;
-        json_t *o;
-        int found = 0;
-        snprintf(want, sizeof want, "%s", take_vid);
-        json_array_foreach(
-            json_is_array(all) ? all : json_object_get(all, "orders"), k, o)
+    .take = {.qty = "0.001",
+             .price = "36000",
+             .report = XG_FILL_REPORT_ON_VENUE},
+    .burst =
         {
-            const char *cid =
-                json_string_value(json_object_get(o, "client_order_id"));
-            if (cid != NULL && strcmp(cid, want) == 0) {
-                found = 1;
-                assert_string_equal(
-                    json_string_value(json_object_get(o, "status")), "FILLED");
-            }
-        }
-        assert_true(found);
-        json_decref(all);
-    }
-
-    r = xg_venue_env_call_about(e, "query_order", "rest1");
-    assert_true(xg_reply_is_ok(r));
-    assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
-    json_decref(r);
-
-    r = xg_venue_env_call_about(e, "cancel_order", "rest1");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    ev = xg_client_wait_order_event(&e->client, "rest1", "canceled", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-
-    /* The same client order id again is refused, never placed twice. */
-    r = place(e, "rest1", "BUY", "0.001", "30000");
-    assert_false(xg_reply_is_ok(r));
-    assert_int_equal(xg_reply_error_code(r), XG_ERR_DUPLICATE_ID);
-    json_decref(r);
-    xg_venue_env_stop(e);
-}
-
-static void
-test_burst_above_limits_completes_without_429(void **state)
-{
-    (void)state;
-    /* A Spot pool of 40 per 2 s (place weight 1): 100 orders need three
-     * pool windows. The adapter is told the same pool. */
-    const char *args[] = {"--set", "kucoin.spot_limit=40", "--set",
-                          "kucoin.window_ms=2000", NULL};
-    xg_venue_env *e = xg_venue_env_start(VENUE, args,
-                                         "\"max_connections\": 4, \"options\": "
-                                         "{\"spot_pool_limit\": 40, "
-                                         "\"pool_window_ms\": 2000}");
-    enum { N = 100 };
-    int64_t t0 = xg_test_now_ms();
-    for (int i = 0; i < N; i++) {
-        char id[16], px[16];
-        snprintf(id, sizeof id, "burst%d", i);
-        snprintf(px, sizeof px, "%d", 30000 - i);
-        json_t *r = place(e, id, "BUY", "0.001", px);
-        assert_true(xg_reply_is_ok(r));
-        json_decref(r);
-    }
-    int waits;
-    xg_venue_env_await_acks(e, N, 0, &waits);
-    int64_t elapsed = xg_test_now_ms() - t0;
-    json_t *log = xg_venue_env_log(e, VENUE);
-    assert_int_equal(xg_log_count_field(log, "status", 429), 0);
-    assert_true(waits > 0);
-    /* 100 orders at 40 per window cannot finish before two windows
-     * passed, and with the pool used in full they need not wait for a
-     * fourth. */
-    assert_true(elapsed >= 4000);
-    assert_true(elapsed < 6000);
-    fprintf(stderr,
-            "burst: %d orders in %lld ms, %d waits, 0 rate-limit "
-            "errors\n",
-            N, (long long)elapsed, waits);
-    json_decref(log);
-    xg_venue_env_stop(e);
-}
-
-static void
-test_ban_stops_all_traffic_until_it_ends(void **state)
-{
-    (void)state;
-    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "");
-    char out[512];
-    assert_int_equal(xg_sim_admin(&e->sim, VENUE, "POST", "/_sim/ban",
-                                  "{\"duration_ms\":1500}", out, sizeof out),
-                     XG_OK);
-    json_t *r = place(e, "banned1", "BUY", "0.001", "30000");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    json_t *ev = xg_client_wait_venue_state(&e->client, VENUE, "BANNED", 5000);
-    assert_non_null(ev);
-    int64_t until_ms = json_integer_value(
-        json_object_get(json_object_get(ev, "venue"), "until_ms"));
-    json_decref(ev);
-    /* The refused order had no other venue in its route: rejected with
-     * the reason, never left waiting (docs/architecture.md, failover). */
-    ev = xg_client_wait_order_event(&e->client, "banned1", "rejected", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-    assert_true(until_ms > 0);
-
-    /* A new order during the ban finds no venue to take it: refused at
-     * once with a reason, not left hanging. */
-    r = place(e, "banned2", "BUY", "0.001", "29999");
-    assert_false(xg_reply_is_ok(r));
-    assert_int_equal(xg_reply_error_code(r), XG_ERR_NO_VENUE);
-    json_decref(r);
-
-    /* The venue comes back by itself and new orders flow again. */
-    ev = xg_client_wait_venue_state(&e->client, VENUE, "UP", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-    r = place(e, "banned3", "BUY", "0.001", "29998");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    ev = xg_client_wait_order_event(&e->client, "banned3", "acked", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-
-    /* From the first 1015 until the ban's end the simulator saw nothing. */
-    json_t *log = xg_venue_env_log(e, VENUE);
-    xg_log_ban ban = xg_log_ban_scan(log, 429, 1015, until_ms, 0);
-    assert_true(ban.first_ms > 0);
-    assert_int_equal(ban.answers, 1);
-    assert_int_equal(ban.during, 0);
-    json_decref(log);
-    xg_venue_env_stop(e);
-}
-
-static void
-test_5xx_after_execution_is_reconciled_by_query(void **state)
-{
-    (void)state;
-    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "");
-    char vid[64];
-    xg_venue_env_place_through_5xx(e, VENUE, NULL, "unk1", 503, 1, vid,
-                                   sizeof vid);
-
-    json_t *log = xg_venue_env_log(e, VENUE);
-    /* Placed once, found by a query, never sent again. */
-    assert_int_equal(xg_log_count_requests(log, "POST", PLACE_PATH, vid), 1);
-    assert_true(count_queries(log, vid) >= 1);
-    json_decref(log);
-    xg_venue_env_stop(e);
-}
-
-static void
-test_5xx_before_execution_is_resent_under_the_same_id(void **state)
-{
-    (void)state;
-    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "");
-    char vid[64];
-    xg_venue_env_place_through_5xx(e, VENUE, NULL, "unk2", 502, 0, vid,
-                                   sizeof vid);
-
-    json_t *log = xg_venue_env_log(e, VENUE);
-    /* The query proved absence before the second send, same id. */
-    assert_int_equal(xg_log_count_requests(log, "POST", PLACE_PATH, vid), 2);
-    assert_true(count_queries(log, vid) >= 1);
-    json_decref(log);
-    json_t *r = xg_venue_env_call_about(e, "query_order", "unk2");
-    assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
-    json_decref(r);
-    xg_venue_env_stop(e);
-}
-
-static void
-test_bad_input_is_rejected_and_gateway_stays_up(void **state)
-{
-    (void)state;
-    xg_venue_env *e = xg_venue_env_start(VENUE, NULL, "");
-    xg_venue_env_send_bad_input(e);
-
-    json_t *r = place(e, "after1", "BUY", "0.001", "30000");
-    assert_true(xg_reply_is_ok(r));
-    json_decref(r);
-    json_t *ev =
-        xg_client_wait_order_event(&e->client, "after1", "acked", 5000);
-    assert_non_null(ev);
-    json_decref(ev);
-    xg_venue_env_stop(e);
-}
+            /* A Spot pool of 40 per 2 s (place weight 1): 100 orders need
+             * three pool windows. They cannot finish before two windows
+             * passed, and with the pool used in full they need not wait
+             * for a fourth. */
+            .sim_args = {"--set", "kucoin.spot_limit=40", "--set",
+                         "kucoin.window_ms=2000"},
+            .venue_extra = "\"max_connections\": 4, \"options\": "
+                           "{\"spot_pool_limit\": 40, "
+                           "\"pool_window_ms\": 2000}",
+            .symbols = {{"BTC/USDT", "burst", "0.001", 30000}},
+            .per_symbol = 100,
+            .min_ms = 4000,
+            .max_ms = 6000,
+        },
+    .ban = {.venue_extra = "", .sim_ms = 1500, .status = 429, .code = 1015},
+};
 
 int
 main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(
-            test_orders_are_acked_queried_canceled_and_filled_on_venue,
-            xg_venue_env_teardown),
-        cmocka_unit_test_teardown(test_burst_above_limits_completes_without_429,
-                                  xg_venue_env_teardown),
-        cmocka_unit_test_teardown(test_ban_stops_all_traffic_until_it_ends,
-                                  xg_venue_env_teardown),
-        cmocka_unit_test_teardown(
-            test_5xx_after_execution_is_reconciled_by_query,
-            xg_venue_env_teardown),
-        cmocka_unit_test_teardown(
-            test_5xx_before_execution_is_resent_under_the_same_id,
-            xg_venue_env_teardown),
-        cmocka_unit_test_teardown(
-            test_bad_input_is_rejected_and_gateway_stays_up,
-            xg_venue_env_teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return xg_venue_scenarios_run(&kucoin, NULL, 0);
 }

@@ -341,7 +341,7 @@ xg_log_ban
 xg_log_ban_scan(const json_t *log, int64_t status, int64_t code,
                 int64_t until_ms, int64_t hold_ms)
 {
-    xg_log_ban b = {0, -1, 0};
+    xg_log_ban b = {0, -1, 0, -1};
     size_t i;
     const json_t *o;
     json_array_foreach(log, i, o)
@@ -355,6 +355,9 @@ xg_log_ban_scan(const json_t *log, int64_t status, int64_t code,
                 b.first_ms = t;
                 continue;
             }
+        }
+        if (b.first_ms >= 0 && b.next_ms < 0) {
+            b.next_ms = t;
         }
         int64_t end = until_ms > 0 ? until_ms : b.first_ms + hold_ms;
         if (b.first_ms >= 0 && t > b.first_ms && t < end) {

@@ -139,12 +139,15 @@ size_t xg_log_count_field(const json_t *log, const char *field, int64_t value);
 /* What a venue's log shows of a ban: its answers (entries with `status`,
  * and `code` unless that is 0), the first one's t_ms, and the requests
  * after it but before the ban's end: until_ms, or when that is 0, the
- * first answer + hold_ms. A gateway that honours the ban shows one answer
- * and nothing during. */
+ * first answer + hold_ms; and when traffic resumed. A gateway that
+ * honours the ban shows one answer, nothing during, and its next request
+ * at or after the end. */
 typedef struct xg_log_ban {
     size_t answers;
     int64_t first_ms; /* -1: none */
     size_t during;
+    int64_t next_ms; /* t_ms of the first entry after the first answer,
+                        -1: none (traffic never resumed) */
 } xg_log_ban;
 
 xg_log_ban xg_log_ban_scan(const json_t *log, int64_t status, int64_t code,
