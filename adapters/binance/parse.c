@@ -40,95 +40,6 @@ binance_decimal(const char *s, size_t len, xg_decimal *out)
     return xg_decimal_parse_padded(s, len, out);
 }
 
-/* A string member copied into dst; XG_ERR_BAD_FIELD if absent, repeated,
- * not a string or empty, XG_ERR_TRUNCATED if too long. */
-static xg_err
-binance_get_string(const xg_json *j, size_t obj, const char *key, char *dst,
-                   size_t cap)
-{
-    size_t v = 0;
-    size_t len = 0;
-
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_type_of(j, v) != XG_JSON_STRING) {
-        return XG_ERR_BAD_FIELD;
-    }
-    xg_err rc = xg_json_string(j, v, dst, cap, &len);
-    if (rc == XG_OK && len == 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return rc;
-}
-
-/* Whether member key of obj is present (even twice: then the reads below
- * refuse it). */
-static int
-binance_has(const xg_json *j, size_t obj, const char *key)
-{
-    size_t v = 0;
-    return xg_json_get(j, obj, key, &v) != XG_ERR_NOT_FOUND;
-}
-
-/* A decimal carried as a JSON string ("0.001"). */
-static xg_err
-binance_get_decimal(const xg_json *j, size_t obj, const char *key,
-                    xg_decimal *out)
-{
-    char text[64];
-    size_t v = 0;
-    size_t len = 0;
-
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_string(j, v, text, sizeof(text), &len) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return binance_decimal(text, len, out);
-}
-
-/* Like binance_get_decimal, but negative values are malformed. */
-static xg_err
-binance_get_amount(const xg_json *j, size_t obj, const char *key,
-                   xg_decimal *out)
-{
-    xg_err rc = binance_get_decimal(j, obj, key, out);
-
-    if (rc == XG_OK && out->units < 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return rc;
-}
-
-/* An integer member. */
-static xg_err
-binance_get_int(const xg_json *j, size_t obj, const char *key, int64_t *out)
-{
-    size_t v = 0;
-
-    if (xg_json_get(j, obj, key, &v) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return xg_json_int64(j, v, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
-}
-
-/* A name member (a type or status to compare with known names) into dst:
- * XG_ERR_BAD_FIELD if absent, repeated or not a string. One too long for
- * dst comes back empty, matching no name. */
-static xg_err
-binance_get_name(const xg_json *j, size_t obj, const char *key, char *dst,
-                 size_t cap)
-{
-    size_t v = 0;
-
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_type_of(j, v) != XG_JSON_STRING) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_json_string(j, v, dst, cap, NULL) != XG_OK) {
-        dst[0] = '\0';
-    }
-    return XG_OK;
-}
-
 /* --- the error table --------------------------------------------------- */
 
 /*
@@ -414,17 +325,16 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
     if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = binance_get_string(j, o, id_key, rep->client_id,
-                            sizeof(rep->client_id));
+    rc = xg_field_text(j, o, id_key, rep->client_id, sizeof(rep->client_id));
     if (rc != XG_OK) {
         return rc;
     }
-    rc = binance_get_string(j, o, "symbol", rep->venue_symbol,
-                            sizeof(rep->venue_symbol));
+    rc = xg_field_text(j, o, "symbol", rep->venue_symbol,
+                       sizeof(rep->venue_symbol));
     if (rc != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (binance_get_int(j, o, "orderId", &order_id) != XG_OK || order_id < 0) {
+    if (xg_field_i64(j, o, "orderId", &order_id) != XG_OK || order_id < 0) {
         return XG_ERR_BAD_FIELD;
     }
     n = snprintf(rep->venue_order_id, sizeof(rep->venue_order_id), "%lld",
@@ -433,13 +343,12 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
         return XG_ERR_BAD_FIELD;
     }
 
-    if (!binance_has(j, o, "status")) {
+    if (!xg_field_has(j, o, "status")) {
         /* newOrderRespType ACK: accepted, nothing more said. */
         rep->status = XG_STATUS_NEW;
     } else {
         char status[32];
-        if (binance_get_string(j, o, "status", status, sizeof(status)) !=
-            XG_OK) {
+        if (xg_field_text(j, o, "status", status, sizeof(status)) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         rep->status = XG_STATUS_UNKNOWN;
@@ -455,13 +364,13 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
         }
     }
 
-    if (binance_has(j, o, "executedQty") &&
-        binance_get_amount(j, o, "executedQty", &rep->filled_qty) != XG_OK) {
+    if (xg_field_has(j, o, "executedQty") &&
+        xg_field_amount(j, o, "executedQty", &rep->filled_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (binance_has(j, o, "cummulativeQuoteQty")) {
-        if (binance_get_decimal(j, o, "cummulativeQuoteQty",
-                                &rep->filled_cost) != XG_OK) {
+    if (xg_field_has(j, o, "cummulativeQuoteQty")) {
+        if (xg_field_decimal(j, o, "cummulativeQuoteQty", &rep->filled_cost) !=
+            XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         /* Binance: "cummulativeQuoteQty < 0 means the data is not
@@ -575,17 +484,16 @@ binance_parse_rate_limits(const xg_json *j, size_t arr, binance_limit *out,
         binance_limit l;
 
         memset(&l, 0, sizeof(l));
-        if (binance_get_name(j, e, "rateLimitType", type, sizeof(type)) !=
-            XG_OK) {
+        if (xg_field_name(j, e, "rateLimitType", type, sizeof(type)) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         if (binance_rate_limit_type(type, &l.type) != XG_OK) {
             continue;
         }
-        if (binance_get_string(j, e, "interval", interval, sizeof(interval)) !=
+        if (xg_field_text(j, e, "interval", interval, sizeof(interval)) !=
                 XG_OK ||
-            binance_get_int(j, e, "intervalNum", &l.interval_num) != XG_OK ||
-            binance_get_int(j, e, "limit", &l.limit) != XG_OK ||
+            xg_field_i64(j, e, "intervalNum", &l.interval_num) != XG_OK ||
+            xg_field_i64(j, e, "limit", &l.limit) != XG_OK ||
             binance_interval_unit(interval, &l.unit) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
@@ -617,33 +525,33 @@ binance_parse_filters(const xg_json *j, size_t filters, xg_instrument *ins)
     for (i = 0, f = filters + 1; i < j->tok[filters].count;
          i++, f = j->tok[f].next) {
         char type[32];
-        xg_err rc = binance_get_name(j, f, "filterType", type, sizeof(type));
+        xg_err rc = xg_field_name(j, f, "filterType", type, sizeof(type));
         if (rc != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         if (strcmp(type, "PRICE_FILTER") == 0) {
-            rc = binance_get_amount(j, f, "minPrice", &ins->min_price);
+            rc = xg_field_amount(j, f, "minPrice", &ins->min_price);
             if (rc == XG_OK) {
-                rc = binance_get_amount(j, f, "maxPrice", &ins->max_price);
+                rc = xg_field_amount(j, f, "maxPrice", &ins->max_price);
             }
             if (rc == XG_OK) {
-                rc = binance_get_amount(j, f, "tickSize", &ins->tick_size);
+                rc = xg_field_amount(j, f, "tickSize", &ins->tick_size);
             }
         } else if (strcmp(type, "LOT_SIZE") == 0) {
-            rc = binance_get_amount(j, f, "minQty", &ins->min_qty);
+            rc = xg_field_amount(j, f, "minQty", &ins->min_qty);
             if (rc == XG_OK) {
-                rc = binance_get_amount(j, f, "maxQty", &ins->max_qty);
+                rc = xg_field_amount(j, f, "maxQty", &ins->max_qty);
             }
             if (rc == XG_OK) {
-                rc = binance_get_amount(j, f, "stepSize", &ins->lot_size);
+                rc = xg_field_amount(j, f, "stepSize", &ins->lot_size);
             }
         } else if (strcmp(type, "NOTIONAL") == 0) {
             /* The current filter; wins over the older MIN_NOTIONAL in
              * whatever order they come. */
-            rc = binance_get_amount(j, f, "minNotional", &ins->min_notional);
+            rc = xg_field_amount(j, f, "minNotional", &ins->min_notional);
             has_notional = 1;
         } else if (strcmp(type, "MIN_NOTIONAL") == 0 && !has_notional) {
-            rc = binance_get_amount(j, f, "minNotional", &ins->min_notional);
+            rc = xg_field_amount(j, f, "minNotional", &ins->min_notional);
         }
         if (rc != XG_OK) {
             return XG_ERR_BAD_FIELD;
@@ -663,13 +571,13 @@ binance_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
 
     memset(ins, 0, sizeof(*ins));
     if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
-        binance_get_string(j, s, "symbol", ins->venue_symbol,
-                           sizeof(ins->venue_symbol)) != XG_OK ||
-        binance_get_string(j, s, "baseAsset", base, sizeof(base)) != XG_OK ||
-        binance_get_string(j, s, "quoteAsset", quote, sizeof(quote)) != XG_OK) {
+        xg_field_text(j, s, "symbol", ins->venue_symbol,
+                      sizeof(ins->venue_symbol)) != XG_OK ||
+        xg_field_text(j, s, "baseAsset", base, sizeof(base)) != XG_OK ||
+        xg_field_text(j, s, "quoteAsset", quote, sizeof(quote)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (binance_get_name(j, s, "status", status, sizeof(status)) != XG_OK) {
+    if (xg_field_name(j, s, "status", status, sizeof(status)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
@@ -744,7 +652,7 @@ binance_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
     int64_t t = 0;
 
     if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
-        binance_get_int(j, 0, "serverTime", &t) != XG_OK || t <= 0) {
+        xg_field_i64(j, 0, "serverTime", &t) != XG_OK || t <= 0) {
         xg_result_bad_body(op->kind, "time: expected serverTime", res);
         return;
     }

@@ -133,6 +133,84 @@ xg_header_i64(const char *s, size_t len, int64_t *out)
 }
 
 xg_err
+xg_field_text(const xg_json *j, size_t obj, const char *key, char *dst,
+              size_t cap)
+{
+    size_t v = 0;
+    size_t len = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING) {
+        return XG_ERR_BAD_FIELD;
+    }
+    xg_err rc = xg_json_string(j, v, dst, cap, &len);
+    if (rc == XG_OK && len == 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+xg_err
+xg_field_name(const xg_json *j, size_t obj, const char *key, char *dst,
+              size_t cap)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_json_string(j, v, dst, cap, NULL) != XG_OK) {
+        dst[0] = '\0';
+    }
+    return XG_OK;
+}
+
+int
+xg_field_has(const xg_json *j, size_t obj, const char *key)
+{
+    size_t v = 0;
+    return xg_json_get(j, obj, key, &v) != XG_ERR_NOT_FOUND;
+}
+
+xg_err
+xg_field_decimal(const xg_json *j, size_t obj, const char *key, xg_decimal *out)
+{
+    char text[64];
+    size_t v = 0;
+    size_t len = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING ||
+        xg_json_string(j, v, text, sizeof(text), &len) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return xg_decimal_parse_padded(text, len, out);
+}
+
+xg_err
+xg_field_amount(const xg_json *j, size_t obj, const char *key, xg_decimal *out)
+{
+    xg_err rc = xg_field_decimal(j, obj, key, out);
+
+    if (rc == XG_OK && out->units < 0) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return rc;
+}
+
+xg_err
+xg_field_i64(const xg_json *j, size_t obj, const char *key, int64_t *out)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return xg_json_int64(j, v, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
+}
+
+xg_err
 xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     int64_t v = 0;

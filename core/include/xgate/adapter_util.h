@@ -19,6 +19,7 @@
 #include "xgate/adapter.h"
 #include "xgate/decimal.h"
 #include "xgate/error.h"
+#include "xgate/json.h"
 
 /* --- venue text -------------------------------------------------------- */
 
@@ -60,6 +61,38 @@ xg_err xg_digits_i64(const char *s, size_t len, int64_t *out);
 /* Like xg_digits_i64 but spaces and tabs around the digits are allowed,
  * as HTTP header values may carry them. */
 xg_err xg_header_i64(const char *s, size_t len, int64_t *out);
+
+/* --- members of venue answers (xgate/json.h) ---------------------------
+ *
+ * Each reads member `key` of object token obj. A member that is absent,
+ * appears twice (a reader must not pick one of two answers) or has the
+ * wrong type is XG_ERR_BAD_FIELD. */
+
+/* A non-empty string into dst (cap bytes with its NUL); XG_ERR_TRUNCATED
+ * if it does not fit. */
+xg_err xg_field_text(const xg_json *j, size_t obj, const char *key, char *dst,
+                     size_t cap);
+
+/* A name to compare with known names (a status, a type) into dst; one too
+ * long for dst comes back empty, so it matches no name. */
+xg_err xg_field_name(const xg_json *j, size_t obj, const char *key, char *dst,
+                     size_t cap);
+
+/* Whether key is present (even twice: then the reads refuse it). */
+int xg_field_has(const xg_json *j, size_t obj, const char *key);
+
+/* A decimal carried as a string ("0.01000000"), padding dropped
+ * (xg_decimal_parse_padded); its errors as BAD_FIELD or the parser's. */
+xg_err xg_field_decimal(const xg_json *j, size_t obj, const char *key,
+                        xg_decimal *out);
+
+/* xg_field_decimal, and a negative value is XG_ERR_BAD_FIELD. */
+xg_err xg_field_amount(const xg_json *j, size_t obj, const char *key,
+                       xg_decimal *out);
+
+/* An integer number (not a string of digits). */
+xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
+                    int64_t *out);
 
 /* --- configuration ----------------------------------------------------- */
 
