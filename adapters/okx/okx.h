@@ -31,8 +31,10 @@
  * endpoints we use is "requests per 2 seconds". */
 #define OKX_WINDOW_MS_DEFAULT 2000
 /* GET /trade/orders-pending answers at most this many (its default and
- * largest page). */
-#define OKX_PENDING_PAGE 100
+ * largest page); requests.c sends it as limit=, parse.c takes a page this
+ * full for a cut list whose next page is "after" its last ordId. */
+#define OKX_PENDING_PAGE     100
+#define OKX_PENDING_PAGE_STR "100"
 #define OKX_WINDOW_MS_MAX     60000
 
 /* Fact sheet endpoint table (requests per window). */

@@ -8,7 +8,8 @@
  * (fact sheet, "Response shapes"); the per-order code is the one that
  * goes through the error table. Error answers go through ONE table (venue
  * code and HTTP status -> outcome and unified error). Success bodies
- * become an order report, the server time, the open orders or the
+ * become an order report, the server time, the open orders (a full page
+ * of 100 with the cursor to the next: its last ordId) or the
  * instruments; instruments get their limiter scope here (a table in the
  * instance keeps each instId's scope for the instance's life). Building
  * requests is requests.c's job.
@@ -370,6 +371,30 @@ okx_parse_query(const xg_op *op, const json_t *root, xg_result *res)
     res->err = XG_OK;
 }
 
+/* The ordId of a page's last entry as the cursor to the next page, when
+ * it is a JSON string of 1 to XG_CURSOR_MAX - 1 digits (what build()
+ * accepts back as "after"); else cursor stays "" and the list only counts
+ * as cut. Venue text never reaches the cursor unchecked. */
+static void
+okx_next_cursor(const json_t *last, char cursor[XG_CURSOR_MAX])
+{
+    const json_t *v = json_object_get(last, "ordId");
+    const char *id = json_string_value(v);
+    size_t n = json_string_length(v);
+
+    cursor[0] = '\0';
+    if (id == NULL || n == 0 || n >= XG_CURSOR_MAX) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (id[i] < '0' || id[i] > '9') {
+            return;
+        }
+    }
+    memcpy(cursor, id, n);
+    cursor[n] = '\0';
+}
+
 static xg_err
 okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
                       xg_result *res)
@@ -407,8 +432,13 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
             }
         }
     }
-    /* OKX pages at 100 and says nothing else: a full page may be cut. */
+    /* OKX pages at 100 and says nothing else: a full page may be cut,
+     * and the next one is "after" the last (oldest) ordId of this one. */
     res->is_list_cut = json_array_size(data) >= OKX_PENDING_PAGE;
+    if (res->is_list_cut) {
+        okx_next_cursor(json_array_get(data, json_array_size(data) - 1),
+                        res->next_cursor);
+    }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;

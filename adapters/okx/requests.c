@@ -15,7 +15,9 @@
  * orders carry tgtCcy=base_ccy because the gateway's quantity is always in
  * the base asset, while OKX's default for a market buy is the quote.
  * Parameters go in the order of vector okx-s-01, so that a new order built
- * here is byte for byte the vector's body.
+ * here is byte for byte the vector's body. Open orders come in pages of
+ * 100, newest first; the cursor to a next page is the ordId it starts
+ * "after" (parse.c takes it from the previous page's last entry).
  */
 #include "okx.h"
 
@@ -153,6 +155,23 @@ okx_order_body(const xg_order *ord, const char *inst_id, const char *cl_id,
     return xg_buf_status(body);
 }
 
+/* An open-orders cursor is an ordId that parse.c took from a page: 1 to
+ * XG_CURSOR_MAX - 1 digits. The string is read no further than that
+ * bound, so one without its NUL is refused rather than overrun. */
+static int
+okx_cursor_ok(const char *cursor)
+{
+    size_t n = 0;
+
+    while (n < XG_CURSOR_MAX && cursor[n] != '\0') {
+        if (cursor[n] < '0' || cursor[n] > '9') {
+            return 0;
+        }
+        n++;
+    }
+    return n > 0 && n < XG_CURSOR_MAX;
+}
+
 /* Method, path, query and body of a private operation. */
 static xg_err
 okx_private_params(const xg_op *op, const char **method, const char **path,
@@ -205,12 +224,24 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         okx_query_param(query, "clOrdId", op->client_id);
         break;
     default:
+        /* Parameters in the order of OKX's reference. "after" asks for
+         * the orders older than that ordId (the list is newest first), so
+         * a page is anchored on an order rather than an offset; limit is
+         * sent although 100 is OKX's default, so that a full page (which
+         * parse.c takes for a cut list) means the same to both sides. */
+        if (op->cursor != NULL && !okx_cursor_ok(op->cursor)) {
+            return XG_ERR_INVALID;
+        }
         *method = "GET";
         *path = OKX_PATH_PENDING;
         okx_query_param(query, "instType", "SPOT");
         if (inst_id != NULL) {
             okx_query_param(query, "instId", inst_id);
         }
+        if (op->cursor != NULL) {
+            okx_query_param(query, "after", op->cursor);
+        }
+        okx_query_param(query, "limit", OKX_PENDING_PAGE_STR);
         break;
     }
     if (xg_buf_status(query) != XG_OK) {

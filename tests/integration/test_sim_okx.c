@@ -4,7 +4,8 @@
  * adapter's) and talks HTTP through the test support's plain client.
  * Signature accepted and refused, passphrase and key, the timestamp
  * window, the per-instrument per-endpoint sliding limits exactly as
- * configured, an admin ban and admin faults.
+ * configured, an admin ban and admin faults, and the pages of
+ * orders-pending (after / before / limit, anchored on an ordId).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -421,6 +422,269 @@ test_limited_fault_answers_the_gates_50011_and_places_nothing(void **state)
                      XG_ERR_REJECTED);
 }
 
+/* GET orders-pending with the given extra query ("" or "&after=..."). */
+static json_t *
+pending(const char *inst, const char *extra, long *status)
+{
+    char target[256];
+    snprintf(target, sizeof target,
+             "/api/v5/trade/orders-pending?instType=SPOT%s%s%s",
+             inst != NULL ? "&instId=" : "", inst != NULL ? inst : "", extra);
+    return call(&good, "GET", target, NULL, status);
+}
+
+static long long
+ord_id_of(const json_t *o)
+{
+    const char *id = json_string_value(json_object_get(o, "ordId"));
+    assert_non_null(id);
+    return strtoll(id, NULL, 10);
+}
+
+#define N_PAGED 120
+
+/* Each of the 120 "pgN" orders seen once; ids newest first. Returns the
+ * page's size; *last the page's last ordId (0 if empty). */
+static size_t
+take_page(const json_t *j, int seen[N_PAGED], long long *last)
+{
+    const json_t *data = json_object_get(j, "data");
+    long long prev = 0;
+    size_t i = 0;
+    const json_t *o = NULL;
+
+    assert_string_equal(code_of(j), "0");
+    assert_true(json_is_array(data));
+    *last = 0;
+    json_array_foreach(data, i, o)
+    {
+        const char *cl = json_string_value(json_object_get(o, "clOrdId"));
+        long long id = ord_id_of(o);
+        assert_non_null(cl);
+        if (i > 0) {
+            assert_true(id < prev);
+        }
+        prev = id;
+        *last = id;
+        if (strncmp(cl, "pg", 2) == 0) {
+            int k = (int)strtol(cl + 2, NULL, 10);
+            assert_true(k >= 0 && k < N_PAGED);
+            seen[k]++;
+        }
+    }
+    return json_array_size(data);
+}
+
+static void
+place_ok(const char *inst, const char *id, const char *px)
+{
+    long st = 0;
+    json_t *j = place(&good, inst, id, px, &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+}
+
+/* 120 resting orders walked in pages of 100: every order exactly once,
+ * newest first, and orders placed between the pages (newer than the
+ * cursor) do not shift the second page; "after" the last order is
+ * empty. Then the same walk with limit=7, and an instrument filter. */
+static void
+test_pending_pages_walk_every_order_once(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.limits=0", NULL};
+    sim_start(args);
+    char id[16], extra[96];
+    int seen[N_PAGED];
+    long long last = 0;
+    long st = 0;
+
+    for (int i = 0; i < N_PAGED; i++) {
+        snprintf(id, sizeof id, "pg%d", i);
+        place_ok("BTC-USDT", id, "30000");
+        if (i % 40 == 0) {
+            snprintf(id, sizeof id, "eth%d", i);
+            place_ok("ETH-USDT", id, "1500");
+        }
+    }
+    /* A filled order is not pending and does not take a place in a page. */
+    place_ok("BTC-USDT", "gone1", "36000");
+
+    memset(seen, 0, sizeof seen);
+    json_t *j = pending("BTC-USDT", "&limit=100", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(take_page(j, seen, &last), 100);
+    /* Newest first: the first entry is the last one placed. */
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "data"), 0), "clOrdId")),
+        "pg119");
+    json_decref(j);
+    /* New orders between the pages are newer than the cursor. */
+    place_ok("BTC-USDT", "mid1", "30000");
+    place_ok("BTC-USDT", "mid2", "30000");
+    snprintf(extra, sizeof extra, "&after=%lld", last);
+    j = pending("BTC-USDT", extra, &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(take_page(j, seen, &last), N_PAGED - 100);
+    json_decref(j);
+    for (int i = 0; i < N_PAGED; i++) {
+        assert_int_equal(seen[i], 1);
+    }
+    snprintf(extra, sizeof extra, "&after=%lld&limit=100", last);
+    j = pending("BTC-USDT", extra, &st);
+    assert_int_equal(take_page(j, seen, &last), 0);
+    json_decref(j);
+
+    /* Pages of 7 over all symbols: 122 BTC + 3 ETH orders, every pgN
+     * once, 18 pages (17 full, one of 6). */
+    memset(seen, 0, sizeof seen);
+    size_t total = 0;
+    int pages = 0;
+    snprintf(extra, sizeof extra, "&limit=7");
+    for (;;) {
+        j = pending(NULL, extra, &st);
+        assert_int_equal(st, 200);
+        size_t n = take_page(j, seen, &last);
+        json_decref(j);
+        assert_true(n <= 7);
+        total += n;
+        pages++;
+        assert_true(pages <= 30);
+        if (n < 7) {
+            break;
+        }
+        snprintf(extra, sizeof extra, "&limit=7&after=%lld", last);
+    }
+    assert_int_equal(total, 125);
+    assert_int_equal(pages, 18);
+    for (int i = 0; i < N_PAGED; i++) {
+        assert_int_equal(seen[i], 1);
+    }
+
+    /* The instrument filter applies within the page. */
+    j = pending("ETH-USDT", "", &st);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 3);
+    json_decref(j);
+}
+
+/* "before" lists the orders newer than an ordId, the `limit` nearest to
+ * it, still newest first; "after" an id below every order, or 0, is
+ * empty; an anchor that is not an open order still anchors. */
+static void
+test_pending_before_and_anchor_on_closed_order(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.limits=0", NULL};
+    sim_start(args);
+    char id[16], extra[96];
+    long long ids[10];
+    long st = 0;
+
+    for (int i = 0; i < 10; i++) {
+        snprintf(id, sizeof id, "b%d", i);
+        place_ok("BTC-USDT", id, "30000");
+    }
+    json_t *j = pending("BTC-USDT", "", &st);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 10);
+    for (int i = 0; i < 10; i++) {
+        /* data[0] is b9. */
+        ids[9 - i] = ord_id_of(json_array_get(json_object_get(j, "data"),
+                                              (size_t)i));
+    }
+    json_decref(j);
+
+    snprintf(extra, sizeof extra, "&before=%lld&limit=3", ids[2]);
+    j = pending("BTC-USDT", extra, &st);
+    const json_t *data = json_object_get(j, "data");
+    assert_int_equal(json_array_size(data), 3);
+    assert_int_equal(ord_id_of(json_array_get(data, 0)), ids[5]);
+    assert_int_equal(ord_id_of(json_array_get(data, 2)), ids[3]);
+    json_decref(j);
+
+    /* Both: strictly between. */
+    snprintf(extra, sizeof extra, "&after=%lld&before=%lld", ids[7], ids[2]);
+    j = pending("BTC-USDT", extra, &st);
+    data = json_object_get(j, "data");
+    assert_int_equal(json_array_size(data), 4);
+    assert_int_equal(ord_id_of(json_array_get(data, 0)), ids[6]);
+    assert_int_equal(ord_id_of(json_array_get(data, 3)), ids[3]);
+    json_decref(j);
+
+    /* Cancel b5: "after" it still gives b4 first, and b5 is not listed. */
+    j = call(&good, "POST", "/api/v5/trade/cancel-order",
+             "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"b5\"}", &st);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&after=%lld&limit=2", ids[5]);
+    j = pending("BTC-USDT", extra, &st);
+    data = json_object_get(j, "data");
+    assert_int_equal(json_array_size(data), 2);
+    assert_int_equal(ord_id_of(json_array_get(data, 0)), ids[4]);
+    assert_int_equal(ord_id_of(json_array_get(data, 1)), ids[3]);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&after=%lld", ids[7]);
+    j = pending("BTC-USDT", extra, &st);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 6);
+    json_decref(j);
+
+    j = pending("BTC-USDT", "&after=0", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&after=%lld", ids[0]);
+    j = pending("BTC-USDT", extra, &st);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+    json_decref(j);
+    /* An anchor far above every id lists from the newest. */
+    j = pending("BTC-USDT", "&after=590908157585625111&limit=1", &st);
+    data = json_object_get(j, "data");
+    assert_int_equal(json_array_size(data), 1);
+    assert_int_equal(ord_id_of(json_array_get(data, 0)), ids[9]);
+    json_decref(j);
+}
+
+/* A malformed paging parameter is OKX's parameter error (51000, naming
+ * the parameter), HTTP 400, and lists nothing. */
+static void
+test_pending_refuses_malformed_paging_parameters(void **state)
+{
+    (void)state;
+    sim_start(NULL);
+    static const struct {
+        const char *extra;
+        const char *msg;
+    } cases[] = {
+        {"&after=abc", "Parameter after error"},
+        {"&after=-1", "Parameter after error"},
+        {"&after=12a", "Parameter after error"},
+        {"&after=%2B5", "Parameter after error"},
+        {"&after=1%200", "Parameter after error"},
+        {"&after=99999999999999999999", "Parameter after error"},
+        {"&before=x", "Parameter before error"},
+        {"&limit=0", "Parameter limit error"},
+        {"&limit=101", "Parameter limit error"},
+        {"&limit=ten", "Parameter limit error"},
+    };
+    long st = 0;
+    place_ok("BTC-USDT", "mal1", "30000");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *j = pending("BTC-USDT", cases[i].extra, &st);
+        assert_int_equal(st, 400);
+        assert_string_equal(code_of(j), "51000");
+        assert_string_equal(json_string_value(json_object_get(j, "msg")),
+                            cases[i].msg);
+        assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+        json_decref(j);
+    }
+    /* Empty values are absent values. */
+    json_t *j = pending("BTC-USDT", "&after=&limit=", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 1);
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -434,6 +698,12 @@ main(void)
         cmocka_unit_test_teardown(
             test_limited_fault_answers_the_gates_50011_and_places_nothing,
             sim_teardown),
+        cmocka_unit_test_teardown(test_pending_pages_walk_every_order_once,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_pending_before_and_anchor_on_closed_order,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(
+            test_pending_refuses_malformed_paging_parameters, sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -421,6 +421,126 @@ test_open_orders_full_page_is_a_cut_list(void **state)
     assert_int_equal(f->res.is_list_cut, 0);
 }
 
+/* A page of n open orders, newest first: ordIds 5000 + n - 1 down to
+ * 5001, then the last entry with last_ord_id as its raw JSON value (a
+ * string with quotes, a number, anything). Foreign orders (clOrdId "")
+ * so the sink is not involved. */
+static xg_err
+parse_page(fixture *f, int n, const char *last_ord_id)
+{
+    static char body[200 * 320];
+    size_t len = (size_t)snprintf(body, sizeof body,
+                                  "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
+    for (int i = 0; i < n; i++) {
+        char id[160];
+        if (i == n - 1) {
+            snprintf(id, sizeof id, "%s", last_ord_id);
+        } else {
+            snprintf(id, sizeof id, "\"%d\"", 5000 + n - 1 - i);
+        }
+        len += (size_t)snprintf(
+            body + len, sizeof body - len,
+            "%s{\"accFillSz\":\"0\",\"avgPx\":\"\",\"clOrdId\":\"\","
+            "\"instId\":\"BTC-USDT\",\"ordId\":%s,\"state\":\"live\"}",
+            i > 0 ? "," : "", id);
+    }
+    len += (size_t)snprintf(body + len, sizeof body - len, "]}");
+    assert_true(len < sizeof body);
+    return parse_len(f, XG_OP_OPEN_ORDERS, 200, body, len);
+}
+
+/* A full page's next cursor is its last (oldest) ordId, what build()
+ * sends back as "after"; the last page has none. */
+static void
+test_open_orders_cut_page_points_after_its_last_ord_id(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse_page(f, 100, "\"5000\""), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "5000");
+
+    /* OKX's own ids are 18-19 digits. */
+    assert_int_equal(parse_page(f, 100, "\"590908157585625111\""), XG_OK);
+    assert_string_equal(f->res.next_cursor, "590908157585625111");
+    /* What the core hands back as op->cursor, build() sends as after=. */
+    xg_op next = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, f->res.next_cursor};
+    xg_http_request req;
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(
+        xg_adapter_entry()->build(f->inst, &next, 1700000000000LL, &req),
+        XG_OK);
+    assert_string_equal(req.target,
+                        "/api/v5/trade/orders-pending?instType=SPOT&instId="
+                        "BTC-USDT&after=590908157585625111&limit=100");
+
+    /* More than a page (the venue ignored limit): still cut, still the
+     * last entry. */
+    assert_int_equal(parse_page(f, 150, "\"4999\""), XG_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "4999");
+
+    /* 99 entries: the last page, no cursor. */
+    assert_int_equal(parse_page(f, 99, "\"5000\""), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 0);
+    assert_string_equal(f->res.next_cursor, "");
+    assert_int_equal(parse_str(f, XG_OP_OPEN_ORDERS, 200,
+                               "{\"code\":\"0\",\"msg\":\"\",\"data\":[]}"),
+                     XG_OK);
+    assert_int_equal(f->res.is_list_cut, 0);
+    assert_string_equal(f->res.next_cursor, "");
+}
+
+/* A full page whose last ordId is not digits still counts as cut, but
+ * gives no cursor: the venue's text never becomes one unchecked. */
+static void
+test_open_orders_hostile_last_ord_id_gives_no_cursor(void **state)
+{
+    fixture *f = *state;
+    static const char *const odd[] = {
+        "\"abc\"",          /* not digits */
+        "\"-5\"",           /* sign */
+        "\"12\\u0001\"",    /* control byte */
+        "\"12\\n\"",        /* newline */
+        "\"12&limit=1\"",   /* would inject a parameter */
+        "\" 12\"",          /* space */
+        "\"1.5\"",          /* not an integer */
+        "\"\\u00e912\"",    /* non-ASCII */
+    };
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+        assert_int_equal(parse_page(f, 100, odd[i]), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(f->res.is_list_cut, 1);
+        assert_string_equal(f->res.next_cursor, "");
+    }
+}
+
+/* An ordId of the wrong type, empty, holding a NUL or too long for an
+ * order id makes the entry malformed: the whole page is refused, so
+ * nothing of it (cursor included) is used. */
+static void
+test_open_orders_malformed_last_ord_id_refuses_the_page(void **state)
+{
+    fixture *f = *state;
+    char huge[220];
+    memset(huge, '7', sizeof huge);
+    huge[0] = '"';
+    huge[sizeof huge - 2] = '"';
+    huge[sizeof huge - 1] = '\0';
+    const char *const bad[] = {
+        "12", "12.5", "null", "true", "[\"12\"]", "{\"id\":\"12\"}", "\"\"",
+        "\"12\\u00003\"", huge,
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parse_page(f, 100, bad[i]), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        assert_int_equal(f->res.is_list_cut, 0);
+        assert_string_equal(f->res.next_cursor, "");
+    }
+}
+
 static void
 test_instruments_get_distinct_stable_scopes(void **state)
 {
@@ -652,6 +772,9 @@ main(void)
         T(test_query_reports_state_and_fills),
         T(test_open_orders_skip_foreign_and_refuse_corrupt_lists),
         T(test_open_orders_full_page_is_a_cut_list),
+        T(test_open_orders_cut_page_points_after_its_last_ord_id),
+        T(test_open_orders_hostile_last_ord_id_gives_no_cursor),
+        T(test_open_orders_malformed_last_ord_id_refuses_the_page),
         T(test_instruments_get_distinct_stable_scopes),
         T(test_instrument_sink_error_stops_parse),
         T(test_server_time),

@@ -1,15 +1,19 @@
 /*
  * test_okx_requests.c - what build() sends for each operation and order
- * type, what it charges the limiter, and what it refuses to send.
+ * type, what it charges the limiter, and what it refuses to send,
+ * including the open-orders cursor ("after", an ordId) and its signature.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "okx.h"
 
@@ -201,12 +205,109 @@ test_targets_of_every_operation(void **state)
 
     assert_int_equal(build(f, XG_OP_OPEN_ORDERS, NULL, NULL), XG_OK);
     assert_string_equal(f->req.target,
-                        "/api/v5/trade/orders-pending?instType=SPOT");
+                        "/api/v5/trade/orders-pending?instType=SPOT&limit=100");
     assert_true(f->req.is_signed);
     assert_int_equal(build(f, XG_OP_OPEN_ORDERS, &f->btc, NULL), XG_OK);
     assert_string_equal(
         f->req.target,
-        "/api/v5/trade/orders-pending?instType=SPOT&instId=BTC-USDT");
+        "/api/v5/trade/orders-pending?instType=SPOT&instId=BTC-USDT&limit=100");
+}
+
+static const char *
+header(const xg_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (strcmp(req->headers[i].name, name) == 0) {
+            return req->headers[i].value;
+        }
+    }
+    return NULL;
+}
+
+static xg_err
+build_page(fixture *f, const xg_instrument *ins, const char *cursor)
+{
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor};
+    memset(&f->req, 0, sizeof(f->req));
+    return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
+}
+
+/* A next page is asked for "after" the cursor (an ordId), and the query
+ * with it is what is signed: the signature is recomputed here with
+ * OpenSSL over timestamp + GET + target, independently of sign.c. */
+static void
+test_open_orders_cursor_is_sent_as_after_and_signed(void **state)
+{
+    fixture *f = *state;
+    static const char want[] = "/api/v5/trade/orders-pending?instType=SPOT"
+                               "&instId=BTC-USDT&after=590908157585625111"
+                               "&limit=100";
+    static const char ts[] = "2023-11-14T22:13:20.000Z";
+    char pre[512];
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    char sig[64];
+
+    assert_int_equal(build_page(f, &f->btc, "590908157585625111"), XG_OK);
+    assert_string_equal(f->req.method, "GET");
+    assert_string_equal(f->req.target, want);
+    assert_int_equal(f->req.body_len, 0);
+    assert_true(f->req.is_signed);
+    assert_string_equal(header(&f->req, "OK-ACCESS-TIMESTAMP"), ts);
+    snprintf(pre, sizeof(pre), "%sGET%s", ts, want);
+    assert_non_null(HMAC(EVP_sha256(), "secret", 6, (const unsigned char *)pre,
+                         strlen(pre), mac, &mac_len));
+    assert_int_equal(mac_len, 32);
+    EVP_EncodeBlock((unsigned char *)sig, mac, (int)mac_len);
+    assert_string_equal(header(&f->req, "OK-ACCESS-SIGN"), sig);
+    /* Still one unit of the pending bucket, like the first page. */
+    assert_int_equal(f->req.n_costs, 1);
+    assert_int_equal(f->req.costs[0].bucket, OKX_B_PENDING);
+
+    /* All symbols: the cursor still follows instType. */
+    assert_int_equal(build_page(f, NULL, "7"), XG_OK);
+    assert_string_equal(
+        f->req.target,
+        "/api/v5/trade/orders-pending?instType=SPOT&after=7&limit=100");
+}
+
+/* The cursor is an ordId: anything but 1..127 digits is refused before a
+ * request exists, so a corrupted cursor never reaches the venue or the
+ * query string. */
+static void
+test_open_orders_refuses_a_cursor_that_is_not_an_ord_id(void **state)
+{
+    fixture *f = *state;
+    static const char *const bad[] = {
+        "", "12a", "-5", "1 2", "12&limit=1", "1%26", "+1", "1.5", "\x01",
+        "12\n"};
+    char long_ok[XG_CURSOR_MAX];
+    char too_long[XG_CURSOR_MAX + 8];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(build_page(f, &f->btc, bad[i]), XG_ERR_INVALID);
+        assert_int_equal(f->req.target[0], '\0');
+    }
+    memset(long_ok, '9', sizeof(long_ok) - 1);
+    long_ok[sizeof(long_ok) - 1] = '\0';
+    assert_int_equal(build_page(f, &f->btc, long_ok), XG_OK);
+    assert_non_null(strstr(f->req.target, long_ok));
+    memset(too_long, '9', sizeof(too_long) - 1);
+    too_long[sizeof(too_long) - 1] = '\0';
+    assert_int_equal(build_page(f, &f->btc, too_long), XG_ERR_INVALID);
+    /* Exactly XG_CURSOR_MAX digits and no NUL within them: not read past
+     * the bound (ASan would see it), refused. */
+    char no_nul[XG_CURSOR_MAX];
+    memset(no_nul, '1', sizeof(no_nul));
+    xg_op op = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, NULL};
+    op.cursor = no_nul;
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    /* The unknown-symbol check still comes first. */
+    xg_instrument odd = f->btc;
+    odd.venue_symbol[0] = '\0';
+    assert_int_equal(build_page(f, &odd, "12"), XG_ERR_UNKNOWN_SYMBOL);
 }
 
 static void
@@ -250,6 +351,12 @@ main(void)
             test_new_order_refuses_what_okx_cannot_take, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets_of_every_operation, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_open_orders_cursor_is_sent_as_after_and_signed, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_open_orders_refuses_a_cursor_that_is_not_an_ord_id, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(
             test_costs_charge_endpoint_bucket_in_instrument_scope, setup,
             teardown),

@@ -5,10 +5,12 @@
  * book. Order answers carry per-order sCode/sMsg with the envelope code
  * "1" when the order failed; order details report state live /
  * partially_filled / filled / canceled (an IOC or FOK remainder is
- * "canceled", as OKX shows it).
+ * "canceled", as OKX shows it). Pending orders come in pages anchored on
+ * an ordId (after / before / limit), as OKX pages them.
  */
 #include "okx_sim.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,28 +427,113 @@ okx_sim_query(const okx_call *c)
     c->resp->outcome = "queried";
 }
 
+/* OKX's largest and default page of GET /trade/orders-pending. */
+#define OKX_SIM_PAGE 100
+
+/* A paging parameter of orders-pending: absent or "" leaves *out as it
+ * is; else all digits with a value in [min, max] goes to *out. false for
+ * anything else (the caller answers OKX's parameter error). */
+static bool
+okx_page_param(const okx_call *c, const char *key, int64_t min, int64_t max,
+               int64_t *out)
+{
+    const char *text = okx_sim_param(c, key);
+    int64_t v = 0;
+
+    if (text == NULL || text[0] == '\0') {
+        return true;
+    }
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
+            return false;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    if (v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Whether o is listed by this pending request (lock held). */
+static bool
+okx_pending_match(const okx_call *c, const xg_sim_order *o, const char *inst_id)
+{
+    return o->account == c->account && xg_sim_order_is_open(o) &&
+           (inst_id == NULL ||
+            strcmp(inst_id, c->v->book.instruments[o->instrument].symbol) == 0);
+}
+
+/*
+ * Open orders, newest first by ordId, at most `limit` (1..100, default
+ * 100). Pages are anchored on an order, not an offset: "after" lists the
+ * orders older than that ordId, "before" the ones newer (the `limit`
+ * nearest to it, still shown newest first); both together bound the
+ * range from both sides. An order placed, filled or canceled between two
+ * pages therefore never shifts the next one. The anchor need not be an
+ * open order, or exist at all. Ids are the book's (1, 2, ... in placing
+ * order), so "newest" is the largest.
+ */
 void
 okx_sim_pending(const okx_call *c)
 {
     const char *type = okx_sim_param(c, "instType");
     const char *inst_id = okx_sim_param(c, "instId");
-    json_t *data = json_array();
-    xg_sim_book *b = &c->v->book;
+    int64_t after = -1;
+    int64_t before = -1;
+    int64_t limit = OKX_SIM_PAGE;
+    size_t picked[OKX_SIM_PAGE];
+    size_t n = 0;
+    json_t *data = NULL;
+    const xg_sim_book *b = &c->v->book;
 
+    if (!okx_page_param(c, "after", 0, INT64_MAX, &after)) {
+        okx_sim_error(c->resp, 400, "51000", "Parameter after error",
+                      "rejected");
+        return;
+    }
+    if (!okx_page_param(c, "before", 0, INT64_MAX, &before)) {
+        okx_sim_error(c->resp, 400, "51000", "Parameter before error",
+                      "rejected");
+        return;
+    }
+    if (!okx_page_param(c, "limit", 1, OKX_SIM_PAGE, &limit)) {
+        okx_sim_error(c->resp, 400, "51000", "Parameter limit error",
+                      "rejected");
+        return;
+    }
     if (type != NULL && strcmp(type, "SPOT") != 0) {
         /* Only spot exists here: nothing pending of another type. */
         inst_id = "";
     }
     xg_sim_venue_lock(c->v);
-    /* Newest first, as OKX lists them; at most 100 (one page). */
-    for (size_t k = b->norders; k > 0 && json_array_size(data) < 100; k--) {
-        const xg_sim_order *o = &b->orders[k - 1];
-        if (o->account != c->account || !xg_sim_order_is_open(o) ||
-            (inst_id != NULL &&
-             strcmp(inst_id, b->instruments[o->instrument].symbol) != 0)) {
-            continue;
+    /* Ids hi down to lo (inclusive) are in range. */
+    int64_t top = (int64_t)b->norders;
+    int64_t hi = after >= 0 && after <= top ? after - 1 : top;
+    int64_t lo = before < 0 ? 1 : before < top ? before + 1 : top + 1;
+    if (before >= 0 && after < 0) {
+        /* The `limit` nearest above "before", then turned newest first. */
+        for (int64_t id = lo; id <= hi && n < (size_t)limit; id++) {
+            if (okx_pending_match(c, &b->orders[id - 1], inst_id)) {
+                picked[n++] = (size_t)(id - 1);
+            }
         }
-        json_array_append_new(data, okx_order_json(b, o));
+        for (size_t i = 0; i < n / 2; i++) {
+            size_t t = picked[i];
+            picked[i] = picked[n - 1 - i];
+            picked[n - 1 - i] = t;
+        }
+    } else {
+        for (int64_t id = hi; id >= lo && n < (size_t)limit; id--) {
+            if (okx_pending_match(c, &b->orders[id - 1], inst_id)) {
+                picked[n++] = (size_t)(id - 1);
+            }
+        }
+    }
+    data = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(data, okx_order_json(b, &b->orders[picked[i]]));
     }
     xg_sim_venue_unlock(c->v);
     xg_sim_response_json(
