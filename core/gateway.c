@@ -21,8 +21,9 @@
 #include <zmq.h>
 
 #include "gateway_int.h"
-#include "persist.h"
+#include "health.h"
 #include "log.h"
+#include "persist.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
 
@@ -378,7 +379,7 @@ start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
         return XG_ERR_NOMEM;
     }
     gw->n_venues++;
-    xg__router_start_venue(gw, v);
+    xg__health_start(gw, v);
     return XG_OK;
 }
 

@@ -65,7 +65,6 @@ void xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
                         const xg_http_response *resp, const char *detail);
 void xg__router_tick(xg__gateway *gw);
 int64_t xg__router_next_wake_ms(const xg__gateway *gw);
-void xg__router_start_venue(xg__gateway *gw, xg__venue *v);
 /* Queue op for a recovered order on its venue (persist.c). */
 void xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op);
 /* Queue op for the order in slot (XG_ORDER_NONE: a venue op) on v,
@@ -82,6 +81,14 @@ void xg__router_apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
 void xg__router_settled(xg__gateway *gw, xg__order_rec *r);
 /* Whether a queued op still has work to do for venue number `venue`. */
 int xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue);
+/* Requeue an operation that could not go this time, first in line. A new
+ * order is requeued only when the venue did not execute it (refused
+ * before execution, or never sent): it is PENDING again and the journal
+ * records that this attempt is not on the venue. */
+void xg__router_retry(xg__gateway *gw, xg__venue *v, uint32_t slot,
+                      xg_op_kind op, xg__order_rec *r);
+/* Pump every venue (after orders moved between them). */
+void xg__router_pump_all(xg__gateway *gw);
 
 /* placement.c */
 /* Place a parsed new_order: choose its venue, take a slot, queue it.
@@ -106,6 +113,13 @@ size_t xg__place_waiting_elsewhere(xg__gateway *gw, const xg__venue *up);
  * (wall); returns how many moved. */
 size_t xg__place_late_elsewhere(xg__gateway *gw, xg__venue *v,
                                 int64_t ready_ms);
+
+/* The venue's clock as we estimate it: local wall ms + measured offset. */
+static inline int64_t
+xg__venue_now_ms(const xg__gateway *gw, const xg__venue *v)
+{
+    return gw->now.wall_ms + v->offset_ms;
+}
 
 static inline size_t
 xg__venue_index(const xg__gateway *gw, const xg__venue *v)

@@ -18,13 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "health.h"
 #include "log.h"
 #include "persist.h"
 #include "sweep.h"
 #include "xgate/buf.h"
 
-#define DOWN_BACKOFF_MIN_MS 250
-#define DOWN_BACKOFF_MAX_MS 30000
 /* After a 5xx to a query, give the venue a moment before asking again. */
 #define UNKNOWN_RETRY_MS 200
 
@@ -32,34 +31,6 @@ static uint64_t
 make_tag(uint32_t slot, xg_op_kind op)
 {
     return (uint64_t)slot | ((uint64_t)op << 32);
-}
-
-static int64_t
-venue_now_ms(const xg__gateway *gw, const xg__venue *v)
-{
-    return gw->now.wall_ms + v->offset_ms;
-}
-
-static void pump_all(xg__gateway *gw);
-
-static void
-set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
-          int64_t until_mono_ms, const char *reason)
-{
-    int changed = v->state != st || v->until_mono_ms != until_mono_ms;
-    v->state = st;
-    v->until_mono_ms = until_mono_ms;
-    v->until_venue_ms =
-        until_mono_ms > 0
-            ? venue_now_ms(gw, v) + (until_mono_ms - gw->now.mono_ms)
-            : 0;
-    xg_strlcpy(v->reason, reason, sizeof v->reason);
-    if (changed) {
-        xg__info("venue %s: %s%s%s", v->cfg->name, xg__venue_state_name(st),
-                 reason[0] ? ": " : "", reason);
-        xg__gw_publish_venue(gw, v);
-        xg__gw_check_ready(gw); /* a venue that failed start-up counts */
-    }
 }
 
 void
@@ -92,8 +63,8 @@ static void
 finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
              xg_order_status st, const char *event)
 {
-    int was_open = r->status == XG_STATUS_NEW ||
-                   r->status == XG_STATUS_PARTIALLY_FILLED;
+    int was_open =
+        r->status == XG_STATUS_NEW || r->status == XG_STATUS_PARTIALLY_FILLED;
     r->status = st;
     xg__persist_touch(gw, slot);
     xg__router_settled(gw, r);
@@ -105,8 +76,8 @@ finish_order(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
 }
 
 void
-xg__router_reject(xg__gateway *gw, xg__order_rec *r, uint32_t slot,
-                  xg_err err, const char *detail, const xg_result *res)
+xg__router_reject(xg__gateway *gw, xg__order_rec *r, uint32_t slot, xg_err err,
+                  const char *detail, const xg_result *res)
 {
     r->err = err;
     xg_strlcpy(r->detail, detail, sizeof r->detail);
@@ -172,8 +143,8 @@ xg__router_apply_report(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         }
         return;
     }
-    int was_open = r->status == XG_STATUS_NEW ||
-                   r->status == XG_STATUS_PARTIALLY_FILLED;
+    int was_open =
+        r->status == XG_STATUS_NEW || r->status == XG_STATUS_PARTIALLY_FILLED;
     if (!was_open) {
         v->open_orders++;
         xg__sweep_mark_open(v, r);
@@ -215,123 +186,9 @@ not_executed(xg__gateway *gw, xg__order_rec *r, uint32_t slot)
     xg__persist_attempt(gw, r, XG_ATTEMPT_ABSENT);
 }
 
-/* The new order in refused_slot (XG_ORDER_NONE: none) never executed on
- * v (its request never left, or a ban refused it): first in line again,
- * as it was, before the queue moves on to other venues. */
-static void
-requeue_refused(xg__gateway *gw, xg__venue *v, uint32_t refused_slot)
-{
-    if (refused_slot != XG_ORDER_NONE) {
-        not_executed(gw, xg__orders_get(gw->orders, refused_slot),
-                     refused_slot);
-        xg__router_push(v, refused_slot, XG_OP_NEW_ORDER, 1);
-    }
-}
-
-/* v cannot be reached: nothing was sent (connect, DNS or TLS failed) or a
- * start-up request failed. It rests for a back-off. The new order whose
- * request just failed to leave (refused_slot, XG_ORDER_NONE if none) and
- * then every new order queued on v move, in their order, to another venue
- * of their route that can take them (a `rerouted` event, reason "down");
- * the venue never saw them, so they cannot be placed twice. An order no
- * other venue can take keeps its place and waits for the back-off, as
- * cancels and queries do, unless its own deadline would pass first.
- * Rejecting it instead would turn a connect failure lasting a fraction of
- * a second into lost orders on a one-venue route. */
-static void
-venue_down(xg__gateway *gw, xg__venue *v, const char *why,
-           uint32_t refused_slot)
-{
-    v->down_backoff_ms = v->down_backoff_ms == 0
-                             ? DOWN_BACKOFF_MIN_MS
-                             : v->down_backoff_ms * 2;
-    if (v->down_backoff_ms > DOWN_BACKOFF_MAX_MS) {
-        v->down_backoff_ms = DOWN_BACKOFF_MAX_MS;
-    }
-    set_state(gw, v, XG_VENUE_DOWN, gw->now.mono_ms + v->down_backoff_ms, why);
-
-    requeue_refused(gw, v, refused_slot);
-    size_t moved = xg__place_queued_elsewhere(gw, v, "down", XG_OK);
-    moved +=
-        xg__place_late_elsewhere(gw, v, gw->now.wall_ms + v->down_backoff_ms);
-    if (moved > 0) {
-        pump_all(gw);
-    }
-}
-
-/* How long a RATE_LIMITED answer asks us to wait, relative or absolute. */
-static int64_t
-rate_limit_wait_ms(const xg__gateway *gw, const xg__venue *v,
-                   const xg_result *res)
-{
-    int64_t wait = res->retry_after_ms;
-    if (res->retry_at_ms > 0) {
-        int64_t until = res->retry_at_ms - venue_now_ms(gw, v);
-        wait = until > wait ? until : wait;
-    }
-    return wait;
-}
-
-static void
-venue_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
-                const char *why)
-{
-    if (wait_ms <= 0) {
-        wait_ms = v->cfg->throttle_default_ms;
-    }
-    int64_t until = gw->now.mono_ms + wait_ms;
-    if (v->state == XG_VENUE_BANNED) {
-        return; /* a ban outranks a throttle */
-    }
-    if (v->state == XG_VENUE_THROTTLED && v->until_mono_ms >= until) {
-        return;
-    }
-    set_state(gw, v, XG_VENUE_THROTTLED, until, why);
-    if (xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) > 0) {
-        pump_all(gw);
-    }
-}
-
-/* A ban: nothing more goes to v until it ends (a request during a ban
- * extends it). The refused new order (slot, if any) and every new order
- * queued on v move to other venues; cancels and queries wait. */
-static void
-venue_banned(xg__gateway *gw, xg__venue *v, const xg_result *res,
-             uint32_t refused_slot)
-{
-    int64_t until;
-    if (res->banned_until_ms > 0) {
-        /* The venue's clock, converted through the measured offset. That
-         * offset is only known to within half its round trip, and a
-         * request a millisecond early extends the ban: wait out the
-         * uncertainty and the clock guard too. */
-        until = gw->now.mono_ms + (res->banned_until_ms - venue_now_ms(gw, v)) +
-                v->offset_error_ms + v->cfg->clock_guard_ms;
-    } else if (res->retry_after_ms > 0) {
-        until = gw->now.mono_ms + res->retry_after_ms;
-    } else {
-        until = gw->now.mono_ms + v->cfg->ban_default_ms;
-    }
-    if (until <= gw->now.mono_ms) {
-        until = gw->now.mono_ms + 1;
-    }
-    if (v->state != XG_VENUE_BANNED || v->until_mono_ms < until) {
-        char why[XG_VENUE_MSG_MAX];
-        snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
-                 res->venue_msg);
-        set_state(gw, v, XG_VENUE_BANNED, until, why);
-    }
-    requeue_refused(gw, v, refused_slot);
-    (void)xg__place_queued_elsewhere(gw, v, "banned", XG_ERR_NO_VENUE);
-    pump_all(gw);
-}
-
-/* Requeue an operation that could not go this time, in its place. A new
- * order is requeued only when the venue did not execute it (refused
- * before execution: a limit, a timestamp): not_executed. */
-static void
-retry_op(xg__gateway *gw, xg__venue *v, uint32_t slot, xg_op_kind op,
-         xg__order_rec *r)
+void
+xg__router_retry(xg__gateway *gw, xg__venue *v, uint32_t slot, xg_op_kind op,
+                 xg__order_rec *r)
 {
     if (op == XG_OP_NEW_ORDER && r != NULL) {
         not_executed(gw, r, slot);
@@ -348,8 +205,7 @@ xg__router_is_needed(const xg__order_rec *r, xg_op_kind op, int venue)
     case XG_OP_OPEN_ORDERS:
         return 1;
     case XG_OP_NEW_ORDER:
-        return r != NULL && r->status == XG_STATUS_PENDING &&
-               r->venue == venue;
+        return r != NULL && r->status == XG_STATUS_PENDING && r->venue == venue;
     case XG_OP_CANCEL_ORDER:
         return r != NULL && !xg_order_status_is_final(r->status) &&
                r->status != XG_STATUS_PENDING &&
@@ -519,12 +375,13 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
         }
         xg_http_request *req = &gw->req;
         memset(req, 0, sizeof *req);
-        xg_err e = v->plugin->api->build(v->inst, &op, venue_now_ms(gw, v), req);
+        xg_err e =
+            v->plugin->api->build(v->inst, &op, xg__venue_now_ms(gw, v), req);
         if (e != XG_OK) {
             drop_op(v, q, idx, kind);
             if (kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, e, "adapter could not build it",
-                             NULL);
+                                  NULL);
             } else {
                 xg__warn("venue %s: cannot build op %d: %s", v->cfg->name,
                          (int)kind, xg_strerror(e));
@@ -539,8 +396,8 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
             drop_op(v, q, idx, kind);
             if (r != NULL && kind == XG_OP_NEW_ORDER) {
                 xg__router_reject(gw, r, slot, XG_ERR_RATE_LIMITED,
-                             "request costs more than the venue's limit",
-                             NULL);
+                                  "request costs more than the venue's limit",
+                                  NULL);
             }
             continue;
         }
@@ -558,7 +415,8 @@ xg__router_pump(xg__gateway *gw, xg__venue *v)
                 continue;
             }
             if (kind == XG_OP_NEW_ORDER &&
-                xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) > 0) {
+                xg__place_late_elsewhere(gw, v, gw->now.wall_ms + wait_ms) >
+                    0) {
                 for (size_t i = 0; i < gw->n_venues; i++) {
                     if (i != vi) {
                         xg__router_pump(gw, &gw->venues[i]);
@@ -623,76 +481,12 @@ ignore_order_report(void *ctx, const xg_order_report *rep)
     return XG_OK;
 }
 
-static void
-on_venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
-               const xg_result *res)
-{
-    if (kind == XG_OP_SERVER_TIME) {
-        int64_t mid = (v->time_sent_wall_ms + gw->now.wall_ms) / 2;
-        v->offset_ms = res->server_time_ms - mid;
-        v->offset_error_ms = (gw->now.wall_ms - v->time_sent_wall_ms + 1) / 2;
-        v->has_time = 1;
-        v->next_resync_mono_ms = gw->now.mono_ms + v->cfg->resync_interval_ms;
-        xg__debug("venue %s: clock offset %lld ms", v->cfg->name,
-                  (long long)v->offset_ms);
-        return;
-    }
-    if (kind != XG_OP_INSTRUMENTS) {
-        return;
-    }
-    char err[160];
-    if (xg__venue_set_instruments(v, gw->ins_scratch, gw->n_ins_scratch) !=
-            XG_OK ||
-        xg__venue_rebuild_limiter(v, err, sizeof err) != XG_OK) {
-        venue_down(gw, v, "cannot use the venue's instruments or limits",
-                   XG_ORDER_NONE);
-        xg__router_push(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 1);
-        return;
-    }
-    xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
-             v->n_instruments, xg_limiter_bucket_count(v->limiter));
-    v->down_backoff_ms = 0;
-    set_state(gw, v, XG_VENUE_UP, 0, "");
-    xg__gw_check_ready(gw);
-    if (xg__place_waiting_elsewhere(gw, v) > 0) {
-        pump_all(gw);
-    }
-}
-
-static void
-pump_all(xg__gateway *gw)
+void
+xg__router_pump_all(xg__gateway *gw)
 {
     for (size_t i = 0; i < gw->n_venues; i++) {
         xg__router_pump(gw, &gw->venues[i]);
     }
-}
-
-/* A rate limit or a ban concerns the venue, not the order: the venue waits
- * or stops, and the operation keeps its place for later, except a new
- * order refused by a ban, which did not execute and moves elsewhere.
- * Returns 1 if res was such an answer. */
-static int
-venue_refused(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
-              xg_op_kind kind, const xg_result *res)
-{
-    if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
-        venue_throttled(gw, v, rate_limit_wait_ms(gw, v, res), "rate limited");
-        retry_op(gw, v, slot, kind, r);
-        return 1;
-    }
-    if (res->outcome != XG_OUTCOME_BANNED) {
-        return 0;
-    }
-    if (kind == XG_OP_NEW_ORDER) {
-        venue_banned(gw, v, res, slot);
-        return 1;
-    }
-    retry_op(gw, v, slot, kind, r);
-    venue_banned(gw, v, res, XG_ORDER_NONE);
-    if (kind == XG_OP_CANCEL_ORDER) {
-        xg__gw_publish_order(gw, "cancel_waiting", r);
-    }
-    return 1;
 }
 
 static void
@@ -714,26 +508,26 @@ on_new_order_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         return;
     case XG_OUTCOME_RATE_LIMITED:
     case XG_OUTCOME_BANNED:
-        return; /* venue_refused() */
+        return; /* xg__health_refused() */
     case XG_OUTCOME_UNKNOWN:
         mark_unknown(gw, v, r, slot, "venue answer does not settle it");
         return;
     case XG_OUTCOME_RESYNC:
         if (r->resynced) {
             xg__router_reject(gw, r, slot, XG_ERR_TIMESTAMP,
-                         "timestamp refused after a clock resync", res);
+                              "timestamp refused after a clock resync", res);
             return;
         }
         r->resynced = 1;
-        retry_op(gw, v, slot, XG_OP_NEW_ORDER, r);
+        xg__router_retry(gw, v, slot, XG_OP_NEW_ORDER, r);
         xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
 }
 
 static void
-on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
-                 uint32_t slot, const xg_result *res)
+on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+                 const xg_result *res)
 {
     switch (res->outcome) {
     case XG_OUTCOME_OK:
@@ -751,24 +545,23 @@ on_cancel_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         return;
     case XG_OUTCOME_RATE_LIMITED:
     case XG_OUTCOME_BANNED:
-        return; /* venue_refused() */
+        return; /* xg__health_refused() */
     case XG_OUTCOME_UNKNOWN:
         xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         return;
     case XG_OUTCOME_RESYNC:
-        retry_op(gw, v, slot, XG_OP_CANCEL_ORDER, r);
+        xg__router_retry(gw, v, slot, XG_OP_CANCEL_ORDER, r);
         xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         return;
     }
 }
 
 static void
-on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
-                uint32_t slot, const xg_result *res)
+on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
+                const xg_result *res)
 {
-    if (res->outcome == XG_OUTCOME_OK ||
-        (res->outcome == XG_OUTCOME_REJECTED &&
-         res->err == XG_ERR_ORDER_NOT_FOUND)) {
+    if (res->outcome == XG_OUTCOME_OK || (res->outcome == XG_OUTCOME_REJECTED &&
+                                          res->err == XG_ERR_ORDER_NOT_FOUND)) {
         /* The venue settled what a recovered order's state is. Events
          * below tell the strategy. */
         xg__router_settled(gw, r);
@@ -781,8 +574,8 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         if (res->err != XG_ERR_ORDER_NOT_FOUND) {
             xg__warn("venue %s: query of %s refused: %s %s", v->cfg->name,
                      r->venue_client_id, res->venue_code, res->venue_msg);
-            venue_throttled(gw, v, UNKNOWN_RETRY_MS, "query refused");
-            retry_op(gw, v, slot, XG_OP_QUERY_ORDER, r);
+            xg__health_throttled(gw, v, UNKNOWN_RETRY_MS, "query refused");
+            xg__router_retry(gw, v, slot, XG_OP_QUERY_ORDER, r);
             return;
         }
         if (r->status == XG_STATUS_UNKNOWN && !r->cancel_requested) {
@@ -809,11 +602,11 @@ on_query_result(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
         return;
     case XG_OUTCOME_RATE_LIMITED:
     case XG_OUTCOME_BANNED:
-        return; /* venue_refused() */
+        return; /* xg__health_refused() */
     case XG_OUTCOME_UNKNOWN:
     case XG_OUTCOME_RESYNC:
-        venue_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
-        retry_op(gw, v, slot, XG_OP_QUERY_ORDER, r);
+        xg__health_throttled(gw, v, UNKNOWN_RETRY_MS, "venue error");
+        xg__router_retry(gw, v, slot, XG_OP_QUERY_ORDER, r);
         if (res->outcome == XG_OUTCOME_RESYNC) {
             xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 1);
         }
@@ -848,34 +641,16 @@ on_response(xg__gateway *gw, xg__venue *v, xg__order_rec *r, uint32_t slot,
     if (kind == XG_OP_OPEN_ORDERS) {
         /* A limit or a ban concerns the venue and keeps the request for
          * later; any other failure skips this symbol until next round. */
-        if (!venue_refused(gw, v, NULL, slot, kind, &res)) {
+        if (!xg__health_refused(gw, v, NULL, slot, kind, &res)) {
             xg__sweep_answered(gw, v, slot, &res);
         }
         return;
     }
     if (r == NULL) {
-        switch (res.outcome) {
-        case XG_OUTCOME_OK:
-            on_venue_op_ok(gw, v, kind, &res);
-            return;
-        case XG_OUTCOME_RATE_LIMITED:
-            venue_throttled(gw, v, rate_limit_wait_ms(gw, v, &res), "rate limited");
-            break;
-        case XG_OUTCOME_BANNED:
-            venue_banned(gw, v, &res, XG_ORDER_NONE);
-            break;
-        default: {
-            char why[XG_VENUE_MSG_MAX];
-            snprintf(why, sizeof why, "start-up request failed: %.23s %.100s",
-                     res.venue_code, res.venue_msg);
-            venue_down(gw, v, why, XG_ORDER_NONE);
-            break;
-        }
-        }
-        xg__router_push(v, XG_ORDER_NONE, kind, 1);
+        xg__health_venue_answer(gw, v, kind, &res);
         return;
     }
-    if (venue_refused(gw, v, r, slot, kind, &res)) {
+    if (xg__health_refused(gw, v, r, slot, kind, &res)) {
         return;
     }
     switch (kind) {
@@ -912,31 +687,22 @@ xg__router_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status st,
         /* Nothing reached the venue: the operation is simply still due,
          * and a new order may go to another venue meanwhile. */
         if (kind == XG_OP_NEW_ORDER && r != NULL) {
-            venue_down(gw, v, detail, slot);
+            xg__health_down(gw, v, detail, slot);
         } else {
-            retry_op(gw, v, slot, kind, r);
-            venue_down(gw, v, detail, XG_ORDER_NONE);
+            xg__router_retry(gw, v, slot, kind, r);
+            xg__health_down(gw, v, detail, XG_ORDER_NONE);
         }
-    } else if (r != NULL && (kind == XG_OP_NEW_ORDER ||
-                             kind == XG_OP_CANCEL_ORDER)) {
+    } else if (r != NULL &&
+               (kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER)) {
         if (kind == XG_OP_CANCEL_ORDER) {
             xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
         } else {
             mark_unknown(gw, v, r, slot, detail);
         }
     } else {
-        retry_op(gw, v, slot, kind, r);
+        xg__router_retry(gw, v, slot, kind, r);
     }
     xg__router_pump(gw, v);
-}
-
-void
-xg__router_start_venue(xg__gateway *gw, xg__venue *v)
-{
-    (void)gw;
-    v->state = XG_VENUE_STARTING;
-    xg__router_push(v, XG_ORDER_NONE, XG_OP_SERVER_TIME, 0);
-    xg__router_push(v, XG_ORDER_NONE, XG_OP_INSTRUMENTS, 0);
 }
 
 void
@@ -944,8 +710,7 @@ xg__router_recover(xg__gateway *gw, uint32_t slot, xg_op_kind op)
 {
     xg__order_rec *r = xg__orders_get(gw->orders, slot);
     xg__venue *v = &gw->venues[r->venue];
-    if (r->status == XG_STATUS_NEW ||
-        r->status == XG_STATUS_PARTIALLY_FILLED) {
+    if (r->status == XG_STATUS_NEW || r->status == XG_STATUS_PARTIALLY_FILLED) {
         v->open_orders++;
         xg__sweep_mark_open(v, r);
     }
@@ -958,12 +723,7 @@ xg__router_tick(xg__gateway *gw)
     for (size_t i = 0; i < gw->n_venues; i++) {
         xg__venue *v = &gw->venues[i];
         int due = 0;
-        if (v->until_mono_ms > 0 && gw->now.mono_ms >= v->until_mono_ms) {
-            xg__venue_state next =
-                v->n_instruments > 0 ? XG_VENUE_UP : XG_VENUE_STARTING;
-            set_state(gw, v, next, 0, "");
-            due = 1;
-        }
+        due |= xg__health_expire(gw, v);
         if (v->wake_mono_ms > 0 && gw->now.mono_ms >= v->wake_mono_ms) {
             v->wake_mono_ms = 0;
             due = 1;
@@ -989,8 +749,7 @@ xg__router_next_wake_ms(const xg__gateway *gw)
         const xg__venue *v = &gw->venues[i];
         int64_t cands[4] = {v->until_mono_ms, v->wake_mono_ms,
                             v->has_time ? v->next_resync_mono_ms : 0,
-                            v->state == XG_VENUE_UP ? xg__sweep_due_ms(v)
-                                                    : 0};
+                            v->state == XG_VENUE_UP ? xg__sweep_due_ms(v) : 0};
         for (size_t k = 0; k < 4; k++) {
             if (cands[k] > 0 && (next < 0 || cands[k] < next)) {
                 next = cands[k];
@@ -1018,8 +777,7 @@ xg__router_cancel(xg__gateway *gw, uint32_t slot, char *detail,
     r->cancel_requested = 1;
     xg__persist_touch(gw, slot);
     xg__venue *v = &gw->venues[r->venue];
-    if (r->status == XG_STATUS_NEW ||
-        r->status == XG_STATUS_PARTIALLY_FILLED) {
+    if (r->status == XG_STATUS_NEW || r->status == XG_STATUS_PARTIALLY_FILLED) {
         xg__router_push(v, slot, XG_OP_CANCEL_ORDER, 0);
         if (v->state == XG_VENUE_BANNED) {
             xg__gw_publish_order(gw, "cancel_waiting", r);
