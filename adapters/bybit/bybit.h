@@ -126,9 +126,15 @@ void bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
                           int has_code, int64_t code, const char *msg,
                           xg_result *res);
 
-/* Fill res->usage from X-Bapi-Limit-Status for the endpoint of kind. */
+/* The longest window end a usage correction is held for: Bybit's
+ * endpoint windows are 1 s, its IP window 5 s; more is not believed. */
+#define BYBIT_RESET_MAX_MS 60000
+
+/* Fill res->usage from X-Bapi-Limit-Status for the endpoint of kind; its
+ * reset_ms is X-Bapi-Limit-Reset-Timestamp - venue_time_ms (the body's
+ * "time", 0 if unknown) when that is in (0, BYBIT_RESET_MAX_MS], else 0. */
 void bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp,
-                       xg_result *res);
+                       int64_t venue_time_ms, xg_result *res);
 
 /* Parse a decimal string, dropping trailing fraction zeros. */
 xg_err bybit_decimal(const char *s, size_t len, xg_decimal *out);

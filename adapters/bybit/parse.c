@@ -2,10 +2,12 @@
  * parse.c - Bybit v5 spot responses into xgate's unified results.
  *
  * Every answer goes through bybit_parse: X-Bapi-Limit-Status becomes an
- * xg_usage entry for the endpoint's bucket, error answers go through one
- * error table (HTTP status, retCode and message text -> outcome and
- * unified error), and successful envelopes ({"retCode":0,"result":...})
- * become an order report, the server time, the open orders or the
+ * xg_usage entry for the endpoint's bucket (held until
+ * X-Bapi-Limit-Reset-Timestamp, measured against the body's "time"),
+ * error answers go through one error table (HTTP status, retCode and
+ * message text -> outcome and unified error), and successful envelopes
+ * ({"retCode":0,"result":...}) become an order report, the server time,
+ * the open orders (one page, with the cursor to the next) or the
  * instruments. Building requests is requests.c's job.
  *
  * Bybit answers business errors with HTTP 200 and a non-zero retCode, and
@@ -199,11 +201,13 @@ bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
 /* --- usage headers ----------------------------------------------------- */
 
 void
-bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp, xg_result *res)
+bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp,
+                  int64_t venue_time_ms, xg_result *res)
 {
     int bucket = bybit_endpoint_bucket(kind);
     int64_t remaining = 0;
     int64_t limit = 0;
+    int64_t reset = 0;
 
     if (bucket < 0 || resp->headers == NULL ||
         xg_http_response_header_i64(resp, "X-Bapi-Limit-Status", &remaining) !=
@@ -224,6 +228,17 @@ bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp, xg_result *res)
     u->scope = 0;
     u->used = -1;
     u->remaining = remaining;
+    /* The window's end is an absolute venue time and the adapter has no
+     * clock, but the body says what time the venue answered at: the
+     * difference is how long the correction holds. Off the limit the
+     * header is just "now" (fact sheet), which gives 0: no end known. A
+     * window longer than a minute is not Bybit's, so it is not believed. */
+    if (venue_time_ms > 0 &&
+        xg_http_response_header_i64(resp, "X-Bapi-Limit-Reset-Timestamp",
+                                    &reset) == XG_OK &&
+        reset > venue_time_ms && reset - venue_time_ms <= BYBIT_RESET_MAX_MS) {
+        u->reset_ms = reset - venue_time_ms;
+    }
 }
 
 /* --- orders ------------------------------------------------------------ */
@@ -391,6 +406,49 @@ bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
     xg_result_bad_body(op->kind, "query: answer names other orders only", res);
 }
 
+/*
+ * A non-empty nextPageCursor means more pages: this list is not all that
+ * is open. It becomes next_cursor only when it can travel back unchanged
+ * (printable ASCII, short enough); otherwise the list is cut with no way
+ * on. Absent, null or "" is the last page. A cursor of another JSON type
+ * is a malformed answer that may still have had pages behind it, so it
+ * counts as cut: that costs the sweep its verdict on absent orders, where
+ * "not cut" could have them queried as gone.
+ */
+static void
+bybit_next_page(const json_t *cursor, xg_result *res)
+{
+    const char *s = NULL;
+    size_t n = 0;
+
+    res->is_list_cut = 0;
+    res->next_cursor[0] = '\0';
+    if (cursor == NULL || json_is_null(cursor)) {
+        return;
+    }
+    if (!json_is_string(cursor)) {
+        res->is_list_cut = 1;
+        return;
+    }
+    s = json_string_value(cursor);
+    n = json_string_length(cursor);
+    if (n == 0) {
+        return;
+    }
+    res->is_list_cut = 1;
+    if (n >= sizeof(res->next_cursor)) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* Also stops a decoded NUL, which would cut the cursor short. */
+        if (s[i] < 0x20 || s[i] > 0x7e) {
+            return;
+        }
+    }
+    memcpy(res->next_cursor, s, n);
+    res->next_cursor[n] = '\0';
+}
+
 static xg_err
 bybit_parse_open_orders(const xg_op *op, const json_t *root,
                         const xg_sink *sink, xg_result *res)
@@ -426,10 +484,7 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
             }
         }
     }
-    /* A cursor means more pages: this list is not all that is open. */
-    const char *cursor = json_string_value(
-        json_object_get(json_object_get(root, "result"), "nextPageCursor"));
-    res->is_list_cut = cursor != NULL && cursor[0] != '\0';
+    bybit_next_page(json_object_get(bybit_result(root), "nextPageCursor"), res);
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;
@@ -563,6 +618,7 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     json_error_t jerr;
     int has_code = 0;
     int64_t code = 0;
+    int64_t venue_time_ms = 0;
     const char *msg = NULL;
     char body_msg[XG_VENUE_MSG_MAX];
     xg_err rc = XG_OK;
@@ -574,18 +630,22 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     }
     memset(res, 0, sizeof(*res));
     body_msg[0] = '\0';
-    bybit_parse_usage(op->kind, resp, res);
     if (resp->body_len > 0) {
         root = json_loadb(resp->body, resp->body_len, 0, &jerr);
     }
     if (json_is_object(root)) {
         const json_t *c = json_object_get(root, "retCode");
+        const json_t *t = json_object_get(root, "time");
         if (json_is_integer(c)) {
             has_code = 1;
             code = json_integer_value(c);
         }
+        if (json_is_integer(t) && json_integer_value(t) > 0) {
+            venue_time_ms = json_integer_value(t);
+        }
         msg = json_string_value(json_object_get(root, "retMsg"));
     }
+    bybit_parse_usage(op->kind, resp, venue_time_ms, res);
     if (msg == NULL && root == NULL && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, the 403 page, a truncated
          * answer): keep its start as the venue's text for the operator. */

@@ -14,6 +14,13 @@
  * realtime endpoint without openOnly: Bybit ignores openOnly when
  * orderLinkId is given and returns the order whether open or recently
  * closed, which is what reconciliation needs.
+ *
+ * Open orders come in pages of at most 50. A later page is asked for with
+ * the nextPageCursor of the previous answer as the cursor parameter. The
+ * cursor is opaque and Bybit's own contain '%', '=', ',' or ':' (such as
+ * "3:0%2C3:0"), so it is percent-encoded like every query value: the venue
+ * decodes the parameter and must get back the very string it handed out,
+ * and the signature covers the encoded bytes that are sent.
  */
 #include "bybit.h"
 
@@ -88,6 +95,25 @@ bybit_is_client_id_ok(const char *id)
         char c = id[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
               (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A cursor as parse.c hands them out: 1 to XG_CURSOR_MAX - 1 printable
+ * ASCII bytes. Anything else did not come from an answer, and sending it
+ * would ask the venue for a page nobody pointed to. */
+static int
+bybit_is_cursor_ok(const char *cursor)
+{
+    size_t n = strnlen(cursor, XG_CURSOR_MAX);
+
+    if (n == 0 || n >= XG_CURSOR_MAX) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cursor[i] < 0x20 || cursor[i] > 0x7e) {
             return 0;
         }
     }
@@ -266,6 +292,12 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
             bybit_query_param(payload, "symbol", symbol);
         }
         bybit_query_param(payload, "limit", BYBIT_OPEN_ORDERS_PAGE);
+        if (op->cursor != NULL) {
+            if (!bybit_is_cursor_ok(op->cursor)) {
+                return XG_ERR_INVALID;
+            }
+            bybit_query_param(payload, "cursor", op->cursor);
+        }
         return xg_buf_status(payload);
     default:
         return XG_ERR_INVALID;

@@ -3,8 +3,9 @@
  * client: plain libcurl (through sim_launch) and an HMAC computed here
  * with OpenSSL, never the adapter. Signature and key refusals, the
  * timestamp window, the per-UID rolling limits exactly as configured with
- * their headers, the IP lockout, admin faults, and the order endpoints'
- * answers.
+ * their headers, the IP lockout, admin faults, the order endpoints'
+ * answers, and the open-order list walked page by page with the venue's
+ * opaque cursor (percent-encoded here by the test's own encoder).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -63,7 +64,7 @@ typedef struct answer {
     long status;
     json_t *body; /* given; NULL if not JSON */
     char hdrs[4096];
-    char raw[8192];
+    char raw[65536]; /* a page of 50 orders is about 20 kB */
 } answer;
 
 /* One request signed as the fact sheet says: HMAC-SHA256(secret,
@@ -73,7 +74,7 @@ call_full(const char *method, const char *path, const char *payload,
           int64_t ts_offset_ms, const char *key, const char *secret, int upper,
           answer *a)
 {
-    char ts[32], target[1024], sig[65], pre[2048];
+    char ts[32], target[2048], sig[65], pre[2048];
     char h_key[160], h_ts[64], h_sig[96];
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
@@ -462,6 +463,329 @@ test_limited_fault_answers_10006_places_nothing_and_never_locks_out(
     xg_sim_stop(&the_sim);
 }
 
+/* ---- open orders, page by page ------------------------------------------ */
+
+/* RFC 3986: everything but A-Z a-z 0-9 - . _ ~ as %XX. */
+static void
+url_encode(const char *s, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        assert_true(n + 4 < cap);
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+            ch == '~') {
+            out[n++] = (char)ch;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[ch >> 4];
+            out[n++] = hex[ch & 15];
+        }
+    }
+    out[n] = '\0';
+}
+
+static const json_t *
+result_of(const answer *a)
+{
+    return json_object_get(a->body, "result");
+}
+
+/* The number in a client id "<prefix><digits>", or -1 for another
+ * prefix. */
+static long
+id_number(const char *id, const char *prefix)
+{
+    long n = 0;
+    size_t k = strlen(prefix);
+
+    if (strncmp(id, prefix, k) != 0 || id[k] == '\0') {
+        return -1;
+    }
+    for (const char *p = id + k; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') {
+            return -1;
+        }
+        n = n * 10 + (*p - '0');
+    }
+    return n;
+}
+
+/* One page: query "category=spot[&symbol=S]&limit=L[&cursor=<enc>]".
+ * Checks the envelope and that the list is newest first below *prev_id
+ * (the last order id of the previous page; updated). cursor_out gets
+ * nextPageCursor. */
+static size_t
+get_page(const char *symbol, int limit, const char *cursor, int64_t *prev_id,
+         answer *a, char *cursor_out, size_t cap)
+{
+    char query[1024];
+    char enc[768];
+    const json_t *list = NULL;
+    const json_t *o = NULL;
+    size_t i = 0;
+    int n = 0;
+
+    n = snprintf(query, sizeof query, "category=spot%s%s&limit=%d",
+                 symbol != NULL ? "&symbol=" : "", symbol != NULL ? symbol : "",
+                 limit);
+    if (cursor != NULL) {
+        url_encode(cursor, enc, sizeof enc);
+        snprintf(query + n, sizeof query - (size_t)n, "&cursor=%s", enc);
+    }
+    call("GET", "/v5/order/realtime", query, a);
+    assert_int_equal(a->status, 200);
+    assert_int_equal(ret_code(a), 0);
+    list = json_object_get(result_of(a), "list");
+    assert_true(json_is_array(list));
+    json_array_foreach(list, i, o)
+    {
+        const char *oid = json_string_value(json_object_get(o, "orderId"));
+        int64_t id = strtoll(oid, NULL, 10);
+        assert_true(id > 0 && id < *prev_id);
+        *prev_id = id;
+        assert_string_equal(
+            json_string_value(json_object_get(o, "orderStatus")), "New");
+        if (symbol != NULL) {
+            assert_string_equal(json_string_value(json_object_get(o, "symbol")),
+                                symbol);
+        }
+    }
+    const char *next =
+        json_string_value(json_object_get(result_of(a), "nextPageCursor"));
+    assert_non_null(next);
+    assert_true(strlen(next) < cap);
+    snprintf(cursor_out, cap, "%s", next);
+    return json_array_size(list);
+}
+
+static void
+place_many(const char *prefix, const char *symbol, int n)
+{
+    char id[32], body[512];
+    answer a;
+
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "%s%03d", prefix, i);
+        snprintf(body, sizeof body,
+                 "{\"category\":\"spot\",\"symbol\":\"%s\",\"side\":"
+                 "\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.01\","
+                 "\"price\":\"%s\",\"timeInForce\":\"GTC\","
+                 "\"orderLinkId\":\"%s\"}",
+                 symbol, strcmp(symbol, "BTCUSDT") == 0 ? "30000" : "1500", id);
+        call("POST", "/v5/order/create", body, &a);
+        assert_int_equal(ret_code(&a), 0);
+        done(&a);
+    }
+}
+
+static void
+cancel_one(const char *id)
+{
+    char body[256];
+    answer a;
+
+    snprintf(body, sizeof body,
+             "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+             "\"orderLinkId\":\"%s\"}",
+             id);
+    call("POST", "/v5/order/cancel", body, &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+}
+
+static const char *const paging_args[] = {
+    "--set", "bybit.create_per_s=10000", "--set", "bybit.cancel_per_s=10000",
+    "--set", "bybit.query_per_s=10000",  "--set", "bybit.ip_limit=1000000",
+    NULL};
+
+/* 120 resting BTCUSDT orders walked 50 at a time: newest first, every
+ * order exactly once. The cursor is anchored on an order: three orders
+ * placed and two canceled (one of them the anchor itself) between pages
+ * shift nothing: the later pages are exactly the older orders still open.
+ * The cursor is opaque text with '%' in it, so it only works encoded. */
+static void
+test_open_orders_walk_every_order_once_by_cursor(void **state)
+{
+    (void)state;
+    answer a;
+    char cursor[256], next[256];
+    int seen[120];
+    int64_t prev = INT64_MAX;
+    size_t n = 0;
+    size_t total = 0;
+    size_t pages = 0;
+    sim_start(paging_args);
+    place_many("pg", "BTCUSDT", 120);
+    place_many("eth", "ETHUSDT", 5);
+    memset(seen, 0, sizeof seen);
+
+    /* Page 1: pg119 .. pg070. */
+    n = get_page("BTCUSDT", 50, NULL, &prev, &a, cursor, sizeof cursor);
+    assert_int_equal(n, 50);
+    assert_non_null(strchr(cursor, '%'));
+    for (size_t i = 0; i < n; i++) {
+        long k = id_number(
+            json_string_value(json_object_get(
+                json_array_get(json_object_get(result_of(&a), "list"), i),
+                "orderLinkId")),
+            "pg");
+        assert_int_equal(k, 119 - (long)i);
+        seen[k]++;
+    }
+    total += n;
+    pages++;
+    done(&a);
+
+    place_many("late", "BTCUSDT", 3);
+    cancel_one("pg070"); /* the anchor of the cursor */
+    cancel_one("pg010"); /* on a later page */
+
+    while (cursor[0] != '\0') {
+        const json_t *o = NULL;
+        size_t i = 0;
+        n = get_page("BTCUSDT", 50, cursor, &prev, &a, next, sizeof next);
+        json_array_foreach(json_object_get(result_of(&a), "list"), i, o)
+        {
+            long k = id_number(
+                json_string_value(json_object_get(o, "orderLinkId")), "pg");
+            assert_true(k >= 0 && k < 120); /* never a late order */
+            seen[k]++;
+        }
+        total += n;
+        pages++;
+        done(&a);
+        assert_true(pages <= 4);
+        snprintf(cursor, sizeof cursor, "%s", next);
+    }
+    assert_int_equal(pages, 3);
+    assert_int_equal(total, 50 + 50 + 19);
+    for (int k = 0; k < 120; k++) {
+        if (seen[k] != (k == 10 ? 0 : 1)) {
+            fail_msg("pg%03d listed %d times", k, seen[k]);
+        }
+    }
+
+    /* Without a symbol: every open order of the account, across symbols,
+     * once: 118 + 3 late + 5 ETHUSDT. */
+    prev = INT64_MAX;
+    total = 0;
+    pages = 0;
+    cursor[0] = '\0';
+    do {
+        n = get_page(NULL, 50, pages == 0 ? NULL : cursor, &prev, &a, next,
+                     sizeof next);
+        total += n;
+        pages++;
+        done(&a);
+        snprintf(cursor, sizeof cursor, "%s", next);
+    } while (cursor[0] != '\0' && pages < 5);
+    assert_int_equal(pages, 3);
+    assert_int_equal(total, 126);
+    xg_sim_stop(&the_sim);
+}
+
+/* The last page and a list that fits one page have no cursor; an empty
+ * cursor parameter is the first page. */
+static void
+test_open_orders_that_fit_a_page_have_no_cursor(void **state)
+{
+    (void)state;
+    answer a;
+    char cursor[256];
+    int64_t prev = INT64_MAX;
+    sim_start(paging_args);
+    place_many("fit", "BTCUSDT", 3);
+
+    assert_int_equal(
+        get_page("BTCUSDT", 3, NULL, &prev, &a, cursor, sizeof cursor), 3);
+    assert_string_equal(cursor, "");
+    done(&a);
+    prev = INT64_MAX;
+    assert_int_equal(
+        get_page("BTCUSDT", 2, "", &prev, &a, cursor, sizeof cursor), 2);
+    assert_string_not_equal(cursor, "");
+    done(&a);
+    assert_int_equal(
+        get_page("BTCUSDT", 2, cursor, &prev, &a, cursor, sizeof cursor), 1);
+    assert_string_equal(cursor, "");
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+static void
+assert_cursor_refused(const char *query)
+{
+    answer a;
+
+    call("GET", "/v5/order/realtime", query, &a);
+    assert_int_equal(a.status, 200);
+    if (ret_code(&a) != 10001) {
+        fail_msg("%s: retCode %lld", query, (long long)ret_code(&a));
+    }
+    assert_non_null(strstr(json_string_value(json_object_get(a.body, "retMsg")),
+                           "params error"));
+    done(&a);
+}
+
+/* A cursor the venue did not hand out for this list is the venue's
+ * parameter error: sent without encoding (its %3D and %26 then decode to
+ * '=' and '&'), encoded twice, for another symbol, naming an order that
+ * does not exist, or plain junk. */
+static void
+test_malformed_cursor_is_a_params_error(void **state)
+{
+    (void)state;
+    answer a;
+    char cursor[256];
+    char enc[768], twice[1024], query[1200];
+    int64_t prev = INT64_MAX;
+    sim_start(paging_args);
+    place_many("bad", "BTCUSDT", 2);
+
+    assert_int_equal(
+        get_page("BTCUSDT", 1, NULL, &prev, &a, cursor, sizeof cursor), 1);
+    done(&a);
+    assert_string_not_equal(cursor, "");
+
+    snprintf(query, sizeof query,
+             "category=spot&symbol=BTCUSDT&limit=1&cursor=%s", cursor);
+    assert_cursor_refused(query);
+    url_encode(cursor, enc, sizeof enc);
+    url_encode(enc, twice, sizeof twice);
+    snprintf(query, sizeof query,
+             "category=spot&symbol=BTCUSDT&limit=1&cursor=%s", twice);
+    assert_cursor_refused(query);
+    snprintf(query, sizeof query,
+             "category=spot&symbol=ETHUSDT&limit=1&cursor=%s", enc);
+    assert_cursor_refused(query);
+    snprintf(query, sizeof query, "category=spot&limit=1&cursor=%s", enc);
+    assert_cursor_refused(query);
+    assert_cursor_refused("category=spot&symbol=BTCUSDT&limit=1&cursor="
+                          "page_args%253D999%2526symbol%253DBTCUSDT");
+    assert_cursor_refused("category=spot&symbol=BTCUSDT&limit=1&cursor="
+                          "page_args%253D01%2526symbol%253DBTCUSDT");
+    assert_cursor_refused("category=spot&symbol=BTCUSDT&limit=1&cursor="
+                          "page_args%253D%2526symbol%253DBTCUSDT");
+    assert_cursor_refused("category=spot&symbol=BTCUSDT&limit=1&cursor="
+                          "page_args%253D99999999999999999999999%2526symbol%"
+                          "253DBTCUSDT");
+    assert_cursor_refused("category=spot&symbol=BTCUSDT&limit=1&cursor=3%3A0"
+                          "%252C3%3A0");
+    /* Well-formed and encoded right, it works. */
+    snprintf(query, sizeof query,
+             "category=spot&symbol=BTCUSDT&limit=1&cursor=%s", enc);
+    call("GET", "/v5/order/realtime", query, &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(json_object_get(result_of(&a), "list")),
+                     1);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
 int
 main(void)
 {
@@ -480,6 +804,12 @@ main(void)
         cmocka_unit_test_teardown(
             test_limited_fault_answers_10006_places_nothing_and_never_locks_out,
             sim_teardown),
+        cmocka_unit_test_teardown(
+            test_open_orders_walk_every_order_once_by_cursor, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_open_orders_that_fit_a_page_have_no_cursor, sim_teardown),
+        cmocka_unit_test_teardown(test_malformed_cursor_is_a_params_error,
+                                  sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

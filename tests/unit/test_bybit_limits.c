@@ -268,7 +268,7 @@ test_limit_status_header_reports_remaining_for_the_endpoint(void **state)
     for (size_t i = 0; i < 4; i++) {
         xg_result res;
         memset(&res, 0, sizeof(res));
-        bybit_parse_usage(cases[i].kind, &resp, &res);
+        bybit_parse_usage(cases[i].kind, &resp, 0, &res);
         assert_int_equal(res.n_usage, 1);
         assert_int_equal(res.usage[0].bucket, cases[i].bucket);
         assert_int_equal(res.usage[0].remaining, 7);
@@ -291,18 +291,18 @@ test_unusable_limit_headers_give_no_usage(void **state)
 
     memset(&res, 0, sizeof(res));
     r = resp_with(over, 2);
-    bybit_parse_usage(XG_OP_NEW_ORDER, &r, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &r, 0, &res);
     r = resp_with(junk, 1);
-    bybit_parse_usage(XG_OP_NEW_ORDER, &r, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &r, 0, &res);
     r = resp_with(huge, 1);
-    bybit_parse_usage(XG_OP_NEW_ORDER, &r, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &r, 0, &res);
     r = resp_with(NULL, 0);
-    bybit_parse_usage(XG_OP_NEW_ORDER, &r, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &r, 0, &res);
     r = resp_with(alone, 1);
-    bybit_parse_usage(XG_OP_SERVER_TIME, &r, &res);
+    bybit_parse_usage(XG_OP_SERVER_TIME, &r, 0, &res);
     assert_int_equal(res.n_usage, 0);
     /* Without X-Bapi-Limit the remaining count stands. */
-    bybit_parse_usage(XG_OP_QUERY_ORDER, &r, &res);
+    bybit_parse_usage(XG_OP_QUERY_ORDER, &r, 0, &res);
     assert_int_equal(res.n_usage, 1);
     assert_int_equal(res.usage[0].remaining, 3);
 }
@@ -322,7 +322,7 @@ test_reported_remaining_corrects_the_local_count(void **state)
     rig_init(&r, NULL, 0);
     assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0), T0);
     memset(&res, 0, sizeof(res));
-    bybit_parse_usage(XG_OP_NEW_ORDER, &resp, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &resp, 0, &res);
     xg_limiter_observe(r.lim, res.usage, res.n_usage, T0 + 5 * MS);
     assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0 + 6 * MS), T0 + 6 * MS);
     assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0 + 7 * MS), T0 + 7 * MS);
@@ -346,7 +346,7 @@ test_higher_venue_limit_does_not_loosen_ours(void **state)
         assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0), T0);
     }
     memset(&res, 0, sizeof(res));
-    bybit_parse_usage(XG_OP_NEW_ORDER, &resp, &res);
+    bybit_parse_usage(XG_OP_NEW_ORDER, &resp, 0, &res);
     xg_limiter_observe(r.lim, res.usage, res.n_usage, T0 + MS);
     assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0 + MS), T0 + S + GUARD);
     rig_fini(&r);

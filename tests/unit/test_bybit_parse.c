@@ -370,6 +370,139 @@ test_open_orders_with_a_cursor_are_a_cut_list(void **state)
                      XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "abc%3D");
+}
+
+/* The cursor of a cut page is handed on as next_cursor, byte for byte
+ * (percent signs and all: build encodes it); the last page has none. */
+static void
+test_cut_page_hands_out_the_cursor_and_the_last_has_none(void **state)
+{
+    fixture *f = *state;
+    char body[512];
+    const char *last[] = {"\"nextPageCursor\":\"\"", "\"nextPageCursor\":null",
+                          "\"category\":\"spot\""};
+
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                           "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                           "\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+                           "\"gwA1\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+                           "\"New\"}],\"nextPageCursor\":\"3:0%2C3:0\"},"
+                           "\"time\":1}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 1);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "3:0%2C3:0");
+    for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"retCode\":0,\"result\":{\"list\":[],%s}}", last[i]);
+        assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200, body), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(f->res.is_list_cut, 0);
+        assert_string_equal(f->res.next_cursor, "");
+    }
+}
+
+/* The longest cursor that fits is handed on whole; one byte more and the
+ * list is cut with no way on (never a shortened cursor). */
+static void
+test_cursor_too_long_to_hand_back_leaves_the_list_only_cut(void **state)
+{
+    fixture *f = *state;
+    char cursor[XG_CURSOR_MAX + 1];
+    char body[512];
+
+    memset(cursor, 'c', sizeof(cursor));
+    cursor[XG_CURSOR_MAX - 1] = '\0';
+    snprintf(body, sizeof(body),
+             "{\"retCode\":0,\"result\":{\"list\":[],\"nextPageCursor\":"
+             "\"%s\"}}",
+             cursor);
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200, body), XG_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, cursor);
+
+    cursor[XG_CURSOR_MAX - 1] = 'c';
+    cursor[XG_CURSOR_MAX] = '\0';
+    snprintf(body, sizeof(body),
+             "{\"retCode\":0,\"result\":{\"list\":[],\"nextPageCursor\":"
+             "\"%s\"}}",
+             cursor);
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "");
+}
+
+/* Hostile cursors: control bytes, an embedded NUL, non-ASCII, another
+ * JSON type. None reaches next_cursor; each page still says the list is
+ * cut (the venue said there was more, or said something malformed), so
+ * no order missing from the page is taken for gone. */
+static void
+test_hostile_cursors_never_reach_next_cursor(void **state)
+{
+    fixture *f = *state;
+    const char *cursors[] = {
+        "\"ab\\u0001cd\"",
+        "\"ab\\u0000cd\"",
+        "\"\\u00e9t\\u00e9\"",
+        "\"tab\\there\"",
+        "\"del\\u007f\"",
+        "\"\\n\"",
+        "12345",
+        "true",
+        "[\"a\"]",
+        "{\"a\":\"b\"}",
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof(cursors) / sizeof(cursors[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\","
+                 "\"orderLinkId\":\"gwA1\",\"symbol\":\"BTCUSDT\","
+                 "\"orderStatus\":\"New\"}],\"nextPageCursor\":%s}}",
+                 cursors[i]);
+        memset(f->res.next_cursor, 'x', sizeof(f->res.next_cursor));
+        assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200, body), XG_OK);
+        assert_string_equal(f->res.next_cursor, "");
+        if (i == 1) {
+            /* A decoded NUL makes the whole body unreadable (jansson
+             * without JSON_ALLOW_NUL): the page is refused. */
+            assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+            assert_int_equal(f->res.is_list_cut, 0);
+            assert_int_equal(f->n_reps, 0);
+            continue;
+        }
+        if (f->res.outcome != XG_OUTCOME_OK || f->res.is_list_cut != 1) {
+            fail_msg("cursor %zu: outcome %d cut %d", i, f->res.outcome,
+                     f->res.is_list_cut);
+        }
+        assert_int_equal(f->n_reps, 1);
+    }
+}
+
+/* A failed answer carries no cursor, whatever its body says. */
+static void
+test_error_answers_carry_no_cursor(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                           "{\"retCode\":10001,\"retMsg\":\"params error\","
+                           "\"result\":{\"list\":[],\"nextPageCursor\":"
+                           "\"x%3D1\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.is_list_cut, 0);
+    assert_string_equal(f->res.next_cursor, "");
+    /* A malformed entry refuses the page, cursor and all. */
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                           "{\"retCode\":0,\"result\":{\"list\":[null],"
+                           "\"nextPageCursor\":\"x%3D1\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.is_list_cut, 0);
+    assert_string_equal(f->res.next_cursor, "");
 }
 
 static void
@@ -586,6 +719,88 @@ test_reset_timestamp_is_ignored_unless_over_the_limit(void **state)
     assert_int_equal(f->res.retry_after_ms, 1000);
 }
 
+/* The usage correction lasts until the venue's window ends: the reset
+ * timestamp less the body's "time" (both venue epoch ms). */
+static void
+test_usage_reset_is_the_reset_timestamp_less_the_body_time(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Status", "0"), HV("X-Bapi-Limit", "20"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672738135824")};
+    size_t len = 0;
+    char *body = slurp("error_10006.json", &len); /* time 1672738134824 */
+
+    assert_int_equal(
+        parse_h(f, XG_OP_NEW_ORDER, "gw0001", 200, body, len, h, 3), XG_OK);
+    assert_int_equal(f->res.n_usage, 1);
+    assert_int_equal(f->res.usage[0].reset_ms, 1000);
+    free(body);
+}
+
+/* Off the limit the header is "now": no window end is claimed. So too
+ * when the difference is negative, over a minute, or either side is
+ * missing or malformed. */
+static void
+test_usage_reset_is_left_unset_unless_sane(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *reset; /* NULL: no header */
+        const char *time;  /* the JSON value of "time"; NULL: absent */
+    } cases[] = {
+        {"1672738134824", "1672738134824"}, /* "now" */
+        {"1672738134000", "1672738134824"}, /* before the answer */
+        {"1672738194825", "1672738134824"}, /* 60001 ms: not Bybit's */
+        {NULL, "1672738134824"},
+        {"1672738135824", NULL},
+        {"1672738135824", "\"1672738134824\""},
+        {"1672738135824", "-5"},
+        {"1672738135824", "0"},
+        {"1672738135824", "1.6e12"},
+        {"soon", "1672738134824"},
+        {"99999999999999999999999", "1672738134824"},
+    };
+    char body[256];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        xg_http_header_view h[3] = {
+            HV("X-Bapi-Limit-Status", "3"),
+            HV("X-Bapi-Limit", "50"),
+            {"X-Bapi-Limit-Reset-Timestamp",
+             sizeof("X-Bapi-Limit-Reset-Timestamp") - 1, cases[i].reset,
+             cases[i].reset != NULL ? strlen(cases[i].reset) : 0}};
+        if (cases[i].time != NULL) {
+            snprintf(body, sizeof(body),
+                     "{\"retCode\":0,\"result\":{\"list\":[]},\"time\":%s}",
+                     cases[i].time);
+        } else {
+            snprintf(body, sizeof(body),
+                     "{\"retCode\":0,\"result\":{\"list\":[]}}");
+        }
+        assert_int_equal(parse_h(f, XG_OP_OPEN_ORDERS, NULL, 200, body,
+                                 strlen(body), h,
+                                 cases[i].reset != NULL ? 3 : 2),
+                         XG_OK);
+        assert_int_equal(f->res.n_usage, 1);
+        assert_int_equal(f->res.usage[0].remaining, 3);
+        if (f->res.usage[0].reset_ms != 0) {
+            fail_msg("case %zu: reset_ms %lld", i,
+                     (long long)f->res.usage[0].reset_ms);
+        }
+    }
+    /* The largest believed window: exactly a minute. */
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Status", "3"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672738194824")};
+    snprintf(body, sizeof(body),
+             "{\"retCode\":0,\"result\":{\"list\":[]},\"time\":1672738134824}");
+    assert_int_equal(
+        parse_h(f, XG_OP_OPEN_ORDERS, NULL, 200, body, strlen(body), h, 2),
+        XG_OK);
+    assert_int_equal(f->res.usage[0].reset_ms, 60000);
+}
+
 static void
 test_ban_page_is_banned_and_kept_printable(void **state)
 {
@@ -740,10 +955,16 @@ main(void)
         T(test_query_of_unknown_id_is_order_not_found),
         T(test_open_orders_skip_foreign_entries),
         T(test_open_orders_with_a_cursor_are_a_cut_list),
+        T(test_cut_page_hands_out_the_cursor_and_the_last_has_none),
+        T(test_cursor_too_long_to_hand_back_leaves_the_list_only_cut),
+        T(test_hostile_cursors_never_reach_next_cursor),
+        T(test_error_answers_carry_no_cursor),
         T(test_open_orders_with_a_bad_entry_deliver_nothing),
         T(test_every_error_table_row),
         T(test_too_many_visits_waits_for_reset_timestamp),
         T(test_reset_timestamp_is_ignored_unless_over_the_limit),
+        T(test_usage_reset_is_the_reset_timestamp_less_the_body_time),
+        T(test_usage_reset_is_left_unset_unless_sane),
         T(test_ban_page_is_banned_and_kept_printable),
         T(test_hostile_bodies_never_settle_an_order),
         T(test_malformed_success_on_order_ops_is_unknown),

@@ -1,6 +1,8 @@
 /*
  * test_bybit_requests.c - what build() sends for each operation: method,
- * target, JSON body, limiter charges and priority, and what it refuses.
+ * target, JSON body, limiter charges and priority, and what it refuses;
+ * the open-orders cursor percent-encoded on the wire and signed as sent
+ * (checked with an HMAC computed here with OpenSSL, not the adapter's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "bybit.h"
 
@@ -213,6 +217,132 @@ test_query_and_open_orders_share_the_realtime_endpoint(void **state)
                         "/v5/order/realtime?category=spot&limit=50");
 }
 
+static const char *
+header_of(const xg_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (strcmp(req->headers[i].name, name) == 0) {
+            return req->headers[i].value;
+        }
+    }
+    fail_msg("no header %s", name);
+    return NULL;
+}
+
+/* The signature Bybit expects of a GET: lower-case hex HMAC-SHA256 of
+ * timestamp + key + recv window + the query exactly as sent. */
+static void
+assert_signed_as_sent(const xg_http_request *req)
+{
+    const char *query = strchr(req->target, '?');
+    char pre[XG_HTTP_TARGET_MAX + 64];
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+
+    assert_non_null(query);
+    snprintf(pre, sizeof(pre), "%lldkey5000%s", (long long)NOW, query + 1);
+    assert_non_null(HMAC(EVP_sha256(), "secret", 6, (unsigned char *)pre,
+                         strlen(pre), mac, &mac_len));
+    for (unsigned int i = 0; i < mac_len; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+    }
+    assert_string_equal(header_of(req, "X-BAPI-SIGN"), hex);
+    assert_string_equal(header_of(req, "X-BAPI-TIMESTAMP"), "1700000000000");
+}
+
+static xg_err
+build_page(fixture *f, const xg_instrument *ins, const char *cursor)
+{
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor};
+    memset(&f->req, 0, sizeof(f->req));
+    return bybit_build(f->inst, &op, NOW, &f->req);
+}
+
+/* A next page carries the venue's cursor percent-encoded (RFC 3986
+ * unreserved kept, upper-case hex), so the venue decodes back the exact
+ * string it handed out; '%' in the cursor becomes %25. The signature
+ * covers those same bytes. limit=50 stays. */
+static void
+test_next_page_sends_the_cursor_encoded_and_signed(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *cursor;
+        const char *wire;
+    } cases[] = {
+        {"3:0%2C3:0", "3%3A0%252C3%3A0"},
+        {"page_args%3D1234%26symbol%3DBTCUSDT",
+         "page_args%253D1234%2526symbol%253DBTCUSDT"},
+        {"a b=c,d+e/f&g", "a%20b%3Dc%2Cd%2Be%2Ff%26g"},
+        {"Az09-._~", "Az09-._~"},
+    };
+    char want[512];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(build_page(f, &f->btc, cases[i].cursor), XG_OK);
+        snprintf(want, sizeof(want),
+                 "/v5/order/realtime?category=spot&symbol=BTCUSDT&limit=50&"
+                 "cursor=%s",
+                 cases[i].wire);
+        assert_string_equal(f->req.target, want);
+        assert_string_equal(f->req.method, "GET");
+        assert_int_equal(f->req.body_len, 0);
+        assert_signed_as_sent(&f->req);
+        assert_costs(&f->req, BYBIT_BUCKET_REALTIME, XG_PRIO_QUERY);
+    }
+    /* Without a symbol (all open orders) the cursor follows limit too. */
+    assert_int_equal(build_page(f, NULL, "3:0%2C3:0"), XG_OK);
+    assert_string_equal(
+        f->req.target,
+        "/v5/order/realtime?category=spot&limit=50&cursor=3%3A0%252C3%3A0");
+    assert_signed_as_sent(&f->req);
+    /* The first page has no cursor parameter at all. */
+    assert_int_equal(build_page(f, &f->btc, NULL), XG_OK);
+    assert_null(strstr(f->req.target, "cursor"));
+}
+
+/* The longest cursor an answer can hand out (XG_CURSOR_MAX - 1 bytes),
+ * every byte encoded to three, still fits the target and is signed. */
+static void
+test_longest_cursor_fits_when_every_byte_is_encoded(void **state)
+{
+    fixture *f = *state;
+    char cursor[XG_CURSOR_MAX];
+    const char *wire = NULL;
+
+    memset(cursor, '%', sizeof(cursor) - 1);
+    cursor[sizeof(cursor) - 1] = '\0';
+    assert_int_equal(build_page(f, &f->btc, cursor), XG_OK);
+    wire = strstr(f->req.target, "&cursor=");
+    assert_non_null(wire);
+    wire += strlen("&cursor=");
+    assert_int_equal(strlen(wire), 3 * (XG_CURSOR_MAX - 1));
+    for (size_t i = 0; i < XG_CURSOR_MAX - 1; i++) {
+        assert_memory_equal(wire + 3 * i, "%25", 3);
+    }
+    assert_signed_as_sent(&f->req);
+}
+
+/* Cursors no answer could have handed out are refused, not sent. */
+static void
+test_cursors_no_answer_gave_are_refused(void **state)
+{
+    fixture *f = *state;
+    char long_cursor[XG_CURSOR_MAX + 1];
+    const char *bad[] = {"",        "abc\x01",           "tab\there",
+                         "del\x7f", "\xc3\xa9t\xc3\xa9", "line\nbreak"};
+
+    memset(long_cursor, 'a', sizeof(long_cursor) - 1);
+    long_cursor[sizeof(long_cursor) - 1] = '\0';
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(build_page(f, &f->btc, bad[i]), XG_ERR_INVALID);
+    }
+    assert_int_equal(build_page(f, &f->btc, long_cursor), XG_ERR_INVALID);
+    long_cursor[XG_CURSOR_MAX - 1] = '\0';
+    assert_int_equal(build_page(f, &f->btc, long_cursor), XG_OK);
+}
+
 static void
 test_public_requests_are_unsigned_and_charge_ip_only(void **state)
 {
@@ -278,6 +408,14 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_query_and_open_orders_share_the_realtime_endpoint, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_next_page_sends_the_cursor_encoded_and_signed, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_longest_cursor_fits_when_every_byte_is_encoded, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_cursors_no_answer_gave_are_refused,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_public_requests_are_unsigned_and_charge_ip_only, setup,
             teardown),

@@ -6,8 +6,9 @@
  * only ({orderId, orderLinkId}), as the real venue does; the order's
  * state is read through /v5/order/realtime, which finds an order by
  * orderLinkId whether it is open or closed and otherwise lists the open
- * ones. Client ids are unique per account for good (fact sheet: "always
- * unique"), not only among open orders.
+ * ones, newest first, a page at a time with an opaque cursor to the next
+ * page (see bybit_sim_realtime). Client ids are unique per account for
+ * good (fact sheet: "always unique"), not only among open orders.
  */
 #include "bybit_sim.h"
 
@@ -392,6 +393,67 @@ bybit_sim_cancel(const bybit_call *c)
     xg_sim_venue_unlock(c->v);
 }
 
+/*
+ * Paging of the open-order list. The list is newest first (by order id,
+ * which is creation order), and a page's nextPageCursor names the last
+ * order on it and the symbol filter, in the shape of Bybit's own cursors:
+ *
+ *     page_args%3D<orderId>%26symbol%3D<SYMBOL or nothing>
+ *
+ * The '%' in it is part of the opaque value (Bybit hands out such
+ * cursors), so a client must percent-encode it in the query; the decoded
+ * parameter is then that exact string. A next page lists the open orders
+ * older than the named one, so orders placed or closed between two pages
+ * do not shift the pages: nothing is listed twice or skipped. A cursor
+ * that does not parse, names no order of this account or another symbol
+ * filter is refused with 10001, as Bybit refuses a bad parameter.
+ */
+#define BYBIT_CURSOR_HEAD "page_args%3D"
+#define BYBIT_CURSOR_SYM  "%26symbol%3D"
+
+static void
+bybit_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
+                  bool has_symbol, size_t instrument, char *out, size_t cap)
+{
+    /* The '%' of the cursor are text, so they go in as arguments. */
+    snprintf(out, cap, "%s%lld%s%s", BYBIT_CURSOR_HEAD,
+             (long long)last->order_id, BYBIT_CURSOR_SYM,
+             has_symbol ? v->book.instruments[instrument].symbol : "");
+}
+
+/* The order id a cursor is anchored on (lock held); false if the cursor
+ * is not one this venue handed out for this account and filter. */
+static bool
+bybit_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
+                  size_t instrument, int64_t *anchor)
+{
+    const char *p = cursor;
+    const char *want =
+        has_symbol ? c->v->book.instruments[instrument].symbol : "";
+    int64_t id = 0;
+
+    if (strncmp(p, BYBIT_CURSOR_HEAD, strlen(BYBIT_CURSOR_HEAD)) != 0) {
+        return false;
+    }
+    p += strlen(BYBIT_CURSOR_HEAD);
+    if (*p < '1' || *p > '9') {
+        return false;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (id > (INT64_MAX - 9) / 10) {
+            return false;
+        }
+        id = id * 10 + (*p - '0');
+    }
+    if (strncmp(p, BYBIT_CURSOR_SYM, strlen(BYBIT_CURSOR_SYM)) != 0 ||
+        strcmp(p + strlen(BYBIT_CURSOR_SYM), want) != 0 ||
+        xg_sim_book_by_id(&c->v->book, c->account, id) == NULL) {
+        return false;
+    }
+    *anchor = id;
+    return true;
+}
+
 void
 bybit_sim_realtime(const bybit_call *c)
 {
@@ -400,10 +462,15 @@ bybit_sim_realtime(const bybit_call *c)
     bool named = false;
     bool is_cut = false;
     const char *limit_text = bybit_sim_param(c, "limit");
+    const char *cursor = bybit_sim_param(c, "cursor");
     int64_t limit = 20;
+    int64_t anchor = INT64_MAX;
+    const xg_sim_order *last = NULL;
+    char next[96];
     json_t *list = NULL;
     xg_sim_order *o = NULL;
 
+    next[0] = '\0';
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_REALTIME) ||
         !bybit_spot_symbol(c, false, &instrument, &has_symbol)) {
         return;
@@ -418,33 +485,49 @@ bybit_sim_realtime(const bybit_call *c)
             return;
         }
     }
-    list = json_array();
     xg_sim_venue_lock(c->v);
     o = bybit_named_order(c, &named);
+    /* An empty cursor is the first page, as an absent one. */
+    if (!named && cursor != NULL && cursor[0] != '\0' &&
+        !bybit_cursor_read(c, cursor, has_symbol, instrument, &anchor)) {
+        xg_sim_venue_unlock(c->v);
+        bybit_params_error(c, "cursor");
+        return;
+    }
+    list = json_array();
     if (named) {
         /* By id: open or closed alike (openOnly is ignored then). */
         if (o != NULL && (!has_symbol || o->instrument == instrument)) {
             json_array_append_new(list, bybit_order_json(c->v, o));
         }
     } else {
-        /* Newest first, as the venue sorts by createdTime. */
-        for (size_t i = c->v->book.norders; i > 0 && !is_cut; i--) {
+        /* Newest first, as the venue sorts by createdTime; orders[i] has
+         * order id i + 1, so the walk starts just below the anchor. */
+        size_t i = c->v->book.norders;
+        if (anchor != INT64_MAX && (uint64_t)anchor - 1 < i) {
+            i = (size_t)(anchor - 1);
+        }
+        for (; i > 0 && !is_cut; i--) {
             const xg_sim_order *e = &c->v->book.orders[i - 1];
             if (e->account == c->account && xg_sim_order_is_open(e) &&
+                e->order_id < anchor &&
                 (!has_symbol || e->instrument == instrument)) {
                 if ((int64_t)json_array_size(list) >= limit) {
                     is_cut = true;
                 } else {
                     json_array_append_new(list, bybit_order_json(c->v, e));
+                    last = e;
                 }
             }
         }
+        if (is_cut && last != NULL) {
+            bybit_cursor_make(c->v, last, has_symbol, instrument, next,
+                              sizeof(next));
+        }
     }
     xg_sim_venue_unlock(c->v);
-    /* Bybit hands out an opaque cursor when more pages exist; paging
-     * with it is not simulated (the first page comes again). */
     bybit_sim_ok(c,
                  json_pack("{ss so ss}", "category", "spot", "list", list,
-                           "nextPageCursor", is_cut ? "page2" : ""),
+                           "nextPageCursor", next),
                  "queried");
 }
