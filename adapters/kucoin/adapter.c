@@ -8,8 +8,8 @@
  * lifetime: create checks the credentials and venue options, keys the
  * HMAC once and signs the passphrase once (key version 2 sends
  * base64(HMAC-SHA256(secret, passphrase)) on every request, so there is no
- * reason to recompute it); destroy wipes the key material. The plug-in has
- * no mutable global.
+ * reason to recompute it); destroy wipes the key material and frees the
+ * token array parse.c keeps. The plug-in has no mutable global.
  */
 #include "kucoin.h"
 
@@ -164,6 +164,7 @@ kucoin_destroy(void *inst)
         return;
     }
     xg_hmac_destroy(&k->hmac);
+    free(k->toks);
     xg_wipe(k, sizeof(*k));
     free(k);
 }

@@ -8,22 +8,25 @@
  * success bodies into the server time, the instruments, an order report
  * or the open orders.
  *
- * Bodies are hostile until proven otherwise: they are read with json_loadb
- * over exactly body_len bytes, every field is type-checked, numbers go
- * through the decimal parser, and text copied into a result is truncated
- * and made printable. A malformed answer is an outcome, never a crash:
- * UNKNOWN for a new order or a cancel (the order may have changed),
- * REJECTED with XG_ERR_BAD_RESPONSE for the read-only operations.
+ * Bodies are hostile until proven otherwise: they are checked by the
+ * strict reader of xgate/json.h over exactly body_len bytes (its token
+ * array lives in the instance, so the answers on the order path allocate
+ * nothing), a member given twice is never read (the reader must not pick
+ * one of two answers), every field is type-checked, numbers the venue
+ * sends as strings go through the decimal parser, and text copied into a
+ * result is truncated and made printable. A malformed answer is an outcome,
+ * never a crash: UNKNOWN for a new order or a cancel (the order may have
+ * changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only operations.
  */
 #include "kucoin.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "xgate/adapter_util.h"
+#include "xgate/json.h"
 
 #define KUCOIN_CODE_OK 200000
 
@@ -39,45 +42,44 @@ kucoin_digits_i64(const char *s, size_t len, int64_t *out)
     return xg_digits_i64(s, len, out);
 }
 
-/* A string member copied into dst; XG_ERR_BAD_FIELD if absent, not a
- * string, empty or holding a NUL, XG_ERR_TRUNCATED if too long. */
+/* Like xg_field_amount, but absent or null is "no such rule" (0). A key
+ * given twice is refused, as by every member reader. */
 static xg_err
-kucoin_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+kucoin_optional_amount(const xg_json *j, size_t obj, const char *key,
+                       xg_decimal *out)
 {
-    const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
+    size_t v = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
 
-    if (!json_is_string(v)) {
-        return XG_ERR_BAD_FIELD;
-    }
-    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
-    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
-}
-
-/* A non-negative decimal carried as a JSON string ("0.001"). */
-static xg_err
-kucoin_get_amount(const json_t *obj, const char *key, xg_decimal *out)
-{
-    const json_t *v = json_object_get(obj, key);
-
-    if (!json_is_string(v)) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return xg_amount_parse(json_string_value(v), json_string_length(v), out);
-}
-
-/* Like kucoin_get_amount, but absent or null is "no such rule" (0). */
-static xg_err
-kucoin_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
-{
-    const json_t *v = json_object_get(obj, key);
-
-    if (v == NULL || json_is_null(v)) {
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && xg_json_type_of(j, v) == XG_JSON_NULL)) {
         out->units = 0;
         out->scale = 0;
         return XG_OK;
     }
-    return kucoin_get_amount(obj, key, out);
+    return xg_field_amount(j, obj, key, out);
+}
+
+/* A boolean member into *out; XG_ERR_BAD_FIELD if absent, repeated or of
+ * another type. */
+static xg_err
+kucoin_field_bool(const xg_json *j, size_t obj, const char *key, int *out)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    switch (xg_json_type_of(j, v)) {
+    case XG_JSON_TRUE:
+        *out = 1;
+        return XG_OK;
+    case XG_JSON_FALSE:
+        *out = 0;
+        return XG_OK;
+    default:
+        return XG_ERR_BAD_FIELD;
+    }
 }
 
 /* --- usage ------------------------------------------------------------- */
@@ -219,28 +221,35 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
 /* Fill the status of an HF order object from active / cancelExist /
  * dealSize / timeInForce (HF orders have no status string). */
 static xg_err
-kucoin_order_status(const json_t *o, xg_order_report *rep)
+kucoin_order_status(const xg_json *j, size_t o, xg_order_report *rep)
 {
-    const json_t *active = json_object_get(o, "active");
-    const json_t *cancel_exist = json_object_get(o, "cancelExist");
-    const char *tif = json_string_value(json_object_get(o, "timeInForce"));
+    int active = 0;
+    int cancel_exist = 0;
+    size_t tif = 0;
+    xg_err rc = XG_OK;
 
-    if (!json_is_boolean(active)) {
+    if (kucoin_field_bool(j, o, "active", &active) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_is_true(active)) {
+    if (active) {
         rep->status = rep->filled_qty.units > 0 ? XG_STATUS_PARTIALLY_FILLED
                                                 : XG_STATUS_NEW;
         return XG_OK;
     }
-    if (cancel_exist != NULL && !json_is_boolean(cancel_exist)) {
+    if (xg_field_has(j, o, "cancelExist") &&
+        kucoin_field_bool(j, o, "cancelExist", &cancel_exist) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_is_true(cancel_exist)) {
+    if (cancel_exist) {
         /* What was left of an IOC/FOK order is cancelled by the venue,
-         * which xgate calls expired. */
-        if (tif != NULL &&
-            (strcmp(tif, "IOC") == 0 || strcmp(tif, "FOK") == 0)) {
+         * which xgate calls expired. A timeInForce that is no string says
+         * nothing; one given twice could say either, so it is refused. */
+        rc = xg_json_get(j, o, "timeInForce", &tif);
+        if (rc == XG_ERR_EXISTS) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (rc == XG_OK && (xg_json_is_string_eq(j, tif, "IOC") ||
+                            xg_json_is_string_eq(j, tif, "FOK"))) {
             rep->status = XG_STATUS_EXPIRED;
         } else {
             rep->status = XG_STATUS_CANCELED;
@@ -255,28 +264,28 @@ kucoin_order_status(const json_t *o, xg_order_report *rep)
  * when the client id is longer than any the gateway sends (someone else's
  * order); XG_ERR_BAD_FIELD for anything else malformed. */
 static xg_err
-kucoin_order_report(const json_t *o, xg_order_report *rep)
+kucoin_order_report(const xg_json *j, size_t o, xg_order_report *rep)
 {
     xg_err rc = XG_OK;
 
     memset(rep, 0, sizeof(*rep));
-    if (!json_is_object(o)) {
+    if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = kucoin_get_string(o, "clientOid", rep->client_id,
-                           sizeof(rep->client_id));
+    rc = xg_field_text(j, o, "clientOid", rep->client_id,
+                       sizeof(rep->client_id));
     if (rc != XG_OK) {
         return rc;
     }
-    if (kucoin_get_string(o, "id", rep->venue_order_id,
-                          sizeof(rep->venue_order_id)) != XG_OK ||
-        kucoin_get_string(o, "symbol", rep->venue_symbol,
-                          sizeof(rep->venue_symbol)) != XG_OK ||
-        kucoin_get_amount(o, "dealSize", &rep->filled_qty) != XG_OK ||
-        kucoin_get_amount(o, "dealFunds", &rep->filled_cost) != XG_OK) {
+    if (xg_field_text(j, o, "id", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK ||
+        xg_field_text(j, o, "symbol", rep->venue_symbol,
+                      sizeof(rep->venue_symbol)) != XG_OK ||
+        xg_field_amount(j, o, "dealSize", &rep->filled_qty) != XG_OK ||
+        xg_field_amount(j, o, "dealFunds", &rep->filled_cost) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    return kucoin_order_status(o, rep);
+    return kucoin_order_status(j, o, rep);
 }
 
 /* The venue symbol of the request, for answers that do not repeat it. */
@@ -304,13 +313,15 @@ kucoin_ack_status(const xg_op *op)
 }
 
 static void
-kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
+kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
+                   xg_result *res)
 {
     xg_order_report *rep = &res->order;
     xg_err rc = XG_OK;
 
     memset(rep, 0, sizeof(*rep));
-    if (op->kind == XG_OP_QUERY_ORDER && json_is_null(data)) {
+    if (op->kind == XG_OP_QUERY_ORDER &&
+        xg_json_type_of(j, data) == XG_JSON_NULL) {
         /* The HF query answers an unknown clientOid with no data. */
         res->outcome = XG_OUTCOME_REJECTED;
         res->err = XG_ERR_ORDER_NOT_FOUND;
@@ -318,31 +329,31 @@ kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
                           "order not found (data null)", 27);
         return;
     }
-    if (!json_is_object(data)) {
+    if (xg_json_type_of(j, data) != XG_JSON_OBJECT) {
         xg_result_bad_body(op->kind, "expected an order object", res);
         return;
     }
     switch (op->kind) {
     case XG_OP_NEW_ORDER:
         /* {"orderId": ..., "clientOid": ...}: accepted, nothing more. */
-        rc = kucoin_get_string(data, "clientOid", rep->client_id,
-                               sizeof(rep->client_id));
+        rc = xg_field_text(j, data, "clientOid", rep->client_id,
+                           sizeof(rep->client_id));
         if (rc == XG_OK) {
-            rc = kucoin_get_string(data, "orderId", rep->venue_order_id,
-                                   sizeof(rep->venue_order_id));
+            rc = xg_field_text(j, data, "orderId", rep->venue_order_id,
+                               sizeof(rep->venue_order_id));
         }
         rep->status = kucoin_ack_status(op);
         kucoin_op_symbol(op, rep);
         break;
     case XG_OP_CANCEL_ORDER:
         /* {"clientOid": ...}: the cancel was accepted. */
-        rc = kucoin_get_string(data, "clientOid", rep->client_id,
-                               sizeof(rep->client_id));
+        rc = xg_field_text(j, data, "clientOid", rep->client_id,
+                           sizeof(rep->client_id));
         rep->status = XG_STATUS_CANCELED;
         kucoin_op_symbol(op, rep);
         break;
     default:
-        rc = kucoin_order_report(data, rep);
+        rc = kucoin_order_report(j, data, rep);
         break;
     }
     if (rc != XG_OK) {
@@ -361,41 +372,82 @@ kucoin_parse_order(const xg_op *op, const json_t *data, xg_result *res)
     res->err = XG_OK;
 }
 
+/* A page number of a paged list into *out and *has = 1; *has = 0 when it
+ * is absent or not an integer (the list is then taken as complete, as
+ * KuCoin's unpaged answers are). XG_ERR_BAD_FIELD when it is repeated
+ * or a number too large for int64_t: that page could be any page, and a
+ * list wrongly taken as complete would make open orders look closed. */
 static xg_err
-kucoin_parse_open_orders(const xg_op *op, const json_t *data,
+kucoin_page_number(const xg_json *j, size_t obj, const char *key, int *has,
+                   int64_t *out)
+{
+    size_t v = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
+
+    *has = 0;
+    if (rc == XG_ERR_NOT_FOUND) {
+        return XG_OK;
+    }
+    if (rc != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_json_type_of(j, v) != XG_JSON_NUMBER) {
+        return XG_OK;
+    }
+    rc = xg_json_int64(j, v, out);
+    if (rc == XG_ERR_OVERFLOW) {
+        return XG_ERR_BAD_FIELD;
+    }
+    *has = rc == XG_OK;
+    return XG_OK;
+}
+
+static xg_err
+kucoin_parse_open_orders(const xg_op *op, const xg_json *j, size_t data,
                          const xg_sink *sink, xg_result *res)
 {
     xg_order_report rep;
-    size_t i = 0;
-    const json_t *entry = NULL;
+    size_t e = 0;
+    uint32_t i = 0;
 
     /* Some HF list answers page their items: accept both shapes, and
      * note when this page is not the last. */
-    if (json_is_object(data)) {
-        const json_t *page = json_object_get(data, "currentPage");
-        const json_t *pages = json_object_get(data, "totalPage");
-        res->is_list_cut = json_is_integer(page) && json_is_integer(pages) &&
-                           json_integer_value(page) < json_integer_value(pages);
-        data = json_object_get(data, "items");
+    if (xg_json_type_of(j, data) == XG_JSON_OBJECT) {
+        int has_page = 0;
+        int has_pages = 0;
+        int64_t page = 0;
+        int64_t pages = 0;
+        size_t items = 0;
+        if (kucoin_page_number(j, data, "currentPage", &has_page, &page) !=
+                XG_OK ||
+            kucoin_page_number(j, data, "totalPage", &has_pages, &pages) !=
+                XG_OK) {
+            xg_result_bad_body(op->kind, "open orders: unusable page", res);
+            return XG_OK;
+        }
+        res->is_list_cut = has_page && has_pages && page < pages;
+        if (xg_json_get(j, data, "items", &items) != XG_OK) {
+            xg_result_bad_body(op->kind, "open orders: expected an array", res);
+            return XG_OK;
+        }
+        data = items;
     }
-    if (!json_is_array(data)) {
+    if (xg_json_type_of(j, data) != XG_JSON_ARRAY) {
         xg_result_bad_body(op->kind, "open orders: expected an array", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
      * refused as a whole rather than half-delivered. */
-    json_array_foreach(data, i, entry)
-    {
-        xg_err rc = kucoin_order_report(entry, &rep);
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
+        xg_err rc = kucoin_order_report(j, e, &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
             xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
-    json_array_foreach(data, i, entry)
-    {
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
         /* A clientOid longer than the gateway's is not one of ours. */
-        if (kucoin_order_report(entry, &rep) != XG_OK) {
+        if (kucoin_order_report(j, e, &rep) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->order != NULL) {
@@ -413,23 +465,20 @@ kucoin_parse_open_orders(const xg_op *op, const json_t *data,
 /* --- symbols ----------------------------------------------------------- */
 
 static xg_err
-kucoin_parse_instrument(const json_t *s, xg_instrument *ins)
+kucoin_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
 {
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
-    const json_t *trading = NULL;
+    int trading = 0;
     xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
-    if (!json_is_object(s) ||
-        kucoin_get_string(s, "symbol", ins->venue_symbol,
-                          sizeof(ins->venue_symbol)) != XG_OK ||
-        kucoin_get_string(s, "baseCurrency", base, sizeof(base)) != XG_OK ||
-        kucoin_get_string(s, "quoteCurrency", quote, sizeof(quote)) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    trading = json_object_get(s, "enableTrading");
-    if (!json_is_boolean(trading)) {
+    if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
+        xg_field_text(j, s, "symbol", ins->venue_symbol,
+                      sizeof(ins->venue_symbol)) != XG_OK ||
+        xg_field_text(j, s, "baseCurrency", base, sizeof(base)) != XG_OK ||
+        xg_field_text(j, s, "quoteCurrency", quote, sizeof(quote)) != XG_OK ||
+        kucoin_field_bool(j, s, "enableTrading", &trading) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
@@ -440,35 +489,33 @@ kucoin_parse_instrument(const json_t *s, xg_instrument *ins)
         xg_symbol_validate(ins->symbol) != XG_OK) {
         return XG_ERR_BAD_SYMBOL;
     }
-    if (kucoin_get_amount(s, "priceIncrement", &ins->tick_size) != XG_OK ||
-        kucoin_get_amount(s, "baseIncrement", &ins->lot_size) != XG_OK ||
-        kucoin_get_amount(s, "baseMinSize", &ins->min_qty) != XG_OK ||
-        kucoin_get_optional_amount(s, "baseMaxSize", &ins->max_qty) != XG_OK ||
-        kucoin_get_optional_amount(s, "minFunds", &ins->min_notional) !=
-            XG_OK) {
+    if (xg_field_amount(j, s, "priceIncrement", &ins->tick_size) != XG_OK ||
+        xg_field_amount(j, s, "baseIncrement", &ins->lot_size) != XG_OK ||
+        xg_field_amount(j, s, "baseMinSize", &ins->min_qty) != XG_OK ||
+        kucoin_optional_amount(j, s, "baseMaxSize", &ins->max_qty) != XG_OK ||
+        kucoin_optional_amount(j, s, "minFunds", &ins->min_notional) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    ins->is_trading = json_is_true(trading);
+    ins->is_trading = trading;
     ins->scope = 0; /* the pools are per UID / per IP, not per symbol */
     return XG_OK;
 }
 
 static xg_err
-kucoin_parse_symbols(const xg_op *op, const json_t *data, const xg_sink *sink,
-                     xg_result *res)
+kucoin_parse_symbols(const xg_op *op, const xg_json *j, size_t data,
+                     const xg_sink *sink, xg_result *res)
 {
-    const json_t *s = NULL;
-    size_t i = 0;
+    size_t s = 0;
+    uint32_t i = 0;
 
-    if (!json_is_array(data)) {
+    if (xg_json_type_of(j, data) != XG_JSON_ARRAY) {
         xg_result_bad_body(op->kind, "symbols: expected an array", res);
         return XG_OK;
     }
-    json_array_foreach(data, i, s)
-    {
+    for (i = 0, s = data + 1; i < j->tok[data].count; i++, s = j->tok[s].next) {
         xg_instrument ins;
         /* One odd symbol must not hide the others: skip it. */
-        if (kucoin_parse_instrument(s, &ins) != XG_OK) {
+        if (kucoin_parse_instrument(j, s, &ins) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->instrument != NULL) {
@@ -486,21 +533,38 @@ kucoin_parse_symbols(const xg_op *op, const json_t *data, const xg_sink *sink,
 /* --- entry --------------------------------------------------------------- */
 
 /* The envelope's code: a string of digits ("200000"), or a JSON integer
- * for robustness. 0 if absent or unusable. */
+ * for robustness. 0 if absent, repeated or unusable: a body with two
+ * codes says neither. */
 static int
-kucoin_envelope_code(const json_t *root, int64_t *code)
+kucoin_envelope_code(const xg_json *j, int64_t *code)
 {
-    const json_t *c = json_object_get(root, "code");
+    size_t c = 0;
+    char text[24];
+    size_t len = 0;
 
-    if (json_is_string(c)) {
-        return kucoin_digits_i64(json_string_value(c), json_string_length(c),
-                                 code) == XG_OK;
+    if (xg_json_get(j, 0, "code", &c) != XG_OK) {
+        return 0;
     }
-    if (json_is_integer(c) && json_integer_value(c) >= 0) {
-        *code = json_integer_value(c);
-        return 1;
+    if (xg_json_type_of(j, c) == XG_JSON_STRING) {
+        return xg_json_string(j, c, text, sizeof(text), &len) == XG_OK &&
+               kucoin_digits_i64(text, len, code) == XG_OK;
     }
-    return 0;
+    return xg_json_int64(j, c, code) == XG_OK && *code >= 0;
+}
+
+static void
+kucoin_parse_server_time(const xg_op *op, const xg_json *j, size_t data,
+                         xg_result *res)
+{
+    int64_t t = 0;
+
+    if (xg_json_int64(j, data, &t) != XG_OK || t <= 0) {
+        xg_result_bad_body(op->kind, "time: expected an integer", res);
+        return;
+    }
+    res->server_time_ms = t;
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
 }
 
 xg_err
@@ -508,12 +572,13 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
              const xg_sink *sink, xg_result *res)
 {
     kucoin *k = inst;
-    json_t *root = NULL;
-    json_error_t jerr;
+    xg_json j;
+    int is_json = 0;
     int has_code = 0;
+    int has_data = 0;
     int64_t code = 0;
     const char *msg = NULL;
-    const json_t *data = NULL;
+    size_t data = 0;
     char body_msg[XG_VENUE_MSG_MAX];
     xg_err rc = XG_OK;
 
@@ -526,14 +591,29 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     body_msg[0] = '\0';
     kucoin_parse_usage(op, resp, res);
     if (resp->body_len > 0) {
-        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &k->toks,
+                                &k->cap_toks, KUCOIN_JSON_TOKENS_MAX);
+        if (rc == XG_ERR_NOMEM) {
+            return rc;
+        }
+        /* Every KuCoin answer is an object; a bare scalar is not one, and
+         * its text is kept for the operator like any other non-answer. */
+        is_json = rc == XG_OK && (xg_json_type_of(&j, 0) == XG_JSON_OBJECT ||
+                                  xg_json_type_of(&j, 0) == XG_JSON_ARRAY);
+        rc = XG_OK;
     }
-    if (json_is_object(root)) {
-        has_code = kucoin_envelope_code(root, &code);
-        msg = json_string_value(json_object_get(root, "msg"));
-        data = json_object_get(root, "data");
+    if (is_json && xg_json_type_of(&j, 0) == XG_JSON_OBJECT) {
+        size_t v = 0;
+        has_code = kucoin_envelope_code(&j, &code);
+        if (xg_json_get(&j, 0, "msg", &v) == XG_OK &&
+            xg_json_string(&j, v, body_msg, sizeof(body_msg), NULL) !=
+                XG_ERR_INVALID) {
+            msg = body_msg;
+        }
+        /* A repeated "data" is no data: the reader must not pick one. */
+        has_data = xg_json_get(&j, 0, "data", &data) == XG_OK;
     }
-    if (msg == NULL && root == NULL && resp->body_len > 0) {
+    if (msg == NULL && !is_json && resp->body_len > 0) {
         /* Not JSON (a proxy's or Cloudflare's HTML page, a truncated
          * answer): keep its start as the venue's text. */
         xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
@@ -544,7 +624,7 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (resp->status < 200 || resp->status > 299 ||
         (has_code && code != KUCOIN_CODE_OK)) {
         kucoin_classify_error(op->kind, resp, has_code, code, msg, res);
-    } else if (!json_is_object(root) || !has_code || data == NULL) {
+    } else if (!has_code || !has_data) {
         xg_result_bad_body(op->kind,
                            resp->body_len == 0
                                ? "empty body"
@@ -553,30 +633,30 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
-            if (!json_is_integer(data) || json_integer_value(data) <= 0) {
-                xg_result_bad_body(op->kind, "time: expected an integer", res);
-            } else {
-                res->server_time_ms = json_integer_value(data);
-                res->outcome = XG_OUTCOME_OK;
-                res->err = XG_OK;
-            }
+            kucoin_parse_server_time(op, &j, data, res);
             break;
         case XG_OP_INSTRUMENTS:
-            rc = kucoin_parse_symbols(op, data, sink, res);
+            rc = kucoin_parse_symbols(op, &j, data, sink, res);
             break;
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
         case XG_OP_QUERY_ORDER:
-            kucoin_parse_order(op, data, res);
+            kucoin_parse_order(op, &j, data, res);
             break;
         case XG_OP_OPEN_ORDERS:
-            rc = kucoin_parse_open_orders(op, data, sink, res);
+            rc = kucoin_parse_open_orders(op, &j, data, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;
             break;
         }
     }
-    json_decref(root);
+    /* An answer as large as the symbol list leaves a large array behind;
+     * the order path's answers need few tokens, so it is not kept. */
+    if (k->cap_toks > KUCOIN_JSON_TOKENS_KEEP) {
+        free(k->toks);
+        k->toks = NULL;
+        k->cap_toks = 0;
+    }
     return rc;
 }

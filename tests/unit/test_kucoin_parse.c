@@ -593,6 +593,281 @@ test_hostile_bodies_do_not_crash(void **state)
     kucoin_destroy(k);
 }
 
+/* A member given twice could say either thing; the strict reader reads
+ * neither, so the answer says nothing: UNKNOWN for a new order or cancel,
+ * a BAD_RESPONSE rejection for the reads. */
+static void
+test_repeated_key_in_order_answer_is_refused(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    static const char *const acks[] = {
+        /* A second clientOid naming another order. */
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw0001\",\"clientOid\":\"gw0002\"}}",
+        /* A second envelope code smuggling an error past the first. */
+        "{\"code\":\"200000\",\"code\":\"400100\",\"data\":{\"orderId\":\"1\","
+        "\"clientOid\":\"gw0001\"}}",
+        /* Two data objects. */
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw0001\"},\"data\":{\"orderId\":\"2\",\"clientOid\":\"gw0001\"}}",
+    };
+    for (size_t i = 0; i < sizeof(acks) / sizeof(acks[0]); i++) {
+        runs(k, XG_OP_NEW_ORDER, "gw0001", 200, acks[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        assert_string_equal(res.order.client_id, "");
+        runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200, acks[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    }
+    /* The same with a single orderId repeated: the ack names no order. */
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"orderId\":\"2\","
+         "\"clientOid\":\"gw0001\"}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+
+    /* A query repeating any member it reads. */
+    static const char *const members[] = {
+        "\"active\":true,\"active\":false,\"cancelExist\":false,"
+        "\"dealSize\":\"0\",\"dealFunds\":\"0\"",
+        "\"active\":false,\"cancelExist\":false,\"cancelExist\":true,"
+        "\"dealSize\":\"0\",\"dealFunds\":\"0\"",
+        "\"active\":false,\"cancelExist\":true,\"timeInForce\":\"GTC\","
+        "\"timeInForce\":\"IOC\",\"dealSize\":\"0\",\"dealFunds\":\"0\"",
+        "\"active\":true,\"dealSize\":\"0\",\"dealSize\":\"0.5\","
+        "\"dealFunds\":\"0\"",
+        "\"active\":true,\"dealSize\":\"0\",\"dealFunds\":\"0\","
+        "\"dealFunds\":\"9\"",
+        "\"active\":true,\"dealSize\":\"0\",\"dealFunds\":\"0\","
+        "\"id\":\"y\"",
+    };
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        char b[512];
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":"
+                 "\"gw0001\",\"symbol\":\"BTC-USDT\",%s}}",
+                 members[i]);
+        runs(k, XG_OP_QUERY_ORDER, "gw0001", 200, b, &res);
+        if (res.outcome != XG_OUTCOME_REJECTED ||
+            res.err != XG_ERR_BAD_RESPONSE) {
+            fail_msg("member case %zu: outcome %d err %s", i, (int)res.outcome,
+                     xg_err_name(res.err));
+        }
+    }
+    /* An open-orders list with one entry repeating a member is refused
+     * whole, and a repeated page number could hide further pages. */
+    static const char *const lists[] = {
+        "{\"code\":\"200000\",\"data\":[{\"id\":\"a1\",\"clientOid\":\"gw1\","
+        "\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\",\"dealFunds\":\"0\","
+        "\"active\":true},{\"id\":\"a2\",\"clientOid\":\"gw2\",\"symbol\":"
+        "\"BTC-USDT\",\"dealSize\":\"0\",\"dealFunds\":\"0\",\"active\":true,"
+        "\"active\":false}]}",
+        "{\"code\":\"200000\",\"data\":{\"currentPage\":1,\"totalPage\":3,"
+        "\"totalPage\":1,\"items\":[]}}",
+        "{\"code\":\"200000\",\"data\":{\"currentPage\":1,\"totalPage\":"
+        "99999999999999999999,\"items\":[]}}",
+        "{\"code\":\"200000\",\"data\":{\"items\":[],\"items\":[]}}",
+    };
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        memset(&c, 0, sizeof(c));
+        run(k, XG_OP_OPEN_ORDERS, NULL, 200, NULL, 0, lists[i],
+            strlen(lists[i]), &c, &res);
+        if (res.outcome != XG_OUTCOME_REJECTED ||
+            res.err != XG_ERR_BAD_RESPONSE || c.n_orders != 0) {
+            fail_msg("list case %zu: outcome %d err %s orders %zu", i,
+                     (int)res.outcome, xg_err_name(res.err), c.n_orders);
+        }
+    }
+    /* A symbol repeating a member is skipped; the others still come. */
+    const char *syms =
+        "{\"code\":\"200000\",\"data\":[{\"symbol\":\"BTC-USDT\","
+        "\"baseCurrency\":\"BTC\",\"quoteCurrency\":\"USDT\","
+        "\"baseMinSize\":\"1\",\"baseIncrement\":\"1\",\"priceIncrement\":"
+        "\"0.1\",\"enableTrading\":true,\"enableTrading\":false},"
+        "{\"symbol\":\"ETH-USDT\",\"baseCurrency\":\"ETH\",\"quoteCurrency\":"
+        "\"USDT\",\"baseMinSize\":\"1\",\"baseIncrement\":\"1\","
+        "\"priceIncrement\":\"0.1\",\"minFunds\":\"1\",\"minFunds\":null,"
+        "\"enableTrading\":true},{\"symbol\":\"SOL-USDT\",\"baseCurrency\":"
+        "\"SOL\",\"quoteCurrency\":\"USDT\",\"baseMinSize\":\"1\","
+        "\"baseIncrement\":\"1\",\"priceIncrement\":\"0.1\","
+        "\"enableTrading\":true}]}";
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_INSTRUMENTS, NULL, 200, NULL, 0, syms, strlen(syms), &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n_ins, 1);
+    assert_string_equal(c.ins[0].symbol, "SOL/USDT");
+
+    /* An error answer with two codes has no code: the HTTP status alone
+     * decides, never one of the two. */
+    runs(k, XG_OP_NEW_ORDER, "gw0001", 400,
+         "{\"code\":\"126044\",\"code\":\"400600\",\"msg\":\"x\"}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_REJECTED);
+    assert_string_equal(res.venue_code, "HTTP 400");
+    kucoin_destroy(k);
+}
+
+/* Bytes that are not UTF-8 anywhere in a body make it no JSON at all. */
+static void
+test_invalid_utf8_body_is_refused(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    static const char *const bad[] = {
+        "\xff",             /* never in UTF-8 */
+        "\xc0\xaf",         /* overlong '/' */
+        "\xed\xa0\x80",     /* a surrogate, encoded */
+        "\xe2\x82",         /* cut short */
+        "\xf4\x90\x80\x80", /* above U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char b[256];
+        /* In a member nobody reads, and in the client id itself. */
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\","
+                 "\"clientOid\":\"gw0001\",\"remark\":\"%s\"}}",
+                 bad[i]);
+        runs(k, XG_OP_NEW_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":"
+                 "\"gw%s\",\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\","
+                 "\"dealFunds\":\"0\",\"active\":true}}",
+                 bad[i]);
+        runs(k, XG_OP_QUERY_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        /* In an error's message: the status still decides, and the raw
+         * text reaches the operator only as printable ASCII. */
+        snprintf(b, sizeof(b), "{\"code\":\"400100\",\"msg\":\"bad %s\"}",
+                 bad[i]);
+        runs(k, XG_OP_NEW_ORDER, "gw0001", 400, b, &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(res.err, XG_ERR_REJECTED);
+        for (const char *p = res.venue_msg; *p != '\0'; p++) {
+            assert_true(*p >= 0x20 && *p < 0x7f);
+        }
+    }
+    kucoin_destroy(k);
+}
+
+/* Nesting is bounded (XG_JSON_DEPTH_MAX levels in all): one level more,
+ * even in a member nobody reads, and the answer is no answer. */
+static void
+test_deeply_nested_body_is_refused(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    char b[512];
+    char deep[2 * XG_JSON_DEPTH_MAX + 1];
+
+    /* The envelope and data are two levels; the rest are arrays. */
+    for (size_t extra = 0; extra <= 1; extra++) {
+        size_t n = XG_JSON_DEPTH_MAX - 2 + extra;
+        memset(deep, '[', n);
+        memset(deep + n, ']', n);
+        deep[2 * n] = '\0';
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\","
+                 "\"clientOid\":\"gw0001\",\"tags\":%s}}",
+                 deep);
+        runs(k, XG_OP_NEW_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome,
+                         extra ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_OK);
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":"
+                 "\"gw0001\",\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\","
+                 "\"dealFunds\":\"0\",\"active\":true,\"tags\":%s}}",
+                 deep);
+        runs(k, XG_OP_QUERY_ORDER, "gw0001", 200, b, &res);
+        assert_int_equal(res.outcome,
+                         extra ? XG_OUTCOME_REJECTED : XG_OUTCOME_OK);
+        if (extra) {
+            assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        }
+    }
+    /* Deep objects as well as arrays, and an error body too deep to read
+     * is judged by its status, its text kept printable. */
+    size_t n = 0;
+    memset(b, 0, sizeof(b));
+    for (size_t i = 0; i < XG_JSON_DEPTH_MAX + 1; i++) {
+        memcpy(b + n, "{\"a\":", 5);
+        n += 5;
+    }
+    memcpy(b + n, "1", 1);
+    n++;
+    memset(b + n, '}', XG_JSON_DEPTH_MAX + 1);
+    runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200, b, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    runs(k, XG_OP_CANCEL_ORDER, "gw0001", 503, b, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_UNKNOWN_STATUS);
+    kucoin_destroy(k);
+}
+
+/* The token array stays between answers of the order path's size, and is
+ * freed after an answer as large as the symbol list. */
+static void
+test_token_array_is_kept_small(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    const char *one = "{\"symbol\":\"BTC-USDT\",\"baseCurrency\":\"BTC\","
+                      "\"quoteCurrency\":\"USDT\",\"baseMinSize\":\"1\","
+                      "\"baseIncrement\":\"1\",\"priceIncrement\":\"0.1\","
+                      "\"enableTrading\":true}";
+    size_t one_len = strlen(one);
+    size_t n_sym = 1000; /* 15 tokens each: beyond what is kept */
+    size_t cap = 64 + n_sym * (one_len + 1);
+    char *big = malloc(cap);
+    assert_non_null(big);
+    size_t len = 0;
+    memcpy(big, "{\"code\":\"200000\",\"data\":[", 25);
+    len = 25;
+    for (size_t i = 0; i < n_sym; i++) {
+        if (i > 0) {
+            big[len++] = ',';
+        }
+        memcpy(big + len, one, one_len);
+        len += one_len;
+    }
+    memcpy(big + len, "]}", 2);
+    len += 2;
+
+    runs(k, XG_OP_SERVER_TIME, NULL, 200,
+         "{\"code\":\"200000\",\"data\":1700000000123}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_non_null(k->toks);
+    size_t small_cap = k->cap_toks;
+    assert_true(small_cap > 0 && small_cap <= KUCOIN_JSON_TOKENS_KEEP);
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_INSTRUMENTS, NULL, 200, NULL, 0, big, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n_ins, 8); /* the collector keeps 8 */
+    assert_null(k->toks);
+    assert_int_equal(k->cap_toks, 0);
+
+    runs(k, XG_OP_SERVER_TIME, NULL, 200,
+         "{\"code\":\"200000\",\"data\":1700000000124}", &res);
+    assert_int_equal(res.server_time_ms, 1700000000124);
+    assert_int_equal(k->cap_toks, small_cap);
+    free(big);
+    kucoin_destroy(k);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -635,6 +910,10 @@ main(void)
         cmocka_unit_test(test_rate_limit_waits_for_pool_reset),
         cmocka_unit_test(test_cloudflare_page_is_a_ban),
         cmocka_unit_test(test_hostile_bodies_do_not_crash),
+        cmocka_unit_test(test_repeated_key_in_order_answer_is_refused),
+        cmocka_unit_test(test_invalid_utf8_body_is_refused),
+        cmocka_unit_test(test_deeply_nested_body_is_refused),
+        cmocka_unit_test(test_token_array_is_kept_small),
         cmocka_unit_test(test_parse_refuses_bad_arguments),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
