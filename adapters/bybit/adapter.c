@@ -167,6 +167,7 @@ bybit_destroy(void *inst)
         return;
     }
     xg_hmac_destroy(&b->hmac);
+    free(b->toks);
     xg_wipe(b, sizeof(*b));
     free(b);
 }

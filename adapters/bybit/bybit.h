@@ -15,6 +15,7 @@
 
 #include "xgate/adapter.h"
 #include "xgate/buf.h"
+#include "xgate/json.h"
 #include "xgate/sign.h"
 
 /* Bybit HMAC keys are 18 characters; leave room for other formats without
@@ -58,7 +59,16 @@ typedef struct bybit {
     int64_t query_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
+    /* parse.c's token array for xg_json, kept between answers */
+    xg_json_tok *toks;
+    size_t cap_toks;
 } bybit;
+
+/* Tokens a body may need (the instrument list: ~40 per symbol), and how
+ * many are kept after an answer; a larger array is freed again, so the
+ * instrument list does not stay in memory as tokens. */
+#define BYBIT_JSON_TOKENS_MAX  (8u * 1024 * 1024)
+#define BYBIT_JSON_TOKENS_KEEP 4096u
 
 /* --- adapter.c ---------------------------------------------------------- */
 

@@ -26,21 +26,32 @@
  * the order (XG_ERR_ORDER_NOT_FOUND), which is what lets the core re-send
  * a new order that never arrived.
  *
- * Bodies are hostile until proven otherwise: json_loadb over exactly
- * body_len bytes, every field type-checked, decimals parsed exactly, text
- * copied into a result truncated and made printable. A malformed answer is
- * an outcome, never a crash: UNKNOWN for a new order or cancel, REJECTED
- * with XG_ERR_BAD_RESPONSE for the read-only operations.
+ * Bodies are hostile until proven otherwise: they are checked by the
+ * strict reader of xgate/json.h over exactly body_len bytes (valid UTF-8,
+ * no "\u0000", bounded nesting; its token array lives in the instance and
+ * only grows, so the answers on the order path allocate nothing). A key
+ * given twice in an object is refused wherever it is read, never resolved
+ * to one of its values, so a second "retCode" or "orderLinkId" cannot be
+ * smuggled in. Every field is type-checked, numbers sent as strings stay
+ * strings until parsed exactly as decimals, and text copied into a result
+ * is truncated and made printable. A malformed answer is an outcome, never
+ * a crash: UNKNOWN for a new order or cancel, REJECTED with
+ * XG_ERR_BAD_RESPONSE for the read-only operations.
  */
 #include "bybit.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "xgate/adapter_util.h"
+#include "xgate/json.h"
+
+/* retMsg is decoded into this much before the error table searches it,
+ * so a match is not lost to the shorter venue_msg; Bybit's messages are
+ * a line long. */
+#define BYBIT_MSG_MAX 1024
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -52,44 +63,63 @@ bybit_decimal(const char *s, size_t len, xg_decimal *out)
     return xg_decimal_parse_padded(s, len, out);
 }
 
-/* A string member copied into dst. XG_ERR_BAD_FIELD if absent, not a
- * string or holding a NUL; XG_ERR_NOT_FOUND if empty; XG_ERR_TRUNCATED if
- * too long. */
+/* A non-negative decimal carried as a string where an absent member or ""
+ * is "no rule" (zero). A repeated member is XG_ERR_BAD_FIELD. */
 static xg_err
-bybit_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+bybit_get_optional_amount(const xg_json *j, size_t obj, const char *key,
+                          xg_decimal *out)
 {
-    const json_t *v = json_object_get(obj, key);
+    size_t v = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
 
-    if (!json_is_string(v)) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
-}
-
-/* A non-negative decimal carried as a JSON string ("0.001"). */
-static xg_err
-bybit_get_amount(const json_t *obj, const char *key, xg_decimal *out)
-{
-    const json_t *v = json_object_get(obj, key);
-
-    if (!json_is_string(v)) {
-        return XG_ERR_BAD_FIELD;
-    }
-    return xg_amount_parse(json_string_value(v), json_string_length(v), out);
-}
-
-/* Like bybit_get_amount, but an absent or empty member is "no rule". */
-static xg_err
-bybit_get_optional_amount(const json_t *obj, const char *key, xg_decimal *out)
-{
-    const json_t *v = json_object_get(obj, key);
-
-    if (v == NULL || (json_is_string(v) && json_string_length(v) == 0)) {
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && xg_json_is_string_eq(j, v, ""))) {
         out->units = 0;
         out->scale = 0;
         return XG_OK;
     }
-    return bybit_get_amount(obj, key, out);
+    return xg_field_amount(j, obj, key, out);
+}
+
+/* A string of digits ("1688639403") as an integer. XG_ERR_EXISTS when the
+ * member is repeated (the caller must not fall back to another member
+ * then); any other failure is XG_ERR_BAD_FIELD. */
+static xg_err
+bybit_get_digits(const xg_json *j, size_t obj, const char *key, int64_t *out)
+{
+    char text[64];
+    size_t v = 0;
+    size_t len = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
+
+    if (rc == XG_ERR_EXISTS) {
+        return rc;
+    }
+    if (rc != XG_OK || xg_json_type_of(j, v) != XG_JSON_STRING ||
+        xg_json_string(j, v, text, sizeof(text), &len) != XG_OK ||
+        xg_digits_i64(text, len, out) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return XG_OK;
+}
+
+/* Token of object member "result" in *r; 0 if absent, repeated or not an
+ * object. */
+static int
+bybit_result(const xg_json *j, size_t *r)
+{
+    return xg_json_get(j, 0, "result", r) == XG_OK &&
+           xg_json_type_of(j, *r) == XG_JSON_OBJECT;
+}
+
+/* Token of the array result.list in *list; 0 if there is none. */
+static int
+bybit_result_list(const xg_json *j, size_t *list)
+{
+    size_t r = 0;
+
+    return bybit_result(j, &r) && xg_json_get(j, r, "list", list) == XG_OK &&
+           xg_json_type_of(j, *list) == XG_JSON_ARRAY;
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -258,34 +288,47 @@ static const struct {
     {"Rejected", XG_STATUS_REJECTED},
 };
 
+/* The order's client id (orderLinkId) into dst: as xg_field_text, except
+ * that "" is XG_ERR_NOT_FOUND, an order placed without one (not ours)
+ * rather than a malformed entry. */
+static xg_err
+bybit_client_id(const xg_json *j, size_t o, char *dst, size_t cap)
+{
+    size_t v = 0;
+
+    if (xg_json_get(j, o, "orderLinkId", &v) == XG_OK &&
+        xg_json_is_string_eq(j, v, "")) {
+        return XG_ERR_NOT_FOUND;
+    }
+    return xg_field_text(j, o, "orderLinkId", dst, cap);
+}
+
 /*
- * One entry of a realtime list into rep. XG_ERR_NOT_FOUND when it has no
- * client id and XG_ERR_TRUNCATED when its client id is longer than any the
- * gateway sends (someone else's order); XG_ERR_BAD_FIELD for anything
- * malformed.
+ * One entry of a realtime list (token o) into rep. XG_ERR_NOT_FOUND when
+ * it has no client id and XG_ERR_TRUNCATED when its client id is longer
+ * than any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
+ * anything malformed, a repeated member included.
  */
 static xg_err
-bybit_order_report(const json_t *o, xg_order_report *rep)
+bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
 {
-    const char *s = NULL;
-    xg_err rc = XG_OK;
+    char status[32];
 
     memset(rep, 0, sizeof(*rep));
-    if (!json_is_object(o)) {
+    if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
         return XG_ERR_BAD_FIELD;
     }
-    if (bybit_get_string(o, "orderId", rep->venue_order_id,
-                         sizeof(rep->venue_order_id)) != XG_OK ||
-        bybit_get_string(o, "symbol", rep->venue_symbol,
-                         sizeof(rep->venue_symbol)) != XG_OK) {
+    if (xg_field_text(j, o, "orderId", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK ||
+        xg_field_text(j, o, "symbol", rep->venue_symbol,
+                      sizeof(rep->venue_symbol)) != XG_OK ||
+        xg_field_name(j, o, "orderStatus", status, sizeof(status)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    s = json_string_value(json_object_get(o, "orderStatus"));
     rep->status = XG_STATUS_UNKNOWN;
-    for (size_t i = 0;
-         s != NULL && i < sizeof(bybit_statuses) / sizeof(bybit_statuses[0]);
+    for (size_t i = 0; i < sizeof(bybit_statuses) / sizeof(bybit_statuses[0]);
          i++) {
-        if (strcmp(s, bybit_statuses[i].name) == 0) {
+        if (strcmp(status, bybit_statuses[i].name) == 0) {
             rep->status = bybit_statuses[i].status;
             break;
         }
@@ -293,43 +336,32 @@ bybit_order_report(const json_t *o, xg_order_report *rep)
     if (rep->status == XG_STATUS_UNKNOWN) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_object_get(o, "cumExecQty") != NULL &&
-        bybit_get_amount(o, "cumExecQty", &rep->filled_qty) != XG_OK) {
+    if (xg_field_has(j, o, "cumExecQty") &&
+        xg_field_amount(j, o, "cumExecQty", &rep->filled_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_object_get(o, "cumExecValue") != NULL &&
-        bybit_get_amount(o, "cumExecValue", &rep->filled_cost) != XG_OK) {
+    if (xg_field_has(j, o, "cumExecValue") &&
+        xg_field_amount(j, o, "cumExecValue", &rep->filled_cost) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed entry is refused whoever placed it. */
-    rc = bybit_get_string(o, "orderLinkId", rep->client_id,
-                          sizeof(rep->client_id));
-    return rc;
-}
-
-/* The object at result, or NULL. */
-static const json_t *
-bybit_result(const json_t *root)
-{
-    const json_t *r = json_object_get(root, "result");
-
-    return json_is_object(r) ? r : NULL;
+    return bybit_client_id(j, o, rep->client_id, sizeof(rep->client_id));
 }
 
 /* The ack of a create or a cancel: {"orderId": "...", "orderLinkId": ...}. */
 static void
-bybit_parse_ack(const xg_op *op, const json_t *root, xg_result *res)
+bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *r = bybit_result(root);
     xg_order_report *rep = &res->order;
     const xg_order *o = op->order;
+    size_t r = 0;
 
     memset(rep, 0, sizeof(*rep));
-    if (r == NULL ||
-        bybit_get_string(r, "orderId", rep->venue_order_id,
-                         sizeof(rep->venue_order_id)) != XG_OK ||
-        bybit_get_string(r, "orderLinkId", rep->client_id,
-                         sizeof(rep->client_id)) != XG_OK) {
+    if (!bybit_result(j, &r) ||
+        xg_field_text(j, r, "orderId", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK ||
+        xg_field_text(j, r, "orderLinkId", rep->client_id,
+                      sizeof(rep->client_id)) != XG_OK) {
         memset(rep, 0, sizeof(*rep));
         xg_result_bad_body(op->kind, "malformed acknowledgement", res);
         return;
@@ -359,38 +391,27 @@ bybit_parse_ack(const xg_op *op, const json_t *root, xg_result *res)
     res->err = XG_OK;
 }
 
-/* The list at result.list, or NULL. */
-static const json_t *
-bybit_result_list(const json_t *root)
-{
-    const json_t *r = bybit_result(root);
-    const json_t *list = r != NULL ? json_object_get(r, "list") : NULL;
-
-    return json_is_array(list) ? list : NULL;
-}
-
 static void
-bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
+bybit_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *list = bybit_result_list(root);
-    const json_t *entry = NULL;
     xg_order_report rep;
-    size_t i = 0;
+    size_t list = 0;
+    size_t e = 0;
+    uint32_t i = 0;
 
-    if (list == NULL) {
+    if (!bybit_result_list(j, &list)) {
         xg_result_bad_body(op->kind, "query: expected result.list", res);
         return;
     }
-    if (json_array_size(list) == 0) {
+    if (j->tok[list].count == 0) {
         res->outcome = XG_OUTCOME_REJECTED;
         res->err = XG_ERR_ORDER_NOT_FOUND;
         xg_strlcpy(res->venue_msg, "no order with this orderLinkId",
                    sizeof(res->venue_msg));
         return;
     }
-    json_array_foreach(list, i, entry)
-    {
-        xg_err rc = bybit_order_report(entry, &rep);
+    for (i = 0, e = list + 1; i < j->tok[list].count; i++, e = j->tok[e].next) {
+        xg_err rc = bybit_order_report(j, e, &rep);
         if (rc == XG_ERR_BAD_FIELD) {
             xg_result_bad_body(op->kind, "query: malformed order", res);
             return;
@@ -407,74 +428,75 @@ bybit_parse_query(const xg_op *op, const json_t *root, xg_result *res)
 }
 
 /*
- * A non-empty nextPageCursor means more pages: this list is not all that
- * is open. It becomes next_cursor only when it can travel back unchanged
- * (printable ASCII, short enough); otherwise the list is cut with no way
- * on. Absent, null or "" is the last page. A cursor of another JSON type
- * is a malformed answer that may still have had pages behind it, so it
- * counts as cut: that costs the sweep its verdict on absent orders, where
- * "not cut" could have them queried as gone.
+ * A non-empty nextPageCursor (of the result object r) means more pages:
+ * this list is not all that is open. It becomes next_cursor only when it
+ * can travel back unchanged (printable ASCII, short enough); otherwise the
+ * list is cut with no way on. Absent, null or "" is the last page. A
+ * cursor of another JSON type, or given twice, is a malformed answer that
+ * may still have had pages behind it, so it counts as cut: that costs the
+ * sweep its verdict on absent orders, where "not cut" could have them
+ * queried as gone.
  */
 static void
-bybit_next_page(const json_t *cursor, xg_result *res)
+bybit_next_page(const xg_json *j, size_t r, xg_result *res)
 {
-    const char *s = NULL;
+    size_t v = 0;
     size_t n = 0;
+    xg_err rc = xg_json_get(j, r, "nextPageCursor", &v);
 
     res->is_list_cut = 0;
     res->next_cursor[0] = '\0';
-    if (cursor == NULL || json_is_null(cursor)) {
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && xg_json_type_of(j, v) == XG_JSON_NULL)) {
         return;
     }
-    if (!json_is_string(cursor)) {
+    if (rc != XG_OK || xg_json_type_of(j, v) != XG_JSON_STRING) {
         res->is_list_cut = 1;
         return;
     }
-    s = json_string_value(cursor);
-    n = json_string_length(cursor);
-    if (n == 0) {
+    if (xg_json_is_string_eq(j, v, "")) {
         return;
     }
     res->is_list_cut = 1;
-    if (n >= sizeof(res->next_cursor)) {
+    /* Too long to hand back whole: never a shortened cursor. */
+    if (xg_json_string(j, v, res->next_cursor, sizeof(res->next_cursor), &n) !=
+        XG_OK) {
+        res->next_cursor[0] = '\0';
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        /* Also stops a decoded NUL, which would cut the cursor short. */
-        if (s[i] < 0x20 || s[i] > 0x7e) {
+        if (res->next_cursor[i] < 0x20 || res->next_cursor[i] > 0x7e) {
+            res->next_cursor[0] = '\0';
             return;
         }
     }
-    memcpy(res->next_cursor, s, n);
-    res->next_cursor[n] = '\0';
 }
 
 static xg_err
-bybit_parse_open_orders(const xg_op *op, const json_t *root,
-                        const xg_sink *sink, xg_result *res)
+bybit_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
+                        xg_result *res)
 {
-    const json_t *list = bybit_result_list(root);
-    const json_t *entry = NULL;
     xg_order_report rep;
-    size_t i = 0;
+    size_t list = 0;
+    size_t r = 0;
+    size_t e = 0;
+    uint32_t i = 0;
 
-    if (list == NULL) {
+    if (!bybit_result_list(j, &list) || !bybit_result(j, &r)) {
         xg_result_bad_body(op->kind, "open orders: expected result.list", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
      * refused as a whole rather than half-delivered. */
-    json_array_foreach(list, i, entry)
-    {
-        if (bybit_order_report(entry, &rep) == XG_ERR_BAD_FIELD) {
+    for (i = 0, e = list + 1; i < j->tok[list].count; i++, e = j->tok[e].next) {
+        if (bybit_order_report(j, e, &rep) == XG_ERR_BAD_FIELD) {
             xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
     }
-    json_array_foreach(list, i, entry)
-    {
+    for (i = 0, e = list + 1; i < j->tok[list].count; i++, e = j->tok[e].next) {
         /* No client id or a longer one than the gateway's: not ours. */
-        if (bybit_order_report(entry, &rep) != XG_OK) {
+        if (bybit_order_report(j, e, &rep) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->order != NULL) {
@@ -484,7 +506,7 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
             }
         }
     }
-    bybit_next_page(json_object_get(bybit_result(root), "nextPageCursor"), res);
+    bybit_next_page(j, r, res);
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;
@@ -493,25 +515,26 @@ bybit_parse_open_orders(const xg_op *op, const json_t *root,
 /* --- instruments ------------------------------------------------------- */
 
 static xg_err
-bybit_parse_instrument(const json_t *s, xg_instrument *ins)
+bybit_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
 {
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
-    const json_t *price = json_object_get(s, "priceFilter");
-    const json_t *lot = json_object_get(s, "lotSizeFilter");
-    const char *status = NULL;
+    char status[32];
+    size_t price = 0;
+    size_t lot = 0;
     xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
-    if (!json_is_object(s) || !json_is_object(price) || !json_is_object(lot) ||
-        bybit_get_string(s, "symbol", ins->venue_symbol,
-                         sizeof(ins->venue_symbol)) != XG_OK ||
-        bybit_get_string(s, "baseCoin", base, sizeof(base)) != XG_OK ||
-        bybit_get_string(s, "quoteCoin", quote, sizeof(quote)) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    status = json_string_value(json_object_get(s, "status"));
-    if (status == NULL) {
+    if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
+        xg_json_get(j, s, "priceFilter", &price) != XG_OK ||
+        xg_json_type_of(j, price) != XG_JSON_OBJECT ||
+        xg_json_get(j, s, "lotSizeFilter", &lot) != XG_OK ||
+        xg_json_type_of(j, lot) != XG_JSON_OBJECT ||
+        xg_field_text(j, s, "symbol", ins->venue_symbol,
+                      sizeof(ins->venue_symbol)) != XG_OK ||
+        xg_field_text(j, s, "baseCoin", base, sizeof(base)) != XG_OK ||
+        xg_field_text(j, s, "quoteCoin", quote, sizeof(quote)) != XG_OK ||
+        xg_field_name(j, s, "status", status, sizeof(status)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
@@ -526,21 +549,21 @@ bybit_parse_instrument(const json_t *s, xg_instrument *ins)
      * minOrderAmt the minimum notional in quote. minOrderQty is no longer
      * checked by Bybit (fact sheet), so it is not a rule here. The
      * largest quantity is maxLimitOrderQty where given, else maxOrderQty. */
-    if (bybit_get_amount(price, "tickSize", &ins->tick_size) != XG_OK ||
-        bybit_get_amount(lot, "basePrecision", &ins->lot_size) != XG_OK ||
+    if (xg_field_amount(j, price, "tickSize", &ins->tick_size) != XG_OK ||
+        xg_field_amount(j, lot, "basePrecision", &ins->lot_size) != XG_OK ||
         !xg_decimal_is_positive(ins->tick_size) ||
         !xg_decimal_is_positive(ins->lot_size) ||
-        bybit_get_optional_amount(lot, "minOrderAmt", &ins->min_notional) !=
+        bybit_get_optional_amount(j, lot, "minOrderAmt", &ins->min_notional) !=
             XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (json_object_get(lot, "maxLimitOrderQty") != NULL) {
-        if (bybit_get_optional_amount(lot, "maxLimitOrderQty", &ins->max_qty) !=
-            XG_OK) {
+    if (xg_field_has(j, lot, "maxLimitOrderQty")) {
+        if (bybit_get_optional_amount(j, lot, "maxLimitOrderQty",
+                                      &ins->max_qty) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
-    } else if (bybit_get_optional_amount(lot, "maxOrderQty", &ins->max_qty) !=
-               XG_OK) {
+    } else if (bybit_get_optional_amount(j, lot, "maxOrderQty",
+                                         &ins->max_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     ins->is_trading = strcmp(status, "Trading") == 0;
@@ -549,22 +572,21 @@ bybit_parse_instrument(const json_t *s, xg_instrument *ins)
 }
 
 static xg_err
-bybit_parse_instruments(const xg_op *op, const json_t *root,
-                        const xg_sink *sink, xg_result *res)
+bybit_parse_instruments(const xg_op *op, const xg_json *j, const xg_sink *sink,
+                        xg_result *res)
 {
-    const json_t *list = bybit_result_list(root);
-    const json_t *s = NULL;
-    size_t i = 0;
+    size_t list = 0;
+    size_t s = 0;
+    uint32_t i = 0;
 
-    if (list == NULL) {
+    if (!bybit_result_list(j, &list)) {
         xg_result_bad_body(op->kind, "instruments: expected result.list", res);
         return XG_OK;
     }
-    json_array_foreach(list, i, s)
-    {
+    for (i = 0, s = list + 1; i < j->tok[list].count; i++, s = j->tok[s].next) {
         xg_instrument ins;
         /* One odd symbol must not hide the others: skip it. */
-        if (bybit_parse_instrument(s, &ins) != XG_OK) {
+        if (bybit_parse_instrument(j, s, &ins) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->instrument != NULL) {
@@ -582,24 +604,28 @@ bybit_parse_instruments(const xg_op *op, const json_t *root,
 /* --- server time ------------------------------------------------------- */
 
 static void
-bybit_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
+bybit_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *r = bybit_result(root);
-    const json_t *nano = r != NULL ? json_object_get(r, "timeNano") : NULL;
-    const json_t *sec = r != NULL ? json_object_get(r, "timeSecond") : NULL;
-    int64_t v = 0;
+    size_t r = 0;
+    int64_t nano = 0;
+    int64_t sec = 0;
+    xg_err nano_rc = XG_ERR_BAD_FIELD;
+    xg_err sec_rc = XG_ERR_BAD_FIELD;
 
-    /* timeNano has the precision; timeSecond is the fallback. */
-    if (json_is_string(nano) &&
-        xg_digits_i64(json_string_value(nano), json_string_length(nano), &v) ==
-            XG_OK &&
-        v / 1000000 > 0) {
-        res->server_time_ms = v / 1000000;
-    } else if (json_is_string(sec) &&
-               xg_digits_i64(json_string_value(sec), json_string_length(sec),
-                             &v) == XG_OK &&
-               v > 0 && v <= INT64_MAX / 1000) {
-        res->server_time_ms = v * 1000;
+    if (bybit_result(j, &r)) {
+        nano_rc = bybit_get_digits(j, r, "timeNano", &nano);
+        sec_rc = bybit_get_digits(j, r, "timeSecond", &sec);
+    }
+    /* timeNano has the precision; timeSecond is the fallback, but not
+     * for a timeNano given twice: that answer is not believed at all. */
+    if (nano_rc == XG_ERR_EXISTS || sec_rc == XG_ERR_EXISTS) {
+        xg_result_bad_body(op->kind, "time: repeated member", res);
+        return;
+    }
+    if (nano_rc == XG_OK && nano / 1000000 > 0) {
+        res->server_time_ms = nano / 1000000;
+    } else if (sec_rc == XG_OK && sec > 0 && sec <= INT64_MAX / 1000) {
+        res->server_time_ms = sec * 1000;
     } else {
         xg_result_bad_body(op->kind, "time: expected result.timeNano", res);
         return;
@@ -610,53 +636,83 @@ bybit_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
 
 /* --- entry --------------------------------------------------------------- */
 
+/* An answer as large as the instrument list leaves a large token array:
+ * give it back rather than keep it for the small answers that follow. */
+static void
+bybit_trim_tokens(bybit *b)
+{
+    if (b->cap_toks > BYBIT_JSON_TOKENS_KEEP) {
+        free(b->toks);
+        b->toks = NULL;
+        b->cap_toks = 0;
+    }
+}
+
 xg_err
 bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             const xg_sink *sink, xg_result *res)
 {
-    json_t *root = NULL;
-    json_error_t jerr;
+    bybit *b = inst;
+    xg_json j;
+    int is_json = 0;
     int has_code = 0;
     int64_t code = 0;
     int64_t venue_time_ms = 0;
     const char *msg = NULL;
-    char body_msg[XG_VENUE_MSG_MAX];
+    char msg_buf[BYBIT_MSG_MAX];
     xg_err rc = XG_OK;
 
-    if (inst == NULL || op == NULL || resp == NULL || res == NULL ||
+    if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
         op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
-    body_msg[0] = '\0';
+    msg_buf[0] = '\0';
     if (resp->body_len > 0) {
-        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->toks,
+                                &b->cap_toks, BYBIT_JSON_TOKENS_MAX);
+        if (rc == XG_ERR_NOMEM) {
+            bybit_trim_tokens(b);
+            return rc;
+        }
+        /* Every Bybit answer is an object; a bare scalar is read as text,
+         * like any other body that is no answer, so its start reaches the
+         * operator. */
+        is_json = rc == XG_OK && (xg_json_type_of(&j, 0) == XG_JSON_OBJECT ||
+                                  xg_json_type_of(&j, 0) == XG_JSON_ARRAY);
+        rc = XG_OK;
     }
-    if (json_is_object(root)) {
-        const json_t *c = json_object_get(root, "retCode");
-        const json_t *t = json_object_get(root, "time");
-        if (json_is_integer(c)) {
+    if (is_json && xg_json_type_of(&j, 0) == XG_JSON_OBJECT) {
+        size_t v = 0;
+        int64_t t = 0;
+        /* A repeated retCode, retMsg or time is read as absent: no retCode
+         * makes a 2xx answer malformed, so neither copy is believed. */
+        if (xg_json_get(&j, 0, "retCode", &v) == XG_OK &&
+            xg_json_int64(&j, v, &code) == XG_OK) {
             has_code = 1;
-            code = json_integer_value(c);
         }
-        if (json_is_integer(t) && json_integer_value(t) > 0) {
-            venue_time_ms = json_integer_value(t);
+        if (xg_field_i64(&j, 0, "time", &t) == XG_OK && t > 0) {
+            venue_time_ms = t;
         }
-        msg = json_string_value(json_object_get(root, "retMsg"));
+        if (xg_json_get(&j, 0, "retMsg", &v) == XG_OK &&
+            xg_json_string(&j, v, msg_buf, sizeof(msg_buf), NULL) !=
+                XG_ERR_INVALID) {
+            msg = msg_buf;
+        }
     }
     bybit_parse_usage(op->kind, resp, venue_time_ms, res);
-    if (msg == NULL && root == NULL && resp->body_len > 0) {
+    if (msg == NULL && !is_json && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, the 403 page, a truncated
          * answer): keep its start as the venue's text for the operator. */
-        xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
+        xg_copy_printable(msg_buf, XG_VENUE_MSG_MAX, resp->body,
                           resp->body_len);
-        msg = body_msg;
+        msg = msg_buf;
     }
 
     if (resp->status < 200 || resp->status > 299 || (has_code && code != 0)) {
         bybit_classify_error(op->kind, resp, has_code, code, msg, res);
-    } else if (root == NULL) {
+    } else if (!is_json) {
         xg_result_bad_body(op->kind,
                            resp->body_len == 0 ? "empty body" : "body not JSON",
                            res);
@@ -665,26 +721,26 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
-            bybit_parse_server_time(op, root, res);
+            bybit_parse_server_time(op, &j, res);
             break;
         case XG_OP_INSTRUMENTS:
-            rc = bybit_parse_instruments(op, root, sink, res);
+            rc = bybit_parse_instruments(op, &j, sink, res);
             break;
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
-            bybit_parse_ack(op, root, res);
+            bybit_parse_ack(op, &j, res);
             break;
         case XG_OP_QUERY_ORDER:
-            bybit_parse_query(op, root, res);
+            bybit_parse_query(op, &j, res);
             break;
         case XG_OP_OPEN_ORDERS:
-            rc = bybit_parse_open_orders(op, root, sink, res);
+            rc = bybit_parse_open_orders(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;
             break;
         }
     }
-    json_decref(root);
+    bybit_trim_tokens(b);
     return rc;
 }

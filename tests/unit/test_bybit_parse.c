@@ -467,8 +467,8 @@ test_hostile_cursors_never_reach_next_cursor(void **state)
         assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200, body), XG_OK);
         assert_string_equal(f->res.next_cursor, "");
         if (i == 1) {
-            /* A decoded NUL makes the whole body unreadable (jansson
-             * without JSON_ALLOW_NUL): the page is refused. */
+            /* A decoded NUL makes the whole body unreadable (the strict
+             * reader refuses \u0000): the page is refused. */
             assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
             assert_int_equal(f->res.is_list_cut, 0);
             assert_int_equal(f->n_reps, 0);
@@ -922,6 +922,286 @@ test_venue_text_is_truncated_and_printable(void **state)
     assert_int_equal(f->res.venue_msg[2], '?');
 }
 
+/* --- the strict reader: repeated keys, UTF-8, nesting ------------------ */
+
+/* Assert that the last parse refused the body as kind's malformed answer:
+ * UNKNOWN for a new order or cancel, REJECTED for a read. */
+static void
+assert_bad_body(const fixture *f, xg_op_kind kind)
+{
+    xg_outcome want = (kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER)
+                          ? XG_OUTCOME_UNKNOWN
+                          : XG_OUTCOME_REJECTED;
+    if (f->res.outcome != want || f->res.err != XG_ERR_BAD_RESPONSE) {
+        fail_msg("op %d: outcome %d err %d (%s)", (int)kind, f->res.outcome,
+                 f->res.err, f->res.venue_msg);
+    }
+}
+
+/* A second retCode after the first must not turn a refusal into an
+ * accepted order (a last-wins reader would say NEW here), nor the other
+ * way round: the order's fate is open, so the core queries it. */
+static void
+test_repeated_ret_code_leaves_the_order_unknown(void **state)
+{
+    fixture *f = *state;
+
+    assert_int_equal(parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200,
+                                "order_create_ack_repeated_retcode.json"),
+                     XG_OK);
+    assert_bad_body(f, XG_OP_NEW_ORDER);
+    assert_string_equal(f->res.order.client_id, "");
+    assert_int_equal(
+        parse(f, XG_OP_CANCEL_ORDER, "gw0001", 200,
+              "{\"retCode\":0,\"retCode\":110001,\"retMsg\":\"x\","
+              "\"result\":{\"orderId\":\"1\",\"orderLinkId\":\"gw0001\"}}"),
+        XG_OK);
+    assert_bad_body(f, XG_OP_CANCEL_ORDER);
+}
+
+/* A repeated member inside an order answer is refused, never resolved to
+ * one of its values. */
+static void
+test_repeated_key_in_an_order_answer_is_refused(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        xg_op_kind kind;
+        const char *body;
+    } cases[] = {
+        {XG_OP_NEW_ORDER,
+         "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+         "\"other\",\"orderLinkId\":\"gw0001\"}}"},
+        {XG_OP_NEW_ORDER,
+         "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderId\":\"2\","
+         "\"orderLinkId\":\"gw0001\"}}"},
+        {XG_OP_CANCEL_ORDER,
+         "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+         "\"gw0001\"},\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+         "\"gw0001\"}}"},
+        {XG_OP_QUERY_ORDER,
+         "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"9\","
+         "\"orderLinkId\":\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+         "\"New\",\"orderStatus\":\"Filled\"}]}}"},
+        {XG_OP_QUERY_ORDER,
+         "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"9\","
+         "\"orderLinkId\":\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+         "\"PartiallyFilled\",\"cumExecQty\":\"0.1\",\"cumExecQty\":"
+         "\"0.2\"}]}}"},
+        {XG_OP_QUERY_ORDER,
+         "{\"retCode\":0,\"result\":{\"list\":[],\"list\":[]}}"},
+        {XG_OP_OPEN_ORDERS,
+         "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"9\","
+         "\"orderLinkId\":\"gwA1\",\"orderLinkId\":\"gwA2\",\"symbol\":"
+         "\"BTCUSDT\",\"orderStatus\":\"New\"}],\"nextPageCursor\":\"\"}}"},
+        {XG_OP_SERVER_TIME,
+         "{\"retCode\":0,\"result\":{\"timeNano\":\"1688639403423213947\","
+         "\"timeNano\":\"1\",\"timeSecond\":\"1688639403\"}}"},
+        {XG_OP_INSTRUMENTS,
+         "{\"retCode\":0,\"result\":{\"list\":[],\"list\":[]}}"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(parse(f, cases[i].kind, "gw0001", 200, cases[i].body),
+                         XG_OK);
+        assert_bad_body(f, cases[i].kind);
+        assert_int_equal(f->n_reps, 0);
+        assert_int_equal(f->n_seen, 0);
+    }
+}
+
+/* A cursor given twice may hide more pages: cut, with no way on. */
+static void
+test_repeated_cursor_cuts_the_list(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(parse(f, XG_OP_OPEN_ORDERS, NULL, 200,
+                           "{\"retCode\":0,\"result\":{\"list\":[],"
+                           "\"nextPageCursor\":\"\",\"nextPageCursor\":"
+                           "\"p2\"}}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_list_cut, 1);
+    assert_string_equal(f->res.next_cursor, "");
+}
+
+/* A symbol with a repeated filter value is skipped like any odd symbol;
+ * the others are still delivered. */
+static void
+test_repeated_key_skips_only_that_instrument(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse(f, XG_OP_INSTRUMENTS, NULL, 200,
+              "{\"retCode\":0,\"result\":{\"list\":["
+              "{\"symbol\":\"BTCUSDT\",\"baseCoin\":\"BTC\",\"quoteCoin\":"
+              "\"USDT\",\"status\":\"Trading\",\"lotSizeFilter\":{"
+              "\"basePrecision\":\"0.000001\"},\"priceFilter\":{"
+              "\"tickSize\":\"0.01\",\"tickSize\":\"100\"}},"
+              "{\"symbol\":\"ETHUSDT\",\"baseCoin\":\"ETH\",\"quoteCoin\":"
+              "\"USDT\",\"status\":\"Trading\",\"lotSizeFilter\":{"
+              "\"basePrecision\":\"0.0001\",\"minOrderAmt\":\"1\"},"
+              "\"priceFilter\":{\"tickSize\":\"0.01\"}}]}}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_seen, 1);
+    assert_string_equal(f->seen[0].symbol, "ETH/USDT");
+}
+
+/* A repeated "time" gives no window end rather than one of two. */
+static void
+test_repeated_time_leaves_usage_reset_unset(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Status", "3"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672738135824")};
+    const char *body = "{\"retCode\":0,\"result\":{\"list\":[]},"
+                       "\"time\":1672738134824,\"time\":1672738135000}";
+
+    assert_int_equal(
+        parse_h(f, XG_OP_OPEN_ORDERS, NULL, 200, body, strlen(body), h, 2),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.n_usage, 1);
+    assert_int_equal(f->res.usage[0].reset_ms, 0);
+}
+
+/* Bytes that are not UTF-8 (a stray byte, an overlong '/', a surrogate, a
+ * cut sequence) make the body unreadable for every operation. */
+static void
+test_invalid_utf8_is_a_malformed_answer(void **state)
+{
+    fixture *f = *state;
+    const char *bad[] = {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82"};
+    const xg_op_kind kinds[] = {XG_OP_SERVER_TIME, XG_OP_INSTRUMENTS,
+                                XG_OP_NEW_ORDER,   XG_OP_CANCEL_ORDER,
+                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS};
+    char body[256];
+
+    for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+        snprintf(body, sizeof(body),
+                 "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+                 "\"gw0001\",\"list\":[],\"timeSecond\":\"1688639403\"},"
+                 "\"retExtInfo\":{\"note\":\"a%sb\"}}",
+                 bad[b]);
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            assert_int_equal(parse(f, kinds[k], "gw0001", 200, body), XG_OK);
+            assert_bad_body(f, kinds[k]);
+            assert_int_equal(f->n_seen, 0);
+            assert_int_equal(f->n_reps, 0);
+            /* The body's start is kept for the operator, printable. */
+            for (const char *p = f->res.venue_msg; *p != '\0'; p++) {
+                assert_true(*p >= 0x20 && *p < 0x7f);
+            }
+        }
+    }
+    /* In an error answer too: without a readable retCode it is no
+     * refusal, so the new order stays unknown. */
+    assert_int_equal(parse(f, XG_OP_NEW_ORDER, "gw0001", 200,
+                           "{\"retCode\":170131,\"retMsg\":\"\xff\"}"),
+                     XG_OK);
+    assert_bad_body(f, XG_OP_NEW_ORDER);
+}
+
+/* Append "{\"retCode\":0,...,\"retExtInfo\":" + depth nested arrays + "}"
+ * to an ack for gw0001 into buf (cap bytes). */
+static void
+nested_ack(char *buf, size_t cap, size_t depth)
+{
+    static const char head[] = "{\"retCode\":0,\"result\":{\"orderId\":\"1\","
+                               "\"orderLinkId\":\"gw0001\"},\"retExtInfo\":";
+    size_t n = sizeof(head) - 1;
+
+    assert_true(n + 2 * depth + 2 <= cap);
+    memcpy(buf, head, n);
+    memset(buf + n, '[', depth);
+    memset(buf + n + depth, ']', depth);
+    n += 2 * depth;
+    buf[n++] = '}';
+    buf[n] = '\0';
+}
+
+/* The reader's nesting bound is the answer's: an ack nested within it is
+ * read, one level more is a malformed answer (the order stays unknown),
+ * and a body nested a hundred thousand deep costs no stack. */
+static void
+test_deeply_nested_body_is_refused(void **state)
+{
+    fixture *f = *state;
+    const size_t huge = 100000;
+    char *buf = malloc(2 * huge + 256);
+
+    assert_non_null(buf);
+    /* The root object is the first level, so XG_JSON_DEPTH_MAX - 1
+     * arrays inside it fill the bound exactly. */
+    nested_ack(buf, 2 * huge + 256, XG_JSON_DEPTH_MAX - 1);
+    assert_int_equal(parse(f, XG_OP_NEW_ORDER, "gw0001", 200, buf), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_NEW);
+
+    nested_ack(buf, 2 * huge + 256, XG_JSON_DEPTH_MAX);
+    assert_int_equal(parse(f, XG_OP_NEW_ORDER, "gw0001", 200, buf), XG_OK);
+    assert_bad_body(f, XG_OP_NEW_ORDER);
+    assert_int_equal(parse(f, XG_OP_QUERY_ORDER, "gw0001", 200, buf), XG_OK);
+    assert_bad_body(f, XG_OP_QUERY_ORDER);
+
+    nested_ack(buf, 2 * huge + 256, huge);
+    assert_int_equal(parse(f, XG_OP_CANCEL_ORDER, "gw0001", 200, buf), XG_OK);
+    assert_bad_body(f, XG_OP_CANCEL_ORDER);
+    free(buf);
+}
+
+/* The token array is kept between the small answers of the order path
+ * (no allocation per answer), and a large instrument list's array is
+ * given back once it has been read. */
+static void
+test_token_array_is_kept_small(void **state)
+{
+    fixture *f = *state;
+    bybit *b = f->inst;
+    static const char sym[] =
+        "{\"symbol\":\"BTCUSDT\",\"baseCoin\":\"BTC\",\"quoteCoin\":\"USDT\","
+        "\"status\":\"Trading\",\"lotSizeFilter\":{\"basePrecision\":"
+        "\"0.000001\"},\"priceFilter\":{\"tickSize\":\"0.01\"}}";
+    const size_t n_sym = 2000;
+    xg_buf body;
+    char *mem = malloc(n_sym * sizeof(sym) + 64);
+    const xg_json_tok *toks = NULL;
+    xg_sink sink = {f, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL};
+
+    assert_non_null(mem);
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200, "order_create_ack.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_non_null(b->toks);
+    assert_true(b->cap_toks > 0 && b->cap_toks <= BYBIT_JSON_TOKENS_KEEP);
+    toks = b->toks;
+    assert_int_equal(
+        parse_file(f, XG_OP_QUERY_ORDER, "gw0001", 200, "order_realtime.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_ptr_equal(b->toks, toks);
+
+    xg_buf_init(&body, mem, n_sym * sizeof(sym) + 64);
+    xg_buf_puts(&body, "{\"retCode\":0,\"result\":{\"list\":[");
+    for (size_t i = 0; i < n_sym; i++) {
+        if (i > 0) {
+            xg_buf_putc(&body, ',');
+        }
+        xg_buf_puts(&body, sym);
+    }
+    xg_buf_puts(&body, "]}}");
+    assert_int_equal(xg_buf_status(&body), XG_OK);
+    xg_http_response resp = {200, NULL, 0, mem, body.len};
+    assert_int_equal(bybit_parse(f->inst, &op, &resp, &sink, &f->res), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_true(b->cap_toks <= BYBIT_JSON_TOKENS_KEEP);
+    free(mem);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -969,6 +1249,14 @@ main(void)
         T(test_hostile_bodies_never_settle_an_order),
         T(test_malformed_success_on_order_ops_is_unknown),
         T(test_venue_text_is_truncated_and_printable),
+        T(test_repeated_ret_code_leaves_the_order_unknown),
+        T(test_repeated_key_in_an_order_answer_is_refused),
+        T(test_repeated_cursor_cuts_the_list),
+        T(test_repeated_key_skips_only_that_instrument),
+        T(test_repeated_time_leaves_usage_reset_unset),
+        T(test_invalid_utf8_is_a_malformed_answer),
+        T(test_deeply_nested_body_is_refused),
+        T(test_token_array_is_kept_small),
         T(test_parse_refuses_bad_arguments),
     };
 #undef T
