@@ -8,7 +8,8 @@
  * It also owns the instance's lifetime: create checks the credentials
  * (OKX needs a passphrase besides key and secret) and the venue options
  * from the config file and keys the HMAC once; destroy wipes the key
- * material and frees the scope table. The plug-in has no mutable global.
+ * material and frees the scope table and parse.c's token array. The
+ * plug-in has no mutable global.
  */
 #include "okx.h"
 
@@ -199,6 +200,7 @@ okx_destroy(void *inst)
     }
     xg_hmac_destroy(&o->hmac);
     free(o->scopes);
+    free(o->toks);
     xg_wipe(o, sizeof(*o));
     free(o);
 }

@@ -15,6 +15,7 @@
 
 #include "xgate/adapter.h"
 #include "xgate/buf.h"
+#include "xgate/json.h"
 #include "xgate/sign.h"
 
 /* OKX API keys are UUIDs (36 characters); passphrases are chosen by the
@@ -54,6 +55,12 @@
  * more permissive than the venue). */
 #define OKX_MAX_SCOPES 4000
 
+/* Tokens an answer may need (the spot instrument list: ~75 per
+ * instrument), and how many are kept after an answer; a larger array is
+ * freed again, so the instrument list does not stay in memory as tokens. */
+#define OKX_JSON_TOKENS_MAX  (8u * 1024 * 1024)
+#define OKX_JSON_TOKENS_KEEP 4096u
+
 /* The buckets, in the order limits() reports them; xg_cost.bucket refers
  * to these indices. */
 typedef enum okx_bucket {
@@ -89,6 +96,10 @@ typedef struct okx {
     okx_scope *scopes;     /* owned; n_scopes used of cap_scopes */
     size_t n_scopes;
     size_t cap_scopes;
+    /* parse.c's token array for xg_json, kept between answers so the
+     * answers on the order path allocate nothing */
+    xg_json_tok *toks;
+    size_t cap_toks;
 } okx;
 
 /* --- adapter.c ---------------------------------------------------------- */

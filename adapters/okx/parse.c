@@ -14,93 +14,143 @@
  * instance keeps each instId's scope for the instance's life). Building
  * requests is requests.c's job.
  *
- * Bodies are hostile until proven otherwise: they are read with
- * json_loadb over exactly body_len bytes, every field is type-checked,
- * numbers are parsed by the decimal parser, and venue text copied into a
- * result is truncated and made printable. A malformed answer is an
- * outcome, never a crash: UNKNOWN for a new order or a cancel (the order
- * may have changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only
- * operations, which change nothing and can simply be asked again.
+ * Bodies are hostile until proven otherwise: they are checked by the
+ * strict reader of xgate/json.h over exactly body_len bytes (its token
+ * array lives in the instance between answers, so those of a usual size
+ * allocate nothing; one grown by a huge answer is freed again), which
+ * also refuses a key given twice, so a body cannot carry two answers
+ * ("sCode" "0" and "51008") for the gateway to pick from. Every field is
+ * type-checked, numbers stay the venue's strings until the decimal parser
+ * reads them, and venue text copied into a result is truncated and made
+ * printable. A malformed answer is an outcome, never a crash: UNKNOWN
+ * for a new order or a cancel (the order may have changed), REJECTED with
+ * XG_ERR_BAD_RESPONSE for the read-only operations, which change nothing
+ * and can simply be asked again.
  */
 #include "okx.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "xgate/adapter_util.h"
+#include "xgate/json.h"
 
 /* --- small helpers ----------------------------------------------------- */
 
 /* OKX codes are strings of digits ("50011"); accept a JSON integer too.
  * XG_ERR_BAD_FIELD for anything else, including "" and "-1". */
 static xg_err
-okx_code_value(const json_t *v, int64_t *out)
+okx_code_value(const xg_json *j, size_t v, int64_t *out)
 {
-    if (json_is_integer(v)) {
-        if (json_integer_value(v) < 0) {
+    /* 18 digits, one more to see a 19th, and the NUL. */
+    char digits[20];
+    size_t len = 0;
+    int64_t n = 0;
+
+    if (xg_json_type_of(j, v) == XG_JSON_NUMBER) {
+        if (xg_json_int64(j, v, &n) != XG_OK || n < 0) {
             return XG_ERR_BAD_FIELD;
         }
-        *out = json_integer_value(v);
+        *out = n;
         return XG_OK;
     }
-    if (!json_is_string(v)) {
+    if (xg_json_type_of(j, v) != XG_JSON_STRING) {
         return XG_ERR_BAD_FIELD;
     }
     /* More than 18 digits is refused even where it would fit int64_t. */
-    if (json_string_length(v) > 18 ||
-        xg_digits_i64(json_string_value(v), json_string_length(v), out) !=
-            XG_OK) {
+    if (xg_json_string(j, v, digits, sizeof(digits), &len) != XG_OK ||
+        len > 18 || xg_digits_i64(digits, len, out) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     return XG_OK;
 }
 
-/* A non-negative decimal carried as a JSON string. */
+/* Member `key` of object obj as an OKX code (okx_code_value); absent,
+ * repeated or obj no object is XG_ERR_BAD_FIELD. */
 static xg_err
-okx_get_amount(const json_t *obj, const char *key, xg_decimal *out)
+okx_field_code(const xg_json *j, size_t obj, const char *key, int64_t *out)
 {
-    const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
+    size_t v = 0;
 
-    if (!json_is_string(v)) {
+    if (xg_json_get(j, obj, key, &v) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = xg_amount_parse(json_string_value(v), json_string_length(v), out);
-    return rc == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
+    return okx_code_value(j, v, out);
 }
 
-/* Like okx_get_amount, but "" (OKX's "not applicable") and absence give
+/* Member `key` of object obj, a string, decoded into dst (cut to fit:
+ * it only becomes printable venue text); NULL when it is absent,
+ * repeated or not a string. */
+static const char *
+okx_field_msg(const xg_json *j, size_t obj, const char *key, char *dst,
+              size_t cap)
+{
+    size_t v = 0;
+    xg_err rc = XG_OK;
+
+    if (xg_json_get(j, obj, key, &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING) {
+        return NULL;
+    }
+    rc = xg_json_string(j, v, dst, cap, NULL);
+    return rc == XG_OK || rc == XG_ERR_TRUNCATED ? dst : NULL;
+}
+
+/* A non-negative decimal carried as a JSON string. */
+static xg_err
+okx_field_amount(const xg_json *j, size_t obj, const char *key, xg_decimal *out)
+{
+    return xg_field_amount(j, obj, key, out) == XG_OK ? XG_OK
+                                                      : XG_ERR_BAD_FIELD;
+}
+
+/* Like okx_field_amount, but "" (OKX's "not applicable") and absence give
  * {0, 0}. */
 static xg_err
-okx_get_amount_opt(const json_t *obj, const char *key, xg_decimal *out)
+okx_field_amount_opt(const xg_json *j, size_t obj, const char *key,
+                     xg_decimal *out)
 {
-    const json_t *v = json_object_get(obj, key);
+    size_t v = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
 
     out->units = 0;
     out->scale = 0;
-    if (v == NULL || (json_is_string(v) && json_string_length(v) == 0)) {
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && xg_json_type_of(j, v) == XG_JSON_STRING &&
+         j->tok[v].len == 0)) {
         return XG_OK;
     }
-    return okx_get_amount(obj, key, out);
+    return okx_field_amount(j, obj, key, out);
 }
 
-/* A string member copied into dst; XG_ERR_BAD_FIELD if absent, not a
- * string, empty or holding a NUL; XG_ERR_TRUNCATED if too long. */
+/* The one data[] item of an order answer into *item; XG_ERR_BAD_FIELD
+ * when data is absent, repeated, no array or not exactly one long. */
 static xg_err
-okx_get_string(const json_t *obj, const char *key, char *dst, size_t cap)
+okx_single_item(const xg_json *j, size_t *item)
 {
-    const json_t *v = json_object_get(obj, key);
-    xg_err rc = XG_OK;
+    size_t data = 0;
 
-    if (!json_is_string(v)) {
+    if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
+        xg_json_get(j, 0, "data", &data) != XG_OK ||
+        xg_json_type_of(j, data) != XG_JSON_ARRAY || j->tok[data].count != 1) {
         return XG_ERR_BAD_FIELD;
     }
-    rc = xg_text_copy(json_string_value(v), json_string_length(v), dst, cap);
-    return rc == XG_ERR_NOT_FOUND ? XG_ERR_BAD_FIELD : rc;
+    *item = data + 1;
+    return XG_OK;
+}
+
+/* data[] of an answer into *data; XG_ERR_BAD_FIELD when it is absent,
+ * repeated or no array. */
+static xg_err
+okx_data_array(const xg_json *j, size_t *data)
+{
+    if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
+        xg_json_get(j, 0, "data", data) != XG_OK ||
+        xg_json_type_of(j, *data) != XG_JSON_ARRAY) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return XG_OK;
 }
 
 /* --- the error table --------------------------------------------------- */
@@ -241,26 +291,28 @@ static const struct {
  * (someone else's order); XG_ERR_BAD_FIELD for anything else malformed.
  */
 static xg_err
-okx_order_details(const json_t *o, xg_order_report *rep)
+okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
 {
     xg_decimal avg_px;
     xg_err rc = XG_OK;
-    const char *state = NULL;
+    char state[32];
+    size_t v = 0;
 
     memset(rep, 0, sizeof(*rep));
-    if (!json_is_object(o)) {
+    if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
         return XG_ERR_BAD_FIELD;
     }
-    if (okx_get_string(o, "instId", rep->venue_symbol,
-                       sizeof(rep->venue_symbol)) != XG_OK ||
-        okx_get_string(o, "ordId", rep->venue_order_id,
-                       sizeof(rep->venue_order_id)) != XG_OK) {
+    if (xg_field_text(j, o, "instId", rep->venue_symbol,
+                      sizeof(rep->venue_symbol)) != XG_OK ||
+        xg_field_text(j, o, "ordId", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    state = json_string_value(json_object_get(o, "state"));
+    if (xg_field_name(j, o, "state", state, sizeof(state)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
     rep->status = XG_STATUS_UNKNOWN;
-    for (size_t i = 0;
-         state != NULL && i < sizeof(okx_states) / sizeof(okx_states[0]); i++) {
+    for (size_t i = 0; i < sizeof(okx_states) / sizeof(okx_states[0]); i++) {
         if (strcmp(state, okx_states[i].name) == 0) {
             rep->status = okx_states[i].status;
             break;
@@ -269,8 +321,8 @@ okx_order_details(const json_t *o, xg_order_report *rep)
     if (rep->status == XG_STATUS_UNKNOWN) {
         return XG_ERR_BAD_FIELD;
     }
-    if (okx_get_amount_opt(o, "accFillSz", &rep->filled_qty) != XG_OK ||
-        okx_get_amount_opt(o, "avgPx", &avg_px) != XG_OK) {
+    if (okx_field_amount_opt(j, o, "accFillSz", &rep->filled_qty) != XG_OK ||
+        okx_field_amount_opt(j, o, "avgPx", &avg_px) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Filled cost = accFillSz * avgPx; unknown ({0,0}) if either is not
@@ -282,24 +334,12 @@ okx_order_details(const json_t *o, xg_order_report *rep)
     }
     /* Last, so that a malformed order is reported as malformed rather
      * than as someone else's. */
-    rc = okx_get_string(o, "clOrdId", rep->client_id, sizeof(rep->client_id));
-    if (rc == XG_ERR_BAD_FIELD &&
-        json_is_string(json_object_get(o, "clOrdId"))) {
+    rc = xg_field_text(j, o, "clOrdId", rep->client_id, sizeof(rep->client_id));
+    if (rc == XG_ERR_BAD_FIELD && xg_json_get(j, o, "clOrdId", &v) == XG_OK &&
+        xg_json_type_of(j, v) == XG_JSON_STRING) {
         rc = XG_ERR_TRUNCATED; /* "": placed without a client id */
     }
     return rc;
-}
-
-/* The one data[] item of an order answer, or NULL. */
-static const json_t *
-okx_single_item(const json_t *root)
-{
-    const json_t *data = json_object_get(root, "data");
-
-    if (!json_is_array(data) || json_array_size(data) != 1) {
-        return NULL;
-    }
-    return json_array_get(data, 0);
 }
 
 /* A place or cancel acknowledgement (sCode "0" already checked): the
@@ -320,15 +360,15 @@ okx_ack_status(const xg_op *op)
 }
 
 static void
-okx_parse_ack(const xg_op *op, const json_t *item, xg_result *res)
+okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
 {
     xg_order_report *rep = &res->order;
 
     memset(rep, 0, sizeof(*rep));
-    if (okx_get_string(item, "clOrdId", rep->client_id,
-                       sizeof(rep->client_id)) != XG_OK ||
-        okx_get_string(item, "ordId", rep->venue_order_id,
-                       sizeof(rep->venue_order_id)) != XG_OK) {
+    if (xg_field_text(j, item, "clOrdId", rep->client_id,
+                      sizeof(rep->client_id)) != XG_OK ||
+        xg_field_text(j, item, "ordId", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK) {
         memset(rep, 0, sizeof(*rep));
         xg_result_bad_body(op->kind, "malformed order acknowledgement", res);
         return;
@@ -351,11 +391,12 @@ okx_parse_ack(const xg_op *op, const json_t *item, xg_result *res)
 }
 
 static void
-okx_parse_query(const xg_op *op, const json_t *root, xg_result *res)
+okx_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *item = okx_single_item(root);
+    size_t item = 0;
 
-    if (item == NULL || okx_order_details(item, &res->order) != XG_OK) {
+    if (okx_single_item(j, &item) != XG_OK ||
+        okx_order_details(j, item, &res->order) != XG_OK) {
         memset(&res->order, 0, sizeof(res->order));
         xg_result_bad_body(op->kind, "malformed order in response", res);
         return;
@@ -376,14 +417,16 @@ okx_parse_query(const xg_op *op, const json_t *root, xg_result *res)
  * accepts back as "after"); else cursor stays "" and the list only counts
  * as cut. Venue text never reaches the cursor unchecked. */
 static void
-okx_next_cursor(const json_t *last, char cursor[XG_CURSOR_MAX])
+okx_next_cursor(const xg_json *j, size_t last, char cursor[XG_CURSOR_MAX])
 {
-    const json_t *v = json_object_get(last, "ordId");
-    const char *id = json_string_value(v);
-    size_t n = json_string_length(v);
+    char id[XG_CURSOR_MAX];
+    size_t v = 0;
+    size_t n = 0;
 
     cursor[0] = '\0';
-    if (id == NULL || n == 0 || n >= XG_CURSOR_MAX) {
+    if (xg_json_get(j, last, "ordId", &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING ||
+        xg_json_string(j, v, id, sizeof(id), &n) != XG_OK || n == 0) {
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -391,38 +434,37 @@ okx_next_cursor(const json_t *last, char cursor[XG_CURSOR_MAX])
             return;
         }
     }
-    memcpy(cursor, id, n);
-    cursor[n] = '\0';
+    memcpy(cursor, id, n + 1);
 }
 
 static xg_err
-okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
+okx_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
                       xg_result *res)
 {
-    const json_t *data = json_object_get(root, "data");
     xg_order_report rep;
-    const json_t *entry = NULL;
-    size_t i = 0;
+    size_t data = 0;
+    size_t e = 0;
+    size_t last = 0;
+    uint32_t i = 0;
 
-    if (!json_is_array(data)) {
+    if (okx_data_array(j, &data) != XG_OK) {
         xg_result_bad_body(op->kind, "open orders: expected data[]", res);
         return XG_OK;
     }
     /* Check every entry before reporting any, so a corrupted list is
      * refused as a whole rather than half-delivered. */
-    json_array_foreach(data, i, entry)
-    {
-        xg_err rc = okx_order_details(entry, &rep);
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
+        xg_err rc = okx_order_details(j, e, &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
             xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
         }
+        last = e;
     }
-    json_array_foreach(data, i, entry)
-    {
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
         /* Orders without one of our client ids (placed by hand or by
          * another bot) are not ours: skipped. */
-        if (okx_order_details(entry, &rep) != XG_OK) {
+        if (okx_order_details(j, e, &rep) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->order != NULL) {
@@ -434,10 +476,9 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
     }
     /* OKX pages at 100 and says nothing else: a full page may be cut,
      * and the next one is "after" the last (oldest) ordId of this one. */
-    res->is_list_cut = json_array_size(data) >= OKX_PENDING_PAGE;
+    res->is_list_cut = j->tok[data].count >= OKX_PENDING_PAGE;
     if (res->is_list_cut) {
-        okx_next_cursor(json_array_get(data, json_array_size(data) - 1),
-                        res->next_cursor);
+        okx_next_cursor(j, last, res->next_cursor);
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
@@ -447,23 +488,23 @@ okx_parse_open_orders(const xg_op *op, const json_t *root, const xg_sink *sink,
 /* --- instruments ------------------------------------------------------- */
 
 static xg_err
-okx_parse_instrument(okx *o, const json_t *s, xg_instrument *ins)
+okx_parse_instrument(okx *o, const xg_json *j, size_t s, xg_instrument *ins)
 {
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
-    const char *state = NULL;
+    char state[32];
     xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
-    if (!json_is_object(s) ||
-        okx_get_string(s, "instId", ins->venue_symbol,
-                       sizeof(ins->venue_symbol)) != XG_OK ||
-        okx_get_string(s, "baseCcy", base, sizeof(base)) != XG_OK ||
-        okx_get_string(s, "quoteCcy", quote, sizeof(quote)) != XG_OK) {
+    if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
+        xg_field_text(j, s, "instId", ins->venue_symbol,
+                      sizeof(ins->venue_symbol)) != XG_OK ||
+        xg_field_text(j, s, "baseCcy", base, sizeof(base)) != XG_OK ||
+        xg_field_text(j, s, "quoteCcy", quote, sizeof(quote)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    state = json_string_value(json_object_get(s, "state"));
-    if (state == NULL) {
+    /* A state too long for the buffer reads as "": not trading. */
+    if (xg_field_name(j, s, "state", state, sizeof(state)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
@@ -477,10 +518,10 @@ okx_parse_instrument(okx *o, const json_t *s, xg_instrument *ins)
     /* tickSz, lotSz and minSz are required: an order cannot be placed
      * correctly without them. maxLmtSz is optional. OKX spot has no
      * min-notional field (fact sheet, unverified): left as "no rule". */
-    if (okx_get_amount(s, "tickSz", &ins->tick_size) != XG_OK ||
-        okx_get_amount(s, "lotSz", &ins->lot_size) != XG_OK ||
-        okx_get_amount(s, "minSz", &ins->min_qty) != XG_OK ||
-        okx_get_amount_opt(s, "maxLmtSz", &ins->max_qty) != XG_OK ||
+    if (okx_field_amount(j, s, "tickSz", &ins->tick_size) != XG_OK ||
+        okx_field_amount(j, s, "lotSz", &ins->lot_size) != XG_OK ||
+        okx_field_amount(j, s, "minSz", &ins->min_qty) != XG_OK ||
+        okx_field_amount_opt(j, s, "maxLmtSz", &ins->max_qty) != XG_OK ||
         ins->tick_size.units <= 0 || ins->lot_size.units <= 0) {
         return XG_ERR_BAD_FIELD;
     }
@@ -490,23 +531,22 @@ okx_parse_instrument(okx *o, const json_t *s, xg_instrument *ins)
 }
 
 static xg_err
-okx_parse_instruments(okx *o, const xg_op *op, const json_t *root,
+okx_parse_instruments(okx *o, const xg_op *op, const xg_json *j,
                       const xg_sink *sink, xg_result *res)
 {
-    const json_t *data = json_object_get(root, "data");
-    const json_t *s = NULL;
-    size_t i = 0;
+    size_t data = 0;
+    size_t s = 0;
+    uint32_t i = 0;
     size_t n_usable = 0;
 
-    if (!json_is_array(data)) {
+    if (okx_data_array(j, &data) != XG_OK) {
         xg_result_bad_body(op->kind, "instruments: expected data[]", res);
         return XG_OK;
     }
-    json_array_foreach(data, i, s)
-    {
+    for (i = 0, s = data + 1; i < j->tok[data].count; i++, s = j->tok[s].next) {
         xg_instrument ins;
         /* One odd instrument must not hide the others: skip it. */
-        if (okx_parse_instrument(o, s, &ins) != XG_OK) {
+        if (okx_parse_instrument(o, j, s, &ins) != XG_OK) {
             continue;
         }
         n_usable++;
@@ -529,13 +569,13 @@ okx_parse_instruments(okx *o, const xg_op *op, const json_t *root,
 }
 
 static void
-okx_parse_server_time(const xg_op *op, const json_t *root, xg_result *res)
+okx_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const json_t *item = okx_single_item(root);
+    size_t item = 0;
     int64_t ts = 0;
 
-    if (item == NULL ||
-        okx_code_value(json_object_get(item, "ts"), &ts) != XG_OK || ts <= 0) {
+    if (okx_single_item(j, &item) != XG_OK ||
+        okx_field_code(j, item, "ts", &ts) != XG_OK || ts <= 0) {
         xg_result_bad_body(op->kind, "time: expected data[0].ts", res);
         return;
     }
@@ -554,27 +594,29 @@ okx_is_summary_code(int64_t code)
 }
 
 /*
- * The code that decides an answer. For reads it is the envelope's. For a
- * new order or cancel it is the one item's sCode when that is non-zero
- * (the envelope then only says "1", all failed); *item_ok is set when
- * sCode is "0". Rate limits, timestamps and the like come as a top-level
- * code with empty data, which then decides. Returns 0 when an order
- * answer says neither: a summary code without a readable item.
+ * The code that decides an answer (j's value an object). For reads it is
+ * the envelope's. For a new order or cancel it is the one item's sCode
+ * when that is non-zero (the envelope then only says "1", all failed);
+ * *item_ok is set when sCode is "0". Rate limits, timestamps and the like
+ * come as a top-level code with empty data, which then decides. The
+ * item's sMsg then replaces *msg, decoded into s_msg (cap bytes). Returns
+ * 0 when an order answer says neither: a summary code without a readable
+ * item.
  */
 static int
-okx_effective_code(const xg_op *op, const json_t *root, int64_t *code,
-                   const char **msg, int *item_ok)
+okx_effective_code(const xg_op *op, const xg_json *j, int64_t *code,
+                   const char **msg, char *s_msg, size_t cap, int *item_ok)
 {
-    const json_t *item = NULL;
+    size_t item = 0;
     int64_t s_code = 0;
 
     *item_ok = 0;
     if (!xg_op_is_mutating(op->kind)) {
         return 1;
     }
-    item = okx_single_item(root);
-    if (!json_is_object(item) ||
-        okx_code_value(json_object_get(item, "sCode"), &s_code) != XG_OK) {
+    if (okx_single_item(j, &item) != XG_OK ||
+        xg_json_type_of(j, item) != XG_JSON_OBJECT ||
+        okx_field_code(j, item, "sCode", &s_code) != XG_OK) {
         return !okx_is_summary_code(*code);
     }
     if (s_code == 0) {
@@ -582,7 +624,7 @@ okx_effective_code(const xg_op *op, const json_t *root, int64_t *code,
         return 1;
     }
     *code = s_code;
-    *msg = json_string_value(json_object_get(item, "sMsg"));
+    *msg = okx_field_msg(j, item, "sMsg", s_msg, cap);
     return 1;
 }
 
@@ -591,12 +633,13 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
           const xg_sink *sink, xg_result *res)
 {
     okx *o = inst;
-    json_t *root = NULL;
-    json_error_t jerr;
+    xg_json j;
+    int is_object = 0;
     int has_code = 0;
     int64_t code = 0;
     const char *msg = NULL;
     char body_msg[XG_VENUE_MSG_MAX];
+    char s_msg[XG_VENUE_MSG_MAX];
     int item_ok = 0;
     xg_err rc = XG_OK;
 
@@ -607,15 +650,24 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     }
     memset(res, 0, sizeof(*res));
     body_msg[0] = '\0';
+    s_msg[0] = '\0';
     if (resp->body_len > 0) {
-        root = json_loadb(resp->body, resp->body_len, 0, &jerr);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &o->toks,
+                                &o->cap_toks, OKX_JSON_TOKENS_MAX);
+        if (rc == XG_ERR_NOMEM) {
+            return rc;
+        }
+        /* Only an object can be an envelope; any other value, and a body
+         * the strict reader refuses (a repeated key, invalid UTF-8, too
+         * deep), is read as "not an OKX answer". */
+        is_object = rc == XG_OK && xg_json_type_of(&j, 0) == XG_JSON_OBJECT;
+        rc = XG_OK;
     }
-    if (json_is_object(root)) {
-        has_code =
-            okx_code_value(json_object_get(root, "code"), &code) == XG_OK;
-        msg = json_string_value(json_object_get(root, "msg"));
+    if (is_object) {
+        has_code = okx_field_code(&j, 0, "code", &code) == XG_OK;
+        msg = okx_field_msg(&j, 0, "msg", body_msg, sizeof(body_msg));
     }
-    if (msg == NULL && !json_is_object(root) && resp->body_len > 0) {
+    if (msg == NULL && !is_object && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, a truncated answer): keep its
          * start as the venue's text for the operator. */
         xg_copy_printable(body_msg, sizeof(body_msg), resp->body,
@@ -624,7 +676,9 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     }
 
     if (resp->status < 200 || resp->status > 299) {
-        if (has_code && okx_effective_code(op, root, &code, &msg, &item_ok) &&
+        if (has_code &&
+            okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
+                               &item_ok) &&
             item_ok) {
             /* A per-order success under an error status cannot be
              * trusted either way. */
@@ -634,42 +688,51 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             okx_classify_error(o, op->kind, resp->status, has_code, code, msg,
                                res);
         }
-    } else if (!json_is_object(root) || !has_code) {
+    } else if (!is_object || !has_code) {
         xg_result_bad_body(op->kind,
                            resp->body_len == 0 ? "empty body"
                                                : "body is not an OKX envelope",
                            res);
-    } else if (!okx_effective_code(op, root, &code, &msg, &item_ok)) {
+    } else if (!okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
+                                   &item_ok)) {
         xg_result_bad_body(op->kind, "malformed order result", res);
     } else if (code != 0 && !item_ok) {
         okx_classify_error(o, op->kind, resp->status, 1, code, msg, res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
-            okx_parse_server_time(op, root, res);
+            okx_parse_server_time(op, &j, res);
             break;
         case XG_OP_INSTRUMENTS:
-            rc = okx_parse_instruments(o, op, root, sink, res);
+            rc = okx_parse_instruments(o, op, &j, sink, res);
             break;
         case XG_OP_NEW_ORDER:
-        case XG_OP_CANCEL_ORDER:
-            if (!item_ok) {
+        case XG_OP_CANCEL_ORDER: {
+            size_t item = 0;
+            /* item_ok means the one item was read already. */
+            if (!item_ok || okx_single_item(&j, &item) != XG_OK) {
                 xg_result_bad_body(op->kind, "order result without sCode", res);
             } else {
-                okx_parse_ack(op, okx_single_item(root), res);
+                okx_parse_ack(op, &j, item, res);
             }
             break;
+        }
         case XG_OP_QUERY_ORDER:
-            okx_parse_query(op, root, res);
+            okx_parse_query(op, &j, res);
             break;
         case XG_OP_OPEN_ORDERS:
-            rc = okx_parse_open_orders(op, root, sink, res);
+            rc = okx_parse_open_orders(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;
             break;
         }
     }
-    json_decref(root);
+    /* A huge answer (the instrument list) does not keep its tokens. */
+    if (o->cap_toks > OKX_JSON_TOKENS_KEEP) {
+        free(o->toks);
+        o->toks = NULL;
+        o->cap_toks = 0;
+    }
     return rc;
 }

@@ -3,7 +3,8 @@
  * table, per-order sCode, acknowledgements, order details, open orders,
  * instruments with their limiter scopes, server time, and bad, truncated
  * and hostile bodies (which must never crash and must leave an order
- * operation UNKNOWN).
+ * operation UNKNOWN), including what the strict JSON reader refuses:
+ * repeated keys, invalid UTF-8 and deep nesting.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -743,6 +744,336 @@ test_hostile_and_truncated_files(void **state)
     assert_string_equal(f->res.venue_msg, "a?b?");
 }
 
+/* --- what the strict reader refuses ------------------------------------ */
+
+/* One data[] item that is a good place and cancel acknowledgement and a
+ * good query answer for gw0001. */
+#define ITEM                                                                   \
+    "\"clOrdId\":\"gw0001\",\"ordId\":\"1\",\"sCode\":\"0\",\"sMsg\":\"\","    \
+    "\"instId\":\"BTC-USDT\",\"state\":\"live\",\"accFillSz\":\"0\","          \
+    "\"avgPx\":\"\""
+
+/* An order answer: top-level members `top` before data, then the item
+ * with `pre` before and `post` after its members. */
+static const char *
+order_body(char *buf, size_t cap, const char *top, const char *pre,
+           const char *post)
+{
+    int n = snprintf(
+        buf, cap, "{\"code\":\"0\",\"msg\":\"\",%s\"data\":[{%s" ITEM "%s}]}",
+        top, pre, post);
+    assert_true(n > 0 && (size_t)n < cap);
+    return buf;
+}
+
+/* New order, cancel and query all take the body as an answer about
+ * gw0001. */
+static void
+assert_order_ops_ok(fixture *f, const char *body)
+{
+    assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(parse_str(f, XG_OP_CANCEL_ORDER, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(f->res.order.client_id, "gw0001");
+}
+
+/* New order and cancel are UNKNOWN, the query REJECTED, all with
+ * XG_ERR_BAD_RESPONSE and no order reported. */
+static void
+assert_refused_as_bad_body(fixture *f, const char *body)
+{
+    static const struct {
+        xg_op_kind kind;
+        xg_outcome outcome;
+    } ops[] = {{XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN},
+               {XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN},
+               {XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED}};
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        assert_int_equal(parse_str(f, ops[i].kind, 200, body), XG_OK);
+        if (f->res.outcome != ops[i].outcome ||
+            f->res.err != XG_ERR_BAD_RESPONSE) {
+            fail_msg("op %d, body %s: outcome %d err %d", ops[i].kind, body,
+                     f->res.outcome, f->res.err);
+        }
+        assert_string_equal(f->res.order.client_id, "");
+        assert_string_equal(f->res.order.venue_order_id, "");
+    }
+}
+
+/* A key given twice says two things (Jansson kept the last one); the
+ * gateway must not pick one, so the answer is refused, whatever the two
+ * values, even equal ones. */
+static void
+test_repeated_key_in_order_answer_is_refused(void **state)
+{
+    fixture *f = *state;
+    char body[1024];
+    /* reads: which operations read the repeated member (1 place and
+     * cancel, 2 query); those must refuse the answer. */
+    static const struct {
+        const char *top, *pre, *post;
+        int reads;
+    } repeats[] = {
+        /* a refusal smuggled next to the success, before and after */
+        {"", "\"sCode\":\"51008\",", "", 1},
+        {"", "", ",\"sCode\":\"51008\"", 1},
+        {"", "", ",\"sCode\":\"0\"", 1},
+        {"\"code\":\"1\",", "", "", 3},
+        {"\"code\":\"0\",", "", "", 3},
+        {"\"data\":[],", "", "", 3},
+        {"", "\"ordId\":\"2\",", "", 3},
+        {"", "", ",\"clOrdId\":\"gw0001\"", 3},
+        {"", "", ",\"clOrdId\":\"gw0002\"", 3},
+        {"", "\"instId\":\"ETH-USDT\",", "", 2},
+        {"", "", ",\"state\":\"filled\"", 2},
+        {"", "", ",\"accFillSz\":\"1\"", 2},
+        {"", "\"avgPx\":\"100\",", "", 2},
+    };
+
+    /* The answer without a repeat is good for all three. */
+    assert_order_ops_ok(f, order_body(body, sizeof(body), "", "", ""));
+    for (size_t i = 0; i < sizeof(repeats) / sizeof(repeats[0]); i++) {
+        const char *b = order_body(body, sizeof(body), repeats[i].top,
+                                   repeats[i].pre, repeats[i].post);
+        if (repeats[i].reads == 3) {
+            assert_refused_as_bad_body(f, b);
+        } else if (repeats[i].reads == 1) {
+            assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 200, b), XG_OK);
+            assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+            assert_int_equal(parse_str(f, XG_OP_CANCEL_ORDER, 200, b), XG_OK);
+            assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        } else {
+            assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, b), XG_OK);
+            assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+            assert_string_equal(f->res.order.client_id, "");
+        }
+    }
+
+    /* A refusal whose sCode is repeated is not a refusal either: the
+     * order's fate is open. */
+    assert_int_equal(
+        parse_str(f, XG_OP_NEW_ORDER, 200,
+                  "{\"code\":\"1\",\"msg\":\"\",\"data\":[{\"clOrdId\":"
+                  "\"gw0001\",\"ordId\":\"\",\"sCode\":\"51008\",\"sMsg\":"
+                  "\"x\",\"sCode\":\"51008\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+
+    /* The venue-shaped file: success and refusal in one item. */
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_repeated_scode.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_string_equal(f->res.order.venue_order_id, "");
+}
+
+/* The read-only answers refuse a repeated key too: the open-order list as
+ * a whole, the server time; an instrument with one is skipped like any
+ * malformed instrument. */
+static void
+test_repeated_key_in_read_answers_is_refused(void **state)
+{
+    fixture *f = *state;
+    static const char good_entry[] =
+        "{\"instId\":\"BTC-USDT\",\"ordId\":\"7\",\"clOrdId\":\"gw0001\","
+        "\"state\":\"live\",\"accFillSz\":\"\",\"avgPx\":\"\"}";
+    char body[1024];
+
+    snprintf(body, sizeof(body),
+             "{\"code\":\"0\",\"msg\":\"\",\"data\":[%s,{\"instId\":"
+             "\"BTC-USDT\",\"ordId\":\"8\",\"clOrdId\":\"gw0002\",\"state\":"
+             "\"live\",\"state\":\"canceled\"}]}",
+             good_entry);
+    assert_int_equal(parse_str(f, XG_OP_OPEN_ORDERS, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(f->n_reps, 0);
+    /* The same list without the repeat is delivered. */
+    snprintf(body, sizeof(body), "{\"code\":\"0\",\"msg\":\"\",\"data\":[%s]}",
+             good_entry);
+    assert_int_equal(parse_str(f, XG_OP_OPEN_ORDERS, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 1);
+
+    assert_int_equal(
+        parse_str(f, XG_OP_SERVER_TIME, 200,
+                  "{\"code\":\"0\",\"data\":[{\"ts\":\"1700000000123\","
+                  "\"ts\":\"1\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(f->res.server_time_ms, 0);
+
+    assert_int_equal(
+        parse_str(f, XG_OP_INSTRUMENTS, 200,
+                  "{\"code\":\"0\",\"data\":[{\"instId\":\"SOL-USDT\","
+                  "\"baseCcy\":\"SOL\",\"quoteCcy\":\"USDT\",\"tickSz\":"
+                  "\"0.01\",\"tickSz\":\"100\",\"lotSz\":\"0.01\",\"minSz\":"
+                  "\"0.1\",\"state\":\"live\"},{\"instId\":\"ETH-USDT\","
+                  "\"baseCcy\":\"ETH\",\"quoteCcy\":\"USDT\",\"tickSz\":"
+                  "\"0.01\",\"lotSz\":\"0.000001\",\"minSz\":\"0.001\","
+                  "\"state\":\"live\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_ins, 1);
+    assert_string_equal(f->ins[0].venue_symbol, "ETH-USDT");
+}
+
+/* Bytes that are not UTF-8, anywhere in a string (here the sMsg nobody
+ * reads on success), make the body no JSON at all. */
+static void
+test_invalid_utf8_is_refused(void **state)
+{
+    fixture *f = *state;
+    char body[1024];
+    static const char *const bad[] = {
+        "\xff",             /* never in UTF-8 */
+        "\xc0\xaf",         /* overlong '/' */
+        "\xe0\x80\xaf",     /* overlong '/', three bytes */
+        "\xed\xa0\x80",     /* a surrogate, encoded */
+        "\xf4\x90\x80\x80", /* above U+10FFFF */
+        "\x80",             /* a continuation byte alone */
+        "\xe2\x82",         /* cut short */
+        "\\ud800",          /* a lone surrogate, escaped */
+        "\\udc00\\ud800",   /* a reversed pair */
+    };
+
+    /* Valid UTF-8 there is fine. */
+    snprintf(
+        body, sizeof(body),
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"clOrdId\":\"gw0001\","
+        "\"ordId\":\"1\",\"sCode\":\"0\",\"sMsg\":\"\xc3\xa9\\ud83d\\ude00"
+        "\xf0\x9f\x98\x80\",\"instId\":\"BTC-USDT\",\"state\":\"live\"}]}");
+    assert_order_ops_ok(f, body);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"clOrdId\":"
+                 "\"gw0001\",\"ordId\":\"1\",\"sCode\":\"0\",\"sMsg\":\"a%sb\","
+                 "\"instId\":\"BTC-USDT\",\"state\":\"live\"}]}",
+                 bad[i]);
+        assert_refused_as_bad_body(f, body);
+    }
+
+    /* In an error answer the status still decides; the code inside an
+     * unreadable body is not trusted, its text is shown made printable. */
+    assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 400,
+                               "{\"code\":\"51008\",\"msg\":\"no \xff\"}"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_REJECTED);
+    assert_string_equal(f->res.venue_code, "");
+    assert_non_null(strstr(f->res.venue_msg, "no ?"));
+}
+
+/* Nesting past XG_JSON_DEPTH_MAX is refused without recursing on: an
+ * answer is a few levels deep, a body hundreds of thousands deep is an
+ * attack on the parser's stack. */
+static void
+test_deeply_nested_body_is_refused(void **state)
+{
+    fixture *f = *state;
+    char body[1024];
+    char nest[128];
+    static const size_t levels[] = {20, XG_JSON_DEPTH_MAX + 8};
+
+    for (size_t k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+        size_t n = levels[k];
+        assert_true(2 * n < sizeof(nest));
+        memset(nest, '[', n);
+        memset(nest + n, ']', n);
+        nest[2 * n] = '\0';
+        /* The item's members, then "x" nested n arrays deep (the whole
+         * body 3 + n). */
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"0\",\"msg\":\"\",\"data\":[{" ITEM ",\"x\":%s}]}",
+                 nest);
+        if (k == 0) {
+            assert_order_ops_ok(f, body);
+        } else {
+            assert_refused_as_bad_body(f, body);
+        }
+    }
+
+    /* 200 000 levels: refused, and the answer to a new order stays open
+     * whatever the status. */
+    size_t deep = 200000;
+    char *huge = malloc(2 * deep + 1);
+    assert_non_null(huge);
+    memset(huge, '[', deep);
+    memset(huge + deep, ']', deep);
+    huge[2 * deep] = '\0';
+    assert_int_equal(parse_len(f, XG_OP_NEW_ORDER, 200, huge, 2 * deep), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    memset(huge, '{', 1);
+    assert_int_equal(parse_len(f, XG_OP_OPEN_ORDERS, 200, huge, 2 * deep),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(parse_len(f, XG_OP_NEW_ORDER, 502, huge, 2 * deep), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_UNKNOWN_STATUS);
+    free(huge);
+}
+
+/* The token array stays in the instance, so answers of a usual size
+ * allocate nothing after the first; one grown past OKX_JSON_TOKENS_KEEP
+ * by a huge answer is freed again. */
+static void
+test_token_array_is_kept_for_small_answers_only(void **state)
+{
+    fixture *f = *state;
+    okx *o = f->inst;
+
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_ack.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_non_null(o->toks);
+    assert_true(o->cap_toks > 0 && o->cap_toks <= OKX_JSON_TOKENS_KEEP);
+    const xg_json_tok *kept = o->toks;
+    size_t cap = o->cap_toks;
+    assert_int_equal(parse_file(f, XG_OP_QUERY_ORDER, 200, "order_query.json"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_ptr_equal(o->toks, kept);
+    assert_int_equal(o->cap_toks, cap);
+
+    /* data[] of 3 * KEEP numbers: parsed (then refused as entries), and
+     * the grown array is not kept. */
+    size_t n = 3 * OKX_JSON_TOKENS_KEEP;
+    size_t len = 0;
+    char *big = malloc(64 + 2 * n);
+    assert_non_null(big);
+    len = (size_t)snprintf(big, 64, "{\"code\":\"0\",\"msg\":\"\",\"data\":[");
+    for (size_t i = 0; i < n; i++) {
+        big[len++] = i > 0 ? ',' : '0';
+        if (i > 0) {
+            big[len++] = '0';
+        }
+    }
+    big[len++] = ']';
+    big[len++] = '}';
+    assert_int_equal(parse_len(f, XG_OP_OPEN_ORDERS, 200, big, len), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_null(o->toks);
+    assert_int_equal(o->cap_toks, 0);
+    free(big);
+
+    /* And the next answer is read as before. */
+    assert_int_equal(
+        parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_ack.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -780,6 +1111,11 @@ main(void)
         T(test_server_time),
         T(test_malformed_order_answers_are_unknown),
         T(test_hostile_and_truncated_files),
+        T(test_repeated_key_in_order_answer_is_refused),
+        T(test_repeated_key_in_read_answers_is_refused),
+        T(test_invalid_utf8_is_refused),
+        T(test_deeply_nested_body_is_refused),
+        T(test_token_array_is_kept_for_small_answers_only),
         T(test_parse_refuses_bad_arguments),
     };
 #undef T
