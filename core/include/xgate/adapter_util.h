@@ -4,10 +4,10 @@
  *
  * Adapters are separate plug-ins and reach shared code only through
  * xgate_prim; these helpers are the parts of response parsing and option
- * checking that do not depend on a JSON library (adapters keep their own
- * thin Jansson wrappers around them). Nothing here allocates or keeps
- * state. adapter.h does not include this header, so it is no part of the
- * plug-in ABI.
+ * checking every adapter repeats: venue text, numbers, members of answers
+ * read with xgate/json.h, options, and the error table. Nothing here
+ * allocates or keeps state. adapter.h does not include this header, so it
+ * is no part of the plug-in ABI.
  */
 #ifndef XGATE_ADAPTER_UTIL_H
 #define XGATE_ADAPTER_UTIL_H
