@@ -146,6 +146,29 @@ xg__gw_publish_venue(xg__gateway *gw, const xg__venue *v)
     }
 }
 
+/* Whether an order recovered from the journal still waits to be settled
+ * by a venue that can answer now. Orders held by a BANNED or DOWN venue
+ * are settled when it comes back; the gateway does not wait for them, or
+ * a restart during a ban (Binance's last up to days) would stop orders to
+ * every venue for as long. Until then they read UNKNOWN, and a cancel of
+ * one waits for its venue. */
+static int
+recovery_is_due(const xg__gateway *gw)
+{
+    size_t top = xg__orders_high_water(gw->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        const xg__order_rec *r = xg__orders_get(gw->orders, slot);
+        if (r == NULL || !r->recovering) {
+            continue;
+        }
+        xg__venue_state st = gw->venues[r->venue].state;
+        if (st != XG_VENUE_BANNED && st != XG_VENUE_DOWN) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void
 xg__gw_check_ready(xg__gateway *gw)
 {
@@ -157,7 +180,7 @@ xg__gw_check_ready(xg__gateway *gw)
             return;
         }
     }
-    if (gw->n_recovering > 0) {
+    if (gw->n_recovering > 0 && recovery_is_due(gw)) {
         return; /* journal orders first (docs/architecture.md, recovery) */
     }
     gw->is_ready = 1;
