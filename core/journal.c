@@ -5,7 +5,10 @@
  * statements. It stores order snapshots and venue attempts as the gateway
  * hands them over and gives them back at start-up; what a transition means
  * and when to commit (once per loop turn, before the dependent requests
- * leave) is the gateway's decision.
+ * leave) is the gateway's decision. This file opens and validates the
+ * file and writes to it; reading the rows back (xg__journal_load_open,
+ * xg__journal_last_gw_id) is journal_read.c, and the two share the
+ * connection through journal_int.h.
  *
  * Transactions: the first put of a turn begins one (deferred BEGIN: the
  * connection already holds the exclusive lock), commit ends it. Any SQLite
@@ -29,28 +32,12 @@
 
 #include <sqlite3.h>
 
-#define JOURNAL_FILE     "journal.db"
-#define JOURNAL_PATH_MAX 4096
-/* attempt is a uint8_t, so an order has at most 256 attempts. */
-#define MAX_ATTEMPTS 256
+#include "journal_int.h"
+
+#define JOURNAL_FILE "journal.db"
 
 /* Statuses that are final (xg_order_status_is_final), as SQL. */
 #define FINAL_SQL "(5, 6, 7, 8)"
-
-struct xg__journal {
-    sqlite3 *db;
-    sqlite3_stmt *begin, *commit, *rollback;
-    sqlite3_stmt *put_order, *put_attempt;
-    sqlite3_stmt *load_orders, *load_attempts;
-    sqlite3_stmt *last_gw_id;
-    int in_txn;
-    int wal_pages;     /* pages in the WAL since the last checkpoint */
-    int has_pruned;    /* xg__journal_housekeep ran a prune */
-    int64_t pruned_ms; /* when it last did, wall ms */
-    char path[JOURNAL_PATH_MAX];
-    char err[XG_JOURNAL_ERR_MAX];
-    xg__journal_attempt attempts[MAX_ATTEMPTS]; /* load_open scratch */
-};
 
 static const char schema_sql[] =
     "CREATE TABLE orders ("
@@ -115,10 +102,8 @@ static const char last_gw_id_sql[] =
 
 /* ---- errors ---------------------------------------------------------- */
 
-/* The one-line message of the last failure; a path of up to 4095 bytes may
- * be cut, which is fine for a message. */
-__attribute__((format(printf, 2, 3))) static void
-set_err(xg__journal *j, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) void
+xg__journal_set_err(xg__journal *j, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -150,25 +135,24 @@ map_rc(int rc)
     }
 }
 
-/* Record an SQLite failure as "<path>: <what>: <sqlite message>". */
-static xg_err
-fail_sql(xg__journal *j, int rc, const char *what)
+xg_err
+xg__journal_fail_sql(xg__journal *j, int rc, const char *what)
 {
     const char *msg =
         j->db != NULL ? sqlite3_errmsg(j->db) : sqlite3_errstr(rc);
     if ((rc & 0xff) == SQLITE_BUSY) {
-        set_err(j, "%s: %s: in use by another process (%s)", j->path, what,
-                msg);
+        xg__journal_set_err(j, "%s: %s: in use by another process (%s)",
+                            j->path, what, msg);
     } else {
-        set_err(j, "%s: %s: %s", j->path, what, msg);
+        xg__journal_set_err(j, "%s: %s: %s", j->path, what, msg);
     }
     return map_rc(rc);
 }
 
-static xg_err
-fail_msg(xg__journal *j, xg_err e, const char *what)
+xg_err
+xg__journal_fail_msg(xg__journal *j, xg_err e, const char *what)
 {
-    set_err(j, "%s: %s", j->path, what);
+    xg__journal_set_err(j, "%s: %s", j->path, what);
     return e;
 }
 
@@ -201,7 +185,7 @@ begin_turn(xg__journal *j)
     }
     int rc = step_reset(j->begin);
     if (rc != SQLITE_DONE) {
-        return fail_sql(j, rc, "begin");
+        return xg__journal_fail_sql(j, rc, "begin");
     }
     j->in_txn = 1;
     return XG_OK;
@@ -211,7 +195,7 @@ begin_turn(xg__journal *j)
 static xg_err
 fail_turn(xg__journal *j, int rc, const char *what)
 {
-    xg_err e = fail_sql(j, rc, what);
+    xg_err e = xg__journal_fail_sql(j, rc, what);
     rollback_turn(j);
     return e;
 }
@@ -230,10 +214,12 @@ ensure_dir(xg__journal *j, const char *dir)
         if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
             return XG_OK;
         }
-        set_err(j, "%s: journal directory exists and is not a directory", dir);
+        xg__journal_set_err(
+            j, "%s: journal directory exists and is not a directory", dir);
         return XG_ERR_CONFIG;
     }
-    set_err(j, "%s: cannot create journal directory: %s", dir, strerror(e));
+    xg__journal_set_err(j, "%s: cannot create journal directory: %s", dir,
+                        strerror(e));
     return XG_ERR_IO;
 }
 
@@ -289,25 +275,26 @@ check_identity(xg__journal *j, int *is_fresh)
         rc = query_int(j->db, "SELECT count(*) FROM sqlite_master", &n_objects);
     }
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot read");
+        return xg__journal_fail_sql(j, rc, "cannot read");
     }
     *is_fresh = app_id == 0 && version == 0 && n_objects == 0;
     if (*is_fresh) {
         return XG_OK;
     }
     if (app_id != XG_JOURNAL_APP_ID) {
-        set_err(j,
-                "%s: not an xgate journal (application_id 0x%08llx,"
-                " %lld schema objects); refusing to touch it",
-                j->path, (unsigned long long)(uint32_t)app_id,
-                (long long)n_objects);
+        xg__journal_set_err(j,
+                            "%s: not an xgate journal (application_id 0x%08llx,"
+                            " %lld schema objects); refusing to touch it",
+                            j->path, (unsigned long long)(uint32_t)app_id,
+                            (long long)n_objects);
         return XG_ERR_CONFIG;
     }
     if (version != XG_JOURNAL_SCHEMA_VERSION) {
-        set_err(j,
-                "%s: journal schema version %lld, this build reads %d;"
-                " refusing to touch it",
-                j->path, (long long)version, XG_JOURNAL_SCHEMA_VERSION);
+        xg__journal_set_err(
+            j,
+            "%s: journal schema version %lld, this build reads %d;"
+            " refusing to touch it",
+            j->path, (long long)version, XG_JOURNAL_SCHEMA_VERSION);
         return XG_ERR_CONFIG;
     }
     return XG_OK;
@@ -319,7 +306,7 @@ check_integrity(xg__journal *j)
     char res[160];
     int rc = query_text(j->db, "PRAGMA quick_check(1)", res, sizeof res);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "corrupt (quick_check failed)");
+        return xg__journal_fail_sql(j, rc, "corrupt (quick_check failed)");
     }
     if (strcmp(res, "ok") != 0) {
         /* quick_check's findings may span lines; keep the message one. */
@@ -328,7 +315,7 @@ check_integrity(xg__journal *j)
                 *p = ' ';
             }
         }
-        set_err(j, "%s: corrupt (quick_check: %s)", j->path, res);
+        xg__journal_set_err(j, "%s: corrupt (quick_check: %s)", j->path, res);
         return XG_ERR_IO;
     }
     return XG_OK;
@@ -349,19 +336,19 @@ set_modes(xg__journal *j, xg__sync_mode mode)
     char res[16];
     int rc = query_text(j->db, "PRAGMA journal_mode=WAL", res, sizeof res);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot enable WAL");
+        return xg__journal_fail_sql(j, rc, "cannot enable WAL");
     }
     if (strcmp(res, "wal") != 0) {
-        return fail_msg(j, XG_ERR_IO,
-                        "cannot enable WAL (journal mode stays"
-                        " as it was)");
+        return xg__journal_fail_msg(j, XG_ERR_IO,
+                                    "cannot enable WAL (journal mode stays"
+                                    " as it was)");
     }
     rc = sqlite3_exec(j->db,
                       mode == XG_SYNC_FULL ? "PRAGMA synchronous=FULL"
                                            : "PRAGMA synchronous=NORMAL",
                       NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot set synchronous");
+        return xg__journal_fail_sql(j, rc, "cannot set synchronous");
     }
     /* SQLite's automatic checkpoint runs inside a commit and stalls it for
      * milliseconds; the gateway checkpoints itself when the loop is idle
@@ -383,7 +370,8 @@ static xg_err
 create_age_index(xg__journal *j)
 {
     int rc = sqlite3_exec(j->db, age_index_sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? XG_OK : fail_sql(j, rc, "cannot index");
+    return rc == SQLITE_OK ? XG_OK
+                           : xg__journal_fail_sql(j, rc, "cannot index");
 }
 
 static xg_err
@@ -398,7 +386,7 @@ create_schema(xg__journal *j)
              schema_sql, XG_JOURNAL_APP_ID, XG_JOURNAL_SCHEMA_VERSION);
     int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        xg_err e = fail_sql(j, rc, "cannot create schema");
+        xg_err e = xg__journal_fail_sql(j, rc, "cannot create schema");
         (void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
         return e;
     }
@@ -428,7 +416,8 @@ prepare_all(xg__journal *j)
         if (rc != SQLITE_OK) {
             /* Right id and version but wrong tables: hand-made or damaged
              * in a way quick_check does not see. */
-            xg_err e = fail_sql(j, rc, "schema does not match the journal's");
+            xg_err e = xg__journal_fail_sql(
+                j, rc, "schema does not match the journal's");
             return e == XG_ERR_IO || e == XG_ERR_INVALID ? XG_ERR_CONFIG : e;
         }
     }
@@ -468,17 +457,19 @@ connect_file(xg__journal *j)
     struct stat st;
     int exists = stat(j->path, &st) == 0;
     if (!exists && errno != ENOENT) {
-        set_err(j, "%s: cannot stat: %s", j->path, strerror(errno));
+        xg__journal_set_err(j, "%s: cannot stat: %s", j->path, strerror(errno));
         return XG_ERR_IO;
     }
     if (exists && !S_ISREG(st.st_mode)) {
-        return fail_msg(j, XG_ERR_CONFIG, "exists and is not a regular file");
+        return xg__journal_fail_msg(j, XG_ERR_CONFIG,
+                                    "exists and is not a regular file");
     }
     /* SQLite reads page 1 from a WAL when it has a newer copy, so a damaged
      * header would be quietly replaced at the next checkpoint. Check the
      * file's own header first: damage stops start-up instead. */
     if (exists && st.st_size > 0 && !has_sqlite_header(j->path)) {
-        return fail_msg(j, XG_ERR_IO, "file is not a database (no SQLite header)");
+        return xg__journal_fail_msg(
+            j, XG_ERR_IO, "file is not a database (no SQLite header)");
     }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (!exists) {
@@ -486,7 +477,7 @@ connect_file(xg__journal *j)
     }
     int rc = sqlite3_open_v2(j->path, &j->db, flags, NULL);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot open");
+        return xg__journal_fail_sql(j, rc, "cannot open");
     }
     sqlite3_extended_result_codes(j->db, 1);
     /* Until the file is validated, closing must not checkpoint a WAL into
@@ -498,16 +489,17 @@ connect_file(xg__journal *j)
             sqlite3_db_config(j->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     }
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot configure");
+        return xg__journal_fail_sql(j, rc, "cannot configure");
     }
     if (sqlite3_db_readonly(j->db, "main") == 1) {
-        return fail_msg(j, XG_ERR_IO, "cannot open for writing (read-only)");
+        return xg__journal_fail_msg(j, XG_ERR_IO,
+                                    "cannot open for writing (read-only)");
     }
     /* Exclusive locking: the WAL index lives in our heap (no -shm file),
      * and a second process opening the journal gets SQLITE_BUSY. */
     rc = sqlite3_exec(j->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "cannot lock");
+        return xg__journal_fail_sql(j, rc, "cannot lock");
     }
     return XG_OK;
 }
@@ -541,7 +533,7 @@ xg__journal_open(xg__journal **out, const char *dir, xg__sync_mode mode,
     }
     int n = snprintf(j->path, sizeof j->path, "%s/%s", dir, JOURNAL_FILE);
     if (n < 0 || (size_t)n >= sizeof j->path) {
-        set_err(j, "%.200s...: journal path too long", dir);
+        xg__journal_set_err(j, "%.200s...: journal path too long", dir);
         e = XG_ERR_TRUNCATED;
         goto fail;
     }
@@ -647,7 +639,7 @@ xg__journal_put_order(xg__journal *j, const xg__journal_order *o)
 {
     const char *bad = order_invalid(o);
     if (bad != NULL) {
-        set_err(j, "%s: put_order: invalid %s", j->path, bad);
+        xg__journal_set_err(j, "%s: put_order: invalid %s", j->path, bad);
         return XG_ERR_INVALID;
     }
     xg_err e = begin_turn(j);
@@ -696,7 +688,8 @@ xg__journal_put_attempt(xg__journal *j, const xg__journal_attempt *a)
         !is_str(a->venue, sizeof a->venue) ||
         !is_str(a->venue_client_id, sizeof a->venue_client_id) ||
         a->state < XG_ATTEMPT_UNSETTLED || a->state > XG_ATTEMPT_ABSENT) {
-        return fail_msg(j, XG_ERR_INVALID, "put_attempt: invalid record");
+        return xg__journal_fail_msg(j, XG_ERR_INVALID,
+                                    "put_attempt: invalid record");
     }
     xg_err e = begin_turn(j);
     if (e != XG_OK) {
@@ -744,7 +737,7 @@ xg__journal_checkpoint(xg__journal *j, int is_idle)
     int rc = sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                        NULL, NULL);
     if (rc != SQLITE_OK) {
-        return fail_sql(j, rc, "checkpoint");
+        return xg__journal_fail_sql(j, rc, "checkpoint");
     }
     j->wal_pages = 0;
     return XG_OK;
@@ -756,249 +749,7 @@ xg__journal_has_staged(const xg__journal *j)
     return j->in_txn;
 }
 
-/* ---- reading back ------------------------------------------------------ */
-
-/* Copy a text column into a fixed array; 0 if it is not text that fits. */
-static int
-col_text(sqlite3_stmt *st, int col, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    int len = sqlite3_column_bytes(st, col);
-    if (t == NULL || len < 0 || (size_t)len >= cap ||
-        memchr(t, '\0', (size_t)len) != NULL) {
-        return 0;
-    }
-    memcpy(dst, t, (size_t)len);
-    dst[len] = '\0';
-    return 1;
-}
-
-static int
-col_range(sqlite3_stmt *st, int col, int64_t lo, int64_t hi, int64_t *out)
-{
-    if (sqlite3_column_type(st, col) != SQLITE_INTEGER) {
-        return 0;
-    }
-    *out = sqlite3_column_int64(st, col);
-    return *out >= lo && *out <= hi;
-}
-
-static int
-col_decimal(sqlite3_stmt *st, int col, xg_decimal *out)
-{
-    int64_t scale = 0;
-    if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
-        !col_range(st, col + 1, 0, XG_DECIMAL_MAX_SCALE, &scale)) {
-        return 0;
-    }
-    out->units = sqlite3_column_int64(st, col);
-    out->scale = (uint8_t)scale;
-    return 1;
-}
-
-/* Fill o from a row of ORDER_COLS; the name of the first bad column, or
- * NULL. Rows come from a file we trust only as far as we check it. */
-static const char *
-row_to_order(sqlite3_stmt *st, xg__journal_order *o)
-{
-    int64_t v = 0;
-    memset(o, 0, sizeof *o);
-    if (!col_text(st, 0, o->gw_id, sizeof o->gw_id)) {
-        return "gw_id";
-    }
-    if (!col_text(st, 1, o->client_id, sizeof o->client_id)) {
-        return "client_id";
-    }
-    if (!col_text(st, 2, o->strategy_id, sizeof o->strategy_id)) {
-        return "strategy_id";
-    }
-    if (!col_text(st, 3, o->symbol, sizeof o->symbol)) {
-        return "symbol";
-    }
-    if (!col_range(st, 4, XG_SIDE_BUY, XG_SIDE_SELL, &v)) {
-        return "side";
-    }
-    o->side = (xg_side)v;
-    if (!col_range(st, 5, XG_TYPE_LIMIT, XG_TYPE_MARKET, &v)) {
-        return "type";
-    }
-    o->type = (xg_order_type)v;
-    if (!col_range(st, 6, XG_TIF_GTC, XG_TIF_POST_ONLY, &v)) {
-        return "tif";
-    }
-    o->tif = (xg_tif)v;
-    if (!col_decimal(st, 7, &o->qty)) {
-        return "qty";
-    }
-    if (!col_decimal(st, 9, &o->price)) {
-        return "price";
-    }
-    if (!col_range(st, 11, XG_STATUS_PENDING, XG_STATUS_UNKNOWN, &v)) {
-        return "status";
-    }
-    o->status = (xg_order_status)v;
-    if (!col_text(st, 12, o->venue, sizeof o->venue)) {
-        return "venue";
-    }
-    if (!col_text(st, 13, o->venue_client_id, sizeof o->venue_client_id)) {
-        return "venue_client_id";
-    }
-    if (!col_text(st, 14, o->venue_order_id, sizeof o->venue_order_id)) {
-        return "venue_order_id";
-    }
-    if (!col_decimal(st, 15, &o->filled_qty)) {
-        return "filled_qty";
-    }
-    if (!col_range(st, 17, 0, UINT8_MAX, &v)) {
-        return "attempt";
-    }
-    o->attempt = (uint8_t)v;
-    if (!col_range(st, 18, 0, 1, &v)) {
-        return "cancel_requested";
-    }
-    o->cancel_requested = (uint8_t)v;
-    if (!col_range(st, 19, 0, 1, &v)) {
-        return "requantize";
-    }
-    o->requantize = (uint8_t)v;
-    if (!col_range(st, 20, 0, XG_MAX_ROUTE, &v)) {
-        return "n_route";
-    }
-    o->n_route = (uint8_t)v;
-    for (int i = 0; i < o->n_route; i++) {
-        if (!col_text(st, 21 + i, o->route[i], sizeof o->route[i])) {
-            return "route";
-        }
-    }
-    if (!col_range(st, 25, INT64_MIN, INT64_MAX, &o->deadline_ms)) {
-        return "deadline_ms";
-    }
-    if (!col_range(st, 26, INT64_MIN, INT64_MAX, &o->updated_ms)) {
-        return "updated_ms";
-    }
-    return NULL;
-}
-
-static const char *
-row_to_attempt(sqlite3_stmt *st, xg__journal_attempt *a)
-{
-    int64_t v = 0;
-    memset(a, 0, sizeof *a);
-    if (!col_text(st, 0, a->gw_id, sizeof a->gw_id)) {
-        return "gw_id";
-    }
-    if (!col_range(st, 1, 0, UINT8_MAX, &v)) {
-        return "attempt";
-    }
-    a->attempt = (uint8_t)v;
-    if (!col_text(st, 2, a->venue, sizeof a->venue)) {
-        return "venue";
-    }
-    if (!col_text(st, 3, a->venue_client_id, sizeof a->venue_client_id)) {
-        return "venue_client_id";
-    }
-    if (!col_range(st, 4, XG_ATTEMPT_UNSETTLED, XG_ATTEMPT_ABSENT, &v)) {
-        return "state";
-    }
-    a->state = (int)v;
-    if (!col_range(st, 5, INT64_MIN, INT64_MAX, &a->updated_ms)) {
-        return "updated_ms";
-    }
-    return NULL;
-}
-
-static xg_err
-bad_row(xg__journal *j, const char *table, const char *gw_id, const char *col)
-{
-    set_err(j, "%s: %s row of order '%.16s' has a bad %s column", j->path,
-            table, gw_id, col);
-    return XG_ERR_IO;
-}
-
-/* Attempts of one order into j->attempts. */
-static xg_err
-load_attempts(xg__journal *j, const char *gw_id, size_t *n)
-{
-    sqlite3_stmt *st = j->load_attempts;
-    xg_err e = XG_OK;
-    int rc;
-    *n = 0;
-    sqlite3_bind_text(st, 1, gw_id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        /* The primary key makes more than 256 impossible unless attempt
-         * numbers are out of range, which row_to_attempt refuses. */
-        if (*n == MAX_ATTEMPTS) {
-            e = bad_row(j, "attempts", gw_id, "attempt");
-            break;
-        }
-        const char *bad = row_to_attempt(st, &j->attempts[*n]);
-        if (bad != NULL) {
-            e = bad_row(j, "attempts", gw_id, bad);
-            break;
-        }
-        (*n)++;
-    }
-    if (e == XG_OK && rc != SQLITE_DONE) {
-        e = fail_sql(j, rc, "load attempts");
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return e;
-}
-
-xg_err
-xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
-{
-    if (j->in_txn) {
-        return fail_msg(j, XG_ERR_BUSY, "load_open: writes are staged");
-    }
-    sqlite3_stmt *st = j->load_orders;
-    xg__journal_order o;
-    xg_err e = XG_OK;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *bad = row_to_order(st, &o);
-        if (bad != NULL) {
-            const unsigned char *id = sqlite3_column_text(st, 0);
-            e = bad_row(j, "orders", id != NULL ? (const char *)id : "?", bad);
-            break;
-        }
-        size_t n = 0;
-        if ((e = load_attempts(j, o.gw_id, &n)) != XG_OK) {
-            break;
-        }
-        if ((e = fn(ctx, &o, j->attempts, n)) != XG_OK) {
-            set_err(j, "%s: load_open: callback refused order %s: %s", j->path,
-                    o.gw_id, xg_strerror(e));
-            break;
-        }
-    }
-    if (e == XG_OK && rc != SQLITE_DONE) {
-        e = fail_sql(j, rc, "load orders");
-    }
-    sqlite3_reset(st);
-    return e;
-}
-
-xg_err
-xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1])
-{
-    out[0] = '\0';
-    sqlite3_stmt *st = j->last_gw_id;
-    int rc = sqlite3_step(st);
-    xg_err e = XG_OK;
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
-            !col_text(st, 0, out, XG_GW_ID_LEN + 1)) {
-            out[0] = '\0';
-            e = fail_msg(j, XG_ERR_IO, "stored gw_id too long");
-        }
-    } else {
-        e = fail_sql(j, rc, "last_gw_id");
-    }
-    sqlite3_reset(st);
-    return e;
-}
+/* ---- housekeeping ------------------------------------------------------ */
 
 xg_err
 xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted)
