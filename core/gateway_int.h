@@ -106,8 +106,9 @@ void xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
 size_t xg__place_queued_elsewhere(xg__gateway *gw, xg__venue *v,
                                   const char *reason, xg_err fail_err);
 /* Venue `up` can take orders now: the new orders waiting on banned or
- * unreachable venues for it (or any venue) move there if their route
- * allows. Returns how many moved. */
+ * unreachable venues move to it (or another venue that can take them) if
+ * their route allows; the others keep waiting, never rejected for it.
+ * Returns how many moved. */
 size_t xg__place_waiting_elsewhere(xg__gateway *gw, const xg__venue *up);
 /* Move the new orders queued on v whose deadline falls before ready_ms
  * (wall); returns how many moved. */

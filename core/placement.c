@@ -183,15 +183,14 @@ xg__place_waiting_elsewhere(xg__gateway *gw, const xg__venue *up)
     size_t moved = 0;
     for (size_t i = 0; i < gw->n_venues; i++) {
         xg__venue *v = &gw->venues[i];
-        if (v == up || v->normal.len == 0) {
+        if (v == up || v->normal.len == 0 ||
+            (v->state != XG_VENUE_BANNED && v->state != XG_VENUE_DOWN)) {
             continue;
         }
-        if (v->state == XG_VENUE_BANNED) {
-            moved +=
-                xg__place_queued_elsewhere(gw, v, "banned", XG_ERR_NO_VENUE);
-        } else if (v->state == XG_VENUE_DOWN) {
-            moved += xg__place_queued_elsewhere(gw, v, "down", XG_OK);
-        }
+        /* Only a move: an order no venue can take yet keeps waiting for
+         * its own venue, as it did before `up` came back. */
+        moved += xg__place_queued_elsewhere(
+            gw, v, v->state == XG_VENUE_BANNED ? "banned" : "down", XG_OK);
     }
     return moved;
 }
