@@ -567,7 +567,6 @@ binance_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
     char quote[XG_SYMBOL_MAX];
     char status[32];
     size_t filters = 0;
-    xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
     if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
@@ -580,12 +579,7 @@ binance_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
     if (xg_field_name(j, s, "status", status, sizeof(status)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
-    xg_buf_puts(&sym, base);
-    xg_buf_putc(&sym, '/');
-    xg_buf_puts(&sym, quote);
-    if (xg_buf_status(&sym) != XG_OK ||
-        xg_symbol_validate(ins->symbol) != XG_OK) {
+    if (xg_symbol_join(base, quote, ins->symbol) != XG_OK) {
         return XG_ERR_BAD_SYMBOL;
     }
     if (xg_json_get(j, s, "filters", &filters) != XG_OK ||

@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define BINANCE_PATH_TIME          "/api/v3/time"
 #define BINANCE_PATH_EXCHANGE_INFO "/api/v3/exchangeInfo"
 #define BINANCE_PATH_ORDER         "/api/v3/order"
@@ -70,42 +72,8 @@ binance_add_costs(const binance *b, const xg_op *op, xg_http_request *req)
             }
         }
     }
-    switch (op->kind) {
-    case XG_OP_CANCEL_ORDER:
-        req->priority = XG_PRIO_CANCEL;
-        break;
-    case XG_OP_NEW_ORDER:
-        req->priority = XG_PRIO_NEW;
-        break;
-    default:
-        req->priority = XG_PRIO_QUERY;
-        break;
-    }
+    req->priority = xg_op_priority(op->kind);
     return XG_OK;
-}
-
-/* Binance takes 1-36 of [A-Za-z0-9_-] (fact sheet, "Client order id");
- * reports carry at most XG_CLIENT_ID_MAX - 1, so that is the bound here. */
-static int
-binance_is_client_id_ok(const char *id)
-{
-    size_t n = 0;
-
-    if (id == NULL) {
-        return 0;
-    }
-    n = strnlen(id, XG_CLIENT_ID_MAX);
-    if (n == 0 || n >= XG_CLIENT_ID_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 static const char *
@@ -208,7 +176,7 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
         if (op->order == NULL) {
             return XG_ERR_INVALID;
         }
-        if (!binance_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         rc = binance_order_params(op->order, symbol, payload);
@@ -222,7 +190,7 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
-        if (!binance_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         binance_param(payload, "symbol", symbol);

@@ -137,17 +137,9 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     if (rc != XG_OK) {
         goto fail;
     }
-    rc = xg_strlcpy(b->api_key, cfg->api_key, sizeof(b->api_key));
+    rc = xg_adapter_keys(cfg, "bybit", b->api_key, sizeof(b->api_key), &b->hmac,
+                         err, err_len);
     if (rc != XG_OK) {
-        xg_adapter_err(err, err_len, "bybit", "api_key too long", NULL, NULL);
-        rc = XG_ERR_SECRET;
-        goto fail;
-    }
-    b->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
-    if (b->hmac == NULL) {
-        xg_adapter_err(err, err_len, "bybit", "cannot key HMAC-SHA256", NULL,
-                       NULL);
-        rc = XG_ERR_NOMEM;
         goto fail;
     }
     *inst = b;

@@ -26,6 +26,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define BYBIT_PATH_TIME        "/v5/market/time"
 #define BYBIT_PATH_INSTRUMENTS "/v5/market/instruments-info"
 #define BYBIT_PATH_CREATE      "/v5/order/create"
@@ -63,42 +65,8 @@ bybit_add_costs(const xg_op *op, xg_http_request *req)
     if (rc != XG_OK) {
         return rc;
     }
-    switch (op->kind) {
-    case XG_OP_CANCEL_ORDER:
-        req->priority = XG_PRIO_CANCEL;
-        break;
-    case XG_OP_NEW_ORDER:
-        req->priority = XG_PRIO_NEW;
-        break;
-    default:
-        req->priority = XG_PRIO_QUERY;
-        break;
-    }
+    req->priority = xg_op_priority(op->kind);
     return XG_OK;
-}
-
-/* Bybit takes up to 36 of [A-Za-z0-9_-] (fact sheet, "Client order id");
- * reports carry at most XG_CLIENT_ID_MAX - 1, so that is the bound. */
-static int
-bybit_is_client_id_ok(const char *id)
-{
-    size_t n = 0;
-
-    if (id == NULL) {
-        return 0;
-    }
-    n = strnlen(id, XG_CLIENT_ID_MAX);
-    if (n == 0 || n >= XG_CLIENT_ID_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 /* A cursor as parse.c hands them out: 1 to XG_CURSOR_MAX - 1 printable
@@ -248,7 +216,7 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
         if (op->order == NULL) {
             return XG_ERR_INVALID;
         }
-        if (!bybit_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         *method = "POST";
@@ -258,7 +226,7 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
-        if (!bybit_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         *method = "POST";
@@ -272,7 +240,7 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
-        if (!bybit_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         *method = "GET";

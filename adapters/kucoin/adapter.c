@@ -128,17 +128,9 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
     if (rc != XG_OK) {
         goto fail;
     }
-    rc = xg_strlcpy(k->api_key, cfg->api_key, sizeof(k->api_key));
+    rc = xg_adapter_keys(cfg, "kucoin", k->api_key, sizeof(k->api_key),
+                         &k->hmac, err, err_len);
     if (rc != XG_OK) {
-        xg_adapter_err(err, err_len, "kucoin", "api_key too long", NULL, NULL);
-        rc = XG_ERR_SECRET;
-        goto fail;
-    }
-    k->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
-    if (k->hmac == NULL) {
-        xg_adapter_err(err, err_len, "kucoin", "cannot key HMAC-SHA256", NULL,
-                       NULL);
-        rc = XG_ERR_NOMEM;
         goto fail;
     }
     rc = kucoin_sign_passphrase(k, cfg->passphrase);

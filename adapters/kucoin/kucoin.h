@@ -124,10 +124,6 @@ xg_err kucoin_sign(void *inst, const xg_sign_input *in, xg_signed *out);
 int64_t kucoin_op_weight(const xg_op *op);
 uint16_t kucoin_op_bucket(xg_op_kind kind);
 
-/* KuCoin clientOid rules within the gateway's buffer: 1-32 characters of
- * [A-Za-z0-9_-] (the venue takes up to 40). */
-int kucoin_is_client_id_ok(const char *id);
-
 /* The JSON body of a new order, members in the order of vector
  * kucoin-s-01: clientOid, side, symbol, type, price, size, timeInForce
  * (postOnly last). */

@@ -470,7 +470,6 @@ kucoin_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
     int trading = 0;
-    xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
     if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
@@ -481,12 +480,7 @@ kucoin_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
         kucoin_field_bool(j, s, "enableTrading", &trading) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
-    xg_buf_puts(&sym, base);
-    xg_buf_putc(&sym, '/');
-    xg_buf_puts(&sym, quote);
-    if (xg_buf_status(&sym) != XG_OK ||
-        xg_symbol_validate(ins->symbol) != XG_OK) {
+    if (xg_symbol_join(base, quote, ins->symbol) != XG_OK) {
         return XG_ERR_BAD_SYMBOL;
     }
     if (xg_field_amount(j, s, "priceIncrement", &ins->tick_size) != XG_OK ||

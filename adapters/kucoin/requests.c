@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 int64_t
 kucoin_op_weight(const xg_op *op)
 {
@@ -41,37 +43,11 @@ kucoin_op_bucket(xg_op_kind kind)
                : KUCOIN_BUCKET_SPOT;
 }
 
-/* Characters that need no percent-encoding in a path or query, so that
- * the raw text KuCoin signs is the text sent. */
-static int
-kucoin_is_plain(const char *s, size_t max)
-{
-    size_t n = strnlen(s, max);
-
-    if (n == 0 || n >= max) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-int
-kucoin_is_client_id_ok(const char *id)
-{
-    return id != NULL && kucoin_is_plain(id, XG_CLIENT_ID_MAX);
-}
-
 static const char *
 kucoin_venue_symbol(const xg_op *op)
 {
     if (op->instrument == NULL ||
-        !kucoin_is_plain(op->instrument->venue_symbol, XG_SYMBOL_MAX)) {
+        !xg_is_plain_id(op->instrument->venue_symbol, XG_SYMBOL_MAX)) {
         return NULL;
     }
     return op->instrument->venue_symbol;
@@ -178,17 +154,7 @@ kucoin_add_costs(const xg_op *op, xg_http_request *req)
     if (rc != XG_OK) {
         return rc;
     }
-    switch (op->kind) {
-    case XG_OP_CANCEL_ORDER:
-        req->priority = XG_PRIO_CANCEL;
-        break;
-    case XG_OP_NEW_ORDER:
-        req->priority = XG_PRIO_NEW;
-        break;
-    default:
-        req->priority = XG_PRIO_QUERY;
-        break;
-    }
+    req->priority = xg_op_priority(op->kind);
     return XG_OK;
 }
 
@@ -223,7 +189,7 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         if (op->order == NULL) {
             return XG_ERR_INVALID;
         }
-        if (!kucoin_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         method = "POST";
@@ -235,7 +201,7 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         break;
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
-        if (!kucoin_is_client_id_ok(op->client_id)) {
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
         }
         method = op->kind == XG_OP_CANCEL_ORDER ? "DELETE" : "GET";

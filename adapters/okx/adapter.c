@@ -168,18 +168,15 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
     if (rc != XG_OK) {
         goto fail;
     }
-    if (xg_strlcpy(o->api_key, cfg->api_key, sizeof(o->api_key)) != XG_OK ||
-        xg_strlcpy(o->passphrase, cfg->passphrase, sizeof(o->passphrase)) !=
-            XG_OK) {
-        xg_adapter_err(err, err_len, "okx", "credentials too long", NULL, NULL);
+    if (xg_strlcpy(o->passphrase, cfg->passphrase, sizeof(o->passphrase)) !=
+        XG_OK) {
+        xg_adapter_err(err, err_len, "okx", "passphrase too long", NULL, NULL);
         rc = XG_ERR_SECRET;
         goto fail;
     }
-    o->hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
-    if (o->hmac == NULL) {
-        xg_adapter_err(err, err_len, "okx", "cannot key HMAC-SHA256", NULL,
-                       NULL);
-        rc = XG_ERR_NOMEM;
+    rc = xg_adapter_keys(cfg, "okx", o->api_key, sizeof(o->api_key), &o->hmac,
+                         err, err_len);
+    if (rc != XG_OK) {
         goto fail;
     }
     *inst = o;

@@ -493,7 +493,6 @@ okx_parse_instrument(okx *o, const xg_json *j, size_t s, xg_instrument *ins)
     char base[XG_SYMBOL_MAX];
     char quote[XG_SYMBOL_MAX];
     char state[32];
-    xg_buf sym;
 
     memset(ins, 0, sizeof(*ins));
     if (xg_json_type_of(j, s) != XG_JSON_OBJECT ||
@@ -507,12 +506,7 @@ okx_parse_instrument(okx *o, const xg_json *j, size_t s, xg_instrument *ins)
     if (xg_field_name(j, s, "state", state, sizeof(state)) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    xg_buf_init(&sym, ins->symbol, sizeof(ins->symbol));
-    xg_buf_puts(&sym, base);
-    xg_buf_putc(&sym, '/');
-    xg_buf_puts(&sym, quote);
-    if (xg_buf_status(&sym) != XG_OK ||
-        xg_symbol_validate(ins->symbol) != XG_OK) {
+    if (xg_symbol_join(base, quote, ins->symbol) != XG_OK) {
         return XG_ERR_BAD_SYMBOL;
     }
     /* tickSz, lotSz and minSz are required: an order cannot be placed

@@ -23,6 +23,8 @@
 
 #include <string.h>
 
+#include "xgate/adapter_util.h"
+
 #define OKX_PATH_TIME        "/api/v5/public/time"
 #define OKX_PATH_INSTRUMENTS "/api/v5/public/instruments"
 #define OKX_PATH_ORDER       "/api/v5/trade/order"
@@ -38,31 +40,26 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
         bucket = OKX_B_TIME;
-        req->priority = XG_PRIO_QUERY;
         break;
     case XG_OP_INSTRUMENTS:
         bucket = OKX_B_INSTRUMENTS;
-        req->priority = XG_PRIO_QUERY;
         break;
     case XG_OP_NEW_ORDER:
         bucket = OKX_B_PLACE;
-        req->priority = XG_PRIO_NEW;
         break;
     case XG_OP_CANCEL_ORDER:
         bucket = OKX_B_CANCEL;
-        req->priority = XG_PRIO_CANCEL;
         break;
     case XG_OP_QUERY_ORDER:
         bucket = OKX_B_QUERY;
-        req->priority = XG_PRIO_QUERY;
         break;
     case XG_OP_OPEN_ORDERS:
         bucket = OKX_B_PENDING;
-        req->priority = XG_PRIO_QUERY;
         break;
     default:
         return XG_ERR_INVALID;
     }
+    req->priority = xg_op_priority(op->kind);
     if (bucket == OKX_B_PLACE || bucket == OKX_B_CANCEL ||
         bucket == OKX_B_QUERY) {
         scope = op->instrument != NULL ? op->instrument->scope : 0;

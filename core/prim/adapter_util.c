@@ -210,6 +210,69 @@ xg_field_i64(const xg_json *j, size_t obj, const char *key, int64_t *out)
     return xg_json_int64(j, v, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
 }
 
+int
+xg_is_plain_id(const char *s, size_t cap)
+{
+    size_t n = s != NULL ? strnlen(s, cap) : 0;
+
+    if (n == 0 || n >= cap) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+xg_priority
+xg_op_priority(xg_op_kind kind)
+{
+    switch (kind) {
+    case XG_OP_CANCEL_ORDER:
+        return XG_PRIO_CANCEL;
+    case XG_OP_NEW_ORDER:
+        return XG_PRIO_NEW;
+    default:
+        return XG_PRIO_QUERY;
+    }
+}
+
+xg_err
+xg_symbol_join(const char *base, const char *quote, char *out)
+{
+    xg_buf sym;
+
+    xg_buf_init(&sym, out, XG_SYMBOL_MAX);
+    xg_buf_puts(&sym, base);
+    xg_buf_putc(&sym, '/');
+    xg_buf_puts(&sym, quote);
+    if (xg_buf_status(&sym) != XG_OK || xg_symbol_validate(out) != XG_OK) {
+        return XG_ERR_BAD_SYMBOL;
+    }
+    return XG_OK;
+}
+
+xg_err
+xg_adapter_keys(const xg_adapter_config *cfg, const char *venue, char *key,
+                size_t cap, xg_hmac **hmac, char *err, size_t err_len)
+{
+    if (xg_strlcpy(key, cfg->api_key, cap) != XG_OK) {
+        xg_adapter_err(err, err_len, venue, "api_key too long", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    *hmac = xg_hmac_new(cfg->secret, strlen(cfg->secret));
+    if (*hmac == NULL) {
+        xg_adapter_err(err, err_len, venue, "cannot key HMAC-SHA256", NULL,
+                       NULL);
+        return XG_ERR_NOMEM;
+    }
+    return XG_OK;
+}
+
 xg_err
 xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {

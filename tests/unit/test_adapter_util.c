@@ -363,6 +363,77 @@ test_err_rules_apply_takes_the_first_fitting_rule(void **state)
     assert_string_equal(res.venue_msg, "no");
 }
 
+/* Ids and symbols that travel unencoded: [A-Za-z0-9_-], 1..cap-1 long. */
+static void
+test_is_plain_id_takes_letters_digits_dash_underscore(void **state)
+{
+    (void)state;
+    assert_true(xg_is_plain_id("gw-0001_A", 16));
+    assert_false(xg_is_plain_id("", 16));
+    assert_false(xg_is_plain_id(NULL, 16));
+    assert_false(xg_is_plain_id("a b", 16));
+    assert_false(xg_is_plain_id("a%2C", 16));
+    assert_false(xg_is_plain_id("abc\n", 16));
+    assert_true(xg_is_plain_id("abc", 4));
+    assert_false(xg_is_plain_id("abcd", 4));
+}
+
+static void
+test_op_priority_ranks_cancels_then_orders_then_reads(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_op_priority(XG_OP_CANCEL_ORDER), XG_PRIO_CANCEL);
+    assert_int_equal(xg_op_priority(XG_OP_NEW_ORDER), XG_PRIO_NEW);
+    assert_int_equal(xg_op_priority(XG_OP_QUERY_ORDER), XG_PRIO_QUERY);
+    assert_int_equal(xg_op_priority(XG_OP_OPEN_ORDERS), XG_PRIO_QUERY);
+    assert_int_equal(xg_op_priority(XG_OP_SERVER_TIME), XG_PRIO_QUERY);
+}
+
+static void
+test_symbol_join_builds_and_checks_the_unified_symbol(void **state)
+{
+    (void)state;
+    char sym[XG_SYMBOL_MAX];
+    assert_int_equal(xg_symbol_join("BTC", "USDT", sym), XG_OK);
+    assert_string_equal(sym, "BTC/USDT");
+    assert_int_equal(xg_symbol_join("btc", "USDT", sym), XG_ERR_BAD_SYMBOL);
+    assert_int_equal(xg_symbol_join("", "USDT", sym), XG_ERR_BAD_SYMBOL);
+    assert_int_equal(xg_symbol_join("BTC/X", "USDT", sym), XG_ERR_BAD_SYMBOL);
+    assert_int_equal(
+        xg_symbol_join("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "USDT", sym),
+        XG_ERR_BAD_SYMBOL);
+}
+
+/* The key is copied and the secret keyed; a key too long fails with a
+ * message naming the venue and never the credential. */
+static void
+test_adapter_keys_copies_the_key_and_keys_hmac(void **state)
+{
+    (void)state;
+    xg_adapter_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.api_key = "KEY123";
+    cfg.secret = "s3cr3t";
+    char key[8];
+    char err[128] = "";
+    xg_hmac *h = NULL;
+    assert_int_equal(
+        xg_adapter_keys(&cfg, "demo", key, sizeof key, &h, err, sizeof err),
+        XG_OK);
+    assert_string_equal(key, "KEY123");
+    assert_non_null(h);
+    xg_hmac_destroy(&h);
+
+    cfg.api_key = "KEY-MUCH-TOO-LONG";
+    assert_int_equal(
+        xg_adapter_keys(&cfg, "demo", key, sizeof key, &h, err, sizeof err),
+        XG_ERR_SECRET);
+    assert_null(h);
+    assert_non_null(strstr(err, "demo"));
+    assert_null(strstr(err, "KEY"));
+    assert_null(strstr(err, "s3cr3t"));
+}
+
 int
 main(void)
 {
@@ -384,6 +455,10 @@ main(void)
         cmocka_unit_test(test_bad_body_is_unknown_only_for_mutating_ops),
         cmocka_unit_test(test_err_match_needs_every_set_field_to_fit),
         cmocka_unit_test(test_err_rules_apply_takes_the_first_fitting_rule),
+        cmocka_unit_test(test_is_plain_id_takes_letters_digits_dash_underscore),
+        cmocka_unit_test(test_op_priority_ranks_cancels_then_orders_then_reads),
+        cmocka_unit_test(test_symbol_join_builds_and_checks_the_unified_symbol),
+        cmocka_unit_test(test_adapter_keys_copies_the_key_and_keys_hmac),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include "xgate/decimal.h"
 #include "xgate/error.h"
 #include "xgate/json.h"
+#include "xgate/sign.h"
 
 /* --- venue text -------------------------------------------------------- */
 
@@ -94,6 +95,24 @@ xg_err xg_field_amount(const xg_json *j, size_t obj, const char *key,
 xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
                     int64_t *out);
 
+/* --- requests ---------------------------------------------------------- */
+
+/* 1 if s is 1..cap-1 bytes of [A-Za-z0-9_-]: a client order id or symbol
+ * every venue takes, and text that needs no percent-encoding in a path or
+ * query, so the bytes signed are the bytes sent. */
+int xg_is_plain_id(const char *s, size_t cap);
+
+/* The limiter class of an operation as every venue ranks it: cancels
+ * first, then new orders, then reads. */
+xg_priority xg_op_priority(xg_op_kind kind);
+
+/* --- instruments --------------------------------------------------------- */
+
+/* The unified symbol "BASE/QUOTE" of a venue's base and quote asset into
+ * out (XG_SYMBOL_MAX bytes); XG_ERR_BAD_SYMBOL if it does not fit or is
+ * no valid symbol (xg_symbol_validate). */
+xg_err xg_symbol_join(const char *base, const char *quote, char *out);
+
 /* --- configuration ----------------------------------------------------- */
 
 /* A venue option's value: a plain non-negative decimal integer within
@@ -102,6 +121,15 @@ xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
  * XG_ERR_INVALID if s is NULL, empty or not all digits, XG_ERR_OVERFLOW if
  * outside the range; out is written only on XG_OK. */
 xg_err xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* The credentials every venue signs with: cfg->api_key copied into key
+ * (cap bytes), cfg->secret keyed into a reusable HMAC-SHA256 state
+ * (*hmac, for xg_hmac_destroy). On failure err says which step failed for
+ * venue, never a credential: XG_ERR_SECRET when the key is too long,
+ * XG_ERR_NOMEM when HMAC cannot be keyed. */
+xg_err xg_adapter_keys(const xg_adapter_config *cfg, const char *venue,
+                       char *key, size_t cap, xg_hmac **hmac, char *err,
+                       size_t err_len);
 
 /* Write "<venue>: <before><key><after>" into err (key cut at 40 bytes;
  * NULL key or after read as ""); nothing if err is NULL or err_len is 0.
