@@ -149,6 +149,7 @@ int
 main(int argc, char **argv)
 {
     const char *parent = argc > 1 ? argv[1] : "/tmp";
+    xg__journal_keep_freed_memory(); /* as xgated does */
     static int64_t commit_ns[MAX_TURNS];
     static const size_t batches[] = {1, 10, 100};
     printf("bench_journal: data dir %s; per order 1 order + 1 attempt put;"

@@ -23,6 +23,7 @@
 #include "journal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,13 @@ static const char load_attempts_sql[] =
 static const char last_gw_id_sql[] =
     "SELECT max(g) FROM (SELECT max(gw_id) AS g FROM orders"
     " UNION ALL SELECT value FROM meta WHERE key = 'max_pruned_gw_id')";
+
+void
+xg__journal_keep_freed_memory(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+}
 
 /* ---- errors ---------------------------------------------------------- */
 

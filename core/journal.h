@@ -105,6 +105,14 @@ xg_err xg__journal_open(xg__journal **j, const char *dir, xg__sync_mode mode,
  * NULL-safe, sets *j to NULL. */
 void xg__journal_close(xg__journal **j);
 
+/* Tune the process's allocator for the journal; call once at start,
+ * before any thread. SQLite takes and frees a block of ~180 KiB for each
+ * commit, and glibc would give it back to the kernel every time (brk or
+ * munmap, then page faults to take it again): two system calls and a page
+ * fault storm per loop turn. Freed memory is kept instead; the gateway's
+ * footprint is its peak anyway (sized by max_orders), and small. */
+void xg__journal_keep_freed_memory(void);
+
 /*
  * Stage the upsert of one order / one attempt in the current turn's
  * transaction, beginning it if none is open. Prepared statements, strings

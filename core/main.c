@@ -6,7 +6,6 @@
  * daemon, only SIGINT/SIGTERM.
  */
 #include <libgen.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "config.h"
 #include "gateway.h"
+#include "journal.h"
 #include "log.h"
 #include "xgate/buf.h"
 
@@ -50,23 +50,10 @@ executable_dir(const char *argv0, char *out, size_t cap)
     xg_strlcpy(out, dirname(path), cap);
 }
 
-/* glibc gives memory back to the kernel whenever the top of the heap is
- * free for more than 128 KiB, and serves blocks above an adaptive
- * threshold with mmap. SQLite takes and frees such a block for each
- * commit, so every loop turn paid for brk or mmap system calls twice.
- * Memory is kept instead: the gateway's footprint is its peak anyway
- * (sized by max_orders), and it is small. */
-static void
-keep_freed_memory(void)
-{
-    mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-}
-
 int
 main(int argc, char **argv)
 {
-    keep_freed_memory();
+    xg__journal_keep_freed_memory();
     const char *config_path = NULL;
     int check_only = 0;
     for (int i = 1; i < argc; i++) {
