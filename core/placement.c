@@ -148,9 +148,8 @@ xg__place_elsewhere(xg__gateway *gw, xg__venue *from, xg__order_rec *r,
     }
     char detail[XG_DETAIL_MAX];
     snprintf(detail, sizeof detail,
-             "%s: %s is %s and no venue can take it: "
-             "%.80s",
-             reason, from->cfg->name, xg__venue_state_name(from->state), why);
+             "%s: %s is %s and no venue can take it: %.80s", reason,
+             from->cfg->name, xg__venue_state_name(from->state), why);
     xg__router_reject(gw, r, slot, fail_err, detail, NULL);
 }
 
