@@ -14,7 +14,7 @@
  * told. An order that the gateway has known open since before the round
  * was queued (r->open_round < round) but that the venue no longer lists
  * was filled, canceled or expired: it is queried once to learn which.
- * Venues list in pages (Bybit 50, OKX 100, KuCoin by page number): while
+ * Venues list in pages (Bybit 50, OKX 100; KuCoin lists all at once): while
  * an answer is one page of more and says how to get the next one
  * (next_cursor), the next page is asked for at once, and absence is
  * judged only after the last page, from the round's mark on each order
