@@ -63,24 +63,6 @@ bybit_decimal(const char *s, size_t len, xg_decimal *out)
     return xg_decimal_parse_padded(s, len, out);
 }
 
-/* A non-negative decimal carried as a string where an absent member or ""
- * is "no rule" (zero). A repeated member is XG_ERR_BAD_FIELD. */
-static xg_err
-bybit_get_optional_amount(const xg_json *j, size_t obj, const char *key,
-                          xg_decimal *out)
-{
-    size_t v = 0;
-    xg_err rc = xg_json_get(j, obj, key, &v);
-
-    if (rc == XG_ERR_NOT_FOUND ||
-        (rc == XG_OK && xg_json_is_string_eq(j, v, ""))) {
-        out->units = 0;
-        out->scale = 0;
-        return XG_OK;
-    }
-    return xg_field_amount(j, obj, key, out);
-}
-
 /* A string of digits ("1688639403") as an integer. XG_ERR_EXISTS when the
  * member is repeated (the caller must not fall back to another member
  * then); any other failure is XG_ERR_BAD_FIELD. */
@@ -547,17 +529,17 @@ bybit_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
         xg_field_amount(j, lot, "basePrecision", &ins->lot_size) != XG_OK ||
         !xg_decimal_is_positive(ins->tick_size) ||
         !xg_decimal_is_positive(ins->lot_size) ||
-        bybit_get_optional_amount(j, lot, "minOrderAmt", &ins->min_notional) !=
+        xg_field_amount_or_zero(j, lot, "minOrderAmt", &ins->min_notional) !=
             XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     if (xg_field_has(j, lot, "maxLimitOrderQty")) {
-        if (bybit_get_optional_amount(j, lot, "maxLimitOrderQty",
-                                      &ins->max_qty) != XG_OK) {
+        if (xg_field_amount_or_zero(j, lot, "maxLimitOrderQty",
+                                    &ins->max_qty) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
-    } else if (bybit_get_optional_amount(j, lot, "maxOrderQty",
-                                         &ins->max_qty) != XG_OK) {
+    } else if (xg_field_amount_or_zero(j, lot, "maxOrderQty", &ins->max_qty) !=
+               XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     ins->is_trading = strcmp(status, "Trading") == 0;

@@ -42,24 +42,6 @@ kucoin_digits_i64(const char *s, size_t len, int64_t *out)
     return xg_digits_i64(s, len, out);
 }
 
-/* Like xg_field_amount, but absent or null is "no such rule" (0). A key
- * given twice is refused, as by every member reader. */
-static xg_err
-kucoin_optional_amount(const xg_json *j, size_t obj, const char *key,
-                       xg_decimal *out)
-{
-    size_t v = 0;
-    xg_err rc = xg_json_get(j, obj, key, &v);
-
-    if (rc == XG_ERR_NOT_FOUND ||
-        (rc == XG_OK && xg_json_type_of(j, v) == XG_JSON_NULL)) {
-        out->units = 0;
-        out->scale = 0;
-        return XG_OK;
-    }
-    return xg_field_amount(j, obj, key, out);
-}
-
 /* A boolean member into *out; XG_ERR_BAD_FIELD if absent, repeated or of
  * another type. */
 static xg_err
@@ -486,8 +468,9 @@ kucoin_parse_instrument(const xg_json *j, size_t s, xg_instrument *ins)
     if (xg_field_amount(j, s, "priceIncrement", &ins->tick_size) != XG_OK ||
         xg_field_amount(j, s, "baseIncrement", &ins->lot_size) != XG_OK ||
         xg_field_amount(j, s, "baseMinSize", &ins->min_qty) != XG_OK ||
-        kucoin_optional_amount(j, s, "baseMaxSize", &ins->max_qty) != XG_OK ||
-        kucoin_optional_amount(j, s, "minFunds", &ins->min_notional) != XG_OK) {
+        xg_field_amount_or_zero(j, s, "baseMaxSize", &ins->max_qty) != XG_OK ||
+        xg_field_amount_or_zero(j, s, "minFunds", &ins->min_notional) !=
+            XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     ins->is_trading = trading;

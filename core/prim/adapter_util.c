@@ -200,6 +200,23 @@ xg_field_amount(const xg_json *j, size_t obj, const char *key, xg_decimal *out)
 }
 
 xg_err
+xg_field_amount_or_zero(const xg_json *j, size_t obj, const char *key,
+                        xg_decimal *out)
+{
+    size_t v = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
+
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && (xg_json_type_of(j, v) == XG_JSON_NULL ||
+                         xg_json_is_string_eq(j, v, "")))) {
+        out->units = 0;
+        out->scale = 0;
+        return XG_OK;
+    }
+    return xg_field_amount(j, obj, key, out);
+}
+
+xg_err
 xg_field_i64(const xg_json *j, size_t obj, const char *key, int64_t *out)
 {
     size_t v = 0;

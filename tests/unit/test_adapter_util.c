@@ -434,6 +434,63 @@ test_adapter_keys_copies_the_key_and_keys_hmac(void **state)
     assert_null(strstr(err, "s3cr3t"));
 }
 
+/* The member readers over xgate/json.h: types checked, a repeated member
+ * refused, optional limits read as zero when left out. */
+static void
+test_field_readers_check_type_and_refuse_repeats(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "{\"id\":\"A1\",\"empty\":\"\",\"long\":\"abcdefghij\","
+        "\"qty\":\"0.01000\",\"neg\":\"-1.5\",\"n\":42,\"s\":\"42\","
+        "\"nul\":null,\"blank\":\"\",\"twice\":\"1\",\"twice\":\"2\"}";
+    xg_json_tok tok[64];
+    xg_json j;
+    assert_int_equal(xg_json_parse(&j, body, sizeof body - 1, tok, 64), XG_OK);
+
+    char text[8];
+    assert_int_equal(xg_field_text(&j, 0, "id", text, sizeof text), XG_OK);
+    assert_string_equal(text, "A1");
+    assert_int_equal(xg_field_text(&j, 0, "empty", text, sizeof text),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_text(&j, 0, "long", text, sizeof text),
+                     XG_ERR_TRUNCATED);
+    assert_int_equal(xg_field_text(&j, 0, "n", text, sizeof text),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_text(&j, 0, "twice", text, sizeof text),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_name(&j, 0, "long", text, sizeof text), XG_OK);
+    assert_string_equal(text, ""); /* too long: matches no name */
+    assert_true(xg_field_has(&j, 0, "twice"));
+    assert_false(xg_field_has(&j, 0, "absent"));
+
+    xg_decimal d;
+    assert_int_equal(xg_field_decimal(&j, 0, "qty", &d), XG_OK);
+    assert_int_equal(d.units, 1);
+    assert_int_equal(d.scale, 2);
+    assert_int_equal(xg_field_decimal(&j, 0, "neg", &d), XG_OK);
+    assert_int_equal(xg_field_amount(&j, 0, "neg", &d), XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_amount(&j, 0, "n", &d), XG_ERR_BAD_FIELD);
+
+    int64_t v = 0;
+    assert_int_equal(xg_field_i64(&j, 0, "n", &v), XG_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(xg_field_i64(&j, 0, "s", &v), XG_ERR_BAD_FIELD);
+
+    const char *zero[] = {"absent", "nul", "blank"};
+    for (size_t i = 0; i < 3; i++) {
+        d.units = 7;
+        assert_int_equal(xg_field_amount_or_zero(&j, 0, zero[i], &d), XG_OK);
+        assert_int_equal(d.units, 0);
+    }
+    assert_int_equal(xg_field_amount_or_zero(&j, 0, "qty", &d), XG_OK);
+    assert_int_equal(d.units, 1);
+    assert_int_equal(xg_field_amount_or_zero(&j, 0, "twice", &d),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_amount_or_zero(&j, 0, "neg", &d),
+                     XG_ERR_BAD_FIELD);
+}
+
 int
 main(void)
 {
@@ -459,6 +516,7 @@ main(void)
         cmocka_unit_test(test_op_priority_ranks_cancels_then_orders_then_reads),
         cmocka_unit_test(test_symbol_join_builds_and_checks_the_unified_symbol),
         cmocka_unit_test(test_adapter_keys_copies_the_key_and_keys_hmac),
+        cmocka_unit_test(test_field_readers_check_type_and_refuse_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

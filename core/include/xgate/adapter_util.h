@@ -91,6 +91,11 @@ xg_err xg_field_decimal(const xg_json *j, size_t obj, const char *key,
 xg_err xg_field_amount(const xg_json *j, size_t obj, const char *key,
                        xg_decimal *out);
 
+/* xg_field_amount for a limit a venue may leave out: absent, null or ""
+ * reads as zero ("no such rule"). Repeated is still XG_ERR_BAD_FIELD. */
+xg_err xg_field_amount_or_zero(const xg_json *j, size_t obj, const char *key,
+                               xg_decimal *out);
+
 /* An integer number (not a string of digits). */
 xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
                     int64_t *out);
