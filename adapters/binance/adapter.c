@@ -17,51 +17,15 @@
 
 #include "xgate/adapter_util.h"
 
-static xg_err
-binance_apply_options(binance *b, const xg_adapter_config *cfg, char *err,
-                      size_t err_len)
-{
-    if (cfg->n_options > 0 && cfg->options == NULL) {
-        xg_adapter_err(err, err_len, "binance", "options missing", NULL, NULL);
-        return XG_ERR_CONFIG;
-    }
-    for (size_t i = 0; i < cfg->n_options; i++) {
-        const xg_kv *kv = &cfg->options[i];
-        int64_t *dst = NULL;
-        int64_t min = 0;
-        int64_t max = 0;
-        const char *what = NULL;
-
-        if (kv->key == NULL) {
-            xg_adapter_err(err, err_len, "binance", "option without a name",
-                           NULL, NULL);
-            return XG_ERR_CONFIG;
-        }
-        if (strcmp(kv->key, "recv_window_ms") == 0) {
-            dst = &b->recv_window_ms;
-            min = 1;
-            max = BINANCE_RECV_WINDOW_MAX;
-            what = " must be an integer 1..60000";
-        } else if (strcmp(kv->key, "cancel_reserve_pct") == 0) {
-            dst = &b->cancel_reserve_pct;
-            max = BINANCE_RESERVE_PCT_MAX;
-            what = " must be an integer 0..50";
-        } else if (strcmp(kv->key, "query_reserve_pct") == 0) {
-            dst = &b->query_reserve_pct;
-            max = BINANCE_RESERVE_PCT_MAX;
-            what = " must be an integer 0..50";
-        } else {
-            xg_adapter_err(err, err_len, "binance", "unknown option ", kv->key,
-                           "");
-            return XG_ERR_CONFIG;
-        }
-        if (xg_option_i64(kv->value, min, max, dst) != XG_OK) {
-            xg_adapter_err(err, err_len, "binance", "option ", kv->key, what);
-            return XG_ERR_CONFIG;
-        }
-    }
-    return XG_OK;
-}
+/* The venue options: the request window and the reserves. */
+static const xg_option_spec binance_options[] = {
+    {"recv_window_ms", offsetof(binance, recv_window_ms), 1,
+     BINANCE_RECV_WINDOW_MAX},
+    {"cancel_reserve_pct", offsetof(binance, cancel_reserve_pct), 0,
+     BINANCE_RESERVE_PCT_MAX},
+    {"query_reserve_pct", offsetof(binance, query_reserve_pct), 0,
+     BINANCE_RESERVE_PCT_MAX},
+};
 
 xg_err
 binance_create(const xg_adapter_config *cfg, void **inst, char *err,
@@ -78,19 +42,10 @@ binance_create(const xg_adapter_config *cfg, void **inst, char *err,
         return XG_ERR_INVALID;
     }
     *inst = NULL;
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        xg_adapter_err(err, err_len, "binance", "api_key missing", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
-    if (!xg_is_header_safe(cfg->api_key, BINANCE_API_KEY_MAX, 0)) {
-        xg_adapter_err(err, err_len, "binance",
-                       "api_key must be 1-128 printable characters", NULL,
-                       NULL);
-        return XG_ERR_SECRET;
-    }
-    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        xg_adapter_err(err, err_len, "binance", "secret missing", NULL, NULL);
-        return XG_ERR_SECRET;
+    rc = xg_adapter_check_credentials(cfg, "binance", BINANCE_API_KEY_MAX, 0,
+                                      err, err_len);
+    if (rc != XG_OK) {
+        return rc;
     }
 
     b = calloc(1, sizeof(*b));
@@ -103,7 +58,10 @@ binance_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->query_reserve_pct = BINANCE_QUERY_RESERVE_DEFAULT;
     binance_default_limits(b);
 
-    rc = binance_apply_options(b, cfg, err, err_len);
+    rc =
+        xg_adapter_options(cfg, "binance", binance_options,
+                           sizeof(binance_options) / sizeof(binance_options[0]),
+                           b, NULL, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }

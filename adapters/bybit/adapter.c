@@ -22,72 +22,19 @@
  * overrides exist for accounts with a VIP uplift (fact sheet: spot order
  * endpoints 20/25/30/40 per second by tier) and for tests against a
  * simulator configured with other numbers. */
-typedef struct bybit_option {
-    const char *key;
-    size_t offset;
-    int64_t min;
-    int64_t max;
-    const char *what;
-} bybit_option;
-
-static const bybit_option bybit_options[] = {
+static const xg_option_spec bybit_options[] = {
     {"recv_window_ms", offsetof(bybit, recv_window_ms), 1,
-     BYBIT_RECV_WINDOW_MAX, " must be an integer 1..60000"},
+     BYBIT_RECV_WINDOW_MAX},
     {"cancel_reserve_pct", offsetof(bybit, cancel_reserve_pct), 0,
-     BYBIT_RESERVE_PCT_MAX, " must be an integer 0..50"},
+     BYBIT_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(bybit, query_reserve_pct), 0,
-     BYBIT_RESERVE_PCT_MAX, " must be an integer 0..50"},
-    {"create_per_s", offsetof(bybit, create_per_s), 1, 1000,
-     " must be an integer 1..1000"},
-    {"cancel_per_s", offsetof(bybit, cancel_per_s), 1, 1000,
-     " must be an integer 1..1000"},
-    {"query_per_s", offsetof(bybit, query_per_s), 1, 1000,
-     " must be an integer 1..1000"},
-    {"ip_limit", offsetof(bybit, ip_limit), 1, 100000,
-     " must be an integer 1..100000"},
-    {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000,
-     " must be an integer 100..600000"},
+     BYBIT_RESERVE_PCT_MAX},
+    {"create_per_s", offsetof(bybit, create_per_s), 1, 1000},
+    {"cancel_per_s", offsetof(bybit, cancel_per_s), 1, 1000},
+    {"query_per_s", offsetof(bybit, query_per_s), 1, 1000},
+    {"ip_limit", offsetof(bybit, ip_limit), 1, 100000},
+    {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
-
-static xg_err
-bybit_apply_options(bybit *b, const xg_adapter_config *cfg, char *err,
-                    size_t err_len)
-{
-    if (cfg->n_options > 0 && cfg->options == NULL) {
-        xg_adapter_err(err, err_len, "bybit", "options missing", NULL, NULL);
-        return XG_ERR_CONFIG;
-    }
-    for (size_t i = 0; i < cfg->n_options; i++) {
-        const xg_kv *kv = &cfg->options[i];
-        const bybit_option *opt = NULL;
-
-        if (kv->key == NULL) {
-            xg_adapter_err(err, err_len, "bybit", "option without a name", NULL,
-                           NULL);
-            return XG_ERR_CONFIG;
-        }
-        for (size_t k = 0; k < sizeof(bybit_options) / sizeof(bybit_options[0]);
-             k++) {
-            if (strcmp(kv->key, bybit_options[k].key) == 0) {
-                opt = &bybit_options[k];
-                break;
-            }
-        }
-        if (opt == NULL) {
-            xg_adapter_err(err, err_len, "bybit", "unknown option ", kv->key,
-                           "");
-            return XG_ERR_CONFIG;
-        }
-        if (xg_option_i64(kv->value, opt->min, opt->max,
-                          (int64_t *)(void *)((char *)b + opt->offset)) !=
-            XG_OK) {
-            xg_adapter_err(err, err_len, "bybit", "option ", kv->key,
-                           opt->what);
-            return XG_ERR_CONFIG;
-        }
-    }
-    return XG_OK;
-}
 
 xg_err
 bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
@@ -104,19 +51,10 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
         return XG_ERR_INVALID;
     }
     *inst = NULL;
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        xg_adapter_err(err, err_len, "bybit", "api_key missing", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
-    if (!xg_is_header_safe(cfg->api_key, BYBIT_API_KEY_MAX, 0)) {
-        xg_adapter_err(err, err_len, "bybit",
-                       "api_key must be 1-128 printable characters", NULL,
-                       NULL);
-        return XG_ERR_SECRET;
-    }
-    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        xg_adapter_err(err, err_len, "bybit", "secret missing", NULL, NULL);
-        return XG_ERR_SECRET;
+    rc = xg_adapter_check_credentials(cfg, "bybit", BYBIT_API_KEY_MAX, 0, err,
+                                      err_len);
+    if (rc != XG_OK) {
+        return rc;
     }
 
     b = calloc(1, sizeof(*b));
@@ -133,7 +71,9 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
     b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
 
-    rc = bybit_apply_options(b, cfg, err, err_len);
+    rc = xg_adapter_options(cfg, "bybit", bybit_options,
+                            sizeof(bybit_options) / sizeof(bybit_options[0]), b,
+                            NULL, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }

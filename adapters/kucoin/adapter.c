@@ -22,60 +22,15 @@
 /* The venue options: reserves, and overrides of the pools for accounts
  * above VIP0 (fact sheet: Spot 16000 at VIP5, 40000 at VIP12) or for a
  * simulator configured with short windows. */
-static xg_err
-kucoin_apply_options(kucoin *k, const xg_adapter_config *cfg, char *err,
-                     size_t err_len)
-{
-    static const struct {
-        const char *key;
-        size_t offset;
-        int64_t min;
-        int64_t max;
-        const char *what;
-    } opts[] = {
-        {"cancel_reserve_pct", offsetof(kucoin, cancel_reserve_pct), 0,
-         KUCOIN_RESERVE_PCT_MAX, " must be an integer 0..50"},
-        {"query_reserve_pct", offsetof(kucoin, query_reserve_pct), 0,
-         KUCOIN_RESERVE_PCT_MAX, " must be an integer 0..50"},
-        {"spot_pool_limit", offsetof(kucoin, spot_limit), 1, KUCOIN_LIMIT_MAX,
-         " must be an integer 1..1000000"},
-        {"public_pool_limit", offsetof(kucoin, public_limit), 1,
-         KUCOIN_LIMIT_MAX, " must be an integer 1..1000000"},
-        {"pool_window_ms", offsetof(kucoin, window_ms), 1, KUCOIN_WINDOW_MS_MAX,
-         " must be an integer 1..3600000"},
-    };
-
-    if (cfg->n_options > 0 && cfg->options == NULL) {
-        xg_adapter_err(err, err_len, "kucoin", "options missing", NULL, NULL);
-        return XG_ERR_CONFIG;
-    }
-    for (size_t i = 0; i < cfg->n_options; i++) {
-        const xg_kv *kv = &cfg->options[i];
-        size_t j = 0;
-
-        if (kv->key == NULL) {
-            xg_adapter_err(err, err_len, "kucoin", "option without a name",
-                           NULL, NULL);
-            return XG_ERR_CONFIG;
-        }
-        while (j < sizeof(opts) / sizeof(opts[0]) &&
-               strcmp(kv->key, opts[j].key) != 0) {
-            j++;
-        }
-        if (j == sizeof(opts) / sizeof(opts[0])) {
-            xg_adapter_err(err, err_len, "kucoin", "unknown option ", kv->key,
-                           "");
-            return XG_ERR_CONFIG;
-        }
-        int64_t *dst = (int64_t *)(void *)((char *)k + opts[j].offset);
-        if (xg_option_i64(kv->value, opts[j].min, opts[j].max, dst) != XG_OK) {
-            xg_adapter_err(err, err_len, "kucoin", "option ", kv->key,
-                           opts[j].what);
-            return XG_ERR_CONFIG;
-        }
-    }
-    return XG_OK;
-}
+static const xg_option_spec kucoin_options[] = {
+    {"cancel_reserve_pct", offsetof(kucoin, cancel_reserve_pct), 0,
+     KUCOIN_RESERVE_PCT_MAX},
+    {"query_reserve_pct", offsetof(kucoin, query_reserve_pct), 0,
+     KUCOIN_RESERVE_PCT_MAX},
+    {"spot_pool_limit", offsetof(kucoin, spot_limit), 1, KUCOIN_LIMIT_MAX},
+    {"public_pool_limit", offsetof(kucoin, public_limit), 1, KUCOIN_LIMIT_MAX},
+    {"pool_window_ms", offsetof(kucoin, window_ms), 1, KUCOIN_WINDOW_MS_MAX},
+};
 
 xg_err
 kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
@@ -92,25 +47,11 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
         return XG_ERR_INVALID;
     }
     *inst = NULL;
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        xg_adapter_err(err, err_len, "kucoin", "api_key missing", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
-    if (!xg_is_header_safe(cfg->api_key, KUCOIN_API_KEY_MAX, 0)) {
-        xg_adapter_err(err, err_len, "kucoin",
-                       "api_key must be 1-128 printable characters", NULL,
-                       NULL);
-        return XG_ERR_SECRET;
-    }
-    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        xg_adapter_err(err, err_len, "kucoin", "secret missing", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
     /* Every private KuCoin request carries the (signed) passphrase. */
-    if (cfg->passphrase == NULL || cfg->passphrase[0] == '\0') {
-        xg_adapter_err(err, err_len, "kucoin", "passphrase missing", NULL,
-                       NULL);
-        return XG_ERR_SECRET;
+    rc = xg_adapter_check_credentials(cfg, "kucoin", KUCOIN_API_KEY_MAX, 1, err,
+                                      err_len);
+    if (rc != XG_OK) {
+        return rc;
     }
 
     k = calloc(1, sizeof(*k));
@@ -124,7 +65,9 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
     k->public_limit = KUCOIN_PUBLIC_LIMIT_DEFAULT;
     k->window_ms = KUCOIN_WINDOW_MS_DEFAULT;
 
-    rc = kucoin_apply_options(k, cfg, err, err_len);
+    rc = xg_adapter_options(cfg, "kucoin", kucoin_options,
+                            sizeof(kucoin_options) / sizeof(kucoin_options[0]),
+                            k, NULL, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }

@@ -19,91 +19,48 @@
 
 #include "xgate/adapter_util.h"
 
-/* One integer option: which field it sets and its range. */
-typedef struct okx_int_option {
-    const char *name;
-    size_t offset; /* of the int64_t field in okx */
-    int64_t min;
-    int64_t max;
-    const char *range; /* for the error line */
-} okx_int_option;
-
-static const okx_int_option okx_int_options[] = {
-    {"window_ms", offsetof(okx, window_ms), 1, OKX_WINDOW_MS_MAX,
-     " must be an integer 1..60000"},
+/* The venue options: integer limits and reserves in this table, and
+ * simulated_trading (OKX's demo trading header) by okx_flag_option. */
+static const xg_option_spec okx_options[] = {
+    {"window_ms", offsetof(okx, window_ms), 1, OKX_WINDOW_MS_MAX},
     {"time_limit", offsetof(okx, limit) + OKX_B_TIME * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"instruments_limit",
      offsetof(okx, limit) + OKX_B_INSTRUMENTS * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"place_limit", offsetof(okx, limit) + OKX_B_PLACE * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"cancel_limit", offsetof(okx, limit) + OKX_B_CANCEL * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"query_limit", offsetof(okx, limit) + OKX_B_QUERY * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"pending_limit", offsetof(okx, limit) + OKX_B_PENDING * sizeof(int64_t), 1,
-     OKX_LIMIT_MAX, " must be an integer 1..100000"},
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
-     OKX_RESERVE_PCT_MAX, " must be an integer 0..50"},
+     OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,
-     OKX_RESERVE_PCT_MAX, " must be an integer 0..50"},
-    {"recv_window_ms", offsetof(okx, exp_time_ms), 0, OKX_EXP_TIME_MS_MAX,
-     " must be an integer 0..60000"},
+     OKX_RESERVE_PCT_MAX},
+    {"recv_window_ms", offsetof(okx, exp_time_ms), 0, OKX_EXP_TIME_MS_MAX},
 };
 
 static xg_err
-okx_apply_option(okx *o, const xg_kv *kv, char *err, size_t err_len)
+okx_flag_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
 {
-    if (strcmp(kv->key, "simulated_trading") == 0) {
-        if (kv->value != NULL &&
-            (strcmp(kv->value, "1") == 0 || strcmp(kv->value, "true") == 0)) {
-            o->simulated_trading = 1;
-        } else if (kv->value != NULL && (strcmp(kv->value, "0") == 0 ||
-                                         strcmp(kv->value, "false") == 0)) {
-            o->simulated_trading = 0;
-        } else {
-            xg_adapter_err(err, err_len, "okx", "option ", kv->key,
-                           " must be true/false or 1/0");
-            return XG_ERR_CONFIG;
-        }
-        return XG_OK;
-    }
-    for (size_t i = 0; i < sizeof(okx_int_options) / sizeof(okx_int_options[0]);
-         i++) {
-        const okx_int_option *opt = &okx_int_options[i];
-        if (strcmp(kv->key, opt->name) != 0) {
-            continue;
-        }
-        int64_t *dst = (int64_t *)(void *)((char *)o + opt->offset);
-        if (xg_option_i64(kv->value, opt->min, opt->max, dst) != XG_OK) {
-            xg_adapter_err(err, err_len, "okx", "option ", kv->key, opt->range);
-            return XG_ERR_CONFIG;
-        }
-        return XG_OK;
-    }
-    xg_adapter_err(err, err_len, "okx", "unknown option ", kv->key, "");
-    return XG_ERR_CONFIG;
-}
+    okx *o = inst;
 
-static xg_err
-okx_apply_options(okx *o, const xg_adapter_config *cfg, char *err,
-                  size_t err_len)
-{
-    if (cfg->n_options > 0 && cfg->options == NULL) {
-        xg_adapter_err(err, err_len, "okx", "options missing", NULL, NULL);
-        return XG_ERR_CONFIG;
+    if (strcmp(kv->key, "simulated_trading") != 0) {
+        return XG_ERR_NOT_FOUND;
     }
-    for (size_t i = 0; i < cfg->n_options; i++) {
-        if (cfg->options[i].key == NULL) {
-            xg_adapter_err(err, err_len, "okx", "option without a name", NULL,
-                           NULL);
-            return XG_ERR_CONFIG;
-        }
-        xg_err rc = okx_apply_option(o, &cfg->options[i], err, err_len);
-        if (rc != XG_OK) {
-            return rc;
-        }
+    if (kv->value != NULL &&
+        (strcmp(kv->value, "1") == 0 || strcmp(kv->value, "true") == 0)) {
+        o->simulated_trading = 1;
+    } else if (kv->value != NULL && (strcmp(kv->value, "0") == 0 ||
+                                     strcmp(kv->value, "false") == 0)) {
+        o->simulated_trading = 0;
+    } else {
+        xg_adapter_err(err, err_len, "okx", "option ", kv->key,
+                       " must be true/false or 1/0");
+        return XG_ERR_CONFIG;
     }
     return XG_OK;
 }
@@ -111,25 +68,12 @@ okx_apply_options(okx *o, const xg_adapter_config *cfg, char *err,
 static xg_err
 okx_check_credentials(const xg_adapter_config *cfg, char *err, size_t err_len)
 {
-    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
-        xg_adapter_err(err, err_len, "okx", "api_key missing", NULL, NULL);
-        return XG_ERR_SECRET;
+    xg_err rc = xg_adapter_check_credentials(cfg, "okx", OKX_API_KEY_MAX, 1,
+                                             err, err_len);
+    if (rc != XG_OK) {
+        return rc;
     }
-    if (!xg_is_header_safe(cfg->api_key, OKX_API_KEY_MAX, 0)) {
-        xg_adapter_err(err, err_len, "okx",
-                       "api_key must be 1-128 printable characters", NULL,
-                       NULL);
-        return XG_ERR_SECRET;
-    }
-    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
-        xg_adapter_err(err, err_len, "okx", "secret missing", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
-    if (cfg->passphrase == NULL || cfg->passphrase[0] == '\0') {
-        xg_adapter_err(err, err_len, "okx",
-                       "passphrase missing (OKX requires one)", NULL, NULL);
-        return XG_ERR_SECRET;
-    }
+    /* Sent as it is in OK-ACCESS-PASSPHRASE. */
     if (!xg_is_header_safe(cfg->passphrase, OKX_PASSPHRASE_MAX, 1)) {
         xg_adapter_err(err, err_len, "okx",
                        "passphrase must be 1-128 printable characters", NULL,
@@ -164,7 +108,9 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
         return XG_ERR_NOMEM;
     }
     okx_default_limits(o);
-    rc = okx_apply_options(o, cfg, err, err_len);
+    rc = xg_adapter_options(cfg, "okx", okx_options,
+                            sizeof(okx_options) / sizeof(okx_options[0]), o,
+                            okx_flag_option, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }

@@ -273,6 +273,88 @@ xg_symbol_join(const char *base, const char *quote, char *out)
     return XG_OK;
 }
 
+/* The spec of key, or NULL. */
+static const xg_option_spec *
+find_option(const xg_option_spec *specs, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(specs[i].key, key) == 0) {
+            return &specs[i];
+        }
+    }
+    return NULL;
+}
+
+xg_err
+xg_adapter_options(const xg_adapter_config *cfg, const char *venue,
+                   const xg_option_spec *specs, size_t n, void *inst,
+                   xg_option_fn other, char *err, size_t err_len)
+{
+    if (cfg->n_options > 0 && cfg->options == NULL) {
+        xg_adapter_err(err, err_len, venue, "options missing", NULL, NULL);
+        return XG_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < cfg->n_options; i++) {
+        const xg_kv *kv = &cfg->options[i];
+        if (kv->key == NULL) {
+            xg_adapter_err(err, err_len, venue, "option without a name", NULL,
+                           NULL);
+            return XG_ERR_CONFIG;
+        }
+        const xg_option_spec *spec = find_option(specs, n, kv->key);
+        if (spec == NULL) {
+            xg_err rc = other != NULL ? other(inst, kv, err, err_len)
+                                      : XG_ERR_NOT_FOUND;
+            if (rc == XG_ERR_NOT_FOUND) {
+                xg_adapter_err(err, err_len, venue, "unknown option ", kv->key,
+                               "");
+                return XG_ERR_CONFIG;
+            }
+            if (rc != XG_OK) {
+                return rc;
+            }
+            continue;
+        }
+        int64_t *dst = (int64_t *)(void *)((char *)inst + spec->offset);
+        if (xg_option_i64(kv->value, spec->min, spec->max, dst) != XG_OK) {
+            char what[64];
+            snprintf(what, sizeof what, " must be an integer %lld..%lld",
+                     (long long)spec->min, (long long)spec->max);
+            xg_adapter_err(err, err_len, venue, "option ", kv->key, what);
+            return XG_ERR_CONFIG;
+        }
+    }
+    return XG_OK;
+}
+
+xg_err
+xg_adapter_check_credentials(const xg_adapter_config *cfg, const char *venue,
+                             size_t key_max, int needs_passphrase, char *err,
+                             size_t err_len)
+{
+    if (cfg->api_key == NULL || cfg->api_key[0] == '\0') {
+        xg_adapter_err(err, err_len, venue, "api_key missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (!xg_is_header_safe(cfg->api_key, key_max, 0)) {
+        char what[64];
+        snprintf(what, sizeof what,
+                 "api_key must be 1-%zu printable characters", key_max - 1);
+        xg_adapter_err(err, err_len, venue, what, NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (cfg->secret == NULL || cfg->secret[0] == '\0') {
+        xg_adapter_err(err, err_len, venue, "secret missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    if (needs_passphrase &&
+        (cfg->passphrase == NULL || cfg->passphrase[0] == '\0')) {
+        xg_adapter_err(err, err_len, venue, "passphrase missing", NULL, NULL);
+        return XG_ERR_SECRET;
+    }
+    return XG_OK;
+}
+
 xg_err
 xg_adapter_keys(const xg_adapter_config *cfg, const char *venue, char *key,
                 size_t cap, xg_hmac **hmac, char *err, size_t err_len)

@@ -491,6 +491,107 @@ test_field_readers_check_type_and_refuse_repeats(void **state)
                      XG_ERR_BAD_FIELD);
 }
 
+typedef struct opt_inst {
+    int64_t window_ms;
+    int64_t reserve_pct;
+    int flag;
+} opt_inst;
+
+static xg_err
+take_flag(void *inst, const xg_kv *kv, char *err, size_t err_len)
+{
+    if (strcmp(kv->key, "flag") != 0) {
+        return XG_ERR_NOT_FOUND;
+    }
+    if (kv->value == NULL || strcmp(kv->value, "1") != 0) {
+        xg_adapter_err(err, err_len, "demo", "option ", kv->key, " must be 1");
+        return XG_ERR_CONFIG;
+    }
+    ((opt_inst *)inst)->flag = 1;
+    return XG_OK;
+}
+
+/* Options: integers by table, the rest by the venue's handler, anything
+ * else refused with one line naming the venue and the key. */
+static void
+test_adapter_options_apply_the_table_and_the_handler(void **state)
+{
+    (void)state;
+    static const xg_option_spec specs[] = {
+        {"window_ms", offsetof(opt_inst, window_ms), 1, 60000},
+        {"reserve_pct", offsetof(opt_inst, reserve_pct), 0, 50},
+    };
+    opt_inst in = {0, 0, 0};
+    char err[128] = "";
+    xg_kv good[] = {{"window_ms", "2000"}, {"reserve_pct", "0"}, {"flag", "1"}};
+    xg_adapter_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.options = good;
+    cfg.n_options = 3;
+    assert_int_equal(xg_adapter_options(&cfg, "demo", specs, 2, &in, take_flag,
+                                        err, sizeof err),
+                     XG_OK);
+    assert_int_equal(in.window_ms, 2000);
+    assert_int_equal(in.flag, 1);
+
+    xg_kv range[] = {{"reserve_pct", "51"}};
+    cfg.options = range;
+    cfg.n_options = 1;
+    assert_int_equal(
+        xg_adapter_options(&cfg, "demo", specs, 2, &in, NULL, err, sizeof err),
+        XG_ERR_CONFIG);
+    assert_string_equal(err,
+                        "demo: option reserve_pct must be an integer 0..50");
+    xg_kv unknown[] = {{"flag", "1"}};
+    cfg.options = unknown;
+    assert_int_equal(
+        xg_adapter_options(&cfg, "demo", specs, 2, &in, NULL, err, sizeof err),
+        XG_ERR_CONFIG);
+    assert_string_equal(err, "demo: unknown option flag");
+    xg_kv bad_flag[] = {{"flag", "yes"}};
+    cfg.options = bad_flag;
+    assert_int_equal(xg_adapter_options(&cfg, "demo", specs, 2, &in, take_flag,
+                                        err, sizeof err),
+                     XG_ERR_CONFIG);
+    assert_string_equal(err, "demo: option flag must be 1");
+    xg_kv nameless[] = {{NULL, "1"}};
+    cfg.options = nameless;
+    assert_int_equal(
+        xg_adapter_options(&cfg, "demo", specs, 2, &in, NULL, err, sizeof err),
+        XG_ERR_CONFIG);
+}
+
+static void
+test_check_credentials_names_what_is_missing_never_the_value(void **state)
+{
+    (void)state;
+    xg_adapter_config cfg;
+    char err[128];
+    memset(&cfg, 0, sizeof cfg);
+    assert_int_equal(
+        xg_adapter_check_credentials(&cfg, "demo", 8, 0, err, sizeof err),
+        XG_ERR_SECRET);
+    assert_string_equal(err, "demo: api_key missing");
+    cfg.api_key = "K\r\nX: 1";
+    assert_int_equal(
+        xg_adapter_check_credentials(&cfg, "demo", 16, 0, err, sizeof err),
+        XG_ERR_SECRET);
+    assert_string_equal(err, "demo: api_key must be 1-15 printable characters");
+    cfg.api_key = "KEY";
+    assert_int_equal(
+        xg_adapter_check_credentials(&cfg, "demo", 16, 0, err, sizeof err),
+        XG_ERR_SECRET);
+    assert_string_equal(err, "demo: secret missing");
+    cfg.secret = "s3cr3t";
+    assert_int_equal(
+        xg_adapter_check_credentials(&cfg, "demo", 16, 0, err, sizeof err),
+        XG_OK);
+    assert_int_equal(
+        xg_adapter_check_credentials(&cfg, "demo", 16, 1, err, sizeof err),
+        XG_ERR_SECRET);
+    assert_string_equal(err, "demo: passphrase missing");
+}
+
 int
 main(void)
 {
@@ -517,6 +618,9 @@ main(void)
         cmocka_unit_test(test_symbol_join_builds_and_checks_the_unified_symbol),
         cmocka_unit_test(test_adapter_keys_copies_the_key_and_keys_hmac),
         cmocka_unit_test(test_field_readers_check_type_and_refuse_repeats),
+        cmocka_unit_test(test_adapter_options_apply_the_table_and_the_handler),
+        cmocka_unit_test(
+            test_check_credentials_names_what_is_missing_never_the_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

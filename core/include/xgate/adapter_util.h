@@ -127,6 +127,37 @@ xg_err xg_symbol_join(const char *base, const char *quote, char *out);
  * outside the range; out is written only on XG_OK. */
 xg_err xg_option_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
+/* One integer option of a venue's config section: the int64_t field of
+ * the instance it sets (offsetof) and its range. */
+typedef struct xg_option_spec {
+    const char *key;
+    size_t offset;
+    int64_t min, max;
+} xg_option_spec;
+
+/* A venue's handler for the options its table does not hold (a boolean,
+ * say): XG_OK when it took kv, XG_ERR_CONFIG with err written when kv's
+ * value is wrong, XG_ERR_NOT_FOUND when it does not know the key. */
+typedef xg_err (*xg_option_fn)(void *inst, const xg_kv *kv, char *err,
+                               size_t err_len);
+
+/* Apply cfg's options to inst: each must name a spec (then hold an integer
+ * in its range, xg_option_i64) or be taken by other (NULL: none).
+ * XG_ERR_CONFIG with one line in err otherwise: "<venue>: unknown option
+ * <key>", "<venue>: option <key> must be an integer <min>..<max>". */
+xg_err xg_adapter_options(const xg_adapter_config *cfg, const char *venue,
+                          const xg_option_spec *specs, size_t n, void *inst,
+                          xg_option_fn other, char *err, size_t err_len);
+
+/* The checks every create makes before it allocates: an api_key of 1 to
+ * key_max - 1 characters that can go into a header, a secret, and a
+ * passphrase when the venue signs with one. XG_ERR_SECRET with one line
+ * in err ("<venue>: secret missing"); the values are never quoted. */
+xg_err xg_adapter_check_credentials(const xg_adapter_config *cfg,
+                                    const char *venue, size_t key_max,
+                                    int needs_passphrase, char *err,
+                                    size_t err_len);
+
 /* The credentials every venue signs with: cfg->api_key copied into key
  * (cap bytes), cfg->secret keyed into a reusable HMAC-SHA256 state
  * (*hmac, for xg_hmac_destroy). On failure err says which step failed for
