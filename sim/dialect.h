@@ -112,6 +112,26 @@ typedef struct xg_sim_dialect {
     bool ban_status;
 } xg_sim_dialect;
 
+/* One integer setting of a dialect: its name after "--set <venue>.", the
+ * int64_t field of the dialect's settings struct it sets, and its range. */
+typedef struct xg_sim_setting {
+    const char *name;
+    size_t offset;
+    int64_t min, max;
+} xg_sim_setting;
+
+/* A field named like its setting, in settings struct `type`. */
+#define XG_SIM_SETTING(type, name, lo, hi)                                     \
+    {                                                                          \
+#name, offsetof(type, name), (lo), (hi)                                \
+    }
+
+/* A dialect's set() over its table defs[0..n): value must be a plain
+ * decimal integer (digits only) within the setting's range. As set():
+ * XG_ERR_NOT_FOUND for an unknown key, XG_ERR_INVALID for a bad value. */
+xg_err xg_sim_setting_apply(const xg_sim_setting *defs, size_t n,
+                            void *settings, const char *key, const char *value);
+
 /* Pending injected faults (admin API). A request takes at most one:
  * a drop first, then a limited answer, then a 5xx. */
 typedef struct xg_sim_fault {

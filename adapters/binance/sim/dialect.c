@@ -27,18 +27,10 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-typedef struct binance_setting_def {
-    const char *name;
-    size_t offset;
-    int64_t min, max;
-} binance_setting_def;
-
 #define BINANCE_SET(name, lo, hi)                                              \
-    {                                                                          \
-#name, offsetof(binance_settings, name), (lo), (hi)                    \
-    }
+    XG_SIM_SETTING(binance_settings, name, (lo), (hi))
 
-static const binance_setting_def binance_setting_defs[] = {
+static const xg_sim_setting binance_setting_defs[] = {
     BINANCE_SET(weight_limit, 1, INT64_MAX / 4),
     BINANCE_SET(weight_window_s, 1, 30 * BINANCE_DAY_S),
     BINANCE_SET(raw_limit, 1, INT64_MAX / 4),
@@ -89,31 +81,10 @@ binance_destroy(void *settings)
 static xg_err
 binance_set(void *settings, const char *key, const char *value)
 {
-    int64_t v = 0;
-
-    for (size_t i = 0;
-         i < sizeof(binance_setting_defs) / sizeof(binance_setting_defs[0]);
-         i++) {
-        const binance_setting_def *d = &binance_setting_defs[i];
-        if (strcmp(d->name, key) != 0) {
-            continue;
-        }
-        if (*value == '\0') {
-            return XG_ERR_INVALID;
-        }
-        for (const char *p = value; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-                return XG_ERR_INVALID;
-            }
-            v = v * 10 + (*p - '0');
-        }
-        if (v < d->min || v > d->max) {
-            return XG_ERR_INVALID;
-        }
-        memcpy((char *)settings + d->offset, &v, sizeof(v));
-        return XG_OK;
-    }
-    return XG_ERR_NOT_FOUND;
+    return xg_sim_setting_apply(binance_setting_defs,
+                                sizeof(binance_setting_defs) /
+                                    sizeof(binance_setting_defs[0]),
+                                settings, key, value);
 }
 
 /* ---- instruments and setup --------------------------------------------- */

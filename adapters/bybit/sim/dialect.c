@@ -34,19 +34,10 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-typedef struct bybit_setting_def {
-    const char *name;
-    size_t offset;
-    int64_t min, max;
-} bybit_setting_def;
-
-#define BYBIT_SET(name, lo, hi)                                                \
-    {                                                                          \
-#name, offsetof(bybit_settings, name), (lo), (hi)                      \
-    }
+#define BYBIT_SET(name, lo, hi) XG_SIM_SETTING(bybit_settings, name, (lo), (hi))
 
 /* Limits are bounded so a ring of that many timestamps stays small. */
-static const bybit_setting_def bybit_setting_defs[] = {
+static const xg_sim_setting bybit_setting_defs[] = {
     BYBIT_SET(create_per_s, 1, 100000),
     BYBIT_SET(cancel_per_s, 1, 100000),
     BYBIT_SET(query_per_s, 1, 100000),
@@ -106,30 +97,10 @@ bybit_destroy(void *settings)
 static xg_err
 bybit_set(void *settings, const char *key, const char *value)
 {
-    int64_t v = 0;
-
-    for (size_t i = 0;
-         i < sizeof(bybit_setting_defs) / sizeof(bybit_setting_defs[0]); i++) {
-        const bybit_setting_def *d = &bybit_setting_defs[i];
-        if (strcmp(d->name, key) != 0) {
-            continue;
-        }
-        if (*value == '\0') {
-            return XG_ERR_INVALID;
-        }
-        for (const char *p = value; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-                return XG_ERR_INVALID;
-            }
-            v = v * 10 + (*p - '0');
-        }
-        if (v < d->min || v > d->max) {
-            return XG_ERR_INVALID;
-        }
-        memcpy((char *)settings + d->offset, &v, sizeof(v));
-        return XG_OK;
-    }
-    return XG_ERR_NOT_FOUND;
+    return xg_sim_setting_apply(bybit_setting_defs,
+                                sizeof(bybit_setting_defs) /
+                                    sizeof(bybit_setting_defs[0]),
+                                settings, key, value);
 }
 
 /* ---- rolling windows ---------------------------------------------------- */

@@ -40,18 +40,10 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-typedef struct kucoin_setting_def {
-    const char *name;
-    size_t offset;
-    int64_t min, max;
-} kucoin_setting_def;
-
 #define KUCOIN_SET(name, lo, hi)                                               \
-    {                                                                          \
-#name, offsetof(kucoin_settings, name), (lo), (hi)                     \
-    }
+    XG_SIM_SETTING(kucoin_settings, name, (lo), (hi))
 
-static const kucoin_setting_def kucoin_setting_defs[] = {
+static const xg_sim_setting kucoin_setting_defs[] = {
     KUCOIN_SET(spot_limit, 1, INT64_MAX / 4),
     KUCOIN_SET(public_limit, 1, INT64_MAX / 4),
     KUCOIN_SET(window_ms, 1, 86400000),
@@ -85,31 +77,10 @@ kucoin_destroy(void *settings)
 static xg_err
 kucoin_set(void *settings, const char *key, const char *value)
 {
-    int64_t v = 0;
-
-    for (size_t i = 0;
-         i < sizeof(kucoin_setting_defs) / sizeof(kucoin_setting_defs[0]);
-         i++) {
-        const kucoin_setting_def *d = &kucoin_setting_defs[i];
-        if (strcmp(d->name, key) != 0) {
-            continue;
-        }
-        if (*value == '\0') {
-            return XG_ERR_INVALID;
-        }
-        for (const char *p = value; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-                return XG_ERR_INVALID;
-            }
-            v = v * 10 + (*p - '0');
-        }
-        if (v < d->min || v > d->max) {
-            return XG_ERR_INVALID;
-        }
-        memcpy((char *)settings + d->offset, &v, sizeof(v));
-        return XG_OK;
-    }
-    return XG_ERR_NOT_FOUND;
+    return xg_sim_setting_apply(kucoin_setting_defs,
+                                sizeof(kucoin_setting_defs) /
+                                    sizeof(kucoin_setting_defs[0]),
+                                settings, key, value);
 }
 
 /* ---- instruments and setup --------------------------------------------- */

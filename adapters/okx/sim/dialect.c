@@ -37,16 +37,10 @@
 
 /* ---- settings ---------------------------------------------------------- */
 
-typedef struct okx_setting_def {
-    const char *name;
-    size_t offset;
-    int64_t min, max;
-} okx_setting_def;
-
 #define OKX_LIMIT_OFF(r) (offsetof(okx_settings, limit) + (r) * sizeof(int64_t))
 
 /* Limits are capped so that one window's ring stays small. */
-static const okx_setting_def okx_setting_defs[] = {
+static const xg_sim_setting okx_setting_defs[] = {
     {"time_limit", OKX_LIMIT_OFF(OKX_R_TIME), 1, 100000},
     {"instruments_limit", OKX_LIMIT_OFF(OKX_R_INSTRUMENTS), 1, 100000},
     {"place_limit", OKX_LIMIT_OFF(OKX_R_PLACE), 1, 100000},
@@ -99,30 +93,10 @@ okx_destroy(void *settings)
 static xg_err
 okx_set(void *settings, const char *key, const char *value)
 {
-    int64_t v = 0;
-
-    for (size_t i = 0;
-         i < sizeof(okx_setting_defs) / sizeof(okx_setting_defs[0]); i++) {
-        const okx_setting_def *d = &okx_setting_defs[i];
-        if (strcmp(d->name, key) != 0) {
-            continue;
-        }
-        if (*value == '\0') {
-            return XG_ERR_INVALID;
-        }
-        for (const char *p = value; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-                return XG_ERR_INVALID;
-            }
-            v = v * 10 + (*p - '0');
-        }
-        if (v < d->min || v > d->max) {
-            return XG_ERR_INVALID;
-        }
-        memcpy((char *)settings + d->offset, &v, sizeof(v));
-        return XG_OK;
-    }
-    return XG_ERR_NOT_FOUND;
+    return xg_sim_setting_apply(okx_setting_defs,
+                                sizeof(okx_setting_defs) /
+                                    sizeof(okx_setting_defs[0]),
+                                settings, key, value);
 }
 
 /* ---- instruments and setup --------------------------------------------- */
