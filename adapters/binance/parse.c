@@ -389,18 +389,9 @@ binance_parse_order(const xg_op *op, const xg_json *j, xg_result *res)
     const char *id_key =
         op->kind == XG_OP_CANCEL_ORDER ? "origClientOrderId" : "clientOrderId";
 
-    if (binance_order_report(j, 0, id_key, &res->order) != XG_OK) {
-        memset(&res->order, 0, sizeof(res->order));
-        xg_result_bad_body(op->kind, "malformed order in response", res);
-        return;
-    }
-    /* An answer about another order than the one asked for cannot be
-     * trusted to say anything about ours. */
-    if (op->client_id != NULL &&
-        strcmp(res->order.client_id, op->client_id) != 0) {
-        memset(&res->order, 0, sizeof(res->order));
-        xg_result_bad_body(op->kind, "response names another client order id",
-                           res);
+    if (!xg_result_order_usable(op,
+                                binance_order_report(j, 0, id_key, &res->order),
+                                "malformed order in response", res)) {
         return;
     }
     res->outcome = XG_OUTCOME_OK;

@@ -339,20 +339,14 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
     size_t r = 0;
 
     memset(rep, 0, sizeof(*rep));
-    if (!bybit_result(j, &r) ||
+    xg_err rc = XG_ERR_BAD_FIELD;
+    if (bybit_result(j, &r) &&
         xg_field_text(j, r, "orderId", rep->venue_order_id,
-                      sizeof(rep->venue_order_id)) != XG_OK ||
-        xg_field_text(j, r, "orderLinkId", rep->client_id,
-                      sizeof(rep->client_id)) != XG_OK) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "malformed acknowledgement", res);
-        return;
+                      sizeof(rep->venue_order_id)) == XG_OK) {
+        rc = xg_field_text(j, r, "orderLinkId", rep->client_id,
+                           sizeof(rep->client_id));
     }
-    /* An answer about another order cannot say anything about ours. */
-    if (op->client_id == NULL || strcmp(rep->client_id, op->client_id) != 0) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "response names another client order id",
-                           res);
+    if (!xg_result_order_usable(op, rc, "malformed acknowledgement", res)) {
         return;
     }
     if (op->instrument != NULL) {

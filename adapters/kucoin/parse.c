@@ -338,16 +338,7 @@ kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
         rc = kucoin_order_report(j, data, rep);
         break;
     }
-    if (rc != XG_OK) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "malformed order in response", res);
-        return;
-    }
-    /* An answer about another order than the one asked for cannot be
-     * trusted to say anything about ours. */
-    if (op->client_id != NULL && strcmp(rep->client_id, op->client_id) != 0) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "response names another clientOid", res);
+    if (!xg_result_order_usable(op, rc, "malformed order in response", res)) {
         return;
     }
     res->outcome = XG_OUTCOME_OK;

@@ -365,18 +365,14 @@ okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
     xg_order_report *rep = &res->order;
 
     memset(rep, 0, sizeof(*rep));
-    if (xg_field_text(j, item, "clOrdId", rep->client_id,
-                      sizeof(rep->client_id)) != XG_OK ||
-        xg_field_text(j, item, "ordId", rep->venue_order_id,
-                      sizeof(rep->venue_order_id)) != XG_OK) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "malformed order acknowledgement", res);
-        return;
+    xg_err rc = xg_field_text(j, item, "clOrdId", rep->client_id,
+                              sizeof(rep->client_id));
+    if (rc == XG_OK) {
+        rc = xg_field_text(j, item, "ordId", rep->venue_order_id,
+                           sizeof(rep->venue_order_id));
     }
-    if (op->client_id != NULL && strcmp(rep->client_id, op->client_id) != 0) {
-        memset(rep, 0, sizeof(*rep));
-        xg_result_bad_body(op->kind, "response names another client order id",
-                           res);
+    if (!xg_result_order_usable(op, rc, "malformed order acknowledgement",
+                                res)) {
         return;
     }
     if (op->instrument != NULL) {
@@ -395,17 +391,11 @@ okx_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
 {
     size_t item = 0;
 
-    if (okx_single_item(j, &item) != XG_OK ||
-        okx_order_details(j, item, &res->order) != XG_OK) {
-        memset(&res->order, 0, sizeof(res->order));
-        xg_result_bad_body(op->kind, "malformed order in response", res);
-        return;
+    xg_err rc = okx_single_item(j, &item);
+    if (rc == XG_OK) {
+        rc = okx_order_details(j, item, &res->order);
     }
-    if (op->client_id != NULL &&
-        strcmp(res->order.client_id, op->client_id) != 0) {
-        memset(&res->order, 0, sizeof(res->order));
-        xg_result_bad_body(op->kind, "response names another client order id",
-                           res);
+    if (!xg_result_order_usable(op, rc, "malformed order in response", res)) {
         return;
     }
     res->outcome = XG_OUTCOME_OK;

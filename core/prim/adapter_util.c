@@ -513,3 +513,20 @@ xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res)
     res->err = XG_ERR_BAD_RESPONSE;
     xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), why, strlen(why));
 }
+
+int
+xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
+                       xg_result *res)
+{
+    if (parsed == XG_OK && op->client_id != NULL &&
+        strcmp(res->order.client_id, op->client_id) != 0) {
+        what = "response names another client order id";
+        parsed = XG_ERR_BAD_FIELD;
+    }
+    if (parsed != XG_OK) {
+        memset(&res->order, 0, sizeof(res->order));
+        xg_result_bad_body(op->kind, what, res);
+        return 0;
+    }
+    return 1;
+}

@@ -592,6 +592,41 @@ test_check_credentials_names_what_is_missing_never_the_value(void **state)
     assert_string_equal(err, "demo: passphrase missing");
 }
 
+/* An order report is used only when it was read and names the order
+ * asked about; otherwise the result is a bad body with the report
+ * cleared (UNKNOWN for a new order, REJECTED for a query). */
+static void
+test_result_order_usable_needs_a_read_about_our_order(void **state)
+{
+    (void)state;
+    xg_op op;
+    xg_result res;
+    memset(&op, 0, sizeof op);
+    op.kind = XG_OP_NEW_ORDER;
+    op.client_id = "gw1";
+
+    memset(&res, 0, sizeof res);
+    memcpy(res.order.client_id, "gw1", 4);
+    assert_true(xg_result_order_usable(&op, XG_OK, "bad", &res));
+    assert_string_equal(res.order.client_id, "gw1");
+
+    memcpy(res.order.client_id, "gw2", 4);
+    assert_false(xg_result_order_usable(&op, XG_OK, "bad", &res));
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_string_equal(res.order.client_id, "");
+    assert_string_equal(res.venue_msg,
+                        "response names another client order id");
+
+    memset(&res, 0, sizeof res);
+    op.kind = XG_OP_QUERY_ORDER;
+    memcpy(res.order.client_id, "gw1", 4);
+    assert_false(xg_result_order_usable(&op, XG_ERR_BAD_FIELD, "bad", &res));
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    assert_string_equal(res.venue_msg, "bad");
+    assert_string_equal(res.order.client_id, "");
+}
+
 int
 main(void)
 {
@@ -619,6 +654,7 @@ main(void)
         cmocka_unit_test(test_adapter_keys_copies_the_key_and_keys_hmac),
         cmocka_unit_test(test_field_readers_check_type_and_refuse_repeats),
         cmocka_unit_test(test_adapter_options_apply_the_table_and_the_handler),
+        cmocka_unit_test(test_result_order_usable_needs_a_read_about_our_order),
         cmocka_unit_test(
             test_check_credentials_names_what_is_missing_never_the_value),
     };

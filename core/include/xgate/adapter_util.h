@@ -195,6 +195,15 @@ int xg_op_is_mutating(xg_op_kind kind);
  * XG_ERR_BAD_RESPONSE and why, made printable, as venue_msg. */
 void xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res);
 
+/* Whether the order report just read into res->order is one the core may
+ * use: parsed is the read's result. If it failed, or the report names
+ * another client order id than op asked about (an answer about another
+ * order cannot say anything about ours), res->order is cleared, the body
+ * is recorded as bad (xg_result_bad_body, with `what` or "response names
+ * another client order id") and 0 is returned. */
+int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
+                           xg_result *res);
+
 /* --- error tables -------------------------------------------------------- */
 
 /* The bit for an operation in an error-table row's `ops` set, and the sets
