@@ -211,21 +211,6 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
     return xg_buf_status(payload);
 }
 
-/* An unsigned GET without parameters. */
-static xg_err
-binance_public_get(const char *path, xg_http_request *req)
-{
-    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
-
-    if (rc == XG_OK) {
-        rc = xg_strlcpy(req->target, path, sizeof(req->target));
-    }
-    req->body[0] = '\0';
-    req->body_len = 0;
-    req->is_signed = 0;
-    return rc;
-}
-
 xg_err
 binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
               xg_http_request *req)
@@ -242,10 +227,10 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     }
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
-        rc = binance_public_get(BINANCE_PATH_TIME, req);
+        rc = xg_request_public_get(req, BINANCE_PATH_TIME);
         break;
     case XG_OP_INSTRUMENTS:
-        rc = binance_public_get(BINANCE_PATH_EXCHANGE_INFO, req);
+        rc = xg_request_public_get(req, BINANCE_PATH_EXCHANGE_INFO);
         break;
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:

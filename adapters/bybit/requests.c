@@ -186,21 +186,6 @@ bybit_order_body(const xg_order *o, const char *symbol, const char *client_id,
     return xg_buf_status(body);
 }
 
-/* An unsigned GET. */
-static xg_err
-bybit_public_get(const char *target, xg_http_request *req)
-{
-    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
-
-    if (rc == XG_OK) {
-        rc = xg_strlcpy(req->target, target, sizeof(req->target));
-    }
-    req->body[0] = '\0';
-    req->body_len = 0;
-    req->is_signed = 0;
-    return rc;
-}
-
 /* Method, path and payload of a signed op. */
 static xg_err
 bybit_signed_payload(const xg_op *op, const char **method, const char **path,
@@ -288,10 +273,11 @@ bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     }
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
-        rc = bybit_public_get(BYBIT_PATH_TIME, req);
+        rc = xg_request_public_get(req, BYBIT_PATH_TIME);
         break;
     case XG_OP_INSTRUMENTS:
-        rc = bybit_public_get(BYBIT_PATH_INSTRUMENTS "?category=spot", req);
+        rc =
+            xg_request_public_get(req, BYBIT_PATH_INSTRUMENTS "?category=spot");
         break;
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:

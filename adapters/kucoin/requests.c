@@ -131,21 +131,6 @@ kucoin_order_body(const xg_order *o, const char *client_id,
     return xg_buf_status(body);
 }
 
-/* An unsigned GET without parameters. */
-static xg_err
-kucoin_public_get(const char *path, xg_http_request *req)
-{
-    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
-
-    if (rc == XG_OK) {
-        rc = xg_strlcpy(req->target, path, sizeof(req->target));
-    }
-    req->body[0] = '\0';
-    req->body_len = 0;
-    req->is_signed = 0;
-    return rc;
-}
-
 static xg_err
 kucoin_add_costs(const xg_op *op, xg_http_request *req)
 {
@@ -241,10 +226,10 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     }
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
-        rc = kucoin_public_get(KUCOIN_PATH_TIME, req);
+        rc = xg_request_public_get(req, KUCOIN_PATH_TIME);
         break;
     case XG_OP_INSTRUMENTS:
-        rc = kucoin_public_get(KUCOIN_PATH_SYMBOLS, req);
+        rc = xg_request_public_get(req, KUCOIN_PATH_SYMBOLS);
         break;
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:

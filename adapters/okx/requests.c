@@ -247,21 +247,6 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
     return xg_buf_status(body);
 }
 
-/* An unsigned GET. */
-static xg_err
-okx_public_get(const char *target, xg_http_request *req)
-{
-    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
-
-    if (rc == XG_OK) {
-        rc = xg_strlcpy(req->target, target, sizeof(req->target));
-    }
-    req->body[0] = '\0';
-    req->body_len = 0;
-    req->is_signed = 0;
-    return rc;
-}
-
 xg_err
 okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
           xg_http_request *req)
@@ -280,10 +265,10 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     }
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
-        rc = okx_public_get(OKX_PATH_TIME, req);
+        rc = xg_request_public_get(req, OKX_PATH_TIME);
         break;
     case XG_OP_INSTRUMENTS:
-        rc = okx_public_get(OKX_PATH_INSTRUMENTS "?instType=SPOT", req);
+        rc = xg_request_public_get(req, OKX_PATH_INSTRUMENTS "?instType=SPOT");
         break;
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:

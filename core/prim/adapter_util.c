@@ -245,6 +245,20 @@ xg_is_plain_id(const char *s, size_t cap)
     return 1;
 }
 
+xg_err
+xg_request_public_get(xg_http_request *req, const char *target)
+{
+    xg_err rc = xg_strlcpy(req->method, "GET", sizeof(req->method));
+
+    if (rc == XG_OK) {
+        rc = xg_strlcpy(req->target, target, sizeof(req->target));
+    }
+    req->body[0] = '\0';
+    req->body_len = 0;
+    req->is_signed = 0;
+    return rc;
+}
+
 xg_priority
 xg_op_priority(xg_op_kind kind)
 {

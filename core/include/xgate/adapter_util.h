@@ -107,6 +107,10 @@ xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
  * query, so the bytes signed are the bytes sent. */
 int xg_is_plain_id(const char *s, size_t cap);
 
+/* req as an unsigned GET of target (path and query): no body, no
+ * credentials. XG_ERR_TRUNCATED if target does not fit. */
+xg_err xg_request_public_get(xg_http_request *req, const char *target);
+
 /* The limiter class of an operation as every venue ranks it: cancels
  * first, then new orders, then reads. */
 xg_priority xg_op_priority(xg_op_kind kind);
