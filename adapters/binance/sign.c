@@ -36,14 +36,7 @@ xg_err
 binance_signature(binance *b, const char *payload, size_t len,
                   char sig[XG_HEX_SHA256_LEN + 1])
 {
-    uint8_t mac[XG_SHA256_LEN];
-    xg_err rc = xg_hmac_sign(b->hmac, payload, len, mac);
-
-    if (rc == XG_OK) {
-        rc = xg_hex_encode(mac, sizeof(mac), sig, XG_HEX_SHA256_LEN + 1);
-    }
-    xg_wipe(mac, sizeof(mac));
-    return rc;
+    return xg_hmac_sign_hex(b->hmac, payload, len, sig, XG_HEX_SHA256_LEN + 1);
 }
 
 xg_err

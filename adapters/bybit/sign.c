@@ -60,7 +60,6 @@ bybit_finish_signed(bybit *b, const char *method, const char *path,
     char rw[24];
     char sig[XG_HEX_SHA256_LEN + 1];
     char mem[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX];
-    uint8_t mac[XG_SHA256_LEN];
     xg_buf pre;
     xg_buf out;
     int in_body = 0;
@@ -91,11 +90,7 @@ bybit_finish_signed(bybit *b, const char *method, const char *path,
     if (rc != XG_OK) {
         return rc;
     }
-    rc = xg_hmac_sign(b->hmac, pre.data, pre.len, mac);
-    if (rc == XG_OK) {
-        rc = xg_hex_encode(mac, sizeof(mac), sig, sizeof(sig));
-    }
-    xg_wipe(mac, sizeof(mac));
+    rc = xg_hmac_sign_hex(b->hmac, pre.data, pre.len, sig, sizeof(sig));
     if (rc != XG_OK) {
         return rc;
     }

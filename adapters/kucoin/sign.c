@@ -24,15 +24,9 @@
 xg_err
 kucoin_sign_passphrase(kucoin *k, const char *passphrase)
 {
-    uint8_t mac[XG_SHA256_LEN];
-    xg_err rc = xg_hmac_sign(k->hmac, passphrase, strlen(passphrase), mac);
-
-    if (rc == XG_OK) {
-        rc = xg_base64_encode(mac, sizeof(mac), k->signed_passphrase,
-                              sizeof(k->signed_passphrase));
-    }
-    xg_wipe(mac, sizeof(mac));
-    return rc;
+    return xg_hmac_sign_base64(k->hmac, passphrase, strlen(passphrase),
+                               k->signed_passphrase,
+                               sizeof(k->signed_passphrase));
 }
 
 void
@@ -55,7 +49,6 @@ kucoin_finish_signed(kucoin *k, const char *method, const char *path,
     char ts[24];
     char sig[XG_B64_SHA256_LEN + 1];
     char mem[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX + 32];
-    uint8_t mac[XG_SHA256_LEN];
     xg_buf pre;
     xg_buf out;
     int has_query = query != NULL && query[0] != '\0';
@@ -106,11 +99,7 @@ kucoin_finish_signed(kucoin *k, const char *method, const char *path,
     if (rc != XG_OK) {
         return rc;
     }
-    rc = xg_hmac_sign(k->hmac, pre.data, pre.len, mac);
-    if (rc == XG_OK) {
-        rc = xg_base64_encode(mac, sizeof(mac), sig, sizeof(sig));
-    }
-    xg_wipe(mac, sizeof(mac));
+    rc = xg_hmac_sign_base64(k->hmac, pre.data, pre.len, sig, sizeof(sig));
     if (rc != XG_OK) {
         return rc;
     }

@@ -102,7 +102,6 @@ okx_finish_signed(okx *o, const char *method, const char *path,
 {
     char ts[OKX_ISO_MAX];
     char pre_mem[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX];
-    uint8_t mac[XG_SHA256_LEN];
     char sig[XG_B64_SHA256_LEN + 1];
     xg_buf b;
     int is_post = 0;
@@ -154,11 +153,7 @@ okx_finish_signed(okx *o, const char *method, const char *path,
     if (rc != XG_OK) {
         return rc;
     }
-    rc = xg_hmac_sign(o->hmac, b.data, b.len, mac);
-    if (rc == XG_OK) {
-        rc = xg_base64_encode(mac, sizeof(mac), sig, sizeof(sig));
-    }
-    xg_wipe(mac, sizeof(mac));
+    rc = xg_hmac_sign_base64(o->hmac, b.data, b.len, sig, sizeof(sig));
     if (rc != XG_OK) {
         return rc;
     }

@@ -231,6 +231,32 @@ test_wipe_clears_memory(void **state)
     xg_wipe(NULL, 0);
 }
 
+/* RFC 4231 case 2 as the text venues send, and too small an output. */
+static void
+test_hmac_sign_text_hex_and_base64(void **state)
+{
+    (void)state;
+    xg_hmac *h = xg_hmac_new("Jefe", 4);
+    char hex[XG_HEX_SHA256_LEN + 1];
+    char b64[XG_B64_SHA256_LEN + 1];
+    assert_non_null(h);
+    assert_int_equal(xg_hmac_sign_hex(h, "what do ya want for nothing?", 28,
+                                      hex, sizeof hex),
+                     XG_OK);
+    assert_string_equal(
+        hex,
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    assert_int_equal(xg_hmac_sign_base64(h, "what do ya want for nothing?", 28,
+                                         b64, sizeof b64),
+                     XG_OK);
+    assert_string_equal(b64, "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
+    assert_int_not_equal(xg_hmac_sign_hex(h, "x", 1, hex, XG_HEX_SHA256_LEN),
+                         XG_OK);
+    assert_int_not_equal(xg_hmac_sign_base64(h, "x", 1, b64, XG_B64_SHA256_LEN),
+                         XG_OK);
+    xg_hmac_destroy(&h);
+}
+
 int
 main(void)
 {
@@ -245,6 +271,7 @@ main(void)
         cmocka_unit_test(test_base64_rfc4648_vectors),
         cmocka_unit_test(test_base64_binary_and_bounds),
         cmocka_unit_test(test_wipe_clears_memory),
+        cmocka_unit_test(test_hmac_sign_text_hex_and_base64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
