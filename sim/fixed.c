@@ -9,6 +9,7 @@
 #include "fixed.h"
 
 #include <stdio.h>
+#include <string.h>
 
 xg_err
 xg_sim_fixed_parse(const char *s, int64_t *out)
@@ -76,6 +77,37 @@ xg_sim_fixed_format(int64_t v, char buf[XG_SIM_FIXED_BUFSZ])
     snprintf(buf, XG_SIM_FIXED_BUFSZ, "%s%llu.%08llu", v < 0 ? "-" : "",
              (unsigned long long)(mag / (uint64_t)XG_SIM_SCALE),
              (unsigned long long)(mag % (uint64_t)XG_SIM_SCALE));
+}
+
+void
+xg_sim_fixed_format_short(int64_t v, char buf[XG_SIM_FIXED_BUFSZ])
+{
+    xg_sim_fixed_format(v, buf);
+    size_t n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0') {
+        buf[--n] = '\0';
+    }
+    if (n > 0 && buf[n - 1] == '.') {
+        buf[--n] = '\0';
+    }
+}
+
+bool
+xg_sim_is_plain_id(const char *id, size_t max_len)
+{
+    size_t n = strlen(id);
+
+    if (n == 0 || n > max_len) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ch = id[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static xg_err

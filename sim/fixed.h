@@ -9,6 +9,7 @@
 #ifndef XGATE_SIM_FIXED_H
 #define XGATE_SIM_FIXED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,15 @@ xg_err xg_sim_fixed_parse(const char *s, int64_t *out);
 /* Format v with exactly 8 decimals ("35000.00000000") into buf, which
  * holds at least XG_SIM_FIXED_BUFSZ bytes. */
 void xg_sim_fixed_format(int64_t v, char buf[XG_SIM_FIXED_BUFSZ]);
+
+/* The same without trailing fraction zeros, and without the point when
+ * nothing follows it ("35000.1", "0.00001", "35000"): how Bybit and
+ * KuCoin print amounts. */
+void xg_sim_fixed_format_short(int64_t v, char buf[XG_SIM_FIXED_BUFSZ]);
+
+/* Whether id is 1..max_len characters of [A-Za-z0-9_-]: the client order
+ * ids Binance (36), Bybit (36) and KuCoin (40) accept. */
+bool xg_sim_is_plain_id(const char *id, size_t max_len);
 
 /* *out = a * b / 1e8, truncated; a, b >= 0. XG_ERR_OVERFLOW if it does
  * not fit in int64. */

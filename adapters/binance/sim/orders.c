@@ -101,24 +101,6 @@ binance_decimal(xg_sim_response *resp, const char *param, const char *text,
     return true;
 }
 
-static bool
-binance_client_id_ok(const char *id)
-{
-    size_t n = strlen(id);
-
-    if (n == 0 || n > 36) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char ch = id[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* The instrument named by the symbol parameter; false with resp set. */
 static bool
 binance_symbol(const binance_call *c, size_t *inst)
@@ -425,7 +407,7 @@ binance_new_order(const binance_call *c)
         !binance_parse_amounts(c, &r)) {
         return;
     }
-    if (id != NULL && !binance_client_id_ok(id)) {
+    if (id != NULL && !xg_sim_is_plain_id(id, 36)) {
         binance_illegal(c->resp, "newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$");
         return;
     }
@@ -533,7 +515,7 @@ binance_cancel_order(const binance_call *c)
     if (!binance_symbol(c, &inst)) {
         return;
     }
-    if (cancel_id != NULL && !binance_client_id_ok(cancel_id)) {
+    if (cancel_id != NULL && !xg_sim_is_plain_id(cancel_id, 36)) {
         binance_illegal(c->resp, "newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$");
         return;
     }

@@ -531,22 +531,6 @@ bybit_time(const bybit_call *c)
                  "queried");
 }
 
-/* A fixed 1e-8 value as Bybit prints it: no trailing zeros. */
-static void
-bybit_plain(int64_t v, char out[XG_SIM_FIXED_BUFSZ])
-{
-    size_t n = 0;
-
-    xg_sim_fixed_format(v, out);
-    n = strlen(out);
-    while (n > 0 && out[n - 1] == '0') {
-        out[--n] = '\0';
-    }
-    if (n > 0 && out[n - 1] == '.') {
-        out[--n] = '\0';
-    }
-}
-
 static json_t *
 bybit_instrument_json(const xg_sim_instrument *in)
 {
@@ -554,12 +538,12 @@ bybit_instrument_json(const xg_sim_instrument *in)
     char min_qty[XG_SIM_FIXED_BUFSZ], max_qty[XG_SIM_FIXED_BUFSZ];
     char min_amt[XG_SIM_FIXED_BUFSZ], max_amt[XG_SIM_FIXED_BUFSZ];
 
-    bybit_plain(in->tick, tick);
-    bybit_plain(in->step, step);
-    bybit_plain(in->min_qty, min_qty);
-    bybit_plain(in->max_qty, max_qty);
-    bybit_plain(in->min_notional, min_amt);
-    bybit_plain(in->max_notional, max_amt);
+    xg_sim_fixed_format_short(in->tick, tick);
+    xg_sim_fixed_format_short(in->step, step);
+    xg_sim_fixed_format_short(in->min_qty, min_qty);
+    xg_sim_fixed_format_short(in->max_qty, max_qty);
+    xg_sim_fixed_format_short(in->min_notional, min_amt);
+    xg_sim_fixed_format_short(in->max_notional, max_amt);
     return json_pack(
         "{ss ss ss ss ss ss s{ss ss ss ss ss ss ss ss} s{ss}}", "symbol",
         in->symbol, "baseCoin", in->base, "quoteCoin", in->quote, "innovation",

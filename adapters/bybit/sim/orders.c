@@ -52,21 +52,6 @@ bybit_tif_text(const xg_sim_order *o)
     return "GTC";
 }
 
-static void
-bybit_num(int64_t v, char out[XG_SIM_FIXED_BUFSZ])
-{
-    size_t n = 0;
-
-    xg_sim_fixed_format(v, out);
-    n = strlen(out);
-    while (n > 0 && out[n - 1] == '0') {
-        out[--n] = '\0';
-    }
-    if (n > 0 && out[n - 1] == '.') {
-        out[--n] = '\0';
-    }
-}
-
 /* One order as /v5/order/realtime lists it (lock held). */
 static json_t *
 bybit_order_json(const xg_sim_venue *v, const xg_sim_order *o)
@@ -80,12 +65,12 @@ bybit_order_json(const xg_sim_venue *v, const xg_sim_order *o)
     snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
     snprintf(created, sizeof(created), "%lld", (long long)o->time_ms);
     snprintf(updated, sizeof(updated), "%lld", (long long)o->update_ms);
-    bybit_num(o->price, price);
-    bybit_num(o->qty, qty);
-    bybit_num(o->filled, filled);
-    bybit_num(o->quote_filled, value);
-    bybit_num(left, leaves);
-    bybit_num(o->fill_price, avg);
+    xg_sim_fixed_format_short(o->price, price);
+    xg_sim_fixed_format_short(o->qty, qty);
+    xg_sim_fixed_format_short(o->filled, filled);
+    xg_sim_fixed_format_short(o->quote_filled, value);
+    xg_sim_fixed_format_short(left, leaves);
+    xg_sim_fixed_format_short(o->fill_price, avg);
     return json_pack("{ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}",
                      "orderId", id, "orderLinkId", o->client_id, "symbol",
                      v->book.instruments[o->instrument].symbol, "price", price,

@@ -421,25 +421,6 @@ kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
 /* ---- public endpoints -----------------------------------------------------
  */
 
-/* 8-decimal fixed point without trailing zeros ("35000.1", "0.00001"). */
-static json_t *
-kucoin_num(int64_t v)
-{
-    char buf[XG_SIM_FIXED_BUFSZ];
-    size_t n = 0;
-
-    xg_sim_fixed_format(v, buf);
-    n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0') {
-        n--;
-    }
-    if (n > 0 && buf[n - 1] == '.') {
-        n--;
-    }
-    buf[n] = '\0';
-    return json_string(buf);
-}
-
 static void
 kucoin_symbols_answer(const kucoin_call *c)
 {
@@ -454,14 +435,14 @@ kucoin_symbols_answer(const kucoin_call *c)
                       "symbol", in->symbol, "name", in->symbol, "baseCurrency",
                       in->base, "quoteCurrency", in->quote, "feeCurrency",
                       in->quote, "market", "USDS", "baseMinSize",
-                      kucoin_num(in->min_qty), "quoteMinSize",
-                      kucoin_num(in->min_notional), "baseMaxSize",
-                      kucoin_num(in->max_qty), "quoteMaxSize",
-                      kucoin_num(in->max_notional), "baseIncrement",
-                      kucoin_num(in->step), "quoteIncrement",
-                      kucoin_num(XG_SIM_SCALE / 1000000), "priceIncrement",
-                      kucoin_num(in->tick), "minFunds",
-                      kucoin_num(in->min_notional), "priceLimitRate", "0.1",
+                      kucoin_sim_num(in->min_qty), "quoteMinSize",
+                      kucoin_sim_num(in->min_notional), "baseMaxSize",
+                      kucoin_sim_num(in->max_qty), "quoteMaxSize",
+                      kucoin_sim_num(in->max_notional), "baseIncrement",
+                      kucoin_sim_num(in->step), "quoteIncrement",
+                      kucoin_sim_num(XG_SIM_SCALE / 1000000), "priceIncrement",
+                      kucoin_sim_num(in->tick), "minFunds",
+                      kucoin_sim_num(in->min_notional), "priceLimitRate", "0.1",
                       "isMarginEnabled", 0, "enableTrading", 1));
     }
     xg_sim_venue_unlock(c->v);

@@ -55,7 +55,8 @@ void kucoin_sim_cancel(const kucoin_call *c);
 void kucoin_sim_query(const kucoin_call *c);
 void kucoin_sim_active(const kucoin_call *c);
 
-/* A clientOid as the venue takes it: 1-40 of [A-Za-z0-9_-]. */
-bool kucoin_sim_client_id_ok(const char *id);
+/* An amount as KuCoin prints it: 8 decimals at most, no trailing zeros
+ * ("35000.1", "0.00001"). Given. */
+json_t *kucoin_sim_num(int64_t v);
 
 #endif

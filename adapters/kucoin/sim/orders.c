@@ -17,40 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool
-kucoin_sim_client_id_ok(const char *id)
-{
-    size_t n = strlen(id);
-
-    if (n == 0 || n > 40) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char ch = id[i];
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-              (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* 8-decimal fixed point without trailing zeros. */
-static json_t *
-kucoin_num(int64_t v)
+json_t *
+kucoin_sim_num(int64_t v)
 {
     char buf[XG_SIM_FIXED_BUFSZ];
-    size_t n = 0;
 
-    xg_sim_fixed_format(v, buf);
-    n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0') {
-        n--;
-    }
-    if (n > 0 && buf[n - 1] == '.') {
-        n--;
-    }
-    buf[n] = '\0';
+    xg_sim_fixed_format_short(v, buf);
     return json_string(buf);
 }
 
@@ -89,13 +61,14 @@ kucoin_order_json(const xg_sim_book *b, const xg_sim_order *o)
         "{ss ss ss ss ss ss so so ss so so ss ss ss sb sb sb sb sb sI sI}",
         "id", id, "clientOid", o->client_id, "symbol", in->symbol, "opType",
         "DEAL", "type", o->type == XG_SIM_MARKET ? "market" : "limit", "side",
-        o->side == XG_SIM_BUY ? "buy" : "sell", "price", kucoin_num(o->price),
-        "size", kucoin_num(o->qty), "funds", "0", "dealSize",
-        kucoin_num(o->filled), "dealFunds", kucoin_num(o->quote_filled), "fee",
-        "0", "feeCurrency", in->quote, "timeInForce", kucoin_tif_name(o->tif),
-        "postOnly", o->type == XG_SIM_LIMIT_MAKER, "cancelExist", canceled,
-        "inOrderBook", open, "active", open, "hidden", 0, "createdAt",
-        (json_int_t)o->time_ms, "lastUpdatedAt", (json_int_t)o->update_ms);
+        o->side == XG_SIM_BUY ? "buy" : "sell", "price",
+        kucoin_sim_num(o->price), "size", kucoin_sim_num(o->qty), "funds", "0",
+        "dealSize", kucoin_sim_num(o->filled), "dealFunds",
+        kucoin_sim_num(o->quote_filled), "fee", "0", "feeCurrency", in->quote,
+        "timeInForce", kucoin_tif_name(o->tif), "postOnly",
+        o->type == XG_SIM_LIMIT_MAKER, "cancelExist", canceled, "inOrderBook",
+        open, "active", open, "hidden", 0, "createdAt", (json_int_t)o->time_ms,
+        "lastUpdatedAt", (json_int_t)o->update_ms);
 }
 
 /* The symbol of the request (?symbol=), answering 400100 / 400600 when
@@ -286,7 +259,7 @@ kucoin_sim_new_order(const kucoin_call *c)
         return;
     }
     cid = kucoin_field(body, "clientOid");
-    if (cid == NULL || !kucoin_sim_client_id_ok(cid)) {
+    if (cid == NULL || !xg_sim_is_plain_id(cid, 40)) {
         kucoin_sim_error(c->resp, 400, 400100, "clientOid is invalid",
                          "rejected");
         json_decref(body);
@@ -311,7 +284,7 @@ kucoin_lookup(const kucoin_call *c, size_t inst)
 {
     xg_sim_order *o = NULL;
 
-    if (c->path_id == NULL || !kucoin_sim_client_id_ok(c->path_id)) {
+    if (c->path_id == NULL || !xg_sim_is_plain_id(c->path_id, 40)) {
         return NULL;
     }
     o = xg_sim_book_by_client_id(&c->v->book, c->account, c->path_id);
