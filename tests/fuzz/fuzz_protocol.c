@@ -17,23 +17,10 @@
 
 #include <jansson.h>
 
+#include "fuzz_check.h"
 #include "protocol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-check(int cond)
-{
-    if (!cond) {
-        abort();
-    }
-}
-
-static void
-check_terminated(const char *s, size_t cap)
-{
-    check(memchr(s, '\0', cap) != NULL);
-}
 
 static void
 check_json(const xg_buf *b)
