@@ -65,15 +65,8 @@ typedef struct binance {
     size_t n_limits;
     int has_venue_limits; /* 1 once exchangeInfo's rateLimits were taken */
     /* parse.c's token array for xg_json, kept between answers */
-    xg_json_tok *toks;
-    size_t cap_toks;
+    xg_json_store json;
 } binance;
-
-/* Tokens a body may need (exchangeInfo with every symbol: ~200 each), and
- * how many are kept after an answer; a larger array is freed again, so an
- * exchangeInfo does not stay in memory as tokens. */
-#define BINANCE_JSON_TOKENS_MAX  (8u * 1024 * 1024)
-#define BINANCE_JSON_TOKENS_KEEP 4096u
 
 /* --- adapter.c ---------------------------------------------------------- */
 

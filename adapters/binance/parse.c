@@ -671,8 +671,8 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
      * before it asks limits() for the new list. */
     binance_parse_usage(b, resp, res);
     if (resp->body_len > 0) {
-        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->toks,
-                                &b->cap_toks, BINANCE_JSON_TOKENS_MAX);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->json,
+                                XG_JSON_STORE_MAX);
         if (rc == XG_ERR_NOMEM) {
             return rc;
         }
@@ -726,10 +726,6 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         }
     }
-    if (b->cap_toks > BINANCE_JSON_TOKENS_KEEP) {
-        free(b->toks);
-        b->toks = NULL;
-        b->cap_toks = 0;
-    }
+    xg_json_store_trim(&b->json);
     return rc;
 }

@@ -99,7 +99,7 @@ bybit_destroy(void *inst)
         return;
     }
     xg_hmac_destroy(&b->hmac);
-    free(b->toks);
+    xg_json_store_free(&b->json);
     xg_wipe(b, sizeof(*b));
     free(b);
 }

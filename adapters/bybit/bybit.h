@@ -60,15 +60,8 @@ typedef struct bybit {
     int64_t ip_limit;
     int64_t ip_window_ms;
     /* parse.c's token array for xg_json, kept between answers */
-    xg_json_tok *toks;
-    size_t cap_toks;
+    xg_json_store json;
 } bybit;
-
-/* Tokens a body may need (the instrument list: ~40 per symbol), and how
- * many are kept after an answer; a larger array is freed again, so the
- * instrument list does not stay in memory as tokens. */
-#define BYBIT_JSON_TOKENS_MAX  (8u * 1024 * 1024)
-#define BYBIT_JSON_TOKENS_KEEP 4096u
 
 /* --- adapter.c ---------------------------------------------------------- */
 

@@ -606,18 +606,6 @@ bybit_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
 
 /* --- entry --------------------------------------------------------------- */
 
-/* An answer as large as the instrument list leaves a large token array:
- * give it back rather than keep it for the small answers that follow. */
-static void
-bybit_trim_tokens(bybit *b)
-{
-    if (b->cap_toks > BYBIT_JSON_TOKENS_KEEP) {
-        free(b->toks);
-        b->toks = NULL;
-        b->cap_toks = 0;
-    }
-}
-
 xg_err
 bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             const xg_sink *sink, xg_result *res)
@@ -640,10 +628,10 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     memset(res, 0, sizeof(*res));
     msg_buf[0] = '\0';
     if (resp->body_len > 0) {
-        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->toks,
-                                &b->cap_toks, BYBIT_JSON_TOKENS_MAX);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &b->json,
+                                XG_JSON_STORE_MAX);
         if (rc == XG_ERR_NOMEM) {
-            bybit_trim_tokens(b);
+            xg_json_store_trim(&b->json);
             return rc;
         }
         /* Every Bybit answer is an object; a bare scalar is read as text,
@@ -711,6 +699,6 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         }
     }
-    bybit_trim_tokens(b);
+    xg_json_store_trim(&b->json);
     return rc;
 }

@@ -99,7 +99,7 @@ kucoin_destroy(void *inst)
         return;
     }
     xg_hmac_destroy(&k->hmac);
-    free(k->toks);
+    xg_json_store_free(&k->json);
     xg_wipe(k, sizeof(*k));
     free(k);
 }

@@ -68,16 +68,8 @@ typedef struct kucoin {
     int64_t public_limit; /* units per window of the Public pool */
     int64_t window_ms;    /* both pools' window */
     /* parse.c's token array for xg_json, kept between answers */
-    xg_json_tok *toks;
-    size_t cap_toks;
+    xg_json_store json;
 } kucoin;
-
-/* Tokens an answer may need (the symbol list: about 40 per symbol, some
- * thousand symbols), and how many are kept after an answer; a larger
- * array is freed again, so the symbol list does not stay in memory as
- * tokens. */
-#define KUCOIN_JSON_TOKENS_MAX  (8u * 1024 * 1024)
-#define KUCOIN_JSON_TOKENS_KEEP 4096u
 
 /* --- adapter.c ---------------------------------------------------------- */
 

@@ -559,8 +559,8 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     body_msg[0] = '\0';
     kucoin_parse_usage(op, resp, res);
     if (resp->body_len > 0) {
-        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &k->toks,
-                                &k->cap_toks, KUCOIN_JSON_TOKENS_MAX);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &k->json,
+                                XG_JSON_STORE_MAX);
         if (rc == XG_ERR_NOMEM) {
             return rc;
         }
@@ -621,10 +621,6 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     }
     /* An answer as large as the symbol list leaves a large array behind;
      * the order path's answers need few tokens, so it is not kept. */
-    if (k->cap_toks > KUCOIN_JSON_TOKENS_KEEP) {
-        free(k->toks);
-        k->toks = NULL;
-        k->cap_toks = 0;
-    }
+    xg_json_store_trim(&k->json);
     return rc;
 }

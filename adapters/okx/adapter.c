@@ -143,7 +143,7 @@ okx_destroy(void *inst)
     }
     xg_hmac_destroy(&o->hmac);
     free(o->scopes);
-    free(o->toks);
+    xg_json_store_free(&o->json);
     xg_wipe(o, sizeof(*o));
     free(o);
 }

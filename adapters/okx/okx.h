@@ -36,7 +36,7 @@
  * full for a cut list whose next page is "after" its last ordId. */
 #define OKX_PENDING_PAGE     100
 #define OKX_PENDING_PAGE_STR "100"
-#define OKX_WINDOW_MS_MAX     60000
+#define OKX_WINDOW_MS_MAX    60000
 
 /* Fact sheet endpoint table (requests per window). */
 #define OKX_LIMIT_TIME_DEFAULT        10
@@ -54,12 +54,6 @@
  * instruments past that share scope 0, which merges their budgets (never
  * more permissive than the venue). */
 #define OKX_MAX_SCOPES 4000
-
-/* Tokens an answer may need (the spot instrument list: ~75 per
- * instrument), and how many are kept after an answer; a larger array is
- * freed again, so the instrument list does not stay in memory as tokens. */
-#define OKX_JSON_TOKENS_MAX  (8u * 1024 * 1024)
-#define OKX_JSON_TOKENS_KEEP 4096u
 
 /* The buckets, in the order limits() reports them; xg_cost.bucket refers
  * to these indices. */
@@ -98,8 +92,7 @@ typedef struct okx {
     size_t cap_scopes;
     /* parse.c's token array for xg_json, kept between answers so the
      * answers on the order path allocate nothing */
-    xg_json_tok *toks;
-    size_t cap_toks;
+    xg_json_store json;
 } okx;
 
 /* --- adapter.c ---------------------------------------------------------- */

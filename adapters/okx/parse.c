@@ -636,8 +636,8 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     body_msg[0] = '\0';
     s_msg[0] = '\0';
     if (resp->body_len > 0) {
-        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &o->toks,
-                                &o->cap_toks, OKX_JSON_TOKENS_MAX);
+        rc = xg_json_parse_grow(&j, resp->body, resp->body_len, &o->json,
+                                XG_JSON_STORE_MAX);
         if (rc == XG_ERR_NOMEM) {
             return rc;
         }
@@ -713,10 +713,6 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         }
     }
     /* A huge answer (the instrument list) does not keep its tokens. */
-    if (o->cap_toks > OKX_JSON_TOKENS_KEEP) {
-        free(o->toks);
-        o->toks = NULL;
-        o->cap_toks = 0;
-    }
+    xg_json_store_trim(&o->json);
     return rc;
 }

@@ -389,31 +389,48 @@ xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
 }
 
 xg_err
-xg_json_parse_grow(xg_json *j, const char *text, size_t len,
-                   xg_json_tok **toks, size_t *cap, size_t max_tok)
+xg_json_parse_grow(xg_json *j, const char *text, size_t len, xg_json_store *s,
+                   size_t max_tok)
 {
     if (max_tok == 0) {
         return XG_ERR_INVALID;
     }
     for (;;) {
-        if (*cap > 0) {
-            xg_err e = xg_json_parse(j, text, len, *toks, *cap);
+        if (s->cap > 0) {
+            xg_err e = xg_json_parse(j, text, len, s->toks, s->cap);
             /* Only a full token array is worth growing; too deep stays. */
-            if (e != XG_ERR_OVERFLOW || j->n_tok < *cap || *cap >= max_tok) {
+            if (e != XG_ERR_OVERFLOW || j->n_tok < s->cap ||
+                s->cap >= max_tok) {
                 return e;
             }
         }
-        size_t grown = *cap < 64 ? 256 : *cap * 4;
+        size_t grown = s->cap < 64 ? 256 : s->cap * 4;
         if (grown > max_tok) {
             grown = max_tok;
         }
-        xg_json_tok *t = realloc(*toks, grown * sizeof *t);
+        xg_json_tok *t = realloc(s->toks, grown * sizeof *t);
         if (t == NULL) {
             return XG_ERR_NOMEM;
         }
-        *toks = t;
-        *cap = grown;
+        s->toks = t;
+        s->cap = grown;
     }
+}
+
+void
+xg_json_store_trim(xg_json_store *s)
+{
+    if (s->cap > XG_JSON_STORE_KEEP) {
+        xg_json_store_free(s);
+    }
+}
+
+void
+xg_json_store_free(xg_json_store *s)
+{
+    free(s->toks);
+    s->toks = NULL;
+    s->cap = 0;
 }
 
 /* Decode string token t into dst (cap >= 1): bytes written, NUL added;

@@ -1176,14 +1176,14 @@ test_token_array_is_kept_small(void **state)
         parse_file(f, XG_OP_NEW_ORDER, "gw0001", 200, "order_create_ack.json"),
         XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
-    assert_non_null(b->toks);
-    assert_true(b->cap_toks > 0 && b->cap_toks <= BYBIT_JSON_TOKENS_KEEP);
-    toks = b->toks;
+    assert_non_null(b->json.toks);
+    assert_true(b->json.cap > 0 && b->json.cap <= XG_JSON_STORE_KEEP);
+    toks = b->json.toks;
     assert_int_equal(
         parse_file(f, XG_OP_QUERY_ORDER, "gw0001", 200, "order_realtime.json"),
         XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
-    assert_ptr_equal(b->toks, toks);
+    assert_ptr_equal(b->json.toks, toks);
 
     xg_buf_init(&body, mem, n_sym * sizeof(sym) + 64);
     xg_buf_puts(&body, "{\"retCode\":0,\"result\":{\"list\":[");
@@ -1198,7 +1198,7 @@ test_token_array_is_kept_small(void **state)
     xg_http_response resp = {200, NULL, 0, mem, body.len};
     assert_int_equal(bybit_parse(f->inst, &op, &resp, &sink, &f->res), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
-    assert_true(b->cap_toks <= BYBIT_JSON_TOKENS_KEEP);
+    assert_true(b->json.cap <= XG_JSON_STORE_KEEP);
     free(mem);
 }
 

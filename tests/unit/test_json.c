@@ -191,28 +191,31 @@ test_json_grows_its_tokens_only_as_far_as_allowed(void **state)
     }
     text[n - 1] = ']';
     xg_json j;
-    xg_json_tok *grown = NULL;
-    size_t cap = 0;
-    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 1000),
+    xg_json_store store = {NULL, 0};
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &store, 1000),
                      XG_ERR_OVERFLOW);
-    assert_int_equal(cap, 1000);
-    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 4096),
+    assert_int_equal(store.cap, 1000);
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &store, 4096),
                      XG_OK);
     assert_int_equal(j.n_tok, 1001);
     /* Kept: the next parse of the same size allocates nothing. */
-    xg_json_tok *kept = grown;
-    assert_int_equal(xg_json_parse_grow(&j, text, n, &grown, &cap, 4096),
+    xg_json_tok *kept = store.toks;
+    assert_int_equal(xg_json_parse_grow(&j, text, n, &store, 4096),
                      XG_OK);
-    assert_ptr_equal(grown, kept);
+    assert_ptr_equal(store.toks, kept);
     /* Too deep is not a reason to grow. */
-    size_t before = cap;
+    size_t before = store.cap;
     assert_int_equal(xg_json_parse_grow(&j, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
                                             "[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]"
                                             "]]]]]]]]]]]]]]",
-                                        76, &grown, &cap, 1u << 20),
+                                        76, &store, 1u << 20),
                      XG_ERR_OVERFLOW);
-    assert_int_equal(cap, before);
-    free(grown);
+    assert_int_equal(store.cap, before);
+    /* Trimmed only when grown past what a store keeps. */
+    xg_json_store_trim(&store);
+    assert_ptr_equal(store.toks, kept);
+    xg_json_store_free(&store);
+    assert_null(store.toks);
 }
 
 int

@@ -849,21 +849,21 @@ test_token_array_is_kept_small(void **state)
     runs(k, XG_OP_SERVER_TIME, NULL, 200,
          "{\"code\":\"200000\",\"data\":1700000000123}", &res);
     assert_int_equal(res.outcome, XG_OUTCOME_OK);
-    assert_non_null(k->toks);
-    size_t small_cap = k->cap_toks;
-    assert_true(small_cap > 0 && small_cap <= KUCOIN_JSON_TOKENS_KEEP);
+    assert_non_null(k->json.toks);
+    size_t small_cap = k->json.cap;
+    assert_true(small_cap > 0 && small_cap <= XG_JSON_STORE_KEEP);
 
     memset(&c, 0, sizeof(c));
     run(k, XG_OP_INSTRUMENTS, NULL, 200, NULL, 0, big, len, &c, &res);
     assert_int_equal(res.outcome, XG_OUTCOME_OK);
     assert_int_equal(c.n_ins, 8); /* the collector keeps 8 */
-    assert_null(k->toks);
-    assert_int_equal(k->cap_toks, 0);
+    assert_null(k->json.toks);
+    assert_int_equal(k->json.cap, 0);
 
     runs(k, XG_OP_SERVER_TIME, NULL, 200,
          "{\"code\":\"200000\",\"data\":1700000000124}", &res);
     assert_int_equal(res.server_time_ms, 1700000000124);
-    assert_int_equal(k->cap_toks, small_cap);
+    assert_int_equal(k->json.cap, small_cap);
     free(big);
     kucoin_destroy(k);
 }

@@ -1025,7 +1025,7 @@ test_deeply_nested_body_is_refused(void **state)
 }
 
 /* The token array stays in the instance, so answers of a usual size
- * allocate nothing after the first; one grown past OKX_JSON_TOKENS_KEEP
+ * allocate nothing after the first; one grown past XG_JSON_STORE_KEEP
  * by a huge answer is freed again. */
 static void
 test_token_array_is_kept_for_small_answers_only(void **state)
@@ -1036,19 +1036,19 @@ test_token_array_is_kept_for_small_answers_only(void **state)
     assert_int_equal(
         parse_file(f, XG_OP_NEW_ORDER, 200, "order_place_ack.json"), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
-    assert_non_null(o->toks);
-    assert_true(o->cap_toks > 0 && o->cap_toks <= OKX_JSON_TOKENS_KEEP);
-    const xg_json_tok *kept = o->toks;
-    size_t cap = o->cap_toks;
+    assert_non_null(o->json.toks);
+    assert_true(o->json.cap > 0 && o->json.cap <= XG_JSON_STORE_KEEP);
+    const xg_json_tok *kept = o->json.toks;
+    size_t cap = o->json.cap;
     assert_int_equal(parse_file(f, XG_OP_QUERY_ORDER, 200, "order_query.json"),
                      XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
-    assert_ptr_equal(o->toks, kept);
-    assert_int_equal(o->cap_toks, cap);
+    assert_ptr_equal(o->json.toks, kept);
+    assert_int_equal(o->json.cap, cap);
 
     /* data[] of 3 * KEEP numbers: parsed (then refused as entries), and
      * the grown array is not kept. */
-    size_t n = 3 * OKX_JSON_TOKENS_KEEP;
+    size_t n = 3 * XG_JSON_STORE_KEEP;
     size_t len = 0;
     char *big = malloc(64 + 2 * n);
     assert_non_null(big);
@@ -1064,8 +1064,8 @@ test_token_array_is_kept_for_small_answers_only(void **state)
     assert_int_equal(parse_len(f, XG_OP_OPEN_ORDERS, 200, big, len), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
     assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
-    assert_null(o->toks);
-    assert_int_equal(o->cap_toks, 0);
+    assert_null(o->json.toks);
+    assert_int_equal(o->json.cap, 0);
     free(big);
 
     /* And the next answer is read as before. */

@@ -36,12 +36,12 @@ typedef enum xg_json_type {
 } xg_json_type;
 
 typedef struct xg_json_tok {
-    uint32_t start; /* offset of the value; of a string, its first byte
-                       after the opening quote */
-    uint32_t len;   /* bytes; of a string, the raw bytes between quotes */
-    uint32_t next;  /* index just past this value and its contents */
-    uint32_t count; /* elements of an array, members of an object */
-    uint8_t type;   /* xg_json_type */
+    uint32_t start;     /* offset of the value; of a string, its first byte
+                           after the opening quote */
+    uint32_t len;       /* bytes; of a string, the raw bytes between quotes */
+    uint32_t next;      /* index just past this value and its contents */
+    uint32_t count;     /* elements of an array, members of an object */
+    uint8_t type;       /* xg_json_type */
     uint8_t is_escaped; /* a string with backslash escapes */
 } xg_json_tok;
 
@@ -60,16 +60,35 @@ typedef struct xg_json {
  * when it needs more than cap tokens or nests deeper than
  * XG_JSON_DEPTH_MAX.
  */
-xg_err xg_json_parse(xg_json *j, const char *text, size_t len,
-                     xg_json_tok *tok, size_t cap);
+xg_err xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
+                     size_t cap);
 
-/* xg_json_parse into *toks (*cap entries, may start NULL/0), growing it
- * with realloc while the text needs more tokens, up to max_tok. The array
- * is the caller's to keep between calls (free it with free()), so parses
- * of answers of a usual size allocate nothing. XG_ERR_NOMEM when it cannot
- * grow; otherwise as xg_json_parse. */
+/* The tokens one reader (an adapter instance) keeps between parses, so
+ * parses of answers of a usual size allocate nothing. Start zeroed. */
+typedef struct xg_json_store {
+    xg_json_tok *toks;
+    size_t cap;
+} xg_json_store;
+
+/* Most tokens one venue answer may need: a list of every instrument at
+ * ~200 tokens each fits. */
+#define XG_JSON_STORE_MAX (8u * 1024 * 1024)
+/* A store grown past this many tokens is given back by xg_json_store_trim
+ * rather than kept for the small answers that follow. */
+#define XG_JSON_STORE_KEEP 4096u
+
+/* xg_json_parse into s's tokens, growing them with realloc while the text
+ * needs more, up to max_tok. XG_ERR_NOMEM when they cannot grow;
+ * otherwise as xg_json_parse. */
 xg_err xg_json_parse_grow(xg_json *j, const char *text, size_t len,
-                          xg_json_tok **toks, size_t *cap, size_t max_tok);
+                          xg_json_store *s, size_t max_tok);
+
+/* Free s's tokens if one large text grew them past XG_JSON_STORE_KEEP;
+ * call once the last parse's tokens are no longer used. */
+void xg_json_store_trim(xg_json_store *s);
+
+/* Free s's tokens; s may be used again. */
+void xg_json_store_free(xg_json_store *s);
 
 static inline xg_json_type
 xg_json_type_of(const xg_json *j, size_t t)
@@ -80,8 +99,7 @@ xg_json_type_of(const xg_json *j, size_t t)
 /* The value of member `key` of object obj into *val. XG_ERR_NOT_FOUND when
  * absent, XG_ERR_EXISTS when the key appears more than once (a reader must
  * not pick one of two answers), XG_ERR_INVALID when obj is no object. */
-xg_err xg_json_get(const xg_json *j, size_t obj, const char *key,
-                   size_t *val);
+xg_err xg_json_get(const xg_json *j, size_t obj, const char *key, size_t *val);
 
 /* Decode string token t into dst (cap >= 1 bytes, always NUL-terminated).
  * *len (may be NULL) gets the decoded length. XG_ERR_TRUNCATED when it did
