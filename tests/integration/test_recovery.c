@@ -201,8 +201,10 @@ static void
 test_orders_moved_at_restart_wait_for_a_starting_venue(void **state)
 {
     (void)state;
+    /* One request in flight per venue, so the second order cannot leave
+     * before the first one's answer has throttled Binance. */
     const char *venues[] = {"binance", "bybit"};
-    env = xg_venue_env_start_many(venues, 2, NULL, "");
+    env = xg_venue_env_start_many(venues, 2, NULL, "\"max_connections\": 1");
     char out[256];
     /* Binance answers the first order "too many requests, retry in 20 s":
      * it and the two after it wait in its queue, journaled, never sent. */
