@@ -209,30 +209,32 @@ xg_wipe(void *p, size_t n)
     }
 }
 
-xg_err
-xg_hmac_sign_hex(xg_hmac *h, const void *msg, size_t msg_len, char *out,
-                 size_t out_cap)
+/* HMAC-SHA256 of msg put into text by encode; the raw MAC is wiped. */
+static xg_err
+hmac_text(xg_hmac *h, const void *msg, size_t msg_len, char *out,
+          size_t out_cap,
+          xg_err (*encode)(const uint8_t *, size_t, char *, size_t))
 {
     uint8_t mac[XG_SHA256_LEN];
     xg_err rc = xg_hmac_sign(h, msg, msg_len, mac);
 
     if (rc == XG_OK) {
-        rc = xg_hex_encode(mac, sizeof(mac), out, out_cap);
+        rc = encode(mac, sizeof(mac), out, out_cap);
     }
     xg_wipe(mac, sizeof(mac));
     return rc;
 }
 
 xg_err
+xg_hmac_sign_hex(xg_hmac *h, const void *msg, size_t msg_len, char *out,
+                 size_t out_cap)
+{
+    return hmac_text(h, msg, msg_len, out, out_cap, xg_hex_encode);
+}
+
+xg_err
 xg_hmac_sign_base64(xg_hmac *h, const void *msg, size_t msg_len, char *out,
                     size_t out_cap)
 {
-    uint8_t mac[XG_SHA256_LEN];
-    xg_err rc = xg_hmac_sign(h, msg, msg_len, mac);
-
-    if (rc == XG_OK) {
-        rc = xg_base64_encode(mac, sizeof(mac), out, out_cap);
-    }
-    xg_wipe(mac, sizeof(mac));
-    return rc;
+    return hmac_text(h, msg, msg_len, out, out_cap, xg_base64_encode);
 }
