@@ -40,6 +40,17 @@ set_state(xg__gateway *gw, xg__venue *v, xg__venue_state st,
     }
 }
 
+/* v can take orders: UP, and the new orders waiting on a banned or
+ * unreachable venue may move to it. */
+static void
+venue_up(xg__gateway *gw, xg__venue *v)
+{
+    set_state(gw, v, XG_VENUE_UP, 0, "");
+    if (xg__place_waiting_elsewhere(gw, v) > 0) {
+        xg__router_pump_all(gw);
+    }
+}
+
 /* The new order in refused_slot (XG_ORDER_NONE: none) never executed on
  * v (its request never left, or a ban refused it): first in line again,
  * as it was, before the queue moves on to other venues. */
@@ -198,11 +209,8 @@ venue_op_ok(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
     xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
              v->n_instruments, xg_limiter_bucket_count(v->limiter));
     v->down_backoff_ms = 0;
-    set_state(gw, v, XG_VENUE_UP, 0, "");
+    venue_up(gw, v);
     xg__gw_check_ready(gw);
-    if (xg__place_waiting_elsewhere(gw, v) > 0) {
-        xg__router_pump_all(gw);
-    }
 }
 
 void
@@ -251,9 +259,6 @@ xg__health_expire(xg__gateway *gw, xg__venue *v)
         set_state(gw, v, XG_VENUE_STARTING, 0, "");
         return 1;
     }
-    set_state(gw, v, XG_VENUE_UP, 0, "");
-    if (xg__place_waiting_elsewhere(gw, v) > 0) {
-        xg__router_pump_all(gw);
-    }
+    venue_up(gw, v);
     return 1;
 }
