@@ -71,26 +71,6 @@ order_json(char *out, size_t cap, const char *id)
     assert_true(n > 0 && (size_t)n < cap);
 }
 
-/* The simulator's request log for venue, as an array (given). */
-static json_t *
-sim_log(const xg_sim_proc *sim, const char *venue)
-{
-    static char buf[1 << 20];
-    assert_int_equal(xg_sim_log_fetch(sim, venue, 0, buf, sizeof buf), XG_OK);
-    json_t *arr = json_array();
-    for (char *line = buf; *line != '\0';) {
-        char *nl = strchr(line, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
-        if (n > 0) {
-            json_t *o = json_loadb(line, n, 0, NULL);
-            assert_non_null(o);
-            json_array_append_new(arr, o);
-        }
-        line += n + (nl != NULL);
-    }
-    return arr;
-}
-
 /* Accepted order creations in log whose client id starts with the 16
  * characters of the gateway id in venue_client_id. */
 static size_t
@@ -201,7 +181,7 @@ test_orders_on_unreachable_venue_move_to_the_next(void **state)
     print_message("rerouted: %d of %d\n", rerouted, ORDERS);
 
     /* Exactly once: each order placed on Bybit once. */
-    json_t *log = sim_log(&sim_b, "bybit");
+    json_t *log = xg_sim_log_json(&sim_b, "bybit");
     for (int k = 0; k < ORDERS; k++) {
         char q[192];
         snprintf(q, sizeof q,

@@ -266,13 +266,11 @@ xg_venue_env_await_acks(xg_venue_env *e, int acked, int is_unknown_refused,
 }
 
 json_t *
-xg_venue_env_log(xg_venue_env *e, const char *venue)
+xg_sim_log_json(const xg_sim_proc *sim, const char *venue)
 {
     /* Static: a burst's log runs to megabytes, too much for the stack. */
     static char buf[4 * 1024 * 1024];
-    assert_int_equal(
-        xg_sim_admin(&e->sim, venue, "GET", "/_sim/log", NULL, buf, sizeof buf),
-        XG_OK);
+    assert_int_equal(xg_sim_log_fetch(sim, venue, 0, buf, sizeof buf), XG_OK);
     json_t *arr = json_array();
     char *line = buf;
     while (*line != '\0') {
@@ -286,6 +284,12 @@ xg_venue_env_log(xg_venue_env *e, const char *venue)
         line += n + (nl != NULL);
     }
     return arr;
+}
+
+json_t *
+xg_venue_env_log(xg_venue_env *e, const char *venue)
+{
+    return xg_sim_log_json(&e->sim, venue);
 }
 
 /* Whether the entry's string field is present and matches want (n: 0

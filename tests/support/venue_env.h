@@ -98,8 +98,7 @@ void xg_venue_env_send_bad_input(xg_venue_env *e);
  * requests up in the simulator's log. */
 void xg_venue_env_place_through_fault(xg_venue_env *e, const char *venue,
                                       const char *pin_venue, const char *id,
-                                      const char *fault, char *vid,
-                                      size_t cap);
+                                      const char *fault, char *vid, size_t cap);
 
 /* The same through a one-shot 5xx (status 502/503; execute: whether the
  * venue acts on the request before failing). */
@@ -115,8 +114,11 @@ void xg_venue_env_place_through_5xx(xg_venue_env *e, const char *venue,
 void xg_venue_env_await_acks(xg_venue_env *e, int acked, int is_unknown_refused,
                              int *waits);
 
-/* The simulator's request log for venue as a JSON array (given), one
- * object per request; asserts every line is JSON. */
+/* The request log of sim for venue as a JSON array (given), one object
+ * per request; asserts every line is JSON. */
+json_t *xg_sim_log_json(const xg_sim_proc *sim, const char *venue);
+
+/* xg_sim_log_json of the environment's simulator. */
 json_t *xg_venue_env_log(xg_venue_env *e, const char *venue);
 
 /* Which log entries xg_log_count counts: each non-NULL/non-zero field
