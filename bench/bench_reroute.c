@@ -154,8 +154,8 @@ main(void)
         for (int i = 0; i < BURST; i++) {
             char q[160];
             snprintf(q, sizeof q,
-                     "{\"type\":\"query_order\",\"client_order_id\":"
-                     "\"r%do%d\"}",
+                     "{\"type\":\"query_order\",\"strategy\":\"rr\","
+                     "\"client_order_id\":\"r%do%d\"}",
                      round, i);
             json_t *r = xg_client_call(&cl, q, 5000);
             snprintf(ids[i], sizeof ids[i], "%s",

@@ -21,6 +21,7 @@
 
 /* Limits on what a config may ask for; generous but finite. */
 #define MAX_ORDERS_LIMIT 10000000
+#define UNREAD_REPLIES_LIMIT 10000000
 #define TIMEOUT_MS_LIMIT 600000
 #define BAN_MS_LIMIT     (7LL * 24 * 3600 * 1000)
 #define RETENTION_S_LIMIT (10LL * 366 * 24 * 3600)
@@ -457,10 +458,12 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
     cfg->max_orders = 100000;
     cfg->journal_retention_s = 7 * 24 * 3600;
     cfg->busy_poll_us = 200;
+    cfg->max_unread_replies = 100000;
 
     json_t *api = json_object_get(root, "api");
     if (api != NULL) {
-        static const char *const api_keys[] = {"requests", "events", NULL};
+        static const char *const api_keys[] = {"requests", "events",
+                                               "max_unread_replies", NULL};
         if (!json_is_object(api)) {
             return fail(c, "api", "must be an object");
         }
@@ -470,7 +473,10 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
                             sizeof cfg->request_endpoint, 0)) ||
             (e = get_string(c, "api.events", api, "events",
                             cfg->event_endpoint, sizeof cfg->event_endpoint,
-                            0))) {
+                            0)) ||
+            (e = get_int(c, "api.max_unread_replies", api,
+                         "max_unread_replies", 16, UNREAD_REPLIES_LIMIT,
+                         &cfg->max_unread_replies))) {
             return e;
         }
     }

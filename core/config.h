@@ -62,6 +62,8 @@ typedef struct xg__config {
     size_t max_orders; /* order table capacity */
     int64_t journal_retention_s; /* final orders kept this long; 0 forever */
     int64_t busy_poll_us; /* spin this long after work before sleeping */
+    int64_t max_unread_replies; /* per client, before its requests are
+                                   answered BUSY (docs/protocol.md) */
     xg__venue_config venues[XG_MAX_VENUES];
     size_t n_venues;
     xg__route routes[XG_MAX_ROUTES];

@@ -1,16 +1,27 @@
 /*
- * gateway.c - the daemon's life: start-up, the event loop, the strategy
- * API sockets and the events it publishes.
+ * gateway.c - the daemon's life: start-up, the event loop, readiness.
  *
- * Owns the ZeroMQ sockets and the loop's clock. Each turn reads the clock
- * once, polls the request socket and the transport's sockets together,
- * answers requests, drives transfers and runs due timers. Routing
- * decisions live in router.c; this file only turns messages into calls and
- * results into JSON.
+ * Owns the ZeroMQ sockets, the transport and the loop's clock. Each pass
+ * runs the same phases in the same order, so work flows one way:
+ *
+ *   wait for work (zmq_poll over the request socket and the transport's
+ *     sockets, with a timeout from the next timer)
+ *   read the clock, once
+ *   inputs: strategies' requests (api.c), venue answers (transport ->
+ *     answers.c)
+ *   timers: venue waits ending, clock resyncs, open-order sweeps,
+ *     deadlines
+ *   send: the venues marked during the pass (sender.c)
+ *   record: commit the pass's order changes to the journal
+ *   release: the pass's requests to the network, then replies and events
+ *
+ * Decisions are made below, in the modules these phases call; nothing
+ * below calls back up here.
  */
 #include "gateway.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +29,40 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <openssl/rand.h>
 #include <zmq.h>
 
-#include "gateway_int.h"
-#include "health.h"
+#include "act.h"
+#include "answers.h"
+#include "api.h"
 #include "log.h"
-#include "persist.h"
+#include "recover.h"
+#include "routing.h"
+#include "sender.h"
+#include "state.h"
+#include "sweep.h"
 #include "xgate/buf.h"
-#include "xgate/sign.h"
 
-/* Larger requests are cut off by ZeroMQ itself; up to this size they are
- * read and refused with TOO_LARGE so the strategy learns why. */
-#define ZMQ_MAX_MSG_BYTES (4 * 1024 * 1024)
-#define MAX_POLL          (1 + 256)
-#define REQS_PER_TURN     256
-#define IDENTITY_MAX      256
+#define MAX_POLL      (1 + 256)
+#define REQS_PER_PASS 256
+/* Requests read since the allocator last gave memory back, past which
+ * an idle pass asks it to (a flood leaves freed memory behind). */
+#define TRIM_AFTER_REQS 10000
+
+struct xg__gateway {
+    xg__state st;
+    xg__plugins plugins;
+    xg__transport *transport;
+    xg__sender sender;
+    xg__answers answers;
+    xg__api api;
+    void *zmq_ctx;
+    void *router_sock; /* strategies' requests */
+    void *pub_sock;    /* events */
+    xg__outbox outbox; /* replies and events until the pass ends */
+    int is_ready;
+    int was_busy; /* the last poll found work: spin before sleeping */
+};
 
 static void
 read_clock(xg__now *now)
@@ -45,106 +75,7 @@ read_clock(xg__now *now)
     now->wall_ms = now->wall_ns / 1000000;
 }
 
-/* --- events ------------------------------------------------------------ */
-
-static void
-publish(xg__gateway *gw, const char *topic, size_t topic_len, size_t len)
-{
-    xg__outbox_add(&gw->outbox, XG_OUTBOX_EVENT, topic, topic_len, 0,
-                   gw->event, len);
-}
-
-static void
-publish_for_strategy(xg__gateway *gw, const char *strategy, size_t len)
-{
-    char topic[8 + XG_STRATEGY_ID_MAX];
-    xg_buf t;
-    xg_buf_init(&t, topic, sizeof topic);
-    xg_buf_puts(&t, "order.");
-    xg_buf_puts(&t, strategy);
-    publish(gw, topic, t.len, len);
-}
-
-void
-xg__gw_publish_order(xg__gateway *gw, const char *event,
-                     const xg__order_rec *r)
-{
-    xg_order_view view;
-    xg__router_order_view(gw, r, &view);
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    if (xg__encode_order_event(&b, event, &view, gw->now.wall_ms) == XG_OK) {
-        publish_for_strategy(gw, r->order.strategy_id, b.len);
-    }
-}
-
-void
-xg__gw_publish_wait(xg__gateway *gw, const xg__venue *v,
-                    const xg__order_rec *r, int64_t wait_ms,
-                    const char *reason)
-{
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    if (xg__encode_wait_event(&b, v->cfg->name, &r->order, wait_ms, reason,
-                              gw->now.wall_ms) == XG_OK) {
-        publish_for_strategy(gw, r->order.strategy_id, b.len);
-    }
-}
-
-void
-xg__gw_publish_rerouted(xg__gateway *gw, const xg__order_rec *r,
-                        const char *from, const char *to, const char *reason,
-                        int64_t ban_until_ms)
-{
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    if (xg__encode_rerouted_event(&b, &r->order, from, to, reason,
-                                  ban_until_ms, gw->now.wall_ms) == XG_OK) {
-        publish_for_strategy(gw, r->order.strategy_id, b.len);
-    }
-}
-
-void
-xg__gw_venue_view(const xg__gateway *gw, const xg__venue *v,
-                  xg_venue_view *view, xg_bucket_view *buckets, size_t cap)
-{
-    memset(view, 0, sizeof *view);
-    view->name = v->cfg->name;
-    view->state = xg__venue_state_name(v->state);
-    view->until_ms = v->until_mono_ms > 0
-                         ? gw->now.wall_ms + (v->until_mono_ms - gw->now.mono_ms)
-                         : 0;
-    view->reason = v->reason;
-    view->queued = v->normal.len + v->urgent.len;
-    view->in_flight = v->in_flight;
-    view->open_orders = v->open_orders;
-    size_t n = v->limiter != NULL ? xg_limiter_bucket_count(v->limiter) : 0;
-    if (n > cap) {
-        n = cap;
-    }
-    int64_t now_ns = gw->now.wall_ns + v->offset_ms * 1000000;
-    for (size_t i = 0; i < n; i++) {
-        const xg_bucket_spec *s = xg_limiter_bucket_spec(v->limiter, i);
-        buckets[i].name = s->name;
-        buckets[i].limit = s->limit;
-        buckets[i].used = xg_limiter_bucket_used(v->limiter, i, now_ns);
-    }
-    view->buckets = buckets;
-    view->n_buckets = n;
-}
-
-void
-xg__gw_publish_venue(xg__gateway *gw, const xg__venue *v)
-{
-    xg_venue_view view;
-    xg_bucket_view buckets[32];
-    xg__gw_venue_view(gw, v, &view, buckets, 32);
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    if (xg__encode_venue_event(&b, &view, gw->now.wall_ms) == XG_OK) {
-        publish(gw, "venue", 5, b.len);
-    }
-}
+/* --- readiness --------------------------------------------------------- */
 
 /* Whether an order recovered from the journal still waits to be settled
  * by a venue that can answer now. Orders held by a BANNED or DOWN venue
@@ -153,398 +84,120 @@ xg__gw_publish_venue(xg__gateway *gw, const xg__venue *v)
  * every venue for as long. Until then they read UNKNOWN, and a cancel of
  * one waits for its venue. */
 static int
-recovery_is_due(const xg__gateway *gw)
+is_recovery_due(const xg__state *st)
 {
-    size_t top = xg__orders_high_water(gw->orders);
+    size_t top = xg__orders_high_water(st->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
-        const xg__order_rec *r = xg__orders_get(gw->orders, slot);
+        const xg__order_rec *r = xg__orders_get(st->orders, slot);
         if (r == NULL || !r->recovering) {
             continue;
         }
-        xg__venue_state st = gw->venues[r->venue].state;
-        if (st != XG_VENUE_BANNED && st != XG_VENUE_DOWN) {
+        xg__venue_state s = st->venues[r->venue].health.state;
+        if (s != XG_VENUE_BANNED && s != XG_VENUE_DOWN) {
             return 1;
         }
     }
     return 0;
 }
 
-void
-xg__gw_check_ready(xg__gateway *gw)
+/* Ready once every venue has started (or failed to) and the journal's
+ * orders are settled (docs/architecture.md, recovery). */
+static void
+check_ready(xg__gateway *gw)
 {
-    if (gw->is_ready) {
-        return;
-    }
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        if (gw->venues[i].state == XG_VENUE_STARTING) {
+    xg__state *st = &gw->st;
+    for (size_t i = 0; i < st->n_venues; i++) {
+        if (st->venues[i].health.state == XG_VENUE_STARTING) {
             return;
         }
     }
-    if (gw->n_recovering > 0 && recovery_is_due(gw)) {
-        return; /* journal orders first (docs/architecture.md, recovery) */
+    if (st->n_recovering > 0 && is_recovery_due(st)) {
+        return;
     }
     gw->is_ready = 1;
-    xg__info("ready: %zu venues", gw->n_venues);
+    gw->api.is_ready = 1;
+    xg__info("ready: %zu venues", st->n_venues);
+    xg__events_started(&st->events, st->now.wall_ms);
     fputs("xgated: ready\n", stdout);
     fflush(stdout);
 }
 
-/* --- requests ---------------------------------------------------------- */
+/* --- timers ------------------------------------------------------------ */
 
-typedef struct peer {
-    char id[IDENTITY_MAX];
-    size_t id_len;
-    int has_delimiter; /* REQ sockets put an empty frame before the body */
-} peer;
-
+/* Whatever came due by now: venue waits ending, limiter wake-ups, clock
+ * resyncs, sweeps, deadlines. */
 static void
-reply(xg__gateway *gw, const peer *p, const xg_buf *b)
+run_timers(xg__state *st)
 {
-    xg__outbox_add(&gw->outbox, XG_OUTBOX_REPLY, p->id, p->id_len,
-                   p->has_delimiter, b->data, b->len);
-}
-
-static void
-reply_error(xg__gateway *gw, const peer *p, const char *req_id,
-            const char *client_id, xg_err err, const char *detail)
-{
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    xg__encode_reply_error(&b, req_id, client_id, err, detail);
-    reply(gw, p, &b);
-}
-
-static void
-reply_order(xg__gateway *gw, const peer *p, const char *req_id, uint32_t slot)
-{
-    xg_order_view view;
-    xg__router_order_view(gw, xg__orders_get(gw->orders, slot), &view);
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    xg__encode_reply_order(&b, req_id, &view);
-    reply(gw, p, &b);
-}
-
-static void
-reply_venues(xg__gateway *gw, const peer *p, const char *req_id)
-{
-    xg_venue_view views[XG_MAX_VENUES];
-    xg_bucket_view buckets[XG_MAX_VENUES][8];
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        xg__gw_venue_view(gw, &gw->venues[i], &views[i], buckets[i], 8);
+    for (size_t i = 0; i < st->n_venues; i++) {
+        xg__venue *v = &st->venues[i];
+        if (v->health.until_mono_ms > 0 &&
+            st->now.mono_ms >= v->health.until_mono_ms) {
+            const xg__health_event tick = {XG_HEALTH_TICK, 0, 0, ""};
+            xg__routing_venue(st, v, &tick);
+        }
+        if (v->wake_mono_ms > 0 && st->now.mono_ms >= v->wake_mono_ms) {
+            v->wake_mono_ms = 0;
+            xg__state_mark(st, v);
+        }
+        if (v->has_time && st->now.mono_ms >= v->next_resync_mono_ms) {
+            v->next_resync_mono_ms =
+                st->now.mono_ms + v->cfg->resync_interval_ms;
+            xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 0);
+        }
+        xg__sweep_start(st, v);
     }
-    xg_buf b;
-    xg_buf_init(&b, gw->event, sizeof gw->event);
-    xg__encode_reply_venues(&b, req_id, views, gw->n_venues);
-    reply(gw, p, &b);
+    xg__routing_deadlines(st);
 }
 
-static uint32_t
-find_own_order(xg__gateway *gw, const xg_msg *m)
+/* The monotonic ms of the next timer, -1 for none. */
+static int64_t
+next_timer_ms(const xg__state *st)
 {
-    uint32_t slot = xg__orders_find(gw->orders, m->order.client_id);
-    if (slot == XG_ORDER_NONE || m->order.strategy_id[0] == '\0') {
-        return slot;
-    }
-    /* A strategy that names itself sees only its own orders. */
-    const xg__order_rec *r = xg__orders_get(gw->orders, slot);
-    return strcmp(r->order.strategy_id, m->order.strategy_id) == 0
-               ? slot
-               : XG_ORDER_NONE;
-}
-
-static void
-handle_request(xg__gateway *gw, const peer *p, const void *data, size_t len)
-{
-    xg_msg m;
-    char detail[XG_DETAIL_MAX] = "";
-    xg_err e = xg__msg_parse(data, len, &m, detail, sizeof detail);
-    if (e != XG_OK) {
-        reply_error(gw, p, m.req_id, m.order.client_id, e, detail);
-        return;
-    }
-    uint32_t slot;
-    switch (m.kind) {
-    case XG_MSG_NEW_ORDER:
-        if (!gw->is_ready) {
-            reply_error(gw, p, m.req_id, m.order.client_id, XG_ERR_BUSY,
-                        "gateway is starting");
-            return;
-        }
-        e = xg__place_new(gw, &m, &slot, detail, sizeof detail);
-        if (e != XG_OK) {
-            reply_error(gw, p, m.req_id, m.order.client_id, e, detail);
-            return;
-        }
-        reply_order(gw, p, m.req_id, slot);
-        xg__router_pump(gw, &gw->venues[xg__orders_get(gw->orders, slot)->venue]);
-        return;
-    case XG_MSG_CANCEL_ORDER:
-        slot = find_own_order(gw, &m);
-        if (slot == XG_ORDER_NONE) {
-            reply_error(gw, p, m.req_id, m.order.client_id,
-                        XG_ERR_UNKNOWN_ORDER, "no such client_order_id");
-            return;
-        }
-        e = xg__router_cancel(gw, slot, detail, sizeof detail);
-        if (e != XG_OK) {
-            reply_error(gw, p, m.req_id, m.order.client_id, e, detail);
-            return;
-        }
-        reply_order(gw, p, m.req_id, slot);
-        return;
-    case XG_MSG_QUERY_ORDER:
-        slot = find_own_order(gw, &m);
-        if (slot == XG_ORDER_NONE) {
-            reply_error(gw, p, m.req_id, m.order.client_id,
-                        XG_ERR_UNKNOWN_ORDER, "no such client_order_id");
-            return;
-        }
-        reply_order(gw, p, m.req_id, slot);
-        return;
-    case XG_MSG_VENUE_STATUS:
-        reply_venues(gw, p, m.req_id);
-        return;
-    }
-}
-
-/* Read one multi-part request: [identity, (empty,) body]. Returns 0 when
- * nothing is waiting. */
-static int
-read_request(xg__gateway *gw)
-{
-    zmq_msg_t frames[3];
-    size_t n = 0;
-    int more = 1;
-    int extra = 0;
-    while (more) {
-        zmq_msg_t f;
-        zmq_msg_init(&f);
-        if (zmq_msg_recv(&f, gw->router_sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
-            zmq_msg_close(&f);
-            if (n == 0) {
-                return 0;
+    int64_t next = -1;
+    for (size_t i = 0; i < st->n_venues; i++) {
+        const xg__venue *v = &st->venues[i];
+        int64_t cands[4] = {v->health.until_mono_ms, v->wake_mono_ms,
+                            v->has_time ? v->next_resync_mono_ms : 0,
+                            v->health.state == XG_VENUE_UP ? xg__sweep_due_ms(v)
+                                                           : 0};
+        for (size_t k = 0; k < 4; k++) {
+            if (cands[k] > 0 && (next < 0 || cands[k] < next)) {
+                next = cands[k];
             }
-            break;
-        }
-        more = zmq_msg_more(&f);
-        if (n < 3) {
-            frames[n++] = f;
-        } else {
-            extra = 1;
-            zmq_msg_close(&f);
         }
     }
-    peer p;
-    memset(&p, 0, sizeof p);
-    size_t id_len = zmq_msg_size(&frames[0]);
-    p.id_len = id_len < IDENTITY_MAX ? id_len : IDENTITY_MAX;
-    memcpy(p.id, zmq_msg_data(&frames[0]), p.id_len);
-    if (n == 3 && zmq_msg_size(&frames[1]) == 0) {
-        p.has_delimiter = 1;
+    int64_t deadline = xg__deadlines_next_ms(&st->deadlines);
+    if (deadline > 0) {
+        int64_t mono = deadline - st->now.wall_ms + st->now.mono_ms;
+        if (next < 0 || mono < next) {
+            next = mono;
+        }
     }
-    if (n < 2 || (n == 3 && !p.has_delimiter) || extra) {
-        reply_error(gw, &p, "", "", XG_ERR_BAD_REQUEST,
-                    "a request is one frame of JSON");
-    } else {
-        zmq_msg_t *body = &frames[n - 1];
-        handle_request(gw, &p, zmq_msg_data(body), zmq_msg_size(body));
-    }
-    for (size_t i = 0; i < n; i++) {
-        zmq_msg_close(&frames[i]);
-    }
-    return 1;
+    return next;
 }
 
-/* --- life -------------------------------------------------------------- */
+/* --- the loop ---------------------------------------------------------- */
 
-static xg_err
-start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
-            char *err, size_t err_len)
-{
-    xg__venue *v = &gw->venues[gw->n_venues];
-    memset(v, 0, sizeof *v);
-    v->cfg = vc;
-    xg_err e = xg__plugins_load_venue(&gw->plugins, dir, vc->name, &v->plugin,
-                                      err, err_len);
-    if (e != XG_OK) {
-        return e;
-    }
-    xg_kv opts[XG_MAX_OPTIONS];
-    for (size_t i = 0; i < vc->n_options; i++) {
-        opts[i].key = vc->option_keys[i];
-        opts[i].value = vc->option_values[i];
-    }
-    xg_adapter_config ac = {xg__secret_bytes(&vc->api_key),
-                            xg__secret_bytes(&vc->secret),
-                            xg__secret_bytes(&vc->passphrase), opts,
-                            vc->n_options};
-    char why[160] = "";
-    e = v->plugin->api->create(&ac, &v->inst, why, sizeof why);
-    if (e != XG_OK) {
-        snprintf(err, err_len, "%s: venues.%s: %s", gw->cfg->path, vc->name,
-                 why);
-        return e;
-    }
-    v->endpoint.base_url =
-        vc->base_url[0] ? vc->base_url : v->plugin->api->default_base_url;
-    v->endpoint.connect_timeout_ms = vc->connect_timeout_ms;
-    v->endpoint.timeout_ms = vc->timeout_ms;
-    v->endpoint.verify_tls = !vc->is_simulator;
-    v->max_in_flight = (size_t)vc->max_connections;
-    size_t qcap = gw->cfg->max_orders + 64;
-    if (xg__queue_init(&v->urgent, qcap) != XG_OK ||
-        xg__queue_init(&v->normal, qcap) != XG_OK ||
-        xg__venue_rebuild_limiter(v, why, sizeof why) != XG_OK) {
-        snprintf(err, err_len, "venue %s: %s", vc->name,
-                 why[0] ? why : "out of memory");
-        gw->n_venues++; /* so destroy releases it */
-        return XG_ERR_NOMEM;
-    }
-    gw->n_venues++;
-    xg__health_start(gw, v);
-    return XG_OK;
-}
-
-static xg_err
-open_sockets(xg__gateway *gw, char *err, size_t err_len)
-{
-    gw->zmq_ctx = zmq_ctx_new();
-    if (gw->zmq_ctx == NULL) {
-        xg_strlcpy(err, "cannot create a ZeroMQ context", err_len);
-        return XG_ERR_IO;
-    }
-    gw->router_sock = zmq_socket(gw->zmq_ctx, ZMQ_ROUTER);
-    gw->pub_sock = zmq_socket(gw->zmq_ctx, ZMQ_PUB);
-    xg__outbox_init(&gw->outbox, gw->router_sock, gw->pub_sock);
-    int64_t max_msg = ZMQ_MAX_MSG_BYTES;
-    int linger = 0;
-    int hwm = 1000000;
-    zmq_setsockopt(gw->router_sock, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
-    zmq_setsockopt(gw->router_sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(gw->pub_sock, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_setsockopt(gw->pub_sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    zmq_setsockopt(gw->router_sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
-    if (zmq_bind(gw->router_sock, gw->cfg->request_endpoint) != 0) {
-        snprintf(err, err_len, "%s: api.requests: cannot bind %s: %s",
-                 gw->cfg->path, gw->cfg->request_endpoint,
-                 zmq_strerror(zmq_errno()));
-        return XG_ERR_IO;
-    }
-    if (zmq_bind(gw->pub_sock, gw->cfg->event_endpoint) != 0) {
-        snprintf(err, err_len, "%s: api.events: cannot bind %s: %s",
-                 gw->cfg->path, gw->cfg->event_endpoint,
-                 zmq_strerror(zmq_errno()));
-        return XG_ERR_IO;
-    }
-    /* With "tcp://127.0.0.1:*" ZeroMQ picks the port: say which, so
-     * launchers (tests, demo) can connect. */
-    char ep[256];
-    size_t len = sizeof ep;
-    zmq_getsockopt(gw->router_sock, ZMQ_LAST_ENDPOINT, ep, &len);
-    printf("xgated: requests %s\n", ep);
-    len = sizeof ep;
-    zmq_getsockopt(gw->pub_sock, ZMQ_LAST_ENDPOINT, ep, &len);
-    printf("xgated: events %s\n", ep);
-    fflush(stdout);
-    return XG_OK;
-}
-
-xg_err
-xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
-                char *err, size_t err_len)
-{
-    *out = NULL;
-    xg__gateway *gw = calloc(1, sizeof *gw);
-    if (gw == NULL) {
-        xg_strlcpy(err, "out of memory", err_len);
-        return XG_ERR_NOMEM;
-    }
-    gw->cfg = cfg;
-    read_clock(&gw->now);
-    xg__plugins_init(&gw->plugins);
-    char dir[XG_PATH_MAX];
-    xg_buf d;
-    xg_buf_init(&d, dir, sizeof dir);
-    if (cfg->adapters_dir[0] != '\0') {
-        xg_buf_puts(&d, cfg->adapters_dir);
-    } else {
-        /* build/bin/../adapters in a build tree; <prefix>/bin/../lib/
-         * xgate/adapters once installed (cmake --install). */
-        xg_buf_puts(&d, exe_dir);
-        xg_buf_puts(&d, "/../adapters");
-        struct stat st;
-        if (stat(dir, &st) != 0) {
-            xg_buf_reset(&d);
-            xg_buf_puts(&d, exe_dir);
-            xg_buf_puts(&d, "/../lib/xgate/adapters");
-        }
-    }
-    size_t max_xfers = 0;
-    long max_conns = 1;
-    for (size_t i = 0; i < cfg->n_venues; i++) {
-        max_xfers += (size_t)cfg->venues[i].max_connections;
-        if (cfg->venues[i].max_connections > max_conns) {
-            max_conns = cfg->venues[i].max_connections;
-        }
-    }
-    xg_err e = XG_ERR_NOMEM;
-    gw->orders = xg__orders_new(cfg->max_orders, gw->now.wall_ms);
-    /* One spare slot: a completion callback runs while its own slot is
-     * still lent out, and may send the venue's next request. */
-    gw->transport =
-        xg__transport_new(max_xfers + 1, max_conns, xg__router_on_done, gw);
-    if (gw->orders == NULL || gw->transport == NULL) {
-        xg_strlcpy(err, "out of memory", err_len);
-        goto fail;
-    }
-    if (strcmp(cfg->journal, "off") != 0) {
-        xg__sync_mode mode =
-            strcmp(cfg->journal, "full") == 0 ? XG_SYNC_FULL : XG_SYNC_NORMAL;
-        gw->dirty = malloc(cfg->max_orders * sizeof *gw->dirty);
-        if (gw->dirty == NULL) {
-            xg_strlcpy(err, "out of memory", err_len);
-            goto fail;
-        }
-        if ((e = xg__journal_open(&gw->journal, cfg->data_dir, mode, err,
-                                  err_len))) {
-            goto fail;
-        }
-    }
-    for (size_t i = 0; i < cfg->n_venues; i++) {
-        if ((e = start_venue(gw, &cfg->venues[i], dir, err, err_len))) {
-            goto fail;
-        }
-    }
-    if ((e = xg__persist_recover(gw, err, err_len))) {
-        goto fail;
-    }
-    if ((e = open_sockets(gw, err, err_len))) {
-        goto fail;
-    }
-    *out = gw;
-    return XG_OK;
-fail:
-    xg__gateway_destroy(&gw);
-    return e;
-}
-
-/* Make the turn's order changes durable, then let its requests leave,
- * then tell the strategies. A journal that cannot commit stops the
- * daemon: trading on without it could lose or double an order after the
- * next crash. */
+/* Send what the pass decided: make its order changes durable, then let
+ * its requests leave, then tell the strategies. A journal that cannot
+ * commit stops the daemon: trading on without it could lose or double an
+ * order after the next crash. */
 static int
-end_turn(xg__gateway *gw)
+end_pass(xg__gateway *gw)
 {
-    if (xg__persist_commit(gw) != XG_OK) {
+    xg__state *st = &gw->st;
+    xg__sender_drain(&gw->sender, st);
+    if (!gw->is_ready) {
+        check_ready(gw);
+    }
+    if (xg__persist_commit(&st->persist, st->orders, st->venues,
+                           st->now.wall_ms) != XG_OK) {
         return -1;
     }
     xg__transport_flush(gw->transport);
     xg__outbox_flush(&gw->outbox);
-    if (gw->journal != NULL &&
-        xg__journal_checkpoint(gw->journal, 0) != XG_OK) {
-        xg__warn("journal: %s", xg__journal_last_error(gw->journal));
-    }
+    xg__persist_checkpoint_busy(&st->persist);
     return 0;
 }
 
@@ -556,7 +209,7 @@ mono_us(void)
     return (int64_t)m.tv_sec * 1000000 + m.tv_nsec / 1000;
 }
 
-/* zmq_poll, but after a busy turn first keep polling without sleeping for
+/* zmq_poll, but after a busy pass first keep polling without sleeping for
  * up to busy_poll_us (never past the timeout), yielding the CPU between
  * polls. A thread that sleeps must be woken, and on a virtual machine each
  * wake-up costs tens of microseconds: with an order in flight its answer
@@ -565,7 +218,7 @@ mono_us(void)
 static int
 wait_for_work(xg__gateway *gw, zmq_pollitem_t *items, int n, long timeout_ms)
 {
-    int64_t spin_us = gw->cfg->busy_poll_us;
+    int64_t spin_us = gw->st.cfg->busy_poll_us;
     if (!gw->was_busy || spin_us == 0 || timeout_ms == 0) {
         return zmq_poll(items, n, timeout_ms);
     }
@@ -591,23 +244,17 @@ wait_for_work(xg__gateway *gw, zmq_pollitem_t *items, int n, long timeout_ms)
     return zmq_poll(items, n, timeout_ms);
 }
 
-static int
-poll_once(xg__gateway *gw)
+static long
+poll_timeout_ms(const xg__gateway *gw)
 {
-    zmq_pollitem_t items[MAX_POLL];
-    xg__watch watches[MAX_POLL - 1];
-    size_t nw = xg__transport_watches(gw->transport, watches, MAX_POLL - 1);
-    items[0] = (zmq_pollitem_t){gw->router_sock, 0, ZMQ_POLLIN, 0};
-    for (size_t i = 0; i < nw; i++) {
-        short ev = (short)(((watches[i].events & XG_WATCH_IN) ? ZMQ_POLLIN : 0) |
-                           ((watches[i].events & XG_WATCH_OUT) ? ZMQ_POLLOUT
-                                                               : 0));
-        items[1 + i] = (zmq_pollitem_t){NULL, watches[i].fd, ev, 0};
+    const xg__state *st = &gw->st;
+    if (st->pump_marks != 0) {
+        return 0; /* the drain left work for this pass */
     }
     long timeout = xg__transport_timeout_ms(gw->transport);
-    int64_t wake = xg__router_next_wake_ms(gw);
+    int64_t wake = next_timer_ms(st);
     if (wake > 0) {
-        int64_t left = wake - gw->now.mono_ms;
+        int64_t left = wake - st->now.mono_ms;
         if (left < 0) {
             left = 0;
         }
@@ -618,15 +265,38 @@ poll_once(xg__gateway *gw)
     if (timeout < 0 || timeout > 1000) {
         timeout = 1000; /* keeps shutdown prompt without signals racing */
     }
-    int rc = wait_for_work(gw, items, (int)(1 + nw), timeout);
-    gw->was_busy = rc > 0;
-    if (rc == 0 && gw->journal != NULL &&
-        xg__journal_checkpoint(gw->journal, 1) != XG_OK) {
-        xg__warn("journal: %s", xg__journal_last_error(gw->journal));
+    return timeout;
+}
+
+/* Nothing to do this pass: the journal's housekeeping, and memory a
+ * flood of requests left behind goes back to the kernel. */
+static void
+idle(xg__gateway *gw)
+{
+    xg__persist_housekeeping(&gw->st.persist, gw->st.cfg, gw->st.now.wall_ms);
+    int is_freed = xg__outbox_shrink(&gw->outbox);
+    if (is_freed || gw->api.n_read > TRIM_AFTER_REQS) {
+        gw->api.n_read = 0;
+        malloc_trim(0);
     }
-    if (rc == 0) {
-        (void)xg__persist_housekeeping(gw); /* logs its own failure */
+}
+
+/* One pass: wait, read the clock, take the inputs, run the timers, then
+ * end the pass. */
+static int
+pass(xg__gateway *gw)
+{
+    zmq_pollitem_t items[MAX_POLL];
+    xg__watch watches[MAX_POLL - 1];
+    size_t nw = xg__transport_watches(gw->transport, watches, MAX_POLL - 1);
+    items[0] = (zmq_pollitem_t){gw->router_sock, 0, ZMQ_POLLIN, 0};
+    for (size_t i = 0; i < nw; i++) {
+        short ev =
+            (short)(((watches[i].events & XG_WATCH_IN) ? ZMQ_POLLIN : 0) |
+                    ((watches[i].events & XG_WATCH_OUT) ? ZMQ_POLLOUT : 0));
+        items[1 + i] = (zmq_pollitem_t){NULL, watches[i].fd, ev, 0};
     }
+    int rc = wait_for_work(gw, items, (int)(1 + nw), poll_timeout_ms(gw));
     if (rc < 0) {
         if (errno == EINTR) {
             return 0;
@@ -634,10 +304,13 @@ poll_once(xg__gateway *gw)
         xg__error("poll: %s", zmq_strerror(zmq_errno()));
         return -1;
     }
-    read_clock(&gw->now);
+    gw->was_busy = rc > 0;
+    read_clock(&gw->st.now);
+    if (rc == 0) {
+        idle(gw);
+    }
     if (items[0].revents & ZMQ_POLLIN) {
-        for (int i = 0; i < REQS_PER_TURN && read_request(gw); i++) {
-        }
+        (void)xg__api_read(&gw->api, REQS_PER_PASS);
     }
     xg__watch ready[MAX_POLL - 1];
     size_t nr = 0;
@@ -652,26 +325,240 @@ poll_once(xg__gateway *gw)
         }
     }
     xg__transport_perform(gw->transport, ready, nr);
-    return end_turn(gw);
+    run_timers(&gw->st);
+    return end_pass(gw);
 }
 
 xg_err
 xg__gateway_run(xg__gateway *gw, volatile sig_atomic_t *stop)
 {
-    read_clock(&gw->now);
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        xg__router_pump(gw, &gw->venues[i]);
+    read_clock(&gw->st.now);
+    for (size_t i = 0; i < gw->st.n_venues; i++) {
+        xg__state_mark(&gw->st, &gw->st.venues[i]);
+    }
+    if (end_pass(gw) != 0) {
+        return XG_ERR_IO;
     }
     while (!*stop) {
-        read_clock(&gw->now);
-        xg__router_tick(gw);
-        if (end_turn(gw) != 0 || poll_once(gw) != 0) {
+        if (pass(gw) != 0) {
             xg__error("stopping: the event loop cannot go on");
             return XG_ERR_IO;
         }
     }
-    xg__info("stopping: %zu orders open", xg__orders_count_open(gw->orders));
+    xg__info("stopping: %zu orders open", xg__orders_count_open(gw->st.orders));
     return XG_OK;
+}
+
+/* --- life -------------------------------------------------------------- */
+
+static xg_err
+start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
+            char *err, size_t err_len)
+{
+    xg__state *st = &gw->st;
+    xg__venue *v = &st->venues[st->n_venues];
+    memset(v, 0, sizeof *v);
+    v->cfg = vc;
+    xg_err e = xg__plugins_load_venue(&gw->plugins, dir, vc->name, &v->plugin,
+                                      err, err_len);
+    if (e != XG_OK) {
+        return e;
+    }
+    xg_kv opts[XG_MAX_OPTIONS];
+    for (size_t i = 0; i < vc->n_options; i++) {
+        opts[i].key = vc->option_keys[i];
+        opts[i].value = vc->option_values[i];
+    }
+    xg_adapter_config ac = {
+        xg__secret_bytes(&vc->api_key), xg__secret_bytes(&vc->secret),
+        xg__secret_bytes(&vc->passphrase), opts, vc->n_options};
+    char why[160] = "";
+    e = v->plugin->api->create(&ac, &v->inst, why, sizeof why);
+    if (e != XG_OK) {
+        snprintf(err, err_len, "%s: venues.%s: %s", st->cfg->path, vc->name,
+                 why);
+        return e;
+    }
+    v->endpoint.base_url =
+        vc->base_url[0] ? vc->base_url : v->plugin->api->default_base_url;
+    v->endpoint.connect_timeout_ms = vc->connect_timeout_ms;
+    v->endpoint.timeout_ms = vc->timeout_ms;
+    v->endpoint.verify_tls = !vc->is_simulator;
+    v->max_in_flight = (size_t)vc->max_connections;
+    v->ban_default_ms = vc->ban_default_ms;
+    v->sweep_pages_max = 200;
+    size_t n = st->cfg->max_orders;
+    /* Each order has at most one entry per operation (act.c); sweeps and
+     * the venue's own operations share the urgent queue with queries. */
+    st->n_venues++; /* from here on destroy releases it */
+    if (xg__queue_init(&v->cancels, n) != XG_OK ||
+        xg__queue_init(&v->urgent, 2 * n + 64) != XG_OK ||
+        xg__queue_init(&v->normal, n) != XG_OK ||
+        xg__venue_rebuild_limiter(v, why, sizeof why) != XG_OK) {
+        snprintf(err, err_len, "venue %s: %s", vc->name,
+                 why[0] ? why : "out of memory");
+        return XG_ERR_NOMEM;
+    }
+    v->health.state = XG_VENUE_STARTING;
+    xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 0);
+    xg__act_queue_venue_op(st, v, XG_OP_INSTRUMENTS, 0);
+    return XG_OK;
+}
+
+static xg_err
+open_sockets(xg__gateway *gw, char *err, size_t err_len)
+{
+    const xg__config *cfg = gw->st.cfg;
+    gw->zmq_ctx = zmq_ctx_new();
+    if (gw->zmq_ctx == NULL) {
+        xg_strlcpy(err, "cannot create a ZeroMQ context", err_len);
+        return XG_ERR_IO;
+    }
+    gw->router_sock = zmq_socket(gw->zmq_ctx, ZMQ_ROUTER);
+    gw->pub_sock = zmq_socket(gw->zmq_ctx, ZMQ_PUB);
+    xg__outbox_init(&gw->outbox, gw->router_sock, gw->pub_sock);
+    xg__api_init(&gw->api, gw->router_sock, &gw->outbox, &gw->st);
+    /* No frame size cap: ZeroMQ would drop the connection of a client
+     * whose frame passed it, and that request would get no reply. Every
+     * frame is read and one over XG_MSG_MAX_BYTES is refused TOO_LARGE
+     * (docs/protocol.md). A full client queue makes a send fail instead
+     * of dropping the reply (ROUTER_MANDATORY): outbox.c holds it. */
+    int64_t max_msg = -1;
+    int linger = 0;
+    int mandatory = 1;
+    int reply_hwm = (int)cfg->max_unread_replies;
+    int event_hwm = 1000000;
+    zmq_setsockopt(gw->router_sock, ZMQ_MAXMSGSIZE, &max_msg, sizeof max_msg);
+    zmq_setsockopt(gw->router_sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(gw->router_sock, ZMQ_ROUTER_MANDATORY, &mandatory,
+                   sizeof mandatory);
+    zmq_setsockopt(gw->router_sock, ZMQ_SNDHWM, &reply_hwm, sizeof reply_hwm);
+    zmq_setsockopt(gw->pub_sock, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(gw->pub_sock, ZMQ_SNDHWM, &event_hwm, sizeof event_hwm);
+    if (zmq_bind(gw->router_sock, cfg->request_endpoint) != 0) {
+        snprintf(err, err_len, "%s: api.requests: cannot bind %s: %s",
+                 cfg->path, cfg->request_endpoint, zmq_strerror(zmq_errno()));
+        return XG_ERR_IO;
+    }
+    if (zmq_bind(gw->pub_sock, cfg->event_endpoint) != 0) {
+        snprintf(err, err_len, "%s: api.events: cannot bind %s: %s", cfg->path,
+                 cfg->event_endpoint, zmq_strerror(zmq_errno()));
+        return XG_ERR_IO;
+    }
+    /* With "tcp://127.0.0.1:*" ZeroMQ picks the port: say which, so
+     * launchers (tests, demo) can connect. */
+    char ep[256];
+    size_t len = sizeof ep;
+    zmq_getsockopt(gw->router_sock, ZMQ_LAST_ENDPOINT, ep, &len);
+    printf("xgated: requests %s\n", ep);
+    len = sizeof ep;
+    zmq_getsockopt(gw->pub_sock, ZMQ_LAST_ENDPOINT, ep, &len);
+    printf("xgated: events %s\n", ep);
+    fflush(stdout);
+    return XG_OK;
+}
+
+/* This process's start id: 16 random hex characters, so a client can
+ * tell a restarted gateway from the one it knew. */
+static xg_err
+make_start_id(char out[XG_START_ID_LEN + 1])
+{
+    unsigned char raw[XG_START_ID_LEN / 2];
+    if (RAND_bytes(raw, sizeof raw) != 1) {
+        return XG_ERR_IO;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof raw; i++) {
+        out[2 * i] = hex[raw[i] >> 4];
+        out[2 * i + 1] = hex[raw[i] & 0xf];
+    }
+    out[XG_START_ID_LEN] = '\0';
+    return XG_OK;
+}
+
+/* The adapters' directory: the config's, else beside the executable. */
+static void
+adapters_dir(const xg__config *cfg, const char *exe_dir, char *dir, size_t cap)
+{
+    xg_buf d;
+    xg_buf_init(&d, dir, cap);
+    if (cfg->adapters_dir[0] != '\0') {
+        xg_buf_puts(&d, cfg->adapters_dir);
+        return;
+    }
+    /* build/bin/../adapters in a build tree; <prefix>/bin/../lib/
+     * xgate/adapters once installed (cmake --install). */
+    xg_buf_puts(&d, exe_dir);
+    xg_buf_puts(&d, "/../adapters");
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        xg_buf_reset(&d);
+        xg_buf_puts(&d, exe_dir);
+        xg_buf_puts(&d, "/../lib/xgate/adapters");
+    }
+}
+
+xg_err
+xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
+                char *err, size_t err_len)
+{
+    *out = NULL;
+    xg__gateway *gw = calloc(1, sizeof *gw);
+    if (gw == NULL) {
+        xg_strlcpy(err, "out of memory", err_len);
+        return XG_ERR_NOMEM;
+    }
+    xg__state *st = &gw->st;
+    st->cfg = cfg;
+    read_clock(&st->now);
+    xg__plugins_init(&gw->plugins);
+    char dir[XG_PATH_MAX];
+    adapters_dir(cfg, exe_dir, dir, sizeof dir);
+    size_t max_xfers = 0;
+    long max_conns = 1;
+    for (size_t i = 0; i < cfg->n_venues; i++) {
+        max_xfers += (size_t)cfg->venues[i].max_connections;
+        if (cfg->venues[i].max_connections > max_conns) {
+            max_conns = cfg->venues[i].max_connections;
+        }
+    }
+    char start_id[XG_START_ID_LEN + 1];
+    xg_err e = make_start_id(start_id);
+    if (e != XG_OK) {
+        xg_strlcpy(err, "cannot draw a random start id", err_len);
+        goto fail;
+    }
+    xg__events_init(&st->events, &gw->outbox, start_id);
+    e = XG_ERR_NOMEM;
+    st->orders = xg__orders_new(cfg->max_orders, st->now.wall_ms);
+    gw->transport = xg__transport_new(max_xfers, max_conns, xg__answers_on_done,
+                                      &gw->answers);
+    if (st->orders == NULL || gw->transport == NULL ||
+        xg__deadlines_init(&st->deadlines, 1024) != XG_OK) {
+        xg_strlcpy(err, "out of memory", err_len);
+        goto fail;
+    }
+    xg__sender_init(&gw->sender, gw->transport);
+    xg__answers_init(&gw->answers, st);
+    if ((e = xg__persist_init(&st->persist, cfg, err, err_len))) {
+        goto fail;
+    }
+    for (size_t i = 0; i < cfg->n_venues; i++) {
+        if ((e = start_venue(gw, &cfg->venues[i], dir, err, err_len))) {
+            goto fail;
+        }
+    }
+    if ((e = xg__recover(st, err, err_len))) {
+        goto fail;
+    }
+    if ((e = open_sockets(gw, err, err_len))) {
+        goto fail;
+    }
+    *out = gw;
+    return XG_OK;
+fail:
+    xg__gateway_destroy(&gw);
+    return e;
 }
 
 void
@@ -681,25 +568,27 @@ xg__gateway_destroy(xg__gateway **gwp)
     if (gw == NULL) {
         return;
     }
+    xg__state *st = &gw->st;
     xg__transport_destroy(&gw->transport);
-    for (size_t i = 0; i < gw->n_venues; i++) {
-        xg__venue *v = &gw->venues[i];
+    for (size_t i = 0; i < st->n_venues; i++) {
+        xg__venue *v = &st->venues[i];
         if (v->inst != NULL) {
             v->plugin->api->destroy(v->inst);
         }
         xg_limiter_destroy(&v->limiter);
+        xg__queue_fini(&v->cancels);
         xg__queue_fini(&v->urgent);
         xg__queue_fini(&v->normal);
         free(v->sweep_pages);
+        free(v->sweep_marks);
         free(v->instruments);
     }
     xg__plugins_fini(&gw->plugins);
-    xg__orders_destroy(&gw->orders);
-    xg__journal_close(&gw->journal);
-    free(gw->dirty);
-    free(gw->ins_scratch);
-    free(gw->swept);
-    free(gw->sweep_marks);
+    xg__orders_destroy(&st->orders);
+    xg__persist_fini(&st->persist);
+    xg__deadlines_fini(&st->deadlines);
+    xg__answers_fini(&gw->answers);
+    xg__sender_fini(&gw->sender);
     xg__outbox_free(&gw->outbox); /* what a failed commit held back */
     if (gw->router_sock != NULL) {
         zmq_close(gw->router_sock);
@@ -710,7 +599,6 @@ xg__gateway_destroy(xg__gateway **gwp)
     if (gw->zmq_ctx != NULL) {
         zmq_ctx_term(gw->zmq_ctx);
     }
-    xg_wipe(&gw->req, sizeof gw->req);
     free(gw);
     *gwp = NULL;
 }

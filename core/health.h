@@ -1,45 +1,74 @@
 /*
- * health.h - venue health (core-private; see health.c).
+ * health.h - venue health as a pure state machine (core-private).
+ *
+ * A venue is STARTING, UP, THROTTLED, BANNED or DOWN (docs/protocol.md,
+ * venue states). xg__health_next takes its health and one thing that
+ * happened, and returns the health after it and what that asks of the
+ * orders queued there; it acts on nothing. routing.c carries the step
+ * out (publishes the change, moves orders).
  */
 #ifndef XGATE_HEALTH_H
 #define XGATE_HEALTH_H
 
 #include <stdint.h>
 
-#include "gateway_int.h"
+#include "venue.h"
+#include "xgate/adapter.h"
 
-/* v starts: STARTING, with its server time and instruments asked for. */
-void xg__health_start(xg__gateway *gw, xg__venue *v);
+#define XG_DOWN_BACKOFF_MIN_MS 250
+#define XG_DOWN_BACKOFF_MAX_MS 30000
 
-/* v cannot be reached (nothing was sent) or a start-up request failed:
- * DOWN for a back-off doubling from 250 ms to 30 s. The new order whose
- * request failed to leave (refused_slot, XG_ORDER_NONE: none), then every
- * new order queued on v, move to another venue of their route if one can
- * take them; the others keep their place. */
-void xg__health_down(xg__gateway *gw, xg__venue *v, const char *why,
-                     uint32_t refused_slot);
+typedef enum xg__health_kind {
+    XG_HEALTH_STARTED,      /* instruments and limits loaded */
+    XG_HEALTH_ANSWERED,     /* an answer that is not a ban came back */
+    XG_HEALTH_RATE_LIMITED, /* the venue asked to wait wait_ms */
+    XG_HEALTH_BANNED,       /* the venue banned us until until_mono_ms */
+    XG_HEALTH_UNREACHABLE,  /* nothing could be sent, or start-up failed */
+    XG_HEALTH_TICK          /* time passed: a wait may have ended */
+} xg__health_kind;
 
-/* v asked us to wait wait_ms (0: its throttle_default_ms): THROTTLED,
- * unless it is banned or already throttled longer. New orders whose
- * deadline falls first move elsewhere. */
-void xg__health_throttled(xg__gateway *gw, xg__venue *v, int64_t wait_ms,
-                          const char *why);
+typedef struct xg__health_event {
+    xg__health_kind kind;
+    int64_t wait_ms;       /* RATE_LIMITED; 0: the venue's default */
+    int64_t until_mono_ms; /* BANNED */
+    const char *reason;    /* RATE_LIMITED, BANNED, UNREACHABLE; borrowed */
+} xg__health_event;
 
-/* If res is a rate limit or a ban, the venue waits or stops, the
- * operation (kind, about order r in slot, NULL for venue operations)
- * keeps its place, a new order refused by a ban moves elsewhere; returns
- * 1. Returns 0 for any other outcome, which is the operation's own. */
-int xg__health_refused(xg__gateway *gw, xg__venue *v, xg__order_rec *r,
-                       uint32_t slot, xg_op_kind kind, const xg_result *res);
+typedef struct xg__health_step {
+    xg__venue_health health; /* the venue's health after the event */
+    int is_changed;          /* state, end or reason changed: tell */
+    int is_up;               /* it just became UP */
+    /* "banned" or "down": the new orders queued on the venue move to
+     * other venues of their routes (or wait, or are refused, by their
+     * deadlines); NULL: they stay. */
+    const char *move_reason;
+    /* Queued new orders cannot leave before this (monotonic ms); those
+     * whose deadline falls earlier move on. 0: no such time. */
+    int64_t ready_mono_ms;
+} xg__health_step;
 
-/* The answer to one of v's own requests (server time, instruments): it
- * starts the venue or updates its clock, or says why not yet. */
-void xg__health_venue_answer(xg__gateway *gw, xg__venue *v, xg_op_kind kind,
-                             const xg_result *res);
+/* The step ev causes to a venue in health cur, with the venue's
+ * throttle_default_ms, whether its instruments are loaded, at
+ * now_mono_ms. */
+xg__health_step xg__health_next(const xg__venue_health *cur,
+                                const xg__health_event *ev,
+                                int64_t throttle_default_ms,
+                                int has_instruments, int64_t now_mono_ms);
 
-/* v's throttle, ban or back-off ended by now: UP again (STARTING if it
- * never loaded its instruments), and orders waiting elsewhere for a venue
- * may move to it. Returns 1 if v changed state. */
-int xg__health_expire(xg__gateway *gw, xg__venue *v);
+/* How long a RATE_LIMITED answer asks to wait (ms, 0: not said), given
+ * the venue's clock now (venue_now_ms). */
+int64_t xg__health_rate_limit_wait_ms(const xg_result *res,
+                                      int64_t venue_now_ms);
+
+/* When a BANNED answer's ban ends, on the monotonic clock. A ban end
+ * given in the venue's clock is converted through its offset and then
+ * lengthened by the offset's uncertainty and the clock guard, since a
+ * request a millisecond early extends the ban; without an end, the
+ * Retry-After, else ban_default_ms. Never before now_mono_ms + 1. */
+int64_t xg__health_ban_until_mono_ms(const xg_result *res, int64_t now_mono_ms,
+                                     int64_t venue_now_ms,
+                                     int64_t offset_error_ms,
+                                     int64_t clock_guard_ms,
+                                     int64_t ban_default_ms);
 
 #endif

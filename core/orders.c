@@ -26,6 +26,7 @@ struct xg__orders {
     char id_prefix[9]; /* boot time in base 36 */
     uint64_t seq;
     uint64_t client_seq;
+    uint32_t serial; /* the last record serial handed out */
     size_t n_open;
     size_t high_water; /* slots ever handed out: [0, high_water) */
 };
@@ -174,6 +175,7 @@ take_slot(xg__orders *o, const char *client_id, uint32_t *slot)
     xg__order_rec *r = &o->recs[s];
     memset(r, 0, sizeof *r);
     r->in_use = 1;
+    r->serial = ++o->serial;
     r->venue = -1;
     r->status = XG_STATUS_PENDING;
     xg_strlcpy(r->order.client_id, client_id, sizeof r->order.client_id);
@@ -248,4 +250,31 @@ size_t
 xg__orders_high_water(const xg__orders *o)
 {
     return o->high_water;
+}
+
+void
+xg__order_set_attempt(xg__order_rec *r, uint8_t attempt)
+{
+    r->attempt = attempt;
+    xg_buf b;
+    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
+    xg_buf_puts(&b, r->gw_id);
+    xg_buf_putc(&b, b36[attempt % 36]);
+}
+
+void
+xg__order_view(const xg__order_rec *r, const char *venue_name,
+               xg_order_view *view)
+{
+    memset(view, 0, sizeof *view);
+    view->order = &r->order;
+    view->venue = venue_name;
+    view->venue_client_id = r->venue_client_id;
+    view->venue_order_id = r->venue_order_id;
+    view->status = r->status;
+    view->filled_qty = r->filled_qty;
+    view->err = r->err;
+    view->detail = r->detail;
+    view->venue_code = r->venue_code;
+    view->venue_msg = r->venue_msg;
 }

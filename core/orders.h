@@ -17,13 +17,13 @@
 #include "xgate/adapter.h"
 #include "xgate/order.h"
 
-#define XG_ORDER_NONE UINT32_MAX
-#define XG_GW_ID_LEN  16 /* letters and digits; + 1 attempt digit on venues */
+#define XG_ORDER_NONE   UINT32_MAX
+#define XG_GW_ID_LEN    16 /* letters and digits; + 1 attempt digit on venues */
 #define XG_MAX_ATTEMPTS 35 /* attempt digits 1-9, a-z */
 
 typedef struct xg__order_rec {
-    xg_order order;                 /* order.client_id: the strategy's key */
-    char gw_id[XG_GW_ID_LEN + 1];   /* gateway id, unique across restarts */
+    xg_order order;               /* order.client_id: the strategy's key */
+    char gw_id[XG_GW_ID_LEN + 1]; /* gateway id, unique across restarts */
     char venue_client_id[XG_CLIENT_ID_MAX]; /* gw_id + attempt digit */
     char venue_order_id[XG_VENUE_ORDER_ID_MAX];
     int venue;       /* index of the venue holding or trying it; -1 none */
@@ -41,21 +41,31 @@ typedef struct xg__order_rec {
     uint8_t is_requantize;
     xg_decimal asked_qty, asked_price; /* as the strategy sent them, for
                                           re-quantising on another venue */
-    int64_t deadline_ms; /* local wall ms; 0 none */
+    int64_t deadline_ms;               /* local wall ms; 0 none */
+    /* The order's operations queued and in flight, bit (1 << xg_op_kind):
+     * an order has at most one entry per operation in all of its venue's
+     * queues, and at most one request per operation in flight. */
+    uint8_t queued;
+    uint8_t in_flight;
     /* flags */
-    uint8_t cancel_requested; /* cancel as soon as the venue allows */
-    uint8_t waiting_reported; /* a rate_limit_wait event was sent */
-    uint8_t resynced;         /* one clock resync already spent */
-    uint8_t needs_query;      /* acked without a state: ask the venue */
-    uint8_t dirty;            /* changed this turn, not yet journaled */
-    uint8_t recovering;       /* loaded from the journal, not yet settled */
-    uint8_t attempt_known;    /* journal knows the venue holds it */
+    uint8_t cancel_requested;    /* cancel as soon as the venue allows */
+    uint8_t cancel_waiting_told; /* a cancel_waiting event was sent */
+    uint8_t wait_told;           /* a rate_limit_wait event was sent for the
+                                    current attempt */
+    uint8_t resynced;            /* one clock resync already spent */
+    uint8_t needs_query;         /* acked without a state: ask the venue */
+    uint8_t is_dirty;            /* changed this turn, not yet journaled */
+    uint8_t recovering;          /* loaded from the journal, not yet settled */
+    uint8_t attempt_known;       /* journal knows the venue holds it */
     /* The venue's sweep round current when the order was last known open
-     * (router.c): a round sent later must list it, or it was closed. */
+     * (act.c): a round sent later must list it, or it was closed. */
     uint32_t open_round;
     /* The round whose list last showed it (sweep.c): with a list read
      * page by page, absence is judged only after the last page. */
     uint32_t seen_round;
+    /* Which use of the slot this is: queue entries carry it, so an entry
+     * left behind by a finished order never acts on the slot's next. */
+    uint32_t serial;
     uint8_t in_use;
 } xg__order_rec;
 
@@ -89,6 +99,17 @@ void xg__orders_finished(xg__orders *o, uint32_t slot);
 void xg__orders_new_client_id(xg__orders *o, char out[XG_CLIENT_ID_MAX]);
 
 size_t xg__orders_count_open(const xg__orders *o);
+
+/* Make attempt number `attempt` r's current one: its venue client order
+ * id becomes gw_id plus the attempt's base-36 digit. A retry on the same
+ * venue keeps the attempt (the venue refuses a duplicate); a move to
+ * another venue takes the next. */
+void xg__order_set_attempt(xg__order_rec *r, uint8_t attempt);
+
+/* What replies and events show of r; venue_name is its venue's ("" for
+ * none). view's pointers are borrowed from r and venue_name. */
+void xg__order_view(const xg__order_rec *r, const char *venue_name,
+                    xg_order_view *view);
 
 /* Every slot ever used is below this (slots are handed out lowest first):
  * a scan of [0, high water) sees every order and touches no memory the

@@ -476,6 +476,7 @@ static const char *const fields_new_order[] = {
     "strategy", "client_order_id", "symbol", "side",       "order_type",  "tif",
     "qty",      "price",           "venues", "requantize", "max_wait_ms", NULL};
 static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
+static const char *const fields_hello[] = {"strategy", NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
@@ -587,10 +588,13 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "venue_status") == 0) {
         out->kind = XG_MSG_VENUE_STATUS;
         allowed = fields_none;
+    } else if (strcmp(type, "hello") == 0) {
+        out->kind = XG_MSG_HELLO;
+        allowed = fields_hello;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
-                          "is not new_order, cancel_order, query_order or "
-                          "venue_status");
+                          "is not new_order, cancel_order, query_order, "
+                          "venue_status or hello");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -608,11 +612,13 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     case XG_MSG_QUERY_ORDER:
         err = parse_client_id(j, 1, out, d);
         if (err == XG_OK) {
-            err = parse_strategy(j, 0, out, d);
+            err = parse_strategy(j, 1, out, d);
         }
         return err;
     case XG_MSG_VENUE_STATUS:
         return XG_OK;
+    case XG_MSG_HELLO:
+        return parse_strategy(j, 1, out, d);
     }
     return XG_ERR_INTERNAL;
 }
@@ -824,23 +830,24 @@ put_order_object(xg_buf *b, const xg_order_view *v)
 }
 
 static void
-put_reply_head(xg_buf *b, const char *req_id, int ok)
+put_reply_head(xg_buf *b, const char *req_id, const char *start_id, int ok)
 {
     xg_buf_putc(b, '{');
     put_str_field(b, "type", "reply", 1);
     put_str_field(b, "req_id", req_id, 0);
     put_key(b, "ok", 0);
     xg_buf_puts(b, ok ? "true" : "false");
+    put_str_field(b, "start_id", start_id, 0);
 }
 
 xg_err
-xg__encode_reply_error(xg_buf *b, const char *req_id, const char *client_id,
-                       xg_err err, const char *detail)
+xg__encode_reply_error(xg_buf *b, const char *req_id, const char *start_id,
+                       const char *client_id, xg_err err, const char *detail)
 {
     if (b == NULL) {
         return XG_ERR_INVALID;
     }
-    put_reply_head(b, req_id, 0);
+    put_reply_head(b, req_id, start_id, 0);
     put_str_field(b, "client_order_id", client_id, 0);
     put_key(b, "error", 0);
     put_error_open(b, err, detail);
@@ -849,17 +856,29 @@ xg__encode_reply_error(xg_buf *b, const char *req_id, const char *client_id,
 }
 
 xg_err
-xg__encode_reply_order(xg_buf *b, const char *req_id, const xg_order_view *v)
+xg__encode_reply_order(xg_buf *b, const char *req_id, const char *start_id,
+                       const xg_order_view *v)
 {
     if (b == NULL || v == NULL || v->order == NULL) {
         return XG_ERR_INVALID;
     }
-    put_reply_head(b, req_id, 1);
+    put_reply_head(b, req_id, start_id, 1);
     put_key(b, "order", 0);
     xg_err err = put_order_object(b, v);
     if (err != XG_OK) {
         return err;
     }
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_reply_ok(xg_buf *b, const char *req_id, const char *start_id)
+{
+    if (b == NULL) {
+        return XG_ERR_INVALID;
+    }
+    put_reply_head(b, req_id, start_id, 1);
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }
@@ -892,13 +911,13 @@ put_venue_object(xg_buf *b, const xg_venue_view *v)
 }
 
 xg_err
-xg__encode_reply_venues(xg_buf *b, const char *req_id, const xg_venue_view *v,
-                        size_t n)
+xg__encode_reply_venues(xg_buf *b, const char *req_id, const char *start_id,
+                        const xg_venue_view *v, size_t n)
 {
     if (b == NULL || (v == NULL && n > 0)) {
         return XG_ERR_INVALID;
     }
-    put_reply_head(b, req_id, 1);
+    put_reply_head(b, req_id, start_id, 1);
     put_key(b, "venues", 0);
     xg_buf_putc(b, '[');
     for (size_t i = 0; i < n; i++) {
@@ -914,25 +933,29 @@ xg__encode_reply_venues(xg_buf *b, const char *req_id, const xg_venue_view *v,
     return xg_buf_status(b);
 }
 
+/* {"type":..,"start_id":..,"ts_ms":.. without the closing brace. */
 static void
-put_event_head(xg_buf *b, const char *type, int64_t ts_ms)
+put_event_head(xg_buf *b, const char *type, const xg_stamp *st)
 {
     xg_buf_putc(b, '{');
     put_str_field(b, "type", type, 1);
-    put_i64_field(b, "ts_ms", ts_ms);
+    put_str_field(b, "start_id", st->start_id, 0);
+    put_i64_field(b, "ts_ms", st->ts_ms);
 }
 
 xg_err
 xg__encode_order_event(xg_buf *b, const char *event, const xg_order_view *v,
-                       int64_t ts_ms)
+                       const xg_stamp *st)
 {
-    if (b == NULL || event == NULL || v == NULL || v->order == NULL) {
+    if (b == NULL || event == NULL || v == NULL || v->order == NULL ||
+        st == NULL) {
         return XG_ERR_INVALID;
     }
     xg_buf_putc(b, '{');
     put_str_field(b, "type", "order", 1);
     put_str_field(b, "event", event, 0);
-    put_i64_field(b, "ts_ms", ts_ms);
+    put_str_field(b, "start_id", st->start_id, 0);
+    put_i64_field(b, "ts_ms", st->ts_ms);
     put_key(b, "order", 0);
     xg_err err = put_order_object(b, v);
     if (err != XG_OK) {
@@ -943,31 +966,44 @@ xg__encode_order_event(xg_buf *b, const char *event, const xg_order_view *v,
 }
 
 xg_err
-xg__encode_rerouted_event(xg_buf *b, const xg_order *o, const char *from,
-                          const char *to, const char *reason,
-                          int64_t ban_until_ms, int64_t ts_ms)
+xg__encode_rerouted_event(xg_buf *b, const xg_order *o,
+                          const xg_reroute_view *r, const xg_stamp *st)
 {
-    if (b == NULL || o == NULL) {
+    if (b == NULL || o == NULL || r == NULL || st == NULL ||
+        (r->skipped == NULL && r->n_skipped > 0)) {
         return XG_ERR_INVALID;
     }
-    put_event_head(b, "rerouted", ts_ms);
+    put_event_head(b, "rerouted", st);
     put_str_field(b, "client_order_id", o->client_id, 0);
     put_str_field(b, "strategy", o->strategy_id, 0);
-    put_str_field(b, "from", from, 0);
-    put_str_field(b, "to", to, 0);
-    put_str_field(b, "reason", reason, 0);
-    put_i64_field(b, "ban_until_ms", ban_until_ms);
-    xg_buf_putc(b, '}');
+    put_str_field(b, "from", r->from, 0);
+    put_str_field(b, "to", r->to, 0);
+    put_str_field(b, "reason", r->reason, 0);
+    put_i64_field(b, "ban_until_ms", r->ban_until_ms);
+    put_key(b, "skipped", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < r->n_skipped; i++) {
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        xg_buf_putc(b, '{');
+        put_str_field(b, "venue", r->skipped[i].venue, 1);
+        put_str_field(b, "reason", r->skipped[i].reason, 0);
+        put_i64_field(b, "until_ms", r->skipped[i].until_ms);
+        xg_buf_putc(b, '}');
+    }
+    xg_buf_puts(b, "]}");
     return xg_buf_status(b);
 }
 
 xg_err
-xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, int64_t ts_ms)
+xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, const xg_stamp *st)
 {
-    if (b == NULL || v == NULL || (v->buckets == NULL && v->n_buckets > 0)) {
+    if (b == NULL || v == NULL || st == NULL ||
+        (v->buckets == NULL && v->n_buckets > 0)) {
         return XG_ERR_INVALID;
     }
-    put_event_head(b, "venue", ts_ms);
+    put_event_head(b, "venue", st);
     put_key(b, "venue", 0);
     put_venue_object(b, v);
     xg_buf_putc(b, '}');
@@ -976,17 +1012,40 @@ xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, int64_t ts_ms)
 
 xg_err
 xg__encode_wait_event(xg_buf *b, const char *venue, const xg_order *o,
-                      int64_t wait_ms, const char *reason, int64_t ts_ms)
+                      int64_t wait_ms, const char *reason, const xg_stamp *st)
 {
-    if (b == NULL || o == NULL) {
+    if (b == NULL || o == NULL || st == NULL) {
         return XG_ERR_INVALID;
     }
-    put_event_head(b, "rate_limit_wait", ts_ms);
+    put_event_head(b, "rate_limit_wait", st);
     put_str_field(b, "venue", venue, 0);
     put_str_field(b, "client_order_id", o->client_id, 0);
     put_str_field(b, "strategy", o->strategy_id, 0);
     put_i64_field(b, "wait_ms", wait_ms);
     put_str_field(b, "reason", reason, 0);
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_hello_event(xg_buf *b, const char *req_id, const xg_stamp *st)
+{
+    if (b == NULL || st == NULL) {
+        return XG_ERR_INVALID;
+    }
+    put_event_head(b, "hello", st);
+    put_str_field(b, "req_id", req_id, 0);
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_started_event(xg_buf *b, const xg_stamp *st)
+{
+    if (b == NULL || st == NULL) {
+        return XG_ERR_INVALID;
+    }
+    put_event_head(b, "gateway_started", st);
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }

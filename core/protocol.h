@@ -28,7 +28,8 @@ typedef enum xg_msg_kind {
     XG_MSG_NEW_ORDER = 1,
     XG_MSG_CANCEL_ORDER = 2,
     XG_MSG_QUERY_ORDER = 3,
-    XG_MSG_VENUE_STATUS = 4
+    XG_MSG_VENUE_STATUS = 4,
+    XG_MSG_HELLO = 5
 } xg_msg_kind;
 
 /* A parsed request. Plain value type. */
@@ -36,7 +37,8 @@ typedef struct xg_msg {
     xg_msg_kind kind;
     char req_id[XG_REQ_ID_MAX]; /* echoed in the reply; "" if absent */
     /* NEW_ORDER: the order; order.client_id is "" when the strategy left
-     * it to the gateway. CANCEL/QUERY: only order.client_id is set. */
+     * it to the gateway. CANCEL/QUERY: order.client_id and
+     * order.strategy_id. HELLO: order.strategy_id. */
     xg_order order;
     char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
     size_t n_venues;
@@ -87,6 +89,33 @@ typedef struct xg_venue_view {
     size_t n_buckets;
 } xg_venue_view;
 
+/* A venue skipped on the way to the one that holds an order, and why:
+ * "banned", "down", "throttled", "deadline", "filters" or "starting";
+ * until_ms ends the ban, throttle or back-off (epoch ms), 0 if none. */
+typedef struct xg_skip_view {
+    const char *venue;
+    const char *reason;
+    int64_t until_ms;
+} xg_skip_view;
+
+/* A rerouted event: the order left (or never went to) `from` and now
+ * goes to `to`; skipped lists every venue passed over, `from` first. */
+typedef struct xg_reroute_view {
+    const char *from;
+    const char *to;
+    const char *reason; /* skipped[0]'s */
+    int64_t ban_until_ms; /* from's ban end when reason is "banned", else 0 */
+    const xg_skip_view *skipped;
+    size_t n_skipped;
+} xg_reroute_view;
+
+/* Written into every event: which gateway process (start_id, 16 hex
+ * characters, new at every start) and when (epoch ms). */
+typedef struct xg_stamp {
+    const char *start_id;
+    int64_t ts_ms;
+} xg_stamp;
+
 /*
  * The encoders below append one JSON object to b (reset b first for a
  * fresh message) and return XG_OK, XG_ERR_TRUNCATED if b overflowed, or
@@ -94,43 +123,55 @@ typedef struct xg_venue_view {
  * out-of-range scale. NULL strings are written as "", and bytes that are
  * not valid UTF-8 (venue error texts) are replaced by '?'. An error
  * object's "message" is the detail when non-empty, else xg_strerror().
+ * Every reply carries start_id, every event its stamp.
  */
 
-/* {"type":"reply","req_id":..,"ok":false,"client_order_id":..,
- *  "error":{"code":N,"name":"..","message":".."}} */
+/* {"type":"reply","req_id":..,"ok":false,"start_id":..,
+ *  "client_order_id":..,"error":{"code":N,"name":"..","message":".."}} */
 xg_err xg__encode_reply_error(xg_buf *b, const char *req_id,
-                              const char *client_id, xg_err err,
-                              const char *detail);
+                              const char *start_id, const char *client_id,
+                              xg_err err, const char *detail);
 
-/* {"type":"reply","req_id":..,"ok":true,"order":{...}} */
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"order":{...}} */
 xg_err xg__encode_reply_order(xg_buf *b, const char *req_id,
-                              const xg_order_view *v);
+                              const char *start_id, const xg_order_view *v);
 
-/* {"type":"reply","req_id":..,"ok":true,"venues":[{...}]} */
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"venues":[{...}]} */
 xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,
-                               const xg_venue_view *v, size_t n);
+                               const char *start_id, const xg_venue_view *v,
+                               size_t n);
 
-/* {"type":"order","event":<event>,"ts_ms":..,"order":{...}}; event is one of
- * "accepted", "acked", "rejected", "partially_filled", "filled",
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..} (hello) */
+xg_err xg__encode_reply_ok(xg_buf *b, const char *req_id,
+                           const char *start_id);
+
+/* {"type":"order","event":<event>,"start_id":..,"ts_ms":..,"order":{...}};
+ * event is one of "acked", "rejected", "partially_filled", "filled",
  * "canceled", "expired", "unknown", "cancel_rejected", "cancel_waiting". */
 xg_err xg__encode_order_event(xg_buf *b, const char *event,
-                              const xg_order_view *v, int64_t ts_ms);
+                              const xg_order_view *v, const xg_stamp *st);
 
-/* {"type":"rerouted","ts_ms":..,"client_order_id":..,"strategy":..,
- *  "from":..,"to":..,"reason":..,"ban_until_ms":..} */
+/* {"type":"rerouted","start_id":..,"ts_ms":..,"client_order_id":..,
+ *  "strategy":..,"from":..,"to":..,"reason":..,"ban_until_ms":..,
+ *  "skipped":[{"venue":..,"reason":..,"until_ms":..}]} */
 xg_err xg__encode_rerouted_event(xg_buf *b, const xg_order *o,
-                                 const char *from, const char *to,
-                                 const char *reason, int64_t ban_until_ms,
-                                 int64_t ts_ms);
+                                 const xg_reroute_view *r, const xg_stamp *st);
 
-/* {"type":"venue","ts_ms":..,"venue":{...}} */
+/* {"type":"venue","start_id":..,"ts_ms":..,"venue":{...}} */
 xg_err xg__encode_venue_event(xg_buf *b, const xg_venue_view *v,
-                              int64_t ts_ms);
+                              const xg_stamp *st);
 
-/* {"type":"rate_limit_wait","ts_ms":..,"venue":..,"client_order_id":..,
- *  "strategy":..,"wait_ms":..,"reason":..} */
+/* {"type":"rate_limit_wait","start_id":..,"ts_ms":..,"venue":..,
+ *  "client_order_id":..,"strategy":..,"wait_ms":..,"reason":..} */
 xg_err xg__encode_wait_event(xg_buf *b, const char *venue, const xg_order *o,
                              int64_t wait_ms, const char *reason,
-                             int64_t ts_ms);
+                             const xg_stamp *st);
+
+/* {"type":"hello","start_id":..,"ts_ms":..,"req_id":..} */
+xg_err xg__encode_hello_event(xg_buf *b, const char *req_id,
+                              const xg_stamp *st);
+
+/* {"type":"gateway_started","start_id":..,"ts_ms":..} */
+xg_err xg__encode_started_event(xg_buf *b, const xg_stamp *st);
 
 #endif

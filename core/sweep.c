@@ -7,12 +7,12 @@
  * its open orders, one OPEN_ORDERS request per symbol that has open orders
  * there, under the limiter's reconciliation class (it never crowds out new
  * orders or cancels). The requests one venue sends together form a round,
- * numbered per venue; a queue entry of the round carries the instrument's
- * index instead of an order slot.
+ * numbered per venue; a queue entry of the round names its instrument
+ * (xg__pending.instrument).
  *
  * A listed order whose state or fill changed is updated and its strategy
- * told. An order that the gateway has known open since before the round
- * was queued (r->open_round < round) but that the venue no longer lists
+ * told (act.c). An order that the gateway has known open since before the
+ * round was queued (r->open_round < round) but that the venue no longer lists
  * was filled, canceled or expired: it is queried once to learn which.
  * Venues list in pages (Bybit 50, OKX 100; KuCoin lists all at once): while
  * an answer is one page of more and says how to get the next one
@@ -29,28 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act.h"
+#include "lifecycle.h"
 #include "log.h"
-
-/* Reports one answer may carry: far beyond any venue's page size. */
-#define SWEEP_REPORTS_MAX 100000
-
-/* Pages read of one symbol in one round: 10,000 resting orders at
- * Bybit's 50 a page. A venue that hands out cursors beyond it is not
- * followed further (the list counts as cut). */
-#define SWEEP_PAGES_MAX 200
-
-static int
-is_open(const xg__order_rec *r)
-{
-    return r->status == XG_STATUS_NEW ||
-           r->status == XG_STATUS_PARTIALLY_FILLED;
-}
-
-void
-xg__sweep_mark_open(const xg__venue *v, xg__order_rec *r)
-{
-    r->open_round = v->sweep_round;
-}
 
 int64_t
 xg__sweep_due_ms(const xg__venue *v)
@@ -62,25 +43,26 @@ xg__sweep_due_ms(const xg__venue *v)
     return v->next_sweep_mono_ms > 0 ? v->next_sweep_mono_ms : 1;
 }
 
-/* Mark in gw->sweep_marks the instruments of v's open orders; returns
+/* Mark in v->sweep_marks the instruments of v's open orders; returns
  * how many. */
 static size_t
-mark_symbols(xg__gateway *gw, const xg__venue *v, int vi)
+mark_symbols(xg__state *st, xg__venue *v)
 {
-    if (gw->cap_marks < v->n_instruments) {
-        uint8_t *m = realloc(gw->sweep_marks, v->n_instruments);
+    if (v->cap_sweep_marks < v->n_instruments) {
+        uint8_t *m = realloc(v->sweep_marks, v->n_instruments);
         if (m == NULL) {
             return 0;
         }
-        gw->sweep_marks = m;
-        gw->cap_marks = v->n_instruments;
+        v->sweep_marks = m;
+        v->cap_sweep_marks = v->n_instruments;
     }
-    memset(gw->sweep_marks, 0, v->n_instruments);
+    memset(v->sweep_marks, 0, v->n_instruments);
+    int vi = (int)xg__state_venue_index(st, v);
     size_t n = 0;
-    size_t top = xg__orders_high_water(gw->orders);
+    size_t top = xg__orders_high_water(st->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
-        const xg__order_rec *r = xg__orders_get(gw->orders, slot);
-        if (r == NULL || r->venue != vi || !is_open(r)) {
+        const xg__order_rec *r = xg__orders_get(st->orders, slot);
+        if (r == NULL || r->venue != vi || !xg__lifecycle_is_open(r->status)) {
             continue;
         }
         const xg_instrument *ins = xg__venue_instrument(v, r->order.symbol);
@@ -88,60 +70,38 @@ mark_symbols(xg__gateway *gw, const xg__venue *v, int vi)
             continue;
         }
         size_t i = (size_t)(ins - v->instruments);
-        n += gw->sweep_marks[i] == 0;
-        gw->sweep_marks[i] = 1;
+        n += v->sweep_marks[i] == 0;
+        v->sweep_marks[i] = 1;
     }
     return n;
 }
 
-int
-xg__sweep_start(xg__gateway *gw, xg__venue *v)
+void
+xg__sweep_start(xg__state *st, xg__venue *v)
 {
-    if (v->state != XG_VENUE_UP || xg__sweep_due_ms(v) == 0 ||
-        gw->now.mono_ms < v->next_sweep_mono_ms) {
-        return 0;
+    if (v->health.state != XG_VENUE_UP || xg__sweep_due_ms(v) == 0 ||
+        st->now.mono_ms < v->next_sweep_mono_ms) {
+        return;
     }
-    v->next_sweep_mono_ms = gw->now.mono_ms + v->cfg->order_sweep_ms;
-    int vi = (int)xg__venue_index(gw, v);
-    if (mark_symbols(gw, v, vi) == 0) {
-        return 0;
+    v->next_sweep_mono_ms = st->now.mono_ms + v->cfg->order_sweep_ms;
+    if (mark_symbols(st, v) == 0) {
+        return;
     }
     v->sweep_round++;
     for (size_t i = 0; i < v->n_instruments; i++) {
-        if (gw->sweep_marks[i]) {
-            /* First in line: at a restart it settles the recovered orders
-             * before their one-by-one queries go. */
-            xg__router_push(v, (uint32_t)i, XG_OP_OPEN_ORDERS, 1);
+        if (v->sweep_marks[i]) {
+            /* First in line among the queries: at a restart it settles
+             * the recovered orders before their one-by-one queries go. */
+            xg__act_queue_sweep(st, v, (uint32_t)i);
             v->sweep_outstanding++;
         }
     }
-    return 1;
 }
 
 const xg_instrument *
 xg__sweep_instrument(const xg__venue *v, uint32_t index)
 {
     return index < v->n_instruments ? &v->instruments[index] : NULL;
-}
-
-xg_err
-xg__sweep_collect(void *ctx, const xg_order_report *rep)
-{
-    xg__gateway *gw = ctx;
-    if (gw->n_swept == gw->cap_swept) {
-        size_t cap = gw->cap_swept > 0 ? gw->cap_swept * 2 : 256;
-        if (cap > SWEEP_REPORTS_MAX) {
-            return XG_ERR_OVERFLOW;
-        }
-        xg_order_report *p = realloc(gw->swept, cap * sizeof *p);
-        if (p == NULL) {
-            return XG_ERR_NOMEM;
-        }
-        gw->swept = p;
-        gw->cap_swept = cap;
-    }
-    gw->swept[gw->n_swept++] = *rep;
-    return XG_OK;
 }
 
 static int
@@ -163,36 +123,37 @@ is_news(const xg__order_rec *r, const xg_order_report *rep)
  * the page says something new about is updated, every listed one is
  * marked seen this round. */
 static void
-match_page(xg__gateway *gw, xg__venue *v, const xg_instrument *ins)
+match_page(xg__state *st, xg__venue *v, const xg_instrument *ins,
+           xg_order_report *reps, size_t n)
 {
-    if (gw->n_swept == 0) {
+    if (n == 0) {
         return;
     }
-    int vi = (int)xg__venue_index(gw, v);
-    qsort(gw->swept, gw->n_swept, sizeof *gw->swept, cmp_report);
-    size_t top = xg__orders_high_water(gw->orders);
+    int vi = (int)xg__state_venue_index(st, v);
+    qsort(reps, n, sizeof *reps, cmp_report);
+    size_t top = xg__orders_high_water(st->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
-        xg__order_rec *r = xg__orders_get(gw->orders, slot);
-        if (r == NULL || r->venue != vi || !is_open(r) ||
+        xg__order_rec *r = xg__orders_get(st->orders, slot);
+        if (r == NULL || r->venue != vi || !xg__lifecycle_is_open(r->status) ||
             strcmp(r->order.symbol, ins->symbol) != 0) {
             continue;
         }
         xg_order_report key;
         memcpy(key.client_id, r->venue_client_id, sizeof key.client_id);
-        const xg_order_report *rep = bsearch(&key, gw->swept, gw->n_swept,
-                                             sizeof *gw->swept, cmp_report);
+        const xg_order_report *rep =
+            bsearch(&key, reps, n, sizeof *reps, cmp_report);
         if (rep == NULL) {
             continue;
         }
         r->seen_round = v->sweep_round;
         if (is_news(r, rep)) {
-            xg__router_apply_report(gw, v, r, slot, rep);
+            xg__act_report(st, slot, rep);
         } else {
             /* The list says all a query would: a recovered order's own
              * query, still queued, is dropped. */
             r->needs_query = 0;
         }
-        xg__router_settled(gw, r);
+        xg__act_settled(st, slot);
     }
 }
 
@@ -200,26 +161,26 @@ match_page(xg__gateway *gw, xg__venue *v, const xg_instrument *ins)
  * open since before the round and not seen in it was closed since the
  * last look (filled, canceled or expired) and is queried once. */
 static void
-query_unlisted(xg__gateway *gw, xg__venue *v, const xg_instrument *ins)
+query_unlisted(xg__state *st, xg__venue *v, const xg_instrument *ins)
 {
-    int vi = (int)xg__venue_index(gw, v);
-    size_t top = xg__orders_high_water(gw->orders);
+    int vi = (int)xg__state_venue_index(st, v);
+    size_t top = xg__orders_high_water(st->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
-        xg__order_rec *r = xg__orders_get(gw->orders, slot);
-        if (r == NULL || r->venue != vi || !is_open(r) ||
+        xg__order_rec *r = xg__orders_get(st->orders, slot);
+        if (r == NULL || r->venue != vi || !xg__lifecycle_is_open(r->status) ||
             r->open_round >= v->sweep_round ||
             r->seen_round == v->sweep_round || r->needs_query ||
             strcmp(r->order.symbol, ins->symbol) != 0) {
             continue;
         }
         r->needs_query = 1;
-        xg__router_push(v, slot, XG_OP_QUERY_ORDER, 0);
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
     }
 }
 
 /* The entry of the symbol `index` being paged through on v, or NULL. */
 static xg__sweep_page *
-find_page(xg__venue *v, uint32_t index)
+find_page(const xg__venue *v, uint32_t index)
 {
     for (size_t i = 0; i < v->n_sweep_pages; i++) {
         if (v->sweep_pages[i].index == index) {
@@ -258,7 +219,7 @@ keep_cursor(xg__venue *v, uint32_t index, const char *cursor)
         p->index = index;
         p->pages = 0;
     }
-    if (++p->pages >= SWEEP_PAGES_MAX) {
+    if (++p->pages >= v->sweep_pages_max) {
         forget_page(v, index);
         return 0;
     }
@@ -267,15 +228,15 @@ keep_cursor(xg__venue *v, uint32_t index, const char *cursor)
 }
 
 const char *
-xg__sweep_cursor(xg__venue *v, uint32_t index)
+xg__sweep_cursor(const xg__venue *v, uint32_t index)
 {
     const xg__sweep_page *p = find_page(v, index);
     return p != NULL ? p->cursor : NULL;
 }
 
 void
-xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
-                   const xg_result *res)
+xg__sweep_answered(xg__state *st, xg__venue *v, uint32_t index,
+                   const xg_result *res, xg_order_report *reps, size_t n)
 {
     const xg_instrument *ins = xg__sweep_instrument(v, index);
     if (res->outcome != XG_OUTCOME_OK || ins == NULL) {
@@ -286,16 +247,16 @@ xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
         xg__sweep_dropped(v, index);
         return;
     }
-    match_page(gw, v, ins);
+    match_page(st, v, ins, reps, n);
     if (res->is_list_cut && res->next_cursor[0] != '\0' &&
         keep_cursor(v, index, res->next_cursor)) {
         /* The same round goes on with the next page, ahead of the
          * one-by-one queries as the first page was. */
-        xg__router_push(v, index, XG_OP_OPEN_ORDERS, 1);
+        xg__act_queue_sweep(st, v, index);
         return;
     }
     if (!res->is_list_cut) {
-        query_unlisted(gw, v, ins);
+        query_unlisted(st, v, ins);
     }
     xg__sweep_dropped(v, index);
 }

@@ -4,36 +4,32 @@
 #ifndef XGATE_SWEEP_H
 #define XGATE_SWEEP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "gateway_int.h"
-
-/* r has just become open on v: a round queued from now on must list it. */
-void xg__sweep_mark_open(const xg__venue *v, xg__order_rec *r);
+#include "state.h"
 
 /* When v's next round is due (monotonic ms), 0 when none is planned. */
 int64_t xg__sweep_due_ms(const xg__venue *v);
 
 /* Queue a round on v if one is due: an OPEN_ORDERS request per symbol
- * with open orders. Returns 1 if it queued any. */
-int xg__sweep_start(xg__gateway *gw, xg__venue *v);
+ * with open orders. */
+void xg__sweep_start(xg__state *st, xg__venue *v);
 
-/* The instrument a queued OPEN_ORDERS entry names (its slot field), or
- * NULL when the list changed since. */
+/* The instrument a queued OPEN_ORDERS entry names, or NULL when the list
+ * changed since. */
 const xg_instrument *xg__sweep_instrument(const xg__venue *v, uint32_t index);
 
 /* The cursor of the next page to ask for the symbol `index` of v, or
  * NULL for its first page. */
-const char *xg__sweep_cursor(xg__venue *v, uint32_t index);
+const char *xg__sweep_cursor(const xg__venue *v, uint32_t index);
 
-/* The sink's order callback while an OPEN_ORDERS answer is parsed. */
-xg_err xg__sweep_collect(void *ctx, const xg_order_report *rep);
-
-/* An OPEN_ORDERS answer (one page) for instrument `index` of v,
- * collected into gw->swept, after the venue-level outcomes (limits, bans)
- * were handled. Queues the next page when there is one. */
-void xg__sweep_answered(xg__gateway *gw, xg__venue *v, uint32_t index,
-                        const xg_result *res);
+/* An OPEN_ORDERS answer (one page) for instrument `index` of v, listing
+ * the n reports in reps (sorted here; borrowed), after the venue-level
+ * outcomes (limits, bans) were handled. Queues the next page when there
+ * is one. */
+void xg__sweep_answered(xg__state *st, xg__venue *v, uint32_t index,
+                        const xg_result *res, xg_order_report *reps, size_t n);
 
 /* The symbol `index` of v is done with this round: read out, or its
  * request ended without a list. */

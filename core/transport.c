@@ -31,6 +31,7 @@ typedef struct xfer {
     CURL *easy;
     int busy;
     int staged; /* taken, waiting for xg__transport_flush */
+    int failed_to_start; /* flush could not start it: reported by perform */
     void *user;
     uint64_t tag;
     struct curl_slist *headers;
@@ -55,6 +56,7 @@ struct xg__transport {
     size_t n_slots;
     size_t in_flight;
     size_t n_staged;
+    size_t n_failed_to_start;
     xg__watch watches[MAX_WATCHES];
     size_t n_watches;
     int64_t deadline_ms; /* monotonic ms; -1 none */
@@ -389,12 +391,11 @@ xg__transport_flush(xg__transport *t)
         x->staged = 0;
         t->n_staged--;
         if (curl_multi_add_handle(t->multi, x->easy) != CURLM_OK) {
-            /* Only out of memory gets here: report it as a transfer that
-             * sent nothing, which the caller simply retries. */
-            t->in_flight--;
-            t->done(t->ctx, x->user, x->tag, XG_XFER_NOT_SENT, NULL,
-                    "cannot start the transfer");
-            x->busy = 0;
+            /* Only out of memory gets here. It is reported by the next
+             * perform, as a transfer that sent nothing: completions reach
+             * the caller only from there, never from inside a flush. */
+            x->failed_to_start = 1;
+            t->n_failed_to_start++;
         }
     }
     /* Kick the transfers now instead of on the next loop turn: on a warm
@@ -420,6 +421,9 @@ xg__transport_watches(const xg__transport *t, xg__watch *out, size_t cap)
 long
 xg__transport_timeout_ms(const xg__transport *t)
 {
+    if (t->n_failed_to_start > 0) {
+        return 0;
+    }
     if (t->deadline_ms < 0) {
         return -1;
     }
@@ -439,7 +443,7 @@ finish(xg__transport *t, CURLMsg *msg)
     t->in_flight--;
     xg_wipe(x->body, sizeof x->body);
     /* The slot stays busy during the callback: the response it lends
-     * lives in the slot, and the callback may send the next request. */
+     * lives in the slot. */
     report(t, x, rc);
     x->busy = 0;
 }
@@ -469,9 +473,28 @@ report(xg__transport *t, xfer *x, CURLcode rc)
     t->done(t->ctx, x->user, x->tag, st, NULL, why);
 }
 
+/* Report the transfers flush could not start. */
+static void
+report_failed_starts(xg__transport *t)
+{
+    for (size_t i = 0; i < t->n_slots && t->n_failed_to_start > 0; i++) {
+        xfer *x = &t->slots[i];
+        if (x->failed_to_start) {
+            x->failed_to_start = 0;
+            t->n_failed_to_start--;
+            t->in_flight--;
+            xg_wipe(x->body, sizeof x->body);
+            t->done(t->ctx, x->user, x->tag, XG_XFER_NOT_SENT, NULL,
+                    "cannot start the transfer");
+            x->busy = 0;
+        }
+    }
+}
+
 void
 xg__transport_perform(xg__transport *t, const xg__watch *ready, size_t n)
 {
+    report_failed_starts(t);
     int running;
     for (size_t i = 0; i < n; i++) {
         int ev = ((ready[i].events & XG_WATCH_IN) ? CURL_CSELECT_IN : 0) |

@@ -44,9 +44,11 @@ typedef struct xg__watch {
 #define XG_WATCH_OUT 0x2
 
 /*
- * Called once per finished transfer, from inside xg__transport_perform.
- * resp is borrowed for the call and set only for XG_XFER_RESPONSE; detail
- * is libcurl's reason otherwise. user/tag are what send was given.
+ * Called once per finished transfer, only from inside
+ * xg__transport_perform; it must not call back into the transport (work it
+ * finds is for the caller's next pass). resp is borrowed for the call and
+ * set only for XG_XFER_RESPONSE; detail is libcurl's reason otherwise.
+ * user/tag are what send was given.
  */
 typedef void (*xg__xfer_done_fn)(void *ctx, void *user, uint64_t tag,
                                  xg__xfer_status st,

@@ -106,6 +106,42 @@ xg__venue_state_name(xg__venue_state s)
     return "UNKNOWN";
 }
 
+int64_t
+xg__venue_until_wall_ms(const xg__venue *v, int64_t now_wall_ms,
+                        int64_t now_mono_ms)
+{
+    return v->health.until_mono_ms > 0
+               ? now_wall_ms + (v->health.until_mono_ms - now_mono_ms)
+               : 0;
+}
+
+void
+xg__venue_view(const xg__venue *v, int64_t now_wall_ms, int64_t now_mono_ms,
+               xg_venue_view *view, xg_bucket_view *buckets, size_t cap)
+{
+    memset(view, 0, sizeof *view);
+    view->name = v->cfg->name;
+    view->state = xg__venue_state_name(v->health.state);
+    view->until_ms = xg__venue_until_wall_ms(v, now_wall_ms, now_mono_ms);
+    view->reason = v->health.reason;
+    view->queued = v->cancels.len + v->urgent.len + v->normal.len;
+    view->in_flight = v->in_flight;
+    view->open_orders = v->open_orders;
+    size_t n = v->limiter != NULL ? xg_limiter_bucket_count(v->limiter) : 0;
+    if (n > cap) {
+        n = cap;
+    }
+    int64_t now_ns = (now_wall_ms + v->offset_ms) * 1000000;
+    for (size_t i = 0; i < n; i++) {
+        const xg_bucket_spec *s = xg_limiter_bucket_spec(v->limiter, i);
+        buckets[i].name = s->name;
+        buckets[i].limit = s->limit;
+        buckets[i].used = xg_limiter_bucket_used(v->limiter, i, now_ns);
+    }
+    view->buckets = buckets;
+    view->n_buckets = n;
+}
+
 static int
 cmp_instrument(const void *a, const void *b)
 {

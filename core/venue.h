@@ -14,6 +14,8 @@
 
 #include "config.h"
 #include "loader.h"
+#include "orders.h"
+#include "protocol.h"
 #include "transport.h"
 #include "xgate/adapter.h"
 #include "xgate/limiter.h"
@@ -26,12 +28,50 @@ typedef enum xg__venue_state {
     XG_VENUE_DOWN = 4       /* unreachable: retry with back-off */
 } xg__venue_state;
 
-/* One queued operation: op on the order in slot, or a venue-level op
- * (server time, instruments) with slot XG_ORDER_NONE. */
+/* A venue's health: its state and how long it lasts (health.c decides
+ * every change). */
+typedef struct xg__venue_health {
+    xg__venue_state state;
+    int64_t until_mono_ms;   /* end of THROTTLED/BANNED/DOWN; 0 none */
+    int64_t down_backoff_ms; /* the last DOWN back-off; 0 after an answer */
+    char reason[XG_VENUE_MSG_MAX];
+} xg__venue_health;
+
+/* One queued operation. Which field names its object depends on op, and
+ * only that one is set: */
 typedef struct xg__pending {
-    uint32_t slot;
-    uint8_t op; /* xg_op_kind */
+    uint32_t order;      /* NEW/CANCEL/QUERY: the order's slot */
+    uint32_t serial;     /* ... and its record's serial (orders.h) */
+    uint32_t instrument; /* OPEN_ORDERS: index in the venue's instruments */
+    uint8_t op;          /* xg_op_kind; SERVER_TIME/INSTRUMENTS: neither */
 } xg__pending;
+
+/* A queued operation as the 64-bit tag its request carries through the
+ * transport: op in the top 8 bits, the order's serial in the next 32, and
+ * the order slot or instrument index (each below 2^24: config caps
+ * max_orders at 10,000,000, answers cap instruments at 100,000) in the
+ * low 24. Unpacking sets only the field the op uses. */
+static inline uint64_t
+xg__pending_tag(xg__pending p)
+{
+    uint32_t index = p.op == XG_OP_OPEN_ORDERS ? p.instrument : p.order;
+    return (uint64_t)p.op << 56 | (uint64_t)p.serial << 24 |
+           (uint64_t)(index & 0xffffffu);
+}
+
+static inline xg__pending
+xg__pending_from_tag(uint64_t tag)
+{
+    xg__pending p = {XG_ORDER_NONE, 0, 0, (uint8_t)(tag >> 56)};
+    uint32_t index = (uint32_t)(tag & 0xffffffu);
+    if (p.op == XG_OP_OPEN_ORDERS) {
+        p.instrument = index;
+    } else if (p.op >= XG_OP_NEW_ORDER) {
+        p.order = index;
+        p.serial = (uint32_t)(tag >> 24);
+    }
+    return p;
+}
 
 typedef struct xg__queue {
     xg__pending *items;
@@ -40,8 +80,8 @@ typedef struct xg__queue {
 
 /* A symbol whose open-order list is being read page by page (sweep.c). */
 typedef struct xg__sweep_page {
-    uint32_t index;  /* the instrument's, as in the queue entry */
-    uint32_t pages;  /* pages read so far this round */
+    uint32_t index;             /* the instrument's, as in the queue entry */
+    uint32_t pages;             /* pages read so far this round */
     char cursor[XG_CURSOR_MAX]; /* the next page's */
 } xg__sweep_page;
 
@@ -56,35 +96,44 @@ typedef struct xg__venue {
     size_t n_instruments, cap_instruments;
     /* clock: venue time = local wall + offset */
     int64_t offset_ms;
-    int64_t offset_error_ms; /* half the time request's round trip */
+    int64_t offset_error_ms;   /* half the time request's round trip */
     int64_t time_sent_wall_ms; /* when the last SERVER_TIME left */
     int64_t next_resync_mono_ms;
     int has_time;
-    /* health */
-    xg__venue_state state;
-    int64_t until_mono_ms;   /* end of THROTTLED/BANNED/DOWN */
-    int64_t until_venue_ms;  /* the same as the venue's epoch ms */
-    int64_t down_backoff_ms;
-    char reason[XG_VENUE_MSG_MAX];
+    xg__venue_health health;
+    int64_t ban_default_ms; /* config's, else the adapter's caps */
     /* limiter wake-up when the queue head had to wait */
     int64_t wake_mono_ms; /* 0: none */
     /* Reconciliation queries wait for their share of the limiter until
      * this time on the limiter's axis (venue ns); 0: not known to wait.
      * Saves building and signing a query the limiter would refuse. */
     int64_t reconcile_wait_ns;
-    /* work */
-    xg__queue urgent; /* cancels, reconciliation, venue ops */
-    xg__queue normal; /* new orders */
+    /* work, sent in this order of queues */
+    xg__queue cancels;  /* cancels: first, so a book can always be pulled */
+    xg__queue urgent;   /* queries, sweeps, venue ops */
+    xg__queue normal;   /* new orders, once the venue is UP */
+    uint8_t queued_ops; /* venue ops queued: bit (1 << op) */
+    /* What the venue has counted of this venue's traffic before this
+     * process (an earlier run of the gateway, another client on the IP)
+     * is unknown until it answers: until the first answer to a kind of
+     * request (bit (1 << op) in answered_ops) arrives, one request of
+     * that kind at a time is in flight (probing_ops), so the answer's
+     * usage reaches the limiter before more go. */
+    uint8_t answered_ops;
+    uint8_t probing_ops;
     size_t in_flight;
     size_t max_in_flight;
-    size_t open_orders;
+    size_t open_orders; /* kept by act.c's one status function */
     /* The open-orders sweep (sweep.c): one OPEN_ORDERS request per
      * symbol with open orders, every cfg->order_sweep_ms. */
     int64_t next_sweep_mono_ms;
-    uint32_t sweep_round;     /* rounds queued so far */
-    size_t sweep_outstanding; /* symbols of the round not yet read out */
+    uint32_t sweep_round;        /* rounds queued so far */
+    size_t sweep_outstanding;    /* symbols of the round not yet read out */
+    uint32_t sweep_pages_max;    /* pages followed per symbol and round */
     xg__sweep_page *sweep_pages; /* symbols read page by page this round */
     size_t n_sweep_pages, cap_sweep_pages;
+    uint8_t *sweep_marks; /* per instrument: has open orders this round */
+    size_t cap_sweep_marks;
 } xg__venue;
 
 xg_err xg__queue_init(xg__queue *q, size_t cap);
@@ -100,6 +149,17 @@ const xg__pending *xg__queue_at(const xg__queue *q, size_t i);
 void xg__queue_remove(xg__queue *q, size_t i);
 
 const char *xg__venue_state_name(xg__venue_state s);
+
+/* The end of v's throttle, ban or back-off as wall-clock epoch ms (the
+ * protocol's until_ms), 0 when it has none; now_* are the loop's clock. */
+int64_t xg__venue_until_wall_ms(const xg__venue *v, int64_t now_wall_ms,
+                                int64_t now_mono_ms);
+
+/* What venue_status and `venue` events show of v: view's strings and the
+ * first cap of v's buckets (written to buckets) are borrowed from v. */
+void xg__venue_view(const xg__venue *v, int64_t now_wall_ms,
+                    int64_t now_mono_ms, xg_venue_view *view,
+                    xg_bucket_view *buckets, size_t cap);
 
 /* Replace the instrument table (copied, sorted). */
 xg_err xg__venue_set_instruments(xg__venue *v, const xg_instrument *ins,

@@ -46,8 +46,8 @@ usage(FILE *out)
           "      --type LIMIT|MARKET --qty Q [--price P] [--tif TIF]\n"
           "      [--venue V]... [--id CLIENT_ORDER_ID] [--requantize]\n"
           "      [--max-wait-ms N]            place an order\n"
-          "  cancel ID [--strategy S]         cancel an order\n"
-          "  query ID [--strategy S]          show an order\n"
+          "  cancel ID --strategy S           cancel strategy S's order\n"
+          "  query ID --strategy S            show strategy S's order\n"
           "  venues                           venue states and limiter use\n"
           "  watch [TOPIC] [--count N]        print events (all topics by\n"
           "                                   default; e.g. order.mm1, venue)\n"
@@ -354,17 +354,17 @@ cmd_by_id(const xgctl_opts *o, const char *type, int argc, char **argv)
             id = argv[i];
         }
     }
-    if (id == NULL) {
-        fprintf(stderr, "xgctl: %s needs a client order id\n",
+    if (id == NULL || strategy == NULL) {
+        /* The gateway finds an order only for the strategy that owns
+         * it. */
+        fprintf(stderr, "xgctl: %s needs a client order id and --strategy\n",
                 strcmp(type, "cancel_order") == 0 ? "cancel" : "query");
         return XGCTL_USAGE;
     }
     json_t *req = json_object();
     json_object_set_new(req, "type", json_string(type));
     json_object_set_new(req, "client_order_id", json_string(id));
-    if (strategy != NULL) {
-        json_object_set_new(req, "strategy", json_string(strategy));
-    }
+    json_object_set_new(req, "strategy", json_string(strategy));
     if (json_object_get(req, "client_order_id") == NULL) {
         fprintf(stderr, "xgctl: the id must be UTF-8 text\n");
         json_decref(req);

@@ -39,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xg_msg m;
     char detail[XG_DETAIL_MAX];
     xg_buf b;
+    static const char START_ID[] = "0123456789abcdef";
 
     xg_buf_init(&b, out, sizeof(out));
     xg_err err = xg__msg_parse(data, size, &m, detail, sizeof(detail));
@@ -50,13 +51,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const char *p = detail; *p != '\0'; p++) {
             check(*p >= 0x20 && *p < 0x7f);
         }
-        check(xg__encode_reply_error(&b, m.req_id, m.order.client_id, err,
+        check(xg__encode_reply_error(&b, m.req_id, START_ID,
+                                     m.order.client_id, err,
                                      detail) == XG_OK);
         check_json(&b);
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_VENUE_STATUS);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_HELLO);
+    if (m.kind != XG_MSG_NEW_ORDER && m.kind != XG_MSG_VENUE_STATUS) {
+        /* cancel, query and hello name their strategy */
+        check(m.order.strategy_id[0] != '\0');
+    }
     check(m.n_venues <= XG_MAX_ROUTE);
     for (size_t i = 0; i < m.n_venues; i++) {
         check_terminated(m.venues[i], sizeof(m.venues[i]));
@@ -80,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .detail = "",
                        .venue_code = "",
                        .venue_msg = ""};
-    check(xg__encode_reply_order(&b, m.req_id, &v) == XG_OK);
+    check(xg__encode_reply_order(&b, m.req_id, START_ID, &v) == XG_OK);
     check_json(&b);
     return 0;
 }

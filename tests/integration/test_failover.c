@@ -77,7 +77,7 @@ static char venue_ids[8][40];
 static void
 remember_venue_id(int k, const char *client_id)
 {
-    json_t *r = xg_venue_env_call_about(env, "query_order", client_id);
+    json_t *r = xg_venue_env_call_about(env, "query_order", "fo", client_id);
     assert_non_null(r);
     snprintf(venue_ids[k], sizeof venue_ids[k], "%s",
              json_string_value(json_object_get(json_object_get(r, "order"),
@@ -215,8 +215,11 @@ test_ban_answered_429_with_1003_moves_orders_like_a_418(void **state)
     ban_moves_refused_and_queued_orders(429);
 }
 
+/* An order none of whose venues can send it before its deadline is
+ * rejected with NO_VENUE: at once when the bans are known, or when the
+ * last of its venues refuses it; one without a deadline waits. */
 static void
-test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
+test_order_no_venue_can_take_in_time_is_rejected_with_a_reason(void **state)
 {
     (void)state;
     start_with(NULL, "");
@@ -227,7 +230,14 @@ test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
     assert_int_equal(xg_sim_admin(&env->sim, "bybit", "POST", "/_sim/ban",
                                   "{\"duration_ms\":3000}", out, sizeof out),
                      XG_OK);
-    send_order("doomed", "30000");
+    const char doomed[] = "{\"type\":\"new_order\",\"strategy\":\"fo\","
+                          "\"client_order_id\":\"doomed\","
+                          "\"symbol\":\"BTC/USDT\",\"side\":\"BUY\","
+                          "\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
+                          "\"price\":\"30000\",\"max_wait_ms\":500}";
+    json_t *r = xg_client_call(&env->client, doomed, 5000);
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
     json_t *ev =
         xg_client_wait_order_event(&env->client, "doomed", "rejected", 5000);
     assert_non_null(ev);
@@ -235,17 +245,25 @@ test_order_no_venue_can_take_is_rejected_with_a_reason(void **state)
     assert_int_equal(json_integer_value(json_object_get(err, "code")),
                      XG_ERR_NO_VENUE);
     json_decref(ev);
-    /* Both banned now: a new order is refused at once, with the reason. */
-    char msg[] = "{\"type\":\"new_order\",\"strategy\":\"fo\","
-                 "\"symbol\":\"BTC/USDT\",\"side\":\"BUY\","
-                 "\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
-                 "\"price\":\"30000\"}";
-    json_t *r = xg_client_call(&env->client, msg, 5000);
+    /* Both banned now: an order that cannot wait for the bans' end is
+     * refused at once, naming them. */
+    const char late[] = "{\"type\":\"new_order\",\"strategy\":\"fo\","
+                        "\"symbol\":\"BTC/USDT\",\"side\":\"BUY\","
+                        "\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
+                        "\"price\":\"30000\",\"max_wait_ms\":500}";
+    r = xg_client_call(&env->client, late, 5000);
     assert_false(xg_reply_is_ok(r));
-    assert_int_equal(json_integer_value(
-                         json_object_get(json_object_get(r, "error"), "code")),
+    json_t *rerr = json_object_get(r, "error");
+    assert_int_equal(json_integer_value(json_object_get(rerr, "code")),
                      XG_ERR_NO_VENUE);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(rerr, "message")), "banned"));
     json_decref(r);
+    /* One without a deadline waits for the first ban to end. */
+    send_order("patient", "30000");
+    ev = xg_client_wait_order_event(&env->client, "patient", "acked", 8000);
+    assert_non_null(ev);
+    json_decref(ev);
 }
 
 static void
@@ -306,7 +324,7 @@ main(void)
             test_ban_answered_429_with_1003_moves_orders_like_a_418,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
-            test_order_no_venue_can_take_is_rejected_with_a_reason,
+            test_order_no_venue_can_take_in_time_is_rejected_with_a_reason,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(
             test_order_that_would_outwait_its_deadline_moves_on,

@@ -50,6 +50,28 @@ place_accepted(xg_venue_env *e, const xg_test_order *o)
     json_decref(r);
 }
 
+/* The next rate_limit_wait event for order id (given), NULL after 5 s. */
+static json_t *
+next_wait_event(xg_venue_env *e, const char *id)
+{
+    int64_t until = xg_test_now_ms() + 5000;
+    while (xg_test_now_ms() < until) {
+        json_t *ev = xg_client_event(&e->client, 500, NULL, 0);
+        if (ev == NULL) {
+            continue;
+        }
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        const char *cid =
+            json_string_value(json_object_get(ev, "client_order_id"));
+        if (type != NULL && strcmp(type, "rate_limit_wait") == 0 &&
+            cid != NULL && strcmp(cid, id) == 0) {
+            return ev;
+        }
+        json_decref(ev);
+    }
+    return NULL;
+}
+
 static void
 expect_order_event(xg_venue_env *e, const char *id, const char *event)
 {
@@ -159,7 +181,7 @@ take_and_learn_fill(xg_venue_env *e, const xg_venue_desc *v)
         assert_filled_on_venue(e, v->venue, vid);
         return;
     }
-    json_t *r = xg_venue_env_call_about(e, "cancel_order", "take1");
+    json_t *r = xg_venue_env_call_about(e, "cancel_order", "t1", "take1");
     assert_true(xg_reply_is_ok(r));
     json_decref(r);
     ev = xg_client_wait_order_event(&e->client, "take1", "filled", 5000);
@@ -177,12 +199,12 @@ test_orders_are_acked_queried_canceled_and_fills_learned(void **state)
     place_acked(e, v, "rest1", "30000");
     take_and_learn_fill(e, v);
 
-    json_t *r = xg_venue_env_call_about(e, "query_order", "rest1");
+    json_t *r = xg_venue_env_call_about(e, "query_order", "t1", "rest1");
     assert_true(xg_reply_is_ok(r));
     assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
     json_decref(r);
 
-    r = xg_venue_env_call_about(e, "cancel_order", "rest1");
+    r = xg_venue_env_call_about(e, "cancel_order", "t1", "rest1");
     assert_true(xg_reply_is_ok(r));
     json_decref(r);
     expect_order_event(e, "rest1", "canceled");
@@ -275,27 +297,36 @@ test_ban_stops_all_traffic_until_it_ends(void **state)
      * end the strategies are told. */
     assert_true(until_ms > 0);
 
-    /* The order that met the ban had no other venue in its route: it was
-     * rejected with the reason, not left waiting. */
-    ev = xg_client_wait_order_event(&e->client, "banned1", "rejected", 5000);
+    /* The order that met the ban has no other venue in its route and no
+     * deadline: it waits for the ban's end, and is told so. */
+    ev = next_wait_event(e, "banned1");
     assert_non_null(ev);
-    assert_int_equal(
-        json_integer_value(json_object_get(
-            json_object_get(json_object_get(ev, "order"), "error"), "code")),
-        XG_ERR_NO_VENUE);
+    assert_string_equal(json_string_value(json_object_get(ev, "reason")),
+                        "banned");
     json_decref(ev);
 
-    /* A new order during the ban finds no venue to take it: refused at
-     * once with a reason, not left hanging. */
-    r = place(e, v, "banned2", "BUY", "0.001", "29999");
+    /* A new order whose deadline comes before the ban's end finds no
+     * venue to take it in time: refused at once, naming the ban. */
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"new_order\",\"strategy\":\"t1\","
+             "\"client_order_id\":\"banned2\",\"symbol\":\"BTC/USDT\","
+             "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"qty\":\"0.001\","
+             "\"price\":\"29999\",\"max_wait_ms\":100}");
+    r = xg_client_call(&e->client, msg, 5000);
     assert_false(xg_reply_is_ok(r));
     assert_int_equal(xg_reply_error_code(r), XG_ERR_NO_VENUE);
+    assert_non_null(strstr(json_string_value(json_object_get(
+                               json_object_get(r, "error"), "message")),
+                           "banned"));
     json_decref(r);
 
-    /* The venue comes back by itself and new orders flow again. */
+    /* The venue comes back by itself, the waiting order goes, and new
+     * orders flow again. */
     ev = xg_client_wait_venue_state(&e->client, v->venue, "UP", 5000);
     assert_non_null(ev);
     json_decref(ev);
+    expect_order_event(e, "banned1", "acked");
     place_acked(e, v, "afterban", "29990");
 
     /* One ban answer, then nothing reached the simulator until the ban's
@@ -347,7 +378,7 @@ test_5xx_before_execution_is_resent_under_the_same_id(void **state)
      * order now rests on the venue. */
     xg_venue_env *e =
         start_and_place_through_5xx(desc_of(state), "unk2", 502, 0, 2);
-    json_t *r = xg_venue_env_call_about(e, "query_order", "unk2");
+    json_t *r = xg_venue_env_call_about(e, "query_order", "t1", "unk2");
     assert_true(xg_reply_is_ok(r));
     assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
     json_decref(r);

@@ -1091,38 +1091,36 @@ test_persist_housekeeping_prunes_with_config_retention_and_loop_clock(
     void **state)
 {
     fixture *f = *state;
-    xg__gateway *gw = calloc(1, sizeof *gw);
+    xg__persist p;
+    memset(&p, 0, sizeof p);
     xg__config *cfg = calloc(1, sizeof *cfg);
-    assert_non_null(gw);
     assert_non_null(cfg);
-    gw->cfg = cfg;
     cfg->journal_retention_s = 3600;
-    gw->journal = open_ok(f, XG_SYNC_NORMAL);
-    gw->now.wall_ms = 10 * DAY_MS;
-    put_with_attempt(gw->journal, "lq0abcde00000001", XG_STATUS_FILLED,
-                     gw->now.wall_ms - 3600 * 1000 - 1);
-    put_with_attempt(gw->journal, "lq0abcde00000002", XG_STATUS_FILLED,
-                     gw->now.wall_ms - 3600 * 1000);
-    put_with_attempt(gw->journal, "lq0abcde00000003", XG_STATUS_NEW, 0);
-    assert_int_equal(xg__journal_commit(gw->journal), XG_OK);
-    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    p.journal = open_ok(f, XG_SYNC_NORMAL);
+    int64_t now_ms = 10 * DAY_MS;
+    put_with_attempt(p.journal, "lq0abcde00000001", XG_STATUS_FILLED,
+                     now_ms - 3600 * 1000 - 1);
+    put_with_attempt(p.journal, "lq0abcde00000002", XG_STATUS_FILLED,
+                     now_ms - 3600 * 1000);
+    put_with_attempt(p.journal, "lq0abcde00000003", XG_STATUS_NEW, 0);
+    assert_int_equal(xg__journal_commit(p.journal), XG_OK);
+    xg__persist_housekeeping(&p, cfg, now_ms);
     /* Called every idle turn: the next minute does nothing. */
-    gw->now.wall_ms += 59 * 1000;
-    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
-    xg__journal_close(&gw->journal);
+    now_ms += 59 * 1000;
+    xg__persist_housekeeping(&p, cfg, now_ms);
+    xg__journal_close(&p.journal);
     assert_int_equal(count_rows(f, "orders"), 2);
 
     /* 0 keeps forever; without a journal there is nothing to do. */
-    gw->journal = open_ok(f, XG_SYNC_NORMAL);
+    p.journal = open_ok(f, XG_SYNC_NORMAL);
     cfg->journal_retention_s = 0;
-    gw->now.wall_ms += 365 * DAY_MS;
-    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
-    xg__journal_close(&gw->journal);
+    now_ms += 365 * DAY_MS;
+    xg__persist_housekeeping(&p, cfg, now_ms);
+    xg__journal_close(&p.journal);
     assert_int_equal(count_rows(f, "orders"), 2);
     cfg->journal_retention_s = 3600;
-    assert_int_equal(xg__persist_housekeeping(gw), XG_OK);
+    xg__persist_housekeeping(&p, cfg, now_ms);
     free(cfg);
-    free(gw);
 }
 
 int

@@ -19,6 +19,9 @@
 
 #include "protocol.h"
 
+static const char START_ID[] = "00112233aabbccdd";
+static const xg_stamp STAMP = {START_ID, 1700000000123};
+
 /* Parse a NUL-terminated literal. */
 static xg_err
 parse(const char *json, xg_msg *m, char *detail)
@@ -155,13 +158,39 @@ test_cancel_and_query_parse_client_id_and_strategy(void **state)
     assert_string_equal(m.order.strategy_id, "a-b");
     assert_string_equal(m.req_id, "c1");
 
-    assert_int_equal(
-        parse("{\"client_order_id\":\"Q9\",\"type\":\"query_order\"}", &m,
-              detail),
-        XG_OK);
+    assert_int_equal(parse("{\"client_order_id\":\"Q9\",\"type\":"
+                           "\"query_order\",\"strategy\":\"s\"}",
+                           &m, detail),
+                     XG_OK);
     assert_int_equal(m.kind, XG_MSG_QUERY_ORDER);
     assert_string_equal(m.order.client_id, "Q9");
-    assert_string_equal(m.order.strategy_id, "");
+    assert_string_equal(m.order.strategy_id, "s");
+
+    /* Whose order it is decides who may touch it: the strategy is
+     * required. */
+    expect_reject("{\"client_order_id\":\"Q9\",\"type\":\"query_order\"}",
+                  XG_ERR_BAD_FIELD, "strategy");
+    expect_reject("{\"client_order_id\":\"Q9\",\"type\":\"cancel_order\"}",
+                  XG_ERR_BAD_FIELD, "strategy");
+}
+
+static void
+test_hello_parses_and_requires_strategy(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+
+    assert_int_equal(
+        parse("{\"type\":\"hello\",\"req_id\":\"h\",\"strategy\":\"mm\"}", &m,
+              detail),
+        XG_OK);
+    assert_int_equal(m.kind, XG_MSG_HELLO);
+    assert_string_equal(m.req_id, "h");
+    assert_string_equal(m.order.strategy_id, "mm");
+    expect_reject("{\"type\":\"hello\"}", XG_ERR_BAD_FIELD, "strategy");
+    expect_reject("{\"type\":\"hello\",\"strategy\":\"mm\",\"symbol\":\"X\"}",
+                  XG_ERR_BAD_FIELD, "symbol");
 }
 
 static void
@@ -688,7 +717,7 @@ test_error_reply_round_trips_and_escapes(void **state)
     xg_buf b;
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_error(&b, "r\"1", "C1", XG_ERR_BAD_QTY,
+    assert_int_equal(xg__encode_reply_error(&b, "r\"1", START_ID, "C1", XG_ERR_BAD_QTY,
                                             "field \"qty\" must be positive"),
                      XG_OK);
     json_t *root = load(&b);
@@ -705,7 +734,8 @@ test_error_reply_round_trips_and_escapes(void **state)
     /* No detail: the generic message; NULL ids become "". */
     xg_buf_reset(&b);
     assert_int_equal(
-        xg__encode_reply_error(&b, NULL, NULL, XG_ERR_TOO_LARGE, ""), XG_OK);
+        xg__encode_reply_error(&b, NULL, START_ID, NULL, XG_ERR_TOO_LARGE,
+                               ""), XG_OK);
     root = load(&b);
     assert_string_equal(str_at(root, "req_id"), "");
     assert_string_equal(str_at(root, "client_order_id"), "");
@@ -733,7 +763,7 @@ test_order_reply_has_every_field(void **state)
                        .venue_msg = ""};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_order(&b, "q1", &v), XG_OK);
+    assert_int_equal(xg__encode_reply_order(&b, "q1", START_ID, &v), XG_OK);
     json_t *root = load(&b);
     assert_true(json_is_true(json_object_get(root, "ok")));
     assert_string_equal(str_at(root, "req_id"), "q1");
@@ -779,12 +809,13 @@ test_order_event_for_rejected_market_order(void **state)
                        .venue_msg = "Insufficient\tbalance \xff\xc3\xa9"};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_order_event(&b, "rejected", &v, 1700000000123),
+    assert_int_equal(xg__encode_order_event(&b, "rejected", &v, &STAMP),
                      XG_OK);
     json_t *root = load(&b);
     assert_string_equal(str_at(root, "type"), "order");
     assert_string_equal(str_at(root, "event"), "rejected");
     assert_int_equal(int_at(root, "ts_ms"), 1700000000123);
+    assert_string_equal(str_at(root, "start_id"), START_ID);
     json_t *ord = json_object_get(root, "order");
     assert_null(json_object_get(ord, "price"));
     assert_string_equal(str_at(ord, "order_type"), "MARKET");
@@ -813,7 +844,7 @@ test_venue_reply_and_event_round_trip(void **state)
         {"okx", "UP", 0, "", 0, 0, 0, NULL, 0}};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_venues(&b, "v1", venues, 2), XG_OK);
+    assert_int_equal(xg__encode_reply_venues(&b, "v1", START_ID, venues, 2), XG_OK);
     json_t *root = load(&b);
     json_t *arr = json_object_get(root, "venues");
     assert_int_equal(json_array_size(arr), 2);
@@ -834,15 +865,15 @@ test_venue_reply_and_event_round_trip(void **state)
     json_decref(root);
 
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_venue_event(&b, &venues[1], 42), XG_OK);
+    assert_int_equal(xg__encode_venue_event(&b, &venues[1], &STAMP), XG_OK);
     root = load(&b);
     assert_string_equal(str_at(root, "type"), "venue");
-    assert_int_equal(int_at(root, "ts_ms"), 42);
+    assert_int_equal(int_at(root, "ts_ms"), 1700000000123);
     assert_string_equal(str_at(json_object_get(root, "venue"), "state"), "UP");
     json_decref(root);
 
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_reply_venues(&b, "", NULL, 0), XG_OK);
+    assert_int_equal(xg__encode_reply_venues(&b, "", START_ID, NULL, 0), XG_OK);
     root = load(&b);
     assert_int_equal(json_array_size(json_object_get(root, "venues")), 0);
     json_decref(root);
@@ -857,24 +888,32 @@ test_rerouted_and_wait_events_round_trip(void **state)
     xg_order o = sample_order();
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_rerouted_event(&b, &o, "binance", "okx",
-                                               "venue banned", 1700000060000,
-                                               1700000000000),
-                     XG_OK);
+    const xg_skip_view skipped[] = {{"binance", "banned", 1700000060000},
+                                    {"kucoin", "filters", 0}};
+    const xg_reroute_view rr = {"binance", "okx", "banned", 1700000060000,
+                                skipped, 2};
+    assert_int_equal(xg__encode_rerouted_event(&b, &o, &rr, &STAMP), XG_OK);
     json_t *root = load(&b);
     assert_string_equal(str_at(root, "type"), "rerouted");
     assert_string_equal(str_at(root, "client_order_id"), "abc123");
     assert_string_equal(str_at(root, "strategy"), "mm_1");
     assert_string_equal(str_at(root, "from"), "binance");
     assert_string_equal(str_at(root, "to"), "okx");
-    assert_string_equal(str_at(root, "reason"), "venue banned");
+    assert_string_equal(str_at(root, "reason"), "banned");
     assert_int_equal(int_at(root, "ban_until_ms"), 1700000060000);
-    assert_int_equal(int_at(root, "ts_ms"), 1700000000000);
+    assert_int_equal(int_at(root, "ts_ms"), 1700000000123);
+    json_t *sk = json_object_get(root, "skipped");
+    assert_int_equal(json_array_size(sk), 2);
+    assert_string_equal(str_at(json_array_get(sk, 0), "venue"), "binance");
+    assert_int_equal(int_at(json_array_get(sk, 0), "until_ms"),
+                     1700000060000);
+    assert_string_equal(str_at(json_array_get(sk, 1), "reason"), "filters");
     json_decref(root);
 
     xg_buf_reset(&b);
     assert_int_equal(
-        xg__encode_wait_event(&b, "binance", &o, 850, "weight_1m", 7), XG_OK);
+        xg__encode_wait_event(&b, "binance", &o, 850, "weight_1m",
+                              &STAMP), XG_OK);
     root = load(&b);
     assert_string_equal(str_at(root, "type"), "rate_limit_wait");
     assert_string_equal(str_at(root, "venue"), "binance");
@@ -882,6 +921,39 @@ test_rerouted_and_wait_events_round_trip(void **state)
     assert_string_equal(str_at(root, "strategy"), "mm_1");
     assert_int_equal(int_at(root, "wait_ms"), 850);
     assert_string_equal(str_at(root, "reason"), "weight_1m");
+    json_decref(root);
+}
+
+static void
+test_hello_started_and_ok_carry_the_start_id(void **state)
+{
+    (void)state;
+    char mem[256];
+    xg_buf b;
+
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_hello_event(&b, "h1", &STAMP), XG_OK);
+    json_t *root = load(&b);
+    assert_string_equal(str_at(root, "type"), "hello");
+    assert_string_equal(str_at(root, "req_id"), "h1");
+    assert_string_equal(str_at(root, "start_id"), START_ID);
+    assert_int_equal(int_at(root, "ts_ms"), 1700000000123);
+    json_decref(root);
+
+    xg_buf_reset(&b);
+    assert_int_equal(xg__encode_started_event(&b, &STAMP), XG_OK);
+    root = load(&b);
+    assert_string_equal(str_at(root, "type"), "gateway_started");
+    assert_string_equal(str_at(root, "start_id"), START_ID);
+    json_decref(root);
+
+    xg_buf_reset(&b);
+    assert_int_equal(xg__encode_reply_ok(&b, "h1", START_ID), XG_OK);
+    root = load(&b);
+    assert_true(json_is_true(json_object_get(root, "ok")));
+    assert_string_equal(str_at(root, "req_id"), "h1");
+    assert_string_equal(str_at(root, "start_id"), START_ID);
+    assert_int_equal(json_object_size(root), 4);
     json_decref(root);
 }
 
@@ -897,24 +969,26 @@ test_encoders_report_truncation_on_small_buffer(void **state)
     xg_venue_view vv = {"binance", "UP", 0, "", 0, 0, 0, NULL, 0};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_order(&b, "r", &v), XG_ERR_TRUNCATED);
-    xg_buf_reset(&b);
-    assert_int_equal(xg__encode_order_event(&b, "acked", &v, 1),
+    assert_int_equal(xg__encode_reply_order(&b, "r", START_ID, &v),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_reply_error(&b, "r", "C", XG_ERR_BAD_JSON,
+    assert_int_equal(xg__encode_order_event(&b, "acked", &v, &STAMP),
+                     XG_ERR_TRUNCATED);
+    xg_buf_reset(&b);
+    assert_int_equal(xg__encode_reply_error(&b, "r", START_ID, "C", XG_ERR_BAD_JSON,
                                             "malformed JSON at byte 3"),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_reply_venues(&b, "r", &vv, 1),
+    assert_int_equal(xg__encode_reply_venues(&b, "r", START_ID, &vv, 1),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_venue_event(&b, &vv, 1), XG_ERR_TRUNCATED);
+    assert_int_equal(xg__encode_venue_event(&b, &vv, &STAMP), XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_rerouted_event(&b, &o, "a", "b", "r", 0, 1),
+    const xg_reroute_view rr = {"a", "b", "r", 0, NULL, 0};
+    assert_int_equal(xg__encode_rerouted_event(&b, &o, &rr, &STAMP),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_wait_event(&b, "a", &o, 1, "r", 1),
+    assert_int_equal(xg__encode_wait_event(&b, "a", &o, 1, "r", &STAMP),
                      XG_ERR_TRUNCATED);
 }
 
@@ -929,8 +1003,10 @@ test_encoder_refuses_unformattable_decimal(void **state)
     xg_order_view v = {.order = &o, .status = XG_STATUS_NEW};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_order(&b, "r", &v), XG_ERR_INVALID);
-    assert_int_equal(xg__encode_reply_order(&b, "r", NULL), XG_ERR_INVALID);
+    assert_int_equal(xg__encode_reply_order(&b, "r", START_ID, &v),
+                     XG_ERR_INVALID);
+    assert_int_equal(xg__encode_reply_order(&b, "r", START_ID, NULL),
+                     XG_ERR_INVALID);
 }
 
 static void
@@ -948,7 +1024,7 @@ test_parsed_order_encodes_back_to_same_values(void **state)
                      XG_OK);
     xg_order_view v = {.order = &m.order, .status = XG_STATUS_PENDING};
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_order_event(&b, "accepted", &v, 0), XG_OK);
+    assert_int_equal(xg__encode_order_event(&b, "acked", &v, &STAMP), XG_OK);
     json_t *root = load(&b);
     json_t *ord = json_object_get(root, "order");
     assert_string_equal(str_at(ord, "qty"), "0.00100");
@@ -966,6 +1042,7 @@ main(void)
         cmocka_unit_test(test_new_order_defaults_when_optional_fields_absent),
         cmocka_unit_test(test_market_order_defaults_to_ioc_without_price),
         cmocka_unit_test(test_cancel_and_query_parse_client_id_and_strategy),
+        cmocka_unit_test(test_hello_parses_and_requires_strategy),
         cmocka_unit_test(test_venue_status_parses),
         cmocka_unit_test(test_parse_accepts_data_without_terminating_nul),
         cmocka_unit_test(test_malformed_json_is_bad_json),
@@ -991,6 +1068,7 @@ main(void)
         cmocka_unit_test(test_order_event_for_rejected_market_order),
         cmocka_unit_test(test_venue_reply_and_event_round_trip),
         cmocka_unit_test(test_rerouted_and_wait_events_round_trip),
+        cmocka_unit_test(test_hello_started_and_ok_carry_the_start_id),
         cmocka_unit_test(test_encoders_report_truncation_on_small_buffer),
         cmocka_unit_test(test_encoder_refuses_unformattable_decimal),
         cmocka_unit_test(test_parsed_order_encodes_back_to_same_values),

@@ -1,0 +1,102 @@
+/*
+ * act.h - carrying out what happens to one order (core-private): queueing
+ * its operations, changing its status, telling its strategy.
+ *
+ * The one place an order's status and fill change (xg__act_status), under
+ * the lifecycle's rules (lifecycle.h), so no caller can make a final
+ * status change back, a fill shrink, or a venue's open-order count drift.
+ * Everything here acts on the state and publishes; nothing calls back up:
+ * a venue that now has work is only marked (xg__state_mark).
+ */
+#ifndef XGATE_ACT_H
+#define XGATE_ACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+#include "xgate/adapter.h"
+
+/* A wait at least this long is told to the strategy (rate_limit_wait). */
+#define XG_WAIT_TELL_MS 10
+
+/* The bit of op in an order's queued and in_flight masks. */
+static inline uint8_t
+xg__op_bit(xg_op_kind op)
+{
+    return (uint8_t)(1u << (unsigned)op);
+}
+
+/* Queue op (NEW_ORDER, CANCEL_ORDER, QUERY_ORDER) for the order in slot
+ * on its venue, first in line when is_first; nothing if that operation is
+ * queued already. */
+void xg__act_queue(xg__state *st, uint32_t slot, xg_op_kind op, int is_first);
+
+/* Queue a venue's own operation (SERVER_TIME, INSTRUMENTS) once. */
+void xg__act_queue_venue_op(xg__state *st, xg__venue *v, xg_op_kind op,
+                            int is_first);
+
+/* Queue one page of instrument `index`'s open orders on v, first in
+ * line (sweep.c). */
+void xg__act_queue_sweep(xg__state *st, xg__venue *v, uint32_t index);
+
+/* The order in slot is reported in status with cumulative fill: applied
+ * as the lifecycle allows, journaled, told, and its venue's open count
+ * kept; an order that just became open with a cancel asked for gets the
+ * cancel queued. */
+void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
+                    xg_decimal fill);
+
+/* The order in slot was rebuilt from the journal in its journaled
+ * status: its venue counts it if it is open. */
+void xg__act_restored(xg__state *st, uint32_t slot);
+
+/* The venue told the order's state (an answer to it, a query, a list). */
+void xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep);
+
+/* The order ends REJECTED with err and detail (and the venue's code and
+ * text from res, if not NULL). */
+void xg__act_reject(xg__state *st, uint32_t slot, xg_err err,
+                    const char *detail, const xg_result *res);
+
+/* Sent, fate unknown: UNKNOWN (if it was in flight) and queried, never
+ * sent again until the venue says it does not have it. */
+void xg__act_unknown(xg__state *st, uint32_t slot, const char *why);
+
+/* A new order its venue did not execute (refused before execution, never
+ * sent, or confirmed absent): PENDING and queued again, first in line
+ * when is_first; the journal learns this attempt is not on the venue. */
+void xg__act_due_again(xg__state *st, uint32_t slot, int is_first);
+
+/* The order's request is handed to the transport: SENT, and journaled as
+ * an attempt whose outcome is not known yet. */
+void xg__act_sent(xg__state *st, uint32_t slot);
+
+/* A recovered order's state is known again. */
+void xg__act_settled(xg__state *st, uint32_t slot);
+
+/* A strategy's cancel: a PENDING order is withdrawn at once (CANCELED);
+ * an open one gets one cancel queued (cancel_waiting while its venue
+ * cannot send); one in flight or unknown is canceled once its state is
+ * known; a second cancel adds nothing. XG_ERR_REJECTED (detail says why)
+ * for a final order. */
+xg_err xg__act_cancel(xg__state *st, uint32_t slot, char *detail,
+                      size_t detail_len);
+
+/* The venue refused the order's cancel (res says why): cancel_rejected;
+ * if the venue no longer knows the order, it is queried to learn how it
+ * ended, and the cancel stays asked for. */
+void xg__act_cancel_refused(xg__state *st, uint32_t slot, const xg_result *res);
+
+/* The order's cancel cannot be sent yet: cancel_waiting, once. */
+void xg__act_cancel_held(xg__state *st, uint32_t slot);
+
+/* The order waits about wait_ms before it can be sent, for reason:
+ * rate_limit_wait, once per attempt, when at least XG_WAIT_TELL_MS. */
+void xg__act_tell_wait(xg__state *st, uint32_t slot, int64_t wait_ms,
+                       const char *reason);
+
+/* A venue event for v's current state. */
+void xg__act_tell_venue(xg__state *st, const xg__venue *v);
+
+#endif

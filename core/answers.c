@@ -1,0 +1,438 @@
+/*
+ * answers.c - acting on venue answers (see answers.h).
+ */
+#include "answers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "health.h"
+#include "log.h"
+#include "routing.h"
+#include "sender.h"
+#include "sweep.h"
+#include "xgate/buf.h"
+
+/* After an error answer to a query, give the venue a moment before
+ * asking again. */
+#define UNKNOWN_RETRY_MS 200
+
+/* Entries one list answer may carry: far beyond any venue's instrument
+ * list or page of orders. */
+#define LIST_MAX 100000
+
+void
+xg__answers_init(xg__answers *a, xg__state *st)
+{
+    memset(a, 0, sizeof *a);
+    a->st = st;
+}
+
+void
+xg__answers_fini(xg__answers *a)
+{
+    free(a->instruments);
+    free(a->reports);
+    memset(a, 0, sizeof *a);
+}
+
+/* Make room for one more entry of size `size` in *list (n used of *cap). */
+static xg_err
+grow(void **list, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap) {
+        return XG_OK;
+    }
+    size_t c = *cap > 0 ? *cap * 2 : 256;
+    if (c > LIST_MAX) {
+        return XG_ERR_OVERFLOW;
+    }
+    void *p = realloc(*list, c * size);
+    if (p == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    *list = p;
+    *cap = c;
+    return XG_OK;
+}
+
+static xg_err
+collect_instrument(void *ctx, const xg_instrument *ins)
+{
+    xg__answers *a = ctx;
+    xg_err e = grow((void **)&a->instruments, a->n_instruments,
+                    &a->cap_instruments, sizeof *a->instruments);
+    if (e == XG_OK) {
+        a->instruments[a->n_instruments++] = *ins;
+    }
+    return e;
+}
+
+static xg_err
+collect_report(void *ctx, const xg_order_report *rep)
+{
+    xg__answers *a = ctx;
+    xg_err e = grow((void **)&a->reports, a->n_reports, &a->cap_reports,
+                    sizeof *a->reports);
+    if (e == XG_OK) {
+        a->reports[a->n_reports++] = *rep;
+    }
+    return e;
+}
+
+static xg_err
+ignore_report(void *ctx, const xg_order_report *rep)
+{
+    (void)ctx;
+    (void)rep;
+    return XG_OK;
+}
+
+/* The operation p did not happen and is still due: first in line again
+ * (a new order as not executed, PENDING). */
+static void
+requeue(xg__state *st, xg__venue *v, const xg__pending *p)
+{
+    switch ((xg_op_kind)p->op) {
+    case XG_OP_NEW_ORDER:
+        xg__act_due_again(st, p->order, 1);
+        return;
+    case XG_OP_CANCEL_ORDER:
+    case XG_OP_QUERY_ORDER:
+        xg__act_queue(st, p->order, (xg_op_kind)p->op, 1);
+        return;
+    case XG_OP_SERVER_TIME:
+    case XG_OP_INSTRUMENTS:
+        xg__act_queue_venue_op(st, v, (xg_op_kind)p->op, 1);
+        return;
+    case XG_OP_OPEN_ORDERS:
+        xg__act_queue_sweep(st, v, p->instrument);
+        return;
+    }
+}
+
+static void
+venue_event(xg__state *st, xg__venue *v, xg__health_kind kind, int64_t wait_ms,
+            int64_t until_mono_ms, const char *reason)
+{
+    const xg__health_event ev = {kind, wait_ms, until_mono_ms, reason};
+    xg__routing_venue(st, v, &ev);
+}
+
+/* A rate limit or a ban answered p: it keeps its place (a refused new
+ * order first in line, which a ban then moves with the others), and the
+ * venue waits or stops. Returns 0 for any other outcome. */
+static int
+is_refused(xg__state *st, xg__venue *v, const xg__pending *p,
+           const xg_result *res)
+{
+    if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
+        requeue(st, v, p);
+        venue_event(
+            st, v, XG_HEALTH_RATE_LIMITED,
+            xg__health_rate_limit_wait_ms(res, xg__state_venue_now_ms(st, v)),
+            0, "rate limited");
+        return 1;
+    }
+    if (res->outcome != XG_OUTCOME_BANNED) {
+        return 0;
+    }
+    requeue(st, v, p);
+    char why[XG_VENUE_MSG_MAX];
+    snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
+             res->venue_msg);
+    int64_t until = xg__health_ban_until_mono_ms(
+        res, st->now.mono_ms, xg__state_venue_now_ms(st, v), v->offset_error_ms,
+        v->cfg->clock_guard_ms, v->ban_default_ms);
+    venue_event(st, v, XG_HEALTH_BANNED, 0, until, why);
+    if (p->op == XG_OP_CANCEL_ORDER) {
+        xg__act_cancel_held(st, p->order);
+    }
+    return 1;
+}
+
+static void
+on_new_order(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot,
+             const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        xg__act_report(st, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        if (res->err == XG_ERR_DUPLICATE_ID) {
+            /* Our id is already on the venue: an earlier attempt landed.
+             * Learn its state rather than reject a live order. */
+            xg__act_unknown(st, slot, "venue reports the id in use");
+            return;
+        }
+        xg__act_reject(st, slot, res->err, xg_strerror(res->err), res);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+        xg__act_unknown(st, slot, "venue answer does not settle it");
+        return;
+    case XG_OUTCOME_RESYNC:
+        if (r->resynced) {
+            xg__act_reject(st, slot, XG_ERR_TIMESTAMP,
+                           "timestamp refused after a clock resync", res);
+            return;
+        }
+        r->resynced = 1;
+        xg__act_due_again(st, slot, 1);
+        xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 1);
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+    case XG_OUTCOME_BANNED:
+        return; /* is_refused */
+    }
+}
+
+static void
+on_cancel(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot,
+          const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        xg__act_report(st, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        xg__act_cancel_refused(st, slot, res);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+        /* Canceled or not: a query says, and the cancel goes again if
+         * the order is still open. */
+        r->needs_query = 1;
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
+        return;
+    case XG_OUTCOME_RESYNC:
+        xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 1);
+        xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 1);
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+    case XG_OUTCOME_BANNED:
+        return; /* is_refused */
+    }
+}
+
+/* The venue says it has no order under r's id. */
+static void
+on_query_not_found(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot)
+{
+    r->needs_query = 0;
+    if (r->cancel_requested) {
+        /* Asked to cancel and the venue has no such order: nothing is
+         * open, so the cancel's goal holds. */
+        xg__act_status(st, slot, XG_STATUS_CANCELED, r->filled_qty);
+        return;
+    }
+    if (r->status == XG_STATUS_UNKNOWN) {
+        /* The venue confirms it never got the order: send it again
+         * under the same id, which the venue would refuse as a
+         * duplicate if it did exist after all. */
+        xg__act_due_again(st, slot, 1);
+        return;
+    }
+    /* Acked a moment ago, not found now: the venue's answer is stale,
+     * not proof of absence. Keep what the ack said. */
+    xg__warn("venue %s: acked order %s not found by query", v->cfg->name,
+             r->venue_client_id);
+}
+
+static void
+on_query(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot,
+         const xg_result *res)
+{
+    int is_not_found = res->outcome == XG_OUTCOME_REJECTED &&
+                       res->err == XG_ERR_ORDER_NOT_FOUND;
+    if (res->outcome == XG_OUTCOME_OK || is_not_found) {
+        /* The venue settled what a recovered order's state is; the
+         * events that follow tell the strategy. */
+        xg__act_settled(st, slot);
+    }
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        xg__act_report(st, slot, &res->order);
+        return;
+    case XG_OUTCOME_REJECTED:
+        if (is_not_found) {
+            on_query_not_found(st, v, r, slot);
+            return;
+        }
+        xg__warn("venue %s: query of %s refused: %s %s", v->cfg->name,
+                 r->venue_client_id, res->venue_code, res->venue_msg);
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 1);
+        venue_event(st, v, XG_HEALTH_RATE_LIMITED, UNKNOWN_RETRY_MS, 0,
+                    "query refused");
+        return;
+    case XG_OUTCOME_UNKNOWN:
+    case XG_OUTCOME_RESYNC:
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 1);
+        if (res->outcome == XG_OUTCOME_RESYNC) {
+            xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 1);
+        }
+        venue_event(st, v, XG_HEALTH_RATE_LIMITED, UNKNOWN_RETRY_MS, 0,
+                    "venue error");
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+    case XG_OUTCOME_BANNED:
+        return; /* is_refused */
+    }
+}
+
+static void
+on_server_time(xg__state *st, xg__venue *v, const xg_result *res)
+{
+    int64_t mid = (v->time_sent_wall_ms + st->now.wall_ms) / 2;
+    v->offset_ms = res->server_time_ms - mid;
+    v->offset_error_ms = (st->now.wall_ms - v->time_sent_wall_ms + 1) / 2;
+    v->has_time = 1;
+    v->next_resync_mono_ms = st->now.mono_ms + v->cfg->resync_interval_ms;
+    xg__debug("venue %s: clock offset %lld ms", v->cfg->name,
+              (long long)v->offset_ms);
+}
+
+static void
+on_instruments(xg__answers *a, xg__venue *v)
+{
+    xg__state *st = a->st;
+    char err[160];
+    if (xg__venue_set_instruments(v, a->instruments, a->n_instruments) !=
+            XG_OK ||
+        xg__venue_rebuild_limiter(v, err, sizeof err) != XG_OK) {
+        xg__act_queue_venue_op(st, v, XG_OP_INSTRUMENTS, 1);
+        venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0,
+                    "cannot use the venue's instruments or limits");
+        return;
+    }
+    xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
+             v->n_instruments, xg_limiter_bucket_count(v->limiter));
+    venue_event(st, v, XG_HEALTH_STARTED, 0, 0, "");
+}
+
+/* The answer to one of v's own requests (server time, instruments): it
+ * starts the venue or updates its clock, or, if it failed, the request
+ * is asked again first in line and the venue says why it waits. */
+static void
+on_venue_op(xg__answers *a, xg__venue *v, const xg__pending *p,
+            const xg_result *res)
+{
+    xg__state *st = a->st;
+    if (res->outcome == XG_OUTCOME_OK) {
+        if (p->op == XG_OP_SERVER_TIME) {
+            on_server_time(st, v, res);
+        } else {
+            on_instruments(a, v);
+        }
+        return;
+    }
+    if (is_refused(st, v, p, res)) {
+        return;
+    }
+    requeue(st, v, p);
+    char why[XG_VENUE_MSG_MAX];
+    snprintf(why, sizeof why, "start-up request failed: %.23s %.100s",
+             res->venue_code, res->venue_msg);
+    venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, why);
+}
+
+static void
+on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
+            xg__order_rec *r, const xg_http_response *resp)
+{
+    xg__state *st = a->st;
+    xg_op op;
+    xg__sender_op_for(v, r, p, &op);
+    xg_result res;
+    memset(&res, 0, sizeof res);
+    xg_sink sink = {a, collect_instrument,
+                    p->op == XG_OP_OPEN_ORDERS ? collect_report
+                                               : ignore_report};
+    a->n_instruments = 0;
+    a->n_reports = 0;
+    xg_err e = v->plugin->api->parse(v->inst, &op, resp, &sink, &res);
+    if (e != XG_OK) {
+        res.outcome = XG_OUTCOME_UNKNOWN;
+        xg_strlcpy(res.venue_msg, xg_strerror(e), sizeof res.venue_msg);
+    }
+    xg_limiter_observe(v->limiter, res.usage, res.n_usage,
+                       xg__state_venue_now_ns(st, v));
+    if (res.outcome != XG_OUTCOME_BANNED && v->health.down_backoff_ms != 0) {
+        venue_event(st, v, XG_HEALTH_ANSWERED, 0, 0, "");
+    }
+    if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
+        on_venue_op(a, v, p, &res);
+        return;
+    }
+    if (is_refused(st, v, p, &res)) {
+        return;
+    }
+    switch ((xg_op_kind)p->op) {
+    case XG_OP_NEW_ORDER:
+        on_new_order(st, v, r, p->order, &res);
+        return;
+    case XG_OP_CANCEL_ORDER:
+        on_cancel(st, v, r, p->order, &res);
+        return;
+    case XG_OP_QUERY_ORDER:
+        on_query(st, v, r, p->order, &res);
+        return;
+    case XG_OP_OPEN_ORDERS:
+        /* Any failure other than a limit or a ban skips this symbol
+         * until the next round. */
+        xg__sweep_answered(st, v, p->instrument, &res, a->reports,
+                           a->n_reports);
+        return;
+    case XG_OP_SERVER_TIME:
+    case XG_OP_INSTRUMENTS:
+        return; /* on_venue_op */
+    }
+}
+
+void
+xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
+                    const xg_http_response *resp, const char *detail)
+{
+    xg__answers *a = ctx;
+    xg__state *st = a->st;
+    xg__venue *v = user;
+    const xg__pending p = xg__pending_from_tag(tag);
+    v->in_flight--;
+    xg__state_mark(st, v); /* a connection is free again */
+    uint8_t op_bit = xg__op_bit((xg_op_kind)p.op);
+    v->probing_ops &= (uint8_t)~op_bit;
+    if (status == XG_XFER_RESPONSE) {
+        v->answered_ops |= op_bit;
+    }
+    xg__order_rec *r = xg__sender_order_of(st, &p);
+    int is_order_op = p.op == XG_OP_NEW_ORDER || p.op == XG_OP_CANCEL_ORDER ||
+                      p.op == XG_OP_QUERY_ORDER;
+    if (is_order_op && r == NULL) {
+        return; /* finished meanwhile, and its slot given to another */
+    }
+    if (r != NULL) {
+        r->in_flight &= (uint8_t)~op_bit;
+    }
+    switch (status) {
+    case XG_XFER_RESPONSE:
+        on_response(a, v, &p, r, resp);
+        return;
+    case XG_XFER_NOT_SENT:
+        /* Nothing reached the venue: the operation is simply still due,
+         * and new orders may go to another venue meanwhile. */
+        requeue(st, v, &p);
+        venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, detail);
+        return;
+    case XG_XFER_NO_RESPONSE:
+        if (p.op == XG_OP_NEW_ORDER) {
+            xg__act_unknown(st, p.order, detail);
+        } else if (p.op == XG_OP_CANCEL_ORDER) {
+            r->needs_query = 1;
+            xg__act_queue(st, p.order, XG_OP_QUERY_ORDER, 0);
+        } else {
+            requeue(st, v, &p);
+        }
+        return;
+    }
+}

@@ -1,0 +1,305 @@
+/*
+ * api.c - the strategies' requests (see api.h).
+ */
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "act.h"
+#include "placement.h"
+#include "routing.h"
+#include "xgate/buf.h"
+
+/* A ZeroMQ identity is at most 255 bytes. */
+#define IDENTITY_MAX 256
+
+typedef struct peer {
+    char id[IDENTITY_MAX];
+    size_t id_len;
+    int has_delimiter; /* REQ sockets put an empty frame before the body */
+} peer;
+
+void
+xg__api_init(xg__api *api, void *router_sock, xg__outbox *outbox, xg__state *st)
+{
+    memset(api, 0, sizeof *api);
+    api->router_sock = router_sock;
+    api->outbox = outbox;
+    api->st = st;
+}
+
+static void
+reply(xg__api *api, const peer *p, const xg_buf *b)
+{
+    xg__outbox_add(api->outbox, XG_OUTBOX_REPLY, p->id, p->id_len,
+                   p->has_delimiter, b->data, b->len);
+}
+
+static void
+reply_error(xg__api *api, const peer *p, const char *req_id,
+            const char *client_id, xg_err err, const char *detail)
+{
+    xg_buf b;
+    xg_buf_init(&b, api->reply, sizeof api->reply);
+    xg__encode_reply_error(&b, req_id, api->st->events.start_id, client_id, err,
+                           detail);
+    reply(api, p, &b);
+}
+
+static void
+reply_order(xg__api *api, const peer *p, const char *req_id, uint32_t slot)
+{
+    const xg__order_rec *r = xg__orders_get(api->st->orders, slot);
+    xg_order_view view;
+    xg__order_view(r, xg__state_venue_name(api->st, r), &view);
+    xg_buf b;
+    xg_buf_init(&b, api->reply, sizeof api->reply);
+    xg__encode_reply_order(&b, req_id, api->st->events.start_id, &view);
+    reply(api, p, &b);
+}
+
+static void
+reply_venues(xg__api *api, const peer *p, const char *req_id)
+{
+    const xg__state *st = api->st;
+    xg_venue_view views[XG_MAX_VENUES];
+    xg_bucket_view buckets[XG_MAX_VENUES][8];
+    for (size_t i = 0; i < st->n_venues; i++) {
+        xg__venue_view(&st->venues[i], st->now.wall_ms, st->now.mono_ms,
+                       &views[i], buckets[i], 8);
+    }
+    xg_buf b;
+    xg_buf_init(&b, api->reply, sizeof api->reply);
+    xg__encode_reply_venues(&b, req_id, st->events.start_id, views,
+                            st->n_venues);
+    reply(api, p, &b);
+}
+
+static void
+reply_ok(xg__api *api, const peer *p, const char *req_id)
+{
+    xg_buf b;
+    xg_buf_init(&b, api->reply, sizeof api->reply);
+    xg__encode_reply_ok(&b, req_id, api->st->events.start_id);
+    reply(api, p, &b);
+}
+
+/* The order m names, if it is the requesting strategy's: another
+ * strategy's order is as unknown to it as one that does not exist. */
+static uint32_t
+find_own_order(xg__api *api, const xg_msg *m)
+{
+    uint32_t slot = xg__orders_find(api->st->orders, m->order.client_id);
+    if (slot == XG_ORDER_NONE) {
+        return slot;
+    }
+    const xg__order_rec *r = xg__orders_get(api->st->orders, slot);
+    return strcmp(r->order.strategy_id, m->order.strategy_id) == 0
+               ? slot
+               : XG_ORDER_NONE;
+}
+
+static int
+find_venue(const xg__state *st, const char *name)
+{
+    for (size_t i = 0; i < st->n_venues; i++) {
+        if (strcmp(st->venues[i].cfg->name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* The order's route: its own venues list, else the configuration's
+ * route for the symbol, else every venue in configuration order. */
+static xg_err
+resolve_route(const xg__state *st, const xg_msg *m, uint8_t route[XG_MAX_ROUTE],
+              size_t *n_route, char *detail, size_t detail_len)
+{
+    *n_route = 0;
+    if (m->n_venues > 0) {
+        for (size_t i = 0; i < m->n_venues; i++) {
+            int vi = find_venue(st, m->venues[i]);
+            if (vi < 0) {
+                snprintf(detail, detail_len, "venue %s is not configured",
+                         m->venues[i]);
+                return XG_ERR_UNKNOWN_VENUE;
+            }
+            route[(*n_route)++] = (uint8_t)vi;
+        }
+        return XG_OK;
+    }
+    const xg__route *cr = xg__config_route(st->cfg, m->order.symbol);
+    size_t n = cr != NULL ? cr->n_venues : st->n_venues;
+    for (size_t i = 0; i < n && *n_route < XG_MAX_ROUTE; i++) {
+        int vi = cr != NULL ? find_venue(st, cr->venues[i]) : (int)i;
+        if (vi >= 0) {
+            route[(*n_route)++] = (uint8_t)vi;
+        }
+    }
+    return XG_OK;
+}
+
+static void
+new_order(xg__api *api, const peer *p, xg_msg *m)
+{
+    xg__state *st = api->st;
+    char detail[XG_DETAIL_MAX] = "";
+    if (!api->is_ready) {
+        reply_error(api, p, m->req_id, m->order.client_id, XG_ERR_BUSY,
+                    "gateway is starting");
+        return;
+    }
+    uint8_t route[XG_MAX_ROUTE];
+    size_t n_route;
+    xg_err e = resolve_route(st, m, route, &n_route, detail, sizeof detail);
+    if (e != XG_OK) {
+        reply_error(api, p, m->req_id, m->order.client_id, e, detail);
+        return;
+    }
+    /* The client order id first: the order is checked whole. */
+    if (m->order.client_id[0] == '\0') {
+        xg__orders_new_client_id(st->orders, m->order.client_id);
+    }
+    int64_t deadline_ms =
+        m->max_wait_ms > 0 ? st->now.wall_ms + m->max_wait_ms : 0;
+    xg__want w = xg__routing_new_want(st, &m->order, route, n_route,
+                                      m->requantize, deadline_ms);
+    xg__choice c;
+    xg__placement_choose(st->venues, &w, st->now.mono_ms, st->now.wall_ms, &c);
+    if (c.venue < 0) {
+        reply_error(api, p, m->req_id, m->order.client_id, c.err, c.detail);
+        return;
+    }
+    uint32_t slot;
+    e = xg__orders_add(st->orders, m->order.client_id, &slot);
+    if (e != XG_OK) {
+        reply_error(api, p, m->req_id, m->order.client_id, e,
+                    e == XG_ERR_DUPLICATE_ID ? "client_order_id already used"
+                                             : "order table full");
+        return;
+    }
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    r->order = m->order;
+    memcpy(r->route, route, n_route);
+    r->n_route = (uint8_t)n_route;
+    r->is_requantize = (uint8_t)m->requantize;
+    r->deadline_ms = deadline_ms;
+    r->asked_qty = m->order.qty;
+    r->asked_price = m->order.price;
+    xg__routing_accept(st, slot, &c);
+    reply_order(api, p, m->req_id, slot);
+    xg__routing_announce(st, slot, &c);
+}
+
+static void
+handle_request(xg__api *api, const peer *p, const void *data, size_t len)
+{
+    xg_msg m;
+    char detail[XG_DETAIL_MAX] = "";
+    xg_err e = xg__msg_parse(data, len, &m, detail, sizeof detail);
+    if (e != XG_OK) {
+        reply_error(api, p, m.req_id, m.order.client_id, e, detail);
+        return;
+    }
+    size_t held = xg__outbox_held(api->outbox, p->id, p->id_len);
+    if (held > 0) {
+        snprintf(detail, sizeof detail,
+                 "%zu replies wait unread: read them, then send again", held);
+        reply_error(api, p, m.req_id, m.order.client_id, XG_ERR_BUSY, detail);
+        return;
+    }
+    uint32_t slot;
+    switch (m.kind) {
+    case XG_MSG_NEW_ORDER:
+        new_order(api, p, &m);
+        return;
+    case XG_MSG_CANCEL_ORDER:
+    case XG_MSG_QUERY_ORDER:
+        slot = find_own_order(api, &m);
+        if (slot == XG_ORDER_NONE) {
+            reply_error(api, p, m.req_id, m.order.client_id,
+                        XG_ERR_UNKNOWN_ORDER,
+                        "no such client_order_id for this strategy");
+            return;
+        }
+        if (m.kind == XG_MSG_CANCEL_ORDER &&
+            (e = xg__act_cancel(api->st, slot, detail, sizeof detail)) !=
+                XG_OK) {
+            reply_error(api, p, m.req_id, m.order.client_id, e, detail);
+            return;
+        }
+        reply_order(api, p, m.req_id, slot);
+        return;
+    case XG_MSG_VENUE_STATUS:
+        reply_venues(api, p, m.req_id);
+        return;
+    case XG_MSG_HELLO:
+        reply_ok(api, p, m.req_id);
+        xg__events_hello(&api->st->events, m.order.strategy_id, m.req_id,
+                         api->st->now.wall_ms);
+        return;
+    }
+}
+
+/* Read one multi-part request: [identity, (empty,) body]. Returns 0 when
+ * nothing is waiting. */
+static int
+read_request(xg__api *api)
+{
+    zmq_msg_t frames[3];
+    size_t n = 0;
+    int more = 1;
+    int extra = 0;
+    while (more) {
+        zmq_msg_t f;
+        zmq_msg_init(&f);
+        if (zmq_msg_recv(&f, api->router_sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            zmq_msg_close(&f);
+            if (n == 0) {
+                return 0;
+            }
+            break;
+        }
+        more = zmq_msg_more(&f);
+        if (n < 3) {
+            frames[n++] = f;
+        } else {
+            extra = 1;
+            zmq_msg_close(&f);
+        }
+    }
+    peer p;
+    memset(&p, 0, sizeof p);
+    size_t id_len = zmq_msg_size(&frames[0]);
+    p.id_len = id_len < IDENTITY_MAX ? id_len : IDENTITY_MAX;
+    memcpy(p.id, zmq_msg_data(&frames[0]), p.id_len);
+    if (n == 3 && zmq_msg_size(&frames[1]) == 0) {
+        p.has_delimiter = 1;
+    }
+    if (n < 2 || (n == 3 && !p.has_delimiter) || extra) {
+        reply_error(api, &p, "", "", XG_ERR_BAD_REQUEST,
+                    "a request is one frame of JSON");
+    } else {
+        zmq_msg_t *body = &frames[n - 1];
+        handle_request(api, &p, zmq_msg_data(body), zmq_msg_size(body));
+    }
+    for (size_t i = 0; i < n; i++) {
+        zmq_msg_close(&frames[i]);
+    }
+    return 1;
+}
+
+size_t
+xg__api_read(xg__api *api, size_t max)
+{
+    size_t n = 0;
+    while (n < max && read_request(api)) {
+        n++;
+    }
+    api->n_read += n;
+    return n;
+}

@@ -1,0 +1,33 @@
+/*
+ * api.h - the strategies' requests (core-private): reading them from the
+ * request socket, answering each with exactly one reply, and handing what
+ * they ask to the modules that act on it.
+ *
+ * Parsing is protocol.c's; the venue choice placement.c's; carrying out
+ * routing.c's and act.c's. A request from a client whose replies are
+ * held unread (outbox.h) is answered BUSY without being acted on.
+ */
+#ifndef XGATE_API_H
+#define XGATE_API_H
+
+#include <stddef.h>
+
+#include "outbox.h"
+#include "state.h"
+
+typedef struct xg__api {
+    void *router_sock;  /* borrowed */
+    xg__outbox *outbox; /* borrowed */
+    xg__state *st;      /* borrowed */
+    int is_ready;       /* new orders are taken (gateway.c sets it) */
+    size_t n_read;      /* requests read; gateway.c resets it */
+    char reply[XG_EVENT_MAX];
+} xg__api;
+
+void xg__api_init(xg__api *api, void *router_sock, xg__outbox *outbox,
+                  xg__state *st);
+
+/* Read and answer up to max waiting requests; returns how many. */
+size_t xg__api_read(xg__api *api, size_t max);
+
+#endif

@@ -1,0 +1,346 @@
+/*
+ * sender.c - draining the venues' queues (see sender.h).
+ *
+ * A pump of one venue may find that new orders cannot leave before their
+ * deadlines and move them (routing.c), which marks the venues they move
+ * to; the drain goes on until no venue is marked, so they leave in the
+ * same pass. Each move spends one of an order's attempts, which bounds
+ * the passes.
+ */
+#include "sender.h"
+
+#include <string.h>
+
+#include "act.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "routing.h"
+#include "sweep.h"
+#include "xgate/sign.h"
+
+void
+xg__sender_init(xg__sender *s, xg__transport *transport)
+{
+    memset(s, 0, sizeof *s);
+    s->transport = transport;
+}
+
+void
+xg__sender_fini(xg__sender *s)
+{
+    xg_wipe(&s->req, sizeof s->req);
+}
+
+xg__order_rec *
+xg__sender_order_of(xg__state *st, const xg__pending *p)
+{
+    if (p->op != XG_OP_NEW_ORDER && p->op != XG_OP_CANCEL_ORDER &&
+        p->op != XG_OP_QUERY_ORDER) {
+        return NULL;
+    }
+    xg__order_rec *r = xg__orders_get(st->orders, p->order);
+    return r != NULL && r->serial == p->serial ? r : NULL;
+}
+
+void
+xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
+                  const xg__pending *p, xg_op *op)
+{
+    memset(op, 0, sizeof *op);
+    op->kind = (xg_op_kind)p->op;
+    if (p->op == XG_OP_OPEN_ORDERS) {
+        op->instrument = xg__sweep_instrument(v, p->instrument);
+        op->cursor = xg__sweep_cursor(v, p->instrument);
+    } else if (r != NULL) {
+        op->instrument = xg__venue_instrument(v, r->order.symbol);
+        op->order = &r->order;
+        op->client_id = r->venue_client_id;
+    }
+}
+
+/* Whether a queued op still has work to do on venue number vi; r is its
+ * order (xg__sender_order_of). */
+static int
+is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
+{
+    switch ((xg_op_kind)p->op) {
+    case XG_OP_SERVER_TIME:
+    case XG_OP_INSTRUMENTS:
+    case XG_OP_OPEN_ORDERS:
+        return 1;
+    case XG_OP_NEW_ORDER:
+        return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;
+    case XG_OP_CANCEL_ORDER:
+        return r != NULL && r->venue == vi && r->cancel_requested &&
+               xg__lifecycle_is_open(r->status) &&
+               !(r->in_flight & xg__op_bit(XG_OP_CANCEL_ORDER));
+    case XG_OP_QUERY_ORDER:
+        return r != NULL && r->venue == vi &&
+               !xg_order_status_is_final(r->status) &&
+               (r->status == XG_STATUS_UNKNOWN || r->needs_query) &&
+               !(r->in_flight & xg__op_bit(XG_OP_QUERY_ORDER));
+    }
+    return 0;
+}
+
+/* Whether a queued op is reconciliation: a query of an order recovered
+ * from the journal or whose outcome is unknown, or an open-orders sweep
+ * (sweep.c). Such a request goes under the limiter's capped share
+ * (XG_PRIO_RECONCILE) whatever priority the adapter gave it, so settling
+ * thousands of orders can never by itself run the venue's budget out.
+ * The core decides this, not the adapter: only the core knows why it
+ * asks. */
+static int
+is_reconcile(const xg__pending *p, const xg__order_rec *r)
+{
+    return p->op == XG_OP_OPEN_ORDERS ||
+           (p->op == XG_OP_QUERY_ORDER && r != NULL &&
+            (r->recovering || r->status == XG_STATUS_UNKNOWN));
+}
+
+/* Take entry idx out of q: its order (or venue) no longer has that
+ * operation queued. */
+static void
+unqueue(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
+{
+    xg__pending p = *xg__queue_at(q, idx);
+    xg__queue_remove(q, idx);
+    xg__order_rec *r = xg__sender_order_of(st, &p);
+    if (r != NULL) {
+        r->queued &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
+    } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS) {
+        v->queued_ops &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
+    }
+}
+
+/* Take entry idx out of q for good (nothing left to do, or it can never
+ * be sent); a sweep's round counts its symbol as ended. */
+static void
+drop(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
+{
+    xg__pending p = *xg__queue_at(q, idx);
+    unqueue(st, v, q, idx);
+    if (p.op == XG_OP_OPEN_ORDERS) {
+        xg__sweep_dropped(v, p.instrument);
+    }
+}
+
+/* Ask the loop to pump v again at mono_ms, or earlier if already due. */
+static void
+wake_at(xg__venue *v, int64_t mono_ms)
+{
+    if (v->wake_mono_ms == 0 || mono_ms < v->wake_mono_ms) {
+        v->wake_mono_ms = mono_ms;
+    }
+}
+
+static int64_t
+ceil_ms(int64_t ns)
+{
+    return (ns + 999999) / 1000000;
+}
+
+/* The next operation to try on v, as (queue, index): the first cancel,
+ * then the first urgent operation, then, once the venue is UP, the
+ * oldest new order. While STARTING only the venue's own operations go.
+ * While is_held, reconciliation has spent its share of the limiter: it
+ * is passed over, keeping its order, and what stands behind it may go.
+ * Entries with nothing left to do are dropped on the way. Returns 0 when
+ * nothing may go.
+ *
+ * Passing over held queries costs a walk over them per pump; that many
+ * only exist while a large reconciliation is capped, and the walk is
+ * cheap next to the request it lets through. */
+static int
+pick(xg__state *st, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
+{
+    int vi = (int)xg__state_venue_index(st, v);
+    int is_starting = v->health.state == XG_VENUE_STARTING;
+    while (!is_starting && v->cancels.len > 0) {
+        const xg__pending *p = xg__queue_at(&v->cancels, 0);
+        if (is_needed(p, xg__sender_order_of(st, p), vi)) {
+            *q = &v->cancels;
+            *idx = 0;
+            return 1;
+        }
+        drop(st, v, &v->cancels, 0);
+    }
+    for (size_t i = 0; i < v->urgent.len;) {
+        const xg__pending *p = xg__queue_at(&v->urgent, i);
+        const xg__order_rec *r = xg__sender_order_of(st, p);
+        if (!is_needed(p, r, vi)) {
+            drop(st, v, &v->urgent, i);
+            continue;
+        }
+        int is_venue_op =
+            p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS;
+        if ((is_starting && !is_venue_op) || (is_held && is_reconcile(p, r))) {
+            i++;
+            continue;
+        }
+        *q = &v->urgent;
+        *idx = i;
+        return 1;
+    }
+    if (v->health.state != XG_VENUE_UP) {
+        return 0;
+    }
+    while (v->normal.len > 0) {
+        const xg__pending *p = xg__queue_at(&v->normal, 0);
+        if (is_needed(p, xg__sender_order_of(st, p), vi)) {
+            *q = &v->normal;
+            *idx = 0;
+            return 1;
+        }
+        drop(st, v, &v->normal, 0);
+    }
+    return 0;
+}
+
+/* The head new order cannot leave before ready_mono_ms: the orders whose
+ * deadline falls earlier move or are refused (routing.c). Returns 1 if
+ * the head changed, so the pump looks again. */
+static int
+move_late(xg__state *st, xg__venue *v, const xg__pending *head,
+          int64_t ready_mono_ms)
+{
+    xg__routing_late(st, v, ready_mono_ms, "deadline");
+    const xg__pending *now = xg__queue_peek(&v->normal);
+    return now == NULL || now->order != head->order ||
+           now->serial != head->serial;
+}
+
+/* Send from v's queues until nothing may go now. */
+static void
+pump(xg__sender *s, xg__state *st, xg__venue *v)
+{
+    for (;;) {
+        if ((v->health.state != XG_VENUE_UP &&
+             v->health.state != XG_VENUE_STARTING) ||
+            v->in_flight >= v->max_in_flight) {
+            return;
+        }
+        int64_t now_ns = xg__state_venue_now_ns(st, v);
+        int is_held = v->reconcile_wait_ns > now_ns;
+        if (is_held) {
+            /* Whoever set the wait also set a wake-up; renewing it costs
+             * nothing and keeps the queries from stalling if the clocks
+             * disagree by a millisecond. */
+            wake_at(v,
+                    st->now.mono_ms + ceil_ms(v->reconcile_wait_ns - now_ns));
+        }
+        xg__queue *q = NULL;
+        size_t idx = 0;
+        if (!pick(st, v, is_held, &q, &idx)) {
+            return;
+        }
+        const xg__pending p = *xg__queue_at(q, idx);
+        uint8_t op_bit = xg__op_bit((xg_op_kind)p.op);
+        if ((v->probing_ops & op_bit) && !(v->answered_ops & op_bit)) {
+            return; /* the first of its kind is still out: see venue.h */
+        }
+        xg__order_rec *r = xg__sender_order_of(st, &p);
+        if (p.op == XG_OP_NEW_ORDER && r->deadline_ms > 0 &&
+            st->now.wall_ms > r->deadline_ms) {
+            unqueue(st, v, q, idx);
+            xg__act_reject(st, p.order, XG_ERR_DEADLINE,
+                           "max_wait_ms passed before it could be sent", NULL);
+            continue;
+        }
+        xg_op op;
+        xg__sender_op_for(v, r, &p, &op);
+        if (p.op == XG_OP_OPEN_ORDERS && op.instrument == NULL) {
+            drop(st, v, q, idx);
+            continue;
+        }
+        xg_http_request *req = &s->req;
+        memset(req, 0, sizeof *req);
+        xg_err e = v->plugin->api->build(v->inst, &op,
+                                         xg__state_venue_now_ms(st, v), req);
+        if (e != XG_OK) {
+            drop(st, v, q, idx);
+            if (p.op == XG_OP_NEW_ORDER) {
+                xg__act_reject(st, p.order, e, "adapter could not build it",
+                               NULL);
+            } else {
+                xg__warn("venue %s: cannot build op %d: %s", v->cfg->name,
+                         (int)p.op, xg_strerror(e));
+            }
+            continue;
+        }
+        int is_rec = is_reconcile(&p, r);
+        int64_t at_ns = now_ns;
+        e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
+                               is_rec ? XG_PRIO_RECONCILE : req->priority,
+                               now_ns, &at_ns);
+        if (e != XG_OK) {
+            drop(st, v, q, idx);
+            if (p.op == XG_OP_NEW_ORDER) {
+                xg__act_reject(st, p.order, XG_ERR_RATE_LIMITED,
+                               "request costs more than the venue's limit",
+                               NULL);
+            }
+            continue;
+        }
+        if (at_ns > now_ns) {
+            int64_t wait_ms = ceil_ms(at_ns - now_ns);
+            int64_t ready_mono_ms = st->now.mono_ms + wait_ms;
+            if (is_rec) {
+                /* Its share is spent: it and the reconciliation behind it
+                 * wait, while cancels and new orders may still go. */
+                v->reconcile_wait_ns = at_ns;
+                wake_at(v, ready_mono_ms);
+                continue;
+            }
+            if (p.op == XG_OP_NEW_ORDER && r->deadline_ms > 0 &&
+                r->deadline_ms < st->now.wall_ms + wait_ms &&
+                move_late(st, v, &p, ready_mono_ms)) {
+                continue;
+            }
+            wake_at(v, ready_mono_ms);
+            if (r != NULL) {
+                xg__act_tell_wait(st, p.order, wait_ms, "rate limit");
+            }
+            return;
+        }
+        e = xg__transport_send(s->transport, &v->endpoint, req, v,
+                               xg__pending_tag(p));
+        if (e != XG_OK) {
+            /* Every slot busy: the limiter's units are spent, but waiting
+             * for a free slot is the only safe move. */
+            xg__warn("venue %s: transport: %s", v->cfg->name, xg_strerror(e));
+            return;
+        }
+        unqueue(st, v, q, idx);
+        v->in_flight++;
+        if (!(v->answered_ops & op_bit)) {
+            v->probing_ops |= op_bit;
+        }
+        if (r != NULL) {
+            r->in_flight |= op_bit;
+        }
+        if (p.op == XG_OP_NEW_ORDER) {
+            xg__act_sent(st, p.order);
+        } else if (p.op == XG_OP_SERVER_TIME) {
+            v->time_sent_wall_ms = st->now.wall_ms;
+        }
+    }
+}
+
+/* More passes than this over the marks means orders keep moving between
+ * venues within one pass; what is left waits for the next loop pass. */
+#define DRAIN_PASSES_MAX 64
+
+void
+xg__sender_drain(xg__sender *s, xg__state *st)
+{
+    for (int pass = 0; pass < DRAIN_PASSES_MAX && st->pump_marks != 0; pass++) {
+        uint32_t marks = st->pump_marks;
+        st->pump_marks = 0;
+        for (size_t i = 0; i < st->n_venues; i++) {
+            if (marks & (1u << i)) {
+                pump(s, st, &st->venues[i]);
+            }
+        }
+    }
+}
