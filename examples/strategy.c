@@ -4,7 +4,10 @@
  * It shows the whole client side of the protocol in one file: a DEALER
  * socket for requests (one JSON frame each, replies matched by req_id) and
  * a SUB socket for events ([topic, JSON], subscribed to "order.<name>" and
- * "venue"). It places a resting LIMIT buy below the market and a LIMIT buy
+ * "venue"). It first sends "hello" and waits for its event, so its
+ * subscription is live before it places anything (and again, with a
+ * query of its orders, when a new start_id says the gateway restarted).
+ * It places a resting LIMIT buy below the market and a LIMIT buy
  * above it that fills, cancels the resting one once the venue has acked
  * it, queries the other, and prints every reply and event on one line.
  *
@@ -29,9 +32,12 @@
 #include <zmq.h>
 
 #define EX_TIMEOUT_MS 10000
-/* Events published before our subscription reached the gateway are lost
- * (ZeroMQ's "slow joiner"), so an order that has not moved for this long
- * is queried instead of waited for. */
+/* The hello is sent again if its event has not come back in this long: a
+ * subscription that was not live yet misses it. */
+#define EX_HELLO_MS 500
+/* A subscriber can still lose events (a gateway restart, a full queue),
+ * so an order that has not moved for this long is queried instead of
+ * waited for. */
 #define EX_REFRESH_MS 1000
 #define EX_MAX_REQS   32
 #define EX_ID_MAX     33
@@ -55,6 +61,15 @@ typedef struct ex_state {
     int next_req;
     int query_sent;
     int refused;
+    /* The gateway process we talk to (docs/protocol.md, Restarts), and
+     * whether our subscription to it is known to be live. */
+    char start_id[24];
+    char hello_req[16];
+    long long hello_sent_ms;
+    int is_live;
+    int is_placed;
+    char price_rest[32];
+    char price_fill[32];
 } ex_state;
 
 static long long
@@ -214,6 +229,38 @@ print_order_line(const char *prefix, json_t *order)
     printf("\n");
 }
 
+static int
+send_hello(ex_state *st)
+{
+    st->hello_sent_ms = now_ms();
+    json_t *req =
+        json_pack("{s:s, s:s}", "type", "hello", "strategy", st->strategy);
+    return req != NULL ? send_request(st, req, st->hello_req) : -1;
+}
+
+/* A new start_id means the gateway restarted and events may have been
+ * missed: confirm the subscription again and re-query every order that
+ * is not final. */
+static void
+note_start(ex_state *st, const char *start_id)
+{
+    if (start_id[0] == '\0' || strcmp(start_id, st->start_id) == 0) {
+        return;
+    }
+    if (st->start_id[0] != '\0') {
+        printf("gateway restarted (%s -> %s): re-querying\n", st->start_id,
+               start_id);
+        st->is_live = 0;
+        send_hello(st);
+        for (size_t i = 0; i < 2; i++) {
+            if (!is_final(st->orders[i].status)) {
+                st->orders[i].last_change_ms = 0;
+            }
+        }
+    }
+    snprintf(st->start_id, sizeof(st->start_id), "%s", start_id);
+}
+
 static void
 handle_reply(ex_state *st, const char *data, size_t len)
 {
@@ -230,6 +277,7 @@ handle_reply(ex_state *st, const char *data, size_t len)
             st->pending[i][0] = '\0';
         }
     }
+    note_start(st, str_of(root, "start_id"));
     char prefix[64];
     snprintf(prefix, sizeof(prefix), "reply  %s", req_id);
     if (!json_is_true(json_object_get(root, "ok"))) {
@@ -267,8 +315,14 @@ handle_event(ex_state *st, const char *topic, const char *data, size_t len)
         printf("event  %s (not JSON: %s)\n", topic, jerr.text);
         return;
     }
+    note_start(st, str_of(root, "start_id"));
     const char *type = str_of(root, "type");
-    if (strcmp(type, "order") == 0) {
+    if (strcmp(type, "hello") == 0) {
+        if (strcmp(str_of(root, "req_id"), st->hello_req) == 0) {
+            st->is_live = 1;
+            printf("event  %s hello: subscription live\n", topic);
+        }
+    } else if (strcmp(type, "order") == 0) {
         char prefix[96];
         snprintf(prefix, sizeof(prefix), "event  %s %s", topic,
                  str_of(root, "event"));
@@ -326,6 +380,17 @@ advance(ex_state *st)
     ex_order *fill = &st->orders[1];
     long long now = now_ms();
 
+    if (!st->is_live) {
+        if (now - st->hello_sent_ms > EX_HELLO_MS) {
+            send_hello(st);
+        }
+        return 0;
+    }
+    if (!st->is_placed) {
+        st->is_placed = 1;
+        send_new(st, rest, st->price_rest);
+        send_new(st, fill, st->price_fill);
+    }
     if (is_open(rest->status) && !rest->cancel_sent) {
         rest->cancel_sent = 1;
         send_by_id(st, "cancel_order", rest, NULL);
@@ -358,17 +423,16 @@ static int
 run(ex_state *st)
 {
     long long start = now_ms();
-    char price_rest[32];
-    char price_fill[32];
 
-    snprintf(price_rest, sizeof(price_rest), "%s",
+    snprintf(st->price_rest, sizeof(st->price_rest), "%s",
              env_or("XG_REST_PRICE", "30000"));
-    snprintf(price_fill, sizeof(price_fill), "%s",
+    snprintf(st->price_fill, sizeof(st->price_fill), "%s",
              env_or("XG_FILL_PRICE", "40000"));
+    /* Nothing is placed before the subscription is known to be live: the
+     * hello's event proves it (advance). */
     if (send_request(st, json_pack("{s:s}", "type", "venue_status"), NULL) !=
             0 ||
-        send_new(st, &st->orders[0], price_rest) != 0 ||
-        send_new(st, &st->orders[1], price_fill) != 0) {
+        send_hello(st) != 0) {
         fprintf(stderr, "strategy: cannot send: %s\n",
                 zmq_strerror(zmq_errno()));
         return 2;

@@ -3,7 +3,9 @@
 
 The same flow as examples/strategy.c: a DEALER socket for requests (one
 JSON frame each, replies matched by req_id) and a SUB socket for events
-([topic, JSON], subscribed to "order.<name>" and "venue"). It places a
+([topic, JSON], subscribed to "order.<name>" and "venue"). It first sends
+"hello" and waits for its event, so its subscription is live before it
+places anything. It places a
 resting LIMIT buy below the market and a LIMIT buy above it that fills,
 cancels the resting one once the venue has acked it, queries the other, and
 prints every reply and event on one line. With XG_BURST=N it places N
@@ -32,9 +34,12 @@ import time
 import zmq
 
 TIMEOUT_S = 10.0
-# Events published before our subscription reached the gateway are lost
-# (ZeroMQ's "slow joiner"), so an order that has not moved for this long is
-# queried instead of waited for.
+# The hello is sent again if its event has not come back in this long: a
+# subscription that was not live yet misses it.
+HELLO_S = 0.5
+# A subscriber can still lose events (a gateway restart, a full queue), so
+# an order that has not moved for this long is queried instead of waited
+# for.
 REFRESH_S = 1.0
 FINAL = {"FILLED", "CANCELED", "REJECTED", "EXPIRED"}
 OPEN = {"NEW", "PARTIALLY_FILLED"}
@@ -71,6 +76,13 @@ class Strategy:
         self.req.connect(req_ep)
         self.pending = set()
         self.next_req = 0
+        # The gateway process we talk to (docs/protocol.md, Restarts) and
+        # whether our subscription to it is known to be live.
+        self.start_id = None
+        self.hello_req = None
+        self.hello_sent = 0.0
+        self.live = False
+        self.placed = False
         self.refused = False
         self.query_sent = False
         # Client ids must be unique per gateway across runs: time and pid.
@@ -109,6 +121,26 @@ class Strategy:
         return self.send({"type": kind, "strategy": self.name,
                           "client_order_id": order.id})
 
+    def hello(self):
+        self.hello_req = self.send({"type": "hello", "strategy": self.name})
+        self.hello_sent = time.monotonic()
+
+    def note_start(self, start_id):
+        """A new start_id: the gateway restarted and we may have missed
+        events. Confirm the subscription again and re-query every order
+        that is not final."""
+        if not start_id or start_id == self.start_id:
+            return
+        if self.start_id is not None:
+            print("gateway restarted (%s -> %s): re-querying" % (
+                self.start_id, start_id))
+            self.live = False
+            self.hello()
+            for o in self.orders.values():
+                if o.status not in FINAL:
+                    o.changed = 0.0
+        self.start_id = start_id
+
     def update(self, order_obj):
         order = self.orders.get(order_obj.get("client_order_id"))
         status = order_obj.get("status", "")
@@ -144,6 +176,7 @@ class Strategy:
             return
         req_id = msg.get("req_id", "")
         self.pending.discard(req_id)
+        self.note_start(msg.get("start_id"))
         prefix = "reply  " + req_id
         if not msg.get("ok"):
             err = msg.get("error", {})
@@ -170,8 +203,13 @@ class Strategy:
         except ValueError as exc:
             print("event  %s (not JSON: %s)" % (topic, exc))
             return
+        self.note_start(msg.get("start_id"))
         kind = msg.get("type")
-        if kind == "order":
+        if kind == "hello":
+            if msg.get("req_id") == self.hello_req:
+                self.live = True
+                print("event  %s hello: subscription live" % topic)
+        elif kind == "order":
             self.order_line("event  %s %s" % (topic, msg.get("event")),
                             msg["order"])
             self.update(msg["order"])
@@ -192,6 +230,15 @@ class Strategy:
 
     def advance(self):
         """Send what the state calls for; True when the run is complete."""
+        if not self.live:
+            if time.monotonic() - self.hello_sent > HELLO_S:
+                self.hello()
+            return False
+        if not self.placed:
+            self.placed = True
+            for rest in self.rests:
+                self.send_new(rest)
+            self.send_new(self.fill)
         fill = self.fill
         for rest in self.rests:
             if rest.status in OPEN and not rest.cancel_sent:
@@ -217,9 +264,7 @@ class Strategy:
     def run(self):
         start = time.monotonic()
         self.send({"type": "venue_status"})
-        for rest in self.rests:
-            self.send_new(rest)
-        self.send_new(self.fill)
+        self.hello()
         poller = zmq.Poller()
         poller.register(self.req, zmq.POLLIN)
         poller.register(self.sub, zmq.POLLIN)
