@@ -25,7 +25,7 @@
  * other.
  *
  * Change log (bump XG_ADAPTER_ABI_VERSION on any change to this header or a
- * struct it reaches, including order.h, limiter.h, http.h):
+ * struct it reaches, including order.h, limit.h, http.h):
  *   1  first version.
  *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
  *      for reconciliation queries; adapters never set it. xg_usage gains
@@ -41,7 +41,7 @@
 
 #include "xgate/error.h"
 #include "xgate/http.h"
-#include "xgate/limiter.h"
+#include "xgate/limit.h"
 #include "xgate/order.h"
 
 #define XG_ADAPTER_ABI_VERSION 3u
