@@ -10,7 +10,8 @@
  *
  * and refuses it unless abi_version == XG_ADAPTER_ABI_VERSION and
  * struct_size == sizeof(xg_adapter) (equal, not "at least"), every
- * mandatory entry is set and no adapter for the same venue is loaded.
+ * mandatory entry is set, its caps can carry the gateway's client order
+ * ids and no adapter for the same venue is loaded.
  *
  * Adapters are pure. They open no socket or file, start no thread, read no
  * clock or environment and keep no mutable global: all state lives in the
