@@ -53,31 +53,31 @@ typedef struct binance_call {
 
 /* Fill resp with {"code":code,"msg":msg} and HTTP status; outcome for the
  * log. */
-void binance_error(xg_sim_response *resp, int status, int code, const char *msg,
-                   const char *outcome);
+void binance_sim_error(xg_sim_response *resp, int status, int code,
+                       const char *msg, const char *outcome);
 
 /* -1102 for a missing mandatory parameter. */
-void binance_missing(xg_sim_response *resp, const char *param);
+void binance_sim_missing(xg_sim_response *resp, const char *param);
 
 /* "1M", "10S", "1D": the header suffix of a window of window_s seconds;
  * the interval name and count go to *unit / *num when not NULL. */
-void binance_interval(int64_t window_s, char suffix[24], const char **unit,
-                      int64_t *num);
+void binance_sim_interval(int64_t window_s, char suffix[24], const char **unit,
+                          int64_t *num);
 
 /* The ORDERS limit gate for a new order, with the venue lock held.
  * Returns true if the order may proceed; otherwise resp holds the 429
  * (-1015) or, for a repeat offender, the 418. */
-bool binance_orders_gate(const binance_call *c);
+bool binance_sim_orders_gate(const binance_call *c);
 
 /* Add X-MBX-ORDER-COUNT-* headers for the account (lock held). */
-void binance_order_count_headers(const binance_call *c);
+void binance_sim_order_count_headers(const binance_call *c);
 
 /* Endpoints in orders.c. */
-void binance_new_order(const binance_call *c);
-void binance_cancel_order(const binance_call *c);
-void binance_query_order(const binance_call *c);
-void binance_open_orders(const binance_call *c);
-void binance_cancel_all(const binance_call *c);
-void binance_account(const binance_call *c);
+void binance_sim_new_order(const binance_call *c);
+void binance_sim_cancel_order(const binance_call *c);
+void binance_sim_query_order(const binance_call *c);
+void binance_sim_open_orders(const binance_call *c);
+void binance_sim_cancel_all(const binance_call *c);
+void binance_sim_account(const binance_call *c);
 
 #endif

@@ -90,7 +90,7 @@ bool bybit_sim_endpoint_gate(const bybit_call *c, int endpoint);
 const char *bybit_sim_param(const bybit_call *c, const char *key);
 
 /* Endpoints in orders.c. */
-void bybit_sim_create(const bybit_call *c);
+void bybit_sim_order_create(const bybit_call *c);
 void bybit_sim_cancel(const bybit_call *c);
 void bybit_sim_realtime(const bybit_call *c);
 

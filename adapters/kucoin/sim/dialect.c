@@ -52,7 +52,7 @@ static const xg_sim_setting kucoin_setting_defs[] = {
 };
 
 static void *
-kucoin_create(void)
+kucoin_sim_create(void)
 {
     kucoin_settings *s = calloc(1, sizeof(*s));
 
@@ -69,13 +69,13 @@ kucoin_create(void)
 }
 
 static void
-kucoin_destroy(void *settings)
+kucoin_sim_destroy(void *settings)
 {
     free(settings);
 }
 
 static xg_err
-kucoin_set(void *settings, const char *key, const char *value)
+kucoin_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(kucoin_setting_defs,
                                 sizeof(kucoin_setting_defs) /
@@ -99,7 +99,7 @@ static const kucoin_symbol_def kucoin_symbols[] = {
 };
 
 static xg_err
-kucoin_setup(xg_sim_venue *v)
+kucoin_sim_setup(xg_sim_venue *v)
 {
     const kucoin_settings *s = v->settings;
 
@@ -165,7 +165,7 @@ kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome)
 /* Charge cost to the anchored window w (lock held). Returns false, and
  * charges nothing, if it does not fit. */
 static bool
-kucoin_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
+kucoin_sim_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
 {
     if (now >= w->index + w->len_ms || now < w->index) {
         w->index = now; /* the first request after the window ended */
@@ -179,14 +179,14 @@ kucoin_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
 }
 
 static int64_t
-kucoin_pool_used(const xg_sim_window *w, int64_t now)
+kucoin_sim_pool_used(const xg_sim_window *w, int64_t now)
 {
     return (now >= w->index + w->len_ms || now < w->index) ? 0 : w->count;
 }
 
 static void
-kucoin_limit_headers(xg_sim_response *resp, int64_t limit, int64_t remaining,
-                     int64_t reset_ms)
+kucoin_sim_limit_headers(xg_sim_response *resp, int64_t limit,
+                         int64_t remaining, int64_t reset_ms)
 {
     xg_sim_response_header_int(resp, "gw-ratelimit-limit", limit);
     xg_sim_response_header_int(resp, "gw-ratelimit-remaining", remaining);
@@ -194,19 +194,19 @@ kucoin_limit_headers(xg_sim_response *resp, int64_t limit, int64_t remaining,
 }
 
 static void
-kucoin_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
-                    int64_t limit, int64_t now)
+kucoin_sim_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
+                        int64_t limit, int64_t now)
 {
-    int64_t used = kucoin_pool_used(w, now);
+    int64_t used = kucoin_sim_pool_used(w, now);
     int64_t reset = used > 0 ? w->index + w->len_ms - now : w->len_ms;
 
-    kucoin_limit_headers(resp, limit, limit - used, reset);
+    kucoin_sim_limit_headers(resp, limit, limit - used, reset);
 }
 
 /* The pool's refusal (after its headers): HTTP 429, code 429000. The pool
  * gate sends it, and so does an injected limited fault. */
 static void
-kucoin_too_many(xg_sim_response *resp)
+kucoin_sim_too_many(xg_sim_response *resp)
 {
     kucoin_sim_error(resp, 429, 429000, "Too Many Requests", "limited");
 }
@@ -247,7 +247,7 @@ static const kucoin_route_def kucoin_unknown_route = {
     "", "", false, KUCOIN_UNKNOWN, 1, false};
 
 static const kucoin_route_def *
-kucoin_find_route(const xg_sim_request *req)
+kucoin_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(kucoin_routes) / sizeof(kucoin_routes[0]);
          i++) {
@@ -268,8 +268,8 @@ kucoin_find_route(const xg_sim_request *req)
 
 /* base64(HMAC-SHA256(secret, msg)) into out (45 bytes). */
 static bool
-kucoin_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
-                char out[64])
+kucoin_sim_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
+                    char out[64])
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
@@ -287,7 +287,7 @@ kucoin_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
 /* Compare every byte so the time taken does not depend on where the first
  * difference is. */
 static bool
-kucoin_same(const char *a, const char *b)
+kucoin_sim_same(const char *a, const char *b)
 {
     size_t n = strlen(a);
     unsigned char diff = 0;
@@ -302,8 +302,8 @@ kucoin_same(const char *a, const char *b)
 }
 
 static bool
-kucoin_signature_ok(const xg_sim_request *req, const char *secret,
-                    const char *ts, const char *given)
+kucoin_sim_signature_ok(const xg_sim_request *req, const char *secret,
+                        const char *ts, const char *given)
 {
     size_t n = strlen(ts) + strlen(req->method) + strlen(req->path) + 1 +
                req->query_len + req->body_len + 1;
@@ -330,15 +330,15 @@ kucoin_signature_ok(const xg_sim_request *req, const char *secret,
         memcpy(pre + pos, req->body, req->body_len);
         pos += req->body_len;
     }
-    ok = kucoin_hmac_b64(secret, (const unsigned char *)pre, pos, sig) &&
-         kucoin_same(sig, given);
+    ok = kucoin_sim_hmac_b64(secret, (const unsigned char *)pre, pos, sig) &&
+         kucoin_sim_same(sig, given);
     free(pre);
     return ok;
 }
 
 /* 13 digits, epoch ms. */
 static bool
-kucoin_parse_ts(const char *s, int64_t *out)
+kucoin_sim_parse_ts(const char *s, int64_t *out)
 {
     int64_t v = 0;
     size_t n = strlen(s);
@@ -359,9 +359,9 @@ kucoin_parse_ts(const char *s, int64_t *out)
 /* Key, passphrase, timestamp, signature. Returns true if authenticated
  * (*account set); otherwise resp holds the error. */
 static bool
-kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
-                    const xg_sim_request *req, int64_t now_ms,
-                    xg_sim_response *resp, size_t *account)
+kucoin_sim_authenticate(xg_sim_venue *v, const kucoin_settings *s,
+                        const xg_sim_request *req, int64_t now_ms,
+                        xg_sim_response *resp, size_t *account)
 {
     const char *key = xg_sim_request_header(req, "KC-API-KEY");
     const char *sign = xg_sim_request_header(req, "KC-API-SIGN");
@@ -388,20 +388,20 @@ kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
     }
     cred = &v->book.accounts[*account].cred;
     if (version != NULL && strcmp(version, "1") == 0) {
-        if (!kucoin_same(pass, cred->passphrase)) {
+        if (!kucoin_sim_same(pass, cred->passphrase)) {
             kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
                              "rejected");
             return false;
         }
-    } else if (!kucoin_hmac_b64(cred->secret,
-                                (const unsigned char *)cred->passphrase,
-                                strlen(cred->passphrase), want) ||
-               !kucoin_same(pass, want)) {
+    } else if (!kucoin_sim_hmac_b64(cred->secret,
+                                    (const unsigned char *)cred->passphrase,
+                                    strlen(cred->passphrase), want) ||
+               !kucoin_sim_same(pass, want)) {
         kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
                          "rejected");
         return false;
     }
-    if (!kucoin_parse_ts(ts_text, &ts) ||
+    if (!kucoin_sim_parse_ts(ts_text, &ts) ||
         ts < now_ms - s->timestamp_window_ms ||
         ts > now_ms + s->timestamp_window_ms) {
         kucoin_sim_error(resp, 400, 400002,
@@ -410,7 +410,7 @@ kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
                          "rejected");
         return false;
     }
-    if (!kucoin_signature_ok(req, cred->secret, ts_text, sign)) {
+    if (!kucoin_sim_signature_ok(req, cred->secret, ts_text, sign)) {
         kucoin_sim_error(resp, 401, 400005, "Signature verification failed",
                          "rejected");
         return false;
@@ -422,7 +422,7 @@ kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
  */
 
 static void
-kucoin_symbols_answer(const kucoin_call *c)
+kucoin_sim_symbols_answer(const kucoin_call *c)
 {
     json_t *data = json_array();
 
@@ -453,14 +453,14 @@ kucoin_symbols_answer(const kucoin_call *c)
  */
 
 static void
-kucoin_dispatch(const kucoin_route_def *route, const kucoin_call *c)
+kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
 {
     switch (route->route) {
     case KUCOIN_TIME:
         kucoin_sim_ok(c->resp, json_integer(c->now_ms), "queried");
         return;
     case KUCOIN_SYMBOLS:
-        kucoin_symbols_answer(c);
+        kucoin_sim_symbols_answer(c);
         return;
     case KUCOIN_NEW:
         kucoin_sim_new_order(c);
@@ -482,7 +482,7 @@ kucoin_dispatch(const kucoin_route_def *route, const kucoin_call *c)
 
 /* The clientOid a request names: the path's, else the JSON body's. */
 static void
-kucoin_request_client_id(const xg_sim_request *req, char *out, size_t cap)
+kucoin_sim_request_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     size_t plen = strlen(KUCOIN_COID_PREFIX);
 
@@ -502,10 +502,11 @@ kucoin_request_client_id(const xg_sim_request *req, char *out, size_t cap)
 }
 
 static void
-kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+kucoin_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+                  xg_sim_response *resp)
 {
     const kucoin_settings *s = v->settings;
-    const kucoin_route_def *route = kucoin_find_route(req);
+    const kucoin_route_def *route = kucoin_sim_find_route(req);
     xg_sim_params params;
     xg_sim_client *cl = NULL;
     xg_sim_window *pool = NULL;
@@ -515,7 +516,7 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     kucoin_call call;
     char cid[XG_SIM_LOG_ID_LEN];
 
-    kucoin_request_client_id(req, cid, sizeof(cid));
+    kucoin_sim_request_client_id(req, cid, sizeof(cid));
     xg_sim_response_client_id(resp, cid);
     xg_sim_params_init(&params);
     memset(&call, 0, sizeof(call));
@@ -559,7 +560,7 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     xg_sim_venue_unlock(v);
 
     if (route->is_private) {
-        if (!kucoin_authenticate(v, s, req, now, resp, &call.account)) {
+        if (!kucoin_sim_authenticate(v, s, req, now, resp, &call.account)) {
             xg_sim_params_fini(&params);
             return;
         }
@@ -579,21 +580,21 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
         return;
     }
     if (s->limits != 0) {
-        fits = kucoin_pool_take(pool, limit, route->weight, now);
+        fits = kucoin_sim_pool_take(pool, limit, route->weight, now);
     }
-    kucoin_pool_headers(resp, pool, limit, now);
+    kucoin_sim_pool_headers(resp, pool, limit, now);
     xg_sim_venue_unlock(v);
 
     if (!fits) {
-        kucoin_too_many(resp);
+        kucoin_sim_too_many(resp);
     } else {
-        kucoin_dispatch(route, &call);
+        kucoin_sim_dispatch(route, &call);
     }
     xg_sim_params_fini(&params);
 }
 
 static void
-kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
+kucoin_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     kucoin_sim_error(resp, status, status >= 500 ? 500000 : 400100, msg,
                      status >= 500 ? "fault" : "rejected");
@@ -603,20 +604,20 @@ kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
  * would pay from (Spot for private endpoints, else Public) shown empty
  * until retry_after_ms from now. */
 static void
-kucoin_limited(xg_sim_venue *v, const xg_sim_request *req,
-               int64_t retry_after_ms, xg_sim_response *resp)
+kucoin_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                   int64_t retry_after_ms, xg_sim_response *resp)
 {
     const kucoin_settings *s = v->settings;
-    const kucoin_route_def *route = kucoin_find_route(req);
+    const kucoin_route_def *route = kucoin_sim_find_route(req);
 
-    kucoin_limit_headers(resp,
-                         route->is_private ? s->spot_limit : s->public_limit, 0,
-                         retry_after_ms);
-    kucoin_too_many(resp);
+    kucoin_sim_limit_headers(
+        resp, route->is_private ? s->spot_limit : s->public_limit, 0,
+        retry_after_ms);
+    kucoin_sim_too_many(resp);
 }
 
 static json_t *
-kucoin_state(xg_sim_venue *v, int64_t now_ms)
+kucoin_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     json_t *clients = json_array();
     json_t *accounts = json_array();
@@ -625,7 +626,7 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
         const xg_sim_client *cl = &v->clients.items[i];
         json_array_append_new(
             clients, json_pack("{ss sI}", "ip", cl->ip, "public_used",
-                               (json_int_t)kucoin_pool_used(
+                               (json_int_t)kucoin_sim_pool_used(
                                    &cl->windows[KUCOIN_CW_PUBLIC], now_ms)));
     }
     for (size_t i = 0; i < v->book.naccounts; i++) {
@@ -634,7 +635,7 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
         json_array_append_new(
             accounts,
             json_pack("{ss sI sI}", "api_key", a->cred.api_key, "spot_used",
-                      (json_int_t)kucoin_pool_used(w, now_ms),
+                      (json_int_t)kucoin_sim_pool_used(w, now_ms),
                       "spot_window_start_ms", (json_int_t)w->index));
     }
     return json_pack("{so* so*}", "clients", clients, "accounts", accounts);
@@ -642,13 +643,13 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_kucoin = {
     .venue = "kucoin",
-    .create = kucoin_create,
-    .destroy = kucoin_destroy,
-    .set = kucoin_set,
-    .setup = kucoin_setup,
-    .handle = kucoin_handle,
-    .client_id = kucoin_request_client_id,
-    .error = kucoin_fault_error,
-    .limited = kucoin_limited,
-    .state = kucoin_state,
+    .create = kucoin_sim_create,
+    .destroy = kucoin_sim_destroy,
+    .set = kucoin_sim_set,
+    .setup = kucoin_sim_setup,
+    .handle = kucoin_sim_handle,
+    .client_id = kucoin_sim_request_client_id,
+    .error = kucoin_sim_fault_error,
+    .limited = kucoin_sim_limited,
+    .state = kucoin_sim_state,
 };

@@ -54,7 +54,7 @@ static const xg_sim_setting okx_setting_defs[] = {
 };
 
 static void *
-okx_create(void)
+okx_sim_create(void)
 {
     okx_settings *s = calloc(1, sizeof(*s));
 
@@ -76,7 +76,7 @@ okx_create(void)
 }
 
 static void
-okx_destroy(void *settings)
+okx_sim_destroy(void *settings)
 {
     okx_settings *s = settings;
 
@@ -91,7 +91,7 @@ okx_destroy(void *settings)
 }
 
 static xg_err
-okx_set(void *settings, const char *key, const char *value)
+okx_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(okx_setting_defs,
                                 sizeof(okx_setting_defs) /
@@ -119,7 +119,7 @@ static const okx_symbol_def okx_symbols[] = {
 };
 
 static xg_err
-okx_setup(xg_sim_venue *v)
+okx_sim_setup(xg_sim_venue *v)
 {
     for (size_t i = 0; i < sizeof(okx_symbols) / sizeof(okx_symbols[0]); i++) {
         const okx_symbol_def *d = &okx_symbols[i];
@@ -178,7 +178,7 @@ okx_sim_param(const okx_call *c, const char *key)
 /* The window of (route, who, inst), created on first use (lock held). NULL
  * when memory runs out. */
 static okx_slide *
-okx_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
+okx_sim_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
 {
     for (size_t i = 0; i < s->nslides; i++) {
         okx_slide *sl = &s->slides[i];
@@ -211,7 +211,7 @@ okx_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
 
 /* Drop entries that left the window ending at now_ms. */
 static void
-okx_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
+okx_sim_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
 {
     while (sl->count > 0 && sl->times[sl->head] <= now_ms - window_ms) {
         sl->head = (sl->head + 1) % sl->cap;
@@ -227,15 +227,15 @@ typedef enum okx_gate {
 
 /* Count one request of the key if it fits (lock held). */
 static okx_gate
-okx_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
-          int64_t now_ms)
+okx_sim_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
+              int64_t now_ms)
 {
-    okx_slide *sl = okx_slide_get(s, route, who, inst);
+    okx_slide *sl = okx_sim_slide_get(s, route, who, inst);
 
     if (sl == NULL) {
         return OKX_GATE_ERROR;
     }
-    okx_slide_expire(sl, s->window_ms, now_ms);
+    okx_sim_slide_expire(sl, s->window_ms, now_ms);
     if (sl->count >= sl->cap) {
         if (s->limits != 0) {
             return OKX_GATE_LIMITED;
@@ -253,7 +253,7 @@ okx_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
  */
 
 static bool
-okx_digits(const char *s, int n, int64_t *out)
+okx_sim_digits(const char *s, int n, int64_t *out)
 {
     int64_t v = 0;
     for (int i = 0; i < n; i++) {
@@ -268,7 +268,7 @@ okx_digits(const char *s, int n, int64_t *out)
 
 /* "2023-11-14T22:13:20.000Z" -> epoch ms (days_from_civil, own code). */
 static bool
-okx_parse_iso(const char *s, int64_t *ms)
+okx_sim_parse_iso(const char *s, int64_t *ms)
 {
     static const int mdays[12] = {31, 29, 31, 30, 31, 30,
                                   31, 31, 30, 31, 30, 31};
@@ -276,10 +276,10 @@ okx_parse_iso(const char *s, int64_t *ms)
 
     if (strlen(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
         s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' ||
-        !okx_digits(s, 4, &y) || !okx_digits(s + 5, 2, &m) ||
-        !okx_digits(s + 8, 2, &d) || !okx_digits(s + 11, 2, &hh) ||
-        !okx_digits(s + 14, 2, &mm) || !okx_digits(s + 17, 2, &ss) ||
-        !okx_digits(s + 20, 3, &mmm)) {
+        !okx_sim_digits(s, 4, &y) || !okx_sim_digits(s + 5, 2, &m) ||
+        !okx_sim_digits(s + 8, 2, &d) || !okx_sim_digits(s + 11, 2, &hh) ||
+        !okx_sim_digits(s + 14, 2, &mm) || !okx_sim_digits(s + 17, 2, &ss) ||
+        !okx_sim_digits(s + 20, 3, &mmm)) {
         return false;
     }
     if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || hh > 23 ||
@@ -302,7 +302,7 @@ okx_parse_iso(const char *s, int64_t *ms)
 
 /* Constant-time comparison of two NUL-terminated strings' bytes. */
 static bool
-okx_same(const char *a, const char *b)
+okx_sim_same(const char *a, const char *b)
 {
     size_t na = strlen(a);
     size_t nb = strlen(b);
@@ -315,8 +315,8 @@ okx_same(const char *a, const char *b)
 }
 
 static bool
-okx_signature_ok(const xg_sim_request *req, const char *secret, const char *ts,
-                 const char *given)
+okx_sim_signature_ok(const xg_sim_request *req, const char *secret,
+                     const char *ts, const char *given)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
@@ -350,7 +350,7 @@ okx_signature_ok(const xg_sim_request *req, const char *secret, const char *ts,
     if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
              (const unsigned char *)pre, pos, mac, &mac_len) != NULL) {
         EVP_EncodeBlock(b64, mac, (int)mac_len);
-        ok = okx_same((const char *)b64, given);
+        ok = okx_sim_same((const char *)b64, given);
     }
     OPENSSL_cleanse(mac, sizeof(mac));
     free(pre);
@@ -360,9 +360,9 @@ okx_signature_ok(const xg_sim_request *req, const char *secret, const char *ts,
 /* Headers, key, passphrase, signature, timestamp (fact sheet, "Signing";
  * codes from "Error codes", all HTTP 401). */
 static bool
-okx_authenticate(xg_sim_venue *v, const okx_settings *s,
-                 const xg_sim_request *req, int64_t now_ms,
-                 xg_sim_response *resp, size_t *account)
+okx_sim_authenticate(xg_sim_venue *v, const okx_settings *s,
+                     const xg_sim_request *req, int64_t now_ms,
+                     xg_sim_response *resp, size_t *account)
 {
     const char *key = xg_sim_request_header(req, "OK-ACCESS-KEY");
     const char *pass = xg_sim_request_header(req, "OK-ACCESS-PASSPHRASE");
@@ -399,19 +399,19 @@ okx_authenticate(xg_sim_venue *v, const okx_settings *s,
         okx_sim_error(resp, 401, "50111", "Invalid OK-ACCESS-KEY.", "rejected");
         return false;
     }
-    if (!okx_parse_iso(ts, &ts_ms)) {
+    if (!okx_sim_parse_iso(ts, &ts_ms)) {
         okx_sim_error(resp, 401, "50112", "Invalid OK-ACCESS-TIMESTAMP.",
                       "rejected");
         return false;
     }
-    if (!okx_same(v->book.accounts[*account].cred.passphrase, pass)) {
+    if (!okx_sim_same(v->book.accounts[*account].cred.passphrase, pass)) {
         okx_sim_error(resp, 401, "50105",
                       "Request header OK-ACCESS-PASSPHRASE incorrect.",
                       "rejected");
         return false;
     }
-    if (!okx_signature_ok(req, v->book.accounts[*account].cred.secret, ts,
-                          sig)) {
+    if (!okx_sim_signature_ok(req, v->book.accounts[*account].cred.secret, ts,
+                              sig)) {
         okx_sim_error(resp, 401, "50113", "Invalid Sign.", "rejected");
         return false;
     }
@@ -444,7 +444,7 @@ static const okx_route_def okx_routes[] = {
 };
 
 static const okx_route_def *
-okx_find_route(const xg_sim_request *req)
+okx_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(okx_routes) / sizeof(okx_routes[0]); i++) {
         if (strcmp(okx_routes[i].method, req->method) == 0 &&
@@ -456,7 +456,7 @@ okx_find_route(const xg_sim_request *req)
 }
 
 static json_t *
-okx_fixed_json(int64_t v)
+okx_sim_fixed_json(int64_t v)
 {
     char buf[XG_SIM_FIXED_BUFSZ];
     size_t n = 0;
@@ -474,7 +474,7 @@ okx_fixed_json(int64_t v)
 }
 
 static void
-okx_instruments(const okx_call *c)
+okx_sim_instruments(const okx_call *c)
 {
     const char *type = xg_sim_params_get(c->query, "instType");
     const char *only = xg_sim_params_get(c->query, "instId");
@@ -502,9 +502,9 @@ okx_instruments(const okx_call *c)
             data,
             json_pack("{ss ss ss ss so so so ss ss ss ss}", "instType", "SPOT",
                       "instId", in->symbol, "baseCcy", in->base, "quoteCcy",
-                      in->quote, "tickSz", okx_fixed_json(in->tick), "lotSz",
-                      okx_fixed_json(in->step), "minSz",
-                      okx_fixed_json(in->min_qty), "maxLmtSz", "9000",
+                      in->quote, "tickSz", okx_sim_fixed_json(in->tick),
+                      "lotSz", okx_sim_fixed_json(in->step), "minSz",
+                      okx_sim_fixed_json(in->min_qty), "maxLmtSz", "9000",
                       "maxMktSz", "9000", "state", "live", "listTime",
                       "1606468572000"));
     }
@@ -515,7 +515,7 @@ okx_instruments(const okx_call *c)
 }
 
 static void
-okx_dispatch(okx_route route, const okx_call *c)
+okx_sim_dispatch(okx_route route, const okx_call *c)
 {
     char ts[24];
 
@@ -528,7 +528,7 @@ okx_dispatch(okx_route route, const okx_call *c)
         c->resp->outcome = "queried";
         return;
     case OKX_R_INSTRUMENTS:
-        okx_instruments(c);
+        okx_sim_instruments(c);
         return;
     case OKX_R_PLACE:
         okx_sim_place(c);
@@ -555,7 +555,7 @@ okx_dispatch(okx_route route, const okx_call *c)
  * usage headers and no retry hint). The window gate sends it, and so does
  * an injected limited fault. */
 static void
-okx_rate_limited(xg_sim_response *resp)
+okx_sim_rate_limited(xg_sim_response *resp)
 {
     okx_sim_error(resp, 429, "50011",
                   "Rate limit reached. Please refer to API documentation "
@@ -565,17 +565,18 @@ okx_rate_limited(xg_sim_response *resp)
 
 /* The client order id a request names (query or JSON body), or NULL. */
 static const char *
-okx_request_client_id(const xg_sim_params *query, const json_t *body)
+okx_sim_request_client_id(const xg_sim_params *query, const json_t *body)
 {
     const char *id = json_string_value(json_object_get(body, "clOrdId"));
     return id != NULL ? id : xg_sim_params_get(query, "clOrdId");
 }
 
 static void
-okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+               xg_sim_response *resp)
 {
     okx_settings *s = v->settings;
-    const okx_route_def *route = okx_find_route(req);
+    const okx_route_def *route = okx_sim_find_route(req);
     xg_sim_params query;
     json_t *body = NULL;
     xg_sim_client *cl = NULL;
@@ -591,7 +592,7 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
         body = json_loadb(req->body, req->body_len, 0, NULL);
     }
-    xg_sim_response_client_id(resp, okx_request_client_id(&query, body));
+    xg_sim_response_client_id(resp, okx_sim_request_client_id(&query, body));
 
     xg_sim_venue_lock(v);
     if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
@@ -620,7 +621,7 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     call.query = &query;
     call.now_ms = req->t_ms;
     if (route->is_private &&
-        !okx_authenticate(v, s, req, req->t_ms, resp, &call.account)) {
+        !okx_sim_authenticate(v, s, req, req->t_ms, resp, &call.account)) {
         goto done;
     }
     if (perr != XG_OK) {
@@ -649,17 +650,17 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
         }
     }
     xg_sim_venue_lock(v);
-    gate = okx_admit(s, route->route, who, inst, req->t_ms);
+    gate = okx_sim_admit(s, route->route, who, inst, req->t_ms);
     xg_sim_venue_unlock(v);
     if (gate == OKX_GATE_ERROR) {
         okx_sim_error(resp, 500, "50026", "System error.", "fault");
         goto done;
     }
     if (gate == OKX_GATE_LIMITED) {
-        okx_rate_limited(resp);
+        okx_sim_rate_limited(resp);
         goto done;
     }
-    okx_dispatch(route->route, &call);
+    okx_sim_dispatch(route->route, &call);
 
 done:
     json_decref(body);
@@ -667,7 +668,7 @@ done:
 }
 
 static void
-okx_fault_error(xg_sim_response *resp, int status, const char *msg)
+okx_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     /* 50001 "Service temporarily unavailable" (503) and 50026 "System
      * error" (500) are the fact sheet's unknown-status family. */
@@ -682,17 +683,17 @@ okx_fault_error(xg_sim_response *resp, int status, const char *msg)
 /* An injected limited fault: the same 50011. OKX's answer carries no
  * retry time, so retry_after_ms has nowhere to go. */
 static void
-okx_limited(xg_sim_venue *v, const xg_sim_request *req, int64_t retry_after_ms,
-            xg_sim_response *resp)
+okx_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                int64_t retry_after_ms, xg_sim_response *resp)
 {
     (void)v;
     (void)req;
     (void)retry_after_ms;
-    okx_rate_limited(resp);
+    okx_sim_rate_limited(resp);
 }
 
 static void
-okx_client_id(const xg_sim_request *req, char *out, size_t cap)
+okx_sim_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     xg_sim_params query;
     json_t *body = NULL;
@@ -704,7 +705,7 @@ okx_client_id(const xg_sim_request *req, char *out, size_t cap)
         body = json_loadb(req->body, req->body_len, 0, NULL);
     }
     if (xg_sim_params_parse(&query, req->query, req->query_len) == XG_OK) {
-        id = okx_request_client_id(&query, body);
+        id = okx_sim_request_client_id(&query, body);
     }
     if (id != NULL) {
         snprintf(out, cap, "%s", id);
@@ -718,14 +719,14 @@ static const char *const okx_route_names[OKX_R_COUNT] = {
 };
 
 static json_t *
-okx_state(xg_sim_venue *v, int64_t now_ms)
+okx_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     okx_settings *s = v->settings;
     json_t *windows = json_array();
 
     for (size_t i = 0; i < s->nslides; i++) {
         okx_slide *sl = &s->slides[i];
-        okx_slide_expire(sl, s->window_ms, now_ms);
+        okx_sim_slide_expire(sl, s->window_ms, now_ms);
         json_array_append_new(
             windows, json_pack("{ss sI ss sI sI}", "endpoint",
                                okx_route_names[sl->route], "who",
@@ -741,13 +742,13 @@ okx_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_okx = {
     .venue = "okx",
-    .create = okx_create,
-    .destroy = okx_destroy,
-    .set = okx_set,
-    .setup = okx_setup,
-    .handle = okx_handle,
-    .client_id = okx_client_id,
-    .error = okx_fault_error,
-    .limited = okx_limited,
-    .state = okx_state,
+    .create = okx_sim_create,
+    .destroy = okx_sim_destroy,
+    .set = okx_sim_set,
+    .setup = okx_sim_setup,
+    .handle = okx_sim_handle,
+    .client_id = okx_sim_client_id,
+    .error = okx_sim_fault_error,
+    .limited = okx_sim_limited,
+    .state = okx_sim_state,
 };
