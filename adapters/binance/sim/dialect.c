@@ -1,18 +1,18 @@
 /*
- * xgsim's Binance spot dialect: the REST surface of /api/v3 as described
- * in shared/exchanges/binance.md, written from that fact sheet alone (it
- * never calls the Binance adapter, so a misreading shared by both would
- * not hide).
+ * dialect.c - xgsim's Binance spot dialect: the REST surface of /api/v3
+ * as described in the Binance fact sheet (binance.md), written from that
+ * fact sheet alone (it never calls the Binance adapter, so a misreading
+ * shared by both would not hide).
  *
- * This file owns the settings, the limit model (REQUEST_WEIGHT and
- * RAW_REQUESTS per IP, ORDERS per account, all clock-aligned windows;
- * 429 then 418 escalation), authentication (X-MBX-APIKEY, HMAC-SHA256
- * over query + body without the signature parameter, timestamp and
- * recvWindow) and the public endpoints; orders.c has the trading ones.
- * Weights come from the fact sheet's endpoint table. POST and DELETE
- * order are charged weight 1 even when they succeed: since 2026-04 the
- * real venue charges successful ones 0, and charging 1 is the
- * conservative choice for a gateway under test.
+ * This file owns the dialect table, the settings, the instruments, the IP
+ * limits (REQUEST_WEIGHT and RAW_REQUESTS per IP, clock-aligned windows,
+ * 429 then 418 escalation), routing and the public endpoints. It hands
+ * signed requests to auth.c and trading ones to orders.c; the error
+ * answers, the violation and ban bookkeeping and the per-account ORDERS
+ * gate are in common.c, below all three. Weights come from the fact
+ * sheet's endpoint table. POST and DELETE order are charged weight 1 even
+ * when they succeed: since 2026-04 the real venue charges successful ones
+ * 0, and charging 1 is the conservative choice for a gateway under test.
  */
 #include "binance_sim.h"
 
@@ -20,10 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -150,28 +146,6 @@ binance_sim_setup(xg_sim_venue *v)
 
 /* ---- responses ---------------------------------------------------------- */
 
-void
-binance_sim_error(xg_sim_response *resp, int status, int code, const char *msg,
-                  const char *outcome)
-{
-    xg_sim_response_json(resp, status,
-                         json_pack("{si ss}", "code", code, "msg", msg));
-    resp->code = code;
-    resp->outcome = outcome;
-}
-
-void
-binance_sim_missing(xg_sim_response *resp, const char *param)
-{
-    char msg[160];
-
-    snprintf(msg, sizeof(msg),
-             "Mandatory parameter '%s' was not sent, was empty/null, or "
-             "malformed.",
-             param);
-    binance_sim_error(resp, 400, -1102, msg, "rejected");
-}
-
 static void
 binance_sim_server_error(xg_sim_response *resp, int status, const char *msg)
 {
@@ -179,144 +153,6 @@ binance_sim_server_error(xg_sim_response *resp, int status, const char *msg)
      * fact sheet); -1000 UNKNOWN for other server-made answers. */
     binance_sim_error(resp, status, status >= 500 ? -1001 : -1000, msg,
                       status >= 500 ? "fault" : "rejected");
-}
-
-void
-binance_sim_interval(int64_t window_s, char suffix[24], const char **unit,
-                     int64_t *num)
-{
-    const char *name = "SECOND";
-    char letter = 'S';
-    int64_t n = window_s;
-
-    if (window_s % BINANCE_DAY_S == 0) {
-        name = "DAY";
-        letter = 'D';
-        n = window_s / BINANCE_DAY_S;
-    } else if (window_s % 60 == 0) {
-        name = "MINUTE";
-        letter = 'M';
-        n = window_s / 60;
-    }
-    snprintf(suffix, 24, "%lld%c", (long long)n, letter);
-    if (unit != NULL) {
-        *unit = name;
-    }
-    if (num != NULL) {
-        *num = n;
-    }
-}
-
-static int64_t
-binance_sim_retry_s(int64_t left_ms)
-{
-    int64_t s = (left_ms + 999) / 1000;
-
-    return s >= 1 ? s : 1;
-}
-
-/* The ban answer: 418, or the HTTP status an admin ban named (429; the
- * body is the same -1003 "IP banned until", which is what says "ban"
- * whatever the status). Lock held for the ban fields. */
-static void
-binance_sim_banned(xg_sim_response *resp, int status, int64_t until_ms,
-                   int64_t now_ms)
-{
-    char msg[200];
-
-    snprintf(msg, sizeof(msg),
-             "Way too much request weight used; IP banned until %lld. "
-             "Please use WebSocket Streams for live updates to avoid bans.",
-             (long long)until_ms);
-    binance_sim_error(resp, status == 429 ? 429 : 418, -1003, msg, "banned");
-    xg_sim_response_header_int(resp, "Retry-After",
-                               binance_sim_retry_s(until_ms - now_ms));
-}
-
-/* A request refused with 429 for a window that resets in left_ms: counts
- * a violation if the client was already refused in this limit period,
- * and bans it after ban_after_violations of them. Returns true if the
- * answer is the ban (418 already in resp), false for a plain 429. */
-static bool
-binance_sim_violation(const binance_settings *s, xg_sim_client *cl,
-                      int64_t now_ms, int64_t left_ms, xg_sim_response *resp)
-{
-    if (now_ms < cl->limited_until_ms) {
-        cl->violations++;
-        if (cl->violations >= s->ban_after_violations) {
-            xg_sim_client_ban(
-                cl, now_ms,
-                xg_sim_client_next_ban_ms(cl, s->ban_base_ms, s->ban_max_ms));
-            binance_sim_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
-            return true;
-        }
-    } else {
-        cl->violations = 0;
-    }
-    if (now_ms + left_ms > cl->limited_until_ms) {
-        cl->limited_until_ms = now_ms + left_ms;
-    }
-    return false;
-}
-
-bool
-binance_sim_orders_gate(const binance_call *c)
-{
-    const binance_settings *s = c->set;
-    xg_sim_account *a = &c->v->book.accounts[c->account];
-    xg_sim_window *w = &a->windows[BINANCE_AW_ORDERS];
-    xg_sim_window *day = &a->windows[BINANCE_AW_ORDERS_DAY];
-    xg_sim_client *cl = NULL;
-    int64_t limit = s->orders_limit;
-    int64_t window_s = s->orders_window_s;
-    int64_t left = 0;
-    char msg[160];
-    char suffix[24];
-    const char *unit = NULL;
-    int64_t num = 0;
-
-    if (s->limits == 0) {
-        return true;
-    }
-    if (xg_sim_window_used(day, c->now_ms) >= s->orders_day_limit) {
-        limit = s->orders_day_limit;
-        window_s = BINANCE_DAY_S;
-        left = xg_sim_window_left_ms(day, c->now_ms);
-    } else if (xg_sim_window_used(w, c->now_ms) >= s->orders_limit) {
-        left = xg_sim_window_left_ms(w, c->now_ms);
-    } else {
-        return true;
-    }
-    if (xg_sim_clients_get(&c->v->clients, c->req->client_ip,
-                           c->v->client_proto, &cl) == XG_OK &&
-        binance_sim_violation(s, cl, c->now_ms, left, c->resp)) {
-        return false;
-    }
-    binance_sim_interval(window_s, suffix, &unit, &num);
-    snprintf(msg, sizeof(msg),
-             "Too many new orders; current limit is %lld orders per %lld %s.",
-             (long long)limit, (long long)num, unit);
-    binance_sim_error(c->resp, 429, -1015, msg, "limited");
-    xg_sim_response_header_int(c->resp, "Retry-After",
-                               binance_sim_retry_s(left));
-    return false;
-}
-
-void
-binance_sim_order_count_headers(const binance_call *c)
-{
-    const xg_sim_account *a = &c->v->book.accounts[c->account];
-    char suffix[24];
-    char name[48];
-
-    binance_sim_interval(c->set->orders_window_s, suffix, NULL, NULL);
-    snprintf(name, sizeof(name), "X-MBX-ORDER-COUNT-%s", suffix);
-    xg_sim_response_header_int(
-        c->resp, name,
-        xg_sim_window_used(&a->windows[BINANCE_AW_ORDERS], c->now_ms));
-    xg_sim_response_header_int(
-        c->resp, "X-MBX-ORDER-COUNT-1D",
-        xg_sim_window_used(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms));
 }
 
 /* ---- routing ------------------------------------------------------------- */
@@ -447,217 +283,6 @@ binance_sim_ip_gate(const binance_settings *s, xg_sim_client *cl,
     }
     binance_sim_ip_limited(s, is_weight, left, resp);
     return BINANCE_GATE_LIMITED;
-}
-
-/* ---- authentication --------------------------------------------------------
- */
-
-/* Append the '&'-separated pieces of s[0..len) except signature=... to
- * out; returns the new length. out has room for len bytes more. */
-static size_t
-binance_sim_strip_signature(const char *s, size_t len, char *out, size_t pos)
-{
-    size_t start = 0;
-    bool first = true;
-
-    while (start <= len && len > 0) {
-        const char *amp = memchr(s + start, '&', len - start);
-        size_t end = amp != NULL ? (size_t)(amp - s) : len;
-        size_t n = end - start;
-        bool is_sig = (n >= 10 && memcmp(s + start, "signature=", 10) == 0) ||
-                      (n == 9 && memcmp(s + start, "signature", 9) == 0);
-        if (!is_sig) {
-            if (!first) {
-                out[pos++] = '&';
-            }
-            memcpy(out + pos, s + start, n);
-            pos += n;
-            first = false;
-        }
-        if (amp == NULL) {
-            break;
-        }
-        start = end + 1;
-    }
-    return pos;
-}
-
-static bool
-binance_sim_signature_ok(const xg_sim_request *req, const char *secret,
-                         const char *given)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    char *payload = malloc(req->query_len + req->body_len + 1);
-    size_t n = 0;
-    unsigned char diff = 0;
-
-    if (payload == NULL) {
-        return false;
-    }
-    n = binance_sim_strip_signature(req->query, req->query_len, payload, 0);
-    n = binance_sim_strip_signature(req->body, req->body_len, payload, n);
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)payload, n, mac, &mac_len) == NULL ||
-        strlen(given) != (size_t)mac_len * 2) {
-        free(payload);
-        return false;
-    }
-    free(payload);
-    /* The venue accepts the hex in either case; compare every byte so the
-     * time taken does not depend on where the first difference is. */
-    for (unsigned int i = 0; i < mac_len; i++) {
-        char hi = given[2 * i];
-        char lo = given[2 * i + 1];
-        hi = (char)(hi >= 'A' && hi <= 'F' ? hi - 'A' + 'a' : hi);
-        lo = (char)(lo >= 'A' && lo <= 'F' ? lo - 'A' + 'a' : lo);
-        diff |= (unsigned char)(hi ^ hex[mac[i] >> 4]);
-        diff |= (unsigned char)(lo ^ hex[mac[i] & 15]);
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return diff == 0;
-}
-
-/* Digits with an optional fraction of up to 3 digits ("5000",
- * "6000.346"), in microseconds-of-ms units (value * 1000). */
-static bool
-binance_sim_parse_ms_frac(const char *s, int64_t *out_us)
-{
-    int64_t whole = 0;
-    int64_t frac = 0;
-    int nfrac = 0;
-    const char *p = s;
-
-    if (*p < '0' || *p > '9') {
-        return false;
-    }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (whole > INT64_MAX / 10000) {
-            return false;
-        }
-        whole = whole * 10 + (*p - '0');
-    }
-    if (*p == '.') {
-        p++;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            if (++nfrac > 3) {
-                return false;
-            }
-            frac = frac * 10 + (*p - '0');
-        }
-        if (nfrac == 0) {
-            return false;
-        }
-    }
-    for (; nfrac < 3; nfrac++) {
-        frac *= 10;
-    }
-    *out_us = whole * 1000 + frac;
-    return *p == '\0';
-}
-
-static bool
-binance_sim_key_format_ok(const char *key)
-{
-    size_t n = strlen(key);
-
-    if (n == 0 || n >= XG_SIM_KEY_LEN) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (key[i] <= 0x20 || key[i] >= 0x7f) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Key, signature, timestamp. Returns true if the request is
- * authenticated (*account set); otherwise resp holds the error. */
-static bool
-binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
-                         const xg_sim_request *req, const xg_sim_params *params,
-                         int64_t now_ms, xg_sim_response *resp, size_t *account)
-{
-    const char *key = xg_sim_request_header(req, "X-MBX-APIKEY");
-    const char *sig = xg_sim_params_get(params, "signature");
-    const char *ts_text = xg_sim_params_get(params, "timestamp");
-    const char *rw_text = xg_sim_params_get(params, "recvWindow");
-    int64_t ts = 0;
-    int64_t rw_us = 5000 * 1000;
-    char msg[160];
-
-    if (key == NULL || !binance_sim_key_format_ok(key)) {
-        binance_sim_error(resp, 401, -2014, "API-key format invalid.",
-                          "rejected");
-        return false;
-    }
-    /* Accounts are fixed once the server runs, so this read needs no
-     * lock. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        binance_sim_error(resp, 401, -2015,
-                          "Invalid API-key, IP, or permissions for action.",
-                          "rejected");
-        return false;
-    }
-    if (ts_text == NULL || ts_text[0] == '\0') {
-        binance_sim_missing(resp, "timestamp");
-        return false;
-    }
-    if (sig == NULL || sig[0] == '\0') {
-        binance_sim_missing(resp, "signature");
-        return false;
-    }
-    if (!binance_sim_signature_ok(req, v->book.accounts[*account].cred.secret,
-                                  sig)) {
-        binance_sim_error(resp, 400, -1022,
-                          "Signature for this request is not valid.",
-                          "rejected");
-        return false;
-    }
-    if (!binance_sim_parse_ms_frac(ts_text, &ts) || (ts % 1000) != 0) {
-        binance_sim_error(resp, 400, -1100,
-                          "Illegal characters found in parameter 'timestamp'; "
-                          "legal range is '^[0-9]{1,20}$'.",
-                          "rejected");
-        return false;
-    }
-    ts /= 1000;
-    /* A 16-digit timestamp is microseconds (fact sheet, Signing step 1). */
-    if (ts >= 1000000000000000LL) {
-        ts /= 1000;
-    }
-    if (rw_text != NULL) {
-        if (!binance_sim_parse_ms_frac(rw_text, &rw_us)) {
-            binance_sim_error(resp, 400, -1100,
-                              "Illegal characters found in parameter "
-                              "'recvWindow'.",
-                              "rejected");
-            return false;
-        }
-        if (rw_us > s->recv_window_max_ms * 1000) {
-            snprintf(msg, sizeof(msg), "recvWindow must be less than %lld.",
-                     (long long)s->recv_window_max_ms);
-            binance_sim_error(resp, 400, -1131, msg, "rejected");
-            return false;
-        }
-    }
-    if (ts >= now_ms + 1000) {
-        binance_sim_error(resp, 400, -1021,
-                          "Timestamp for this request was 1000ms ahead of the "
-                          "server's time.",
-                          "rejected");
-        return false;
-    }
-    if ((now_ms - ts) * 1000 > rw_us) {
-        binance_sim_error(resp, 400, -1021,
-                          "Timestamp for this request is outside of the "
-                          "recvWindow.",
-                          "rejected");
-        return false;
-    }
-    return true;
 }
 
 /* ---- public endpoints -----------------------------------------------------

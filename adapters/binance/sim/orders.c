@@ -1,6 +1,9 @@
 /*
- * xgsim's Binance dialect: the trading endpoints (new, cancel, query,
- * open orders, cancel all, account), per shared/exchanges/binance.md.
+ * orders.c - xgsim's Binance dialect: the trading endpoints (new, cancel,
+ * query, open orders, cancel all, account), per the Binance fact sheet
+ * (binance.md). dialect.c routes authenticated requests here; this file
+ * calls only common.c (error answers, the ORDERS gate, the order-count
+ * headers) and the simulator's book.
  *
  * Parameters are checked in the venue's order: mandatory fields (-1102),
  * enums, decimals (-1100 / -1111), symbol (-1121), then under the venue
