@@ -1,25 +1,25 @@
 /*
- * xgsim's Bybit v5 spot dialect: the REST surface of /v5 with
- * category=spot as described in shared/exchanges/bybit.md, written from
- * that fact sheet alone (it never calls the Bybit adapter or xgate_prim,
- * so a misreading shared by both would not hide).
+ * dialect.c - xgsim's Bybit v5 spot dialect: the REST surface of /v5 with
+ * category=spot as described in the Bybit fact sheet (bybit.md), written
+ * from that fact sheet alone (it never calls the Bybit adapter or
+ * xgate_prim, so a misreading shared by both would not hide).
  *
- * This file owns the settings, the limit model, authentication and the
- * public endpoints; orders.c has the trading ones. The limit model is
- * Bybit's two layers:
+ * This file owns the dialect table, the settings, the instruments, the
+ * per-IP layer of Bybit's limit model, routing and the public endpoints.
+ * It hands signed requests to auth.c and trading ones to orders.c; the
+ * answer envelope, parameters and the per-UID endpoint gate are in
+ * common.c, below all three. The limit model is Bybit's two layers:
  *  - per UID and endpoint, a rolling window (create and cancel 20/s,
  *    realtime 50/s by default): over it the answer is HTTP 200 with
  *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
  *    time a slot frees; every answer of those endpoints carries
- *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining);
+ *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining)
+ *    (common.c);
  *  - per IP over every request, 600 in a rolling 5 s: the request that
  *    exceeds it is answered HTTP 403 "access too frequent" and the IP is
  *    locked out for ban_ms (10 minutes by default); every request during
  *    the lockout gets the same 403. Nothing in the answer says when it
- *    ends, as on the real venue.
- * Signing: HMAC-SHA256(secret, timestamp + key + recv_window + X) in
- * lower-case hex, X the raw query (GET) or the raw body (POST); the
- * timestamp must satisfy server - recv_window <= ts < server + 1000.
+ *    ends, as on the real venue (this file).
  */
 #include "bybit_sim.h"
 
@@ -27,10 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -69,13 +65,6 @@ bybit_sim_create(void)
 }
 
 static void
-bybit_sim_roll_fini(bybit_roll *r)
-{
-    free(r->t_ms);
-    memset(r, 0, sizeof(*r));
-}
-
-static void
 bybit_sim_destroy(void *settings)
 {
     bybit_sim *s = settings;
@@ -103,50 +92,6 @@ bybit_sim_set(void *settings, const char *key, const char *value)
                                 settings, key, value);
 }
 
-/* ---- rolling windows ---------------------------------------------------- */
-
-static xg_err
-bybit_sim_roll_init(bybit_roll *r, int64_t cap)
-{
-    memset(r, 0, sizeof(*r));
-    r->t_ms = calloc((size_t)cap, sizeof(*r->t_ms));
-    if (r->t_ms == NULL) {
-        return XG_ERR_NOMEM;
-    }
-    r->cap = (size_t)cap;
-    return XG_OK;
-}
-
-/* Forget requests that left the window ending at now. */
-static void
-bybit_sim_roll_expire(bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    while (r->n > 0 && r->t_ms[r->head] <= now_ms - window_ms) {
-        r->head = (r->head + 1) % r->cap;
-        r->n--;
-    }
-}
-
-/* Admit one request at now if fewer than cap are in the window. */
-static bool
-bybit_sim_roll_admit(bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    bybit_sim_roll_expire(r, window_ms, now_ms);
-    if (r->n >= r->cap) {
-        return false;
-    }
-    r->t_ms[(r->head + r->n) % r->cap] = now_ms;
-    r->n++;
-    return true;
-}
-
-/* When the oldest admitted request leaves the window. */
-static int64_t
-bybit_sim_roll_frees_at(const bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    return r->n > 0 ? r->t_ms[r->head] + window_ms : now_ms;
-}
-
 /* ---- instruments and setup --------------------------------------------- */
 
 typedef struct bybit_symbol_def {
@@ -162,19 +107,6 @@ static const bybit_symbol_def bybit_symbols[] = {
     {"ETHUSDT", "ETH", "USDT", 2000, 1000},
     {"SOLUSDT", "SOL", "USDT", 100, 100000},
 };
-
-static int64_t
-bybit_sim_endpoint_limit(const bybit_settings *s, int endpoint)
-{
-    switch (endpoint) {
-    case BYBIT_EP_CREATE:
-        return s->create_per_s;
-    case BYBIT_EP_CANCEL:
-        return s->cancel_per_s;
-    default:
-        return s->query_per_s;
-    }
-}
 
 static xg_err
 bybit_sim_setup(xg_sim_venue *v)
@@ -223,33 +155,6 @@ bybit_sim_setup(xg_sim_venue *v)
 
 /* ---- responses ---------------------------------------------------------- */
 
-static json_t *
-bybit_sim_envelope(int code, const char *msg, json_t *result, int64_t now_ms)
-{
-    return json_pack("{si ss so s{} sI}", "retCode", code, "retMsg", msg,
-                     "result", result != NULL ? result : json_object(),
-                     "retExtInfo", "time", (json_int_t)now_ms);
-}
-
-void
-bybit_sim_error(const bybit_call *c, int code, const char *msg,
-                const char *outcome)
-{
-    xg_sim_response_json(c->resp, 200,
-                         bybit_sim_envelope(code, msg, NULL, c->now_ms));
-    c->resp->code = code;
-    c->resp->outcome = outcome;
-}
-
-void
-bybit_sim_ok(const bybit_call *c, json_t *result, const char *outcome)
-{
-    xg_sim_response_json(c->resp, 200,
-                         bybit_sim_envelope(0, "OK", result, c->now_ms));
-    c->resp->code = 0;
-    c->resp->outcome = outcome;
-}
-
 /* The IP layer's answer: HTTP 403 and a page, not JSON. */
 static void
 bybit_sim_forbidden(xg_sim_response *resp)
@@ -271,7 +176,7 @@ bybit_sim_forbidden(xg_sim_response *resp)
     xg_sim_response_header(resp, "Content-Type", "text/html");
 }
 
-/* ---- the gates ------------------------------------------------------------
+/* ---- the IP gate ----------------------------------------------------------
  */
 
 static bybit_roll *
@@ -331,189 +236,6 @@ bybit_sim_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
         return false;
     }
     return true;
-}
-
-/* The per-UID endpoint layer's headers and, when refused, its answer:
- * HTTP 200, retCode 10006, Reset-Timestamp when a slot frees. The gate
- * sends it, and so does an injected limited fault. */
-static void
-bybit_sim_limit_answer(const bybit_call *c, int64_t limit, int64_t remaining,
-                       int64_t reset_ms, bool is_refused)
-{
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit", limit);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Status",
-                               remaining > 0 ? remaining : 0);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Reset-Timestamp",
-                               reset_ms);
-    if (is_refused) {
-        bybit_sim_error(c, 10006, "Too many visits!", "limited");
-    }
-}
-
-bool
-bybit_sim_endpoint_gate(const bybit_call *c, int endpoint)
-{
-    bybit_sim *s = c->sim;
-    int64_t window = s->set.endpoint_window_ms;
-    int64_t limit = bybit_sim_endpoint_limit(&s->set, endpoint);
-    bool ok = true;
-    int64_t remaining = 0;
-    int64_t reset = c->now_ms;
-    bybit_roll *r = NULL;
-
-    xg_sim_venue_lock(c->v);
-    r = &s->endpoints[c->account * BYBIT_EP_COUNT + (size_t)endpoint];
-    ok = bybit_sim_roll_admit(r, window, c->now_ms);
-    if (!ok && s->set.limits == 0) {
-        ok = true; /* counting only: report, never refuse */
-    }
-    remaining = limit - (int64_t)r->n;
-    if (!ok) {
-        reset = bybit_sim_roll_frees_at(r, window, c->now_ms);
-    }
-    xg_sim_venue_unlock(c->v);
-
-    bybit_sim_limit_answer(c, limit, remaining, reset, !ok);
-    return ok;
-}
-
-/* ---- authentication --------------------------------------------------------
- */
-
-static bool
-bybit_sim_digits(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || *s == '\0') {
-        return false;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-            return false;
-        }
-        v = v * 10 + (*p - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* Lower- or upper-case hex of HMAC-SHA256(secret, prehash), compared over
- * every byte so the time does not say where the first difference is. */
-static bool
-bybit_sim_signature_ok(const char *secret, const char *prehash, size_t len,
-                       const char *given)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    unsigned char diff = 0;
-
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)prehash, len, mac, &mac_len) == NULL ||
-        strlen(given) != (size_t)mac_len * 2) {
-        return false;
-    }
-    for (unsigned int i = 0; i < mac_len; i++) {
-        char hi = given[2 * i];
-        char lo = given[2 * i + 1];
-        hi = (char)(hi >= 'A' && hi <= 'F' ? hi - 'A' + 'a' : hi);
-        lo = (char)(lo >= 'A' && lo <= 'F' ? lo - 'A' + 'a' : lo);
-        diff |= (unsigned char)(hi ^ hex[mac[i] >> 4]);
-        diff |= (unsigned char)(lo ^ hex[mac[i] & 15]);
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return diff == 0;
-}
-
-/* Key, signature, timestamp. True if authenticated (*account set);
- * otherwise resp holds the error. */
-static bool
-bybit_sim_authenticate(bybit_call *c)
-{
-    const xg_sim_request *req = c->req;
-    const char *key = xg_sim_request_header(req, "X-BAPI-API-KEY");
-    const char *sig = xg_sim_request_header(req, "X-BAPI-SIGN");
-    const char *ts_text = xg_sim_request_header(req, "X-BAPI-TIMESTAMP");
-    const char *rw_text = xg_sim_request_header(req, "X-BAPI-RECV-WINDOW");
-    const char *payload = NULL;
-    size_t payload_len = 0;
-    int64_t ts = 0;
-    int64_t rw = 5000; /* fact sheet: default if omitted */
-    char *prehash = NULL;
-    size_t len = 0;
-    bool ok = false;
-    char msg[200];
-
-    if (key == NULL || key[0] == '\0' ||
-        xg_sim_book_find_account(&c->v->book, key, &c->account) != XG_OK) {
-        bybit_sim_error(c, 10003, "API key is invalid.", "rejected");
-        return false;
-    }
-    if (ts_text == NULL || !bybit_sim_digits(ts_text, &ts)) {
-        bybit_sim_error(c, 10002,
-                        "invalid request, please check your timestamp and "
-                        "recv_window param",
-                        "rejected");
-        return false;
-    }
-    if (rw_text != NULL && !bybit_sim_digits(rw_text, &rw)) {
-        bybit_sim_error(c, 10001, "params error: recv_window", "rejected");
-        return false;
-    }
-    if (sig == NULL || sig[0] == '\0') {
-        bybit_sim_error(c, 10004, "error sign!", "rejected");
-        return false;
-    }
-    if (strcmp(req->method, "GET") == 0) {
-        payload = req->query;
-        payload_len = req->query_len;
-    } else {
-        payload = req->body;
-        payload_len = req->body_len;
-    }
-    len = strlen(ts_text) + strlen(key) + (rw_text ? strlen(rw_text) : 0) +
-          payload_len;
-    prehash = malloc(len + 1);
-    if (prehash == NULL) {
-        bybit_sim_error(c, 10016, "Internal server error.", "rejected");
-        return false;
-    }
-    snprintf(prehash, len + 1, "%s%s%s", ts_text, key,
-             rw_text != NULL ? rw_text : "");
-    memcpy(prehash + strlen(prehash), payload, payload_len);
-    ok = bybit_sim_signature_ok(c->v->book.accounts[c->account].cred.secret,
-                                prehash, len, sig);
-    free(prehash);
-    if (!ok) {
-        bybit_sim_error(c, 10004,
-                        "error sign! please check your signature generation "
-                        "algorithm",
-                        "rejected");
-        return false;
-    }
-    if (!(c->now_ms - rw <= ts && ts < c->now_ms + 1000)) {
-        snprintf(msg, sizeof(msg),
-                 "invalid request, please check your server timestamp or "
-                 "recv_window param. req_timestamp[%lld],server_timestamp"
-                 "[%lld],recv_window[%lld]",
-                 (long long)ts, (long long)c->now_ms, (long long)rw);
-        bybit_sim_error(c, 10002, msg, "rejected");
-        return false;
-    }
-    return true;
-}
-
-/* ---- parameters -----------------------------------------------------------
- */
-
-const char *
-bybit_sim_param(const bybit_call *c, const char *key)
-{
-    if (c->body != NULL) {
-        return json_string_value(json_object_get(c->body, key));
-    }
-    return xg_sim_params_get(c->query, key);
 }
 
 /* ---- public endpoints -----------------------------------------------------

@@ -1,14 +1,16 @@
 /*
- * The order endpoints of xgsim's Bybit v5 spot dialect: create, cancel
- * and the realtime query, over the shared book (sim/book.h). Requests are
- * JSON bodies (POST) or query strings (GET) with category=spot; answers
- * are the v5 envelope. Create and cancel answer with an acknowledgement
- * only ({orderId, orderLinkId}), as the real venue does; the order's
- * state is read through /v5/order/realtime, which finds an order by
- * orderLinkId whether it is open or closed and otherwise lists the open
- * ones, newest first, a page at a time with an opaque cursor to the next
- * page (see bybit_sim_realtime). Client ids are unique per account for
- * good (fact sheet: "always unique"), not only among open orders.
+ * orders.c - the order endpoints of xgsim's Bybit v5 spot dialect: create,
+ * cancel and the realtime query, over the shared book (sim/book.h).
+ * Requests are JSON bodies (POST) or query strings (GET) with
+ * category=spot; answers are the v5 envelope. Create and cancel answer with
+ * an acknowledgement only ({orderId, orderLinkId}), as the real venue does;
+ * the order's state is read through /v5/order/realtime, which finds an
+ * order by orderLinkId whether it is open or closed and otherwise lists the
+ * open ones, newest first, a page at a time with an opaque cursor to the
+ * next page (see bybit_sim_realtime). Client ids are unique per account for
+ * good (fact sheet: "always unique"), not only among open orders. dialect.c
+ * routes authenticated requests here; this file calls only common.c
+ * (envelope, parameters, the endpoint gate) and the simulator.
  */
 #include "bybit_sim.h"
 
