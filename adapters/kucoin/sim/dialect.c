@@ -1,11 +1,13 @@
 /*
- * xgsim's KuCoin spot dialect: the REST surface of the HF order API as
- * described in shared/exchanges/kucoin.md, written from that fact sheet
- * alone (it never calls the KuCoin adapter or xgate_prim, so a misreading
- * shared by both would not hide).
+ * dialect.c - xgsim's KuCoin spot dialect: the REST surface of the HF
+ * order API as described in the KuCoin fact sheet (kucoin.md), written
+ * from that fact sheet alone (it never calls the KuCoin adapter or
+ * xgate_prim, so a misreading shared by both would not hide).
  *
- * This file owns the settings, the pool model, authentication and the
- * public endpoints; orders.c has the trading ones.
+ * This file owns the dialect table, the settings, the instruments, the
+ * pool model, routing and the public endpoints. It hands private requests
+ * to auth.c and trading ones to orders.c; the answer envelopes and the
+ * amount format are in common.c, below all three.
  *
  * Pools ("rate limit 2.0"): the Spot pool per account (UID), the Public
  * pool per client IP. Each is a FIXED window of window_ms that starts at
@@ -15,13 +17,6 @@
  * nothing. Every answer that went through a pool carries
  * gw-ratelimit-limit, gw-ratelimit-remaining and gw-ratelimit-reset (ms
  * until the window ends).
- *
- * Authentication: KC-API-KEY, KC-API-TIMESTAMP (within
- * timestamp_window_ms of the server's clock, else 400002),
- * KC-API-PASSPHRASE (key version 2/3: base64(HMAC-SHA256(secret,
- * passphrase)); version 1: the passphrase itself) and KC-API-SIGN =
- * base64(HMAC-SHA256(secret, timestamp + method + path + "?query" + body))
- * over the raw bytes received.
  *
  * Bans: KuCoin 2.0 documents none; the admin API's IP ban is answered the
  * way Cloudflare's IP limit is, HTTP 429 with code 1015, Retry-After in
@@ -33,10 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -133,31 +124,6 @@ kucoin_sim_setup(xg_sim_venue *v)
                            s->window_ms);
     }
     return XG_OK;
-}
-
-/* ---- responses ---------------------------------------------------------- */
-
-void
-kucoin_sim_error(xg_sim_response *resp, int status, int code, const char *msg,
-                 const char *outcome)
-{
-    char text[16];
-
-    snprintf(text, sizeof(text), "%d", code);
-    xg_sim_response_json(resp, status,
-                         json_pack("{ss ss}", "code", text, "msg", msg));
-    resp->code = code;
-    resp->outcome = outcome;
-}
-
-void
-kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome)
-{
-    xg_sim_response_json(resp, 200,
-                         json_pack("{ss so}", "code", "200000", "data",
-                                   data != NULL ? data : json_null()));
-    resp->code = 0;
-    resp->outcome = outcome;
 }
 
 /* ---- pools --------------------------------------------------------------- */
@@ -262,160 +228,6 @@ kucoin_sim_find_route(const xg_sim_request *req)
         }
     }
     return &kucoin_unknown_route;
-}
-
-/* ---- authentication ------------------------------------------------------ */
-
-/* base64(HMAC-SHA256(secret, msg)) into out (45 bytes). */
-static bool
-kucoin_sim_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
-                    char out[64])
-{
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    int n = 0;
-
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, len, mac,
-             &mac_len) == NULL) {
-        return false;
-    }
-    n = EVP_EncodeBlock((unsigned char *)out, mac, (int)mac_len);
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return n > 0 && n < 64;
-}
-
-/* Compare every byte so the time taken does not depend on where the first
- * difference is. */
-static bool
-kucoin_sim_same(const char *a, const char *b)
-{
-    size_t n = strlen(a);
-    unsigned char diff = 0;
-
-    if (n != strlen(b)) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
-
-static bool
-kucoin_sim_signature_ok(const xg_sim_request *req, const char *secret,
-                        const char *ts, const char *given)
-{
-    size_t n = strlen(ts) + strlen(req->method) + strlen(req->path) + 1 +
-               req->query_len + req->body_len + 1;
-    char *pre = malloc(n);
-    char sig[64];
-    size_t pos = 0;
-    bool ok = false;
-
-    if (pre == NULL) {
-        return false;
-    }
-    memcpy(pre + pos, ts, strlen(ts));
-    pos += strlen(ts);
-    memcpy(pre + pos, req->method, strlen(req->method));
-    pos += strlen(req->method);
-    memcpy(pre + pos, req->path, strlen(req->path));
-    pos += strlen(req->path);
-    if (req->query_len > 0) {
-        pre[pos++] = '?';
-        memcpy(pre + pos, req->query, req->query_len);
-        pos += req->query_len;
-    }
-    if (req->body_len > 0) {
-        memcpy(pre + pos, req->body, req->body_len);
-        pos += req->body_len;
-    }
-    ok = kucoin_sim_hmac_b64(secret, (const unsigned char *)pre, pos, sig) &&
-         kucoin_sim_same(sig, given);
-    free(pre);
-    return ok;
-}
-
-/* 13 digits, epoch ms. */
-static bool
-kucoin_sim_parse_ts(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-    size_t n = strlen(s);
-
-    if (n == 0 || n > 15) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* Key, passphrase, timestamp, signature. Returns true if authenticated
- * (*account set); otherwise resp holds the error. */
-static bool
-kucoin_sim_authenticate(xg_sim_venue *v, const kucoin_settings *s,
-                        const xg_sim_request *req, int64_t now_ms,
-                        xg_sim_response *resp, size_t *account)
-{
-    const char *key = xg_sim_request_header(req, "KC-API-KEY");
-    const char *sign = xg_sim_request_header(req, "KC-API-SIGN");
-    const char *ts_text = xg_sim_request_header(req, "KC-API-TIMESTAMP");
-    const char *pass = xg_sim_request_header(req, "KC-API-PASSPHRASE");
-    const char *version = xg_sim_request_header(req, "KC-API-KEY-VERSION");
-    const xg_sim_secret *cred = NULL;
-    char want[64];
-    int64_t ts = 0;
-
-    if (key == NULL || sign == NULL || ts_text == NULL || pass == NULL) {
-        kucoin_sim_error(resp, 401, 400001,
-                         "Please check the header of your request for "
-                         "KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, "
-                         "KC-API-PASSPHRASE",
-                         "rejected");
-        return false;
-    }
-    /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        kucoin_sim_error(resp, 401, 400003, "KC-API-KEY not exists",
-                         "rejected");
-        return false;
-    }
-    cred = &v->book.accounts[*account].cred;
-    if (version != NULL && strcmp(version, "1") == 0) {
-        if (!kucoin_sim_same(pass, cred->passphrase)) {
-            kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
-                             "rejected");
-            return false;
-        }
-    } else if (!kucoin_sim_hmac_b64(cred->secret,
-                                    (const unsigned char *)cred->passphrase,
-                                    strlen(cred->passphrase), want) ||
-               !kucoin_sim_same(pass, want)) {
-        kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
-                         "rejected");
-        return false;
-    }
-    if (!kucoin_sim_parse_ts(ts_text, &ts) ||
-        ts < now_ms - s->timestamp_window_ms ||
-        ts > now_ms + s->timestamp_window_ms) {
-        kucoin_sim_error(resp, 400, 400002,
-                         "KC-API-TIMESTAMP Invalid -- Time differs from "
-                         "server time by more than 5 seconds",
-                         "rejected");
-        return false;
-    }
-    if (!kucoin_sim_signature_ok(req, cred->secret, ts_text, sign)) {
-        kucoin_sim_error(resp, 401, 400005, "Signature verification failed",
-                         "rejected");
-        return false;
-    }
-    return true;
 }
 
 /* ---- public endpoints -----------------------------------------------------

@@ -1,6 +1,9 @@
 /*
- * xgsim's KuCoin dialect: the HF order endpoints (place, cancel and query
- * by clientOid, active orders), per shared/exchanges/kucoin.md.
+ * orders.c - xgsim's KuCoin dialect: the HF order endpoints (place,
+ * cancel and query by clientOid, active orders), per the KuCoin fact sheet
+ * (kucoin.md). dialect.c routes authenticated requests here, with the
+ * Spot pool already charged; this file calls only common.c (envelopes,
+ * amounts) and the simulator.
  *
  * A new order is a JSON body of strings; it is checked for mandatory
  * fields and enums (400100 with the venue's kind of message), the symbol
@@ -16,15 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-json_t *
-kucoin_sim_num(int64_t v)
-{
-    char buf[XG_SIM_FIXED_BUFSZ];
-
-    xg_sim_fixed_format_short(v, buf);
-    return json_string(buf);
-}
 
 /* KuCoin order ids are 24 hex digits. */
 static void
