@@ -1,12 +1,14 @@
 /*
- * The trading and account endpoints of xgsim's OKX dialect: place, cancel,
- * order details, pending orders and balances, translated between OKX's
- * JSON (fact sheet, "Response shapes" and "Enums") and the simulator's
- * book. Order answers carry per-order sCode/sMsg with the envelope code
- * "1" when the order failed; order details report state live /
- * partially_filled / filled / canceled (an IOC or FOK remainder is
+ * orders.c - the trading and account endpoints of xgsim's OKX dialect:
+ * place, cancel, order details, pending orders and balances, translated
+ * between OKX's JSON (fact sheet, "Response shapes" and "Enums") and the
+ * simulator's book. Order answers carry per-order sCode/sMsg with the
+ * envelope code "1" when the order failed; order details report state
+ * live / partially_filled / filled / canceled (an IOC or FOK remainder is
  * "canceled", as OKX shows it). Pending orders come in pages anchored on
- * an ordId (after / before / limit), as OKX pages them.
+ * an ordId (after / before / limit), as OKX pages them. dialect.c routes
+ * authenticated requests here, their limits already charged; this file
+ * calls only common.c (error envelope, parameters) and the simulator.
  */
 #include "okx_sim.h"
 
