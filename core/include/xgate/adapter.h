@@ -200,8 +200,8 @@ typedef struct xg_adapter_caps {
     /* XG_ID_CHARS_* flags: which characters it accepts in one. */
     uint32_t client_id_chars;
     /* Ban length to assume, in milliseconds, when a BANNED answer gives
-     * neither banned_until_ms nor retry_after_ms and the venue's
-     * configuration sets no ban_default_ms. At least 1. */
+     * neither banned_until_ms nor retry_after_ms; a ban_default_ms in the
+     * venue's configuration overrides it. At least 1. */
     int64_t default_ban_ms;
     /* Most orders in one OPEN_ORDERS answer (a fuller list comes in pages,
      * see xg_result.is_list_cut); 0: the venue lists all at once. */
@@ -215,7 +215,7 @@ typedef struct xg_adapter {
     uint32_t struct_size; /* sizeof(xg_adapter) */
     const char *venue;    /* "binance": [a-z0-9]{1,15}, unique */
     const char *default_base_url; /* "https://api.binance.com" */
-    xg_adapter_caps caps;         /* the venue's limits, read at load */
+    xg_adapter_caps caps;         /* what the venue accepts, read at load */
 
     /* Mandatory. Create an instance; *inst is given to the core, freed
      * with destroy. err receives one line on failure (no secrets). */
