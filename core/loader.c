@@ -6,8 +6,9 @@
  * passed: the entry symbol exists and returns a table, the table was built
  * against exactly this ABI version and this sizeof(xg_adapter) (a table
  * that is merely larger may have shifted fields, so "at least" is not
- * enough), its venue name is well formed, every mandatory function is set
- * and its venue is not already served by another plug-in. Whatever the
+ * enough), its venue name is well formed, every mandatory function is set,
+ * its caps can carry the client order ids the gateway sends and its venue
+ * is not already served by another plug-in. Whatever the
  * reason for a refusal, the library is closed again before returning and
  * the caller gets one line naming the file and the reason, which the
  * daemon and xg-vector print as is. The module owns the dlopen handles of
@@ -26,6 +27,14 @@
 
 /* Longest venue name, without NUL (the ABI header says [a-z0-9]{1,15}). */
 #define VENUE_NAME_LEN_MAX (XG_VENUE_NAME_MAX - 1)
+
+/* Length of the client order ids the gateway sends to venues: a 16-
+ * character gateway id of [0-9a-z] plus one attempt digit of [0-9a-z]
+ * (core/orders.h, XG_GW_ID_LEN + 1). An adapter whose venue accepts
+ * shorter ids, or not both digits and lower-case letters, could not carry
+ * a single order. */
+#define GW_CLIENT_ID_LEN   17u
+#define GW_CLIENT_ID_CHARS (XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER)
 
 /* A name quoted in a refusal is cut to this many characters: enough to
  * recognise it, short enough to keep the line readable. */
@@ -133,6 +142,33 @@ loader_missing_function(const xg_adapter *api)
     return NULL;
 }
 
+/* True if caps can serve the gateway; otherwise why receives the reason
+ * (without the path). */
+static int
+loader_caps_can_serve(const xg_adapter_caps *caps, char *why, size_t why_len)
+{
+    if (caps->client_id_max < GW_CLIENT_ID_LEN) {
+        snprintf(why, why_len,
+                 "caps.client_id_max %lu is below the %u characters of the "
+                 "gateway's client order ids",
+                 (unsigned long)caps->client_id_max, GW_CLIENT_ID_LEN);
+        return 0;
+    }
+    if ((caps->client_id_chars & GW_CLIENT_ID_CHARS) != GW_CLIENT_ID_CHARS) {
+        snprintf(why, why_len,
+                 "caps.client_id_chars 0x%lx lacks digits or lower-case "
+                 "letters, which the gateway's client order ids use",
+                 (unsigned long)caps->client_id_chars);
+        return 0;
+    }
+    if (caps->default_ban_ms < 1) {
+        snprintf(why, why_len, "caps.default_ban_ms %lld is not at least 1",
+                 (long long)caps->default_ban_ms);
+        return 0;
+    }
+    return 1;
+}
+
 /*
  * Check the table an entry point returned. On refusal writes the reason
  * (without the path) into why and returns the error code.
@@ -179,6 +215,9 @@ loader_check_table(const xg__plugins *set, const xg_adapter *api,
     missing = loader_missing_function(api);
     if (missing != NULL) {
         snprintf(why, why_len, "mandatory function %s is NULL", missing);
+        return XG_ERR_PLUGIN;
+    }
+    if (!loader_caps_can_serve(&api->caps, why, why_len)) {
         return XG_ERR_PLUGIN;
     }
     if (expect_venue != NULL && strcmp(api->venue, expect_venue) != 0) {

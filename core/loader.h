@@ -41,8 +41,10 @@ void xg__plugins_init(xg__plugins *set);
  * call its XG_ADAPTER_ENTRY_SYMBOL and check the table it returns: not
  * NULL, abi_version == XG_ADAPTER_ABI_VERSION and struct_size ==
  * sizeof(xg_adapter) (equal, not "at least"), venue [a-z0-9]{1,15}, every
- * mandatory function set, no plug-in for the same venue in the set, room
- * in the set.
+ * mandatory function set, caps that can carry the gateway's client order
+ * ids (at least 17 characters, digits and lower-case letters) with a
+ * default_ban_ms of at least 1, no plug-in for the same venue in the set,
+ * room in the set.
  *
  * On success *out (may be NULL) points at the set's entry, borrowed until
  * xg__plugins_fini. On refusal the library is dlclose'd, the set is

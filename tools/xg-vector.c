@@ -3,18 +3,18 @@
  *
  *     xg-vector [--adapters DIR] [--strict] FILE...
  *
- * Each FILE follows the schema of /work/shared/vectors/README.md
- * (schema_version 1): an exchange name, credentials and a list of vectors,
- * each an input to sign at a frozen clock with the prehash, signature and
- * request a reference client produced for it. The tool loads
- * xgate_<exchange>.so from DIR (default: ../adapters next to the
- * executable) through the same loader the daemon uses, signs every vector
- * with a fresh adapter instance, and prints one line per vector ("ok   id"
- * or "FAIL id: what differs (got ..., want ...)") and one summary line per
- * file. Exit status: 0 when every vector of every file passed, 1 when any
- * differed, 2 when an input could not be used (missing or malformed file,
- * wrong schema, unknown exchange, plug-in refused), with one line naming
- * the file and the field.
+ * Each FILE follows the shared signature-vector schema (vectors/README.md
+ * of the project's shared material, schema_version 1): an exchange name,
+ * credentials and a list of vectors, each an input to sign at a frozen
+ * clock with the prehash, signature and request a reference client
+ * produced for it. The tool loads xgate_<exchange>.so from DIR (default:
+ * ../adapters next to the executable) through the same loader the daemon
+ * uses, signs every vector with a fresh adapter instance, and prints one
+ * line per vector ("ok   id" or "FAIL id: what differs (got ..., want
+ * ...)") and one summary line per file. Exit status: 0 when every vector
+ * of every file passed, 1 when any differed, 2 when an input could not be
+ * used (missing or malformed file, wrong schema, unknown exchange, plug-in
+ * refused), with one line naming the file and the field.
  *
  * A file is checked completely before any vector runs, so a malformed file
  * produces its one error line and nothing else. Secrets from the file go

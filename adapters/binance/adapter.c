@@ -97,6 +97,25 @@ static const xg_adapter binance_adapter = {
     .struct_size = (uint32_t)sizeof(xg_adapter),
     .venue = "binance",
     .default_base_url = "https://api.binance.com",
+    .caps =
+        {
+            /* binance.md, Client order id: length 1-36, and
+             * [A-Za-z0-9_-] is the charset to use. */
+            .client_id_max = 36,
+            .client_id_chars = XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER |
+                               XG_ID_CHARS_UPPER | XG_ID_CHARS_DASH |
+                               XG_ID_CHARS_UNDERSCORE,
+            /* binance.md, Rate-limit model: bans escalate from 2 minutes
+             * to 3 days, so a first ban lasts 2 minutes. A 418 normally
+             * says until when ("IP banned until", Retry-After); this is
+             * for one that does not. */
+            .default_ban_ms = 120000,
+            /* binance.md, Endpoints an execution gateway needs:
+             * GET /api/v3/openOrders has no paging parameter and answers
+             * the whole list. */
+            .open_orders_page_max = 0,
+            .streams = XG_STREAM_NONE,
+        },
     .create = binance_create,
     .destroy = binance_destroy,
     .build = binance_build,

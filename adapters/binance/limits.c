@@ -28,7 +28,7 @@
 
 #define NS_PER_S 1000000000LL
 
-/* Documented values, /work/shared/exchanges/binance.md, "Rate-limit
+/* Documented values, the Binance fact sheet (binance.md), "Rate-limit
  * model": REQUEST_WEIGHT 6000 / 1 MINUTE (since 2023-08), RAW_REQUESTS
  * 300000 / 5 MINUTE (since 2026-04-02), ORDERS 100 / 10 SECOND and
  * 200000 / 1 DAY (ccxt sample; live values come from exchangeInfo). */

@@ -109,6 +109,23 @@ static const xg_adapter bybit_adapter = {
     .struct_size = (uint32_t)sizeof(xg_adapter),
     .venue = "bybit",
     .default_base_url = "https://api.bybit.com",
+    .caps =
+        {
+            /* bybit.md, Client order id: orderLinkId max 36; digits,
+             * letters of both cases, '-' and '_'. */
+            .client_id_max = 36,
+            .client_id_chars = XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER |
+                               XG_ID_CHARS_UPPER | XG_ID_CHARS_DASH |
+                               XG_ID_CHARS_UNDERSCORE,
+            /* bybit.md, Rate-limit model: the IP limit's 403 says
+             * nothing of the ban's end; "wait >= 10 min". */
+            .default_ban_ms = 600000,
+            /* Bybit's /v5/order/realtime pages at limit 1..50 (bybit.md
+             * does not give the page size); requests.c asks for full
+             * pages of BYBIT_OPEN_ORDERS_PAGE. */
+            .open_orders_page_max = BYBIT_OPEN_ORDERS_PAGE,
+            .streams = XG_STREAM_NONE,
+        },
     .create = bybit_create,
     .destroy = bybit_destroy,
     .build = bybit_build,

@@ -37,6 +37,11 @@
 #define BYBIT_IP_LIMIT_DEFAULT     600
 #define BYBIT_IP_WINDOW_MS_DEFAULT 5000
 
+/* Largest page of /v5/order/realtime (Bybit: limit 1..50): requests.c
+ * sends it as limit=, adapter.c reports it in caps. */
+#define BYBIT_OPEN_ORDERS_PAGE     50
+#define BYBIT_OPEN_ORDERS_PAGE_STR "50"
+
 /* The buckets, in the order limits() reports them. */
 typedef enum bybit_bucket {
     BYBIT_BUCKET_IP = 0,       /* every request, per IP */

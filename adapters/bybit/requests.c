@@ -34,9 +34,6 @@
 #define BYBIT_PATH_CANCEL      "/v5/order/cancel"
 #define BYBIT_PATH_REALTIME    "/v5/order/realtime"
 
-/* Largest page of /v5/order/realtime (Bybit: limit 1..50). */
-#define BYBIT_OPEN_ORDERS_PAGE "50"
-
 int
 bybit_endpoint_bucket(xg_op_kind kind)
 {
@@ -244,7 +241,7 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
             }
             bybit_query_param(payload, "symbol", symbol);
         }
-        bybit_query_param(payload, "limit", BYBIT_OPEN_ORDERS_PAGE);
+        bybit_query_param(payload, "limit", BYBIT_OPEN_ORDERS_PAGE_STR);
         if (op->cursor != NULL) {
             if (!bybit_is_cursor_ok(op->cursor)) {
                 return XG_ERR_INVALID;

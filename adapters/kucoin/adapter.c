@@ -109,6 +109,25 @@ static const xg_adapter kucoin_adapter = {
     .struct_size = (uint32_t)sizeof(xg_adapter),
     .venue = "kucoin",
     .default_base_url = "https://api.kucoin.com",
+    .caps =
+        {
+            /* kucoin.md, Client order id: clientOid max 40; digits,
+             * letters, '_' and '-'. */
+            .client_id_max = 40,
+            .client_id_chars = XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER |
+                               XG_ID_CHARS_UPPER | XG_ID_CHARS_DASH |
+                               XG_ID_CHARS_UNDERSCORE,
+            /* kucoin.md, Rate-limit model: "No ban escalation documented
+             * for 2.0", so nothing says how long a ban lasts: 10 minutes,
+             * the gateway's default before ABI 4 (Bybit's "wait >= 10
+             * min"). The legacy Cloudflare 1015 block carries its own 30 s
+             * (parse.c). */
+            .default_ban_ms = 600000,
+            /* kucoin.md, Endpoints an execution gateway needs: the HF
+             * GET /api/v1/hf/orders/active answers a symbol's whole list. */
+            .open_orders_page_max = 0,
+            .streams = XG_STREAM_NONE,
+        },
     .create = kucoin_create,
     .destroy = kucoin_destroy,
     .build = kucoin_build,

@@ -153,6 +153,23 @@ static const xg_adapter okx_adapter = {
     .struct_size = (uint32_t)sizeof(xg_adapter),
     .venue = "okx",
     .default_base_url = "https://www.okx.com",
+    .caps =
+        {
+            /* okx.md, Client order id: clOrdId 1-32, case-sensitive
+             * letters and digits only (no '-' or '_'). */
+            .client_id_max = 32,
+            .client_id_chars =
+                XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER | XG_ID_CHARS_UPPER,
+            /* okx.md, Rate-limit model, documents no ban ("no ban
+             * escalation documented"), so nothing says how long one
+             * lasts: 10 minutes, the gateway's default before ABI 4
+             * (Bybit's "wait >= 10 min"). */
+            .default_ban_ms = 600000,
+            /* GET /api/v5/trade/orders-pending answers at most 100 a page
+             * (okx.md does not give the page size; see OKX_PENDING_PAGE). */
+            .open_orders_page_max = OKX_PENDING_PAGE,
+            .streams = XG_STREAM_NONE,
+        },
     .create = okx_create,
     .destroy = okx_destroy,
     .build = okx_build,

@@ -20,7 +20,8 @@
  * xg_adapter_entry is exported (-fvisibility=hidden).
  *
  * Flags (each build sets at most one): MOCK_ABI_VERSION, MOCK_STRUCT_SIZE,
- * MOCK_VENUE, MOCK_NULL_SIGN, MOCK_ENTRY_RETURNS_NULL, MOCK_NO_ENTRY.
+ * MOCK_VENUE, MOCK_NULL_SIGN, MOCK_ENTRY_RETURNS_NULL, MOCK_NO_ENTRY, and
+ * the caps MOCK_ID_MAX, MOCK_ID_CHARS, MOCK_BAN_MS.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,6 +39,18 @@
 #endif
 #ifndef MOCK_VENUE
 #define MOCK_VENUE "mock"
+#endif
+/* The imaginary venue takes client ids of 1-32 letters and digits and,
+ * when it bans without saying until when, bans for a minute. */
+#ifndef MOCK_ID_MAX
+#define MOCK_ID_MAX 32u
+#endif
+#ifndef MOCK_ID_CHARS
+#define MOCK_ID_CHARS                                                          \
+    (XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER | XG_ID_CHARS_UPPER)
+#endif
+#ifndef MOCK_BAN_MS
+#define MOCK_BAN_MS 60000
 #endif
 
 #define MOCK_KEY_MAX 128
@@ -378,6 +391,14 @@ static const xg_adapter mock_table = {
     .struct_size = MOCK_STRUCT_SIZE,
     .venue = MOCK_VENUE,
     .default_base_url = "http://127.0.0.1:1",
+    .caps =
+        {
+            .client_id_max = MOCK_ID_MAX,
+            .client_id_chars = MOCK_ID_CHARS,
+            .default_ban_ms = MOCK_BAN_MS,
+            .open_orders_page_max = 0,
+            .streams = XG_STREAM_NONE,
+        },
     .create = mock_create,
     .destroy = mock_destroy,
     .build = mock_build,

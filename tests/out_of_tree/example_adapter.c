@@ -26,7 +26,11 @@
  * and msg=<text>. Every answer may carry X-EX-USED: units spent in the
  * current window. Signed requests carry X-EX-KEY, X-EX-TS and X-EX-SIGN,
  * the lower-case hex HMAC-SHA256 of timestamp + method + path + ("?" query,
- * if any) + body. The venue has no receive window.
+ * if any) + body. The venue has no receive window. A 429 asks to wait
+ * Retry-After seconds; a 418 is an IP ban until X-EX-BAN-UNTIL (epoch ms)
+ * or for Retry-After seconds, and for five minutes when it says neither.
+ * Client order ids are 1-32 letters and digits; /v1/openOrders lists every
+ * open order in one answer.
  *
  * Everything is in the instance; the file has no mutable global and only
  * xg_adapter_entry is visible outside the plug-in (-fvisibility=hidden).
@@ -851,6 +855,17 @@ static const xg_adapter example_adapter = {
     .struct_size = (uint32_t)sizeof(xg_adapter),
     .venue = "example",
     .default_base_url = "https://api.example.invalid",
+    /* The venue as described at the top of this file: the core checks
+     * these when it loads the plug-in. */
+    .caps =
+        {
+            .client_id_max = 32,
+            .client_id_chars =
+                XG_ID_CHARS_DIGIT | XG_ID_CHARS_LOWER | XG_ID_CHARS_UPPER,
+            .default_ban_ms = 5 * 60 * 1000,
+            .open_orders_page_max = 0,
+            .streams = XG_STREAM_NONE,
+        },
     .create = example_create,
     .destroy = example_destroy,
     .build = example_build,

@@ -83,6 +83,11 @@ test_table_matches_the_abi(void **state)
     assert_int_equal(api->abi_version, XG_ADAPTER_ABI_VERSION);
     assert_int_equal(api->struct_size, sizeof(xg_adapter));
     assert_string_equal(api->venue, "example");
+    /* The gateway's venue client ids are 17 of [0-9a-z]. */
+    assert_true(api->caps.client_id_max >= 17);
+    assert_true((api->caps.client_id_chars & XG_ID_CHARS_DIGIT) != 0);
+    assert_true((api->caps.client_id_chars & XG_ID_CHARS_LOWER) != 0);
+    assert_true(api->caps.default_ban_ms >= 1);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "bybit.h"
+#include "xgate/limiter.h"
 
 #define MS    1000000LL
 #define S     (1000 * MS)

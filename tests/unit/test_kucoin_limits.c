@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "kucoin.h"
+#include "xgate/limiter.h"
 
 #define MS       1000000LL
 #define GUARD_NS (50 * MS) /* the core's default clock_guard_ms */

@@ -2,7 +2,8 @@
  * test_loader.c - the plug-in loader against the test-only mock adapters.
  *
  * tests/mock_adapter builds one good plug-in and one per broken promise of
- * the ABI into XG_TEST_ADAPTER_DIR. Every refusal must come with the right
+ * the ABI (caps that cannot carry the gateway's client ids among them)
+ * into XG_TEST_ADAPTER_DIR. Every refusal must come with the right
  * code, one line naming the file and the reason, an unchanged set and the
  * library closed again (RTLD_NOLOAD finds it no more).
  */
@@ -166,6 +167,13 @@ static const refusal_case refusals[] = {
      "no xg_adapter_entry symbol, not an xgate adapter"},
     {"mock_bad_venue.so", XG_ERR_PLUGIN,
      "venue name \"Mock-1\" is not 1-15 characters [a-z0-9]"},
+    {"mock_short_ids.so", XG_ERR_PLUGIN,
+     "caps.client_id_max 16 is below the 17 characters of the gateway's "
+     "client order ids"},
+    {"mock_upper_ids.so", XG_ERR_PLUGIN,
+     "caps.client_id_chars 0x5 lacks digits or lower-case letters"},
+    {"mock_no_ban.so", XG_ERR_PLUGIN,
+     "caps.default_ban_ms 0 is not at least 1"},
     {"does_not_exist.so", XG_ERR_PLUGIN, "cannot load: "},
 };
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "okx.h"
+#include "xgate/limiter.h"
 
 #define MS 1000000LL
 

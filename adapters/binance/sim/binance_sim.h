@@ -1,9 +1,12 @@
 /*
  * binance_sim.h - shared between the files of xgsim's Binance dialect.
  *
- * dialect.c holds the dialect table, settings, the limit model, request
- * authentication and the public endpoints; orders.c holds the order and
- * account endpoints. Compiled into xgsim only, never into the plug-in.
+ * dialect.c holds the dialect table, settings, the IP limits, routing and
+ * the public endpoints; auth.c authenticates signed requests; orders.c
+ * holds the order and account endpoints; common.c the error answers and
+ * limit bookkeeping all of them use. Calls run one way: dialect.c calls
+ * auth.c and orders.c, and every file calls common.c, which calls none of
+ * them. Compiled into xgsim only, never into the plug-in.
  */
 #ifndef XGATE_BINANCE_SIM_H
 #define XGATE_BINANCE_SIM_H
@@ -51,33 +54,65 @@ typedef struct binance_call {
     int64_t now_ms;
 } binance_call;
 
+/* ---- common.c ---------------------------------------------------------- */
+
 /* Fill resp with {"code":code,"msg":msg} and HTTP status; outcome for the
  * log. */
-void binance_error(xg_sim_response *resp, int status, int code, const char *msg,
-                   const char *outcome);
+void binance_sim_error(xg_sim_response *resp, int status, int code,
+                       const char *msg, const char *outcome);
 
 /* -1102 for a missing mandatory parameter. */
-void binance_missing(xg_sim_response *resp, const char *param);
+void binance_sim_missing(xg_sim_response *resp, const char *param);
 
 /* "1M", "10S", "1D": the header suffix of a window of window_s seconds;
  * the interval name and count go to *unit / *num when not NULL. */
-void binance_interval(int64_t window_s, char suffix[24], const char **unit,
-                      int64_t *num);
+void binance_sim_interval(int64_t window_s, char suffix[24], const char **unit,
+                          int64_t *num);
+
+/* Whole seconds until left_ms has passed, at least 1: a Retry-After. */
+int64_t binance_sim_retry_s(int64_t left_ms);
+
+/* The ban answer: 418, or the HTTP status an admin ban named (429; the
+ * body is the same -1003 "IP banned until", which is what says "ban"
+ * whatever the status). Lock held for the ban fields. */
+void binance_sim_banned(xg_sim_response *resp, int status, int64_t until_ms,
+                        int64_t now_ms);
+
+/* A request refused with 429 for a window that resets in left_ms: counts
+ * a violation if the client was already refused in this limit period,
+ * and bans it after ban_after_violations of them. Returns true if the
+ * answer is the ban (418 already in resp), false for a plain 429. Lock
+ * held. */
+bool binance_sim_violation(const binance_settings *s, xg_sim_client *cl,
+                           int64_t now_ms, int64_t left_ms,
+                           xg_sim_response *resp);
 
 /* The ORDERS limit gate for a new order, with the venue lock held.
  * Returns true if the order may proceed; otherwise resp holds the 429
  * (-1015) or, for a repeat offender, the 418. */
-bool binance_orders_gate(const binance_call *c);
+bool binance_sim_orders_gate(const binance_call *c);
 
 /* Add X-MBX-ORDER-COUNT-* headers for the account (lock held). */
-void binance_order_count_headers(const binance_call *c);
+void binance_sim_order_count_headers(const binance_call *c);
 
-/* Endpoints in orders.c. */
-void binance_new_order(const binance_call *c);
-void binance_cancel_order(const binance_call *c);
-void binance_query_order(const binance_call *c);
-void binance_open_orders(const binance_call *c);
-void binance_cancel_all(const binance_call *c);
-void binance_account(const binance_call *c);
+/* ---- auth.c ------------------------------------------------------------ */
+
+/* Key, signature, timestamp of a signed request whose parameters (query
+ * and body) are params, at the server's now_ms. Returns true if the
+ * request is authenticated (*account set); otherwise resp holds the
+ * error. Takes no lock: accounts are fixed once the server runs. */
+bool binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
+                              const xg_sim_request *req,
+                              const xg_sim_params *params, int64_t now_ms,
+                              xg_sim_response *resp, size_t *account);
+
+/* ---- orders.c: the endpoints ------------------------------------------- */
+
+void binance_sim_new_order(const binance_call *c);
+void binance_sim_cancel_order(const binance_call *c);
+void binance_sim_query_order(const binance_call *c);
+void binance_sim_open_orders(const binance_call *c);
+void binance_sim_cancel_all(const binance_call *c);
+void binance_sim_account(const binance_call *c);
 
 #endif

@@ -1,18 +1,18 @@
 /*
- * xgsim's Binance spot dialect: the REST surface of /api/v3 as described
- * in shared/exchanges/binance.md, written from that fact sheet alone (it
- * never calls the Binance adapter, so a misreading shared by both would
- * not hide).
+ * dialect.c - xgsim's Binance spot dialect: the REST surface of /api/v3
+ * as described in the Binance fact sheet (binance.md), written from that
+ * fact sheet alone (it never calls the Binance adapter, so a misreading
+ * shared by both would not hide).
  *
- * This file owns the settings, the limit model (REQUEST_WEIGHT and
- * RAW_REQUESTS per IP, ORDERS per account, all clock-aligned windows;
- * 429 then 418 escalation), authentication (X-MBX-APIKEY, HMAC-SHA256
- * over query + body without the signature parameter, timestamp and
- * recvWindow) and the public endpoints; orders.c has the trading ones.
- * Weights come from the fact sheet's endpoint table. POST and DELETE
- * order are charged weight 1 even when they succeed: since 2026-04 the
- * real venue charges successful ones 0, and charging 1 is the
- * conservative choice for a gateway under test.
+ * This file owns the dialect table, the settings, the instruments, the IP
+ * limits (REQUEST_WEIGHT and RAW_REQUESTS per IP, clock-aligned windows,
+ * 429 then 418 escalation), routing and the public endpoints. It hands
+ * signed requests to auth.c and trading ones to orders.c; the error
+ * answers, the violation and ban bookkeeping and the per-account ORDERS
+ * gate are in common.c, below all three. Weights come from the fact
+ * sheet's endpoint table. POST and DELETE order are charged weight 1 even
+ * when they succeed: since 2026-04 the real venue charges successful ones
+ * 0, and charging 1 is the conservative choice for a gateway under test.
  */
 #include "binance_sim.h"
 
@@ -20,10 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -47,7 +43,7 @@ static const xg_sim_setting binance_setting_defs[] = {
 };
 
 static void *
-binance_create(void)
+binance_sim_create(void)
 {
     binance_settings *s = calloc(1, sizeof(*s));
 
@@ -73,13 +69,13 @@ binance_create(void)
 }
 
 static void
-binance_destroy(void *settings)
+binance_sim_destroy(void *settings)
 {
     free(settings);
 }
 
 static xg_err
-binance_set(void *settings, const char *key, const char *value)
+binance_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(binance_setting_defs,
                                 sizeof(binance_setting_defs) /
@@ -104,7 +100,7 @@ static const binance_symbol_def binance_symbols[] = {
 };
 
 static xg_err
-binance_setup(xg_sim_venue *v)
+binance_sim_setup(xg_sim_venue *v)
 {
     const binance_settings *s = v->settings;
     xg_err err = XG_OK;
@@ -150,172 +146,13 @@ binance_setup(xg_sim_venue *v)
 
 /* ---- responses ---------------------------------------------------------- */
 
-void
-binance_error(xg_sim_response *resp, int status, int code, const char *msg,
-              const char *outcome)
-{
-    xg_sim_response_json(resp, status,
-                         json_pack("{si ss}", "code", code, "msg", msg));
-    resp->code = code;
-    resp->outcome = outcome;
-}
-
-void
-binance_missing(xg_sim_response *resp, const char *param)
-{
-    char msg[160];
-
-    snprintf(msg, sizeof(msg),
-             "Mandatory parameter '%s' was not sent, was empty/null, or "
-             "malformed.",
-             param);
-    binance_error(resp, 400, -1102, msg, "rejected");
-}
-
 static void
-binance_server_error(xg_sim_response *resp, int status, const char *msg)
+binance_sim_server_error(xg_sim_response *resp, int status, const char *msg)
 {
     /* -1001 DISCONNECTED for injected 5xx ("unknown status" family in the
      * fact sheet); -1000 UNKNOWN for other server-made answers. */
-    binance_error(resp, status, status >= 500 ? -1001 : -1000, msg,
-                  status >= 500 ? "fault" : "rejected");
-}
-
-void
-binance_interval(int64_t window_s, char suffix[24], const char **unit,
-                 int64_t *num)
-{
-    const char *name = "SECOND";
-    char letter = 'S';
-    int64_t n = window_s;
-
-    if (window_s % BINANCE_DAY_S == 0) {
-        name = "DAY";
-        letter = 'D';
-        n = window_s / BINANCE_DAY_S;
-    } else if (window_s % 60 == 0) {
-        name = "MINUTE";
-        letter = 'M';
-        n = window_s / 60;
-    }
-    snprintf(suffix, 24, "%lld%c", (long long)n, letter);
-    if (unit != NULL) {
-        *unit = name;
-    }
-    if (num != NULL) {
-        *num = n;
-    }
-}
-
-static int64_t
-binance_retry_s(int64_t left_ms)
-{
-    int64_t s = (left_ms + 999) / 1000;
-
-    return s >= 1 ? s : 1;
-}
-
-/* The ban answer: 418, or the HTTP status an admin ban named (429; the
- * body is the same -1003 "IP banned until", which is what says "ban"
- * whatever the status). Lock held for the ban fields. */
-static void
-binance_banned(xg_sim_response *resp, int status, int64_t until_ms,
-               int64_t now_ms)
-{
-    char msg[200];
-
-    snprintf(msg, sizeof(msg),
-             "Way too much request weight used; IP banned until %lld. "
-             "Please use WebSocket Streams for live updates to avoid bans.",
-             (long long)until_ms);
-    binance_error(resp, status == 429 ? 429 : 418, -1003, msg, "banned");
-    xg_sim_response_header_int(resp, "Retry-After",
-                               binance_retry_s(until_ms - now_ms));
-}
-
-/* A request refused with 429 for a window that resets in left_ms: counts
- * a violation if the client was already refused in this limit period,
- * and bans it after ban_after_violations of them. Returns true if the
- * answer is the ban (418 already in resp), false for a plain 429. */
-static bool
-binance_violation(const binance_settings *s, xg_sim_client *cl, int64_t now_ms,
-                  int64_t left_ms, xg_sim_response *resp)
-{
-    if (now_ms < cl->limited_until_ms) {
-        cl->violations++;
-        if (cl->violations >= s->ban_after_violations) {
-            xg_sim_client_ban(
-                cl, now_ms,
-                xg_sim_client_next_ban_ms(cl, s->ban_base_ms, s->ban_max_ms));
-            binance_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
-            return true;
-        }
-    } else {
-        cl->violations = 0;
-    }
-    if (now_ms + left_ms > cl->limited_until_ms) {
-        cl->limited_until_ms = now_ms + left_ms;
-    }
-    return false;
-}
-
-bool
-binance_orders_gate(const binance_call *c)
-{
-    const binance_settings *s = c->set;
-    xg_sim_account *a = &c->v->book.accounts[c->account];
-    xg_sim_window *w = &a->windows[BINANCE_AW_ORDERS];
-    xg_sim_window *day = &a->windows[BINANCE_AW_ORDERS_DAY];
-    xg_sim_client *cl = NULL;
-    int64_t limit = s->orders_limit;
-    int64_t window_s = s->orders_window_s;
-    int64_t left = 0;
-    char msg[160];
-    char suffix[24];
-    const char *unit = NULL;
-    int64_t num = 0;
-
-    if (s->limits == 0) {
-        return true;
-    }
-    if (xg_sim_window_used(day, c->now_ms) >= s->orders_day_limit) {
-        limit = s->orders_day_limit;
-        window_s = BINANCE_DAY_S;
-        left = xg_sim_window_left_ms(day, c->now_ms);
-    } else if (xg_sim_window_used(w, c->now_ms) >= s->orders_limit) {
-        left = xg_sim_window_left_ms(w, c->now_ms);
-    } else {
-        return true;
-    }
-    if (xg_sim_clients_get(&c->v->clients, c->req->client_ip,
-                           c->v->client_proto, &cl) == XG_OK &&
-        binance_violation(s, cl, c->now_ms, left, c->resp)) {
-        return false;
-    }
-    binance_interval(window_s, suffix, &unit, &num);
-    snprintf(msg, sizeof(msg),
-             "Too many new orders; current limit is %lld orders per %lld %s.",
-             (long long)limit, (long long)num, unit);
-    binance_error(c->resp, 429, -1015, msg, "limited");
-    xg_sim_response_header_int(c->resp, "Retry-After", binance_retry_s(left));
-    return false;
-}
-
-void
-binance_order_count_headers(const binance_call *c)
-{
-    const xg_sim_account *a = &c->v->book.accounts[c->account];
-    char suffix[24];
-    char name[48];
-
-    binance_interval(c->set->orders_window_s, suffix, NULL, NULL);
-    snprintf(name, sizeof(name), "X-MBX-ORDER-COUNT-%s", suffix);
-    xg_sim_response_header_int(
-        c->resp, name,
-        xg_sim_window_used(&a->windows[BINANCE_AW_ORDERS], c->now_ms));
-    xg_sim_response_header_int(
-        c->resp, "X-MBX-ORDER-COUNT-1D",
-        xg_sim_window_used(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms));
+    binance_sim_error(resp, status, status >= 500 ? -1001 : -1000, msg,
+                      status >= 500 ? "fault" : "rejected");
 }
 
 /* ---- routing ------------------------------------------------------------- */
@@ -357,7 +194,7 @@ static const binance_route_def binance_unknown_route = {"", "", BINANCE_UNKNOWN,
                                                         1, false};
 
 static const binance_route_def *
-binance_find_route(const xg_sim_request *req)
+binance_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(binance_routes) / sizeof(binance_routes[0]);
          i++) {
@@ -380,8 +217,8 @@ typedef enum binance_gate {
  * else RAW_REQUESTS. The gate sends it, and so does an injected limited
  * fault. */
 static void
-binance_ip_limited(const binance_settings *s, bool is_weight, int64_t left_ms,
-                   xg_sim_response *resp)
+binance_sim_ip_limited(const binance_settings *s, bool is_weight,
+                       int64_t left_ms, xg_sim_response *resp)
 {
     char msg[200];
     char suffix[24];
@@ -389,28 +226,29 @@ binance_ip_limited(const binance_settings *s, bool is_weight, int64_t left_ms,
     int64_t num = 0;
 
     if (is_weight) {
-        binance_interval(s->weight_window_s, suffix, &unit, &num);
+        binance_sim_interval(s->weight_window_s, suffix, &unit, &num);
         snprintf(msg, sizeof(msg),
                  "Too much request weight used; current limit is %lld "
                  "request weight per %lld %s. Please use WebSocket Streams "
                  "for live updates to avoid polling the API.",
                  (long long)s->weight_limit, (long long)num, unit);
     } else {
-        binance_interval(s->raw_window_s, suffix, &unit, &num);
+        binance_sim_interval(s->raw_window_s, suffix, &unit, &num);
         snprintf(msg, sizeof(msg),
                  "Too many requests; current limit is %lld requests per "
                  "%lld %s.",
                  (long long)s->raw_limit, (long long)num, unit);
     }
-    binance_error(resp, 429, -1003, msg, "limited");
-    xg_sim_response_header_int(resp, "Retry-After", binance_retry_s(left_ms));
+    binance_sim_error(resp, 429, -1003, msg, "limited");
+    xg_sim_response_header_int(resp, "Retry-After",
+                               binance_sim_retry_s(left_ms));
 }
 
 /* Charge the request to its IP and decide whether it may run (lock
  * held). Writes the 429/418 into resp when it may not. */
 static binance_gate
-binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
-                int64_t now_ms, xg_sim_response *resp)
+binance_sim_ip_gate(const binance_settings *s, xg_sim_client *cl,
+                    int64_t weight, int64_t now_ms, xg_sim_response *resp)
 {
     int64_t used = 0;
     int64_t raw = 0;
@@ -424,7 +262,7 @@ binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
             now_ms + s->ban_extend_ms > cl->ban_until_ms) {
             cl->ban_until_ms = now_ms + s->ban_extend_ms;
         }
-        binance_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
+        binance_sim_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
         return BINANCE_GATE_BANNED;
     }
     used = xg_sim_window_add(&cl->windows[BINANCE_CW_WEIGHT], now_ms, weight);
@@ -440,240 +278,31 @@ binance_ip_gate(const binance_settings *s, xg_sim_client *cl, int64_t weight,
     } else {
         return BINANCE_GATE_PASS;
     }
-    if (binance_violation(s, cl, now_ms, left, resp)) {
+    if (binance_sim_violation(s, cl, now_ms, left, resp)) {
         return BINANCE_GATE_BANNED;
     }
-    binance_ip_limited(s, is_weight, left, resp);
+    binance_sim_ip_limited(s, is_weight, left, resp);
     return BINANCE_GATE_LIMITED;
-}
-
-/* ---- authentication --------------------------------------------------------
- */
-
-/* Append the '&'-separated pieces of s[0..len) except signature=... to
- * out; returns the new length. out has room for len bytes more. */
-static size_t
-binance_strip_signature(const char *s, size_t len, char *out, size_t pos)
-{
-    size_t start = 0;
-    bool first = true;
-
-    while (start <= len && len > 0) {
-        const char *amp = memchr(s + start, '&', len - start);
-        size_t end = amp != NULL ? (size_t)(amp - s) : len;
-        size_t n = end - start;
-        bool is_sig = (n >= 10 && memcmp(s + start, "signature=", 10) == 0) ||
-                      (n == 9 && memcmp(s + start, "signature", 9) == 0);
-        if (!is_sig) {
-            if (!first) {
-                out[pos++] = '&';
-            }
-            memcpy(out + pos, s + start, n);
-            pos += n;
-            first = false;
-        }
-        if (amp == NULL) {
-            break;
-        }
-        start = end + 1;
-    }
-    return pos;
-}
-
-static bool
-binance_signature_ok(const xg_sim_request *req, const char *secret,
-                     const char *given)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    char *payload = malloc(req->query_len + req->body_len + 1);
-    size_t n = 0;
-    unsigned char diff = 0;
-
-    if (payload == NULL) {
-        return false;
-    }
-    n = binance_strip_signature(req->query, req->query_len, payload, 0);
-    n = binance_strip_signature(req->body, req->body_len, payload, n);
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)payload, n, mac, &mac_len) == NULL ||
-        strlen(given) != (size_t)mac_len * 2) {
-        free(payload);
-        return false;
-    }
-    free(payload);
-    /* The venue accepts the hex in either case; compare every byte so the
-     * time taken does not depend on where the first difference is. */
-    for (unsigned int i = 0; i < mac_len; i++) {
-        char hi = given[2 * i];
-        char lo = given[2 * i + 1];
-        hi = (char)(hi >= 'A' && hi <= 'F' ? hi - 'A' + 'a' : hi);
-        lo = (char)(lo >= 'A' && lo <= 'F' ? lo - 'A' + 'a' : lo);
-        diff |= (unsigned char)(hi ^ hex[mac[i] >> 4]);
-        diff |= (unsigned char)(lo ^ hex[mac[i] & 15]);
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return diff == 0;
-}
-
-/* Digits with an optional fraction of up to 3 digits ("5000",
- * "6000.346"), in microseconds-of-ms units (value * 1000). */
-static bool
-binance_parse_ms_frac(const char *s, int64_t *out_us)
-{
-    int64_t whole = 0;
-    int64_t frac = 0;
-    int nfrac = 0;
-    const char *p = s;
-
-    if (*p < '0' || *p > '9') {
-        return false;
-    }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (whole > INT64_MAX / 10000) {
-            return false;
-        }
-        whole = whole * 10 + (*p - '0');
-    }
-    if (*p == '.') {
-        p++;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            if (++nfrac > 3) {
-                return false;
-            }
-            frac = frac * 10 + (*p - '0');
-        }
-        if (nfrac == 0) {
-            return false;
-        }
-    }
-    for (; nfrac < 3; nfrac++) {
-        frac *= 10;
-    }
-    *out_us = whole * 1000 + frac;
-    return *p == '\0';
-}
-
-static bool
-binance_key_format_ok(const char *key)
-{
-    size_t n = strlen(key);
-
-    if (n == 0 || n >= XG_SIM_KEY_LEN) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (key[i] <= 0x20 || key[i] >= 0x7f) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Key, signature, timestamp. Returns true if the request is
- * authenticated (*account set); otherwise resp holds the error. */
-static bool
-binance_authenticate(xg_sim_venue *v, const binance_settings *s,
-                     const xg_sim_request *req, const xg_sim_params *params,
-                     int64_t now_ms, xg_sim_response *resp, size_t *account)
-{
-    const char *key = xg_sim_request_header(req, "X-MBX-APIKEY");
-    const char *sig = xg_sim_params_get(params, "signature");
-    const char *ts_text = xg_sim_params_get(params, "timestamp");
-    const char *rw_text = xg_sim_params_get(params, "recvWindow");
-    int64_t ts = 0;
-    int64_t rw_us = 5000 * 1000;
-    char msg[160];
-
-    if (key == NULL || !binance_key_format_ok(key)) {
-        binance_error(resp, 401, -2014, "API-key format invalid.", "rejected");
-        return false;
-    }
-    /* Accounts are fixed once the server runs, so this read needs no
-     * lock. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        binance_error(resp, 401, -2015,
-                      "Invalid API-key, IP, or permissions for action.",
-                      "rejected");
-        return false;
-    }
-    if (ts_text == NULL || ts_text[0] == '\0') {
-        binance_missing(resp, "timestamp");
-        return false;
-    }
-    if (sig == NULL || sig[0] == '\0') {
-        binance_missing(resp, "signature");
-        return false;
-    }
-    if (!binance_signature_ok(req, v->book.accounts[*account].cred.secret,
-                              sig)) {
-        binance_error(resp, 400, -1022,
-                      "Signature for this request is not valid.", "rejected");
-        return false;
-    }
-    if (!binance_parse_ms_frac(ts_text, &ts) || (ts % 1000) != 0) {
-        binance_error(resp, 400, -1100,
-                      "Illegal characters found in parameter 'timestamp'; "
-                      "legal range is '^[0-9]{1,20}$'.",
-                      "rejected");
-        return false;
-    }
-    ts /= 1000;
-    /* A 16-digit timestamp is microseconds (fact sheet, Signing step 1). */
-    if (ts >= 1000000000000000LL) {
-        ts /= 1000;
-    }
-    if (rw_text != NULL) {
-        if (!binance_parse_ms_frac(rw_text, &rw_us)) {
-            binance_error(resp, 400, -1100,
-                          "Illegal characters found in parameter "
-                          "'recvWindow'.",
-                          "rejected");
-            return false;
-        }
-        if (rw_us > s->recv_window_max_ms * 1000) {
-            snprintf(msg, sizeof(msg), "recvWindow must be less than %lld.",
-                     (long long)s->recv_window_max_ms);
-            binance_error(resp, 400, -1131, msg, "rejected");
-            return false;
-        }
-    }
-    if (ts >= now_ms + 1000) {
-        binance_error(resp, 400, -1021,
-                      "Timestamp for this request was 1000ms ahead of the "
-                      "server's time.",
-                      "rejected");
-        return false;
-    }
-    if ((now_ms - ts) * 1000 > rw_us) {
-        binance_error(resp, 400, -1021,
-                      "Timestamp for this request is outside of the "
-                      "recvWindow.",
-                      "rejected");
-        return false;
-    }
-    return true;
 }
 
 /* ---- public endpoints -----------------------------------------------------
  */
 
 static json_t *
-binance_rate_limit(const char *type, int64_t window_s, int64_t limit)
+binance_sim_rate_limit(const char *type, int64_t window_s, int64_t limit)
 {
     char suffix[24];
     const char *unit = NULL;
     int64_t num = 0;
 
-    binance_interval(window_s, suffix, &unit, &num);
+    binance_sim_interval(window_s, suffix, &unit, &num);
     return json_pack("{ss ss sI sI}", "rateLimitType", type, "interval", unit,
                      "intervalNum", (json_int_t)num, "limit",
                      (json_int_t)limit);
 }
 
 static json_t *
-binance_symbol_json(const xg_sim_instrument *in)
+binance_sim_symbol_json(const xg_sim_instrument *in)
 {
     char min_p[XG_SIM_FIXED_BUFSZ], max_p[XG_SIM_FIXED_BUFSZ];
     char tick[XG_SIM_FIXED_BUFSZ], min_q[XG_SIM_FIXED_BUFSZ];
@@ -715,7 +344,7 @@ binance_symbol_json(const xg_sim_instrument *in)
 /* Which instruments exchangeInfo lists: all, or those named by symbol= or
  * symbols=["A","B"]. Returns false (resp set) for an unknown one. */
 static bool
-binance_info_selection(const binance_call *c, bool *selected)
+binance_sim_info_selection(const binance_call *c, bool *selected)
 {
     const char *one = xg_sim_params_get(c->params, "symbol");
     const char *many = xg_sim_params_get(c->params, "symbols");
@@ -730,7 +359,8 @@ binance_info_selection(const binance_call *c, bool *selected)
     }
     if (one != NULL) {
         if (xg_sim_book_find_instrument(b, one, &idx) != XG_OK) {
-            binance_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
+            binance_sim_error(c->resp, 400, -1121, "Invalid symbol.",
+                              "rejected");
             return false;
         }
         selected[idx] = true;
@@ -754,13 +384,13 @@ binance_info_selection(const binance_call *c, bool *selected)
     }
     json_decref(arr);
     if (!ok) {
-        binance_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
+        binance_sim_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
     }
     return ok;
 }
 
 static void
-binance_exchange_info(const binance_call *c)
+binance_sim_exchange_info(const binance_call *c)
 {
     const binance_settings *s = c->set;
     json_t *symbols = json_array();
@@ -769,10 +399,10 @@ binance_exchange_info(const binance_call *c)
     if (symbols == NULL || selected == NULL) {
         json_decref(symbols);
         free(selected);
-        binance_server_error(c->resp, 500, "Out of memory.");
+        binance_sim_server_error(c->resp, 500, "Out of memory.");
         return;
     }
-    if (!binance_info_selection(c, selected)) {
+    if (!binance_sim_info_selection(c, selected)) {
         json_decref(symbols);
         free(selected);
         return;
@@ -781,22 +411,24 @@ binance_exchange_info(const binance_call *c)
     for (size_t i = 0; i < c->v->book.ninstruments; i++) {
         if (selected[i]) {
             json_array_append_new(
-                symbols, binance_symbol_json(&c->v->book.instruments[i]));
+                symbols, binance_sim_symbol_json(&c->v->book.instruments[i]));
         }
     }
     xg_sim_venue_unlock(c->v);
     free(selected);
     xg_sim_response_json(
         c->resp, 200,
-        json_pack(
-            "{ss sI s[oooo] s[] so}", "timezone", "UTC", "serverTime",
-            (json_int_t)c->now_ms, "rateLimits",
-            binance_rate_limit("REQUEST_WEIGHT", s->weight_window_s,
-                               s->weight_limit),
-            binance_rate_limit("ORDERS", s->orders_window_s, s->orders_limit),
-            binance_rate_limit("ORDERS", BINANCE_DAY_S, s->orders_day_limit),
-            binance_rate_limit("RAW_REQUESTS", s->raw_window_s, s->raw_limit),
-            "exchangeFilters", "symbols", symbols));
+        json_pack("{ss sI s[oooo] s[] so}", "timezone", "UTC", "serverTime",
+                  (json_int_t)c->now_ms, "rateLimits",
+                  binance_sim_rate_limit("REQUEST_WEIGHT", s->weight_window_s,
+                                         s->weight_limit),
+                  binance_sim_rate_limit("ORDERS", s->orders_window_s,
+                                         s->orders_limit),
+                  binance_sim_rate_limit("ORDERS", BINANCE_DAY_S,
+                                         s->orders_day_limit),
+                  binance_sim_rate_limit("RAW_REQUESTS", s->raw_window_s,
+                                         s->raw_limit),
+                  "exchangeFilters", "symbols", symbols));
     c->resp->outcome = "queried";
 }
 
@@ -804,7 +436,7 @@ binance_exchange_info(const binance_call *c)
  */
 
 static void
-binance_dispatch(const binance_route_def *route, const binance_call *c)
+binance_sim_dispatch(const binance_route_def *route, const binance_call *c)
 {
     switch (route->route) {
     case BINANCE_PING:
@@ -818,37 +450,37 @@ binance_dispatch(const binance_route_def *route, const binance_call *c)
         c->resp->outcome = "queried";
         return;
     case BINANCE_EXCHANGE_INFO:
-        binance_exchange_info(c);
+        binance_sim_exchange_info(c);
         return;
     case BINANCE_ORDER_NEW:
-        binance_new_order(c);
+        binance_sim_new_order(c);
         return;
     case BINANCE_ORDER_CANCEL:
-        binance_cancel_order(c);
+        binance_sim_cancel_order(c);
         return;
     case BINANCE_ORDER_QUERY:
-        binance_query_order(c);
+        binance_sim_query_order(c);
         return;
     case BINANCE_OPEN_ORDERS:
-        binance_open_orders(c);
+        binance_sim_open_orders(c);
         return;
     case BINANCE_CANCEL_ALL:
-        binance_cancel_all(c);
+        binance_sim_cancel_all(c);
         return;
     case BINANCE_ACCOUNT:
-        binance_account(c);
+        binance_sim_account(c);
         return;
     case BINANCE_UNKNOWN:
         break;
     }
-    binance_error(c->resp, 404, -1000, "Unknown endpoint.", "not_found");
+    binance_sim_error(c->resp, 404, -1000, "Unknown endpoint.", "not_found");
 }
 
 /* The order a request is about: origClientOrderId (query, cancel; a
  * cancel's newClientOrderId names the cancel itself), else
  * newClientOrderId (new order), else NULL. */
 static const char *
-binance_param_client_id(const xg_sim_params *params)
+binance_sim_param_client_id(const xg_sim_params *params)
 {
     const char *id = xg_sim_params_get(params, "origClientOrderId");
 
@@ -856,11 +488,11 @@ binance_param_client_id(const xg_sim_params *params)
 }
 
 static void
-binance_handle(xg_sim_venue *v, const xg_sim_request *req,
-               xg_sim_response *resp)
+binance_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+                   xg_sim_response *resp)
 {
     const binance_settings *s = v->settings;
-    const binance_route_def *route = binance_find_route(req);
+    const binance_route_def *route = binance_sim_find_route(req);
     xg_sim_params params;
     xg_err perr = XG_OK;
     int64_t weight = route->weight;
@@ -878,7 +510,7 @@ binance_handle(xg_sim_venue *v, const xg_sim_request *req,
         perr = xg_sim_params_parse(&params, req->body, req->body_len);
     }
     /* Logged even when the request is refused before it is read. */
-    xg_sim_response_client_id(resp, binance_param_client_id(&params));
+    xg_sim_response_client_id(resp, binance_sim_param_client_id(&params));
     /* openOrders without a symbol scans every symbol: weight 80. */
     if (route->route == BINANCE_OPEN_ORDERS &&
         xg_sim_params_get(&params, "symbol") == NULL) {
@@ -890,14 +522,14 @@ binance_handle(xg_sim_venue *v, const xg_sim_request *req,
         XG_OK) {
         xg_sim_venue_unlock(v);
         xg_sim_params_fini(&params);
-        binance_server_error(resp, 500, "Out of memory.");
+        binance_sim_server_error(resp, 500, "Out of memory.");
         return;
     }
-    gate = binance_ip_gate(s, cl, weight, now, resp);
+    gate = binance_sim_ip_gate(s, cl, weight, now, resp);
     used = xg_sim_window_used(&cl->windows[BINANCE_CW_WEIGHT], now);
     xg_sim_venue_unlock(v);
 
-    binance_interval(s->weight_window_s, suffix, NULL, NULL);
+    binance_sim_interval(s->weight_window_s, suffix, NULL, NULL);
     snprintf(name, sizeof(name), "X-MBX-USED-WEIGHT-%s", suffix);
     if (gate != BINANCE_GATE_PASS) {
         xg_sim_response_header_int(resp, name, used);
@@ -913,15 +545,15 @@ binance_handle(xg_sim_venue *v, const xg_sim_request *req,
     call.params = &params;
     call.now_ms = now;
     if (perr != XG_OK) {
-        binance_error(resp, 400, perr == XG_ERR_TOO_LARGE ? -1101 : -1100,
-                      perr == XG_ERR_TOO_LARGE
-                          ? "Too many parameters sent for this endpoint."
-                          : "Illegal characters found in a parameter.",
-                      "rejected");
+        binance_sim_error(resp, 400, perr == XG_ERR_TOO_LARGE ? -1101 : -1100,
+                          perr == XG_ERR_TOO_LARGE
+                              ? "Too many parameters sent for this endpoint."
+                              : "Illegal characters found in a parameter.",
+                          "rejected");
     } else if (!route->is_signed ||
-               binance_authenticate(v, s, req, &params, now, resp,
-                                    &call.account)) {
-        binance_dispatch(route, &call);
+               binance_sim_authenticate(v, s, req, &params, now, resp,
+                                        &call.account)) {
+        binance_sim_dispatch(route, &call);
     }
     /* The header goes last so an endpoint's own headers come first; a
      * full header table drops it, which no endpoint reaches. */
@@ -930,17 +562,17 @@ binance_handle(xg_sim_venue *v, const xg_sim_request *req,
 }
 
 static void
-binance_fault_error(xg_sim_response *resp, int status, const char *msg)
+binance_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
-    binance_server_error(resp, status, msg);
+    binance_sim_server_error(resp, status, msg);
 }
 
 /* An injected limited fault: the RAW_REQUESTS 429 (-1003 "Too many
  * requests", Retry-After), with the weight header every answer carries
  * showing the usage as it stands, since nothing is charged. */
 static void
-binance_limited(xg_sim_venue *v, const xg_sim_request *req,
-                int64_t retry_after_ms, xg_sim_response *resp)
+binance_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                    int64_t retry_after_ms, xg_sim_response *resp)
 {
     const binance_settings *s = v->settings;
     xg_sim_client *cl = NULL;
@@ -954,14 +586,14 @@ binance_limited(xg_sim_venue *v, const xg_sim_request *req,
         used = xg_sim_window_used(&cl->windows[BINANCE_CW_WEIGHT], req->t_ms);
     }
     xg_sim_venue_unlock(v);
-    binance_ip_limited(s, false, retry_after_ms, resp);
-    binance_interval(s->weight_window_s, suffix, NULL, NULL);
+    binance_sim_ip_limited(s, false, retry_after_ms, resp);
+    binance_sim_interval(s->weight_window_s, suffix, NULL, NULL);
     snprintf(name, sizeof(name), "X-MBX-USED-WEIGHT-%s", suffix);
     xg_sim_response_header_int(resp, name, used);
 }
 
 static void
-binance_client_id(const xg_sim_request *req, char *out, size_t cap)
+binance_sim_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     xg_sim_params params;
     const char *id = NULL;
@@ -970,7 +602,7 @@ binance_client_id(const xg_sim_request *req, char *out, size_t cap)
     xg_sim_params_init(&params);
     if (xg_sim_params_parse(&params, req->query, req->query_len) == XG_OK &&
         xg_sim_params_parse(&params, req->body, req->body_len) == XG_OK) {
-        id = binance_param_client_id(&params);
+        id = binance_sim_param_client_id(&params);
     }
     if (id != NULL) {
         snprintf(out, cap, "%s", id);
@@ -979,7 +611,7 @@ binance_client_id(const xg_sim_request *req, char *out, size_t cap)
 }
 
 static json_t *
-binance_state(xg_sim_venue *v, int64_t now_ms)
+binance_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     json_t *clients = json_array();
     json_t *accounts = json_array();
@@ -1010,14 +642,14 @@ binance_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_binance = {
     .venue = "binance",
-    .create = binance_create,
-    .destroy = binance_destroy,
-    .set = binance_set,
-    .setup = binance_setup,
-    .handle = binance_handle,
-    .client_id = binance_client_id,
-    .error = binance_fault_error,
-    .limited = binance_limited,
-    .state = binance_state,
+    .create = binance_sim_create,
+    .destroy = binance_sim_destroy,
+    .set = binance_sim_set,
+    .setup = binance_sim_setup,
+    .handle = binance_sim_handle,
+    .client_id = binance_sim_client_id,
+    .error = binance_sim_fault_error,
+    .limited = binance_sim_limited,
+    .state = binance_sim_state,
     .ban_status = true,
 };

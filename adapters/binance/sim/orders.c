@@ -1,6 +1,9 @@
 /*
- * xgsim's Binance dialect: the trading endpoints (new, cancel, query,
- * open orders, cancel all, account), per shared/exchanges/binance.md.
+ * orders.c - xgsim's Binance dialect: the trading endpoints (new, cancel,
+ * query, open orders, cancel all, account), per the Binance fact sheet
+ * (binance.md). dialect.c routes authenticated requests here; this file
+ * calls only common.c (error answers, the ORDERS gate, the order-count
+ * headers) and the simulator's book.
  *
  * Parameters are checked in the venue's order: mandatory fields (-1102),
  * enums, decimals (-1100 / -1111), symbol (-1121), then under the venue
@@ -16,7 +19,7 @@
 #include <string.h>
 
 static const char *
-binance_status_name(xg_sim_status s)
+binance_sim_status_name(xg_sim_status s)
 {
     switch (s) {
     case XG_SIM_NEW:
@@ -32,7 +35,7 @@ binance_status_name(xg_sim_status s)
 }
 
 static const char *
-binance_type_name(xg_sim_type t)
+binance_sim_type_name(xg_sim_type t)
 {
     switch (t) {
     case XG_SIM_LIMIT:
@@ -46,7 +49,7 @@ binance_type_name(xg_sim_type t)
 }
 
 static const char *
-binance_tif_name(xg_sim_tif t)
+binance_sim_tif_name(xg_sim_tif t)
 {
     switch (t) {
     case XG_SIM_GTC:
@@ -60,7 +63,7 @@ binance_tif_name(xg_sim_tif t)
 }
 
 static void
-binance_illegal(xg_sim_response *resp, const char *param, const char *range)
+binance_sim_illegal(xg_sim_response *resp, const char *param, const char *range)
 {
     char msg[200];
 
@@ -68,22 +71,22 @@ binance_illegal(xg_sim_response *resp, const char *param, const char *range)
              "Illegal characters found in parameter '%s'; legal range is "
              "'%s'.",
              param, range);
-    binance_error(resp, 400, -1100, msg, "rejected");
+    binance_sim_error(resp, 400, -1100, msg, "rejected");
 }
 
 static void
-binance_not_required(xg_sim_response *resp, const char *param)
+binance_sim_not_required(xg_sim_response *resp, const char *param)
 {
     char msg[120];
 
     snprintf(msg, sizeof(msg), "Parameter '%s' sent when not required.", param);
-    binance_error(resp, 400, -1106, msg, "rejected");
+    binance_sim_error(resp, 400, -1106, msg, "rejected");
 }
 
 /* A decimal parameter; false with resp set when malformed. */
 static bool
-binance_decimal(xg_sim_response *resp, const char *param, const char *text,
-                int64_t *out)
+binance_sim_decimal(xg_sim_response *resp, const char *param, const char *text,
+                    int64_t *out)
 {
     char msg[120];
     xg_err err = xg_sim_fixed_parse(text, out);
@@ -91,11 +94,11 @@ binance_decimal(xg_sim_response *resp, const char *param, const char *text,
     if (err == XG_ERR_PRECISION) {
         snprintf(msg, sizeof(msg), "Parameter '%s' has too much precision.",
                  param);
-        binance_error(resp, 400, -1111, msg, "rejected");
+        binance_sim_error(resp, 400, -1111, msg, "rejected");
         return false;
     }
     if (err != XG_OK) {
-        binance_illegal(resp, param, "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+        binance_sim_illegal(resp, param, "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
         return false;
     }
     return true;
@@ -103,17 +106,17 @@ binance_decimal(xg_sim_response *resp, const char *param, const char *text,
 
 /* The instrument named by the symbol parameter; false with resp set. */
 static bool
-binance_symbol(const binance_call *c, size_t *inst)
+binance_sim_symbol(const binance_call *c, size_t *inst)
 {
     const char *symbol = xg_sim_params_get(c->params, "symbol");
 
     if (symbol == NULL || symbol[0] == '\0') {
-        binance_missing(c->resp, "symbol");
+        binance_sim_missing(c->resp, "symbol");
         return false;
     }
     /* Instruments are fixed once the server runs. */
     if (xg_sim_book_find_instrument(&c->v->book, symbol, inst) != XG_OK) {
-        binance_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
+        binance_sim_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
         return false;
     }
     return true;
@@ -127,7 +130,7 @@ typedef enum binance_resp_type {
 
 /* The fields RESULT, FULL, query and cancel answers share. */
 static void
-binance_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
+binance_sim_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
 {
     char price[XG_SIM_FIXED_BUFSZ];
     char qty[XG_SIM_FIXED_BUFSZ];
@@ -145,17 +148,17 @@ binance_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
     json_object_set_new(j, "origQuoteOrderQty", json_string("0.00000000"));
     json_object_set_new(j, "cummulativeQuoteQty", json_string(quote));
     json_object_set_new(j, "status",
-                        json_string(binance_status_name(o->status)));
+                        json_string(binance_sim_status_name(o->status)));
     json_object_set_new(j, "timeInForce",
-                        json_string(binance_tif_name(o->tif)));
-    json_object_set_new(j, "type", json_string(binance_type_name(o->type)));
+                        json_string(binance_sim_tif_name(o->tif)));
+    json_object_set_new(j, "type", json_string(binance_sim_type_name(o->type)));
     json_object_set_new(j, "side",
                         json_string(o->side == XG_SIM_BUY ? "BUY" : "SELL"));
 }
 
 static json_t *
-binance_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
-                       binance_resp_type rt)
+binance_sim_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
+                           binance_resp_type rt)
 {
     const xg_sim_instrument *in = &b->instruments[o->instrument];
     json_t *j =
@@ -166,7 +169,7 @@ binance_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
     if (j == NULL || rt == BINANCE_ACK) {
         return j;
     }
-    binance_order_fields(b, o, j);
+    binance_sim_order_fields(b, o, j);
     json_object_set_new(j, "workingTime", json_integer(o->time_ms));
     json_object_set_new(j, "selfTradePreventionMode",
                         json_string("EXPIRE_MAKER"));
@@ -189,7 +192,7 @@ binance_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
 }
 
 static json_t *
-binance_query_json(const xg_sim_book *b, const xg_sim_order *o)
+binance_sim_query_json(const xg_sim_book *b, const xg_sim_order *o)
 {
     json_t *j = json_pack("{ss sI si ss}", "symbol",
                           b->instruments[o->instrument].symbol, "orderId",
@@ -199,7 +202,7 @@ binance_query_json(const xg_sim_book *b, const xg_sim_order *o)
     if (j == NULL) {
         return NULL;
     }
-    binance_order_fields(b, o, j);
+    binance_sim_order_fields(b, o, j);
     json_object_set_new(j, "stopPrice", json_string("0.00000000"));
     json_object_set_new(j, "icebergQty", json_string("0.00000000"));
     json_object_set_new(j, "time", json_integer(o->time_ms));
@@ -220,7 +223,7 @@ typedef struct binance_order_req {
 } binance_order_req;
 
 static bool
-binance_parse_enums(const binance_call *c, binance_order_req *r)
+binance_sim_parse_enums(const binance_call *c, binance_order_req *r)
 {
     const char *side = xg_sim_params_get(c->params, "side");
     const char *type = xg_sim_params_get(c->params, "type");
@@ -228,11 +231,11 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
     const char *rt = xg_sim_params_get(c->params, "newOrderRespType");
 
     if (side == NULL || side[0] == '\0') {
-        binance_missing(c->resp, "side");
+        binance_sim_missing(c->resp, "side");
         return false;
     }
     if (type == NULL || type[0] == '\0') {
-        binance_missing(c->resp, "type");
+        binance_sim_missing(c->resp, "type");
         return false;
     }
     if (strcmp(side, "BUY") == 0) {
@@ -240,7 +243,7 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
     } else if (strcmp(side, "SELL") == 0) {
         r->o.side = XG_SIM_SELL;
     } else {
-        binance_error(c->resp, 400, -1117, "Invalid side.", "rejected");
+        binance_sim_error(c->resp, 400, -1117, "Invalid side.", "rejected");
         return false;
     }
     if (strcmp(type, "LIMIT") == 0) {
@@ -251,13 +254,14 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
         r->o.type = XG_SIM_LIMIT_MAKER;
     } else {
         /* STOP_LOSS and friends exist on the venue but not in xgsim. */
-        binance_error(c->resp, 400, -1116, "Invalid orderType.", "rejected");
+        binance_sim_error(c->resp, 400, -1116, "Invalid orderType.",
+                          "rejected");
         return false;
     }
     r->o.tif = XG_SIM_GTC;
     if (r->o.type == XG_SIM_LIMIT) {
         if (tif == NULL || tif[0] == '\0') {
-            binance_missing(c->resp, "timeInForce");
+            binance_sim_missing(c->resp, "timeInForce");
             return false;
         }
         if (strcmp(tif, "GTC") == 0) {
@@ -267,12 +271,12 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
         } else if (strcmp(tif, "FOK") == 0) {
             r->o.tif = XG_SIM_FOK;
         } else {
-            binance_error(c->resp, 400, -1115, "Invalid timeInForce.",
-                          "rejected");
+            binance_sim_error(c->resp, 400, -1115, "Invalid timeInForce.",
+                              "rejected");
             return false;
         }
     } else if (tif != NULL) {
-        binance_not_required(c->resp, "timeInForce");
+        binance_sim_not_required(c->resp, "timeInForce");
         return false;
     }
     /* LIMIT and MARKET default to FULL, others to ACK (fact sheet). */
@@ -285,7 +289,7 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
         } else if (strcmp(rt, "FULL") == 0) {
             r->rt = BINANCE_FULL;
         } else {
-            binance_illegal(c->resp, "newOrderRespType", "ACK|RESULT|FULL");
+            binance_sim_illegal(c->resp, "newOrderRespType", "ACK|RESULT|FULL");
             return false;
         }
     }
@@ -293,7 +297,7 @@ binance_parse_enums(const binance_call *c, binance_order_req *r)
 }
 
 static bool
-binance_parse_amounts(const binance_call *c, binance_order_req *r)
+binance_sim_parse_amounts(const binance_call *c, binance_order_req *r)
 {
     const char *qty = xg_sim_params_get(c->params, "quantity");
     const char *price = xg_sim_params_get(c->params, "price");
@@ -301,40 +305,41 @@ binance_parse_amounts(const binance_call *c, binance_order_req *r)
 
     if (r->o.type == XG_SIM_MARKET) {
         if (price != NULL) {
-            binance_not_required(c->resp, "price");
+            binance_sim_not_required(c->resp, "price");
             return false;
         }
         if ((qty == NULL) == (quote == NULL)) {
-            binance_error(c->resp, 400, -1102,
-                          "Param 'quantity' or 'quoteOrderQty' must be sent, "
-                          "but both were empty/null!",
-                          "rejected");
+            binance_sim_error(
+                c->resp, 400, -1102,
+                "Param 'quantity' or 'quoteOrderQty' must be sent, "
+                "but both were empty/null!",
+                "rejected");
             return false;
         }
         if (quote != NULL) {
-            return binance_decimal(c->resp, "quoteOrderQty", quote,
-                                   &r->quote_qty);
+            return binance_sim_decimal(c->resp, "quoteOrderQty", quote,
+                                       &r->quote_qty);
         }
-        return binance_decimal(c->resp, "quantity", qty, &r->o.qty);
+        return binance_sim_decimal(c->resp, "quantity", qty, &r->o.qty);
     }
     if (qty == NULL || qty[0] == '\0') {
-        binance_missing(c->resp, "quantity");
+        binance_sim_missing(c->resp, "quantity");
         return false;
     }
     if (price == NULL || price[0] == '\0') {
-        binance_missing(c->resp, "price");
+        binance_sim_missing(c->resp, "price");
         return false;
     }
     if (quote != NULL) {
-        binance_not_required(c->resp, "quoteOrderQty");
+        binance_sim_not_required(c->resp, "quoteOrderQty");
         return false;
     }
-    return binance_decimal(c->resp, "quantity", qty, &r->o.qty) &&
-           binance_decimal(c->resp, "price", price, &r->o.price);
+    return binance_sim_decimal(c->resp, "quantity", qty, &r->o.qty) &&
+           binance_sim_decimal(c->resp, "price", price, &r->o.price);
 }
 
 static void
-binance_place_locked(const binance_call *c, binance_order_req *r)
+binance_sim_place_locked(const binance_call *c, binance_order_req *r)
 {
     xg_sim_book *b = &c->v->book;
     xg_sim_place_result result = XG_SIM_PLACED;
@@ -344,7 +349,7 @@ binance_place_locked(const binance_call *c, binance_order_req *r)
                                              "Filter failure: LOT_SIZE",
                                              "Filter failure: NOTIONAL"};
 
-    if (!binance_orders_gate(c)) {
+    if (!binance_sim_orders_gate(c)) {
         return;
     }
     if (r->quote_qty > 0) {
@@ -358,44 +363,47 @@ binance_place_locked(const binance_call *c, binance_order_req *r)
     }
     f = xg_sim_book_check_filters(b, &r->o);
     if (f != XG_SIM_FILTER_OK) {
-        binance_error(c->resp, 400, -1013, filter_msg[f], "rejected");
+        binance_sim_error(c->resp, 400, -1013, filter_msg[f], "rejected");
         return;
     }
     if (xg_sim_book_place(b, &r->o, c->now_ms, &result, &ord) != XG_OK) {
-        binance_error(c->resp, 500, -1001, "Internal error.", "rejected");
+        binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
         return;
     }
     switch (result) {
     case XG_SIM_PLACED:
         break;
     case XG_SIM_DUPLICATE:
-        binance_error(c->resp, 400, -2010, "Duplicate order sent.", "rejected");
+        binance_sim_error(c->resp, 400, -2010, "Duplicate order sent.",
+                          "rejected");
         return;
     case XG_SIM_INSUFFICIENT:
-        binance_error(c->resp, 400, -2010,
-                      "Account has insufficient balance for requested "
-                      "action.",
-                      "rejected");
+        binance_sim_error(c->resp, 400, -2010,
+                          "Account has insufficient balance for requested "
+                          "action.",
+                          "rejected");
         return;
     case XG_SIM_WOULD_TAKE:
-        binance_error(c->resp, 400, -2010,
-                      "Order would immediately match and take.", "rejected");
+        binance_sim_error(c->resp, 400, -2010,
+                          "Order would immediately match and take.",
+                          "rejected");
         return;
     case XG_SIM_TOO_LARGE:
-        binance_error(c->resp, 400, -1013, filter_msg[XG_SIM_FILTER_NOTIONAL],
-                      "rejected");
+        binance_sim_error(c->resp, 400, -1013,
+                          filter_msg[XG_SIM_FILTER_NOTIONAL], "rejected");
         return;
     }
     xg_sim_account *a = &b->accounts[c->account];
     xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS], c->now_ms, 1);
     xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms, 1);
     xg_sim_response_client_id(c->resp, ord->client_id);
-    xg_sim_response_json(c->resp, 200, binance_new_order_json(b, ord, r->rt));
+    xg_sim_response_json(c->resp, 200,
+                         binance_sim_new_order_json(b, ord, r->rt));
     c->resp->outcome = ord->status == XG_SIM_EXPIRED ? "expired" : "placed";
 }
 
 void
-binance_new_order(const binance_call *c)
+binance_sim_new_order(const binance_call *c)
 {
     binance_order_req r;
     const char *id = xg_sim_params_get(c->params, "newClientOrderId");
@@ -403,18 +411,19 @@ binance_new_order(const binance_call *c)
     memset(&r, 0, sizeof(r));
     r.o.account = c->account;
     xg_sim_response_client_id(c->resp, id);
-    if (!binance_symbol(c, &r.o.instrument) || !binance_parse_enums(c, &r) ||
-        !binance_parse_amounts(c, &r)) {
+    if (!binance_sim_symbol(c, &r.o.instrument) ||
+        !binance_sim_parse_enums(c, &r) || !binance_sim_parse_amounts(c, &r)) {
         return;
     }
     if (id != NULL && !xg_sim_is_plain_id(id, 36)) {
-        binance_illegal(c->resp, "newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$");
+        binance_sim_illegal(c->resp, "newClientOrderId",
+                            "^[a-zA-Z0-9-_]{1,36}$");
         return;
     }
     r.o.client_id = id;
     xg_sim_venue_lock(c->v);
-    binance_place_locked(c, &r);
-    binance_order_count_headers(c);
+    binance_sim_place_locked(c, &r);
+    binance_sim_order_count_headers(c);
     xg_sim_venue_unlock(c->v);
 }
 
@@ -425,7 +434,7 @@ binance_new_order(const binance_call *c)
  * held. NULL with *missing true when neither parameter was sent, or
  * *bad true when orderId is not a number. */
 static xg_sim_order *
-binance_lookup(const binance_call *c, size_t inst, bool *missing, bool *bad)
+binance_sim_lookup(const binance_call *c, size_t inst, bool *missing, bool *bad)
 {
     const char *id = xg_sim_params_get(c->params, "orderId");
     const char *cid = xg_sim_params_get(c->params, "origClientOrderId");
@@ -459,25 +468,26 @@ binance_lookup(const binance_call *c, size_t inst, bool *missing, bool *bad)
 }
 
 static bool
-binance_lookup_errors(const binance_call *c, bool missing, bool bad)
+binance_sim_lookup_errors(const binance_call *c, bool missing, bool bad)
 {
     if (missing) {
-        binance_error(c->resp, 400, -1102,
-                      "Param 'origClientOrderId' or 'orderId' must be sent, "
-                      "but both were empty/null!",
-                      "rejected");
+        binance_sim_error(
+            c->resp, 400, -1102,
+            "Param 'origClientOrderId' or 'orderId' must be sent, "
+            "but both were empty/null!",
+            "rejected");
         return true;
     }
     if (bad) {
-        binance_illegal(c->resp, "orderId", "^[0-9]{1,20}$");
+        binance_sim_illegal(c->resp, "orderId", "^[0-9]{1,20}$");
         return true;
     }
     return false;
 }
 
 static json_t *
-binance_cancel_json(const binance_call *c, const xg_sim_order *o,
-                    const char *cancel_id)
+binance_sim_cancel_json(const binance_call *c, const xg_sim_order *o,
+                        const char *cancel_id)
 {
     const xg_sim_book *b = &c->v->book;
     char generated[32];
@@ -494,7 +504,7 @@ binance_cancel_json(const binance_call *c, const xg_sim_order *o,
                   "orderListId", -1, "clientOrderId", cancel_id, "transactTime",
                   (json_int_t)c->now_ms);
     if (j != NULL) {
-        binance_order_fields(b, o, j);
+        binance_sim_order_fields(b, o, j);
         json_object_set_new(j, "selfTradePreventionMode",
                             json_string("EXPIRE_MAKER"));
     }
@@ -502,7 +512,7 @@ binance_cancel_json(const binance_call *c, const xg_sim_order *o,
 }
 
 void
-binance_cancel_order(const binance_call *c)
+binance_sim_cancel_order(const binance_call *c)
 {
     size_t inst = 0;
     bool missing = false;
@@ -512,32 +522,35 @@ binance_cancel_order(const binance_call *c)
 
     xg_sim_response_client_id(
         c->resp, xg_sim_params_get(c->params, "origClientOrderId"));
-    if (!binance_symbol(c, &inst)) {
+    if (!binance_sim_symbol(c, &inst)) {
         return;
     }
     if (cancel_id != NULL && !xg_sim_is_plain_id(cancel_id, 36)) {
-        binance_illegal(c->resp, "newClientOrderId", "^[a-zA-Z0-9-_]{1,36}$");
+        binance_sim_illegal(c->resp, "newClientOrderId",
+                            "^[a-zA-Z0-9-_]{1,36}$");
         return;
     }
     xg_sim_venue_lock(c->v);
-    o = binance_lookup(c, inst, &missing, &bad);
-    if (binance_lookup_errors(c, missing, bad)) {
+    o = binance_sim_lookup(c, inst, &missing, &bad);
+    if (binance_sim_lookup_errors(c, missing, bad)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
     if (o == NULL || xg_sim_book_cancel(&c->v->book, o, c->now_ms) != XG_OK) {
         xg_sim_venue_unlock(c->v);
-        binance_error(c->resp, 400, -2011, "Unknown order sent.", "rejected");
+        binance_sim_error(c->resp, 400, -2011, "Unknown order sent.",
+                          "rejected");
         return;
     }
     xg_sim_response_client_id(c->resp, o->client_id);
-    xg_sim_response_json(c->resp, 200, binance_cancel_json(c, o, cancel_id));
+    xg_sim_response_json(c->resp, 200,
+                         binance_sim_cancel_json(c, o, cancel_id));
     c->resp->outcome = "canceled";
     xg_sim_venue_unlock(c->v);
 }
 
 void
-binance_query_order(const binance_call *c)
+binance_sim_query_order(const binance_call *c)
 {
     size_t inst = 0;
     bool missing = false;
@@ -546,22 +559,23 @@ binance_query_order(const binance_call *c)
 
     xg_sim_response_client_id(
         c->resp, xg_sim_params_get(c->params, "origClientOrderId"));
-    if (!binance_symbol(c, &inst)) {
+    if (!binance_sim_symbol(c, &inst)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    o = binance_lookup(c, inst, &missing, &bad);
-    if (binance_lookup_errors(c, missing, bad)) {
+    o = binance_sim_lookup(c, inst, &missing, &bad);
+    if (binance_sim_lookup_errors(c, missing, bad)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
     if (o == NULL) {
         xg_sim_venue_unlock(c->v);
-        binance_error(c->resp, 400, -2013, "Order does not exist.", "rejected");
+        binance_sim_error(c->resp, 400, -2013, "Order does not exist.",
+                          "rejected");
         return;
     }
     xg_sim_response_client_id(c->resp, o->client_id);
-    xg_sim_response_json(c->resp, 200, binance_query_json(&c->v->book, o));
+    xg_sim_response_json(c->resp, 200, binance_sim_query_json(&c->v->book, o));
     c->resp->outcome = "queried";
     xg_sim_venue_unlock(c->v);
 }
@@ -570,7 +584,7 @@ binance_query_order(const binance_call *c)
  */
 
 static int
-binance_cmp_index(const void *a, const void *b)
+binance_sim_cmp_index(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a;
     size_t y = *(const size_t *)b;
@@ -581,8 +595,8 @@ binance_cmp_index(const void *a, const void *b)
 /* Sorted indices of the account's open orders (on inst, or all when
  * all_symbols), lock held. Given: *out, free with free(). */
 static xg_err
-binance_collect_open(const binance_call *c, size_t inst, bool all_symbols,
-                     size_t **out, size_t *n)
+binance_sim_collect_open(const binance_call *c, size_t inst, bool all_symbols,
+                         size_t **out, size_t *n)
 {
     const xg_sim_book *b = &c->v->book;
     size_t *idx = malloc((b->nopen + 1) * sizeof(*idx));
@@ -598,14 +612,14 @@ binance_collect_open(const binance_call *c, size_t inst, bool all_symbols,
             idx[k++] = b->open[i];
         }
     }
-    qsort(idx, k, sizeof(*idx), binance_cmp_index);
+    qsort(idx, k, sizeof(*idx), binance_sim_cmp_index);
     *out = idx;
     *n = k;
     return XG_OK;
 }
 
 void
-binance_open_orders(const binance_call *c)
+binance_sim_open_orders(const binance_call *c)
 {
     const char *symbol = xg_sim_params_get(c->params, "symbol");
     size_t inst = 0;
@@ -613,19 +627,20 @@ binance_open_orders(const binance_call *c)
     size_t n = 0;
     json_t *arr = NULL;
 
-    if (symbol != NULL && !binance_symbol(c, &inst)) {
+    if (symbol != NULL && !binance_sim_symbol(c, &inst)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    if (binance_collect_open(c, inst, symbol == NULL, &idx, &n) != XG_OK) {
+    if (binance_sim_collect_open(c, inst, symbol == NULL, &idx, &n) != XG_OK) {
         xg_sim_venue_unlock(c->v);
-        binance_error(c->resp, 500, -1001, "Internal error.", "rejected");
+        binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
         return;
     }
     arr = json_array();
     for (size_t i = 0; arr != NULL && i < n; i++) {
         json_array_append_new(
-            arr, binance_query_json(&c->v->book, &c->v->book.orders[idx[i]]));
+            arr,
+            binance_sim_query_json(&c->v->book, &c->v->book.orders[idx[i]]));
     }
     xg_sim_venue_unlock(c->v);
     free(idx);
@@ -634,26 +649,27 @@ binance_open_orders(const binance_call *c)
 }
 
 void
-binance_cancel_all(const binance_call *c)
+binance_sim_cancel_all(const binance_call *c)
 {
     size_t inst = 0;
     size_t *idx = NULL;
     size_t n = 0;
     json_t *arr = NULL;
 
-    if (!binance_symbol(c, &inst)) {
+    if (!binance_sim_symbol(c, &inst)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    if (binance_collect_open(c, inst, false, &idx, &n) != XG_OK) {
+    if (binance_sim_collect_open(c, inst, false, &idx, &n) != XG_OK) {
         xg_sim_venue_unlock(c->v);
-        binance_error(c->resp, 500, -1001, "Internal error.", "rejected");
+        binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
         return;
     }
     if (n == 0) {
         xg_sim_venue_unlock(c->v);
         free(idx);
-        binance_error(c->resp, 400, -2011, "Unknown order sent.", "rejected");
+        binance_sim_error(c->resp, 400, -2011, "Unknown order sent.",
+                          "rejected");
         return;
     }
     arr = json_array();
@@ -661,7 +677,7 @@ binance_cancel_all(const binance_call *c)
         xg_sim_order *o = &c->v->book.orders[idx[i]];
         if (xg_sim_book_cancel(&c->v->book, o, c->now_ms) == XG_OK &&
             arr != NULL) {
-            json_array_append_new(arr, binance_cancel_json(c, o, NULL));
+            json_array_append_new(arr, binance_sim_cancel_json(c, o, NULL));
         }
     }
     xg_sim_venue_unlock(c->v);
@@ -671,7 +687,7 @@ binance_cancel_all(const binance_call *c)
 }
 
 void
-binance_account(const binance_call *c)
+binance_sim_account(const binance_call *c)
 {
     const char *omit = xg_sim_params_get(c->params, "omitZeroBalances");
     bool omit_zero = omit != NULL && strcmp(omit, "true") == 0;

@@ -1,9 +1,13 @@
 /*
  * bybit_sim.h - shared between the files of xgsim's Bybit v5 dialect.
  *
- * dialect.c holds the dialect table, settings, the limit model, request
- * authentication and the public endpoints; orders.c holds the order
- * endpoints. Compiled into xgsim only, never into the plug-in.
+ * dialect.c holds the dialect table, settings, the per-IP layer, routing
+ * and the public endpoints; auth.c authenticates signed requests; orders.c
+ * holds the order endpoints; common.c the answer envelope, parameters,
+ * rolling windows and the per-UID endpoint gate all of them use. Calls run
+ * one way: dialect.c calls auth.c and orders.c, and every file calls
+ * common.c, which calls none of them. Compiled into xgsim only, never into
+ * the plug-in.
  */
 #ifndef XGATE_BYBIT_SIM_H
 #define XGATE_BYBIT_SIM_H
@@ -72,6 +76,29 @@ typedef struct bybit_call {
     int64_t now_ms;
 } bybit_call;
 
+/* ---- common.c ---------------------------------------------------------- */
+
+/* An empty window for at most cap requests. XG_ERR_NOMEM. */
+xg_err bybit_sim_roll_init(bybit_roll *r, int64_t cap);
+
+/* Free a window's storage; init or a zeroed struct before. */
+void bybit_sim_roll_fini(bybit_roll *r);
+
+/* Forget requests that left the window ending at now. */
+void bybit_sim_roll_expire(bybit_roll *r, int64_t window_ms, int64_t now_ms);
+
+/* Admit one request at now if fewer than cap are in the window. */
+bool bybit_sim_roll_admit(bybit_roll *r, int64_t window_ms, int64_t now_ms);
+
+/* The per-UID limit of endpoint (BYBIT_EP_*) in s. */
+int64_t bybit_sim_endpoint_limit(const bybit_settings *s, int endpoint);
+
+/* {"retCode":code,"retMsg":msg,"result":result,"retExtInfo":{},
+ * "time":now_ms}; result is stolen (NULL: {}). Given: the caller owns the
+ * returned reference. */
+json_t *bybit_sim_envelope(int code, const char *msg, json_t *result,
+                           int64_t now_ms);
+
 /* {"retCode":code,"retMsg":msg,"result":{},...} with HTTP 200 (Bybit
  * answers business errors with 200); outcome for the log. */
 void bybit_sim_error(const bybit_call *c, int code, const char *msg,
@@ -79,6 +106,13 @@ void bybit_sim_error(const bybit_call *c, int code, const char *msg,
 
 /* Success envelope around result (stolen). */
 void bybit_sim_ok(const bybit_call *c, json_t *result, const char *outcome);
+
+/* The per-UID endpoint layer's headers and, when refused, its answer:
+ * HTTP 200, retCode 10006, Reset-Timestamp when a slot frees. The gate
+ * sends it, and so does an injected limited fault. */
+void bybit_sim_limit_answer(const bybit_call *c, int64_t limit,
+                            int64_t remaining, int64_t reset_ms,
+                            bool is_refused);
 
 /* The per-UID endpoint gate (lock NOT held; takes it). Returns true if
  * the request may proceed; otherwise resp holds the 10006. Adds the
@@ -89,8 +123,15 @@ bool bybit_sim_endpoint_gate(const bybit_call *c, int endpoint);
  * NULL if absent (or not a string in a body). */
 const char *bybit_sim_param(const bybit_call *c, const char *key);
 
-/* Endpoints in orders.c. */
-void bybit_sim_create(const bybit_call *c);
+/* ---- auth.c ------------------------------------------------------------ */
+
+/* Key, signature, timestamp of c's request. True if authenticated
+ * (c->account set); otherwise c->resp holds the error. Takes no lock:
+ * accounts are fixed once the server runs. */
+bool bybit_sim_authenticate(bybit_call *c);
+
+/* ---- orders.c: the endpoints ------------------------------------------- */
+void bybit_sim_order_create(const bybit_call *c);
 void bybit_sim_cancel(const bybit_call *c);
 void bybit_sim_realtime(const bybit_call *c);
 

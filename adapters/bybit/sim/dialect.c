@@ -1,25 +1,25 @@
 /*
- * xgsim's Bybit v5 spot dialect: the REST surface of /v5 with
- * category=spot as described in shared/exchanges/bybit.md, written from
- * that fact sheet alone (it never calls the Bybit adapter or xgate_prim,
- * so a misreading shared by both would not hide).
+ * dialect.c - xgsim's Bybit v5 spot dialect: the REST surface of /v5 with
+ * category=spot as described in the Bybit fact sheet (bybit.md), written
+ * from that fact sheet alone (it never calls the Bybit adapter or
+ * xgate_prim, so a misreading shared by both would not hide).
  *
- * This file owns the settings, the limit model, authentication and the
- * public endpoints; orders.c has the trading ones. The limit model is
- * Bybit's two layers:
+ * This file owns the dialect table, the settings, the instruments, the
+ * per-IP layer of Bybit's limit model, routing and the public endpoints.
+ * It hands signed requests to auth.c and trading ones to orders.c; the
+ * answer envelope, parameters and the per-UID endpoint gate are in
+ * common.c, below all three. The limit model is Bybit's two layers:
  *  - per UID and endpoint, a rolling window (create and cancel 20/s,
  *    realtime 50/s by default): over it the answer is HTTP 200 with
  *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
  *    time a slot frees; every answer of those endpoints carries
- *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining);
+ *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining)
+ *    (common.c);
  *  - per IP over every request, 600 in a rolling 5 s: the request that
  *    exceeds it is answered HTTP 403 "access too frequent" and the IP is
  *    locked out for ban_ms (10 minutes by default); every request during
  *    the lockout gets the same 403. Nothing in the answer says when it
- *    ends, as on the real venue.
- * Signing: HMAC-SHA256(secret, timestamp + key + recv_window + X) in
- * lower-case hex, X the raw query (GET) or the raw body (POST); the
- * timestamp must satisfy server - recv_window <= ts < server + 1000.
+ *    ends, as on the real venue (this file).
  */
 #include "bybit_sim.h"
 
@@ -27,10 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -49,7 +45,7 @@ static const xg_sim_setting bybit_setting_defs[] = {
 };
 
 static void *
-bybit_create(void)
+bybit_sim_create(void)
 {
     bybit_sim *s = calloc(1, sizeof(*s));
 
@@ -69,14 +65,7 @@ bybit_create(void)
 }
 
 static void
-bybit_roll_fini(bybit_roll *r)
-{
-    free(r->t_ms);
-    memset(r, 0, sizeof(*r));
-}
-
-static void
-bybit_destroy(void *settings)
+bybit_sim_destroy(void *settings)
 {
     bybit_sim *s = settings;
 
@@ -84,67 +73,23 @@ bybit_destroy(void *settings)
         return;
     }
     for (size_t i = 0; i < s->naccounts * BYBIT_EP_COUNT; i++) {
-        bybit_roll_fini(&s->endpoints[i]);
+        bybit_sim_roll_fini(&s->endpoints[i]);
     }
     free(s->endpoints);
     for (size_t i = 0; i < s->nips; i++) {
-        bybit_roll_fini(&s->ips[i].roll);
+        bybit_sim_roll_fini(&s->ips[i].roll);
     }
     free(s->ips);
     free(s);
 }
 
 static xg_err
-bybit_set(void *settings, const char *key, const char *value)
+bybit_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(bybit_setting_defs,
                                 sizeof(bybit_setting_defs) /
                                     sizeof(bybit_setting_defs[0]),
                                 settings, key, value);
-}
-
-/* ---- rolling windows ---------------------------------------------------- */
-
-static xg_err
-bybit_roll_init(bybit_roll *r, int64_t cap)
-{
-    memset(r, 0, sizeof(*r));
-    r->t_ms = calloc((size_t)cap, sizeof(*r->t_ms));
-    if (r->t_ms == NULL) {
-        return XG_ERR_NOMEM;
-    }
-    r->cap = (size_t)cap;
-    return XG_OK;
-}
-
-/* Forget requests that left the window ending at now. */
-static void
-bybit_roll_expire(bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    while (r->n > 0 && r->t_ms[r->head] <= now_ms - window_ms) {
-        r->head = (r->head + 1) % r->cap;
-        r->n--;
-    }
-}
-
-/* Admit one request at now if fewer than cap are in the window. */
-static bool
-bybit_roll_admit(bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    bybit_roll_expire(r, window_ms, now_ms);
-    if (r->n >= r->cap) {
-        return false;
-    }
-    r->t_ms[(r->head + r->n) % r->cap] = now_ms;
-    r->n++;
-    return true;
-}
-
-/* When the oldest admitted request leaves the window. */
-static int64_t
-bybit_roll_frees_at(const bybit_roll *r, int64_t window_ms, int64_t now_ms)
-{
-    return r->n > 0 ? r->t_ms[r->head] + window_ms : now_ms;
 }
 
 /* ---- instruments and setup --------------------------------------------- */
@@ -163,21 +108,8 @@ static const bybit_symbol_def bybit_symbols[] = {
     {"SOLUSDT", "SOL", "USDT", 100, 100000},
 };
 
-static int64_t
-bybit_endpoint_limit(const bybit_settings *s, int endpoint)
-{
-    switch (endpoint) {
-    case BYBIT_EP_CREATE:
-        return s->create_per_s;
-    case BYBIT_EP_CANCEL:
-        return s->cancel_per_s;
-    default:
-        return s->query_per_s;
-    }
-}
-
 static xg_err
-bybit_setup(xg_sim_venue *v)
+bybit_sim_setup(xg_sim_venue *v)
 {
     bybit_sim *s = v->settings;
     xg_err err = XG_OK;
@@ -211,9 +143,9 @@ bybit_setup(xg_sim_venue *v)
         return XG_ERR_NOMEM;
     }
     for (size_t i = 0; i < s->naccounts * BYBIT_EP_COUNT; i++) {
-        err = bybit_roll_init(
+        err = bybit_sim_roll_init(
             &s->endpoints[i],
-            bybit_endpoint_limit(&s->set, (int)(i % BYBIT_EP_COUNT)));
+            bybit_sim_endpoint_limit(&s->set, (int)(i % BYBIT_EP_COUNT)));
         if (err != XG_OK) {
             return err;
         }
@@ -223,36 +155,9 @@ bybit_setup(xg_sim_venue *v)
 
 /* ---- responses ---------------------------------------------------------- */
 
-static json_t *
-bybit_envelope(int code, const char *msg, json_t *result, int64_t now_ms)
-{
-    return json_pack("{si ss so s{} sI}", "retCode", code, "retMsg", msg,
-                     "result", result != NULL ? result : json_object(),
-                     "retExtInfo", "time", (json_int_t)now_ms);
-}
-
-void
-bybit_sim_error(const bybit_call *c, int code, const char *msg,
-                const char *outcome)
-{
-    xg_sim_response_json(c->resp, 200,
-                         bybit_envelope(code, msg, NULL, c->now_ms));
-    c->resp->code = code;
-    c->resp->outcome = outcome;
-}
-
-void
-bybit_sim_ok(const bybit_call *c, json_t *result, const char *outcome)
-{
-    xg_sim_response_json(c->resp, 200,
-                         bybit_envelope(0, "OK", result, c->now_ms));
-    c->resp->code = 0;
-    c->resp->outcome = outcome;
-}
-
 /* The IP layer's answer: HTTP 403 and a page, not JSON. */
 static void
-bybit_forbidden(xg_sim_response *resp)
+bybit_sim_forbidden(xg_sim_response *resp)
 {
     static const char page[] =
         "<html><head><title>403 Forbidden</title></head><body>"
@@ -271,11 +176,11 @@ bybit_forbidden(xg_sim_response *resp)
     xg_sim_response_header(resp, "Content-Type", "text/html");
 }
 
-/* ---- the gates ------------------------------------------------------------
+/* ---- the IP gate ----------------------------------------------------------
  */
 
 static bybit_roll *
-bybit_ip_roll(bybit_sim *s, const char *ip)
+bybit_sim_ip_roll(bybit_sim *s, const char *ip)
 {
     for (size_t i = 0; i < s->nips; i++) {
         if (strcmp(s->ips[i].ip, ip) == 0) {
@@ -294,7 +199,7 @@ bybit_ip_roll(bybit_sim *s, const char *ip)
     bybit_ip *e = &s->ips[s->nips];
     memset(e, 0, sizeof(*e));
     snprintf(e->ip, sizeof(e->ip), "%s", ip);
-    if (bybit_roll_init(&e->roll, s->set.ip_limit) != XG_OK) {
+    if (bybit_sim_roll_init(&e->roll, s->set.ip_limit) != XG_OK) {
         return NULL;
     }
     s->nips++;
@@ -304,223 +209,40 @@ bybit_ip_roll(bybit_sim *s, const char *ip)
 /* Charge the request to its IP (lock held). False: resp holds the 403,
  * and the IP is locked out if this request broke the limit. */
 static bool
-bybit_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
-              int64_t now_ms, xg_sim_response *resp)
+bybit_sim_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
+                  int64_t now_ms, xg_sim_response *resp)
 {
     xg_sim_client *cl = NULL;
     bybit_roll *roll = NULL;
 
     if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
         XG_OK) {
-        bybit_forbidden(resp);
+        bybit_sim_forbidden(resp);
         return false;
     }
     if (xg_sim_client_is_banned(cl, now_ms)) {
-        bybit_forbidden(resp);
+        bybit_sim_forbidden(resp);
         return false;
     }
-    roll = bybit_ip_roll(s, req->client_ip);
+    roll = bybit_sim_ip_roll(s, req->client_ip);
     if (roll == NULL) {
-        bybit_forbidden(resp);
+        bybit_sim_forbidden(resp);
         return false;
     }
-    if (!bybit_roll_admit(roll, s->set.ip_window_ms, now_ms) &&
+    if (!bybit_sim_roll_admit(roll, s->set.ip_window_ms, now_ms) &&
         s->set.limits != 0) {
         xg_sim_client_ban(cl, now_ms, s->set.ban_ms);
-        bybit_forbidden(resp);
+        bybit_sim_forbidden(resp);
         return false;
     }
     return true;
-}
-
-/* The per-UID endpoint layer's headers and, when refused, its answer:
- * HTTP 200, retCode 10006, Reset-Timestamp when a slot frees. The gate
- * sends it, and so does an injected limited fault. */
-static void
-bybit_limit_answer(const bybit_call *c, int64_t limit, int64_t remaining,
-                   int64_t reset_ms, bool is_refused)
-{
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit", limit);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Status",
-                               remaining > 0 ? remaining : 0);
-    xg_sim_response_header_int(c->resp, "X-Bapi-Limit-Reset-Timestamp",
-                               reset_ms);
-    if (is_refused) {
-        bybit_sim_error(c, 10006, "Too many visits!", "limited");
-    }
-}
-
-bool
-bybit_sim_endpoint_gate(const bybit_call *c, int endpoint)
-{
-    bybit_sim *s = c->sim;
-    int64_t window = s->set.endpoint_window_ms;
-    int64_t limit = bybit_endpoint_limit(&s->set, endpoint);
-    bool ok = true;
-    int64_t remaining = 0;
-    int64_t reset = c->now_ms;
-    bybit_roll *r = NULL;
-
-    xg_sim_venue_lock(c->v);
-    r = &s->endpoints[c->account * BYBIT_EP_COUNT + (size_t)endpoint];
-    ok = bybit_roll_admit(r, window, c->now_ms);
-    if (!ok && s->set.limits == 0) {
-        ok = true; /* counting only: report, never refuse */
-    }
-    remaining = limit - (int64_t)r->n;
-    if (!ok) {
-        reset = bybit_roll_frees_at(r, window, c->now_ms);
-    }
-    xg_sim_venue_unlock(c->v);
-
-    bybit_limit_answer(c, limit, remaining, reset, !ok);
-    return ok;
-}
-
-/* ---- authentication --------------------------------------------------------
- */
-
-static bool
-bybit_digits(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-
-    if (s == NULL || *s == '\0') {
-        return false;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10) {
-            return false;
-        }
-        v = v * 10 + (*p - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* Lower- or upper-case hex of HMAC-SHA256(secret, prehash), compared over
- * every byte so the time does not say where the first difference is. */
-static bool
-bybit_signature_ok(const char *secret, const char *prehash, size_t len,
-                   const char *given)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    unsigned char diff = 0;
-
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)prehash, len, mac, &mac_len) == NULL ||
-        strlen(given) != (size_t)mac_len * 2) {
-        return false;
-    }
-    for (unsigned int i = 0; i < mac_len; i++) {
-        char hi = given[2 * i];
-        char lo = given[2 * i + 1];
-        hi = (char)(hi >= 'A' && hi <= 'F' ? hi - 'A' + 'a' : hi);
-        lo = (char)(lo >= 'A' && lo <= 'F' ? lo - 'A' + 'a' : lo);
-        diff |= (unsigned char)(hi ^ hex[mac[i] >> 4]);
-        diff |= (unsigned char)(lo ^ hex[mac[i] & 15]);
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return diff == 0;
-}
-
-/* Key, signature, timestamp. True if authenticated (*account set);
- * otherwise resp holds the error. */
-static bool
-bybit_authenticate(bybit_call *c)
-{
-    const xg_sim_request *req = c->req;
-    const char *key = xg_sim_request_header(req, "X-BAPI-API-KEY");
-    const char *sig = xg_sim_request_header(req, "X-BAPI-SIGN");
-    const char *ts_text = xg_sim_request_header(req, "X-BAPI-TIMESTAMP");
-    const char *rw_text = xg_sim_request_header(req, "X-BAPI-RECV-WINDOW");
-    const char *payload = NULL;
-    size_t payload_len = 0;
-    int64_t ts = 0;
-    int64_t rw = 5000; /* fact sheet: default if omitted */
-    char *prehash = NULL;
-    size_t len = 0;
-    bool ok = false;
-    char msg[200];
-
-    if (key == NULL || key[0] == '\0' ||
-        xg_sim_book_find_account(&c->v->book, key, &c->account) != XG_OK) {
-        bybit_sim_error(c, 10003, "API key is invalid.", "rejected");
-        return false;
-    }
-    if (ts_text == NULL || !bybit_digits(ts_text, &ts)) {
-        bybit_sim_error(c, 10002,
-                        "invalid request, please check your timestamp and "
-                        "recv_window param",
-                        "rejected");
-        return false;
-    }
-    if (rw_text != NULL && !bybit_digits(rw_text, &rw)) {
-        bybit_sim_error(c, 10001, "params error: recv_window", "rejected");
-        return false;
-    }
-    if (sig == NULL || sig[0] == '\0') {
-        bybit_sim_error(c, 10004, "error sign!", "rejected");
-        return false;
-    }
-    if (strcmp(req->method, "GET") == 0) {
-        payload = req->query;
-        payload_len = req->query_len;
-    } else {
-        payload = req->body;
-        payload_len = req->body_len;
-    }
-    len = strlen(ts_text) + strlen(key) + (rw_text ? strlen(rw_text) : 0) +
-          payload_len;
-    prehash = malloc(len + 1);
-    if (prehash == NULL) {
-        bybit_sim_error(c, 10016, "Internal server error.", "rejected");
-        return false;
-    }
-    snprintf(prehash, len + 1, "%s%s%s", ts_text, key,
-             rw_text != NULL ? rw_text : "");
-    memcpy(prehash + strlen(prehash), payload, payload_len);
-    ok = bybit_signature_ok(c->v->book.accounts[c->account].cred.secret,
-                            prehash, len, sig);
-    free(prehash);
-    if (!ok) {
-        bybit_sim_error(c, 10004,
-                        "error sign! please check your signature generation "
-                        "algorithm",
-                        "rejected");
-        return false;
-    }
-    if (!(c->now_ms - rw <= ts && ts < c->now_ms + 1000)) {
-        snprintf(msg, sizeof(msg),
-                 "invalid request, please check your server timestamp or "
-                 "recv_window param. req_timestamp[%lld],server_timestamp"
-                 "[%lld],recv_window[%lld]",
-                 (long long)ts, (long long)c->now_ms, (long long)rw);
-        bybit_sim_error(c, 10002, msg, "rejected");
-        return false;
-    }
-    return true;
-}
-
-/* ---- parameters -----------------------------------------------------------
- */
-
-const char *
-bybit_sim_param(const bybit_call *c, const char *key)
-{
-    if (c->body != NULL) {
-        return json_string_value(json_object_get(c->body, key));
-    }
-    return xg_sim_params_get(c->query, key);
 }
 
 /* ---- public endpoints -----------------------------------------------------
  */
 
 static void
-bybit_time(const bybit_call *c)
+bybit_sim_time(const bybit_call *c)
 {
     char sec[24];
     char nano[32];
@@ -532,7 +254,7 @@ bybit_time(const bybit_call *c)
 }
 
 static json_t *
-bybit_instrument_json(const xg_sim_instrument *in)
+bybit_sim_instrument_json(const xg_sim_instrument *in)
 {
     char tick[XG_SIM_FIXED_BUFSZ], step[XG_SIM_FIXED_BUFSZ];
     char min_qty[XG_SIM_FIXED_BUFSZ], max_qty[XG_SIM_FIXED_BUFSZ];
@@ -555,7 +277,7 @@ bybit_instrument_json(const xg_sim_instrument *in)
 }
 
 static void
-bybit_instruments(const bybit_call *c)
+bybit_sim_instruments(const bybit_call *c)
 {
     const char *category = bybit_sim_param(c, "category");
     const char *symbol = bybit_sim_param(c, "symbol");
@@ -571,7 +293,7 @@ bybit_instruments(const bybit_call *c)
     for (size_t i = 0; i < c->v->book.ninstruments; i++) {
         const xg_sim_instrument *in = &c->v->book.instruments[i];
         if (symbol == NULL || strcmp(symbol, in->symbol) == 0) {
-            json_array_append_new(list, bybit_instrument_json(in));
+            json_array_append_new(list, bybit_sim_instrument_json(in));
         }
     }
     xg_sim_venue_unlock(c->v);
@@ -609,7 +331,7 @@ static const bybit_route_def bybit_routes[] = {
 };
 
 static bybit_route
-bybit_find_route(const xg_sim_request *req)
+bybit_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(bybit_routes) / sizeof(bybit_routes[0]);
          i++) {
@@ -622,17 +344,17 @@ bybit_find_route(const xg_sim_request *req)
 }
 
 static void
-bybit_dispatch(bybit_route route, const bybit_call *c)
+bybit_sim_dispatch(bybit_route route, const bybit_call *c)
 {
     switch (route) {
     case BYBIT_TIME:
-        bybit_time(c);
+        bybit_sim_time(c);
         return;
     case BYBIT_INSTRUMENTS:
-        bybit_instruments(c);
+        bybit_sim_instruments(c);
         return;
     case BYBIT_CREATE:
-        bybit_sim_create(c);
+        bybit_sim_order_create(c);
         return;
     case BYBIT_CANCEL:
         bybit_sim_cancel(c);
@@ -645,15 +367,15 @@ bybit_dispatch(bybit_route route, const bybit_call *c)
     }
     xg_sim_response_json(
         c->resp, 404,
-        bybit_envelope(10001, "Unknown endpoint.", NULL, c->now_ms));
+        bybit_sim_envelope(10001, "Unknown endpoint.", NULL, c->now_ms));
     c->resp->code = 10001;
     c->resp->outcome = "not_found";
 }
 
 /* The client order id a request names, from its JSON body or query. */
 static void
-bybit_request_client_id(const xg_sim_request *req, const xg_sim_params *q,
-                        const json_t *body, char *out, size_t cap)
+bybit_sim_request_client_id(const xg_sim_request *req, const xg_sim_params *q,
+                            const json_t *body, char *out, size_t cap)
 {
     const char *id = NULL;
 
@@ -667,10 +389,11 @@ bybit_request_client_id(const xg_sim_request *req, const xg_sim_params *q,
 }
 
 static void
-bybit_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+bybit_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+                 xg_sim_response *resp)
 {
     bybit_sim *s = v->settings;
-    bybit_route route = bybit_find_route(req);
+    bybit_route route = bybit_sim_find_route(req);
     xg_sim_params params;
     xg_err perr = XG_OK;
     bybit_call call;
@@ -697,11 +420,11 @@ bybit_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     } else if (strcmp(req->method, "POST") == 0) {
         perr = XG_ERR_BAD_JSON;
     }
-    bybit_request_client_id(req, &params, call.body, resp->client_order_id,
-                            sizeof(resp->client_order_id));
+    bybit_sim_request_client_id(req, &params, call.body, resp->client_order_id,
+                                sizeof(resp->client_order_id));
 
     xg_sim_venue_lock(v);
-    pass = bybit_ip_gate(v, s, req, call.now_ms, resp);
+    pass = bybit_sim_ip_gate(v, s, req, call.now_ms, resp);
     xg_sim_venue_unlock(v);
     if (!pass) {
         goto done;
@@ -714,24 +437,24 @@ bybit_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
                         "rejected");
         goto done;
     }
-    if (is_signed && !bybit_authenticate(&call)) {
+    if (is_signed && !bybit_sim_authenticate(&call)) {
         goto done;
     }
-    bybit_dispatch(route, &call);
+    bybit_sim_dispatch(route, &call);
 done:
     json_decref(call.body);
     xg_sim_params_fini(&params);
 }
 
 static void
-bybit_fault_error(xg_sim_response *resp, int status, const char *msg)
+bybit_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     /* 10016 "server error" for injected 5xx, as the fact sheet lists it
      * among the unknown-status answers; 10001 for other server-made
      * answers (413). */
     int code = status >= 500 ? 10016 : 10001;
     xg_sim_response_json(resp, status,
-                         bybit_envelope(code, msg, NULL, xg_sim_now_ms()));
+                         bybit_sim_envelope(code, msg, NULL, xg_sim_now_ms()));
     resp->code = code;
     resp->outcome = status >= 500 ? "fault" : "rejected";
 }
@@ -740,11 +463,11 @@ bybit_fault_error(xg_sim_response *resp, int status, const char *msg)
  * left until retry_after_ms from now; the limit shown is that of the
  * endpoint's window (the realtime one for endpoints without their own). */
 static void
-bybit_limited(xg_sim_venue *v, const xg_sim_request *req,
-              int64_t retry_after_ms, xg_sim_response *resp)
+bybit_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                  int64_t retry_after_ms, xg_sim_response *resp)
 {
     const bybit_sim *s = v->settings;
-    bybit_route route = bybit_find_route(req);
+    bybit_route route = bybit_sim_find_route(req);
     int endpoint = route == BYBIT_CREATE   ? BYBIT_EP_CREATE
                    : route == BYBIT_CANCEL ? BYBIT_EP_CANCEL
                                            : BYBIT_EP_REALTIME;
@@ -756,12 +479,12 @@ bybit_limited(xg_sim_venue *v, const xg_sim_request *req,
     call.req = req;
     call.resp = resp;
     call.now_ms = req->t_ms;
-    bybit_limit_answer(&call, bybit_endpoint_limit(&s->set, endpoint), 0,
-                       req->t_ms + retry_after_ms, true);
+    bybit_sim_limit_answer(&call, bybit_sim_endpoint_limit(&s->set, endpoint),
+                           0, req->t_ms + retry_after_ms, true);
 }
 
 static void
-bybit_client_id(const xg_sim_request *req, char *out, size_t cap)
+bybit_sim_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     xg_sim_params params;
     json_t *body = NULL;
@@ -772,22 +495,22 @@ bybit_client_id(const xg_sim_request *req, char *out, size_t cap)
         body = json_loadb(req->body, req->body_len, 0, NULL);
     }
     if (xg_sim_params_parse(&params, req->query, req->query_len) == XG_OK) {
-        bybit_request_client_id(req, &params,
-                                json_is_object(body) ? body : NULL, out, cap);
+        bybit_sim_request_client_id(
+            req, &params, json_is_object(body) ? body : NULL, out, cap);
     }
     json_decref(body);
     xg_sim_params_fini(&params);
 }
 
 static json_t *
-bybit_state(xg_sim_venue *v, int64_t now_ms)
+bybit_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     bybit_sim *s = v->settings;
     json_t *ips = json_array();
     json_t *accounts = json_array();
 
     for (size_t i = 0; i < s->nips; i++) {
-        bybit_roll_expire(&s->ips[i].roll, s->set.ip_window_ms, now_ms);
+        bybit_sim_roll_expire(&s->ips[i].roll, s->set.ip_window_ms, now_ms);
         json_array_append_new(ips, json_pack("{ss sI}", "ip", s->ips[i].ip,
                                              "requests_used",
                                              (json_int_t)s->ips[i].roll.n));
@@ -795,7 +518,7 @@ bybit_state(xg_sim_venue *v, int64_t now_ms)
     for (size_t a = 0; a < s->naccounts && a < v->book.naccounts; a++) {
         bybit_roll *r = &s->endpoints[a * BYBIT_EP_COUNT];
         for (int e = 0; e < BYBIT_EP_COUNT; e++) {
-            bybit_roll_expire(&r[e], s->set.endpoint_window_ms, now_ms);
+            bybit_sim_roll_expire(&r[e], s->set.endpoint_window_ms, now_ms);
         }
         json_array_append_new(
             accounts,
@@ -810,13 +533,13 @@ bybit_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_bybit = {
     .venue = "bybit",
-    .create = bybit_create,
-    .destroy = bybit_destroy,
-    .set = bybit_set,
-    .setup = bybit_setup,
-    .handle = bybit_handle,
-    .client_id = bybit_client_id,
-    .error = bybit_fault_error,
-    .limited = bybit_limited,
-    .state = bybit_state,
+    .create = bybit_sim_create,
+    .destroy = bybit_sim_destroy,
+    .set = bybit_sim_set,
+    .setup = bybit_sim_setup,
+    .handle = bybit_sim_handle,
+    .client_id = bybit_sim_client_id,
+    .error = bybit_sim_fault_error,
+    .limited = bybit_sim_limited,
+    .state = bybit_sim_state,
 };

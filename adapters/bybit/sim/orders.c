@@ -1,14 +1,16 @@
 /*
- * The order endpoints of xgsim's Bybit v5 spot dialect: create, cancel
- * and the realtime query, over the shared book (sim/book.h). Requests are
- * JSON bodies (POST) or query strings (GET) with category=spot; answers
- * are the v5 envelope. Create and cancel answer with an acknowledgement
- * only ({orderId, orderLinkId}), as the real venue does; the order's
- * state is read through /v5/order/realtime, which finds an order by
- * orderLinkId whether it is open or closed and otherwise lists the open
- * ones, newest first, a page at a time with an opaque cursor to the next
- * page (see bybit_sim_realtime). Client ids are unique per account for
- * good (fact sheet: "always unique"), not only among open orders.
+ * orders.c - the order endpoints of xgsim's Bybit v5 spot dialect: create,
+ * cancel and the realtime query, over the shared book (sim/book.h).
+ * Requests are JSON bodies (POST) or query strings (GET) with
+ * category=spot; answers are the v5 envelope. Create and cancel answer with
+ * an acknowledgement only ({orderId, orderLinkId}), as the real venue does;
+ * the order's state is read through /v5/order/realtime, which finds an
+ * order by orderLinkId whether it is open or closed and otherwise lists the
+ * open ones, newest first, a page at a time with an opaque cursor to the
+ * next page (see bybit_sim_realtime). Client ids are unique per account for
+ * good (fact sheet: "always unique"), not only among open orders. dialect.c
+ * routes authenticated requests here; this file calls only common.c
+ * (envelope, parameters, the endpoint gate) and the simulator.
  */
 #include "bybit_sim.h"
 
@@ -17,7 +19,7 @@
 #include <string.h>
 
 static const char *
-bybit_status_name(const xg_sim_order *o)
+bybit_sim_status_name(const xg_sim_order *o)
 {
     switch (o->status) {
     case XG_SIM_NEW:
@@ -33,7 +35,7 @@ bybit_status_name(const xg_sim_order *o)
 }
 
 static const char *
-bybit_tif_text(const xg_sim_order *o)
+bybit_sim_tif_text(const xg_sim_order *o)
 {
     if (o->type == XG_SIM_LIMIT_MAKER) {
         return "PostOnly";
@@ -54,7 +56,7 @@ bybit_tif_text(const xg_sim_order *o)
 
 /* One order as /v5/order/realtime lists it (lock held). */
 static json_t *
-bybit_order_json(const xg_sim_venue *v, const xg_sim_order *o)
+bybit_sim_order_json(const xg_sim_venue *v, const xg_sim_order *o)
 {
     char id[24], created[24], updated[24];
     char price[XG_SIM_FIXED_BUFSZ], qty[XG_SIM_FIXED_BUFSZ];
@@ -71,20 +73,20 @@ bybit_order_json(const xg_sim_venue *v, const xg_sim_order *o)
     xg_sim_fixed_format_short(o->quote_filled, value);
     xg_sim_fixed_format_short(left, leaves);
     xg_sim_fixed_format_short(o->fill_price, avg);
-    return json_pack("{ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}",
-                     "orderId", id, "orderLinkId", o->client_id, "symbol",
-                     v->book.instruments[o->instrument].symbol, "price", price,
-                     "qty", qty, "side", o->side == XG_SIM_BUY ? "Buy" : "Sell",
-                     "orderStatus", bybit_status_name(o), "avgPrice", avg,
-                     "leavesQty", leaves, "cumExecQty", filled, "cumExecValue",
-                     value, "cumExecFee", "0", "timeInForce", bybit_tif_text(o),
-                     "orderType", o->type == XG_SIM_MARKET ? "Market" : "Limit",
-                     "createdTime", created, "updatedTime", updated,
-                     "isLeverage", "0");
+    return json_pack(
+        "{ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}", "orderId", id,
+        "orderLinkId", o->client_id, "symbol",
+        v->book.instruments[o->instrument].symbol, "price", price, "qty", qty,
+        "side", o->side == XG_SIM_BUY ? "Buy" : "Sell", "orderStatus",
+        bybit_sim_status_name(o), "avgPrice", avg, "leavesQty", leaves,
+        "cumExecQty", filled, "cumExecValue", value, "cumExecFee", "0",
+        "timeInForce", bybit_sim_tif_text(o), "orderType",
+        o->type == XG_SIM_MARKET ? "Market" : "Limit", "createdTime", created,
+        "updatedTime", updated, "isLeverage", "0");
 }
 
 static bool
-bybit_link_id_ok(const char *id)
+bybit_sim_link_id_ok(const char *id)
 {
     size_t n = strlen(id);
 
@@ -102,7 +104,7 @@ bybit_link_id_ok(const char *id)
 }
 
 static void
-bybit_params_error(const bybit_call *c, const char *what)
+bybit_sim_params_error(const bybit_call *c, const char *what)
 {
     char msg[160];
 
@@ -112,20 +114,20 @@ bybit_params_error(const bybit_call *c, const char *what)
 
 /* category=spot and a known symbol; false with resp set otherwise. */
 static bool
-bybit_spot_symbol(const bybit_call *c, bool required, size_t *instrument,
-                  bool *has_symbol)
+bybit_sim_spot_symbol(const bybit_call *c, bool required, size_t *instrument,
+                      bool *has_symbol)
 {
     const char *category = bybit_sim_param(c, "category");
     const char *symbol = bybit_sim_param(c, "symbol");
 
     *has_symbol = false;
     if (category == NULL || strcmp(category, "spot") != 0) {
-        bybit_params_error(c, "category must be spot");
+        bybit_sim_params_error(c, "category must be spot");
         return false;
     }
     if (symbol == NULL) {
         if (required) {
-            bybit_params_error(c, "symbol is required");
+            bybit_sim_params_error(c, "symbol is required");
             return false;
         }
         return true;
@@ -140,7 +142,7 @@ bybit_spot_symbol(const bybit_call *c, bool required, size_t *instrument,
 
 /* Decimal parameter; false with resp set when malformed. */
 static bool
-bybit_amount(const bybit_call *c, const char *key, int64_t *out)
+bybit_sim_amount(const bybit_call *c, const char *key, int64_t *out)
 {
     const char *s = bybit_sim_param(c, key);
     xg_err err = XG_OK;
@@ -148,7 +150,7 @@ bybit_amount(const bybit_call *c, const char *key, int64_t *out)
 
     if (s == NULL) {
         snprintf(what, sizeof(what), "%s is required", key);
-        bybit_params_error(c, what);
+        bybit_sim_params_error(c, what);
         return false;
     }
     err = xg_sim_fixed_parse(s, out);
@@ -162,14 +164,14 @@ bybit_amount(const bybit_call *c, const char *key, int64_t *out)
     }
     if (err != XG_OK || *out <= 0) {
         snprintf(what, sizeof(what), "%s is not a positive number", key);
-        bybit_params_error(c, what);
+        bybit_sim_params_error(c, what);
         return false;
     }
     return true;
 }
 
 static json_t *
-bybit_ack(const xg_sim_order *o)
+bybit_sim_ack(const xg_sim_order *o)
 {
     char id[24];
 
@@ -179,7 +181,7 @@ bybit_ack(const xg_sim_order *o)
 
 /* Parse the order fields of a create; false with resp set. */
 static bool
-bybit_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
+bybit_sim_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
 {
     const char *side = bybit_sim_param(c, "side");
     const char *type = bybit_sim_param(c, "orderType");
@@ -191,24 +193,24 @@ bybit_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
     memset(no, 0, sizeof(*no));
     *quote_qty = false;
     no->account = c->account;
-    if (!bybit_spot_symbol(c, true, &no->instrument, &has_symbol)) {
+    if (!bybit_sim_spot_symbol(c, true, &no->instrument, &has_symbol)) {
         return false;
     }
     if (side == NULL || (strcmp(side, "Buy") != 0 && strcmp(side, "Sell"))) {
-        bybit_params_error(c, "side must be Buy or Sell");
+        bybit_sim_params_error(c, "side must be Buy or Sell");
         return false;
     }
     no->side = strcmp(side, "Buy") == 0 ? XG_SIM_BUY : XG_SIM_SELL;
     if (type == NULL ||
         (strcmp(type, "Limit") != 0 && strcmp(type, "Market") != 0)) {
-        bybit_params_error(c, "orderType must be Limit or Market");
+        bybit_sim_params_error(c, "orderType must be Limit or Market");
         return false;
     }
-    if (!bybit_amount(c, "qty", &no->qty)) {
+    if (!bybit_sim_amount(c, "qty", &no->qty)) {
         return false;
     }
-    if (link != NULL && !bybit_link_id_ok(link)) {
-        bybit_params_error(c, "orderLinkId");
+    if (link != NULL && !bybit_sim_link_id_ok(link)) {
+        bybit_sim_params_error(c, "orderLinkId");
         return false;
     }
     no->client_id = link;
@@ -219,14 +221,14 @@ bybit_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
          * baseCoin; sells are in base. */
         if (unit != NULL && strcmp(unit, "baseCoin") != 0 &&
             strcmp(unit, "quoteCoin") != 0) {
-            bybit_params_error(c, "marketUnit");
+            bybit_sim_params_error(c, "marketUnit");
             return false;
         }
         *quote_qty = unit != NULL ? strcmp(unit, "quoteCoin") == 0
                                   : no->side == XG_SIM_BUY;
         return true;
     }
-    if (!bybit_amount(c, "price", &no->price)) {
+    if (!bybit_sim_amount(c, "price", &no->price)) {
         return false;
     }
     no->type = XG_SIM_LIMIT;
@@ -241,14 +243,14 @@ bybit_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
     } else if (strcmp(tif, "PostOnly") == 0) {
         no->type = XG_SIM_LIMIT_MAKER;
     } else {
-        bybit_params_error(c, "timeInForce");
+        bybit_sim_params_error(c, "timeInForce");
         return false;
     }
     return true;
 }
 
 void
-bybit_sim_create(const bybit_call *c)
+bybit_sim_order_create(const bybit_call *c)
 {
     xg_sim_new_order no;
     bool quote_qty = false;
@@ -258,7 +260,7 @@ bybit_sim_create(const bybit_call *c)
     xg_err err = XG_OK;
 
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CREATE) ||
-        !bybit_read_order(c, &no, &quote_qty)) {
+        !bybit_sim_read_order(c, &no, &quote_qty)) {
         return;
     }
     xg_sim_venue_lock(c->v);
@@ -320,14 +322,14 @@ bybit_sim_create(const bybit_call *c)
         return;
     }
     xg_sim_response_client_id(c->resp, o->client_id);
-    bybit_sim_ok(c, bybit_ack(o),
+    bybit_sim_ok(c, bybit_sim_ack(o),
                  o->status == XG_SIM_EXPIRED ? "expired" : "placed");
     xg_sim_venue_unlock(c->v);
 }
 
 /* The order named by orderId or orderLinkId (lock held); NULL if none. */
 static xg_sim_order *
-bybit_named_order(const bybit_call *c, bool *named)
+bybit_sim_named_order(const bybit_call *c, bool *named)
 {
     const char *id = bybit_sim_param(c, "orderId");
     const char *link = bybit_sim_param(c, "orderLinkId");
@@ -358,14 +360,14 @@ bybit_sim_cancel(const bybit_call *c)
     xg_sim_order *o = NULL;
 
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CANCEL) ||
-        !bybit_spot_symbol(c, true, &instrument, &has_symbol)) {
+        !bybit_sim_spot_symbol(c, true, &instrument, &has_symbol)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    o = bybit_named_order(c, &named);
+    o = bybit_sim_named_order(c, &named);
     if (!named) {
         xg_sim_venue_unlock(c->v);
-        bybit_params_error(c, "orderId or orderLinkId is required");
+        bybit_sim_params_error(c, "orderId or orderLinkId is required");
         return;
     }
     if (o == NULL || o->instrument != instrument || !xg_sim_order_is_open(o) ||
@@ -374,7 +376,7 @@ bybit_sim_cancel(const bybit_call *c)
         bybit_sim_error(c, 170213, "Order does not exist.", "not_found");
         return;
     }
-    bybit_sim_ok(c, bybit_ack(o), "canceled");
+    bybit_sim_ok(c, bybit_sim_ack(o), "canceled");
     xg_sim_venue_unlock(c->v);
 }
 
@@ -397,8 +399,8 @@ bybit_sim_cancel(const bybit_call *c)
 #define BYBIT_CURSOR_SYM  "%26symbol%3D"
 
 static void
-bybit_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
-                  bool has_symbol, size_t instrument, char *out, size_t cap)
+bybit_sim_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
+                      bool has_symbol, size_t instrument, char *out, size_t cap)
 {
     /* The '%' of the cursor are text, so they go in as arguments. */
     snprintf(out, cap, "%s%lld%s%s", BYBIT_CURSOR_HEAD,
@@ -409,8 +411,8 @@ bybit_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
 /* The order id a cursor is anchored on (lock held); false if the cursor
  * is not one this venue handed out for this account and filter. */
 static bool
-bybit_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
-                  size_t instrument, int64_t *anchor)
+bybit_sim_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
+                      size_t instrument, int64_t *anchor)
 {
     const char *p = cursor;
     const char *want =
@@ -457,7 +459,7 @@ bybit_sim_realtime(const bybit_call *c)
 
     next[0] = '\0';
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_REALTIME) ||
-        !bybit_spot_symbol(c, false, &instrument, &has_symbol)) {
+        !bybit_sim_spot_symbol(c, false, &instrument, &has_symbol)) {
         return;
     }
     if (limit_text != NULL) {
@@ -466,24 +468,24 @@ bybit_sim_realtime(const bybit_call *c)
             limit = (*p >= '0' && *p <= '9') ? limit * 10 + (*p - '0') : 99;
         }
         if (limit < 1 || limit > 50) {
-            bybit_params_error(c, "limit must be 1..50");
+            bybit_sim_params_error(c, "limit must be 1..50");
             return;
         }
     }
     xg_sim_venue_lock(c->v);
-    o = bybit_named_order(c, &named);
+    o = bybit_sim_named_order(c, &named);
     /* An empty cursor is the first page, as an absent one. */
     if (!named && cursor != NULL && cursor[0] != '\0' &&
-        !bybit_cursor_read(c, cursor, has_symbol, instrument, &anchor)) {
+        !bybit_sim_cursor_read(c, cursor, has_symbol, instrument, &anchor)) {
         xg_sim_venue_unlock(c->v);
-        bybit_params_error(c, "cursor");
+        bybit_sim_params_error(c, "cursor");
         return;
     }
     list = json_array();
     if (named) {
         /* By id: open or closed alike (openOnly is ignored then). */
         if (o != NULL && (!has_symbol || o->instrument == instrument)) {
-            json_array_append_new(list, bybit_order_json(c->v, o));
+            json_array_append_new(list, bybit_sim_order_json(c->v, o));
         }
     } else {
         /* Newest first, as the venue sorts by createdTime; orders[i] has
@@ -500,14 +502,14 @@ bybit_sim_realtime(const bybit_call *c)
                 if ((int64_t)json_array_size(list) >= limit) {
                     is_cut = true;
                 } else {
-                    json_array_append_new(list, bybit_order_json(c->v, e));
+                    json_array_append_new(list, bybit_sim_order_json(c->v, e));
                     last = e;
                 }
             }
         }
         if (is_cut && last != NULL) {
-            bybit_cursor_make(c->v, last, has_symbol, instrument, next,
-                              sizeof(next));
+            bybit_sim_cursor_make(c->v, last, has_symbol, instrument, next,
+                                  sizeof(next));
         }
     }
     xg_sim_venue_unlock(c->v);

@@ -1,11 +1,13 @@
 /*
- * xgsim's KuCoin spot dialect: the REST surface of the HF order API as
- * described in shared/exchanges/kucoin.md, written from that fact sheet
- * alone (it never calls the KuCoin adapter or xgate_prim, so a misreading
- * shared by both would not hide).
+ * dialect.c - xgsim's KuCoin spot dialect: the REST surface of the HF
+ * order API as described in the KuCoin fact sheet (kucoin.md), written
+ * from that fact sheet alone (it never calls the KuCoin adapter or
+ * xgate_prim, so a misreading shared by both would not hide).
  *
- * This file owns the settings, the pool model, authentication and the
- * public endpoints; orders.c has the trading ones.
+ * This file owns the dialect table, the settings, the instruments, the
+ * pool model, routing and the public endpoints. It hands private requests
+ * to auth.c and trading ones to orders.c; the answer envelopes and the
+ * amount format are in common.c, below all three.
  *
  * Pools ("rate limit 2.0"): the Spot pool per account (UID), the Public
  * pool per client IP. Each is a FIXED window of window_ms that starts at
@@ -15,13 +17,6 @@
  * nothing. Every answer that went through a pool carries
  * gw-ratelimit-limit, gw-ratelimit-remaining and gw-ratelimit-reset (ms
  * until the window ends).
- *
- * Authentication: KC-API-KEY, KC-API-TIMESTAMP (within
- * timestamp_window_ms of the server's clock, else 400002),
- * KC-API-PASSPHRASE (key version 2/3: base64(HMAC-SHA256(secret,
- * passphrase)); version 1: the passphrase itself) and KC-API-SIGN =
- * base64(HMAC-SHA256(secret, timestamp + method + path + "?query" + body))
- * over the raw bytes received.
  *
  * Bans: KuCoin 2.0 documents none; the admin API's IP ban is answered the
  * way Cloudflare's IP limit is, HTTP 429 with code 1015, Retry-After in
@@ -33,10 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -52,7 +43,7 @@ static const xg_sim_setting kucoin_setting_defs[] = {
 };
 
 static void *
-kucoin_create(void)
+kucoin_sim_create(void)
 {
     kucoin_settings *s = calloc(1, sizeof(*s));
 
@@ -69,13 +60,13 @@ kucoin_create(void)
 }
 
 static void
-kucoin_destroy(void *settings)
+kucoin_sim_destroy(void *settings)
 {
     free(settings);
 }
 
 static xg_err
-kucoin_set(void *settings, const char *key, const char *value)
+kucoin_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(kucoin_setting_defs,
                                 sizeof(kucoin_setting_defs) /
@@ -99,7 +90,7 @@ static const kucoin_symbol_def kucoin_symbols[] = {
 };
 
 static xg_err
-kucoin_setup(xg_sim_venue *v)
+kucoin_sim_setup(xg_sim_venue *v)
 {
     const kucoin_settings *s = v->settings;
 
@@ -135,37 +126,12 @@ kucoin_setup(xg_sim_venue *v)
     return XG_OK;
 }
 
-/* ---- responses ---------------------------------------------------------- */
-
-void
-kucoin_sim_error(xg_sim_response *resp, int status, int code, const char *msg,
-                 const char *outcome)
-{
-    char text[16];
-
-    snprintf(text, sizeof(text), "%d", code);
-    xg_sim_response_json(resp, status,
-                         json_pack("{ss ss}", "code", text, "msg", msg));
-    resp->code = code;
-    resp->outcome = outcome;
-}
-
-void
-kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome)
-{
-    xg_sim_response_json(resp, 200,
-                         json_pack("{ss so}", "code", "200000", "data",
-                                   data != NULL ? data : json_null()));
-    resp->code = 0;
-    resp->outcome = outcome;
-}
-
 /* ---- pools --------------------------------------------------------------- */
 
 /* Charge cost to the anchored window w (lock held). Returns false, and
  * charges nothing, if it does not fit. */
 static bool
-kucoin_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
+kucoin_sim_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
 {
     if (now >= w->index + w->len_ms || now < w->index) {
         w->index = now; /* the first request after the window ended */
@@ -179,14 +145,14 @@ kucoin_pool_take(xg_sim_window *w, int64_t limit, int64_t cost, int64_t now)
 }
 
 static int64_t
-kucoin_pool_used(const xg_sim_window *w, int64_t now)
+kucoin_sim_pool_used(const xg_sim_window *w, int64_t now)
 {
     return (now >= w->index + w->len_ms || now < w->index) ? 0 : w->count;
 }
 
 static void
-kucoin_limit_headers(xg_sim_response *resp, int64_t limit, int64_t remaining,
-                     int64_t reset_ms)
+kucoin_sim_limit_headers(xg_sim_response *resp, int64_t limit,
+                         int64_t remaining, int64_t reset_ms)
 {
     xg_sim_response_header_int(resp, "gw-ratelimit-limit", limit);
     xg_sim_response_header_int(resp, "gw-ratelimit-remaining", remaining);
@@ -194,19 +160,19 @@ kucoin_limit_headers(xg_sim_response *resp, int64_t limit, int64_t remaining,
 }
 
 static void
-kucoin_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
-                    int64_t limit, int64_t now)
+kucoin_sim_pool_headers(xg_sim_response *resp, const xg_sim_window *w,
+                        int64_t limit, int64_t now)
 {
-    int64_t used = kucoin_pool_used(w, now);
+    int64_t used = kucoin_sim_pool_used(w, now);
     int64_t reset = used > 0 ? w->index + w->len_ms - now : w->len_ms;
 
-    kucoin_limit_headers(resp, limit, limit - used, reset);
+    kucoin_sim_limit_headers(resp, limit, limit - used, reset);
 }
 
 /* The pool's refusal (after its headers): HTTP 429, code 429000. The pool
  * gate sends it, and so does an injected limited fault. */
 static void
-kucoin_too_many(xg_sim_response *resp)
+kucoin_sim_too_many(xg_sim_response *resp)
 {
     kucoin_sim_error(resp, 429, 429000, "Too Many Requests", "limited");
 }
@@ -247,7 +213,7 @@ static const kucoin_route_def kucoin_unknown_route = {
     "", "", false, KUCOIN_UNKNOWN, 1, false};
 
 static const kucoin_route_def *
-kucoin_find_route(const xg_sim_request *req)
+kucoin_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(kucoin_routes) / sizeof(kucoin_routes[0]);
          i++) {
@@ -264,165 +230,11 @@ kucoin_find_route(const xg_sim_request *req)
     return &kucoin_unknown_route;
 }
 
-/* ---- authentication ------------------------------------------------------ */
-
-/* base64(HMAC-SHA256(secret, msg)) into out (45 bytes). */
-static bool
-kucoin_hmac_b64(const char *secret, const unsigned char *msg, size_t len,
-                char out[64])
-{
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    int n = 0;
-
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, len, mac,
-             &mac_len) == NULL) {
-        return false;
-    }
-    n = EVP_EncodeBlock((unsigned char *)out, mac, (int)mac_len);
-    OPENSSL_cleanse(mac, sizeof(mac));
-    return n > 0 && n < 64;
-}
-
-/* Compare every byte so the time taken does not depend on where the first
- * difference is. */
-static bool
-kucoin_same(const char *a, const char *b)
-{
-    size_t n = strlen(a);
-    unsigned char diff = 0;
-
-    if (n != strlen(b)) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
-
-static bool
-kucoin_signature_ok(const xg_sim_request *req, const char *secret,
-                    const char *ts, const char *given)
-{
-    size_t n = strlen(ts) + strlen(req->method) + strlen(req->path) + 1 +
-               req->query_len + req->body_len + 1;
-    char *pre = malloc(n);
-    char sig[64];
-    size_t pos = 0;
-    bool ok = false;
-
-    if (pre == NULL) {
-        return false;
-    }
-    memcpy(pre + pos, ts, strlen(ts));
-    pos += strlen(ts);
-    memcpy(pre + pos, req->method, strlen(req->method));
-    pos += strlen(req->method);
-    memcpy(pre + pos, req->path, strlen(req->path));
-    pos += strlen(req->path);
-    if (req->query_len > 0) {
-        pre[pos++] = '?';
-        memcpy(pre + pos, req->query, req->query_len);
-        pos += req->query_len;
-    }
-    if (req->body_len > 0) {
-        memcpy(pre + pos, req->body, req->body_len);
-        pos += req->body_len;
-    }
-    ok = kucoin_hmac_b64(secret, (const unsigned char *)pre, pos, sig) &&
-         kucoin_same(sig, given);
-    free(pre);
-    return ok;
-}
-
-/* 13 digits, epoch ms. */
-static bool
-kucoin_parse_ts(const char *s, int64_t *out)
-{
-    int64_t v = 0;
-    size_t n = strlen(s);
-
-    if (n == 0 || n > 15) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* Key, passphrase, timestamp, signature. Returns true if authenticated
- * (*account set); otherwise resp holds the error. */
-static bool
-kucoin_authenticate(xg_sim_venue *v, const kucoin_settings *s,
-                    const xg_sim_request *req, int64_t now_ms,
-                    xg_sim_response *resp, size_t *account)
-{
-    const char *key = xg_sim_request_header(req, "KC-API-KEY");
-    const char *sign = xg_sim_request_header(req, "KC-API-SIGN");
-    const char *ts_text = xg_sim_request_header(req, "KC-API-TIMESTAMP");
-    const char *pass = xg_sim_request_header(req, "KC-API-PASSPHRASE");
-    const char *version = xg_sim_request_header(req, "KC-API-KEY-VERSION");
-    const xg_sim_secret *cred = NULL;
-    char want[64];
-    int64_t ts = 0;
-
-    if (key == NULL || sign == NULL || ts_text == NULL || pass == NULL) {
-        kucoin_sim_error(resp, 401, 400001,
-                         "Please check the header of your request for "
-                         "KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, "
-                         "KC-API-PASSPHRASE",
-                         "rejected");
-        return false;
-    }
-    /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        kucoin_sim_error(resp, 401, 400003, "KC-API-KEY not exists",
-                         "rejected");
-        return false;
-    }
-    cred = &v->book.accounts[*account].cred;
-    if (version != NULL && strcmp(version, "1") == 0) {
-        if (!kucoin_same(pass, cred->passphrase)) {
-            kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
-                             "rejected");
-            return false;
-        }
-    } else if (!kucoin_hmac_b64(cred->secret,
-                                (const unsigned char *)cred->passphrase,
-                                strlen(cred->passphrase), want) ||
-               !kucoin_same(pass, want)) {
-        kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",
-                         "rejected");
-        return false;
-    }
-    if (!kucoin_parse_ts(ts_text, &ts) ||
-        ts < now_ms - s->timestamp_window_ms ||
-        ts > now_ms + s->timestamp_window_ms) {
-        kucoin_sim_error(resp, 400, 400002,
-                         "KC-API-TIMESTAMP Invalid -- Time differs from "
-                         "server time by more than 5 seconds",
-                         "rejected");
-        return false;
-    }
-    if (!kucoin_signature_ok(req, cred->secret, ts_text, sign)) {
-        kucoin_sim_error(resp, 401, 400005, "Signature verification failed",
-                         "rejected");
-        return false;
-    }
-    return true;
-}
-
 /* ---- public endpoints -----------------------------------------------------
  */
 
 static void
-kucoin_symbols_answer(const kucoin_call *c)
+kucoin_sim_symbols_answer(const kucoin_call *c)
 {
     json_t *data = json_array();
 
@@ -453,14 +265,14 @@ kucoin_symbols_answer(const kucoin_call *c)
  */
 
 static void
-kucoin_dispatch(const kucoin_route_def *route, const kucoin_call *c)
+kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
 {
     switch (route->route) {
     case KUCOIN_TIME:
         kucoin_sim_ok(c->resp, json_integer(c->now_ms), "queried");
         return;
     case KUCOIN_SYMBOLS:
-        kucoin_symbols_answer(c);
+        kucoin_sim_symbols_answer(c);
         return;
     case KUCOIN_NEW:
         kucoin_sim_new_order(c);
@@ -482,7 +294,7 @@ kucoin_dispatch(const kucoin_route_def *route, const kucoin_call *c)
 
 /* The clientOid a request names: the path's, else the JSON body's. */
 static void
-kucoin_request_client_id(const xg_sim_request *req, char *out, size_t cap)
+kucoin_sim_request_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     size_t plen = strlen(KUCOIN_COID_PREFIX);
 
@@ -502,10 +314,11 @@ kucoin_request_client_id(const xg_sim_request *req, char *out, size_t cap)
 }
 
 static void
-kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+kucoin_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+                  xg_sim_response *resp)
 {
     const kucoin_settings *s = v->settings;
-    const kucoin_route_def *route = kucoin_find_route(req);
+    const kucoin_route_def *route = kucoin_sim_find_route(req);
     xg_sim_params params;
     xg_sim_client *cl = NULL;
     xg_sim_window *pool = NULL;
@@ -515,7 +328,7 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     kucoin_call call;
     char cid[XG_SIM_LOG_ID_LEN];
 
-    kucoin_request_client_id(req, cid, sizeof(cid));
+    kucoin_sim_request_client_id(req, cid, sizeof(cid));
     xg_sim_response_client_id(resp, cid);
     xg_sim_params_init(&params);
     memset(&call, 0, sizeof(call));
@@ -559,7 +372,7 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     xg_sim_venue_unlock(v);
 
     if (route->is_private) {
-        if (!kucoin_authenticate(v, s, req, now, resp, &call.account)) {
+        if (!kucoin_sim_authenticate(v, s, req, now, resp, &call.account)) {
             xg_sim_params_fini(&params);
             return;
         }
@@ -579,21 +392,21 @@ kucoin_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
         return;
     }
     if (s->limits != 0) {
-        fits = kucoin_pool_take(pool, limit, route->weight, now);
+        fits = kucoin_sim_pool_take(pool, limit, route->weight, now);
     }
-    kucoin_pool_headers(resp, pool, limit, now);
+    kucoin_sim_pool_headers(resp, pool, limit, now);
     xg_sim_venue_unlock(v);
 
     if (!fits) {
-        kucoin_too_many(resp);
+        kucoin_sim_too_many(resp);
     } else {
-        kucoin_dispatch(route, &call);
+        kucoin_sim_dispatch(route, &call);
     }
     xg_sim_params_fini(&params);
 }
 
 static void
-kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
+kucoin_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     kucoin_sim_error(resp, status, status >= 500 ? 500000 : 400100, msg,
                      status >= 500 ? "fault" : "rejected");
@@ -603,20 +416,20 @@ kucoin_fault_error(xg_sim_response *resp, int status, const char *msg)
  * would pay from (Spot for private endpoints, else Public) shown empty
  * until retry_after_ms from now. */
 static void
-kucoin_limited(xg_sim_venue *v, const xg_sim_request *req,
-               int64_t retry_after_ms, xg_sim_response *resp)
+kucoin_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                   int64_t retry_after_ms, xg_sim_response *resp)
 {
     const kucoin_settings *s = v->settings;
-    const kucoin_route_def *route = kucoin_find_route(req);
+    const kucoin_route_def *route = kucoin_sim_find_route(req);
 
-    kucoin_limit_headers(resp,
-                         route->is_private ? s->spot_limit : s->public_limit, 0,
-                         retry_after_ms);
-    kucoin_too_many(resp);
+    kucoin_sim_limit_headers(
+        resp, route->is_private ? s->spot_limit : s->public_limit, 0,
+        retry_after_ms);
+    kucoin_sim_too_many(resp);
 }
 
 static json_t *
-kucoin_state(xg_sim_venue *v, int64_t now_ms)
+kucoin_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     json_t *clients = json_array();
     json_t *accounts = json_array();
@@ -625,7 +438,7 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
         const xg_sim_client *cl = &v->clients.items[i];
         json_array_append_new(
             clients, json_pack("{ss sI}", "ip", cl->ip, "public_used",
-                               (json_int_t)kucoin_pool_used(
+                               (json_int_t)kucoin_sim_pool_used(
                                    &cl->windows[KUCOIN_CW_PUBLIC], now_ms)));
     }
     for (size_t i = 0; i < v->book.naccounts; i++) {
@@ -634,7 +447,7 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
         json_array_append_new(
             accounts,
             json_pack("{ss sI sI}", "api_key", a->cred.api_key, "spot_used",
-                      (json_int_t)kucoin_pool_used(w, now_ms),
+                      (json_int_t)kucoin_sim_pool_used(w, now_ms),
                       "spot_window_start_ms", (json_int_t)w->index));
     }
     return json_pack("{so* so*}", "clients", clients, "accounts", accounts);
@@ -642,13 +455,13 @@ kucoin_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_kucoin = {
     .venue = "kucoin",
-    .create = kucoin_create,
-    .destroy = kucoin_destroy,
-    .set = kucoin_set,
-    .setup = kucoin_setup,
-    .handle = kucoin_handle,
-    .client_id = kucoin_request_client_id,
-    .error = kucoin_fault_error,
-    .limited = kucoin_limited,
-    .state = kucoin_state,
+    .create = kucoin_sim_create,
+    .destroy = kucoin_sim_destroy,
+    .set = kucoin_sim_set,
+    .setup = kucoin_sim_setup,
+    .handle = kucoin_sim_handle,
+    .client_id = kucoin_sim_request_client_id,
+    .error = kucoin_sim_fault_error,
+    .limited = kucoin_sim_limited,
+    .state = kucoin_sim_state,
 };

@@ -2,8 +2,11 @@
  * kucoin_sim.h - shared between the files of xgsim's KuCoin dialect.
  *
  * dialect.c holds the dialect table, settings, the pool model (fixed 30 s
- * windows anchored at the first request), authentication and the public
- * endpoints; orders.c holds the HF order endpoints. Compiled into xgsim
+ * windows anchored at the first request), routing and the public
+ * endpoints; auth.c authenticates private requests; orders.c holds the HF
+ * order endpoints; common.c the answer envelopes and amount format all of
+ * them use. Calls run one way: dialect.c calls auth.c and orders.c, and
+ * every file calls common.c, which calls none of them. Compiled into xgsim
  * only, never into the plug-in.
  */
 #ifndef XGATE_KUCOIN_SIM_H
@@ -42,6 +45,8 @@ typedef struct kucoin_call {
     int64_t now_ms;
 } kucoin_call;
 
+/* ---- common.c ---------------------------------------------------------- */
+
 /* {"code":"<code>","msg":msg} with HTTP status; outcome for the log. */
 void kucoin_sim_error(xg_sim_response *resp, int status, int code,
                       const char *msg, const char *outcome);
@@ -49,14 +54,24 @@ void kucoin_sim_error(xg_sim_response *resp, int status, int code,
 /* {"code":"200000","data":data} (data stolen). */
 void kucoin_sim_ok(xg_sim_response *resp, json_t *data, const char *outcome);
 
-/* Endpoints in orders.c. */
+/* An amount as KuCoin prints it: 8 decimals at most, no trailing zeros
+ * ("35000.1", "0.00001"). Given. */
+json_t *kucoin_sim_num(int64_t v);
+
+/* ---- auth.c ------------------------------------------------------------ */
+
+/* Key, passphrase, timestamp, signature of req at the server's now_ms.
+ * Returns true if authenticated (*account set); otherwise resp holds the
+ * error. Takes no lock: accounts are fixed once the server runs. */
+bool kucoin_sim_authenticate(xg_sim_venue *v, const kucoin_settings *s,
+                             const xg_sim_request *req, int64_t now_ms,
+                             xg_sim_response *resp, size_t *account);
+
+/* ---- orders.c: the endpoints ------------------------------------------- */
+
 void kucoin_sim_new_order(const kucoin_call *c);
 void kucoin_sim_cancel(const kucoin_call *c);
 void kucoin_sim_query(const kucoin_call *c);
 void kucoin_sim_active(const kucoin_call *c);
-
-/* An amount as KuCoin prints it: 8 decimals at most, no trailing zeros
- * ("35000.1", "0.00001"). Given. */
-json_t *kucoin_sim_num(int64_t v);
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * xgsim's KuCoin dialect: the HF order endpoints (place, cancel and query
- * by clientOid, active orders), per shared/exchanges/kucoin.md.
+ * orders.c - xgsim's KuCoin dialect: the HF order endpoints (place,
+ * cancel and query by clientOid, active orders), per the KuCoin fact sheet
+ * (kucoin.md). dialect.c routes authenticated requests here, with the
+ * Spot pool already charged; this file calls only common.c (envelopes,
+ * amounts) and the simulator.
  *
  * A new order is a JSON body of strings; it is checked for mandatory
  * fields and enums (400100 with the venue's kind of message), the symbol
@@ -17,24 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *
-kucoin_sim_num(int64_t v)
-{
-    char buf[XG_SIM_FIXED_BUFSZ];
-
-    xg_sim_fixed_format_short(v, buf);
-    return json_string(buf);
-}
-
 /* KuCoin order ids are 24 hex digits. */
 static void
-kucoin_order_id(const xg_sim_order *o, char out[32])
+kucoin_sim_order_id(const xg_sim_order *o, char out[32])
 {
     snprintf(out, 32, "%024llx", (unsigned long long)o->order_id);
 }
 
 static const char *
-kucoin_tif_name(xg_sim_tif t)
+kucoin_sim_tif_name(xg_sim_tif t)
 {
     switch (t) {
     case XG_SIM_GTC:
@@ -49,14 +43,14 @@ kucoin_tif_name(xg_sim_tif t)
 
 /* The HF order object (lock held). */
 static json_t *
-kucoin_order_json(const xg_sim_book *b, const xg_sim_order *o)
+kucoin_sim_order_json(const xg_sim_book *b, const xg_sim_order *o)
 {
     const xg_sim_instrument *in = &b->instruments[o->instrument];
     bool open = xg_sim_order_is_open(o);
     bool canceled = o->status == XG_SIM_CANCELED || o->status == XG_SIM_EXPIRED;
     char id[32];
 
-    kucoin_order_id(o, id);
+    kucoin_sim_order_id(o, id);
     return json_pack(
         "{ss ss ss ss ss ss so so ss so so ss ss ss sb sb sb sb sb sI sI}",
         "id", id, "clientOid", o->client_id, "symbol", in->symbol, "opType",
@@ -65,7 +59,7 @@ kucoin_order_json(const xg_sim_book *b, const xg_sim_order *o)
         kucoin_sim_num(o->price), "size", kucoin_sim_num(o->qty), "funds", "0",
         "dealSize", kucoin_sim_num(o->filled), "dealFunds",
         kucoin_sim_num(o->quote_filled), "fee", "0", "feeCurrency", in->quote,
-        "timeInForce", kucoin_tif_name(o->tif), "postOnly",
+        "timeInForce", kucoin_sim_tif_name(o->tif), "postOnly",
         o->type == XG_SIM_LIMIT_MAKER, "cancelExist", canceled, "inOrderBook",
         open, "active", open, "hidden", 0, "createdAt", (json_int_t)o->time_ms,
         "lastUpdatedAt", (json_int_t)o->update_ms);
@@ -74,7 +68,7 @@ kucoin_order_json(const xg_sim_book *b, const xg_sim_order *o)
 /* The symbol of the request (?symbol=), answering 400100 / 400600 when
  * it is missing or unknown. */
 static bool
-kucoin_query_symbol(const kucoin_call *c, size_t *inst)
+kucoin_sim_query_symbol(const kucoin_call *c, size_t *inst)
 {
     if (c->symbol == NULL || c->symbol[0] == '\0') {
         kucoin_sim_error(c->resp, 400, 400100, "symbol is required",
@@ -92,22 +86,22 @@ kucoin_query_symbol(const kucoin_call *c, size_t *inst)
 /* ---- new order --------------------------------------------------------- */
 
 static const char *
-kucoin_field(const json_t *body, const char *key)
+kucoin_sim_field(const json_t *body, const char *key)
 {
     return json_string_value(json_object_get(body, key));
 }
 
 /* Fields of the body into o; false with resp set if any is wrong. */
 static bool
-kucoin_parse_order(const kucoin_call *c, const json_t *body,
-                   xg_sim_new_order *o)
+kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
+                       xg_sim_new_order *o)
 {
-    const char *side = kucoin_field(body, "side");
-    const char *type = kucoin_field(body, "type");
-    const char *symbol = kucoin_field(body, "symbol");
-    const char *price = kucoin_field(body, "price");
-    const char *size = kucoin_field(body, "size");
-    const char *tif = kucoin_field(body, "timeInForce");
+    const char *side = kucoin_sim_field(body, "side");
+    const char *type = kucoin_sim_field(body, "type");
+    const char *symbol = kucoin_sim_field(body, "symbol");
+    const char *price = kucoin_sim_field(body, "price");
+    const char *size = kucoin_sim_field(body, "size");
+    const char *tif = kucoin_sim_field(body, "timeInForce");
     const json_t *post = json_object_get(body, "postOnly");
     char msg[96];
 
@@ -179,7 +173,7 @@ kucoin_parse_order(const kucoin_call *c, const json_t *body,
 
 /* Filters and the book, lock held. */
 static void
-kucoin_place_locked(const kucoin_call *c, const xg_sim_new_order *o)
+kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o)
 {
     xg_sim_place_result result = XG_SIM_PLACED;
     xg_sim_order *placed = NULL;
@@ -235,7 +229,7 @@ kucoin_place_locked(const kucoin_call *c, const xg_sim_new_order *o)
                          "rejected");
         return;
     }
-    kucoin_order_id(placed, id);
+    kucoin_sim_order_id(placed, id);
     xg_sim_response_client_id(c->resp, placed->client_id);
     kucoin_sim_ok(
         c->resp,
@@ -258,17 +252,17 @@ kucoin_sim_new_order(const kucoin_call *c)
         json_decref(body);
         return;
     }
-    cid = kucoin_field(body, "clientOid");
+    cid = kucoin_sim_field(body, "clientOid");
     if (cid == NULL || !xg_sim_is_plain_id(cid, 40)) {
         kucoin_sim_error(c->resp, 400, 400100, "clientOid is invalid",
                          "rejected");
         json_decref(body);
         return;
     }
-    if (kucoin_parse_order(c, body, &o)) {
+    if (kucoin_sim_parse_order(c, body, &o)) {
         o.client_id = cid;
         xg_sim_venue_lock(c->v);
-        kucoin_place_locked(c, &o);
+        kucoin_sim_place_locked(c, &o);
         xg_sim_venue_unlock(c->v);
     }
     json_decref(body);
@@ -280,7 +274,7 @@ kucoin_sim_new_order(const kucoin_call *c)
 /* The account's order with the path's clientOid on instrument, lock held,
  * or NULL. */
 static xg_sim_order *
-kucoin_lookup(const kucoin_call *c, size_t inst)
+kucoin_sim_lookup(const kucoin_call *c, size_t inst)
 {
     xg_sim_order *o = NULL;
 
@@ -297,11 +291,11 @@ kucoin_sim_cancel(const kucoin_call *c)
     size_t inst = 0;
     xg_sim_order *o = NULL;
 
-    if (!kucoin_query_symbol(c, &inst)) {
+    if (!kucoin_sim_query_symbol(c, &inst)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    o = kucoin_lookup(c, inst);
+    o = kucoin_sim_lookup(c, inst);
     if (o == NULL || !xg_sim_order_is_open(o) ||
         xg_sim_book_cancel(&c->v->book, o, c->now_ms) != XG_OK) {
         xg_sim_venue_unlock(c->v);
@@ -320,17 +314,17 @@ kucoin_sim_query(const kucoin_call *c)
     size_t inst = 0;
     xg_sim_order *o = NULL;
 
-    if (!kucoin_query_symbol(c, &inst)) {
+    if (!kucoin_sim_query_symbol(c, &inst)) {
         return;
     }
     xg_sim_venue_lock(c->v);
-    o = kucoin_lookup(c, inst);
+    o = kucoin_sim_lookup(c, inst);
     if (o == NULL) {
         xg_sim_venue_unlock(c->v);
         kucoin_sim_error(c->resp, 404, 126043, "order not exist", "not_found");
         return;
     }
-    kucoin_sim_ok(c->resp, kucoin_order_json(&c->v->book, o), "queried");
+    kucoin_sim_ok(c->resp, kucoin_sim_order_json(&c->v->book, o), "queried");
     xg_sim_venue_unlock(c->v);
 }
 
@@ -340,7 +334,7 @@ kucoin_sim_active(const kucoin_call *c)
     size_t inst = 0;
     json_t *data = json_array();
 
-    if (!kucoin_query_symbol(c, &inst)) {
+    if (!kucoin_sim_query_symbol(c, &inst)) {
         json_decref(data);
         return;
     }
@@ -348,7 +342,7 @@ kucoin_sim_active(const kucoin_call *c)
     for (size_t i = 0; data != NULL && i < c->v->book.nopen; i++) {
         const xg_sim_order *o = &c->v->book.orders[c->v->book.open[i]];
         if (o->account == c->account && o->instrument == inst) {
-            json_array_append_new(data, kucoin_order_json(&c->v->book, o));
+            json_array_append_new(data, kucoin_sim_order_json(&c->v->book, o));
         }
     }
     xg_sim_venue_unlock(c->v);

@@ -1,11 +1,13 @@
 /*
- * xgsim's OKX v5 spot dialect: the REST surface of /api/v5 as described in
- * shared/exchanges/okx.md, written from that fact sheet alone (it never
- * calls the OKX adapter or xgate_prim, so a misreading shared by both
- * would not hide).
+ * dialect.c - xgsim's OKX v5 spot dialect: the REST surface of /api/v5 as
+ * described in the OKX fact sheet (okx.md), written from that fact sheet
+ * alone (it never calls the OKX adapter or xgate_prim, so a misreading
+ * shared by both would not hide).
  *
- * This file owns the settings, the limit model, authentication and the
- * public endpoints; orders.c has the trading ones.
+ * This file owns the dialect table, the settings, the instruments, the
+ * limit model, routing and the public endpoints. It hands private
+ * requests to auth.c and trading ones to orders.c; the error envelope and
+ * the parameter reader are in common.c, below all three.
  *
  * Limits (fact sheet, "Rate-limit model"): every endpoint counts requests
  * in a 2 s window, public ones per client IP, private ones per account,
@@ -17,12 +19,6 @@
  * usage headers and no IP ban escalation, so there are none; an admin ban
  * (POST /_sim/ban) answers every request of that IP with HTTP 403, code
  * 50007, until it ends.
- *
- * Authentication: OK-ACCESS-KEY, OK-ACCESS-PASSPHRASE (plain),
- * OK-ACCESS-TIMESTAMP (ISO-8601 UTC with milliseconds, within skew_ms of
- * the server's clock, else 50102) and OK-ACCESS-SIGN = base64(HMAC-SHA256(
- * secret, timestamp + METHOD + path ["?" query] + body)), over the bytes
- * exactly as received.
  */
 #include "okx_sim.h"
 
@@ -30,10 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -54,7 +46,7 @@ static const xg_sim_setting okx_setting_defs[] = {
 };
 
 static void *
-okx_create(void)
+okx_sim_create(void)
 {
     okx_settings *s = calloc(1, sizeof(*s));
 
@@ -76,7 +68,7 @@ okx_create(void)
 }
 
 static void
-okx_destroy(void *settings)
+okx_sim_destroy(void *settings)
 {
     okx_settings *s = settings;
 
@@ -91,7 +83,7 @@ okx_destroy(void *settings)
 }
 
 static xg_err
-okx_set(void *settings, const char *key, const char *value)
+okx_sim_set(void *settings, const char *key, const char *value)
 {
     return xg_sim_setting_apply(okx_setting_defs,
                                 sizeof(okx_setting_defs) /
@@ -119,7 +111,7 @@ static const okx_symbol_def okx_symbols[] = {
 };
 
 static xg_err
-okx_setup(xg_sim_venue *v)
+okx_sim_setup(xg_sim_venue *v)
 {
     for (size_t i = 0; i < sizeof(okx_symbols) / sizeof(okx_symbols[0]); i++) {
         const okx_symbol_def *d = &okx_symbols[i];
@@ -145,40 +137,13 @@ okx_setup(xg_sim_venue *v)
     return XG_OK;
 }
 
-/* ---- responses ---------------------------------------------------------- */
-
-void
-okx_sim_error(xg_sim_response *resp, int status, const char *code,
-              const char *msg, const char *outcome)
-{
-    xg_sim_response_json(
-        resp, status,
-        json_pack("{ss ss s[]}", "code", code, "msg", msg, "data"));
-    int n = 0;
-    /* The log's numeric code; OKX codes are short digit strings. */
-    for (const char *p = code; *p >= '0' && *p <= '9' && n < 100000000; p++) {
-        n = n * 10 + (*p - '0');
-    }
-    resp->code = n;
-    resp->outcome = outcome;
-}
-
-const char *
-okx_sim_param(const okx_call *c, const char *key)
-{
-    if (c->body != NULL) {
-        return json_string_value(json_object_get(c->body, key));
-    }
-    return xg_sim_params_get(c->query, key);
-}
-
 /* ---- limits ---------------------------------------------------------------
  */
 
 /* The window of (route, who, inst), created on first use (lock held). NULL
  * when memory runs out. */
 static okx_slide *
-okx_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
+okx_sim_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
 {
     for (size_t i = 0; i < s->nslides; i++) {
         okx_slide *sl = &s->slides[i];
@@ -211,7 +176,7 @@ okx_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
 
 /* Drop entries that left the window ending at now_ms. */
 static void
-okx_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
+okx_sim_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
 {
     while (sl->count > 0 && sl->times[sl->head] <= now_ms - window_ms) {
         sl->head = (sl->head + 1) % sl->cap;
@@ -227,15 +192,15 @@ typedef enum okx_gate {
 
 /* Count one request of the key if it fits (lock held). */
 static okx_gate
-okx_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
-          int64_t now_ms)
+okx_sim_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
+              int64_t now_ms)
 {
-    okx_slide *sl = okx_slide_get(s, route, who, inst);
+    okx_slide *sl = okx_sim_slide_get(s, route, who, inst);
 
     if (sl == NULL) {
         return OKX_GATE_ERROR;
     }
-    okx_slide_expire(sl, s->window_ms, now_ms);
+    okx_sim_slide_expire(sl, s->window_ms, now_ms);
     if (sl->count >= sl->cap) {
         if (s->limits != 0) {
             return OKX_GATE_LIMITED;
@@ -247,180 +212,6 @@ okx_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
     sl->times[(sl->head + sl->count) % sl->cap] = now_ms;
     sl->count++;
     return OKX_GATE_PASS;
-}
-
-/* ---- authentication --------------------------------------------------------
- */
-
-static bool
-okx_digits(const char *s, int n, int64_t *out)
-{
-    int64_t v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* "2023-11-14T22:13:20.000Z" -> epoch ms (days_from_civil, own code). */
-static bool
-okx_parse_iso(const char *s, int64_t *ms)
-{
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-    int64_t y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0, mmm = 0;
-
-    if (strlen(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-        s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' ||
-        !okx_digits(s, 4, &y) || !okx_digits(s + 5, 2, &m) ||
-        !okx_digits(s + 8, 2, &d) || !okx_digits(s + 11, 2, &hh) ||
-        !okx_digits(s + 14, 2, &mm) || !okx_digits(s + 17, 2, &ss) ||
-        !okx_digits(s + 20, 3, &mmm)) {
-        return false;
-    }
-    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || hh > 23 ||
-        mm > 59 || ss > 59) {
-        return false;
-    }
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap) {
-        return false;
-    }
-    int64_t yy = m <= 2 ? y - 1 : y;
-    int64_t era = yy / 400;
-    int64_t yoe = yy - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = era * 146097 + doe - 719468;
-    *ms = ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000 + mmm;
-    return true;
-}
-
-/* Constant-time comparison of two NUL-terminated strings' bytes. */
-static bool
-okx_same(const char *a, const char *b)
-{
-    size_t na = strlen(a);
-    size_t nb = strlen(b);
-    unsigned char diff = (unsigned char)(na != nb);
-    size_t n = na < nb ? na : nb;
-    for (size_t i = 0; i < n; i++) {
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
-
-static bool
-okx_signature_ok(const xg_sim_request *req, const char *secret, const char *ts,
-                 const char *given)
-{
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_len = 0;
-    unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-    size_t tlen = strlen(ts);
-    size_t mlen = strlen(req->method);
-    size_t plen = strlen(req->path);
-    size_t n = tlen + mlen + plen + 1 + req->query_len + req->body_len;
-    char *pre = malloc(n + 1);
-    size_t pos = 0;
-    bool ok = false;
-
-    if (pre == NULL) {
-        return false;
-    }
-    memcpy(pre + pos, ts, tlen);
-    pos += tlen;
-    memcpy(pre + pos, req->method, mlen);
-    pos += mlen;
-    memcpy(pre + pos, req->path, plen);
-    pos += plen;
-    if (req->query_len > 0) {
-        pre[pos++] = '?';
-        memcpy(pre + pos, req->query, req->query_len);
-        pos += req->query_len;
-    }
-    if (req->body_len > 0) {
-        memcpy(pre + pos, req->body, req->body_len);
-        pos += req->body_len;
-    }
-    if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)pre, pos, mac, &mac_len) != NULL) {
-        EVP_EncodeBlock(b64, mac, (int)mac_len);
-        ok = okx_same((const char *)b64, given);
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
-    free(pre);
-    return ok;
-}
-
-/* Headers, key, passphrase, signature, timestamp (fact sheet, "Signing";
- * codes from "Error codes", all HTTP 401). */
-static bool
-okx_authenticate(xg_sim_venue *v, const okx_settings *s,
-                 const xg_sim_request *req, int64_t now_ms,
-                 xg_sim_response *resp, size_t *account)
-{
-    const char *key = xg_sim_request_header(req, "OK-ACCESS-KEY");
-    const char *pass = xg_sim_request_header(req, "OK-ACCESS-PASSPHRASE");
-    const char *sig = xg_sim_request_header(req, "OK-ACCESS-SIGN");
-    const char *ts = xg_sim_request_header(req, "OK-ACCESS-TIMESTAMP");
-    int64_t ts_ms = 0;
-
-    if (key == NULL || key[0] == '\0') {
-        okx_sim_error(resp, 401, "50103",
-                      "Request header OK-ACCESS-KEY cannot be empty.",
-                      "rejected");
-        return false;
-    }
-    if (pass == NULL || pass[0] == '\0') {
-        okx_sim_error(resp, 401, "50104",
-                      "Request header OK-ACCESS-PASSPHRASE cannot be empty.",
-                      "rejected");
-        return false;
-    }
-    if (sig == NULL || sig[0] == '\0') {
-        okx_sim_error(resp, 401, "50106",
-                      "Request header OK-ACCESS-SIGN cannot be empty.",
-                      "rejected");
-        return false;
-    }
-    if (ts == NULL || ts[0] == '\0') {
-        okx_sim_error(resp, 401, "50107",
-                      "Request header OK-ACCESS-TIMESTAMP cannot be empty.",
-                      "rejected");
-        return false;
-    }
-    /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        okx_sim_error(resp, 401, "50111", "Invalid OK-ACCESS-KEY.", "rejected");
-        return false;
-    }
-    if (!okx_parse_iso(ts, &ts_ms)) {
-        okx_sim_error(resp, 401, "50112", "Invalid OK-ACCESS-TIMESTAMP.",
-                      "rejected");
-        return false;
-    }
-    if (!okx_same(v->book.accounts[*account].cred.passphrase, pass)) {
-        okx_sim_error(resp, 401, "50105",
-                      "Request header OK-ACCESS-PASSPHRASE incorrect.",
-                      "rejected");
-        return false;
-    }
-    if (!okx_signature_ok(req, v->book.accounts[*account].cred.secret, ts,
-                          sig)) {
-        okx_sim_error(resp, 401, "50113", "Invalid Sign.", "rejected");
-        return false;
-    }
-    if (ts_ms > now_ms + s->skew_ms || ts_ms < now_ms - s->skew_ms) {
-        okx_sim_error(resp, 401, "50102", "Timestamp request expired.",
-                      "rejected");
-        return false;
-    }
-    return true;
 }
 
 /* ---- routing ------------------------------------------------------------- */
@@ -444,7 +235,7 @@ static const okx_route_def okx_routes[] = {
 };
 
 static const okx_route_def *
-okx_find_route(const xg_sim_request *req)
+okx_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(okx_routes) / sizeof(okx_routes[0]); i++) {
         if (strcmp(okx_routes[i].method, req->method) == 0 &&
@@ -456,7 +247,7 @@ okx_find_route(const xg_sim_request *req)
 }
 
 static json_t *
-okx_fixed_json(int64_t v)
+okx_sim_fixed_json(int64_t v)
 {
     char buf[XG_SIM_FIXED_BUFSZ];
     size_t n = 0;
@@ -474,7 +265,7 @@ okx_fixed_json(int64_t v)
 }
 
 static void
-okx_instruments(const okx_call *c)
+okx_sim_instruments(const okx_call *c)
 {
     const char *type = xg_sim_params_get(c->query, "instType");
     const char *only = xg_sim_params_get(c->query, "instId");
@@ -502,9 +293,9 @@ okx_instruments(const okx_call *c)
             data,
             json_pack("{ss ss ss ss so so so ss ss ss ss}", "instType", "SPOT",
                       "instId", in->symbol, "baseCcy", in->base, "quoteCcy",
-                      in->quote, "tickSz", okx_fixed_json(in->tick), "lotSz",
-                      okx_fixed_json(in->step), "minSz",
-                      okx_fixed_json(in->min_qty), "maxLmtSz", "9000",
+                      in->quote, "tickSz", okx_sim_fixed_json(in->tick),
+                      "lotSz", okx_sim_fixed_json(in->step), "minSz",
+                      okx_sim_fixed_json(in->min_qty), "maxLmtSz", "9000",
                       "maxMktSz", "9000", "state", "live", "listTime",
                       "1606468572000"));
     }
@@ -515,7 +306,7 @@ okx_instruments(const okx_call *c)
 }
 
 static void
-okx_dispatch(okx_route route, const okx_call *c)
+okx_sim_dispatch(okx_route route, const okx_call *c)
 {
     char ts[24];
 
@@ -528,7 +319,7 @@ okx_dispatch(okx_route route, const okx_call *c)
         c->resp->outcome = "queried";
         return;
     case OKX_R_INSTRUMENTS:
-        okx_instruments(c);
+        okx_sim_instruments(c);
         return;
     case OKX_R_PLACE:
         okx_sim_place(c);
@@ -555,7 +346,7 @@ okx_dispatch(okx_route route, const okx_call *c)
  * usage headers and no retry hint). The window gate sends it, and so does
  * an injected limited fault. */
 static void
-okx_rate_limited(xg_sim_response *resp)
+okx_sim_rate_limited(xg_sim_response *resp)
 {
     okx_sim_error(resp, 429, "50011",
                   "Rate limit reached. Please refer to API documentation "
@@ -565,17 +356,18 @@ okx_rate_limited(xg_sim_response *resp)
 
 /* The client order id a request names (query or JSON body), or NULL. */
 static const char *
-okx_request_client_id(const xg_sim_params *query, const json_t *body)
+okx_sim_request_client_id(const xg_sim_params *query, const json_t *body)
 {
     const char *id = json_string_value(json_object_get(body, "clOrdId"));
     return id != NULL ? id : xg_sim_params_get(query, "clOrdId");
 }
 
 static void
-okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
+               xg_sim_response *resp)
 {
     okx_settings *s = v->settings;
-    const okx_route_def *route = okx_find_route(req);
+    const okx_route_def *route = okx_sim_find_route(req);
     xg_sim_params query;
     json_t *body = NULL;
     xg_sim_client *cl = NULL;
@@ -591,7 +383,7 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     if (strcmp(req->method, "POST") == 0 && req->body_len > 0) {
         body = json_loadb(req->body, req->body_len, 0, NULL);
     }
-    xg_sim_response_client_id(resp, okx_request_client_id(&query, body));
+    xg_sim_response_client_id(resp, okx_sim_request_client_id(&query, body));
 
     xg_sim_venue_lock(v);
     if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
@@ -620,7 +412,7 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
     call.query = &query;
     call.now_ms = req->t_ms;
     if (route->is_private &&
-        !okx_authenticate(v, s, req, req->t_ms, resp, &call.account)) {
+        !okx_sim_authenticate(v, s, req, req->t_ms, resp, &call.account)) {
         goto done;
     }
     if (perr != XG_OK) {
@@ -649,17 +441,17 @@ okx_handle(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
         }
     }
     xg_sim_venue_lock(v);
-    gate = okx_admit(s, route->route, who, inst, req->t_ms);
+    gate = okx_sim_admit(s, route->route, who, inst, req->t_ms);
     xg_sim_venue_unlock(v);
     if (gate == OKX_GATE_ERROR) {
         okx_sim_error(resp, 500, "50026", "System error.", "fault");
         goto done;
     }
     if (gate == OKX_GATE_LIMITED) {
-        okx_rate_limited(resp);
+        okx_sim_rate_limited(resp);
         goto done;
     }
-    okx_dispatch(route->route, &call);
+    okx_sim_dispatch(route->route, &call);
 
 done:
     json_decref(body);
@@ -667,7 +459,7 @@ done:
 }
 
 static void
-okx_fault_error(xg_sim_response *resp, int status, const char *msg)
+okx_sim_fault_error(xg_sim_response *resp, int status, const char *msg)
 {
     /* 50001 "Service temporarily unavailable" (503) and 50026 "System
      * error" (500) are the fact sheet's unknown-status family. */
@@ -682,17 +474,17 @@ okx_fault_error(xg_sim_response *resp, int status, const char *msg)
 /* An injected limited fault: the same 50011. OKX's answer carries no
  * retry time, so retry_after_ms has nowhere to go. */
 static void
-okx_limited(xg_sim_venue *v, const xg_sim_request *req, int64_t retry_after_ms,
-            xg_sim_response *resp)
+okx_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
+                int64_t retry_after_ms, xg_sim_response *resp)
 {
     (void)v;
     (void)req;
     (void)retry_after_ms;
-    okx_rate_limited(resp);
+    okx_sim_rate_limited(resp);
 }
 
 static void
-okx_client_id(const xg_sim_request *req, char *out, size_t cap)
+okx_sim_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
     xg_sim_params query;
     json_t *body = NULL;
@@ -704,7 +496,7 @@ okx_client_id(const xg_sim_request *req, char *out, size_t cap)
         body = json_loadb(req->body, req->body_len, 0, NULL);
     }
     if (xg_sim_params_parse(&query, req->query, req->query_len) == XG_OK) {
-        id = okx_request_client_id(&query, body);
+        id = okx_sim_request_client_id(&query, body);
     }
     if (id != NULL) {
         snprintf(out, cap, "%s", id);
@@ -718,14 +510,14 @@ static const char *const okx_route_names[OKX_R_COUNT] = {
 };
 
 static json_t *
-okx_state(xg_sim_venue *v, int64_t now_ms)
+okx_sim_state(xg_sim_venue *v, int64_t now_ms)
 {
     okx_settings *s = v->settings;
     json_t *windows = json_array();
 
     for (size_t i = 0; i < s->nslides; i++) {
         okx_slide *sl = &s->slides[i];
-        okx_slide_expire(sl, s->window_ms, now_ms);
+        okx_sim_slide_expire(sl, s->window_ms, now_ms);
         json_array_append_new(
             windows, json_pack("{ss sI ss sI sI}", "endpoint",
                                okx_route_names[sl->route], "who",
@@ -741,13 +533,13 @@ okx_state(xg_sim_venue *v, int64_t now_ms)
 
 const xg_sim_dialect xg_sim_dialect_okx = {
     .venue = "okx",
-    .create = okx_create,
-    .destroy = okx_destroy,
-    .set = okx_set,
-    .setup = okx_setup,
-    .handle = okx_handle,
-    .client_id = okx_client_id,
-    .error = okx_fault_error,
-    .limited = okx_limited,
-    .state = okx_state,
+    .create = okx_sim_create,
+    .destroy = okx_sim_destroy,
+    .set = okx_sim_set,
+    .setup = okx_sim_setup,
+    .handle = okx_sim_handle,
+    .client_id = okx_sim_client_id,
+    .error = okx_sim_fault_error,
+    .limited = okx_sim_limited,
+    .state = okx_sim_state,
 };

@@ -2,10 +2,13 @@
  * okx_sim.h - shared between the files of xgsim's OKX dialect.
  *
  * dialect.c holds the dialect table, settings, the limit model (sliding
- * 2 s windows per user + instrument + endpoint), authentication and the
- * public endpoints; orders.c holds the trading and account endpoints.
- * Compiled into xgsim only, never into the plug-in; written from
- * shared/exchanges/okx.md, never calling the adapter or xgate_prim.
+ * 2 s windows per user + instrument + endpoint), routing and the public
+ * endpoints; auth.c authenticates private requests; orders.c holds the
+ * trading and account endpoints; common.c the error envelope and the
+ * parameter reader all of them use. Calls run one way: dialect.c calls
+ * auth.c and orders.c, and every file calls common.c, which calls none of
+ * them. Compiled into xgsim only, never into the plug-in; written from the
+ * OKX fact sheet (okx.md), never calling the adapter or xgate_prim.
  */
 #ifndef XGATE_OKX_SIM_H
 #define XGATE_OKX_SIM_H
@@ -64,6 +67,8 @@ typedef struct okx_call {
     int64_t now_ms;
 } okx_call;
 
+/* ---- common.c ---------------------------------------------------------- */
+
 /* {"code":code,"msg":msg,"data":[]} with HTTP status; outcome for the
  * log. */
 void okx_sim_error(xg_sim_response *resp, int status, const char *code,
@@ -73,7 +78,19 @@ void okx_sim_error(xg_sim_response *resp, int status, const char *code,
  * NULL if absent or (in a body) not a string. */
 const char *okx_sim_param(const okx_call *c, const char *key);
 
-/* Endpoints in orders.c (lock not held on entry). */
+/* ---- auth.c ------------------------------------------------------------ */
+
+/* Headers, key, passphrase, signature and timestamp of req at the
+ * server's now_ms (fact sheet, "Signing"; codes from "Error codes", all
+ * HTTP 401). Returns true if authenticated (*account set); otherwise resp
+ * holds the error. Takes no lock: accounts are fixed once the server
+ * runs. */
+bool okx_sim_authenticate(xg_sim_venue *v, const okx_settings *s,
+                          const xg_sim_request *req, int64_t now_ms,
+                          xg_sim_response *resp, size_t *account);
+
+/* ---- orders.c: the endpoints (lock not held on entry) ------------------ */
+
 void okx_sim_place(const okx_call *c);
 void okx_sim_cancel(const okx_call *c);
 void okx_sim_query(const okx_call *c);

@@ -1,12 +1,14 @@
 /*
- * The trading and account endpoints of xgsim's OKX dialect: place, cancel,
- * order details, pending orders and balances, translated between OKX's
- * JSON (fact sheet, "Response shapes" and "Enums") and the simulator's
- * book. Order answers carry per-order sCode/sMsg with the envelope code
- * "1" when the order failed; order details report state live /
- * partially_filled / filled / canceled (an IOC or FOK remainder is
+ * orders.c - the trading and account endpoints of xgsim's OKX dialect:
+ * place, cancel, order details, pending orders and balances, translated
+ * between OKX's JSON (fact sheet, "Response shapes" and "Enums") and the
+ * simulator's book. Order answers carry per-order sCode/sMsg with the
+ * envelope code "1" when the order failed; order details report state
+ * live / partially_filled / filled / canceled (an IOC or FOK remainder is
  * "canceled", as OKX shows it). Pending orders come in pages anchored on
- * an ordId (after / before / limit), as OKX pages them.
+ * an ordId (after / before / limit), as OKX pages them. dialect.c routes
+ * authenticated requests here, their limits already charged; this file
+ * calls only common.c (error envelope, parameters) and the simulator.
  */
 #include "okx_sim.h"
 
@@ -17,8 +19,8 @@
 
 /* An order answer {"code","msg","data":[{clOrdId, ordId, sCode, sMsg}]}. */
 static void
-okx_order_answer(const okx_call *c, const char *cl_id, int64_t ord_id,
-                 const char *s_code, const char *s_msg, const char *outcome)
+okx_sim_order_answer(const okx_call *c, const char *cl_id, int64_t ord_id,
+                     const char *s_code, const char *s_msg, const char *outcome)
 {
     char id[24] = "";
     char ts[24];
@@ -44,7 +46,7 @@ okx_order_answer(const okx_call *c, const char *cl_id, int64_t ord_id,
 
 /* OKX: 1-32 case-sensitive letters and digits. */
 static bool
-okx_cl_id_ok(const char *id)
+okx_sim_cl_id_ok(const char *id)
 {
     size_t n = strlen(id);
     if (n == 0 || n > 32) {
@@ -61,7 +63,7 @@ okx_cl_id_ok(const char *id)
 }
 
 static json_t *
-okx_amount(int64_t v)
+okx_sim_amount(int64_t v)
 {
     char buf[XG_SIM_FIXED_BUFSZ];
     size_t n = 0;
@@ -78,7 +80,7 @@ okx_amount(int64_t v)
 }
 
 static const char *
-okx_state_name(const xg_sim_order *o)
+okx_sim_state_name(const xg_sim_order *o)
 {
     switch (o->status) {
     case XG_SIM_NEW:
@@ -93,7 +95,7 @@ okx_state_name(const xg_sim_order *o)
 }
 
 static const char *
-okx_ord_type_name(const xg_sim_order *o)
+okx_sim_ord_type_name(const xg_sim_order *o)
 {
     if (o->type == XG_SIM_MARKET) {
         return "market";
@@ -109,7 +111,7 @@ okx_ord_type_name(const xg_sim_order *o)
 /* Order details as GET /trade/order and /orders-pending give them (lock
  * held). */
 static json_t *
-okx_order_json(const xg_sim_book *b, const xg_sim_order *o)
+okx_sim_order_json(const xg_sim_book *b, const xg_sim_order *o)
 {
     char id[24];
     char c_time[24];
@@ -127,20 +129,20 @@ okx_order_json(const xg_sim_book *b, const xg_sim_order *o)
         "{ss ss ss ss so so ss ss ss ss so so so so ss ss ss ss ss ss}",
         "instType", "SPOT", "instId", b->instruments[o->instrument].symbol,
         "ordId", id, "clOrdId", o->client_id, "px",
-        o->type == XG_SIM_MARKET ? json_string("") : okx_amount(o->price), "sz",
-        okx_amount(o->qty), "ordType", okx_ord_type_name(o), "side",
-        o->side == XG_SIM_BUY ? "buy" : "sell", "state", okx_state_name(o),
-        "tdMode", "cash", "accFillSz", okx_amount(o->filled), "fillSz",
-        okx_amount(o->filled), "avgPx",
-        o->filled > 0 ? okx_amount(avg) : json_string(""), "fillPx",
-        o->filled > 0 ? okx_amount(o->fill_price) : json_string(""), "fee", "0",
-        "feeCcy", b->instruments[o->instrument].quote, "tgtCcy", "", "tag", "",
-        "cTime", c_time, "uTime", u_time);
+        o->type == XG_SIM_MARKET ? json_string("") : okx_sim_amount(o->price),
+        "sz", okx_sim_amount(o->qty), "ordType", okx_sim_ord_type_name(o),
+        "side", o->side == XG_SIM_BUY ? "buy" : "sell", "state",
+        okx_sim_state_name(o), "tdMode", "cash", "accFillSz",
+        okx_sim_amount(o->filled), "fillSz", okx_sim_amount(o->filled), "avgPx",
+        o->filled > 0 ? okx_sim_amount(avg) : json_string(""), "fillPx",
+        o->filled > 0 ? okx_sim_amount(o->fill_price) : json_string(""), "fee",
+        "0", "feeCcy", b->instruments[o->instrument].quote, "tgtCcy", "", "tag",
+        "", "cTime", c_time, "uTime", u_time);
 }
 
 /* A required decimal parameter; false (resp set) if missing or bad. */
 static bool
-okx_decimal_param(const okx_call *c, const char *key, int64_t *out)
+okx_sim_decimal_param(const okx_call *c, const char *key, int64_t *out)
 {
     const char *text = okx_sim_param(c, key);
     char msg[64];
@@ -161,8 +163,8 @@ okx_decimal_param(const okx_call *c, const char *key, int64_t *out)
 /* The parts of a new order that need no lock; false (resp set) if the
  * request is malformed. */
 static bool
-okx_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
-               const char **cl_id)
+okx_sim_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
+                   const char **cl_id)
 {
     const char *inst_id = okx_sim_param(c, "instId");
     const char *td_mode = okx_sim_param(c, "tdMode");
@@ -173,7 +175,7 @@ okx_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
     memset(no, 0, sizeof(*no));
     no->account = c->account;
     *cl_id = okx_sim_param(c, "clOrdId");
-    if (*cl_id != NULL && !okx_cl_id_ok(*cl_id)) {
+    if (*cl_id != NULL && !okx_sim_cl_id_ok(*cl_id)) {
         okx_sim_error(c->resp, 400, "51000", "Parameter clOrdId error",
                       "rejected");
         return false;
@@ -214,10 +216,11 @@ okx_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
                       "rejected");
         return false;
     }
-    if (!okx_decimal_param(c, "sz", &no->qty)) {
+    if (!okx_sim_decimal_param(c, "sz", &no->qty)) {
         return false;
     }
-    if (no->type != XG_SIM_MARKET && !okx_decimal_param(c, "px", &no->price)) {
+    if (no->type != XG_SIM_MARKET &&
+        !okx_sim_decimal_param(c, "px", &no->price)) {
         return false;
     }
     /* Spot market buys are sized in the quote unless tgtCcy=base_ccy. */
@@ -226,8 +229,8 @@ okx_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
         (tgt != NULL ? strcmp(tgt, "quote_ccy") == 0 : no->side == XG_SIM_BUY);
     if (xg_sim_book_find_instrument(&c->v->book, inst_id, &no->instrument) !=
         XG_OK) {
-        okx_order_answer(c, *cl_id, 0, "51001", "Instrument ID does not exist.",
-                         "rejected");
+        okx_sim_order_answer(c, *cl_id, 0, "51001",
+                             "Instrument ID does not exist.", "rejected");
         return false;
     }
     return true;
@@ -243,7 +246,7 @@ okx_sim_place(const okx_call *c)
     xg_sim_order *ord = NULL;
     xg_sim_book *b = &c->v->book;
 
-    if (!okx_read_order(c, &no, &quote_sized, &cl_id)) {
+    if (!okx_sim_read_order(c, &no, &quote_sized, &cl_id)) {
         return;
     }
     no.client_id = cl_id != NULL ? cl_id : "";
@@ -262,21 +265,21 @@ okx_sim_place(const okx_call *c)
     case XG_SIM_FILTER_NOTIONAL:
         break;
     case XG_SIM_FILTER_PRICE:
-        okx_order_answer(c, cl_id, 0, "51006",
-                         "Order price is not within the price limit.",
-                         "rejected");
+        okx_sim_order_answer(c, cl_id, 0, "51006",
+                             "Order price is not within the price limit.",
+                             "rejected");
         return;
     case XG_SIM_FILTER_LOT:
         if (no.qty < in->min_qty) {
-            okx_order_answer(c, cl_id, 0, "51020",
-                             "Your order should meet or exceed the minimum "
-                             "order amount.",
-                             "rejected");
+            okx_sim_order_answer(c, cl_id, 0, "51020",
+                                 "Your order should meet or exceed the minimum "
+                                 "order amount.",
+                                 "rejected");
         } else {
-            okx_order_answer(c, cl_id, 0, "51121",
-                             "Order quantity must be a multiple of the lot "
-                             "size.",
-                             "rejected");
+            okx_sim_order_answer(c, cl_id, 0, "51121",
+                                 "Order quantity must be a multiple of the lot "
+                                 "size.",
+                                 "rejected");
         }
         return;
     }
@@ -291,25 +294,26 @@ okx_sim_place(const okx_call *c)
     }
     switch (result) {
     case XG_SIM_PLACED:
-        okx_order_answer(c, cl_id, ord_id, "0", "Order placed", "placed");
+        okx_sim_order_answer(c, cl_id, ord_id, "0", "Order placed", "placed");
         return;
     case XG_SIM_DUPLICATE:
-        okx_order_answer(c, cl_id, 0, "51016", "Duplicated clOrdId",
-                         "rejected");
+        okx_sim_order_answer(c, cl_id, 0, "51016", "Duplicated clOrdId",
+                             "rejected");
         return;
     case XG_SIM_INSUFFICIENT:
-        okx_order_answer(c, cl_id, 0, "51008",
-                         "Order failed. Insufficient balance.", "rejected");
+        okx_sim_order_answer(c, cl_id, 0, "51008",
+                             "Order failed. Insufficient balance.", "rejected");
         return;
     case XG_SIM_WOULD_TAKE:
         /* Real OKX accepts then cancels such a post_only order; xgsim
          * refuses it up front (docs/simulator-okx.md). */
-        okx_order_answer(c, cl_id, 0, "51000",
-                         "Post only order would take liquidity.", "rejected");
+        okx_sim_order_answer(c, cl_id, 0, "51000",
+                             "Post only order would take liquidity.",
+                             "rejected");
         return;
     case XG_SIM_TOO_LARGE:
-        okx_order_answer(c, cl_id, 0, "51000", "Parameter sz error",
-                         "rejected");
+        okx_sim_order_answer(c, cl_id, 0, "51000", "Parameter sz error",
+                             "rejected");
         return;
     }
 }
@@ -318,7 +322,7 @@ okx_sim_place(const okx_call *c)
  * instId (lock held); NULL if none. false (resp set) if the request names
  * neither. */
 static bool
-okx_find_order(const okx_call *c, xg_sim_order **out)
+okx_sim_find_order(const okx_call *c, xg_sim_order **out)
 {
     const char *inst_id = okx_sim_param(c, "instId");
     const char *ord_id = okx_sim_param(c, "ordId");
@@ -370,7 +374,7 @@ okx_sim_cancel(const okx_call *c)
     const char *code = "0";
 
     xg_sim_venue_lock(c->v);
-    if (!okx_find_order(c, &o)) {
+    if (!okx_sim_find_order(c, &o)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
@@ -394,11 +398,11 @@ okx_sim_cancel(const okx_call *c)
     xg_sim_venue_unlock(c->v);
     if (why != NULL) {
         const char *asked = okx_sim_param(c, "clOrdId");
-        okx_order_answer(c, asked != NULL ? asked : cl_id, ord_id, code, why,
-                         o == NULL ? "not_found" : "rejected");
+        okx_sim_order_answer(c, asked != NULL ? asked : cl_id, ord_id, code,
+                             why, o == NULL ? "not_found" : "rejected");
         return;
     }
-    okx_order_answer(c, cl_id, ord_id, "0", "", "canceled");
+    okx_sim_order_answer(c, cl_id, ord_id, "0", "", "canceled");
 }
 
 void
@@ -408,12 +412,12 @@ okx_sim_query(const okx_call *c)
     json_t *item = NULL;
 
     xg_sim_venue_lock(c->v);
-    if (!okx_find_order(c, &o)) {
+    if (!okx_sim_find_order(c, &o)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
     if (o != NULL) {
-        item = okx_order_json(&c->v->book, o);
+        item = okx_sim_order_json(&c->v->book, o);
     }
     xg_sim_venue_unlock(c->v);
     if (item == NULL) {
@@ -434,8 +438,8 @@ okx_sim_query(const okx_call *c)
  * is; else all digits with a value in [min, max] goes to *out. false for
  * anything else (the caller answers OKX's parameter error). */
 static bool
-okx_page_param(const okx_call *c, const char *key, int64_t min, int64_t max,
-               int64_t *out)
+okx_sim_page_param(const okx_call *c, const char *key, int64_t min, int64_t max,
+                   int64_t *out)
 {
     const char *text = okx_sim_param(c, key);
     int64_t v = 0;
@@ -458,7 +462,8 @@ okx_page_param(const okx_call *c, const char *key, int64_t min, int64_t max,
 
 /* Whether o is listed by this pending request (lock held). */
 static bool
-okx_pending_match(const okx_call *c, const xg_sim_order *o, const char *inst_id)
+okx_sim_pending_match(const okx_call *c, const xg_sim_order *o,
+                      const char *inst_id)
 {
     return o->account == c->account && xg_sim_order_is_open(o) &&
            (inst_id == NULL ||
@@ -488,17 +493,17 @@ okx_sim_pending(const okx_call *c)
     json_t *data = NULL;
     const xg_sim_book *b = &c->v->book;
 
-    if (!okx_page_param(c, "after", 0, INT64_MAX, &after)) {
+    if (!okx_sim_page_param(c, "after", 0, INT64_MAX, &after)) {
         okx_sim_error(c->resp, 400, "51000", "Parameter after error",
                       "rejected");
         return;
     }
-    if (!okx_page_param(c, "before", 0, INT64_MAX, &before)) {
+    if (!okx_sim_page_param(c, "before", 0, INT64_MAX, &before)) {
         okx_sim_error(c->resp, 400, "51000", "Parameter before error",
                       "rejected");
         return;
     }
-    if (!okx_page_param(c, "limit", 1, OKX_SIM_PAGE, &limit)) {
+    if (!okx_sim_page_param(c, "limit", 1, OKX_SIM_PAGE, &limit)) {
         okx_sim_error(c->resp, 400, "51000", "Parameter limit error",
                       "rejected");
         return;
@@ -515,7 +520,7 @@ okx_sim_pending(const okx_call *c)
     if (before >= 0 && after < 0) {
         /* The `limit` nearest above "before", then turned newest first. */
         for (int64_t id = lo; id <= hi && n < (size_t)limit; id++) {
-            if (okx_pending_match(c, &b->orders[id - 1], inst_id)) {
+            if (okx_sim_pending_match(c, &b->orders[id - 1], inst_id)) {
                 picked[n++] = (size_t)(id - 1);
             }
         }
@@ -526,14 +531,15 @@ okx_sim_pending(const okx_call *c)
         }
     } else {
         for (int64_t id = hi; id >= lo && n < (size_t)limit; id--) {
-            if (okx_pending_match(c, &b->orders[id - 1], inst_id)) {
+            if (okx_sim_pending_match(c, &b->orders[id - 1], inst_id)) {
                 picked[n++] = (size_t)(id - 1);
             }
         }
     }
     data = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(data, okx_order_json(b, &b->orders[picked[i]]));
+        json_array_append_new(data,
+                              okx_sim_order_json(b, &b->orders[picked[i]]));
     }
     xg_sim_venue_unlock(c->v);
     xg_sim_response_json(
@@ -566,9 +572,9 @@ okx_sim_balance(const okx_call *c)
         json_array_append_new(
             details,
             json_pack("{ss so so so ss}", "ccy", bal->asset, "availBal",
-                      okx_amount(bal->free), "frozenBal",
-                      okx_amount(bal->locked), "cashBal",
-                      okx_amount(bal->free + bal->locked), "uTime", ts));
+                      okx_sim_amount(bal->free), "frozenBal",
+                      okx_sim_amount(bal->locked), "cashBal",
+                      okx_sim_amount(bal->free + bal->locked), "uTime", ts));
     }
     xg_sim_venue_unlock(c->v);
     xg_sim_response_json(c->resp, 200,

@@ -10,7 +10,8 @@
  *
  * and refuses it unless abi_version == XG_ADAPTER_ABI_VERSION and
  * struct_size == sizeof(xg_adapter) (equal, not "at least"), every
- * mandatory entry is set and no adapter for the same venue is loaded.
+ * mandatory entry is set, its caps can carry the gateway's client order
+ * ids and no adapter for the same venue is loaded.
  *
  * Adapters are pure. They open no socket or file, start no thread, read no
  * clock or environment and keep no mutable global: all state lives in the
@@ -25,13 +26,17 @@
  * other.
  *
  * Change log (bump XG_ADAPTER_ABI_VERSION on any change to this header or a
- * struct it reaches, including order.h, limiter.h, http.h):
+ * struct it reaches, including order.h, limit.h, http.h):
  *   1  first version.
  *   2  xg_priority gains XG_PRIO_RECONCILE (limiter.h): the core's class
  *      for reconciliation queries; adapters never set it. xg_usage gains
  *      reset_ms; xg_result gains is_list_cut.
  *   3  Paged open-order lists: xg_op gains cursor, xg_result gains
  *      next_cursor (XG_CURSOR_MAX).
+ *   4  limiter types adapters need moved to xgate/limit.h (limiter.h no
+ *      longer part of the ABI); xg_adapter gains caps (client-id length
+ *      and alphabet, default ban length, open-orders page size, stream
+ *      support).
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -41,10 +46,10 @@
 
 #include "xgate/error.h"
 #include "xgate/http.h"
-#include "xgate/limiter.h"
+#include "xgate/limit.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 3u
+#define XG_ADAPTER_ABI_VERSION 4u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -169,11 +174,48 @@ typedef struct xg_signed {
     xg_http_request request;     /* as it would be sent */
 } xg_signed;
 
+/* Characters a venue accepts in a client order id (xg_adapter_caps
+ * client_id_chars); bit flags, combined with |. */
+#define XG_ID_CHARS_DIGIT      0x01u /* 0-9 */
+#define XG_ID_CHARS_LOWER      0x02u /* a-z */
+#define XG_ID_CHARS_UPPER      0x04u /* A-Z */
+#define XG_ID_CHARS_DASH       0x08u /* - */
+#define XG_ID_CHARS_UNDERSCORE 0x10u /* _ */
+
+/* Private streams an adapter speaks (xg_adapter_caps streams). The flags
+ * for each stream come with the streams issue, which adds them and the
+ * entries that speak them; until then every adapter sets XG_STREAM_NONE. */
+#define XG_STREAM_NONE 0u
+
+/*
+ * What the venue accepts and how it behaves, as constants of the table:
+ * the core reads them at load time, before any instance exists. The
+ * loader refuses a table whose client ids could not carry the gateway's
+ * (docs/adapters.md, "How a plug-in is accepted or refused"). Cite the
+ * venue's documentation for every number.
+ */
+typedef struct xg_adapter_caps {
+    /* Longest client order id the venue accepts, in characters. */
+    uint32_t client_id_max;
+    /* XG_ID_CHARS_* flags: which characters it accepts in one. */
+    uint32_t client_id_chars;
+    /* Ban length to assume, in milliseconds, when a BANNED answer gives
+     * neither banned_until_ms nor retry_after_ms; a ban_default_ms in the
+     * venue's configuration overrides it. At least 1. */
+    int64_t default_ban_ms;
+    /* Most orders in one OPEN_ORDERS answer (a fuller list comes in pages,
+     * see xg_result.is_list_cut); 0: the venue lists all at once. */
+    uint32_t open_orders_page_max;
+    /* XG_STREAM_* flags: private streams the adapter speaks; 0 today. */
+    uint32_t streams;
+} xg_adapter_caps;
+
 typedef struct xg_adapter {
     uint32_t abi_version; /* XG_ADAPTER_ABI_VERSION */
     uint32_t struct_size; /* sizeof(xg_adapter) */
     const char *venue;    /* "binance": [a-z0-9]{1,15}, unique */
     const char *default_base_url; /* "https://api.binance.com" */
+    xg_adapter_caps caps;         /* what the venue accepts, read at load */
 
     /* Mandatory. Create an instance; *inst is given to the core, freed
      * with destroy. err receives one line on failure (no secrets). */

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xgate/limiter.h"
+#include "xgate/error.h"
+#include "xgate/limit.h"
 
 #define XG_HTTP_METHOD_MAX   8
 #define XG_HTTP_TARGET_MAX   2048 /* path and query, with NUL */

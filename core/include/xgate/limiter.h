@@ -8,6 +8,13 @@
  * one xg_limiter from them and asks it, for each request's list of
  * (bucket, cost), "may this go now, and if not, when?".
  *
+ * This header is the core's, not the adapters': what an adapter needs
+ * (xg_bucket_spec, xg_cost, xg_usage, xg_priority) is in xgate/limit.h,
+ * which is part of the adapter ABI. The primitives and xg_limiter below
+ * are not, so a change to them is not an ABI change and does not bump
+ * XG_ADAPTER_ABI_VERSION. Adapters include limit.h (through adapter.h),
+ * never this header.
+ *
  * Nothing here reads a clock or sleeps: every function takes now_ns, the
  * caller's time axis in nanoseconds. The core uses the venue's estimated
  * wall clock (local time + measured offset) so that clock-aligned windows
@@ -20,31 +27,7 @@
 #include <stdint.h>
 
 #include "xgate/error.h"
-
-/* Who may use the last units of a bucket. Cancels may use everything; new
- * orders leave reserve_cancel; queries also leave reserve_new;
- * reconciliation (the core's queries of orders recovered from the journal
- * or of unknown outcome) may fill each bucket only up to the limiter's
- * reconcile share (xg_limiter_set_reconcile_share). Adapters never set
- * XG_PRIO_RECONCILE: the core chooses it. */
-typedef enum xg_priority {
-    XG_PRIO_CANCEL = 0,
-    XG_PRIO_NEW = 1,
-    XG_PRIO_QUERY = 2,
-    XG_PRIO_RECONCILE = 3
-} xg_priority;
-
-typedef enum xg_limit_kind {
-    XG_LIMIT_FIXED_WINDOW = 1,
-    XG_LIMIT_SLIDING_WINDOW = 2,
-    XG_LIMIT_TOKEN_BUCKET = 3
-} xg_limit_kind;
-
-typedef enum xg_window_anchor {
-    XG_ANCHOR_CLOCK = 0,    /* windows start at multiples of window_ns */
-    XG_ANCHOR_FIRST_USE = 1 /* a window starts at the first request after
-                               the previous one ended (KuCoin's pool) */
-} xg_window_anchor;
+#include "xgate/limit.h"
 
 /* --- primitives ------------------------------------------------------- */
 
@@ -126,43 +109,6 @@ void xg_token_bucket_observe(xg_token_bucket *b, int64_t remaining,
                              int64_t now_ns);
 
 /* --- the per-venue limiter -------------------------------------------- */
-
-#define XG_BUCKET_NAME_MAX 32
-
-/* Flag: one instance of the bucket per scope (xg_cost.scope), created on
- * first use, e.g. OKX's per-instrument order limits. */
-#define XG_BUCKET_PER_SCOPE 0x1u
-
-/* One bucket as an adapter describes it. */
-typedef struct xg_bucket_spec {
-    char name[XG_BUCKET_NAME_MAX]; /* "REQUEST_WEIGHT_1M", for xgctl/logs */
-    xg_limit_kind kind;
-    xg_window_anchor anchor; /* fixed windows only */
-    int64_t limit;           /* units per window, or bucket capacity */
-    int64_t window_ns;       /* window length, or token refill time */
-    int64_t reserve_cancel;  /* units only cancels may use */
-    int64_t reserve_new;     /* further units queries may not use */
-    uint32_t flags;          /* XG_BUCKET_* */
-} xg_bucket_spec;
-
-/* One charge of a request: `units` of bucket number `bucket` (its index in
- * the spec array), for `scope` if the bucket is per-scope. */
-typedef struct xg_cost {
-    uint16_t bucket;
-    uint32_t scope;
-    int64_t units;
-} xg_cost;
-
-/* Usage a venue reported in a response, to correct the local count
- * upwards. Fields the venue did not report are -1 (reset_ms: 0 or less). */
-typedef struct xg_usage {
-    uint16_t bucket;
-    uint32_t scope;
-    int64_t used;      /* units spent in the current window */
-    int64_t remaining; /* units left */
-    int64_t reset_ms;  /* until the venue's window ends (sliding windows
-                          hold the correction only that long) */
-} xg_usage;
 
 typedef struct xg_limiter xg_limiter;
 
