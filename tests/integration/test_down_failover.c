@@ -185,7 +185,8 @@ test_orders_on_unreachable_venue_move_to_the_next(void **state)
     for (int k = 0; k < ORDERS; k++) {
         char q[192];
         snprintf(q, sizeof q,
-                 "{\"type\":\"query_order\",\"client_order_id\":\"%s\"}",
+                 "{\"type\":\"query_order\",\"strategy\":\"dn\","
+                 "\"client_order_id\":\"%s\"}",
                  ids[k]);
         r = xg_client_call(&client, q, 5000);
         assert_non_null(r);

@@ -77,7 +77,7 @@ static char venue_ids[8][40];
 static void
 remember_venue_id(int k, const char *client_id)
 {
-    json_t *r = xg_venue_env_call_about(env, "query_order", client_id);
+    json_t *r = xg_venue_env_call_about(env, "query_order", "fo", client_id);
     assert_non_null(r);
     snprintf(venue_ids[k], sizeof venue_ids[k], "%s",
              json_string_value(json_object_get(json_object_get(r, "order"),

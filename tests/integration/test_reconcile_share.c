@@ -208,7 +208,8 @@ test_unknown_orders_reconcile_within_share_while_new_orders_flow(void **state)
 
     /* Every unknown order is on the venue once: queried, never re-sent. */
     for (int k = 0; k < UNKNOWN_ORDERS; k++) {
-        json_t *r = xg_venue_env_call_about(env, "query_order", unknown[k]);
+        json_t *r =
+            xg_venue_env_call_about(env, "query_order", "rs", unknown[k]);
         assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
         json_t *log = xg_venue_env_log(env, "binance");
         const xg_log_filter f = {
@@ -248,7 +249,7 @@ test_recovered_orders_reconcile_within_share(void **state)
     assert_no_limit_hit_and_queries_within_share(since);
     for (int k = 0; k < RECOVERED; k++) {
         snprintf(id, sizeof id, "rec%02d", k);
-        json_t *r = xg_venue_env_call_about(env, "query_order", id);
+        json_t *r = xg_venue_env_call_about(env, "query_order", "rs", id);
         assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
         json_decref(r);
     }

@@ -39,9 +39,9 @@ call(req_kind kind, const char *id)
                              .price = "30000"};
     switch (kind) {
     case QUERY:
-        return xg_venue_env_call_about(env, "query_order", id);
+        return xg_venue_env_call_about(env, "query_order", "rc", id);
     case CANCEL:
-        return xg_venue_env_call_about(env, "cancel_order", id);
+        return xg_venue_env_call_about(env, "cancel_order", "rc", id);
     case NEW_ORDER:
         break;
     }

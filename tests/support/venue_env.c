@@ -123,11 +123,14 @@ xg_venue_env_place(xg_venue_env *e, const char *venue, const char *id,
 }
 
 json_t *
-xg_venue_env_call_about(xg_venue_env *e, const char *type, const char *id)
+xg_venue_env_call_about(xg_venue_env *e, const char *type, const char *strategy,
+                        const char *id)
 {
     char msg[256];
     int n = snprintf(msg, sizeof msg,
-                     "{\"type\":\"%s\",\"client_order_id\":\"%s\"}", type, id);
+                     "{\"type\":\"%s\",\"strategy\":\"%s\","
+                     "\"client_order_id\":\"%s\"}",
+                     type, strategy, id);
     assert_true(n > 0 && (size_t)n < sizeof msg);
     json_t *r = xg_client_call(&e->client, msg, 5000);
     assert_non_null(r);

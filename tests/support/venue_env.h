@@ -74,9 +74,11 @@ json_t *xg_venue_env_place(xg_venue_env *e, const char *venue, const char *id,
                            const char *price);
 
 /* Send one request about client order id (type "query_order" or
- * "cancel_order"); asserts a reply came within 5 s. Given. */
+ * "cancel_order") as strategy, the order's owner (the protocol requires
+ * it: another strategy's order is not found); asserts a reply came within
+ * 5 s. Given. */
 json_t *xg_venue_env_call_about(xg_venue_env *e, const char *type,
-                                const char *id);
+                                const char *strategy, const char *id);
 
 /* Send raw request bytes and assert the gateway refused them with a
  * message and, when code is not 0, with that xg_err code (the reply is

@@ -159,7 +159,7 @@ take_and_learn_fill(xg_venue_env *e, const xg_venue_desc *v)
         assert_filled_on_venue(e, v->venue, vid);
         return;
     }
-    json_t *r = xg_venue_env_call_about(e, "cancel_order", "take1");
+    json_t *r = xg_venue_env_call_about(e, "cancel_order", "t1", "take1");
     assert_true(xg_reply_is_ok(r));
     json_decref(r);
     ev = xg_client_wait_order_event(&e->client, "take1", "filled", 5000);
@@ -177,12 +177,12 @@ test_orders_are_acked_queried_canceled_and_fills_learned(void **state)
     place_acked(e, v, "rest1", "30000");
     take_and_learn_fill(e, v);
 
-    json_t *r = xg_venue_env_call_about(e, "query_order", "rest1");
+    json_t *r = xg_venue_env_call_about(e, "query_order", "t1", "rest1");
     assert_true(xg_reply_is_ok(r));
     assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
     json_decref(r);
 
-    r = xg_venue_env_call_about(e, "cancel_order", "rest1");
+    r = xg_venue_env_call_about(e, "cancel_order", "t1", "rest1");
     assert_true(xg_reply_is_ok(r));
     json_decref(r);
     expect_order_event(e, "rest1", "canceled");
@@ -347,7 +347,7 @@ test_5xx_before_execution_is_resent_under_the_same_id(void **state)
      * order now rests on the venue. */
     xg_venue_env *e =
         start_and_place_through_5xx(desc_of(state), "unk2", 502, 0, 2);
-    json_t *r = xg_venue_env_call_about(e, "query_order", "unk2");
+    json_t *r = xg_venue_env_call_about(e, "query_order", "t1", "unk2");
     assert_true(xg_reply_is_ok(r));
     assert_string_equal(xg_reply_order_field(r, "status"), "NEW");
     json_decref(r);
