@@ -77,10 +77,10 @@ read_line(int fd, char *line, size_t cap, int64_t deadline_ms)
     return 0;
 }
 
-/* Fork and exec xgated on g->config_path; wait for its endpoints and
- * "xgated: ready". */
+/* Fork and exec xgated on g->config_path; wait for the two lines naming
+ * its endpoints, which it prints when it binds, before its venues start. */
 static xg_err
-spawn(xg_gw_proc *g)
+spawn_begin(xg_gw_proc *g)
 {
     int pipefd[2];
     if (pipe(pipefd) != 0) {
@@ -104,18 +104,17 @@ spawn(xg_gw_proc *g)
     close(pipefd[1]);
     g->pid = pid;
     g->out_fd = pipefd[0];
-    /* Generous, as it is only a cap: a restart reconciles every open
-     * order in its journal before "ready", at the venues' reconciliation
-     * share of their limits (the chaos test's restarts settle hundreds of
-     * orders, 15-20 s under ASan). */
-    int64_t deadline = xg_test_now_ms() + 60000;
+    g->req_ep[0] = '\0';
+    g->pub_ep[0] = '\0';
+    int64_t deadline = xg_test_now_ms() + 10000;
     char line[512];
     while (read_line(g->out_fd, line, sizeof line, deadline) == 0) {
         if (strncmp(line, "xgated: requests ", 17) == 0) {
             xg_strlcpy(g->req_ep, line + 17, sizeof g->req_ep);
         } else if (strncmp(line, "xgated: events ", 15) == 0) {
             xg_strlcpy(g->pub_ep, line + 15, sizeof g->pub_ep);
-        } else if (strcmp(line, "xgated: ready") == 0) {
+        }
+        if (g->req_ep[0] != '\0' && g->pub_ep[0] != '\0') {
             return XG_OK;
         }
     }
@@ -123,7 +122,39 @@ spawn(xg_gw_proc *g)
 }
 
 xg_err
-xg_gw_start(xg_gw_proc *g, const char *config_json)
+xg_gw_wait_ready(xg_gw_proc *g, int timeout_ms)
+{
+    int64_t deadline = xg_test_now_ms() + timeout_ms;
+    char line[512];
+    while (read_line(g->out_fd, line, sizeof line, deadline) == 0) {
+        if (strcmp(line, "xgated: ready") == 0) {
+            return XG_OK;
+        }
+    }
+    return XG_ERR_IO;
+}
+
+/* Fork and exec xgated on g->config_path; wait for its endpoints and
+ * "xgated: ready". */
+static xg_err
+spawn(xg_gw_proc *g)
+{
+    xg_err e = spawn_begin(g);
+    if (e != XG_OK) {
+        return e;
+    }
+    /* Generous, as it is only a cap: a restart reconciles every open
+     * order in its journal before "ready", at the venues' reconciliation
+     * share of their limits (the chaos test's restarts settle hundreds of
+     * orders, 15-20 s under ASan). */
+    return xg_gw_wait_ready(g, 60000);
+}
+
+/* Write config_json to a fresh temporary directory (data_dir beside it)
+ * and start xgated on it up to its endpoints (is_ready 0) or up to
+ * "ready". */
+static xg_err
+start_config(xg_gw_proc *g, const char *config_json, int is_ready)
 {
     memset(g, 0, sizeof *g);
     xg_strlcpy(g->dir, "/tmp/xgate-test-XXXXXX", sizeof g->dir);
@@ -146,11 +177,17 @@ xg_gw_start(xg_gw_proc *g, const char *config_json)
     }
     fprintf(f, "{\"data_dir\": \"%s/data\",%s", g->dir, brace + 1);
     fclose(f);
-    xg_err e = spawn(g);
+    xg_err e = is_ready ? spawn(g) : spawn_begin(g);
     if (e != XG_OK) {
         xg_gw_stop(g);
     }
     return e;
+}
+
+xg_err
+xg_gw_start(xg_gw_proc *g, const char *config_json)
+{
+    return start_config(g, config_json, 1);
 }
 
 void
@@ -181,18 +218,99 @@ xg_gw_start_sim(xg_gw_proc *g, const char *const *venues, const int *ports,
     return xg_gw_start_sim_with(g, venues, ports, n, extra_venue_json, "");
 }
 
-xg_err
-xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
-                     const int *ports, size_t n, const char *extra_venue_json,
-                     const char *extra_root_json)
+/* Append before, "key": value (compact JSON), after to b. */
+static void
+put_member(xg_buf *b, const char *before, const char *key, const json_t *value,
+           const char *after)
 {
-    char cfg[8192];
+    char *d = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+    xg_buf_puts(b, before);
+    xg_buf_putc(b, '"');
+    xg_buf_puts(b, key);
+    xg_buf_puts(b, "\": ");
+    xg_buf_puts(b, d != NULL ? d : "null");
+    xg_buf_puts(b, after);
+    free(d);
+}
+
+/* Split extra_root_json ("key": value pairs, each followed by a comma)
+ * into the members of an "api" object it may hold, written to api (each
+ * preceded by ", "), and the other pairs, written back to rest as they
+ * were. The generated config has its own "api" object, and a key given
+ * twice is refused by xgated, so a test's api settings must join it. */
+static xg_err
+split_api(const char *extra_root_json, xg_buf *rest, xg_buf *api)
+{
+    if (strstr(extra_root_json, "\"api\"") == NULL) {
+        xg_buf_puts(rest, extra_root_json);
+        return XG_OK;
+    }
+    char text[4096];
+    xg_buf t;
+    xg_buf_init(&t, text, sizeof text);
+    xg_buf_putc(&t, '{');
+    xg_buf_puts(&t, extra_root_json);
+    /* The fragment's trailing comma would not parse inside braces. */
+    while (t.len > 1 && (text[t.len - 1] == ',' || text[t.len - 1] == ' ' ||
+                         text[t.len - 1] == '\n')) {
+        t.len--;
+    }
+    xg_buf_putc(&t, '}');
+    if (xg_buf_status(&t) != XG_OK) {
+        return XG_ERR_TRUNCATED;
+    }
+    json_t *root = json_loadb(text, t.len, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(root) ||
+        !json_is_object(json_object_get(root, "api"))) {
+        json_decref(root);
+        return XG_ERR_INVALID;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value)
+    {
+        if (strcmp(key, "api") != 0) {
+            put_member(rest, "", key, value, ", ");
+            continue;
+        }
+        const char *api_key;
+        json_t *api_value;
+        json_object_foreach(value, api_key, api_value)
+        {
+            put_member(api, ", ", api_key, api_value, "");
+        }
+    }
+    json_decref(root);
+    return XG_OK;
+}
+
+/* The config xg_gw_start_sim_with describes, into cfg (cap bytes). */
+static xg_err
+sim_config(char *cfg, size_t cap, const char *const *venues, const int *ports,
+           size_t n, const char *extra_venue_json, const char *extra_root_json)
+{
+    char rest_mem[4096], api_mem[1024];
+    xg_buf rest, api;
+    xg_buf_init(&rest, rest_mem, sizeof rest_mem);
+    xg_buf_init(&api, api_mem, sizeof api_mem);
+    xg_err e = split_api(extra_root_json, &rest, &api);
+    if (e == XG_OK) {
+        e = xg_buf_status(&rest) != XG_OK ? xg_buf_status(&rest)
+                                          : xg_buf_status(&api);
+    }
+    if (e != XG_OK) {
+        return e;
+    }
     xg_buf b;
-    xg_buf_init(&b, cfg, sizeof cfg);
+    xg_buf_init(&b, cfg, cap);
     xg_buf_puts(&b, "{");
-    xg_buf_puts(&b, extra_root_json);
+    xg_buf_put(&b, rest_mem, rest.len);
+    /* The test's own api settings (api_mem) may not name the endpoints:
+     * they stay ephemeral, so tests never collide on ports. */
     xg_buf_puts(&b, "\"api\": {\"requests\": \"tcp://127.0.0.1:*\", "
-                    "\"events\": \"tcp://127.0.0.1:*\"},\n"
+                    "\"events\": \"tcp://127.0.0.1:*\"");
+    xg_buf_put(&b, api_mem, api.len);
+    xg_buf_puts(&b, "},\n"
                     " \"adapters_dir\": \"" XG_ADAPTER_DIR "\",\n"
                     " \"log_level\": \"info\",\n"
                     " \"venues\": {");
@@ -217,10 +335,29 @@ xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
         xg_buf_puts(&b, "}");
     }
     xg_buf_puts(&b, "}}\n");
-    if (xg_buf_status(&b) != XG_OK) {
-        return XG_ERR_TRUNCATED;
-    }
-    return xg_gw_start(g, cfg);
+    return xg_buf_status(&b) != XG_OK ? XG_ERR_TRUNCATED : XG_OK;
+}
+
+xg_err
+xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues, const int *ports,
+                     size_t n, const char *extra_venue_json,
+                     const char *extra_root_json)
+{
+    char cfg[8192];
+    xg_err e = sim_config(cfg, sizeof cfg, venues, ports, n, extra_venue_json,
+                          extra_root_json);
+    return e != XG_OK ? e : xg_gw_start(g, cfg);
+}
+
+xg_err
+xg_gw_start_sim_begin(xg_gw_proc *g, const char *const *venues,
+                      const int *ports, size_t n, const char *extra_venue_json,
+                      const char *extra_root_json)
+{
+    char cfg[8192];
+    xg_err e = sim_config(cfg, sizeof cfg, venues, ports, n, extra_venue_json,
+                          extra_root_json);
+    return e != XG_OK ? e : start_config(g, cfg, 0);
 }
 
 int
@@ -255,10 +392,9 @@ xg_gw_stop(xg_gw_proc *g)
         g->out_fd = 0;
     }
     if (g->config_path[0] != '\0') {
-        static const char *const files[] = {"/data/journal.db",
-                                            "/data/journal.db-wal",
-                                            "/data/journal.db-shm", "/data",
-                                            "/xgated.json"};
+        static const char *const files[] = {
+            "/data/journal.db", "/data/journal.db-wal", "/data/journal.db-shm",
+            "/data", "/xgated.json"};
         for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
             char path[512];
             snprintf(path, sizeof path, "%s%s", g->dir, files[i]);

@@ -39,11 +39,27 @@ xg_err xg_gw_start_sim(xg_gw_proc *g, const char *const *venues,
                        const char *extra_venue_json);
 
 /* The same with extra_root_json inserted at the top level of the config
- * (e.g. "\"journal\": \"off\","), may be "". */
+ * (e.g. "\"journal\": \"off\","), may be "". Every pair ends with a
+ * comma. An "api" object in it is merged into the generated one (e.g.
+ * "\"api\": {\"max_unread_replies\": 100},"); the endpoints stay
+ * "tcp://127.0.0.1:*" unless it names them. */
 xg_err xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
                             const int *ports, size_t n,
                             const char *extra_venue_json,
                             const char *extra_root_json);
+
+/* As xg_gw_start_sim_with, but return as soon as xgated has printed its
+ * endpoints (it binds them before its venues start), so a test can
+ * subscribe to events before the gateway is ready; then call
+ * xg_gw_wait_ready. */
+xg_err xg_gw_start_sim_begin(xg_gw_proc *g, const char *const *venues,
+                             const int *ports, size_t n,
+                             const char *extra_venue_json,
+                             const char *extra_root_json);
+
+/* Read xgated's stdout until "xgated: ready" (timeout_ms at most);
+ * XG_ERR_IO if it did not come. */
+xg_err xg_gw_wait_ready(xg_gw_proc *g, int timeout_ms);
 
 /* SIGTERM, wait (5 s), then SIGKILL; returns the exit status or -1.
  * Removes the temporary directory (config and journal). */
