@@ -409,7 +409,7 @@ xg_gw_stop(xg_gw_proc *g)
 }
 
 xg_err
-xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
+xg_client_connect(xg_client *c, const xg_gw_proc *g, const char *topic)
 {
     memset(c, 0, sizeof *c);
     c->ctx = zmq_ctx_new();
@@ -422,6 +422,16 @@ xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
     if (zmq_connect(c->dealer, g->req_ep) != 0 ||
         zmq_connect(c->sub, g->pub_ep) != 0) {
         return XG_ERR_IO;
+    }
+    return XG_OK;
+}
+
+xg_err
+xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
+{
+    xg_err e = xg_client_connect(c, g, topic);
+    if (e != XG_OK) {
+        return e;
     }
     /* A SUB connection takes a moment to be registered by the PUB side;
      * without this wait the first events would be lost (ZeroMQ's "slow

@@ -85,6 +85,11 @@ typedef struct xg_client {
 /* Connect to the gateway and subscribe to topic prefix (e.g. "order." or
  * "" for everything). */
 xg_err xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic);
+
+/* Connect and subscribe as xg_client_open does, without waiting for
+ * anything: the gateway may not answer yet, and events published before
+ * the subscription reaches it are lost. */
+xg_err xg_client_connect(xg_client *c, const xg_gw_proc *g, const char *topic);
 void xg_client_close(xg_client *c);
 
 /* Send one request; returns the reply (given: json_decref) or NULL after
