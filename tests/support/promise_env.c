@@ -219,6 +219,20 @@ xg_event_log_names(const xg_event_log *l, const char *subject, char *out,
     }
 }
 
+const char *
+xg_names_past_waits(const char *names, int *waits)
+{
+    static const char wait[] = "rate_limit_wait";
+    const size_t n = sizeof wait - 1;
+    *waits = 0;
+    while (strncmp(names, wait, n) == 0 &&
+           (names[n] == ',' || names[n] == '\0')) {
+        (*waits)++;
+        names += n + (names[n] == ',');
+    }
+    return names;
+}
+
 int64_t
 xg_event_at_ms(const json_t *ev)
 {

@@ -86,6 +86,11 @@ const json_t *xg_event_log_wait_any(xg_event_log *l, xg_client *c,
 void xg_event_log_names(const xg_event_log *l, const char *subject, char *out,
                         size_t cap);
 
+/* names (from xg_event_log_names) past its leading "rate_limit_wait"
+ * entries, whose number goes to *waits: a wait may be told more than
+ * once, so sequences are compared without them. Borrowed from names. */
+const char *xg_names_past_waits(const char *names, int *waits);
+
 /* Arrival time of a recorded event (wall ms). */
 int64_t xg_event_at_ms(const json_t *ev);
 

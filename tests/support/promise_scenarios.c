@@ -306,20 +306,22 @@ test_second_cancel_during_a_ban_is_answered_not_sent(void **state)
     stop(e);
 }
 
-/* Wait until the simulator answered the first open-orders request (the
- * sweep the gateway makes as soon as an order is open). */
+/* Wait (1 s at most) until the simulator answered the first open-orders
+ * request: today's gateway sweeps as soon as an order is open, then every
+ * order_sweep_ms. A sweep that read the book after the fill would settle
+ * the order before the cancel meets it. A gateway whose first sweep
+ * comes later sweeps no sooner than the cancel. */
 static void
 await_first_sweep(xg_venue_env *e, const xg_promise_venue *v)
 {
-    int64_t deadline = xg_test_now_ms() + 5000;
-    for (;;) {
+    int64_t deadline = xg_test_now_ms() + 1000;
+    while (xg_test_now_ms() < deadline) {
         json_t *vlog = xg_venue_env_log(e, v->venue);
         size_t n = count_requests(vlog, &v->open_list, NULL, NULL);
         json_decref(vlog);
         if (n > 0) {
             return;
         }
-        assert_true(xg_test_now_ms() < deadline);
         xg_test_sleep_ms(20);
     }
 }
@@ -558,9 +560,11 @@ test_ban_refuses_short_deadlines_and_holds_the_rest(void **state)
                        names)) {
             continue;
         }
-        XG_EXPECT(strcmp(names, "rate_limit_wait,acked") == 0,
-                  "%s's events: want rate_limit_wait,acked, got %s", held[k],
-                  names);
+        int waits;
+        const char *rest = xg_names_past_waits(names, &waits);
+        XG_EXPECT(waits > 0 && strcmp(rest, "acked") == 0,
+                  "%s's events: want rate_limit_wait, then acked, got %s",
+                  held[k], names);
         const json_t *w =
             xg_event_log_wait(log, &e->client, held[k], "rate_limit_wait", 0);
         XG_EXPECT(w == NULL ||
