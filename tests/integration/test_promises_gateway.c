@@ -27,7 +27,6 @@
 
 #include <cmocka.h>
 #include <jansson.h>
-#include <zmq.h>
 
 #include "promise_env.h"
 #include "venue_env.h"
