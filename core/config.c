@@ -306,7 +306,8 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     v->max_connections = 4;
     v->connect_timeout_ms = 3000;
     v->timeout_ms = 10000;
-    v->ban_default_ms = 600000; /* Bybit's "at least 10 minutes" */
+    /* 0: the adapter's caps.default_ban_ms (what its venue documents). */
+    v->ban_default_ms = 0;
     v->throttle_default_ms = 1000;
     /* Margin for our clock and the network's jitter against the venue's
      * windows. Each window effectively lasts this much longer, so it costs

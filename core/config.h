@@ -37,7 +37,8 @@ typedef struct xg__venue_config {
     long max_connections;
     long connect_timeout_ms;
     long timeout_ms;
-    int64_t ban_default_ms;    /* ban length when the venue gives none */
+    int64_t ban_default_ms;    /* ban length when the venue gives none;
+                                  0: the adapter's caps.default_ban_ms */
     int64_t throttle_default_ms; /* wait after a 429 without Retry-After */
     int64_t clock_guard_ms;    /* limiter's margin for clock error */
     int64_t resync_interval_ms; /* periodic server-time resync */

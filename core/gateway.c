@@ -385,8 +385,16 @@ start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
     v->endpoint.timeout_ms = vc->timeout_ms;
     v->endpoint.verify_tls = !vc->is_simulator;
     v->max_in_flight = (size_t)vc->max_connections;
-    v->ban_default_ms = vc->ban_default_ms;
-    v->sweep_pages_max = 200;
+    const xg_adapter_caps *caps = &v->plugin->api->caps;
+    v->ban_default_ms =
+        vc->ban_default_ms > 0 ? vc->ban_default_ms : caps->default_ban_ms;
+    /* A round follows as many pages as the order table can fill, so a
+     * venue handing out cursors for ever cannot hold it; a venue that
+     * lists all at once has one page. */
+    v->sweep_pages_max =
+        caps->open_orders_page_max > 0
+            ? (uint32_t)(st->cfg->max_orders / caps->open_orders_page_max + 1)
+            : 1;
     size_t n = st->cfg->max_orders;
     /* Each order has at most one entry per operation (act.c); sweeps and
      * the venue's own operations share the urgent queue with queries. */

@@ -86,18 +86,24 @@ consider_waiting(chooser *c, size_t vi, int64_t until_mono_ms)
     }
 }
 
-/* Passed over until until_mono_ms, for reason, said with its end. */
+/* Passed over until until_mono_ms, for reason, said with its end. A
+ * venue that only needs more time than the deadline gives answers
+ * DEADLINE; one that is out (banned, down) NO_VENUE. */
 static void
 skip_until(chooser *c, size_t vi, const char *reason, int64_t until_mono_ms,
            const char *why)
 {
+    xg_err err =
+        strcmp(reason, "throttled") == 0 || strcmp(reason, "deadline") == 0
+            ? XG_ERR_DEADLINE
+            : XG_ERR_NO_VENUE;
     char d[XG_DETAIL_MAX];
     int64_t until_wall = until_mono_ms > 0
                              ? c->now_wall_ms + (until_mono_ms - c->now_mono_ms)
                              : 0;
     snprintf(d, sizeof d, "%s %s until %lld%s", c->venues[vi].cfg->name, reason,
              (long long)until_wall, why);
-    skip(c, vi, reason, until_mono_ms, XG_ERR_NO_VENUE, d);
+    skip(c, vi, reason, until_mono_ms, err, d);
 }
 
 /* Look at venue vi; 1 if it takes the order now. */

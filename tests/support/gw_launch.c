@@ -287,7 +287,7 @@ split_api(const char *extra_root_json, xg_buf *rest, xg_buf *api)
 /* The config xg_gw_start_sim_with describes, into cfg (cap bytes). */
 static xg_err
 sim_config(char *cfg, size_t cap, const char *const *venues, const int *ports,
-           size_t n, const char *extra_venue_json, const char *extra_root_json)
+           size_t n, const char *const *extras, const char *extra_root_json)
 {
     char rest_mem[4096], api_mem[1024];
     xg_buf rest, api;
@@ -323,13 +323,13 @@ sim_config(char *cfg, size_t cap, const char *const *venues, const int *ports,
                         "{\"api_key_env\": \"XG_TEST_API_KEY\", "
                         "\"secret_env\": \"XG_TEST_SECRET\", "
                         "\"passphrase_env\": \"XG_TEST_PASSPHRASE\"}");
-        if (extra_venue_json[0] != '\0') {
+        if (extras[i][0] != '\0') {
             xg_buf_puts(&b, ", ");
-            xg_buf_puts(&b, extra_venue_json);
+            xg_buf_puts(&b, extras[i]);
         }
         /* The open-orders sweep is off unless a test asks for it: its
          * requests would take faults a test arms for the next request. */
-        if (strstr(extra_venue_json, "order_sweep_ms") == NULL) {
+        if (strstr(extras[i], "order_sweep_ms") == NULL) {
             xg_buf_puts(&b, ", \"order_sweep_ms\": 0");
         }
         xg_buf_puts(&b, "}");
@@ -338,9 +338,34 @@ sim_config(char *cfg, size_t cap, const char *const *venues, const int *ports,
     return xg_buf_status(&b) != XG_OK ? XG_ERR_TRUNCATED : XG_OK;
 }
 
+/* The same extra for each of n venues, into extras (XG_GW_MAX_VENUES). */
+static xg_err
+same_extras(const char **extras, size_t n, const char *extra_venue_json)
+{
+    if (n > XG_GW_MAX_VENUES) {
+        return XG_ERR_INVALID;
+    }
+    for (size_t i = 0; i < n; i++) {
+        extras[i] = extra_venue_json;
+    }
+    return XG_OK;
+}
+
 xg_err
 xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues, const int *ports,
                      size_t n, const char *extra_venue_json,
+                     const char *extra_root_json)
+{
+    const char *extras[XG_GW_MAX_VENUES];
+    xg_err e = same_extras(extras, n, extra_venue_json);
+    return e != XG_OK ? e
+                      : xg_gw_start_sim_each(g, venues, ports, n, extras,
+                                             extra_root_json);
+}
+
+xg_err
+xg_gw_start_sim_each(xg_gw_proc *g, const char *const *venues, const int *ports,
+                     size_t n, const char *const *extra_venue_json,
                      const char *extra_root_json)
 {
     char cfg[8192];
@@ -355,8 +380,12 @@ xg_gw_start_sim_begin(xg_gw_proc *g, const char *const *venues,
                       const char *extra_root_json)
 {
     char cfg[8192];
-    xg_err e = sim_config(cfg, sizeof cfg, venues, ports, n, extra_venue_json,
-                          extra_root_json);
+    const char *extras[XG_GW_MAX_VENUES];
+    xg_err e = same_extras(extras, n, extra_venue_json);
+    if (e == XG_OK) {
+        e = sim_config(cfg, sizeof cfg, venues, ports, n, extras,
+                       extra_root_json);
+    }
     return e != XG_OK ? e : start_config(g, cfg, 0);
 }
 
@@ -409,7 +438,7 @@ xg_gw_stop(xg_gw_proc *g)
 }
 
 xg_err
-xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
+xg_client_connect(xg_client *c, const xg_gw_proc *g, const char *topic)
 {
     memset(c, 0, sizeof *c);
     c->ctx = zmq_ctx_new();
@@ -422,6 +451,16 @@ xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
     if (zmq_connect(c->dealer, g->req_ep) != 0 ||
         zmq_connect(c->sub, g->pub_ep) != 0) {
         return XG_ERR_IO;
+    }
+    return XG_OK;
+}
+
+xg_err
+xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic)
+{
+    xg_err e = xg_client_connect(c, g, topic);
+    if (e != XG_OK) {
+        return e;
     }
     /* A SUB connection takes a moment to be registered by the PUB side;
      * without this wait the first events would be lost (ZeroMQ's "slow

@@ -13,6 +13,9 @@
 
 #include "xgate/error.h"
 
+/* Most venues one simulator config names. */
+#define XG_GW_MAX_VENUES 8
+
 typedef struct xg_gw_proc {
     pid_t pid;
     int out_fd; /* xgated's stdout */
@@ -46,6 +49,14 @@ xg_err xg_gw_start_sim(xg_gw_proc *g, const char *const *venues,
 xg_err xg_gw_start_sim_with(xg_gw_proc *g, const char *const *venues,
                             const int *ports, size_t n,
                             const char *extra_venue_json,
+                            const char *extra_root_json);
+
+/* As xg_gw_start_sim_with, with its own extra_venue_json[i] for each
+ * venue (borrowed array of n strings, "" for none): venue options are
+ * adapter-specific, and an adapter refuses options it does not know. */
+xg_err xg_gw_start_sim_each(xg_gw_proc *g, const char *const *venues,
+                            const int *ports, size_t n,
+                            const char *const *extra_venue_json,
                             const char *extra_root_json);
 
 /* As xg_gw_start_sim_with, but return as soon as xgated has printed its
@@ -85,6 +96,11 @@ typedef struct xg_client {
 /* Connect to the gateway and subscribe to topic prefix (e.g. "order." or
  * "" for everything). */
 xg_err xg_client_open(xg_client *c, const xg_gw_proc *g, const char *topic);
+
+/* Connect and subscribe as xg_client_open does, without waiting for
+ * anything: the gateway may not answer yet, and events published before
+ * the subscription reaches it are lost. */
+xg_err xg_client_connect(xg_client *c, const xg_gw_proc *g, const char *topic);
 void xg_client_close(xg_client *c);
 
 /* Send one request; returns the reply (given: json_decref) or NULL after

@@ -28,6 +28,18 @@ xg_venue_env *
 xg_venue_env_start_many(const char *const *venues, size_t n,
                         const char *const *sim_args, const char *venue_extra)
 {
+    const char *extras[VENUE_ENV_MAX_VENUES];
+    assert_true(n > 0 && n <= VENUE_ENV_MAX_VENUES);
+    for (size_t i = 0; i < n; i++) {
+        extras[i] = venue_extra;
+    }
+    return xg_venue_env_start_each(venues, n, sim_args, extras);
+}
+
+xg_venue_env *
+xg_venue_env_start_each(const char *const *venues, size_t n,
+                        const char *const *sim_args, const char *const *extras)
+{
     xg_venue_env *e = &the_env;
     static char listen[VENUE_ENV_MAX_VENUES][48];
     const char *args[32];
@@ -54,7 +66,7 @@ xg_venue_env_start_many(const char *const *venues, size_t n,
         ports[i] = xg_sim_port(&e->sim, venues[i]);
         assert_true(ports[i] > 0);
     }
-    assert_int_equal(xg_gw_start_sim(&e->gw, venues, ports, n, venue_extra),
+    assert_int_equal(xg_gw_start_sim_each(&e->gw, venues, ports, n, extras, ""),
                      XG_OK);
     assert_int_equal(xg_client_open(&e->client, &e->gw, ""), XG_OK);
     return e;

@@ -43,6 +43,12 @@ xg_venue_env *xg_venue_env_start_many(const char *const *venues, size_t n,
                                       const char *const *sim_args,
                                       const char *venue_extra);
 
+/* The same with its own venue settings for each venue (extras[i],
+ * borrowed, "" for none), e.g. adapter options only one venue knows. */
+xg_venue_env *xg_venue_env_start_each(const char *const *venues, size_t n,
+                                      const char *const *sim_args,
+                                      const char *const *extras);
+
 /* Close the client and stop both processes; a clean stop is part of the
  * contract, so it asserts that SIGTERM made xgated exit 0. */
 void xg_venue_env_stop(xg_venue_env *e);

@@ -163,6 +163,12 @@ test_throttle_past_the_deadline_is_skipped(void **state)
     xg__choice c = choose_new(route, 2, NOW + 500);
     assert_int_equal(c.venue, 1);
     assert_string_equal(c.skipped[0].reason, "throttled");
+    /* Nowhere else: the deadline cannot be met, and that is the answer. */
+    const uint8_t only_a[] = {0};
+    c = choose_new(only_a, 1, NOW + 500);
+    assert_int_equal(c.venue, -1);
+    assert_int_equal(c.err, XG_ERR_DEADLINE);
+    assert_non_null(strstr(c.detail, "a throttled until 1700000002000"));
     /* A throttle that ends in time keeps the order where it is asked. */
     c = choose_new(route, 2, NOW + 5000);
     assert_int_equal(c.venue, 0);
