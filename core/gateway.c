@@ -1,7 +1,7 @@
 /*
  * gateway.c - the daemon's life: start-up, the event loop, readiness.
  *
- * Owns the ZeroMQ sockets, the transport and the loop's clock. Each pass
+ * Owns the ZeroMQ sockets, the transport and the loop's clock. Each turn
  * runs the same phases in the same order, so work flows one way:
  *
  *   wait for work (zmq_poll over the request socket and the transport's
@@ -11,9 +11,9 @@
  *     answers.c)
  *   timers: venue waits ending, clock resyncs, open-order sweeps,
  *     deadlines
- *   send: the venues marked during the pass (sender.c)
- *   record: commit the pass's order changes to the journal
- *   release: the pass's requests to the network, then replies and events
+ *   send: the venues marked during the turn (sender.c)
+ *   record: commit the turn's order changes to the journal
+ *   release: the turn's requests to the network, then replies and events
  *
  * Decisions are made below, in the modules these phases call; nothing
  * below calls back up here.
@@ -44,9 +44,9 @@
 #include "xgate/buf.h"
 
 #define MAX_POLL      (1 + 256)
-#define REQS_PER_PASS 256
+#define REQS_PER_TURN 256
 /* Requests read since the allocator last gave memory back, past which
- * an idle pass asks it to (a flood leaves freed memory behind). */
+ * an idle turn asks it to (a flood leaves freed memory behind). */
 #define TRIM_AFTER_REQS 10000
 
 struct xg__gateway {
@@ -59,7 +59,7 @@ struct xg__gateway {
     void *zmq_ctx;
     void *router_sock; /* strategies' requests */
     void *pub_sock;    /* events */
-    xg__outbox outbox; /* replies and events until the pass ends */
+    xg__outbox outbox; /* replies and events until the turn ends */
     int is_ready;
     int was_busy; /* the last poll found work: spin before sleeping */
 };
@@ -179,12 +179,12 @@ next_timer_ms(const xg__state *st)
 
 /* --- the loop ---------------------------------------------------------- */
 
-/* Send what the pass decided: make its order changes durable, then let
+/* Send what the turn decided: make its order changes durable, then let
  * its requests leave, then tell the strategies. A journal that cannot
  * commit stops the daemon: trading on without it could lose or double an
  * order after the next crash. */
 static int
-end_pass(xg__gateway *gw)
+end_turn(xg__gateway *gw)
 {
     xg__state *st = &gw->st;
     xg__sender_drain(&gw->sender, st);
@@ -209,7 +209,7 @@ mono_us(void)
     return (int64_t)m.tv_sec * 1000000 + m.tv_nsec / 1000;
 }
 
-/* zmq_poll, but after a busy pass first keep polling without sleeping for
+/* zmq_poll, but after a busy turn first keep polling without sleeping for
  * up to busy_poll_us (never past the timeout), yielding the CPU between
  * polls. A thread that sleeps must be woken, and on a virtual machine each
  * wake-up costs tens of microseconds: with an order in flight its answer
@@ -249,7 +249,7 @@ poll_timeout_ms(const xg__gateway *gw)
 {
     const xg__state *st = &gw->st;
     if (st->pump_marks != 0) {
-        return 0; /* the drain left work for this pass */
+        return 0; /* the drain left work for this turn */
     }
     long timeout = xg__transport_timeout_ms(gw->transport);
     int64_t wake = next_timer_ms(st);
@@ -268,7 +268,7 @@ poll_timeout_ms(const xg__gateway *gw)
     return timeout;
 }
 
-/* Nothing to do this pass: the journal's housekeeping, and memory a
+/* Nothing to do this turn: the journal's housekeeping, and memory a
  * flood of requests left behind goes back to the kernel. */
 static void
 idle(xg__gateway *gw)
@@ -281,10 +281,10 @@ idle(xg__gateway *gw)
     }
 }
 
-/* One pass: wait, read the clock, take the inputs, run the timers, then
- * end the pass. */
+/* One turn: wait, read the clock, take the inputs, run the timers, then
+ * end the turn. */
 static int
-pass(xg__gateway *gw)
+turn(xg__gateway *gw)
 {
     zmq_pollitem_t items[MAX_POLL];
     xg__watch watches[MAX_POLL - 1];
@@ -310,7 +310,7 @@ pass(xg__gateway *gw)
         idle(gw);
     }
     if (items[0].revents & ZMQ_POLLIN) {
-        (void)xg__api_read(&gw->api, REQS_PER_PASS);
+        (void)xg__api_read(&gw->api, REQS_PER_TURN);
     }
     xg__watch ready[MAX_POLL - 1];
     size_t nr = 0;
@@ -326,7 +326,7 @@ pass(xg__gateway *gw)
     }
     xg__transport_perform(gw->transport, ready, nr);
     run_timers(&gw->st);
-    return end_pass(gw);
+    return end_turn(gw);
 }
 
 xg_err
@@ -336,11 +336,11 @@ xg__gateway_run(xg__gateway *gw, volatile sig_atomic_t *stop)
     for (size_t i = 0; i < gw->st.n_venues; i++) {
         xg__state_mark(&gw->st, &gw->st.venues[i]);
     }
-    if (end_pass(gw) != 0) {
+    if (end_turn(gw) != 0) {
         return XG_ERR_IO;
     }
     while (!*stop) {
-        if (pass(gw) != 0) {
+        if (turn(gw) != 0) {
             xg__error("stopping: the event loop cannot go on");
             return XG_ERR_IO;
         }

@@ -1,5 +1,6 @@
 /*
- * gateway.h - the daemon: event loop, strategy API, routing of orders.
+ * gateway.h - the daemon's life and its event loop (gateway.c says what
+ * each turn of the loop does, and in which order).
  *
  * One thread runs everything: it polls the ZeroMQ request socket and the
  * transport's sockets, reads the clock once per turn, and passes that time

@@ -2,9 +2,10 @@
  * orders.h - the gateway's table of orders.
  *
  * A fixed pool sized at start-up (config max_orders) with an index by the
- * strategy's client order id. Records are referred to by their slot number,
- * which is what travels with a request through the transport, so a
- * completion finds its order without a lookup. When the pool is full the
+ * strategy's client order id. Records are referred to by their slot number
+ * and serial, which travel with a request through the transport, so a
+ * completion finds its order without a lookup (and never another order
+ * that took the slot since). When the pool is full the
  * oldest finished order is forgotten; open orders never are.
  */
 #ifndef XGATE_ORDERS_H

@@ -5,7 +5,7 @@
  * Requests arrive as one JSON object per ZeroMQ message. Parsing checks
  * everything a message can get wrong (syntax, size, types, ranges, order
  * rules that need no venue) and says which field failed; checks that need
- * a venue (symbol listed, filters) belong to the gateway. Encoders write
+ * a venue (symbol listed, filters) are placement.c's. Encoders write
  * JSON into a caller's xg_buf without allocating.
  */
 #ifndef XGATE_PROTOCOL_H

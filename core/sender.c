@@ -4,8 +4,8 @@
  * A pump of one venue may find that new orders cannot leave before their
  * deadlines and move them (routing.c), which marks the venues they move
  * to; the drain goes on until no venue is marked, so they leave in the
- * same pass. Each move spends one of an order's attempts, which bounds
- * the passes.
+ * same turn. Each move spends one of an order's attempts, which bounds
+ * the rounds.
  */
 #include "sender.h"
 
@@ -327,14 +327,14 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
     }
 }
 
-/* More passes than this over the marks means orders keep moving between
- * venues within one pass; what is left waits for the next loop pass. */
-#define DRAIN_PASSES_MAX 64
+/* More rounds than this over the marks means orders keep moving between
+ * venues within one turn; what is left waits for the next loop turn. */
+#define DRAIN_ROUNDS_MAX 64
 
 void
 xg__sender_drain(xg__sender *s, xg__state *st)
 {
-    for (int pass = 0; pass < DRAIN_PASSES_MAX && st->pump_marks != 0; pass++) {
+    for (int n = 0; n < DRAIN_ROUNDS_MAX && st->pump_marks != 0; n++) {
         uint32_t marks = st->pump_marks;
         st->pump_marks = 0;
         for (size_t i = 0; i < st->n_venues; i++) {

@@ -1,8 +1,8 @@
 /*
  * sender.h - sending what the venues' queues hold (core-private).
  *
- * Drained once per loop pass, before the journal commit, for every venue
- * marked since the last pass (xg__state_mark): for each, the head of its
+ * Drained once per loop turn, before the journal commit, for every venue
+ * marked since the last turn (xg__state_mark): for each, the head of its
  * queues (cancels first, then queries, sweeps and venue ops, then new
  * orders once the venue is UP) is built and signed by the adapter,
  * admitted by the venue's limiter, and handed to the transport, until a

@@ -2,11 +2,11 @@
  * state.h - what the gateway knows, shared by the modules that decide and
  * act on it (core-private): venues, orders, the loop's clock, the journal
  * staging, the event sink, the deadlines, and the marks of work found
- * during a pass.
+ * during a turn.
  *
  * Work discovered deep in a call ("this venue can send again") is never
  * done by calling back up: it is marked here (xg__state_mark) and drained
- * once per loop pass by sender.c, before the journal commit. Modules take
+ * once per loop turn by sender.c, before the journal commit. Modules take
  * an xg__state and call only modules below them (docs/architecture.md
  * draws the direction).
  */
@@ -23,7 +23,7 @@
 #include "persist.h"
 #include "venue.h"
 
-/* The loop's clock, read once per pass. */
+/* The loop's clock, read once per turn. */
 typedef struct xg__now {
     int64_t mono_ms;
     int64_t wall_ms;
@@ -43,7 +43,7 @@ typedef struct xg__state {
     size_t n_recovering; /* journal orders not yet reconciled */
 } xg__state;
 
-/* Venue v may have something to send: sender.c tries it this pass. */
+/* Venue v may have something to send: sender.c tries it this turn. */
 static inline void
 xg__state_mark(xg__state *st, const xg__venue *v)
 {

@@ -46,7 +46,7 @@ typedef struct xg__watch {
 /*
  * Called once per finished transfer, only from inside
  * xg__transport_perform; it must not call back into the transport (work it
- * finds is for the caller's next pass). resp is borrowed for the call and
+ * finds is for the caller's next turn). resp is borrowed for the call and
  * set only for XG_XFER_RESPONSE; detail is libcurl's reason otherwise.
  * user/tag are what send was given.
  */

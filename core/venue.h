@@ -2,9 +2,11 @@
  * venue.h - one exchange as the gateway runs it.
  *
  * A venue ties together the adapter instance, its limiter, its instrument
- * table, the measured clock offset, its health state and its two queues
- * of operations waiting to be sent. It holds no policy: the gateway decides
- * what to queue and what an outcome means; the venue keeps the facts.
+ * table, the measured clock offset, its health and its three queues of
+ * operations waiting to be sent (cancels, then queries and the venue's
+ * own operations, then new orders). It holds no policy: health.c decides
+ * its state, act.c and routing.c what to queue, sender.c what leaves; the
+ * venue keeps the facts.
  */
 #ifndef XGATE_VENUE_H
 #define XGATE_VENUE_H
