@@ -102,17 +102,6 @@ find_own_order(xg__api *api, const xg_msg *m)
                : XG_ORDER_NONE;
 }
 
-static int
-find_venue(const xg__state *st, const char *name)
-{
-    for (size_t i = 0; i < st->n_venues; i++) {
-        if (strcmp(st->venues[i].cfg->name, name) == 0) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
 /* The order's route: its own venues list, else the configuration's
  * route for the symbol, else every venue in configuration order. */
 static xg_err
@@ -122,7 +111,7 @@ resolve_route(const xg__state *st, const xg_msg *m, uint8_t route[XG_MAX_ROUTE],
     *n_route = 0;
     if (m->n_venues > 0) {
         for (size_t i = 0; i < m->n_venues; i++) {
-            int vi = find_venue(st, m->venues[i]);
+            int vi = xg__state_venue_by_name(st, m->venues[i]);
             if (vi < 0) {
                 snprintf(detail, detail_len, "venue %s is not configured",
                          m->venues[i]);
@@ -135,7 +124,8 @@ resolve_route(const xg__state *st, const xg_msg *m, uint8_t route[XG_MAX_ROUTE],
     const xg__route *cr = xg__config_route(st->cfg, m->order.symbol);
     size_t n = cr != NULL ? cr->n_venues : st->n_venues;
     for (size_t i = 0; i < n && *n_route < XG_MAX_ROUTE; i++) {
-        int vi = cr != NULL ? find_venue(st, cr->venues[i]) : (int)i;
+        int vi =
+            cr != NULL ? xg__state_venue_by_name(st, cr->venues[i]) : (int)i;
         if (vi >= 0) {
             route[(*n_route)++] = (uint8_t)vi;
         }

@@ -16,17 +16,6 @@
 #include "log.h"
 #include "xgate/buf.h"
 
-static int
-venue_by_name(const xg__state *st, const char *name)
-{
-    for (size_t i = 0; i < st->n_venues; i++) {
-        if (strcmp(st->venues[i].cfg->name, name) == 0) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
 static void
 fill_record(xg__state *st, xg__order_rec *r, const xg__journal_order *o,
             int venue)
@@ -51,7 +40,7 @@ fill_record(xg__state *st, xg__order_rec *r, const xg__journal_order *o,
     r->is_requantize = o->requantize;
     r->deadline_ms = o->deadline_ms;
     for (size_t i = 0; i < o->n_route; i++) {
-        int vi = venue_by_name(st, o->route[i]);
+        int vi = xg__state_venue_by_name(st, o->route[i]);
         if (vi >= 0) {
             r->route[r->n_route++] = (uint8_t)vi;
         }
@@ -65,7 +54,8 @@ recover_order(void *ctx, const xg__journal_order *o,
               const xg__journal_attempt *attempts, size_t n_attempts)
 {
     xg__state *st = ctx;
-    int venue = o->venue[0] != '\0' ? venue_by_name(st, o->venue) : -1;
+    int venue =
+        o->venue[0] != '\0' ? xg__state_venue_by_name(st, o->venue) : -1;
     if (venue < 0) {
         /* Its venue left the configuration: nobody here can settle it.
          * Say so loudly rather than guess; the row stays in the journal

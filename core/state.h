@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "config.h"
 #include "deadlines.h"
@@ -68,6 +69,18 @@ static inline int64_t
 xg__state_venue_now_ns(const xg__state *st, const xg__venue *v)
 {
     return st->now.wall_ns + v->offset_ms * 1000000;
+}
+
+/* The index of the venue configured as name, -1 if none is. */
+static inline int
+xg__state_venue_by_name(const xg__state *st, const char *name)
+{
+    for (size_t i = 0; i < st->n_venues; i++) {
+        if (strcmp(st->venues[i].cfg->name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
 }
 
 /* The name of the venue holding r, "" for none. */

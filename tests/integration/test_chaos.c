@@ -30,6 +30,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "test_rng.h"
 #include "venue_env.h"
 
 /* Orders per run: 1,000 by default, which keeps the run under a minute
@@ -99,23 +100,9 @@ typedef struct chaos_stats {
 
 static chaos_stats stats;
 
-/* xorshift64*: small, and the same sequence on every platform. */
-static uint64_t rng_state;
+/* The run's faults and timings, replayable from the printed seed. */
+static xg_test_rng rng;
 
-static uint64_t
-rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * UINT64_C(2685821657736338717);
-}
-
-static int
-rng_below(int n)
-{
-    return (int)(rng_next() % (uint64_t)n);
-}
 
 static void
 sleep_ms(long ms)
@@ -129,7 +116,7 @@ format_new_order(const chaos_order *o, char *msg, size_t cap)
 {
     int perm[CHAOS_VENUES] = {0, 1, 2, 3};
     for (int i = CHAOS_VENUES - 1; i > 0; i--) {
-        int j = rng_below(i + 1);
+        int j = xg_test_rng_below(&rng, i + 1);
         int t = perm[i];
         perm[i] = perm[j];
         perm[j] = t;
@@ -274,32 +261,32 @@ admin(const char *venue, const char *path, const char *body)
 static void
 inject_fault(void)
 {
-    const char *venue = venue_names[rng_below(CHAOS_VENUES)];
+    const char *venue = venue_names[xg_test_rng_below(&rng, CHAOS_VENUES)];
     char body[128];
     /* One draw more than there are kinds: the last two both clear. */
-    int draw = rng_below(FAULT_KINDS + 1);
+    int draw = xg_test_rng_below(&rng, FAULT_KINDS + 1);
     fault_kind kind = draw < FAULT_CLEAR ? (fault_kind)draw : FAULT_CLEAR;
     switch (kind) {
     case FAULT_BAN:
         snprintf(body, sizeof body, "{\"duration_ms\":%d}",
-                 300 + rng_below(501));
+                 300 + xg_test_rng_below(&rng, 501));
         admin(venue, "/_sim/ban", body);
         break;
     case FAULT_5XX:
         snprintf(body, sizeof body,
                  "{\"status_5xx\":{\"count\":%d,\"status\":%d,"
                  "\"execute\":%s}}",
-                 1 + rng_below(2), rng_below(2) ? 502 : 503,
-                 rng_below(2) ? "true" : "false");
+                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? 502 : 503,
+                 xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case FAULT_DROP:
         snprintf(body, sizeof body, "{\"drop\":{\"count\":%d,\"execute\":%s}}",
-                 1 + rng_below(2), rng_below(2) ? "true" : "false");
+                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case FAULT_LATENCY:
-        snprintf(body, sizeof body, "{\"latency_ms\":%d}", rng_below(51));
+        snprintf(body, sizeof body, "{\"latency_ms\":%d}", xg_test_rng_below(&rng, 51));
         admin(venue, "/_sim/fault", body);
         break;
     case FAULT_LIMITED:
@@ -307,7 +294,7 @@ inject_fault(void)
          * the gateway must wait it out or move the order, not lose it. */
         snprintf(body, sizeof body,
                  "{\"limited\":{\"count\":%d,\"retry_after_ms\":%d}}",
-                 1 + rng_below(2), 200 + rng_below(801));
+                 1 + xg_test_rng_below(&rng, 2), 200 + xg_test_rng_below(&rng, 801));
         admin(venue, "/_sim/fault", body);
         break;
     case FAULT_CLEAR:
@@ -345,7 +332,7 @@ kill_and_restart(int *next)
     }
     /* At most a few ms, so some of them die before the gateway reads
      * them and some after it journaled them. */
-    sleep_ms(rng_below(3));
+    sleep_ms(xg_test_rng_below(&rng, 3));
     xg_client_close(&env->client);
     xg_gw_halt(&env->gw, SIGKILL);
     stats.kills++;
@@ -520,7 +507,7 @@ test_chaos_never_places_an_order_twice(void **state)
     if (s != NULL && s[0] != '\0') {
         seed = strtoull(s, NULL, 0);
     }
-    rng_state = seed != 0 ? seed : 1;
+    xg_test_rng_seed(&rng, seed);
     printf("chaos: seed 0x%llx (XG_CHAOS_SEED to replay)\n",
            (unsigned long long)seed);
     n_orders = CHAOS_ORDERS_DEFAULT;
@@ -550,7 +537,7 @@ test_chaos_never_places_an_order_twice(void **state)
     int kill_at[CHAOS_KILLS];
     for (int k = 0; k < CHAOS_KILLS; k++) {
         kill_at[k] =
-            (k + 1) * n_orders / (CHAOS_KILLS + 1) - 50 + rng_below(100);
+            (k + 1) * n_orders / (CHAOS_KILLS + 1) - 50 + xg_test_rng_below(&rng, 100);
     }
     int next = 0;
     int kills_done = 0;
@@ -561,7 +548,7 @@ test_chaos_never_places_an_order_twice(void **state)
         if (now >= next_fault_ms) {
             inject_fault();
             next_fault_ms =
-                now + CHAOS_FAULT_GAP_MS / 2 + rng_below(CHAOS_FAULT_GAP_MS);
+                now + CHAOS_FAULT_GAP_MS / 2 + xg_test_rng_below(&rng, CHAOS_FAULT_GAP_MS);
         }
         if (kills_done < CHAOS_KILLS && next >= kill_at[kills_done]) {
             kill_and_restart(&next);

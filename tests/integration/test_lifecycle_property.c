@@ -43,6 +43,7 @@
 #include <zmq.h>
 
 #include "promise_env.h"
+#include "test_rng.h"
 #include "venue_env.h"
 #include "xgate/decimal.h"
 
@@ -101,7 +102,7 @@ static prop_req reqs[MAX_REQS];
 static int n_reqs;
 static prop_order orders[N_ORDERS];
 static int n_orders;
-static uint64_t rng_state;
+static xg_test_rng rng;
 
 typedef struct prop_stats {
     int news, cancels, doubled_cancels, queries, unknown_ids, price_moves;
@@ -119,21 +120,6 @@ teardown(void **state)
     return xg_venue_env_teardown(state);
 }
 
-/* xorshift64*: small, and the same sequence everywhere. */
-static uint64_t
-rng_next(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * UINT64_C(2685821657736338717);
-}
-
-static int
-rng_below(int n)
-{
-    return (int)(rng_next() % (uint64_t)n);
-}
 
 /* --- requests and what comes back -------------------------------------- */
 
@@ -268,15 +254,15 @@ send_new_order(void)
     int k = n_orders++;
     snprintf(o->id, sizeof o->id, "p%03d", k);
     char route[96] = "";
-    if (rng_below(2) == 0) {
+    if (xg_test_rng_below(&rng, 2) == 0) {
         int perm[N_VENUES] = {0, 1, 2, 3};
         for (int i = N_VENUES - 1; i > 0; i--) {
-            int j = rng_below(i + 1);
+            int j = xg_test_rng_below(&rng, i + 1);
             int t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
         }
-        int n = 1 + rng_below(N_VENUES);
+        int n = 1 + xg_test_rng_below(&rng, N_VENUES);
         size_t len = (size_t)snprintf(route, sizeof route, ",\"venues\":[");
         for (int i = 0; i < n; i++) {
             len += (size_t)snprintf(route + len, sizeof route - len, "%s\"%s\"",
@@ -284,17 +270,17 @@ send_new_order(void)
         }
         snprintf(route + len, sizeof route - len, "]");
     }
-    int is_buy = rng_below(2);
+    int is_buy = xg_test_rng_below(&rng, 2);
     /* Around the reference price (35000 until a move): a buy at or above
      * it fills, below it rests; a sell the other way round. */
-    int price = 35000 - 150 + rng_below(301);
+    int price = 35000 - 150 + xg_test_rng_below(&rng, 301);
     char extra[64] = "";
-    int draw = rng_below(10);
+    int draw = xg_test_rng_below(&rng, 10);
     if (draw < 2) {
         snprintf(extra, sizeof extra, ",\"tif\":\"IOC\"");
     } else if (draw < 5) {
         snprintf(extra, sizeof extra, ",\"max_wait_ms\":%d",
-                 200 + rng_below(2801));
+                 200 + xg_test_rng_below(&rng, 2801));
     }
     send_req(REQ_NEW, k,
              "{\"type\":\"new_order\",\"strategy\":\"pt\","
@@ -319,35 +305,35 @@ admin(const char *venue, const char *path, const char *body)
 static void
 inject_fault(void)
 {
-    const char *venue = venues[rng_below(N_VENUES)].name;
+    const char *venue = venues[xg_test_rng_below(&rng, N_VENUES)].name;
     char body[160];
-    switch (rng_below(7)) {
+    switch (xg_test_rng_below(&rng, 7)) {
     case 0:
         snprintf(body, sizeof body,
                  "{\"limited\":{\"count\":%d,\"retry_after_ms\":%d}}",
-                 1 + rng_below(2), 200 + rng_below(801));
+                 1 + xg_test_rng_below(&rng, 2), 200 + xg_test_rng_below(&rng, 801));
         admin(venue, "/_sim/fault", body);
         break;
     case 1:
         snprintf(body, sizeof body, "{\"duration_ms\":%d}",
-                 300 + rng_below(501));
+                 300 + xg_test_rng_below(&rng, 501));
         admin(venue, "/_sim/ban", body);
         break;
     case 2:
         snprintf(body, sizeof body,
                  "{\"status_5xx\":{\"count\":%d,\"status\":%d,"
                  "\"execute\":%s}}",
-                 1 + rng_below(2), rng_below(2) ? 502 : 503,
-                 rng_below(2) ? "true" : "false");
+                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? 502 : 503,
+                 xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case 3:
         snprintf(body, sizeof body, "{\"drop\":{\"count\":%d,\"execute\":%s}}",
-                 1 + rng_below(2), rng_below(2) ? "true" : "false");
+                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case 4:
-        snprintf(body, sizeof body, "{\"latency_ms\":%d}", rng_below(51));
+        snprintf(body, sizeof body, "{\"latency_ms\":%d}", xg_test_rng_below(&rng, 51));
         admin(venue, "/_sim/fault", body);
         break;
     default:
@@ -362,10 +348,10 @@ inject_fault(void)
 static void
 move_price(void)
 {
-    const venue_desc *v = &venues[rng_below(N_VENUES)];
+    const venue_desc *v = &venues[xg_test_rng_below(&rng, N_VENUES)];
     char body[96];
     snprintf(body, sizeof body, "{\"symbol\":\"%s\",\"price\":\"%d\"}",
-             v->sim_symbol, 35000 - 100 + rng_below(201));
+             v->sim_symbol, 35000 - 100 + xg_test_rng_below(&rng, 201));
     admin(v->name, "/_sim/price", body);
     stats.price_moves++;
 }
@@ -374,16 +360,16 @@ move_price(void)
 static int
 pick_order(void)
 {
-    if (n_orders == 0 || rng_below(10) == 0) {
+    if (n_orders == 0 || xg_test_rng_below(&rng, 10) == 0) {
         return -1;
     }
-    return rng_below(n_orders);
+    return xg_test_rng_below(&rng, n_orders);
 }
 
 static void
 step(void)
 {
-    int draw = rng_below(20);
+    int draw = xg_test_rng_below(&rng, 20);
     if (draw < 9 && n_orders < N_ORDERS) {
         send_new_order();
     } else if (draw < 14) {
@@ -391,7 +377,7 @@ step(void)
         send_about(REQ_CANCEL, k);
         stats.cancels++;
         stats.unknown_ids += k < 0;
-        if (k >= 0 && rng_below(4) == 0) {
+        if (k >= 0 && xg_test_rng_below(&rng, 4) == 0) {
             send_about(REQ_CANCEL, k); /* a strategy that asks twice */
             stats.doubled_cancels++;
         }
@@ -778,7 +764,7 @@ test_random_interleavings_keep_the_lifecycle_promises(void **state)
     if (s != NULL && s[0] != '\0') {
         seed = strtoull(s, NULL, 0);
     }
-    rng_state = seed != 0 ? seed : 1;
+    xg_test_rng_seed(&rng, seed);
     printf("property: seed 0x%llx (XG_PROPERTY_SEED to replay)\n",
            (unsigned long long)seed);
     fflush(stdout);
@@ -814,10 +800,10 @@ test_random_interleavings_keep_the_lifecycle_promises(void **state)
     int64_t t0 = xg_test_now_ms();
     while (n_orders < N_ORDERS) {
         step();
-        if (rng_below(FAULT_STEPS) == 0) {
+        if (xg_test_rng_below(&rng, FAULT_STEPS) == 0) {
             inject_fault();
         }
-        pump_for(STEP_MS / 2 + rng_below(STEP_MS));
+        pump_for(STEP_MS / 2 + xg_test_rng_below(&rng, STEP_MS));
     }
     int64_t t_run = xg_test_now_ms();
 
