@@ -76,7 +76,9 @@ tell(xg__state *st, const xg__order_rec *r, const char *event)
 }
 
 /* The cancel asked for goes out now if the order is open and none is
- * queued or in flight. */
+ * queued or in flight: when the venue first says the order is open (it
+ * was asked for while the order was in flight or unknown), and when a
+ * query finds it still open after a cancel whose outcome was unknown. */
 static void
 resume_cancel(xg__state *st, uint32_t slot, const xg__order_rec *r)
 {
@@ -142,8 +144,6 @@ xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
     if (xg_order_status_is_final(s.status)) {
         xg__orders_finished(st->orders, slot);
         xg__act_settled(st, slot);
-    } else {
-        resume_cancel(st, slot, r);
     }
 }
 
@@ -285,8 +285,8 @@ xg__act_cancel(xg__state *st, uint32_t slot, char *detail, size_t detail_len)
             xg__act_cancel_held(st, slot);
         }
     }
-    /* SENT or UNKNOWN: the cancel goes out once the order's state is
-     * known (xg__act_status queues it when the order turns open). */
+    /* SENT or UNKNOWN: the cancel goes out once the venue says the order
+     * is open (xg__act_report). */
     return XG_OK;
 }
 
@@ -297,14 +297,14 @@ xg__act_cancel_refused(xg__state *st, uint32_t slot, const xg_result *res)
     if (r == NULL || xg_order_status_is_final(r->status)) {
         return;
     }
-    xg_strlcpy(r->venue_code, res->venue_code, sizeof r->venue_code);
-    xg_strlcpy(r->venue_msg, res->venue_msg, sizeof r->venue_msg);
     /* The refusal is the cancel's, not the order's: it shows in this
-     * event's error object only. */
+     * event's error object only, and the order keeps no trace of it. */
     xg_order_view view;
     xg__order_view(r, xg__state_venue_name(st, r), &view);
     view.err = res->err != XG_OK ? res->err : XG_ERR_REJECTED;
     view.detail = "cancel refused by the venue";
+    view.venue_code = res->venue_code;
+    view.venue_msg = res->venue_msg;
     xg__events_order(&st->events, "cancel_rejected", &view, st->now.wall_ms);
     if (res->err == XG_ERR_ORDER_NOT_FOUND) {
         /* Filled or gone meanwhile: a query says which. */

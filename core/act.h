@@ -42,8 +42,7 @@ void xg__act_queue_sweep(xg__state *st, xg__venue *v, uint32_t index);
 
 /* The order in slot is reported in status with cumulative fill: applied
  * as the lifecycle allows, journaled, told, and its venue's open count
- * kept; an order that just became open with a cancel asked for gets the
- * cancel queued. */
+ * kept. */
 void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
                     xg_decimal fill);
 
@@ -51,7 +50,8 @@ void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
  * status: its venue counts it if it is open. */
 void xg__act_restored(xg__state *st, uint32_t slot);
 
-/* The venue told the order's state (an answer to it, a query, a list). */
+/* The venue told the order's state (an answer to it, a query, a list);
+ * an open order with a cancel asked for and none on its way gets one. */
 void xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep);
 
 /* The order ends REJECTED with err and detail (and the venue's code and

@@ -178,16 +178,6 @@ move_one(xg__state *st, uint32_t slot, const char *reason,
     return MOVED;
 }
 
-void
-xg__routing_move(xg__state *st, uint32_t slot, const char *reason,
-                 int64_t ready_mono_ms)
-{
-    if (move_one(st, slot, reason, ready_mono_ms, MAY_REJECT) == KEPT) {
-        xg__act_queue(st, slot, XG_OP_NEW_ORDER, 1);
-        tell_waiting(st, slot, ready_mono_ms);
-    }
-}
-
 /* Take every new order queued on v through a move for reason, in queue
  * order; with is_only_late, only those whose deadline falls before
  * ready_mono_ms. Kept ones keep their order in the queue and are told

@@ -36,14 +36,6 @@ void xg__routing_accept(xg__state *st, uint32_t slot, const xg__choice *c);
  * rate_limit_wait when it waits. */
 void xg__routing_announce(xg__state *st, uint32_t slot, const xg__choice *c);
 
-/* The new order in slot, not queued and not executed on its venue (the
- * venue refused it before execution, or it never left), leaves the
- * venue for reason; the venue could send it at ready_mono_ms at the
- * earliest (0: not known). It moves, waits there (queued first in line),
- * or is rejected, by the rules of placement.h. */
-void xg__routing_move(xg__state *st, uint32_t slot, const char *reason,
-                      int64_t ready_mono_ms);
-
 /* v cannot send new orders before ready_mono_ms: every new order queued
  * there whose deadline falls earlier moves for reason ("deadline": the
  * limiter; "throttled": a 429), the others are told they wait. */
