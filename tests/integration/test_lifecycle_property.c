@@ -120,7 +120,6 @@ teardown(void **state)
     return xg_venue_env_teardown(state);
 }
 
-
 /* --- requests and what comes back -------------------------------------- */
 
 /* Record one reply. */
@@ -311,7 +310,8 @@ inject_fault(void)
     case 0:
         snprintf(body, sizeof body,
                  "{\"limited\":{\"count\":%d,\"retry_after_ms\":%d}}",
-                 1 + xg_test_rng_below(&rng, 2), 200 + xg_test_rng_below(&rng, 801));
+                 1 + xg_test_rng_below(&rng, 2),
+                 200 + xg_test_rng_below(&rng, 801));
         admin(venue, "/_sim/fault", body);
         break;
     case 1:
@@ -323,17 +323,20 @@ inject_fault(void)
         snprintf(body, sizeof body,
                  "{\"status_5xx\":{\"count\":%d,\"status\":%d,"
                  "\"execute\":%s}}",
-                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? 502 : 503,
+                 1 + xg_test_rng_below(&rng, 2),
+                 xg_test_rng_below(&rng, 2) ? 502 : 503,
                  xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case 3:
         snprintf(body, sizeof body, "{\"drop\":{\"count\":%d,\"execute\":%s}}",
-                 1 + xg_test_rng_below(&rng, 2), xg_test_rng_below(&rng, 2) ? "true" : "false");
+                 1 + xg_test_rng_below(&rng, 2),
+                 xg_test_rng_below(&rng, 2) ? "true" : "false");
         admin(venue, "/_sim/fault", body);
         break;
     case 4:
-        snprintf(body, sizeof body, "{\"latency_ms\":%d}", xg_test_rng_below(&rng, 51));
+        snprintf(body, sizeof body, "{\"latency_ms\":%d}",
+                 xg_test_rng_below(&rng, 51));
         admin(venue, "/_sim/fault", body);
         break;
     default:
@@ -427,14 +430,23 @@ settle(int timeout_ms)
             }
         }
         if (left > 0 && xg_test_now_ms() >= deadline) {
-            printf("  not final after %d ms:", timeout_ms);
+            printf("  not final after %d ms:\n", timeout_ms);
             for (int i = first; i < last; i++) {
                 if (!is_final(reqs[i].status)) {
-                    printf(" %s %s on %s;", id_of(reqs[i].order),
-                           reqs[i].status, reqs[i].venue);
+                    char names[1024];
+                    xg_event_log_names(&the_log, id_of(reqs[i].order), names,
+                                       sizeof names);
+                    printf("   %s %s on %s, events %s\n", id_of(reqs[i].order),
+                           reqs[i].status, reqs[i].venue, names);
                 }
             }
-            printf("\n");
+            /* Where they wait: a venue still banned or throttled says why. */
+            json_t *vs = xg_client_call(&env->client,
+                                        "{\"type\":\"venue_status\"}", 5000);
+            char *text = vs != NULL ? json_dumps(vs, JSON_COMPACT) : NULL;
+            printf("   venues: %s\n", text != NULL ? text : "(no reply)");
+            free(text);
+            json_decref(vs);
         }
         if (left == 0 || xg_test_now_ms() >= deadline) {
             return left;
