@@ -550,8 +550,7 @@ xg__journal_open(xg__journal **out, const char *dir, xg__sync_mode mode,
         (e = check_integrity(j)) != XG_OK ||
         (e = set_modes(j, mode)) != XG_OK ||
         (fresh && (e = create_schema(j)) != XG_OK) ||
-        (e = create_age_index(j)) != XG_OK ||
-        (e = prepare_all(j)) != XG_OK) {
+        (e = create_age_index(j)) != XG_OK || (e = prepare_all(j)) != XG_OK) {
         goto fail;
     }
     /* Validated: a clean close may now fold the WAL back into the file. */
@@ -841,6 +840,55 @@ xg__journal_housekeep(xg__journal *j, int64_t now_ms, int64_t retention_ms,
         j->has_pruned = 0;
     }
     return e;
+}
+
+/* ---- the turn log's applied position --------------------------------- */
+
+const char *const xg__journal_applied_keys[3] = {"log_segment", "log_offset",
+                                                 "log_next_seq"};
+
+xg_err
+xg__journal_put_applied(xg__journal *j, const xg__journal_applied *a)
+{
+    xg_err e = begin_turn(j);
+    if (e != XG_OK) {
+        return e;
+    }
+    const uint64_t values[3] = {a->segment, a->offset, a->next_seq};
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(
+        j->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", -1,
+        &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < 3; i++) {
+        char text[24];
+        snprintf(text, sizeof text, "%llu", (unsigned long long)values[i]);
+        sqlite3_bind_text(st, 1, xg__journal_applied_keys[i], -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+        rc = step_reset(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) {
+        return fail_turn(j, rc, "put_applied");
+    }
+    return XG_OK;
+}
+
+xg_err
+xg__journal_checkpoint_durable(xg__journal *j)
+{
+    if (j->in_txn) {
+        return xg__journal_fail_msg(j, XG_ERR_BUSY,
+                                    "checkpoint inside a transaction");
+    }
+    int rc = sqlite3_wal_checkpoint_v2(j->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                       NULL, NULL);
+    if (rc != SQLITE_OK) {
+        return xg__journal_fail_sql(j, rc, "checkpoint");
+    }
+    j->wal_pages = 0;
+    return XG_OK;
 }
 
 const char *

@@ -197,6 +197,29 @@ xg_err xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted);
 xg_err xg__journal_housekeep(xg__journal *j, int64_t now_ms,
                              int64_t retention_ms, size_t *deleted);
 
+/* How far the store has applied the turn log (turnlog.h): every frame
+ * before `offset` of segment `segment` is in the store, and the next
+ * frame carries sequence `next_seq`. A store that never saw a turn log
+ * reads all zeros. */
+typedef struct xg__journal_applied {
+    uint64_t segment;
+    uint64_t offset;
+    uint64_t next_seq;
+} xg__journal_applied;
+
+/* Stage the applied position in the current transaction (beginning one
+ * if none is open), so it commits atomically with the records applied. */
+xg_err xg__journal_put_applied(xg__journal *j, const xg__journal_applied *a);
+
+/* Read the committed applied position; call with nothing staged. A
+ * stored value that is not a decimal number fails with XG_ERR_IO. */
+xg_err xg__journal_get_applied(xg__journal *j, xg__journal_applied *out);
+
+/* Copy the whole WAL into the database file and sync it: after XG_OK
+ * everything committed survives a crash of the machine, so the turn log
+ * segments it applied may be removed. Not inside a transaction. */
+xg_err xg__journal_checkpoint_durable(xg__journal *j);
+
 /* One line describing the last failure of a call on j ("" if none);
  * borrowed, valid until the next call on j. Never NULL. */
 const char *xg__journal_last_error(const xg__journal *j);

@@ -34,6 +34,10 @@ struct xg__journal {
     xg__journal_attempt attempts[XG_JOURNAL_MAX_ATTEMPTS];
 };
 
+/* The meta keys of the turn log's applied position (segment, offset,
+ * next_seq), in that order (xg__journal_applied). */
+extern const char *const xg__journal_applied_keys[3];
+
 /* The one-line message of the last failure; a path of up to 4095 bytes may
  * be cut, which is fine for a message. */
 __attribute__((format(printf, 2, 3))) void

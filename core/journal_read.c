@@ -264,3 +264,54 @@ xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1])
     sqlite3_reset(st);
     return e;
 }
+
+/* A meta value written by xg__journal_put_applied: 1 to 20 decimal
+ * digits that fit a uint64_t. */
+static int
+parse_u64(const unsigned char *t, int len, uint64_t *out)
+{
+    if (t == NULL || len < 1 || len > 20) {
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < len; i++) {
+        if (t[i] < '0' || t[i] > '9' ||
+            v > (UINT64_MAX - (uint64_t)(t[i] - '0')) / 10) {
+            return 0;
+        }
+        v = v * 10 + (uint64_t)(t[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+xg_err
+xg__journal_get_applied(xg__journal *j, xg__journal_applied *out)
+{
+    uint64_t *const fields[3] = {&out->segment, &out->offset, &out->next_seq};
+    out->segment = out->offset = out->next_seq = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(j->db, "SELECT value FROM meta WHERE key = ?1",
+                                -1, &st, NULL);
+    xg_err e = XG_OK;
+    for (size_t i = 0; rc == SQLITE_OK && e == XG_OK && i < 3; i++) {
+        sqlite3_bind_text(st, 1, xg__journal_applied_keys[i], -1,
+                          SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW &&
+            !parse_u64(sqlite3_column_text(st, 0), sqlite3_column_bytes(st, 0),
+                       fields[i])) {
+            e = xg__journal_fail_msg(j, XG_ERR_IO,
+                                     "stored turn log position is not a "
+                                     "number");
+        } else if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            rc = step;
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK && e == XG_OK) {
+        e = xg__journal_fail_sql(j, rc, "get_applied");
+    }
+    return e;
+}

@@ -1123,6 +1123,44 @@ test_persist_housekeeping_prunes_with_config_retention_and_loop_clock(
     free(cfg);
 }
 
+static void
+test_journal_applied_position_round_trips_and_refuses_garbage(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_applied a;
+    assert_int_equal(xg__journal_get_applied(j, &a), XG_OK);
+    assert_true(a.segment == 0 && a.offset == 0 && a.next_seq == 0);
+    /* Staged with records, committed with them. */
+    xg__journal_applied w = {7, 123456789, UINT64_MAX};
+    assert_int_equal(xg__journal_put_applied(j, &w), XG_OK);
+    assert_true(xg__journal_has_staged(j));
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    assert_int_equal(xg__journal_checkpoint_durable(j), XG_OK);
+    xg__journal_close(&j);
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_get_applied(j, &a), XG_OK);
+    assert_true(a.segment == 7 && a.offset == 123456789 &&
+                a.next_seq == UINT64_MAX);
+    xg__journal_close(&j);
+
+    /* A value that is not a number is damage, not a position. */
+    char path[600];
+    snprintf(path, sizeof path, "%s/journal.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE meta SET value = '12x' WHERE key ="
+                                  " 'log_offset'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_get_applied(j, &a), XG_ERR_IO);
+    assert_non_null(strstr(xg__journal_last_error(j), "not a number"));
+    xg__journal_close(&j);
+}
+
 int
 main(void)
 {
@@ -1156,6 +1194,7 @@ main(void)
         T(test_journal_creates_missing_directory_private),
         T(test_journal_reports_directory_that_cannot_be_created),
         T(test_journal_refuses_bad_arguments),
+        T(test_journal_applied_position_round_trips_and_refuses_garbage),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
