@@ -21,20 +21,28 @@
 
 #define RESP_INITIAL_CAP (64 * 1024)
 /* Binance's full exchangeInfo is ~20 MB; nothing legitimate is larger. */
-#define RESP_MAX_CAP     (64 * 1024 * 1024)
-#define HDR_BYTES        16384
-#define HDR_MAX          64
-#define URL_MAX          (256 + XG_HTTP_TARGET_MAX)
-#define MAX_WATCHES      256
+#define RESP_MAX_CAP (64 * 1024 * 1024)
+#define HDR_BYTES    16384
+#define HDR_MAX      64
+#define URL_MAX      (256 + XG_HTTP_TARGET_MAX)
+#define MAX_WATCHES  256
+#define HLINE_MAX    (XG_HTTP_HNAME_MAX + XG_HTTP_HVALUE_MAX + 4)
 
 typedef struct xfer {
     CURL *easy;
     int busy;
-    int staged; /* taken, waiting for xg__transport_flush */
+    int staged;          /* taken, waiting for xg__transport_flush */
     int failed_to_start; /* flush could not start it: reported by perform */
     void *user;
     uint64_t tag;
-    struct curl_slist *headers;
+    /* The request's header lines, as a curl_slist whose nodes and text
+     * live here: libcurl only reads the list, so building it per request
+     * allocates nothing. The lines carry keys and signatures: wiped when
+     * the transfer ends. */
+    struct curl_slist hnodes[XG_HTTP_MAX_HEADERS + 1];
+    char hlines[XG_HTTP_MAX_HEADERS + 1][HLINE_MAX];
+    size_t n_hlines;
+    const xg__endpoint *ep; /* whose options the easy handle carries */
     char url[URL_MAX];
     char body[XG_HTTP_BODY_MAX];
     size_t body_len;
@@ -207,6 +215,25 @@ on_header(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
+/* Options every request of a slot shares, set once: per request only the
+ * URL, headers, method and (when the endpoint changes) the endpoint's own
+ * options are set, instead of curl_easy_reset and a full set each time. */
+static void
+set_fixed_options(xfer *x)
+{
+    CURL *e = x->easy;
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, &x->hnodes[0]);
+}
+
 xg__transport *
 xg__transport_new(size_t max_xfers, long max_host_conns, xg__xfer_done_fn done,
                   void *ctx)
@@ -232,6 +259,7 @@ xg__transport_new(size_t max_xfers, long max_host_conns, xg__xfer_done_fn done,
             goto fail;
         }
         x->resp_cap = RESP_INITIAL_CAP;
+        set_fixed_options(x);
     }
     curl_multi_setopt(t->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(t->multi, CURLMOPT_SOCKETDATA, t);
@@ -258,9 +286,10 @@ xg__transport_destroy(xg__transport **tp)
             curl_multi_remove_handle(t->multi, x->easy);
         }
         curl_easy_cleanup(x->easy);
-        curl_slist_free_all(x->headers);
-        /* Bodies of signed requests hold signatures and keys' headers. */
+        /* Bodies and headers of signed requests hold signatures and
+         * keys. */
         xg_wipe(x->body, sizeof x->body);
+        xg_wipe(x->hlines, sizeof x->hlines);
         free(x->resp);
     }
     free(t->slots);
@@ -269,6 +298,50 @@ xg__transport_destroy(xg__transport **tp)
     }
     free(t);
     *tp = NULL;
+}
+
+static void
+set_endpoint_options(xfer *x, const xg__endpoint *ep)
+{
+    CURL *e = x->easy;
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ep->connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ep->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, ep->verify_tls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, ep->verify_tls ? 2L : 0L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR,
+                     ep->verify_tls ? "https" : "http,https");
+    x->ep = ep;
+}
+
+/* The header lines into the slot's own list; "Expect:" first, which stops
+ * curl waiting for 100-continue on larger bodies. */
+static void
+set_headers(xfer *x, const xg_http_request *req)
+{
+    size_t n = 0;
+    xg_strlcpy(x->hlines[n++], "Expect:", HLINE_MAX);
+    for (size_t i = 0; i < req->n_headers && i < XG_HTTP_MAX_HEADERS; i++) {
+        xg_buf lb;
+        xg_buf_init(&lb, x->hlines[n++], HLINE_MAX);
+        xg_buf_puts(&lb, req->headers[i].name);
+        xg_buf_puts(&lb, ": ");
+        xg_buf_puts(&lb, req->headers[i].value);
+    }
+    for (size_t i = 0; i < n; i++) {
+        x->hnodes[i].data = x->hlines[i];
+        x->hnodes[i].next = i + 1 < n ? &x->hnodes[i + 1] : NULL;
+    }
+    x->n_hlines = n;
+}
+
+/* The request's body and header lines hold keys and signatures: wiped
+ * as soon as the transfer ends. */
+static void
+wipe_request(xfer *x)
+{
+    xg_wipe(x->body, x->body_len + 1);
+    xg_wipe(x->hlines, x->n_hlines * sizeof x->hlines[0]);
+    x->n_hlines = 0;
 }
 
 static xg_err
@@ -281,30 +354,7 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
     if (xg_buf_status(&url) != XG_OK || req->body_len >= sizeof x->body) {
         return XG_ERR_TRUNCATED;
     }
-    curl_slist_free_all(x->headers);
-    x->headers = NULL;
-    /* "Expect:" stops curl waiting for 100-continue on larger bodies. */
-    struct curl_slist *h = curl_slist_append(NULL, "Expect:");
-    for (size_t i = 0; h != NULL && i < req->n_headers; i++) {
-        char line[XG_HTTP_HNAME_MAX + XG_HTTP_HVALUE_MAX + 4];
-        xg_buf lb;
-        xg_buf_init(&lb, line, sizeof line);
-        xg_buf_puts(&lb, req->headers[i].name);
-        xg_buf_puts(&lb, ": ");
-        xg_buf_puts(&lb, req->headers[i].value);
-        struct curl_slist *next = curl_slist_append(h, line);
-        xg_wipe(line, sizeof line);
-        if (next == NULL) {
-            curl_slist_free_all(h);
-            h = NULL;
-        } else {
-            h = next;
-        }
-    }
-    if (h == NULL) {
-        return XG_ERR_NOMEM;
-    }
-    x->headers = h;
+    set_headers(x, req);
     memcpy(x->body, req->body, req->body_len);
     x->body[req->body_len] = '\0';
     x->body_len = req->body_len;
@@ -312,36 +362,25 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
     x->refused_repeat = 0;
 
     CURL *e = x->easy;
-    curl_easy_reset(e);
-    curl_easy_setopt(e, CURLOPT_URL, x->url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ep->connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ep->timeout_ms);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, ep->verify_tls ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, ep->verify_tls ? 2L : 0L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, ep->verify_tls ? "https"
-                                                              : "http,https");
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-    if (strcmp(req->method, "GET") != 0) {
-        if (strcmp(req->method, "POST") != 0) {
-            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
-        }
-        if (strcmp(req->method, "POST") == 0 || req->body_len > 0) {
-            curl_easy_setopt(e, CURLOPT_POST, 1L);
-            curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
-            curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-            curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, allow_one_write);
-            curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
-        }
+    if (x->ep != ep) {
+        set_endpoint_options(x, ep);
     }
+    curl_easy_setopt(e, CURLOPT_URL, x->url);
+    int is_get = strcmp(req->method, "GET") == 0;
+    int is_post = strcmp(req->method, "POST") == 0;
+    if (is_post || (!is_get && req->body_len > 0)) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, allow_one_write);
+        curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+    } else {
+        /* Also undoes a previous request's POST on this handle. */
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, NULL);
+    }
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                     is_get || is_post ? NULL : req->method);
     x->resp_len = 0;
     x->resp[0] = '\0';
     x->resp_too_big = 0;
@@ -441,7 +480,7 @@ finish(xg__transport *t, CURLMsg *msg)
     CURLcode rc = msg->data.result;
     curl_multi_remove_handle(t->multi, x->easy);
     t->in_flight--;
-    xg_wipe(x->body, sizeof x->body);
+    wipe_request(x);
     /* The slot stays busy during the callback: the response it lends
      * lives in the slot. */
     report(t, x, rc);
@@ -464,8 +503,8 @@ report(xg__transport *t, xfer *x, CURLcode rc)
      * venue cannot have seen the request. */
     long sent = 0;
     curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &sent);
-    xg__xfer_status st = sent > 0 || x->refused_repeat ? XG_XFER_NO_RESPONSE
-                                                       : XG_XFER_NOT_SENT;
+    xg__xfer_status st =
+        sent > 0 || x->refused_repeat ? XG_XFER_NO_RESPONSE : XG_XFER_NOT_SENT;
     const char *why = x->resp_too_big     ? "response larger than 64 MiB"
                       : x->refused_repeat ? "connection lost after the request"
                                             " was written"
@@ -483,7 +522,7 @@ report_failed_starts(xg__transport *t)
             x->failed_to_start = 0;
             t->n_failed_to_start--;
             t->in_flight--;
-            xg_wipe(x->body, sizeof x->body);
+            wipe_request(x);
             t->done(t->ctx, x->user, x->tag, XG_XFER_NOT_SENT, NULL,
                     "cannot start the transfer");
             x->busy = 0;
