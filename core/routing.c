@@ -232,6 +232,21 @@ offer(xg__state *st, const xg__venue *up)
     }
 }
 
+/* v cannot send for now: the strategies whose cancels wait in its queue
+ * are told (once each), whether the cancel was asked for before or after
+ * the venue stopped. */
+static void
+hold_cancels(xg__state *st, const xg__venue *v)
+{
+    for (size_t i = 0; i < v->cancels.len; i++) {
+        const xg__pending *p = xg__queue_at(&v->cancels, i);
+        const xg__order_rec *r = xg__orders_get(st->orders, p->order);
+        if (r != NULL && r->serial == p->serial) {
+            xg__act_cancel_held(st, p->order);
+        }
+    }
+}
+
 void
 xg__routing_venue(xg__state *st, xg__venue *v, const xg__health_event *ev)
 {
@@ -244,6 +259,9 @@ xg__routing_venue(xg__state *st, xg__venue *v, const xg__health_event *ev)
         xg__info("venue %s: %s%s%s", v->cfg->name,
                  xg__venue_state_name(s.health.state), why[0] ? ": " : "", why);
         xg__act_tell_venue(st, v);
+    }
+    if (s.is_changed && s.health.state != XG_VENUE_UP) {
+        hold_cancels(st, v);
     }
     if (s.move_reason != NULL) {
         move_queued(st, v, s.move_reason, s.ready_mono_ms, MAY_REJECT, 0);

@@ -43,8 +43,10 @@ void xg__routing_late(xg__state *st, xg__venue *v, int64_t ready_mono_ms,
                       const char *reason);
 
 /* ev happened to v: its health changes as health.c says, the strategies
- * are told, and its queued new orders move or are told they wait. When v
- * becomes UP, orders waiting on banned or down venues are offered to it. */
+ * are told (the venue's change, and cancel_waiting for its queued
+ * cancels when it stops), and its queued new orders move or are told
+ * they wait. When v becomes UP, orders waiting on banned or down venues
+ * are offered to it. */
 void xg__routing_venue(xg__state *st, xg__venue *v, const xg__health_event *ev);
 
 /* Orders whose deadline has passed while still not sent are rejected
