@@ -1296,6 +1296,126 @@ test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer(void **state)
     assert_false(s.is_torn);
 }
 
+/* ---- the fuzz seeds ---------------------------------------------------- */
+
+/* One seed: its name in tests/fuzz/corpus/fuzz_turnlog/ and its bytes. */
+typedef struct seed {
+    const char *name;
+    uint8_t *data;
+    size_t len;
+} seed;
+
+static uint8_t *
+segment_bytes(const fixture *f, uint64_t segment, size_t *len)
+{
+    char path[256];
+    seg_path(f, segment, path, sizeof path);
+    return slurp(path, len);
+}
+
+/* The frame lengths at the start of data, from their headers. */
+static size_t
+frame_len_at(const uint8_t *p)
+{
+    return XG_TURNLOG_HDR_LEN + ((size_t)p[8] | (size_t)p[9] << 8 |
+                                 (size_t)p[10] << 16 | (size_t)p[11] << 24);
+}
+
+/*
+ * The fuzz target's seeds are segments this writer writes, so they also
+ * pin the on-disk format: a change that moves these bytes is a new
+ * XG_TURNLOG_VERSION, and new seeds. With XG_TURNLOG_SEED_DIR set (to
+ * tests/fuzz/corpus/fuzz_turnlog) the test writes them there instead of
+ * comparing.
+ */
+static void
+test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte(void **state)
+{
+    fixture *f = *state;
+    seed seeds[6];
+    recs sink = {0};
+
+    xg__turnlog *t = open_ok(f, XG_SYNC_NORMAL, 0);
+    xg__journal_order o = edge_order(1);
+    assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+    assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    xg__turnlog_close(&t);
+    seeds[0].name = "one_order.log";
+    seeds[0].data = segment_bytes(f, 0, &seeds[0].len);
+
+    t = open_ok(f, XG_SYNC_NORMAL, 1);
+    write_turns(t, 4, &sink, NULL);
+    xg__turnlog_close(&t);
+    seeds[1].name = "four_turns.log";
+    seeds[1].data = segment_bytes(f, 1, &seeds[1].len);
+
+    t = open_ok(f, XG_SYNC_NORMAL, 2);
+    assert_int_equal(xg__turnlog_set_next_seq(t, 41), XG_OK);
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < 3; i++) {
+            xg__journal_attempt a = edge_attempt(10 + 3 * k + i);
+            assert_int_equal(xg__turnlog_stage_attempt(t, &a), XG_OK);
+        }
+        assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    }
+    xg__turnlog_close(&t);
+    seeds[2].name = "attempts_from_seq_41.log";
+    seeds[2].data = segment_bytes(f, 2, &seeds[2].len);
+
+    /* four_turns torn inside its last frame. */
+    seeds[3].name = "torn_tail.log";
+    seeds[3].len = seeds[1].len - 10;
+    seeds[3].data = malloc(seeds[3].len);
+    assert_non_null(seeds[3].data);
+    memcpy(seeds[3].data, seeds[1].data, seeds[3].len);
+
+    /* four_turns with an unknown record type in frame 2, CRC made good. */
+    seeds[4].name = "corrupt_record.log";
+    seeds[4].len = seeds[1].len;
+    seeds[4].data = malloc(seeds[4].len);
+    assert_non_null(seeds[4].data);
+    memcpy(seeds[4].data, seeds[1].data, seeds[4].len);
+    uint8_t *frame2 = seeds[4].data + frame_len_at(seeds[4].data);
+    frame2[XG_TURNLOG_HDR_LEN] = 9;
+    reseal(frame2);
+
+    /* one_order, then a frame numbered 3. */
+    t = open_ok(f, XG_SYNC_NORMAL, 3);
+    assert_int_equal(xg__turnlog_set_next_seq(t, 3), XG_OK);
+    o = edge_order(2);
+    assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+    assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    xg__turnlog_close(&t);
+    size_t n3 = 0;
+    uint8_t *third = segment_bytes(f, 3, &n3);
+    seeds[5].name = "sequence_gap.log";
+    seeds[5].len = seeds[0].len + n3;
+    seeds[5].data = malloc(seeds[5].len);
+    assert_non_null(seeds[5].data);
+    memcpy(seeds[5].data, seeds[0].data, seeds[0].len);
+    memcpy(seeds[5].data + seeds[0].len, third, n3);
+    free(third);
+
+    const char *out = getenv("XG_TURNLOG_SEED_DIR");
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char path[512];
+        if (out != NULL) {
+            snprintf(path, sizeof path, "%s/%s", out, seeds[i].name);
+            spit(path, seeds[i].data, seeds[i].len);
+        } else {
+            snprintf(path, sizeof path, "%s/tests/fuzz/corpus/fuzz_turnlog/%s",
+                     XG_SOURCE_DIR, seeds[i].name);
+            size_t len = 0;
+            uint8_t *want = slurp(path, &len);
+            assert_int_equal(len, seeds[i].len);
+            assert_memory_equal(want, seeds[i].data, len);
+            free(want);
+        }
+        free(seeds[i].data);
+    }
+    recs_free(&sink);
+}
+
 int
 main(void)
 {
@@ -1315,6 +1435,7 @@ main(void)
         T(test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame),
         T(test_turnlog_turn_larger_than_a_frame_is_refused_at_the_limit),
         T(test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer),
+        T(test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
