@@ -197,7 +197,6 @@ end_turn(xg__gateway *gw)
     }
     xg__transport_flush(gw->transport);
     xg__outbox_flush(&gw->outbox);
-    xg__persist_checkpoint_busy(&st->persist);
     return 0;
 }
 
@@ -268,12 +267,12 @@ poll_timeout_ms(const xg__gateway *gw)
     return timeout;
 }
 
-/* Nothing to do this turn: the journal's housekeeping, and memory a
- * flood of requests left behind goes back to the kernel. */
+/* Nothing to do this turn: memory a flood of requests left behind goes
+ * back to the kernel. (The journal's housekeeping is its compactor's, on
+ * its own thread.) */
 static void
 idle(xg__gateway *gw)
 {
-    xg__persist_housekeeping(&gw->st.persist, gw->st.cfg, gw->st.now.wall_ms);
     int is_freed = xg__outbox_shrink(&gw->outbox);
     if (is_freed || gw->api.n_read > TRIM_AFTER_REQS) {
         gw->api.n_read = 0;
@@ -548,7 +547,7 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
     }
     xg__sender_init(&gw->sender, gw->transport);
     xg__answers_init(&gw->answers, st);
-    if ((e = xg__persist_init(&st->persist, cfg, err, err_len))) {
+    if ((e = xg__persist_open(&st->persist, cfg, err, err_len))) {
         goto fail;
     }
     for (size_t i = 0; i < cfg->n_venues; i++) {
@@ -559,7 +558,9 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
     if ((e = xg__recover(st, err, err_len))) {
         goto fail;
     }
-    if ((e = open_sockets(gw, err, err_len))) {
+    if ((e = open_sockets(gw, err, err_len)) ||
+        (e = xg__persist_start(&st->persist, cfg, gw->zmq_ctx, err,
+                               err_len))) {
         goto fail;
     }
     *out = gw;

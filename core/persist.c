@@ -1,17 +1,24 @@
 /*
- * persist.c - mapping order records to journal rows, once per turn (see
- * persist.h).
+ * persist.c - mapping order records to turn log records, once per turn
+ * (see persist.h), and the journal's life: the store opened and folded at
+ * start, the compactor started after recovery, stopped at the end.
  */
 #include "persist.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "xgate/buf.h"
 
+/* A segment of the turn log is closed at this size and a new one begun,
+ * so the compactor can fold and remove the finished one: what start-up
+ * may have to fold stays bounded. */
+#define SEGMENT_BYTES (16u * 1024u * 1024u)
+
 xg_err
-xg__persist_init(xg__persist *p, const xg__config *cfg, char *err,
+xg__persist_open(xg__persist *p, const xg__config *cfg, char *err,
                  size_t err_len)
 {
     memset(p, 0, sizeof *p);
@@ -25,12 +32,41 @@ xg__persist_init(xg__persist *p, const xg__config *cfg, char *err,
     }
     xg__sync_mode mode =
         strcmp(cfg->journal, "full") == 0 ? XG_SYNC_FULL : XG_SYNC_NORMAL;
-    return xg__journal_open(&p->journal, cfg->data_dir, mode, err, err_len);
+    xg_err e = xg__journal_open(&p->journal, cfg->data_dir, mode, err, err_len);
+    uint64_t segment = 0;
+    uint64_t seq = 0;
+    if (e == XG_OK) {
+        e = xg__compactor_recover(p->journal, cfg->data_dir, mode, &segment,
+                                  &seq, err, err_len);
+    }
+    if (e == XG_OK) {
+        e = xg__turnlog_open(&p->log, cfg->data_dir, mode, segment, err,
+                             err_len);
+    }
+    if (e == XG_OK && (e = xg__turnlog_set_next_seq(p->log, seq)) != XG_OK) {
+        snprintf(err, err_len, "%s", xg__turnlog_last_error(p->log));
+    }
+    return e;
+}
+
+xg_err
+xg__persist_start(xg__persist *p, const xg__config *cfg, void *zmq_ctx,
+                  char *err, size_t err_len)
+{
+    if (p->journal == NULL) {
+        return XG_OK;
+    }
+    xg__journal *j = p->journal;
+    p->journal = NULL; /* the thread's now */
+    return xg__compactor_start(&p->compactor, j, cfg->data_dir, cfg, zmq_ctx,
+                               err, err_len);
 }
 
 void
 xg__persist_fini(xg__persist *p)
 {
+    xg__turnlog_close(&p->log);
+    xg__compactor_stop(&p->compactor);
     xg__journal_close(&p->journal);
     free(p->dirty);
     p->dirty = NULL;
@@ -40,7 +76,7 @@ xg__persist_fini(xg__persist *p)
 void
 xg__persist_touch(xg__persist *p, xg__order_rec *r, uint32_t slot)
 {
-    if (p->journal == NULL || r->is_dirty) {
+    if (p->log == NULL || r->is_dirty) {
         return;
     }
     r->is_dirty = 1;
@@ -81,11 +117,22 @@ to_row(const xg__order_rec *r, const xg__venue *venues, int64_t now_ms,
     o->updated_ms = now_ms;
 }
 
+/* A record that cannot be staged makes the whole turn fail at its commit:
+ * a turn journaled without one of its changes would be a lie. */
+static void
+note_staging(xg__persist *p, xg_err e)
+{
+    if (e != XG_OK && p->staging == XG_OK) {
+        p->staging = e;
+        xg__error("journal: %s", xg__turnlog_last_error(p->log));
+    }
+}
+
 void
 xg__persist_attempt(xg__persist *p, const xg__order_rec *r, const char *venue,
                     int state, int64_t now_ms)
 {
-    if (p->journal == NULL) {
+    if (p->log == NULL) {
         return;
     }
     xg__journal_attempt a;
@@ -96,18 +143,16 @@ xg__persist_attempt(xg__persist *p, const xg__order_rec *r, const char *venue,
     xg_strlcpy(a.venue_client_id, r->venue_client_id, sizeof a.venue_client_id);
     a.state = state;
     a.updated_ms = now_ms;
-    /* A failed put rolls the turn back; commit then reports it. */
-    (void)xg__journal_put_attempt(p->journal, &a);
+    note_staging(p, xg__turnlog_stage_attempt(p->log, &a));
 }
 
 xg_err
 xg__persist_commit(xg__persist *p, xg__orders *orders, const xg__venue *venues,
                    int64_t now_ms)
 {
-    if (p->journal == NULL) {
+    if (p->log == NULL) {
         return XG_OK;
     }
-    xg_err e = XG_OK;
     for (size_t i = 0; i < p->n_dirty; i++) {
         xg__order_rec *r = xg__orders_get(orders, p->dirty[i]);
         if (r == NULL) {
@@ -116,50 +161,16 @@ xg__persist_commit(xg__persist *p, xg__orders *orders, const xg__venue *venues,
         r->is_dirty = 0;
         xg__journal_order row;
         to_row(r, venues, now_ms, &row);
-        if (e == XG_OK) {
-            e = xg__journal_put_order(p->journal, &row);
-        }
+        note_staging(p, xg__turnlog_stage_order(p->log, &row));
     }
     p->n_dirty = 0;
-    if (e == XG_OK) {
-        e = xg__journal_commit(p->journal);
+    xg_err e = p->staging;
+    if (e == XG_OK && (e = xg__turnlog_commit(p->log)) != XG_OK) {
+        xg__error("journal: %s", xg__turnlog_last_error(p->log));
     }
-    if (e != XG_OK) {
-        xg__error("journal: %s", xg__journal_last_error(p->journal));
+    if (e == XG_OK && xg__turnlog_size(p->log) >= SEGMENT_BYTES &&
+        (e = xg__turnlog_rotate(p->log)) != XG_OK) {
+        xg__error("journal: %s", xg__turnlog_last_error(p->log));
     }
     return e;
-}
-
-void
-xg__persist_checkpoint_busy(xg__persist *p)
-{
-    if (p->journal != NULL && xg__journal_checkpoint(p->journal, 0) != XG_OK) {
-        xg__warn("journal: %s", xg__journal_last_error(p->journal));
-    }
-}
-
-void
-xg__persist_housekeeping(xg__persist *p, const xg__config *cfg, int64_t now_ms)
-{
-    if (p->journal == NULL) {
-        return;
-    }
-    if (xg__journal_checkpoint(p->journal, 1) != XG_OK) {
-        xg__warn("journal: %s", xg__journal_last_error(p->journal));
-    }
-    if (cfg->journal_retention_s <= 0) {
-        return;
-    }
-    size_t deleted = 0;
-    if (xg__journal_housekeep(p->journal, now_ms,
-                              cfg->journal_retention_s * 1000,
-                              &deleted) != XG_OK) {
-        xg__warn("journal: pruning finished orders: %s",
-                 xg__journal_last_error(p->journal));
-        return;
-    }
-    if (deleted > 0) {
-        xg__info("journal: pruned %zu finished orders older than %lld s",
-                 deleted, (long long)cfg->journal_retention_s);
-    }
 }

@@ -1,14 +1,16 @@
 /*
  * persist.h - what the gateway writes to its journal (core-private):
  * marking orders changed, staging venue attempts, committing once per
- * loop turn, housekeeping.
+ * loop turn.
  *
  * Every change to an order marks it; at the end of the turn the marked
- * records are written and committed in one transaction, and only then do
- * the turn's requests leave the process (gateway.c). A request therefore
- * never leaves before the state it depends on is durable, and throughput
- * costs one commit per turn, not per order. SQLite itself is journal.c's
- * business; reading the journal back at start is recover.c's.
+ * records and the staged attempts go into one frame of the turn log
+ * (turnlog.h), written with one write() (and one fdatasync in "full"
+ * mode), and only then do the turn's requests leave the process
+ * (gateway.c). A request therefore never leaves before the state it
+ * depends on is durable, and a turn costs one write, not a database
+ * transaction. The compactor's thread folds the log into the SQLite
+ * store (compactor.h); reading the store back at start is recover.c's.
  */
 #ifndef XGATE_PERSIST_H
 #define XGATE_PERSIST_H
@@ -16,21 +18,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compactor.h"
 #include "config.h"
 #include "journal.h"
 #include "orders.h"
+#include "turnlog.h"
 #include "venue.h"
 
 typedef struct xg__persist {
-    xg__journal *journal; /* NULL when the config turns it off */
-    uint32_t *dirty;      /* slots changed this turn */
+    xg__turnlog *log; /* NULL when the config turns the journal off */
+    /* The store: held here from open until xg__persist_start hands it to
+     * the compactor's thread (recover.c reads it in between). */
+    xg__journal *journal;
+    xg__compactor *compactor;
+    uint32_t *dirty; /* slots changed this turn */
     size_t n_dirty;
+    xg_err staging; /* the turn's first staging failure: its commit fails */
 } xg__persist;
 
-/* Open the journal named by cfg (nothing when cfg->journal is "off").
- * err receives one line on failure. */
-xg_err xg__persist_init(xg__persist *p, const xg__config *cfg, char *err,
+/* Open the journal named by cfg (nothing when cfg->journal is "off"): the
+ * store, with every whole turn of the log folded into it, and a new
+ * segment of the log to write. err receives one line on failure. */
+xg_err xg__persist_open(xg__persist *p, const xg__config *cfg, char *err,
                         size_t err_len);
+
+/* After recovery read the store: hand it to the compactor's thread.
+ * zmq_ctx is borrowed for the thread's life. */
+xg_err xg__persist_start(xg__persist *p, const xg__config *cfg, void *zmq_ctx,
+                         char *err, size_t err_len);
+
+/* Fold what is left and stop (after the last commit). */
 void xg__persist_fini(xg__persist *p);
 
 /* The order r in slot changed: write it with this turn's commit. */
@@ -47,16 +64,5 @@ void xg__persist_attempt(xg__persist *p, const xg__order_rec *r,
  * leave the process. Logs its failure. */
 xg_err xg__persist_commit(xg__persist *p, xg__orders *orders,
                           const xg__venue *venues, int64_t now_ms);
-
-/* Idle-turn housekeeping: a due WAL checkpoint, and pruning final orders
- * older than cfg->journal_retention_s, at most once a minute (see
- * xg__journal_housekeep). Cheap when nothing is due; call it when a turn
- * had nothing to do, with nothing staged. Logs what it did or why it
- * failed; a failure leaves the journal as it was and is retried later. */
-void xg__persist_housekeeping(xg__persist *p, const xg__config *cfg,
-                              int64_t now_ms);
-
-/* A busy turn's checkpoint: only when the WAL passed its maximum. */
-void xg__persist_checkpoint_busy(xg__persist *p);
 
 #endif

@@ -25,7 +25,6 @@
 #include <sqlite3.h>
 
 #include "journal.h"
-#include "persist.h"
 
 #define MAX_SEEN 32
 
@@ -1087,43 +1086,6 @@ test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute(
 }
 
 static void
-test_persist_housekeeping_prunes_with_config_retention_and_loop_clock(
-    void **state)
-{
-    fixture *f = *state;
-    xg__persist p;
-    memset(&p, 0, sizeof p);
-    xg__config *cfg = calloc(1, sizeof *cfg);
-    assert_non_null(cfg);
-    cfg->journal_retention_s = 3600;
-    p.journal = open_ok(f, XG_SYNC_NORMAL);
-    int64_t now_ms = 10 * DAY_MS;
-    put_with_attempt(p.journal, "lq0abcde00000001", XG_STATUS_FILLED,
-                     now_ms - 3600 * 1000 - 1);
-    put_with_attempt(p.journal, "lq0abcde00000002", XG_STATUS_FILLED,
-                     now_ms - 3600 * 1000);
-    put_with_attempt(p.journal, "lq0abcde00000003", XG_STATUS_NEW, 0);
-    assert_int_equal(xg__journal_commit(p.journal), XG_OK);
-    xg__persist_housekeeping(&p, cfg, now_ms);
-    /* Called every idle turn: the next minute does nothing. */
-    now_ms += 59 * 1000;
-    xg__persist_housekeeping(&p, cfg, now_ms);
-    xg__journal_close(&p.journal);
-    assert_int_equal(count_rows(f, "orders"), 2);
-
-    /* 0 keeps forever; without a journal there is nothing to do. */
-    p.journal = open_ok(f, XG_SYNC_NORMAL);
-    cfg->journal_retention_s = 0;
-    now_ms += 365 * DAY_MS;
-    xg__persist_housekeeping(&p, cfg, now_ms);
-    xg__journal_close(&p.journal);
-    assert_int_equal(count_rows(f, "orders"), 2);
-    cfg->journal_retention_s = 3600;
-    xg__persist_housekeeping(&p, cfg, now_ms);
-    free(cfg);
-}
-
-static void
 test_journal_applied_position_round_trips_and_refuses_garbage(void **state)
 {
     fixture *f = *state;
@@ -1182,7 +1144,6 @@ main(void)
         T(test_journal_prune_commits_staged_writes),
         T(test_journal_backlog_is_pruned_a_bounded_batch_at_a_time),
         T(test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute),
-        T(test_persist_housekeeping_prunes_with_config_retention_and_loop_clock),
         T(test_journal_refuses_garbage_header_and_leaves_file_unchanged),
         T(test_journal_refuses_non_sqlite_file_and_leaves_it_unchanged),
         T(test_journal_refuses_short_non_sqlite_file),
