@@ -17,6 +17,44 @@
  * may have to fold stays bounded. */
 #define SEGMENT_BYTES (16u * 1024u * 1024u)
 
+/* A decimal of 1 to 9 digits at *s, which moves past it. */
+static int
+take_number(const char **s, uint64_t *out)
+{
+    uint64_t v = 0;
+    int n = 0;
+    for (; **s >= '0' && **s <= '9' && n < 9; (*s)++, n++) {
+        v = v * 10 + (uint64_t)(**s - '0');
+    }
+    *out = v;
+    return n > 0;
+}
+
+/* The crash tests' hook (turnlog.h, xg__turnlog_crash_at), armed from the
+ * environment: XG_TEST_CRASH_IN_COMMIT=<commit>:<bytes>. */
+static xg_err
+arm_crash_hook(xg__turnlog *t, char *err, size_t err_len)
+{
+    const char *v = getenv("XG_TEST_CRASH_IN_COMMIT");
+    if (v == NULL) {
+        return XG_OK;
+    }
+    uint64_t commit = 0, bytes = 0;
+    const char *s = v;
+    if (!take_number(&s, &commit) || commit == 0 || *s++ != ':' ||
+        !take_number(&s, &bytes) || *s != '\0') {
+        xg_strlcpy(err,
+                   "XG_TEST_CRASH_IN_COMMIT: expected <commit>:<bytes>, "
+                   "decimal, commit at least 1",
+                   err_len);
+        return XG_ERR_CONFIG;
+    }
+    xg__warn("journal: test hook armed: the process dies in commit %llu",
+             (unsigned long long)commit);
+    xg__turnlog_crash_at(t, commit, (size_t)bytes);
+    return XG_OK;
+}
+
 xg_err
 xg__persist_open(xg__persist *p, const xg__config *cfg, char *err,
                  size_t err_len)
@@ -45,6 +83,9 @@ xg__persist_open(xg__persist *p, const xg__config *cfg, char *err,
     }
     if (e == XG_OK && (e = xg__turnlog_set_next_seq(p->log, seq)) != XG_OK) {
         snprintf(err, err_len, "%s", xg__turnlog_last_error(p->log));
+    }
+    if (e == XG_OK) {
+        e = arm_crash_hook(p->log, err, err_len);
     }
     return e;
 }

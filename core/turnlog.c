@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,9 +70,13 @@ struct xg__turnlog {
     uint64_t segment;
     uint64_t size; /* bytes committed to the current segment */
     uint64_t next_seq;
-    uint8_t *buf;        /* header space, then the staged records */
-    size_t cap, len;     /* len >= XG_TURNLOG_HDR_LEN */
-    uint32_t n_records;  /* staged */
+    uint8_t *buf;       /* header space, then the staged records */
+    size_t cap, len;    /* len >= XG_TURNLOG_HDR_LEN */
+    uint32_t n_records; /* staged */
+    /* Test hook (xg__turnlog_crash_at): the commit that is to die, counted
+     * down to it, and how much of its frame reaches the file first. */
+    uint64_t crash_in;
+    size_t crash_bytes;
     char dir[PATH_CAP];  /* short enough for dir/NAME */
     char path[PATH_CAP]; /* the current segment */
     char err[XG_TURNLOG_ERR_MAX];
@@ -919,6 +924,13 @@ xg__turnlog_commit(xg__turnlog *t)
                       t->path);
     }
     seal_frame(t);
+    if (t->crash_in > 0 && --t->crash_in == 0) {
+        /* A crash in the middle of this turn's write, as a power cut or
+         * a kill would leave it: part of the frame, then nothing. */
+        size_t n = t->crash_bytes < t->len ? t->crash_bytes : t->len;
+        (void)write_all(t->fd, t->buf, n);
+        raise(SIGKILL);
+    }
     const char *what = "write";
     int e = write_all(t->fd, t->buf, t->len);
     if (e == 0 && t->mode == XG_SYNC_FULL) {
@@ -943,6 +955,13 @@ xg__turnlog_commit(xg__turnlog *t)
     t->has_committed = 1;
     drop_staged(t);
     return XG_OK;
+}
+
+void
+xg__turnlog_crash_at(xg__turnlog *t, uint64_t commit, size_t bytes)
+{
+    t->crash_in = commit;
+    t->crash_bytes = bytes;
 }
 
 xg_err

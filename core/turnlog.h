@@ -168,6 +168,12 @@ xg_err xg__turnlog_commit(xg__turnlog *t);
  */
 xg_err xg__turnlog_rotate(xg__turnlog *t);
 
+/* Test hook, for the crash tests only (xgated arms it from the environment
+ * variable XG_TEST_CRASH_IN_COMMIT): the commit-th commit from now (1: the
+ * next one) writes only the first `bytes` bytes of its frame, then kills
+ * the process with SIGKILL. 0 disarms it. */
+void xg__turnlog_crash_at(xg__turnlog *t, uint64_t commit, size_t bytes);
+
 /* The segment being written, and the bytes committed to it. */
 uint64_t xg__turnlog_segment(const xg__turnlog *t);
 uint64_t xg__turnlog_size(const xg__turnlog *t);

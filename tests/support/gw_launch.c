@@ -9,6 +9,7 @@
  */
 #include "gw_launch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -421,16 +422,26 @@ xg_gw_stop(xg_gw_proc *g)
         g->out_fd = 0;
     }
     if (g->config_path[0] != '\0') {
-        static const char *const files[] = {
-            "/data/journal.db", "/data/journal.db-wal", "/data/journal.db-shm",
-            "/data", "/xgated.json"};
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            char path[512];
-            snprintf(path, sizeof path, "%s%s", g->dir, files[i]);
-            if (unlink(path) != 0) {
-                rmdir(path);
+        /* The data directory holds the journal's store and turn log
+         * segments, whatever their names. */
+        char data[320];
+        snprintf(data, sizeof data, "%s/data", g->dir);
+        DIR *d = opendir(data);
+        struct dirent *ent;
+        while (d != NULL && (ent = readdir(d)) != NULL) {
+            if (ent->d_name[0] != '.') {
+                char path[600];
+                snprintf(path, sizeof path, "%s/%s", data, ent->d_name);
+                unlink(path);
             }
         }
+        if (d != NULL) {
+            closedir(d);
+        }
+        rmdir(data);
+        char cfg[320];
+        snprintf(cfg, sizeof cfg, "%s/xgated.json", g->dir);
+        unlink(cfg);
         rmdir(g->dir);
         g->config_path[0] = '\0';
     }
