@@ -46,8 +46,12 @@
 #define MAX_POLL      (1 + 256)
 #define REQS_PER_TURN 256
 /* Requests read since the allocator last gave memory back, past which
- * an idle turn asks it to (a flood leaves freed memory behind). */
+ * a quiet moment asks it to (a flood leaves freed memory behind), and how
+ * long the loop must have had nothing to do for the moment to be quiet:
+ * giving memory back takes milliseconds, which must not fall on a burst's
+ * next order. */
 #define TRIM_AFTER_REQS 10000
+#define QUIET_MS        250
 
 struct xg__gateway {
     xg__state st;
@@ -62,6 +66,7 @@ struct xg__gateway {
     xg__outbox outbox; /* replies and events until the turn ends */
     int is_ready;
     int was_busy; /* the last poll found work: spin before sleeping */
+    int64_t busy_mono_ms; /* when a poll last found work */
 };
 
 static void
@@ -267,12 +272,15 @@ poll_timeout_ms(const xg__gateway *gw)
     return timeout;
 }
 
-/* Nothing to do this turn: memory a flood of requests left behind goes
- * back to the kernel. (The journal's housekeeping is its compactor's, on
- * its own thread.) */
+/* Nothing to do this turn: after a quiet while, memory a flood of
+ * requests left behind goes back to the kernel. (The journal's
+ * housekeeping is its compactor's, on its own thread.) */
 static void
 idle(xg__gateway *gw)
 {
+    if (gw->st.now.mono_ms - gw->busy_mono_ms < QUIET_MS) {
+        return;
+    }
     int is_freed = xg__outbox_shrink(&gw->outbox);
     if (is_freed || gw->api.n_read > TRIM_AFTER_REQS) {
         gw->api.n_read = 0;
@@ -305,7 +313,9 @@ turn(xg__gateway *gw)
     }
     gw->was_busy = rc > 0;
     read_clock(&gw->st.now);
-    if (rc == 0) {
+    if (rc > 0) {
+        gw->busy_mono_ms = gw->st.now.mono_ms;
+    } else {
         idle(gw);
     }
     if (items[0].revents & ZMQ_POLLIN) {
