@@ -324,7 +324,29 @@ cpu_us(pid_t pid)
                             &ut, &st) != 2) {
         return 0;
     }
-    return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+    return (int64_t)((ut + st) * 1000000ULL /
+                     (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+/* The main thread's time on a CPU and waiting for one (runnable, not
+ * running), in ns, from /proc/<pid>/schedstat; 0 if unreadable. A pause
+ * in acks while xgated waited for a CPU is the machine's, not the loop's:
+ * on two shared cores the simulator and ZeroMQ's threads compete. */
+static void
+sched_ns(pid_t pid, int64_t *on_cpu, int64_t *waiting)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+    FILE *f = fopen(path, "r");
+    long long run = 0, wait = 0;
+    if (f != NULL) {
+        if (fscanf(f, "%lld %lld", &run, &wait) != 2) {
+            run = wait = 0;
+        }
+        fclose(f);
+    }
+    *on_cpu = run;
+    *waiting = wait;
 }
 
 /* What one journal setting's run measured, for the comparison. */
@@ -433,11 +455,25 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     /* CPU per order says where throughput goes, and varies far less
      * between runs than the rate does on a shared machine. */
     int64_t gw_cpu = cpu_us(gw.pid), sim_cpu = cpu_us(sim.pid);
+    int64_t run0, wait0, run1, wait1;
+    sched_ns(gw.pid, &run0, &wait0);
+    int64_t phase0 = now_ns();
     out->pipe_rate = bench_pipelined(&cl, n_pipe, &out->gaps);
+    int64_t phase1 = now_ns();
+    sched_ns(gw.pid, &run1, &wait1);
     out->gw_cpu_us = (double)(cpu_us(gw.pid) - gw_cpu) / (double)n_pipe;
     printf("%-44s xgated %.1f us, xgsim %.1f us\n", "CPU per pipelined order",
            out->gw_cpu_us,
            (double)(cpu_us(sim.pid) - sim_cpu) / (double)n_pipe);
+    printf("%-44s on a CPU %.0f ms, waiting for one %.0f ms (%.1f %% of "
+           "the phase)\n",
+           "xgated main thread, pipelined", (double)(run1 - run0) / 1e6,
+           (double)(wait1 - wait0) / 1e6,
+           100.0 * (double)(wait1 - wait0) / (double)(phase1 - phase0));
+    /* For tools that trace the gateway (bench/loop_turns.sh, which runs
+     * perf with the same clock): the phase's bounds. */
+    printf("%-44s %.6f %.6f s\n", "pipelined phase, CLOCK_MONOTONIC",
+           (double)phase0 / 1e9, (double)phase1 / 1e9);
 
     xg_client_close(&cl);
     xg_gw_stop(&gw);
