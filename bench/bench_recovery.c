@@ -32,7 +32,6 @@
  * least two windows spent.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
