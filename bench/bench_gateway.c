@@ -9,12 +9,19 @@
  *     ZMQ -> parse, sign, HTTP keep-alive POST -> simulator -> ack event
  *     back. Gateway's share = this minus (1).
  *  3. the same at a paced 1,000 orders/s.
- *  4. pipelined: N orders sent as fast as possible, time until all acked.
+ *  4. pipelined: N orders sent as fast as possible, time until all acked,
+ *     and the gaps between consecutive acks meanwhile: with orders
+ *     outstanding the acks flow continuously, so a loop stall in the
+ *     gateway (a journal checkpoint, say) shows as a long gap.
  *  5. peak RSS of xgated after 10,000 resting orders.
  * Memory is read first, on the fresh gateway (its 10,000 resting orders
  * stay on the book for every later phase); timed orders are IOC below the
  * market, so they expire at once and the book stays the same size.
  * Prints median, p99 and max; never pass/fail.
+ *
+ * The journal setting may be a comma-separated list (off,normal,full):
+ * each is run in turn with fresh processes, then each one's figures are
+ * printed as a ratio to "off" (the comparison issue 10 asks for).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +62,34 @@ report(const char *what, int64_t *v, size_t n)
     printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  max %8.1f us\n", what, n,
            (double)v[n / 2] / 1e3, (double)v[n * 99 / 100] / 1e3,
            (double)v[n - 1] / 1e3);
+}
+
+/* The gaps between consecutive ack arrivals (t, n ascending times) into
+ * gaps (n - 1 entries), sorted; their summary goes into out. */
+typedef struct gap_figs {
+    double p50_us, p99_us, p999_us, max_us;
+    size_t n, over_2ms, over_10ms;
+} gap_figs;
+
+static void
+ack_gaps(const int64_t *t, size_t n, int64_t *gaps, gap_figs *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 2) {
+        return;
+    }
+    size_t m = n - 1;
+    for (size_t i = 0; i < m; i++) {
+        gaps[i] = t[i + 1] - t[i];
+        out->over_2ms += gaps[i] > 2000000;
+        out->over_10ms += gaps[i] > 10000000;
+    }
+    qsort(gaps, m, sizeof *gaps, cmp_i64);
+    out->n = m;
+    out->p50_us = (double)gaps[m / 2] / 1e3;
+    out->p99_us = (double)gaps[m * 99 / 100] / 1e3;
+    out->p999_us = (double)gaps[m * 999 / 1000] / 1e3;
+    out->max_us = (double)gaps[m - 1] / 1e3;
 }
 
 static size_t
@@ -204,9 +239,16 @@ bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
     }
 }
 
-static void
-bench_pipelined(xg_client *cl, size_t n)
+/* Send n orders keeping up to 2,000 outstanding; returns orders/s and
+ * the gaps between consecutive acks in *gaps_out. */
+static double
+bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
 {
+    int64_t *arrived = calloc(n, sizeof *arrived);
+    if (arrived == NULL) {
+        fprintf(stderr, "bench: out of memory\n");
+        exit(1);
+    }
     int64_t t0 = now_ns();
     size_t acked = 0, sent = 0;
     while (acked < n) {
@@ -221,12 +263,25 @@ bench_pipelined(xg_client *cl, size_t n)
             fprintf(stderr, "bench: pipelined stalled at %zu\n", acked);
             exit(1);
         }
-        acked++;
+        /* Taken as the ack is read, before anything else of this pass:
+         * every gap then holds orders outstanding at the gateway. */
+        arrived[acked++] = now_ns();
         drain_replies(cl);
     }
     double secs = (double)(now_ns() - t0) / 1e9;
     printf("%-44s %zu orders in %.2f s = %.0f orders/s\n",
            "pipelined, limits off", n, secs, (double)n / secs);
+    /* The gaps are written over the arrival times, which are read ahead
+     * of them: gaps[i] needs only arrived[i] and arrived[i + 1]. */
+    ack_gaps(arrived, n, arrived, gaps_out);
+    printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  p99.9 %8.1f us  "
+           "max %8.1f us\n",
+           "longest pause in acks, pipelined", gaps_out->n, gaps_out->p50_us,
+           gaps_out->p99_us, gaps_out->p999_us, gaps_out->max_us);
+    printf("%-44s > 2 ms: %zu, > 10 ms: %zu\n", "pauses in acks, pipelined",
+           gaps_out->over_2ms, gaps_out->over_10ms);
+    free(arrived);
+    return (double)n / secs;
 }
 
 static long
@@ -269,19 +324,70 @@ cpu_us(pid_t pid)
                             &ut, &st) != 2) {
         return 0;
     }
-    return (int64_t)((ut + st) * 1000000ULL / (unsigned long long)sysconf(_SC_CLK_TCK));
+    return (int64_t)((ut + st) * 1000000ULL /
+                     (unsigned long long)sysconf(_SC_CLK_TCK));
 }
 
-int
-main(int argc, char **argv)
+/* The main thread's time on a CPU and waiting for one (runnable, not
+ * running), in ns, from /proc/<pid>/schedstat; 0 if unreadable. A pause
+ * in acks while xgated waited for a CPU is the machine's, not the loop's:
+ * on two shared cores the simulator and ZeroMQ's threads compete. */
+static void
+sched_ns(pid_t pid, int64_t *on_cpu, int64_t *waiting)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0); /* figures survive an interrupted run */
-    size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 5000;
-    size_t n_pipe = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 20000;
-    /* bench_gateway N N_PIPE [normal|full|off]: the journal's setting. */
-    char journal[64] = "";
-    if (argc > 3) {
-        snprintf(journal, sizeof journal, "\"journal\": \"%.8s\", ", argv[3]);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
+    FILE *f = fopen(path, "r");
+    long long run = 0, wait = 0;
+    if (f != NULL) {
+        if (fscanf(f, "%lld %lld", &run, &wait) != 2) {
+            run = wait = 0;
+        }
+        fclose(f);
+    }
+    *on_cpu = run;
+    *waiting = wait;
+}
+
+/* What one journal setting's run measured, for the comparison. */
+typedef struct run_figs {
+    char journal[16];
+    double rt_p50_us, rt_p99_us;
+    double pipe_rate;
+    double gw_cpu_us; /* xgated CPU per pipelined order */
+    gap_figs gaps;
+} run_figs;
+
+/* Orders the gateway's table must hold without forgetting a finished
+ * one: the resting ones, both round-trip phases with their warm-up, the
+ * pipelined ones, and a margin. Past the default (100,000) the config
+ * raises max_orders, so a long pipelined run measures the same thing as
+ * a short one. */
+static size_t
+orders_needed(size_t n, size_t n_pipe)
+{
+    return 10000 + 2 * (n + 100) + n_pipe + 1000;
+}
+
+/* One run with fresh processes; journal is "off", "normal", "full" or ""
+ * (the config's default). Prints every figure; fills *out. */
+static int
+run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->journal, sizeof out->journal, "%.15s", journal);
+    char root[128] = "";
+    size_t root_len = 0;
+    if (journal[0] != '\0') {
+        root_len += (size_t)snprintf(root, sizeof root,
+                                     "\"journal\": \"%.8s\", ", journal);
+    }
+    size_t max_orders = orders_needed(n, n_pipe);
+    if (max_orders > 100000) {
+        snprintf(root + root_len, sizeof root - root_len,
+                 "\"max_orders\": %zu, ", max_orders);
+        printf("%-44s %zu (the default 100,000 is too few)\n",
+               "xgated max_orders", max_orders);
     }
     /* Limits off and advertised far above any load here, so the gateway's
      * limiter never waits: this measures the gateway, not the limits. */
@@ -294,7 +400,7 @@ main(int argc, char **argv)
     xg_sim_proc sim;
     if (xg_sim_start(&sim, sim_args) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgsim\n");
-        return 1;
+        return -1;
     }
     int port = xg_sim_port(&sim, "binance");
     int64_t *v = calloc(n, sizeof *v);
@@ -302,10 +408,13 @@ main(int argc, char **argv)
     const char *venues[] = {"binance"};
     int ports[] = {port};
     xg_gw_proc gw;
-    if (xg_gw_start_sim_with(&gw, venues, ports, 1, "\"max_connections\": 8",
-                             journal) != XG_OK) {
+    if (v == NULL ||
+        xg_gw_start_sim_with(&gw, venues, ports, 1, "\"max_connections\": 8",
+                             root) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgated\n");
-        return 1;
+        xg_sim_stop(&sim);
+        free(v);
+        return -1;
     }
     xg_client cl;
     xg_client_open(&cl, &gw, "order.bench");
@@ -337,6 +446,8 @@ main(int argc, char **argv)
     report("round trip via gateway, 1 in flight", v, n);
     printf("%-44s p50 %.1f us\n", "gateway's share (round trip - floor)",
            (double)(v[n / 2] - floor_p50) / 1e3);
+    out->rt_p50_us = (double)v[n / 2] / 1e3;
+    out->rt_p99_us = (double)v[n * 99 / 100] / 1e3;
 
     bench_round_trip(&cl, v, n, 1000000);
     report("round trip via gateway, paced 1,000/s", v, n);
@@ -344,14 +455,118 @@ main(int argc, char **argv)
     /* CPU per order says where throughput goes, and varies far less
      * between runs than the rate does on a shared machine. */
     int64_t gw_cpu = cpu_us(gw.pid), sim_cpu = cpu_us(sim.pid);
-    bench_pipelined(&cl, n_pipe);
+    int64_t run0, wait0, run1, wait1;
+    sched_ns(gw.pid, &run0, &wait0);
+    int64_t phase0 = now_ns();
+    out->pipe_rate = bench_pipelined(&cl, n_pipe, &out->gaps);
+    int64_t phase1 = now_ns();
+    sched_ns(gw.pid, &run1, &wait1);
+    out->gw_cpu_us = (double)(cpu_us(gw.pid) - gw_cpu) / (double)n_pipe;
     printf("%-44s xgated %.1f us, xgsim %.1f us\n", "CPU per pipelined order",
-           (double)(cpu_us(gw.pid) - gw_cpu) / (double)n_pipe,
+           out->gw_cpu_us,
            (double)(cpu_us(sim.pid) - sim_cpu) / (double)n_pipe);
+    printf("%-44s on a CPU %.0f ms, waiting for one %.0f ms (%.1f %% of "
+           "the phase)\n",
+           "xgated main thread, pipelined", (double)(run1 - run0) / 1e6,
+           (double)(wait1 - wait0) / 1e6,
+           100.0 * (double)(wait1 - wait0) / (double)(phase1 - phase0));
+    /* For tools that trace the gateway (bench/loop_turns.sh, which runs
+     * perf with the same clock): the phase's bounds. */
+    printf("%-44s %.6f %.6f s\n", "pipelined phase, CLOCK_MONOTONIC",
+           (double)phase0 / 1e9, (double)phase1 / 1e9);
 
     xg_client_close(&cl);
     xg_gw_stop(&gw);
     xg_sim_stop(&sim);
     free(v);
+    return 0;
+}
+
+/* One ratio line: what / off, with both figures and, if given, what
+ * issue 10 asks of it (information, not a verdict). */
+static void
+print_ratio(const char *mode, const char *figure, double x, double off,
+            const char *unit, const char *asks)
+{
+    char label[64];
+    snprintf(label, sizeof label, "journal %.8s/off, %.40s", mode, figure);
+    printf("%-52s %5.2f  (%.1f / %.1f %s%s%s)\n", label,
+           off > 0 ? x / off : 0.0, x, off, unit,
+           asks[0] ? "; issue 10 asks " : "", asks);
+}
+
+/* The issue's ratios, each mode against "off" of the same run. */
+static void
+print_comparison(const run_figs *runs, size_t n_runs)
+{
+    const run_figs *off = NULL;
+    for (size_t i = 0; i < n_runs; i++) {
+        if (strcmp(runs[i].journal, "off") == 0) {
+            off = &runs[i];
+        }
+    }
+    printf("== journal comparison, same run\n");
+    for (size_t i = 0; i < n_runs; i++) {
+        const run_figs *r = &runs[i];
+        printf("journal %-8s pipelined %7.0f orders/s  1 in flight p50 %7.1f "
+               "us p99 %7.1f us  xgated CPU %6.1f us/order  ack pause p99.9 "
+               "%8.1f us max %8.1f us  > 2 ms: %zu\n",
+               r->journal, r->pipe_rate, r->rt_p50_us, r->rt_p99_us,
+               r->gw_cpu_us, r->gaps.p999_us, r->gaps.max_us, r->gaps.over_2ms);
+    }
+    if (off == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n_runs; i++) {
+        const run_figs *r = &runs[i];
+        if (r == off) {
+            continue;
+        }
+        int is_normal = strcmp(r->journal, "normal") == 0;
+        print_ratio(r->journal, "pipelined throughput", r->pipe_rate,
+                    off->pipe_rate, "orders/s", is_normal ? ">= 0.85" : "");
+        print_ratio(r->journal, "1 in flight p50", r->rt_p50_us, off->rt_p50_us,
+                    "us", is_normal ? "<= 1.15" : "");
+        print_ratio(r->journal, "xgated CPU per pipelined order", r->gw_cpu_us,
+                    off->gw_cpu_us, "us", "");
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures survive an interrupted run */
+    size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 5000;
+    size_t n_pipe = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 20000;
+    if (n == 0 || n_pipe == 0) {
+        fprintf(stderr, "usage: bench_gateway N N_PIPE [off|normal|full"
+                        "[,...]]\n");
+        return 2;
+    }
+    /* bench_gateway N N_PIPE [normal|full|off]: the journal's setting, or
+     * several separated by commas, run one after the other. */
+    char modes[64] = "";
+    if (argc > 3) {
+        snprintf(modes, sizeof modes, "%s", argv[3]);
+    }
+    if (strchr(modes, ',') == NULL) {
+        run_figs one;
+        return run_one(modes, n, n_pipe, &one) == 0 ? 0 : 1;
+    }
+    run_figs runs[8];
+    size_t n_runs = 0;
+    for (char *m = modes; m != NULL && n_runs < 8;) {
+        char *comma = strchr(m, ',');
+        if (comma != NULL) {
+            *comma = '\0';
+        }
+        printf("== journal %s: bench_gateway %zu %zu %s\n", m, n, n_pipe, m);
+        if (run_one(m, n, n_pipe, &runs[n_runs]) != 0) {
+            return 1;
+        }
+        n_runs++;
+        m = comma != NULL ? comma + 1 : NULL;
+    }
+    print_comparison(runs, n_runs);
     return 0;
 }
