@@ -111,17 +111,9 @@ cmp_report(const void *a, const void *b)
                   ((const xg_order_report *)b)->client_id);
 }
 
-/* Whether rep says something r does not know yet. */
-static int
-is_news(const xg__order_rec *r, const xg_order_report *rep)
-{
-    return rep->status != r->status ||
-           xg_decimal_cmp(rep->filled_qty, r->filled_qty) != 0;
-}
-
-/* One page of the round's list for ins: every listed order of v that
- * the page says something new about is updated, every listed one is
- * marked seen this round. */
+/* One page of the round's list for ins: every listed order of v is
+ * reported as the page shows it (act.c applies what is new, and a cancel
+ * waiting for the order's state goes out), and marked seen this round. */
 static void
 match_page(xg__state *st, xg__venue *v, const xg_instrument *ins,
            xg_order_report *reps, size_t n)
@@ -146,13 +138,9 @@ match_page(xg__state *st, xg__venue *v, const xg_instrument *ins,
             continue;
         }
         r->seen_round = v->sweep_round;
-        if (is_news(r, rep)) {
-            xg__act_report(st, slot, rep);
-        } else {
-            /* The list says all a query would: a recovered order's own
-             * query, still queued, is dropped. */
-            r->needs_query = 0;
-        }
+        /* The list says all a query would: a query still queued for the
+         * order is dropped, and a recovered order is settled. */
+        xg__act_report(st, slot, rep);
         xg__act_settled(st, slot);
     }
 }

@@ -441,8 +441,13 @@ settle(int timeout_ms)
                 }
             }
             /* Where they wait: a venue still banned or throttled says why. */
-            json_t *vs = xg_client_call(&env->client,
-                                        "{\"type\":\"venue_status\"}", 5000);
+            xg_client probe;
+            json_t *vs = NULL;
+            if (xg_client_open(&probe, &env->gw, "venue") == XG_OK) {
+                vs = xg_client_call(&probe, "{\"type\":\"venue_status\"}",
+                                    5000);
+                xg_client_close(&probe);
+            }
             char *text = vs != NULL ? json_dumps(vs, JSON_COMPACT) : NULL;
             printf("   venues: %s\n", text != NULL ? text : "(no reply)");
             free(text);
