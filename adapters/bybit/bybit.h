@@ -80,9 +80,13 @@ void bybit_destroy(void *inst);
 
 /* --- sign.c --------------------------------------------------------------- */
 
+/* Can value go into a GET query verbatim, as Bybit's clients send it
+ * (letters, digits, "-_.~,:%")? */
+int bybit_is_query_value(const char *value);
+
 /* Append "key=value" to a query string ('&' first unless it is empty),
- * value percent-encoded; signing covers the same bytes, so what is sent is
- * what is signed. */
+ * value verbatim (checked with bybit_is_query_value); signing covers the
+ * same bytes, so what is sent is what is signed. */
 void bybit_query_param(xg_buf *q, const char *key, const char *value);
 
 /* Append "\"key\":\"value\"" to a JSON object body being built ('{' or ','

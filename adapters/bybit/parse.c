@@ -406,7 +406,7 @@ bybit_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
 /*
  * A non-empty nextPageCursor (of the result object r) means more pages:
  * this list is not all that is open. It becomes next_cursor only when it
- * can travel back unchanged (printable ASCII, short enough); otherwise the
+ * can travel back verbatim (bybit_is_query_value, short enough); otherwise the
  * list is cut with no way on. Absent, null or "" is the last page. A
  * cursor of another JSON type, or given twice, is a malformed answer that
  * may still have had pages behind it, so it counts as cut: that costs the
@@ -436,15 +436,10 @@ bybit_next_page(const xg_json *j, size_t r, xg_result *res)
     res->is_list_cut = 1;
     /* Too long to hand back whole: never a shortened cursor. */
     if (xg_json_string(j, v, res->next_cursor, sizeof(res->next_cursor), &n) !=
-        XG_OK) {
+            XG_OK ||
+        strlen(res->next_cursor) != n ||
+        !bybit_is_query_value(res->next_cursor)) {
         res->next_cursor[0] = '\0';
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (res->next_cursor[i] < 0x20 || res->next_cursor[i] > 0x7e) {
-            res->next_cursor[0] = '\0';
-            return;
-        }
     }
 }
 

@@ -17,10 +17,9 @@
  *
  * Open orders come in pages of at most 50. A later page is asked for with
  * the nextPageCursor of the previous answer as the cursor parameter. The
- * cursor is opaque and Bybit's own contain '%', '=', ',' or ':' (such as
- * "3:0%2C3:0"), so it is percent-encoded like every query value: the venue
- * decodes the parameter and must get back the very string it handed out,
- * and the signature covers the encoded bytes that are sent.
+ * cursor is opaque, and Bybit hands it out already percent-encoded (such as
+ * "page_args%3D...%26symbol%3D..." or "3:0%2C3:0"), so it is sent verbatim,
+ * as Bybit's own client sends it (sign.c).
  */
 #include "bybit.h"
 
@@ -66,23 +65,15 @@ bybit_add_costs(const xg_op *op, xg_http_request *req)
     return XG_OK;
 }
 
-/* A cursor as parse.c hands them out: 1 to XG_CURSOR_MAX - 1 printable
- * ASCII bytes. Anything else did not come from an answer, and sending it
- * would ask the venue for a page nobody pointed to. */
+/* A cursor as the venue hands them out: 1 to XG_CURSOR_MAX - 1 bytes that
+ * can be sent verbatim. Anything else did not come from an answer, and
+ * sending it would ask the venue for a page nobody pointed to. */
 static int
 bybit_is_cursor_ok(const char *cursor)
 {
     size_t n = strnlen(cursor, XG_CURSOR_MAX);
 
-    if (n == 0 || n >= XG_CURSOR_MAX) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (cursor[i] < 0x20 || cursor[i] > 0x7e) {
-            return 0;
-        }
-    }
-    return 1;
+    return n > 0 && n < XG_CURSOR_MAX && bybit_is_query_value(cursor);
 }
 
 /* The instrument's venue symbol, if it is a plain upper-case Bybit one. */

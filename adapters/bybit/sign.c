@@ -10,16 +10,33 @@
  * test-vector entry sign() produce requests the same way. Which parameters
  * an operation sends is requests.c's business.
  *
- * Query values are percent-encoded (RFC 3986 unreserved set kept) both in
- * the target and in the prehash, so what is signed is byte for byte what
- * is sent. Every value the gateway sends (symbols, client ids, "spot") is
- * unreserved anyway, which is why this matches ccxt's unencoded vectors.
+ * Query values go into the query verbatim, as Bybit's own client (pybit)
+ * and ccxt send them: a list such as coin=USDT,BTC keeps its comma, and a
+ * page cursor, which the venue hands out already percent-encoded
+ * ("page_args%3D...%26symbol%3D..."), is sent as handed out. The prehash
+ * holds the same bytes, so what is signed is what is sent. A value with a
+ * byte that would change the query's structure or that a server would
+ * decode differently ('&', '=', '+', '#', space, controls, non-ASCII) cannot
+ * go in verbatim, and bybit_is_query_value() refuses it beforehand.
  */
 #include "bybit.h"
 
 #include <string.h>
 
 #include "xgate/adapter_util.h"
+
+int
+bybit_is_query_value(const char *value)
+{
+    for (const char *p = value; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || strchr("-_.~,:%", c) != NULL)) {
+            return 0;
+        }
+    }
+    return 1;
+}
 
 void
 bybit_query_param(xg_buf *q, const char *key, const char *value)
@@ -29,7 +46,7 @@ bybit_query_param(xg_buf *q, const char *key, const char *value)
     }
     xg_buf_puts(q, key);
     xg_buf_putc(q, '=');
-    xg_buf_put_urlencoded(q, value, strlen(value));
+    xg_buf_puts(q, value);
 }
 
 void
@@ -177,8 +194,11 @@ bybit_sign(void *inst, const xg_sign_input *in, xg_signed *out)
         }
         if (is_post) {
             bybit_json_param(&payload, kv->key, kv->value);
-        } else {
+        } else if (bybit_is_query_value(kv->key) &&
+                   bybit_is_query_value(kv->value)) {
             bybit_query_param(&payload, kv->key, kv->value);
+        } else {
+            return XG_ERR_INVALID;
         }
     }
     if (is_post) {

@@ -105,6 +105,13 @@ xg_err kucoin_sign_passphrase(kucoin *k, const char *passphrase);
  * i.e. body holds only "{"). */
 void kucoin_json_member(xg_buf *body, const char *key, const char *value);
 
+/* Append "key":true or "key":false the same way: KuCoin's order flags
+ * (postOnly, hidden, iceberg) are JSON booleans, never strings. */
+void kucoin_json_flag(xg_buf *body, const char *key, int on);
+
+/* Is key one of those flags? */
+int kucoin_is_flag(const char *key);
+
 /* The ABI's sign(): path parameters named in path_template ("{clientOid}")
  * are substituted and not repeated; the other parameters go to the query
  * string (GET, DELETE) or a JSON object of strings (POST), in order. */

@@ -123,9 +123,8 @@ kucoin_order_body(const xg_order *o, const char *client_id,
     kucoin_json_decimal(body, "size", o->qty);
     kucoin_json_member(body, "timeInForce", tif);
     if (o->tif == XG_TIF_POST_ONLY) {
-        /* Fact sheet: "postOnly: true (not with IOC/FOK)"; a JSON boolean,
-         * not a string. */
-        xg_buf_puts(body, ",\"postOnly\":true");
+        /* Fact sheet: "postOnly: true (not with IOC/FOK)". */
+        kucoin_json_flag(body, "postOnly", 1);
     }
     xg_buf_putc(body, '}');
     return xg_buf_status(body);

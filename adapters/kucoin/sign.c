@@ -29,15 +29,35 @@ kucoin_sign_passphrase(kucoin *k, const char *passphrase)
                                sizeof(k->signed_passphrase));
 }
 
-void
-kucoin_json_member(xg_buf *body, const char *key, const char *value)
+static void
+kucoin_json_key(xg_buf *body, const char *key)
 {
     if (body->len > 1) {
         xg_buf_putc(body, ',');
     }
     xg_buf_put_json_string(body, key, strlen(key));
     xg_buf_putc(body, ':');
+}
+
+void
+kucoin_json_member(xg_buf *body, const char *key, const char *value)
+{
+    kucoin_json_key(body, key);
     xg_buf_put_json_string(body, value, strlen(value));
+}
+
+void
+kucoin_json_flag(xg_buf *body, const char *key, int on)
+{
+    kucoin_json_key(body, key);
+    xg_buf_puts(body, on ? "true" : "false");
+}
+
+int
+kucoin_is_flag(const char *key)
+{
+    return strcmp(key, "postOnly") == 0 || strcmp(key, "hidden") == 0 ||
+           strcmp(key, "iceberg") == 0;
 }
 
 xg_err
@@ -244,7 +264,15 @@ kucoin_sign(void *inst, const xg_sign_input *in, xg_signed *out)
         if (kucoin_is_path_param(in->path_template, kv->key)) {
             continue;
         }
-        if (is_post) {
+        if (is_post && kucoin_is_flag(kv->key)) {
+            /* A vector gives every value as text; a flag's is "true" or
+             * "false" and goes into the body as the JSON boolean. */
+            if (strcmp(kv->value, "true") != 0 &&
+                strcmp(kv->value, "false") != 0) {
+                return XG_ERR_INVALID;
+            }
+            kucoin_json_flag(&body, kv->key, kv->value[0] == 't');
+        } else if (is_post) {
             kucoin_json_member(&body, kv->key, kv->value);
         } else {
             if (query.len > 0) {

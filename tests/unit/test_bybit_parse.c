@@ -435,8 +435,8 @@ test_cursor_too_long_to_hand_back_leaves_the_list_only_cut(void **state)
     assert_string_equal(f->res.next_cursor, "");
 }
 
-/* Hostile cursors: control bytes, an embedded NUL, non-ASCII, another
- * JSON type. None reaches next_cursor; each page still says the list is
+/* Hostile cursors: control bytes, an embedded NUL, non-ASCII, bytes that
+ * cannot go back into a query verbatim, another JSON type. None reaches next_cursor; each page still says the list is
  * cut (the venue said there was more, or said something malformed), so
  * no order missing from the page is taken for gone. */
 static void
@@ -450,6 +450,9 @@ test_hostile_cursors_never_reach_next_cursor(void **state)
         "\"tab\\there\"",
         "\"del\\u007f\"",
         "\"\\n\"",
+        "\"a&b\"",
+        "\"a b\"",
+        "\"a=b\"",
         "12345",
         "true",
         "[\"a\"]",

@@ -114,7 +114,8 @@ test_sign_reproduces_every_vector(void **state)
     const json_t *vec = NULL;
     size_t i = 0;
 
-    assert_int_equal(json_array_size(vectors), 4);
+    /* The four shared vectors and xgate's two (extra.py). */
+    assert_int_equal(json_array_size(vectors), 6);
     json_array_foreach(vectors, i, vec)
     {
         const json_t *in = json_object_get(vec, "input");
@@ -185,6 +186,36 @@ test_sign_refuses_inconsistent_template(void **state)
     assert_int_equal(kucoin_sign(inst, &si, out), XG_OK);
     assert_string_equal(out->request.target,
                         "/api/v1/hf/orders/client-order/abc?symbol=BTC-USDT");
+    free(out);
+    xg_adapter_entry()->destroy(inst);
+    json_decref(root);
+}
+
+/* A flag (postOnly, hidden, iceberg) goes into the body as a JSON boolean;
+ * given as anything but "true" or "false" it is refused, never sent as a
+ * string the venue would read differently. */
+static void
+test_sign_sends_flags_as_booleans(void **state)
+{
+    (void)state;
+    json_t *root = load_vectors();
+    void *inst = create_from(root);
+    xg_kv kv[] = {
+        {"clientOid", "abc"}, {"postOnly", "true"}, {"hidden", "false"}};
+    xg_signed *out = calloc(1, sizeof(*out));
+    xg_sign_input si = {"POST", "/api/v1/hf/orders", NULL, kv,
+                        3,      1700000000000,       -1};
+    const char *bad[] = {"True", "1", "", "yes"};
+
+    assert_non_null(out);
+    assert_int_equal(kucoin_sign(inst, &si, out), XG_OK);
+    assert_string_equal(out->request.body,
+                        "{\"clientOid\":\"abc\",\"postOnly\":true,"
+                        "\"hidden\":false}");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        kv[2].value = bad[i];
+        assert_int_equal(kucoin_sign(inst, &si, out), XG_ERR_INVALID);
+    }
     free(out);
     xg_adapter_entry()->destroy(inst);
     json_decref(root);
@@ -326,6 +357,7 @@ main(void)
         cmocka_unit_test(test_entry_table_is_complete),
         cmocka_unit_test(test_sign_reproduces_every_vector),
         cmocka_unit_test(test_sign_refuses_inconsistent_template),
+        cmocka_unit_test(test_sign_sends_flags_as_booleans),
         cmocka_unit_test(test_build_matches_vectors),
         cmocka_unit_test(test_create_refuses_missing_credentials),
         cmocka_unit_test(test_create_signs_passphrase_once),

@@ -387,42 +387,50 @@ bybit_sim_cancel(const bybit_call *c)
  *
  *     page_args%3D<orderId>%26symbol%3D<SYMBOL or nothing>
  *
- * The '%' in it is part of the opaque value (Bybit hands out such
- * cursors), so a client must percent-encode it in the query; the decoded
- * parameter is then that exact string. A next page lists the open orders
- * older than the named one, so orders placed or closed between two pages
- * do not shift the pages: nothing is listed twice or skipped. A cursor
- * that does not parse, names no order of this account or another symbol
- * filter is refused with 10001, as Bybit refuses a bad parameter.
+ * Like Bybit, the sim hands the cursor out percent-encoded. Bybit's own
+ * client (pybit), ccxt and xgate send it back verbatim, so the parameter
+ * decodes to "page_args=<orderId>&symbol=<SYMBOL>"; bybit-api encodes it
+ * once more, so it decodes to the text handed out. Both are read. A next
+ * page lists the open orders older than the named one, so orders placed
+ * or closed between two pages do not shift the pages: nothing is listed
+ * twice or skipped. A cursor that does not parse, names no order of this
+ * account or another symbol filter is refused with 10001, as Bybit
+ * refuses a bad parameter.
  */
-#define BYBIT_CURSOR_HEAD "page_args%3D"
-#define BYBIT_CURSOR_SYM  "%26symbol%3D"
+static const struct {
+    const char *head;
+    const char *symbol;
+} bybit_cursor_forms[] = {
+    {"page_args%3D", "%26symbol%3D"}, /* as handed out */
+    {"page_args=", "&symbol="},       /* decoded once more */
+};
 
 static void
 bybit_sim_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
                       bool has_symbol, size_t instrument, char *out, size_t cap)
 {
     /* The '%' of the cursor are text, so they go in as arguments. */
-    snprintf(out, cap, "%s%lld%s%s", BYBIT_CURSOR_HEAD,
-             (long long)last->order_id, BYBIT_CURSOR_SYM,
+    snprintf(out, cap, "%s%lld%s%s", bybit_cursor_forms[0].head,
+             (long long)last->order_id, bybit_cursor_forms[0].symbol,
              has_symbol ? v->book.instruments[instrument].symbol : "");
 }
 
-/* The order id a cursor is anchored on (lock held); false if the cursor
- * is not one this venue handed out for this account and filter. */
+/* The order id a cursor in one of the forms is anchored on (lock held);
+ * false if it is not one this venue handed out for this account and
+ * filter. */
 static bool
-bybit_sim_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
-                      size_t instrument, int64_t *anchor)
+bybit_sim_cursor_read_form(const bybit_call *c, const char *cursor, size_t form,
+                           const char *want, int64_t *anchor)
 {
+    const char *head = bybit_cursor_forms[form].head;
+    const char *sep = bybit_cursor_forms[form].symbol;
     const char *p = cursor;
-    const char *want =
-        has_symbol ? c->v->book.instruments[instrument].symbol : "";
     int64_t id = 0;
 
-    if (strncmp(p, BYBIT_CURSOR_HEAD, strlen(BYBIT_CURSOR_HEAD)) != 0) {
+    if (strncmp(p, head, strlen(head)) != 0) {
         return false;
     }
-    p += strlen(BYBIT_CURSOR_HEAD);
+    p += strlen(head);
     if (*p < '1' || *p > '9') {
         return false;
     }
@@ -432,13 +440,30 @@ bybit_sim_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
         }
         id = id * 10 + (*p - '0');
     }
-    if (strncmp(p, BYBIT_CURSOR_SYM, strlen(BYBIT_CURSOR_SYM)) != 0 ||
-        strcmp(p + strlen(BYBIT_CURSOR_SYM), want) != 0 ||
+    if (strncmp(p, sep, strlen(sep)) != 0 ||
+        strcmp(p + strlen(sep), want) != 0 ||
         xg_sim_book_by_id(&c->v->book, c->account, id) == NULL) {
         return false;
     }
     *anchor = id;
     return true;
+}
+
+static bool
+bybit_sim_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
+                      size_t instrument, int64_t *anchor)
+{
+    const char *want =
+        has_symbol ? c->v->book.instruments[instrument].symbol : "";
+
+    for (size_t form = 0;
+         form < sizeof(bybit_cursor_forms) / sizeof(bybit_cursor_forms[0]);
+         form++) {
+        if (bybit_sim_cursor_read_form(c, cursor, form, want, anchor)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void
