@@ -216,6 +216,9 @@ static const xg_err_rule okx_errors[] = {
     XG_ERR_RULE_REJECT(51131, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(51001, XG_ERR_UNKNOWN_SYMBOL),
     XG_ERR_RULE_REJECT(51006, XG_ERR_FILTER),
+    /* A price off the tick grid is a parameter error of px. */
+    XG_ERR_RULE(0, 0, 51000, "Parameter px error", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0),
     XG_ERR_RULE_REJECT(51020, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(51121, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(51016, XG_ERR_DUPLICATE_ID),

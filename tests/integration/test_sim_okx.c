@@ -206,6 +206,33 @@ test_signature_key_passphrase_checked(void **state)
     json_decref(j);
 }
 
+/* A price off BTC-USDT's 0.1 tick is the live venue's parameter error of
+ * px (51000); one above the instrument's range breaks the price limit
+ * (51006). Both per order, with HTTP 200 and code 1. */
+static void
+test_price_off_tick_and_out_of_range(void **state)
+{
+    (void)state;
+    sim_start(NULL);
+    long st = 0;
+    json_t *j = place(&good, "BTC-USDT", "tick1", "30000.05", &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "1");
+    assert_string_equal(s_code_of(j), "51000");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "data"), 0), "sMsg")),
+        "Parameter px error");
+    json_decref(j);
+    j = place(&good, "BTC-USDT", "range1", "2000000", &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(s_code_of(j), "51006");
+    json_decref(j);
+    j = place(&good, "BTC-USDT", "tick2", "30000.1", &st);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+}
+
 static void
 test_timestamp_window(void **state)
 {
@@ -590,8 +617,8 @@ test_pending_before_and_anchor_on_closed_order(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "data")), 10);
     for (int i = 0; i < 10; i++) {
         /* data[0] is b9. */
-        ids[9 - i] = ord_id_of(json_array_get(json_object_get(j, "data"),
-                                              (size_t)i));
+        ids[9 - i] =
+            ord_id_of(json_array_get(json_object_get(j, "data"), (size_t)i));
     }
     json_decref(j);
 
@@ -691,6 +718,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_signature_key_passphrase_checked,
                                   sim_teardown),
+        cmocka_unit_test_teardown(test_price_off_tick_and_out_of_range,
+                                  sim_teardown),
         cmocka_unit_test_teardown(test_timestamp_window, sim_teardown),
         cmocka_unit_test_teardown(test_limits_per_instrument_and_endpoint,
                                   sim_teardown),
@@ -700,8 +729,8 @@ main(void)
             sim_teardown),
         cmocka_unit_test_teardown(test_pending_pages_walk_every_order_once,
                                   sim_teardown),
-        cmocka_unit_test_teardown(test_pending_before_and_anchor_on_closed_order,
-                                  sim_teardown),
+        cmocka_unit_test_teardown(
+            test_pending_before_and_anchor_on_closed_order, sim_teardown),
         cmocka_unit_test_teardown(
             test_pending_refuses_malformed_paging_parameters, sim_teardown),
     };

@@ -277,6 +277,36 @@ test_every_error_table_row(void **state)
     }
 }
 
+/* 51000 is any parameter error; the one naming px is a price off the tick
+ * grid, a filter breach like 51006 (the live venue's text ends in a
+ * space). Another parameter stays a plain reject. */
+static void
+test_px_parameter_error_is_a_filter_breach(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *s_msg;
+        xg_err err;
+    } cases[] = {
+        {"Parameter px error ", XG_ERR_FILTER},
+        {"Parameter px error", XG_ERR_FILTER},
+        {"Parameter sz error", XG_ERR_REJECTED},
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"1\",\"msg\":\"All operations failed\","
+                 "\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":\"\","
+                 "\"sCode\":\"51000\",\"sMsg\":\"%s\"}]}",
+                 cases[i].s_msg);
+        assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 200, body), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, cases[i].err);
+        assert_string_equal(f->res.venue_code, "51000");
+    }
+}
+
 static void
 test_fixture_errors_from_files(void **state)
 {
@@ -500,14 +530,14 @@ test_open_orders_hostile_last_ord_id_gives_no_cursor(void **state)
 {
     fixture *f = *state;
     static const char *const odd[] = {
-        "\"abc\"",          /* not digits */
-        "\"-5\"",           /* sign */
-        "\"12\\u0001\"",    /* control byte */
-        "\"12\\n\"",        /* newline */
-        "\"12&limit=1\"",   /* would inject a parameter */
-        "\" 12\"",          /* space */
-        "\"1.5\"",          /* not an integer */
-        "\"\\u00e912\"",    /* non-ASCII */
+        "\"abc\"",        /* not digits */
+        "\"-5\"",         /* sign */
+        "\"12\\u0001\"",  /* control byte */
+        "\"12\\n\"",      /* newline */
+        "\"12&limit=1\"", /* would inject a parameter */
+        "\" 12\"",        /* space */
+        "\"1.5\"",        /* not an integer */
+        "\"\\u00e912\"",  /* non-ASCII */
     };
     for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
         assert_int_equal(parse_page(f, 100, odd[i]), XG_OK);
@@ -530,8 +560,8 @@ test_open_orders_malformed_last_ord_id_refuses_the_page(void **state)
     huge[sizeof huge - 2] = '"';
     huge[sizeof huge - 1] = '\0';
     const char *const bad[] = {
-        "12", "12.5", "null", "true", "[\"12\"]", "{\"id\":\"12\"}", "\"\"",
-        "\"12\\u00003\"", huge,
+        "12",   "12.5",           "null", "true", "[\"12\"]", "{\"id\":\"12\"}",
+        "\"\"", "\"12\\u00003\"", huge,
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(parse_page(f, 100, bad[i]), XG_OK);
@@ -1098,6 +1128,7 @@ main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_every_error_table_row),
+        T(test_px_parameter_error_is_a_filter_breach),
         T(test_fixture_errors_from_files),
         T(test_place_and_cancel_acknowledgements),
         T(test_query_reports_state_and_fills),

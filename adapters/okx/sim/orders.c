@@ -265,9 +265,17 @@ okx_sim_place(const okx_call *c)
     case XG_SIM_FILTER_NOTIONAL:
         break;
     case XG_SIM_FILTER_PRICE:
-        okx_sim_order_answer(c, cl_id, 0, "51006",
-                             "Order price is not within the price limit.",
-                             "rejected");
+        /* Live OKX answers a price off the tick grid as a parameter error
+         * of px, and one outside the instrument's range as a price-limit
+         * breach. */
+        if (no.price >= in->min_price && no.price <= in->max_price) {
+            okx_sim_order_answer(c, cl_id, 0, "51000", "Parameter px error",
+                                 "rejected");
+        } else {
+            okx_sim_order_answer(c, cl_id, 0, "51006",
+                                 "Order price is not within the price limit.",
+                                 "rejected");
+        }
         return;
     case XG_SIM_FILTER_LOT:
         if (no.qty < in->min_qty) {
