@@ -241,6 +241,82 @@ xg_decimal_quantize(xg_decimal d, xg_decimal step, xg_round mode,
     return XG_OK;
 }
 
+/* q = n / d rounded by mode, d > 0, in 128 bits (see div_round). */
+static xg_err
+div_round_i128(xg__i128 n, xg__i128 d, xg_round mode, xg__i128 *q)
+{
+    xg__i128 quot = n / d;
+    xg__i128 rem = n % d;
+    if (rem != 0) {
+        switch (mode) {
+        case XG_ROUND_EXACT:
+            return XG_ERR_PRECISION;
+        case XG_ROUND_DOWN:
+            quot -= rem < 0;
+            break;
+        case XG_ROUND_UP:
+            quot += rem > 0;
+            break;
+        default:
+            return XG_ERR_INVALID;
+        }
+    }
+    *q = quot;
+    return XG_OK;
+}
+
+xg_err
+xg_decimal_div(xg_decimal a, xg_decimal b, uint8_t scale, xg_round mode,
+               xg_decimal *out)
+{
+    if (out == NULL || b.units == 0 || a.scale > XG_DECIMAL_MAX_SCALE ||
+        b.scale > XG_DECIMAL_MAX_SCALE || scale > XG_DECIMAL_MAX_SCALE) {
+        return XG_ERR_INVALID;
+    }
+    /* units = a.units * 10^(scale + b.scale - a.scale) / b.units. The
+     * power goes on whichever side keeps it non-negative: at most 10^36 on
+     * the numerator, checked, and 10^18 on the denominator, which then
+     * stays below 2^123. */
+    int e = (int)scale + b.scale - a.scale;
+    xg__i128 n = a.units;
+    xg__i128 d = b.units;
+    const xg__i128 limit = (xg__i128)INT64_MAX * pow10_tab[18];
+    for (; e > 0; e--) {
+        if (n > limit || n < -limit) {
+            return XG_ERR_OVERFLOW; /* the quotient cannot fit either */
+        }
+        n *= 10;
+    }
+    if (e < 0) {
+        d *= pow10_tab[-e];
+    }
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    xg__i128 q = 0;
+    xg_err err = div_round_i128(n, d, mode, &q);
+    if (err != XG_OK) {
+        return err;
+    }
+    if (q > INT64_MAX || q < INT64_MIN) {
+        return XG_ERR_OVERFLOW;
+    }
+    out->units = (int64_t)q;
+    out->scale = scale;
+    return XG_OK;
+}
+
+xg_decimal
+xg_decimal_trim(xg_decimal d)
+{
+    while (d.scale > 0 && d.units % 10 == 0) {
+        d.units /= 10;
+        d.scale--;
+    }
+    return d;
+}
+
 xg_err
 xg_decimal_mul(xg_decimal a, xg_decimal b, xg_decimal *out)
 {

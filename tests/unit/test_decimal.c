@@ -341,6 +341,77 @@ test_mul_exact_and_overflow(void **state)
     assert_int_equal(out.scale, 0);
 }
 
+/* An average price: 35000.5 * 0.004 + 35001 * 0.006 over 0.01 is
+ * 35000.8, exact; a third needs rounding; the quotient's scale is the one
+ * asked for, whatever the operands'. */
+static void
+test_div_rounds_and_checks(void **state)
+{
+    (void)state;
+    xg_decimal out;
+    assert_int_equal(
+        xg_decimal_div(dec(350008, 3), dec(1, 2), 12, XG_ROUND_EXACT, &out),
+        XG_OK);
+    assert_int_equal(out.units, 35000800000000000LL);
+    assert_int_equal(out.scale, 12);
+    assert_int_equal(
+        xg_decimal_div(dec(1, 0), dec(3, 0), 4, XG_ROUND_EXACT, &out),
+        XG_ERR_PRECISION);
+    assert_int_equal(
+        xg_decimal_div(dec(1, 0), dec(3, 0), 4, XG_ROUND_DOWN, &out), XG_OK);
+    assert_int_equal(out.units, 3333);
+    assert_int_equal(xg_decimal_div(dec(1, 0), dec(3, 0), 4, XG_ROUND_UP, &out),
+                     XG_OK);
+    assert_int_equal(out.units, 3334);
+    /* Signs: towards minus infinity and plus infinity, divisor negative. */
+    assert_int_equal(
+        xg_decimal_div(dec(-1, 0), dec(3, 0), 2, XG_ROUND_DOWN, &out), XG_OK);
+    assert_int_equal(out.units, -34);
+    assert_int_equal(
+        xg_decimal_div(dec(1, 0), dec(-3, 0), 2, XG_ROUND_UP, &out), XG_OK);
+    assert_int_equal(out.units, -33);
+    /* A dividend of finer scale than the quotient: 0.123456 / 2 at 2. */
+    assert_int_equal(
+        xg_decimal_div(dec(123456, 6), dec(2, 0), 2, XG_ROUND_DOWN, &out),
+        XG_OK);
+    assert_int_equal(out.units, 6);
+    /* The largest operands: no overflow inside, a clear one outside. */
+    assert_int_equal(
+        xg_decimal_div(dec(INT64_MAX, 0), dec(1, 18), 0, XG_ROUND_EXACT, &out),
+        XG_ERR_OVERFLOW);
+    assert_int_equal(xg_decimal_div(dec(INT64_MAX, 18), dec(INT64_MAX, 0), 18,
+                                    XG_ROUND_DOWN, &out),
+                     XG_OK);
+    assert_int_equal(out.units, 1); /* 10^-18 */
+    assert_int_equal(xg_decimal_div(dec(INT64_MAX, 0), dec(INT64_MAX, 18), 18,
+                                    XG_ROUND_DOWN, &out),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(
+        xg_decimal_div(dec(1, 0), dec(0, 3), 2, XG_ROUND_DOWN, &out),
+        XG_ERR_INVALID);
+    assert_int_equal(
+        xg_decimal_div(dec(1, 0), dec(1, 0), 19, XG_ROUND_DOWN, &out),
+        XG_ERR_INVALID);
+}
+
+static void
+test_trim_drops_trailing_zeros(void **state)
+{
+    (void)state;
+    xg_decimal d = xg_decimal_trim(dec(250, 2));
+    assert_int_equal(d.units, 25);
+    assert_int_equal(d.scale, 1);
+    d = xg_decimal_trim(dec(300, 2));
+    assert_int_equal(d.units, 3);
+    assert_int_equal(d.scale, 0);
+    d = xg_decimal_trim(dec(0, 5));
+    assert_int_equal(d.units, 0);
+    assert_int_equal(d.scale, 0);
+    d = xg_decimal_trim(dec(-1230, 0));
+    assert_int_equal(d.units, -1230);
+    assert_int_equal(d.scale, 0);
+}
+
 int
 main(void)
 {
@@ -360,6 +431,8 @@ main(void)
         cmocka_unit_test(test_quantize_to_step),
         cmocka_unit_test(test_quantize_refuses_bad_step_and_overflow),
         cmocka_unit_test(test_mul_exact_and_overflow),
+        cmocka_unit_test(test_div_rounds_and_checks),
+        cmocka_unit_test(test_trim_drops_trailing_zeros),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

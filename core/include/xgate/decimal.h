@@ -65,6 +65,17 @@ xg_err xg_decimal_quantize(xg_decimal d, xg_decimal step, xg_round mode,
  * not fit. Used for notional (price * quantity). */
 xg_err xg_decimal_mul(xg_decimal a, xg_decimal b, xg_decimal *out);
 
+/* a / b at `scale` fraction digits, rounded by mode (EXACT fails with
+ * XG_ERR_PRECISION unless the quotient has no more digits); b must not be
+ * zero (XG_ERR_INVALID), XG_ERR_OVERFLOW if the quotient does not fit.
+ * Used for average prices (quote amount / quantity). */
+xg_err xg_decimal_div(xg_decimal a, xg_decimal b, uint8_t scale, xg_round mode,
+                      xg_decimal *out);
+
+/* d with its trailing fraction zeros dropped ("2.50" -> "2.5", "3.00" ->
+ * "3"): the same value at the smallest scale that holds it. */
+xg_decimal xg_decimal_trim(xg_decimal d);
+
 static inline int
 xg_decimal_is_positive(xg_decimal d)
 {
