@@ -138,7 +138,7 @@ fill_order(xg__journal_order *o, xg__journal_attempt *a, int64_t boot_ms,
         o->qty = (xg_decimal){open_qty_milli(k), 3};
         o->price = (xg_decimal){open_price(k) * 100 + (int64_t)(k % 100), 2};
         o->status = k % 3 == 2 ? XG_STATUS_CANCELED : XG_STATUS_FILLED;
-        o->filled_qty =
+        o->exec.filled_qty =
             o->status == XG_STATUS_FILLED ? o->qty : (xg_decimal){0, 3};
         o->cancel_requested = o->status == XG_STATUS_CANCELED;
         snprintf(o->venue_order_id, sizeof o->venue_order_id, "%llu",
@@ -150,7 +150,7 @@ fill_order(xg__journal_order *o, xg__journal_attempt *a, int64_t boot_ms,
         o->qty = (xg_decimal){open_qty_milli(i), 3};
         o->price = (xg_decimal){open_price(i), 0};
         o->status = XG_STATUS_NEW;
-        o->filled_qty = (xg_decimal){0, 3};
+        o->exec.filled_qty = (xg_decimal){0, 3};
         if (venue_order_id != NULL) {
             snprintf(o->venue_order_id, sizeof o->venue_order_id, "%s",
                      venue_order_id);

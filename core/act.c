@@ -118,22 +118,21 @@ xg__act_settled(xg__state *st, uint32_t slot)
 
 void
 xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
-               xg_decimal fill)
+               const xg_execution *exec)
 {
     xg__order_rec *r = xg__orders_get(st->orders, slot);
     if (r == NULL) {
         return;
     }
     xg__lifecycle_step s =
-        xg__lifecycle_next(r->status, r->filled_qty, status, fill);
-    if (s.status == r->status &&
-        xg_decimal_cmp(s.filled_qty, r->filled_qty) == 0) {
+        xg__lifecycle_next(r->status, &r->exec, status, exec);
+    if (s.status == r->status && xg__execution_eq(&s.exec, &r->exec)) {
         return;
     }
     int was_open = xg__lifecycle_is_open(r->status);
     int is_open = xg__lifecycle_is_open(s.status);
     r->status = s.status;
-    r->filled_qty = s.filled_qty;
+    r->exec = s.exec;
     xg__persist_touch(&st->persist, r, slot);
     if (was_open != is_open) {
         count_open(st, r, is_open);
@@ -184,7 +183,7 @@ xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep)
     } else {
         r->needs_query = 0;
     }
-    xg__act_status(st, slot, want, rep->filled_qty);
+    xg__act_status(st, slot, want, &rep->exec);
     resume_cancel(st, slot, r);
 }
 
@@ -202,7 +201,7 @@ xg__act_reject(xg__state *st, uint32_t slot, xg_err err, const char *detail,
         xg_strlcpy(r->venue_code, res->venue_code, sizeof r->venue_code);
         xg_strlcpy(r->venue_msg, res->venue_msg, sizeof r->venue_msg);
     }
-    xg__act_status(st, slot, XG_STATUS_REJECTED, r->filled_qty);
+    xg__act_status(st, slot, XG_STATUS_REJECTED, NULL);
 }
 
 void
@@ -215,7 +214,7 @@ xg__act_unknown(xg__state *st, uint32_t slot, const char *why)
     if (r->status != XG_STATUS_UNKNOWN && !xg__lifecycle_is_open(r->status)) {
         xg_strlcpy(r->detail, why, sizeof r->detail);
     }
-    xg__act_status(st, slot, XG_STATUS_UNKNOWN, r->filled_qty);
+    xg__act_status(st, slot, XG_STATUS_UNKNOWN, NULL);
     r->needs_query = 1;
     xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
 }
@@ -227,7 +226,7 @@ xg__act_due_again(xg__state *st, uint32_t slot, int is_first)
     if (r == NULL || xg_order_status_is_final(r->status)) {
         return;
     }
-    xg__act_status(st, slot, XG_STATUS_PENDING, r->filled_qty);
+    xg__act_status(st, slot, XG_STATUS_PENDING, NULL);
     if (r->status != XG_STATUS_PENDING) {
         return; /* the venue said it holds it meanwhile */
     }
@@ -242,7 +241,7 @@ void
 xg__act_sent(xg__state *st, uint32_t slot)
 {
     xg__order_rec *r = xg__orders_get(st->orders, slot);
-    xg__act_status(st, slot, XG_STATUS_SENT, r->filled_qty);
+    xg__act_status(st, slot, XG_STATUS_SENT, NULL);
     r->attempt_known = 0;
     /* Journaled before it leaves: the commit precedes the flush. */
     xg__persist_attempt(&st->persist, r, xg__state_venue_name(st, r),
@@ -274,7 +273,7 @@ xg__act_cancel(xg__state *st, uint32_t slot, char *detail, size_t detail_len)
     }
     if (r->status == XG_STATUS_PENDING) {
         /* Never left the gateway: withdrawing it is the whole cancel. */
-        xg__act_status(st, slot, XG_STATUS_CANCELED, r->filled_qty);
+        xg__act_status(st, slot, XG_STATUS_CANCELED, NULL);
         return XG_OK;
     }
     r->cancel_requested = 1;

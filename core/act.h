@@ -40,11 +40,11 @@ void xg__act_queue_venue_op(xg__state *st, xg__venue *v, xg_op_kind op,
  * line (sweep.c). */
 void xg__act_queue_sweep(xg__state *st, xg__venue *v, uint32_t index);
 
-/* The order in slot is reported in status with cumulative fill: applied
- * as the lifecycle allows, journaled, told, and its venue's open count
- * kept. */
+/* The order in slot is reported in status with executions exec (NULL:
+ * none told): applied as the lifecycle allows, journaled, told, and its
+ * venue's open count kept. */
 void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
-                    xg_decimal fill);
+                    const xg_execution *exec);
 
 /* The order in slot was rebuilt from the journal in its journaled
  * status: its venue counts it if it is open. */

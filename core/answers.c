@@ -224,7 +224,7 @@ on_query_not_found(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot)
     if (r->cancel_requested) {
         /* Asked to cancel and the venue has no such order: nothing is
          * open, so the cancel's goal holds. */
-        xg__act_status(st, slot, XG_STATUS_CANCELED, r->filled_qty);
+        xg__act_status(st, slot, XG_STATUS_CANCELED, NULL);
         return;
     }
     if (r->status == XG_STATUS_UNKNOWN) {

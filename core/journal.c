@@ -40,6 +40,26 @@
 /* Statuses that are final (xg_order_status_is_final), as SQL. */
 #define FINAL_SQL "(5, 6, 7, 8)"
 
+/* The columns schema version 2 added to orders: an order's quote amount
+ * and fee (xg_execution). Defaults, so that version 1's rows read as
+ * "not said". */
+#define COL_QUOTE_UNITS  "quote_units INTEGER NOT NULL DEFAULT 0"
+#define COL_QUOTE_SCALE  "quote_scale INTEGER NOT NULL DEFAULT 0"
+#define COL_FEE_UNITS    "fee_units INTEGER NOT NULL DEFAULT 0"
+#define COL_FEE_SCALE    "fee_scale INTEGER NOT NULL DEFAULT 0"
+#define COL_FEE_CURRENCY "fee_currency TEXT NOT NULL DEFAULT ''"
+#define EXEC_COLS_SQL                                                          \
+    " " COL_QUOTE_UNITS ", " COL_QUOTE_SCALE ", " COL_FEE_UNITS                \
+    ", " COL_FEE_SCALE ", " COL_FEE_CURRENCY
+
+/* Version 1 to 2, in one transaction with the version bump. */
+#define ADD_ORDER_COL "ALTER TABLE orders ADD COLUMN "
+static const char migrate_v1_sql[] =
+    "BEGIN IMMEDIATE;" ADD_ORDER_COL COL_QUOTE_UNITS
+    ";" ADD_ORDER_COL COL_QUOTE_SCALE ";" ADD_ORDER_COL COL_FEE_UNITS
+    ";" ADD_ORDER_COL COL_FEE_SCALE ";" ADD_ORDER_COL COL_FEE_CURRENCY ";"
+    " PRAGMA user_version=2; COMMIT;";
+
 static const char schema_sql[] =
     "CREATE TABLE orders ("
     " gw_id TEXT PRIMARY KEY NOT NULL,"
@@ -56,7 +76,7 @@ static const char schema_sql[] =
     " requantize INTEGER NOT NULL, n_route INTEGER NOT NULL,"
     " route0 TEXT NOT NULL, route1 TEXT NOT NULL, route2 TEXT NOT NULL,"
     " route3 TEXT NOT NULL,"
-    " deadline_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL"
+    " deadline_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL," EXEC_COLS_SQL
     ") STRICT, WITHOUT ROWID;"
     /* Start-up reads only open orders; the partial index keeps that read
      * proportional to them, not to the history. */
@@ -78,12 +98,13 @@ static const char schema_sql[] =
     " qty_units, qty_scale, price_units, price_scale, status,"                 \
     " venue, venue_client_id, venue_order_id, filled_units, filled_scale,"     \
     " attempt, cancel_requested, requantize, n_route,"                         \
-    " route0, route1, route2, route3, deadline_ms, updated_ms"
+    " route0, route1, route2, route3, deadline_ms, updated_ms,"                \
+    " quote_units, quote_scale, fee_units, fee_scale, fee_currency"
 
 static const char put_order_sql[] =
     "INSERT OR REPLACE INTO orders (" ORDER_COLS ") VALUES (?1, ?2, ?3, ?4,"
     " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-    " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+    " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
 
 static const char put_attempt_sql[] =
     "INSERT OR REPLACE INTO attempts (gw_id, attempt, venue,"
@@ -272,7 +293,7 @@ query_text(sqlite3 *db, const char *sql, char *out, size_t out_len)
 /* Is the file a journal of our schema (or a brand-new empty database)?
  * Reads only; nothing is written before this says yes. */
 static xg_err
-check_identity(xg__journal *j, int *is_fresh)
+check_identity(xg__journal *j, int *is_fresh, int64_t *version_out)
 {
     int64_t app_id = 0, version = 0, n_objects = 0;
     int rc = query_int(j->db, "PRAGMA application_id", &app_id);
@@ -297,13 +318,30 @@ check_identity(xg__journal *j, int *is_fresh)
                             (long long)n_objects);
         return XG_ERR_CONFIG;
     }
-    if (version != XG_JOURNAL_SCHEMA_VERSION) {
+    if (version < 1 || version > XG_JOURNAL_SCHEMA_VERSION) {
         xg__journal_set_err(
             j,
-            "%s: journal schema version %lld, this build reads %d;"
+            "%s: journal schema version %lld, this build reads 1 to %d;"
             " refusing to touch it",
             j->path, (long long)version, XG_JOURNAL_SCHEMA_VERSION);
         return XG_ERR_CONFIG;
+    }
+    *version_out = version;
+    return XG_OK;
+}
+
+/* Bring a journal of an earlier schema version up to this one. */
+static xg_err
+migrate(xg__journal *j, int64_t version)
+{
+    if (version >= XG_JOURNAL_SCHEMA_VERSION) {
+        return XG_OK;
+    }
+    int rc = sqlite3_exec(j->db, migrate_v1_sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        xg_err e = xg__journal_fail_sql(j, rc, "cannot migrate schema 1 to 2");
+        (void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+        return e;
     }
     return XG_OK;
 }
@@ -535,6 +573,7 @@ xg__journal_open(xg__journal **out, const char *dir, xg__sync_mode mode,
         return XG_ERR_NOMEM;
     }
     int fresh = 0;
+    int64_t version = 0;
     xg_err e = ensure_dir(j, dir);
     if (e != XG_OK) {
         goto fail;
@@ -546,10 +585,11 @@ xg__journal_open(xg__journal **out, const char *dir, xg__sync_mode mode,
         goto fail;
     }
     if ((e = connect_file(j)) != XG_OK ||
-        (e = check_identity(j, &fresh)) != XG_OK ||
+        (e = check_identity(j, &fresh, &version)) != XG_OK ||
         (e = check_integrity(j)) != XG_OK ||
         (e = set_modes(j, mode)) != XG_OK ||
         (fresh && (e = create_schema(j)) != XG_OK) ||
+        (!fresh && (e = migrate(j, version)) != XG_OK) ||
         (e = create_age_index(j)) != XG_OK || (e = prepare_all(j)) != XG_OK) {
         goto fail;
     }
@@ -617,8 +657,12 @@ order_invalid(const xg__journal_order *o)
         return "unterminated string";
     }
     if (!is_decimal_ok(o->qty) || !is_decimal_ok(o->price) ||
-        !is_decimal_ok(o->filled_qty)) {
+        !is_decimal_ok(o->exec.filled_qty) ||
+        !is_decimal_ok(o->exec.filled_quote) || !is_decimal_ok(o->exec.fee)) {
         return "decimal scale";
+    }
+    if (!is_str(o->exec.fee_currency, sizeof o->exec.fee_currency)) {
+        return "unterminated string";
     }
     if (!is_status_ok(o->status)) {
         return "status";
@@ -669,8 +713,8 @@ xg__journal_put_order(xg__journal *j, const xg__journal_order *o)
     bind_text(st, 13, o->venue);
     bind_text(st, 14, o->venue_client_id);
     bind_text(st, 15, o->venue_order_id);
-    sqlite3_bind_int64(st, 16, o->filled_qty.units);
-    sqlite3_bind_int(st, 17, o->filled_qty.scale);
+    sqlite3_bind_int64(st, 16, o->exec.filled_qty.units);
+    sqlite3_bind_int(st, 17, o->exec.filled_qty.scale);
     sqlite3_bind_int(st, 18, o->attempt);
     sqlite3_bind_int(st, 19, o->cancel_requested);
     sqlite3_bind_int(st, 20, o->requantize);
@@ -680,6 +724,11 @@ xg__journal_put_order(xg__journal *j, const xg__journal_order *o)
     }
     sqlite3_bind_int64(st, 26, o->deadline_ms);
     sqlite3_bind_int64(st, 27, o->updated_ms);
+    sqlite3_bind_int64(st, 28, o->exec.filled_quote.units);
+    sqlite3_bind_int(st, 29, o->exec.filled_quote.scale);
+    sqlite3_bind_int64(st, 30, o->exec.fee.units);
+    sqlite3_bind_int(st, 31, o->exec.fee.scale);
+    bind_text(st, 32, o->exec.fee_currency);
     int rc = step_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE) {

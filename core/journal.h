@@ -25,9 +25,10 @@
 #include "xgate/error.h"
 #include "xgate/order.h"
 
-/* Schema version kept in PRAGMA user_version; a file with another version
- * is refused, never migrated in place silently. */
-#define XG_JOURNAL_SCHEMA_VERSION 1
+/* Schema version kept in PRAGMA user_version. A file of an earlier
+ * version is migrated when opened, in one transaction (2 added the
+ * orders' quote amount and fee); a later or unknown one is refused. */
+#define XG_JOURNAL_SCHEMA_VERSION 2
 /* PRAGMA application_id of every journal ("xgj1"): tells our file from any
  * other SQLite database that happens to be named journal.db. */
 #define XG_JOURNAL_APP_ID  0x78676a31
@@ -60,7 +61,7 @@ typedef struct xg__journal_order {
     char venue[XG_VENUE_NAME_MAX]; /* current venue, "" none */
     char venue_client_id[XG_CLIENT_ID_MAX];
     char venue_order_id[XG_VENUE_ORDER_ID_MAX];
-    xg_decimal filled_qty;
+    xg_execution exec;
     uint8_t attempt;
     uint8_t cancel_requested;
     uint8_t requantize;

@@ -109,7 +109,7 @@ row_to_order(sqlite3_stmt *st, xg__journal_order *o)
     if (!col_text(st, 14, o->venue_order_id, sizeof o->venue_order_id)) {
         return "venue_order_id";
     }
-    if (!col_decimal(st, 15, &o->filled_qty)) {
+    if (!col_decimal(st, 15, &o->exec.filled_qty)) {
         return "filled_qty";
     }
     if (!col_range(st, 17, 0, UINT8_MAX, &v)) {
@@ -138,6 +138,15 @@ row_to_order(sqlite3_stmt *st, xg__journal_order *o)
     }
     if (!col_range(st, 26, INT64_MIN, INT64_MAX, &o->updated_ms)) {
         return "updated_ms";
+    }
+    if (!col_decimal(st, 27, &o->exec.filled_quote)) {
+        return "quote";
+    }
+    if (!col_decimal(st, 29, &o->exec.fee)) {
+        return "fee";
+    }
+    if (!col_text(st, 31, o->exec.fee_currency, sizeof o->exec.fee_currency)) {
+        return "fee_currency";
     }
     return NULL;
 }

@@ -10,6 +10,8 @@
  */
 #include "lifecycle.h"
 
+#include <string.h>
+
 int
 xg__lifecycle_is_open(xg_order_status st)
 {
@@ -65,21 +67,52 @@ may_become(xg_order_status cur, xg_order_status want)
     }
 }
 
-xg__lifecycle_step
-xg__lifecycle_next(xg_order_status cur, xg_decimal cur_fill,
-                   xg_order_status want, xg_decimal want_fill)
+int
+xg__execution_eq(const xg_execution *a, const xg_execution *b)
 {
-    xg__lifecycle_step s = {cur, cur_fill, NULL};
+    return xg_decimal_cmp(a->filled_qty, b->filled_qty) == 0 &&
+           xg_decimal_cmp(a->filled_quote, b->filled_quote) == 0 &&
+           xg_decimal_cmp(a->fee, b->fee) == 0 &&
+           strcmp(a->fee_currency, b->fee_currency) == 0;
+}
+
+/* The executions after a report (see lifecycle.h). */
+static xg_execution
+merge_exec(const xg_execution *cur, const xg_execution *want)
+{
+    xg_execution e = *cur;
+    if (want == NULL || want->filled_qty.units == 0) {
+        return e;
+    }
+    int c = xg_decimal_cmp(want->filled_qty, cur->filled_qty);
+    if (c > 0) {
+        return *want;
+    }
+    if (c == 0) {
+        if (want->filled_quote.units != 0) {
+            e.filled_quote = want->filled_quote;
+        }
+        if (xg_execution_has_fee(want)) {
+            e.fee = want->fee;
+            memcpy(e.fee_currency, want->fee_currency, sizeof e.fee_currency);
+        }
+    }
+    return e;
+}
+
+xg__lifecycle_step
+xg__lifecycle_next(xg_order_status cur, const xg_execution *cur_exec,
+                   xg_order_status want, const xg_execution *want_exec)
+{
+    xg__lifecycle_step s = {cur, *cur_exec, NULL};
     if (xg_order_status_is_final(cur)) {
         return s;
     }
+    s.exec = merge_exec(cur_exec, want_exec);
     int is_more_filled =
-        want_fill.units != 0 && xg_decimal_cmp(want_fill, cur_fill) > 0;
-    if (is_more_filled) {
-        s.filled_qty = want_fill;
-    }
+        xg_decimal_cmp(s.exec.filled_qty, cur_exec->filled_qty) > 0;
     /* A fill on an order the venue still calls NEW is a partial fill. */
-    if (want == XG_STATUS_NEW && s.filled_qty.units != 0) {
+    if (want == XG_STATUS_NEW && s.exec.filled_qty.units != 0) {
         want = XG_STATUS_PARTIALLY_FILLED;
     }
     if (may_become(cur, want)) {

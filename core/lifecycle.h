@@ -16,18 +16,25 @@
 
 typedef struct xg__lifecycle_step {
     xg_order_status status; /* the order's status after the report */
-    xg_decimal filled_qty;  /* its cumulative fill after the report */
+    xg_execution exec;      /* its executions after the report */
     const char *event;      /* the event that tells it, NULL for none */
 } xg__lifecycle_step;
 
-/* An order in status cur with cumulative fill cur_fill is reported in
- * status want with fill want_fill (a zero fill: none, or not told).
+/* An order in status cur with executions cur_exec is reported in status
+ * want with executions want_exec (NULL, or a zero fill: not told).
  * Reports that would break a rule change nothing they may not: a report
  * about a final order changes nothing, a smaller fill keeps the larger,
- * an open status never replaces a partial fill with none. */
-xg__lifecycle_step xg__lifecycle_next(xg_order_status cur, xg_decimal cur_fill,
+ * an open status never replaces a partial fill with none. The quote
+ * amount and fee always describe the fill they came with: a larger fill
+ * takes the report's (unknown where it did not say them), the same fill
+ * takes what the report adds. */
+xg__lifecycle_step xg__lifecycle_next(xg_order_status cur,
+                                      const xg_execution *cur_exec,
                                       xg_order_status want,
-                                      xg_decimal want_fill);
+                                      const xg_execution *want_exec);
+
+/* Whether two executions have the same values in every field. */
+int xg__execution_eq(const xg_execution *a, const xg_execution *b);
 
 /* NEW or PARTIALLY_FILLED: on the venue's book. */
 int xg__lifecycle_is_open(xg_order_status st);

@@ -272,7 +272,7 @@ xg__order_view(const xg__order_rec *r, const char *venue_name,
     view->venue_client_id = r->venue_client_id;
     view->venue_order_id = r->venue_order_id;
     view->status = r->status;
-    view->filled_qty = r->filled_qty;
+    view->exec = r->exec;
     view->err = r->err;
     view->detail = r->detail;
     view->venue_code = r->venue_code;

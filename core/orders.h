@@ -30,7 +30,7 @@ typedef struct xg__order_rec {
     int venue;       /* index of the venue holding or trying it; -1 none */
     uint8_t attempt; /* venue attempts so far */
     xg_order_status status;
-    xg_decimal filled_qty;
+    xg_execution exec; /* cumulative fills, quote amount, fee */
     /* why it failed, for the strategy */
     xg_err err;
     char detail[XG_DETAIL_MAX];

@@ -145,7 +145,7 @@ to_row(const xg__order_rec *r, const xg__venue *venues, int64_t now_ms,
     xg_strlcpy(o->venue_client_id, r->venue_client_id,
                sizeof o->venue_client_id);
     xg_strlcpy(o->venue_order_id, r->venue_order_id, sizeof o->venue_order_id);
-    o->filled_qty = r->filled_qty;
+    o->exec = r->exec;
     o->attempt = r->attempt;
     o->cancel_requested = r->cancel_requested;
     o->requantize = r->is_requantize;

@@ -378,8 +378,8 @@ parse_venues(const xg_json *j, xg_msg *out, xg_buf *d)
         }
         char s[XG__FIELD_MAX];
         size_t n;
-        int ok = xg_json_string(j, v, s, sizeof s, &n) == XG_OK &&
-                 n >= 1 && n < XG_VENUE_NAME_MAX;
+        int ok = xg_json_string(j, v, s, sizeof s, &n) == XG_OK && n >= 1 &&
+                 n < XG_VENUE_NAME_MAX;
         for (size_t k = 0; ok && k < n; k++) {
             ok = is_venue_char(s[k]);
         }
@@ -790,6 +790,46 @@ put_error_open(xg_buf *b, xg_err err, const char *detail)
     put_str_field(b, "message", text_or(detail, xg_strerror(err)), 0);
 }
 
+/* Average prices carry this many decimals at most (rounded down; fewer
+ * where the price is too large to hold them), trailing zeros dropped. */
+#define AVG_PRICE_SCALE 12
+
+static xg_err
+avg_price(const xg_execution *e, xg_decimal *out)
+{
+    for (int scale = AVG_PRICE_SCALE; scale >= 0; scale--) {
+        xg_err err = xg_decimal_div(e->filled_quote, e->filled_qty,
+                                    (uint8_t)scale, XG_ROUND_DOWN, out);
+        if (err != XG_ERR_OVERFLOW) {
+            *out = xg_decimal_trim(*out);
+            return err;
+        }
+    }
+    return XG_ERR_OVERFLOW;
+}
+
+/* filled_qty always; the quote amount and average price, and the fee with
+ * its currency, when the venue said them for that fill. */
+static xg_err
+put_execution(xg_buf *b, const xg_execution *e)
+{
+    xg_decimal avg;
+    xg_err err = put_decimal_field(b, "filled_qty", e->filled_qty);
+
+    if (err == XG_OK && e->filled_qty.units > 0 && e->filled_quote.units > 0 &&
+        avg_price(e, &avg) == XG_OK) {
+        err = put_decimal_field(b, "filled_quote", e->filled_quote);
+        if (err == XG_OK) {
+            err = put_decimal_field(b, "avg_price", avg);
+        }
+    }
+    if (err == XG_OK && e->filled_qty.units > 0 && xg_execution_has_fee(e)) {
+        err = put_decimal_field(b, "fee", e->fee);
+        put_str_field(b, "fee_currency", e->fee_currency, 0);
+    }
+    return err;
+}
+
 static xg_err
 put_order_object(xg_buf *b, const xg_order_view *v)
 {
@@ -814,7 +854,7 @@ put_order_object(xg_buf *b, const xg_order_view *v)
     put_str_field(b, "venue", v->venue, 0);
     put_str_field(b, "venue_client_order_id", v->venue_client_id, 0);
     put_str_field(b, "venue_order_id", v->venue_order_id, 0);
-    err = put_decimal_field(b, "filled_qty", v->filled_qty);
+    err = put_execution(b, &v->exec);
     if (err != XG_OK) {
         return err;
     }

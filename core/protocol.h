@@ -18,10 +18,10 @@
 #include "xgate/error.h"
 #include "xgate/order.h"
 
-#define XG_MSG_MAX_BYTES  65536 /* larger requests are refused unparsed */
-#define XG_REQ_ID_MAX     65    /* 64 printable ASCII characters + NUL */
-#define XG_MAX_ROUTE      4     /* venues in one order's preference list */
-#define XG_DETAIL_MAX     160
+#define XG_MSG_MAX_BYTES   65536 /* larger requests are refused unparsed */
+#define XG_REQ_ID_MAX      65    /* 64 printable ASCII characters + NUL */
+#define XG_MAX_ROUTE       4     /* venues in one order's preference list */
+#define XG_DETAIL_MAX      160
 #define XG_MAX_WAIT_MS_MAX 86400000
 
 typedef enum xg_msg_kind {
@@ -60,11 +60,11 @@ xg_err xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
  * pointer borrowed for the call; strings may be "" but not NULL. */
 typedef struct xg_order_view {
     const xg_order *order;
-    const char *venue;          /* venue holding or last trying the order */
+    const char *venue;           /* venue holding or last trying the order */
     const char *venue_client_id; /* id sent to that venue */
     const char *venue_order_id;
     xg_order_status status;
-    xg_decimal filled_qty;
+    xg_execution exec;
     xg_err err;             /* XG_OK unless rejected / failed */
     const char *detail;     /* gateway's reason */
     const char *venue_code; /* venue's error code */
@@ -79,10 +79,10 @@ typedef struct xg_bucket_view {
 
 typedef struct xg_venue_view {
     const char *name;
-    const char *state;    /* "UP", "THROTTLED", "BANNED", "DOWN", "STARTING" */
-    int64_t until_ms;     /* end of ban / throttle, epoch ms; 0 if none */
+    const char *state; /* "UP", "THROTTLED", "BANNED", "DOWN", "STARTING" */
+    int64_t until_ms;  /* end of ban / throttle, epoch ms; 0 if none */
     const char *reason;
-    size_t queued;        /* orders waiting for the limiter */
+    size_t queued; /* orders waiting for the limiter */
     size_t in_flight;
     size_t open_orders;
     const xg_bucket_view *buckets;
@@ -103,7 +103,7 @@ typedef struct xg_skip_view {
 typedef struct xg_reroute_view {
     const char *from;
     const char *to;
-    const char *reason; /* skipped[0]'s */
+    const char *reason;   /* skipped[0]'s */
     int64_t ban_until_ms; /* from's ban end when reason is "banned", else 0 */
     const xg_skip_view *skipped;
     size_t n_skipped;
@@ -142,8 +142,7 @@ xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,
                                size_t n);
 
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..} (hello) */
-xg_err xg__encode_reply_ok(xg_buf *b, const char *req_id,
-                           const char *start_id);
+xg_err xg__encode_reply_ok(xg_buf *b, const char *req_id, const char *start_id);
 
 /* {"type":"order","event":<event>,"start_id":..,"ts_ms":..,"order":{...}};
  * event is one of "acked", "rejected", "partially_filled", "filled",

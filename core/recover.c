@@ -34,7 +34,7 @@ fill_record(xg__state *st, xg__order_rec *r, const xg__journal_order *o,
     xg_strlcpy(r->venue_client_id, o->venue_client_id,
                sizeof r->venue_client_id);
     xg_strlcpy(r->venue_order_id, o->venue_order_id, sizeof r->venue_order_id);
-    r->filled_qty = o->filled_qty;
+    r->exec = o->exec;
     r->attempt = o->attempt;
     r->cancel_requested = o->cancel_requested;
     r->is_requantize = o->requantize;

@@ -43,7 +43,7 @@
     (sizeof(((xg__journal_order *)0)->gw_id) + XG_CLIENT_ID_MAX +              \
      XG_STRATEGY_ID_MAX + XG_SYMBOL_MAX + 3 + 9 + 9 + 1 + XG_VENUE_NAME_MAX +  \
      XG_CLIENT_ID_MAX + XG_VENUE_ORDER_ID_MAX + 9 + 4 +                        \
-     XG_MAX_ROUTE * XG_VENUE_NAME_MAX + 8 + 8)
+     XG_MAX_ROUTE * XG_VENUE_NAME_MAX + 8 + 8 + 9 + 9 + XG_CURRENCY_MAX)
 #define ATTEMPT_BODY_MAX                                                       \
     (sizeof(((xg__journal_attempt *)0)->gw_id) + 1 + XG_VENUE_NAME_MAX +       \
      XG_CLIENT_ID_MAX + 1 + 8)
@@ -53,7 +53,8 @@
  * 2-byte length. */
 _Static_assert(XG_VENUE_ORDER_ID_MAX <= 256 && XG_CLIENT_ID_MAX <= 256 &&
                    XG_STRATEGY_ID_MAX <= 256 && XG_SYMBOL_MAX <= 256 &&
-                   XG_VENUE_NAME_MAX <= 256 && XG_GW_ID_LEN + 1 <= 256,
+                   XG_CURRENCY_MAX <= 256 && XG_VENUE_NAME_MAX <= 256 &&
+                   XG_GW_ID_LEN + 1 <= 256,
                "string fields must fit a 1-byte length");
 _Static_assert(ORDER_BODY_MAX <= UINT16_MAX && ATTEMPT_BODY_MAX <= UINT16_MAX,
                "record bodies must fit a 2-byte length");
@@ -226,8 +227,12 @@ order_invalid(const xg__journal_order *o)
     if (o->tif < XG_TIF_GTC || o->tif > XG_TIF_POST_ONLY) {
         return "order tif out of range";
     }
-    if (!is_dec(o->qty) || !is_dec(o->price) || !is_dec(o->filled_qty)) {
+    if (!is_dec(o->qty) || !is_dec(o->price) || !is_dec(o->exec.filled_qty) ||
+        !is_dec(o->exec.filled_quote) || !is_dec(o->exec.fee)) {
         return "order decimal scale out of range";
+    }
+    if (!is_str(o->exec.fee_currency, sizeof o->exec.fee_currency)) {
+        return "order string unterminated";
     }
     if (o->status < XG_STATUS_PENDING || o->status > XG_STATUS_UNKNOWN) {
         return "order status out of range";
@@ -297,7 +302,7 @@ encode_order(uint8_t *w, const xg__journal_order *o)
     w = put_str(w, o->venue);
     w = put_str(w, o->venue_client_id);
     w = put_str(w, o->venue_order_id);
-    w = put_dec(w, o->filled_qty);
+    w = put_dec(w, o->exec.filled_qty);
     *w++ = o->attempt;
     *w++ = o->cancel_requested;
     *w++ = o->requantize;
@@ -306,7 +311,10 @@ encode_order(uint8_t *w, const xg__journal_order *o)
         w = put_str(w, o->route[i]);
     }
     w = put_u64(w, i64_bits(o->deadline_ms));
-    return put_u64(w, i64_bits(o->updated_ms));
+    w = put_u64(w, i64_bits(o->updated_ms));
+    w = put_dec(w, o->exec.filled_quote);
+    w = put_dec(w, o->exec.fee);
+    return put_str(w, o->exec.fee_currency);
 }
 
 static uint8_t *
@@ -380,8 +388,10 @@ get_str(reader *r, char *dst, size_t cap)
     memcpy(dst, p, n);
 }
 
+/* An order record of either type: XG_TURNLOG_REC_ORDER_V1 ends at
+ * updated_ms, its quote amount and fee not said. */
 static void
-decode_order(reader *r, xg__journal_order *o)
+decode_order(reader *r, xg__journal_order *o, int type)
 {
     memset(o, 0, sizeof *o);
     get_str(r, o->gw_id, sizeof o->gw_id);
@@ -397,7 +407,7 @@ decode_order(reader *r, xg__journal_order *o)
     get_str(r, o->venue, sizeof o->venue);
     get_str(r, o->venue_client_id, sizeof o->venue_client_id);
     get_str(r, o->venue_order_id, sizeof o->venue_order_id);
-    o->filled_qty = get_dec(r);
+    o->exec.filled_qty = get_dec(r);
     o->attempt = get_u8(r);
     o->cancel_requested = get_u8(r);
     o->requantize = get_u8(r);
@@ -411,6 +421,11 @@ decode_order(reader *r, xg__journal_order *o)
     }
     o->deadline_ms = get_i64(r);
     o->updated_ms = get_i64(r);
+    if (type == XG_TURNLOG_REC_ORDER) {
+        o->exec.filled_quote = get_dec(r);
+        o->exec.fee = get_dec(r);
+        get_str(r, o->exec.fee_currency, sizeof o->exec.fee_currency);
+    }
 }
 
 static void
@@ -442,9 +457,9 @@ next_record(reader *r, xg__journal_order *o, xg__journal_attempt *a,
     }
     reader b = {body, body_len, 0};
     const char *bad = NULL;
-    if (h[0] == XG_TURNLOG_REC_ORDER) {
+    if (h[0] == XG_TURNLOG_REC_ORDER || h[0] == XG_TURNLOG_REC_ORDER_V1) {
         *is_order = 1;
-        decode_order(&b, o);
+        decode_order(&b, o, h[0]);
         bad = b.is_bad ? "order field does not decode" : order_invalid(o);
     } else if (h[0] == XG_TURNLOG_REC_ATTEMPT) {
         *is_order = 0;

@@ -31,7 +31,10 @@
  *   28  P  payload: R records back to back, filling it exactly
  *
  * Record: type (1 byte), body length L (2 bytes), L bytes of body.
- * Types: 1 order (xg__journal_order), 2 attempt (xg__journal_attempt).
+ * Types: 3 order (xg__journal_order), 2 attempt (xg__journal_attempt);
+ * 1, an order without the last three fields (quote amount and fee not
+ * said), is what builds before journal schema 2 wrote: still read,
+ * never written.
  * Bodies hold every field in the order below, nothing else, and are
  * consumed exactly:
  *
@@ -45,7 +48,8 @@
  *            str venue_client_id, str venue_order_id, dec filled_qty,
  *            u8 attempt, u8 cancel_requested (0-1), u8 requantize (0-1),
  *            u8 n_route (0-XG_MAX_ROUTE), n_route x str route,
- *            i64 deadline_ms, i64 updated_ms
+ *            i64 deadline_ms, i64 updated_ms, dec filled_quote, dec fee,
+ *            str fee_currency
  *   attempt: str gw_id (not empty), u8 attempt, str venue,
  *            str venue_client_id, u8 state (0-2), i64 updated_ms
  *
@@ -73,15 +77,16 @@
 #include "journal.h"
 #include "xgate/error.h"
 
-#define XG_TURNLOG_VERSION     1
-#define XG_TURNLOG_HDR_LEN     28
-#define XG_TURNLOG_CRC_AT      24 /* offset of the CRC in the header */
-#define XG_TURNLOG_LEN_AT      8  /* offset of the payload length */
-#define XG_TURNLOG_COUNT_AT    12 /* offset of the record count */
-#define XG_TURNLOG_SEQ_AT      16 /* offset of the sequence number */
-#define XG_TURNLOG_REC_HDR     3  /* record type and body length */
-#define XG_TURNLOG_REC_ORDER   1
-#define XG_TURNLOG_REC_ATTEMPT 2
+#define XG_TURNLOG_VERSION      1
+#define XG_TURNLOG_HDR_LEN      28
+#define XG_TURNLOG_CRC_AT       24 /* offset of the CRC in the header */
+#define XG_TURNLOG_LEN_AT       8  /* offset of the payload length */
+#define XG_TURNLOG_COUNT_AT     12 /* offset of the record count */
+#define XG_TURNLOG_SEQ_AT       16 /* offset of the sequence number */
+#define XG_TURNLOG_REC_HDR      3  /* record type and body length */
+#define XG_TURNLOG_REC_ORDER_V1 1
+#define XG_TURNLOG_REC_ATTEMPT  2
+#define XG_TURNLOG_REC_ORDER    3
 /* The largest payload of one frame (64 MiB, some 150,000 orders): a
  * reader never believes a longer one, so a damaged length cannot make it
  * allocate or read without bound. */

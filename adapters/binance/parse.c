@@ -307,6 +307,62 @@ static const struct {
 };
 
 /*
+ * The fee of a placement answer's fills (newOrderRespType FULL, the
+ * default for LIMIT and MARKET: "fills": [{price, qty, commission,
+ * commissionAsset, tradeId}]). Said only when the fills cover the whole
+ * executedQty in one commission asset; Binance's order query lists no
+ * fills, so later fills leave the fee unsaid (lifecycle.h). A fill that
+ * does not read is a malformed answer.
+ */
+static xg_err
+binance_fills_fee(const xg_json *j, size_t o, xg_execution *exec)
+{
+    size_t fills = 0;
+    size_t f = 0;
+    xg_decimal qty = {0, 0};
+    xg_decimal fee = {0, 0};
+    char asset[XG_CURRENCY_MAX] = "";
+
+    if (xg_json_get(j, o, "fills", &fills) != XG_OK ||
+        xg_json_type_of(j, fills) != XG_JSON_ARRAY) {
+        return XG_ERR_BAD_FIELD;
+    }
+    f = fills + 1;
+    for (uint32_t i = 0; i < j->tok[fills].count; i++, f = j->tok[f].next) {
+        xg_decimal q;
+        xg_decimal c;
+        char a[XG_CURRENCY_MAX];
+        if (xg_json_type_of(j, f) != XG_JSON_OBJECT ||
+            xg_field_amount(j, f, "qty", &q) != XG_OK ||
+            xg_field_amount(j, f, "commission", &c) != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        xg_err rc = xg_field_text(j, f, "commissionAsset", a, sizeof a);
+        if (rc == XG_ERR_TRUNCATED) {
+            return XG_OK; /* an asset name we cannot carry: not said */
+        }
+        if (rc != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (i == 0) {
+            memcpy(asset, a, sizeof asset);
+        } else if (strcmp(asset, a) != 0) {
+            return XG_OK; /* fees in two assets: no one figure to give */
+        }
+        if (xg_decimal_add(qty, q, &qty) != XG_OK ||
+            xg_decimal_add(fee, c, &fee) != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+    }
+    if (asset[0] != '\0' && exec->filled_qty.units > 0 &&
+        xg_decimal_cmp(qty, exec->filled_qty) == 0) {
+        exec->fee = fee;
+        memcpy(exec->fee_currency, asset, sizeof exec->fee_currency);
+    }
+    return XG_OK;
+}
+
+/*
  * One order object into rep. id_key names the field holding the order's
  * client id: "clientOrderId", except in a cancel answer where that is the
  * cancel's own id and the order's is "origClientOrderId". XG_ERR_TRUNCATED
@@ -365,20 +421,23 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
     }
 
     if (xg_field_has(j, o, "executedQty") &&
-        xg_field_amount(j, o, "executedQty", &rep->filled_qty) != XG_OK) {
+        xg_field_amount(j, o, "executedQty", &rep->exec.filled_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     if (xg_field_has(j, o, "cummulativeQuoteQty")) {
-        if (xg_field_decimal(j, o, "cummulativeQuoteQty", &rep->filled_cost) !=
-            XG_OK) {
+        if (xg_field_decimal(j, o, "cummulativeQuoteQty",
+                             &rep->exec.filled_quote) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         /* Binance: "cummulativeQuoteQty < 0 means the data is not
          * available at this time" - unknown, not malformed. */
-        if (rep->filled_cost.units < 0) {
-            rep->filled_cost.units = 0;
-            rep->filled_cost.scale = 0;
+        if (rep->exec.filled_quote.units < 0) {
+            rep->exec.filled_quote.units = 0;
+            rep->exec.filled_quote.scale = 0;
         }
+    }
+    if (xg_field_has(j, o, "fills")) {
+        return binance_fills_fee(j, o, &rep->exec);
     }
     return XG_OK;
 }

@@ -286,6 +286,43 @@ bybit_client_id(const xg_json *j, size_t o, char *dst, size_t cap)
 }
 
 /*
+ * The order's fee. Spot orders carry it as cumFeeDetail, a map of coin to
+ * cumulative fee ({} before a fill); one coin is said, several are not
+ * one figure. Without the map, the older cumExecFee with feeCurrency
+ * (deprecated for spot, still sent) says it when feeCurrency is given.
+ * A coin name too long to carry leaves the fee unsaid; anything of the
+ * wrong type is malformed.
+ */
+static xg_err
+bybit_fee(const xg_json *j, size_t o, xg_execution *exec)
+{
+    size_t map = 0;
+    char coin[XG_CURRENCY_MAX];
+    xg_decimal fee;
+
+    if (xg_field_has(j, o, "cumFeeDetail")) {
+        if (xg_json_get(j, o, "cumFeeDetail", &map) != XG_OK ||
+            xg_json_type_of(j, map) != XG_JSON_OBJECT) {
+            return XG_ERR_BAD_FIELD;
+        }
+        if (j->tok[map].count != 1) {
+            return XG_OK;
+        }
+        xg_err rc = xg_json_string(j, map + 1, coin, sizeof coin, NULL);
+        if (rc == XG_ERR_TRUNCATED || coin[0] == '\0') {
+            return XG_OK;
+        }
+        if (rc != XG_OK || xg_field_decimal(j, map, coin, &fee) != XG_OK) {
+            return XG_ERR_BAD_FIELD;
+        }
+        exec->fee = fee;
+        memcpy(exec->fee_currency, coin, sizeof exec->fee_currency);
+        return XG_OK;
+    }
+    return xg_field_fee(j, o, "cumExecFee", "feeCurrency", 1, exec);
+}
+
+/*
  * One entry of a realtime list (token o) into rep. XG_ERR_NOT_FOUND when
  * it has no client id and XG_ERR_TRUNCATED when its client id is longer
  * than any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
@@ -319,11 +356,15 @@ bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
         return XG_ERR_BAD_FIELD;
     }
     if (xg_field_has(j, o, "cumExecQty") &&
-        xg_field_amount(j, o, "cumExecQty", &rep->filled_qty) != XG_OK) {
+        xg_field_amount(j, o, "cumExecQty", &rep->exec.filled_qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     if (xg_field_has(j, o, "cumExecValue") &&
-        xg_field_amount(j, o, "cumExecValue", &rep->filled_cost) != XG_OK) {
+        xg_field_amount(j, o, "cumExecValue", &rep->exec.filled_quote) !=
+            XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (bybit_fee(j, o, &rep->exec) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed entry is refused whoever placed it. */

@@ -214,8 +214,9 @@ kucoin_order_status(const xg_json *j, size_t o, xg_order_report *rep)
         return XG_ERR_BAD_FIELD;
     }
     if (active) {
-        rep->status = rep->filled_qty.units > 0 ? XG_STATUS_PARTIALLY_FILLED
-                                                : XG_STATUS_NEW;
+        rep->status = rep->exec.filled_qty.units > 0
+                          ? XG_STATUS_PARTIALLY_FILLED
+                          : XG_STATUS_NEW;
         return XG_OK;
     }
     if (xg_field_has(j, o, "cancelExist") &&
@@ -263,8 +264,9 @@ kucoin_order_report(const xg_json *j, size_t o, xg_order_report *rep)
                       sizeof(rep->venue_order_id)) != XG_OK ||
         xg_field_text(j, o, "symbol", rep->venue_symbol,
                       sizeof(rep->venue_symbol)) != XG_OK ||
-        xg_field_amount(j, o, "dealSize", &rep->filled_qty) != XG_OK ||
-        xg_field_amount(j, o, "dealFunds", &rep->filled_cost) != XG_OK) {
+        xg_field_amount(j, o, "dealSize", &rep->exec.filled_qty) != XG_OK ||
+        xg_field_amount(j, o, "dealFunds", &rep->exec.filled_quote) != XG_OK ||
+        xg_field_fee(j, o, "fee", "feeCurrency", 1, &rep->exec) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     return kucoin_order_status(j, o, rep);

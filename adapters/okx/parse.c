@@ -324,16 +324,23 @@ okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
     if (rep->status == XG_STATUS_UNKNOWN) {
         return XG_ERR_BAD_FIELD;
     }
-    if (okx_field_amount_opt(j, o, "accFillSz", &rep->filled_qty) != XG_OK ||
+    if (okx_field_amount_opt(j, o, "accFillSz", &rep->exec.filled_qty) !=
+            XG_OK ||
         okx_field_amount_opt(j, o, "avgPx", &avg_px) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Filled cost = accFillSz * avgPx; unknown ({0,0}) if either is not
      * given or the product does not fit. */
-    if (rep->filled_qty.units > 0 && avg_px.units > 0 &&
-        xg_decimal_mul(rep->filled_qty, avg_px, &rep->filled_cost) != XG_OK) {
-        rep->filled_cost.units = 0;
-        rep->filled_cost.scale = 0;
+    if (rep->exec.filled_qty.units > 0 && avg_px.units > 0 &&
+        xg_decimal_mul(rep->exec.filled_qty, avg_px, &rep->exec.filled_quote) !=
+            XG_OK) {
+        rep->exec.filled_quote.units = 0;
+        rep->exec.filled_quote.scale = 0;
+    }
+    /* The cumulative fee, negative for a charge (a rebate, paid in
+     * rebateCcy, is not folded in). */
+    if (xg_field_fee(j, o, "fee", "feeCcy", -1, &rep->exec) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed order is reported as malformed rather
      * than as someone else's. */

@@ -166,6 +166,34 @@ xg_field_name(const xg_json *j, size_t obj, const char *key, char *dst,
     return XG_OK;
 }
 
+xg_err
+xg_field_fee(const xg_json *j, size_t obj, const char *fee_key,
+             const char *currency_key, int sign, xg_execution *exec)
+{
+    char currency[XG_CURRENCY_MAX];
+    xg_decimal fee;
+    size_t v = 0;
+
+    if (!xg_field_has(j, obj, fee_key) || !xg_field_has(j, obj, currency_key) ||
+        (xg_json_get(j, obj, fee_key, &v) == XG_OK &&
+         xg_json_is_string_eq(j, v, ""))) {
+        return XG_OK;
+    }
+    if (xg_field_name(j, obj, currency_key, currency, sizeof currency) !=
+            XG_OK ||
+        xg_field_decimal(j, obj, fee_key, &fee) != XG_OK ||
+        fee.units == INT64_MIN) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (currency[0] == '\0') {
+        return XG_OK;
+    }
+    exec->fee.units = sign < 0 ? -fee.units : fee.units;
+    exec->fee.scale = fee.scale;
+    memcpy(exec->fee_currency, currency, sizeof exec->fee_currency);
+    return XG_OK;
+}
+
 int
 xg_field_has(const xg_json *j, size_t obj, const char *key)
 {

@@ -241,6 +241,28 @@ xg_decimal_quantize(xg_decimal d, xg_decimal step, xg_round mode,
     return XG_OK;
 }
 
+xg_err
+xg_decimal_add(xg_decimal a, xg_decimal b, xg_decimal *out)
+{
+    if (out == NULL) {
+        return XG_ERR_INVALID;
+    }
+    uint8_t s = a.scale > b.scale ? a.scale : b.scale;
+    xg_decimal x, y;
+    xg_err err = xg_decimal_rescale(a, s, XG_ROUND_EXACT, &x);
+    if (err == XG_OK) {
+        err = xg_decimal_rescale(b, s, XG_ROUND_EXACT, &y);
+    }
+    if (err != XG_OK) {
+        return err;
+    }
+    if (__builtin_add_overflow(x.units, y.units, &out->units)) {
+        return XG_ERR_OVERFLOW;
+    }
+    out->scale = s;
+    return XG_OK;
+}
+
 /* q = n / d rounded by mode, d > 0, in 128 bits (see div_round). */
 static xg_err
 div_round_i128(xg__i128 n, xg__i128 d, xg_round mode, xg__i128 *q)

@@ -167,8 +167,13 @@ check_report(const xg_order_report *rep)
     check_terminated(rep->venue_order_id, sizeof(rep->venue_order_id));
     check_terminated(rep->venue_symbol, sizeof(rep->venue_symbol));
     check(rep->status >= XG_STATUS_PENDING && rep->status <= XG_STATUS_UNKNOWN);
-    check_amount(rep->filled_qty);
-    check_amount(rep->filled_cost);
+    check_amount(rep->exec.filled_qty);
+    check_amount(rep->exec.filled_quote);
+    /* A fee may be a rebate (negative); its currency names it. */
+    check(rep->exec.fee.scale <= XG_DECIMAL_MAX_SCALE);
+    check_terminated(rep->exec.fee_currency, sizeof(rep->exec.fee_currency));
+    check(xg_execution_has_fee(&rep->exec) ||
+          (rep->exec.fee.units == 0 && rep->exec.fee.scale == 0));
 }
 
 /* The sink counts each entry, refuses the second one when told to, and

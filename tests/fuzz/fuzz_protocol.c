@@ -51,9 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (const char *p = detail; *p != '\0'; p++) {
             check(*p >= 0x20 && *p < 0x7f);
         }
-        check(xg__encode_reply_error(&b, m.req_id, START_ID,
-                                     m.order.client_id, err,
-                                     detail) == XG_OK);
+        check(xg__encode_reply_error(&b, m.req_id, START_ID, m.order.client_id,
+                                     err, detail) == XG_OK);
         check_json(&b);
         return 0;
     }
@@ -81,7 +80,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .venue_client_id = m.order.client_id,
                        .venue_order_id = "",
                        .status = XG_STATUS_PENDING,
-                       .filled_qty = {0, 0},
                        .err = XG_OK,
                        .detail = "",
                        .venue_code = "",

@@ -80,7 +80,10 @@ see_order(seen *s, const xg__journal_order *o)
     mix_i64(s, o->status);
     mix_dec(s, o->qty);
     mix_dec(s, o->price);
-    mix_dec(s, o->filled_qty);
+    mix_dec(s, o->exec.filled_qty);
+    mix_dec(s, o->exec.filled_quote);
+    mix_dec(s, o->exec.fee);
+    mix_str(s, o->exec.fee_currency, sizeof o->exec.fee_currency);
     mix_str(s, o->venue, sizeof o->venue);
     mix_str(s, o->venue_client_id, sizeof o->venue_client_id);
     mix_str(s, o->venue_order_id, sizeof o->venue_order_id);

@@ -637,7 +637,7 @@ example_parse_order_line(const example_line *l, xg_order_report *rep)
         example_copy(rep->venue_symbol, sizeof(rep->venue_symbol), f[2],
                      n[2]) != XG_OK ||
         example_status(f[3], n[3], &rep->status) != XG_OK ||
-        xg_decimal_parse(f[4], n[4], &rep->filled_qty) != XG_OK) {
+        xg_decimal_parse(f[4], n[4], &rep->exec.filled_qty) != XG_OK) {
         return XG_ERR_INVALID;
     }
     return XG_OK;
@@ -672,7 +672,7 @@ example_parse_order_block(const xg_http_response *resp, xg_order_report *rep)
             rc = example_status(l.value, l.value_len, &rep->status);
             seen |= 8u;
         } else if (example_is_key(&l, "filled")) {
-            rc = xg_decimal_parse(l.value, l.value_len, &rep->filled_qty);
+            rc = xg_decimal_parse(l.value, l.value_len, &rep->exec.filled_qty);
         }
     }
     if (rc != XG_OK || seen != 15u || rep->client_id[0] == '\0' ||

@@ -209,8 +209,78 @@ test_new_order_full_response(void **state)
     assert_string_equal(f->res.order.venue_order_id, "28457");
     assert_string_equal(f->res.order.venue_symbol, "BTCUSDT");
     assert_int_equal(f->res.order.status, XG_STATUS_FILLED);
-    expect_decimal(f->res.order.filled_qty, 1, 3);
-    expect_decimal(f->res.order.filled_cost, 350005, 4);
+    expect_decimal(f->res.order.exec.filled_qty, 1, 3);
+    expect_decimal(f->res.order.exec.filled_quote, 350005, 4);
+    expect_decimal(f->res.order.exec.fee, 1, 6);
+    assert_string_equal(f->res.order.exec.fee_currency, "BTC");
+}
+
+/* A placement answer's fills, as FULL lists them. */
+static void
+parse_fills(fixture *f, const char *executed, const char *fills)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"symbol\":\"BTCUSDT\",\"orderId\":9,"
+             "\"clientOrderId\":\"gw-0001\",\"status\":\"PARTIALLY_FILLED\","
+             "\"executedQty\":\"%s\",\"cummulativeQuoteQty\":\"70.0015\","
+             "\"fills\":%s}",
+             executed, fills);
+    parse_ok(f, XG_OP_NEW_ORDER, 200, body);
+}
+
+/* The fee is the sum of the fills' commissions when they cover the whole
+ * executed quantity in one asset; two assets or fills short of it leave
+ * it unsaid; a fill that does not read makes the answer malformed. */
+static void
+test_new_order_fee_from_the_fills(void **state)
+{
+    fixture *f = *state;
+    const char *two_levels =
+        "[{\"price\":\"35000\",\"qty\":\"0.001\",\"commission\":"
+        "\"0.000001\",\"commissionAsset\":\"BTC\",\"tradeId\":1},"
+        "{\"price\":\"35001.5\",\"qty\":\"0.001\",\"commission\":"
+        "\"0.0000010\",\"commissionAsset\":\"BTC\",\"tradeId\":2}]";
+
+    parse_fills(f, "0.002", two_levels);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    expect_decimal(f->res.order.exec.fee, 2, 6);
+    assert_string_equal(f->res.order.exec.fee_currency, "BTC");
+    expect_decimal(f->res.order.exec.filled_quote, 700015, 4);
+
+    parse_fills(f, "0.003", two_levels); /* fills short of executedQty */
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_false(xg_execution_has_fee(&f->res.order.exec));
+
+    parse_fills(f, "0.002",
+                "[{\"qty\":\"0.001\",\"commission\":\"0.000001\","
+                "\"commissionAsset\":\"BTC\"},{\"qty\":\"0.001\","
+                "\"commission\":\"0.01\",\"commissionAsset\":\"BNB\"}]");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_false(xg_execution_has_fee(&f->res.order.exec));
+
+    parse_fills(f, "0.001",
+                "[{\"qty\":\"0.001\",\"commission\":\"0.01\","
+                "\"commissionAsset\":\"AVERYLONGASSETNAME\"}]");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_false(xg_execution_has_fee(&f->res.order.exec));
+
+    parse_fills(f, "0", "[]");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_false(xg_execution_has_fee(&f->res.order.exec));
+
+    const char *bad[] = {
+        "{}",
+        "[1]",
+        ("[{\"qty\":\"0.001\",\"commission\":\"-1\","
+         "\"commissionAsset\":\"BTC\"}]"),
+        "[{\"qty\":\"0.001\",\"commissionAsset\":\"BTC\"}]",
+        "[{\"qty\":\"0.001\",\"commission\":\"1\",\"commissionAsset\":7}]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        parse_fills(f, "0.001", bad[i]);
+        assert_int_not_equal(f->res.outcome, XG_OUTCOME_OK);
+    }
 }
 
 static void
@@ -221,8 +291,8 @@ test_new_order_ack_without_status_is_new(void **state)
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_int_equal(f->res.order.status, XG_STATUS_NEW);
     assert_string_equal(f->res.order.venue_order_id, "28");
-    expect_decimal(f->res.order.filled_qty, 0, 0);
-    expect_decimal(f->res.order.filled_cost, 0, 0);
+    expect_decimal(f->res.order.exec.filled_qty, 0, 0);
+    expect_decimal(f->res.order.exec.filled_quote, 0, 0);
 }
 
 /* The order's id is origClientOrderId; clientOrderId names the cancel. */
@@ -234,8 +304,8 @@ test_cancel_reports_the_original_client_id(void **state)
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_string_equal(f->res.order.client_id, "gw-0001");
     assert_int_equal(f->res.order.status, XG_STATUS_CANCELED);
-    expect_decimal(f->res.order.filled_qty, 4, 4);
-    expect_decimal(f->res.order.filled_cost, 140002, 4);
+    expect_decimal(f->res.order.exec.filled_qty, 4, 4);
+    expect_decimal(f->res.order.exec.filled_quote, 140002, 4);
 
     /* Without origClientOrderId the cancel's fate is not told. */
     parse_ok(
@@ -254,8 +324,8 @@ test_query_negative_quote_qty_means_unknown_cost(void **state)
     parse_file(f, XG_OP_QUERY_ORDER, 200, "order_query.json");
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_int_equal(f->res.order.status, XG_STATUS_NEW);
-    expect_decimal(f->res.order.filled_qty, 0, 0);
-    expect_decimal(f->res.order.filled_cost, 0, 0);
+    expect_decimal(f->res.order.exec.filled_qty, 0, 0);
+    expect_decimal(f->res.order.exec.filled_quote, 0, 0);
     assert_string_equal(f->res.order.venue_order_id, "1");
 }
 
@@ -286,7 +356,7 @@ test_order_status_mapping(void **state)
         parse_ok(f, XG_OP_QUERY_ORDER, 200, body);
         assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
         assert_int_equal(f->res.order.status, map[i].status);
-        expect_decimal(f->res.order.filled_qty, 5, 1);
+        expect_decimal(f->res.order.exec.filled_qty, 5, 1);
     }
 }
 
@@ -796,8 +866,8 @@ test_open_orders_reports_each_entry(void **state)
     assert_string_equal(f->got.orders[1].client_id, "gw-0002");
     assert_string_equal(f->got.orders[1].venue_symbol, "ETHBTC");
     assert_int_equal(f->got.orders[1].status, XG_STATUS_PARTIALLY_FILLED);
-    expect_decimal(f->got.orders[1].filled_qty, 25, 2);
-    expect_decimal(f->got.orders[1].filled_cost, 125, 4);
+    expect_decimal(f->got.orders[1].exec.filled_qty, 25, 2);
+    expect_decimal(f->got.orders[1].exec.filled_quote, 125, 4);
 
     parse_ok(f, XG_OP_OPEN_ORDERS, 200, "[]");
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
@@ -867,6 +937,7 @@ main(void)
         T(test_server_time),
         T(test_server_time_malformed_is_rejected),
         T(test_new_order_full_response),
+        T(test_new_order_fee_from_the_fills),
         T(test_new_order_ack_without_status_is_new),
         T(test_cancel_reports_the_original_client_id),
         T(test_query_negative_quote_qty_means_unknown_cost),

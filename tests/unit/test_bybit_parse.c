@@ -289,10 +289,63 @@ test_query_reports_fills(void **state)
     assert_int_equal(f->res.order.status, XG_STATUS_PARTIALLY_FILLED);
     assert_string_equal(f->res.order.venue_order_id, "1321052653536515584");
     assert_int_equal(
-        xg_decimal_cmp(f->res.order.filled_qty, (xg_decimal){1, 3}), 0);
+        xg_decimal_cmp(f->res.order.exec.filled_qty, (xg_decimal){1, 3}), 0);
     assert_int_equal(
-        xg_decimal_format(f->res.order.filled_cost, buf, sizeof(buf)), XG_OK);
+        xg_decimal_format(f->res.order.exec.filled_quote, buf, sizeof(buf)),
+        XG_OK);
     assert_string_equal(buf, "35.0005");
+    /* cumExecFee without feeCurrency: the fee is not said. */
+    assert_false(xg_execution_has_fee(&f->res.order.exec));
+}
+
+/* The fee of a spot order: cumFeeDetail with one coin says it; {} or two
+ * coins do not; without the map, cumExecFee with a feeCurrency does; a
+ * map of the wrong shape is malformed. */
+static void
+test_query_reports_the_fee(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *fields;
+        int outcome_ok;
+        const char *fee, *currency; /* NULL: not said */
+    } cases[] = {
+        {"\"cumFeeDetail\":{\"BTC\":\"0.000001\"}", 1, "0.000001", "BTC"},
+        {"\"cumFeeDetail\":{}", 1, NULL, NULL},
+        {"\"cumFeeDetail\":{\"BTC\":\"0.1\",\"USDT\":\"2\"}", 1, NULL, NULL},
+        {"\"cumExecFee\":\"0.035\",\"feeCurrency\":\"USDT\"", 1, "0.035",
+         "USDT"},
+        {"\"cumExecFee\":\"0.035\",\"feeCurrency\":\"\"", 1, NULL, NULL},
+        {"\"cumFeeDetail\":{\"BTC\":1}", 0, NULL, NULL},
+        {"\"cumFeeDetail\":[]", 0, NULL, NULL},
+        {"\"cumExecFee\":\"x\",\"feeCurrency\":\"USDT\"", 0, NULL, NULL},
+    };
+    char body[1024];
+    char buf[XG_DECIMAL_STR_MAX];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = snprintf(body, sizeof body,
+                         "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                         "\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+                         "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+                         "\"PartiallyFilled\",\"cumExecQty\":\"0.001\","
+                         "\"cumExecValue\":\"35\",%s}],\"nextPageCursor\":"
+                         "\"\",\"category\":\"spot\"},\"time\":1}",
+                         cases[i].fields);
+        assert_true(n > 0 && (size_t)n < sizeof body);
+        assert_int_equal(parse_h(f, XG_OP_QUERY_ORDER, "gw0001", 200, body,
+                                 (size_t)n, NULL, 0),
+                         XG_OK);
+        assert_int_equal(f->res.outcome == XG_OUTCOME_OK, cases[i].outcome_ok);
+        if (cases[i].fee == NULL) {
+            assert_false(xg_execution_has_fee(&f->res.order.exec));
+            continue;
+        }
+        assert_int_equal(
+            xg_decimal_format(f->res.order.exec.fee, buf, sizeof buf), XG_OK);
+        assert_string_equal(buf, cases[i].fee);
+        assert_string_equal(f->res.order.exec.fee_currency, cases[i].currency);
+    }
 }
 
 static void
@@ -436,9 +489,10 @@ test_cursor_too_long_to_hand_back_leaves_the_list_only_cut(void **state)
 }
 
 /* Hostile cursors: control bytes, an embedded NUL, non-ASCII, bytes that
- * cannot go back into a query verbatim, another JSON type. None reaches next_cursor; each page still says the list is
- * cut (the venue said there was more, or said something malformed), so
- * no order missing from the page is taken for gone. */
+ * cannot go back into a query verbatim, another JSON type. None reaches
+ * next_cursor; each page still says the list is cut (the venue said there was
+ * more, or said something malformed), so no order missing from the page is
+ * taken for gone. */
 static void
 test_hostile_cursors_never_reach_next_cursor(void **state)
 {
@@ -1234,6 +1288,7 @@ main(void)
         T(test_cancel_ack_is_canceled),
         T(test_ack_for_another_id_is_not_trusted),
         T(test_query_reports_fills),
+        T(test_query_reports_the_fee),
         T(test_query_status_names_map),
         T(test_query_of_unknown_id_is_order_not_found),
         T(test_open_orders_skip_foreign_entries),

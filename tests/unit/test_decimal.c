@@ -395,6 +395,23 @@ test_div_rounds_and_checks(void **state)
 }
 
 static void
+test_add_aligns_scales_and_checks(void **state)
+{
+    (void)state;
+    xg_decimal out;
+    assert_int_equal(xg_decimal_add(dec(15, 1), dec(25, 3), &out), XG_OK);
+    assert_int_equal(out.units, 1525);
+    assert_int_equal(out.scale, 3);
+    assert_int_equal(xg_decimal_add(dec(-1, 0), dec(1, 8), &out), XG_OK);
+    assert_int_equal(out.units, -99999999);
+    assert_int_equal(xg_decimal_add(dec(INT64_MAX, 0), dec(1, 0), &out),
+                     XG_ERR_OVERFLOW);
+    assert_int_equal(
+        xg_decimal_add(dec(INT64_MAX / 10 + 1, 0), dec(1, 1), &out),
+        XG_ERR_OVERFLOW);
+}
+
+static void
 test_trim_drops_trailing_zeros(void **state)
 {
     (void)state;
@@ -432,6 +449,7 @@ main(void)
         cmocka_unit_test(test_quantize_refuses_bad_step_and_overflow),
         cmocka_unit_test(test_mul_exact_and_overflow),
         cmocka_unit_test(test_div_rounds_and_checks),
+        cmocka_unit_test(test_add_aligns_scales_and_checks),
         cmocka_unit_test(test_trim_drops_trailing_zeros),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

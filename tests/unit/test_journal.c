@@ -122,7 +122,10 @@ order_of(const char *gw_id, xg_order_status status)
     snprintf(o.venue_client_id, sizeof o.venue_client_id, "%s1", gw_id);
     set_str(o.venue_order_id, sizeof o.venue_order_id,
             "123456789012345678901234567890123456789012345678901234567890abc");
-    o.filled_qty = dec(INT64_MIN, 3);
+    o.exec.filled_qty = dec(INT64_MIN, 3);
+    o.exec.filled_quote = dec(INT64_MAX, 18);
+    o.exec.fee = dec(-7, 9);
+    set_str(o.exec.fee_currency, sizeof o.exec.fee_currency, "ABCDEFGHIJKLMNO");
     o.attempt = 255;
     o.cancel_requested = 1;
     o.requantize = 1;
@@ -173,7 +176,10 @@ assert_order_equal(const xg__journal_order *a, const xg__journal_order *b)
     assert_string_equal(a->venue, b->venue);
     assert_string_equal(a->venue_client_id, b->venue_client_id);
     assert_string_equal(a->venue_order_id, b->venue_order_id);
-    assert_dec_equal(a->filled_qty, b->filled_qty);
+    assert_dec_equal(a->exec.filled_qty, b->exec.filled_qty);
+    assert_dec_equal(a->exec.filled_quote, b->exec.filled_quote);
+    assert_dec_equal(a->exec.fee, b->exec.fee);
+    assert_string_equal(a->exec.fee_currency, b->exec.fee_currency);
     assert_int_equal(a->attempt, b->attempt);
     assert_int_equal(a->cancel_requested, b->cancel_requested);
     assert_int_equal(a->requantize, b->requantize);
@@ -388,7 +394,7 @@ test_journal_upsert_replaces_order_and_attempt(void **state)
     assert_int_equal(xg__journal_commit(j), XG_OK);
 
     o.status = XG_STATUS_PARTIALLY_FILLED;
-    o.filled_qty = dec(5, 3);
+    o.exec.filled_qty = dec(5, 3);
     set_str(o.venue_order_id, sizeof o.venue_order_id, "987");
     a.state = XG_ATTEMPT_EXISTS;
     a.updated_ms += 5;
@@ -826,8 +832,58 @@ test_journal_refuses_other_schema_version(void **state)
 {
     fixture *f = *state;
     make_journal(f, 1);
-    raw_sql(f, "PRAGMA user_version=2");
-    assert_refused(f, XG_ERR_CONFIG, "schema version 2");
+    raw_sql(f, "PRAGMA user_version=3");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 3");
+    raw_sql(f, "PRAGMA user_version=0");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 0");
+}
+
+/* A journal of schema 1 (no quote amount or fee columns) is migrated when
+ * opened: its orders load with quote and fee not said, and new ones keep
+ * theirs. The version-1 file is made by dropping what 2 added. */
+static void
+test_journal_migrates_schema_1(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    raw_sql(f, "ALTER TABLE orders DROP COLUMN quote_units;"
+               "ALTER TABLE orders DROP COLUMN quote_scale;"
+               "ALTER TABLE orders DROP COLUMN fee_units;"
+               "ALTER TABLE orders DROP COLUMN fee_scale;"
+               "ALTER TABLE orders DROP COLUMN fee_currency;"
+               "PRAGMA user_version=1");
+
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    load(j, &s);
+    assert_int_equal(s.n, 2);
+    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
+    memset(&want.exec.fee, 0, sizeof want.exec.fee);
+    memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
+    assert_order_equal(&want, &s.orders[0]);
+
+    xg__journal_order o = order_of("lq0abcde00000003", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    xg__journal_close(&j);
+
+    j = open_ok(f, XG_SYNC_NORMAL);
+    load(j, &s);
+    assert_int_equal(s.n, 3);
+    assert_order_equal(&o, &s.orders[2]);
+    xg__journal_close(&j);
+
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), XG_JOURNAL_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 static void
@@ -1149,6 +1205,7 @@ main(void)
         T(test_journal_refuses_short_non_sqlite_file),
         T(test_journal_refuses_corrupt_page_and_leaves_file_unchanged),
         T(test_journal_refuses_other_schema_version),
+        T(test_journal_migrates_schema_1),
         T(test_journal_refuses_foreign_sqlite_database),
         T(test_journal_refuses_right_id_with_missing_table),
         T(test_journal_load_refuses_hostile_rows),

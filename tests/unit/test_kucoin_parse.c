@@ -90,8 +90,8 @@ run(kucoin *k, xg_op_kind kind, const char *cid, int status,
     const xg_http_header_view *h, size_t nh, const char *body, size_t len,
     collected *c, xg_result *res)
 {
-    xg_op op = {kind, &btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL,
-                cid, NULL};
+    xg_op op = {kind, &btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL, cid,
+                NULL};
     xg_http_response resp = {status, h, nh, body, len};
     xg_sink sink = {c, on_ins, on_order};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
@@ -270,9 +270,11 @@ test_query_maps_active_and_cancel_flags(void **state)
     run(k, XG_OP_QUERY_ORDER, "gw0001", 200, NULL, 0, body, len, &c, &res);
     assert_int_equal(res.outcome, XG_OUTCOME_OK);
     assert_int_equal(res.order.status, XG_STATUS_PARTIALLY_FILLED);
-    assert_int_equal(res.order.filled_qty.units, 1);
-    assert_int_equal(res.order.filled_qty.scale, 3);
-    assert_int_equal(res.order.filled_cost.units, 350005);
+    assert_int_equal(res.order.exec.filled_qty.units, 1);
+    assert_int_equal(res.order.exec.filled_qty.scale, 3);
+    assert_int_equal(res.order.exec.filled_quote.units, 350005);
+    assert_int_equal(res.order.exec.fee.units, 0);
+    assert_string_equal(res.order.exec.fee_currency, "USDT");
     assert_string_equal(res.order.venue_order_id, "6717422bd51c29000775ea03");
     free(body);
 

@@ -376,12 +376,16 @@ test_query_reports_state_and_fills(void **state)
                      XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_int_equal(f->res.order.status, XG_STATUS_PARTIALLY_FILLED);
-    assert_int_equal(f->res.order.filled_qty.units, 5);
-    assert_int_equal(f->res.order.filled_qty.scale, 4);
+    assert_int_equal(f->res.order.exec.filled_qty.units, 5);
+    assert_int_equal(f->res.order.exec.filled_qty.scale, 4);
     /* 0.0005 * 35000.2 = 17.5001 */
     xg_decimal want = {175001, 4};
-    assert_int_equal(xg_decimal_cmp(f->res.order.filled_cost, want), 0);
+    assert_int_equal(xg_decimal_cmp(f->res.order.exec.filled_quote, want), 0);
     assert_string_equal(f->res.order.venue_symbol, "BTC-USDT");
+    /* OKX reports the charge as negative: fee -0.0000005 BTC is paid. */
+    assert_int_equal(xg_decimal_cmp(f->res.order.exec.fee, (xg_decimal){5, 7}),
+                     0);
+    assert_string_equal(f->res.order.exec.fee_currency, "BTC");
 
     static const struct {
         const char *state;
@@ -400,7 +404,7 @@ test_query_reports_state_and_fills(void **state)
         assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, body), XG_OK);
         assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
         assert_int_equal(f->res.order.status, states[i].status);
-        assert_int_equal(f->res.order.filled_qty.units, 0);
+        assert_int_equal(f->res.order.exec.filled_qty.units, 0);
     }
 }
 

@@ -717,7 +717,8 @@ test_error_reply_round_trips_and_escapes(void **state)
     xg_buf b;
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_error(&b, "r\"1", START_ID, "C1", XG_ERR_BAD_QTY,
+    assert_int_equal(xg__encode_reply_error(&b, "r\"1", START_ID, "C1",
+                                            XG_ERR_BAD_QTY,
                                             "field \"qty\" must be positive"),
                      XG_OK);
     json_t *root = load(&b);
@@ -734,8 +735,8 @@ test_error_reply_round_trips_and_escapes(void **state)
     /* No detail: the generic message; NULL ids become "". */
     xg_buf_reset(&b);
     assert_int_equal(
-        xg__encode_reply_error(&b, NULL, START_ID, NULL, XG_ERR_TOO_LARGE,
-                               ""), XG_OK);
+        xg__encode_reply_error(&b, NULL, START_ID, NULL, XG_ERR_TOO_LARGE, ""),
+        XG_OK);
     root = load(&b);
     assert_string_equal(str_at(root, "req_id"), "");
     assert_string_equal(str_at(root, "client_order_id"), "");
@@ -756,7 +757,7 @@ test_order_reply_has_every_field(void **state)
                        .venue_client_id = "xgabc123",
                        .venue_order_id = "987654",
                        .status = XG_STATUS_PARTIALLY_FILLED,
-                       .filled_qty = {5, 4},
+                       .exec = {{5, 4}, {0, 0}, {0, 0}, ""},
                        .err = XG_OK,
                        .detail = "",
                        .venue_code = "",
@@ -786,6 +787,66 @@ test_order_reply_has_every_field(void **state)
     json_decref(root);
 }
 
+/* With the quote amount and fee said: filled_quote, avg_price (12
+ * decimals at most, rounded down, fewer for a price too large to hold
+ * them), fee and fee_currency. */
+static void
+test_order_reply_with_quote_and_fee(void **state)
+{
+    (void)state;
+    char mem[1024];
+    xg_buf b;
+    xg_order o = sample_order();
+    const struct {
+        xg_execution exec;
+        const char *quote, *avg, *fee, *fee_currency;
+    } cases[] = {
+        {{{5, 4}, {1750025, 5}, {5, 7}, "BTC"},
+         "17.50025",
+         "35000.5",
+         "0.0000005",
+         "BTC"},
+        {{{3, 3}, {100, 0}, {-12, 2}, "USDT"},
+         "100",
+         "33333.333333333333",
+         "-0.12",
+         "USDT"},
+        {{{1, 0}, {9000000000LL, 0}, {0, 0}, ""},
+         "9000000000",
+         "9000000000",
+         NULL,
+         NULL},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        xg_order_view v = {.order = &o,
+                           .venue = "okx",
+                           .venue_client_id = "abc123",
+                           .venue_order_id = "1",
+                           .status = XG_STATUS_PARTIALLY_FILLED,
+                           .exec = cases[i].exec,
+                           .err = XG_OK,
+                           .detail = "",
+                           .venue_code = "",
+                           .venue_msg = ""};
+        xg_buf_init(&b, mem, sizeof(mem));
+        assert_int_equal(xg__encode_reply_order(&b, "q1", START_ID, &v), XG_OK);
+        json_t *root = load(&b);
+        json_t *ord = json_object_get(root, "order");
+        assert_string_equal(str_at(ord, "filled_quote"), cases[i].quote);
+        assert_string_equal(str_at(ord, "avg_price"), cases[i].avg);
+        if (cases[i].fee != NULL) {
+            assert_string_equal(str_at(ord, "fee"), cases[i].fee);
+            assert_string_equal(str_at(ord, "fee_currency"),
+                                cases[i].fee_currency);
+        } else {
+            assert_null(json_object_get(ord, "fee"));
+            assert_null(json_object_get(ord, "fee_currency"));
+        }
+        json_decref(root);
+    }
+}
+
 static void
 test_order_event_for_rejected_market_order(void **state)
 {
@@ -802,15 +863,14 @@ test_order_event_for_rejected_market_order(void **state)
                        .venue_client_id = "abc123",
                        .venue_order_id = "",
                        .status = XG_STATUS_REJECTED,
-                       .filled_qty = {0, 0},
+                       .exec = {{0, 0}, {0, 0}, {0, 0}, ""},
                        .err = XG_ERR_INSUFFICIENT_FUNDS,
                        .detail = NULL,
                        .venue_code = "51008",
                        .venue_msg = "Insufficient\tbalance \xff\xc3\xa9"};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_order_event(&b, "rejected", &v, &STAMP),
-                     XG_OK);
+    assert_int_equal(xg__encode_order_event(&b, "rejected", &v, &STAMP), XG_OK);
     json_t *root = load(&b);
     assert_string_equal(str_at(root, "type"), "order");
     assert_string_equal(str_at(root, "event"), "rejected");
@@ -844,7 +904,8 @@ test_venue_reply_and_event_round_trip(void **state)
         {"okx", "UP", 0, "", 0, 0, 0, NULL, 0}};
 
     xg_buf_init(&b, mem, sizeof(mem));
-    assert_int_equal(xg__encode_reply_venues(&b, "v1", START_ID, venues, 2), XG_OK);
+    assert_int_equal(xg__encode_reply_venues(&b, "v1", START_ID, venues, 2),
+                     XG_OK);
     json_t *root = load(&b);
     json_t *arr = json_object_get(root, "venues");
     assert_int_equal(json_array_size(arr), 2);
@@ -890,8 +951,8 @@ test_rerouted_and_wait_events_round_trip(void **state)
     xg_buf_init(&b, mem, sizeof(mem));
     const xg_skip_view skipped[] = {{"binance", "banned", 1700000060000},
                                     {"kucoin", "filters", 0}};
-    const xg_reroute_view rr = {"binance", "okx", "banned", 1700000060000,
-                                skipped, 2};
+    const xg_reroute_view rr = {"binance",     "okx",   "banned",
+                                1700000060000, skipped, 2};
     assert_int_equal(xg__encode_rerouted_event(&b, &o, &rr, &STAMP), XG_OK);
     json_t *root = load(&b);
     assert_string_equal(str_at(root, "type"), "rerouted");
@@ -905,15 +966,14 @@ test_rerouted_and_wait_events_round_trip(void **state)
     json_t *sk = json_object_get(root, "skipped");
     assert_int_equal(json_array_size(sk), 2);
     assert_string_equal(str_at(json_array_get(sk, 0), "venue"), "binance");
-    assert_int_equal(int_at(json_array_get(sk, 0), "until_ms"),
-                     1700000060000);
+    assert_int_equal(int_at(json_array_get(sk, 0), "until_ms"), 1700000060000);
     assert_string_equal(str_at(json_array_get(sk, 1), "reason"), "filters");
     json_decref(root);
 
     xg_buf_reset(&b);
     assert_int_equal(
-        xg__encode_wait_event(&b, "binance", &o, 850, "weight_1m",
-                              &STAMP), XG_OK);
+        xg__encode_wait_event(&b, "binance", &o, 850, "weight_1m", &STAMP),
+        XG_OK);
     root = load(&b);
     assert_string_equal(str_at(root, "type"), "rate_limit_wait");
     assert_string_equal(str_at(root, "venue"), "binance");
@@ -975,7 +1035,8 @@ test_encoders_report_truncation_on_small_buffer(void **state)
     assert_int_equal(xg__encode_order_event(&b, "acked", &v, &STAMP),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
-    assert_int_equal(xg__encode_reply_error(&b, "r", START_ID, "C", XG_ERR_BAD_JSON,
+    assert_int_equal(xg__encode_reply_error(&b, "r", START_ID, "C",
+                                            XG_ERR_BAD_JSON,
                                             "malformed JSON at byte 3"),
                      XG_ERR_TRUNCATED);
     xg_buf_reset(&b);
@@ -1065,6 +1126,7 @@ main(void)
         cmocka_unit_test(test_short_or_missing_detail_buffer_is_safe),
         cmocka_unit_test(test_error_reply_round_trips_and_escapes),
         cmocka_unit_test(test_order_reply_has_every_field),
+        cmocka_unit_test(test_order_reply_with_quote_and_fee),
         cmocka_unit_test(test_order_event_for_rejected_market_order),
         cmocka_unit_test(test_venue_reply_and_event_round_trip),
         cmocka_unit_test(test_rerouted_and_wait_events_round_trip),

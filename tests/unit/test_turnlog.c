@@ -142,7 +142,11 @@ edge_order(size_t i)
              i % 3 == 2 ? 0 : sizeof o.venue_client_id - 1, 'w');
     fill_str(o.venue_order_id, sizeof o.venue_order_id,
              i % 2 == 0 ? sizeof o.venue_order_id - 1 : 1, 'x');
-    o.filled_qty = edge_dec(i + 2);
+    o.exec.filled_qty = edge_dec(i + 2);
+    o.exec.filled_quote = edge_dec(i + 3);
+    o.exec.fee = edge_dec(i + 4);
+    snprintf(o.exec.fee_currency, sizeof o.exec.fee_currency, "%s",
+             i % 2 == 0 ? "" : "USDT");
     o.attempt = (uint8_t)(i % 3 == 0 ? 255 : i % 3 == 1 ? 0 : i);
     o.cancel_requested = (uint8_t)(i % 2);
     o.requantize = (uint8_t)((i / 2) % 2);
@@ -194,7 +198,10 @@ assert_order_equal(const xg__journal_order *a, const xg__journal_order *b)
     assert_string_equal(a->venue, b->venue);
     assert_string_equal(a->venue_client_id, b->venue_client_id);
     assert_string_equal(a->venue_order_id, b->venue_order_id);
-    assert_dec_equal(a->filled_qty, b->filled_qty);
+    assert_dec_equal(a->exec.filled_qty, b->exec.filled_qty);
+    assert_dec_equal(a->exec.filled_quote, b->exec.filled_quote);
+    assert_dec_equal(a->exec.fee, b->exec.fee);
+    assert_string_equal(a->exec.fee_currency, b->exec.fee_currency);
     assert_int_equal(a->attempt, b->attempt);
     assert_int_equal(a->cancel_requested, b->cancel_requested);
     assert_int_equal(a->requantize, b->requantize);
@@ -1133,7 +1140,7 @@ test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame(void **state)
     assert_int_equal(xg__turnlog_stage_order(t, &good), XG_OK);
     assert_int_equal(xg__turnlog_stage_order(ref, &good), XG_OK);
 
-    xg__journal_order bad[16];
+    xg__journal_order bad[20];
     size_t n_bad = 0;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bad[i] = good;
@@ -1143,7 +1150,9 @@ test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame(void **state)
     memset(bad[n_bad++].venue_order_id, 'x', sizeof good.venue_order_id);
     memset(bad[n_bad++].symbol, 'x', sizeof good.symbol);
     bad[n_bad++].qty.scale = XG_DECIMAL_MAX_SCALE + 1;
-    bad[n_bad++].filled_qty.scale = 255;
+    bad[n_bad++].exec.filled_qty.scale = 255;
+    bad[n_bad++].exec.fee.scale = XG_DECIMAL_MAX_SCALE + 1;
+    memset(bad[n_bad++].exec.fee_currency, 'c', sizeof good.exec.fee_currency);
     bad[n_bad++].status = (xg_order_status)0;
     bad[n_bad++].status = (xg_order_status)(XG_STATUS_UNKNOWN + 1);
     bad[n_bad++].side = (xg_side)0;
@@ -1321,12 +1330,42 @@ frame_len_at(const uint8_t *p)
                                  (size_t)p[10] << 16 | (size_t)p[11] << 24);
 }
 
+/* A segment written before journal schema 2 (record type 1, kept as the
+ * fuzz seed v1_one_order.log) still reads: the same order, its quote
+ * amount and fee not said. */
+static void
+test_turnlog_reads_order_records_of_version_1(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/fuzz_turnlog/%s",
+             XG_SOURCE_DIR, "v1_one_order.log");
+    size_t len = 0;
+    uint8_t *data = slurp(path, &len);
+    assert_int_equal(data[XG_TURNLOG_HDR_LEN], XG_TURNLOG_REC_ORDER_V1);
+    recs got = {0};
+    xg__turnlog_scan s;
+    assert_int_equal(xg__turnlog_scan_buf(data, len, 0, collect, &got, &s),
+                     XG_OK);
+    assert_int_equal(s.frames, 1);
+    assert_false(s.is_torn);
+    assert_int_equal(got.n, 1);
+    xg__journal_order want = edge_order(1);
+    memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
+    memset(&want.exec.fee, 0, sizeof want.exec.fee);
+    memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
+    assert_order_equal(&want, &got.v[0].o);
+    recs_free(&got);
+    free(data);
+}
+
 /*
  * The fuzz target's seeds are segments this writer writes, so they also
  * pin the on-disk format: a change that moves these bytes is a new
- * XG_TURNLOG_VERSION, and new seeds. With XG_TURNLOG_SEED_DIR set (to
- * tests/fuzz/corpus/fuzz_turnlog) the test writes them there instead of
- * comparing.
+ * XG_TURNLOG_VERSION or record type, and new seeds (the earlier ones stay
+ * in the corpus, as v1_one_order.log and v1_four_turns.log do). With
+ * XG_TURNLOG_SEED_DIR set (to tests/fuzz/corpus/fuzz_turnlog) the test writes
+ * them there instead of comparing.
  */
 static void
 test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte(void **state)
@@ -1435,6 +1474,7 @@ main(void)
         T(test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame),
         T(test_turnlog_turn_larger_than_a_frame_is_refused_at_the_limit),
         T(test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer),
+        cmocka_unit_test(test_turnlog_reads_order_records_of_version_1),
         T(test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte),
 #undef T
     };

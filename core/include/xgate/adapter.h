@@ -37,6 +37,8 @@
  *      longer part of the ABI); xg_adapter gains caps (client-id length
  *      and alphabet, default ban length, open-orders page size, stream
  *      support).
+ *   5  xg_order_report's filled_qty and filled_cost became exec, an
+ *      xg_execution (order.h) that also carries the fee and its currency.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -49,7 +51,7 @@
 #include "xgate/limit.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 4u
+#define XG_ADAPTER_ABI_VERSION 5u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"

@@ -100,6 +100,14 @@ xg_err xg_field_amount_or_zero(const xg_json *j, size_t obj, const char *key,
 xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
                     int64_t *out);
 
+/* An order's fee from members fee_key (a decimal string) and currency_key
+ * (its currency's name) into exec->fee and exec->fee_currency, as a
+ * charge: sign -1 for a venue that reports charges as negative (OKX), 1
+ * otherwise. Either member absent, the currency "" or too long to carry:
+ * left unsaid. Members of the wrong type: XG_ERR_BAD_FIELD. */
+xg_err xg_field_fee(const xg_json *j, size_t obj, const char *fee_key,
+                    const char *currency_key, int sign, xg_execution *exec);
+
 /* --- requests ---------------------------------------------------------- */
 
 /* 1 if s is 1..cap-1 bytes of [A-Za-z0-9_-]: a client order id or symbol

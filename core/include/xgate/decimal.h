@@ -65,6 +65,10 @@ xg_err xg_decimal_quantize(xg_decimal d, xg_decimal step, xg_round mode,
  * not fit. Used for notional (price * quantity). */
 xg_err xg_decimal_mul(xg_decimal a, xg_decimal b, xg_decimal *out);
 
+/* a + b exactly, at the larger scale; XG_ERR_OVERFLOW if it does not
+ * fit. */
+xg_err xg_decimal_add(xg_decimal a, xg_decimal b, xg_decimal *out);
+
 /* a / b at `scale` fraction digits, rounded by mode (EXACT fails with
  * XG_ERR_PRECISION unless the quotient has no more digits); b must not be
  * zero (XG_ERR_INVALID), XG_ERR_OVERFLOW if the quotient does not fit.

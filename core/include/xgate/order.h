@@ -19,6 +19,7 @@
 #define XG_STRATEGY_ID_MAX    33
 #define XG_VENUE_NAME_MAX     16
 #define XG_VENUE_ORDER_ID_MAX 64
+#define XG_CURRENCY_MAX       16 /* "USDT", "BNB", with NUL */
 
 typedef enum xg_side { XG_SIDE_BUY = 1, XG_SIDE_SELL = 2 } xg_side;
 
@@ -74,14 +75,30 @@ typedef struct xg_instrument {
     int is_trading;          /* 0: listed but halted / break */
 } xg_instrument;
 
+/* What an order has executed so far, cumulative over all its fills. A
+ * field the venue did not say is {0,0} (fee_currency ""); filled_quote
+ * and fee describe the fills of filled_qty when said together with it. */
+typedef struct xg_execution {
+    xg_decimal filled_qty;   /* base quantity */
+    xg_decimal filled_quote; /* quote amount: sum of price * qty */
+    xg_decimal fee;          /* paid (positive) or rebated (negative) */
+    char fee_currency[XG_CURRENCY_MAX];
+} xg_execution;
+
+/* Whether the venue said e's fee (its currency names it). */
+static inline int
+xg_execution_has_fee(const xg_execution *e)
+{
+    return e->fee_currency[0] != '\0';
+}
+
 /* What a venue says about one order (reply to new, cancel or query). */
 typedef struct xg_order_report {
     char client_id[XG_CLIENT_ID_MAX];
     char venue_order_id[XG_VENUE_ORDER_ID_MAX];
     char venue_symbol[XG_SYMBOL_MAX];
     xg_order_status status;
-    xg_decimal filled_qty;  /* cumulative; {0,0} if the venue did not say */
-    xg_decimal filled_cost; /* cumulative quote amount; {0,0} if unknown */
+    xg_execution exec;
 } xg_order_report;
 
 /* Names used on the wire ("BUY", "LIMIT", "GTC", "PARTIALLY_FILLED").
