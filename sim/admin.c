@@ -1,6 +1,7 @@
 /*
- * The simulator's admin API: bans, fault injection, reference prices, the
- * request log and a view of orders and limit usage.
+ * The simulator's admin API: bans, fault injection, the market (reference
+ * prices, the walk and the synthetic liquidity, fills made by hand), the
+ * request log and a view of orders, fills and limit usage.
  *
  * Bodies are small JSON objects parsed with Jansson; every answer is JSON
  * except the log, which is NDJSON so a test can read it line by line.
@@ -8,6 +9,7 @@
  */
 #include "admin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,6 +323,8 @@ admin_status_name(xg_sim_status s)
     switch (s) {
     case XG_SIM_NEW:
         return "NEW";
+    case XG_SIM_PARTIALLY_FILLED:
+        return "PARTIALLY_FILLED";
     case XG_SIM_FILLED:
         return "FILLED";
     case XG_SIM_CANCELED:
@@ -331,36 +335,314 @@ admin_status_name(xg_sim_status s)
     return "UNKNOWN";
 }
 
+/* One fill as the admin API shows it (lock held). */
+static json_t *
+admin_fill_json(const xg_sim_book *b, const xg_sim_fill *f)
+{
+    const xg_sim_instrument *in = &b->instruments[f->instrument];
+    char price[XG_SIM_FIXED_BUFSZ];
+    char qty[XG_SIM_FIXED_BUFSZ];
+    char quote[XG_SIM_FIXED_BUFSZ];
+    char fee[XG_SIM_FIXED_BUFSZ];
+
+    xg_sim_fixed_format(f->price, price);
+    xg_sim_fixed_format(f->qty, qty);
+    xg_sim_fixed_format(f->quote, quote);
+    xg_sim_fixed_format(f->fee, fee);
+    return json_pack("{sI sI sI ss ss ss ss ss ss ss ss ss sI}", "seq",
+                     (json_int_t)f->seq, "trade_id", (json_int_t)f->trade_id,
+                     "order_id", (json_int_t)f->order_id, "api_key",
+                     b->accounts[f->account].cred.api_key, "symbol", in->symbol,
+                     "side", f->side == XG_SIM_BUY ? "BUY" : "SELL", "price",
+                     price, "qty", qty, "quote", quote, "fee", fee, "fee_asset",
+                     f->is_fee_quote ? in->quote : in->base, "liquidity",
+                     f->is_maker ? "maker" : "taker", "time_ms",
+                     (json_int_t)f->time_ms);
+}
+
+static json_t *
+admin_order_json(const xg_sim_book *b, const xg_sim_order *o)
+{
+    char price[XG_SIM_FIXED_BUFSZ];
+    char qty[XG_SIM_FIXED_BUFSZ];
+    char filled[XG_SIM_FIXED_BUFSZ];
+    char quote[XG_SIM_FIXED_BUFSZ];
+    char avg[XG_SIM_FIXED_BUFSZ];
+    char fee[XG_SIM_FIXED_BUFSZ];
+    json_t *fills = json_array();
+
+    xg_sim_fixed_format(o->price, price);
+    xg_sim_fixed_format(o->qty, qty);
+    xg_sim_fixed_format(o->filled, filled);
+    xg_sim_fixed_format(o->quote_filled, quote);
+    xg_sim_fixed_format(xg_sim_order_avg_price(o), avg);
+    xg_sim_fixed_format(o->fee, fee);
+    for (const xg_sim_fill *f = xg_sim_book_fill(b, o->last_fill_seq);
+         fills != NULL && f != NULL;
+         f = xg_sim_book_fill(b, f->prev_order_seq)) {
+        json_array_insert_new(fills, 0, admin_fill_json(b, f));
+    }
+    return json_pack(
+        "{sI ss ss ss ss ss ss ss ss ss ss ss ss sI so*}", "order_id",
+        (json_int_t)o->order_id, "client_order_id", o->client_id, "api_key",
+        b->accounts[o->account].cred.api_key, "status",
+        admin_status_name(o->status), "symbol",
+        b->instruments[o->instrument].symbol, "side",
+        o->side == XG_SIM_BUY ? "BUY" : "SELL", "qty", qty, "price", price,
+        "filled", filled, "quote_filled", quote, "avg_price", avg, "fee", fee,
+        "fee_asset", xg_sim_order_fee_asset(b, o), "nfills",
+        (json_int_t)o->nfills, "fills", fills);
+}
+
 static void
 admin_orders(xg_sim_venue *v, xg_sim_response *resp)
 {
     json_t *arr = json_array();
-    char price[XG_SIM_FIXED_BUFSZ];
-    char qty[XG_SIM_FIXED_BUFSZ];
-    char filled[XG_SIM_FIXED_BUFSZ];
 
     if (arr == NULL) {
         admin_error(resp, 500, "out of memory");
         return;
     }
     xg_sim_venue_lock(v);
+    xg_sim_book_advance(&v->book, xg_sim_now_ms());
     for (size_t i = 0; i < v->book.norders; i++) {
-        const xg_sim_order *o = &v->book.orders[i];
-        xg_sim_fixed_format(o->price, price);
-        xg_sim_fixed_format(o->qty, qty);
-        xg_sim_fixed_format(o->filled, filled);
-        json_array_append_new(
-            arr,
-            json_pack("{sI ss ss ss ss ss ss ss ss}", "order_id",
-                      (json_int_t)o->order_id, "client_order_id", o->client_id,
-                      "api_key", v->book.accounts[o->account].cred.api_key,
-                      "status", admin_status_name(o->status), "symbol",
-                      v->book.instruments[o->instrument].symbol, "side",
-                      o->side == XG_SIM_BUY ? "BUY" : "SELL", "qty", qty,
-                      "price", price, "filled", filled));
+        json_array_append_new(arr,
+                              admin_order_json(&v->book, &v->book.orders[i]));
     }
     xg_sim_venue_unlock(v);
     xg_sim_response_json(resp, 200, arr);
+}
+
+/* GET /_sim/fills[?since=SEQ]: the fills the history still holds, oldest
+ * first. */
+static void
+admin_fills(xg_sim_venue *v, const xg_sim_request *req, xg_sim_response *resp)
+{
+    uint64_t since = 0;
+    json_t *arr = json_array();
+
+    if (req->query_len > 0 &&
+        (strncmp(req->query, "since=", 6) != 0 ||
+         !admin_parse_u64(req->query + 6, req->query_len - 6, &since))) {
+        json_decref(arr);
+        admin_error(resp, 400, "query: since=<seq> expected");
+        return;
+    }
+    xg_sim_venue_lock(v);
+    xg_sim_book_advance(&v->book, xg_sim_now_ms());
+    int64_t first = v->book.nfills - (int64_t)v->book.fills_cap + 1;
+    if (first < (int64_t)since + 1) {
+        first = (int64_t)since + 1;
+    }
+    for (int64_t seq = first < 1 ? 1 : first;
+         arr != NULL && seq <= v->book.nfills; seq++) {
+        const xg_sim_fill *f = xg_sim_book_fill(&v->book, seq);
+        if (f != NULL) {
+            json_array_append_new(arr, admin_fill_json(&v->book, f));
+        }
+    }
+    xg_sim_venue_unlock(v);
+    xg_sim_response_json(resp, 200, arr);
+}
+
+/* One instrument's market (lock held). */
+static json_t *
+admin_market_json(const xg_sim_book *b, size_t i)
+{
+    const xg_sim_market *m = &b->markets[i];
+    char ref[XG_SIM_FIXED_BUFSZ];
+    char bid[XG_SIM_FIXED_BUFSZ];
+    char ask[XG_SIM_FIXED_BUFSZ];
+    char lq[XG_SIM_FIXED_BUFSZ];
+
+    xg_sim_fixed_format(b->instruments[i].ref_price, ref);
+    xg_sim_fixed_format(xg_sim_book_best(b, i, XG_SIM_BUY), bid);
+    xg_sim_fixed_format(xg_sim_book_best(b, i, XG_SIM_SELL), ask);
+    xg_sim_fixed_format(m->p.level_qty, lq);
+    return json_pack(
+        "{ss ss ss ss sI sI sI sI sb sI ss sI sI sI sI sI}", "symbol",
+        b->instruments[i].symbol, "price", ref, "best_bid", bid, "best_ask",
+        ask, "seed", (json_int_t)m->p.seed, "steps", (json_int_t)m->steps,
+        "walk_ms", (json_int_t)m->p.walk_ms, "walk_ticks",
+        (json_int_t)m->p.walk_ticks, "paused", m->p.paused, "levels",
+        (json_int_t)m->p.levels, "level_qty", lq, "spread_ticks",
+        (json_int_t)m->p.spread_ticks, "level_ticks",
+        (json_int_t)m->p.level_ticks, "refill_ms", (json_int_t)m->p.refill_ms,
+        "resting_bids", (json_int_t)m->nbids, "resting_asks",
+        (json_int_t)m->nasks);
+}
+
+/* An optional integer member in [lo, hi] into *out; false (resp set)
+ * when present and wrong. */
+static bool
+admin_opt_int(const json_t *body, const char *key, int64_t lo, int64_t hi,
+              int64_t *out, xg_sim_response *resp)
+{
+    const json_t *v = json_object_get(body, key);
+    char msg[96];
+
+    if (v == NULL) {
+        return true;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < lo ||
+        json_integer_value(v) > hi) {
+        snprintf(msg, sizeof(msg), "%s: integer %lld..%lld needed", key,
+                 (long long)lo, (long long)hi);
+        admin_error(resp, 400, msg);
+        return false;
+    }
+    *out = (int64_t)json_integer_value(v);
+    return true;
+}
+
+/* An optional positive-or-zero decimal string member into *out. */
+static bool
+admin_opt_amount(const json_t *body, const char *key, int64_t *out,
+                 xg_sim_response *resp)
+{
+    const json_t *v = json_object_get(body, key);
+    char msg[96];
+
+    if (v == NULL) {
+        return true;
+    }
+    if (!json_is_string(v) ||
+        xg_sim_fixed_parse(json_string_value(v), out) != XG_OK) {
+        snprintf(msg, sizeof(msg), "%s: decimal string needed", key);
+        admin_error(resp, 400, msg);
+        return false;
+    }
+    return true;
+}
+
+/* POST /_sim/market: set a symbol's walk and liquidity, and optionally
+ * step the walk now; answers the market as it then is. */
+static void
+admin_market(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
+{
+    static const char *const keys[] = {
+        "symbol",      "seed",      "walk_ms",   "walk_ticks",
+        "paused",      "levels",    "level_qty", "spread_ticks",
+        "level_ticks", "refill_ms", "steps",     NULL};
+    const char *symbol = json_string_value(json_object_get(body, "symbol"));
+    const json_t *paused = json_object_get(body, "paused");
+    xg_sim_market_params p;
+    int64_t steps = 0;
+    size_t inst = 0;
+    size_t filled = 0;
+    size_t stepped = 0;
+    int64_t now = xg_sim_now_ms();
+    json_t *out = NULL;
+
+    if (!admin_known_keys(body, keys, resp)) {
+        return;
+    }
+    if (symbol == NULL) {
+        admin_error(resp, 400, "symbol (string) needed");
+        return;
+    }
+    if (paused != NULL && !json_is_boolean(paused)) {
+        admin_error(resp, 400, "paused: boolean needed");
+        return;
+    }
+    xg_sim_venue_lock(v);
+    if (xg_sim_book_find_instrument(&v->book, symbol, &inst) != XG_OK) {
+        xg_sim_venue_unlock(v);
+        admin_error(resp, 400, "unknown symbol");
+        return;
+    }
+    p = v->book.markets[inst].p;
+    if (paused != NULL) {
+        p.paused = json_is_true(paused);
+    }
+    if (!admin_opt_int(body, "seed", 0, INT64_MAX / 2, &p.seed, resp) ||
+        !admin_opt_int(body, "walk_ms", 1, 86400000, &p.walk_ms, resp) ||
+        !admin_opt_int(body, "walk_ticks", 0, 1000000, &p.walk_ticks, resp) ||
+        !admin_opt_int(body, "levels", 0, XG_SIM_MAX_LEVELS, &p.levels, resp) ||
+        !admin_opt_amount(body, "level_qty", &p.level_qty, resp) ||
+        !admin_opt_int(body, "spread_ticks", 1, 1000000, &p.spread_ticks,
+                       resp) ||
+        !admin_opt_int(body, "level_ticks", 1, 1000000, &p.level_ticks, resp) ||
+        !admin_opt_int(body, "refill_ms", 1, 86400000, &p.refill_ms, resp) ||
+        !admin_opt_int(body, "steps", 0, XG_SIM_MAX_CATCHUP, &steps, resp)) {
+        xg_sim_venue_unlock(v);
+        return;
+    }
+    if (xg_sim_book_set_market(&v->book, inst, &p, now, &filled) != XG_OK ||
+        xg_sim_book_step(&v->book, inst, steps, now, &stepped) != XG_OK) {
+        xg_sim_venue_unlock(v);
+        admin_error(resp, 400, "market parameters out of range");
+        return;
+    }
+    out = admin_market_json(&v->book, inst);
+    xg_sim_venue_unlock(v);
+    json_object_set_new(out, "filled",
+                        json_integer((json_int_t)(filled + stepped)));
+    xg_sim_response_json(resp, 200, out);
+}
+
+/* POST /_sim/fill: fill one open order by qty at price, as a maker fill
+ * (fee and balances as any fill). The order is named by order_id or
+ * client_order_id (the latest order with it; with api_key, that
+ * account's). */
+static void
+admin_fill(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
+{
+    static const char *const keys[] = {"order_id", "client_order_id", "api_key",
+                                       "qty",      "price",           NULL};
+    const json_t *oid = json_object_get(body, "order_id");
+    const char *cid =
+        json_string_value(json_object_get(body, "client_order_id"));
+    const char *key = json_string_value(json_object_get(body, "api_key"));
+    int64_t qty = 0;
+    int64_t price = 0;
+    xg_sim_order *o = NULL;
+    xg_sim_book *b = &v->book;
+    xg_err err = XG_OK;
+
+    if (!admin_known_keys(body, keys, resp)) {
+        return;
+    }
+    if ((oid == NULL) == (cid == NULL) ||
+        (oid != NULL && !json_is_integer(oid))) {
+        admin_error(resp, 400,
+                    "order_id (integer) or client_order_id (string) needed");
+        return;
+    }
+    if (json_object_get(body, "qty") == NULL ||
+        json_object_get(body, "price") == NULL ||
+        !admin_opt_amount(body, "qty", &qty, resp) ||
+        !admin_opt_amount(body, "price", &price, resp)) {
+        if (resp->status == 0) {
+            admin_error(resp, 400, "qty and price (strings) needed");
+        }
+        return;
+    }
+    xg_sim_venue_lock(v);
+    int64_t now = xg_sim_now_ms();
+    xg_sim_book_advance(b, now);
+    for (size_t a = 0; o == NULL && a < b->naccounts; a++) {
+        if (key != NULL && strcmp(b->accounts[a].cred.api_key, key) != 0) {
+            continue;
+        }
+        o = oid != NULL ? xg_sim_book_by_id(b, a, json_integer_value(oid))
+                        : xg_sim_book_by_client_id(b, a, cid);
+    }
+    err = o != NULL ? xg_sim_book_fill_order(b, o, qty, price, now)
+                    : XG_ERR_NOT_FOUND;
+    json_t *out = err == XG_OK ? admin_order_json(b, o) : NULL;
+    xg_sim_venue_unlock(v);
+    if (err == XG_ERR_NOT_FOUND) {
+        admin_error(resp, 404, "no such order");
+    } else if (err == XG_ERR_UNKNOWN_ORDER) {
+        admin_error(resp, 400, "order is not open");
+    } else if (err != XG_OK) {
+        admin_error(resp, 400,
+                    "qty must be within what is left, price positive and "
+                    "not worse than the order's limit");
+    } else {
+        xg_sim_response_json(resp, 200, out);
+    }
 }
 
 static void
@@ -370,9 +652,12 @@ admin_state(xg_sim_venue *v, xg_sim_response *resp)
     json_t *clients = json_array();
     json_t *venue = NULL;
     json_t *prices = json_object();
+    json_t *markets = json_array();
+    json_t *fees = NULL;
     char buf[XG_SIM_FIXED_BUFSZ];
 
     xg_sim_venue_lock(v);
+    xg_sim_book_advance(&v->book, now);
     for (size_t i = 0; clients != NULL && i < v->clients.n; i++) {
         const xg_sim_client *c = &v->clients.items[i];
         json_array_append_new(
@@ -387,14 +672,20 @@ admin_state(xg_sim_venue *v, xg_sim_response *resp)
         xg_sim_fixed_format(v->book.instruments[i].ref_price, buf);
         json_object_set_new(prices, v->book.instruments[i].symbol,
                             json_string(buf));
+        json_array_append_new(markets, admin_market_json(&v->book, i));
     }
+    fees = json_pack(
+        "{sI sI ss}", "maker_fee_ppm", (json_int_t)v->book.config.maker_fee_ppm,
+        "taker_fee_ppm", (json_int_t)v->book.config.taker_fee_ppm, "fee_asset",
+        v->book.config.fee_rule == XG_SIM_FEE_QUOTE ? "quote" : "received");
     venue = v->dialect->state(v, now);
     xg_sim_venue_unlock(v);
     xg_sim_response_json(resp, 200,
-                         json_pack("{ss sI so* so* so*}", "venue",
+                         json_pack("{ss sI so* so* so* so* so* sI}", "venue",
                                    v->dialect->venue, "now_ms", (json_int_t)now,
                                    "clients", clients, "prices", prices,
-                                   "usage", venue));
+                                   "usage", venue, "markets", markets, "fees",
+                                   fees, "fills", (json_int_t)v->book.nfills));
 }
 
 void
@@ -418,9 +709,15 @@ xg_sim_admin_handle(xg_sim_venue *v, const xg_sim_request *req,
         admin_state(v, resp);
         return;
     }
+    if (is_get && strcmp(req->path, "/_sim/fills") == 0) {
+        admin_fills(v, req, resp);
+        return;
+    }
     if (!is_post || (strcmp(req->path, "/_sim/ban") != 0 &&
                      strcmp(req->path, "/_sim/fault") != 0 &&
-                     strcmp(req->path, "/_sim/price") != 0)) {
+                     strcmp(req->path, "/_sim/price") != 0 &&
+                     strcmp(req->path, "/_sim/market") != 0 &&
+                     strcmp(req->path, "/_sim/fill") != 0)) {
         admin_error(resp, 404, "unknown admin endpoint");
         return;
     }
@@ -434,6 +731,10 @@ xg_sim_admin_handle(xg_sim_venue *v, const xg_sim_request *req,
         admin_ban(v, req, body, resp);
     } else if (strcmp(req->path, "/_sim/fault") == 0) {
         admin_fault(v, body, resp);
+    } else if (strcmp(req->path, "/_sim/market") == 0) {
+        admin_market(v, body, resp);
+    } else if (strcmp(req->path, "/_sim/fill") == 0) {
+        admin_fill(v, body, resp);
     } else {
         admin_price(v, body, resp);
     }

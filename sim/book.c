@@ -1,15 +1,23 @@
 /*
- * The simulator's order book: instruments, accounts, balances, orders and
- * the reference-price matching rule (see book.h).
+ * The simulator's order book: instruments, accounts, balances, orders,
+ * the money of every fill and the fill history (see book.h). The market
+ * each instrument trades in (walk, synthetic levels, the index of
+ * resting orders, matching) is sim/market.c's; this file asks it for the
+ * fills of an incoming order and applies every fill either finds.
  *
  * Orders are kept forever in one growing array indexed by order id, so a
  * query for an old order still answers as the venue would. Open orders are
- * also listed in a small index array that a price move scans, and client
- * ids map to the latest order that used them, which is what both the
- * duplicate check (only open orders count) and the query by client id
- * need. Balances move between free and locked in scale-8 integers; a fill
- * credits the other asset with no fee, which is the one simplification
- * of money here.
+ * also listed in a small index array (what the open-order endpoints list),
+ * and client ids map to the latest order that used them, which is what
+ * both the duplicate check (only open orders count) and the query by
+ * client id need. Balances move between free and locked in scale-8
+ * integers: an order locks what it may pay when it is accepted (a buy
+ * the limit price times the quantity, plus the fee where the venue takes
+ * it in quote on top; a sell its quantity), each fill releases the lock of
+ * the quantity it filled and pays the fill's real cost out of it (the
+ * rest, price improvement, goes back to free), and cancel or expiry
+ * releases what is left. Locks round up and costs round down, so a lock
+ * always covers what it pays.
  */
 #include "book.h"
 
@@ -19,10 +27,25 @@
 
 #include <openssl/crypto.h>
 
+#include "market.h"
+
 void
 xg_sim_book_init(xg_sim_book *b)
 {
     memset(b, 0, sizeof(*b));
+    b->config.walk = 1;
+    b->config.walk_ms = 1000;
+    b->config.walk_ticks = 0;
+    b->config.seed = 42;
+    b->config.levels = 10;
+    b->config.level_notional = 1000000;
+    b->config.spread_ticks = 1;
+    b->config.level_ticks = 1;
+    b->config.refill_ms = 1000;
+    b->config.fill_history = 100000;
+    b->config.maker_fee_ppm = 0;
+    b->config.taker_fee_ppm = 0;
+    b->config.fee_rule = XG_SIM_FEE_RECEIVED;
 }
 
 void
@@ -31,11 +54,17 @@ xg_sim_book_fini(xg_sim_book *b)
     for (size_t i = 0; i < b->naccounts; i++) {
         OPENSSL_cleanse(&b->accounts[i].cred, sizeof(b->accounts[i].cred));
     }
+    for (size_t i = 0; i < b->ninstruments; i++) {
+        xg_sim__market_fini(&b->markets[i]);
+    }
     free(b->instruments);
+    free(b->markets);
     free(b->accounts);
     free(b->orders);
     free(b->open);
     free(b->ids);
+    free(b->fills);
+    free(b->plan);
     memset(b, 0, sizeof(*b));
 }
 
@@ -44,7 +73,12 @@ xg_sim_book_add_instrument(xg_sim_book *b, const xg_sim_instrument *inst)
 {
     size_t idx = 0;
     xg_sim_instrument *items = NULL;
+    xg_sim_market *markets = NULL;
+    xg_err err = XG_OK;
 
+    if (inst->tick <= 0 || inst->step <= 0 || inst->ref_price <= 0) {
+        return XG_ERR_INVALID;
+    }
     if (xg_sim_book_find_instrument(b, inst->symbol, &idx) == XG_OK) {
         return XG_ERR_EXISTS;
     }
@@ -53,7 +87,17 @@ xg_sim_book_add_instrument(xg_sim_book *b, const xg_sim_instrument *inst)
         return XG_ERR_NOMEM;
     }
     b->instruments = items;
-    b->instruments[b->ninstruments++] = *inst;
+    markets = realloc(b->markets, (b->ninstruments + 1) * sizeof(*markets));
+    if (markets == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    b->markets = markets;
+    b->instruments[b->ninstruments] = *inst;
+    err = xg_sim__market_init(b, b->ninstruments);
+    if (err != XG_OK) {
+        return err;
+    }
+    b->ninstruments++;
     return XG_OK;
 }
 
@@ -279,16 +323,282 @@ xg_sim_book_by_id(xg_sim_book *b, size_t account, int64_t order_id)
 bool
 xg_sim_order_is_open(const xg_sim_order *o)
 {
-    return o->status == XG_SIM_NEW;
+    return o->status == XG_SIM_NEW || o->status == XG_SIM_PARTIALLY_FILLED;
 }
 
-/* ---- placing and filling ---------------------------------------------- */
-
-static bool
-book_crosses(xg_sim_side side, int64_t price, int64_t ref)
+int64_t
+xg_sim_order_avg_price(const xg_sim_order *o)
 {
-    return side == XG_SIM_BUY ? price >= ref : price <= ref;
+    int64_t avg = 0;
+
+    if (o->filled <= 0 ||
+        xg_sim_fixed_div(o->quote_filled, o->filled, &avg) != XG_OK) {
+        return 0;
+    }
+    return avg;
 }
+
+const char *
+xg_sim_order_fee_asset(const xg_sim_book *b, const xg_sim_order *o)
+{
+    const xg_sim_instrument *in = &b->instruments[o->instrument];
+
+    if (o->nfills > 0) {
+        return o->is_fee_quote ? in->quote : in->base;
+    }
+    /* Before any fill: the asset a fill would charge. */
+    if (b->config.fee_rule == XG_SIM_FEE_QUOTE || o->side == XG_SIM_SELL) {
+        return in->quote;
+    }
+    return in->base;
+}
+
+/* ---- money ------------------------------------------------------------ */
+
+/* floor(amount * ppm / 1e6) for amount >= 0 and 0 <= ppm <= 1e6, without
+ * overflow. */
+static int64_t
+book_fee_floor(int64_t amount, int64_t ppm)
+{
+    return amount / 1000000 * ppm + amount % 1000000 * ppm / 1000000;
+}
+
+/* The same rounded up: what a lock reserves for a fee. */
+static int64_t
+book_fee_ceil(int64_t amount, int64_t ppm)
+{
+    int64_t r = amount % 1000000 * ppm;
+
+    return amount / 1000000 * ppm + r / 1000000 + (r % 1000000 != 0);
+}
+
+/* ceil(a * b / 1e8) for a, b >= 0. */
+static xg_err
+book_mul_ceil(int64_t a, int64_t b, int64_t *out)
+{
+    xg_err err = xg_sim_fixed_mul(a, b, out);
+
+    if (err != XG_OK) {
+        return err;
+    }
+    /* The product's fraction below 1e-8 is that of (a % S) * (b % S). */
+    if ((a % XG_SIM_SCALE) * (b % XG_SIM_SCALE) % XG_SIM_SCALE != 0) {
+        if (*out == INT64_MAX) {
+            return XG_ERR_OVERFLOW;
+        }
+        (*out)++;
+    }
+    return XG_OK;
+}
+
+static int64_t
+book_max_fee_ppm(const xg_sim_book *b)
+{
+    return b->config.maker_fee_ppm > b->config.taker_fee_ppm
+               ? b->config.maker_fee_ppm
+               : b->config.taker_fee_ppm;
+}
+
+/* What an order of side at lock_price must hold locked for rem still to
+ * fill: a sell its base quantity, a buy the quote at lock_price rounded
+ * up, plus the fee rounded up where the venue takes a buy's fee in quote
+ * on top. */
+static xg_err
+book_lock_for(const xg_sim_book *b, xg_sim_side side, int64_t lock_price,
+              int64_t rem, int64_t *out)
+{
+    int64_t quote = 0;
+    int64_t fee = 0;
+
+    if (side == XG_SIM_SELL) {
+        *out = rem;
+        return XG_OK;
+    }
+    if (book_mul_ceil(lock_price, rem, &quote) != XG_OK) {
+        return XG_ERR_OVERFLOW;
+    }
+    if (b->config.fee_rule == XG_SIM_FEE_QUOTE) {
+        fee = book_fee_ceil(quote, book_max_fee_ppm(b));
+        if (quote > INT64_MAX - fee) {
+            return XG_ERR_OVERFLOW;
+        }
+    }
+    *out = quote + fee;
+    return XG_OK;
+}
+
+static xg_sim_balance *
+book_pay_row(xg_sim_book *b, const xg_sim_order *o)
+{
+    const xg_sim_instrument *in = &b->instruments[o->instrument];
+
+    return book_balance_row(b, o->account,
+                            o->side == XG_SIM_BUY ? in->quote : in->base, true);
+}
+
+/* ---- the fill history --------------------------------------------------- */
+
+/* The slot for the next fill, or NULL when the history cannot grow (the
+ * fill still happens; only its record is lost). */
+static xg_sim_fill *
+book_history_slot(xg_sim_book *b, int64_t seq)
+{
+    size_t pos = 0;
+
+    if (b->fills_cap == 0) {
+        b->fills_cap =
+            b->config.fill_history > 0 ? (size_t)b->config.fill_history : 1;
+    }
+    pos = (size_t)((uint64_t)(seq - 1) % b->fills_cap);
+    if (pos >= b->fills_alloc) {
+        size_t cap = b->fills_alloc != 0 ? b->fills_alloc : 1024;
+        while (cap <= pos) {
+            cap *= 2;
+        }
+        if (cap > b->fills_cap) {
+            cap = b->fills_cap;
+        }
+        xg_sim_fill *f = realloc(b->fills, cap * sizeof(*f));
+        if (f == NULL) {
+            return NULL;
+        }
+        /* Zeroed, so a slot never written holds seq 0, no fill's. */
+        memset(&f[b->fills_alloc], 0, (cap - b->fills_alloc) * sizeof(*f));
+        b->fills = f;
+        b->fills_alloc = cap;
+    }
+    return &b->fills[pos];
+}
+
+const xg_sim_fill *
+xg_sim_book_fill(const xg_sim_book *b, int64_t seq)
+{
+    size_t pos = 0;
+
+    if (seq < 1 || seq > b->nfills || b->fills_cap == 0 ||
+        (uint64_t)(b->nfills - seq) >= b->fills_cap) {
+        return NULL;
+    }
+    pos = (size_t)((uint64_t)(seq - 1) % b->fills_cap);
+    if (pos >= b->fills_alloc || b->fills[pos].seq != seq) {
+        return NULL;
+    }
+    return &b->fills[pos];
+}
+
+/* ---- fills -------------------------------------------------------------- */
+
+/* Take order index oi off the open list and its side's index. */
+static void
+book_unlist(xg_sim_book *b, size_t oi)
+{
+    xg_sim_order *o = &b->orders[oi];
+    size_t pos = o->open_pos;
+
+    xg_sim__market_unrest(b, oi);
+    b->open[pos] = b->open[--b->nopen];
+    if (pos < b->nopen) {
+        b->orders[b->open[pos]].open_pos = pos;
+    }
+    o->is_listed = false;
+}
+
+void
+xg_sim__book_fill(xg_sim_book *b, size_t oi, int64_t price, int64_t qty,
+                  bool is_maker, int64_t trade_id, int64_t now_ms)
+{
+    xg_sim_order *o = &b->orders[oi];
+    const xg_sim_instrument *in = &b->instruments[o->instrument];
+    xg_sim_balance *base = book_balance_row(b, o->account, in->base, true);
+    xg_sim_balance *quote_row =
+        book_balance_row(b, o->account, in->quote, true);
+    int64_t rate = is_maker ? b->config.maker_fee_ppm : b->config.taker_fee_ppm;
+    int64_t quote = 0;
+    int64_t fee = 0;
+    bool is_fee_quote = true;
+    int64_t rem = o->qty - o->filled - qty;
+
+    /* Place checked price * qty of the order and the book's prices stay
+     * within the instrument's, so this product fits. */
+    if (xg_sim_fixed_mul(price, qty, &quote) != XG_OK) {
+        quote = 0;
+    }
+    if (o->side == XG_SIM_BUY) {
+        int64_t lock = 0;
+        int64_t cost = quote;
+        if (book_lock_for(b, o->side, o->lock_price, rem, &lock) != XG_OK ||
+            lock > o->locked) {
+            lock = o->locked;
+        }
+        int64_t release = o->locked - lock;
+        if (b->config.fee_rule == XG_SIM_FEE_QUOTE) {
+            fee = book_fee_floor(quote, rate);
+            cost += fee;
+        } else {
+            fee = book_fee_floor(qty, rate);
+            is_fee_quote = false;
+        }
+        o->locked = lock;
+        quote_row->locked -= release;
+        quote_row->free += release - cost;
+        base->free += qty - (is_fee_quote ? 0 : fee);
+    } else {
+        fee = book_fee_floor(quote, rate);
+        o->locked -= qty;
+        base->locked -= qty;
+        quote_row->free += quote - fee;
+    }
+    o->filled += qty;
+    o->quote_filled += quote;
+    o->fee += fee;
+    o->is_fee_quote = is_fee_quote;
+    o->nfills++;
+    o->last_fill_price = price;
+    o->last_fill_qty = qty;
+    o->last_trade_id = trade_id;
+    o->update_ms = now_ms;
+
+    int64_t seq = ++b->nfills;
+    xg_sim_fill *f = book_history_slot(b, seq);
+    if (f != NULL) {
+        xg_sim_account *a = &b->accounts[o->account];
+        f->seq = seq;
+        f->trade_id = trade_id;
+        f->order_id = o->order_id;
+        f->account = o->account;
+        f->instrument = o->instrument;
+        f->side = o->side;
+        f->is_maker = is_maker;
+        f->is_fee_quote = is_fee_quote;
+        f->price = price;
+        f->qty = qty;
+        f->quote = quote;
+        f->fee = fee;
+        f->time_ms = now_ms;
+        f->prev_order_seq = o->last_fill_seq;
+        f->prev_account_seq = a->last_fill_seq;
+        o->last_fill_seq = seq;
+        a->last_fill_seq = seq;
+    }
+
+    if (!o->is_listed) {
+        return; /* an incoming order: place settles its status */
+    }
+    if (o->filled >= o->qty) {
+        /* A buy filled below its limit already had the difference
+         * released by the last fill; what is left is rounding. */
+        xg_sim_balance *pay = book_pay_row(b, o);
+        pay->locked -= o->locked;
+        pay->free += o->locked;
+        o->locked = 0;
+        o->status = XG_SIM_FILLED;
+        book_unlist(b, oi);
+    } else {
+        o->status = XG_SIM_PARTIALLY_FILLED;
+    }
+}
+
+/* ---- placing ------------------------------------------------------------ */
 
 static xg_err
 book_reserve(xg_sim_book *b)
@@ -317,97 +627,15 @@ book_reserve(xg_sim_book *b)
     return XG_OK;
 }
 
-/* Credit the proceeds of a fill of o at price: the bought asset for a buy,
- * the quote for a sell. The rows exist (place created them). */
-static void
-book_credit(xg_sim_book *b, const xg_sim_order *o, int64_t notional)
+/* The new order's record, not yet filled or listed. */
+static xg_sim_order *
+book_new_order(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms)
 {
-    const xg_sim_instrument *in = &b->instruments[o->instrument];
-    xg_sim_balance *row = NULL;
+    xg_sim_order *ord = &b->orders[b->norders];
 
-    if (o->side == XG_SIM_BUY) {
-        row = book_balance_row(b, o->account, in->base, true);
-        row->free += o->qty;
-    } else {
-        row = book_balance_row(b, o->account, in->quote, true);
-        row->free += notional;
-    }
-}
-
-static void
-book_mark_filled(xg_sim_book *b, xg_sim_order *o, int64_t price,
-                 int64_t notional, int64_t now_ms)
-{
-    o->status = XG_SIM_FILLED;
-    o->filled = o->qty;
-    o->quote_filled = notional;
-    o->fill_price = price;
-    o->trade_id = ++b->next_trade_id;
-    o->locked = 0;
-    o->update_ms = now_ms;
-}
-
-xg_err
-xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
-                  xg_sim_place_result *result, xg_sim_order **out)
-{
-    const xg_sim_instrument *in = &b->instruments[o->instrument];
-    bool has_id = o->client_id != NULL && o->client_id[0] != '\0';
-    bool crosses = false;
-    int64_t exec_price = 0;
-    int64_t notional = 0;
-    int64_t need = 0;
-    xg_sim_balance *pay = NULL;
-    xg_sim_order *ord = NULL;
-    xg_err err = XG_OK;
-
-    *out = NULL;
-    if (has_id) {
-        const xg_sim_order *prev =
-            xg_sim_book_by_client_id(b, o->account, o->client_id);
-        if (prev != NULL && xg_sim_order_is_open(prev)) {
-            *result = XG_SIM_DUPLICATE;
-            return XG_OK;
-        }
-    }
-    if (o->type == XG_SIM_MARKET) {
-        crosses = true;
-        exec_price = in->ref_price;
-    } else {
-        crosses = book_crosses(o->side, o->price, in->ref_price);
-        exec_price = o->price;
-    }
-    if (o->type == XG_SIM_LIMIT_MAKER && crosses) {
-        *result = XG_SIM_WOULD_TAKE;
-        return XG_OK;
-    }
-    if (xg_sim_fixed_mul(exec_price, o->qty, &notional) != XG_OK) {
-        *result = XG_SIM_TOO_LARGE;
-        return XG_OK;
-    }
-    /* Both rows must exist before any money moves, so a full balance
-     * table refuses the order instead of losing a credit. */
-    if (book_balance_row(b, o->account, in->base, true) == NULL ||
-        book_balance_row(b, o->account, in->quote, true) == NULL) {
-        *result = XG_SIM_INSUFFICIENT;
-        return XG_OK;
-    }
-    pay = book_balance_row(b, o->account,
-                           o->side == XG_SIM_BUY ? in->quote : in->base, true);
-    need = o->side == XG_SIM_BUY ? notional : o->qty;
-    if (pay->free < need) {
-        *result = XG_SIM_INSUFFICIENT;
-        return XG_OK;
-    }
-    err = book_reserve(b);
-    if (err != XG_OK) {
-        return err;
-    }
-
-    ord = &b->orders[b->norders];
     memset(ord, 0, sizeof(*ord));
     ord->order_id = (int64_t)b->norders + 1;
-    if (has_id) {
+    if (o->client_id != NULL && o->client_id[0] != '\0') {
         snprintf(ord->client_id, sizeof(ord->client_id), "%s", o->client_id);
     } else {
         snprintf(ord->client_id, sizeof(ord->client_id), "xgsim%lld",
@@ -420,53 +648,142 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
     ord->tif = o->tif;
     ord->price = o->type == XG_SIM_MARKET ? 0 : o->price;
     ord->qty = o->qty;
+    ord->status = XG_SIM_NEW;
     ord->time_ms = now_ms;
     ord->update_ms = now_ms;
     b->norders++;
-
-    if (crosses) {
-        pay->free -= need;
-        book_mark_filled(b, ord, exec_price, notional, now_ms);
-        book_credit(b, ord, notional);
-    } else if (o->tif != XG_SIM_GTC) {
-        ord->status = XG_SIM_EXPIRED;
-    } else {
-        pay->free -= need;
-        pay->locked += need;
-        ord->locked = need;
-        ord->status = XG_SIM_NEW;
-        ord->open_pos = b->nopen;
-        b->open[b->nopen++] = b->norders - 1;
-    }
 
     size_t *slot = book_id_slot(b, ord->account, ord->client_id);
     if (*slot == 0) {
         b->ids_used++;
     }
     *slot = b->norders;
-    *result = XG_SIM_PLACED;
-    *out = ord;
-    return XG_OK;
+    return ord;
 }
 
-/* Remove the open order at position pos of the open list in O(1): the
- * last entry takes its place and learns its new position. */
+/* Trade the planned fills of the incoming order oi: the taker's fill and,
+ * for another account's resting order, the maker's, under one trade id;
+ * or the synthetic level consumed. */
 static void
-book_unlist(xg_sim_book *b, size_t pos)
+book_trade_plan(xg_sim_book *b, size_t oi, size_t n, int64_t now_ms)
 {
-    b->open[pos] = b->open[--b->nopen];
-    if (pos < b->nopen) {
-        b->orders[b->open[pos]].open_pos = pos;
+    const xg_sim_order *o = &b->orders[oi];
+
+    for (size_t i = 0; i < n; i++) {
+        const xg_sim_take *t = &b->plan[i];
+        int64_t tid = ++b->next_trade_id;
+        xg_sim__book_fill(b, oi, t->price, t->qty, false, tid, now_ms);
+        if (t->is_synthetic) {
+            xg_sim__market_consume(b, o->instrument, o->side, t->level, t->qty,
+                                   now_ms);
+        } else {
+            xg_sim__book_fill(b, t->order, t->price, t->qty, true, tid, now_ms);
+        }
     }
 }
 
-static xg_sim_balance *
-book_pay_row(xg_sim_book *b, const xg_sim_order *o)
+xg_err
+xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
+                  xg_sim_place_result *result, xg_sim_order **out)
 {
     const xg_sim_instrument *in = &b->instruments[o->instrument];
+    bool is_market = o->type == XG_SIM_MARKET;
+    size_t nplan = 0;
+    int64_t taken = 0;
+    int64_t worst = 0;
+    int64_t notional = 0;
+    int64_t lock_price = 0;
+    int64_t need = 0;
+    xg_sim_balance *pay = NULL;
+    xg_sim_order *ord = NULL;
+    size_t oi = 0;
+    xg_err err = XG_OK;
 
-    return book_balance_row(b, o->account,
-                            o->side == XG_SIM_BUY ? in->quote : in->base, true);
+    *out = NULL;
+    if (o->client_id != NULL && o->client_id[0] != '\0') {
+        const xg_sim_order *prev =
+            xg_sim_book_by_client_id(b, o->account, o->client_id);
+        if (prev != NULL && xg_sim_order_is_open(prev)) {
+            *result = XG_SIM_DUPLICATE;
+            return XG_OK;
+        }
+    }
+    xg_sim__market_advance(b, o->instrument, now_ms);
+    if (!is_market && xg_sim_fixed_mul(o->price, o->qty, &notional) != XG_OK) {
+        *result = XG_SIM_TOO_LARGE;
+        return XG_OK;
+    }
+    err = xg_sim__market_plan(b, o->account, o->instrument, o->side,
+                              is_market ? 0 : o->price, o->qty, 0, &nplan,
+                              &taken, &worst);
+    if (err != XG_OK) {
+        return err;
+    }
+    if (o->type == XG_SIM_LIMIT_MAKER && taken > 0) {
+        *result = XG_SIM_WOULD_TAKE;
+        return XG_OK;
+    }
+    /* Both rows must exist before any money moves, so a full balance
+     * table refuses the order instead of losing a credit. */
+    if (book_balance_row(b, o->account, in->base, true) == NULL ||
+        book_balance_row(b, o->account, in->quote, true) == NULL) {
+        *result = XG_SIM_INSUFFICIENT;
+        return XG_OK;
+    }
+    /* A limit order must be covered at its limit whatever it may take
+     * at better prices, as on the venues; a market buy at the worst
+     * price its plan reaches. */
+    lock_price = !is_market ? o->price : worst > 0 ? worst : in->ref_price;
+    if (book_lock_for(b, o->side, lock_price, o->qty, &need) != XG_OK) {
+        *result = XG_SIM_TOO_LARGE;
+        return XG_OK;
+    }
+    pay = book_balance_row(b, o->account,
+                           o->side == XG_SIM_BUY ? in->quote : in->base, true);
+    if (pay->free < need) {
+        *result = XG_SIM_INSUFFICIENT;
+        return XG_OK;
+    }
+    err = book_reserve(b);
+    if (err == XG_OK) {
+        err = xg_sim__market_reserve(b, o->instrument, o->side);
+    }
+    if (err != XG_OK) {
+        return err;
+    }
+
+    oi = b->norders;
+    ord = book_new_order(b, o, now_ms);
+    ord->lock_price = lock_price;
+    *result = XG_SIM_PLACED;
+    *out = ord;
+    if (o->tif == XG_SIM_FOK && taken < o->qty) {
+        /* Expired untouched: nothing is locked, nothing traded. */
+        ord->status = XG_SIM_EXPIRED;
+        return XG_OK;
+    }
+    pay->free -= need;
+    pay->locked += need;
+    ord->locked = need;
+    book_trade_plan(b, oi, nplan, now_ms);
+
+    ord = &b->orders[oi];
+    if (ord->filled < ord->qty && !is_market && o->tif == XG_SIM_GTC) {
+        ord->status = ord->filled > 0 ? XG_SIM_PARTIALLY_FILLED : XG_SIM_NEW;
+        ord->is_listed = true;
+        ord->open_pos = b->nopen;
+        b->open[b->nopen++] = oi;
+        xg_sim__market_rest(b, oi);
+        return XG_OK;
+    }
+    /* Filled, or the remainder of an IOC or market order expires: what
+     * is still locked goes back. */
+    pay = book_pay_row(b, ord);
+    pay->locked -= ord->locked;
+    pay->free += ord->locked;
+    ord->locked = 0;
+    ord->status = ord->filled >= ord->qty ? XG_SIM_FILLED : XG_SIM_EXPIRED;
+    return XG_OK;
 }
 
 xg_err
@@ -483,45 +800,26 @@ xg_sim_book_cancel(xg_sim_book *b, xg_sim_order *o, int64_t now_ms)
     o->locked = 0;
     o->status = XG_SIM_CANCELED;
     o->update_ms = now_ms;
-    book_unlist(b, o->open_pos);
+    book_unlist(b, (size_t)(o - b->orders));
     return XG_OK;
 }
 
 xg_err
-xg_sim_book_set_price(xg_sim_book *b, size_t instrument, int64_t price,
-                      int64_t now_ms, size_t *filled)
+xg_sim_book_fill_order(xg_sim_book *b, xg_sim_order *o, int64_t qty,
+                       int64_t price, int64_t now_ms)
 {
-    size_t count = 0;
-    size_t i = 0;
+    int64_t quote = 0;
 
-    if (instrument >= b->ninstruments || price <= 0) {
+    if (!xg_sim_order_is_open(o)) {
+        return XG_ERR_UNKNOWN_ORDER;
+    }
+    if (qty <= 0 || qty > o->qty - o->filled || price <= 0 ||
+        (o->side == XG_SIM_BUY && price > o->price) ||
+        (o->side == XG_SIM_SELL && price < o->price) ||
+        xg_sim_fixed_mul(price, qty, &quote) != XG_OK) {
         return XG_ERR_INVALID;
     }
-    b->instruments[instrument].ref_price = price;
-    while (i < b->nopen) {
-        xg_sim_order *o = &b->orders[b->open[i]];
-        if (o->instrument != instrument ||
-            !book_crosses(o->side, o->price, price)) {
-            i++;
-            continue;
-        }
-        /* A resting order fills at its own limit price; its lock is the
-         * exact amount it pays. */
-        xg_sim_balance *pay = book_pay_row(b, o);
-        int64_t notional = o->side == XG_SIM_BUY ? o->locked : 0;
-        if (o->side == XG_SIM_SELL &&
-            xg_sim_fixed_mul(o->price, o->qty, &notional) != XG_OK) {
-            i++;
-            continue;
-        }
-        pay->locked -= o->locked;
-        book_mark_filled(b, o, o->price, notional, now_ms);
-        book_credit(b, o, notional);
-        book_unlist(b, i);
-        count++;
-    }
-    if (filled != NULL) {
-        *filled = count;
-    }
+    xg_sim__book_fill(b, (size_t)(o - b->orders), price, qty, true,
+                      ++b->next_trade_id, now_ms);
     return XG_OK;
 }

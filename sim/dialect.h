@@ -110,6 +110,12 @@ typedef struct xg_sim_dialect {
      * limit answers share one body can honour it (Binance: -1003 "IP
      * banned until" under 418 or 429); the others refuse the field. */
     bool ban_status;
+    /* The venue's base-tier spot fees, in millionths of the amount (the
+     * defaults of --set <venue>.maker_fee_ppm / taker_fee_ppm), and the
+     * asset it charges them in. */
+    int64_t maker_fee_ppm;
+    int64_t taker_fee_ppm;
+    xg_sim_fee_rule fee_rule;
 } xg_sim_dialect;
 
 /* One integer setting of a dialect: its name after "--set <venue>.", the

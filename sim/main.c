@@ -234,7 +234,11 @@ sim_apply_sets(const sim_cli *cli, xg_sim_venue *venues)
         }
         memcpy(key, dot + 1, (size_t)(eq - dot - 1));
         key[eq - dot - 1] = '\0';
-        err = v->dialect->set(v->settings, key, eq + 1);
+        /* The market's keys are every venue's; then the dialect's own. */
+        err = xg_sim_book_configure(&v->book, key, eq + 1);
+        if (err == XG_ERR_NOT_FOUND) {
+            err = v->dialect->set(v->settings, key, eq + 1);
+        }
         if (err == XG_ERR_NOT_FOUND) {
             fprintf(stderr, "xgsim: unknown setting in --set '%s'\n", s);
             return 2;

@@ -62,6 +62,9 @@ xg_sim_venue_init(xg_sim_venue *v, const xg_sim_dialect *d, size_t log_cap)
         return XG_ERR_NOMEM;
     }
     xg_sim_book_init(&v->book);
+    v->book.config.maker_fee_ppm = d->maker_fee_ppm;
+    v->book.config.taker_fee_ppm = d->taker_fee_ppm;
+    v->book.config.fee_rule = d->fee_rule;
     xg_sim_clients_init(&v->clients);
     xg_sim_log_init(&v->log, log_cap);
     for (size_t i = 0; i < XG_SIM_CLIENT_WINDOWS; i++) {

@@ -342,10 +342,14 @@ test_signed_order_is_accepted_echoed_queried_and_canceled(void **state)
     sim_down(p);
 }
 
+/* The walk paused, so the book stands at the reference 35000 with its
+ * synthetic levels one tick apart from 35000.01 up and 34999.99 down, and
+ * fees at the venue's default 0.1% in the asset received. */
 static void
-test_matching_fills_at_reference_and_on_price_moves(void **state)
+test_matching_takes_the_book_and_fills_on_price_moves(void **state)
 {
-    xg_sim_proc *p = sim_up(NULL);
+    static const char *const args[] = {"--set", "binance.walk=0", NULL};
+    xg_sim_proc *p = sim_up(args);
     reply *r = reply_new();
     char out[4096];
 
@@ -357,18 +361,23 @@ test_matching_fills_at_reference_and_on_price_moves(void **state)
                 "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001", r);
     assert_int_equal(r->status, 200);
     assert_field(r, "status", "FILLED");
-    assert_field(r, "cummulativeQuoteQty", "35.00000000");
+    /* At the best ask, not the reference; the commission is 0.1% of the
+     * BTC received. */
+    assert_field(r, "cummulativeQuoteQty", "35.00001000");
     assert_non_null(strstr(r->body, "\"fills\":[{\"price\":"
-                                    "\"35000.00000000\",\"qty\":"
-                                    "\"0.00100000\""));
+                                    "\"35000.01000000\",\"qty\":"
+                                    "\"0.00100000\",\"commission\":"
+                                    "\"0.00000100\",\"commissionAsset\":"
+                                    "\"BTC\""));
 
-    /* A buy at or above the reference fills at once at its own price. */
+    /* A buy above the best ask takes the book at the book's price, not
+     * its own (it was "fills at its own limit" before the market). */
     send_signed(p, "POST", "/api/v3/order",
                 "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
                 "&quantity=0.01&price=36000",
                 r);
     assert_field(r, "status", "FILLED");
-    assert_field(r, "cummulativeQuoteQty", "360.00000000");
+    assert_field(r, "cummulativeQuoteQty", "350.00010000");
 
     send_signed(p, "POST", "/api/v3/order",
                 "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=IOC"
@@ -1328,7 +1337,8 @@ main(void)
             test_signed_order_is_accepted_echoed_queried_and_canceled,
             teardown_sim),
         cmocka_unit_test_teardown(
-            test_matching_fills_at_reference_and_on_price_moves, teardown_sim),
+            test_matching_takes_the_book_and_fills_on_price_moves,
+            teardown_sim),
         cmocka_unit_test_teardown(test_order_rejections_carry_binance_codes,
                                   teardown_sim),
         cmocka_unit_test_teardown(test_signature_key_and_timestamp_errors,

@@ -309,7 +309,8 @@ static void
 test_orders_are_acked_queried_and_canceled(void **state)
 {
     (void)state;
-    const char *args[] = {NULL};
+    /* The walk paused: the best ask stays 35000.01. */
+    const char *args[] = {"--set", "bybit.walk=0", NULL};
     answer a;
     sim_start(args);
 
@@ -361,7 +362,9 @@ test_orders_are_acked_queried_and_canceled(void **state)
                      0);
     done(&a);
 
-    /* A market buy without marketUnit is in quote: 70 USDT at 35000. */
+    /* A market buy without marketUnit is in quote: 70 USDT at the best
+     * ask, 35000.01, buys 0.001999 (the step is 0.000001); the fee is
+     * 0.1% of the BTC received. */
     call("POST", "/v5/order/create",
          "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
          "\"orderType\":\"Market\",\"qty\":\"70\",\"orderLinkId\":\"mkt1\"}",
@@ -374,7 +377,11 @@ test_orders_are_acked_queried_and_canceled(void **state)
     assert_string_equal(json_string_value(json_object_get(o, "orderStatus")),
                         "Filled");
     assert_string_equal(json_string_value(json_object_get(o, "cumExecQty")),
-                        "0.002");
+                        "0.001999");
+    assert_string_equal(json_string_value(json_object_get(o, "avgPrice")),
+                        "35000.01");
+    assert_string_equal(json_string_value(json_object_get(o, "cumExecFee")),
+                        "0.00000199");
     done(&a);
     xg_sim_stop(&the_sim);
 }

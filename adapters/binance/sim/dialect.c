@@ -652,4 +652,11 @@ const xg_sim_dialect xg_sim_dialect_binance = {
     .limited = binance_sim_limited,
     .state = binance_sim_state,
     .ban_status = true,
+    /* Regular (VIP 0) spot: 0.1000% maker and taker, commission in the
+     * asset received (no BNB discount) - the fact sheet does not list
+     * fees; Binance's published fee schedule and its FULL answers'
+     * commissionAsset. */
+    .maker_fee_ppm = 1000,
+    .taker_fee_ppm = 1000,
+    .fee_rule = XG_SIM_FEE_RECEIVED,
 };

@@ -24,6 +24,8 @@ binance_sim_status_name(xg_sim_status s)
     switch (s) {
     case XG_SIM_NEW:
         return "NEW";
+    case XG_SIM_PARTIALLY_FILLED:
+        return "PARTIALLY_FILLED";
     case XG_SIM_FILLED:
         return "FILLED";
     case XG_SIM_CANCELED:
@@ -156,6 +158,34 @@ binance_sim_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
                         json_string(o->side == XG_SIM_BUY ? "BUY" : "SELL"));
 }
 
+/* FULL's fills[]: the order's fills, oldest first, each with its
+ * commission in the asset the venue charges (the one received). An order
+ * with more fills than the history still holds lists the newest. */
+static json_t *
+binance_sim_fills_json(const xg_sim_book *b, const xg_sim_order *o)
+{
+    const xg_sim_instrument *in = &b->instruments[o->instrument];
+    json_t *fills = json_array();
+    char price[XG_SIM_FIXED_BUFSZ];
+    char qty[XG_SIM_FIXED_BUFSZ];
+    char fee[XG_SIM_FIXED_BUFSZ];
+
+    for (const xg_sim_fill *f = xg_sim_book_fill(b, o->last_fill_seq);
+         fills != NULL && f != NULL;
+         f = xg_sim_book_fill(b, f->prev_order_seq)) {
+        xg_sim_fixed_format(f->price, price);
+        xg_sim_fixed_format(f->qty, qty);
+        xg_sim_fixed_format(f->fee, fee);
+        json_array_insert_new(fills, 0,
+                              json_pack("{ss ss ss ss sI}", "price", price,
+                                        "qty", qty, "commission", fee,
+                                        "commissionAsset",
+                                        f->is_fee_quote ? in->quote : in->base,
+                                        "tradeId", (json_int_t)f->trade_id));
+    }
+    return fills;
+}
+
 static json_t *
 binance_sim_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
                            binance_resp_type rt)
@@ -174,19 +204,7 @@ binance_sim_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
     json_object_set_new(j, "selfTradePreventionMode",
                         json_string("EXPIRE_MAKER"));
     if (rt == BINANCE_FULL) {
-        json_t *fills = json_array();
-        if (o->filled > 0) {
-            char price[XG_SIM_FIXED_BUFSZ];
-            char qty[XG_SIM_FIXED_BUFSZ];
-            xg_sim_fixed_format(o->fill_price, price);
-            xg_sim_fixed_format(o->filled, qty);
-            json_array_append_new(
-                fills, json_pack("{ss ss ss ss sI}", "price", price, "qty", qty,
-                                 "commission", "0.00000000", "commissionAsset",
-                                 o->side == XG_SIM_BUY ? in->base : in->quote,
-                                 "tradeId", (json_int_t)o->trade_id));
-        }
-        json_object_set_new(j, "fills", fills);
+        json_object_set_new(j, "fills", binance_sim_fills_json(b, o));
     }
     return j;
 }
@@ -353,12 +371,19 @@ binance_sim_place_locked(const binance_call *c, binance_order_req *r)
         return;
     }
     if (r->quote_qty > 0) {
-        /* quoteOrderQty: the quantity it buys at the reference price,
-         * rounded down to the lot step. */
         const xg_sim_instrument *in = &b->instruments[r->o.instrument];
-        int64_t q = 0;
-        if (xg_sim_fixed_div(r->quote_qty, in->ref_price, &q) == XG_OK) {
-            r->o.qty = in->step > 0 ? q - q % in->step : q;
+        if (r->o.side == XG_SIM_BUY) {
+            /* quoteOrderQty on a buy: what that much quote buys from the
+             * book, level by level, each rounded down to the lot step. */
+            xg_sim_book_quote_qty(b, c->account, r->o.instrument, r->quote_qty,
+                                  c->now_ms, &r->o.qty);
+        } else {
+            /* On a sell: the quantity worth that much at the best bid. */
+            int64_t bid = xg_sim_book_best(b, r->o.instrument, XG_SIM_BUY);
+            int64_t q = 0;
+            if (bid > 0 && xg_sim_fixed_div(r->quote_qty, bid, &q) == XG_OK) {
+                r->o.qty = q - q % in->step;
+            }
         }
     }
     f = xg_sim_book_check_filters(b, &r->o);
@@ -422,6 +447,7 @@ binance_sim_new_order(const binance_call *c)
     }
     r.o.client_id = id;
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     binance_sim_place_locked(c, &r);
     binance_sim_order_count_headers(c);
     xg_sim_venue_unlock(c->v);
@@ -531,6 +557,7 @@ binance_sim_cancel_order(const binance_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = binance_sim_lookup(c, inst, &missing, &bad);
     if (binance_sim_lookup_errors(c, missing, bad)) {
         xg_sim_venue_unlock(c->v);
@@ -563,6 +590,7 @@ binance_sim_query_order(const binance_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = binance_sim_lookup(c, inst, &missing, &bad);
     if (binance_sim_lookup_errors(c, missing, bad)) {
         xg_sim_venue_unlock(c->v);
@@ -631,6 +659,7 @@ binance_sim_open_orders(const binance_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     if (binance_sim_collect_open(c, inst, symbol == NULL, &idx, &n) != XG_OK) {
         xg_sim_venue_unlock(c->v);
         binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
@@ -660,6 +689,7 @@ binance_sim_cancel_all(const binance_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     if (binance_sim_collect_open(c, inst, false, &idx, &n) != XG_OK) {
         xg_sim_venue_unlock(c->v);
         binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
@@ -694,8 +724,18 @@ binance_sim_account(const binance_call *c)
     json_t *bals = json_array();
     char free_s[XG_SIM_FIXED_BUFSZ];
     char locked_s[XG_SIM_FIXED_BUFSZ];
+    char maker_s[XG_SIM_FIXED_BUFSZ];
+    char taker_s[XG_SIM_FIXED_BUFSZ];
 
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    const xg_sim_book_config *cfg = &c->v->book.config;
+    /* Rates: millionths -> a decimal fraction (scale 8), and the
+     * integer basis points of the older fields. */
+    xg_sim_fixed_format(cfg->maker_fee_ppm * 100, maker_s);
+    xg_sim_fixed_format(cfg->taker_fee_ppm * 100, taker_s);
+    int maker_bp = (int)(cfg->maker_fee_ppm / 100);
+    int taker_bp = (int)(cfg->taker_fee_ppm / 100);
     const xg_sim_account *a = &c->v->book.accounts[c->account];
     for (size_t i = 0; bals != NULL && i < a->nbalances; i++) {
         const xg_sim_balance *bal = &a->balances[i];
@@ -713,13 +753,14 @@ binance_sim_account(const binance_call *c)
         c->resp, 200,
         json_pack("{si si si si s{ssssssss} sb sb sb sb sb sb sI ss so* "
                   "s[s] si}",
-                  "makerCommission", 0, "takerCommission", 0, "buyerCommission",
-                  0, "sellerCommission", 0, "commissionRates", "maker",
-                  "0.00000000", "taker", "0.00000000", "buyer", "0.00000000",
-                  "seller", "0.00000000", "canTrade", 1, "canWithdraw", 0,
-                  "canDeposit", 0, "brokered", 0, "requireSelfTradePrevention",
-                  0, "preventSor", 0, "updateTime", (json_int_t)c->now_ms,
-                  "accountType", "SPOT", "balances", bals, "permissions",
-                  "SPOT", "uid", (int)(c->account + 1)));
+                  "makerCommission", maker_bp, "takerCommission", taker_bp,
+                  "buyerCommission", 0, "sellerCommission", 0,
+                  "commissionRates", "maker", maker_s, "taker", taker_s,
+                  "buyer", "0.00000000", "seller", "0.00000000", "canTrade", 1,
+                  "canWithdraw", 0, "canDeposit", 0, "brokered", 0,
+                  "requireSelfTradePrevention", 0, "preventSor", 0,
+                  "updateTime", (json_int_t)c->now_ms, "accountType", "SPOT",
+                  "balances", bals, "permissions", "SPOT", "uid",
+                  (int)(c->account + 1)));
     c->resp->outcome = "queried";
 }

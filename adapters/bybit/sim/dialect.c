@@ -542,4 +542,10 @@ const xg_sim_dialect xg_sim_dialect_bybit = {
     .error = bybit_sim_fault_error,
     .limited = bybit_sim_limited,
     .state = bybit_sim_state,
+    /* Non-VIP spot: 0.1% maker and taker, charged in the coin received
+     * (base on a buy, quote on a sell) - the fact sheet does not list
+     * fees; Bybit's published spot fee rates. */
+    .maker_fee_ppm = 1000,
+    .taker_fee_ppm = 1000,
+    .fee_rule = XG_SIM_FEE_RECEIVED,
 };

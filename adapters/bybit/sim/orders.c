@@ -24,12 +24,16 @@ bybit_sim_status_name(const xg_sim_order *o)
     switch (o->status) {
     case XG_SIM_NEW:
         return "New";
+    case XG_SIM_PARTIALLY_FILLED:
+        return "PartiallyFilled";
     case XG_SIM_FILLED:
         return "Filled";
     case XG_SIM_CANCELED:
     case XG_SIM_EXPIRED:
-        /* Bybit spot has no Expired: an IOC/FOK remainder is Cancelled. */
-        return "Cancelled";
+        /* Bybit spot has no Expired: an IOC/FOK remainder is Cancelled,
+         * or PartiallyFilledCanceled when part of it filled (fact sheet,
+         * orderStatus). */
+        return o->filled > 0 ? "PartiallyFilledCanceled" : "Cancelled";
     }
     return "New";
 }
@@ -62,7 +66,8 @@ bybit_sim_order_json(const xg_sim_venue *v, const xg_sim_order *o)
     char price[XG_SIM_FIXED_BUFSZ], qty[XG_SIM_FIXED_BUFSZ];
     char filled[XG_SIM_FIXED_BUFSZ], value[XG_SIM_FIXED_BUFSZ];
     char leaves[XG_SIM_FIXED_BUFSZ], avg[XG_SIM_FIXED_BUFSZ];
-    int64_t left = o->status == XG_SIM_NEW ? o->qty - o->filled : 0;
+    char fee[XG_SIM_FIXED_BUFSZ];
+    int64_t left = xg_sim_order_is_open(o) ? o->qty - o->filled : 0;
 
     snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
     snprintf(created, sizeof(created), "%lld", (long long)o->time_ms);
@@ -72,14 +77,15 @@ bybit_sim_order_json(const xg_sim_venue *v, const xg_sim_order *o)
     xg_sim_fixed_format_short(o->filled, filled);
     xg_sim_fixed_format_short(o->quote_filled, value);
     xg_sim_fixed_format_short(left, leaves);
-    xg_sim_fixed_format_short(o->fill_price, avg);
+    xg_sim_fixed_format_short(xg_sim_order_avg_price(o), avg);
+    xg_sim_fixed_format_short(o->fee, fee);
     return json_pack(
         "{ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}", "orderId", id,
         "orderLinkId", o->client_id, "symbol",
         v->book.instruments[o->instrument].symbol, "price", price, "qty", qty,
         "side", o->side == XG_SIM_BUY ? "Buy" : "Sell", "orderStatus",
         bybit_sim_status_name(o), "avgPrice", avg, "leavesQty", leaves,
-        "cumExecQty", filled, "cumExecValue", value, "cumExecFee", "0",
+        "cumExecQty", filled, "cumExecValue", value, "cumExecFee", fee,
         "timeInForce", bybit_sim_tif_text(o), "orderType",
         o->type == XG_SIM_MARKET ? "Market" : "Limit", "createdTime", created,
         "updatedTime", updated, "isLeverage", "0");
@@ -264,10 +270,18 @@ bybit_sim_order_create(const bybit_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     in = &c->v->book.instruments[no.instrument];
-    if (quote_qty) {
+    if (quote_qty && no.side == XG_SIM_BUY) {
+        /* A buy for this much quote: what it buys from the book, level
+         * by level, each rounded down to the step. */
+        int64_t quote = no.qty;
+        xg_sim_book_quote_qty(&c->v->book, c->account, no.instrument, quote,
+                              c->now_ms, &no.qty);
+    } else if (quote_qty) {
         int64_t base = 0;
-        if (xg_sim_fixed_div(no.qty, in->ref_price, &base) != XG_OK) {
+        int64_t bid = xg_sim_book_best(&c->v->book, no.instrument, XG_SIM_BUY);
+        if (bid <= 0 || xg_sim_fixed_div(no.qty, bid, &base) != XG_OK) {
             base = 0;
         }
         no.qty = base - base % in->step;
@@ -364,6 +378,7 @@ bybit_sim_cancel(const bybit_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = bybit_sim_named_order(c, &named);
     if (!named) {
         xg_sim_venue_unlock(c->v);
@@ -498,6 +513,7 @@ bybit_sim_realtime(const bybit_call *c)
         }
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = bybit_sim_named_order(c, &named);
     /* An empty cursor is the first page, as an absent one. */
     if (!named && cursor != NULL && cursor[0] != '\0' &&

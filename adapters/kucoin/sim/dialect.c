@@ -464,4 +464,10 @@ const xg_sim_dialect xg_sim_dialect_kucoin = {
     .error = kucoin_sim_fault_error,
     .limited = kucoin_sim_limited,
     .state = kucoin_sim_state,
+    /* LV 0 spot: 0.1% maker and taker, charged in the quote currency
+     * (the HF order object's feeCurrency) - the fact sheet does not list
+     * fees; KuCoin's published fee schedule. */
+    .maker_fee_ppm = 1000,
+    .taker_fee_ppm = 1000,
+    .fee_rule = XG_SIM_FEE_QUOTE,
 };

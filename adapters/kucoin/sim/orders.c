@@ -52,17 +52,18 @@ kucoin_sim_order_json(const xg_sim_book *b, const xg_sim_order *o)
 
     kucoin_sim_order_id(o, id);
     return json_pack(
-        "{ss ss ss ss ss ss so so ss so so ss ss ss sb sb sb sb sb sI sI}",
+        "{ss ss ss ss ss ss so so ss so so so ss ss sb sb sb sb sb sI sI}",
         "id", id, "clientOid", o->client_id, "symbol", in->symbol, "opType",
         "DEAL", "type", o->type == XG_SIM_MARKET ? "market" : "limit", "side",
         o->side == XG_SIM_BUY ? "buy" : "sell", "price",
         kucoin_sim_num(o->price), "size", kucoin_sim_num(o->qty), "funds", "0",
         "dealSize", kucoin_sim_num(o->filled), "dealFunds",
-        kucoin_sim_num(o->quote_filled), "fee", "0", "feeCurrency", in->quote,
-        "timeInForce", kucoin_sim_tif_name(o->tif), "postOnly",
-        o->type == XG_SIM_LIMIT_MAKER, "cancelExist", canceled, "inOrderBook",
-        open, "active", open, "hidden", 0, "createdAt", (json_int_t)o->time_ms,
-        "lastUpdatedAt", (json_int_t)o->update_ms);
+        kucoin_sim_num(o->quote_filled), "fee", kucoin_sim_num(o->fee),
+        "feeCurrency", xg_sim_order_fee_asset(b, o), "timeInForce",
+        kucoin_sim_tif_name(o->tif), "postOnly", o->type == XG_SIM_LIMIT_MAKER,
+        "cancelExist", canceled, "inOrderBook", open, "active", open, "hidden",
+        0, "createdAt", (json_int_t)o->time_ms, "lastUpdatedAt",
+        (json_int_t)o->update_ms);
 }
 
 /* The symbol of the request (?symbol=), answering 400100 / 400600 when
@@ -262,6 +263,7 @@ kucoin_sim_new_order(const kucoin_call *c)
     if (kucoin_sim_parse_order(c, body, &o)) {
         o.client_id = cid;
         xg_sim_venue_lock(c->v);
+        xg_sim_book_advance(&c->v->book, c->now_ms);
         kucoin_sim_place_locked(c, &o);
         xg_sim_venue_unlock(c->v);
     }
@@ -295,6 +297,7 @@ kucoin_sim_cancel(const kucoin_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = kucoin_sim_lookup(c, inst);
     if (o == NULL || !xg_sim_order_is_open(o) ||
         xg_sim_book_cancel(&c->v->book, o, c->now_ms) != XG_OK) {
@@ -318,6 +321,7 @@ kucoin_sim_query(const kucoin_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     o = kucoin_sim_lookup(c, inst);
     if (o == NULL) {
         xg_sim_venue_unlock(c->v);
@@ -339,6 +343,7 @@ kucoin_sim_active(const kucoin_call *c)
         return;
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     for (size_t i = 0; data != NULL && i < c->v->book.nopen; i++) {
         const xg_sim_order *o = &c->v->book.orders[c->v->book.open[i]];
         if (o->account == c->account && o->instrument == inst) {

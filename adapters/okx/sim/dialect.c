@@ -542,4 +542,10 @@ const xg_sim_dialect xg_sim_dialect_okx = {
     .error = okx_sim_fault_error,
     .limited = okx_sim_limited,
     .state = okx_sim_state,
+    /* Regular user Lv1 spot: 0.08% maker, 0.10% taker, charged in the
+     * currency received - the fact sheet does not list fees; OKX's
+     * published fee schedule. */
+    .maker_fee_ppm = 800,
+    .taker_fee_ppm = 1000,
+    .fee_rule = XG_SIM_FEE_RECEIVED,
 };

@@ -79,12 +79,24 @@ okx_sim_amount(int64_t v)
     return json_string(buf);
 }
 
+/* "-0.0001" (OKX signs a charged fee negative), "0" for none. */
+static void
+okx_sim_fee_text(int64_t fee, char out[XG_SIM_FIXED_BUFSZ + 1])
+{
+    char buf[XG_SIM_FIXED_BUFSZ];
+
+    xg_sim_fixed_format_short(fee, buf);
+    snprintf(out, XG_SIM_FIXED_BUFSZ + 1, "%s%s", fee > 0 ? "-" : "", buf);
+}
+
 static const char *
 okx_sim_state_name(const xg_sim_order *o)
 {
     switch (o->status) {
     case XG_SIM_NEW:
-        return o->filled > 0 ? "partially_filled" : "live";
+        return "live";
+    case XG_SIM_PARTIALLY_FILLED:
+        return "partially_filled";
     case XG_SIM_FILLED:
         return "filled";
     case XG_SIM_CANCELED:
@@ -116,28 +128,38 @@ okx_sim_order_json(const xg_sim_book *b, const xg_sim_order *o)
     char id[24];
     char c_time[24];
     char u_time[24];
-    int64_t avg = 0;
+    char fee[XG_SIM_FIXED_BUFSZ + 1];
+    char trade[24] = "";
+    char fill_time[24] = "";
+    const xg_sim_instrument *in = &b->instruments[o->instrument];
 
     snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
     snprintf(c_time, sizeof(c_time), "%lld", (long long)o->time_ms);
     snprintf(u_time, sizeof(u_time), "%lld", (long long)o->update_ms);
-    if (o->filled > 0 &&
-        xg_sim_fixed_div(o->quote_filled, o->filled, &avg) != XG_OK) {
-        avg = 0;
+    /* OKX gives the fee as a negative number (a charge; a rebate would
+     * be positive), in the currency received. */
+    okx_sim_fee_text(o->fee, fee);
+    if (o->nfills > 0) {
+        snprintf(trade, sizeof(trade), "%lld", (long long)o->last_trade_id);
+        snprintf(fill_time, sizeof(fill_time), "%lld", (long long)o->update_ms);
     }
     return json_pack(
-        "{ss ss ss ss so so ss ss ss ss so so so so ss ss ss ss ss ss}",
-        "instType", "SPOT", "instId", b->instruments[o->instrument].symbol,
-        "ordId", id, "clOrdId", o->client_id, "px",
+        "{ss ss ss ss so so ss ss ss ss so so so so ss ss ss ss ss ss ss ss}",
+        "instType", "SPOT", "instId", in->symbol, "ordId", id, "clOrdId",
+        o->client_id, "px",
         o->type == XG_SIM_MARKET ? json_string("") : okx_sim_amount(o->price),
         "sz", okx_sim_amount(o->qty), "ordType", okx_sim_ord_type_name(o),
         "side", o->side == XG_SIM_BUY ? "buy" : "sell", "state",
         okx_sim_state_name(o), "tdMode", "cash", "accFillSz",
-        okx_sim_amount(o->filled), "fillSz", okx_sim_amount(o->filled), "avgPx",
-        o->filled > 0 ? okx_sim_amount(avg) : json_string(""), "fillPx",
-        o->filled > 0 ? okx_sim_amount(o->fill_price) : json_string(""), "fee",
-        "0", "feeCcy", b->instruments[o->instrument].quote, "tgtCcy", "", "tag",
-        "", "cTime", c_time, "uTime", u_time);
+        okx_sim_amount(o->filled), "fillSz", okx_sim_amount(o->last_fill_qty),
+        "avgPx",
+        o->filled > 0 ? okx_sim_amount(xg_sim_order_avg_price(o))
+                      : json_string(""),
+        "fillPx",
+        o->filled > 0 ? okx_sim_amount(o->last_fill_price) : json_string(""),
+        "fee", fee, "feeCcy", xg_sim_order_fee_asset(b, o), "tradeId", trade,
+        "fillTime", fill_time, "tgtCcy", "", "tag", "", "cTime", c_time,
+        "uTime", u_time);
 }
 
 /* A required decimal parameter; false (resp set) if missing or bad. */
@@ -250,15 +272,29 @@ okx_sim_place(const okx_call *c)
         return;
     }
     no.client_id = cl_id != NULL ? cl_id : "";
+    /* Instruments are fixed once the server runs; their prices are not,
+     * so a quote-sized order converts under the lock. */
     const xg_sim_instrument *in = &b->instruments[no.instrument];
     if (quote_sized) {
+        xg_sim_venue_lock(c->v);
+        xg_sim_book_advance(b, c->now_ms);
+        int64_t quote = no.qty;
+        int64_t bid = xg_sim_book_best(b, no.instrument, XG_SIM_BUY);
         int64_t base = 0;
-        if (xg_sim_fixed_div(no.qty, in->ref_price, &base) != XG_OK) {
+        if (no.side == XG_SIM_BUY) {
+            /* What that much quote buys from the book, level by level. */
+            xg_sim_book_quote_qty(b, c->account, no.instrument, quote,
+                                  c->now_ms, &base);
+        } else if (bid <= 0 || xg_sim_fixed_div(quote, bid, &base) != XG_OK) {
+            base = 0;
+        }
+        xg_sim_venue_unlock(c->v);
+        no.qty = base - base % in->step;
+        if (no.qty <= 0) {
             okx_sim_error(c->resp, 400, "51000", "Parameter sz error",
                           "rejected");
             return;
         }
-        no.qty = base - base % in->step;
     }
     switch (xg_sim_book_check_filters(b, &no)) {
     case XG_SIM_FILTER_OK:
@@ -293,6 +329,7 @@ okx_sim_place(const okx_call *c)
     }
 
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(b, c->now_ms);
     xg_err err = xg_sim_book_place(b, &no, c->now_ms, &result, &ord);
     int64_t ord_id = ord != NULL ? ord->order_id : 0;
     xg_sim_venue_unlock(c->v);
@@ -382,6 +419,7 @@ okx_sim_cancel(const okx_call *c)
     const char *code = "0";
 
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     if (!okx_sim_find_order(c, &o)) {
         xg_sim_venue_unlock(c->v);
         return;
@@ -420,6 +458,7 @@ okx_sim_query(const okx_call *c)
     json_t *item = NULL;
 
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     if (!okx_sim_find_order(c, &o)) {
         xg_sim_venue_unlock(c->v);
         return;
@@ -521,6 +560,7 @@ okx_sim_pending(const okx_call *c)
         inst_id = "";
     }
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     /* Ids hi down to lo (inclusive) are in range. */
     int64_t top = (int64_t)b->norders;
     int64_t hi = after >= 0 && after <= top ? after - 1 : top;
@@ -566,6 +606,7 @@ okx_sim_balance(const okx_call *c)
 
     snprintf(ts, sizeof(ts), "%lld", (long long)c->now_ms);
     xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
     for (size_t i = 0; i < a->nbalances; i++) {
         const xg_sim_balance *bal = &a->balances[i];
         /* ccy is a comma-separated list ("BTC,USDT"). */
