@@ -503,6 +503,28 @@ book_unlist(xg_sim_book *b, size_t oi)
     o->is_listed = false;
 }
 
+/* Count a fill on the instrument's tape; the second fill of a trade
+ * between two accounts (same trade id) is the same trade. */
+static void
+book_tape(xg_sim_market *m, int64_t trade_id, int64_t price, int64_t qty,
+          int64_t quote)
+{
+    if (trade_id == m->last_trade_id) {
+        return;
+    }
+    m->last_trade_id = trade_id;
+    m->last_price = price;
+    m->high_price = price > m->high_price ? price : m->high_price;
+    m->low_price =
+        m->low_price == 0 || price < m->low_price ? price : m->low_price;
+    /* Saturating: a simulator left running for months must not wrap. */
+    m->volume = qty > INT64_MAX - m->volume ? INT64_MAX : m->volume + qty;
+    m->quote_volume = quote > INT64_MAX - m->quote_volume
+                          ? INT64_MAX
+                          : m->quote_volume + quote;
+    m->ntrades++;
+}
+
 void
 xg_sim__book_fill(xg_sim_book *b, size_t oi, int64_t price, int64_t qty,
                   bool is_maker, int64_t trade_id, int64_t now_ms)
@@ -577,9 +599,12 @@ xg_sim__book_fill(xg_sim_book *b, size_t oi, int64_t price, int64_t qty,
         f->time_ms = now_ms;
         f->prev_order_seq = o->last_fill_seq;
         f->prev_account_seq = a->last_fill_seq;
+        f->prev_instrument_seq = b->markets[o->instrument].last_fill_seq;
         o->last_fill_seq = seq;
         a->last_fill_seq = seq;
+        b->markets[o->instrument].last_fill_seq = seq;
     }
+    book_tape(&b->markets[o->instrument], trade_id, price, qty, quote);
 
     if (!o->is_listed) {
         return; /* an incoming order: place settles its status */

@@ -116,6 +116,12 @@ typedef struct xg_sim_market {
     int64_t consumed_ms; /* when liquidity was last taken */
     size_t *bids, nbids, bids_cap;
     size_t *asks, nasks, asks_cap;
+    /* The tape: trades since start (a trade between two accounts counts
+     * once). open_price is the reference the market started from. */
+    int64_t open_price, high_price, low_price, last_price;
+    int64_t volume, quote_volume, ntrades;
+    int64_t last_trade_id; /* newest trade, 0 if none */
+    int64_t last_fill_seq; /* newest fill on the instrument, 0 if none */
 } xg_sim_market;
 
 /* Venue-wide defaults and rules, set before the instruments are added
@@ -206,9 +212,16 @@ typedef struct xg_sim_fill {
     bool is_fee_quote; /* fee asset: quote if true, else base */
     int64_t price, qty, quote, fee;
     int64_t time_ms;
-    int64_t prev_order_seq;   /* the order's previous fill, 0 if none */
-    int64_t prev_account_seq; /* the account's previous fill, 0 if none */
+    int64_t prev_order_seq;      /* the order's previous fill, 0 if none */
+    int64_t prev_account_seq;    /* the account's previous fill, 0 if none */
+    int64_t prev_instrument_seq; /* the instrument's previous fill, 0 if none */
 } xg_sim_fill;
+
+/* One price level of a book side: synthetic liquidity and resting orders
+ * at that price together. */
+typedef struct xg_sim_level {
+    int64_t price, qty;
+} xg_sim_level;
 
 /* What a dialect asks for. client_id empty: the book makes one up. */
 typedef struct xg_sim_new_order {
@@ -398,6 +411,19 @@ xg_err xg_sim_book_fill_order(xg_sim_book *b, xg_sim_order *o, int64_t qty,
  * when that side is empty. */
 int64_t xg_sim_book_best(const xg_sim_book *b, size_t instrument,
                          xg_sim_side side);
+
+/* Up to max levels of a side (XG_SIM_BUY: bids), best first, synthetic
+ * and resting quantity summed per price, into out; returns how many. */
+size_t xg_sim_book_depth(const xg_sim_book *b, size_t instrument,
+                         xg_sim_side side, size_t max, xg_sim_level *out);
+
+/* Up to max of the instrument's newest trades the fill history holds,
+ * newest first, into out (borrowed as xg_sim_book_fill's). A trade
+ * between two accounts' orders shows once, as its taker's fill (the side
+ * that took decides a trade's direction on every venue's tape). Returns
+ * how many. */
+size_t xg_sim_book_trades(const xg_sim_book *b, size_t instrument, size_t max,
+                          const xg_sim_fill **out);
 
 /* The fill with that seq if the history still holds it, else NULL.
  * Borrowed until the next call that fills. Walk an order's fills from

@@ -231,6 +231,7 @@ xg_sim__market_init(xg_sim_book *b, size_t instrument)
     m->p.level_ticks = c->level_ticks;
     m->p.refill_ms = c->refill_ms;
     m->rng = (uint64_t)m->p.seed;
+    m->open_price = in->ref_price;
     market_refill(m);
     return XG_OK;
 }
@@ -535,6 +536,77 @@ xg_sim_book_best(const xg_sim_book *b, size_t instrument, xg_sim_side side)
         return rp > sp ? rp : sp;
     }
     return rp < sp ? rp : sp;
+}
+
+size_t
+xg_sim_book_depth(const xg_sim_book *b, size_t instrument, xg_sim_side side,
+                  size_t max, xg_sim_level *out)
+{
+    const xg_sim_market *m = &b->markets[instrument];
+    const int64_t *left = side == XG_SIM_BUY ? m->bid_left : m->ask_left;
+    const size_t *arr = side == XG_SIM_BUY ? m->bids : m->asks;
+    size_t j = side == XG_SIM_BUY ? m->nbids : m->nasks;
+    int64_t k = 0;
+    size_t n = 0;
+
+    /* Merge the synthetic levels (best first) with the resting orders
+     * (best at the end), one output level per price. */
+    for (;;) {
+        while (k < m->p.levels &&
+               (left[k] <= 0 ||
+                market_level_price(b, instrument, side, (size_t)k) == 0)) {
+            k++;
+        }
+        int64_t sp = k < m->p.levels
+                         ? market_level_price(b, instrument, side, (size_t)k)
+                         : 0;
+        const xg_sim_order *ro = j > 0 ? &b->orders[arr[j - 1]] : NULL;
+        if (ro == NULL && sp == 0) {
+            break;
+        }
+        bool is_resting_next =
+            ro != NULL && (sp == 0 || (side == XG_SIM_BUY ? ro->price >= sp
+                                                          : ro->price <= sp));
+        int64_t price = is_resting_next ? ro->price : sp;
+        if (n == 0 || out[n - 1].price != price) {
+            if (n == max) {
+                break;
+            }
+            out[n].price = price;
+            out[n].qty = 0;
+            n++;
+        }
+        if (is_resting_next) {
+            out[n - 1].qty += ro->qty - ro->filled;
+            j--;
+        } else {
+            out[n - 1].qty += left[k++];
+        }
+    }
+    return n;
+}
+
+size_t
+xg_sim_book_trades(const xg_sim_book *b, size_t instrument, size_t max,
+                   const xg_sim_fill **out)
+{
+    size_t n = 0;
+
+    for (const xg_sim_fill *f =
+             xg_sim_book_fill(b, b->markets[instrument].last_fill_seq);
+         f != NULL; f = xg_sim_book_fill(b, f->prev_instrument_seq)) {
+        if (n > 0 && out[n - 1]->trade_id == f->trade_id) {
+            if (!f->is_maker) {
+                out[n - 1] = f;
+            }
+            continue;
+        }
+        if (n == max) {
+            break;
+        }
+        out[n++] = f;
+    }
+    return n;
 }
 
 xg_err

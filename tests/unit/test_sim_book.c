@@ -537,6 +537,54 @@ test_sim_book_walk_steps_with_time_and_quote_buys(void **state)
     teardown_book(&f);
 }
 
+/* Depth merges synthetic levels and resting orders per price, best
+ * first; the tape counts a trade between two accounts once, as its
+ * taker's fill. */
+static void
+test_sim_book_depth_and_trades(void **state)
+{
+    fixture f;
+    xg_sim_level lv[8];
+    const xg_sim_fill *tr[8];
+    (void)state;
+
+    setup_book(&f, 3, U(1, 0), 0, 0, XG_SIM_FEE_RECEIVED);
+    /* Bids at 99, 98, 97; bob rests 0.5 at 98 and 0.25 at 99. */
+    place(&f, f.bob, XG_SIM_BUY, XG_SIM_LIMIT, XG_SIM_GTC, 98 * S, U(0, 500),
+          XG_SIM_PLACED);
+    place(&f, f.bob, XG_SIM_BUY, XG_SIM_LIMIT, XG_SIM_GTC, 99 * S, U(0, 250),
+          XG_SIM_PLACED);
+    assert_int_equal(xg_sim_book_depth(&f.b, f.inst, XG_SIM_BUY, 8, lv), 3);
+    assert_int_equal(lv[0].price, 99 * S);
+    assert_int_equal(lv[0].qty, U(1, 250));
+    assert_int_equal(lv[1].price, 98 * S);
+    assert_int_equal(lv[1].qty, U(1, 500));
+    assert_int_equal(lv[2].price, 97 * S);
+    /* A cut at two levels still sums the second level whole. */
+    assert_int_equal(xg_sim_book_depth(&f.b, f.inst, XG_SIM_BUY, 2, lv), 2);
+    assert_int_equal(lv[1].qty, U(1, 500));
+    assert_int_equal(xg_sim_book_depth(&f.b, f.inst, XG_SIM_SELL, 8, lv), 3);
+    assert_int_equal(lv[0].price, 101 * S);
+
+    /* Alice sells 0.5 at 99: bob's 0.25 first (a two-fill trade), then
+     * 0.25 of the synthetic 99. */
+    place(&f, f.alice, XG_SIM_SELL, XG_SIM_LIMIT, XG_SIM_IOC, 99 * S,
+          U(0, 500), XG_SIM_PLACED);
+    assert_int_equal(xg_sim_book_trades(&f.b, f.inst, 8, tr), 2);
+    assert_int_equal(tr[0]->qty, U(0, 250));
+    assert_false(tr[0]->is_maker);
+    assert_int_equal(tr[1]->qty, U(0, 250));
+    assert_false(tr[1]->is_maker);
+    assert_int_equal(tr[1]->account, f.alice);
+    assert_int_equal(xg_sim_book_trades(&f.b, f.inst, 1, tr), 1);
+    const xg_sim_market *m = &f.b.markets[f.inst];
+    assert_int_equal(m->ntrades, 2);
+    assert_int_equal(m->volume, U(0, 500));
+    assert_int_equal(m->last_price, 99 * S);
+    assert_int_equal(m->open_price, 100 * S);
+    teardown_book(&f);
+}
+
 static void
 test_sim_book_fill_history_keeps_the_newest_n(void **state)
 {
@@ -583,6 +631,7 @@ main(void)
         cmocka_unit_test(test_sim_book_same_seed_same_path_and_fills),
         cmocka_unit_test(test_sim_book_admin_fill_and_set_price),
         cmocka_unit_test(test_sim_book_walk_steps_with_time_and_quote_buys),
+        cmocka_unit_test(test_sim_book_depth_and_trades),
         cmocka_unit_test(test_sim_book_fill_history_keeps_the_newest_n),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
