@@ -809,7 +809,9 @@ avg_price(const xg_execution *e, xg_decimal *out)
 }
 
 /* filled_qty always; the quote amount and average price, and the fee with
- * its currency, when the venue said them for that fill. */
+ * its currency, when the venue said them for that fill. The quote amount
+ * and the fee may be sums or products ("34.000" from 0.001 * 34000.0),
+ * so they go out in their shortest form. */
 static xg_err
 put_execution(xg_buf *b, const xg_execution *e)
 {
@@ -818,13 +820,14 @@ put_execution(xg_buf *b, const xg_execution *e)
 
     if (err == XG_OK && e->filled_qty.units > 0 && e->filled_quote.units > 0 &&
         avg_price(e, &avg) == XG_OK) {
-        err = put_decimal_field(b, "filled_quote", e->filled_quote);
+        err = put_decimal_field(b, "filled_quote",
+                                xg_decimal_trim(e->filled_quote));
         if (err == XG_OK) {
             err = put_decimal_field(b, "avg_price", avg);
         }
     }
     if (err == XG_OK && e->filled_qty.units > 0 && xg_execution_has_fee(e)) {
-        err = put_decimal_field(b, "fee", e->fee);
+        err = put_decimal_field(b, "fee", xg_decimal_trim(e->fee));
         put_str_field(b, "fee_currency", e->fee_currency, 0);
     }
     return err;
