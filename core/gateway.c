@@ -43,7 +43,8 @@
 #include "sweep.h"
 #include "xgate/buf.h"
 
-#define MAX_POLL      (1 + 256)
+#define MAX_WATCHES   256               /* the transport's sockets */
+#define MAX_POLL      (2 + MAX_WATCHES) /* + requests, + the journal's syncer */
 #define REQS_PER_TURN 256
 /* Requests read since the allocator last gave memory back, past which
  * a quiet moment asks it to (a flood leaves freed memory behind), and how
@@ -188,6 +189,20 @@ next_timer_ms(const xg__state *st)
  * its requests leave, then tell the strategies. A journal that cannot
  * commit stops the daemon: trading on without it could lose or double an
  * order after the next crash. */
+/* Let out the requests and replies of every turn whose journal frame is
+ * durable: at once in "normal", after the syncer's fdatasync in "full". */
+static int
+release(xg__gateway *gw)
+{
+    uint64_t durable;
+    if (xg__persist_durable(&gw->st.persist, &durable) != XG_OK) {
+        return -1;
+    }
+    xg__transport_flush(gw->transport, durable);
+    xg__outbox_flush(&gw->outbox, durable);
+    return 0;
+}
+
 static int
 end_turn(xg__gateway *gw)
 {
@@ -200,9 +215,12 @@ end_turn(xg__gateway *gw)
                            st->now.wall_ms) != XG_OK) {
         return -1;
     }
-    xg__transport_flush(gw->transport);
-    xg__outbox_flush(&gw->outbox);
-    return 0;
+    /* Everything this turn produced waits for the last frame written,
+     * which holds its changes (or an earlier turn's it may reveal). */
+    uint64_t written = xg__persist_written(&st->persist);
+    xg__transport_seal(gw->transport, written);
+    xg__outbox_seal(&gw->outbox, written);
+    return release(gw);
 }
 
 static int64_t
@@ -294,8 +312,8 @@ static int
 turn(xg__gateway *gw)
 {
     zmq_pollitem_t items[MAX_POLL];
-    xg__watch watches[MAX_POLL - 1];
-    size_t nw = xg__transport_watches(gw->transport, watches, MAX_POLL - 1);
+    xg__watch watches[MAX_WATCHES];
+    size_t nw = xg__transport_watches(gw->transport, watches, MAX_WATCHES);
     items[0] = (zmq_pollitem_t){gw->router_sock, 0, ZMQ_POLLIN, 0};
     for (size_t i = 0; i < nw; i++) {
         short ev =
@@ -303,7 +321,14 @@ turn(xg__gateway *gw)
                     ((watches[i].events & XG_WATCH_OUT) ? ZMQ_POLLOUT : 0));
         items[1 + i] = (zmq_pollitem_t){NULL, watches[i].fd, ev, 0};
     }
-    int rc = wait_for_work(gw, items, (int)(1 + nw), poll_timeout_ms(gw));
+    /* The journal's syncer says a turn became durable: end_turn lets
+     * out what waited for it. */
+    int n_items = (int)(1 + nw);
+    int synced_fd = xg__persist_wake_fd(&gw->st.persist);
+    if (synced_fd >= 0) {
+        items[n_items++] = (zmq_pollitem_t){NULL, synced_fd, ZMQ_POLLIN, 0};
+    }
+    int rc = wait_for_work(gw, items, n_items, poll_timeout_ms(gw));
     if (rc < 0) {
         if (errno == EINTR) {
             return 0;
@@ -321,7 +346,7 @@ turn(xg__gateway *gw)
     if (items[0].revents & ZMQ_POLLIN) {
         (void)xg__api_read(&gw->api, REQS_PER_TURN);
     }
-    xg__watch ready[MAX_POLL - 1];
+    xg__watch ready[MAX_WATCHES];
     size_t nr = 0;
     for (size_t i = 0; i < nw; i++) {
         short re = items[1 + i].revents;
@@ -353,6 +378,11 @@ xg__gateway_run(xg__gateway *gw, volatile sig_atomic_t *stop)
             xg__error("stopping: the event loop cannot go on");
             return XG_ERR_IO;
         }
+    }
+    /* The last turns' replies wait for their sync ("full"). */
+    xg__persist_wait_durable(&gw->st.persist);
+    if (release(gw) != 0) {
+        return XG_ERR_IO;
     }
     xg__info("stopping: %zu orders open", xg__orders_count_open(gw->st.orders));
     return XG_OK;

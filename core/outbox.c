@@ -45,6 +45,9 @@ xg__outbox_free(xg__outbox *ob)
 {
     buf_free(&ob->turn);
     buf_free(&ob->held);
+    free(ob->seals);
+    ob->seals = NULL;
+    ob->n_seals = ob->cap_seals = 0;
     free(ob->peers);
     ob->peers = NULL;
     ob->n_peers = ob->cap_peers = 0;
@@ -218,14 +221,46 @@ retry_held(xg__outbox *ob)
 }
 
 void
-xg__outbox_flush(xg__outbox *ob)
+xg__outbox_seal(xg__outbox *ob, uint64_t seq)
+{
+    size_t from = ob->n_seals > 0 ? ob->seals[ob->n_seals - 1].end : 0;
+    if (ob->turn.len == from) {
+        return; /* the turn said nothing */
+    }
+    if (ob->n_seals > 0 && ob->seals[ob->n_seals - 1].seq == seq) {
+        ob->seals[ob->n_seals - 1].end = ob->turn.len; /* same frame */
+        return;
+    }
+    if (ob->n_seals == ob->cap_seals) {
+        size_t cap = ob->cap_seals > 0 ? ob->cap_seals * 2 : 16;
+        xg__outbox_mark *p = realloc(ob->seals, cap * sizeof *p);
+        if (p == NULL) {
+            return; /* left unsealed: the next turn's seal covers them,
+                       with a later frame - late, never early */
+        }
+        ob->seals = p;
+        ob->cap_seals = cap;
+    }
+    ob->seals[ob->n_seals++] = (xg__outbox_mark){ob->turn.len, seq};
+}
+
+void
+xg__outbox_flush(xg__outbox *ob, uint64_t durable)
 {
     if (ob->held.len > 0) {
         retry_held(ob);
     }
+    size_t n_ready = 0;
+    while (n_ready < ob->n_seals && ob->seals[n_ready].seq <= durable) {
+        n_ready++;
+    }
+    if (n_ready == 0) {
+        return;
+    }
+    size_t end = ob->seals[n_ready - 1].end;
     size_t at = 0;
     xg__outbox_buf *b = &ob->turn;
-    while (at < b->len) {
+    while (at < end) {
         record rec;
         memcpy(&rec, b->mem + at, sizeof rec);
         const char *head = b->mem + at + sizeof rec;
@@ -244,7 +279,15 @@ xg__outbox_flush(xg__outbox *ob)
         }
         hold(ob, p, &rec, head, body);
     }
-    b->len = 0;
+    /* What waits moves to the front; it is rare (journal "full" only)
+     * and small (the turns of one disk sync). */
+    memmove(b->mem, b->mem + end, b->len - end);
+    b->len -= end;
+    ob->n_seals -= n_ready;
+    for (size_t i = 0; i < ob->n_seals; i++) {
+        ob->seals[i] = ob->seals[n_ready + i];
+        ob->seals[i].end -= end;
+    }
 }
 
 int

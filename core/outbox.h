@@ -2,9 +2,10 @@
  * outbox.h - messages for strategies, held until the end of the loop
  * turn, and replies held for clients that do not read them.
  *
- * Replies and events written during a turn leave only after the turn's
- * journal commit and after its venue requests are on the wire: a strategy
- * never hears of a state the journal could still lose, and waking the
+ * Replies and events written during a turn leave only once the turn's
+ * journal frame is durable (written; synced in "full") and after its
+ * venue requests are on the wire: a strategy never hears of a state the
+ * journal could still lose, and waking the
  * ZeroMQ I/O thread (another thread wanting a CPU) never delays an order's
  * request to its venue.
  *
@@ -24,6 +25,7 @@
 #define XGATE_OUTBOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Replies held for one client at most. */
 #define XG_OUTBOX_HELD_MAX 100000
@@ -50,8 +52,17 @@ typedef struct xg__outbox_peer {
     int is_full;   /* ZeroMQ refused it during this flush */
 } xg__outbox_peer;
 
+/* Where one sealed turn's messages end in `turn`, and the journal frame
+ * they wait for. */
+typedef struct xg__outbox_mark {
+    size_t end;
+    uint64_t seq;
+} xg__outbox_mark;
+
 typedef struct xg__outbox {
-    xg__outbox_buf turn; /* this turn's messages */
+    xg__outbox_buf turn;    /* messages of the turns not yet sent, in order */
+    xg__outbox_mark *seals; /* one per sealed turn still waiting */
+    size_t n_seals, cap_seals;
     xg__outbox_buf held; /* replies ZeroMQ would not take yet */
     xg__outbox_peer *peers;
     size_t n_peers, cap_peers;
@@ -69,9 +80,15 @@ void xg__outbox_add(xg__outbox *ob, xg__outbox_sock sock, const void *head,
                     size_t head_len, int delimiter, const void *body,
                     size_t body_len);
 
-/* Offer the held replies again, then send this turn's messages in the
- * order they were added (a client's replies stay in order). */
-void xg__outbox_flush(xg__outbox *ob);
+/* The messages added since the last seal wait for journal frame seq
+ * (the last one their turn wrote). */
+void xg__outbox_seal(xg__outbox *ob, uint64_t seq);
+
+/* Offer the held replies again, then send the sealed turns' messages
+ * whose frames are durable (seq <= durable), in the order they were added
+ * (a client's replies stay in order; a later turn never overtakes an
+ * earlier one). */
+void xg__outbox_flush(xg__outbox *ob, uint64_t durable);
 
 /* How many replies are held for the client with this identity. */
 size_t xg__outbox_held(const xg__outbox *ob, const void *peer, size_t len);

@@ -97,6 +97,11 @@ xg__persist_start(xg__persist *p, const xg__config *cfg, void *zmq_ctx,
     if (p->journal == NULL) {
         return XG_OK;
     }
+    /* "full": the disk syncs go to a thread of their own (syncer.h). */
+    if (xg__turnlog_sync_off_thread(p->log) != XG_OK) {
+        snprintf(err, err_len, "%s", xg__turnlog_last_error(p->log));
+        return XG_ERR_IO;
+    }
     xg__journal *j = p->journal;
     p->journal = NULL; /* the thread's now */
     return xg__compactor_start(&p->compactor, j, cfg->data_dir, cfg, zmq_ctx,
@@ -214,4 +219,38 @@ xg__persist_commit(xg__persist *p, xg__orders *orders, const xg__venue *venues,
         xg__error("journal: %s", xg__turnlog_last_error(p->log));
     }
     return e;
+}
+
+uint64_t
+xg__persist_written(const xg__persist *p)
+{
+    return p->log != NULL ? xg__turnlog_written_seq(p->log) : 0;
+}
+
+xg_err
+xg__persist_durable(xg__persist *p, uint64_t *seq)
+{
+    *seq = 0;
+    if (p->log == NULL) {
+        return XG_OK;
+    }
+    xg_err e = xg__turnlog_durable_seq(p->log, seq);
+    if (e != XG_OK) {
+        xg__error("journal: %s", xg__turnlog_last_error(p->log));
+    }
+    return e;
+}
+
+int
+xg__persist_wake_fd(const xg__persist *p)
+{
+    return p->log != NULL ? xg__turnlog_wake_fd(p->log) : -1;
+}
+
+void
+xg__persist_wait_durable(xg__persist *p)
+{
+    if (p->log != NULL) {
+        xg__turnlog_wait_durable(p->log);
+    }
 }

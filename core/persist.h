@@ -60,9 +60,24 @@ void xg__persist_attempt(xg__persist *p, const xg__order_rec *r,
                          const char *venue, int state, int64_t now_ms);
 
 /* Write every changed order and commit the turn; venues name the orders'
- * venue indices. Until this returns XG_OK no request of the turn may
- * leave the process. Logs its failure. */
+ * venue indices. The turn's requests and replies may leave once frame
+ * xg__persist_written is durable (xg__persist_durable). Logs its
+ * failure. */
 xg_err xg__persist_commit(xg__persist *p, xg__orders *orders,
                           const xg__venue *venues, int64_t now_ms);
+
+/* The last frame committed (0: none, or no journal). */
+uint64_t xg__persist_written(const xg__persist *p);
+
+/* How far frames are durable: with journal "normal" (and "off") as far as
+ * written; with "full" as far as the syncer thread has synced. XG_ERR_IO
+ * once a sync failed (logged): the daemon must stop. */
+xg_err xg__persist_durable(xg__persist *p, uint64_t *seq);
+
+/* Readable when durable may have moved ("full"); -1 otherwise. */
+int xg__persist_wake_fd(const xg__persist *p);
+
+/* Block until every committed frame is durable (at shutdown). */
+void xg__persist_wait_durable(xg__persist *p);
 
 #endif

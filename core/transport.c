@@ -26,12 +26,16 @@
 #define HDR_MAX      64
 #define URL_MAX      (256 + XG_HTTP_TARGET_MAX)
 #define MAX_WATCHES  256
-#define HLINE_MAX    (XG_HTTP_HNAME_MAX + XG_HTTP_HVALUE_MAX + 4)
+/* release_at of a request taken this turn, before the turn is sealed. */
+#define RELEASE_UNSEALED UINT64_MAX
+#define HLINE_MAX        (XG_HTTP_HNAME_MAX + XG_HTTP_HVALUE_MAX + 4)
 
 typedef struct xfer {
     CURL *easy;
     int busy;
     int staged;          /* taken, waiting for xg__transport_flush */
+    uint64_t release_at; /* staged: leaves once this is durable
+                            (RELEASE_UNSEALED until sealed) */
     int failed_to_start; /* flush could not start it: reported by perform */
     void *user;
     uint64_t tag;
@@ -64,6 +68,7 @@ struct xg__transport {
     size_t n_slots;
     size_t in_flight;
     size_t n_staged;
+    size_t n_unsealed; /* staged and not yet sealed */
     size_t n_failed_to_start;
     xg__watch watches[MAX_WATCHES];
     size_t n_watches;
@@ -409,24 +414,40 @@ xg__transport_send(xg__transport *t, const xg__endpoint *ep,
     }
     x->busy = 1;
     x->staged = 1;
+    x->release_at = RELEASE_UNSEALED;
     x->user = user;
     x->tag = tag;
     t->in_flight++;
     t->n_staged++;
+    t->n_unsealed++;
     return XG_OK;
 }
 
 void
-xg__transport_flush(xg__transport *t)
+xg__transport_seal(xg__transport *t, uint64_t seq)
 {
-    if (t->n_staged == 0) {
+    for (size_t i = 0; i < t->n_slots && t->n_unsealed > 0; i++) {
+        xfer *x = &t->slots[i];
+        if (x->staged && x->release_at == RELEASE_UNSEALED) {
+            x->release_at = seq;
+            t->n_unsealed--;
+        }
+    }
+}
+
+void
+xg__transport_flush(xg__transport *t, uint64_t durable)
+{
+    if (t->n_staged == t->n_unsealed) {
         return;
     }
-    for (size_t i = 0; i < t->n_slots && t->n_staged > 0; i++) {
+    size_t started = 0;
+    for (size_t i = 0; i < t->n_slots && t->n_staged > t->n_unsealed; i++) {
         xfer *x = &t->slots[i];
-        if (!x->staged) {
+        if (!x->staged || x->release_at > durable) {
             continue;
         }
+        started++;
         x->staged = 0;
         t->n_staged--;
         if (curl_multi_add_handle(t->multi, x->easy) != CURLM_OK) {
@@ -436,6 +457,9 @@ xg__transport_flush(xg__transport *t)
             x->failed_to_start = 1;
             t->n_failed_to_start++;
         }
+    }
+    if (started == 0) {
+        return;
     }
     /* Kick the transfers now instead of on the next loop turn: on a warm
      * connection the requests are on the wire before this returns. */

@@ -64,18 +64,22 @@ xg__transport *xg__transport_new(size_t max_xfers, long max_host_conns,
 void xg__transport_destroy(xg__transport **t);
 
 /*
- * Take req (copied) for ep into a slot. It leaves at the next
- * xg__transport_flush, so the caller can first make durable what the
- * request depends on (the journal commits once per loop turn, then
- * flushes). XG_ERR_BUSY if every slot is taken.
+ * Take req (copied) for ep into a slot. It leaves once sealed and
+ * flushed, so the caller can first make durable what the request depends
+ * on (the journal commits once per loop turn, seals, and flushes what is
+ * durable). XG_ERR_BUSY if every slot is taken.
  */
 xg_err xg__transport_send(xg__transport *t, const xg__endpoint *ep,
                           const xg_http_request *req, void *user,
                           uint64_t tag);
 
-/* Start every request taken since the last flush. On a warm connection
- * the first bytes are written before this returns. */
-void xg__transport_flush(xg__transport *t);
+/* Mark every request taken since the last seal as depending on journal
+ * frame seq (the last one its turn wrote). */
+void xg__transport_seal(xg__transport *t, uint64_t seq);
+
+/* Start every sealed request whose frame is durable (seq <= durable). On
+ * a warm connection the first bytes are written before this returns. */
+void xg__transport_flush(xg__transport *t, uint64_t durable);
 
 size_t xg__transport_in_flight(const xg__transport *t);
 

@@ -17,6 +17,8 @@
  */
 #include "turnlog.h"
 
+#include "syncer.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +80,9 @@ struct xg__turnlog {
      * down to it, and how much of its frame reaches the file first. */
     uint64_t crash_in;
     size_t crash_bytes;
+    /* XG_SYNC_FULL with the syncs off this thread
+     * (xg__turnlog_sync_off_thread); NULL: commit syncs itself. */
+    xg__syncer *syncer;
     char dir[PATH_CAP];  /* short enough for dir/NAME */
     char path[PATH_CAP]; /* the current segment */
     char err[XG_TURNLOG_ERR_MAX];
@@ -700,7 +705,7 @@ create_segment(xg__turnlog *t, uint64_t segment, int *fd, char *path)
     }
     /* A new file's name is in the directory, which fdatasync of the file
      * does not write: without this, FULL could lose a whole segment. */
-    int e = t->mode == XG_SYNC_FULL ? sync_dir(t->dir) : 0;
+    int e = t->mode == XG_SYNC_FULL && t->syncer == NULL ? sync_dir(t->dir) : 0;
     if (e != 0) {
         close(*fd);
         *fd = -1;
@@ -773,6 +778,7 @@ xg__turnlog_close(xg__turnlog **tp)
     if (t == NULL) {
         return;
     }
+    xg__syncer_stop(&t->syncer);
     if (t->fd >= 0) {
         close(t->fd);
     }
@@ -948,7 +954,7 @@ xg__turnlog_commit(xg__turnlog *t)
     }
     const char *what = "write";
     int e = write_all(t->fd, t->buf, t->len);
-    if (e == 0 && t->mode == XG_SYNC_FULL) {
+    if (e == 0 && t->mode == XG_SYNC_FULL && t->syncer == NULL) {
         what = "fdatasync";
         e = fdatasync(t->fd) == 0 ? 0 : errno;
     }
@@ -966,10 +972,59 @@ xg__turnlog_commit(xg__turnlog *t)
         return report(t, XG_ERR_IO, "%s: %s: %s", t->path, what, strerror(e));
     }
     t->size += t->len;
+    if (t->syncer != NULL) {
+        xg__syncer_want(t->syncer, t->next_seq);
+    }
     t->next_seq++;
     t->has_committed = 1;
     drop_staged(t);
     return XG_OK;
+}
+
+xg_err
+xg__turnlog_sync_off_thread(xg__turnlog *t)
+{
+    if (t->mode != XG_SYNC_FULL || t->syncer != NULL) {
+        return XG_OK;
+    }
+    /* What this writer or an earlier process committed is on disk or in
+     * the store (recovery folded it, synced): durable. */
+    return xg__syncer_start(&t->syncer, t->dir, t->fd, t->next_seq - 1, t->err,
+                            sizeof t->err);
+}
+
+int
+xg__turnlog_wake_fd(const xg__turnlog *t)
+{
+    return t->syncer != NULL ? xg__syncer_wake_fd(t->syncer) : -1;
+}
+
+uint64_t
+xg__turnlog_written_seq(const xg__turnlog *t)
+{
+    return t->next_seq - 1;
+}
+
+xg_err
+xg__turnlog_durable_seq(xg__turnlog *t, uint64_t *seq)
+{
+    if (t->syncer == NULL) {
+        *seq = t->next_seq - 1;
+        return XG_OK;
+    }
+    xg_err e = xg__syncer_durable(t->syncer, seq, t->err, sizeof t->err);
+    if (e != XG_OK) {
+        t->is_broken = 1;
+    }
+    return e;
+}
+
+void
+xg__turnlog_wait_durable(xg__turnlog *t)
+{
+    if (t->syncer != NULL) {
+        xg__syncer_wait(t->syncer);
+    }
 }
 
 void
@@ -996,9 +1051,14 @@ xg__turnlog_rotate(xg__turnlog *t)
     if (e != XG_OK) {
         return e;
     }
-    /* Every commit already reached the file (and the disk in FULL);
-     * close cannot lose any of it. */
-    close(t->fd);
+    if (t->syncer != NULL) {
+        /* The syncer makes the old segment and the new name durable. */
+        xg__syncer_rotate(t->syncer, fd);
+    } else {
+        /* Every commit already reached the file (and the disk in FULL);
+         * close cannot lose any of it. */
+        close(t->fd);
+    }
     t->fd = fd;
     t->segment++;
     t->size = 0;

@@ -9,8 +9,9 @@
  * requests leave the process. Someone else later applies the frames to the
  * SQLite journal and, at start-up, applies whatever the journal has not
  * seen; this module only writes, reads and cuts the files. It starts no
- * thread and keeps no global state but the CRC tables (built once, safely
- * from any thread).
+ * thread unless asked to sync off the writer's thread (syncer.h), and
+ * keeps no global state but the CRC tables (built once, safely from any
+ * thread).
  *
  * Files. A log is a series of segments <dir>/turns-<n>.log, n the segment
  * number as 16 lowercase hex digits, numbered upward; a writer creates a
@@ -189,6 +190,33 @@ uint64_t xg__turnlog_next_seq(const xg__turnlog *t);
 /* One line describing the last failure of a call on t ("" if none);
  * borrowed, valid until the next call on t. Never NULL. */
 const char *xg__turnlog_last_error(const xg__turnlog *t);
+
+/* ---- durability ---------------------------------------------------------
+ *
+ * A commit's frame is "durable" when it survives what the mode promises:
+ * in XG_SYNC_NORMAL a crash of the process (the write is enough), in
+ * XG_SYNC_FULL a power cut (it is synced). Without the call below FULL
+ * commits sync before they return; with it they only write, and a thread
+ * of the writer's (syncer.h) syncs behind them. */
+
+/* XG_SYNC_FULL: from now on syncs run on the syncer thread. Nothing to
+ * do in NORMAL. XG_ERR_NOMEM / XG_ERR_IO (last_error says why). */
+xg_err xg__turnlog_sync_off_thread(xg__turnlog *t);
+
+/* The syncer's wake-up descriptor (readable when durable may have moved),
+ * -1 when there is no syncer. */
+int xg__turnlog_wake_fd(const xg__turnlog *t);
+
+/* Sequence number of the last frame committed (written), 0 if none. */
+uint64_t xg__turnlog_written_seq(const xg__turnlog *t);
+
+/* Sequence number up to which frames are durable; equal to the written
+ * one without a syncer. XG_ERR_IO once the syncer failed (last_error says
+ * why; the writer is broken from then on). */
+xg_err xg__turnlog_durable_seq(xg__turnlog *t, uint64_t *seq);
+
+/* Block until every committed frame is durable (or the syncer failed). */
+void xg__turnlog_wait_durable(xg__turnlog *t);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -9,6 +9,9 @@
  * ok must be known again (nothing acknowledged is lost), every order the
  * venue holds must be one the gateway knows (nothing invented, nothing
  * orphaned), and none is placed twice.
+ *
+ * Both journal modes: "normal", and "full", where the turn's requests and
+ * replies also wait for the syncer thread's fdatasync (syncer.h).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -147,9 +150,11 @@ crash_and_recover(int round, uint64_t commit, size_t bytes)
 }
 
 static void
-test_a_turn_torn_by_a_crash_loses_and_doubles_nothing(void **state)
+crash_rounds(const char *journal)
 {
-    (void)state;
+    char root[64];
+    snprintf(root, sizeof root, "\"journal\": \"%s\",", journal);
+    xg_venue_env_set_root(root);
     uint64_t seed = 0xc0ffee;
     const char *s = getenv("XG_CRASH_SEED");
     if (s != NULL) {
@@ -166,6 +171,21 @@ test_a_turn_torn_by_a_crash_loses_and_doubles_nothing(void **state)
         size_t bytes = (size_t)xg_test_rng_below(&rng, 400);
         crash_and_recover(round, commit, bytes);
     }
+    xg_venue_env_set_root("");
+}
+
+static void
+test_a_turn_torn_by_a_crash_loses_and_doubles_nothing(void **state)
+{
+    (void)state;
+    crash_rounds("normal");
+}
+
+static void
+test_full_a_turn_torn_by_a_crash_loses_and_doubles_nothing(void **state)
+{
+    (void)state;
+    crash_rounds("full");
 }
 
 int
@@ -174,6 +194,9 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(
             test_a_turn_torn_by_a_crash_loses_and_doubles_nothing,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_full_a_turn_torn_by_a_crash_loses_and_doubles_nothing,
             xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

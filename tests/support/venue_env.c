@@ -36,6 +36,15 @@ xg_venue_env_start_many(const char *const *venues, size_t n,
     return xg_venue_env_start_each(venues, n, sim_args, extras);
 }
 
+/* Top-level config members of the next start (xg_venue_env_set_root). */
+static char root_extra[256];
+
+void
+xg_venue_env_set_root(const char *json)
+{
+    snprintf(root_extra, sizeof root_extra, "%s", json);
+}
+
 xg_venue_env *
 xg_venue_env_start_each(const char *const *venues, size_t n,
                         const char *const *sim_args, const char *const *extras)
@@ -66,8 +75,9 @@ xg_venue_env_start_each(const char *const *venues, size_t n,
         ports[i] = xg_sim_port(&e->sim, venues[i]);
         assert_true(ports[i] > 0);
     }
-    assert_int_equal(xg_gw_start_sim_each(&e->gw, venues, ports, n, extras, ""),
-                     XG_OK);
+    assert_int_equal(
+        xg_gw_start_sim_each(&e->gw, venues, ports, n, extras, root_extra),
+        XG_OK);
     assert_int_equal(xg_client_open(&e->client, &e->gw, ""), XG_OK);
     return e;
 }

@@ -49,6 +49,11 @@ xg_venue_env *xg_venue_env_start_each(const char *const *venues, size_t n,
                                       const char *const *sim_args,
                                       const char *const *extras);
 
+/* Top-level gateway config members for the starts that follow, each
+ * followed by a comma, e.g. "\"journal\": \"full\"," ("" for none,
+ * the default). Copied. */
+void xg_venue_env_set_root(const char *json);
+
 /* Close the client and stop both processes; a clean stop is part of the
  * contract, so it asserts that SIGTERM made xgated exit 0. */
 void xg_venue_env_stop(xg_venue_env *e);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1455,6 +1456,66 @@ test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte(void **state)
     recs_free(&sink);
 }
 
+/* FULL with the syncer: commits only write, the syncer makes them durable
+ * behind them, says so on its wake-up descriptor, and takes rotated
+ * segments over; every frame reads back in sequence. */
+static void
+test_turnlog_full_syncs_off_the_writer_thread(void **state)
+{
+    const fixture *f = *state;
+    recs want = {0};
+    xg__turnlog *t = open_ok(f, XG_SYNC_FULL, 1);
+    uint64_t durable = 99;
+    /* A log continued after a restart: what came before is durable. */
+    assert_int_equal(xg__turnlog_set_next_seq(t, 10), XG_OK);
+    assert_int_equal(xg__turnlog_wake_fd(t), -1);
+    assert_int_equal(xg__turnlog_durable_seq(t, &durable), XG_OK);
+    assert_int_equal(durable, 9);
+    assert_int_equal(xg__turnlog_sync_off_thread(t), XG_OK);
+    assert_int_equal(xg__turnlog_durable_seq(t, &durable), XG_OK);
+    assert_int_equal(durable, 9);
+    int wake = xg__turnlog_wake_fd(t);
+    assert_true(wake >= 0);
+
+    write_turns(t, 3, &want, NULL);
+    assert_int_equal(xg__turnlog_written_seq(t), 12);
+    xg__turnlog_wait_durable(t);
+    struct pollfd p = {.fd = wake, .events = POLLIN};
+    assert_int_equal(poll(&p, 1, 0), 1);
+    assert_int_equal(xg__turnlog_durable_seq(t, &durable), XG_OK);
+    assert_int_equal(durable, 12);
+    assert_int_equal(poll(&p, 1, 0), 0); /* read clears it */
+
+    /* Two rotations: the syncer syncs and closes the old segments. */
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(xg__turnlog_rotate(t), XG_OK);
+        write_turns(t, 2, &want, NULL);
+    }
+    assert_int_equal(xg__turnlog_written_seq(t), 16);
+    xg__turnlog_wait_durable(t);
+    assert_int_equal(xg__turnlog_durable_seq(t, &durable), XG_OK);
+    assert_int_equal(durable, 16);
+    xg__turnlog_close(&t);
+
+    recs got = {0};
+    xg__turnlog_scan s;
+    char err[XG_TURNLOG_ERR_MAX];
+    char path[256];
+    uint64_t seq = 10;
+    for (uint64_t seg = 1; seg <= 3; seg++) {
+        seg_path(f, seg, path, sizeof path);
+        assert_int_equal(xg__turnlog_scan_file(path, 0, seq, collect, &got, &s,
+                                               err, sizeof err),
+                         XG_OK);
+        assert_false(s.is_torn);
+        seq = s.next_seq;
+    }
+    assert_int_equal(seq, 17);
+    assert_recs_equal(&want, &got, want.n);
+    recs_free(&got);
+    recs_free(&want);
+}
+
 int
 main(void)
 {
@@ -1474,6 +1535,7 @@ main(void)
         T(test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame),
         T(test_turnlog_turn_larger_than_a_frame_is_refused_at_the_limit),
         T(test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer),
+        T(test_turnlog_full_syncs_off_the_writer_thread),
         cmocka_unit_test(test_turnlog_reads_order_records_of_version_1),
         T(test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte),
 #undef T
