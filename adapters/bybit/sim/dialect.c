@@ -5,12 +5,17 @@
  * xgate_prim, so a misreading shared by both would not hide).
  *
  * This file owns the dialect table, the settings, the instruments, the
- * per-IP layer of Bybit's limit model, routing and the public endpoints.
- * It hands signed requests to auth.c and trading ones to orders.c; the
- * answer envelope, parameters and the per-UID endpoint gate are in
- * common.c, below all three. The limit model is Bybit's two layers:
- *  - per UID and endpoint, a rolling window (create and cancel 20/s,
- *    realtime 50/s by default): over it the answer is HTTP 200 with
+ * per-IP layer of Bybit's limit model and routing. It hands signed
+ * requests to auth.c, then each path to its file: public.c (market data),
+ * orders.c and batch.c (trading), history.c (order and fill history),
+ * account.c (wallet, account and key information); the answer envelope,
+ * parameters, cursors and the per-UID endpoint gate are in common.c,
+ * below them all. The limit model is Bybit's two layers:
+ *  - per UID and endpoint, a rolling window with the limit of Bybit's
+ *    rate-limit table (create, cancel and each batch endpoint 20/s;
+ *    realtime, history, executions, wallet-balance and account/info 50/s;
+ *    user/query-api 10/s; asset/coin/query-info 5/s; a batch takes one
+ *    slot per order): over it the answer is HTTP 200 with
  *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
  *    time a slot frees; every answer of those endpoints carries
  *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining)
@@ -37,6 +42,14 @@ static const xg_sim_setting bybit_setting_defs[] = {
     BYBIT_SET(create_per_s, 1, 100000),
     BYBIT_SET(cancel_per_s, 1, 100000),
     BYBIT_SET(query_per_s, 1, 100000),
+    BYBIT_SET(history_per_s, 1, 100000),
+    BYBIT_SET(executions_per_s, 1, 100000),
+    BYBIT_SET(wallet_per_s, 1, 100000),
+    BYBIT_SET(account_info_per_s, 1, 100000),
+    BYBIT_SET(api_info_per_s, 1, 100000),
+    BYBIT_SET(coin_info_per_s, 1, 100000),
+    BYBIT_SET(batch_create_per_s, 1, 100000),
+    BYBIT_SET(batch_cancel_per_s, 1, 100000),
     BYBIT_SET(endpoint_window_ms, 1, 3600000),
     BYBIT_SET(ip_limit, 1, 1000000),
     BYBIT_SET(ip_window_ms, 1, 3600000),
@@ -52,10 +65,20 @@ bybit_sim_create(void)
     if (s == NULL) {
         return NULL;
     }
-    /* Fact sheet, "Endpoints" and "Rate-limit model". */
+    /* Fact sheet, "Endpoints" and "Rate-limit model"; the paths it does
+     * not list from Bybit's rate-limit page (v5/rate-limit, the spot
+     * column of "Trade", and "Account", "Asset", "User"). */
     s->set.create_per_s = 20;
     s->set.cancel_per_s = 20;
     s->set.query_per_s = 50;
+    s->set.history_per_s = 50;
+    s->set.executions_per_s = 50;
+    s->set.wallet_per_s = 50;
+    s->set.account_info_per_s = 50;
+    s->set.api_info_per_s = 10;
+    s->set.coin_info_per_s = 5;
+    s->set.batch_create_per_s = 20;
+    s->set.batch_cancel_per_s = 20;
     s->set.endpoint_window_ms = 1000;
     s->set.ip_limit = 600;
     s->set.ip_window_ms = 5000;
@@ -238,132 +261,67 @@ bybit_sim_ip_gate(xg_sim_venue *v, bybit_sim *s, const xg_sim_request *req,
     return true;
 }
 
-/* ---- public endpoints -----------------------------------------------------
- */
-
-static void
-bybit_sim_time(const bybit_call *c)
-{
-    char sec[24];
-    char nano[32];
-
-    snprintf(sec, sizeof(sec), "%lld", (long long)(c->now_ms / 1000));
-    snprintf(nano, sizeof(nano), "%lld000000", (long long)c->now_ms);
-    bybit_sim_ok(c, json_pack("{ss ss}", "timeSecond", sec, "timeNano", nano),
-                 "queried");
-}
-
-static json_t *
-bybit_sim_instrument_json(const xg_sim_instrument *in)
-{
-    char tick[XG_SIM_FIXED_BUFSZ], step[XG_SIM_FIXED_BUFSZ];
-    char min_qty[XG_SIM_FIXED_BUFSZ], max_qty[XG_SIM_FIXED_BUFSZ];
-    char min_amt[XG_SIM_FIXED_BUFSZ], max_amt[XG_SIM_FIXED_BUFSZ];
-
-    xg_sim_fixed_format_short(in->tick, tick);
-    xg_sim_fixed_format_short(in->step, step);
-    xg_sim_fixed_format_short(in->min_qty, min_qty);
-    xg_sim_fixed_format_short(in->max_qty, max_qty);
-    xg_sim_fixed_format_short(in->min_notional, min_amt);
-    xg_sim_fixed_format_short(in->max_notional, max_amt);
-    return json_pack(
-        "{ss ss ss ss ss ss s{ss ss ss ss ss ss ss ss} s{ss}}", "symbol",
-        in->symbol, "baseCoin", in->base, "quoteCoin", in->quote, "innovation",
-        "0", "status", "Trading", "marginTrading", "none", "lotSizeFilter",
-        "basePrecision", step, "quotePrecision", "0.00000001", "minOrderQty",
-        min_qty, "maxOrderQty", max_qty, "minOrderAmt", min_amt, "maxOrderAmt",
-        max_amt, "maxLimitOrderQty", max_qty, "maxMarketOrderQty", max_qty,
-        "priceFilter", "tickSize", tick);
-}
-
-static void
-bybit_sim_instruments(const bybit_call *c)
-{
-    const char *category = bybit_sim_param(c, "category");
-    const char *symbol = bybit_sim_param(c, "symbol");
-    json_t *list = json_array();
-
-    if (category == NULL || strcmp(category, "spot") != 0) {
-        json_decref(list);
-        bybit_sim_error(c, 10001, "params error: category only spot",
-                        "rejected");
-        return;
-    }
-    xg_sim_venue_lock(c->v);
-    for (size_t i = 0; i < c->v->book.ninstruments; i++) {
-        const xg_sim_instrument *in = &c->v->book.instruments[i];
-        if (symbol == NULL || strcmp(symbol, in->symbol) == 0) {
-            json_array_append_new(list, bybit_sim_instrument_json(in));
-        }
-    }
-    xg_sim_venue_unlock(c->v);
-    bybit_sim_ok(c,
-                 json_pack("{ss so ss}", "category", "spot", "list", list,
-                           "nextPageCursor", ""),
-                 "queried");
-}
-
 /* ---- the handler ------------------------------------------------------------
  */
 
-typedef enum bybit_route {
-    BYBIT_TIME,
-    BYBIT_INSTRUMENTS,
-    BYBIT_CREATE,
-    BYBIT_CANCEL,
-    BYBIT_REALTIME,
-    BYBIT_UNKNOWN
-} bybit_route;
+typedef void (*bybit_handler_fn)(const bybit_call *c);
 
+/* Every path the dialect serves; endpoint is the per-UID window an
+ * injected limited answer reports (-1: a public path, which has none,
+ * reports the realtime window as before). */
 typedef struct bybit_route_def {
     const char *method;
     const char *path;
-    bybit_route route;
+    bybit_handler_fn handler;
     bool is_signed;
+    int endpoint;
 } bybit_route_def;
 
 static const bybit_route_def bybit_routes[] = {
-    {"GET", "/v5/market/time", BYBIT_TIME, false},
-    {"GET", "/v5/market/instruments-info", BYBIT_INSTRUMENTS, false},
-    {"POST", "/v5/order/create", BYBIT_CREATE, true},
-    {"POST", "/v5/order/cancel", BYBIT_CANCEL, true},
-    {"GET", "/v5/order/realtime", BYBIT_REALTIME, true},
+    {"GET", "/v5/market/time", bybit_sim_time, false, -1},
+    {"GET", "/v5/market/instruments-info", bybit_sim_instruments, false, -1},
+    {"GET", "/v5/market/tickers", bybit_sim_tickers, false, -1},
+    {"GET", "/v5/market/orderbook", bybit_sim_orderbook, false, -1},
+    {"GET", "/v5/market/recent-trade", bybit_sim_recent_trade, false, -1},
+    {"POST", "/v5/order/create", bybit_sim_order_create, true, BYBIT_EP_CREATE},
+    {"POST", "/v5/order/cancel", bybit_sim_cancel, true, BYBIT_EP_CANCEL},
+    {"POST", "/v5/order/create-batch", bybit_sim_create_batch, true,
+     BYBIT_EP_BATCH_CREATE},
+    {"POST", "/v5/order/cancel-batch", bybit_sim_cancel_batch, true,
+     BYBIT_EP_BATCH_CANCEL},
+    {"GET", "/v5/order/realtime", bybit_sim_realtime, true, BYBIT_EP_REALTIME},
+    {"GET", "/v5/order/history", bybit_sim_history, true, BYBIT_EP_HISTORY},
+    {"GET", "/v5/execution/list", bybit_sim_executions, true,
+     BYBIT_EP_EXECUTIONS},
+    {"GET", "/v5/account/wallet-balance", bybit_sim_wallet_balance, true,
+     BYBIT_EP_WALLET},
+    {"GET", "/v5/account/info", bybit_sim_account_info, true,
+     BYBIT_EP_ACCOUNT_INFO},
+    {"GET", "/v5/user/query-api", bybit_sim_query_api, true, BYBIT_EP_API_INFO},
+    {"GET", "/v5/asset/coin/query-info", bybit_sim_coin_info, true,
+     BYBIT_EP_COIN_INFO},
 };
 
-static bybit_route
+/* The route of req, or NULL for a path the dialect does not serve. */
+static const bybit_route_def *
 bybit_sim_find_route(const xg_sim_request *req)
 {
     for (size_t i = 0; i < sizeof(bybit_routes) / sizeof(bybit_routes[0]);
          i++) {
         if (strcmp(bybit_routes[i].method, req->method) == 0 &&
             strcmp(bybit_routes[i].path, req->path) == 0) {
-            return bybit_routes[i].route;
+            return &bybit_routes[i];
         }
     }
-    return BYBIT_UNKNOWN;
+    return NULL;
 }
 
 static void
-bybit_sim_dispatch(bybit_route route, const bybit_call *c)
+bybit_sim_dispatch(const bybit_route_def *route, const bybit_call *c)
 {
-    switch (route) {
-    case BYBIT_TIME:
-        bybit_sim_time(c);
+    if (route != NULL) {
+        route->handler(c);
         return;
-    case BYBIT_INSTRUMENTS:
-        bybit_sim_instruments(c);
-        return;
-    case BYBIT_CREATE:
-        bybit_sim_order_create(c);
-        return;
-    case BYBIT_CANCEL:
-        bybit_sim_cancel(c);
-        return;
-    case BYBIT_REALTIME:
-        bybit_sim_realtime(c);
-        return;
-    case BYBIT_UNKNOWN:
-        break;
     }
     xg_sim_response_json(
         c->resp, 404,
@@ -393,13 +351,12 @@ bybit_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
                  xg_sim_response *resp)
 {
     bybit_sim *s = v->settings;
-    bybit_route route = bybit_sim_find_route(req);
+    const bybit_route_def *route = bybit_sim_find_route(req);
     xg_sim_params params;
     xg_err perr = XG_OK;
     bybit_call call;
     bool pass = false;
-    bool is_signed = route == BYBIT_CREATE || route == BYBIT_CANCEL ||
-                     route == BYBIT_REALTIME;
+    bool is_signed = route != NULL && route->is_signed;
 
     memset(&call, 0, sizeof(call));
     call.v = v;
@@ -467,10 +424,9 @@ bybit_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
                   int64_t retry_after_ms, xg_sim_response *resp)
 {
     const bybit_sim *s = v->settings;
-    bybit_route route = bybit_sim_find_route(req);
-    int endpoint = route == BYBIT_CREATE   ? BYBIT_EP_CREATE
-                   : route == BYBIT_CANCEL ? BYBIT_EP_CANCEL
-                                           : BYBIT_EP_REALTIME;
+    const bybit_route_def *route = bybit_sim_find_route(req);
+    int endpoint = route != NULL && route->endpoint >= 0 ? route->endpoint
+                                                         : BYBIT_EP_REALTIME;
     bybit_call call;
 
     memset(&call, 0, sizeof(call));
@@ -520,13 +476,14 @@ bybit_sim_state(xg_sim_venue *v, int64_t now_ms)
         for (int e = 0; e < BYBIT_EP_COUNT; e++) {
             bybit_sim_roll_expire(&r[e], s->set.endpoint_window_ms, now_ms);
         }
-        json_array_append_new(
-            accounts,
-            json_pack("{ss sI sI sI}", "api_key",
-                      v->book.accounts[a].cred.api_key, "create_used",
-                      (json_int_t)r[BYBIT_EP_CREATE].n, "cancel_used",
-                      (json_int_t)r[BYBIT_EP_CANCEL].n, "realtime_used",
-                      (json_int_t)r[BYBIT_EP_REALTIME].n));
+        json_t *row =
+            json_pack("{ss}", "api_key", v->book.accounts[a].cred.api_key);
+        for (int e = 0; e < BYBIT_EP_COUNT; e++) {
+            char key[48];
+            snprintf(key, sizeof(key), "%s_used", bybit_sim_endpoint_name(e));
+            json_object_set_new(row, key, json_integer((json_int_t)r[e].n));
+        }
+        json_array_append_new(accounts, row);
     }
     return json_pack("{so* so*}", "clients", ips, "accounts", accounts);
 }

@@ -1,16 +1,18 @@
 /*
  * orders.c - the order endpoints of xgsim's Bybit v5 spot dialect: create,
- * cancel and the realtime query, over the shared book (sim/book.h).
+ * cancel and the realtime query, over the shared book (sim/book.h), and
+ * the order shapes batch.c and history.c share.
  * Requests are JSON bodies (POST) or query strings (GET) with
  * category=spot; answers are the v5 envelope. Create and cancel answer with
  * an acknowledgement only ({orderId, orderLinkId}), as the real venue does;
  * the order's state is read through /v5/order/realtime, which finds an
- * order by orderLinkId whether it is open or closed and otherwise lists the
- * open ones, newest first, a page at a time with an opaque cursor to the
- * next page (see bybit_sim_realtime). Client ids are unique per account for
- * good (fact sheet: "always unique"), not only among open orders. dialect.c
+ * order by orderId or orderLinkId whether it is open or closed and
+ * otherwise lists the open ones (openOnly=0) or the recent closed ones
+ * (openOnly=1), newest first, a page at a time with an opaque cursor to
+ * the next page (common.c). Client ids are unique per account for good
+ * (fact sheet: "always unique"), not only among open orders. dialect.c
  * routes authenticated requests here; this file calls only common.c
- * (envelope, parameters, the endpoint gate) and the simulator.
+ * (envelope, parameters, cursors, the endpoint gate) and the simulator.
  */
 #include "bybit_sim.h"
 
@@ -18,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
+const char *
 bybit_sim_status_name(const xg_sim_order *o)
 {
     switch (o->status) {
@@ -58,37 +60,56 @@ bybit_sim_tif_text(const xg_sim_order *o)
     return "GTC";
 }
 
-/* One order as /v5/order/realtime lists it (lock held). */
-static json_t *
+/* One order as /v5/order/realtime and /v5/order/history list it (lock
+ * held). cumFeeDetail is the fee per coin ({} before a fill), which
+ * replaces the deprecated cumExecFee for spot; avgPrice is "" before a
+ * fill. */
+json_t *
 bybit_sim_order_json(const xg_sim_venue *v, const xg_sim_order *o)
 {
     char id[24], created[24], updated[24];
     char price[XG_SIM_FIXED_BUFSZ], qty[XG_SIM_FIXED_BUFSZ];
     char filled[XG_SIM_FIXED_BUFSZ], value[XG_SIM_FIXED_BUFSZ];
     char leaves[XG_SIM_FIXED_BUFSZ], avg[XG_SIM_FIXED_BUFSZ];
-    char fee[XG_SIM_FIXED_BUFSZ];
+    char fee[XG_SIM_FIXED_BUFSZ], leaves_value[XG_SIM_FIXED_BUFSZ];
     int64_t left = xg_sim_order_is_open(o) ? o->qty - o->filled : 0;
+    int64_t left_value = 0;
+    json_t *fee_detail = json_object();
 
     snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
     snprintf(created, sizeof(created), "%lld", (long long)o->time_ms);
     snprintf(updated, sizeof(updated), "%lld", (long long)o->update_ms);
-    xg_sim_fixed_format_short(o->price, price);
-    xg_sim_fixed_format_short(o->qty, qty);
-    xg_sim_fixed_format_short(o->filled, filled);
-    xg_sim_fixed_format_short(o->quote_filled, value);
-    xg_sim_fixed_format_short(left, leaves);
-    xg_sim_fixed_format_short(xg_sim_order_avg_price(o), avg);
-    xg_sim_fixed_format_short(o->fee, fee);
+    bybit_sim_fmt(o->price, price);
+    bybit_sim_fmt(o->qty, qty);
+    bybit_sim_fmt(o->filled, filled);
+    bybit_sim_fmt(o->quote_filled, value);
+    bybit_sim_fmt(left, leaves);
+    if (o->price <= 0 ||
+        xg_sim_fixed_mul(left, o->price, &left_value) != XG_OK) {
+        left_value = 0;
+    }
+    bybit_sim_fmt(left_value, leaves_value);
+    avg[0] = '\0';
+    if (o->filled > 0) {
+        bybit_sim_fmt(xg_sim_order_avg_price(o), avg);
+    }
+    bybit_sim_fmt(o->fee, fee);
+    if (o->nfills > 0) {
+        json_object_set_new(fee_detail, xg_sim_order_fee_asset(&v->book, o),
+                            json_string(fee));
+    }
     return json_pack(
-        "{ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss ss}", "orderId", id,
-        "orderLinkId", o->client_id, "symbol",
+        "{ss ss ss ss ss ss ss ss ss ss ss ss ss so ss ss ss ss ss ss}",
+        "orderId", id, "orderLinkId", o->client_id, "symbol",
         v->book.instruments[o->instrument].symbol, "price", price, "qty", qty,
         "side", o->side == XG_SIM_BUY ? "Buy" : "Sell", "orderStatus",
         bybit_sim_status_name(o), "avgPrice", avg, "leavesQty", leaves,
-        "cumExecQty", filled, "cumExecValue", value, "cumExecFee", fee,
-        "timeInForce", bybit_sim_tif_text(o), "orderType",
+        "leavesValue", leaves_value, "cumExecQty", filled, "cumExecValue",
+        value, "cumExecFee", fee, "cumFeeDetail", fee_detail, "timeInForce",
+        bybit_sim_tif_text(o), "orderType",
         o->type == XG_SIM_MARKET ? "Market" : "Limit", "createdTime", created,
-        "updatedTime", updated, "isLeverage", "0");
+        "updatedTime", updated, "isLeverage", "0", "cancelType",
+        o->status == XG_SIM_CANCELED ? "CancelByUser" : "UNKNOWN");
 }
 
 static bool
@@ -106,43 +127,6 @@ bybit_sim_link_id_ok(const char *id)
             return false;
         }
     }
-    return true;
-}
-
-static void
-bybit_sim_params_error(const bybit_call *c, const char *what)
-{
-    char msg[160];
-
-    snprintf(msg, sizeof(msg), "params error: %s", what);
-    bybit_sim_error(c, 10001, msg, "rejected");
-}
-
-/* category=spot and a known symbol; false with resp set otherwise. */
-static bool
-bybit_sim_spot_symbol(const bybit_call *c, bool required, size_t *instrument,
-                      bool *has_symbol)
-{
-    const char *category = bybit_sim_param(c, "category");
-    const char *symbol = bybit_sim_param(c, "symbol");
-
-    *has_symbol = false;
-    if (category == NULL || strcmp(category, "spot") != 0) {
-        bybit_sim_params_error(c, "category must be spot");
-        return false;
-    }
-    if (symbol == NULL) {
-        if (required) {
-            bybit_sim_params_error(c, "symbol is required");
-            return false;
-        }
-        return true;
-    }
-    if (xg_sim_book_find_instrument(&c->v->book, symbol, instrument) != XG_OK) {
-        bybit_sim_error(c, 170121, "Invalid symbol.", "rejected");
-        return false;
-    }
-    *has_symbol = true;
     return true;
 }
 
@@ -174,15 +158,6 @@ bybit_sim_amount(const bybit_call *c, const char *key, int64_t *out)
         return false;
     }
     return true;
-}
-
-static json_t *
-bybit_sim_ack(const xg_sim_order *o)
-{
-    char id[24];
-
-    snprintf(id, sizeof(id), "%lld", (long long)o->order_id);
-    return json_pack("{ss ss}", "orderId", id, "orderLinkId", o->client_id);
 }
 
 /* Parse the order fields of a create; false with resp set. */
@@ -255,8 +230,21 @@ bybit_sim_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
     return true;
 }
 
-void
-bybit_sim_order_create(const bybit_call *c)
+static void
+bybit_sim_placed_from(const xg_sim_book *b, const xg_sim_order *o,
+                      bybit_placed *out)
+{
+    snprintf(out->order_id, sizeof(out->order_id), "%lld",
+             (long long)o->order_id);
+    snprintf(out->link_id, sizeof(out->link_id), "%s", o->client_id);
+    snprintf(out->symbol, sizeof(out->symbol), "%s",
+             b->instruments[o->instrument].symbol);
+    out->time_ms = o->time_ms;
+    out->is_expired = o->status == XG_SIM_EXPIRED;
+}
+
+bool
+bybit_sim_place(const bybit_call *c, bybit_placed *out)
 {
     xg_sim_new_order no;
     bool quote_qty = false;
@@ -264,10 +252,11 @@ bybit_sim_order_create(const bybit_call *c)
     xg_sim_order *o = NULL;
     const xg_sim_instrument *in = NULL;
     xg_err err = XG_OK;
+    int code = 0;
+    const char *msg = NULL;
 
-    if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CREATE) ||
-        !bybit_sim_read_order(c, &no, &quote_qty)) {
-        return;
+    if (!bybit_sim_read_order(c, &no, &quote_qty)) {
+        return false;
     }
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
@@ -289,59 +278,77 @@ bybit_sim_order_create(const bybit_call *c)
     if (no.client_id != NULL &&
         xg_sim_book_by_client_id(&c->v->book, c->account, no.client_id) !=
             NULL) {
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170141, "Duplicate clientOrderId.", "rejected");
-        return;
-    }
-    if (no.qty < in->step) {
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170136, "Order quantity lower than the minimum.",
-                        "rejected");
-        return;
-    }
-    switch (xg_sim_book_check_filters(&c->v->book, &no)) {
-    case XG_SIM_FILTER_OK:
-        break;
-    case XG_SIM_FILTER_PRICE:
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170134, "Order price has too many decimals.",
-                        "rejected");
-        return;
-    case XG_SIM_FILTER_LOT:
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170137, "Order quantity has too many decimals.",
-                        "rejected");
-        return;
-    case XG_SIM_FILTER_NOTIONAL:
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170140, "Order value exceeded lower limit.",
-                        "rejected");
-        return;
-    }
-    err = xg_sim_book_place(&c->v->book, &no, c->now_ms, &result, &o);
-    if (err != XG_OK || result != XG_SIM_PLACED) {
-        xg_sim_venue_unlock(c->v);
-        if (err != XG_OK) {
-            bybit_sim_error(c, 10016, "Internal server error.", "rejected");
-        } else if (result == XG_SIM_INSUFFICIENT) {
-            bybit_sim_error(c, 170131, "Insufficient balance.", "rejected");
-        } else if (result == XG_SIM_DUPLICATE) {
-            bybit_sim_error(c, 170141, "Duplicate clientOrderId.", "rejected");
-        } else if (result == XG_SIM_WOULD_TAKE) {
-            bybit_sim_error(c, 170210, "New order rejected.", "rejected");
-        } else {
-            bybit_sim_error(c, 170140, "Order value exceeded upper limit.",
-                            "rejected");
+        code = 170141;
+        msg = "Duplicate clientOrderId.";
+    } else if (no.qty < in->step) {
+        code = 170136;
+        msg = "Order quantity lower than the minimum.";
+    } else {
+        switch (xg_sim_book_check_filters(&c->v->book, &no)) {
+        case XG_SIM_FILTER_OK:
+            break;
+        case XG_SIM_FILTER_PRICE:
+            code = 170134;
+            msg = "Order price has too many decimals.";
+            break;
+        case XG_SIM_FILTER_LOT:
+            code = 170137;
+            msg = "Order quantity has too many decimals.";
+            break;
+        case XG_SIM_FILTER_NOTIONAL:
+            code = 170140;
+            msg = "Order value exceeded lower limit.";
+            break;
         }
-        return;
     }
-    xg_sim_response_client_id(c->resp, o->client_id);
-    bybit_sim_ok(c, bybit_sim_ack(o),
-                 o->status == XG_SIM_EXPIRED ? "expired" : "placed");
+    if (code == 0) {
+        err = xg_sim_book_place(&c->v->book, &no, c->now_ms, &result, &o);
+        if (err != XG_OK) {
+            code = 10016;
+            msg = "Internal server error.";
+        } else if (result == XG_SIM_INSUFFICIENT) {
+            code = 170131;
+            msg = "Insufficient balance.";
+        } else if (result == XG_SIM_DUPLICATE) {
+            code = 170141;
+            msg = "Duplicate clientOrderId.";
+        } else if (result == XG_SIM_WOULD_TAKE) {
+            code = 170210;
+            msg = "New order rejected.";
+        } else if (result != XG_SIM_PLACED) {
+            code = 170140;
+            msg = "Order value exceeded upper limit.";
+        }
+    }
+    if (code == 0) {
+        bybit_sim_placed_from(&c->v->book, o, out);
+    }
     xg_sim_venue_unlock(c->v);
+    if (code != 0) {
+        bybit_sim_error(c, code, msg, "rejected");
+        return false;
+    }
+    return true;
 }
 
-/* The order named by orderId or orderLinkId (lock held); NULL if none. */
+void
+bybit_sim_order_create(const bybit_call *c)
+{
+    bybit_placed p;
+
+    if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CREATE) ||
+        !bybit_sim_place(c, &p)) {
+        return;
+    }
+    xg_sim_response_client_id(c->resp, p.link_id);
+    bybit_sim_ok(
+        c,
+        json_pack("{ss ss}", "orderId", p.order_id, "orderLinkId", p.link_id),
+        p.is_expired ? "expired" : "placed");
+}
+
+/* The order named by orderId or orderLinkId (lock held); NULL if none.
+ * orderId wins when both are given, as on the venue. */
 static xg_sim_order *
 bybit_sim_named_order(const bybit_call *c, bool *named)
 {
@@ -349,6 +356,12 @@ bybit_sim_named_order(const bybit_call *c, bool *named)
     const char *link = bybit_sim_param(c, "orderLinkId");
     int64_t n = 0;
 
+    if (id != NULL && id[0] == '\0') {
+        id = NULL;
+    }
+    if (link != NULL && link[0] == '\0') {
+        link = NULL;
+    }
     *named = id != NULL || link != NULL;
     if (id != NULL) {
         for (const char *p = id; *p != '\0'; p++) {
@@ -365,122 +378,60 @@ bybit_sim_named_order(const bybit_call *c, bool *named)
     return NULL;
 }
 
+bool
+bybit_sim_cancel_named(const bybit_call *c, size_t instrument,
+                       bybit_placed *out)
+{
+    bool named = false;
+    xg_sim_order *o = NULL;
+    bool ok = false;
+
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    o = bybit_sim_named_order(c, &named);
+    if (named && o != NULL && o->instrument == instrument &&
+        xg_sim_order_is_open(o) &&
+        xg_sim_book_cancel(&c->v->book, o, c->now_ms) == XG_OK) {
+        bybit_sim_placed_from(&c->v->book, o, out);
+        ok = true;
+    }
+    xg_sim_venue_unlock(c->v);
+    if (!named) {
+        bybit_sim_params_error(c, "orderId or orderLinkId is required");
+    } else if (!ok) {
+        bybit_sim_error(c, 170213, "Order does not exist.", "not_found");
+    }
+    return ok;
+}
+
 void
 bybit_sim_cancel(const bybit_call *c)
 {
     size_t instrument = 0;
     bool has_symbol = false;
-    bool named = false;
-    xg_sim_order *o = NULL;
+    bybit_placed p;
 
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CANCEL) ||
-        !bybit_sim_spot_symbol(c, true, &instrument, &has_symbol)) {
+        !bybit_sim_spot_symbol(c, true, &instrument, &has_symbol) ||
+        !bybit_sim_cancel_named(c, instrument, &p)) {
         return;
     }
-    xg_sim_venue_lock(c->v);
-    xg_sim_book_advance(&c->v->book, c->now_ms);
-    o = bybit_sim_named_order(c, &named);
-    if (!named) {
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_params_error(c, "orderId or orderLinkId is required");
-        return;
-    }
-    if (o == NULL || o->instrument != instrument || !xg_sim_order_is_open(o) ||
-        xg_sim_book_cancel(&c->v->book, o, c->now_ms) != XG_OK) {
-        xg_sim_venue_unlock(c->v);
-        bybit_sim_error(c, 170213, "Order does not exist.", "not_found");
-        return;
-    }
-    bybit_sim_ok(c, bybit_sim_ack(o), "canceled");
-    xg_sim_venue_unlock(c->v);
+    bybit_sim_ok(
+        c,
+        json_pack("{ss ss}", "orderId", p.order_id, "orderLinkId", p.link_id),
+        "canceled");
 }
 
 /*
- * Paging of the open-order list. The list is newest first (by order id,
- * which is creation order), and a page's nextPageCursor names the last
- * order on it and the symbol filter, in the shape of Bybit's own cursors:
- *
- *     page_args%3D<orderId>%26symbol%3D<SYMBOL or nothing>
- *
- * Like Bybit, the sim hands the cursor out percent-encoded. Bybit's own
- * client (pybit), ccxt and xgate send it back verbatim, so the parameter
- * decodes to "page_args=<orderId>&symbol=<SYMBOL>"; bybit-api encodes it
- * once more, so it decodes to the text handed out. Both are read. A next
- * page lists the open orders older than the named one, so orders placed
- * or closed between two pages do not shift the pages: nothing is listed
- * twice or skipped. A cursor that does not parse, names no order of this
- * account or another symbol filter is refused with 10001, as Bybit
- * refuses a bad parameter.
+ * The realtime list: newest first (by order id, which is creation order),
+ * the open orders with openOnly=0 (the default) or the closed ones with
+ * openOnly=1 or 2 (the venue keeps the latest 500 closed orders there; the
+ * sim keeps them all). A next page lists the orders older than the
+ * cursor's, so orders placed or closed between two pages do not shift the
+ * pages: nothing is listed twice or skipped. A cursor that does not parse,
+ * names no order of this account or another symbol filter is refused with
+ * 10001, as Bybit refuses a bad parameter.
  */
-static const struct {
-    const char *head;
-    const char *symbol;
-} bybit_cursor_forms[] = {
-    {"page_args%3D", "%26symbol%3D"}, /* as handed out */
-    {"page_args=", "&symbol="},       /* decoded once more */
-};
-
-static void
-bybit_sim_cursor_make(const xg_sim_venue *v, const xg_sim_order *last,
-                      bool has_symbol, size_t instrument, char *out, size_t cap)
-{
-    /* The '%' of the cursor are text, so they go in as arguments. */
-    snprintf(out, cap, "%s%lld%s%s", bybit_cursor_forms[0].head,
-             (long long)last->order_id, bybit_cursor_forms[0].symbol,
-             has_symbol ? v->book.instruments[instrument].symbol : "");
-}
-
-/* The order id a cursor in one of the forms is anchored on (lock held);
- * false if it is not one this venue handed out for this account and
- * filter. */
-static bool
-bybit_sim_cursor_read_form(const bybit_call *c, const char *cursor, size_t form,
-                           const char *want, int64_t *anchor)
-{
-    const char *head = bybit_cursor_forms[form].head;
-    const char *sep = bybit_cursor_forms[form].symbol;
-    const char *p = cursor;
-    int64_t id = 0;
-
-    if (strncmp(p, head, strlen(head)) != 0) {
-        return false;
-    }
-    p += strlen(head);
-    if (*p < '1' || *p > '9') {
-        return false;
-    }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (id > (INT64_MAX - 9) / 10) {
-            return false;
-        }
-        id = id * 10 + (*p - '0');
-    }
-    if (strncmp(p, sep, strlen(sep)) != 0 ||
-        strcmp(p + strlen(sep), want) != 0 ||
-        xg_sim_book_by_id(&c->v->book, c->account, id) == NULL) {
-        return false;
-    }
-    *anchor = id;
-    return true;
-}
-
-static bool
-bybit_sim_cursor_read(const bybit_call *c, const char *cursor, bool has_symbol,
-                      size_t instrument, int64_t *anchor)
-{
-    const char *want =
-        has_symbol ? c->v->book.instruments[instrument].symbol : "";
-
-    for (size_t form = 0;
-         form < sizeof(bybit_cursor_forms) / sizeof(bybit_cursor_forms[0]);
-         form++) {
-        if (bybit_sim_cursor_read_form(c, cursor, form, want, anchor)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 void
 bybit_sim_realtime(const bybit_call *c)
 {
@@ -488,36 +439,33 @@ bybit_sim_realtime(const bybit_call *c)
     bool has_symbol = false;
     bool named = false;
     bool is_cut = false;
-    const char *limit_text = bybit_sim_param(c, "limit");
     const char *cursor = bybit_sim_param(c, "cursor");
+    const char *want = "";
     int64_t limit = 20;
+    int64_t open_only = 0;
     int64_t anchor = INT64_MAX;
     const xg_sim_order *last = NULL;
-    char next[96];
+    char next[BYBIT_CURSOR_LEN];
     json_t *list = NULL;
     xg_sim_order *o = NULL;
 
     next[0] = '\0';
     if (!bybit_sim_endpoint_gate(c, BYBIT_EP_REALTIME) ||
-        !bybit_sim_spot_symbol(c, false, &instrument, &has_symbol)) {
+        !bybit_sim_spot_symbol(c, false, &instrument, &has_symbol) ||
+        !bybit_sim_int_param(c, "limit", 1, 50, 20, &limit) ||
+        !bybit_sim_int_param(c, "openOnly", 0, 2, 0, &open_only)) {
         return;
     }
-    if (limit_text != NULL) {
-        limit = 0;
-        for (const char *p = limit_text; *p != '\0' && limit <= 50; p++) {
-            limit = (*p >= '0' && *p <= '9') ? limit * 10 + (*p - '0') : 99;
-        }
-        if (limit < 1 || limit > 50) {
-            bybit_sim_params_error(c, "limit must be 1..50");
-            return;
-        }
+    if (has_symbol) {
+        want = c->v->book.instruments[instrument].symbol;
     }
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
     o = bybit_sim_named_order(c, &named);
     /* An empty cursor is the first page, as an absent one. */
     if (!named && cursor != NULL && cursor[0] != '\0' &&
-        !bybit_sim_cursor_read(c, cursor, has_symbol, instrument, &anchor)) {
+        (!bybit_sim_cursor_parse(cursor, want, &anchor) ||
+         xg_sim_book_by_id(&c->v->book, c->account, anchor) == NULL)) {
         xg_sim_venue_unlock(c->v);
         bybit_sim_params_error(c, "cursor");
         return;
@@ -529,15 +477,16 @@ bybit_sim_realtime(const bybit_call *c)
             json_array_append_new(list, bybit_sim_order_json(c->v, o));
         }
     } else {
-        /* Newest first, as the venue sorts by createdTime; orders[i] has
-         * order id i + 1, so the walk starts just below the anchor. */
+        /* orders[i] has order id i + 1, so the walk starts just below the
+         * anchor. */
         size_t i = c->v->book.norders;
         if (anchor != INT64_MAX && (uint64_t)anchor - 1 < i) {
             i = (size_t)(anchor - 1);
         }
         for (; i > 0 && !is_cut; i--) {
             const xg_sim_order *e = &c->v->book.orders[i - 1];
-            if (e->account == c->account && xg_sim_order_is_open(e) &&
+            if (e->account == c->account &&
+                xg_sim_order_is_open(e) == (open_only == 0) &&
                 e->order_id < anchor &&
                 (!has_symbol || e->instrument == instrument)) {
                 if ((int64_t)json_array_size(list) >= limit) {
@@ -549,8 +498,7 @@ bybit_sim_realtime(const bybit_call *c)
             }
         }
         if (is_cut && last != NULL) {
-            bybit_sim_cursor_make(c->v, last, has_symbol, instrument, next,
-                                  sizeof(next));
+            bybit_sim_cursor_make(last->order_id, want, next);
         }
     }
     xg_sim_venue_unlock(c->v);
