@@ -5,7 +5,12 @@
  * timestamp window, the per-UID rolling limits exactly as configured with
  * their headers, the IP lockout, admin faults, the order endpoints'
  * answers, and the open-order list walked page by page with the venue's
- * opaque cursor (percent-encoded here by the test's own encoder).
+ * opaque cursor (percent-encoded here by the test's own encoder). Then
+ * the paths a bot uses beyond orders, against a paused walk (exact
+ * prices): tickers, order book and tape; the unified wallet with its
+ * locks; account, key and coin information; order and fill history with
+ * paging; the batch endpoints; each path's per-UID window; and hostile
+ * parameters refused with the venue's 10001.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -808,6 +813,669 @@ test_malformed_cursor_is_a_params_error(void **state)
     xg_sim_stop(&the_sim);
 }
 
+/* ---- market data, wallet, history, batches ----------------------------- */
+
+static const json_t *
+list_of(const answer *a)
+{
+    return json_object_get(result_of(a), "list");
+}
+
+static const char *
+str_of(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (v == NULL) {
+        fail_msg("no string %s", key);
+    }
+    return v;
+}
+
+static void
+expect_code(const char *method, const char *path, const char *payload,
+            int64_t code)
+{
+    answer a;
+
+    call(method, path, payload, &a);
+    assert_int_equal(a.status, 200);
+    if (ret_code(&a) != code) {
+        fail_msg("%s %s?%s: retCode %lld, want %lld", method, path, payload,
+                 (long long)ret_code(&a), (long long)code);
+    }
+    done(&a);
+}
+
+/* One entry of a wallet-balance answer's coin list, or NULL. */
+static const json_t *
+wallet_coin(const answer *a, const char *coin)
+{
+    const json_t *acct = json_array_get(list_of(a), 0);
+    const json_t *c = NULL;
+    size_t i = 0;
+
+    json_array_foreach(json_object_get(acct, "coin"), i, c)
+    {
+        if (strcmp(str_of(c, "coin"), coin) == 0) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Levels of 1000 USDT: 0.028571 BTC a level at 35000 (the step is
+ * 0.000001), one tick apart from 35000.01 up and 34999.99 down. */
+static const char *const market_args[] = {"--set", "bybit.walk=0", "--set",
+                                          "bybit.level_notional=1000", NULL};
+
+static void
+test_market_data_shows_the_paused_book_and_its_tape(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *t = NULL;
+    sim_start(market_args);
+
+    call("GET", "/v5/market/tickers", "category=spot&symbol=BTCUSDT", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(str_of(result_of(&a), "category"), "spot");
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    t = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(t, "symbol"), "BTCUSDT");
+    assert_string_equal(str_of(t, "bid1Price"), "34999.99");
+    assert_string_equal(str_of(t, "bid1Size"), "0.028571");
+    assert_string_equal(str_of(t, "ask1Price"), "35000.01");
+    assert_string_equal(str_of(t, "ask1Size"), "0.028571");
+    /* No trade yet: the reference the market opened at. */
+    assert_string_equal(str_of(t, "lastPrice"), "35000");
+    assert_string_equal(str_of(t, "prevPrice24h"), "35000");
+    assert_string_equal(str_of(t, "price24hPcnt"), "0");
+    assert_string_equal(str_of(t, "volume24h"), "0");
+    /* Market data has no per-UID window. */
+    assert_int_not_equal(
+        xg_sim_header_get(a.hdrs, "X-Bapi-Limit", (char[8]){0}, 8), XG_OK);
+    done(&a);
+    call("GET", "/v5/market/tickers", "category=spot", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 3);
+    done(&a);
+
+    call("GET", "/v5/market/orderbook", "category=spot&symbol=BTCUSDT&limit=3",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(str_of(result_of(&a), "s"), "BTCUSDT");
+    const json_t *asks = json_object_get(result_of(&a), "a");
+    const json_t *bids = json_object_get(result_of(&a), "b");
+    assert_int_equal(json_array_size(asks), 3);
+    assert_int_equal(json_array_size(bids), 3);
+    const char *ask_px[] = {"35000.01", "35000.02", "35000.03"};
+    const char *bid_px[] = {"34999.99", "34999.98", "34999.97"};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(
+            json_string_value(json_array_get(json_array_get(asks, i), 0)),
+            ask_px[i]);
+        assert_string_equal(
+            json_string_value(json_array_get(json_array_get(bids, i), 0)),
+            bid_px[i]);
+        assert_string_equal(
+            json_string_value(json_array_get(json_array_get(asks, i), 1)),
+            "0.028571");
+    }
+    assert_true(json_is_integer(json_object_get(result_of(&a), "ts")));
+    assert_true(json_is_integer(json_object_get(result_of(&a), "u")));
+    done(&a);
+    /* Spot's default depth is one level. */
+    call("GET", "/v5/market/orderbook", "category=spot&symbol=BTCUSDT", &a);
+    assert_int_equal(json_array_size(json_object_get(result_of(&a), "a")), 1);
+    done(&a);
+
+    /* A buy across two levels: 0.028571 at 35000.01, 0.021429 at
+     * 35000.02. The tape shows both, newest first, taker side Buy. */
+    call("POST", "/v5/order/create",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+         "\"orderType\":\"Limit\",\"qty\":\"0.05\",\"price\":\"35000.02\","
+         "\"orderLinkId\":\"sweep1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call("GET", "/v5/market/recent-trade", "category=spot&symbol=BTCUSDT", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    t = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(t, "price"), "35000.02");
+    assert_string_equal(str_of(t, "size"), "0.021429");
+    assert_string_equal(str_of(t, "side"), "Buy");
+    assert_true(json_is_false(json_object_get(t, "isBlockTrade")));
+    t = json_array_get(list_of(&a), 1);
+    assert_string_equal(str_of(t, "price"), "35000.01");
+    assert_string_equal(str_of(t, "size"), "0.028571");
+    done(&a);
+    call("GET", "/v5/market/recent-trade",
+         "category=spot&symbol=BTCUSDT&limit=1", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    done(&a);
+    call("GET", "/v5/market/tickers", "category=spot&symbol=BTCUSDT", &a);
+    t = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(t, "lastPrice"), "35000.02");
+    assert_string_equal(str_of(t, "highPrice24h"), "35000.02");
+    assert_string_equal(str_of(t, "lowPrice24h"), "35000.01");
+    assert_string_equal(str_of(t, "volume24h"), "0.05");
+    assert_string_equal(str_of(t, "turnover24h"), "1750.00071429");
+    /* The first level is gone (refilled only after refill_ms). */
+    assert_string_equal(str_of(t, "ask1Price"), "35000.02");
+    assert_string_equal(str_of(t, "ask1Size"), "0.007142");
+    done(&a);
+
+    /* Categories the sim does not trade: empty, in the venue's shape. */
+    call("GET", "/v5/market/instruments-info", "category=linear&limit=1000",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(str_of(result_of(&a), "category"), "linear");
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    assert_string_equal(str_of(result_of(&a), "nextPageCursor"), "");
+    done(&a);
+    call("GET", "/v5/market/instruments-info", "category=option&baseCoin=BTC",
+         &a);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    call("GET", "/v5/market/tickers", "category=inverse", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+
+    /* Bad parameters: the venue's 10001. */
+    expect_code("GET", "/v5/market/tickers", "", 10001);
+    expect_code("GET", "/v5/market/tickers", "category=futures", 10001);
+    expect_code("GET", "/v5/market/tickers", "category=spot&symbol=NOPE",
+                10001);
+    expect_code("GET", "/v5/market/orderbook", "category=spot", 10001);
+    expect_code("GET", "/v5/market/orderbook",
+                "category=spot&symbol=BTCUSDT&limit=0", 10001);
+    expect_code("GET", "/v5/market/orderbook",
+                "category=spot&symbol=BTCUSDT&limit=51", 10001);
+    expect_code("GET", "/v5/market/orderbook",
+                "category=spot&symbol=BTCUSDT&limit=-1", 10001);
+    expect_code("GET", "/v5/market/orderbook",
+                "category=spot&symbol=BTCUSDT&limit="
+                "99999999999999999999999999999999999999",
+                10001);
+    expect_code("GET", "/v5/market/orderbook", "category=linear&symbol=BTCUSDT",
+                10001);
+    expect_code("GET", "/v5/market/recent-trade",
+                "category=spot&symbol=BTCUSDT&limit=61", 10001);
+    expect_code("GET", "/v5/market/recent-trade", "category=spot", 10001);
+    expect_code("GET", "/v5/market/instruments-info", "category=spot&limit=x",
+                10001);
+    xg_sim_stop(&the_sim);
+}
+
+static void
+test_wallet_balance_shows_free_and_locked_per_coin(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *c = NULL;
+    sim_start(market_args);
+
+    /* A resting buy locks 0.01 * 30000 = 300 USDT. */
+    create("lock1", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call("POST", "/v5/order/create",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+         "\"orderType\":\"Limit\",\"qty\":\"0.01\",\"price\":\"30000\"}",
+         &a);
+    done(&a);
+
+    call("GET", "/v5/account/wallet-balance", "accountType=UNIFIED", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 50);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 49);
+    const json_t *acct = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(acct, "accountType"), "UNIFIED");
+    c = wallet_coin(&a, "USDT");
+    assert_non_null(c);
+    /* 0.001 * 30000 = 30 for create(), 300 for the second. */
+    assert_string_equal(str_of(c, "walletBalance"), "1000000");
+    assert_string_equal(str_of(c, "equity"), "1000000");
+    assert_string_equal(str_of(c, "locked"), "330");
+    assert_string_equal(str_of(c, "usdValue"), "1000000");
+    assert_string_equal(str_of(c, "availableToWithdraw"), "");
+    assert_null(json_object_get(c, "free"));
+    c = wallet_coin(&a, "BTC");
+    assert_non_null(c);
+    assert_string_equal(str_of(c, "walletBalance"), "100");
+    assert_string_equal(str_of(c, "locked"), "0");
+    assert_string_equal(str_of(c, "usdValue"), "3500000");
+    assert_non_null(wallet_coin(&a, "ETH"));
+    /* 1,000,000 + 100 * 35000 + 1000 * 2000 */
+    assert_string_equal(str_of(acct, "totalEquity"), "6500000");
+    done(&a);
+
+    call("GET", "/v5/account/wallet-balance", "accountType=UNIFIED&coin=BTC",
+         &a);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_array_get(list_of(&a), 0), "coin")),
+                     1);
+    assert_non_null(wallet_coin(&a, "BTC"));
+    done(&a);
+    call("GET", "/v5/account/wallet-balance",
+         "accountType=UNIFIED&coin=BTC,USDT,XYZ", &a);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_array_get(list_of(&a), 0), "coin")),
+                     2);
+    done(&a);
+    expect_code("GET", "/v5/account/wallet-balance", "accountType=SPOT", 10001);
+    expect_code("GET", "/v5/account/wallet-balance", "", 10001);
+    expect_code("GET", "/v5/account/wallet-balance",
+                "accountType=UNIFIED&coin=,BTC", 10001);
+    expect_code("GET", "/v5/account/wallet-balance",
+                "accountType=UNIFIED&coin=ABCDEFGHIJKLMNOPQRSTUVWXYZ", 10001);
+    expect_code("GET", "/v5/account/wallet-balance",
+                "accountType=UNIFIED&coin=A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,"
+                "A,A,A",
+                10001);
+    xg_sim_stop(&the_sim);
+}
+
+/* coin_info's 5/s and query-api's 10/s are charged per account: the
+ * sixth coin query in the window is refused. */
+static void
+test_account_key_and_coin_info_answer_a_uta_with_their_limits(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *row = NULL;
+    size_t i = 0;
+    int btc = 0, usdt = 0;
+    const char *args[] = {"--set", "bybit.endpoint_window_ms=60000", NULL};
+    sim_start(args);
+
+    call("GET", "/v5/account/info", "", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 50);
+    assert_int_equal(json_integer_value(
+                         json_object_get(result_of(&a), "unifiedMarginStatus")),
+                     6);
+    done(&a);
+    call("GET", "/v5/user/query-api", "", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 10);
+    assert_int_equal(json_integer_value(json_object_get(result_of(&a), "uta")),
+                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(result_of(&a), "unified")), 0);
+    assert_string_equal(str_of(result_of(&a), "apiKey"), KEY);
+    assert_string_equal(str_of(result_of(&a), "secret"), "");
+    done(&a);
+    for (int k = 0; k < 5; k++) {
+        call("GET", "/v5/asset/coin/query-info", "", &a);
+        assert_int_equal(ret_code(&a), 0);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 5);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 4 - k);
+        if (k == 0) {
+            json_array_foreach(json_object_get(result_of(&a), "rows"), i, row)
+            {
+                btc += strcmp(str_of(row, "coin"), "BTC") == 0;
+                usdt += strcmp(str_of(row, "coin"), "USDT") == 0;
+            }
+            assert_int_equal(btc, 1);
+            assert_int_equal(usdt, 1); /* quote of three symbols, once */
+        }
+        done(&a);
+    }
+    call("GET", "/v5/asset/coin/query-info", "coin=BTC", &a);
+    assert_int_equal(ret_code(&a), 10006);
+    done(&a);
+    /* Other windows are untouched. */
+    call("GET", "/v5/user/query-api", "", &a);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 8);
+    done(&a);
+    /* The signature is checked on every private path. */
+    call_full("GET", "/v5/account/wallet-balance", "accountType=UNIFIED", 0,
+              KEY, "wrong-secret", 0, &a);
+    assert_int_equal(ret_code(&a), 10004);
+    done(&a);
+    char out[8192];
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"coin_info_used\":5"));
+    assert_non_null(strstr(out, "\"api_info_used\":2"));
+    xg_sim_stop(&the_sim);
+}
+
+/* The two-level buy of the market test, then its fills as the execution
+ * list shows them, page by page, and the order as realtime and history
+ * show it. */
+static void
+test_executions_list_each_fill_with_its_fee_and_page_by_cursor(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *f = NULL;
+    char cursor[256], query[512];
+    sim_start(market_args);
+
+    call("POST", "/v5/order/create",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+         "\"orderType\":\"Limit\",\"qty\":\"0.05\",\"price\":\"35000.02\","
+         "\"orderLinkId\":\"sweep1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    char oid[32];
+    snprintf(oid, sizeof oid, "%s", str_of(result_of(&a), "orderId"));
+    done(&a);
+
+    call("GET", "/v5/execution/list",
+         "category=spot&symbol=BTCUSDT&execType=Trade", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 50);
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    f = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(f, "orderId"), oid);
+    assert_string_equal(str_of(f, "orderLinkId"), "sweep1");
+    assert_string_equal(str_of(f, "side"), "Buy");
+    assert_string_equal(str_of(f, "execPrice"), "35000.02");
+    assert_string_equal(str_of(f, "execQty"), "0.021429");
+    assert_string_equal(str_of(f, "execValue"), "750.01542858");
+    assert_string_equal(str_of(f, "execType"), "Trade");
+    assert_string_equal(str_of(f, "feeCurrency"), "BTC");
+    assert_string_equal(str_of(f, "feeRate"), "0.001");
+    assert_string_equal(str_of(f, "execFee"), "0.00002142");
+    assert_true(json_is_false(json_object_get(f, "isMaker")));
+    f = json_array_get(list_of(&a), 1);
+    assert_string_equal(str_of(f, "execPrice"), "35000.01");
+    assert_string_equal(str_of(f, "execQty"), "0.028571");
+    assert_string_equal(str_of(f, "execFee"), "0.00002857");
+    assert_string_equal(str_of(result_of(&a), "nextPageCursor"), "");
+    done(&a);
+
+    /* One fill a page: the cursor leads to the older one, then ends. */
+    call("GET", "/v5/execution/list", "category=spot&limit=1", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "execPrice"),
+                        "35000.02");
+    snprintf(cursor, sizeof cursor, "%s",
+             str_of(result_of(&a), "nextPageCursor"));
+    assert_string_not_equal(cursor, "");
+    done(&a);
+    snprintf(query, sizeof query, "category=spot&limit=1&cursor=%s", cursor);
+    call("GET", "/v5/execution/list", query, &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "execPrice"),
+                        "35000.01");
+    assert_string_equal(str_of(result_of(&a), "nextPageCursor"), "");
+    done(&a);
+    /* A cursor made without a symbol filter is not one for BTCUSDT. */
+    snprintf(query, sizeof query,
+             "category=spot&symbol=BTCUSDT&limit=1&cursor=%s", cursor);
+    expect_code("GET", "/v5/execution/list", query, 10001);
+    expect_code("GET", "/v5/execution/list",
+                "category=spot&cursor=page_args%3D999%26symbol%3D", 10001);
+    expect_code("GET", "/v5/execution/list", "category=spot&limit=101", 10001);
+    expect_code("GET", "/v5/execution/list", "category=spot&execType=Nope",
+                10001);
+    expect_code("GET", "/v5/execution/list",
+                "category=spot&startTime=2000&endTime=1000", 10001);
+    expect_code("GET", "/v5/execution/list",
+                "category=spot&startTime=0&endTime=700000000", 10001);
+    expect_code("GET", "/v5/execution/list",
+                "category=spot&startTime=99999999999999999999999", 10001);
+    /* Filters: by orderLinkId, another symbol, another execType, an old
+     * window. */
+    call("GET", "/v5/execution/list", "category=spot&orderLinkId=sweep1", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    done(&a);
+    call("GET", "/v5/execution/list", "category=spot&symbol=ETHUSDT", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    call("GET", "/v5/execution/list", "category=spot&execType=Funding", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    call("GET", "/v5/execution/list",
+         "category=spot&startTime=1000&endTime=2000", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+
+    /* The order: filled over the two levels, its fees per coin. */
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=sweep1", &a);
+    f = json_array_get(list_of(&a), 0);
+    assert_string_equal(str_of(f, "orderStatus"), "Filled");
+    assert_string_equal(str_of(f, "cumExecQty"), "0.05");
+    assert_string_equal(str_of(f, "cumExecValue"), "1750.00071429");
+    assert_string_equal(str_of(f, "leavesQty"), "0");
+    assert_string_equal(str_of(f, "cumExecFee"), "0.00004999");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(f, "cumFeeDetail"), "BTC")),
+                        "0.00004999");
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+/* Order history: every status, newest first, orderStatus as a filter,
+ * paging by cursor; realtime with openOnly=1 the closed orders. */
+static void
+test_order_history_lists_every_status_and_pages(void **state)
+{
+    (void)state;
+    answer a;
+    char cursor[256], query[512];
+    sim_start(paging_args);
+    place_many("hs", "BTCUSDT", 5);
+    cancel_one("hs001");
+    cancel_one("hs003");
+
+    call("GET", "/v5/order/history", "category=spot", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 50);
+    assert_int_equal(json_array_size(list_of(&a)), 5);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderLinkId"),
+                        "hs004");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 1), "orderStatus"),
+                        "Cancelled");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 1), "avgPrice"), "");
+    done(&a);
+    call("GET", "/v5/order/history", "category=spot&orderStatus=Cancelled", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderLinkId"),
+                        "hs003");
+    done(&a);
+    call("GET", "/v5/order/history", "category=spot&orderStatus=Filled", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    call("GET", "/v5/order/history", "category=spot&orderLinkId=hs002", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderStatus"),
+                        "New");
+    done(&a);
+
+    /* Two a page: hs004 hs003 | hs002 hs001 | hs000. */
+    int pages = 0;
+    size_t total = 0;
+    cursor[0] = '\0';
+    do {
+        snprintf(query, sizeof query,
+                 "category=spot&symbol=BTCUSDT&limit=2%s%s",
+                 cursor[0] != '\0' ? "&cursor=" : "", cursor);
+        call("GET", "/v5/order/history", query, &a);
+        assert_int_equal(ret_code(&a), 0);
+        total += json_array_size(list_of(&a));
+        snprintf(cursor, sizeof cursor, "%s",
+                 str_of(result_of(&a), "nextPageCursor"));
+        done(&a);
+        pages++;
+    } while (cursor[0] != '\0' && pages < 5);
+    assert_int_equal(pages, 3);
+    assert_int_equal(total, 5);
+
+    /* Realtime: openOnly=0 the open ones, 1 the closed ones. */
+    call("GET", "/v5/order/realtime", "category=spot&openOnly=1", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 3);
+    done(&a);
+    expect_code("GET", "/v5/order/realtime", "category=spot&openOnly=3", 10001);
+    expect_code("GET", "/v5/order/history", "category=spot&orderStatus=Open",
+                10001);
+    expect_code("GET", "/v5/order/history", "category=spot&limit=51", 10001);
+    expect_code("GET", "/v5/order/history", "category=linear", 10001);
+    expect_code("GET", "/v5/order/history", "category=spot&cursor=junk", 10001);
+    expect_code("GET", "/v5/order/history", "category=spot&orderFilter=Nope",
+                10001);
+    call("GET", "/v5/order/history", "category=spot&orderFilter=StopOrder", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
+static void
+test_batches_run_each_order_and_answer_per_item(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *codes = NULL;
+    sim_start(market_args);
+
+    call("POST", "/v5/order/create-batch",
+         "{\"category\":\"spot\",\"request\":["
+         "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","
+         "\"qty\":\"0.01\",\"price\":\"30000\",\"orderLinkId\":\"b1\","
+         "\"isLeverage\":0},"
+         "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","
+         "\"qty\":\"0.01\",\"price\":\"30000.001\",\"orderLinkId\":\"b2\"},"
+         "{\"symbol\":\"ETHUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","
+         "\"qty\":\"0.1\",\"price\":\"1500\",\"orderLinkId\":\"b3\"}]}",
+         &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 20);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 17);
+    assert_int_equal(json_array_size(list_of(&a)), 3);
+    codes = json_object_get(json_object_get(a.body, "retExtInfo"), "list");
+    assert_int_equal(json_array_size(codes), 3);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 0), "code")),
+        0);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 1), "code")),
+        170134);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 2), "code")),
+        0);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderLinkId"),
+                        "b1");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "category"),
+                        "spot");
+    assert_string_not_equal(str_of(json_array_get(list_of(&a), 0), "orderId"),
+                            "");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 1), "orderId"), "");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 2), "symbol"),
+                        "ETHUSDT");
+    char b3[32];
+    snprintf(b3, sizeof b3, "%s",
+             str_of(json_array_get(list_of(&a), 2), "orderId"));
+    done(&a);
+    /* The single create window was not charged. */
+    create("single", "30000", &a);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 19);
+    done(&a);
+
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"category\":\"spot\",\"request\":["
+             "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"b1\"},"
+             "{\"symbol\":\"ETHUSDT\",\"orderId\":\"%s\"},"
+             "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"b1\"},"
+             "{\"symbol\":\"BTCUSDT\"}]}",
+             b3);
+    call("POST", "/v5/order/cancel-batch", body, &a);
+    assert_int_equal(ret_code(&a), 0);
+    codes = json_object_get(json_object_get(a.body, "retExtInfo"), "list");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 0), "code")),
+        0);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 1), "code")),
+        0);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 2), "code")),
+        170213);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(codes, 3), "code")),
+        10001);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 1), "orderId"), b3);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=b3", &a);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderStatus"),
+                        "Cancelled");
+    done(&a);
+
+    /* Malformed batches are refused whole. */
+    expect_code("POST", "/v5/order/create-batch",
+                "{\"category\":\"spot\",\"request\":[]}", 10001);
+    expect_code("POST", "/v5/order/create-batch",
+                "{\"category\":\"spot\",\"request\":{}}", 10001);
+    expect_code("POST", "/v5/order/create-batch",
+                "{\"category\":\"spot\",\"request\":[1,2]}", 10001);
+    expect_code("POST", "/v5/order/create-batch",
+                "{\"category\":\"linear\",\"request\":[{}]}", 10001);
+    expect_code("POST", "/v5/order/cancel-batch",
+                "{\"category\":\"spot\",\"request\":[{},{},{},{},{},{},{},{},"
+                "{},{},{}]}",
+                10001);
+    xg_sim_stop(&the_sim);
+}
+
+/* batch_create_per_s=4: a batch of 3 takes 3 slots, the next batch of 3
+ * places its first order and fails the other two with 10006, and one more
+ * batch is refused whole. */
+static void
+test_batch_consumes_one_slot_per_order_and_is_cut_at_the_limit(void **state)
+{
+    (void)state;
+    answer a;
+    const json_t *codes = NULL;
+    char body[1024];
+    const char *args[] = {"--set", "bybit.batch_create_per_s=4", "--set",
+                          "bybit.endpoint_window_ms=60000", NULL};
+    sim_start(args);
+
+    for (int round = 0; round < 3; round++) {
+        snprintf(body, sizeof body,
+                 "{\"category\":\"spot\",\"request\":["
+                 "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":"
+                 "\"Limit\",\"qty\":\"0.001\",\"price\":\"30000\"},"
+                 "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":"
+                 "\"Limit\",\"qty\":\"0.001\",\"price\":\"30000\"},"
+                 "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":"
+                 "\"Limit\",\"qty\":\"0.001\",\"price\":\"30000\"}]}");
+        call("POST", "/v5/order/create-batch", body, &a);
+        assert_int_equal(a.status, 200);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 4);
+        if (round == 2) {
+            assert_int_equal(ret_code(&a), 10006);
+            done(&a);
+            break;
+        }
+        assert_int_equal(ret_code(&a), 0);
+        codes = json_object_get(json_object_get(a.body, "retExtInfo"), "list");
+        for (size_t i = 0; i < 3; i++) {
+            int64_t want = round == 0 || i == 0 ? 0 : 10006;
+            assert_int_equal(json_integer_value(json_object_get(
+                                 json_array_get(codes, i), "code")),
+                             want);
+        }
+        done(&a);
+    }
+    call("GET", "/v5/order/realtime", "category=spot&limit=50", &a);
+    assert_int_equal(json_array_size(list_of(&a)), 4);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
 int
 main(void)
 {
@@ -832,6 +1500,23 @@ main(void)
             test_open_orders_that_fit_a_page_have_no_cursor, sim_teardown),
         cmocka_unit_test_teardown(test_malformed_cursor_is_a_params_error,
                                   sim_teardown),
+        cmocka_unit_test_teardown(
+            test_market_data_shows_the_paused_book_and_its_tape, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_wallet_balance_shows_free_and_locked_per_coin, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_account_key_and_coin_info_answer_a_uta_with_their_limits,
+            sim_teardown),
+        cmocka_unit_test_teardown(
+            test_executions_list_each_fill_with_its_fee_and_page_by_cursor,
+            sim_teardown),
+        cmocka_unit_test_teardown(
+            test_order_history_lists_every_status_and_pages, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_batches_run_each_order_and_answer_per_item, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_batch_consumes_one_slot_per_order_and_is_cut_at_the_limit,
+            sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

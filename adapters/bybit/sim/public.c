@@ -151,7 +151,8 @@ bybit_sim_instruments(const bybit_call *c)
                  "queried");
 }
 
-/* price24hPcnt: (last - open) / open to 4 decimals, "0" with no open.
+/* price24hPcnt: (last - open) / open to 4 decimals ("0.0068"), "0" when
+ * unchanged or with no open.
  * Prices are at most 1e11 (scale 8 in int64), so the product fits. */
 static void
 bybit_sim_pcnt(int64_t last, int64_t open, char buf[XG_SIM_FIXED_BUFSZ])
@@ -165,9 +166,12 @@ bybit_sim_pcnt(int64_t last, int64_t open, char buf[XG_SIM_FIXED_BUFSZ])
         return;
     }
     bp = (is_neg ? -diff : diff) * 10000 / open;
-    snprintf(buf, XG_SIM_FIXED_BUFSZ, "%s%lld.%04lld",
-             is_neg && bp > 0 ? "-" : "", (long long)(bp / 10000),
-             (long long)(bp % 10000));
+    if (bp == 0) {
+        snprintf(buf, XG_SIM_FIXED_BUFSZ, "0");
+        return;
+    }
+    snprintf(buf, XG_SIM_FIXED_BUFSZ, "%s%lld.%04lld", is_neg ? "-" : "",
+             (long long)(bp / 10000), (long long)(bp % 10000));
 }
 
 /* One spot ticker (lock held, market advanced). */
