@@ -143,17 +143,10 @@ binance_sim_key_format_ok(const char *key)
 }
 
 bool
-binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
-                         const xg_sim_request *req, const xg_sim_params *params,
-                         int64_t now_ms, xg_sim_response *resp, size_t *account)
+binance_sim_api_key(xg_sim_venue *v, const xg_sim_request *req,
+                    xg_sim_response *resp, size_t *account)
 {
     const char *key = xg_sim_request_header(req, "X-MBX-APIKEY");
-    const char *sig = xg_sim_params_get(params, "signature");
-    const char *ts_text = xg_sim_params_get(params, "timestamp");
-    const char *rw_text = xg_sim_params_get(params, "recvWindow");
-    int64_t ts = 0;
-    int64_t rw_us = 5000 * 1000;
-    char msg[160];
 
     if (key == NULL || !binance_sim_key_format_ok(key)) {
         binance_sim_error(resp, 401, -2014, "API-key format invalid.",
@@ -166,6 +159,24 @@ binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
         binance_sim_error(resp, 401, -2015,
                           "Invalid API-key, IP, or permissions for action.",
                           "rejected");
+        return false;
+    }
+    return true;
+}
+
+bool
+binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
+                         const xg_sim_request *req, const xg_sim_params *params,
+                         int64_t now_ms, xg_sim_response *resp, size_t *account)
+{
+    const char *sig = xg_sim_params_get(params, "signature");
+    const char *ts_text = xg_sim_params_get(params, "timestamp");
+    const char *rw_text = xg_sim_params_get(params, "recvWindow");
+    int64_t ts = 0;
+    int64_t rw_us = 5000 * 1000;
+    char msg[160];
+
+    if (!binance_sim_api_key(v, req, resp, account)) {
         return false;
     }
     if (ts_text == NULL || ts_text[0] == '\0') {

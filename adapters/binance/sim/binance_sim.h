@@ -15,10 +15,14 @@
 
 #include "dialect.h"
 
-/* Which xg_sim_client window / xg_sim_account window holds what. */
+/* Which xg_sim_client window / xg_sim_account window holds what. The
+ * SAPI and futures weights are separate limits on the venue (their own
+ * hosts and headers), so they get windows of their own. */
 enum {
     BINANCE_CW_WEIGHT = 0,
     BINANCE_CW_RAW = 1,
+    BINANCE_CW_SAPI = 2,
+    BINANCE_CW_FUTURES = 3,
     BINANCE_AW_ORDERS = 0,
     BINANCE_AW_ORDERS_DAY = 1
 };
@@ -29,6 +33,8 @@ enum {
 typedef struct binance_settings {
     int64_t weight_limit;
     int64_t weight_window_s;
+    int64_t sapi_weight_limit;
+    int64_t futures_weight_limit;
     int64_t raw_limit;
     int64_t raw_window_s;
     int64_t orders_limit;
@@ -95,7 +101,43 @@ bool binance_sim_orders_gate(const binance_call *c);
 /* Add X-MBX-ORDER-COUNT-* headers for the account (lock held). */
 void binance_sim_order_count_headers(const binance_call *c);
 
+/* An optional integer parameter (LONG / INT in the venue's docs): false
+ * with resp set when it is empty (-1105), not plain digits (-1100) or
+ * longer than 18 digits (-1108, overflow); *present false when absent.
+ * Bounded: never reads more than the value's own NUL-terminated bytes. */
+bool binance_sim_param_int(xg_sim_response *resp, const xg_sim_params *params,
+                           const char *name, int64_t *out, bool *present);
+
+/* The limit parameter: def when absent, at least 1 (0 is -1100), values
+ * above max answered as max (the venue returns at most max). False with
+ * resp set for a bad value. */
+bool binance_sim_param_limit(xg_sim_response *resp, const xg_sim_params *params,
+                             int64_t def, int64_t max, int64_t *out);
+
+/* The instrument named by the mandatory symbol parameter; false with resp
+ * set (-1102 missing, -1121 unknown). Instruments are fixed once the
+ * server runs, so no lock is needed. */
+bool binance_sim_symbol(const binance_call *c, size_t *inst);
+
+/* The instruments a market-data call names: symbol=X (*one true), or
+ * symbols=["A","B"] (JSON array of strings), or neither (every symbol).
+ * selected has room for every instrument. False with resp set: both sent
+ * (-1128), symbols malformed (-1100), an unknown symbol (-1121), one
+ * named twice (-1151). */
+bool binance_sim_symbol_selection(const binance_call *c, bool *selected,
+                                  bool *one);
+
+/* How many entries a symbols=[...] parameter names, 0 when absent or
+ * malformed (the weight tier of the ticker endpoints). */
+size_t binance_sim_count_symbols(const char *symbols);
+
 /* ---- auth.c ------------------------------------------------------------ */
+
+/* The X-MBX-APIKEY of a known account, for the endpoints that need a key
+ * but no signature (MARKET_DATA with a key). False with resp set
+ * (-2014 / -2015). */
+bool binance_sim_api_key(xg_sim_venue *v, const xg_sim_request *req,
+                         xg_sim_response *resp, size_t *account);
 
 /* Key, signature, timestamp of a signed request whose parameters (query
  * and body) are params, at the server's now_ms. Returns true if the
@@ -114,5 +156,33 @@ void binance_sim_query_order(const binance_call *c);
 void binance_sim_open_orders(const binance_call *c);
 void binance_sim_cancel_all(const binance_call *c);
 void binance_sim_account(const binance_call *c);
+
+/* The order as GET /api/v3/order shows it (also openOrders, allOrders),
+ * lock held. Given: the new reference, NULL on OOM. */
+json_t *binance_sim_query_json(const xg_sim_book *b, const xg_sim_order *o);
+
+/* ---- market.c: public market data -------------------------------------- */
+
+void binance_sim_depth(const binance_call *c);
+void binance_sim_recent_trades(const binance_call *c);
+void binance_sim_ticker_24hr(const binance_call *c);
+void binance_sim_ticker_price(const binance_call *c);
+void binance_sim_book_ticker(const binance_call *c);
+void binance_sim_avg_price(const binance_call *c);
+
+/* ---- history.c: order and fill history, order count --------------------- */
+
+void binance_sim_all_orders(const binance_call *c);
+void binance_sim_my_trades(const binance_call *c);
+void binance_sim_order_count(const binance_call *c);
+
+/* ---- wallet.c: what ccxt reads beyond /api/v3 --------------------------- */
+
+void binance_sim_coins(const binance_call *c);
+void binance_sim_margin_pairs(const binance_call *c);
+void binance_sim_futures_info(const binance_call *c);
+
+/* The decimal text of a scale-8 amount as the venue prints it. */
+json_t *binance_sim_amount(int64_t v);
 
 #endif

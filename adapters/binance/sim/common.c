@@ -167,3 +167,177 @@ binance_sim_order_count_headers(const binance_call *c)
         c->resp, "X-MBX-ORDER-COUNT-1D",
         xg_sim_window_used(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms));
 }
+
+json_t *
+binance_sim_amount(int64_t v)
+{
+    char buf[XG_SIM_FIXED_BUFSZ];
+
+    xg_sim_fixed_format(v, buf);
+    return json_string(buf);
+}
+
+bool
+binance_sim_param_int(xg_sim_response *resp, const xg_sim_params *params,
+                      const char *name, int64_t *out, bool *present)
+{
+    const char *text = xg_sim_params_get(params, name);
+    char msg[160];
+    int64_t n = 0;
+    size_t len = 0;
+
+    *present = false;
+    if (text == NULL) {
+        return true;
+    }
+    if (text[0] == '\0') {
+        snprintf(msg, sizeof(msg), "Parameter '%s' was empty.", name);
+        binance_sim_error(resp, 400, -1105, msg, "rejected");
+        return false;
+    }
+    for (const char *p = text; *p != '\0'; p++, len++) {
+        if (*p < '0' || *p > '9') {
+            snprintf(msg, sizeof(msg),
+                     "Illegal characters found in parameter '%s'; legal "
+                     "range is '^[0-9]{1,20}$'.",
+                     name);
+            binance_sim_error(resp, 400, -1100, msg, "rejected");
+            return false;
+        }
+        /* 18 digits always fit an int64_t; the 19th may not. */
+        if (len >= 18) {
+            snprintf(msg, sizeof(msg), "Parameter '%s' overflowed.", name);
+            binance_sim_error(resp, 400, -1108, msg, "rejected");
+            return false;
+        }
+        n = n * 10 + (*p - '0');
+    }
+    *out = n;
+    *present = true;
+    return true;
+}
+
+bool
+binance_sim_param_limit(xg_sim_response *resp, const xg_sim_params *params,
+                        int64_t def, int64_t max, int64_t *out)
+{
+    bool present = false;
+    int64_t n = def;
+
+    if (!binance_sim_param_int(resp, params, "limit", &n, &present)) {
+        return false;
+    }
+    if (present && n < 1) {
+        binance_sim_error(resp, 400, -1100,
+                          "Illegal characters found in parameter 'limit'; "
+                          "legal range is '^[1-9][0-9]{0,17}$'.",
+                          "rejected");
+        return false;
+    }
+    *out = n > max ? max : n;
+    return true;
+}
+
+bool
+binance_sim_symbol(const binance_call *c, size_t *inst)
+{
+    const char *symbol = xg_sim_params_get(c->params, "symbol");
+
+    if (symbol == NULL || symbol[0] == '\0') {
+        binance_sim_missing(c->resp, "symbol");
+        return false;
+    }
+    if (xg_sim_book_find_instrument(&c->v->book, symbol, inst) != XG_OK) {
+        binance_sim_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
+        return false;
+    }
+    return true;
+}
+
+/* The venue's own description of a well-formed symbols list. */
+#define BINANCE_SYMBOLS_RANGE                                                  \
+    "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$"
+
+bool
+binance_sim_symbol_selection(const binance_call *c, bool *selected, bool *one)
+{
+    const char *sym = xg_sim_params_get(c->params, "symbol");
+    const char *many = xg_sim_params_get(c->params, "symbols");
+    const xg_sim_book *b = &c->v->book;
+    size_t idx = 0;
+    size_t i = 0;
+    json_t *item = NULL;
+    int code = 0;
+
+    *one = false;
+    if (sym != NULL && many != NULL) {
+        binance_sim_error(c->resp, 400, -1128,
+                          "Combination of optional parameters invalid.",
+                          "rejected");
+        return false;
+    }
+    if (sym != NULL) {
+        if (!binance_sim_symbol(c, &idx)) {
+            return false;
+        }
+        selected[idx] = true;
+        *one = true;
+        return true;
+    }
+    if (many == NULL) {
+        for (i = 0; i < b->ninstruments; i++) {
+            selected[i] = true;
+        }
+        return true;
+    }
+    json_t *arr = json_loads(many, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_array(arr)) {
+        code = -1100;
+    }
+    json_array_foreach(arr, i, item)
+    {
+        if (code != 0) {
+            break;
+        }
+        if (!json_is_string(item) || json_string_length(item) == 0 ||
+            json_string_length(item) > 20) {
+            code = -1100;
+        } else if (xg_sim_book_find_instrument(b, json_string_value(item),
+                                               &idx) != XG_OK) {
+            code = -1121;
+        } else if (selected[idx]) {
+            code = -1151;
+        } else {
+            selected[idx] = true;
+        }
+    }
+    json_decref(arr);
+    if (code == -1100) {
+        binance_sim_error(c->resp, 400, -1100,
+                          "Illegal characters found in parameter 'symbols'; "
+                          "legal range is '" BINANCE_SYMBOLS_RANGE "'.",
+                          "rejected");
+    } else if (code == -1121) {
+        binance_sim_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
+    } else if (code == -1151) {
+        binance_sim_error(c->resp, 400, -1151,
+                          "Symbol is present multiple times in the list.",
+                          "rejected");
+    }
+    return code == 0;
+}
+
+size_t
+binance_sim_count_symbols(const char *symbols)
+{
+    json_t *arr = NULL;
+    size_t n = 0;
+
+    if (symbols == NULL) {
+        return 0;
+    }
+    arr = json_loads(symbols, 0, NULL);
+    n = json_is_array(arr) ? json_array_size(arr) : 0;
+    json_decref(arr);
+    return n;
+}

@@ -29,6 +29,8 @@
 static const xg_sim_setting binance_setting_defs[] = {
     BINANCE_SET(weight_limit, 1, INT64_MAX / 4),
     BINANCE_SET(weight_window_s, 1, 30 * BINANCE_DAY_S),
+    BINANCE_SET(sapi_weight_limit, 1, INT64_MAX / 4),
+    BINANCE_SET(futures_weight_limit, 1, INT64_MAX / 4),
     BINANCE_SET(raw_limit, 1, INT64_MAX / 4),
     BINANCE_SET(raw_window_s, 1, 30 * BINANCE_DAY_S),
     BINANCE_SET(orders_limit, 1, INT64_MAX / 4),
@@ -54,6 +56,11 @@ binance_sim_create(void)
      * from "Bans escalate ... from 2 minutes to 3 days". */
     s->weight_limit = 6000;
     s->weight_window_s = 60;
+    /* Binance's SAPI IP limit (12,000 a minute) and the USD-M futures
+     * request weight (2,400 a minute), which ccxt's rate table and the
+     * futures exchangeInfo publish. */
+    s->sapi_weight_limit = 12000;
+    s->futures_weight_limit = 2400;
     s->raw_limit = 300000;
     s->raw_window_s = 300;
     s->orders_limit = 100;
@@ -134,6 +141,10 @@ binance_sim_setup(xg_sim_venue *v)
                        s->weight_window_s * 1000);
     xg_sim_window_init(&v->client_proto[BINANCE_CW_RAW],
                        s->raw_window_s * 1000);
+    xg_sim_window_init(&v->client_proto[BINANCE_CW_SAPI],
+                       s->weight_window_s * 1000);
+    xg_sim_window_init(&v->client_proto[BINANCE_CW_FUTURES],
+                       s->weight_window_s * 1000);
     for (size_t i = 0; i < v->book.naccounts; i++) {
         xg_sim_account *a = &v->book.accounts[i];
         xg_sim_window_init(&a->windows[BINANCE_AW_ORDERS],
@@ -161,37 +172,107 @@ typedef enum binance_route {
     BINANCE_PING,
     BINANCE_TIME,
     BINANCE_EXCHANGE_INFO,
+    BINANCE_DEPTH,
+    BINANCE_TRADES,
+    BINANCE_TICKER_24HR,
+    BINANCE_TICKER_PRICE,
+    BINANCE_BOOK_TICKER,
+    BINANCE_AVG_PRICE,
     BINANCE_ORDER_NEW,
     BINANCE_ORDER_CANCEL,
     BINANCE_ORDER_QUERY,
     BINANCE_OPEN_ORDERS,
     BINANCE_CANCEL_ALL,
     BINANCE_ACCOUNT,
+    BINANCE_ALL_ORDERS,
+    BINANCE_MY_TRADES,
+    BINANCE_ORDER_COUNT,
+    BINANCE_COINS,
+    BINANCE_MARGIN_PAIRS,
+    BINANCE_ISOLATED_PAIRS,
+    BINANCE_FAPI_INFO,
+    BINANCE_DAPI_INFO,
     BINANCE_UNKNOWN
 } binance_route;
+
+/* Which limit a path is charged to: /api (REQUEST_WEIGHT and
+ * RAW_REQUESTS), /sapi (its own IP weight) or the futures hosts. */
+typedef enum binance_bucket {
+    BINANCE_BUCKET_API,
+    BINANCE_BUCKET_SAPI,
+    BINANCE_BUCKET_FUTURES
+} binance_bucket;
+
+/* NONE: public; KEY: X-MBX-APIKEY of a known account, no signature
+ * (MARKET_DATA); SIGNED: key, signature and timestamp. */
+typedef enum binance_security {
+    BINANCE_NONE,
+    BINANCE_KEY,
+    BINANCE_SIGNED
+} binance_security;
 
 typedef struct binance_route_def {
     const char *method;
     const char *path;
     binance_route route;
-    int64_t weight; /* fact sheet endpoint table */
-    bool is_signed;
+    int64_t weight; /* the base weight; binance_sim_weight adjusts it */
+    binance_security security;
+    binance_bucket bucket;
 } binance_route_def;
 
+/* Weights: the fact sheet's endpoint table, else Binance's rest-api.md
+ * (depth, trades, tickers, avgPrice, allOrders, myTrades, rateLimit/order)
+ * and its wallet and margin pages (capital/config/getall 10, margin
+ * allPairs 1, isolated allPairs 10); futures exchangeInfo 1. */
 static const binance_route_def binance_routes[] = {
-    {"GET", "/api/v3/ping", BINANCE_PING, 1, false},
-    {"GET", "/api/v3/time", BINANCE_TIME, 1, false},
-    {"GET", "/api/v3/exchangeInfo", BINANCE_EXCHANGE_INFO, 20, false},
-    {"POST", "/api/v3/order", BINANCE_ORDER_NEW, 1, true},
-    {"DELETE", "/api/v3/order", BINANCE_ORDER_CANCEL, 1, true},
-    {"GET", "/api/v3/order", BINANCE_ORDER_QUERY, 4, true},
-    {"GET", "/api/v3/openOrders", BINANCE_OPEN_ORDERS, 6, true},
-    {"DELETE", "/api/v3/openOrders", BINANCE_CANCEL_ALL, 1, true},
-    {"GET", "/api/v3/account", BINANCE_ACCOUNT, 20, true},
+    {"GET", "/api/v3/ping", BINANCE_PING, 1, BINANCE_NONE, BINANCE_BUCKET_API},
+    {"GET", "/api/v3/time", BINANCE_TIME, 1, BINANCE_NONE, BINANCE_BUCKET_API},
+    {"GET", "/api/v3/exchangeInfo", BINANCE_EXCHANGE_INFO, 20, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/depth", BINANCE_DEPTH, 5, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/trades", BINANCE_TRADES, 25, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/ticker/24hr", BINANCE_TICKER_24HR, 2, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/ticker/price", BINANCE_TICKER_PRICE, 2, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/ticker/bookTicker", BINANCE_BOOK_TICKER, 2, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/avgPrice", BINANCE_AVG_PRICE, 2, BINANCE_NONE,
+     BINANCE_BUCKET_API},
+    {"POST", "/api/v3/order", BINANCE_ORDER_NEW, 1, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"DELETE", "/api/v3/order", BINANCE_ORDER_CANCEL, 1, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/order", BINANCE_ORDER_QUERY, 4, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/openOrders", BINANCE_OPEN_ORDERS, 6, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"DELETE", "/api/v3/openOrders", BINANCE_CANCEL_ALL, 1, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/account", BINANCE_ACCOUNT, 20, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/allOrders", BINANCE_ALL_ORDERS, 20, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/myTrades", BINANCE_MY_TRADES, 20, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/api/v3/rateLimit/order", BINANCE_ORDER_COUNT, 40, BINANCE_SIGNED,
+     BINANCE_BUCKET_API},
+    {"GET", "/sapi/v1/capital/config/getall", BINANCE_COINS, 10, BINANCE_SIGNED,
+     BINANCE_BUCKET_SAPI},
+    {"GET", "/sapi/v1/margin/allPairs", BINANCE_MARGIN_PAIRS, 1, BINANCE_KEY,
+     BINANCE_BUCKET_SAPI},
+    {"GET", "/sapi/v1/margin/isolated/allPairs", BINANCE_ISOLATED_PAIRS, 10,
+     BINANCE_SIGNED, BINANCE_BUCKET_SAPI},
+    {"GET", "/fapi/v1/exchangeInfo", BINANCE_FAPI_INFO, 1, BINANCE_NONE,
+     BINANCE_BUCKET_FUTURES},
+    {"GET", "/dapi/v1/exchangeInfo", BINANCE_DAPI_INFO, 1, BINANCE_NONE,
+     BINANCE_BUCKET_FUTURES},
 };
 
-static const binance_route_def binance_unknown_route = {"", "", BINANCE_UNKNOWN,
-                                                        1, false};
+static const binance_route_def binance_unknown_route = {
+    "", "", BINANCE_UNKNOWN, 1, BINANCE_NONE, BINANCE_BUCKET_API};
 
 static const binance_route_def *
 binance_sim_find_route(const xg_sim_request *req)
@@ -206,19 +287,97 @@ binance_sim_find_route(const xg_sim_request *req)
     return &binance_unknown_route;
 }
 
+/* The weight of a request whose cost depends on its parameters
+ * (rest-api.md): depth by limit, the tickers by how many symbols,
+ * openOrders and myTrades by whether they are narrowed. A malformed
+ * parameter is charged the base weight (the request then fails). */
+static int64_t
+binance_sim_weight(const binance_route_def *route, const xg_sim_params *params)
+{
+    const char *symbol = xg_sim_params_get(params, "symbol");
+    const char *symbols = xg_sim_params_get(params, "symbols");
+    size_t n = 0;
+
+    switch (route->route) {
+    case BINANCE_OPEN_ORDERS:
+        return symbol == NULL ? 80 : route->weight;
+    case BINANCE_MY_TRADES:
+        return xg_sim_params_get(params, "orderId") != NULL ? 5 : route->weight;
+    case BINANCE_DEPTH: {
+        const char *text = xg_sim_params_get(params, "limit");
+        int64_t limit = 0;
+        size_t len = text != NULL ? strlen(text) : 0;
+        if (len == 0 || len > 18 || strspn(text, "0123456789") != len) {
+            return route->weight;
+        }
+        for (size_t i = 0; i < len; i++) {
+            limit = limit * 10 + (text[i] - '0');
+        }
+        return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+    }
+    case BINANCE_TICKER_24HR:
+        if (symbol != NULL) {
+            return 2;
+        }
+        if (symbols == NULL) {
+            return 80;
+        }
+        n = binance_sim_count_symbols(symbols);
+        return n <= 20 ? 2 : n <= 100 ? 40 : 80;
+    case BINANCE_TICKER_PRICE:
+    case BINANCE_BOOK_TICKER:
+        return symbol != NULL ? 2 : 4;
+    default:
+        return route->weight;
+    }
+}
+
 typedef enum binance_gate {
     BINANCE_GATE_PASS,
     BINANCE_GATE_LIMITED,
     BINANCE_GATE_BANNED
 } binance_gate;
 
+/* Which window of a client a bucket's weight goes to, its limit and the
+ * header that reports it. */
+static size_t
+binance_sim_bucket_window(binance_bucket bucket)
+{
+    return bucket == BINANCE_BUCKET_SAPI      ? BINANCE_CW_SAPI
+           : bucket == BINANCE_BUCKET_FUTURES ? BINANCE_CW_FUTURES
+                                              : BINANCE_CW_WEIGHT;
+}
+
+static int64_t
+binance_sim_bucket_limit(const binance_settings *s, binance_bucket bucket)
+{
+    return bucket == BINANCE_BUCKET_SAPI      ? s->sapi_weight_limit
+           : bucket == BINANCE_BUCKET_FUTURES ? s->futures_weight_limit
+                                              : s->weight_limit;
+}
+
+/* X-MBX-USED-WEIGHT-1M (/api and the futures hosts, each its own count)
+ * or X-SAPI-USED-IP-WEIGHT-1M (/sapi), suffix from the window. */
+static void
+binance_sim_weight_header(const binance_settings *s, binance_bucket bucket,
+                          char name[48])
+{
+    char suffix[24];
+
+    binance_sim_interval(s->weight_window_s, suffix, NULL, NULL);
+    snprintf(name, 48, "%s%s",
+             bucket == BINANCE_BUCKET_SAPI ? "X-SAPI-USED-IP-WEIGHT-"
+                                           : "X-MBX-USED-WEIGHT-",
+             suffix);
+}
+
 /* The 429 of the IP limits (-1003, Retry-After = whole seconds until
- * left_ms has passed): REQUEST_WEIGHT over its limit when is_weight,
+ * left_ms has passed): a weight bucket over its limit when is_weight,
  * else RAW_REQUESTS. The gate sends it, and so does an injected limited
  * fault. */
 static void
-binance_sim_ip_limited(const binance_settings *s, bool is_weight,
-                       int64_t left_ms, xg_sim_response *resp)
+binance_sim_ip_limited(const binance_settings *s, binance_bucket bucket,
+                       bool is_weight, int64_t left_ms, xg_sim_response *resp)
 {
     char msg[200];
     char suffix[24];
@@ -231,7 +390,8 @@ binance_sim_ip_limited(const binance_settings *s, bool is_weight,
                  "Too much request weight used; current limit is %lld "
                  "request weight per %lld %s. Please use WebSocket Streams "
                  "for live updates to avoid polling the API.",
-                 (long long)s->weight_limit, (long long)num, unit);
+                 (long long)binance_sim_bucket_limit(s, bucket), (long long)num,
+                 unit);
     } else {
         binance_sim_interval(s->raw_window_s, suffix, &unit, &num);
         snprintf(msg, sizeof(msg),
@@ -245,11 +405,14 @@ binance_sim_ip_limited(const binance_settings *s, bool is_weight,
 }
 
 /* Charge the request to its IP and decide whether it may run (lock
- * held). Writes the 429/418 into resp when it may not. */
+ * held). Writes the 429/418 into resp when it may not. A ban covers
+ * every bucket; RAW_REQUESTS counts /api requests only. */
 static binance_gate
 binance_sim_ip_gate(const binance_settings *s, xg_sim_client *cl,
-                    int64_t weight, int64_t now_ms, xg_sim_response *resp)
+                    binance_bucket bucket, int64_t weight, int64_t now_ms,
+                    xg_sim_response *resp)
 {
+    size_t wi = binance_sim_bucket_window(bucket);
     int64_t used = 0;
     int64_t raw = 0;
     int64_t left = 0;
@@ -265,14 +428,16 @@ binance_sim_ip_gate(const binance_settings *s, xg_sim_client *cl,
         binance_sim_banned(resp, cl->ban_status, cl->ban_until_ms, now_ms);
         return BINANCE_GATE_BANNED;
     }
-    used = xg_sim_window_add(&cl->windows[BINANCE_CW_WEIGHT], now_ms, weight);
-    raw = xg_sim_window_add(&cl->windows[BINANCE_CW_RAW], now_ms, 1);
+    used = xg_sim_window_add(&cl->windows[wi], now_ms, weight);
+    if (bucket == BINANCE_BUCKET_API) {
+        raw = xg_sim_window_add(&cl->windows[BINANCE_CW_RAW], now_ms, 1);
+    }
     if (s->limits == 0) {
         return BINANCE_GATE_PASS;
     }
-    if (used > s->weight_limit) {
+    if (used > binance_sim_bucket_limit(s, bucket)) {
         is_weight = true;
-        left = xg_sim_window_left_ms(&cl->windows[BINANCE_CW_WEIGHT], now_ms);
+        left = xg_sim_window_left_ms(&cl->windows[wi], now_ms);
     } else if (raw > s->raw_limit) {
         left = xg_sim_window_left_ms(&cl->windows[BINANCE_CW_RAW], now_ms);
     } else {
@@ -281,7 +446,7 @@ binance_sim_ip_gate(const binance_settings *s, xg_sim_client *cl,
     if (binance_sim_violation(s, cl, now_ms, left, resp)) {
         return BINANCE_GATE_BANNED;
     }
-    binance_sim_ip_limited(s, is_weight, left, resp);
+    binance_sim_ip_limited(s, bucket, is_weight, left, resp);
     return BINANCE_GATE_LIMITED;
 }
 
@@ -470,6 +635,44 @@ binance_sim_dispatch(const binance_route_def *route, const binance_call *c)
     case BINANCE_ACCOUNT:
         binance_sim_account(c);
         return;
+    case BINANCE_DEPTH:
+        binance_sim_depth(c);
+        return;
+    case BINANCE_TRADES:
+        binance_sim_recent_trades(c);
+        return;
+    case BINANCE_TICKER_24HR:
+        binance_sim_ticker_24hr(c);
+        return;
+    case BINANCE_TICKER_PRICE:
+        binance_sim_ticker_price(c);
+        return;
+    case BINANCE_BOOK_TICKER:
+        binance_sim_book_ticker(c);
+        return;
+    case BINANCE_AVG_PRICE:
+        binance_sim_avg_price(c);
+        return;
+    case BINANCE_ALL_ORDERS:
+        binance_sim_all_orders(c);
+        return;
+    case BINANCE_MY_TRADES:
+        binance_sim_my_trades(c);
+        return;
+    case BINANCE_ORDER_COUNT:
+        binance_sim_order_count(c);
+        return;
+    case BINANCE_COINS:
+        binance_sim_coins(c);
+        return;
+    case BINANCE_MARGIN_PAIRS:
+    case BINANCE_ISOLATED_PAIRS:
+        binance_sim_margin_pairs(c);
+        return;
+    case BINANCE_FAPI_INFO:
+    case BINANCE_DAPI_INFO:
+        binance_sim_futures_info(c);
+        return;
     case BINANCE_UNKNOWN:
         break;
     }
@@ -495,13 +698,12 @@ binance_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
     const binance_route_def *route = binance_sim_find_route(req);
     xg_sim_params params;
     xg_err perr = XG_OK;
-    int64_t weight = route->weight;
+    int64_t weight = 0;
     int64_t now = req->t_ms;
     int64_t used = 0;
     xg_sim_client *cl = NULL;
     binance_gate gate = BINANCE_GATE_PASS;
     binance_call call;
-    char suffix[24];
     char name[48];
 
     xg_sim_params_init(&params);
@@ -511,11 +713,7 @@ binance_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
     }
     /* Logged even when the request is refused before it is read. */
     xg_sim_response_client_id(resp, binance_sim_param_client_id(&params));
-    /* openOrders without a symbol scans every symbol: weight 80. */
-    if (route->route == BINANCE_OPEN_ORDERS &&
-        xg_sim_params_get(&params, "symbol") == NULL) {
-        weight = 80;
-    }
+    weight = binance_sim_weight(route, &params);
 
     xg_sim_venue_lock(v);
     if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto, &cl) !=
@@ -525,12 +723,12 @@ binance_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
         binance_sim_server_error(resp, 500, "Out of memory.");
         return;
     }
-    gate = binance_sim_ip_gate(s, cl, weight, now, resp);
-    used = xg_sim_window_used(&cl->windows[BINANCE_CW_WEIGHT], now);
+    gate = binance_sim_ip_gate(s, cl, route->bucket, weight, now, resp);
+    used = xg_sim_window_used(
+        &cl->windows[binance_sim_bucket_window(route->bucket)], now);
     xg_sim_venue_unlock(v);
 
-    binance_sim_interval(s->weight_window_s, suffix, NULL, NULL);
-    snprintf(name, sizeof(name), "X-MBX-USED-WEIGHT-%s", suffix);
+    binance_sim_weight_header(s, route->bucket, name);
     if (gate != BINANCE_GATE_PASS) {
         xg_sim_response_header_int(resp, name, used);
         xg_sim_params_fini(&params);
@@ -550,9 +748,12 @@ binance_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
                               ? "Too many parameters sent for this endpoint."
                               : "Illegal characters found in a parameter.",
                           "rejected");
-    } else if (!route->is_signed ||
-               binance_sim_authenticate(v, s, req, &params, now, resp,
-                                        &call.account)) {
+    } else if (route->security == BINANCE_NONE ||
+               (route->security == BINANCE_KEY &&
+                binance_sim_api_key(v, req, resp, &call.account)) ||
+               (route->security == BINANCE_SIGNED &&
+                binance_sim_authenticate(v, s, req, &params, now, resp,
+                                         &call.account))) {
         binance_sim_dispatch(route, &call);
     }
     /* The header goes last so an endpoint's own headers come first; a
@@ -577,7 +778,6 @@ binance_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
     const binance_settings *s = v->settings;
     xg_sim_client *cl = NULL;
     int64_t used = 0;
-    char suffix[24];
     char name[48];
 
     xg_sim_venue_lock(v);
@@ -586,9 +786,8 @@ binance_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
         used = xg_sim_window_used(&cl->windows[BINANCE_CW_WEIGHT], req->t_ms);
     }
     xg_sim_venue_unlock(v);
-    binance_sim_ip_limited(s, false, retry_after_ms, resp);
-    binance_sim_interval(s->weight_window_s, suffix, NULL, NULL);
-    snprintf(name, sizeof(name), "X-MBX-USED-WEIGHT-%s", suffix);
+    binance_sim_ip_limited(s, BINANCE_BUCKET_API, false, retry_after_ms, resp);
+    binance_sim_weight_header(s, BINANCE_BUCKET_API, name);
     xg_sim_response_header_int(resp, name, used);
 }
 
@@ -619,12 +818,18 @@ binance_sim_state(xg_sim_venue *v, int64_t now_ms)
     for (size_t i = 0; i < v->clients.n; i++) {
         const xg_sim_client *cl = &v->clients.items[i];
         json_array_append_new(
-            clients, json_pack("{ss sI sI}", "ip", cl->ip, "weight_used",
+            clients, json_pack("{ss sI sI sI sI}", "ip", cl->ip, "weight_used",
                                (json_int_t)xg_sim_window_used(
                                    &cl->windows[BINANCE_CW_WEIGHT], now_ms),
                                "raw_used",
                                (json_int_t)xg_sim_window_used(
-                                   &cl->windows[BINANCE_CW_RAW], now_ms)));
+                                   &cl->windows[BINANCE_CW_RAW], now_ms),
+                               "sapi_weight_used",
+                               (json_int_t)xg_sim_window_used(
+                                   &cl->windows[BINANCE_CW_SAPI], now_ms),
+                               "futures_weight_used",
+                               (json_int_t)xg_sim_window_used(
+                                   &cl->windows[BINANCE_CW_FUTURES], now_ms)));
     }
     for (size_t i = 0; i < v->book.naccounts; i++) {
         const xg_sim_account *a = &v->book.accounts[i];

@@ -106,24 +106,6 @@ binance_sim_decimal(xg_sim_response *resp, const char *param, const char *text,
     return true;
 }
 
-/* The instrument named by the symbol parameter; false with resp set. */
-static bool
-binance_sim_symbol(const binance_call *c, size_t *inst)
-{
-    const char *symbol = xg_sim_params_get(c->params, "symbol");
-
-    if (symbol == NULL || symbol[0] == '\0') {
-        binance_sim_missing(c->resp, "symbol");
-        return false;
-    }
-    /* Instruments are fixed once the server runs. */
-    if (xg_sim_book_find_instrument(&c->v->book, symbol, inst) != XG_OK) {
-        binance_sim_error(c->resp, 400, -1121, "Invalid symbol.", "rejected");
-        return false;
-    }
-    return true;
-}
-
 typedef enum binance_resp_type {
     BINANCE_ACK,
     BINANCE_RESULT,
@@ -209,7 +191,7 @@ binance_sim_new_order_json(const xg_sim_book *b, const xg_sim_order *o,
     return j;
 }
 
-static json_t *
+json_t *
 binance_sim_query_json(const xg_sim_book *b, const xg_sim_order *o)
 {
     json_t *j = json_pack("{ss sI si ss}", "symbol",
