@@ -1149,6 +1149,530 @@ test_admin_rejects_bad_requests(void **state)
     sim_down(p);
 }
 
+/* ---- market data, history and the paths ccxt reads
+ * ---------------------------
+ */
+
+/* The weight window is a day here, so the used-weight header of two
+ * requests in a row differs by exactly the second one's weight. */
+static const char *const market_args[] = {
+    "--set", "binance.walk=0", "--set", "binance.weight_window_s=86400", NULL};
+
+/* GET path (public) and return the weight it was charged. */
+static long long
+get_weight(const xg_sim_proc *p, const char *path, reply *r)
+{
+    reply *before = reply_new();
+    long long used = 0;
+
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, before);
+    used = header_int(before, "X-MBX-USED-WEIGHT-1D");
+    free(before);
+    send_raw(p, "GET", path, NULL, NULL, r);
+    return header_int(r, "X-MBX-USED-WEIGHT-1D") - used;
+}
+
+/* The same for a signed GET. */
+static long long
+signed_weight(const xg_sim_proc *p, const char *path, const char *params,
+              reply *r)
+{
+    reply *before = reply_new();
+    long long used = 0;
+
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, before);
+    used = header_int(before, "X-MBX-USED-WEIGHT-1D");
+    free(before);
+    send_signed(p, "GET", path, params, r);
+    return header_int(r, "X-MBX-USED-WEIGHT-1D") - used;
+}
+
+/* Compact JSON of a member of the reply's body (the body itself when
+ * member is NULL); given: free with free(). */
+static char *
+body_member(const reply *r, const char *member)
+{
+    json_t *j = body_json(r);
+    char *text = json_dumps(member != NULL ? json_object_get(j, member) : j,
+                            JSON_COMPACT | JSON_ENCODE_ANY);
+
+    json_decref(j);
+    assert_non_null(text);
+    return text;
+}
+
+static void
+assert_member(const reply *r, const char *member, const char *want)
+{
+    char *got = body_member(r, member);
+
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "%s: want %s\n got %s\n", member ? member : "body",
+                want, got);
+    }
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* With the walk paused BTCUSDT stands at 35000: synthetic levels of
+ * 28.57142 BTC (1,000,000 USDT at the reference, down to the lot step)
+ * one tick apart from 35000.01 up and 34999.99 down. */
+static void
+test_depth_and_tickers_show_the_paused_book_at_binance_weights(void **state)
+{
+    xg_sim_proc *p = sim_up(market_args);
+    reply *r = reply_new();
+    json_t *j = NULL;
+
+    (void)state;
+    assert_int_equal(get_weight(p, "/api/v3/depth?symbol=BTCUSDT&limit=2", r),
+                     5);
+    assert_int_equal(r->status, 200);
+    assert_member(r, "bids",
+                  "[[\"34999.99000000\",\"28.57142000\"],"
+                  "[\"34999.98000000\",\"28.57142000\"]]");
+    assert_member(r, "asks",
+                  "[[\"35000.01000000\",\"28.57142000\"],"
+                  "[\"35000.02000000\",\"28.57142000\"]]");
+    j = body_json(r);
+    assert_true(json_integer_value(json_object_get(j, "lastUpdateId")) >= 0);
+    json_decref(j);
+    /* Default 100, capped by what the book holds (10 levels a side). */
+    assert_int_equal(get_weight(p, "/api/v3/depth?symbol=BTCUSDT", r), 5);
+    j = body_json(r);
+    assert_int_equal(json_array_size(json_object_get(j, "bids")), 10);
+    json_decref(j);
+    assert_int_equal(get_weight(p, "/api/v3/depth?symbol=BTCUSDT&limit=500", r),
+                     25);
+    assert_int_equal(
+        get_weight(p, "/api/v3/depth?symbol=BTCUSDT&limit=1000", r), 50);
+    assert_int_equal(
+        get_weight(p, "/api/v3/depth?symbol=BTCUSDT&limit=5000", r), 250);
+    assert_int_equal(
+        get_weight(p, "/api/v3/depth?symbol=BTCUSDT&limit=99999", r), 250);
+    assert_int_equal(r->status, 200);
+
+    /* A resting order joins its price level. */
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=1.5&price=34999.99",
+                r);
+    assert_int_equal(r->status, 200);
+    send_raw(p, "GET", "/api/v3/depth?symbol=BTCUSDT&limit=1", NULL, NULL, r);
+    assert_member(r, "bids", "[[\"34999.99000000\",\"30.07142000\"]]");
+
+    assert_int_equal(
+        get_weight(p, "/api/v3/ticker/bookTicker?symbol=BTCUSDT", r), 2);
+    assert_member(r, NULL,
+                  "{\"symbol\":\"BTCUSDT\",\"bidPrice\":\"34999.99000000\","
+                  "\"bidQty\":\"30.07142000\",\"askPrice\":\"35000.01000000\","
+                  "\"askQty\":\"28.57142000\"}");
+    assert_int_equal(get_weight(p, "/api/v3/ticker/bookTicker", r), 4);
+    j = body_json(r);
+    assert_int_equal(json_array_size(j), 3);
+    json_decref(j);
+
+    /* No trade yet: the last price is the reference the market opened
+     * at. */
+    assert_int_equal(get_weight(p, "/api/v3/ticker/price?symbol=BTCUSDT", r),
+                     2);
+    assert_member(r, NULL,
+                  "{\"symbol\":\"BTCUSDT\",\"price\":\"35000.00000000\"}");
+    assert_int_equal(get_weight(p,
+                                "/api/v3/ticker/price?symbols=%5B%22ETHUSDT"
+                                "%22,%22SOLUSDT%22%5D",
+                                r),
+                     4);
+    assert_member(r, NULL,
+                  "[{\"symbol\":\"ETHUSDT\",\"price\":\"2000.00000000\"},"
+                  "{\"symbol\":\"SOLUSDT\",\"price\":\"100.00000000\"}]");
+    assert_int_equal(get_weight(p, "/api/v3/ticker/24hr?symbol=BTCUSDT", r), 2);
+    assert_field(r, "lastPrice", "35000.00000000");
+    assert_field(r, "bidPrice", "34999.99000000");
+    assert_member(r, "count", "0");
+    assert_member(r, "firstId", "-1");
+    assert_int_equal(get_weight(p, "/api/v3/ticker/24hr", r), 80);
+    j = body_json(r);
+    assert_int_equal(json_array_size(j), 3);
+    json_decref(j);
+    assert_int_equal(
+        get_weight(p, "/api/v3/ticker/24hr?symbols=%5B%22BTCUSDT%22%5D", r), 2);
+
+    /* One trade: a market buy takes 0.001 at the best ask. */
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001", r);
+    assert_field(r, "status", "FILLED");
+    json_t *placed = body_json(r);
+    long long trade_id = json_integer_value(json_object_get(
+        json_array_get(json_object_get(placed, "fills"), 0), "tradeId"));
+    json_decref(placed);
+    assert_int_equal(get_weight(p, "/api/v3/trades?symbol=BTCUSDT", r), 25);
+    j = body_json(r);
+    assert_int_equal(json_array_size(j), 1);
+    json_t *t = json_array_get(j, 0);
+    assert_int_equal(json_integer_value(json_object_get(t, "id")), trade_id);
+    assert_string_equal(json_string_value(json_object_get(t, "price")),
+                        "35000.01000000");
+    assert_string_equal(json_string_value(json_object_get(t, "qty")),
+                        "0.00100000");
+    assert_string_equal(json_string_value(json_object_get(t, "quoteQty")),
+                        "35.00001000");
+    assert_true(json_is_false(json_object_get(t, "isBuyerMaker")));
+    json_decref(j);
+
+    send_raw(p, "GET", "/api/v3/ticker/24hr?symbol=BTCUSDT", NULL, NULL, r);
+    assert_field(r, "openPrice", "35000.00000000");
+    assert_field(r, "lastPrice", "35000.01000000");
+    assert_field(r, "highPrice", "35000.01000000");
+    assert_field(r, "lowPrice", "35000.00000000");
+    assert_field(r, "priceChange", "0.01000000");
+    assert_field(r, "priceChangePercent", "0.000");
+    assert_field(r, "volume", "0.00100000");
+    assert_field(r, "quoteVolume", "35.00001000");
+    assert_field(r, "weightedAvgPrice", "35000.01000000");
+    assert_field(r, "lastQty", "0.00100000");
+    assert_member(r, "count", "1");
+    send_raw(p, "GET", "/api/v3/ticker/24hr?symbol=BTCUSDT&type=MINI", NULL,
+             NULL, r);
+    assert_null(strstr(r->body, "priceChange"));
+    assert_field(r, "lastPrice", "35000.01000000");
+    assert_int_equal(get_weight(p, "/api/v3/avgPrice?symbol=BTCUSDT", r), 2);
+    assert_field(r, "price", "35000.01000000");
+    send_raw(p, "GET", "/api/v3/ticker/price?symbol=BTCUSDT", NULL, NULL, r);
+    assert_field(r, "price", "35000.01000000");
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_market_data_rejects_bad_parameters_with_binance_codes(void **state)
+{
+    xg_sim_proc *p = sim_up(market_args);
+    reply *r = reply_new();
+    static const struct {
+        const char *path;
+        long long code;
+    } cases[] = {
+        {"/api/v3/depth", -1102},
+        {"/api/v3/depth?symbol=NOPE", -1121},
+        {"/api/v3/depth?symbol=BTCUSDT&limit=abc", -1100},
+        {"/api/v3/depth?symbol=BTCUSDT&limit=-5", -1100},
+        {"/api/v3/depth?symbol=BTCUSDT&limit=0", -1100},
+        {"/api/v3/depth?symbol=BTCUSDT&limit=", -1105},
+        {"/api/v3/depth?symbol=BTCUSDT&limit=99999999999999999999999", -1108},
+        {"/api/v3/trades?symbol=BTCUSDT&limit=1e3", -1100},
+        {"/api/v3/trades", -1102},
+        {"/api/v3/avgPrice?symbol=", -1102},
+        {"/api/v3/ticker/24hr?symbol=BTCUSDT&symbols=%5B%22BTCUSDT%22%5D",
+         -1128},
+        {"/api/v3/ticker/24hr?symbols=BTCUSDT", -1100},
+        {"/api/v3/ticker/24hr?symbols=%5B1%5D", -1100},
+        {"/api/v3/ticker/24hr?symbols=%5B%5B%22BTCUSDT%22%5D%5D", -1100},
+        {"/api/v3/ticker/24hr?symbols=%5B%22NOPE%22%5D", -1121},
+        {"/api/v3/ticker/price?symbols=%5B%22BTCUSDT%22,%22BTCUSDT%22%5D",
+         -1151},
+        {"/api/v3/ticker/bookTicker?symbol=NOPE", -1121},
+        {"/api/v3/ticker/24hr?symbol=BTCUSDT&type=HUGE", -1139},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        send_raw(p, "GET", cases[i].path, NULL, NULL, r);
+        if (r->status != 400 || body_code(r) != cases[i].code) {
+            fprintf(stderr, "case %zu: %s -> %ld %s\n", i, cases[i].path,
+                    r->status, r->body);
+        }
+        assert_error(r, 400, cases[i].code);
+    }
+    /* The weight of a ticker by symbols follows how many it names. */
+    char path[4096];
+    size_t n = (size_t)snprintf(path, sizeof(path),
+                                "/api/v3/ticker/24hr?symbols=%%5B");
+    for (int i = 0; i < 30; i++) {
+        n += (size_t)snprintf(path + n, sizeof(path) - n, "%s%%22BTCUSDT%%22",
+                              i > 0 ? "," : "");
+    }
+    snprintf(path + n, sizeof(path) - n, "%%5D");
+    assert_int_equal(get_weight(p, path, r), 40);
+    assert_error(r, 400, -1151);
+    free(r);
+    sim_down(p);
+}
+
+static long long
+nth_id(const reply *r, size_t i, const char *field)
+{
+    json_t *j = body_json(r);
+    long long id =
+        json_integer_value(json_object_get(json_array_get(j, i), field));
+
+    json_decref(j);
+    return id;
+}
+
+static size_t
+body_size(const reply *r)
+{
+    json_t *j = body_json(r);
+    size_t n = json_array_size(j);
+
+    json_decref(j);
+    return n;
+}
+
+/* Three fills (a market buy, a limit buy above the ask, a market sell)
+ * and a resting order; the walk paused, so every price is exact. */
+static void
+test_my_trades_and_all_orders_page_as_binance_does(void **state)
+{
+    xg_sim_proc *p = sim_up(market_args);
+    reply *r = reply_new();
+    char params[256];
+
+    (void)state;
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001", r);
+    assert_field(r, "status", "FILLED");
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000&newClientOrderId=rest-1",
+                r);
+    assert_field(r, "status", "NEW");
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.002&price=36000",
+                r);
+    assert_field(r, "status", "FILLED");
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.001", r);
+    assert_field(r, "status", "FILLED");
+    /* Another symbol's fill stays out of BTCUSDT's history. */
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=ETHUSDT&side=BUY&type=MARKET&quantity=0.01", r);
+    assert_field(r, "status", "FILLED");
+
+    assert_int_equal(signed_weight(p, "/api/v3/myTrades", "symbol=BTCUSDT", r),
+                     20);
+    assert_int_equal(r->status, 200);
+    json_t *j = body_json(r);
+    assert_int_equal(json_array_size(j), 3);
+    json_t *buy = json_array_get(j, 0);
+    json_t *sell = json_array_get(j, 2);
+    assert_string_equal(json_string_value(json_object_get(buy, "symbol")),
+                        "BTCUSDT");
+    assert_int_equal(json_integer_value(json_object_get(buy, "orderId")), 1);
+    assert_string_equal(json_string_value(json_object_get(buy, "price")),
+                        "35000.01000000");
+    assert_string_equal(json_string_value(json_object_get(buy, "commission")),
+                        "0.00000100");
+    assert_string_equal(
+        json_string_value(json_object_get(buy, "commissionAsset")), "BTC");
+    assert_true(json_is_true(json_object_get(buy, "isBuyer")));
+    assert_true(json_is_false(json_object_get(buy, "isMaker")));
+    /* A sell pays 0.1% of its proceeds, in USDT. */
+    assert_int_equal(json_integer_value(json_object_get(sell, "orderId")), 4);
+    assert_string_equal(json_string_value(json_object_get(sell, "price")),
+                        "34999.99000000");
+    assert_string_equal(json_string_value(json_object_get(sell, "quoteQty")),
+                        "34.99999000");
+    assert_string_equal(json_string_value(json_object_get(sell, "commission")),
+                        "0.03499999");
+    assert_string_equal(
+        json_string_value(json_object_get(sell, "commissionAsset")), "USDT");
+    assert_true(json_is_false(json_object_get(sell, "isBuyer")));
+    long long id0 = json_integer_value(json_object_get(buy, "id"));
+    long long id2 = json_integer_value(json_object_get(sell, "id"));
+    long long id1 =
+        json_integer_value(json_object_get(json_array_get(j, 1), "id"));
+    assert_true(id0 < id1 && id1 < id2);
+    json_decref(j);
+
+    /* Newest `limit` without fromId; from fromId on with it. */
+    send_signed(p, "GET", "/api/v3/myTrades", "symbol=BTCUSDT&limit=2", r);
+    assert_int_equal(body_size(r), 2);
+    assert_int_equal(nth_id(r, 0, "id"), id1);
+    assert_int_equal(nth_id(r, 1, "id"), id2);
+    snprintf(params, sizeof(params), "symbol=BTCUSDT&fromId=%lld&limit=2", id0);
+    send_signed(p, "GET", "/api/v3/myTrades", params, r);
+    assert_int_equal(body_size(r), 2);
+    assert_int_equal(nth_id(r, 0, "id"), id0);
+    assert_int_equal(nth_id(r, 1, "id"), id1);
+    assert_int_equal(
+        signed_weight(p, "/api/v3/myTrades", "symbol=BTCUSDT&orderId=3", r), 5);
+    assert_int_equal(body_size(r), 1);
+    assert_int_equal(nth_id(r, 0, "id"), id1);
+    send_signed(p, "GET", "/api/v3/myTrades", "symbol=BTCUSDT&orderId=2", r);
+    assert_int_equal(body_size(r), 0);
+    snprintf(params, sizeof(params), "symbol=BTCUSDT&startTime=%lld",
+             (long long)now_ms() - 60000);
+    send_signed(p, "GET", "/api/v3/myTrades", params, r);
+    assert_int_equal(body_size(r), 3);
+    snprintf(params, sizeof(params), "symbol=BTCUSDT&endTime=%lld",
+             (long long)now_ms() - 60000);
+    send_signed(p, "GET", "/api/v3/myTrades", params, r);
+    assert_int_equal(body_size(r), 0);
+
+    static const struct {
+        const char *params;
+        long long code;
+    } bad[] = {
+        {"", -1102},
+        {"symbol=NOPE", -1121},
+        {"symbol=BTCUSDT&orderId=1&startTime=1", -1128},
+        {"symbol=BTCUSDT&fromId=1&endTime=1", -1128},
+        {"symbol=BTCUSDT&startTime=1&endTime=86400002", -1127},
+        {"symbol=BTCUSDT&startTime=5&endTime=4", -1127},
+        {"symbol=BTCUSDT&fromId=x", -1100},
+        {"symbol=BTCUSDT&limit=0", -1100},
+        {"symbol=BTCUSDT&orderId=1234567890123456789012", -1108},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        send_signed(p, "GET", "/api/v3/myTrades", bad[i].params, r);
+        if (r->status != 400 || body_code(r) != bad[i].code) {
+            fprintf(stderr, "myTrades case %zu: %s -> %ld %s\n", i,
+                    bad[i].params, r->status, r->body);
+        }
+        assert_error(r, 400, bad[i].code);
+    }
+
+    /* allOrders: the four BTCUSDT orders, oldest first. */
+    assert_int_equal(signed_weight(p, "/api/v3/allOrders", "symbol=BTCUSDT", r),
+                     20);
+    assert_int_equal(body_size(r), 4);
+    assert_int_equal(nth_id(r, 0, "orderId"), 1);
+    assert_int_equal(nth_id(r, 3, "orderId"), 4);
+    j = body_json(r);
+    json_t *rest = json_array_get(j, 1);
+    assert_string_equal(json_string_value(json_object_get(rest, "status")),
+                        "NEW");
+    assert_string_equal(
+        json_string_value(json_object_get(rest, "clientOrderId")), "rest-1");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(j, 2), "cummulativeQuoteQty")),
+                        "70.00002000");
+    json_decref(j);
+    send_signed(p, "GET", "/api/v3/allOrders", "symbol=BTCUSDT&limit=2", r);
+    assert_int_equal(body_size(r), 2);
+    assert_int_equal(nth_id(r, 0, "orderId"), 3);
+    assert_int_equal(nth_id(r, 1, "orderId"), 4);
+    send_signed(p, "GET", "/api/v3/allOrders",
+                "symbol=BTCUSDT&orderId=2&limit=2", r);
+    assert_int_equal(body_size(r), 2);
+    assert_int_equal(nth_id(r, 0, "orderId"), 2);
+    assert_int_equal(nth_id(r, 1, "orderId"), 3);
+    send_signed(p, "GET", "/api/v3/allOrders", "symbol=BTCUSDT&orderId=99", r);
+    assert_int_equal(body_size(r), 0);
+    send_signed(p, "GET", "/api/v3/allOrders", "symbol=ETHUSDT", r);
+    assert_int_equal(body_size(r), 1);
+    snprintf(params, sizeof(params), "symbol=BTCUSDT&startTime=%lld",
+             (long long)now_ms() + 3600000);
+    send_signed(p, "GET", "/api/v3/allOrders", params, r);
+    assert_int_equal(body_size(r), 0);
+    send_signed(p, "GET", "/api/v3/allOrders",
+                "symbol=BTCUSDT&startTime=0&endTime=86400001", r);
+    assert_error(r, 400, -1127);
+    send_signed(p, "GET", "/api/v3/allOrders", "symbol=BTCUSDT&limit=", r);
+    assert_error(r, 400, -1105);
+
+    /* The unfilled order count: five orders taken in this 10 s window
+     * (or fewer if it rolled between them), five today. */
+    assert_int_equal(signed_weight(p, "/api/v3/rateLimit/order", "", r), 40);
+    j = body_json(r);
+    assert_int_equal(json_array_size(j), 2);
+    json_t *day = json_array_get(j, 1);
+    assert_string_equal(json_string_value(json_object_get(day, "interval")),
+                        "DAY");
+    assert_int_equal(json_integer_value(json_object_get(day, "count")), 5);
+    assert_int_equal(json_integer_value(json_object_get(day, "limit")), 200000);
+    json_decref(j);
+
+    /* Unsigned: the venue's key error. */
+    send_raw(p, "GET", "/api/v3/myTrades?symbol=BTCUSDT", NULL, NULL, r);
+    assert_error(r, 401, -2014);
+    free(r);
+    sim_down(p);
+}
+
+/* ccxt at default options reads currencies and margin pairs from /sapi
+ * and the futures exchangeInfo before it trades spot. */
+static void
+test_sapi_and_futures_paths_answer_as_a_spot_only_venue(void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0", "--set",
+                                       "binance.sapi_weight_limit=25", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+
+    (void)state;
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=30000",
+                r);
+    assert_int_equal(r->status, 200);
+    long long api_used = header_int(r, "X-MBX-USED-WEIGHT-1M");
+
+    send_signed(p, "GET", "/sapi/v1/capital/config/getall", "", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-SAPI-USED-IP-WEIGHT-1M"), 10);
+    json_t *j = body_json(r);
+    /* BTC, USDT, ETH, SOL: the traded assets (the balances add none). */
+    assert_int_equal(json_array_size(j), 4);
+    size_t i = 0;
+    json_t *coin = NULL;
+    bool seen_usdt = false;
+    json_array_foreach(j, i, coin)
+    {
+        const char *name = json_string_value(json_object_get(coin, "coin"));
+        assert_true(json_is_array(json_object_get(coin, "networkList")));
+        assert_true(json_is_true(json_object_get(coin, "trading")));
+        if (strcmp(name, "USDT") == 0) {
+            seen_usdt = true;
+            assert_string_equal(
+                json_string_value(json_object_get(coin, "free")),
+                "999700.00000000");
+            assert_string_equal(
+                json_string_value(json_object_get(coin, "locked")),
+                "300.00000000");
+        }
+    }
+    assert_true(seen_usdt);
+    json_decref(j);
+
+    send_raw(p, "GET", "/sapi/v1/margin/allPairs", KEY, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "[]");
+    assert_int_equal(header_int(r, "X-SAPI-USED-IP-WEIGHT-1M"), 11);
+    send_raw(p, "GET", "/sapi/v1/margin/allPairs", NULL, NULL, r);
+    assert_error(r, 401, -2014);
+    send_raw(p, "GET", "/sapi/v1/margin/allPairs", "nobody", NULL, r);
+    assert_error(r, 401, -2015);
+    send_signed(p, "GET", "/sapi/v1/margin/isolated/allPairs", "", r);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "[]");
+    /* 1 + 10 + 1 + 1 + 10: over 25 now. */
+    send_signed(p, "GET", "/sapi/v1/capital/config/getall", "", r);
+    assert_error(r, 429, -1003);
+    assert_true(header_int(r, "Retry-After") >= 1);
+
+    send_raw(p, "GET", "/fapi/v1/exchangeInfo", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_member(r, "symbols", "[]");
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M"), 1);
+    assert_non_null(strstr(r->body, "\"rateLimitType\":\"REQUEST_WEIGHT\""));
+    send_raw(p, "GET", "/dapi/v1/exchangeInfo", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_member(r, "symbols", "[]");
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M"), 2);
+
+    /* Neither /sapi nor the futures paths were charged to /api's weight,
+     * and /sapi's 429 did not limit /api. */
+    send_raw(p, "GET", "/api/v3/ping", NULL, NULL, r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M"), api_used + 1);
+    free(r);
+    sim_down(p);
+}
+
 /* ---- hostile input ---------------------------------------------------------
  */
 
@@ -1209,6 +1733,27 @@ test_hostile_input_gets_errors_and_the_sim_stays_up(void **state)
     path[19000] = '\0';
     send_raw(p, "GET", path, NULL, NULL, r);
     assert_true(r->status >= 200 && r->status < 500);
+
+    /* Market-data parameters from outside: deeply nested or huge symbol
+     * lists, endless digits. */
+    n = (size_t)snprintf(path, 20000, "/api/v3/ticker/24hr?symbols=");
+    while (n < 18000) {
+        n += (size_t)snprintf(path + n, 20000 - n, "%%5B");
+    }
+    send_raw(p, "GET", path, NULL, NULL, r);
+    assert_error(r, 400, -1100);
+    n = (size_t)snprintf(path, 20000, "/api/v3/ticker/price?symbols=%%5B");
+    while (n < 18000) {
+        n += (size_t)snprintf(path + n, 20000 - n, "%%22BTCUSDT%%22,");
+    }
+    snprintf(path + n - 1, 20000 - n + 1, "%%5D");
+    send_raw(p, "GET", path, NULL, NULL, r);
+    assert_error(r, 400, -1151);
+    n = (size_t)snprintf(path, 20000, "/api/v3/depth?symbol=BTCUSDT&limit=");
+    memset(path + n, '9', 15000);
+    path[n + 15000] = '\0';
+    send_raw(p, "GET", path, NULL, NULL, r);
+    assert_error(r, 400, -1108);
 
     send_raw(p, "GET", "/api/v3/nothing", NULL, NULL, r);
     assert_int_equal(r->status, 404);
@@ -1374,6 +1919,17 @@ main(void)
             teardown_sim),
         cmocka_unit_test_teardown(test_admin_rejects_bad_requests,
                                   teardown_sim),
+        cmocka_unit_test_teardown(
+            test_depth_and_tickers_show_the_paused_book_at_binance_weights,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_market_data_rejects_bad_parameters_with_binance_codes,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_my_trades_and_all_orders_page_as_binance_does, teardown_sim),
+        cmocka_unit_test_teardown(
+            test_sapi_and_futures_paths_answer_as_a_spot_only_venue,
+            teardown_sim),
         cmocka_unit_test_teardown(
             test_hostile_input_gets_errors_and_the_sim_stays_up, teardown_sim),
         cmocka_unit_test_teardown(test_bad_command_lines_exit_2_naming_the_flag,
