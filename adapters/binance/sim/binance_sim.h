@@ -1,12 +1,17 @@
 /*
  * binance_sim.h - shared between the files of xgsim's Binance dialect.
  *
- * dialect.c holds the dialect table, settings, the IP limits, routing and
- * the public endpoints; auth.c authenticates signed requests; orders.c
- * holds the order and account endpoints; common.c the error answers and
- * limit bookkeeping all of them use. Calls run one way: dialect.c calls
- * auth.c and orders.c, and every file calls common.c, which calls none of
- * them. Compiled into xgsim only, never into the plug-in.
+ * dialect.c holds the dialect table, settings, the IP limits (the /api,
+ * /sapi and futures weight windows), routing with each path's weight and
+ * ping/time/exchangeInfo; auth.c authenticates keyed and signed requests;
+ * orders.c holds the order and account endpoints, history.c allOrders,
+ * myTrades and the order count, market_data.c depth, trades and the
+ * tickers, wallet.c the /sapi and futures paths ccxt reads; common.c the
+ * error answers, parameter parsers and limit bookkeeping all of them use.
+ * Calls run one way: dialect.c calls the endpoint files and auth.c,
+ * history.c uses orders.c's order shape, and every file calls common.c,
+ * which calls none of them. Compiled into xgsim only, never into the
+ * plug-in.
  */
 #ifndef XGATE_BINANCE_SIM_H
 #define XGATE_BINANCE_SIM_H
