@@ -5,15 +5,21 @@
  * shared by both would not hide).
  *
  * This file owns the dialect table, the settings, the instruments, the
- * limit model, routing and the public endpoints. It hands private
- * requests to auth.c and trading ones to orders.c; the error envelope and
- * the parameter reader are in common.c, below all three.
+ * limit model, routing, server time and instruments. It hands private
+ * requests to auth.c, then every path to its file (orders.c, lists.c,
+ * market.c, account.c); the envelopes and parameter readers are in
+ * common.c, below all of them.
  *
  * Limits (fact sheet, "Rate-limit model"): every endpoint counts requests
  * in a 2 s window, public ones per client IP, private ones per account,
  * and place / cancel / order details per account AND instrument, each
- * endpoint independently. The docs do not say fixed or sliding; xgsim
- * uses a sliding window (accepted requests in the last window_ms), the
+ * endpoint independently. The batch paths count orders, not requests,
+ * per account and instrument (an order of the batch in its instrument's
+ * window), and a batch of one order counts as the single-order path
+ * (OKX: "if there is only one order in the request, it will consume the
+ * rate limit of Place order"); a batch whose orders do not all fit is
+ * refused whole and charges nothing. The docs do not say fixed or sliding;
+ * xgsim uses a sliding window (accepted requests in the last window_ms), the
  * stricter reading, so a gateway that passes here passes either way. A
  * refusal is HTTP 429 with code 50011 and is not counted. OKX documents no
  * usage headers and no IP ban escalation, so there are none; an admin ban
@@ -40,7 +46,22 @@ static const xg_sim_setting okx_setting_defs[] = {
     {"query_limit", OKX_LIMIT_OFF(OKX_R_QUERY), 1, 100000},
     {"pending_limit", OKX_LIMIT_OFF(OKX_R_PENDING), 1, 100000},
     {"balance_limit", OKX_LIMIT_OFF(OKX_R_BALANCE), 1, 100000},
+    {"ticker_limit", OKX_LIMIT_OFF(OKX_R_TICKER), 1, 100000},
+    {"tickers_limit", OKX_LIMIT_OFF(OKX_R_TICKERS), 1, 100000},
+    {"books_limit", OKX_LIMIT_OFF(OKX_R_BOOKS), 1, 100000},
+    {"trades_limit", OKX_LIMIT_OFF(OKX_R_TRADES), 1, 100000},
+    {"batch_place_limit", OKX_LIMIT_OFF(OKX_R_BATCH_PLACE), 1, 100000},
+    {"batch_cancel_limit", OKX_LIMIT_OFF(OKX_R_BATCH_CANCEL), 1, 100000},
+    {"history_limit", OKX_LIMIT_OFF(OKX_R_HISTORY), 1, 100000},
+    {"history_archive_limit", OKX_LIMIT_OFF(OKX_R_HISTORY_ARCHIVE), 1, 100000},
+    {"fills_limit", OKX_LIMIT_OFF(OKX_R_FILLS), 1, 100000},
+    {"fills_history_limit", OKX_LIMIT_OFF(OKX_R_FILLS_HISTORY), 1, 100000},
+    {"config_limit", OKX_LIMIT_OFF(OKX_R_CONFIG), 1, 100000},
+    {"currencies_limit", OKX_LIMIT_OFF(OKX_R_CURRENCIES), 1, 100000},
+    {"trade_fee_limit", OKX_LIMIT_OFF(OKX_R_TRADE_FEE), 1, 100000},
     {"window_ms", offsetof(okx_settings, window_ms), 1, 3600000},
+    {"currencies_window_ms", offsetof(okx_settings, currencies_window_ms), 1,
+     3600000},
     {"skew_ms", offsetof(okx_settings, skew_ms), 0, 86400000},
     {"limits", offsetof(okx_settings, limits), 0, 1},
 };
@@ -61,7 +82,28 @@ okx_sim_create(void)
     s->limit[OKX_R_QUERY] = 60;
     s->limit[OKX_R_PENDING] = 60;
     s->limit[OKX_R_BALANCE] = 10;
+    /* The paths past the fact sheet's table: OKX's documented limits,
+     * requests (batches: orders) per 2 s, as ccxt 4.5.84's cost table
+     * encodes them (cost 1 = 20 per 2 s): ticker, tickers 20; books 40;
+     * trades 100; batch place and batch cancel 300 orders per account and
+     * instrument; orders-history 40, its archive 20; fills 60,
+     * fills-history 10; account config 5; trade-fee 5; currencies 6 per
+     * second. */
+    s->limit[OKX_R_TICKER] = 20;
+    s->limit[OKX_R_TICKERS] = 20;
+    s->limit[OKX_R_BOOKS] = 40;
+    s->limit[OKX_R_TRADES] = 100;
+    s->limit[OKX_R_BATCH_PLACE] = 300;
+    s->limit[OKX_R_BATCH_CANCEL] = 300;
+    s->limit[OKX_R_HISTORY] = 40;
+    s->limit[OKX_R_HISTORY_ARCHIVE] = 20;
+    s->limit[OKX_R_FILLS] = 60;
+    s->limit[OKX_R_FILLS_HISTORY] = 10;
+    s->limit[OKX_R_CONFIG] = 5;
+    s->limit[OKX_R_CURRENCIES] = 6;
+    s->limit[OKX_R_TRADE_FEE] = 5;
     s->window_ms = 2000;
+    s->currencies_window_ms = 1000;
     s->skew_ms = 30000; /* "more than 30 s" -> 50102 */
     s->limits = 1;
     return s;
@@ -174,6 +216,13 @@ okx_sim_slide_get(okx_settings *s, okx_route route, size_t who, size_t inst)
     return sl;
 }
 
+/* The window of route's limit. */
+static int64_t
+okx_sim_window_of(const okx_settings *s, okx_route route)
+{
+    return route == OKX_R_CURRENCIES ? s->currencies_window_ms : s->window_ms;
+}
+
 /* Drop entries that left the window ending at now_ms. */
 static void
 okx_sim_slide_expire(okx_slide *sl, int64_t window_ms, int64_t now_ms)
@@ -190,27 +239,45 @@ typedef enum okx_gate {
     OKX_GATE_ERROR
 } okx_gate;
 
-/* Count one request of the key if it fits (lock held). */
-static okx_gate
-okx_sim_admit(okx_settings *s, okx_route route, size_t who, size_t inst,
-              int64_t now_ms)
-{
-    okx_slide *sl = okx_sim_slide_get(s, route, who, inst);
+/* One key's share of a request: n requests (or batch orders). */
+typedef struct okx_charge {
+    okx_route route;
+    size_t inst;
+    size_t n;
+} okx_charge;
 
-    if (sl == NULL) {
-        return OKX_GATE_ERROR;
-    }
-    okx_sim_slide_expire(sl, s->window_ms, now_ms);
-    if (sl->count >= sl->cap) {
-        if (s->limits != 0) {
+/* Count every charge of a request if all of them fit, else none (lock
+ * held). */
+static okx_gate
+okx_sim_admit(okx_settings *s, size_t who, const okx_charge *charges,
+              size_t ncharges, int64_t now_ms)
+{
+    okx_slide *slides[OKX_SIM_BATCH_MAX];
+
+    for (size_t i = 0; i < ncharges; i++) {
+        const okx_charge *ch = &charges[i];
+        okx_slide *sl = okx_sim_slide_get(s, ch->route, who, ch->inst);
+        if (sl == NULL) {
+            return OKX_GATE_ERROR;
+        }
+        okx_sim_slide_expire(sl, okx_sim_window_of(s, ch->route), now_ms);
+        if (s->limits != 0 && sl->count + ch->n > sl->cap) {
             return OKX_GATE_LIMITED;
         }
-        /* Counting only: forget the oldest to make room. */
-        sl->head = (sl->head + 1) % sl->cap;
-        sl->count--;
+        slides[i] = sl;
     }
-    sl->times[(sl->head + sl->count) % sl->cap] = now_ms;
-    sl->count++;
+    for (size_t i = 0; i < ncharges; i++) {
+        okx_slide *sl = slides[i];
+        for (size_t k = 0; k < charges[i].n; k++) {
+            if (sl->count == sl->cap) {
+                /* Counting only: forget the oldest to make room. */
+                sl->head = (sl->head + 1) % sl->cap;
+                sl->count--;
+            }
+            sl->times[(sl->head + sl->count) % sl->cap] = now_ms;
+            sl->count++;
+        }
+    }
     return OKX_GATE_PASS;
 }
 
@@ -232,6 +299,21 @@ static const okx_route_def okx_routes[] = {
     {"GET", "/api/v5/trade/order", OKX_R_QUERY, true, true},
     {"GET", "/api/v5/trade/orders-pending", OKX_R_PENDING, true, false},
     {"GET", "/api/v5/account/balance", OKX_R_BALANCE, true, false},
+    {"GET", "/api/v5/market/ticker", OKX_R_TICKER, false, false},
+    {"GET", "/api/v5/market/tickers", OKX_R_TICKERS, false, false},
+    {"GET", "/api/v5/market/books", OKX_R_BOOKS, false, false},
+    {"GET", "/api/v5/market/trades", OKX_R_TRADES, false, false},
+    {"POST", "/api/v5/trade/batch-orders", OKX_R_BATCH_PLACE, true, true},
+    {"POST", "/api/v5/trade/cancel-batch-orders", OKX_R_BATCH_CANCEL, true,
+     true},
+    {"GET", "/api/v5/trade/orders-history", OKX_R_HISTORY, true, false},
+    {"GET", "/api/v5/trade/orders-history-archive", OKX_R_HISTORY_ARCHIVE, true,
+     false},
+    {"GET", "/api/v5/trade/fills", OKX_R_FILLS, true, false},
+    {"GET", "/api/v5/trade/fills-history", OKX_R_FILLS_HISTORY, true, false},
+    {"GET", "/api/v5/account/config", OKX_R_CONFIG, true, false},
+    {"GET", "/api/v5/asset/currencies", OKX_R_CURRENCIES, true, false},
+    {"GET", "/api/v5/account/trade-fee", OKX_R_TRADE_FEE, true, false},
 };
 
 static const okx_route_def *
@@ -246,24 +328,6 @@ okx_sim_find_route(const xg_sim_request *req)
     return NULL;
 }
 
-static json_t *
-okx_sim_fixed_json(int64_t v)
-{
-    char buf[XG_SIM_FIXED_BUFSZ];
-    size_t n = 0;
-
-    xg_sim_fixed_format(v, buf);
-    /* OKX writes plain decimals without padding ("0.1", "35000"). */
-    n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0') {
-        buf[--n] = '\0';
-    }
-    if (n > 0 && buf[n - 1] == '.') {
-        buf[--n] = '\0';
-    }
-    return json_string(buf);
-}
-
 static void
 okx_sim_instruments(const okx_call *c)
 {
@@ -271,16 +335,25 @@ okx_sim_instruments(const okx_call *c)
     const char *only = xg_sim_params_get(c->query, "instId");
     json_t *data = json_array();
 
-    if (type == NULL || type[0] == '\0') {
+    okx_inst_type t = OKX_TYPE_NONE;
+
+    if (!okx_sim_inst_type_param(c, true, &t)) {
         json_decref(data);
-        okx_sim_error(c->resp, 400, "50014",
-                      "Parameter instType can not be empty.", "rejected");
         return;
     }
-    if (strcmp(type, "SPOT") != 0) {
-        json_decref(data);
-        okx_sim_error(c->resp, 400, "51000", "Parameter instType error",
-                      "rejected");
+    if (t != OKX_TYPE_SPOT) {
+        /* Options are listed per underlying: OKX wants uly or instFamily. */
+        const char *uly = xg_sim_params_get(c->query, "uly");
+        const char *family = xg_sim_params_get(c->query, "instFamily");
+        if (strcmp(type, "OPTION") == 0 && (uly == NULL || uly[0] == '\0') &&
+            (family == NULL || family[0] == '\0')) {
+            json_decref(data);
+            okx_sim_error(c->resp, 400, "50014",
+                          "Parameter uly can not be empty.", "rejected");
+            return;
+        }
+        /* A type the simulator does not trade: truthfully none. */
+        okx_sim_ok(c->resp, data);
         return;
     }
     /* Instruments are fixed after setup: no lock needed. */
@@ -293,16 +366,13 @@ okx_sim_instruments(const okx_call *c)
             data,
             json_pack("{ss ss ss ss so so so ss ss ss ss}", "instType", "SPOT",
                       "instId", in->symbol, "baseCcy", in->base, "quoteCcy",
-                      in->quote, "tickSz", okx_sim_fixed_json(in->tick),
-                      "lotSz", okx_sim_fixed_json(in->step), "minSz",
-                      okx_sim_fixed_json(in->min_qty), "maxLmtSz", "9000",
+                      in->quote, "tickSz", okx_sim_amount(in->tick), "lotSz",
+                      okx_sim_amount(in->step), "minSz",
+                      okx_sim_amount(in->min_qty), "maxLmtSz", "9000",
                       "maxMktSz", "9000", "state", "live", "listTime",
                       "1606468572000"));
     }
-    xg_sim_response_json(
-        c->resp, 200,
-        json_pack("{ss ss so}", "code", "0", "msg", "", "data", data));
-    c->resp->outcome = "queried";
+    okx_sim_ok(c->resp, data);
 }
 
 static void
@@ -336,6 +406,45 @@ okx_sim_dispatch(okx_route route, const okx_call *c)
     case OKX_R_BALANCE:
         okx_sim_balance(c);
         return;
+    case OKX_R_TICKER:
+        okx_sim_ticker(c);
+        return;
+    case OKX_R_TICKERS:
+        okx_sim_tickers(c);
+        return;
+    case OKX_R_BOOKS:
+        okx_sim_books(c);
+        return;
+    case OKX_R_TRADES:
+        okx_sim_trades(c);
+        return;
+    case OKX_R_BATCH_PLACE:
+        okx_sim_batch_place(c);
+        return;
+    case OKX_R_BATCH_CANCEL:
+        okx_sim_batch_cancel(c);
+        return;
+    case OKX_R_HISTORY:
+        okx_sim_history(c, false);
+        return;
+    case OKX_R_HISTORY_ARCHIVE:
+        okx_sim_history(c, true);
+        return;
+    case OKX_R_FILLS:
+        okx_sim_fills(c, false);
+        return;
+    case OKX_R_FILLS_HISTORY:
+        okx_sim_fills(c, true);
+        return;
+    case OKX_R_CONFIG:
+        okx_sim_config(c);
+        return;
+    case OKX_R_CURRENCIES:
+        okx_sim_currencies(c);
+        return;
+    case OKX_R_TRADE_FEE:
+        okx_sim_trade_fee(c);
+        return;
     case OKX_R_UNKNOWN:
         break;
     }
@@ -352,6 +461,74 @@ okx_sim_rate_limited(xg_sim_response *resp)
                   "Rate limit reached. Please refer to API documentation "
                   "and throttle requests accordingly.",
                   "limited");
+}
+
+/* The limit key part of an instId: its index, or SIZE_MAX (shared by
+ * every unknown or missing one). Instruments are fixed after setup: no
+ * lock needed. */
+static size_t
+okx_sim_inst_key(const xg_sim_book *b, const char *inst_id)
+{
+    size_t idx = 0;
+
+    if (inst_id != NULL &&
+        xg_sim_book_find_instrument(b, inst_id, &idx) == XG_OK) {
+        return idx;
+    }
+    return SIZE_MAX;
+}
+
+/* Whether body is a batch: a JSON array of at least one object (its
+ * size is checked apart, for its own answer). */
+static bool
+okx_sim_batch_ok(const json_t *body)
+{
+    size_t i = 0;
+    const json_t *item = NULL;
+
+    if (!json_is_array(body) || json_array_size(body) == 0) {
+        return false;
+    }
+    json_array_foreach(body, i, item)
+    {
+        if (!json_is_object(item)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What a batch of 1..OKX_SIM_BATCH_MAX orders charges: its orders per
+ * instrument on the batch window, or, for a single order, one request of
+ * the single-order path. Returns how many charges it wrote. */
+static size_t
+okx_sim_batch_charges(const xg_sim_book *b, const json_t *body, okx_route route,
+                      okx_charge out[OKX_SIM_BATCH_MAX])
+{
+    size_t n = 0;
+    size_t i = 0;
+    const json_t *item = NULL;
+    bool single = json_array_size(body) == 1;
+
+    json_array_foreach(body, i, item)
+    {
+        size_t inst = okx_sim_inst_key(
+            b, json_string_value(json_object_get(item, "instId")));
+        size_t k = 0;
+        while (k < n && out[k].inst != inst) {
+            k++;
+        }
+        if (k == n) {
+            out[n].route = single ? (route == OKX_R_BATCH_PLACE ? OKX_R_PLACE
+                                                                : OKX_R_CANCEL)
+                                  : route;
+            out[n].inst = inst;
+            out[n].n = 0;
+            n++;
+        }
+        out[k].n++;
+    }
+    return n;
 }
 
 /* The client order id a request names (query or JSON body), or NULL. */
@@ -374,7 +551,8 @@ okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
     okx_call call;
     okx_gate gate = OKX_GATE_PASS;
     size_t who = 0;
-    size_t inst = SIZE_MAX;
+    okx_charge charges[OKX_SIM_BATCH_MAX];
+    size_t ncharges = 1;
     bool banned = false;
 
     memset(&call, 0, sizeof(call));
@@ -420,9 +598,16 @@ okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
                       "rejected");
         goto done;
     }
+    bool is_batch =
+        route->route == OKX_R_BATCH_PLACE || route->route == OKX_R_BATCH_CANCEL;
     if (strcmp(req->method, "POST") == 0) {
-        if (!json_is_object(body)) {
+        if (is_batch ? !okx_sim_batch_ok(body) : !json_is_object(body)) {
             okx_sim_error(resp, 400, "50002", "Json data format error.",
+                          "rejected");
+            goto done;
+        }
+        if (is_batch && json_array_size(body) > OKX_SIM_BATCH_MAX) {
+            okx_sim_error(resp, 400, "51000", "Parameter orders error",
                           "rejected");
             goto done;
         }
@@ -431,17 +616,19 @@ okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
     if (route->is_private) {
         who = call.account;
     }
-    if (route->per_instrument) {
-        const char *inst_id = okx_sim_param(&call, "instId");
-        size_t idx = 0;
-        /* Instruments are fixed after setup: no lock needed. */
-        if (inst_id != NULL &&
-            xg_sim_book_find_instrument(&v->book, inst_id, &idx) == XG_OK) {
-            inst = idx;
+    if (is_batch) {
+        ncharges = okx_sim_batch_charges(&v->book, body, route->route, charges);
+    } else {
+        charges[0].route = route->route;
+        charges[0].inst = SIZE_MAX;
+        charges[0].n = 1;
+        if (route->per_instrument) {
+            charges[0].inst =
+                okx_sim_inst_key(&v->book, okx_sim_param(&call, "instId"));
         }
     }
     xg_sim_venue_lock(v);
-    gate = okx_sim_admit(s, route->route, who, inst, req->t_ms);
+    gate = okx_sim_admit(s, who, charges, ncharges, req->t_ms);
     xg_sim_venue_unlock(v);
     if (gate == OKX_GATE_ERROR) {
         okx_sim_error(resp, 500, "50026", "System error.", "fault");
@@ -506,7 +693,10 @@ okx_sim_client_id(const xg_sim_request *req, char *out, size_t cap)
 }
 
 static const char *const okx_route_names[OKX_R_COUNT] = {
-    "time", "instruments", "place", "cancel", "query", "pending", "balance",
+    "time",    "instruments",   "place",        "cancel",     "query",
+    "pending", "balance",       "ticker",       "tickers",    "books",
+    "trades",  "batch_place",   "batch_cancel", "history",    "history_archive",
+    "fills",   "fills_history", "config",       "currencies", "trade_fee",
 };
 
 static json_t *
@@ -517,7 +707,7 @@ okx_sim_state(xg_sim_venue *v, int64_t now_ms)
 
     for (size_t i = 0; i < s->nslides; i++) {
         okx_slide *sl = &s->slides[i];
-        okx_sim_slide_expire(sl, s->window_ms, now_ms);
+        okx_sim_slide_expire(sl, okx_sim_window_of(s, sl->route), now_ms);
         json_array_append_new(
             windows, json_pack("{ss sI ss sI sI}", "endpoint",
                                okx_route_names[sl->route], "who",
