@@ -5,7 +5,13 @@
  * Signature accepted and refused, passphrase and key, the timestamp
  * window, the per-instrument per-endpoint sliding limits exactly as
  * configured, an admin ban and admin faults, and the pages of
- * orders-pending (after / before / limit, anchored on an ordId).
+ * orders-pending (after / before / limit, anchored on an ordId). Then the
+ * paths past orders against a paused walk, so every price is exact:
+ * ticker, tickers, books and trades; balance, config, currencies and fee
+ * rates; batch place and cancel with their per-order sCodes and the
+ * limits they charge (orders per instrument, a batch of one as the
+ * single path); orders-history and fills with their pages (by ordId, by
+ * billId); and hostile parameters answered with OKX's codes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,7 +96,7 @@ static json_t *
 call(const creds *cr, const char *method, const char *target, const char *body,
      long *status)
 {
-    char ts[64], pre[2048], sig[128], h[4][200];
+    char ts[64], pre[16384], sig[128], h[4][200];
     unsigned char mac[32];
     unsigned int mac_len = 0;
     static char out[65536];
@@ -712,6 +718,683 @@ test_pending_refuses_malformed_paging_parameters(void **state)
     json_decref(j);
 }
 
+/* ---- paths past orders, on a paused walk -------------------------------- */
+
+static const char *const paused[] = {"--set", "okx.walk=0", "--set",
+                                     "okx.limits=0", NULL};
+
+static json_t *
+get(const char *target, long *status)
+{
+    return call(&good, "GET", target, NULL, status);
+}
+
+static const json_t *
+item(const json_t *j, size_t i)
+{
+    return json_array_get(json_object_get(j, "data"), i);
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (v == NULL) {
+        fail_msg("no string %s", key);
+    }
+    return v;
+}
+
+static size_t
+count(const json_t *j)
+{
+    return json_array_size(json_object_get(j, "data"));
+}
+
+/* The answer's code and HTTP status, checked and freed. */
+static void
+expect(json_t *j, const long *status, long want_status, const char *code,
+       const char *msg)
+{
+    /* status by address: read after the call that sets it. */
+    assert_int_equal(*status, want_status);
+    assert_string_equal(code_of(j), code);
+    if (msg != NULL) {
+        assert_string_equal(json_string_value(json_object_get(j, "msg")), msg);
+    }
+    json_decref(j);
+}
+
+static void
+place_full(const char *inst, const char *side, const char *type, const char *px,
+           const char *sz, const char *id)
+{
+    char body[512];
+    long st = 0;
+    snprintf(body, sizeof body,
+             "{\"instId\":\"%s\",\"tdMode\":\"cash\",\"side\":\"%s\","
+             "\"ordType\":\"%s\",\"px\":\"%s\",\"sz\":\"%s\","
+             "\"clOrdId\":\"%s\",\"tgtCcy\":\"base_ccy\"}",
+             inst, side, type, px, sz, id);
+    json_t *j = call(&good, "POST", "/api/v5/trade/order", body, &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+}
+
+/* BTC-USDT opens at 35000 with tickSz 0.1: best ask 35000.1, best bid
+ * 34999.9, each level 1,000,000 USDT / 35000 = 28.57142857 BTC. */
+static void
+test_ticker_books_trades_exact(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    json_t *j = get("/api/v5/market/ticker?instId=BTC-USDT", &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "0");
+    const json_t *t = item(j, 0);
+    assert_string_equal(str(t, "instType"), "SPOT");
+    assert_string_equal(str(t, "instId"), "BTC-USDT");
+    assert_string_equal(str(t, "askPx"), "35000.1");
+    assert_string_equal(str(t, "askSz"), "28.57142857");
+    assert_string_equal(str(t, "bidPx"), "34999.9");
+    assert_string_equal(str(t, "bidSz"), "28.57142857");
+    /* No trade yet: last is the opening reference. */
+    assert_string_equal(str(t, "last"), "35000");
+    assert_string_equal(str(t, "lastSz"), "0");
+    assert_string_equal(str(t, "open24h"), "35000");
+    assert_string_equal(str(t, "vol24h"), "0");
+    assert_string_equal(str(t, "volCcy24h"), "0");
+    json_decref(j);
+
+    /* OKX's default sz is 1 level. */
+    j = get("/api/v5/market/books?instId=BTC-USDT", &st);
+    assert_int_equal(st, 200);
+    const json_t *bk = item(j, 0);
+    assert_int_equal(json_array_size(json_object_get(bk, "asks")), 1);
+    assert_int_equal(json_array_size(json_object_get(bk, "bids")), 1);
+    assert_non_null(json_object_get(bk, "ts"));
+    json_decref(j);
+    j = get("/api/v5/market/books?instId=BTC-USDT&sz=3", &st);
+    bk = item(j, 0);
+    const json_t *asks = json_object_get(bk, "asks");
+    const json_t *bids = json_object_get(bk, "bids");
+    assert_int_equal(json_array_size(asks), 3);
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(asks, 0), 0)),
+        "35000.1");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(asks, 2), 0)),
+        "35000.3");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(bids, 1), 0)),
+        "34999.8");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(asks, 0), 1)),
+        "28.57142857");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(asks, 0), 2)), "0");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(asks, 0), 3)), "1");
+    json_decref(j);
+
+    /* A resting bid joins the synthetic one at 34999.9: summed, two
+     * orders. */
+    place_full("BTC-USDT", "buy", "limit", "34999.9", "1", "rest1");
+    j = get("/api/v5/market/books?instId=BTC-USDT&sz=1", &st);
+    const json_t *lvl = json_array_get(json_object_get(item(j, 0), "bids"), 0);
+    assert_string_equal(json_string_value(json_array_get(lvl, 1)),
+                        "29.57142857");
+    assert_string_equal(json_string_value(json_array_get(lvl, 3)), "2");
+    json_decref(j);
+
+    /* A taker buy of 1 BTC takes it from the best ask. */
+    place_full("BTC-USDT", "buy", "limit", "35000.1", "1", "take1");
+    j = get("/api/v5/market/ticker?instId=BTC-USDT", &st);
+    t = item(j, 0);
+    assert_string_equal(str(t, "last"), "35000.1");
+    assert_string_equal(str(t, "lastSz"), "1");
+    assert_string_equal(str(t, "high24h"), "35000.1");
+    assert_string_equal(str(t, "low24h"), "35000");
+    assert_string_equal(str(t, "vol24h"), "1");
+    assert_string_equal(str(t, "volCcy24h"), "35000.1");
+    assert_string_equal(str(t, "askSz"), "27.57142857");
+    json_decref(j);
+    j = get("/api/v5/market/trades?instId=BTC-USDT", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 1);
+    t = item(j, 0);
+    assert_string_equal(str(t, "px"), "35000.1");
+    assert_string_equal(str(t, "sz"), "1");
+    assert_string_equal(str(t, "side"), "buy");
+    assert_true(strlen(str(t, "tradeId")) > 0);
+    json_decref(j);
+    place_full("BTC-USDT", "sell", "ioc", "34999.9", "0.5", "take2");
+    j = get("/api/v5/market/trades?instId=BTC-USDT&limit=1", &st);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "side"), "sell");
+    json_decref(j);
+
+    /* Tickers: every spot instrument; no other type is traded. */
+    j = get("/api/v5/market/tickers?instType=SPOT", &st);
+    assert_int_equal(count(j), 3);
+    json_decref(j);
+    j = get("/api/v5/market/tickers?instType=SWAP", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+
+    /* Bad parameters. */
+    expect(get("/api/v5/market/tickers", &st), &st, 400, "50014",
+           "Parameter instType can not be empty.");
+    expect(get("/api/v5/market/tickers?instType=FOO", &st), &st, 400, "51000",
+           "Parameter instType error");
+    expect(get("/api/v5/market/ticker", &st), &st, 400, "50014",
+           "Parameter instId can not be empty.");
+    expect(get("/api/v5/market/ticker?instId=BTC-USDT-SWAP", &st), &st, 200,
+           "51001", NULL);
+    static const char *const bad_sz[] = {
+        "0", "401", "abc", "-1", "1.5", "99999999999999999999", "%2B1"};
+    for (size_t i = 0; i < sizeof bad_sz / sizeof bad_sz[0]; i++) {
+        char target[128];
+        snprintf(target, sizeof target,
+                 "/api/v5/market/books?instId=BTC-USDT&sz=%s", bad_sz[i]);
+        expect(get(target, &st), &st, 400, "51000", "Parameter sz error");
+    }
+    expect(get("/api/v5/market/books?instId=BTC-USDT&sz=400", &st), &st, 200,
+           "0", NULL);
+    expect(get("/api/v5/market/trades?instId=BTC-USDT&limit=501", &st), &st,
+           400, "51000", "Parameter limit error");
+    expect(get("/api/v5/market/trades?instId=BTC-USDT&limit=0", &st), &st, 400,
+           "51000", "Parameter limit error");
+}
+
+/* Public market paths count per client IP: books_limit=2 refuses the
+ * third; ticker has its own window. */
+static void
+test_market_limits_per_ip(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.books_limit=2", "--set",
+                          "okx.window_ms=60000", NULL};
+    sim_start(args);
+    long st = 0;
+    for (int i = 0; i < 2; i++) {
+        expect(get("/api/v5/market/books?instId=BTC-USDT", &st), &st, 200, "0",
+               NULL);
+    }
+    expect(get("/api/v5/market/books?instId=ETH-USDT", &st), &st, 429, "50011",
+           NULL);
+    expect(get("/api/v5/market/ticker?instId=BTC-USDT", &st), &st, 200, "0",
+           NULL);
+    char out[8192];
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"endpoint\":\"books\""));
+    assert_non_null(strstr(out, "\"used\":2,\"limit\":2"));
+}
+
+/* Balance rows, config, currencies, fee rates, instruments of the types
+ * the simulator does not trade. */
+static void
+test_account_paths(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "frz1");
+    json_t *j = get("/api/v5/account/balance?ccy=USDT", &st);
+    assert_int_equal(st, 200);
+    const json_t *d = json_object_get(item(j, 0), "details");
+    assert_int_equal(json_array_size(d), 1);
+    const json_t *u = json_array_get(d, 0);
+    assert_string_equal(str(u, "ccy"), "USDT");
+    assert_string_equal(str(u, "availBal"), "999700");
+    assert_string_equal(str(u, "frozenBal"), "300");
+    assert_string_equal(str(u, "cashBal"), "1000000");
+    assert_string_equal(str(u, "eq"), "1000000");
+    json_decref(j);
+    j = get("/api/v5/account/balance", &st);
+    assert_int_equal(json_array_size(json_object_get(item(j, 0), "details")),
+                     3);
+    json_decref(j);
+
+    j = get("/api/v5/account/config", &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(str(item(j, 0), "acctLv"), "1");
+    assert_string_equal(str(item(j, 0), "posMode"), "net_mode");
+    json_decref(j);
+
+    j = get("/api/v5/asset/currencies", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 4); /* BTC, USDT, ETH, SOL */
+    assert_string_equal(str(item(j, 0), "ccy"), "BTC");
+    assert_string_equal(str(item(j, 0), "chain"), "BTC-Bitcoin");
+    json_decref(j);
+    j = get("/api/v5/asset/currencies?ccy=ETH,SOL", &st);
+    assert_int_equal(count(j), 2);
+    json_decref(j);
+
+    j = get("/api/v5/account/trade-fee?instType=SPOT&instId=BTC-USDT", &st);
+    assert_string_equal(str(item(j, 0), "maker"), "-0.0008");
+    assert_string_equal(str(item(j, 0), "taker"), "-0.001");
+    json_decref(j);
+    expect(get("/api/v5/account/trade-fee", &st), &st, 400, "50014", NULL);
+
+    /* Private paths need a signature. */
+    creds bad = good;
+    bad.tamper = 1;
+    expect(call(&bad, "GET", "/api/v5/asset/currencies", NULL, &st), &st, 401,
+           "50113", NULL);
+
+    static const char *const none[] = {
+        "/api/v5/public/instruments?instType=SWAP",
+        "/api/v5/public/instruments?instType=FUTURES",
+        "/api/v5/public/instruments?instType=MARGIN",
+        "/api/v5/public/instruments?instType=OPTION&uly=BTC-USD",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        j = get(none[i], &st);
+        assert_int_equal(st, 200);
+        assert_string_equal(code_of(j), "0");
+        assert_int_equal(count(j), 0);
+        json_decref(j);
+    }
+    expect(get("/api/v5/public/instruments?instType=OPTION", &st), &st, 400,
+           "50014", NULL);
+    expect(get("/api/v5/public/instruments?instType=BOND", &st), &st, 400,
+           "51000", "Parameter instType error");
+    j = get("/api/v5/public/time", &st);
+    long long ts = strtoll(str(item(j, 0), "ts"), NULL, 10);
+    assert_true(ts > wall_ms() - 5000 && ts <= wall_ms() + 5000);
+    json_decref(j);
+}
+
+/* currencies: 6 per second (its own window), balance 10 per 2 s. */
+static void
+test_account_limits(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.currencies_limit=2",
+                          "--set", "okx.currencies_window_ms=60000",
+                          "--set", "okx.config_limit=1",
+                          "--set", "okx.window_ms=60000",
+                          NULL};
+    sim_start(args);
+    long st = 0;
+    expect(get("/api/v5/asset/currencies", &st), &st, 200, "0", NULL);
+    expect(get("/api/v5/asset/currencies", &st), &st, 200, "0", NULL);
+    expect(get("/api/v5/asset/currencies", &st), &st, 429, "50011", NULL);
+    expect(get("/api/v5/account/config", &st), &st, 200, "0", NULL);
+    expect(get("/api/v5/account/config", &st), &st, 429, "50011", NULL);
+    expect(get("/api/v5/account/balance", &st), &st, 200, "0", NULL);
+}
+
+static json_t *
+batch(const char *path, const char *body, long *status)
+{
+    return call(&good, "POST", path, body, status);
+}
+
+#define BATCH_ORDER(inst, px, id)                                              \
+    "{\"instId\":\"" inst "\",\"tdMode\":\"cash\",\"side\":\"buy\","           \
+    "\"ordType\":\"limit\",\"px\":\"" px "\",\"sz\":\"0.01\","                 \
+    "\"clOrdId\":\"" id "\"}"
+
+/* Each order of a batch is answered on its own: code 0 when all pass, 2
+ * when some do, 1 when none; a malformed batch is refused whole. */
+static void
+test_batch_place_and_cancel(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    json_t *j = batch(
+        "/api/v5/trade/batch-orders",
+        "[" BATCH_ORDER("BTC-USDT", "30000", "ba1") "," BATCH_ORDER(
+            "ETH-USDT", "1500",
+            "ba2") "," BATCH_ORDER("BTC-USDT", "30000",
+                                   "bad-id") "," BATCH_ORDER("DOGE-USDT", "1",
+                                                             "ba4") "]",
+        &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "2");
+    assert_int_equal(count(j), 4);
+    assert_string_equal(str(item(j, 0), "sCode"), "0");
+    assert_string_equal(str(item(j, 0), "clOrdId"), "ba1");
+    assert_true(strlen(str(item(j, 0), "ordId")) > 0);
+    assert_string_equal(str(item(j, 1), "sCode"), "0");
+    assert_string_equal(str(item(j, 2), "sCode"), "51000");
+    assert_string_equal(str(item(j, 2), "sMsg"), "Parameter clOrdId error");
+    assert_string_equal(str(item(j, 2), "ordId"), "");
+    assert_string_equal(str(item(j, 3), "sCode"), "51001");
+    json_decref(j);
+    j = pending(NULL, "", &st);
+    assert_int_equal(count(j), 2);
+    json_decref(j);
+
+    j = batch("/api/v5/trade/batch-orders",
+              "[" BATCH_ORDER("BTC-USDT", "30000", "ba1") "]", &st);
+    assert_string_equal(code_of(j), "1");
+    assert_string_equal(s_code_of(j), "51016");
+    json_decref(j);
+
+    /* Malformed batches. */
+    expect(batch("/api/v5/trade/batch-orders", "[]", &st), &st, 400, "50002",
+           NULL);
+    expect(batch("/api/v5/trade/batch-orders",
+                 BATCH_ORDER("BTC-USDT", "30000", "obj1"), &st),
+           &st, 400, "50002", NULL);
+    expect(batch("/api/v5/trade/batch-orders", "[1,2]", &st), &st, 400, "50002",
+           NULL);
+    char big[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(big + n, sizeof big - n, "[");
+    for (int i = 0; i < 21; i++) {
+        n += (size_t)snprintf(big + n, sizeof big - n,
+                              "%s" BATCH_ORDER("BTC-USDT", "30000", "x"),
+                              i > 0 ? "," : "");
+    }
+    snprintf(big + n, sizeof big - n, "]");
+    expect(batch("/api/v5/trade/batch-orders", big, &st), &st, 400, "51000",
+           NULL);
+
+    /* Cancel: two open, one unknown, one already canceled after. */
+    j = batch("/api/v5/trade/cancel-batch-orders",
+              "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"ba1\"},"
+              "{\"instId\":\"ETH-USDT\",\"clOrdId\":\"ba2\"},"
+              "{\"instId\":\"BTC-USDT\",\"ordId\":\"999\"},"
+              "{\"instId\":\"BTC-USDT\"}]",
+              &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "2");
+    assert_string_equal(str(item(j, 0), "sCode"), "0");
+    assert_string_equal(str(item(j, 0), "clOrdId"), "ba1");
+    assert_string_equal(str(item(j, 1), "sCode"), "0");
+    assert_string_equal(str(item(j, 2), "sCode"), "51400");
+    assert_string_equal(str(item(j, 3), "sCode"), "50014");
+    json_decref(j);
+    j = batch("/api/v5/trade/cancel-batch-orders",
+              "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"ba1\"}]", &st);
+    assert_string_equal(code_of(j), "1");
+    assert_string_equal(s_code_of(j), "51401");
+    json_decref(j);
+    j = pending(NULL, "", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+}
+
+/* A batch counts its orders per instrument on the batch window; a batch
+ * of one counts as one request of the single path; a batch that does not
+ * fit is refused whole, places nothing and charges nothing. */
+static void
+test_batch_limits(void **state)
+{
+    (void)state;
+    const char *args[] = {
+        "--set", "okx.walk=0",        "--set", "okx.batch_place_limit=4",
+        "--set", "okx.place_limit=2", "--set", "okx.window_ms=60000",
+        NULL};
+    sim_start(args);
+    long st = 0;
+    /* Two singles use the place window... */
+    expect(batch("/api/v5/trade/batch-orders",
+                 "[" BATCH_ORDER("BTC-USDT", "30000", "s1") "]", &st),
+           &st, 200, "0", NULL);
+    expect(place(&good, "BTC-USDT", "s2", "30000", &st), &st, 200, "0", NULL);
+    expect(batch("/api/v5/trade/batch-orders",
+                 "[" BATCH_ORDER("BTC-USDT", "30000", "s3") "]", &st),
+           &st, 429, "50011", NULL);
+    /* ...not the batch one: 3 BTC + 1 ETH orders fit (4 and 1 of 4). */
+    expect(
+        batch("/api/v5/trade/batch-orders",
+              "[" BATCH_ORDER("BTC-USDT", "30000", "m1") "," BATCH_ORDER(
+                  "BTC-USDT", "30000",
+                  "m2") "," BATCH_ORDER("BTC-USDT", "30000",
+                                        "m3") "," BATCH_ORDER("ETH-USDT",
+                                                              "1500", "e1") "]",
+              &st),
+        &st, 200, "0", NULL);
+    /* 2 more BTC do not fit (3 + 2 > 4), though the ETH one would. */
+    expect(batch("/api/v5/trade/batch-orders",
+                 "[" BATCH_ORDER("BTC-USDT", "30000", "m4") "," BATCH_ORDER(
+                     "BTC-USDT", "30000",
+                     "m5") "," BATCH_ORDER("ETH-USDT", "1500", "e2") "]",
+                 &st),
+           &st, 429, "50011", NULL);
+    json_t *j = pending(NULL, "", &st);
+    assert_int_equal(count(j), 6);
+    json_decref(j);
+    /* Nothing was charged: one BTC and three ETH still fit. */
+    expect(batch("/api/v5/trade/batch-orders",
+                 "[" BATCH_ORDER("BTC-USDT", "30000", "m6") "," BATCH_ORDER(
+                     "ETH-USDT", "1500",
+                     "e3") "," BATCH_ORDER("ETH-USDT", "1500", "e4") "]",
+                 &st),
+           &st, 200, "0", NULL);
+}
+
+/* GET /trade/fills (or fills-history) with extra query. */
+static json_t *
+fills(const char *path, const char *extra, long *status)
+{
+    char target[256];
+    snprintf(target, sizeof target, "/api/v5/trade/%s?instType=SPOT%s", path,
+             extra);
+    return get(target, status);
+}
+
+/* Five taker fills and one maker fill (admin), newest first by billId,
+ * with their prices, sizes, fees and exec types; pages by billId. */
+static void
+test_fills_exact_and_paged(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    char id[16], extra[128];
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "tk%d", i);
+        place_full("BTC-USDT", "buy", "limit", "36000", "0.01", id);
+    }
+    json_t *j = fills("fills", "", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 5);
+    long long bills[5];
+    for (size_t i = 0; i < 5; i++) {
+        const json_t *f = item(j, i);
+        bills[i] = strtoll(str(f, "billId"), NULL, 10);
+        if (i > 0) {
+            assert_true(bills[i] < bills[i - 1]);
+        }
+        assert_string_equal(str(f, "instId"), "BTC-USDT");
+        assert_string_equal(str(f, "fillPx"), "35000.1");
+        assert_string_equal(str(f, "fillSz"), "0.01");
+        /* 0.1% of 0.01 BTC, charged in the BTC received. */
+        assert_string_equal(str(f, "fee"), "-0.00001");
+        assert_string_equal(str(f, "feeCcy"), "BTC");
+        assert_string_equal(str(f, "execType"), "T");
+        assert_string_equal(str(f, "side"), "buy");
+        assert_true(strlen(str(f, "tradeId")) > 0);
+    }
+    assert_string_equal(str(item(j, 0), "clOrdId"), "tk4");
+    json_decref(j);
+
+    /* Pages of 2 by billId. */
+    j = fills("fills", "&limit=2", &st);
+    assert_int_equal(count(j), 2);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&limit=2&after=%lld", bills[1]);
+    j = fills("fills", extra, &st);
+    assert_int_equal(count(j), 2);
+    assert_int_equal(strtoll(str(item(j, 0), "billId"), NULL, 10), bills[2]);
+    assert_int_equal(strtoll(str(item(j, 1), "billId"), NULL, 10), bills[3]);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&limit=2&before=%lld", bills[4]);
+    j = fills("fills", extra, &st);
+    assert_int_equal(count(j), 2);
+    assert_int_equal(strtoll(str(item(j, 0), "billId"), NULL, 10), bills[2]);
+    assert_int_equal(strtoll(str(item(j, 1), "billId"), NULL, 10), bills[3]);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&after=%lld&before=%lld", bills[0],
+             bills[4]);
+    j = fills("fills", extra, &st);
+    assert_int_equal(count(j), 3);
+    json_decref(j);
+
+    /* A maker fill of a resting order, by the admin: "M", maker fee. */
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.02", "mk1");
+    char out[2048];
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"mk1\","
+                                  "\"qty\":\"0.01\",\"price\":\"30000\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    j = fills("fills", "&limit=1", &st);
+    const json_t *f = item(j, 0);
+    assert_string_equal(str(f, "clOrdId"), "mk1");
+    assert_string_equal(str(f, "execType"), "M");
+    assert_string_equal(str(f, "fillPx"), "30000");
+    assert_string_equal(str(f, "fee"), "-0.000008");
+    json_decref(j);
+    /* The order shows the partial fill the OKX way. */
+    j = get("/api/v5/trade/order?instId=BTC-USDT&clOrdId=mk1", &st);
+    const json_t *o = item(j, 0);
+    assert_string_equal(str(o, "state"), "partially_filled");
+    assert_string_equal(str(o, "accFillSz"), "0.01");
+    assert_string_equal(str(o, "fillSz"), "0.01");
+    assert_string_equal(str(o, "fillPx"), "30000");
+    assert_string_equal(str(o, "avgPx"), "30000");
+    assert_string_equal(str(o, "fee"), "-0.000008");
+    assert_string_equal(str(o, "feeCcy"), "BTC");
+    snprintf(extra, sizeof extra, "&ordId=%lld", ord_id_of(o));
+    json_decref(j);
+    /* Filter by ordId; fills-history the same fills; other types none. */
+    j = fills("fills", extra, &st);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "clOrdId"), "mk1");
+    json_decref(j);
+    j = fills("fills-history", "", &st);
+    assert_int_equal(count(j), 6);
+    json_decref(j);
+    j = get("/api/v5/trade/fills?instType=SWAP", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+    j = get("/api/v5/trade/fills?instId=ETH-USDT", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+    expect(get("/api/v5/trade/fills-history", &st), &st, 400, "50014",
+           "Parameter instType can not be empty.");
+
+    static const struct {
+        const char *extra, *msg;
+    } bad[] = {
+        {"&after=abc", "Parameter after error"},
+        {"&before=-1", "Parameter before error"},
+        {"&limit=101", "Parameter limit error"},
+        {"&limit=0", "Parameter limit error"},
+        {"&begin=1e5", "Parameter begin error"},
+        {"&end=99999999999999999999", "Parameter end error"},
+        {"&ordId=0", "Parameter ordId error"},
+        {"&ordId=12x", "Parameter ordId error"},
+        {"&instType=BOND", "Parameter instType error"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char target[256];
+        snprintf(target, sizeof target, "/api/v5/trade/fills?x=1%s",
+                 bad[i].extra);
+        expect(get(target, &st), &st, 400, "51000", bad[i].msg);
+    }
+}
+
+static json_t *
+history(const char *extra, long *status)
+{
+    char target[512];
+    snprintf(target, sizeof target,
+             "/api/v5/trade/orders-history?instType=SPOT%s", extra);
+    return get(target, status);
+}
+
+/* Completed orders: filled and canceled (a partly filled one canceled
+ * shows "canceled"), never open ones; the state and ordType filters;
+ * pages by ordId. */
+static void
+test_orders_history(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    char extra[128];
+    place_full("BTC-USDT", "buy", "limit", "36000", "0.01", "hf1");
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "hc1");
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "open1");
+    place_full("ETH-USDT", "buy", "ioc", "1000", "0.01", "hioc");
+    json_t *j = call(&good, "POST", "/api/v5/trade/cancel-order",
+                     "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"hc1\"}", &st);
+    json_decref(j);
+
+    j = history("", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(count(j), 3);
+    assert_string_equal(str(item(j, 0), "clOrdId"), "hioc");
+    assert_string_equal(str(item(j, 0), "state"), "canceled");
+    assert_string_equal(str(item(j, 1), "clOrdId"), "hc1");
+    assert_string_equal(str(item(j, 2), "clOrdId"), "hf1");
+    assert_string_equal(str(item(j, 2), "state"), "filled");
+    long long newest = ord_id_of(item(j, 0));
+    json_decref(j);
+    j = history("&state=filled", &st);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "clOrdId"), "hf1");
+    json_decref(j);
+    j = history("&state=canceled&instId=BTC-USDT", &st);
+    assert_int_equal(count(j), 1);
+    json_decref(j);
+    j = history("&ordType=ioc", &st);
+    assert_int_equal(count(j), 1);
+    json_decref(j);
+    j = history("&ordType=limit,ioc", &st);
+    assert_int_equal(count(j), 3);
+    json_decref(j);
+    snprintf(extra, sizeof extra, "&after=%lld&limit=1", newest);
+    j = history(extra, &st);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "clOrdId"), "hc1");
+    json_decref(j);
+    j = get("/api/v5/trade/orders-history-archive?instType=SPOT", &st);
+    assert_int_equal(count(j), 3);
+    json_decref(j);
+    j = history("&state=mmp_canceled", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+
+    expect(get("/api/v5/trade/orders-history", &st), &st, 400, "50014", NULL);
+    expect(history("&state=live", &st), &st, 400, "51000",
+           "Parameter state error");
+    expect(history("&ordType=bogus", &st), &st, 400, "51000",
+           "Parameter ordType error");
+    expect(history("&ordType=limit,,", &st), &st, 400, "51000",
+           "Parameter ordType error");
+    char longq[256];
+    memset(longq, 'a', sizeof longq);
+    memcpy(longq, "&ordType=", 9);
+    longq[sizeof longq - 1] = '\0';
+    expect(history(longq, &st), &st, 400, "51000", "Parameter ordType error");
+    expect(history("&limit=1000", &st), &st, 400, "51000",
+           "Parameter limit error");
+    /* Pending filters by state too. */
+    j = pending(NULL, "&state=live", &st);
+    assert_int_equal(count(j), 1);
+    json_decref(j);
+    j = pending(NULL, "&state=partially_filled", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+}
+
 int
 main(void)
 {
@@ -733,6 +1416,14 @@ main(void)
             test_pending_before_and_anchor_on_closed_order, sim_teardown),
         cmocka_unit_test_teardown(
             test_pending_refuses_malformed_paging_parameters, sim_teardown),
+        cmocka_unit_test_teardown(test_ticker_books_trades_exact, sim_teardown),
+        cmocka_unit_test_teardown(test_market_limits_per_ip, sim_teardown),
+        cmocka_unit_test_teardown(test_account_paths, sim_teardown),
+        cmocka_unit_test_teardown(test_account_limits, sim_teardown),
+        cmocka_unit_test_teardown(test_batch_place_and_cancel, sim_teardown),
+        cmocka_unit_test_teardown(test_batch_limits, sim_teardown),
+        cmocka_unit_test_teardown(test_fills_exact_and_paged, sim_teardown),
+        cmocka_unit_test_teardown(test_orders_history, sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
