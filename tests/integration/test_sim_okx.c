@@ -1395,6 +1395,78 @@ test_orders_history(void **state)
     json_decref(j);
 }
 
+/* How many limit windows /_sim/state lists. */
+static size_t
+window_count(void)
+{
+    static char out[65536];
+    size_t n = 0;
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    for (const char *p = strstr(out, "\"endpoint\":"); p != NULL;
+         p = strstr(p + 1, "\"endpoint\":")) {
+        n++;
+    }
+    return n;
+}
+
+/* A batch over three instruments whose new windows grow the dialect's
+ * window table in the middle of charging (15 windows, then 3 more past
+ * its first 16 places): every order is still charged to its own window
+ * (a regression test for charging through a moved table; ASan sees it). */
+static void
+test_batch_charges_survive_window_table_growth(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    static const char *const paths[] = {
+        "/api/v5/public/time",
+        "/api/v5/public/instruments?instType=SPOT",
+        "/api/v5/market/ticker?instId=BTC-USDT",
+        "/api/v5/market/tickers?instType=SPOT",
+        "/api/v5/market/books?instId=BTC-USDT",
+        "/api/v5/market/trades?instId=BTC-USDT",
+        "/api/v5/account/balance",
+        "/api/v5/account/config",
+        "/api/v5/asset/currencies",
+        "/api/v5/account/trade-fee?instType=SPOT",
+        "/api/v5/trade/orders-pending",
+        "/api/v5/trade/orders-history?instType=SPOT",
+        "/api/v5/trade/orders-history-archive?instType=SPOT",
+        "/api/v5/trade/fills",
+        "/api/v5/trade/fills-history?instType=SPOT",
+    };
+    long st = 0;
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        expect(get(paths[i], &st), &st, 200, "0", NULL);
+    }
+    assert_int_equal(window_count(), 15);
+    json_t *j =
+        batch("/api/v5/trade/batch-orders",
+              "[" BATCH_ORDER("BTC-USDT", "30000", "g1") "," BATCH_ORDER(
+                  "ETH-USDT", "1500", "g2") "," BATCH_ORDER("SOL-USDT", "50",
+                                                            "g3") "]",
+              &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "0");
+    json_decref(j);
+    assert_int_equal(window_count(), 18);
+    static char out[65536];
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    const char *inst[] = {"BTC-USDT", "ETH-USDT", "SOL-USDT"};
+    for (size_t i = 0; i < 3; i++) {
+        char want[160];
+        snprintf(want, sizeof want,
+                 "\"endpoint\":\"batch_place\",\"who\":0,\"instId\":"
+                 "\"%s\",\"used\":1",
+                 inst[i]);
+        assert_non_null(strstr(out, want));
+    }
+}
+
 int
 main(void)
 {
@@ -1424,6 +1496,8 @@ main(void)
         cmocka_unit_test_teardown(test_batch_limits, sim_teardown),
         cmocka_unit_test_teardown(test_fills_exact_and_paged, sim_teardown),
         cmocka_unit_test_teardown(test_orders_history, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_batch_charges_survive_window_table_growth, sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

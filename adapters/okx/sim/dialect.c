@@ -252,7 +252,8 @@ static okx_gate
 okx_sim_admit(okx_settings *s, size_t who, const okx_charge *charges,
               size_t ncharges, int64_t now_ms)
 {
-    okx_slide *slides[OKX_SIM_BATCH_MAX];
+    /* Indices, not pointers: a later slide_get may move the array. */
+    size_t slides[OKX_SIM_BATCH_MAX];
 
     for (size_t i = 0; i < ncharges; i++) {
         const okx_charge *ch = &charges[i];
@@ -264,10 +265,10 @@ okx_sim_admit(okx_settings *s, size_t who, const okx_charge *charges,
         if (s->limits != 0 && sl->count + ch->n > sl->cap) {
             return OKX_GATE_LIMITED;
         }
-        slides[i] = sl;
+        slides[i] = (size_t)(sl - s->slides);
     }
     for (size_t i = 0; i < ncharges; i++) {
-        okx_slide *sl = slides[i];
+        okx_slide *sl = &s->slides[slides[i]];
         for (size_t k = 0; k < charges[i].n; k++) {
             if (sl->count == sl->cap) {
                 /* Counting only: forget the oldest to make room. */
