@@ -1298,6 +1298,8 @@ test_fills_exact_and_paged(void **state)
         {"&limit=0", "Parameter limit error"},
         {"&begin=1e5", "Parameter begin error"},
         {"&end=99999999999999999999", "Parameter end error"},
+        {"&end=9999999999999999999", "Parameter end error"},
+        {"&after=9223372036854775808", "Parameter after error"},
         {"&ordId=0", "Parameter ordId error"},
         {"&ordId=12x", "Parameter ordId error"},
         {"&instType=BOND", "Parameter instType error"},

@@ -13,6 +13,7 @@
  */
 #include "okx_sim.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,7 +93,8 @@ okx_sim_uint_param(const okx_call *c, const char *key, int64_t min, int64_t max,
         return true;
     }
     for (const char *p = text; *p != '\0'; p++, n++) {
-        if (*p < '0' || *p > '9' || n >= 19) {
+        if (*p < '0' || *p > '9' || n >= 19 ||
+            v > (INT64_MAX - (*p - '0')) / 10) {
             return false;
         }
         v = v * 10 + (*p - '0');

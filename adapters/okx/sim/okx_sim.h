@@ -111,9 +111,9 @@ void okx_sim_fee_text(int64_t fee, char out[XG_SIM_FIXED_BUFSZ + 1]);
 void okx_sim_ms_text(int64_t ms, char out[24]);
 
 /* An unsigned integer parameter: absent or "" leaves *out as it is and
- * returns true; otherwise it must be 1..19 digits with a value in
- * [min, max], which goes to *out. false for anything else: the caller
- * answers OKX's parameter error. */
+ * returns true; otherwise it must be 1..19 digits that fit in int64_t,
+ * with a value in [min, max], which goes to *out. false for anything else: the
+ * caller answers OKX's parameter error. */
 bool okx_sim_uint_param(const okx_call *c, const char *key, int64_t min,
                         int64_t max, int64_t *out);
 
