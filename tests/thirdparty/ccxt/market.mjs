@@ -14,8 +14,10 @@
 //   3. cancel it by id; place a resting order by client id, find it by
 //      client id, cancel it by client id; both are in the order history.
 //
-// xgsim must run with its price walk paused (the test's XGSIM_ARGS), so
-// the book read in step 1 is the book the order meets.
+// xgsim must run with its price walk paused, so the book read in step 1
+// is the book the order meets, and with levels a tenth of the default
+// (100,000 USDT), so two and a third of them fit the test account's
+// 1,000,000 USDT (the test's XGSIM_ARGS).
 // Usage: BASE_URL=http://127.0.0.1:PORT node market.mjs VENUE
 // Prints each step; exits non-zero on the first failure. Uses xgsim's
 // built-in test account (docs/simulator.md), never real credentials.
@@ -43,6 +45,16 @@ for (const [name, url] of Object.entries(ex.urls.api)) {
 }
 
 const symbol = 'BTC/USDT'
+
+// What ccxt's own venue classes ask of a caller on the live venue too, not
+// routes around missing paths: Bybit's fetchOrder refuses to run until the
+// caller acknowledges it only sees the last 500 orders, and its cancel
+// takes the client id under Bybit's name for it.
+const quirks = {
+  bybit: { fetchOrder: { acknowledged: true }, clientIdParam: 'orderLinkId' }
+}[venue] ?? {}
+const fetchOrderParams = quirks.fetchOrder ?? {}
+const clientIdParam = quirks.clientIdParam ?? 'clientOrderId'
 
 function check (cond, what, data) {
   if (!cond) {
@@ -106,7 +118,7 @@ const placed = await step('createOrder (marketable)', () =>
   ex.createOrder(symbol, 'limit', 'buy', amount, price))
 check(typeof placed.id === 'string' && placed.id.length > 0, 'the marketable order is placed', placed)
 
-const order = await step('fetchOrder', () => ex.fetchOrder(placed.id, symbol))
+const order = await step('fetchOrder', () => ex.fetchOrder(placed.id, symbol, fetchOrderParams))
 const filled = q0 + q1
 check(order.status === 'open' && near(order.filled, filled) && near(order.remaining, amount - filled),
   'the order rests partially filled: both levels taken, the rest open',
@@ -137,8 +149,10 @@ check(after.used.USDT >= cost(amount - filled, price) * 0.999,
   'the open remainder holds its USDT', { used: after.used.USDT, want: cost(amount - filled, price) })
 
 await step('cancelOrder by id', () => ex.cancelOrder(placed.id, symbol))
-const canceled = await step('fetchOrder (canceled)', () => ex.fetchOrder(placed.id, symbol))
-check(canceled.status === 'canceled' && near(canceled.filled, filled),
+const canceled = await step('fetchOrder (canceled)', () =>
+  ex.fetchOrder(placed.id, symbol, fetchOrderParams))
+// ccxt reads Bybit's PartiallyFilledCanceled as 'closed'.
+check(['canceled', 'closed'].includes(canceled.status) && near(canceled.filled, filled),
   'canceled by id, its fills kept', { status: canceled.status, filled: canceled.filled })
 
 // A resting buy well below the book, by client id.
@@ -152,12 +166,26 @@ check(resting.clientOrderId === undefined || resting.clientOrderId === clientOrd
 const open = await step('fetchOpenOrders', () => ex.fetchOpenOrders(symbol))
 check(open.some(o => o.clientOrderId === clientOrderId && o.status === 'open'),
   'open orders list it by its client id', open.map(o => [o.id, o.clientOrderId, o.status]))
-await step('cancelOrder by client id', () => ex.cancelOrder(undefined, symbol, { clientOrderId }))
+await step('cancelOrder by client id', () =>
+  ex.cancelOrder(undefined, symbol, { [clientIdParam]: clientOrderId }))
 const openAfter = await step('fetchOpenOrders (after)', () => ex.fetchOpenOrders(symbol))
 check(!openAfter.some(o => o.clientOrderId === clientOrderId), 'canceled by client id', openAfter)
 
-const history = await step('fetchClosedOrders / fetchCanceledOrders', () =>
-  ex.has.fetchClosedOrders ? ex.fetchClosedOrders(symbol) : ex.fetchOrders(symbol))
+// Finished orders, as each ccxt class offers them: a closed order is a
+// filled one to ccxt, so canceled ones come from their own call where the
+// venue has one.
+async function finishedOrders () {
+  if (ex.has.fetchCanceledAndClosedOrders) {
+    return ex.fetchCanceledAndClosedOrders(symbol)
+  }
+  if (ex.has.fetchOrders) {
+    return ex.fetchOrders(symbol)
+  }
+  const closed = ex.has.fetchClosedOrders ? await ex.fetchClosedOrders(symbol) : []
+  const canceled = ex.has.fetchCanceledOrders ? await ex.fetchCanceledOrders(symbol) : []
+  return closed.concat(canceled)
+}
+const history = await step('order history', finishedOrders)
 const ids = history.map(o => o.id)
 check(ids.includes(placed.id) && ids.includes(resting.id),
   'order history has both canceled orders', history.map(o => [o.id, o.status]))
