@@ -5,16 +5,19 @@
  * xgate_prim, so a misreading shared by both would not hide).
  *
  * This file owns the dialect table, the settings, the instruments, the
- * pool model, routing and the public endpoints. It hands private requests
- * to auth.c and trading ones to orders.c; the answer envelopes and the
- * amount format are in common.c, below all three.
+ * pool model and routing. It hands private requests to auth.c, then each
+ * path to its file: market.c (public market data), account.c (balances,
+ * account mode, API key), orders.c (HF orders) and history.c (order and
+ * fill history); the answer envelopes, amount format and query parsing
+ * are in common.c, below all of them.
  *
- * Pools ("rate limit 2.0"): the Spot pool per account (UID), the Public
- * pool per client IP. Each is a FIXED window of window_ms that starts at
- * the first request after the previous window ended and is refilled whole
- * at its end - not clock-aligned and not a token bucket. A request whose
- * weight does not fit is refused with HTTP 429 and code 429000 and charges
- * nothing. Every answer that went through a pool carries
+ * Pools ("rate limit 2.0"): the Spot and Management pools per account
+ * (UID), the Public pool per client IP; each route names its pool and
+ * weight. Each pool is a FIXED window of window_ms that starts at the
+ * first request after the previous window ended and is refilled whole at
+ * its end - not clock-aligned and not a token bucket. A request whose
+ * weight does not fit is refused with HTTP 429 and code 429000 and
+ * charges nothing. Every answer that went through a pool carries
  * gw-ratelimit-limit, gw-ratelimit-remaining and gw-ratelimit-reset (ms
  * until the window ends).
  *
@@ -36,6 +39,7 @@
 
 static const xg_sim_setting kucoin_setting_defs[] = {
     KUCOIN_SET(spot_limit, 1, INT64_MAX / 4),
+    KUCOIN_SET(management_limit, 1, INT64_MAX / 4),
     KUCOIN_SET(public_limit, 1, INT64_MAX / 4),
     KUCOIN_SET(window_ms, 1, 86400000),
     KUCOIN_SET(timestamp_window_ms, 1, 86400000),
@@ -52,6 +56,7 @@ kucoin_sim_create(void)
     }
     /* Fact sheet "Rate-limit model" (VIP0) and "Signing" (5 s). */
     s->spot_limit = 4000;
+    s->management_limit = 2000;
     s->public_limit = 2000;
     s->window_ms = 30000;
     s->timestamp_window_ms = 5000;
@@ -122,6 +127,8 @@ kucoin_sim_setup(xg_sim_venue *v)
     for (size_t i = 0; i < v->book.naccounts; i++) {
         xg_sim_window_init(&v->book.accounts[i].windows[KUCOIN_AW_SPOT],
                            s->window_ms);
+        xg_sim_window_init(&v->book.accounts[i].windows[KUCOIN_AW_MANAGEMENT],
+                           s->window_ms);
     }
     return XG_OK;
 }
@@ -181,36 +188,132 @@ kucoin_sim_too_many(xg_sim_response *resp)
 
 typedef enum kucoin_route {
     KUCOIN_TIME,
+    KUCOIN_STATUS,
     KUCOIN_SYMBOLS,
+    KUCOIN_CURRENCIES,
+    KUCOIN_LEVEL1,
+    KUCOIN_ALL_TICKERS,
+    KUCOIN_STATS,
+    KUCOIN_LEVEL2_20,
+    KUCOIN_LEVEL2_100,
+    KUCOIN_LEVEL2_FULL,
+    KUCOIN_HISTORIES,
+    KUCOIN_MARGIN_SYMBOLS,
+    KUCOIN_EMPTY_LIST,
+    KUCOIN_ACCOUNTS,
+    KUCOIN_ACCOUNT_MODE,
+    KUCOIN_HF_OPENED,
+    KUCOIN_API_KEY,
+    KUCOIN_USER_INFO,
     KUCOIN_NEW,
+    KUCOIN_NEW_MULTI,
     KUCOIN_CANCEL,
+    KUCOIN_CANCEL_SYMBOL,
     KUCOIN_QUERY,
     KUCOIN_ACTIVE,
+    KUCOIN_ACTIVE_SYMBOLS,
+    KUCOIN_DONE,
+    KUCOIN_FILLS,
     KUCOIN_UNKNOWN
 } kucoin_route;
 
+typedef enum kucoin_pool {
+    KUCOIN_POOL_PUBLIC,    /* per IP, no authentication */
+    KUCOIN_POOL_SPOT,      /* per account, authenticated */
+    KUCOIN_POOL_MANAGEMENT /* per account, authenticated */
+} kucoin_pool;
+
 typedef struct kucoin_route_def {
     const char *method;
-    const char *path; /* exact, or a prefix when is_prefix */
-    bool is_prefix;
+    /* Exact, or with is_id a prefix followed by one non-empty segment
+     * (no '/'), the {orderId} / {clientOid} of the path. */
+    const char *path;
+    bool is_id;
     kucoin_route route;
-    int64_t weight; /* fact sheet endpoint table */
-    bool is_private;
+    int64_t weight;
+    kucoin_pool pool;
 } kucoin_route_def;
 
 #define KUCOIN_COID_PREFIX "/api/v1/hf/orders/client-order/"
+#define KUCOIN_OID_PREFIX  "/api/v1/hf/orders/"
 
+/* Weights and pools: the fact sheet's endpoint table where it has the
+ * path, else KuCoin's own per-endpoint "API-RATE-LIMIT-POOL / -WEIGHT"
+ * (docs-new, as carried by the official kucoin-universal-sdk 1.3.0 the
+ * third-party check pins); /api/ua/v1/account/mode is absent from both
+ * and is KuCoin's docs-new "Get Account Mode" (Management, 30). Futures'
+ * contracts/active belongs to api-futures.kucoin.com (its Public pool,
+ * 3); it is answered here because a client pointed at xgsim sends its
+ * futures base there too. Exact paths come first, so /active and /done
+ * are never taken for an {orderId}. */
 static const kucoin_route_def kucoin_routes[] = {
-    {"GET", "/api/v1/timestamp", false, KUCOIN_TIME, 3, false},
-    {"GET", "/api/v2/symbols", false, KUCOIN_SYMBOLS, 4, false},
-    {"POST", "/api/v1/hf/orders", false, KUCOIN_NEW, 1, true},
-    {"GET", "/api/v1/hf/orders/active", false, KUCOIN_ACTIVE, 2, true},
-    {"DELETE", KUCOIN_COID_PREFIX, true, KUCOIN_CANCEL, 1, true},
-    {"GET", KUCOIN_COID_PREFIX, true, KUCOIN_QUERY, 2, true},
+    {"GET", "/api/v1/timestamp", false, KUCOIN_TIME, 3, KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/status", false, KUCOIN_STATUS, 3, KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v2/symbols", false, KUCOIN_SYMBOLS, 4, KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v3/currencies", false, KUCOIN_CURRENCIES, 3,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/orderbook/level1", false, KUCOIN_LEVEL1, 2,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/allTickers", false, KUCOIN_ALL_TICKERS, 15,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/stats", false, KUCOIN_STATS, 15,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/orderbook/level2_20", false, KUCOIN_LEVEL2_20, 2,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/orderbook/level2_100", false, KUCOIN_LEVEL2_100, 2,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/market/histories", false, KUCOIN_HISTORIES, 3,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v3/margin/symbols", false, KUCOIN_MARGIN_SYMBOLS, 3,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/isolated/symbols", false, KUCOIN_EMPTY_LIST, 3,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v1/contracts/active", false, KUCOIN_EMPTY_LIST, 3,
+     KUCOIN_POOL_PUBLIC},
+    {"GET", "/api/v3/market/orderbook/level2", false, KUCOIN_LEVEL2_FULL, 3,
+     KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/accounts", false, KUCOIN_ACCOUNTS, 5,
+     KUCOIN_POOL_MANAGEMENT},
+    {"GET", "/api/ua/v1/account/mode", false, KUCOIN_ACCOUNT_MODE, 30,
+     KUCOIN_POOL_MANAGEMENT},
+    {"GET", "/api/v1/hf/accounts/opened", false, KUCOIN_HF_OPENED, 30,
+     KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/user/api-key", false, KUCOIN_API_KEY, 20,
+     KUCOIN_POOL_MANAGEMENT},
+    {"GET", "/api/v2/user-info", false, KUCOIN_USER_INFO, 20,
+     KUCOIN_POOL_MANAGEMENT},
+    {"POST", "/api/v1/hf/orders", false, KUCOIN_NEW, 1, KUCOIN_POOL_SPOT},
+    {"POST", "/api/v1/hf/orders/multi", false, KUCOIN_NEW_MULTI, 1,
+     KUCOIN_POOL_SPOT},
+    {"DELETE", "/api/v1/hf/orders", false, KUCOIN_CANCEL_SYMBOL, 2,
+     KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/hf/orders/active", false, KUCOIN_ACTIVE, 2,
+     KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/hf/orders/active/symbols", false, KUCOIN_ACTIVE_SYMBOLS, 2,
+     KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/hf/orders/done", false, KUCOIN_DONE, 2, KUCOIN_POOL_SPOT},
+    {"GET", "/api/v1/hf/fills", false, KUCOIN_FILLS, 2, KUCOIN_POOL_SPOT},
+    {"DELETE", KUCOIN_COID_PREFIX, true, KUCOIN_CANCEL, 1, KUCOIN_POOL_SPOT},
+    {"GET", KUCOIN_COID_PREFIX, true, KUCOIN_QUERY, 2, KUCOIN_POOL_SPOT},
+    {"DELETE", KUCOIN_OID_PREFIX, true, KUCOIN_CANCEL, 1, KUCOIN_POOL_SPOT},
+    {"GET", KUCOIN_OID_PREFIX, true, KUCOIN_QUERY, 2, KUCOIN_POOL_SPOT},
 };
 
+/* An unknown path is answered 404 and charged to the Public pool. */
 static const kucoin_route_def kucoin_unknown_route = {
-    "", "", false, KUCOIN_UNKNOWN, 1, false};
+    "", "", false, KUCOIN_UNKNOWN, 1, KUCOIN_POOL_PUBLIC};
+
+static bool
+kucoin_sim_route_matches(const kucoin_route_def *r, const char *path)
+{
+    size_t n = strlen(r->path);
+
+    if (!r->is_id) {
+        return strcmp(path, r->path) == 0;
+    }
+    return strncmp(path, r->path, n) == 0 && path[n] != '\0' &&
+           strchr(path + n, '/') == NULL;
+}
 
 static const kucoin_route_def *
 kucoin_sim_find_route(const xg_sim_request *req)
@@ -218,47 +321,12 @@ kucoin_sim_find_route(const xg_sim_request *req)
     for (size_t i = 0; i < sizeof(kucoin_routes) / sizeof(kucoin_routes[0]);
          i++) {
         const kucoin_route_def *r = &kucoin_routes[i];
-        if (strcmp(r->method, req->method) != 0) {
-            continue;
-        }
-        if (r->is_prefix ? strncmp(req->path, r->path, strlen(r->path)) == 0 &&
-                               req->path[strlen(r->path)] != '\0'
-                         : strcmp(req->path, r->path) == 0) {
+        if (strcmp(r->method, req->method) == 0 &&
+            kucoin_sim_route_matches(r, req->path)) {
             return r;
         }
     }
     return &kucoin_unknown_route;
-}
-
-/* ---- public endpoints -----------------------------------------------------
- */
-
-static void
-kucoin_sim_symbols_answer(const kucoin_call *c)
-{
-    json_t *data = json_array();
-
-    xg_sim_venue_lock(c->v);
-    for (size_t i = 0; data != NULL && i < c->v->book.ninstruments; i++) {
-        const xg_sim_instrument *in = &c->v->book.instruments[i];
-        json_array_append_new(
-            data,
-            json_pack("{ss ss ss ss ss ss so so so so so so so so ss sb sb}",
-                      "symbol", in->symbol, "name", in->symbol, "baseCurrency",
-                      in->base, "quoteCurrency", in->quote, "feeCurrency",
-                      in->quote, "market", "USDS", "baseMinSize",
-                      kucoin_sim_num(in->min_qty), "quoteMinSize",
-                      kucoin_sim_num(in->min_notional), "baseMaxSize",
-                      kucoin_sim_num(in->max_qty), "quoteMaxSize",
-                      kucoin_sim_num(in->max_notional), "baseIncrement",
-                      kucoin_sim_num(in->step), "quoteIncrement",
-                      kucoin_sim_num(XG_SIM_SCALE / 1000000), "priceIncrement",
-                      kucoin_sim_num(in->tick), "minFunds",
-                      kucoin_sim_num(in->min_notional), "priceLimitRate", "0.1",
-                      "isMarginEnabled", 0, "enableTrading", 1));
-    }
-    xg_sim_venue_unlock(c->v);
-    kucoin_sim_ok(c->resp, data, "queried");
 }
 
 /* ---- the handler ------------------------------------------------------------
@@ -271,20 +339,83 @@ kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
     case KUCOIN_TIME:
         kucoin_sim_ok(c->resp, json_integer(c->now_ms), "queried");
         return;
+    case KUCOIN_STATUS:
+        kucoin_sim_status(c);
+        return;
     case KUCOIN_SYMBOLS:
-        kucoin_sim_symbols_answer(c);
+        kucoin_sim_symbols(c);
+        return;
+    case KUCOIN_CURRENCIES:
+        kucoin_sim_currencies(c);
+        return;
+    case KUCOIN_LEVEL1:
+        kucoin_sim_level1(c);
+        return;
+    case KUCOIN_ALL_TICKERS:
+        kucoin_sim_all_tickers(c);
+        return;
+    case KUCOIN_STATS:
+        kucoin_sim_stats(c);
+        return;
+    case KUCOIN_LEVEL2_20:
+        kucoin_sim_level2(c, 20);
+        return;
+    case KUCOIN_LEVEL2_100:
+        kucoin_sim_level2(c, 100);
+        return;
+    case KUCOIN_LEVEL2_FULL:
+        kucoin_sim_level2(c, 0);
+        return;
+    case KUCOIN_HISTORIES:
+        kucoin_sim_histories(c);
+        return;
+    case KUCOIN_MARGIN_SYMBOLS:
+        kucoin_sim_margin_symbols(c);
+        return;
+    case KUCOIN_EMPTY_LIST:
+        kucoin_sim_empty_list(c);
+        return;
+    case KUCOIN_ACCOUNTS:
+        kucoin_sim_accounts(c);
+        return;
+    case KUCOIN_ACCOUNT_MODE:
+        kucoin_sim_account_mode(c);
+        return;
+    case KUCOIN_HF_OPENED:
+        kucoin_sim_hf_opened(c);
+        return;
+    case KUCOIN_API_KEY:
+        kucoin_sim_api_key(c);
+        return;
+    case KUCOIN_USER_INFO:
+        kucoin_sim_user_info(c);
         return;
     case KUCOIN_NEW:
         kucoin_sim_new_order(c);
         return;
+    case KUCOIN_NEW_MULTI:
+        kucoin_sim_new_orders(c);
+        return;
     case KUCOIN_CANCEL:
         kucoin_sim_cancel(c);
+        return;
+    case KUCOIN_CANCEL_SYMBOL:
+        kucoin_sim_cancel_symbol(c);
         return;
     case KUCOIN_QUERY:
         kucoin_sim_query(c);
         return;
     case KUCOIN_ACTIVE:
         kucoin_sim_active(c);
+        return;
+    case KUCOIN_ACTIVE_SYMBOLS:
+        kucoin_sim_active_symbols(c);
+        return;
+    case KUCOIN_DONE:
+        kucoin_sim_done(c);
+        return;
+    case KUCOIN_FILLS:
+        kucoin_sim_fills(c);
         return;
     case KUCOIN_UNKNOWN:
         break;
@@ -342,9 +473,13 @@ kucoin_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
         xg_sim_params_fini(&params);
         return;
     }
+    call.params = &params;
     call.symbol = xg_sim_params_get(&params, "symbol");
     if (route->route == KUCOIN_CANCEL || route->route == KUCOIN_QUERY) {
-        call.path_id = req->path + strlen(KUCOIN_COID_PREFIX);
+        call.by_client = strncmp(req->path, KUCOIN_COID_PREFIX,
+                                 strlen(KUCOIN_COID_PREFIX)) == 0;
+        call.path_id = req->path + strlen(call.by_client ? KUCOIN_COID_PREFIX
+                                                         : KUCOIN_OID_PREFIX);
     }
 
     /* The IP gate (admin bans), then who pays: the account's Spot pool
@@ -371,17 +506,21 @@ kucoin_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
     }
     xg_sim_venue_unlock(v);
 
-    if (route->is_private) {
+    if (route->pool != KUCOIN_POOL_PUBLIC) {
         if (!kucoin_sim_authenticate(v, s, req, now, resp, &call.account)) {
             xg_sim_params_fini(&params);
             return;
         }
-        limit = s->spot_limit;
+        limit = route->pool == KUCOIN_POOL_SPOT ? s->spot_limit
+                                                : s->management_limit;
     }
     xg_sim_venue_lock(v);
     /* Looked up again: the client table may have grown while unlocked. */
-    if (route->is_private) {
-        pool = &v->book.accounts[call.account].windows[KUCOIN_AW_SPOT];
+    if (route->pool != KUCOIN_POOL_PUBLIC) {
+        pool = &v->book.accounts[call.account]
+                    .windows[route->pool == KUCOIN_POOL_SPOT
+                                 ? KUCOIN_AW_SPOT
+                                 : KUCOIN_AW_MANAGEMENT];
     } else if (xg_sim_clients_get(&v->clients, req->client_ip, v->client_proto,
                                   &cl) == XG_OK) {
         pool = &cl->windows[KUCOIN_CW_PUBLIC];
@@ -422,9 +561,12 @@ kucoin_sim_limited(xg_sim_venue *v, const xg_sim_request *req,
     const kucoin_settings *s = v->settings;
     const kucoin_route_def *route = kucoin_sim_find_route(req);
 
-    kucoin_sim_limit_headers(
-        resp, route->is_private ? s->spot_limit : s->public_limit, 0,
-        retry_after_ms);
+    kucoin_sim_limit_headers(resp,
+                             route->pool == KUCOIN_POOL_SPOT ? s->spot_limit
+                             : route->pool == KUCOIN_POOL_MANAGEMENT
+                                 ? s->management_limit
+                                 : s->public_limit,
+                             0, retry_after_ms);
     kucoin_sim_too_many(resp);
 }
 
@@ -444,11 +586,14 @@ kucoin_sim_state(xg_sim_venue *v, int64_t now_ms)
     for (size_t i = 0; i < v->book.naccounts; i++) {
         const xg_sim_account *a = &v->book.accounts[i];
         const xg_sim_window *w = &a->windows[KUCOIN_AW_SPOT];
+        const xg_sim_window *m = &a->windows[KUCOIN_AW_MANAGEMENT];
         json_array_append_new(
             accounts,
-            json_pack("{ss sI sI}", "api_key", a->cred.api_key, "spot_used",
+            json_pack("{ss sI sI sI}", "api_key", a->cred.api_key, "spot_used",
                       (json_int_t)kucoin_sim_pool_used(w, now_ms),
-                      "spot_window_start_ms", (json_int_t)w->index));
+                      "spot_window_start_ms", (json_int_t)w->index,
+                      "management_used",
+                      (json_int_t)kucoin_sim_pool_used(m, now_ms)));
     }
     return json_pack("{so* so*}", "clients", clients, "accounts", accounts);
 }

@@ -1,18 +1,21 @@
 /*
- * orders.c - xgsim's KuCoin dialect: the HF order endpoints (place,
- * cancel and query by clientOid, active orders), per the KuCoin fact sheet
- * (kucoin.md). dialect.c routes authenticated requests here, with the
- * Spot pool already charged; this file calls only common.c (envelopes,
- * amounts) and the simulator.
+ * orders.c - xgsim's KuCoin dialect: the HF order endpoints (place one
+ * or a batch of up to 5, cancel and query by orderId or clientOid, cancel
+ * every order of a symbol, active orders and the symbols that have some),
+ * per the KuCoin fact sheet (kucoin.md) and KuCoin's docs-new. dialect.c
+ * routes authenticated requests here, with the Spot pool already charged;
+ * this file calls only common.c (envelopes, amounts, query parsing) and
+ * the simulator, and lends history.c the order object.
  *
- * A new order is a JSON body of strings; it is checked for mandatory
- * fields and enums (400100 with the venue's kind of message), the symbol
- * (400600), the clientOid (never reusable on KuCoin: 126044), then under
- * the venue lock the filters (400100 with the size/price message) and the
- * book's verdict (200004 for balance). HF answers carry no status string:
- * orders are described by active / cancelExist / inOrderBook and the
- * dealt size and funds. Responses are built while the lock is held,
- * because the order they describe lives in the shared book.
+ * A new order is a JSON object of strings (postOnly a boolean); it is
+ * checked for mandatory fields and enums (400100 with the venue's kind of
+ * message), the symbol (400600), the clientOid (never reusable on KuCoin:
+ * 126044), then under the venue lock the filters (400100 with the
+ * size/price message) and the book's verdict (200004 for balance). HF
+ * answers carry no status string: orders are described by active /
+ * cancelExist / inOrderBook and the dealt, remaining and canceled size
+ * and funds. Responses are built while the lock is held, because the
+ * order they describe lives in the shared book.
  */
 #include "kucoin_sim.h"
 
@@ -20,12 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* KuCoin order ids are 24 hex digits. */
-static void
-kucoin_sim_order_id(const xg_sim_order *o, char out[32])
-{
-    snprintf(out, 32, "%024llx", (unsigned long long)o->order_id);
-}
+/* KuCoin's HF batch takes at most 5 orders (docs-new "Batch Add Orders"). */
+#define KUCOIN_BATCH_MAX 5
 
 static const char *
 kucoin_sim_tif_name(xg_sim_tif t)
@@ -41,50 +40,74 @@ kucoin_sim_tif_name(xg_sim_tif t)
     return "GTC";
 }
 
-/* The HF order object (lock held). */
-static json_t *
+/* price * qty for the funds fields, 0 if it does not fit. */
+static int64_t
+kucoin_sim_funds(int64_t price, int64_t qty)
+{
+    int64_t v = 0;
+
+    return xg_sim_fixed_mul(price, qty, &v) == XG_OK ? v : 0;
+}
+
+json_t *
 kucoin_sim_order_json(const xg_sim_book *b, const xg_sim_order *o)
 {
     const xg_sim_instrument *in = &b->instruments[o->instrument];
     bool open = xg_sim_order_is_open(o);
     bool canceled = o->status == XG_SIM_CANCELED || o->status == XG_SIM_EXPIRED;
+    int64_t left = o->qty - o->filled;
+    int64_t remain = open ? left : 0;
+    int64_t cut = canceled ? left : 0;
+    json_t *j = NULL;
     char id[32];
 
-    kucoin_sim_order_id(o, id);
-    return json_pack(
-        "{ss ss ss ss ss ss so so ss so so so ss ss sb sb sb sb sb sI sI}",
-        "id", id, "clientOid", o->client_id, "symbol", in->symbol, "opType",
-        "DEAL", "type", o->type == XG_SIM_MARKET ? "market" : "limit", "side",
+    kucoin_sim_format_order_id(o->order_id, id);
+    j = json_pack(
+        "{ss ss ss ss ss ss so so ss so so so ss ss sb sb sb ss si ss}", "id",
+        id, "clientOid", o->client_id, "symbol", in->symbol, "opType", "DEAL",
+        "type", o->type == XG_SIM_MARKET ? "market" : "limit", "side",
         o->side == XG_SIM_BUY ? "buy" : "sell", "price",
         kucoin_sim_num(o->price), "size", kucoin_sim_num(o->qty), "funds", "0",
         "dealSize", kucoin_sim_num(o->filled), "dealFunds",
         kucoin_sim_num(o->quote_filled), "fee", kucoin_sim_num(o->fee),
         "feeCurrency", xg_sim_order_fee_asset(b, o), "timeInForce",
         kucoin_sim_tif_name(o->tif), "postOnly", o->type == XG_SIM_LIMIT_MAKER,
-        "cancelExist", canceled, "inOrderBook", open, "active", open, "hidden",
-        0, "createdAt", (json_int_t)o->time_ms, "lastUpdatedAt",
-        (json_int_t)o->update_ms);
-}
-
-/* The symbol of the request (?symbol=), answering 400100 / 400600 when
- * it is missing or unknown. */
-static bool
-kucoin_sim_query_symbol(const kucoin_call *c, size_t *inst)
-{
-    if (c->symbol == NULL || c->symbol[0] == '\0') {
-        kucoin_sim_error(c->resp, 400, 400100, "symbol is required",
-                         "rejected");
-        return false;
+        "hidden", 0, "iceberg", 0, "visibleSize", "0", "cancelAfter", 0,
+        "channel", "API");
+    if (j == NULL) {
+        return NULL;
     }
-    if (xg_sim_book_find_instrument(&c->v->book, c->symbol, inst) != XG_OK) {
-        kucoin_sim_error(c->resp, 400, 400600, "symbolNotAvailable",
-                         "rejected");
-        return false;
-    }
-    return true;
+    json_object_update_new(
+        j,
+        json_pack("{ss sb sI sI ss sb so so so so ss ss sb}", "stp", "",
+                  "cancelExist", canceled, "createdAt", (json_int_t)o->time_ms,
+                  "lastUpdatedAt", (json_int_t)o->update_ms, "tradeType",
+                  "TRADE", "inOrderBook", open, "cancelledSize",
+                  kucoin_sim_num(cut), "cancelledFunds",
+                  kucoin_sim_num(kucoin_sim_funds(o->price, cut)), "remainSize",
+                  kucoin_sim_num(remain), "remainFunds",
+                  kucoin_sim_num(kucoin_sim_funds(o->price, remain)), "tax",
+                  "0", "remark", "", "active", open));
+    return j;
 }
 
 /* ---- new order --------------------------------------------------------- */
+
+/* Why an order was refused: KuCoin's HTTP status, code and message. */
+typedef struct kucoin_refusal {
+    int status;
+    int code;
+    char msg[96];
+} kucoin_refusal;
+
+static bool
+kucoin_sim_refuse(kucoin_refusal *r, int code, const char *msg)
+{
+    r->status = 400;
+    r->code = code;
+    snprintf(r->msg, sizeof(r->msg), "%s", msg);
+    return false;
+}
 
 static const char *
 kucoin_sim_field(const json_t *body, const char *key)
@@ -92,10 +115,10 @@ kucoin_sim_field(const json_t *body, const char *key)
     return json_string_value(json_object_get(body, key));
 }
 
-/* Fields of the body into o; false with resp set if any is wrong. */
+/* Fields of one order object into o; false with *r set if any is wrong. */
 static bool
 kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
-                       xg_sim_new_order *o)
+                       xg_sim_new_order *o, kucoin_refusal *r)
 {
     const char *side = kucoin_sim_field(body, "side");
     const char *type = kucoin_sim_field(body, "type");
@@ -103,36 +126,43 @@ kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
     const char *price = kucoin_sim_field(body, "price");
     const char *size = kucoin_sim_field(body, "size");
     const char *tif = kucoin_sim_field(body, "timeInForce");
+    const json_t *cid = json_object_get(body, "clientOid");
     const json_t *post = json_object_get(body, "postOnly");
     char msg[96];
 
+    if (!json_is_object(body)) {
+        return kucoin_sim_refuse(r, 400100, "Invalid request body");
+    }
+    /* clientOid is optional; the book names an order sent without one. */
+    o->client_id = "";
+    if (cid != NULL && !json_is_null(cid)) {
+        o->client_id = json_string_value(cid);
+        if (o->client_id == NULL || !xg_sim_is_plain_id(o->client_id, 40)) {
+            return kucoin_sim_refuse(r, 400100, "clientOid is invalid");
+        }
+    }
     if (side == NULL || type == NULL || symbol == NULL) {
         snprintf(msg, sizeof(msg), "%s is required",
                  side == NULL   ? "side"
                  : type == NULL ? "type"
                                 : "symbol");
-        kucoin_sim_error(c->resp, 400, 400100, msg, "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, msg);
     }
     if (strcmp(side, "buy") == 0) {
         o->side = XG_SIM_BUY;
     } else if (strcmp(side, "sell") == 0) {
         o->side = XG_SIM_SELL;
     } else {
-        kucoin_sim_error(c->resp, 400, 400100, "Invalid side", "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, "Invalid side");
     }
     if (xg_sim_book_find_instrument(&c->v->book, symbol, &o->instrument) !=
         XG_OK) {
-        kucoin_sim_error(c->resp, 400, 400600, "symbolNotAvailable",
-                         "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400600, "symbolNotAvailable");
     }
     if (size == NULL || xg_sim_fixed_parse(size, &o->qty) != XG_OK ||
         o->qty <= 0) {
         /* Market orders by funds exist on KuCoin but not in xgsim. */
-        kucoin_sim_error(c->resp, 400, 400100, "size is invalid", "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, "size is invalid");
     }
     o->tif = XG_SIM_GTC;
     if (strcmp(type, "market") == 0) {
@@ -140,14 +170,12 @@ kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
         return true;
     }
     if (strcmp(type, "limit") != 0) {
-        kucoin_sim_error(c->resp, 400, 400100, "Invalid type", "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, "Invalid type");
     }
     o->type = XG_SIM_LIMIT;
     if (price == NULL || xg_sim_fixed_parse(price, &o->price) != XG_OK ||
         o->price <= 0) {
-        kucoin_sim_error(c->resp, 400, 400100, "price is invalid", "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, "price is invalid");
     }
     if (tif == NULL || strcmp(tif, "GTC") == 0) {
         o->tif = XG_SIM_GTC;
@@ -156,142 +184,201 @@ kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
     } else if (strcmp(tif, "FOK") == 0) {
         o->tif = XG_SIM_FOK;
     } else {
-        kucoin_sim_error(c->resp, 400, 400100, "Invalid timeInForce",
-                         "rejected");
-        return false;
+        return kucoin_sim_refuse(r, 400100, "Invalid timeInForce");
+    }
+    if (post != NULL && !json_is_boolean(post)) {
+        return kucoin_sim_refuse(r, 400100, "postOnly is invalid");
     }
     if (json_is_true(post)) {
         if (o->tif != XG_SIM_GTC) {
-            kucoin_sim_error(c->resp, 400, 400100,
-                             "postOnly is not allowed with IOC or FOK",
-                             "rejected");
-            return false;
+            return kucoin_sim_refuse(r, 400100,
+                                     "postOnly is not allowed with IOC or FOK");
         }
         o->type = XG_SIM_LIMIT_MAKER;
     }
     return true;
 }
 
-/* Filters and the book, lock held. */
-static void
-kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o)
+/* Filters and the book, lock held. On success *placed is the stored
+ * order (borrowed until the next place). */
+static bool
+kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
+                        xg_sim_order **placed, kucoin_refusal *r)
 {
     xg_sim_place_result result = XG_SIM_PLACED;
-    xg_sim_order *placed = NULL;
-    char id[32];
 
-    if (xg_sim_book_by_client_id(&c->v->book, c->account, o->client_id) !=
-        NULL) {
-        kucoin_sim_error(c->resp, 400, 126044, "clientOid duplicated",
-                         "rejected");
-        return;
+    if (o->client_id[0] != '\0' &&
+        xg_sim_book_by_client_id(&c->v->book, c->account, o->client_id) !=
+            NULL) {
+        return kucoin_sim_refuse(r, 126044, "clientOid duplicated");
     }
     switch (xg_sim_book_check_filters(&c->v->book, o)) {
     case XG_SIM_FILTER_PRICE:
-        kucoin_sim_error(c->resp, 400, 400100, "Price increment invalid.",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 400100, "Price increment invalid.");
     case XG_SIM_FILTER_LOT:
-        kucoin_sim_error(c->resp, 400, 400100, "Order size increment invalid.",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 400100, "Order size increment invalid.");
     case XG_SIM_FILTER_NOTIONAL:
-        kucoin_sim_error(c->resp, 400, 400100,
-                         "Order funds below the minimum requirement.",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 400100,
+                                 "Order funds below the minimum requirement.");
     case XG_SIM_FILTER_OK:
         break;
     }
-    if (xg_sim_book_place(&c->v->book, o, c->now_ms, &result, &placed) !=
+    if (xg_sim_book_place(&c->v->book, o, c->now_ms, &result, placed) !=
         XG_OK) {
-        kucoin_sim_error(c->resp, 500, 500000, "Internal Server Error",
-                         "fault");
-        return;
+        kucoin_sim_refuse(r, 500000, "Internal Server Error");
+        r->status = 500;
+        return false;
     }
     switch (result) {
     case XG_SIM_PLACED:
-        break;
+        return true;
     case XG_SIM_DUPLICATE:
-        kucoin_sim_error(c->resp, 400, 126044, "clientOid duplicated",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 126044, "clientOid duplicated");
     case XG_SIM_INSUFFICIENT:
-        kucoin_sim_error(c->resp, 400, 200004, "Balance insufficient!",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 200004, "Balance insufficient!");
     case XG_SIM_WOULD_TAKE:
-        kucoin_sim_error(c->resp, 400, 400100,
-                         "The order would be matched immediately (postOnly).",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(
+            r, 400100, "The order would be matched immediately (postOnly).");
     case XG_SIM_TOO_LARGE:
-        kucoin_sim_error(c->resp, 400, 400100, "Order size too large.",
-                         "rejected");
-        return;
+        return kucoin_sim_refuse(r, 400100, "Order size too large.");
     }
-    kucoin_sim_order_id(placed, id);
-    xg_sim_response_client_id(c->resp, placed->client_id);
-    kucoin_sim_ok(
-        c->resp,
-        json_pack("{ss ss}", "orderId", id, "clientOid", placed->client_id),
-        placed->status == XG_SIM_EXPIRED ? "expired" : "placed");
+    return kucoin_sim_refuse(r, 400100, "Invalid order");
 }
 
 void
 kucoin_sim_new_order(const kucoin_call *c)
 {
     json_t *body = json_loadb(c->req->body, c->req->body_len, 0, NULL);
-    const char *cid = NULL;
     xg_sim_new_order o;
+    kucoin_refusal r;
+    xg_sim_order *placed = NULL;
+    char id[32];
 
     memset(&o, 0, sizeof(o));
+    memset(&r, 0, sizeof(r));
     o.account = c->account;
-    if (!json_is_object(body)) {
-        kucoin_sim_error(c->resp, 400, 400100, "Invalid request body",
-                         "rejected");
+    if (!kucoin_sim_parse_order(c, body, &o, &r)) {
+        kucoin_sim_error(c->resp, r.status, r.code, r.msg, "rejected");
         json_decref(body);
         return;
     }
-    cid = kucoin_sim_field(body, "clientOid");
-    if (cid == NULL || !xg_sim_is_plain_id(cid, 40)) {
-        kucoin_sim_error(c->resp, 400, 400100, "clientOid is invalid",
-                         "rejected");
-        json_decref(body);
-        return;
-    }
-    if (kucoin_sim_parse_order(c, body, &o)) {
-        o.client_id = cid;
-        xg_sim_venue_lock(c->v);
-        xg_sim_book_advance(&c->v->book, c->now_ms);
-        kucoin_sim_place_locked(c, &o);
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    if (!kucoin_sim_place_locked(c, &o, &placed, &r)) {
         xg_sim_venue_unlock(c->v);
+        kucoin_sim_error(c->resp, r.status, r.code, r.msg,
+                         r.status >= 500 ? "fault" : "rejected");
+        json_decref(body);
+        return;
     }
+    kucoin_sim_format_order_id(placed->order_id, id);
+    xg_sim_response_client_id(c->resp, placed->client_id);
+    kucoin_sim_ok(
+        c->resp,
+        json_pack("{ss ss}", "orderId", id, "clientOid", placed->client_id),
+        placed->status == XG_SIM_EXPIRED ? "expired" : "placed");
+    xg_sim_venue_unlock(c->v);
+    json_decref(body);
+}
+
+/* POST /api/v1/hf/orders/multi: {"orderList":[...]} of 1..5 limit orders
+ * of one symbol, placed in order; each gets its own verdict
+ * ({orderId, clientOid, success:true} or {success:false, failMsg}). A
+ * malformed list, a market order or a second symbol refuses the whole
+ * batch with 400100. */
+void
+kucoin_sim_new_orders(const kucoin_call *c)
+{
+    json_t *body = json_loadb(c->req->body, c->req->body_len, 0, NULL);
+    json_t *list = json_object_get(body, "orderList");
+    const char *symbol = NULL;
+    json_t *data = json_array();
+    size_t n = json_array_size(list);
+    char id[32];
+
+    if (!json_is_array(list) || n == 0 || n > KUCOIN_BATCH_MAX) {
+        kucoin_sim_error(c->resp, 400, 400100,
+                         "orderList must hold 1 to 5 orders", "rejected");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *one = json_array_get(list, i);
+        const char *sym = kucoin_sim_field(one, "symbol");
+        const char *type = kucoin_sim_field(one, "type");
+        if (sym == NULL || (symbol != NULL && strcmp(sym, symbol) != 0) ||
+            (type != NULL && strcmp(type, "limit") != 0)) {
+            kucoin_sim_error(c->resp, 400, 400100,
+                             "orders of a batch must be limit orders of one "
+                             "symbol",
+                             "rejected");
+            goto done;
+        }
+        symbol = sym;
+    }
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    for (size_t i = 0; data != NULL && i < n; i++) {
+        xg_sim_new_order o;
+        kucoin_refusal r;
+        xg_sim_order *placed = NULL;
+        const char *cid =
+            kucoin_sim_field(json_array_get(list, i), "clientOid");
+        memset(&o, 0, sizeof(o));
+        memset(&r, 0, sizeof(r));
+        o.account = c->account;
+        if (kucoin_sim_parse_order(c, json_array_get(list, i), &o, &r) &&
+            kucoin_sim_place_locked(c, &o, &placed, &r)) {
+            kucoin_sim_format_order_id(placed->order_id, id);
+            json_array_append_new(
+                data, json_pack("{ss ss sb}", "orderId", id, "clientOid",
+                                placed->client_id, "success", 1));
+        } else {
+            json_array_append_new(
+                data, json_pack("{ss sb ss}", "clientOid",
+                                cid != NULL && strlen(cid) <= 40 ? cid : "",
+                                "success", 0, "failMsg", r.msg));
+        }
+    }
+    xg_sim_venue_unlock(c->v);
+    kucoin_sim_ok(c->resp, data, "placed");
+    data = NULL;
+done:
+    json_decref(data);
     json_decref(body);
 }
 
 /* ---- cancel, query, active ------------------------------------------------
  */
 
-/* The account's order with the path's clientOid on instrument, lock held,
- * or NULL. */
+/* The account's order the path names ({orderId} or {clientOid}) on
+ * instrument, lock held, or NULL. */
 static xg_sim_order *
 kucoin_sim_lookup(const kucoin_call *c, size_t inst)
 {
     xg_sim_order *o = NULL;
+    int64_t id = 0;
 
-    if (c->path_id == NULL || !xg_sim_is_plain_id(c->path_id, 40)) {
+    if (c->path_id == NULL) {
         return NULL;
     }
-    o = xg_sim_book_by_client_id(&c->v->book, c->account, c->path_id);
+    if (c->by_client) {
+        if (!xg_sim_is_plain_id(c->path_id, 40)) {
+            return NULL;
+        }
+        o = xg_sim_book_by_client_id(&c->v->book, c->account, c->path_id);
+    } else if (kucoin_sim_parse_order_id(c->path_id, &id)) {
+        o = xg_sim_book_by_id(&c->v->book, c->account, id);
+    }
     return (o != NULL && o->instrument == inst) ? o : NULL;
 }
 
+/* By orderId the answer is {orderId}, by clientOid {clientOid}. */
 void
 kucoin_sim_cancel(const kucoin_call *c)
 {
     size_t inst = 0;
     xg_sim_order *o = NULL;
+    char id[32];
 
     if (!kucoin_sim_query_symbol(c, &inst)) {
         return;
@@ -306,9 +393,38 @@ kucoin_sim_cancel(const kucoin_call *c)
                          "order_not_exist_or_not_allow_to_cancel", "not_found");
         return;
     }
-    kucoin_sim_ok(c->resp, json_pack("{ss}", "clientOid", o->client_id),
+    xg_sim_response_client_id(c->resp, o->client_id);
+    kucoin_sim_format_order_id(o->order_id, id);
+    kucoin_sim_ok(c->resp,
+                  c->by_client ? json_pack("{ss}", "clientOid", o->client_id)
+                               : json_pack("{ss}", "orderId", id),
                   "canceled");
     xg_sim_venue_unlock(c->v);
+}
+
+/* DELETE /api/v1/hf/orders?symbol=: every open order of the account on
+ * the symbol; answers "success" (also when there were none). */
+void
+kucoin_sim_cancel_symbol(const kucoin_call *c)
+{
+    size_t inst = 0;
+    xg_sim_book *b = &c->v->book;
+
+    if (!kucoin_sim_query_symbol(c, &inst)) {
+        return;
+    }
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(b, c->now_ms);
+    /* Cancelling removes the order from the open list: walk it from the
+     * end so every index still to visit stays valid. */
+    for (size_t i = b->nopen; i > 0; i--) {
+        xg_sim_order *o = &b->orders[b->open[i - 1]];
+        if (o->account == c->account && o->instrument == inst) {
+            (void)xg_sim_book_cancel(b, o, c->now_ms);
+        }
+    }
+    xg_sim_venue_unlock(c->v);
+    kucoin_sim_ok(c->resp, json_string("success"), "canceled");
 }
 
 void
@@ -352,4 +468,28 @@ kucoin_sim_active(const kucoin_call *c)
     }
     xg_sim_venue_unlock(c->v);
     kucoin_sim_ok(c->resp, data, "queried");
+}
+
+/* {"symbols":[...]}: the symbols on which the account has open orders,
+ * in instrument order. */
+void
+kucoin_sim_active_symbols(const kucoin_call *c)
+{
+    const xg_sim_book *b = &c->v->book;
+    json_t *symbols = json_array();
+
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    for (size_t inst = 0; symbols != NULL && inst < b->ninstruments; inst++) {
+        for (size_t i = 0; i < b->nopen; i++) {
+            const xg_sim_order *o = &b->orders[b->open[i]];
+            if (o->account == c->account && o->instrument == inst) {
+                json_array_append_new(symbols,
+                                      json_string(b->instruments[inst].symbol));
+                break;
+            }
+        }
+    }
+    xg_sim_venue_unlock(c->v);
+    kucoin_sim_ok(c->resp, json_pack("{so*}", "symbols", symbols), "queried");
 }
