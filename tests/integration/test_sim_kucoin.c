@@ -6,6 +6,10 @@
  * so the simulator and the adapter cannot share a misreading of the fact
  * sheet unnoticed. The pool tests use a pool of 10 weight per 1.5 s and
  * check that the window starts at the first request, not on the clock.
+ * The market-data and history tests pause the walk (kucoin.walk=0), so
+ * the book is the default one around 35000: best bid 34999.9, best ask
+ * 35000.1, ten levels a side one tick apart, each 28.57142 BTC
+ * (1,000,000 USDT at the reference, rounded down to the lot).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -151,6 +156,52 @@ header_i64(const reply *r, const char *name)
     assert_int_equal(xg_sim_header_get(r->hdrs, name, v, sizeof(v)), XG_OK);
     return strtoll(v, NULL, 10);
 }
+
+static void
+send_public(xg_sim_proc *p, const char *target, reply *r)
+{
+    assert_int_equal(xg_sim_http(p, "kucoin", "GET", target, NULL, NULL, 0,
+                                 &r->status, r->body, sizeof(r->body), r->hdrs,
+                                 sizeof(r->hdrs)),
+                     XG_OK);
+}
+
+/* The parsed answer of r; its "data" through data_of. Given: decref. */
+static json_t *
+parse(const reply *r)
+{
+    json_error_t err;
+    json_t *root = json_loads(r->body, 0, &err);
+    if (root == NULL) {
+        fail_msg("not JSON: %s", r->body);
+    }
+    return root;
+}
+
+static json_t *
+data_of(json_t *root)
+{
+    json_t *d = json_object_get(root, "data");
+    assert_non_null(d);
+    return d;
+}
+
+/* The string member key of object o, which must be there. */
+static const char *
+str_at(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    if (v == NULL) {
+        fail_msg("no string %s", key);
+    }
+    return v != NULL ? v : "";
+}
+
+static const char *const paused[] = {"--set", "kucoin.walk=0", NULL};
+/* Levels of 100,000 USDT (2.85714 BTC), so a sweep of two fits in the
+ * test account's 1,000,000 USDT. */
+static const char *const paused_small[] = {
+    "--set", "kucoin.walk=0", "--set", "kucoin.level_notional=100000", NULL};
 
 static void
 new_order(xg_sim_proc *p, const char *cid, const char *price, reply *r)
@@ -446,6 +497,532 @@ test_limited_fault_answers_the_pools_429000_and_charges_nothing(void **state)
     sim_down(p);
 }
 
+static void
+place(xg_sim_proc *p, const char *cid, const char *side, const char *price,
+      const char *size, const char *tif, reply *r)
+{
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{\"clientOid\":\"%s\",\"side\":\"%s\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"%s\",\"size\":\"%s\","
+             "\"timeInForce\":\"%s\"}",
+             cid, side, price, size, tif);
+    send_signed(p, "POST", "/api/v1/hf/orders", "", body, r);
+}
+
+/* Level 1, level 2 (20 and 100), stats, all tickers and the tape against
+ * the paused book, each charging its weight to the Public pool. */
+static void
+test_market_data_reads_the_paused_book(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused_small);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL, *side = NULL;
+
+    send_public(p, "/api/v1/market/orderbook/level1?symbol=BTC-USDT", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 2);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "bestBid"), "34999.9");
+    assert_string_equal(str_at(d, "bestAsk"), "35000.1");
+    assert_string_equal(str_at(d, "bestBidSize"), "2.85714");
+    assert_string_equal(str_at(d, "price"), "35000"); /* no trade yet */
+    json_decref(root);
+
+    send_public(p, "/api/v1/market/orderbook/level2_20?symbol=BTC-USDT", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 4);
+    root = parse(r);
+    d = data_of(root);
+    side = json_object_get(d, "asks");
+    assert_int_equal(json_array_size(side), 10);
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(side, 2), 0)),
+        "35000.3");
+    side = json_object_get(d, "bids");
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(side, 9), 0)), "34999");
+    json_decref(root);
+    send_public(p, "/api/v1/market/orderbook/level2_100?symbol=BTC-USDT", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 6);
+
+    send_public(p, "/api/v1/market/stats?symbol=BTC-USDT", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 21);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "buy"), "34999.9");
+    assert_string_equal(str_at(d, "sell"), "35000.1");
+    assert_string_equal(str_at(d, "last"), "35000");
+    assert_string_equal(str_at(d, "vol"), "0");
+    assert_string_equal(str_at(d, "takerFeeRate"), "0.001");
+    json_decref(root);
+
+    send_public(p, "/api/v1/market/allTickers", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 36);
+    root = parse(r);
+    d = json_object_get(data_of(root), "ticker");
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(str_at(json_array_get(d, 1), "symbol"), "ETH-USDT");
+    assert_string_equal(str_at(json_array_get(d, 1), "sell"), "2000.01");
+    json_decref(root);
+
+    /* A buy through two levels makes two trades on the tape, the taker's
+     * side, oldest first; stats and level 1 follow them. */
+    place(p, "take1", "buy", "35000.2", "3", "IOC", r);
+    assert_code(r, 200, "200000");
+    send_public(p, "/api/v1/market/histories?symbol=BTC-USDT", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 39);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(str_at(json_array_get(d, 0), "price"), "35000.1");
+    assert_string_equal(str_at(json_array_get(d, 0), "size"), "2.85714");
+    assert_string_equal(str_at(json_array_get(d, 1), "price"), "35000.2");
+    assert_string_equal(str_at(json_array_get(d, 1), "size"), "0.14286");
+    assert_string_equal(str_at(json_array_get(d, 1), "side"), "buy");
+    json_decref(root);
+    send_public(p, "/api/v1/market/stats?symbol=BTC-USDT", r);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "last"), "35000.2");
+    assert_string_equal(str_at(d, "high"), "35000.2");
+    assert_string_equal(str_at(d, "low"), "35000.1");
+    assert_string_equal(str_at(d, "vol"), "3");
+    assert_string_equal(str_at(d, "changePrice"), "0.2");
+    json_decref(root);
+    send_public(p, "/api/v1/market/orderbook/level1?symbol=BTC-USDT", r);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "price"), "35000.2");
+    assert_string_equal(str_at(d, "size"), "0.14286");
+    assert_string_equal(str_at(d, "bestAsk"), "35000.2");
+    assert_string_equal(str_at(d, "bestAskSize"), "2.71428");
+    json_decref(root);
+
+    /* Symbol errors are KuCoin's. */
+    send_public(p, "/api/v1/market/orderbook/level1", r);
+    assert_code(r, 400, "400100");
+    send_public(p, "/api/v1/market/stats?symbol=DOGE-USDT", r);
+    assert_code(r, 400, "400600");
+    send_public(p, "/api/v1/market/histories?symbol=%ZZ", r);
+    assert_code(r, 400, "400100");
+    free(r);
+    sim_down(p);
+}
+
+/* What ccxt reads on its own before trading, each on its documented pool:
+ * the full book (Spot, 3), account mode (Management, 30), HF status
+ * (Spot, 30), currencies, margin symbols, futures contracts (Public, 3),
+ * API key and user info (Management, 20). */
+static void
+test_startup_paths_answer_on_their_pools(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+
+    send_signed(p, "GET", "/api/ua/v1/account/mode", "", "", r);
+    assert_code(r, 200, "200000");
+    assert_non_null(strstr(r->body, "\"selfAccountMode\":\"CLASSIC\""));
+    assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 2000);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 30);
+    send_signed(p, "GET", "/api/v1/user/api-key", "", "", r);
+    assert_non_null(strstr(r->body, "\"apiKey\":\"" KEY "\""));
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 50);
+    send_signed(p, "GET", "/api/v2/user-info", "", "", r);
+    assert_non_null(strstr(r->body, "\"level\":0"));
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 70);
+
+    send_signed(p, "GET", "/api/v1/hf/accounts/opened", "", "", r);
+    assert_code(r, 200, "200000");
+    assert_non_null(strstr(r->body, "\"data\":true"));
+    assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 4000);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 30);
+    send_signed(p, "GET", "/api/v3/market/orderbook/level2", "symbol=ETH-USDT",
+                "", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 33);
+    root = parse(r);
+    d = json_object_get(data_of(root), "bids");
+    assert_int_equal(json_array_size(d), 10);
+    assert_string_equal(
+        json_string_value(json_array_get(json_array_get(d, 0), 0)), "1999.99");
+    json_decref(root);
+    /* The full book is private. */
+    send_public(p, "/api/v3/market/orderbook/level2?symbol=ETH-USDT", r);
+    assert_code(r, 401, "400001");
+
+    send_public(p, "/api/v3/currencies", r);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 3);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 3); /* BTC, USDT, ETH */
+    assert_string_equal(str_at(json_array_get(d, 1), "currency"), "USDT");
+    json_decref(root);
+    send_public(p, "/api/v3/margin/symbols", r);
+    assert_non_null(strstr(r->body, "\"items\":[]"));
+    send_public(p, "/api/v1/isolated/symbols", r);
+    assert_non_null(strstr(r->body, "\"data\":[]"));
+    send_public(p, "/api/v1/contracts/active", r);
+    assert_non_null(strstr(r->body, "\"data\":[]"));
+    send_public(p, "/api/v1/status", r);
+    assert_non_null(strstr(r->body, "\"status\":\"open\""));
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 15);
+    /* A path KuCoin does not have is 404000 and still costs the IP. */
+    send_public(p, "/api/v1/nope", r);
+    assert_code(r, 404, "404000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 16);
+    free(r);
+    sim_down(p);
+}
+
+/* Balances: available and holds of the trade account, filters by
+ * currency and type, the Management pool's weight 5. */
+static void
+test_accounts_show_available_and_holds(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+
+    /* A resting buy of 0.001 at 30000 locks 30 USDT plus its 0.1% fee. */
+    new_order(p, "hold1", "30000", r);
+    assert_code(r, 200, "200000");
+    send_signed(p, "GET", "/api/v1/accounts", "currency=USDT&type=trade", "",
+                r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 2000);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2000 - 5);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 1);
+    d = json_array_get(d, 0);
+    assert_string_equal(str_at(d, "currency"), "USDT");
+    assert_string_equal(str_at(d, "type"), "trade");
+    assert_string_equal(str_at(d, "holds"), "30.03");
+    assert_string_equal(str_at(d, "available"), "999969.97");
+    assert_string_equal(str_at(d, "balance"), "1000000");
+    assert_int_equal(strlen(str_at(d, "id")), 24);
+    json_decref(root);
+    /* ccxt asks for trade_hf and keeps rows of that type. */
+    send_signed(p, "GET", "/api/v1/accounts", "type=trade_hf", "", r);
+    assert_non_null(strstr(r->body, "\"type\":\"trade_hf\""));
+    assert_null(strstr(r->body, "\"type\":\"trade\""));
+    send_signed(p, "GET", "/api/v1/accounts", "type=main", "", r);
+    assert_non_null(strstr(r->body, "\"data\":[]"));
+    send_signed(p, "GET", "/api/v1/accounts", "type=savings", "", r);
+    assert_code(r, 400, "400100");
+    free(r);
+    sim_down(p);
+}
+
+/* GET and DELETE /api/v1/hf/orders/{orderId}?symbol=: the venue's most
+ * used paths, Spot weight 2 and 1. */
+static void
+test_query_and_cancel_by_order_id(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    char path[128], oid[32];
+
+    place(p, "byid1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 200, "200000");
+    root = parse(r);
+    snprintf(oid, sizeof(oid), "%s", str_at(data_of(root), "orderId"));
+    json_decref(root);
+    snprintf(path, sizeof(path), "/api/v1/hf/orders/%s", oid);
+    send_signed(p, "GET", path, "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 1 - 2);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "id"), oid);
+    assert_string_equal(str_at(d, "clientOid"), "byid1");
+    assert_string_equal(str_at(d, "size"), "0.5");
+    assert_string_equal(str_at(d, "remainSize"), "0.5");
+    assert_string_equal(str_at(d, "remainFunds"), "17000");
+    assert_string_equal(str_at(d, "dealSize"), "0");
+    assert_true(json_is_true(json_object_get(d, "active")));
+    assert_true(json_is_true(json_object_get(d, "inOrderBook")));
+    assert_true(json_is_false(json_object_get(d, "postOnly")));
+    assert_true(json_is_false(json_object_get(d, "hidden")));
+    assert_true(json_is_false(json_object_get(d, "iceberg")));
+    assert_true(json_is_false(json_object_get(d, "cancelExist")));
+    json_decref(root);
+
+    send_signed(p, "DELETE", path, "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 4);
+    snprintf(path, sizeof(path), "\"orderId\":\"%s\"", oid);
+    assert_non_null(strstr(r->body, path));
+    snprintf(path, sizeof(path), "/api/v1/hf/orders/%s", oid);
+    send_signed(p, "GET", path, "symbol=BTC-USDT", "", r);
+    root = parse(r);
+    d = data_of(root);
+    assert_true(json_is_false(json_object_get(d, "active")));
+    assert_true(json_is_true(json_object_get(d, "cancelExist")));
+    assert_string_equal(str_at(d, "cancelledSize"), "0.5");
+    assert_string_equal(str_at(d, "remainSize"), "0");
+    json_decref(root);
+    send_signed(p, "DELETE", path, "symbol=BTC-USDT", "", r);
+    assert_code(r, 400, "400100");
+    /* Another symbol, a malformed or unknown id: not found. */
+    send_signed(p, "GET", path, "symbol=ETH-USDT", "", r);
+    assert_code(r, 404, "126043");
+    send_signed(p, "GET", "/api/v1/hf/orders/00000000000000000000000g",
+                "symbol=BTC-USDT", "", r);
+    assert_code(r, 404, "126043");
+    send_signed(p, "GET", "/api/v1/hf/orders/ffffffffffffffffffffffff",
+                "symbol=BTC-USDT", "", r);
+    assert_code(r, 404, "126043");
+    send_signed(p, "DELETE", "/api/v1/hf/orders/00000000000000000000009",
+                "symbol=BTC-USDT", "", r);
+    assert_code(r, 400, "400100");
+    send_signed(p, "GET", path, "", "", r);
+    assert_code(r, 400, "400100");
+    free(r);
+    sim_down(p);
+}
+
+/* A partial fill the venue's way, then the fill list (fee, feeCurrency,
+ * liquidity) and the order history, both paged by lastId. */
+static void
+test_fills_and_done_orders_page_by_last_id(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused_small);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL, *it = NULL;
+    char q[128], oid[32];
+    json_int_t last = 0;
+
+    /* 3 at 35000.2 takes the first level whole and 0.14286 of the second
+     * (IOC, nothing left) - two fills; then three small IOC buys at the
+     * second level, one fill each. */
+    place(p, "sweep", "buy", "35000.2", "3", "IOC", r);
+    root = parse(r);
+    snprintf(oid, sizeof(oid), "%s", str_at(data_of(root), "orderId"));
+    json_decref(root);
+    for (int i = 0; i < 3; i++) {
+        char cid[16];
+        snprintf(cid, sizeof(cid), "small%d", i);
+        place(p, cid, "buy", "35000.2", "0.001", "IOC", r);
+        assert_code(r, 200, "200000");
+    }
+    snprintf(q, sizeof(q), "/api/v1/hf/orders/%s", oid);
+    send_signed(p, "GET", q, "symbol=BTC-USDT", "", r);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "dealSize"), "3");
+    /* 2.85714 * 35000.1 + 0.14286 * 35000.2 = 100000.185714 +
+     * 5000.128572; the fee is 0.1% of each fill, to 8 decimals. */
+    assert_string_equal(str_at(d, "dealFunds"), "105000.314286");
+    assert_string_equal(str_at(d, "fee"), "105.00031428");
+    assert_string_equal(str_at(d, "feeCurrency"), "USDT");
+    assert_true(json_is_true(json_object_get(d, "cancelExist")) ==
+                false); /* IOC filled whole: no cancel record */
+    json_decref(root);
+
+    send_signed(p, "GET", "/api/v1/hf/fills", "symbol=BTC-USDT&limit=2", "", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"),
+                     4000 - 4 - 2 - 2); /* 4 places, a query, the fills */
+    root = parse(r);
+    d = data_of(root);
+    it = json_object_get(d, "items");
+    assert_int_equal(json_array_size(it), 2);
+    assert_string_equal(str_at(json_array_get(it, 0), "size"), "0.001");
+    assert_string_equal(str_at(json_array_get(it, 0), "liquidity"), "taker");
+    assert_string_equal(str_at(json_array_get(it, 0), "feeCurrency"), "USDT");
+    assert_string_equal(str_at(json_array_get(it, 0), "feeRate"), "0.001");
+    assert_string_equal(str_at(json_array_get(it, 0), "fee"), "0.0350002");
+    last = json_integer_value(json_object_get(d, "lastId"));
+    assert_true(last > 0);
+    json_decref(root);
+    snprintf(q, sizeof(q), "symbol=BTC-USDT&limit=2&lastId=%lld",
+             (long long)last);
+    send_signed(p, "GET", "/api/v1/hf/fills", q, "", r);
+    root = parse(r);
+    it = json_object_get(data_of(root), "items");
+    assert_int_equal(json_array_size(it), 2);
+    assert_string_equal(str_at(json_array_get(it, 0), "size"), "0.001");
+    assert_string_equal(str_at(json_array_get(it, 1), "size"), "0.14286");
+    assert_string_equal(str_at(json_array_get(it, 1), "price"), "35000.2");
+    assert_string_equal(str_at(json_array_get(it, 1), "orderId"), oid);
+    last = json_integer_value(json_object_get(data_of(root), "lastId"));
+    json_decref(root);
+    snprintf(q, sizeof(q), "symbol=BTC-USDT&limit=2&lastId=%lld",
+             (long long)last);
+    send_signed(p, "GET", "/api/v1/hf/fills", q, "", r);
+    root = parse(r);
+    it = json_object_get(data_of(root), "items");
+    assert_int_equal(json_array_size(it), 1);
+    assert_string_equal(str_at(json_array_get(it, 0), "size"), "2.85714");
+    json_decref(root);
+    /* By order: its two fills, other filters ignored. */
+    snprintf(q, sizeof(q), "symbol=BTC-USDT&orderId=%s&side=sell", oid);
+    send_signed(p, "GET", "/api/v1/hf/fills", q, "", r);
+    root = parse(r);
+    assert_int_equal(json_array_size(json_object_get(data_of(root), "items")),
+                     2);
+    json_decref(root);
+    send_signed(p, "GET", "/api/v1/hf/fills", "symbol=ETH-USDT", "", r);
+    assert_non_null(strstr(r->body, "\"items\":[]"));
+
+    /* Done orders: four, newest first; a resting one is not among them. */
+    new_order(p, "rest1", "30000", r);
+    send_signed(p, "GET", "/api/v1/hf/orders/done", "symbol=BTC-USDT&limit=3",
+                "", r);
+    assert_code(r, 200, "200000");
+    root = parse(r);
+    d = data_of(root);
+    it = json_object_get(d, "items");
+    assert_int_equal(json_array_size(it), 3);
+    assert_string_equal(str_at(json_array_get(it, 0), "clientOid"), "small2");
+    last = json_integer_value(json_object_get(d, "lastId"));
+    json_decref(root);
+    snprintf(q, sizeof(q), "symbol=BTC-USDT&limit=3&lastId=%lld",
+             (long long)last);
+    send_signed(p, "GET", "/api/v1/hf/orders/done", q, "", r);
+    root = parse(r);
+    it = json_object_get(data_of(root), "items");
+    assert_int_equal(json_array_size(it), 1);
+    assert_string_equal(str_at(json_array_get(it, 0), "clientOid"), "sweep");
+    json_decref(root);
+    free(r);
+    sim_down(p);
+}
+
+/* Outside input on the history and market paths: numbers bounded,
+ * enums checked, KuCoin's 400100. */
+static void
+test_bad_query_parameters_are_400100(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    static const char *const bad[] = {
+        "symbol=BTC-USDT&limit=0",
+        "symbol=BTC-USDT&limit=101",
+        "symbol=BTC-USDT&limit=abc",
+        "symbol=BTC-USDT&limit=-1",
+        "symbol=BTC-USDT&lastId=0",
+        "symbol=BTC-USDT&lastId=99999999999999999999999",
+        "symbol=BTC-USDT&lastId=1e9",
+        "symbol=BTC-USDT&startAt=20&endAt=10",
+        "symbol=BTC-USDT&side=both",
+        "symbol=BTC-USDT&type=stop",
+        "limit=5",
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        send_signed(p, "GET", "/api/v1/hf/orders/done", bad[i], "", r);
+        assert_code(r, 400, "400100");
+        send_signed(p, "GET", "/api/v1/hf/fills", bad[i], "", r);
+        assert_code(r, 400, "400100");
+    }
+    send_signed(p, "GET", "/api/v1/hf/fills", "symbol=BTC-USDT&limit=100", "",
+                r);
+    assert_code(r, 200, "200000");
+    send_signed(p, "GET", "/api/v1/hf/fills",
+                "symbol=BTC-USDT&orderId=not-an-order-id-at-all", "", r);
+    assert_code(r, 200, "200000");
+    assert_non_null(strstr(r->body, "\"items\":[]"));
+    send_signed(p, "GET", "/api/v1/hf/orders/done", "symbol=NOPE-USDT", "", r);
+    assert_code(r, 400, "400600");
+    free(r);
+    sim_down(p);
+}
+
+/* Batch place (1..5 limit orders of one symbol, a verdict each),
+ * symbols with open orders, and cancel-all per symbol. */
+static void
+test_batch_place_and_cancel_all_per_symbol(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    char body[2048];
+    size_t n = 0;
+
+    snprintf(body, sizeof(body),
+             "{\"orderList\":["
+             "{\"clientOid\":\"b1\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"30000\",\"size\":\"0.001\"},"
+             "{\"clientOid\":\"b2\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"30000.05\",\"size\":\"0.001\"},"
+             "{\"clientOid\":\"b3\",\"side\":\"sell\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"40000\",\"size\":\"0.001\","
+             "\"postOnly\":true}]}");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "", body, r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 1);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 3);
+    assert_true(json_is_true(json_object_get(json_array_get(d, 0), "success")));
+    assert_int_equal(strlen(str_at(json_array_get(d, 0), "orderId")), 24);
+    assert_true(
+        json_is_false(json_object_get(json_array_get(d, 1), "success")));
+    assert_string_equal(str_at(json_array_get(d, 1), "failMsg"),
+                        "Price increment invalid.");
+    assert_true(json_is_true(json_object_get(json_array_get(d, 2), "success")));
+    json_decref(root);
+
+    /* Six orders, two symbols, a market order, not a list: all refused. */
+    n = (size_t)snprintf(body, sizeof(body), "{\"orderList\":[");
+    for (int i = 0; i < 6; i++) {
+        n += (size_t)snprintf(
+            body + n, sizeof(body) - n,
+            "%s{\"clientOid\":\"s%d\",\"side\":\"buy\",\"symbol\":"
+            "\"BTC-USDT\",\"type\":\"limit\",\"price\":\"30000\","
+            "\"size\":\"0.001\"}",
+            i ? "," : "", i);
+    }
+    snprintf(body + n, sizeof(body) - n, "]}");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "", body, r);
+    assert_code(r, 400, "400100");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "",
+                "{\"orderList\":[{\"symbol\":\"BTC-USDT\",\"type\":"
+                "\"limit\"},{\"symbol\":\"ETH-USDT\",\"type\":\"limit\"}]}",
+                r);
+    assert_code(r, 400, "400100");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "",
+                "{\"orderList\":[{\"symbol\":\"BTC-USDT\",\"type\":"
+                "\"market\"}]}",
+                r);
+    assert_code(r, 400, "400100");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "",
+                "{\"orderList\":\"x\"}", r);
+    assert_code(r, 400, "400100");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "", "[", r);
+    assert_code(r, 400, "400100");
+
+    send_signed(p, "GET", "/api/v1/hf/orders/active/symbols", "", "", r);
+    assert_non_null(strstr(r->body, "\"symbols\":[\"BTC-USDT\"]"));
+    send_signed(p, "DELETE", "/api/v1/hf/orders", "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    assert_non_null(strstr(r->body, "\"data\":\"success\""));
+    send_signed(p, "GET", "/api/v1/hf/orders/active", "symbol=BTC-USDT", "", r);
+    assert_non_null(strstr(r->body, "\"data\":[]"));
+    send_signed(p, "GET", "/api/v1/hf/orders/active/symbols", "", "", r);
+    assert_non_null(strstr(r->body, "\"symbols\":[]"));
+    send_signed(p, "GET", "/api/v1/hf/orders/client-order/b3",
+                "symbol=BTC-USDT", "", r);
+    assert_non_null(strstr(r->body, "\"cancelExist\":true"));
+    assert_non_null(strstr(r->body, "\"postOnly\":true"));
+    send_signed(p, "DELETE", "/api/v1/hf/orders", "", "", r);
+    assert_code(r, 400, "400100");
+    free(r);
+    sim_down(p);
+}
+
 int
 main(void)
 {
@@ -459,6 +1036,13 @@ main(void)
         cmocka_unit_test(test_injected_5xx_with_and_without_execution),
         cmocka_unit_test(
             test_limited_fault_answers_the_pools_429000_and_charges_nothing),
+        cmocka_unit_test(test_market_data_reads_the_paused_book),
+        cmocka_unit_test(test_startup_paths_answer_on_their_pools),
+        cmocka_unit_test(test_accounts_show_available_and_holds),
+        cmocka_unit_test(test_query_and_cancel_by_order_id),
+        cmocka_unit_test(test_fills_and_done_orders_page_by_last_id),
+        cmocka_unit_test(test_bad_query_parameters_are_400100),
+        cmocka_unit_test(test_batch_place_and_cancel_all_per_symbol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
