@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whole quote units a level-2 answer holds at most per side, for the
- * full book: the synthetic levels plus resting orders at other prices. */
+/* Price levels the full book (v3 level2) lists at most per side: the
+ * synthetic levels plus resting orders at other prices. */
 #define KUCOIN_FULL_DEPTH 1000
 
 void
