@@ -78,6 +78,48 @@ reply_venues(xg__api *api, const peer *p, const char *req_id)
     reply(api, p, &b);
 }
 
+/* One page of the strategy's orders that are not final, optionally of
+ * one symbol and one venue, in slot order from m->cursor. A scan of the
+ * order table: open_orders is for a strategy catching up (after a
+ * restart, say), not for every turn. */
+static void
+reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
+{
+    xg__state *st = api->st;
+    int venue = -1;
+    if (m->n_venues == 1 &&
+        (venue = xg__state_venue_by_name(st, m->venues[0])) < 0) {
+        char detail[XG_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "venue %s is not configured",
+                 m->venues[0]);
+        reply_error(api, p, m->req_id, "", XG_ERR_UNKNOWN_VENUE, detail);
+        return;
+    }
+    xg_order_view views[XG_OPEN_ORDERS_PAGE_MAX];
+    size_t n = 0;
+    uint32_t next = 0;
+    size_t top = xg__orders_high_water(st->orders);
+    for (size_t slot = m->cursor; slot < top; slot++) {
+        const xg__order_rec *r = xg__orders_get(st->orders, (uint32_t)slot);
+        if (r == NULL || xg_order_status_is_final(r->status) ||
+            strcmp(r->order.strategy_id, m->order.strategy_id) != 0 ||
+            (m->order.symbol[0] != '\0' &&
+             strcmp(r->order.symbol, m->order.symbol) != 0) ||
+            (venue >= 0 && r->venue != venue)) {
+            continue;
+        }
+        if (n == m->limit) {
+            next = (uint32_t)slot;
+            break;
+        }
+        xg__order_view(r, xg__state_venue_name(st, r), &views[n++]);
+    }
+    xg_buf b;
+    xg_buf_init(&b, api->page, sizeof api->page);
+    xg__encode_reply_orders(&b, m->req_id, st->events.start_id, views, n, next);
+    reply(api, p, &b);
+}
+
 static void
 reply_ok(xg__api *api, const peer *p, const char *req_id)
 {
@@ -226,6 +268,9 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
         return;
     case XG_MSG_VENUE_STATUS:
         reply_venues(api, p, m.req_id);
+        return;
+    case XG_MSG_OPEN_ORDERS:
+        reply_open_orders(api, p, &m);
         return;
     case XG_MSG_HELLO:
         reply_ok(api, p, m.req_id);

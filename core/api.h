@@ -22,6 +22,9 @@ typedef struct xg__api {
     int is_ready;       /* new orders are taken (gateway.c sets it) */
     size_t n_read;      /* requests read; gateway.c resets it */
     char reply[XG_EVENT_MAX];
+    /* An open_orders page: any order fits in one event, so a page of
+     * them fits here (touched only by open_orders). */
+    char page[XG_OPEN_ORDERS_PAGE_MAX * XG_EVENT_MAX];
 } xg__api;
 
 void xg__api_init(xg__api *api, void *router_sock, xg__outbox *outbox,

@@ -22,6 +22,7 @@
 #include "protocol.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "xgate/json.h"
@@ -292,14 +293,14 @@ parse_positive_decimal(const xg_json *j, const char *field, xg_err bad_sign,
 }
 
 static xg_err
-parse_symbol(const xg_json *j, xg_msg *out, xg_buf *d)
+parse_symbol(const xg_json *j, int required, xg_msg *out, xg_buf *d)
 {
     char s[XG__FIELD_MAX];
     size_t n;
     int present;
-    xg_err err = get_string(j, "symbol", 1, d, s, &n, &present);
+    xg_err err = get_string(j, "symbol", required, d, s, &n, &present);
 
-    if (err != XG_OK) {
+    if (err != XG_OK || !present) {
         return err;
     }
     if (n >= XG_SYMBOL_MAX || xg_symbol_validate(s) != XG_OK) {
@@ -432,7 +433,7 @@ parse_new_order(const xg_json *j, xg_msg *out, xg_buf *d)
     xg_err err = parse_strategy(j, 1, out, d);
 
     if (err == XG_OK) {
-        err = parse_symbol(j, out, d);
+        err = parse_symbol(j, 1, out, d);
     }
     if (err == XG_OK) {
         err = parse_enums(j, out, d);
@@ -472,11 +473,68 @@ parse_new_order(const xg_json *j, xg_msg *out, xg_buf *d)
 }
 
 /* Fields each request type may carry besides "type" and "req_id". */
+/* open_orders: venue (one name), cursor (the decimal string a previous
+ * page gave as next_cursor), limit (an integer, 1..PAGE_MAX). */
+static xg_err
+parse_page(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    char s[XG__FIELD_MAX];
+    size_t n;
+    int present;
+    xg_err err = get_string(j, "venue", 0, d, s, &n, &present);
+
+    if (err != XG_OK) {
+        return err;
+    }
+    if (present) {
+        int ok = n >= 1 && n < XG_VENUE_NAME_MAX;
+        for (size_t i = 0; ok && i < n; i++) {
+            ok = is_venue_char(s[i]);
+        }
+        if (!ok) {
+            return fail_value(d, XG_ERR_BAD_FIELD, "venue", s, n,
+                              "is not a venue name");
+        }
+        memcpy(out->venues[0], s, n + 1);
+        out->n_venues = 1;
+    }
+    err = get_string(j, "cursor", 0, d, s, &n, &present);
+    if (err != XG_OK) {
+        return err;
+    }
+    uint64_t cursor = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9' || i >= 10 ||
+            (cursor = cursor * 10 + (uint64_t)(s[i] - '0')) > UINT32_MAX) {
+            return fail_value(d, XG_ERR_BAD_FIELD, "cursor", s, n,
+                              "is not a next_cursor this gateway gave");
+        }
+    }
+    out->cursor = (uint32_t)cursor;
+    out->limit = XG_OPEN_ORDERS_PAGE;
+    size_t t;
+    if (has_field(j, "limit", &t)) {
+        int64_t limit;
+        err = xg_json_int64(j, t, &limit);
+        if (err == XG_ERR_INVALID) {
+            return fail_type(d, "limit", "an integer", j, t);
+        }
+        if (err != XG_OK || limit < 1 || limit > XG_OPEN_ORDERS_PAGE_MAX) {
+            return fail(d, XG_ERR_BAD_FIELD, "limit",
+                        "must be between 1 and 200");
+        }
+        out->limit = (uint32_t)limit;
+    }
+    return XG_OK;
+}
+
 static const char *const fields_new_order[] = {
     "strategy", "client_order_id", "symbol", "side",       "order_type",  "tif",
     "qty",      "price",           "venues", "requantize", "max_wait_ms", NULL};
 static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
 static const char *const fields_hello[] = {"strategy", NULL};
+static const char *const fields_open_orders[] = {"strategy", "symbol", "venue",
+                                                 "cursor",   "limit",  NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
@@ -591,10 +649,13 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "hello") == 0) {
         out->kind = XG_MSG_HELLO;
         allowed = fields_hello;
+    } else if (strcmp(type, "open_orders") == 0) {
+        out->kind = XG_MSG_OPEN_ORDERS;
+        allowed = fields_open_orders;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
                           "is not new_order, cancel_order, query_order, "
-                          "venue_status or hello");
+                          "venue_status, hello or open_orders");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -619,6 +680,15 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
         return XG_OK;
     case XG_MSG_HELLO:
         return parse_strategy(j, 1, out, d);
+    case XG_MSG_OPEN_ORDERS:
+        err = parse_strategy(j, 1, out, d);
+        if (err == XG_OK) {
+            err = parse_symbol(j, 0, out, d);
+        }
+        if (err == XG_OK) {
+            err = parse_page(j, out, d);
+        }
+        return err;
     }
     return XG_ERR_INTERNAL;
 }
@@ -911,6 +981,38 @@ xg__encode_reply_order(xg_buf *b, const char *req_id, const char *start_id,
     if (err != XG_OK) {
         return err;
     }
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_reply_orders(xg_buf *b, const char *req_id, const char *start_id,
+                        const xg_order_view *v, size_t n, uint32_t next_cursor)
+{
+    if (b == NULL || (v == NULL && n > 0)) {
+        return XG_ERR_INVALID;
+    }
+    put_reply_head(b, req_id, start_id, 1);
+    put_key(b, "orders", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        if (v[i].order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        xg_err err = put_order_object(b, &v[i]);
+        if (err != XG_OK) {
+            return err;
+        }
+    }
+    xg_buf_putc(b, ']');
+    char next[16] = "";
+    if (next_cursor != 0) {
+        snprintf(next, sizeof next, "%u", (unsigned)next_cursor);
+    }
+    put_str_field(b, "next_cursor", next, 0);
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }

@@ -29,8 +29,13 @@ typedef enum xg_msg_kind {
     XG_MSG_CANCEL_ORDER = 2,
     XG_MSG_QUERY_ORDER = 3,
     XG_MSG_VENUE_STATUS = 4,
-    XG_MSG_HELLO = 5
+    XG_MSG_HELLO = 5,
+    XG_MSG_OPEN_ORDERS = 6
 } xg_msg_kind;
+
+/* open_orders: orders a page holds by default and at most. */
+#define XG_OPEN_ORDERS_PAGE     100
+#define XG_OPEN_ORDERS_PAGE_MAX 200
 
 /* A parsed request. Plain value type. */
 typedef struct xg_msg {
@@ -38,12 +43,16 @@ typedef struct xg_msg {
     char req_id[XG_REQ_ID_MAX]; /* echoed in the reply; "" if absent */
     /* NEW_ORDER: the order; order.client_id is "" when the strategy left
      * it to the gateway. CANCEL/QUERY: order.client_id and
-     * order.strategy_id. HELLO: order.strategy_id. */
+     * order.strategy_id. HELLO: order.strategy_id. OPEN_ORDERS:
+     * order.strategy_id, order.symbol ("" any), venues[0] when n_venues
+     * is 1 (else any), cursor, limit. */
     xg_order order;
     char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
     size_t n_venues;
     int requantize;      /* may round price/qty to a venue's steps */
     int64_t max_wait_ms; /* 0: no deadline */
+    uint32_t cursor;     /* OPEN_ORDERS: where the page starts (0: first) */
+    uint32_t limit;      /* OPEN_ORDERS: orders per page, 1..PAGE_MAX */
 } xg_msg;
 
 /*
@@ -135,6 +144,13 @@ xg_err xg__encode_reply_error(xg_buf *b, const char *req_id,
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,"order":{...}} */
 xg_err xg__encode_reply_order(xg_buf *b, const char *req_id,
                               const char *start_id, const xg_order_view *v);
+
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"orders":[{...}],
+ * "next_cursor":".."}: one page of open orders; next_cursor is "" after
+ * the last page, else where the next one starts (decimal). */
+xg_err xg__encode_reply_orders(xg_buf *b, const char *req_id,
+                               const char *start_id, const xg_order_view *v,
+                               size_t n, uint32_t next_cursor);
 
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,"venues":[{...}]} */
 xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,

@@ -48,6 +48,8 @@ usage(FILE *out)
           "      [--max-wait-ms N]            place an order\n"
           "  cancel ID --strategy S           cancel strategy S's order\n"
           "  query ID --strategy S            show strategy S's order\n"
+          "  open --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
+          "                                   strategy S's orders not final\n"
           "  venues                           venue states and limiter use\n"
           "  watch [TOPIC] [--count N]        print events (all topics by\n"
           "                                   default; e.g. order.mm1, venue)\n"
@@ -402,6 +404,96 @@ int_of(json_t *obj, const char *key)
     return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* One open_orders page from cursor ("" the first): prints its orders as
+ * table rows, copies next_cursor into next (NEXT_MAX bytes). */
+#define NEXT_MAX 16
+static int
+open_page(const xgctl_opts *o, const char *strategy, const char *symbol,
+          const char *venue, const char *cursor, char *next)
+{
+    json_t *req = json_object();
+    json_object_set_new(req, "type", json_string("open_orders"));
+    json_object_set_new(req, "strategy", json_string(strategy));
+    if (symbol != NULL) {
+        json_object_set_new(req, "symbol", json_string(symbol));
+    }
+    if (venue != NULL) {
+        json_object_set_new(req, "venue", json_string(venue));
+    }
+    if (cursor[0] != '\0') {
+        json_object_set_new(req, "cursor", json_string(cursor));
+    }
+    json_object_set_new(req, "limit", json_integer(200));
+    json_t *reply;
+    int rc = request(o, req, &reply);
+    if (rc != XGCTL_OK) {
+        return rc;
+    }
+    json_t *orders = json_object_get(reply, "orders");
+    if (reply_status(reply) != XGCTL_OK || !json_is_array(orders)) {
+        char *text = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (text != NULL) {
+            puts(text);
+            free(text);
+        }
+        json_decref(reply);
+        return XGCTL_REFUSED;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(orders, i, v)
+    {
+        printf("%-32s %-12s %-4s %-16s %-16s %-16s %-16s %s\n",
+               str_of(v, "client_order_id"), str_of(v, "symbol"),
+               str_of(v, "side"), str_of(v, "qty"), str_of(v, "price"),
+               str_of(v, "filled_qty"), str_of(v, "status"),
+               str_of(v, "venue"));
+    }
+    snprintf(next, NEXT_MAX, "%s", str_of(reply, "next_cursor"));
+    json_decref(reply);
+    return XGCTL_OK;
+}
+
+static int
+cmd_open(const xgctl_opts *o, int argc, char **argv)
+{
+    const char *strategy = NULL, *symbol = NULL, *venue = NULL;
+
+    for (int i = 0; i < argc; i++) {
+        int r = take_opt(argc, argv, &i, "--strategy", &strategy);
+        if (r == 0) {
+            r = take_opt(argc, argv, &i, "--symbol", &symbol);
+        }
+        if (r == 0) {
+            r = take_opt(argc, argv, &i, "--venue", &venue);
+        }
+        if (r <= 0) {
+            if (r == 0) {
+                fprintf(stderr, "xgctl: open: unexpected argument '%s'\n",
+                        argv[i]);
+            }
+            return XGCTL_USAGE;
+        }
+    }
+    if (strategy == NULL) {
+        fprintf(stderr, "xgctl: open needs --strategy\n");
+        return XGCTL_USAGE;
+    }
+    printf("%-32s %-12s %-4s %-16s %-16s %-16s %-16s %s\n", "CLIENT_ORDER_ID",
+           "SYMBOL", "SIDE", "QTY", "PRICE", "FILLED", "STATUS", "VENUE");
+    /* Every page, as the gateway hands out the next one. */
+    char cursor[NEXT_MAX] = "";
+    do {
+        char next[NEXT_MAX];
+        int rc = open_page(o, strategy, symbol, venue, cursor, next);
+        if (rc != XGCTL_OK) {
+            return rc;
+        }
+        memcpy(cursor, next, sizeof cursor);
+    } while (cursor[0] != '\0');
+    return XGCTL_OK;
+}
+
 static int
 cmd_venues(const xgctl_opts *o, int argc, char **argv)
 {
@@ -609,6 +701,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "query") == 0) {
         return cmd_by_id(&o, "query_order", sub_argc, sub_argv);
+    }
+    if (strcmp(cmd, "open") == 0) {
+        return cmd_open(&o, sub_argc, sub_argv);
     }
     if (strcmp(cmd, "venues") == 0) {
         return cmd_venues(&o, sub_argc, sub_argv);

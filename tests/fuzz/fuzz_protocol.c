@@ -57,9 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_HELLO);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_OPEN_ORDERS);
     if (m.kind != XG_MSG_NEW_ORDER && m.kind != XG_MSG_VENUE_STATUS) {
-        /* cancel, query and hello name their strategy */
+        /* cancel, query, hello and open_orders name their strategy */
         check(m.order.strategy_id[0] != '\0');
     }
     check(m.n_venues <= XG_MAX_ROUTE);
@@ -71,6 +71,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(m.order.type == XG_TYPE_MARKET || m.order.price.units > 0);
         check(xg_symbol_validate(m.order.symbol) == XG_OK);
         check(m.max_wait_ms >= 0 && m.max_wait_ms <= XG_MAX_WAIT_MS_MAX);
+    }
+    if (m.kind == XG_MSG_OPEN_ORDERS) {
+        check(m.limit >= 1 && m.limit <= XG_OPEN_ORDERS_PAGE_MAX);
+        check(m.n_venues <= 1);
+        check(m.order.symbol[0] == '\0' ||
+              xg_symbol_validate(m.order.symbol) == XG_OK);
+        check(m.order.client_id[0] == '\0');
     }
     if (m.kind != XG_MSG_VENUE_STATUS && m.order.client_id[0] != '\0') {
         check(xg_client_id_validate(m.order.client_id) == XG_OK);
@@ -86,5 +93,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        .venue_msg = ""};
     check(xg__encode_reply_order(&b, m.req_id, START_ID, &v) == XG_OK);
     check_json(&b);
+    if (m.kind == XG_MSG_OPEN_ORDERS) {
+        xg_buf_init(&b, out, sizeof(out));
+        check(xg__encode_reply_orders(&b, m.req_id, START_ID, &v, 1,
+                                      m.cursor) == XG_OK);
+        check_json(&b);
+    }
     return 0;
 }

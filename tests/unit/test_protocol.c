@@ -194,6 +194,52 @@ test_hello_parses_and_requires_strategy(void **state)
 }
 
 static void
+test_open_orders_parses_filters_and_page(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+
+    assert_int_equal(
+        parse("{\"type\":\"open_orders\",\"strategy\":\"mm\"}", &m, detail),
+        XG_OK);
+    assert_int_equal(m.kind, XG_MSG_OPEN_ORDERS);
+    assert_string_equal(m.order.strategy_id, "mm");
+    assert_string_equal(m.order.symbol, "");
+    assert_int_equal(m.n_venues, 0);
+    assert_int_equal(m.cursor, 0);
+    assert_int_equal(m.limit, XG_OPEN_ORDERS_PAGE);
+
+    assert_int_equal(parse("{\"type\":\"open_orders\",\"strategy\":\"mm\","
+                           "\"symbol\":\"ETH/USDT\",\"venue\":\"okx\","
+                           "\"cursor\":\"4294967295\",\"limit\":200}",
+                           &m, detail),
+                     XG_OK);
+    assert_string_equal(m.order.symbol, "ETH/USDT");
+    assert_int_equal(m.n_venues, 1);
+    assert_string_equal(m.venues[0], "okx");
+    assert_int_equal(m.cursor, 4294967295u);
+    assert_int_equal(m.limit, 200);
+
+#define OPEN_HEAD "{\"type\":\"open_orders\",\"strategy\":\"mm\","
+    expect_reject("{\"type\":\"open_orders\"}", XG_ERR_BAD_FIELD, "strategy");
+    expect_reject(OPEN_HEAD "\"limit\":0}", XG_ERR_BAD_FIELD, "limit");
+    expect_reject(OPEN_HEAD "\"limit\":201}", XG_ERR_BAD_FIELD, "limit");
+    expect_reject(OPEN_HEAD "\"limit\":\"5\"}", XG_ERR_BAD_FIELD, "limit");
+    expect_reject(OPEN_HEAD "\"cursor\":\"4294967296\"}", XG_ERR_BAD_FIELD,
+                  "cursor");
+    expect_reject(OPEN_HEAD "\"cursor\":\"12a\"}", XG_ERR_BAD_FIELD, "cursor");
+    expect_reject(OPEN_HEAD "\"cursor\":7}", XG_ERR_BAD_FIELD, "cursor");
+    expect_reject(OPEN_HEAD "\"venue\":\"OKX\"}", XG_ERR_BAD_FIELD, "venue");
+    expect_reject(OPEN_HEAD "\"venue\":\"\"}", XG_ERR_BAD_FIELD, "venue");
+    expect_reject(OPEN_HEAD "\"symbol\":\"btcusdt\"}", XG_ERR_BAD_SYMBOL,
+                  "symbol");
+    expect_reject(OPEN_HEAD "\"client_order_id\":\"a\"}", XG_ERR_BAD_FIELD,
+                  "client_order_id");
+#undef OPEN_HEAD
+}
+
+static void
 test_venue_status_parses(void **state)
 {
     (void)state;
@@ -791,6 +837,46 @@ test_order_reply_has_every_field(void **state)
  * decimals at most, rounded down, fewer for a price too large to hold
  * them), fee and fee_currency. */
 static void
+test_orders_reply_lists_a_page(void **state)
+{
+    (void)state;
+    char mem[4096];
+    xg_buf b;
+    xg_order o = sample_order();
+    xg_order_view v[2];
+    for (size_t i = 0; i < 2; i++) {
+        v[i] = (xg_order_view){.order = &o,
+                               .venue = "okx",
+                               .venue_client_id = "abc123",
+                               .venue_order_id = i == 0 ? "1" : "2",
+                               .status = XG_STATUS_NEW,
+                               .err = XG_OK,
+                               .detail = "",
+                               .venue_code = "",
+                               .venue_msg = ""};
+    }
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_reply_orders(&b, "p1", START_ID, v, 2, 17),
+                     XG_OK);
+    json_t *root = load(&b);
+    assert_true(json_is_true(json_object_get(root, "ok")));
+    json_t *orders = json_object_get(root, "orders");
+    assert_int_equal(json_array_size(orders), 2);
+    assert_string_equal(str_at(json_array_get(orders, 1), "venue_order_id"),
+                        "2");
+    assert_string_equal(str_at(root, "next_cursor"), "17");
+    json_decref(root);
+
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_reply_orders(&b, "p2", START_ID, NULL, 0, 0),
+                     XG_OK);
+    root = load(&b);
+    assert_int_equal(json_array_size(json_object_get(root, "orders")), 0);
+    assert_string_equal(str_at(root, "next_cursor"), "");
+    json_decref(root);
+}
+
+static void
 test_order_reply_with_quote_and_fee(void **state)
 {
     (void)state;
@@ -1133,6 +1219,8 @@ main(void)
         cmocka_unit_test(test_error_reply_round_trips_and_escapes),
         cmocka_unit_test(test_order_reply_has_every_field),
         cmocka_unit_test(test_order_reply_with_quote_and_fee),
+        cmocka_unit_test(test_open_orders_parses_filters_and_page),
+        cmocka_unit_test(test_orders_reply_lists_a_page),
         cmocka_unit_test(test_order_event_for_rejected_market_order),
         cmocka_unit_test(test_venue_reply_and_event_round_trip),
         cmocka_unit_test(test_rerouted_and_wait_events_round_trip),
