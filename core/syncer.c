@@ -36,8 +36,8 @@ struct xg__syncer {
     char err[256];
 };
 
-static int
-sync_dir(const char *dir)
+int
+xg__sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
@@ -88,7 +88,7 @@ run(void *arg)
             }
             close(old[i]);
         }
-        if (e == 0 && is_dir && (e = sync_dir(s->dir)) != 0) {
+        if (e == 0 && is_dir && (e = xg__sync_dir(s->dir)) != 0) {
             what = "fsync of the directory";
         }
         if (e == 0 && fdatasync(fd) != 0) {

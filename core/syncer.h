@@ -32,6 +32,9 @@
 
 typedef struct xg__syncer xg__syncer;
 
+/* fsync a directory (a new file's name lives there); 0 or an errno. */
+int xg__sync_dir(const char *dir);
+
 /* Start the thread for segment descriptor fd (borrowed until rotated
  * away; the caller closes the last one after xg__syncer_stop) of a
  * segment in dir, frames up to durable being durable already (those a

@@ -675,19 +675,6 @@ xg__turnlog_path(char *out, size_t out_len, const char *dir, uint64_t segment)
     return n >= 0 && (size_t)n < out_len ? XG_OK : XG_ERR_TRUNCATED;
 }
 
-/* fsync a directory; 0 or an errno. */
-static int
-sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return errno;
-    }
-    int e = fsync(fd) == 0 ? 0 : errno;
-    close(fd);
-    return e;
-}
-
 /* Create segment `segment` of t->dir; its descriptor into *fd, its path
  * into path (PATH_CAP bytes). */
 static xg_err
@@ -704,8 +691,11 @@ create_segment(xg__turnlog *t, uint64_t segment, int *fd, char *path)
                       strerror(oe));
     }
     /* A new file's name is in the directory, which fdatasync of the file
-     * does not write: without this, FULL could lose a whole segment. */
-    int e = t->mode == XG_SYNC_FULL && t->syncer == NULL ? sync_dir(t->dir) : 0;
+     * does not write: without this, FULL could lose a whole segment. A
+     * syncer does it itself, before it counts the segment's frames
+     * durable (xg__syncer_rotate). */
+    int e =
+        t->mode == XG_SYNC_FULL && t->syncer == NULL ? xg__sync_dir(t->dir) : 0;
     if (e != 0) {
         close(*fd);
         *fd = -1;
