@@ -215,8 +215,9 @@ end_turn(xg__gateway *gw)
                            st->now.wall_ms) != XG_OK) {
         return -1;
     }
-    /* Everything this turn produced waits for the last frame written,
-     * which holds its changes (or an earlier turn's it may reveal). */
+    /* Everything this turn produced waits for the last frame written:
+     * this turn's changes are in it or before it, and so is every earlier
+     * turn's state that a reply of this turn may show. */
     uint64_t written = xg__persist_written(&st->persist);
     xg__transport_seal(gw->transport, written);
     xg__outbox_seal(&gw->outbox, written);
