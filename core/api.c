@@ -78,21 +78,47 @@ reply_venues(xg__api *api, const peer *p, const char *req_id)
     reply(api, p, &b);
 }
 
-/* One page of the strategy's orders that are not final, optionally of
- * one symbol and one venue, in slot order from m->cursor. A scan of the
- * order table: open_orders is for a strategy catching up (after a
+/* The venue m's filter names (-1 for any) into *venue; false, with the
+ * error replied, when it is not configured. */
+static int
+filter_venue(xg__api *api, const peer *p, const xg_msg *m, int *venue)
+{
+    *venue = -1;
+    if (m->n_venues == 0) {
+        return 1;
+    }
+    *venue = xg__state_venue_by_name(api->st, m->venues[0]);
+    if (*venue < 0) {
+        char detail[XG_DETAIL_MAX];
+        snprintf(detail, sizeof detail, "venue %s is not configured",
+                 m->venues[0]);
+        reply_error(api, p, m->req_id, "", XG_ERR_UNKNOWN_VENUE, detail);
+        return 0;
+    }
+    return 1;
+}
+
+/* Whether r is one of the orders m's filters select: the strategy's, not
+ * final, of the symbol and venue if named. */
+static int
+is_selected(const xg__order_rec *r, const xg_msg *m, int venue)
+{
+    return r != NULL && !xg_order_status_is_final(r->status) &&
+           strcmp(r->order.strategy_id, m->order.strategy_id) == 0 &&
+           (m->order.symbol[0] == '\0' ||
+            strcmp(r->order.symbol, m->order.symbol) == 0) &&
+           (venue < 0 || r->venue == venue);
+}
+
+/* One page of the selected orders in slot order from m->cursor. A scan
+ * of the order table: open_orders is for a strategy catching up (after a
  * restart, say), not for every turn. */
 static void
 reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
 {
     xg__state *st = api->st;
-    int venue = -1;
-    if (m->n_venues == 1 &&
-        (venue = xg__state_venue_by_name(st, m->venues[0])) < 0) {
-        char detail[XG_DETAIL_MAX];
-        snprintf(detail, sizeof detail, "venue %s is not configured",
-                 m->venues[0]);
-        reply_error(api, p, m->req_id, "", XG_ERR_UNKNOWN_VENUE, detail);
+    int venue;
+    if (!filter_venue(api, p, m, &venue)) {
         return;
     }
     xg_order_view views[XG_OPEN_ORDERS_PAGE_MAX];
@@ -101,11 +127,7 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
     size_t top = xg__orders_high_water(st->orders);
     for (size_t slot = m->cursor; slot < top; slot++) {
         const xg__order_rec *r = xg__orders_get(st->orders, (uint32_t)slot);
-        if (r == NULL || xg_order_status_is_final(r->status) ||
-            strcmp(r->order.strategy_id, m->order.strategy_id) != 0 ||
-            (m->order.symbol[0] != '\0' &&
-             strcmp(r->order.symbol, m->order.symbol) != 0) ||
-            (venue >= 0 && r->venue != venue)) {
+        if (!is_selected(r, m, venue)) {
             continue;
         }
         if (n == m->limit) {
@@ -117,6 +139,41 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
     xg_buf b;
     xg_buf_init(&b, api->page, sizeof api->page);
     xg__encode_reply_orders(&b, m->req_id, st->events.start_id, views, n, next);
+    reply(api, p, &b);
+}
+
+/* Cancel up to XG_CANCEL_ALL_MAX selected orders, each as cancel_order
+ * would (cancels go first in their venue's queue); the reply lists them
+ * and says whether more are left. */
+static void
+cancel_all(xg__api *api, const peer *p, const xg_msg *m)
+{
+    xg__state *st = api->st;
+    int venue;
+    if (!filter_venue(api, p, m, &venue)) {
+        return;
+    }
+    size_t n = 0;
+    int has_more = 0;
+    size_t top = xg__orders_high_water(st->orders);
+    for (size_t slot = 0; slot < top; slot++) {
+        const xg__order_rec *r = xg__orders_get(st->orders, (uint32_t)slot);
+        if (!is_selected(r, m, venue)) {
+            continue;
+        }
+        if (n == XG_CANCEL_ALL_MAX) {
+            has_more = 1;
+            break;
+        }
+        char detail[XG_DETAIL_MAX];
+        /* Only a final order is refused, and none is selected. */
+        (void)xg__act_cancel(st, (uint32_t)slot, detail, sizeof detail);
+        api->cancel_ids[n++] = r->order.client_id;
+    }
+    xg_buf b;
+    xg_buf_init(&b, api->page, sizeof api->page);
+    xg__encode_reply_cancel_all(&b, m->req_id, st->events.start_id,
+                                api->cancel_ids, n, has_more);
     reply(api, p, &b);
 }
 
@@ -271,6 +328,9 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
         return;
     case XG_MSG_OPEN_ORDERS:
         reply_open_orders(api, p, &m);
+        return;
+    case XG_MSG_CANCEL_ALL:
+        cancel_all(api, p, &m);
         return;
     case XG_MSG_HELLO:
         reply_ok(api, p, m.req_id);

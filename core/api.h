@@ -23,8 +23,12 @@ typedef struct xg__api {
     size_t n_read;      /* requests read; gateway.c resets it */
     char reply[XG_EVENT_MAX];
     /* An open_orders page: any order fits in one event, so a page of
-     * them fits here (touched only by open_orders). */
+     * them fits here; a cancel_all reply's ids (at most 10,000 of at most
+     * 32 characters) too. Touched only by those two. */
     char page[XG_OPEN_ORDERS_PAGE_MAX * XG_EVENT_MAX];
+    /* The client ids one cancel_all lists (borrowed from the orders until
+     * its reply is encoded). */
+    const char *cancel_ids[XG_CANCEL_ALL_MAX];
 } xg__api;
 
 void xg__api_init(xg__api *api, void *router_sock, xg__outbox *outbox,

@@ -473,32 +473,47 @@ parse_new_order(const xg_json *j, xg_msg *out, xg_buf *d)
 }
 
 /* Fields each request type may carry besides "type" and "req_id". */
-/* open_orders: venue (one name), cursor (the decimal string a previous
- * page gave as next_cursor), limit (an integer, 1..PAGE_MAX). */
+/* open_orders and cancel_all: the strategy's orders, optionally of one
+ * symbol and one venue (venues[0]). */
+static xg_err
+parse_filters(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    char s[XG__FIELD_MAX];
+    size_t n;
+    int present;
+    xg_err err = parse_strategy(j, 1, out, d);
+
+    if (err == XG_OK) {
+        err = parse_symbol(j, 0, out, d);
+    }
+    if (err == XG_OK) {
+        err = get_string(j, "venue", 0, d, s, &n, &present);
+    }
+    if (err != XG_OK || !present) {
+        return err;
+    }
+    int ok = n >= 1 && n < XG_VENUE_NAME_MAX;
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = is_venue_char(s[i]);
+    }
+    if (!ok) {
+        return fail_value(d, XG_ERR_BAD_FIELD, "venue", s, n,
+                          "is not a venue name");
+    }
+    memcpy(out->venues[0], s, n + 1);
+    out->n_venues = 1;
+    return XG_OK;
+}
+
+/* open_orders: cursor (the decimal string a previous page gave as
+ * next_cursor), limit (an integer, 1..PAGE_MAX). */
 static xg_err
 parse_page(const xg_json *j, xg_msg *out, xg_buf *d)
 {
     char s[XG__FIELD_MAX];
     size_t n;
     int present;
-    xg_err err = get_string(j, "venue", 0, d, s, &n, &present);
-
-    if (err != XG_OK) {
-        return err;
-    }
-    if (present) {
-        int ok = n >= 1 && n < XG_VENUE_NAME_MAX;
-        for (size_t i = 0; ok && i < n; i++) {
-            ok = is_venue_char(s[i]);
-        }
-        if (!ok) {
-            return fail_value(d, XG_ERR_BAD_FIELD, "venue", s, n,
-                              "is not a venue name");
-        }
-        memcpy(out->venues[0], s, n + 1);
-        out->n_venues = 1;
-    }
-    err = get_string(j, "cursor", 0, d, s, &n, &present);
+    xg_err err = get_string(j, "cursor", 0, d, s, &n, &present);
     if (err != XG_OK) {
         return err;
     }
@@ -535,6 +550,8 @@ static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
 static const char *const fields_hello[] = {"strategy", NULL};
 static const char *const fields_open_orders[] = {"strategy", "symbol", "venue",
                                                  "cursor",   "limit",  NULL};
+static const char *const fields_cancel_all[] = {"strategy", "symbol", "venue",
+                                                NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
@@ -652,10 +669,13 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "open_orders") == 0) {
         out->kind = XG_MSG_OPEN_ORDERS;
         allowed = fields_open_orders;
+    } else if (strcmp(type, "cancel_all") == 0) {
+        out->kind = XG_MSG_CANCEL_ALL;
+        allowed = fields_cancel_all;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
                           "is not new_order, cancel_order, query_order, "
-                          "venue_status, hello or open_orders");
+                          "venue_status, hello, open_orders or cancel_all");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -681,14 +701,13 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     case XG_MSG_HELLO:
         return parse_strategy(j, 1, out, d);
     case XG_MSG_OPEN_ORDERS:
-        err = parse_strategy(j, 1, out, d);
-        if (err == XG_OK) {
-            err = parse_symbol(j, 0, out, d);
-        }
+        err = parse_filters(j, out, d);
         if (err == XG_OK) {
             err = parse_page(j, out, d);
         }
         return err;
+    case XG_MSG_CANCEL_ALL:
+        return parse_filters(j, out, d);
     }
     return XG_ERR_INTERNAL;
 }
@@ -1013,6 +1032,29 @@ xg__encode_reply_orders(xg_buf *b, const char *req_id, const char *start_id,
         snprintf(next, sizeof next, "%u", (unsigned)next_cursor);
     }
     put_str_field(b, "next_cursor", next, 0);
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_reply_cancel_all(xg_buf *b, const char *req_id, const char *start_id,
+                            const char *const *ids, size_t n, int has_more)
+{
+    if (b == NULL || (ids == NULL && n > 0)) {
+        return XG_ERR_INVALID;
+    }
+    put_reply_head(b, req_id, start_id, 1);
+    put_key(b, "client_order_ids", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        xg_buf_put_json_string(b, ids[i], strlen(ids[i]));
+    }
+    xg_buf_putc(b, ']');
+    put_key(b, "more", 0);
+    xg_buf_puts(b, has_more ? "true" : "false");
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }

@@ -30,8 +30,14 @@ typedef enum xg_msg_kind {
     XG_MSG_QUERY_ORDER = 3,
     XG_MSG_VENUE_STATUS = 4,
     XG_MSG_HELLO = 5,
-    XG_MSG_OPEN_ORDERS = 6
+    XG_MSG_OPEN_ORDERS = 6,
+    XG_MSG_CANCEL_ALL = 7
 } xg_msg_kind;
+
+/* cancel_all: orders one request cancels at most; the reply says whether
+ * more are left (the strategy asks again). One turn's journal frame stays
+ * a few MB however many orders the table holds. */
+#define XG_CANCEL_ALL_MAX 10000
 
 /* open_orders: orders a page holds by default and at most. */
 #define XG_OPEN_ORDERS_PAGE     100
@@ -45,7 +51,7 @@ typedef struct xg_msg {
      * it to the gateway. CANCEL/QUERY: order.client_id and
      * order.strategy_id. HELLO: order.strategy_id. OPEN_ORDERS:
      * order.strategy_id, order.symbol ("" any), venues[0] when n_venues
-     * is 1 (else any), cursor, limit. */
+     * is 1 (else any), cursor, limit. CANCEL_ALL: the same filters. */
     xg_order order;
     char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
     size_t n_venues;
@@ -151,6 +157,13 @@ xg_err xg__encode_reply_order(xg_buf *b, const char *req_id,
 xg_err xg__encode_reply_orders(xg_buf *b, const char *req_id,
                                const char *start_id, const xg_order_view *v,
                                size_t n, uint32_t next_cursor);
+
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,
+ * "client_order_ids":[..],"more":false}: what a cancel_all asked to
+ * cancel; more when orders past XG_CANCEL_ALL_MAX are left. */
+xg_err xg__encode_reply_cancel_all(xg_buf *b, const char *req_id,
+                                   const char *start_id, const char *const *ids,
+                                   size_t n, int has_more);
 
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,"venues":[{...}]} */
 xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,

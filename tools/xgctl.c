@@ -50,6 +50,8 @@ usage(FILE *out)
           "  query ID --strategy S            show strategy S's order\n"
           "  open --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
           "                                   strategy S's orders not final\n"
+          "  cancel-all --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
+          "                                   cancel them (10,000 a request)\n"
           "  venues                           venue states and limiter use\n"
           "  watch [TOPIC] [--count N]        print events (all topics by\n"
           "                                   default; e.g. order.mm1, venue)\n"
@@ -404,22 +406,63 @@ int_of(json_t *obj, const char *key)
     return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* The filters open and cancel-all take: --strategy (required), --symbol,
+ * --venue. XGCTL_OK or XGCTL_USAGE (said on stderr). */
+typedef struct xgctl_filters {
+    const char *strategy, *symbol, *venue;
+} xgctl_filters;
+
+static int
+take_filters(const char *cmd, int argc, char **argv, xgctl_filters *f)
+{
+    memset(f, 0, sizeof *f);
+    for (int i = 0; i < argc; i++) {
+        int r = take_opt(argc, argv, &i, "--strategy", &f->strategy);
+        if (r == 0) {
+            r = take_opt(argc, argv, &i, "--symbol", &f->symbol);
+        }
+        if (r == 0) {
+            r = take_opt(argc, argv, &i, "--venue", &f->venue);
+        }
+        if (r <= 0) {
+            if (r == 0) {
+                fprintf(stderr, "xgctl: %s: unexpected argument '%s'\n", cmd,
+                        argv[i]);
+            }
+            return XGCTL_USAGE;
+        }
+    }
+    if (f->strategy == NULL) {
+        fprintf(stderr, "xgctl: %s needs --strategy\n", cmd);
+        return XGCTL_USAGE;
+    }
+    return XGCTL_OK;
+}
+
+/* A request of type with the filters set. Given. */
+static json_t *
+filtered_request(const char *type, const xgctl_filters *f)
+{
+    json_t *req = json_object();
+    json_object_set_new(req, "type", json_string(type));
+    json_object_set_new(req, "strategy", json_string(f->strategy));
+    if (f->symbol != NULL) {
+        json_object_set_new(req, "symbol", json_string(f->symbol));
+    }
+    if (f->venue != NULL) {
+        json_object_set_new(req, "venue", json_string(f->venue));
+    }
+    return req;
+}
+
 /* One open_orders page from cursor ("" the first): prints its orders as
  * table rows, copies next_cursor into next (NEXT_MAX bytes). */
 #define NEXT_MAX 16
 static int
-open_page(const xgctl_opts *o, const char *strategy, const char *symbol,
-          const char *venue, const char *cursor, char *next)
+open_page(const xgctl_opts *o, const xgctl_filters *f, const char *cursor,
+          char *next)
 {
-    json_t *req = json_object();
-    json_object_set_new(req, "type", json_string("open_orders"));
-    json_object_set_new(req, "strategy", json_string(strategy));
-    if (symbol != NULL) {
-        json_object_set_new(req, "symbol", json_string(symbol));
-    }
-    if (venue != NULL) {
-        json_object_set_new(req, "venue", json_string(venue));
-    }
+    json_t *req = filtered_request("open_orders", f);
     if (cursor[0] != '\0') {
         json_object_set_new(req, "cursor", json_string(cursor));
     }
@@ -455,29 +498,22 @@ open_page(const xgctl_opts *o, const char *strategy, const char *symbol,
 }
 
 static int
+cmd_cancel_all(const xgctl_opts *o, int argc, char **argv)
+{
+    xgctl_filters f;
+    int rc = take_filters("cancel-all", argc, argv, &f);
+    return rc != XGCTL_OK
+               ? rc
+               : request_and_print(o, filtered_request("cancel_all", &f));
+}
+
+static int
 cmd_open(const xgctl_opts *o, int argc, char **argv)
 {
-    const char *strategy = NULL, *symbol = NULL, *venue = NULL;
-
-    for (int i = 0; i < argc; i++) {
-        int r = take_opt(argc, argv, &i, "--strategy", &strategy);
-        if (r == 0) {
-            r = take_opt(argc, argv, &i, "--symbol", &symbol);
-        }
-        if (r == 0) {
-            r = take_opt(argc, argv, &i, "--venue", &venue);
-        }
-        if (r <= 0) {
-            if (r == 0) {
-                fprintf(stderr, "xgctl: open: unexpected argument '%s'\n",
-                        argv[i]);
-            }
-            return XGCTL_USAGE;
-        }
-    }
-    if (strategy == NULL) {
-        fprintf(stderr, "xgctl: open needs --strategy\n");
-        return XGCTL_USAGE;
+    xgctl_filters f;
+    int rc = take_filters("open", argc, argv, &f);
+    if (rc != XGCTL_OK) {
+        return rc;
     }
     printf("%-32s %-12s %-4s %-16s %-16s %-16s %-16s %s\n", "CLIENT_ORDER_ID",
            "SYMBOL", "SIDE", "QTY", "PRICE", "FILLED", "STATUS", "VENUE");
@@ -485,7 +521,7 @@ cmd_open(const xgctl_opts *o, int argc, char **argv)
     char cursor[NEXT_MAX] = "";
     do {
         char next[NEXT_MAX];
-        int rc = open_page(o, strategy, symbol, venue, cursor, next);
+        rc = open_page(o, &f, cursor, next);
         if (rc != XGCTL_OK) {
             return rc;
         }
@@ -704,6 +740,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "open") == 0) {
         return cmd_open(&o, sub_argc, sub_argv);
+    }
+    if (strcmp(cmd, "cancel-all") == 0) {
+        return cmd_cancel_all(&o, sub_argc, sub_argv);
     }
     if (strcmp(cmd, "venues") == 0) {
         return cmd_venues(&o, sub_argc, sub_argv);

@@ -57,9 +57,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_OPEN_ORDERS);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_CANCEL_ALL);
     if (m.kind != XG_MSG_NEW_ORDER && m.kind != XG_MSG_VENUE_STATUS) {
-        /* cancel, query, hello and open_orders name their strategy */
+        /* cancel, query, hello, open_orders and cancel_all name their
+         * strategy */
         check(m.order.strategy_id[0] != '\0');
     }
     check(m.n_venues <= XG_MAX_ROUTE);
@@ -72,8 +73,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(xg_symbol_validate(m.order.symbol) == XG_OK);
         check(m.max_wait_ms >= 0 && m.max_wait_ms <= XG_MAX_WAIT_MS_MAX);
     }
-    if (m.kind == XG_MSG_OPEN_ORDERS) {
-        check(m.limit >= 1 && m.limit <= XG_OPEN_ORDERS_PAGE_MAX);
+    if (m.kind == XG_MSG_OPEN_ORDERS || m.kind == XG_MSG_CANCEL_ALL) {
+        check(m.kind == XG_MSG_CANCEL_ALL ||
+              (m.limit >= 1 && m.limit <= XG_OPEN_ORDERS_PAGE_MAX));
         check(m.n_venues <= 1);
         check(m.order.symbol[0] == '\0' ||
               xg_symbol_validate(m.order.symbol) == XG_OK);
@@ -97,6 +99,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xg_buf_init(&b, out, sizeof(out));
         check(xg__encode_reply_orders(&b, m.req_id, START_ID, &v, 1,
                                       m.cursor) == XG_OK);
+        check_json(&b);
+    }
+    if (m.kind == XG_MSG_CANCEL_ALL) {
+        const char *ids[] = {m.order.strategy_id, m.order.symbol};
+        xg_buf_init(&b, out, sizeof(out));
+        check(xg__encode_reply_cancel_all(&b, m.req_id, START_ID, ids, 2, 1) ==
+              XG_OK);
         check_json(&b);
     }
     return 0;

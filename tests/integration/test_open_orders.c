@@ -164,6 +164,35 @@ test_open_orders_by_strategy_symbol_venue_and_page(void **state)
     assert_int_equal(header, 1);
     assert_int_equal(rows, 2);
 
+    /* xgctl cancel-all pulls s1's binance orders and prints the reply. */
+    snprintf(cmd, sizeof cmd,
+             XG_BIN_DIR "/xgctl --req %s cancel-all --strategy s1 "
+                        "--venue binance",
+             e->gw.req_ep);
+    out = popen(cmd, "r");
+    assert_non_null(out);
+    rows = 0;
+    while (fgets(line, sizeof line, out) != NULL) {
+        rows +=
+            strstr(line, "\"a1\"") != NULL || strstr(line, "\"a3\"") != NULL;
+    }
+    assert_int_equal(pclose(out), 0);
+    assert_int_equal(rows, 2);
+    /* Both end canceled, in whatever order the venue answers. */
+    for (int canceled = 0; canceled < 2;) {
+        char topic[64];
+        ev = xg_client_event(&e->client, 5000, topic, sizeof topic);
+        assert_non_null(ev);
+        const char *kind = json_string_value(json_object_get(ev, "event"));
+        const char *id = xg_reply_order_field(ev, "client_order_id");
+        canceled += kind != NULL && strcmp(kind, "canceled") == 0 &&
+                    id != NULL &&
+                    (strcmp(id, "a1") == 0 || strcmp(id, "a3") == 0);
+        json_decref(ev);
+    }
+    expect_page(e, "\"strategy\":\"s1\",\"venue\":\"binance\"", "", "");
+    expect_page(e, "\"strategy\":\"s1\"", "a2", "");
+
     /* An unknown venue and a bad page are refused with a reason. */
     r = open_orders(e, "\"strategy\":\"s1\",\"venue\":\"kraken\"");
     assert_false(xg_reply_is_ok(r));

@@ -837,6 +837,39 @@ test_order_reply_has_every_field(void **state)
  * decimals at most, rounded down, fewer for a price too large to hold
  * them), fee and fee_currency. */
 static void
+test_cancel_all_parses_filters_and_reply_lists_ids(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+    char mem[512];
+    xg_buf b;
+
+    assert_int_equal(parse("{\"type\":\"cancel_all\",\"strategy\":\"mm\","
+                           "\"symbol\":\"BTC/USDT\",\"venue\":\"okx\"}",
+                           &m, detail),
+                     XG_OK);
+    assert_int_equal(m.kind, XG_MSG_CANCEL_ALL);
+    assert_string_equal(m.order.symbol, "BTC/USDT");
+    assert_string_equal(m.venues[0], "okx");
+    expect_reject("{\"type\":\"cancel_all\"}", XG_ERR_BAD_FIELD, "strategy");
+    expect_reject("{\"type\":\"cancel_all\",\"strategy\":\"mm\","
+                  "\"limit\":5}",
+                  XG_ERR_BAD_FIELD, "limit");
+
+    const char *ids[] = {"a1", "b2"};
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_reply_cancel_all(&b, "c1", START_ID, ids, 2, 1),
+                     XG_OK);
+    json_t *root = load(&b);
+    json_t *list = json_object_get(root, "client_order_ids");
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(json_string_value(json_array_get(list, 1)), "b2");
+    assert_true(json_is_true(json_object_get(root, "more")));
+    json_decref(root);
+}
+
+static void
 test_orders_reply_lists_a_page(void **state)
 {
     (void)state;
@@ -1221,6 +1254,7 @@ main(void)
         cmocka_unit_test(test_order_reply_with_quote_and_fee),
         cmocka_unit_test(test_open_orders_parses_filters_and_page),
         cmocka_unit_test(test_orders_reply_lists_a_page),
+        cmocka_unit_test(test_cancel_all_parses_filters_and_reply_lists_ids),
         cmocka_unit_test(test_order_event_for_rejected_market_order),
         cmocka_unit_test(test_venue_reply_and_event_round_trip),
         cmocka_unit_test(test_rerouted_and_wait_events_round_trip),
