@@ -144,7 +144,9 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
 
 /* Cancel up to XG_CANCEL_ALL_MAX selected orders, each as cancel_order
  * would (cancels go first in their venue's queue); the reply lists them
- * and says whether more are left. */
+ * and says whether more are left. An order whose cancel is already on its
+ * way is left to it and not counted, so asking again after "more" gets
+ * to the next orders. */
 static void
 cancel_all(xg__api *api, const peer *p, const xg_msg *m)
 {
@@ -158,7 +160,7 @@ cancel_all(xg__api *api, const peer *p, const xg_msg *m)
     size_t top = xg__orders_high_water(st->orders);
     for (size_t slot = 0; slot < top; slot++) {
         const xg__order_rec *r = xg__orders_get(st->orders, (uint32_t)slot);
-        if (!is_selected(r, m, venue)) {
+        if (!is_selected(r, m, venue) || r->cancel_requested) {
             continue;
         }
         if (n == XG_CANCEL_ALL_MAX) {

@@ -113,6 +113,11 @@ test_cancel_all_pulls_500_orders_on_four_venues(void **state)
     json_t *ids = json_object_get(r, "client_order_ids");
     assert_int_equal(json_array_size(ids), N_ORDERS - N_ORDERS / 10);
     json_decref(r);
+    /* Asked again while those cancels are on their way: nothing new. */
+    r = call(e, "{\"type\":\"cancel_all\",\"strategy\":\"mm\"}");
+    assert_int_equal(json_array_size(json_object_get(r, "client_order_ids")),
+                     0);
+    json_decref(r);
     await_canceled(e, N_ORDERS - N_ORDERS / 10);
 
     assert_int_equal(open_count(e, "mm"), 0);
