@@ -217,23 +217,27 @@ reply_status(json_t *reply)
                                                       : XGCTL_REFUSED;
 }
 
+/* Print the reply as indented JSON, free it, map it to an exit status. */
+static int
+print_reply(json_t *reply)
+{
+    char *text = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text != NULL) {
+        puts(text);
+        free(text);
+    }
+    int rc = reply_status(reply);
+    json_decref(reply);
+    return rc;
+}
+
 /* Send, print the reply as indented JSON, map it to an exit status. */
 static int
 request_and_print(const xgctl_opts *o, json_t *req)
 {
     json_t *reply;
     int rc = request(o, req, &reply);
-    if (rc != XGCTL_OK) {
-        return rc;
-    }
-    char *text = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (text != NULL) {
-        puts(text);
-        free(text);
-    }
-    rc = reply_status(reply);
-    json_decref(reply);
-    return rc;
+    return rc != XGCTL_OK ? rc : print_reply(reply);
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,12 +478,7 @@ open_page(const xgctl_opts *o, const xgctl_filters *f, const char *cursor,
     }
     json_t *orders = json_object_get(reply, "orders");
     if (reply_status(reply) != XGCTL_OK || !json_is_array(orders)) {
-        char *text = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (text != NULL) {
-            puts(text);
-            free(text);
-        }
-        json_decref(reply);
+        print_reply(reply);
         return XGCTL_REFUSED;
     }
     size_t i;
@@ -547,12 +546,7 @@ cmd_venues(const xgctl_opts *o, int argc, char **argv)
     rc = reply_status(reply);
     json_t *venues = json_object_get(reply, "venues");
     if (rc != XGCTL_OK || !json_is_array(venues)) {
-        char *text = json_dumps(reply, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (text != NULL) {
-            puts(text);
-            free(text);
-        }
-        json_decref(reply);
+        print_reply(reply);
         return XGCTL_REFUSED;
     }
     printf("%-15s %-10s %-20s %6s %8s %6s  %s\n", "VENUE", "STATE", "UNTIL",
