@@ -21,6 +21,7 @@
 
 #include "compactor.h"
 #include "journal.h"
+#include "journal_check.h"
 #include "turnlog.h"
 
 typedef struct fixture {
@@ -35,8 +36,7 @@ setup(void **state)
     if (f == NULL) {
         return -1;
     }
-    snprintf(f->dir, sizeof f->dir, "/tmp/xg_compactor_XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
+    if (xg_test_scratch_dir(f->dir, sizeof f->dir, "xg_compactor_") != 0) {
         free(f);
         return -1;
     }
@@ -49,19 +49,7 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d != NULL) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            char path[320];
-            snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
-            if (e->d_name[0] != '.') {
-                unlink(path);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
+    xg_test_rm_tree(f->dir);
     free(f);
     return 0;
 }

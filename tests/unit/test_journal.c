@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "journal_check.h"
 
 #define MAX_SEEN 32
 
@@ -42,8 +43,7 @@ setup(void **state)
     if (f == NULL) {
         return -1;
     }
-    snprintf(f->dir, sizeof f->dir, "/tmp/xg_journal_XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
+    if (xg_test_scratch_dir(f->dir, sizeof f->dir, "xg_journal_") != 0) {
         free(f);
         return -1;
     }
@@ -52,39 +52,11 @@ setup(void **state)
     return 0;
 }
 
-static void
-rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) {
-        return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 ||
-                    strcmp(e->d_name, "..") == 0) {
-                    continue;
-                }
-                char sub[512];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int
 teardown(void **state)
 {
     fixture *f = *state;
-    rm_tree(f->dir);
+    xg_test_rm_tree(f->dir);
     free(f);
     return 0;
 }
@@ -151,55 +123,6 @@ attempt_of(const char *gw_id, uint8_t n, int st)
     a.state = st;
     a.updated_ms = 1700000000000 + n;
     return a;
-}
-
-static void
-assert_dec_equal(xg_decimal a, xg_decimal b)
-{
-    assert_int_equal(a.units, b.units);
-    assert_int_equal(a.scale, b.scale);
-}
-
-static void
-assert_order_equal(const xg__journal_order *a, const xg__journal_order *b)
-{
-    assert_string_equal(a->gw_id, b->gw_id);
-    assert_string_equal(a->client_id, b->client_id);
-    assert_string_equal(a->strategy_id, b->strategy_id);
-    assert_string_equal(a->symbol, b->symbol);
-    assert_int_equal(a->side, b->side);
-    assert_int_equal(a->type, b->type);
-    assert_int_equal(a->tif, b->tif);
-    assert_dec_equal(a->qty, b->qty);
-    assert_dec_equal(a->price, b->price);
-    assert_int_equal(a->status, b->status);
-    assert_string_equal(a->venue, b->venue);
-    assert_string_equal(a->venue_client_id, b->venue_client_id);
-    assert_string_equal(a->venue_order_id, b->venue_order_id);
-    assert_dec_equal(a->exec.filled_qty, b->exec.filled_qty);
-    assert_dec_equal(a->exec.filled_quote, b->exec.filled_quote);
-    assert_dec_equal(a->exec.fee, b->exec.fee);
-    assert_string_equal(a->exec.fee_currency, b->exec.fee_currency);
-    assert_int_equal(a->attempt, b->attempt);
-    assert_int_equal(a->cancel_requested, b->cancel_requested);
-    assert_int_equal(a->requantize, b->requantize);
-    assert_int_equal(a->n_route, b->n_route);
-    for (size_t i = 0; i < a->n_route; i++) {
-        assert_string_equal(a->route[i], b->route[i]);
-    }
-    assert_int_equal(a->deadline_ms, b->deadline_ms);
-    assert_int_equal(a->updated_ms, b->updated_ms);
-}
-
-static void
-assert_attempt_equal(const xg__journal_attempt *a, const xg__journal_attempt *b)
-{
-    assert_string_equal(a->gw_id, b->gw_id);
-    assert_int_equal(a->attempt, b->attempt);
-    assert_string_equal(a->venue, b->venue);
-    assert_string_equal(a->venue_client_id, b->venue_client_id);
-    assert_int_equal(a->state, b->state);
-    assert_int_equal(a->updated_ms, b->updated_ms);
 }
 
 /* What load_open delivered. */
@@ -351,10 +274,10 @@ test_journal_round_trips_orders_and_attempts_exactly(void **state)
     seen s;
     load(j, &s);
     assert_int_equal(s.n, 1);
-    assert_order_equal(&s.orders[0], &o);
+    xg_test_assert_order_equal(&s.orders[0], &o);
     assert_int_equal(s.n_attempts[0], 2);
-    assert_attempt_equal(&s.attempts[0][0], &a0);
-    assert_attempt_equal(&s.attempts[0][1], &a1);
+    xg_test_assert_attempt_equal(&s.attempts[0][0], &a0);
+    xg_test_assert_attempt_equal(&s.attempts[0][1], &a1);
     assert_string_equal(xg__journal_last_error(j), "");
     xg__journal_close(&j);
 }
@@ -377,7 +300,7 @@ test_journal_market_order_without_route_round_trips(void **state)
     seen s;
     load(j, &s);
     assert_int_equal(s.n, 1);
-    assert_order_equal(&s.orders[0], &o);
+    xg_test_assert_order_equal(&s.orders[0], &o);
     assert_int_equal(s.n_attempts[0], 0);
     xg__journal_close(&j);
 }
@@ -408,9 +331,9 @@ test_journal_upsert_replaces_order_and_attempt(void **state)
     seen s;
     load(j, &s);
     assert_int_equal(s.n, 1);
-    assert_order_equal(&s.orders[0], &o);
+    xg_test_assert_order_equal(&s.orders[0], &o);
     assert_int_equal(s.n_attempts[0], 1);
-    assert_attempt_equal(&s.attempts[0][0], &a);
+    xg_test_assert_attempt_equal(&s.attempts[0][0], &a);
     xg__journal_close(&j);
 }
 
@@ -861,7 +784,7 @@ test_journal_migrates_schema_1(void **state)
     memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
     memset(&want.exec.fee, 0, sizeof want.exec.fee);
     memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
-    assert_order_equal(&want, &s.orders[0]);
+    xg_test_assert_order_equal(&want, &s.orders[0]);
 
     xg__journal_order o = order_of("lq0abcde00000003", XG_STATUS_NEW);
     assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
@@ -871,7 +794,7 @@ test_journal_migrates_schema_1(void **state)
     j = open_ok(f, XG_SYNC_NORMAL);
     load(j, &s);
     assert_int_equal(s.n, 3);
-    assert_order_equal(&o, &s.orders[2]);
+    xg_test_assert_order_equal(&o, &s.orders[2]);
     xg__journal_close(&j);
 
     sqlite3 *db = NULL;

@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "journal_check.h"
 #include "turnlog.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
@@ -43,8 +44,7 @@ setup(void **state)
     if (f == NULL) {
         return -1;
     }
-    snprintf(f->dir, sizeof f->dir, "/tmp/xg_turnlog_XXXXXX");
-    if (mkdtemp(f->dir) == NULL) {
+    if (xg_test_scratch_dir(f->dir, sizeof f->dir, "xg_turnlog_") != 0) {
         free(f);
         return -1;
     }
@@ -52,39 +52,11 @@ setup(void **state)
     return 0;
 }
 
-static void
-rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) {
-        return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 ||
-                    strcmp(e->d_name, "..") == 0) {
-                    continue;
-                }
-                char sub[512];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                rm_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int
 teardown(void **state)
 {
     fixture *f = *state;
-    rm_tree(f->dir);
+    xg_test_rm_tree(f->dir);
     free(f);
     return 0;
 }
@@ -176,55 +148,6 @@ edge_attempt(size_t i)
     return a;
 }
 
-static void
-assert_dec_equal(xg_decimal a, xg_decimal b)
-{
-    assert_int_equal(a.units, b.units);
-    assert_int_equal(a.scale, b.scale);
-}
-
-static void
-assert_order_equal(const xg__journal_order *a, const xg__journal_order *b)
-{
-    assert_string_equal(a->gw_id, b->gw_id);
-    assert_string_equal(a->client_id, b->client_id);
-    assert_string_equal(a->strategy_id, b->strategy_id);
-    assert_string_equal(a->symbol, b->symbol);
-    assert_int_equal(a->side, b->side);
-    assert_int_equal(a->type, b->type);
-    assert_int_equal(a->tif, b->tif);
-    assert_dec_equal(a->qty, b->qty);
-    assert_dec_equal(a->price, b->price);
-    assert_int_equal(a->status, b->status);
-    assert_string_equal(a->venue, b->venue);
-    assert_string_equal(a->venue_client_id, b->venue_client_id);
-    assert_string_equal(a->venue_order_id, b->venue_order_id);
-    assert_dec_equal(a->exec.filled_qty, b->exec.filled_qty);
-    assert_dec_equal(a->exec.filled_quote, b->exec.filled_quote);
-    assert_dec_equal(a->exec.fee, b->exec.fee);
-    assert_string_equal(a->exec.fee_currency, b->exec.fee_currency);
-    assert_int_equal(a->attempt, b->attempt);
-    assert_int_equal(a->cancel_requested, b->cancel_requested);
-    assert_int_equal(a->requantize, b->requantize);
-    assert_int_equal(a->n_route, b->n_route);
-    for (size_t i = 0; i < a->n_route; i++) {
-        assert_string_equal(a->route[i], b->route[i]);
-    }
-    assert_int_equal(a->deadline_ms, b->deadline_ms);
-    assert_int_equal(a->updated_ms, b->updated_ms);
-}
-
-static void
-assert_attempt_equal(const xg__journal_attempt *a, const xg__journal_attempt *b)
-{
-    assert_string_equal(a->gw_id, b->gw_id);
-    assert_int_equal(a->attempt, b->attempt);
-    assert_string_equal(a->venue, b->venue);
-    assert_string_equal(a->venue_client_id, b->venue_client_id);
-    assert_int_equal(a->state, b->state);
-    assert_int_equal(a->updated_ms, b->updated_ms);
-}
-
 /* ---- what was written, what was read ----------------------------------- */
 
 typedef struct rec {
@@ -284,9 +207,9 @@ assert_recs_equal(const recs *want, const recs *got, size_t n)
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(got->v[i].is_order, want->v[i].is_order);
         if (want->v[i].is_order) {
-            assert_order_equal(&got->v[i].o, &want->v[i].o);
+            xg_test_assert_order_equal(&got->v[i].o, &want->v[i].o);
         } else {
-            assert_attempt_equal(&got->v[i].a, &want->v[i].a);
+            xg_test_assert_attempt_equal(&got->v[i].a, &want->v[i].a);
         }
     }
 }
@@ -1355,7 +1278,7 @@ test_turnlog_reads_order_records_of_version_1(void **state)
     memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
     memset(&want.exec.fee, 0, sizeof want.exec.fee);
     memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
-    assert_order_equal(&want, &got.v[0].o);
+    xg_test_assert_order_equal(&want, &got.v[0].o);
     recs_free(&got);
     free(data);
 }
