@@ -217,6 +217,18 @@ json_t *bybit_sim_order_json(const xg_sim_venue *v, const xg_sim_order *o);
 /* Bybit's orderStatus of o (static string). */
 const char *bybit_sim_status_name(const xg_sim_order *o);
 
+/* Whether a list keeps order o (lock held); ctx is the list's. */
+typedef bool (*bybit_order_keep)(const xg_sim_order *o, const void *ctx);
+
+/* One page of c's account's orders that keep accepts, newest first from
+ * just below order id anchor (INT64_MAX: the newest), at most limit, onto
+ * list; next receives the cursor of the page after (want: the symbol
+ * filter) or stays "" after the last. Lock held. */
+void bybit_sim_orders_page(const bybit_call *c, int64_t anchor, int64_t limit,
+                           bybit_order_keep keep, const void *ctx,
+                           const char *want, json_t *list,
+                           char next[BYBIT_CURSOR_LEN]);
+
 /* What a create placed: the ack's fields, copied out under the lock. */
 typedef struct bybit_placed {
     char order_id[24];

@@ -100,12 +100,58 @@ bybit_sim_history_named(const bybit_call *c, bool *named)
 }
 
 void
+bybit_sim_orders_page(const bybit_call *c, int64_t anchor, int64_t limit,
+                      bybit_order_keep keep, const void *ctx, const char *want,
+                      json_t *list, char next[BYBIT_CURSOR_LEN])
+{
+    /* orders[i] has order id i + 1, so the walk starts just below the
+     * anchor. */
+    size_t i = c->v->book.norders;
+    if (anchor != INT64_MAX && (uint64_t)anchor - 1 < i) {
+        i = (size_t)(anchor - 1);
+    }
+    const xg_sim_order *last = NULL;
+    for (; i > 0; i--) {
+        const xg_sim_order *o = &c->v->book.orders[i - 1];
+        if (o->account != c->account || !keep(o, ctx)) {
+            continue;
+        }
+        if ((int64_t)json_array_size(list) >= limit) {
+            if (last != NULL) {
+                bybit_sim_cursor_make(last->order_id, want, next);
+            }
+            return;
+        }
+        json_array_append_new(list, bybit_sim_order_json(c->v, o));
+        last = o;
+    }
+}
+
+/* What the history keeps: of one symbol if asked, in the time window,
+ * of one status if asked. */
+typedef struct bybit_history_filter {
+    bool has_symbol;
+    size_t instrument;
+    int64_t from, to;
+    const char *status; /* NULL: any */
+} bybit_history_filter;
+
+static bool
+bybit_sim_history_keeps(const xg_sim_order *o, const void *ctx)
+{
+    const bybit_history_filter *f = ctx;
+    return (!f->has_symbol || o->instrument == f->instrument) &&
+           o->time_ms >= f->from && o->time_ms <= f->to &&
+           (f->status == NULL ||
+            strcmp(f->status, bybit_sim_status_name(o)) == 0);
+}
+
+void
 bybit_sim_history(const bybit_call *c)
 {
     size_t instrument = 0;
     bool has_symbol = false;
     bool named = false;
-    bool is_cut = false;
     const char *status = bybit_sim_param(c, "orderStatus");
     const char *filter = bybit_sim_param(c, "orderFilter");
     const char *cursor = bybit_sim_param(c, "cursor");
@@ -114,7 +160,6 @@ bybit_sim_history(const bybit_call *c)
     int64_t from = 0, to = 0;
     int64_t anchor = INT64_MAX;
     const xg_sim_order *named_order = NULL;
-    const xg_sim_order *last = NULL;
     char next[BYBIT_CURSOR_LEN];
     json_t *list = NULL;
     bool is_known = status == NULL || status[0] == '\0';
@@ -171,29 +216,10 @@ bybit_sim_history(const bybit_call *c)
             json_array_append_new(list, bybit_sim_order_json(c->v, o));
         }
     } else {
-        size_t i = c->v->book.norders;
-        if (anchor != INT64_MAX && (uint64_t)anchor - 1 < i) {
-            i = (size_t)(anchor - 1);
-        }
-        for (; i > 0 && !is_cut; i--) {
-            const xg_sim_order *e = &c->v->book.orders[i - 1];
-            if (e->account != c->account || e->order_id >= anchor ||
-                (has_symbol && e->instrument != instrument) ||
-                e->time_ms < from || e->time_ms > to ||
-                (status != NULL &&
-                 strcmp(status, bybit_sim_status_name(e)) != 0)) {
-                continue;
-            }
-            if ((int64_t)json_array_size(list) >= limit) {
-                is_cut = true;
-            } else {
-                json_array_append_new(list, bybit_sim_order_json(c->v, e));
-                last = e;
-            }
-        }
-        if (is_cut && last != NULL) {
-            bybit_sim_cursor_make(last->order_id, want, next);
-        }
+        const bybit_history_filter f = {has_symbol, instrument, from, to,
+                                        status};
+        bybit_sim_orders_page(c, anchor, limit, bybit_sim_history_keeps, &f,
+                              want, list, next);
     }
     xg_sim_venue_unlock(c->v);
     bybit_sim_ok(c,

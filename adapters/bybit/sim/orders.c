@@ -432,19 +432,33 @@ bybit_sim_cancel(const bybit_call *c)
  * names no order of this account or another symbol filter is refused with
  * 10001, as Bybit refuses a bad parameter.
  */
+/* What the realtime list keeps: open or closed orders, of one symbol if
+ * asked. */
+typedef struct bybit_realtime_filter {
+    bool has_symbol;
+    size_t instrument;
+    bool is_open;
+} bybit_realtime_filter;
+
+static bool
+bybit_sim_realtime_keeps(const xg_sim_order *o, const void *ctx)
+{
+    const bybit_realtime_filter *f = ctx;
+    return xg_sim_order_is_open(o) == f->is_open &&
+           (!f->has_symbol || o->instrument == f->instrument);
+}
+
 void
 bybit_sim_realtime(const bybit_call *c)
 {
     size_t instrument = 0;
     bool has_symbol = false;
     bool named = false;
-    bool is_cut = false;
     const char *cursor = bybit_sim_param(c, "cursor");
     const char *want = "";
     int64_t limit = 20;
     int64_t open_only = 0;
     int64_t anchor = INT64_MAX;
-    const xg_sim_order *last = NULL;
     char next[BYBIT_CURSOR_LEN];
     json_t *list = NULL;
     xg_sim_order *o = NULL;
@@ -477,29 +491,10 @@ bybit_sim_realtime(const bybit_call *c)
             json_array_append_new(list, bybit_sim_order_json(c->v, o));
         }
     } else {
-        /* orders[i] has order id i + 1, so the walk starts just below the
-         * anchor. */
-        size_t i = c->v->book.norders;
-        if (anchor != INT64_MAX && (uint64_t)anchor - 1 < i) {
-            i = (size_t)(anchor - 1);
-        }
-        for (; i > 0 && !is_cut; i--) {
-            const xg_sim_order *e = &c->v->book.orders[i - 1];
-            if (e->account == c->account &&
-                xg_sim_order_is_open(e) == (open_only == 0) &&
-                e->order_id < anchor &&
-                (!has_symbol || e->instrument == instrument)) {
-                if ((int64_t)json_array_size(list) >= limit) {
-                    is_cut = true;
-                } else {
-                    json_array_append_new(list, bybit_sim_order_json(c->v, e));
-                    last = e;
-                }
-            }
-        }
-        if (is_cut && last != NULL) {
-            bybit_sim_cursor_make(last->order_id, want, next);
-        }
+        const bybit_realtime_filter f = {has_symbol, instrument,
+                                         open_only == 0};
+        bybit_sim_orders_page(c, anchor, limit, bybit_sim_realtime_keeps, &f,
+                              want, list, next);
     }
     xg_sim_venue_unlock(c->v);
     bybit_sim_ok(c,
