@@ -36,29 +36,15 @@
 #include <openssl/hmac.h>
 #include <zmq.h>
 
+#include "bench_util.h"
 #include "gw_launch.h"
-#include "xgate/json.h"
 #include "sim_launch.h"
-
-static int64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
+#include "xgate/json.h"
 
 static void
 report(const char *what, int64_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_i64);
+    qsort(v, n, sizeof *v, bench_cmp_i64);
     printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  max %8.1f us\n", what, n,
            (double)v[n / 2] / 1e3, (double)v[n * 99 / 100] / 1e3,
            (double)v[n - 1] / 1e3);
@@ -84,7 +70,7 @@ ack_gaps(const int64_t *t, size_t n, int64_t *gaps, gap_figs *out)
         out->over_2ms += gaps[i] > 2000000;
         out->over_10ms += gaps[i] > 10000000;
     }
-    qsort(gaps, m, sizeof *gaps, cmp_i64);
+    qsort(gaps, m, sizeof *gaps, bench_cmp_i64);
     out->n = m;
     out->p50_us = (double)gaps[m / 2] / 1e3;
     out->p99_us = (double)gaps[m * 99 / 100] / 1e3;
@@ -135,10 +121,10 @@ bench_direct(int port, int64_t *out, size_t n)
         }
         snprintf(body, sizeof body, "%s&signature=%s", params, hex);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         curl_easy_perform(c);
         if (i >= 100) {
-            out[i - 100] = now_ns() - t0;
+            out[i - 100] = bench_now_ns() - t0;
         }
     }
     curl_slist_free_all(h);
@@ -214,26 +200,27 @@ static int order_seq;
 static void
 bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
 {
-    int64_t next = now_ns();
+    int64_t next = bench_now_ns();
     for (size_t i = 0; i < n + 100; i++) {
         if (pace_ns > 0) {
-            while (now_ns() < next) {
+            while (bench_now_ns() < next) {
             }
             next += pace_ns;
         }
         char id[32];
         snprintf(id, sizeof id, "b%d", order_seq++);
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         send_order(cl, id, 20000 + order_seq % 1000, "IOC");
         if (!wait_ack(cl, 5000)) {
             char reply[4096] = "";
-            int got = zmq_recv(cl->dealer, reply, sizeof reply - 1, ZMQ_DONTWAIT);
+            int got =
+                zmq_recv(cl->dealer, reply, sizeof reply - 1, ZMQ_DONTWAIT);
             reply[got > 0 ? got : 0] = '\0';
             fprintf(stderr, "bench: no ack for %s (reply: %s)\n", id, reply);
             exit(1);
         }
         if (i >= 100) {
-            out[i - 100] = now_ns() - t0;
+            out[i - 100] = bench_now_ns() - t0;
         }
         drain_replies(cl);
     }
@@ -249,7 +236,7 @@ bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
         fprintf(stderr, "bench: out of memory\n");
         exit(1);
     }
-    int64_t t0 = now_ns();
+    int64_t t0 = bench_now_ns();
     size_t acked = 0, sent = 0;
     while (acked < n) {
         /* Keep the gateway's queue fed without flooding ZeroMQ. */
@@ -265,10 +252,10 @@ bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
         }
         /* Taken as the ack is read, before anything else of this pass:
          * every gap then holds orders outstanding at the gateway. */
-        arrived[acked++] = now_ns();
+        arrived[acked++] = bench_now_ns();
         drain_replies(cl);
     }
-    double secs = (double)(now_ns() - t0) / 1e9;
+    double secs = (double)(bench_now_ns() - t0) / 1e9;
     printf("%-44s %zu orders in %.2f s = %.0f orders/s\n",
            "pipelined, limits off", n, secs, (double)n / secs);
     /* The gaps are written over the arrival times, which are read ahead
@@ -282,50 +269,6 @@ bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
            gaps_out->over_2ms, gaps_out->over_10ms);
     free(arrived);
     return (double)n / secs;
-}
-
-static long
-rss_kib(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    long v = -1;
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, field, strlen(field)) == 0) {
-            v = strtol(line + strlen(field), NULL, 10);
-        }
-    }
-    if (f != NULL) {
-        fclose(f);
-    }
-    return v;
-}
-
-/* CPU time (user + system, all threads) a process has used, in µs. */
-static int64_t
-cpu_us(pid_t pid)
-{
-    char path[64], line[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
-        if (f != NULL) {
-            fclose(f);
-        }
-        return 0;
-    }
-    fclose(f);
-    /* Fields 14 and 15 (utime, stime) follow the ")" ending field 2. */
-    const char *p = strrchr(line, ')');
-    unsigned long long ut = 0, st = 0;
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-                                   "%*u %llu %llu",
-                            &ut, &st) != 2) {
-        return 0;
-    }
-    return (int64_t)((ut + st) * 1000000ULL /
-                     (unsigned long long)sysconf(_SC_CLK_TCK));
 }
 
 /* The main thread's time on a CPU and waiting for one (runnable, not
@@ -420,7 +363,7 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     xg_client_open(&cl, &gw, "order.bench");
 
     /* Memory first, on a fresh gateway: the figure the target is about. */
-    long before = rss_kib(gw.pid, "VmHWM:");
+    long before = bench_proc_kib(gw.pid, "VmHWM:");
     for (int i = 0; i < 10000; i++) {
         char id[32];
         snprintf(id, sizeof id, "r%d", order_seq++);
@@ -434,8 +377,8 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     }
     printf("%-44s before %ld KiB, after 10,000 open orders %ld KiB "
            "(VmRSS %ld KiB)\n",
-           "xgated peak RSS (VmHWM)", before, rss_kib(gw.pid, "VmHWM:"),
-           rss_kib(gw.pid, "VmRSS:"));
+           "xgated peak RSS (VmHWM)", before, bench_proc_kib(gw.pid, "VmHWM:"),
+           bench_proc_kib(gw.pid, "VmRSS:"));
 
     /* The floor, against the same book the gateway's orders meet. */
     bench_direct(port, v, n);
@@ -454,17 +397,17 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
 
     /* CPU per order says where throughput goes, and varies far less
      * between runs than the rate does on a shared machine. */
-    int64_t gw_cpu = cpu_us(gw.pid), sim_cpu = cpu_us(sim.pid);
+    int64_t gw_cpu = bench_cpu_us(gw.pid), sim_cpu = bench_cpu_us(sim.pid);
     int64_t run0, wait0, run1, wait1;
     sched_ns(gw.pid, &run0, &wait0);
-    int64_t phase0 = now_ns();
+    int64_t phase0 = bench_now_ns();
     out->pipe_rate = bench_pipelined(&cl, n_pipe, &out->gaps);
-    int64_t phase1 = now_ns();
+    int64_t phase1 = bench_now_ns();
     sched_ns(gw.pid, &run1, &wait1);
-    out->gw_cpu_us = (double)(cpu_us(gw.pid) - gw_cpu) / (double)n_pipe;
+    out->gw_cpu_us = (double)(bench_cpu_us(gw.pid) - gw_cpu) / (double)n_pipe;
     printf("%-44s xgated %.1f us, xgsim %.1f us\n", "CPU per pipelined order",
            out->gw_cpu_us,
-           (double)(cpu_us(sim.pid) - sim_cpu) / (double)n_pipe);
+           (double)(bench_cpu_us(sim.pid) - sim_cpu) / (double)n_pipe);
     printf("%-44s on a CPU %.0f ms, waiting for one %.0f ms (%.1f %% of "
            "the phase)\n",
            "xgated main thread, pipelined", (double)(run1 - run0) / 1e6,

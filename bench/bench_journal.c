@@ -16,60 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "journal.h"
 
 #define MAX_TURNS     4000
 #define MIN_TURNS     50
 #define RUN_BUDGET_NS 2000000000LL /* per configuration */
-
-static int64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static void
-fill_order(xg__journal_order *o, xg__journal_attempt *a, uint64_t seq)
-{
-    memset(o, 0, sizeof *o);
-    snprintf(o->gw_id, sizeof o->gw_id, "lq0abcde%08llu",
-             (unsigned long long)seq);
-    snprintf(o->client_id, sizeof o->client_id, "strat%llu",
-             (unsigned long long)seq);
-    snprintf(o->strategy_id, sizeof o->strategy_id, "alpha01");
-    snprintf(o->symbol, sizeof o->symbol, "BTC/USDT");
-    o->side = XG_SIDE_BUY;
-    o->type = XG_TYPE_LIMIT;
-    o->tif = XG_TIF_GTC;
-    o->qty.units = 10;
-    o->qty.scale = 3;
-    o->price.units = 3500050;
-    o->price.scale = 2;
-    o->status = XG_STATUS_SENT;
-    snprintf(o->venue, sizeof o->venue, "binance");
-    snprintf(o->venue_client_id, sizeof o->venue_client_id, "%s1", o->gw_id);
-    o->attempt = 1;
-    snprintf(o->route[0], sizeof o->route[0], "binance");
-    snprintf(o->route[1], sizeof o->route[1], "okx");
-    o->n_route = 2;
-    o->updated_ms = 1700000000000LL + (int64_t)seq;
-
-    memset(a, 0, sizeof *a);
-    memcpy(a->gw_id, o->gw_id, sizeof a->gw_id);
-    a->attempt = 1;
-    memcpy(a->venue, o->venue, sizeof a->venue);
-    memcpy(a->venue_client_id, o->venue_client_id, sizeof a->venue_client_id);
-    a->updated_ms = o->updated_ms;
-}
 
 static void
 remove_run_dir(const char *dir)
@@ -104,33 +56,33 @@ run(const char *parent, xg__sync_mode mode, size_t batch, int64_t *commit_ns)
     xg__journal_attempt a;
     uint64_t seq = 0;
     size_t turns = 0;
-    int64_t t_start = now_ns(), busy_ns = 0;
+    int64_t t_start = bench_now_ns(), busy_ns = 0;
     while (turns < MAX_TURNS &&
-           (turns < MIN_TURNS || now_ns() - t_start < RUN_BUDGET_NS)) {
-        int64_t t0 = now_ns();
+           (turns < MIN_TURNS || bench_now_ns() - t_start < RUN_BUDGET_NS)) {
+        int64_t t0 = bench_now_ns();
         for (size_t k = 0; k < batch; k++) {
             /* Building the record (a few snprintf) is counted too; it
              * is small next to the two puts. */
-            fill_order(&o, &a, ++seq);
+            bench_sent_order(&o, &a, ++seq);
             if (xg__journal_put_order(j, &o) != XG_OK ||
                 xg__journal_put_attempt(j, &a) != XG_OK) {
                 fprintf(stderr, "%s\n", xg__journal_last_error(j));
                 goto fail;
             }
         }
-        int64_t t1 = now_ns();
+        int64_t t1 = bench_now_ns();
         if (xg__journal_commit(j) != XG_OK) {
             fprintf(stderr, "%s\n", xg__journal_last_error(j));
             goto fail;
         }
-        int64_t t2 = now_ns();
+        int64_t t2 = bench_now_ns();
         commit_ns[turns++] = t2 - t1;
         busy_ns += t2 - t0;
     }
     xg__journal_close(&j);
     remove_run_dir(dir);
 
-    qsort(commit_ns, turns, sizeof commit_ns[0], cmp_i64);
+    qsort(commit_ns, turns, sizeof commit_ns[0], bench_cmp_i64);
     double orders_per_s = (double)(turns * batch) * 1e9 / (double)busy_ns;
     printf("%-6s %5zu %6zu %8zu %11.0f %10.1f %10.1f %10.1f\n",
            mode == XG_SYNC_FULL ? "FULL" : "NORMAL", batch, turns,

@@ -48,6 +48,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "bench_util.h"
 #include "journal.h"
 #include "sim_launch.h"
 
@@ -57,14 +58,6 @@
 /* The most any scenario waits for "ready" when not bounded. */
 #define READY_CAP_MS 300000
 #define LOG_CAP      (32 * 1024 * 1024)
-
-static int64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int64_t
 wall_us(void)
@@ -379,7 +372,7 @@ gw_line(gw_child *g, char *out, size_t cap, int64_t deadline_ns)
         if (g->len == sizeof g->line) {
             g->len = 0; /* a line longer than the buffer: dropped */
         }
-        int64_t left_ms = (deadline_ns - now_ns()) / 1000000;
+        int64_t left_ms = (deadline_ns - bench_now_ns()) / 1000000;
         if (left_ms <= 0) {
             return 0;
         }
@@ -408,64 +401,21 @@ gw_stop(gw_child *g)
         return;
     }
     kill(g->pid, SIGTERM);
-    int64_t deadline = now_ns() + 10000000000LL;
+    int64_t deadline = bench_now_ns() + 10000000000LL;
     char line[1024];
     while (waitpid(g->pid, NULL, WNOHANG) == 0) {
-        if (now_ns() > deadline) {
+        if (bench_now_ns() > deadline) {
             kill(g->pid, SIGKILL);
             waitpid(g->pid, NULL, 0);
             break;
         }
-        if (gw_line(g, line, sizeof line, now_ns() + 10000000) < 0) {
+        if (gw_line(g, line, sizeof line, bench_now_ns() + 10000000) < 0) {
             struct timespec ts = {0, 10000000};
             nanosleep(&ts, NULL);
         }
     }
     close(g->fd);
     g->pid = 0;
-}
-
-static long
-proc_kib(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    long v = -1;
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, field, strlen(field)) == 0) {
-            v = strtol(line + strlen(field), NULL, 10);
-        }
-    }
-    if (f != NULL) {
-        fclose(f);
-    }
-    return v;
-}
-
-/* CPU time (user + system, all threads) a process has used, in ms. */
-static double
-cpu_ms(pid_t pid)
-{
-    char path[64], line[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL || fgets(line, sizeof line, f) == NULL) {
-        if (f != NULL) {
-            fclose(f);
-        }
-        return 0;
-    }
-    fclose(f);
-    /* Fields 14 and 15 (utime, stime) follow the ")" ending field 2. */
-    const char *p = strrchr(line, ')');
-    unsigned long long ut = 0, st = 0;
-    if (p == NULL ||
-        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-               &ut, &st) != 2) {
-        return 0;
-    }
-    return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
 /* --- the simulator's request log --------------------------------------- */
@@ -760,23 +710,24 @@ run_scenario(const scenario *sc, size_t n_fin, size_t n_open, long bound_s)
     int64_t boot_ms = wall_us() / 1000 - 7200000;
     if (sc->is_held) {
         order_ids = calloc(n_open, sizeof *order_ids);
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         if (order_ids == NULL ||
             seed_venue(port, boot_ms, n_fin, n_open, order_ids) != 0) {
             goto done;
         }
         printf("%-46s %zu orders in %.2f s\n",
                "open orders placed on the venue", n_open,
-               (double)(now_ns() - t0) / 1e9);
+               (double)(bench_now_ns() - t0) / 1e9);
     }
     if (!sc->is_empty) {
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         if (build_journal(data_dir, boot_ms, n_fin, n_open, order_ids) != 0) {
             goto done;
         }
         printf("%-46s %zu finished + %zu open orders in %.2f s, journal.db "
                "%.1f MiB\n",
-               "journal written", n_fin, n_open, (double)(now_ns() - t0) / 1e9,
+               "journal written", n_fin, n_open,
+               (double)(bench_now_ns() - t0) / 1e9,
                file_mib(dir, "journal.db"));
     }
     if (write_config(config, data_dir, port) != 0) {
@@ -784,7 +735,7 @@ run_scenario(const scenario *sc, size_t n_fin, size_t n_open, long bound_s)
     }
     uint64_t since = log_head(&sim);
 
-    int64_t t_exec = now_ns(), exec_wall_us = wall_us();
+    int64_t t_exec = bench_now_ns(), exec_wall_us = wall_us();
     if (gw_spawn(&gw, config) != 0) {
         fprintf(stderr, "bench: cannot start xgated\n");
         goto done;
@@ -797,13 +748,13 @@ run_scenario(const scenario *sc, size_t n_fin, size_t n_open, long bound_s)
     char line[1024];
     while (t_ready == 0 &&
            gw_line(&gw, line, sizeof line, t_exec + cap_ns) > 0) {
-        int64_t t = now_ns();
+        int64_t t = bench_now_ns();
         const char *rec = strstr(line, "journal: ");
         if (rec != NULL && strstr(rec, "orders to reconcile") != NULL) {
             t_load = t;
             n_reconcile = strtoul(rec + 9, NULL, 10);
-            load_rss = proc_kib(gw.pid, "VmRSS:");
-            load_hwm = proc_kib(gw.pid, "VmHWM:");
+            load_rss = bench_proc_kib(gw.pid, "VmRSS:");
+            load_hwm = bench_proc_kib(gw.pid, "VmHWM:");
         } else if (strncmp(line, "xgated: requests ", 17) == 0) {
             t_init = t;
         } else if (strcmp(line, "xgated: ready") == 0) {
@@ -815,10 +766,10 @@ run_scenario(const scenario *sc, size_t n_fin, size_t n_open, long bound_s)
             printf("xgated: %s\n", line);
         }
     }
-    int64_t t_end = now_ns();
-    double cpu_at_end = cpu_ms(gw.pid);
-    long end_rss = proc_kib(gw.pid, "VmRSS:");
-    long end_hwm = proc_kib(gw.pid, "VmHWM:");
+    int64_t t_end = bench_now_ns();
+    double cpu_at_end = (double)bench_cpu_us(gw.pid) / 1000.0;
+    long end_rss = bench_proc_kib(gw.pid, "VmRSS:");
+    long end_hwm = bench_proc_kib(gw.pid, "VmHWM:");
     if (t_load > 0) {
         printf("%-46s %8.1f ms  (%zu orders to reconcile)\n",
                "exec -> journal loaded (\"to reconcile\")",
@@ -856,7 +807,7 @@ run_scenario(const scenario *sc, size_t n_fin, size_t n_open, long bound_s)
 
     if (t_ready > 0) {
         /* Watch what follows: another sweep, more queries? */
-        int64_t until = now_ns() + (int64_t)OBSERVE_MS * 1000000;
+        int64_t until = bench_now_ns() + (int64_t)OBSERVE_MS * 1000000;
         while (gw_line(&gw, line, sizeof line, until) > 0) {
         }
     }

@@ -20,19 +20,13 @@
 #include <jansson.h>
 #include <zmq.h>
 
+#include "bench_util.h"
 #include "gw_launch.h"
 #include "sim_launch.h"
 
 enum { ROUNDS = 60, BURST = 10 };
 
 static char log_buf[8 * 1024 * 1024];
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
 
 /* The venue's log as an array (given). */
 static json_t *
@@ -198,8 +192,8 @@ main(void)
             }
         }
     }
-    qsort(first, n_first, sizeof first[0], cmp_i64);
-    qsort(all, n_all, sizeof all[0], cmp_i64);
+    qsort(first, n_first, sizeof first[0], bench_cmp_i64);
+    qsort(all, n_all, sizeof all[0], bench_cmp_i64);
     printf("ban answer -> refused order at the next venue: n=%zu p50 %.1f us "
            "p99 %.1f us max %.1f us\n",
            n_first, (double)first[n_first / 2], (double)first[n_first * 99 / 100],

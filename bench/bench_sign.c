@@ -10,30 +10,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "xgate/sign.h"
 
 #define ROUNDS 200000
 
-static int64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a;
-    int64_t y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static void
 report(const char *name, int64_t *samples, size_t n)
 {
-    qsort(samples, n, sizeof(*samples), cmp_i64);
+    qsort(samples, n, sizeof(*samples), bench_cmp_i64);
     printf("%-22s median %6lld ns  p99 %6lld ns  max %8lld ns  (n=%zu)\n", name,
            (long long)samples[n / 2], (long long)samples[n * 99 / 100],
            (long long)samples[n - 1], n);
@@ -68,16 +53,16 @@ main(void)
         (void)xg_hmac_sign(h, msg, strlen(msg), mac);
     }
     for (size_t i = 0; i < ROUNDS; i++) {
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         (void)xg_hmac_sign(h, msg, sizeof(msg) - 1, mac);
-        samples[i] = now_ns() - t0;
+        samples[i] = bench_now_ns() - t0;
         sink += mac[0];
     }
     xg_hmac_destroy(&h);
     report("reused keyed state", samples, ROUNDS);
 
     for (size_t i = 0; i < ROUNDS; i++) {
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         xg_hmac *f = xg_hmac_new(secret, sizeof(secret) - 1);
         if (f == NULL) {
             free(samples);
@@ -85,15 +70,15 @@ main(void)
         }
         (void)xg_hmac_sign(f, msg, sizeof(msg) - 1, mac);
         xg_hmac_destroy(&f);
-        samples[i] = now_ns() - t0;
+        samples[i] = bench_now_ns() - t0;
         sink += mac[0];
     }
     report("fresh key each time", samples, ROUNDS);
 
     /* The clock read itself, to subtract mentally. */
     for (size_t i = 0; i < ROUNDS; i++) {
-        int64_t t0 = now_ns();
-        samples[i] = now_ns() - t0;
+        int64_t t0 = bench_now_ns();
+        samples[i] = bench_now_ns() - t0;
     }
     report("clock overhead", samples, ROUNDS);
     printf("(checksum %u)\n", sink);

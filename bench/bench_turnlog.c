@@ -18,60 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "turnlog.h"
 
 #define MAX_BATCH   100
 #define ROTATE_SIZE (64u * 1024u * 1024u)
-
-static int64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* An order as the gateway logs it when sending, and its attempt. */
-static void
-fill_order(xg__journal_order *o, xg__journal_attempt *a, size_t seq)
-{
-    memset(o, 0, sizeof *o);
-    snprintf(o->gw_id, sizeof o->gw_id, "lq0abcde%08u",
-             (unsigned)(seq % 100000000u));
-    snprintf(o->client_id, sizeof o->client_id, "strat%u",
-             (unsigned)(seq % 100000000u));
-    snprintf(o->strategy_id, sizeof o->strategy_id, "alpha01");
-    snprintf(o->symbol, sizeof o->symbol, "BTC/USDT");
-    o->side = XG_SIDE_BUY;
-    o->type = XG_TYPE_LIMIT;
-    o->tif = XG_TIF_GTC;
-    o->qty.units = 10;
-    o->qty.scale = 3;
-    o->price.units = 3500050;
-    o->price.scale = 2;
-    o->status = XG_STATUS_SENT;
-    snprintf(o->venue, sizeof o->venue, "binance");
-    snprintf(o->venue_client_id, sizeof o->venue_client_id, "%s1", o->gw_id);
-    o->attempt = 1;
-    snprintf(o->route[0], sizeof o->route[0], "binance");
-    snprintf(o->route[1], sizeof o->route[1], "okx");
-    o->n_route = 2;
-    o->updated_ms = 1700000000000LL + (int64_t)seq;
-
-    memset(a, 0, sizeof *a);
-    memcpy(a->gw_id, o->gw_id, sizeof a->gw_id);
-    a->attempt = 1;
-    memcpy(a->venue, o->venue, sizeof a->venue);
-    memcpy(a->venue_client_id, o->venue_client_id, sizeof a->venue_client_id);
-    a->updated_ms = o->updated_ms;
-}
 
 static void
 remove_run_dir(const char *dir)
@@ -117,21 +68,21 @@ run(const run_cfg *c, int64_t *stage_ns, int64_t *commit_ns)
         /* Records are built outside the timed part: that cost is the
          * gateway's whatever it logs to. */
         for (size_t k = 0; k < c->batch; k++) {
-            fill_order(&orders[k], &attempts[k], ++seq);
+            bench_sent_order(&orders[k], &attempts[k], ++seq);
         }
-        int64_t t0 = now_ns();
+        int64_t t0 = bench_now_ns();
         for (size_t k = 0; k < c->batch; k++) {
             if (xg__turnlog_stage_order(t, &orders[k]) != XG_OK ||
                 xg__turnlog_stage_attempt(t, &attempts[k]) != XG_OK) {
                 goto fail;
             }
         }
-        int64_t t1 = now_ns();
+        int64_t t1 = bench_now_ns();
         uint64_t before = xg__turnlog_size(t);
         if (xg__turnlog_commit(t) != XG_OK) {
             goto fail;
         }
-        int64_t t2 = now_ns();
+        int64_t t2 = bench_now_ns();
         bytes += xg__turnlog_size(t) - before;
         stage_ns[turn] = t1 - t0;
         commit_ns[turn] = t2 - t1;
@@ -148,8 +99,8 @@ run(const run_cfg *c, int64_t *stage_ns, int64_t *commit_ns)
     remove_run_dir(dir);
 
     size_t n = c->turns;
-    qsort(stage_ns, n, sizeof stage_ns[0], cmp_i64);
-    qsort(commit_ns, n, sizeof commit_ns[0], cmp_i64);
+    qsort(stage_ns, n, sizeof stage_ns[0], bench_cmp_i64);
+    qsort(commit_ns, n, sizeof commit_ns[0], bench_cmp_i64);
     double per_turn_us = (double)busy_ns / 1e3 / (double)n;
     printf(
         "%-6s %5zu %6zu %7.0f %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f "
