@@ -101,6 +101,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
         return;
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
+    case XG_OP_AMEND_ORDER:
         xg__act_queue(st, p->order, (xg_op_kind)p->op, 1);
         return;
     case XG_OP_SERVER_TIME:
@@ -383,6 +384,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
          * until the next round. */
         xg__sweep_answered(st, v, p->instrument, &res, a->reports,
                            a->n_reports);
+        return;
+    case XG_OP_AMEND_ORDER:
         return;
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:

@@ -74,6 +74,8 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
         return r != NULL && r->venue == vi && r->cancel_requested &&
                xg__lifecycle_is_open(r->status) &&
                !(r->in_flight & xg__op_bit(XG_OP_CANCEL_ORDER));
+    case XG_OP_AMEND_ORDER:
+        return 0;
     case XG_OP_QUERY_ORDER:
         return r != NULL && r->venue == vi &&
                !xg_order_status_is_final(r->status) &&

@@ -654,7 +654,8 @@ book_reserve(xg_sim_book *b)
 
 /* The new order's record, not yet filled or listed. */
 static xg_sim_order *
-book_new_order(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms)
+book_new_order(xg_sim_book *b, const xg_sim_new_order *o,
+               const xg_sim_order *carry, int64_t now_ms)
 {
     xg_sim_order *ord = &b->orders[b->norders];
 
@@ -676,6 +677,12 @@ book_new_order(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms)
     ord->status = XG_SIM_NEW;
     ord->time_ms = now_ms;
     ord->update_ms = now_ms;
+    ord->priority = ++b->next_priority;
+    ord->filled = carry->filled;
+    ord->quote_filled = carry->quote_filled;
+    ord->fee = carry->fee;
+    ord->is_fee_quote = carry->is_fee_quote;
+    ord->nfills = carry->nfills;
     b->norders++;
 
     size_t *slot = book_id_slot(b, ord->account, ord->client_id);
@@ -723,8 +730,19 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
     xg_sim_order *ord = NULL;
     size_t oi = 0;
     xg_err err = XG_OK;
+    /* Copied: the carried order lives in the array the reserve below
+     * may move. */
+    xg_sim_order carry = {0};
+    if (o->carry != NULL) {
+        carry = *o->carry;
+    }
+    int64_t carried = carry.filled;
 
     *out = NULL;
+    if (carried < 0 || carried >= o->qty) {
+        *result = XG_SIM_QTY_FILLED;
+        return XG_OK;
+    }
     if (o->client_id != NULL && o->client_id[0] != '\0') {
         const xg_sim_order *prev =
             xg_sim_book_by_client_id(b, o->account, o->client_id);
@@ -739,8 +757,8 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
         return XG_OK;
     }
     err = xg_sim__market_plan(b, o->account, o->instrument, o->side,
-                              is_market ? 0 : o->price, o->qty, 0, &nplan,
-                              &taken, &worst);
+                              is_market ? 0 : o->price, o->qty - carried, 0,
+                              &nplan, &taken, &worst);
     if (err != XG_OK) {
         return err;
     }
@@ -759,7 +777,8 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
      * at better prices, as on the venues; a market buy at the worst
      * price its plan reaches. */
     lock_price = !is_market ? o->price : worst > 0 ? worst : in->ref_price;
-    if (book_lock_for(b, o->side, lock_price, o->qty, &need) != XG_OK) {
+    if (book_lock_for(b, o->side, lock_price, o->qty - carried, &need) !=
+        XG_OK) {
         *result = XG_SIM_TOO_LARGE;
         return XG_OK;
     }
@@ -778,11 +797,11 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
     }
 
     oi = b->norders;
-    ord = book_new_order(b, o, now_ms);
+    ord = book_new_order(b, o, &carry, now_ms);
     ord->lock_price = lock_price;
     *result = XG_SIM_PLACED;
     *out = ord;
-    if (o->tif == XG_SIM_FOK && taken < o->qty) {
+    if (o->tif == XG_SIM_FOK && taken < o->qty - carried) {
         /* Expired untouched: nothing is locked, nothing traded. */
         ord->status = XG_SIM_EXPIRED;
         return XG_OK;
@@ -846,5 +865,92 @@ xg_sim_book_fill_order(xg_sim_book *b, xg_sim_order *o, int64_t qty,
     }
     xg_sim__book_fill(b, (size_t)(o - b->orders), price, qty, true,
                       ++b->next_trade_id, now_ms);
+    return XG_OK;
+}
+
+/* ---- amending ----------------------------------------------------------- */
+
+/* Put order index oi back on its side's index and the open list, or, if
+ * it filled meanwhile, settle it as filled. */
+static void
+book_relist(xg_sim_book *b, size_t oi)
+{
+    xg_sim_order *o = &b->orders[oi];
+
+    if (o->filled >= o->qty) {
+        xg_sim_balance *pay = book_pay_row(b, o);
+        pay->locked -= o->locked;
+        pay->free += o->locked;
+        o->locked = 0;
+        o->status = XG_SIM_FILLED;
+        return;
+    }
+    o->status = o->filled > 0 ? XG_SIM_PARTIALLY_FILLED : XG_SIM_NEW;
+    o->is_listed = true;
+    o->open_pos = b->nopen;
+    b->open[b->nopen++] = oi;
+    xg_sim__market_rest(b, oi);
+}
+
+xg_err
+xg_sim_book_amend(xg_sim_book *b, xg_sim_order *o, int64_t price, int64_t qty,
+                  int64_t now_ms, xg_sim_place_result *result)
+{
+    size_t oi = (size_t)(o - b->orders);
+    size_t nplan = 0;
+    int64_t taken = 0;
+    int64_t worst = 0;
+    int64_t notional = 0;
+    int64_t need = 0;
+    xg_err err = XG_OK;
+
+    if (!xg_sim_order_is_open(o) || o->type == XG_SIM_MARKET) {
+        return XG_ERR_UNKNOWN_ORDER;
+    }
+    xg_sim__market_advance(b, o->instrument, now_ms);
+    o = &b->orders[oi]; /* the walk may have filled it */
+    if (!xg_sim_order_is_open(o)) {
+        return XG_ERR_UNKNOWN_ORDER;
+    }
+    if (qty <= o->filled) {
+        *result = XG_SIM_QTY_FILLED;
+        return XG_OK;
+    }
+    if (xg_sim_fixed_mul(price, qty, &notional) != XG_OK ||
+        book_lock_for(b, o->side, price, qty - o->filled, &need) != XG_OK) {
+        *result = XG_SIM_TOO_LARGE;
+        return XG_OK;
+    }
+    xg_sim_balance *pay = book_pay_row(b, o);
+    if (pay->free + o->locked < need) {
+        *result = XG_SIM_INSUFFICIENT;
+        return XG_OK;
+    }
+    err = xg_sim__market_plan(b, o->account, o->instrument, o->side, price,
+                              qty - o->filled, 0, &nplan, &taken, &worst);
+    if (err != XG_OK) {
+        return err;
+    }
+    if (o->type == XG_SIM_LIMIT_MAKER && taken > 0) {
+        *result = XG_SIM_WOULD_TAKE;
+        return XG_OK;
+    }
+    *result = XG_SIM_PLACED;
+    pay->free += o->locked - need;
+    pay->locked += need - o->locked;
+    o->locked = need;
+    o->lock_price = price;
+    o->update_ms = now_ms;
+    if (price == o->price && qty < o->qty) {
+        o->qty = qty; /* keeps its place: nothing to take either */
+        return XG_OK;
+    }
+    /* Off the book while it changes, so that its fills are a taker's. */
+    book_unlist(b, oi);
+    o->price = price;
+    o->qty = qty;
+    o->priority = ++b->next_priority;
+    book_trade_plan(b, oi, nplan, now_ms);
+    book_relist(b, oi);
     return XG_OK;
 }

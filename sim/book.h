@@ -196,6 +196,9 @@ typedef struct xg_sim_order {
     size_t open_pos;       /* index in the book's open list while open */
     int64_t time_ms;
     int64_t update_ms;
+    /* Time priority at its price: lower is earlier. Placing takes the
+     * next; an amend that loses the order its place takes a new one. */
+    int64_t priority;
 } xg_sim_order;
 
 /* One fill of one order. A trade between two accounts' orders is two
@@ -233,6 +236,10 @@ typedef struct xg_sim_new_order {
     int64_t price; /* ignored for market */
     int64_t qty;
     const char *client_id;
+    /* A venue's cancel-replace that carries fills over (KuCoin's alter):
+     * the canceled order whose executions the new one starts with; qty
+     * is then the total, what carry filled included. NULL otherwise. */
+    const xg_sim_order *carry;
 } xg_sim_new_order;
 
 typedef enum xg_sim_place_result {
@@ -240,7 +247,8 @@ typedef enum xg_sim_place_result {
     XG_SIM_DUPLICATE,    /* client id names an open order */
     XG_SIM_INSUFFICIENT, /* not enough free balance */
     XG_SIM_WOULD_TAKE,   /* LIMIT_MAKER would fill at once */
-    XG_SIM_TOO_LARGE     /* price * qty does not fit */
+    XG_SIM_TOO_LARGE,    /* price * qty does not fit */
+    XG_SIM_QTY_FILLED    /* amend: new quantity not above what filled */
 } xg_sim_place_result;
 
 typedef enum xg_sim_filter {
@@ -273,6 +281,7 @@ typedef struct xg_sim_book {
     size_t *ids;
     size_t ids_cap, ids_used;
     int64_t next_trade_id;
+    int64_t next_priority; /* xg_sim_order.priority */
     /* Fill history: a ring of the newest config.fill_history fills; fill
      * seq s lives at (s - 1) % fill_history once the ring is full. */
     xg_sim_fill *fills;
@@ -376,6 +385,20 @@ const char *xg_sim_order_fee_asset(const xg_sim_book *b, const xg_sim_order *o);
 /* Cancel an open order and release its lock. XG_ERR_UNKNOWN_ORDER if the
  * order is not open. */
 xg_err xg_sim_book_cancel(xg_sim_book *b, xg_sim_order *o, int64_t now_ms);
+
+/* A venue's amend in place: the open order o gets limit price `price`
+ * and total quantity qty (what filled included), keeping its id. A
+ * smaller quantity at the same price keeps its place in the queue; any
+ * other change sends it to the back of its (new) price, and a price that
+ * crosses the book trades at once, as a taker. *result: XG_SIM_PLACED
+ * when done (see the order's status: it may have filled), else why
+ * nothing changed: XG_SIM_QTY_FILLED, XG_SIM_INSUFFICIENT (the balance
+ * cannot cover the bigger lock), XG_SIM_WOULD_TAKE (a LIMIT_MAKER that
+ * would cross), XG_SIM_TOO_LARGE. XG_ERR_UNKNOWN_ORDER if o is not open
+ * or is a market order. */
+xg_err xg_sim_book_amend(xg_sim_book *b, xg_sim_order *o, int64_t price,
+                         int64_t qty, int64_t now_ms,
+                         xg_sim_place_result *result);
 
 /* Move the reference price to price now (the walk goes on from there),
  * refill the synthetic levels around it and fill the resting orders the

@@ -105,7 +105,7 @@ market_is_better(const xg_sim_order *x, const xg_sim_order *y, xg_sim_side side)
     if (x->price != y->price) {
         return side == XG_SIM_BUY ? x->price > y->price : x->price < y->price;
     }
-    return x->order_id < y->order_id;
+    return x->priority < y->priority;
 }
 
 static void

@@ -43,6 +43,9 @@ binance_op_weight(const xg_op *op)
         return 4;
     case XG_OP_OPEN_ORDERS:
         return op->instrument != NULL ? 6 : 80;
+    case XG_OP_AMEND_ORDER:
+        /* keepPriority 4; cancelReplace 1 */
+        return op->amend != NULL && !op->amend->is_replace ? 4 : 1;
     }
     return 1;
 }

@@ -31,6 +31,8 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_QUERY;
     case XG_OP_OPEN_ORDERS:
         return KUCOIN_WEIGHT_OPEN;
+    case XG_OP_AMEND_ORDER:
+        return 3; /* HF modify: weight 3 in the spot pool */
     }
     return 1;
 }

@@ -332,6 +332,7 @@ example_cost(const xg_op *op)
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
+    case XG_OP_AMEND_ORDER: /* never asked: caps.amend is 0 */
         return 1;
     }
     return 1;
@@ -351,6 +352,9 @@ example_build(void *inst, const xg_op *op, int64_t venue_now_ms,
 
     if (ex == NULL || op == NULL || req == NULL) {
         return XG_ERR_INVALID;
+    }
+    if (op->kind == XG_OP_AMEND_ORDER) {
+        return XG_ERR_UNSUPPORTED; /* the venue has no amend (caps.amend 0) */
     }
     rc = xg_http_request_add_cost(req, EXAMPLE_BUCKET, 0, example_cost(op));
     if (rc != XG_OK) {
@@ -790,6 +794,8 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
         xg_strlcpy(res->venue_msg, "unreadable order answer",
                    sizeof(res->venue_msg));
         return XG_OK;
+    case XG_OP_AMEND_ORDER:
+        break; /* never built */
     }
     if (!found) {
         res->outcome = XG_OUTCOME_REJECTED;

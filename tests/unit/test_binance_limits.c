@@ -65,7 +65,7 @@ count_instrument(void *ctx, const xg_instrument *ins)
 static xg_outcome
 feed_exchange_info(void *inst, const char *body, size_t len, xg_result *res)
 {
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL};
+    xg_op op = {.kind = XG_OP_INSTRUMENTS};
     xg_http_response resp = {200, NULL, 0, body, len};
     xg_sink sink = {NULL, count_instrument, NULL};
     g_instruments = 0;
@@ -319,7 +319,7 @@ static void
 parse_with_headers(void *inst, int status, const char *body,
                    const xg_http_header_view *h, size_t n, xg_result *res)
 {
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL};
+    xg_op op = {.kind = XG_OP_SERVER_TIME};
     xg_http_response resp = {status, h, n, body, strlen(body)};
     assert_int_equal(xg_adapter_entry()->parse(inst, &op, &resp, NULL, res),
                      XG_OK);
@@ -431,7 +431,7 @@ test_usage_headers_follow_venue_buckets(void **state)
     size_t len = 0;
     char *body = read_file(DATA "exchange_info_odd_symbols.json", &len);
     xg_result res;
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL};
+    xg_op op = {.kind = XG_OP_INSTRUMENTS};
     xg_http_header_view h[] = {
         hv("X-MBX-USED-WEIGHT-1M", "20"),
         hv("X-MBX-USED-WEIGHT-10S", "21"),

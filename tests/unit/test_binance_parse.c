@@ -112,7 +112,7 @@ static xg_err
 parse_n(fixture *f, xg_op_kind kind, int status, const char *body, size_t len,
         const xg_http_header_view *h, size_t n_h)
 {
-    xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL};
+    xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL, NULL};
     xg_sink sink = {&f->got, collect_instrument, collect_order};
     char *copy = malloc(len > 0 ? len : 1);
     xg_err rc;
@@ -459,7 +459,7 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     xg_result res;
     assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),

@@ -152,7 +152,7 @@ rig_fini(rig *r)
 static int64_t
 rig_try(rig *r, xg_op_kind kind, int64_t now_ns)
 {
-    xg_op op = {kind, &r->ins, &r->order, "id1", NULL};
+    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, NULL};
     xg_http_request req;
     int64_t at = 0;
 

@@ -60,7 +60,7 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const char *id)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -196,7 +196,7 @@ static void
 test_query_and_open_orders_share_the_realtime_endpoint(void **state)
 {
     fixture *f = *state;
-    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL};
+    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, "q1"), XG_OK);
     assert_string_equal(f->req.method, "GET");
@@ -255,7 +255,7 @@ assert_signed_as_sent(const xg_http_request *req)
 static xg_err
 build_page(fixture *f, const xg_instrument *ins, const char *cursor)
 {
-    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor};
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -367,7 +367,7 @@ static void
 test_missing_or_odd_symbols_are_refused(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL};
+    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req),
                      XG_ERR_UNKNOWN_SYMBOL);
@@ -383,9 +383,9 @@ static void
 test_signed_requests_need_a_time_and_valid_input(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL};
-    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL};
-    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL, NULL};
+    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL, NULL};
+    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, 0, &f->req), XG_ERR_INVALID);
     assert_int_equal(bybit_build(f->inst, &bad_kind, NOW, &f->req),

@@ -91,7 +91,7 @@ run(kucoin *k, xg_op_kind kind, const char *cid, int status,
     collected *c, xg_result *res)
 {
     xg_op op = {kind, &btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL, cid,
-                NULL};
+                NULL, NULL};
     xg_http_response resp = {status, h, nh, body, len};
     xg_sink sink = {c, on_ins, on_order};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
@@ -876,7 +876,7 @@ test_parse_refuses_bad_arguments(void **state)
     (void)state;
     kucoin *k = make();
     xg_result res;
-    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
     resp.body_len = 0;

@@ -396,6 +396,7 @@ binance_sim_place_locked(const binance_call *c, binance_order_req *r)
                           "rejected");
         return;
     case XG_SIM_TOO_LARGE:
+    case XG_SIM_QTY_FILLED: /* only for a carried replace */
         binance_sim_error(c->resp, 400, -1013,
                           filter_msg[XG_SIM_FILTER_NOTIONAL], "rejected");
         return;

@@ -240,6 +240,7 @@ kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
         return kucoin_sim_refuse(
             r, 400100, "The order would be matched immediately (postOnly).");
     case XG_SIM_TOO_LARGE:
+    case XG_SIM_QTY_FILLED: /* only for a carried replace */
         return kucoin_sim_refuse(r, 400100, "Order size too large.");
     }
     return kucoin_sim_refuse(r, 400100, "Invalid order");

@@ -331,6 +331,7 @@ okx_sim_place_one(const okx_call *c, okx_result *r)
                        "Post only order would take liquidity.", "rejected");
         break;
     case XG_SIM_TOO_LARGE:
+    case XG_SIM_QTY_FILLED: /* only for a carried replace */
         okx_sim_result(r, false, 200, "51000", "Parameter sz error",
                        "rejected");
         break;

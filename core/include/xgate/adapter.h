@@ -39,6 +39,9 @@
  *      support).
  *   5  xg_order_report's filled_qty and filled_cost became exec, an
  *      xg_execution (order.h) that also carries the fee and its currency.
+ *   6  Amends: XG_OP_AMEND_ORDER with xg_op.amend (xg_amend), caps.amend
+ *      (XG_AMEND_*), xg_result.is_replaced and replaced_exec;
+ *      xg_order_report gains price and qty (order.h).
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -51,7 +54,7 @@
 #include "xgate/limit.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 5u
+#define XG_ADAPTER_ABI_VERSION 6u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -69,8 +72,24 @@ typedef enum xg_op_kind {
     XG_OP_NEW_ORDER = 3,
     XG_OP_CANCEL_ORDER = 4,
     XG_OP_QUERY_ORDER = 5, /* by client order id */
-    XG_OP_OPEN_ORDERS = 6
+    XG_OP_OPEN_ORDERS = 6,
+    XG_OP_AMEND_ORDER = 7 /* new price and/or quantity of an open order */
 } xg_op_kind;
+
+/* What an amend asks for (XG_OP_AMEND_ORDER). */
+typedef struct xg_amend {
+    /* The order's new limit price and new total quantity (what is filled
+     * included), both at the instrument's steps; either may equal the
+     * order's own (op->order holds the current ones). */
+    xg_decimal price;
+    xg_decimal qty;
+    /* 1: the venue's cancel-replace (a new venue order for what is left);
+     * 0: its amend in place. The core chooses from caps.amend. */
+    int is_replace;
+    /* is_replace with XG_AMEND_REPLACE_NEW_ID: the client order id the
+     * replacement carries ([A-Za-z0-9]{1,32}); otherwise NULL. */
+    const char *new_client_id;
+} xg_amend;
 
 typedef struct xg_op {
     xg_op_kind kind;
@@ -83,6 +102,9 @@ typedef struct xg_op {
     /* OPEN_ORDERS: the page a previous answer's next_cursor pointed to;
      * NULL for the first page. */
     const char *cursor;
+    /* AMEND_ORDER only: what to change. op->order and op->client_id are
+     * the order as it stands. */
+    const xg_amend *amend;
 } xg_op;
 
 /* A name/value option from the venue's section of the config file. */
@@ -142,6 +164,15 @@ typedef struct xg_result {
      * order that may have filled at once) reports status
      * XG_STATUS_UNKNOWN: the core records the ack and queries the order. */
     xg_order_report order;
+    /* AMEND_ORDER answered OK by a replace: order is the venue's new
+     * order (its ids, status and executions), and replaced_exec what the
+     * order it replaced had executed that the new order's reports will
+     * not count ({0} where the venue carries fills over to the new
+     * order). A replace whose cancel went through and whose new order was
+     * refused is OK with is_replaced and order.status REJECTED (venue_code
+     * and venue_msg say why): the order is gone. */
+    int is_replaced;
+    xg_execution replaced_exec;
     xg_usage usage[XG_RESULT_MAX_USAGE]; /* reported usage, any outcome */
     size_t n_usage;
 } xg_result;
@@ -184,6 +215,17 @@ typedef struct xg_signed {
 #define XG_ID_CHARS_DASH       0x08u /* - */
 #define XG_ID_CHARS_UNDERSCORE 0x10u /* _ */
 
+/* How a venue amends an order (xg_adapter_caps amend); bit flags. The
+ * core amends in place when the venue can (NATIVE, or NATIVE_REDUCE for
+ * a smaller quantity at the same price), else by cancel-replace
+ * (REPLACE), else refuses the amend. */
+#define XG_AMEND_NATIVE        0x01u /* price and quantity, same order id */
+#define XG_AMEND_NATIVE_REDUCE 0x02u /* smaller quantity only, keeps its
+                                        place in the queue and its id */
+#define XG_AMEND_REPLACE       0x04u /* cancel-replace: a new venue order */
+#define XG_AMEND_REPLACE_NEW_ID 0x08u /* ... which needs its own client id
+                                         (xg_amend.new_client_id) */
+
 /* Private streams an adapter speaks (xg_adapter_caps streams). The flags
  * for each stream come with the streams issue, which adds them and the
  * entries that speak them; until then every adapter sets XG_STREAM_NONE. */
@@ -210,6 +252,8 @@ typedef struct xg_adapter_caps {
     uint32_t open_orders_page_max;
     /* XG_STREAM_* flags: private streams the adapter speaks; 0 today. */
     uint32_t streams;
+    /* XG_AMEND_* flags: how the venue amends an order; 0: it cannot. */
+    uint32_t amend;
 } xg_adapter_caps;
 
 typedef struct xg_adapter {

@@ -51,6 +51,7 @@
     X(NO_VENUE, 50, "no venue can take the order")                             \
     X(DEADLINE, 51, "order deadline passed before it could be sent")           \
     X(MARKET_CLOSED, 52, "market closed or symbol not trading")                \
+    X(UNSUPPORTED, 53, "the venue does not offer that operation")              \
     X(CONFIG, 60, "invalid configuration")                                     \
     X(PLUGIN, 61, "adapter plug-in refused")                                   \
     X(ABI, 62, "adapter ABI version mismatch")                                 \

@@ -99,6 +99,10 @@ typedef struct xg_order_report {
     char venue_symbol[XG_SYMBOL_MAX];
     xg_order_status status;
     xg_execution exec;
+    /* The order's limit price and total quantity as the venue holds them
+     * ({0,0}: not said), which tells whether an amend took effect. */
+    xg_decimal price;
+    xg_decimal qty;
 } xg_order_report;
 
 /* Names used on the wire ("BUY", "LIMIT", "GTC", "PARTIALLY_FILLED").
