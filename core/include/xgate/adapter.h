@@ -83,6 +83,9 @@ typedef struct xg_amend {
      * order's own (op->order holds the current ones). */
     xg_decimal price;
     xg_decimal qty;
+    /* What the core knows the order has filled: a venue whose replacement
+     * counts only what is left is sent qty - filled_qty. */
+    xg_decimal filled_qty;
     /* 1: the venue's cancel-replace (a new venue order for what is left);
      * 0: its amend in place. The core chooses from caps.amend. */
     int is_replace;
