@@ -106,6 +106,153 @@ count_open(xg__state *st, xg__order_rec *r, int is_open)
     }
 }
 
+static void
+end_amend(xg__order_rec *r)
+{
+    r->amend_requested = 0;
+    r->amend_is_replace = 0;
+    r->amend_in_doubt = 0;
+}
+
+/* amend_rejected: the refusal shows in this event's error object only;
+ * the order keeps no trace of it. */
+static void
+tell_amend_refused(xg__state *st, const xg__order_rec *r, xg_err err,
+                   const char *detail, const char *venue_code,
+                   const char *venue_msg)
+{
+    xg_order_view view;
+    xg__order_view(r, xg__state_venue_name(st, r), &view);
+    view.err = err;
+    view.detail = detail;
+    view.venue_code = venue_code;
+    view.venue_msg = venue_msg;
+    xg__events_order(&st->events, "amend_rejected", &view, st->now.wall_ms);
+}
+
+/* The amend asked for goes out now if the order is open and neither an
+ * amend nor a cancel of it is on its way: at once, or when the venue
+ * first says the order is open (asked for while it was in flight or
+ * unknown). How it goes is decided by the venue holding it then. */
+static void
+resume_amend(xg__state *st, uint32_t slot, xg__order_rec *r)
+{
+    if (!r->amend_requested || r->amend_in_doubt || r->cancel_requested ||
+        !xg__lifecycle_is_open(r->status) ||
+        (r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER))) {
+        return;
+    }
+    xg__amend_how h =
+        xg__lifecycle_amend_how(st->venues[r->venue].plugin->api->caps.amend,
+                                &r->order, r->amend_price, r->amend_qty);
+    if (h == XG__AMEND_CANNOT) {
+        end_amend(r);
+        tell_amend_refused(st, r, XG_ERR_UNSUPPORTED,
+                           "the order's venue cannot amend it", "", "");
+        return;
+    }
+    r->amend_is_replace = h == XG__AMEND_REPLACE;
+    xg__act_queue(st, slot, XG_OP_AMEND_ORDER, 0);
+}
+
+/* The order has the price and quantity asked for (and perhaps a new venue
+ * order): journaled, and event tells the strategy. */
+static void
+take_amend(xg__state *st, uint32_t slot, xg__order_rec *r, const char *event)
+{
+    r->order.price = r->amend_price;
+    r->order.qty = r->amend_qty;
+    r->asked_price = r->amend_price;
+    r->asked_qty = r->amend_qty;
+    end_amend(r);
+    xg__persist_touch(&st->persist, r, slot);
+    tell(st, r, event);
+}
+
+/* Whether the venue's own client id for a replacement differs from the
+ * order's (it then carries attempt + 1's). */
+static int
+is_new_id_replace(const xg__state *st, const xg__order_rec *r)
+{
+    return r->amend_is_replace && r->venue >= 0 &&
+           (st->venues[r->venue].plugin->api->caps.amend &
+            XG_AMEND_REPLACE_NEW_ID);
+}
+
+/* The order's venue order is now the replacement rep tells of, under
+ * attempt + 1's client id where the venue gives it its own: what the
+ * replaced one executed (exec) is kept apart, as its reports will not
+ * count it. */
+static void
+switch_to_replacement(xg__state *st, uint32_t slot, xg__order_rec *r,
+                      const xg_execution *exec)
+{
+    xg_execution sum;
+    if (xg__execution_add(&r->replaced_exec, exec, &sum) == XG_OK) {
+        r->replaced_exec = sum;
+    }
+    if (is_new_id_replace(st, r)) {
+        xg__order_set_attempt(r, (uint8_t)(r->attempt + 1));
+        r->attempt_known = 0;
+        r->venue_order_id[0] = '\0';
+    }
+    xg__persist_touch(&st->persist, r, slot);
+}
+
+/* The amend whose answer was lost is settled by this report of the order
+ * (its current venue order): returns 1 when the report was used up here.
+ *  - final: the order ended, whatever became of the amend;
+ *  - a cancel-replace with its own client id: the replaced order reads
+ *    CANCELED once the replace went through, and the replacement, under
+ *    attempt + 1's id, is asked for next;
+ *  - else the venue's price and quantity (or, for a replacement under the
+ *    same id, a new venue order id) say whether it took effect. */
+static int
+settle_amend(xg__state *st, uint32_t slot, xg__order_rec *r,
+             const xg_order_report *rep)
+{
+    if (r->amend_in_doubt == XG_AMEND_SEEK_REPLACEMENT) {
+        /* The replacement exists: the replace went through. */
+        take_amend(st, slot, r, "replaced");
+        return 0;
+    }
+    if (xg_order_status_is_final(rep->status) &&
+        rep->status != XG_STATUS_CANCELED) {
+        return 0; /* filled or expired: act_report ends the amend */
+    }
+    if (is_new_id_replace(st, r)) {
+        if (rep->status != XG_STATUS_CANCELED) {
+            end_amend(r);
+            tell_amend_refused(st, r, XG_ERR_REJECTED,
+                               "the venue shows the order unchanged", "", "");
+            return 0;
+        }
+        /* Replaced, or canceled and not replaced: the replacement's
+         * query says which (not found: the order is gone). */
+        switch_to_replacement(st, slot, r, &rep->exec);
+        r->amend_in_doubt = XG_AMEND_SEEK_REPLACEMENT;
+        r->needs_query = 1;
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 1);
+        return 1;
+    }
+    if (rep->status == XG_STATUS_CANCELED) {
+        return 0;
+    }
+    int is_replaced = r->amend_is_replace &&
+                      rep->venue_order_id[0] != '\0' &&
+                      strcmp(rep->venue_order_id, r->venue_order_id) != 0;
+    int is_amended = xg_decimal_cmp(rep->price, r->amend_price) == 0 &&
+                     xg_decimal_cmp(rep->qty, r->amend_qty) == 0;
+    if (is_replaced || is_amended) {
+        take_amend(st, slot, r, is_replaced ? "replaced" : "amended");
+    } else {
+        end_amend(r);
+        tell_amend_refused(st, r, XG_ERR_REJECTED,
+                           "the venue shows the order unchanged", "", "");
+    }
+    return 0;
+}
+
 void
 xg__act_settled(xg__state *st, uint32_t slot)
 {
@@ -162,6 +309,9 @@ xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep)
     if (r == NULL || xg_order_status_is_final(r->status)) {
         return;
     }
+    if (r->amend_in_doubt != 0 && settle_amend(st, slot, r, rep)) {
+        return;
+    }
     if (!r->attempt_known) {
         r->attempt_known = 1;
         xg__persist_attempt(&st->persist, r, xg__state_venue_name(st, r),
@@ -183,8 +333,19 @@ xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep)
     } else {
         r->needs_query = 0;
     }
-    xg__act_status(st, slot, want, &rep->exec);
+    xg_execution exec;
+    if (xg__execution_add(&r->replaced_exec, &rep->exec, &exec) != XG_OK) {
+        exec = rep->exec; /* cannot happen below 2^63 units */
+    }
+    xg__act_status(st, slot, want, &exec);
+    if (xg_order_status_is_final(r->status) && r->amend_requested) {
+        /* A final status wins over an amend that never went out. */
+        end_amend(r);
+        tell_amend_refused(st, r, XG_ERR_REJECTED, "the order ended first",
+                           "", "");
+    }
     resume_cancel(st, slot, r);
+    resume_amend(st, slot, r);
 }
 
 void
@@ -314,6 +475,163 @@ xg__act_cancel_refused(xg__state *st, uint32_t slot, const xg_result *res)
     r->cancel_requested = 0;
     r->cancel_waiting_told = 0;
     xg__persist_touch(&st->persist, r, slot);
+}
+
+static const char *const amend_how_names[] = {"", "amend", "cancel_replace"};
+
+void
+xg__act_replacement_absent(xg__state *st, uint32_t slot)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    end_amend(r);
+    tell_amend_refused(st, r, XG_ERR_REJECTED,
+                       "the venue canceled the order and has no replacement",
+                       "", "");
+    xg__act_status(st, slot, XG_STATUS_CANCELED, &r->replaced_exec);
+}
+
+xg_err
+xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price, xg_decimal qty,
+              const char **how, char *detail, size_t detail_len)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (xg_order_status_is_final(r->status)) {
+        snprintf(detail, detail_len, "order is already %s",
+                 xg_order_status_name(r->status));
+        return XG_ERR_REJECTED;
+    }
+    if (r->cancel_requested) {
+        snprintf(detail, detail_len, "a cancel of the order is on its way");
+        return XG_ERR_REJECTED;
+    }
+    if ((r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER)) || r->amend_in_doubt) {
+        snprintf(detail, detail_len,
+                 "an amend of the order is on its way: wait for amended, "
+                 "replaced or amend_rejected");
+        return XG_ERR_BUSY;
+    }
+    if (r->status == XG_STATUS_PENDING) {
+        /* Not sent yet: it leaves with the new values. */
+        r->amend_price = price;
+        r->amend_qty = qty;
+        take_amend(st, slot, r, "amended");
+        *how = "local";
+        return XG_OK;
+    }
+    const xg__venue *v = &st->venues[r->venue];
+    xg__amend_how h = xg__lifecycle_amend_how(v->plugin->api->caps.amend,
+                                              &r->order, price, qty);
+    if (h == XG__AMEND_CANNOT) {
+        snprintf(detail, detail_len,
+                 "venue %s cannot amend this order: cancel it and place "
+                 "a new one",
+                 v->cfg->name);
+        return XG_ERR_UNSUPPORTED;
+    }
+    r->amend_is_replace = h == XG__AMEND_REPLACE;
+    int is_out_of_ids = is_new_id_replace(st, r) &&
+                        r->attempt + 1 >= XG_MAX_ATTEMPTS;
+    r->amend_is_replace = 0;
+    if (is_out_of_ids) {
+        snprintf(detail, detail_len,
+                 "the order has used all its venue client ids: cancel it "
+                 "and place a new one");
+        return XG_ERR_REJECTED;
+    }
+    r->amend_requested = 1;
+    r->amend_price = price;
+    r->amend_qty = qty;
+    resume_amend(st, slot, r);
+    *how = amend_how_names[h];
+    return XG_OK;
+}
+
+void
+xg__act_amend_sent(xg__state *st, uint32_t slot)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (is_new_id_replace(st, r)) {
+        /* Journaled before it leaves, as a new order is: after a crash,
+         * recovery knows a replacement may exist under this id. */
+        xg__persist_attempt_of(&st->persist, r, (uint8_t)(r->attempt + 1),
+                               xg__state_venue_name(st, r),
+                               XG_ATTEMPT_UNSETTLED, st->now.wall_ms);
+    }
+}
+
+void
+xg__act_amend_done(xg__state *st, uint32_t slot, const xg_result *res)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (r == NULL || xg_order_status_is_final(r->status) ||
+        !r->amend_requested) {
+        return;
+    }
+    if (!res->is_replaced) {
+        take_amend(st, slot, r, "amended");
+        if (res->order.status != XG_STATUS_UNKNOWN) {
+            xg__act_report(st, slot, &res->order);
+        }
+        return;
+    }
+    switch_to_replacement(st, slot, r, &res->replaced_exec);
+    if (res->order.status == XG_STATUS_REJECTED) {
+        /* The cancel went through and the new order was refused: the
+         * order is gone, with what it had executed. */
+        tell_amend_refused(st, r, res->err != XG_OK ? res->err
+                                                    : XG_ERR_REJECTED,
+                           "the venue canceled the order and refused its "
+                           "replacement",
+                           res->venue_code, res->venue_msg);
+        end_amend(r);
+        xg__act_status(st, slot, XG_STATUS_CANCELED, &r->replaced_exec);
+        return;
+    }
+    take_amend(st, slot, r, "replaced");
+    xg_order_report rep = res->order;
+    if (rep.status == XG_STATUS_UNKNOWN) {
+        rep.status = XG_STATUS_NEW; /* said to exist; a query tells more */
+        r->needs_query = 1;
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
+    }
+    xg__act_report(st, slot, &rep);
+}
+
+void
+xg__act_amend_refused(xg__state *st, uint32_t slot, const xg_result *res)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (r == NULL || xg_order_status_is_final(r->status) ||
+        !r->amend_requested) {
+        return;
+    }
+    if (is_new_id_replace(st, r)) {
+        xg__persist_attempt_of(&st->persist, r, (uint8_t)(r->attempt + 1),
+                               xg__state_venue_name(st, r), XG_ATTEMPT_ABSENT,
+                               st->now.wall_ms);
+    }
+    end_amend(r);
+    tell_amend_refused(st, r, res->err != XG_OK ? res->err : XG_ERR_REJECTED,
+                       "amend refused by the venue", res->venue_code,
+                       res->venue_msg);
+    if (res->err == XG_ERR_ORDER_NOT_FOUND) {
+        /* Filled or gone meanwhile: a query says which. */
+        r->needs_query = 1;
+        xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
+    }
+}
+
+void
+xg__act_amend_unknown(xg__state *st, uint32_t slot)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (r == NULL || xg_order_status_is_final(r->status) ||
+        !r->amend_requested) {
+        return;
+    }
+    r->amend_in_doubt = XG_AMEND_ANSWER_LOST;
+    r->needs_query = 1;
+    xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
 }
 
 void

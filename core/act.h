@@ -91,6 +91,42 @@ void xg__act_cancel_refused(xg__state *st, uint32_t slot, const xg_result *res);
 /* The order's cancel cannot be sent yet: cancel_waiting, once. */
 void xg__act_cancel_held(xg__state *st, uint32_t slot);
 
+/* A strategy's amend of the order in slot to price and total quantity
+ * qty (at its venue's steps, qty above what has filled: api.c checks).
+ * A PENDING order changes at once (amended); an open one gets one amend
+ * queued; one SENT or UNKNOWN is amended once the venue says it is open.
+ * An amend asked again before it leaves replaces the one waiting. *how
+ * says how it goes: "local", "amend" or "cancel_replace". XG_ERR_REJECTED
+ * (detail says why) for a final order or one being canceled, XG_ERR_BUSY
+ * while an amend is on its way to the venue, XG_ERR_UNSUPPORTED where the
+ * venue cannot amend it. */
+xg_err xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price,
+                     xg_decimal qty, const char **how, char *detail,
+                     size_t detail_len);
+
+/* The order's amend goes out now: a cancel-replace whose new order needs
+ * its own client id journals that attempt first, as a new order does. */
+void xg__act_amend_sent(xg__state *st, uint32_t slot);
+
+/* The venue answered the order's amend (res, outcome OK): amended in
+ * place, or replaced by a new venue order; either way the order now has
+ * the price and quantity asked. */
+void xg__act_amend_done(xg__state *st, uint32_t slot, const xg_result *res);
+
+/* The venue refused the order's amend (res says why): amend_rejected,
+ * and the order keeps its price and quantity; if the venue no longer
+ * knows the order, it is queried to learn how it ended. */
+void xg__act_amend_refused(xg__state *st, uint32_t slot, const xg_result *res);
+
+/* The replacement a lost cancel-replace answer may have made is not on
+ * the venue, and the order it replaced was canceled: the order is gone
+ * (CANCELED, with what it executed). */
+void xg__act_replacement_absent(xg__state *st, uint32_t slot);
+
+/* The amend's answer was lost: the order is queried, and what the venue
+ * then says of it settles whether the amend took effect. */
+void xg__act_amend_unknown(xg__state *st, uint32_t slot);
+
 /* The order waits about wait_ms before it can be sent, for reason:
  * rate_limit_wait, once per attempt, when at least XG_WAIT_TELL_MS. */
 void xg__act_tell_wait(xg__state *st, uint32_t slot, int64_t wait_ms,

@@ -217,11 +217,40 @@ on_cancel(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot,
     }
 }
 
+static void
+on_amend(xg__state *st, xg__venue *v, uint32_t slot, const xg_result *res)
+{
+    switch (res->outcome) {
+    case XG_OUTCOME_OK:
+        xg__act_amend_done(st, slot, res);
+        return;
+    case XG_OUTCOME_REJECTED:
+        xg__act_amend_refused(st, slot, res);
+        return;
+    case XG_OUTCOME_UNKNOWN:
+        xg__act_amend_unknown(st, slot);
+        return;
+    case XG_OUTCOME_RESYNC:
+        xg__act_queue(st, slot, XG_OP_AMEND_ORDER, 1);
+        xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 1);
+        return;
+    case XG_OUTCOME_RATE_LIMITED:
+    case XG_OUTCOME_BANNED:
+        return; /* is_refused */
+    }
+}
+
 /* The venue says it has no order under r's id. */
 static void
 on_query_not_found(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot)
 {
     r->needs_query = 0;
+    if (r->amend_in_doubt == XG_AMEND_SEEK_REPLACEMENT) {
+        /* The cancel-replace's replaced order was canceled, and no
+         * replacement exists. */
+        xg__act_replacement_absent(st, slot);
+        return;
+    }
     if (r->cancel_requested) {
         /* Asked to cancel and the venue has no such order: nothing is
          * open, so the cancel's goal holds. */
@@ -344,7 +373,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
 {
     xg__state *st = a->st;
     xg_op op;
-    xg__sender_op_for(v, r, p, &op);
+    xg__op_amend amend;
+    xg__sender_op_for(v, r, p, &op, &amend);
     xg_result res;
     memset(&res, 0, sizeof res);
     xg_sink sink = {a, collect_instrument,
@@ -386,6 +416,7 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
                            a->n_reports);
         return;
     case XG_OP_AMEND_ORDER:
+        on_amend(st, v, p->order, &res);
         return;
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
@@ -410,7 +441,7 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
     }
     xg__order_rec *r = xg__sender_order_of(st, &p);
     int is_order_op = p.op == XG_OP_NEW_ORDER || p.op == XG_OP_CANCEL_ORDER ||
-                      p.op == XG_OP_QUERY_ORDER;
+                      p.op == XG_OP_QUERY_ORDER || p.op == XG_OP_AMEND_ORDER;
     if (is_order_op && r == NULL) {
         return; /* finished meanwhile, and its slot given to another */
     }
@@ -433,6 +464,8 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         } else if (p.op == XG_OP_CANCEL_ORDER) {
             r->needs_query = 1;
             xg__act_queue(st, p.order, XG_OP_QUERY_ORDER, 0);
+        } else if (p.op == XG_OP_AMEND_ORDER) {
+            xg__act_amend_unknown(st, p.order);
         } else {
             requeue(st, v, &p);
         }

@@ -286,6 +286,72 @@ new_order(xg__api *api, const peer *p, xg_msg *m)
     xg__routing_announce(st, slot, &c);
 }
 
+/* The price and total quantity m asks of order r: what m leaves out
+ * stays, rounded to its venue's steps when m allows, checked against the
+ * instrument, and above what has filled. */
+static xg_err
+amend_target(const xg__state *st, const xg__order_rec *r, const xg_msg *m,
+             xg_order *o, char *detail, size_t detail_len)
+{
+    *o = r->order;
+    if (o->type == XG_TYPE_MARKET) {
+        snprintf(detail, detail_len, "a MARKET order cannot be amended");
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_decimal_is_positive(m->order.price)) {
+        o->price = m->order.price;
+    }
+    if (xg_decimal_is_positive(m->order.qty)) {
+        o->qty = m->order.qty;
+    }
+    const xg_instrument *ins =
+        r->venue >= 0 ? xg__venue_instrument(&st->venues[r->venue], o->symbol)
+                      : NULL;
+    xg_err e = m->requantize && ins != NULL ? xg_order_requantize(o, ins)
+                                            : XG_OK;
+    if (e == XG_OK) {
+        e = xg_order_validate(o, ins, detail, detail_len);
+    }
+    if (e != XG_OK) {
+        return e;
+    }
+    if (xg_decimal_cmp(o->price, r->order.price) == 0 &&
+        xg_decimal_cmp(o->qty, r->order.qty) == 0) {
+        snprintf(detail, detail_len, "the order has that price and qty");
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_decimal_cmp(o->qty, r->exec.filled_qty) <= 0) {
+        snprintf(detail, detail_len, "qty is not above what has filled");
+        return XG_ERR_BAD_QTY;
+    }
+    return XG_OK;
+}
+
+static void
+amend_order(xg__api *api, const peer *p, const xg_msg *m, uint32_t slot)
+{
+    xg__state *st = api->st;
+    const xg__order_rec *r = xg__orders_get(st->orders, slot);
+    char detail[XG_DETAIL_MAX] = "";
+    const char *how = NULL;
+    xg_order o;
+    xg_err e = amend_target(st, r, m, &o, detail, sizeof detail);
+    if (e == XG_OK) {
+        e = xg__act_amend(st, slot, o.price, o.qty, &how, detail,
+                          sizeof detail);
+    }
+    if (e != XG_OK) {
+        reply_error(api, p, m->req_id, m->order.client_id, e, detail);
+        return;
+    }
+    xg_order_view view;
+    xg__order_view(r, xg__state_venue_name(st, r), &view);
+    xg_buf b;
+    xg_buf_init(&b, api->reply, sizeof api->reply);
+    xg__encode_reply_amend(&b, m->req_id, st->events.start_id, &view, how);
+    reply(api, p, &b);
+}
+
 static void
 handle_request(xg__api *api, const peer *p, const void *data, size_t len)
 {
@@ -310,11 +376,16 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
         return;
     case XG_MSG_CANCEL_ORDER:
     case XG_MSG_QUERY_ORDER:
+    case XG_MSG_AMEND_ORDER:
         slot = find_own_order(api, &m);
         if (slot == XG_ORDER_NONE) {
             reply_error(api, p, m.req_id, m.order.client_id,
                         XG_ERR_UNKNOWN_ORDER,
                         "no such client_order_id for this strategy");
+            return;
+        }
+        if (m.kind == XG_MSG_AMEND_ORDER) {
+            amend_order(api, p, &m, slot);
             return;
         }
         if (m.kind == XG_MSG_CANCEL_ORDER &&

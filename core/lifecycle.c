@@ -124,3 +124,51 @@ xg__lifecycle_next(xg_order_status cur, const xg_execution *cur_exec,
     }
     return s;
 }
+
+xg_err
+xg__execution_add(const xg_execution *a, const xg_execution *b,
+                  xg_execution *out)
+{
+    xg_execution sum;
+    memset(&sum, 0, sizeof sum);
+    xg_err e = xg_decimal_add(a->filled_qty, b->filled_qty, &sum.filled_qty);
+    if (e == XG_OK) {
+        e = xg_decimal_add(a->filled_quote, b->filled_quote, &sum.filled_quote);
+    }
+    if (e != XG_OK) {
+        return e;
+    }
+    int has_a = xg_execution_has_fee(a);
+    int has_b = xg_execution_has_fee(b);
+    if (has_a && has_b &&
+        strcmp(a->fee_currency, b->fee_currency) == 0) {
+        e = xg_decimal_add(a->fee, b->fee, &sum.fee);
+        memcpy(sum.fee_currency, a->fee_currency, sizeof sum.fee_currency);
+    } else if (has_a != has_b) {
+        const xg_execution *one = has_a ? a : b;
+        sum.fee = one->fee;
+        memcpy(sum.fee_currency, one->fee_currency, sizeof sum.fee_currency);
+    }
+    if (e == XG_OK) {
+        *out = sum;
+    }
+    return e;
+}
+
+xg__amend_how
+xg__lifecycle_amend_how(uint32_t caps_amend, const xg_order *cur,
+                        xg_decimal price, xg_decimal qty)
+{
+    if (caps_amend & XG_AMEND_NATIVE) {
+        return XG__AMEND_NATIVE;
+    }
+    /* Only a smaller quantity at the same price keeps the order's place
+     * in the queue, which is all such a venue amends in place. */
+    if ((caps_amend & XG_AMEND_NATIVE_REDUCE) &&
+        xg_decimal_cmp(price, cur->price) == 0 &&
+        xg_decimal_cmp(qty, cur->qty) < 0) {
+        return XG__AMEND_NATIVE;
+    }
+    return (caps_amend & XG_AMEND_REPLACE) ? XG__AMEND_REPLACE
+                                           : XG__AMEND_CANNOT;
+}

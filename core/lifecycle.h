@@ -11,6 +11,9 @@
 #ifndef XGATE_LIFECYCLE_H
 #define XGATE_LIFECYCLE_H
 
+#include <stdint.h>
+
+#include "xgate/adapter.h"
 #include "xgate/decimal.h"
 #include "xgate/order.h"
 
@@ -35,6 +38,25 @@ xg__lifecycle_step xg__lifecycle_next(xg_order_status cur,
 
 /* Whether two executions have the same values in every field. */
 int xg__execution_eq(const xg_execution *a, const xg_execution *b);
+
+/* a's executions and then b's, as one (a replaced venue order's and its
+ * replacement's): quantities and quote amounts add up; the fee adds up in
+ * one currency, is the one said where only one says it, and is unknown
+ * ({0,0}, "") when the two are in different currencies. XG_ERR_OVERFLOW
+ * when a sum does not fit. */
+xg_err xg__execution_add(const xg_execution *a, const xg_execution *b,
+                         xg_execution *out);
+
+/* How an amend of an order to price and qty goes to a venue that amends
+ * as caps_amend says (XG_AMEND_* flags). */
+typedef enum xg__amend_how {
+    XG__AMEND_CANNOT = 0, /* the venue has no way to */
+    XG__AMEND_NATIVE,     /* in place, same venue order */
+    XG__AMEND_REPLACE     /* cancel-replace: a new venue order */
+} xg__amend_how;
+
+xg__amend_how xg__lifecycle_amend_how(uint32_t caps_amend, const xg_order *cur,
+                                      xg_decimal price, xg_decimal qty);
 
 /* NEW or PARTIALLY_FILLED: on the venue's book. */
 int xg__lifecycle_is_open(xg_order_status st);

@@ -253,13 +253,20 @@ xg__orders_high_water(const xg__orders *o)
 }
 
 void
+xg__order_attempt_id(const xg__order_rec *r, uint8_t attempt,
+                     char out[XG_CLIENT_ID_MAX])
+{
+    xg_buf b;
+    xg_buf_init(&b, out, XG_CLIENT_ID_MAX);
+    xg_buf_puts(&b, r->gw_id);
+    xg_buf_putc(&b, b36[attempt % 36]);
+}
+
+void
 xg__order_set_attempt(xg__order_rec *r, uint8_t attempt)
 {
     r->attempt = attempt;
-    xg_buf b;
-    xg_buf_init(&b, r->venue_client_id, sizeof r->venue_client_id);
-    xg_buf_puts(&b, r->gw_id);
-    xg_buf_putc(&b, b36[attempt % 36]);
+    xg__order_attempt_id(r, attempt, r->venue_client_id);
 }
 
 void

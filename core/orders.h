@@ -22,6 +22,13 @@
 #define XG_GW_ID_LEN    16 /* letters and digits; + 1 attempt digit on venues */
 #define XG_MAX_ATTEMPTS 35 /* attempt digits 1-9, a-z */
 
+/* xg__order_rec.amend_in_doubt: the amend's answer was lost (the next
+ * report of the order settles it), or, for a cancel-replace under a new
+ * client id whose replaced order reads CANCELED, the replacement is being
+ * asked for. */
+#define XG_AMEND_ANSWER_LOST      1
+#define XG_AMEND_SEEK_REPLACEMENT 2
+
 typedef struct xg__order_rec {
     xg_order order;               /* order.client_id: the strategy's key */
     char gw_id[XG_GW_ID_LEN + 1]; /* gateway id, unique across restarts */
@@ -58,6 +65,18 @@ typedef struct xg__order_rec {
     uint8_t is_dirty;            /* changed this turn, not yet journaled */
     uint8_t recovering;          /* loaded from the journal, not yet settled */
     uint8_t attempt_known;       /* journal knows the venue holds it */
+    /* A strategy's amend (act.c), from the request until the venue's
+     * answer or a report settles it: the price and total quantity asked,
+     * whether it goes as a cancel-replace, and whether its answer was
+     * lost (the next report of the order says whether it took effect). */
+    uint8_t amend_requested;
+    uint8_t amend_is_replace;
+    uint8_t amend_in_doubt; /* 0, XG_AMEND_ANSWER_LOST or _SEEK_REPLACEMENT */
+    xg_decimal amend_price, amend_qty;
+    /* What the venue orders this one replaced executed, which the current
+     * venue order's own reports do not count (a cancel-replace's new
+     * order starts from nothing): every report adds it. */
+    xg_execution replaced_exec;
     /* The venue's sweep round current when the order was last known open
      * (act.c): a round sent later must list it, or it was closed. */
     uint32_t open_round;
@@ -106,6 +125,10 @@ size_t xg__orders_count_open(const xg__orders *o);
  * venue keeps the attempt (the venue refuses a duplicate); a move to
  * another venue takes the next. */
 void xg__order_set_attempt(xg__order_rec *r, uint8_t attempt);
+
+/* The venue client order id of attempt number `attempt` of r. */
+void xg__order_attempt_id(const xg__order_rec *r, uint8_t attempt,
+                          char out[XG_CLIENT_ID_MAX]);
 
 /* What replies and events show of r; venue_name is its venue's ("" for
  * none). view's pointers are borrowed from r and venue_name. */

@@ -178,15 +178,22 @@ void
 xg__persist_attempt(xg__persist *p, const xg__order_rec *r, const char *venue,
                     int state, int64_t now_ms)
 {
+    xg__persist_attempt_of(p, r, r->attempt, venue, state, now_ms);
+}
+
+void
+xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r, uint8_t attempt,
+                       const char *venue, int state, int64_t now_ms)
+{
     if (p->log == NULL) {
         return;
     }
     xg__journal_attempt a;
     memset(&a, 0, sizeof a);
     memcpy(a.gw_id, r->gw_id, sizeof a.gw_id);
-    a.attempt = r->attempt;
+    a.attempt = attempt;
     xg_strlcpy(a.venue, venue, sizeof a.venue);
-    xg_strlcpy(a.venue_client_id, r->venue_client_id, sizeof a.venue_client_id);
+    xg__order_attempt_id(r, attempt, a.venue_client_id);
     a.state = state;
     a.updated_ms = now_ms;
     note_staging(p, xg__turnlog_stage_attempt(p->log, &a));

@@ -59,6 +59,12 @@ void xg__persist_touch(xg__persist *p, xg__order_rec *r, uint32_t slot);
 void xg__persist_attempt(xg__persist *p, const xg__order_rec *r,
                          const char *venue, int state, int64_t now_ms);
 
+/* The same for r's attempt number `attempt`, which need not be its
+ * current one (a cancel-replace's replacement, before it is). */
+void xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r,
+                            uint8_t attempt, const char *venue, int state,
+                            int64_t now_ms);
+
 /* Write every changed order and commit the turn; venues name the orders'
  * venue indices. The turn's requests and replies may leave once frame
  * xg__persist_written is durable (xg__persist_durable). Logs its

@@ -472,6 +472,34 @@ parse_new_order(const xg_json *j, xg_msg *out, xg_buf *d)
     return err;
 }
 
+/* amend_order: a new price, a new total quantity, or both; each absent
+ * one stays {0,0}. */
+static xg_err
+parse_amend(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    size_t t;
+    int has_price = has_field(j, "price", &t);
+    int has_qty = has_field(j, "qty", &t);
+    xg_err err = XG_OK;
+
+    if (!has_price && !has_qty) {
+        return fail(d, XG_ERR_BAD_FIELD, "price",
+                    "or qty is required: what should change");
+    }
+    if (has_price) {
+        err = parse_positive_decimal(j, "price", XG_ERR_BAD_PRICE, d,
+                                     &out->order.price);
+    }
+    if (err == XG_OK && has_qty) {
+        err = parse_positive_decimal(j, "qty", XG_ERR_BAD_QTY, d,
+                                     &out->order.qty);
+    }
+    if (err == XG_OK) {
+        err = parse_options(j, out, d);
+    }
+    return err;
+}
+
 /* Fields each request type may carry besides "type" and "req_id". */
 /* open_orders and cancel_all: the strategy's orders, optionally of one
  * symbol and one venue (venues[0]). */
@@ -552,6 +580,9 @@ static const char *const fields_open_orders[] = {"strategy", "symbol", "venue",
                                                  "cursor",   "limit",  NULL};
 static const char *const fields_cancel_all[] = {"strategy", "symbol", "venue",
                                                 NULL};
+static const char *const fields_amend[] = {"client_order_id", "strategy",
+                                           "price", "qty", "requantize",
+                                           NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
@@ -672,10 +703,14 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "cancel_all") == 0) {
         out->kind = XG_MSG_CANCEL_ALL;
         allowed = fields_cancel_all;
+    } else if (strcmp(type, "amend_order") == 0) {
+        out->kind = XG_MSG_AMEND_ORDER;
+        allowed = fields_amend;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
                           "is not new_order, cancel_order, query_order, "
-                          "venue_status, hello, open_orders or cancel_all");
+                          "amend_order, venue_status, hello, open_orders or "
+                          "cancel_all");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -708,6 +743,15 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
         return err;
     case XG_MSG_CANCEL_ALL:
         return parse_filters(j, out, d);
+    case XG_MSG_AMEND_ORDER:
+        err = parse_client_id(j, 1, out, d);
+        if (err == XG_OK) {
+            err = parse_strategy(j, 1, out, d);
+        }
+        if (err == XG_OK) {
+            err = parse_amend(j, out, d);
+        }
+        return err;
     }
     return XG_ERR_INTERNAL;
 }
@@ -991,10 +1035,20 @@ xg_err
 xg__encode_reply_order(xg_buf *b, const char *req_id, const char *start_id,
                        const xg_order_view *v)
 {
+    return xg__encode_reply_amend(b, req_id, start_id, v, NULL);
+}
+
+xg_err
+xg__encode_reply_amend(xg_buf *b, const char *req_id, const char *start_id,
+                       const xg_order_view *v, const char *how)
+{
     if (b == NULL || v == NULL || v->order == NULL) {
         return XG_ERR_INVALID;
     }
     put_reply_head(b, req_id, start_id, 1);
+    if (how != NULL) {
+        put_str_field(b, "amend", how, 0);
+    }
     put_key(b, "order", 0);
     xg_err err = put_order_object(b, v);
     if (err != XG_OK) {

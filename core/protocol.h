@@ -31,7 +31,8 @@ typedef enum xg_msg_kind {
     XG_MSG_VENUE_STATUS = 4,
     XG_MSG_HELLO = 5,
     XG_MSG_OPEN_ORDERS = 6,
-    XG_MSG_CANCEL_ALL = 7
+    XG_MSG_CANCEL_ALL = 7,
+    XG_MSG_AMEND_ORDER = 8
 } xg_msg_kind;
 
 /* cancel_all: orders one request cancels at most; the reply says whether
@@ -51,7 +52,9 @@ typedef struct xg_msg {
      * it to the gateway. CANCEL/QUERY: order.client_id and
      * order.strategy_id. HELLO: order.strategy_id. OPEN_ORDERS:
      * order.strategy_id, order.symbol ("" any), venues[0] when n_venues
-     * is 1 (else any), cursor, limit. CANCEL_ALL: the same filters. */
+     * is 1 (else any), cursor, limit. CANCEL_ALL: the same filters.
+     * AMEND_ORDER: order.client_id, order.strategy_id and the new
+     * order.price and/or order.qty ({0,0} when not asked to change). */
     xg_order order;
     char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
     size_t n_venues;
@@ -151,6 +154,13 @@ xg_err xg__encode_reply_error(xg_buf *b, const char *req_id,
 xg_err xg__encode_reply_order(xg_buf *b, const char *req_id,
                               const char *start_id, const xg_order_view *v);
 
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"amend":<how>,
+ * "order":{...}}: an amend_order accepted; how is "local", "amend" or
+ * "cancel_replace" (NULL: no "amend" member, as for other replies). */
+xg_err xg__encode_reply_amend(xg_buf *b, const char *req_id,
+                              const char *start_id, const xg_order_view *v,
+                              const char *how);
+
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,"orders":[{...}],
  * "next_cursor":".."}: one page of open orders; next_cursor is "" after
  * the last page, else where the next one starts (decimal). */
@@ -175,7 +185,8 @@ xg_err xg__encode_reply_ok(xg_buf *b, const char *req_id, const char *start_id);
 
 /* {"type":"order","event":<event>,"start_id":..,"ts_ms":..,"order":{...}};
  * event is one of "acked", "rejected", "partially_filled", "filled",
- * "canceled", "expired", "unknown", "cancel_rejected", "cancel_waiting". */
+ * "canceled", "expired", "unknown", "cancel_rejected", "cancel_waiting",
+ * "amended", "replaced", "amend_rejected". */
 xg_err xg__encode_order_event(xg_buf *b, const char *event,
                               const xg_order_view *v, const xg_stamp *st);
 

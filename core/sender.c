@@ -16,6 +16,7 @@
 #include "log.h"
 #include "routing.h"
 #include "sweep.h"
+#include "xgate/buf.h"
 #include "xgate/sign.h"
 
 void
@@ -35,7 +36,7 @@ xg__order_rec *
 xg__sender_order_of(xg__state *st, const xg__pending *p)
 {
     if (p->op != XG_OP_NEW_ORDER && p->op != XG_OP_CANCEL_ORDER &&
-        p->op != XG_OP_QUERY_ORDER) {
+        p->op != XG_OP_QUERY_ORDER && p->op != XG_OP_AMEND_ORDER) {
         return NULL;
     }
     xg__order_rec *r = xg__orders_get(st->orders, p->order);
@@ -44,7 +45,7 @@ xg__sender_order_of(xg__state *st, const xg__pending *p)
 
 void
 xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
-                  const xg__pending *p, xg_op *op)
+                  const xg__pending *p, xg_op *op, xg__op_amend *a)
 {
     memset(op, 0, sizeof *op);
     op->kind = (xg_op_kind)p->op;
@@ -55,6 +56,20 @@ xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
         op->instrument = xg__venue_instrument(v, r->order.symbol);
         op->order = &r->order;
         op->client_id = r->venue_client_id;
+    }
+    if (p->op == XG_OP_AMEND_ORDER && r != NULL) {
+        memset(a, 0, sizeof *a);
+        a->amend.price = r->amend_price;
+        a->amend.qty = r->amend_qty;
+        a->amend.filled_qty = r->exec.filled_qty;
+        a->amend.is_replace = r->amend_is_replace;
+        if (r->amend_is_replace &&
+            (v->plugin->api->caps.amend & XG_AMEND_REPLACE_NEW_ID)) {
+            xg__order_attempt_id(r, (uint8_t)(r->attempt + 1),
+                                 a->new_client_id);
+            a->amend.new_client_id = a->new_client_id;
+        }
+        op->amend = &a->amend;
     }
 }
 
@@ -75,7 +90,10 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
                xg__lifecycle_is_open(r->status) &&
                !(r->in_flight & xg__op_bit(XG_OP_CANCEL_ORDER));
     case XG_OP_AMEND_ORDER:
-        return 0;
+        return r != NULL && r->venue == vi && r->amend_requested &&
+               !r->amend_in_doubt && !r->cancel_requested &&
+               xg__lifecycle_is_open(r->status) &&
+               !(r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER));
     case XG_OP_QUERY_ORDER:
         return r != NULL && r->venue == vi &&
                !xg_order_status_is_final(r->status) &&
@@ -124,6 +142,26 @@ drop(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     unqueue(st, v, q, idx);
     if (p.op == XG_OP_OPEN_ORDERS) {
         xg__sweep_dropped(v, p.instrument);
+    }
+}
+
+/* p can never be sent (err, why): a new order is rejected, an amend
+ * refused, anything else only logged. */
+static void
+cannot_send(xg__state *st, const xg__venue *v, const xg__pending *p, xg_err err,
+            const char *why)
+{
+    if (p->op == XG_OP_NEW_ORDER) {
+        xg__act_reject(st, p->order, err, why, NULL);
+    } else if (p->op == XG_OP_AMEND_ORDER) {
+        xg_result res;
+        memset(&res, 0, sizeof res);
+        res.err = err;
+        xg_strlcpy(res.venue_msg, why, sizeof res.venue_msg);
+        xg__act_amend_refused(st, p->order, &res);
+    } else {
+        xg__warn("venue %s: cannot send op %d: %s: %s", v->cfg->name,
+                 (int)p->op, why, xg_strerror(err));
     }
 }
 
@@ -250,7 +288,8 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             continue;
         }
         xg_op op;
-        xg__sender_op_for(v, r, &p, &op);
+        xg__op_amend amend;
+        xg__sender_op_for(v, r, &p, &op, &amend);
         if (p.op == XG_OP_OPEN_ORDERS && op.instrument == NULL) {
             drop(st, v, q, idx);
             continue;
@@ -261,13 +300,7 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
                                          xg__state_venue_now_ms(st, v), req);
         if (e != XG_OK) {
             drop(st, v, q, idx);
-            if (p.op == XG_OP_NEW_ORDER) {
-                xg__act_reject(st, p.order, e, "adapter could not build it",
-                               NULL);
-            } else {
-                xg__warn("venue %s: cannot build op %d: %s", v->cfg->name,
-                         (int)p.op, xg_strerror(e));
-            }
+            cannot_send(st, v, &p, e, "adapter could not build it");
             continue;
         }
         int is_rec = is_reconcile(&p, r);
@@ -277,11 +310,8 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
                                now_ns, &at_ns);
         if (e != XG_OK) {
             drop(st, v, q, idx);
-            if (p.op == XG_OP_NEW_ORDER) {
-                xg__act_reject(st, p.order, XG_ERR_RATE_LIMITED,
-                               "request costs more than the venue's limit",
-                               NULL);
-            }
+            cannot_send(st, v, &p, XG_ERR_RATE_LIMITED,
+                        "request costs more than the venue's limit");
             continue;
         }
         if (at_ns > now_ns) {
@@ -323,6 +353,8 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
         }
         if (p.op == XG_OP_NEW_ORDER) {
             xg__act_sent(st, p.order);
+        } else if (p.op == XG_OP_AMEND_ORDER) {
+            xg__act_amend_sent(st, p.order);
         } else if (p.op == XG_OP_SERVER_TIME) {
             v->time_sent_wall_ms = st->now.wall_ms;
         }

@@ -31,10 +31,17 @@ void xg__sender_drain(xg__sender *s, xg__state *st);
  * holds another order now, or none). */
 xg__order_rec *xg__sender_order_of(xg__state *st, const xg__pending *p);
 
-/* The operation p stands for on v, about order r (NULL for venue ops).
- * For an open-orders page op->instrument is NULL when the instrument
- * list changed since it was queued. */
+/* What an xg_op of an amend points to besides the order record. */
+typedef struct xg__op_amend {
+    xg_amend amend;
+    char new_client_id[XG_CLIENT_ID_MAX];
+} xg__op_amend;
+
+/* The operation p stands for on v, about order r (NULL for venue ops);
+ * an amend's op->amend points into *a. For an open-orders page
+ * op->instrument is NULL when the instrument list changed since it was
+ * queued. */
 void xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
-                       const xg__pending *p, xg_op *op);
+                       const xg__pending *p, xg_op *op, xg__op_amend *a);
 
 #endif

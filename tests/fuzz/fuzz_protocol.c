@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_CANCEL_ALL);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_AMEND_ORDER);
     if (m.kind != XG_MSG_NEW_ORDER && m.kind != XG_MSG_VENUE_STATUS) {
         /* cancel, query, hello, open_orders and cancel_all name their
          * strategy */
@@ -72,6 +72,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(m.order.type == XG_TYPE_MARKET || m.order.price.units > 0);
         check(xg_symbol_validate(m.order.symbol) == XG_OK);
         check(m.max_wait_ms >= 0 && m.max_wait_ms <= XG_MAX_WAIT_MS_MAX);
+    }
+    if (m.kind == XG_MSG_AMEND_ORDER) {
+        /* something to change, and whose order */
+        check(m.order.price.units > 0 || m.order.qty.units > 0);
+        check(m.order.price.units >= 0 && m.order.qty.units >= 0);
+        check(m.order.client_id[0] != '\0');
     }
     if (m.kind == XG_MSG_OPEN_ORDERS || m.kind == XG_MSG_CANCEL_ALL) {
         check(m.kind == XG_MSG_CANCEL_ALL ||
@@ -99,6 +105,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xg_buf_init(&b, out, sizeof(out));
         check(xg__encode_reply_orders(&b, m.req_id, START_ID, &v, 1,
                                       m.cursor) == XG_OK);
+        check_json(&b);
+    }
+    if (m.kind == XG_MSG_AMEND_ORDER) {
+        xg_buf_init(&b, out, sizeof(out));
+        check(xg__encode_reply_amend(&b, m.req_id, START_ID, &v, "amend") ==
+              XG_OK);
         check_json(&b);
     }
     if (m.kind == XG_MSG_CANCEL_ALL) {

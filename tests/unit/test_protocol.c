@@ -194,6 +194,91 @@ test_hello_parses_and_requires_strategy(void **state)
 }
 
 static void
+test_amend_parses_price_qty_or_both(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"req_id\":\"a1\","
+                           "\"client_order_id\":\"Q1\",\"strategy\":\"mm\","
+                           "\"price\":\"100.5\"}",
+                           &m, detail),
+                     XG_OK);
+    assert_int_equal(m.kind, XG_MSG_AMEND_ORDER);
+    assert_string_equal(m.order.client_id, "Q1");
+    assert_string_equal(m.order.strategy_id, "mm");
+    assert_int_equal(m.order.price.units, 1005);
+    assert_int_equal(m.order.price.scale, 1);
+    assert_int_equal(m.order.qty.units, 0);
+
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"client_order_id\":"
+                           "\"Q1\",\"strategy\":\"mm\",\"qty\":\"2\","
+                           "\"requantize\":true}",
+                           &m, detail),
+                     XG_OK);
+    assert_int_equal(m.order.qty.units, 2);
+    assert_int_equal(m.order.price.units, 0);
+    assert_int_equal(m.requantize, 1);
+
+    /* Nothing to change, a bad value, a field amend does not take. */
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"client_order_id\":"
+                           "\"Q1\",\"strategy\":\"mm\"}",
+                           &m, detail),
+                     XG_ERR_BAD_FIELD);
+    assert_non_null(strstr(detail, "price"));
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"client_order_id\":"
+                           "\"Q1\",\"strategy\":\"mm\",\"qty\":\"-1\"}",
+                           &m, detail),
+                     XG_ERR_BAD_QTY);
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"client_order_id\":"
+                           "\"Q1\",\"strategy\":\"mm\",\"price\":\"0\"}",
+                           &m, detail),
+                     XG_ERR_BAD_PRICE);
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"client_order_id\":"
+                           "\"Q1\",\"strategy\":\"mm\",\"price\":\"1\","
+                           "\"side\":\"SELL\"}",
+                           &m, detail),
+                     XG_ERR_BAD_FIELD);
+    assert_non_null(strstr(detail, "side"));
+    assert_int_equal(parse("{\"type\":\"amend_order\",\"strategy\":\"mm\","
+                           "\"price\":\"1\"}",
+                           &m, detail),
+                     XG_ERR_BAD_FIELD);
+}
+
+static void
+test_amend_reply_says_how(void **state)
+{
+    (void)state;
+    xg_order o;
+    memset(&o, 0, sizeof o);
+    strcpy(o.client_id, "Q1");
+    strcpy(o.strategy_id, "mm");
+    strcpy(o.symbol, "BTC/USDT");
+    o.side = XG_SIDE_BUY;
+    o.type = XG_TYPE_LIMIT;
+    o.tif = XG_TIF_GTC;
+    o.qty = (xg_decimal){2, 0};
+    o.price = (xg_decimal){1005, 1};
+    xg_order_view v = {.order = &o, .venue = "okx", .venue_client_id = "x",
+                       .venue_order_id = "", .status = XG_STATUS_NEW,
+                       .detail = "", .venue_code = "", .venue_msg = ""};
+    char out[4096];
+    xg_buf b;
+    xg_buf_init(&b, out, sizeof out);
+    assert_int_equal(xg__encode_reply_amend(&b, "a1", "0123456789abcdef", &v,
+                                            "cancel_replace"),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"amend\":\"cancel_replace\""));
+    assert_non_null(strstr(out, "\"price\":\"100.5\""));
+    xg_buf_init(&b, out, sizeof out);
+    assert_int_equal(xg__encode_reply_order(&b, "a1", "0123456789abcdef", &v),
+                     XG_OK);
+    assert_null(strstr(out, "\"amend\""));
+}
+
+static void
 test_open_orders_parses_filters_and_page(void **state)
 {
     (void)state;
@@ -685,7 +770,7 @@ test_reject_still_reports_req_id_and_client_id(void **state)
 
     /* Even with an unknown type, the ids can be matched. */
     assert_int_equal(parse("{\"req_id\":\"r8\",\"client_order_id\":\"C8\","
-                           "\"type\":\"amend_order\"}",
+                           "\"type\":\"replace_order\"}",
                            &m, detail),
                      XG_ERR_BAD_REQUEST);
     assert_string_equal(m.req_id, "r8");
@@ -1252,6 +1337,8 @@ main(void)
         cmocka_unit_test(test_error_reply_round_trips_and_escapes),
         cmocka_unit_test(test_order_reply_has_every_field),
         cmocka_unit_test(test_order_reply_with_quote_and_fee),
+        cmocka_unit_test(test_amend_parses_price_qty_or_both),
+        cmocka_unit_test(test_amend_reply_says_how),
         cmocka_unit_test(test_open_orders_parses_filters_and_page),
         cmocka_unit_test(test_orders_reply_lists_a_page),
         cmocka_unit_test(test_cancel_all_parses_filters_and_reply_lists_ids),
