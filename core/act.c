@@ -337,13 +337,14 @@ xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep)
     if (xg__execution_add(&r->replaced_exec, &rep->exec, &exec) != XG_OK) {
         exec = rep->exec; /* cannot happen below 2^63 units */
     }
-    xg__act_status(st, slot, want, &exec);
-    if (xg_order_status_is_final(r->status) && r->amend_requested) {
-        /* A final status wins over an amend that never went out. */
+    if (xg_order_status_is_final(want) && r->amend_requested) {
+        /* A final status wins over an amend not yet settled; told
+         * before it, as nothing of an order follows its final event. */
         end_amend(r);
         tell_amend_refused(st, r, XG_ERR_REJECTED, "the order ended first",
                            "", "");
     }
+    xg__act_status(st, slot, want, &exec);
     resume_cancel(st, slot, r);
     resume_amend(st, slot, r);
 }
@@ -439,6 +440,13 @@ xg__act_cancel(xg__state *st, uint32_t slot, char *detail, size_t detail_len)
     }
     r->cancel_requested = 1;
     xg__persist_touch(&st->persist, r, slot);
+    if (r->amend_requested && !r->amend_in_doubt &&
+        !(r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER))) {
+        /* Not sent yet: the cancel makes it moot. */
+        end_amend(r);
+        tell_amend_refused(st, r, XG_ERR_REJECTED, "a cancel came first", "",
+                           "");
+    }
     if (xg__lifecycle_is_open(r->status)) {
         xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 0);
         if (st->venues[r->venue].health.state != XG_VENUE_UP) {

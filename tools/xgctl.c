@@ -1,8 +1,8 @@
 /*
  * xgctl.c - command-line client for xgated's strategy API.
  *
- * An operator's view of the gateway: place, cancel and query one order,
- * show venue health and limiter usage, and watch the event stream. It
+ * An operator's view of the gateway: place, amend, cancel and query one
+ * order, show venue health and limiter usage, and watch the event stream. It
  * speaks the same protocol as any strategy (docs/protocol.md): one JSON
  * request frame on a DEALER socket, one JSON reply; events as [topic, JSON]
  * on a SUB socket. It checks only what it needs to build a request (that
@@ -48,6 +48,8 @@ usage(FILE *out)
           "      [--max-wait-ms N]            place an order\n"
           "  cancel ID --strategy S           cancel strategy S's order\n"
           "  query ID --strategy S            show strategy S's order\n"
+          "  amend ID --strategy S [--price P] [--qty Q] [--requantize]\n"
+          "                                   new price and/or total qty\n"
           "  open --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
           "                                   strategy S's orders not final\n"
           "  cancel-all --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
@@ -343,14 +345,39 @@ cmd_new(const xgctl_opts *o, int argc, char **argv)
     return request_and_print(o, req);
 }
 
+/* The command name a request type has on xgctl's command line. */
+static const char *
+by_id_command(const char *type)
+{
+    return strcmp(type, "cancel_order") == 0  ? "cancel"
+           : strcmp(type, "amend_order") == 0 ? "amend"
+                                               : "query";
+}
+
+/* cancel, query and amend: one order by its client order id; amend also
+ * takes --price, --qty and --requantize. */
 static int
 cmd_by_id(const xgctl_opts *o, const char *type, int argc, char **argv)
 {
     const char *id = NULL;
     const char *strategy = NULL;
+    const char *price = NULL;
+    const char *qty = NULL;
+    int requantize = 0;
+    int is_amend = strcmp(type, "amend_order") == 0;
 
     for (int i = 0; i < argc; i++) {
         int r = take_opt(argc, argv, &i, "--strategy", &strategy);
+        if (r == 0 && is_amend) {
+            r = take_opt(argc, argv, &i, "--price", &price);
+        }
+        if (r == 0 && is_amend) {
+            r = take_opt(argc, argv, &i, "--qty", &qty);
+        }
+        if (r == 0 && is_amend && strcmp(argv[i], "--requantize") == 0) {
+            requantize = 1;
+            r = 1;
+        }
         if (r < 0) {
             return XGCTL_USAGE;
         }
@@ -366,15 +393,30 @@ cmd_by_id(const xgctl_opts *o, const char *type, int argc, char **argv)
         /* The gateway finds an order only for the strategy that owns
          * it. */
         fprintf(stderr, "xgctl: %s needs a client order id and --strategy\n",
-                strcmp(type, "cancel_order") == 0 ? "cancel" : "query");
+                by_id_command(type));
+        return XGCTL_USAGE;
+    }
+    if (is_amend && price == NULL && qty == NULL) {
+        fprintf(stderr, "xgctl: amend needs --price, --qty or both\n");
         return XGCTL_USAGE;
     }
     json_t *req = json_object();
     json_object_set_new(req, "type", json_string(type));
     json_object_set_new(req, "client_order_id", json_string(id));
     json_object_set_new(req, "strategy", json_string(strategy));
-    if (json_object_get(req, "client_order_id") == NULL) {
-        fprintf(stderr, "xgctl: the id must be UTF-8 text\n");
+    if (price != NULL) {
+        json_object_set_new(req, "price", json_string(price));
+    }
+    if (qty != NULL) {
+        json_object_set_new(req, "qty", json_string(qty));
+    }
+    if (requantize) {
+        json_object_set_new(req, "requantize", json_true());
+    }
+    if (json_object_get(req, "client_order_id") == NULL ||
+        (price != NULL && json_object_get(req, "price") == NULL) ||
+        (qty != NULL && json_object_get(req, "qty") == NULL)) {
+        fprintf(stderr, "xgctl: arguments must be UTF-8 text\n");
         json_decref(req);
         return XGCTL_USAGE;
     }
@@ -731,6 +773,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "query") == 0) {
         return cmd_by_id(&o, "query_order", sub_argc, sub_argv);
+    }
+    if (strcmp(cmd, "amend") == 0) {
+        return cmd_by_id(&o, "amend_order", sub_argc, sub_argv);
     }
     if (strcmp(cmd, "open") == 0) {
         return cmd_open(&o, sub_argc, sub_argv);
