@@ -160,10 +160,16 @@ resume_amend(xg__state *st, uint32_t slot, xg__order_rec *r)
 static void
 take_amend(xg__state *st, uint32_t slot, xg__order_rec *r, const char *event)
 {
-    r->order.price = r->amend_price;
-    r->order.qty = r->amend_qty;
-    r->asked_price = r->amend_price;
-    r->asked_qty = r->amend_qty;
+    /* Zero when recovery found a replace on its way but not what it
+     * asked for, and the venue did not say either. */
+    if (xg_decimal_is_positive(r->amend_price)) {
+        r->order.price = r->amend_price;
+        r->asked_price = r->amend_price;
+    }
+    if (xg_decimal_is_positive(r->amend_qty)) {
+        r->order.qty = r->amend_qty;
+        r->asked_qty = r->amend_qty;
+    }
     end_amend(r);
     xg__persist_touch(&st->persist, r, slot);
     tell(st, r, event);
@@ -177,6 +183,18 @@ is_new_id_replace(const xg__state *st, const xg__order_rec *r)
     return r->amend_is_replace && r->venue >= 0 &&
            (st->venues[r->venue].plugin->api->caps.amend &
             XG_AMEND_REPLACE_NEW_ID);
+}
+
+/* A cancel-replace under a new client id did not happen: its attempt,
+ * journaled before it was sent, is not on the venue. */
+static void
+no_replacement(xg__state *st, const xg__order_rec *r)
+{
+    if (is_new_id_replace(st, r)) {
+        xg__persist_attempt_of(&st->persist, r, (uint8_t)(r->attempt + 1),
+                               xg__state_venue_name(st, r), XG_ATTEMPT_ABSENT,
+                               st->now.wall_ms);
+    }
 }
 
 /* The order's venue order is now the replacement rep tells of, under
@@ -212,7 +230,14 @@ settle_amend(xg__state *st, uint32_t slot, xg__order_rec *r,
              const xg_order_report *rep)
 {
     if (r->amend_in_doubt == XG_AMEND_SEEK_REPLACEMENT) {
-        /* The replacement exists: the replace went through. */
+        /* The replacement exists: the replace went through, to what the
+         * venue shows of it where it says. */
+        if (xg_decimal_is_positive(rep->price)) {
+            r->amend_price = rep->price;
+        }
+        if (xg_decimal_is_positive(rep->qty)) {
+            r->amend_qty = rep->qty;
+        }
         take_amend(st, slot, r, "replaced");
         return 0;
     }
@@ -222,6 +247,7 @@ settle_amend(xg__state *st, uint32_t slot, xg__order_rec *r,
     }
     if (is_new_id_replace(st, r)) {
         if (rep->status != XG_STATUS_CANCELED) {
+            no_replacement(st, r);
             end_amend(r);
             tell_amend_refused(st, r, XG_ERR_REJECTED,
                                "the venue shows the order unchanged", "", "");
@@ -613,11 +639,7 @@ xg__act_amend_refused(xg__state *st, uint32_t slot, const xg_result *res)
         !r->amend_requested) {
         return;
     }
-    if (is_new_id_replace(st, r)) {
-        xg__persist_attempt_of(&st->persist, r, (uint8_t)(r->attempt + 1),
-                               xg__state_venue_name(st, r), XG_ATTEMPT_ABSENT,
-                               st->now.wall_ms);
-    }
+    no_replacement(st, r);
     end_amend(r);
     tell_amend_refused(st, r, res->err != XG_OK ? res->err : XG_ERR_REJECTED,
                        "amend refused by the venue", res->venue_code,

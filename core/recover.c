@@ -4,7 +4,9 @@
  * - PENDING with no unsettled attempt never left: it is queued again;
  * - SENT or UNKNOWN, or PENDING with an unsettled attempt, may be on the
  *   venue: it becomes UNKNOWN and is queried by its venue client id;
- * - NEW and PARTIALLY_FILLED are queried to learn what happened meanwhile.
+ * - NEW and PARTIALLY_FILLED are queried to learn what happened meanwhile;
+ *   one whose cancel-replace was on its way (an unsettled attempt after
+ *   its own) learns from that query whether it was replaced.
  * The gateway takes new orders only once these are settled (gateway.c).
  */
 #include "recover.h"
@@ -80,6 +82,15 @@ recover_order(void *ctx, const xg__journal_order *o,
     int unsettled = 0;
     for (size_t i = 0; i < n_attempts; i++) {
         unsettled |= attempts[i].state == XG_ATTEMPT_UNSETTLED;
+        if (attempts[i].attempt > o->attempt &&
+            attempts[i].state == XG_ATTEMPT_UNSETTLED) {
+            /* Only a cancel-replace journals an attempt before it is the
+             * order's own: one was on its way. The query below finds
+             * whether it replaced the order (act.c settles it). */
+            r->amend_requested = 1;
+            r->amend_is_replace = 1;
+            r->amend_in_doubt = XG_AMEND_ANSWER_LOST;
+        }
     }
     if (r->status == XG_STATUS_PENDING && !unsettled) {
         if (r->deadline_ms > 0 &&
