@@ -294,6 +294,7 @@ xg_op_priority(xg_op_kind kind)
     case XG_OP_CANCEL_ORDER:
         return XG_PRIO_CANCEL;
     case XG_OP_NEW_ORDER:
+    case XG_OP_AMEND_ORDER: /* a quote moved, not pulled */
         return XG_PRIO_NEW;
     default:
         return XG_PRIO_QUERY;
@@ -487,7 +488,8 @@ xg_i64_text(int64_t v, char *dst, size_t cap)
 int
 xg_op_is_mutating(xg_op_kind kind)
 {
-    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER;
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER ||
+           kind == XG_OP_AMEND_ORDER;
 }
 
 int
@@ -505,7 +507,7 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_OPEN_ORDERS ||
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_AMEND_ORDER ||
                         (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }

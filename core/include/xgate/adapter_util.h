@@ -120,7 +120,7 @@ int xg_is_plain_id(const char *s, size_t cap);
 xg_err xg_request_public_get(xg_http_request *req, const char *target);
 
 /* The limiter class of an operation as every venue ranks it: cancels
- * first, then new orders, then reads. */
+ * first, then new orders and amends, then reads. */
 xg_priority xg_op_priority(xg_op_kind kind);
 
 /* --- instruments --------------------------------------------------------- */
@@ -198,7 +198,7 @@ xg_err xg_i64_text(int64_t v, char *dst, size_t cap);
 
 /* --- results ----------------------------------------------------------- */
 
-/* 1 for the operations that may change an order (new order, cancel). */
+/* 1 for the operations that may change an order (new, cancel, amend). */
 int xg_op_is_mutating(xg_op_kind kind);
 
 /* Record a body that does not say what it should: outcome UNKNOWN where
@@ -224,7 +224,8 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OP_BIT(kind) (1u << (unsigned)(kind))
 #define XG_OPS_ALL      0u
 #define XG_OPS_MUTATING                                                        \
-    (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER))
+    (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER) |              \
+     XG_OP_BIT(XG_OP_AMEND_ORDER))
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
      XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS))
