@@ -24,7 +24,8 @@
  *    reconciles by a query.
  * A query by client id answers a list: empty means the venue does not know
  * the order (XG_ERR_ORDER_NOT_FOUND), which is what lets the core re-send
- * a new order that never arrived.
+ * a new order that never arrived. Realtime entries carry the order's
+ * price and qty as the venue holds them, amended or not.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (valid UTF-8,
@@ -323,6 +324,29 @@ bybit_fee(const xg_json *j, size_t o, xg_execution *exec)
 }
 
 /*
+ * The order's limit price and total quantity as Bybit holds them, an
+ * amend's included. A market order's price is "0" (or "" or absent):
+ * {0,0}, unsaid. A spot market buy sent with marketUnit quoteCoin has its
+ * qty in quote units, which is no base quantity: unsaid too. Anything of
+ * the wrong type, negative or given twice is malformed.
+ */
+static xg_err
+bybit_price_qty(const xg_json *j, size_t o, xg_order_report *rep)
+{
+    size_t unit = 0;
+
+    if (xg_field_amount_or_zero(j, o, "price", &rep->price) != XG_OK ||
+        xg_field_amount_or_zero(j, o, "qty", &rep->qty) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_json_get(j, o, "marketUnit", &unit) == XG_OK &&
+        xg_json_is_string_eq(j, unit, "quoteCoin")) {
+        rep->qty = (xg_decimal){0, 0};
+    }
+    return XG_OK;
+}
+
+/*
  * One entry of a realtime list (token o) into rep. XG_ERR_NOT_FOUND when
  * it has no client id and XG_ERR_TRUNCATED when its client id is longer
  * than any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
@@ -364,7 +388,8 @@ bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
             XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (bybit_fee(j, o, &rep->exec) != XG_OK) {
+    if (bybit_fee(j, o, &rep->exec) != XG_OK ||
+        bybit_price_qty(j, o, rep) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed entry is refused whoever placed it. */

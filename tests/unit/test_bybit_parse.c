@@ -1,7 +1,8 @@
 /*
  * test_bybit_parse.c - Bybit answers into unified results: every row of
  * the error table, the usage and reset headers, the success bodies of
- * each operation, and bad, truncated and hostile bodies (never a crash;
+ * each operation (the price and quantity of realtime entries among
+ * them), and bad, truncated and hostile bodies (never a crash;
  * UNKNOWN for order operations, REJECTED for reads).
  */
 #include <setjmp.h>
@@ -296,8 +297,73 @@ test_query_reports_fills(void **state)
     assert_string_equal(buf, "35.0005");
     /* cumExecFee without feeCurrency: the fee is not said. */
     assert_false(xg_execution_has_fee(&f->res.order.exec));
+    /* The order as the venue holds it: what tells an amend took. */
+    assert_int_equal(
+        xg_decimal_cmp(f->res.order.price, (xg_decimal){350005, 1}), 0);
+    assert_int_equal(xg_decimal_cmp(f->res.order.qty, (xg_decimal){2, 3}), 0);
 }
 
+/* price and qty as the venue holds them: padding dropped, absent or a
+ * market order's "0" or "" unsaid, a quote-unit market buy's qty unsaid
+ * (it is no base quantity); the wrong type, a negative value or a value
+ * given twice make the entry malformed. */
+static void
+test_query_reports_price_and_quantity(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *fields;
+        int outcome_ok;
+        const char *price, *qty;
+    } cases[] = {
+        {"\"price\":\"35000.10\",\"qty\":\"0.0030\"", 1, "35000.1", "0.003"},
+        {"\"qty\":\"0.003\"", 1, "0", "0.003"},
+        {"\"price\":\"0\",\"qty\":\"0.003\",\"orderType\":\"Market\"", 1, "0",
+         "0.003"},
+        {"\"price\":\"\",\"qty\":\"\"", 1, "0", "0"},
+        {"\"price\":\"0\",\"qty\":\"70\",\"marketUnit\":\"quoteCoin\"", 1, "0",
+         "0"},
+        {"\"price\":\"0\",\"qty\":\"0.002\",\"marketUnit\":\"baseCoin\"", 1,
+         "0", "0.002"},
+        {"\"price\":35000,\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"-1\",\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"qty\":\"1e3\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"price\":\"2\",\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"qty\":\"0.003\",\"qty\":\"0.004\"", 0, NULL, NULL},
+    };
+    char body[1024];
+    char buf[XG_DECIMAL_STR_MAX];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = snprintf(body, sizeof body,
+                         "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                         "\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+                         "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+                         "\"New\",%s}],\"nextPageCursor\":\"\"},\"time\":1}",
+                         cases[i].fields);
+        assert_true(n > 0 && (size_t)n < sizeof body);
+        assert_int_equal(parse_h(f, XG_OP_QUERY_ORDER, "gw0001", 200, body,
+                                 (size_t)n, NULL, 0),
+                         XG_OK);
+        if ((f->res.outcome == XG_OUTCOME_OK) != cases[i].outcome_ok) {
+            fail_msg("case %zu: outcome %d", i, f->res.outcome);
+        }
+        if (!cases[i].outcome_ok) {
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+            continue;
+        }
+        assert_int_equal(xg_decimal_format(f->res.order.price, buf, sizeof buf),
+                         XG_OK);
+        assert_string_equal(buf, cases[i].price);
+        assert_int_equal(xg_decimal_format(f->res.order.qty, buf, sizeof buf),
+                         XG_OK);
+        assert_string_equal(buf, cases[i].qty);
+    }
+}
+
+/* The fee of a spot order: cumFeeDetail with one coin says it; {} or two
+ * coins do not; without the map, cumExecFee with a feeCurrency does; a
+ * map of the wrong shape is malformed. */
 /* The fee of a spot order: cumFeeDetail with one coin says it; {} or two
  * coins do not; without the map, cumExecFee with a feeCurrency does; a
  * map of the wrong shape is malformed. */
@@ -410,6 +476,14 @@ test_open_orders_skip_foreign_entries(void **state)
     assert_string_equal(f->reps[1].client_id, "gwA2");
     assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
     assert_int_equal(f->res.is_list_cut, 0);
+    /* Each entry's price and total quantity, padding dropped. */
+    assert_int_equal(xg_decimal_cmp(f->reps[0].price, (xg_decimal){30000, 0}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[0].qty, (xg_decimal){1, 2}), 0);
+    assert_int_equal(f->reps[0].qty.scale, 2);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].price, (xg_decimal){19995, 1}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].qty, (xg_decimal){15, 1}), 0);
 }
 
 /* A cursor to a next page: orders missing from this one may be open. */
@@ -1288,6 +1362,7 @@ main(void)
         T(test_cancel_ack_is_canceled),
         T(test_ack_for_another_id_is_not_trusted),
         T(test_query_reports_fills),
+        T(test_query_reports_price_and_quantity),
         T(test_query_reports_the_fee),
         T(test_query_status_names_map),
         T(test_query_of_unknown_id_is_order_not_found),
