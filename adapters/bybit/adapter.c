@@ -32,6 +32,7 @@ static const xg_option_spec bybit_options[] = {
     {"create_per_s", offsetof(bybit, create_per_s), 1, 1000},
     {"cancel_per_s", offsetof(bybit, cancel_per_s), 1, 1000},
     {"query_per_s", offsetof(bybit, query_per_s), 1, 1000},
+    {"amend_per_s", offsetof(bybit, amend_per_s), 1, 1000},
     {"ip_limit", offsetof(bybit, ip_limit), 1, 100000},
     {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
@@ -68,6 +69,7 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->create_per_s = BYBIT_CREATE_PER_S_DEFAULT;
     b->cancel_per_s = BYBIT_CANCEL_PER_S_DEFAULT;
     b->query_per_s = BYBIT_QUERY_PER_S_DEFAULT;
+    b->amend_per_s = BYBIT_AMEND_PER_S_DEFAULT;
     b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
     b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
 
@@ -125,6 +127,10 @@ static const xg_adapter bybit_adapter = {
              * pages of BYBIT_OPEN_ORDERS_PAGE. */
             .open_orders_page_max = BYBIT_OPEN_ORDERS_PAGE,
             .streams = XG_STREAM_NONE,
+            /* POST /v5/order/amend changes price and quantity of an open
+             * order in place, same orderId and orderLinkId (Bybit v5
+             * docs, "Amend Order"); Bybit has no cancel-replace. */
+            .amend = XG_AMEND_NATIVE,
         },
     .create = bybit_create,
     .destroy = bybit_destroy,

@@ -30,10 +30,14 @@
 
 /* Fact sheet, "Endpoints" and "Rate-limit model": spot create and cancel
  * 20/s each, realtime query 50/s, per UID and endpoint, rolling 1 s; the
- * per-IP layer 600 requests / 5 s over every endpoint. */
+ * per-IP layer 600 requests / 5 s over every endpoint. Amend is not in the
+ * fact sheet: Bybit's rate-limit page (docs/v5/rate-limit, "API Rate Limit
+ * Table", Trade, UTA2.0 Pro) gives POST /v5/order/amend 10/s in the spot
+ * column, half of create and cancel. */
 #define BYBIT_CREATE_PER_S_DEFAULT 20
 #define BYBIT_CANCEL_PER_S_DEFAULT 20
 #define BYBIT_QUERY_PER_S_DEFAULT  50
+#define BYBIT_AMEND_PER_S_DEFAULT  10
 #define BYBIT_IP_LIMIT_DEFAULT     600
 #define BYBIT_IP_WINDOW_MS_DEFAULT 5000
 
@@ -48,7 +52,8 @@ typedef enum bybit_bucket {
     BYBIT_BUCKET_CREATE = 1,   /* POST /v5/order/create */
     BYBIT_BUCKET_CANCEL = 2,   /* POST /v5/order/cancel */
     BYBIT_BUCKET_REALTIME = 3, /* GET /v5/order/realtime (query, open) */
-    BYBIT_BUCKET_COUNT = 4
+    BYBIT_BUCKET_AMEND = 4,    /* POST /v5/order/amend */
+    BYBIT_BUCKET_COUNT = 5
 } bybit_bucket;
 
 /* The adapter instance. The API key identifies the account, so it is
@@ -62,6 +67,7 @@ typedef struct bybit {
     int64_t create_per_s;
     int64_t cancel_per_s;
     int64_t query_per_s;
+    int64_t amend_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
     /* parse.c's token array for xg_json, kept between answers */
@@ -123,6 +129,14 @@ xg_err bybit_add_costs(const xg_op *op, xg_http_request *req);
 /* The endpoint bucket of op, or -1 for the public endpoints. */
 int bybit_endpoint_bucket(xg_op_kind kind);
 
+/* The operation adapter_util.h's rules are to see for kind: an amend is
+ * ranked and settled as a new order (it moves a quote, XG_PRIO_NEW, and an
+ * answer that leaves its fate open, a 5xx, a timeout code, an unreadable
+ * body, is UNKNOWN); those helpers (xg_op_priority, XG_OPS_MUTATING,
+ * xg_op_is_mutating) predate ABI 6 and do not know amends. Every other
+ * kind is itself. */
+xg_op_kind bybit_rules_kind(xg_op_kind kind);
+
 xg_err bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
                    xg_http_request *req);
 
@@ -133,7 +147,8 @@ xg_err bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
 /* Map an error answer (HTTP status; retCode when the body had one, msg or
  * "") to outcome, err and the retry/ban fields of res through the error
- * table. Fills venue_code and venue_msg too. */
+ * table, which sees kind as bybit_rules_kind(kind). Fills venue_code and
+ * venue_msg too. */
 void bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
                           int has_code, int64_t code, const char *msg,
                           xg_result *res);

@@ -4,9 +4,11 @@
  * Bybit meters two layers (fact sheet, "Rate-limit model"):
  *  - per UID and endpoint: spot create 20/s, cancel 20/s, realtime query
  *    50/s (query by client id and the open-order list are the same
- *    endpoint, so they share one bucket). The docs call the window
- *    "rolling 1 s", so each is a SLIDING window of 1 s: a fixed window
- *    would let 2x the limit through around a boundary and be refused.
+ *    endpoint, so they share one bucket), and amend 10/s (Bybit's
+ *    rate-limit table, not the fact sheet: bybit.h). The docs call the
+ *    window "rolling 1 s", so each is a SLIDING window of 1 s: a fixed
+ *    window would let 2x the limit through around a boundary and be
+ *    refused.
  *  - per IP over every endpoint, public ones included: 600 requests in a
  *    5 s window, breached by HTTP 403 and a lockout of at least 10
  *    minutes. Whether Bybit's 5 s are fixed or rolling is not documented;
@@ -21,8 +23,9 @@
  * `remaining` into used = limit - remaining, booked at now, which gives
  * exactly the venue's headroom whatever its real limit is (a VIP uplift
  * above ours simply gives no correction). Only cancels may use the last
- * share of the IP bucket and new orders the next one; the endpoint
- * buckets need no reserve, since each serves one priority only.
+ * share of the IP bucket and new orders (amends with them) the next one;
+ * the endpoint buckets need no reserve, since each serves one priority
+ * only.
  */
 #include "bybit.h"
 
@@ -61,6 +64,10 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
     case BYBIT_BUCKET_REALTIME:
         name = "ORDER_REALTIME_1S";
         spec->limit = b->query_per_s;
+        break;
+    case BYBIT_BUCKET_AMEND:
+        name = "ORDER_AMEND_1S";
+        spec->limit = b->amend_per_s;
         break;
     default:
         return XG_ERR_INVALID;

@@ -11,8 +11,8 @@
  * instruments. Building requests is requests.c's job.
  *
  * Bybit answers business errors with HTTP 200 and a non-zero retCode, and
- * its create and cancel answers are acknowledgements only: "accepted", not
- * the order's state (fact sheet, "Response shapes"). So:
+ * its create, cancel and amend answers are acknowledgements only:
+ * "accepted", not the order's state (fact sheet, "Response shapes"). So:
  *  - a create ack of a resting kind (limit GTC or post-only) is reported
  *    as NEW, like any exchange's ack;
  *  - a create ack of a taking kind (market, IOC, FOK) is reported UNKNOWN:
@@ -21,10 +21,15 @@
  *    which says FILLED, CANCELED or partially filled;
  *  - a cancel ack is reported CANCELED (fill quantity unknown); a cancel
  *    that came too late is refused with "order not exists", which the core
- *    reconciles by a query.
+ *    reconciles by a query;
+ *  - an amend ack says the amend was accepted, not what the order now is
+ *    (Bybit v5 docs, "Amend Order": "asynchronous"), so it is reported
+ *    UNKNOWN with the price and quantity unsaid: the core queries, and the
+ *    realtime answer's price and qty tell whether the amend took effect.
  * A query by client id answers a list: empty means the venue does not know
  * the order (XG_ERR_ORDER_NOT_FOUND), which is what lets the core re-send
- * a new order that never arrived.
+ * a new order that never arrived. Realtime entries carry the order's
+ * price and qty as the venue holds them, amended or not.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (valid UTF-8,
@@ -35,8 +40,9 @@
  * smuggled in. Every field is type-checked, numbers sent as strings stay
  * strings until parsed exactly as decimals, and text copied into a result
  * is truncated and made printable. A malformed answer is an outcome, never
- * a crash: UNKNOWN for a new order or cancel, REJECTED with
- * XG_ERR_BAD_RESPONSE for the read-only operations.
+ * a crash: UNKNOWN for a new order, cancel or amend, REJECTED with
+ * XG_ERR_BAD_RESPONSE for the read-only operations. The shared helpers
+ * that decide this see an amend as a new order (bybit_rules_kind).
  */
 #include "bybit.h"
 
@@ -118,13 +124,22 @@ bybit_result_list(const xg_json *j, size_t *list)
  * - HTTP 429 / retCode 429 is server protection and 170005 too many new
  *   orders: refused before execution, retry after a second.
  * - 10002 is the timestamp / recv_window check: resync the clock.
- * - 5xx, 10000 (server timeout), 10016 (server error): a new order or
- *   cancel may have happened (UNKNOWN, query by client id); a read
- *   changed nothing and is REJECTED with VENUE_DOWN. 170146/170147 are
- *   creation/cancel timeouts: UNKNOWN.
+ * - 5xx, 10000 (server timeout), 10016 (server error): a new order,
+ *   cancel or amend may have happened (UNKNOWN, query by client id); a
+ *   read changed nothing and is REJECTED with VENUE_DOWN. 170146/170147
+ *   are creation/cancel timeouts, 170310 the amend's ("Order modification
+ *   timeout", Bybit v5 error page, "Spot Trade"): UNKNOWN.
  * - Statuses that are neither 2xx, 4xx nor 5xx are unexpected answers.
  * - "Already cancelled / filled" codes mean the order is not open: for a
- *   cancel that is ORDER_NOT_FOUND, which the core settles by a query.
+ *   cancel or an amend that is ORDER_NOT_FOUND, which the core settles by
+ *   a query. The spot ones beyond the fact sheet's are from Bybit's v5
+ *   error page, "Spot Trade": 170139 "Order has been filled.", 170143
+ *   "Cannot be found on order book".
+ * - Price and quantity rules are FILTER, from the same page: 170124
+ *   order amount, 170132/170133 price too high / below the minimum,
+ *   170381/170382 quantity too large, and the amend's 170313 "The
+ *   modified contract quantity cannot be less than to the filled
+ *   quantity".
  * - Anything else is REJECTED with XG_ERR_REJECTED and the venue's text.
  */
 /* xg_err_rule.hint: where a rate limit's end is to be read. */
@@ -150,6 +165,8 @@ static const xg_err_rule bybit_errors[] = {
                 XG_ERR_UNKNOWN_STATUS, 0),
     XG_ERR_RULE(0, 0, 170147, NULL, XG_OPS_ALL, XG_OUTCOME_UNKNOWN,
                 XG_ERR_UNKNOWN_STATUS, 0),
+    XG_ERR_RULE(0, 0, 170310, NULL, XG_OPS_ALL, XG_OUTCOME_UNKNOWN,
+                XG_ERR_UNKNOWN_STATUS, 0),
     XG_ERR_RULES_STATUS_UNKNOWN(500, 599, 0),
     XG_ERR_RULES_ODD_STATUS,
     XG_ERR_RULE_REJECT(10003, XG_ERR_AUTH),
@@ -173,6 +190,8 @@ static const xg_err_rule bybit_errors[] = {
     XG_ERR_RULE_REJECT(110010, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(170142, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(170190, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170139, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(170143, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(170141, XG_ERR_DUPLICATE_ID),
     XG_ERR_RULE_REJECT(110072, XG_ERR_DUPLICATE_ID),
     XG_ERR_RULE_REJECT(12141, XG_ERR_DUPLICATE_ID),
@@ -181,6 +200,12 @@ static const xg_err_rule bybit_errors[] = {
     XG_ERR_RULE_REJECT(170136, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(170140, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(110094, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170124, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170132, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170133, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170381, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170382, XG_ERR_FILTER),
+    XG_ERR_RULE_REJECT(170313, XG_ERR_FILTER),
 };
 
 void
@@ -191,8 +216,8 @@ bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
     int64_t v = 0;
 
     const xg_err_rule *rule = xg_err_rules_apply(
-        bybit_errors, sizeof(bybit_errors) / sizeof(bybit_errors[0]), kind,
-        resp->status, has_code, code, msg, res);
+        bybit_errors, sizeof(bybit_errors) / sizeof(bybit_errors[0]),
+        bybit_rules_kind(kind), resp->status, has_code, code, msg, res);
     if (res->outcome != XG_OUTCOME_RATE_LIMITED) {
         /* BANNED included: Bybit's 403 says nothing of the ban's end. */
         return;
@@ -323,6 +348,29 @@ bybit_fee(const xg_json *j, size_t o, xg_execution *exec)
 }
 
 /*
+ * The order's limit price and total quantity as Bybit holds them, an
+ * amend's included. A market order's price is "0" (or "" or absent):
+ * {0,0}, unsaid. A spot market buy sent with marketUnit quoteCoin has its
+ * qty in quote units, which is no base quantity: unsaid too. Anything of
+ * the wrong type, negative or given twice is malformed.
+ */
+static xg_err
+bybit_price_qty(const xg_json *j, size_t o, xg_order_report *rep)
+{
+    size_t unit = 0;
+
+    if (xg_field_amount_or_zero(j, o, "price", &rep->price) != XG_OK ||
+        xg_field_amount_or_zero(j, o, "qty", &rep->qty) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_json_get(j, o, "marketUnit", &unit) == XG_OK &&
+        xg_json_is_string_eq(j, unit, "quoteCoin")) {
+        rep->qty = (xg_decimal){0, 0};
+    }
+    return XG_OK;
+}
+
+/*
  * One entry of a realtime list (token o) into rep. XG_ERR_NOT_FOUND when
  * it has no client id and XG_ERR_TRUNCATED when its client id is longer
  * than any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
@@ -364,19 +412,22 @@ bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
             XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (bybit_fee(j, o, &rep->exec) != XG_OK) {
+    if (bybit_fee(j, o, &rep->exec) != XG_OK ||
+        bybit_price_qty(j, o, rep) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed entry is refused whoever placed it. */
     return bybit_client_id(j, o, rep->client_id, sizeof(rep->client_id));
 }
 
-/* The ack of a create or a cancel: {"orderId": "...", "orderLinkId": ...}. */
+/* The ack of a create, a cancel or an amend: {"orderId": "...",
+ * "orderLinkId": ...}, without the order's price or quantity. */
 static void
 bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
 {
     xg_order_report *rep = &res->order;
     const xg_order *o = op->order;
+    xg_op as_rules = *op;
     size_t r = 0;
 
     memset(rep, 0, sizeof(*rep));
@@ -387,7 +438,9 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
         rc = xg_field_text(j, r, "orderLinkId", rep->client_id,
                            sizeof(rep->client_id));
     }
-    if (!xg_result_order_usable(op, rc, "malformed acknowledgement", res)) {
+    as_rules.kind = bybit_rules_kind(op->kind);
+    if (!xg_result_order_usable(&as_rules, rc, "malformed acknowledgement",
+                                res)) {
         return;
     }
     if (op->instrument != NULL) {
@@ -396,6 +449,10 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
     }
     if (op->kind == XG_OP_CANCEL_ORDER) {
         rep->status = XG_STATUS_CANCELED;
+    } else if (op->kind == XG_OP_AMEND_ORDER) {
+        /* Accepted, not applied: Bybit amends asynchronously, and the
+         * order may have filled meanwhile. The core queries. */
+        rep->status = XG_STATUS_UNKNOWN;
     } else if (o != NULL && o->type == XG_TYPE_LIMIT &&
                (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
         rep->status = XG_STATUS_NEW;
@@ -658,7 +715,7 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -707,11 +764,12 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (resp->status < 200 || resp->status > 299 || (has_code && code != 0)) {
         bybit_classify_error(op->kind, resp, has_code, code, msg, res);
     } else if (!is_json) {
-        xg_result_bad_body(op->kind,
+        xg_result_bad_body(bybit_rules_kind(op->kind),
                            resp->body_len == 0 ? "empty body" : "body not JSON",
                            res);
     } else if (!has_code) {
-        xg_result_bad_body(op->kind, "no retCode in answer", res);
+        xg_result_bad_body(bybit_rules_kind(op->kind), "no retCode in answer",
+                           res);
     } else {
         switch (op->kind) {
         case XG_OP_SERVER_TIME:
@@ -722,6 +780,7 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
+        case XG_OP_AMEND_ORDER:
             bybit_parse_ack(op, &j, res);
             break;
         case XG_OP_QUERY_ORDER:

@@ -15,6 +15,13 @@
  * orderLinkId is given and returns the order whether open or recently
  * closed, which is what reconciliation needs.
  *
+ * An amend is POST /v5/order/amend (Bybit v5 docs, "Amend Order"): the
+ * order by its orderLinkId and only what changes, "qty" the new total
+ * (what filled included) and "price" the new limit. It keeps the order's
+ * ids, so Bybit's amend is the only kind this adapter offers
+ * (XG_AMEND_NATIVE); it is charged to its own per-UID bucket and ranked
+ * with new orders, since moving a quote is placing one, not pulling it.
+ *
  * Open orders come in pages of at most 50. A later page is asked for with
  * the nextPageCursor of the previous answer as the cursor parameter. The
  * cursor is opaque, and Bybit hands it out already percent-encoded (such as
@@ -32,6 +39,7 @@
 #define BYBIT_PATH_CREATE      "/v5/order/create"
 #define BYBIT_PATH_CANCEL      "/v5/order/cancel"
 #define BYBIT_PATH_REALTIME    "/v5/order/realtime"
+#define BYBIT_PATH_AMEND       "/v5/order/amend"
 
 int
 bybit_endpoint_bucket(xg_op_kind kind)
@@ -44,9 +52,17 @@ bybit_endpoint_bucket(xg_op_kind kind)
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
         return BYBIT_BUCKET_REALTIME;
+    case XG_OP_AMEND_ORDER:
+        return BYBIT_BUCKET_AMEND;
     default:
         return -1;
     }
+}
+
+xg_op_kind
+bybit_rules_kind(xg_op_kind kind)
+{
+    return kind == XG_OP_AMEND_ORDER ? XG_OP_NEW_ORDER : kind;
 }
 
 xg_err
@@ -61,7 +77,7 @@ bybit_add_costs(const xg_op *op, xg_http_request *req)
     if (rc != XG_OK) {
         return rc;
     }
-    req->priority = xg_op_priority(op->kind);
+    req->priority = xg_op_priority(bybit_rules_kind(op->kind));
     return XG_OK;
 }
 
@@ -174,6 +190,69 @@ bybit_order_body(const xg_order *o, const char *symbol, const char *client_id,
     return xg_buf_status(body);
 }
 
+/* The start of a body naming an existing order, as cancel and amend do. */
+static void
+bybit_json_order_ref(xg_buf *body, const char *symbol, const char *client_id)
+{
+    bybit_json_param(body, "category", "spot");
+    bybit_json_param(body, "symbol", symbol);
+    bybit_json_param(body, "orderLinkId", client_id);
+}
+
+/*
+ * The JSON body of an amend: category, symbol, the order's orderLinkId,
+ * then qty and price, each only when it changes ("Do not pass it if not
+ * modify the qty", the same for price). An amend that changes nothing has
+ * nothing to send; a cancel-replace is no Bybit operation; a market order
+ * never rests to be amended.
+ */
+static xg_err
+bybit_amend_body(const xg_op *op, const char *symbol, xg_buf *body)
+{
+    const xg_order *o = op->order;
+    const xg_amend *a = op->amend;
+    int is_new_qty = 0;
+    int is_new_price = 0;
+
+    if (o == NULL || a == NULL) {
+        return XG_ERR_INVALID;
+    }
+    if (a->is_replace) {
+        return XG_ERR_UNSUPPORTED;
+    }
+    if (o->type != XG_TYPE_LIMIT) {
+        return XG_ERR_BAD_TYPE;
+    }
+    if (!xg_decimal_is_positive(a->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    if (!xg_decimal_is_positive(a->price)) {
+        return XG_ERR_BAD_PRICE;
+    }
+    is_new_qty = xg_decimal_cmp(a->qty, o->qty) != 0;
+    is_new_price = xg_decimal_cmp(a->price, o->price) != 0;
+    if (!is_new_qty && !is_new_price) {
+        return XG_ERR_INVALID;
+    }
+    bybit_json_order_ref(body, symbol, op->client_id);
+    if (is_new_qty) {
+        bybit_json_decimal(body, "qty", a->qty);
+    }
+    if (is_new_price) {
+        bybit_json_decimal(body, "price", a->price);
+    }
+    bybit_json_close(body);
+    return xg_buf_status(body);
+}
+
+/* Whether kind names one order, by its symbol and client id. */
+static int
+bybit_is_order_op(xg_op_kind kind)
+{
+    return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER ||
+           kind == XG_OP_QUERY_ORDER || kind == XG_OP_AMEND_ORDER;
+}
+
 /* Method, path and payload of a signed op. */
 static xg_err
 bybit_signed_payload(const xg_op *op, const char **method, const char **path,
@@ -181,41 +260,33 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
 {
     const char *symbol = bybit_venue_symbol(op);
 
-    switch (op->kind) {
-    case XG_OP_NEW_ORDER:
+    if (bybit_is_order_op(op->kind)) {
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
-        if (op->order == NULL) {
-            return XG_ERR_INVALID;
-        }
         if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
             return XG_ERR_BAD_CLIENT_ID;
+        }
+    }
+    switch (op->kind) {
+    case XG_OP_NEW_ORDER:
+        if (op->order == NULL) {
+            return XG_ERR_INVALID;
         }
         *method = "POST";
         *path = BYBIT_PATH_CREATE;
         return bybit_order_body(op->order, symbol, op->client_id, payload);
     case XG_OP_CANCEL_ORDER:
-        if (symbol == NULL) {
-            return XG_ERR_UNKNOWN_SYMBOL;
-        }
-        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
-            return XG_ERR_BAD_CLIENT_ID;
-        }
         *method = "POST";
         *path = BYBIT_PATH_CANCEL;
-        bybit_json_param(payload, "category", "spot");
-        bybit_json_param(payload, "symbol", symbol);
-        bybit_json_param(payload, "orderLinkId", op->client_id);
+        bybit_json_order_ref(payload, symbol, op->client_id);
         bybit_json_close(payload);
         return xg_buf_status(payload);
+    case XG_OP_AMEND_ORDER:
+        *method = "POST";
+        *path = BYBIT_PATH_AMEND;
+        return bybit_amend_body(op, symbol, payload);
     case XG_OP_QUERY_ORDER:
-        if (symbol == NULL) {
-            return XG_ERR_UNKNOWN_SYMBOL;
-        }
-        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
-            return XG_ERR_BAD_CLIENT_ID;
-        }
         *method = "GET";
         *path = BYBIT_PATH_REALTIME;
         bybit_query_param(payload, "category", "spot");
@@ -271,6 +342,7 @@ bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
+    case XG_OP_AMEND_ORDER:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

@@ -10,7 +10,9 @@
  * prices): tickers, order book and tape; the unified wallet with its
  * locks; account, key and coin information; order and fill history with
  * paging; the batch endpoints; each path's per-UID window; and hostile
- * parameters refused with the venue's 10001.
+ * parameters refused with the venue's 10001. Last, amends: in place with
+ * the same ids, fills kept, a crossing price trading, closed orders
+ * refused, and the endpoint's own window.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1476,6 +1478,213 @@ test_batch_consumes_one_slot_per_order_and_is_cut_at_the_limit(void **state)
     xg_sim_stop(&the_sim);
 }
 
+/* ---- amends ---------------------------------------------------------------
+ */
+
+/* POST /v5/order/amend of orderLinkId id on BTCUSDT with the given extra
+ * fields ("\"price\":\"30001\""). */
+static void
+amend(const char *id, const char *fields, answer *a)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+             "\"%s\"%s%s}",
+             id, fields[0] != '\0' ? "," : "", fields);
+    call("POST", "/v5/order/amend", body, a);
+}
+
+static void
+expect_amend(const char *id, const char *fields, int64_t code)
+{
+    answer a;
+
+    amend(id, fields, &a);
+    assert_int_equal(a.status, 200);
+    if (ret_code(&a) != code) {
+        fail_msg("amend %s {%s}: retCode %lld, want %lld", id, fields,
+                 (long long)ret_code(&a), (long long)code);
+    }
+    done(&a);
+}
+
+/* The realtime entry of orderLinkId id, into *a (done() frees it). */
+static const json_t *
+realtime_of(const char *id, answer *a)
+{
+    char query[128];
+    snprintf(query, sizeof query, "category=spot&orderLinkId=%s", id);
+    call("GET", "/v5/order/realtime", query, a);
+    assert_int_equal(ret_code(a), 0);
+    assert_int_equal(json_array_size(list_of(a)), 1);
+    return json_array_get(list_of(a), 0);
+}
+
+/* Against the paused book (best ask 35000.01): an amend keeps the order's
+ * ids and shows in realtime; a fill made before it is kept, the new qty
+ * being the total; a qty at or below what filled is 170313; a price that
+ * crosses the book trades at once; a filled, canceled or unknown order is
+ * 170213; the create's rules apply to the new values. */
+static void
+test_amend_changes_the_order_in_place_and_keeps_its_fills(void **state)
+{
+    (void)state;
+    answer a;
+    char out[4096];
+    char oid[32];
+    const json_t *o = NULL;
+    /* market_args, and room for every amend below. */
+    const char *args[] = {
+        "--set", "bybit.walk=0",           "--set", "bybit.level_notional=1000",
+        "--set", "bybit.amend_per_s=1000", NULL};
+    sim_start(args);
+
+    create("am1", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    snprintf(oid, sizeof oid, "%s", str_of(result_of(&a), "orderId"));
+    done(&a);
+    amend("am1", "\"price\":\"30001\"", &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(str_of(result_of(&a), "orderId"), oid);
+    assert_string_equal(str_of(result_of(&a), "orderLinkId"), "am1");
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 1000);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 999);
+    done(&a);
+    o = realtime_of("am1", &a);
+    assert_string_equal(str_of(o, "orderId"), oid);
+    assert_string_equal(str_of(o, "price"), "30001");
+    assert_string_equal(str_of(o, "qty"), "0.001");
+    assert_string_equal(str_of(o, "orderStatus"), "New");
+    done(&a);
+
+    /* 0.004 @ 30000, 0.001 of it filled by the admin, then amended to
+     * 0.003 in all at 30002: the fill stays, 0.002 is left. */
+    expect_code("POST", "/v5/order/create",
+                "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":"
+                "\"Buy\",\"orderType\":\"Limit\",\"qty\":\"0.004\",\"price\":"
+                "\"30000\",\"orderLinkId\":\"am2\"}",
+                0);
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"am2\",\"qty\":"
+                                  "\"0.001\",\"price\":\"30000\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    expect_amend("am2", "\"qty\":\"0.003\",\"price\":\"30002\"", 0);
+    o = realtime_of("am2", &a);
+    assert_string_equal(str_of(o, "orderStatus"), "PartiallyFilled");
+    assert_string_equal(str_of(o, "qty"), "0.003");
+    assert_string_equal(str_of(o, "price"), "30002");
+    assert_string_equal(str_of(o, "cumExecQty"), "0.001");
+    assert_string_equal(str_of(o, "leavesQty"), "0.002");
+    done(&a);
+    /* The new total must stay above what filled. */
+    expect_amend("am2", "\"qty\":\"0.001\"", 170313);
+    /* The create's rules: the step, the tick, at least one step. */
+    expect_amend("am2", "\"qty\":\"0.0030001\"", 170137);
+    expect_amend("am2", "\"price\":\"30002.001\"", 170134);
+    expect_amend("am2", "\"qty\":\"0\"", 10001);
+    /* Nothing to change, or no order named: a parameter error. */
+    expect_amend("am2", "", 10001);
+    expect_code("POST", "/v5/order/amend",
+                "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"price\":"
+                "\"30003\"}",
+                10001);
+    /* Another symbol names no such order. */
+    expect_code("POST", "/v5/order/amend",
+                "{\"category\":\"spot\",\"symbol\":\"ETHUSDT\","
+                "\"orderLinkId\":\"am2\",\"price\":\"1000\"}",
+                170213);
+
+    /* Through the best ask: the 0.002 left trades at once, as a taker,
+     * at the ask's price. */
+    expect_amend("am2", "\"price\":\"35001\"", 0);
+    o = realtime_of("am2", &a);
+    assert_string_equal(str_of(o, "orderStatus"), "Filled");
+    assert_string_equal(str_of(o, "cumExecQty"), "0.003");
+    assert_string_equal(str_of(o, "price"), "35001");
+    done(&a);
+    /* Filled, canceled, unknown: not open, so no such order. */
+    expect_amend("am2", "\"price\":\"30000\"", 170213);
+    cancel_one("am1");
+    expect_amend("am1", "\"price\":\"30000\"", 170213);
+    expect_amend("nobody", "\"price\":\"30000\"", 170213);
+    /* By orderId, as the venue allows. */
+    create("am3", "30000", &a);
+    snprintf(oid, sizeof oid, "%s", str_of(result_of(&a), "orderId"));
+    done(&a);
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderId\":\"%s\","
+             "\"qty\":\"0.0005\"}",
+             oid);
+    call("POST", "/v5/order/amend", body, &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_string_equal(str_of(result_of(&a), "orderLinkId"), "am3");
+    done(&a);
+    o = realtime_of("am3", &a);
+    assert_string_equal(str_of(o, "qty"), "0.0005");
+    done(&a);
+    /* The request log names the amends. */
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "bybit", 0, out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"outcome\":\"amended\""));
+    xg_sim_stop(&the_sim);
+}
+
+/* The amend window is its own, Bybit's 10 a window by default (creates
+ * untouched): it counts down in X-Bapi-Limit-Status, refuses the 11th
+ * with 10006 and the time a slot frees, and shows as amend_used in
+ * /_sim/state. A refused amend changes nothing. */
+static void
+test_amend_has_its_own_endpoint_window(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "bybit.endpoint_window_ms=60000", NULL};
+    answer a;
+    char out[4096];
+    char fields[64];
+    const json_t *o = NULL;
+    sim_start(args);
+
+    create("lim1", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    int64_t first = wall_ms();
+    for (int i = 0; i < 10; i++) {
+        snprintf(fields, sizeof fields, "\"price\":\"%d\"", 30001 + i);
+        amend("lim1", fields, &a);
+        assert_int_equal(ret_code(&a), 0);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 10);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 9 - i);
+        done(&a);
+    }
+    amend("lim1", "\"price\":\"31000\"", &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 10006);
+    assert_string_equal(json_string_value(json_object_get(a.body, "retMsg")),
+                        "Too many visits!");
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 0);
+    int64_t reset = header_i64(&a, "X-Bapi-Limit-Reset-Timestamp");
+    /* The first amend leaves the window a minute after it was sent. */
+    assert_true(reset >= first + 60000 - 50 && reset <= wall_ms() + 60000);
+    done(&a);
+    o = realtime_of("lim1", &a);
+    assert_string_equal(str_of(o, "price"), "30010");
+    done(&a);
+    /* Creates have their own window meanwhile. */
+    create("lim2", "30000", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 20);
+    done(&a);
+    assert_int_equal(xg_sim_admin(&the_sim, "bybit", "GET", "/_sim/state", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"amend_used\":10"));
+    assert_non_null(strstr(out, "\"create_used\":2"));
+    xg_sim_stop(&the_sim);
+}
+
 int
 main(void)
 {
@@ -1517,6 +1726,11 @@ main(void)
         cmocka_unit_test_teardown(
             test_batch_consumes_one_slot_per_order_and_is_cut_at_the_limit,
             sim_teardown),
+        cmocka_unit_test_teardown(
+            test_amend_changes_the_order_in_place_and_keeps_its_fills,
+            sim_teardown),
+        cmocka_unit_test_teardown(test_amend_has_its_own_endpoint_window,
+                                  sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ test_default_specs_follow_the_fact_sheet(void **state)
     size_t n = 0;
 
     assert_int_equal(bybit_limits(inst, specs, 8, &n), XG_OK);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5);
     assert_string_equal(specs[BYBIT_BUCKET_IP].name, "IP_REQUESTS");
     assert_int_equal(specs[BYBIT_BUCKET_IP].kind, XG_LIMIT_SLIDING_WINDOW);
     assert_int_equal(specs[BYBIT_BUCKET_IP].limit, 600);
@@ -53,15 +53,18 @@ test_default_specs_follow_the_fact_sheet(void **state)
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL].limit, 20);
     assert_string_equal(specs[BYBIT_BUCKET_REALTIME].name, "ORDER_REALTIME_1S");
     assert_int_equal(specs[BYBIT_BUCKET_REALTIME].limit, 50);
-    for (size_t i = 1; i < 4; i++) {
+    /* Not in the fact sheet: Bybit's rate-limit table, spot amend 10/s. */
+    assert_string_equal(specs[BYBIT_BUCKET_AMEND].name, "ORDER_AMEND_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_AMEND].limit, 10);
+    for (size_t i = 1; i < BYBIT_BUCKET_COUNT; i++) {
         assert_int_equal(specs[i].kind, XG_LIMIT_SLIDING_WINDOW);
         assert_int_equal(specs[i].window_ns, S);
         assert_int_equal(specs[i].reserve_cancel, 0);
         assert_int_equal(specs[i].reserve_new, 0);
         assert_int_equal(specs[i].flags, 0);
     }
-    assert_int_equal(bybit_limits(inst, specs, 3, &n), XG_ERR_TRUNCATED);
-    assert_int_equal(n, 4);
+    assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_ERR_TRUNCATED);
+    assert_int_equal(n, 5);
     assert_int_equal(bybit_limits(NULL, specs, 8, &n), XG_ERR_INVALID);
     assert_int_equal(bybit_limits(inst, NULL, 8, &n), XG_ERR_INVALID);
     bybit_destroy(inst);
@@ -71,15 +74,16 @@ static void
 test_options_override_limits_and_reserves(void **state)
 {
     (void)state;
-    xg_kv opts[] = {{"create_per_s", "40"},     {"cancel_per_s", "30"},
-                    {"query_per_s", "100"},     {"ip_limit", "1000"},
-                    {"ip_window_ms", "2000"},   {"cancel_reserve_pct", "10"},
-                    {"query_reserve_pct", "20"}};
-    void *inst = make(opts, 7);
-    xg_bucket_spec specs[4];
+    xg_kv opts[] = {{"create_per_s", "40"},      {"cancel_per_s", "30"},
+                    {"query_per_s", "100"},      {"ip_limit", "1000"},
+                    {"ip_window_ms", "2000"},    {"cancel_reserve_pct", "10"},
+                    {"query_reserve_pct", "20"}, {"amend_per_s", "25"}};
+    void *inst = make(opts, 8);
+    xg_bucket_spec specs[BYBIT_BUCKET_COUNT];
     size_t n = 0;
 
-    assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_OK);
+    assert_int_equal(bybit_limits(inst, specs, BYBIT_BUCKET_COUNT, &n), XG_OK);
+    assert_int_equal(specs[BYBIT_BUCKET_AMEND].limit, 25);
     assert_int_equal(specs[BYBIT_BUCKET_CREATE].limit, 40);
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL].limit, 30);
     assert_int_equal(specs[BYBIT_BUCKET_REALTIME].limit, 100);
@@ -99,11 +103,11 @@ test_tiny_ip_limit_drops_reserves_so_the_spec_is_valid(void **state)
                     {"cancel_reserve_pct", "50"},
                     {"query_reserve_pct", "50"}};
     void *inst = make(opts, 3);
-    xg_bucket_spec specs[4];
+    xg_bucket_spec specs[BYBIT_BUCKET_COUNT];
     size_t n = 0;
     xg_limiter *l = NULL;
 
-    assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_OK);
+    assert_int_equal(bybit_limits(inst, specs, BYBIT_BUCKET_COUNT, &n), XG_OK);
     assert_int_equal(specs[BYBIT_BUCKET_IP].reserve_cancel, 0);
     assert_int_equal(specs[BYBIT_BUCKET_IP].reserve_new, 0);
     l = xg_limiter_new(specs, n, GUARD);
@@ -124,12 +128,13 @@ typedef struct rig {
 static void
 rig_init(rig *r, const xg_kv *opts, size_t n_opts)
 {
-    xg_bucket_spec specs[4];
+    xg_bucket_spec specs[BYBIT_BUCKET_COUNT];
     size_t n = 0;
 
     memset(r, 0, sizeof(*r));
     r->inst = make(opts, n_opts);
-    assert_int_equal(bybit_limits(r->inst, specs, 4, &n), XG_OK);
+    assert_int_equal(bybit_limits(r->inst, specs, BYBIT_BUCKET_COUNT, &n),
+                     XG_OK);
     r->lim = xg_limiter_new(specs, n, GUARD);
     assert_non_null(r->lim);
     memcpy(r->ins.symbol, "BTC/USDT", 9);
@@ -152,7 +157,9 @@ rig_fini(rig *r)
 static int64_t
 rig_try(rig *r, xg_op_kind kind, int64_t now_ns)
 {
-    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, NULL};
+    /* For amends: the price one up, the quantity as it is. */
+    const xg_amend amend = {{30001, 0}, r->order.qty, {0, 0}, 0, NULL};
+    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, &amend};
     xg_http_request req;
     int64_t at = 0;
 
@@ -203,6 +210,24 @@ test_query_and_open_orders_share_fifty_per_second(void **state)
         assert_int_equal(rig_try(&r, XG_OP_OPEN_ORDERS, T0), T0);
     }
     assert_int_equal(rig_try(&r, XG_OP_QUERY_ORDER, T0), T0 + S + GUARD);
+    rig_fini(&r);
+}
+
+/* Amends draw on their own 10/s, apart from creates, and rank with new
+ * orders. */
+static void
+test_amend_bucket_is_its_own_ten_per_second(void **state)
+{
+    (void)state;
+    rig r;
+    rig_init(&r, NULL, 0);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(rig_try(&r, XG_OP_AMEND_ORDER, T0), T0);
+    }
+    assert_int_equal(rig_try(&r, XG_OP_AMEND_ORDER, T0), T0 + S + GUARD);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(rig_try(&r, XG_OP_NEW_ORDER, T0), T0);
+    }
     rig_fini(&r);
 }
 
@@ -264,9 +289,10 @@ test_limit_status_header_reports_remaining_for_the_endpoint(void **state)
     } cases[] = {{XG_OP_NEW_ORDER, BYBIT_BUCKET_CREATE},
                  {XG_OP_CANCEL_ORDER, BYBIT_BUCKET_CANCEL},
                  {XG_OP_QUERY_ORDER, BYBIT_BUCKET_REALTIME},
-                 {XG_OP_OPEN_ORDERS, BYBIT_BUCKET_REALTIME}};
+                 {XG_OP_OPEN_ORDERS, BYBIT_BUCKET_REALTIME},
+                 {XG_OP_AMEND_ORDER, BYBIT_BUCKET_AMEND}};
 
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         xg_result res;
         memset(&res, 0, sizeof(res));
         bybit_parse_usage(cases[i].kind, &resp, 0, &res);
@@ -363,6 +389,7 @@ main(void)
             test_tiny_ip_limit_drops_reserves_so_the_spec_is_valid),
         cmocka_unit_test(test_create_bucket_slides_over_one_second),
         cmocka_unit_test(test_query_and_open_orders_share_fifty_per_second),
+        cmocka_unit_test(test_amend_bucket_is_its_own_ten_per_second),
         cmocka_unit_test(test_ip_bucket_keeps_cancel_reserve),
         cmocka_unit_test(
             test_limit_status_header_reports_remaining_for_the_endpoint),

@@ -1,8 +1,10 @@
 /*
  * test_bybit_parse.c - Bybit answers into unified results: every row of
  * the error table, the usage and reset headers, the success bodies of
- * each operation, and bad, truncated and hostile bodies (never a crash;
- * UNKNOWN for order operations, REJECTED for reads).
+ * each operation (the amend ack, and the price and quantity of realtime
+ * entries, among them), and bad, truncated and hostile bodies (never a
+ * crash; UNKNOWN for order operations, amends included, REJECTED for
+ * reads).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@ typedef struct fixture {
     void *inst;
     xg_instrument btc;
     xg_order order;
+    xg_amend amend;
     xg_result res;
     xg_instrument seen[8];
     size_t n_seen;
@@ -43,6 +46,10 @@ setup(void **state)
     f->order.side = XG_SIDE_BUY;
     f->order.type = XG_TYPE_LIMIT;
     f->order.tif = XG_TIF_GTC;
+    f->order.qty = (xg_decimal){2, 3};
+    f->order.price = (xg_decimal){350005, 1};
+    f->amend.qty = (xg_decimal){3, 3};
+    f->amend.price = (xg_decimal){350005, 1};
     *state = f;
     return 0;
 }
@@ -115,7 +122,7 @@ static xg_err
 parse_h(fixture *f, xg_op_kind kind, const char *id, int status,
         const char *body, size_t len, const xg_http_header_view *h, size_t nh)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, &f->amend};
     xg_http_response resp = {status, h, nh, body, len};
     xg_sink sink = {f, sink_ins, sink_order};
     f->n_seen = 0;
@@ -139,6 +146,11 @@ parse_file(fixture *f, xg_op_kind kind, const char *id, int status,
     free(body);
     return rc;
 }
+
+#define HV(n, v)                                                               \
+    {                                                                          \
+        (n), sizeof(n) - 1, (v), sizeof(v) - 1                                 \
+    }
 
 /* --- success bodies ------------------------------------------------------ */
 
@@ -261,6 +273,45 @@ test_cancel_ack_is_canceled(void **state)
     assert_int_equal(f->res.order.status, XG_STATUS_CANCELED);
 }
 
+/* An amend ack says "accepted", not what the order now is: OK with the
+ * same order's ids, its state and price and quantity unsaid, no replace;
+ * the endpoint's remaining count corrects the amend bucket. */
+static void
+test_amend_ack_is_ok_with_the_state_unsaid(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h[] = {
+        HV("X-Bapi-Limit-Status", "9"), HV("X-Bapi-Limit", "10"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1672217093461")};
+    size_t len = 0;
+    char *body = slurp("order_amend_ack.json", &len);
+    static const xg_execution none; /* zero, padding included */
+
+    assert_int_equal(
+        parse_h(f, XG_OP_AMEND_ORDER, "gw0001", 200, body, len, h, 3), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_UNKNOWN);
+    assert_string_equal(f->res.order.venue_order_id, "1321003749386327552");
+    assert_string_equal(f->res.order.client_id, "gw0001");
+    assert_string_equal(f->res.order.venue_symbol, "BTCUSDT");
+    assert_int_equal(f->res.order.price.units, 0);
+    assert_int_equal(f->res.order.qty.units, 0);
+    assert_int_equal(f->res.order.exec.filled_qty.units, 0);
+    assert_int_equal(f->res.is_replaced, 0);
+    assert_memory_equal(&f->res.replaced_exec, &none, sizeof none);
+    assert_int_equal(f->res.n_usage, 1);
+    assert_int_equal(f->res.usage[0].bucket, BYBIT_BUCKET_AMEND);
+    assert_int_equal(f->res.usage[0].remaining, 9);
+    /* An ack naming another order says nothing of ours. */
+    assert_int_equal(
+        parse_h(f, XG_OP_AMEND_ORDER, "other", 200, body, len, NULL, 0), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_string_equal(f->res.order.client_id, "");
+    free(body);
+}
+
 static void
 test_ack_for_another_id_is_not_trusted(void **state)
 {
@@ -296,6 +347,68 @@ test_query_reports_fills(void **state)
     assert_string_equal(buf, "35.0005");
     /* cumExecFee without feeCurrency: the fee is not said. */
     assert_false(xg_execution_has_fee(&f->res.order.exec));
+    /* The order as the venue holds it: what tells an amend took. */
+    assert_int_equal(
+        xg_decimal_cmp(f->res.order.price, (xg_decimal){350005, 1}), 0);
+    assert_int_equal(xg_decimal_cmp(f->res.order.qty, (xg_decimal){2, 3}), 0);
+}
+
+/* price and qty as the venue holds them: padding dropped, absent or a
+ * market order's "0" or "" unsaid, a quote-unit market buy's qty unsaid
+ * (it is no base quantity); the wrong type, a negative value or a value
+ * given twice make the entry malformed. */
+static void
+test_query_reports_price_and_quantity(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        const char *fields;
+        int outcome_ok;
+        const char *price, *qty;
+    } cases[] = {
+        {"\"price\":\"35000.10\",\"qty\":\"0.0030\"", 1, "35000.1", "0.003"},
+        {"\"qty\":\"0.003\"", 1, "0", "0.003"},
+        {"\"price\":\"0\",\"qty\":\"0.003\",\"orderType\":\"Market\"", 1, "0",
+         "0.003"},
+        {"\"price\":\"\",\"qty\":\"\"", 1, "0", "0"},
+        {"\"price\":\"0\",\"qty\":\"70\",\"marketUnit\":\"quoteCoin\"", 1, "0",
+         "0"},
+        {"\"price\":\"0\",\"qty\":\"0.002\",\"marketUnit\":\"baseCoin\"", 1,
+         "0", "0.002"},
+        {"\"price\":35000,\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"-1\",\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"qty\":\"1e3\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"price\":\"2\",\"qty\":\"0.003\"", 0, NULL, NULL},
+        {"\"price\":\"1\",\"qty\":\"0.003\",\"qty\":\"0.004\"", 0, NULL, NULL},
+    };
+    char body[1024];
+    char buf[XG_DECIMAL_STR_MAX];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = snprintf(body, sizeof body,
+                         "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{"
+                         "\"list\":[{\"orderId\":\"1\",\"orderLinkId\":"
+                         "\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
+                         "\"New\",%s}],\"nextPageCursor\":\"\"},\"time\":1}",
+                         cases[i].fields);
+        assert_true(n > 0 && (size_t)n < sizeof body);
+        assert_int_equal(parse_h(f, XG_OP_QUERY_ORDER, "gw0001", 200, body,
+                                 (size_t)n, NULL, 0),
+                         XG_OK);
+        if ((f->res.outcome == XG_OUTCOME_OK) != cases[i].outcome_ok) {
+            fail_msg("case %zu: outcome %d", i, f->res.outcome);
+        }
+        if (!cases[i].outcome_ok) {
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+            continue;
+        }
+        assert_int_equal(xg_decimal_format(f->res.order.price, buf, sizeof buf),
+                         XG_OK);
+        assert_string_equal(buf, cases[i].price);
+        assert_int_equal(xg_decimal_format(f->res.order.qty, buf, sizeof buf),
+                         XG_OK);
+        assert_string_equal(buf, cases[i].qty);
+    }
 }
 
 /* The fee of a spot order: cumFeeDetail with one coin says it; {} or two
@@ -410,6 +523,14 @@ test_open_orders_skip_foreign_entries(void **state)
     assert_string_equal(f->reps[1].client_id, "gwA2");
     assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
     assert_int_equal(f->res.is_list_cut, 0);
+    /* Each entry's price and total quantity, padding dropped. */
+    assert_int_equal(xg_decimal_cmp(f->reps[0].price, (xg_decimal){30000, 0}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[0].qty, (xg_decimal){1, 2}), 0);
+    assert_int_equal(f->reps[0].qty.scale, 2);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].price, (xg_decimal){19995, 1}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].qty, (xg_decimal){15, 1}), 0);
 }
 
 /* A cursor to a next page: orders missing from this one may be open. */
@@ -678,6 +799,67 @@ static const err_case err_cases[] = {
      XG_OUTCOME_REJECTED, XG_ERR_FILTER},
     {200, 110094, "Order notional below min", XG_OP_NEW_ORDER,
      XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170124, "Order amount too large.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170132, "Order price too high.", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_FILTER},
+    {200, 170133, "Order price lower than the minimum.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170381, "Order quantity too large.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170382, "Order quantity too large.", XG_OP_NEW_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170143, "Cannot be found on order book", XG_OP_CANCEL_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    /* Amends: refusals as for the other order operations, and the
+     * answers that leave the amend's fate open are UNKNOWN, as a new
+     * order's. */
+    {200, 170213, "Order does not exist.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170139, "Order has been filled.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170142, "Order has been cancelled", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 110001, "order not exists or too late to replace", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+    {200, 170131, "Insufficient balance.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+    {200, 170134, "Order price has too many decimals.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_PRECISION},
+    {200, 170137, "Order quantity has too many decimals.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_PRECISION},
+    {200, 170136, "Order quantity lower than the minimum.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170140, "Order value exceeded lower limit.", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170313,
+     "The modified contract quantity cannot be less than to the filled "
+     "quantity",
+     XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+    {200, 170311, "Order modification failed", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_REJECTED, XG_ERR_REJECTED},
+    {200, 170218, "The LIMIT-MAKER order is rejected due to invalid price.",
+     XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED},
+    {200, 170310, "Order modification timeout", XG_OP_AMEND_ORDER,
+     XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+    {200, 10000, "Server Timeout", XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {200, 10016, "Server error", XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {502, -1, "<html>Bad Gateway</html>", XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS},
+    {302, -1, "moved", XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE},
+    {200, 10006, "Too many visits!", XG_OP_AMEND_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED},
+    {429, -1, "", XG_OP_AMEND_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED},
+    {403, -1, "access too frequent", XG_OP_AMEND_ORDER, XG_OUTCOME_BANNED,
+     XG_ERR_BANNED},
+    {200, 10002, "invalid request, please check your server timestamp",
+     XG_OP_AMEND_ORDER, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+    {200, 10004, "error sign!", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_AUTH},
     {200, 99999, "Something new", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
      XG_ERR_REJECTED},
     {400, -1, "Bad Request", XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED,
@@ -720,11 +902,6 @@ test_every_error_table_row(void **state)
         }
     }
 }
-
-#define HV(n, v)                                                               \
-    {                                                                          \
-        (n), sizeof(n) - 1, (v), sizeof(v) - 1                                 \
-    }
 
 /* 10006: wait until the absolute reset time, and the limiter learns the
  * endpoint is spent. */
@@ -918,18 +1095,20 @@ test_hostile_bodies_never_settle_an_order(void **state)
     fixture *f = *state;
     const xg_op_kind kinds[] = {XG_OP_SERVER_TIME, XG_OP_INSTRUMENTS,
                                 XG_OP_NEW_ORDER,   XG_OP_CANCEL_ORDER,
-                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS};
+                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS,
+                                XG_OP_AMEND_ORDER};
 
     for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
         size_t len = strlen(hostile[i]);
         if (i == sizeof(hostile) / sizeof(hostile[0]) - 2) {
             len = 4; /* with the NUL byte */
         }
-        for (size_t k = 0; k < 6; k++) {
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
             assert_int_equal(
                 parse_h(f, kinds[k], "gw0001", 200, hostile[i], len, NULL, 0),
                 XG_OK);
-            if (kinds[k] == XG_OP_NEW_ORDER || kinds[k] == XG_OP_CANCEL_ORDER) {
+            if (kinds[k] == XG_OP_NEW_ORDER || kinds[k] == XG_OP_CANCEL_ORDER ||
+                kinds[k] == XG_OP_AMEND_ORDER) {
                 if (f->res.outcome != XG_OUTCOME_UNKNOWN &&
                     f->res.outcome != XG_OUTCOME_REJECTED) {
                     fail_msg("body %zu settled op %d", i, (int)kinds[k]);
@@ -959,6 +1138,22 @@ test_malformed_success_on_order_ops_is_unknown(void **state)
     assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
     assert_int_equal(parse(f, XG_OP_QUERY_ORDER, "gw0001", 200, ""), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    /* An amend changes an order as a new order does: its cut, empty or
+     * envelope-only answers leave it unknown, not refused. */
+    const char *amend_bodies[] = {
+        "",
+        "{\"retCode\":0",
+        "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\","
+        "\"orderLinkId\":\"gw00",
+        "{\"retMsg\":\"OK\",\"result\":{}}",
+        "{\"retCode\":0,\"result\":{}}",
+        "<html>502</html>"};
+    for (size_t i = 0; i < sizeof amend_bodies / sizeof amend_bodies[0]; i++) {
+        assert_int_equal(
+            parse(f, XG_OP_AMEND_ORDER, "gw0001", 200, amend_bodies[i]), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    }
 }
 
 /* Long venue text is cut to fit; control bytes become '?'. */
@@ -986,7 +1181,8 @@ test_venue_text_is_truncated_and_printable(void **state)
 static void
 assert_bad_body(const fixture *f, xg_op_kind kind)
 {
-    xg_outcome want = (kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER)
+    xg_outcome want = (kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER ||
+                       kind == XG_OP_AMEND_ORDER)
                           ? XG_OUTCOME_UNKNOWN
                           : XG_OUTCOME_REJECTED;
     if (f->res.outcome != want || f->res.err != XG_ERR_BAD_RESPONSE) {
@@ -1036,6 +1232,12 @@ test_repeated_key_in_an_order_answer_is_refused(void **state)
          "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
          "\"gw0001\"},\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
          "\"gw0001\"}}"},
+        {XG_OP_AMEND_ORDER,
+         "{\"retCode\":0,\"result\":{\"orderId\":\"1\",\"orderLinkId\":"
+         "\"other\",\"orderLinkId\":\"gw0001\"}}"},
+        {XG_OP_AMEND_ORDER,
+         "{\"retCode\":0,\"retCode\":0,\"result\":{\"orderId\":\"1\","
+         "\"orderLinkId\":\"gw0001\"}}"},
         {XG_OP_QUERY_ORDER,
          "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"9\","
          "\"orderLinkId\":\"gw0001\",\"symbol\":\"BTCUSDT\",\"orderStatus\":"
@@ -1133,7 +1335,8 @@ test_invalid_utf8_is_a_malformed_answer(void **state)
     const char *bad[] = {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82"};
     const xg_op_kind kinds[] = {XG_OP_SERVER_TIME, XG_OP_INSTRUMENTS,
                                 XG_OP_NEW_ORDER,   XG_OP_CANCEL_ORDER,
-                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS};
+                                XG_OP_QUERY_ORDER, XG_OP_OPEN_ORDERS,
+                                XG_OP_AMEND_ORDER};
     char body[256];
 
     for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
@@ -1286,8 +1489,10 @@ main(void)
         T(test_resting_create_ack_is_new),
         T(test_taking_create_ack_asks_for_a_query),
         T(test_cancel_ack_is_canceled),
+        T(test_amend_ack_is_ok_with_the_state_unsaid),
         T(test_ack_for_another_id_is_not_trusted),
         T(test_query_reports_fills),
+        T(test_query_reports_price_and_quantity),
         T(test_query_reports_the_fee),
         T(test_query_status_names_map),
         T(test_query_of_unknown_id_is_order_not_found),

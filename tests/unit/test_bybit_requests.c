@@ -1,9 +1,9 @@
 /*
  * test_bybit_requests.c - what build() sends for each operation: method,
  * target, JSON body, limiter charges and priority, and what it refuses;
- * the open-orders cursor sent verbatim, as the venue handed it out, and
- * signed as sent
- * (checked with an HMAC computed here with OpenSSL, not the adapter's).
+ * an amend with only what changes; the open-orders cursor sent verbatim,
+ * as the venue handed it out; both signed as sent (checked with an HMAC
+ * computed here with OpenSSL, not the adapter's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,19 +230,24 @@ header_of(const xg_http_request *req, const char *name)
     return NULL;
 }
 
-/* The signature Bybit expects of a GET: lower-case hex HMAC-SHA256 of
- * timestamp + key + recv window + the query exactly as sent. */
+/* The signature Bybit expects: lower-case hex HMAC-SHA256 of timestamp +
+ * key + recv window + the query exactly as sent (GET) or the body (POST). */
 static void
 assert_signed_as_sent(const xg_http_request *req)
 {
     const char *query = strchr(req->target, '?');
-    char pre[XG_HTTP_TARGET_MAX + 64];
+    char pre[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX + 64];
     char hex[2 * EVP_MAX_MD_SIZE + 1];
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
 
-    assert_non_null(query);
-    snprintf(pre, sizeof(pre), "%lldkey5000%s", (long long)NOW, query + 1);
+    if (strcmp(req->method, "POST") == 0) {
+        snprintf(pre, sizeof(pre), "%lldkey5000%.*s", (long long)NOW,
+                 (int)req->body_len, req->body);
+    } else {
+        assert_non_null(query);
+        snprintf(pre, sizeof(pre), "%lldkey5000%s", (long long)NOW, query + 1);
+    }
     assert_non_null(HMAC(EVP_sha256(), "secret", 6, (unsigned char *)pre,
                          strlen(pre), mac, &mac_len));
     for (unsigned int i = 0; i < mac_len; i++) {
@@ -250,6 +255,83 @@ assert_signed_as_sent(const xg_http_request *req)
     }
     assert_string_equal(header_of(req, "X-BAPI-SIGN"), hex);
     assert_string_equal(header_of(req, "X-BAPI-TIMESTAMP"), "1700000000000");
+}
+
+static xg_err
+build_amend(fixture *f, const xg_amend *amend, const char *id)
+{
+    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, id, NULL, amend};
+    memset(&f->req, 0, sizeof(f->req));
+    return bybit_build(f->inst, &op, NOW, &f->req);
+}
+
+/* An amend names the order by orderLinkId and sends only what changes
+ * (Bybit: "Do not pass it if not modify"), qty as the new total; it is
+ * charged to the amend bucket and ranked with new orders. The order
+ * stands at 1.5 @ 35000.1; the same value at another scale is no change. */
+static void
+test_amend_sends_only_what_changes(void **state)
+{
+    fixture *f = *state;
+    const struct {
+        xg_amend amend;
+        const char *body;
+    } cases[] = {
+        {{{350002, 1}, {150, 2}, {0, 0}, 0, NULL},
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"am1\",\"price\":\"35000.2\"}"},
+        {{{3500010, 2}, {2, 0}, {5, 1}, 0, NULL},
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"am1\",\"qty\":\"2\"}"},
+        {{{34999, 0}, {12, 1}, {0, 0}, 0, NULL},
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"am1\",\"qty\":\"1.2\",\"price\":\"34999\"}"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(build_amend(f, &cases[i].amend, "am1"), XG_OK);
+        assert_string_equal(f->req.method, "POST");
+        assert_string_equal(f->req.target, "/v5/order/amend");
+        assert_string_equal(f->req.body, cases[i].body);
+        assert_int_equal(f->req.body_len, strlen(cases[i].body));
+        assert_true(f->req.is_signed);
+        assert_signed_as_sent(&f->req);
+        assert_costs(&f->req, BYBIT_BUCKET_AMEND, XG_PRIO_NEW);
+    }
+}
+
+/* What an amend cannot be: Bybit has no cancel-replace, a market order
+ * never rests, an amend to the same price and quantity has nothing to
+ * send, and the new values must be positive. */
+static void
+test_amends_bybit_cannot_send_are_refused(void **state)
+{
+    fixture *f = *state;
+    const xg_amend same = {{350001, 1}, {15, 1}, {0, 0}, 0, NULL};
+    const xg_amend up = {{35001, 0}, {15, 1}, {0, 0}, 0, NULL};
+    const xg_amend replace = {{35001, 0}, {15, 1}, {0, 0}, 1, "new1"};
+    const xg_amend no_qty = {{35001, 0}, {0, 0}, {0, 0}, 0, NULL};
+    const xg_amend no_price = {{0, 0}, {2, 0}, {0, 0}, 0, NULL};
+    xg_op no_amend = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "am1", NULL, NULL};
+    xg_op no_order = {XG_OP_AMEND_ORDER, &f->btc, NULL, "am1", NULL, &up};
+    xg_op no_symbol = {XG_OP_AMEND_ORDER, NULL, &f->order, "am1", NULL, &up};
+
+    assert_int_equal(build_amend(f, &replace, "am1"), XG_ERR_UNSUPPORTED);
+    assert_int_equal(build_amend(f, &same, "am1"), XG_ERR_INVALID);
+    assert_int_equal(build_amend(f, &no_qty, "am1"), XG_ERR_BAD_QTY);
+    assert_int_equal(build_amend(f, &no_price, "am1"), XG_ERR_BAD_PRICE);
+    assert_int_equal(build_amend(f, &up, "a b"), XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build_amend(f, &up, NULL), XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(bybit_build(f->inst, &no_amend, NOW, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_build(f->inst, &no_order, NOW, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(bybit_build(f->inst, &no_symbol, NOW, &f->req),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(bybit_build(f->inst, &no_amend, 0, &f->req),
+                     XG_ERR_INVALID);
+    f->order.type = XG_TYPE_MARKET;
+    assert_int_equal(build_amend(f, &up, "am1"), XG_ERR_BAD_TYPE);
 }
 
 static xg_err
@@ -413,6 +495,10 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_query_and_open_orders_share_the_realtime_endpoint, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(test_amend_sends_only_what_changes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_amends_bybit_cannot_send_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_next_page_sends_the_cursor_verbatim_and_signed, setup,
             teardown),

@@ -3,9 +3,9 @@
  *
  * dialect.c holds the dialect table, settings, the per-IP layer and
  * routing; public.c the market-data endpoints; auth.c authenticates signed
- * requests; orders.c holds the order endpoints (create, cancel, realtime),
- * batch.c the batch ones, history.c order and fill history, account.c the
- * wallet and the account and key information; common.c the answer
+ * requests; orders.c holds the order endpoints (create, cancel, amend,
+ * realtime), batch.c the batch ones, history.c order and fill history,
+ * account.c the wallet and the account and key information; common.c the answer
  * envelope, parameters, cursors, rolling windows and the per-UID endpoint
  * gate all of them use. Calls run one way: dialect.c calls the endpoint
  * files, batch.c and history.c call orders.c's order shapes, and every
@@ -23,6 +23,7 @@
 typedef struct bybit_settings {
     int64_t create_per_s;
     int64_t cancel_per_s;
+    int64_t amend_per_s;
     int64_t query_per_s;
     int64_t history_per_s;
     int64_t executions_per_s;
@@ -50,6 +51,7 @@ typedef struct bybit_roll {
 enum {
     BYBIT_EP_CREATE = 0,
     BYBIT_EP_CANCEL,
+    BYBIT_EP_AMEND,
     BYBIT_EP_REALTIME,
     BYBIT_EP_HISTORY,
     BYBIT_EP_EXECUTIONS,
@@ -209,6 +211,7 @@ bool bybit_sim_authenticate(bybit_call *c);
 /* ---- orders.c: the endpoints and the order shapes others use ---------- */
 void bybit_sim_order_create(const bybit_call *c);
 void bybit_sim_cancel(const bybit_call *c);
+void bybit_sim_amend(const bybit_call *c);
 void bybit_sim_realtime(const bybit_call *c);
 
 /* One order as realtime and history list it (lock held). Given. */

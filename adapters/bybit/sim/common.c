@@ -76,6 +76,7 @@ static const struct {
 } bybit_endpoints[BYBIT_EP_COUNT] = {
     {offsetof(bybit_settings, create_per_s), "create"},
     {offsetof(bybit_settings, cancel_per_s), "cancel"},
+    {offsetof(bybit_settings, amend_per_s), "amend"},
     {offsetof(bybit_settings, query_per_s), "realtime"},
     {offsetof(bybit_settings, history_per_s), "history"},
     {offsetof(bybit_settings, executions_per_s), "executions"},

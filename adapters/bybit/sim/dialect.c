@@ -12,10 +12,10 @@
  * parameters, cursors and the per-UID endpoint gate are in common.c,
  * below them all. The limit model is Bybit's two layers:
  *  - per UID and endpoint, a rolling window with the limit of Bybit's
- *    rate-limit table (create, cancel and each batch endpoint 20/s;
- *    realtime, history, executions, wallet-balance and account/info 50/s;
- *    user/query-api 10/s; asset/coin/query-info 5/s; a batch takes one
- *    slot per order): over it the answer is HTTP 200 with
+ *    rate-limit table (create, cancel and each batch endpoint 20/s; amend
+ *    10/s; realtime, history, executions, wallet-balance and account/info
+ *    50/s; user/query-api 10/s; asset/coin/query-info 5/s; a batch takes
+ *    one slot per order): over it the answer is HTTP 200 with
  *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
  *    time a slot frees; every answer of those endpoints carries
  *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining)
@@ -41,6 +41,7 @@
 static const xg_sim_setting bybit_setting_defs[] = {
     BYBIT_SET(create_per_s, 1, 100000),
     BYBIT_SET(cancel_per_s, 1, 100000),
+    BYBIT_SET(amend_per_s, 1, 100000),
     BYBIT_SET(query_per_s, 1, 100000),
     BYBIT_SET(history_per_s, 1, 100000),
     BYBIT_SET(executions_per_s, 1, 100000),
@@ -70,6 +71,10 @@ bybit_sim_create(void)
      * column of "Trade", and "Account", "Asset", "User"). */
     s->set.create_per_s = 20;
     s->set.cancel_per_s = 20;
+    /* Not in the fact sheet: the rate-limit page's "Trade" table, UTA2.0
+     * Pro, spot column, gives POST /v5/order/amend 10/s (create and
+     * cancel 20/s). */
+    s->set.amend_per_s = 10;
     s->set.query_per_s = 50;
     s->set.history_per_s = 50;
     s->set.executions_per_s = 50;
@@ -285,6 +290,7 @@ static const bybit_route_def bybit_routes[] = {
     {"GET", "/v5/market/recent-trade", bybit_sim_recent_trade, false, -1},
     {"POST", "/v5/order/create", bybit_sim_order_create, true, BYBIT_EP_CREATE},
     {"POST", "/v5/order/cancel", bybit_sim_cancel, true, BYBIT_EP_CANCEL},
+    {"POST", "/v5/order/amend", bybit_sim_amend, true, BYBIT_EP_AMEND},
     {"POST", "/v5/order/create-batch", bybit_sim_create_batch, true,
      BYBIT_EP_BATCH_CREATE},
     {"POST", "/v5/order/cancel-batch", bybit_sim_cancel_batch, true,

@@ -1,10 +1,11 @@
 /*
  * orders.c - the order endpoints of xgsim's Bybit v5 spot dialect: create,
- * cancel and the realtime query, over the shared book (sim/book.h), and
- * the order shapes batch.c and history.c share.
+ * cancel, amend and the realtime query, over the shared book
+ * (sim/book.h), and the order shapes batch.c and history.c share.
  * Requests are JSON bodies (POST) or query strings (GET) with
- * category=spot; answers are the v5 envelope. Create and cancel answer with
- * an acknowledgement only ({orderId, orderLinkId}), as the real venue does;
+ * category=spot; answers are the v5 envelope. Create, cancel and amend
+ * answer with an acknowledgement only ({orderId, orderLinkId}), as the
+ * real venue does (an amend changes the order in place, same ids);
  * the order's state is read through /v5/order/realtime, which finds an
  * order by orderId or orderLinkId whether it is open or closed and
  * otherwise lists the open ones (openOnly=0) or the recent closed ones
@@ -19,6 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Bybit's refusal (170213) of a cancel or an amend of an order that is
+ * not open. */
+static const char bybit_sim_no_order[] = "Order does not exist.";
 
 const char *
 bybit_sim_status_name(const xg_sim_order *o)
@@ -230,6 +235,66 @@ bybit_sim_read_order(const bybit_call *c, xg_sim_new_order *no, bool *quote_qty)
     return true;
 }
 
+/* The venue's refusal of order fields the book would take (lock held):
+ * less than one step, then the instrument's filters. 0 when they pass,
+ * else the code, with its message in *msg. Create and amend check the
+ * same rules. */
+static int
+bybit_sim_filter_refusal(const xg_sim_book *b, const xg_sim_new_order *no,
+                         const char **msg)
+{
+    if (no->qty < b->instruments[no->instrument].step) {
+        *msg = "Order quantity lower than the minimum.";
+        return 170136;
+    }
+    switch (xg_sim_book_check_filters(b, no)) {
+    case XG_SIM_FILTER_OK:
+        break;
+    case XG_SIM_FILTER_PRICE:
+        *msg = "Order price has too many decimals.";
+        return 170134;
+    case XG_SIM_FILTER_LOT:
+        *msg = "Order quantity has too many decimals.";
+        return 170137;
+    case XG_SIM_FILTER_NOTIONAL:
+        *msg = "Order value exceeded lower limit.";
+        return 170140;
+    }
+    return 0;
+}
+
+/* The venue's refusal of what the book answered other than XG_SIM_PLACED:
+ * the code, with its message in *msg. A PostOnly that would take is a
+ * refused new order on create (170210) and, on amend, a LIMIT-MAKER price
+ * refused (170218; assumed, simulator-bybit.md). */
+static int
+bybit_sim_book_refusal(xg_sim_place_result result, bool is_amend,
+                       const char **msg)
+{
+    switch (result) {
+    case XG_SIM_INSUFFICIENT:
+        *msg = "Insufficient balance.";
+        return 170131;
+    case XG_SIM_DUPLICATE:
+        *msg = "Duplicate clientOrderId.";
+        return 170141;
+    case XG_SIM_WOULD_TAKE:
+        *msg = is_amend
+                   ? "The LIMIT-MAKER order is rejected due to invalid price."
+                   : "New order rejected.";
+        return is_amend ? 170218 : 170210;
+    case XG_SIM_QTY_FILLED:
+        *msg = "The modified contract quantity cannot be less than to the "
+               "filled quantity";
+        return 170313;
+    case XG_SIM_PLACED:
+    case XG_SIM_TOO_LARGE:
+        break;
+    }
+    *msg = "Order value exceeded upper limit.";
+    return 170140;
+}
+
 static void
 bybit_sim_placed_from(const xg_sim_book *b, const xg_sim_order *o,
                       bybit_placed *out)
@@ -278,46 +343,17 @@ bybit_sim_place(const bybit_call *c, bybit_placed *out)
     if (no.client_id != NULL &&
         xg_sim_book_by_client_id(&c->v->book, c->account, no.client_id) !=
             NULL) {
-        code = 170141;
-        msg = "Duplicate clientOrderId.";
-    } else if (no.qty < in->step) {
-        code = 170136;
-        msg = "Order quantity lower than the minimum.";
+        code = bybit_sim_book_refusal(XG_SIM_DUPLICATE, false, &msg);
     } else {
-        switch (xg_sim_book_check_filters(&c->v->book, &no)) {
-        case XG_SIM_FILTER_OK:
-            break;
-        case XG_SIM_FILTER_PRICE:
-            code = 170134;
-            msg = "Order price has too many decimals.";
-            break;
-        case XG_SIM_FILTER_LOT:
-            code = 170137;
-            msg = "Order quantity has too many decimals.";
-            break;
-        case XG_SIM_FILTER_NOTIONAL:
-            code = 170140;
-            msg = "Order value exceeded lower limit.";
-            break;
-        }
+        code = bybit_sim_filter_refusal(&c->v->book, &no, &msg);
     }
     if (code == 0) {
         err = xg_sim_book_place(&c->v->book, &no, c->now_ms, &result, &o);
         if (err != XG_OK) {
             code = 10016;
             msg = "Internal server error.";
-        } else if (result == XG_SIM_INSUFFICIENT) {
-            code = 170131;
-            msg = "Insufficient balance.";
-        } else if (result == XG_SIM_DUPLICATE) {
-            code = 170141;
-            msg = "Duplicate clientOrderId.";
-        } else if (result == XG_SIM_WOULD_TAKE) {
-            code = 170210;
-            msg = "New order rejected.";
         } else if (result != XG_SIM_PLACED) {
-            code = 170140;
-            msg = "Order value exceeded upper limit.";
+            code = bybit_sim_book_refusal(result, false, &msg);
         }
     }
     if (code == 0) {
@@ -399,7 +435,7 @@ bybit_sim_cancel_named(const bybit_call *c, size_t instrument,
     if (!named) {
         bybit_sim_params_error(c, "orderId or orderLinkId is required");
     } else if (!ok) {
-        bybit_sim_error(c, 170213, "Order does not exist.", "not_found");
+        bybit_sim_error(c, 170213, bybit_sim_no_order, "not_found");
     }
     return ok;
 }
@@ -420,6 +456,119 @@ bybit_sim_cancel(const bybit_call *c)
         c,
         json_pack("{ss ss}", "orderId", p.order_id, "orderLinkId", p.link_id),
         "canceled");
+}
+
+/*
+ * The amend of the open order o (lock held) to the qty and price c's
+ * parameters give, each absent one as it stands: 0 with *out filled, or
+ * the refusal's code with *msg. qty is the new total, what filled
+ * included (Bybit: "Order quantity after modification"). The fields pass
+ * the create's rules first; an amend to what the order already is
+ * changes nothing, so it keeps its place in the queue (assumed,
+ * simulator-bybit.md).
+ */
+static int
+bybit_sim_amend_order(const bybit_call *c, xg_sim_order *o, const int64_t *qty,
+                      const int64_t *price, bybit_placed *out, const char **msg)
+{
+    xg_sim_book *b = &c->v->book;
+    size_t oi = (size_t)(o - b->orders);
+    xg_sim_new_order no;
+    xg_sim_place_result result = XG_SIM_PLACED;
+    xg_err err = XG_OK;
+    int code = 0;
+
+    memset(&no, 0, sizeof(no));
+    no.account = o->account;
+    no.instrument = o->instrument;
+    no.side = o->side;
+    no.type = o->type;
+    no.tif = o->tif;
+    no.qty = qty != NULL ? *qty : o->qty;
+    no.price = price != NULL ? *price : o->price;
+    code = bybit_sim_filter_refusal(b, &no, msg);
+    if (code != 0) {
+        return code;
+    }
+    if (no.qty != o->qty || no.price != o->price) {
+        err = xg_sim_book_amend(b, o, no.price, no.qty, c->now_ms, &result);
+        if (err == XG_ERR_UNKNOWN_ORDER) {
+            *msg = bybit_sim_no_order;
+            return 170213;
+        }
+        if (err != XG_OK) {
+            *msg = "Internal server error.";
+            return 10016;
+        }
+        if (result != XG_SIM_PLACED) {
+            return bybit_sim_book_refusal(result, true, msg);
+        }
+    }
+    bybit_sim_placed_from(b, &b->orders[oi], out);
+    return 0;
+}
+
+/*
+ * POST /v5/order/amend (Bybit v5 docs, "Amend Order"): the order named by
+ * orderId or orderLinkId, with qty and/or price, either may be left out
+ * but not both. Only an open order can be amended ("unfilled or partially
+ * filled"): a filled, canceled or unknown one is 170213 "Order does not
+ * exist.", as a cancel is (the code for a filled one is assumed). In the
+ * book (xg_sim_book_amend) a smaller qty at the same price keeps its
+ * place, any other change goes to the back of its price, and a price that
+ * crosses trades at once as a taker. The answer is the ack.
+ */
+void
+bybit_sim_amend(const bybit_call *c)
+{
+    size_t instrument = 0;
+    bool has_symbol = false;
+    bool named = false;
+    bool has_qty = bybit_sim_param(c, "qty") != NULL;
+    bool has_price = bybit_sim_param(c, "price") != NULL;
+    int64_t qty = 0;
+    int64_t price = 0;
+    int code = 0;
+    const char *msg = NULL;
+    xg_sim_order *o = NULL;
+    bybit_placed p;
+
+    if (!bybit_sim_endpoint_gate(c, BYBIT_EP_AMEND) ||
+        !bybit_sim_spot_symbol(c, true, &instrument, &has_symbol) ||
+        (has_qty && !bybit_sim_amount(c, "qty", &qty)) ||
+        (has_price && !bybit_sim_amount(c, "price", &price))) {
+        return;
+    }
+    if (!has_qty && !has_price) {
+        bybit_sim_params_error(c, "qty or price is required");
+        return;
+    }
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    o = bybit_sim_named_order(c, &named);
+    if (named && o != NULL && o->instrument == instrument &&
+        xg_sim_order_is_open(o)) {
+        code = bybit_sim_amend_order(c, o, has_qty ? &qty : NULL,
+                                     has_price ? &price : NULL, &p, &msg);
+    } else {
+        code = 170213;
+        msg = bybit_sim_no_order;
+    }
+    xg_sim_venue_unlock(c->v);
+    if (!named) {
+        bybit_sim_params_error(c, "orderId or orderLinkId is required");
+        return;
+    }
+    if (code != 0) {
+        bybit_sim_error(c, code, msg,
+                        code == 170213 ? "not_found" : "rejected");
+        return;
+    }
+    xg_sim_response_client_id(c->resp, p.link_id);
+    bybit_sim_ok(
+        c,
+        json_pack("{ss ss}", "orderId", p.order_id, "orderLinkId", p.link_id),
+        "amended");
 }
 
 /*
