@@ -36,6 +36,8 @@ static const xg_option_spec okx_options[] = {
      OKX_LIMIT_MAX},
     {"pending_limit", offsetof(okx, limit) + OKX_B_PENDING * sizeof(int64_t), 1,
      OKX_LIMIT_MAX},
+    {"amend_limit", offsetof(okx, limit) + OKX_B_AMEND * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
      OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,
@@ -169,6 +171,10 @@ static const xg_adapter okx_adapter = {
              * (okx.md does not give the page size; see OKX_PENDING_PAGE). */
             .open_orders_page_max = OKX_PENDING_PAGE,
             .streams = XG_STREAM_NONE,
+            /* POST /api/v5/trade/amend-order changes newPx and newSz of
+             * a live order in place, under the same ordId and clOrdId
+             * (OKX v5 reference, Trade > Amend order). */
+            .amend = XG_AMEND_NATIVE,
         },
     .create = okx_create,
     .destroy = okx_destroy,

@@ -3,8 +3,8 @@
  *
  * OKX documents every limit the gateway meets as "N requests per 2
  * seconds" (fact sheet, "Endpoints" and "Rate-limit model"): public
- * endpoints per IP, private ones per user, and place / cancel / order
- * details per user AND per instrument, each endpoint with its own
+ * endpoints per IP, private ones per user, and place / amend / cancel /
+ * order details per user AND per instrument, each endpoint with its own
  * independent count. OKX publishes no limits in any answer and sends no
  * usage headers, so the buckets are the fact sheet's numbers, overridable
  * by venue options (for VIP tiers and for the simulator's short tests).
@@ -44,6 +44,8 @@ static const struct {
     [OKX_B_QUERY] = {"QUERY_PER_INST_2S", OKX_LIMIT_QUERY_DEFAULT,
                      XG_BUCKET_PER_SCOPE},
     [OKX_B_PENDING] = {"PENDING_2S", OKX_LIMIT_PENDING_DEFAULT, 0},
+    [OKX_B_AMEND] = {"AMEND_PER_INST_2S", OKX_LIMIT_AMEND_DEFAULT,
+                     XG_BUCKET_PER_SCOPE},
 };
 
 void

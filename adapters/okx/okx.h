@@ -47,6 +47,11 @@
 #define OKX_LIMIT_PENDING_DEFAULT     60
 #define OKX_LIMIT_MAX                 100000
 
+/* POST /trade/amend-order: "60 requests per 2 seconds", rate limit rule
+ * "User ID + Instrument ID" (OKX v5 reference, Trade > Amend order; the
+ * fact sheet's "Rate-limit model": place, amend and cancel count apart). */
+#define OKX_LIMIT_AMEND_DEFAULT 60
+
 #define OKX_RESERVE_PCT_MAX 50
 #define OKX_EXP_TIME_MS_MAX 60000
 
@@ -64,7 +69,8 @@ typedef enum okx_bucket {
     OKX_B_CANCEL = 3,      /* POST /trade/cancel-order, per user + instr. */
     OKX_B_QUERY = 4,       /* GET /trade/order, per user + instrument */
     OKX_B_PENDING = 5,     /* GET /trade/orders-pending, per user */
-    OKX_N_BUCKETS = 6
+    OKX_B_AMEND = 6,       /* POST /trade/amend-order, per user + instr. */
+    OKX_N_BUCKETS = 7
 } okx_bucket;
 
 /* A venue instrument id and the limiter scope given to it the first time
@@ -143,7 +149,7 @@ xg_err okx_sign(void *inst, const xg_sign_input *in, xg_signed *out);
 /* --- requests.c ----------------------------------------------------------- */
 
 /* Charge req for op (one request of the endpoint's bucket, in the
- * instrument's scope for place/cancel/query) and set its priority. */
+ * instrument's scope for place/cancel/query/amend) and set its priority. */
 xg_err okx_add_costs(const xg_op *op, xg_http_request *req);
 
 xg_err okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,

@@ -3,16 +3,16 @@
  *
  * Every OKX answer is an envelope {"code": "...", "msg": "...", "data":
  * [...]} with the code as a string ("0" is success). Order endpoints
- * answer per order inside data[]: "sCode"/"sMsg" decide each order's fate,
- * and the top-level code is then "1" (all failed) or "2" (some failed)
- * (fact sheet, "Response shapes"); the per-order code is the one that
- * goes through the error table. Error answers go through ONE table (venue
- * code and HTTP status -> outcome and unified error). Success bodies
- * become an order report, the server time, the open orders (a full page
- * of 100 with the cursor to the next: its last ordId) or the
- * instruments; instruments get their limiter scope here (a table in the
- * instance keeps each instId's scope for the instance's life). Building
- * requests is requests.c's job.
+ * (place, amend, cancel) answer per order inside data[]: "sCode"/"sMsg"
+ * decide each order's fate, and the top-level code is then "1" (all
+ * failed) or "2" (some failed) (fact sheet, "Response shapes"); the
+ * per-order code is the one that goes through the error table. Error
+ * answers go through ONE table (venue code and HTTP status -> outcome
+ * and unified error). Success bodies become an order report, the server
+ * time, the open orders (a full page of 100 with the cursor to the next:
+ * its last ordId) or the instruments; instruments get their limiter
+ * scope here (a table in the instance keeps each instId's scope for the
+ * instance's life). Building requests is requests.c's job.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -23,9 +23,9 @@
  * type-checked, numbers stay the venue's strings until the decimal parser
  * reads them, and venue text copied into a result is truncated and made
  * printable. A malformed answer is an outcome, never a crash: UNKNOWN
- * for a new order or a cancel (the order may have changed), REJECTED with
- * XG_ERR_BAD_RESPONSE for the read-only operations, which change nothing
- * and can simply be asked again.
+ * for a new order, an amend or a cancel (the order may have changed),
+ * REJECTED with XG_ERR_BAD_RESPONSE for the read-only operations, which
+ * change nothing and can simply be asked again.
  */
 #include "okx.h"
 
@@ -153,6 +153,37 @@ okx_data_array(const xg_json *j, size_t *data)
     return XG_OK;
 }
 
+/* The kind an operation is handed to the shared helpers under
+ * (xg_op_is_mutating, xg_result_bad_body, the error table's XG_OPS_*
+ * rows): they know a new order and a cancel as the operations that may
+ * change an order, and not an amend, which may just as well have taken
+ * effect when its answer is lost or unreadable. An amend is therefore
+ * presented to them as a new order: UNKNOWN where its fate is open,
+ * RATE_LIMITED, BANNED and the rest exactly as for a new order. */
+static xg_op_kind
+okx_fate_kind(xg_op_kind kind)
+{
+    return kind == XG_OP_AMEND_ORDER ? XG_OP_NEW_ORDER : kind;
+}
+
+/* xg_result_bad_body for any operation, an amend as a new order. */
+static void
+okx_bad_body(xg_op_kind kind, const char *why, xg_result *res)
+{
+    xg_result_bad_body(okx_fate_kind(kind), why, res);
+}
+
+/* xg_result_order_usable for any operation, an amend as a new order. */
+static int
+okx_order_usable(const xg_op *op, xg_err parsed, const char *what,
+                 xg_result *res)
+{
+    xg_op as = *op;
+
+    as.kind = okx_fate_kind(op->kind);
+    return xg_result_order_usable(&as, parsed, what, res);
+}
+
 /* --- the error table --------------------------------------------------- */
 
 /* xg_err_rule.hint: the wait is the limit window (2 s unless
@@ -184,6 +215,14 @@ enum { OKX_HINT_WINDOW = 1 };
  * - Order-level codes (per-order sCode or top-level code) map to the
  *   unified reasons; 51401/51402 (cancel: already canceled / completed)
  *   are "no open order" like 51400, so the core queries the final state.
+ * - Amend refusals (OKX v5 reference, "Error Code", Trade class): 51503
+ *   "Your order has already been filled or canceled" (and, for Nitro
+ *   Spread, "... the order does not exist"), 51509 / 51510 (canceled /
+ *   completed, Nitro Spread) are "no open order" too; 51502 "Unable to
+ *   edit order: insufficient balance or margin" is short funds; a newPx
+ *   off the tick grid is a parameter error of newPx, a filter breach
+ *   like px. 51506 (order type), 51511 (post only would take) and 51513
+ *   (three amends in progress) stay plain rejects.
  * - Anything else is REJECTED with XG_ERR_REJECTED and the venue's text.
  */
 static const xg_err_rule okx_errors[] = {
@@ -214,10 +253,13 @@ static const xg_err_rule okx_errors[] = {
     XG_ERR_RULE_REJECT(51119, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(51127, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(51131, XG_ERR_INSUFFICIENT_FUNDS),
+    XG_ERR_RULE_REJECT(51502, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(51001, XG_ERR_UNKNOWN_SYMBOL),
     XG_ERR_RULE_REJECT(51006, XG_ERR_FILTER),
     /* A price off the tick grid is a parameter error of px. */
     XG_ERR_RULE(0, 0, 51000, "Parameter px error", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0),
+    XG_ERR_RULE(0, 0, 51000, "Parameter newPx error", XG_OPS_ALL,
                 XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0),
     XG_ERR_RULE_REJECT(51020, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(51121, XG_ERR_FILTER),
@@ -227,6 +269,9 @@ static const xg_err_rule okx_errors[] = {
     XG_ERR_RULE_REJECT(51400, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(51401, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(51402, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51503, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51509, XG_ERR_ORDER_NOT_FOUND),
+    XG_ERR_RULE_REJECT(51510, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE(401, 401, 0, NULL, XG_OPS_ALL, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
                 0),
 };
@@ -236,8 +281,8 @@ okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
                    int64_t code, const char *msg, xg_result *res)
 {
     const xg_err_rule *rule = xg_err_rules_apply(
-        okx_errors, sizeof(okx_errors) / sizeof(okx_errors[0]), kind, status,
-        has_code, code, msg, res);
+        okx_errors, sizeof(okx_errors) / sizeof(okx_errors[0]),
+        okx_fate_kind(kind), status, has_code, code, msg, res);
     if (rule != NULL && rule->hint == OKX_HINT_WINDOW) {
         res->retry_after_ms = o != NULL ? o->window_ms : OKX_WINDOW_MS_DEFAULT;
     }
@@ -299,6 +344,7 @@ okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
     xg_decimal avg_px;
     xg_err rc = XG_OK;
     char state[32];
+    char tgt_ccy[16];
     size_t v = 0;
 
     memset(rep, 0, sizeof(*rep));
@@ -342,6 +388,20 @@ okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
     if (xg_field_fee(j, o, "fee", "feeCcy", -1, &rep->exec) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
+    /* The limit price and total size as OKX holds them now (amended or
+     * not), which tell the core whether an amend took effect. px is ""
+     * for a market order. A market order sized in the quote (tgtCcy
+     * quote_ccy) has an sz that is no base quantity: left unsaid. */
+    if (okx_field_amount_opt(j, o, "px", &rep->price) != XG_OK ||
+        okx_field_amount_opt(j, o, "sz", &rep->qty) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (xg_field_has(j, o, "tgtCcy") &&
+        xg_field_name(j, o, "tgtCcy", tgt_ccy, sizeof(tgt_ccy)) == XG_OK &&
+        strcmp(tgt_ccy, "quote_ccy") == 0) {
+        rep->qty.units = 0;
+        rep->qty.scale = 0;
+    }
     /* Last, so that a malformed order is reported as malformed rather
      * than as someone else's. */
     rc = xg_field_text(j, o, "clOrdId", rep->client_id, sizeof(rep->client_id));
@@ -352,23 +412,31 @@ okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
     return rc;
 }
 
-/* A place or cancel acknowledgement (sCode "0" already checked): the
- * order is accepted (NEW) or canceled; fills are not in it. */
 /* OKX's place answer says "accepted", never the order's state. A resting
  * order is NEW; one that takes (market, IOC, FOK) may have filled at
  * once, so the state is reported unknown and the core queries it
- * (adapter.h). */
+ * (adapter.h). A cancel acknowledged is CANCELED. An amend acknowledged
+ * is only accepted for processing ("It is not strictly considered that
+ * the order has been amended", Trade > Amend order), and a new price may
+ * have traded at once: unknown, the order's details tell. */
 static xg_order_status
 okx_ack_status(const xg_op *op)
 {
     const xg_order *o = op->order;
-    if (o != NULL && o->type == XG_TYPE_LIMIT &&
+
+    if (op->kind == XG_OP_CANCEL_ORDER) {
+        return XG_STATUS_CANCELED;
+    }
+    if (op->kind == XG_OP_NEW_ORDER && o != NULL && o->type == XG_TYPE_LIMIT &&
         (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
         return XG_STATUS_NEW;
     }
     return XG_STATUS_UNKNOWN;
 }
 
+/* A place, amend or cancel acknowledgement (sCode "0" already checked):
+ * the order's ids and what okx_ack_status makes of it. Fills, price and
+ * size are not in it. */
 static void
 okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
 {
@@ -381,8 +449,7 @@ okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
         rc = xg_field_text(j, item, "ordId", rep->venue_order_id,
                            sizeof(rep->venue_order_id));
     }
-    if (!xg_result_order_usable(op, rc, "malformed order acknowledgement",
-                                res)) {
+    if (!okx_order_usable(op, rc, "malformed order acknowledgement", res)) {
         return;
     }
     if (op->instrument != NULL) {
@@ -390,8 +457,7 @@ okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
                sizeof(rep->venue_symbol));
         rep->venue_symbol[sizeof(rep->venue_symbol) - 1] = '\0';
     }
-    rep->status =
-        op->kind == XG_OP_NEW_ORDER ? okx_ack_status(op) : XG_STATUS_CANCELED;
+    rep->status = okx_ack_status(op);
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
 }
@@ -589,8 +655,8 @@ okx_is_summary_code(int64_t code)
 
 /*
  * The code that decides an answer (j's value an object). For reads it is
- * the envelope's. For a new order or cancel it is the one item's sCode
- * when that is non-zero (the envelope then only says "1", all failed);
+ * the envelope's. For a new order, amend or cancel it is the one item's
+ * sCode when that is non-zero (the envelope then only says "1", all failed);
  * *item_ok is set when sCode is "0". Rate limits, timestamps and the like
  * come as a top-level code with empty data, which then decides. The
  * item's sMsg then replaces *msg, decoded into s_msg (cap bytes). Returns
@@ -605,7 +671,7 @@ okx_effective_code(const xg_op *op, const xg_json *j, int64_t *code,
     int64_t s_code = 0;
 
     *item_ok = 0;
-    if (!xg_op_is_mutating(op->kind)) {
+    if (!xg_op_is_mutating(okx_fate_kind(op->kind))) {
         return 1;
     }
     if (okx_single_item(j, &item) != XG_OK ||
@@ -639,7 +705,7 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (o == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -676,20 +742,19 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             item_ok) {
             /* A per-order success under an error status cannot be
              * trusted either way. */
-            xg_result_bad_body(op->kind, "order accepted under an HTTP error",
-                               res);
+            okx_bad_body(op->kind, "order accepted under an HTTP error", res);
         } else {
             okx_classify_error(o, op->kind, resp->status, has_code, code, msg,
                                res);
         }
     } else if (!is_object || !has_code) {
-        xg_result_bad_body(op->kind,
-                           resp->body_len == 0 ? "empty body"
-                                               : "body is not an OKX envelope",
-                           res);
+        okx_bad_body(op->kind,
+                     resp->body_len == 0 ? "empty body"
+                                         : "body is not an OKX envelope",
+                     res);
     } else if (!okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
                                    &item_ok)) {
-        xg_result_bad_body(op->kind, "malformed order result", res);
+        okx_bad_body(op->kind, "malformed order result", res);
     } else if (code != 0 && !item_ok) {
         okx_classify_error(o, op->kind, resp->status, 1, code, msg, res);
     } else {
@@ -701,11 +766,12 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             rc = okx_parse_instruments(o, op, &j, sink, res);
             break;
         case XG_OP_NEW_ORDER:
-        case XG_OP_CANCEL_ORDER: {
+        case XG_OP_CANCEL_ORDER:
+        case XG_OP_AMEND_ORDER: {
             size_t item = 0;
             /* item_ok means the one item was read already. */
             if (!item_ok || okx_single_item(&j, &item) != XG_OK) {
-                xg_result_bad_body(op->kind, "order result without sCode", res);
+                okx_bad_body(op->kind, "order result without sCode", res);
             } else {
                 okx_parse_ack(op, &j, item, res);
             }

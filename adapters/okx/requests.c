@@ -4,10 +4,10 @@
  * build() turns an xg_op into the method, path and parameters of OKX's
  * REST API v5 (fact sheet, "Endpoints an execution gateway needs"), has
  * sign.c sign and place them, and charges the request one unit of its
- * endpoint's bucket. OKX counts place, cancel and order details per user
- * and per instrument, so those charges carry the instrument's scope
- * (parse.c gives every instrument its own when the instrument list is
- * read); the other endpoints have one bucket each. The bucket specs
+ * endpoint's bucket. OKX counts place, amend, cancel and order details
+ * per user and per instrument, so those charges carry the instrument's
+ * scope (parse.c gives every instrument its own when the instrument list
+ * is read); the other endpoints have one bucket each. The bucket specs
  * themselves are limits.c's.
  *
  * Orders are spot, trade mode "cash". Time in force is expressed through
@@ -15,7 +15,10 @@
  * orders carry tgtCcy=base_ccy because the gateway's quantity is always in
  * the base asset, while OKX's default for a market buy is the quote.
  * Parameters go in the order of vector okx-s-01, so that a new order built
- * here is byte for byte the vector's body. Open orders come in pages of
+ * here is byte for byte the vector's body. An amend is OKX's in place
+ * (amend-order keeps ordId and clOrdId): the order is named by its
+ * clOrdId and given both its new price and its new total size, which OKX
+ * counts with the filled part included. Open orders come in pages of
  * 100, newest first; the cursor to a next page is the ordId it starts
  * "after" (parse.c takes it from the previous page's last entry).
  */
@@ -30,6 +33,7 @@
 #define OKX_PATH_ORDER       "/api/v5/trade/order"
 #define OKX_PATH_CANCEL      "/api/v5/trade/cancel-order"
 #define OKX_PATH_PENDING     "/api/v5/trade/orders-pending"
+#define OKX_PATH_AMEND       "/api/v5/trade/amend-order"
 
 xg_err
 okx_add_costs(const xg_op *op, xg_http_request *req)
@@ -56,12 +60,18 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
     case XG_OP_OPEN_ORDERS:
         bucket = OKX_B_PENDING;
         break;
+    case XG_OP_AMEND_ORDER:
+        bucket = OKX_B_AMEND;
+        break;
     default:
         return XG_ERR_INVALID;
     }
-    req->priority = xg_op_priority(op->kind);
+    /* An amend moves a quote, so it queues with new orders rather than
+     * with the reads xg_op_priority puts every other operation among. */
+    req->priority =
+        op->kind == XG_OP_AMEND_ORDER ? XG_PRIO_NEW : xg_op_priority(op->kind);
     if (bucket == OKX_B_PLACE || bucket == OKX_B_CANCEL ||
-        bucket == OKX_B_QUERY) {
+        bucket == OKX_B_QUERY || bucket == OKX_B_AMEND) {
         scope = op->instrument != NULL ? op->instrument->scope : 0;
     }
     return xg_http_request_add_cost(req, bucket, scope, 1);
@@ -152,6 +162,42 @@ okx_order_body(const xg_order *ord, const char *inst_id, const char *cl_id,
     return xg_buf_status(body);
 }
 
+/* The JSON body of an amend in place, in the order of OKX's reference:
+ * the order by its clOrdId, then its new total size (filled part
+ * included: "When amending a partially-filled order, the newSz should
+ * include the amount that has been filled", Trade > Amend order) and its
+ * new price. Only a resting limit order can be amended; OKX has no
+ * cancel-replace, so a replace cannot be expressed (caps.amend says so
+ * to the core already). */
+static xg_err
+okx_amend_body(const xg_op *op, const char *inst_id, xg_buf *body)
+{
+    const xg_amend *am = op->amend;
+
+    if (am == NULL || op->order == NULL) {
+        return XG_ERR_INVALID;
+    }
+    if (am->is_replace) {
+        return XG_ERR_UNSUPPORTED;
+    }
+    if (op->order->type != XG_TYPE_LIMIT) {
+        return XG_ERR_BAD_TYPE;
+    }
+    if (!xg_decimal_is_positive(am->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    if (!xg_decimal_is_positive(am->price)) {
+        return XG_ERR_BAD_PRICE;
+    }
+    xg_buf_putc(body, '{');
+    okx_json_param(body, "instId", inst_id);
+    okx_json_param(body, "clOrdId", op->client_id);
+    okx_json_decimal(body, "newSz", am->qty);
+    okx_json_decimal(body, "newPx", am->price);
+    xg_buf_putc(body, '}');
+    return xg_buf_status(body);
+}
+
 /* An open-orders cursor is an ordId that parse.c took from a page: 1 to
  * XG_CURSOR_MAX - 1 digits. The string is read no further than that
  * bound, so one without its NUL is refused rather than overrun. */
@@ -180,6 +226,7 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
     case XG_OP_NEW_ORDER:
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
+    case XG_OP_AMEND_ORDER:
         if (inst_id == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
@@ -220,6 +267,10 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         okx_query_param(query, "instId", inst_id);
         okx_query_param(query, "clOrdId", op->client_id);
         break;
+    case XG_OP_AMEND_ORDER:
+        *method = "POST";
+        *path = OKX_PATH_AMEND;
+        return okx_amend_body(op, inst_id, body);
     default:
         /* Parameters in the order of OKX's reference. "after" asks for
          * the orders older than that ordId (the list is newest first), so
@@ -274,6 +325,7 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
+    case XG_OP_AMEND_ORDER:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

@@ -19,7 +19,10 @@
  *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
  *           bit 4: NEW_ORDER is a market IOC order (else a resting limit);
  *           bit 5: OPEN_ORDERS for all symbols (op->instrument NULL);
- *           bit 6: the sink refuses its second entry (FUZZ_SINK_ERR),
+ *           bit 6: the sink refuses its second entry (FUZZ_SINK_ERR);
+ *           bit 7: the operation is AMEND_ORDER instead, for a venue
+ *           whose caps.amend is set (in place where it can, else its
+ *           cancel-replace), so a venue without amends reads byte 0's,
  *   the rest the body. Built with libFuzzer when XG_FUZZ is ON; otherwise
  * fuzz_replay.c drives it over the corpus in every build.
  */
@@ -44,6 +47,7 @@ const xg_adapter *xg_adapter_entry(void);
 #define FUZZ_SEL_TAKING    0x10u
 #define FUZZ_SEL_ALL_SYMS  0x20u
 #define FUZZ_SEL_SINK_FAIL 0x40u
+#define FUZZ_SEL_AMEND     0x80u
 
 #define FUZZ_HEADER_SETS 5
 #define FUZZ_MAX_HEADERS 24
@@ -174,6 +178,8 @@ check_report(const xg_order_report *rep)
     check_terminated(rep->exec.fee_currency, sizeof(rep->exec.fee_currency));
     check(xg_execution_has_fee(&rep->exec) ||
           (rep->exec.fee.units == 0 && rep->exec.fee.scale == 0));
+    check_amount(rep->price);
+    check_amount(rep->qty);
 }
 
 /* The sink counts each entry, refuses the second one when told to, and
@@ -304,12 +310,29 @@ check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
             check(res->server_time_ms > 0);
         }
         if (op->kind == XG_OP_NEW_ORDER || op->kind == XG_OP_CANCEL_ORDER ||
-            op->kind == XG_OP_QUERY_ORDER) {
+            op->kind == XG_OP_QUERY_ORDER ||
+            (op->kind == XG_OP_AMEND_ORDER && !res->is_replaced)) {
             check_report(&res->order);
             /* An answer about another order says nothing about ours. */
             check(strcmp(res->order.client_id, st->client_id) == 0);
         }
+        if (op->kind == XG_OP_AMEND_ORDER && res->is_replaced) {
+            /* Only a replace replaces, and the new order is ours: under
+             * the id the core gave it, or the old one where the venue
+             * keeps it. */
+            check(op->amend->is_replace);
+            check_report(&res->order);
+            check(
+                strcmp(res->order.client_id, st->client_id) == 0 ||
+                (op->amend->new_client_id != NULL &&
+                 strcmp(res->order.client_id, op->amend->new_client_id) == 0));
+            check_amount(res->replaced_exec.filled_qty);
+            check_amount(res->replaced_exec.filled_quote);
+            check_terminated(res->replaced_exec.fee_currency,
+                             sizeof(res->replaced_exec.fee_currency));
+        }
     }
+    check(res->is_replaced == 0 || op->kind == XG_OP_AMEND_ORDER);
 }
 
 int
@@ -331,6 +354,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                     .tif = XG_TIF_IOC,
                                     .qty = {1, 3},
                                     .price = {0, 0}};
+    xg_amend amend = {.price = {30010, 0}, .qty = {2, 3}, .filled_qty = {1, 3}};
     xg_http_header_view hv[FUZZ_MAX_HEADERS];
     xg_bucket_spec specs[FUZZ_MAX_SPECS];
     size_t n_specs = 0;
@@ -351,11 +375,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 .order = NULL,
                 .client_id = NULL,
                 .cursor = NULL};
+    if ((sel & FUZZ_SEL_AMEND) && st.a->caps.amend != 0) {
+        /* What the core would ask of this venue (adapter.h). */
+        op.kind = XG_OP_AMEND_ORDER;
+        op.order = &resting;
+        op.amend = &amend;
+        amend.is_replace = (st.a->caps.amend &
+                            (XG_AMEND_NATIVE | XG_AMEND_NATIVE_REDUCE)) == 0;
+        if (amend.is_replace &&
+            (st.a->caps.amend & XG_AMEND_REPLACE_NEW_ID) != 0) {
+            amend.new_client_id = "gw0002";
+        }
+    }
     if (op.kind == XG_OP_NEW_ORDER) {
         op.order = (sel & FUZZ_SEL_TAKING) ? &taking : &resting;
     }
     if (op.kind == XG_OP_NEW_ORDER || op.kind == XG_OP_CANCEL_ORDER ||
-        op.kind == XG_OP_QUERY_ORDER) {
+        op.kind == XG_OP_QUERY_ORDER || op.kind == XG_OP_AMEND_ORDER) {
         op.client_id = st.client_id;
     }
     if (op.kind == XG_OP_OPEN_ORDERS) {

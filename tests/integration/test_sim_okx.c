@@ -11,7 +11,10 @@
  * rates; batch place and cancel with their per-order sCodes and the
  * limits they charge (orders per instrument, a batch of one as the
  * single path); orders-history and fills with their pages (by ordId, by
- * billId); and hostile parameters answered with OKX's codes.
+ * billId); and hostile parameters answered with OKX's codes. Last,
+ * amend-order: in place under the same ordId, fills before it kept, the
+ * refusals with OKX's codes (51503 for a completed order), cxlOnFail,
+ * the batch path and the endpoint's own per-instrument limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1469,6 +1472,332 @@ test_batch_charges_survive_window_table_growth(void **state)
     }
 }
 
+/* ---- amend-order ----------------------------------------------------------
+ */
+
+/* POST /trade/amend-order with the given JSON members after instId. */
+static json_t *
+amend(const char *inst, const char *members, long *status)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"instId\":\"%s\",%s}", inst, members);
+    return call(&good, "POST", "/api/v5/trade/amend-order", body, status);
+}
+
+/* GET /trade/order of clOrdId on BTC-USDT; the one order, given. */
+static json_t *
+query_btc(const char *cl_id, long *status)
+{
+    char target[160];
+    snprintf(target, sizeof target,
+             "/api/v5/trade/order?instId=BTC-USDT&clOrdId=%s", cl_id);
+    return call(&good, "GET", target, NULL, status);
+}
+
+/* The one item of an amend answer, checked: HTTP 200, the envelope code,
+ * the item's sCode, and the clOrdId and ordId it names. */
+static void
+expect_amend(json_t *j, const long *status, const char *code,
+             const char *s_code, const char *cl_id, long long ord_id)
+{
+    assert_int_equal(*status, 200);
+    assert_string_equal(code_of(j), code);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "sCode"), s_code);
+    assert_string_equal(str(item(j, 0), "clOrdId"), cl_id);
+    assert_int_equal(ord_id_of(item(j, 0)), ord_id);
+    json_decref(j);
+}
+
+/* An amend changes price and size of the live order in place: same
+ * ordId and clOrdId before and after, the order's details and the
+ * pending list show the new px and sz, reqId is echoed, the order can be
+ * named by ordId too, and a price that crosses the book trades at once
+ * (BTC-USDT's best ask is 35000.1 on the paused walk). */
+static void
+test_amend_keeps_ord_id_and_shows_new_price_and_size(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.02", "am1");
+    json_t *j = query_btc("am1", &st);
+    long long id = ord_id_of(item(j, 0));
+    json_decref(j);
+
+    j = amend("BTC-USDT",
+              "\"clOrdId\":\"am1\",\"reqId\":\"r1\",\"newPx\":\"30000.5\"",
+              &st);
+    assert_string_equal(json_string_value(json_object_get(j, "msg")), "");
+    assert_string_equal(str(item(j, 0), "reqId"), "r1");
+    assert_string_equal(str(item(j, 0), "sMsg"), "");
+    expect_amend(j, &st, "0", "0", "am1", id);
+    j = query_btc("am1", &st);
+    assert_string_equal(str(item(j, 0), "px"), "30000.5");
+    assert_string_equal(str(item(j, 0), "sz"), "0.02");
+    assert_string_equal(str(item(j, 0), "state"), "live");
+    assert_int_equal(ord_id_of(item(j, 0)), id);
+    json_decref(j);
+
+    /* The total size, by ordId this time (clOrdId still answered). */
+    char members[128];
+    snprintf(members, sizeof members, "\"ordId\":\"%lld\",\"newSz\":\"0.03\"",
+             id);
+    expect_amend(amend("BTC-USDT", members, &st), &st, "0", "0", "am1", id);
+    j = pending("BTC-USDT", "", &st);
+    assert_int_equal(count(j), 1);
+    assert_string_equal(str(item(j, 0), "px"), "30000.5");
+    assert_string_equal(str(item(j, 0), "sz"), "0.03");
+    assert_int_equal(ord_id_of(item(j, 0)), id);
+    json_decref(j);
+
+    /* Crossing the ask: a taker fill at 35000.1, the order filled. */
+    expect_amend(
+        amend("BTC-USDT", "\"clOrdId\":\"am1\",\"newPx\":\"35000.1\"", &st),
+        &st, "0", "0", "am1", id);
+    j = query_btc("am1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "filled");
+    assert_string_equal(str(item(j, 0), "accFillSz"), "0.03");
+    assert_string_equal(str(item(j, 0), "avgPx"), "35000.1");
+    assert_string_equal(str(item(j, 0), "px"), "35000.1");
+    json_decref(j);
+}
+
+/* A partial fill before the amend is kept: newSz is the total, the
+ * filled part included, and accFillSz stays. A total at what filled ends
+ * the order (OKX: it becomes filled; xgsim cancels the rest). */
+static void
+test_amend_keeps_a_partial_fill(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    char out[2048];
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.02", "pf1");
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"pf1\","
+                                  "\"qty\":\"0.01\",\"price\":\"30000\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    json_t *j = query_btc("pf1", &st);
+    long long id = ord_id_of(item(j, 0));
+    assert_string_equal(str(item(j, 0), "state"), "partially_filled");
+    json_decref(j);
+
+    expect_amend(amend("BTC-USDT",
+                       "\"clOrdId\":\"pf1\",\"newSz\":\"0.05\","
+                       "\"newPx\":\"30000.2\"",
+                       &st),
+                 &st, "0", "0", "pf1", id);
+    j = query_btc("pf1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "partially_filled");
+    assert_string_equal(str(item(j, 0), "accFillSz"), "0.01");
+    assert_string_equal(str(item(j, 0), "avgPx"), "30000");
+    assert_string_equal(str(item(j, 0), "sz"), "0.05");
+    assert_string_equal(str(item(j, 0), "px"), "30000.2");
+    json_decref(j);
+    /* What is left rests: 0.04 at 30000.2 on the book. */
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"pf1\","
+                                  "\"qty\":\"0.04\",\"price\":\"30000.2\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    j = query_btc("pf1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "filled");
+    assert_string_equal(str(item(j, 0), "accFillSz"), "0.05");
+    json_decref(j);
+
+    /* A total at the filled size ends the order with its fill. */
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.02", "pf2");
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"pf2\","
+                                  "\"qty\":\"0.01\",\"price\":\"30000\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    j = amend("BTC-USDT", "\"clOrdId\":\"pf2\",\"newSz\":\"0.01\"", &st);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+    j = query_btc("pf2", &st);
+    assert_string_not_equal(str(item(j, 0), "state"), "live");
+    assert_string_not_equal(str(item(j, 0), "state"), "partially_filled");
+    assert_string_equal(str(item(j, 0), "accFillSz"), "0.01");
+    json_decref(j);
+    j = pending("BTC-USDT", "", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+}
+
+/* Refusals: an amend of a filled or canceled order, or of one never
+ * placed, is 51503 per order (HTTP 200, code 1); nothing to change is
+ * 51500; a newPx off the tick grid 51000 "Parameter newPx error" per
+ * order, one that is no decimal a 400; a size the balance cannot cover
+ * 51502; a post_only that would cross 51511; no instId 50014. cxlOnFail
+ * cancels the order the amend failed on. */
+static void
+test_amend_refusals_with_okx_codes(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    char out[2048];
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "fl1");
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"fl1\","
+                                  "\"qty\":\"0.01\",\"price\":\"30000\"}",
+                                  out, sizeof out),
+                     XG_OK);
+    json_t *j = query_btc("fl1", &st);
+    long long id = ord_id_of(item(j, 0));
+    assert_string_equal(str(item(j, 0), "state"), "filled");
+    json_decref(j);
+    j = amend("BTC-USDT", "\"clOrdId\":\"fl1\",\"newPx\":\"30000.1\"", &st);
+    assert_string_equal(json_string_value(json_object_get(j, "msg")),
+                        "All operations failed");
+    assert_string_equal(str(item(j, 0), "sMsg"),
+                        "Your order has already been filled or canceled.");
+    expect_amend(j, &st, "1", "51503", "fl1", id);
+    j = query_btc("fl1", &st);
+    assert_string_equal(str(item(j, 0), "px"), "30000");
+    json_decref(j);
+
+    j = amend("BTC-USDT", "\"clOrdId\":\"never\",\"newPx\":\"30000.1\"", &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(s_code_of(j), "51503");
+    assert_string_equal(str(item(j, 0), "ordId"), "");
+    json_decref(j);
+
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "rf1");
+    j = query_btc("rf1", &st);
+    id = ord_id_of(item(j, 0));
+    json_decref(j);
+    expect_amend(amend("BTC-USDT", "\"clOrdId\":\"rf1\"", &st), &st, "1",
+                 "51500", "rf1", id);
+    expect_amend(
+        amend("BTC-USDT", "\"clOrdId\":\"rf1\",\"newPx\":\"30000.05\"", &st),
+        &st, "1", "51000", "rf1", id);
+    expect(amend("BTC-USDT", "\"clOrdId\":\"rf1\",\"newPx\":\"abc\"", &st), &st,
+           400, "51000", "Parameter newPx error");
+    expect(amend("BTC-USDT", "\"clOrdId\":\"rf1\",\"newSz\":\"-1\"", &st), &st,
+           400, "51000", "Parameter newSz error");
+    expect(call(&good, "POST", "/api/v5/trade/amend-order",
+                "{\"clOrdId\":\"rf1\",\"newSz\":\"0.02\"}", &st),
+           &st, 400, "50014", NULL);
+    /* 100 BTC at 30000 is 3,000,000 USDT; the account holds 1,000,000. */
+    expect_amend(
+        amend("BTC-USDT", "\"clOrdId\":\"rf1\",\"newSz\":\"100\"", &st), &st,
+        "1", "51502", "rf1", id);
+    /* Every refusal left the order as it was. */
+    j = query_btc("rf1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "live");
+    assert_string_equal(str(item(j, 0), "px"), "30000");
+    assert_string_equal(str(item(j, 0), "sz"), "0.01");
+    json_decref(j);
+
+    /* A post_only buy moved onto the ask would take: 51511. */
+    place_full("BTC-USDT", "buy", "post_only", "30000", "0.01", "po1");
+    j = amend("BTC-USDT", "\"clOrdId\":\"po1\",\"newPx\":\"35000.1\"", &st);
+    assert_string_equal(s_code_of(j), "51511");
+    json_decref(j);
+    j = query_btc("po1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "live");
+    json_decref(j);
+    /* The same with cxlOnFail: refused, and the order canceled. */
+    j = amend("BTC-USDT",
+              "\"clOrdId\":\"po1\",\"newPx\":\"35000.1\",\"cxlOnFail\":true",
+              &st);
+    assert_string_equal(s_code_of(j), "51511");
+    json_decref(j);
+    j = query_btc("po1", &st);
+    assert_string_equal(str(item(j, 0), "state"), "canceled");
+    json_decref(j);
+    /* ... and a canceled order is 51503 as well. */
+    j = amend("BTC-USDT", "\"clOrdId\":\"po1\",\"newPx\":\"29000\"", &st);
+    assert_string_equal(s_code_of(j), "51503");
+    json_decref(j);
+}
+
+/* amend-order has its own window per account and instrument:
+ * amend_limit=3 lets three amends of BTC-USDT through and refuses the
+ * fourth with 429 / 50011 (not executed), while placing on BTC-USDT and
+ * amending on ETH-USDT go on; a batch of one amend counts on the same
+ * window, a batch of two on batch_amend's. */
+static void
+test_amend_limit_per_instrument(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.walk=0",
+                          "--set", "okx.amend_limit=3",
+                          "--set", "okx.batch_amend_limit=4",
+                          "--set", "okx.window_ms=60000",
+                          NULL};
+    sim_start(args);
+    long st = 0;
+    char members[96];
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "lm1");
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "lm2");
+    place_full("ETH-USDT", "buy", "limit", "1500", "0.01", "le1");
+    for (int i = 0; i < 3; i++) {
+        snprintf(members, sizeof members,
+                 "\"clOrdId\":\"lm1\",\"newPx\":\"3000%d\"", i + 1);
+        json_t *j = amend("BTC-USDT", members, &st);
+        assert_int_equal(st, 200);
+        assert_string_equal(s_code_of(j), "0");
+        json_decref(j);
+    }
+    expect(amend("BTC-USDT", "\"clOrdId\":\"lm1\",\"newPx\":\"30009\"", &st),
+           &st, 429, "50011", NULL);
+    json_t *j = query_btc("lm1", &st);
+    assert_string_equal(str(item(j, 0), "px"), "30003");
+    json_decref(j);
+    /* Place has its own window; ETH-USDT its own amends. */
+    place_full("BTC-USDT", "buy", "limit", "30000", "0.01", "lm3");
+    j = amend("ETH-USDT", "\"clOrdId\":\"le1\",\"newPx\":\"1501\"", &st);
+    assert_string_equal(s_code_of(j), "0");
+    json_decref(j);
+    /* A batch of one amend is the single path: refused too. */
+    expect(batch("/api/v5/trade/amend-batch-orders",
+                 "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"lm2\","
+                 "\"newPx\":\"30001\"}]",
+                 &st),
+           &st, 429, "50011", NULL);
+    /* A batch of two counts two orders on the batch window; each order
+     * answered in an amend's shape, reqId echoed. */
+    j = batch("/api/v5/trade/amend-batch-orders",
+              "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"lm1\","
+              "\"newPx\":\"30005\",\"reqId\":\"b1\"},"
+              "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"lm2\","
+              "\"newSz\":\"0.02\",\"reqId\":\"b2\"}]",
+              &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "0");
+    assert_int_equal(count(j), 2);
+    assert_string_equal(str(item(j, 0), "reqId"), "b1");
+    assert_string_equal(str(item(j, 1), "sCode"), "0");
+    assert_string_equal(str(item(j, 1), "clOrdId"), "lm2");
+    json_decref(j);
+    /* Two more orders would make five of four: refused whole. */
+    expect(batch("/api/v5/trade/amend-batch-orders",
+                 "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"lm1\","
+                 "\"newPx\":\"30006\"},{\"instId\":\"BTC-USDT\","
+                 "\"clOrdId\":\"lm2\",\"newPx\":\"30006\"},"
+                 "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"lm3\","
+                 "\"newPx\":\"30006\"}]",
+                 &st),
+           &st, 429, "50011", NULL);
+    j = query_btc("lm1", &st);
+    assert_string_equal(str(item(j, 0), "px"), "30005");
+    json_decref(j);
+    static char state_out[65536];
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/state", NULL,
+                                  state_out, sizeof state_out),
+                     XG_OK);
+    assert_non_null(strstr(state_out,
+                           "\"endpoint\":\"amend\",\"who\":0,\"instId\":"
+                           "\"BTC-USDT\",\"used\":3,\"limit\":3"));
+    assert_non_null(strstr(state_out, "\"endpoint\":\"batch_amend\",\"who\":0,"
+                                      "\"instId\":\"BTC-USDT\",\"used\":2"));
+}
+
 int
 main(void)
 {
@@ -1500,6 +1829,14 @@ main(void)
         cmocka_unit_test_teardown(test_orders_history, sim_teardown),
         cmocka_unit_test_teardown(
             test_batch_charges_survive_window_table_growth, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_amend_keeps_ord_id_and_shows_new_price_and_size, sim_teardown),
+        cmocka_unit_test_teardown(test_amend_keeps_a_partial_fill,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_amend_refusals_with_okx_codes,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(test_amend_limit_per_instrument,
+                                  sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

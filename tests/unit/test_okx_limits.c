@@ -1,8 +1,8 @@
 /*
  * test_okx_limits.c - OKX's bucket specs, their options, and the limiter
  * the core builds from them, driven by a hand-moved clock: 60 places per
- * 2 s per instrument, other instruments and endpoints independent, and
- * the retry hint of a 50011.
+ * 2 s per instrument, other instruments and endpoints (amends included)
+ * independent, and the retry hint of a 50011.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,7 +36,7 @@ test_default_specs_follow_fact_sheet(void **state)
     void *inst = create_with(NULL, 0);
     xg_bucket_spec specs[8];
     size_t n = 0;
-    static const int64_t want[OKX_N_BUCKETS] = {10, 20, 60, 60, 60, 60};
+    static const int64_t want[OKX_N_BUCKETS] = {10, 20, 60, 60, 60, 60, 60};
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 8, &n), XG_OK);
     assert_int_equal(n, OKX_N_BUCKETS);
     for (size_t i = 0; i < n; i++) {
@@ -45,11 +45,12 @@ test_default_specs_follow_fact_sheet(void **state)
         assert_int_equal(specs[i].limit, want[i]);
         assert_int_equal(specs[i].reserve_cancel, 0);
         assert_int_equal(specs[i].reserve_new, 0);
-        int per_inst =
-            i == OKX_B_PLACE || i == OKX_B_CANCEL || i == OKX_B_QUERY;
+        int per_inst = i == OKX_B_PLACE || i == OKX_B_CANCEL ||
+                       i == OKX_B_QUERY || i == OKX_B_AMEND;
         assert_int_equal(specs[i].flags, per_inst ? XG_BUCKET_PER_SCOPE : 0u);
     }
     assert_string_equal(specs[OKX_B_PLACE].name, "PLACE_PER_INST_2S");
+    assert_string_equal(specs[OKX_B_AMEND].name, "AMEND_PER_INST_2S");
     /* Too small an array: the count, and a refusal. */
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 3, &n),
                      XG_ERR_TRUNCATED);
@@ -63,11 +64,11 @@ static void
 test_options_override_limits_window_and_reserves(void **state)
 {
     (void)state;
-    xg_kv opts[] = {{"place_limit", "5"},       {"cancel_limit", "7"},
-                    {"query_limit", "9"},       {"pending_limit", "11"},
-                    {"time_limit", "2"},        {"instruments_limit", "3"},
-                    {"window_ms", "500"},       {"cancel_reserve_pct", "50"},
-                    {"query_reserve_pct", "50"}};
+    xg_kv opts[] = {{"place_limit", "5"},        {"cancel_limit", "7"},
+                    {"query_limit", "9"},        {"pending_limit", "11"},
+                    {"time_limit", "2"},         {"instruments_limit", "3"},
+                    {"window_ms", "500"},        {"cancel_reserve_pct", "50"},
+                    {"query_reserve_pct", "50"}, {"amend_limit", "13"}};
     void *inst = create_with(opts, sizeof(opts) / sizeof(opts[0]));
     xg_bucket_spec specs[8];
     size_t n = 0;
@@ -78,6 +79,7 @@ test_options_override_limits_window_and_reserves(void **state)
     assert_int_equal(specs[OKX_B_PENDING].limit, 11);
     assert_int_equal(specs[OKX_B_TIME].limit, 2);
     assert_int_equal(specs[OKX_B_INSTRUMENTS].limit, 3);
+    assert_int_equal(specs[OKX_B_AMEND].limit, 13);
     assert_int_equal(specs[OKX_B_PLACE].window_ns, 500 * MS);
     /* 50 % + 50 % is clamped so queries keep one unit; the limiter takes
      * every spec. */
@@ -107,7 +109,7 @@ reserve(xg_limiter *l, uint16_t bucket, uint32_t scope, xg_priority prio,
 
 /* The built limiter: 60 places on BTC-USDT in one instant, the 61st not
  * before the first leaves the 2 s window, while ETH-USDT and BTC-USDT's
- * cancels are untouched. */
+ * cancels, queries and amends are untouched; amends have their own 60. */
 static void
 test_limiter_counts_places_per_instrument(void **state)
 {
@@ -133,6 +135,14 @@ test_limiter_counts_places_per_instrument(void **state)
     assert_int_equal(reserve(l, OKX_B_CANCEL, 1, XG_PRIO_CANCEL, t0 + 100 * MS),
                      t0 + 100 * MS);
     assert_int_equal(reserve(l, OKX_B_QUERY, 1, XG_PRIO_QUERY, t0 + 100 * MS),
+                     t0 + 100 * MS);
+    for (int i = 0; i < 60; i++) {
+        assert_int_equal(reserve(l, OKX_B_AMEND, 1, XG_PRIO_NEW, t0 + 100 * MS),
+                         t0 + 100 * MS);
+    }
+    assert_true(reserve(l, OKX_B_AMEND, 1, XG_PRIO_NEW, t0 + 100 * MS) >=
+                t0 + 2100 * MS);
+    assert_int_equal(reserve(l, OKX_B_AMEND, 2, XG_PRIO_NEW, t0 + 100 * MS),
                      t0 + 100 * MS);
     /* Sliding: at the answer's time one slot is free again, not 60. */
     assert_int_equal(reserve(l, OKX_B_PLACE, 1, XG_PRIO_NEW, at), at);

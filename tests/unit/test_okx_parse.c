@@ -1,10 +1,11 @@
 /*
  * test_okx_parse.c - OKX answers into results: every row of the error
- * table, per-order sCode, acknowledgements, order details, open orders,
- * instruments with their limiter scopes, server time, and bad, truncated
+ * table, per-order sCode, acknowledgements (amends included), order
+ * details with the price and size OKX holds, open orders, instruments
+ * with their limiter scopes, server time, and bad, truncated
  * and hostile bodies (which must never crash and must leave an order
- * operation UNKNOWN), including what the strict JSON reader refuses:
- * repeated keys, invalid UTF-8 and deep nesting.
+ * operation, an amend too, UNKNOWN), including what the strict JSON reader
+ * refuses: repeated keys, invalid UTF-8 and deep nesting.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,12 +102,17 @@ sink_order(void *ctx, const xg_order_report *rep)
 static const xg_order resting = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_GTC};
 static const xg_order taking = {.type = XG_TYPE_MARKET, .tif = XG_TIF_IOC};
 static const xg_order *placed_order = &resting;
+/* What an AMEND_ORDER answer is parsed for (parse does not read it: the
+ * answer says what OKX did). */
+static const xg_amend amend_req = {.price = {350010, 1}, .qty = {2, 3}};
 
 static xg_err
 parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
 {
-    xg_op op = {kind, &f->btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL,
-                "gw0001", NULL, NULL};
+    int has_order = kind == XG_OP_NEW_ORDER || kind == XG_OP_AMEND_ORDER;
+    xg_op op = {
+        kind,     &f->btc, has_order ? placed_order : NULL,
+        "gw0001", NULL,    kind == XG_OP_AMEND_ORDER ? &amend_req : NULL};
     xg_http_response resp = {status, NULL, 0, body, len};
     xg_sink sink = {f, sink_instrument, sink_order};
     if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
@@ -236,6 +242,60 @@ static const err_case err_cases[] = {
      0},
     {400, "51000", NULL, XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
      0},
+    /* Amends: the order-level refusals OKX documents for amend-order... */
+    {200, "1", "51503", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51509", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51510", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_ORDER_NOT_FOUND, 0},
+    {200, "1", "51502", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51008", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_INSUFFICIENT_FUNDS, 0},
+    {200, "1", "51006", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER,
+     0},
+    {200, "1", "51020", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER,
+     0},
+    {200, "1", "51121", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER,
+     0},
+    {200, "1", "51506", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0},
+    {200, "1", "51511", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0},
+    {200, "1", "51513", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_REJECTED,
+     0},
+    {400, "51000", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+     XG_ERR_REJECTED, 0},
+    /* ... and the common paths, exactly as for a new order. */
+    {429, "50011", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {200, "1", "50061", XG_OP_AMEND_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {429, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_RATE_LIMITED,
+     XG_ERR_RATE_LIMITED, 1500},
+    {429, "50013", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {400, "50004", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {503, "50001", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {500, "50026", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {502, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_UNKNOWN_STATUS, 0},
+    {302, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0},
+    {700, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+     XG_ERR_BAD_RESPONSE, 0},
+    {200, "50007", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+     0},
+    {400, "50100", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_BANNED, XG_ERR_BANNED,
+     0},
+    {401, "50102", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP,
+     0},
+    {401, "50113", NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_AUTH,
+     0},
 };
 
 static void
@@ -277,20 +337,23 @@ test_every_error_table_row(void **state)
     }
 }
 
-/* 51000 is any parameter error; the one naming px is a price off the tick
- * grid, a filter breach like 51006 (the live venue's text ends in a
- * space). Another parameter stays a plain reject. */
+/* 51000 is any parameter error; the one naming px (an amend's newPx) is a
+ * price off the tick grid, a filter breach like 51006 (the live venue's
+ * text ends in a space). Another parameter stays a plain reject. */
 static void
 test_px_parameter_error_is_a_filter_breach(void **state)
 {
     fixture *f = *state;
     const struct {
+        xg_op_kind kind;
         const char *s_msg;
         xg_err err;
     } cases[] = {
-        {"Parameter px error ", XG_ERR_FILTER},
-        {"Parameter px error", XG_ERR_FILTER},
-        {"Parameter sz error", XG_ERR_REJECTED},
+        {XG_OP_NEW_ORDER, "Parameter px error ", XG_ERR_FILTER},
+        {XG_OP_NEW_ORDER, "Parameter px error", XG_ERR_FILTER},
+        {XG_OP_NEW_ORDER, "Parameter sz error", XG_ERR_REJECTED},
+        {XG_OP_AMEND_ORDER, "Parameter newPx error", XG_ERR_FILTER},
+        {XG_OP_AMEND_ORDER, "Parameter newSz error", XG_ERR_REJECTED},
     };
     char body[512];
 
@@ -300,7 +363,7 @@ test_px_parameter_error_is_a_filter_breach(void **state)
                  "\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":\"\","
                  "\"sCode\":\"51000\",\"sMsg\":\"%s\"}]}",
                  cases[i].s_msg);
-        assert_int_equal(parse_str(f, XG_OP_NEW_ORDER, 200, body), XG_OK);
+        assert_int_equal(parse_str(f, cases[i].kind, 200, body), XG_OK);
         assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
         assert_int_equal(f->res.err, cases[i].err);
         assert_string_equal(f->res.venue_code, "51000");
@@ -366,6 +429,51 @@ test_place_and_cancel_acknowledgements(void **state)
         parse_file(f, XG_OP_CANCEL_ORDER, 200, "order_cancel_ack.json"), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_int_equal(f->res.order.status, XG_STATUS_CANCELED);
+    /* No price or size in either answer: left unsaid. */
+    assert_int_equal(f->res.order.price.units, 0);
+    assert_int_equal(f->res.order.qty.units, 0);
+}
+
+/* An amend answered sCode "0" is the same order, only accepted: its ids,
+ * state UNKNOWN (a new price may have traded at once), no price or size,
+ * nothing replaced. */
+static void
+test_amend_acknowledgement_is_the_same_order_state_unknown(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_AMEND_ORDER, 200, "order_amend_ack.json"), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_string_equal(f->res.order.client_id, "gw0001");
+    assert_string_equal(f->res.order.venue_order_id, "312269865356374016");
+    assert_string_equal(f->res.order.venue_symbol, "BTC-USDT");
+    assert_int_equal(f->res.order.status, XG_STATUS_UNKNOWN);
+    assert_int_equal(f->res.order.exec.filled_qty.units, 0);
+    assert_int_equal(f->res.order.price.units, 0);
+    assert_int_equal(f->res.order.price.scale, 0);
+    assert_int_equal(f->res.order.qty.units, 0);
+    assert_int_equal(f->res.order.qty.scale, 0);
+    assert_int_equal(f->res.is_replaced, 0);
+    assert_int_equal(f->res.replaced_exec.filled_qty.units, 0);
+}
+
+/* An amend of an order that has filled or been canceled is 51503 with
+ * code 1: ORDER_NOT_FOUND, so the core queries it; the venue's code and
+ * text are kept. */
+static void
+test_amend_of_a_completed_order_is_order_not_found(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(
+        parse_file(f, XG_OP_AMEND_ORDER, 200, "order_amend_filled.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_ORDER_NOT_FOUND);
+    assert_string_equal(f->res.venue_code, "51503");
+    assert_string_equal(f->res.venue_msg,
+                        "Your order has already been filled or canceled.");
+    assert_int_equal(f->res.order.venue_order_id[0], '\0');
 }
 
 static void
@@ -386,6 +494,10 @@ test_query_reports_state_and_fills(void **state)
     assert_int_equal(xg_decimal_cmp(f->res.order.exec.fee, (xg_decimal){5, 7}),
                      0);
     assert_string_equal(f->res.order.exec.fee_currency, "BTC");
+    /* The limit price and total size as OKX holds them (amended or not). */
+    assert_int_equal(
+        xg_decimal_cmp(f->res.order.price, (xg_decimal){350005, 1}), 0);
+    assert_int_equal(xg_decimal_cmp(f->res.order.qty, (xg_decimal){1, 3}), 0);
 
     static const struct {
         const char *state;
@@ -405,6 +517,59 @@ test_query_reports_state_and_fills(void **state)
         assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
         assert_int_equal(f->res.order.status, states[i].status);
         assert_int_equal(f->res.order.exec.filled_qty.units, 0);
+        /* No px or sz: unsaid, not an error. */
+        assert_int_equal(f->res.order.price.units, 0);
+        assert_int_equal(f->res.order.qty.units, 0);
+    }
+}
+
+/* price and qty of an order's details: a market order's px "" and the sz
+ * of one sized in the quote (tgtCcy quote_ccy, not a base quantity) are
+ * left unsaid; a px or sz that is no decimal string makes the order
+ * malformed, like any other amount. */
+static void
+test_order_details_carry_price_and_size(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *fields;
+        xg_outcome outcome;
+        xg_decimal price, qty;
+    } cases[] = {
+        {"\"px\":\"2000.50\",\"sz\":\"0.30\",\"tgtCcy\":\"\"",
+         XG_OUTCOME_OK,
+         {20005, 1},
+         {3, 1}},
+        {"\"px\":\"\",\"sz\":\"0.5\",\"tgtCcy\":\"base_ccy\"",
+         XG_OUTCOME_OK,
+         {0, 0},
+         {5, 1}},
+        {"\"px\":\"\",\"sz\":\"100\",\"tgtCcy\":\"quote_ccy\"",
+         XG_OUTCOME_OK,
+         {0, 0},
+         {0, 0}},
+        {"\"px\":\"2000\"", XG_OUTCOME_OK, {2000, 0}, {0, 0}},
+        {"\"px\":2000,\"sz\":\"1\"", XG_OUTCOME_REJECTED, {0, 0}, {0, 0}},
+        {"\"px\":\"2000\",\"sz\":\"-1\"", XG_OUTCOME_REJECTED, {0, 0}, {0, 0}},
+        {"\"px\":\"abc\",\"sz\":\"1\"", XG_OUTCOME_REJECTED, {0, 0}, {0, 0}},
+        {"\"px\":\"1\",\"sz\":[\"1\"]", XG_OUTCOME_REJECTED, {0, 0}, {0, 0}},
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instId\":"
+                 "\"ETH-USDT\",\"ordId\":\"7\",\"clOrdId\":\"gw0001\","
+                 "\"state\":\"live\",\"accFillSz\":\"0\",\"avgPx\":\"\",%s}]}",
+                 cases[i].fields);
+        assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, body), XG_OK);
+        if (f->res.outcome != cases[i].outcome ||
+            xg_decimal_cmp(f->res.order.price, cases[i].price) != 0 ||
+            xg_decimal_cmp(f->res.order.qty, cases[i].qty) != 0) {
+            fail_msg("case %zu: outcome %d price %lld qty %lld", i,
+                     f->res.outcome, (long long)f->res.order.price.units,
+                     (long long)f->res.order.qty.units);
+        }
     }
 }
 
@@ -418,8 +583,14 @@ test_open_orders_skip_foreign_and_refuse_corrupt_lists(void **state)
     assert_int_equal(f->n_reps, 2);
     assert_string_equal(f->reps[0].client_id, "gw0001");
     assert_int_equal(f->reps[0].status, XG_STATUS_NEW);
+    assert_int_equal(xg_decimal_cmp(f->reps[0].price, (xg_decimal){30000, 0}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[0].qty, (xg_decimal){1, 3}), 0);
     assert_string_equal(f->reps[1].venue_symbol, "ETH-USDT");
     assert_int_equal(f->reps[1].status, XG_STATUS_PARTIALLY_FILLED);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].price, (xg_decimal){2000, 0}),
+                     0);
+    assert_int_equal(xg_decimal_cmp(f->reps[1].qty, (xg_decimal){1, 0}), 0);
 
     assert_int_equal(
         parse_file(f, XG_OP_OPEN_ORDERS, 200, "orders_pending_bad_entry.json"),
@@ -499,7 +670,8 @@ test_open_orders_cut_page_points_after_its_last_ord_id(void **state)
     assert_int_equal(parse_page(f, 100, "\"590908157585625111\""), XG_OK);
     assert_string_equal(f->res.next_cursor, "590908157585625111");
     /* What the core hands back as op->cursor, build() sends as after=. */
-    xg_op next = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, f->res.next_cursor, NULL};
+    xg_op next = {XG_OP_OPEN_ORDERS,  &f->btc, NULL, NULL,
+                  f->res.next_cursor, NULL};
     xg_http_request req;
     memset(&req, 0, sizeof(req));
     assert_int_equal(
@@ -670,6 +842,13 @@ assert_order_op_unknown(fixture *f, int status, const char *body)
     }
     assert_int_equal(parse_str(f, XG_OP_CANCEL_ORDER, status, body), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(parse_str(f, XG_OP_AMEND_ORDER, status, body), XG_OK);
+    if (f->res.outcome != XG_OUTCOME_UNKNOWN ||
+        f->res.err != XG_ERR_BAD_RESPONSE) {
+        fail_msg("amend, body %s: outcome %d err %d", body, f->res.outcome,
+                 f->res.err);
+    }
+    assert_int_equal(f->res.order.venue_order_id[0], '\0');
     assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, status, body), XG_OK);
     assert_true(f->res.outcome == XG_OUTCOME_REJECTED);
 }
@@ -746,6 +925,26 @@ test_hostile_and_truncated_files(void **state)
         free(copy);
     }
     free(body);
+    /* The same for every prefix of an amend's acknowledgement. */
+    body = slurp("order_amend_ack.json", &len);
+    while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == ' ')) {
+        len--;
+    }
+    for (size_t n = 0; n < len; n++) {
+        char *copy = malloc(n + 1);
+        assert_non_null(copy);
+        memcpy(copy, body, n);
+        copy[n] = '\0';
+        assert_int_equal(parse_len(f, XG_OP_AMEND_ORDER, 200, copy, n), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        free(copy);
+    }
+    free(body);
+    assert_int_equal(
+        parse_file(f, XG_OP_AMEND_ORDER, 200, "order_hostile_types.json"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
 
     /* A NUL inside a string, a huge number, a too-long id. */
     static const char nul_body[] =
@@ -812,9 +1011,12 @@ assert_order_ops_ok(fixture *f, const char *body)
     assert_int_equal(parse_str(f, XG_OP_QUERY_ORDER, 200, body), XG_OK);
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
     assert_string_equal(f->res.order.client_id, "gw0001");
+    assert_int_equal(parse_str(f, XG_OP_AMEND_ORDER, 200, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(f->res.order.client_id, "gw0001");
 }
 
-/* New order and cancel are UNKNOWN, the query REJECTED, all with
+/* New order, amend and cancel are UNKNOWN, the query REJECTED, all with
  * XG_ERR_BAD_RESPONSE and no order reported. */
 static void
 assert_refused_as_bad_body(fixture *f, const char *body)
@@ -824,6 +1026,7 @@ assert_refused_as_bad_body(fixture *f, const char *body)
         xg_outcome outcome;
     } ops[] = {{XG_OP_NEW_ORDER, XG_OUTCOME_UNKNOWN},
                {XG_OP_CANCEL_ORDER, XG_OUTCOME_UNKNOWN},
+               {XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN},
                {XG_OP_QUERY_ORDER, XG_OUTCOME_REJECTED}};
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         assert_int_equal(parse_str(f, ops[i].kind, 200, body), XG_OK);
@@ -845,8 +1048,8 @@ test_repeated_key_in_order_answer_is_refused(void **state)
 {
     fixture *f = *state;
     char body[1024];
-    /* reads: which operations read the repeated member (1 place and
-     * cancel, 2 query); those must refuse the answer. */
+    /* reads: which operations read the repeated member (1 place, amend
+     * and cancel, 2 query); those must refuse the answer. */
     static const struct {
         const char *top, *pre, *post;
         int reads;
@@ -879,6 +1082,9 @@ test_repeated_key_in_order_answer_is_refused(void **state)
             assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
             assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
             assert_int_equal(parse_str(f, XG_OP_CANCEL_ORDER, 200, b), XG_OK);
+            assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+            assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+            assert_int_equal(parse_str(f, XG_OP_AMEND_ORDER, 200, b), XG_OK);
             assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
             assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
         } else {
@@ -1135,7 +1341,10 @@ main(void)
         T(test_px_parameter_error_is_a_filter_breach),
         T(test_fixture_errors_from_files),
         T(test_place_and_cancel_acknowledgements),
+        T(test_amend_acknowledgement_is_the_same_order_state_unknown),
+        T(test_amend_of_a_completed_order_is_order_not_found),
         T(test_query_reports_state_and_fills),
+        T(test_order_details_carry_price_and_size),
         T(test_open_orders_skip_foreign_and_refuse_corrupt_lists),
         T(test_open_orders_full_page_is_a_cut_list),
         T(test_open_orders_cut_page_points_after_its_last_ord_id),

@@ -1,7 +1,8 @@
 /*
  * test_okx_requests.c - what build() sends for each operation and order
  * type, what it charges the limiter, and what it refuses to send,
- * including the open-orders cursor ("after", an ordId) and its signature.
+ * including the open-orders cursor ("after", an ordId) and its signature,
+ * and the amend in place (new total size and price, by clOrdId).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@ typedef struct fixture {
     xg_instrument btc;
     xg_instrument eth;
     xg_order ord;
+    xg_amend am; /* what AMEND_ORDER asks for */
 } fixture;
 
 static int
@@ -51,6 +53,9 @@ setup(void **state)
     f->ord.tif = XG_TIF_GTC;
     f->ord.price = (xg_decimal){350000, 1};
     f->ord.qty = (xg_decimal){25, 3};
+    f->am.price = (xg_decimal){351005, 1};
+    f->am.qty = (xg_decimal){40, 3};
+    f->am.filled_qty = (xg_decimal){1, 2};
     *state = f;
     return 0;
 }
@@ -67,7 +72,8 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const xg_instrument *ins, const char *id)
 {
-    xg_op op = {kind, ins, &f->ord, id, NULL, NULL};
+    xg_op op = {kind, ins,  &f->ord,
+                id,   NULL, kind == XG_OP_AMEND_ORDER ? &f->am : NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -278,9 +284,9 @@ static void
 test_open_orders_refuses_a_cursor_that_is_not_an_ord_id(void **state)
 {
     fixture *f = *state;
-    static const char *const bad[] = {
-        "", "12a", "-5", "1 2", "12&limit=1", "1%26", "+1", "1.5", "\x01",
-        "12\n"};
+    static const char *const bad[] = {"",           "12a",  "-5", "1 2",
+                                      "12&limit=1", "1%26", "+1", "1.5",
+                                      "\x01",       "12\n"};
     char long_ok[XG_CURSOR_MAX];
     char too_long[XG_CURSOR_MAX + 8];
 
@@ -310,6 +316,88 @@ test_open_orders_refuses_a_cursor_that_is_not_an_ord_id(void **state)
     assert_int_equal(build_page(f, &odd, "12"), XG_ERR_UNKNOWN_SYMBOL);
 }
 
+/* An amend is POST /trade/amend-order naming the order by clOrdId, with
+ * the new total size (filled part included, as OKX counts it: a total of
+ * 0.040 of which 0.01 filled is sent as 0.040, not 0.030) and the new
+ * price; the body sent is the one signed (recomputed here with
+ * OpenSSL). */
+static void
+test_amend_sends_new_total_size_and_price_by_client_id(void **state)
+{
+    fixture *f = *state;
+    static const char want[] =
+        "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"gwABC1\",\"newSz\":"
+        "\"0.040\",\"newPx\":\"35100.5\"}";
+    static const char ts[] = "2023-11-14T22:13:20.000Z";
+    char pre[512];
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    char sig[64];
+
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gwABC1"), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/amend-order");
+    assert_string_equal(f->req.body, want);
+    assert_int_equal(f->req.body_len, strlen(want));
+    assert_true(f->req.is_signed);
+    assert_string_equal(header(&f->req, "Content-Type"), "application/json");
+    snprintf(pre, sizeof(pre), "%sPOST/api/v5/trade/amend-order%s", ts, want);
+    assert_non_null(HMAC(EVP_sha256(), "secret", 6, (const unsigned char *)pre,
+                         strlen(pre), mac, &mac_len));
+    EVP_EncodeBlock((unsigned char *)sig, mac, (int)mac_len);
+    assert_string_equal(header(&f->req, "OK-ACCESS-SIGN"), sig);
+
+    /* Only the size or only the price moving: both are still sent, the
+     * unchanged one as it stands. */
+    f->am.price = f->ord.price;
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->eth, "gw9"), XG_OK);
+    assert_string_equal(f->req.body,
+                        "{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw9\","
+                        "\"newSz\":\"0.040\",\"newPx\":\"35000.0\"}");
+}
+
+/* What an amend cannot say on OKX is refused before a request exists:
+ * a cancel-replace (OKX amends in place only), a market order, a size or
+ * price that is not positive, a client id OKX refuses, no instrument, no
+ * amend at all. */
+static void
+test_amend_refuses_what_okx_cannot_take(void **state)
+{
+    fixture *f = *state;
+    f->am.is_replace = 1;
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw1"),
+                     XG_ERR_UNSUPPORTED);
+    f->am.is_replace = 0;
+    f->ord.type = XG_TYPE_MARKET;
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_TYPE);
+    f->ord.type = XG_TYPE_LIMIT;
+    f->am.qty = (xg_decimal){0, 0};
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_QTY);
+    f->am.qty = (xg_decimal){1, 0};
+    f->am.price = (xg_decimal){-5, 1};
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw1"),
+                     XG_ERR_BAD_PRICE);
+    f->am.price = (xg_decimal){1, 0};
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw-1"),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, NULL, "gw1"),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->ord, "gw1", NULL, NULL};
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    op.amend = &f->am;
+    op.order = NULL;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    op.order = &f->ord;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(build(f, XG_OP_AMEND_ORDER, &f->btc, "gw1"), XG_OK);
+}
+
 static void
 assert_cost(fixture *f, xg_op_kind kind, const xg_instrument *ins,
             uint16_t bucket, uint32_t scope, xg_priority prio)
@@ -322,8 +410,9 @@ assert_cost(fixture *f, xg_op_kind kind, const xg_instrument *ins,
     assert_int_equal(f->req.priority, prio);
 }
 
-/* Place, cancel and query are charged in the instrument's own scope;
- * each endpoint has its own bucket. */
+/* Place, cancel, query and amend are charged in the instrument's own
+ * scope; each endpoint has its own bucket. An amend moves a quote: it
+ * queues with new orders. */
 static void
 test_costs_charge_endpoint_bucket_in_instrument_scope(void **state)
 {
@@ -337,6 +426,8 @@ test_costs_charge_endpoint_bucket_in_instrument_scope(void **state)
                 XG_PRIO_CANCEL);
     assert_cost(f, XG_OP_QUERY_ORDER, &f->eth, OKX_B_QUERY, 4, XG_PRIO_QUERY);
     assert_cost(f, XG_OP_OPEN_ORDERS, &f->btc, OKX_B_PENDING, 0, XG_PRIO_QUERY);
+    assert_cost(f, XG_OP_AMEND_ORDER, &f->btc, OKX_B_AMEND, 3, XG_PRIO_NEW);
+    assert_cost(f, XG_OP_AMEND_ORDER, &f->eth, OKX_B_AMEND, 4, XG_PRIO_NEW);
 }
 
 int
@@ -360,6 +451,11 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_costs_charge_endpoint_bucket_in_instrument_scope, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            test_amend_sends_new_total_size_and_price_by_client_id, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_amend_refuses_what_okx_cannot_take,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

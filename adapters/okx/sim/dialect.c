@@ -12,15 +12,16 @@
  *
  * Limits (fact sheet, "Rate-limit model"): every endpoint counts requests
  * in a 2 s window, public ones per client IP, private ones per account,
- * and place / cancel / order details per account AND instrument, each
- * endpoint independently. The batch paths count orders, not requests,
- * per account and instrument (an order of the batch in its instrument's
- * window), and a batch of one order counts as the single-order path
- * (OKX: "if there is only one order in the request, it will consume the
- * rate limit of Place order"); a batch whose orders do not all fit is
- * refused whole and charges nothing. The docs do not say fixed or sliding;
- * xgsim uses a sliding window (accepted requests in the last window_ms), the
- * stricter reading, so a gateway that passes here passes either way. A
+ * and place / amend / cancel / order details per account AND instrument,
+ * each endpoint independently. The batch paths count orders, not
+ * requests, per account and instrument (an order of the batch in its
+ * instrument's window), and a batch of one order counts as the
+ * single-order path (OKX: "if there is only one order in the request, it
+ * will consume the rate limit of Place order", of Amend order for the
+ * amend batch); a batch whose orders do not all fit is refused whole and
+ * charges nothing. The docs do not say fixed or sliding; xgsim uses a
+ * sliding window (accepted requests in the last window_ms), the stricter
+ * reading, so a gateway that passes here passes either way. A
  * refusal is HTTP 429 with code 50011 and is not counted. OKX documents no
  * usage headers and no IP ban escalation, so there are none; an admin ban
  * (POST /_sim/ban) answers every request of that IP with HTTP 403, code
@@ -59,6 +60,8 @@ static const xg_sim_setting okx_setting_defs[] = {
     {"config_limit", OKX_LIMIT_OFF(OKX_R_CONFIG), 1, 100000},
     {"currencies_limit", OKX_LIMIT_OFF(OKX_R_CURRENCIES), 1, 100000},
     {"trade_fee_limit", OKX_LIMIT_OFF(OKX_R_TRADE_FEE), 1, 100000},
+    {"amend_limit", OKX_LIMIT_OFF(OKX_R_AMEND), 1, 100000},
+    {"batch_amend_limit", OKX_LIMIT_OFF(OKX_R_BATCH_AMEND), 1, 100000},
     {"window_ms", offsetof(okx_settings, window_ms), 1, 3600000},
     {"currencies_window_ms", offsetof(okx_settings, currencies_window_ms), 1,
      3600000},
@@ -102,6 +105,12 @@ okx_sim_create(void)
     s->limit[OKX_R_CONFIG] = 5;
     s->limit[OKX_R_CURRENCIES] = 6;
     s->limit[OKX_R_TRADE_FEE] = 5;
+    /* OKX v5 reference, Trade > Amend order: "60 requests per 2 seconds",
+     * Amend multiple orders: "300 orders per 2 seconds", both per "User
+     * ID + Instrument ID" and apart from place and cancel (fact sheet,
+     * "Rate-limit model"). */
+    s->limit[OKX_R_AMEND] = 60;
+    s->limit[OKX_R_BATCH_AMEND] = 300;
     s->window_ms = 2000;
     s->currencies_window_ms = 1000;
     s->skew_ms = 30000; /* "more than 30 s" -> 50102 */
@@ -297,6 +306,7 @@ static const okx_route_def okx_routes[] = {
     {"GET", "/api/v5/public/instruments", OKX_R_INSTRUMENTS, false, false},
     {"POST", "/api/v5/trade/order", OKX_R_PLACE, true, true},
     {"POST", "/api/v5/trade/cancel-order", OKX_R_CANCEL, true, true},
+    {"POST", "/api/v5/trade/amend-order", OKX_R_AMEND, true, true},
     {"GET", "/api/v5/trade/order", OKX_R_QUERY, true, true},
     {"GET", "/api/v5/trade/orders-pending", OKX_R_PENDING, true, false},
     {"GET", "/api/v5/account/balance", OKX_R_BALANCE, true, false},
@@ -307,6 +317,7 @@ static const okx_route_def okx_routes[] = {
     {"POST", "/api/v5/trade/batch-orders", OKX_R_BATCH_PLACE, true, true},
     {"POST", "/api/v5/trade/cancel-batch-orders", OKX_R_BATCH_CANCEL, true,
      true},
+    {"POST", "/api/v5/trade/amend-batch-orders", OKX_R_BATCH_AMEND, true, true},
     {"GET", "/api/v5/trade/orders-history", OKX_R_HISTORY, true, false},
     {"GET", "/api/v5/trade/orders-history-archive", OKX_R_HISTORY_ARCHIVE, true,
      false},
@@ -398,6 +409,9 @@ okx_sim_dispatch(okx_route route, const okx_call *c)
     case OKX_R_CANCEL:
         okx_sim_cancel(c);
         return;
+    case OKX_R_AMEND:
+        okx_sim_amend(c);
+        return;
     case OKX_R_QUERY:
         okx_sim_query(c);
         return;
@@ -424,6 +438,9 @@ okx_sim_dispatch(okx_route route, const okx_call *c)
         return;
     case OKX_R_BATCH_CANCEL:
         okx_sim_batch_cancel(c);
+        return;
+    case OKX_R_BATCH_AMEND:
+        okx_sim_batch_amend(c);
         return;
     case OKX_R_HISTORY:
         okx_sim_history(c, false);
@@ -499,6 +516,28 @@ okx_sim_batch_ok(const json_t *body)
     return true;
 }
 
+/* Whether route is one of the batch paths. */
+static bool
+okx_sim_is_batch(okx_route route)
+{
+    return route == OKX_R_BATCH_PLACE || route == OKX_R_BATCH_AMEND ||
+           route == OKX_R_BATCH_CANCEL;
+}
+
+/* The single-order path whose window a batch of one order counts on. */
+static okx_route
+okx_sim_single_route(okx_route batch)
+{
+    switch (batch) {
+    case OKX_R_BATCH_PLACE:
+        return OKX_R_PLACE;
+    case OKX_R_BATCH_AMEND:
+        return OKX_R_AMEND;
+    default:
+        return OKX_R_CANCEL;
+    }
+}
+
 /* What a batch of 1..OKX_SIM_BATCH_MAX orders charges: its orders per
  * instrument on the batch window, or, for a single order, one request of
  * the single-order path. Returns how many charges it wrote. */
@@ -520,9 +559,7 @@ okx_sim_batch_charges(const xg_sim_book *b, const json_t *body, okx_route route,
             k++;
         }
         if (k == n) {
-            out[n].route = single ? (route == OKX_R_BATCH_PLACE ? OKX_R_PLACE
-                                                                : OKX_R_CANCEL)
-                                  : route;
+            out[n].route = single ? okx_sim_single_route(route) : route;
             out[n].inst = inst;
             out[n].n = 0;
             n++;
@@ -599,8 +636,7 @@ okx_sim_handle(xg_sim_venue *v, const xg_sim_request *req,
                       "rejected");
         goto done;
     }
-    bool is_batch =
-        route->route == OKX_R_BATCH_PLACE || route->route == OKX_R_BATCH_CANCEL;
+    bool is_batch = okx_sim_is_batch(route->route);
     if (strcmp(req->method, "POST") == 0) {
         if (is_batch ? !okx_sim_batch_ok(body) : !json_is_object(body)) {
             okx_sim_error(resp, 400, "50002", "Json data format error.",
@@ -698,6 +734,7 @@ static const char *const okx_route_names[OKX_R_COUNT] = {
     "pending", "balance",       "ticker",       "tickers",    "books",
     "trades",  "batch_place",   "batch_cancel", "history",    "history_archive",
     "fills",   "fills_history", "config",       "currencies", "trade_fee",
+    "amend",   "batch_amend",
 };
 
 static json_t *

@@ -4,8 +4,8 @@
  * dialect.c holds the dialect table, settings, the limit model (sliding
  * 2 s windows per user + instrument + endpoint), routing, server time and
  * instruments; auth.c authenticates private requests; orders.c places,
- * cancels and queries orders, one at a time or in batches; lists.c pages
- * the order lists (pending, history) and the fill history; market.c
+ * amends, cancels and queries orders, one at a time or in batches; lists.c
+ * pages the order lists (pending, history) and the fill history; market.c
  * answers the public market data (ticker, books, trades); account.c the
  * account paths (balance, config, currencies, fee rates); common.c holds
  * the envelopes, number formats and parameter readers all of them use.
@@ -45,6 +45,8 @@ typedef enum okx_route {
     OKX_R_CONFIG,
     OKX_R_CURRENCIES,
     OKX_R_TRADE_FEE,
+    OKX_R_AMEND,
+    OKX_R_BATCH_AMEND,
     OKX_R_COUNT,
     OKX_R_UNKNOWN = OKX_R_COUNT
 } okx_route;
@@ -86,7 +88,8 @@ typedef struct okx_call {
     int64_t now_ms;
 } okx_call;
 
-/* Most orders a batch may carry (Place / Cancel multiple orders). */
+/* Most orders a batch may carry (Place / Amend / Cancel multiple
+ * orders). */
 #define OKX_SIM_BATCH_MAX 20
 /* OKX's largest and default page of the order and fill lists. */
 #define OKX_SIM_PAGE 100
@@ -169,11 +172,13 @@ bool okx_sim_authenticate(xg_sim_venue *v, const okx_settings *s,
 
 /* orders.c */
 void okx_sim_place(const okx_call *c);
+void okx_sim_amend(const okx_call *c);
 void okx_sim_cancel(const okx_call *c);
 void okx_sim_query(const okx_call *c);
 /* c->body is the batch: a JSON array of 1..OKX_SIM_BATCH_MAX objects
  * (dialect.c checked it before charging the limit). */
 void okx_sim_batch_place(const okx_call *c);
+void okx_sim_batch_amend(const okx_call *c);
 void okx_sim_batch_cancel(const okx_call *c);
 
 /* lists.c; is_archive: the 3-month variant of the path. */

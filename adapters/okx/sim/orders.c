@@ -1,19 +1,20 @@
 /*
- * orders.c - the order endpoints of xgsim's OKX dialect: place, cancel and
- * order details, one order at a time (POST /trade/order,
- * /trade/cancel-order, GET /trade/order) or up to 20 in one request
- * (POST /trade/batch-orders, /trade/cancel-batch-orders), translated
- * between OKX's JSON (fact sheet, "Response shapes" and "Enums") and the
- * simulator's book.
+ * orders.c - the order endpoints of xgsim's OKX dialect: place, amend,
+ * cancel and order details, one order at a time (POST /trade/order,
+ * /trade/amend-order, /trade/cancel-order, GET /trade/order) or up to 20
+ * in one request (POST /trade/batch-orders, /trade/amend-batch-orders,
+ * /trade/cancel-batch-orders), translated between OKX's JSON (fact
+ * sheet, "Response shapes" and "Enums"; for amends the OKX v5 reference,
+ * Trade > Amend order) and the simulator's book.
  *
- * One core per action (okx_sim_place_one, okx_sim_cancel_one) fills an
- * okx_result; the single path answers it as the fact sheet shows (a
- * malformed request as a request-level error, an order the venue refuses
- * as an sCode in data[] with code "1"), the batch path answers every
- * order with its own sCode/sMsg and the envelope code "0" (all done), "1"
- * (all failed) or "2" (some failed). dialect.c routes authenticated
- * requests here, their limits already charged; this file calls only
- * common.c and the simulator.
+ * One core per action (okx_sim_place_one, okx_sim_amend_one,
+ * okx_sim_cancel_one) fills an okx_result; the single path answers it as
+ * the fact sheet shows (a malformed request as a request-level error, an
+ * order the venue refuses as an sCode in data[] with code "1"), the batch
+ * path answers every order with its own sCode/sMsg and the envelope code
+ * "0" (all done), "1" (all failed) or "2" (some failed). dialect.c routes
+ * authenticated requests here, their limits already charged; this file
+ * calls only common.c and the simulator.
  */
 #include "okx_sim.h"
 
@@ -27,11 +28,13 @@
  * path, as the order's sCode/sMsg by a batch. */
 typedef struct okx_result {
     bool is_whole;
+    bool is_amend; /* answered in an amend's shape, with reqId */
     int status;
     char code[8];
     char msg[112];
     int64_t ord_id; /* 0 if none */
     char cl_id[XG_SIM_CLIENT_ID_LEN];
+    char req_id[XG_SIM_CLIENT_ID_LEN]; /* an amend's reqId, "" if none */
     const char *outcome;
 } okx_result;
 
@@ -68,6 +71,12 @@ okx_sim_result_json(const okx_call *c, const okx_result *r)
 
     if (r->ord_id > 0) {
         okx_sim_ms_text(r->ord_id, id);
+    }
+    if (r->is_amend) {
+        /* An amend's item echoes the amendment's reqId and has no tag,
+         * ts or subCode (Trade > Amend order, "Response Parameters"). */
+        return json_pack("{ss ss ss ss ss}", "clOrdId", r->cl_id, "ordId", id,
+                         "reqId", r->req_id, "sCode", r->code, "sMsg", r->msg);
     }
     okx_sim_ms_text(c->now_ms, ts);
     return json_pack("{ss ss ss ss ss ss ss}", "clOrdId", r->cl_id, "ordId", id,
@@ -111,22 +120,43 @@ okx_sim_cl_id_ok(const char *id)
     return true;
 }
 
+/* An optional decimal parameter: absent or "" leaves *has false;
+ * otherwise it must be a positive decimal, which goes to *out. false (r
+ * set) if it is not. */
+static bool
+okx_sim_opt_decimal_param(const okx_call *c, const char *key, int64_t *out,
+                          bool *has, okx_result *r)
+{
+    const char *text = okx_sim_param(c, key);
+    char msg[64];
+
+    *has = false;
+    if (text == NULL || text[0] == '\0') {
+        return true;
+    }
+    if (xg_sim_fixed_parse(text, out) != XG_OK || *out <= 0) {
+        snprintf(msg, sizeof(msg), "Parameter %s error", key);
+        okx_sim_result(r, true, 400, "51000", msg, "rejected");
+        return false;
+    }
+    *has = true;
+    return true;
+}
+
 /* A required decimal parameter; false (r set) if missing or bad. */
 static bool
 okx_sim_decimal_param(const okx_call *c, const char *key, int64_t *out,
                       okx_result *r)
 {
-    const char *text = okx_sim_param(c, key);
+    bool has = false;
     char msg[64];
 
-    if (text == NULL || text[0] == '\0') {
-        snprintf(msg, sizeof(msg), "Parameter %s can not be empty.", key);
-        okx_sim_result(r, true, 400, "50014", msg, "rejected");
+    if (!okx_sim_opt_decimal_param(c, key, out, &has, r)) {
         return false;
     }
-    if (xg_sim_fixed_parse(text, out) != XG_OK || *out <= 0) {
-        snprintf(msg, sizeof(msg), "Parameter %s error", key);
-        okx_sim_result(r, true, 400, "51000", msg, "rejected");
+    if (!has) {
+        snprintf(msg, sizeof(msg), "Parameter %s can not be empty.", key);
+        okx_sim_result(r, true, 400, "50014", msg, "rejected");
         return false;
     }
     return true;
@@ -219,11 +249,15 @@ okx_sim_read_order(const okx_call *c, xg_sim_new_order *no, bool *quote_sized,
     return true;
 }
 
-/* Which filter the order breaks, as OKX answers it; true if none. */
+/* Which filter the order breaks, as OKX answers it; true if none.
+ * px_key names the price parameter in the answer (px, an amend's
+ * newPx). */
 static bool
-okx_sim_filters_ok(const okx_call *c, const xg_sim_new_order *no, okx_result *r)
+okx_sim_filters_ok(const okx_call *c, const xg_sim_new_order *no,
+                   const char *px_key, okx_result *r)
 {
     const xg_sim_instrument *in = &c->v->book.instruments[no->instrument];
+    char msg[64];
 
     switch (xg_sim_book_check_filters(&c->v->book, no)) {
     case XG_SIM_FILTER_OK:
@@ -234,8 +268,8 @@ okx_sim_filters_ok(const okx_call *c, const xg_sim_new_order *no, okx_result *r)
          * of px, and one outside the instrument's range as a price-limit
          * breach. */
         if (no->price >= in->min_price && no->price <= in->max_price) {
-            okx_sim_result(r, false, 200, "51000", "Parameter px error",
-                           "rejected");
+            snprintf(msg, sizeof(msg), "Parameter %s error", px_key);
+            okx_sim_result(r, false, 200, "51000", msg, "rejected");
         } else {
             okx_sim_result(r, false, 200, "51006",
                            "Order price is not within the price limit.",
@@ -299,7 +333,7 @@ okx_sim_place_one(const okx_call *c, okx_result *r)
             return;
         }
     }
-    if (!okx_sim_filters_ok(c, &no, r)) {
+    if (!okx_sim_filters_ok(c, &no, "px", r)) {
         return;
     }
 
@@ -450,6 +484,182 @@ okx_sim_cancel(const okx_call *c)
     okx_sim_answer_one(c, &r);
 }
 
+/* cxlOnFail, a JSON boolean (the strings "true" and "false" are taken
+ * too); absent, null or "": false. false (r set) for anything else. */
+static bool
+okx_sim_cxl_on_fail(const okx_call *c, bool *out, okx_result *r)
+{
+    const json_t *v = json_object_get(c->body, "cxlOnFail");
+    const char *text = json_string_value(v);
+
+    *out = false;
+    if (v == NULL || json_is_null(v) || (text != NULL && text[0] == '\0')) {
+        return true;
+    }
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return true;
+    }
+    if (text != NULL &&
+        (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)) {
+        *out = strcmp(text, "true") == 0;
+        return true;
+    }
+    okx_sim_result(r, true, 400, "51000", "Parameter cxlOnFail error",
+                   "rejected");
+    return false;
+}
+
+/* Apply no (the order's new price and total size) to the open order o,
+ * lock held, into r. The book amends in place: a smaller size at the
+ * same price keeps the queue, anything else goes to the back, and a
+ * crossing price trades at once. A size at or below what filled
+ * completes the order, which OKX then reports "filled"; the book can
+ * only end it by canceling what is left (docs/simulator-okx.md). A
+ * request that changes nothing succeeds and leaves the order where it
+ * is. */
+static void
+okx_sim_amend_apply(const okx_call *c, xg_sim_order *o,
+                    const xg_sim_new_order *no, okx_result *r)
+{
+    xg_sim_book *b = &c->v->book;
+    xg_sim_place_result result = XG_SIM_PLACED;
+
+    if (!okx_sim_filters_ok(c, no, "newPx", r)) {
+        return;
+    }
+    if (no->price == o->price && no->qty == o->qty) {
+        okx_sim_result(r, false, 200, "0", "", "amended");
+        return;
+    }
+    if (no->qty <= o->filled) {
+        (void)xg_sim_book_cancel(b, o, c->now_ms);
+        okx_sim_result(r, false, 200, "0", "", "amended");
+        return;
+    }
+    if (xg_sim_book_amend(b, o, no->price, no->qty, c->now_ms, &result) !=
+        XG_OK) {
+        /* o is open (the caller checked), so no market order, which
+         * never rests: memory ran out. */
+        okx_sim_result(r, true, 500, "50026", "System error.", "fault");
+        return;
+    }
+    switch (result) {
+    case XG_SIM_PLACED:
+        okx_sim_result(r, false, 200, "0", "", "amended");
+        break;
+    case XG_SIM_INSUFFICIENT:
+        okx_sim_result(r, false, 200, "51502",
+                       "Unable to edit order: insufficient balance or margin.",
+                       "rejected");
+        break;
+    case XG_SIM_WOULD_TAKE:
+        okx_sim_result(r, false, 200, "51511",
+                       "Modification failed as the order price did not meet "
+                       "the requirement for Post Only.",
+                       "rejected");
+        break;
+    case XG_SIM_TOO_LARGE:
+    case XG_SIM_QTY_FILLED: /* not reached: a completing size is above */
+    case XG_SIM_DUPLICATE:  /* place only */
+        okx_sim_result(r, false, 200, "51000", "Parameter newSz error",
+                       "rejected");
+        break;
+    }
+}
+
+/* Amend the order o (NULL: the request names no order of the account) to
+ * price px and total size sz (0: unchanged), lock held. With cxl_on_fail
+ * an open order the amend fails on is canceled (OKX's cxlOnFail). */
+static void
+okx_sim_amend_locked(const okx_call *c, xg_sim_order *o, int64_t px, int64_t sz,
+                     bool cxl_on_fail, okx_result *r)
+{
+    xg_sim_new_order no;
+
+    if (px == 0 && sz == 0) {
+        okx_sim_result(r, false, 200, "51500",
+                       "You must enter a price, quantity, or TP/SL",
+                       "rejected");
+        return;
+    }
+    if (o == NULL || !xg_sim_order_is_open(o)) {
+        okx_sim_result(r, false, 200, "51503",
+                       "Your order has already been filled or canceled.",
+                       o == NULL ? "not_found" : "rejected");
+        return;
+    }
+    memset(&no, 0, sizeof(no));
+    no.account = o->account;
+    no.instrument = o->instrument;
+    no.side = o->side;
+    no.type = o->type;
+    no.tif = o->tif;
+    no.price = px != 0 ? px : o->price;
+    no.qty = sz != 0 ? sz : o->qty;
+    okx_sim_amend_apply(c, o, &no, r);
+    if (!okx_sim_result_ok(r) && !r->is_whole && cxl_on_fail &&
+        xg_sim_order_is_open(o)) {
+        (void)xg_sim_book_cancel(&c->v->book, o, c->now_ms);
+    }
+}
+
+/* Amend the order c names (lock not held). */
+static void
+okx_sim_amend_one(const okx_call *c, okx_result *r)
+{
+    const char *asked = okx_sim_param(c, "clOrdId");
+    const char *req_id = okx_sim_param(c, "reqId");
+    xg_sim_order *o = NULL;
+    int64_t px = 0;
+    int64_t sz = 0;
+    bool has_px = false;
+    bool has_sz = false;
+    bool cxl_on_fail = false;
+
+    memset(r, 0, sizeof(*r));
+    r->is_amend = true;
+    okx_sim_result_cl_id(r, asked);
+    if (req_id != NULL && req_id[0] != '\0') {
+        /* Like clOrdId: up to 32 letters and digits. */
+        if (!okx_sim_cl_id_ok(req_id)) {
+            okx_sim_result(r, true, 400, "51000", "Parameter reqId error",
+                           "rejected");
+            return;
+        }
+        snprintf(r->req_id, sizeof(r->req_id), "%s", req_id);
+    }
+    if (!okx_sim_opt_decimal_param(c, "newSz", &sz, &has_sz, r) ||
+        !okx_sim_opt_decimal_param(c, "newPx", &px, &has_px, r) ||
+        !okx_sim_cxl_on_fail(c, &cxl_on_fail, r)) {
+        return;
+    }
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    if (!okx_sim_find_order(c, &o, r)) {
+        xg_sim_venue_unlock(c->v);
+        return;
+    }
+    okx_sim_amend_locked(c, o, has_px ? px : 0, has_sz ? sz : 0, cxl_on_fail,
+                         r);
+    if (o != NULL) {
+        if (asked == NULL || okx_sim_result_ok(r)) {
+            okx_sim_result_cl_id(r, o->client_id);
+        }
+        r->ord_id = o->order_id;
+    }
+    xg_sim_venue_unlock(c->v);
+}
+
+void
+okx_sim_amend(const okx_call *c)
+{
+    okx_result r;
+
+    okx_sim_amend_one(c, &r);
+    okx_sim_answer_one(c, &r);
+}
+
 void
 okx_sim_query(const okx_call *c)
 {
@@ -522,6 +732,12 @@ void
 okx_sim_batch_place(const okx_call *c)
 {
     okx_sim_batch(c, okx_sim_place_one, "placed");
+}
+
+void
+okx_sim_batch_amend(const okx_call *c)
+{
+    okx_sim_batch(c, okx_sim_amend_one, "amended");
 }
 
 void
