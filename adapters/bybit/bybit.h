@@ -129,14 +129,6 @@ xg_err bybit_add_costs(const xg_op *op, xg_http_request *req);
 /* The endpoint bucket of op, or -1 for the public endpoints. */
 int bybit_endpoint_bucket(xg_op_kind kind);
 
-/* The operation adapter_util.h's rules are to see for kind: an amend is
- * ranked and settled as a new order (it moves a quote, XG_PRIO_NEW, and an
- * answer that leaves its fate open, a 5xx, a timeout code, an unreadable
- * body, is UNKNOWN); those helpers (xg_op_priority, XG_OPS_MUTATING,
- * xg_op_is_mutating) predate ABI 6 and do not know amends. Every other
- * kind is itself. */
-xg_op_kind bybit_rules_kind(xg_op_kind kind);
-
 xg_err bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
                    xg_http_request *req);
 
@@ -147,8 +139,7 @@ xg_err bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
 /* Map an error answer (HTTP status; retCode when the body had one, msg or
  * "") to outcome, err and the retry/ban fields of res through the error
- * table, which sees kind as bybit_rules_kind(kind). Fills venue_code and
- * venue_msg too. */
+ * table. Fills venue_code and venue_msg too. */
 void bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
                           int has_code, int64_t code, const char *msg,
                           xg_result *res);

@@ -41,8 +41,7 @@
  * strings until parsed exactly as decimals, and text copied into a result
  * is truncated and made printable. A malformed answer is an outcome, never
  * a crash: UNKNOWN for a new order, cancel or amend, REJECTED with
- * XG_ERR_BAD_RESPONSE for the read-only operations. The shared helpers
- * that decide this see an amend as a new order (bybit_rules_kind).
+ * XG_ERR_BAD_RESPONSE for the read-only operations.
  */
 #include "bybit.h"
 
@@ -217,7 +216,7 @@ bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
 
     const xg_err_rule *rule = xg_err_rules_apply(
         bybit_errors, sizeof(bybit_errors) / sizeof(bybit_errors[0]),
-        bybit_rules_kind(kind), resp->status, has_code, code, msg, res);
+        kind, resp->status, has_code, code, msg, res);
     if (res->outcome != XG_OUTCOME_RATE_LIMITED) {
         /* BANNED included: Bybit's 403 says nothing of the ban's end. */
         return;
@@ -427,7 +426,6 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
 {
     xg_order_report *rep = &res->order;
     const xg_order *o = op->order;
-    xg_op as_rules = *op;
     size_t r = 0;
 
     memset(rep, 0, sizeof(*rep));
@@ -438,9 +436,7 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
         rc = xg_field_text(j, r, "orderLinkId", rep->client_id,
                            sizeof(rep->client_id));
     }
-    as_rules.kind = bybit_rules_kind(op->kind);
-    if (!xg_result_order_usable(&as_rules, rc, "malformed acknowledgement",
-                                res)) {
+    if (!xg_result_order_usable(op, rc, "malformed acknowledgement", res)) {
         return;
     }
     if (op->instrument != NULL) {
@@ -764,11 +760,11 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     if (resp->status < 200 || resp->status > 299 || (has_code && code != 0)) {
         bybit_classify_error(op->kind, resp, has_code, code, msg, res);
     } else if (!is_json) {
-        xg_result_bad_body(bybit_rules_kind(op->kind),
+        xg_result_bad_body(op->kind,
                            resp->body_len == 0 ? "empty body" : "body not JSON",
                            res);
     } else if (!has_code) {
-        xg_result_bad_body(bybit_rules_kind(op->kind), "no retCode in answer",
+        xg_result_bad_body(op->kind, "no retCode in answer",
                            res);
     } else {
         switch (op->kind) {

@@ -59,12 +59,6 @@ bybit_endpoint_bucket(xg_op_kind kind)
     }
 }
 
-xg_op_kind
-bybit_rules_kind(xg_op_kind kind)
-{
-    return kind == XG_OP_AMEND_ORDER ? XG_OP_NEW_ORDER : kind;
-}
-
 xg_err
 bybit_add_costs(const xg_op *op, xg_http_request *req)
 {
@@ -77,7 +71,7 @@ bybit_add_costs(const xg_op *op, xg_http_request *req)
     if (rc != XG_OK) {
         return rc;
     }
-    req->priority = xg_op_priority(bybit_rules_kind(op->kind));
+    req->priority = xg_op_priority(op->kind);
     return XG_OK;
 }
 

@@ -153,37 +153,6 @@ okx_data_array(const xg_json *j, size_t *data)
     return XG_OK;
 }
 
-/* The kind an operation is handed to the shared helpers under
- * (xg_op_is_mutating, xg_result_bad_body, the error table's XG_OPS_*
- * rows): they know a new order and a cancel as the operations that may
- * change an order, and not an amend, which may just as well have taken
- * effect when its answer is lost or unreadable. An amend is therefore
- * presented to them as a new order: UNKNOWN where its fate is open,
- * RATE_LIMITED, BANNED and the rest exactly as for a new order. */
-static xg_op_kind
-okx_fate_kind(xg_op_kind kind)
-{
-    return kind == XG_OP_AMEND_ORDER ? XG_OP_NEW_ORDER : kind;
-}
-
-/* xg_result_bad_body for any operation, an amend as a new order. */
-static void
-okx_bad_body(xg_op_kind kind, const char *why, xg_result *res)
-{
-    xg_result_bad_body(okx_fate_kind(kind), why, res);
-}
-
-/* xg_result_order_usable for any operation, an amend as a new order. */
-static int
-okx_order_usable(const xg_op *op, xg_err parsed, const char *what,
-                 xg_result *res)
-{
-    xg_op as = *op;
-
-    as.kind = okx_fate_kind(op->kind);
-    return xg_result_order_usable(&as, parsed, what, res);
-}
-
 /* --- the error table --------------------------------------------------- */
 
 /* xg_err_rule.hint: the wait is the limit window (2 s unless
@@ -282,7 +251,7 @@ okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
 {
     const xg_err_rule *rule = xg_err_rules_apply(
         okx_errors, sizeof(okx_errors) / sizeof(okx_errors[0]),
-        okx_fate_kind(kind), status, has_code, code, msg, res);
+        kind, status, has_code, code, msg, res);
     if (rule != NULL && rule->hint == OKX_HINT_WINDOW) {
         res->retry_after_ms = o != NULL ? o->window_ms : OKX_WINDOW_MS_DEFAULT;
     }
@@ -449,7 +418,7 @@ okx_parse_ack(const xg_op *op, const xg_json *j, size_t item, xg_result *res)
         rc = xg_field_text(j, item, "ordId", rep->venue_order_id,
                            sizeof(rep->venue_order_id));
     }
-    if (!okx_order_usable(op, rc, "malformed order acknowledgement", res)) {
+    if (!xg_result_order_usable(op, rc, "malformed order acknowledgement", res)) {
         return;
     }
     if (op->instrument != NULL) {
@@ -671,7 +640,7 @@ okx_effective_code(const xg_op *op, const xg_json *j, int64_t *code,
     int64_t s_code = 0;
 
     *item_ok = 0;
-    if (!xg_op_is_mutating(okx_fate_kind(op->kind))) {
+    if (!xg_op_is_mutating(op->kind)) {
         return 1;
     }
     if (okx_single_item(j, &item) != XG_OK ||
@@ -742,19 +711,19 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             item_ok) {
             /* A per-order success under an error status cannot be
              * trusted either way. */
-            okx_bad_body(op->kind, "order accepted under an HTTP error", res);
+            xg_result_bad_body(op->kind, "order accepted under an HTTP error", res);
         } else {
             okx_classify_error(o, op->kind, resp->status, has_code, code, msg,
                                res);
         }
     } else if (!is_object || !has_code) {
-        okx_bad_body(op->kind,
+        xg_result_bad_body(op->kind,
                      resp->body_len == 0 ? "empty body"
                                          : "body is not an OKX envelope",
                      res);
     } else if (!okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
                                    &item_ok)) {
-        okx_bad_body(op->kind, "malformed order result", res);
+        xg_result_bad_body(op->kind, "malformed order result", res);
     } else if (code != 0 && !item_ok) {
         okx_classify_error(o, op->kind, resp->status, 1, code, msg, res);
     } else {
@@ -771,7 +740,7 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             size_t item = 0;
             /* item_ok means the one item was read already. */
             if (!item_ok || okx_single_item(&j, &item) != XG_OK) {
-                okx_bad_body(op->kind, "order result without sCode", res);
+                xg_result_bad_body(op->kind, "order result without sCode", res);
             } else {
                 okx_parse_ack(op, &j, item, res);
             }

@@ -562,8 +562,13 @@ int
 xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
                        xg_result *res)
 {
-    if (parsed == XG_OK && op->client_id != NULL &&
-        strcmp(res->order.client_id, op->client_id) != 0) {
+    /* A replacement under its own client id answers with that one. */
+    const char *id = op->kind == XG_OP_AMEND_ORDER && op->amend != NULL &&
+                             op->amend->is_replace &&
+                             op->amend->new_client_id != NULL
+                         ? op->amend->new_client_id
+                         : op->client_id;
+    if (parsed == XG_OK && id != NULL && strcmp(res->order.client_id, id) != 0) {
         what = "response names another client order id";
         parsed = XG_ERR_BAD_FIELD;
     }
