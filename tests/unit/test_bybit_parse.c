@@ -1143,8 +1143,8 @@ test_malformed_success_on_order_ops_is_unknown(void **state)
     const char *amend_bodies[] = {
         "",
         "{\"retCode\":0",
-        "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\","
-        "\"orderLinkId\":\"gw00",
+        ("{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\","
+         "\"orderLinkId\":\"gw00"),
         "{\"retMsg\":\"OK\",\"result\":{}}",
         "{\"retCode\":0,\"result\":{}}",
         "<html>502</html>"};
