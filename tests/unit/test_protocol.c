@@ -253,9 +253,9 @@ test_amend_reply_says_how(void **state)
     (void)state;
     xg_order o;
     memset(&o, 0, sizeof o);
-    strcpy(o.client_id, "Q1");
-    strcpy(o.strategy_id, "mm");
-    strcpy(o.symbol, "BTC/USDT");
+    snprintf(o.client_id, sizeof o.client_id, "%s", "Q1");
+    snprintf(o.strategy_id, sizeof o.strategy_id, "%s", "mm");
+    snprintf(o.symbol, sizeof o.symbol, "%s", "BTC/USDT");
     o.side = XG_SIDE_BUY;
     o.type = XG_TYPE_LIMIT;
     o.tif = XG_TIF_GTC;
