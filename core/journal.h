@@ -62,6 +62,11 @@ typedef struct xg__journal_order {
     char venue_client_id[XG_CLIENT_ID_MAX];
     char venue_order_id[XG_VENUE_ORDER_ID_MAX];
     xg_execution exec;
+    /* What the venue orders this one replaced (cancel-replace) executed:
+     * exec counts it, the current venue order's reports do not, so every
+     * report adds it (xg__order_rec.replaced_exec). All zero, currency
+     * "": nothing replaced. */
+    xg_execution replaced_exec;
     uint8_t attempt;
     uint8_t cancel_requested;
     uint8_t requantize;
