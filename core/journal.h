@@ -26,9 +26,10 @@
 #include "xgate/order.h"
 
 /* Schema version kept in PRAGMA user_version. A file of an earlier
- * version is migrated when opened, in one transaction (2 added the
- * orders' quote amount and fee); a later or unknown one is refused. */
-#define XG_JOURNAL_SCHEMA_VERSION 2
+ * version is migrated when opened, one version at a time, each step in one
+ * transaction with its version bump (2 added the orders' quote amount and
+ * fee, 3 their replaced_exec); a later or unknown one is refused. */
+#define XG_JOURNAL_SCHEMA_VERSION 3
 /* PRAGMA application_id of every journal ("xgj1"): tells our file from any
  * other SQLite database that happens to be named journal.db. */
 #define XG_JOURNAL_APP_ID  0x78676a31
