@@ -52,13 +52,49 @@
     " " COL_QUOTE_UNITS ", " COL_QUOTE_SCALE ", " COL_FEE_UNITS                \
     ", " COL_FEE_SCALE ", " COL_FEE_CURRENCY
 
-/* Version 1 to 2, in one transaction with the version bump. */
+/* The columns schema version 3 added to orders: what the venue orders an
+ * order replaced (cancel-replace) executed (replaced_exec). Defaults, so
+ * that earlier versions' rows read as "nothing replaced". */
+#define COL_REPLACED_FILLED_UNITS                                              \
+    "replaced_filled_units INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_FILLED_SCALE                                              \
+    "replaced_filled_scale INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_QUOTE_UNITS                                               \
+    "replaced_quote_units INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_QUOTE_SCALE                                               \
+    "replaced_quote_scale INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_FEE_UNITS "replaced_fee_units INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_FEE_SCALE "replaced_fee_scale INTEGER NOT NULL DEFAULT 0"
+#define COL_REPLACED_FEE_CURRENCY                                              \
+    "replaced_fee_currency TEXT NOT NULL DEFAULT ''"
+#define REPLACED_COLS_SQL                                                      \
+    " " COL_REPLACED_FILLED_UNITS ", " COL_REPLACED_FILLED_SCALE               \
+    ", " COL_REPLACED_QUOTE_UNITS ", " COL_REPLACED_QUOTE_SCALE                \
+    ", " COL_REPLACED_FEE_UNITS ", " COL_REPLACED_FEE_SCALE                    \
+    ", " COL_REPLACED_FEE_CURRENCY
+
+/* Version 1 to 2 and 2 to 3, each in one transaction with its version
+ * bump: a failed step leaves the file at the version it had. */
 #define ADD_ORDER_COL "ALTER TABLE orders ADD COLUMN "
 static const char migrate_v1_sql[] =
     "BEGIN IMMEDIATE;" ADD_ORDER_COL COL_QUOTE_UNITS
     ";" ADD_ORDER_COL COL_QUOTE_SCALE ";" ADD_ORDER_COL COL_FEE_UNITS
     ";" ADD_ORDER_COL COL_FEE_SCALE ";" ADD_ORDER_COL COL_FEE_CURRENCY ";"
     " PRAGMA user_version=2; COMMIT;";
+static const char migrate_v2_sql[] =
+    "BEGIN IMMEDIATE;" ADD_ORDER_COL COL_REPLACED_FILLED_UNITS
+    ";" ADD_ORDER_COL COL_REPLACED_FILLED_SCALE
+    ";" ADD_ORDER_COL COL_REPLACED_QUOTE_UNITS
+    ";" ADD_ORDER_COL COL_REPLACED_QUOTE_SCALE
+    ";" ADD_ORDER_COL COL_REPLACED_FEE_UNITS
+    ";" ADD_ORDER_COL COL_REPLACED_FEE_SCALE
+    ";" ADD_ORDER_COL COL_REPLACED_FEE_CURRENCY ";"
+    " PRAGMA user_version=3; COMMIT;";
+/* The step from version n + 1, at index n. */
+static const char *const migrate_sql[] = {migrate_v1_sql, migrate_v2_sql};
+_Static_assert(sizeof migrate_sql / sizeof migrate_sql[0] ==
+                   XG_JOURNAL_SCHEMA_VERSION - 1,
+               "one migration step to each schema version after 1");
 
 static const char schema_sql[] =
     "CREATE TABLE orders ("
@@ -77,7 +113,7 @@ static const char schema_sql[] =
     " route0 TEXT NOT NULL, route1 TEXT NOT NULL, route2 TEXT NOT NULL,"
     " route3 TEXT NOT NULL,"
     " deadline_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL," EXEC_COLS_SQL
-    ") STRICT, WITHOUT ROWID;"
+    "," REPLACED_COLS_SQL ") STRICT, WITHOUT ROWID;"
     /* Start-up reads only open orders; the partial index keeps that read
      * proportional to them, not to the history. */
     "CREATE INDEX orders_open ON orders(gw_id)"
@@ -99,12 +135,16 @@ static const char schema_sql[] =
     " venue, venue_client_id, venue_order_id, filled_units, filled_scale,"     \
     " attempt, cancel_requested, requantize, n_route,"                         \
     " route0, route1, route2, route3, deadline_ms, updated_ms,"                \
-    " quote_units, quote_scale, fee_units, fee_scale, fee_currency"
+    " quote_units, quote_scale, fee_units, fee_scale, fee_currency,"           \
+    " replaced_filled_units, replaced_filled_scale, replaced_quote_units,"     \
+    " replaced_quote_scale, replaced_fee_units, replaced_fee_scale,"           \
+    " replaced_fee_currency"
 
 static const char put_order_sql[] =
     "INSERT OR REPLACE INTO orders (" ORDER_COLS ") VALUES (?1, ?2, ?3, ?4,"
     " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-    " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
+    " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
+    " ?34, ?35, ?36, ?37, ?38, ?39)";
 
 static const char put_attempt_sql[] =
     "INSERT OR REPLACE INTO attempts (gw_id, attempt, venue,"
@@ -330,18 +370,21 @@ check_identity(xg__journal *j, int *is_fresh, int64_t *version_out)
     return XG_OK;
 }
 
-/* Bring a journal of an earlier schema version up to this one. */
+/* Bring a journal of an earlier schema version (1 or more, as
+ * check_identity made sure) up to this one, a version at a time. */
 static xg_err
 migrate(xg__journal *j, int64_t version)
 {
-    if (version >= XG_JOURNAL_SCHEMA_VERSION) {
-        return XG_OK;
-    }
-    int rc = sqlite3_exec(j->db, migrate_v1_sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        xg_err e = xg__journal_fail_sql(j, rc, "cannot migrate schema 1 to 2");
-        (void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-        return e;
+    for (int v = (int)version; v < XG_JOURNAL_SCHEMA_VERSION; v++) {
+        int rc = sqlite3_exec(j->db, migrate_sql[v - 1], NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "cannot migrate schema %d to %d", v,
+                     v + 1);
+            xg_err e = xg__journal_fail_sql(j, rc, what);
+            (void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+            return e;
+        }
     }
     return XG_OK;
 }
@@ -642,6 +685,21 @@ is_status_ok(int64_t s)
     return s >= XG_STATUS_PENDING && s <= XG_STATUS_UNKNOWN;
 }
 
+/* Why an order's execution (exec or replaced_exec) cannot be stored, or
+ * NULL. */
+static const char *
+exec_invalid(const xg_execution *e)
+{
+    if (!is_decimal_ok(e->filled_qty) || !is_decimal_ok(e->filled_quote) ||
+        !is_decimal_ok(e->fee)) {
+        return "decimal scale";
+    }
+    if (!is_str(e->fee_currency, sizeof e->fee_currency)) {
+        return "unterminated string";
+    }
+    return NULL;
+}
+
 static const char *
 order_invalid(const xg__journal_order *o)
 {
@@ -656,13 +714,15 @@ order_invalid(const xg__journal_order *o)
         !is_str(o->venue_order_id, sizeof o->venue_order_id)) {
         return "unterminated string";
     }
-    if (!is_decimal_ok(o->qty) || !is_decimal_ok(o->price) ||
-        !is_decimal_ok(o->exec.filled_qty) ||
-        !is_decimal_ok(o->exec.filled_quote) || !is_decimal_ok(o->exec.fee)) {
+    if (!is_decimal_ok(o->qty) || !is_decimal_ok(o->price)) {
         return "decimal scale";
     }
-    if (!is_str(o->exec.fee_currency, sizeof o->exec.fee_currency)) {
-        return "unterminated string";
+    const char *bad = exec_invalid(&o->exec);
+    if (bad == NULL) {
+        bad = exec_invalid(&o->replaced_exec);
+    }
+    if (bad != NULL) {
+        return bad;
     }
     if (!is_status_ok(o->status)) {
         return "status";
@@ -729,6 +789,13 @@ xg__journal_put_order(xg__journal *j, const xg__journal_order *o)
     sqlite3_bind_int64(st, 30, o->exec.fee.units);
     sqlite3_bind_int(st, 31, o->exec.fee.scale);
     bind_text(st, 32, o->exec.fee_currency);
+    sqlite3_bind_int64(st, 33, o->replaced_exec.filled_qty.units);
+    sqlite3_bind_int(st, 34, o->replaced_exec.filled_qty.scale);
+    sqlite3_bind_int64(st, 35, o->replaced_exec.filled_quote.units);
+    sqlite3_bind_int(st, 36, o->replaced_exec.filled_quote.scale);
+    sqlite3_bind_int64(st, 37, o->replaced_exec.fee.units);
+    sqlite3_bind_int(st, 38, o->replaced_exec.fee.scale);
+    bind_text(st, 39, o->replaced_exec.fee_currency);
     int rc = step_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE) {

@@ -26,9 +26,10 @@
 #include "xgate/order.h"
 
 /* Schema version kept in PRAGMA user_version. A file of an earlier
- * version is migrated when opened, in one transaction (2 added the
- * orders' quote amount and fee); a later or unknown one is refused. */
-#define XG_JOURNAL_SCHEMA_VERSION 2
+ * version is migrated when opened, one version at a time, each step in one
+ * transaction with its version bump (2 added the orders' quote amount and
+ * fee, 3 their replaced_exec); a later or unknown one is refused. */
+#define XG_JOURNAL_SCHEMA_VERSION 3
 /* PRAGMA application_id of every journal ("xgj1"): tells our file from any
  * other SQLite database that happens to be named journal.db. */
 #define XG_JOURNAL_APP_ID  0x78676a31
@@ -62,6 +63,11 @@ typedef struct xg__journal_order {
     char venue_client_id[XG_CLIENT_ID_MAX];
     char venue_order_id[XG_VENUE_ORDER_ID_MAX];
     xg_execution exec;
+    /* What the venue orders this one replaced (cancel-replace) executed:
+     * exec counts it, the current venue order's reports do not, so every
+     * report adds it (xg__order_rec.replaced_exec). All zero, currency
+     * "": nothing replaced. */
+    xg_execution replaced_exec;
     uint8_t attempt;
     uint8_t cancel_requested;
     uint8_t requantize;

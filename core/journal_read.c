@@ -148,6 +148,19 @@ row_to_order(sqlite3_stmt *st, xg__journal_order *o)
     if (!col_text(st, 31, o->exec.fee_currency, sizeof o->exec.fee_currency)) {
         return "fee_currency";
     }
+    if (!col_decimal(st, 32, &o->replaced_exec.filled_qty)) {
+        return "replaced_filled_qty";
+    }
+    if (!col_decimal(st, 34, &o->replaced_exec.filled_quote)) {
+        return "replaced_quote";
+    }
+    if (!col_decimal(st, 36, &o->replaced_exec.fee)) {
+        return "replaced_fee";
+    }
+    if (!col_text(st, 38, o->replaced_exec.fee_currency,
+                  sizeof o->replaced_exec.fee_currency)) {
+        return "replaced_fee_currency";
+    }
     return NULL;
 }
 

@@ -151,6 +151,7 @@ to_row(const xg__order_rec *r, const xg__venue *venues, int64_t now_ms,
                sizeof o->venue_client_id);
     xg_strlcpy(o->venue_order_id, r->venue_order_id, sizeof o->venue_order_id);
     o->exec = r->exec;
+    o->replaced_exec = r->replaced_exec;
     o->attempt = r->attempt;
     o->cancel_requested = r->cancel_requested;
     o->requantize = r->is_requantize;

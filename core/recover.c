@@ -37,6 +37,7 @@ fill_record(xg__state *st, xg__order_rec *r, const xg__journal_order *o,
                sizeof r->venue_client_id);
     xg_strlcpy(r->venue_order_id, o->venue_order_id, sizeof r->venue_order_id);
     r->exec = o->exec;
+    r->replaced_exec = o->replaced_exec;
     r->attempt = o->attempt;
     r->cancel_requested = o->cancel_requested;
     r->is_requantize = o->requantize;

@@ -45,7 +45,8 @@
     (sizeof(((xg__journal_order *)0)->gw_id) + XG_CLIENT_ID_MAX +              \
      XG_STRATEGY_ID_MAX + XG_SYMBOL_MAX + 3 + 9 + 9 + 1 + XG_VENUE_NAME_MAX +  \
      XG_CLIENT_ID_MAX + XG_VENUE_ORDER_ID_MAX + 9 + 4 +                        \
-     XG_MAX_ROUTE * XG_VENUE_NAME_MAX + 8 + 8 + 9 + 9 + XG_CURRENCY_MAX)
+     XG_MAX_ROUTE * XG_VENUE_NAME_MAX + 8 + 8 + 9 + 9 + XG_CURRENCY_MAX + 9 +  \
+     9 + 9 + XG_CURRENCY_MAX)
 #define ATTEMPT_BODY_MAX                                                       \
     (sizeof(((xg__journal_attempt *)0)->gw_id) + 1 + XG_VENUE_NAME_MAX +       \
      XG_CLIENT_ID_MAX + 1 + 8)
@@ -207,6 +208,20 @@ is_dec(xg_decimal d)
     return d.scale <= XG_DECIMAL_MAX_SCALE;
 }
 
+/* Why an order's execution (exec or replaced_exec) cannot be logged, or
+ * NULL. */
+static const char *
+exec_invalid(const xg_execution *e)
+{
+    if (!is_dec(e->filled_qty) || !is_dec(e->filled_quote) || !is_dec(e->fee)) {
+        return "order decimal scale out of range";
+    }
+    if (!is_str(e->fee_currency, sizeof e->fee_currency)) {
+        return "order string unterminated";
+    }
+    return NULL;
+}
+
 /* Why o cannot be a record, or NULL. The ranges are xg__journal_load_open's
  * (journal_read.c), so nothing is logged that recovery would refuse. */
 static const char *
@@ -232,12 +247,15 @@ order_invalid(const xg__journal_order *o)
     if (o->tif < XG_TIF_GTC || o->tif > XG_TIF_POST_ONLY) {
         return "order tif out of range";
     }
-    if (!is_dec(o->qty) || !is_dec(o->price) || !is_dec(o->exec.filled_qty) ||
-        !is_dec(o->exec.filled_quote) || !is_dec(o->exec.fee)) {
+    if (!is_dec(o->qty) || !is_dec(o->price)) {
         return "order decimal scale out of range";
     }
-    if (!is_str(o->exec.fee_currency, sizeof o->exec.fee_currency)) {
-        return "order string unterminated";
+    const char *bad = exec_invalid(&o->exec);
+    if (bad == NULL) {
+        bad = exec_invalid(&o->replaced_exec);
+    }
+    if (bad != NULL) {
+        return bad;
     }
     if (o->status < XG_STATUS_PENDING || o->status > XG_STATUS_UNKNOWN) {
         return "order status out of range";
@@ -291,6 +309,16 @@ put_dec(uint8_t *w, xg_decimal d)
     return w + 1;
 }
 
+/* A whole execution, as replaced_exec is logged. */
+static uint8_t *
+put_exec(uint8_t *w, const xg_execution *e)
+{
+    w = put_dec(w, e->filled_qty);
+    w = put_dec(w, e->filled_quote);
+    w = put_dec(w, e->fee);
+    return put_str(w, e->fee_currency);
+}
+
 static uint8_t *
 encode_order(uint8_t *w, const xg__journal_order *o)
 {
@@ -319,7 +347,8 @@ encode_order(uint8_t *w, const xg__journal_order *o)
     w = put_u64(w, i64_bits(o->updated_ms));
     w = put_dec(w, o->exec.filled_quote);
     w = put_dec(w, o->exec.fee);
-    return put_str(w, o->exec.fee_currency);
+    w = put_str(w, o->exec.fee_currency);
+    return put_exec(w, &o->replaced_exec);
 }
 
 static uint8_t *
@@ -393,10 +422,28 @@ get_str(reader *r, char *dst, size_t cap)
     memcpy(dst, p, n);
 }
 
-/* An order record of either type: XG_TURNLOG_REC_ORDER_V1 ends at
- * updated_ms, its quote amount and fee not said. */
 static void
-decode_order(reader *r, xg__journal_order *o, int type)
+get_exec(reader *r, xg_execution *e)
+{
+    e->filled_qty = get_dec(r);
+    e->filled_quote = get_dec(r);
+    e->fee = get_dec(r);
+    get_str(r, e->fee_currency, sizeof e->fee_currency);
+}
+
+static int
+is_order_type(uint8_t type)
+{
+    return type == XG_TURNLOG_REC_ORDER || type == XG_TURNLOG_REC_ORDER_V2 ||
+           type == XG_TURNLOG_REC_ORDER_V1;
+}
+
+/* An order record of any order type: XG_TURNLOG_REC_ORDER_V1 ends at
+ * updated_ms, its quote amount and fee not said; XG_TURNLOG_REC_ORDER_V2
+ * at the fee currency, nothing replaced. What a type does not hold is
+ * left zero. */
+static void
+decode_order(reader *r, xg__journal_order *o, uint8_t type)
 {
     memset(o, 0, sizeof *o);
     get_str(r, o->gw_id, sizeof o->gw_id);
@@ -426,10 +473,14 @@ decode_order(reader *r, xg__journal_order *o, int type)
     }
     o->deadline_ms = get_i64(r);
     o->updated_ms = get_i64(r);
+    if (type == XG_TURNLOG_REC_ORDER_V1) {
+        return;
+    }
+    o->exec.filled_quote = get_dec(r);
+    o->exec.fee = get_dec(r);
+    get_str(r, o->exec.fee_currency, sizeof o->exec.fee_currency);
     if (type == XG_TURNLOG_REC_ORDER) {
-        o->exec.filled_quote = get_dec(r);
-        o->exec.fee = get_dec(r);
-        get_str(r, o->exec.fee_currency, sizeof o->exec.fee_currency);
+        get_exec(r, &o->replaced_exec);
     }
 }
 
@@ -462,7 +513,7 @@ next_record(reader *r, xg__journal_order *o, xg__journal_attempt *a,
     }
     reader b = {body, body_len, 0};
     const char *bad = NULL;
-    if (h[0] == XG_TURNLOG_REC_ORDER || h[0] == XG_TURNLOG_REC_ORDER_V1) {
+    if (is_order_type(h[0])) {
         *is_order = 1;
         decode_order(&b, o, h[0]);
         bad = b.is_bad ? "order field does not decode" : order_invalid(o);

@@ -32,10 +32,11 @@
  *   28  P  payload: R records back to back, filling it exactly
  *
  * Record: type (1 byte), body length L (2 bytes), L bytes of body.
- * Types: 3 order (xg__journal_order), 2 attempt (xg__journal_attempt);
- * 1, an order without the last three fields (quote amount and fee not
- * said), is what builds before journal schema 2 wrote: still read,
- * never written.
+ * Types: 4 order (xg__journal_order), 2 attempt (xg__journal_attempt).
+ * Older order types are still read, never written: 3, an order without
+ * the last four fields (nothing replaced), is what builds before journal
+ * schema 3 wrote; 1, an order without the last seven (quote amount and
+ * fee not said either), what builds before schema 2 wrote.
  * Bodies hold every field in the order below, nothing else, and are
  * consumed exactly:
  *
@@ -50,7 +51,9 @@
  *            u8 attempt, u8 cancel_requested (0-1), u8 requantize (0-1),
  *            u8 n_route (0-XG_MAX_ROUTE), n_route x str route,
  *            i64 deadline_ms, i64 updated_ms, dec filled_quote, dec fee,
- *            str fee_currency
+ *            str fee_currency, dec replaced filled_qty,
+ *            dec replaced filled_quote, dec replaced fee,
+ *            str replaced fee_currency
  *   attempt: str gw_id (not empty), u8 attempt, str venue,
  *            str venue_client_id, u8 state (0-2), i64 updated_ms
  *
@@ -87,7 +90,8 @@
 #define XG_TURNLOG_REC_HDR      3  /* record type and body length */
 #define XG_TURNLOG_REC_ORDER_V1 1
 #define XG_TURNLOG_REC_ATTEMPT  2
-#define XG_TURNLOG_REC_ORDER    3
+#define XG_TURNLOG_REC_ORDER_V2 3
+#define XG_TURNLOG_REC_ORDER    4
 /* The largest payload of one frame (64 MiB, some 150,000 orders): a
  * reader never believes a longer one, so a damaged length cannot make it
  * allocate or read without bound. */

@@ -63,6 +63,15 @@ mix_dec(seen *s, xg_decimal d)
 }
 
 static void
+mix_exec(seen *s, const xg_execution *e)
+{
+    mix_dec(s, e->filled_qty);
+    mix_dec(s, e->filled_quote);
+    mix_dec(s, e->fee);
+    mix_str(s, e->fee_currency, sizeof e->fee_currency);
+}
+
+static void
 see_order(seen *s, const xg__journal_order *o)
 {
     mix_str(s, o->gw_id, sizeof o->gw_id);
@@ -80,10 +89,8 @@ see_order(seen *s, const xg__journal_order *o)
     mix_i64(s, o->status);
     mix_dec(s, o->qty);
     mix_dec(s, o->price);
-    mix_dec(s, o->exec.filled_qty);
-    mix_dec(s, o->exec.filled_quote);
-    mix_dec(s, o->exec.fee);
-    mix_str(s, o->exec.fee_currency, sizeof o->exec.fee_currency);
+    mix_exec(s, &o->exec);
+    mix_exec(s, &o->replaced_exec);
     mix_str(s, o->venue, sizeof o->venue);
     mix_str(s, o->venue_client_id, sizeof o->venue_client_id);
     mix_str(s, o->venue_order_id, sizeof o->venue_order_id);

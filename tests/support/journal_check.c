@@ -56,6 +56,15 @@ assert_dec_equal(xg_decimal a, xg_decimal b)
     assert_int_equal(a.scale, b.scale);
 }
 
+static void
+assert_exec_equal(const xg_execution *a, const xg_execution *b)
+{
+    assert_dec_equal(a->filled_qty, b->filled_qty);
+    assert_dec_equal(a->filled_quote, b->filled_quote);
+    assert_dec_equal(a->fee, b->fee);
+    assert_string_equal(a->fee_currency, b->fee_currency);
+}
+
 void
 xg_test_assert_order_equal(const xg__journal_order *a,
                            const xg__journal_order *b)
@@ -73,10 +82,8 @@ xg_test_assert_order_equal(const xg__journal_order *a,
     assert_string_equal(a->venue, b->venue);
     assert_string_equal(a->venue_client_id, b->venue_client_id);
     assert_string_equal(a->venue_order_id, b->venue_order_id);
-    assert_dec_equal(a->exec.filled_qty, b->exec.filled_qty);
-    assert_dec_equal(a->exec.filled_quote, b->exec.filled_quote);
-    assert_dec_equal(a->exec.fee, b->exec.fee);
-    assert_string_equal(a->exec.fee_currency, b->exec.fee_currency);
+    assert_exec_equal(&a->exec, &b->exec);
+    assert_exec_equal(&a->replaced_exec, &b->replaced_exec);
     assert_int_equal(a->attempt, b->attempt);
     assert_int_equal(a->cancel_requested, b->cancel_requested);
     assert_int_equal(a->requantize, b->requantize);

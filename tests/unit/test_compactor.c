@@ -117,6 +117,7 @@ typedef struct loaded {
     int n;
     xg_order_status status[64];
     int attempt_state[64];
+    xg__journal_order first; /* the first order, whole */
 } loaded;
 
 static xg_err
@@ -124,6 +125,9 @@ on_open(void *ctx, const xg__journal_order *o, const xg__journal_attempt *a,
         size_t n_attempts)
 {
     loaded *l = ctx;
+    if (l->n == 0) {
+        l->first = *o;
+    }
     if (l->n < 64) {
         l->status[l->n] = o->status;
         l->attempt_state[l->n] = n_attempts > 0 ? a[0].state : -1;
@@ -198,6 +202,50 @@ test_recover_folds_every_turn_and_removes_the_log(void **state)
                      XG_OK);
     assert_int_equal(segment, 4);
     assert_int_equal(seq, seq_after);
+    xg__journal_close(&j);
+}
+
+/* What the venue orders a cancel-replace replaced executed comes through
+ * the turn log into the store whole, for recovery to give back to the
+ * order (recover.c). The latest snapshot wins here too. */
+static void
+test_recover_folds_the_replaced_execution(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_store(f);
+    xg__turnlog *t = NULL;
+    char err[256];
+    assert_int_equal(
+        xg__turnlog_open(&t, f->dir, XG_SYNC_NORMAL, 1, err, sizeof err),
+        XG_OK);
+    xg__journal_order o = order_of(1, XG_STATUS_PARTIALLY_FILLED);
+    o.exec.filled_qty = (xg_decimal){5, 3};
+    o.exec.filled_quote = (xg_decimal){150000, 3};
+    o.replaced_exec.filled_qty = (xg_decimal){2, 3};
+    o.replaced_exec.filled_quote = (xg_decimal){60000, 3};
+    o.replaced_exec.fee = (xg_decimal){-12, 5};
+    snprintf(o.replaced_exec.fee_currency, sizeof o.replaced_exec.fee_currency,
+             "BNB");
+    assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+    assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    /* Replaced once more: the sum grows, in another currency's fee. */
+    o.attempt = 2;
+    o.replaced_exec.filled_qty = (xg_decimal){4, 3};
+    o.replaced_exec.filled_quote = (xg_decimal){120004, 3};
+    o.replaced_exec.fee = (xg_decimal){INT64_MAX, 18};
+    snprintf(o.replaced_exec.fee_currency, sizeof o.replaced_exec.fee_currency,
+             "USDT");
+    assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+    assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    xg__turnlog_close(&t);
+
+    uint64_t segment = 0, seq = 0;
+    assert_int_equal(xg__compactor_recover(j, f->dir, XG_SYNC_NORMAL, &segment,
+                                           &seq, err, sizeof err),
+                     XG_OK);
+    loaded l = load_open(j);
+    assert_int_equal(l.n, 1);
+    xg_test_assert_order_equal(&o, &l.first);
     xg__journal_close(&j);
 }
 
@@ -342,6 +390,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_recover_folds_every_turn_and_removes_the_log),
+        T(test_recover_folds_the_replaced_execution),
         T(test_recover_cuts_the_turn_a_crash_tore),
         T(test_recover_refuses_damage_and_leaves_the_log),
         T(test_thread_folds_while_the_writer_appends),

@@ -98,6 +98,11 @@ order_of(const char *gw_id, xg_order_status status)
     o.exec.filled_quote = dec(INT64_MAX, 18);
     o.exec.fee = dec(-7, 9);
     set_str(o.exec.fee_currency, sizeof o.exec.fee_currency, "ABCDEFGHIJKLMNO");
+    o.replaced_exec.filled_qty = dec(INT64_MAX, 17);
+    o.replaced_exec.filled_quote = dec(INT64_MIN, 18);
+    o.replaced_exec.fee = dec(-1, 0);
+    set_str(o.replaced_exec.fee_currency, sizeof o.replaced_exec.fee_currency,
+            "ZYXWVUTSRQPONML");
     o.attempt = 255;
     o.cancel_requested = 1;
     o.requantize = 1;
@@ -557,6 +562,15 @@ test_journal_invalid_put_keeps_the_turn(void **state)
     bad.price.scale = XG_DECIMAL_MAX_SCALE + 1;
     assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
     bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    bad.replaced_exec.fee.scale = XG_DECIMAL_MAX_SCALE + 1;
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    assert_non_null(strstr(xg__journal_last_error(j), "decimal scale"));
+    bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
+    memset(bad.replaced_exec.fee_currency, 'C',
+           sizeof bad.replaced_exec.fee_currency);
+    assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
+    assert_non_null(strstr(xg__journal_last_error(j), "unterminated"));
+    bad = order_of("lq0abcde00000002", XG_STATUS_NEW);
     bad.n_route = XG_MAX_ROUTE + 1;
     assert_int_equal(xg__journal_put_order(j, &bad), XG_ERR_INVALID);
     bad = order_of("", XG_STATUS_NEW);
@@ -755,36 +769,57 @@ test_journal_refuses_other_schema_version(void **state)
 {
     fixture *f = *state;
     make_journal(f, 1);
-    raw_sql(f, "PRAGMA user_version=3");
-    assert_refused(f, XG_ERR_CONFIG, "schema version 3");
+    raw_sql(f, "PRAGMA user_version=4");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 4");
     raw_sql(f, "PRAGMA user_version=0");
     assert_refused(f, XG_ERR_CONFIG, "schema version 0");
 }
 
-/* A journal of schema 1 (no quote amount or fee columns) is migrated when
- * opened: its orders load with quote and fee not said, and new ones keep
- * theirs. The version-1 file is made by dropping what 2 added. */
-static void
-test_journal_migrates_schema_1(void **state)
-{
-    fixture *f = *state;
-    make_journal(f, 2);
-    raw_sql(f, "ALTER TABLE orders DROP COLUMN quote_units;"
-               "ALTER TABLE orders DROP COLUMN quote_scale;"
-               "ALTER TABLE orders DROP COLUMN fee_units;"
-               "ALTER TABLE orders DROP COLUMN fee_scale;"
-               "ALTER TABLE orders DROP COLUMN fee_currency;"
-               "PRAGMA user_version=1");
+/* What schema 2 and 3 added to orders, dropped from a current journal to
+ * make one of an earlier schema. */
+#define DROP_V2_COLS_SQL                                                       \
+    "ALTER TABLE orders DROP COLUMN quote_units;"                              \
+    "ALTER TABLE orders DROP COLUMN quote_scale;"                              \
+    "ALTER TABLE orders DROP COLUMN fee_units;"                                \
+    "ALTER TABLE orders DROP COLUMN fee_scale;"                                \
+    "ALTER TABLE orders DROP COLUMN fee_currency;"
+#define DROP_V3_COLS_SQL                                                       \
+    "ALTER TABLE orders DROP COLUMN replaced_filled_units;"                    \
+    "ALTER TABLE orders DROP COLUMN replaced_filled_scale;"                    \
+    "ALTER TABLE orders DROP COLUMN replaced_quote_units;"                     \
+    "ALTER TABLE orders DROP COLUMN replaced_quote_scale;"                     \
+    "ALTER TABLE orders DROP COLUMN replaced_fee_units;"                       \
+    "ALTER TABLE orders DROP COLUMN replaced_fee_scale;"                       \
+    "ALTER TABLE orders DROP COLUMN replaced_fee_currency;"
 
+/* The file's PRAGMA user_version, by a plain connection. */
+static int
+schema_version(const fixture *f)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    return version;
+}
+
+/* make_journal(f, 2) made into an earlier schema opens migrated: its first
+ * order loads as want (what the earlier schema did not hold left out), and
+ * a new order keeps every field. */
+static void
+assert_migrated(const fixture *f, const xg__journal_order *want)
+{
     xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
     seen s;
     load(j, &s);
     assert_int_equal(s.n, 2);
-    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
-    memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
-    memset(&want.exec.fee, 0, sizeof want.exec.fee);
-    memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
-    xg_test_assert_order_equal(&want, &s.orders[0]);
+    xg_test_assert_order_equal(want, &s.orders[0]);
 
     xg__journal_order o = order_of("lq0abcde00000003", XG_STATUS_NEW);
     assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
@@ -796,17 +831,59 @@ test_journal_migrates_schema_1(void **state)
     assert_int_equal(s.n, 3);
     xg_test_assert_order_equal(&o, &s.orders[2]);
     xg__journal_close(&j);
+    assert_int_equal(schema_version(f), XG_JOURNAL_SCHEMA_VERSION);
+}
 
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+/* A journal of schema 1 (no quote amount, fee or replaced_exec columns) is
+ * migrated to 2, then 3, when opened: its orders load with quote and fee
+ * not said and nothing replaced. */
+static void
+test_journal_migrates_schema_1(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    raw_sql(f, DROP_V3_COLS_SQL DROP_V2_COLS_SQL "PRAGMA user_version=1");
+    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
+    memset(&want.exec.fee, 0, sizeof want.exec.fee);
+    memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
+    memset(&want.replaced_exec, 0, sizeof want.replaced_exec);
+    assert_migrated(f, &want);
+}
+
+/* A journal of schema 2 (no replaced_exec columns) is migrated to 3 when
+ * opened: its orders keep their execution and load with nothing
+ * replaced. */
+static void
+test_journal_migrates_schema_2(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    raw_sql(f, DROP_V3_COLS_SQL "PRAGMA user_version=2");
+    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    memset(&want.replaced_exec, 0, sizeof want.replaced_exec);
+    assert_migrated(f, &want);
+}
+
+/* A migration step that fails leaves the file at the version it had: a
+ * schema-1 file whose step to 3 cannot add its columns (one is there
+ * already) is refused, and stays at version 2, migrated once. */
+static void
+test_journal_failed_migration_step_keeps_the_version_before(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 1);
+    raw_sql(f, DROP_V3_COLS_SQL DROP_V2_COLS_SQL
+            "ALTER TABLE orders ADD COLUMN replaced_fee_scale INTEGER;"
+            "PRAGMA user_version=1");
+    xg__journal *j = NULL;
+    char err[XG_JOURNAL_ERR_MAX];
     assert_int_equal(
-        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), XG_JOURNAL_SCHEMA_VERSION);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+        xg__journal_open(&j, f->dir, XG_SYNC_NORMAL, err, sizeof err),
+        XG_ERR_IO);
+    assert_null(j);
+    assert_non_null(strstr(err, "cannot migrate schema 2 to 3"));
+    assert_int_equal(schema_version(f), 2);
 }
 
 static void
@@ -852,7 +929,24 @@ test_journal_load_refuses_hostile_rows(void **state)
     assert_non_null(strstr(xg__journal_last_error(j), "qty"));
     xg__journal_close(&j);
 
-    raw_sql(f, "UPDATE orders SET qty_scale = 1 WHERE gw_id ="
+    raw_sql(f, "UPDATE orders SET qty_scale = 1, replaced_fee_scale = 19"
+               " WHERE gw_id = 'lq0abcde00000002'");
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_IO);
+    assert_non_null(strstr(xg__journal_last_error(j), "lq0abcde00000002"));
+    assert_non_null(strstr(xg__journal_last_error(j), "bad replaced_fee "));
+    xg__journal_close(&j);
+
+    raw_sql(f, "UPDATE orders SET replaced_fee_scale = 0,"
+               " replaced_fee_currency = 'ABCDEFGHIJKLMNOP'"
+               " WHERE gw_id = 'lq0abcde00000002'");
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_load_open(j, collect, &s), XG_ERR_IO);
+    assert_non_null(
+        strstr(xg__journal_last_error(j), "bad replaced_fee_currency "));
+    xg__journal_close(&j);
+
+    raw_sql(f, "UPDATE orders SET replaced_fee_currency = '' WHERE gw_id ="
                " 'lq0abcde00000002';"
                "INSERT INTO attempts VALUES ('lq0abcde00000001', 0, 'okx',"
                " 'x', 7, 0)");
@@ -1129,6 +1223,8 @@ main(void)
         T(test_journal_refuses_corrupt_page_and_leaves_file_unchanged),
         T(test_journal_refuses_other_schema_version),
         T(test_journal_migrates_schema_1),
+        T(test_journal_migrates_schema_2),
+        T(test_journal_failed_migration_step_keeps_the_version_before),
         T(test_journal_refuses_foreign_sqlite_database),
         T(test_journal_refuses_right_id_with_missing_table),
         T(test_journal_load_refuses_hostile_rows),

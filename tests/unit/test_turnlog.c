@@ -120,6 +120,14 @@ edge_order(size_t i)
     o.exec.fee = edge_dec(i + 4);
     snprintf(o.exec.fee_currency, sizeof o.exec.fee_currency, "%s",
              i % 2 == 0 ? "" : "USDT");
+    o.replaced_exec.filled_qty = edge_dec(i + 5);
+    o.replaced_exec.filled_quote = edge_dec(i + 7);
+    o.replaced_exec.fee = edge_dec(i + 8);
+    fill_str(o.replaced_exec.fee_currency, sizeof o.replaced_exec.fee_currency,
+             i % 3 == 0   ? 0
+             : i % 3 == 1 ? sizeof o.replaced_exec.fee_currency - 1
+                          : 3,
+             'f');
     o.attempt = (uint8_t)(i % 3 == 0 ? 255 : i % 3 == 1 ? 0 : i);
     o.cancel_requested = (uint8_t)(i % 2);
     o.requantize = (uint8_t)((i / 2) % 2);
@@ -614,6 +622,11 @@ test_turnlog_good_crc_over_undecodable_records_is_corruption(void **state)
     size_t side = body + 1 + gw + 1 + cid + 1 + sid + 1 + sym;
     size_t qty_scale = side + 3 + 8;
     size_t status = side + 3 + 9 + 9;
+    /* The body ends with the replaced execution's fee scale and currency. */
+    const uint8_t *first = data + ends[0] + XG_TURNLOG_HDR_LEN;
+    size_t body_end = body + ((size_t)first[1] | (size_t)first[2] << 8);
+    size_t replaced_fee_scale =
+        body_end - 1 - strlen(o->replaced_exec.fee_currency) - 1;
 
     assert_corrupt(data, len, ends, &want, 0, 9, "unknown record type");
     assert_corrupt(data, len, ends, &want, side, 0, "order side out of range");
@@ -626,6 +639,8 @@ test_turnlog_good_crc_over_undecodable_records_is_corruption(void **state)
                    "order decimal scale out of range");
     assert_corrupt(data, len, ends, &want, status, 10,
                    "order status out of range");
+    assert_corrupt(data, len, ends, &want, replaced_fee_scale, 19,
+                   "order decimal scale out of range");
     /* gw_id: longer than its array, holding a NUL. */
     assert_corrupt(data, len, ends, &want, body, XG_GW_ID_LEN + 1,
                    "order field does not decode");
@@ -1064,7 +1079,7 @@ test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame(void **state)
     assert_int_equal(xg__turnlog_stage_order(t, &good), XG_OK);
     assert_int_equal(xg__turnlog_stage_order(ref, &good), XG_OK);
 
-    xg__journal_order bad[20];
+    xg__journal_order bad[23];
     size_t n_bad = 0;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bad[i] = good;
@@ -1077,6 +1092,10 @@ test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame(void **state)
     bad[n_bad++].exec.filled_qty.scale = 255;
     bad[n_bad++].exec.fee.scale = XG_DECIMAL_MAX_SCALE + 1;
     memset(bad[n_bad++].exec.fee_currency, 'c', sizeof good.exec.fee_currency);
+    bad[n_bad++].replaced_exec.filled_qty.scale = XG_DECIMAL_MAX_SCALE + 1;
+    bad[n_bad++].replaced_exec.fee.scale = 255;
+    memset(bad[n_bad++].replaced_exec.fee_currency, 'f',
+           sizeof good.replaced_exec.fee_currency);
     bad[n_bad++].status = (xg_order_status)0;
     bad[n_bad++].status = (xg_order_status)(XG_STATUS_UNKNOWN + 1);
     bad[n_bad++].side = (xg_side)0;
@@ -1254,19 +1273,17 @@ frame_len_at(const uint8_t *p)
                                  (size_t)p[10] << 16 | (size_t)p[11] << 24);
 }
 
-/* A segment written before journal schema 2 (record type 1, kept as the
- * fuzz seed v1_one_order.log) still reads: the same order, its quote
- * amount and fee not said. */
-static void
-test_turnlog_reads_order_records_of_version_1(void **state)
+/* The one order of a one_order.log an earlier writer wrote, kept in the
+ * fuzz corpus as `name`, whose record must be of type `type`. */
+static xg__journal_order
+old_seed_order(const char *name, uint8_t type)
 {
-    (void)state;
     char path[512];
     snprintf(path, sizeof path, "%s/tests/fuzz/corpus/fuzz_turnlog/%s",
-             XG_SOURCE_DIR, "v1_one_order.log");
+             XG_SOURCE_DIR, name);
     size_t len = 0;
     uint8_t *data = slurp(path, &len);
-    assert_int_equal(data[XG_TURNLOG_HDR_LEN], XG_TURNLOG_REC_ORDER_V1);
+    assert_int_equal(data[XG_TURNLOG_HDR_LEN], type);
     recs got = {0};
     xg__turnlog_scan s;
     assert_int_equal(xg__turnlog_scan_buf(data, len, 0, collect, &got, &s),
@@ -1274,20 +1291,48 @@ test_turnlog_reads_order_records_of_version_1(void **state)
     assert_int_equal(s.frames, 1);
     assert_false(s.is_torn);
     assert_int_equal(got.n, 1);
+    assert_true(got.v[0].is_order);
+    xg__journal_order o = got.v[0].o;
+    recs_free(&got);
+    free(data);
+    return o;
+}
+
+/* A segment written before journal schema 2 (record type 1) still reads:
+ * the same order, its quote amount and fee not said, nothing replaced. */
+static void
+test_turnlog_reads_order_records_of_version_1(void **state)
+{
+    (void)state;
+    xg__journal_order got =
+        old_seed_order("v1_one_order.log", XG_TURNLOG_REC_ORDER_V1);
     xg__journal_order want = edge_order(1);
     memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
     memset(&want.exec.fee, 0, sizeof want.exec.fee);
     memset(want.exec.fee_currency, 0, sizeof want.exec.fee_currency);
-    xg_test_assert_order_equal(&want, &got.v[0].o);
-    recs_free(&got);
-    free(data);
+    memset(&want.replaced_exec, 0, sizeof want.replaced_exec);
+    xg_test_assert_order_equal(&want, &got);
+}
+
+/* A segment written before journal schema 3 (record type 3) still reads:
+ * the same order, nothing replaced. */
+static void
+test_turnlog_reads_order_records_of_version_2(void **state)
+{
+    (void)state;
+    xg__journal_order got =
+        old_seed_order("v2_one_order.log", XG_TURNLOG_REC_ORDER_V2);
+    xg__journal_order want = edge_order(1);
+    memset(&want.replaced_exec, 0, sizeof want.replaced_exec);
+    xg_test_assert_order_equal(&want, &got);
 }
 
 /*
  * The fuzz target's seeds are segments this writer writes, so they also
  * pin the on-disk format: a change that moves these bytes is a new
  * XG_TURNLOG_VERSION or record type, and new seeds (the earlier ones stay
- * in the corpus, as v1_one_order.log and v1_four_turns.log do). With
+ * in the corpus, as v1_one_order.log, v1_four_turns.log and their v2_
+ * namesakes do). With
  * XG_TURNLOG_SEED_DIR set (to tests/fuzz/corpus/fuzz_turnlog) the test writes
  * them there instead of comparing.
  */
@@ -1460,6 +1505,7 @@ main(void)
         T(test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer),
         T(test_turnlog_full_syncs_off_the_writer_thread),
         cmocka_unit_test(test_turnlog_reads_order_records_of_version_1),
+        cmocka_unit_test(test_turnlog_reads_order_records_of_version_2),
         T(test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte),
 #undef T
     };
