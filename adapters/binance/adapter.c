@@ -115,6 +115,12 @@ static const xg_adapter binance_adapter = {
              * the whole list. */
             .open_orders_page_max = 0,
             .streams = XG_STREAM_NONE,
+            /* rest-api.md: "Order Amend Keep Priority" only reduces the
+             * quantity, keeping the order id and its place in the queue;
+             * any other change is "Cancel an Existing Order and Send a
+             * New Order", a new order with its own newClientOrderId. */
+            .amend = XG_AMEND_NATIVE_REDUCE | XG_AMEND_REPLACE |
+                     XG_AMEND_REPLACE_NEW_ID,
         },
     .create = binance_create,
     .destroy = binance_destroy,

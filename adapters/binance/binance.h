@@ -4,8 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c and limits.c can
- * reach each other and tests/unit/test_binance_*.c can test them directly.
+ * non-static only so that sign.c, requests.c, parse.c, parse_amend.c and
+ * limits.c can reach each other and tests/unit/test_binance_*.c can test
+ * them directly.
  */
 #ifndef XGATE_ADAPTER_BINANCE_H
 #define XGATE_ADAPTER_BINANCE_H
@@ -92,7 +93,8 @@ xg_err binance_signature(binance *b, const char *payload, size_t len,
 /*
  * Finish a signed request: sign payload and place it with
  * "&signature=<hex>" last, in the query string for GET and DELETE and in a
- * form body for POST (Content-Type application/x-www-form-urlencoded);
+ * form body for POST and PUT (Content-Type
+ * application/x-www-form-urlencoded);
  * add X-MBX-APIKEY and set is_signed. method and path are copied into req.
  * sig (may be NULL) receives the hex signature. XG_ERR_TRUNCATED if it
  * does not fit, XG_ERR_INVALID for another method.
@@ -144,6 +146,56 @@ void binance_parse_usage(const binance *b, const xg_http_response *resp,
 /* Parse a decimal string, dropping trailing fraction zeros so that
  * "0.01000000" gives {1, 2}. */
 xg_err binance_decimal(const char *s, size_t len, xg_decimal *out);
+
+/* The shapes of Binance's order objects, which name the same things
+ * differently (parse.c): a placement, query or open-orders entry; a
+ * cancel answer (the order's client id is origClientOrderId); an amended
+ * order of keepPriority (qty, cumulativeQuoteQty). */
+typedef enum binance_order_form {
+    BINANCE_FORM_ORDER,
+    BINANCE_FORM_CANCEL,
+    BINANCE_FORM_AMENDED
+} binance_order_form;
+
+/* Order object o of j, of the given form, into rep: ids, status,
+ * executions, and price and total quantity where the object has them
+ * ({0,0} where not). XG_ERR_TRUNCATED when the client id is longer than
+ * any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
+ * anything else malformed. */
+xg_err binance_order_report(const xg_json *j, size_t o, binance_order_form form,
+                            xg_order_report *rep);
+
+/* The "code" (*has_code 0 when it is no integer) and "msg" (cut to fit
+ * buf[cap]; *msg NULL when absent, else buf) of error object o. */
+void binance_error_fields(const xg_json *j, size_t o, int *has_code,
+                          int64_t *code, char *buf, size_t cap,
+                          const char **msg);
+
+/* --- parse_amend.c -------------------------------------------------------- */
+
+/* The 2xx answer to an amend (op->amend set): keepPriority's amended order,
+ * or cancelReplace's new order with what the replaced one executed. An
+ * answer that does not read is UNKNOWN. */
+void binance_parse_amend(const xg_op *op, const xg_json *j, xg_result *res);
+
+/*
+ * cancelReplace's 4xx error answer with code -2021 or -2022 (code and msg
+ * are the answer's own), its parts in "data" (rest-api.md, with
+ * STOP_ON_FAILURE):
+ *
+ * - -2022 "Order cancel-replace failed.": the cancel failed and no new
+ *   order was tried, so nothing changed. Refused for the cancel's reason
+ *   (data.cancelResponse's code: -2011 for an order that is filled,
+ *   canceled or unknown), for the answer's own when that does not read.
+ * - -2021 "Order cancel-replace partially failed.": the cancel went
+ *   through and the new order was refused, so the order is gone. OK,
+ *   replaced by a REJECTED order under the new client id, with the new
+ *   order's code and text (its unified reason in err, as a hint). A -2021
+ *   that does not say so is UNKNOWN: the cancel may have gone through.
+ */
+void binance_parse_replace_refused(const xg_op *op, const xg_json *j,
+                                   const xg_http_response *resp, int64_t code,
+                                   const char *msg, xg_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

@@ -7,7 +7,8 @@
  * bodies become an order report, the server time, the open orders or the
  * instruments with the venue's advertised rate limits. The instance's
  * bucket list is replaced here when exchangeInfo arrives (limits.c turns it
- * into specs). Building requests is requests.c's job.
+ * into specs). The answers to an amend are read in parse_amend.c, with
+ * this file's order reader; building requests is requests.c's job.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -15,9 +16,9 @@
  * path allocate nothing), every field is type-checked, numbers too large
  * for their type are refused by the integer or decimal parser, and text
  * copied into a result is truncated and made printable. A malformed answer is
- * an outcome, never a crash: UNKNOWN for a new order or a cancel (the order may
- * have changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only
- * operations, which change nothing and can simply be asked again.
+ * an outcome, never a crash: UNKNOWN for a new order, a cancel or an amend
+ * (the order may have changed), REJECTED with XG_ERR_BAD_RESPONSE for the
+ * read-only operations, which change nothing and can simply be asked again.
  */
 #include "binance.h"
 
@@ -102,6 +103,19 @@ static const xg_err_rule binance_errors[] = {
     XG_ERR_RULE_REJECT(-1121, XG_ERR_UNKNOWN_SYMBOL),
     XG_ERR_RULE_REJECT(-2013, XG_ERR_ORDER_NOT_FOUND),
     XG_ERR_RULE_REJECT(-2011, XG_ERR_ORDER_NOT_FOUND),
+    /* keepPriority's refusals: -2038 ORDER_AMEND_REJECTED with the
+     * matching engine's message (errors.md): the order is not open, the
+     * quantity is not below the order's, or a filter (MAX_NUM_ORDER_AMENDS
+     * among them) refuses it. */
+    XG_ERR_RULE(0, 0, -2038, "Unknown order sent.", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
+    XG_ERR_RULE(0, 0, -2038, "quantity increase", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0),
+    XG_ERR_RULE(0, 0, -2038, "would change no state", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_FILTER, 0),
+    XG_ERR_RULE(0, 0, -2038, "Filter failure", XG_OPS_ALL, XG_OUTCOME_REJECTED,
+                XG_ERR_FILTER, 0),
+    XG_ERR_RULE_REJECT(-2038, XG_ERR_REJECTED),
     XG_ERR_RULE_REJECT(-1022, XG_ERR_AUTH),
     XG_ERR_RULE_REJECT(-2014, XG_ERR_AUTH),
     XG_ERR_RULE_REJECT(-2015, XG_ERR_AUTH),
@@ -363,19 +377,46 @@ binance_fills_fee(const xg_json *j, size_t o, xg_execution *exec)
 }
 
 /*
- * One order object into rep. id_key names the field holding the order's
- * client id: "clientOrderId", except in a cancel answer where that is the
- * cancel's own id and the order's is "origClientOrderId". XG_ERR_TRUNCATED
- * when the client id is longer than any the gateway sends (someone else's
- * order); XG_ERR_BAD_FIELD for anything else malformed.
+ * Where each form of order object keeps what a report needs
+ * (binance_order_form): the order's client id is "clientOrderId", except
+ * in a cancel answer, where that is the cancel's own id and the order's is
+ * "origClientOrderId"; its total quantity and quote executed are
+ * "origQty" and "cummulativeQuoteQty" (sic), except in keepPriority's
+ * amendedOrder: "qty" and "cumulativeQuoteQty" (rest-api.md).
  */
+static const struct {
+    const char *client_id;
+    const char *qty;
+    const char *quote;
+} binance_order_keys[] = {
+    [BINANCE_FORM_ORDER] = {"clientOrderId", "origQty", "cummulativeQuoteQty"},
+    [BINANCE_FORM_CANCEL] = {"origClientOrderId", "origQty",
+                             "cummulativeQuoteQty"},
+    [BINANCE_FORM_AMENDED] = {"clientOrderId", "qty", "cumulativeQuoteQty"},
+};
+
+/* The optional amount key of o into *out: absent leaves it {0,0} (not
+ * said); present and not a non-negative decimal is XG_ERR_BAD_FIELD. */
 static xg_err
-binance_order_report(const xg_json *j, size_t o, const char *id_key,
+binance_optional_amount(const xg_json *j, size_t o, const char *key,
+                        xg_decimal *out)
+{
+    if (xg_field_has(j, o, key) && xg_field_amount(j, o, key, out) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    return XG_OK;
+}
+
+xg_err
+binance_order_report(const xg_json *j, size_t o, binance_order_form form,
                      xg_order_report *rep)
 {
     xg_err rc = XG_OK;
     int64_t order_id = 0;
     int n = 0;
+    const char *id_key = binance_order_keys[form].client_id;
+    const char *qty_key = binance_order_keys[form].qty;
+    const char *quote_key = binance_order_keys[form].quote;
 
     memset(rep, 0, sizeof(*rep));
     if (xg_json_type_of(j, o) != XG_JSON_OBJECT) {
@@ -420,13 +461,17 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
         }
     }
 
-    if (xg_field_has(j, o, "executedQty") &&
-        xg_field_amount(j, o, "executedQty", &rep->exec.filled_qty) != XG_OK) {
+    /* ACK answers carry none of these. A market order's price is
+     * "0.00000000", which reads as not said. */
+    if (binance_optional_amount(j, o, "price", &rep->price) != XG_OK ||
+        binance_optional_amount(j, o, qty_key, &rep->qty) != XG_OK ||
+        binance_optional_amount(j, o, "executedQty", &rep->exec.filled_qty) !=
+            XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
-    if (xg_field_has(j, o, "cummulativeQuoteQty")) {
-        if (xg_field_decimal(j, o, "cummulativeQuoteQty",
-                             &rep->exec.filled_quote) != XG_OK) {
+    if (xg_field_has(j, o, quote_key)) {
+        if (xg_field_decimal(j, o, quote_key, &rep->exec.filled_quote) !=
+            XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         /* Binance: "cummulativeQuoteQty < 0 means the data is not
@@ -445,11 +490,12 @@ binance_order_report(const xg_json *j, size_t o, const char *id_key,
 static void
 binance_parse_order(const xg_op *op, const xg_json *j, xg_result *res)
 {
-    const char *id_key =
-        op->kind == XG_OP_CANCEL_ORDER ? "origClientOrderId" : "clientOrderId";
+    binance_order_form form = op->kind == XG_OP_CANCEL_ORDER
+                                  ? BINANCE_FORM_CANCEL
+                                  : BINANCE_FORM_ORDER;
 
     if (!xg_result_order_usable(op,
-                                binance_order_report(j, 0, id_key, &res->order),
+                                binance_order_report(j, 0, form, &res->order),
                                 "malformed order in response", res)) {
         return;
     }
@@ -472,7 +518,7 @@ binance_parse_open_orders(const xg_op *op, const xg_json *j,
     /* Check every entry before reporting any, so a corrupted list is
      * refused as a whole rather than half-delivered. */
     for (i = 0, e = 1; i < j->tok[0].count; i++, e = j->tok[e].next) {
-        xg_err rc = binance_order_report(j, e, "clientOrderId", &rep);
+        xg_err rc = binance_order_report(j, e, BINANCE_FORM_ORDER, &rep);
         if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
             xg_result_bad_body(op->kind, "open orders: malformed entry", res);
             return XG_OK;
@@ -481,7 +527,7 @@ binance_parse_open_orders(const xg_op *op, const xg_json *j,
     for (i = 0, e = 1; i < j->tok[0].count; i++, e = j->tok[e].next) {
         /* A client id longer than the gateway's is not one of ours (an
          * order placed by hand or another bot): skipped. */
-        if (binance_order_report(j, e, "clientOrderId", &rep) != XG_OK) {
+        if (binance_order_report(j, e, BINANCE_FORM_ORDER, &rep) != XG_OK) {
             continue;
         }
         if (sink != NULL && sink->order != NULL) {
@@ -688,6 +734,26 @@ binance_parse_exchange_info(binance *b, const xg_op *op, const xg_json *j,
     return XG_OK;
 }
 
+/* --- common paths ------------------------------------------------------ */
+
+void
+binance_error_fields(const xg_json *j, size_t o, int *has_code, int64_t *code,
+                     char *buf, size_t cap, const char **msg)
+{
+    size_t v = 0;
+
+    *has_code = 0;
+    *msg = NULL;
+    if (xg_json_get(j, o, "code", &v) == XG_OK &&
+        xg_json_int64(j, v, code) == XG_OK) {
+        *has_code = 1;
+    }
+    if (xg_json_get(j, o, "msg", &v) == XG_OK &&
+        xg_json_string(j, v, buf, cap, NULL) != XG_ERR_INVALID) {
+        *msg = buf;
+    }
+}
+
 /* --- entry --------------------------------------------------------------- */
 
 static void
@@ -720,7 +786,10 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER ||
+        (op->kind == XG_OP_AMEND_ORDER &&
+         (op->amend == NULL || op->client_id == NULL ||
+          (op->amend->is_replace && op->amend->new_client_id == NULL)))) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -739,16 +808,8 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         rc = XG_OK;
     }
     if (is_json && xg_json_type_of(&j, 0) == XG_JSON_OBJECT) {
-        size_t v = 0;
-        if (xg_json_get(&j, 0, "code", &v) == XG_OK &&
-            xg_json_int64(&j, v, &code) == XG_OK) {
-            has_code = 1;
-        }
-        if (xg_json_get(&j, 0, "msg", &v) == XG_OK &&
-            xg_json_string(&j, v, body_msg, sizeof(body_msg), NULL) !=
-                XG_ERR_INVALID) {
-            msg = body_msg;
-        }
+        binance_error_fields(&j, 0, &has_code, &code, body_msg,
+                             sizeof(body_msg), &msg);
     }
     if (msg == NULL && !is_json && resp->body_len > 0) {
         /* Not JSON (a proxy's HTML page, a truncated answer): keep its
@@ -759,7 +820,14 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     }
 
     if (resp->status < 200 || resp->status > 299 || (has_code && code < 0)) {
-        binance_classify_error(op->kind, resp, has_code, code, msg, res);
+        if (op->kind == XG_OP_AMEND_ORDER && op->amend->is_replace &&
+            has_code && (code == -2021 || code == -2022) &&
+            resp->status >= 400 && resp->status <= 499) {
+            binance_parse_replace_refused(op, &j, resp, code, msg, res);
+        } else {
+            binance_classify_error(op->kind, resp,
+                                   has_code, code, msg, res);
+        }
     } else if (!is_json) {
         xg_result_bad_body(op->kind,
                            resp->body_len == 0 ? "empty body" : "body not JSON",
@@ -779,6 +847,9 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_OPEN_ORDERS:
             rc = binance_parse_open_orders(op, &j, sink, res);
+            break;
+        case XG_OP_AMEND_ORDER:
+            binance_parse_amend(op, &j, res);
             break;
         default:
             rc = XG_ERR_INVALID;

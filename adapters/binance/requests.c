@@ -5,9 +5,16 @@
  * REST API v3 (fact sheet, "Endpoints an execution gateway needs"), has
  * sign.c sign and place them, and charges the request against the
  * instance's buckets: every REQUEST_WEIGHT bucket the endpoint's weight,
- * every RAW_REQUESTS bucket 1, every ORDERS bucket 1 for a new order. The
- * bucket list itself (defaults or exchangeInfo's) belongs to limits.c and
- * parse.c.
+ * every RAW_REQUESTS bucket 1, every ORDERS bucket 1 for a new order or a
+ * cancel-replace. The bucket list itself (defaults or exchangeInfo's)
+ * belongs to limits.c and parse.c.
+ *
+ * An amend is one of Binance's two endpoints (rest-api.md): "Order Amend
+ * Keep Priority" (PUT /api/v3/order/amend/keepPriority), which can only
+ * lower the quantity and keeps the order, its id and its place in the
+ * queue; or "Cancel an Existing Order and Send a New Order"
+ * (POST /api/v3/order/cancelReplace), a new order for what is left. The
+ * core picks one through xg_amend.is_replace from the adapter's caps.
  *
  * Signed parameters start with timestamp and end with recvWindow, the
  * order ccxt uses and vectors binance-s-01/02 record, so that a new order
@@ -23,6 +30,8 @@
 #define BINANCE_PATH_EXCHANGE_INFO "/api/v3/exchangeInfo"
 #define BINANCE_PATH_ORDER         "/api/v3/order"
 #define BINANCE_PATH_OPEN_ORDERS   "/api/v3/openOrders"
+#define BINANCE_PATH_AMEND         "/api/v3/order/amend/keepPriority"
+#define BINANCE_PATH_REPLACE       "/api/v3/order/cancelReplace"
 
 int64_t
 binance_op_weight(const xg_op *op)
@@ -44,10 +53,23 @@ binance_op_weight(const xg_op *op)
     case XG_OP_OPEN_ORDERS:
         return op->instrument != NULL ? 6 : 80;
     case XG_OP_AMEND_ORDER:
-        /* keepPriority 4; cancelReplace 1 */
+        /* rest-api.md: "Order Amend Keep Priority" Weight 4; "Cancel an
+         * Existing Order and Send a New Order" Weight 1 (0 on success since
+         * 2026-04-02, as for new orders). */
         return op->amend != NULL && !op->amend->is_replace ? 4 : 1;
     }
     return 1;
+}
+
+/* Whether op adds to the unfilled order count (the ORDERS buckets). A new
+ * order does (fact sheet); of the amends, cancelReplace counts 1 and
+ * keepPriority 0 (rest-api.md, "Unfilled Order Count" of each). */
+static int
+binance_op_counts_order(const xg_op *op)
+{
+    return op->kind == XG_OP_NEW_ORDER ||
+           (op->kind == XG_OP_AMEND_ORDER && op->amend != NULL &&
+            op->amend->is_replace);
 }
 
 xg_err
@@ -65,7 +87,7 @@ binance_add_costs(const binance *b, const xg_op *op, xg_http_request *req)
             units = 1;
             break;
         case BINANCE_LIMIT_ORDERS:
-            units = op->kind == XG_OP_NEW_ORDER ? 1 : 0;
+            units = binance_op_counts_order(op);
             break;
         }
         if (units > 0) {
@@ -162,6 +184,63 @@ binance_order_params(const xg_order *o, const char *symbol, xg_buf *payload)
     return XG_OK;
 }
 
+/* keepPriority's parameters after timestamp: the order by its client id,
+ * which it keeps (rest-api.md: "It is possible to reuse the current
+ * clientOrderId by sending it as the newClientOrderId"; without one
+ * Binance would give it a random id), and its new total quantity. */
+static xg_err
+binance_amend_params(const xg_op *op, const char *symbol, xg_buf *payload)
+{
+    if (!xg_decimal_is_positive(op->amend->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    binance_param(payload, "symbol", symbol);
+    binance_param(payload, "origClientOrderId", op->client_id);
+    binance_param(payload, "newClientOrderId", op->client_id);
+    binance_param_decimal(payload, "newQty", op->amend->qty);
+    return XG_OK;
+}
+
+/*
+ * cancelReplace's parameters after timestamp: the replacement as a new
+ * order, then the order it replaces. Binance's new order starts with
+ * nothing executed, so it is for the new total less what the old one
+ * filled. STOP_ON_FAILURE: the new order is not tried unless the cancel
+ * went through, so a refused cancel changes nothing. RESULT: the answer
+ * says the new order's state and executions without FULL's fill list.
+ */
+static xg_err
+binance_replace_params(const xg_op *op, const char *symbol, xg_buf *payload)
+{
+    const xg_amend *a = op->amend;
+    xg_order next = *op->order;
+    xg_err rc = XG_OK;
+
+    if (!xg_is_plain_id(a->new_client_id, XG_CLIENT_ID_MAX)) {
+        return XG_ERR_BAD_CLIENT_ID;
+    }
+    /* Only a limit order rests long enough to be amended. */
+    if (next.type != XG_TYPE_LIMIT) {
+        return XG_ERR_BAD_TYPE;
+    }
+    if (a->filled_qty.units < 0 ||
+        xg_decimal_add(a->qty,
+                       (xg_decimal){-a->filled_qty.units, a->filled_qty.scale},
+                       &next.qty) != XG_OK) {
+        return XG_ERR_BAD_QTY;
+    }
+    next.price = a->price;
+    rc = binance_order_params(&next, symbol, payload);
+    if (rc != XG_OK) {
+        return rc;
+    }
+    binance_param(payload, "cancelReplaceMode", "STOP_ON_FAILURE");
+    binance_param(payload, "cancelOrigClientOrderId", op->client_id);
+    binance_param(payload, "newClientOrderId", a->new_client_id);
+    binance_param(payload, "newOrderRespType", "RESULT");
+    return XG_OK;
+}
+
 /* The signed parameters of op, timestamp first and recvWindow last. */
 static xg_err
 binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
@@ -207,6 +286,22 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
             binance_param(payload, "symbol", symbol);
         }
         break;
+    case XG_OP_AMEND_ORDER:
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        if (op->order == NULL || op->amend == NULL) {
+            return XG_ERR_INVALID;
+        }
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        rc = op->amend->is_replace ? binance_replace_params(op, symbol, payload)
+                                   : binance_amend_params(op, symbol, payload);
+        if (rc != XG_OK) {
+            return rc;
+        }
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -239,6 +334,7 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
+    case XG_OP_AMEND_ORDER:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }
@@ -248,6 +344,10 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
             method = "DELETE";
         } else if (op->kind == XG_OP_OPEN_ORDERS) {
             path = BINANCE_PATH_OPEN_ORDERS;
+        } else if (op->kind == XG_OP_AMEND_ORDER) {
+            int is_replace = op->amend != NULL && op->amend->is_replace;
+            method = is_replace ? "POST" : "PUT";
+            path = is_replace ? BINANCE_PATH_REPLACE : BINANCE_PATH_AMEND;
         }
         xg_buf_init(&payload, mem, sizeof(mem));
         rc = binance_signed_params(b, op, venue_now_ms, &payload);

@@ -6,14 +6,18 @@
  * hex, appended as "&signature=<hex>" after every other parameter
  * (fact sheet, "Signing"). This file builds that payload, signs it and
  * places it into a request - in the query string for GET and DELETE, in a
- * form body for POST - so that build() and the test-vector entry sign()
- * produce requests the same way. Which parameters an operation sends is
- * requests.c's business; the key itself is keyed once in adapter.c.
+ * form body for POST and PUT - so that build() and the test-vector entry
+ * sign() produce requests the same way. Which parameters an operation
+ * sends is requests.c's business; the key itself is keyed once in
+ * adapter.c.
  *
- * POST: Binance accepts the signed parameters either in the query string
- * (the documentation's example, vector binance-doc-01) or in the body.
- * xgate always uses the body form (vector binance-s-01), which keeps order
- * parameters out of URLs that proxies and logs record.
+ * POST and PUT: Binance accepts the signed parameters either in the query
+ * string (the documentation's example, vector binance-doc-01) or in the
+ * body (rest-api.md, "General Information on Endpoints": for POST, PUT
+ * and DELETE "the parameters may be sent as a query string or in the
+ * request body"). xgate always uses the body form (vector
+ * binance-s-01), which keeps order parameters out of URLs that proxies
+ * and logs record.
  */
 #include "binance.h"
 
@@ -49,7 +53,7 @@ binance_finish_signed(binance *b, const char *method, const char *path,
     int in_body = 0;
     xg_err rc = XG_OK;
 
-    if (strcmp(method, "POST") == 0) {
+    if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) {
         in_body = 1;
     } else if (strcmp(method, "GET") != 0 && strcmp(method, "DELETE") != 0) {
         return XG_ERR_INVALID;

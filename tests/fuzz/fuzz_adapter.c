@@ -13,16 +13,17 @@
  * The same source is built once per venue with that venue's adapter
  * compiled in (every adapter exports xg_adapter_entry, so one binary per
  * venue); the venue is read from the entry table at start. An input is
- *   byte 0  the operation (XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, modulo),
+ *   byte 0  the operation (XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, and
+ *           XG_OP_AMEND_ORDER for a venue whose caps.amend is set; modulo),
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
  *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
  *           bit 4: NEW_ORDER is a market IOC order (else a resting limit);
  *           bit 5: OPEN_ORDERS for all symbols (op->instrument NULL);
  *           bit 6: the sink refuses its second entry (FUZZ_SINK_ERR);
- *           bit 7: the operation is AMEND_ORDER instead, for a venue
- *           whose caps.amend is set (in place where it can, else its
- *           cancel-replace), so a venue without amends reads byte 0's,
+ *           bit 7: AMEND_ORDER is a cancel-replace where the venue has
+ *           one (else in place where it can; a venue with only one way
+ *           is always asked that way),
  *   the rest the body. Built with libFuzzer when XG_FUZZ is ON; otherwise
  * fuzz_replay.c drives it over the corpus in every build.
  */
@@ -47,16 +48,18 @@ const xg_adapter *xg_adapter_entry(void);
 #define FUZZ_SEL_TAKING    0x10u
 #define FUZZ_SEL_ALL_SYMS  0x20u
 #define FUZZ_SEL_SINK_FAIL 0x40u
-#define FUZZ_SEL_AMEND     0x80u
+#define FUZZ_SEL_REPLACE   0x80u
 
 #define FUZZ_HEADER_SETS 5
 #define FUZZ_MAX_HEADERS 24
 #define FUZZ_MAX_SPECS   64
 
-/* Documented answers, the venues' odd ones and statuses no venue sends. */
+/* Documented answers, the venues' odd ones and statuses no venue sends;
+ * new ones go last, so that the seeds keep their status. */
 static const int fuzz_statuses[] = {
-    200, 400, 401, 403, 404, 418, 429, 500, 502, 503, 504,       302,
-    100, 600, 201, 204, 0,   -1,  999, 407, 520, 524, 2147483647};
+    200, 400, 401, 403, 404, 418, 429, 500, 502, 503, 504, 302,
+    100, 600, 201, 204, 0,   -1,  999, 407, 520, 524, 2147483647,
+    409 /* Binance's cancel-replace that half failed */};
 
 typedef struct fuzz_header {
     const char *name;
@@ -137,6 +140,8 @@ typedef struct fuzz_state {
     void *inst;
     xg_instrument ins;
     const char *client_id;
+    const char *new_client_id; /* a replacement's (xg_amend) */
+    size_t n_ops;              /* operations byte 0 chooses from */
     const fuzz_header_set *sets[FUZZ_HEADER_SETS];
 } fuzz_state;
 
@@ -173,13 +178,13 @@ check_report(const xg_order_report *rep)
     check(rep->status >= XG_STATUS_PENDING && rep->status <= XG_STATUS_UNKNOWN);
     check_amount(rep->exec.filled_qty);
     check_amount(rep->exec.filled_quote);
+    check_amount(rep->price);
+    check_amount(rep->qty);
     /* A fee may be a rebate (negative); its currency names it. */
     check(rep->exec.fee.scale <= XG_DECIMAL_MAX_SCALE);
     check_terminated(rep->exec.fee_currency, sizeof(rep->exec.fee_currency));
     check(xg_execution_has_fee(&rep->exec) ||
           (rep->exec.fee.units == 0 && rep->exec.fee.scale == 0));
-    check_amount(rep->price);
-    check_amount(rep->qty);
 }
 
 /* The sink counts each entry, refuses the second one when told to, and
@@ -238,12 +243,18 @@ fuzz_init(fuzz_state *st)
     /* Client ids as the fixtures in tests/data/<venue>/ carry them, so
      * the seeds reach the order paths. */
     st->client_id = "gw0001";
+    st->new_client_id = "gw0002";
+    st->n_ops = XG_OP_OPEN_ORDERS - XG_OP_SERVER_TIME + 1;
+    if (st->a->caps.amend != 0) {
+        st->n_ops++; /* XG_OP_AMEND_ORDER follows XG_OP_OPEN_ORDERS */
+    }
     st->sets[0] = NULL;
     st->sets[2] = &fuzz_hostile;
     st->sets[3] = &fuzz_waits;
     st->sets[4] = &fuzz_bad_waits;
     if (strcmp(st->a->venue, "binance") == 0) {
         st->client_id = "gw-0001";
+        st->new_client_id = "gw-0002";
         st->sets[1] = &fuzz_sane_binance;
     } else if (strcmp(st->a->venue, "bybit") == 0) {
         st->sets[1] = &fuzz_sane_bybit;
@@ -305,34 +316,40 @@ check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
     if (res->outcome == XG_OUTCOME_REJECTED) {
         check(res->err != XG_OK);
     }
+    /* Only an amend is replaced, and only a replaced order leaves
+     * executions behind. */
+    check(!res->is_replaced ||
+          (op->kind == XG_OP_AMEND_ORDER && op->amend->is_replace &&
+           res->outcome == XG_OUTCOME_OK));
+    check_amount(res->replaced_exec.filled_qty);
+    check_amount(res->replaced_exec.filled_quote);
+    check_terminated(res->replaced_exec.fee_currency,
+                     sizeof(res->replaced_exec.fee_currency));
+    if (!res->is_replaced) {
+        check(res->replaced_exec.filled_qty.units == 0 &&
+              res->replaced_exec.filled_quote.units == 0);
+    }
     if (res->outcome == XG_OUTCOME_OK) {
         if (op->kind == XG_OP_SERVER_TIME) {
             check(res->server_time_ms > 0);
         }
         if (op->kind == XG_OP_NEW_ORDER || op->kind == XG_OP_CANCEL_ORDER ||
-            op->kind == XG_OP_QUERY_ORDER ||
-            (op->kind == XG_OP_AMEND_ORDER && !res->is_replaced)) {
+            op->kind == XG_OP_QUERY_ORDER) {
             check_report(&res->order);
             /* An answer about another order says nothing about ours. */
             check(strcmp(res->order.client_id, st->client_id) == 0);
         }
-        if (op->kind == XG_OP_AMEND_ORDER && res->is_replaced) {
-            /* Only a replace replaces, and the new order is ours: under
-             * the id the core gave it, or the old one where the venue
-             * keeps it. */
-            check(op->amend->is_replace);
+        if (op->kind == XG_OP_AMEND_ORDER) {
             check_report(&res->order);
-            check(
-                strcmp(res->order.client_id, st->client_id) == 0 ||
-                (op->amend->new_client_id != NULL &&
-                 strcmp(res->order.client_id, op->amend->new_client_id) == 0));
-            check_amount(res->replaced_exec.filled_qty);
-            check_amount(res->replaced_exec.filled_quote);
-            check_terminated(res->replaced_exec.fee_currency,
-                             sizeof(res->replaced_exec.fee_currency));
+            /* The order amended, or the one that replaced it: under the
+             * id the core gave it, or the old one where the venue keeps
+             * it. */
+            const char *id = res->is_replaced && op->amend->new_client_id
+                                 ? op->amend->new_client_id
+                                 : st->client_id;
+            check(strcmp(res->order.client_id, id) == 0);
         }
     }
-    check(res->is_replaced == 0 || op->kind == XG_OP_AMEND_ORDER);
 }
 
 int
@@ -354,7 +371,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                     .tif = XG_TIF_IOC,
                                     .qty = {1, 3},
                                     .price = {0, 0}};
-    xg_amend amend = {.price = {30010, 0}, .qty = {2, 3}, .filled_qty = {1, 3}};
+    static const xg_amend in_place = {{30000, 0}, {5, 4}, {0, 0}, 0, NULL};
+    xg_amend replace = {{29999, 0}, {1, 3}, {2, 4}, 1, NULL};
     xg_http_header_view hv[FUZZ_MAX_HEADERS];
     xg_bucket_spec specs[FUZZ_MAX_SPECS];
     size_t n_specs = 0;
@@ -368,27 +386,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     unsigned sel = data[2];
-    xg_op op = {.kind = (xg_op_kind)(XG_OP_SERVER_TIME +
-                                     data[0] % (XG_OP_OPEN_ORDERS -
-                                                XG_OP_SERVER_TIME + 1)),
+    xg_op op = {.kind = (xg_op_kind)(XG_OP_SERVER_TIME + data[0] % st.n_ops),
                 .instrument = &st.ins,
                 .order = NULL,
                 .client_id = NULL,
-                .cursor = NULL};
-    if ((sel & FUZZ_SEL_AMEND) && st.a->caps.amend != 0) {
-        /* What the core would ask of this venue (adapter.h). */
-        op.kind = XG_OP_AMEND_ORDER;
-        op.order = &resting;
-        op.amend = &amend;
-        amend.is_replace = (st.a->caps.amend &
-                            (XG_AMEND_NATIVE | XG_AMEND_NATIVE_REDUCE)) == 0;
-        if (amend.is_replace &&
-            (st.a->caps.amend & XG_AMEND_REPLACE_NEW_ID) != 0) {
-            amend.new_client_id = "gw0002";
-        }
-    }
+                .cursor = NULL,
+                .amend = NULL};
     if (op.kind == XG_OP_NEW_ORDER) {
         op.order = (sel & FUZZ_SEL_TAKING) ? &taking : &resting;
+    }
+    if (op.kind == XG_OP_AMEND_ORDER) {
+        /* What the core would ask of this venue (adapter.h). */
+        unsigned caps = st.a->caps.amend;
+        int can_replace = (caps & (XG_AMEND_REPLACE | XG_AMEND_REPLACE_NEW_ID)) != 0;
+        int replace_only = (caps & (XG_AMEND_NATIVE | XG_AMEND_NATIVE_REDUCE)) == 0;
+        op.order = &resting;
+        replace.new_client_id =
+            (caps & XG_AMEND_REPLACE_NEW_ID) != 0 ? st.new_client_id : NULL;
+        op.amend = (can_replace && ((sel & FUZZ_SEL_REPLACE) || replace_only))
+                       ? &replace
+                       : &in_place;
     }
     if (op.kind == XG_OP_NEW_ORDER || op.kind == XG_OP_CANCEL_ORDER ||
         op.kind == XG_OP_QUERY_ORDER || op.kind == XG_OP_AMEND_ORDER) {

@@ -502,6 +502,433 @@ test_order_rejections_carry_binance_codes(void **state)
     sim_down(p);
 }
 
+/* ---- amend and cancel-replace -------------------------------------------- */
+
+#define AMEND_PATH   "/api/v3/order/amend/keepPriority"
+#define REPLACE_PATH "/api/v3/order/cancelReplace"
+
+/* Compact JSON of the member at a dotted path of the reply's body
+ * ("data.cancelResponse.code"), "null" when there is none; given: free
+ * with free(). */
+static char *
+body_path(const reply *r, const char *path)
+{
+    json_t *root = body_json(r);
+    json_t *j = root;
+    char key[64];
+
+    for (const char *p = path; j != NULL && *p != '\0';) {
+        size_t n = strcspn(p, ".");
+        assert_true(n < sizeof(key));
+        memcpy(key, p, n);
+        key[n] = '\0';
+        j = json_object_get(j, key);
+        p += n + (p[n] == '.');
+    }
+    char *text =
+        json_dumps(j != NULL ? j : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(root);
+    assert_non_null(text);
+    return text;
+}
+
+static void
+assert_path(const reply *r, const char *path, const char *want)
+{
+    char *got = body_path(r, path);
+
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "%s: want %s, got %s in %s\n", path, want, got,
+                r->body);
+    }
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* A resting BTCUSDT buy of qty at 30000 with client id id; its orderId. */
+static long long
+place_resting(const xg_sim_proc *p, const char *id, const char *qty, reply *r)
+{
+    char params[256];
+
+    snprintf(params, sizeof(params),
+             "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+             "&quantity=%s&price=30000&newClientOrderId=%s",
+             qty, id);
+    send_signed(p, "POST", "/api/v3/order", params, r);
+    assert_int_equal(r->status, 200);
+    assert_field(r, "status", "NEW");
+    json_t *j = body_json(r);
+    long long order_id = json_integer_value(json_object_get(j, "orderId"));
+    json_decref(j);
+    return order_id;
+}
+
+/* The admin's maker fill of qty of the order with client id id, at 30000. */
+static void
+fill_at_30000(const xg_sim_proc *p, const char *id, const char *qty)
+{
+    char body[160];
+
+    snprintf(body, sizeof(body),
+             "{\"client_order_id\":\"%s\",\"qty\":\"%s\",\"price\":\"30000\"}",
+             id, qty);
+    admin_ok(p, "POST", "/_sim/fill", body);
+}
+
+/* keepPriority lowers the quantity of the same order (same orderId, same
+ * client id), keeps what it filled, charges weight 4 and shows the new
+ * quantity wherever the order is shown. */
+static void
+test_amend_keep_priority_lowers_the_quantity_in_place(void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char want[64];
+    char log[65536];
+
+    (void)state;
+    long long order_id = place_resting(p, "am-1", "0.03", r);
+    long long weight = header_int(r, "X-MBX-USED-WEIGHT-1M");
+    fill_at_30000(p, "am-1", "0.01");
+
+    send_signed(p, "PUT", AMEND_PATH,
+                "symbol=BTCUSDT&origClientOrderId=am-1"
+                "&newClientOrderId=am-1&newQty=0.02",
+                r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-1M") - weight, 4);
+    snprintf(want, sizeof(want), "%lld", order_id);
+    assert_path(r, "amendedOrder.orderId", want);
+    assert_path(r, "amendedOrder.origClientOrderId", "\"am-1\"");
+    assert_path(r, "amendedOrder.clientOrderId", "\"am-1\"");
+    assert_path(r, "amendedOrder.price", "\"30000.00000000\"");
+    assert_path(r, "amendedOrder.qty", "\"0.02000000\"");
+    assert_path(r, "amendedOrder.executedQty", "\"0.01000000\"");
+    assert_path(r, "amendedOrder.cumulativeQuoteQty", "\"300.00000000\"");
+    assert_path(r, "amendedOrder.status", "\"PARTIALLY_FILLED\"");
+    assert_path(r, "amendedOrder.type", "\"LIMIT\"");
+    assert_non_null(strstr(r->body, "\"transactTime\":"));
+    assert_non_null(strstr(r->body, "\"executionId\":"));
+
+    /* The query, the open orders and the balance show it amended: what is
+     * left (0.01) locks 300 USDT, the 0.01 filled paid 300. */
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=am-1", r);
+    assert_field(r, "origQty", "0.02000000");
+    assert_field(r, "executedQty", "0.01000000");
+    assert_field(r, "status", "PARTIALLY_FILLED");
+    send_signed(p, "GET", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_non_null(strstr(r->body, "\"origQty\":\"0.02000000\""));
+    send_signed(p, "GET", "/api/v3/account", "omitZeroBalances=true", r);
+    assert_non_null(strstr(r->body, "{\"asset\":\"USDT\",\"free\":"
+                                    "\"999400.00000000\",\"locked\":"
+                                    "\"300.00000000\"}"));
+
+    /* In a form body, as the gateway sends it; without newClientOrderId
+     * xgsim keeps the id (docs/simulator.md). */
+    send_signed_ts(p, "PUT", AMEND_PATH,
+                   "symbol=BTCUSDT&origClientOrderId=am-1&newQty=0.015",
+                   now_ms(), SECRET, true, r);
+    assert_int_equal(r->status, 200);
+    assert_path(r, "amendedOrder.qty", "\"0.01500000\"");
+    assert_path(r, "amendedOrder.clientOrderId", "\"am-1\"");
+    snprintf(want, sizeof(want), "orderId=%lld", order_id);
+    char params[128];
+    snprintf(params, sizeof(params), "symbol=BTCUSDT&%s&newQty=0.014", want);
+    send_signed(p, "PUT", AMEND_PATH, params, r);
+    assert_int_equal(r->status, 200);
+    assert_path(r, "amendedOrder.qty", "\"0.01400000\"");
+
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"path\":\"" AMEND_PATH "\",\"status\":200,"
+                                "\"code\":0,\"client_order_id\":\"am-1\","
+                                "\"outcome\":\"amended\""));
+    free(r);
+    sim_down(p);
+}
+
+static void
+test_amend_refusals_carry_binance_codes(void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    static const struct {
+        const char *params;
+        long long code;
+        const char *msg;
+    } cases[] = {
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.03", -2038,
+         "The requested action would change no state; rejecting."},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.04", -2038,
+         "Order amend (quantity increase) is not supported."},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1", -1102, "'newQty'"},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.0x", -1100,
+         "'newQty'"},
+        {"symbol=BTCUSDT&newQty=0.02", -1102,
+         "Param 'origClientOrderId' or 'orderId' must be sent"},
+        {"symbol=XXXUSDT&origClientOrderId=ar-1&newQty=0.02", -1121,
+         "Invalid symbol."},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.0001", -1013,
+         "Filter failure: NOTIONAL"},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.000001", -1013,
+         "Filter failure: LOT_SIZE"},
+        /* At or below what it executed: xgsim's own refusal. */
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.01", -2038,
+         "executed quantity"},
+        {"symbol=BTCUSDT&origClientOrderId=ar-1&newClientOrderId=ar-9"
+         "&newQty=0.02",
+         -1100, "'newClientOrderId'"},
+        {"symbol=BTCUSDT&origClientOrderId=never-sent&newQty=0.02", -2038,
+         "Unknown order sent."},
+    };
+
+    (void)state;
+    place_resting(p, "ar-1", "0.03", r);
+    fill_at_30000(p, "ar-1", "0.01");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        send_signed(p, "PUT", AMEND_PATH, cases[i].params, r);
+        if (r->status != 400 || body_code(r) != cases[i].code ||
+            strstr(r->body, cases[i].msg) == NULL) {
+            fprintf(stderr, "case %zu: %s -> %ld %s\n", i, cases[i].params,
+                    r->status, r->body);
+        }
+        assert_error(r, 400, cases[i].code);
+        assert_non_null(strstr(r->body, cases[i].msg));
+    }
+    /* Nothing changed. */
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=ar-1", r);
+    assert_field(r, "origQty", "0.03000000");
+
+    /* A filled order cannot be amended or replaced: keepPriority says
+     * the order is unknown, cancelReplace that its cancel failed and no
+     * new order was tried. */
+    fill_at_30000(p, "ar-1", "0.02");
+    send_signed(p, "PUT", AMEND_PATH,
+                "symbol=BTCUSDT&origClientOrderId=ar-1&newQty=0.02", r);
+    assert_error(r, 400, -2038);
+    assert_field(r, "msg", "Unknown order sent.");
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.01&price=29000&cancelReplaceMode=STOP_ON_FAILURE"
+                "&cancelOrigClientOrderId=ar-1&newClientOrderId=ar-2",
+                r);
+    assert_error(r, 400, -2022);
+    assert_field(r, "msg", "Order cancel-replace failed.");
+    assert_path(r, "data.cancelResult", "\"FAILURE\"");
+    assert_path(r, "data.newOrderResult", "\"NOT_ATTEMPTED\"");
+    assert_path(r, "data.cancelResponse",
+                "{\"code\":-2011,\"msg\":\"Unknown order sent.\"}");
+    assert_path(r, "data.newOrderResponse", "null");
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=ar-2", r);
+    assert_error(r, 400, -2013);
+    free(r);
+    sim_down(p);
+}
+
+/* cancelReplace: the old order canceled with what it filled, a new order
+ * (new orderId) that starts with nothing executed; one on the unfilled
+ * order count. */
+static void
+test_cancel_replace_gives_a_new_order_and_keeps_the_old_fills(void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char want[64];
+    char log[65536];
+
+    (void)state;
+    long long old_id = place_resting(p, "cr-1", "0.03", r);
+    fill_at_30000(p, "cr-1", "0.01");
+
+    /* In a form body, as the gateway sends it. */
+    send_signed_ts(p, "POST", REPLACE_PATH,
+                   "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                   "&quantity=0.02&price=29000"
+                   "&cancelReplaceMode=STOP_ON_FAILURE"
+                   "&cancelOrigClientOrderId=cr-1&newClientOrderId=cr-2"
+                   "&newOrderRespType=RESULT",
+                   now_ms(), SECRET, true, r);
+    assert_int_equal(r->status, 200);
+    assert_path(r, "cancelResult", "\"SUCCESS\"");
+    assert_path(r, "newOrderResult", "\"SUCCESS\"");
+    snprintf(want, sizeof(want), "%lld", old_id);
+    assert_path(r, "cancelResponse.orderId", want);
+    assert_path(r, "cancelResponse.origClientOrderId", "\"cr-1\"");
+    assert_path(r, "cancelResponse.status", "\"CANCELED\"");
+    assert_path(r, "cancelResponse.executedQty", "\"0.01000000\"");
+    assert_path(r, "cancelResponse.cummulativeQuoteQty", "\"300.00000000\"");
+    snprintf(want, sizeof(want), "%lld", old_id + 1);
+    assert_path(r, "newOrderResponse.orderId", want);
+    assert_path(r, "newOrderResponse.clientOrderId", "\"cr-2\"");
+    assert_path(r, "newOrderResponse.price", "\"29000.00000000\"");
+    assert_path(r, "newOrderResponse.origQty", "\"0.02000000\"");
+    assert_path(r, "newOrderResponse.executedQty", "\"0.00000000\"");
+    assert_path(r, "newOrderResponse.status", "\"NEW\"");
+    assert_path(r, "newOrderResponse.fills", "null"); /* RESULT, not FULL */
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-10S"), 2);
+
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=cr-1", r);
+    assert_field(r, "status", "CANCELED");
+    assert_field(r, "executedQty", "0.01000000");
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=cr-2", r);
+    assert_field(r, "status", "NEW");
+
+    /* Filters come first: nothing is canceled. */
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.02&price=29000.001"
+                "&cancelReplaceMode=STOP_ON_FAILURE"
+                "&cancelOrigClientOrderId=cr-2&newClientOrderId=cr-3",
+                r);
+    assert_error(r, 400, -1013);
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.02&price=29000&cancelOrigClientOrderId=cr-2"
+                "&newClientOrderId=cr-3",
+                r);
+    assert_error(r, 400, -1102);
+    assert_non_null(strstr(r->body, "'cancelReplaceMode'"));
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.02&price=29000&cancelReplaceMode=STOP_ON_FAILURE"
+                "&newClientOrderId=cr-3",
+                r);
+    assert_error(r, 400, -1102);
+    assert_non_null(strstr(r->body, "'cancelOrigClientOrderId' or "
+                                    "'cancelOrderId'"));
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=cr-2", r);
+    assert_field(r, "status", "NEW");
+
+    /* The cancel goes through, the new order is refused: HTTP 409 -2021
+     * and the order is gone. */
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT_MAKER&quantity=0.02"
+                "&price=36000&cancelReplaceMode=STOP_ON_FAILURE"
+                "&cancelOrigClientOrderId=cr-2&newClientOrderId=cr-3",
+                r);
+    assert_error(r, 409, -2021);
+    assert_field(r, "msg", "Order cancel-replace partially failed.");
+    assert_path(r, "data.cancelResult", "\"SUCCESS\"");
+    assert_path(r, "data.newOrderResult", "\"FAILURE\"");
+    assert_path(r, "data.cancelResponse.origClientOrderId", "\"cr-2\"");
+    assert_path(r, "data.cancelResponse.status", "\"CANCELED\"");
+    assert_path(r, "data.newOrderResponse",
+                "{\"code\":-2010,\"msg\":\"Order would immediately match "
+                "and take.\"}");
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=cr-2", r);
+    assert_field(r, "status", "CANCELED");
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=cr-3", r);
+    assert_error(r, 400, -2013);
+
+    /* ALLOW_FAILURE: the new order even when the cancel fails (409). */
+    send_signed(p, "POST", REPLACE_PATH,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.02&price=29000&cancelReplaceMode=ALLOW_FAILURE"
+                "&cancelOrigClientOrderId=cr-2&newClientOrderId=cr-4",
+                r);
+    assert_error(r, 409, -2021);
+    assert_path(r, "data.cancelResult", "\"FAILURE\"");
+    assert_path(r, "data.newOrderResult", "\"SUCCESS\"");
+    assert_path(r, "data.cancelResponse.code", "-2011");
+    assert_path(r, "data.newOrderResponse.clientOrderId", "\"cr-4\"");
+
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 0, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"client_order_id\":\"cr-1\","
+                                "\"outcome\":\"replaced\""));
+    free(r);
+    sim_down(p);
+}
+
+/* cancelReplace counts against ORDERS like a new order (past the limit a
+ * plain -1015 and nothing done); keepPriority does not, but costs weight
+ * 4 against REQUEST_WEIGHT. */
+static void
+test_amend_and_cancel_replace_are_rate_limited_as_binance_counts_them(
+    void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0",
+                                       "--set", "binance.orders_limit=3",
+                                       "--set", "binance.orders_window_s=2",
+                                       "--set", "binance.weight_limit=30",
+                                       "--set", "binance.weight_window_s=2",
+                                       NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char params[256];
+
+    (void)state;
+    wait_window_start(2000);
+    place_resting(p, "rl-1", "0.05", r);
+    assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-2S"), 1);
+    for (int i = 1; i <= 3; i++) {
+        snprintf(params, sizeof(params),
+                 "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC"
+                 "&quantity=0.05&price=30000"
+                 "&cancelReplaceMode=STOP_ON_FAILURE"
+                 "&cancelOrigClientOrderId=rl-%d&newClientOrderId=rl-%d",
+                 i, i + 1);
+        send_signed(p, "POST", REPLACE_PATH, params, r);
+        if (i <= 2) {
+            assert_int_equal(r->status, 200);
+            assert_int_equal(header_int(r, "X-MBX-ORDER-COUNT-2S"), i + 1);
+        }
+    }
+    assert_error(r, 429, -1015);
+    assert_non_null(strstr(r->body, "current limit is 3 orders per 2 "
+                                    "SECOND"));
+    long long retry = header_int(r, "Retry-After");
+    assert_true(retry >= 1 && retry <= 2);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=rl-3", r);
+    assert_field(r, "status", "NEW");
+
+    /* keepPriority adds nothing to the unfilled order count. */
+    send_signed(p, "PUT", AMEND_PATH,
+                "symbol=BTCUSDT&origClientOrderId=rl-3&newQty=0.04", r);
+    assert_int_equal(r->status, 200);
+
+    /* Weight: 4 a keepPriority, until the window's 30 is passed. */
+    wait_window_start(2000);
+    send_signed(p, "PUT", AMEND_PATH,
+                "symbol=BTCUSDT&origClientOrderId=rl-3&newQty=0.03", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 4);
+    for (int i = 0; i < 7; i++) {
+        snprintf(params, sizeof(params),
+                 "symbol=BTCUSDT&origClientOrderId=rl-3&newQty=0.02%d", 9 - i);
+        send_signed(p, "PUT", AMEND_PATH, params, r);
+        if (i < 6) {
+            assert_int_equal(r->status, 200);
+            assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"),
+                             4 * (i + 2));
+        }
+    }
+    assert_error(r, 429, -1003);
+    assert_non_null(strstr(r->body, "current limit is 30 request weight"));
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=rl-3", r);
+    assert_error(r, 429, -1003);
+    wait_window_start(2000);
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=rl-3", r);
+    assert_field(r, "origQty", "0.02400000");
+    free(r);
+    sim_down(p);
+}
+
 /* ---- authentication
  * ------------------------------------------------------------ */
 
@@ -1886,6 +2313,17 @@ main(void)
             teardown_sim),
         cmocka_unit_test_teardown(test_order_rejections_carry_binance_codes,
                                   teardown_sim),
+        cmocka_unit_test_teardown(
+            test_amend_keep_priority_lowers_the_quantity_in_place,
+            teardown_sim),
+        cmocka_unit_test_teardown(test_amend_refusals_carry_binance_codes,
+                                  teardown_sim),
+        cmocka_unit_test_teardown(
+            test_cancel_replace_gives_a_new_order_and_keeps_the_old_fills,
+            teardown_sim),
+        cmocka_unit_test_teardown(
+            test_amend_and_cancel_replace_are_rate_limited_as_binance_counts_them,
+            teardown_sim),
         cmocka_unit_test_teardown(test_signature_key_and_timestamp_errors,
                                   teardown_sim),
         cmocka_unit_test_teardown(

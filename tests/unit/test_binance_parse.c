@@ -75,6 +75,8 @@ collect_order(void *ctx, const xg_order_report *rep)
 typedef struct fixture {
     void *inst;
     xg_instrument btc;
+    xg_order order; /* the order an amend is about */
+    xg_amend amend; /* what an XG_OP_AMEND_ORDER asks */
     collected got;
     xg_result res;
 } fixture;
@@ -92,6 +94,15 @@ setup(void **state)
     }
     xg_strlcpy(f->btc.symbol, "BTC/USDT", sizeof(f->btc.symbol));
     xg_strlcpy(f->btc.venue_symbol, "BTCUSDT", sizeof(f->btc.venue_symbol));
+    xg_strlcpy(f->order.client_id, "gw-0001", sizeof(f->order.client_id));
+    xg_strlcpy(f->order.symbol, "BTC/USDT", sizeof(f->order.symbol));
+    f->order.side = XG_SIDE_BUY;
+    f->order.type = XG_TYPE_LIMIT;
+    f->order.tif = XG_TIF_GTC;
+    f->order.qty = (xg_decimal){5, 3};
+    f->order.price = (xg_decimal){350005, 1};
+    /* keepPriority down to 0.003; replace tests set is_replace. */
+    f->amend = (xg_amend){f->order.price, {3, 3}, {1, 3}, 0, "gw-0002"};
     *state = f;
     return 0;
 }
@@ -114,6 +125,10 @@ parse_n(fixture *f, xg_op_kind kind, int status, const char *body, size_t len,
 {
     xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL, NULL};
     xg_sink sink = {&f->got, collect_instrument, collect_order};
+    if (kind == XG_OP_AMEND_ORDER) {
+        op.order = &f->order;
+        op.amend = &f->amend;
+    }
     char *copy = malloc(len > 0 ? len : 1);
     xg_err rc;
     assert_non_null(copy);
@@ -744,6 +759,401 @@ test_classify_without_code(void **state)
     assert_int_equal(res.err, XG_ERR_REJECTED);
 }
 
+/* --- price and quantity of an order ----------------------------------- */
+
+/* Every answer that carries an order's limit price and total quantity
+ * reports them (the core checks an amend whose answer was lost by them);
+ * an answer without them (ACK) leaves them unsaid. */
+static void
+test_order_answers_report_price_and_quantity(void **state)
+{
+    fixture *f = *state;
+
+    parse_file(f, XG_OP_QUERY_ORDER, 200, "order_query.json");
+    expect_decimal(f->res.order.price, 350005, 1);
+    expect_decimal(f->res.order.qty, 1, 3);
+    parse_file(f, XG_OP_CANCEL_ORDER, 200, "order_cancel.json");
+    expect_decimal(f->res.order.price, 350005, 1);
+    expect_decimal(f->res.order.qty, 1, 3);
+    parse_file(f, XG_OP_NEW_ORDER, 200, "order_new_full.json");
+    expect_decimal(f->res.order.price, 350005, 1);
+    expect_decimal(f->res.order.qty, 1, 3);
+    parse_file(f, XG_OP_NEW_ORDER, 200, "order_new_ack.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    expect_decimal(f->res.order.price, 0, 0);
+    expect_decimal(f->res.order.qty, 0, 0);
+
+    parse_file(f, XG_OP_OPEN_ORDERS, 200, "open_orders.json");
+    assert_int_equal(f->got.n_orders, 2);
+    expect_decimal(f->got.orders[0].price, 350005, 1);
+    expect_decimal(f->got.orders[0].qty, 1, 3);
+    expect_decimal(f->got.orders[1].price, 5, 2);
+    expect_decimal(f->got.orders[1].qty, 1, 0);
+
+    /* A market order's zero price reads as not said. */
+    parse_ok(f, XG_OP_QUERY_ORDER, 200,
+             "{\"symbol\":\"BTCUSDT\",\"orderId\":9,\"clientOrderId\":"
+             "\"gw-0001\",\"status\":\"FILLED\",\"price\":\"0.00000000\","
+             "\"origQty\":\"0.50000000\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    expect_decimal(f->res.order.price, 0, 0);
+    expect_decimal(f->res.order.qty, 5, 1);
+}
+
+static void
+test_malformed_price_or_quantity_makes_the_answer_bad(void **state)
+{
+    fixture *f = *state;
+    static const char *const fields[] = {
+        "\"price\":\"-1\"",
+        "\"price\":35000",
+        "\"price\":\"1e3\"",
+        "\"origQty\":null",
+        "\"origQty\":\"-0.1\"",
+        "\"origQty\":\"0.1\",\"origQty\":\"0.2\"",
+        "\"price\":\"99999999999999999999999\"",
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        char body[256];
+        snprintf(body, sizeof(body),
+                 "{\"symbol\":\"BTCUSDT\",\"orderId\":9,"
+                 "\"clientOrderId\":\"gw-0001\",\"status\":\"NEW\",%s}",
+                 fields[i]);
+        parse_ok(f, XG_OP_NEW_ORDER, 200, body);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        parse_ok(f, XG_OP_QUERY_ORDER, 200, body);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    }
+}
+
+/* --- amends ------------------------------------------------------------ */
+
+/* keepPriority: the same order, as it now stands. */
+static void
+test_amend_keep_priority_reports_the_amended_order(void **state)
+{
+    fixture *f = *state;
+
+    parse_file(f, XG_OP_AMEND_ORDER, 200, "order_amend.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_int_equal(f->res.is_replaced, 0);
+    assert_string_equal(f->res.order.client_id, "gw-0001");
+    assert_string_equal(f->res.order.venue_order_id, "33");
+    assert_string_equal(f->res.order.venue_symbol, "BTCUSDT");
+    assert_int_equal(f->res.order.status, XG_STATUS_PARTIALLY_FILLED);
+    expect_decimal(f->res.order.price, 350005, 1);
+    expect_decimal(f->res.order.qty, 3, 3);
+    expect_decimal(f->res.order.exec.filled_qty, 1, 3);
+    expect_decimal(f->res.order.exec.filled_quote, 350005, 4);
+    expect_decimal(f->res.replaced_exec.filled_qty, 0, 0);
+}
+
+/* cancelReplace: the new order, and what the old one had executed, which
+ * Binance's new order does not carry. */
+static void
+test_amend_replace_reports_the_new_order_and_the_old_fills(void **state)
+{
+    fixture *f = *state;
+
+    f->amend.is_replace = 1;
+    parse_file(f, XG_OP_AMEND_ORDER, 200, "order_cancel_replace.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_int_equal(f->res.is_replaced, 1);
+    assert_string_equal(f->res.order.client_id, "gw-0002");
+    assert_string_equal(f->res.order.venue_order_id, "10");
+    assert_string_equal(f->res.order.venue_symbol, "BTCUSDT");
+    assert_int_equal(f->res.order.status, XG_STATUS_NEW);
+    expect_decimal(f->res.order.price, 34999, 0);
+    expect_decimal(f->res.order.qty, 4, 3);
+    expect_decimal(f->res.order.exec.filled_qty, 0, 0);
+    expect_decimal(f->res.replaced_exec.filled_qty, 1, 3);
+    expect_decimal(f->res.replaced_exec.filled_quote, 350005, 4);
+    assert_false(xg_execution_has_fee(&f->res.replaced_exec));
+}
+
+/* HTTP 409 -2021: the cancel went through, the new order was refused. The
+ * order is gone: OK, replaced by a REJECTED order, with the new order's
+ * code and text, and its unified reason as a hint. */
+static void
+test_amend_replace_partial_failure_is_a_rejected_replacement(void **state)
+{
+    fixture *f = *state;
+
+    f->amend.is_replace = 1;
+    parse_file(f, XG_OP_AMEND_ORDER, 409, "order_cancel_replace_409.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.is_replaced, 1);
+    assert_int_equal(f->res.order.status, XG_STATUS_REJECTED);
+    assert_string_equal(f->res.order.client_id, "gw-0002");
+    assert_string_equal(f->res.order.venue_order_id, "");
+    expect_decimal(f->res.replaced_exec.filled_qty, 2, 3);
+    expect_decimal(f->res.replaced_exec.filled_quote, 70001, 3);
+    assert_string_equal(f->res.venue_code, "-2010");
+    assert_string_equal(f->res.venue_msg,
+                        "Order would immediately match and take.");
+    assert_int_equal(f->res.err, XG_ERR_REJECTED);
+
+    parse_ok(f, XG_OP_AMEND_ORDER, 409,
+             "{\"code\":-2021,\"msg\":\"Order cancel-replace partially "
+             "failed.\",\"data\":{\"cancelResult\":\"SUCCESS\","
+             "\"newOrderResult\":\"FAILURE\",\"cancelResponse\":{"
+             "\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\","
+             "\"orderId\":3,\"clientOrderId\":\"c1\",\"status\":"
+             "\"CANCELED\",\"executedQty\":\"0\"},\"newOrderResponse\":{"
+             "\"code\":-2010,\"msg\":\"Account has insufficient balance "
+             "for requested action.\"}}}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.order.status, XG_STATUS_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_INSUFFICIENT_FUNDS);
+}
+
+/* HTTP 400 -2022: the cancel failed and nothing was placed: refused for
+ * the cancel's reason (an order filled, canceled or unknown is -2011). */
+static void
+test_amend_replace_failure_is_refused_for_the_cancel_reason(void **state)
+{
+    fixture *f = *state;
+
+    f->amend.is_replace = 1;
+    parse_file(f, XG_OP_AMEND_ORDER, 400, "order_cancel_replace_400.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_ORDER_NOT_FOUND);
+    assert_string_equal(f->res.venue_code, "-2011");
+    assert_string_equal(f->res.venue_msg, "Unknown order sent.");
+    assert_int_equal(f->res.is_replaced, 0);
+    assert_int_equal(f->res.order.status, 0);
+
+    /* Without a readable cancel part: refused as the answer says. */
+    parse_ok(f, XG_OP_AMEND_ORDER, 400,
+             "{\"code\":-2022,\"msg\":\"Order cancel-replace failed.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_REJECTED);
+    assert_string_equal(f->res.venue_code, "-2022");
+    assert_string_equal(f->res.venue_msg, "Order cancel-replace failed.");
+}
+
+/* The venue's refusals of an amend, each with its unified reason. */
+static void
+test_amend_refusals_map_to_unified_reasons(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        int is_replace;
+        const char *body;
+        xg_err err;
+        const char *code;
+    } cases[] = {
+        {0, "{\"code\":-2038,\"msg\":\"Unknown order sent.\"}",
+         XG_ERR_ORDER_NOT_FOUND, "-2038"},
+        {0,
+         "{\"code\":-2038,\"msg\":\"Order amend (quantity increase) is not "
+         "supported.\"}",
+         XG_ERR_FILTER, "-2038"},
+        {0,
+         "{\"code\":-2038,\"msg\":\"The requested action would change no "
+         "state; rejecting.\"}",
+         XG_ERR_FILTER, "-2038"},
+        {0,
+         "{\"code\":-2038,\"msg\":\"Filter failure: "
+         "MAX_NUM_ORDER_AMENDS\"}",
+         XG_ERR_FILTER, "-2038"},
+        {0,
+         "{\"code\":-2038,\"msg\":\"Order amend is not supported for this "
+         "symbol.\"}",
+         XG_ERR_REJECTED, "-2038"},
+        {0, "{\"code\":-2011,\"msg\":\"Unknown order sent.\"}",
+         XG_ERR_ORDER_NOT_FOUND, "-2011"},
+        {0, "{\"code\":-2013,\"msg\":\"Order does not exist.\"}",
+         XG_ERR_ORDER_NOT_FOUND, "-2013"},
+        {0, "{\"code\":-1013,\"msg\":\"Filter failure: LOT_SIZE\"}",
+         XG_ERR_FILTER, "-1013"},
+        {1, "{\"code\":-1013,\"msg\":\"Filter failure: PRICE_FILTER\"}",
+         XG_ERR_FILTER, "-1013"},
+        {1,
+         "{\"code\":-2010,\"msg\":\"Account has insufficient balance for "
+         "requested action.\"}",
+         XG_ERR_INSUFFICIENT_FUNDS, "-2010"},
+        {1,
+         "{\"code\":-2010,\"msg\":\"Order cancel-replace is not supported "
+         "for this symbol.\"}",
+         XG_ERR_REJECTED, "-2010"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        print_message("case %zu: %s\n", i, cases[i].body);
+        f->amend.is_replace = cases[i].is_replace;
+        parse_ok(f, XG_OP_AMEND_ORDER, 400, cases[i].body);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, cases[i].err);
+        assert_string_equal(f->res.venue_code, cases[i].code);
+        assert_true(f->res.venue_msg[0] != '\0');
+        assert_int_equal(f->res.is_replaced, 0);
+    }
+}
+
+/* Limits, bans, 5xx and timestamps take the paths a new order takes: an
+ * amend whose fate is open is UNKNOWN, not refused. */
+static void
+test_amend_limits_bans_and_unknown_status_as_for_a_new_order(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h = {"Retry-After", 11, "7", 1};
+    static const struct {
+        int status;
+        const char *body;
+        xg_outcome outcome;
+        xg_err err;
+    } cases[] = {
+        {429, "{\"code\":-1003,\"msg\":\"Too much request weight used\"}",
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {429, "{\"code\":-1015,\"msg\":\"Too many new orders.\"}",
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {418, "{\"code\":-1003,\"msg\":\"IP banned until soon\"}",
+         XG_OUTCOME_BANNED, XG_ERR_BANNED},
+        {400, "{\"code\":-1021,\"msg\":\"Timestamp outside recvWindow\"}",
+         XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+        {500, "", XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {503, "<html>busy</html>", XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {400, "{\"code\":-1007,\"msg\":\"Timeout\"}", XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {302, "", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "<html>", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+    };
+    for (int replace = 0; replace <= 1; replace++) {
+        f->amend.is_replace = replace;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            print_message("replace %d case %zu\n", replace, i);
+            assert_int_equal(parse_n(f, XG_OP_AMEND_ORDER, cases[i].status,
+                                     cases[i].body, strlen(cases[i].body), &h,
+                                     1),
+                             XG_OK);
+            assert_int_equal(f->res.outcome, cases[i].outcome);
+            assert_int_equal(f->res.err, cases[i].err);
+            assert_int_equal(f->res.is_replaced, 0);
+        }
+    }
+    f->amend.is_replace = 0;
+    parse_n(f, XG_OP_AMEND_ORDER, 429, cases[0].body, strlen(cases[0].body), &h,
+            1);
+    assert_int_equal(f->res.retry_after_ms, 7000);
+}
+
+/* An answer that does not say what became of the order: UNKNOWN, with
+ * nothing of it kept, whichever endpoint answered. */
+static void
+test_unreadable_amend_answers_are_unknown(void **state)
+{
+    fixture *f = *state;
+    static const char *const keep[] = {
+        "{}",
+        "[]",
+        "{\"amendedOrder\":null}",
+        "{\"amendedOrder\":{\"symbol\":\"BTCUSDT\",\"orderId\":33}}",
+        /* Binance's random id: not the one the order kept. */
+        "{\"amendedOrder\":{\"symbol\":\"BTCUSDT\",\"orderId\":33,"
+        "\"clientOrderId\":\"PFaq6hIHxqFENGfdtn4J6Q\",\"status\":\"NEW\"}}",
+        "{\"amendedOrder\":{\"symbol\":\"BTCUSDT\",\"orderId\":33,"
+        "\"clientOrderId\":\"gw-0001\",\"qty\":\"-5\"}}",
+        "{\"amendedOrder\":{\"symbol\":\"BTCUSDT\",\"orderId\":33,"
+        "\"clientOrderId\":\"gw-0001\",\"cumulativeQuoteQty\":7}}",
+        "{\"amendedOrder\":{},\"amendedOrder\":{}}",
+    };
+    static const char *const replace[] = {
+        "{}",
+        "{\"cancelResult\":\"SUCCESS\",\"newOrderResult\":\"SUCCESS\"}",
+        /* The new order under another id. */
+        "{\"cancelResult\":\"SUCCESS\",\"newOrderResult\":\"SUCCESS\","
+        "\"cancelResponse\":{\"symbol\":\"BTCUSDT\",\"orderId\":9,"
+        "\"origClientOrderId\":\"gw-0001\"},\"newOrderResponse\":{"
+        "\"symbol\":\"BTCUSDT\",\"orderId\":10,\"clientOrderId\":"
+        "\"gw-0009\"}}",
+        /* Another order canceled. */
+        "{\"cancelResult\":\"SUCCESS\",\"newOrderResult\":\"SUCCESS\","
+        "\"cancelResponse\":{\"symbol\":\"BTCUSDT\",\"orderId\":9,"
+        "\"origClientOrderId\":\"gw-0009\"},\"newOrderResponse\":{"
+        "\"symbol\":\"BTCUSDT\",\"orderId\":10,\"clientOrderId\":"
+        "\"gw-0002\"}}",
+        "{\"cancelResult\":\"FAILURE\",\"newOrderResult\":\"SUCCESS\","
+        "\"cancelResponse\":{\"symbol\":\"BTCUSDT\",\"orderId\":9,"
+        "\"origClientOrderId\":\"gw-0001\"},\"newOrderResponse\":{"
+        "\"symbol\":\"BTCUSDT\",\"orderId\":10,\"clientOrderId\":"
+        "\"gw-0002\"}}",
+    };
+    static const char *const partial[] = {
+        "{\"code\":-2021,\"msg\":\"Order cancel-replace partially failed.\"}",
+        "{\"code\":-2021,\"msg\":\"x\",\"data\":[]}",
+        /* ALLOW_FAILURE's other half, which xgate never asks for. */
+        "{\"code\":-2021,\"msg\":\"x\",\"data\":{\"cancelResult\":"
+        "\"FAILURE\",\"newOrderResult\":\"SUCCESS\",\"cancelResponse\":{"
+        "\"code\":-2011,\"msg\":\"Unknown order sent.\"},"
+        "\"newOrderResponse\":{\"symbol\":\"BTCUSDT\",\"orderId\":11,"
+        "\"clientOrderId\":\"gw-0002\"}}}",
+        "{\"code\":-2021,\"msg\":\"x\",\"data\":{\"cancelResult\":"
+        "\"SUCCESS\",\"newOrderResult\":\"FAILURE\",\"cancelResponse\":"
+        "{\"code\":-1}}}",
+    };
+
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        print_message("keep %zu\n", i);
+        parse_ok(f, XG_OP_AMEND_ORDER, 200, keep[i]);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        assert_int_equal(f->res.order.status, 0);
+    }
+    f->amend.is_replace = 1;
+    for (size_t i = 0; i < sizeof(replace) / sizeof(replace[0]); i++) {
+        print_message("replace %zu\n", i);
+        parse_ok(f, XG_OP_AMEND_ORDER, 200, replace[i]);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.is_replaced, 0);
+        assert_int_equal(f->res.order.status, 0);
+        expect_decimal(f->res.replaced_exec.filled_qty, 0, 0);
+    }
+    for (size_t i = 0; i < sizeof(partial) / sizeof(partial[0]); i++) {
+        print_message("partial %zu\n", i);
+        parse_ok(f, XG_OP_AMEND_ORDER, 409, partial[i]);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(f->res.is_replaced, 0);
+    }
+    /* Truncated answers: every prefix of the success bodies. */
+    static const char *const files[] = {"order_amend.json",
+                                        "order_cancel_replace.json"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t len = 0;
+        char path[512];
+        snprintf(path, sizeof(path), "%s%s", DATA, files[k]);
+        char *body = read_file(path, &len);
+        f->amend.is_replace = (int)k;
+        for (size_t n = 0; n + 1 < len; n++) {
+            assert_int_equal(
+                parse_n(f, XG_OP_AMEND_ORDER, 200, body, n, NULL, 0), XG_OK);
+            assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+        }
+        free(body);
+    }
+}
+
+static void
+test_amend_parse_refuses_an_op_without_its_amend(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "gw-0001", NULL, NULL};
+    xg_http_response resp = {200, NULL, 0, NULL, 0};
+    xg_result res;
+
+    assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
+                     XG_ERR_INVALID);
+    f->amend.is_replace = 1;
+    f->amend.new_client_id = NULL;
+    op.amend = &f->amend;
+    assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
+                     XG_ERR_INVALID);
+}
+
 /* --- exchangeInfo ------------------------------------------------------- */
 
 static const xg_instrument *
@@ -960,6 +1370,16 @@ main(void)
         T(test_open_orders_malformed_list_delivers_nothing),
         T(test_open_orders_sink_error_is_returned),
         T(test_decimal_drops_padding),
+        T(test_order_answers_report_price_and_quantity),
+        T(test_malformed_price_or_quantity_makes_the_answer_bad),
+        T(test_amend_keep_priority_reports_the_amended_order),
+        T(test_amend_replace_reports_the_new_order_and_the_old_fills),
+        T(test_amend_replace_partial_failure_is_a_rejected_replacement),
+        T(test_amend_replace_failure_is_refused_for_the_cancel_reason),
+        T(test_amend_refusals_map_to_unified_reasons),
+        T(test_amend_limits_bans_and_unknown_status_as_for_a_new_order),
+        T(test_unreadable_amend_answers_are_unknown),
+        T(test_amend_parse_refuses_an_op_without_its_amend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,12 +76,13 @@ build(fixture *f, xg_op_kind kind, const xg_instrument *ins,
     return xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req);
 }
 
-/* The signed string before "&signature=", from the body (POST) or the
- * query; checks that the signature is the HMAC of it. */
+/* The signed string before "&signature=", from the body (POST, PUT) or
+ * the query; checks that the signature is the HMAC of it. */
 static const char *
 signed_payload(fixture *f, char *buf, size_t cap)
 {
-    const char *src = strcmp(f->req->method, "POST") == 0
+    const char *src = strcmp(f->req->method, "POST") == 0 ||
+                              strcmp(f->req->method, "PUT") == 0
                           ? f->req->body
                           : strchr(f->req->target, '?') + 1;
     const char *sig = strstr(src, "&signature=");
@@ -365,6 +366,143 @@ test_costs_follow_venue_buckets(void **state)
     assert_int_equal(cost_of(f->req, 2), 4);
 }
 
+/* An amend of f->order (sell 0.25 at 42000.00, client id gw1). */
+static xg_err
+build_amend(fixture *f, const xg_instrument *ins, const char *client_id,
+            const xg_amend *amend)
+{
+    xg_op op = {XG_OP_AMEND_ORDER, ins, &f->order, client_id, NULL, amend};
+    memset(f->req, 0, sizeof(*f->req));
+    return xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req);
+}
+
+static const char *
+header_of(const xg_http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++) {
+        if (strcmp(req->headers[i].name, name) == 0) {
+            return req->headers[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* keepPriority: the order by its client id, which it keeps, and its new
+ * total quantity, in a signed form body; weight 4, no unfilled-order
+ * count, queued with the new orders. */
+static void
+test_amend_keep_priority_is_put_keeping_the_client_id(void **state)
+{
+    fixture *f = *state;
+    char buf[1024];
+    xg_amend a = {f->order.price, {20, 2}, {5, 2}, 0, NULL};
+
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &a), XG_OK);
+    assert_string_equal(f->req->method, "PUT");
+    assert_string_equal(f->req->target, "/api/v3/order/amend/keepPriority");
+    assert_string_equal(signed_payload(f, buf, sizeof(buf)),
+                        "timestamp=1700000000000&symbol=BTCUSDT"
+                        "&origClientOrderId=gw1&newClientOrderId=gw1"
+                        "&newQty=0.20&recvWindow=5000");
+    assert_string_equal(header_of(f->req, "Content-Type"),
+                        "application/x-www-form-urlencoded");
+    assert_string_equal(header_of(f->req, "X-MBX-APIKEY"), "apikey123");
+    assert_int_equal(f->req->is_signed, 1);
+    assert_int_equal(f->req->priority, XG_PRIO_NEW);
+    assert_int_equal(f->req->n_costs, 2);
+    assert_int_equal(cost_of(f->req, 0), 4);
+    assert_int_equal(cost_of(f->req, 1), 1);
+    assert_int_equal(cost_of(f->req, 2), 0);
+    assert_int_equal(cost_of(f->req, 3), 0);
+}
+
+/* cancelReplace: a new order for what is left (0.25 - 0.05), the old one
+ * canceled first or not at all; weight 1 and one unfilled order. */
+static void
+test_amend_replace_is_cancel_replace_for_what_is_left(void **state)
+{
+    fixture *f = *state;
+    char buf[1024];
+    xg_amend a = {{4100000, 2}, {25, 2}, {5, 2}, 1, "gw2"};
+
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &a), XG_OK);
+    assert_string_equal(f->req->method, "POST");
+    assert_string_equal(f->req->target, "/api/v3/order/cancelReplace");
+    assert_string_equal(
+        signed_payload(f, buf, sizeof(buf)),
+        "timestamp=1700000000000&symbol=BTCUSDT&side=SELL&type=LIMIT"
+        "&timeInForce=GTC&quantity=0.20&price=41000.00"
+        "&cancelReplaceMode=STOP_ON_FAILURE&cancelOrigClientOrderId=gw1"
+        "&newClientOrderId=gw2&newOrderRespType=RESULT&recvWindow=5000");
+    assert_int_equal(f->req->priority, XG_PRIO_NEW);
+    assert_int_equal(f->req->n_costs, 4);
+    assert_int_equal(cost_of(f->req, 0), 1);
+    assert_int_equal(cost_of(f->req, 1), 1);
+    assert_int_equal(cost_of(f->req, 2), 1);
+    assert_int_equal(cost_of(f->req, 3), 1);
+
+    /* Post-only stays post-only: LIMIT_MAKER, without timeInForce. */
+    f->order.tif = XG_TIF_POST_ONLY;
+    a.filled_qty = (xg_decimal){0, 0};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &a), XG_OK);
+    assert_string_equal(
+        signed_payload(f, buf, sizeof(buf)),
+        "timestamp=1700000000000&symbol=BTCUSDT&side=SELL&type=LIMIT_MAKER"
+        "&quantity=0.25&price=41000.00&cancelReplaceMode=STOP_ON_FAILURE"
+        "&cancelOrigClientOrderId=gw1&newClientOrderId=gw2"
+        "&newOrderRespType=RESULT&recvWindow=5000");
+}
+
+static void
+test_amend_refuses_what_binance_cannot_express(void **state)
+{
+    fixture *f = *state;
+    xg_instrument nosym = f->ins;
+    xg_amend keep = {f->order.price, {20, 2}, {0, 0}, 0, NULL};
+    xg_amend repl = {{4100000, 2}, {25, 2}, {5, 2}, 1, "gw2"};
+    nosym.venue_symbol[0] = '\0';
+
+    assert_int_equal(build_amend(f, &f->ins, "gw1", NULL), XG_ERR_INVALID);
+    assert_int_equal(build_amend(f, NULL, "gw1", &keep), XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build_amend(f, &nosym, "gw1", &repl),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build_amend(f, &f->ins, "gw 1", &keep),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build_amend(f, &f->ins, NULL, &repl),
+                     XG_ERR_BAD_CLIENT_ID);
+    keep.qty = (xg_decimal){0, 0};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &keep), XG_ERR_BAD_QTY);
+
+    /* The replacement needs its own id, a price, and something left. */
+    repl.new_client_id = NULL;
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl),
+                     XG_ERR_BAD_CLIENT_ID);
+    repl.new_client_id = "gw/2";
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl),
+                     XG_ERR_BAD_CLIENT_ID);
+    repl.new_client_id = "gw2";
+    repl.filled_qty = (xg_decimal){25, 2};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_QTY);
+    repl.filled_qty = (xg_decimal){3, 1};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_QTY);
+    repl.filled_qty = (xg_decimal){-1, 2};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_QTY);
+    repl.filled_qty = (xg_decimal){INT64_MIN, 0};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_QTY);
+    repl.filled_qty = (xg_decimal){0, 0};
+    repl.price = (xg_decimal){0, 0};
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_PRICE);
+    repl.price = (xg_decimal){4100000, 2};
+    f->order.type = XG_TYPE_MARKET;
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_ERR_BAD_TYPE);
+    f->order.type = XG_TYPE_LIMIT;
+    assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_OK);
+
+    xg_op op = {XG_OP_AMEND_ORDER, &f->ins, NULL, "gw1", NULL, &repl};
+    assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
+                     XG_ERR_INVALID);
+}
+
 static void
 test_op_weights_match_fact_sheet(void **state)
 {
@@ -385,6 +523,12 @@ test_op_weights_match_fact_sheet(void **state)
     assert_int_equal(binance_op_weight(&op), 80);
     op.instrument = &ins;
     assert_int_equal(binance_op_weight(&op), 6);
+    xg_amend a = {{1, 0}, {1, 0}, {0, 0}, 0, NULL};
+    op.kind = XG_OP_AMEND_ORDER;
+    op.amend = &a;
+    assert_int_equal(binance_op_weight(&op), 4);
+    a.is_replace = 1;
+    assert_int_equal(binance_op_weight(&op), 1);
 }
 
 int
@@ -415,6 +559,14 @@ main(void)
         cmocka_unit_test(test_recv_window_option_is_sent),
         cmocka_unit_test_setup_teardown(test_costs_follow_venue_buckets, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_amend_keep_priority_is_put_keeping_the_client_id, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_amend_replace_is_cancel_replace_for_what_is_left, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_amend_refuses_what_binance_cannot_express, setup, teardown),
         cmocka_unit_test(test_op_weights_match_fact_sheet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -365,12 +365,12 @@ test_sign_refuses_unknown_method_and_bad_input(void **state)
     const xg_adapter *a = xg_adapter_entry();
     void *inst = create_with("k", "s", NULL, 0);
     xg_kv kv[] = {{"symbol", NULL}};
-    xg_sign_input put = {"PUT", "/api/v3/order", NULL, NULL, 0, 1, -1};
+    xg_sign_input patch = {"PATCH", "/api/v3/order", NULL, NULL, 0, 1, -1};
     xg_sign_input nullval = {"GET", "/api/v3/order", NULL, kv, 1, 1, -1};
     xg_signed *out = calloc(1, sizeof(*out));
     assert_non_null(out);
 
-    assert_int_equal(a->sign(inst, &put, out), XG_ERR_INVALID);
+    assert_int_equal(a->sign(inst, &patch, out), XG_ERR_INVALID);
     assert_int_equal(a->sign(inst, &nullval, out), XG_ERR_INVALID);
     assert_int_equal(a->sign(inst, NULL, out), XG_ERR_INVALID);
     free(out);

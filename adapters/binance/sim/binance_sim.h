@@ -4,10 +4,12 @@
  * dialect.c holds the dialect table, settings, the IP limits (the /api,
  * /sapi and futures weight windows), routing with each path's weight and
  * ping/time/exchangeInfo; auth.c authenticates keyed and signed requests;
- * orders.c holds the order and account endpoints, history.c allOrders,
- * myTrades and the order count, market_data.c depth, trades and the
- * tickers, wallet.c the /sapi and futures paths ccxt reads; common.c the
- * error answers, parameter parsers and limit bookkeeping all of them use.
+ * orders.c holds the endpoints of one order (new, cancel, query, amend,
+ * cancel-replace), account.c those of the account (open orders, cancel
+ * all, balances), history.c allOrders, myTrades and the order count,
+ * market_data.c depth, trades and the tickers, wallet.c the /sapi and
+ * futures paths ccxt reads; common.c the error answers, parameter parsers
+ * and limit bookkeeping all of them use.
  * Calls run one way: dialect.c calls the endpoint files and auth.c,
  * history.c uses orders.c's order shape, and every file calls common.c,
  * which calls none of them. Compiled into xgsim only, never into the
@@ -71,6 +73,11 @@ typedef struct binance_call {
  * log. */
 void binance_sim_error(xg_sim_response *resp, int status, int code,
                        const char *msg, const char *outcome);
+
+/* The same with a "data" member after msg (taken: its reference is
+ * stolen; NULL: none), as a cancel-replace's -2021/-2022 carry. */
+void binance_sim_error_data(xg_sim_response *resp, int status, int code,
+                            const char *msg, json_t *data, const char *outcome);
 
 /* -1102 for a missing mandatory parameter. */
 void binance_sim_missing(xg_sim_response *resp, const char *param);
@@ -153,18 +160,29 @@ bool binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
                               const xg_sim_params *params, int64_t now_ms,
                               xg_sim_response *resp, size_t *account);
 
-/* ---- orders.c: the endpoints ------------------------------------------- */
+/* ---- orders.c: the endpoints of one order ------------------------------ */
 
 void binance_sim_new_order(const binance_call *c);
 void binance_sim_cancel_order(const binance_call *c);
+void binance_sim_amend_order(const binance_call *c);
+void binance_sim_cancel_replace(const binance_call *c);
 void binance_sim_query_order(const binance_call *c);
-void binance_sim_open_orders(const binance_call *c);
-void binance_sim_cancel_all(const binance_call *c);
-void binance_sim_account(const binance_call *c);
 
 /* The order as GET /api/v3/order shows it (also openOrders, allOrders),
  * lock held. Given: the new reference, NULL on OOM. */
 json_t *binance_sim_query_json(const xg_sim_book *b, const xg_sim_order *o);
+
+/* The order o as a cancel answers it (also cancel all, cancel-replace's
+ * cancelResponse), the cancel named cancel_id (NULL or "": generated),
+ * lock held. Given: the new reference, NULL on OOM. */
+json_t *binance_sim_cancel_json(const binance_call *c, const xg_sim_order *o,
+                                const char *cancel_id);
+
+/* ---- account.c: the endpoints of the account ---------------------------- */
+
+void binance_sim_open_orders(const binance_call *c);
+void binance_sim_cancel_all(const binance_call *c);
+void binance_sim_account(const binance_call *c);
 
 /* ---- market.c: public market data -------------------------------------- */
 

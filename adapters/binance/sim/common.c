@@ -2,14 +2,15 @@
  * common.c - what the Binance dialect's files share: the error answers
  * and the limit bookkeeping behind them.
  *
- * The error body ({"code","msg"}), the -1102 of a missing parameter, the
- * interval names the venue puts in headers and limit messages, and the
- * 429/418 escalation: a client refused again within a limit period counts
- * a violation and is banned after ban_after_violations of them (fact
- * sheet, "Rate-limit model"). The ORDERS gate and the order-count headers
- * of the trading endpoints live here too. dialect.c (the IP gate, the
- * public endpoints), auth.c and orders.c call into this file; it calls
- * none of them, so calls run one way. Compiled into xgsim only.
+ * The error body ({"code","msg"}, with "data" for a cancel-replace's
+ * halves), the -1102 of a missing parameter, the interval names the venue
+ * puts in headers and limit messages, and the 429/418 escalation: a
+ * client refused again within a limit period counts a violation and is
+ * banned after ban_after_violations of them (fact sheet, "Rate-limit
+ * model"). The ORDERS gate and the order-count headers of the trading
+ * endpoints live here too. dialect.c (the IP gate, the public endpoints),
+ * auth.c, orders.c and account.c call into this file; it calls none of
+ * them, so calls run one way. Compiled into xgsim only.
  */
 #include "binance_sim.h"
 
@@ -19,8 +20,16 @@ void
 binance_sim_error(xg_sim_response *resp, int status, int code, const char *msg,
                   const char *outcome)
 {
-    xg_sim_response_json(resp, status,
-                         json_pack("{si ss}", "code", code, "msg", msg));
+    binance_sim_error_data(resp, status, code, msg, NULL, outcome);
+}
+
+void
+binance_sim_error_data(xg_sim_response *resp, int status, int code,
+                       const char *msg, json_t *data, const char *outcome)
+{
+    xg_sim_response_json(
+        resp, status,
+        json_pack("{si ss so*}", "code", code, "msg", msg, "data", data));
     resp->code = code;
     resp->outcome = outcome;
 }

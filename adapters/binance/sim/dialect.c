@@ -7,9 +7,10 @@
  * This file owns the dialect table, the settings, the instruments, the IP
  * limits (REQUEST_WEIGHT and RAW_REQUESTS per IP, clock-aligned windows,
  * 429 then 418 escalation), routing and the public endpoints. It hands
- * signed requests to auth.c and trading ones to orders.c; the error
- * answers, the violation and ban bookkeeping and the per-account ORDERS
- * gate are in common.c, below all three. Weights come from the fact
+ * signed requests to auth.c and trading ones to orders.c (one order) and
+ * account.c (the account's lists and balances); the error answers, the
+ * violation and ban bookkeeping and the per-account ORDERS gate are in
+ * common.c, below them all. Weights come from the fact
  * sheet's endpoint table. POST and DELETE order are charged weight 1 even
  * when they succeed: since 2026-04 the real venue charges successful ones
  * 0, and charging 1 is the conservative choice for a gateway under test.
@@ -181,6 +182,8 @@ typedef enum binance_route {
     BINANCE_ORDER_NEW,
     BINANCE_ORDER_CANCEL,
     BINANCE_ORDER_QUERY,
+    BINANCE_ORDER_AMEND,
+    BINANCE_CANCEL_REPLACE,
     BINANCE_OPEN_ORDERS,
     BINANCE_CANCEL_ALL,
     BINANCE_ACCOUNT,
@@ -221,9 +224,10 @@ typedef struct binance_route_def {
 } binance_route_def;
 
 /* Weights: the fact sheet's endpoint table, else Binance's rest-api.md
- * (depth, trades, tickers, avgPrice, allOrders, myTrades, rateLimit/order)
- * and its wallet and margin pages (capital/config/getall 10, margin
- * allPairs 1, isolated allPairs 10); futures exchangeInfo 1. */
+ * (depth, trades, tickers, avgPrice, amend keepPriority 4, cancelReplace
+ * 1, allOrders, myTrades, rateLimit/order) and its wallet and margin pages
+ * (capital/config/getall 10, margin allPairs 1, isolated allPairs 10);
+ * futures exchangeInfo 1. */
 static const binance_route_def binance_routes[] = {
     {"GET", "/api/v3/ping", BINANCE_PING, 1, BINANCE_NONE, BINANCE_BUCKET_API},
     {"GET", "/api/v3/time", BINANCE_TIME, 1, BINANCE_NONE, BINANCE_BUCKET_API},
@@ -247,6 +251,10 @@ static const binance_route_def binance_routes[] = {
      BINANCE_BUCKET_API},
     {"GET", "/api/v3/order", BINANCE_ORDER_QUERY, 4, BINANCE_SIGNED,
      BINANCE_BUCKET_API},
+    {"PUT", "/api/v3/order/amend/keepPriority", BINANCE_ORDER_AMEND, 4,
+     BINANCE_SIGNED, BINANCE_BUCKET_API},
+    {"POST", "/api/v3/order/cancelReplace", BINANCE_CANCEL_REPLACE, 1,
+     BINANCE_SIGNED, BINANCE_BUCKET_API},
     {"GET", "/api/v3/openOrders", BINANCE_OPEN_ORDERS, 6, BINANCE_SIGNED,
      BINANCE_BUCKET_API},
     {"DELETE", "/api/v3/openOrders", BINANCE_CANCEL_ALL, 1, BINANCE_SIGNED,
@@ -492,14 +500,14 @@ binance_sim_symbol_json(const xg_sim_instrument *in)
         "minNotional", min_n, "applyMinToMarket", 1, "maxNotional", max_n,
         "applyMaxToMarket", 0, "avgPriceMins", 5);
     return json_pack(
-        "{ss ss ss si ss si si s[sss] sb sb sb sb sb sb sb sb so s[] "
+        "{ss ss ss si ss si si s[sss] sb sb sb sb sb sb sb sb sb so s[] "
         "s[[s]] ss s[sss]}",
         "symbol", in->symbol, "status", "TRADING", "baseAsset", in->base,
         "baseAssetPrecision", 8, "quoteAsset", in->quote, "quotePrecision", 8,
         "quoteAssetPrecision", 8, "orderTypes", "LIMIT", "LIMIT_MAKER",
         "MARKET", "icebergAllowed", 0, "ocoAllowed", 0, "otoAllowed", 0,
         "quoteOrderQtyMarketAllowed", 1, "allowTrailingStop", 0,
-        "cancelReplaceAllowed", 0, "isSpotTradingAllowed", 1,
+        "cancelReplaceAllowed", 1, "amendAllowed", 1, "isSpotTradingAllowed", 1,
         "isMarginTradingAllowed", 0, "filters", filters, "permissions",
         "permissionSets", "SPOT", "defaultSelfTradePreventionMode",
         "EXPIRE_MAKER", "allowedSelfTradePreventionModes", "NONE",
@@ -626,6 +634,12 @@ binance_sim_dispatch(const binance_route_def *route, const binance_call *c)
     case BINANCE_ORDER_QUERY:
         binance_sim_query_order(c);
         return;
+    case BINANCE_ORDER_AMEND:
+        binance_sim_amend_order(c);
+        return;
+    case BINANCE_CANCEL_REPLACE:
+        binance_sim_cancel_replace(c);
+        return;
     case BINANCE_OPEN_ORDERS:
         binance_sim_open_orders(c);
         return;
@@ -679,14 +693,18 @@ binance_sim_dispatch(const binance_route_def *route, const binance_call *c)
     binance_sim_error(c->resp, 404, -1000, "Unknown endpoint.", "not_found");
 }
 
-/* The order a request is about: origClientOrderId (query, cancel; a
- * cancel's newClientOrderId names the cancel itself), else
- * newClientOrderId (new order), else NULL. */
+/* The order a request is about: origClientOrderId (query, cancel, amend;
+ * a cancel's newClientOrderId names the cancel itself), else
+ * cancelOrigClientOrderId (cancel-replace), else newClientOrderId (new
+ * order), else NULL. */
 static const char *
 binance_sim_param_client_id(const xg_sim_params *params)
 {
     const char *id = xg_sim_params_get(params, "origClientOrderId");
 
+    if (id == NULL) {
+        id = xg_sim_params_get(params, "cancelOrigClientOrderId");
+    }
     return id != NULL ? id : xg_sim_params_get(params, "newClientOrderId");
 }
 

@@ -1,16 +1,18 @@
 /*
- * orders.c - xgsim's Binance dialect: the trading endpoints (new, cancel,
- * query, open orders, cancel all, account), per the Binance fact sheet
- * (binance.md). dialect.c routes authenticated requests here; this file
+ * orders.c - xgsim's Binance dialect: the endpoints of one order (new,
+ * cancel, query, amend, cancel-replace), per the Binance fact sheet
+ * (binance.md) and, for amend and cancel-replace, Binance's rest-api.md
+ * and errors.md. dialect.c routes authenticated requests here; this file
  * calls only common.c (error answers, the ORDERS gate, the order-count
- * headers) and the simulator's book.
+ * headers) and the simulator's book. The account's lists and balances
+ * are account.c's.
  *
  * Parameters are checked in the venue's order: mandatory fields (-1102),
  * enums, decimals (-1100 / -1111), symbol (-1121), then under the venue
  * lock the ORDERS limit (-1015), filters (-1013) and the book's verdict
- * (-2010 for balance, duplicates and LIMIT_MAKER that would take).
- * Responses are built while the lock is held, because the order they
- * describe lives in the shared book.
+ * (-2010 for balance, duplicates and LIMIT_MAKER that would take; -2038
+ * for an amend). Responses are built while the lock is held, because the
+ * order they describe lives in the shared book.
  */
 #include "binance_sim.h"
 
@@ -112,6 +114,20 @@ typedef enum binance_resp_type {
     BINANCE_FULL
 } binance_resp_type;
 
+/* status, timeInForce, type and side, which every full order shape ends
+ * with. */
+static void
+binance_sim_order_kind_fields(const xg_sim_order *o, json_t *j)
+{
+    json_object_set_new(j, "status",
+                        json_string(binance_sim_status_name(o->status)));
+    json_object_set_new(j, "timeInForce",
+                        json_string(binance_sim_tif_name(o->tif)));
+    json_object_set_new(j, "type", json_string(binance_sim_type_name(o->type)));
+    json_object_set_new(j, "side",
+                        json_string(o->side == XG_SIM_BUY ? "BUY" : "SELL"));
+}
+
 /* The fields RESULT, FULL, query and cancel answers share. */
 static void
 binance_sim_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
@@ -131,13 +147,7 @@ binance_sim_order_fields(const xg_sim_book *b, const xg_sim_order *o, json_t *j)
     json_object_set_new(j, "executedQty", json_string(filled));
     json_object_set_new(j, "origQuoteOrderQty", json_string("0.00000000"));
     json_object_set_new(j, "cummulativeQuoteQty", json_string(quote));
-    json_object_set_new(j, "status",
-                        json_string(binance_sim_status_name(o->status)));
-    json_object_set_new(j, "timeInForce",
-                        json_string(binance_sim_tif_name(o->tif)));
-    json_object_set_new(j, "type", json_string(binance_sim_type_name(o->type)));
-    json_object_set_new(j, "side",
-                        json_string(o->side == XG_SIM_BUY ? "BUY" : "SELL"));
+    binance_sim_order_kind_fields(o, j);
 }
 
 /* FULL's fills[]: the order's fills, oldest first, each with its
@@ -338,20 +348,62 @@ binance_sim_parse_amounts(const binance_call *c, binance_order_req *r)
            binance_sim_decimal(c->resp, "price", price, &r->o.price);
 }
 
-static void
-binance_sim_place_locked(const binance_call *c, binance_order_req *r)
+static const char *const binance_sim_filter_msg[] = {
+    [XG_SIM_FILTER_OK] = "",
+    [XG_SIM_FILTER_PRICE] = "Filter failure: PRICE_FILTER",
+    [XG_SIM_FILTER_LOT] = "Filter failure: LOT_SIZE",
+    [XG_SIM_FILTER_NOTIONAL] = "Filter failure: NOTIONAL"};
+
+/* The -1013 of the filter o breaks; false when it breaks none. */
+static bool
+binance_sim_filter_refused(const binance_call *c, const xg_sim_new_order *o)
+{
+    xg_sim_filter f = xg_sim_book_check_filters(&c->v->book, o);
+
+    if (f == XG_SIM_FILTER_OK) {
+        return false;
+    }
+    binance_sim_error(c->resp, 400, -1013, binance_sim_filter_msg[f],
+                      "rejected");
+    return true;
+}
+
+/* The matching engine's refusal of a placement the book did not accept:
+ * false for XG_SIM_PLACED, else true with the code and message Binance
+ * answers it with. */
+static bool
+binance_sim_place_refusal(xg_sim_place_result result, int *code,
+                          const char **msg)
+{
+    *code = -2010;
+    switch (result) {
+    case XG_SIM_PLACED:
+        return false;
+    case XG_SIM_DUPLICATE:
+        *msg = "Duplicate order sent.";
+        return true;
+    case XG_SIM_INSUFFICIENT:
+        *msg = "Account has insufficient balance for requested action.";
+        return true;
+    case XG_SIM_WOULD_TAKE:
+        *msg = "Order would immediately match and take.";
+        return true;
+    case XG_SIM_TOO_LARGE:
+    case XG_SIM_QTY_FILLED: /* only for a carried replace */
+        break;
+    }
+    *code = -1013;
+    *msg = binance_sim_filter_msg[XG_SIM_FILTER_NOTIONAL];
+    return true;
+}
+
+/* The quantity a MARKET order by quoteOrderQty stands for, then the
+ * filters (lock held). False with the -1013 in resp. */
+static bool
+binance_sim_order_fits(const binance_call *c, binance_order_req *r)
 {
     xg_sim_book *b = &c->v->book;
-    xg_sim_place_result result = XG_SIM_PLACED;
-    xg_sim_order *ord = NULL;
-    xg_sim_filter f = XG_SIM_FILTER_OK;
-    static const char *const filter_msg[] = {"", "Filter failure: PRICE_FILTER",
-                                             "Filter failure: LOT_SIZE",
-                                             "Filter failure: NOTIONAL"};
 
-    if (!binance_sim_orders_gate(c)) {
-        return;
-    }
     if (r->quote_qty > 0) {
         const xg_sim_instrument *in = &b->instruments[r->o.instrument];
         if (r->o.side == XG_SIM_BUY) {
@@ -368,42 +420,40 @@ binance_sim_place_locked(const binance_call *c, binance_order_req *r)
             }
         }
     }
-    f = xg_sim_book_check_filters(b, &r->o);
-    if (f != XG_SIM_FILTER_OK) {
-        binance_sim_error(c->resp, 400, -1013, filter_msg[f], "rejected");
+    return !binance_sim_filter_refused(c, &r->o);
+}
+
+/* One more order on the account's unfilled-order count (lock held). */
+static void
+binance_sim_count_order(const binance_call *c)
+{
+    xg_sim_account *a = &c->v->book.accounts[c->account];
+
+    xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS], c->now_ms, 1);
+    xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms, 1);
+}
+
+static void
+binance_sim_place_locked(const binance_call *c, binance_order_req *r)
+{
+    xg_sim_book *b = &c->v->book;
+    xg_sim_place_result result = XG_SIM_PLACED;
+    xg_sim_order *ord = NULL;
+    int code = 0;
+    const char *msg = NULL;
+
+    if (!binance_sim_orders_gate(c) || !binance_sim_order_fits(c, r)) {
         return;
     }
     if (xg_sim_book_place(b, &r->o, c->now_ms, &result, &ord) != XG_OK) {
         binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
         return;
     }
-    switch (result) {
-    case XG_SIM_PLACED:
-        break;
-    case XG_SIM_DUPLICATE:
-        binance_sim_error(c->resp, 400, -2010, "Duplicate order sent.",
-                          "rejected");
-        return;
-    case XG_SIM_INSUFFICIENT:
-        binance_sim_error(c->resp, 400, -2010,
-                          "Account has insufficient balance for requested "
-                          "action.",
-                          "rejected");
-        return;
-    case XG_SIM_WOULD_TAKE:
-        binance_sim_error(c->resp, 400, -2010,
-                          "Order would immediately match and take.",
-                          "rejected");
-        return;
-    case XG_SIM_TOO_LARGE:
-    case XG_SIM_QTY_FILLED: /* only for a carried replace */
-        binance_sim_error(c->resp, 400, -1013,
-                          filter_msg[XG_SIM_FILTER_NOTIONAL], "rejected");
+    if (binance_sim_place_refusal(result, &code, &msg)) {
+        binance_sim_error(c->resp, 400, code, msg, "rejected");
         return;
     }
-    xg_sim_account *a = &b->accounts[c->account];
-    xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS], c->now_ms, 1);
-    xg_sim_window_add(&a->windows[BINANCE_AW_ORDERS_DAY], c->now_ms, 1);
+    binance_sim_count_order(c);
     xg_sim_response_client_id(c->resp, ord->client_id);
     xg_sim_response_json(c->resp, 200,
                          binance_sim_new_order_json(b, ord, r->rt));
@@ -439,14 +489,28 @@ binance_sim_new_order(const binance_call *c)
 /* ---- cancel and query ------------------------------------------------------
  */
 
-/* The order named by orderId / origClientOrderId on the symbol, lock
- * held. NULL with *missing true when neither parameter was sent, or
- * *bad true when orderId is not a number. */
+/* The parameters that name the order a request is about: orderId and
+ * origClientOrderId, or cancelReplace's cancelOrderId and
+ * cancelOrigClientOrderId. */
+typedef struct binance_order_ref {
+    const char *id;
+    const char *client_id;
+} binance_order_ref;
+
+static const binance_order_ref binance_ref_order = {"orderId",
+                                                    "origClientOrderId"};
+static const binance_order_ref binance_ref_cancel = {"cancelOrderId",
+                                                     "cancelOrigClientOrderId"};
+
+/* The order named by ref's parameters on the symbol, lock held. NULL with
+ * *missing true when neither parameter was sent, or *bad true when the
+ * order id is not a number. */
 static xg_sim_order *
-binance_sim_lookup(const binance_call *c, size_t inst, bool *missing, bool *bad)
+binance_sim_lookup(const binance_call *c, const binance_order_ref *ref,
+                   size_t inst, bool *missing, bool *bad)
 {
-    const char *id = xg_sim_params_get(c->params, "orderId");
-    const char *cid = xg_sim_params_get(c->params, "origClientOrderId");
+    const char *id = xg_sim_params_get(c->params, ref->id);
+    const char *cid = xg_sim_params_get(c->params, ref->client_id);
     xg_sim_order *o = NULL;
 
     *missing = false;
@@ -477,24 +541,27 @@ binance_sim_lookup(const binance_call *c, size_t inst, bool *missing, bool *bad)
 }
 
 static bool
-binance_sim_lookup_errors(const binance_call *c, bool missing, bool bad)
+binance_sim_lookup_errors(const binance_call *c, const binance_order_ref *ref,
+                          bool missing, bool bad)
 {
+    char msg[160];
+
     if (missing) {
-        binance_sim_error(
-            c->resp, 400, -1102,
-            "Param 'origClientOrderId' or 'orderId' must be sent, "
-            "but both were empty/null!",
-            "rejected");
+        snprintf(msg, sizeof(msg),
+                 "Param '%s' or '%s' must be sent, but both were "
+                 "empty/null!",
+                 ref->client_id, ref->id);
+        binance_sim_error(c->resp, 400, -1102, msg, "rejected");
         return true;
     }
     if (bad) {
-        binance_sim_illegal(c->resp, "orderId", "^[0-9]{1,20}$");
+        binance_sim_illegal(c->resp, ref->id, "^[0-9]{1,20}$");
         return true;
     }
     return false;
 }
 
-static json_t *
+json_t *
 binance_sim_cancel_json(const binance_call *c, const xg_sim_order *o,
                         const char *cancel_id)
 {
@@ -541,8 +608,8 @@ binance_sim_cancel_order(const binance_call *c)
     }
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
-    o = binance_sim_lookup(c, inst, &missing, &bad);
-    if (binance_sim_lookup_errors(c, missing, bad)) {
+    o = binance_sim_lookup(c, &binance_ref_order, inst, &missing, &bad);
+    if (binance_sim_lookup_errors(c, &binance_ref_order, missing, bad)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
@@ -574,8 +641,8 @@ binance_sim_query_order(const binance_call *c)
     }
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
-    o = binance_sim_lookup(c, inst, &missing, &bad);
-    if (binance_sim_lookup_errors(c, missing, bad)) {
+    o = binance_sim_lookup(c, &binance_ref_order, inst, &missing, &bad);
+    if (binance_sim_lookup_errors(c, &binance_ref_order, missing, bad)) {
         xg_sim_venue_unlock(c->v);
         return;
     }
@@ -591,159 +658,307 @@ binance_sim_query_order(const binance_call *c)
     xg_sim_venue_unlock(c->v);
 }
 
-/* ---- open orders, cancel all, account -------------------------------------
- */
+/* ---- amend (keepPriority) ------------------------------------------------ */
 
-static int
-binance_sim_cmp_index(const void *a, const void *b)
+/* -2038 ORDER_AMEND_REJECTED with the matching engine's message
+ * (errors.md). */
+static void
+binance_sim_amend_refused(const binance_call *c, const char *msg)
 {
-    size_t x = *(const size_t *)a;
-    size_t y = *(const size_t *)b;
-
-    return x < y ? -1 : x > y;
+    binance_sim_error(c->resp, 400, -2038, msg, "rejected");
 }
 
-/* Sorted indices of the account's open orders (on inst, or all when
- * all_symbols), lock held. Given: *out, free with free(). */
-static xg_err
-binance_sim_collect_open(const binance_call *c, size_t inst, bool all_symbols,
-                         size_t **out, size_t *n)
+/* keepPriority's answer (rest-api.md): the order as it now stands, with
+ * the client id it had before (origClientOrderId) and has now
+ * (clientOrderId), its quantity as "qty" and its quote executed as
+ * "cumulativeQuoteQty". xgsim numbers no executions but trades, so
+ * executionId is the book's latest trade id. */
+static json_t *
+binance_sim_amended_json(const binance_call *c, const xg_sim_order *o)
 {
     const xg_sim_book *b = &c->v->book;
-    size_t *idx = malloc((b->nopen + 1) * sizeof(*idx));
-    size_t k = 0;
+    char price[XG_SIM_FIXED_BUFSZ];
+    char qty[XG_SIM_FIXED_BUFSZ];
+    char filled[XG_SIM_FIXED_BUFSZ];
+    char quote[XG_SIM_FIXED_BUFSZ];
 
-    if (idx == NULL) {
-        return XG_ERR_NOMEM;
+    xg_sim_fixed_format(o->price, price);
+    xg_sim_fixed_format(o->qty, qty);
+    xg_sim_fixed_format(o->filled, filled);
+    xg_sim_fixed_format(o->quote_filled, quote);
+    json_t *j = json_pack(
+        "{ss sI si ss ss ss ss ss ss ss ss}", "symbol",
+        b->instruments[o->instrument].symbol, "orderId",
+        (json_int_t)o->order_id, "orderListId", -1, "origClientOrderId",
+        o->client_id, "clientOrderId", o->client_id, "price", price, "qty", qty,
+        "executedQty", filled, "preventedQty", "0.00000000", "quoteOrderQty",
+        "0.00000000", "cumulativeQuoteQty", quote);
+    if (j == NULL) {
+        return NULL;
     }
-    for (size_t i = 0; i < b->nopen; i++) {
-        const xg_sim_order *o = &b->orders[b->open[i]];
-        if (o->account == c->account &&
-            (all_symbols || o->instrument == inst)) {
-            idx[k++] = b->open[i];
-        }
-    }
-    qsort(idx, k, sizeof(*idx), binance_sim_cmp_index);
-    *out = idx;
-    *n = k;
-    return XG_OK;
+    binance_sim_order_kind_fields(o, j);
+    json_object_set_new(j, "workingTime", json_integer(o->time_ms));
+    json_object_set_new(j, "selfTradePreventionMode",
+                        json_string("EXPIRE_MAKER"));
+    return json_pack("{sI sI so}", "transactTime", (json_int_t)c->now_ms,
+                     "executionId", (json_int_t)b->next_trade_id,
+                     "amendedOrder", j);
 }
 
-void
-binance_sim_open_orders(const binance_call *c)
+/* newQty against the open order o (lock held): below its quantity, within
+ * the filters, and above what it executed. False with resp set. */
+static bool
+binance_sim_amend_checks(const binance_call *c, const xg_sim_order *o,
+                         int64_t qty)
 {
-    const char *symbol = xg_sim_params_get(c->params, "symbol");
-    size_t inst = 0;
-    size_t *idx = NULL;
-    size_t n = 0;
-    json_t *arr = NULL;
+    xg_sim_new_order as_new = {.account = o->account,
+                               .instrument = o->instrument,
+                               .side = o->side,
+                               .type = o->type,
+                               .tif = o->tif,
+                               .price = o->price,
+                               .qty = qty};
 
-    if (symbol != NULL && !binance_sim_symbol(c, &inst)) {
-        return;
+    if (qty == o->qty) {
+        binance_sim_amend_refused(
+            c, "The requested action would change no state; rejecting.");
+        return false;
     }
-    xg_sim_venue_lock(c->v);
-    xg_sim_book_advance(&c->v->book, c->now_ms);
-    if (binance_sim_collect_open(c, inst, symbol == NULL, &idx, &n) != XG_OK) {
-        xg_sim_venue_unlock(c->v);
-        binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
-        return;
+    if (qty > o->qty) {
+        binance_sim_amend_refused(
+            c, "Order amend (quantity increase) is not supported.");
+        return false;
     }
-    arr = json_array();
-    for (size_t i = 0; arr != NULL && i < n; i++) {
-        json_array_append_new(
-            arr,
-            binance_sim_query_json(&c->v->book, &c->v->book.orders[idx[i]]));
+    if (binance_sim_filter_refused(c, &as_new)) {
+        return false;
     }
-    xg_sim_venue_unlock(c->v);
-    free(idx);
-    xg_sim_response_json(c->resp, 200, arr);
-    c->resp->outcome = "queried";
+    /* Binance does not document this case; xgsim's own text
+     * (docs/simulator.md). */
+    if (qty <= o->filled) {
+        binance_sim_amend_refused(
+            c, "Order amend to at most the executed quantity is not "
+               "supported (xgsim).");
+        return false;
+    }
+    return true;
 }
 
+/* PUT /api/v3/order/amend/keepPriority: lower an open order's quantity in
+ * place; it keeps its id and its place in the queue. Weight 4, nothing on
+ * the unfilled-order count (rest-api.md). */
 void
-binance_sim_cancel_all(const binance_call *c)
+binance_sim_amend_order(const binance_call *c)
 {
     size_t inst = 0;
-    size_t *idx = NULL;
-    size_t n = 0;
-    json_t *arr = NULL;
+    bool missing = false;
+    bool bad = false;
+    int64_t qty = 0;
+    xg_sim_order *o = NULL;
+    xg_sim_place_result result = XG_SIM_PLACED;
+    const char *new_qty = xg_sim_params_get(c->params, "newQty");
+    const char *new_id = xg_sim_params_get(c->params, "newClientOrderId");
 
+    xg_sim_response_client_id(
+        c->resp, xg_sim_params_get(c->params, "origClientOrderId"));
     if (!binance_sim_symbol(c, &inst)) {
         return;
     }
+    if (new_qty == NULL || new_qty[0] == '\0') {
+        binance_sim_missing(c->resp, "newQty");
+        return;
+    }
+    if (!binance_sim_decimal(c->resp, "newQty", new_qty, &qty)) {
+        return;
+    }
+    if (new_id != NULL && !xg_sim_is_plain_id(new_id, 36)) {
+        binance_sim_illegal(c->resp, "newClientOrderId",
+                            "^[a-zA-Z0-9-_]{1,36}$");
+        return;
+    }
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
-    if (binance_sim_collect_open(c, inst, false, &idx, &n) != XG_OK) {
+    o = binance_sim_lookup(c, &binance_ref_order, inst, &missing, &bad);
+    if (binance_sim_lookup_errors(c, &binance_ref_order, missing, bad)) {
+        xg_sim_venue_unlock(c->v);
+        return;
+    }
+    if (o == NULL || !xg_sim_order_is_open(o)) {
+        xg_sim_venue_unlock(c->v);
+        binance_sim_amend_refused(c, "Unknown order sent.");
+        return;
+    }
+    /* The book keeps an order's client id for good: a new one is not
+     * simulated (docs/simulator.md). */
+    if (new_id != NULL && strcmp(new_id, o->client_id) != 0) {
+        xg_sim_venue_unlock(c->v);
+        binance_sim_illegal(c->resp, "newClientOrderId",
+                            "the order's clientOrderId (xgsim)");
+        return;
+    }
+    if (!binance_sim_amend_checks(c, o, qty)) {
+        xg_sim_venue_unlock(c->v);
+        return;
+    }
+    if (xg_sim_book_amend(&c->v->book, o, o->price, qty, c->now_ms, &result) !=
+            XG_OK ||
+        result != XG_SIM_PLACED) {
+        /* The checks above leave the book nothing to refuse. */
         xg_sim_venue_unlock(c->v);
         binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
         return;
     }
-    if (n == 0) {
-        xg_sim_venue_unlock(c->v);
-        free(idx);
-        binance_sim_error(c->resp, 400, -2011, "Unknown order sent.",
-                          "rejected");
-        return;
-    }
-    arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        xg_sim_order *o = &c->v->book.orders[idx[i]];
-        if (xg_sim_book_cancel(&c->v->book, o, c->now_ms) == XG_OK &&
-            arr != NULL) {
-            json_array_append_new(arr, binance_sim_cancel_json(c, o, NULL));
-        }
-    }
+    xg_sim_response_client_id(c->resp, o->client_id);
+    xg_sim_response_json(c->resp, 200, binance_sim_amended_json(c, o));
+    c->resp->outcome = "amended";
     xg_sim_venue_unlock(c->v);
-    free(idx);
-    xg_sim_response_json(c->resp, 200, arr);
-    c->resp->outcome = "canceled";
 }
 
-void
-binance_sim_account(const binance_call *c)
-{
-    const char *omit = xg_sim_params_get(c->params, "omitZeroBalances");
-    bool omit_zero = omit != NULL && strcmp(omit, "true") == 0;
-    json_t *bals = json_array();
-    char free_s[XG_SIM_FIXED_BUFSZ];
-    char locked_s[XG_SIM_FIXED_BUFSZ];
-    char maker_s[XG_SIM_FIXED_BUFSZ];
-    char taker_s[XG_SIM_FIXED_BUFSZ];
+/* ---- cancel-replace ------------------------------------------------------ */
 
+/* {"code", "msg"} of one failed half of a cancel-replace. */
+static json_t *
+binance_sim_half_error(int code, const char *msg)
+{
+    return json_pack("{si ss}", "code", code, "msg", msg);
+}
+
+/* The answer of a cancel-replace whose cancel went through or not
+ * (cancel: the canceled order, or the cancel's error) and whose new order
+ * was placed, refused or not attempted (fresh: the order, its error, or
+ * NULL), per rest-api.md's table: 200 both done, 409 -2021 one done, 400
+ * -2022 neither. Both references are taken. */
+static void
+binance_sim_replace_answer(const binance_call *c, bool cancel_ok,
+                           json_t *cancel, const char *new_result,
+                           json_t *fresh)
+{
+    bool new_ok = strcmp(new_result, "SUCCESS") == 0;
+    json_t *body = json_pack(
+        "{ss ss so so}", "cancelResult", cancel_ok ? "SUCCESS" : "FAILURE",
+        "newOrderResult", new_result, "cancelResponse",
+        cancel != NULL ? cancel : json_null(), "newOrderResponse",
+        fresh != NULL ? fresh : json_null());
+
+    if (cancel_ok && new_ok) {
+        xg_sim_response_json(c->resp, 200, body);
+        c->resp->outcome = "replaced";
+    } else if (cancel_ok || new_ok) {
+        binance_sim_error_data(c->resp, 409, -2021,
+                               "Order cancel-replace partially failed.", body,
+                               cancel_ok ? "canceled" : "placed");
+    } else {
+        binance_sim_error_data(c->resp, 400, -2022,
+                               "Order cancel-replace failed.", body,
+                               "rejected");
+    }
+}
+
+/* The new half of a cancel-replace, after its cancel (lock held): placed
+ * (answer built before anything else moves the book's orders) or refused
+ * with the matching engine's code. */
+static void
+binance_sim_replace_place(const binance_call *c, binance_order_req *r,
+                          bool cancel_ok, json_t *cancel)
+{
+    xg_sim_book *b = &c->v->book;
+    xg_sim_place_result result = XG_SIM_PLACED;
+    xg_sim_order *ord = NULL;
+    int code = 0;
+    const char *msg = NULL;
+
+    if (xg_sim_book_place(b, &r->o, c->now_ms, &result, &ord) != XG_OK) {
+        json_decref(cancel);
+        binance_sim_error(c->resp, 500, -1001, "Internal error.", "rejected");
+        return;
+    }
+    if (binance_sim_place_refusal(result, &code, &msg)) {
+        binance_sim_replace_answer(c, cancel_ok, cancel, "FAILURE",
+                                   binance_sim_half_error(code, msg));
+        return;
+    }
+    binance_sim_replace_answer(c, cancel_ok, cancel, "SUCCESS",
+                               binance_sim_new_order_json(b, ord, r->rt));
+}
+
+/* cancelReplaceMode: STOP_ON_FAILURE (*stop true) or ALLOW_FAILURE. */
+static bool
+binance_sim_replace_mode(const binance_call *c, bool *stop)
+{
+    const char *mode = xg_sim_params_get(c->params, "cancelReplaceMode");
+
+    if (mode == NULL || mode[0] == '\0') {
+        binance_sim_missing(c->resp, "cancelReplaceMode");
+        return false;
+    }
+    *stop = strcmp(mode, "STOP_ON_FAILURE") == 0;
+    if (!*stop && strcmp(mode, "ALLOW_FAILURE") != 0) {
+        binance_sim_illegal(c->resp, "cancelReplaceMode",
+                            "STOP_ON_FAILURE|ALLOW_FAILURE");
+        return false;
+    }
+    return true;
+}
+
+/*
+ * POST /api/v3/order/cancelReplace: cancel an order and place a new one
+ * on the same symbol (rest-api.md). The new order's parameters are a new
+ * order's; filters and the unfilled-order count are checked before
+ * anything is done, and the request counts one order even when the new
+ * order is not attempted. The new order starts with nothing executed.
+ * Weight 1 (the route table). orderRateLimitExceededMode is always
+ * DO_NOTHING: past the ORDERS limit the answer is the plain -1015.
+ */
+void
+binance_sim_cancel_replace(const binance_call *c)
+{
+    binance_order_req r;
+    size_t inst = 0;
+    bool missing = false;
+    bool bad = false;
+    bool stop = true;
+    xg_sim_order *o = NULL;
+    const char *id = xg_sim_params_get(c->params, "newClientOrderId");
+    const char *cancel_id =
+        xg_sim_params_get(c->params, "cancelNewClientOrderId");
+    const char *bad_id = NULL;
+
+    memset(&r, 0, sizeof(r));
+    r.o.account = c->account;
+    xg_sim_response_client_id(
+        c->resp, xg_sim_params_get(c->params, "cancelOrigClientOrderId"));
+    if (!binance_sim_symbol(c, &r.o.instrument) ||
+        !binance_sim_parse_enums(c, &r) || !binance_sim_parse_amounts(c, &r) ||
+        !binance_sim_replace_mode(c, &stop)) {
+        return;
+    }
+    bad_id = id != NULL && !xg_sim_is_plain_id(id, 36) ? "newClientOrderId"
+             : cancel_id != NULL && !xg_sim_is_plain_id(cancel_id, 36)
+                 ? "cancelNewClientOrderId"
+                 : NULL;
+    if (bad_id != NULL) {
+        binance_sim_illegal(c->resp, bad_id, "^[a-zA-Z0-9-_]{1,36}$");
+        return;
+    }
+    r.o.client_id = id;
+    inst = r.o.instrument;
     xg_sim_venue_lock(c->v);
     xg_sim_book_advance(&c->v->book, c->now_ms);
-    const xg_sim_book_config *cfg = &c->v->book.config;
-    /* Rates: millionths -> a decimal fraction (scale 8), and the
-     * integer basis points of the older fields. */
-    xg_sim_fixed_format(cfg->maker_fee_ppm * 100, maker_s);
-    xg_sim_fixed_format(cfg->taker_fee_ppm * 100, taker_s);
-    int maker_bp = (int)(cfg->maker_fee_ppm / 100);
-    int taker_bp = (int)(cfg->taker_fee_ppm / 100);
-    const xg_sim_account *a = &c->v->book.accounts[c->account];
-    for (size_t i = 0; bals != NULL && i < a->nbalances; i++) {
-        const xg_sim_balance *bal = &a->balances[i];
-        if (omit_zero && bal->free == 0 && bal->locked == 0) {
-            continue;
+    o = binance_sim_lookup(c, &binance_ref_cancel, inst, &missing, &bad);
+    if (!binance_sim_lookup_errors(c, &binance_ref_cancel, missing, bad) &&
+        binance_sim_orders_gate(c) && binance_sim_order_fits(c, &r)) {
+        binance_sim_count_order(c);
+        bool cancel_ok =
+            o != NULL && xg_sim_book_cancel(&c->v->book, o, c->now_ms) == XG_OK;
+        /* Built now: placing may move the book's orders. */
+        json_t *cancel =
+            cancel_ok ? binance_sim_cancel_json(c, o, cancel_id)
+                      : binance_sim_half_error(-2011, "Unknown order sent.");
+        if (!cancel_ok && stop) {
+            binance_sim_replace_answer(c, false, cancel, "NOT_ATTEMPTED", NULL);
+        } else {
+            binance_sim_replace_place(c, &r, cancel_ok, cancel);
         }
-        xg_sim_fixed_format(bal->free, free_s);
-        xg_sim_fixed_format(bal->locked, locked_s);
-        json_array_append_new(bals,
-                              json_pack("{ss ss ss}", "asset", bal->asset,
-                                        "free", free_s, "locked", locked_s));
     }
+    binance_sim_order_count_headers(c);
     xg_sim_venue_unlock(c->v);
-    xg_sim_response_json(
-        c->resp, 200,
-        json_pack("{si si si si s{ssssssss} sb sb sb sb sb sb sI ss so* "
-                  "s[s] si}",
-                  "makerCommission", maker_bp, "takerCommission", taker_bp,
-                  "buyerCommission", 0, "sellerCommission", 0,
-                  "commissionRates", "maker", maker_s, "taker", taker_s,
-                  "buyer", "0.00000000", "seller", "0.00000000", "canTrade", 1,
-                  "canWithdraw", 0, "canDeposit", 0, "brokered", 0,
-                  "requireSelfTradePrevention", 0, "preventSor", 0,
-                  "updateTime", (json_int_t)c->now_ms, "accountType", "SPOT",
-                  "balances", bals, "permissions", "SPOT", "uid",
-                  (int)(c->account + 1)));
-    c->resp->outcome = "queried";
 }
