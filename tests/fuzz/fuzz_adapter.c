@@ -6,14 +6,17 @@
  * leak, and what it hands the core must be usable as it is: an outcome the
  * router knows, terminated printable venue text, a cursor only on a cut
  * list, usage entries for buckets the adapter declared, order reports and
- * instruments with terminated strings and non-negative amounts, and a
- * refused new order or cancel that says why. Any violation aborts, which
+ * instruments with terminated strings and non-negative amounts, a
+ * replacement only from an amend that went through, and a refused new
+ * order, amend or cancel that says why. Any violation aborts, which
  * libFuzzer reports as a crash.
  *
  * The same source is built once per venue with that venue's adapter
  * compiled in (every adapter exports xg_adapter_entry, so one binary per
  * venue); the venue is read from the entry table at start. An input is
- *   byte 0  the operation (XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, modulo),
+ *   byte 0  the operation (XG_OP_SERVER_TIME..XG_OP_AMEND_ORDER, modulo;
+ *           an amend only for a venue whose caps.amend says it can, as
+ *           the core never asks the others: their inputs are skipped),
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
  *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
@@ -169,6 +172,8 @@ check_report(const xg_order_report *rep)
     check(rep->status >= XG_STATUS_PENDING && rep->status <= XG_STATUS_UNKNOWN);
     check_amount(rep->exec.filled_qty);
     check_amount(rep->exec.filled_quote);
+    check_amount(rep->price);
+    check_amount(rep->qty);
     /* A fee may be a rebate (negative); its currency names it. */
     check(rep->exec.fee.scale <= XG_DECIMAL_MAX_SCALE);
     check_terminated(rep->exec.fee_currency, sizeof(rep->exec.fee_currency));
@@ -299,15 +304,28 @@ check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
     if (res->outcome == XG_OUTCOME_REJECTED) {
         check(res->err != XG_OK);
     }
+    /* Only an amend that went through can have replaced the order. */
+    check(!res->is_replaced ||
+          (op->kind == XG_OP_AMEND_ORDER && res->outcome == XG_OUTCOME_OK));
+    check_amount(res->replaced_exec.filled_qty);
+    check_amount(res->replaced_exec.filled_quote);
+    check_terminated(res->replaced_exec.fee_currency,
+                     sizeof(res->replaced_exec.fee_currency));
     if (res->outcome == XG_OUTCOME_OK) {
         if (op->kind == XG_OP_SERVER_TIME) {
             check(res->server_time_ms > 0);
         }
         if (op->kind == XG_OP_NEW_ORDER || op->kind == XG_OP_CANCEL_ORDER ||
-            op->kind == XG_OP_QUERY_ORDER) {
+            op->kind == XG_OP_QUERY_ORDER || op->kind == XG_OP_AMEND_ORDER) {
+            /* A replacement with its own client id reports that one. */
+            const char *cid = op->kind == XG_OP_AMEND_ORDER &&
+                                      res->is_replaced &&
+                                      op->amend->new_client_id != NULL
+                                  ? op->amend->new_client_id
+                                  : st->client_id;
             check_report(&res->order);
             /* An answer about another order says nothing about ours. */
-            check(strcmp(res->order.client_id, st->client_id) == 0);
+            check(strcmp(res->order.client_id, cid) == 0);
         }
     }
 }
@@ -345,17 +363,38 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     unsigned sel = data[2];
     xg_op op = {.kind = (xg_op_kind)(XG_OP_SERVER_TIME +
-                                     data[0] % (XG_OP_OPEN_ORDERS -
+                                     data[0] % (XG_OP_AMEND_ORDER -
                                                 XG_OP_SERVER_TIME + 1)),
                 .instrument = &st.ins,
                 .order = NULL,
                 .client_id = NULL,
-                .cursor = NULL};
+                .cursor = NULL,
+                .amend = NULL};
+    /* The resting order moved up a little and grown, part filled. */
+    xg_amend amend = {.price = {30010, 0},
+                      .qty = {2, 3},
+                      .filled_qty = {1, 3},
+                      .is_replace = 0,
+                      .new_client_id = NULL};
+    if (op.kind == XG_OP_AMEND_ORDER) {
+        uint32_t caps = st.a->caps.amend;
+        if (caps == 0) {
+            return 0;
+        }
+        /* In place where the venue can, as the core chooses. */
+        amend.is_replace =
+            (caps & (XG_AMEND_NATIVE | XG_AMEND_NATIVE_REDUCE)) == 0;
+        if (amend.is_replace && (caps & XG_AMEND_REPLACE_NEW_ID) != 0) {
+            amend.new_client_id = "gw0002";
+        }
+        op.order = &resting;
+        op.amend = &amend;
+    }
     if (op.kind == XG_OP_NEW_ORDER) {
         op.order = (sel & FUZZ_SEL_TAKING) ? &taking : &resting;
     }
     if (op.kind == XG_OP_NEW_ORDER || op.kind == XG_OP_CANCEL_ORDER ||
-        op.kind == XG_OP_QUERY_ORDER) {
+        op.kind == XG_OP_QUERY_ORDER || op.kind == XG_OP_AMEND_ORDER) {
         op.client_id = st.client_id;
     }
     if (op.kind == XG_OP_OPEN_ORDERS) {
