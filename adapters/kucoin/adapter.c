@@ -127,6 +127,12 @@ static const xg_adapter kucoin_adapter = {
              * GET /api/v1/hf/orders/active answers a symbol's whole list. */
             .open_orders_page_max = 0,
             .streams = XG_STREAM_NONE,
+            /* KuCoin docs-new "Modify Order" (api-3470171), POST
+             * /api/v1/hf/orders/alter: "cancel the order and place a new
+             * order on the same trading pair"; the answer names the new
+             * order and "the original client order ID", which it keeps.
+             * There is no amend in place on the HF API. */
+            .amend = XG_AMEND_REPLACE,
         },
     .create = kucoin_create,
     .destroy = kucoin_destroy,

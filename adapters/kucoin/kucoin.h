@@ -48,12 +48,19 @@ enum {
 #define KUCOIN_WEIGHT_CANCEL  1
 #define KUCOIN_WEIGHT_QUERY   2
 #define KUCOIN_WEIGHT_OPEN    2
+/* HF "Modify Order": weight 1 in the Spot pool, KuCoin docs-new
+ * https://www.kucoin.com/docs-new/api-3470171 as the official
+ * kucoin-universal-sdk spec carries it (spec/rest/api/openapi-spot-order.json,
+ * x-api-rate-limit-pool Spot, x-api-rate-limit-weight 1); ccxt's cost table
+ * agrees (privatePostHfOrdersAlter: 1). */
+#define KUCOIN_WEIGHT_ALTER 1
 
 #define KUCOIN_PATH_TIME    "/api/v1/timestamp"
 #define KUCOIN_PATH_SYMBOLS "/api/v2/symbols"
 #define KUCOIN_PATH_ORDERS  "/api/v1/hf/orders"
 #define KUCOIN_PATH_BY_COID "/api/v1/hf/orders/client-order/"
 #define KUCOIN_PATH_ACTIVE  "/api/v1/hf/orders/active"
+#define KUCOIN_PATH_ALTER   "/api/v1/hf/orders/alter"
 
 /* The adapter instance. The signed passphrase is as good as the
  * passphrase for the venue, so it is key material like the HMAC state;
@@ -128,6 +135,13 @@ uint16_t kucoin_op_bucket(xg_op_kind kind);
  * (postOnly last). */
 xg_err kucoin_order_body(const xg_order *o, const char *client_id,
                          const char *venue_symbol, xg_buf *body);
+
+/* The JSON body of an amend (HF "Modify Order"): symbol, clientOid,
+ * newPrice, newSize (the new total, what filled included). The order o
+ * must be a limit order (only those rest). */
+xg_err kucoin_alter_body(const xg_order *o, const xg_amend *a,
+                         const char *client_id, const char *venue_symbol,
+                         xg_buf *body);
 
 xg_err kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
                     xg_http_request *req);

@@ -6,7 +6,7 @@
  * the class (fact sheet, "Response shapes"). kucoin_parse reads the pool
  * usage header, sends errors through the one error table below, and turns
  * success bodies into the server time, the instruments, an order report
- * or the open orders.
+ * (an amend's: the replacement KuCoin placed) or the open orders.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -15,8 +15,9 @@
  * one of two answers), every field is type-checked, numbers the venue
  * sends as strings go through the decimal parser, and text copied into a
  * result is truncated and made printable. A malformed answer is an outcome,
- * never a crash: UNKNOWN for a new order or a cancel (the order may have
- * changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only operations.
+ * never a crash: UNKNOWN for a new order, an amend or a cancel (the order
+ * may have changed), REJECTED with XG_ERR_BAD_RESPONSE for the read-only
+ * operations.
  */
 #include "kucoin.h"
 
@@ -114,7 +115,10 @@ enum { KUCOIN_HINT_RESET = 1 }; /* gw-ratelimit-reset, else the rule's */
  *   cancel (query by clientOid); reads changed nothing: VENUE_DOWN.
  * - 400100 is the generic parameter error; its message says which: the
  *   cancel of an unknown order ("order_not_exist_or_not_allow_to_cancel"),
- *   a balance problem, otherwise the size/price rules (FILTER).
+ *   an order that is unknown or closed ("order not exist", the text ccxt
+ *   4.5.84 maps to OrderNotFound; what an amend of a filled or canceled
+ *   order is answered, see docs/simulator-kucoin.md), a balance problem,
+ *   otherwise the size/price rules (FILTER).
  * - Anything else is REJECTED with XG_ERR_REJECTED.
  */
 static const xg_err_rule kucoin_errors[] = {
@@ -150,6 +154,8 @@ static const xg_err_rule kucoin_errors[] = {
                 XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS, 0),
     XG_ERR_RULE(0, 0, 400100, "order_not_exist", XG_OPS_ALL,
                 XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
+    XG_ERR_RULE(0, 0, 400100, "order not exist", XG_OPS_ALL,
+                XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
     XG_ERR_RULE_REJECT(400100, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(400600, XG_ERR_UNKNOWN_SYMBOL),
     XG_ERR_RULE_REJECT(126004, XG_ERR_UNKNOWN_SYMBOL),
@@ -169,8 +175,8 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
     int64_t remaining = 0;
 
     const xg_err_rule *rule = xg_err_rules_apply(
-        kucoin_errors, sizeof(kucoin_errors) / sizeof(kucoin_errors[0]), kind,
-        resp->status, has_code, code, msg, res);
+        kucoin_errors, sizeof(kucoin_errors) / sizeof(kucoin_errors[0]),
+        kind, resp->status, has_code, code, msg, res);
     if (res->outcome == XG_OUTCOME_BANNED &&
         xg_http_response_header_i64(resp, "Retry-After", &reset_ms) == XG_OK &&
         reset_ms > 0 && reset_ms < INT64_MAX / 1000) {
@@ -243,8 +249,9 @@ kucoin_order_status(const xg_json *j, size_t o, xg_order_report *rep)
     return XG_OK;
 }
 
-/* One HF order object (query, open orders) into rep. XG_ERR_TRUNCATED
- * when the client id is longer than any the gateway sends (someone else's
+/* One HF order object (query, open orders) into rep, its limit price and
+ * size ({0,0} when absent: "not said") included. XG_ERR_TRUNCATED when
+ * the client id is longer than any the gateway sends (someone else's
  * order); XG_ERR_BAD_FIELD for anything else malformed. */
 static xg_err
 kucoin_order_report(const xg_json *j, size_t o, xg_order_report *rep)
@@ -266,7 +273,9 @@ kucoin_order_report(const xg_json *j, size_t o, xg_order_report *rep)
                       sizeof(rep->venue_symbol)) != XG_OK ||
         xg_field_amount(j, o, "dealSize", &rep->exec.filled_qty) != XG_OK ||
         xg_field_amount(j, o, "dealFunds", &rep->exec.filled_quote) != XG_OK ||
-        xg_field_fee(j, o, "fee", "feeCurrency", 1, &rep->exec) != XG_OK) {
+        xg_field_fee(j, o, "fee", "feeCurrency", 1, &rep->exec) != XG_OK ||
+        xg_field_amount_or_zero(j, o, "price", &rep->price) != XG_OK ||
+        xg_field_amount_or_zero(j, o, "size", &rep->qty) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     return kucoin_order_status(j, o, rep);
@@ -282,14 +291,17 @@ kucoin_op_symbol(const xg_op *op, xg_order_report *rep)
     }
 }
 
-/* KuCoin's place answer carries ids only. A resting order is NEW; one that
- * takes (market, IOC, FOK) may have filled at once, so the state is
- * reported unknown and the core queries it (adapter.h). */
+/* KuCoin's place and alter answers carry ids only. A resting new order
+ * is NEW; one that takes (market, IOC, FOK) may have filled at once, so
+ * the state is reported unknown and the core queries it (adapter.h). So
+ * is an amend's replacement: at its new price it may have taken, and with
+ * a newSize not above what the old order filled KuCoin places none at
+ * all ("the order will be considered as completed"). */
 static xg_order_status
 kucoin_ack_status(const xg_op *op)
 {
     const xg_order *o = op->order;
-    if (o != NULL && o->type == XG_TYPE_LIMIT &&
+    if (op->kind == XG_OP_NEW_ORDER && o != NULL && o->type == XG_TYPE_LIMIT &&
         (o->tif == XG_TIF_GTC || o->tif == XG_TIF_POST_ONLY)) {
         return XG_STATUS_NEW;
     }
@@ -319,12 +331,18 @@ kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
     }
     switch (op->kind) {
     case XG_OP_NEW_ORDER:
-        /* {"orderId": ..., "clientOid": ...}: accepted, nothing more. */
+    case XG_OP_AMEND_ORDER:
+        /* {"orderId": ..., "clientOid": ...}: accepted, nothing more. An
+         * alter answers {"newOrderId": ..., "clientOid": ...}, the
+         * replacement's id and "the original client order ID" it keeps
+         * (docs-new "Modify Order"). */
         rc = xg_field_text(j, data, "clientOid", rep->client_id,
                            sizeof(rep->client_id));
         if (rc == XG_OK) {
-            rc = xg_field_text(j, data, "orderId", rep->venue_order_id,
-                               sizeof(rep->venue_order_id));
+            rc = xg_field_text(
+                j, data,
+                op->kind == XG_OP_AMEND_ORDER ? "newOrderId" : "orderId",
+                rep->venue_order_id, sizeof(rep->venue_order_id));
         }
         rep->status = kucoin_ack_status(op);
         kucoin_op_symbol(op, rep);
@@ -340,8 +358,16 @@ kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
         rc = kucoin_order_report(j, data, rep);
         break;
     }
-    if (!xg_result_order_usable(op, rc, "malformed order in response", res)) {
+    if (!xg_result_order_usable(op, rc, "malformed order in response",
+                                res)) {
         return;
+    }
+    if (op->kind == XG_OP_AMEND_ORDER) {
+        /* Always a replacement. replaced_exec stays {0}: the new order is
+         * taken to carry the old one's fills in its dealSize (KuCoin does
+         * not document it; xgsim assumes it, docs/simulator-kucoin.md),
+         * so its reports count everything the clientOid executed. */
+        res->is_replaced = 1;
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
@@ -554,7 +580,7 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (k == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_OPEN_ORDERS) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -611,6 +637,7 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         case XG_OP_NEW_ORDER:
         case XG_OP_CANCEL_ORDER:
         case XG_OP_QUERY_ORDER:
+        case XG_OP_AMEND_ORDER:
             kucoin_parse_order(op, &j, data, res);
             break;
         case XG_OP_OPEN_ORDERS:

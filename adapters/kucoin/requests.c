@@ -4,10 +4,12 @@
  * Maps each xg_op to its HF endpoint (fact sheet, "Endpoints an execution
  * gateway needs"): server time and symbols are public GETs, a new order is
  * a POST of a JSON body to /api/v1/hf/orders, cancel and query address the
- * order by clientOid in the path with the symbol in the query, and open
- * orders are listed per symbol. Every request carries its cost in the
- * pool it draws from (limits.c explains the pools) and a priority. Signing
- * is sign.c's job; this file decides the parameters.
+ * order by clientOid in the path with the symbol in the query, open
+ * orders are listed per symbol, and an amend is KuCoin's "Modify Order"
+ * (POST /api/v1/hf/orders/alter), a cancel-replace that keeps the
+ * clientOid. Every request carries its cost in the pool it draws from
+ * (limits.c explains the pools) and a priority. Signing is sign.c's job;
+ * this file decides the parameters.
  */
 #include "kucoin.h"
 
@@ -32,7 +34,7 @@ kucoin_op_weight(const xg_op *op)
     case XG_OP_OPEN_ORDERS:
         return KUCOIN_WEIGHT_OPEN;
     case XG_OP_AMEND_ORDER:
-        return 3; /* HF modify: weight 3 in the spot pool */
+        return KUCOIN_WEIGHT_ALTER;
     }
     return 1;
 }
@@ -132,6 +134,35 @@ kucoin_order_body(const xg_order *o, const char *client_id,
     return xg_buf_status(body);
 }
 
+xg_err
+kucoin_alter_body(const xg_order *o, const xg_amend *a, const char *client_id,
+                  const char *venue_symbol, xg_buf *body)
+{
+    /* Only a limit order rests, so only one can be open to modify. */
+    if (o->type != XG_TYPE_LIMIT) {
+        return XG_ERR_BAD_TYPE;
+    }
+    if (!xg_decimal_is_positive(a->price)) {
+        return XG_ERR_BAD_PRICE;
+    }
+    if (!xg_decimal_is_positive(a->qty)) {
+        return XG_ERR_BAD_QTY;
+    }
+    /* Both are sent (the venue wants at least one): an unchanged value
+     * is the order's own. newSize is the new order's whole size, what
+     * filled included: KuCoin compares it with the filled quantity
+     * ("When the quantity of the new order ... is less than the filled
+     * quantity of this order, the order will be considered as
+     * completed"), so it is amend->qty, never qty - filled_qty. */
+    xg_buf_putc(body, '{');
+    kucoin_json_member(body, "symbol", venue_symbol);
+    kucoin_json_member(body, "clientOid", client_id);
+    kucoin_json_decimal(body, "newPrice", a->price);
+    kucoin_json_decimal(body, "newSize", a->qty);
+    xg_buf_putc(body, '}');
+    return xg_buf_status(body);
+}
+
 static xg_err
 kucoin_add_costs(const xg_op *op, xg_http_request *req)
 {
@@ -201,6 +232,27 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         xg_buf_puts(&query, "symbol=");
         xg_buf_puts(&query, symbol);
         break;
+    case XG_OP_AMEND_ORDER:
+        if (op->order == NULL || op->amend == NULL) {
+            return XG_ERR_INVALID;
+        }
+        /* KuCoin has only the cancel-replace (caps.amend), whose
+         * replacement keeps the clientOid: it can neither amend in place
+         * nor give the new order another id. */
+        if (!op->amend->is_replace || op->amend->new_client_id != NULL) {
+            return XG_ERR_UNSUPPORTED;
+        }
+        if (!xg_is_plain_id(op->client_id, XG_CLIENT_ID_MAX)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        method = "POST";
+        xg_buf_puts(&path, KUCOIN_PATH_ALTER);
+        rc = kucoin_alter_body(op->order, op->amend, op->client_id, symbol,
+                               &body);
+        if (rc != XG_OK) {
+            return rc;
+        }
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -236,6 +288,7 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
+    case XG_OP_AMEND_ORDER:
         rc = kucoin_build_private(k, op, venue_now_ms, req);
         break;
     default:

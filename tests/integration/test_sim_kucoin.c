@@ -1023,6 +1023,352 @@ test_batch_place_and_cancel_all_per_symbol(void **state)
     sim_down(p);
 }
 
+/* POST /api/v1/hf/orders/alter with a JSON body. */
+static void
+alter(xg_sim_proc *p, const char *body, reply *r)
+{
+    send_signed(p, "POST", "/api/v1/hf/orders/alter", "", body, r);
+}
+
+/* GET the HF order object by clientOid (or, with by_id, by orderId);
+ * given: decref. */
+static json_t *
+order_of(xg_sim_proc *p, const char *id, bool by_id, reply *r)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/hf/orders/%s%s",
+             by_id ? "" : "client-order/", id);
+    send_signed(p, "GET", path, "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    return parse(r);
+}
+
+/* The orderId of a place or the newOrderId of an alter, into out. */
+static void
+id_of(const reply *r, const char *key, char out[32])
+{
+    json_t *root = parse(r);
+    snprintf(out, 32, "%s", str_at(data_of(root), key));
+    json_decref(root);
+}
+
+/* Modify Order is KuCoin's cancel-replace: a new orderId under the same
+ * clientOid, the old order canceled, Spot weight 1; the clientOid then
+ * names the new order, the old id the canceled one, and every answer
+ * shows the new price and size. */
+static void
+test_alter_replaces_the_order_under_its_clientOid(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    char old_id[32], new_id[32], third[32], body[256];
+    char log[16384];
+
+    place(p, "mod1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 200, "200000");
+    id_of(r, "orderId", old_id);
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"mod1\","
+          "\"newPrice\":\"34100\",\"newSize\":\"0.6\"}",
+          r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 4000 - 1 - 1);
+    root = parse(r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "clientOid"), "mod1");
+    snprintf(new_id, sizeof(new_id), "%s", str_at(d, "newOrderId"));
+    assert_int_equal(strlen(new_id), 24);
+    assert_string_not_equal(new_id, old_id);
+    json_decref(root);
+
+    root = order_of(p, "mod1", false, r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "id"), new_id);
+    assert_string_equal(str_at(d, "price"), "34100");
+    assert_string_equal(str_at(d, "size"), "0.6");
+    assert_string_equal(str_at(d, "remainSize"), "0.6");
+    assert_string_equal(str_at(d, "dealSize"), "0");
+    assert_true(json_is_true(json_object_get(d, "active")));
+    json_decref(root);
+    root = order_of(p, old_id, true, r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "clientOid"), "mod1");
+    assert_string_equal(str_at(d, "price"), "34000");
+    assert_true(json_is_false(json_object_get(d, "active")));
+    assert_true(json_is_true(json_object_get(d, "cancelExist")));
+    json_decref(root);
+    send_signed(p, "GET", "/api/v1/hf/orders/active", "symbol=BTC-USDT", "", r);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 1);
+    assert_string_equal(str_at(json_array_get(d, 0), "id"), new_id);
+    assert_string_equal(str_at(json_array_get(d, 0), "price"), "34100");
+    json_decref(root);
+
+    /* By orderId, newPrice only: the size stays. The SDK sends an empty
+     * clientOid along. */
+    snprintf(body, sizeof(body),
+             "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"\",\"orderId\":\"%s\","
+             "\"newPrice\":\"34200\"}",
+             new_id);
+    alter(p, body, r);
+    assert_code(r, 200, "200000");
+    id_of(r, "newOrderId", third);
+    assert_string_not_equal(third, new_id);
+    root = order_of(p, "mod1", false, r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "id"), third);
+    assert_string_equal(str_at(d, "price"), "34200");
+    assert_string_equal(str_at(d, "size"), "0.6");
+    json_decref(root);
+
+    /* A price through the book: the replacement takes, as a taker. */
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"mod1\","
+          "\"newPrice\":\"35000.1\",\"newSize\":\"0.001\"}",
+          r);
+    assert_code(r, 200, "200000");
+    root = order_of(p, "mod1", false, r);
+    d = data_of(root);
+    assert_true(json_is_false(json_object_get(d, "active")));
+    assert_string_equal(str_at(d, "dealSize"), "0.001");
+    assert_string_equal(str_at(d, "price"), "35000.1");
+    json_decref(root);
+    /* The clientOid stays taken for new orders. */
+    place(p, "mod1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 400, "126044");
+    assert_int_equal(xg_sim_log_fetch(p, "kucoin", 0, log, sizeof(log)), XG_OK);
+    assert_non_null(strstr(log, "\"path\":\"/api/v1/hf/orders/alter\","
+                                "\"status\":200,\"code\":0,"
+                                "\"client_order_id\":\"mod1\","
+                                "\"outcome\":\"placed\""));
+    free(r);
+    sim_down(p);
+}
+
+/* What filled before the modify stays with the clientOid: the new order
+ * starts with the old one's dealSize (xgsim's assumption), and a newSize
+ * not above it completes the order without a new one. */
+static void
+test_alter_keeps_a_partial_fill(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    char out[4096], new_id[32];
+
+    place(p, "part1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(xg_sim_admin(p, "kucoin", "POST", "/_sim/fill",
+                                  "{\"client_order_id\":\"part1\","
+                                  "\"api_key\":\"" KEY "\","
+                                  "\"qty\":\"0.2\",\"price\":\"34000\"}",
+                                  out, sizeof(out)),
+                     XG_OK);
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"part1\","
+          "\"newPrice\":\"34050\",\"newSize\":\"0.6\"}",
+          r);
+    assert_code(r, 200, "200000");
+    id_of(r, "newOrderId", new_id);
+    root = order_of(p, "part1", false, r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "id"), new_id);
+    assert_string_equal(str_at(d, "price"), "34050");
+    assert_string_equal(str_at(d, "size"), "0.6");
+    assert_string_equal(str_at(d, "dealSize"), "0.2");
+    assert_string_equal(str_at(d, "dealFunds"), "6800");
+    assert_string_equal(str_at(d, "remainSize"), "0.4");
+    assert_true(json_is_true(json_object_get(d, "active")));
+    json_decref(root);
+    /* Only what is left is locked: 0.4 * 34050 plus its 0.1% fee. */
+    send_signed(p, "GET", "/api/v1/accounts", "currency=USDT&type=trade", "",
+                r);
+    root = parse(r);
+    assert_string_equal(str_at(json_array_get(data_of(root), 0), "holds"),
+                        "13633.62");
+    json_decref(root);
+
+    /* newSize at what filled: completed, canceled, nothing new placed;
+     * the answer names the order that was canceled. */
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"part1\","
+          "\"newSize\":\"0.2\"}",
+          r);
+    assert_code(r, 200, "200000");
+    root = parse(r);
+    assert_string_equal(str_at(data_of(root), "newOrderId"), new_id);
+    json_decref(root);
+    root = order_of(p, "part1", false, r);
+    d = data_of(root);
+    assert_string_equal(str_at(d, "id"), new_id);
+    assert_true(json_is_false(json_object_get(d, "active")));
+    assert_true(json_is_true(json_object_get(d, "cancelExist")));
+    assert_string_equal(str_at(d, "dealSize"), "0.2");
+    assert_string_equal(str_at(d, "cancelledSize"), "0.4");
+    json_decref(root);
+    send_signed(p, "GET", "/api/v1/hf/orders/active", "symbol=BTC-USDT", "", r);
+    assert_non_null(strstr(r->body, "\"data\":[]"));
+    free(r);
+    sim_down(p);
+}
+
+/* Refusals: a filled, canceled or unknown order is 400100 "order not
+ * exist"; a bad body or a new price or size off the symbol's rules is
+ * refused before anything is canceled; a replacement the balance cannot
+ * cover is refused after the cancel, which stands (xgsim's assumption). */
+static void
+test_alter_refusals(void **state)
+{
+    (void)state;
+    xg_sim_proc *p = sim_up(paused);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    static const struct {
+        const char *body;
+        const char *code;
+    } bad[] = {
+        {"[", "400100"},
+        {"{\"clientOid\":\"keep1\",\"newPrice\":\"34000\"}", "400100"},
+        {"{\"symbol\":\"DOGE-USDT\",\"clientOid\":\"keep1\","
+         "\"newPrice\":\"34000\"}",
+         "400600"},
+        {"{\"symbol\":\"BTC-USDT\",\"newPrice\":\"34000\"}", "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\"}", "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\","
+         "\"newPrice\":\"abc\"}",
+         "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\","
+         "\"newSize\":\"-1\"}",
+         "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":7,\"newSize\":\"1\"}",
+         "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\","
+         "\"newPrice\":\"34000.05\"}",
+         "400100"},
+        {"{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\","
+         "\"newSize\":\"0.000001\"}",
+         "400100"},
+    };
+
+    place(p, "keep1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 200, "200000");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        alter(p, bad[i].body, r);
+        assert_code(r, 400, bad[i].code);
+    }
+    assert_non_null(strstr(r->body, "Order size increment invalid."));
+    /* None of them touched the order. */
+    root = order_of(p, "keep1", false, r);
+    d = data_of(root);
+    assert_true(json_is_true(json_object_get(d, "active")));
+    assert_string_equal(str_at(d, "price"), "34000");
+    json_decref(root);
+
+    /* Filled, canceled, unknown, another symbol: not there to modify. */
+    place(p, "gone1", "buy", "36000", "0.001", "GTC", r);
+    assert_code(r, 200, "200000");
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"gone1\","
+          "\"newPrice\":\"34000\"}",
+          r);
+    assert_code(r, 400, "400100");
+    assert_non_null(strstr(r->body, "\"msg\":\"order not exist\""));
+    place(p, "gone2", "buy", "34000", "0.001", "GTC", r);
+    send_signed(p, "DELETE", "/api/v1/hf/orders/client-order/gone2",
+                "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"gone2\","
+          "\"newPrice\":\"34000\"}",
+          r);
+    assert_code(r, 400, "400100");
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"nope\","
+          "\"newPrice\":\"34000\"}",
+          r);
+    assert_code(r, 400, "400100");
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"orderId\":\"ffffffffffffffffffffffff\","
+          "\"newPrice\":\"34000\"}",
+          r);
+    assert_code(r, 400, "400100");
+    alter(p,
+          "{\"symbol\":\"ETH-USDT\",\"clientOid\":\"keep1\","
+          "\"newPrice\":\"1900\"}",
+          r);
+    assert_code(r, 400, "400100");
+
+    /* 100 BTC at 34000 is more than the account's 1,000,000 USDT: the
+     * old order is canceled, no new one placed. */
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"keep1\","
+          "\"newSize\":\"100\"}",
+          r);
+    assert_code(r, 400, "200004");
+    root = order_of(p, "keep1", false, r);
+    d = data_of(root);
+    assert_true(json_is_false(json_object_get(d, "active")));
+    assert_true(json_is_true(json_object_get(d, "cancelExist")));
+    assert_string_equal(str_at(d, "size"), "0.5");
+    json_decref(root);
+    free(r);
+    sim_down(p);
+}
+
+/* The alter pays weight 1 from the Spot pool like a place, and one that
+ * does not fit is 429000 and changes nothing. */
+static void
+test_alter_is_charged_to_the_spot_pool(void **state)
+{
+    (void)state;
+    static const char *const args[] = {
+        "--set", "kucoin.walk=0",          "--set", "kucoin.spot_limit=3",
+        "--set", "kucoin.window_ms=60000", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL;
+    const char *move = "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"lim1\","
+                       "\"newPrice\":\"34100\"}";
+    char out[4096];
+
+    place(p, "lim1", "buy", "34000", "0.5", "GTC", r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2);
+    alter(p, move, r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 3);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 1);
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"lim1\","
+          "\"newPrice\":\"34200\"}",
+          r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 0);
+    alter(p,
+          "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"lim1\","
+          "\"newPrice\":\"34300\"}",
+          r);
+    assert_code(r, 429, "429000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 0);
+    assert_true(header_i64(r, "gw-ratelimit-reset") > 0);
+    /* Not executed: the order stands at 34200, three orders in all. */
+    assert_int_equal(xg_sim_admin(p, "kucoin", "GET", "/_sim/orders", NULL, out,
+                                  sizeof(out)),
+                     XG_OK);
+    root = json_loads(out, 0, NULL); /* every order, oldest first */
+    assert_int_equal(json_array_size(root), 3);
+    assert_string_equal(str_at(json_array_get(root, 2), "status"), "NEW");
+    assert_string_equal(str_at(json_array_get(root, 2), "price"),
+                        "34200.00000000");
+    json_decref(root);
+    free(r);
+    sim_down(p);
+}
+
 int
 main(void)
 {
@@ -1043,6 +1389,10 @@ main(void)
         cmocka_unit_test(test_fills_and_done_orders_page_by_last_id),
         cmocka_unit_test(test_bad_query_parameters_are_400100),
         cmocka_unit_test(test_batch_place_and_cancel_all_per_symbol),
+        cmocka_unit_test(test_alter_replaces_the_order_under_its_clientOid),
+        cmocka_unit_test(test_alter_keeps_a_partial_fill),
+        cmocka_unit_test(test_alter_refusals),
+        cmocka_unit_test(test_alter_is_charged_to_the_spot_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
 /*
  * test_kucoin_parse.c - KuCoin answers into unified results: the envelope,
- * every row of the error table, order reports, symbols, open orders, and
- * malformed, truncated and hostile bodies (which must never crash and must
- * leave a new order or cancel UNKNOWN).
+ * every row of the error table, order reports (their price and size
+ * included), an amend's replacement, symbols, open orders, and malformed,
+ * truncated and hostile bodies (which must never crash and must leave a
+ * new order, an amend or a cancel UNKNOWN).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +84,10 @@ on_order(void *ctx, const xg_order_report *rep)
 static const xg_order resting = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_GTC};
 static const xg_order taking = {.type = XG_TYPE_MARKET, .tif = XG_TIF_IOC};
 static const xg_order *placed_order = &resting;
+/* What an AMEND_ORDER answer is parsed for: the order as it stood
+ * (resting) moved to 35000.5 for 0.003 in all, by KuCoin's replace. */
+static const xg_amend amend = {
+    .price = {350005, 1}, .qty = {3, 3}, .filled_qty = {1, 3}, .is_replace = 1};
 
 /* Parse body (len bytes) with status and optional headers for op kind. */
 static void
@@ -90,8 +95,14 @@ run(kucoin *k, xg_op_kind kind, const char *cid, int status,
     const xg_http_header_view *h, size_t nh, const char *body, size_t len,
     collected *c, xg_result *res)
 {
-    xg_op op = {kind, &btc, kind == XG_OP_NEW_ORDER ? placed_order : NULL, cid,
-                NULL, NULL};
+    xg_op op = {kind,
+                &btc,
+                kind == XG_OP_NEW_ORDER     ? placed_order
+                : kind == XG_OP_AMEND_ORDER ? &resting
+                                            : NULL,
+                cid,
+                NULL,
+                kind == XG_OP_AMEND_ORDER ? &amend : NULL};
     xg_http_response resp = {status, h, nh, body, len};
     xg_sink sink = {c, on_ins, on_order};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
@@ -233,12 +244,98 @@ test_malformed_200_on_order_ops_is_unknown(void **state)
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         runs(k, XG_OP_NEW_ORDER, "gw0001", 200, bodies[i], &res);
         assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        /* None names a replacement (newOrderId) either. */
+        runs(k, XG_OP_AMEND_ORDER, "gw0001", 200, bodies[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        assert_false(res.is_replaced);
         if (i == 7) {
             continue; /* a cancel answer reads only clientOid */
         }
         runs(k, XG_OP_CANCEL_ORDER, "gw0001", 200, bodies[i], &res);
         assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
     }
+    kucoin_destroy(k);
+}
+
+/* KuCoin's alter answer names the replacement and the clientOid it kept:
+ * OK, replaced, the new order's id, state unknown (the core queries), and
+ * nothing of the old order's fills left out of the new one's reports. */
+static void
+test_amend_answer_is_the_replacement(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+    size_t len = 0;
+    char *body = load("order_alter.json", &len);
+    xg_http_header_view h[] = {{"gw-ratelimit-remaining", 22, "3990", 4},
+                               {"gw-ratelimit-reset", 18, "29000", 5}};
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_AMEND_ORDER, "gw0001", 200, h, 2, body, len, &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.err, XG_OK);
+    assert_true(res.is_replaced);
+    assert_string_equal(res.order.client_id, "gw0001");
+    assert_string_equal(res.order.venue_order_id, "67112258f9406e0007408827");
+    assert_string_equal(res.order.venue_symbol, "BTC-USDT");
+    assert_int_equal(res.order.status, XG_STATUS_UNKNOWN);
+    assert_int_equal(res.order.exec.filled_qty.units, 0);
+    assert_int_equal(res.order.price.units, 0);
+    assert_int_equal(res.order.qty.units, 0);
+    assert_int_equal(res.replaced_exec.filled_qty.units, 0);
+    assert_int_equal(res.replaced_exec.filled_quote.units, 0);
+    assert_false(xg_execution_has_fee(&res.replaced_exec));
+    assert_int_equal(c.n_orders, 0);
+    /* Charged to the Spot pool. */
+    assert_int_equal(res.n_usage, 1);
+    assert_int_equal(res.usage[0].bucket, KUCOIN_BUCKET_SPOT);
+    assert_int_equal(res.usage[0].remaining, 3990);
+
+    /* Cut anywhere, the answer says nothing: the amend's fate is open. */
+    for (size_t cut = 0; cut < len - 1; cut += 7) {
+        run(k, XG_OP_AMEND_ORDER, "gw0001", 200, NULL, 0, body, cut, &c, &res);
+        if (res.outcome != XG_OUTCOME_UNKNOWN ||
+            res.err != XG_ERR_BAD_RESPONSE || res.is_replaced) {
+            fail_msg("cut at %zu: outcome %d err %s", cut, (int)res.outcome,
+                     xg_err_name(res.err));
+        }
+    }
+    free(body);
+
+    /* The place answer's member, another clientOid, a repeated or
+     * non-string newOrderId: no replacement named. */
+    static const char *const odd[] = {
+        "{\"code\":\"200000\",\"data\":{\"orderId\":\"1\",\"clientOid\":"
+        "\"gw0001\"}}",
+        "{\"code\":\"200000\",\"data\":{\"newOrderId\":\"1\",\"clientOid\":"
+        "\"gw0002\"}}",
+        "{\"code\":\"200000\",\"data\":{\"newOrderId\":\"1\",\"newOrderId\":"
+        "\"2\",\"clientOid\":\"gw0001\"}}",
+        "{\"code\":\"200000\",\"data\":{\"newOrderId\":1,\"clientOid\":"
+        "\"gw0001\"}}",
+        "{\"code\":\"200000\",\"data\":{\"newOrderId\":\"\",\"clientOid\":"
+        "\"gw0001\"}}",
+        "{\"code\":\"200000\",\"data\":{\"newOrderId\":\"1\",\"clientOid\":"
+        "\"gw0001\"},\"data\":{\"newOrderId\":\"2\",\"clientOid\":"
+        "\"gw0001\"}}",
+    };
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+        runs(k, XG_OP_AMEND_ORDER, "gw0001", 200, odd[i], &res);
+        if (res.outcome != XG_OUTCOME_UNKNOWN ||
+            res.err != XG_ERR_BAD_RESPONSE || res.is_replaced ||
+            res.order.client_id[0] != '\0') {
+            fail_msg("odd case %zu: outcome %d err %s", i, (int)res.outcome,
+                     xg_err_name(res.err));
+        }
+    }
+    /* A refusal is no replacement. */
+    runs(k, XG_OP_AMEND_ORDER, "gw0001", 400,
+         "{\"code\":\"400100\",\"msg\":\"order not exist\"}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_false(res.is_replaced);
     kucoin_destroy(k);
 }
 
@@ -276,6 +373,11 @@ test_query_maps_active_and_cancel_flags(void **state)
     assert_int_equal(res.order.exec.fee.units, 0);
     assert_string_equal(res.order.exec.fee_currency, "USDT");
     assert_string_equal(res.order.venue_order_id, "6717422bd51c29000775ea03");
+    /* The limit price and size as the venue holds them. */
+    assert_int_equal(res.order.price.units, 350005);
+    assert_int_equal(res.order.price.scale, 1);
+    assert_int_equal(res.order.qty.units, 2);
+    assert_int_equal(res.order.qty.scale, 3);
     free(body);
 
     static const struct {
@@ -319,6 +421,35 @@ test_query_maps_active_and_cancel_flags(void **state)
          "\"active\":\"yes\"}}",
          &res);
     assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    /* Price and size not said are {0,0}; said wrongly, no answer. */
+    runs(k, XG_OP_QUERY_ORDER, "gw0001", 200,
+         "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":\"gw0001\","
+         "\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\",\"dealFunds\":\"0\","
+         "\"active\":true}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(res.order.price.units, 0);
+    assert_int_equal(res.order.qty.units, 0);
+    static const char *const bad_limits[] = {
+        "\"price\":35000,\"size\":\"1\"",
+        "\"price\":\"-1\",\"size\":\"1\"",
+        "\"price\":\"1\",\"size\":\"1e3\"",
+        "\"price\":\"1\",\"size\":\"1\",\"size\":\"2\"",
+    };
+    for (size_t i = 0; i < sizeof(bad_limits) / sizeof(bad_limits[0]); i++) {
+        char b[512];
+        snprintf(b, sizeof(b),
+                 "{\"code\":\"200000\",\"data\":{\"id\":\"x\",\"clientOid\":"
+                 "\"gw0001\",\"symbol\":\"BTC-USDT\",\"dealSize\":\"0\","
+                 "\"dealFunds\":\"0\",\"active\":true,%s}}",
+                 bad_limits[i]);
+        runs(k, XG_OP_QUERY_ORDER, "gw0001", 200, b, &res);
+        if (res.outcome != XG_OUTCOME_REJECTED ||
+            res.err != XG_ERR_BAD_RESPONSE) {
+            fail_msg("limit case %zu: outcome %d err %s", i, (int)res.outcome,
+                     xg_err_name(res.err));
+        }
+    }
     /* No data for the clientOid: the venue does not know it. */
     runs(k, XG_OP_QUERY_ORDER, "gw0001", 200,
          "{\"code\":\"200000\",\"data\":null}", &res);
@@ -345,6 +476,11 @@ test_open_orders_skip_foreign_ids_and_refuse_bad_lists(void **state)
     assert_int_equal(c.orders[0].status, XG_STATUS_NEW);
     assert_string_equal(c.orders[1].client_id, "gw0003");
     assert_int_equal(c.orders[1].status, XG_STATUS_PARTIALLY_FILLED);
+    assert_int_equal(c.orders[0].price.units, 30000);
+    assert_int_equal(c.orders[0].price.scale, 0);
+    assert_int_equal(c.orders[0].qty.units, 1);
+    assert_int_equal(c.orders[0].qty.scale, 2);
+    assert_int_equal(c.orders[1].price.units, 40000);
     free(body);
 
     memset(&c, 0, sizeof(c));
@@ -465,6 +601,44 @@ test_error_table_rows(void **state)
          XG_ERR_DUPLICATE_ID},
         {400, "999999", "something new", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
          XG_ERR_REJECTED},
+        /* An amend: KuCoin's refusals, then the common paths as for a
+         * new order (its fate open on a 5xx or an odd status). */
+        {400, "400100", "order not exist", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "400100", "order_not_exist_or_not_allow_to_cancel",
+         XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {404, "126043", "order not exist", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "100001", "order not exist", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND},
+        {400, "200004", "Balance insufficient!", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS},
+        {400, "400100", "Price increment invalid.", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+        {400, "400100", "Order size increment invalid.", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+        {400, "400100", "Order funds below the minimum requirement.",
+         XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+        {400, "400600", "symbolNotAvailable", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL},
+        {400, "300000", "order failed", XG_OP_AMEND_ORDER, XG_OUTCOME_REJECTED,
+         XG_ERR_REJECTED},
+        {429, "429000", "Too Many Requests", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {403, "1015", "cloudflare", XG_OP_AMEND_ORDER, XG_OUTCOME_BANNED,
+         XG_ERR_BANNED},
+        {400, "400002", "KC-API-TIMESTAMP Invalid", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+        {401, "400005", "Signature error", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_REJECTED, XG_ERR_AUTH},
+        {500, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {503, "500000", "Internal Server Error", XG_OP_AMEND_ORDER,
+         XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {200, "408000", "timeout", XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {302, NULL, NULL, XG_OP_AMEND_ORDER, XG_OUTCOME_UNKNOWN,
+         XG_ERR_BAD_RESPONSE},
         {200, "300000", "order failed", XG_OP_NEW_ORDER, XG_OUTCOME_REJECTED,
          XG_ERR_REJECTED},
     };
@@ -570,6 +744,8 @@ test_hostile_bodies_do_not_crash(void **state)
     memset(big + 10000, ']', 9999);
     big[19999] = '\0';
     runs(k, XG_OP_NEW_ORDER, "gw0001", 200, big, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    runs(k, XG_OP_AMEND_ORDER, "gw0001", 200, big, &res);
     assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
 
     snprintf(big, 20000, "{\"code\":\"400100\",\"msg\":\"");
@@ -904,6 +1080,7 @@ main(void)
             test_symbols_become_instruments_and_odd_ones_are_skipped),
         cmocka_unit_test(test_new_order_ack_and_mismatched_id),
         cmocka_unit_test(test_malformed_200_on_order_ops_is_unknown),
+        cmocka_unit_test(test_amend_answer_is_the_replacement),
         cmocka_unit_test(test_cancel_ack_reports_canceled),
         cmocka_unit_test(test_query_maps_active_and_cancel_flags),
         cmocka_unit_test(

@@ -1,8 +1,8 @@
 /*
  * test_kucoin_requests.c - build() for every operation: endpoint, query,
- * JSON body per order type and time in force, signing headers, and the
- * refusals (bad client ids, symbols, orders) that must never reach the
- * venue.
+ * JSON body per order type and time in force, the amend's Modify Order
+ * with its cost and priority, signing headers, and the refusals (bad
+ * client ids, symbols, orders, amends) that must never reach the venue.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,6 +210,115 @@ test_build_refuses_what_the_venue_would_misread(void **state)
     kucoin_destroy(k);
 }
 
+static xg_amend
+amend_to(const char *price, const char *qty)
+{
+    xg_amend a;
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(xg_decimal_parse(price, strlen(price), &a.price), XG_OK);
+    assert_int_equal(xg_decimal_parse(qty, strlen(qty), &a.qty), XG_OK);
+    a.is_replace = 1;
+    return a;
+}
+
+static xg_err
+build_amend(kucoin *k, const xg_order *o, const char *cid, const xg_amend *a,
+            xg_http_request *req)
+{
+    xg_op op = {XG_OP_AMEND_ORDER, &ins, o, cid, NULL, a};
+    memset(req, 0, sizeof(*req));
+    return kucoin_build(k, &op, NOW, req);
+}
+
+/* An amend is KuCoin's Modify Order: a signed POST of symbol, clientOid,
+ * the new price and the new total size (what filled included, not what
+ * is left), weight 1 in the Spot pool, ranked with new orders. */
+static void
+test_amend_is_a_modify_order_post(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    char prehash[256];
+    xg_http_request again;
+    char sig[XG_B64_SHA256_LEN + 1];
+    xg_order o =
+        order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.002", "35000");
+    xg_amend a = amend_to("35000.5", "0.003");
+    const char *want = "{\"symbol\":\"BTC-USDT\",\"clientOid\":\"Ab9\","
+                       "\"newPrice\":\"35000.5\",\"newSize\":\"0.003\"}";
+
+    assert_int_equal(xg_decimal_parse("0.001", 5, &a.filled_qty), XG_OK);
+    assert_int_equal(build_amend(k, &o, "Ab9", &a, &req), XG_OK);
+    assert_string_equal(req.method, "POST");
+    assert_string_equal(req.target, "/api/v1/hf/orders/alter");
+    assert_string_equal(req.body, want);
+    assert_int_equal(req.body_len, strlen(want));
+    assert_string_equal(header(&req, "Content-Type"), "application/json");
+    assert_string_equal(header(&req, "KC-API-TIMESTAMP"), "1700000000000");
+    assert_true(req.is_signed);
+    assert_int_equal(req.n_costs, 1);
+    assert_int_equal(req.costs[0].bucket, KUCOIN_BUCKET_SPOT);
+    assert_int_equal(req.costs[0].units, 1);
+    assert_int_equal(req.priority, XG_PRIO_NEW);
+
+    /* Signed over exactly that path and body. */
+    memset(&again, 0, sizeof(again));
+    assert_int_equal(kucoin_finish_signed(k, "POST", "/api/v1/hf/orders/alter",
+                                          "", want, strlen(want), NOW, &again,
+                                          prehash, sizeof(prehash), sig),
+                     XG_OK);
+    assert_string_equal(sig, header(&req, "KC-API-SIGN"));
+    assert_true(
+        strncmp(prehash, "1700000000000POST/api/v1/hf/orders/alter{", 41) == 0);
+
+    /* A post-only sell moved to a smaller size: the same shape. */
+    o = order(XG_SIDE_SELL, XG_TYPE_LIMIT, XG_TIF_POST_ONLY, "2", "0.01");
+    a = amend_to("0.01", "1.5");
+    assert_int_equal(build_amend(k, &o, "q_1-x", &a, &req), XG_OK);
+    assert_string_equal(req.body, "{\"symbol\":\"BTC-USDT\",\"clientOid\":"
+                                  "\"q_1-x\",\"newPrice\":\"0.01\","
+                                  "\"newSize\":\"1.5\"}");
+    kucoin_destroy(k);
+}
+
+static void
+test_amend_refuses_what_kucoin_cannot_do(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_order o = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "1", "2");
+    xg_amend a = amend_to("3", "1");
+    xg_amend bad = a;
+
+    /* No amend in place, and the replacement keeps the clientOid. */
+    bad.is_replace = 0;
+    assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_UNSUPPORTED);
+    bad = a;
+    bad.new_client_id = "b2";
+    assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_UNSUPPORTED);
+    /* What to change, and the order, must be given. */
+    assert_int_equal(build_amend(k, &o, "a1", NULL, &req), XG_ERR_INVALID);
+    assert_int_equal(build_amend(k, NULL, "a1", &a, &req), XG_ERR_INVALID);
+    assert_int_equal(build_amend(k, &o, "a/1", &a, &req), XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build_amend(k, &o, NULL, &a, &req), XG_ERR_BAD_CLIENT_ID);
+    /* Only a limit order rests; price and size must be positive. */
+    xg_order market = order(XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_IOC, "1", NULL);
+    assert_int_equal(build_amend(k, &market, "a1", &a, &req), XG_ERR_BAD_TYPE);
+    bad = a;
+    bad.price.units = 0;
+    assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_BAD_PRICE);
+    bad = a;
+    bad.qty.units = -1;
+    assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_BAD_QTY);
+    /* The HF paths all want the symbol. */
+    xg_op op = {XG_OP_AMEND_ORDER, NULL, &o, "a1", NULL, &a};
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
+    kucoin_destroy(k);
+}
+
 /* The signature covers exactly the target and body that are sent. */
 static void
 test_signature_covers_target_and_body(void **state)
@@ -256,6 +365,8 @@ main(void)
         cmocka_unit_test(test_cancel_query_and_open_orders_targets),
         cmocka_unit_test(test_build_refuses_what_the_venue_would_misread),
         cmocka_unit_test(test_signature_covers_target_and_body),
+        cmocka_unit_test(test_amend_is_a_modify_order_post),
+        cmocka_unit_test(test_amend_refuses_what_kucoin_cannot_do),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

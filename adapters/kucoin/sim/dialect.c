@@ -207,6 +207,7 @@ typedef enum kucoin_route {
     KUCOIN_USER_INFO,
     KUCOIN_NEW,
     KUCOIN_NEW_MULTI,
+    KUCOIN_ALTER,
     KUCOIN_CANCEL,
     KUCOIN_CANCEL_SYMBOL,
     KUCOIN_QUERY,
@@ -284,6 +285,9 @@ static const kucoin_route_def kucoin_routes[] = {
      KUCOIN_POOL_MANAGEMENT},
     {"POST", "/api/v1/hf/orders", false, KUCOIN_NEW, 1, KUCOIN_POOL_SPOT},
     {"POST", "/api/v1/hf/orders/multi", false, KUCOIN_NEW_MULTI, 1,
+     KUCOIN_POOL_SPOT},
+    /* docs-new "Modify Order" (api-3470171): Spot pool, weight 1. */
+    {"POST", "/api/v1/hf/orders/alter", false, KUCOIN_ALTER, 1,
      KUCOIN_POOL_SPOT},
     {"DELETE", "/api/v1/hf/orders", false, KUCOIN_CANCEL_SYMBOL, 2,
      KUCOIN_POOL_SPOT},
@@ -395,6 +399,9 @@ kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
         return;
     case KUCOIN_NEW_MULTI:
         kucoin_sim_new_orders(c);
+        return;
+    case KUCOIN_ALTER:
+        kucoin_sim_alter(c);
         return;
     case KUCOIN_CANCEL:
         kucoin_sim_cancel(c);

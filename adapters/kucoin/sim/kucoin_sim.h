@@ -126,6 +126,7 @@ void kucoin_sim_user_info(const kucoin_call *c);
 
 void kucoin_sim_new_order(const kucoin_call *c);
 void kucoin_sim_new_orders(const kucoin_call *c);
+void kucoin_sim_alter(const kucoin_call *c);
 void kucoin_sim_cancel(const kucoin_call *c);
 void kucoin_sim_cancel_symbol(const kucoin_call *c);
 void kucoin_sim_query(const kucoin_call *c);

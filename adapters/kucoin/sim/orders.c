@@ -1,8 +1,9 @@
 /*
  * orders.c - xgsim's KuCoin dialect: the HF order endpoints (place one
- * or a batch of up to 5, cancel and query by orderId or clientOid, cancel
- * every order of a symbol, active orders and the symbols that have some),
- * per the KuCoin fact sheet (kucoin.md) and KuCoin's docs-new. dialect.c
+ * or a batch of up to 5, modify one, cancel and query by orderId or
+ * clientOid, cancel every order of a symbol, active orders and the
+ * symbols that have some), per the KuCoin fact sheet (kucoin.md) and
+ * KuCoin's docs-new. dialect.c
  * routes authenticated requests here, with the Spot pool already charged;
  * this file calls only common.c (envelopes, amounts, query parsing) and
  * the simulator, and lends history.c the order object.
@@ -11,7 +12,9 @@
  * checked for mandatory fields and enums (400100 with the venue's kind of
  * message), the symbol (400600), the clientOid (never reusable on KuCoin:
  * 126044), then under the venue lock the filters (400100 with the
- * size/price message) and the book's verdict (200004 for balance). HF
+ * size/price message) and the book's verdict (200004 for balance). A
+ * modify is KuCoin's cancel-replace: the order is canceled and a new one
+ * placed under the same clientOid, carrying the old one's fills. HF
  * answers carry no status string: orders are described by active /
  * cancelExist / inOrderBook and the dealt, remaining and canceled size
  * and funds. Responses are built while the lock is held, because the
@@ -199,19 +202,11 @@ kucoin_sim_parse_order(const kucoin_call *c, const json_t *body,
     return true;
 }
 
-/* Filters and the book, lock held. On success *placed is the stored
- * order (borrowed until the next place). */
+/* The symbol's filters, lock held: false with *r set if o breaks one. */
 static bool
-kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
-                        xg_sim_order **placed, kucoin_refusal *r)
+kucoin_sim_filters_ok(const kucoin_call *c, const xg_sim_new_order *o,
+                      kucoin_refusal *r)
 {
-    xg_sim_place_result result = XG_SIM_PLACED;
-
-    if (o->client_id[0] != '\0' &&
-        xg_sim_book_by_client_id(&c->v->book, c->account, o->client_id) !=
-            NULL) {
-        return kucoin_sim_refuse(r, 126044, "clientOid duplicated");
-    }
     switch (xg_sim_book_check_filters(&c->v->book, o)) {
     case XG_SIM_FILTER_PRICE:
         return kucoin_sim_refuse(r, 400100, "Price increment invalid.");
@@ -223,6 +218,17 @@ kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
     case XG_SIM_FILTER_OK:
         break;
     }
+    return true;
+}
+
+/* The book's verdict on o (filters already passed), lock held. On
+ * success *placed is the stored order (borrowed until the next place). */
+static bool
+kucoin_sim_book_place(const kucoin_call *c, const xg_sim_new_order *o,
+                      xg_sim_order **placed, kucoin_refusal *r)
+{
+    xg_sim_place_result result = XG_SIM_PLACED;
+
     if (xg_sim_book_place(&c->v->book, o, c->now_ms, &result, placed) !=
         XG_OK) {
         kucoin_sim_refuse(r, 500000, "Internal Server Error");
@@ -244,6 +250,21 @@ kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
         return kucoin_sim_refuse(r, 400100, "Order size too large.");
     }
     return kucoin_sim_refuse(r, 400100, "Invalid order");
+}
+
+/* A new order: its clientOid, the filters and the book, lock held. On
+ * success *placed is the stored order (borrowed until the next place). */
+static bool
+kucoin_sim_place_locked(const kucoin_call *c, const xg_sim_new_order *o,
+                        xg_sim_order **placed, kucoin_refusal *r)
+{
+    if (o->client_id[0] != '\0' &&
+        xg_sim_book_by_client_id(&c->v->book, c->account, o->client_id) !=
+            NULL) {
+        return kucoin_sim_refuse(r, 126044, "clientOid duplicated");
+    }
+    return kucoin_sim_filters_ok(c, o, r) &&
+           kucoin_sim_book_place(c, o, placed, r);
 }
 
 void
@@ -351,26 +372,36 @@ done:
 /* ---- cancel, query, active ------------------------------------------------
  */
 
+/* The account's order on instrument that text names, a clientOid when
+ * by_client (the latest order with it) else an orderId, lock held, or
+ * NULL. */
+static xg_sim_order *
+kucoin_sim_find(const kucoin_call *c, size_t inst, const char *text,
+                bool by_client)
+{
+    xg_sim_order *o = NULL;
+    int64_t id = 0;
+
+    if (by_client) {
+        if (!xg_sim_is_plain_id(text, 40)) {
+            return NULL;
+        }
+        o = xg_sim_book_by_client_id(&c->v->book, c->account, text);
+    } else if (kucoin_sim_parse_order_id(text, &id)) {
+        o = xg_sim_book_by_id(&c->v->book, c->account, id);
+    }
+    return (o != NULL && o->instrument == inst) ? o : NULL;
+}
+
 /* The account's order the path names ({orderId} or {clientOid}) on
  * instrument, lock held, or NULL. */
 static xg_sim_order *
 kucoin_sim_lookup(const kucoin_call *c, size_t inst)
 {
-    xg_sim_order *o = NULL;
-    int64_t id = 0;
-
     if (c->path_id == NULL) {
         return NULL;
     }
-    if (c->by_client) {
-        if (!xg_sim_is_plain_id(c->path_id, 40)) {
-            return NULL;
-        }
-        o = xg_sim_book_by_client_id(&c->v->book, c->account, c->path_id);
-    } else if (kucoin_sim_parse_order_id(c->path_id, &id)) {
-        o = xg_sim_book_by_id(&c->v->book, c->account, id);
-    }
-    return (o != NULL && o->instrument == inst) ? o : NULL;
+    return kucoin_sim_find(c, inst, c->path_id, c->by_client);
 }
 
 /* By orderId the answer is {orderId}, by clientOid {clientOid}. */
@@ -401,6 +432,187 @@ kucoin_sim_cancel(const kucoin_call *c)
                                : json_pack("{ss}", "orderId", id),
                   "canceled");
     xg_sim_venue_unlock(c->v);
+}
+
+/* ---- modify ---------------------------------------------------------------
+ */
+
+/* What a modify asks for, read from its body. The texts are borrowed
+ * from the parsed body. */
+typedef struct kucoin_alter_req {
+    size_t inst;
+    const char *order_id;  /* the orderId, NULL if absent or "" */
+    const char *client_id; /* the clientOid, NULL if absent or "" */
+    int64_t price;         /* newPrice, 0: the order's own */
+    int64_t size;          /* newSize, 0: the order's own */
+} kucoin_alter_req;
+
+/* Member key as text into *out: NULL when absent, null or "" (the
+ * official SDK sends an unset id as ""). False if it is no string. */
+static bool
+kucoin_sim_opt_text(const json_t *body, const char *key, const char **out)
+{
+    const json_t *v = json_object_get(body, key);
+
+    *out = NULL;
+    if (v == NULL || json_is_null(v)) {
+        return true;
+    }
+    if (!json_is_string(v)) {
+        return false;
+    }
+    if (json_string_length(v) > 0) {
+        *out = json_string_value(v);
+    }
+    return true;
+}
+
+/* Member key as a positive amount into *out, 0 when not given. */
+static bool
+kucoin_sim_opt_amount(const json_t *body, const char *key, int64_t *out)
+{
+    const char *text = NULL;
+
+    *out = 0;
+    if (!kucoin_sim_opt_text(body, key, &text)) {
+        return false;
+    }
+    return text == NULL || (xg_sim_fixed_parse(text, out) == XG_OK && *out > 0);
+}
+
+/* The body of a modify: symbol, one of orderId and clientOid, one of
+ * newPrice and newSize (docs-new "Modify Order": "orderId and clientOid
+ * must choose one", "newPrice and newSize must choose one"). False with
+ * *r set (400100, 400600 for the symbol) if anything is missing or
+ * wrong. */
+static bool
+kucoin_sim_parse_alter(const kucoin_call *c, const json_t *body,
+                       kucoin_alter_req *a, kucoin_refusal *r)
+{
+    const char *symbol = kucoin_sim_field(body, "symbol");
+
+    if (!json_is_object(body)) {
+        return kucoin_sim_refuse(r, 400100, "Invalid request body");
+    }
+    if (symbol == NULL) {
+        return kucoin_sim_refuse(r, 400100, "symbol is required");
+    }
+    if (xg_sim_book_find_instrument(&c->v->book, symbol, &a->inst) != XG_OK) {
+        return kucoin_sim_refuse(r, 400600, "symbolNotAvailable");
+    }
+    if (!kucoin_sim_opt_text(body, "orderId", &a->order_id)) {
+        return kucoin_sim_refuse(r, 400100, "orderId is invalid");
+    }
+    if (!kucoin_sim_opt_text(body, "clientOid", &a->client_id)) {
+        return kucoin_sim_refuse(r, 400100, "clientOid is invalid");
+    }
+    if (a->order_id == NULL && a->client_id == NULL) {
+        return kucoin_sim_refuse(r, 400100, "orderId or clientOid is required");
+    }
+    if (!kucoin_sim_opt_amount(body, "newPrice", &a->price)) {
+        return kucoin_sim_refuse(r, 400100, "newPrice is invalid");
+    }
+    if (!kucoin_sim_opt_amount(body, "newSize", &a->size)) {
+        return kucoin_sim_refuse(r, 400100, "newSize is invalid");
+    }
+    if (a->price == 0 && a->size == 0) {
+        return kucoin_sim_refuse(r, 400100, "newPrice or newSize is required");
+    }
+    return true;
+}
+
+/* The modify itself, lock held: cancel o and place its replacement n
+ * (filters already passed), which carries o's fills. On success *placed
+ * is the new order. When the book refuses the replacement the cancel
+ * stands (ASSUMED, docs/simulator-kucoin.md): KuCoin documents the alter
+ * as a cancel followed by a new order, not as a check of both first. */
+static bool
+kucoin_sim_replace(const kucoin_call *c, xg_sim_order *o,
+                   const xg_sim_new_order *n, xg_sim_order **placed,
+                   kucoin_refusal *r)
+{
+    if (xg_sim_book_cancel(&c->v->book, o, c->now_ms) != XG_OK) {
+        /* o was checked open under the same lock. */
+        return kucoin_sim_refuse(r, 400100, "order not exist");
+    }
+    return kucoin_sim_book_place(c, n, placed, r);
+}
+
+/* POST /api/v1/hf/orders/alter, Spot weight 1 (docs-new "Modify Order",
+ * api-3470171): the open order named by orderId (preferred when both are
+ * given, as the official SDK's examples send an empty clientOid with it)
+ * or clientOid is canceled and a new one placed under the same clientOid,
+ * side, type (postOnly kept) and time in force, at newPrice for newSize
+ * (each the old order's when not given). newSize is the new order's whole
+ * size: the new order starts with the old one's fills (ASSUMED, see
+ * docs/simulator-kucoin.md), so only newSize - dealSize is placed.
+ * Answers {newOrderId, clientOid}. An order that is unknown, filled or
+ * canceled is 400100 "order not exist" (ASSUMED). A newSize not above
+ * what the order filled completes it: "the order will be cancelled, and no
+ * new order will be placed", answered with the canceled order's id as
+ * newOrderId (ASSUMED). */
+void
+kucoin_sim_alter(const kucoin_call *c)
+{
+    json_t *body = json_loadb(c->req->body, c->req->body_len, 0, NULL);
+    kucoin_alter_req a;
+    kucoin_refusal r;
+    xg_sim_new_order n;
+    xg_sim_order *o = NULL;
+    xg_sim_order *placed = NULL;
+    /* The replacement's clientOid, out of the order array, which placing
+     * may move. */
+    char cid[XG_SIM_CLIENT_ID_LEN];
+    char id[32];
+
+    memset(&a, 0, sizeof(a));
+    memset(&r, 0, sizeof(r));
+    memset(&n, 0, sizeof(n));
+    if (!kucoin_sim_parse_alter(c, body, &a, &r)) {
+        kucoin_sim_error(c->resp, r.status, r.code, r.msg, "rejected");
+        json_decref(body);
+        return;
+    }
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(&c->v->book, c->now_ms);
+    o = kucoin_sim_find(c, a.inst,
+                        a.order_id != NULL ? a.order_id : a.client_id,
+                        a.order_id == NULL);
+    if (o == NULL || !xg_sim_order_is_open(o)) {
+        xg_sim_venue_unlock(c->v);
+        kucoin_sim_error(c->resp, 400, 400100, "order not exist", "not_found");
+        json_decref(body);
+        return;
+    }
+    snprintf(cid, sizeof(cid), "%s", o->client_id);
+    xg_sim_response_client_id(c->resp, cid);
+    n.account = c->account;
+    n.instrument = o->instrument;
+    n.side = o->side;
+    n.type = o->type;
+    n.tif = o->tif;
+    n.price = a.price > 0 ? a.price : o->price;
+    n.qty = a.size > 0 ? a.size : o->qty;
+    n.client_id = cid;
+    n.carry = o;
+    if (n.qty <= o->filled) {
+        (void)xg_sim_book_cancel(&c->v->book, o, c->now_ms);
+        kucoin_sim_format_order_id(o->order_id, id);
+        kucoin_sim_ok(c->resp,
+                      json_pack("{ss ss}", "newOrderId", id, "clientOid", cid),
+                      "canceled");
+    } else if (!kucoin_sim_filters_ok(c, &n, &r) ||
+               !kucoin_sim_replace(c, o, &n, &placed, &r)) {
+        kucoin_sim_error(c->resp, r.status, r.code, r.msg,
+                         r.status >= 500 ? "fault" : "rejected");
+    } else {
+        kucoin_sim_format_order_id(placed->order_id, id);
+        kucoin_sim_ok(c->resp,
+                      json_pack("{ss ss}", "newOrderId", id, "clientOid", cid),
+                      placed->status == XG_SIM_EXPIRED ? "expired" : "placed");
+    }
+    xg_sim_venue_unlock(c->v);
+    json_decref(body);
 }
 
 /* DELETE /api/v1/hf/orders?symbol=: every open order of the account on
