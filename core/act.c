@@ -197,13 +197,13 @@ no_replacement(xg__state *st, const xg__order_rec *r)
     }
 }
 
-/* The order's venue order is now the replacement rep tells of, under
- * attempt + 1's client id where the venue gives it its own: what the
- * replaced one executed (exec) is kept apart, as its reports will not
- * count it. */
+/* The order's venue order is now the replacement, venue_order_id ("" when
+ * not known yet), under attempt + 1's client id where the venue gives it
+ * its own: what the replaced one executed (exec) is kept apart, as its
+ * reports will not count it. */
 static void
 switch_to_replacement(xg__state *st, uint32_t slot, xg__order_rec *r,
-                      const xg_execution *exec)
+                      const xg_execution *exec, const char *venue_order_id)
 {
     xg_execution sum;
     if (xg__execution_add(&r->replaced_exec, exec, &sum) == XG_OK) {
@@ -212,8 +212,8 @@ switch_to_replacement(xg__state *st, uint32_t slot, xg__order_rec *r,
     if (is_new_id_replace(st, r)) {
         xg__order_set_attempt(r, (uint8_t)(r->attempt + 1));
         r->attempt_known = 0;
-        r->venue_order_id[0] = '\0';
     }
+    xg_strlcpy(r->venue_order_id, venue_order_id, sizeof r->venue_order_id);
     xg__persist_touch(&st->persist, r, slot);
 }
 
@@ -255,7 +255,7 @@ settle_amend(xg__state *st, uint32_t slot, xg__order_rec *r,
         }
         /* Replaced, or canceled and not replaced: the replacement's
          * query says which (not found: the order is gone). */
-        switch_to_replacement(st, slot, r, &rep->exec);
+        switch_to_replacement(st, slot, r, &rep->exec, "");
         r->amend_in_doubt = XG_AMEND_SEEK_REPLACEMENT;
         r->needs_query = 1;
         xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 1);
@@ -269,8 +269,13 @@ settle_amend(xg__state *st, uint32_t slot, xg__order_rec *r,
                       strcmp(rep->venue_order_id, r->venue_order_id) != 0;
     int is_amended = xg_decimal_cmp(rep->price, r->amend_price) == 0 &&
                      xg_decimal_cmp(rep->qty, r->amend_qty) == 0;
-    if (is_replaced || is_amended) {
-        take_amend(st, slot, r, is_replaced ? "replaced" : "amended");
+    if (is_replaced) {
+        /* Under the same client id: the report counts all it executed. */
+        switch_to_replacement(st, slot, r, &(xg_execution){0},
+                              rep->venue_order_id);
+        take_amend(st, slot, r, "replaced");
+    } else if (is_amended) {
+        take_amend(st, slot, r, "amended");
     } else {
         end_amend(r);
         tell_amend_refused(st, r, XG_ERR_REJECTED,
@@ -608,7 +613,8 @@ xg__act_amend_done(xg__state *st, uint32_t slot, const xg_result *res)
         }
         return;
     }
-    switch_to_replacement(st, slot, r, &res->replaced_exec);
+    switch_to_replacement(st, slot, r, &res->replaced_exec,
+                          res->order.venue_order_id);
     if (res->order.status == XG_STATUS_REJECTED) {
         /* The cancel went through and the new order was refused: the
          * order is gone, with what it had executed. */
