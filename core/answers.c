@@ -90,6 +90,14 @@ ignore_report(void *ctx, const xg_order_report *rep)
     return XG_OK;
 }
 
+static xg_err
+ignore_balance(void *ctx, const xg_balance *bal)
+{
+    (void)ctx;
+    (void)bal;
+    return XG_OK;
+}
+
 /* The operation p did not happen and is still due: first in line again
  * (a new order as not executed, PENDING). */
 static void
@@ -111,6 +119,11 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_OPEN_ORDERS:
         xg__act_queue_sweep(st, v, p->instrument);
         return;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
+        return; /* never queued */
     }
 }
 
@@ -379,7 +392,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     memset(&res, 0, sizeof res);
     xg_sink sink = {a, collect_instrument,
                     p->op == XG_OP_OPEN_ORDERS ? collect_report
-                                               : ignore_report};
+                                               : ignore_report,
+                    ignore_balance};
     a->n_instruments = 0;
     a->n_reports = 0;
     xg_err e = v->plugin->api->parse(v->inst, &op, resp, &sink, &res);
@@ -421,6 +435,11 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
         return; /* on_venue_op */
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
+        return; /* never sent */
     }
 }
 

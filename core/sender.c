@@ -99,6 +99,11 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
                !xg_order_status_is_final(r->status) &&
                (r->status == XG_STATUS_UNKNOWN || r->needs_query) &&
                !(r->in_flight & xg__op_bit(XG_OP_QUERY_ORDER));
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
+        return 0; /* never queued */
     }
     return 0;
 }

@@ -57,6 +57,11 @@ binance_op_weight(const xg_op *op)
          * Existing Order and Send a New Order" Weight 1 (0 on success since
          * 2026-04-02, as for new orders). */
         return op->amend != NULL && !op->amend->is_replace ? 4 : 1;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
+        break; /* not built yet */
     }
     return 1;
 }

@@ -35,6 +35,11 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_OPEN;
     case XG_OP_AMEND_ORDER:
         return KUCOIN_WEIGHT_ALTER;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
+        break; /* not built yet */
     }
     return 1;
 }

@@ -292,8 +292,11 @@ xg_op_priority(xg_op_kind kind)
 {
     switch (kind) {
     case XG_OP_CANCEL_ORDER:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
         return XG_PRIO_CANCEL;
     case XG_OP_NEW_ORDER:
+    case XG_OP_BATCH_NEW:
     case XG_OP_AMEND_ORDER: /* a quote moved, not pulled */
         return XG_PRIO_NEW;
     default:
@@ -489,7 +492,8 @@ int
 xg_op_is_mutating(xg_op_kind kind)
 {
     return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER ||
-           kind == XG_OP_AMEND_ORDER;
+           kind == XG_OP_AMEND_ORDER || kind == XG_OP_BATCH_NEW ||
+           kind == XG_OP_BATCH_CANCEL || kind == XG_OP_CANCEL_SYMBOL;
 }
 
 int
@@ -507,7 +511,7 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_AMEND_ORDER ||
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_BALANCES ||
                         (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }

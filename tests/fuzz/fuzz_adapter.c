@@ -13,8 +13,10 @@
  * The same source is built once per venue with that venue's adapter
  * compiled in (every adapter exports xg_adapter_entry, so one binary per
  * venue); the venue is read from the entry table at start. An input is
- *   byte 0  the operation (XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, and
- *           XG_OP_AMEND_ORDER for a venue whose caps.amend is set; modulo),
+ *   byte 0  the operation, an index (modulo) into the venue's list:
+ *           XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, then those its caps
+ *           allow in the order of xg_op_kind (AMEND_ORDER, BATCH_NEW and
+ *           BATCH_CANCEL of two orders, CANCEL_SYMBOL), then BALANCES,
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
  *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
@@ -140,8 +142,10 @@ typedef struct fuzz_state {
     void *inst;
     xg_instrument ins;
     const char *client_id;
-    const char *new_client_id; /* a replacement's (xg_amend) */
-    size_t n_ops;              /* operations byte 0 chooses from */
+    /* a replacement's (xg_amend), and a batch's second order */
+    const char *new_client_id;
+    xg_op_kind ops[XG_OP_BALANCES]; /* operations byte 0 chooses from */
+    size_t n_ops;
     const fuzz_header_set *sets[FUZZ_HEADER_SETS];
 } fuzz_state;
 
@@ -224,8 +228,21 @@ fuzz_on_order(void *ctx, const xg_order_report *rep)
 {
     fuzz_sink_ctx *c = ctx;
 
-    check(c->kind == XG_OP_OPEN_ORDERS);
+    check(c->kind == XG_OP_OPEN_ORDERS || c->kind == XG_OP_CANCEL_SYMBOL);
     check_report(rep);
+    return fuzz_sink_step(c);
+}
+
+static xg_err
+fuzz_on_balance(void *ctx, const xg_balance *bal)
+{
+    fuzz_sink_ctx *c = ctx;
+
+    check(c->kind == XG_OP_BALANCES);
+    check_text(bal->asset, sizeof(bal->asset));
+    check(bal->asset[0] != '\0');
+    check_amount(bal->free);
+    check_amount(bal->locked);
     return fuzz_sink_step(c);
 }
 
@@ -244,10 +261,22 @@ fuzz_init(fuzz_state *st)
      * the seeds reach the order paths. */
     st->client_id = "gw0001";
     st->new_client_id = "gw0002";
-    st->n_ops = XG_OP_OPEN_ORDERS - XG_OP_SERVER_TIME + 1;
-    if (st->a->caps.amend != 0) {
-        st->n_ops++; /* XG_OP_AMEND_ORDER follows XG_OP_OPEN_ORDERS */
+    for (int k = XG_OP_SERVER_TIME; k <= XG_OP_OPEN_ORDERS; k++) {
+        st->ops[st->n_ops++] = (xg_op_kind)k;
     }
+    if (st->a->caps.amend != 0) {
+        st->ops[st->n_ops++] = XG_OP_AMEND_ORDER;
+    }
+    if (st->a->caps.batch_new_max >= 2) {
+        st->ops[st->n_ops++] = XG_OP_BATCH_NEW;
+    }
+    if (st->a->caps.batch_cancel_max >= 2) {
+        st->ops[st->n_ops++] = XG_OP_BATCH_CANCEL;
+    }
+    if (st->a->caps.cancel_symbol != 0) {
+        st->ops[st->n_ops++] = XG_OP_CANCEL_SYMBOL;
+    }
+    st->ops[st->n_ops++] = XG_OP_BALANCES;
     st->sets[0] = NULL;
     st->sets[2] = &fuzz_hostile;
     st->sets[3] = &fuzz_waits;
@@ -291,8 +320,9 @@ fuzz_headers(const fuzz_header_set *set, xg_http_header_view *out)
     return set->n;
 }
 
+/* res as parse left it for op, whose order (if any) carries client_id. */
 static void
-check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
+check_result(const xg_op *op, const char *client_id, const xg_result *res,
              size_t n_specs)
 {
     check(res->outcome >= XG_OUTCOME_OK && res->outcome <= XG_OUTCOME_RESYNC);
@@ -337,7 +367,7 @@ check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
             op->kind == XG_OP_QUERY_ORDER) {
             check_report(&res->order);
             /* An answer about another order says nothing about ours. */
-            check(strcmp(res->order.client_id, st->client_id) == 0);
+            check(strcmp(res->order.client_id, client_id) == 0);
         }
         if (op->kind == XG_OP_AMEND_ORDER) {
             check_report(&res->order);
@@ -346,7 +376,7 @@ check_result(const fuzz_state *st, const xg_op *op, const xg_result *res,
              * it. */
             const char *id = res->is_replaced && op->amend->new_client_id
                                  ? op->amend->new_client_id
-                                 : st->client_id;
+                                 : client_id;
             check(strcmp(res->order.client_id, id) == 0);
         }
     }
@@ -386,12 +416,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     unsigned sel = data[2];
-    xg_op op = {.kind = (xg_op_kind)(XG_OP_SERVER_TIME + data[0] % st.n_ops),
+    xg_op op = {.kind = st.ops[data[0] % st.n_ops],
                 .instrument = &st.ins,
                 .order = NULL,
                 .client_id = NULL,
                 .cursor = NULL,
-                .amend = NULL};
+                .amend = NULL,
+                .batch = NULL};
+    /* Two orders, as the core would batch them: the second under the
+     * second client id. */
+    const xg_batch_item items[2] = {{&resting, st.client_id},
+                                    {&resting, st.new_client_id}};
+    xg_result item_res[2];
+    xg_batch batch = {items, 2, item_res};
+    memset(item_res, 0, sizeof(item_res));
+    if (op.kind == XG_OP_BATCH_NEW || op.kind == XG_OP_BATCH_CANCEL) {
+        op.batch = &batch;
+    }
     if (op.kind == XG_OP_NEW_ORDER) {
         op.order = (sel & FUZZ_SEL_TAKING) ? &taking : &resting;
     }
@@ -419,7 +460,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             op.instrument = NULL;
         }
     }
-    if (op.kind == XG_OP_SERVER_TIME || op.kind == XG_OP_INSTRUMENTS) {
+    if (op.kind == XG_OP_SERVER_TIME || op.kind == XG_OP_INSTRUMENTS ||
+        op.kind == XG_OP_BALANCES) {
         op.instrument = NULL;
     }
 
@@ -447,7 +489,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(n_specs <= FUZZ_MAX_SPECS);
 
     fuzz_sink_ctx ctx = {op.kind, (sel & FUZZ_SEL_SINK_FAIL) != 0, 0};
-    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order};
+    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order, fuzz_on_balance};
     /* Zeroed, as the core hands it over. */
     memset(&res, 0, sizeof(res));
     xg_err rc = st.a->parse(st.inst, &op, &resp, &sink, &res);
@@ -457,8 +499,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_terminated(res.venue_msg, sizeof(res.venue_msg));
     check_terminated(res.next_cursor, sizeof(res.next_cursor));
     if (rc == XG_OK) {
-        check_result(&st, &op, &res, n_specs);
-    } else {
+        check_result(&op, st.client_id, &res, n_specs);
+    }
+    if (rc == XG_OK && op.batch != NULL && res.outcome == XG_OUTCOME_OK) {
+        /* Each order's result as its single operation's would be. */
+        for (size_t i = 0; i < batch.n; i++) {
+            xg_op one = {.kind = op.kind == XG_OP_BATCH_NEW
+                                     ? XG_OP_NEW_ORDER
+                                     : XG_OP_CANCEL_ORDER,
+                         .instrument = op.instrument,
+                         .order = items[i].order,
+                         .client_id = items[i].client_id};
+            check_result(&one, items[i].client_id, &item_res[i], n_specs);
+        }
+    } else if (rc != XG_OK) {
         /* Only the sink's refusal may come back, and only from it. */
         check(rc == FUZZ_SINK_ERR && ctx.fail && ctx.calls == 2);
     }

@@ -122,9 +122,9 @@ static xg_err
 parse_h(fixture *f, xg_op_kind kind, const char *id, int status,
         const char *body, size_t len, const xg_http_header_view *h, size_t nh)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL, &f->amend};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, &f->amend, NULL};
     xg_http_response resp = {status, h, nh, body, len};
-    xg_sink sink = {f, sink_ins, sink_order};
+    xg_sink sink = {f, sink_ins, sink_order, NULL};
     f->n_seen = 0;
     f->n_reps = 0;
     return bybit_parse(f->inst, &op, &resp, &sink, &f->res);
@@ -212,9 +212,9 @@ test_instrument_sink_error_stops_the_parse(void **state)
     fixture *f = *state;
     size_t len = 0;
     char *body = slurp("instruments.json", &len);
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, body, len};
-    xg_sink sink = {f, sink_fail, NULL};
+    xg_sink sink = {f, sink_fail, NULL, NULL};
     assert_int_equal(bybit_parse(f->inst, &op, &resp, &sink, &f->res),
                      XG_ERR_NOMEM);
     free(body);
@@ -1428,8 +1428,8 @@ test_token_array_is_kept_small(void **state)
     xg_buf body;
     char *mem = malloc(n_sym * sizeof(sym) + 64);
     const xg_json_tok *toks = NULL;
-    xg_sink sink = {f, NULL, NULL};
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL};
+    xg_sink sink = {f, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_non_null(mem);
     assert_int_equal(
@@ -1466,9 +1466,9 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {(xg_op_kind)42, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {(xg_op_kind)42, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
-    xg_op ok = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL};
+    xg_op ok = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(bybit_parse(f->inst, &op, &resp, NULL, &f->res),
                      XG_ERR_INVALID);

@@ -60,7 +60,7 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const char *id)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -196,7 +196,7 @@ static void
 test_query_and_open_orders_share_the_realtime_endpoint(void **state)
 {
     fixture *f = *state;
-    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL};
+    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, "q1"), XG_OK);
     assert_string_equal(f->req.method, "GET");
@@ -260,7 +260,7 @@ assert_signed_as_sent(const xg_http_request *req)
 static xg_err
 build_amend(fixture *f, const xg_amend *amend, const char *id)
 {
-    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, id, NULL, amend};
+    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, id, NULL, amend, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -312,9 +312,9 @@ test_amends_bybit_cannot_send_are_refused(void **state)
     const xg_amend replace = {{35001, 0}, {15, 1}, {0, 0}, 1, "new1"};
     const xg_amend no_qty = {{35001, 0}, {0, 0}, {0, 0}, 0, NULL};
     const xg_amend no_price = {{0, 0}, {2, 0}, {0, 0}, 0, NULL};
-    xg_op no_amend = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "am1", NULL, NULL};
-    xg_op no_order = {XG_OP_AMEND_ORDER, &f->btc, NULL, "am1", NULL, &up};
-    xg_op no_symbol = {XG_OP_AMEND_ORDER, NULL, &f->order, "am1", NULL, &up};
+    xg_op no_amend = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "am1", NULL, NULL, NULL};
+    xg_op no_order = {XG_OP_AMEND_ORDER, &f->btc, NULL, "am1", NULL, &up, NULL};
+    xg_op no_symbol = {XG_OP_AMEND_ORDER, NULL, &f->order, "am1", NULL, &up, NULL};
 
     assert_int_equal(build_amend(f, &replace, "am1"), XG_ERR_UNSUPPORTED);
     assert_int_equal(build_amend(f, &same, "am1"), XG_ERR_INVALID);
@@ -337,7 +337,7 @@ test_amends_bybit_cannot_send_are_refused(void **state)
 static xg_err
 build_page(fixture *f, const xg_instrument *ins, const char *cursor)
 {
-    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -449,7 +449,7 @@ static void
 test_missing_or_odd_symbols_are_refused(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL, NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req),
                      XG_ERR_UNKNOWN_SYMBOL);
@@ -465,9 +465,9 @@ static void
 test_signed_requests_need_a_time_and_valid_input(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL, NULL};
-    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL, NULL};
-    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL};
+    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, 0, &f->req), XG_ERR_INVALID);
     assert_int_equal(bybit_build(f->inst, &bad_kind, NOW, &f->req),

@@ -102,9 +102,10 @@ run(kucoin *k, xg_op_kind kind, const char *cid, int status,
                                             : NULL,
                 cid,
                 NULL,
-                kind == XG_OP_AMEND_ORDER ? &amend : NULL};
+                kind == XG_OP_AMEND_ORDER ? &amend : NULL,
+                NULL};
     xg_http_response resp = {status, h, nh, body, len};
-    xg_sink sink = {c, on_ins, on_order};
+    xg_sink sink = {c, on_ins, on_order, NULL};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
 }
 
@@ -1052,7 +1053,7 @@ test_parse_refuses_bad_arguments(void **state)
     (void)state;
     kucoin *k = make();
     xg_result res;
-    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
     resp.body_len = 0;

@@ -59,7 +59,7 @@ static xg_err
 build(kucoin *k, xg_op_kind kind, const xg_order *o, const char *cid,
       xg_http_request *req)
 {
-    xg_op op = {kind, &ins, o, cid, NULL, NULL};
+    xg_op op = {kind, &ins, o, cid, NULL, NULL, NULL};
     memset(req, 0, sizeof(*req));
     return kucoin_build(k, &op, NOW, req);
 }
@@ -195,7 +195,7 @@ test_build_refuses_what_the_venue_would_misread(void **state)
                      XG_ERR_BAD_TIF);
 
     /* Symbols: none, or one that would need encoding. */
-    xg_op op = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
     xg_instrument odd = ins;
@@ -225,7 +225,7 @@ static xg_err
 build_amend(kucoin *k, const xg_order *o, const char *cid, const xg_amend *a,
             xg_http_request *req)
 {
-    xg_op op = {XG_OP_AMEND_ORDER, &ins, o, cid, NULL, a};
+    xg_op op = {XG_OP_AMEND_ORDER, &ins, o, cid, NULL, a, NULL};
     memset(req, 0, sizeof(*req));
     return kucoin_build(k, &op, NOW, req);
 }
@@ -313,7 +313,7 @@ test_amend_refuses_what_kucoin_cannot_do(void **state)
     bad.qty.units = -1;
     assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_BAD_QTY);
     /* The HF paths all want the symbol. */
-    xg_op op = {XG_OP_AMEND_ORDER, NULL, &o, "a1", NULL, &a};
+    xg_op op = {XG_OP_AMEND_ORDER, NULL, &o, "a1", NULL, &a, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
     kucoin_destroy(k);

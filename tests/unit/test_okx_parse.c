@@ -112,9 +112,10 @@ parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
     int has_order = kind == XG_OP_NEW_ORDER || kind == XG_OP_AMEND_ORDER;
     xg_op op = {
         kind,     &f->btc, has_order ? placed_order : NULL,
-        "gw0001", NULL,    kind == XG_OP_AMEND_ORDER ? &amend_req : NULL};
+        "gw0001", NULL,    kind == XG_OP_AMEND_ORDER ? &amend_req : NULL,
+        NULL};
     xg_http_response resp = {status, NULL, 0, body, len};
-    xg_sink sink = {f, sink_instrument, sink_order};
+    xg_sink sink = {f, sink_instrument, sink_order, NULL};
     if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
         kind == XG_OP_OPEN_ORDERS) {
         op.instrument = NULL;
@@ -671,7 +672,7 @@ test_open_orders_cut_page_points_after_its_last_ord_id(void **state)
     assert_string_equal(f->res.next_cursor, "590908157585625111");
     /* What the core hands back as op->cursor, build() sends as after=. */
     xg_op next = {XG_OP_OPEN_ORDERS,  &f->btc, NULL, NULL,
-                  f->res.next_cursor, NULL};
+                  f->res.next_cursor, NULL, NULL};
     xg_http_request req;
     memset(&req, 0, sizeof(req));
     assert_int_equal(
@@ -801,11 +802,11 @@ test_instrument_sink_error_stops_parse(void **state)
 {
     fixture *f = *state;
     f->n_ins = 16; /* the sink refuses */
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
     size_t len = 0;
     char *body = slurp("instruments.json", &len);
     xg_http_response resp = {200, NULL, 0, body, len};
-    xg_sink sink = {f, sink_instrument, sink_order};
+    xg_sink sink = {f, sink_instrument, sink_order, NULL};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res),
         XG_ERR_NOMEM);
@@ -1318,12 +1319,12 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001", NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001", NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &f->res),
         XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL, NULL, NULL};
+    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL, NULL, NULL, NULL};
     resp.body_len = 0;
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &bad, &resp, NULL, &f->res),

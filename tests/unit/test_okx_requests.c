@@ -73,7 +73,7 @@ static xg_err
 build(fixture *f, xg_op_kind kind, const xg_instrument *ins, const char *id)
 {
     xg_op op = {kind, ins,  &f->ord,
-                id,   NULL, kind == XG_OP_AMEND_ORDER ? &f->am : NULL};
+                id,   NULL, kind == XG_OP_AMEND_ORDER ? &f->am : NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -175,10 +175,10 @@ test_new_order_refuses_what_okx_cannot_take(void **state)
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, &odd, "gw1"),
                      XG_ERR_UNKNOWN_SYMBOL);
     /* No venue time, no signature. */
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1", NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1", NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
                      XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1", NULL, NULL};
+    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1", NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &bad, NOW_MS, &f->req),
                      XG_ERR_INVALID);
 }
@@ -233,7 +233,7 @@ header(const xg_http_request *req, const char *name)
 static xg_err
 build_page(fixture *f, const xg_instrument *ins, const char *cursor)
 {
-    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -305,7 +305,7 @@ test_open_orders_refuses_a_cursor_that_is_not_an_ord_id(void **state)
      * the bound (ASan would see it), refused. */
     char no_nul[XG_CURSOR_MAX];
     memset(no_nul, '1', sizeof(no_nul));
-    xg_op op = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, NULL, NULL, NULL};
     op.cursor = no_nul;
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
@@ -384,7 +384,7 @@ test_amend_refuses_what_okx_cannot_take(void **state)
                      XG_ERR_BAD_CLIENT_ID);
     assert_int_equal(build(f, XG_OP_AMEND_ORDER, NULL, "gw1"),
                      XG_ERR_UNKNOWN_SYMBOL);
-    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->ord, "gw1", NULL, NULL};
+    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->ord, "gw1", NULL, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
                      XG_ERR_INVALID);

@@ -42,6 +42,10 @@
  *   6  Amends: XG_OP_AMEND_ORDER with xg_op.amend (xg_amend), caps.amend
  *      (XG_AMEND_*), xg_result.is_replaced and replaced_exec;
  *      xg_order_report gains price and qty (order.h).
+ *   7  Batches, mass cancel and balances: XG_OP_BATCH_NEW and
+ *      XG_OP_BATCH_CANCEL with xg_op.batch (xg_batch, per-order results),
+ *      XG_OP_CANCEL_SYMBOL, XG_OP_BALANCES with xg_sink.balance
+ *      (xg_balance); caps.batch_new_max, batch_cancel_max, cancel_symbol.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -54,7 +58,7 @@
 #include "xgate/limit.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 6u
+#define XG_ADAPTER_ABI_VERSION 7u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -64,6 +68,9 @@
 #define XG_RESULT_MAX_USAGE 6
 /* A venue's cursor to the next page of a list, with its NUL. */
 #define XG_CURSOR_MAX 128
+/* Most orders the core puts in one BATCH_NEW or BATCH_CANCEL (OKX's and
+ * KuCoin's batch size; a venue's caps may say fewer). */
+#define XG_BATCH_MAX 20
 
 /* What the core asks an adapter to build a request for. */
 typedef enum xg_op_kind {
@@ -73,7 +80,14 @@ typedef enum xg_op_kind {
     XG_OP_CANCEL_ORDER = 4,
     XG_OP_QUERY_ORDER = 5, /* by client order id */
     XG_OP_OPEN_ORDERS = 6,
-    XG_OP_AMEND_ORDER = 7 /* new price and/or quantity of an open order */
+    XG_OP_AMEND_ORDER = 7, /* new price and/or quantity of an open order */
+    XG_OP_BATCH_NEW = 8,    /* several new orders in one request */
+    XG_OP_BATCH_CANCEL = 9, /* several cancels in one request */
+    /* Every open order of the account on op->instrument, whoever placed
+     * it: the core sends it only where the configuration says the
+     * account is the gateway's alone. */
+    XG_OP_CANCEL_SYMBOL = 10,
+    XG_OP_BALANCES = 11 /* the account's balances, each to sink->balance */
 } xg_op_kind;
 
 /* What an amend asks for (XG_OP_AMEND_ORDER). */
@@ -94,9 +108,34 @@ typedef struct xg_amend {
     const char *new_client_id;
 } xg_amend;
 
+typedef struct xg_result xg_result;
+
+/* One order of a batch (XG_OP_BATCH_NEW, XG_OP_BATCH_CANCEL). */
+typedef struct xg_batch_item {
+    /* BATCH_NEW: the order to place, as op->order of a NEW_ORDER;
+     * BATCH_CANCEL: the order as it stands. */
+    const xg_order *order;
+    const char *client_id; /* as op->client_id of the single operation */
+} xg_batch_item;
+
+/* The orders of a batch, all on op->instrument, and where their outcomes
+ * go. */
+typedef struct xg_batch {
+    const xg_batch_item *items;
+    size_t n; /* 1 .. caps.batch_new_max or caps.batch_cancel_max */
+    /* n results, zeroed by the core, in the order of items: parse fills
+     * results[i] as it would fill the result of items[i]'s NEW_ORDER or
+     * CANCEL_ORDER, when the request's own result is OK (the venue
+     * answered each order). Any other outcome of the request's result is
+     * every order's (a limit, a ban, a lost answer, the whole batch
+     * refused), and results are not read. */
+    xg_result *results;
+} xg_batch;
+
 typedef struct xg_op {
     xg_op_kind kind;
-    /* NEW/CANCEL/QUERY, and OPEN_ORDERS for one symbol (NULL: all). */
+    /* NEW/CANCEL/QUERY/AMEND, the batches and CANCEL_SYMBOL, and
+     * OPEN_ORDERS for one symbol (NULL: all). */
     const xg_instrument *instrument;
     /* NEW only; price and quantity already at the instrument's steps. */
     const xg_order *order;
@@ -108,6 +147,9 @@ typedef struct xg_op {
     /* AMEND_ORDER only: what to change. op->order and op->client_id are
      * the order as it stands. */
     const xg_amend *amend;
+    /* BATCH_NEW and BATCH_CANCEL only: the orders (op->order and
+     * op->client_id are NULL). */
+    const xg_batch *batch;
 } xg_op;
 
 /* A name/value option from the venue's section of the config file. */
@@ -137,7 +179,7 @@ typedef enum xg_outcome {
     XG_OUTCOME_RESYNC        /* timestamp refused: resync clock, retry */
 } xg_outcome;
 
-typedef struct xg_result {
+struct xg_result {
     xg_outcome outcome;
     xg_err err; /* REJECTED: the unified reason; else XG_OK or a hint */
     char venue_code[XG_VENUE_CODE_MAX]; /* "-2010"; "" if none */
@@ -178,15 +220,24 @@ typedef struct xg_result {
     xg_execution replaced_exec;
     xg_usage usage[XG_RESULT_MAX_USAGE]; /* reported usage, any outcome */
     size_t n_usage;
-} xg_result;
+};
 
-/* Where list answers go (instruments, open orders). The core owns ctx; an
- * entry is copied by the callee. A non-OK return stops the parse, which
- * returns that error. */
+/* One asset of the account (XG_OP_BALANCES). */
+typedef struct xg_balance {
+    char asset[XG_CURRENCY_MAX]; /* the venue's name: "BTC", "USDT" */
+    xg_decimal free;             /* available to new orders */
+    xg_decimal locked;           /* held by open orders and the venue */
+} xg_balance;
+
+/* Where list answers go (instruments, open orders, the orders a
+ * CANCEL_SYMBOL canceled where the venue names them, balances). The core
+ * owns ctx; an entry is copied by the callee. A non-OK return stops the
+ * parse, which returns that error. */
 typedef struct xg_sink {
     void *ctx;
     xg_err (*instrument)(void *ctx, const xg_instrument *ins);
     xg_err (*order)(void *ctx, const xg_order_report *rep);
+    xg_err (*balance)(void *ctx, const xg_balance *bal);
 } xg_sink;
 
 /* Input for signing a test vector (tools/xg-vector): exactly the method,
@@ -257,6 +308,13 @@ typedef struct xg_adapter_caps {
     uint32_t streams;
     /* XG_AMEND_* flags: how the venue amends an order; 0: it cannot. */
     uint32_t amend;
+    /* Most orders in one BATCH_NEW / BATCH_CANCEL (at most XG_BATCH_MAX);
+     * 0: the venue has no such batch. */
+    uint32_t batch_new_max;
+    uint32_t batch_cancel_max;
+    /* 1: the venue cancels every open order of a symbol in one request
+     * (XG_OP_CANCEL_SYMBOL); 0: it cannot. */
+    uint32_t cancel_symbol;
 } xg_adapter_caps;
 
 typedef struct xg_adapter {

@@ -198,7 +198,8 @@ xg_err xg_i64_text(int64_t v, char *dst, size_t cap);
 
 /* --- results ----------------------------------------------------------- */
 
-/* 1 for the operations that may change an order (new, cancel, amend). */
+/* 1 for the operations that may change an order (new, cancel, amend, the
+ * batches, a mass cancel). */
 int xg_op_is_mutating(xg_op_kind kind);
 
 /* Record a body that does not say what it should: outcome UNKNOWN where
@@ -225,10 +226,12 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OPS_ALL      0u
 #define XG_OPS_MUTATING                                                        \
     (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER) |              \
-     XG_OP_BIT(XG_OP_AMEND_ORDER))
+     XG_OP_BIT(XG_OP_AMEND_ORDER) | XG_OP_BIT(XG_OP_BATCH_NEW) |               \
+     XG_OP_BIT(XG_OP_BATCH_CANCEL) | XG_OP_BIT(XG_OP_CANCEL_SYMBOL))
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
-     XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS))
+     XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS) |             \
+     XG_OP_BIT(XG_OP_BALANCES))
 
 /* What one row of a venue's error table asks of an answer. A zero or NULL
  * field matches anything: http_min..http_max the HTTP status, code the
