@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "act.h"
+#include "batch.h"
 #include "health.h"
 #include "log.h"
 #include "routing.h"
@@ -135,25 +136,36 @@ venue_event(xg__state *st, xg__venue *v, xg__health_kind kind, int64_t wait_ms,
     xg__routing_venue(st, v, &ev);
 }
 
-/* A rate limit or a ban answered p: it keeps its place (a refused new
- * order first in line, which a ban then moves with the others), and the
- * venue waits or stops. Returns 0 for any other outcome. */
 static int
-is_refused(xg__state *st, xg__venue *v, const xg__pending *p,
-           const xg_result *res)
+is_limit_or_ban(const xg_result *res)
+{
+    return res->outcome == XG_OUTCOME_RATE_LIMITED ||
+           res->outcome == XG_OUTCOME_BANNED;
+}
+
+/* A rate limit or a ban (res) refused p: it keeps its place, a refused
+ * new order first in line (which a ban then moves with the others). */
+static void
+requeue_refused(xg__state *st, xg__venue *v, const xg__pending *p,
+                const xg_result *res)
+{
+    requeue(st, v, p);
+    if (res->outcome == XG_OUTCOME_BANNED && p->op == XG_OP_CANCEL_ORDER) {
+        xg__act_cancel_held(st, p->order);
+    }
+}
+
+/* The venue waits for the rate limit or stops for the ban res tells. */
+static void
+tell_refused(xg__state *st, xg__venue *v, const xg_result *res)
 {
     if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
-        requeue(st, v, p);
         venue_event(
             st, v, XG_HEALTH_RATE_LIMITED,
             xg__health_rate_limit_wait_ms(res, xg__state_venue_now_ms(st, v)),
             0, "rate limited");
-        return 1;
+        return;
     }
-    if (res->outcome != XG_OUTCOME_BANNED) {
-        return 0;
-    }
-    requeue(st, v, p);
     char why[XG_VENUE_MSG_MAX];
     snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
              res->venue_msg);
@@ -161,9 +173,19 @@ is_refused(xg__state *st, xg__venue *v, const xg__pending *p,
         res, st->now.mono_ms, xg__state_venue_now_ms(st, v), v->offset_error_ms,
         v->cfg->clock_guard_ms, v->ban_default_ms);
     venue_event(st, v, XG_HEALTH_BANNED, 0, until, why);
-    if (p->op == XG_OP_CANCEL_ORDER) {
-        xg__act_cancel_held(st, p->order);
+}
+
+/* A rate limit or a ban answered p: it waits, and so does the venue.
+ * Returns 0 for any other outcome. */
+static int
+is_refused(xg__state *st, xg__venue *v, const xg__pending *p,
+           const xg_result *res)
+{
+    if (!is_limit_or_ban(res)) {
+        return 0;
     }
+    requeue_refused(st, v, p, res);
+    tell_refused(st, v, res);
     return 1;
 }
 
@@ -380,6 +402,69 @@ on_venue_op(xg__answers *a, xg__venue *v, const xg__pending *p,
     venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, why);
 }
 
+/* The venue's answer to op, parsed into *res: the limiter learns the
+ * venue's usage and a venue that was backing off hears it answered. */
+static void
+parse_answer(xg__answers *a, xg__venue *v, const xg_op *op,
+             const xg_http_response *resp, const xg_sink *sink,
+             xg_result *res)
+{
+    xg__state *st = a->st;
+    memset(res, 0, sizeof *res);
+    a->n_instruments = 0;
+    a->n_reports = 0;
+    xg_err e = v->plugin->api->parse(v->inst, op, resp, sink, res);
+    if (e != XG_OK) {
+        res->outcome = XG_OUTCOME_UNKNOWN;
+        xg_strlcpy(res->venue_msg, xg_strerror(e), sizeof res->venue_msg);
+    }
+    xg_limiter_observe(v->limiter, res->usage, res->n_usage,
+                       xg__state_venue_now_ns(st, v));
+    if (res->outcome != XG_OUTCOME_BANNED && v->health.down_backoff_ms != 0) {
+        venue_event(st, v, XG_HEALTH_ANSWERED, 0, 0, "");
+    }
+}
+
+/* What the venue's result says of order r's operation p, other than a
+ * limit or a ban (is_refused). */
+static void
+on_order_result(xg__state *st, xg__venue *v, xg__order_rec *r,
+                const xg__pending *p, const xg_result *res)
+{
+    switch ((xg_op_kind)p->op) {
+    case XG_OP_NEW_ORDER:
+        on_new_order(st, v, r, p->order, res);
+        return;
+    case XG_OP_CANCEL_ORDER:
+        on_cancel(st, v, r, p->order, res);
+        return;
+    case XG_OP_QUERY_ORDER:
+        on_query(st, v, r, p->order, res);
+        return;
+    case XG_OP_AMEND_ORDER:
+        on_amend(st, v, p->order, res);
+        return;
+    default:
+        return; /* not an order's operation */
+    }
+}
+
+/* No answer came to order r's operation p (sent, then the connection
+ * failed or timed out): it may or may not have happened. */
+static void
+on_lost_answer(xg__state *st, const xg__pending *p, xg__order_rec *r,
+               const char *detail)
+{
+    if (p->op == XG_OP_NEW_ORDER) {
+        xg__act_unknown(st, p->order, detail);
+    } else if (p->op == XG_OP_CANCEL_ORDER) {
+        r->needs_query = 1;
+        xg__act_queue(st, p->order, XG_OP_QUERY_ORDER, 0);
+    } else if (p->op == XG_OP_AMEND_ORDER) {
+        xg__act_amend_unknown(st, p->order);
+    }
+}
+
 static void
 on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
             xg__order_rec *r, const xg_http_response *resp)
@@ -389,23 +474,11 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     xg__op_amend amend;
     xg__sender_op_for(v, r, p, &op, &amend);
     xg_result res;
-    memset(&res, 0, sizeof res);
     xg_sink sink = {a, collect_instrument,
                     p->op == XG_OP_OPEN_ORDERS ? collect_report
                                                : ignore_report,
                     ignore_balance};
-    a->n_instruments = 0;
-    a->n_reports = 0;
-    xg_err e = v->plugin->api->parse(v->inst, &op, resp, &sink, &res);
-    if (e != XG_OK) {
-        res.outcome = XG_OUTCOME_UNKNOWN;
-        xg_strlcpy(res.venue_msg, xg_strerror(e), sizeof res.venue_msg);
-    }
-    xg_limiter_observe(v->limiter, res.usage, res.n_usage,
-                       xg__state_venue_now_ns(st, v));
-    if (res.outcome != XG_OUTCOME_BANNED && v->health.down_backoff_ms != 0) {
-        venue_event(st, v, XG_HEALTH_ANSWERED, 0, 0, "");
-    }
+    parse_answer(a, v, &op, resp, &sink, &res);
     if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
         on_venue_op(a, v, p, &res);
         return;
@@ -415,13 +488,10 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     }
     switch ((xg_op_kind)p->op) {
     case XG_OP_NEW_ORDER:
-        on_new_order(st, v, r, p->order, &res);
-        return;
     case XG_OP_CANCEL_ORDER:
-        on_cancel(st, v, r, p->order, &res);
-        return;
     case XG_OP_QUERY_ORDER:
-        on_query(st, v, r, p->order, &res);
+    case XG_OP_AMEND_ORDER:
+        on_order_result(st, v, r, p, &res);
         return;
     case XG_OP_OPEN_ORDERS:
         /* Any failure other than a limit or a ban skips this symbol
@@ -429,18 +499,99 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
         xg__sweep_answered(st, v, p->instrument, &res, a->reports,
                            a->n_reports);
         return;
-    case XG_OP_AMEND_ORDER:
-        on_amend(st, v, p->order, &res);
-        return;
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
         return; /* on_venue_op */
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+        return; /* on_batch_done */
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
         return; /* never sent */
     }
+}
+
+/* The venue's answer to batch f, whose orders still in the table are
+ * rs (NULL: ended meanwhile). Each order's result is acted on as its
+ * single answer would be; a limit or a ban refusing the whole request,
+ * or some of its orders, puts them back in their order and the venue
+ * waits once. */
+static void
+on_batch_response(xg__answers *a, xg__venue *v, xg__batch_flight *f,
+                  xg__order_rec *const *rs, const xg_http_response *resp)
+{
+    xg__state *st = a->st;
+    xg_op op;
+    xg_batch batch;
+    xg_result res;
+    xg__batch_op(f, xg__venue_instrument(v, f->orders[0].symbol), &batch,
+                 a->batch_results, &op);
+    xg_sink sink = {a, collect_instrument, ignore_report, ignore_balance};
+    parse_answer(a, v, &op, resp, &sink, &res);
+    const xg_result *refusal = NULL;
+    for (size_t i = f->n; i-- > 0;) {
+        const xg_result *ri =
+            res.outcome == XG_OUTCOME_OK ? &a->batch_results[i] : &res;
+        if (rs[i] != NULL && is_limit_or_ban(ri)) {
+            requeue_refused(st, v, &f->items[i], ri);
+            if (refusal == NULL || ri->outcome == XG_OUTCOME_BANNED) {
+                refusal = ri;
+            }
+        }
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        const xg_result *ri =
+            res.outcome == XG_OUTCOME_OK ? &a->batch_results[i] : &res;
+        if (rs[i] != NULL && !is_limit_or_ban(ri)) {
+            on_order_result(st, v, rs[i], &f->items[i], ri);
+        }
+    }
+    if (refusal != NULL) {
+        tell_refused(st, v, refusal);
+    }
+}
+
+/* A batch request ended (status as for a single one): each of its orders
+ * learns what its own request would have told it. */
+static void
+on_batch_done(xg__answers *a, xg__venue *v, const xg__pending *p,
+              xg__xfer_status status, const xg_http_response *resp,
+              const char *detail)
+{
+    xg__state *st = a->st;
+    xg__batch_flight *f = xg__batch_of(v, p);
+    if (f == NULL) {
+        return; /* a slot is freed here only: cannot happen */
+    }
+    xg__order_rec *rs[XG_BATCH_MAX];
+    uint8_t op_bit = xg__op_bit((xg_op_kind)f->op);
+    for (size_t i = 0; i < f->n; i++) {
+        rs[i] = xg__sender_order_of(st, &f->items[i]);
+        if (rs[i] != NULL) {
+            rs[i]->in_flight &= (uint8_t)~op_bit;
+        }
+    }
+    switch (status) {
+    case XG_XFER_RESPONSE:
+        on_batch_response(a, v, f, rs, resp);
+        break;
+    case XG_XFER_NOT_SENT:
+        for (size_t i = f->n; i-- > 0;) {
+            if (rs[i] != NULL) {
+                requeue(st, v, &f->items[i]);
+            }
+        }
+        venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, detail);
+        break;
+    case XG_XFER_NO_RESPONSE:
+        for (size_t i = 0; i < f->n; i++) {
+            if (rs[i] != NULL) {
+                on_lost_answer(st, &f->items[i], rs[i], detail);
+            }
+        }
+        break;
+    }
+    xg__batch_release(f);
 }
 
 void
@@ -453,6 +604,10 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
     const xg__pending p = xg__pending_from_tag(tag);
     v->in_flight--;
     xg__state_mark(st, v); /* a connection is free again */
+    if (p.op == XG_OP_BATCH_NEW || p.op == XG_OP_BATCH_CANCEL) {
+        on_batch_done(a, v, &p, status, resp, detail);
+        return;
+    }
     uint8_t op_bit = xg__op_bit((xg_op_kind)p.op);
     v->probing_ops &= (uint8_t)~op_bit;
     if (status == XG_XFER_RESPONSE) {
@@ -478,13 +633,8 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, detail);
         return;
     case XG_XFER_NO_RESPONSE:
-        if (p.op == XG_OP_NEW_ORDER) {
-            xg__act_unknown(st, p.order, detail);
-        } else if (p.op == XG_OP_CANCEL_ORDER) {
-            r->needs_query = 1;
-            xg__act_queue(st, p.order, XG_OP_QUERY_ORDER, 0);
-        } else if (p.op == XG_OP_AMEND_ORDER) {
-            xg__act_amend_unknown(st, p.order);
+        if (is_order_op) {
+            on_lost_answer(st, &p, r, detail);
         } else {
             requeue(st, v, &p);
         }

@@ -22,6 +22,7 @@
 
 #include "state.h"
 #include "transport.h"
+#include "xgate/adapter.h"
 
 typedef struct xg__answers {
     xg__state *st; /* borrowed */
@@ -31,6 +32,7 @@ typedef struct xg__answers {
     /* orders collected while an OPEN_ORDERS answer is parsed */
     xg_order_report *reports;
     size_t n_reports, cap_reports;
+    xg_result batch_results[XG_BATCH_MAX]; /* a batch answer's, per order */
 } xg__answers;
 
 void xg__answers_init(xg__answers *a, xg__state *st);

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "xgate/adapter.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
 
@@ -297,7 +298,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         "options",            "max_connections",  "connect_timeout_ms",
         "timeout_ms",         "ban_default_ms",   "throttle_default_ms",
         "clock_guard_ms",     "resync_interval_ms", "reconcile_share_pct",
-        "order_sweep_ms",     NULL};
+        "order_sweep_ms",     "batch_max",        NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
         return e;
@@ -321,6 +322,8 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     /* Reconciling recovered or unknown orders may use half of each rate
      * limit bucket; new orders and cancels keep the other half. */
     v->reconcile_share_pct = 50;
+    /* As many as the venue takes in one request (its caps). */
+    v->batch_max = XG_BATCH_MAX;
 
     char f[160];
     snprintf(f, sizeof f, "%s.base_url", field);
@@ -356,6 +359,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         {"resync_interval_ms", 1000, 86400000, &v->resync_interval_ms},
         {"order_sweep_ms", 0, 3600000, &v->order_sweep_ms},
         {"reconcile_share_pct", 1, 100, &v->reconcile_share_pct},
+        {"batch_max", 0, XG_BATCH_MAX, &v->batch_max},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         snprintf(f, sizeof f, "%s.%s", field, ints[i].key);

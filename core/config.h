@@ -44,6 +44,7 @@ typedef struct xg__venue_config {
     int64_t resync_interval_ms; /* periodic server-time resync */
     int64_t reconcile_share_pct; /* reconciliation's share of each bucket */
     int64_t order_sweep_ms;      /* open-orders sweep period; 0 off */
+    int64_t batch_max; /* orders packed into one request; below 2: none */
 } xg__venue_config;
 
 typedef struct xg__route {

@@ -35,6 +35,7 @@
 #include "act.h"
 #include "answers.h"
 #include "api.h"
+#include "batch.h"
 #include "log.h"
 #include "recover.h"
 #include "routing.h"
@@ -425,6 +426,7 @@ start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
     v->endpoint.timeout_ms = vc->timeout_ms;
     v->endpoint.verify_tls = !vc->is_simulator;
     v->max_in_flight = (size_t)vc->max_connections;
+    v->n_flights = v->max_in_flight;
     const xg_adapter_caps *caps = &v->plugin->api->caps;
     v->ban_default_ms =
         vc->ban_default_ms > 0 ? vc->ban_default_ms : caps->default_ban_ms;
@@ -442,6 +444,7 @@ start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
     if (xg__queue_init(&v->cancels, n) != XG_OK ||
         xg__queue_init(&v->urgent, 2 * n + 64) != XG_OK ||
         xg__queue_init(&v->normal, n) != XG_OK ||
+        (v->flights = calloc(v->max_in_flight, sizeof *v->flights)) == NULL ||
         xg__venue_rebuild_limiter(v, why, sizeof why) != XG_OK) {
         snprintf(err, err_len, "venue %s: %s", vc->name,
                  why[0] ? why : "out of memory");
@@ -629,6 +632,7 @@ xg__gateway_destroy(xg__gateway **gwp)
         xg__queue_fini(&v->cancels);
         xg__queue_fini(&v->urgent);
         xg__queue_fini(&v->normal);
+        free(v->flights);
         free(v->sweep_pages);
         free(v->sweep_marks);
         free(v->instruments);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "act.h"
+#include "batch.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "routing.h"
@@ -255,6 +256,112 @@ move_late(xg__state *st, xg__venue *v, const xg__pending *head,
            now->serial != head->serial;
 }
 
+/* How far past the head a batch looks for orders to join it, in batch
+ * sizes: far enough to pass over another symbol's few, short enough that
+ * a pump never walks a long queue. */
+#define BATCH_WINDOW 4
+
+/* The entries of q from idx on (idx holds head, of order hr) that may go
+ * with it in one request: the same operation on the same instrument, due
+ * now. Their indices go to out, head first; returns how many, 0 when v
+ * does not batch this operation (or has not yet answered one of its kind
+ * alone: see venue.h, probing_ops). */
+static size_t
+gather(xg__state *st, xg__venue *v, xg__queue *q, size_t idx,
+       const xg__pending *head, const xg__order_rec *hr, size_t *out)
+{
+    size_t max = xg__batch_max(v, head->op);
+    if (max == 0 || hr == NULL ||
+        !(v->answered_ops & xg__op_bit((xg_op_kind)head->op))) {
+        return 0;
+    }
+    int vi = (int)xg__state_venue_index(st, v);
+    size_t n = 0;
+    out[n++] = idx;
+    size_t end = idx + BATCH_WINDOW * max;
+    for (size_t j = idx + 1; j < q->len && j < end && n < max; j++) {
+        const xg__pending *e = xg__queue_at(q, j);
+        if (e->op != head->op) {
+            continue;
+        }
+        const xg__order_rec *er = xg__sender_order_of(st, e);
+        if (!is_needed(e, er, vi) ||
+            strcmp(er->order.symbol, hr->order.symbol) != 0 ||
+            (e->op == XG_OP_NEW_ORDER && er->deadline_ms > 0 &&
+             st->now.wall_ms > er->deadline_ms)) {
+            continue;
+        }
+        out[n++] = j;
+    }
+    return n;
+}
+
+typedef enum batch_sent {
+    BATCH_SENT,     /* gone; the pump goes on */
+    BATCH_NOT_SENT, /* the head goes alone instead */
+    BATCH_STOP      /* every connection busy: the pump stops */
+} batch_sent;
+
+/* Send the n entries of q at idx (ascending, from gather) as one batch
+ * request. A batch the adapter cannot build or the limiter cannot admit
+ * now is not sent: its head then tries alone, which either goes (a
+ * single order fits where a batch did not) or waits and tells why. */
+static batch_sent
+send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
+           const size_t *idx, size_t n, int64_t now_ns)
+{
+    uint32_t slot = 0;
+    const xg__pending head = *xg__queue_at(q, idx[0]);
+    xg__batch_flight *f = xg__batch_take(v, head.op, &slot);
+    if (f == NULL) {
+        return BATCH_NOT_SENT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const xg__pending *p = xg__queue_at(q, idx[i]);
+        const xg__order_rec *r = xg__sender_order_of(st, p);
+        f->items[i] = *p;
+        f->orders[i] = r->order;
+        xg_strlcpy(f->client_ids[i], r->venue_client_id,
+                   sizeof f->client_ids[i]);
+    }
+    f->n = n;
+    xg_batch batch;
+    xg_op op;
+    xg__batch_op(f, xg__venue_instrument(v, f->orders[0].symbol), &batch,
+                 s->batch_results, &op);
+    xg_http_request *req = &s->req;
+    memset(req, 0, sizeof *req);
+    int64_t at_ns = now_ns;
+    if (op.instrument == NULL ||
+        v->plugin->api->build(v->inst, &op, xg__state_venue_now_ms(st, v),
+                              req) != XG_OK ||
+        xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
+                           req->priority, now_ns, &at_ns) != XG_OK ||
+        at_ns > now_ns) {
+        xg__batch_release(f);
+        return BATCH_NOT_SENT;
+    }
+    xg_err e = xg__transport_send(s->transport, &v->endpoint, req, v,
+                                  xg__pending_tag(xg__batch_pending(v, slot)));
+    if (e != XG_OK) {
+        xg__warn("venue %s: transport: %s", v->cfg->name, xg_strerror(e));
+        xg__batch_release(f);
+        return BATCH_STOP;
+    }
+    v->in_flight++;
+    uint8_t op_bit = xg__op_bit((xg_op_kind)head.op);
+    for (size_t i = n; i-- > 0;) {
+        unqueue(st, v, q, idx[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        xg__sender_order_of(st, &f->items[i])->in_flight |= op_bit;
+        if (head.op == XG_OP_NEW_ORDER) {
+            xg__act_sent(st, f->items[i].order);
+        }
+    }
+    return BATCH_SENT;
+}
+
 /* Send from v's queues until nothing may go now. */
 static void
 pump(xg__sender *s, xg__state *st, xg__venue *v)
@@ -291,6 +398,17 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             xg__act_reject(st, p.order, XG_ERR_DEADLINE,
                            "max_wait_ms passed before it could be sent", NULL);
             continue;
+        }
+        size_t batch_idx[XG_BATCH_MAX];
+        size_t n_batch = gather(st, v, q, idx, &p, r, batch_idx);
+        if (n_batch >= 2) {
+            batch_sent b = send_batch(s, st, v, q, batch_idx, n_batch, now_ns);
+            if (b == BATCH_SENT) {
+                continue;
+            }
+            if (b == BATCH_STOP) {
+                return;
+            }
         }
         xg_op op;
         xg__op_amend amend;

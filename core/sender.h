@@ -7,7 +7,9 @@
  * orders once the venue is UP) is built and signed by the adapter,
  * admitted by the venue's limiter, and handed to the transport, until a
  * queue is empty, the limiter says "later", or the venue's connections
- * are all busy. Nothing else in the core sends.
+ * are all busy. New orders or cancels of one instrument waiting together
+ * go as one batch request where the venue has one (batch.h). Nothing else
+ * in the core sends.
  */
 #ifndef XGATE_SENDER_H
 #define XGATE_SENDER_H
@@ -18,6 +20,7 @@
 typedef struct xg__sender {
     xg__transport *transport; /* borrowed */
     xg_http_request req;      /* the request being built; wiped at fini */
+    xg_result batch_results[XG_BATCH_MAX]; /* a batch op's, unread by build */
 } xg__sender;
 
 void xg__sender_init(xg__sender *s, xg__transport *transport);

@@ -82,6 +82,16 @@ xg__queue_remove(xg__queue *q, size_t i)
         xg__queue_pop(q);
         return;
     }
+    if (i < q->len / 2) {
+        /* Nearer the head: those before it move up one, the head with
+         * them. */
+        for (size_t k = i; k > 0; k--) {
+            q->items[(q->head + k) % q->cap] = q->items[(q->head + k - 1) % q->cap];
+        }
+        q->head = (q->head + 1) % q->cap;
+        q->len--;
+        return;
+    }
     for (size_t k = i; k + 1 < q->len; k++) {
         q->items[(q->head + k) % q->cap] = q->items[(q->head + k + 1) % q->cap];
     }

@@ -125,6 +125,9 @@ typedef struct xg__venue {
     uint8_t probing_ops;
     size_t in_flight;
     size_t max_in_flight;
+    /* The batches in flight (batch.h), one slot per connection. */
+    struct xg__batch_flight *flights;
+    size_t n_flights;
     size_t open_orders; /* kept by act.c's one status function */
     /* The open-orders sweep (sweep.c): one OPEN_ORDERS request per
      * symbol with open orders, every cfg->order_sweep_ms. */
@@ -146,7 +149,7 @@ xg_err xg__queue_push_front(xg__queue *q, xg__pending p);
 const xg__pending *xg__queue_peek(const xg__queue *q);
 void xg__queue_pop(xg__queue *q);
 /* The i-th entry from the head (NULL when i >= len), and its removal,
- * which keeps the order of the others (O(len - i)). */
+ * which keeps the order of the others (O(min(i, len - i))). */
 const xg__pending *xg__queue_at(const xg__queue *q, size_t i);
 void xg__queue_remove(xg__queue *q, size_t i);
 

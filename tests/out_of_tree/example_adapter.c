@@ -333,6 +333,10 @@ example_cost(const xg_op *op)
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_AMEND_ORDER: /* never asked: caps.amend is 0 */
+    case XG_OP_BATCH_NEW:   /* nor these: no batch_*_max, cancel_symbol */
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES: /* refused by build */
         return 1;
     }
     return 1;
@@ -353,8 +357,10 @@ example_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     if (ex == NULL || op == NULL || req == NULL) {
         return XG_ERR_INVALID;
     }
-    if (op->kind == XG_OP_AMEND_ORDER) {
-        return XG_ERR_UNSUPPORTED; /* the venue has no amend (caps.amend 0) */
+    if (op->kind >= XG_OP_AMEND_ORDER) {
+        /* The venue has no amend, batch or mass cancel (caps), and the
+         * example does not read balances. */
+        return XG_ERR_UNSUPPORTED;
     }
     rc = xg_http_request_add_cost(req, EXAMPLE_BUCKET, 0, example_cost(op));
     if (rc != XG_OK) {
@@ -795,6 +801,10 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
                    sizeof(res->venue_msg));
         return XG_OK;
     case XG_OP_AMEND_ORDER:
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
         break; /* never built */
     }
     if (!found) {
