@@ -20,11 +20,13 @@
 /* A wait at least this long is told to the strategy (rate_limit_wait). */
 #define XG_WAIT_TELL_MS 10
 
-/* The bit of op in an order's queued and in_flight masks. */
-static inline uint8_t
+/* The bit of op in a venue's masks (queued_ops, answered_ops,
+ * probing_ops) and, for an order's own operations (NEW_ORDER through
+ * AMEND_ORDER, below 8), in its queued and in_flight bytes. */
+static inline uint16_t
 xg__op_bit(xg_op_kind op)
 {
-    return (uint8_t)(1u << (unsigned)op);
+    return (uint16_t)(1u << (unsigned)op);
 }
 
 /* Queue op (NEW_ORDER, CANCEL_ORDER, QUERY_ORDER) for the order in slot

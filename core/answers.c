@@ -99,6 +99,37 @@ ignore_balance(void *ctx, const xg_balance *bal)
     return XG_OK;
 }
 
+/* Assets past XG_BALANCES_MAX are left out (venue.h). */
+static xg_err
+collect_balance(void *ctx, const xg_balance *bal)
+{
+    xg__answers *a = ctx;
+    if (a->n_balances < XG_BALANCES_MAX) {
+        a->balances[a->n_balances++] = *bal;
+    }
+    return XG_OK;
+}
+
+/* The venue told its balances (res): kept with their time and published;
+ * a failure leaves the ones it had. */
+static void
+on_balances(xg__answers *a, xg__venue *v, const xg_result *res)
+{
+    xg__state *st = a->st;
+    v->balances_asked = 0;
+    if (res->outcome != XG_OUTCOME_OK) {
+        xg__warn("venue %s: balances refused: %s %s", v->cfg->name,
+                 res->venue_code, res->venue_msg);
+        return;
+    }
+    memcpy(v->balances, a->balances, a->n_balances * sizeof *a->balances);
+    v->n_balances = a->n_balances;
+    v->balances_wall_ms = st->now.wall_ms;
+    v->balances_mono_ms = st->now.mono_ms;
+    xg__events_balances(&st->events, v->cfg->name, v->balances,
+                        v->n_balances, st->now.wall_ms);
+}
+
 /* The operation p did not happen and is still due: first in line again
  * (a new order as not executed, PENDING). */
 static void
@@ -115,6 +146,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
         return;
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
+    case XG_OP_BALANCES:
         xg__act_queue_venue_op(st, v, (xg_op_kind)p->op, 1);
         return;
     case XG_OP_OPEN_ORDERS:
@@ -123,7 +155,6 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_CANCEL_SYMBOL:
-    case XG_OP_BALANCES:
         return; /* never queued */
     }
 }
@@ -413,6 +444,7 @@ parse_answer(xg__answers *a, xg__venue *v, const xg_op *op,
     memset(res, 0, sizeof *res);
     a->n_instruments = 0;
     a->n_reports = 0;
+    a->n_balances = 0;
     xg_err e = v->plugin->api->parse(v->inst, op, resp, sink, res);
     if (e != XG_OK) {
         res->outcome = XG_OUTCOME_UNKNOWN;
@@ -477,7 +509,7 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     xg_sink sink = {a, collect_instrument,
                     p->op == XG_OP_OPEN_ORDERS ? collect_report
                                                : ignore_report,
-                    ignore_balance};
+                    collect_balance};
     parse_answer(a, v, &op, resp, &sink, &res);
     if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
         on_venue_op(a, v, p, &res);
@@ -505,8 +537,10 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
         return; /* on_batch_done */
-    case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
+        on_balances(a, v, &res);
+        return;
+    case XG_OP_CANCEL_SYMBOL:
         return; /* never sent */
     }
 }
@@ -564,7 +598,7 @@ on_batch_done(xg__answers *a, xg__venue *v, const xg__pending *p,
         return; /* a slot is freed here only: cannot happen */
     }
     xg__order_rec *rs[XG_BATCH_MAX];
-    uint8_t op_bit = xg__op_bit((xg_op_kind)f->op);
+    uint8_t op_bit = (uint8_t)xg__op_bit((xg_op_kind)f->op);
     for (size_t i = 0; i < f->n; i++) {
         rs[i] = xg__sender_order_of(st, &f->items[i]);
         if (rs[i] != NULL) {
@@ -608,8 +642,8 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         on_batch_done(a, v, &p, status, resp, detail);
         return;
     }
-    uint8_t op_bit = xg__op_bit((xg_op_kind)p.op);
-    v->probing_ops &= (uint8_t)~op_bit;
+    uint16_t op_bit = xg__op_bit((xg_op_kind)p.op);
+    v->probing_ops &= (uint16_t)~op_bit;
     if (status == XG_XFER_RESPONSE) {
         v->answered_ops |= op_bit;
     }

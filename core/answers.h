@@ -33,6 +33,8 @@ typedef struct xg__answers {
     xg_order_report *reports;
     size_t n_reports, cap_reports;
     xg_result batch_results[XG_BATCH_MAX]; /* a batch answer's, per order */
+    xg_balance balances[XG_BALANCES_MAX];  /* a BALANCES answer's */
+    size_t n_balances;
 } xg__answers;
 
 void xg__answers_init(xg__answers *a, xg__state *st);

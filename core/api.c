@@ -234,22 +234,23 @@ resolve_route(const xg__state *st, const xg_msg *m, uint8_t route[XG_MAX_ROUTE],
     return XG_OK;
 }
 
-static void
-new_order(xg__api *api, const peer *p, xg_msg *m)
+/* Take new order m: routed, checked whole and added to the table in
+ * *slot with its venue chosen (*c, to announce once the strategy has its
+ * reply). Otherwise the error, and why in detail. */
+static xg_err
+accept_order(xg__api *api, xg_msg *m, uint32_t *slot, xg__choice *c,
+             char *detail, size_t detail_len)
 {
     xg__state *st = api->st;
-    char detail[XG_DETAIL_MAX] = "";
     if (!api->is_ready) {
-        reply_error(api, p, m->req_id, m->order.client_id, XG_ERR_BUSY,
-                    "gateway is starting");
-        return;
+        snprintf(detail, detail_len, "gateway is starting");
+        return XG_ERR_BUSY;
     }
     uint8_t route[XG_MAX_ROUTE];
     size_t n_route;
-    xg_err e = resolve_route(st, m, route, &n_route, detail, sizeof detail);
+    xg_err e = resolve_route(st, m, route, &n_route, detail, detail_len);
     if (e != XG_OK) {
-        reply_error(api, p, m->req_id, m->order.client_id, e, detail);
-        return;
+        return e;
     }
     /* The client order id first: the order is checked whole. */
     if (m->order.client_id[0] == '\0') {
@@ -259,21 +260,19 @@ new_order(xg__api *api, const peer *p, xg_msg *m)
         m->max_wait_ms > 0 ? st->now.wall_ms + m->max_wait_ms : 0;
     xg__want w = xg__routing_new_want(st, &m->order, route, n_route,
                                       m->requantize, deadline_ms);
-    xg__choice c;
-    xg__placement_choose(st->venues, &w, st->now.mono_ms, st->now.wall_ms, &c);
-    if (c.venue < 0) {
-        reply_error(api, p, m->req_id, m->order.client_id, c.err, c.detail);
-        return;
+    xg__placement_choose(st->venues, &w, st->now.mono_ms, st->now.wall_ms, c);
+    if (c->venue < 0) {
+        snprintf(detail, detail_len, "%s", c->detail);
+        return c->err;
     }
-    uint32_t slot;
-    e = xg__orders_add(st->orders, m->order.client_id, &slot);
+    e = xg__orders_add(st->orders, m->order.client_id, slot);
     if (e != XG_OK) {
-        reply_error(api, p, m->req_id, m->order.client_id, e,
-                    e == XG_ERR_DUPLICATE_ID ? "client_order_id already used"
-                                             : "order table full");
-        return;
+        snprintf(detail, detail_len, "%s",
+                 e == XG_ERR_DUPLICATE_ID ? "client_order_id already used"
+                                          : "order table full");
+        return e;
     }
-    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    xg__order_rec *r = xg__orders_get(st->orders, *slot);
     r->order = m->order;
     memcpy(r->route, route, n_route);
     r->n_route = (uint8_t)n_route;
@@ -281,9 +280,100 @@ new_order(xg__api *api, const peer *p, xg_msg *m)
     r->deadline_ms = deadline_ms;
     r->asked_qty = m->order.qty;
     r->asked_price = m->order.price;
-    xg__routing_accept(st, slot, &c);
+    xg__routing_accept(st, *slot, c);
+    return XG_OK;
+}
+
+static void
+new_order(xg__api *api, const peer *p, xg_msg *m)
+{
+    char detail[XG_DETAIL_MAX] = "";
+    uint32_t slot;
+    xg__choice c;
+    xg_err e = accept_order(api, m, &slot, &c, detail, sizeof detail);
+    if (e != XG_OK) {
+        reply_error(api, p, m->req_id, m->order.client_id, e, detail);
+        return;
+    }
     reply_order(api, p, m->req_id, slot);
-    xg__routing_announce(st, slot, &c);
+    xg__routing_announce(api->st, slot, &c);
+}
+
+/* batch_new: each order of batch (the request's text, data) taken as a
+ * new_order would be, in order; one reply with each one's outcome, then
+ * the placed ones announced. Orders of one venue and symbol then wait in
+ * its queue together, and the sender packs them into batch requests. */
+static void
+batch_new(xg__api *api, const peer *p, const xg_msg *req, const char *data)
+{
+    xg__state *st = api->st;
+    xg__api_batch *bt = &api->batch;
+    for (size_t i = 0; i < req->n_orders; i++) {
+        const xg_msg_span *s = &req->orders[i];
+        xg_msg *m = &bt->msgs[i];
+        char *detail = bt->details[i];
+        detail[0] = '\0';
+        xg_err e = xg__msg_parse_order(data + s->start, s->len, m, detail,
+                                       XG_DETAIL_MAX);
+        if (e == XG_OK) {
+            e = accept_order(api, m, &bt->slots[i], &bt->choices[i], detail,
+                             XG_DETAIL_MAX);
+        }
+        bt->results[i] = (xg_placed_view){NULL, m->order.client_id, e, detail};
+        if (e == XG_OK) {
+            const xg__order_rec *r = xg__orders_get(st->orders, bt->slots[i]);
+            xg__order_view(r, xg__state_venue_name(st, r), &bt->views[i]);
+            bt->results[i].view = &bt->views[i];
+        }
+    }
+    xg_buf b;
+    xg_buf_init(&b, api->page, sizeof api->page);
+    xg__encode_reply_batch(&b, req->req_id, st->events.start_id, bt->results,
+                           req->n_orders);
+    reply(api, p, &b);
+    for (size_t i = 0; i < req->n_orders; i++) {
+        if (bt->results[i].view != NULL) {
+            xg__routing_announce(st, bt->slots[i], &bt->choices[i]);
+        }
+    }
+}
+
+/* balances: each venue's (or the one asked for) balances as cached, and
+ * a request to the venue for newer ones where they are older than
+ * max_age_ms; those come as a balances event. Answering from the cache
+ * keeps the reply immediate and the venue's limits untouched by a
+ * strategy asking often. */
+static void
+reply_balances(xg__api *api, const peer *p, const xg_msg *m)
+{
+    xg__state *st = api->st;
+    int only = -1;
+    if (!filter_venue(api, p, m, &only)) {
+        return;
+    }
+    xg_balances_view views[XG_MAX_VENUES];
+    size_t n = 0;
+    for (size_t i = 0; i < st->n_venues; i++) {
+        xg__venue *v = &st->venues[i];
+        if (only >= 0 && (size_t)only != i) {
+            continue;
+        }
+        int64_t age = v->balances_wall_ms > 0
+                          ? st->now.mono_ms - v->balances_mono_ms
+                          : -1;
+        if ((age < 0 || age > m->max_age_ms) && !v->balances_asked) {
+            v->balances_asked = 1;
+            xg__act_queue_venue_op(st, v, XG_OP_BALANCES, 0);
+        }
+        views[n++] = (xg_balances_view){v->cfg->name,     v->balances,
+                                        v->n_balances,    age,
+                                        v->balances_wall_ms,
+                                        v->balances_asked};
+    }
+    xg_buf b;
+    xg_buf_init(&b, api->page, sizeof api->page);
+    xg__encode_reply_balances(&b, m->req_id, st->events.start_id, views, n);
+    reply(api, p, &b);
 }
 
 /* The price and total quantity m asks of order r: what m leaves out
@@ -404,6 +494,12 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
         return;
     case XG_MSG_CANCEL_ALL:
         cancel_all(api, p, &m);
+        return;
+    case XG_MSG_BATCH_NEW:
+        batch_new(api, p, &m, data);
+        return;
+    case XG_MSG_BALANCES:
+        reply_balances(api, p, &m);
         return;
     case XG_MSG_HELLO:
         reply_ok(api, p, m.req_id);

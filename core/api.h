@@ -13,7 +13,18 @@
 #include <stddef.h>
 
 #include "outbox.h"
+#include "routing.h"
 #include "state.h"
+
+/* One batch_new's orders while it is taken (api.c). */
+typedef struct xg__api_batch {
+    xg_msg msgs[XG_BATCH_NEW_MAX];
+    char details[XG_BATCH_NEW_MAX][XG_DETAIL_MAX];
+    xg_order_view views[XG_BATCH_NEW_MAX];
+    xg_placed_view results[XG_BATCH_NEW_MAX];
+    uint32_t slots[XG_BATCH_NEW_MAX];
+    xg__choice choices[XG_BATCH_NEW_MAX];
+} xg__api_batch;
 
 typedef struct xg__api {
     void *router_sock;  /* borrowed */
@@ -24,8 +35,9 @@ typedef struct xg__api {
     char reply[XG_EVENT_MAX];
     /* An open_orders page: any order fits in one event, so a page of
      * them fits here; a cancel_all reply's ids (at most 10,000 of at most
-     * 32 characters) too. Touched only by those two. */
+     * 32 characters), a batch_new's results and a balances reply too. */
     char page[XG_OPEN_ORDERS_PAGE_MAX * XG_EVENT_MAX];
+    xg__api_batch batch;
     /* The client ids one cancel_all lists (borrowed from the orders until
      * its reply is encoded). */
     const char *cancel_ids[XG_CANCEL_ALL_MAX];

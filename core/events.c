@@ -92,6 +92,19 @@ xg__events_venue(xg__events *ev, const xg_venue_view *view, int64_t ts_ms)
 }
 
 void
+xg__events_balances(xg__events *ev, const char *venue,
+                    const xg_balance *assets, size_t n, int64_t ts_ms)
+{
+    xg_stamp st = stamp(ev, ts_ms);
+    xg_balances_view view = {venue, assets, n, 0, ts_ms, 0};
+    xg_buf b;
+    xg_buf_init(&b, ev->buf, sizeof ev->buf);
+    if (xg__encode_balances_event(&b, &view, &st) == XG_OK) {
+        publish(ev, "balances", 8, &b);
+    }
+}
+
+void
 xg__events_hello(xg__events *ev, const char *strategy, const char *req_id,
                  int64_t ts_ms)
 {

@@ -52,4 +52,8 @@ void xg__events_hello(xg__events *ev, const char *strategy, const char *req_id,
 /* gateway_started on topic "gateway", once the gateway is ready. */
 void xg__events_started(xg__events *ev, int64_t ts_ms);
 
+/* A venue's balances as it just told them (topic "balances"). */
+void xg__events_balances(xg__events *ev, const char *venue,
+                         const xg_balance *assets, size_t n, int64_t ts_ms);
+
 #endif

@@ -503,20 +503,14 @@ parse_amend(const xg_json *j, xg_msg *out, xg_buf *d)
 /* Fields each request type may carry besides "type" and "req_id". */
 /* open_orders and cancel_all: the strategy's orders, optionally of one
  * symbol and one venue (venues[0]). */
+/* An optional "venue": one venue's name into venues[0]. */
 static xg_err
-parse_filters(const xg_json *j, xg_msg *out, xg_buf *d)
+parse_venue_filter(const xg_json *j, xg_msg *out, xg_buf *d)
 {
     char s[XG__FIELD_MAX];
     size_t n;
     int present;
-    xg_err err = parse_strategy(j, 1, out, d);
-
-    if (err == XG_OK) {
-        err = parse_symbol(j, 0, out, d);
-    }
-    if (err == XG_OK) {
-        err = get_string(j, "venue", 0, d, s, &n, &present);
-    }
+    xg_err err = get_string(j, "venue", 0, d, s, &n, &present);
     if (err != XG_OK || !present) {
         return err;
     }
@@ -530,6 +524,76 @@ parse_filters(const xg_json *j, xg_msg *out, xg_buf *d)
     }
     memcpy(out->venues[0], s, n + 1);
     out->n_venues = 1;
+    return XG_OK;
+}
+
+static xg_err
+parse_filters(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    xg_err err = parse_strategy(j, 1, out, d);
+
+    if (err == XG_OK) {
+        err = parse_symbol(j, 0, out, d);
+    }
+    if (err == XG_OK) {
+        err = parse_venue_filter(j, out, d);
+    }
+    return err;
+}
+
+/* batch_new: "orders", an array of 1..XG_BATCH_NEW_MAX objects, each
+ * kept as its span of the text (read one by one with
+ * xg__msg_parse_order, so one bad order refuses only itself). */
+static xg_err
+parse_batch_orders(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    size_t t;
+    if (!has_field(j, "orders", &t)) {
+        return fail(d, XG_ERR_BAD_FIELD, "orders", "is required");
+    }
+    if (xg_json_type_of(j, t) != XG_JSON_ARRAY) {
+        return fail_type(d, "orders", "an array", j, t);
+    }
+    size_t n = j->tok[t].count;
+    if (n < 1 || n > XG_BATCH_NEW_MAX) {
+        return fail(d, XG_ERR_BAD_FIELD, "orders",
+                    "must hold 1 to 50 orders");
+    }
+    size_t e = t + 1;
+    for (size_t i = 0; i < n; i++, e = j->tok[e].next) {
+        if (xg_json_type_of(j, e) != XG_JSON_OBJECT) {
+            return fail_type(d, "orders[]", "an object", j, e);
+        }
+        out->orders[i].start = j->tok[e].start;
+        out->orders[i].len = j->tok[e].len;
+    }
+    out->n_orders = n;
+    return XG_OK;
+}
+
+/* balances: an optional venue and max_age_ms (0..one day). */
+static xg_err
+parse_balances(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    xg_err err = parse_venue_filter(j, out, d);
+    if (err != XG_OK) {
+        return err;
+    }
+    out->max_age_ms = XG_BALANCES_MAX_AGE_MS;
+    size_t t;
+    if (!has_field(j, "max_age_ms", &t)) {
+        return XG_OK;
+    }
+    int64_t age;
+    err = xg_json_int64(j, t, &age);
+    if (err == XG_ERR_INVALID) {
+        return fail_type(d, "max_age_ms", "an integer", j, t);
+    }
+    if (err != XG_OK || age < 0 || age > XG_BALANCES_MAX_AGE_MS_MAX) {
+        return fail(d, XG_ERR_BAD_FIELD, "max_age_ms",
+                    "must be between 0 and 86400000");
+    }
+    out->max_age_ms = age;
     return XG_OK;
 }
 
@@ -583,6 +647,8 @@ static const char *const fields_cancel_all[] = {"strategy", "symbol", "venue",
 static const char *const fields_amend[] = {"client_order_id", "strategy",
                                            "price", "qty", "requantize",
                                            NULL};
+static const char *const fields_batch_new[] = {"orders", NULL};
+static const char *const fields_balances[] = {"venue", "max_age_ms", NULL};
 static const char *const fields_none[] = {NULL};
 
 static int
@@ -706,11 +772,17 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "amend_order") == 0) {
         out->kind = XG_MSG_AMEND_ORDER;
         allowed = fields_amend;
+    } else if (strcmp(type, "batch_new") == 0) {
+        out->kind = XG_MSG_BATCH_NEW;
+        allowed = fields_batch_new;
+    } else if (strcmp(type, "balances") == 0) {
+        out->kind = XG_MSG_BALANCES;
+        allowed = fields_balances;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
-                          "is not new_order, cancel_order, query_order, "
-                          "amend_order, venue_status, hello, open_orders or "
-                          "cancel_all");
+                          "is not new_order, batch_new, cancel_order, "
+                          "query_order, amend_order, venue_status, hello, "
+                          "open_orders, cancel_all or balances");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -752,17 +824,65 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
             err = parse_amend(j, out, d);
         }
         return err;
+    case XG_MSG_BATCH_NEW:
+        return parse_batch_orders(j, out, d);
+    case XG_MSG_BALANCES:
+        return parse_balances(j, out, d);
     }
     return XG_ERR_INTERNAL;
 }
 
 /* Values in one request: a new order with every field and four venues
- * needs 30; beyond this the request cannot be valid. */
-#define XG__MSG_TOKENS_MAX 128
+ * needs 30, a batch_new of XG_BATCH_NEW_MAX of them 1,500; beyond this
+ * the request cannot be valid. */
+#define XG__MSG_TOKENS_MAX 2048
+
+/* What a request's JSON object is read as. */
+typedef xg_err (*read_object_fn)(const xg_json *j, xg_msg *out, xg_buf *d);
+
+/* A batch_new order: a new_order's fields, no type or request id of its
+ * own. */
+static xg_err
+parse_order_object(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    out->kind = XG_MSG_NEW_ORDER;
+    size_t t;
+    if (has_field(j, "type", &t) || has_field(j, "req_id", &t)) {
+        return fail(d, XG_ERR_BAD_FIELD, "type/req_id",
+                    "belong to the batch_new request, not to its orders");
+    }
+    xg_err err = check_fields(j, "batch_new order", fields_new_order, d);
+    if (err == XG_OK) {
+        err = parse_client_id(j, 0, out, d);
+    }
+    if (err == XG_OK) {
+        err = parse_new_order(j, out, d);
+    }
+    return err;
+}
+
+static xg_err
+parse_text(const void *data, size_t len, read_object_fn read, xg_msg *out,
+           char *detail, size_t detail_len);
 
 xg_err
 xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
               size_t detail_len)
+{
+    return parse_text(data, len, parse_object, out, detail, detail_len);
+}
+
+xg_err
+xg__msg_parse_order(const void *data, size_t len, xg_msg *out, char *detail,
+                    size_t detail_len)
+{
+    return parse_text(data, len, parse_order_object, out, detail, detail_len);
+}
+
+/* Parse len bytes at data as one JSON object and read it with read. */
+static xg_err
+parse_text(const void *data, size_t len, read_object_fn read, xg_msg *out,
+           char *detail, size_t detail_len)
 {
     /* Details go into a scratch buffer first so callers may pass a NULL or
      * zero-length detail. */
@@ -805,7 +925,7 @@ xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
         } else {
             err = check_keys(&j, &d);
             if (err == XG_OK) {
-                err = parse_object(&j, out, &d);
+                err = read(&j, out, &d);
             }
         }
     }
@@ -1234,6 +1354,116 @@ xg__encode_rerouted_event(xg_buf *b, const xg_order *o,
         xg_buf_putc(b, '}');
     }
     xg_buf_puts(b, "]}");
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_reply_batch(xg_buf *b, const char *req_id, const char *start_id,
+                       const xg_placed_view *r, size_t n)
+{
+    if (b == NULL || (r == NULL && n > 0)) {
+        return XG_ERR_INVALID;
+    }
+    put_reply_head(b, req_id, start_id, 1);
+    put_key(b, "results", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        xg_buf_putc(b, '{');
+        put_key(b, "ok", 1);
+        if (r[i].view != NULL) {
+            xg_buf_puts(b, "true");
+            put_key(b, "order", 0);
+            xg_err err = put_order_object(b, r[i].view);
+            if (err != XG_OK) {
+                return err;
+            }
+            xg_buf_putc(b, '}');
+            continue;
+        }
+        xg_buf_puts(b, "false");
+        put_str_field(b, "client_order_id", r[i].client_id, 0);
+        put_key(b, "error", 0);
+        put_error_open(b, r[i].err, r[i].detail);
+        xg_buf_puts(b, "}}");
+    }
+    xg_buf_puts(b, "]}");
+    return xg_buf_status(b);
+}
+
+/* "venue":..,"ts_ms":..,"age_ms":..,"refreshing":..,"assets":[..]
+ * (members of an object already open, venue its first when first; the
+ * cache's times and state only when is_reply). */
+static xg_err
+put_balances_members(xg_buf *b, const xg_balances_view *v, int first,
+                     int is_reply)
+{
+    put_str_field(b, "venue", v->venue, first);
+    if (is_reply) {
+        put_i64_field(b, "ts_ms", v->ts_ms);
+        put_i64_field(b, "age_ms", v->age_ms);
+        put_key(b, "refreshing", 0);
+        xg_buf_puts(b, v->refreshing ? "true" : "false");
+    }
+    put_key(b, "assets", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < v->n; i++) {
+        const xg_balance *a = &v->assets[i];
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        xg_buf_putc(b, '{');
+        put_str_field(b, "asset", a->asset, 1);
+        xg_err err = put_decimal_field(b, "free", a->free);
+        if (err == XG_OK) {
+            err = put_decimal_field(b, "locked", a->locked);
+        }
+        if (err != XG_OK) {
+            return err;
+        }
+        xg_buf_putc(b, '}');
+    }
+    xg_buf_putc(b, ']');
+    return XG_OK;
+}
+
+xg_err
+xg__encode_reply_balances(xg_buf *b, const char *req_id, const char *start_id,
+                          const xg_balances_view *v, size_t n)
+{
+    if (b == NULL || (v == NULL && n > 0)) {
+        return XG_ERR_INVALID;
+    }
+    put_reply_head(b, req_id, start_id, 1);
+    put_key(b, "balances", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        xg_buf_puts(b, i > 0 ? ",{" : "{");
+        xg_err err = put_balances_members(b, &v[i], 1, 1);
+        if (err != XG_OK) {
+            return err;
+        }
+        xg_buf_putc(b, '}');
+    }
+    xg_buf_puts(b, "]}");
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_balances_event(xg_buf *b, const xg_balances_view *v,
+                          const xg_stamp *st)
+{
+    if (b == NULL || v == NULL || st == NULL) {
+        return XG_ERR_INVALID;
+    }
+    put_event_head(b, "balances", st);
+    xg_err err = put_balances_members(b, v, 0, 0);
+    if (err != XG_OK) {
+        return err;
+    }
+    xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xgate/adapter.h"
 #include "xgate/buf.h"
 #include "xgate/error.h"
 #include "xgate/order.h"
@@ -32,8 +33,24 @@ typedef enum xg_msg_kind {
     XG_MSG_HELLO = 5,
     XG_MSG_OPEN_ORDERS = 6,
     XG_MSG_CANCEL_ALL = 7,
-    XG_MSG_AMEND_ORDER = 8
+    XG_MSG_AMEND_ORDER = 8,
+    XG_MSG_BATCH_NEW = 9,
+    XG_MSG_BALANCES = 10
 } xg_msg_kind;
+
+/* batch_new: most orders one request carries. */
+#define XG_BATCH_NEW_MAX 50
+
+/* balances: how old a venue's balances may be before a request asks the
+ * venue again, by default and at most. */
+#define XG_BALANCES_MAX_AGE_MS     5000
+#define XG_BALANCES_MAX_AGE_MS_MAX 86400000
+
+/* Where one value lies in a request's text (bytes from its start). */
+typedef struct xg_msg_span {
+    uint32_t start;
+    uint32_t len;
+} xg_msg_span;
 
 /* cancel_all: orders one request cancels at most; the reply says whether
  * more are left (the strategy asks again). One turn's journal frame stays
@@ -62,6 +79,12 @@ typedef struct xg_msg {
     int64_t max_wait_ms; /* 0: no deadline */
     uint32_t cursor;     /* OPEN_ORDERS: where the page starts (0: first) */
     uint32_t limit;      /* OPEN_ORDERS: orders per page, 1..PAGE_MAX */
+    /* BATCH_NEW: each order object, read with xg__msg_parse_order. */
+    xg_msg_span orders[XG_BATCH_NEW_MAX];
+    size_t n_orders;
+    /* BALANCES: venues[0] when n_venues is 1 (else all), and how old
+     * (ms) the balances shown may be before the venue is asked again. */
+    int64_t max_age_ms;
 } xg_msg;
 
 /*
@@ -73,6 +96,12 @@ typedef struct xg_msg {
  */
 xg_err xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
                      size_t detail_len);
+
+/* Parse one order object of a batch_new (len bytes at data: the span
+ * xg__msg_parse gave) as the fields of a new_order; out->kind is
+ * XG_MSG_NEW_ORDER. Errors as for xg__msg_parse. */
+xg_err xg__msg_parse_order(const void *data, size_t len, xg_msg *out,
+                           char *detail, size_t detail_len);
 
 /* What the gateway knows about one order, for replies and events. Every
  * pointer borrowed for the call; strings may be "" but not NULL. */
@@ -174,6 +203,46 @@ xg_err xg__encode_reply_orders(xg_buf *b, const char *req_id,
 xg_err xg__encode_reply_cancel_all(xg_buf *b, const char *req_id,
                                    const char *start_id, const char *const *ids,
                                    size_t n, int has_more);
+
+/* One order's outcome in a batch_new reply: view when placed, else err
+ * (with client_id and detail). */
+typedef struct xg_placed_view {
+    const xg_order_view *view; /* NULL: refused */
+    const char *client_id;
+    xg_err err;
+    const char *detail;
+} xg_placed_view;
+
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"results":[
+ *  {"ok":true,"order":{...}} or {"ok":false,"client_order_id":..,
+ *  "error":{...}}, one per order, in the request's order]} */
+xg_err xg__encode_reply_batch(xg_buf *b, const char *req_id,
+                              const char *start_id, const xg_placed_view *r,
+                              size_t n);
+
+/* One venue's cached balances for a balances reply: n assets, age_ms
+ * since the venue told them (-1: never), refreshing when a request for
+ * newer ones is on its way. */
+typedef struct xg_balances_view {
+    const char *venue;
+    const xg_balance *assets;
+    size_t n;
+    int64_t age_ms;
+    int64_t ts_ms; /* when the venue told them, epoch ms; 0: never */
+    int refreshing;
+} xg_balances_view;
+
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"balances":[
+ *  {"venue":..,"ts_ms":..,"age_ms":..,"refreshing":..,"assets":[
+ *  {"asset":..,"free":"..","locked":".."}]}]} */
+xg_err xg__encode_reply_balances(xg_buf *b, const char *req_id,
+                                 const char *start_id,
+                                 const xg_balances_view *v, size_t n);
+
+/* {"type":"balances","start_id":..,"ts_ms":..,"venue":..,"assets":[..]}:
+ * a venue's balances as it just told them. */
+xg_err xg__encode_balances_event(xg_buf *b, const xg_balances_view *v,
+                                 const xg_stamp *st);
 
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,"venues":[{...}]} */
 xg_err xg__encode_reply_venues(xg_buf *b, const char *req_id,

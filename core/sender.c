@@ -83,6 +83,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
     case XG_OP_OPEN_ORDERS:
+    case XG_OP_BALANCES:
         return 1;
     case XG_OP_NEW_ORDER:
         return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;
@@ -103,7 +104,6 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_CANCEL_SYMBOL:
-    case XG_OP_BALANCES:
         return 0; /* never queued */
     }
     return 0;
@@ -134,8 +134,9 @@ unqueue(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     xg__order_rec *r = xg__sender_order_of(st, &p);
     if (r != NULL) {
         r->queued &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
-    } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS) {
-        v->queued_ops &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
+    } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS ||
+               p.op == XG_OP_BALANCES) {
+        v->queued_ops &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
     }
 }
 
@@ -349,7 +350,7 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
         return BATCH_STOP;
     }
     v->in_flight++;
-    uint8_t op_bit = xg__op_bit((xg_op_kind)head.op);
+    uint8_t op_bit = (uint8_t)xg__op_bit((xg_op_kind)head.op);
     for (size_t i = n; i-- > 0;) {
         unqueue(st, v, q, idx[i]);
     }
@@ -387,7 +388,7 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             return;
         }
         const xg__pending p = *xg__queue_at(q, idx);
-        uint8_t op_bit = xg__op_bit((xg_op_kind)p.op);
+        uint16_t op_bit = xg__op_bit((xg_op_kind)p.op);
         if ((v->probing_ops & op_bit) && !(v->answered_ops & op_bit)) {
             return; /* the first of its kind is still out: see venue.h */
         }
@@ -472,7 +473,7 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             v->probing_ops |= op_bit;
         }
         if (r != NULL) {
-            r->in_flight |= op_bit;
+            r->in_flight |= (uint8_t)op_bit;
         }
         if (p.op == XG_OP_NEW_ORDER) {
             xg__act_sent(st, p.order);

@@ -75,6 +75,10 @@ xg__pending_from_tag(uint64_t tag)
     return p;
 }
 
+/* Assets of one venue's balances kept: a balances event must fit in
+ * one XG_EVENT_MAX message. */
+#define XG_BALANCES_MAX 64
+
 typedef struct xg__queue {
     xg__pending *items;
     size_t cap, head, len;
@@ -114,17 +118,26 @@ typedef struct xg__venue {
     xg__queue cancels;  /* cancels: first, so a book can always be pulled */
     xg__queue urgent;   /* queries, sweeps, venue ops */
     xg__queue normal;   /* new orders, once the venue is UP */
-    uint8_t queued_ops; /* venue ops queued: bit (1 << op) */
+    uint16_t queued_ops; /* venue ops queued: bit (1 << op) */
     /* What the venue has counted of this venue's traffic before this
      * process (an earlier run of the gateway, another client on the IP)
      * is unknown until it answers: until the first answer to a kind of
      * request (bit (1 << op) in answered_ops) arrives, one request of
      * that kind at a time is in flight (probing_ops), so the answer's
      * usage reaches the limiter before more go. */
-    uint8_t answered_ops;
-    uint8_t probing_ops;
+    uint16_t answered_ops;
+    uint16_t probing_ops;
     size_t in_flight;
     size_t max_in_flight;
+    /* The account's balances as the venue last told them (XG_OP_BALANCES,
+     * asked for by a strategy's balances request): at most
+     * XG_BALANCES_MAX assets, the rest left out; balances_wall_ms 0:
+     * never told. balances_asked while a request for them is queued or on
+     * its way. */
+    xg_balance balances[XG_BALANCES_MAX];
+    size_t n_balances;
+    int64_t balances_wall_ms, balances_mono_ms;
+    int balances_asked;
     /* The batches in flight (batch.h), one slot per connection. */
     struct xg__batch_flight *flights;
     size_t n_flights;

@@ -32,6 +32,70 @@ check_json(const xg_buf *b)
     json_decref(root);
 }
 
+/* A refusal's detail: one printable line. */
+static void
+check_detail(const char *detail)
+{
+    check(detail[0] != '\0');
+    for (const char *p = detail; *p != '\0'; p++) {
+        check(*p >= 0x20 && *p < 0x7f);
+    }
+}
+
+static void
+check_new_order(const xg_msg *m)
+{
+    check(m->kind == XG_MSG_NEW_ORDER);
+    check(m->order.qty.units > 0);
+    check(m->order.type == XG_TYPE_MARKET || m->order.price.units > 0);
+    check(xg_symbol_validate(m->order.symbol) == XG_OK);
+    check(m->max_wait_ms >= 0 && m->max_wait_ms <= XG_MAX_WAIT_MS_MAX);
+    check(m->order.strategy_id[0] != '\0');
+}
+
+/* Each order of a batch_new read on its own, and the reply with each
+ * one's outcome. */
+static void
+check_batch(const uint8_t *data, size_t size, const xg_msg *m, xg_buf *b)
+{
+    static xg_msg items[XG_BATCH_NEW_MAX];
+    static char details[XG_BATCH_NEW_MAX][XG_DETAIL_MAX];
+    static xg_order_view views[XG_BATCH_NEW_MAX];
+    static xg_placed_view results[XG_BATCH_NEW_MAX];
+
+    check(m->n_orders >= 1 && m->n_orders <= XG_BATCH_NEW_MAX);
+    for (size_t i = 0; i < m->n_orders; i++) {
+        const xg_msg_span *s = &m->orders[i];
+        check(s->start < size && s->len <= size - s->start);
+        check(data[s->start] == '{' && data[s->start + s->len - 1] == '}');
+        xg_err err = xg__msg_parse_order(data + s->start, s->len, &items[i],
+                                         details[i], XG_DETAIL_MAX);
+        check_terminated(details[i], XG_DETAIL_MAX);
+        results[i] = (xg_placed_view){NULL, items[i].order.client_id, err,
+                                      details[i]};
+        if (err != XG_OK) {
+            check_detail(details[i]);
+            continue;
+        }
+        check_new_order(&items[i]);
+        views[i] = (xg_order_view){.order = &items[i].order,
+                                   .venue = "",
+                                   .venue_client_id = items[i].order.client_id,
+                                   .venue_order_id = "",
+                                   .status = XG_STATUS_PENDING,
+                                   .err = XG_OK,
+                                   .detail = "",
+                                   .venue_code = "",
+                                   .venue_msg = ""};
+        results[i].view = &views[i];
+    }
+    static char reply[XG_BATCH_NEW_MAX * 8192];
+    xg_buf_init(b, reply, sizeof(reply));
+    check(xg__encode_reply_batch(b, m->req_id, "0123456789abcdef", results,
+                                 m->n_orders) == XG_OK);
+    check_json(b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,17 +111,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_terminated(m.req_id, sizeof(m.req_id));
     check_terminated(m.order.client_id, sizeof(m.order.client_id));
     if (err != XG_OK) {
-        check(detail[0] != '\0');
-        for (const char *p = detail; *p != '\0'; p++) {
-            check(*p >= 0x20 && *p < 0x7f);
-        }
+        check_detail(detail);
         check(xg__encode_reply_error(&b, m.req_id, START_ID, m.order.client_id,
                                      err, detail) == XG_OK);
         check_json(&b);
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_AMEND_ORDER);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_BALANCES);
+    if (m.kind == XG_MSG_BATCH_NEW) {
+        check_batch(data, size, &m, &b);
+        return 0;
+    }
+    if (m.kind == XG_MSG_BALANCES) {
+        check(m.n_venues <= 1);
+        check(m.max_age_ms >= 0 && m.max_age_ms <= XG_BALANCES_MAX_AGE_MS_MAX);
+        const xg_balance asset = {"BTC", {15, 1}, {0, 0}};
+        const xg_balances_view bv = {m.n_venues > 0 ? m.venues[0] : "", &asset,
+                                     1, 12, 1700000000000, 1};
+        check(xg__encode_reply_balances(&b, m.req_id, START_ID, &bv, 1) ==
+              XG_OK);
+        check_json(&b);
+        return 0;
+    }
     if (m.kind != XG_MSG_NEW_ORDER && m.kind != XG_MSG_VENUE_STATUS) {
         /* cancel, query, hello, open_orders and cancel_all name their
          * strategy */
@@ -68,10 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_terminated(m.venues[i], sizeof(m.venues[i]));
     }
     if (m.kind == XG_MSG_NEW_ORDER) {
-        check(m.order.qty.units > 0);
-        check(m.order.type == XG_TYPE_MARKET || m.order.price.units > 0);
-        check(xg_symbol_validate(m.order.symbol) == XG_OK);
-        check(m.max_wait_ms >= 0 && m.max_wait_ms <= XG_MAX_WAIT_MS_MAX);
+        check_new_order(&m);
     }
     if (m.kind == XG_MSG_AMEND_ORDER) {
         /* something to change, and whose order */

@@ -247,6 +247,151 @@ test_amend_parses_price_qty_or_both(void **state)
                      XG_ERR_BAD_FIELD);
 }
 
+/* batch_new keeps each order's text; each is then read alone, so one bad
+ * order refuses only itself. */
+static void
+test_batch_new_orders_read_one_by_one(void **state)
+{
+    (void)state;
+    xg_msg m;
+    xg_msg one;
+    char detail[XG_DETAIL_MAX];
+    const char *req =
+        "{\"type\":\"batch_new\",\"req_id\":\"b1\",\"orders\":["
+        "{\"strategy\":\"mm\",\"client_order_id\":\"q1\",\"symbol\":"
+        "\"BTC/USDT\",\"side\":\"BUY\",\"order_type\":\"LIMIT\","
+        "\"tif\":\"GTC\",\"qty\":\"0.01\",\"price\":\"30000\"},"
+        "{\"strategy\":\"mm\",\"symbol\":\"BTC/USDT\",\"side\":\"SELL\","
+        "\"order_type\":\"LIMIT\",\"qty\":\"0.01\"},"
+        "{\"req_id\":\"x\",\"strategy\":\"mm\"}]}";
+    assert_int_equal(parse(req, &m, detail), XG_OK);
+    assert_int_equal(m.kind, XG_MSG_BATCH_NEW);
+    assert_string_equal(m.req_id, "b1");
+    assert_int_equal(m.n_orders, 3);
+    const xg_msg_span *s = &m.orders[0];
+    assert_int_equal(req[s->start], '{');
+    assert_int_equal(req[s->start + s->len - 1], '}');
+    assert_int_equal(xg__msg_parse_order(req + s->start, s->len, &one, detail,
+                                         sizeof detail),
+                     XG_OK);
+    assert_int_equal(one.kind, XG_MSG_NEW_ORDER);
+    assert_string_equal(one.order.client_id, "q1");
+    assert_string_equal(one.order.strategy_id, "mm");
+    s = &m.orders[1];
+    assert_int_equal(xg__msg_parse_order(req + s->start, s->len, &one, detail,
+                                         sizeof detail),
+                     XG_ERR_BAD_FIELD);
+    assert_non_null(strstr(detail, "price"));
+    s = &m.orders[2];
+    assert_int_equal(xg__msg_parse_order(req + s->start, s->len, &one, detail,
+                                         sizeof detail),
+                     XG_ERR_BAD_FIELD);
+    assert_non_null(strstr(detail, "batch_new"));
+    /* The request itself: an array of 1..50 objects. */
+    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":[]}", &m,
+                           detail),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":[1]}", &m,
+                           detail),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":{}}", &m,
+                           detail),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(parse("{\"type\":\"batch_new\"}", &m, detail),
+                     XG_ERR_BAD_FIELD);
+    char big[8192];
+    xg_buf b;
+    xg_buf_init(&b, big, sizeof big);
+    xg_buf_puts(&b, "{\"type\":\"batch_new\",\"orders\":[");
+    for (int i = 0; i <= XG_BATCH_NEW_MAX; i++) {
+        xg_buf_puts(&b, i > 0 ? ",{}" : "{}");
+    }
+    xg_buf_puts(&b, "]}");
+    assert_int_equal(parse(big, &m, detail), XG_ERR_BAD_FIELD);
+    assert_non_null(strstr(detail, "50"));
+}
+
+static void
+test_batch_reply_says_each_outcome(void **state)
+{
+    (void)state;
+    xg_order o;
+    memset(&o, 0, sizeof o);
+    snprintf(o.client_id, sizeof o.client_id, "%s", "q1");
+    snprintf(o.symbol, sizeof o.symbol, "%s", "BTC/USDT");
+    o.qty = (xg_decimal){1, 2};
+    o.price = (xg_decimal){30000, 0};
+    xg_order_view v = {.order = &o, .venue = "okx", .venue_client_id = "x",
+                       .venue_order_id = "", .status = XG_STATUS_PENDING,
+                       .detail = "", .venue_code = "", .venue_msg = ""};
+    xg_placed_view r[2] = {{&v, "q1", XG_OK, ""},
+                           {NULL, "q2", XG_ERR_BAD_PRICE, "price is required"}};
+    char out[4096];
+    xg_buf b;
+    xg_buf_init(&b, out, sizeof out);
+    assert_int_equal(xg__encode_reply_batch(&b, "b1", START_ID, r, 2), XG_OK);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    assert_non_null(doc);
+    json_t *results = json_object_get(doc, "results");
+    assert_int_equal(json_array_size(results), 2);
+    assert_true(json_is_true(json_object_get(json_array_get(results, 0), "ok")));
+    json_t *bad = json_array_get(results, 1);
+    assert_true(json_is_false(json_object_get(bad, "ok")));
+    assert_string_equal(
+        json_string_value(json_object_get(bad, "client_order_id")), "q2");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(bad, "error"), "message")),
+                        "price is required");
+    json_decref(doc);
+}
+
+static void
+test_balances_request_and_reply(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+    assert_int_equal(parse("{\"type\":\"balances\",\"req_id\":\"w\"}", &m,
+                           detail),
+                     XG_OK);
+    assert_int_equal(m.kind, XG_MSG_BALANCES);
+    assert_int_equal(m.n_venues, 0);
+    assert_int_equal(m.max_age_ms, XG_BALANCES_MAX_AGE_MS);
+    assert_int_equal(parse("{\"type\":\"balances\",\"venue\":\"okx\","
+                           "\"max_age_ms\":0}",
+                           &m, detail),
+                     XG_OK);
+    assert_string_equal(m.venues[0], "okx");
+    assert_int_equal(m.max_age_ms, 0);
+    assert_int_equal(parse("{\"type\":\"balances\",\"max_age_ms\":-1}", &m,
+                           detail),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(parse("{\"type\":\"balances\",\"max_age_ms\":\"1\"}",
+                           &m, detail),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(parse("{\"type\":\"balances\",\"strategy\":\"s\"}", &m,
+                           detail),
+                     XG_ERR_BAD_FIELD);
+
+    const xg_balance assets[2] = {{"BTC", {15, 1}, {5, 1}},
+                                  {"USDT", {100000, 2}, {0, 0}}};
+    xg_balances_view v = {"okx", assets, 2, 1200, 1700000000000, 1};
+    char out[4096];
+    xg_buf b;
+    xg_buf_init(&b, out, sizeof out);
+    assert_int_equal(xg__encode_reply_balances(&b, "w", START_ID, &v, 1), XG_OK);
+    assert_non_null(strstr(out, "\"balances\":[{\"venue\":\"okx\",\"ts_ms\":"
+                                "1700000000000,\"age_ms\":1200,"
+                                "\"refreshing\":true,\"assets\":[{\"asset\":"
+                                "\"BTC\",\"free\":\"1.5\",\"locked\":\"0.5\"},"));
+    xg_buf_init(&b, out, sizeof out);
+    assert_int_equal(xg__encode_balances_event(&b, &v, &STAMP), XG_OK);
+    assert_non_null(strstr(out, "\"type\":\"balances\""));
+    assert_non_null(strstr(out, "\"venue\":\"okx\",\"assets\":["));
+    assert_null(strstr(out, "age_ms"));
+}
+
 static void
 test_amend_reply_says_how(void **state)
 {
@@ -1339,6 +1484,9 @@ main(void)
         cmocka_unit_test(test_order_reply_with_quote_and_fee),
         cmocka_unit_test(test_amend_parses_price_qty_or_both),
         cmocka_unit_test(test_amend_reply_says_how),
+        cmocka_unit_test(test_batch_new_orders_read_one_by_one),
+        cmocka_unit_test(test_batch_reply_says_each_outcome),
+        cmocka_unit_test(test_balances_request_and_reply),
         cmocka_unit_test(test_open_orders_parses_filters_and_page),
         cmocka_unit_test(test_orders_reply_lists_a_page),
         cmocka_unit_test(test_cancel_all_parses_filters_and_reply_lists_ids),
