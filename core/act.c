@@ -17,6 +17,7 @@ queue_of(xg__venue *v, xg_op_kind op)
     case XG_OP_NEW_ORDER:
         return &v->normal;
     case XG_OP_CANCEL_ORDER:
+    case XG_OP_CANCEL_SYMBOL:
         return &v->cancels;
     default:
         return &v->urgent;
@@ -57,6 +58,14 @@ xg__act_queue_venue_op(xg__state *st, xg__venue *v, xg_op_kind op, int is_first)
     }
     v->queued_ops |= xg__op_bit(op);
     xg__pending p = {XG_ORDER_NONE, 0, 0, (uint8_t)op};
+    push(st, v, p, is_first);
+}
+
+void
+xg__act_queue_cancel_symbol(xg__state *st, xg__venue *v, uint32_t index,
+                            int is_first)
+{
+    xg__pending p = {XG_ORDER_NONE, 0, index, (uint8_t)XG_OP_CANCEL_SYMBOL};
     push(st, v, p, is_first);
 }
 
@@ -452,6 +461,53 @@ xg__act_cancel_held(xg__state *st, uint32_t slot)
     }
 }
 
+/* r (in slot) is asked to cancel: journaled, and an amend not yet sent
+ * is dropped, told as refused. */
+static void
+mark_cancel(xg__state *st, uint32_t slot, xg__order_rec *r)
+{
+    r->cancel_requested = 1;
+    xg__persist_touch(&st->persist, r, slot);
+    if (r->amend_requested && !r->amend_in_doubt &&
+        !(r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER))) {
+        /* Not sent yet: the cancel makes it moot. */
+        end_amend(r);
+        tell_amend_refused(st, r, XG_ERR_REJECTED, "a cancel came first", "",
+                           "");
+    }
+}
+
+void
+xg__act_cancel_with_symbol(xg__state *st, uint32_t slot)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (r != NULL && !r->cancel_requested && xg__lifecycle_is_open(r->status)) {
+        mark_cancel(st, slot, r);
+    }
+}
+
+void
+xg__act_cancel_symbol_done(xg__state *st, xg__venue *v, const char *symbol,
+                           int is_done)
+{
+    int vi = (int)xg__state_venue_index(st, v);
+    size_t top = xg__orders_high_water(st->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        xg__order_rec *r = xg__orders_get(st->orders, slot);
+        if (r == NULL || r->venue != vi || !r->cancel_requested ||
+            !xg__lifecycle_is_open(r->status) ||
+            (symbol != NULL && strcmp(r->order.symbol, symbol) != 0)) {
+            continue;
+        }
+        if (is_done) {
+            r->needs_query = 1;
+            xg__act_queue(st, slot, XG_OP_QUERY_ORDER, 0);
+        } else {
+            xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 1);
+        }
+    }
+}
+
 xg_err
 xg__act_cancel(xg__state *st, uint32_t slot, char *detail, size_t detail_len)
 {
@@ -469,15 +525,7 @@ xg__act_cancel(xg__state *st, uint32_t slot, char *detail, size_t detail_len)
         xg__act_status(st, slot, XG_STATUS_CANCELED, NULL);
         return XG_OK;
     }
-    r->cancel_requested = 1;
-    xg__persist_touch(&st->persist, r, slot);
-    if (r->amend_requested && !r->amend_in_doubt &&
-        !(r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER))) {
-        /* Not sent yet: the cancel makes it moot. */
-        end_amend(r);
-        tell_amend_refused(st, r, XG_ERR_REJECTED, "a cancel came first", "",
-                           "");
-    }
+    mark_cancel(st, slot, r);
     if (xg__lifecycle_is_open(r->status)) {
         xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 0);
         if (st->venues[r->venue].health.state != XG_VENUE_UP) {

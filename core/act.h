@@ -85,6 +85,25 @@ void xg__act_settled(xg__state *st, uint32_t slot);
 xg_err xg__act_cancel(xg__state *st, uint32_t slot, char *detail,
                       size_t detail_len);
 
+/* Cancel open order slot (NEW or PARTIALLY_FILLED) by its symbol's mass
+ * cancel instead of its own request: marked as asked to cancel, as
+ * xg__act_cancel would, with nothing queued for it; the caller queues
+ * the venue's XG_OP_CANCEL_SYMBOL (xg__act_queue_cancel_symbol). */
+void xg__act_cancel_with_symbol(xg__state *st, uint32_t slot);
+
+/* Queue a mass cancel of instrument `index` on v, with the cancels (first
+ * among them when is_first). */
+void xg__act_queue_cancel_symbol(xg__state *st, xg__venue *v, uint32_t index,
+                                 int is_first);
+
+/* The mass cancel of symbol on v ended: where the venue accepted it
+ * (is_done), each order of the symbol still open and asked to cancel is
+ * queried (a venue that lists what it canceled has told of those
+ * already); otherwise each gets its own cancel, first in line. A NULL
+ * symbol (the instrument is no longer known) stands for every one. */
+void xg__act_cancel_symbol_done(xg__state *st, xg__venue *v,
+                                const char *symbol, int is_done);
+
 /* The venue refused the order's cancel (res says why): cancel_rejected;
  * if the venue no longer knows the order, it is queried to learn how it
  * ended, and the cancel stays asked for. */

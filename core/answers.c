@@ -152,9 +152,11 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_OPEN_ORDERS:
         xg__act_queue_sweep(st, v, p->instrument);
         return;
+    case XG_OP_CANCEL_SYMBOL:
+        xg__act_queue_cancel_symbol(st, v, p->instrument, 1);
+        return;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
-    case XG_OP_CANCEL_SYMBOL:
         return; /* never queued */
     }
 }
@@ -497,6 +499,25 @@ on_lost_answer(xg__state *st, const xg__pending *p, xg__order_rec *r,
     }
 }
 
+/* A mass cancel answered (not a limit or a ban): the orders the venue
+ * says it canceled are told so; the others asked to cancel are queried,
+ * or, if the venue did not take the mass cancel, canceled one by one. */
+static void
+on_cancel_symbol(xg__answers *a, xg__venue *v, const xg__pending *p,
+                 const xg_result *res)
+{
+    xg__state *st = a->st;
+    const xg_instrument *ins = xg__sweep_instrument(v, p->instrument);
+    if (res->outcome == XG_OUTCOME_OK && ins != NULL) {
+        xg__sweep_match(st, v, ins, a->reports, a->n_reports);
+    } else {
+        xg__warn("venue %s: mass cancel refused: %.23s %.100s", v->cfg->name,
+                 res->venue_code, res->venue_msg);
+    }
+    xg__act_cancel_symbol_done(st, v, ins != NULL ? ins->symbol : NULL,
+                               res->outcome == XG_OUTCOME_OK);
+}
+
 static void
 on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
             xg__order_rec *r, const xg_http_response *resp)
@@ -506,9 +527,9 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     xg__op_amend amend;
     xg__sender_op_for(v, r, p, &op, &amend);
     xg_result res;
+    int is_list = p->op == XG_OP_OPEN_ORDERS || p->op == XG_OP_CANCEL_SYMBOL;
     xg_sink sink = {a, collect_instrument,
-                    p->op == XG_OP_OPEN_ORDERS ? collect_report
-                                               : ignore_report,
+                    is_list ? collect_report : ignore_report,
                     collect_balance};
     parse_answer(a, v, &op, resp, &sink, &res);
     if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
@@ -541,7 +562,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
         on_balances(a, v, &res);
         return;
     case XG_OP_CANCEL_SYMBOL:
-        return; /* never sent */
+        on_cancel_symbol(a, v, p, &res);
+        return;
     }
 }
 

@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "act.h"
+#include "lifecycle.h"
 #include "placement.h"
 #include "routing.h"
 #include "xgate/buf.h"
@@ -147,6 +148,85 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
  * and says whether more are left. An order whose cancel is already on its
  * way is left to it and not counted, so asking again after "more" gets
  * to the next orders. */
+/* The symbols of venues where one mass cancel can do a cancel_all's work:
+ * the venue has one (caps.cancel_symbol), is UP, its account holds no
+ * orders but the gateway's (config exclusive_account), and every open
+ * order the gateway has there on that symbol is one this request
+ * cancels (a mass cancel takes them all). A group of one is canceled
+ * alone. At most MASS_GROUPS symbols a request; the rest go one by one. */
+#define MASS_GROUPS 64
+
+typedef struct mass_group {
+    int venue;
+    const char *symbol; /* borrowed from an order */
+    size_t n_open, n_selected;
+    int is_usable;  /* the mass cancel goes */
+    uint32_t index; /* ... for this instrument of the venue's */
+} mass_group;
+
+static int
+can_mass_cancel(const xg__venue *v)
+{
+    return v->plugin->api->caps.cancel_symbol != 0 &&
+           v->cfg->is_exclusive_account && v->health.state == XG_VENUE_UP;
+}
+
+static mass_group *
+group_of(mass_group *g, size_t *n, int venue, const char *symbol)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (g[i].venue == venue && strcmp(g[i].symbol, symbol) == 0) {
+            return &g[i];
+        }
+    }
+    if (*n == MASS_GROUPS) {
+        return NULL;
+    }
+    g[*n] = (mass_group){venue, symbol, 0, 0, 0, 0};
+    return &g[(*n)++];
+}
+
+static size_t
+find_mass_groups(xg__state *st, const xg_msg *m, int venue, mass_group *g)
+{
+    size_t n = 0;
+    size_t top = xg__orders_high_water(st->orders);
+    for (uint32_t slot = 0; slot < top; slot++) {
+        const xg__order_rec *r = xg__orders_get(st->orders, slot);
+        if (r == NULL || r->venue < 0 || !xg__lifecycle_is_open(r->status) ||
+            !can_mass_cancel(&st->venues[r->venue])) {
+            continue;
+        }
+        mass_group *grp = group_of(g, &n, r->venue, r->order.symbol);
+        if (grp != NULL) {
+            grp->n_open++;
+            grp->n_selected += is_selected(r, m, venue) && !r->cancel_requested;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const xg__venue *v = &st->venues[g[i].venue];
+        const xg_instrument *ins = xg__venue_instrument(v, g[i].symbol);
+        g[i].is_usable = g[i].n_selected == g[i].n_open && g[i].n_open >= 2 &&
+                         ins != NULL;
+        g[i].index = ins != NULL ? (uint32_t)(ins - v->instruments) : 0;
+    }
+    return n;
+}
+
+static int
+is_mass_canceled(const mass_group *g, size_t n, const xg__order_rec *r)
+{
+    if (!xg__lifecycle_is_open(r->status)) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].venue == r->venue && strcmp(g[i].symbol, r->order.symbol) == 0) {
+            return g[i].is_usable;
+        }
+    }
+    return 0;
+}
+
 static void
 cancel_all(xg__api *api, const peer *p, const xg_msg *m)
 {
@@ -155,6 +235,8 @@ cancel_all(xg__api *api, const peer *p, const xg_msg *m)
     if (!filter_venue(api, p, m, &venue)) {
         return;
     }
+    mass_group groups[MASS_GROUPS];
+    size_t n_groups = find_mass_groups(st, m, venue, groups);
     size_t n = 0;
     int has_more = 0;
     size_t top = xg__orders_high_water(st->orders);
@@ -167,10 +249,20 @@ cancel_all(xg__api *api, const peer *p, const xg_msg *m)
             has_more = 1;
             break;
         }
-        char detail[XG_DETAIL_MAX];
-        /* Only a final order is refused, and none is selected. */
-        (void)xg__act_cancel(st, (uint32_t)slot, detail, sizeof detail);
+        if (is_mass_canceled(groups, n_groups, r)) {
+            xg__act_cancel_with_symbol(st, (uint32_t)slot);
+        } else {
+            char detail[XG_DETAIL_MAX];
+            /* Only a final order is refused, and none is selected. */
+            (void)xg__act_cancel(st, (uint32_t)slot, detail, sizeof detail);
+        }
         api->cancel_ids[n++] = r->order.client_id;
+    }
+    for (size_t i = 0; i < n_groups; i++) {
+        if (groups[i].is_usable) {
+            xg__act_queue_cancel_symbol(st, &st->venues[groups[i].venue],
+                                        groups[i].index, 0);
+        }
     }
     xg_buf b;
     xg_buf_init(&b, api->page, sizeof api->page);

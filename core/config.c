@@ -298,7 +298,8 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         "options",            "max_connections",  "connect_timeout_ms",
         "timeout_ms",         "ban_default_ms",   "throttle_default_ms",
         "clock_guard_ms",     "resync_interval_ms", "reconcile_share_pct",
-        "order_sweep_ms",     "batch_max",        NULL};
+        "order_sweep_ms",     "batch_max",        "exclusive_account",
+        NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
         return e;
@@ -337,6 +338,12 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
         return fail(c, f, "must be true or false");
     }
     v->is_simulator = json_is_true(sim);
+    json_t *excl = json_object_get(obj, "exclusive_account");
+    if (excl != NULL && !json_is_boolean(excl)) {
+        snprintf(f, sizeof f, "%s.exclusive_account", field);
+        return fail(c, f, "must be true or false");
+    }
+    v->is_exclusive_account = json_is_true(excl);
     if (v->base_url[0] != '\0') {
         snprintf(f, sizeof f, "%s.base_url", field);
         if (v->is_simulator && !is_loopback_http(v->base_url)) {

@@ -45,6 +45,9 @@ typedef struct xg__venue_config {
     int64_t reconcile_share_pct; /* reconciliation's share of each bucket */
     int64_t order_sweep_ms;      /* open-orders sweep period; 0 off */
     int64_t batch_max; /* orders packed into one request; below 2: none */
+    /* No orders but this gateway's on the account: a cancel_all may use
+     * the venue's mass cancel of a symbol (which cancels every order). */
+    int is_exclusive_account;
 } xg__venue_config;
 
 typedef struct xg__route {

@@ -53,6 +53,8 @@ xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
     if (p->op == XG_OP_OPEN_ORDERS) {
         op->instrument = xg__sweep_instrument(v, p->instrument);
         op->cursor = xg__sweep_cursor(v, p->instrument);
+    } else if (p->op == XG_OP_CANCEL_SYMBOL) {
+        op->instrument = xg__sweep_instrument(v, p->instrument);
     } else if (r != NULL) {
         op->instrument = xg__venue_instrument(v, r->order.symbol);
         op->order = &r->order;
@@ -84,6 +86,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
     case XG_OP_INSTRUMENTS:
     case XG_OP_OPEN_ORDERS:
     case XG_OP_BALANCES:
+    case XG_OP_CANCEL_SYMBOL:
         return 1;
     case XG_OP_NEW_ORDER:
         return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;
@@ -103,8 +106,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
                !(r->in_flight & xg__op_bit(XG_OP_QUERY_ORDER));
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
-    case XG_OP_CANCEL_SYMBOL:
-        return 0; /* never queued */
+        return 0; /* never queued: sent as one from their orders' entries */
     }
     return 0;
 }
@@ -153,12 +155,16 @@ drop(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
 }
 
 /* p can never be sent (err, why): a new order is rejected, an amend
- * refused, anything else only logged. */
+ * refused, a mass cancel's orders get their own cancels, anything else is
+ * only logged. */
 static void
-cannot_send(xg__state *st, const xg__venue *v, const xg__pending *p, xg_err err,
+cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
             const char *why)
 {
-    if (p->op == XG_OP_NEW_ORDER) {
+    if (p->op == XG_OP_CANCEL_SYMBOL) {
+        const xg_instrument *ins = xg__sweep_instrument(v, p->instrument);
+        xg__act_cancel_symbol_done(st, v, ins != NULL ? ins->symbol : NULL, 0);
+    } else if (p->op == XG_OP_NEW_ORDER) {
         xg__act_reject(st, p->order, err, why, NULL);
     } else if (p->op == XG_OP_AMEND_ORDER) {
         xg_result res;
@@ -414,8 +420,13 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
         xg_op op;
         xg__op_amend amend;
         xg__sender_op_for(v, r, &p, &op, &amend);
-        if (p.op == XG_OP_OPEN_ORDERS && op.instrument == NULL) {
+        if ((p.op == XG_OP_OPEN_ORDERS || p.op == XG_OP_CANCEL_SYMBOL) &&
+            op.instrument == NULL) {
             drop(st, v, q, idx);
+            if (p.op == XG_OP_CANCEL_SYMBOL) {
+                cannot_send(st, v, &p, XG_ERR_UNKNOWN_SYMBOL,
+                            "the venue's instruments changed");
+            }
             continue;
         }
         xg_http_request *req = &s->req;

@@ -111,12 +111,12 @@ cmp_report(const void *a, const void *b)
                   ((const xg_order_report *)b)->client_id);
 }
 
-/* One page of the round's list for ins: every listed order of v is
- * reported as the page shows it (act.c applies what is new, and a cancel
- * waiting for the order's state goes out), and marked seen this round. */
-static void
-match_page(xg__state *st, xg__venue *v, const xg_instrument *ins,
-           xg_order_report *reps, size_t n)
+/* Every listed order of v is reported as the list shows it (act.c
+ * applies what is new, and a cancel waiting for the order's state goes
+ * out), and marked seen this round. */
+void
+xg__sweep_match(xg__state *st, xg__venue *v, const xg_instrument *ins,
+                xg_order_report *reps, size_t n)
 {
     if (n == 0) {
         return;
@@ -235,7 +235,7 @@ xg__sweep_answered(xg__state *st, xg__venue *v, uint32_t index,
         xg__sweep_dropped(v, index);
         return;
     }
-    match_page(st, v, ins, reps, n);
+    xg__sweep_match(st, v, ins, reps, n);
     if (res->is_list_cut && res->next_cursor[0] != '\0' &&
         keep_cursor(v, index, res->next_cursor)) {
         /* The same round goes on with the next page, ahead of the

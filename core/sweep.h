@@ -20,6 +20,12 @@ void xg__sweep_start(xg__state *st, xg__venue *v);
  * changed since. */
 const xg_instrument *xg__sweep_instrument(const xg__venue *v, uint32_t index);
 
+/* Apply the venue's reports reps (n, sorted here) about orders of v on
+ * ins to the orders they name: an open-orders page, or the orders a mass
+ * cancel canceled. */
+void xg__sweep_match(xg__state *st, xg__venue *v, const xg_instrument *ins,
+                     xg_order_report *reps, size_t n);
+
 /* The cursor of the next page to ask for the symbol `index` of v, or
  * NULL for its first page. */
 const char *xg__sweep_cursor(const xg__venue *v, uint32_t index);

@@ -44,7 +44,8 @@ typedef struct xg__venue_health {
 typedef struct xg__pending {
     uint32_t order;      /* NEW/CANCEL/QUERY: the order's slot */
     uint32_t serial;     /* ... and its record's serial (orders.h) */
-    uint32_t instrument; /* OPEN_ORDERS: index in the venue's instruments */
+    uint32_t instrument; /* OPEN_ORDERS, CANCEL_SYMBOL: index in the venue's
+                            instruments */
     uint8_t op;          /* xg_op_kind; SERVER_TIME/INSTRUMENTS: neither */
 } xg__pending;
 
@@ -56,7 +57,8 @@ typedef struct xg__pending {
 static inline uint64_t
 xg__pending_tag(xg__pending p)
 {
-    uint32_t index = p.op == XG_OP_OPEN_ORDERS ? p.instrument : p.order;
+    int is_symbol_op = p.op == XG_OP_OPEN_ORDERS || p.op == XG_OP_CANCEL_SYMBOL;
+    uint32_t index = is_symbol_op ? p.instrument : p.order;
     return (uint64_t)p.op << 56 | (uint64_t)p.serial << 24 |
            (uint64_t)(index & 0xffffffu);
 }
@@ -66,7 +68,7 @@ xg__pending_from_tag(uint64_t tag)
 {
     xg__pending p = {XG_ORDER_NONE, 0, 0, (uint8_t)(tag >> 56)};
     uint32_t index = (uint32_t)(tag & 0xffffffu);
-    if (p.op == XG_OP_OPEN_ORDERS) {
+    if (p.op == XG_OP_OPEN_ORDERS || p.op == XG_OP_CANCEL_SYMBOL) {
         p.instrument = index;
     } else if (p.op >= XG_OP_NEW_ORDER) {
         p.order = index;
