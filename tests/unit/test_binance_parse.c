@@ -1337,7 +1337,7 @@ test_open_orders_sink_error_is_returned(void **state)
     free(body);
 }
 
-/* --- cancel all on a symbol ------------------------------------------------ */
+/* --- cancel all on a symbol -------------------------------------------- */
 
 static void
 test_cancel_symbol_reports_each_canceled_order(void **state)
@@ -1509,8 +1509,10 @@ test_balances_hostile_amounts_are_refused(void **state)
         "{\"balances\":[1]}",
         "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\"}]}",
         "{\"balances\":[{\"asset\":\"BTC\",\"free\":1,\"locked\":\"0\"}]}",
-        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\",\"locked\":\"-0.1\"}]}",
-        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1e9\",\"locked\":\"0\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\","
+        "\"locked\":\"-0.1\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1e9\","
+        "\"locked\":\"0\"}]}",
         "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"99999999999999999999\","
         "\"locked\":\"0\"}]}",
         "{\"balances\":[{\"asset\":\"\",\"free\":\"1\",\"locked\":\"0\"}]}",
