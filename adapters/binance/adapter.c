@@ -121,6 +121,13 @@ static const xg_adapter binance_adapter = {
              * New Order", a new order with its own newClientOrderId. */
             .amend = XG_AMEND_NATIVE_REDUCE | XG_AMEND_REPLACE |
                      XG_AMEND_REPLACE_NEW_ID,
+            /* rest-api.md has no batch of orders or cancels on spot
+             * (batchOrders is a futures endpoint); binance.md, Endpoints:
+             * DELETE /api/v3/openOrders cancels every open order of a
+             * symbol. */
+            .batch_new_max = 0,
+            .batch_cancel_max = 0,
+            .cancel_symbol = 1,
         },
     .create = binance_create,
     .destroy = binance_destroy,

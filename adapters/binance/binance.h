@@ -4,9 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c, parse_amend.c and
- * limits.c can reach each other and tests/unit/test_binance_*.c can test
- * them directly.
+ * non-static only so that sign.c, requests.c, parse.c, parse_amend.c,
+ * parse_account.c and limits.c can reach each other and
+ * tests/unit/test_binance_*.c can test them directly.
  */
 #ifndef XGATE_ADAPTER_BINANCE_H
 #define XGATE_ADAPTER_BINANCE_H
@@ -196,6 +196,24 @@ void binance_parse_amend(const xg_op *op, const xg_json *j, xg_result *res);
 void binance_parse_replace_refused(const xg_op *op, const xg_json *j,
                                    const xg_http_response *resp, int64_t code,
                                    const char *msg, xg_result *res);
+
+/* --- parse_account.c ----------------------------------------------------- */
+
+/* The 2xx answer to a CANCEL_SYMBOL (DELETE /api/v3/openOrders): each
+ * order it names as canceled to sink->order, status CANCELED; order lists
+ * and orders whose client id the gateway cannot have sent are skipped. An
+ * answer that does not read is UNKNOWN (some orders may be canceled) and
+ * reaches the sink with nothing. Returns a sink error, else XG_OK. */
+xg_err binance_parse_cancel_symbol(const xg_op *op, const xg_json *j,
+                                   const xg_sink *sink, xg_result *res);
+
+/* The 2xx answer to BALANCES (GET /api/v3/account): each asset with
+ * something free or locked to sink->balance. A body that does not read,
+ * a negative or malformed amount among them, is REJECTED with
+ * XG_ERR_BAD_RESPONSE and reaches the sink with nothing. Returns a sink
+ * error, else XG_OK. */
+xg_err binance_parse_balances(const xg_op *op, const xg_json *j,
+                              const xg_sink *sink, xg_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

@@ -7,8 +7,9 @@
  * bodies become an order report, the server time, the open orders or the
  * instruments with the venue's advertised rate limits. The instance's
  * bucket list is replaced here when exchangeInfo arrives (limits.c turns it
- * into specs). The answers to an amend are read in parse_amend.c, with
- * this file's order reader; building requests is requests.c's job.
+ * into specs). The answers to an amend are read in parse_amend.c, those
+ * of a cancel-all and the balances in parse_account.c, both with this
+ * file's order reader; building requests is requests.c's job.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -786,7 +787,8 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
+        op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
         (op->kind == XG_OP_AMEND_ORDER &&
          (op->amend == NULL || op->client_id == NULL ||
           (op->amend->is_replace && op->amend->new_client_id == NULL)))) {
@@ -824,6 +826,15 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             has_code && (code == -2021 || code == -2022) &&
             resp->status >= 400 && resp->status <= 499) {
             binance_parse_replace_refused(op, &j, resp, code, msg, res);
+        } else if (op->kind == XG_OP_CANCEL_SYMBOL && has_code &&
+                   code == -2011 && resp->status >= 400 &&
+                   resp->status <= 499) {
+            /* 400 -2011 "Unknown order sent." is how Binance answers a
+             * cancel-all on a symbol with no open order
+             * (binance/binance-connector-python issue 185, with the
+             * venue's headers): done, nothing canceled. */
+            res->outcome = XG_OUTCOME_OK;
+            res->err = XG_OK;
         } else {
             binance_classify_error(op->kind, resp,
                                    has_code, code, msg, res);
@@ -850,6 +861,12 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_AMEND_ORDER:
             binance_parse_amend(op, &j, res);
+            break;
+        case XG_OP_CANCEL_SYMBOL:
+            rc = binance_parse_cancel_symbol(op, &j, sink, res);
+            break;
+        case XG_OP_BALANCES:
+            rc = binance_parse_balances(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

@@ -16,6 +16,13 @@
  * (POST /api/v3/order/cancelReplace), a new order for what is left. The
  * core picks one through xg_amend.is_replace from the adapter's caps.
  *
+ * Binance spot has no batch of new orders or of cancels (batchOrders is
+ * a futures endpoint), so the batches are XG_ERR_UNSUPPORTED and the caps
+ * say 0. It cancels every open order of a symbol in one request
+ * (DELETE /api/v3/openOrders) and lists the balances with the account
+ * (GET /api/v3/account, omitZeroBalances=true so that the answer holds
+ * only the assets the account has).
+ *
  * Signed parameters start with timestamp and end with recvWindow, the
  * order ccxt uses and vectors binance-s-01/02 record, so that a new order
  * built here is byte for byte the vector's body.
@@ -32,6 +39,7 @@
 #define BINANCE_PATH_OPEN_ORDERS   "/api/v3/openOrders"
 #define BINANCE_PATH_AMEND         "/api/v3/order/amend/keepPriority"
 #define BINANCE_PATH_REPLACE       "/api/v3/order/cancelReplace"
+#define BINANCE_PATH_ACCOUNT       "/api/v3/account"
 
 int64_t
 binance_op_weight(const xg_op *op)
@@ -57,11 +65,16 @@ binance_op_weight(const xg_op *op)
          * Existing Order and Send a New Order" Weight 1 (0 on success since
          * 2026-04-02, as for new orders). */
         return op->amend != NULL && !op->amend->is_replace ? 4 : 1;
+    case XG_OP_CANCEL_SYMBOL:
+        /* "Cancel All Open Orders on a Symbol" (fact sheet): weight 1, 0
+         * on success since 2026-04-02 like the other cancels; 1 is the
+         * conservative side. */
+        return 1;
+    case XG_OP_BALANCES:
+        return 20; /* fact sheet: GET /api/v3/account */
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
-    case XG_OP_CANCEL_SYMBOL:
-    case XG_OP_BALANCES:
-        break; /* not built yet */
+        break; /* no such endpoint on spot: build refuses them */
     }
     return 1;
 }
@@ -291,6 +304,15 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
             binance_param(payload, "symbol", symbol);
         }
         break;
+    case XG_OP_CANCEL_SYMBOL:
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        binance_param(payload, "symbol", symbol);
+        break;
+    case XG_OP_BALANCES:
+        binance_param(payload, "omitZeroBalances", "true");
+        break;
     case XG_OP_AMEND_ORDER:
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
@@ -340,6 +362,8 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
     case XG_OP_AMEND_ORDER:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }
@@ -349,6 +373,11 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
             method = "DELETE";
         } else if (op->kind == XG_OP_OPEN_ORDERS) {
             path = BINANCE_PATH_OPEN_ORDERS;
+        } else if (op->kind == XG_OP_CANCEL_SYMBOL) {
+            method = "DELETE";
+            path = BINANCE_PATH_OPEN_ORDERS;
+        } else if (op->kind == XG_OP_BALANCES) {
+            path = BINANCE_PATH_ACCOUNT;
         } else if (op->kind == XG_OP_AMEND_ORDER) {
             int is_replace = op->amend != NULL && op->amend->is_replace;
             method = is_replace ? "POST" : "PUT";
@@ -361,6 +390,9 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
                                        payload.len, req, NULL);
         }
         break;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+        return XG_ERR_UNSUPPORTED;
     default:
         return XG_ERR_INVALID;
     }

@@ -929,6 +929,171 @@ test_amend_and_cancel_replace_are_rate_limited_as_binance_counts_them(
     sim_down(p);
 }
 
+/* ---- cancel all and balances -------------------------------------------- */
+
+/* Balances from the shared book: what is free and what the resting orders
+ * hold. Then one DELETE /api/v3/openOrders cancels every open order of
+ * the symbol (and only those), in one request and one log line, weight 1,
+ * each answered as a single cancel is, and frees what they held. */
+static void
+test_cancel_all_cancels_the_symbol_in_one_request_and_frees_balances(
+    void **state)
+{
+    static const char *const args[] = {"--set", "binance.walk=0", "--set",
+                                       "binance.weight_window_s=2", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+    char log[65536];
+
+    (void)state;
+    place_resting(p, "ca-1", "0.01", r);
+    place_resting(p, "ca-2", "0.02", r);
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC"
+                "&quantity=0.5&price=50000&newClientOrderId=ca-3",
+                r);
+    assert_int_equal(r->status, 200);
+    send_signed(p, "POST", "/api/v3/order",
+                "symbol=ETHUSDT&side=SELL&type=LIMIT&timeInForce=GTC"
+                "&quantity=1&price=2500&newClientOrderId=ca-eth",
+                r);
+    assert_int_equal(r->status, 200);
+
+    /* The default account: USDT 1,000,000, BTC 100, ETH 1,000; the buys
+     * hold 300 + 600 USDT, the sells 0.5 BTC and 1 ETH. */
+    send_signed(p, "GET", "/api/v3/account", "omitZeroBalances=true", r);
+    assert_int_equal(r->status, 200);
+    assert_non_null(strstr(r->body, "{\"asset\":\"USDT\",\"free\":"
+                                    "\"999100.00000000\",\"locked\":"
+                                    "\"900.00000000\"}"));
+    assert_non_null(strstr(r->body, "{\"asset\":\"BTC\",\"free\":"
+                                    "\"99.50000000\",\"locked\":"
+                                    "\"0.50000000\"}"));
+    assert_non_null(strstr(r->body, "{\"asset\":\"ETH\",\"free\":"
+                                    "\"999.00000000\",\"locked\":"
+                                    "\"1.00000000\"}"));
+    /* No SOL on the account: left out. */
+    assert_null(strstr(r->body, "\"SOL\""));
+
+    wait_window_start(2000);
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 1);
+    /* Nothing on the unfilled-order count: no ORDERS header. */
+    assert_int_equal(
+        xg_sim_header_get(r->hdrs, "X-MBX-ORDER-COUNT-10S", log, sizeof(log)),
+        XG_ERR_NOT_FOUND);
+    json_t *arr = body_json(r);
+    assert_true(json_is_array(arr));
+    assert_int_equal(json_array_size(arr), 3);
+    static const char *const ids[] = {"ca-1", "ca-2", "ca-3"};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *o = json_array_get(arr, i);
+        const char *id =
+            json_string_value(json_object_get(o, "origClientOrderId"));
+        assert_non_null(id);
+        assert_string_equal(id, ids[i]);
+        assert_string_equal(json_string_value(json_object_get(o, "status")),
+                            "CANCELED");
+        assert_string_equal(json_string_value(json_object_get(o, "symbol")),
+                            "BTCUSDT");
+        assert_int_equal(json_integer_value(json_object_get(o, "orderListId")),
+                         -1);
+        assert_true(json_is_string(json_object_get(o, "clientOrderId")));
+    }
+    json_decref(arr);
+
+    /* One request, one line: the 5 before it, then this one. */
+    assert_int_equal(xg_sim_log_fetch(p, "binance", 5, log, sizeof(log)),
+                     XG_OK);
+    assert_non_null(strstr(log, "\"seq\":6,"));
+    assert_null(strstr(log, "\"seq\":7,"));
+    assert_non_null(strstr(log, "\"method\":\"DELETE\",\"path\":"
+                                "\"/api/v3/openOrders\",\"status\":200"));
+    assert_non_null(strstr(log, "\"client_order_id\":\"ca-1\","
+                                "\"outcome\":\"canceled\""));
+
+    send_signed(p, "GET", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_int_equal(r->status, 200);
+    assert_string_equal(r->body, "[]");
+    send_signed(p, "GET", "/api/v3/openOrders", "symbol=ETHUSDT", r);
+    assert_non_null(strstr(r->body, "\"clientOrderId\":\"ca-eth\""));
+    send_signed(p, "GET", "/api/v3/order",
+                "symbol=BTCUSDT&origClientOrderId=ca-2", r);
+    assert_field(r, "status", "CANCELED");
+
+    /* What the canceled orders held is free again; the ETH sell still
+     * holds its 1 ETH. Weight 20 on top of the cancel-all's 1 and the
+     * two openOrders' and the query's 6 + 6 + 4. */
+    send_signed(p, "GET", "/api/v3/account", "omitZeroBalances=true", r);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 37);
+    assert_non_null(strstr(r->body, "{\"asset\":\"USDT\",\"free\":"
+                                    "\"1000000.00000000\",\"locked\":"
+                                    "\"0.00000000\"}"));
+    assert_non_null(strstr(r->body, "{\"asset\":\"BTC\",\"free\":"
+                                    "\"100.00000000\",\"locked\":"
+                                    "\"0.00000000\"}"));
+    assert_non_null(strstr(r->body, "{\"asset\":\"ETH\",\"free\":"
+                                    "\"999.00000000\",\"locked\":"
+                                    "\"1.00000000\"}"));
+
+    /* Nothing open any more: Binance's -2011; bad symbols as elsewhere. */
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_error(r, 400, -2011);
+    assert_non_null(strstr(r->body, "Unknown order sent."));
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=NOPEUSDT", r);
+    assert_error(r, 400, -1121);
+    send_signed(p, "DELETE", "/api/v3/openOrders", "", r);
+    assert_error(r, 400, -1102);
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=ETHUSDT", r);
+    assert_int_equal(r->status, 200);
+    send_signed(p, "GET", "/api/v3/openOrders", "", r);
+    assert_string_equal(r->body, "[]");
+    free(r);
+    sim_down(p);
+}
+
+/* GET /api/v3/account weighs 20 and DELETE /api/v3/openOrders 1 in the
+ * IP's REQUEST_WEIGHT, refused ones included, until the limit refuses
+ * them with 429 -1003. */
+static void
+test_account_and_cancel_all_weigh_20_and_1(void **state)
+{
+    static const char *const args[] = {"--set", "binance.weight_limit=43",
+                                       "--set", "binance.weight_window_s=2",
+                                       NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = reply_new();
+
+    (void)state;
+    wait_window_start(2000);
+    send_signed(p, "GET", "/api/v3/account", "omitZeroBalances=true", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 20);
+    send_signed(p, "GET", "/api/v3/account", "", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 40);
+    /* Without omitZeroBalances every asset of the account is listed. */
+    assert_non_null(strstr(r->body, "\"asset\":\"BTC\""));
+    for (int i = 1; i <= 3; i++) {
+        send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+        assert_error(r, 400, -2011);
+        assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 40 + i);
+    }
+    send_signed(p, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT", r);
+    assert_error(r, 429, -1003);
+    assert_non_null(strstr(r->body, "current limit is 43 request weight"));
+    long long retry = header_int(r, "Retry-After");
+    assert_true(retry >= 1 && retry <= 2);
+
+    wait_window_start(2000);
+    send_signed(p, "GET", "/api/v3/account", "", r);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(header_int(r, "X-MBX-USED-WEIGHT-2S"), 20);
+    free(r);
+    sim_down(p);
+}
+
 /* ---- authentication
  * ------------------------------------------------------------ */
 
@@ -2324,6 +2489,11 @@ main(void)
         cmocka_unit_test_teardown(
             test_amend_and_cancel_replace_are_rate_limited_as_binance_counts_them,
             teardown_sim),
+        cmocka_unit_test_teardown(
+            test_cancel_all_cancels_the_symbol_in_one_request_and_frees_balances,
+            teardown_sim),
+        cmocka_unit_test_teardown(test_account_and_cancel_all_weigh_20_and_1,
+                                  teardown_sim),
         cmocka_unit_test_teardown(test_signature_key_and_timestamp_errors,
                                   teardown_sim),
         cmocka_unit_test_teardown(

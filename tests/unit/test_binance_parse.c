@@ -1,7 +1,8 @@
 /*
  * test_binance_parse.c - Binance answers into unified results: success
  * bodies, every row of the error table, exchangeInfo instruments, open
- * orders, and bodies that are broken or hostile.
+ * orders, a cancel-all's canceled orders, the balances, and bodies that
+ * are broken or hostile.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,6 +46,8 @@ typedef struct collected {
     size_t n_ins;
     xg_order_report orders[16];
     size_t n_orders;
+    xg_balance balances[16];
+    size_t n_balances;
     size_t fail_after; /* return an error on this call (0: never) */
 } collected;
 
@@ -69,6 +72,18 @@ collect_order(void *ctx, const xg_order_report *rep)
     }
     assert_true(c->n_orders < 16);
     c->orders[c->n_orders++] = *rep;
+    return XG_OK;
+}
+
+static xg_err
+collect_balance(void *ctx, const xg_balance *bal)
+{
+    collected *c = ctx;
+    if (c->fail_after != 0 && c->n_balances + 1 == c->fail_after) {
+        return XG_ERR_NOMEM;
+    }
+    assert_true(c->n_balances < 16);
+    c->balances[c->n_balances++] = *bal;
     return XG_OK;
 }
 
@@ -124,7 +139,8 @@ parse_n(fixture *f, xg_op_kind kind, int status, const char *body, size_t len,
         const xg_http_header_view *h, size_t n_h)
 {
     xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL, NULL, NULL};
-    xg_sink sink = {&f->got, collect_instrument, collect_order, NULL};
+    xg_sink sink = {&f->got, collect_instrument, collect_order,
+                    collect_balance};
     if (kind == XG_OP_AMEND_ORDER) {
         op.order = &f->order;
         op.amend = &f->amend;
@@ -136,9 +152,10 @@ parse_n(fixture *f, xg_op_kind kind, int status, const char *body, size_t len,
         memcpy(copy, body, len);
     }
     if (kind == XG_OP_OPEN_ORDERS || kind == XG_OP_INSTRUMENTS ||
-        kind == XG_OP_SERVER_TIME) {
+        kind == XG_OP_SERVER_TIME || kind == XG_OP_CANCEL_SYMBOL ||
+        kind == XG_OP_BALANCES) {
         op.client_id = NULL;
-        if (kind != XG_OP_OPEN_ORDERS) {
+        if (kind != XG_OP_OPEN_ORDERS && kind != XG_OP_CANCEL_SYMBOL) {
             op.instrument = NULL;
         }
     }
@@ -487,6 +504,13 @@ test_parse_refuses_bad_arguments(void **state)
                      XG_ERR_INVALID);
     op.kind = (xg_op_kind)42;
     resp.status = 500;
+    assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
+                     XG_ERR_INVALID);
+    /* Spot has no batches: build refuses them, so no answer to one. */
+    op.kind = XG_OP_BATCH_NEW;
+    assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
+                     XG_ERR_INVALID);
+    op.kind = XG_OP_BATCH_CANCEL;
     assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
                      XG_ERR_INVALID);
 }
@@ -1313,6 +1337,238 @@ test_open_orders_sink_error_is_returned(void **state)
     free(body);
 }
 
+/* --- cancel all on a symbol -------------------------------------------- */
+
+static void
+test_cancel_symbol_reports_each_canceled_order(void **state)
+{
+    fixture *f = *state;
+    parse_file(f, XG_OP_CANCEL_SYMBOL, 200, "cancel_all.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    /* The third order's client id is longer than any the gateway sends,
+     * and the OCO list is none of its orders: both skipped. */
+    assert_int_equal(f->got.n_orders, 2);
+    assert_string_equal(f->got.orders[0].client_id, "gw-0001");
+    assert_string_equal(f->got.orders[0].venue_order_id, "41");
+    assert_string_equal(f->got.orders[0].venue_symbol, "BTCUSDT");
+    assert_int_equal(f->got.orders[0].status, XG_STATUS_CANCELED);
+    expect_decimal(f->got.orders[0].exec.filled_qty, 4, 4);
+    expect_decimal(f->got.orders[0].exec.filled_quote, 140002, 4);
+    expect_decimal(f->got.orders[0].price, 350005, 1);
+    expect_decimal(f->got.orders[0].qty, 1, 3);
+    assert_string_equal(f->got.orders[1].client_id, "gw-0002");
+    assert_int_equal(f->got.orders[1].status, XG_STATUS_CANCELED);
+    expect_decimal(f->got.orders[1].exec.filled_qty, 0, 0);
+}
+
+/* Binance answers a cancel-all with nothing open 400 -2011 "Unknown order
+ * sent.": done, nothing canceled. Any other refusal stays one. */
+static void
+test_cancel_symbol_with_nothing_open_is_done(void **state)
+{
+    fixture *f = *state;
+    parse_ok(f, XG_OP_CANCEL_SYMBOL, 400,
+             "{\"code\":-2011,\"msg\":\"Unknown order sent.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_int_equal(f->got.n_orders, 0);
+    parse_ok(f, XG_OP_CANCEL_SYMBOL, 200, "[]");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->got.n_orders, 0);
+
+    parse_ok(f, XG_OP_CANCEL_SYMBOL, 400,
+             "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_UNKNOWN_SYMBOL);
+    assert_string_equal(f->res.venue_code, "-1121");
+    /* The same code on a single cancel is still "not found". */
+    parse_ok(f, XG_OP_CANCEL_ORDER, 400,
+             "{\"code\":-2011,\"msg\":\"Unknown order sent.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_ORDER_NOT_FOUND);
+}
+
+/* Limits, bans and lost answers as for a single cancel; an answer that
+ * does not read is UNKNOWN (some orders may be gone) and reports none. */
+static void
+test_cancel_symbol_limits_bans_and_unreadable_answers(void **state)
+{
+    fixture *f = *state;
+    xg_http_header_view h = {"Retry-After", 11, "7", 1};
+    static const struct {
+        int status;
+        const char *body;
+        xg_outcome outcome;
+        xg_err err;
+    } cases[] = {
+        {429, "{\"code\":-1003,\"msg\":\"Too much request weight used\"}",
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {418, "{\"code\":-1003,\"msg\":\"IP banned until 1700000999000.\"}",
+         XG_OUTCOME_BANNED, XG_ERR_BANNED},
+        {400, "{\"code\":-1021,\"msg\":\"Timestamp outside recvWindow\"}",
+         XG_OUTCOME_RESYNC, XG_ERR_TIMESTAMP},
+        {500, "", XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {503, "<html>busy</html>", XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {200, "", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "[{\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\"",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "{\"orders\":[]}", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "[1]", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        /* No status: it would read as an ACK, not as canceled. */
+        {200,
+         "[{\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\","
+         "\"orderId\":41}]",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        /* An entry that is not canceled is no answer of this endpoint. */
+        {200,
+         "[{\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\","
+         "\"orderId\":41,\"status\":\"NEW\"}]",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200,
+         "[{\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\","
+         "\"orderId\":41,\"status\":\"CANCELED\",\"executedQty\":\"-1\"}]",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        print_message("case %zu\n", i);
+        memset(&f->got, 0, sizeof(f->got));
+        assert_int_equal(parse_n(f, XG_OP_CANCEL_SYMBOL, cases[i].status,
+                                 cases[i].body, strlen(cases[i].body), &h, 1),
+                         XG_OK);
+        assert_int_equal(f->res.outcome, cases[i].outcome);
+        assert_int_equal(f->res.err, cases[i].err);
+        assert_int_equal(f->got.n_orders, 0);
+    }
+    parse_n(f, XG_OP_CANCEL_SYMBOL, 429, cases[0].body, strlen(cases[0].body),
+            &h, 1);
+    assert_int_equal(f->res.retry_after_ms, 7000);
+    parse_ok(f, XG_OP_CANCEL_SYMBOL, 418, cases[1].body);
+    assert_int_equal(f->res.banned_until_ms, 1700000999000LL);
+
+    /* A good order before a bad one: nothing is half-delivered. */
+    parse_ok(f, XG_OP_CANCEL_SYMBOL, 200,
+             "[{\"symbol\":\"BTCUSDT\",\"origClientOrderId\":\"gw-0001\","
+             "\"orderId\":41,\"status\":\"CANCELED\"},{\"symbol\":1}]");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->got.n_orders, 0);
+}
+
+static void
+test_cancel_symbol_sink_error_is_returned(void **state)
+{
+    fixture *f = *state;
+    size_t len = 0;
+    char *body = read_file(DATA "cancel_all.json", &len);
+    f->got.fail_after = 2;
+    assert_int_equal(parse_n(f, XG_OP_CANCEL_SYMBOL, 200, body, len, NULL, 0),
+                     XG_ERR_NOMEM);
+    assert_int_equal(f->got.n_orders, 1);
+    free(body);
+}
+
+/* --- balances ------------------------------------------------------------ */
+
+static void
+test_balances_report_free_and_locked_per_asset(void **state)
+{
+    fixture *f = *state;
+    parse_file(f, XG_OP_BALANCES, 200, "account.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    /* ETH holds nothing; the other two skipped names cannot be carried
+     * (not ASCII, too long). */
+    assert_int_equal(f->got.n_balances, 3);
+    assert_string_equal(f->got.balances[0].asset, "BTC");
+    expect_decimal(f->got.balances[0].free, 472384689, 8);
+    expect_decimal(f->got.balances[0].locked, 1, 3);
+    assert_string_equal(f->got.balances[1].asset, "USDT");
+    expect_decimal(f->got.balances[1].free, 99965, 0);
+    expect_decimal(f->got.balances[1].locked, 350005, 4);
+    assert_string_equal(f->got.balances[2].asset, "BNB");
+    expect_decimal(f->got.balances[2].free, 0, 0);
+    expect_decimal(f->got.balances[2].locked, 25, 1);
+
+    memset(&f->got, 0, sizeof(f->got));
+    parse_ok(f, XG_OP_BALANCES, 200, "{\"balances\":[]}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->got.n_balances, 0);
+}
+
+/* A negative or malformed amount, or a body of the wrong shape, is a bad
+ * answer to a read: REJECTED, nothing reported. */
+static void
+test_balances_hostile_amounts_are_refused(void **state)
+{
+    fixture *f = *state;
+    static const char *const bodies[] = {
+        "",
+        "[]",
+        "{\"balances\":{}}",
+        "{\"balance\":[]}",
+        "{\"balances\":[1]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":1,\"locked\":\"0\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\","
+        "\"locked\":\"-0.1\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1e9\","
+        "\"locked\":\"0\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"99999999999999999999\","
+        "\"locked\":\"0\"}]}",
+        "{\"balances\":[{\"asset\":\"\",\"free\":\"1\",\"locked\":\"0\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\",\"locked\":\"0\","
+        "\"free\":\"2\"}]}",
+        "{\"balances\":[{\"asset\":\"BTC\",\"free\":\"1\",\"locked\":\"0\"}",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        print_message("body %zu\n", i);
+        parse_ok(f, XG_OP_BALANCES, 200, bodies[i]);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        assert_int_equal(f->got.n_balances, 0);
+    }
+    parse_file(f, XG_OP_BALANCES, 200, "account_negative.json");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(f->got.n_balances, 0);
+}
+
+/* The request's own failures as for any read. */
+static void
+test_balances_limits_bans_and_outages(void **state)
+{
+    fixture *f = *state;
+    parse_ok(f, XG_OP_BALANCES, 429,
+             "{\"code\":-1003,\"msg\":\"Too much request weight used\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    parse_ok(f, XG_OP_BALANCES, 418,
+             "{\"code\":-1003,\"msg\":\"IP banned until 1700000999000.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_BANNED);
+    assert_int_equal(f->res.banned_until_ms, 1700000999000LL);
+    parse_ok(f, XG_OP_BALANCES, 503, "<html>busy</html>");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_VENUE_DOWN);
+    parse_ok(f, XG_OP_BALANCES, 401,
+             "{\"code\":-2015,\"msg\":\"Invalid API-key, IP, or permissions "
+             "for action.\"}");
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_AUTH);
+    assert_int_equal(f->got.n_balances, 0);
+}
+
+static void
+test_balances_sink_error_is_returned(void **state)
+{
+    fixture *f = *state;
+    size_t len = 0;
+    char *body = read_file(DATA "account.json", &len);
+    f->got.fail_after = 2;
+    assert_int_equal(parse_n(f, XG_OP_BALANCES, 200, body, len, NULL, 0),
+                     XG_ERR_NOMEM);
+    assert_int_equal(f->got.n_balances, 1);
+    free(body);
+}
+
 static void
 test_decimal_drops_padding(void **state)
 {
@@ -1380,6 +1636,14 @@ main(void)
         T(test_amend_limits_bans_and_unknown_status_as_for_a_new_order),
         T(test_unreadable_amend_answers_are_unknown),
         T(test_amend_parse_refuses_an_op_without_its_amend),
+        T(test_cancel_symbol_reports_each_canceled_order),
+        T(test_cancel_symbol_with_nothing_open_is_done),
+        T(test_cancel_symbol_limits_bans_and_unreadable_answers),
+        T(test_cancel_symbol_sink_error_is_returned),
+        T(test_balances_report_free_and_locked_per_asset),
+        T(test_balances_hostile_amounts_are_refused),
+        T(test_balances_limits_bans_and_outages),
+        T(test_balances_sink_error_is_returned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -503,6 +503,84 @@ test_amend_refuses_what_binance_cannot_express(void **state)
                      XG_ERR_INVALID);
 }
 
+/* DELETE /api/v3/openOrders for the symbol: weight 1, nothing on the
+ * unfilled-order count, queued with the cancels. */
+static void
+test_cancel_symbol_is_delete_open_orders_weight_1(void **state)
+{
+    fixture *f = *state;
+    char buf[1024];
+    xg_instrument nosym = f->ins;
+    nosym.venue_symbol[0] = '\0';
+
+    assert_int_equal(build(f, XG_OP_CANCEL_SYMBOL, &f->ins, NULL), XG_OK);
+    assert_string_equal(f->req->method, "DELETE");
+    assert_int_equal(strncmp(f->req->target, "/api/v3/openOrders?", 19), 0);
+    assert_string_equal(
+        signed_payload(f, buf, sizeof(buf)),
+        "timestamp=1700000000000&symbol=BTCUSDT&recvWindow=5000");
+    assert_int_equal(f->req->body_len, 0);
+    assert_string_equal(header_of(f->req, "X-MBX-APIKEY"), "apikey123");
+    assert_int_equal(f->req->is_signed, 1);
+    assert_int_equal(f->req->priority, XG_PRIO_CANCEL);
+    assert_int_equal(f->req->n_costs, 2);
+    assert_int_equal(cost_of(f->req, 0), 1);
+    assert_int_equal(cost_of(f->req, 1), 1);
+    assert_int_equal(cost_of(f->req, 2), 0);
+    assert_int_equal(cost_of(f->req, 3), 0);
+
+    assert_int_equal(build(f, XG_OP_CANCEL_SYMBOL, NULL, NULL),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build(f, XG_OP_CANCEL_SYMBOL, &nosym, NULL),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->ins, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(xg_adapter_entry()->build(f->b, &op, 0, f->req),
+                     XG_ERR_INVALID);
+}
+
+/* GET /api/v3/account with omitZeroBalances=true: weight 20, a read. */
+static void
+test_balances_is_get_account_weight_20(void **state)
+{
+    fixture *f = *state;
+    char buf[1024];
+
+    assert_int_equal(build(f, XG_OP_BALANCES, NULL, NULL), XG_OK);
+    assert_string_equal(f->req->method, "GET");
+    assert_int_equal(strncmp(f->req->target, "/api/v3/account?", 16), 0);
+    assert_string_equal(
+        signed_payload(f, buf, sizeof(buf)),
+        "timestamp=1700000000000&omitZeroBalances=true&recvWindow=5000");
+    assert_int_equal(f->req->body_len, 0);
+    assert_int_equal(f->req->is_signed, 1);
+    assert_int_equal(f->req->priority, XG_PRIO_QUERY);
+    assert_int_equal(f->req->n_costs, 2);
+    assert_int_equal(cost_of(f->req, 0), 20);
+    assert_int_equal(cost_of(f->req, 1), 1);
+}
+
+/* Spot has no batch endpoint: nothing is built, nothing charged. */
+static void
+test_batches_are_unsupported(void **state)
+{
+    fixture *f = *state;
+    xg_batch_item items[2] = {{&f->order, "gw1"}, {&f->order, "gw2"}};
+    xg_result results[2];
+    xg_batch batch = {items, 2, results};
+    xg_op op = {XG_OP_BATCH_NEW, &f->ins, NULL, NULL, NULL, NULL, &batch};
+
+    memset(f->req, 0, sizeof(*f->req));
+    assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
+                     XG_ERR_UNSUPPORTED);
+    assert_int_equal(f->req->n_costs, 0);
+    op.kind = XG_OP_BATCH_CANCEL;
+    assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
+                     XG_ERR_UNSUPPORTED);
+    assert_int_equal(xg_adapter_entry()->caps.batch_new_max, 0);
+    assert_int_equal(xg_adapter_entry()->caps.batch_cancel_max, 0);
+    assert_int_equal(xg_adapter_entry()->caps.cancel_symbol, 1);
+}
+
 static void
 test_op_weights_match_fact_sheet(void **state)
 {
@@ -529,6 +607,12 @@ test_op_weights_match_fact_sheet(void **state)
     assert_int_equal(binance_op_weight(&op), 4);
     a.is_replace = 1;
     assert_int_equal(binance_op_weight(&op), 1);
+    op.amend = NULL;
+    op.kind = XG_OP_CANCEL_SYMBOL;
+    assert_int_equal(binance_op_weight(&op), 1);
+    op.kind = XG_OP_BALANCES;
+    op.instrument = NULL;
+    assert_int_equal(binance_op_weight(&op), 20);
 }
 
 int
@@ -567,6 +651,12 @@ main(void)
             teardown),
         cmocka_unit_test_setup_teardown(
             test_amend_refuses_what_binance_cannot_express, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cancel_symbol_is_delete_open_orders_weight_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balances_is_get_account_weight_20,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batches_are_unsupported, setup,
+                                        teardown),
         cmocka_unit_test(test_op_weights_match_fact_sheet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

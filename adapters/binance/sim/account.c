@@ -76,6 +76,15 @@ binance_sim_open_orders(const binance_call *c)
     c->resp->outcome = "queried";
 }
 
+/*
+ * DELETE /api/v3/openOrders: cancel every open order of the account on
+ * the symbol, oldest first, each through the book's cancel as
+ * DELETE /api/v3/order does, and answer them in that endpoint's shape.
+ * Weight 1 (the route table), nothing on the unfilled-order count. With
+ * nothing open: 400 -2011 "Unknown order sent.", which Binance answers
+ * though rest-api.md does not say so (binance/binance-connector-python
+ * issue 185; docs/simulator.md marks it assumed).
+ */
 void
 binance_sim_cancel_all(const binance_call *c)
 {
@@ -101,6 +110,9 @@ binance_sim_cancel_all(const binance_call *c)
                           "rejected");
         return;
     }
+    /* The log names the request by its first (oldest) order, as a
+     * request names one order (docs/simulator.md, Request log). */
+    xg_sim_response_client_id(c->resp, c->v->book.orders[idx[0]].client_id);
     arr = json_array();
     for (size_t i = 0; i < n; i++) {
         xg_sim_order *o = &c->v->book.orders[idx[i]];
@@ -115,6 +127,10 @@ binance_sim_cancel_all(const binance_call *c)
     c->resp->outcome = "canceled";
 }
 
+/* GET /api/v3/account: the fee rates and the shared book's balances of
+ * the account (free, and locked by its open orders), the ones with
+ * neither left out with omitZeroBalances=true. Weight 20 (the route
+ * table). */
 void
 binance_sim_account(const binance_call *c)
 {

@@ -10,10 +10,11 @@
  * signed requests to auth.c and trading ones to orders.c (one order) and
  * account.c (the account's lists and balances); the error answers, the
  * violation and ban bookkeeping and the per-account ORDERS gate are in
- * common.c, below them all. Weights come from the fact
- * sheet's endpoint table. POST and DELETE order are charged weight 1 even
- * when they succeed: since 2026-04 the real venue charges successful ones
- * 0, and charging 1 is the conservative choice for a gateway under test.
+ * common.c, below them all. Weights come from the fact sheet's endpoint
+ * table. POST and DELETE order and DELETE openOrders (cancel all) are
+ * charged weight 1 even when they succeed: since 2026-04 the real venue
+ * charges successful ones 0, and charging 1 is the conservative choice
+ * for a gateway under test.
  */
 #include "binance_sim.h"
 
