@@ -1690,8 +1690,8 @@ test_balances_refuse_hostile_answers(void **state)
         "{\"ccy\":\"BTC\",\"availBal\":\"1\",\"frozenBal\":\"-0.5\"}",
         "{\"ccy\":\"BTC\",\"availBal\":\"1e5\",\"frozenBal\":\"0\"}",
         "{\"ccy\":\"BTC\",\"availBal\":1,\"frozenBal\":\"0\"}",
-        "{\"ccy\":\"BTC\",\"availBal\":\"99999999999999999999999\","
-        "\"frozenBal\":\"0\"}",
+        ("{\"ccy\":\"BTC\",\"availBal\":\"99999999999999999999999\","
+         "\"frozenBal\":\"0\"}"),
         "{\"ccy\":\"BTC\",\"frozenBal\":\"0\"}",
         "{\"ccy\":\"BTC\",\"availBal\":\"\",\"frozenBal\":\"0\"}",
         "{\"ccy\":\"B\\u0001C\",\"availBal\":\"1\",\"frozenBal\":\"0\"}",
