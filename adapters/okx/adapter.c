@@ -38,6 +38,14 @@ static const xg_option_spec okx_options[] = {
      OKX_LIMIT_MAX},
     {"amend_limit", offsetof(okx, limit) + OKX_B_AMEND * sizeof(int64_t), 1,
      OKX_LIMIT_MAX},
+    {"batch_place_limit",
+     offsetof(okx, limit) + OKX_B_BATCH_PLACE * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
+    {"batch_cancel_limit",
+     offsetof(okx, limit) + OKX_B_BATCH_CANCEL * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
+    {"balance_limit", offsetof(okx, limit) + OKX_B_BALANCE * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
      OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,
@@ -175,6 +183,17 @@ static const xg_adapter okx_adapter = {
              * a live order in place, under the same ordId and clOrdId
              * (OKX v5 reference, Trade > Amend order). */
             .amend = XG_AMEND_NATIVE,
+            /* POST /api/v5/trade/batch-orders and cancel-batch-orders:
+             * "Maximum 20 orders ... per request" (OKX v5 reference,
+             * Trade > Place multiple orders, Cancel multiple orders). */
+            .batch_new_max = OKX_BATCH_MAX,
+            .batch_cancel_max = OKX_BATCH_MAX,
+            /* OKX's only mass cancel, POST /api/v5/trade/mass-cancel,
+             * takes instType OPTION and an instFamily (the MMP orders of
+             * options; OKX v5 reference, Trade > Mass cancel order):
+             * spot has none, and the core cancels a symbol's orders in
+             * batches instead. */
+            .cancel_symbol = 0,
         },
     .create = okx_create,
     .destroy = okx_destroy,

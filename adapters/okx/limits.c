@@ -5,7 +5,10 @@
  * seconds" (fact sheet, "Endpoints" and "Rate-limit model"): public
  * endpoints per IP, private ones per user, and place / amend / cancel /
  * order details per user AND per instrument, each endpoint with its own
- * independent count. OKX publishes no limits in any answer and sends no
+ * independent count. The two batch paths count ORDERS, not requests, per
+ * user and instrument, each in a bucket of its own (requests.c charges a
+ * batch its number of orders, and a batch of one order the single path,
+ * as OKX counts it). OKX publishes no limits in any answer and sends no
  * usage headers, so the buckets are the fact sheet's numbers, overridable
  * by venue options (for VIP tiers and for the simulator's short tests).
  *
@@ -46,6 +49,12 @@ static const struct {
     [OKX_B_PENDING] = {"PENDING_2S", OKX_LIMIT_PENDING_DEFAULT, 0},
     [OKX_B_AMEND] = {"AMEND_PER_INST_2S", OKX_LIMIT_AMEND_DEFAULT,
                      XG_BUCKET_PER_SCOPE},
+    [OKX_B_BATCH_PLACE] = {"BATCH_PLACE_PER_INST_2S",
+                           OKX_LIMIT_BATCH_PLACE_DEFAULT, XG_BUCKET_PER_SCOPE},
+    [OKX_B_BATCH_CANCEL] = {"BATCH_CANCEL_PER_INST_2S",
+                            OKX_LIMIT_BATCH_CANCEL_DEFAULT,
+                            XG_BUCKET_PER_SCOPE},
+    [OKX_B_BALANCE] = {"BALANCE_2S", OKX_LIMIT_BALANCE_DEFAULT, 0},
 };
 
 void

@@ -52,6 +52,26 @@
  * fact sheet's "Rate-limit model": place, amend and cancel count apart). */
 #define OKX_LIMIT_AMEND_DEFAULT 60
 
+/* POST /trade/batch-orders and /trade/cancel-batch-orders: "300 orders
+ * per 2 seconds", rate limit rule "User ID + Instrument ID"; "Unlike
+ * other endpoints, the rate limit of this endpoint is determined by the
+ * number of orders. If there is only one order in the request, it will
+ * consume the rate limit of Place order" (of Cancel order for the cancel
+ * batch) (OKX v5 reference, Trade > Place multiple orders, Cancel
+ * multiple orders; ccxt 4.5.84 prices both at 1/15 of its 20 per 2 s
+ * unit). Each batch path has its own bucket, apart from the single
+ * paths (fact sheet, "Rate-limit model"). */
+#define OKX_LIMIT_BATCH_PLACE_DEFAULT  300
+#define OKX_LIMIT_BATCH_CANCEL_DEFAULT 300
+/* Most orders in one batch: "Maximum 20 orders can be placed per
+ * request" (... canceled per request), same pages. */
+#define OKX_BATCH_MAX 20
+
+/* GET /account/balance: "10 requests per 2 seconds", rule "User ID"
+ * (fact sheet endpoint table; OKX v5 reference, Trading account > Get
+ * balance). */
+#define OKX_LIMIT_BALANCE_DEFAULT 10
+
 #define OKX_RESERVE_PCT_MAX 50
 #define OKX_EXP_TIME_MS_MAX 60000
 
@@ -63,14 +83,18 @@
 /* The buckets, in the order limits() reports them; xg_cost.bucket refers
  * to these indices. */
 typedef enum okx_bucket {
-    OKX_B_TIME = 0,        /* GET /public/time, per IP */
-    OKX_B_INSTRUMENTS = 1, /* GET /public/instruments, per IP */
-    OKX_B_PLACE = 2,       /* POST /trade/order, per user + instrument */
-    OKX_B_CANCEL = 3,      /* POST /trade/cancel-order, per user + instr. */
-    OKX_B_QUERY = 4,       /* GET /trade/order, per user + instrument */
-    OKX_B_PENDING = 5,     /* GET /trade/orders-pending, per user */
-    OKX_B_AMEND = 6,       /* POST /trade/amend-order, per user + instr. */
-    OKX_N_BUCKETS = 7
+    OKX_B_TIME = 0,         /* GET /public/time, per IP */
+    OKX_B_INSTRUMENTS = 1,  /* GET /public/instruments, per IP */
+    OKX_B_PLACE = 2,        /* POST /trade/order, per user + instrument */
+    OKX_B_CANCEL = 3,       /* POST /trade/cancel-order, per user + instr. */
+    OKX_B_QUERY = 4,        /* GET /trade/order, per user + instrument */
+    OKX_B_PENDING = 5,      /* GET /trade/orders-pending, per user */
+    OKX_B_AMEND = 6,        /* POST /trade/amend-order, per user + instr. */
+    OKX_B_BATCH_PLACE = 7,  /* POST /trade/batch-orders, orders, per user +
+                               instrument */
+    OKX_B_BATCH_CANCEL = 8, /* POST /trade/cancel-batch-orders, likewise */
+    OKX_B_BALANCE = 9,      /* GET /account/balance, per user */
+    OKX_N_BUCKETS = 10
 } okx_bucket;
 
 /* A venue instrument id and the limiter scope given to it the first time
@@ -149,7 +173,9 @@ xg_err okx_sign(void *inst, const xg_sign_input *in, xg_signed *out);
 /* --- requests.c ----------------------------------------------------------- */
 
 /* Charge req for op (one request of the endpoint's bucket, in the
- * instrument's scope for place/cancel/query/amend) and set its priority. */
+ * instrument's scope for place/cancel/query/amend; a batch of n > 1
+ * orders n units of its batch bucket in that scope, a batch of one order
+ * the single path's unit) and set its priority. */
 xg_err okx_add_costs(const xg_op *op, xg_http_request *req);
 
 xg_err okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,

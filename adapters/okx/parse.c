@@ -14,6 +14,17 @@
  * scope here (a table in the instance keeps each instId's scope for the
  * instance's life). Building requests is requests.c's job.
  *
+ * A batch (place or cancel multiple orders) answers each order in its own
+ * data[] entry with sCode/sMsg, the envelope code being "0", "1" (all
+ * failed) or "2" (some failed): the request is then OK, and each order's
+ * result is what its single place or cancel would have been, read with
+ * the same acknowledgement reader and the same error table. An entry is
+ * matched to its order by clOrdId (by position only where it names no
+ * client id); an order no entry answers readably is UNKNOWN, for the core
+ * to query. Any other envelope code is the whole batch's (a limit, a
+ * timeout), as for a single order. Balances are data[0].details[], each
+ * asset's availBal (free) and frozenBal (locked).
+ *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
  * array lives in the instance between answers, so those of a usual size
@@ -520,6 +531,214 @@ okx_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
     return XG_OK;
 }
 
+/* --- batches ------------------------------------------------------------ */
+
+/* The single operation a batch's order i stands for: its result is read
+ * as that operation's would be. */
+static xg_op
+okx_batch_single_op(const xg_op *op, size_t i)
+{
+    const xg_batch_item *it = &op->batch->items[i];
+    xg_op one = {.kind = op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
+                                                     : XG_OP_CANCEL_ORDER,
+                 .instrument = op->instrument,
+                 .order = it->order,
+                 .client_id = it->client_id};
+    return one;
+}
+
+/* Whether entry e names client id cl_id (*names set when it names any,
+ * that is carries a non-empty clOrdId string). */
+static int
+okx_entry_names(const xg_json *j, size_t e, const char *cl_id, int *names)
+{
+    char id[XG_CLIENT_ID_MAX];
+    size_t v = 0;
+    size_t len = 0;
+
+    *names = 0;
+    if (xg_json_type_of(j, e) != XG_JSON_OBJECT ||
+        xg_json_get(j, e, "clOrdId", &v) != XG_OK ||
+        xg_json_type_of(j, v) != XG_JSON_STRING || j->tok[v].len == 0) {
+        return 0;
+    }
+    *names = 1;
+    /* An id too long for any the gateway sends is someone else's. */
+    return xg_json_string(j, v, id, sizeof(id), &len) == XG_OK &&
+           strcmp(id, cl_id) == 0 && len == strlen(cl_id);
+}
+
+/* The data[] entry that answers the batch's order i (client id cl_id):
+ * the one entry that names cl_id; failing that, entry i when it names no
+ * client id (OKX answers the orders in turn). 0 when none does, or two
+ * name it (an answer cannot say two things about one order). */
+static int
+okx_batch_entry(const xg_json *j, size_t data, size_t i, const char *cl_id,
+                size_t *out)
+{
+    size_t e = 0;
+    size_t found = 0;
+    size_t n_found = 0;
+    int names = 0;
+    int unnamed_at_i = 0;
+    size_t at_i = 0;
+
+    for (uint32_t k = 0; k < j->tok[data].count; k++) {
+        e = k == 0 ? data + 1 : j->tok[e].next;
+        if (okx_entry_names(j, e, cl_id, &names)) {
+            found = e;
+            n_found++;
+        }
+        if (k == i && !names && xg_json_type_of(j, e) == XG_JSON_OBJECT) {
+            unnamed_at_i = 1;
+            at_i = e;
+        }
+    }
+    if (n_found == 1) {
+        *out = found;
+        return 1;
+    }
+    if (n_found == 0 && unnamed_at_i) {
+        *out = at_i;
+        return 1;
+    }
+    return 0;
+}
+
+/* The result of the batch's order i from its data[] entry into r, as its
+ * single place or cancel would read it: the acknowledgement when sCode
+ * is "0", else the sCode and sMsg through the error table (a 50011 for
+ * that order alone is RATE_LIMITED, for it alone). */
+static void
+okx_batch_result(const okx *o, const xg_op *op, const xg_json *j, size_t data,
+                 size_t i, xg_result *r)
+{
+    xg_op one = okx_batch_single_op(op, i);
+    char s_msg[XG_VENUE_MSG_MAX];
+    int64_t s_code = 0;
+    size_t e = 0;
+
+    memset(r, 0, sizeof(*r));
+    if (!okx_batch_entry(j, data, i, one.client_id, &e)) {
+        xg_result_bad_body(one.kind, "batch: no result for this order", r);
+        return;
+    }
+    if (okx_field_code(j, e, "sCode", &s_code) != XG_OK) {
+        xg_result_bad_body(one.kind, "batch: order result without sCode", r);
+        return;
+    }
+    if (s_code != 0) {
+        s_msg[0] = '\0';
+        okx_classify_error(o, one.kind, 200, 1, s_code,
+                           okx_field_msg(j, e, "sMsg", s_msg, sizeof(s_msg)),
+                           r);
+        return;
+    }
+    okx_parse_ack(&one, j, e, r);
+}
+
+/* A batch answered with a summary code (j's envelope code 0, 1 or 2):
+ * OK with every order's result, when data[] holds the orders' entries;
+ * else the batch's fate is unknown. */
+static void
+okx_parse_batch(const okx *o, const xg_op *op, const xg_json *j, xg_result *res)
+{
+    size_t data = 0;
+
+    if (okx_data_array(j, &data) != XG_OK || j->tok[data].count == 0) {
+        xg_result_bad_body(op->kind, "batch: expected the orders in data[]",
+                           res);
+        return;
+    }
+    for (size_t i = 0; i < op->batch->n; i++) {
+        okx_batch_result(o, op, j, data, i, &op->batch->results[i]);
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* --- balances ------------------------------------------------------------ */
+
+/*
+ * One details[] entry into bal: ccy as OKX names it, free = availBal,
+ * locked = frozenBal (what open orders and the venue hold). Both are
+ * required decimal strings and never negative: a cash account cannot owe,
+ * so a negative amount is a broken answer (XG_ERR_BAD_FIELD), not a debt
+ * to pass on. XG_ERR_TRUNCATED for a currency name too long to carry
+ * (skipped: the gateway trades no such asset).
+ */
+static xg_err
+okx_balance_entry(const xg_json *j, size_t e, xg_balance *bal)
+{
+    xg_err rc = XG_OK;
+
+    memset(bal, 0, sizeof(*bal));
+    if (xg_json_type_of(j, e) != XG_JSON_OBJECT) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = xg_field_text(j, e, "ccy", bal->asset, sizeof(bal->asset));
+    if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (okx_field_amount(j, e, "availBal", &bal->free) != XG_OK ||
+        okx_field_amount(j, e, "frozenBal", &bal->locked) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (rc == XG_ERR_TRUNCATED) {
+        return rc;
+    }
+    /* Venue text that becomes a name in the core: letters, digits, '-'
+     * and '_' only. */
+    return xg_is_plain_id(bal->asset, sizeof(bal->asset)) ? XG_OK
+                                                          : XG_ERR_BAD_FIELD;
+}
+
+static xg_err
+okx_parse_balances(const xg_op *op, const xg_json *j, const xg_sink *sink,
+                   xg_result *res)
+{
+    xg_balance bal;
+    size_t acct = 0;
+    size_t details = 0;
+    size_t e = 0;
+    uint32_t i = 0;
+
+    if (okx_single_item(j, &acct) != XG_OK ||
+        xg_json_type_of(j, acct) != XG_JSON_OBJECT ||
+        xg_json_get(j, acct, "details", &details) != XG_OK ||
+        xg_json_type_of(j, details) != XG_JSON_ARRAY) {
+        xg_result_bad_body(op->kind, "balances: expected data[0].details[]",
+                           res);
+        return XG_OK;
+    }
+    /* Every entry is checked before any is reported: a half-read list
+     * would look like assets at zero. */
+    for (i = 0, e = details + 1; i < j->tok[details].count;
+         i++, e = j->tok[e].next) {
+        xg_err rc = okx_balance_entry(j, e, &bal);
+        if (rc != XG_OK && rc != XG_ERR_TRUNCATED) {
+            xg_result_bad_body(op->kind,
+                               "balances: malformed or negative amount", res);
+            return XG_OK;
+        }
+    }
+    for (i = 0, e = details + 1; i < j->tok[details].count;
+         i++, e = j->tok[e].next) {
+        if (okx_balance_entry(j, e, &bal) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->balance != NULL) {
+            xg_err rc = sink->balance(sink->ctx, &bal);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
 /* --- instruments ------------------------------------------------------- */
 
 static xg_err
@@ -670,11 +889,19 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
     char body_msg[XG_VENUE_MSG_MAX];
     char s_msg[XG_VENUE_MSG_MAX];
     int item_ok = 0;
+    int is_batch = 0;
     xg_err rc = XG_OK;
 
     if (o == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
+        op->kind == XG_OP_CANCEL_SYMBOL) {
+        return XG_ERR_INVALID;
+    }
+    is_batch = op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL;
+    if (is_batch && (op->batch == NULL || op->batch->items == NULL ||
+                     op->batch->results == NULL || op->batch->n == 0 ||
+                     op->batch->n > OKX_BATCH_MAX)) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -704,7 +931,17 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
         msg = body_msg;
     }
 
-    if (resp->status < 200 || resp->status > 299) {
+    if (is_batch && (resp->status < 200 || resp->status > 299)) {
+        /* Orders answered under an HTTP error cannot be trusted either
+         * way; any other code is the whole batch's. */
+        if (has_code && okx_is_summary_code(code)) {
+            xg_result_bad_body(op->kind, "order results under an HTTP error",
+                               res);
+        } else {
+            okx_classify_error(o, op->kind, resp->status, has_code, code, msg,
+                               res);
+        }
+    } else if (resp->status < 200 || resp->status > 299) {
         if (has_code &&
             okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
                                &item_ok) &&
@@ -721,6 +958,12 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
                      resp->body_len == 0 ? "empty body"
                                          : "body is not an OKX envelope",
                      res);
+    } else if (is_batch) {
+        if (okx_is_summary_code(code)) {
+            okx_parse_batch(o, op, &j, res);
+        } else {
+            okx_classify_error(o, op->kind, resp->status, 1, code, msg, res);
+        }
     } else if (!okx_effective_code(op, &j, &code, &msg, s_msg, sizeof(s_msg),
                                    &item_ok)) {
         xg_result_bad_body(op->kind, "malformed order result", res);
@@ -751,6 +994,9 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_OPEN_ORDERS:
             rc = okx_parse_open_orders(op, &j, sink, res);
+            break;
+        case XG_OP_BALANCES:
+            rc = okx_parse_balances(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

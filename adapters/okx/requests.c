@@ -21,6 +21,14 @@
  * counts with the filled part included. Open orders come in pages of
  * 100, newest first; the cursor to a next page is the ordId it starts
  * "after" (parse.c takes it from the previous page's last entry).
+ *
+ * Batches (Trade > Place multiple orders, Cancel multiple orders) are a
+ * JSON array of the single path's objects, up to 20, all on the op's
+ * instrument. OKX counts their orders, in buckets of their own per
+ * instrument, except that a batch of one order counts as one request of
+ * the single path. OKX spot has no mass cancel (caps.cancel_symbol is 0):
+ * CANCEL_SYMBOL is XG_ERR_UNSUPPORTED. Balances are one GET of every
+ * asset of the trading account.
  */
 #include "okx.h"
 
@@ -28,18 +36,22 @@
 
 #include "xgate/adapter_util.h"
 
-#define OKX_PATH_TIME        "/api/v5/public/time"
-#define OKX_PATH_INSTRUMENTS "/api/v5/public/instruments"
-#define OKX_PATH_ORDER       "/api/v5/trade/order"
-#define OKX_PATH_CANCEL      "/api/v5/trade/cancel-order"
-#define OKX_PATH_PENDING     "/api/v5/trade/orders-pending"
-#define OKX_PATH_AMEND       "/api/v5/trade/amend-order"
+#define OKX_PATH_TIME         "/api/v5/public/time"
+#define OKX_PATH_INSTRUMENTS  "/api/v5/public/instruments"
+#define OKX_PATH_ORDER        "/api/v5/trade/order"
+#define OKX_PATH_CANCEL       "/api/v5/trade/cancel-order"
+#define OKX_PATH_PENDING      "/api/v5/trade/orders-pending"
+#define OKX_PATH_AMEND        "/api/v5/trade/amend-order"
+#define OKX_PATH_BATCH_PLACE  "/api/v5/trade/batch-orders"
+#define OKX_PATH_BATCH_CANCEL "/api/v5/trade/cancel-batch-orders"
+#define OKX_PATH_BALANCE      "/api/v5/account/balance"
 
 xg_err
 okx_add_costs(const xg_op *op, xg_http_request *req)
 {
     uint16_t bucket = OKX_B_TIME;
     uint32_t scope = 0;
+    uint32_t units = 1;
 
     switch (op->kind) {
     case XG_OP_SERVER_TIME:
@@ -63,18 +75,35 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
     case XG_OP_AMEND_ORDER:
         bucket = OKX_B_AMEND;
         break;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+        if (op->batch == NULL || op->batch->n == 0 ||
+            op->batch->n > OKX_BATCH_MAX) {
+            return XG_ERR_INVALID;
+        }
+        /* "If there is only one order in the request, it will consume
+         * the rate limit of Place order" (Cancel order): okx.h. */
+        if (op->batch->n == 1) {
+            bucket = op->kind == XG_OP_BATCH_NEW ? OKX_B_PLACE : OKX_B_CANCEL;
+        } else {
+            bucket = op->kind == XG_OP_BATCH_NEW ? OKX_B_BATCH_PLACE
+                                                 : OKX_B_BATCH_CANCEL;
+            units = (uint32_t)op->batch->n;
+        }
+        break;
+    case XG_OP_BALANCES:
+        bucket = OKX_B_BALANCE;
+        break;
     default:
         return XG_ERR_INVALID;
     }
-    /* An amend moves a quote, so it queues with new orders rather than
-     * with the reads xg_op_priority puts every other operation among. */
-    req->priority =
-        op->kind == XG_OP_AMEND_ORDER ? XG_PRIO_NEW : xg_op_priority(op->kind);
+    req->priority = xg_op_priority(op->kind);
     if (bucket == OKX_B_PLACE || bucket == OKX_B_CANCEL ||
-        bucket == OKX_B_QUERY || bucket == OKX_B_AMEND) {
+        bucket == OKX_B_QUERY || bucket == OKX_B_AMEND ||
+        bucket == OKX_B_BATCH_PLACE || bucket == OKX_B_BATCH_CANCEL) {
         scope = op->instrument != NULL ? op->instrument->scope : 0;
     }
-    return xg_http_request_add_cost(req, bucket, scope, 1);
+    return xg_http_request_add_cost(req, bucket, scope, units);
 }
 
 static const char *
@@ -198,6 +227,54 @@ okx_amend_body(const xg_op *op, const char *inst_id, xg_buf *body)
     return xg_buf_status(body);
 }
 
+/* The object that cancels one order, by its clOrdId: the single
+ * cancel's body, and an element of a cancel batch. */
+static void
+okx_cancel_body(const char *inst_id, const char *cl_id, xg_buf *body)
+{
+    xg_buf_putc(body, '{');
+    okx_json_param(body, "instId", inst_id);
+    okx_json_param(body, "clOrdId", cl_id);
+    xg_buf_putc(body, '}');
+}
+
+/* A batch's body: a JSON array of the single path's objects, one per
+ * order, in the batch's order (OKX answers in turn). Every order must
+ * be on the op's instrument and carry a client id OKX takes. */
+static xg_err
+okx_batch_body(const xg_op *op, const char *inst_id, xg_buf *body)
+{
+    const xg_batch *b = op->batch;
+
+    if (b == NULL || b->items == NULL || b->n == 0 || b->n > OKX_BATCH_MAX) {
+        return XG_ERR_INVALID;
+    }
+    xg_buf_putc(body, '[');
+    for (size_t i = 0; i < b->n; i++) {
+        const xg_batch_item *it = &b->items[i];
+        if (it->client_id == NULL ||
+            xg_client_id_validate(it->client_id) != XG_OK) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        if (i > 0) {
+            xg_buf_putc(body, ',');
+        }
+        if (op->kind == XG_OP_BATCH_CANCEL) {
+            okx_cancel_body(inst_id, it->client_id, body);
+            continue;
+        }
+        if (it->order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        xg_err rc = okx_order_body(it->order, inst_id, it->client_id, body);
+        if (rc != XG_OK) {
+            return rc;
+        }
+    }
+    xg_buf_putc(body, ']');
+    return xg_buf_status(body);
+}
+
 /* An open-orders cursor is an ordId that parse.c took from a page: 1 to
  * XG_CURSOR_MAX - 1 digits. The string is read no further than that
  * bound, so one without its NUL is refused rather than overrun. */
@@ -236,10 +313,18 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
             return XG_ERR_BAD_CLIENT_ID;
         }
         break;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+        if (inst_id == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        break;
     case XG_OP_OPEN_ORDERS:
         if (op->instrument != NULL && inst_id == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
+        break;
+    case XG_OP_BALANCES:
         break;
     default:
         return XG_ERR_INVALID;
@@ -256,10 +341,18 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
     case XG_OP_CANCEL_ORDER:
         *method = "POST";
         *path = OKX_PATH_CANCEL;
-        xg_buf_putc(body, '{');
-        okx_json_param(body, "instId", inst_id);
-        okx_json_param(body, "clOrdId", op->client_id);
-        xg_buf_putc(body, '}');
+        okx_cancel_body(inst_id, op->client_id, body);
+        break;
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+        *method = "POST";
+        *path = op->kind == XG_OP_BATCH_NEW ? OKX_PATH_BATCH_PLACE
+                                            : OKX_PATH_BATCH_CANCEL;
+        return okx_batch_body(op, inst_id, body);
+    case XG_OP_BALANCES:
+        /* Every asset: ccy= would limit the answer to 20 named ones. */
+        *method = "GET";
+        *path = OKX_PATH_BALANCE;
         break;
     case XG_OP_QUERY_ORDER:
         *method = "GET";
@@ -326,6 +419,9 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
     case XG_OP_AMEND_ORDER:
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_BALANCES:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }
@@ -337,6 +433,9 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
                                    venue_now_ms, req, NULL, 0, NULL, 0);
         }
         break;
+    case XG_OP_CANCEL_SYMBOL:
+        /* No spot mass cancel (caps.cancel_symbol). */
+        return XG_ERR_UNSUPPORTED;
     default:
         return XG_ERR_INVALID;
     }

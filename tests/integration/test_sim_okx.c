@@ -10,9 +10,10 @@
  * ticker, tickers, books and trades; balance, config, currencies and fee
  * rates; batch place and cancel with their per-order sCodes and the
  * limits they charge (orders per instrument, a batch of one as the
- * single path); orders-history and fills with their pages (by ordId, by
- * billId); and hostile parameters answered with OKX's codes. Last,
- * amend-order: in place under the same ordId, fills before it kept, the
+ * single path), one log line per batch and the balance its orders lock,
+ * and the balance path's own limit; orders-history and fills with their pages
+ * (by ordId, by billId); and hostile parameters answered with OKX's codes.
+ * Last, amend-order: in place under the same ordId, fills before it kept, the
  * refusals with OKX's codes (51503 for a completed order), cxlOnFail,
  * the batch path and the endpoint's own per-instrument limit.
  */
@@ -1179,6 +1180,152 @@ test_batch_limits(void **state)
            &st, 200, "0", NULL);
 }
 
+/* How many lines of the request log are for path. */
+static size_t
+log_lines_for(const char *path)
+{
+    static char out[262144];
+    char needle[128];
+    size_t n = 0;
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "okx", 0, out, sizeof out),
+                     XG_OK);
+    snprintf(needle, sizeof needle, "\"path\":\"%s\"", path);
+    for (const char *p = strstr(out, needle); p != NULL;
+         p = strstr(p + 1, needle)) {
+        n++;
+    }
+    return n;
+}
+
+/* The USDT row of the account's balance: availBal and frozenBal. */
+static void
+expect_usdt(const char *avail, const char *frozen)
+{
+    long st = 0;
+    json_t *j = get("/api/v5/account/balance?ccy=USDT", &st);
+    assert_int_equal(st, 200);
+    const json_t *u = json_array_get(json_object_get(item(j, 0), "details"), 0);
+    assert_string_equal(str(u, "ccy"), "USDT");
+    assert_string_equal(str(u, "availBal"), avail);
+    assert_string_equal(str(u, "frozenBal"), frozen);
+    json_decref(j);
+}
+
+/* One batch request places each of its orders once, through the single
+ * path's placement (the book and the balances as a single place leaves
+ * them), logs one line (the first order's clOrdId, outcome "batch", the
+ * envelope's code) and refuses only the order the balance cannot cover,
+ * with OKX's 51008; a cancel batch then leaves nothing open and every
+ * USDT free again. */
+static void
+test_batch_places_once_logs_one_line_and_locks_balance(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    expect_usdt("1000000", "0");
+    json_t *j = batch(
+        "/api/v5/trade/batch-orders",
+        "[" BATCH_ORDER(
+            "BTC-USDT", "30000",
+            "bl1") ","
+                   "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":"
+                   "\"buy\","
+                   "\"ordType\":\"limit\",\"px\":\"30000\",\"sz\":\"100\","
+                   "\"clOrdId\":\"bl2\"}," BATCH_ORDER("BTC-USDT", "29000",
+                                                       "bl3") "]",
+        &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "2");
+    assert_int_equal(count(j), 3);
+    assert_string_equal(str(item(j, 0), "clOrdId"), "bl1");
+    assert_string_equal(str(item(j, 0), "sCode"), "0");
+    assert_string_equal(str(item(j, 1), "clOrdId"), "bl2");
+    assert_string_equal(str(item(j, 1), "sCode"), "51008");
+    assert_string_equal(str(item(j, 1), "sMsg"),
+                        "Order failed. Insufficient balance.");
+    assert_string_equal(str(item(j, 1), "ordId"), "");
+    assert_string_equal(str(item(j, 2), "clOrdId"), "bl3");
+    assert_string_equal(str(item(j, 2), "sCode"), "0");
+    json_decref(j);
+
+    static char out[65536];
+    assert_int_equal(log_lines_for("/api/v5/trade/batch-orders"), 1);
+    assert_int_equal(log_lines_for("/api/v5/trade/order"), 0);
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "okx", 0, out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"status\":200,\"code\":2,"
+                                "\"client_order_id\":\"bl1\","
+                                "\"outcome\":\"batch\""));
+    /* Each order placed once, resting, with its own id. */
+    j = pending("BTC-USDT", "", &st);
+    assert_int_equal(count(j), 2);
+    json_decref(j);
+    assert_int_equal(xg_sim_admin(&the_sim, "okx", "GET", "/_sim/orders", NULL,
+                                  out, sizeof out),
+                     XG_OK);
+    assert_non_null(strstr(out, "\"client_order_id\":\"bl1\""));
+    assert_null(strstr(out, "\"client_order_id\":\"bl2\""));
+    assert_non_null(strstr(out, "\"client_order_id\":\"bl3\""));
+    /* 0.01 at 30000 and 0.01 at 29000 held. */
+    expect_usdt("999410", "590");
+
+    j = batch("/api/v5/trade/cancel-batch-orders",
+              "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"bl1\"},"
+              "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"bl3\"}]",
+              &st);
+    assert_int_equal(st, 200);
+    assert_string_equal(code_of(j), "0");
+    assert_string_equal(str(item(j, 0), "clOrdId"), "bl1");
+    assert_string_equal(str(item(j, 1), "clOrdId"), "bl3");
+    json_decref(j);
+    assert_int_equal(log_lines_for("/api/v5/trade/cancel-batch-orders"), 1);
+    j = pending(NULL, "", &st);
+    assert_int_equal(count(j), 0);
+    json_decref(j);
+    expect_usdt("1000000", "0");
+}
+
+/* GET /account/balance: 10 per 2 s per account (fact sheet), its own
+ * window: past it 429 / 50011, while other paths still answer. */
+static void
+test_balance_limit(void **state)
+{
+    (void)state;
+    const char *args[] = {"--set", "okx.balance_limit=2", "--set",
+                          "okx.window_ms=60000", NULL};
+    sim_start(args);
+    long st = 0;
+    expect(get("/api/v5/account/balance", &st), &st, 200, "0", NULL);
+    expect(get("/api/v5/account/balance?ccy=BTC", &st), &st, 200, "0", NULL);
+    expect(get("/api/v5/account/balance", &st), &st, 429, "50011", NULL);
+    expect(pending(NULL, "", &st), &st, 200, "0", NULL);
+}
+
+/* An asset the account no longer holds has no balance row, as OKX
+ * leaves out "currency details ... when cashBal and eq is both 0": all
+ * 100 BTC sold at market. */
+static void
+test_balance_leaves_out_assets_at_zero(void **state)
+{
+    (void)state;
+    sim_start(paused);
+    long st = 0;
+    place_full("BTC-USDT", "sell", "market", "", "100", "zero1");
+    json_t *j = get("/api/v5/account/balance?ccy=BTC", &st);
+    assert_int_equal(st, 200);
+    assert_int_equal(json_array_size(json_object_get(item(j, 0), "details")),
+                     0);
+    json_decref(j);
+    j = get("/api/v5/account/balance", &st);
+    const json_t *d = json_object_get(item(j, 0), "details");
+    assert_int_equal(json_array_size(d), 2);
+    for (size_t i = 0; i < json_array_size(d); i++) {
+        assert_string_not_equal(str(json_array_get(d, i), "ccy"), "BTC");
+    }
+    json_decref(j);
+}
+
 /* GET /trade/fills (or fills-history) with extra query. */
 static json_t *
 fills(const char *path, const char *extra, long *status)
@@ -1825,6 +1972,12 @@ main(void)
         cmocka_unit_test_teardown(test_account_limits, sim_teardown),
         cmocka_unit_test_teardown(test_batch_place_and_cancel, sim_teardown),
         cmocka_unit_test_teardown(test_batch_limits, sim_teardown),
+        cmocka_unit_test_teardown(
+            test_batch_places_once_logs_one_line_and_locks_balance,
+            sim_teardown),
+        cmocka_unit_test_teardown(test_balance_limit, sim_teardown),
+        cmocka_unit_test_teardown(test_balance_leaves_out_assets_at_zero,
+                                  sim_teardown),
         cmocka_unit_test_teardown(test_fills_exact_and_paged, sim_teardown),
         cmocka_unit_test_teardown(test_orders_history, sim_teardown),
         cmocka_unit_test_teardown(

@@ -2,7 +2,8 @@
  * test_okx_limits.c - OKX's bucket specs, their options, and the limiter
  * the core builds from them, driven by a hand-moved clock: 60 places per
  * 2 s per instrument, other instruments and endpoints (amends included)
- * independent, and the retry hint of a 50011.
+ * independent, the batch buckets counting orders (300 per 2 s per
+ * instrument), and the retry hint of a 50011.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,10 +35,12 @@ test_default_specs_follow_fact_sheet(void **state)
 {
     (void)state;
     void *inst = create_with(NULL, 0);
-    xg_bucket_spec specs[8];
+    xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
-    static const int64_t want[OKX_N_BUCKETS] = {10, 20, 60, 60, 60, 60, 60};
-    assert_int_equal(xg_adapter_entry()->limits(inst, specs, 8, &n), XG_OK);
+    static const int64_t want[OKX_N_BUCKETS] = {10, 20, 60,  60,  60,
+                                                60, 60, 300, 300, 10};
+    assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
+                     XG_OK);
     assert_int_equal(n, OKX_N_BUCKETS);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(specs[i].kind, XG_LIMIT_SLIDING_WINDOW);
@@ -46,16 +49,22 @@ test_default_specs_follow_fact_sheet(void **state)
         assert_int_equal(specs[i].reserve_cancel, 0);
         assert_int_equal(specs[i].reserve_new, 0);
         int per_inst = i == OKX_B_PLACE || i == OKX_B_CANCEL ||
-                       i == OKX_B_QUERY || i == OKX_B_AMEND;
+                       i == OKX_B_QUERY || i == OKX_B_AMEND ||
+                       i == OKX_B_BATCH_PLACE || i == OKX_B_BATCH_CANCEL;
         assert_int_equal(specs[i].flags, per_inst ? XG_BUCKET_PER_SCOPE : 0u);
     }
     assert_string_equal(specs[OKX_B_PLACE].name, "PLACE_PER_INST_2S");
     assert_string_equal(specs[OKX_B_AMEND].name, "AMEND_PER_INST_2S");
+    assert_string_equal(specs[OKX_B_BATCH_PLACE].name,
+                        "BATCH_PLACE_PER_INST_2S");
+    assert_string_equal(specs[OKX_B_BATCH_CANCEL].name,
+                        "BATCH_CANCEL_PER_INST_2S");
+    assert_string_equal(specs[OKX_B_BALANCE].name, "BALANCE_2S");
     /* Too small an array: the count, and a refusal. */
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 3, &n),
                      XG_ERR_TRUNCATED);
     assert_int_equal(n, OKX_N_BUCKETS);
-    assert_int_equal(xg_adapter_entry()->limits(NULL, specs, 8, &n),
+    assert_int_equal(xg_adapter_entry()->limits(NULL, specs, OKX_N_BUCKETS, &n),
                      XG_ERR_INVALID);
     xg_adapter_entry()->destroy(inst);
 }
@@ -68,11 +77,14 @@ test_options_override_limits_window_and_reserves(void **state)
                     {"query_limit", "9"},        {"pending_limit", "11"},
                     {"time_limit", "2"},         {"instruments_limit", "3"},
                     {"window_ms", "500"},        {"cancel_reserve_pct", "50"},
-                    {"query_reserve_pct", "50"}, {"amend_limit", "13"}};
+                    {"query_reserve_pct", "50"}, {"amend_limit", "13"},
+                    {"batch_place_limit", "15"}, {"batch_cancel_limit", "17"},
+                    {"balance_limit", "19"}};
     void *inst = create_with(opts, sizeof(opts) / sizeof(opts[0]));
-    xg_bucket_spec specs[8];
+    xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
-    assert_int_equal(xg_adapter_entry()->limits(inst, specs, 8, &n), XG_OK);
+    assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
+                     XG_OK);
     assert_int_equal(specs[OKX_B_PLACE].limit, 5);
     assert_int_equal(specs[OKX_B_CANCEL].limit, 7);
     assert_int_equal(specs[OKX_B_QUERY].limit, 9);
@@ -80,6 +92,9 @@ test_options_override_limits_window_and_reserves(void **state)
     assert_int_equal(specs[OKX_B_TIME].limit, 2);
     assert_int_equal(specs[OKX_B_INSTRUMENTS].limit, 3);
     assert_int_equal(specs[OKX_B_AMEND].limit, 13);
+    assert_int_equal(specs[OKX_B_BATCH_PLACE].limit, 15);
+    assert_int_equal(specs[OKX_B_BATCH_CANCEL].limit, 17);
+    assert_int_equal(specs[OKX_B_BALANCE].limit, 19);
     assert_int_equal(specs[OKX_B_PLACE].window_ns, 500 * MS);
     /* 50 % + 50 % is clamped so queries keep one unit; the limiter takes
      * every spec. */
@@ -115,10 +130,11 @@ test_limiter_counts_places_per_instrument(void **state)
 {
     (void)state;
     void *inst = create_with(NULL, 0);
-    xg_bucket_spec specs[8];
+    xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
     const int64_t t0 = 1700000000000LL * MS;
-    assert_int_equal(xg_adapter_entry()->limits(inst, specs, 8, &n), XG_OK);
+    assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
+                     XG_OK);
     xg_limiter *l = xg_limiter_new(specs, n, 0);
     assert_non_null(l);
 
@@ -151,6 +167,43 @@ test_limiter_counts_places_per_instrument(void **state)
     xg_adapter_entry()->destroy(inst);
 }
 
+/* The batch buckets count orders: 15 batches of 20 orders on BTC-USDT
+ * (300) pass at once, the 16th waits out the window, while ETH-USDT's
+ * batches and BTC-USDT's single places are untouched. */
+static void
+test_limiter_counts_batch_orders_per_instrument(void **state)
+{
+    (void)state;
+    void *inst = create_with(NULL, 0);
+    xg_bucket_spec specs[OKX_N_BUCKETS];
+    size_t n = 0;
+    const int64_t t0 = 1700000000000LL * MS;
+    xg_cost twenty = {OKX_B_BATCH_PLACE, 1, 20};
+    int64_t at = 0;
+    assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
+                     XG_OK);
+    xg_limiter *l = xg_limiter_new(specs, n, 0);
+    assert_non_null(l);
+
+    for (int i = 0; i < 15; i++) {
+        assert_int_equal(
+            xg_limiter_reserve(l, &twenty, 1, XG_PRIO_NEW, t0, &at), XG_OK);
+        assert_int_equal(at, t0);
+    }
+    assert_int_equal(
+        xg_limiter_reserve(l, &twenty, 1, XG_PRIO_NEW, t0 + MS, &at), XG_OK);
+    assert_true(at >= t0 + 2000 * MS);
+    twenty.scope = 2;
+    assert_int_equal(
+        xg_limiter_reserve(l, &twenty, 1, XG_PRIO_NEW, t0 + MS, &at), XG_OK);
+    assert_int_equal(at, t0 + MS);
+    assert_int_equal(reserve(l, OKX_B_PLACE, 1, XG_PRIO_NEW, t0 + MS), t0 + MS);
+    assert_int_equal(reserve(l, OKX_B_BATCH_CANCEL, 1, XG_PRIO_CANCEL, t0 + MS),
+                     t0 + MS);
+    xg_limiter_destroy(&l);
+    xg_adapter_entry()->destroy(inst);
+}
+
 /* Over any 2 s interval the limiter never lets more than the limit
  * through, whatever the arrival pattern (a greedy sender on one
  * instrument for 20 simulated seconds). */
@@ -160,12 +213,13 @@ test_limiter_never_exceeds_limit_in_any_window(void **state)
     (void)state;
     xg_kv opts[] = {{"place_limit", "7"}, {"window_ms", "300"}};
     void *inst = create_with(opts, 2);
-    xg_bucket_spec specs[8];
+    xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
     int64_t sent[2000];
     size_t n_sent = 0;
     int64_t now = 5 * MS;
-    assert_int_equal(xg_adapter_entry()->limits(inst, specs, 8, &n), XG_OK);
+    assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
+                     XG_OK);
     xg_limiter *l = xg_limiter_new(specs, n, 0);
     assert_non_null(l);
     while (now < 20000 * MS && n_sent < 2000) {
@@ -193,6 +247,7 @@ main(void)
         cmocka_unit_test(test_default_specs_follow_fact_sheet),
         cmocka_unit_test(test_options_override_limits_window_and_reserves),
         cmocka_unit_test(test_limiter_counts_places_per_instrument),
+        cmocka_unit_test(test_limiter_counts_batch_orders_per_instrument),
         cmocka_unit_test(test_limiter_never_exceeds_limit_in_any_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,10 @@
  * with their limiter scopes, server time, and bad, truncated
  * and hostile bodies (which must never crash and must leave an order
  * operation, an amend too, UNKNOWN), including what the strict JSON reader
- * refuses: repeated keys, invalid UTF-8 and deep nesting.
+ * refuses: repeated keys, invalid UTF-8 and deep nesting; batches (each
+ * order's result matched by clOrdId, partial failures, orders missing
+ * from the answer, outcomes of the whole request) and balances (hostile
+ * amounts refused).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1315,6 +1318,450 @@ test_token_array_is_kept_for_small_answers_only(void **state)
     assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
 }
 
+/* --- batches ------------------------------------------------------------ */
+
+/* Two resting orders, gw0001 and gw0002, as the core batches them. */
+static const xg_batch_item batch_items[2] = {{&resting, "gw0001"},
+                                             {&resting, "gw0002"}};
+
+/* Parse body as the answer to a batch of the two orders; results[] are
+ * zeroed first, as the core hands them over. */
+static xg_err
+parse_batch_len(fixture *f, xg_op_kind kind, int status, const char *body,
+                size_t len, xg_result results[2])
+{
+    xg_batch b = {batch_items, 2, results};
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b};
+    xg_http_response resp = {status, NULL, 0, body, len};
+    memset(results, 0, 2 * sizeof(*results));
+    memset(&f->res, 0, sizeof(f->res));
+    return xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &f->res);
+}
+
+static xg_err
+parse_batch(fixture *f, xg_op_kind kind, int status, const char *body,
+            xg_result results[2])
+{
+    return parse_batch_len(f, kind, status, body, strlen(body), results);
+}
+
+static xg_err
+parse_batch_file(fixture *f, xg_op_kind kind, int status, const char *name,
+                 xg_result results[2])
+{
+    size_t len = 0;
+    char *body = slurp(name, &len);
+    xg_err rc = parse_batch_len(f, kind, status, body, len, results);
+    free(body);
+    return rc;
+}
+
+static void
+assert_placed(const xg_result *r, const char *cl_id, const char *ord_id,
+              xg_order_status status)
+{
+    assert_int_equal(r->outcome, XG_OUTCOME_OK);
+    assert_int_equal(r->err, XG_OK);
+    assert_string_equal(r->order.client_id, cl_id);
+    assert_string_equal(r->order.venue_order_id, ord_id);
+    assert_string_equal(r->order.venue_symbol, "BTC-USDT");
+    assert_int_equal(r->order.status, status);
+}
+
+/* Every order placed: the request is OK and each order's result is its
+ * single place's acknowledgement (a resting limit order is NEW). */
+static void
+test_batch_new_all_placed(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    assert_int_equal(
+        parse_batch_file(f, XG_OP_BATCH_NEW, 200, "batch_place_ack.json", r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "312269865356374016", XG_STATUS_NEW);
+    assert_placed(&r[1], "gw0002", "312269865356374017", XG_STATUS_NEW);
+}
+
+/* Code "2": the order OKX refused is REJECTED with its own sCode and
+ * sMsg through the single place's table; the other is placed. Code "1"
+ * (all failed) is still an answer for every order. */
+static void
+test_batch_new_partial_failure_rejects_that_order_only(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    assert_int_equal(parse_batch_file(f, XG_OP_BATCH_NEW, 200,
+                                      "batch_place_partial.json", r),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "312269865356374016", XG_STATUS_NEW);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[1].err, XG_ERR_INSUFFICIENT_FUNDS);
+    assert_string_equal(r[1].venue_code, "51008");
+    assert_string_equal(r[1].venue_msg,
+                        "Order failed. Insufficient USDT balance in account.");
+
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 200,
+                    "{\"code\":\"1\",\"msg\":\"All operations failed\","
+                    "\"data\":[{\"clOrdId\":\"gw0001\",\"ordId\":\"\","
+                    "\"sCode\":\"51016\",\"sMsg\":\"Duplicated clOrdId\"},"
+                    "{\"clOrdId\":\"gw0002\",\"ordId\":\"\",\"sCode\":"
+                    "\"51000\",\"sMsg\":\"Parameter px error\"}]}",
+                    r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[0].err, XG_ERR_DUPLICATE_ID);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[1].err, XG_ERR_FILTER);
+    assert_string_equal(r[1].venue_code, "51000");
+}
+
+/* Entries are matched by clOrdId, whatever their order; an order no
+ * entry names is UNKNOWN (the core queries it), and so is one named
+ * twice, or whose acknowledgement cannot be read. Entries without a
+ * client id are matched by position. One order refused for a limit is
+ * RATE_LIMITED alone, with the window as its wait. */
+static void
+test_batch_entries_matched_by_client_id(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 200,
+                    "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+                    "{\"clOrdId\":\"gw0002\",\"ordId\":\"22\",\"sCode\":\"0\","
+                    "\"sMsg\":\"\"},"
+                    "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\",\"sCode\":\"0\","
+                    "\"sMsg\":\"\"}]}",
+                    r),
+        XG_OK);
+    assert_placed(&r[0], "gw0001", "11", XG_STATUS_NEW);
+    assert_placed(&r[1], "gw0002", "22", XG_STATUS_NEW);
+
+    /* gw0002 missing from the answer. */
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 200,
+                    "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+                    "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\",\"sCode\":\"0\","
+                    "\"sMsg\":\"\"}]}",
+                    r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "11", XG_STATUS_NEW);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r[1].err, XG_ERR_BAD_RESPONSE);
+
+    /* gw0001 named twice, gw0002's ack without an ordId, and a third
+     * entry about someone else's order. */
+    assert_int_equal(
+        parse_batch(
+            f, XG_OP_BATCH_NEW, 200,
+            "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+            "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\",\"sCode\":\"0\"},"
+            "{\"clOrdId\":\"gw0001\",\"ordId\":\"12\",\"sCode\":\"0\"},"
+            "{\"clOrdId\":\"gw0002\",\"sCode\":\"0\"},"
+            "{\"clOrdId\":\"other\",\"ordId\":\"13\",\"sCode\":\"0\"}]}",
+            r),
+        XG_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_UNKNOWN);
+
+    /* No client ids in the answer: by position; the second entry was
+     * refused for a limit. */
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 200,
+                    "{\"code\":\"2\",\"msg\":\"\",\"data\":["
+                    "{\"clOrdId\":\"\",\"ordId\":\"11\",\"sCode\":\"0\","
+                    "\"sMsg\":\"\"},"
+                    "{\"ordId\":\"\",\"sCode\":\"50011\",\"sMsg\":\"Rate "
+                    "limit reached.\"}]}",
+                    r),
+        XG_OK);
+    /* The first ack names no client id: not usable as ours. */
+    assert_int_equal(r[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(r[1].err, XG_ERR_RATE_LIMITED);
+    assert_int_equal(r[1].retry_after_ms, 1500);
+    assert_string_equal(r[1].venue_code, "50011");
+
+    /* An entry without sCode, or not an object. */
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 200,
+                    "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+                    "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\"},7]}",
+                    r),
+        XG_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_UNKNOWN);
+}
+
+/* What concerns the whole batch is the request's result, and the
+ * orders' results are left as they were: a limit (HTTP 429, or 200 with
+ * 50011), a ban, a 5xx or OKX's timeout (unknown: the core queries each
+ * order), a parameter error of the request, a body cut short, data[]
+ * empty or missing, and order results under an HTTP error. */
+static void
+test_batch_whole_request_outcomes_leave_orders_untouched(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    static const struct {
+        int status;
+        const char *body;
+        xg_outcome outcome;
+        xg_err err;
+    } cases[] = {
+        {429,
+         "{\"code\":\"50011\",\"msg\":\"Rate limit reached.\",\"data\":[]}",
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {200,
+         "{\"code\":\"50011\",\"msg\":\"Rate limit reached.\",\"data\":[]}",
+         XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {403, "{\"code\":\"50007\",\"msg\":\"Account blocked\",\"data\":[]}",
+         XG_OUTCOME_BANNED, XG_ERR_BANNED},
+        {503, "<html>Service Unavailable</html>", XG_OUTCOME_UNKNOWN,
+         XG_ERR_UNKNOWN_STATUS},
+        {400,
+         "{\"code\":\"50004\",\"msg\":\"API endpoint request timeout\","
+         "\"data\":[]}",
+         XG_OUTCOME_UNKNOWN, XG_ERR_UNKNOWN_STATUS},
+        {400,
+         "{\"code\":\"51000\",\"msg\":\"Parameter orders error\","
+         "\"data\":[]}",
+         XG_OUTCOME_REJECTED, XG_ERR_REJECTED},
+        {200,
+         "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"clOrdId\":\"gw0001\","
+         "\"ordId\":\"11\",\"sCo",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "{\"code\":\"0\",\"msg\":\"\",\"data\":[]}", XG_OUTCOME_UNKNOWN,
+         XG_ERR_BAD_RESPONSE},
+        {200, "{\"code\":\"1\",\"msg\":\"All operations failed\"}",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {200, "", XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+        {400,
+         "{\"code\":\"1\",\"msg\":\"\",\"data\":[{\"clOrdId\":\"gw0001\","
+         "\"ordId\":\"11\",\"sCode\":\"0\"}]}",
+         XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (int k = 0; k < 2; k++) {
+            xg_op_kind kind = k == 0 ? XG_OP_BATCH_NEW : XG_OP_BATCH_CANCEL;
+            assert_int_equal(
+                parse_batch(f, kind, cases[i].status, cases[i].body, r), XG_OK);
+            assert_int_equal(f->res.outcome, cases[i].outcome);
+            assert_int_equal(f->res.err, cases[i].err);
+            assert_int_equal(r[0].outcome, 0);
+            assert_int_equal(r[1].outcome, 0);
+        }
+    }
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_NEW, 429,
+                    "{\"code\":\"50011\",\"msg\":\"\",\"data\":[]}", r),
+        XG_OK);
+    assert_int_equal(f->res.retry_after_ms, 1500);
+}
+
+/* A cancel batch: each canceled order is CANCELED, as its single cancel
+ * says; an order already gone is ORDER_NOT_FOUND (51400), so the core
+ * queries its final state. */
+static void
+test_batch_cancel_results(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    assert_int_equal(parse_batch_file(f, XG_OP_BATCH_CANCEL, 200,
+                                      "batch_cancel_ack.json", r),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "312269865356374016", XG_STATUS_CANCELED);
+    assert_placed(&r[1], "gw0002", "312269865356374017", XG_STATUS_CANCELED);
+
+    assert_int_equal(
+        parse_batch(
+            f, XG_OP_BATCH_CANCEL, 200,
+            "{\"code\":\"2\",\"msg\":\"\",\"data\":["
+            "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\",\"sCode\":\"0\","
+            "\"sMsg\":\"\"},"
+            "{\"clOrdId\":\"gw0002\",\"ordId\":\"\",\"sCode\":\"51400\","
+            "\"sMsg\":\"Order cancellation failed as the order has "
+            "been filled, canceled or does not exist.\"}]}",
+            r),
+        XG_OK);
+    assert_placed(&r[0], "gw0001", "11", XG_STATUS_CANCELED);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[1].err, XG_ERR_ORDER_NOT_FOUND);
+    assert_string_equal(r[1].venue_code, "51400");
+}
+
+/* --- balances ------------------------------------------------------------ */
+
+typedef struct bal_sink {
+    xg_balance bal[8];
+    size_t n;
+    int fail_at; /* refuse the fail_at-th entry (1-based); 0: never */
+} bal_sink;
+
+static xg_err
+sink_balance(void *ctx, const xg_balance *bal)
+{
+    bal_sink *b = ctx;
+    if (b->fail_at > 0 && (int)b->n + 1 == b->fail_at) {
+        return XG_ERR_BUSY;
+    }
+    if (b->n >= 8) {
+        return XG_ERR_NOMEM;
+    }
+    b->bal[b->n++] = *bal;
+    return XG_OK;
+}
+
+static xg_err
+parse_balances_len(fixture *f, bal_sink *b, int status, const char *body,
+                   size_t len)
+{
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_http_response resp = {status, NULL, 0, body, len};
+    xg_sink sink = {b, NULL, NULL, sink_balance};
+    b->n = 0;
+    memset(&f->res, 0, sizeof(f->res));
+    return xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res);
+}
+
+static xg_err
+parse_balances(fixture *f, bal_sink *b, int status, const char *body)
+{
+    return parse_balances_len(f, b, status, body, strlen(body));
+}
+
+static void
+assert_amount(xg_decimal d, int64_t units, int32_t scale)
+{
+    assert_int_equal(d.units, units);
+    assert_int_equal(d.scale, scale);
+}
+
+/* data[0].details[]: each asset as OKX names it, availBal free and
+ * frozenBal locked (what open orders hold), trailing zeros dropped. */
+static void
+test_balances_from_details(void **state)
+{
+    fixture *f = *state;
+    bal_sink b = {0};
+    size_t len = 0;
+    char *body = slurp("balance.json", &len);
+    assert_int_equal(parse_balances_len(f, &b, 200, body, len), XG_OK);
+    free(body);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.n, 2);
+    assert_string_equal(b.bal[0].asset, "USDT");
+    assert_amount(b.bal[0].free, 4834317093622894, 12);
+    assert_amount(b.bal[0].locked, 158573, 3);
+    assert_string_equal(b.bal[1].asset, "BTC");
+    assert_amount(b.bal[1].free, 5, 1);
+    assert_amount(b.bal[1].locked, 0, 0);
+
+    /* An account with nothing: OK, no entry. */
+    assert_int_equal(
+        parse_balances(f, &b, 200,
+                       "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":[],"
+                       "\"totalEq\":\"0\"}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.n, 0);
+}
+
+/* Hostile amounts and names refuse the whole answer before any asset is
+ * reported (a half list would read as assets at zero): a negative
+ * availBal or frozenBal, an amount that is no decimal or no string, one
+ * missing, a currency with bytes no name has. A currency name too long
+ * to carry is skipped. Unreadable answers are REJECTED (a read: ask
+ * again); errors go through the table. */
+static void
+test_balances_refuse_hostile_answers(void **state)
+{
+    fixture *f = *state;
+    bal_sink b = {0};
+    static const char *const bad[] = {
+        "{\"ccy\":\"BTC\",\"availBal\":\"-1\",\"frozenBal\":\"0\"}",
+        "{\"ccy\":\"BTC\",\"availBal\":\"1\",\"frozenBal\":\"-0.5\"}",
+        "{\"ccy\":\"BTC\",\"availBal\":\"1e5\",\"frozenBal\":\"0\"}",
+        "{\"ccy\":\"BTC\",\"availBal\":1,\"frozenBal\":\"0\"}",
+        ("{\"ccy\":\"BTC\",\"availBal\":\"99999999999999999999999\","
+         "\"frozenBal\":\"0\"}"),
+        "{\"ccy\":\"BTC\",\"frozenBal\":\"0\"}",
+        "{\"ccy\":\"BTC\",\"availBal\":\"\",\"frozenBal\":\"0\"}",
+        "{\"ccy\":\"B\\u0001C\",\"availBal\":\"1\",\"frozenBal\":\"0\"}",
+        "{\"ccy\":\"\",\"availBal\":\"1\",\"frozenBal\":\"0\"}",
+        "{\"availBal\":\"1\",\"frozenBal\":\"0\"}",
+        "\"BTC\"",
+    };
+    char body[512];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":["
+                 "{\"ccy\":\"USDT\",\"availBal\":\"5\",\"frozenBal\":\"1\"},"
+                 "%s]}]}",
+                 bad[i]);
+        assert_int_equal(parse_balances(f, &b, 200, body), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+        assert_int_equal(b.n, 0);
+    }
+    assert_int_equal(
+        parse_balances(f, &b, 200,
+                       "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":["
+                       "{\"ccy\":\"AVERYLONGCURRENCYNAME\",\"availBal\":\"1\","
+                       "\"frozenBal\":\"0\"},"
+                       "{\"ccy\":\"ETH\",\"availBal\":\"2\","
+                       "\"frozenBal\":\"0\"}]}]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.n, 1);
+    assert_string_equal(b.bal[0].asset, "ETH");
+
+    static const char *const broken[] = {
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[]}",
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"totalEq\":\"1\"}]}",
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":{}}]}",
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":[]},{}]}",
+        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"details\":[{\"ccy\":",
+        "[]",
+    };
+    for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+        assert_int_equal(parse_balances(f, &b, 200, broken[i]), XG_OK);
+        assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(f->res.err, XG_ERR_BAD_RESPONSE);
+    }
+    assert_int_equal(
+        parse_balances(f, &b, 429,
+                       "{\"code\":\"50011\",\"msg\":\"Rate limit reached.\","
+                       "\"data\":[]}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(f->res.retry_after_ms, 1500);
+    assert_int_equal(parse_balances(f, &b, 502, "<html>bad gateway</html>"),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(f->res.err, XG_ERR_VENUE_DOWN);
+}
+
+/* A sink refusing an asset stops the parse with its error. */
+static void
+test_balance_sink_error_stops_parse(void **state)
+{
+    fixture *f = *state;
+    bal_sink b = {.fail_at = 2};
+    size_t len = 0;
+    char *body = slurp("balance.json", &len);
+    assert_int_equal(parse_balances_len(f, &b, 200, body, len), XG_ERR_BUSY);
+    free(body);
+    assert_int_equal(b.n, 1);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -1331,6 +1778,33 @@ test_parse_refuses_bad_arguments(void **state)
         XG_ERR_INVALID);
     assert_int_equal(xg_adapter_entry()->parse(NULL, &op, &resp, NULL, &f->res),
                      XG_ERR_INVALID);
+    /* A batch without its orders or results, too big a batch, and the
+     * mass cancel OKX spot does not have. */
+    xg_result results[XG_BATCH_MAX + 1];
+    xg_batch_item items[XG_BATCH_MAX + 1];
+    xg_batch b = {items, 0, results};
+    xg_op batch = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    memset(items, 0, sizeof(items));
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    batch.batch = &b;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    b.n = XG_BATCH_MAX + 1;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    b.n = 1;
+    b.results = NULL;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    xg_op mass = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &mass, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
 }
 
 int
@@ -1361,6 +1835,14 @@ main(void)
         T(test_invalid_utf8_is_refused),
         T(test_deeply_nested_body_is_refused),
         T(test_token_array_is_kept_for_small_answers_only),
+        T(test_batch_new_all_placed),
+        T(test_batch_new_partial_failure_rejects_that_order_only),
+        T(test_batch_entries_matched_by_client_id),
+        T(test_batch_whole_request_outcomes_leave_orders_untouched),
+        T(test_batch_cancel_results),
+        T(test_balances_from_details),
+        T(test_balances_refuse_hostile_answers),
+        T(test_balance_sink_error_stops_parse),
         T(test_parse_refuses_bad_arguments),
     };
 #undef T

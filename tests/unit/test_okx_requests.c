@@ -2,7 +2,8 @@
  * test_okx_requests.c - what build() sends for each operation and order
  * type, what it charges the limiter, and what it refuses to send,
  * including the open-orders cursor ("after", an ordId) and its signature,
- * and the amend in place (new total size and price, by clOrdId).
+ * and the amend in place (new total size and price, by clOrdId), the
+ * batches (arrays of the single objects, costed per order) and balances.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -430,6 +431,183 @@ test_costs_charge_endpoint_bucket_in_instrument_scope(void **state)
     assert_cost(f, XG_OP_AMEND_ORDER, &f->eth, OKX_B_AMEND, 4, XG_PRIO_NEW);
 }
 
+/* A batch of n orders on ins, the i-th under client id ids[i], all the
+ * fixture's order. */
+static xg_err
+build_batch(fixture *f, xg_op_kind kind, const xg_instrument *ins,
+            const char *const *ids, size_t n)
+{
+    xg_batch_item items[XG_BATCH_MAX + 2];
+    xg_result results[XG_BATCH_MAX + 2];
+    xg_batch b = {items, n, results};
+    xg_op op = {kind, ins, NULL, NULL, NULL, NULL, &b};
+    for (size_t i = 0; i < n && i < XG_BATCH_MAX + 2; i++) {
+        items[i].order = &f->ord;
+        items[i].client_id = ids[i];
+    }
+    memset(&f->req, 0, sizeof(f->req));
+    return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
+}
+
+static void
+assert_one_cost(const xg_http_request *req, uint16_t bucket, uint32_t scope,
+                uint32_t units, xg_priority prio)
+{
+    assert_int_equal(req->n_costs, 1);
+    assert_int_equal(req->costs[0].bucket, bucket);
+    assert_int_equal(req->costs[0].scope, scope);
+    assert_int_equal(req->costs[0].units, units);
+    assert_int_equal(req->priority, prio);
+}
+
+/* POST /trade/batch-orders: a JSON array of the single place's objects,
+ * in order, signed as sent; n orders cost n units of the batch bucket in
+ * the instrument's scope, and a batch of one order one unit of the
+ * single place's bucket ("it will consume the rate limit of Place
+ * order"). */
+static void
+test_batch_new_sends_place_objects_and_costs_per_order(void **state)
+{
+    fixture *f = *state;
+    static const char *const ids[] = {"gw0001", "gw0002"};
+    static const char want[] =
+        "[{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"limit\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gw0001\"},"
+        "{\"instId\":\"BTC-USDT\",\"tdMode\":\"cash\",\"side\":\"sell\","
+        "\"ordType\":\"limit\",\"px\":\"35000.0\",\"sz\":\"0.025\","
+        "\"clOrdId\":\"gw0002\"}]";
+    static const char ts[] = "2023-11-14T22:13:20.000Z";
+    char pre[1024];
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    char sig[64];
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/batch-orders");
+    assert_string_equal(f->req.body, want);
+    assert_int_equal(f->req.body_len, strlen(want));
+    assert_true(f->req.is_signed);
+    assert_string_equal(header(&f->req, "Content-Type"), "application/json");
+    snprintf(pre, sizeof(pre), "%sPOST/api/v5/trade/batch-orders%s", ts, want);
+    assert_non_null(HMAC(EVP_sha256(), "secret", 6, (const unsigned char *)pre,
+                         strlen(pre), mac, &mac_len));
+    EVP_EncodeBlock((unsigned char *)sig, mac, (int)mac_len);
+    assert_string_equal(header(&f->req, "OK-ACCESS-SIGN"), sig);
+    assert_one_cost(&f->req, OKX_B_BATCH_PLACE, 3, 2, XG_PRIO_NEW);
+
+    /* One order: the single place's bucket, one unit. */
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->eth, ids, 1), XG_OK);
+    assert_one_cost(&f->req, OKX_B_PLACE, 4, 1, XG_PRIO_NEW);
+    assert_non_null(strstr(f->req.body, "[{\"instId\":\"ETH-USDT\""));
+
+    /* Twenty orders (OKX's most) fit in one body and cost 20. */
+    const char *many[XG_BATCH_MAX];
+    char names[XG_BATCH_MAX][16];
+    for (size_t i = 0; i < XG_BATCH_MAX; i++) {
+        snprintf(names[i], sizeof(names[i]), "gwBatch%02zu", i);
+        many[i] = names[i];
+    }
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, many, 20), XG_OK);
+    assert_one_cost(&f->req, OKX_B_BATCH_PLACE, 3, 20, XG_PRIO_NEW);
+    assert_non_null(strstr(f->req.body, "\"clOrdId\":\"gwBatch19\"}]"));
+}
+
+/* POST /trade/cancel-batch-orders: an array of {instId, clOrdId}, n
+ * units of the cancel batch's bucket at cancel priority; one order is
+ * one unit of the single cancel's bucket. */
+static void
+test_batch_cancel_sends_client_ids_and_costs_per_order(void **state)
+{
+    fixture *f = *state;
+    static const char *const ids[] = {"gw0001", "gw0002", "gw0003"};
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, &f->eth, ids, 3),
+                     XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/cancel-batch-orders");
+    assert_string_equal(f->req.body,
+                        "[{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw0001\"},"
+                        "{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw0002\"},"
+                        "{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw0003\"}]");
+    assert_one_cost(&f->req, OKX_B_BATCH_CANCEL, 4, 3, XG_PRIO_CANCEL);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, &f->btc, ids, 1),
+                     XG_OK);
+    assert_string_equal(f->req.body,
+                        "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"gw0001\"}]");
+    assert_one_cost(&f->req, OKX_B_CANCEL, 3, 1, XG_PRIO_CANCEL);
+}
+
+/* What a batch cannot say on OKX is refused before a request exists: no
+ * order or more than 20, a client id OKX refuses in any item, an item
+ * without its order, an order the single place refuses, no instrument,
+ * no batch at all. */
+static void
+test_batch_refuses_what_okx_cannot_take(void **state)
+{
+    fixture *f = *state;
+    const char *ids[XG_BATCH_MAX + 1];
+    for (size_t i = 0; i < XG_BATCH_MAX + 1; i++) {
+        ids[i] = "gw1";
+    }
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 0),
+                     XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 21),
+                     XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, &f->btc, ids, 21),
+                     XG_ERR_INVALID);
+    ids[1] = "gw-2";
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, &f->btc, ids, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    ids[1] = NULL;
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    ids[1] = "gw2";
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, NULL, ids, 2),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    f->ord.qty = (xg_decimal){0, 0};
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2),
+                     XG_ERR_BAD_QTY);
+    f->ord.qty = (xg_decimal){1, 0};
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2), XG_OK);
+
+    xg_batch_item items[2] = {{&f->ord, "gw1"}, {NULL, "gw2"}};
+    xg_result results[2];
+    xg_batch b = {items, 2, results};
+    xg_op op = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, &b};
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    op.batch = NULL;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+}
+
+/* Balances: a signed GET of every asset, one unit of the balance bucket
+ * (10 per 2 s per user, no instrument scope), queued with the reads. OKX
+ * spot has no mass cancel: CANCEL_SYMBOL is unsupported. */
+static void
+test_balances_and_no_cancel_symbol(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(build(f, XG_OP_BALANCES, NULL, NULL), XG_OK);
+    assert_string_equal(f->req.method, "GET");
+    assert_string_equal(f->req.target, "/api/v5/account/balance");
+    assert_int_equal(f->req.body_len, 0);
+    assert_true(f->req.is_signed);
+    assert_non_null(header(&f->req, "OK-ACCESS-SIGN"));
+    assert_one_cost(&f->req, OKX_B_BALANCE, 0, 1, XG_PRIO_QUERY);
+
+    assert_int_equal(build(f, XG_OP_CANCEL_SYMBOL, &f->btc, NULL),
+                     XG_ERR_UNSUPPORTED);
+    assert_int_equal(xg_adapter_entry()->caps.cancel_symbol, 0u);
+    assert_int_equal(xg_adapter_entry()->caps.batch_new_max, 20u);
+    assert_int_equal(xg_adapter_entry()->caps.batch_cancel_max, 20u);
+}
+
 int
 main(void)
 {
@@ -455,6 +633,16 @@ main(void)
             test_amend_sends_new_total_size_and_price_by_client_id, setup,
             teardown),
         cmocka_unit_test_setup_teardown(test_amend_refuses_what_okx_cannot_take,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_new_sends_place_objects_and_costs_per_order, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_cancel_sends_client_ids_and_costs_per_order, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_batch_refuses_what_okx_cannot_take,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balances_and_no_cancel_symbol,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * /account/trade-fee).
  *
  * A balance row is availBal (free), frozenBal (locked by open orders),
- * cashBal and eq (both their sum: a spot cash account has no borrowing).
+ * cashBal and eq (both their sum: a spot cash account has no borrowing);
+ * an asset at zero has no row, as on OKX.
  * The account is a spot-mode (acctLv 1) account at fee level Lv1; the
  * currencies are the assets of the simulator's instruments, one chain
  * each, with deposits and withdrawals off because the simulator has none.
@@ -55,7 +56,10 @@ okx_sim_balance(const okx_call *c)
     xg_sim_book_advance(&c->v->book, c->now_ms);
     for (size_t i = 0; i < a->nbalances; i++) {
         const xg_sim_balance *bal = &a->balances[i];
-        if (!okx_sim_ccy_listed(ccy, bal->asset)) {
+        /* "The currency details will not be returned when cashBal and eq
+         * is both 0" (Trading account > Get balance). */
+        if (!okx_sim_ccy_listed(ccy, bal->asset) ||
+            bal->free + bal->locked == 0) {
             continue;
         }
         json_array_append_new(

@@ -19,7 +19,8 @@
  * single-order path (OKX: "if there is only one order in the request, it
  * will consume the rate limit of Place order", of Amend order for the
  * amend batch); a batch whose orders do not all fit is refused whole and
- * charges nothing. The docs do not say fixed or sliding; xgsim uses a
+ * charges nothing (assumed: OKX does not say whether it refuses only the
+ * orders past the window). The docs do not say fixed or sliding; xgsim uses a
  * sliding window (accepted requests in the last window_ms), the stricter
  * reading, so a gateway that passes here passes either way. A
  * refusal is HTTP 429 with code 50011 and is not counted. OKX documents no
@@ -569,11 +570,13 @@ okx_sim_batch_charges(const xg_sim_book *b, const json_t *body, okx_route route,
     return n;
 }
 
-/* The client order id a request names (query or JSON body), or NULL. */
+/* The client order id a request names (query or JSON body; a batch's
+ * first order's, for its one log line), or NULL. */
 static const char *
 okx_sim_request_client_id(const xg_sim_params *query, const json_t *body)
 {
-    const char *id = json_string_value(json_object_get(body, "clOrdId"));
+    const json_t *obj = json_is_array(body) ? json_array_get(body, 0) : body;
+    const char *id = json_string_value(json_object_get(obj, "clOrdId"));
     return id != NULL ? id : xg_sim_params_get(query, "clOrdId");
 }
 

@@ -697,13 +697,12 @@ typedef void (*okx_action_fn)(const okx_call *c, okx_result *r);
  * request-level error of its own past the checks dialect.c made.
  */
 static void
-okx_sim_batch(const okx_call *c, okx_action_fn action, const char *done)
+okx_sim_batch(const okx_call *c, okx_action_fn action)
 {
     json_t *data = json_array();
     size_t n = json_array_size(c->body);
     size_t nok = 0;
     okx_result r;
-    char first_code[8] = "0";
 
     for (size_t i = 0; i < n; i++) {
         okx_call one = *c;
@@ -711,8 +710,6 @@ okx_sim_batch(const okx_call *c, okx_action_fn action, const char *done)
         action(&one, &r);
         if (okx_sim_result_ok(&r)) {
             nok++;
-        } else if (strcmp(first_code, "0") == 0) {
-            snprintf(first_code, sizeof(first_code), "%s", r.code);
         }
         json_array_append_new(data, okx_sim_result_json(c, &r));
     }
@@ -723,25 +720,27 @@ okx_sim_batch(const okx_call *c, okx_action_fn action, const char *done)
     xg_sim_response_json(
         c->resp, 200,
         json_pack("{ss ss so}", "code", code, "msg", msg, "data", data));
-    /* The log shows the first refusal's code when nothing succeeded. */
-    c->resp->code = nok == 0 ? okx_sim_code_number(first_code) : 0;
-    c->resp->outcome = nok > 0 ? done : "rejected";
+    /* One log line for the whole batch: the envelope's code and the
+     * outcome "batch" (each order's fate is in its sCode, and in the
+     * book). */
+    c->resp->code = okx_sim_code_number(code);
+    c->resp->outcome = "batch";
 }
 
 void
 okx_sim_batch_place(const okx_call *c)
 {
-    okx_sim_batch(c, okx_sim_place_one, "placed");
+    okx_sim_batch(c, okx_sim_place_one);
 }
 
 void
 okx_sim_batch_amend(const okx_call *c)
 {
-    okx_sim_batch(c, okx_sim_amend_one, "amended");
+    okx_sim_batch(c, okx_sim_amend_one);
 }
 
 void
 okx_sim_batch_cancel(const okx_call *c)
 {
-    okx_sim_batch(c, okx_sim_cancel_one, "canceled");
+    okx_sim_batch(c, okx_sim_cancel_one);
 }
