@@ -60,8 +60,19 @@ typedef struct xg_sim_header {
     char value[112];
 } xg_sim_header;
 
+/* Orders of one batch request the log shows one by one. */
+#define XG_SIM_LOG_BATCH_MAX 20
+
+/* One order of a batch request, for its log entry. */
+typedef struct xg_sim_log_item {
+    char client_order_id[XG_SIM_LOG_ID_LEN];
+    const char *outcome; /* static string, as xg_sim_response's */
+    int code;            /* the order's venue code, 0 if none */
+} xg_sim_log_item;
+
 /* What a dialect answers. The server sends it and writes the log entry
- * from code, outcome and client_order_id. */
+ * from code, outcome and client_order_id, or, for a batch (n_items > 0),
+ * one entry per order from items. */
 typedef struct xg_sim_response {
     int status;
     char *body; /* malloc'd; taken by the server */
@@ -71,6 +82,8 @@ typedef struct xg_sim_response {
     int code;            /* venue code for the log, 0 if none */
     const char *outcome; /* static string: placed, rejected, ... */
     char client_order_id[XG_SIM_LOG_ID_LEN];
+    xg_sim_log_item items[XG_SIM_LOG_BATCH_MAX];
+    size_t n_items;
 } xg_sim_response;
 
 typedef struct xg_sim_dialect {

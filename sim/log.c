@@ -110,6 +110,12 @@ xg_sim_log_ndjson(const xg_sim_log *l, uint64_t since, char **out,
                               "method", e->method, "path", e->path, "status",
                               e->status, "code", e->code, "client_order_id",
                               e->client_order_id, "outcome", e->outcome);
+        if (o != NULL && e->batch_n > 0 &&
+            (json_object_set_new(o, "batch_n", json_integer(e->batch_n)) != 0 ||
+             json_object_set_new(o, "batch_i", json_integer(e->batch_i)) != 0)) {
+            json_decref(o);
+            o = NULL;
+        }
         char *line = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
         json_decref(o);
         if (line == NULL) {

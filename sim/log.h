@@ -33,6 +33,10 @@ typedef struct xg_sim_log_entry {
     char path[XG_SIM_LOG_PATH_LEN];
     char client_order_id[XG_SIM_LOG_ID_LEN];
     char outcome[XG_SIM_LOG_OUTCOME_LEN];
+    /* One order of a batch request (each has its own entry): batch_n
+     * orders in the request, this the batch_i-th (from 0); batch_n 0 for
+     * a request about one order. */
+    uint16_t batch_n, batch_i;
 } xg_sim_log_entry;
 
 typedef struct xg_sim_log {

@@ -226,9 +226,29 @@ server_serve(xg_sim_venue *v, const xg_sim_request *req, bool too_large,
              resp->client_order_id);
     snprintf(entry.outcome, sizeof(entry.outcome), "%s",
              resp->outcome != NULL ? resp->outcome : "ok");
+    /* A fault's outcome (the request not executed, or its answer lost) is
+     * every order's; else each order of a batch shows its own. */
+    bool is_fault = plan.drop || plan.fail || plan.limited || too_large;
+    size_t n_items = resp->n_items < XG_SIM_LOG_BATCH_MAX ? resp->n_items
+                                                          : XG_SIM_LOG_BATCH_MAX;
     xg_sim_venue_lock(v);
     /* Out of memory for the log loses one entry, not the request. */
-    (void)xg_sim_log_add(&v->log, &entry);
+    if (n_items == 0) {
+        (void)xg_sim_log_add(&v->log, &entry);
+    }
+    for (size_t i = 0; i < n_items; i++) {
+        const xg_sim_log_item *it = &resp->items[i];
+        entry.batch_n = (uint16_t)n_items;
+        entry.batch_i = (uint16_t)i;
+        snprintf(entry.client_order_id, sizeof(entry.client_order_id), "%s",
+                 it->client_order_id);
+        if (!is_fault) {
+            entry.code = it->code;
+            snprintf(entry.outcome, sizeof(entry.outcome), "%s",
+                     it->outcome != NULL ? it->outcome : "ok");
+        }
+        (void)xg_sim_log_add(&v->log, &entry);
+    }
     xg_sim_venue_unlock(v);
 
     if (plan.latency_ms > 0) {

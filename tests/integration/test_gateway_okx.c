@@ -30,7 +30,10 @@ static const xg_venue_desc okx = {
              * side by side, so at least 3 windows pass. */
             .sim_args = {"--set", "okx.place_limit=10", "--set",
                          "okx.window_ms=1000"},
-            .venue_extra = "\"max_connections\": 4, \"options\": "
+            /* One by one (batch_max 0): the single place limit is the
+             * one under test; test_batch covers batches. */
+            .venue_extra = "\"max_connections\": 4, \"batch_max\": 0, "
+                           "\"options\": "
                            "{\"place_limit\": 10, \"window_ms\": 1000}",
             .symbols = {{"BTC/USDT", "btc", "0.001", 30000},
                         {"ETH/USDT", "eth", "0.01", 1500}},

@@ -14,6 +14,7 @@ static const xg_promise_venue bybit = {
     .venue = "bybit",
     .sim_symbol = "BTCUSDT",
     .place = {"POST", "/v5/order/create", 0},
+    .place_batch = {"POST", "/v5/order/create-batch", 0},
     .cancel = {"POST", "/v5/order/cancel", 0},
     .query = {"GET", "/v5/order/realtime", 0},
     .open_list = {"GET", "/v5/order/realtime", 0},

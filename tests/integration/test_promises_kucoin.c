@@ -13,6 +13,7 @@ static const xg_promise_venue kucoin = {
     .venue = "kucoin",
     .sim_symbol = "BTC-USDT",
     .place = {"POST", "/api/v1/hf/orders", 0},
+    .place_batch = {"POST", "/api/v1/hf/orders/multi", 0},
     .cancel = {"DELETE", "/api/v1/hf/orders/client-order/", 1},
     .query = {"GET", "/api/v1/hf/orders/client-order/", 1},
     .open_list = {"GET", "/api/v1/hf/orders/active", 0},

@@ -12,6 +12,7 @@ static const xg_promise_venue okx = {
     .venue = "okx",
     .sim_symbol = "BTC-USDT",
     .place = {"POST", "/api/v5/trade/order", 0},
+    .place_batch = {"POST", "/api/v5/trade/batch-orders", 0},
     .cancel = {"POST", "/api/v5/trade/cancel-order", 0},
     .query = {"GET", "/api/v5/trade/order", 0},
     .open_list = {"GET", "/api/v5/trade/orders-pending", 0},

@@ -1250,13 +1250,19 @@ test_batch_places_once_logs_one_line_and_locks_balance(void **state)
     json_decref(j);
 
     static char out[65536];
-    assert_int_equal(log_lines_for("/api/v5/trade/batch-orders"), 1);
+    /* One request: a log entry per order, each with its own outcome. */
+    assert_int_equal(log_lines_for("/api/v5/trade/batch-orders"), 3);
     assert_int_equal(log_lines_for("/api/v5/trade/order"), 0);
     assert_int_equal(xg_sim_log_fetch(&the_sim, "okx", 0, out, sizeof out),
                      XG_OK);
-    assert_non_null(strstr(out, "\"status\":200,\"code\":2,"
+    assert_non_null(strstr(out, "\"status\":200,\"code\":0,"
                                 "\"client_order_id\":\"bl1\","
-                                "\"outcome\":\"batch\""));
+                                "\"outcome\":\"placed\",\"batch_n\":3,"
+                                "\"batch_i\":0"));
+    assert_non_null(strstr(out, "\"status\":200,\"code\":51008,"
+                                "\"client_order_id\":\"bl2\","
+                                "\"outcome\":\"rejected\",\"batch_n\":3,"
+                                "\"batch_i\":1"));
     /* Each order placed once, resting, with its own id. */
     j = pending("BTC-USDT", "", &st);
     assert_int_equal(count(j), 2);

@@ -139,6 +139,16 @@ entry_is(const json_t *entry, const xg_logged_request *rq, const char *vid)
             strcmp(entry_str(entry, "client_order_id"), vid) == 0);
 }
 
+/* Whether entry places vid (any order when NULL) on v, alone or in a
+ * batch (each order of a batch has its own entry). */
+static int
+is_place(const json_t *entry, const xg_promise_venue *v, const char *vid)
+{
+    return entry_is(entry, &v->place, vid) ||
+           (v->place_batch.path != NULL &&
+            entry_is(entry, &v->place_batch, vid));
+}
+
 /* How many of v's log entries are request rq about vid, with outcome
  * (NULL: any; a leading '!' inverts it: any other outcome). */
 static size_t
@@ -491,7 +501,7 @@ test_deadline_holds_while_the_venue_is_throttled(void **state)
     const json_t *entry;
     json_array_foreach(vlog, i, entry)
     {
-        if (!entry_is(entry, &v->place, NULL)) {
+        if (!is_place(entry, v, NULL)) {
             continue;
         }
         const char *id = entry_str(entry, "client_order_id");
@@ -594,7 +604,7 @@ test_ban_refuses_short_deadlines_and_holds_the_rest(void **state)
         const json_t *entry;
         json_array_foreach(vlog, i, entry)
         {
-            if (!entry_is(entry, &v->place, vid) ||
+            if (!is_place(entry, v, vid) ||
                 strcmp(entry_str(entry, "outcome"), "placed") != 0) {
                 continue;
             }

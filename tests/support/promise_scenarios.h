@@ -47,6 +47,8 @@ typedef struct xg_promise_venue {
     const char *venue;
     const char *sim_symbol; /* BTC/USDT as /_sim/price names it */
     xg_logged_request place;
+    /* the batch place the gateway packs orders into ({NULL}: none) */
+    xg_logged_request place_batch;
     xg_logged_request cancel;
     xg_logged_request query;     /* one order, by client order id */
     xg_logged_request open_list; /* the open-orders sweep's request */

@@ -712,6 +712,13 @@ okx_sim_batch(const okx_call *c, okx_action_fn action)
             nok++;
         }
         json_array_append_new(data, okx_sim_result_json(c, &r));
+        if (i < XG_SIM_LOG_BATCH_MAX) {
+            xg_sim_log_item *it = &c->resp->items[c->resp->n_items++];
+            snprintf(it->client_order_id, sizeof(it->client_order_id), "%.39s",
+                     r.cl_id);
+            it->outcome = r.outcome;
+            it->code = okx_sim_code_number(r.code);
+        }
     }
     const char *code = nok == n ? "0" : nok == 0 ? "1" : "2";
     const char *msg = nok == n   ? ""
@@ -720,9 +727,7 @@ okx_sim_batch(const okx_call *c, okx_action_fn action)
     xg_sim_response_json(
         c->resp, 200,
         json_pack("{ss ss so}", "code", code, "msg", msg, "data", data));
-    /* One log line for the whole batch: the envelope's code and the
-     * outcome "batch" (each order's fate is in its sCode, and in the
-     * book). */
+    /* The log shows each order as its single request would (items). */
     c->resp->code = okx_sim_code_number(code);
     c->resp->outcome = "batch";
 }
