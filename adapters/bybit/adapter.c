@@ -33,6 +33,10 @@ static const xg_option_spec bybit_options[] = {
     {"cancel_per_s", offsetof(bybit, cancel_per_s), 1, 1000},
     {"query_per_s", offsetof(bybit, query_per_s), 1, 1000},
     {"amend_per_s", offsetof(bybit, amend_per_s), 1, 1000},
+    {"batch_create_per_s", offsetof(bybit, batch_create_per_s), 1, 1000},
+    {"batch_cancel_per_s", offsetof(bybit, batch_cancel_per_s), 1, 1000},
+    {"cancel_all_per_s", offsetof(bybit, cancel_all_per_s), 1, 1000},
+    {"wallet_per_s", offsetof(bybit, wallet_per_s), 1, 1000},
     {"ip_limit", offsetof(bybit, ip_limit), 1, 100000},
     {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
@@ -70,6 +74,10 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->cancel_per_s = BYBIT_CANCEL_PER_S_DEFAULT;
     b->query_per_s = BYBIT_QUERY_PER_S_DEFAULT;
     b->amend_per_s = BYBIT_AMEND_PER_S_DEFAULT;
+    b->batch_create_per_s = BYBIT_BATCH_CREATE_PER_S_DEFAULT;
+    b->batch_cancel_per_s = BYBIT_BATCH_CANCEL_PER_S_DEFAULT;
+    b->cancel_all_per_s = BYBIT_CANCEL_ALL_PER_S_DEFAULT;
+    b->wallet_per_s = BYBIT_WALLET_PER_S_DEFAULT;
     b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
     b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
 
@@ -131,6 +139,15 @@ static const xg_adapter bybit_adapter = {
              * order in place, same orderId and orderLinkId (Bybit v5
              * docs, "Amend Order"); Bybit has no cancel-replace. */
             .amend = XG_AMEND_NATIVE,
+            /* POST /v5/order/create-batch and /v5/order/cancel-batch take
+             * at most 10 spot orders a request (Bybit v5 docs, "Batch
+             * Place Order", "Batch Cancel Order"). */
+            .batch_new_max = BYBIT_BATCH_MAX,
+            .batch_cancel_max = BYBIT_BATCH_MAX,
+            /* POST /v5/order/cancel-all with category=spot and symbol
+             * cancels every open order of the symbol, spot without a
+             * count limit (Bybit v5 docs, "Cancel All Orders"). */
+            .cancel_symbol = 1,
         },
     .create = bybit_create,
     .destroy = bybit_destroy,

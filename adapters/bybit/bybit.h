@@ -38,6 +38,22 @@
 #define BYBIT_CANCEL_PER_S_DEFAULT 20
 #define BYBIT_QUERY_PER_S_DEFAULT  50
 #define BYBIT_AMEND_PER_S_DEFAULT  10
+/* The batch endpoints, cancel-all and the wallet. Bybit's rate-limit page
+ * (docs/v5/rate-limit, "API Rate Limit Table", Trade, spot column): POST
+ * /v5/order/create-batch and /v5/order/cancel-batch 20/s each, and its
+ * "Instructions for batch endpoints": each batch endpoint has its own
+ * limit, apart from the single create and cancel, and a batch consumes
+ * one unit per order it carries (fact sheet, "Rate-limit model": "consumed
+ * per order (1-10 orders/request)"). Cancel-all 20/s spot and
+ * wallet-balance 50/s: fact sheet, "Endpoints". */
+#define BYBIT_BATCH_CREATE_PER_S_DEFAULT 20
+#define BYBIT_BATCH_CANCEL_PER_S_DEFAULT 20
+#define BYBIT_CANCEL_ALL_PER_S_DEFAULT   20
+#define BYBIT_WALLET_PER_S_DEFAULT       50
+
+/* Most orders in one spot batch (Bybit v5 docs, "Batch Place Order" and
+ * "Batch Cancel Order": 10 orders per request for spot). */
+#define BYBIT_BATCH_MAX            10
 #define BYBIT_IP_LIMIT_DEFAULT     600
 #define BYBIT_IP_WINDOW_MS_DEFAULT 5000
 
@@ -48,12 +64,16 @@
 
 /* The buckets, in the order limits() reports them. */
 typedef enum bybit_bucket {
-    BYBIT_BUCKET_IP = 0,       /* every request, per IP */
-    BYBIT_BUCKET_CREATE = 1,   /* POST /v5/order/create */
-    BYBIT_BUCKET_CANCEL = 2,   /* POST /v5/order/cancel */
-    BYBIT_BUCKET_REALTIME = 3, /* GET /v5/order/realtime (query, open) */
-    BYBIT_BUCKET_AMEND = 4,    /* POST /v5/order/amend */
-    BYBIT_BUCKET_COUNT = 5
+    BYBIT_BUCKET_IP = 0,           /* every request, per IP */
+    BYBIT_BUCKET_CREATE = 1,       /* POST /v5/order/create */
+    BYBIT_BUCKET_CANCEL = 2,       /* POST /v5/order/cancel */
+    BYBIT_BUCKET_REALTIME = 3,     /* GET /v5/order/realtime (query, open) */
+    BYBIT_BUCKET_AMEND = 4,        /* POST /v5/order/amend */
+    BYBIT_BUCKET_BATCH_CREATE = 5, /* POST /v5/order/create-batch, per order */
+    BYBIT_BUCKET_BATCH_CANCEL = 6, /* POST /v5/order/cancel-batch, per order */
+    BYBIT_BUCKET_CANCEL_ALL = 7,   /* POST /v5/order/cancel-all */
+    BYBIT_BUCKET_WALLET = 8,       /* GET /v5/account/wallet-balance */
+    BYBIT_BUCKET_COUNT = 9
 } bybit_bucket;
 
 /* The adapter instance. The API key identifies the account, so it is
@@ -68,6 +88,10 @@ typedef struct bybit {
     int64_t cancel_per_s;
     int64_t query_per_s;
     int64_t amend_per_s;
+    int64_t batch_create_per_s;
+    int64_t batch_cancel_per_s;
+    int64_t cancel_all_per_s;
+    int64_t wallet_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
     /* parse.c's token array for xg_json, kept between answers */

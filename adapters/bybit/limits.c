@@ -4,8 +4,10 @@
  * Bybit meters two layers (fact sheet, "Rate-limit model"):
  *  - per UID and endpoint: spot create 20/s, cancel 20/s, realtime query
  *    50/s (query by client id and the open-order list are the same
- *    endpoint, so they share one bucket), and amend 10/s (Bybit's
- *    rate-limit table, not the fact sheet: bybit.h). The docs call the
+ *    endpoint, so they share one bucket), amend 10/s (Bybit's
+ *    rate-limit table, not the fact sheet: bybit.h), the two batch
+ *    endpoints 20/s each, counted per order a batch carries, cancel-all
+ *    20/s and wallet-balance 50/s (bybit.h). The docs call the
  *    window "rolling 1 s", so each is a SLIDING window of 1 s: a fixed
  *    window would let 2x the limit through around a boundary and be
  *    refused.
@@ -68,6 +70,22 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
     case BYBIT_BUCKET_AMEND:
         name = "ORDER_AMEND_1S";
         spec->limit = b->amend_per_s;
+        break;
+    case BYBIT_BUCKET_BATCH_CREATE:
+        name = "BATCH_CREATE_1S";
+        spec->limit = b->batch_create_per_s;
+        break;
+    case BYBIT_BUCKET_BATCH_CANCEL:
+        name = "BATCH_CANCEL_1S";
+        spec->limit = b->batch_cancel_per_s;
+        break;
+    case BYBIT_BUCKET_CANCEL_ALL:
+        name = "ORDER_CANCEL_ALL_1S";
+        spec->limit = b->cancel_all_per_s;
+        break;
+    case BYBIT_BUCKET_WALLET:
+        name = "WALLET_BALANCE_1S";
+        spec->limit = b->wallet_per_s;
         break;
     default:
         return XG_ERR_INVALID;

@@ -31,6 +31,14 @@
  * a new order that never arrived. Realtime entries carry the order's
  * price and qty as the venue holds them, amended or not.
  *
+ * Batches answer per order: two parallel lists in request order, the ids
+ * in result.list and each order's {code, msg} in retExtInfo.list. Each
+ * order's result is read as its single create or cancel would be, the
+ * same ack, the same error table; an order the answer does not account
+ * for is UNKNOWN. Cancel-all names the orders it canceled, reported as
+ * CANCELED; the wallet's coins become balances, free being walletBalance
+ * less locked and never below zero.
+ *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (valid UTF-8,
  * no "\u0000", bounded nesting; its token array lives in the instance and
@@ -419,21 +427,25 @@ bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
     return bybit_client_id(j, o, rep->client_id, sizeof(rep->client_id));
 }
 
-/* The ack of a create, a cancel or an amend: {"orderId": "...",
- * "orderLinkId": ...}, without the order's price or quantity. */
+/*
+ * The ack of a create, a cancel or an amend, object token r (NULL: the
+ * answer has none): {"orderId": "...", "orderLinkId": ...}, without the
+ * order's price or quantity. A batch's items are acks of this shape too,
+ * each read as its single operation's (op is that operation).
+ */
 static void
-bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
+bybit_read_ack(const xg_op *op, const xg_json *j, const size_t *r,
+               xg_result *res)
 {
     xg_order_report *rep = &res->order;
     const xg_order *o = op->order;
-    size_t r = 0;
 
     memset(rep, 0, sizeof(*rep));
     xg_err rc = XG_ERR_BAD_FIELD;
-    if (bybit_result(j, &r) &&
-        xg_field_text(j, r, "orderId", rep->venue_order_id,
+    if (r != NULL && xg_json_type_of(j, *r) == XG_JSON_OBJECT &&
+        xg_field_text(j, *r, "orderId", rep->venue_order_id,
                       sizeof(rep->venue_order_id)) == XG_OK) {
-        rc = xg_field_text(j, r, "orderLinkId", rep->client_id,
+        rc = xg_field_text(j, *r, "orderLinkId", rep->client_id,
                            sizeof(rep->client_id));
     }
     if (!xg_result_order_usable(op, rc, "malformed acknowledgement", res)) {
@@ -459,6 +471,14 @@ bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
+}
+
+static void
+bybit_parse_ack(const xg_op *op, const xg_json *j, xg_result *res)
+{
+    size_t r = 0;
+
+    bybit_read_ack(op, j, bybit_result(j, &r) ? &r : NULL, res);
 }
 
 static void
@@ -572,6 +592,322 @@ bybit_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
         }
     }
     bybit_next_page(j, r, res);
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- batches ------------------------------------------------------------ */
+
+/* Token of element k of array arr in *out; 0 if it has fewer. */
+static int
+bybit_array_at(const xg_json *j, size_t arr, size_t k, size_t *out)
+{
+    size_t e = arr + 1;
+
+    if (k >= j->tok[arr].count) {
+        return 0;
+    }
+    for (size_t i = 0; i < k; i++) {
+        e = j->tok[e].next;
+    }
+    *out = e;
+    return 1;
+}
+
+/*
+ * Where item `pos` (client id `id`) of a batch stands in the answer's
+ * result.list: the one entry whose orderLinkId is id, else the entry at
+ * its own position if that one names no order link id (absent or ""), as
+ * Bybit lists the items in request order. 0 when neither, or when two
+ * entries claim the id: such an answer does not say which is ours.
+ */
+static int
+bybit_batch_find(const xg_json *j, size_t list, const char *id, size_t pos,
+                 size_t *k)
+{
+    size_t e = list + 1;
+    size_t v = 0;
+    int n_found = 0;
+
+    for (size_t i = 0; i < j->tok[list].count; i++, e = j->tok[e].next) {
+        if (xg_json_type_of(j, e) == XG_JSON_OBJECT &&
+            xg_json_get(j, e, "orderLinkId", &v) == XG_OK &&
+            xg_json_is_string_eq(j, v, id)) {
+            *k = i;
+            n_found++;
+        }
+    }
+    if (n_found != 0) {
+        return n_found == 1;
+    }
+    if (!bybit_array_at(j, list, pos, &e) ||
+        xg_json_type_of(j, e) != XG_JSON_OBJECT) {
+        return 0;
+    }
+    if (xg_field_has(j, e, "orderLinkId") &&
+        (xg_json_get(j, e, "orderLinkId", &v) != XG_OK ||
+         !xg_json_is_string_eq(j, v, ""))) {
+        return 0;
+    }
+    *k = pos;
+    return 1;
+}
+
+/*
+ * One order of a batch into res, as its single create or cancel (one)
+ * would have been read: retExtInfo.list[k] {code, msg} says whether it
+ * went through; code 0 is the ack in result.list[k], any other code goes
+ * through the same error table as the single operation (10006 for the
+ * orders past the batch limit: RATE_LIMITED until the reset header).
+ */
+static void
+bybit_batch_item(const xg_op *one, const xg_http_response *resp,
+                 const xg_json *j, size_t list, size_t codes, size_t pos,
+                 xg_result *res)
+{
+    char msg[BYBIT_MSG_MAX];
+    const char *text = NULL;
+    size_t k = 0;
+    size_t e = 0;
+    size_t c = 0;
+    size_t v = 0;
+    int64_t code = 0;
+
+    memset(res, 0, sizeof(*res));
+    if (!bybit_batch_find(j, list, one->client_id, pos, &k) ||
+        !bybit_array_at(j, list, k, &e) || !bybit_array_at(j, codes, k, &c) ||
+        xg_json_type_of(j, c) != XG_JSON_OBJECT ||
+        xg_field_i64(j, c, "code", &code) != XG_OK) {
+        xg_result_bad_body(one->kind, "batch: no outcome for this order", res);
+        return;
+    }
+    if (code != 0) {
+        if (xg_json_get(j, c, "msg", &v) == XG_OK &&
+            xg_json_string(j, v, msg, sizeof(msg), NULL) != XG_ERR_INVALID) {
+            text = msg;
+        }
+        bybit_classify_error(one->kind, resp, 1, code, text, res);
+        return;
+    }
+    bybit_read_ack(one, j, &e, res);
+}
+
+/*
+ * create-batch and cancel-batch (Bybit v5 docs, "Batch Place Order",
+ * "Batch Cancel Order"): retCode 0 whenever the batch itself was taken,
+ * and two lists of one entry per order in request order, result.list with
+ * the ids and retExtInfo.list with each order's {code, msg}. Lists of
+ * different lengths cannot be paired, so nothing in them is believed:
+ * the batch's fate is open (UNKNOWN) and the results are not read.
+ */
+static void
+bybit_parse_batch(const xg_op *op, const xg_http_response *resp,
+                  const xg_json *j, xg_result *res)
+{
+    const xg_batch *batch = op->batch;
+    size_t list = 0;
+    size_t ext = 0;
+    size_t codes = 0;
+
+    if (batch == NULL || batch->results == NULL) {
+        xg_result_bad_body(op->kind, "batch: no orders to read into", res);
+        return;
+    }
+    if (!bybit_result_list(j, &list) ||
+        xg_json_get(j, 0, "retExtInfo", &ext) != XG_OK ||
+        xg_json_type_of(j, ext) != XG_JSON_OBJECT ||
+        xg_json_get(j, ext, "list", &codes) != XG_OK ||
+        xg_json_type_of(j, codes) != XG_JSON_ARRAY ||
+        j->tok[codes].count != j->tok[list].count) {
+        xg_result_bad_body(
+            op->kind, "batch: expected result.list and retExtInfo.list", res);
+        return;
+    }
+    for (size_t i = 0; i < batch->n; i++) {
+        xg_op one = {op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
+                                                 : XG_OP_CANCEL_ORDER,
+                     op->instrument,
+                     batch->items[i].order,
+                     batch->items[i].client_id,
+                     NULL,
+                     NULL,
+                     NULL};
+        bybit_batch_item(&one, resp, j, list, codes, i, &batch->results[i]);
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* --- cancel-all ---------------------------------------------------------- */
+
+/* One entry {orderId, orderLinkId} of a cancel-all answer as a report of
+ * a canceled order of op's symbol. XG_ERR_NOT_FOUND / XG_ERR_TRUNCATED
+ * for an order without a client id or with a longer one than the
+ * gateway's (not ours); XG_ERR_BAD_FIELD when malformed. */
+static xg_err
+bybit_canceled_entry(const xg_op *op, const xg_json *j, size_t e,
+                     xg_order_report *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+    if (xg_json_type_of(j, e) != XG_JSON_OBJECT ||
+        xg_field_text(j, e, "orderId", rep->venue_order_id,
+                      sizeof(rep->venue_order_id)) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    xg_strlcpy(rep->venue_symbol, op->instrument->venue_symbol,
+               sizeof(rep->venue_symbol));
+    rep->status = XG_STATUS_CANCELED;
+    return bybit_client_id(j, e, rep->client_id, sizeof(rep->client_id));
+}
+
+/*
+ * cancel-all (Bybit v5 docs, "Cancel All Orders"): result.list of the
+ * orders canceled, {orderId, orderLinkId}, and result.success "1" or "0".
+ * The answer is an ack, as a single cancel's is: each order named is
+ * reported CANCELED, fills unsaid. "0" says the venue failed without
+ * saying which orders went: UNKNOWN, for the core to list what is open.
+ * An absent success is read as "1" (older answers have none). Entries are
+ * all checked before any is reported, as for open orders.
+ */
+static xg_err
+bybit_parse_cancel_all(const xg_op *op, const xg_json *j, const xg_sink *sink,
+                       xg_result *res)
+{
+    xg_order_report rep;
+    size_t r = 0;
+    size_t list = 0;
+    size_t v = 0;
+    size_t e = 0;
+    uint32_t i = 0;
+
+    if (op->instrument == NULL || !bybit_result(j, &r) ||
+        !bybit_result_list(j, &list)) {
+        xg_result_bad_body(op->kind, "cancel-all: expected result.list", res);
+        return XG_OK;
+    }
+    if (xg_field_has(j, r, "success")) {
+        if (xg_json_get(j, r, "success", &v) != XG_OK ||
+            !(xg_json_is_string_eq(j, v, "1") ||
+              xg_json_is_string_eq(j, v, "0"))) {
+            xg_result_bad_body(op->kind, "cancel-all: malformed success", res);
+            return XG_OK;
+        }
+        if (xg_json_is_string_eq(j, v, "0")) {
+            res->outcome = XG_OUTCOME_UNKNOWN;
+            res->err = XG_ERR_UNKNOWN_STATUS;
+            xg_strlcpy(res->venue_msg, "cancel-all answered success \"0\"",
+                       sizeof(res->venue_msg));
+            return XG_OK;
+        }
+    }
+    for (i = 0, e = list + 1; i < j->tok[list].count; i++, e = j->tok[e].next) {
+        if (bybit_canceled_entry(op, j, e, &rep) == XG_ERR_BAD_FIELD) {
+            xg_result_bad_body(op->kind, "cancel-all: malformed entry", res);
+            return XG_OK;
+        }
+    }
+    for (i = 0, e = list + 1; i < j->tok[list].count; i++, e = j->tok[e].next) {
+        if (bybit_canceled_entry(op, j, e, &rep) != XG_OK) {
+            continue;
+        }
+        if (sink != NULL && sink->order != NULL) {
+            xg_err rc = sink->order(sink->ctx, &rep);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
+}
+
+/* --- balances ------------------------------------------------------------ */
+
+/*
+ * One coin of a wallet-balance answer (Bybit v5 docs, "Get Wallet
+ * Balance": coin, walletBalance, locked "locked balance due to the Spot
+ * open order"). free = walletBalance - locked. In a unified account
+ * walletBalance may be negative (a borrowed coin) and nothing of it is
+ * then free; a locked above walletBalance likewise leaves nothing free,
+ * so free is clamped at 0 rather than handed on negative. A negative
+ * locked, or an amount that is no decimal, is malformed (XG_ERR_BAD_FIELD);
+ * a coin name too long to carry is XG_ERR_TRUNCATED (skipped).
+ */
+static xg_err
+bybit_balance(const xg_json *j, size_t c, xg_balance *bal)
+{
+    xg_decimal wallet;
+    xg_decimal locked;
+    xg_err rc = XG_OK;
+
+    memset(bal, 0, sizeof(*bal));
+    if (xg_json_type_of(j, c) != XG_JSON_OBJECT) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = xg_field_text(j, c, "coin", bal->asset, sizeof(bal->asset));
+    if (rc != XG_OK) {
+        return rc == XG_ERR_TRUNCATED ? rc : XG_ERR_BAD_FIELD;
+    }
+    if (xg_field_decimal(j, c, "walletBalance", &wallet) != XG_OK ||
+        xg_field_amount_or_zero(j, c, "locked", &locked) != XG_OK ||
+        xg_decimal_add(wallet, (xg_decimal){-locked.units, locked.scale},
+                       &bal->free) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (bal->free.units < 0) {
+        bal->free = (xg_decimal){0, 0};
+    }
+    bal->locked = locked;
+    return XG_OK;
+}
+
+/* The coins of result.list[].coin[], each account's (accountType=UNIFIED
+ * gives one), all checked before any is reported. */
+static xg_err
+bybit_parse_balances(const xg_op *op, const xg_json *j, const xg_sink *sink,
+                     xg_result *res)
+{
+    xg_balance bal;
+    size_t list = 0;
+    size_t a = 0;
+    size_t coins = 0;
+    size_t c = 0;
+
+    if (!bybit_result_list(j, &list)) {
+        xg_result_bad_body(op->kind, "balances: expected result.list", res);
+        return XG_OK;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        a = list + 1;
+        for (uint32_t i = 0; i < j->tok[list].count; i++, a = j->tok[a].next) {
+            if (xg_json_type_of(j, a) != XG_JSON_OBJECT ||
+                xg_json_get(j, a, "coin", &coins) != XG_OK ||
+                xg_json_type_of(j, coins) != XG_JSON_ARRAY) {
+                xg_result_bad_body(op->kind, "balances: expected coin[]", res);
+                return XG_OK;
+            }
+            c = coins + 1;
+            for (uint32_t k = 0; k < j->tok[coins].count;
+                 k++, c = j->tok[c].next) {
+                xg_err rc = bybit_balance(j, c, &bal);
+                if (rc == XG_ERR_BAD_FIELD) {
+                    xg_result_bad_body(op->kind, "balances: malformed coin",
+                                       res);
+                    return XG_OK;
+                }
+                if (pass == 0 || rc != XG_OK || sink == NULL ||
+                    sink->balance == NULL) {
+                    continue;
+                }
+                rc = sink->balance(sink->ctx, &bal);
+                if (rc != XG_OK) {
+                    return rc;
+                }
+            }
+        }
+    }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
     return XG_OK;
@@ -711,7 +1047,7 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -784,6 +1120,16 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_OPEN_ORDERS:
             rc = bybit_parse_open_orders(op, &j, sink, res);
+            break;
+        case XG_OP_BATCH_NEW:
+        case XG_OP_BATCH_CANCEL:
+            bybit_parse_batch(op, resp, &j, res);
+            break;
+        case XG_OP_CANCEL_SYMBOL:
+            rc = bybit_parse_cancel_all(op, &j, sink, res);
+            break;
+        case XG_OP_BALANCES:
+            rc = bybit_parse_balances(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

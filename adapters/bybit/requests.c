@@ -22,6 +22,13 @@
  * (XG_AMEND_NATIVE); it is charged to its own per-UID bucket and ranked
  * with new orders, since moving a quote is placing one, not pulling it.
  *
+ * Batches (create-batch, cancel-batch) carry each order as its single
+ * create or cancel would, without the category the batch states once;
+ * they cost one unit of the IP bucket and one per order of their own
+ * endpoint bucket, as Bybit counts them. A mass cancel is cancel-all for
+ * the symbol, balances the unified wallet; each is its own endpoint with
+ * its own per-UID limit (bybit.h).
+ *
  * Open orders come in pages of at most 50. A later page is asked for with
  * the nextPageCursor of the previous answer as the cursor parameter. The
  * cursor is opaque, and Bybit hands it out already percent-encoded (such as
@@ -40,6 +47,10 @@
 #define BYBIT_PATH_CANCEL      "/v5/order/cancel"
 #define BYBIT_PATH_REALTIME    "/v5/order/realtime"
 #define BYBIT_PATH_AMEND       "/v5/order/amend"
+#define BYBIT_PATH_BATCH_NEW   "/v5/order/create-batch"
+#define BYBIT_PATH_BATCH_CXL   "/v5/order/cancel-batch"
+#define BYBIT_PATH_CANCEL_ALL  "/v5/order/cancel-all"
+#define BYBIT_PATH_WALLET      "/v5/account/wallet-balance"
 
 int
 bybit_endpoint_bucket(xg_op_kind kind)
@@ -54,6 +65,14 @@ bybit_endpoint_bucket(xg_op_kind kind)
         return BYBIT_BUCKET_REALTIME;
     case XG_OP_AMEND_ORDER:
         return BYBIT_BUCKET_AMEND;
+    case XG_OP_BATCH_NEW:
+        return BYBIT_BUCKET_BATCH_CREATE;
+    case XG_OP_BATCH_CANCEL:
+        return BYBIT_BUCKET_BATCH_CANCEL;
+    case XG_OP_CANCEL_SYMBOL:
+        return BYBIT_BUCKET_CANCEL_ALL;
+    case XG_OP_BALANCES:
+        return BYBIT_BUCKET_WALLET;
     default:
         return -1;
     }
@@ -63,10 +82,17 @@ xg_err
 bybit_add_costs(const xg_op *op, xg_http_request *req)
 {
     int endpoint = bybit_endpoint_bucket(op->kind);
+    int64_t units = 1;
     xg_err rc = xg_http_request_add_cost(req, BYBIT_BUCKET_IP, 0, 1);
 
+    /* A batch is one request to the IP layer but one unit per order to
+     * its endpoint's limit (bybit.h). */
+    if ((op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL) &&
+        op->batch != NULL) {
+        units = (int64_t)op->batch->n;
+    }
     if (rc == XG_OK && endpoint >= 0) {
-        rc = xg_http_request_add_cost(req, (uint16_t)endpoint, 0, 1);
+        rc = xg_http_request_add_cost(req, (uint16_t)endpoint, 0, units);
     }
     if (rc != XG_OK) {
         return rc;
@@ -120,12 +146,15 @@ bybit_json_decimal(xg_buf *body, const char *key, xg_decimal d)
     bybit_json_param(body, key, num);
 }
 
-/* The JSON body of a new order. */
+/* The JSON body of a new order; as an item of a batch (is_item) without
+ * the category, which the batch states once. */
 static xg_err
 bybit_order_body(const xg_order *o, const char *symbol, const char *client_id,
-                 xg_buf *body)
+                 int is_item, xg_buf *body)
 {
-    bybit_json_param(body, "category", "spot");
+    if (!is_item) {
+        bybit_json_param(body, "category", "spot");
+    }
     bybit_json_param(body, "symbol", symbol);
     switch (o->side) {
     case XG_SIDE_BUY:
@@ -184,13 +213,92 @@ bybit_order_body(const xg_order *o, const char *symbol, const char *client_id,
     return xg_buf_status(body);
 }
 
-/* The start of a body naming an existing order, as cancel and amend do. */
+/* The start of a body naming an existing order, as cancel and amend do;
+ * a batch item (is_item) leaves the category to the batch. */
 static void
-bybit_json_order_ref(xg_buf *body, const char *symbol, const char *client_id)
+bybit_json_order_ref(xg_buf *body, const char *symbol, const char *client_id,
+                     int is_item)
 {
-    bybit_json_param(body, "category", "spot");
+    if (!is_item) {
+        bybit_json_param(body, "category", "spot");
+    }
     bybit_json_param(body, "symbol", symbol);
     bybit_json_param(body, "orderLinkId", client_id);
+}
+
+/* The JSON body of a cancel, or of one item of a cancel batch. */
+static xg_err
+bybit_cancel_body(const char *symbol, const char *client_id, int is_item,
+                  xg_buf *body)
+{
+    bybit_json_order_ref(body, symbol, client_id, is_item);
+    bybit_json_close(body);
+    return xg_buf_status(body);
+}
+
+/* Whether items[i]'s client id is plain and no earlier item's: parse
+ * matches the venue's answer to the items by client id, and Bybit would
+ * refuse a repeated one as a duplicate anyway. */
+static int
+bybit_is_item_id_ok(const xg_batch *batch, size_t i)
+{
+    const char *id = batch->items[i].client_id;
+
+    if (!xg_is_plain_id(id, XG_CLIENT_ID_MAX)) {
+        return 0;
+    }
+    for (size_t k = 0; k < i; k++) {
+        if (strcmp(batch->items[k].client_id, id) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * The body of a batch (Bybit v5 docs, "Batch Place Order", "Batch Cancel
+ * Order"): {"category":"spot","request":[...]}, each item the single
+ * create's or cancel's fields without the category, in the order of
+ * op->batch, which is the order of Bybit's answer lists. Every item is on
+ * op->instrument.
+ */
+static xg_err
+bybit_batch_body(const xg_op *op, const char *symbol, xg_buf *body)
+{
+    const xg_batch *batch = op->batch;
+    char mem[512];
+    xg_buf item;
+
+    if (batch == NULL || batch->items == NULL || batch->n == 0 ||
+        batch->n > BYBIT_BATCH_MAX) {
+        return XG_ERR_INVALID;
+    }
+    xg_buf_puts(body, "{\"category\":\"spot\",\"request\":[");
+    for (size_t i = 0; i < batch->n; i++) {
+        const xg_batch_item *it = &batch->items[i];
+        xg_err rc = XG_OK;
+
+        if (!bybit_is_item_id_ok(batch, i)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        xg_buf_init(&item, mem, sizeof(mem));
+        if (op->kind == XG_OP_BATCH_CANCEL) {
+            rc = bybit_cancel_body(symbol, it->client_id, 1, &item);
+        } else if (it->order == NULL) {
+            rc = XG_ERR_INVALID;
+        } else {
+            rc = bybit_order_body(it->order, symbol, it->client_id, 1, &item);
+        }
+        if (rc != XG_OK) {
+            return rc;
+        }
+        if (i > 0) {
+            xg_buf_putc(body, ',');
+        }
+        xg_buf_put(body, item.data, item.len);
+    }
+    xg_buf_puts(body, "]}");
+    return xg_buf_status(body);
 }
 
 /*
@@ -228,7 +336,7 @@ bybit_amend_body(const xg_op *op, const char *symbol, xg_buf *body)
     if (!is_new_qty && !is_new_price) {
         return XG_ERR_INVALID;
     }
-    bybit_json_order_ref(body, symbol, op->client_id);
+    bybit_json_order_ref(body, symbol, op->client_id, 0);
     if (is_new_qty) {
         bybit_json_decimal(body, "qty", a->qty);
     }
@@ -254,6 +362,12 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
 {
     const char *symbol = bybit_venue_symbol(op);
 
+    if (op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
+        op->kind == XG_OP_CANCEL_SYMBOL) {
+        if (symbol == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+    }
     if (bybit_is_order_op(op->kind)) {
         if (symbol == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
@@ -269,12 +383,33 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
         }
         *method = "POST";
         *path = BYBIT_PATH_CREATE;
-        return bybit_order_body(op->order, symbol, op->client_id, payload);
+        return bybit_order_body(op->order, symbol, op->client_id, 0, payload);
     case XG_OP_CANCEL_ORDER:
         *method = "POST";
         *path = BYBIT_PATH_CANCEL;
-        bybit_json_order_ref(payload, symbol, op->client_id);
+        return bybit_cancel_body(symbol, op->client_id, 0, payload);
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+        *method = "POST";
+        *path = op->kind == XG_OP_BATCH_NEW ? BYBIT_PATH_BATCH_NEW
+                                            : BYBIT_PATH_BATCH_CXL;
+        return bybit_batch_body(op, symbol, payload);
+    case XG_OP_CANCEL_SYMBOL:
+        /* Bybit v5 docs, "Cancel All Orders": category and symbol; spot
+         * cancels every open order of the symbol, without a count
+         * limit. */
+        *method = "POST";
+        *path = BYBIT_PATH_CANCEL_ALL;
+        bybit_json_param(payload, "category", "spot");
+        bybit_json_param(payload, "symbol", symbol);
         bybit_json_close(payload);
+        return xg_buf_status(payload);
+    case XG_OP_BALANCES:
+        /* The unified account is the one spot trades in (fact sheet,
+         * "Endpoints": accountType=UNIFIED). */
+        *method = "GET";
+        *path = BYBIT_PATH_WALLET;
+        bybit_query_param(payload, "accountType", "UNIFIED");
         return xg_buf_status(payload);
     case XG_OP_AMEND_ORDER:
         *method = "POST";
@@ -337,6 +472,10 @@ bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
     case XG_OP_AMEND_ORDER:
+    case XG_OP_BATCH_NEW:
+    case XG_OP_BATCH_CANCEL:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

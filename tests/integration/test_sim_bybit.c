@@ -9,8 +9,8 @@
  * the paths a bot uses beyond orders, against a paused walk (exact
  * prices): tickers, order book and tape; the unified wallet with its
  * locks; account, key and coin information; order and fill history with
- * paging; the batch endpoints; each path's per-UID window; and hostile
- * parameters refused with the venue's 10001. Last, amends: in place with
+ * paging; the batch endpoints and cancel-all; each path's per-UID window;
+ * and hostile parameters refused with the venue's 10001. Last, amends: in place with
  * the same ids, fills kept, a crossing price trading, closed orders
  * refused, and the endpoint's own window.
  */
@@ -1478,6 +1478,212 @@ test_batch_consumes_one_slot_per_order_and_is_cut_at_the_limit(void **state)
     xg_sim_stop(&the_sim);
 }
 
+/* How many orders of the account are open (on symbol, NULL: all). */
+static size_t
+open_count(const char *symbol)
+{
+    answer a;
+    char query[128];
+    size_t n = 0;
+
+    snprintf(query, sizeof query, "category=spot&limit=50%s%s",
+             symbol != NULL ? "&symbol=" : "", symbol != NULL ? symbol : "");
+    call("GET", "/v5/order/realtime", query, &a);
+    assert_int_equal(ret_code(&a), 0);
+    n = json_array_size(list_of(&a));
+    done(&a);
+    return n;
+}
+
+/* The locked amount of coin in the wallet, as a string into out. */
+static void
+wallet_locked(const char *coin, char *out, size_t cap)
+{
+    answer a;
+
+    call("GET", "/v5/account/wallet-balance", "accountType=UNIFIED", &a);
+    assert_int_equal(ret_code(&a), 0);
+    snprintf(out, cap, "%s", str_of(wallet_coin(&a, coin), "locked"));
+    done(&a);
+}
+
+/* The code of item i of a batch answer. */
+static int64_t
+item_code(const answer *a, size_t i)
+{
+    const json_t *codes =
+        json_object_get(json_object_get(a->body, "retExtInfo"), "list");
+    return json_integer_value(
+        json_object_get(json_array_get(codes, i), "code"));
+}
+
+#define BATCH_BUY(id)                                                          \
+    "{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":\"Limit\","       \
+    "\"qty\":\"0.01\",\"price\":\"30000\",\"timeInForce\":\"GTC\","           \
+    "\"orderLinkId\":\"" id "\"}"
+
+/* A batch places every order with one request (one line of the log,
+ * under its first order's id), their locks show in the wallet, eleven
+ * orders are refused whole, and cancel-batch and cancel-all (of a symbol,
+ * then of everything) leave nothing open and nothing locked. */
+static void
+test_batch_is_one_request_and_cancel_all_leaves_nothing_open(void **state)
+{
+    (void)state;
+    answer a;
+    char locked[64];
+    static char log[65536];
+    size_t n_lines = 0;
+    sim_start(market_args);
+
+    call("POST", "/v5/order/create-batch",
+         "{\"category\":\"spot\",\"request\":[" BATCH_BUY("k1") ","
+         BATCH_BUY("k2") "," BATCH_BUY("k3") "]}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(item_code(&a, i), 0);
+    }
+    done(&a);
+    assert_int_equal(xg_sim_log_fetch(&the_sim, "bybit", 0, log, sizeof log),
+                     XG_OK);
+    for (const char *p = log; (p = strstr(p, "create-batch")) != NULL; p++) {
+        n_lines++;
+    }
+    assert_int_equal(n_lines, 1);
+    assert_non_null(
+        strstr(log, "\"client_order_id\":\"k1\",\"outcome\":\"batch\""));
+    assert_int_equal(open_count("BTCUSDT"), 3);
+    /* 3 * 0.01 * 30000 */
+    wallet_locked("USDT", locked, sizeof locked);
+    assert_string_equal(locked, "900");
+
+    /* Eleven orders: more than Bybit's spot batch takes; none placed. */
+    char eleven[4096];
+    size_t len = (size_t)snprintf(eleven, sizeof eleven,
+                                  "{\"category\":\"spot\",\"request\":[");
+    for (int i = 0; i < 11; i++) {
+        len += (size_t)snprintf(
+            eleven + len, sizeof eleven - len,
+            "%s{\"symbol\":\"BTCUSDT\",\"side\":\"Buy\",\"orderType\":"
+            "\"Limit\",\"qty\":\"0.01\",\"price\":\"30000\","
+            "\"orderLinkId\":\"x%d\"}",
+            i > 0 ? "," : "", i);
+    }
+    snprintf(eleven + len, sizeof eleven - len, "]}");
+    expect_code("POST", "/v5/order/create-batch", eleven, 10001);
+    assert_int_equal(open_count(NULL), 3);
+
+    call("POST", "/v5/order/cancel-batch",
+         "{\"category\":\"spot\",\"request\":["
+         "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"k1\"},"
+         "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"k2\"}]}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(item_code(&a, 0), 0);
+    assert_int_equal(item_code(&a, 1), 0);
+    done(&a);
+    assert_int_equal(open_count(NULL), 1);
+
+    /* One more BTC order and one ETH order; cancel-all of BTCUSDT takes
+     * the two BTC ones and leaves ETH. */
+    create("k4", "30000", &a);
+    done(&a);
+    call("POST", "/v5/order/create",
+         "{\"category\":\"spot\",\"symbol\":\"ETHUSDT\",\"side\":\"Buy\","
+         "\"orderType\":\"Limit\",\"qty\":\"0.1\",\"price\":\"1500\","
+         "\"orderLinkId\":\"e1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    done(&a);
+    call("POST", "/v5/order/cancel-all",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 20);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 19);
+    assert_string_equal(str_of(result_of(&a), "success"), "1");
+    assert_int_equal(json_array_size(list_of(&a)), 2);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderLinkId"),
+                        "k3");
+    assert_string_not_equal(str_of(json_array_get(list_of(&a), 0), "orderId"),
+                            "");
+    assert_string_equal(str_of(json_array_get(list_of(&a), 1), "orderLinkId"),
+                        "k4");
+    done(&a);
+    assert_int_equal(open_count("BTCUSDT"), 0);
+    assert_int_equal(open_count("ETHUSDT"), 1);
+    wallet_locked("USDT", locked, sizeof locked);
+    assert_string_equal(locked, "150"); /* 0.1 * 1500 for e1 */
+
+    /* Without a symbol: every spot order. Then nothing is left. */
+    call("POST", "/v5/order/cancel-all", "{\"category\":\"spot\"}", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 1);
+    done(&a);
+    assert_int_equal(open_count(NULL), 0);
+    wallet_locked("USDT", locked, sizeof locked);
+    assert_string_equal(locked, "0");
+    call("POST", "/v5/order/cancel-all",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(json_array_size(list_of(&a)), 0);
+    done(&a);
+    call("GET", "/v5/order/realtime", "category=spot&orderLinkId=k3", &a);
+    assert_string_equal(str_of(json_array_get(list_of(&a), 0), "orderStatus"),
+                        "Cancelled");
+    done(&a);
+
+    expect_code("POST", "/v5/order/cancel-all",
+                "{\"category\":\"spot\",\"baseCoin\":\"BTC\"}", 10001);
+    expect_code("POST", "/v5/order/cancel-all",
+                "{\"category\":\"spot\",\"orderFilter\":\"Nope\"}", 10001);
+    expect_code("POST", "/v5/order/cancel-all",
+                "{\"category\":\"spot\",\"symbol\":\"NOPEUSDT\"}", 170121);
+    expect_code("POST", "/v5/order/cancel-all", "{\"category\":\"linear\"}",
+                10001);
+    xg_sim_stop(&the_sim);
+}
+
+/* cancel_all_per_s=2: cancel-all has its own window, apart from the
+ * single cancel's; the third in the window is 10006 and cancels
+ * nothing. */
+static void
+test_cancel_all_has_its_own_endpoint_window(void **state)
+{
+    (void)state;
+    answer a;
+    const char *args[] = {"--set", "bybit.cancel_all_per_s=2", "--set",
+                          "bybit.endpoint_window_ms=60000", NULL};
+    sim_start(args);
+
+    for (int i = 0; i < 2; i++) {
+        call("POST", "/v5/order/cancel-all",
+             "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", &a);
+        assert_int_equal(ret_code(&a), 0);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 2);
+        assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 1 - i);
+        done(&a);
+    }
+    create("c1", "30000", &a);
+    done(&a);
+    call("POST", "/v5/order/cancel-all",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", &a);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(ret_code(&a), 10006);
+    assert_true(header_i64(&a, "X-Bapi-Limit-Reset-Timestamp") > wall_ms());
+    done(&a);
+    assert_int_equal(open_count(NULL), 1);
+    /* The single cancel's window was never charged. */
+    call("POST", "/v5/order/cancel",
+         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":"
+         "\"c1\"}",
+         &a);
+    assert_int_equal(ret_code(&a), 0);
+    assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 19);
+    done(&a);
+    xg_sim_stop(&the_sim);
+}
+
 /* ---- amends ---------------------------------------------------------------
  */
 
@@ -1730,6 +1936,11 @@ main(void)
             test_amend_changes_the_order_in_place_and_keeps_its_fills,
             sim_teardown),
         cmocka_unit_test_teardown(test_amend_has_its_own_endpoint_window,
+                                  sim_teardown),
+        cmocka_unit_test_teardown(
+            test_batch_is_one_request_and_cancel_all_leaves_nothing_open,
+            sim_teardown),
+        cmocka_unit_test_teardown(test_cancel_all_has_its_own_endpoint_window,
                                   sim_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

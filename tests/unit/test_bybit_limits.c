@@ -36,11 +36,11 @@ test_default_specs_follow_the_fact_sheet(void **state)
 {
     (void)state;
     void *inst = make(NULL, 0);
-    xg_bucket_spec specs[8];
+    xg_bucket_spec specs[12];
     size_t n = 0;
 
-    assert_int_equal(bybit_limits(inst, specs, 8, &n), XG_OK);
-    assert_int_equal(n, 5);
+    assert_int_equal(bybit_limits(inst, specs, 12, &n), XG_OK);
+    assert_int_equal(n, 9);
     assert_string_equal(specs[BYBIT_BUCKET_IP].name, "IP_REQUESTS");
     assert_int_equal(specs[BYBIT_BUCKET_IP].kind, XG_LIMIT_SLIDING_WINDOW);
     assert_int_equal(specs[BYBIT_BUCKET_IP].limit, 600);
@@ -56,6 +56,19 @@ test_default_specs_follow_the_fact_sheet(void **state)
     /* Not in the fact sheet: Bybit's rate-limit table, spot amend 10/s. */
     assert_string_equal(specs[BYBIT_BUCKET_AMEND].name, "ORDER_AMEND_1S");
     assert_int_equal(specs[BYBIT_BUCKET_AMEND].limit, 10);
+    /* The batch endpoints' own limits, counted per order; cancel-all and
+     * the wallet. */
+    assert_string_equal(specs[BYBIT_BUCKET_BATCH_CREATE].name,
+                        "BATCH_CREATE_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_BATCH_CREATE].limit, 20);
+    assert_string_equal(specs[BYBIT_BUCKET_BATCH_CANCEL].name,
+                        "BATCH_CANCEL_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_BATCH_CANCEL].limit, 20);
+    assert_string_equal(specs[BYBIT_BUCKET_CANCEL_ALL].name,
+                        "ORDER_CANCEL_ALL_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_CANCEL_ALL].limit, 20);
+    assert_string_equal(specs[BYBIT_BUCKET_WALLET].name, "WALLET_BALANCE_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_WALLET].limit, 50);
     for (size_t i = 1; i < BYBIT_BUCKET_COUNT; i++) {
         assert_int_equal(specs[i].kind, XG_LIMIT_SLIDING_WINDOW);
         assert_int_equal(specs[i].window_ns, S);
@@ -64,9 +77,9 @@ test_default_specs_follow_the_fact_sheet(void **state)
         assert_int_equal(specs[i].flags, 0);
     }
     assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_ERR_TRUNCATED);
-    assert_int_equal(n, 5);
-    assert_int_equal(bybit_limits(NULL, specs, 8, &n), XG_ERR_INVALID);
-    assert_int_equal(bybit_limits(inst, NULL, 8, &n), XG_ERR_INVALID);
+    assert_int_equal(n, 9);
+    assert_int_equal(bybit_limits(NULL, specs, 12, &n), XG_ERR_INVALID);
+    assert_int_equal(bybit_limits(inst, NULL, 12, &n), XG_ERR_INVALID);
     bybit_destroy(inst);
 }
 
@@ -77,13 +90,19 @@ test_options_override_limits_and_reserves(void **state)
     xg_kv opts[] = {{"create_per_s", "40"},      {"cancel_per_s", "30"},
                     {"query_per_s", "100"},      {"ip_limit", "1000"},
                     {"ip_window_ms", "2000"},    {"cancel_reserve_pct", "10"},
-                    {"query_reserve_pct", "20"}, {"amend_per_s", "25"}};
-    void *inst = make(opts, 8);
+                    {"query_reserve_pct", "20"}, {"amend_per_s", "25"},
+                    {"batch_create_per_s", "30"}, {"batch_cancel_per_s", "35"},
+                    {"cancel_all_per_s", "5"},   {"wallet_per_s", "60"}};
+    void *inst = make(opts, 12);
     xg_bucket_spec specs[BYBIT_BUCKET_COUNT];
     size_t n = 0;
 
     assert_int_equal(bybit_limits(inst, specs, BYBIT_BUCKET_COUNT, &n), XG_OK);
     assert_int_equal(specs[BYBIT_BUCKET_AMEND].limit, 25);
+    assert_int_equal(specs[BYBIT_BUCKET_BATCH_CREATE].limit, 30);
+    assert_int_equal(specs[BYBIT_BUCKET_BATCH_CANCEL].limit, 35);
+    assert_int_equal(specs[BYBIT_BUCKET_CANCEL_ALL].limit, 5);
+    assert_int_equal(specs[BYBIT_BUCKET_WALLET].limit, 60);
     assert_int_equal(specs[BYBIT_BUCKET_CREATE].limit, 40);
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL].limit, 30);
     assert_int_equal(specs[BYBIT_BUCKET_REALTIME].limit, 100);
@@ -113,7 +132,7 @@ test_tiny_ip_limit_drops_reserves_so_the_spec_is_valid(void **state)
     l = xg_limiter_new(specs, n, GUARD);
     assert_non_null(l);
     xg_limiter_destroy(&l);
-    assert_int_equal(bybit_bucket_spec(inst, (bybit_bucket)7, specs),
+    assert_int_equal(bybit_bucket_spec(inst, (bybit_bucket)BYBIT_BUCKET_COUNT, specs),
                      XG_ERR_INVALID);
     bybit_destroy(inst);
 }

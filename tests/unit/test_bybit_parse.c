@@ -2,9 +2,10 @@
  * test_bybit_parse.c - Bybit answers into unified results: every row of
  * the error table, the usage and reset headers, the success bodies of
  * each operation (the amend ack, and the price and quantity of realtime
- * entries, among them), and bad, truncated and hostile bodies (never a
- * crash; UNKNOWN for order operations, amends included, REJECTED for
- * reads).
+ * entries, among them), batches read order by order, cancel-all's
+ * canceled orders, the wallet's balances, and bad, truncated and hostile
+ * bodies (never a crash; UNKNOWN for order operations, amends included,
+ * REJECTED for reads).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1478,6 +1479,498 @@ test_parse_refuses_bad_arguments(void **state)
                      XG_ERR_INVALID);
 }
 
+/* --- batches, cancel-all, balances ------------------------------------- */
+
+/* Two resting orders on BTCUSDT under gw0001 and gw0002, as the core
+ * batches them; results zeroed as the core hands them over. */
+typedef struct batch_rig {
+    xg_batch_item items[2];
+    xg_result results[2];
+    xg_batch batch;
+} batch_rig;
+
+static xg_err
+parse_batch_h(fixture *f, batch_rig *b, xg_op_kind kind, int status,
+              const char *body, const xg_http_header_view *h, size_t nh)
+{
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b->batch};
+    xg_http_response resp = {status, h, nh, body, strlen(body)};
+
+    b->items[0] = (xg_batch_item){&f->order, "gw0001"};
+    b->items[1] = (xg_batch_item){&f->order, "gw0002"};
+    memset(b->results, 0, sizeof(b->results));
+    b->batch = (xg_batch){b->items, 2, b->results};
+    return bybit_parse(f->inst, &op, &resp, NULL, &f->res);
+}
+
+static xg_err
+parse_batch(fixture *f, batch_rig *b, xg_op_kind kind, const char *body)
+{
+    return parse_batch_h(f, b, kind, 200, body, NULL, 0);
+}
+
+/* Bybit's batch answer (v5 docs, "Batch Place Order"): the ids and the
+ * per-order codes as two lists in request order. */
+#define BATCH_BODY(list, codes)                                                \
+    "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[" list "]},"       \
+    "\"retExtInfo\":{\"list\":[" codes "]},\"time\":1700000000000}"
+#define BATCH_ENTRY(oid, link)                                                 \
+    "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderId\":\"" oid         \
+    "\",\"orderLinkId\":\"" link "\",\"createAt\":\"1700000000000\"}"
+#define CODE_OK "{\"code\":0,\"msg\":\"OK\"}"
+
+static void
+test_batch_new_reports_each_order_as_its_single_ack(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("111", "gw0001") ","
+                                   BATCH_ENTRY("222", "gw0002"),
+                               CODE_OK "," CODE_OK)),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(b.results[i].outcome, XG_OUTCOME_OK);
+        /* A resting limit's ack is NEW, as the single create's. */
+        assert_int_equal(b.results[i].order.status, XG_STATUS_NEW);
+        assert_string_equal(b.results[i].order.venue_symbol, "BTCUSDT");
+    }
+    assert_string_equal(b.results[0].order.client_id, "gw0001");
+    assert_string_equal(b.results[0].order.venue_order_id, "111");
+    assert_string_equal(b.results[1].order.client_id, "gw0002");
+    assert_string_equal(b.results[1].order.venue_order_id, "222");
+
+    /* A taking order's ack does not say whether it filled. */
+    f->order.type = XG_TYPE_MARKET;
+    f->order.tif = XG_TIF_IOC;
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("111", "gw0001") ","
+                                   BATCH_ENTRY("222", "gw0002"),
+                               CODE_OK "," CODE_OK)),
+        XG_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].order.status, XG_STATUS_UNKNOWN);
+}
+
+/* One order refused with the venue's code: that one REJECTED through the
+ * single create's error table, the other placed. */
+static void
+test_batch_new_refuses_only_the_order_the_venue_refused(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("111", "gw0001") ","
+                                   BATCH_ENTRY("", "gw0002"),
+                               CODE_OK ",{\"code\":170131,\"msg\":"
+                                       "\"Insufficient balance.\"}")),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].order.status, XG_STATUS_NEW);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(b.results[1].err, XG_ERR_INSUFFICIENT_FUNDS);
+    assert_string_equal(b.results[1].venue_code, "170131");
+    assert_string_equal(b.results[1].venue_msg, "Insufficient balance.");
+
+    /* Even when every order failed, each outcome is read. */
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("", "gw0001") ","
+                                   BATCH_ENTRY("", "gw0002"),
+                               "{\"code\":170134,\"msg\":\"x\"},"
+                               "{\"code\":170141,\"msg\":\"dup\"}")),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].err, XG_ERR_PRECISION);
+    assert_int_equal(b.results[1].err, XG_ERR_DUPLICATE_ID);
+}
+
+/* The orders past the batch limit come back 10006 (fact sheet: "a batch
+ * that crosses the limit partially succeeds"): RATE_LIMITED until the
+ * reset header, the orders before them placed. */
+static void
+test_batch_orders_past_the_limit_are_rate_limited(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+    const xg_http_header_view h[] = {
+        HV("X-Bapi-Limit", "20"), HV("X-Bapi-Limit-Status", "0"),
+        HV("X-Bapi-Limit-Reset-Timestamp", "1700000000400")};
+
+    assert_int_equal(
+        parse_batch_h(f, &b, XG_OP_BATCH_NEW, 200,
+                      BATCH_BODY(BATCH_ENTRY("111", "gw0001") ","
+                                     BATCH_ENTRY("", "gw0002"),
+                                 CODE_OK ",{\"code\":10006,\"msg\":"
+                                         "\"Too many visits!\"}"),
+                      h, 3),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    /* The batch endpoint's own bucket is corrected. */
+    assert_int_equal(f->res.n_usage, 1);
+    assert_int_equal(f->res.usage[0].bucket, BYBIT_BUCKET_BATCH_CREATE);
+    assert_int_equal(f->res.usage[0].remaining, 0);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(b.results[1].err, XG_ERR_RATE_LIMITED);
+    assert_int_equal(b.results[1].retry_at_ms, 1700000000400LL);
+}
+
+/* Items are found by their orderLinkId wherever they stand; one the
+ * answer does not name is UNKNOWN (the core queries it). */
+static void
+test_batch_order_missing_from_the_answer_is_unknown(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+
+    assert_int_equal(parse_batch(f, &b, XG_OP_BATCH_NEW,
+                                 BATCH_BODY(BATCH_ENTRY("222", "gw0002"),
+                                            CODE_OK)),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(b.results[0].err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_OK);
+    assert_string_equal(b.results[1].order.venue_order_id, "222");
+
+    /* Listed in the other order: still each its own. */
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("222", "gw0002") ","
+                                   BATCH_ENTRY("111", "gw0001"),
+                               CODE_OK ",{\"code\":170131,\"msg\":\"x\"}")),
+        XG_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_OK);
+    assert_string_equal(b.results[1].order.venue_order_id, "222");
+
+    /* An entry without an id stands for the order at its position; one
+     * naming another order, a code that is no number, two entries for
+     * one id or an ack without its orderId leave the order open. */
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY("{\"orderId\":\"\",\"orderLinkId\":\"\"},"
+                               BATCH_ENTRY("9", "zz9"),
+                               "{\"code\":170136,\"msg\":\"x\"}," CODE_OK)),
+        XG_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(b.results[0].err, XG_ERR_FILTER);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("1", "gw0001") ","
+                                   BATCH_ENTRY("2", "gw0001"),
+                               "{\"code\":\"0\"}," CODE_OK)),
+        XG_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_NEW,
+                    BATCH_BODY(BATCH_ENTRY("", "gw0001") ","
+                                   BATCH_ENTRY("2", "gw0002"),
+                               CODE_OK ",{\"msg\":\"OK\"}")),
+        XG_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_UNKNOWN);
+}
+
+/* A limit, a ban, a server error or an unreadable body is the whole
+ * batch's: the request's result says it, the orders' are not touched. */
+static void
+test_whole_batch_outcomes_leave_the_orders_results_alone(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+    const struct {
+        int status;
+        const char *body;
+        xg_outcome want;
+    } cases[] = {
+        {200, "{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{}"
+              ",\"retExtInfo\":{},\"time\":1}",
+         XG_OUTCOME_RATE_LIMITED},
+        {403, "<html>access too frequent</html>", XG_OUTCOME_BANNED},
+        {503, "", XG_OUTCOME_UNKNOWN},
+        {200, "{\"retCode\":10016,\"retMsg\":\"Server error\"}",
+         XG_OUTCOME_UNKNOWN},
+        {200, "{\"retCode\":10001,\"retMsg\":\"params error\"}",
+         XG_OUTCOME_REJECTED},
+        /* cut short */
+        {200, "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{\"ord",
+         XG_OUTCOME_UNKNOWN},
+        /* no per-order codes, or lists that cannot be paired */
+        {200, "{\"retCode\":0,\"result\":{\"list\":[]},\"retExtInfo\":{}}",
+         XG_OUTCOME_UNKNOWN},
+        {200, BATCH_BODY(BATCH_ENTRY("1", "gw0001"), CODE_OK "," CODE_OK),
+         XG_OUTCOME_UNKNOWN},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(parse_batch_h(f, &b, XG_OP_BATCH_NEW, cases[i].status,
+                                       cases[i].body, NULL, 0),
+                         XG_OK);
+        if (f->res.outcome != cases[i].want) {
+            fail_msg("case %zu: outcome %d (%s)", i, f->res.outcome,
+                     f->res.venue_msg);
+        }
+        assert_int_equal(b.results[0].outcome, 0);
+        assert_int_equal(b.results[1].outcome, 0);
+    }
+    assert_int_equal(parse_batch_h(f, &b, XG_OP_BATCH_CANCEL, 503, "", NULL, 0),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+}
+
+static void
+test_batch_cancel_reads_each_cancel_as_the_single_one(void **state)
+{
+    fixture *f = *state;
+    batch_rig b;
+
+    assert_int_equal(
+        parse_batch(f, &b, XG_OP_BATCH_CANCEL,
+                    BATCH_BODY("{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+                               "\"orderId\":\"111\",\"orderLinkId\":"
+                               "\"gw0001\"},"
+                               "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+                               "\"orderId\":\"\",\"orderLinkId\":\"gw0002\"}",
+                               CODE_OK ",{\"code\":170213,\"msg\":"
+                                       "\"Order does not exist.\"}")),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].outcome, XG_OUTCOME_OK);
+    assert_int_equal(b.results[0].order.status, XG_STATUS_CANCELED);
+    assert_string_equal(b.results[0].order.venue_order_id, "111");
+    assert_int_equal(b.results[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(b.results[1].err, XG_ERR_ORDER_NOT_FOUND);
+    assert_string_equal(b.results[1].venue_code, "170213");
+}
+
+static xg_err
+parse_cancel_all(fixture *f, const xg_sink *sink, const char *body)
+{
+    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_http_response resp = {200, NULL, 0, body, strlen(body)};
+
+    f->n_reps = 0;
+    return bybit_parse(f->inst, &op, &resp, sink, &f->res);
+}
+
+#define CANCEL_ALL(list, success)                                              \
+    "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[" list             \
+    "],\"success\":\"" success "\"},\"retExtInfo\":{},\"time\":1}"
+
+static xg_err
+sink_order_fail_second(void *ctx, const xg_order_report *rep)
+{
+    fixture *f = ctx;
+    (void)rep;
+    return ++f->n_reps == 2 ? XG_ERR_NOMEM : XG_OK;
+}
+
+/* Each order cancel-all names goes to the sink as CANCELED; one without
+ * our kind of client id is not ours and is skipped. */
+static void
+test_cancel_all_reports_each_canceled_order(void **state)
+{
+    fixture *f = *state;
+    xg_sink sink = {f, NULL, sink_order, NULL};
+    xg_sink failing = {f, NULL, sink_order_fail_second, NULL};
+    const char *body =
+        CANCEL_ALL("{\"orderId\":\"111\",\"orderLinkId\":\"gw0001\"},"
+                   "{\"orderId\":\"333\",\"orderLinkId\":\"\"},"
+                   "{\"orderId\":\"222\",\"orderLinkId\":\"gw0002\"}",
+                   "1");
+
+    assert_int_equal(parse_cancel_all(f, &sink, body), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 2);
+    assert_string_equal(f->reps[0].client_id, "gw0001");
+    assert_string_equal(f->reps[0].venue_order_id, "111");
+    assert_string_equal(f->reps[0].venue_symbol, "BTCUSDT");
+    assert_int_equal(f->reps[0].status, XG_STATUS_CANCELED);
+    assert_string_equal(f->reps[1].client_id, "gw0002");
+
+    /* Nothing open: OK with no report. */
+    assert_int_equal(parse_cancel_all(f, &sink, CANCEL_ALL("", "1")), XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->n_reps, 0);
+
+    /* The sink's refusal stops the parse and comes back. */
+    assert_int_equal(parse_cancel_all(f, &failing, body), XG_ERR_NOMEM);
+}
+
+static void
+test_cancel_all_failed_or_malformed_is_unknown(void **state)
+{
+    fixture *f = *state;
+    xg_sink sink = {f, NULL, sink_order, NULL};
+    const char *bad[] = {
+        CANCEL_ALL("{\"orderId\":\"111\",\"orderLinkId\":\"gw0001\"},"
+                   "{\"orderLinkId\":\"gw0002\"}",
+                   "1"),
+        CANCEL_ALL("{\"orderId\":111,\"orderLinkId\":\"gw0001\"}", "1"),
+        CANCEL_ALL("7", "1"),
+        CANCEL_ALL("", "yes"),
+        "{\"retCode\":0,\"result\":{}}",
+        "{\"retCode\":0,\"result\":{\"list\":[{\"orderId\":\"1\",",
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parse_cancel_all(f, &sink, bad[i]), XG_OK);
+        if (f->res.outcome != XG_OUTCOME_UNKNOWN ||
+            f->res.err != XG_ERR_BAD_RESPONSE) {
+            fail_msg("case %zu: outcome %d err %d", i, f->res.outcome,
+                     f->res.err);
+        }
+        assert_int_equal(f->n_reps, 0);
+    }
+    /* success "0": the venue says it failed, not which orders went. */
+    assert_int_equal(
+        parse_cancel_all(
+            f, &sink,
+            CANCEL_ALL("{\"orderId\":\"1\",\"orderLinkId\":\"gw0001\"}", "0")),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(f->res.err, XG_ERR_UNKNOWN_STATUS);
+    assert_int_equal(f->n_reps, 0);
+}
+
+typedef struct bal_seen {
+    xg_balance b[8];
+    size_t n;
+    int fail_at; /* refuse this entry (1-based); 0: never */
+} bal_seen;
+
+static xg_err
+sink_balance(void *ctx, const xg_balance *bal)
+{
+    bal_seen *s = ctx;
+    if (s->n >= 8 || (int)s->n + 1 == s->fail_at) {
+        return XG_ERR_NOMEM;
+    }
+    s->b[s->n++] = *bal;
+    return XG_OK;
+}
+
+static xg_err
+parse_balances(fixture *f, bal_seen *s, const char *body)
+{
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_http_response resp = {200, NULL, 0, body, strlen(body)};
+    xg_sink sink = {s, NULL, NULL, sink_balance};
+
+    s->n = 0;
+    return bybit_parse(f->inst, &op, &resp, &sink, &f->res);
+}
+
+#define WALLET(coins)                                                          \
+    "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"list\":[{"                 \
+    "\"accountType\":\"UNIFIED\",\"totalEquity\":\"1\",\"coin\":[" coins       \
+    "]}]},\"retExtInfo\":{},\"time\":1}"
+
+static void
+assert_decimal(xg_decimal d, const char *want)
+{
+    char buf[XG_DECIMAL_STR_MAX];
+    assert_int_equal(xg_decimal_format(d, buf, sizeof(buf)), XG_OK);
+    assert_string_equal(buf, want);
+}
+
+/* free = walletBalance - locked, never below zero. */
+static void
+test_balances_are_wallet_less_locked(void **state)
+{
+    fixture *f = *state;
+    bal_seen s = {.fail_at = 0};
+
+    assert_int_equal(
+        parse_balances(
+            f, &s,
+            WALLET("{\"coin\":\"USDT\",\"walletBalance\":\"1000000\","
+                   "\"locked\":\"330.50\",\"equity\":\"1000000\"},"
+                   "{\"coin\":\"BTC\",\"walletBalance\":\"100.00000000\","
+                   "\"locked\":\"\"},"
+                   /* a borrowed coin, and a lock above the balance */
+                   "{\"coin\":\"ETH\",\"walletBalance\":\"-2\","
+                   "\"locked\":\"0\"},"
+                   "{\"coin\":\"SOL\",\"walletBalance\":\"1\","
+                   "\"locked\":\"3\"},"
+                   /* a name too long to carry is skipped */
+                   "{\"coin\":\"ABCDEFGHIJKLMNOPQRST\",\"walletBalance\":"
+                   "\"1\",\"locked\":\"0\"}")),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(s.n, 4);
+    assert_string_equal(s.b[0].asset, "USDT");
+    assert_decimal(s.b[0].free, "999669.5");
+    assert_decimal(s.b[0].locked, "330.5");
+    assert_string_equal(s.b[1].asset, "BTC");
+    assert_decimal(s.b[1].free, "100");
+    assert_decimal(s.b[1].locked, "0");
+    assert_string_equal(s.b[2].asset, "ETH");
+    assert_decimal(s.b[2].free, "0");
+    assert_string_equal(s.b[3].asset, "SOL");
+    assert_decimal(s.b[3].free, "0");
+    assert_decimal(s.b[3].locked, "3");
+
+    /* The sink's refusal stops the parse and comes back. */
+    s.fail_at = 2;
+    assert_int_equal(
+        parse_balances(f, &s,
+                       WALLET("{\"coin\":\"USDT\",\"walletBalance\":\"1\"},"
+                              "{\"coin\":\"BTC\",\"walletBalance\":\"1\"}")),
+        XG_ERR_NOMEM);
+}
+
+/* A hostile or unreadable amount refuses the whole answer: nothing is
+ * reported, the read fails with BAD_RESPONSE and can be asked again. */
+static void
+test_hostile_balances_are_refused(void **state)
+{
+    fixture *f = *state;
+    bal_seen s = {.fail_at = 0};
+    const char *bad[] = {
+        WALLET("{\"coin\":\"USDT\",\"walletBalance\":\"1\"},"
+               "{\"coin\":\"BTC\",\"walletBalance\":\"1\",\"locked\":\"-1\"}"),
+        WALLET("{\"coin\":\"USDT\",\"walletBalance\":\"1e9\"}"),
+        WALLET("{\"coin\":\"USDT\",\"walletBalance\":1}"),
+        WALLET("{\"coin\":\"USDT\"}"),
+        WALLET("{\"coin\":\"\",\"walletBalance\":\"1\"}"),
+        WALLET("{\"coin\":\"USDT\",\"walletBalance\":\"1\","
+               "\"walletBalance\":\"9\"}"),
+        WALLET("{\"coin\":\"USDT\",\"walletBalance\":"
+               "\"99999999999999999999999\"}"),
+        WALLET("7"),
+        "{\"retCode\":0,\"result\":{\"list\":[{\"coin\":{}}]}}",
+        "{\"retCode\":0,\"result\":{}}",
+        "{\"retCode\":0,\"result\":{\"list\":[{\"coin\":[{\"coin\":\"US",
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parse_balances(f, &s, bad[i]), XG_OK);
+        if (f->res.outcome != XG_OUTCOME_REJECTED ||
+            f->res.err != XG_ERR_BAD_RESPONSE) {
+            fail_msg("case %zu: outcome %d err %d", i, f->res.outcome,
+                     f->res.err);
+        }
+        assert_int_equal(s.n, 0);
+    }
+    /* A venue error on the read is the error table's. */
+    assert_int_equal(
+        parse_balances(f, &s, "{\"retCode\":10006,\"retMsg\":\"Too many\"}"),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_RATE_LIMITED);
+}
+
 int
 main(void)
 {
@@ -1521,6 +2014,16 @@ main(void)
         T(test_deeply_nested_body_is_refused),
         T(test_token_array_is_kept_small),
         T(test_parse_refuses_bad_arguments),
+        T(test_batch_new_reports_each_order_as_its_single_ack),
+        T(test_batch_new_refuses_only_the_order_the_venue_refused),
+        T(test_batch_orders_past_the_limit_are_rate_limited),
+        T(test_batch_order_missing_from_the_answer_is_unknown),
+        T(test_whole_batch_outcomes_leave_the_orders_results_alone),
+        T(test_batch_cancel_reads_each_cancel_as_the_single_one),
+        T(test_cancel_all_reports_each_canceled_order),
+        T(test_cancel_all_failed_or_malformed_is_unknown),
+        T(test_balances_are_wallet_less_locked),
+        T(test_hostile_balances_are_refused),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

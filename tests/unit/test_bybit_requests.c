@@ -1,9 +1,10 @@
 /*
  * test_bybit_requests.c - what build() sends for each operation: method,
  * target, JSON body, limiter charges and priority, and what it refuses;
- * an amend with only what changes; the open-orders cursor sent verbatim,
- * as the venue handed it out; both signed as sent (checked with an HMAC
- * computed here with OpenSSL, not the adapter's).
+ * an amend with only what changes; batches charged one unit per order;
+ * the cancel-all of a symbol and the wallet read; the open-orders cursor
+ * sent verbatim, as the venue handed it out; both signed as sent (checked
+ * with an HMAC computed here with OpenSSL, not the adapter's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -478,6 +479,154 @@ test_signed_requests_need_a_time_and_valid_input(void **state)
     assert_int_equal(bybit_build(f->inst, NULL, NOW, &f->req), XG_ERR_INVALID);
 }
 
+/* --- batches, cancel-all, balances --------------------------------------- */
+
+/* Build a batch of the first n of ids, each as f->order. */
+static xg_err
+build_batch(fixture *f, xg_op_kind kind, const char *const *ids, size_t n)
+{
+    xg_batch_item items[12];
+    xg_result results[12];
+    xg_batch batch = {items, n, results};
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &batch};
+
+    assert_true(n <= 12);
+    for (size_t i = 0; i < n; i++) {
+        items[i] = (xg_batch_item){&f->order, ids[i]};
+    }
+    memset(&f->req, 0, sizeof(f->req));
+    return bybit_build(f->inst, &op, NOW, &f->req);
+}
+
+/* Each order as the single create's fields without the category, which
+ * the batch states once (Bybit v5 docs, "Batch Place Order"); one unit
+ * of the IP bucket and one per order of the batch endpoint's. */
+static void
+test_batch_new_carries_each_order_and_costs_one_per_order(void **state)
+{
+    fixture *f = *state;
+    const char *ids[] = {"gw0001", "gw0002"};
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 2), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/v5/order/create-batch");
+    assert_string_equal(
+        f->req.body,
+        "{\"category\":\"spot\",\"request\":["
+        "{\"symbol\":\"BTCUSDT\",\"side\":\"Sell\",\"orderType\":\"Limit\","
+        "\"qty\":\"1.5\",\"price\":\"35000.1\",\"timeInForce\":\"GTC\","
+        "\"orderLinkId\":\"gw0001\"},"
+        "{\"symbol\":\"BTCUSDT\",\"side\":\"Sell\",\"orderType\":\"Limit\","
+        "\"qty\":\"1.5\",\"price\":\"35000.1\",\"timeInForce\":\"GTC\","
+        "\"orderLinkId\":\"gw0002\"}]}");
+    assert_int_equal(f->req.body_len, strlen(f->req.body));
+    assert_true(f->req.is_signed);
+    assert_int_equal(f->req.n_costs, 2);
+    assert_int_equal(f->req.costs[0].bucket, BYBIT_BUCKET_IP);
+    assert_int_equal(f->req.costs[0].units, 1);
+    assert_int_equal(f->req.costs[1].bucket, BYBIT_BUCKET_BATCH_CREATE);
+    assert_int_equal(f->req.costs[1].units, 2);
+    assert_int_equal(f->req.priority, XG_PRIO_NEW);
+}
+
+static void
+test_batch_cancel_names_each_order_with_cancel_priority(void **state)
+{
+    fixture *f = *state;
+    const char *ids[] = {"a1", "a2", "a3"};
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, ids, 3), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/v5/order/cancel-batch");
+    assert_string_equal(f->req.body,
+                        "{\"category\":\"spot\",\"request\":["
+                        "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"a1\"},"
+                        "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"a2\"},"
+                        "{\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"a3\"}]}");
+    assert_int_equal(f->req.n_costs, 2);
+    assert_int_equal(f->req.costs[1].bucket, BYBIT_BUCKET_BATCH_CANCEL);
+    assert_int_equal(f->req.costs[1].units, 3);
+    assert_int_equal(f->req.priority, XG_PRIO_CANCEL);
+}
+
+/* Ten orders fit a request (Bybit's spot maximum) and its body; eleven,
+ * none, a repeated or odd client id, a bad order or an unknown symbol do
+ * not. */
+static void
+test_batches_bybit_cannot_take_are_refused(void **state)
+{
+    fixture *f = *state;
+    const char *ids[] = {"gw000000000000000000000000000001",
+                         "gw000000000000000000000000000002",
+                         "gw000000000000000000000000000003",
+                         "gw000000000000000000000000000004",
+                         "gw000000000000000000000000000005",
+                         "gw000000000000000000000000000006",
+                         "gw000000000000000000000000000007",
+                         "gw000000000000000000000000000008",
+                         "gw000000000000000000000000000009",
+                         "gw000000000000000000000000000010",
+                         "gw000000000000000000000000000011"};
+    const char *repeated[] = {"a1", "a2", "a1"};
+    const char *odd[] = {"a1", "a 2"};
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 10), XG_OK);
+    assert_int_equal(f->req.costs[1].units, 10);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 11), XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, ids, 11),
+                     XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 0), XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, repeated, 3),
+                     XG_ERR_BAD_CLIENT_ID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_CANCEL, odd, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    f->order.tif = (xg_tif)99;
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 2), XG_ERR_BAD_TIF);
+    f->order.tif = XG_TIF_GTC;
+    f->btc.venue_symbol[0] = '\0';
+    assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 2),
+                     XG_ERR_UNKNOWN_SYMBOL);
+
+    xg_op no_batch = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    memcpy(f->btc.venue_symbol, "BTCUSDT", 8);
+    assert_int_equal(bybit_build(f->inst, &no_batch, NOW, &f->req),
+                     XG_ERR_INVALID);
+}
+
+static void
+test_cancel_symbol_is_cancel_all_of_the_symbol(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+
+    assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/v5/order/cancel-all");
+    assert_string_equal(f->req.body,
+                        "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}");
+    assert_true(f->req.is_signed);
+    assert_costs(&f->req, BYBIT_BUCKET_CANCEL_ALL, XG_PRIO_CANCEL);
+    op.instrument = NULL;
+    assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req),
+                     XG_ERR_UNKNOWN_SYMBOL);
+}
+
+static void
+test_balances_read_the_unified_wallet(void **state)
+{
+    fixture *f = *state;
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req), XG_OK);
+    assert_string_equal(f->req.method, "GET");
+    assert_string_equal(f->req.target,
+                        "/v5/account/wallet-balance?accountType=UNIFIED");
+    assert_int_equal(f->req.body_len, 0);
+    assert_true(f->req.is_signed);
+    assert_costs(&f->req, BYBIT_BUCKET_WALLET, XG_PRIO_QUERY);
+}
+
 int
 main(void)
 {
@@ -513,6 +662,18 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_signed_requests_need_a_time_and_valid_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_new_carries_each_order_and_costs_one_per_order, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_cancel_names_each_order_with_cancel_priority, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batches_bybit_cannot_take_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_cancel_symbol_is_cancel_all_of_the_symbol, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balances_read_the_unified_wallet,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
  * dialect.c holds the dialect table, settings, the per-IP layer and
  * routing; public.c the market-data endpoints; auth.c authenticates signed
  * requests; orders.c holds the order endpoints (create, cancel, amend,
- * realtime), batch.c the batch ones, history.c order and fill history,
+ * cancel-all, realtime), batch.c the batch ones, history.c order and fill history,
  * account.c the wallet and the account and key information; common.c the answer
  * envelope, parameters, cursors, rolling windows and the per-UID endpoint
  * gate all of them use. Calls run one way: dialect.c calls the endpoint
@@ -33,6 +33,7 @@ typedef struct bybit_settings {
     int64_t coin_info_per_s;
     int64_t batch_create_per_s;
     int64_t batch_cancel_per_s;
+    int64_t cancel_all_per_s;
     int64_t endpoint_window_ms;
     int64_t ip_limit;
     int64_t ip_window_ms;
@@ -61,6 +62,7 @@ enum {
     BYBIT_EP_COIN_INFO,
     BYBIT_EP_BATCH_CREATE,
     BYBIT_EP_BATCH_CANCEL,
+    BYBIT_EP_CANCEL_ALL,
     BYBIT_EP_COUNT
 };
 
@@ -212,6 +214,7 @@ bool bybit_sim_authenticate(bybit_call *c);
 void bybit_sim_order_create(const bybit_call *c);
 void bybit_sim_cancel(const bybit_call *c);
 void bybit_sim_amend(const bybit_call *c);
+void bybit_sim_cancel_all(const bybit_call *c);
 void bybit_sim_realtime(const bybit_call *c);
 
 /* One order as realtime and history list it (lock held). Given. */

@@ -86,6 +86,7 @@ static const struct {
     {offsetof(bybit_settings, coin_info_per_s), "coin_info"},
     {offsetof(bybit_settings, batch_create_per_s), "batch_create"},
     {offsetof(bybit_settings, batch_cancel_per_s), "batch_cancel"},
+    {offsetof(bybit_settings, cancel_all_per_s), "cancel_all"},
 };
 
 int64_t

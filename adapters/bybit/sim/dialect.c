@@ -12,9 +12,9 @@
  * parameters, cursors and the per-UID endpoint gate are in common.c,
  * below them all. The limit model is Bybit's two layers:
  *  - per UID and endpoint, a rolling window with the limit of Bybit's
- *    rate-limit table (create, cancel and each batch endpoint 20/s; amend
- *    10/s; realtime, history, executions, wallet-balance and account/info
- *    50/s; user/query-api 10/s; asset/coin/query-info 5/s; a batch takes
+ *    rate-limit table (create, cancel, cancel-all and each batch endpoint
+ *    20/s; amend 10/s; realtime, history, executions, wallet-balance and
+ *    account/info 50/s; user/query-api 10/s; asset/coin/query-info 5/s; a batch takes
  *    one slot per order): over it the answer is HTTP 200 with
  *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
  *    time a slot frees; every answer of those endpoints carries
@@ -51,6 +51,7 @@ static const xg_sim_setting bybit_setting_defs[] = {
     BYBIT_SET(coin_info_per_s, 1, 100000),
     BYBIT_SET(batch_create_per_s, 1, 100000),
     BYBIT_SET(batch_cancel_per_s, 1, 100000),
+    BYBIT_SET(cancel_all_per_s, 1, 100000),
     BYBIT_SET(endpoint_window_ms, 1, 3600000),
     BYBIT_SET(ip_limit, 1, 1000000),
     BYBIT_SET(ip_window_ms, 1, 3600000),
@@ -84,6 +85,8 @@ bybit_sim_create(void)
     s->set.coin_info_per_s = 5;
     s->set.batch_create_per_s = 20;
     s->set.batch_cancel_per_s = 20;
+    /* Fact sheet, "Endpoints": cancel all 20/s spot. */
+    s->set.cancel_all_per_s = 20;
     s->set.endpoint_window_ms = 1000;
     s->set.ip_limit = 600;
     s->set.ip_window_ms = 5000;
@@ -291,6 +294,8 @@ static const bybit_route_def bybit_routes[] = {
     {"POST", "/v5/order/create", bybit_sim_order_create, true, BYBIT_EP_CREATE},
     {"POST", "/v5/order/cancel", bybit_sim_cancel, true, BYBIT_EP_CANCEL},
     {"POST", "/v5/order/amend", bybit_sim_amend, true, BYBIT_EP_AMEND},
+    {"POST", "/v5/order/cancel-all", bybit_sim_cancel_all, true,
+     BYBIT_EP_CANCEL_ALL},
     {"POST", "/v5/order/create-batch", bybit_sim_create_batch, true,
      BYBIT_EP_BATCH_CREATE},
     {"POST", "/v5/order/cancel-batch", bybit_sim_cancel_batch, true,
@@ -336,14 +341,19 @@ bybit_sim_dispatch(const bybit_route_def *route, const bybit_call *c)
     c->resp->outcome = "not_found";
 }
 
-/* The client order id a request names, from its JSON body or query. */
+/* The client order id a request names, from its JSON body or query; for
+ * a batch, its first order's (the log has one line per request). */
 static void
 bybit_sim_request_client_id(const xg_sim_request *req, const xg_sim_params *q,
                             const json_t *body, char *out, size_t cap)
 {
     const char *id = NULL;
+    const json_t *items = json_object_get(body, "request");
 
-    if (body != NULL) {
+    if (json_is_array(items)) {
+        id = json_string_value(
+            json_object_get(json_array_get(items, 0), "orderLinkId"));
+    } else if (body != NULL) {
         id = json_string_value(json_object_get(body, "orderLinkId"));
     } else if (q != NULL) {
         id = xg_sim_params_get(q, "orderLinkId");

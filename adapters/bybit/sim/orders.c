@@ -1,6 +1,6 @@
 /*
  * orders.c - the order endpoints of xgsim's Bybit v5 spot dialect: create,
- * cancel, amend and the realtime query, over the shared book
+ * cancel, amend, cancel-all and the realtime query, over the shared book
  * (sim/book.h), and the order shapes batch.c and history.c share.
  * Requests are JSON bodies (POST) or query strings (GET) with
  * category=spot; answers are the v5 envelope. Create, cancel and amend
@@ -456,6 +456,66 @@ bybit_sim_cancel(const bybit_call *c)
         c,
         json_pack("{ss ss}", "orderId", p.order_id, "orderLinkId", p.link_id),
         "canceled");
+}
+
+/*
+ * POST /v5/order/cancel-all (Bybit v5 docs, "Cancel All Orders"):
+ * category=spot and optionally a symbol; spot cancels every open order of
+ * the account (of that symbol) with no count limit. Each order goes
+ * through the book's cancel, as a single cancel's does, so its lock is
+ * released the same way. The answer is an ack: result.list of the orders
+ * canceled, {orderId, orderLinkId}, and success "1". orderFilter Order
+ * (the default) cancels the plain orders; StopOrder, tpslOrder and
+ * OcoOrder name kinds the simulator has none of, so they cancel nothing.
+ * baseCoin and settleCoin without a symbol are refused with 10001
+ * (assumed: the simulator cancels by symbol only, simulator-bybit.md).
+ */
+void
+bybit_sim_cancel_all(const bybit_call *c)
+{
+    size_t instrument = 0;
+    bool has_symbol = false;
+    const char *filter = NULL;
+    bool is_plain = false;
+    json_t *list = NULL;
+    xg_sim_book *b = &c->v->book;
+
+    if (!bybit_sim_endpoint_gate(c, BYBIT_EP_CANCEL_ALL) ||
+        !bybit_sim_spot_symbol(c, false, &instrument, &has_symbol)) {
+        return;
+    }
+    if (!has_symbol && (bybit_sim_param(c, "baseCoin") != NULL ||
+                        bybit_sim_param(c, "settleCoin") != NULL)) {
+        bybit_sim_params_error(c, "symbol is required");
+        return;
+    }
+    filter = bybit_sim_param(c, "orderFilter");
+    if (filter != NULL && strcmp(filter, "Order") != 0 &&
+        strcmp(filter, "StopOrder") != 0 && strcmp(filter, "tpslOrder") != 0 &&
+        strcmp(filter, "OcoOrder") != 0) {
+        bybit_sim_params_error(c, "orderFilter");
+        return;
+    }
+    is_plain = filter == NULL || strcmp(filter, "Order") == 0;
+    list = json_array();
+    xg_sim_venue_lock(c->v);
+    xg_sim_book_advance(b, c->now_ms);
+    for (size_t i = 0; is_plain && i < b->norders; i++) {
+        xg_sim_order *o = &b->orders[i];
+        bybit_placed p;
+
+        if (o->account != c->account || !xg_sim_order_is_open(o) ||
+            (has_symbol && o->instrument != instrument) ||
+            xg_sim_book_cancel(b, o, c->now_ms) != XG_OK) {
+            continue;
+        }
+        bybit_sim_placed_from(b, o, &p);
+        json_array_append_new(list, json_pack("{ss ss}", "orderId", p.order_id,
+                                              "orderLinkId", p.link_id));
+    }
+    xg_sim_venue_unlock(c->v);
+    bybit_sim_ok(c, json_pack("{so ss}", "list", list, "success", "1"),
+                 "canceled");
 }
 
 /*
