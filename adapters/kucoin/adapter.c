@@ -28,6 +28,8 @@ static const xg_option_spec kucoin_options[] = {
     {"query_reserve_pct", offsetof(kucoin, query_reserve_pct), 0,
      KUCOIN_RESERVE_PCT_MAX},
     {"spot_pool_limit", offsetof(kucoin, spot_limit), 1, KUCOIN_LIMIT_MAX},
+    {"management_pool_limit", offsetof(kucoin, management_limit), 1,
+     KUCOIN_LIMIT_MAX},
     {"public_pool_limit", offsetof(kucoin, public_limit), 1, KUCOIN_LIMIT_MAX},
     {"pool_window_ms", offsetof(kucoin, window_ms), 1, KUCOIN_WINDOW_MS_MAX},
 };
@@ -62,6 +64,7 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
     k->cancel_reserve_pct = KUCOIN_CANCEL_RESERVE_DEFAULT;
     k->query_reserve_pct = KUCOIN_QUERY_RESERVE_DEFAULT;
     k->spot_limit = KUCOIN_SPOT_LIMIT_DEFAULT;
+    k->management_limit = KUCOIN_MANAGEMENT_LIMIT_DEFAULT;
     k->public_limit = KUCOIN_PUBLIC_LIMIT_DEFAULT;
     k->window_ms = KUCOIN_WINDOW_MS_DEFAULT;
 
@@ -133,6 +136,17 @@ static const xg_adapter kucoin_adapter = {
              * order and "the original client order ID", which it keeps.
              * There is no amend in place on the HF API. */
             .amend = XG_AMEND_REPLACE,
+            /* KuCoin docs-new "Batch Add Orders" (api-3470168): at most
+             * 5 limit orders of one symbol (kucoin.h). */
+            .batch_new_max = KUCOIN_BATCH_NEW_MAX,
+            /* The HF spot API cancels one order per request; its only
+             * batch cancel by ids, DELETE /api/v1/orders ("Batch Cancel
+             * Order - Old"), is a classic-account path docs-new marks
+             * abandoned, and it cancels by symbol, not by ids. */
+            .batch_cancel_max = 0,
+            /* docs-new "Cancel All Orders By Symbol" (api-3470175):
+             * DELETE /api/v1/hf/orders?symbol=. */
+            .cancel_symbol = 1,
         },
     .create = kucoin_create,
     .destroy = kucoin_destroy,

@@ -23,12 +23,14 @@
 #define KUCOIN_API_KEY_MAX 129
 
 /* Fact sheet, "Rate-limit model": Spot pool 4000 weight / 30 s at VIP0
- * (per UID), Public pool 2000 / 30 s (per IP). */
-#define KUCOIN_SPOT_LIMIT_DEFAULT   4000
-#define KUCOIN_PUBLIC_LIMIT_DEFAULT 2000
-#define KUCOIN_WINDOW_MS_DEFAULT    30000
-#define KUCOIN_LIMIT_MAX            1000000 /* the sliding log's bound */
-#define KUCOIN_WINDOW_MS_MAX        3600000
+ * (per UID), Management pool 2000 / 30 s (per UID), Public pool 2000 /
+ * 30 s (per IP). */
+#define KUCOIN_SPOT_LIMIT_DEFAULT       4000
+#define KUCOIN_MANAGEMENT_LIMIT_DEFAULT 2000
+#define KUCOIN_PUBLIC_LIMIT_DEFAULT     2000
+#define KUCOIN_WINDOW_MS_DEFAULT        30000
+#define KUCOIN_LIMIT_MAX                1000000 /* the sliding log's bound */
+#define KUCOIN_WINDOW_MS_MAX            3600000
 
 #define KUCOIN_CANCEL_RESERVE_DEFAULT 2
 #define KUCOIN_QUERY_RESERVE_DEFAULT  5
@@ -36,9 +38,10 @@
 
 /* The buckets, in the order limits() reports them. */
 enum {
-    KUCOIN_BUCKET_SPOT = 0,   /* "Spot" resource pool: orders and queries */
-    KUCOIN_BUCKET_PUBLIC = 1, /* "Public" pool: time and symbols */
-    KUCOIN_N_BUCKETS = 2
+    KUCOIN_BUCKET_SPOT = 0,       /* "Spot" resource pool: orders and queries */
+    KUCOIN_BUCKET_PUBLIC = 1,     /* "Public" pool: time and symbols */
+    KUCOIN_BUCKET_MANAGEMENT = 2, /* "Management" pool: balances */
+    KUCOIN_N_BUCKETS = 3
 };
 
 /* Endpoint weights, fact sheet "Endpoints an execution gateway needs". */
@@ -54,13 +57,32 @@ enum {
  * x-api-rate-limit-pool Spot, x-api-rate-limit-weight 1); ccxt's cost table
  * agrees (privatePostHfOrdersAlter: 1). */
 #define KUCOIN_WEIGHT_ALTER 1
+/* The same spec (Kucoin/kucoin-universal-sdk, 2025-11, docs-new pages in
+ * x-api-doc): "Batch Add Orders" POST /api/v1/hf/orders/multi
+ * (api-3470168) Spot pool, weight 1 per request whatever the number of
+ * orders; "Cancel All Orders By Symbol" DELETE /api/v1/hf/orders
+ * (api-3470175) Spot, weight 2; "Get Account List - Spot" GET
+ * /api/v1/accounts (api-3470125, spec/rest/api/openapi-account-account.json)
+ * Management pool, weight 5, as the fact sheet says. */
+#define KUCOIN_WEIGHT_MULTI         1
+#define KUCOIN_WEIGHT_CANCEL_SYMBOL 2
+#define KUCOIN_WEIGHT_ACCOUNTS      5
+/* "Batch Add Orders" (api-3470168): "A maximum of 5 orders can be placed
+ * simultaneously. The order types must be limit orders of the same
+ * trading pair". The 20 some third-party clients use is the futures
+ * batch's (api-futures /api/v1/orders/multi: "up to 20 orders at one
+ * time"); the HF spot batch's own page, as the official SDK spec carries
+ * it, says 5. */
+#define KUCOIN_BATCH_NEW_MAX 5
 
-#define KUCOIN_PATH_TIME    "/api/v1/timestamp"
-#define KUCOIN_PATH_SYMBOLS "/api/v2/symbols"
-#define KUCOIN_PATH_ORDERS  "/api/v1/hf/orders"
-#define KUCOIN_PATH_BY_COID "/api/v1/hf/orders/client-order/"
-#define KUCOIN_PATH_ACTIVE  "/api/v1/hf/orders/active"
-#define KUCOIN_PATH_ALTER   "/api/v1/hf/orders/alter"
+#define KUCOIN_PATH_TIME     "/api/v1/timestamp"
+#define KUCOIN_PATH_SYMBOLS  "/api/v2/symbols"
+#define KUCOIN_PATH_ORDERS   "/api/v1/hf/orders"
+#define KUCOIN_PATH_BY_COID  "/api/v1/hf/orders/client-order/"
+#define KUCOIN_PATH_ACTIVE   "/api/v1/hf/orders/active"
+#define KUCOIN_PATH_ALTER    "/api/v1/hf/orders/alter"
+#define KUCOIN_PATH_MULTI    "/api/v1/hf/orders/multi"
+#define KUCOIN_PATH_ACCOUNTS "/api/v1/accounts"
 
 /* The adapter instance. The signed passphrase is as good as the
  * passphrase for the venue, so it is key material like the HMAC state;
@@ -71,9 +93,10 @@ typedef struct kucoin {
     xg_hmac *hmac;
     int64_t cancel_reserve_pct;
     int64_t query_reserve_pct;
-    int64_t spot_limit;   /* units per window of the Spot pool */
-    int64_t public_limit; /* units per window of the Public pool */
-    int64_t window_ms;    /* both pools' window */
+    int64_t spot_limit;       /* units per window of the Spot pool */
+    int64_t management_limit; /* ... of the Management pool */
+    int64_t public_limit;     /* units per window of the Public pool */
+    int64_t window_ms;        /* both pools' window */
     /* parse.c's token array for xg_json, kept between answers */
     xg_json_store json;
 } kucoin;
@@ -109,7 +132,7 @@ xg_err kucoin_finish_signed(kucoin *k, const char *method, const char *path,
 xg_err kucoin_sign_passphrase(kucoin *k, const char *passphrase);
 
 /* Append "key":"value" (with a leading ',' unless the object is empty,
- * i.e. body holds only "{"). */
+ * i.e. body ends in the "{" that opened it). */
 void kucoin_json_member(xg_buf *body, const char *key, const char *value);
 
 /* Append "key":true or "key":false the same way: KuCoin's order flags
@@ -135,6 +158,13 @@ uint16_t kucoin_op_bucket(xg_op_kind kind);
  * (postOnly last). */
 xg_err kucoin_order_body(const xg_order *o, const char *client_id,
                          const char *venue_symbol, xg_buf *body);
+
+/* The JSON body of a batch of new orders (HF "Batch Add Orders"):
+ * {"orderList":[...]} of each item's kucoin_order_body, in the order of
+ * the items. Only limit orders (XG_ERR_BAD_TYPE otherwise), 1 to
+ * KUCOIN_BATCH_NEW_MAX of them (XG_ERR_INVALID otherwise). */
+xg_err kucoin_batch_body(const xg_batch *b, const char *venue_symbol,
+                         xg_buf *body);
 
 /* The JSON body of an amend (HF "Modify Order"): symbol, clientOid,
  * newPrice, newSize (the new total, what filled included). The order o

@@ -3,10 +3,11 @@
  *
  * KuCoin ("rate limit 2.0", fact sheet "Rate-limit model") charges each
  * request its endpoint weight from a pool: Spot (orders, cancels, queries;
- * 4000 per 30 s at VIP0, per UID) and Public (time, symbols; 2000 per 30 s
- * per IP). The venue publishes no limits in any answer we read at start,
- * so the figures are the fact sheet's, overridable per venue in the config
- * (spot_pool_limit, public_pool_limit, pool_window_ms) for higher VIP
+ * 4000 per 30 s at VIP0, per UID), Management (balances; 2000 per 30 s per
+ * UID) and Public (time, symbols; 2000 per 30 s per IP). The venue
+ * publishes no limits in any answer we read at start, so the figures are
+ * the fact sheet's, overridable per venue in the config (spot_pool_limit,
+ * management_pool_limit, public_pool_limit, pool_window_ms) for higher VIP
  * levels or a simulator with short windows.
  *
  * Which primitive. The pool is a FIXED window of W = 30 s that starts when
@@ -53,7 +54,7 @@
  *    burst that the venue would already have forgiven at its window's
  *    end; never an overdraw.
  *
- * So both pools are sliding windows. Usage headers correct them upwards:
+ * So all three pools are sliding windows. Usage headers correct them upwards:
  * gw-ratelimit-remaining (parse.c) becomes used = L - remaining, and what
  * exceeds our own count (units spent by another key of the same UID) is
  * held until the pool resets, gw-ratelimit-reset ms later (xg_usage
@@ -67,7 +68,8 @@
  * query_reserve_pct more (default 5 %). The defaults are smaller than
  * Binance's because here the reserve comes straight out of the goodput of
  * a burst of new orders: 98 % of the pool per W + guard, 97.8 % in all. The
- * Public pool is only used at start-up and on resync: no reserves.
+ * Public pool is only used at start-up and on resync, the Management pool
+ * only by balance reads: no reserves.
  */
 #include "kucoin.h"
 
@@ -103,7 +105,8 @@ kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
     if (cap < KUCOIN_N_BUCKETS) {
         return XG_ERR_TRUNCATED;
     }
-    if (k->spot_limit <= 0 || k->public_limit <= 0 || k->window_ms <= 0) {
+    if (k->spot_limit <= 0 || k->public_limit <= 0 ||
+        k->management_limit <= 0 || k->window_ms <= 0) {
         return XG_ERR_INVALID;
     }
     spot = &specs[KUCOIN_BUCKET_SPOT];
@@ -118,5 +121,7 @@ kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
     }
     kucoin_pool_spec(&specs[KUCOIN_BUCKET_PUBLIC], "PUBLIC_POOL",
                      k->public_limit, k->window_ms);
+    kucoin_pool_spec(&specs[KUCOIN_BUCKET_MANAGEMENT], "MANAGEMENT_POOL",
+                     k->management_limit, k->window_ms);
     return XG_OK;
 }

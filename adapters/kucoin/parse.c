@@ -6,7 +6,9 @@
  * the class (fact sheet, "Response shapes"). kucoin_parse reads the pool
  * usage header, sends errors through the one error table below, and turns
  * success bodies into the server time, the instruments, an order report
- * (an amend's: the replacement KuCoin placed) or the open orders.
+ * (an amend's: the replacement KuCoin placed), the open orders, a result
+ * per order of a batch (each as its single place's would be), a mass
+ * cancel's acknowledgement or the trade account's balances.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -98,6 +100,10 @@ kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
 /* xg_err_rule.hint: where a rate limit's end is to be read. */
 enum { KUCOIN_HINT_RESET = 1 }; /* gw-ratelimit-reset, else the rule's */
 
+/* A refusal recognised by a piece of its message, with or without a code. */
+#define KUCOIN_MSG_RULE(text, e)                                               \
+    XG_ERR_RULE(0, 0, 0, (text), XG_OPS_ALL, XG_OUTCOME_REJECTED, (e), 0)
+
 /*
  * First match wins. Source: fact sheet "Error codes a gateway must map",
  * "Rate-limit model" and "Surprises".
@@ -119,6 +125,15 @@ enum { KUCOIN_HINT_RESET = 1 }; /* gw-ratelimit-reset, else the rule's */
  *   4.5.84 maps to OrderNotFound; what an amend of a filled or canceled
  *   order is answered, see docs/simulator-kucoin.md), a balance problem,
  *   otherwise the size/price rules (FILTER).
+ * - The message rows match whatever the code, or none: an order of a
+ *   batch is refused with a failMsg and no code ("Batch Add Orders",
+ *   api-3470168: {"success": false, "failMsg": "The order funds should
+ *   more then 0.1 USDT."}), and kucoin_classify_item reads it through this
+ *   same table, so a batch's order is refused for the reason its single
+ *   place would give. Only a batch's order can be limited by message
+ *   (there the 429000 code is missing); the rows come after every code
+ *   that means something else, so a coded answer keeps its code's
+ *   meaning.
  * - Anything else is REJECTED with XG_ERR_REJECTED.
  */
 static const xg_err_rule kucoin_errors[] = {
@@ -150,12 +165,18 @@ static const xg_err_rule kucoin_errors[] = {
     XG_ERR_RULE_REJECT(260100, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(600100, XG_ERR_INSUFFICIENT_FUNDS),
     XG_ERR_RULE_REJECT(126013, XG_ERR_INSUFFICIENT_FUNDS),
-    XG_ERR_RULE(0, 0, 400100, "balance insufficient", XG_OPS_ALL,
-                XG_OUTCOME_REJECTED, XG_ERR_INSUFFICIENT_FUNDS, 0),
-    XG_ERR_RULE(0, 0, 400100, "order_not_exist", XG_OPS_ALL,
-                XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
-    XG_ERR_RULE(0, 0, 400100, "order not exist", XG_OPS_ALL,
-                XG_OUTCOME_REJECTED, XG_ERR_ORDER_NOT_FOUND, 0),
+    KUCOIN_MSG_RULE("balance insufficient", XG_ERR_INSUFFICIENT_FUNDS),
+    KUCOIN_MSG_RULE("order_not_exist", XG_ERR_ORDER_NOT_FOUND),
+    KUCOIN_MSG_RULE("order not exist", XG_ERR_ORDER_NOT_FOUND),
+    KUCOIN_MSG_RULE("clientOid duplicated", XG_ERR_DUPLICATE_ID),
+    KUCOIN_MSG_RULE("symbolNotAvailable", XG_ERR_UNKNOWN_SYMBOL),
+    KUCOIN_MSG_RULE("increment invalid", XG_ERR_FILTER),
+    KUCOIN_MSG_RULE("below the minimum", XG_ERR_FILTER),
+    KUCOIN_MSG_RULE("should more then", XG_ERR_FILTER),
+    KUCOIN_MSG_RULE("too large", XG_ERR_FILTER),
+    KUCOIN_MSG_RULE("matched immediately", XG_ERR_FILTER),
+    XG_ERR_RULE(0, 0, 0, "too many requests", XG_OP_BIT(XG_OP_BATCH_NEW),
+                XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED, 1000),
     XG_ERR_RULE_REJECT(400100, XG_ERR_FILTER),
     XG_ERR_RULE_REJECT(400600, XG_ERR_UNKNOWN_SYMBOL),
     XG_ERR_RULE_REJECT(126004, XG_ERR_UNKNOWN_SYMBOL),
@@ -201,6 +222,25 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
         /* Cloudflare's pages carry no code: the status says what came. */
         snprintf(res->venue_code, sizeof(res->venue_code), "HTTP %d",
                  resp->status);
+    }
+}
+
+/* One order of a batch refused with a failMsg (msg, NULL when absent)
+ * and no code: the error table read by message, as 200 OK answers. An
+ * order of a batch is refused or limited, never banned or left unsure
+ * (the request's own outcome says those), so any other row's outcome
+ * becomes a plain refusal. */
+static void
+kucoin_classify_item(const char *msg, xg_result *r)
+{
+    (void)xg_err_rules_apply(kucoin_errors,
+                             sizeof(kucoin_errors) / sizeof(kucoin_errors[0]),
+                             XG_OP_BATCH_NEW, 200, 0, 0, msg, r);
+    if (r->outcome != XG_OUTCOME_REJECTED &&
+        r->outcome != XG_OUTCOME_RATE_LIMITED) {
+        r->outcome = XG_OUTCOME_REJECTED;
+        r->err = XG_ERR_REJECTED;
+        r->retry_after_ms = 0;
     }
 }
 
@@ -371,6 +411,243 @@ kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
+}
+
+/* --- batches and mass cancel -------------------------------------------- */
+
+/* An entry's clientOid into buf (cap bytes): 1 when it is a non-empty
+ * string that fits, 0 when absent, null or "" (the answer then names the
+ * order by position), -1 when it is unusable (repeated, another type, too
+ * long for any id the gateway sends). */
+static int
+kucoin_entry_client_id(const xg_json *j, size_t e, char *buf, size_t cap)
+{
+    size_t v = 0;
+    size_t len = 0;
+    xg_err rc = xg_json_get(j, e, "clientOid", &v);
+
+    if (rc == XG_ERR_NOT_FOUND ||
+        (rc == XG_OK && xg_json_type_of(j, v) == XG_JSON_NULL)) {
+        return 0;
+    }
+    if (rc != XG_OK || xg_json_string(j, v, buf, cap, &len) != XG_OK ||
+        strlen(buf) != len) {
+        return -1;
+    }
+    return len > 0 ? 1 : 0;
+}
+
+/* Which order of batch b entry e (the pos-th of count) answers: the one
+ * whose client id it names; else, when it names none and the answer has
+ * one entry per order, the one at its place ("sequential batch order
+ * placement", api-3470168, and a refused order's entry carries no
+ * clientOid). -1 when it names an order not in the batch or cannot be
+ * placed. */
+static int
+kucoin_batch_index(const xg_json *j, size_t e, const xg_batch *b, size_t pos,
+                   size_t count)
+{
+    char cid[XG_CLIENT_ID_MAX];
+    int named = xg_json_type_of(j, e) == XG_JSON_OBJECT
+                    ? kucoin_entry_client_id(j, e, cid, sizeof(cid))
+                    : 0;
+
+    if (named == 1) {
+        for (size_t i = 0; i < b->n; i++) {
+            if (strcmp(b->items[i].client_id, cid) == 0) {
+                return (int)i;
+            }
+        }
+        return -1;
+    }
+    return count == b->n && pos < b->n ? (int)pos : -1;
+}
+
+/* Entry e of a Batch Add Orders answer into r, the result of item it as
+ * its own NEW_ORDER would have it: {orderId, clientOid, success: true} is
+ * the single place's acknowledgement, {success: false, failMsg} its
+ * refusal (kucoin_classify_item); anything else leaves the order unsure. */
+static void
+kucoin_parse_batch_entry(const xg_op *op, const xg_json *j, size_t e,
+                         const xg_batch_item *it, xg_result *r)
+{
+    xg_op one = {XG_OP_NEW_ORDER,
+                 op->instrument,
+                 it->order,
+                 it->client_id,
+                 NULL,
+                 NULL,
+                 NULL};
+    xg_order_report *rep = &r->order;
+    char msg[XG_VENUE_MSG_MAX];
+    int success = 0;
+    int named = 0;
+    size_t v = 0;
+    xg_err rc = XG_OK;
+
+    if (xg_json_type_of(j, e) != XG_JSON_OBJECT ||
+        kucoin_field_bool(j, e, "success", &success) != XG_OK) {
+        xg_result_bad_body(XG_OP_NEW_ORDER, "batch: malformed entry", r);
+        return;
+    }
+    if (!success) {
+        /* A failMsg given twice or not as text still refuses the order;
+         * it only says nothing about why. */
+        int has_msg =
+            xg_json_get(j, e, "failMsg", &v) == XG_OK &&
+            xg_json_string(j, v, msg, sizeof(msg), NULL) != XG_ERR_INVALID;
+        kucoin_classify_item(has_msg ? msg : NULL, r);
+        return;
+    }
+    named =
+        kucoin_entry_client_id(j, e, rep->client_id, sizeof(rep->client_id));
+    if (named == 0) {
+        /* Placed by position: the order is the item's. */
+        (void)xg_strlcpy(rep->client_id, it->client_id, sizeof(rep->client_id));
+    }
+    rc = named < 0 ? XG_ERR_BAD_FIELD
+                   : xg_field_text(j, e, "orderId", rep->venue_order_id,
+                                   sizeof(rep->venue_order_id));
+    rep->status = kucoin_ack_status(&one);
+    kucoin_op_symbol(&one, rep);
+    if (!xg_result_order_usable(&one, rc, "batch: malformed order in response",
+                                r)) {
+        return;
+    }
+    r->outcome = XG_OUTCOME_OK;
+    r->err = XG_OK;
+}
+
+/* data[] of a Batch Add Orders answer: one entry per order, each to the
+ * order it names (kucoin_batch_index). An order no entry answers, or two
+ * do, is unsure: UNKNOWN, for the core to query. */
+static void
+kucoin_parse_batch_new(const xg_op *op, const xg_json *j, size_t data,
+                       xg_result *res)
+{
+    const xg_batch *b = op->batch;
+    unsigned seen[XG_BATCH_MAX];
+    size_t e = 0;
+    uint32_t i = 0;
+
+    if (xg_json_type_of(j, data) != XG_JSON_ARRAY) {
+        xg_result_bad_body(op->kind, "batch: expected an array", res);
+        return;
+    }
+    memset(seen, 0, sizeof(seen));
+    for (size_t k = 0; k < b->n; k++) {
+        memset(&b->results[k], 0, sizeof(b->results[k]));
+    }
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
+        int at = kucoin_batch_index(j, e, b, i, j->tok[data].count);
+        if (at < 0 || seen[at]++ > 0) {
+            continue;
+        }
+        kucoin_parse_batch_entry(op, j, e, &b->items[at], &b->results[at]);
+    }
+    for (size_t k = 0; k < b->n; k++) {
+        if (seen[k] != 1) {
+            memset(&b->results[k], 0, sizeof(b->results[k]));
+            xg_result_bad_body(XG_OP_NEW_ORDER,
+                               seen[k] == 0
+                                   ? "batch: order missing from the answer"
+                                   : "batch: order answered twice",
+                               &b->results[k]);
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* Cancel All Orders By Symbol answers data "success" (api-3470175): the
+ * cancels were requested, and the answer names no order, so nothing goes
+ * to the sink (the core queries the orders it asked about). */
+static void
+kucoin_parse_cancel_symbol(const xg_op *op, const xg_json *j, size_t data,
+                           xg_result *res)
+{
+    if (xg_json_type_of(j, data) != XG_JSON_STRING) {
+        xg_result_bad_body(op->kind, "cancel all: expected a string", res);
+        return;
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+}
+
+/* --- balances ------------------------------------------------------------ */
+
+/* One row of GET /api/v1/accounts (api-3470125: {id, currency, type,
+ * balance, available, holds}) into bal: free = available, locked = holds,
+ * both refused when negative. *skip when the row is another account's
+ * (a type other than trade, or trade_hf, its older name) or holds
+ * nothing. XG_ERR_BAD_FIELD when malformed, the currency included (a
+ * name that is no plain id could not be shown). */
+static xg_err
+kucoin_balance_row(const xg_json *j, size_t e, xg_balance *bal, int *skip)
+{
+    size_t v = 0;
+    xg_err rc = XG_OK;
+
+    memset(bal, 0, sizeof(*bal));
+    *skip = 0;
+    if (xg_json_type_of(j, e) != XG_JSON_OBJECT) {
+        return XG_ERR_BAD_FIELD;
+    }
+    rc = xg_json_get(j, e, "type", &v);
+    if (rc == XG_ERR_EXISTS ||
+        (rc == XG_OK && xg_json_type_of(j, v) != XG_JSON_STRING)) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (rc == XG_OK && !xg_json_is_string_eq(j, v, "trade") &&
+        !xg_json_is_string_eq(j, v, "trade_hf")) {
+        *skip = 1;
+        return XG_OK;
+    }
+    if (xg_field_text(j, e, "currency", bal->asset, sizeof(bal->asset)) !=
+            XG_OK ||
+        !xg_is_plain_id(bal->asset, sizeof(bal->asset)) ||
+        xg_field_amount(j, e, "available", &bal->free) != XG_OK ||
+        xg_field_amount(j, e, "holds", &bal->locked) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    *skip = bal->free.units == 0 && bal->locked.units == 0;
+    return XG_OK;
+}
+
+static xg_err
+kucoin_parse_balances(const xg_op *op, const xg_json *j, size_t data,
+                      const xg_sink *sink, xg_result *res)
+{
+    xg_balance bal;
+    size_t e = 0;
+    uint32_t i = 0;
+    int skip = 0;
+
+    if (xg_json_type_of(j, data) != XG_JSON_ARRAY) {
+        xg_result_bad_body(op->kind, "balances: expected an array", res);
+        return XG_OK;
+    }
+    /* Every row is checked before any is reported: a corrupted list is
+     * refused whole rather than half-delivered. */
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
+        if (kucoin_balance_row(j, e, &bal, &skip) != XG_OK) {
+            xg_result_bad_body(op->kind,
+                               "balances: malformed or negative amount", res);
+            return XG_OK;
+        }
+    }
+    for (i = 0, e = data + 1; i < j->tok[data].count; i++, e = j->tok[e].next) {
+        (void)kucoin_balance_row(j, e, &bal, &skip);
+        if (!skip && sink != NULL && sink->balance != NULL) {
+            xg_err rc = sink->balance(sink->ctx, &bal);
+            if (rc != XG_OK) {
+                return rc;
+            }
+        }
+    }
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+    return XG_OK;
 }
 
 /* A page number of a paged list into *out and *has = 1; *has = 0 when it
@@ -580,7 +857,12 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (k == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_AMEND_ORDER) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
+        op->kind == XG_OP_BATCH_CANCEL ||
+        (op->kind == XG_OP_BATCH_NEW &&
+         (op->batch == NULL || op->batch->items == NULL ||
+          op->batch->results == NULL || op->batch->n == 0 ||
+          op->batch->n > KUCOIN_BATCH_NEW_MAX))) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -642,6 +924,15 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_OPEN_ORDERS:
             rc = kucoin_parse_open_orders(op, &j, data, sink, res);
+            break;
+        case XG_OP_BATCH_NEW:
+            kucoin_parse_batch_new(op, &j, data, res);
+            break;
+        case XG_OP_CANCEL_SYMBOL:
+            kucoin_parse_cancel_symbol(op, &j, data, res);
+            break;
+        case XG_OP_BALANCES:
+            rc = kucoin_parse_balances(op, &j, data, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

@@ -7,9 +7,15 @@
  * order by clientOid in the path with the symbol in the query, open
  * orders are listed per symbol, and an amend is KuCoin's "Modify Order"
  * (POST /api/v1/hf/orders/alter), a cancel-replace that keeps the
- * clientOid. Every request carries its cost in the pool it draws from
- * (limits.c explains the pools) and a priority. Signing is sign.c's job;
- * this file decides the parameters.
+ * clientOid. A batch of new orders is "Batch Add Orders" (POST
+ * /api/v1/hf/orders/multi, the single order's body for each), a mass
+ * cancel "Cancel All Orders By Symbol" (DELETE /api/v1/hf/orders?symbol=)
+ * and the balances the trade account's rows of GET /api/v1/accounts; the
+ * HF API has no batch cancel (adapter.c). Every request carries its cost
+ * in the pool it draws from (limits.c explains the pools) and a priority:
+ * KuCoin charges an endpoint's weight per request, so a batch of 5 costs
+ * what a batch of 1 does. Signing is sign.c's job; this file decides the
+ * parameters.
  */
 #include "kucoin.h"
 
@@ -36,10 +42,13 @@ kucoin_op_weight(const xg_op *op)
     case XG_OP_AMEND_ORDER:
         return KUCOIN_WEIGHT_ALTER;
     case XG_OP_BATCH_NEW:
-    case XG_OP_BATCH_CANCEL:
+        return KUCOIN_WEIGHT_MULTI;
     case XG_OP_CANCEL_SYMBOL:
+        return KUCOIN_WEIGHT_CANCEL_SYMBOL;
     case XG_OP_BALANCES:
-        break; /* not built yet */
+        return KUCOIN_WEIGHT_ACCOUNTS;
+    case XG_OP_BATCH_CANCEL:
+        break; /* never built (adapter.c) */
     }
     return 1;
 }
@@ -47,9 +56,15 @@ kucoin_op_weight(const xg_op *op)
 uint16_t
 kucoin_op_bucket(xg_op_kind kind)
 {
-    return (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS)
-               ? KUCOIN_BUCKET_PUBLIC
-               : KUCOIN_BUCKET_SPOT;
+    switch (kind) {
+    case XG_OP_SERVER_TIME:
+    case XG_OP_INSTRUMENTS:
+        return KUCOIN_BUCKET_PUBLIC;
+    case XG_OP_BALANCES:
+        return KUCOIN_BUCKET_MANAGEMENT;
+    default:
+        return KUCOIN_BUCKET_SPOT;
+    }
 }
 
 static const char *
@@ -140,6 +155,39 @@ kucoin_order_body(const xg_order *o, const char *client_id,
 }
 
 xg_err
+kucoin_batch_body(const xg_batch *b, const char *venue_symbol, xg_buf *body)
+{
+    if (b == NULL || b->items == NULL || b->n == 0 ||
+        b->n > KUCOIN_BATCH_NEW_MAX) {
+        return XG_ERR_INVALID;
+    }
+    xg_buf_puts(body, "{\"orderList\":[");
+    for (size_t i = 0; i < b->n; i++) {
+        const xg_batch_item *it = &b->items[i];
+        if (it->order == NULL) {
+            return XG_ERR_INVALID;
+        }
+        /* "The order types must be limit orders" (api-3470168). */
+        if (it->order->type != XG_TYPE_LIMIT) {
+            return XG_ERR_BAD_TYPE;
+        }
+        if (!xg_is_plain_id(it->client_id, XG_CLIENT_ID_MAX)) {
+            return XG_ERR_BAD_CLIENT_ID;
+        }
+        if (i > 0) {
+            xg_buf_putc(body, ',');
+        }
+        xg_err rc =
+            kucoin_order_body(it->order, it->client_id, venue_symbol, body);
+        if (rc != XG_OK) {
+            return rc;
+        }
+    }
+    xg_buf_puts(body, "]}");
+    return xg_buf_status(body);
+}
+
+xg_err
 kucoin_alter_body(const xg_order *o, const xg_amend *a, const char *client_id,
                   const char *venue_symbol, xg_buf *body)
 {
@@ -199,8 +247,9 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         return XG_ERR_INVALID;
     }
     /* HF endpoints all want the symbol, open orders included (there is no
-     * all-symbols list of active HF orders in one call). */
-    if (symbol == NULL) {
+     * all-symbols list of active HF orders in one call); the account's
+     * balances are the one private read without. */
+    if (symbol == NULL && op->kind != XG_OP_BALANCES) {
         return XG_ERR_UNKNOWN_SYMBOL;
     }
     xg_buf_init(&path, path_mem, sizeof(path_mem));
@@ -237,6 +286,20 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         xg_buf_puts(&query, "symbol=");
         xg_buf_puts(&query, symbol);
         break;
+    case XG_OP_CANCEL_SYMBOL:
+        method = "DELETE";
+        xg_buf_puts(&path, KUCOIN_PATH_ORDERS);
+        xg_buf_puts(&query, "symbol=");
+        xg_buf_puts(&query, symbol);
+        break;
+    case XG_OP_BATCH_NEW:
+        method = "POST";
+        xg_buf_puts(&path, KUCOIN_PATH_MULTI);
+        rc = kucoin_batch_body(op->batch, symbol, &body);
+        if (rc != XG_OK) {
+            return rc;
+        }
+        break;
     case XG_OP_AMEND_ORDER:
         if (op->order == NULL || op->amend == NULL) {
             return XG_ERR_INVALID;
@@ -257,6 +320,11 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         if (rc != XG_OK) {
             return rc;
         }
+        break;
+    case XG_OP_BALANCES:
+        /* The trade (spot) account: the funds orders draw on. */
+        xg_buf_puts(&path, KUCOIN_PATH_ACCOUNTS);
+        xg_buf_puts(&query, "type=trade");
         break;
     default:
         return XG_ERR_INVALID;
@@ -294,8 +362,13 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_QUERY_ORDER:
     case XG_OP_OPEN_ORDERS:
     case XG_OP_AMEND_ORDER:
+    case XG_OP_BATCH_NEW:
+    case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BALANCES:
         rc = kucoin_build_private(k, op, venue_now_ms, req);
         break;
+    case XG_OP_BATCH_CANCEL:
+        return XG_ERR_UNSUPPORTED;
     default:
         return XG_ERR_INVALID;
     }

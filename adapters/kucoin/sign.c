@@ -32,7 +32,9 @@ kucoin_sign_passphrase(kucoin *k, const char *passphrase)
 static void
 kucoin_json_key(xg_buf *body, const char *key)
 {
-    if (body->len > 1) {
+    /* A member follows another unless its object just opened: a batch
+     * writes several objects into one body. */
+    if (body->len > 0 && body->data[body->len - 1] != '{') {
         xg_buf_putc(body, ',');
     }
     xg_buf_put_json_string(body, key, strlen(key));

@@ -1023,6 +1023,148 @@ test_batch_place_and_cancel_all_per_symbol(void **state)
     sim_down(p);
 }
 
+/* The USDT row of the trade account: its holds and available, copied. */
+static void
+usdt_row(xg_sim_proc *p, reply *r, char holds[32], char available[32])
+{
+    send_signed(p, "GET", "/api/v1/accounts", "currency=USDT&type=trade", "",
+                r);
+    assert_code(r, 200, "200000");
+    json_t *root = parse(r);
+    json_t *row = json_array_get(data_of(root), 0);
+    assert_non_null(row);
+    snprintf(holds, 32, "%s", str_at(row, "holds"));
+    snprintf(available, 32, "%s", str_at(row, "available"));
+    json_decref(root);
+}
+
+/* The statuses of every order xgsim holds, oldest first, as "S1,S2,". */
+static void
+order_statuses(xg_sim_proc *p, char *out, size_t cap)
+{
+    char list[8192];
+    size_t n = 0;
+    assert_int_equal(xg_sim_admin(p, "kucoin", "GET", "/_sim/orders", NULL,
+                                  list, sizeof(list)),
+                     XG_OK);
+    json_t *root = json_loads(list, 0, NULL);
+    assert_non_null(root);
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(root) && n < cap; i++) {
+        n += (size_t)snprintf(out + n, cap - n, "%s,",
+                              str_at(json_array_get(root, i), "status"));
+    }
+    json_decref(root);
+}
+
+/* A batch is one request (one log line, outcome batch, the first order's
+ * clientOid; weight 1 in the Spot pool) that places each order once
+ * through the single place's checks: a bad one is refused alone with the
+ * single place's message and no clientOid (docs-new's example). More
+ * than 5 orders are refused whole. The balances show what the resting
+ * orders lock; cancel-all leaves nothing open and frees it; and the Spot
+ * pool, once spent, refuses the next batch with 429000 and places
+ * nothing. */
+static void
+test_batch_is_one_request_and_cancel_all_frees_the_funds(void **state)
+{
+    (void)state;
+    static const char *const args[] = {
+        "--set", "kucoin.walk=0",          "--set", "kucoin.spot_limit=4",
+        "--set", "kucoin.window_ms=60000", NULL};
+    xg_sim_proc *p = sim_up(args);
+    reply *r = calloc(1, sizeof(*r));
+    json_t *root = NULL, *d = NULL;
+    char body[2048];
+    char log[16384];
+    char holds[32], available[32];
+    char statuses[256];
+    const char *entry = NULL;
+    size_t n = 0;
+
+    snprintf(body, sizeof(body),
+             "{\"orderList\":["
+             "{\"clientOid\":\"m1\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"30000\",\"size\":\"0.001\"},"
+             "{\"clientOid\":\"m2\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"30000\",\"size\":\"0.0000001\"},"
+             "{\"clientOid\":\"m3\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+             "\"type\":\"limit\",\"price\":\"30000\",\"size\":\"0.001\","
+             "\"timeInForce\":\"GTC\"}]}");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "", body, r);
+    assert_code(r, 200, "200000");
+    assert_int_equal(header_i64(r, "gw-ratelimit-limit"), 4);
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 3);
+    root = parse(r);
+    d = data_of(root);
+    assert_int_equal(json_array_size(d), 3);
+    assert_string_equal(str_at(json_array_get(d, 0), "clientOid"), "m1");
+    assert_true(json_is_true(json_object_get(json_array_get(d, 0), "success")));
+    assert_true(
+        json_is_false(json_object_get(json_array_get(d, 1), "success")));
+    assert_string_equal(str_at(json_array_get(d, 1), "failMsg"),
+                        "Order size increment invalid.");
+    assert_null(json_object_get(json_array_get(d, 1), "clientOid"));
+    assert_string_equal(str_at(json_array_get(d, 2), "clientOid"), "m3");
+    json_decref(root);
+
+    /* One log line for the three orders. */
+    assert_int_equal(xg_sim_log_fetch(p, "kucoin", 0, log, sizeof(log)), XG_OK);
+    entry = strstr(log, "/api/v1/hf/orders/multi");
+    assert_non_null(entry);
+    assert_null(strstr(entry + 1, "/api/v1/hf/orders/multi"));
+    assert_non_null(strstr(log, "\"client_order_id\":\"m1\","
+                                "\"outcome\":\"batch\""));
+    order_statuses(p, statuses, sizeof(statuses));
+    assert_string_equal(statuses, "NEW,NEW,");
+
+    /* Each resting buy of 0.001 at 30000 locks 30 USDT and its fee. */
+    usdt_row(p, r, holds, available);
+    assert_string_equal(holds, "60.06");
+    assert_string_equal(available, "999939.94");
+
+    /* Six orders: refused whole, nothing placed (the request is paid). */
+    n = (size_t)snprintf(body, sizeof(body), "{\"orderList\":[");
+    for (int i = 0; i < 6; i++) {
+        n += (size_t)snprintf(
+            body + n, sizeof(body) - n,
+            "%s{\"clientOid\":\"x%d\",\"side\":\"buy\",\"symbol\":"
+            "\"BTC-USDT\",\"type\":\"limit\",\"price\":\"30000\","
+            "\"size\":\"0.001\"}",
+            i ? "," : "", i);
+    }
+    snprintf(body + n, sizeof(body) - n, "]}");
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "", body, r);
+    assert_code(r, 400, "400100");
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 2);
+    order_statuses(p, statuses, sizeof(statuses));
+    assert_string_equal(statuses, "NEW,NEW,");
+
+    /* Cancel all, weight 2: nothing left open, the funds free again. */
+    send_signed(p, "DELETE", "/api/v1/hf/orders", "symbol=BTC-USDT", "", r);
+    assert_code(r, 200, "200000");
+    assert_non_null(strstr(r->body, "\"data\":\"success\""));
+    assert_int_equal(header_i64(r, "gw-ratelimit-remaining"), 0);
+    order_statuses(p, statuses, sizeof(statuses));
+    assert_string_equal(statuses, "CANCELED,CANCELED,");
+    usdt_row(p, r, holds, available);
+    assert_string_equal(holds, "0");
+    assert_string_equal(available, "1000000");
+
+    /* The Spot pool is spent: the next batch is 429000 and places
+     * nothing. */
+    send_signed(p, "POST", "/api/v1/hf/orders/multi", "",
+                "{\"orderList\":[{\"clientOid\":\"late\",\"side\":\"buy\","
+                "\"symbol\":\"BTC-USDT\",\"type\":\"limit\",\"price\":"
+                "\"30000\",\"size\":\"0.001\"}]}",
+                r);
+    assert_code(r, 429, "429000");
+    order_statuses(p, statuses, sizeof(statuses));
+    assert_string_equal(statuses, "CANCELED,CANCELED,");
+    free(r);
+    sim_down(p);
+}
+
 /* POST /api/v1/hf/orders/alter with a JSON body. */
 static void
 alter(xg_sim_proc *p, const char *body, reply *r)
@@ -1389,6 +1531,8 @@ main(void)
         cmocka_unit_test(test_fills_and_done_orders_page_by_last_id),
         cmocka_unit_test(test_bad_query_parameters_are_400100),
         cmocka_unit_test(test_batch_place_and_cancel_all_per_symbol),
+        cmocka_unit_test(
+            test_batch_is_one_request_and_cancel_all_frees_the_funds),
         cmocka_unit_test(test_alter_replaces_the_order_under_its_clientOid),
         cmocka_unit_test(test_alter_keeps_a_partial_fill),
         cmocka_unit_test(test_alter_refusals),

@@ -54,9 +54,9 @@ test_pools_are_sliding_windows_with_fact_sheet_limits(void **state)
     size_t n = 0;
 
     assert_int_equal(kucoin_limits(k, specs, 1, &n), XG_ERR_TRUNCATED);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_int_equal(kucoin_limits(k, specs, 4, &n), XG_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_string_equal(specs[KUCOIN_BUCKET_SPOT].name, "SPOT_POOL");
     assert_int_equal(specs[KUCOIN_BUCKET_SPOT].kind, XG_LIMIT_SLIDING_WINDOW);
     assert_int_equal(specs[KUCOIN_BUCKET_SPOT].limit, 4000);
@@ -68,6 +68,15 @@ test_pools_are_sliding_windows_with_fact_sheet_limits(void **state)
     assert_int_equal(specs[KUCOIN_BUCKET_PUBLIC].limit, 2000);
     assert_int_equal(specs[KUCOIN_BUCKET_PUBLIC].reserve_cancel, 0);
     assert_int_equal(specs[KUCOIN_BUCKET_PUBLIC].reserve_new, 0);
+    /* Balances read from the Management pool, 2000 / 30 s per UID. */
+    assert_string_equal(specs[KUCOIN_BUCKET_MANAGEMENT].name,
+                        "MANAGEMENT_POOL");
+    assert_int_equal(specs[KUCOIN_BUCKET_MANAGEMENT].kind,
+                     XG_LIMIT_SLIDING_WINDOW);
+    assert_int_equal(specs[KUCOIN_BUCKET_MANAGEMENT].limit, 2000);
+    assert_int_equal(specs[KUCOIN_BUCKET_MANAGEMENT].window_ns, 30000 * MS);
+    assert_int_equal(specs[KUCOIN_BUCKET_MANAGEMENT].reserve_cancel, 0);
+    assert_int_equal(specs[KUCOIN_BUCKET_MANAGEMENT].reserve_new, 0);
     kucoin_destroy(k);
 }
 
@@ -75,22 +84,23 @@ static void
 test_options_override_pools_and_reserves(void **state)
 {
     (void)state;
-    xg_kv opts[] = {{"spot_pool_limit", "16000"},
-                    {"public_pool_limit", "30"},
-                    {"pool_window_ms", "2000"},
-                    {"cancel_reserve_pct", "10"},
-                    {"query_reserve_pct", "0"}};
-    kucoin *k = make(opts, 5);
-    xg_bucket_spec specs[2];
+    xg_kv opts[] = {
+        {"spot_pool_limit", "16000"},      {"public_pool_limit", "30"},
+        {"management_pool_limit", "7000"}, {"pool_window_ms", "2000"},
+        {"cancel_reserve_pct", "10"},      {"query_reserve_pct", "0"}};
+    kucoin *k = make(opts, 6);
+    xg_bucket_spec specs[3];
     size_t n = 0;
 
-    assert_int_equal(kucoin_limits(k, specs, 2, &n), XG_OK);
+    assert_int_equal(kucoin_limits(k, specs, 3, &n), XG_OK);
     assert_int_equal(specs[0].limit, 16000);
     assert_int_equal(specs[0].window_ns, 2000 * MS);
     assert_int_equal(specs[0].reserve_cancel, 1600);
     assert_int_equal(specs[0].reserve_new, 0);
     assert_int_equal(specs[1].limit, 30);
     assert_int_equal(specs[1].window_ns, 2000 * MS);
+    assert_int_equal(specs[2].limit, 7000);
+    assert_int_equal(specs[2].window_ns, 2000 * MS);
     kucoin_destroy(k);
 }
 

@@ -1,9 +1,10 @@
 /*
  * test_kucoin_parse.c - KuCoin answers into unified results: the envelope,
  * every row of the error table, order reports (their price and size
- * included), an amend's replacement, symbols, open orders, and malformed,
- * truncated and hostile bodies (which must never crash and must leave a
- * new order, an amend or a cancel UNKNOWN).
+ * included), an amend's replacement, symbols, open orders, a batch's
+ * result per order, the mass cancel, balances, and malformed, truncated
+ * and hostile bodies (which must never crash and must leave a new order,
+ * an amend, a batch or a cancel UNKNOWN).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1047,6 +1048,407 @@ test_token_array_is_kept_small(void **state)
     kucoin_destroy(k);
 }
 
+/* --- batches, mass cancel, balances -------------------------------------- */
+
+/* The three orders a batch test places: two resting, one IOC (whose ack
+ * cannot say whether it filled). */
+static const xg_order ioc = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_IOC};
+static const xg_batch_item batch_items[3] = {
+    {&resting, "gw0001"}, {&resting, "gw0002"}, {&ioc, "gw0003"}};
+
+/* Parse body for a BATCH_NEW of the first n batch_items into results[],
+ * which start as the core hands them: zeroed. */
+static void
+run_batch(kucoin *k, size_t n, int status, const xg_http_header_view *h,
+          size_t nh, const char *body, xg_result *res, xg_result results[3])
+{
+    xg_batch b = {batch_items, n, results};
+    xg_op op = {XG_OP_BATCH_NEW, &btc, NULL, NULL, NULL, NULL, &b};
+    xg_http_response resp = {status, h, nh, body, strlen(body)};
+    memset(results, 0, 3 * sizeof(*results));
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, res), XG_OK);
+}
+
+static void
+assert_unknown(const xg_result *r)
+{
+    assert_int_equal(r->outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r->err, XG_ERR_BAD_RESPONSE);
+}
+
+static void
+test_batch_answers_each_order_as_its_single_place(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    xg_result r[3];
+
+    run_batch(k, 3, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"orderId\":\"6710d8336afcdb0007319c27\",\"clientOid\":"
+              "\"gw0001\",\"success\":true},"
+              "{\"orderId\":\"6710d8336afcdb0007319c28\",\"clientOid\":"
+              "\"gw0002\",\"success\":true},"
+              "{\"orderId\":\"6710d8336afcdb0007319c29\",\"clientOid\":"
+              "\"gw0003\",\"success\":true}]}",
+              &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(r[i].outcome, XG_OUTCOME_OK);
+        assert_string_equal(r[i].order.client_id, batch_items[i].client_id);
+        assert_string_equal(r[i].order.venue_symbol, "BTC-USDT");
+    }
+    assert_string_equal(r[0].order.venue_order_id, "6710d8336afcdb0007319c27");
+    assert_string_equal(r[2].order.venue_order_id, "6710d8336afcdb0007319c29");
+    /* A resting order is NEW as its single ack; the IOC may have filled. */
+    assert_int_equal(r[0].order.status, XG_STATUS_NEW);
+    assert_int_equal(r[1].order.status, XG_STATUS_NEW);
+    assert_int_equal(r[2].order.status, XG_STATUS_UNKNOWN);
+
+    /* Named by clientOid, the answer's order does not matter. */
+    run_batch(k, 2, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"orderId\":\"b\",\"clientOid\":\"gw0002\",\"success\":true},"
+              "{\"orderId\":\"a\",\"clientOid\":\"gw0001\",\"success\":true}"
+              "]}",
+              &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(r[0].order.venue_order_id, "a");
+    assert_string_equal(r[1].order.venue_order_id, "b");
+    /* Without clientOid, by place ("sequential" placement). */
+    run_batch(k, 2, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"orderId\":\"a\",\"success\":true},"
+              "{\"orderId\":\"b\",\"clientOid\":null,\"success\":true}]}",
+              &res, r);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_OK);
+    assert_string_equal(r[0].order.client_id, "gw0001");
+    assert_string_equal(r[1].order.client_id, "gw0002");
+    assert_string_equal(r[1].order.venue_order_id, "b");
+    kucoin_destroy(k);
+}
+
+/* docs-new's own example: a refused order's entry is {success: false,
+ * failMsg} without clientOid; its failMsg goes through the error table
+ * (venue_code "": the item has none), the others stand. */
+static void
+test_batch_partial_failure_refuses_just_that_order(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    xg_result r[3];
+    char body[512];
+    static const struct {
+        const char *msg;
+        xg_outcome outcome;
+        xg_err err;
+    } cases[] = {
+        {"Balance insufficient!", XG_OUTCOME_REJECTED,
+         XG_ERR_INSUFFICIENT_FUNDS},
+        {"The order funds should more then 0.1 USDT.", XG_OUTCOME_REJECTED,
+         XG_ERR_FILTER},
+        {"Price increment invalid.", XG_OUTCOME_REJECTED, XG_ERR_FILTER},
+        {"clientOid duplicated", XG_OUTCOME_REJECTED, XG_ERR_DUPLICATE_ID},
+        {"symbolNotAvailable", XG_OUTCOME_REJECTED, XG_ERR_UNKNOWN_SYMBOL},
+        {"Too Many Requests", XG_OUTCOME_RATE_LIMITED, XG_ERR_RATE_LIMITED},
+        {"Error 1015", XG_OUTCOME_REJECTED, XG_ERR_REJECTED},
+        {"something new", XG_OUTCOME_REJECTED, XG_ERR_REJECTED},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"200000\",\"data\":["
+                 "{\"orderId\":\"a\",\"clientOid\":\"gw0001\","
+                 "\"success\":true},"
+                 "{\"success\":false,\"failMsg\":\"%s\"},"
+                 "{\"orderId\":\"c\",\"clientOid\":\"gw0003\","
+                 "\"success\":true}]}",
+                 cases[i].msg);
+        run_batch(k, 3, 200, NULL, 0, body, &res, r);
+        assert_int_equal(res.outcome, XG_OUTCOME_OK);
+        assert_int_equal(r[0].outcome, XG_OUTCOME_OK);
+        assert_int_equal(r[2].outcome, XG_OUTCOME_OK);
+        assert_int_equal(r[1].outcome, cases[i].outcome);
+        assert_int_equal(r[1].err, cases[i].err);
+        assert_string_equal(r[1].venue_code, "");
+        assert_string_equal(r[1].venue_msg, cases[i].msg);
+        assert_true(r[1].outcome != XG_OUTCOME_RATE_LIMITED ||
+                    r[1].retry_after_ms > 0);
+    }
+    /* Every order refused is still an answer per order; a refusal
+     * without failMsg says only that. */
+    run_batch(k, 2, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":[{\"success\":false},"
+              "{\"success\":false,\"failMsg\":7}]}",
+              &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[0].err, XG_ERR_REJECTED);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    kucoin_destroy(k);
+}
+
+/* An order the answer does not mention, mentions twice, or describes
+ * unreadably is UNKNOWN (the core queries it); the rest stand. */
+static void
+test_batch_order_missing_from_answer_is_unknown(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    xg_result r[3];
+
+    /* gw0002 missing; a foreign clientOid is no answer for it. */
+    run_batch(k, 3, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"orderId\":\"a\",\"clientOid\":\"gw0001\",\"success\":true},"
+              "{\"orderId\":\"x\",\"clientOid\":\"other\",\"success\":true},"
+              "{\"orderId\":\"c\",\"clientOid\":\"gw0003\",\"success\":true}"
+              "]}",
+              &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_OK);
+    assert_unknown(&r[1]);
+    assert_int_equal(r[2].outcome, XG_OUTCOME_OK);
+    /* Two entries for three orders, unnamed: no place can be trusted. */
+    run_batch(k, 3, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":[{\"success\":false},"
+              "{\"orderId\":\"b\",\"success\":true}]}",
+              &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_unknown(&r[i]);
+    }
+    /* Twice the same order, a malformed entry, an ack without orderId,
+     * a clientOid given twice. */
+    run_batch(k, 3, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"orderId\":\"a\",\"clientOid\":\"gw0001\",\"success\":true},"
+              "{\"success\":false,\"clientOid\":\"gw0001\"},"
+              "{\"orderId\":\"c\",\"success\":\"yes\"}]}",
+              &res, r);
+    assert_unknown(&r[0]);
+    assert_unknown(&r[1]);
+    assert_unknown(&r[2]);
+    run_batch(k, 2, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":["
+              "{\"clientOid\":\"gw0001\",\"success\":true},"
+              "{\"orderId\":\"b\",\"clientOid\":\"gw0002\","
+              "\"clientOid\":\"gw0002\",\"success\":true}]}",
+              &res, r);
+    assert_unknown(&r[0]);
+    assert_unknown(&r[1]);
+    kucoin_destroy(k);
+}
+
+/* What happened to the whole request is every order's: the request's
+ * result says it and the per-order results are left as they were. */
+static void
+test_batch_whole_request_outcomes_leave_results_alone(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    xg_result r[3];
+    xg_http_header_view h[] = {{"gw-ratelimit-remaining", 22, "0", 1},
+                               {"gw-ratelimit-reset", 18, "1500", 4}};
+    static const xg_result zero;
+
+    run_batch(k, 2, 429, h, 2,
+              "{\"code\":\"429000\",\"msg\":\"Too Many Requests\"}", &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(res.retry_after_ms, 1500);
+    assert_memory_equal(&r[0], &zero, sizeof(zero));
+    assert_memory_equal(&r[1], &zero, sizeof(zero));
+    run_batch(k, 2, 429, NULL, 0, "<html>Error 1015</html>", &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_BANNED);
+    assert_memory_equal(&r[0], &zero, sizeof(zero));
+    run_batch(k, 2, 503, NULL, 0, "", &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_memory_equal(&r[0], &zero, sizeof(zero));
+    /* Cut in the middle of the list: unsure, for every order. */
+    run_batch(k, 2, 200, NULL, 0,
+              "{\"code\":\"200000\",\"data\":[{\"orderId\":\"a\",\"cli", &res,
+              r);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    assert_memory_equal(&r[0], &zero, sizeof(zero));
+    run_batch(k, 2, 200, NULL, 0, "{\"code\":\"200000\",\"data\":{}}", &res, r);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    /* The whole batch refused (too many orders, two symbols). */
+    run_batch(k, 2, 400, NULL, 0,
+              "{\"code\":\"400100\",\"msg\":\"orderList is invalid\"}", &res,
+              r);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_FILTER);
+    assert_string_equal(res.venue_code, "400100");
+    assert_memory_equal(&r[1], &zero, sizeof(zero));
+    kucoin_destroy(k);
+}
+
+static void
+test_cancel_symbol_is_acknowledged_without_orders(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    collected c;
+
+    memset(&c, 0, sizeof(c));
+    const char *ok = "{\"code\":\"200000\",\"data\":\"success\"}";
+    run(k, XG_OP_CANCEL_SYMBOL, NULL, 200, NULL, 0, ok, strlen(ok), &c, &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n_orders, 0);
+    runs(k, XG_OP_CANCEL_SYMBOL, NULL, 200,
+         "{\"code\":\"200000\",\"data\":{\"x\":1}}", &res);
+    assert_unknown(&res);
+    runs(k, XG_OP_CANCEL_SYMBOL, NULL, 200, "{\"code\":\"200000\",\"da", &res);
+    assert_unknown(&res);
+    runs(k, XG_OP_CANCEL_SYMBOL, NULL, 400,
+         "{\"code\":\"400600\",\"msg\":\"symbolNotAvailable\"}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_UNKNOWN_SYMBOL);
+    runs(k, XG_OP_CANCEL_SYMBOL, NULL, 500, "", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_UNKNOWN);
+    kucoin_destroy(k);
+}
+
+typedef struct balances {
+    xg_balance b[8];
+    size_t n;
+    size_t fail_at; /* refuse the entry with this count, 0: never */
+} balances;
+
+static xg_err
+on_balance(void *ctx, const xg_balance *bal)
+{
+    balances *c = ctx;
+    if (c->fail_at != 0 && c->n + 1 == c->fail_at) {
+        return XG_ERR_BUSY;
+    }
+    if (c->n < 8) {
+        c->b[c->n++] = *bal;
+    }
+    return XG_OK;
+}
+
+static xg_err
+run_balances(kucoin *k, int status, const char *body, balances *c,
+             xg_result *res)
+{
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_http_response resp = {status, NULL, 0, body, strlen(body)};
+    xg_sink sink = {c, NULL, NULL, on_balance};
+    size_t fail_at = c->fail_at;
+    memset(c, 0, sizeof(*c));
+    c->fail_at = fail_at;
+    return kucoin_parse(k, &op, &resp, &sink, res);
+}
+
+/* docs-new "Get Account List - Spot": free = available, locked = holds;
+ * rows of other accounts and empty ones are left out. */
+static void
+test_balances_are_the_trade_accounts_rows(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    balances c = {0};
+    const char *body =
+        "{\"code\":\"200000\",\"data\":["
+        "{\"id\":\"1\",\"currency\":\"USDT\",\"type\":\"trade\","
+        "\"balance\":\"1000000\",\"available\":\"999969.97000000\","
+        "\"holds\":\"30.03\"},"
+        "{\"id\":\"2\",\"currency\":\"BTC\",\"type\":\"trade\","
+        "\"balance\":\"1.5\",\"available\":\"1.5\",\"holds\":\"0\"},"
+        "{\"id\":\"3\",\"currency\":\"ETH\",\"type\":\"trade\","
+        "\"balance\":\"0\",\"available\":\"0\",\"holds\":\"0\"},"
+        "{\"id\":\"4\",\"currency\":\"USDT\",\"type\":\"main\","
+        "\"balance\":\"0.01\",\"available\":\"0.01\",\"holds\":\"0\"}]}";
+
+    assert_int_equal(run_balances(k, 200, body, &c, &res), XG_OK);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.b[0].asset, "USDT");
+    assert_int_equal(c.b[0].free.units, 99996997);
+    assert_int_equal(c.b[0].free.scale, 2);
+    assert_int_equal(c.b[0].locked.units, 3003);
+    assert_int_equal(c.b[0].locked.scale, 2);
+    assert_string_equal(c.b[1].asset, "BTC");
+    assert_int_equal(c.b[1].free.units, 15);
+    assert_int_equal(c.b[1].locked.units, 0);
+
+    /* The sink's refusal stops the parse and comes back. */
+    c.fail_at = 2;
+    assert_int_equal(run_balances(k, 200, body, &c, &res), XG_ERR_BUSY);
+    assert_int_equal(c.n, 1);
+    c.fail_at = 0;
+
+    /* The pool ran dry: a read, limited. */
+    assert_int_equal(run_balances(k, 429,
+                                  "{\"code\":\"429000\",\"msg\":\"Too Many "
+                                  "Requests\"}",
+                                  &c, &res),
+                     XG_OK);
+    assert_int_equal(res.outcome, XG_OUTCOME_RATE_LIMITED);
+    assert_int_equal(c.n, 0);
+    kucoin_destroy(k);
+}
+
+/* A negative or unreadable amount, an odd currency: the whole answer is
+ * refused (a read: REJECTED with BAD_RESPONSE), nothing half-delivered. */
+static void
+test_balances_refuse_hostile_amounts(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    balances c = {0};
+    static const char *const rows[] = {
+        "{\"currency\":\"USDT\",\"available\":\"-5\",\"holds\":\"10\"}",
+        "{\"currency\":\"USDT\",\"available\":\"5\",\"holds\":\"-0.1\"}",
+        "{\"currency\":\"USDT\",\"available\":5,\"holds\":\"0\"}",
+        "{\"currency\":\"USDT\",\"available\":\"1e9\",\"holds\":\"0\"}",
+        "{\"currency\":\"USDT\",\"available\":\"99999999999999999999999\","
+        "\"holds\":\"0\"}",
+        "{\"currency\":\"US DT\",\"available\":\"1\",\"holds\":\"0\"}",
+        "{\"currency\":\"AVERYLONGCURRENCYNAME\",\"available\":\"1\","
+        "\"holds\":\"0\"}",
+        "{\"available\":\"1\",\"holds\":\"0\"}",
+        "{\"currency\":\"USDT\",\"available\":\"1\",\"available\":\"2\","
+        "\"holds\":\"0\"}",
+        "{\"currency\":\"USDT\",\"type\":7,\"available\":\"1\","
+        "\"holds\":\"0\"}",
+        "[]",
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"code\":\"200000\",\"data\":["
+                 "{\"currency\":\"BTC\",\"available\":\"1\",\"holds\":\"0\"},"
+                 "%s]}",
+                 rows[i]);
+        assert_int_equal(run_balances(k, 200, body, &c, &res), XG_OK);
+        assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        assert_int_equal(c.n, 0);
+    }
+    assert_int_equal(
+        run_balances(k, 200, "{\"code\":\"200000\",\"data\":{}}", &c, &res),
+        XG_OK);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    assert_int_equal(
+        run_balances(k, 200, "{\"code\":\"200000\",\"data\":[{\"cu", &c, &res),
+        XG_OK);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+    kucoin_destroy(k);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -1061,6 +1463,21 @@ test_parse_refuses_bad_arguments(void **state)
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
     assert_int_equal(kucoin_parse(NULL, &op, &resp, NULL, &res),
                      XG_ERR_INVALID);
+    /* A batch without its orders, too many of them, or a batch cancel
+     * (KuCoin has none, so none was built). */
+    xg_result r[6];
+    xg_batch_item six[6];
+    for (size_t i = 0; i < 6; i++) {
+        six[i] = batch_items[0];
+    }
+    xg_batch b = {six, 6, r};
+    op.kind = XG_OP_BATCH_NEW;
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
+    op.batch = &b;
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
+    b.n = 2;
+    op.kind = XG_OP_BATCH_CANCEL;
+    assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
     kucoin_destroy(k);
 }
 
@@ -1094,6 +1511,13 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_body_is_refused),
         cmocka_unit_test(test_deeply_nested_body_is_refused),
         cmocka_unit_test(test_token_array_is_kept_small),
+        cmocka_unit_test(test_batch_answers_each_order_as_its_single_place),
+        cmocka_unit_test(test_batch_partial_failure_refuses_just_that_order),
+        cmocka_unit_test(test_batch_order_missing_from_answer_is_unknown),
+        cmocka_unit_test(test_batch_whole_request_outcomes_leave_results_alone),
+        cmocka_unit_test(test_cancel_symbol_is_acknowledged_without_orders),
+        cmocka_unit_test(test_balances_are_the_trade_accounts_rows),
+        cmocka_unit_test(test_balances_refuse_hostile_amounts),
         cmocka_unit_test(test_parse_refuses_bad_arguments),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

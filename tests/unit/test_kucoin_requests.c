@@ -1,8 +1,10 @@
 /*
  * test_kucoin_requests.c - build() for every operation: endpoint, query,
  * JSON body per order type and time in force, the amend's Modify Order
- * with its cost and priority, signing headers, and the refusals (bad
- * client ids, symbols, orders, amends) that must never reach the venue.
+ * with its cost and priority, the batch of new orders, the mass cancel and
+ * the balances with their pools and weights, signing headers, and the
+ * refusals (bad client ids, symbols, orders, amends, batches) that must
+ * never reach the venue.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "kucoin.h"
+#include "xgate/adapter_util.h"
 
 #define NOW 1700000000000LL
 
@@ -346,6 +349,151 @@ test_signature_covers_target_and_body(void **state)
     kucoin_destroy(k);
 }
 
+static xg_err
+build_batch(kucoin *k, xg_op_kind kind, const xg_batch *b, xg_http_request *req)
+{
+    xg_op op = {kind, &ins, NULL, NULL, NULL, NULL, b};
+    memset(req, 0, sizeof(*req));
+    return kucoin_build(k, &op, NOW, req);
+}
+
+/* Batch Add Orders: one signed POST of {"orderList":[...]}, each order the
+ * single place's body, weight 1 in the Spot pool for the whole batch
+ * (KuCoin counts requests), ranked with new orders. */
+static void
+test_batch_new_is_one_multi_post_of_weight_one(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_http_request again;
+    char prehash[1024];
+    char sig[XG_B64_SHA256_LEN + 1];
+    xg_order a = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.5", "35000");
+    xg_order b =
+        order(XG_SIDE_SELL, XG_TYPE_LIMIT, XG_TIF_POST_ONLY, "0.25", "36000.1");
+    xg_batch_item items[2] = {{&a, "gw0001"}, {&b, "gw0002"}};
+    xg_result results[2];
+    xg_batch batch = {items, 2, results};
+    const char *want =
+        "{\"orderList\":["
+        "{\"clientOid\":\"gw0001\",\"side\":\"buy\",\"symbol\":\"BTC-USDT\","
+        "\"type\":\"limit\",\"price\":\"35000\",\"size\":\"0.5\","
+        "\"timeInForce\":\"GTC\"},"
+        "{\"clientOid\":\"gw0002\",\"side\":\"sell\",\"symbol\":\"BTC-USDT\","
+        "\"type\":\"limit\",\"price\":\"36000.1\",\"size\":\"0.25\","
+        "\"timeInForce\":\"GTC\",\"postOnly\":true}]}";
+
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req), XG_OK);
+    assert_string_equal(req.method, "POST");
+    assert_string_equal(req.target, "/api/v1/hf/orders/multi");
+    assert_string_equal(req.body, want);
+    assert_int_equal(req.body_len, strlen(want));
+    assert_string_equal(header(&req, "Content-Type"), "application/json");
+    assert_true(req.is_signed);
+    assert_int_equal(req.n_costs, 1);
+    assert_int_equal(req.costs[0].bucket, KUCOIN_BUCKET_SPOT);
+    assert_int_equal(req.costs[0].units, 1);
+    assert_int_equal(req.priority, XG_PRIO_NEW);
+    memset(&again, 0, sizeof(again));
+    assert_int_equal(kucoin_finish_signed(k, "POST", "/api/v1/hf/orders/multi",
+                                          "", want, strlen(want), NOW, &again,
+                                          prehash, sizeof(prehash), sig),
+                     XG_OK);
+    assert_string_equal(sig, header(&req, "KC-API-SIGN"));
+
+    /* Five orders, the venue's most, still cost one. */
+    xg_batch_item five[KUCOIN_BATCH_NEW_MAX];
+    static const char *const ids[] = {"c1", "c2", "c3", "c4", "c5"};
+    for (size_t i = 0; i < KUCOIN_BATCH_NEW_MAX; i++) {
+        five[i].order = &a;
+        five[i].client_id = ids[i];
+    }
+    xg_result five_res[KUCOIN_BATCH_NEW_MAX];
+    xg_batch full = {five, KUCOIN_BATCH_NEW_MAX, five_res};
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &full, &req), XG_OK);
+    assert_int_equal(req.costs[0].units, 1);
+    kucoin_destroy(k);
+}
+
+static void
+test_batch_new_refuses_what_the_venue_cannot_take(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_order a = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.5", "35000");
+    xg_order m = order(XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_IOC, "0.5", NULL);
+    xg_batch_item items[6] = {{&a, "c1"}, {&a, "c2"}, {&a, "c3"},
+                              {&a, "c4"}, {&a, "c5"}, {&a, "c6"}};
+    xg_result results[6];
+    xg_batch batch = {items, 6, results};
+
+    /* More than 5, or none. */
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req),
+                     XG_ERR_INVALID);
+    batch.n = 0;
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req),
+                     XG_ERR_INVALID);
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, NULL, &req),
+                     XG_ERR_INVALID);
+    /* Limit orders only, and client ids that need no encoding. */
+    batch.n = 2;
+    items[1].order = &m;
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req),
+                     XG_ERR_BAD_TYPE);
+    items[1].order = &a;
+    items[1].client_id = "c\"2";
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req),
+                     XG_ERR_BAD_CLIENT_ID);
+    items[1].client_id = "c2";
+    items[1].order = NULL;
+    assert_int_equal(build_batch(k, XG_OP_BATCH_NEW, &batch, &req),
+                     XG_ERR_INVALID);
+    /* The HF API has no batch cancel. */
+    items[1].order = &a;
+    assert_int_equal(build_batch(k, XG_OP_BATCH_CANCEL, &batch, &req),
+                     XG_ERR_UNSUPPORTED);
+    kucoin_destroy(k);
+}
+
+/* Cancel All Orders By Symbol (Spot, 2, ranked with cancels) and the
+ * trade account's balances (Management, 5, a read). */
+static void
+test_cancel_symbol_and_balances_requests(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+
+    assert_int_equal(build(k, XG_OP_CANCEL_SYMBOL, NULL, NULL, &req), XG_OK);
+    assert_string_equal(req.method, "DELETE");
+    assert_string_equal(req.target, "/api/v1/hf/orders?symbol=BTC-USDT");
+    assert_int_equal(req.body_len, 0);
+    assert_true(req.is_signed);
+    assert_int_equal(req.n_costs, 1);
+    assert_int_equal(req.costs[0].bucket, KUCOIN_BUCKET_SPOT);
+    assert_int_equal(req.costs[0].units, 2);
+    assert_int_equal(req.priority, XG_PRIO_CANCEL);
+
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_OK);
+    assert_string_equal(req.method, "GET");
+    assert_string_equal(req.target, "/api/v1/accounts?type=trade");
+    assert_true(req.is_signed);
+    assert_int_equal(req.n_costs, 1);
+    assert_int_equal(req.costs[0].bucket, KUCOIN_BUCKET_MANAGEMENT);
+    assert_int_equal(req.costs[0].units, 5);
+    assert_int_equal(req.priority, xg_op_priority(XG_OP_BALANCES));
+
+    /* A mass cancel must name its symbol. */
+    op.kind = XG_OP_CANCEL_SYMBOL;
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
+    kucoin_destroy(k);
+}
+
 static int
 group_setup(void **state)
 {
@@ -367,6 +515,9 @@ main(void)
         cmocka_unit_test(test_signature_covers_target_and_body),
         cmocka_unit_test(test_amend_is_a_modify_order_post),
         cmocka_unit_test(test_amend_refuses_what_kucoin_cannot_do),
+        cmocka_unit_test(test_batch_new_is_one_multi_post_of_weight_one),
+        cmocka_unit_test(test_batch_new_refuses_what_the_venue_cannot_take),
+        cmocka_unit_test(test_cancel_symbol_and_balances_requests),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

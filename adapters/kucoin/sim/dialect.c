@@ -273,6 +273,7 @@ static const kucoin_route_def kucoin_routes[] = {
      KUCOIN_POOL_PUBLIC},
     {"GET", "/api/v3/market/orderbook/level2", false, KUCOIN_LEVEL2_FULL, 3,
      KUCOIN_POOL_SPOT},
+    /* docs-new "Get Account List - Spot" (api-3470125): Management, 5. */
     {"GET", "/api/v1/accounts", false, KUCOIN_ACCOUNTS, 5,
      KUCOIN_POOL_MANAGEMENT},
     {"GET", "/api/ua/v1/account/mode", false, KUCOIN_ACCOUNT_MODE, 30,
@@ -284,11 +285,14 @@ static const kucoin_route_def kucoin_routes[] = {
     {"GET", "/api/v2/user-info", false, KUCOIN_USER_INFO, 20,
      KUCOIN_POOL_MANAGEMENT},
     {"POST", "/api/v1/hf/orders", false, KUCOIN_NEW, 1, KUCOIN_POOL_SPOT},
+    /* docs-new "Batch Add Orders" (api-3470168): Spot pool, weight 1 per
+     * request, whatever the number of orders in it. */
     {"POST", "/api/v1/hf/orders/multi", false, KUCOIN_NEW_MULTI, 1,
      KUCOIN_POOL_SPOT},
     /* docs-new "Modify Order" (api-3470171): Spot pool, weight 1. */
     {"POST", "/api/v1/hf/orders/alter", false, KUCOIN_ALTER, 1,
      KUCOIN_POOL_SPOT},
+    /* docs-new "Cancel All Orders By Symbol" (api-3470175): Spot, 2. */
     {"DELETE", "/api/v1/hf/orders", false, KUCOIN_CANCEL_SYMBOL, 2,
      KUCOIN_POOL_SPOT},
     {"GET", "/api/v1/hf/orders/active", false, KUCOIN_ACTIVE, 2,
@@ -430,7 +434,8 @@ kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
     kucoin_sim_error(c->resp, 404, 404000, "Not Found", "not_found");
 }
 
-/* The clientOid a request names: the path's, else the JSON body's. */
+/* The clientOid a request names: the path's, else the JSON body's, or
+ * for a batch ({"orderList":[...]}) its first order's. */
 static void
 kucoin_sim_request_client_id(const xg_sim_request *req, char *out, size_t cap)
 {
@@ -443,7 +448,9 @@ kucoin_sim_request_client_id(const xg_sim_request *req, char *out, size_t cap)
     }
     if (req->body_len > 0) {
         json_t *b = json_loadb(req->body, req->body_len, 0, NULL);
-        const char *id = json_string_value(json_object_get(b, "clientOid"));
+        const json_t *list = json_object_get(b, "orderList");
+        const json_t *one = json_is_array(list) ? json_array_get(list, 0) : b;
+        const char *id = json_string_value(json_object_get(one, "clientOid"));
         if (id != NULL) {
             snprintf(out, cap, "%s", id);
         }

@@ -26,7 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* KuCoin's HF batch takes at most 5 orders (docs-new "Batch Add Orders"). */
+/* KuCoin's HF batch takes at most 5 orders: docs-new "Batch Add Orders"
+ * (api-3470168), "A maximum of 5 orders can be placed simultaneously. The
+ * order types must be limit orders of the same trading pair". */
 #define KUCOIN_BATCH_MAX 5
 
 static const char *
@@ -303,11 +305,17 @@ kucoin_sim_new_order(const kucoin_call *c)
     json_decref(body);
 }
 
-/* POST /api/v1/hf/orders/multi: {"orderList":[...]} of 1..5 limit orders
- * of one symbol, placed in order; each gets its own verdict
- * ({orderId, clientOid, success:true} or {success:false, failMsg}). A
- * malformed list, a market order or a second symbol refuses the whole
- * batch with 400100. */
+/* POST /api/v1/hf/orders/multi, Spot weight 1 per request (docs-new
+ * "Batch Add Orders", api-3470168): {"orderList":[...]} of 1..5 limit
+ * orders of one symbol, each placed in order by the single place's code
+ * (kucoin_sim_parse_order, kucoin_sim_place_locked), so book, balances
+ * and fills behave as for one order at a time. Each gets its verdict, in
+ * the order sent: {orderId, clientOid, success:true}, or {success:false,
+ * failMsg} with the message the single place would give and no clientOid
+ * (docs-new's example answer). A malformed list, more than 5 orders, a
+ * market order or a second symbol refuses the whole batch with 400100 and
+ * a message of the simulator's own (ASSUMED: KuCoin documents neither
+ * code nor text). The log shows the one request, outcome "batch". */
 void
 kucoin_sim_new_orders(const kucoin_call *c)
 {
@@ -343,8 +351,6 @@ kucoin_sim_new_orders(const kucoin_call *c)
         xg_sim_new_order o;
         kucoin_refusal r;
         xg_sim_order *placed = NULL;
-        const char *cid =
-            kucoin_sim_field(json_array_get(list, i), "clientOid");
         memset(&o, 0, sizeof(o));
         memset(&r, 0, sizeof(r));
         o.account = c->account;
@@ -356,13 +362,11 @@ kucoin_sim_new_orders(const kucoin_call *c)
                                 placed->client_id, "success", 1));
         } else {
             json_array_append_new(
-                data, json_pack("{ss sb ss}", "clientOid",
-                                cid != NULL && strlen(cid) <= 40 ? cid : "",
-                                "success", 0, "failMsg", r.msg));
+                data, json_pack("{sb ss}", "success", 0, "failMsg", r.msg));
         }
     }
     xg_sim_venue_unlock(c->v);
-    kucoin_sim_ok(c->resp, data, "placed");
+    kucoin_sim_ok(c->resp, data, "batch");
     data = NULL;
 done:
     json_decref(data);
@@ -615,8 +619,11 @@ kucoin_sim_alter(const kucoin_call *c)
     json_decref(body);
 }
 
-/* DELETE /api/v1/hf/orders?symbol=: every open order of the account on
- * the symbol; answers "success" (also when there were none). */
+/* DELETE /api/v1/hf/orders?symbol=, Spot weight 2 (docs-new "Cancel All
+ * Orders By Symbol", api-3470175): every open order of the account on the
+ * symbol, each through the book's cancel as a single cancel; answers
+ * "success" (also when there were none: ASSUMED, the docs show only the
+ * one answer). */
 void
 kucoin_sim_cancel_symbol(const kucoin_call *c)
 {
