@@ -202,6 +202,12 @@ void xg_sim_response_header_int(xg_sim_response *resp, const char *name,
 /* Set status and a JSON body (stolen; NULL gives "{}"). */
 void xg_sim_response_json(xg_sim_response *resp, int status, json_t *body);
 
+/* Add one order of a batch to the log entries of resp (past
+ * XG_SIM_LOG_BATCH_MAX orders, none): its client id ("" if none), outcome
+ * (static) and venue code. */
+void xg_sim_response_log_item(xg_sim_response *resp, const char *client_id,
+                              const char *outcome, int code);
+
 /* Record the client order id for the log (truncated, NULL -> ""). */
 void xg_sim_response_client_id(xg_sim_response *resp, const char *id);
 

@@ -81,6 +81,8 @@ xg_sim_log_add(xg_sim_log *l, const xg_sim_log_entry *e)
     log_copy(slot->client_order_id, sizeof(slot->client_order_id),
              e->client_order_id);
     log_copy(slot->outcome, sizeof(slot->outcome), e->outcome);
+    slot->batch_n = e->batch_n;
+    slot->batch_i = e->batch_i;
     return XG_OK;
 }
 

@@ -136,6 +136,20 @@ xg_sim_response_header_int(xg_sim_response *resp, const char *name,
 }
 
 void
+xg_sim_response_log_item(xg_sim_response *resp, const char *client_id,
+                         const char *outcome, int code)
+{
+    if (resp->n_items >= XG_SIM_LOG_BATCH_MAX) {
+        return;
+    }
+    xg_sim_log_item *it = &resp->items[resp->n_items++];
+    snprintf(it->client_order_id, sizeof(it->client_order_id), "%.39s",
+             client_id != NULL ? client_id : "");
+    it->outcome = outcome;
+    it->code = code;
+}
+
+void
 xg_sim_response_json(xg_sim_response *resp, int status, json_t *body)
 {
     char *text = NULL;

@@ -64,8 +64,10 @@ static size_t
 placements(const json_t *log, const char *method, const char *path,
            const char *id)
 {
+    /* A prefix: Bybit's create-batch places orders too. */
     const xg_log_filter f = {.method = method,
                              .path = path,
+                             .is_path_prefix = 1,
                              .client_id = id,
                              .client_id_len = 16,
                              .status = 200};

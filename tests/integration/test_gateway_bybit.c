@@ -28,7 +28,10 @@ static const xg_venue_desc bybit = {
             /* 10 creates per rolling second on both sides: 50 creates
              * need at least 4 s. */
             .sim_args = {"--set", "bybit.create_per_s=10"},
-            .venue_extra = "\"max_connections\": 4, \"options\": "
+            /* One by one (batch_max 0): the single place limit is the
+             * one under test; test_batch covers batches. */
+            .venue_extra = "\"max_connections\": 4, \"batch_max\": 0, "
+                           "\"options\": "
                            "{\"create_per_s\": 10}",
             .symbols = {{"BTC/USDT", "burst", "0.001", 30000}},
             .per_symbol = 50,

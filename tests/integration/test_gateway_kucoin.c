@@ -34,7 +34,10 @@ static const xg_venue_desc kucoin = {
              * for a fourth. */
             .sim_args = {"--set", "kucoin.spot_limit=40", "--set",
                          "kucoin.window_ms=2000"},
-            .venue_extra = "\"max_connections\": 4, \"options\": "
+            /* One by one (batch_max 0): the single place limit is the
+             * one under test; test_batch covers batches. */
+            .venue_extra = "\"max_connections\": 4, \"batch_max\": 0, "
+                           "\"options\": "
                            "{\"spot_pool_limit\": 40, "
                            "\"pool_window_ms\": 2000}",
             .symbols = {{"BTC/USDT", "burst", "0.001", 30000}},

@@ -1550,9 +1550,12 @@ test_batch_is_one_request_and_cancel_all_leaves_nothing_open(void **state)
     for (const char *p = log; (p = strstr(p, "create-batch")) != NULL; p++) {
         n_lines++;
     }
-    assert_int_equal(n_lines, 1);
-    assert_non_null(
-        strstr(log, "\"client_order_id\":\"k1\",\"outcome\":\"batch\""));
+    /* One request: an entry per order, each placed. */
+    assert_int_equal(n_lines, 3);
+    assert_non_null(strstr(log, "\"client_order_id\":\"k1\",\"outcome\":"
+                                "\"placed\",\"batch_n\":3,\"batch_i\":0"));
+    assert_non_null(strstr(log, "\"client_order_id\":\"k3\",\"outcome\":"
+                                "\"placed\",\"batch_n\":3,\"batch_i\":2"));
     assert_int_equal(open_count("BTCUSDT"), 3);
     /* 3 * 0.01 * 30000 */
     wallet_locked("USDT", locked, sizeof locked);

@@ -1057,8 +1057,8 @@ order_statuses(xg_sim_proc *p, char *out, size_t cap)
     json_decref(root);
 }
 
-/* A batch is one request (one log line, outcome batch, the first order's
- * clientOid; weight 1 in the Spot pool) that places each order once
+/* A batch is one request (a log entry per order, each with its outcome;
+ * weight 1 in the Spot pool) that places each order once
  * through the single place's checks: a bad one is refused alone with the
  * single place's message and no clientOid (docs-new's example). More
  * than 5 orders are refused whole. The balances show what the resting
@@ -1108,13 +1108,21 @@ test_batch_is_one_request_and_cancel_all_frees_the_funds(void **state)
     assert_string_equal(str_at(json_array_get(d, 2), "clientOid"), "m3");
     json_decref(root);
 
-    /* One log line for the three orders. */
+    /* One request: a log entry per order, with its own outcome. */
     assert_int_equal(xg_sim_log_fetch(p, "kucoin", 0, log, sizeof(log)), XG_OK);
-    entry = strstr(log, "/api/v1/hf/orders/multi");
-    assert_non_null(entry);
-    assert_null(strstr(entry + 1, "/api/v1/hf/orders/multi"));
+    entry = log;
+    for (size_t k = 0; k < 3; k++) {
+        entry = strstr(entry, "/api/v1/hf/orders/multi");
+        assert_non_null(entry);
+        entry++;
+    }
+    assert_null(strstr(entry, "/api/v1/hf/orders/multi"));
     assert_non_null(strstr(log, "\"client_order_id\":\"m1\","
-                                "\"outcome\":\"batch\""));
+                                "\"outcome\":\"placed\",\"batch_n\":3,"
+                                "\"batch_i\":0"));
+    assert_non_null(strstr(log, "\"client_order_id\":\"m2\","
+                                "\"outcome\":\"rejected\",\"batch_n\":3,"
+                                "\"batch_i\":1"));
     order_statuses(p, statuses, sizeof(statuses));
     assert_string_equal(statuses, "NEW,NEW,");
 

