@@ -483,11 +483,13 @@ on_order_result(xg__state *st, xg__venue *v, xg__order_rec *r,
     }
 }
 
-/* No answer came to order r's operation p (sent, then the connection
- * failed or timed out): it may or may not have happened. */
+/* No answer came to p, about order r (NULL for a venue's own
+ * operation), sent and then its connection failed or timed out: what
+ * changes an order may or may not have happened and is asked about; a
+ * read is simply asked again. */
 static void
-on_lost_answer(xg__state *st, const xg__pending *p, xg__order_rec *r,
-               const char *detail)
+on_lost_answer(xg__state *st, xg__venue *v, const xg__pending *p,
+               xg__order_rec *r, const char *detail)
 {
     if (p->op == XG_OP_NEW_ORDER) {
         xg__act_unknown(st, p->order, detail);
@@ -496,6 +498,8 @@ on_lost_answer(xg__state *st, const xg__pending *p, xg__order_rec *r,
         xg__act_queue(st, p->order, XG_OP_QUERY_ORDER, 0);
     } else if (p->op == XG_OP_AMEND_ORDER) {
         xg__act_amend_unknown(st, p->order);
+    } else {
+        requeue(st, v, p);
     }
 }
 
@@ -642,7 +646,7 @@ on_batch_done(xg__answers *a, xg__venue *v, const xg__pending *p,
     case XG_XFER_NO_RESPONSE:
         for (size_t i = 0; i < f->n; i++) {
             if (rs[i] != NULL) {
-                on_lost_answer(st, &f->items[i], rs[i], detail);
+                on_lost_answer(st, v, &f->items[i], rs[i], detail);
             }
         }
         break;
@@ -689,11 +693,7 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         venue_event(st, v, XG_HEALTH_UNREACHABLE, 0, 0, detail);
         return;
     case XG_XFER_NO_RESPONSE:
-        if (is_order_op) {
-            on_lost_answer(st, &p, r, detail);
-        } else {
-            requeue(st, v, &p);
-        }
+        on_lost_answer(st, v, &p, r, detail);
         return;
     }
 }
