@@ -3,7 +3,8 @@
  * 500 resting orders of one strategy, spread over the venues, pulled with
  * one request (first one symbol's, then the rest). Every order ends
  * canceled, none is left open, no venue answers a limit, and another
- * strategy's orders are untouched.
+ * strategy's orders are untouched. Then, on accounts that are the
+ * gateway's alone, the venues' mass cancels.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -140,12 +141,68 @@ test_cancel_all_pulls_500_orders_on_four_venues(void **state)
     xg_venue_env_stop(e);
 }
 
+/* How many of log's entries are `method path` (query string excluded). */
+static size_t
+requests_to(const json_t *log, const char *method, const char *path)
+{
+    const xg_log_filter f = {.method = method, .path = path};
+    return xg_log_count(log, &f);
+}
+
+/* With each account the gateway's alone (exclusive_account), a
+ * strategy's cancel_all of every order it has on a symbol is one mass
+ * cancel where the venue has one (Binance, Bybit, KuCoin); OKX, which
+ * has none for spot, gets batch cancels. Every order ends canceled and
+ * no single cancel is sent where the mass cancel went. */
+static void
+test_cancel_all_uses_mass_cancel_on_an_exclusive_account(void **state)
+{
+    (void)state;
+    xg_venue_env *e =
+        xg_venue_env_start_many(venues, 4, NULL, "\"exclusive_account\": true");
+    const int n = 40;
+    for (int i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "m%d", i);
+        place(e, "mm", id, "BTC/USDT", venues[i % 4]);
+    }
+    int waits = 0;
+    xg_venue_env_await_acks(e, n, 1, &waits);
+    json_t *r = call(e, "{\"type\":\"cancel_all\",\"strategy\":\"mm\"}");
+    assert_int_equal(json_array_size(json_object_get(r, "client_order_ids")),
+                     (size_t)n);
+    json_decref(r);
+    await_canceled(e, n);
+    assert_int_equal(open_count(e, "mm"), 0);
+
+    json_t *log = xg_venue_env_log(e, "binance");
+    assert_int_equal(requests_to(log, "DELETE", "/api/v3/openOrders"), 1);
+    assert_int_equal(requests_to(log, "DELETE", "/api/v3/order"), 0);
+    json_decref(log);
+    log = xg_venue_env_log(e, "bybit");
+    assert_int_equal(requests_to(log, "POST", "/v5/order/cancel-all"), 1);
+    assert_int_equal(requests_to(log, "POST", "/v5/order/cancel"), 0);
+    json_decref(log);
+    log = xg_venue_env_log(e, "kucoin");
+    assert_int_equal(requests_to(log, "DELETE", "/api/v1/hf/orders"), 1);
+    json_decref(log);
+    log = xg_venue_env_log(e, "okx");
+    const xg_log_filter batch = {.method = "POST",
+                                 .path = "/api/v5/trade/cancel-batch-orders"};
+    assert_true(xg_log_count(log, &batch) > 0);
+    json_decref(log);
+    xg_venue_env_stop(e);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(
             test_cancel_all_pulls_500_orders_on_four_venues,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_cancel_all_uses_mass_cancel_on_an_exclusive_account,
             xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
