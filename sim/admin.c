@@ -383,7 +383,7 @@ admin_order_json(const xg_sim_book *b, const xg_sim_order *o)
         json_array_insert_new(fills, 0, admin_fill_json(b, f));
     }
     return json_pack(
-        "{sI ss ss ss ss ss ss ss ss ss ss ss ss sI so*}", "order_id",
+        "{sI ss ss ss ss ss ss ss ss ss ss ss ss sI so* sI}", "order_id",
         (json_int_t)o->order_id, "client_order_id", o->client_id, "api_key",
         b->accounts[o->account].cred.api_key, "status",
         admin_status_name(o->status), "symbol",
@@ -391,7 +391,8 @@ admin_order_json(const xg_sim_book *b, const xg_sim_order *o)
         o->side == XG_SIM_BUY ? "BUY" : "SELL", "qty", qty, "price", price,
         "filled", filled, "quote_filled", quote, "avg_price", avg, "fee", fee,
         "fee_asset", xg_sim_order_fee_asset(b, o), "nfills",
-        (json_int_t)o->nfills, "fills", fills);
+        (json_int_t)o->nfills, "fills", fills, "replaces",
+        (json_int_t)o->replaces);
 }
 
 static void

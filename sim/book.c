@@ -683,6 +683,7 @@ book_new_order(xg_sim_book *b, const xg_sim_new_order *o,
     ord->fee = carry->fee;
     ord->is_fee_quote = carry->is_fee_quote;
     ord->nfills = carry->nfills;
+    ord->replaces = carry->order_id != 0 ? carry->order_id : o->replaces;
     b->norders++;
 
     size_t *slot = book_id_slot(b, ord->account, ord->client_id);

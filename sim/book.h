@@ -199,6 +199,7 @@ typedef struct xg_sim_order {
     /* Time priority at its price: lower is earlier. Placing takes the
      * next; an amend that loses the order its place takes a new one. */
     int64_t priority;
+    int64_t replaces; /* the order a cancel-replace replaced; 0 if none */
 } xg_sim_order;
 
 /* One fill of one order. A trade between two accounts' orders is two
@@ -240,6 +241,11 @@ typedef struct xg_sim_new_order {
      * the canceled order whose executions the new one starts with; qty
      * is then the total, what carry filled included. NULL otherwise. */
     const xg_sim_order *carry;
+    /* A cancel-replace's new order (with or without carry): the order id
+     * of the one it replaces, shown by /_sim/orders so that a replacement
+     * is not counted as a second placement; 0 otherwise (carry implies
+     * its own). */
+    int64_t replaces;
 } xg_sim_new_order;
 
 typedef enum xg_sim_place_result {

@@ -10,11 +10,15 @@
  * latency, clear), and three times it SIGKILLs
  * the gateway with orders in flight and restarts it on the same journal.
  * Orders whose new_order got no reply are sent again under the same id.
+ * Every tenth order an earlier one gets a new price (amend_order: in
+ * place, or a cancel-replace on Binance and KuCoin), and halfway through
+ * one cancel_all pulls everything open.
  *
  * At the end the simulators' own order books are the judge: no gateway id
- * placed twice (on one venue or across venues), every accepted order
- * either placed once or rejected with a readable reason, and every placed
- * order known to the gateway. The seed is printed so a failure can be
+ * placed twice (on one venue or across venues; an amend's replacement,
+ * which the book marks, is not a placement), every accepted order placed
+ * once, rejected with a readable reason or withdrawn by the cancel_all
+ * before it left, and every placed order known to the gateway. The seed is printed so a failure can be
  * replayed (XG_CHAOS_SEED overrides it).
  */
 #include <setjmp.h>
@@ -72,6 +76,8 @@ typedef struct chaos_order {
     char gw_id[CHAOS_GW_ID_LEN + 1]; /* from venue_client_order_id */
     char status[24];                 /* last query's status */
     int placements;                  /* in the venues' books, all four */
+    int replacements;                /* an amend's cancel-replaces of it */
+    int is_cancel_asked;             /* listed by the cancel_all's reply */
 } chaos_order;
 
 static chaos_order orders[CHAOS_ORDERS_MAX];
@@ -90,6 +96,11 @@ typedef enum fault_kind {
 
 typedef struct chaos_stats {
     int faults[FAULT_KINDS];
+    int amends;          /* amend_order requests sent */
+    int amends_taken;    /* ... answered ok */
+    int cancel_alls;     /* cancel_all requests sent */
+    int cancel_all_ids;  /* orders they listed */
+    int withdrawn;       /* canceled before any venue held them */
     int kills;
     int resent;
     int duplicate_answers;
@@ -216,6 +227,62 @@ query_order(chaos_order *o)
     }
     json_decref(r);
     return 0;
+}
+
+/* Every CHAOS_AMEND_EVERY orders, an earlier order accepted by then gets
+ * a new price: the gateway amends in place, cancel-replaces (Binance,
+ * KuCoin) or refuses (the order ended, or an amend of it is on its way);
+ * any of those is fine, and the books judge the result at the end. */
+#define CHAOS_AMEND_EVERY 10
+
+static void
+amend_some_order(int next)
+{
+    chaos_order *o = &orders[xg_test_rng_below(&rng, next)];
+    if (o->reply != REPLY_OK) {
+        return;
+    }
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"amend_order\",\"req_id\":\"a%s\",\"strategy\":"
+             "\"cx\",\"client_order_id\":\"%s\",\"price\":\"%d\"}",
+             o->id, o->id, 29990 + xg_test_rng_below(&rng, 10));
+    json_t *r = xg_client_call(&env->client, msg, 5000);
+    if (r == NULL) {
+        fail_msg("no reply to amend_order %s from a live gateway", o->id);
+    }
+    stats.amends++;
+    stats.amends_taken += xg_reply_is_ok(r);
+    json_decref(r);
+}
+
+/* Pull every open order at once, halfway through the run: the orders
+ * still PENDING are withdrawn, the others canceled on their venues. */
+static void
+cancel_everything(void)
+{
+    json_t *r = xg_client_call(&env->client,
+                               "{\"type\":\"cancel_all\",\"req_id\":\"ca\","
+                               "\"strategy\":\"cx\"}",
+                               5000);
+    if (r == NULL || !xg_reply_is_ok(r)) {
+        char *text = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+        fail_msg("cancel_all refused: %s", text != NULL ? text : "no reply");
+    }
+    stats.cancel_alls++;
+    size_t i;
+    json_t *id;
+    json_array_foreach(json_object_get(r, "client_order_ids"), i, id)
+    {
+        for (int k = 0; k < n_orders; k++) {
+            if (strcmp(orders[k].id, json_string_value(id)) == 0) {
+                orders[k].is_cancel_asked = 1;
+                stats.cancel_all_ids++;
+                break;
+            }
+        }
+    }
+    json_decref(r);
 }
 
 /* Drain the events that arrived: rejections are remembered because a
@@ -478,6 +545,11 @@ count_placements(const char *venue, int *dup_on_venue)
                      venue, cid,
                      json_string_value(json_object_get(o, "status")));
         }
+        if (json_integer_value(json_object_get(o, "replaces")) != 0) {
+            /* An amend's replacement of an order placed once. */
+            co->replacements++;
+            continue;
+        }
         co->placements++;
         if (co->placements > 1) {
             printf("chaos: DUPLICATE: %s also on %s as %s (status %s)\n",
@@ -558,6 +630,12 @@ test_chaos_never_places_an_order_twice(void **state)
         }
         if (now >= next_order_ms) {
             send_order(&orders[next++]);
+            if (next % CHAOS_AMEND_EVERY == 0) {
+                amend_some_order(next);
+            }
+            if (next == n_orders / 2) {
+                cancel_everything();
+            }
             if (count_pending(next) > 0) {
                 /* BUSY: the order waits for the next turn. */
                 resend_unanswered(next);
@@ -598,7 +676,8 @@ test_chaos_never_places_an_order_twice(void **state)
                 continue;
             }
             int64_t code = query_order(o);
-            if (code == XG_ERR_UNKNOWN_ORDER && o->is_rejected) {
+            if (code == XG_ERR_UNKNOWN_ORDER &&
+                (o->is_rejected || o->is_cancel_asked)) {
                 continue; /* finished before a restart: forgotten */
             }
             if (code != 0 || !is_settled(o->status)) {
@@ -646,6 +725,9 @@ test_chaos_never_places_an_order_twice(void **state)
         accepted++;
         if (o->placements >= 1) {
             placed++;
+        } else if (o->is_cancel_asked && o->replacements == 0) {
+            /* cancel_all withdrew it before it left the gateway. */
+            stats.withdrawn++;
         } else if (o->is_rejected) {
             rejected++;
             no_venue += o->reject_code == XG_ERR_NO_VENUE;
@@ -661,7 +743,8 @@ test_chaos_never_places_an_order_twice(void **state)
            "(NO_VENUE %d) "
            "duplicates %d lost %d unsettled %d kills %d resent %d "
            "dup-answers %d busy %d faults ban %d 5xx %d drop %d "
-           "limited %d latency %d clear %d; slowest restart %lld ms; "
+           "limited %d latency %d clear %d; amends %d (taken %d), "
+           "cancel_all %d (%d orders, %d withdrawn); slowest restart %lld ms; "
            "run %lld ms, total %lld ms\n",
            (unsigned long long)seed, n_orders, accepted, stats.refused,
            placed, held[0], held[1], held[2], held[3], rejected, no_venue,
@@ -669,7 +752,9 @@ test_chaos_never_places_an_order_twice(void **state)
            stats.duplicate_answers, stats.busy, stats.faults[FAULT_BAN],
            stats.faults[FAULT_5XX], stats.faults[FAULT_DROP],
            stats.faults[FAULT_LIMITED], stats.faults[FAULT_LATENCY],
-           stats.faults[FAULT_CLEAR], (long long)stats.slowest_restart_ms,
+           stats.faults[FAULT_CLEAR], stats.amends, stats.amends_taken,
+           stats.cancel_alls, stats.cancel_all_ids, stats.withdrawn,
+           (long long)stats.slowest_restart_ms,
            (long long)(t_run - t0), (long long)(xg_test_now_ms() - t0));
     assert_int_equal(duplicates, 0);
     assert_int_equal(dup_on_venue, 0);
@@ -677,7 +762,9 @@ test_chaos_never_places_an_order_twice(void **state)
     assert_int_equal(unsettled, 0);
     assert_true(all_up);
     assert_int_equal(stats.kills, CHAOS_KILLS);
-    assert_int_equal(placed + rejected, accepted);
+    assert_int_equal(placed + rejected + stats.withdrawn, accepted);
+    assert_true(stats.amends_taken > 0);
+    assert_int_equal(stats.cancel_alls, 1);
 }
 
 int

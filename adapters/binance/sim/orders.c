@@ -949,6 +949,7 @@ binance_sim_cancel_replace(const binance_call *c)
         binance_sim_count_order(c);
         bool cancel_ok =
             o != NULL && xg_sim_book_cancel(&c->v->book, o, c->now_ms) == XG_OK;
+        r.o.replaces = cancel_ok ? o->order_id : 0;
         /* Built now: placing may move the book's orders. */
         json_t *cancel =
             cancel_ok ? binance_sim_cancel_json(c, o, cancel_id)
