@@ -2,7 +2,7 @@
  * xgctl.c - command-line client for xgated's strategy API.
  *
  * An operator's view of the gateway: place, amend, cancel and query one
- * order, show venue health and limiter usage, and watch the event stream. It
+ * order, place a batch, read the venues' balances, show venue health and limiter usage, and watch the event stream. It
  * speaks the same protocol as any strategy (docs/protocol.md): one JSON
  * request frame on a DEALER socket, one JSON reply; events as [topic, JSON]
  * on a SUB socket. It checks only what it needs to build a request (that
@@ -54,6 +54,11 @@ usage(FILE *out)
           "                                   strategy S's orders not final\n"
           "  cancel-all --strategy S [--symbol BASE/QUOTE] [--venue V]\n"
           "                                   cancel them (10,000 a request)\n"
+          "  batch-new FILE                   place the orders of FILE (a JSON\n"
+          "                                   array of new_order objects; -:\n"
+          "                                   stdin) in one batch_new\n"
+          "  balances [--venue V] [--max-age-ms N]\n"
+          "                                   the venues' balances as cached\n"
           "  venues                           venue states and limiter use\n"
           "  watch [TOPIC] [--count N]        print events (all topics by\n"
           "                                   default; e.g. order.mm1, venue)\n"
@@ -571,6 +576,100 @@ cmd_open(const xgctl_opts *o, int argc, char **argv)
     return XGCTL_OK;
 }
 
+/* batch-new FILE: the array in FILE (or stdin for "-") as the orders of
+ * one batch_new; the reply says each one's outcome. */
+static int
+cmd_batch_new(const xgctl_opts *o, int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr, "xgctl: batch-new takes one FILE (or -)\n");
+        return XGCTL_USAGE;
+    }
+    json_error_t err;
+    json_t *orders = strcmp(argv[0], "-") == 0
+                         ? json_loadf(stdin, 0, &err)
+                         : json_load_file(argv[0], 0, &err);
+    if (!json_is_array(orders)) {
+        fprintf(stderr, "xgctl: batch-new: %s: %s\n", argv[0],
+                orders == NULL ? err.text : "not a JSON array");
+        json_decref(orders);
+        return XGCTL_USAGE;
+    }
+    json_t *req = json_object();
+    json_object_set_new(req, "type", json_string("batch_new"));
+    json_object_set_new(req, "orders", orders);
+    return request_and_print(o, req);
+}
+
+/* balances: one row per venue and asset, and a word when the gateway
+ * asked the venue for newer figures (they come as a balances event). */
+static int
+cmd_balances(const xgctl_opts *o, int argc, char **argv)
+{
+    const char *venue = NULL;
+    const char *max_age = NULL;
+    for (int i = 0; i < argc; i++) {
+        int r = take_opt(argc, argv, &i, "--venue", &venue);
+        if (r == 0) {
+            r = take_opt(argc, argv, &i, "--max-age-ms", &max_age);
+        }
+        if (r <= 0) {
+            if (r == 0) {
+                fprintf(stderr, "xgctl: balances: unexpected argument '%s'\n",
+                        argv[i]);
+            }
+            return XGCTL_USAGE;
+        }
+    }
+    json_t *req = json_object();
+    json_object_set_new(req, "type", json_string("balances"));
+    if (venue != NULL) {
+        json_object_set_new(req, "venue", json_string(venue));
+    }
+    if (max_age != NULL) {
+        char *end = NULL;
+        long long ms = strtoll(max_age, &end, 10);
+        if (end == max_age || *end != '\0' || ms < 0) {
+            fprintf(stderr, "xgctl: balances: --max-age-ms wants ms >= 0\n");
+            json_decref(req);
+            return XGCTL_USAGE;
+        }
+        json_object_set_new(req, "max_age_ms", json_integer(ms));
+    }
+    json_t *reply;
+    int rc = request(o, req, &reply);
+    if (rc != XGCTL_OK) {
+        return rc;
+    }
+    json_t *venues = json_object_get(reply, "balances");
+    if (reply_status(reply) != XGCTL_OK || !json_is_array(venues)) {
+        print_reply(reply);
+        return XGCTL_REFUSED;
+    }
+    printf("%-15s %-10s %24s %24s %10s\n", "VENUE", "ASSET", "FREE", "LOCKED",
+           "AGE_MS");
+    size_t i;
+    json_t *v;
+    json_array_foreach(venues, i, v)
+    {
+        size_t k;
+        json_t *a;
+        json_array_foreach(json_object_get(v, "assets"), k, a)
+        {
+            printf("%-15s %-10s %24s %24s %10lld\n", str_of(v, "venue"),
+                   str_of(a, "asset"), str_of(a, "free"), str_of(a, "locked"),
+                   int_of(v, "age_ms"));
+        }
+        if (json_is_true(json_object_get(v, "refreshing"))) {
+            printf("%-15s (asked the venue: the balances event, or this "
+                   "command again, shows the answer)\n",
+                   str_of(v, "venue"));
+        }
+    }
+    json_decref(reply);
+    return XGCTL_OK;
+}
+
 static int
 cmd_venues(const xgctl_opts *o, int argc, char **argv)
 {
@@ -785,6 +884,12 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "venues") == 0) {
         return cmd_venues(&o, sub_argc, sub_argv);
+    }
+    if (strcmp(cmd, "batch-new") == 0) {
+        return cmd_batch_new(&o, sub_argc, sub_argv);
+    }
+    if (strcmp(cmd, "balances") == 0) {
+        return cmd_balances(&o, sub_argc, sub_argv);
     }
     if (strcmp(cmd, "watch") == 0) {
         return cmd_watch(&o, sub_argc, sub_argv);

@@ -222,6 +222,27 @@ usdt_of(const json_t *assets)
     return NULL;
 }
 
+/* xgctl balances prints the cached USDT row of venue. */
+static void
+xgctl_shows_usdt(xg_venue_env *e, const char *venue)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             XG_BIN_DIR "/xgctl --req %s balances --venue %s --max-age-ms "
+                        "60000",
+             e->gw.req_ep, venue);
+    FILE *out = popen(cmd, "r");
+    assert_non_null(out);
+    char line[512];
+    int rows = 0;
+    while (fgets(line, sizeof line, out) != NULL) {
+        rows += strncmp(line, venue, strlen(venue)) == 0 &&
+                strstr(line, " USDT ") != NULL;
+    }
+    assert_int_equal(pclose(out), 0);
+    assert_int_equal(rows, 1);
+}
+
 static void
 balances_from_the_venue(const char *venue)
 {
@@ -277,6 +298,7 @@ balances_from_the_venue(const char *venue)
     assert_false(json_is_true(json_object_get(b, "refreshing")));
     const json_t *usdt = usdt_of(json_object_get(b, "assets"));
     assert_non_null(usdt);
+    xgctl_shows_usdt(e, venue);
     /* The resting buy holds 0.001 x 30000 (and, on some venues, its
      * fee). */
     double locked =
