@@ -5,10 +5,12 @@ The same flow as examples/strategy.c: a DEALER socket for requests (one
 JSON frame each, replies matched by req_id) and a SUB socket for events
 ([topic, JSON], subscribed to "order.<name>" and "venue"). It first sends
 "hello" and waits for its event, so its subscription is live before it
-places anything. It places a
-resting LIMIT buy below the market and a LIMIT buy above it that fills,
-cancels the resting one once the venue has acked it, queries the other, and
-prints every reply and event on one line. With XG_BURST=N it places N
+places anything, and asks for the venues' balances. It places a
+resting LIMIT buy below the market (with batch_new, which the gateway packs
+into the venue's batch request where it has one) and a LIMIT buy above it
+that fills; once the venue has acked the resting one it moves its price one
+unit down (amend_order) and, once that is told, cancels it; it queries the
+other, and prints every reply and event on one line. With XG_BURST=N it places N
 more resting orders at once (and cancels them), enough to meet a venue's
 order limit: the gateway then paces them and reports rate_limit_wait.
 
@@ -59,6 +61,10 @@ class Order:
         self.changed = time.monotonic()
         self.cancel_sent = False
         self.refresh_req = None
+        # The first resting order is amended before its cancel.
+        self.amend_sent = False
+        self.amend_req = None
+        self.amend_done = False
 
 
 class Strategy:
@@ -105,17 +111,34 @@ class Strategy:
         print("send   %s %s" % (req_id, text))
         return req_id
 
-    def send_new(self, order):
-        request = {
-            "type": "new_order", "strategy": self.name,
-            "client_order_id": order.id,
+    def new_fields(self, order):
+        fields = {
+            "strategy": self.name, "client_order_id": order.id,
             "symbol": env("XG_SYMBOL", "BTC/USDT"), "side": "BUY",
             "order_type": "LIMIT", "tif": "GTC", "qty": "0.001",
             "price": order.price}
         venue = env("XG_VENUE", "")
         if venue:
-            request["venues"] = [venue]
+            fields["venues"] = [venue]
+        return fields
+
+    def send_new(self, order):
+        request = self.new_fields(order)
+        request["type"] = "new_order"
         return self.send(request)
+
+    def send_batch(self, orders):
+        """batch_new, at most 50 orders a request."""
+        for i in range(0, len(orders), 50):
+            self.send({"type": "batch_new", "orders": [
+                self.new_fields(o) for o in orders[i:i + 50]]})
+
+    def send_amend(self, order):
+        # One unit lower: prices stay strings, computed as integers.
+        order.price = str(int(order.price) - 1)
+        return self.send({"type": "amend_order", "strategy": self.name,
+                          "client_order_id": order.id,
+                          "price": order.price})
 
     def send_by_id(self, kind, order):
         return self.send({"type": kind, "strategy": self.name,
@@ -184,9 +207,32 @@ class Strategy:
                 prefix, msg.get("client_order_id"), err.get("code"),
                 err.get("name"), err.get("message")))
             self.refused = True
+            if req_id == self.rests[0].amend_req:
+                self.rests[0].amend_done = True  # refused: cancel anyway
         elif "order" in msg:
+            if msg.get("amend"):
+                prefix += " amend=" + msg["amend"]
             self.order_line(prefix, msg["order"])
             self.update(msg["order"])
+        elif "results" in msg:
+            for result in msg["results"]:
+                if result.get("ok"):
+                    self.order_line(prefix, result["order"])
+                    self.update(result["order"])
+                else:
+                    err = result.get("error", {})
+                    print("%s refused %s: %s (%s)" % (
+                        prefix, result.get("client_order_id"),
+                        err.get("name"), err.get("message")))
+                    self.refused = True
+        elif "balances" in msg:
+            for v in msg["balances"]:
+                print("%s balances %s age_ms=%s refreshing=%s %s" % (
+                    prefix, v.get("venue"), v.get("age_ms"),
+                    v.get("refreshing"), " ".join(
+                        "%s=%s+%s" % (a.get("asset"), a.get("free"),
+                                      a.get("locked"))
+                        for a in v.get("assets", []))))
         elif "venues" in msg:
             print("%s venues: %s" % (prefix, " ".join(
                 "%s=%s" % (v.get("name"), v.get("state"))
@@ -213,6 +259,10 @@ class Strategy:
             self.order_line("event  %s %s" % (topic, msg.get("event")),
                             msg["order"])
             self.update(msg["order"])
+            if msg.get("event") in ("amended", "replaced", "amend_rejected"):
+                rest = self.orders.get(msg["order"].get("client_order_id"))
+                if rest is not None:
+                    rest.amend_done = True
         elif kind == "venue":
             v = msg.get("venue", {})
             print("event  venue %s %s %s" % (v.get("name"), v.get("state"),
@@ -236,12 +286,16 @@ class Strategy:
             return False
         if not self.placed:
             self.placed = True
-            for rest in self.rests:
-                self.send_new(rest)
+            self.send_batch(self.rests)
             self.send_new(self.fill)
         fill = self.fill
+        first = self.rests[0]
+        if first.status in OPEN and not first.amend_sent:
+            first.amend_sent = True
+            first.amend_req = self.send_amend(first)
         for rest in self.rests:
-            if rest.status in OPEN and not rest.cancel_sent:
+            amended = rest is not first or rest.amend_done
+            if rest.status in OPEN and amended and not rest.cancel_sent:
                 rest.cancel_sent = True
                 self.send_by_id("cancel_order", rest)
         if (fill.status in OPEN or fill.status in FINAL) and \
@@ -264,6 +318,7 @@ class Strategy:
     def run(self):
         start = time.monotonic()
         self.send({"type": "venue_status"})
+        self.send({"type": "balances"})
         self.hello()
         poller = zmq.Poller()
         poller.register(self.req, zmq.POLLIN)
