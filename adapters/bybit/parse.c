@@ -725,14 +725,7 @@ bybit_parse_batch(const xg_op *op, const xg_http_response *resp,
         return;
     }
     for (size_t i = 0; i < batch->n; i++) {
-        xg_op one = {op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
-                                                 : XG_OP_CANCEL_ORDER,
-                     op->instrument,
-                     batch->items[i].order,
-                     batch->items[i].client_id,
-                     NULL,
-                     NULL,
-                     NULL};
+        xg_op one = xg_batch_item_op(op, i);
         bybit_batch_item(&one, resp, j, list, codes, i, &batch->results[i]);
     }
     res->outcome = XG_OUTCOME_OK;

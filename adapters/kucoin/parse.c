@@ -463,21 +463,15 @@ kucoin_batch_index(const xg_json *j, size_t e, const xg_batch *b, size_t pos,
     return count == b->n && pos < b->n ? (int)pos : -1;
 }
 
-/* Entry e of a Batch Add Orders answer into r, the result of item it as
- * its own NEW_ORDER would have it: {orderId, clientOid, success: true} is
+/* Entry e of a Batch Add Orders answer into r, the result of the batch's
+ * order i as its own NEW_ORDER would have it: {orderId, clientOid, success: true} is
  * the single place's acknowledgement, {success: false, failMsg} its
  * refusal (kucoin_classify_item); anything else leaves the order unsure. */
 static void
-kucoin_parse_batch_entry(const xg_op *op, const xg_json *j, size_t e,
-                         const xg_batch_item *it, xg_result *r)
+kucoin_parse_batch_entry(const xg_op *op, const xg_json *j, size_t e, size_t i,
+                         xg_result *r)
 {
-    xg_op one = {XG_OP_NEW_ORDER,
-                 op->instrument,
-                 it->order,
-                 it->client_id,
-                 NULL,
-                 NULL,
-                 NULL};
+    xg_op one = xg_batch_item_op(op, i);
     xg_order_report *rep = &r->order;
     char msg[XG_VENUE_MSG_MAX];
     int success = 0;
@@ -503,7 +497,7 @@ kucoin_parse_batch_entry(const xg_op *op, const xg_json *j, size_t e,
         kucoin_entry_client_id(j, e, rep->client_id, sizeof(rep->client_id));
     if (named == 0) {
         /* Placed by position: the order is the item's. */
-        (void)xg_strlcpy(rep->client_id, it->client_id, sizeof(rep->client_id));
+        (void)xg_strlcpy(rep->client_id, one.client_id, sizeof(rep->client_id));
     }
     rc = named < 0 ? XG_ERR_BAD_FIELD
                    : xg_field_text(j, e, "orderId", rep->venue_order_id,
@@ -543,7 +537,7 @@ kucoin_parse_batch_new(const xg_op *op, const xg_json *j, size_t data,
         if (at < 0 || seen[at]++ > 0) {
             continue;
         }
-        kucoin_parse_batch_entry(op, j, e, &b->items[at], &b->results[at]);
+        kucoin_parse_batch_entry(op, j, e, (size_t)at, &b->results[at]);
     }
     for (size_t k = 0; k < b->n; k++) {
         if (seen[k] != 1) {

@@ -533,20 +533,6 @@ okx_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
 
 /* --- batches ------------------------------------------------------------ */
 
-/* The single operation a batch's order i stands for: its result is read
- * as that operation's would be. */
-static xg_op
-okx_batch_single_op(const xg_op *op, size_t i)
-{
-    const xg_batch_item *it = &op->batch->items[i];
-    xg_op one = {.kind = op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
-                                                     : XG_OP_CANCEL_ORDER,
-                 .instrument = op->instrument,
-                 .order = it->order,
-                 .client_id = it->client_id};
-    return one;
-}
-
 /* Whether entry e names client id cl_id (*names set when it names any,
  * that is carries a non-empty clOrdId string). */
 static int
@@ -613,7 +599,7 @@ static void
 okx_batch_result(const okx *o, const xg_op *op, const xg_json *j, size_t data,
                  size_t i, xg_result *r)
 {
-    xg_op one = okx_batch_single_op(op, i);
+    xg_op one = xg_batch_item_op(op, i);
     char s_msg[XG_VENUE_MSG_MAX];
     int64_t s_code = 0;
     size_t e = 0;

@@ -488,6 +488,18 @@ xg_i64_text(int64_t v, char *dst, size_t cap)
     return xg_buf_status(&tmp);
 }
 
+xg_op
+xg_batch_item_op(const xg_op *op, size_t i)
+{
+    const xg_batch_item *it = &op->batch->items[i];
+    xg_op one = {.kind = op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
+                                                     : XG_OP_CANCEL_ORDER,
+                 .instrument = op->instrument,
+                 .order = it->order,
+                 .client_id = it->client_id};
+    return one;
+}
+
 int
 xg_op_is_mutating(xg_op_kind kind)
 {

@@ -36,6 +36,7 @@
 
 #include "fuzz_check.h"
 #include "xgate/adapter.h"
+#include "xgate/adapter_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -504,12 +505,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == XG_OK && op.batch != NULL && res.outcome == XG_OUTCOME_OK) {
         /* Each order's result as its single operation's would be. */
         for (size_t i = 0; i < batch.n; i++) {
-            xg_op one = {.kind = op.kind == XG_OP_BATCH_NEW
-                                     ? XG_OP_NEW_ORDER
-                                     : XG_OP_CANCEL_ORDER,
-                         .instrument = op.instrument,
-                         .order = items[i].order,
-                         .client_id = items[i].client_id};
+            xg_op one = xg_batch_item_op(&op, i);
             check_result(&one, items[i].client_id, &item_res[i], n_specs);
         }
     } else if (rc != XG_OK) {

@@ -198,6 +198,11 @@ xg_err xg_i64_text(int64_t v, char *dst, size_t cap);
 
 /* --- results ----------------------------------------------------------- */
 
+/* The single operation order i of batch op (XG_OP_BATCH_NEW or
+ * XG_OP_BATCH_CANCEL) stands for: its NEW_ORDER or CANCEL_ORDER, whose
+ * result results[i] is to be read as. */
+xg_op xg_batch_item_op(const xg_op *op, size_t i);
+
 /* 1 for the operations that may change an order (new, cancel, amend, the
  * batches, a mass cancel). */
 int xg_op_is_mutating(xg_op_kind kind);
