@@ -64,6 +64,9 @@
 #define MM_MAX_UPDATES 100000
 #define MM_MAX_PATHS   24
 #define MM_N_MODES     3
+/* An update that took this long waited for the venue's limits: on
+ * loopback one takes a few ms. */
+#define MM_HELD_MS 100
 
 typedef enum mm_mode { MM_ONE_BY_ONE, MM_BATCHED, MM_AMEND } mm_mode;
 
@@ -115,6 +118,10 @@ typedef struct mm_path {
 typedef struct mm_result {
     long updates;
     double elapsed_s;
+    double rate;        /* updates/s over the run */
+    double steady_rate; /* over whole limiter cycles; 0: none seen */
+    long steady_updates;
+    double steady_s;
     long rejected;
     long waits_told; /* rate_limit_wait events */
     long requests;
@@ -142,6 +149,7 @@ typedef struct mm_run {
 static char mm_log[32 * 1024 * 1024];
 static char mm_msg[64 * 1024];
 static int64_t mm_times[MM_MAX_UPDATES];
+static int64_t mm_ends[MM_MAX_UPDATES];
 
 static const mm_venue *
 mm_find_venue(const char *name)
@@ -603,15 +611,49 @@ mm_log_seq(const mm_run *s)
     return seq;
 }
 
+/*
+ * The rate over whole limiter cycles. A run of a few of the venue's
+ * windows counts the allowance left at its start (a burst) and may end
+ * just after an update that waited a whole window, so its rate depends on
+ * where the run fell against the windows (on Binance's clock-aligned 10 s
+ * ORDERS window, 20 s hold two or three windows' worth). An update the
+ * limiter held (MM_HELD_MS or longer) ends when the venue's window let it
+ * go, at the same point of each cycle; the updates after the first held
+ * one up to the last held one, over the time between their ends, are
+ * whole cycles. Run before mm_times is sorted.
+ */
+static void
+mm_steady(mm_result *r)
+{
+    long first = -1, last = -1;
+    for (long i = 0; i < r->updates; i++) {
+        if (mm_times[i] >= MM_HELD_MS * 1000000LL) {
+            first = first < 0 ? i : first;
+            last = i;
+        }
+    }
+    if (first < 0 || last <= first || mm_ends[last] <= mm_ends[first]) {
+        return;
+    }
+    r->steady_updates = last - first;
+    r->steady_s = (double)(mm_ends[last] - mm_ends[first]) / 1e9;
+    r->steady_rate = (double)r->steady_updates / r->steady_s;
+}
+
 static void
 mm_print(const mm_run *s, const mm_result *r)
 {
-    printf("%-7s %-10s updates %5ld in %5.1f s = %6.2f/s  venue requests "
-           "%6ld (%5.1f/update)  rate-limit answers %ld  rate_limit_wait "
-           "%ld  update p50 %7.1f ms p99 %7.1f ms max %7.1f ms",
+    char steady[64] = "no limiter cycle";
+    if (r->steady_rate > 0) {
+        snprintf(steady, sizeof steady, "%6.2f/s (%ld in %.1f s)",
+                 r->steady_rate, r->steady_updates, r->steady_s);
+    }
+    printf("%-7s %-10s updates %5ld in %5.1f s = %6.2f/s, whole cycles "
+           "%s  venue requests %6ld (%5.1f/update)  rate-limit answers %ld"
+           "  rate_limit_wait %ld  update p50 %7.1f ms p99 %7.1f ms max "
+           "%7.1f ms",
            s->v->name, mm_mode_names[s->mode], r->updates, r->elapsed_s,
-           r->elapsed_s > 0 ? (double)r->updates / r->elapsed_s : 0.0,
-           r->requests,
+           r->rate, steady, r->requests,
            r->updates > 0 ? (double)r->requests / (double)r->updates : 0.0,
            r->limited, r->waits_told, r->p50_ms, r->p99_ms, r->max_ms);
     if (r->rejected > 0) {
@@ -667,9 +709,12 @@ mm_run_one(const mm_venue *v, mm_mode mode, int seconds, mm_result *r)
             break;
         }
         t = bench_now_ns();
+        mm_ends[r->updates] = t;
         mm_times[r->updates++] = t - start;
     }
     r->elapsed_s = (double)(t - t0) / 1e9;
+    r->rate = r->elapsed_s > 0 ? (double)r->updates / r->elapsed_s : 0.0;
+    mm_steady(r);
     uint64_t until = mm_log_seq(&s);
     if (r->updates > 0) {
         qsort(mm_times, (size_t)r->updates, sizeof mm_times[0], bench_cmp_i64);
@@ -720,7 +765,8 @@ main(int argc, char **argv)
            "mode, the simulator's default (real) limits\n",
            seconds);
     for (size_t i = 0; i < MM_N_VENUES; i++) {
-        double rate[MM_N_MODES] = {0};
+        /* Whole cycles where the run had them, else the run's rate. */
+        double rate[MM_N_MODES] = {0}, run_rate[MM_N_MODES] = {0};
         mm_result r;
         if (any_venue && !venue_on[i]) {
             continue;
@@ -733,14 +779,19 @@ main(int argc, char **argv)
                 failed = 1;
                 continue;
             }
-            rate[m] = r.elapsed_s > 0 ? (double)r.updates / r.elapsed_s : 0;
+            rate[m] = r.steady_rate > 0 ? r.steady_rate : r.rate;
+            run_rate[m] = r.rate;
         }
         for (int m = 0; m < MM_N_MODES && rate[MM_ONE_BY_ONE] > 0; m++) {
             if (m != MM_ONE_BY_ONE && rate[m] > 0) {
-                printf("%-7s %s / one_by_one: %5.2f (%.2f / %.2f updates/s)\n",
+                printf("%-7s %-10s / one_by_one: %5.2f over whole cycles "
+                       "(%.2f / %.2f updates/s), %5.2f over the runs (%.2f "
+                       "/ %.2f)\n",
                        mm_venues[i].name, mm_mode_names[m],
                        rate[m] / rate[MM_ONE_BY_ONE], rate[m],
-                       rate[MM_ONE_BY_ONE]);
+                       rate[MM_ONE_BY_ONE],
+                       run_rate[m] / run_rate[MM_ONE_BY_ONE], run_rate[m],
+                       run_rate[MM_ONE_BY_ONE]);
             }
         }
     }
