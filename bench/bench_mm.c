@@ -35,13 +35,16 @@
  * the one under way at the end is finished and counted.
  *
  * Printed per venue and mode: updates done and per second (over the time
- * from the first counted update's start to the last one's end), the
+ * from the first counted update's start to the last one's end, and over
+ * the run's whole limiter cycles: see mm_steady), the
  * requests the venue received in that time by path (from xgsim's log; a
  * batch counts once, the entry with batch_i 0), the rate-limit answers in
  * the whole log (must be 0), the rate_limit_wait events the strategy got
  * for counted updates, the update time (median, p99, max) and orders
  * refused; then each mode's updates per second as a ratio to one_by_one's
- * on the same venue.
+ * on the same venue, over whole cycles (where both runs had them) and
+ * over the runs. xg_sim_start always opens a Binance listener too; on an
+ * OKX run the gateway is not told of it.
  */
 #include <assert.h>
 #include <stdint.h>
