@@ -155,8 +155,8 @@ drop(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
 }
 
 /* p can never be sent (err, why): a new order is rejected, an amend
- * refused, a mass cancel's orders get their own cancels, anything else is
- * only logged. */
+ * refused, a mass cancel's orders get their own cancels, a balances
+ * request ends (the next one asks again); anything else is only logged. */
 static void
 cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
             const char *why)
@@ -164,6 +164,10 @@ cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
     if (p->op == XG_OP_CANCEL_SYMBOL) {
         const xg_instrument *ins = xg__sweep_instrument(v, p->instrument);
         xg__act_cancel_symbol_done(st, v, ins != NULL ? ins->symbol : NULL, 0);
+    } else if (p->op == XG_OP_BALANCES) {
+        v->balances_asked = 0;
+        xg__warn("venue %s: cannot ask its balances: %s: %s", v->cfg->name,
+                 why, xg_strerror(err));
     } else if (p->op == XG_OP_NEW_ORDER) {
         xg__act_reject(st, p->order, err, why, NULL);
     } else if (p->op == XG_OP_AMEND_ORDER) {
