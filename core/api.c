@@ -153,7 +153,10 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
  * orders but the gateway's (config exclusive_account), and every open
  * order the gateway has there on that symbol is one this request
  * cancels (a mass cancel takes them all). A group of one is canceled
- * alone. At most MASS_GROUPS symbols a request; the rest go one by one. */
+ * alone. At most MASS_GROUPS symbols a request; the rest go one by one,
+ * and so does everything when the request selects more orders than it
+ * handles (XG_CANCEL_ALL_MAX): a mass cancel must not take an order the
+ * reply does not list. */
 #define MASS_GROUPS 64
 
 typedef struct mass_group {
@@ -190,9 +193,11 @@ static size_t
 find_mass_groups(xg__state *st, const xg_msg *m, int venue, mass_group *g)
 {
     size_t n = 0;
+    size_t n_selected = 0;
     size_t top = xg__orders_high_water(st->orders);
     for (uint32_t slot = 0; slot < top; slot++) {
         const xg__order_rec *r = xg__orders_get(st->orders, slot);
+        n_selected += is_selected(r, m, venue) && !r->cancel_requested;
         if (r == NULL || r->venue < 0 || !xg__lifecycle_is_open(r->status) ||
             !can_mass_cancel(&st->venues[r->venue])) {
             continue;
@@ -207,7 +212,7 @@ find_mass_groups(xg__state *st, const xg_msg *m, int venue, mass_group *g)
         const xg__venue *v = &st->venues[g[i].venue];
         const xg_instrument *ins = xg__venue_instrument(v, g[i].symbol);
         g[i].is_usable = g[i].n_selected == g[i].n_open && g[i].n_open >= 2 &&
-                         ins != NULL;
+                         ins != NULL && n_selected <= XG_CANCEL_ALL_MAX;
         g[i].index = ins != NULL ? (uint32_t)(ins - v->instruments) : 0;
     }
     return n;
