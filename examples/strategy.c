@@ -8,8 +8,10 @@
  * subscription is live before it places anything (and again, with a
  * query of its orders, when a new start_id says the gateway restarted).
  * It places a resting LIMIT buy below the market and a LIMIT buy
- * above it that fills, cancels the resting one once the venue has acked
- * it, queries the other, and prints every reply and event on one line.
+ * above it that fills; once the venue has acked the resting one it moves
+ * its price one unit down (amend_order) and, once the amend is told
+ * (amended, replaced or amend_rejected), cancels it; it queries the
+ * other, and prints every reply and event on one line.
  *
  * Exit status: 0 when every request got a reply, the resting order ended
  * CANCELED and the filling one reached an open or final state; 1 if the
@@ -49,6 +51,9 @@ typedef struct ex_order {
     long long last_change_ms;
     int cancel_sent;
     char refresh_req[16]; /* req_id of an unanswered refresh query */
+    int amend_sent;       /* the resting order's price moved once */
+    int amend_done;       /* ... and the gateway told how it went */
+    char amend_req[16];
 } ex_order;
 
 typedef struct ex_state {
@@ -179,6 +184,19 @@ send_by_id(ex_state *st, const char *type, const ex_order *o, char *sent_id)
     return req != NULL ? send_request(st, req, sent_id) : -1;
 }
 
+/* amend_order: o's price (a whole number, as st->price_rest is) one
+ * unit lower. */
+static int
+send_amend(ex_state *st, ex_order *o, const char *price)
+{
+    char lower[32];
+    snprintf(lower, sizeof(lower), "%lld", strtoll(price, NULL, 10) - 1);
+    json_t *req = json_pack("{s:s, s:s, s:s, s:s}", "type", "amend_order",
+                            "strategy", st->strategy, "client_order_id",
+                            o->id, "price", lower);
+    return req != NULL ? send_request(st, req, o->amend_req) : -1;
+}
+
 static ex_order *
 find_order(ex_state *st, const char *id)
 {
@@ -287,6 +305,9 @@ handle_reply(ex_state *st, const char *data, size_t len)
                (long long)json_integer_value(json_object_get(err, "code")),
                str_of(err, "name"), str_of(err, "message"));
         st->refused = 1;
+        if (strcmp(req_id, st->orders[0].amend_req) == 0) {
+            st->orders[0].amend_done = 1; /* refused: cancel it anyway */
+        }
     } else if (json_is_object(json_object_get(root, "order"))) {
         json_t *order = json_object_get(root, "order");
         print_order_line(prefix, order);
@@ -329,6 +350,13 @@ handle_event(ex_state *st, const char *topic, const char *data, size_t len)
         json_t *order = json_object_get(root, "order");
         print_order_line(prefix, order);
         update_order(st, order);
+        const char *event = str_of(root, "event");
+        ex_order *o = find_order(st, str_of(order, "client_order_id"));
+        if (o != NULL && (strcmp(event, "amended") == 0 ||
+                          strcmp(event, "replaced") == 0 ||
+                          strcmp(event, "amend_rejected") == 0)) {
+            o->amend_done = 1;
+        }
     } else if (strcmp(type, "venue") == 0) {
         json_t *v = json_object_get(root, "venue");
         printf("event  venue %s %s %s\n", str_of(v, "name"), str_of(v, "state"),
@@ -391,7 +419,11 @@ advance(ex_state *st)
         send_new(st, rest, st->price_rest);
         send_new(st, fill, st->price_fill);
     }
-    if (is_open(rest->status) && !rest->cancel_sent) {
+    if (is_open(rest->status) && !rest->amend_sent) {
+        rest->amend_sent = 1;
+        send_amend(st, rest, st->price_rest);
+    }
+    if (is_open(rest->status) && rest->amend_done && !rest->cancel_sent) {
         rest->cancel_sent = 1;
         send_by_id(st, "cancel_order", rest, NULL);
     }
