@@ -157,6 +157,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
         return;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         return; /* never queued */
     }
 }
@@ -561,6 +562,7 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
         return; /* on_venue_op */
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         return; /* on_batch_done */
     case XG_OP_BALANCES:
         on_balances(a, v, &res);
@@ -664,7 +666,7 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
     const xg__pending p = xg__pending_from_tag(tag);
     v->in_flight--;
     xg__state_mark(st, v); /* a connection is free again */
-    if (p.op == XG_OP_BATCH_NEW || p.op == XG_OP_BATCH_CANCEL) {
+    if (xg__batch_single((xg_op_kind)p.op) != 0) {
         on_batch_done(a, v, &p, status, resp, detail);
         return;
     }

@@ -167,12 +167,15 @@ loader_caps_can_serve(const xg_adapter_caps *caps, char *why, size_t why_len)
         return 0;
     }
     if (caps->batch_new_max > XG_BATCH_MAX ||
-        caps->batch_cancel_max > XG_BATCH_MAX) {
+        caps->batch_cancel_max > XG_BATCH_MAX ||
+        caps->batch_amend_max > XG_BATCH_MAX) {
         snprintf(why, why_len,
-                 "caps.batch_new_max %lu or batch_cancel_max %lu is above "
-                 "the %d orders the core batches",
+                 "caps.batch_new_max %lu, batch_cancel_max %lu or "
+                 "batch_amend_max %lu is above the %d orders the core "
+                 "batches",
                  (unsigned long)caps->batch_new_max,
-                 (unsigned long)caps->batch_cancel_max, XG_BATCH_MAX);
+                 (unsigned long)caps->batch_cancel_max,
+                 (unsigned long)caps->batch_amend_max, XG_BATCH_MAX);
         return 0;
     }
     return 1;

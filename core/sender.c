@@ -106,6 +106,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
                !(r->in_flight & xg__op_bit(XG_OP_QUERY_ORDER));
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         return 0; /* never queued: sent as one from their orders' entries */
     }
     return 0;

@@ -74,6 +74,7 @@ binance_op_weight(const xg_op *op)
         return 20; /* fact sheet: GET /api/v3/account */
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         break; /* no such endpoint on spot: build refuses them */
     }
     return 1;

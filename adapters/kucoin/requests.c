@@ -48,6 +48,7 @@ kucoin_op_weight(const xg_op *op)
     case XG_OP_BALANCES:
         return KUCOIN_WEIGHT_ACCOUNTS;
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         break; /* never built (adapter.c) */
     }
     return 1;

@@ -298,6 +298,7 @@ xg_op_priority(xg_op_kind kind)
     case XG_OP_NEW_ORDER:
     case XG_OP_BATCH_NEW:
     case XG_OP_AMEND_ORDER: /* a quote moved, not pulled */
+    case XG_OP_BATCH_AMEND:
         return XG_PRIO_NEW;
     default:
         return XG_PRIO_QUERY;
@@ -492,11 +493,13 @@ xg_op
 xg_batch_item_op(const xg_op *op, size_t i)
 {
     const xg_batch_item *it = &op->batch->items[i];
-    xg_op one = {.kind = op->kind == XG_OP_BATCH_NEW ? XG_OP_NEW_ORDER
-                                                     : XG_OP_CANCEL_ORDER,
+    xg_op one = {.kind = op->kind == XG_OP_BATCH_NEW     ? XG_OP_NEW_ORDER
+                         : op->kind == XG_OP_BATCH_AMEND ? XG_OP_AMEND_ORDER
+                                                         : XG_OP_CANCEL_ORDER,
                  .instrument = op->instrument,
                  .order = it->order,
-                 .client_id = it->client_id};
+                 .client_id = it->client_id,
+                 .amend = it->amend};
     return one;
 }
 
@@ -505,7 +508,8 @@ xg_op_is_mutating(xg_op_kind kind)
 {
     return kind == XG_OP_NEW_ORDER || kind == XG_OP_CANCEL_ORDER ||
            kind == XG_OP_AMEND_ORDER || kind == XG_OP_BATCH_NEW ||
-           kind == XG_OP_BATCH_CANCEL || kind == XG_OP_CANCEL_SYMBOL;
+           kind == XG_OP_BATCH_CANCEL || kind == XG_OP_CANCEL_SYMBOL ||
+           kind == XG_OP_BATCH_AMEND;
 }
 
 int
@@ -523,7 +527,7 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_BALANCES ||
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_BATCH_AMEND ||
                         (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }

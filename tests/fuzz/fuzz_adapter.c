@@ -17,6 +17,7 @@
  *           XG_OP_SERVER_TIME..XG_OP_OPEN_ORDERS, then those its caps
  *           allow in the order of xg_op_kind (AMEND_ORDER, BATCH_NEW and
  *           BATCH_CANCEL of two orders, CANCEL_SYMBOL), then BALANCES,
+ *           then BATCH_AMEND of two orders in place where caps allow it,
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
  *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
@@ -145,7 +146,7 @@ typedef struct fuzz_state {
     const char *client_id;
     /* a replacement's (xg_amend), and a batch's second order */
     const char *new_client_id;
-    xg_op_kind ops[XG_OP_BALANCES]; /* operations byte 0 chooses from */
+    xg_op_kind ops[XG_OP_BATCH_AMEND]; /* operations byte 0 chooses from */
     size_t n_ops;
     const fuzz_header_set *sets[FUZZ_HEADER_SETS];
 } fuzz_state;
@@ -278,6 +279,9 @@ fuzz_init(fuzz_state *st)
         st->ops[st->n_ops++] = XG_OP_CANCEL_SYMBOL;
     }
     st->ops[st->n_ops++] = XG_OP_BALANCES;
+    if (st->a->caps.batch_amend_max >= 2) {
+        st->ops[st->n_ops++] = XG_OP_BATCH_AMEND;
+    }
     st->sets[0] = NULL;
     st->sets[2] = &fuzz_hostile;
     st->sets[3] = &fuzz_waits;
@@ -425,13 +429,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 .amend = NULL,
                 .batch = NULL};
     /* Two orders, as the core would batch them: the second under the
-     * second client id. */
-    const xg_batch_item items[2] = {{&resting, st.client_id},
-                                    {&resting, st.new_client_id}};
+     * second client id; a batch of amends moves both in place. */
+    const xg_amend *item_amend =
+        op.kind == XG_OP_BATCH_AMEND ? &in_place : NULL;
+    const xg_batch_item items[2] = {{&resting, st.client_id, item_amend},
+                                    {&resting, st.new_client_id, item_amend}};
     xg_result item_res[2];
     xg_batch batch = {items, 2, item_res};
     memset(item_res, 0, sizeof(item_res));
-    if (op.kind == XG_OP_BATCH_NEW || op.kind == XG_OP_BATCH_CANCEL) {
+    if (op.kind == XG_OP_BATCH_NEW || op.kind == XG_OP_BATCH_CANCEL ||
+        op.kind == XG_OP_BATCH_AMEND) {
         op.batch = &batch;
     }
     if (op.kind == XG_OP_NEW_ORDER) {

@@ -336,6 +336,7 @@ example_cost(const xg_op *op)
     case XG_OP_BATCH_NEW:   /* nor these: no batch_*_max, cancel_symbol */
     case XG_OP_BATCH_CANCEL:
     case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES: /* refused by build */
         return 1;
     }
@@ -804,6 +805,7 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
         break; /* never built */
     }

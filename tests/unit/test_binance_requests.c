@@ -564,7 +564,7 @@ static void
 test_batches_are_unsupported(void **state)
 {
     fixture *f = *state;
-    xg_batch_item items[2] = {{&f->order, "gw1"}, {&f->order, "gw2"}};
+    xg_batch_item items[2] = {{&f->order, "gw1", NULL}, {&f->order, "gw2", NULL}};
     xg_result results[2];
     xg_batch batch = {items, 2, results};
     xg_op op = {XG_OP_BATCH_NEW, &f->ins, NULL, NULL, NULL, NULL, &batch};

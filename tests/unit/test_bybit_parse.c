@@ -1496,8 +1496,8 @@ parse_batch_h(fixture *f, batch_rig *b, xg_op_kind kind, int status,
     xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b->batch};
     xg_http_response resp = {status, h, nh, body, strlen(body)};
 
-    b->items[0] = (xg_batch_item){&f->order, "gw0001"};
-    b->items[1] = (xg_batch_item){&f->order, "gw0002"};
+    b->items[0] = (xg_batch_item){&f->order, "gw0001", NULL};
+    b->items[1] = (xg_batch_item){&f->order, "gw0002", NULL};
     memset(b->results, 0, sizeof(b->results));
     b->batch = (xg_batch){b->items, 2, b->results};
     return bybit_parse(f->inst, &op, &resp, NULL, &f->res);

@@ -492,7 +492,7 @@ build_batch(fixture *f, xg_op_kind kind, const char *const *ids, size_t n)
 
     assert_true(n <= 12);
     for (size_t i = 0; i < n; i++) {
-        items[i] = (xg_batch_item){&f->order, ids[i]};
+        items[i] = (xg_batch_item){&f->order, ids[i], NULL};
     }
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);

@@ -1054,7 +1054,7 @@ test_token_array_is_kept_small(void **state)
  * cannot say whether it filled). */
 static const xg_order ioc = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_IOC};
 static const xg_batch_item batch_items[3] = {
-    {&resting, "gw0001"}, {&resting, "gw0002"}, {&ioc, "gw0003"}};
+    {&resting, "gw0001", NULL}, {&resting, "gw0002", NULL}, {&ioc, "gw0003", NULL}};
 
 /* Parse body for a BATCH_NEW of the first n batch_items into results[],
  * which start as the core hands them: zeroed. */

@@ -372,7 +372,7 @@ test_batch_new_is_one_multi_post_of_weight_one(void **state)
     xg_order a = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.5", "35000");
     xg_order b =
         order(XG_SIDE_SELL, XG_TYPE_LIMIT, XG_TIF_POST_ONLY, "0.25", "36000.1");
-    xg_batch_item items[2] = {{&a, "gw0001"}, {&b, "gw0002"}};
+    xg_batch_item items[2] = {{&a, "gw0001", NULL}, {&b, "gw0002", NULL}};
     xg_result results[2];
     xg_batch batch = {items, 2, results};
     const char *want =
@@ -424,8 +424,8 @@ test_batch_new_refuses_what_the_venue_cannot_take(void **state)
     xg_http_request req;
     xg_order a = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.5", "35000");
     xg_order m = order(XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_IOC, "0.5", NULL);
-    xg_batch_item items[6] = {{&a, "c1"}, {&a, "c2"}, {&a, "c3"},
-                              {&a, "c4"}, {&a, "c5"}, {&a, "c6"}};
+    xg_batch_item items[6] = {{&a, "c1", NULL}, {&a, "c2", NULL}, {&a, "c3", NULL},
+                              {&a, "c4", NULL}, {&a, "c5", NULL}, {&a, "c6", NULL}};
     xg_result results[6];
     xg_batch batch = {items, 6, results};
 

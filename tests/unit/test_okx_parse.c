@@ -1321,8 +1321,8 @@ test_token_array_is_kept_for_small_answers_only(void **state)
 /* --- batches ------------------------------------------------------------ */
 
 /* Two resting orders, gw0001 and gw0002, as the core batches them. */
-static const xg_batch_item batch_items[2] = {{&resting, "gw0001"},
-                                             {&resting, "gw0002"}};
+static const xg_batch_item batch_items[2] = {{&resting, "gw0001", NULL},
+                                             {&resting, "gw0002", NULL}};
 
 /* Parse body as the answer to a batch of the two orders; results[] are
  * zeroed first, as the core hands them over. */

@@ -574,7 +574,7 @@ test_batch_refuses_what_okx_cannot_take(void **state)
     f->ord.qty = (xg_decimal){1, 0};
     assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, &f->btc, ids, 2), XG_OK);
 
-    xg_batch_item items[2] = {{&f->ord, "gw1"}, {NULL, "gw2"}};
+    xg_batch_item items[2] = {{&f->ord, "gw1", NULL}, {NULL, "gw2", NULL}};
     xg_result results[2];
     xg_batch b = {items, 2, results};
     xg_op op = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, &b};

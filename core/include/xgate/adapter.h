@@ -46,6 +46,8 @@
  *      XG_OP_BATCH_CANCEL with xg_op.batch (xg_batch, per-order results),
  *      XG_OP_CANCEL_SYMBOL, XG_OP_BALANCES with xg_sink.balance
  *      (xg_balance); caps.batch_new_max, batch_cancel_max, cancel_symbol.
+ *   8  XG_OP_BATCH_AMEND (amends in place, xg_batch_item.amend) and
+ *      caps.batch_amend_max.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -58,7 +60,7 @@
 #include "xgate/limit.h"
 #include "xgate/order.h"
 
-#define XG_ADAPTER_ABI_VERSION 7u
+#define XG_ADAPTER_ABI_VERSION 8u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -87,7 +89,8 @@ typedef enum xg_op_kind {
      * it: the core sends it only where the configuration says the
      * account is the gateway's alone. */
     XG_OP_CANCEL_SYMBOL = 10,
-    XG_OP_BALANCES = 11 /* the account's balances, each to sink->balance */
+    XG_OP_BALANCES = 11, /* the account's balances, each to sink->balance */
+    XG_OP_BATCH_AMEND = 12 /* several amends in place in one request */
 } xg_op_kind;
 
 /* What an amend asks for (XG_OP_AMEND_ORDER). */
@@ -110,22 +113,26 @@ typedef struct xg_amend {
 
 typedef struct xg_result xg_result;
 
-/* One order of a batch (XG_OP_BATCH_NEW, XG_OP_BATCH_CANCEL). */
+/* One order of a batch (XG_OP_BATCH_NEW, XG_OP_BATCH_CANCEL,
+ * XG_OP_BATCH_AMEND). */
 typedef struct xg_batch_item {
     /* BATCH_NEW: the order to place, as op->order of a NEW_ORDER;
-     * BATCH_CANCEL: the order as it stands. */
+     * BATCH_CANCEL and BATCH_AMEND: the order as it stands. */
     const xg_order *order;
     const char *client_id; /* as op->client_id of the single operation */
+    /* BATCH_AMEND: what to change, as op->amend of an AMEND_ORDER (always
+     * in place: is_replace 0); NULL otherwise. */
+    const xg_amend *amend;
 } xg_batch_item;
 
 /* The orders of a batch, all on op->instrument, and where their outcomes
  * go. */
 typedef struct xg_batch {
     const xg_batch_item *items;
-    size_t n; /* 1 .. caps.batch_new_max or caps.batch_cancel_max */
+    size_t n; /* 1 .. caps.batch_new_max, batch_cancel_max, batch_amend_max */
     /* n results, zeroed by the core, in the order of items: parse fills
-     * results[i] as it would fill the result of items[i]'s NEW_ORDER or
-     * CANCEL_ORDER, when the request's own result is OK (the venue
+     * results[i] as it would fill the result of items[i]'s NEW_ORDER,
+     * CANCEL_ORDER or AMEND_ORDER, when the request's own result is OK (the venue
      * answered each order). Any other outcome of the request's result is
      * every order's (a limit, a ban, a lost answer, the whole batch
      * refused), and results are not read. */
@@ -147,8 +154,8 @@ typedef struct xg_op {
     /* AMEND_ORDER only: what to change. op->order and op->client_id are
      * the order as it stands. */
     const xg_amend *amend;
-    /* BATCH_NEW and BATCH_CANCEL only: the orders (op->order and
-     * op->client_id are NULL). */
+    /* The batches only: the orders (op->order and op->client_id are
+     * NULL). */
     const xg_batch *batch;
 } xg_op;
 
@@ -312,6 +319,9 @@ typedef struct xg_adapter_caps {
      * 0: the venue has no such batch. */
     uint32_t batch_new_max;
     uint32_t batch_cancel_max;
+    /* Most amends in place in one BATCH_AMEND (at most XG_BATCH_MAX); 0:
+     * none. */
+    uint32_t batch_amend_max;
     /* 1: the venue cancels every open order of a symbol in one request
      * (XG_OP_CANCEL_SYMBOL); 0: it cannot. */
     uint32_t cancel_symbol;

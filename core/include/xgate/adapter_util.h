@@ -198,9 +198,8 @@ xg_err xg_i64_text(int64_t v, char *dst, size_t cap);
 
 /* --- results ----------------------------------------------------------- */
 
-/* The single operation order i of batch op (XG_OP_BATCH_NEW or
- * XG_OP_BATCH_CANCEL) stands for: its NEW_ORDER or CANCEL_ORDER, whose
- * result results[i] is to be read as. */
+/* The single operation order i of batch op stands for: its NEW_ORDER,
+ * CANCEL_ORDER or AMEND_ORDER, whose result results[i] is to be read as. */
 xg_op xg_batch_item_op(const xg_op *op, size_t i);
 
 /* 1 for the operations that may change an order (new, cancel, amend, the
@@ -232,7 +231,8 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OPS_MUTATING                                                        \
     (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER) |              \
      XG_OP_BIT(XG_OP_AMEND_ORDER) | XG_OP_BIT(XG_OP_BATCH_NEW) |               \
-     XG_OP_BIT(XG_OP_BATCH_CANCEL) | XG_OP_BIT(XG_OP_CANCEL_SYMBOL))
+     XG_OP_BIT(XG_OP_BATCH_CANCEL) | XG_OP_BIT(XG_OP_CANCEL_SYMBOL) |        \
+     XG_OP_BIT(XG_OP_BATCH_AMEND))
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
      XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS) |             \
