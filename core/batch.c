@@ -13,6 +13,8 @@ xg__batch_kind(uint8_t single_op)
         return XG_OP_BATCH_NEW;
     case XG_OP_CANCEL_ORDER:
         return XG_OP_BATCH_CANCEL;
+    case XG_OP_AMEND_ORDER:
+        return XG_OP_BATCH_AMEND;
     default:
         return (xg_op_kind)0;
     }
@@ -26,6 +28,8 @@ xg__batch_single(xg_op_kind batch_kind)
         return XG_OP_NEW_ORDER;
     case XG_OP_BATCH_CANCEL:
         return XG_OP_CANCEL_ORDER;
+    case XG_OP_BATCH_AMEND:
+        return XG_OP_AMEND_ORDER;
     default:
         return 0;
     }
@@ -38,7 +42,8 @@ xg__batch_max(const xg__venue *v, uint8_t single_op)
     uint32_t venue_max = single_op == XG_OP_NEW_ORDER ? caps->batch_new_max
                          : single_op == XG_OP_CANCEL_ORDER
                              ? caps->batch_cancel_max
-                             : 0;
+                         : single_op == XG_OP_AMEND_ORDER ? caps->batch_amend_max
+                                                          : 0;
     size_t n = venue_max < (uint32_t)v->cfg->batch_max
                    ? venue_max
                    : (size_t)v->cfg->batch_max;
@@ -96,6 +101,8 @@ xg__batch_op(xg__batch_flight *f, const xg_instrument *ins, xg_batch *batch,
     for (size_t i = 0; i < f->n; i++) {
         f->batch_items[i].order = &f->orders[i];
         f->batch_items[i].client_id = f->client_ids[i];
+        f->batch_items[i].amend =
+            f->op == XG_OP_AMEND_ORDER ? &f->amends[i] : NULL;
     }
     memset(results, 0, f->n * sizeof *results);
     batch->items = f->batch_items;

@@ -1,9 +1,10 @@
 /*
  * batch.h - several orders of one venue in one request (core-private).
  *
- * When new orders (or cancels) of one instrument wait together at the
- * head of a venue's queue and the venue has a batch endpoint, the sender
- * packs them into one XG_OP_BATCH_NEW (or XG_OP_BATCH_CANCEL) request.
+ * When new orders (cancels, amends in place) of one instrument wait
+ * together at the head of a venue's queue and the venue has a batch
+ * endpoint, the sender packs them into one XG_OP_BATCH_NEW
+ * (XG_OP_BATCH_CANCEL, XG_OP_BATCH_AMEND) request.
  * Each order stays its own: it is journaled, marked in flight and acted
  * on exactly as if it had gone alone, and the answer's result for it
  * goes where its single answer would (answers.c). A batch in flight is
@@ -22,17 +23,19 @@
 #include "venue.h"
 
 typedef struct xg__batch_flight {
-    uint8_t op; /* XG_OP_NEW_ORDER or XG_OP_CANCEL_ORDER; 0: slot free */
+    /* XG_OP_NEW_ORDER, XG_OP_CANCEL_ORDER or XG_OP_AMEND_ORDER; 0: free */
+    uint8_t op;
     uint32_t generation; /* the tag's serial: a stale tag finds another */
     size_t n;
     xg__pending items[XG_BATCH_MAX]; /* each order's single operation */
     xg_order orders[XG_BATCH_MAX];   /* as sent */
     char client_ids[XG_BATCH_MAX][XG_CLIENT_ID_MAX];
+    xg_amend amends[XG_BATCH_MAX];           /* AMEND_ORDER: each one's */
     xg_batch_item batch_items[XG_BATCH_MAX]; /* point into the above */
 } xg__batch_flight;
 
-/* The batch op kind for single op kind (NEW_ORDER, CANCEL_ORDER), and
- * back; 0 for any other. */
+/* The batch op kind for single op kind (NEW_ORDER, CANCEL_ORDER,
+ * AMEND_ORDER), and back; 0 for any other. */
 xg_op_kind xg__batch_kind(uint8_t single_op);
 uint8_t xg__batch_single(xg_op_kind batch_kind);
 

@@ -44,6 +44,18 @@ xg__sender_order_of(xg__state *st, const xg__pending *p)
     return r != NULL && r->serial == p->serial ? r : NULL;
 }
 
+/* What r's amend asks of its venue (without a replacement's client id). */
+static xg_amend
+amend_of(const xg__order_rec *r)
+{
+    xg_amend a = {.price = r->amend_price,
+                  .qty = r->amend_qty,
+                  .filled_qty = r->exec.filled_qty,
+                  .is_replace = r->amend_is_replace,
+                  .new_client_id = NULL};
+    return a;
+}
+
 void
 xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
                   const xg__pending *p, xg_op *op, xg__op_amend *a)
@@ -62,10 +74,7 @@ xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
     }
     if (p->op == XG_OP_AMEND_ORDER && r != NULL) {
         memset(a, 0, sizeof *a);
-        a->amend.price = r->amend_price;
-        a->amend.qty = r->amend_qty;
-        a->amend.filled_qty = r->exec.filled_qty;
-        a->amend.is_replace = r->amend_is_replace;
+        a->amend = amend_of(r);
         if (r->amend_is_replace &&
             (v->plugin->api->caps.amend & XG_AMEND_REPLACE_NEW_ID)) {
             xg__order_attempt_id(r, (uint8_t)(r->attempt + 1),
@@ -273,6 +282,15 @@ move_late(xg__state *st, xg__venue *v, const xg__pending *head,
  * a pump never walks a long queue. */
 #define BATCH_WINDOW 4
 
+/* Whether order r's queued operation op may go in a batch: an amend only
+ * in place (a cancel-replace's new order has its own way to be found
+ * after a crash, one at a time). */
+static int
+is_batchable(uint8_t op, const xg__order_rec *r)
+{
+    return op != XG_OP_AMEND_ORDER || !r->amend_is_replace;
+}
+
 /* The entries of q from idx on (idx holds head, of order hr) that may go
  * with it in one request: the same operation on the same instrument, due
  * now. Their indices go to out, head first; returns how many, 0 when v
@@ -283,7 +301,7 @@ gather(xg__state *st, xg__venue *v, xg__queue *q, size_t idx,
        const xg__pending *head, const xg__order_rec *hr, size_t *out)
 {
     size_t max = xg__batch_max(v, head->op);
-    if (max == 0 || hr == NULL ||
+    if (max == 0 || hr == NULL || !is_batchable(head->op, hr) ||
         !(v->answered_ops & xg__op_bit((xg_op_kind)head->op))) {
         return 0;
     }
@@ -297,7 +315,7 @@ gather(xg__state *st, xg__venue *v, xg__queue *q, size_t idx,
             continue;
         }
         const xg__order_rec *er = xg__sender_order_of(st, e);
-        if (!is_needed(e, er, vi) ||
+        if (!is_needed(e, er, vi) || !is_batchable(e->op, er) ||
             strcmp(er->order.symbol, hr->order.symbol) != 0 ||
             (e->op == XG_OP_NEW_ORDER && er->deadline_ms > 0 &&
              st->now.wall_ms > er->deadline_ms)) {
@@ -333,6 +351,7 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
         const xg__order_rec *r = xg__sender_order_of(st, p);
         f->items[i] = *p;
         f->orders[i] = r->order;
+        f->amends[i] = amend_of(r);
         xg_strlcpy(f->client_ids[i], r->venue_client_id,
                    sizeof f->client_ids[i]);
     }
@@ -369,6 +388,8 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
         xg__sender_order_of(st, &f->items[i])->in_flight |= op_bit;
         if (head.op == XG_OP_NEW_ORDER) {
             xg__act_sent(st, f->items[i].order);
+        } else if (head.op == XG_OP_AMEND_ORDER) {
+            xg__act_amend_sent(st, f->items[i].order);
         }
     }
     return BATCH_SENT;
