@@ -46,6 +46,9 @@ static const xg_option_spec okx_options[] = {
      OKX_LIMIT_MAX},
     {"balance_limit", offsetof(okx, limit) + OKX_B_BALANCE * sizeof(int64_t), 1,
      OKX_LIMIT_MAX},
+    {"batch_amend_limit",
+     offsetof(okx, limit) + OKX_B_BATCH_AMEND * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
      OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,
@@ -188,6 +191,10 @@ static const xg_adapter okx_adapter = {
              * Trade > Place multiple orders, Cancel multiple orders). */
             .batch_new_max = OKX_BATCH_MAX,
             .batch_cancel_max = OKX_BATCH_MAX,
+            /* POST /api/v5/trade/amend-batch-orders: "Maximum 20 orders
+             * can be amended per request" (OKX v5 reference, Trade >
+             * Amend multiple orders). */
+            .batch_amend_max = OKX_BATCH_MAX,
             /* OKX's only mass cancel, POST /api/v5/trade/mass-cancel,
              * takes instType OPTION and an instFamily (the MMP orders of
              * options; OKX v5 reference, Trade > Mass cancel order):

@@ -5,7 +5,7 @@
  * seconds" (fact sheet, "Endpoints" and "Rate-limit model"): public
  * endpoints per IP, private ones per user, and place / amend / cancel /
  * order details per user AND per instrument, each endpoint with its own
- * independent count. The two batch paths count ORDERS, not requests, per
+ * independent count. The three batch paths count ORDERS, not requests, per
  * user and instrument, each in a bucket of its own (requests.c charges a
  * batch its number of orders, and a batch of one order the single path,
  * as OKX counts it). OKX publishes no limits in any answer and sends no
@@ -55,6 +55,8 @@ static const struct {
                             OKX_LIMIT_BATCH_CANCEL_DEFAULT,
                             XG_BUCKET_PER_SCOPE},
     [OKX_B_BALANCE] = {"BALANCE_2S", OKX_LIMIT_BALANCE_DEFAULT, 0},
+    [OKX_B_BATCH_AMEND] = {"BATCH_AMEND_PER_INST_2S",
+                           OKX_LIMIT_BATCH_AMEND_DEFAULT, XG_BUCKET_PER_SCOPE},
 };
 
 void

@@ -14,16 +14,16 @@
  * scope here (a table in the instance keeps each instId's scope for the
  * instance's life). Building requests is requests.c's job.
  *
- * A batch (place or cancel multiple orders) answers each order in its own
- * data[] entry with sCode/sMsg, the envelope code being "0", "1" (all
- * failed) or "2" (some failed): the request is then OK, and each order's
- * result is what its single place or cancel would have been, read with
- * the same acknowledgement reader and the same error table. An entry is
- * matched to its order by clOrdId (by position only where it names no
- * client id); an order no entry answers readably is UNKNOWN, for the core
- * to query. Any other envelope code is the whole batch's (a limit, a
- * timeout), as for a single order. Balances are data[0].details[], each
- * asset's availBal (free) and frozenBal (locked).
+ * A batch (place, cancel or amend multiple orders) answers each order in
+ * its own data[] entry with sCode/sMsg, the envelope code being "0", "1"
+ * (all failed) or "2" (some failed): the request is then OK, and each
+ * order's result is what its single place, cancel or amend would have
+ * been, read with the same acknowledgement reader and the same error
+ * table. An entry is matched to its order by clOrdId (by position only
+ * where it names no client id); an order no entry answers readably is
+ * UNKNOWN, for the core to query. Any other envelope code is the whole
+ * batch's (a limit, a timeout), as for a single order. Balances are
+ * data[0].details[], each asset's availBal (free) and frozenBal (locked).
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -592,7 +592,7 @@ okx_batch_entry(const xg_json *j, size_t data, size_t i, const char *cl_id,
 }
 
 /* The result of the batch's order i from its data[] entry into r, as its
- * single place or cancel would read it: the acknowledgement when sCode
+ * single place, cancel or amend would read it: the acknowledgement when sCode
  * is "0", else the sCode and sMsg through the error table (a 50011 for
  * that order alone is RATE_LIMITED, for it alone). */
 static void
@@ -880,11 +880,12 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (o == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BATCH_AMEND ||
         op->kind == XG_OP_CANCEL_SYMBOL) {
         return XG_ERR_INVALID;
     }
-    is_batch = op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL;
+    is_batch = op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
+               op->kind == XG_OP_BATCH_AMEND;
     if (is_batch && (op->batch == NULL || op->batch->items == NULL ||
                      op->batch->results == NULL || op->batch->n == 0 ||
                      op->batch->n > OKX_BATCH_MAX)) {

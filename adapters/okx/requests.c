@@ -22,9 +22,10 @@
  * 100, newest first; the cursor to a next page is the ordId it starts
  * "after" (parse.c takes it from the previous page's last entry).
  *
- * Batches (Trade > Place multiple orders, Cancel multiple orders) are a
- * JSON array of the single path's objects, up to 20, all on the op's
- * instrument. OKX counts their orders, in buckets of their own per
+ * Batches (Trade > Place multiple orders, Cancel multiple orders, Amend
+ * multiple orders) are a JSON array of the single path's objects, up to
+ * 20, all on the op's instrument, each refused as its single operation
+ * would be. OKX counts their orders, in buckets of their own per
  * instrument, except that a batch of one order counts as one request of
  * the single path. OKX spot has no mass cancel (caps.cancel_symbol is 0):
  * CANCEL_SYMBOL is XG_ERR_UNSUPPORTED. Balances are one GET of every
@@ -44,7 +45,36 @@
 #define OKX_PATH_AMEND        "/api/v5/trade/amend-order"
 #define OKX_PATH_BATCH_PLACE  "/api/v5/trade/batch-orders"
 #define OKX_PATH_BATCH_CANCEL "/api/v5/trade/cancel-batch-orders"
+#define OKX_PATH_BATCH_AMEND  "/api/v5/trade/amend-batch-orders"
 #define OKX_PATH_BALANCE      "/api/v5/account/balance"
+
+/* The bucket of a batch of several orders, and of a batch of one (the
+ * single path's). */
+static uint16_t
+okx_batch_bucket(xg_op_kind kind)
+{
+    switch (kind) {
+    case XG_OP_BATCH_NEW:
+        return OKX_B_BATCH_PLACE;
+    case XG_OP_BATCH_CANCEL:
+        return OKX_B_BATCH_CANCEL;
+    default:
+        return OKX_B_BATCH_AMEND;
+    }
+}
+
+static uint16_t
+okx_batch_single_bucket(xg_op_kind kind)
+{
+    switch (kind) {
+    case XG_OP_BATCH_NEW:
+        return OKX_B_PLACE;
+    case XG_OP_BATCH_CANCEL:
+        return OKX_B_CANCEL;
+    default:
+        return OKX_B_AMEND;
+    }
+}
 
 xg_err
 okx_add_costs(const xg_op *op, xg_http_request *req)
@@ -77,17 +107,18 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
         break;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         if (op->batch == NULL || op->batch->n == 0 ||
             op->batch->n > OKX_BATCH_MAX) {
             return XG_ERR_INVALID;
         }
         /* "If there is only one order in the request, it will consume
-         * the rate limit of Place order" (Cancel order): okx.h. */
+         * the rate limit of Place order" (Cancel order, Amend order):
+         * okx.h. */
         if (op->batch->n == 1) {
-            bucket = op->kind == XG_OP_BATCH_NEW ? OKX_B_PLACE : OKX_B_CANCEL;
+            bucket = okx_batch_single_bucket(op->kind);
         } else {
-            bucket = op->kind == XG_OP_BATCH_NEW ? OKX_B_BATCH_PLACE
-                                                 : OKX_B_BATCH_CANCEL;
+            bucket = okx_batch_bucket(op->kind);
             units = (uint32_t)op->batch->n;
         }
         break;
@@ -100,7 +131,8 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
     req->priority = xg_op_priority(op->kind);
     if (bucket == OKX_B_PLACE || bucket == OKX_B_CANCEL ||
         bucket == OKX_B_QUERY || bucket == OKX_B_AMEND ||
-        bucket == OKX_B_BATCH_PLACE || bucket == OKX_B_BATCH_CANCEL) {
+        bucket == OKX_B_BATCH_PLACE || bucket == OKX_B_BATCH_CANCEL ||
+        bucket == OKX_B_BATCH_AMEND) {
         scope = op->instrument != NULL ? op->instrument->scope : 0;
     }
     return xg_http_request_add_cost(req, bucket, scope, units);
@@ -263,6 +295,15 @@ okx_batch_body(const xg_op *op, const char *inst_id, xg_buf *body)
             okx_cancel_body(inst_id, it->client_id, body);
             continue;
         }
+        if (op->kind == XG_OP_BATCH_AMEND) {
+            /* The single amend's object, and its refusals. */
+            xg_op one = xg_batch_item_op(op, i);
+            xg_err rc = okx_amend_body(&one, inst_id, body);
+            if (rc != XG_OK) {
+                return rc;
+            }
+            continue;
+        }
         if (it->order == NULL) {
             return XG_ERR_INVALID;
         }
@@ -315,6 +356,7 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         break;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         if (inst_id == NULL) {
             return XG_ERR_UNKNOWN_SYMBOL;
         }
@@ -345,9 +387,11 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         break;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
         *method = "POST";
-        *path = op->kind == XG_OP_BATCH_NEW ? OKX_PATH_BATCH_PLACE
-                                            : OKX_PATH_BATCH_CANCEL;
+        *path = op->kind == XG_OP_BATCH_NEW      ? OKX_PATH_BATCH_PLACE
+                : op->kind == XG_OP_BATCH_CANCEL ? OKX_PATH_BATCH_CANCEL
+                                                 : OKX_PATH_BATCH_AMEND;
         return okx_batch_body(op, inst_id, body);
     case XG_OP_BALANCES:
         /* Every asset: ccy= would limit the answer to 20 named ones. */
@@ -421,6 +465,7 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_AMEND_ORDER:
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
+    case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;

@@ -2,8 +2,8 @@
  * test_okx_limits.c - OKX's bucket specs, their options, and the limiter
  * the core builds from them, driven by a hand-moved clock: 60 places per
  * 2 s per instrument, other instruments and endpoints (amends included)
- * independent, the batch buckets counting orders (300 per 2 s per
- * instrument), and the retry hint of a 50011.
+ * independent, the batch buckets (place, cancel, amend) counting orders
+ * (300 per 2 s per instrument), and the retry hint of a 50011.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,8 +37,8 @@ test_default_specs_follow_fact_sheet(void **state)
     void *inst = create_with(NULL, 0);
     xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
-    static const int64_t want[OKX_N_BUCKETS] = {10, 20, 60,  60,  60,
-                                                60, 60, 300, 300, 10};
+    static const int64_t want[OKX_N_BUCKETS] = {10, 20,  60,  60, 60, 60,
+                                                60, 300, 300, 10, 300};
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
                      XG_OK);
     assert_int_equal(n, OKX_N_BUCKETS);
@@ -50,7 +50,8 @@ test_default_specs_follow_fact_sheet(void **state)
         assert_int_equal(specs[i].reserve_new, 0);
         int per_inst = i == OKX_B_PLACE || i == OKX_B_CANCEL ||
                        i == OKX_B_QUERY || i == OKX_B_AMEND ||
-                       i == OKX_B_BATCH_PLACE || i == OKX_B_BATCH_CANCEL;
+                       i == OKX_B_BATCH_PLACE || i == OKX_B_BATCH_CANCEL ||
+                       i == OKX_B_BATCH_AMEND;
         assert_int_equal(specs[i].flags, per_inst ? XG_BUCKET_PER_SCOPE : 0u);
     }
     assert_string_equal(specs[OKX_B_PLACE].name, "PLACE_PER_INST_2S");
@@ -60,6 +61,8 @@ test_default_specs_follow_fact_sheet(void **state)
     assert_string_equal(specs[OKX_B_BATCH_CANCEL].name,
                         "BATCH_CANCEL_PER_INST_2S");
     assert_string_equal(specs[OKX_B_BALANCE].name, "BALANCE_2S");
+    assert_string_equal(specs[OKX_B_BATCH_AMEND].name,
+                        "BATCH_AMEND_PER_INST_2S");
     /* Too small an array: the count, and a refusal. */
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 3, &n),
                      XG_ERR_TRUNCATED);
@@ -79,7 +82,7 @@ test_options_override_limits_window_and_reserves(void **state)
                     {"window_ms", "500"},        {"cancel_reserve_pct", "50"},
                     {"query_reserve_pct", "50"}, {"amend_limit", "13"},
                     {"batch_place_limit", "15"}, {"batch_cancel_limit", "17"},
-                    {"balance_limit", "19"}};
+                    {"balance_limit", "19"},     {"batch_amend_limit", "21"}};
     void *inst = create_with(opts, sizeof(opts) / sizeof(opts[0]));
     xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
@@ -95,6 +98,7 @@ test_options_override_limits_window_and_reserves(void **state)
     assert_int_equal(specs[OKX_B_BATCH_PLACE].limit, 15);
     assert_int_equal(specs[OKX_B_BATCH_CANCEL].limit, 17);
     assert_int_equal(specs[OKX_B_BALANCE].limit, 19);
+    assert_int_equal(specs[OKX_B_BATCH_AMEND].limit, 21);
     assert_int_equal(specs[OKX_B_PLACE].window_ns, 500 * MS);
     /* 50 % + 50 % is clamped so queries keep one unit; the limiter takes
      * every spec. */
@@ -169,7 +173,8 @@ test_limiter_counts_places_per_instrument(void **state)
 
 /* The batch buckets count orders: 15 batches of 20 orders on BTC-USDT
  * (300) pass at once, the 16th waits out the window, while ETH-USDT's
- * batches and BTC-USDT's single places are untouched. */
+ * batches and BTC-USDT's single places, cancel batches and amend
+ * batches are untouched. */
 static void
 test_limiter_counts_batch_orders_per_instrument(void **state)
 {
@@ -200,6 +205,21 @@ test_limiter_counts_batch_orders_per_instrument(void **state)
     assert_int_equal(reserve(l, OKX_B_PLACE, 1, XG_PRIO_NEW, t0 + MS), t0 + MS);
     assert_int_equal(reserve(l, OKX_B_BATCH_CANCEL, 1, XG_PRIO_CANCEL, t0 + MS),
                      t0 + MS);
+    assert_int_equal(reserve(l, OKX_B_BATCH_AMEND, 1, XG_PRIO_NEW, t0 + MS),
+                     t0 + MS);
+
+    /* The amend batch's own 300 orders on another instrument, then a
+     * wait. */
+    xg_cost amends = {OKX_B_BATCH_AMEND, 5, 20};
+    for (int i = 0; i < 15; i++) {
+        assert_int_equal(
+            xg_limiter_reserve(l, &amends, 1, XG_PRIO_NEW, t0 + MS, &at),
+            XG_OK);
+        assert_int_equal(at, t0 + MS);
+    }
+    assert_int_equal(
+        xg_limiter_reserve(l, &amends, 1, XG_PRIO_NEW, t0 + MS, &at), XG_OK);
+    assert_true(at >= t0 + 2000 * MS);
     xg_limiter_destroy(&l);
     xg_adapter_entry()->destroy(inst);
 }

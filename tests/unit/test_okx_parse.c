@@ -5,9 +5,10 @@
  * with their limiter scopes, server time, and bad, truncated
  * and hostile bodies (which must never crash and must leave an order
  * operation, an amend too, UNKNOWN), including what the strict JSON reader
- * refuses: repeated keys, invalid UTF-8 and deep nesting; batches (each
- * order's result matched by clOrdId, partial failures, orders missing
- * from the answer, outcomes of the whole request) and balances (hostile
+ * refuses: repeated keys, invalid UTF-8 and deep nesting; batches of
+ * places, cancels and amends (each order's result matched by clOrdId and
+ * read as its single operation's, partial failures, orders missing from
+ * the answer, outcomes of the whole request) and balances (hostile
  * amounts refused).
  */
 #include <setjmp.h>
@@ -1320,9 +1321,12 @@ test_token_array_is_kept_for_small_answers_only(void **state)
 
 /* --- batches ------------------------------------------------------------ */
 
-/* Two resting orders, gw0001 and gw0002, as the core batches them. */
+/* Two resting orders, gw0001 and gw0002, as the core batches them; as
+ * a batch of amends, each moved in place. */
 static const xg_batch_item batch_items[2] = {{&resting, "gw0001", NULL},
                                              {&resting, "gw0002", NULL}};
+static const xg_batch_item batch_amend_items[2] = {
+    {&resting, "gw0001", &amend_req}, {&resting, "gw0002", &amend_req}};
 
 /* Parse body as the answer to a batch of the two orders; results[] are
  * zeroed first, as the core hands them over. */
@@ -1330,7 +1334,8 @@ static xg_err
 parse_batch_len(fixture *f, xg_op_kind kind, int status, const char *body,
                 size_t len, xg_result results[2])
 {
-    xg_batch b = {batch_items, 2, results};
+    xg_batch b = {kind == XG_OP_BATCH_AMEND ? batch_amend_items : batch_items,
+                  2, results};
     xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b};
     xg_http_response resp = {status, NULL, 0, body, len};
     memset(results, 0, 2 * sizeof(*results));
@@ -1547,9 +1552,11 @@ test_batch_whole_request_outcomes_leave_orders_untouched(void **state)
          "\"ordId\":\"11\",\"sCode\":\"0\"}]}",
          XG_OUTCOME_UNKNOWN, XG_ERR_BAD_RESPONSE},
     };
+    static const xg_op_kind kinds[] = {XG_OP_BATCH_NEW, XG_OP_BATCH_CANCEL,
+                                       XG_OP_BATCH_AMEND};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        for (int k = 0; k < 2; k++) {
-            xg_op_kind kind = k == 0 ? XG_OP_BATCH_NEW : XG_OP_BATCH_CANCEL;
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            xg_op_kind kind = kinds[k];
             assert_int_equal(
                 parse_batch(f, kind, cases[i].status, cases[i].body, r), XG_OK);
             assert_int_equal(f->res.outcome, cases[i].outcome);
@@ -1595,6 +1602,86 @@ test_batch_cancel_results(void **state)
     assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
     assert_int_equal(r[1].err, XG_ERR_ORDER_NOT_FOUND);
     assert_string_equal(r[1].venue_code, "51400");
+}
+
+/* An amend batch accepted whole: each order's result is its single
+ * amend's acknowledgement, the same order (its ids), state UNKNOWN (a
+ * new price may have traded at once), no price or size, nothing
+ * replaced. */
+static void
+test_batch_amend_all_accepted(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    assert_int_equal(
+        parse_batch_file(f, XG_OP_BATCH_AMEND, 200, "batch_amend_ack.json", r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(f->res.err, XG_OK);
+    assert_placed(&r[0], "gw0001", "312269865356374016", XG_STATUS_UNKNOWN);
+    assert_placed(&r[1], "gw0002", "312269865356374017", XG_STATUS_UNKNOWN);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(r[i].order.price.units, 0);
+        assert_int_equal(r[i].order.qty.units, 0);
+        assert_int_equal(r[i].order.exec.filled_qty.units, 0);
+        assert_int_equal(r[i].is_replaced, 0);
+    }
+}
+
+/* Code "2": the order OKX could not amend has its own sCode through the
+ * single amend's table (51503, filled or canceled: ORDER_NOT_FOUND, so
+ * the core queries it), the other is accepted. Code "1" answers every
+ * order: 51502 short funds, 51000 naming newPx a filter breach. An order
+ * the answer leaves out is UNKNOWN; entries are matched by clOrdId
+ * whatever their order. */
+static void
+test_batch_amend_refusals_through_the_amend_table(void **state)
+{
+    fixture *f = *state;
+    xg_result r[2];
+    assert_int_equal(parse_batch_file(f, XG_OP_BATCH_AMEND, 200,
+                                      "batch_amend_partial.json", r),
+                     XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "312269865356374016", XG_STATUS_UNKNOWN);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[1].err, XG_ERR_ORDER_NOT_FOUND);
+    assert_string_equal(r[1].venue_code, "51503");
+    assert_string_equal(r[1].venue_msg,
+                        "Your order has already been filled or canceled.");
+
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_AMEND, 200,
+                    "{\"code\":\"1\",\"msg\":\"All operations failed\","
+                    "\"data\":[{\"clOrdId\":\"gw0002\",\"ordId\":\"22\","
+                    "\"reqId\":\"\",\"sCode\":\"51000\",\"sMsg\":"
+                    "\"Parameter newPx error\"},"
+                    "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\","
+                    "\"reqId\":\"\",\"sCode\":\"51502\",\"sMsg\":"
+                    "\"Unable to edit order: insufficient balance or "
+                    "margin.\"}]}",
+                    r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_int_equal(r[0].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[0].err, XG_ERR_INSUFFICIENT_FUNDS);
+    assert_string_equal(r[0].venue_code, "51502");
+    assert_int_equal(r[1].outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(r[1].err, XG_ERR_FILTER);
+    assert_string_equal(r[1].venue_code, "51000");
+
+    /* gw0002 missing from the answer. */
+    assert_int_equal(
+        parse_batch(f, XG_OP_BATCH_AMEND, 200,
+                    "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+                    "{\"clOrdId\":\"gw0001\",\"ordId\":\"11\","
+                    "\"reqId\":\"\",\"sCode\":\"0\",\"sMsg\":\"\"}]}",
+                    r),
+        XG_OK);
+    assert_int_equal(f->res.outcome, XG_OUTCOME_OK);
+    assert_placed(&r[0], "gw0001", "11", XG_STATUS_UNKNOWN);
+    assert_int_equal(r[1].outcome, XG_OUTCOME_UNKNOWN);
+    assert_int_equal(r[1].err, XG_ERR_BAD_RESPONSE);
 }
 
 /* --- balances ------------------------------------------------------------ */
@@ -1805,6 +1892,22 @@ test_parse_refuses_bad_arguments(void **state)
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &mass, &resp, NULL, &f->res),
         XG_ERR_INVALID);
+    /* A batch of amends is checked as the other batches; past it, no
+     * operation. */
+    b.results = results;
+    b.n = 0;
+    batch.kind = XG_OP_BATCH_AMEND;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    batch.batch = NULL;
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
+    bad.kind = (xg_op_kind)(XG_OP_BATCH_AMEND + 1);
+    assert_int_equal(
+        xg_adapter_entry()->parse(f->inst, &bad, &resp, NULL, &f->res),
+        XG_ERR_INVALID);
 }
 
 int
@@ -1840,6 +1943,8 @@ main(void)
         T(test_batch_entries_matched_by_client_id),
         T(test_batch_whole_request_outcomes_leave_orders_untouched),
         T(test_batch_cancel_results),
+        T(test_batch_amend_all_accepted),
+        T(test_batch_amend_refusals_through_the_amend_table),
         T(test_balances_from_details),
         T(test_balances_refuse_hostile_answers),
         T(test_balance_sink_error_stops_parse),

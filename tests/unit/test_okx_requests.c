@@ -3,7 +3,8 @@
  * type, what it charges the limiter, and what it refuses to send,
  * including the open-orders cursor ("after", an ordId) and its signature,
  * and the amend in place (new total size and price, by clOrdId), the
- * batches (arrays of the single objects, costed per order) and balances.
+ * batches of places, cancels and amends (arrays of the single objects,
+ * costed per order) and balances.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -432,7 +433,7 @@ test_costs_charge_endpoint_bucket_in_instrument_scope(void **state)
 }
 
 /* A batch of n orders on ins, the i-th under client id ids[i], all the
- * fixture's order. */
+ * fixture's order (and, for a batch of amends, the fixture's amend). */
 static xg_err
 build_batch(fixture *f, xg_op_kind kind, const xg_instrument *ins,
             const char *const *ids, size_t n)
@@ -444,6 +445,7 @@ build_batch(fixture *f, xg_op_kind kind, const xg_instrument *ins,
     for (size_t i = 0; i < n && i < XG_BATCH_MAX + 2; i++) {
         items[i].order = &f->ord;
         items[i].client_id = ids[i];
+        items[i].amend = kind == XG_OP_BATCH_AMEND ? &f->am : NULL;
     }
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
@@ -586,6 +588,130 @@ test_batch_refuses_what_okx_cannot_take(void **state)
                      XG_ERR_INVALID);
 }
 
+/* POST /trade/amend-batch-orders: an array of the single amend's objects
+ * (by clOrdId, new total size, new price), signed as sent; n orders cost
+ * n units of the amend batch's own bucket in the instrument's scope, at
+ * the priority of new orders, and a batch of one order one unit of the
+ * single amend's bucket ("it will consume the rate limit of Amend
+ * order"). */
+static void
+test_batch_amend_sends_amend_objects_and_costs_per_order(void **state)
+{
+    fixture *f = *state;
+    static const char *const ids[] = {"gw0001", "gw0002"};
+    static const char want[] =
+        "[{\"instId\":\"BTC-USDT\",\"clOrdId\":\"gw0001\","
+        "\"newSz\":\"0.040\",\"newPx\":\"35100.5\"},"
+        "{\"instId\":\"BTC-USDT\",\"clOrdId\":\"gw0002\","
+        "\"newSz\":\"0.040\",\"newPx\":\"35100.5\"}]";
+    static const char ts[] = "2023-11-14T22:13:20.000Z";
+    char pre[1024];
+    unsigned char mac[32];
+    unsigned int mac_len = 0;
+    char sig[64];
+
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2), XG_OK);
+    assert_string_equal(f->req.method, "POST");
+    assert_string_equal(f->req.target, "/api/v5/trade/amend-batch-orders");
+    assert_string_equal(f->req.body, want);
+    assert_int_equal(f->req.body_len, strlen(want));
+    assert_true(f->req.is_signed);
+    assert_string_equal(header(&f->req, "Content-Type"), "application/json");
+    snprintf(pre, sizeof(pre), "%sPOST/api/v5/trade/amend-batch-orders%s", ts,
+             want);
+    assert_non_null(HMAC(EVP_sha256(), "secret", 6, (const unsigned char *)pre,
+                         strlen(pre), mac, &mac_len));
+    EVP_EncodeBlock((unsigned char *)sig, mac, (int)mac_len);
+    assert_string_equal(header(&f->req, "OK-ACCESS-SIGN"), sig);
+    assert_one_cost(&f->req, OKX_B_BATCH_AMEND, 3, 2, XG_PRIO_NEW);
+
+    /* One order: the single amend's bucket, one unit. */
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->eth, ids, 1), XG_OK);
+    assert_string_equal(f->req.body,
+                        "[{\"instId\":\"ETH-USDT\",\"clOrdId\":\"gw0001\","
+                        "\"newSz\":\"0.040\",\"newPx\":\"35100.5\"}]");
+    assert_one_cost(&f->req, OKX_B_AMEND, 4, 1, XG_PRIO_NEW);
+
+    /* Twenty orders (OKX's most) fit in one body and cost 20. */
+    const char *many[XG_BATCH_MAX];
+    char names[XG_BATCH_MAX][16];
+    for (size_t i = 0; i < XG_BATCH_MAX; i++) {
+        snprintf(names[i], sizeof(names[i]), "gwAmend%02zu", i);
+        many[i] = names[i];
+    }
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, many, 20),
+                     XG_OK);
+    assert_one_cost(&f->req, OKX_B_BATCH_AMEND, 3, 20, XG_PRIO_NEW);
+    assert_non_null(strstr(f->req.body, "\"clOrdId\":\"gwAmend19\""));
+    assert_int_equal(xg_adapter_entry()->caps.batch_amend_max, 20u);
+}
+
+/* What the single amend refuses, a batch of amends refuses before a
+ * request exists, whichever item says it: a cancel-replace, a market
+ * order, a size or price that is not positive, an item without its
+ * amend or its order; and what any batch refuses: no order or more than
+ * 20, a client id OKX refuses, no instrument. */
+static void
+test_batch_amend_refuses_what_the_single_amend_refuses(void **state)
+{
+    fixture *f = *state;
+    const char *ids[XG_BATCH_MAX + 1];
+    for (size_t i = 0; i < XG_BATCH_MAX + 1; i++) {
+        ids[i] = "gw1";
+    }
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 0),
+                     XG_ERR_INVALID);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 21),
+                     XG_ERR_INVALID);
+    f->am.is_replace = 1;
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_UNSUPPORTED);
+    f->am.is_replace = 0;
+    f->ord.type = XG_TYPE_MARKET;
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_BAD_TYPE);
+    f->ord.type = XG_TYPE_LIMIT;
+    f->am.qty = (xg_decimal){0, 0};
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_BAD_QTY);
+    f->am.qty = (xg_decimal){1, 0};
+    f->am.price = (xg_decimal){-5, 1};
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_BAD_PRICE);
+    f->am.price = (xg_decimal){1, 0};
+    ids[1] = "gw-2";
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    ids[1] = NULL;
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2),
+                     XG_ERR_BAD_CLIENT_ID);
+    ids[1] = "gw2";
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, NULL, ids, 2),
+                     XG_ERR_UNKNOWN_SYMBOL);
+    assert_int_equal(build_batch(f, XG_OP_BATCH_AMEND, &f->btc, ids, 2), XG_OK);
+
+    /* The second item without its amend, then without its order. */
+    xg_batch_item items[2] = {{&f->ord, "gw1", &f->am}, {&f->ord, "gw2", NULL}};
+    xg_result results[2];
+    xg_batch b = {items, 2, results};
+    xg_op op = {XG_OP_BATCH_AMEND, &f->btc, NULL, NULL, NULL, NULL, &b};
+    memset(&f->req, 0, sizeof(f->req));
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    items[1].amend = &f->am;
+    items[1].order = NULL;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+    items[1].order = &f->ord;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
+                     XG_ERR_INVALID);
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_OK);
+    op.batch = NULL;
+    assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
+                     XG_ERR_INVALID);
+}
+
 /* Balances: a signed GET of every asset, one unit of the balance bucket
  * (10 per 2 s per user, no instrument scope), queued with the reads. OKX
  * spot has no mass cancel: CANCEL_SYMBOL is unsupported. */
@@ -636,6 +762,12 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_batch_new_sends_place_objects_and_costs_per_order, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_amend_sends_amend_objects_and_costs_per_order, setup,
+            teardown),
+        cmocka_unit_test_setup_teardown(
+            test_batch_amend_refuses_what_the_single_amend_refuses, setup,
             teardown),
         cmocka_unit_test_setup_teardown(
             test_batch_cancel_sends_client_ids_and_costs_per_order, setup,
