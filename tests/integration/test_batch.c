@@ -9,7 +9,9 @@
  * 2. A batch whose middle order the venue refuses (more than the account
  *    holds) reports each order right: the others acked, that one
  *    rejected with the venue's code (or, on KuCoin, its message).
- * 3. balances: the first reply has no figures yet and asks the venue;
+ * 3. Amends in place sent together go as one batch amend on OKX (up to
+ *    20 a request), each order amended once.
+ * 4. balances: the first reply has no figures yet and asks the venue;
  *    the balances event brings them; the next reply shows them, with
  *    what a resting order locks.
  */
@@ -77,8 +79,8 @@ batch_new(xg_venue_env *e, const char *venue, int from, int to, int big)
     json_decref(r);
 }
 
-/* The log entries of venue's requests that place orders: each request
- * once (a batch's first entry, or a single place). */
+/* The log entries of v's batch requests (its batch_path): *orders their
+ * orders, and the requests (each batch's first entry) returned. */
 static size_t
 place_requests(const json_t *log, const batch_venue *v, size_t *orders)
 {
@@ -202,6 +204,92 @@ partial_failure_reported_per_order(const batch_venue *v)
     size_t orders = 0;
     assert_int_equal(place_requests(log, v, &orders), 1);
     assert_int_equal(orders, 3);
+    json_decref(log);
+    xg_venue_env_stop(e);
+}
+
+/* Wait for order id's event (given back), failing after 5 s. */
+static json_t *
+expect_event(xg_venue_env *e, const char *id, const char *event)
+{
+    json_t *ev = xg_client_wait_order_event(&e->client, id, event, 5000);
+    if (ev == NULL) {
+        fail_msg("no %s event for %s", event, id);
+    }
+    return ev;
+}
+
+static void
+test_okx_amends_go_in_batches(void **state)
+{
+    (void)state;
+    xg_venue_env *e = xg_venue_env_start("okx", NULL, "");
+    /* One order placed and amended alone first: a venue answers one of a
+     * kind before the gateway batches that kind. */
+    json_t *r = xg_venue_env_place(e, NULL, "w0", "BUY", "0.001", "29000");
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    json_decref(expect_event(e, "w0", "acked"));
+    r = xg_client_call(&e->client,
+                       "{\"type\":\"amend_order\",\"strategy\":\"t1\","
+                       "\"client_order_id\":\"w0\",\"price\":\"28999\"}",
+                       5000);
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    json_decref(expect_event(e, "w0", "amended"));
+
+    const int n = 10;
+    batch_new(e, "okx", 0, n, -1);
+    int waits = 0;
+    xg_venue_env_await_acks(e, n, 1, &waits);
+    /* Every amend sent before any reply is read: they wait together. */
+    for (int i = 0; i < n; i++) {
+        char req[256];
+        snprintf(req, sizeof req,
+                 "{\"type\":\"amend_order\",\"req_id\":\"a%d\",\"strategy\":"
+                 "\"t1\",\"client_order_id\":\"q%d\",\"price\":\"%d\"}",
+                 i, i, 29000 - i);
+        assert_int_equal(xg_client_send(&e->client, req), 0);
+    }
+    for (int i = 0; i < n; i++) {
+        json_t *reply = xg_client_reply(&e->client, 5000);
+        assert_non_null(reply);
+        assert_true(xg_reply_is_ok(reply));
+        json_decref(reply);
+    }
+    /* Each order amended once, to its price, in whatever order. */
+    int seen[10] = {0};
+    for (int n_seen = 0; n_seen < n;) {
+        json_t *ev = xg_client_event(&e->client, 5000, NULL, 0);
+        if (ev == NULL) {
+            fail_msg("okx: %d of %d amends told, then nothing for 5 s", n_seen,
+                     n);
+        }
+        const char *kind = json_string_value(json_object_get(ev, "event"));
+        const char *id = xg_reply_order_field(ev, "client_order_id");
+        if (kind != NULL && strcmp(kind, "amended") == 0 && id != NULL &&
+            id[0] == 'q') {
+            int k = (int)strtol(id + 1, NULL, 10);
+            assert_true(k >= 0 && k < n && !seen[k]);
+            char px[16];
+            snprintf(px, sizeof px, "%d", 29000 - k);
+            assert_string_equal(xg_reply_order_field(ev, "price"), px);
+            seen[k] = 1;
+            n_seen++;
+        } else if (kind != NULL && strcmp(kind, "amend_rejected") == 0) {
+            char *text = json_dumps(ev, JSON_COMPACT);
+            fail_msg("okx: amend refused: %s", text);
+        }
+        json_decref(ev);
+    }
+    json_t *log = xg_venue_env_log(e, "okx");
+    const batch_venue amends = {"okx", "/api/v5/trade/amend-batch-orders", 20};
+    size_t orders = 0;
+    size_t requests = place_requests(log, &amends, &orders);
+    fprintf(stderr, "okx: %d amends, %zu of them in %zu batch amends\n", n,
+            orders, requests);
+    assert_true(requests >= 1);
+    assert_true(requests < orders);
     json_decref(log);
     xg_venue_env_stop(e);
 }
@@ -352,6 +440,7 @@ main(void)
         T(test_bybit_partial_failure_reported_per_order),
         T(test_kucoin_burst_goes_in_batches),
         T(test_kucoin_partial_failure_reported_per_order),
+        T(test_okx_amends_go_in_batches),
         T(test_binance_balances),
         T(test_bybit_balances),
         T(test_okx_balances),

@@ -539,6 +539,18 @@ xg_client_call_raw(xg_client *c, const void *data, size_t len, int timeout_ms)
     return recv_json(c->dealer, timeout_ms, NULL, 0);
 }
 
+int
+xg_client_send(xg_client *c, const char *json)
+{
+    return zmq_send(c->dealer, json, strlen(json), 0) < 0 ? -1 : 0;
+}
+
+json_t *
+xg_client_reply(xg_client *c, int timeout_ms)
+{
+    return recv_json(c->dealer, timeout_ms, NULL, 0);
+}
+
 json_t *
 xg_client_call(xg_client *c, const char *json, int timeout_ms)
 {

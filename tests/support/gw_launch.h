@@ -109,6 +109,12 @@ json_t *xg_client_call(xg_client *c, const char *json, int timeout_ms);
 json_t *xg_client_call_raw(xg_client *c, const void *data, size_t len,
                            int timeout_ms);
 
+/* Send one request without waiting (0, or -1 when it could not be sent),
+ * and read the next reply (given) or NULL after timeout_ms: for requests
+ * that must reach the gateway together. */
+int xg_client_send(xg_client *c, const char *json);
+json_t *xg_client_reply(xg_client *c, int timeout_ms);
+
 /* Next event (given) or NULL after timeout_ms. *topic receives the topic
  * if not NULL (cap bytes). */
 json_t *xg_client_event(xg_client *c, int timeout_ms, char *topic, size_t cap);
