@@ -68,6 +68,11 @@ hmac_b64(const char *secret, const char *msg, size_t len, char out[64])
     assert_true(EVP_EncodeBlock((unsigned char *)out, mac, (int)n) > 0);
 }
 
+/* The running test's simulator, which the teardown stops should the test
+ * fail before sim_down: left running it would hold ctest's output pipe
+ * open until its timeout. */
+static xg_sim_proc *running;
+
 static xg_sim_proc *
 sim_up(const char *const *extra)
 {
@@ -80,14 +85,28 @@ sim_up(const char *const *extra)
     xg_sim_proc *p = calloc(1, sizeof(*p));
     assert_non_null(p);
     assert_int_equal(xg_sim_start(p, base), XG_OK);
+    running = p;
     return p;
 }
 
 static void
 sim_down(xg_sim_proc *p)
 {
+    running = NULL;
     assert_int_equal(xg_sim_stop(p), XG_OK);
     free(p);
+}
+
+static int
+stop_running(void **state)
+{
+    (void)state;
+    if (running != NULL) {
+        (void)xg_sim_stop(running);
+        free(running);
+        running = NULL;
+    }
+    return 0;
 }
 
 /* A private request signed like a KuCoin client, with the timestamp
@@ -1523,28 +1542,26 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_public_endpoints_answer_in_the_envelope),
-        cmocka_unit_test(test_signed_order_lifecycle),
-        cmocka_unit_test(test_bad_credentials_are_refused),
-        cmocka_unit_test(test_timestamp_window_is_enforced),
-        cmocka_unit_test(test_pool_is_a_fixed_window_anchored_at_first_request),
-        cmocka_unit_test(test_admin_ban_is_answered_as_cloudflare_1015),
-        cmocka_unit_test(test_injected_5xx_with_and_without_execution),
-        cmocka_unit_test(
-            test_limited_fault_answers_the_pools_429000_and_charges_nothing),
-        cmocka_unit_test(test_market_data_reads_the_paused_book),
-        cmocka_unit_test(test_startup_paths_answer_on_their_pools),
-        cmocka_unit_test(test_accounts_show_available_and_holds),
-        cmocka_unit_test(test_query_and_cancel_by_order_id),
-        cmocka_unit_test(test_fills_and_done_orders_page_by_last_id),
-        cmocka_unit_test(test_bad_query_parameters_are_400100),
-        cmocka_unit_test(test_batch_place_and_cancel_all_per_symbol),
-        cmocka_unit_test(
-            test_batch_is_one_request_and_cancel_all_frees_the_funds),
-        cmocka_unit_test(test_alter_replaces_the_order_under_its_clientOid),
-        cmocka_unit_test(test_alter_keeps_a_partial_fill),
-        cmocka_unit_test(test_alter_refusals),
-        cmocka_unit_test(test_alter_is_charged_to_the_spot_pool),
+        cmocka_unit_test_teardown(test_public_endpoints_answer_in_the_envelope, stop_running),
+        cmocka_unit_test_teardown(test_signed_order_lifecycle, stop_running),
+        cmocka_unit_test_teardown(test_bad_credentials_are_refused, stop_running),
+        cmocka_unit_test_teardown(test_timestamp_window_is_enforced, stop_running),
+        cmocka_unit_test_teardown(test_pool_is_a_fixed_window_anchored_at_first_request, stop_running),
+        cmocka_unit_test_teardown(test_admin_ban_is_answered_as_cloudflare_1015, stop_running),
+        cmocka_unit_test_teardown(test_injected_5xx_with_and_without_execution, stop_running),
+        cmocka_unit_test_teardown(test_limited_fault_answers_the_pools_429000_and_charges_nothing, stop_running),
+        cmocka_unit_test_teardown(test_market_data_reads_the_paused_book, stop_running),
+        cmocka_unit_test_teardown(test_startup_paths_answer_on_their_pools, stop_running),
+        cmocka_unit_test_teardown(test_accounts_show_available_and_holds, stop_running),
+        cmocka_unit_test_teardown(test_query_and_cancel_by_order_id, stop_running),
+        cmocka_unit_test_teardown(test_fills_and_done_orders_page_by_last_id, stop_running),
+        cmocka_unit_test_teardown(test_bad_query_parameters_are_400100, stop_running),
+        cmocka_unit_test_teardown(test_batch_place_and_cancel_all_per_symbol, stop_running),
+        cmocka_unit_test_teardown(test_batch_is_one_request_and_cancel_all_frees_the_funds, stop_running),
+        cmocka_unit_test_teardown(test_alter_replaces_the_order_under_its_clientOid, stop_running),
+        cmocka_unit_test_teardown(test_alter_keeps_a_partial_fill, stop_running),
+        cmocka_unit_test_teardown(test_alter_refusals, stop_running),
+        cmocka_unit_test_teardown(test_alter_is_charged_to_the_spot_pool, stop_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
