@@ -583,17 +583,32 @@ on_batch_response(xg__answers *a, xg__venue *v, xg__batch_flight *f,
                   xg__order_rec *const *rs, const xg_http_response *resp)
 {
     xg__state *st = a->st;
+    const xg_instrument *ins = xg__venue_instrument(v, f->orders[0].symbol);
+    if (ins == NULL) {
+        /* The venue's instrument list changed under the batch: its answer
+         * cannot be read against what was sent, so each order is asked
+         * about as after a lost answer. */
+        for (size_t i = 0; i < f->n; i++) {
+            if (rs[i] != NULL) {
+                on_lost_answer(st, v, &f->items[i], rs[i],
+                               "instrument gone from the venue's list");
+            }
+        }
+        return;
+    }
     xg_op op;
     xg_batch batch;
     xg_result res;
-    xg__batch_op(f, xg__venue_instrument(v, f->orders[0].symbol), &batch,
-                 a->batch_results, &op);
+    xg__batch_op(f, ins, &batch, a->batch_results, &op);
     xg_sink sink = {a, collect_instrument, ignore_report, ignore_balance};
     parse_answer(a, v, &op, resp, &sink, &res);
+    /* Order i's result: its own where the venue answered each order, else
+     * the request's. */
+    const xg_result *results =
+        res.outcome == XG_OUTCOME_OK ? a->batch_results : NULL;
     const xg_result *refusal = NULL;
     for (size_t i = f->n; i-- > 0;) {
-        const xg_result *ri =
-            res.outcome == XG_OUTCOME_OK ? &a->batch_results[i] : &res;
+        const xg_result *ri = results != NULL ? &results[i] : &res;
         if (rs[i] != NULL && is_limit_or_ban(ri)) {
             requeue_refused(st, v, &f->items[i], ri);
             if (refusal == NULL || ri->outcome == XG_OUTCOME_BANNED) {
@@ -602,8 +617,7 @@ on_batch_response(xg__answers *a, xg__venue *v, xg__batch_flight *f,
         }
     }
     for (size_t i = 0; i < f->n; i++) {
-        const xg_result *ri =
-            res.outcome == XG_OUTCOME_OK ? &a->batch_results[i] : &res;
+        const xg_result *ri = results != NULL ? &results[i] : &res;
         if (rs[i] != NULL && !is_limit_or_ban(ri)) {
             on_order_result(st, v, rs[i], &f->items[i], ri);
         }
