@@ -39,13 +39,22 @@ size_t
 xg__batch_max(const xg__venue *v, uint8_t single_op)
 {
     const xg_adapter_caps *caps = &v->plugin->api->caps;
-    uint32_t venue_max = single_op == XG_OP_NEW_ORDER ? caps->batch_new_max
-                         : single_op == XG_OP_CANCEL_ORDER
-                             ? caps->batch_cancel_max
-                         : single_op == XG_OP_AMEND_ORDER ? caps->batch_amend_max
-                                                          : 0;
-    size_t n = venue_max < (uint32_t)v->cfg->batch_max
-                   ? venue_max
+    uint32_t venue_max = 0;
+    switch ((xg_op_kind)single_op) {
+    case XG_OP_NEW_ORDER:
+        venue_max = caps->batch_new_max;
+        break;
+    case XG_OP_CANCEL_ORDER:
+        venue_max = caps->batch_cancel_max;
+        break;
+    case XG_OP_AMEND_ORDER:
+        venue_max = caps->batch_amend_max;
+        break;
+    default:
+        return 0;
+    }
+    size_t n = venue_max < (uint64_t)v->cfg->batch_max
+                   ? (size_t)venue_max
                    : (size_t)v->cfg->batch_max;
     return n >= 2 ? n : 0;
 }
