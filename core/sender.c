@@ -295,14 +295,17 @@ is_batchable(uint8_t op, const xg__order_rec *r)
  * with it in one request: the same operation on the same instrument, due
  * now. Their indices go to out, head first; returns how many, 0 when v
  * does not batch this operation (or has not yet answered one of its kind
- * alone: see venue.h, probing_ops). */
+ * alone: see venue.h, probing_ops; or the limiter holds its batches until
+ * later: batch_wait_ns). */
 static size_t
 gather(xg__state *st, xg__venue *v, xg__queue *q, size_t idx,
-       const xg__pending *head, const xg__order_rec *hr, size_t *out)
+       const xg__pending *head, const xg__order_rec *hr, int64_t now_ns,
+       size_t *out)
 {
     size_t max = xg__batch_max(v, head->op);
     if (max == 0 || hr == NULL || !is_batchable(head->op, hr) ||
-        !(v->answered_ops & xg__op_bit((xg_op_kind)head->op))) {
+        !(v->answered_ops & xg__op_bit((xg_op_kind)head->op)) ||
+        now_ns < v->batch_wait_ns[head->op]) {
         return 0;
     }
     int vi = (int)xg__state_venue_index(st, v);
@@ -363,17 +366,23 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
     xg_http_request *req = &s->req;
     memset(req, 0, sizeof *req);
     int64_t at_ns = now_ns;
-    if (op.instrument == NULL ||
-        v->plugin->api->build(v->inst, &op, xg__state_venue_now_ms(st, v),
-                              req) != XG_OK ||
-        xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
-                           req->priority, now_ns, &at_ns) != XG_OK ||
-        at_ns > now_ns) {
+    xg_err e = op.instrument == NULL
+                   ? XG_ERR_UNKNOWN_SYMBOL
+                   : v->plugin->api->build(v->inst, &op,
+                                           xg__state_venue_now_ms(st, v), req);
+    if (e == XG_OK) {
+        e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
+                               req->priority, now_ns, &at_ns);
+    }
+    if (e == XG_OK && at_ns > now_ns) {
+        v->batch_wait_ns[head.op] = at_ns;
+    }
+    if (e != XG_OK || at_ns > now_ns) {
         xg__batch_release(f);
         return BATCH_NOT_SENT;
     }
-    xg_err e = xg__transport_send(s->transport, &v->endpoint, req, v,
-                                  xg__pending_tag(xg__batch_pending(v, slot)));
+    e = xg__transport_send(s->transport, &v->endpoint, req, v,
+                           xg__pending_tag(xg__batch_pending(v, slot)));
     if (e != XG_OK) {
         xg__warn("venue %s: transport: %s", v->cfg->name, xg_strerror(e));
         xg__batch_release(f);
@@ -433,7 +442,7 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             continue;
         }
         size_t batch_idx[XG_BATCH_MAX];
-        size_t n_batch = gather(st, v, q, idx, &p, r, batch_idx);
+        size_t n_batch = gather(st, v, q, idx, &p, r, now_ns, batch_idx);
         if (n_batch >= 2) {
             batch_sent b = send_batch(s, st, v, q, batch_idx, n_batch, now_ns);
             if (b == BATCH_SENT) {

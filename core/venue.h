@@ -140,6 +140,11 @@ typedef struct xg__venue {
     size_t n_balances;
     int64_t balances_wall_ms, balances_mono_ms;
     int balances_asked;
+    /* A batch of operation op (index: NEW_ORDER, CANCEL_ORDER,
+     * AMEND_ORDER) the limiter could not admit before this time (venue
+     * ns): until then its orders go alone, without a batch being built
+     * and signed for nothing at every pump; 0: none refused. */
+    int64_t batch_wait_ns[XG_OP_AMEND_ORDER + 1];
     /* The batches in flight (batch.h), one slot per connection. */
     struct xg__batch_flight *flights;
     size_t n_flights;
