@@ -400,6 +400,30 @@ parse_venues(const xg_json *j, xg_msg *out, xg_buf *d)
     return XG_OK;
 }
 
+/* An optional integer field in lo..hi into *out (untouched when absent). */
+static xg_err
+parse_int_field(const xg_json *j, const char *field, int64_t lo, int64_t hi,
+                xg_buf *d, int64_t *out)
+{
+    size_t t;
+    if (!has_field(j, field, &t)) {
+        return XG_OK;
+    }
+    int64_t v;
+    xg_err err = xg_json_int64(j, t, &v);
+    if (err == XG_ERR_INVALID) {
+        return fail_type(d, field, "an integer", j, t);
+    }
+    if (err != XG_OK || v < lo || v > hi) {
+        char what[64];
+        snprintf(what, sizeof what, "must be between %lld and %lld",
+                 (long long)lo, (long long)hi);
+        return fail(d, XG_ERR_BAD_FIELD, field, what);
+    }
+    *out = v;
+    return XG_OK;
+}
+
 static xg_err
 parse_options(const xg_json *j, xg_msg *out, xg_buf *d)
 {
@@ -412,19 +436,8 @@ parse_options(const xg_json *j, xg_msg *out, xg_buf *d)
         }
         out->requantize = type == XG_JSON_TRUE;
     }
-    if (has_field(j, "max_wait_ms", &t)) {
-        int64_t ms;
-        xg_err err = xg_json_int64(j, t, &ms);
-        if (err == XG_ERR_INVALID) {
-            return fail_type(d, "max_wait_ms", "an integer", j, t);
-        }
-        if (err != XG_OK || ms < 0 || ms > XG_MAX_WAIT_MS_MAX) {
-            return fail(d, XG_ERR_BAD_FIELD, "max_wait_ms",
-                        "must be between 0 and 86400000");
-        }
-        out->max_wait_ms = ms;
-    }
-    return XG_OK;
+    return parse_int_field(j, "max_wait_ms", 0, XG_MAX_WAIT_MS_MAX, d,
+                           &out->max_wait_ms);
 }
 
 static xg_err
@@ -580,21 +593,8 @@ parse_balances(const xg_json *j, xg_msg *out, xg_buf *d)
         return err;
     }
     out->max_age_ms = XG_BALANCES_MAX_AGE_MS;
-    size_t t;
-    if (!has_field(j, "max_age_ms", &t)) {
-        return XG_OK;
-    }
-    int64_t age;
-    err = xg_json_int64(j, t, &age);
-    if (err == XG_ERR_INVALID) {
-        return fail_type(d, "max_age_ms", "an integer", j, t);
-    }
-    if (err != XG_OK || age < 0 || age > XG_BALANCES_MAX_AGE_MS_MAX) {
-        return fail(d, XG_ERR_BAD_FIELD, "max_age_ms",
-                    "must be between 0 and 86400000");
-    }
-    out->max_age_ms = age;
-    return XG_OK;
+    return parse_int_field(j, "max_age_ms", 0, XG_BALANCES_MAX_AGE_MS_MAX, d,
+                           &out->max_age_ms);
 }
 
 /* open_orders: cursor (the decimal string a previous page gave as
@@ -618,21 +618,10 @@ parse_page(const xg_json *j, xg_msg *out, xg_buf *d)
         }
     }
     out->cursor = (uint32_t)cursor;
-    out->limit = XG_OPEN_ORDERS_PAGE;
-    size_t t;
-    if (has_field(j, "limit", &t)) {
-        int64_t limit;
-        err = xg_json_int64(j, t, &limit);
-        if (err == XG_ERR_INVALID) {
-            return fail_type(d, "limit", "an integer", j, t);
-        }
-        if (err != XG_OK || limit < 1 || limit > XG_OPEN_ORDERS_PAGE_MAX) {
-            return fail(d, XG_ERR_BAD_FIELD, "limit",
-                        "must be between 1 and 200");
-        }
-        out->limit = (uint32_t)limit;
-    }
-    return XG_OK;
+    int64_t limit = XG_OPEN_ORDERS_PAGE;
+    err = parse_int_field(j, "limit", 1, XG_OPEN_ORDERS_PAGE_MAX, d, &limit);
+    out->limit = (uint32_t)limit;
+    return err;
 }
 
 static const char *const fields_new_order[] = {
