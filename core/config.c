@@ -111,6 +111,19 @@ get_int(cfg_ctx *c, const char *field, json_t *obj, const char *key,
     return XG_OK;
 }
 
+/* An optional boolean key of obj into *out (0 when absent). */
+static xg_err
+get_bool(cfg_ctx *c, const char *field, json_t *obj, const char *key,
+         int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (v != NULL && !json_is_boolean(v)) {
+        return fail(c, field, "must be true or false");
+    }
+    *out = json_is_true(v);
+    return XG_OK;
+}
+
 static int
 is_venue_name(const char *s)
 {
@@ -332,18 +345,15 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
                         sizeof v->base_url, 0))) {
         return e;
     }
-    json_t *sim = json_object_get(obj, "simulator");
-    if (sim != NULL && !json_is_boolean(sim)) {
-        snprintf(f, sizeof f, "%s.simulator", field);
-        return fail(c, f, "must be true or false");
+    snprintf(f, sizeof f, "%s.simulator", field);
+    if ((e = get_bool(c, f, obj, "simulator", &v->is_simulator))) {
+        return e;
     }
-    v->is_simulator = json_is_true(sim);
-    json_t *excl = json_object_get(obj, "exclusive_account");
-    if (excl != NULL && !json_is_boolean(excl)) {
-        snprintf(f, sizeof f, "%s.exclusive_account", field);
-        return fail(c, f, "must be true or false");
+    snprintf(f, sizeof f, "%s.exclusive_account", field);
+    if ((e = get_bool(c, f, obj, "exclusive_account",
+                      &v->is_exclusive_account))) {
+        return e;
     }
-    v->is_exclusive_account = json_is_true(excl);
     if (v->base_url[0] != '\0') {
         snprintf(f, sizeof f, "%s.base_url", field);
         if (v->is_simulator && !is_loopback_http(v->base_url)) {
