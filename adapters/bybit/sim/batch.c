@@ -85,9 +85,8 @@ bybit_sim_batch_answer(const bybit_call *c, json_t *list, json_t *codes)
         bybit_sim_envelope(0, "OK", json_pack("{so}", "list", list), c->now_ms);
 
     json_object_set_new(env, "retExtInfo", json_pack("{so}", "list", codes));
+    /* Logged per order (bybit_sim_log_item), not as one request. */
     xg_sim_response_json(c->resp, 200, env);
-    c->resp->code = 0;
-    c->resp->outcome = "batch";
 }
 
 /* The symbol an item names, for the answer of an item that failed. */
