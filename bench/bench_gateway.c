@@ -14,6 +14,11 @@
  *     outstanding the acks flow continuously, so a loop stall in the
  *     gateway (a journal checkpoint, say) shows as a long gap.
  *  5. peak RSS of xgated after 10,000 resting orders.
+ *  6. with the journal off: the same pipelined phase through the
+ *     hand-written loop (floor_loop.c, the bare work without the
+ *     gateway's guarantees) on the same simulator and book, its CPU per
+ *     order and xgated's as a ratio to it.
+ * XG_BENCH_BUSY_POLL_US sets xgated's busy_poll_us.
  * Memory is read first, on the fresh gateway (its 10,000 resting orders
  * stay on the book for every later phase); timed orders are IOC below the
  * market, so they expire at once and the book stays the same size.
@@ -23,10 +28,13 @@
  * each is run in turn with fresh processes, then each one's figures are
  * printed as a ratio to "off" (the comparison issue 10 asks for).
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -227,10 +235,12 @@ bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
 }
 
 /* Send n orders keeping up to 2,000 outstanding; returns orders/s and
- * the gaps between consecutive acks in *gaps_out. */
+ * the gaps between consecutive acks in *gaps_out. who prefixes the
+ * figures' labels ("" for the gateway). */
 static double
-bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
+bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out, const char *who)
 {
+    char label[3][64];
     int64_t *arrived = calloc(n, sizeof *arrived);
     if (arrived == NULL) {
         fprintf(stderr, "bench: out of memory\n");
@@ -256,17 +266,21 @@ bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out)
         drain_replies(cl);
     }
     double secs = (double)(bench_now_ns() - t0) / 1e9;
-    printf("%-44s %zu orders in %.2f s = %.0f orders/s\n",
-           "pipelined, limits off", n, secs, (double)n / secs);
+    snprintf(label[0], sizeof label[0], "%spipelined, limits off", who);
+    snprintf(label[1], sizeof label[1], "%slongest pause in acks, pipelined",
+             who);
+    snprintf(label[2], sizeof label[2], "%spauses in acks, pipelined", who);
+    printf("%-44s %zu orders in %.2f s = %.0f orders/s\n", label[0], n, secs,
+           (double)n / secs);
     /* The gaps are written over the arrival times, which are read ahead
      * of them: gaps[i] needs only arrived[i] and arrived[i + 1]. */
     ack_gaps(arrived, n, arrived, gaps_out);
     printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  p99.9 %8.1f us  "
            "max %8.1f us\n",
-           "longest pause in acks, pipelined", gaps_out->n, gaps_out->p50_us,
-           gaps_out->p99_us, gaps_out->p999_us, gaps_out->max_us);
-    printf("%-44s > 2 ms: %zu, > 10 ms: %zu\n", "pauses in acks, pipelined",
-           gaps_out->over_2ms, gaps_out->over_10ms);
+           label[1], gaps_out->n, gaps_out->p50_us, gaps_out->p99_us,
+           gaps_out->p999_us, gaps_out->max_us);
+    printf("%-44s > 2 ms: %zu, > 10 ms: %zu\n", label[2], gaps_out->over_2ms,
+           gaps_out->over_10ms);
     free(arrived);
     return (double)n / secs;
 }
@@ -297,9 +311,80 @@ typedef struct run_figs {
     char journal[16];
     double rt_p50_us, rt_p99_us;
     double pipe_rate;
-    double gw_cpu_us; /* xgated CPU per pipelined order */
+    double gw_cpu_us;    /* xgated CPU per pipelined order */
+    double floor_cpu_us; /* the hand-written loop's (journal off only) */
     gap_figs gaps;
 } run_figs;
+
+/* Start bench_floor_loop (floor_loop.c) on the simulator at port: its
+ * endpoints into *p. */
+static int
+floor_start(int port, xg_gw_proc *p)
+{
+    int fds[2];
+    char port_s[16];
+    memset(p, 0, sizeof *p);
+    snprintf(port_s, sizeof port_s, "%d", port);
+    if (pipe(fds) != 0) {
+        return -1;
+    }
+    p->pid = fork();
+    if (p->pid == 0) {
+        /* A benchmark that exits on a stall takes the loop with it. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl(XG_BIN_DIR "/bench_floor_loop", "bench_floor_loop", port_s,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *out = p->pid > 0 ? fdopen(fds[0], "r") : NULL;
+    char line[120];
+    while (out != NULL && fgets(line, sizeof line, out) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "req ", 4) == 0) {
+            snprintf(p->req_ep, sizeof p->req_ep, "%s", line + 4);
+        } else if (strncmp(line, "pub ", 4) == 0) {
+            snprintf(p->pub_ep, sizeof p->pub_ep, "%s", line + 4);
+            break;
+        }
+    }
+    if (out != NULL) {
+        fclose(out);
+    } else {
+        close(fds[0]);
+    }
+    return p->pid > 0 && p->pub_ep[0] != '\0' ? 0 : -1;
+}
+
+/* The same pipelined phase through the hand-written loop: the CPU a
+ * process needs for the bare work (ZeroMQ in, parse, sign, keep-alive
+ * POST, reply and event out), which issue 10 compares the gateway with. */
+static void
+bench_floor(int port, size_t n_pipe, double *cpu_us)
+{
+    xg_gw_proc p;
+    xg_client cl;
+    gap_figs gaps;
+    if (floor_start(port, &p) != 0 ||
+        xg_client_open(&cl, &p, "order.bench") != XG_OK) {
+        fprintf(stderr, "bench: cannot start bench_floor_loop\n");
+        if (p.pid > 0) {
+            kill(p.pid, SIGKILL);
+            waitpid(p.pid, NULL, 0);
+        }
+        return;
+    }
+    int64_t cpu0 = bench_cpu_us(p.pid);
+    (void)bench_pipelined(&cl, n_pipe, &gaps, "floor loop: ");
+    *cpu_us = (double)(bench_cpu_us(p.pid) - cpu0) / (double)n_pipe;
+    printf("%-44s %.1f us\n", "floor loop: CPU per pipelined order", *cpu_us);
+    xg_client_close(&cl);
+    kill(p.pid, SIGTERM);
+    waitpid(p.pid, NULL, 0);
+}
 
 /* Orders the gateway's table must hold without forgetting a finished
  * one: the resting ones, both round-trip phases with their warm-up, the
@@ -324,6 +409,15 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     if (journal[0] != '\0') {
         root_len += (size_t)snprintf(root, sizeof root,
                                      "\"journal\": \"%.8s\", ", journal);
+    }
+    /* The spin before sleeping is CPU the loop spends waiting: with
+     * XG_BENCH_BUSY_POLL_US set, the figures say what it costs. */
+    const char *spin = getenv("XG_BENCH_BUSY_POLL_US");
+    if (spin != NULL && strspn(spin, "0123456789") == strlen(spin) &&
+        strlen(spin) > 0 && strlen(spin) < 7) {
+        root_len += (size_t)snprintf(root + root_len, sizeof root - root_len,
+                                     "\"busy_poll_us\": %s, ", spin);
+        printf("%-44s %s us\n", "xgated busy_poll_us", spin);
     }
     size_t max_orders = orders_needed(n, n_pipe);
     if (max_orders > 100000) {
@@ -401,7 +495,7 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     int64_t run0, wait0, run1, wait1;
     sched_ns(gw.pid, &run0, &wait0);
     int64_t phase0 = bench_now_ns();
-    out->pipe_rate = bench_pipelined(&cl, n_pipe, &out->gaps);
+    out->pipe_rate = bench_pipelined(&cl, n_pipe, &out->gaps, "");
     int64_t phase1 = bench_now_ns();
     sched_ns(gw.pid, &run1, &wait1);
     out->gw_cpu_us = (double)(bench_cpu_us(gw.pid) - gw_cpu) / (double)n_pipe;
@@ -419,6 +513,16 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
            (double)phase0 / 1e9, (double)phase1 / 1e9);
 
     xg_client_close(&cl);
+    if (strcmp(journal, "off") == 0) {
+        /* The gateway stays up, idle, so the loop meets the same book. */
+        bench_floor(port, n_pipe, &out->floor_cpu_us);
+        if (out->floor_cpu_us > 0) {
+            printf("%-44s %.2f (%.1f / %.1f us)\n",
+                   "xgated / floor loop, CPU per order",
+                   out->gw_cpu_us / out->floor_cpu_us, out->gw_cpu_us,
+                   out->floor_cpu_us);
+        }
+    }
     xg_gw_stop(&gw);
     xg_sim_stop(&sim);
     free(v);

@@ -317,8 +317,8 @@ mm_order_json(const mm_run *s, size_t k, char *out, size_t cap,
                     req_id != NULL ? "\"type\":\"new_order\",\"req_id\":\""
                                    : "",
                     req_id != NULL ? req_id : "", req_id != NULL ? "\"," : "",
-                    s->quotes[k].id, s->quotes[k].is_buy ? "BUY" : "SELL",
-                    qty, price, s->v->name);
+                    s->quotes[k].id, s->quotes[k].is_buy ? "BUY" : "SELL", qty,
+                    price, s->v->name);
 }
 
 /* Send update s->update: see the file comment. Each request's req_id is
