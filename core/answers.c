@@ -158,6 +158,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
+    case XG_OP_STREAM_TOKEN:
         return; /* never queued */
     }
 }
@@ -564,6 +565,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
         return; /* on_batch_done */
+    case XG_OP_STREAM_TOKEN:
+        return; /* never queued */
     case XG_OP_BALANCES:
         on_balances(a, v, &res);
         return;

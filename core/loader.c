@@ -142,6 +142,17 @@ loader_missing_function(const xg_adapter *api)
     return NULL;
 }
 
+/* Whether the stream entries agree with caps.streams: all five set for
+ * a stream, all NULL without one. */
+static int
+loader_stream_entries_agree(const xg_adapter *api)
+{
+    int n = (api->stream_plan != NULL) + (api->stream_login != NULL) +
+            (api->stream_subscribe != NULL) + (api->stream_ping != NULL) +
+            (api->stream_parse != NULL);
+    return api->caps.streams != 0 ? n == 5 : n == 0;
+}
+
 /* True if caps can serve the gateway; otherwise why receives the reason
  * (without the path). */
 static int
@@ -227,6 +238,14 @@ loader_check_table(const xg__plugins *set, const xg_adapter *api,
     missing = loader_missing_function(api);
     if (missing != NULL) {
         snprintf(why, why_len, "mandatory function %s is NULL", missing);
+        return XG_ERR_PLUGIN;
+    }
+    if (!loader_stream_entries_agree(api)) {
+        snprintf(why, why_len,
+                 "caps.streams is %s but %s of the five stream functions "
+                 "are set",
+                 api->caps.streams != 0 ? "set" : "0",
+                 api->caps.streams != 0 ? "not all" : "some");
         return XG_ERR_PLUGIN;
     }
     if (!loader_caps_can_serve(&api->caps, why, why_len)) {

@@ -96,6 +96,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
     case XG_OP_OPEN_ORDERS:
     case XG_OP_BALANCES:
     case XG_OP_CANCEL_SYMBOL:
+    case XG_OP_STREAM_TOKEN:
         return 1;
     case XG_OP_NEW_ORDER:
         return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;

@@ -75,6 +75,7 @@ binance_op_weight(const xg_op *op)
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
+    case XG_OP_STREAM_TOKEN:
         break; /* no such endpoint on spot: build refuses them */
     }
     return 1;

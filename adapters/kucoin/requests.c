@@ -49,6 +49,7 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_ACCOUNTS;
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
+    case XG_OP_STREAM_TOKEN:
         break; /* never built (adapter.c) */
     }
     return 1;

@@ -21,7 +21,9 @@
  *
  * Flags (each build sets at most one): MOCK_ABI_VERSION, MOCK_STRUCT_SIZE,
  * MOCK_VENUE, MOCK_NULL_SIGN, MOCK_ENTRY_RETURNS_NULL, MOCK_NO_ENTRY, and
- * the caps MOCK_ID_MAX, MOCK_ID_CHARS, MOCK_BAN_MS.
+ * the caps MOCK_ID_MAX, MOCK_ID_CHARS, MOCK_BAN_MS; MOCK_STREAMS_NO_ENTRIES
+ * (caps.streams set, no stream function) and MOCK_STREAM_ENTRY_NO_CAPS
+ * (stream_parse set, caps.streams 0).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -237,6 +239,20 @@ mock_sign_into(mock_instance *m, const xg_sign_input *in, xg_signed *out)
     return rc;
 }
 
+#ifdef MOCK_STREAM_ENTRY_NO_CAPS
+static xg_err
+mock_stream_parse(void *inst, const char *text, size_t len,
+                  const xg_stream_sink *sink, xg_stream_result *res)
+{
+    (void)inst;
+    (void)text;
+    (void)len;
+    (void)sink;
+    res->kind = XG_STREAM_MALFORMED;
+    return XG_OK;
+}
+#endif
+
 #ifndef MOCK_NULL_SIGN
 static xg_err
 mock_sign(void *inst, const xg_sign_input *in, xg_signed *out)
@@ -397,7 +413,11 @@ static const xg_adapter mock_table = {
             .client_id_chars = MOCK_ID_CHARS,
             .default_ban_ms = MOCK_BAN_MS,
             .open_orders_page_max = 0,
+#ifdef MOCK_STREAMS_NO_ENTRIES
+            .streams = XG_STREAM_ORDERS,
+#else
             .streams = XG_STREAM_NONE,
+#endif
         },
     .create = mock_create,
     .destroy = mock_destroy,
@@ -408,6 +428,9 @@ static const xg_adapter mock_table = {
     .sign = NULL,
 #else
     .sign = mock_sign,
+#endif
+#ifdef MOCK_STREAM_ENTRY_NO_CAPS
+    .stream_parse = mock_stream_parse,
 #endif
 };
 

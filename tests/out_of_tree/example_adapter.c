@@ -338,6 +338,7 @@ example_cost(const xg_op *op)
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES: /* refused by build */
+    case XG_OP_STREAM_TOKEN: /* never asked: caps.streams is 0 */
         return 1;
     }
     return 1;
@@ -807,6 +808,7 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
+    case XG_OP_STREAM_TOKEN:
         break; /* never built */
     }
     if (!found) {

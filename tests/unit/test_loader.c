@@ -174,6 +174,10 @@ static const refusal_case refusals[] = {
      "caps.client_id_chars 0x5 lacks digits or lower-case letters"},
     {"mock_no_ban.so", XG_ERR_PLUGIN,
      "caps.default_ban_ms 0 is not at least 1"},
+    {"mock_stream_no_entries.so", XG_ERR_PLUGIN,
+     "caps.streams is set but not all of the five stream functions are set"},
+    {"mock_stream_no_caps.so", XG_ERR_PLUGIN,
+     "caps.streams is 0 but some of the five stream functions are set"},
     {"does_not_exist.so", XG_ERR_PLUGIN, "cannot load: "},
 };
 

@@ -48,6 +48,10 @@
  *      (xg_balance); caps.batch_new_max, batch_cancel_max, cancel_symbol.
  *   8  XG_OP_BATCH_AMEND (amends in place, xg_batch_item.amend) and
  *      caps.batch_amend_max.
+ *   9  Private streams (xgate/stream.h): caps.streams takes the
+ *      XG_STREAM_* flags; the optional entries stream_plan, stream_login,
+ *      stream_subscribe, stream_ping and stream_parse, set together when
+ *      caps.streams is not 0; XG_OP_STREAM_TOKEN.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -59,14 +63,15 @@
 #include "xgate/http.h"
 #include "xgate/limit.h"
 #include "xgate/order.h"
+#include "xgate/stream.h"
 
-#define XG_ADAPTER_ABI_VERSION 8u
+#define XG_ADAPTER_ABI_VERSION 9u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
 
-#define XG_VENUE_CODE_MAX 24
-#define XG_VENUE_MSG_MAX  160
+#define XG_VENUE_CODE_MAX   24
+#define XG_VENUE_MSG_MAX    160
 #define XG_RESULT_MAX_USAGE 6
 /* A venue's cursor to the next page of a list, with its NUL. */
 #define XG_CURSOR_MAX 128
@@ -82,15 +87,18 @@ typedef enum xg_op_kind {
     XG_OP_CANCEL_ORDER = 4,
     XG_OP_QUERY_ORDER = 5, /* by client order id */
     XG_OP_OPEN_ORDERS = 6,
-    XG_OP_AMEND_ORDER = 7, /* new price and/or quantity of an open order */
+    XG_OP_AMEND_ORDER = 7,  /* new price and/or quantity of an open order */
     XG_OP_BATCH_NEW = 8,    /* several new orders in one request */
     XG_OP_BATCH_CANCEL = 9, /* several cancels in one request */
     /* Every open order of the account on op->instrument, whoever placed
      * it: the core sends it only where the configuration says the
      * account is the gateway's alone. */
     XG_OP_CANCEL_SYMBOL = 10,
-    XG_OP_BALANCES = 11, /* the account's balances, each to sink->balance */
-    XG_OP_BATCH_AMEND = 12 /* several amends in place in one request */
+    XG_OP_BALANCES = 11,    /* the account's balances, each to sink->balance */
+    XG_OP_BATCH_AMEND = 12, /* several amends in place in one request */
+    /* What a private stream needs before connecting (KuCoin's token and
+     * endpoint): the instance keeps what parse reads. */
+    XG_OP_STREAM_TOKEN = 13
 } xg_op_kind;
 
 /* What an amend asks for (XG_OP_AMEND_ORDER). */
@@ -132,8 +140,8 @@ typedef struct xg_batch {
     size_t n; /* 1 .. caps.batch_new_max, batch_cancel_max, batch_amend_max */
     /* n results, zeroed by the core, in the order of items: parse fills
      * results[i] as it would fill the result of items[i]'s NEW_ORDER,
-     * CANCEL_ORDER or AMEND_ORDER, when the request's own result is OK (the venue
-     * answered each order). Any other outcome of the request's result is
+     * CANCEL_ORDER or AMEND_ORDER, when the request's own result is OK (the
+     * venue answered each order). Any other outcome of the request's result is
      * every order's (a limit, a ban, a lost answer, the whole batch
      * refused), and results are not read. */
     xg_result *results;
@@ -256,8 +264,8 @@ typedef struct xg_sign_input {
                                   venues with path parameters; else NULL */
     const xg_kv *params;       /* in signing order */
     size_t n_params;
-    int64_t timestamp_ms;      /* the frozen clock */
-    int64_t recv_window_ms;    /* -1: not sent */
+    int64_t timestamp_ms;   /* the frozen clock */
+    int64_t recv_window_ms; /* -1: not sent */
 } xg_sign_input;
 
 /* What signing produced, for comparison with the vector. */
@@ -265,7 +273,7 @@ typedef struct xg_signed {
     char prehash[XG_HTTP_TARGET_MAX + XG_HTTP_BODY_MAX];
     char signature[128];
     char signed_passphrase[64]; /* venues that sign it; else "" */
-    xg_http_request request;     /* as it would be sent */
+    xg_http_request request;    /* as it would be sent */
 } xg_signed;
 
 /* Characters a venue accepts in a client order id (xg_adapter_caps
@@ -280,16 +288,17 @@ typedef struct xg_signed {
  * core amends in place when the venue can (NATIVE, or NATIVE_REDUCE for
  * a smaller quantity at the same price), else by cancel-replace
  * (REPLACE), else refuses the amend. */
-#define XG_AMEND_NATIVE        0x01u /* price and quantity, same order id */
-#define XG_AMEND_NATIVE_REDUCE 0x02u /* smaller quantity only, keeps its
-                                        place in the queue and its id */
-#define XG_AMEND_REPLACE       0x04u /* cancel-replace: a new venue order */
-#define XG_AMEND_REPLACE_NEW_ID 0x08u /* ... which needs its own client id
-                                         (xg_amend.new_client_id) */
+#define XG_AMEND_NATIVE 0x01u /* price and quantity, same order id */
+#define XG_AMEND_NATIVE_REDUCE                                                 \
+    0x02u                      /* smaller quantity only, keeps its             \
+                                  place in the queue and its id */
+#define XG_AMEND_REPLACE 0x04u /* cancel-replace: a new venue order */
+#define XG_AMEND_REPLACE_NEW_ID                                                \
+    0x08u /* ... which needs its own client id                                 \
+             (xg_amend.new_client_id) */
 
-/* Private streams an adapter speaks (xg_adapter_caps streams). The flags
- * for each stream come with the streams issue, which adds them and the
- * entries that speak them; until then every adapter sets XG_STREAM_NONE. */
+/* No private stream (xg_adapter_caps streams); the flags are in
+ * xgate/stream.h. */
 #define XG_STREAM_NONE 0u
 
 /*
@@ -311,7 +320,8 @@ typedef struct xg_adapter_caps {
     /* Most orders in one OPEN_ORDERS answer (a fuller list comes in pages,
      * see xg_result.is_list_cut); 0: the venue lists all at once. */
     uint32_t open_orders_page_max;
-    /* XG_STREAM_* flags: private streams the adapter speaks; 0 today. */
+    /* XG_STREAM_* flags (xgate/stream.h): what the adapter's private
+     * stream tells; 0: it has none, and the stream entries are NULL. */
     uint32_t streams;
     /* XG_AMEND_* flags: how the venue amends an order; 0: it cannot. */
     uint32_t amend;
@@ -328,9 +338,9 @@ typedef struct xg_adapter_caps {
 } xg_adapter_caps;
 
 typedef struct xg_adapter {
-    uint32_t abi_version; /* XG_ADAPTER_ABI_VERSION */
-    uint32_t struct_size; /* sizeof(xg_adapter) */
-    const char *venue;    /* "binance": [a-z0-9]{1,15}, unique */
+    uint32_t abi_version;         /* XG_ADAPTER_ABI_VERSION */
+    uint32_t struct_size;         /* sizeof(xg_adapter) */
+    const char *venue;            /* "binance": [a-z0-9]{1,15}, unique */
     const char *default_base_url; /* "https://api.binance.com" */
     xg_adapter_caps caps;         /* what the venue accepts, read at load */
 
@@ -365,11 +375,31 @@ typedef struct xg_adapter {
      * was parsed (the venue's advertised limits, not constants where the
      * venue publishes them). Bucket indices in costs refer to this order.
      */
-    xg_err (*limits)(void *inst, xg_bucket_spec *specs, size_t cap,
-                     size_t *n);
+    xg_err (*limits)(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n);
 
     /* Mandatory. Sign a test vector with the instance's credentials. */
     xg_err (*sign)(void *inst, const xg_sign_input *in, xg_signed *out);
+
+    /*
+     * The private stream (xgate/stream.h explains the conversation): all
+     * five set when caps.streams is not 0, all NULL otherwise. The message
+     * builders write text of *len bytes into out (cap bytes, at most
+     * XG_STREAM_TEXT_MAX) at the venue's time venue_now_ms; *len 0: there
+     * is nothing to send (stream_login of a venue that waits for its
+     * welcome, stream_ping of one whose server pings).
+     */
+    xg_err (*stream_plan)(void *inst, xg_stream_plan *plan);
+    xg_err (*stream_login)(void *inst, int64_t venue_now_ms, char *out,
+                           size_t cap, size_t *len);
+    xg_err (*stream_subscribe)(void *inst, int64_t venue_now_ms, char *out,
+                               size_t cap, size_t *len);
+    xg_err (*stream_ping)(void *inst, int64_t venue_now_ms, char *out,
+                          size_t cap, size_t *len);
+    /* One received text message into res (zeroed by the core), its order
+     * updates to sink. Returns XG_OK whatever the message was (a malformed
+     * one is kind XG_STREAM_MALFORMED); an error only from the sink. */
+    xg_err (*stream_parse)(void *inst, const char *text, size_t len,
+                           const xg_stream_sink *sink, xg_stream_result *res);
 } xg_adapter;
 
 typedef const xg_adapter *(*xg_adapter_entry_fn)(void);
