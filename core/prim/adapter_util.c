@@ -375,6 +375,29 @@ xg_adapter_options(const xg_adapter_config *cfg, const char *venue,
 }
 
 xg_err
+xg_stream_url_option(const xg_kv *kv, const char *venue, char *url, size_t cap,
+                     char *err, size_t err_len)
+{
+    if (strcmp(kv->key, "stream_url") != 0) {
+        return XG_ERR_NOT_FOUND;
+    }
+    const char *v = kv->value;
+    size_t len = v != NULL ? strlen(v) : 0;
+    int is_ws = v != NULL &&
+                (strncmp(v, "ws://", 5) == 0 || strncmp(v, "wss://", 6) == 0);
+    for (size_t i = 0; is_ws && i < len; i++) {
+        is_ws = v[i] > 0x20 && v[i] < 0x7f;
+    }
+    if (!is_ws || len >= cap || len >= XG_STREAM_URL_MAX) {
+        xg_adapter_err(err, err_len, venue, "option ", "stream_url",
+                       " must be a ws:// or wss:// URL");
+        return XG_ERR_CONFIG;
+    }
+    memcpy(url, v, len + 1);
+    return XG_OK;
+}
+
+xg_err
 xg_adapter_check_credentials(const xg_adapter_config *cfg, const char *venue,
                              size_t key_max, int needs_passphrase, char *err,
                              size_t err_len)
@@ -588,7 +611,8 @@ xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
                              op->amend->new_client_id != NULL
                          ? op->amend->new_client_id
                          : op->client_id;
-    if (parsed == XG_OK && id != NULL && strcmp(res->order.client_id, id) != 0) {
+    if (parsed == XG_OK && id != NULL &&
+        strcmp(res->order.client_id, id) != 0) {
         what = "response names another client order id";
         parsed = XG_ERR_BAD_FIELD;
     }

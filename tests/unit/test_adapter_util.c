@@ -627,6 +627,42 @@ test_result_order_usable_needs_a_read_about_our_order(void **state)
     assert_string_equal(res.order.client_id, "");
 }
 
+static void
+test_stream_url_option_takes_ws_urls_only(void **state)
+{
+    char url[64] = "", err[128] = "";
+    (void)state;
+    xg_kv good = {"stream_url", "ws://127.0.0.1:9000/ws/v5/private"};
+    assert_int_equal(
+        xg_stream_url_option(&good, "okx", url, sizeof url, err, sizeof err),
+        XG_OK);
+    assert_string_equal(url, good.value);
+    xg_kv tls = {"stream_url", "wss://ws.okx.com:8443/ws/v5/private"};
+    assert_int_equal(
+        xg_stream_url_option(&tls, "okx", url, sizeof url, err, sizeof err),
+        XG_OK);
+    xg_kv other = {"recv_window_ms", "5000"};
+    assert_int_equal(
+        xg_stream_url_option(&other, "okx", url, sizeof url, err, sizeof err),
+        XG_ERR_NOT_FOUND);
+    static const char *const bad[] = {
+        "http://127.0.0.1/ws", "ws://a b", "", "ws://\x01",
+        "wss://a.very.long.host.name.that.does.not.fit.in.sixty.four.bytes/x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        xg_kv kv = {"stream_url", bad[i]};
+        err[0] = '\0';
+        assert_int_equal(
+            xg_stream_url_option(&kv, "okx", url, sizeof url, err, sizeof err),
+            XG_ERR_CONFIG);
+        assert_string_equal(
+            err, "okx: option stream_url must be a ws:// or wss:// URL");
+    }
+    xg_kv none = {"stream_url", NULL};
+    assert_int_equal(
+        xg_stream_url_option(&none, "okx", url, sizeof url, err, sizeof err),
+        XG_ERR_CONFIG);
+}
+
 int
 main(void)
 {
@@ -654,6 +690,7 @@ main(void)
         cmocka_unit_test(test_adapter_keys_copies_the_key_and_keys_hmac),
         cmocka_unit_test(test_field_readers_check_type_and_refuse_repeats),
         cmocka_unit_test(test_adapter_options_apply_the_table_and_the_handler),
+        cmocka_unit_test(test_stream_url_option_takes_ws_urls_only),
         cmocka_unit_test(test_result_order_usable_needs_a_read_about_our_order),
         cmocka_unit_test(
             test_check_credentials_names_what_is_missing_never_the_value),

@@ -161,6 +161,16 @@ xg_err xg_adapter_options(const xg_adapter_config *cfg, const char *venue,
                           const xg_option_spec *specs, size_t n, void *inst,
                           xg_option_fn other, char *err, size_t err_len);
 
+/* The venue option "stream_url": where the private stream connects
+ * instead of the venue's own (a simulator: "ws://127.0.0.1:9000/ws").
+ * XG_OK with kv->value copied into url (cap bytes, at most
+ * XG_STREAM_URL_MAX) when kv names it; XG_ERR_CONFIG with one line in err
+ * when its value is not a ws:// or wss:// URL of printable ASCII without
+ * spaces that fits; XG_ERR_NOT_FOUND for another key. For an adapter's
+ * xg_option_fn. */
+xg_err xg_stream_url_option(const xg_kv *kv, const char *venue, char *url,
+                            size_t cap, char *err, size_t err_len);
+
 /* The checks every create makes before it allocates: an api_key of 1 to
  * key_max - 1 characters that can go into a header, a secret, and a
  * passphrase when the venue signs with one. XG_ERR_SECRET with one line
@@ -231,7 +241,7 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OPS_MUTATING                                                        \
     (XG_OP_BIT(XG_OP_NEW_ORDER) | XG_OP_BIT(XG_OP_CANCEL_ORDER) |              \
      XG_OP_BIT(XG_OP_AMEND_ORDER) | XG_OP_BIT(XG_OP_BATCH_NEW) |               \
-     XG_OP_BIT(XG_OP_BATCH_CANCEL) | XG_OP_BIT(XG_OP_CANCEL_SYMBOL) |        \
+     XG_OP_BIT(XG_OP_BATCH_CANCEL) | XG_OP_BIT(XG_OP_CANCEL_SYMBOL) |          \
      XG_OP_BIT(XG_OP_BATCH_AMEND))
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
