@@ -4,8 +4,9 @@
  *
  * A fold reads a segment from where the store stands to its end, keeps the
  * last snapshot of each order and attempt it names (a table keyed by
- * gw_id, and gw_id plus attempt number), and writes them with the new
- * position in one transaction. A segment is removed only once a later one
+ * gw_id, and gw_id plus attempt number) and every fill (written once, so
+ * nothing to replace), and writes them with the new position in one
+ * transaction. A segment is removed only once a later one
  * exists (the writer has moved on, so nothing more will be appended to
  * it), it has been folded to its end, and the store's WAL has been synced
  * into the database file.
@@ -45,6 +46,8 @@ typedef struct fold {
     size_t n_orders, cap_orders;
     xg__journal_attempt *attempts;
     size_t n_attempts, cap_attempts;
+    xg__journal_fill *fills; /* in log order; the store ignores repeats */
+    size_t n_fills, cap_fills;
     /* Open addressing over both arrays: an entry is (index << 1) | kind,
      * kind 0 an order, 1 an attempt; EMPTY when free. */
     uint32_t *index;
@@ -58,6 +61,7 @@ fold_free(fold *f)
 {
     free(f->orders);
     free(f->attempts);
+    free(f->fills);
     free(f->index);
     memset(f, 0, sizeof *f);
 }
@@ -67,6 +71,7 @@ fold_clear(fold *f)
 {
     f->n_orders = 0;
     f->n_attempts = 0;
+    f->n_fills = 0;
     if (f->index != NULL) {
         memset(f->index, 0xff, (f->index_mask + 1) * sizeof *f->index);
     }
@@ -151,11 +156,22 @@ grow_array(void **arr, size_t n, size_t *cap, size_t size)
     return XG_OK;
 }
 
-/* xg__turnlog_fn: keep the record, replacing an earlier one of its key. */
+/* xg__turnlog_fn: keep the record, replacing an earlier order or attempt
+ * of its key. */
 static xg_err
-keep_record(void *ctx, const xg__journal_order *o, const xg__journal_attempt *a)
+keep_record(void *ctx, const xg__turnlog_record *rec)
 {
     fold *f = ctx;
+    if (rec->fill != NULL) {
+        xg_err e = grow_array((void **)&f->fills, f->n_fills, &f->cap_fills,
+                              sizeof *f->fills);
+        if (e == XG_OK) {
+            f->fills[f->n_fills++] = *rec->fill;
+        }
+        return e;
+    }
+    const xg__journal_order *o = rec->order;
+    const xg__journal_attempt *a = rec->attempt;
     xg_err e = grow_index(f);
     if (e != XG_OK) {
         return e;
@@ -199,6 +215,9 @@ write_fold(xg__journal *j, fold *f, const xg__journal_applied *to)
     }
     for (size_t k = 0; e == XG_OK && k < f->n_attempts; k++) {
         e = xg__journal_put_attempt(j, &f->attempts[k]);
+    }
+    for (size_t k = 0; e == XG_OK && k < f->n_fills; k++) {
+        e = xg__journal_put_fill(j, &f->fills[k]);
     }
     if (e == XG_OK) {
         e = xg__journal_put_applied(j, to);

@@ -90,8 +90,22 @@ static const char migrate_v2_sql[] =
     ";" ADD_ORDER_COL COL_REPLACED_FEE_SCALE
     ";" ADD_ORDER_COL COL_REPLACED_FEE_CURRENCY ";"
     " PRAGMA user_version=3; COMMIT;";
+/* Version 4: the fills table (below). */
+#define FILLS_TABLE_SQL                                                        \
+    "CREATE TABLE fills ("                                                     \
+    " gw_id TEXT NOT NULL, venue TEXT NOT NULL, trade_id TEXT NOT NULL,"       \
+    " qty_units INTEGER NOT NULL, qty_scale INTEGER NOT NULL,"                 \
+    " price_units INTEGER NOT NULL, price_scale INTEGER NOT NULL,"             \
+    " fee_units INTEGER NOT NULL, fee_scale INTEGER NOT NULL,"                 \
+    " fee_currency TEXT NOT NULL, liquidity INTEGER NOT NULL,"                 \
+    " time_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"                  \
+    " PRIMARY KEY (gw_id, venue, trade_id)"                                    \
+    ") STRICT, WITHOUT ROWID;"
+static const char migrate_v3_sql[] =
+    "BEGIN IMMEDIATE;" FILLS_TABLE_SQL " PRAGMA user_version=4; COMMIT;";
 /* The step from version n + 1, at index n. */
-static const char *const migrate_sql[] = {migrate_v1_sql, migrate_v2_sql};
+static const char *const migrate_sql[] = {migrate_v1_sql, migrate_v2_sql,
+                                          migrate_v3_sql};
 _Static_assert(sizeof migrate_sql / sizeof migrate_sql[0] ==
                    XG_JOURNAL_SCHEMA_VERSION - 1,
                "one migration step to each schema version after 1");
@@ -124,6 +138,9 @@ static const char schema_sql[] =
     " state INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
     " PRIMARY KEY (gw_id, attempt)"
     ") STRICT, WITHOUT ROWID;"
+    /* Each fill once, by its venue's trade id: its key is the order's
+     * gw_id first, so an order's fills are read and pruned by range. */
+    FILLS_TABLE_SQL
     /* Largest gw_id that prune removed, so last_gw_id never goes back. */
     "CREATE TABLE meta ("
     " key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL"
@@ -149,6 +166,18 @@ static const char put_order_sql[] =
 static const char put_attempt_sql[] =
     "INSERT OR REPLACE INTO attempts (gw_id, attempt, venue,"
     " venue_client_id, state, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+#define FILL_COLS                                                              \
+    "gw_id, venue, trade_id, qty_units, qty_scale, price_units, price_scale,"  \
+    " fee_units, fee_scale, fee_currency, liquidity, time_ms, updated_ms"
+
+static const char put_fill_sql[] =
+    "INSERT OR IGNORE INTO fills (" FILL_COLS ") VALUES (?1, ?2, ?3, ?4, ?5,"
+    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+static const char load_fills_sql[] =
+    "SELECT " FILL_COLS " FROM fills WHERE gw_id IN (SELECT gw_id FROM orders"
+    " WHERE status NOT IN " FINAL_SQL ") ORDER BY gw_id, time_ms, trade_id";
 
 static const char load_orders_sql[] =
     "SELECT " ORDER_COLS " FROM orders"
@@ -494,7 +523,9 @@ prepare_all(xg__journal *j)
         {&j->rollback, "ROLLBACK"},
         {&j->put_order, put_order_sql},
         {&j->put_attempt, put_attempt_sql},
+        {&j->put_fill, put_fill_sql},
         {&j->load_orders, load_orders_sql},
+        {&j->load_fills, load_fills_sql},
         {&j->load_attempts, load_attempts_sql},
         {&j->last_gw_id, last_gw_id_sql},
     };
@@ -517,8 +548,9 @@ static void
 finalize_all(xg__journal *j)
 {
     sqlite3_stmt **list[] = {
-        &j->begin,       &j->commit,      &j->rollback,      &j->put_order,
-        &j->put_attempt, &j->load_orders, &j->load_attempts, &j->last_gw_id};
+        &j->begin,         &j->commit,    &j->rollback,    &j->put_order,
+        &j->put_attempt,   &j->put_fill,  &j->load_orders, &j->load_fills,
+        &j->load_attempts, &j->last_gw_id};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         sqlite3_finalize(*list[i]);
         *list[i] = NULL;
@@ -834,6 +866,40 @@ xg__journal_put_attempt(xg__journal *j, const xg__journal_attempt *a)
 }
 
 xg_err
+xg__journal_put_fill(xg__journal *j, const xg__journal_fill *f)
+{
+    const char *bad = xg__journal_fill_invalid(f);
+    if (bad != NULL) {
+        xg__journal_set_err(j, "%s: put_fill: invalid %s", j->path, bad);
+        return XG_ERR_INVALID;
+    }
+    xg_err e = begin_turn(j);
+    if (e != XG_OK) {
+        return e;
+    }
+    sqlite3_stmt *st = j->put_fill;
+    bind_text(st, 1, f->gw_id);
+    bind_text(st, 2, f->venue);
+    bind_text(st, 3, f->trade_id);
+    sqlite3_bind_int64(st, 4, f->qty.units);
+    sqlite3_bind_int(st, 5, f->qty.scale);
+    sqlite3_bind_int64(st, 6, f->price.units);
+    sqlite3_bind_int(st, 7, f->price.scale);
+    sqlite3_bind_int64(st, 8, f->fee.units);
+    sqlite3_bind_int(st, 9, f->fee.scale);
+    bind_text(st, 10, f->fee_currency);
+    sqlite3_bind_int(st, 11, f->liquidity);
+    sqlite3_bind_int64(st, 12, f->time_ms);
+    sqlite3_bind_int64(st, 13, f->updated_ms);
+    int rc = step_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        return fail_turn(j, rc, "put_fill");
+    }
+    return XG_OK;
+}
+
+xg_err
 xg__journal_commit(xg__journal *j)
 {
     if (!j->in_txn) {
@@ -880,7 +946,7 @@ xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted)
     /* Housekeeping, not the hot path: statements prepared per call. The
      * oldest XG_JOURNAL_PRUNE_BATCH finished orders at most, found through
      * orders_final_age, so one prune costs the same however much history
-     * waits: the loop stalls for it. All three steps pick the same set. */
+     * waits: the loop stalls for it. Every step picks the same set. */
 #define PRUNE_SET                                                              \
     "SELECT gw_id FROM orders WHERE status IN " FINAL_SQL                      \
     " AND updated_ms < ?1 ORDER BY updated_ms, gw_id LIMIT ?2"
@@ -890,6 +956,8 @@ xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted)
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
         " WHERE excluded.value > meta.value",
         "DELETE FROM attempts WHERE gw_id IN (" PRUNE_SET ")",
+        "DELETE FROM fills WHERE gw_id IN (" PRUNE_SET ")",
+        /* Last: the set is read from orders, and *deleted counts these. */
         "DELETE FROM orders WHERE gw_id IN (" PRUNE_SET ")",
     };
 #undef PRUNE_SET

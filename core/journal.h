@@ -24,12 +24,14 @@
 #include "xgate/decimal.h"
 #include "xgate/error.h"
 #include "xgate/order.h"
+#include "xgate/stream.h"
 
 /* Schema version kept in PRAGMA user_version. A file of an earlier
  * version is migrated when opened, one version at a time, each step in one
  * transaction with its version bump (2 added the orders' quote amount and
- * fee, 3 their replaced_exec); a later or unknown one is refused. */
-#define XG_JOURNAL_SCHEMA_VERSION 3
+ * fee, 3 their replaced_exec, 4 the fills table); a later or unknown one
+ * is refused. */
+#define XG_JOURNAL_SCHEMA_VERSION 4
 /* PRAGMA application_id of every journal ("xgj1"): tells our file from any
  * other SQLite database that happens to be named journal.db. */
 #define XG_JOURNAL_APP_ID  0x78676a31
@@ -89,6 +91,30 @@ typedef struct xg__journal_attempt {
     int64_t updated_ms;
 } xg__journal_attempt;
 
+/* One fill of an order: a trade the venue reported under its own id.
+ * Written once and never changed, so a fill the strategy was told of is
+ * known after a restart and never told again. Keyed by (gw_id, venue,
+ * trade_id): a venue's trade ids are unique within a symbol, and an order
+ * has one symbol. Every string is NUL-terminated within its array. Plain
+ * value type. */
+typedef struct xg__journal_fill {
+    char gw_id[XG_GW_ID_LEN + 1];
+    char venue[XG_VENUE_NAME_MAX];
+    char trade_id[XG_TRADE_ID_MAX];
+    xg_decimal qty, price;
+    xg_decimal fee; /* paid (positive) or rebated; "" currency: not said */
+    char fee_currency[XG_CURRENCY_MAX];
+    uint8_t liquidity;  /* xg_liquidity */
+    int64_t time_ms;    /* the venue's trade time, epoch ms; 0: not said */
+    int64_t updated_ms; /* wall ms when the gateway learned it */
+} xg__journal_fill;
+
+/* Why f cannot be stored, or NULL: a string unterminated, gw_id, venue or
+ * trade_id empty, a scale above XG_DECIMAL_MAX_SCALE, qty not positive,
+ * price negative, liquidity not an xg_liquidity. The journal, the turn
+ * log's writer and its reader all hold fills to this. */
+const char *xg__journal_fill_invalid(const xg__journal_fill *f);
+
 /*
  * Open or create <dir>/journal.db. dir is created (mode 0700, its parent
  * must exist) if missing. The file is put in WAL mode with synchronous
@@ -136,6 +162,11 @@ void xg__journal_keep_freed_memory(void);
 xg_err xg__journal_put_order(xg__journal *j, const xg__journal_order *o);
 xg_err xg__journal_put_attempt(xg__journal *j, const xg__journal_attempt *a);
 
+/* Stage the insert of one fill, as above, unless a fill of the same key
+ * is stored already (then nothing changes: a fill is written once).
+ * XG_ERR_INVALID for a fill xg__journal_fill_invalid refuses. */
+xg_err xg__journal_put_fill(xg__journal *j, const xg__journal_fill *f);
+
 /* Commit the turn's transaction; XG_OK at once if nothing is staged. After
  * XG_OK the staged records survive a crash of the process (NORMAL) or of
  * the machine (FULL). On failure the turn is rolled back (see above). May
@@ -172,6 +203,17 @@ typedef xg_err (*xg__journal_order_fn)(void *ctx, const xg__journal_order *o,
 xg_err xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn,
                              void *ctx);
 
+/* Called once per fill by xg__journal_load_open_fills; f is borrowed for
+ * the call, which must not call into the journal. */
+typedef xg_err (*xg__journal_fill_fn)(void *ctx, const xg__journal_fill *f);
+
+/* Start-up: call fn for every fill of an order whose status is not final,
+ * by gw_id, then the fill's time and trade id. Reads committed data; call
+ * it with nothing staged (XG_ERR_BUSY otherwise). A stored row that does
+ * not fit the struct fails with XG_ERR_IO naming the gw_id and column. */
+xg_err xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn,
+                                   void *ctx);
+
 /* The largest gw_id ever committed, including pruned ones, or "" if none,
  * so ids stay unique across restarts. out holds XG_GW_ID_LEN + 1 bytes. */
 xg_err xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1]);
@@ -181,7 +223,8 @@ xg_err xg__journal_last_gw_id(xg__journal *j, char out[XG_GW_ID_LEN + 1]);
 #define XG_JOURNAL_PRUNE_BATCH 2000
 
 /* Housekeeping: delete the oldest (at most XG_JOURNAL_PRUNE_BATCH) final
- * orders last updated before cutoff_ms (wall ms) and their attempts, in
+ * orders last updated before cutoff_ms (wall ms), their attempts and their
+ * fills, in
  * one transaction that also commits anything staged. *deleted (may be
  * NULL) receives the number of orders deleted. */
 xg_err xg__journal_prune(xg__journal *j, int64_t cutoff_ms, size_t *deleted);

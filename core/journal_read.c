@@ -192,6 +192,48 @@ row_to_attempt(sqlite3_stmt *st, xg__journal_attempt *a)
     return NULL;
 }
 
+/* Fill f from a row of FILL_COLS; the name of the first bad column, or
+ * NULL. A row that reads but breaks the rules every fill keeps is bad
+ * too ("fill"). */
+static const char *
+row_to_fill(sqlite3_stmt *st, xg__journal_fill *f)
+{
+    int64_t v = 0;
+    memset(f, 0, sizeof *f);
+    if (!col_text(st, 0, f->gw_id, sizeof f->gw_id)) {
+        return "gw_id";
+    }
+    if (!col_text(st, 1, f->venue, sizeof f->venue)) {
+        return "venue";
+    }
+    if (!col_text(st, 2, f->trade_id, sizeof f->trade_id)) {
+        return "trade_id";
+    }
+    if (!col_decimal(st, 3, &f->qty)) {
+        return "qty";
+    }
+    if (!col_decimal(st, 5, &f->price)) {
+        return "price";
+    }
+    if (!col_decimal(st, 7, &f->fee)) {
+        return "fee";
+    }
+    if (!col_text(st, 9, f->fee_currency, sizeof f->fee_currency)) {
+        return "fee_currency";
+    }
+    if (!col_range(st, 10, XG_LIQUIDITY_UNKNOWN, XG_LIQUIDITY_TAKER, &v)) {
+        return "liquidity";
+    }
+    f->liquidity = (uint8_t)v;
+    if (!col_range(st, 11, INT64_MIN, INT64_MAX, &f->time_ms)) {
+        return "time_ms";
+    }
+    if (!col_range(st, 12, INT64_MIN, INT64_MAX, &f->updated_ms)) {
+        return "updated_ms";
+    }
+    return xg__journal_fill_invalid(f) != NULL ? "fill" : NULL;
+}
+
 static xg_err
 bad_row(xg__journal *j, const char *table, const char *gw_id, const char *col)
 {
@@ -262,6 +304,38 @@ xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
     }
     if (e == XG_OK && rc != SQLITE_DONE) {
         e = xg__journal_fail_sql(j, rc, "load orders");
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+xg_err
+xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn, void *ctx)
+{
+    if (j->in_txn) {
+        return xg__journal_fail_msg(j, XG_ERR_BUSY,
+                                    "load_open_fills: writes are staged");
+    }
+    sqlite3_stmt *st = j->load_fills;
+    xg__journal_fill f;
+    xg_err e = XG_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *bad = row_to_fill(st, &f);
+        if (bad != NULL) {
+            const unsigned char *id = sqlite3_column_text(st, 0);
+            e = bad_row(j, "fills", id != NULL ? (const char *)id : "?", bad);
+            break;
+        }
+        if ((e = fn(ctx, &f)) != XG_OK) {
+            xg__journal_set_err(
+                j, "%s: load_open_fills: callback refused a fill of %s: %s",
+                j->path, f.gw_id, xg_strerror(e));
+            break;
+        }
+    }
+    if (e == XG_OK && rc != SQLITE_DONE) {
+        e = xg__journal_fail_sql(j, rc, "load fills");
     }
     sqlite3_reset(st);
     return e;

@@ -11,9 +11,9 @@
  *
  * Writer and reader share one rule set: the reader decodes a record into
  * the same struct the writer took and checks it with the same function
- * (order_invalid, attempt_invalid). A record the writer accepts is one the
- * reader accepts, so a whole frame with a matching CRC that does not
- * decode is damage, never a torn write.
+ * (order_invalid, attempt_invalid, xg__journal_fill_invalid). A record the
+ * writer accepts is one the reader accepts, so a whole frame with a matching
+ * CRC that does not decode is damage, never a torn write.
  */
 #include "turnlog.h"
 
@@ -50,14 +50,20 @@
 #define ATTEMPT_BODY_MAX                                                       \
     (sizeof(((xg__journal_attempt *)0)->gw_id) + 1 + XG_VENUE_NAME_MAX +       \
      XG_CLIENT_ID_MAX + 1 + 8)
+#define FILL_BODY_MAX                                                          \
+    (sizeof(((xg__journal_fill *)0)->gw_id) + XG_VENUE_NAME_MAX +              \
+     XG_TRADE_ID_MAX + 9 + 9 + 9 + XG_CURRENCY_MAX + 1 + 8 + 8)
 #define REC_MAX (XG_TURNLOG_REC_HDR + ORDER_BODY_MAX)
+_Static_assert(FILL_BODY_MAX <= ORDER_BODY_MAX &&
+                   ATTEMPT_BODY_MAX <= ORDER_BODY_MAX,
+               "REC_MAX holds every record");
 
 /* Every string length fits the format's length byte, every body its
  * 2-byte length. */
 _Static_assert(XG_VENUE_ORDER_ID_MAX <= 256 && XG_CLIENT_ID_MAX <= 256 &&
                    XG_STRATEGY_ID_MAX <= 256 && XG_SYMBOL_MAX <= 256 &&
                    XG_CURRENCY_MAX <= 256 && XG_VENUE_NAME_MAX <= 256 &&
-                   XG_GW_ID_LEN + 1 <= 256,
+                   XG_TRADE_ID_MAX <= 256 && XG_GW_ID_LEN + 1 <= 256,
                "string fields must fit a 1-byte length");
 _Static_assert(ORDER_BODY_MAX <= UINT16_MAX && ATTEMPT_BODY_MAX <= UINT16_MAX,
                "record bodies must fit a 2-byte length");
@@ -362,6 +368,21 @@ encode_attempt(uint8_t *w, const xg__journal_attempt *a)
     return put_u64(w, i64_bits(a->updated_ms));
 }
 
+static uint8_t *
+encode_fill(uint8_t *w, const xg__journal_fill *f)
+{
+    w = put_str(w, f->gw_id);
+    w = put_str(w, f->venue);
+    w = put_str(w, f->trade_id);
+    w = put_dec(w, f->qty);
+    w = put_dec(w, f->price);
+    w = put_dec(w, f->fee);
+    w = put_str(w, f->fee_currency);
+    *w++ = f->liquidity;
+    w = put_u64(w, i64_bits(f->time_ms));
+    return put_u64(w, i64_bits(f->updated_ms));
+}
+
 /* ---- decoding ---------------------------------------------------------- */
 
 /* A cursor over bytes we trust only as far as we check them; once a read
@@ -496,11 +517,34 @@ decode_attempt(reader *r, xg__journal_attempt *a)
     a->updated_ms = get_i64(r);
 }
 
-/* Decode the record at r into *o or *a (*is_order says which); why it is
- * not a record, or NULL. */
+static void
+decode_fill(reader *r, xg__journal_fill *f)
+{
+    memset(f, 0, sizeof *f);
+    get_str(r, f->gw_id, sizeof f->gw_id);
+    get_str(r, f->venue, sizeof f->venue);
+    get_str(r, f->trade_id, sizeof f->trade_id);
+    f->qty = get_dec(r);
+    f->price = get_dec(r);
+    f->fee = get_dec(r);
+    get_str(r, f->fee_currency, sizeof f->fee_currency);
+    f->liquidity = get_u8(r);
+    f->time_ms = get_i64(r);
+    f->updated_ms = get_i64(r);
+}
+
+/* Where next_record decodes: one of each kind, and the record it made. */
+typedef struct decoded {
+    xg__journal_order order;
+    xg__journal_attempt attempt;
+    xg__journal_fill fill;
+    xg__turnlog_record rec; /* points into the above */
+} decoded;
+
+/* Decode the record at r into d (d->rec says which kind); why it is not a
+ * record, or NULL. */
 static const char *
-next_record(reader *r, xg__journal_order *o, xg__journal_attempt *a,
-            int *is_order)
+next_record(reader *r, decoded *d)
 {
     const uint8_t *h = take(r, XG_TURNLOG_REC_HDR);
     if (h == NULL) {
@@ -513,14 +557,22 @@ next_record(reader *r, xg__journal_order *o, xg__journal_attempt *a,
     }
     reader b = {body, body_len, 0};
     const char *bad = NULL;
+    memset(&d->rec, 0, sizeof d->rec);
     if (is_order_type(h[0])) {
-        *is_order = 1;
-        decode_order(&b, o, h[0]);
-        bad = b.is_bad ? "order field does not decode" : order_invalid(o);
+        decode_order(&b, &d->order, h[0]);
+        d->rec.order = &d->order;
+        bad =
+            b.is_bad ? "order field does not decode" : order_invalid(&d->order);
     } else if (h[0] == XG_TURNLOG_REC_ATTEMPT) {
-        *is_order = 0;
-        decode_attempt(&b, a);
-        bad = b.is_bad ? "attempt field does not decode" : attempt_invalid(a);
+        decode_attempt(&b, &d->attempt);
+        d->rec.attempt = &d->attempt;
+        bad = b.is_bad ? "attempt field does not decode"
+                       : attempt_invalid(&d->attempt);
+    } else if (h[0] == XG_TURNLOG_REC_FILL) {
+        decode_fill(&b, &d->fill);
+        d->rec.fill = &d->fill;
+        bad = b.is_bad ? "fill field does not decode"
+                       : xg__journal_fill_invalid(&d->fill);
     } else {
         return "unknown record type";
     }
@@ -536,11 +588,9 @@ static const char *
 check_records(const uint8_t *p, size_t len, uint32_t n)
 {
     reader r = {p, len, 0};
-    xg__journal_order o;
-    xg__journal_attempt a;
-    int is_order = 0;
+    decoded d;
     for (uint32_t i = 0; i < n; i++) {
-        const char *bad = next_record(&r, &o, &a, &is_order);
+        const char *bad = next_record(&r, &d);
         if (bad != NULL) {
             return bad;
         }
@@ -554,14 +604,12 @@ deliver_records(const uint8_t *p, size_t len, uint32_t n, xg__turnlog_fn fn,
                 void *ctx)
 {
     reader r = {p, len, 0};
-    xg__journal_order o;
-    xg__journal_attempt a;
-    int is_order = 0;
+    decoded d;
     for (uint32_t i = 0; i < n; i++) {
-        if (next_record(&r, &o, &a, &is_order) != NULL) {
+        if (next_record(&r, &d) != NULL) {
             return XG_ERR_INTERNAL; /* check_records passed these bytes */
         }
-        xg_err e = fn(ctx, is_order ? &o : NULL, is_order ? NULL : &a);
+        xg_err e = fn(ctx, &d.rec);
         if (e != XG_OK) {
             return e;
         }
@@ -915,6 +963,18 @@ xg__turnlog_stage_attempt(xg__turnlog *t, const xg__journal_attempt *a)
     uint8_t *rec = t->buf + t->len;
     uint8_t *end = encode_attempt(rec + XG_TURNLOG_REC_HDR, a);
     return keep_record(t, XG_TURNLOG_REC_ATTEMPT, rec, end);
+}
+
+xg_err
+xg__turnlog_stage_fill(xg__turnlog *t, const xg__journal_fill *f)
+{
+    xg_err e = can_stage(t, xg__journal_fill_invalid(f), "stage_fill");
+    if (e != XG_OK) {
+        return e;
+    }
+    uint8_t *rec = t->buf + t->len;
+    uint8_t *end = encode_fill(rec + XG_TURNLOG_REC_HDR, f);
+    return keep_record(t, XG_TURNLOG_REC_FILL, rec, end);
 }
 
 int

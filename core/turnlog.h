@@ -32,7 +32,8 @@
  *   28  P  payload: R records back to back, filling it exactly
  *
  * Record: type (1 byte), body length L (2 bytes), L bytes of body.
- * Types: 4 order (xg__journal_order), 2 attempt (xg__journal_attempt).
+ * Types: 4 order (xg__journal_order), 2 attempt (xg__journal_attempt),
+ * 5 fill (xg__journal_fill).
  * Older order types are still read, never written: 3, an order without
  * the last four fields (nothing replaced), is what builds before journal
  * schema 3 wrote; 1, an order without the last seven (quote amount and
@@ -56,6 +57,10 @@
  *            str replaced fee_currency
  *   attempt: str gw_id (not empty), u8 attempt, str venue,
  *            str venue_client_id, u8 state (0-2), i64 updated_ms
+ *   fill:    str gw_id (not empty), str venue (not empty),
+ *            str trade_id (not empty), dec qty (> 0), dec price (>= 0),
+ *            dec fee, str fee_currency, u8 liquidity (0-2), i64 time_ms,
+ *            i64 updated_ms
  *
  * The ranges are the ones xg__journal_load_open accepts from its own file:
  * the writer refuses a record outside them, and a reader treats one as
@@ -92,6 +97,7 @@
 #define XG_TURNLOG_REC_ATTEMPT  2
 #define XG_TURNLOG_REC_ORDER_V2 3
 #define XG_TURNLOG_REC_ORDER    4
+#define XG_TURNLOG_REC_FILL     5
 /* The largest payload of one frame (64 MiB, some 150,000 orders): a
  * reader never believes a longer one, so a damaged length cannot make it
  * allocate or read without bound. */
@@ -148,6 +154,8 @@ xg_err xg__turnlog_set_next_seq(xg__turnlog *t, uint64_t seq);
  */
 xg_err xg__turnlog_stage_order(xg__turnlog *t, const xg__journal_order *o);
 xg_err xg__turnlog_stage_attempt(xg__turnlog *t, const xg__journal_attempt *a);
+/* The same for one fill (ranges: xg__journal_fill_invalid). */
+xg_err xg__turnlog_stage_fill(xg__turnlog *t, const xg__journal_fill *f);
 
 /* 1 if the turn's frame holds at least one record, else 0. */
 int xg__turnlog_has_staged(const xg__turnlog *t);
@@ -224,12 +232,18 @@ void xg__turnlog_wait_durable(xg__turnlog *t);
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* Called for each record of an accepted frame, in the frame's order: o or
- * a is set, the other is NULL. Both are borrowed for the call, and every
- * field is in the ranges of the frame format. A result other than XG_OK
- * stops the scan and is returned by it. */
-typedef xg_err (*xg__turnlog_fn)(void *ctx, const xg__journal_order *o,
-                                 const xg__journal_attempt *a);
+/* One record of a frame: exactly one of the three is set. */
+typedef struct xg__turnlog_record {
+    const xg__journal_order *order;
+    const xg__journal_attempt *attempt;
+    const xg__journal_fill *fill;
+} xg__turnlog_record;
+
+/* Called for each record of an accepted frame, in the frame's order. The
+ * record is borrowed for the call, and every field is in the ranges of
+ * the frame format. A result other than XG_OK stops the scan and is
+ * returned by it. */
+typedef xg_err (*xg__turnlog_fn)(void *ctx, const xg__turnlog_record *rec);
 
 /* Where a scan stopped. Plain value type. */
 typedef struct xg__turnlog_scan {

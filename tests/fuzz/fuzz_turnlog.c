@@ -120,16 +120,40 @@ see_attempt(seen *s, const xg__journal_attempt *a)
     mix_i64(s, a->updated_ms);
 }
 
+static void
+see_fill(seen *s, const xg__journal_fill *f)
+{
+    mix_str(s, f->gw_id, sizeof f->gw_id);
+    mix_str(s, f->venue, sizeof f->venue);
+    mix_str(s, f->trade_id, sizeof f->trade_id);
+    check(f->gw_id[0] != '\0' && f->venue[0] != '\0' && f->trade_id[0] != '\0');
+    mix_dec(s, f->qty);
+    mix_dec(s, f->price);
+    mix_dec(s, f->fee);
+    check(f->qty.units > 0 && f->price.units >= 0);
+    mix_str(s, f->fee_currency, sizeof f->fee_currency);
+    check(f->liquidity <= XG_LIQUIDITY_TAKER);
+    mix_i64(s, f->liquidity);
+    mix_i64(s, f->time_ms);
+    mix_i64(s, f->updated_ms);
+}
+
 static xg_err
-on_record(void *ctx, const xg__journal_order *o, const xg__journal_attempt *a)
+on_record(void *ctx, const xg__turnlog_record *rec)
 {
     seen *s = ctx;
-    check((o == NULL) != (a == NULL));
-    mix_i64(s, o != NULL);
-    if (o != NULL) {
-        see_order(s, o);
+    int kinds =
+        (rec->order != NULL) + (rec->attempt != NULL) + (rec->fill != NULL);
+    check(kinds == 1);
+    if (rec->order != NULL) {
+        mix_i64(s, 1);
+        see_order(s, rec->order);
+    } else if (rec->attempt != NULL) {
+        mix_i64(s, 2);
+        see_attempt(s, rec->attempt);
     } else {
-        see_attempt(s, a);
+        mix_i64(s, 3);
+        see_fill(s, rec->fill);
     }
     s->records++;
     return XG_OK;

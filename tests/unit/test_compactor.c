@@ -249,6 +249,53 @@ test_recover_folds_the_replaced_execution(void **state)
     xg__journal_close(&j);
 }
 
+static xg_err
+count_fill(void *ctx, const xg__journal_fill *f)
+{
+    size_t *n = ctx;
+    assert_string_equal(f->gw_id, "lq0abcde00000001");
+    (*n)++;
+    return XG_OK;
+}
+
+/* Fills come through the turn log into the store once each: the same
+ * trade told again in a later turn (a stream duplicate journaled twice)
+ * is one row. */
+static void
+test_recover_folds_each_fill_once(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_store(f);
+    xg__turnlog *t = NULL;
+    char err[256];
+    assert_int_equal(
+        xg__turnlog_open(&t, f->dir, XG_SYNC_NORMAL, 1, err, sizeof err),
+        XG_OK);
+    xg__journal_order o = order_of(1, XG_STATUS_PARTIALLY_FILLED);
+    xg__journal_fill fl;
+    memset(&fl, 0, sizeof fl);
+    snprintf(fl.gw_id, sizeof fl.gw_id, "%s", o.gw_id);
+    snprintf(fl.venue, sizeof fl.venue, "binance");
+    fl.qty = (xg_decimal){1, 4};
+    fl.price = (xg_decimal){30000, 0};
+    for (int k = 0; k < 3; k++) {
+        snprintf(fl.trade_id, sizeof fl.trade_id, "%d", 9000 + k % 2);
+        assert_int_equal(xg__turnlog_stage_fill(t, &fl), XG_OK);
+        assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+        assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    }
+    xg__turnlog_close(&t);
+
+    uint64_t segment = 0, seq = 0;
+    assert_int_equal(xg__compactor_recover(j, f->dir, XG_SYNC_NORMAL, &segment,
+                                           &seq, err, sizeof err),
+                     XG_OK);
+    size_t n = 0;
+    assert_int_equal(xg__journal_load_open_fills(j, count_fill, &n), XG_OK);
+    assert_int_equal(n, 2);
+    xg__journal_close(&j);
+}
+
 static uint64_t
 file_size(const char *path)
 {
@@ -391,6 +438,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(test_recover_folds_every_turn_and_removes_the_log),
         T(test_recover_folds_the_replaced_execution),
+        T(test_recover_folds_each_fill_once),
         T(test_recover_cuts_the_turn_a_crash_tore),
         T(test_recover_refuses_damage_and_leaves_the_log),
         T(test_thread_folds_while_the_writer_appends),

@@ -254,6 +254,68 @@ raw_sql(const fixture *f, const char *sql)
     assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
+/* A fill of gw_id, trade trade_id, of qty_units thousandths. */
+static xg__journal_fill
+fill_of(const char *gw_id, const char *trade_id, int64_t qty_units)
+{
+    xg__journal_fill f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.gw_id, sizeof f.gw_id, "%s", gw_id);
+    snprintf(f.venue, sizeof f.venue, "okx");
+    snprintf(f.trade_id, sizeof f.trade_id, "%s", trade_id);
+    f.qty = (xg_decimal){qty_units, 3};
+    f.price = (xg_decimal){3500012, 2};
+    f.fee = (xg_decimal){-35, 8};
+    snprintf(f.fee_currency, sizeof f.fee_currency, "BTC");
+    f.liquidity = XG_LIQUIDITY_MAKER;
+    f.time_ms = 1796640000123;
+    f.updated_ms = 1796640000130;
+    return f;
+}
+
+#define MAX_FILLS 16
+
+typedef struct fills_seen {
+    xg__journal_fill fills[MAX_FILLS];
+    size_t n;
+} fills_seen;
+
+static xg_err
+collect_fill(void *ctx, const xg__journal_fill *f)
+{
+    fills_seen *s = ctx;
+    if (s->n == MAX_FILLS) {
+        return XG_ERR_OVERFLOW;
+    }
+    s->fills[s->n++] = *f;
+    return XG_OK;
+}
+
+static void
+load_fills(xg__journal *j, fills_seen *s)
+{
+    memset(s, 0, sizeof *s);
+    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, s), XG_OK);
+}
+
+static void
+assert_fill_equal(const xg__journal_fill *want, const xg__journal_fill *got)
+{
+    assert_string_equal(want->gw_id, got->gw_id);
+    assert_string_equal(want->venue, got->venue);
+    assert_string_equal(want->trade_id, got->trade_id);
+    const xg_decimal *w[3] = {&want->qty, &want->price, &want->fee};
+    const xg_decimal *g[3] = {&got->qty, &got->price, &got->fee};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(w[i]->units, g[i]->units);
+        assert_int_equal(w[i]->scale, g[i]->scale);
+    }
+    assert_string_equal(want->fee_currency, got->fee_currency);
+    assert_int_equal(want->liquidity, got->liquidity);
+    assert_int_equal(want->time_ms, got->time_ms);
+    assert_int_equal(want->updated_ms, got->updated_ms);
+}
+
 /* ---- round trips -------------------------------------------------------- */
 
 static void
@@ -381,6 +443,113 @@ test_journal_load_open_returns_only_open_orders_in_gw_id_order(void **state)
             assert_int_equal(s.attempts[i][n].attempt, n);
         }
     }
+    xg__journal_close(&j);
+}
+
+/* A fill is written once: a second one with its key (the same trade told
+ * again) changes nothing. Only open orders' fills load, by order, then
+ * time and trade id. */
+static void
+test_journal_fills_are_written_once_and_load_for_open_orders(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order open = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    xg__journal_order done = order_of("lq0abcde00000002", XG_STATUS_FILLED);
+    assert_int_equal(xg__journal_put_order(j, &open), XG_OK);
+    assert_int_equal(xg__journal_put_order(j, &done), XG_OK);
+    xg__journal_fill late = fill_of(open.gw_id, "t9", 1);
+    xg__journal_fill early = fill_of(open.gw_id, "t2", 2);
+    early.time_ms = late.time_ms - 5;
+    early.liquidity = XG_LIQUIDITY_TAKER;
+    early.fee_currency[0] = '\0'; /* the venue did not say its fee */
+    xg__journal_fill other = fill_of(done.gw_id, "t3", 3);
+    assert_int_equal(xg__journal_put_fill(j, &late), XG_OK);
+    assert_int_equal(xg__journal_put_fill(j, &early), XG_OK);
+    assert_int_equal(xg__journal_put_fill(j, &other), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    xg__journal_fill again = late;
+    again.qty = (xg_decimal){7, 3};
+    assert_int_equal(xg__journal_put_fill(j, &again), XG_OK);
+    /* Same trade id on another venue is another fill. */
+    xg__journal_fill elsewhere = fill_of(open.gw_id, "t9", 4);
+    snprintf(elsewhere.venue, sizeof elsewhere.venue, "bybit");
+    elsewhere.time_ms = late.time_ms + 1;
+    assert_int_equal(xg__journal_put_fill(j, &elsewhere), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    xg__journal_close(&j);
+
+    j = open_ok(f, XG_SYNC_NORMAL);
+    fills_seen s;
+    load_fills(j, &s);
+    assert_int_equal(s.n, 3);
+    assert_fill_equal(&early, &s.fills[0]);
+    assert_fill_equal(&late, &s.fills[1]);
+    assert_fill_equal(&elsewhere, &s.fills[2]);
+    xg__journal_close(&j);
+}
+
+/* A fill the rules refuse is not staged, and the turn staged before it is
+ * kept. */
+static void
+test_journal_invalid_fill_is_refused_and_keeps_the_turn(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_order o = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+    xg__journal_fill good = fill_of(o.gw_id, "t1", 1);
+    assert_int_equal(xg__journal_put_fill(j, &good), XG_OK);
+
+    xg__journal_fill bad[7];
+    for (size_t i = 0; i < 7; i++) {
+        bad[i] = fill_of(o.gw_id, "t2", 1);
+    }
+    bad[0].trade_id[0] = '\0';
+    bad[1].venue[0] = '\0';
+    bad[2].qty.units = 0;
+    bad[3].price.units = -1;
+    bad[4].liquidity = 3;
+    bad[5].fee.scale = XG_DECIMAL_MAX_SCALE + 1;
+    memset(bad[6].fee_currency, 'X', sizeof bad[6].fee_currency);
+    for (size_t i = 0; i < 7; i++) {
+        assert_int_equal(xg__journal_put_fill(j, &bad[i]), XG_ERR_INVALID);
+        assert_non_null(strstr(xg__journal_last_error(j), "put_fill"));
+        assert_true(xg__journal_has_staged(j));
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    fills_seen s;
+    load_fills(j, &s);
+    assert_int_equal(s.n, 1);
+    assert_fill_equal(&good, &s.fills[0]);
+    xg__journal_close(&j);
+}
+
+/* A stored fill row that does not fit the struct stops the load with
+ * XG_ERR_IO naming the order and the column. */
+static void
+test_journal_load_refuses_hostile_fill_rows(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 1);
+    raw_sql(f, "INSERT INTO fills VALUES ('lq0abcde00000001', 'okx', 't1',"
+               " 1, 3, 35000, 0, 0, 0, '', 7, 0, 0)");
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    fills_seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, &s),
+                     XG_ERR_IO);
+    assert_int_equal(s.n, 0);
+    assert_non_null(strstr(xg__journal_last_error(j), "lq0abcde00000001"));
+    assert_non_null(strstr(xg__journal_last_error(j), "liquidity"));
+    xg__journal_close(&j);
+
+    raw_sql(f, "UPDATE fills SET liquidity = 1, qty_units = 0");
+    j = open_ok(f, XG_SYNC_NORMAL);
+    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, &s),
+                     XG_ERR_IO);
+    assert_non_null(strstr(xg__journal_last_error(j), "fill"));
     xg__journal_close(&j);
 }
 
@@ -654,7 +823,7 @@ test_journal_last_gw_id_is_largest_and_survives_prune(void **state)
 }
 
 static void
-test_journal_prune_deletes_only_old_final_orders_and_attempts(void **state)
+test_journal_prune_deletes_only_old_final_orders_attempts_fills(void **state)
 {
     fixture *f = *state;
     xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
@@ -672,6 +841,8 @@ test_journal_prune_deletes_only_old_final_orders_and_attempts(void **state)
         assert_int_equal(xg__journal_put_order(j, all[i]), XG_OK);
         xg__journal_attempt a = attempt_of(all[i]->gw_id, 0, 2);
         assert_int_equal(xg__journal_put_attempt(j, &a), XG_OK);
+        xg__journal_fill fl = fill_of(all[i]->gw_id, "t1", 1);
+        assert_int_equal(xg__journal_put_fill(j, &fl), XG_OK);
     }
     assert_int_equal(xg__journal_commit(j), XG_OK);
 
@@ -694,6 +865,12 @@ test_journal_prune_deletes_only_old_final_orders_and_attempts(void **state)
     assert_int_equal(s.n_attempts[0], 0);
     assert_int_equal(s.n_attempts[1], 1);
     assert_int_equal(s.n_attempts[2], 1);
+    /* And so are their fills. */
+    fills_seen fs;
+    load_fills(j, &fs);
+    assert_int_equal(fs.n, 2);
+    assert_string_equal(fs.fills[0].gw_id, new_final.gw_id);
+    assert_string_equal(fs.fills[1].gw_id, old_open.gw_id);
     xg__journal_close(&j);
 }
 
@@ -769,14 +946,15 @@ test_journal_refuses_other_schema_version(void **state)
 {
     fixture *f = *state;
     make_journal(f, 1);
-    raw_sql(f, "PRAGMA user_version=4");
-    assert_refused(f, XG_ERR_CONFIG, "schema version 4");
+    raw_sql(f, "PRAGMA user_version=5");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 5");
     raw_sql(f, "PRAGMA user_version=0");
     assert_refused(f, XG_ERR_CONFIG, "schema version 0");
 }
 
-/* What schema 2 and 3 added to orders, dropped from a current journal to
- * make one of an earlier schema. */
+/* What schema 2 and 3 added to orders and 4 to the file, dropped from a
+ * current journal to make one of an earlier schema. */
+#define DROP_V4_SQL "DROP TABLE fills;"
 #define DROP_V2_COLS_SQL                                                       \
     "ALTER TABLE orders DROP COLUMN quote_units;"                              \
     "ALTER TABLE orders DROP COLUMN quote_scale;"                              \
@@ -842,7 +1020,8 @@ test_journal_migrates_schema_1(void **state)
 {
     fixture *f = *state;
     make_journal(f, 2);
-    raw_sql(f, DROP_V3_COLS_SQL DROP_V2_COLS_SQL "PRAGMA user_version=1");
+    raw_sql(f, DROP_V4_SQL DROP_V3_COLS_SQL DROP_V2_COLS_SQL
+            "PRAGMA user_version=1");
     xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
     memset(&want.exec.filled_quote, 0, sizeof want.exec.filled_quote);
     memset(&want.exec.fee, 0, sizeof want.exec.fee);
@@ -859,10 +1038,31 @@ test_journal_migrates_schema_2(void **state)
 {
     fixture *f = *state;
     make_journal(f, 2);
-    raw_sql(f, DROP_V3_COLS_SQL "PRAGMA user_version=2");
+    raw_sql(f, DROP_V4_SQL DROP_V3_COLS_SQL "PRAGMA user_version=2");
     xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
     memset(&want.replaced_exec, 0, sizeof want.replaced_exec);
     assert_migrated(f, &want);
+}
+
+/* A journal of schema 3 (no fills table) is migrated to 4 when opened:
+ * its orders are kept whole, and fills can be written and read. */
+static void
+test_journal_migrates_schema_3(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    raw_sql(f, DROP_V4_SQL "PRAGMA user_version=3");
+    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_migrated(f, &want);
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    xg__journal_fill fl = fill_of("lq0abcde00000001", "t1", 3);
+    assert_int_equal(xg__journal_put_fill(j, &fl), XG_OK);
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+    fills_seen fs;
+    load_fills(j, &fs);
+    assert_int_equal(fs.n, 1);
+    assert_fill_equal(&fl, &fs.fills[0]);
+    xg__journal_close(&j);
 }
 
 /* A migration step that fails leaves the file at the version it had: a
@@ -873,7 +1073,7 @@ test_journal_failed_migration_step_keeps_the_version_before(void **state)
 {
     fixture *f = *state;
     make_journal(f, 1);
-    raw_sql(f, DROP_V3_COLS_SQL DROP_V2_COLS_SQL
+    raw_sql(f, DROP_V4_SQL DROP_V3_COLS_SQL DROP_V2_COLS_SQL
             "ALTER TABLE orders ADD COLUMN replaced_fee_scale INTEGER;"
             "PRAGMA user_version=1");
     xg__journal *j = NULL;
@@ -1205,6 +1405,9 @@ main(void)
         T(test_journal_market_order_without_route_round_trips),
         T(test_journal_upsert_replaces_order_and_attempt),
         T(test_journal_load_open_returns_only_open_orders_in_gw_id_order),
+        T(test_journal_fills_are_written_once_and_load_for_open_orders),
+        T(test_journal_invalid_fill_is_refused_and_keeps_the_turn),
+        T(test_journal_load_refuses_hostile_fill_rows),
         T(test_journal_callback_error_stops_load),
         T(test_journal_uncommitted_writes_are_lost_on_close),
         T(test_journal_sigkill_mid_turn_keeps_exactly_committed_turns),
@@ -1213,7 +1416,7 @@ main(void)
         T(test_journal_invalid_put_keeps_the_turn),
         T(test_journal_load_open_refuses_with_writes_staged),
         T(test_journal_last_gw_id_is_largest_and_survives_prune),
-        T(test_journal_prune_deletes_only_old_final_orders_and_attempts),
+        T(test_journal_prune_deletes_only_old_final_orders_attempts_fills),
         T(test_journal_prune_commits_staged_writes),
         T(test_journal_backlog_is_pruned_a_bounded_batch_at_a_time),
         T(test_journal_housekeep_prunes_old_final_orders_at_most_once_a_minute),
@@ -1224,6 +1427,7 @@ main(void)
         T(test_journal_refuses_other_schema_version),
         T(test_journal_migrates_schema_1),
         T(test_journal_migrates_schema_2),
+        T(test_journal_migrates_schema_3),
         T(test_journal_failed_migration_step_keeps_the_version_before),
         T(test_journal_refuses_foreign_sqlite_database),
         T(test_journal_refuses_right_id_with_missing_table),

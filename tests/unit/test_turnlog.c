@@ -156,12 +156,37 @@ edge_attempt(size_t i)
     return a;
 }
 
+/* Fill i: the longest and shortest strings, extreme amounts (a positive
+ * quantity, a price not below 0), every liquidity. */
+static xg__journal_fill
+edge_fill(size_t i)
+{
+    xg__journal_fill f;
+    memset(&f, 0x5a, sizeof f);
+    snprintf(f.gw_id, sizeof f.gw_id, "f%u", (unsigned)(i % 1000000));
+    fill_str(f.venue, sizeof f.venue, i % 2 == 0 ? sizeof f.venue - 1 : 1, 'v');
+    fill_str(f.trade_id, sizeof f.trade_id,
+             i % 2 == 0 ? sizeof f.trade_id - 1 : 1, 't');
+    f.qty = (xg_decimal){i % 2 == 0 ? INT64_MAX : 1, (uint8_t)(i % 19)};
+    f.price = (xg_decimal){i % 3 == 0 ? 0 : INT64_MAX, 18};
+    f.fee = edge_dec(i);
+    fill_str(f.fee_currency, sizeof f.fee_currency,
+             i % 3 == 0 ? 0 : sizeof f.fee_currency - 1, 'c');
+    f.liquidity = (uint8_t)(i % 3);
+    f.time_ms = edge_i64[i % 6];
+    f.updated_ms = edge_i64[(i + 1) % 6];
+    return f;
+}
+
 /* ---- what was written, what was read ----------------------------------- */
 
+typedef enum rec_kind { REC_ORDER = 1, REC_ATTEMPT, REC_FILL } rec_kind;
+
 typedef struct rec {
-    int is_order;
+    rec_kind kind;
     xg__journal_order o;
     xg__journal_attempt a;
+    xg__journal_fill fl;
 } rec;
 
 typedef struct recs {
@@ -171,7 +196,7 @@ typedef struct recs {
 } recs;
 
 static void
-recs_add(recs *r, const xg__journal_order *o, const xg__journal_attempt *a)
+recs_add(recs *r, const xg__turnlog_record *in)
 {
     if (r->n == r->cap) {
         r->cap = r->cap == 0 ? 64 : r->cap * 2;
@@ -180,12 +205,34 @@ recs_add(recs *r, const xg__journal_order *o, const xg__journal_attempt *a)
     }
     rec *x = &r->v[r->n++];
     memset(x, 0, sizeof *x);
-    x->is_order = o != NULL;
-    if (o != NULL) {
-        x->o = *o;
+    if (in->order != NULL) {
+        x->kind = REC_ORDER;
+        x->o = *in->order;
+    } else if (in->attempt != NULL) {
+        x->kind = REC_ATTEMPT;
+        x->a = *in->attempt;
     } else {
-        x->a = *a;
+        x->kind = REC_FILL;
+        x->fl = *in->fill;
     }
+}
+
+static void
+recs_add_order(recs *r, const xg__journal_order *o)
+{
+    recs_add(r, &(xg__turnlog_record){.order = o});
+}
+
+static void
+recs_add_attempt(recs *r, const xg__journal_attempt *a)
+{
+    recs_add(r, &(xg__turnlog_record){.attempt = a});
+}
+
+static void
+recs_add_fill(recs *r, const xg__journal_fill *f)
+{
+    recs_add(r, &(xg__turnlog_record){.fill = f});
 }
 
 static void
@@ -196,15 +243,34 @@ recs_free(recs *r)
 }
 
 static xg_err
-collect(void *ctx, const xg__journal_order *o, const xg__journal_attempt *a)
+collect(void *ctx, const xg__turnlog_record *in)
 {
     recs *r = ctx;
-    assert_true((o == NULL) != (a == NULL));
+    assert_int_equal(
+        (in->order != NULL) + (in->attempt != NULL) + (in->fill != NULL), 1);
     if (r->stop_after != 0 && r->n == r->stop_after) {
         return XG_ERR_BUSY;
     }
-    recs_add(r, o, a);
+    recs_add(r, in);
     return XG_OK;
+}
+
+static void
+assert_fill_equal(const xg__journal_fill *want, const xg__journal_fill *got)
+{
+    assert_string_equal(want->gw_id, got->gw_id);
+    assert_string_equal(want->venue, got->venue);
+    assert_string_equal(want->trade_id, got->trade_id);
+    const xg_decimal *w[3] = {&want->qty, &want->price, &want->fee};
+    const xg_decimal *g[3] = {&got->qty, &got->price, &got->fee};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(w[i]->units, g[i]->units);
+        assert_int_equal(w[i]->scale, g[i]->scale);
+    }
+    assert_string_equal(want->fee_currency, got->fee_currency);
+    assert_int_equal(want->liquidity, got->liquidity);
+    assert_int_equal(want->time_ms, got->time_ms);
+    assert_int_equal(want->updated_ms, got->updated_ms);
 }
 
 static void
@@ -213,11 +279,13 @@ assert_recs_equal(const recs *want, const recs *got, size_t n)
     assert_true(want->n >= n);
     assert_int_equal(got->n, n);
     for (size_t i = 0; i < n; i++) {
-        assert_int_equal(got->v[i].is_order, want->v[i].is_order);
-        if (want->v[i].is_order) {
+        assert_int_equal(got->v[i].kind, want->v[i].kind);
+        if (want->v[i].kind == REC_ORDER) {
             xg_test_assert_order_equal(&got->v[i].o, &want->v[i].o);
-        } else {
+        } else if (want->v[i].kind == REC_ATTEMPT) {
             xg_test_assert_attempt_equal(&got->v[i].a, &want->v[i].a);
+        } else {
+            assert_fill_equal(&want->v[i].fl, &got->v[i].fl);
         }
     }
 }
@@ -283,12 +351,12 @@ stage_turn(xg__turnlog *t, size_t k, size_t *next, recs *want)
             xg__journal_order o = edge_order(id);
             n_orders--;
             assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
-            recs_add(want, &o, NULL);
+            recs_add_order(want, &o);
         } else {
             xg__journal_attempt a = edge_attempt(id);
             n_attempts--;
             assert_int_equal(xg__turnlog_stage_attempt(t, &a), XG_OK);
-            recs_add(want, NULL, &a);
+            recs_add_attempt(want, &a);
         }
     }
 }
@@ -455,7 +523,7 @@ test_turnlog_file_reader_handles_frames_larger_than_its_chunk(void **state)
         for (size_t i = 0; i < n; i++) {
             xg__journal_order o = edge_order(id++);
             assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
-            recs_add(&want, &o, NULL);
+            recs_add_order(&want, &o);
         }
         assert_int_equal(xg__turnlog_commit(t), XG_OK);
         frame_len[k] = xg__turnlog_size(t) - before;
@@ -615,7 +683,7 @@ test_turnlog_good_crc_over_undecodable_records_is_corruption(void **state)
      * payload starts with a good order, which a bad byte anywhere in the
      * frame must withhold too. */
     const xg__journal_order *o = &want.v[records_before(1)].o;
-    assert_true(want.v[records_before(1)].is_order);
+    assert_true(want.v[records_before(1)].kind == REC_ORDER);
     size_t gw = strlen(o->gw_id), cid = strlen(o->client_id);
     size_t sid = strlen(o->strategy_id), sym = strlen(o->symbol);
     size_t body = XG_TURNLOG_REC_HDR;
@@ -1059,6 +1127,40 @@ test_turnlog_open_refuses_an_existing_segment_and_bad_arguments(void **state)
     free(long_dir);
 }
 
+/* Fills go into a frame among orders and attempts and come back field
+ * for field, edge values included. */
+static void
+test_turnlog_fill_records_round_trip(void **state)
+{
+    fixture *f = *state;
+    xg__turnlog *t = open_ok(f, XG_SYNC_NORMAL, 0);
+    recs want = {0}, got = {0};
+    for (size_t i = 0; i < 12; i++) {
+        xg__journal_fill fl = edge_fill(i);
+        assert_int_equal(xg__turnlog_stage_fill(t, &fl), XG_OK);
+        recs_add_fill(&want, &fl);
+        if (i % 4 == 3) {
+            xg__journal_order o = edge_order(i);
+            assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+            recs_add_order(&want, &o);
+            assert_int_equal(xg__turnlog_commit(t), XG_OK);
+        }
+    }
+    xg__turnlog_close(&t);
+    char path[256];
+    seg_path(f, 0, path, sizeof path);
+    xg__turnlog_scan s;
+    char err[XG_TURNLOG_ERR_MAX];
+    assert_int_equal(
+        xg__turnlog_scan_file(path, 0, 0, collect, &got, &s, err, sizeof err),
+        XG_OK);
+    assert_int_equal(s.frames, 3);
+    assert_false(s.is_torn);
+    assert_recs_equal(&want, &got, want.n);
+    recs_free(&want);
+    recs_free(&got);
+}
+
 /* ---- staging ----------------------------------------------------------- */
 
 static void
@@ -1123,6 +1225,20 @@ test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame(void **state)
         assert_int_equal(xg__turnlog_stage_attempt(t, &bad_a[i]),
                          XG_ERR_INVALID);
         assert_non_null(strstr(xg__turnlog_last_error(t), "stage_attempt"));
+    }
+    xg__journal_fill bad_f[6];
+    for (size_t i = 0; i < 6; i++) {
+        bad_f[i] = edge_fill(3);
+    }
+    bad_f[0].trade_id[0] = '\0';
+    bad_f[1].venue[0] = '\0';
+    bad_f[2].qty.units = 0;
+    bad_f[3].price.units = -1;
+    bad_f[4].liquidity = 3;
+    memset(bad_f[5].fee_currency, 'c', sizeof bad_f[5].fee_currency);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(xg__turnlog_stage_fill(t, &bad_f[i]), XG_ERR_INVALID);
+        assert_non_null(strstr(xg__turnlog_last_error(t), "stage_fill"));
     }
     assert_int_equal(xg__turnlog_stage_attempt(t, &good_a), XG_OK);
     assert_int_equal(xg__turnlog_stage_attempt(ref, &good_a), XG_OK);
@@ -1291,7 +1407,7 @@ old_seed_order(const char *name, uint8_t type)
     assert_int_equal(s.frames, 1);
     assert_false(s.is_torn);
     assert_int_equal(got.n, 1);
-    assert_true(got.v[0].is_order);
+    assert_true(got.v[0].kind == REC_ORDER);
     xg__journal_order o = got.v[0].o;
     recs_free(&got);
     free(data);
@@ -1340,7 +1456,7 @@ static void
 test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte(void **state)
 {
     fixture *f = *state;
-    seed seeds[6];
+    seed seeds[7];
     recs sink = {0};
 
     xg__turnlog *t = open_ok(f, XG_SYNC_NORMAL, 0);
@@ -1403,6 +1519,21 @@ test_turnlog_writer_writes_the_fuzz_seeds_byte_for_byte(void **state)
     memcpy(seeds[5].data, seeds[0].data, seeds[0].len);
     memcpy(seeds[5].data + seeds[0].len, third, n3);
     free(third);
+
+    /* Fills among an order and an attempt (record type 5). */
+    t = open_ok(f, XG_SYNC_NORMAL, 4);
+    o = edge_order(3);
+    assert_int_equal(xg__turnlog_stage_order(t, &o), XG_OK);
+    for (size_t i = 0; i < 3; i++) {
+        xg__journal_fill fl = edge_fill(i);
+        assert_int_equal(xg__turnlog_stage_fill(t, &fl), XG_OK);
+    }
+    xg__journal_attempt a = edge_attempt(4);
+    assert_int_equal(xg__turnlog_stage_attempt(t, &a), XG_OK);
+    assert_int_equal(xg__turnlog_commit(t), XG_OK);
+    xg__turnlog_close(&t);
+    seeds[6].name = "fills.log";
+    seeds[6].data = segment_bytes(f, 4, &seeds[6].len);
 
     const char *out = getenv("XG_TURNLOG_SEED_DIR");
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
@@ -1500,6 +1631,7 @@ main(void)
         T(test_turnlog_truncate_then_append_continues_cleanly),
         T(test_turnlog_rotates_lists_and_removes_segments),
         T(test_turnlog_open_refuses_an_existing_segment_and_bad_arguments),
+        T(test_turnlog_fill_records_round_trip),
         T(test_turnlog_staging_refuses_invalid_records_and_keeps_the_frame),
         T(test_turnlog_turn_larger_than_a_frame_is_refused_at_the_limit),
         T(test_turnlog_failed_commit_leaves_no_frame_and_stops_the_writer),
