@@ -43,6 +43,7 @@ xg_sim_book_init(xg_sim_book *b)
     b->config.level_ticks = 1;
     b->config.refill_ms = 1000;
     b->config.fill_history = 100000;
+    b->config.feed_history = 65536;
     b->config.maker_fee_ppm = 0;
     b->config.taker_fee_ppm = 0;
     b->config.fee_rule = XG_SIM_FEE_RECEIVED;
@@ -65,6 +66,7 @@ xg_sim_book_fini(xg_sim_book *b)
     free(b->ids);
     free(b->fills);
     free(b->plan);
+    free(b->feed.ring);
     memset(b, 0, sizeof(*b));
 }
 
@@ -486,6 +488,87 @@ xg_sim_book_fill(const xg_sim_book *b, int64_t seq)
     return &b->fills[pos];
 }
 
+/* ---- the change feed ---------------------------------------------------- */
+
+/* Append what just happened to order index oi; fl is a FILL's fill
+ * record (NULL otherwise), which the entry copies, so a fill the bounded
+ * history no longer holds still reaches the stream. An order filled while not
+ * listed (an incoming or amended order trading as a taker) has its status
+ * settled only after its fills, so the entry says what that status will be. If
+ * the ring cannot be allocated the change still happens; only its entry is
+ * lost, and the seq still counts, so a reader sees the gap. */
+static void
+book_feed(xg_sim_book *b, size_t oi, xg_sim_change kind, const xg_sim_fill *fl)
+{
+    const xg_sim_order *o = &b->orders[oi];
+    int64_t seq = ++b->feed.head;
+
+    if (b->feed.ring == NULL) {
+        size_t cap =
+            b->config.feed_history > 0 ? (size_t)b->config.feed_history : 1;
+        b->feed.ring = calloc(cap, sizeof(*b->feed.ring));
+        b->feed.cap = b->feed.ring != NULL ? cap : 0;
+    }
+    if (b->feed.ring != NULL) {
+        xg_sim_feed_entry *e =
+            &b->feed.ring[(size_t)((uint64_t)(seq - 1) % b->feed.cap)];
+        memset(e, 0, sizeof(*e));
+        e->seq = seq;
+        e->account = o->account;
+        e->order = oi;
+        e->kind = kind;
+        e->status = o->status;
+        if (kind == XG_SIM_CHANGE_FILL && !o->is_listed) {
+            e->status =
+                o->filled >= o->qty ? XG_SIM_FILLED : XG_SIM_PARTIALLY_FILLED;
+        }
+        e->price = o->price;
+        e->qty = o->qty;
+        e->filled = o->filled;
+        e->quote_filled = o->quote_filled;
+        e->fee = o->fee;
+        e->nfills = o->nfills;
+        e->is_fee_quote = o->is_fee_quote;
+        e->time_ms = o->update_ms;
+        if (fl != NULL) {
+            /* 0 when the history could not keep the fill. */
+            e->fill_seq = xg_sim_book_fill(b, fl->seq) != NULL ? fl->seq : 0;
+            e->trade_id = fl->trade_id;
+            e->fill_price = fl->price;
+            e->fill_qty = fl->qty;
+            e->fill_fee = fl->fee;
+            e->is_maker = fl->is_maker;
+        }
+    }
+    if (b->feed.notify != NULL) {
+        b->feed.notify(b->feed.notify_ctx);
+    }
+}
+
+const xg_sim_feed_entry *
+xg_sim_book_feed_entry(const xg_sim_book *b, int64_t seq)
+{
+    const xg_sim_feed_entry *e = NULL;
+
+    if (seq < 1 || seq > b->feed.head || b->feed.ring == NULL ||
+        (uint64_t)(b->feed.head - seq) >= b->feed.cap) {
+        return NULL;
+    }
+    e = &b->feed.ring[(size_t)((uint64_t)(seq - 1) % b->feed.cap)];
+    return e->seq == seq ? e : NULL;
+}
+
+int64_t
+xg_sim_book_feed_oldest(const xg_sim_book *b)
+{
+    int64_t cap = (int64_t)b->feed.cap;
+
+    if (b->feed.ring == NULL || b->feed.head == 0) {
+        return b->feed.head + 1;
+    }
+    return b->feed.head > cap ? b->feed.head - cap + 1 : 1;
+}
+
 /* ---- fills -------------------------------------------------------------- */
 
 /* Take order index oi off the open list and its side's index. */
@@ -580,36 +663,36 @@ xg_sim__book_fill(xg_sim_book *b, size_t oi, int64_t price, int64_t qty,
     o->last_trade_id = trade_id;
     o->update_ms = now_ms;
 
-    int64_t seq = ++b->nfills;
-    xg_sim_fill *f = book_history_slot(b, seq);
+    xg_sim_account *a = &b->accounts[o->account];
+    xg_sim_fill rec;
+    memset(&rec, 0, sizeof(rec));
+    rec.seq = ++b->nfills;
+    rec.trade_id = trade_id;
+    rec.order_id = o->order_id;
+    rec.account = o->account;
+    rec.instrument = o->instrument;
+    rec.side = o->side;
+    rec.is_maker = is_maker;
+    rec.is_fee_quote = is_fee_quote;
+    rec.price = price;
+    rec.qty = qty;
+    rec.quote = quote;
+    rec.fee = fee;
+    rec.time_ms = now_ms;
+    rec.prev_order_seq = o->last_fill_seq;
+    rec.prev_account_seq = a->last_fill_seq;
+    rec.prev_instrument_seq = b->markets[o->instrument].last_fill_seq;
+    xg_sim_fill *f = book_history_slot(b, rec.seq);
     if (f != NULL) {
-        xg_sim_account *a = &b->accounts[o->account];
-        f->seq = seq;
-        f->trade_id = trade_id;
-        f->order_id = o->order_id;
-        f->account = o->account;
-        f->instrument = o->instrument;
-        f->side = o->side;
-        f->is_maker = is_maker;
-        f->is_fee_quote = is_fee_quote;
-        f->price = price;
-        f->qty = qty;
-        f->quote = quote;
-        f->fee = fee;
-        f->time_ms = now_ms;
-        f->prev_order_seq = o->last_fill_seq;
-        f->prev_account_seq = a->last_fill_seq;
-        f->prev_instrument_seq = b->markets[o->instrument].last_fill_seq;
-        o->last_fill_seq = seq;
-        a->last_fill_seq = seq;
-        b->markets[o->instrument].last_fill_seq = seq;
+        *f = rec;
+        o->last_fill_seq = rec.seq;
+        a->last_fill_seq = rec.seq;
+        b->markets[o->instrument].last_fill_seq = rec.seq;
     }
     book_tape(&b->markets[o->instrument], trade_id, price, qty, quote);
 
-    if (!o->is_listed) {
-        return; /* an incoming order: place settles its status */
-    }
-    if (o->filled >= o->qty) {
+    /* An incoming order's status is settled by place (or amend). */
+    if (o->is_listed && o->filled >= o->qty) {
         /* A buy filled below its limit already had the difference
          * released by the last fill; what is left is rounding. */
         xg_sim_balance *pay = book_pay_row(b, o);
@@ -618,9 +701,10 @@ xg_sim__book_fill(xg_sim_book *b, size_t oi, int64_t price, int64_t qty,
         o->locked = 0;
         o->status = XG_SIM_FILLED;
         book_unlist(b, oi);
-    } else {
+    } else if (o->is_listed) {
         o->status = XG_SIM_PARTIALLY_FILLED;
     }
+    book_feed(b, oi, XG_SIM_CHANGE_FILL, &rec);
 }
 
 /* ---- placing ------------------------------------------------------------ */
@@ -800,11 +884,13 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
     oi = b->norders;
     ord = book_new_order(b, o, &carry, now_ms);
     ord->lock_price = lock_price;
+    book_feed(b, oi, XG_SIM_CHANGE_PLACED, NULL);
     *result = XG_SIM_PLACED;
     *out = ord;
     if (o->tif == XG_SIM_FOK && taken < o->qty - carried) {
         /* Expired untouched: nothing is locked, nothing traded. */
         ord->status = XG_SIM_EXPIRED;
+        book_feed(b, oi, XG_SIM_CHANGE_EXPIRED, NULL);
         return XG_OK;
     }
     pay->free -= need;
@@ -828,6 +914,10 @@ xg_sim_book_place(xg_sim_book *b, const xg_sim_new_order *o, int64_t now_ms,
     pay->free += ord->locked;
     ord->locked = 0;
     ord->status = ord->filled >= ord->qty ? XG_SIM_FILLED : XG_SIM_EXPIRED;
+    if (ord->status == XG_SIM_EXPIRED) {
+        /* A filled one: its last fill's entry already said so. */
+        book_feed(b, oi, XG_SIM_CHANGE_EXPIRED, NULL);
+    }
     return XG_OK;
 }
 
@@ -846,6 +936,7 @@ xg_sim_book_cancel(xg_sim_book *b, xg_sim_order *o, int64_t now_ms)
     o->status = XG_SIM_CANCELED;
     o->update_ms = now_ms;
     book_unlist(b, (size_t)(o - b->orders));
+    book_feed(b, (size_t)(o - b->orders), XG_SIM_CHANGE_CANCELED, NULL);
     return XG_OK;
 }
 
@@ -944,6 +1035,7 @@ xg_sim_book_amend(xg_sim_book *b, xg_sim_order *o, int64_t price, int64_t qty,
     o->update_ms = now_ms;
     if (price == o->price && qty < o->qty) {
         o->qty = qty; /* keeps its place: nothing to take either */
+        book_feed(b, oi, XG_SIM_CHANGE_AMENDED, NULL);
         return XG_OK;
     }
     /* Off the book while it changes, so that its fills are a taker's. */
@@ -951,6 +1043,8 @@ xg_sim_book_amend(xg_sim_book *b, xg_sim_order *o, int64_t price, int64_t qty,
     o->price = price;
     o->qty = qty;
     o->priority = ++b->next_priority;
+    /* The amendment first, then what it traded at once. */
+    book_feed(b, oi, XG_SIM_CHANGE_AMENDED, NULL);
     book_trade_plan(b, oi, nplan, now_ms);
     book_relist(b, oi);
     return XG_OK;

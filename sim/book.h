@@ -21,6 +21,10 @@
  * given (xg_sim_book_advance), so a test that pauses the walk or steps it
  * by hand sees exact behaviour.
  *
+ * Every change to an order (placed, each fill, amended, canceled,
+ * expired) is also appended to a bounded change feed, from which the
+ * simulated private streams (sim/ws.c) push what happened, in order.
+ *
  * Not thread-safe: the venue's mutex guards every call (sim/venue.h).
  */
 #ifndef XGATE_SIM_BOOK_H
@@ -140,6 +144,7 @@ typedef struct xg_sim_book_config {
     int64_t level_ticks;
     int64_t refill_ms;
     int64_t fill_history;  /* fills kept, venue-wide */
+    int64_t feed_history;  /* change feed entries kept, venue-wide */
     int64_t maker_fee_ppm; /* fee rates in millionths of the amount */
     int64_t taker_fee_ppm;
     xg_sim_fee_rule fee_rule; /* the dialect's, not settable */
@@ -272,6 +277,49 @@ typedef struct xg_sim_take {
     bool is_synthetic;
 } xg_sim_take;
 
+/* What happened to an order, as the change feed records it. Rejections
+ * never reach the feed: the book refuses an order before accepting it,
+ * never after. */
+typedef enum xg_sim_change {
+    XG_SIM_CHANGE_PLACED,   /* accepted (then maybe filled at once) */
+    XG_SIM_CHANGE_FILL,     /* one fill; the fill fields say which */
+    XG_SIM_CHANGE_AMENDED,  /* price or size changed in place */
+    XG_SIM_CHANGE_CANCELED, /* canceled by request */
+    XG_SIM_CHANGE_EXPIRED   /* IOC / FOK / market remainder ended */
+} xg_sim_change;
+
+/* One entry of the change feed: the order as this change left it (the
+ * order itself may have moved on by the time a stream reads the entry),
+ * and for a fill the fill itself. */
+typedef struct xg_sim_feed_entry {
+    int64_t seq; /* 1, 2, ... per book */
+    size_t account;
+    size_t order; /* index into xg_sim_book.orders */
+    xg_sim_change kind;
+    xg_sim_status status;
+    int64_t price, qty, filled, quote_filled, fee;
+    int64_t nfills;
+    bool is_fee_quote;
+    int64_t time_ms;  /* when the change happened */
+    int64_t fill_seq; /* FILL: the fill's seq in the history, else 0 */
+    int64_t trade_id; /* FILL: the fill's trade, price, size and fee */
+    int64_t fill_price, fill_qty, fill_fee;
+    bool is_maker;
+} xg_sim_feed_entry;
+
+/* Called after every append, lock held (so it must not block). */
+typedef void (*xg_sim_feed_fn)(void *ctx);
+
+/* The change feed: a ring of the newest config.feed_history entries;
+ * seq s lives at (s - 1) % cap. */
+typedef struct xg_sim_feed {
+    xg_sim_feed_entry *ring; /* allocated at the first append */
+    size_t cap;
+    int64_t head; /* entries ever appended == newest seq */
+    xg_sim_feed_fn notify;
+    void *notify_ctx;
+} xg_sim_feed;
+
 typedef struct xg_sim_book {
     xg_sim_book_config config;
     xg_sim_instrument *instruments;
@@ -295,19 +343,22 @@ typedef struct xg_sim_book {
     int64_t nfills; /* fills ever made == newest seq */
     xg_sim_take *plan;
     size_t plan_cap;
+    xg_sim_feed feed;
 } xg_sim_book;
 
 /* Empty book with the default config: walk on, one step a second of
  * about one basis point, seed 42, 10 levels a side of 1,000,000 quote
  * each, one tick apart and one tick from the reference, refilled after
- * 1 s, 100,000 fills kept, no fees (the venue sets its own). */
+ * 1 s, 100,000 fills and 65,536 feed entries kept, no fees (the venue
+ * sets its own). */
 void xg_sim_book_init(xg_sim_book *b);
 /* Frees everything and wipes every account's secrets. */
 void xg_sim_book_fini(xg_sim_book *b);
 
 /* Set one config value by its --set name (walk, walk_ms, walk_ticks,
  * seed, levels, level_notional, spread_ticks, level_ticks, refill_ms,
- * fill_history, maker_fee_ppm, taker_fee_ppm); value is decimal digits.
+ * fill_history, feed_history, maker_fee_ppm, taker_fee_ppm); value is
+ * decimal digits.
  * Applies to instruments added afterwards. XG_ERR_NOT_FOUND for another
  * key, XG_ERR_INVALID for a bad value (sim/settings.c). */
 xg_err xg_sim_book_configure(xg_sim_book *b, const char *key,
@@ -459,5 +510,15 @@ size_t xg_sim_book_trades(const xg_sim_book *b, size_t instrument, size_t max,
  * o->last_fill_seq through prev_order_seq, an account's through
  * prev_account_seq. */
 const xg_sim_fill *xg_sim_book_fill(const xg_sim_book *b, int64_t seq);
+
+/* The change feed entry seq, if the ring still holds it, else NULL
+ * (borrowed until the next change). seq in (head - cap, head] is held;
+ * a reader whose next seq is at or below head - cap lost the entries
+ * between. */
+const xg_sim_feed_entry *xg_sim_book_feed_entry(const xg_sim_book *b,
+                                                int64_t seq);
+
+/* The oldest seq the feed still holds (head + 1 when it holds none). */
+int64_t xg_sim_book_feed_oldest(const xg_sim_book *b);
 
 #endif

@@ -9,6 +9,11 @@
  * the build lists every such folder into sim's registry, so adding a venue
  * adds files and changes nothing in sim/.
  *
+ * A dialect may also serve the venue's private user-data stream: a
+ * WebSocket at the venue's path on the same port (xg_sim_stream_dialect
+ * below; sim/ws.c runs the connection, the dialect speaks the venue's
+ * messages).
+ *
  * Threads: handle() runs on the connection's thread, concurrently with
  * other connections. Everything in xg_sim_venue except the immutable
  * fields noted below is guarded by venue->mu: take it with
@@ -39,6 +44,7 @@
 #define XG_SIM_BODY_MAX    (64 * 1024)
 
 typedef struct xg_sim_venue xg_sim_venue;
+typedef struct xg_sim_stream xg_sim_stream;
 
 /* One HTTP request as received. Every pointer is borrowed for the
  * duration of handle(). */
@@ -86,6 +92,44 @@ typedef struct xg_sim_response {
     size_t n_items;
 } xg_sim_response;
 
+/* The clocks of one stream connection (ms; 0 turns one off). */
+typedef struct xg_sim_stream_timing {
+    int64_t ping_ms;   /* the server sends a ping frame this often */
+    int64_t pong_ms;   /* ...and closes if no pong came this long after */
+    int64_t idle_ms;   /* closes after this long without a client frame */
+    bool is_idle_push; /* a push to the client also counts as traffic */
+    int64_t life_ms;   /* closes this long after the upgrade */
+} xg_sim_stream_timing;
+
+/*
+ * A venue's private stream. sim/ws.c answers the upgrade on `path`, then
+ * runs the connection on its own thread: it calls on_text for each text
+ * message, render for each change of the followed account's orders
+ * (xg_sim_stream_follow), and keeps the clocks of `timing`. The dialect
+ * answers through the xg_sim_stream_* calls below. One state per
+ * connection, touched only from that connection's thread.
+ */
+typedef struct xg_sim_stream_dialect {
+    const char *path; /* "/ws/v5/private" */
+    /* The connection's clocks from the venue's settings (immutable). */
+    void (*timing)(const void *settings, xg_sim_stream_timing *out);
+    /* Per-connection state after the upgrade (the upgrade's query
+     * parameters through xg_sim_stream_param). It may send a greeting.
+     * Given: freed by close. NULL on OOM (the connection is closed). */
+    void *(*open)(xg_sim_stream *s);
+    /* One text message from the client (len bytes, NUL-terminated, not
+     * trusted); called without the lock. */
+    void (*on_text)(xg_sim_stream *s, void *state, const char *text, size_t len,
+                    int64_t now_ms);
+    /* The push one feed entry of the followed account makes on this
+     * connection, or NULL for none (not subscribed to it). Called with
+     * the venue lock held. Given: a malloc'd NUL-terminated text. */
+    char *(*render)(xg_sim_stream *s, void *state, const xg_sim_book *b,
+                    const xg_sim_feed_entry *e);
+    /* Free the state (NULL-safe). */
+    void (*close)(void *state);
+} xg_sim_stream_dialect;
+
 typedef struct xg_sim_dialect {
     const char *venue; /* "binance": the name in --venue and --set */
     /* Settings with defaults. Given: free with destroy. NULL on OOM. */
@@ -129,6 +173,8 @@ typedef struct xg_sim_dialect {
     int64_t maker_fee_ppm;
     int64_t taker_fee_ppm;
     xg_sim_fee_rule fee_rule;
+    /* The venue's private stream, or NULL if the dialect serves none. */
+    const xg_sim_stream_dialect *stream;
 } xg_sim_dialect;
 
 /* One integer setting of a dialect: its name after "--set <venue>.", the
@@ -164,6 +210,15 @@ typedef struct xg_sim_fault {
     int64_t latency_ms;
 } xg_sim_fault;
 
+/* The venue's open stream connections (sim/ws.c), guarded by mu: each
+ * one's wake fd, written when the change feed grows. */
+typedef struct xg_sim_stream_hub {
+    int *wake_fds;
+    size_t n, cap;
+    bool is_stopping; /* the server is stopping: every stream ends */
+    uint64_t next_id; /* connection ids, for connId and the like */
+} xg_sim_stream_hub;
+
 struct xg_sim_venue {
     const xg_sim_dialect *dialect; /* immutable after start */
     void *settings;                /* immutable after start */
@@ -176,6 +231,7 @@ struct xg_sim_venue {
     xg_sim_fault fault;
     int port; /* bound port, set by the server */
     void *daemon;
+    xg_sim_stream_hub streams;
 };
 
 /* Wall clock, epoch milliseconds. */
@@ -210,6 +266,39 @@ void xg_sim_response_log_item(xg_sim_response *resp, const char *client_id,
 
 /* Record the client order id for the log (truncated, NULL -> ""). */
 void xg_sim_response_client_id(xg_sim_response *resp, const char *id);
+
+/* ---- what a stream dialect calls (sim/ws.c) ----------------------------- */
+
+/* The venue the connection belongs to. */
+xg_sim_venue *xg_sim_stream_venue(const xg_sim_stream *s);
+
+/* The connection's id, unique on this venue (8 hex digits): what a
+ * venue calls connId. Borrowed for the connection's life. */
+const char *xg_sim_stream_id(const xg_sim_stream *s);
+
+/* The value of query parameter name of the upgrade request (decoded),
+ * or NULL. Borrowed for the connection's life. */
+const char *xg_sim_stream_param(const xg_sim_stream *s, const char *name);
+
+/* Queue one text message (copied). Messages leave in queue order. */
+void xg_sim_stream_send(xg_sim_stream *s, const char *text, size_t len);
+
+/* The same for a JSON value, compact (stolen). */
+void xg_sim_stream_send_json(xg_sim_stream *s, json_t *msg);
+
+/* From now on, render every change of account's orders on this
+ * connection (what happened before is not pushed: no venue sends a
+ * snapshot). Calling it again for the same account changes nothing;
+ * another account replaces the first. Takes the lock. */
+void xg_sim_stream_follow(xg_sim_stream *s, size_t account);
+
+/* Close after what is queued: a close frame with code and reason (at
+ * most 123 bytes), then the connection ends. */
+void xg_sim_stream_close(xg_sim_stream *s, uint16_t code, const char *reason);
+
+/* One request-log entry for the connection: method "WS", the stream
+ * path, outcome (static) and venue code (0 if none). Takes the lock. */
+void xg_sim_stream_log(xg_sim_stream *s, const char *outcome, int code);
 
 /* NULL-terminated list of every dialect compiled in. */
 extern const xg_sim_dialect *const xg_sim_dialects[];

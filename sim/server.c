@@ -23,6 +23,7 @@
 #include <microhttpd.h>
 
 #include "admin.h"
+#include "ws.h"
 
 typedef struct server_ctx {
     char *uri;
@@ -229,8 +230,9 @@ server_serve(xg_sim_venue *v, const xg_sim_request *req, bool too_large,
     /* A fault's outcome (the request not executed, or its answer lost) is
      * every order's; else each order of a batch shows its own. */
     bool is_fault = plan.drop || plan.fail || plan.limited || too_large;
-    size_t n_items = resp->n_items < XG_SIM_LOG_BATCH_MAX ? resp->n_items
-                                                          : XG_SIM_LOG_BATCH_MAX;
+    size_t n_items = resp->n_items < XG_SIM_LOG_BATCH_MAX
+                         ? resp->n_items
+                         : XG_SIM_LOG_BATCH_MAX;
     xg_sim_venue_lock(v);
     /* Out of memory for the log loses one entry, not the request. */
     if (n_items == 0) {
@@ -342,6 +344,9 @@ server_access(void *cls, struct MHD_Connection *con, const char *url,
     req.t_us = ctx->t_us;
     req.conn = con;
 
+    if (xg_sim_ws_is_upgrade(v, &req)) {
+        return xg_sim_ws_upgrade(v, con, &req);
+    }
     if (strncmp(req.path, "/_sim/", 6) == 0) {
         xg_sim_admin_handle(v, &req, &resp);
     } else {
@@ -366,14 +371,16 @@ xg_sim_server_start(xg_sim_venue *v, int port)
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
-    d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-                             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL,
-                         0, NULL, NULL, server_access, v, MHD_OPTION_SOCK_ADDR,
-                         (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK,
-                         server_uri_log, v, MHD_OPTION_NOTIFY_COMPLETED,
-                         server_completed, v, MHD_OPTION_CONNECTION_TIMEOUT,
-                         (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned int)512, MHD_OPTION_END);
+    /* MHD_ALLOW_UPGRADE: the private streams (sim/ws.c) take over their
+     * connection after a 101. */
+    d = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+            MHD_USE_POLL | MHD_ALLOW_UPGRADE,
+        0, NULL, NULL, server_access, v, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_URI_LOG_CALLBACK, server_uri_log,
+        v, MHD_OPTION_NOTIFY_COMPLETED, server_completed, v,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512, MHD_OPTION_END);
     if (d == NULL) {
         return XG_ERR_IO;
     }
@@ -391,6 +398,9 @@ void
 xg_sim_server_stop(xg_sim_venue *v)
 {
     if (v->daemon != NULL) {
+        /* The streams end first: their threads are the daemon's, which
+         * it waits for. */
+        xg_sim_ws_stop(v);
         MHD_stop_daemon(v->daemon);
         v->daemon = NULL;
     }

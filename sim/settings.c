@@ -57,6 +57,7 @@ static const xg_sim_setting xg_sim_market_setting_defs[] = {
     XG_SIM_MARKET_SET(level_ticks, 1, 1000000),
     XG_SIM_MARKET_SET(refill_ms, 1, 86400000),
     XG_SIM_MARKET_SET(fill_history, 1, 100000000),
+    XG_SIM_MARKET_SET(feed_history, 1, 10000000),
     XG_SIM_MARKET_SET(maker_fee_ppm, 0, 100000),
     XG_SIM_MARKET_SET(taker_fee_ppm, 0, 100000),
 };

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ws.h"
+
 #define XG_SIM_DIALECT(name) extern const xg_sim_dialect xg_sim_dialect_##name;
 #include "xg_sim_dialects.inc"
 #undef XG_SIM_DIALECT
@@ -62,6 +64,8 @@ xg_sim_venue_init(xg_sim_venue *v, const xg_sim_dialect *d, size_t log_cap)
         return XG_ERR_NOMEM;
     }
     xg_sim_book_init(&v->book);
+    v->book.feed.notify = xg_sim_ws_notify;
+    v->book.feed.notify_ctx = v;
     v->book.config.maker_fee_ppm = d->maker_fee_ppm;
     v->book.config.taker_fee_ppm = d->taker_fee_ppm;
     v->book.config.fee_rule = d->fee_rule;

@@ -82,7 +82,7 @@ okx_sim_config(const okx_call *c)
     char uid[24];
 
     /* A stable made-up user id per account. */
-    okx_sim_ms_text(100000000 + (int64_t)c->account, uid);
+    okx_sim_uid_text(c->account, uid);
     okx_sim_ok(
         c->resp,
         json_pack("[{ss ss ss ss ss sb ss ss ss ss sb ss ss ss ss s[] ss}]",

@@ -81,6 +81,13 @@ okx_sim_ms_text(int64_t ms, char out[24])
     snprintf(out, 24, "%lld", (long long)ms);
 }
 
+void
+okx_sim_uid_text(size_t account, char out[24])
+{
+    /* Nine digits like a real uid, distinct per account. */
+    okx_sim_ms_text(100000000 + (int64_t)account, out);
+}
+
 bool
 okx_sim_uint_param(const okx_call *c, const char *key, int64_t min, int64_t max,
                    int64_t *out)

@@ -68,6 +68,8 @@ static const xg_sim_setting okx_setting_defs[] = {
      3600000},
     {"skew_ms", offsetof(okx_settings, skew_ms), 0, 86400000},
     {"limits", offsetof(okx_settings, limits), 0, 1},
+    {"stream_idle_ms", offsetof(okx_settings, stream_idle_ms), 1, 86400000},
+    {"stream_life_ms", offsetof(okx_settings, stream_life_ms), 0, 604800000},
 };
 
 static void *
@@ -116,6 +118,10 @@ okx_sim_create(void)
     s->currencies_window_ms = 1000;
     s->skew_ms = 30000; /* "more than 30 s" -> 50102 */
     s->limits = 1;
+    /* Streams fact sheet 3.5: cut after 30 s without data either way; no
+     * lifetime is documented. */
+    s->stream_idle_ms = 30000;
+    s->stream_life_ms = 0;
     return s;
 }
 
@@ -779,4 +785,5 @@ const xg_sim_dialect xg_sim_dialect_okx = {
     .maker_fee_ppm = 800,
     .taker_fee_ppm = 1000,
     .fee_rule = XG_SIM_FEE_RECEIVED,
+    .stream = &okx_sim_stream,
 };

@@ -7,7 +7,8 @@
  * amends, cancels and queries orders, one at a time or in batches; lists.c
  * pages the order lists (pending, history) and the fill history; market.c
  * answers the public market data (ticker, books, trades); account.c the
- * account paths (balance, config, currencies, fee rates); common.c holds
+ * account paths (balance, config, currencies, fee rates); stream.c the
+ * private WebSocket (login, the orders channel, pushes); common.c holds
  * the envelopes, number formats and parameter readers all of them use.
  * Calls run one way: dialect.c calls every other file, and every file
  * calls common.c, which calls none of them. Compiled into xgsim only,
@@ -69,8 +70,10 @@ typedef struct okx_settings {
     int64_t window_ms;
     /* asset/currencies is documented per second, not per 2 s. */
     int64_t currencies_window_ms;
-    int64_t skew_ms; /* largest |server time - OK-ACCESS-TIMESTAMP| */
-    int64_t limits;  /* 1 enforce, 0 never refuse */
+    int64_t skew_ms;        /* largest |server time - OK-ACCESS-TIMESTAMP| */
+    int64_t limits;         /* 1 enforce, 0 never refuse */
+    int64_t stream_idle_ms; /* private stream: cut after this much silence */
+    int64_t stream_life_ms; /* private stream: cut after this long, 0 never */
     okx_slide *slides;
     size_t nslides, slides_cap;
 } okx_settings;
@@ -127,6 +130,9 @@ void okx_sim_param_error(const okx_call *c, const char *key);
 /* Order details as GET /trade/order, /orders-pending and
  * /orders-history give them (lock held). Given: a new object. */
 json_t *okx_sim_order_json(const xg_sim_book *b, const xg_sim_order *o);
+
+/* An account's uid as OKX shows it (account config, stream pushes). */
+void okx_sim_uid_text(size_t account, char out[24]);
 
 /* OKX's ordType of an order: limit, market, post_only, ioc, fok. */
 const char *okx_sim_ord_type_name(const xg_sim_order *o);
@@ -191,6 +197,9 @@ void okx_sim_ticker(const okx_call *c);
 void okx_sim_tickers(const okx_call *c);
 void okx_sim_books(const okx_call *c);
 void okx_sim_trades(const okx_call *c);
+
+/* stream.c: the private stream the dialect table names. */
+extern const xg_sim_stream_dialect okx_sim_stream;
 
 /* account.c */
 void okx_sim_balance(const okx_call *c);
