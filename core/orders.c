@@ -1,11 +1,13 @@
 /*
  * orders.c - order pool, client-id index and id generation.
  *
- * The index is open addressing with linear probing over twice the pool's
- * capacity, deleted by backward shift, so lookups stay short without
- * tombstones. Finished orders are kept in a FIFO and forgotten oldest
- * first when the pool is full: strategies can query recent history, and
- * an open order is never dropped.
+ * Two indexes, by the strategy's client id and by the gateway id (what
+ * a venue's stream names an order by: its venue client id is the gateway
+ * id plus an attempt digit), each open addressing with linear probing
+ * over twice the pool's capacity, deleted by backward shift, so lookups
+ * stay short without tombstones. Finished orders are kept in a FIFO and
+ * forgotten oldest first when the pool is full: strategies can query recent
+ * history, and an open order is never dropped.
  */
 #include "orders.h"
 
@@ -14,11 +16,19 @@
 
 #include "xgate/buf.h"
 
+/* Which id of a record an index is keyed by. */
+typedef enum id_kind { BY_CLIENT_ID, BY_GW_ID } id_kind;
+
+typedef struct id_index {
+    id_kind kind;
+    uint32_t *slots; /* slot numbers; XG_ORDER_NONE when empty */
+    size_t mask;
+} id_index;
+
 struct xg__orders {
     xg__order_rec *recs;
     size_t cap;
-    uint32_t *index; /* slot numbers; XG_ORDER_NONE when empty */
-    size_t index_mask;
+    id_index by_client, by_gw;
     uint32_t *free_list;
     size_t n_free;
     uint32_t *done_fifo; /* finished slots, oldest first */
@@ -53,6 +63,73 @@ hash_id(const char *s)
     return h;
 }
 
+static const char *
+key_of(const xg__orders *o, id_kind kind, uint32_t slot)
+{
+    const xg__order_rec *r = &o->recs[slot];
+    return kind == BY_CLIENT_ID ? r->order.client_id : r->gw_id;
+}
+
+static xg_err
+index_init(id_index *x, id_kind kind, size_t icap)
+{
+    x->kind = kind;
+    x->mask = icap - 1;
+    x->slots = malloc(icap * sizeof *x->slots);
+    if (x->slots == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    memset(x->slots, 0xff, icap * sizeof *x->slots);
+    return XG_OK;
+}
+
+static uint32_t
+index_find(const xg__orders *o, const id_index *x, const char *key)
+{
+    for (size_t i = hash_id(key) & x->mask;; i = (i + 1) & x->mask) {
+        uint32_t slot = x->slots[i];
+        if (slot == XG_ORDER_NONE) {
+            return XG_ORDER_NONE;
+        }
+        if (strcmp(key_of(o, x->kind, slot), key) == 0) {
+            return slot;
+        }
+    }
+}
+
+static void
+index_insert(const xg__orders *o, id_index *x, uint32_t slot)
+{
+    size_t i = hash_id(key_of(o, x->kind, slot)) & x->mask;
+    while (x->slots[i] != XG_ORDER_NONE) {
+        i = (i + 1) & x->mask;
+    }
+    x->slots[i] = slot;
+}
+
+static void
+index_remove(const xg__orders *o, id_index *x, uint32_t slot)
+{
+    size_t i = hash_id(key_of(o, x->kind, slot)) & x->mask;
+    while (x->slots[i] != slot) {
+        i = (i + 1) & x->mask;
+    }
+    /* Backward-shift deletion: pull later members of the probe run into
+     * the hole when their home position allows it. */
+    size_t hole = i;
+    for (size_t j = (i + 1) & x->mask; x->slots[j] != XG_ORDER_NONE;
+         j = (j + 1) & x->mask) {
+        size_t home = hash_id(key_of(o, x->kind, x->slots[j])) & x->mask;
+        size_t dist_j = (j - home) & x->mask;
+        size_t dist_hole = (hole - home) & x->mask;
+        if (dist_hole <= dist_j) {
+            x->slots[hole] = x->slots[j];
+            hole = j;
+        }
+    }
+    x->slots[hole] = XG_ORDER_NONE;
+}
+
 xg__orders *
 xg__orders_new(size_t capacity, int64_t boot_ms)
 {
@@ -66,16 +143,14 @@ xg__orders_new(size_t capacity, int64_t boot_ms)
     }
     o->cap = capacity;
     o->recs = calloc(capacity, sizeof *o->recs);
-    o->index = malloc(icap * sizeof *o->index);
     o->free_list = malloc(capacity * sizeof *o->free_list);
     o->done_fifo = malloc(capacity * sizeof *o->done_fifo);
-    if (o->recs == NULL || o->index == NULL || o->free_list == NULL ||
-        o->done_fifo == NULL) {
+    if (o->recs == NULL || o->free_list == NULL || o->done_fifo == NULL ||
+        index_init(&o->by_client, BY_CLIENT_ID, icap) != XG_OK ||
+        index_init(&o->by_gw, BY_GW_ID, icap) != XG_OK) {
         xg__orders_destroy(&o);
         return NULL;
     }
-    o->index_mask = icap - 1;
-    memset(o->index, 0xff, icap * sizeof *o->index);
     /* Hand out low slots first so a lightly used pool touches few pages. */
     for (size_t i = 0; i < capacity; i++) {
         o->free_list[i] = (uint32_t)(capacity - 1 - i);
@@ -95,7 +170,8 @@ xg__orders_destroy(xg__orders **op)
         return;
     }
     free(o->recs);
-    free(o->index);
+    free(o->by_client.slots);
+    free(o->by_gw.slots);
     free(o->free_list);
     free(o->done_fifo);
     free(o);
@@ -105,40 +181,13 @@ xg__orders_destroy(xg__orders **op)
 uint32_t
 xg__orders_find(const xg__orders *o, const char *client_id)
 {
-    for (size_t i = hash_id(client_id) & o->index_mask;;
-         i = (i + 1) & o->index_mask) {
-        uint32_t slot = o->index[i];
-        if (slot == XG_ORDER_NONE) {
-            return XG_ORDER_NONE;
-        }
-        if (strcmp(o->recs[slot].order.client_id, client_id) == 0) {
-            return slot;
-        }
-    }
+    return index_find(o, &o->by_client, client_id);
 }
 
-static void
-index_remove(xg__orders *o, uint32_t slot)
+uint32_t
+xg__orders_find_gw(const xg__orders *o, const char *gw_id)
 {
-    size_t i = hash_id(o->recs[slot].order.client_id) & o->index_mask;
-    while (o->index[i] != slot) {
-        i = (i + 1) & o->index_mask;
-    }
-    /* Backward-shift deletion: pull later members of the probe run into
-     * the hole when their home position allows it. */
-    size_t hole = i;
-    for (size_t j = (i + 1) & o->index_mask; o->index[j] != XG_ORDER_NONE;
-         j = (j + 1) & o->index_mask) {
-        size_t home =
-            hash_id(o->recs[o->index[j]].order.client_id) & o->index_mask;
-        size_t dist_j = (j - home) & o->index_mask;
-        size_t dist_hole = (hole - home) & o->index_mask;
-        if (dist_hole <= dist_j) {
-            o->index[hole] = o->index[j];
-            hole = j;
-        }
-    }
-    o->index[hole] = XG_ORDER_NONE;
+    return index_find(o, &o->by_gw, gw_id);
 }
 
 static int
@@ -150,7 +199,8 @@ evict_oldest_finished(xg__orders *o)
         o->done_count--;
         xg__order_rec *r = &o->recs[slot];
         if (r->in_use && xg_order_status_is_final(r->status)) {
-            index_remove(o, slot);
+            index_remove(o, &o->by_client, slot);
+            index_remove(o, &o->by_gw, slot);
             memset(r, 0, sizeof *r);
             o->free_list[o->n_free++] = slot;
             return 1;
@@ -179,11 +229,7 @@ take_slot(xg__orders *o, const char *client_id, uint32_t *slot)
     r->venue = -1;
     r->status = XG_STATUS_PENDING;
     xg_strlcpy(r->order.client_id, client_id, sizeof r->order.client_id);
-    size_t i = hash_id(client_id) & o->index_mask;
-    while (o->index[i] != XG_ORDER_NONE) {
-        i = (i + 1) & o->index_mask;
-    }
-    o->index[i] = s;
+    index_insert(o, &o->by_client, s);
     o->n_open++;
     *slot = s;
     return XG_OK;
@@ -198,6 +244,7 @@ xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot)
         memcpy(gw_id, o->id_prefix, 8);
         put_b36(gw_id + 8, XG_GW_ID_LEN - 8, o->seq++);
         gw_id[XG_GW_ID_LEN] = '\0';
+        index_insert(o, &o->by_gw, *slot);
     }
     return e;
 }
@@ -209,6 +256,7 @@ xg__orders_restore(xg__orders *o, const char *client_id, const char *gw_id,
     xg_err e = take_slot(o, client_id, slot);
     if (e == XG_OK) {
         xg_strlcpy(o->recs[*slot].gw_id, gw_id, sizeof o->recs[*slot].gw_id);
+        index_insert(o, &o->by_gw, *slot);
     }
     return e;
 }

@@ -1,12 +1,12 @@
 /*
  * orders.h - the gateway's table of orders.
  *
- * A fixed pool sized at start-up (config max_orders) with an index by the
- * strategy's client order id. Records are referred to by their slot number
- * and serial, which travel with a request through the transport, so a
- * completion finds its order without a lookup (and never another order
- * that took the slot since). When the pool is full the
- * oldest finished order is forgotten; open orders never are.
+ * A fixed pool sized at start-up (config max_orders) with indexes by the
+ * strategy's client order id and by the gateway id. Records are referred to by
+ * their slot number and serial, which travel with a request through the
+ * transport, so a completion finds its order without a lookup (and never
+ * another order that took the slot since). When the pool is full the oldest
+ * finished order is forgotten; open orders never are.
  */
 #ifndef XGATE_ORDERS_H
 #define XGATE_ORDERS_H
@@ -107,7 +107,10 @@ xg_err xg__orders_add(xg__orders *o, const char *client_id, uint32_t *slot);
 xg_err xg__orders_restore(xg__orders *o, const char *client_id,
                           const char *gw_id, uint32_t *slot);
 
+/* The slot of the order with this strategy client id, or with this
+ * gateway id; XG_ORDER_NONE if none. */
 uint32_t xg__orders_find(const xg__orders *o, const char *client_id);
+uint32_t xg__orders_find_gw(const xg__orders *o, const char *gw_id);
 xg__order_rec *xg__orders_get(xg__orders *o, uint32_t slot);
 
 /* Note that the record reached a final state; it may be forgotten later

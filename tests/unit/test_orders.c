@@ -1,0 +1,123 @@
+/*
+ * test_orders.c - the order table's two indexes: by the strategy's client
+ * id and by the gateway id (what a venue's stream names an order by),
+ * through adds, restores and the eviction of finished orders.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "orders.h"
+
+static uint32_t
+add(xg__orders *o, const char *client_id)
+{
+    uint32_t slot = XG_ORDER_NONE;
+    assert_int_equal(xg__orders_add(o, client_id, &slot), XG_OK);
+    return slot;
+}
+
+static void
+finish(xg__orders *o, uint32_t slot)
+{
+    xg__orders_get(o, slot)->status = XG_STATUS_FILLED;
+    xg__orders_finished(o, slot);
+}
+
+static void
+test_orders_find_by_client_id_and_by_gateway_id(void **state)
+{
+    (void)state;
+    xg__orders *o = xg__orders_new(64, 1796640000000);
+    assert_non_null(o);
+    uint32_t slots[40];
+    char gw[40][XG_GW_ID_LEN + 1];
+    for (int i = 0; i < 40; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        slots[i] = add(o, id);
+        memcpy(gw[i], xg__orders_get(o, slots[i])->gw_id, sizeof gw[i]);
+    }
+    for (int i = 0; i < 40; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_int_equal(xg__orders_find(o, id), slots[i]);
+        assert_int_equal(xg__orders_find_gw(o, gw[i]), slots[i]);
+        /* A gateway id is never a client id of the table and back. */
+        assert_int_equal(xg__orders_find(o, gw[i]), XG_ORDER_NONE);
+        assert_int_equal(xg__orders_find_gw(o, id), XG_ORDER_NONE);
+    }
+    assert_int_equal(xg__orders_find_gw(o, "lq0abcde00000000"), XG_ORDER_NONE);
+    xg__orders_destroy(&o);
+}
+
+/* A full table forgets its oldest finished order to take a new one:
+ * both of its ids go, every other order is still found by both. */
+static void
+test_orders_eviction_removes_both_ids(void **state)
+{
+    (void)state;
+    xg__orders *o = xg__orders_new(8, 1796640000000);
+    assert_non_null(o);
+    uint32_t slots[8];
+    char gw[8][XG_GW_ID_LEN + 1];
+    for (int i = 0; i < 8; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        slots[i] = add(o, id);
+        memcpy(gw[i], xg__orders_get(o, slots[i])->gw_id, sizeof gw[i]);
+    }
+    finish(o, slots[3]);
+    finish(o, slots[5]);
+    uint32_t fresh = add(o, "new1");
+    assert_int_equal(fresh, slots[3]);
+    assert_int_equal(xg__orders_find(o, "c3"), XG_ORDER_NONE);
+    assert_int_equal(xg__orders_find_gw(o, gw[3]), XG_ORDER_NONE);
+    assert_int_equal(xg__orders_find_gw(o, xg__orders_get(o, fresh)->gw_id),
+                     fresh);
+    for (int i = 0; i < 8; i++) {
+        if (i == 3) {
+            continue;
+        }
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_int_equal(xg__orders_find(o, id), slots[i]);
+        assert_int_equal(xg__orders_find_gw(o, gw[i]), slots[i]);
+    }
+    xg__orders_destroy(&o);
+}
+
+/* An order rebuilt from the journal keeps its gateway id and is found by
+ * it. */
+static void
+test_orders_restored_order_is_found_by_its_gateway_id(void **state)
+{
+    (void)state;
+    xg__orders *o = xg__orders_new(8, 1796640000000);
+    assert_non_null(o);
+    uint32_t slot = XG_ORDER_NONE;
+    assert_int_equal(xg__orders_restore(o, "c1", "lq0abcde0000001a", &slot),
+                     XG_OK);
+    assert_int_equal(xg__orders_find_gw(o, "lq0abcde0000001a"), slot);
+    assert_int_equal(xg__orders_find(o, "c1"), slot);
+    assert_int_equal(xg__orders_restore(o, "c1", "lq0abcde0000001b", &slot),
+                     XG_ERR_DUPLICATE_ID);
+    assert_int_equal(xg__orders_find_gw(o, "lq0abcde0000001b"), XG_ORDER_NONE);
+    xg__orders_destroy(&o);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_orders_find_by_client_id_and_by_gateway_id),
+        cmocka_unit_test(test_orders_eviction_removes_both_ids),
+        cmocka_unit_test(test_orders_restored_order_is_found_by_its_gateway_id),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
