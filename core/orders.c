@@ -5,9 +5,11 @@
  * a venue's stream names an order by: its venue client id is the gateway
  * id plus an attempt digit), each open addressing with linear probing
  * over twice the pool's capacity, deleted by backward shift, so lookups
- * stay short without tombstones. Finished orders are kept in a FIFO and
- * forgotten oldest first when the pool is full: strategies can query recent
- * history, and an open order is never dropped.
+ * stay short without tombstones. Each order keeps the trade ids of the
+ * fills its strategy was told of, a chain in one pool of notes (a venue
+ * may tell a fill again; the strategy hears it once). Finished orders are kept
+ * in a FIFO and forgotten oldest first when the pool is full: strategies can
+ * query recent history, and an open order is never dropped.
  */
 #include "orders.h"
 
@@ -25,10 +27,21 @@ typedef struct id_index {
     size_t mask;
 } id_index;
 
+/* A fill an order's strategy was told of, in the order's chain. */
+typedef struct fill_note {
+    char trade_id[XG_TRADE_ID_MAX];
+    int venue;
+    uint32_t next; /* the next of the order's chain or of the free list,
+                      as index + 1; 0 ends */
+} fill_note;
+
 struct xg__orders {
     xg__order_rec *recs;
     size_t cap;
     id_index by_client, by_gw;
+    fill_note *fills; /* grows by doubling; freed notes chain from free */
+    size_t n_fills, cap_fills;
+    uint32_t fills_free;
     uint32_t *free_list;
     size_t n_free;
     uint32_t *done_fifo; /* finished slots, oldest first */
@@ -170,6 +183,7 @@ xg__orders_destroy(xg__orders **op)
         return;
     }
     free(o->recs);
+    free(o->fills);
     free(o->by_client.slots);
     free(o->by_gw.slots);
     free(o->free_list);
@@ -190,6 +204,53 @@ xg__orders_find_gw(const xg__orders *o, const char *gw_id)
     return index_find(o, &o->by_gw, gw_id);
 }
 
+int
+xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue,
+                     const char *trade_id)
+{
+    xg__order_rec *r = &o->recs[slot];
+    for (uint32_t at = r->fills_head; at != 0; at = o->fills[at - 1].next) {
+        const fill_note *n = &o->fills[at - 1];
+        if (n->venue == venue && strcmp(n->trade_id, trade_id) == 0) {
+            return 0;
+        }
+    }
+    uint32_t at = o->fills_free;
+    if (at != 0) {
+        o->fills_free = o->fills[at - 1].next;
+    } else {
+        if (o->n_fills == o->cap_fills) {
+            size_t cap = o->cap_fills > 0 ? o->cap_fills * 2 : 1024;
+            fill_note *f =
+                cap < UINT32_MAX ? realloc(o->fills, cap * sizeof *f) : NULL;
+            if (f == NULL) {
+                return -1;
+            }
+            o->fills = f;
+            o->cap_fills = cap;
+        }
+        at = (uint32_t)++o->n_fills;
+    }
+    fill_note *n = &o->fills[at - 1];
+    xg_strlcpy(n->trade_id, trade_id, sizeof n->trade_id);
+    n->venue = venue;
+    n->next = r->fills_head;
+    r->fills_head = at;
+    return 1;
+}
+
+/* Give the order's fill notes back to the pool. */
+static void
+forget_fills(xg__orders *o, xg__order_rec *r)
+{
+    while (r->fills_head != 0) {
+        uint32_t at = r->fills_head;
+        r->fills_head = o->fills[at - 1].next;
+        o->fills[at - 1].next = o->fills_free;
+        o->fills_free = at;
+    }
+}
+
 static int
 evict_oldest_finished(xg__orders *o)
 {
@@ -201,6 +262,7 @@ evict_oldest_finished(xg__orders *o)
         if (r->in_use && xg_order_status_is_final(r->status)) {
             index_remove(o, &o->by_client, slot);
             index_remove(o, &o->by_gw, slot);
+            forget_fills(o, r);
             memset(r, 0, sizeof *r);
             o->free_list[o->n_free++] = slot;
             return 1;

@@ -86,6 +86,9 @@ typedef struct xg__order_rec {
     /* Which use of the slot this is: queue entries carry it, so an entry
      * left behind by a finished order never acts on the slot's next. */
     uint32_t serial;
+    /* The fills the strategy was told of (xg__orders_note_fill): the head
+     * of the order's chain in the table's fill pool, 0 for none. */
+    uint32_t fills_head;
     uint8_t in_use;
 } xg__order_rec;
 
@@ -112,6 +115,13 @@ xg_err xg__orders_restore(xg__orders *o, const char *client_id,
 uint32_t xg__orders_find(const xg__orders *o, const char *client_id);
 uint32_t xg__orders_find_gw(const xg__orders *o, const char *gw_id);
 xg__order_rec *xg__orders_get(xg__orders *o, uint32_t slot);
+
+/* Whether the fill `trade_id` of the order in slot, on venue index
+ * `venue`, is new: 1 (now noted), 0 (noted before: the strategy was told
+ * of it), -1 out of memory. An order's fills are forgotten with it. A
+ * venue's trade ids are unique within a symbol, and an order has one. */
+int xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue,
+                         const char *trade_id);
 
 /* Note that the record reached a final state; it may be forgotten later
  * to make room. */

@@ -8,6 +8,8 @@
  *   one whose cancel-replace was on its way (an unsettled attempt after
  *   its own) learns from that query whether it was replaced.
  * The gateway takes new orders only once these are settled (gateway.c).
+ * The fills each open order's strategy was told of are noted again
+ * (orders.h), so none is told twice across the restart.
  */
 #include "recover.h"
 
@@ -111,6 +113,22 @@ recover_order(void *ctx, const xg__journal_order *o,
     return XG_OK;
 }
 
+/* A fill of a restored order the strategy was told of before the
+ * restart: noted, so the venue telling it again is not told again. */
+static xg_err
+recover_fill(void *ctx, const xg__journal_fill *f)
+{
+    xg__state *st = ctx;
+    uint32_t slot = xg__orders_find_gw(st->orders, f->gw_id);
+    int venue = xg__state_venue_by_name(st, f->venue);
+    if (slot == XG_ORDER_NONE || venue < 0) {
+        return XG_OK; /* its order or venue was not restored (above) */
+    }
+    return xg__orders_note_fill(st->orders, slot, venue, f->trade_id) < 0
+               ? XG_ERR_NOMEM
+               : XG_OK;
+}
+
 xg_err
 xg__recover(xg__state *st, char *err, size_t err_len)
 {
@@ -118,6 +136,9 @@ xg__recover(xg__state *st, char *err, size_t err_len)
         return XG_OK;
     }
     xg_err e = xg__journal_load_open(st->persist.journal, recover_order, st);
+    if (e == XG_OK) {
+        e = xg__journal_load_open_fills(st->persist.journal, recover_fill, st);
+    }
     if (e != XG_OK) {
         snprintf(err, err_len, "%s",
                  xg__journal_last_error(st->persist.journal));

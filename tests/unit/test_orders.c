@@ -111,6 +111,36 @@ test_orders_restored_order_is_found_by_its_gateway_id(void **state)
     xg__orders_destroy(&o);
 }
 
+/* A fill is new once per (venue, trade id) of an order; an evicted
+ * order's notes go back to the pool, and the slot's next order starts
+ * with none. */
+static void
+test_orders_note_each_fill_once_and_forget_it_with_the_order(void **state)
+{
+    (void)state;
+    xg__orders *o = xg__orders_new(2, 1796640000000);
+    assert_non_null(o);
+    uint32_t a = add(o, "a");
+    uint32_t b = add(o, "b");
+    for (int i = 0; i < 3000; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "%d", i);
+        assert_int_equal(xg__orders_note_fill(o, a, 0, t), 1);
+    }
+    assert_int_equal(xg__orders_note_fill(o, a, 0, "17"), 0);
+    assert_int_equal(xg__orders_note_fill(o, a, 1, "17"), 1);
+    assert_int_equal(xg__orders_note_fill(o, a, 1, "17"), 0);
+    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 1);
+    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 0);
+
+    finish(o, a);
+    uint32_t c = add(o, "c"); /* takes a's slot */
+    assert_int_equal(c, a);
+    assert_int_equal(xg__orders_note_fill(o, c, 0, "17"), 1);
+    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 0);
+    xg__orders_destroy(&o);
+}
+
 int
 main(void)
 {
@@ -118,6 +148,8 @@ main(void)
         cmocka_unit_test(test_orders_find_by_client_id_and_by_gateway_id),
         cmocka_unit_test(test_orders_eviction_removes_both_ids),
         cmocka_unit_test(test_orders_restored_order_is_found_by_its_gateway_id),
+        cmocka_unit_test(
+            test_orders_note_each_fill_once_and_forget_it_with_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
