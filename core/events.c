@@ -57,6 +57,18 @@ xg__events_order(xg__events *ev, const char *event, const xg_order_view *view,
 }
 
 void
+xg__events_fill(xg__events *ev, const xg_fill *fill, const xg_order_view *view,
+                int64_t ts_ms)
+{
+    xg_stamp st = stamp(ev, ts_ms);
+    xg_buf b;
+    xg_buf_init(&b, ev->buf, sizeof ev->buf);
+    if (xg__encode_fill_event(&b, fill, view, &st) == XG_OK) {
+        publish_for_strategy(ev, view->order->strategy_id, &b);
+    }
+}
+
+void
 xg__events_rerouted(xg__events *ev, const xg_order *o, const xg_reroute_view *r,
                     int64_t ts_ms)
 {
@@ -92,8 +104,8 @@ xg__events_venue(xg__events *ev, const xg_venue_view *view, int64_t ts_ms)
 }
 
 void
-xg__events_balances(xg__events *ev, const char *venue,
-                    const xg_balance *assets, size_t n, int64_t ts_ms)
+xg__events_balances(xg__events *ev, const char *venue, const xg_balance *assets,
+                    size_t n, int64_t ts_ms)
 {
     xg_stamp st = stamp(ev, ts_ms);
     xg_balances_view view = {venue, assets, n, 0, ts_ms, 0};

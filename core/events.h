@@ -33,6 +33,11 @@ void xg__events_init(xg__events *ev, xg__outbox *outbox, const char *start_id);
 void xg__events_order(xg__events *ev, const char *event,
                       const xg_order_view *view, int64_t ts_ms);
 
+/* A fill event (one trade of the order, view as it stands after it) on
+ * topic order.<strategy>. */
+void xg__events_fill(xg__events *ev, const xg_fill *fill,
+                     const xg_order_view *view, int64_t ts_ms);
+
 /* A rerouted event for order o on order.<strategy>. */
 void xg__events_rerouted(xg__events *ev, const xg_order *o,
                          const xg_reroute_view *r, int64_t ts_ms);

@@ -200,6 +200,28 @@ xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r, uint8_t attempt,
     note_staging(p, xg__turnlog_stage_attempt(p->log, &a));
 }
 
+void
+xg__persist_fill(xg__persist *p, const xg__order_rec *r, const char *venue,
+                 const xg_fill *fill, int64_t now_ms)
+{
+    if (p->log == NULL) {
+        return;
+    }
+    xg__journal_fill f;
+    memset(&f, 0, sizeof f);
+    memcpy(f.gw_id, r->gw_id, sizeof f.gw_id);
+    xg_strlcpy(f.venue, venue, sizeof f.venue);
+    xg_strlcpy(f.trade_id, fill->trade_id, sizeof f.trade_id);
+    f.qty = fill->qty;
+    f.price = fill->price;
+    f.fee = fill->fee;
+    xg_strlcpy(f.fee_currency, fill->fee_currency, sizeof f.fee_currency);
+    f.liquidity = (uint8_t)fill->liquidity;
+    f.time_ms = fill->time_ms;
+    f.updated_ms = now_ms;
+    note_staging(p, xg__turnlog_stage_fill(p->log, &f));
+}
+
 xg_err
 xg__persist_commit(xg__persist *p, xg__orders *orders, const xg__venue *venues,
                    int64_t now_ms)

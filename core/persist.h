@@ -65,6 +65,11 @@ void xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r,
                             uint8_t attempt, const char *venue, int state,
                             int64_t now_ms);
 
+/* Stage a fill of r on venue (a name) that its strategy is being told of
+ * this turn: written once, by its trade id (journal.h). */
+void xg__persist_fill(xg__persist *p, const xg__order_rec *r, const char *venue,
+                      const xg_fill *fill, int64_t now_ms);
+
 /* Write every changed order and commit the turn; venues name the orders'
  * venue indices. The turn's requests and replies may leave once frame
  * xg__persist_written is durable (xg__persist_durable). Logs its

@@ -569,8 +569,7 @@ parse_batch_orders(const xg_json *j, xg_msg *out, xg_buf *d)
     }
     size_t n = j->tok[t].count;
     if (n < 1 || n > XG_BATCH_NEW_MAX) {
-        return fail(d, XG_ERR_BAD_FIELD, "orders",
-                    "must hold 1 to 50 orders");
+        return fail(d, XG_ERR_BAD_FIELD, "orders", "must hold 1 to 50 orders");
     }
     size_t e = t + 1;
     for (size_t i = 0; i < n; i++, e = j->tok[e].next) {
@@ -633,9 +632,8 @@ static const char *const fields_open_orders[] = {"strategy", "symbol", "venue",
                                                  "cursor",   "limit",  NULL};
 static const char *const fields_cancel_all[] = {"strategy", "symbol", "venue",
                                                 NULL};
-static const char *const fields_amend[] = {"client_order_id", "strategy",
-                                           "price", "qty", "requantize",
-                                           NULL};
+static const char *const fields_amend[] = {
+    "client_order_id", "strategy", "price", "qty", "requantize", NULL};
 static const char *const fields_batch_new[] = {"orders", NULL};
 static const char *const fields_balances[] = {"venue", "max_age_ms", NULL};
 static const char *const fields_none[] = {NULL};
@@ -850,9 +848,8 @@ parse_order_object(const xg_json *j, xg_msg *out, xg_buf *d)
     return err;
 }
 
-static xg_err
-parse_text(const void *data, size_t len, read_object_fn read, xg_msg *out,
-           char *detail, size_t detail_len);
+static xg_err parse_text(const void *data, size_t len, read_object_fn read,
+                         xg_msg *out, char *detail, size_t detail_len);
 
 xg_err
 xg__msg_parse(const void *data, size_t len, xg_msg *out, char *detail,
@@ -1466,6 +1463,47 @@ xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, const xg_stamp *st)
     put_event_head(b, "venue", st);
     put_key(b, "venue", 0);
     put_venue_object(b, v);
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+static const char *
+liquidity_name(xg_liquidity l)
+{
+    return l == XG_LIQUIDITY_MAKER   ? "maker"
+           : l == XG_LIQUIDITY_TAKER ? "taker"
+                                     : "";
+}
+
+xg_err
+xg__encode_fill_event(xg_buf *b, const xg_fill *fill, const xg_order_view *v,
+                      const xg_stamp *st)
+{
+    if (b == NULL || fill == NULL || v == NULL || st == NULL) {
+        return XG_ERR_INVALID;
+    }
+    put_event_head(b, "fill", st);
+    put_key(b, "fill", 0);
+    xg_buf_putc(b, '{');
+    put_str_field(b, "trade_id", fill->trade_id, 1);
+    xg_err err = put_decimal_field(b, "qty", xg_decimal_trim(fill->qty));
+    if (err == XG_OK) {
+        err = put_decimal_field(b, "price", xg_decimal_trim(fill->price));
+    }
+    if (err == XG_OK && fill->fee_currency[0] != '\0') {
+        err = put_decimal_field(b, "fee", xg_decimal_trim(fill->fee));
+        put_str_field(b, "fee_currency", fill->fee_currency, 0);
+    }
+    if (err != XG_OK) {
+        return err;
+    }
+    put_str_field(b, "liquidity", liquidity_name(fill->liquidity), 0);
+    put_i64_field(b, "time_ms", fill->time_ms);
+    xg_buf_putc(b, '}');
+    put_key(b, "order", 0);
+    if ((err = put_order_object(b, v)) != XG_OK) {
+        return err;
+    }
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }

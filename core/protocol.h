@@ -259,6 +259,13 @@ xg_err xg__encode_reply_ok(xg_buf *b, const char *req_id, const char *start_id);
 xg_err xg__encode_order_event(xg_buf *b, const char *event,
                               const xg_order_view *v, const xg_stamp *st);
 
+/* {"type":"fill","start_id":..,"ts_ms":..,"fill":{"trade_id":..,"qty":..,
+ * "price":..,["fee":..,"fee_currency":..,]"liquidity":"maker"|"taker"|
+ * "","time_ms":..},"order":{...}}: one trade of the order, and the order
+ * as it stands after it. */
+xg_err xg__encode_fill_event(xg_buf *b, const xg_fill *fill,
+                             const xg_order_view *v, const xg_stamp *st);
+
 /* {"type":"rerouted","start_id":..,"ts_ms":..,"client_order_id":..,
  *  "strategy":..,"from":..,"to":..,"reason":..,"ban_until_ms":..,
  *  "skipped":[{"venue":..,"reason":..,"until_ms":..}]} */

@@ -288,15 +288,15 @@ test_batch_new_orders_read_one_by_one(void **state)
                      XG_ERR_BAD_FIELD);
     assert_non_null(strstr(detail, "batch_new"));
     /* The request itself: an array of 1..50 objects. */
-    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":[]}", &m,
-                           detail),
-                     XG_ERR_BAD_FIELD);
-    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":[1]}", &m,
-                           detail),
-                     XG_ERR_BAD_FIELD);
-    assert_int_equal(parse("{\"type\":\"batch_new\",\"orders\":{}}", &m,
-                           detail),
-                     XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"batch_new\",\"orders\":[]}", &m, detail),
+        XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"batch_new\",\"orders\":[1]}", &m, detail),
+        XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"batch_new\",\"orders\":{}}", &m, detail),
+        XG_ERR_BAD_FIELD);
     assert_int_equal(parse("{\"type\":\"batch_new\"}", &m, detail),
                      XG_ERR_BAD_FIELD);
     char big[8192];
@@ -321,9 +321,14 @@ test_batch_reply_says_each_outcome(void **state)
     snprintf(o.symbol, sizeof o.symbol, "%s", "BTC/USDT");
     o.qty = (xg_decimal){1, 2};
     o.price = (xg_decimal){30000, 0};
-    xg_order_view v = {.order = &o, .venue = "okx", .venue_client_id = "x",
-                       .venue_order_id = "", .status = XG_STATUS_PENDING,
-                       .detail = "", .venue_code = "", .venue_msg = ""};
+    xg_order_view v = {.order = &o,
+                       .venue = "okx",
+                       .venue_client_id = "x",
+                       .venue_order_id = "",
+                       .status = XG_STATUS_PENDING,
+                       .detail = "",
+                       .venue_code = "",
+                       .venue_msg = ""};
     xg_placed_view r[2] = {{&v, "q1", XG_OK, ""},
                            {NULL, "q2", XG_ERR_BAD_PRICE, "price is required"}};
     char out[4096];
@@ -335,7 +340,8 @@ test_batch_reply_says_each_outcome(void **state)
     assert_non_null(doc);
     json_t *results = json_object_get(doc, "results");
     assert_int_equal(json_array_size(results), 2);
-    assert_true(json_is_true(json_object_get(json_array_get(results, 0), "ok")));
+    assert_true(
+        json_is_true(json_object_get(json_array_get(results, 0), "ok")));
     json_t *bad = json_array_get(results, 1);
     assert_true(json_is_false(json_object_get(bad, "ok")));
     assert_string_equal(
@@ -352,9 +358,8 @@ test_balances_request_and_reply(void **state)
     (void)state;
     xg_msg m;
     char detail[XG_DETAIL_MAX];
-    assert_int_equal(parse("{\"type\":\"balances\",\"req_id\":\"w\"}", &m,
-                           detail),
-                     XG_OK);
+    assert_int_equal(
+        parse("{\"type\":\"balances\",\"req_id\":\"w\"}", &m, detail), XG_OK);
     assert_int_equal(m.kind, XG_MSG_BALANCES);
     assert_int_equal(m.n_venues, 0);
     assert_int_equal(m.max_age_ms, XG_BALANCES_MAX_AGE_MS);
@@ -364,15 +369,15 @@ test_balances_request_and_reply(void **state)
                      XG_OK);
     assert_string_equal(m.venues[0], "okx");
     assert_int_equal(m.max_age_ms, 0);
-    assert_int_equal(parse("{\"type\":\"balances\",\"max_age_ms\":-1}", &m,
-                           detail),
-                     XG_ERR_BAD_FIELD);
-    assert_int_equal(parse("{\"type\":\"balances\",\"max_age_ms\":\"1\"}",
-                           &m, detail),
-                     XG_ERR_BAD_FIELD);
-    assert_int_equal(parse("{\"type\":\"balances\",\"strategy\":\"s\"}", &m,
-                           detail),
-                     XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"balances\",\"max_age_ms\":-1}", &m, detail),
+        XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"balances\",\"max_age_ms\":\"1\"}", &m, detail),
+        XG_ERR_BAD_FIELD);
+    assert_int_equal(
+        parse("{\"type\":\"balances\",\"strategy\":\"s\"}", &m, detail),
+        XG_ERR_BAD_FIELD);
 
     const xg_balance assets[2] = {{"BTC", {15, 1}, {5, 1}},
                                   {"USDT", {100000, 2}, {0, 0}}};
@@ -380,11 +385,13 @@ test_balances_request_and_reply(void **state)
     char out[4096];
     xg_buf b;
     xg_buf_init(&b, out, sizeof out);
-    assert_int_equal(xg__encode_reply_balances(&b, "w", START_ID, &v, 1), XG_OK);
-    assert_non_null(strstr(out, "\"balances\":[{\"venue\":\"okx\",\"ts_ms\":"
-                                "1700000000000,\"age_ms\":1200,"
-                                "\"refreshing\":true,\"assets\":[{\"asset\":"
-                                "\"BTC\",\"free\":\"1.5\",\"locked\":\"0.5\"},"));
+    assert_int_equal(xg__encode_reply_balances(&b, "w", START_ID, &v, 1),
+                     XG_OK);
+    assert_non_null(strstr(out,
+                           "\"balances\":[{\"venue\":\"okx\",\"ts_ms\":"
+                           "1700000000000,\"age_ms\":1200,"
+                           "\"refreshing\":true,\"assets\":[{\"asset\":"
+                           "\"BTC\",\"free\":\"1.5\",\"locked\":\"0.5\"},"));
     xg_buf_init(&b, out, sizeof out);
     assert_int_equal(xg__encode_balances_event(&b, &v, &STAMP), XG_OK);
     assert_non_null(strstr(out, "\"type\":\"balances\""));
@@ -406,9 +413,14 @@ test_amend_reply_says_how(void **state)
     o.tif = XG_TIF_GTC;
     o.qty = (xg_decimal){2, 0};
     o.price = (xg_decimal){1005, 1};
-    xg_order_view v = {.order = &o, .venue = "okx", .venue_client_id = "x",
-                       .venue_order_id = "", .status = XG_STATUS_NEW,
-                       .detail = "", .venue_code = "", .venue_msg = ""};
+    xg_order_view v = {.order = &o,
+                       .venue = "okx",
+                       .venue_client_id = "x",
+                       .venue_order_id = "",
+                       .status = XG_STATUS_NEW,
+                       .detail = "",
+                       .venue_code = "",
+                       .venue_msg = ""};
     char out[4096];
     xg_buf b;
     xg_buf_init(&b, out, sizeof out);
@@ -1246,6 +1258,63 @@ test_order_event_for_rejected_market_order(void **state)
     json_decref(root);
 }
 
+/* A fill event: the trade (its fee only when the venue said it, the
+ * liquidity by name) and the order as it stands after it. */
+static void
+test_fill_event_carries_the_trade_and_the_order_after_it(void **state)
+{
+    (void)state;
+    char mem[2048];
+    xg_buf b;
+    xg_order o = sample_order();
+    xg_order_view v = {.order = &o,
+                       .venue = "okx",
+                       .venue_client_id = "lq0abcde000000011",
+                       .venue_order_id = "6720ecd9",
+                       .status = XG_STATUS_PARTIALLY_FILLED,
+                       .exec = {{4, 3}, {140000, 3}, {4, 6}, "BTC"}};
+    xg_fill fill;
+    memset(&fill, 0, sizeof fill);
+    snprintf(fill.trade_id, sizeof fill.trade_id, "11116472408");
+    fill.qty = (xg_decimal){4000, 6};
+    fill.price = (xg_decimal){3500000, 2};
+    fill.fee = (xg_decimal){4, 6};
+    snprintf(fill.fee_currency, sizeof fill.fee_currency, "BTC");
+    fill.liquidity = XG_LIQUIDITY_MAKER;
+    fill.time_ms = 1796640000450;
+
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_fill_event(&b, &fill, &v, &STAMP), XG_OK);
+    json_t *root = load(&b);
+    assert_string_equal(str_at(root, "type"), "fill");
+    assert_string_equal(str_at(root, "start_id"), START_ID);
+    json_t *f = json_object_get(root, "fill");
+    assert_string_equal(str_at(f, "trade_id"), "11116472408");
+    assert_string_equal(str_at(f, "qty"), "0.004");
+    assert_string_equal(str_at(f, "price"), "35000");
+    assert_string_equal(str_at(f, "fee"), "0.000004");
+    assert_string_equal(str_at(f, "fee_currency"), "BTC");
+    assert_string_equal(str_at(f, "liquidity"), "maker");
+    assert_int_equal(int_at(f, "time_ms"), 1796640000450);
+    json_t *ord = json_object_get(root, "order");
+    assert_string_equal(str_at(ord, "status"), "PARTIALLY_FILLED");
+    assert_string_equal(str_at(ord, "filled_qty"), "0.004");
+    assert_string_equal(str_at(ord, "avg_price"), "35000");
+    json_decref(root);
+
+    /* No fee said (KuCoin's stream), no liquidity said. */
+    fill.fee_currency[0] = '\0';
+    fill.liquidity = XG_LIQUIDITY_UNKNOWN;
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_fill_event(&b, &fill, &v, &STAMP), XG_OK);
+    root = load(&b);
+    f = json_object_get(root, "fill");
+    assert_null(json_object_get(f, "fee"));
+    assert_null(json_object_get(f, "fee_currency"));
+    assert_string_equal(str_at(f, "liquidity"), "");
+    json_decref(root);
+}
+
 static void
 test_venue_reply_and_event_round_trip(void **state)
 {
@@ -1491,6 +1560,8 @@ main(void)
         cmocka_unit_test(test_orders_reply_lists_a_page),
         cmocka_unit_test(test_cancel_all_parses_filters_and_reply_lists_ids),
         cmocka_unit_test(test_order_event_for_rejected_market_order),
+        cmocka_unit_test(
+            test_fill_event_carries_the_trade_and_the_order_after_it),
         cmocka_unit_test(test_venue_reply_and_event_round_trip),
         cmocka_unit_test(test_rerouted_and_wait_events_round_trip),
         cmocka_unit_test(test_hello_started_and_ok_carry_the_start_id),
