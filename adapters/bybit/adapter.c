@@ -41,6 +41,16 @@ static const xg_option_spec bybit_options[] = {
     {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
 
+/* The options the table does not hold: stream_url. */
+static xg_err
+bybit_other_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
+{
+    bybit *b = inst;
+
+    return xg_stream_url_option(kv, "bybit", b->stream_url,
+                                sizeof(b->stream_url), err, err_len);
+}
+
 xg_err
 bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
              size_t err_len)
@@ -83,7 +93,7 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
 
     rc = xg_adapter_options(cfg, "bybit", bybit_options,
                             sizeof(bybit_options) / sizeof(bybit_options[0]), b,
-                            NULL, err, err_len);
+                            bybit_other_option, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }
@@ -134,7 +144,10 @@ static const xg_adapter bybit_adapter = {
              * does not give the page size); requests.c asks for full
              * pages of BYBIT_OPEN_ORDERS_PAGE. */
             .open_orders_page_max = BYBIT_OPEN_ORDERS_PAGE,
-            .streams = XG_STREAM_NONE,
+            /* streams.md, 2.4 and 2.5: the order topic says each
+             * order's state, the execution topic each fill with its fee
+             * (execFee, feeCurrency). */
+            .streams = XG_STREAM_ORDERS | XG_STREAM_FILLS | XG_STREAM_FEES,
             /* POST /v5/order/amend changes price and quantity of an open
              * order in place, same orderId and orderLinkId (Bybit v5
              * docs, "Amend Order"); Bybit has no cancel-replace. */
@@ -155,6 +168,11 @@ static const xg_adapter bybit_adapter = {
     .parse = bybit_parse,
     .limits = bybit_limits,
     .sign = bybit_sign,
+    .stream_plan = bybit_stream_plan,
+    .stream_login = bybit_stream_login,
+    .stream_subscribe = bybit_stream_subscribe,
+    .stream_ping = bybit_stream_ping,
+    .stream_parse = bybit_stream_parse,
 };
 
 XG_ADAPTER_EXPORT const xg_adapter *

@@ -94,6 +94,9 @@ typedef struct bybit {
     int64_t wallet_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
+    /* The stream_url option: where the private stream connects instead
+     * of Bybit's own URL (a simulator); "" for Bybit's. */
+    char stream_url[XG_STREAM_URL_MAX];
     /* parse.c's token array for xg_json, kept between answers */
     xg_json_store json;
 } bybit;
@@ -178,8 +181,37 @@ void bybit_classify_error(xg_op_kind kind, const xg_http_response *resp,
 void bybit_parse_usage(xg_op_kind kind, const xg_http_response *resp,
                        int64_t venue_time_ms, xg_result *res);
 
+/*
+ * An order object as Bybit gives it in a realtime list and in the order
+ * topic of the private stream (token o) into rep: status from
+ * orderStatus, cumExecQty, cumExecValue, the cumulative fee, price and
+ * qty. XG_ERR_NOT_FOUND when it has no client id and XG_ERR_TRUNCATED
+ * when its client id is longer than any the gateway sends (someone
+ * else's order); XG_ERR_BAD_FIELD for anything malformed, a repeated
+ * member included.
+ */
+xg_err bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep);
+
 /* Parse a decimal string, dropping trailing fraction zeros. */
 xg_err bybit_decimal(const char *s, size_t len, xg_decimal *out);
+
+/* --- stream.c ------------------------------------------------------------ */
+
+/* The private stream's mainnet URL (fact sheet streams.md, 2.1). */
+#define BYBIT_STREAM_URL "wss://stream.bybit.com/v5/private"
+
+/* The ABI's stream entries (xgate/stream.h): the plan, the auth, the
+ * subscription to the order and execution topics, the JSON ping, and
+ * every message read. */
+xg_err bybit_stream_plan(void *inst, xg_stream_plan *plan);
+xg_err bybit_stream_login(void *inst, int64_t venue_now_ms, char *out,
+                          size_t cap, size_t *len);
+xg_err bybit_stream_subscribe(void *inst, int64_t venue_now_ms, char *out,
+                              size_t cap, size_t *len);
+xg_err bybit_stream_ping(void *inst, int64_t venue_now_ms, char *out,
+                         size_t cap, size_t *len);
+xg_err bybit_stream_parse(void *inst, const char *text, size_t len,
+                          const xg_stream_sink *sink, xg_stream_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

@@ -377,13 +377,7 @@ bybit_price_qty(const xg_json *j, size_t o, xg_order_report *rep)
     return XG_OK;
 }
 
-/*
- * One entry of a realtime list (token o) into rep. XG_ERR_NOT_FOUND when
- * it has no client id and XG_ERR_TRUNCATED when its client id is longer
- * than any the gateway sends (someone else's order); XG_ERR_BAD_FIELD for
- * anything malformed, a repeated member included.
- */
-static xg_err
+xg_err
 bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep)
 {
     char status[32];

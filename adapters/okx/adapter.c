@@ -20,7 +20,8 @@
 #include "xgate/adapter_util.h"
 
 /* The venue options: integer limits and reserves in this table, and
- * simulated_trading (OKX's demo trading header) by okx_flag_option. */
+ * by okx_other_option simulated_trading (OKX's demo trading header and
+ * stream host) and stream_url. */
 static const xg_option_spec okx_options[] = {
     {"window_ms", offsetof(okx, window_ms), 1, OKX_WINDOW_MS_MAX},
     {"time_limit", offsetof(okx, limit) + OKX_B_TIME * sizeof(int64_t), 1,
@@ -57,10 +58,15 @@ static const xg_option_spec okx_options[] = {
 };
 
 static xg_err
-okx_flag_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
+okx_other_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
 {
     okx *o = inst;
+    xg_err rc = xg_stream_url_option(kv, "okx", o->stream_url,
+                                     sizeof(o->stream_url), err, err_len);
 
+    if (rc != XG_ERR_NOT_FOUND) {
+        return rc;
+    }
     if (strcmp(kv->key, "simulated_trading") != 0) {
         return XG_ERR_NOT_FOUND;
     }
@@ -123,7 +129,7 @@ okx_create(const xg_adapter_config *cfg, void **inst, char *err, size_t err_len)
     okx_default_limits(o);
     rc = xg_adapter_options(cfg, "okx", okx_options,
                             sizeof(okx_options) / sizeof(okx_options[0]), o,
-                            okx_flag_option, err, err_len);
+                            okx_other_option, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }
@@ -181,7 +187,10 @@ static const xg_adapter okx_adapter = {
             /* GET /api/v5/trade/orders-pending answers at most 100 a page
              * (okx.md does not give the page size; see OKX_PENDING_PAGE). */
             .open_orders_page_max = OKX_PENDING_PAGE,
-            .streams = XG_STREAM_NONE,
+            /* streams.md, 3.4: the orders channel pushes each order's
+             * state and, with a non-empty tradeId, the fill it made and
+             * that fill's fee (fillFee, fillFeeCcy). */
+            .streams = XG_STREAM_ORDERS | XG_STREAM_FILLS | XG_STREAM_FEES,
             /* POST /api/v5/trade/amend-order changes newPx and newSz of
              * a live order in place, under the same ordId and clOrdId
              * (OKX v5 reference, Trade > Amend order). */
@@ -208,6 +217,11 @@ static const xg_adapter okx_adapter = {
     .parse = okx_parse,
     .limits = okx_limits,
     .sign = okx_sign,
+    .stream_plan = okx_stream_plan,
+    .stream_login = okx_stream_login,
+    .stream_subscribe = okx_stream_subscribe,
+    .stream_ping = okx_stream_ping,
+    .stream_parse = okx_stream_parse,
 };
 
 XG_ADAPTER_EXPORT const xg_adapter *

@@ -128,7 +128,10 @@ typedef struct okx {
     int64_t query_reserve_pct;
     int64_t exp_time_ms;   /* 0: no expTime header */
     int simulated_trading; /* 1: x-simulated-trading: 1 (demo keys) */
-    okx_scope *scopes;     /* owned; n_scopes used of cap_scopes */
+    /* The stream_url option: where the private stream connects instead
+     * of OKX's own URL (a simulator); "" for OKX's. */
+    char stream_url[XG_STREAM_URL_MAX];
+    okx_scope *scopes; /* owned; n_scopes used of cap_scopes */
     size_t n_scopes;
     size_t cap_scopes;
     /* parse.c's token array for xg_json, kept between answers so the
@@ -203,9 +206,50 @@ xg_err okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 void okx_classify_error(const okx *o, xg_op_kind kind, int status, int has_code,
                         int64_t code, const char *msg, xg_result *res);
 
+/* Member `key` of object obj as an OKX code: a string of at most 18
+ * digits ("50011") or a non-negative JSON integer. Absent, repeated,
+ * anything else, or obj no object: XG_ERR_BAD_FIELD. */
+xg_err okx_field_code(const xg_json *j, size_t obj, const char *key,
+                      int64_t *out);
+
+/* Member `key` of object obj, a string, decoded into dst (cut to fit:
+ * it only becomes printable venue text); NULL when it is absent,
+ * repeated or not a string. */
+const char *okx_field_msg(const xg_json *j, size_t obj, const char *key,
+                          char *dst, size_t cap);
+
+/*
+ * An order-details object (a query's, an open order's, the orders
+ * channel's push) into rep: status from state, cumulative fill from
+ * accFillSz and avgPx, cumulative fee from fee/feeCcy (negative when
+ * charged), px and sz. XG_ERR_TRUNCATED when the client id is empty or
+ * longer than any the gateway sends (someone else's order);
+ * XG_ERR_BAD_FIELD for anything else malformed.
+ */
+xg_err okx_order_details(const xg_json *j, size_t o, xg_order_report *rep);
+
 /* The scope of inst_id: the one it was given before, else a new one.
  * Scope 0 once OKX_MAX_SCOPES are given or memory runs out. */
 uint32_t okx_scope_of(okx *o, const char *inst_id);
+
+/* --- stream.c ------------------------------------------------------------ */
+
+/* The private stream's URLs (fact sheet streams.md, 3.1 Endpoints): live,
+ * and demo trading, which needs demo keys and differs only in the host. */
+#define OKX_STREAM_URL      "wss://ws.okx.com:8443/ws/v5/private"
+#define OKX_STREAM_URL_DEMO "wss://wspap.okx.com:8443/ws/v5/private"
+
+/* The ABI's stream entries (xgate/stream.h): the plan, the login, the
+ * orders channel's subscription, the text ping, and every message read. */
+xg_err okx_stream_plan(void *inst, xg_stream_plan *plan);
+xg_err okx_stream_login(void *inst, int64_t venue_now_ms, char *out, size_t cap,
+                        size_t *len);
+xg_err okx_stream_subscribe(void *inst, int64_t venue_now_ms, char *out,
+                            size_t cap, size_t *len);
+xg_err okx_stream_ping(void *inst, int64_t venue_now_ms, char *out, size_t cap,
+                       size_t *len);
+xg_err okx_stream_parse(void *inst, const char *text, size_t len,
+                        const xg_stream_sink *sink, xg_stream_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

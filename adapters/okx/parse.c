@@ -77,9 +77,7 @@ okx_code_value(const xg_json *j, size_t v, int64_t *out)
     return XG_OK;
 }
 
-/* Member `key` of object obj as an OKX code (okx_code_value); absent,
- * repeated or obj no object is XG_ERR_BAD_FIELD. */
-static xg_err
+xg_err
 okx_field_code(const xg_json *j, size_t obj, const char *key, int64_t *out)
 {
     size_t v = 0;
@@ -90,10 +88,7 @@ okx_field_code(const xg_json *j, size_t obj, const char *key, int64_t *out)
     return okx_code_value(j, v, out);
 }
 
-/* Member `key` of object obj, a string, decoded into dst (cut to fit:
- * it only becomes printable venue text); NULL when it is absent,
- * repeated or not a string. */
-static const char *
+const char *
 okx_field_msg(const xg_json *j, size_t obj, const char *key, char *dst,
               size_t cap)
 {
@@ -313,12 +308,7 @@ static const struct {
     {"mmp_canceled", XG_STATUS_CANCELED},
 };
 
-/*
- * An order-details object (query, open orders) into rep. XG_ERR_TRUNCATED
- * when the client id is empty or longer than any the gateway sends
- * (someone else's order); XG_ERR_BAD_FIELD for anything else malformed.
- */
-static xg_err
+xg_err
 okx_order_details(const xg_json *j, size_t o, xg_order_report *rep)
 {
     xg_decimal avg_px;
