@@ -4,10 +4,11 @@
  * This file is what the core's loader sees: the one exported symbol,
  * xg_adapter_entry, returns a const table pointing at the functions of the
  * other files (requests.c builds, sign.c signs, parse.c reads answers,
- * limits.c describes the buckets). It also owns the instance's lifetime:
- * create checks the credentials and venue options from the config file and
- * keys the HMAC once; destroy wipes the key material. The instance holds
- * all state of the adapter; the plug-in has no mutable global.
+ * limits.c describes the buckets, stream.c speaks the private stream). It
+ * also owns the instance's lifetime: create checks the credentials and
+ * venue options from the config file and keys the HMAC once; destroy wipes
+ * the key material. The instance holds all state of the adapter; the
+ * plug-in has no mutable global.
  */
 #include "binance.h"
 
@@ -17,7 +18,8 @@
 
 #include "xgate/adapter_util.h"
 
-/* The venue options: the request window and the reserves. */
+/* The venue options: the request window and the reserves (and, through
+ * binance_option, stream_url). */
 static const xg_option_spec binance_options[] = {
     {"recv_window_ms", offsetof(binance, recv_window_ms), 1,
      BINANCE_RECV_WINDOW_MAX},
@@ -26,6 +28,17 @@ static const xg_option_spec binance_options[] = {
     {"query_reserve_pct", offsetof(binance, query_reserve_pct), 0,
      BINANCE_RESERVE_PCT_MAX},
 };
+
+/* The options the table does not hold: where the private stream
+ * connects. */
+static xg_err
+binance_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
+{
+    binance *b = inst;
+
+    return xg_stream_url_option(kv, "binance", b->stream_url,
+                                sizeof(b->stream_url), err, err_len);
+}
 
 xg_err
 binance_create(const xg_adapter_config *cfg, void **inst, char *err,
@@ -57,11 +70,12 @@ binance_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->cancel_reserve_pct = BINANCE_CANCEL_RESERVE_DEFAULT;
     b->query_reserve_pct = BINANCE_QUERY_RESERVE_DEFAULT;
     binance_default_limits(b);
+    (void)xg_strlcpy(b->stream_url, BINANCE_STREAM_URL, sizeof(b->stream_url));
 
     rc =
         xg_adapter_options(cfg, "binance", binance_options,
                            sizeof(binance_options) / sizeof(binance_options[0]),
-                           b, NULL, err, err_len);
+                           b, binance_option, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }
@@ -114,7 +128,10 @@ static const xg_adapter binance_adapter = {
              * GET /api/v3/openOrders has no paging parameter and answers
              * the whole list. */
             .open_orders_page_max = 0,
-            .streams = XG_STREAM_NONE,
+            /* streams.md 1.5: executionReport carries the order's
+             * status and cumulative fill, and with x=TRADE the fill's
+             * trade id, price and fee (n, N). */
+            .streams = XG_STREAM_ORDERS | XG_STREAM_FILLS | XG_STREAM_FEES,
             /* rest-api.md: "Order Amend Keep Priority" only reduces the
              * quantity, keeping the order id and its place in the queue;
              * any other change is "Cancel an Existing Order and Send a
@@ -135,6 +152,11 @@ static const xg_adapter binance_adapter = {
     .parse = binance_parse,
     .limits = binance_limits,
     .sign = binance_sign,
+    .stream_plan = binance_stream_plan,
+    .stream_login = binance_stream_login,
+    .stream_subscribe = binance_stream_subscribe,
+    .stream_ping = binance_stream_ping,
+    .stream_parse = binance_stream_parse,
 };
 
 XG_ADAPTER_EXPORT const xg_adapter *

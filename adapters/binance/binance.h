@@ -5,7 +5,7 @@
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
  * non-static only so that sign.c, requests.c, parse.c, parse_amend.c,
- * parse_account.c and limits.c can reach each other and
+ * parse_account.c, stream.c and limits.c can reach each other and
  * tests/unit/test_binance_*.c can test them directly.
  */
 #ifndef XGATE_ADAPTER_BINANCE_H
@@ -65,8 +65,16 @@ typedef struct binance {
     binance_limit limits[BINANCE_MAX_LIMITS];
     size_t n_limits;
     int has_venue_limits; /* 1 once exchangeInfo's rateLimits were taken */
-    /* parse.c's token array for xg_json, kept between answers */
+    /* parse.c's and stream.c's token array for xg_json, kept between
+     * answers */
     xg_json_store json;
+    /* The private stream (stream.c): where it connects (the venue's WS API
+     * or the stream_url option), the id of the last request sent on it
+     * (request ids count up from 1 over the instance's life), and the id
+     * of the subscription request whose answer is awaited (0: none). */
+    char stream_url[XG_STREAM_URL_MAX];
+    int64_t stream_request_id;
+    int64_t stream_subscribe_id;
 } binance;
 
 /* --- adapter.c ---------------------------------------------------------- */
@@ -147,6 +155,11 @@ void binance_parse_usage(const binance *b, const xg_http_response *resp,
  * "0.01000000" gives {1, 2}. */
 xg_err binance_decimal(const char *s, size_t len, xg_decimal *out);
 
+/* An order status as Binance names it ("PARTIALLY_FILLED", the REST
+ * answers' "status" and the stream's "X") into *status; XG_ERR_NOT_FOUND
+ * for a name it does not have. */
+xg_err binance_order_status(const char *name, xg_order_status *status);
+
 /* The shapes of Binance's order objects, which name the same things
  * differently (parse.c): a placement, query or open-orders entry; a
  * cancel answer (the order's client id is origClientOrderId); an amended
@@ -214,6 +227,26 @@ xg_err binance_parse_cancel_symbol(const xg_op *op, const xg_json *j,
  * error, else XG_OK. */
 xg_err binance_parse_balances(const xg_op *op, const xg_json *j,
                               const xg_sink *sink, xg_result *res);
+
+/* --- stream.c ------------------------------------------------------------ */
+
+/* The WS API's production address (fact sheet 1.2) with rateLimits left
+ * out of every answer (the stream reads none of them). */
+#define BINANCE_STREAM_URL                                                     \
+    "wss://ws-api.binance.com:443/ws-api/v3?returnRateLimits=false"
+
+/* The ABI's stream entries (xgate/stream.h): the WS API's user data
+ * subscription, userDataStream.subscribe.signature, sent as the login;
+ * nothing to subscribe or ping afterwards. */
+xg_err binance_stream_plan(void *inst, xg_stream_plan *plan);
+xg_err binance_stream_login(void *inst, int64_t venue_now_ms, char *out,
+                            size_t cap, size_t *len);
+xg_err binance_stream_subscribe(void *inst, int64_t venue_now_ms, char *out,
+                                size_t cap, size_t *len);
+xg_err binance_stream_ping(void *inst, int64_t venue_now_ms, char *out,
+                           size_t cap, size_t *len);
+xg_err binance_stream_parse(void *inst, const char *text, size_t len,
+                            const xg_stream_sink *sink, xg_stream_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

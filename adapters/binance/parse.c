@@ -321,6 +321,19 @@ static const struct {
     {"EXPIRED_IN_MATCH", XG_STATUS_EXPIRED},
 };
 
+xg_err
+binance_order_status(const char *name, xg_order_status *status)
+{
+    for (size_t i = 0;
+         i < sizeof(binance_statuses) / sizeof(binance_statuses[0]); i++) {
+        if (strcmp(name, binance_statuses[i].name) == 0) {
+            *status = binance_statuses[i].status;
+            return XG_OK;
+        }
+    }
+    return XG_ERR_NOT_FOUND;
+}
+
 /*
  * The fee of a placement answer's fills (newOrderRespType FULL, the
  * default for LIMIT and MARKET: "fills": [{price, qty, commission,
@@ -449,15 +462,7 @@ binance_order_report(const xg_json *j, size_t o, binance_order_form form,
         if (xg_field_text(j, o, "status", status, sizeof(status)) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
-        rep->status = XG_STATUS_UNKNOWN;
-        for (size_t i = 0;
-             i < sizeof(binance_statuses) / sizeof(binance_statuses[0]); i++) {
-            if (strcmp(status, binance_statuses[i].name) == 0) {
-                rep->status = binance_statuses[i].status;
-                break;
-            }
-        }
-        if (rep->status == XG_STATUS_UNKNOWN) {
+        if (binance_order_status(status, &rep->status) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
     }
@@ -836,8 +841,7 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             res->outcome = XG_OUTCOME_OK;
             res->err = XG_OK;
         } else {
-            binance_classify_error(op->kind, resp,
-                                   has_code, code, msg, res);
+            binance_classify_error(op->kind, resp, has_code, code, msg, res);
         }
     } else if (!is_json) {
         xg_result_bad_body(op->kind,

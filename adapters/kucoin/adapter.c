@@ -4,7 +4,8 @@
  * This file is what the core's loader sees: the one exported symbol,
  * xg_adapter_entry, returns a const table pointing at the functions of the
  * other files (requests.c builds, sign.c signs, parse.c reads answers,
- * limits.c describes the resource pools). It also owns the instance's
+ * limits.c describes the resource pools, stream.c speaks the private
+ * stream). It also owns the instance's
  * lifetime: create checks the credentials and venue options, keys the
  * HMAC once and signs the passphrase once (key version 2 sends
  * base64(HMAC-SHA256(secret, passphrase)) on every request, so there is no
@@ -19,7 +20,8 @@
 
 #include "xgate/adapter_util.h"
 
-/* The venue options: reserves, and overrides of the pools for accounts
+/* The venue options (and, through kucoin_option, stream_url): reserves,
+ * and overrides of the pools for accounts
  * above VIP0 (fact sheet: Spot 16000 at VIP5, 40000 at VIP12) or for a
  * simulator configured with short windows. */
 static const xg_option_spec kucoin_options[] = {
@@ -33,6 +35,17 @@ static const xg_option_spec kucoin_options[] = {
     {"public_pool_limit", offsetof(kucoin, public_limit), 1, KUCOIN_LIMIT_MAX},
     {"pool_window_ms", offsetof(kucoin, window_ms), 1, KUCOIN_WINDOW_MS_MAX},
 };
+
+/* The options the table does not hold: where the private stream
+ * connects. */
+static xg_err
+kucoin_option(void *inst, const xg_kv *kv, char *err, size_t err_len)
+{
+    kucoin *k = inst;
+
+    return xg_stream_url_option(kv, "kucoin", k->stream_url,
+                                sizeof(k->stream_url), err, err_len);
+}
 
 xg_err
 kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
@@ -70,7 +83,7 @@ kucoin_create(const xg_adapter_config *cfg, void **inst, char *err,
 
     rc = xg_adapter_options(cfg, "kucoin", kucoin_options,
                             sizeof(kucoin_options) / sizeof(kucoin_options[0]),
-                            k, NULL, err, err_len);
+                            k, kucoin_option, err, err_len);
     if (rc != XG_OK) {
         goto fail;
     }
@@ -129,7 +142,10 @@ static const xg_adapter kucoin_adapter = {
             /* kucoin.md, Endpoints an execution gateway needs: the HF
              * GET /api/v1/hf/orders/active answers a symbol's whole list. */
             .open_orders_page_max = 0,
-            .streams = XG_STREAM_NONE,
+            /* streams.md 4.3: the orderChange push carries the order's
+             * state and cumulative fill, and with type=match the fill's
+             * trade id, size and price; "no fee amount is pushed". */
+            .streams = XG_STREAM_ORDERS | XG_STREAM_FILLS,
             /* KuCoin docs-new "Modify Order" (api-3470171), POST
              * /api/v1/hf/orders/alter: "cancel the order and place a new
              * order on the same trading pair"; the answer names the new
@@ -154,6 +170,11 @@ static const xg_adapter kucoin_adapter = {
     .parse = kucoin_parse,
     .limits = kucoin_limits,
     .sign = kucoin_sign,
+    .stream_plan = kucoin_stream_plan,
+    .stream_login = kucoin_stream_login,
+    .stream_subscribe = kucoin_stream_subscribe,
+    .stream_ping = kucoin_stream_ping,
+    .stream_parse = kucoin_stream_parse,
 };
 
 XG_ADAPTER_EXPORT const xg_adapter *

@@ -4,8 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c and limits.c can
- * reach each other and tests/unit/test_kucoin_*.c can test them directly.
+ * non-static only so that sign.c, requests.c, parse.c, stream.c and
+ * limits.c can reach each other and tests/unit/test_kucoin_*.c can test them
+ * directly.
  */
 #ifndef XGATE_ADAPTER_KUCOIN_H
 #define XGATE_ADAPTER_KUCOIN_H
@@ -64,6 +65,8 @@ enum {
  * (api-3470175) Spot, weight 2; "Get Account List - Spot" GET
  * /api/v1/accounts (api-3470125, spec/rest/api/openapi-account-account.json)
  * Management pool, weight 5, as the fact sheet says. */
+/* streams.md 4.1: POST /api/v1/bullet-private, "Weight 10, Spot pool". */
+#define KUCOIN_WEIGHT_BULLET        10
 #define KUCOIN_WEIGHT_MULTI         1
 #define KUCOIN_WEIGHT_CANCEL_SYMBOL 2
 #define KUCOIN_WEIGHT_ACCOUNTS      5
@@ -83,6 +86,18 @@ enum {
 #define KUCOIN_PATH_ALTER    "/api/v1/hf/orders/alter"
 #define KUCOIN_PATH_MULTI    "/api/v1/hf/orders/multi"
 #define KUCOIN_PATH_ACCOUNTS "/api/v1/accounts"
+#define KUCOIN_PATH_BULLET   "/api/v1/bullet-private"
+
+/* The private stream's token, with its NUL: the fact sheet's example is
+ * about 200 characters; the URL carrying it must fit XG_STREAM_URL_MAX. */
+#define KUCOIN_STREAM_TOKEN_MAX 384
+/* streams.md 4.1: the bullet answer's pingInterval and pingTimeout (ms),
+ * for an answer that leaves them out, and the range a usable one keeps
+ * to (a hostile answer must not make the core ping in a loop or never). */
+#define KUCOIN_PING_INTERVAL_DEFAULT 18000
+#define KUCOIN_PING_TIMEOUT_DEFAULT  10000
+#define KUCOIN_PING_MS_MIN           1000
+#define KUCOIN_PING_MS_MAX           600000
 
 /* The adapter instance. The signed passphrase is as good as the
  * passphrase for the venue, so it is key material like the HMAC state;
@@ -97,8 +112,24 @@ typedef struct kucoin {
     int64_t management_limit; /* ... of the Management pool */
     int64_t public_limit;     /* units per window of the Public pool */
     int64_t window_ms;        /* both pools' window */
-    /* parse.c's token array for xg_json, kept between answers */
+    /* parse.c's and stream.c's token array for xg_json, kept between
+     * answers */
     xg_json_store json;
+    /* The private stream (stream.c). stream_url: the stream_url option,
+     * "" for the endpoint the bullet answer names. The last bullet
+     * answer's endpoint and ping timing, and its token while it is fresh
+     * ("" once a plan has used it: a reconnect needs a new one). The
+     * token opens the account's stream: it is wiped with the instance
+     * and never logged. Message ids count up from 1 over the instance's
+     * life; stream_subscribe_id is the subscription awaiting its ack (0:
+     * none). */
+    char stream_url[XG_STREAM_URL_MAX];
+    char stream_endpoint[XG_STREAM_URL_MAX];
+    char stream_token[KUCOIN_STREAM_TOKEN_MAX];
+    int64_t stream_ping_interval_ms;
+    int64_t stream_ping_timeout_ms;
+    int64_t stream_request_id;
+    int64_t stream_subscribe_id;
 } kucoin;
 
 /* --- adapter.c ---------------------------------------------------------- */
@@ -192,6 +223,28 @@ void kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
  * absent or malformed headers give nothing. */
 void kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
                         xg_result *res);
+
+/* The status of an order that ended canceled with what it had filled:
+ * EXPIRED for an IOC or FOK order (what was left of it was canceled by
+ * the venue, which xgate calls expired), CANCELED otherwise or when
+ * timeInForce is not said. XG_ERR_BAD_FIELD when it is given twice. */
+xg_err kucoin_canceled_status(const xg_json *j, size_t o,
+                              xg_order_status *status);
+
+/* --- stream.c ------------------------------------------------------------- */
+
+/* The ABI's stream entries (xgate/stream.h): a bullet-private token first
+ * (XG_OP_STREAM_TOKEN), the welcome, the order topic's subscription, JSON
+ * pings. */
+xg_err kucoin_stream_plan(void *inst, xg_stream_plan *plan);
+xg_err kucoin_stream_login(void *inst, int64_t venue_now_ms, char *out,
+                           size_t cap, size_t *len);
+xg_err kucoin_stream_subscribe(void *inst, int64_t venue_now_ms, char *out,
+                               size_t cap, size_t *len);
+xg_err kucoin_stream_ping(void *inst, int64_t venue_now_ms, char *out,
+                          size_t cap, size_t *len);
+xg_err kucoin_stream_parse(void *inst, const char *text, size_t len,
+                           const xg_stream_sink *sink, xg_stream_result *res);
 
 /* --- limits.c ------------------------------------------------------------- */
 

@@ -8,7 +8,8 @@
  * success bodies into the server time, the instruments, an order report
  * (an amend's: the replacement KuCoin placed), the open orders, a result
  * per order of a batch (each as its single place's would be), a mass
- * cancel's acknowledgement or the trade account's balances.
+ * cancel's acknowledgement, the trade account's balances or the private
+ * stream's token.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -196,8 +197,8 @@ kucoin_classify_error(xg_op_kind kind, const xg_http_response *resp,
     int64_t remaining = 0;
 
     const xg_err_rule *rule = xg_err_rules_apply(
-        kucoin_errors, sizeof(kucoin_errors) / sizeof(kucoin_errors[0]),
-        kind, resp->status, has_code, code, msg, res);
+        kucoin_errors, sizeof(kucoin_errors) / sizeof(kucoin_errors[0]), kind,
+        resp->status, has_code, code, msg, res);
     if (res->outcome == XG_OUTCOME_BANNED &&
         xg_http_response_header_i64(resp, "Retry-After", &reset_ms) == XG_OK &&
         reset_ms > 0 && reset_ms < INT64_MAX / 1000) {
@@ -246,6 +247,26 @@ kucoin_classify_item(const char *msg, xg_result *r)
 
 /* --- orders ------------------------------------------------------------ */
 
+xg_err
+kucoin_canceled_status(const xg_json *j, size_t o, xg_order_status *status)
+{
+    size_t tif = 0;
+
+    /* A timeInForce that is no string says nothing; one given twice could
+     * say either, so it is refused. */
+    xg_err rc = xg_json_get(j, o, "timeInForce", &tif);
+    if (rc == XG_ERR_EXISTS) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (rc == XG_OK && (xg_json_is_string_eq(j, tif, "IOC") ||
+                        xg_json_is_string_eq(j, tif, "FOK"))) {
+        *status = XG_STATUS_EXPIRED;
+    } else {
+        *status = XG_STATUS_CANCELED;
+    }
+    return XG_OK;
+}
+
 /* Fill the status of an HF order object from active / cancelExist /
  * dealSize / timeInForce (HF orders have no status string). */
 static xg_err
@@ -253,8 +274,6 @@ kucoin_order_status(const xg_json *j, size_t o, xg_order_report *rep)
 {
     int active = 0;
     int cancel_exist = 0;
-    size_t tif = 0;
-    xg_err rc = XG_OK;
 
     if (kucoin_field_bool(j, o, "active", &active) != XG_OK) {
         return XG_ERR_BAD_FIELD;
@@ -270,20 +289,7 @@ kucoin_order_status(const xg_json *j, size_t o, xg_order_report *rep)
         return XG_ERR_BAD_FIELD;
     }
     if (cancel_exist) {
-        /* What was left of an IOC/FOK order is cancelled by the venue,
-         * which xgate calls expired. A timeInForce that is no string says
-         * nothing; one given twice could say either, so it is refused. */
-        rc = xg_json_get(j, o, "timeInForce", &tif);
-        if (rc == XG_ERR_EXISTS) {
-            return XG_ERR_BAD_FIELD;
-        }
-        if (rc == XG_OK && (xg_json_is_string_eq(j, tif, "IOC") ||
-                            xg_json_is_string_eq(j, tif, "FOK"))) {
-            rep->status = XG_STATUS_EXPIRED;
-        } else {
-            rep->status = XG_STATUS_CANCELED;
-        }
-        return XG_OK;
+        return kucoin_canceled_status(j, o, &rep->status);
     }
     rep->status = XG_STATUS_FILLED;
     return XG_OK;
@@ -398,8 +404,7 @@ kucoin_parse_order(const xg_op *op, const xg_json *j, size_t data,
         rc = kucoin_order_report(j, data, rep);
         break;
     }
-    if (!xg_result_order_usable(op, rc, "malformed order in response",
-                                res)) {
+    if (!xg_result_order_usable(op, rc, "malformed order in response", res)) {
         return;
     }
     if (op->kind == XG_OP_AMEND_ORDER) {
@@ -464,8 +469,8 @@ kucoin_batch_index(const xg_json *j, size_t e, const xg_batch *b, size_t pos,
 }
 
 /* Entry e of a Batch Add Orders answer into r, the result of the batch's
- * order i as its own NEW_ORDER would have it: {orderId, clientOid, success: true} is
- * the single place's acknowledgement, {success: false, failMsg} its
+ * order i as its own NEW_ORDER would have it: {orderId, clientOid, success:
+ * true} is the single place's acknowledgement, {success: false, failMsg} its
  * refusal (kucoin_classify_item); anything else leaves the order unsure. */
 static void
 kucoin_parse_batch_entry(const xg_op *op, const xg_json *j, size_t e, size_t i,
@@ -797,6 +802,87 @@ kucoin_parse_symbols(const xg_op *op, const xg_json *j, size_t data,
     return XG_OK;
 }
 
+/* --- the private stream's token ------------------------------------------ */
+
+/* An optional integer member of the bullet answer's server within
+ * [KUCOIN_PING_MS_MIN, KUCOIN_PING_MS_MAX]: absent leaves *out as it is. */
+static xg_err
+kucoin_bullet_ms(const xg_json *j, size_t server, const char *key, int64_t *out)
+{
+    int64_t v = 0;
+
+    if (!xg_field_has(j, server, key)) {
+        return XG_OK;
+    }
+    if (xg_field_i64(j, server, key, &v) != XG_OK || v < KUCOIN_PING_MS_MIN ||
+        v > KUCOIN_PING_MS_MAX) {
+        return XG_ERR_BAD_FIELD;
+    }
+    *out = v;
+    return XG_OK;
+}
+
+/*
+ * POST /api/v1/bullet-private (streams.md 4.1): {"token": ..,
+ * "instanceServers": [{"endpoint": "wss://..", "pingInterval": 18000,
+ * "pingTimeout": 10000, ..}]}. Only the first server is used, as ccxt and
+ * the official SDK do. The instance keeps the token, the endpoint and the
+ * timing for the next stream_plan; an answer that does not give a token
+ * and a ws(s):// endpoint changes nothing. The token is never copied
+ * into the result.
+ */
+static void
+kucoin_parse_bullet(kucoin *k, const xg_op *op, const xg_json *j, size_t data,
+                    xg_result *res)
+{
+    char token[KUCOIN_STREAM_TOKEN_MAX];
+    char raw[XG_STREAM_URL_MAX];
+    char endpoint[XG_STREAM_URL_MAX];
+    int64_t interval_ms = KUCOIN_PING_INTERVAL_DEFAULT;
+    int64_t timeout_ms = KUCOIN_PING_TIMEOUT_DEFAULT;
+    size_t servers = 0;
+    size_t server = 0;
+
+    if (xg_json_type_of(j, data) != XG_JSON_OBJECT ||
+        xg_field_text(j, data, "token", token, sizeof token) != XG_OK ||
+        !xg_is_header_safe(token, sizeof token, 0)) {
+        xg_result_bad_body(op->kind, "bullet: no usable token", res);
+        goto out;
+    }
+    if (xg_json_get(j, data, "instanceServers", &servers) != XG_OK ||
+        xg_json_type_of(j, servers) != XG_JSON_ARRAY ||
+        j->tok[servers].count == 0) {
+        xg_result_bad_body(op->kind, "bullet: no instance server", res);
+        goto out;
+    }
+    server = servers + 1;
+    /* The endpoint is checked as the stream_url option is: a ws:// or
+     * wss:// URL of printable ASCII that fits; stream_plan adds the query,
+     * so it must have none of its own. */
+    xg_kv as_url = {"stream_url", raw};
+    if (xg_json_type_of(j, server) != XG_JSON_OBJECT ||
+        xg_field_text(j, server, "endpoint", raw, sizeof raw) != XG_OK ||
+        xg_stream_url_option(&as_url, "kucoin", endpoint, sizeof endpoint, NULL,
+                             0) != XG_OK ||
+        strpbrk(endpoint, "?#") != NULL) {
+        xg_result_bad_body(op->kind, "bullet: no usable endpoint", res);
+        goto out;
+    }
+    if (kucoin_bullet_ms(j, server, "pingInterval", &interval_ms) != XG_OK ||
+        kucoin_bullet_ms(j, server, "pingTimeout", &timeout_ms) != XG_OK) {
+        xg_result_bad_body(op->kind, "bullet: unusable ping timing", res);
+        goto out;
+    }
+    memcpy(k->stream_token, token, sizeof k->stream_token);
+    memcpy(k->stream_endpoint, endpoint, sizeof k->stream_endpoint);
+    k->stream_ping_interval_ms = interval_ms;
+    k->stream_ping_timeout_ms = timeout_ms;
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
+out:
+    xg_wipe(token, sizeof token);
+}
+
 /* --- entry --------------------------------------------------------------- */
 
 /* The envelope's code: a string of digits ("200000"), or a JSON integer
@@ -851,8 +937,8 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (k == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
-        op->kind == XG_OP_BATCH_CANCEL ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_STREAM_TOKEN ||
+        op->kind == XG_OP_BATCH_CANCEL || op->kind == XG_OP_BATCH_AMEND ||
         (op->kind == XG_OP_BATCH_NEW &&
          (op->batch == NULL || op->batch->items == NULL ||
           op->batch->results == NULL || op->batch->n == 0 ||
@@ -927,6 +1013,9 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_BALANCES:
             rc = kucoin_parse_balances(op, &j, data, sink, res);
+            break;
+        case XG_OP_STREAM_TOKEN:
+            kucoin_parse_bullet(k, op, &j, data, res);
             break;
         default:
             rc = XG_ERR_INVALID;

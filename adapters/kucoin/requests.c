@@ -11,7 +11,8 @@
  * /api/v1/hf/orders/multi, the single order's body for each), a mass
  * cancel "Cancel All Orders By Symbol" (DELETE /api/v1/hf/orders?symbol=)
  * and the balances the trade account's rows of GET /api/v1/accounts; the
- * HF API has no batch cancel (adapter.c). Every request carries its cost
+ * HF API has no batch cancel (adapter.c). The private stream's token is
+ * POST /api/v1/bullet-private (streams.md 4.1). Every request carries its cost
  * in the pool it draws from (limits.c explains the pools) and a priority:
  * KuCoin charges an endpoint's weight per request, so a batch of 5 costs
  * what a batch of 1 does. Signing is sign.c's job; this file decides the
@@ -47,9 +48,10 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_CANCEL_SYMBOL;
     case XG_OP_BALANCES:
         return KUCOIN_WEIGHT_ACCOUNTS;
+    case XG_OP_STREAM_TOKEN:
+        return KUCOIN_WEIGHT_BULLET;
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
-    case XG_OP_STREAM_TOKEN:
         break; /* never built (adapter.c) */
     }
     return 1;
@@ -250,8 +252,9 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
     }
     /* HF endpoints all want the symbol, open orders included (there is no
      * all-symbols list of active HF orders in one call); the account's
-     * balances are the one private read without. */
-    if (symbol == NULL && op->kind != XG_OP_BALANCES) {
+     * balances and the stream's token are the private calls without. */
+    if (symbol == NULL && op->kind != XG_OP_BALANCES &&
+        op->kind != XG_OP_STREAM_TOKEN) {
         return XG_ERR_UNKNOWN_SYMBOL;
     }
     xg_buf_init(&path, path_mem, sizeof(path_mem));
@@ -328,6 +331,11 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         xg_buf_puts(&path, KUCOIN_PATH_ACCOUNTS);
         xg_buf_puts(&query, "type=trade");
         break;
+    case XG_OP_STREAM_TOKEN:
+        /* streams.md 4.1: signed like any private call, empty body. */
+        method = "POST";
+        xg_buf_puts(&path, KUCOIN_PATH_BULLET);
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -367,6 +375,7 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_BATCH_NEW:
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
+    case XG_OP_STREAM_TOKEN:
         rc = kucoin_build_private(k, op, venue_now_ms, req);
         break;
     case XG_OP_BATCH_CANCEL:

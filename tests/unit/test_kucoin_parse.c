@@ -2,9 +2,10 @@
  * test_kucoin_parse.c - KuCoin answers into unified results: the envelope,
  * every row of the error table, order reports (their price and size
  * included), an amend's replacement, symbols, open orders, a batch's
- * result per order, the mass cancel, balances, and malformed, truncated
- * and hostile bodies (which must never crash and must leave a new order,
- * an amend, a batch or a cancel UNKNOWN).
+ * result per order, the mass cancel, balances, the private stream's
+ * token, and malformed, truncated and hostile bodies (which must never
+ * crash and must leave a new order, an amend, a batch or a cancel
+ * UNKNOWN).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1053,8 +1054,9 @@ test_token_array_is_kept_small(void **state)
 /* The three orders a batch test places: two resting, one IOC (whose ack
  * cannot say whether it filled). */
 static const xg_order ioc = {.type = XG_TYPE_LIMIT, .tif = XG_TIF_IOC};
-static const xg_batch_item batch_items[3] = {
-    {&resting, "gw0001", NULL}, {&resting, "gw0002", NULL}, {&ioc, "gw0003", NULL}};
+static const xg_batch_item batch_items[3] = {{&resting, "gw0001", NULL},
+                                             {&resting, "gw0002", NULL},
+                                             {&ioc, "gw0003", NULL}};
 
 /* Parse body for a BATCH_NEW of the first n batch_items into results[],
  * which start as the core hands them: zeroed. */
@@ -1449,6 +1451,79 @@ test_balances_refuse_hostile_amounts(void **state)
     kucoin_destroy(k);
 }
 
+/* bullet-private (streams.md 4.1): the token, the first server's
+ * endpoint and ping timing are kept for the stream's plan; an answer
+ * without a usable token or endpoint is refused and changes nothing, and
+ * the token never reaches the result. */
+static void
+test_stream_token_answer_is_kept(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_result res;
+    size_t len = 0;
+    char *body = load("bullet_private.json", &len);
+    collected c;
+
+    memset(&c, 0, sizeof(c));
+    run(k, XG_OP_STREAM_TOKEN, NULL, 200, NULL, 0, body, len, &c, &res);
+    free(body);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(k->stream_token,
+                        "2neAiuYvAU737TOajb2U3uT8AEVqfx8nNhB+f9xz4RQaU5I=."
+                        "jQuH0aPlNmt0uAMtpaIdzQ==");
+    assert_string_equal(k->stream_endpoint, "wss://ws-api-spot.kucoin.com/");
+    assert_int_equal(k->stream_ping_interval_ms, 18000);
+    assert_int_equal(k->stream_ping_timeout_ms, 10000);
+
+    static const char *refused[] = {
+        "{\"code\":\"200000\",\"data\":{\"instanceServers\":[{\"endpoint\":"
+        "\"wss://a/\"}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"\",\"instanceServers\":"
+        "[{\"endpoint\":\"wss://a/\"}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t t\",\"instanceServers\":"
+        "[{\"endpoint\":\"wss://a/\"}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\",\"instanceServers\":"
+        "[]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\"}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\",\"instanceServers\":"
+        "[{\"endpoint\":\"https://a/\"}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\",\"instanceServers\":"
+        "[{\"endpoint\":\"wss://a/?x=1\"}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\",\"instanceServers\":"
+        "[{\"endpoint\":\"wss://a/\",\"pingInterval\":0}]}}",
+        "{\"code\":\"200000\",\"data\":{\"token\":\"t\",\"instanceServers\":"
+        "[{\"endpoint\":\"wss://a/\",\"pingTimeout\":\"10000\"}]}}",
+        "{\"code\":\"200000\",\"data\":[]}",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        runs(k, XG_OP_STREAM_TOKEN, NULL, 200, refused[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        assert_null(strstr(res.venue_msg, "2neA"));
+    }
+    /* The kept token is still the good answer's. */
+    assert_int_equal(strncmp(k->stream_token, "2neA", 4), 0);
+    assert_string_equal(k->stream_endpoint, "wss://ws-api-spot.kucoin.com/");
+
+    /* Timing left out: the fact sheet's values. */
+    k->stream_ping_interval_ms = 0;
+    runs(k, XG_OP_STREAM_TOKEN, NULL, 200,
+         "{\"code\":\"200000\",\"data\":{\"token\":\"t2\",\"instanceServers\":"
+         "[{\"endpoint\":\"ws://127.0.0.1:9/\"}]}}",
+         &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(k->stream_token, "t2");
+    assert_int_equal(k->stream_ping_interval_ms, 18000);
+
+    /* A refusal goes through the error table. */
+    runs(k, XG_OP_STREAM_TOKEN, NULL, 401,
+         "{\"code\":\"400003\",\"msg\":\"KC-API-KEY not exists\"}", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+    assert_int_equal(res.err, XG_ERR_AUTH);
+    kucoin_destroy(k);
+}
+
 static void
 test_parse_refuses_bad_arguments(void **state)
 {
@@ -1518,6 +1593,7 @@ main(void)
         cmocka_unit_test(test_cancel_symbol_is_acknowledged_without_orders),
         cmocka_unit_test(test_balances_are_the_trade_accounts_rows),
         cmocka_unit_test(test_balances_refuse_hostile_amounts),
+        cmocka_unit_test(test_stream_token_answer_is_kept),
         cmocka_unit_test(test_parse_refuses_bad_arguments),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);

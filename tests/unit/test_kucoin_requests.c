@@ -2,9 +2,9 @@
  * test_kucoin_requests.c - build() for every operation: endpoint, query,
  * JSON body per order type and time in force, the amend's Modify Order
  * with its cost and priority, the batch of new orders, the mass cancel and
- * the balances with their pools and weights, signing headers, and the
- * refusals (bad client ids, symbols, orders, amends, batches) that must
- * never reach the venue.
+ * the balances with their pools and weights, the private stream's token,
+ * signing headers, and the refusals (bad client ids, symbols, orders,
+ * amends, batches) that must never reach the venue.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -424,8 +424,9 @@ test_batch_new_refuses_what_the_venue_cannot_take(void **state)
     xg_http_request req;
     xg_order a = order(XG_SIDE_BUY, XG_TYPE_LIMIT, XG_TIF_GTC, "0.5", "35000");
     xg_order m = order(XG_SIDE_BUY, XG_TYPE_MARKET, XG_TIF_IOC, "0.5", NULL);
-    xg_batch_item items[6] = {{&a, "c1", NULL}, {&a, "c2", NULL}, {&a, "c3", NULL},
-                              {&a, "c4", NULL}, {&a, "c5", NULL}, {&a, "c6", NULL}};
+    xg_batch_item items[6] = {{&a, "c1", NULL}, {&a, "c2", NULL},
+                              {&a, "c3", NULL}, {&a, "c4", NULL},
+                              {&a, "c5", NULL}, {&a, "c6", NULL}};
     xg_result results[6];
     xg_batch batch = {items, 6, results};
 
@@ -494,6 +495,43 @@ test_cancel_symbol_and_balances_requests(void **state)
     kucoin_destroy(k);
 }
 
+/* The private stream's token (streams.md 4.1): POST
+ * /api/v1/bullet-private, signed like any private call over an empty
+ * body, weight 10 in the Spot pool, ranked with reads; no symbol. */
+static void
+test_stream_token_is_a_signed_bullet_post(void **state)
+{
+    (void)state;
+    kucoin *k = make();
+    xg_http_request req;
+    xg_http_request again;
+    char prehash[128];
+    char sig[XG_B64_SHA256_LEN + 1];
+    xg_op op = {XG_OP_STREAM_TOKEN, NULL, NULL, NULL, NULL, NULL, NULL};
+
+    memset(&req, 0, sizeof(req));
+    assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_OK);
+    assert_string_equal(req.method, "POST");
+    assert_string_equal(req.target, "/api/v1/bullet-private");
+    assert_int_equal(req.body_len, 0);
+    assert_true(req.is_signed);
+    assert_string_equal(header(&req, "KC-API-KEY"), "key");
+    assert_null(header(&req, "Content-Type"));
+    assert_int_equal(req.n_costs, 1);
+    assert_int_equal(req.costs[0].bucket, KUCOIN_BUCKET_SPOT);
+    assert_int_equal(req.costs[0].units, 10);
+    assert_int_equal(req.priority, XG_PRIO_QUERY);
+
+    memset(&again, 0, sizeof(again));
+    assert_int_equal(kucoin_finish_signed(k, "POST", "/api/v1/bullet-private",
+                                          "", "", 0, NOW, &again, prehash,
+                                          sizeof(prehash), sig),
+                     XG_OK);
+    assert_string_equal(prehash, "1700000000000POST/api/v1/bullet-private");
+    assert_string_equal(header(&req, "KC-API-SIGN"), sig);
+    kucoin_destroy(k);
+}
+
 static int
 group_setup(void **state)
 {
@@ -518,6 +556,7 @@ main(void)
         cmocka_unit_test(test_batch_new_is_one_multi_post_of_weight_one),
         cmocka_unit_test(test_batch_new_refuses_what_the_venue_cannot_take),
         cmocka_unit_test(test_cancel_symbol_and_balances_requests),
+        cmocka_unit_test(test_stream_token_is_a_signed_bullet_post),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
