@@ -384,9 +384,10 @@ end_broken(xg__ws *ws, const char *when)
 {
     char why[WHY_MAX];
     if (ws->peer_eof) {
-        snprintf(why, sizeof why,
-                 "the server closed the connection %s without a close frame",
-                 when);
+        xg_strlcpy(why,
+                   "the server closed the connection without a close"
+                   " frame",
+                   sizeof why);
     } else if (ws->io_err != CURLE_OK) {
         snprintf(why, sizeof why, "connection broke %s: %s", when,
                  curl_easy_strerror(ws->io_err));
@@ -570,6 +571,11 @@ on_wslay_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
 {
     (void)flags;
     xg__ws *ws = user;
+    if (ws->state == WS_DONE) {
+        /* Ended by a callback of this read: read nothing more. */
+        wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+        return -1;
+    }
     if (ws->frame_off < ws->ans_len) {
         size_t n = ws->ans_len - ws->frame_off;
         n = n < len ? n : len;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +38,8 @@
 #define REQ_MAX      8192
 #define IO_WAIT_MS   5000
 #define LOOP_TICK_MS 100
+/* XG_WS_TEST_FRAGMENTED_TEXT is this, "fragmented" and " world". */
+#define FIRST_FRAGMENT "hello, "
 
 struct xg_ws_test_server {
     xg_ws_test_options opt;
@@ -369,6 +372,13 @@ upgrade(conn *c)
                      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                      "Sec-WebSocket-Accept: %s\r\n\r\n",
                      accept);
+    if (s->opt.mode == XG_WS_TEST_FRAGMENTS) {
+        /* The first fragment in the same write as the answer, so the
+         * client finds frame bytes behind the header it reads. */
+        n += snprintf(answer + n, sizeof answer - (size_t)n, "%c%c%s",
+                      WSLAY_TEXT_FRAME, (int)strlen(FIRST_FRAGMENT),
+                      FIRST_FRAGMENT);
+    }
     if (!write_all(c, answer, (size_t)n)) {
         return 0;
     }
@@ -459,9 +469,9 @@ start_mode(conn *c)
     const xg_ws_test_options *o = &c->s->opt;
     switch (o->mode) {
     case XG_WS_TEST_FRAGMENTS:
-        /* Raw, so the message surely arrives in three frames. */
-        return write_frame(c, 0, WSLAY_TEXT_FRAME, "hello, ") &&
-               write_frame(c, 0, WSLAY_CONTINUATION_FRAME, "fragmented") &&
+        /* Raw, so the message surely arrives in three frames; the first
+         * went with the upgrade answer. */
+        return write_frame(c, 0, WSLAY_CONTINUATION_FRAME, "fragmented") &&
                write_frame(c, 1, WSLAY_CONTINUATION_FRAME, " world");
     case XG_WS_TEST_PING:
         queue(c->ctx, WSLAY_PING, XG_WS_TEST_PING_DATA,
@@ -523,6 +533,10 @@ serve_conn(xg_ws_test_server *s, int fd)
     conn c = {s, fd, NULL, NULL};
     int fl = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    /* wslay writes a frame's header and payload apart: without this the
+     * payload waits for the client's delayed ACK (40 ms a message). */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     s->result.connections++;
     if ((s->tls == NULL || tls_accept(&c)) && upgrade(&c)) {
         run_websocket(&c);
