@@ -53,7 +53,7 @@ typedef struct xg__ws_events {
 typedef struct xg__ws_options {
     long connect_timeout_ms; /* DNS + TCP + TLS + upgrade */
     int verify_tls;          /* 0 only for a configured loopback simulator */
-    const char *ca_file;     /* NULL: the system's CA store (tests: their own) */
+    const char *ca_file; /* NULL: the system's CA store (tests: their own) */
 } xg__ws_options;
 
 /* Start connecting to url (ws:// or wss://, with path and query). The
@@ -95,5 +95,27 @@ typedef struct xg__ws_stats {
 } xg__ws_stats;
 
 void xg__ws_stats_get(const xg__ws *ws, xg__ws_stats *out);
+
+/* Longest upgrade answer header accepted (status line to blank line). */
+#define XG_WS_UPGRADE_MAX 8192
+
+/*
+ * Check the server's answer to the upgrade request (RFC 6455, 4.1):
+ * status 101, "Upgrade: websocket", a Connection header holding the token
+ * "upgrade", Sec-WebSocket-Accept matching key (the Sec-WebSocket-Key the
+ * request sent, NUL-terminated), and no extension. Header names and the
+ * Upgrade and Connection values compare without case. resp (len bytes,
+ * borrowed, need not be NUL-terminated) is what was read so far.
+ *
+ * XG_OK: accepted; *header_len is the header's length up to and
+ * including the blank line (<= len): the bytes after it are the first
+ * frame bytes. XG_ERR_TRUNCATED: no blank line yet, read more.
+ * XG_ERR_OVERFLOW: no blank line within XG_WS_UPGRADE_MAX bytes.
+ * XG_ERR_BAD_RESPONSE: refused. XG_ERR_INVALID: key longer than a
+ * Sec-WebSocket-Key can be. Except for XG_OK, why (why_cap bytes) holds
+ * one line saying why; of the answer it quotes at most the status code.
+ */
+xg_err xg__ws_check_upgrade(const char *resp, size_t len, const char *key,
+                            size_t *header_len, char *why, size_t why_cap);
 
 #endif
