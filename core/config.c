@@ -21,12 +21,12 @@
 #include "xgate/sign.h"
 
 /* Limits on what a config may ask for; generous but finite. */
-#define MAX_ORDERS_LIMIT 10000000
+#define MAX_ORDERS_LIMIT     10000000
 #define UNREAD_REPLIES_LIMIT 10000000
-#define TIMEOUT_MS_LIMIT 600000
-#define BAN_MS_LIMIT     (7LL * 24 * 3600 * 1000)
-#define RETENTION_S_LIMIT (10LL * 366 * 24 * 3600)
-#define BUSY_POLL_US_LIMIT 100000 /* 0.1 s: beyond it, sleeping is cheaper */
+#define TIMEOUT_MS_LIMIT     600000
+#define BAN_MS_LIMIT         (7LL * 24 * 3600 * 1000)
+#define RETENTION_S_LIMIT    (10LL * 366 * 24 * 3600)
+#define BUSY_POLL_US_LIMIT   100000 /* 0.1 s: beyond it, sleeping is cheaper */
 
 typedef struct cfg_ctx {
     const char *name;
@@ -63,7 +63,8 @@ check_keys(cfg_ctx *c, const char *where, json_t *obj,
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         if (!key_allowed(key, allowed)) {
             char field[160];
             snprintf(field, sizeof field, "%s%s%.60s", where,
@@ -111,16 +112,18 @@ get_int(cfg_ctx *c, const char *field, json_t *obj, const char *key,
     return XG_OK;
 }
 
-/* An optional boolean key of obj into *out (0 when absent). */
+/* An optional boolean key of obj into *out (left as it is, the default,
+ * when absent). */
 static xg_err
-get_bool(cfg_ctx *c, const char *field, json_t *obj, const char *key,
-         int *out)
+get_bool(cfg_ctx *c, const char *field, json_t *obj, const char *key, int *out)
 {
     json_t *v = json_object_get(obj, key);
     if (v != NULL && !json_is_boolean(v)) {
         return fail(c, field, "must be true or false");
     }
-    *out = json_is_true(v);
+    if (v != NULL) {
+        *out = json_is_true(v);
+    }
     return XG_OK;
 }
 
@@ -143,8 +146,8 @@ is_venue_name(const char *s)
 static int
 is_loopback_http(const char *url)
 {
-    static const char *const prefixes[] = {"http://127.0.0.1:",
-                                           "http://localhost:", NULL};
+    static const char *const prefixes[] = {
+        "http://127.0.0.1:", "http://localhost:", NULL};
     for (size_t i = 0; prefixes[i] != NULL; i++) {
         if (strncmp(url, prefixes[i], strlen(prefixes[i])) == 0) {
             return 1;
@@ -170,8 +173,10 @@ load_secret_env(cfg_ctx *c, const char *field, json_t *cred, const char *key,
         return fail(c, field, "environment variable %.64s is not set", var);
     }
     if (e != XG_OK) {
-        return fail(c, field, "environment variable %.64s is empty, too long "
-                              "or has control characters", var);
+        return fail(c, field,
+                    "environment variable %.64s is empty, too long "
+                    "or has control characters",
+                    var);
     }
     return XG_OK;
 }
@@ -192,8 +197,7 @@ load_secret_file(cfg_ctx *c, const char *field, const char *path,
         return fail(c, field, "%.200s: not a JSON object (line %d)", path,
                     jerr.line);
     }
-    static const char *const keys[] = {"api_key", "secret", "passphrase",
-                                       NULL};
+    static const char *const keys[] = {"api_key", "secret", "passphrase", NULL};
     xg__secret *dst[] = {&v->api_key, &v->secret, &v->passphrase};
     xg_err e = XG_OK;
     for (size_t i = 0; keys[i] != NULL && e == XG_OK; i++) {
@@ -207,14 +211,15 @@ load_secret_file(cfg_ctx *c, const char *field, const char *path,
         if (!json_is_string(s) ||
             xg__secret_set(dst[i], json_string_value(s),
                            json_string_length(s)) != XG_OK) {
-            e = fail(c, field, "%.200s: %s must be a non-empty string",
-                     path, keys[i]);
+            e = fail(c, field, "%.200s: %s must be a non-empty string", path,
+                     keys[i]);
         }
     }
     /* Jansson keeps its own copy of the strings: wipe it before freeing. */
     const char *key;
     json_t *s;
-    json_object_foreach(root, key, s) {
+    json_object_foreach(root, key, s)
+    {
         if (json_is_string(s)) {
             xg_wipe((char *)json_string_value(s), json_string_length(s));
         }
@@ -268,7 +273,8 @@ parse_options(cfg_ctx *c, const char *vname, json_t *opts, xg__venue_config *v)
     }
     const char *key;
     json_t *val;
-    json_object_foreach(opts, key, val) {
+    json_object_foreach(opts, key, val)
+    {
         snprintf(field, sizeof field, "venues.%s.options.%.60s", vname, key);
         if (v->n_options == XG_MAX_OPTIONS) {
             return fail(c, field, "more than %d options", XG_MAX_OPTIONS);
@@ -279,7 +285,8 @@ parse_options(cfg_ctx *c, const char *vname, json_t *opts, xg__venue_config *v)
         if (json_is_string(val)) {
             text = json_string_value(val);
         } else if (json_is_integer(val)) {
-            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(val));
+            snprintf(num, sizeof num, "%lld",
+                     (long long)json_integer_value(val));
             text = num;
         } else if (json_is_boolean(val)) {
             text = json_is_true(val) ? "true" : "false";
@@ -306,13 +313,23 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     if (!json_is_object(obj)) {
         return fail(c, field, "must be an object");
     }
-    static const char *const allowed[] = {
-        "base_url",           "simulator",        "credentials",
-        "options",            "max_connections",  "connect_timeout_ms",
-        "timeout_ms",         "ban_default_ms",   "throttle_default_ms",
-        "clock_guard_ms",     "resync_interval_ms", "reconcile_share_pct",
-        "order_sweep_ms",     "batch_max",        "exclusive_account",
-        NULL};
+    static const char *const allowed[] = {"base_url",
+                                          "simulator",
+                                          "credentials",
+                                          "options",
+                                          "max_connections",
+                                          "connect_timeout_ms",
+                                          "timeout_ms",
+                                          "ban_default_ms",
+                                          "throttle_default_ms",
+                                          "clock_guard_ms",
+                                          "resync_interval_ms",
+                                          "reconcile_share_pct",
+                                          "order_sweep_ms",
+                                          "batch_max",
+                                          "exclusive_account",
+                                          "stream",
+                                          NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
         return e;
@@ -338,11 +355,15 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     v->reconcile_share_pct = 50;
     /* As many as the venue takes in one request (its caps). */
     v->batch_max = XG_BATCH_MAX;
+    v->is_simulator = 0;
+    v->is_exclusive_account = 0;
+    /* The private stream wherever the adapter speaks one. */
+    v->is_stream_on = 1;
 
     char f[160];
     snprintf(f, sizeof f, "%s.base_url", field);
-    if ((e = get_string(c, f, obj, "base_url", v->base_url,
-                        sizeof v->base_url, 0))) {
+    if ((e = get_string(c, f, obj, "base_url", v->base_url, sizeof v->base_url,
+                        0))) {
         return e;
     }
     snprintf(f, sizeof f, "%s.simulator", field);
@@ -354,15 +375,21 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
                       &v->is_exclusive_account))) {
         return e;
     }
+    snprintf(f, sizeof f, "%s.stream", field);
+    if ((e = get_bool(c, f, obj, "stream", &v->is_stream_on))) {
+        return e;
+    }
     if (v->base_url[0] != '\0') {
         snprintf(f, sizeof f, "%s.base_url", field);
         if (v->is_simulator && !is_loopback_http(v->base_url)) {
-            return fail(c, f, "a simulator must be http://127.0.0.1:PORT or "
-                              "http://localhost:PORT");
+            return fail(c, f,
+                        "a simulator must be http://127.0.0.1:PORT or "
+                        "http://localhost:PORT");
         }
         if (!v->is_simulator && strncmp(v->base_url, "https://", 8) != 0) {
-            return fail(c, f, "must be https:// (TLS is off only for "
-                              "\"simulator\": true)");
+            return fail(c, f,
+                        "must be https:// (TLS is off only for "
+                        "\"simulator\": true)");
         }
     }
     struct {
@@ -423,7 +450,8 @@ parse_routes(cfg_ctx *c, json_t *routes, xg__config *cfg)
     }
     const char *sym;
     json_t *list;
-    json_object_foreach(routes, sym, list) {
+    json_object_foreach(routes, sym, list)
+    {
         char field[96];
         snprintf(field, sizeof field, "routes.%.40s", sym);
         if (cfg->n_routes == XG_MAX_ROUTES) {
@@ -440,11 +468,12 @@ parse_routes(cfg_ctx *c, json_t *routes, xg__config *cfg)
         xg_strlcpy(r->symbol, sym, sizeof r->symbol);
         size_t i;
         json_t *name;
-        json_array_foreach(list, i, name) {
+        json_array_foreach(list, i, name)
+        {
             int known = 0;
             for (size_t k = 0; json_is_string(name) && k < cfg->n_venues; k++) {
-                known |= strcmp(cfg->venues[k].name,
-                                json_string_value(name)) == 0;
+                known |=
+                    strcmp(cfg->venues[k].name, json_string_value(name)) == 0;
             }
             if (!known) {
                 return fail(c, field, "entry %zu is not a configured venue", i);
@@ -460,12 +489,17 @@ parse_routes(cfg_ctx *c, json_t *routes, xg__config *cfg)
 static xg_err
 parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
 {
-    static const char *const allowed[] = {"api",        "adapters_dir",
-                                          "data_dir",   "log_level",
-                                          "max_orders", "venues",
-                                          "routes",     "journal",
+    static const char *const allowed[] = {"api",
+                                          "adapters_dir",
+                                          "data_dir",
+                                          "log_level",
+                                          "max_orders",
+                                          "venues",
+                                          "routes",
+                                          "journal",
                                           "journal_retention_s",
-                                          "busy_poll_us", NULL};
+                                          "busy_poll_us",
+                                          NULL};
     xg_err e = check_keys(c, "", root, allowed);
     if (e != XG_OK) {
         return e;
@@ -491,14 +525,12 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
         }
         if ((e = check_keys(c, "api", api, api_keys)) ||
             (e = get_string(c, "api.requests", api, "requests",
-                            cfg->request_endpoint,
-                            sizeof cfg->request_endpoint, 0)) ||
-            (e = get_string(c, "api.events", api, "events",
-                            cfg->event_endpoint, sizeof cfg->event_endpoint,
+                            cfg->request_endpoint, sizeof cfg->request_endpoint,
                             0)) ||
-            (e = get_int(c, "api.max_unread_replies", api,
-                         "max_unread_replies", 16, UNREAD_REPLIES_LIMIT,
-                         &cfg->max_unread_replies))) {
+            (e = get_string(c, "api.events", api, "events", cfg->event_endpoint,
+                            sizeof cfg->event_endpoint, 0)) ||
+            (e = get_int(c, "api.max_unread_replies", api, "max_unread_replies",
+                         16, UNREAD_REPLIES_LIMIT, &cfg->max_unread_replies))) {
             return e;
         }
     }
@@ -525,8 +557,8 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
         return fail(c, "log_level", "must be debug, info, warn or error");
     }
     int64_t max_orders = (int64_t)cfg->max_orders;
-    if ((e = get_int(c, "max_orders", root, "max_orders", 16,
-                     MAX_ORDERS_LIMIT, &max_orders))) {
+    if ((e = get_int(c, "max_orders", root, "max_orders", 16, MAX_ORDERS_LIMIT,
+                     &max_orders))) {
         return e;
     }
     cfg->max_orders = (size_t)max_orders;
@@ -545,7 +577,8 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
     }
     const char *vname;
     json_t *vobj;
-    json_object_foreach(venues, vname, vobj) {
+    json_object_foreach(venues, vname, vobj)
+    {
         if (cfg->n_venues == XG_MAX_VENUES) {
             return fail(c, "venues", "more than %d venues", XG_MAX_VENUES);
         }

@@ -48,6 +48,8 @@ typedef struct xg__venue_config {
     /* No orders but this gateway's on the account: a cancel_all may use
      * the venue's mass cancel of a symbol (which cancels every order). */
     int is_exclusive_account;
+    /* The venue's private stream (stream.h), where the adapter has one. */
+    int is_stream_on;
 } xg__venue_config;
 
 typedef struct xg__route {

@@ -41,10 +41,11 @@
 #include "routing.h"
 #include "sender.h"
 #include "state.h"
+#include "stream.h"
 #include "sweep.h"
 #include "xgate/buf.h"
 
-#define MAX_WATCHES   256               /* the transport's sockets */
+#define MAX_WATCHES   256               /* the transport's and streams' */
 #define MAX_POLL      (2 + MAX_WATCHES) /* + requests, + the journal's syncer */
 #define REQS_PER_TURN 256
 /* Requests read since the allocator last gave memory back, past which
@@ -67,7 +68,7 @@ struct xg__gateway {
     void *pub_sock;    /* events */
     xg__outbox outbox; /* replies and events until the turn ends */
     int is_ready;
-    int was_busy; /* the last poll found work: spin before sleeping */
+    int was_busy;         /* the last poll found work: spin before sleeping */
     int64_t busy_mono_ms; /* when a poll last found work */
 };
 
@@ -154,6 +155,7 @@ run_timers(xg__state *st)
         }
         xg__sweep_start(st, v);
     }
+    xg__stream_timers(st);
     xg__routing_deadlines(st);
 }
 
@@ -173,6 +175,10 @@ next_timer_ms(const xg__state *st)
                 next = cands[k];
             }
         }
+    }
+    int64_t stream = xg__stream_next_ms(st);
+    if (stream > 0 && (next < 0 || stream < next)) {
+        next = stream;
     }
     int64_t deadline = xg__deadlines_next_ms(&st->deadlines);
     if (deadline > 0) {
@@ -316,6 +322,9 @@ turn(xg__gateway *gw)
     zmq_pollitem_t items[MAX_POLL];
     xg__watch watches[MAX_WATCHES];
     size_t nw = xg__transport_watches(gw->transport, watches, MAX_WATCHES);
+    /* The streams' sockets after the transport's: each side is handed the
+     * whole ready list and takes its own. */
+    nw += xg__stream_watches(&gw->st, watches + nw, MAX_WATCHES - nw);
     items[0] = (zmq_pollitem_t){gw->router_sock, 0, ZMQ_POLLIN, 0};
     for (size_t i = 0; i < nw; i++) {
         short ev =
@@ -361,6 +370,7 @@ turn(xg__gateway *gw)
         }
     }
     xg__transport_perform(gw->transport, ready, nr);
+    xg__stream_perform(&gw->st, ready, nr);
     run_timers(&gw->st);
     return end_turn(gw);
 }
@@ -451,6 +461,7 @@ start_venue(xg__gateway *gw, const xg__venue_config *vc, const char *dir,
         return XG_ERR_NOMEM;
     }
     v->health.state = XG_VENUE_STARTING;
+    xg__stream_init(v, st, vc->is_stream_on);
     xg__act_queue_venue_op(st, v, XG_OP_SERVER_TIME, 0);
     xg__act_queue_venue_op(st, v, XG_OP_INSTRUMENTS, 0);
     return XG_OK;
@@ -603,8 +614,7 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
         goto fail;
     }
     if ((e = open_sockets(gw, err, err_len)) ||
-        (e = xg__persist_start(&st->persist, cfg, gw->zmq_ctx, err,
-                               err_len))) {
+        (e = xg__persist_start(&st->persist, cfg, gw->zmq_ctx, err, err_len))) {
         goto fail;
     }
     *out = gw;
@@ -625,6 +635,7 @@ xg__gateway_destroy(xg__gateway **gwp)
     xg__transport_destroy(&gw->transport);
     for (size_t i = 0; i < st->n_venues; i++) {
         xg__venue *v = &st->venues[i];
+        xg__stream_fini(v);
         if (v->inst != NULL) {
             v->plugin->api->destroy(v->inst);
         }

@@ -1241,6 +1241,11 @@ put_venue_object(xg_buf *b, const xg_venue_view *v)
     put_i64_field(b, "queued", (int64_t)v->queued);
     put_i64_field(b, "in_flight", (int64_t)v->in_flight);
     put_i64_field(b, "open_orders", (int64_t)v->open_orders);
+    if (v->stream != NULL) {
+        put_str_field(b, "stream", v->stream, 0);
+        put_str_field(b, "stream_reason",
+                      v->stream_reason != NULL ? v->stream_reason : "", 0);
+    }
     put_key(b, "buckets", 0);
     xg_buf_putc(b, '[');
     for (size_t i = 0; i < v->n_buckets; i++) {

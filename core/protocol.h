@@ -134,6 +134,10 @@ typedef struct xg_venue_view {
     size_t open_orders;
     const xg_bucket_view *buckets;
     size_t n_buckets;
+    /* The private stream: "LIVE", "SUBSCRIBING", "LOGIN", "CONNECTING",
+     * "IDLE" or "OFF", and why it is not live; NULL: not shown. */
+    const char *stream;
+    const char *stream_reason;
 } xg_venue_view;
 
 /* A venue skipped on the way to the one that holds an order, and why:

@@ -3,7 +3,9 @@
  * a resting order after its acknowledgement.
  *
  * REST venues answer only what they are asked, so an order that rests and
- * fills later tells nobody. Every order_sweep_ms each venue is asked for
+ * fills later tells nobody but the venue's private stream. While that
+ * stream is live (stream.c) the sweep rests, but for one round each time
+ * it goes live; otherwise every order_sweep_ms each venue is asked for
  * its open orders, one OPEN_ORDERS request per symbol that has open orders
  * there, under the limiter's reconciliation class (it never crowds out new
  * orders or cancels). The requests one venue sends together form a round,
@@ -37,7 +39,8 @@ int64_t
 xg__sweep_due_ms(const xg__venue *v)
 {
     if (v->cfg->order_sweep_ms == 0 || v->open_orders == 0 ||
-        v->sweep_outstanding > 0) {
+        v->sweep_outstanding > 0 ||
+        (xg__stream_is_live(v) && !v->is_sweep_forced)) {
         return 0;
     }
     return v->next_sweep_mono_ms > 0 ? v->next_sweep_mono_ms : 1;
@@ -84,6 +87,7 @@ xg__sweep_start(xg__state *st, xg__venue *v)
         return;
     }
     v->next_sweep_mono_ms = st->now.mono_ms + v->cfg->order_sweep_ms;
+    v->is_sweep_forced = 0;
     if (mark_symbols(st, v) == 0) {
         return;
     }

@@ -86,7 +86,8 @@ xg__queue_remove(xg__queue *q, size_t i)
         /* Nearer the head: those before it move up one, the head with
          * them. */
         for (size_t k = i; k > 0; k--) {
-            q->items[(q->head + k) % q->cap] = q->items[(q->head + k - 1) % q->cap];
+            q->items[(q->head + k) % q->cap] =
+                q->items[(q->head + k - 1) % q->cap];
         }
         q->head = (q->head + 1) % q->cap;
         q->len--;
@@ -137,6 +138,8 @@ xg__venue_view(const xg__venue *v, int64_t now_wall_ms, int64_t now_mono_ms,
     view->queued = v->cancels.len + v->urgent.len + v->normal.len;
     view->in_flight = v->in_flight;
     view->open_orders = v->open_orders;
+    view->stream = xg__stream_state_name(v->stream.state);
+    view->stream_reason = v->stream.reason;
     size_t n = v->limiter != NULL ? xg_limiter_bucket_count(v->limiter) : 0;
     if (n > cap) {
         n = cap;

@@ -18,6 +18,7 @@
 #include "loader.h"
 #include "orders.h"
 #include "protocol.h"
+#include "stream.h"
 #include "transport.h"
 #include "xgate/adapter.h"
 #include "xgate/limiter.h"
@@ -117,9 +118,9 @@ typedef struct xg__venue {
      * Saves building and signing a query the limiter would refuse. */
     int64_t reconcile_wait_ns;
     /* work, sent in this order of queues */
-    xg__queue cancels;  /* cancels: first, so a book can always be pulled */
-    xg__queue urgent;   /* queries, sweeps, venue ops */
-    xg__queue normal;   /* new orders, once the venue is UP */
+    xg__queue cancels;   /* cancels: first, so a book can always be pulled */
+    xg__queue urgent;    /* queries, sweeps, venue ops */
+    xg__queue normal;    /* new orders, once the venue is UP */
     uint16_t queued_ops; /* venue ops queued: bit (1 << op) */
     /* What the venue has counted of this venue's traffic before this
      * process (an earlier run of the gateway, another client on the IP)
@@ -159,6 +160,10 @@ typedef struct xg__venue {
     size_t n_sweep_pages, cap_sweep_pages;
     uint8_t *sweep_marks; /* per instrument: has open orders this round */
     size_t cap_sweep_marks;
+    /* One round is due even though the stream is live: the one that
+     * learns what happened while it was not (stream.c). */
+    int is_sweep_forced;
+    xg__stream stream; /* the private stream (stream.c) */
 } xg__venue;
 
 xg_err xg__queue_init(xg__queue *q, size_t cap);

@@ -1,0 +1,258 @@
+/*
+ * test_stream_okx.c - fills in real time from OKX's private stream,
+ * through the whole chain: xgsim's market and its stream, the adapter's
+ * stream side, the core's connection (wsconn.c, stream.c), the order's
+ * lifecycle, the journal and the strategy's events.
+ *
+ * 1. The stream goes live (venue_status says so); a resting buy filled in
+ *    three parts by the market yields three `fill` events, each with the
+ *    simulator's trade id, quantity, price and fee, each trade once, and
+ *    the order's own events; the simulator's log shows no REST request
+ *    that learned them (no open-orders list, no query).
+ * 2. The simulator cuts a silent stream (its idle cut, shortened): the
+ *    gateway reconnects, goes live again, and a fill after that is told
+ *    too.
+ *
+ * The simulator's walk is paused (--set okx.walk=0); the sweep would ask
+ * every 100 ms if it ran, so its silence is the stream's doing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "venue_env.h"
+
+#define WAIT_MS 5000
+
+static void
+sim_admin_ok(xg_venue_env *e, const char *path, const char *body)
+{
+    char out[2048];
+    if (xg_sim_admin(&e->sim, "okx", "POST", path, body, out, sizeof out) !=
+        XG_OK) {
+        fail_msg("%s %s: %s", path, body, out);
+    }
+}
+
+/* The okx venue's object of a venue_status reply (given), or NULL. */
+static json_t *
+okx_status(xg_venue_env *e)
+{
+    json_t *r =
+        xg_client_call(&e->client, "{\"type\":\"venue_status\"}", WAIT_MS);
+    json_t *venues = json_object_get(r, "venues");
+    for (size_t i = 0; i < json_array_size(venues); i++) {
+        json_t *v = json_array_get(venues, i);
+        const char *name = json_string_value(json_object_get(v, "name"));
+        if (name != NULL && strcmp(name, "okx") == 0) {
+            json_incref(v);
+            json_decref(r);
+            return v;
+        }
+    }
+    json_decref(r);
+    return NULL;
+}
+
+/* Wait until venue_status says the stream is live. */
+static void
+await_live(xg_venue_env *e)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    const char *last = "?";
+    char seen[160] = "";
+    while (xg_test_now_ms() < end) {
+        json_t *v = okx_status(e);
+        last = json_string_value(json_object_get(v, "stream"));
+        if (last != NULL && strcmp(last, "LIVE") == 0) {
+            json_decref(v);
+            return;
+        }
+        snprintf(seen, sizeof seen, "%s (%s)", last != NULL ? last : "?",
+                 json_string_value(json_object_get(v, "stream_reason")));
+        json_decref(v);
+        xg_test_sleep_ms(20);
+    }
+    fail_msg("okx stream never went live; last %s", seen);
+}
+
+/* One level of 0.001 a side, one tick from the reference. */
+static void
+thin_book(xg_venue_env *e)
+{
+    sim_admin_ok(e, "/_sim/market",
+                 "{\"symbol\":\"BTC-USDT\",\"levels\":1,\"level_qty\":"
+                 "\"0.001\",\"spread_ticks\":1,\"level_ticks\":1,"
+                 "\"refill_ms\":3600000}");
+}
+
+typedef struct seen_fills {
+    char trade_ids[8][64];
+    size_t n;
+} seen_fills;
+
+/* Read events until the order event `want` of id arrived and fills holds
+ * n_fills trades; every fill event of id is checked and its trade id kept
+ * (each once). A fill event follows its order's own event. */
+static void
+await_events(xg_venue_env *e, const char *id, const char *want, size_t n_fills,
+             seen_fills *fills)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    int is_seen = 0;
+    while (xg_test_now_ms() < end) {
+        if (is_seen && fills->n >= n_fills) {
+            return;
+        }
+        json_t *ev = xg_client_event(&e->client, 200, NULL, 0);
+        if (ev == NULL) {
+            continue;
+        }
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        const char *cid = xg_reply_order_field(ev, "client_order_id");
+        if (type == NULL || cid == NULL || strcmp(cid, id) != 0) {
+            json_decref(ev);
+            continue;
+        }
+        if (strcmp(type, "fill") == 0) {
+            json_t *f = json_object_get(ev, "fill");
+            const char *tid = json_string_value(json_object_get(f, "trade_id"));
+            assert_non_null(tid);
+            assert_true(tid[0] != '\0');
+            for (size_t i = 0; i < fills->n; i++) {
+                if (strcmp(fills->trade_ids[i], tid) == 0) {
+                    fail_msg("trade %s told twice", tid);
+                }
+            }
+            assert_true(fills->n < 8);
+            snprintf(fills->trade_ids[fills->n++], 64, "%s", tid);
+            assert_string_equal(json_string_value(json_object_get(f, "qty")),
+                                "0.001");
+            assert_string_equal(json_string_value(json_object_get(f, "price")),
+                                "34000");
+            assert_non_null(json_object_get(f, "fee"));
+            assert_string_equal(
+                json_string_value(json_object_get(f, "fee_currency")), "BTC");
+            assert_string_equal(
+                json_string_value(json_object_get(f, "liquidity")), "maker");
+        }
+        const char *evname = json_string_value(json_object_get(ev, "event"));
+        is_seen |= strcmp(type, "order") == 0 && evname != NULL &&
+                   strcmp(evname, want) == 0;
+        json_decref(ev);
+    }
+    if (!is_seen || fills->n < n_fills) {
+        fail_msg("%s: %s event %s, %zu of %zu fills", id, want,
+                 is_seen ? "seen" : "missing", fills->n, n_fills);
+    }
+}
+
+/* Move the market down through the buy at 34000: one ask level of 0.001
+ * below it, taken by the order as maker. */
+static void
+move_to(xg_venue_env *e, const char *price)
+{
+    char body[128];
+    snprintf(body, sizeof body, "{\"symbol\":\"BTC-USDT\",\"price\":\"%s\"}",
+             price);
+    sim_admin_ok(e, "/_sim/price", body);
+}
+
+static size_t
+rest_learning(xg_venue_env *e)
+{
+    json_t *log = xg_venue_env_log(e, "okx");
+    xg_log_filter pending = {"GET", "/api/v5/trade/orders-pending", 1, NULL, 0,
+                             0};
+    xg_log_filter query = {"GET", "/api/v5/trade/order?", 1, NULL, 0, 0};
+    size_t n = xg_log_count(log, &pending) + xg_log_count(log, &query);
+    json_decref(log);
+    return n;
+}
+
+/* idle: the simulator's idle cut ("" for OKX's 30 s). */
+static xg_venue_env *
+start(const char *idle)
+{
+    const char *args[] = {"--set", "okx.walk=0", "--set", idle, NULL};
+    if (idle[0] == '\0') {
+        args[2] = NULL;
+    }
+    return xg_venue_env_start("okx", args, "\"order_sweep_ms\": 100");
+}
+
+static void
+test_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    xg_venue_env *e = start("");
+    await_live(e);
+    thin_book(e);
+    json_t *r = xg_venue_env_place(e, NULL, "s1", "BUY", "0.003", "34000");
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    seen_fills fills = {0};
+    await_events(e, "s1", "acked", 0, &fills);
+    size_t rest_before = rest_learning(e);
+
+    static const char *const moves[] = {"33990", "33980", "33970"};
+    for (int i = 0; i < 3; i++) {
+        move_to(e, moves[i]);
+        await_events(e, "s1", i < 2 ? "partially_filled" : "filled",
+                     (size_t)i + 1, &fills);
+        assert_int_equal(fills.n, (size_t)i + 1);
+    }
+    assert_int_equal(rest_learning(e), rest_before);
+    xg_venue_env_stop(e);
+}
+
+static void
+test_a_cut_stream_comes_back_and_tells_the_next_fill(void **state)
+{
+    (void)state;
+    /* The gateway pings every 20 s, so the simulator's 1.5 s idle cut
+     * closes the stream: one cut, one reconnect, and 1.5 s after it to
+     * place and fill an order on loopback. */
+    xg_venue_env *e = start("okx.stream_idle_ms=1500");
+    await_live(e);
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    int is_cut = 0;
+    while (!is_cut && xg_test_now_ms() < end) {
+        json_t *v = okx_status(e);
+        const char *s = json_string_value(json_object_get(v, "stream"));
+        is_cut = s != NULL && strcmp(s, "LIVE") != 0;
+        json_decref(v);
+        xg_test_sleep_ms(50);
+    }
+    assert_true(is_cut);
+    await_live(e);
+    thin_book(e);
+    json_t *r = xg_venue_env_place(e, NULL, "s2", "BUY", "0.001", "34000");
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    seen_fills fills = {0};
+    await_events(e, "s2", "acked", 0, &fills);
+    move_to(e, "33990");
+    await_events(e, "s2", "filled", 1, &fills);
+    assert_int_equal(fills.n, 1);
+    xg_venue_env_stop(e);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_fills_come_from_the_stream_once_each,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_a_cut_stream_comes_back_and_tells_the_next_fill,
+            xg_venue_env_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
