@@ -32,17 +32,6 @@
 #include "xgate/adapter_util.h"
 #include "xgate/buf.h"
 
-static const char *const state_names[] = {"OFF",   "IDLE",        "CONNECTING",
-                                          "LOGIN", "SUBSCRIBING", "LIVE"};
-
-const char *
-xg__stream_state_name(xg__stream_state s)
-{
-    return (size_t)s < sizeof state_names / sizeof state_names[0]
-               ? state_names[s]
-               : "?";
-}
-
 static const xg_adapter *
 api_of(const xg__venue *v)
 {
@@ -73,12 +62,6 @@ void
 xg__stream_fini(xg__venue *v)
 {
     xg__ws_destroy(&v->stream.ws);
-}
-
-int
-xg__stream_is_live(const xg__venue *v)
-{
-    return v->stream.state == XG__STREAM_LIVE;
 }
 
 /* ---- state changes ------------------------------------------------------ */

@@ -40,7 +40,7 @@ xg__sweep_due_ms(const xg__venue *v)
 {
     if (v->cfg->order_sweep_ms == 0 || v->open_orders == 0 ||
         v->sweep_outstanding > 0 ||
-        (xg__stream_is_live(v) && !v->is_sweep_forced)) {
+        (xg__stream_is_live(&v->stream) && !v->is_sweep_forced)) {
         return 0;
     }
     return v->next_sweep_mono_ms > 0 ? v->next_sweep_mono_ms : 1;

@@ -18,8 +18,8 @@
 #include "loader.h"
 #include "orders.h"
 #include "protocol.h"
-#include "stream.h"
 #include "transport.h"
+#include "venue_stream.h"
 #include "xgate/adapter.h"
 #include "xgate/limiter.h"
 

@@ -184,7 +184,8 @@ start(const char *idle)
     if (idle[0] == '\0') {
         args[2] = NULL;
     }
-    return xg_venue_env_start("okx", args, "\"order_sweep_ms\": 100");
+    return xg_venue_env_start("okx", args,
+                              "\"order_sweep_ms\": 100, \"stream\": true");
 }
 
 static void

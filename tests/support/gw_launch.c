@@ -333,6 +333,12 @@ sim_config(char *cfg, size_t cap, const char *const *venues, const int *ports,
         if (strstr(extras[i], "order_sweep_ms") == NULL) {
             xg_buf_puts(&b, ", \"order_sweep_ms\": 0");
         }
+        /* So is the private stream: the tests written for the REST paths
+         * (a cancel or amend that learns a fill, the sweep, a ban's
+         * silence) keep testing them; stream tests ask for it. */
+        if (strstr(extras[i], "\"stream\"") == NULL) {
+            xg_buf_puts(&b, ", \"stream\": false");
+        }
         xg_buf_puts(&b, "}");
     }
     xg_buf_puts(&b, "}}\n");

@@ -36,7 +36,8 @@ xg_err xg_gw_start(xg_gw_proc *g, const char *config_json);
 
 /* Start with a config for the simulator's venues: each of n venues at
  * 127.0.0.1:port. extra_venue_json is inserted into every venue object
- * (e.g. "\"max_connections\": 2"), may be "". */
+ * (e.g. "\"max_connections\": 2"), may be "". The open-orders sweep and
+ * the private stream are off unless it names order_sweep_ms or stream. */
 xg_err xg_gw_start_sim(xg_gw_proc *g, const char *const *venues,
                        const int *ports, size_t n,
                        const char *extra_venue_json);
