@@ -1,8 +1,9 @@
 /*
- * test_stream_okx.c - fills in real time from OKX's private stream,
+ * test_streams.c - fills in real time from the venues' private streams,
  * through the whole chain: xgsim's market and its stream, the adapter's
  * stream side, the core's connection (wsconn.c, stream.c), the order's
- * lifecycle, the journal and the strategy's events.
+ * lifecycle, the journal and the strategy's events. One table row per
+ * venue whose simulator serves its stream (today OKX).
  *
  * 1. The stream goes live (venue_status says so); a resting buy filled in
  *    three parts by the market yields three `fill` events, each with the
@@ -13,8 +14,8 @@
  *    gateway reconnects, goes live again, and a fill after that is told
  *    too.
  *
- * The simulator's walk is paused (--set okx.walk=0); the sweep would ask
- * every 100 ms if it ran, so its silence is the stream's doing.
+ * The simulator's walk is paused (--set <venue>.walk=0); the sweep would
+ * ask every 100 ms if it ran, so its silence is the stream's doing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,19 +31,44 @@
 
 #define WAIT_MS 5000
 
+/* A venue whose simulator serves its private stream. */
+typedef struct stream_case {
+    const char *venue;
+    const char *venue_symbol; /* BTC/USDT as the admin API names it */
+    /* The REST requests that would learn a fill (an open-orders list, a
+     * query): paths or path prefixes of the simulator's log. */
+    const char *rest_paths[2];
+    /* The fee currency of a maker buy's fill; "" when the stream does
+     * not say the fee. */
+    const char *fee_currency;
+    /* --set <venue>.<idle>=1500 shortens the simulator's cut of a silent
+     * stream. */
+    const char *idle_setting;
+} stream_case;
+
+static const stream_case okx = {
+    "okx",
+    "BTC-USDT",
+    {"/api/v5/trade/orders-pending", "/api/v5/trade/order?"},
+    "BTC",
+    "okx.stream_idle_ms"};
+
+/* The case under way, for the helpers. */
+static const stream_case *the_case;
+
 static void
 sim_admin_ok(xg_venue_env *e, const char *path, const char *body)
 {
     char out[2048];
-    if (xg_sim_admin(&e->sim, "okx", "POST", path, body, out, sizeof out) !=
-        XG_OK) {
+    if (xg_sim_admin(&e->sim, the_case->venue, "POST", path, body, out,
+                     sizeof out) != XG_OK) {
         fail_msg("%s %s: %s", path, body, out);
     }
 }
 
-/* The okx venue's object of a venue_status reply (given), or NULL. */
+/* The venue's object of a venue_status reply (given), or NULL. */
 static json_t *
-okx_status(xg_venue_env *e)
+venue_status(xg_venue_env *e)
 {
     json_t *r =
         xg_client_call(&e->client, "{\"type\":\"venue_status\"}", WAIT_MS);
@@ -50,7 +76,7 @@ okx_status(xg_venue_env *e)
     for (size_t i = 0; i < json_array_size(venues); i++) {
         json_t *v = json_array_get(venues, i);
         const char *name = json_string_value(json_object_get(v, "name"));
-        if (name != NULL && strcmp(name, "okx") == 0) {
+        if (name != NULL && strcmp(name, the_case->venue) == 0) {
             json_incref(v);
             json_decref(r);
             return v;
@@ -68,7 +94,7 @@ await_live(xg_venue_env *e)
     const char *last = "?";
     char seen[160] = "";
     while (xg_test_now_ms() < end) {
-        json_t *v = okx_status(e);
+        json_t *v = venue_status(e);
         last = json_string_value(json_object_get(v, "stream"));
         if (last != NULL && strcmp(last, "LIVE") == 0) {
             json_decref(v);
@@ -79,17 +105,19 @@ await_live(xg_venue_env *e)
         json_decref(v);
         xg_test_sleep_ms(20);
     }
-    fail_msg("okx stream never went live; last %s", seen);
+    fail_msg("%s stream never went live; last %s", the_case->venue, seen);
 }
 
 /* One level of 0.001 a side, one tick from the reference. */
 static void
 thin_book(xg_venue_env *e)
 {
-    sim_admin_ok(e, "/_sim/market",
-                 "{\"symbol\":\"BTC-USDT\",\"levels\":1,\"level_qty\":"
-                 "\"0.001\",\"spread_ticks\":1,\"level_ticks\":1,"
-                 "\"refill_ms\":3600000}");
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"symbol\":\"%s\",\"levels\":1,\"level_qty\":\"0.001\","
+             "\"spread_ticks\":1,\"level_ticks\":1,\"refill_ms\":3600000}",
+             the_case->venue_symbol);
+    sim_admin_ok(e, "/_sim/market", body);
 }
 
 typedef struct seen_fills {
@@ -136,9 +164,14 @@ await_events(xg_venue_env *e, const char *id, const char *want, size_t n_fills,
                                 "0.001");
             assert_string_equal(json_string_value(json_object_get(f, "price")),
                                 "34000");
-            assert_non_null(json_object_get(f, "fee"));
-            assert_string_equal(
-                json_string_value(json_object_get(f, "fee_currency")), "BTC");
+            if (the_case->fee_currency[0] != '\0') {
+                assert_non_null(json_object_get(f, "fee"));
+                assert_string_equal(
+                    json_string_value(json_object_get(f, "fee_currency")),
+                    the_case->fee_currency);
+            } else {
+                assert_null(json_object_get(f, "fee"));
+            }
             assert_string_equal(
                 json_string_value(json_object_get(f, "liquidity")), "maker");
         }
@@ -159,40 +192,45 @@ static void
 move_to(xg_venue_env *e, const char *price)
 {
     char body[128];
-    snprintf(body, sizeof body, "{\"symbol\":\"BTC-USDT\",\"price\":\"%s\"}",
-             price);
+    snprintf(body, sizeof body, "{\"symbol\":\"%s\",\"price\":\"%s\"}",
+             the_case->venue_symbol, price);
     sim_admin_ok(e, "/_sim/price", body);
 }
 
 static size_t
 rest_learning(xg_venue_env *e)
 {
-    json_t *log = xg_venue_env_log(e, "okx");
-    xg_log_filter pending = {"GET", "/api/v5/trade/orders-pending", 1, NULL, 0,
-                             0};
-    xg_log_filter query = {"GET", "/api/v5/trade/order?", 1, NULL, 0, 0};
-    size_t n = xg_log_count(log, &pending) + xg_log_count(log, &query);
+    json_t *log = xg_venue_env_log(e, the_case->venue);
+    size_t n = 0;
+    for (size_t i = 0; i < 2 && the_case->rest_paths[i] != NULL; i++) {
+        xg_log_filter f = {"GET", the_case->rest_paths[i], 1, NULL, 0, 0};
+        n += xg_log_count(log, &f);
+    }
     json_decref(log);
     return n;
 }
 
-/* idle: the simulator's idle cut ("" for OKX's 30 s). */
+/* Start the venue's simulator (walk paused; idle_ms: its idle cut, 0
+ * for the venue's own) and a gateway with its stream on. */
 static xg_venue_env *
-start(const char *idle)
+start(const stream_case *c, int idle_ms)
 {
-    const char *args[] = {"--set", "okx.walk=0", "--set", idle, NULL};
-    if (idle[0] == '\0') {
+    char walk[48], idle[64];
+    the_case = c;
+    snprintf(walk, sizeof walk, "%s.walk=0", c->venue);
+    snprintf(idle, sizeof idle, "%s=%d", c->idle_setting, idle_ms);
+    const char *args[] = {"--set", walk, "--set", idle, NULL};
+    if (idle_ms == 0) {
         args[2] = NULL;
     }
-    return xg_venue_env_start("okx", args,
+    return xg_venue_env_start(c->venue, args,
                               "\"order_sweep_ms\": 100, \"stream\": true");
 }
 
 static void
-test_fills_come_from_the_stream_once_each(void **state)
+fills_come_from_the_stream_once_each(const stream_case *c)
 {
-    (void)state;
-    xg_venue_env *e = start("");
+    xg_venue_env *e = start(c, 0);
     await_live(e);
     thin_book(e);
     json_t *r = xg_venue_env_place(e, NULL, "s1", "BUY", "0.003", "34000");
@@ -214,18 +252,17 @@ test_fills_come_from_the_stream_once_each(void **state)
 }
 
 static void
-test_a_cut_stream_comes_back_and_tells_the_next_fill(void **state)
+a_cut_stream_comes_back_and_tells_the_next_fill(const stream_case *c)
 {
-    (void)state;
     /* The gateway pings every 20 s, so the simulator's 1.5 s idle cut
      * closes the stream: one cut, one reconnect, and 1.5 s after it to
      * place and fill an order on loopback. */
-    xg_venue_env *e = start("okx.stream_idle_ms=1500");
+    xg_venue_env *e = start(c, 1500);
     await_live(e);
     int64_t end = xg_test_now_ms() + WAIT_MS;
     int is_cut = 0;
     while (!is_cut && xg_test_now_ms() < end) {
-        json_t *v = okx_status(e);
+        json_t *v = venue_status(e);
         const char *s = json_string_value(json_object_get(v, "stream"));
         is_cut = s != NULL && strcmp(s, "LIVE") != 0;
         json_decref(v);
@@ -245,15 +282,28 @@ test_a_cut_stream_comes_back_and_tells_the_next_fill(void **state)
     xg_venue_env_stop(e);
 }
 
+static void
+test_okx_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    fills_come_from_the_stream_once_each(&okx);
+}
+
+static void
+test_okx_cut_stream_comes_back(void **state)
+{
+    (void)state;
+    a_cut_stream_comes_back_and_tells_the_next_fill(&okx);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_fills_come_from_the_stream_once_each,
+        cmocka_unit_test_teardown(test_okx_fills_come_from_the_stream_once_each,
                                   xg_venue_env_teardown),
-        cmocka_unit_test_teardown(
-            test_a_cut_stream_comes_back_and_tells_the_next_fill,
-            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_okx_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
