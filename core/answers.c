@@ -13,6 +13,7 @@
 #include "log.h"
 #include "routing.h"
 #include "sender.h"
+#include "stream.h"
 #include "sweep.h"
 #include "xgate/buf.h"
 
@@ -155,10 +156,12 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_CANCEL_SYMBOL:
         xg__act_queue_cancel_symbol(st, v, p->instrument, 1);
         return;
+    case XG_OP_STREAM_TOKEN:
+        xg__act_queue_venue_op(st, v, (xg_op_kind)p->op, 1);
+        return;
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
-    case XG_OP_STREAM_TOKEN:
         return; /* never queued */
     }
 }
@@ -566,7 +569,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     case XG_OP_BATCH_AMEND:
         return; /* on_batch_done */
     case XG_OP_STREAM_TOKEN:
-        return; /* never queued */
+        xg__stream_token_answered(st, v, &res);
+        return;
     case XG_OP_BALANCES:
         on_balances(a, v, &res);
         return;

@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "routing.h"
+#include "stream.h"
 #include "sweep.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
@@ -148,7 +149,7 @@ unqueue(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     if (r != NULL) {
         r->queued &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
     } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS ||
-               p.op == XG_OP_BALANCES) {
+               p.op == XG_OP_BALANCES || p.op == XG_OP_STREAM_TOKEN) {
         v->queued_ops &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
     }
 }
@@ -179,6 +180,10 @@ cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
         v->balances_asked = 0;
         xg__warn("venue %s: cannot ask its balances: %s: %s", v->cfg->name,
                  why, xg_strerror(err));
+    } else if (p->op == XG_OP_STREAM_TOKEN) {
+        xg__warn("venue %s: cannot ask for the stream's token: %s: %s",
+                 v->cfg->name, why, xg_strerror(err));
+        xg__stream_token_answered(st, v, NULL);
     } else if (p->op == XG_OP_NEW_ORDER) {
         xg__act_reject(st, p->order, err, why, NULL);
     } else if (p->op == XG_OP_AMEND_ORDER) {

@@ -375,12 +375,12 @@ connect_stream(xg__state *st, xg__venue *v)
     memset(&s->plan, 0, sizeof s->plan);
     xg_err e = api_of(v)->stream_plan(v->inst, &s->plan);
     if (e == XG_OK && s->plan.needs_token) {
-        /* KuCoin's stream starts with a REST call for its token, which the
-         * core does not make yet: the venue is served by the sweep. */
-        s->state = XG__STREAM_OFF;
-        xg_strlcpy(s->reason, "needs a token request, not built yet",
-                   sizeof s->reason);
-        xg__info("venue %s: stream %s", v->cfg->name, s->reason);
+        /* A REST call first (KuCoin's token), through the limiter like any
+         * request; its answer connects (xg__stream_token_answered). */
+        s->is_token_asked = 1;
+        xg_strlcpy(s->reason, "asking for a token", sizeof s->reason);
+        xg__act_queue_venue_op(st, v, XG_OP_STREAM_TOKEN, 0);
+        xg__state_mark(st, v);
         return;
     }
     if (e != XG_OK || memchr(s->plan.url, '\0', sizeof s->plan.url) == NULL) {
@@ -405,6 +405,25 @@ connect_stream(xg__state *st, xg__venue *v)
     s->heard_mono_ms = st->now.mono_ms;
     s->n_connects++;
     xg_strlcpy(s->reason, "connecting", sizeof s->reason);
+}
+
+void
+xg__stream_token_answered(xg__state *st, xg__venue *v, const xg_result *res)
+{
+    xg__stream *s = &v->stream;
+    if (!s->is_token_asked) {
+        return;
+    }
+    s->is_token_asked = 0;
+    if (res != NULL && res->outcome == XG_OUTCOME_OK) {
+        connect_stream(st, v);
+        return;
+    }
+    char why[sizeof s->reason];
+    snprintf(why, sizeof why, "token refused: %.23s %.80s",
+             res != NULL ? res->venue_code : "",
+             res != NULL ? res->venue_msg : "not sent");
+    lost(st, v, why, 0);
 }
 
 /* ---- the loop's calls --------------------------------------------------- */
@@ -456,7 +475,8 @@ timers_of(xg__state *st, xg__venue *v)
         return;
     }
     if (s->ws == NULL) {
-        if (is_venue_usable(v) && now >= s->next_connect_mono_ms) {
+        if (!s->is_token_asked && is_venue_usable(v) &&
+            now >= s->next_connect_mono_ms) {
             connect_stream(st, v);
         }
         return;
@@ -513,7 +533,7 @@ xg__stream_next_ms(const xg__state *st)
             continue;
         }
         if (s->ws == NULL) {
-            if (is_venue_usable(v)) {
+            if (!s->is_token_asked && is_venue_usable(v)) {
                 earliest(&next, s->next_connect_mono_ms > 0
                                     ? s->next_connect_mono_ms
                                     : st->now.mono_ms);

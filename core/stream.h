@@ -22,6 +22,7 @@
 
 #include "transport.h"
 #include "venue_stream.h"
+#include "xgate/adapter.h"
 
 struct xg__state;
 struct xg__venue;
@@ -40,6 +41,13 @@ size_t xg__stream_watches(const struct xg__state *st, xg__watch *out,
  * ignored): messages are read and acted on. */
 void xg__stream_perform(struct xg__state *st, const xg__watch *ready,
                         size_t n_ready);
+
+/* The venue answered the stream's token request (XG_OP_STREAM_TOKEN,
+ * KuCoin's): res is its result, or NULL when it could not be sent at all.
+ * OK: the adapter holds the token and the stream connects; otherwise the
+ * stream backs off and asks again. */
+void xg__stream_token_answered(struct xg__state *st, struct xg__venue *v,
+                               const xg_result *res);
 
 /* Connect, ping, notice silence, renew before the lifetime cut, close a
  * banned or down venue's stream: whatever came due by st->now. */

@@ -36,6 +36,7 @@ typedef struct xg__stream {
     struct xg__state *st; /* the loop's state, for the connection's calls */
     struct xg__ws *ws;    /* NULL when IDLE or OFF */
     int is_closed;        /* ws said on_close: destroy it after perform */
+    int is_token_asked;   /* XG_OP_STREAM_TOKEN queued or in flight */
     xg_stream_plan plan;
     int64_t next_connect_mono_ms; /* IDLE: not before this */
     int64_t backoff_ms;           /* the wait after the next failure */
