@@ -1,0 +1,250 @@
+/*
+ * bench_fills.c - fills from a venue's private stream to the strategy:
+ * how late, how many a second, at what CPU (issue 13). Prints figures,
+ * never pass/fail.
+ *
+ * Usage: bench_fills [N_LATENCY] [N_BURST] (defaults 300 and 2000).
+ *
+ * One xgsim serving OKX (walk paused, its limits off) and one xgated on
+ * it with the stream on (the adapter's place limit raised so placing the
+ * burst's orders is not what is measured); the strategy is this process.
+ *  1. Latency, N_LATENCY times: a resting buy of 0.001 at 34000 is placed
+ *     and acked; then the market moves to 33990 (POST /_sim/price), which
+ *     fills it as maker, and the time from just before that admin request
+ *     to the `fill` event's arrival is one sample; the market moves back.
+ *     The sample includes the admin request's own round trip, so it is an
+ *     upper bound of "fill on the venue -> fill event at the strategy";
+ *     the admin round trip alone is measured and printed beside it.
+ *  2. Throughput: N_BURST resting buys, then one move of the market below
+ *     them all: the venue fills every one at once and pushes each change;
+ *     fills per second from that move to the last fill event, and xgated's
+ *     CPU per fill (user + system, all threads) over the burst.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <zmq.h>
+
+#include "bench_util.h"
+#include "gw_launch.h"
+#include "sim_launch.h"
+
+#define WAIT_MS 10000
+
+static char fl_msg[8192];
+
+static void
+admin(xg_sim_proc *sim, const char *path, const char *body)
+{
+    char out[2048];
+    if (xg_sim_admin(sim, "okx", "POST", path, body, out, sizeof out) !=
+        XG_OK) {
+        fprintf(stderr, "bench: %s %s: %s\n", path, body, out);
+        exit(1);
+    }
+}
+
+static void
+move_to(xg_sim_proc *sim, const char *price)
+{
+    char body[128];
+    snprintf(body, sizeof body, "{\"symbol\":\"BTC-USDT\",\"price\":\"%s\"}",
+             price);
+    admin(sim, "/_sim/price", body);
+}
+
+static void
+place(xg_client *cl, const char *id, const char *price)
+{
+    int n = snprintf(fl_msg, sizeof fl_msg,
+                     "{\"type\":\"new_order\",\"strategy\":\"bench\","
+                     "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
+                     "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
+                     "\"GTC\",\"qty\":\"0.001\",\"price\":\"%s\"}",
+                     id, price);
+    zmq_send(cl->dealer, fl_msg, (size_t)n, 0);
+}
+
+static void
+drain_replies(xg_client *cl)
+{
+    while (zmq_recv(cl->dealer, fl_msg, sizeof fl_msg, ZMQ_DONTWAIT) >= 0) {
+    }
+}
+
+/* The next event's body into fl_msg (NUL-terminated); 0 after WAIT_MS. */
+static int
+next_event(xg_client *cl)
+{
+    zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, WAIT_MS) <= 0) {
+        return 0;
+    }
+    int more = 1, len = -1;
+    while (more) { /* [topic, body]: keep the body */
+        len = zmq_recv(cl->sub, fl_msg, sizeof fl_msg - 1, 0);
+        size_t more_len = sizeof more;
+        zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
+    }
+    fl_msg[len > 0 && (size_t)len < sizeof fl_msg ? len : 0] = '\0';
+    return 1;
+}
+
+/* Read events until one of type `type` ("fill", or "order" with event
+ * `event`) names id (NULL: any); 0 if none came. */
+static int
+await_event(xg_client *cl, const char *type, const char *event, const char *id)
+{
+    char want_type[32], want_event[40], want_id[64];
+    snprintf(want_type, sizeof want_type, "\"type\":\"%s\"", type);
+    snprintf(want_event, sizeof want_event, "\"event\":\"%s\"",
+             event != NULL ? event : "");
+    snprintf(want_id, sizeof want_id, "\"client_order_id\":\"%s\"",
+             id != NULL ? id : "");
+    while (next_event(cl)) {
+        if (strstr(fl_msg, want_type) != NULL &&
+            (event == NULL || strstr(fl_msg, want_event) != NULL) &&
+            (id == NULL || strstr(fl_msg, want_id) != NULL)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void
+await_live(xg_client *cl)
+{
+    int64_t end = bench_now_ns() + (int64_t)WAIT_MS * 1000000;
+    while (bench_now_ns() < end) {
+        json_t *r = xg_client_call(cl, "{\"type\":\"venue_status\"}", 5000);
+        char *text = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+        int is_live = text != NULL && strstr(text, "\"stream\":\"LIVE\"");
+        free(text);
+        json_decref(r);
+        if (is_live) {
+            return;
+        }
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "bench: the stream never went live\n");
+    exit(1);
+}
+
+static void
+report(const char *what, int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, bench_cmp_i64);
+    printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  max %8.1f us\n", what, n,
+           (double)v[n / 2] / 1e3, (double)v[n * 99 / 100] / 1e3,
+           (double)v[n - 1] / 1e3);
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t n_lat = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 300;
+    size_t n_burst = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 2000;
+    if (n_lat == 0 || n_burst == 0 || n_lat > 100000 || n_burst > 100000) {
+        fprintf(stderr, "usage: bench_fills [N_LATENCY] [N_BURST]\n");
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *sim_args[] = {"--venue",    "okx=127.0.0.1:0", "--set",
+                              "okx.walk=0", "--set",           "okx.limits=0",
+                              NULL};
+    xg_sim_proc sim;
+    if (xg_sim_start(&sim, sim_args) != XG_OK) {
+        fprintf(stderr, "bench: cannot start xgsim\n");
+        return 1;
+    }
+    const char *venues[] = {"okx"};
+    int ports[] = {xg_sim_port(&sim, "okx")};
+    xg_gw_proc gw;
+    xg_client cl;
+    if (xg_gw_start_sim_with(&gw, venues, ports, 1,
+                             "\"stream\": true, \"order_sweep_ms\": 2000, "
+                             "\"options\": {\"place_limit\": \"100000\"}",
+                             "") != XG_OK ||
+        xg_client_open(&cl, &gw, "order.bench") != XG_OK) {
+        fprintf(stderr, "bench: cannot start xgated\n");
+        xg_sim_stop(&sim);
+        return 1;
+    }
+    await_live(&cl);
+    printf("fills from OKX's private stream (xgsim) to the strategy, "
+           "journal normal\n");
+    admin(&sim, "/_sim/market",
+          "{\"symbol\":\"BTC-USDT\",\"levels\":1,\"level_qty\":\"1000\","
+          "\"spread_ticks\":1,\"level_ticks\":1,\"refill_ms\":3600000}");
+
+    int64_t *lat = calloc(n_lat, sizeof *lat);
+    int64_t *rtt = calloc(n_lat, sizeof *rtt);
+    if (lat == NULL || rtt == NULL) {
+        return 1;
+    }
+    for (size_t i = 0; i < n_lat; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "l%zu", i);
+        place(&cl, id, "34000");
+        if (!await_event(&cl, "order", "acked", id)) {
+            fprintf(stderr, "bench: %s not acked\n", id);
+            return 1;
+        }
+        drain_replies(&cl);
+        int64_t t0 = bench_now_ns();
+        move_to(&sim, "33990");
+        int64_t t1 = bench_now_ns();
+        if (!await_event(&cl, "fill", NULL, id)) {
+            fprintf(stderr, "bench: no fill event for %s\n", id);
+            return 1;
+        }
+        lat[i] = bench_now_ns() - t0;
+        rtt[i] = t1 - t0;
+        move_to(&sim, "35000");
+    }
+    report("market move -> fill event (upper bound)", lat, n_lat);
+    report("the admin request alone (its round trip)", rtt, n_lat);
+
+    for (size_t i = 0; i < n_burst; i++) {
+        char id[32], price[32];
+        snprintf(id, sizeof id, "b%zu", i);
+        /* 34000.0 down by 0.1 each: all above the move's 20000. */
+        size_t tenths = 340000 - i;
+        snprintf(price, sizeof price, "%zu.%zu", tenths / 10, tenths % 10);
+        place(&cl, id, price);
+        if (i % 200 == 199 || i + 1 == n_burst) {
+            for (size_t k = i - i % 200; k <= i; k++) {
+                if (!await_event(&cl, "order", "acked", NULL)) {
+                    fprintf(stderr, "bench: burst order not acked\n");
+                    return 1;
+                }
+            }
+            drain_replies(&cl);
+        }
+    }
+    int64_t cpu0 = bench_cpu_us(gw.pid);
+    int64_t t0 = bench_now_ns();
+    move_to(&sim, "20000");
+    size_t fills = 0;
+    while (fills < n_burst && await_event(&cl, "fill", NULL, NULL)) {
+        fills++;
+    }
+    int64_t t1 = bench_now_ns();
+    int64_t cpu1 = bench_cpu_us(gw.pid);
+    double secs = (double)(t1 - t0) / 1e9;
+    printf("%-44s %zu of %zu fills in %.3f s = %.0f fills/s, xgated CPU "
+           "%.1f us per fill\n",
+           "burst: one move fills every resting order", fills, n_burst, secs,
+           (double)fills / secs, (double)(cpu1 - cpu0) / (double)fills);
+    xg_client_close(&cl);
+    xg_gw_stop(&gw);
+    xg_sim_stop(&sim);
+    free(lat);
+    free(rtt);
+    return fills == n_burst ? 0 : 1;
+}
