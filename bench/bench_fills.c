@@ -3,7 +3,8 @@
  * how late, how many a second, at what CPU (issue 13). Prints figures,
  * never pass/fail.
  *
- * Usage: bench_fills [N_LATENCY] [N_BURST] (defaults 300 and 2000).
+ * Usage: bench_fills [N_LATENCY] [N_BURST] [SECONDS] (defaults 300, 2000
+ * and 20).
  *
  * One xgsim serving OKX (walk paused, its limits off) and one xgated on
  * it with the stream on (the adapter's place limit raised so placing the
@@ -19,6 +20,11 @@
  *     them all: the venue fills every one at once and pushes each change;
  *     fills per second from that move to the last fill event, and xgated's
  *     CPU per fill (user + system, all threads) over the burst.
+ *  3. REST spent on learning fills: with orders resting (10 on each of
+ *     two symbols), the requests the gateway sends in SECONDS that only
+ *     learn what happened to them (OKX's orders-pending list and order
+ *     queries, from xgsim's log), with the stream live and then with the
+ *     stream off (a fresh gateway: the sweep every 2 s, the default).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -144,13 +150,95 @@ report(const char *what, int64_t *v, size_t n)
            (double)v[n - 1] / 1e3);
 }
 
+static char fl_log[16 * 1024 * 1024];
+
+/* Entries of xgsim's OKX log that learn fills (an open-orders list or a
+ * query of one order). */
+static size_t
+rest_learning(const xg_sim_proc *sim)
+{
+    static const char *const paths[] = {"/api/v5/trade/orders-pending",
+                                        "\"path\":\"/api/v5/trade/order?"};
+    size_t n = 0;
+    if (xg_sim_log_fetch(sim, "okx", 0, fl_log, sizeof fl_log) != XG_OK) {
+        return 0;
+    }
+    for (size_t k = 0; k < 2; k++) {
+        for (const char *p = strstr(fl_log, paths[k]); p != NULL;
+             p = strstr(p + 1, paths[k])) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Start xgated on the simulator's OKX with the stream on or off. */
+static void
+start_gateway(xg_sim_proc *sim, int is_stream, xg_gw_proc *gw, xg_client *cl)
+{
+    const char *venues[] = {"okx"};
+    int ports[] = {xg_sim_port(sim, "okx")};
+    char extra[256];
+    snprintf(extra, sizeof extra,
+             "\"stream\": %s, \"order_sweep_ms\": 2000, "
+             "\"options\": {\"place_limit\": \"100000\"}",
+             is_stream ? "true" : "false");
+    if (xg_gw_start_sim_with(gw, venues, ports, 1, extra, "") != XG_OK ||
+        xg_client_open(cl, gw, "order.bench") != XG_OK) {
+        fprintf(stderr, "bench: cannot start xgated\n");
+        xg_sim_stop(sim);
+        exit(1);
+    }
+}
+
+/* Phase 3 on a fresh gateway: 20 resting orders, then `seconds` of
+ * quiet; the REST requests that learned fills meanwhile. */
+static size_t
+steady_rest(xg_sim_proc *sim, int is_stream, int seconds, int round)
+{
+    xg_gw_proc gw;
+    xg_client cl;
+    start_gateway(sim, is_stream, &gw, &cl);
+    if (is_stream) {
+        await_live(&cl);
+    }
+    static const char *const symbols[] = {"BTC/USDT", "ETH/USDT"};
+    static const char *const prices[] = {"30000", "1500"};
+    for (int i = 0; i < 20; i++) {
+        int n = snprintf(fl_msg, sizeof fl_msg,
+                         "{\"type\":\"new_order\",\"strategy\":\"bench\","
+                         "\"client_order_id\":\"s%d_%d_%d\",\"symbol\":\"%s\","
+                         "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
+                         "\"GTC\",\"qty\":\"0.01\",\"price\":\"%s\"}",
+                         round, is_stream, i, symbols[i % 2], prices[i % 2]);
+        zmq_send(cl.dealer, fl_msg, (size_t)n, 0);
+    }
+    for (int i = 0; i < 20; i++) {
+        if (!await_event(&cl, "order", "acked", NULL)) {
+            fprintf(stderr, "bench: steady order not acked\n");
+            exit(1);
+        }
+    }
+    drain_replies(&cl);
+    size_t before = rest_learning(sim);
+    struct timespec ts = {seconds, 0};
+    nanosleep(&ts, NULL);
+    size_t after = rest_learning(sim);
+    xg_client_close(&cl);
+    xg_gw_stop(&gw);
+    return after - before;
+}
+
 int
 main(int argc, char **argv)
 {
     size_t n_lat = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 300;
     size_t n_burst = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 2000;
-    if (n_lat == 0 || n_burst == 0 || n_lat > 100000 || n_burst > 100000) {
-        fprintf(stderr, "usage: bench_fills [N_LATENCY] [N_BURST]\n");
+    long seconds = argc > 3 ? strtol(argv[3], NULL, 10) : 20;
+    if (n_lat == 0 || n_burst == 0 || n_lat > 100000 || n_burst > 100000 ||
+        seconds < 1 || seconds > 3600) {
+        fprintf(stderr, "usage: bench_fills [N_LATENCY] [N_BURST] "
+                        "[SECONDS]\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -162,19 +250,9 @@ main(int argc, char **argv)
         fprintf(stderr, "bench: cannot start xgsim\n");
         return 1;
     }
-    const char *venues[] = {"okx"};
-    int ports[] = {xg_sim_port(&sim, "okx")};
     xg_gw_proc gw;
     xg_client cl;
-    if (xg_gw_start_sim_with(&gw, venues, ports, 1,
-                             "\"stream\": true, \"order_sweep_ms\": 2000, "
-                             "\"options\": {\"place_limit\": \"100000\"}",
-                             "") != XG_OK ||
-        xg_client_open(&cl, &gw, "order.bench") != XG_OK) {
-        fprintf(stderr, "bench: cannot start xgated\n");
-        xg_sim_stop(&sim);
-        return 1;
-    }
+    start_gateway(&sim, 1, &gw, &cl);
     await_live(&cl);
     printf("fills from OKX's private stream (xgsim) to the strategy, "
            "journal normal\n");
@@ -243,6 +321,15 @@ main(int argc, char **argv)
            (double)fills / secs, (double)(cpu1 - cpu0) / (double)fills);
     xg_client_close(&cl);
     xg_gw_stop(&gw);
+
+    /* The market back above the steady phase's buys, which rest. */
+    move_to(&sim, "35000");
+    size_t with_stream = steady_rest(&sim, 1, (int)seconds, 0);
+    size_t with_sweep = steady_rest(&sim, 0, (int)seconds, 0);
+    printf("%-44s stream live %zu, sweep (stream off) %zu = %.1f a "
+           "minute\n",
+           "REST requests learning fills, 20 resting", with_stream, with_sweep,
+           (double)with_sweep * 60.0 / (double)seconds);
     xg_sim_stop(&sim);
     free(lat);
     free(rtt);
