@@ -3,7 +3,7 @@
  * through the whole chain: xgsim's market and its stream, the adapter's
  * stream side, the core's connection (wsconn.c, stream.c), the order's
  * lifecycle, the journal and the strategy's events. One table row per
- * venue whose simulator serves its stream (today OKX).
+ * venue whose simulator serves its stream (OKX, Bybit).
  *
  * 1. The stream goes live (venue_status says so); a resting buy filled in
  *    three parts by the market yields three `fill` events, each with the
@@ -52,6 +52,15 @@ static const stream_case okx = {
     {"/api/v5/trade/orders-pending", "/api/v5/trade/order?"},
     "BTC",
     "okx.stream_idle_ms"};
+
+/* Bybit learns a fill over REST from the realtime query (open orders, or
+ * one order by id) or the execution list; its fees are in the coin
+ * received. */
+static const stream_case bybit = {"bybit",
+                                  "BTCUSDT",
+                                  {"/v5/order/realtime", "/v5/execution/list"},
+                                  "BTC",
+                                  "bybit.stream_idle_ms"};
 
 /* The case under way, for the helpers. */
 static const stream_case *the_case;
@@ -296,6 +305,20 @@ test_okx_cut_stream_comes_back(void **state)
     a_cut_stream_comes_back_and_tells_the_next_fill(&okx);
 }
 
+static void
+test_bybit_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    fills_come_from_the_stream_once_each(&bybit);
+}
+
+static void
+test_bybit_cut_stream_comes_back(void **state)
+{
+    (void)state;
+    a_cut_stream_comes_back_and_tells_the_next_fill(&bybit);
+}
+
 int
 main(void)
 {
@@ -303,6 +326,11 @@ main(void)
         cmocka_unit_test_teardown(test_okx_fills_come_from_the_stream_once_each,
                                   xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_okx_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_bybit_fills_come_from_the_stream_once_each,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_bybit_cut_stream_comes_back,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,8 +8,9 @@
  * timestamp must satisfy server - recv_window <= ts < server + 1000. Each
  * failure is answered with the venue's retCode (10003 key, 10002
  * timestamp, 10001 recv_window, 10004 sign) as the fact sheet's "Signing"
- * and "Error codes" describe. Uses the answers of common.c and nothing
- * else of the dialect.
+ * and "Error codes" describe. The signature check is shared with the
+ * private stream's auth (stream.c). Uses the answers of common.c and
+ * nothing else of the dialect.
  */
 #include "bybit_sim.h"
 
@@ -39,9 +40,7 @@ bybit_sim_digits(const char *s, int64_t *out)
     return true;
 }
 
-/* Lower- or upper-case hex of HMAC-SHA256(secret, prehash), compared over
- * every byte so the time does not say where the first difference is. */
-static bool
+bool
 bybit_sim_signature_ok(const char *secret, const char *prehash, size_t len,
                        const char *given)
 {

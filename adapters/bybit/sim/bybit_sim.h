@@ -2,15 +2,17 @@
  * bybit_sim.h - shared between the files of xgsim's Bybit v5 dialect.
  *
  * dialect.c holds the dialect table, settings, the per-IP layer and
- * routing; public.c the market-data endpoints; auth.c authenticates signed
- * requests; orders.c holds the order endpoints (create, cancel, amend,
- * cancel-all, realtime), batch.c the batch ones, history.c order and fill history,
- * account.c the wallet and the account and key information; common.c the answer
- * envelope, parameters, cursors, rolling windows and the per-UID endpoint
- * gate all of them use. Calls run one way: dialect.c calls the endpoint
- * files, batch.c and history.c call orders.c's order shapes, and every
- * file calls common.c, which calls none of them. Compiled into xgsim only,
- * never into the plug-in.
+ * routing; public.c the market-data endpoints; auth.c authenticates
+ * signed requests; orders.c holds the order endpoints (create, cancel,
+ * amend, cancel-all, realtime), batch.c the batch ones, history.c order
+ * and fill history, account.c the wallet and the account and key
+ * information; stream.c the private WebSocket stream (/v5/private);
+ * common.c the answer envelope, parameters, cursors, rolling windows and
+ * the per-UID endpoint gate all of them use. Calls run one way: dialect.c
+ * calls the endpoint files, batch.c and history.c call orders.c's order
+ * shapes, stream.c calls orders.c's order shape and auth.c's signature
+ * check, and every file calls common.c, which calls none of them.
+ * Compiled into xgsim only, never into the plug-in.
  */
 #ifndef XGATE_BYBIT_SIM_H
 #define XGATE_BYBIT_SIM_H
@@ -39,6 +41,7 @@ typedef struct bybit_settings {
     int64_t ip_window_ms;
     int64_t ban_ms;
     int64_t limits;
+    int64_t stream_idle_ms; /* private stream: cut after this much silence */
 } bybit_settings;
 
 /* A rolling window: the times of the requests it admitted, oldest first,
@@ -210,6 +213,12 @@ bool bybit_sim_cursor_parse(const char *cursor, const char *want, int64_t *id);
  * accounts are fixed once the server runs. */
 bool bybit_sim_authenticate(bybit_call *c);
 
+/* Whether given is the lower- or upper-case hex of HMAC-SHA256(secret,
+ * prehash[0..len)), compared over every byte so the time does not say
+ * where the first difference is. REST and the stream sign alike. */
+bool bybit_sim_signature_ok(const char *secret, const char *prehash, size_t len,
+                            const char *given);
+
 /* ---- orders.c: the endpoints and the order shapes others use ---------- */
 void bybit_sim_order_create(const bybit_call *c);
 void bybit_sim_cancel(const bybit_call *c);
@@ -276,5 +285,8 @@ void bybit_sim_wallet_balance(const bybit_call *c);
 void bybit_sim_account_info(const bybit_call *c);
 void bybit_sim_query_api(const bybit_call *c);
 void bybit_sim_coin_info(const bybit_call *c);
+
+/* ---- stream.c: the private stream the dialect table names -------------- */
+extern const xg_sim_stream_dialect bybit_sim_stream;
 
 #endif

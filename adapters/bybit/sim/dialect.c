@@ -8,18 +8,19 @@
  * per-IP layer of Bybit's limit model and routing. It hands signed
  * requests to auth.c, then each path to its file: public.c (market data),
  * orders.c and batch.c (trading), history.c (order and fill history),
- * account.c (wallet, account and key information); the answer envelope,
+ * account.c (wallet, account and key information); the private stream
+ * is stream.c's, named in the table below; the answer envelope,
  * parameters, cursors and the per-UID endpoint gate are in common.c,
  * below them all. The limit model is Bybit's two layers:
  *  - per UID and endpoint, a rolling window with the limit of Bybit's
  *    rate-limit table (create, cancel, cancel-all and each batch endpoint
  *    20/s; amend 10/s; realtime, history, executions, wallet-balance and
- *    account/info 50/s; user/query-api 10/s; asset/coin/query-info 5/s; a batch takes
- *    one slot per order): over it the answer is HTTP 200 with
- *    retCode 10006 "Too many visits!" and X-Bapi-Limit-Reset-Timestamp the
- *    time a slot frees; every answer of those endpoints carries
- *    X-Bapi-Limit (the limit) and X-Bapi-Limit-Status (remaining)
- *    (common.c);
+ *    account/info 50/s; user/query-api 10/s; asset/coin/query-info 5/s;
+ *    a batch takes one slot per order): over it the answer is HTTP 200
+ *    with retCode 10006 "Too many visits!" and
+ *    X-Bapi-Limit-Reset-Timestamp the time a slot frees; every answer of
+ *    those endpoints carries X-Bapi-Limit (the limit) and
+ *    X-Bapi-Limit-Status (remaining) (common.c);
  *  - per IP over every request, 600 in a rolling 5 s: the request that
  *    exceeds it is answered HTTP 403 "access too frequent" and the IP is
  *    locked out for ban_ms (10 minutes by default); every request during
@@ -57,6 +58,7 @@ static const xg_sim_setting bybit_setting_defs[] = {
     BYBIT_SET(ip_window_ms, 1, 3600000),
     BYBIT_SET(ban_ms, 1, 365LL * 86400 * 1000),
     BYBIT_SET(limits, 0, 1),
+    BYBIT_SET(stream_idle_ms, 1, 86400000),
 };
 
 static void *
@@ -92,6 +94,9 @@ bybit_sim_create(void)
     s->set.ip_window_ms = 5000;
     s->set.ban_ms = 600000;
     s->set.limits = 1;
+    /* streams.md 2.6: a private connection without ping-pong or data is
+     * cut after 10 minutes (max_active_time's default). */
+    s->set.stream_idle_ms = 600000;
     return s;
 }
 
@@ -521,4 +526,5 @@ const xg_sim_dialect xg_sim_dialect_bybit = {
     .maker_fee_ppm = 1000,
     .taker_fee_ppm = 1000,
     .fee_rule = XG_SIM_FEE_RECEIVED,
+    .stream = &bybit_sim_stream,
 };
