@@ -204,18 +204,25 @@ steady_rest(xg_sim_proc *sim, int is_stream, int seconds, int round)
     }
     static const char *const symbols[] = {"BTC/USDT", "ETH/USDT"};
     static const char *const prices[] = {"30000", "1500"};
+    /* Small: the burst before spent most of the account's USDT. */
+    static const char *const qtys[] = {"0.001", "0.01"};
     for (int i = 0; i < 20; i++) {
         int n = snprintf(fl_msg, sizeof fl_msg,
                          "{\"type\":\"new_order\",\"strategy\":\"bench\","
-                         "\"client_order_id\":\"s%d_%d_%d\",\"symbol\":\"%s\","
+                         "\"client_order_id\":\"s%dr%dn%d\",\"symbol\":\"%s\","
                          "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
-                         "\"GTC\",\"qty\":\"0.01\",\"price\":\"%s\"}",
-                         round, is_stream, i, symbols[i % 2], prices[i % 2]);
+                         "\"GTC\",\"qty\":\"%s\",\"price\":\"%s\"}",
+                         round, is_stream, i, symbols[i % 2], qtys[i % 2],
+                         prices[i % 2]);
         zmq_send(cl.dealer, fl_msg, (size_t)n, 0);
     }
     for (int i = 0; i < 20; i++) {
         if (!await_event(&cl, "order", "acked", NULL)) {
-            fprintf(stderr, "bench: steady order not acked\n");
+            int n = zmq_recv(cl.dealer, fl_msg, sizeof fl_msg - 1,
+                             ZMQ_DONTWAIT);
+            fl_msg[n > 0 ? n : 0] = '\0';
+            fprintf(stderr, "bench: steady order not acked (a reply: %s)\n",
+                    fl_msg);
             exit(1);
         }
     }
