@@ -134,8 +134,11 @@ go_live(xg__state *st, xg__venue *v)
         s->next_ping_mono_ms = st->now.mono_ms + s->plan.ping_every_ms;
     }
     /* What happened while the stream was not live is learned once, by a
-     * sweep round now; after it the sweep rests while the stream lives. */
-    v->is_sweep_forced = 1;
+     * sweep round now; after it the sweep rests while the stream lives.
+     * With nothing open or on its way there is nothing to learn (and a
+     * round kept for later would run when the next order rests, for
+     * nothing). */
+    v->is_sweep_forced = v->open_orders > 0 || v->in_flight > 0;
     v->next_sweep_mono_ms = st->now.mono_ms;
     xg__info("venue %s: stream live", v->cfg->name);
     tell_venue(st, v);
