@@ -32,8 +32,9 @@
  * returns the last.
  *
  * The connection, its clocks and the change feed are sim/ws.c's; this
- * file only speaks KuCoin. Calls common.c and auth.c (through dialect.c's
- * routing for the bullet), nothing else of the dialect.
+ * file only speaks KuCoin. dialect.c routes the bullet here with the
+ * request authenticated and its pool charged; this file calls common.c,
+ * nothing else of the dialect.
  */
 #include "kucoin_sim.h"
 
@@ -407,7 +408,8 @@ kucoin_rests(const xg_sim_order *o)
 /* Whether the next change of e's order is a fill it takes as a taker,
  * i.e. e is not the end of its placement's matching. The placement's
  * entries are all in the feed by the time a stream renders e (the book
- * changes under the lock render holds). */
+ * changes under the lock render holds), and all carry the placement's
+ * time, so the look stops at the first entry of another time. */
 static bool
 kucoin_takes_next(const xg_sim_book *b, const xg_sim_feed_entry *e)
 {
@@ -418,6 +420,9 @@ kucoin_takes_next(const xg_sim_book *b, const xg_sim_feed_entry *e)
     }
     for (int64_t q = e->seq + 1; q <= end; q++) {
         const xg_sim_feed_entry *n = xg_sim_book_feed_entry(b, q);
+        if (n != NULL && n->time_ms != e->time_ms) {
+            return false;
+        }
         if (n != NULL && n->order == e->order) {
             return n->kind == XG_SIM_CHANGE_FILL && !n->is_maker;
         }
