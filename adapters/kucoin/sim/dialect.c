@@ -7,8 +7,9 @@
  * This file owns the dialect table, the settings, the instruments, the
  * pool model and routing. It hands private requests to auth.c, then each
  * path to its file: market.c (public market data), account.c (balances,
- * account mode, API key), orders.c (HF orders) and history.c (order and
- * fill history); the answer envelopes, amount format and query parsing
+ * account mode, API key), orders.c (HF orders), history.c (order and
+ * fill history) and stream.c (the private stream and its token); the
+ * answer envelopes, amount format and query parsing
  * are in common.c, below all of them.
  *
  * Pools ("rate limit 2.0"): the Spot and Management pools per account
@@ -44,6 +45,10 @@ static const xg_sim_setting kucoin_setting_defs[] = {
     KUCOIN_SET(window_ms, 1, 86400000),
     KUCOIN_SET(timestamp_window_ms, 1, 86400000),
     KUCOIN_SET(limits, 0, 1),
+    KUCOIN_SET(stream_ping_ms, 1000, 600000),
+    KUCOIN_SET(stream_idle_ms, 1, 86400000),
+    KUCOIN_SET(stream_token_ms, 1, 604800000),
+    KUCOIN_SET(stream_life_ms, 0, 604800000),
 };
 
 static void *
@@ -61,6 +66,13 @@ kucoin_sim_create(void)
     s->window_ms = 30000;
     s->timestamp_window_ms = 5000;
     s->limits = 1;
+    /* Streams fact sheet 4.1 and 4.4: pingInterval 18 s, a token good
+     * for 24 h, a connection dropped after 24 h; the idle cut is
+     * UNCONFIRMED there, 60 s is what a third-party client cites. */
+    s->stream_ping_ms = 18000;
+    s->stream_idle_ms = 60000;
+    s->stream_token_ms = 86400000;
+    s->stream_life_ms = 86400000;
     return s;
 }
 
@@ -215,6 +227,7 @@ typedef enum kucoin_route {
     KUCOIN_ACTIVE_SYMBOLS,
     KUCOIN_DONE,
     KUCOIN_FILLS,
+    KUCOIN_BULLET,
     KUCOIN_UNKNOWN
 } kucoin_route;
 
@@ -301,6 +314,9 @@ static const kucoin_route_def kucoin_routes[] = {
      KUCOIN_POOL_SPOT},
     {"GET", "/api/v1/hf/orders/done", false, KUCOIN_DONE, 2, KUCOIN_POOL_SPOT},
     {"GET", "/api/v1/hf/fills", false, KUCOIN_FILLS, 2, KUCOIN_POOL_SPOT},
+    /* Streams fact sheet 4.1: "Weight 10, Spot pool". */
+    {"POST", "/api/v1/bullet-private", false, KUCOIN_BULLET, 10,
+     KUCOIN_POOL_SPOT},
     {"DELETE", KUCOIN_COID_PREFIX, true, KUCOIN_CANCEL, 1, KUCOIN_POOL_SPOT},
     {"GET", KUCOIN_COID_PREFIX, true, KUCOIN_QUERY, 2, KUCOIN_POOL_SPOT},
     {"DELETE", KUCOIN_OID_PREFIX, true, KUCOIN_CANCEL, 1, KUCOIN_POOL_SPOT},
@@ -427,6 +443,9 @@ kucoin_sim_dispatch(const kucoin_route_def *route, const kucoin_call *c)
         return;
     case KUCOIN_FILLS:
         kucoin_sim_fills(c);
+        return;
+    case KUCOIN_BULLET:
+        kucoin_sim_bullet(c);
         return;
     case KUCOIN_UNKNOWN:
         break;
@@ -629,4 +648,5 @@ const xg_sim_dialect xg_sim_dialect_kucoin = {
     .maker_fee_ppm = 1000,
     .taker_fee_ppm = 1000,
     .fee_rule = XG_SIM_FEE_QUOTE,
+    .stream = &kucoin_sim_stream,
 };

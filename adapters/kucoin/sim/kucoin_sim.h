@@ -6,7 +6,8 @@
  * authenticates private requests; market.c answers the public market data
  * (symbols, currencies, tickers, books, trades); account.c the account
  * paths (balances, account mode, API key); orders.c the HF order
- * endpoints; history.c order and fill history; common.c the answer
+ * endpoints; history.c order and fill history; stream.c the private
+ * stream and the token that opens it; common.c the answer
  * envelopes, amount format and query parsing all of them use. Calls run
  * one way: dialect.c calls the endpoint files, orders.c and history.c
  * share the order object through orders.c, and every file calls common.c,
@@ -36,6 +37,13 @@ typedef struct kucoin_settings {
     int64_t window_ms;
     int64_t timestamp_window_ms;
     int64_t limits;
+    /* The private stream (stream.c): the bullet's pingInterval, the
+     * idle cut, how long a token opens connections, a connection's
+     * life. */
+    int64_t stream_ping_ms;
+    int64_t stream_idle_ms;
+    int64_t stream_token_ms;
+    int64_t stream_life_ms;
 } kucoin_settings;
 
 /* A request that passed the IP gate and, for private endpoints,
@@ -141,5 +149,13 @@ json_t *kucoin_sim_order_json(const xg_sim_book *b, const xg_sim_order *o);
 
 void kucoin_sim_done(const kucoin_call *c);
 void kucoin_sim_fills(const kucoin_call *c);
+
+/* ---- stream.c ---------------------------------------------------------- */
+
+/* POST /api/v1/bullet-private: a token and the instance server. */
+void kucoin_sim_bullet(const kucoin_call *c);
+
+/* The private stream the dialect table names. */
+extern const xg_sim_stream_dialect kucoin_sim_stream;
 
 #endif
