@@ -3,7 +3,7 @@
  * through the whole chain: xgsim's market and its stream, the adapter's
  * stream side, the core's connection (wsconn.c, stream.c), the order's
  * lifecycle, the journal and the strategy's events. One table row per
- * venue whose simulator serves its stream (OKX, Bybit).
+ * venue whose simulator serves its stream.
  *
  * 1. The stream goes live (venue_status says so); a resting buy filled in
  *    three parts by the market yields three `fill` events, each with the
@@ -61,6 +61,15 @@ static const stream_case bybit = {"bybit",
                                   {"/v5/order/realtime", "/v5/execution/list"},
                                   "BTC",
                                   "bybit.stream_idle_ms"};
+
+/* KuCoin's stream starts with the token request (bullet-private), which
+ * the gateway makes through its limiter; its pushes carry no fee. */
+static const stream_case kucoin = {
+    "kucoin",
+    "BTC-USDT",
+    {"/api/v1/hf/orders/active", "/api/v1/hf/orders/client-order/"},
+    "",
+    "kucoin.stream_idle_ms"};
 
 /* The case under way, for the helpers. */
 static const stream_case *the_case;
@@ -319,6 +328,20 @@ test_bybit_cut_stream_comes_back(void **state)
     a_cut_stream_comes_back_and_tells_the_next_fill(&bybit);
 }
 
+static void
+test_kucoin_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    fills_come_from_the_stream_once_each(&kucoin);
+}
+
+static void
+test_kucoin_cut_stream_comes_back(void **state)
+{
+    (void)state;
+    a_cut_stream_comes_back_and_tells_the_next_fill(&kucoin);
+}
+
 int
 main(void)
 {
@@ -331,6 +354,11 @@ main(void)
             test_bybit_fills_come_from_the_stream_once_each,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_bybit_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_kucoin_fills_come_from_the_stream_once_each,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_kucoin_cut_stream_comes_back,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
