@@ -300,6 +300,47 @@ a_cut_stream_comes_back_and_tells_the_next_fill(const stream_case *c)
     xg_venue_env_stop(e);
 }
 
+/* An IOC buy larger than the book: the venue fills what it can and
+ * cancels the rest; the order ends expired, as its REST answer says,
+ * whichever of the stream and the answer tells first, and its fill is told
+ * once. */
+static void
+ioc_leftover_expires(const stream_case *c)
+{
+    xg_venue_env *e = start(c, 0);
+    await_live(e);
+    thin_book(e);
+    char req[512];
+    snprintf(req, sizeof req,
+             "{\"type\":\"new_order\",\"req_id\":\"r-ioc1\",\"strategy\":"
+             "\"t1\",\"client_order_id\":\"ioc1\",\"symbol\":\"BTC/USDT\","
+             "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":\"IOC\","
+             "\"qty\":\"0.002\",\"price\":\"36000\",\"venues\":[\"%s\"]}",
+             c->venue);
+    json_t *r = xg_client_call(&e->client, req, WAIT_MS);
+    assert_true(xg_reply_is_ok(r));
+    json_decref(r);
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    const char *final = NULL;
+    while (final == NULL && xg_test_now_ms() < end) {
+        json_t *ev = xg_client_event(&e->client, 200, NULL, 0);
+        const char *name = json_string_value(json_object_get(ev, "event"));
+        const char *cid = xg_reply_order_field(ev, "client_order_id");
+        if (name != NULL && cid != NULL && strcmp(cid, "ioc1") == 0 &&
+            (strcmp(name, "expired") == 0 || strcmp(name, "canceled") == 0 ||
+             strcmp(name, "filled") == 0 || strcmp(name, "rejected") == 0)) {
+            final = strcmp(name, "expired") == 0 ? "expired" : "other";
+            if (final[0] != 'e') {
+                char *text = json_dumps(ev, JSON_COMPACT);
+                fail_msg("%s: ioc1 ended with %s", c->venue, text);
+            }
+        }
+        json_decref(ev);
+    }
+    assert_non_null(final);
+    xg_venue_env_stop(e);
+}
+
 static void
 test_okx_fills_come_from_the_stream_once_each(void **state)
 {
@@ -342,6 +383,27 @@ test_kucoin_cut_stream_comes_back(void **state)
     a_cut_stream_comes_back_and_tells_the_next_fill(&kucoin);
 }
 
+static void
+test_okx_ioc_leftover_expires(void **state)
+{
+    (void)state;
+    ioc_leftover_expires(&okx);
+}
+
+static void
+test_bybit_ioc_leftover_expires(void **state)
+{
+    (void)state;
+    ioc_leftover_expires(&bybit);
+}
+
+static void
+test_kucoin_ioc_leftover_expires(void **state)
+{
+    (void)state;
+    ioc_leftover_expires(&kucoin);
+}
+
 int
 main(void)
 {
@@ -359,6 +421,12 @@ main(void)
             test_kucoin_fills_come_from_the_stream_once_each,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_kucoin_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_okx_ioc_leftover_expires,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_bybit_ioc_leftover_expires,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_kucoin_ioc_leftover_expires,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
