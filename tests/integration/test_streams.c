@@ -3,7 +3,7 @@
  * through the whole chain: xgsim's market and its stream, the adapter's
  * stream side, the core's connection (wsconn.c, stream.c), the order's
  * lifecycle, the journal and the strategy's events. One table row per
- * venue whose simulator serves its stream (today OKX).
+ * venue whose simulator serves its stream (OKX, Binance).
  *
  * 1. The stream goes live (venue_status says so); a resting buy filled in
  *    three parts by the market yields three `fill` events, each with the
@@ -52,6 +52,14 @@ static const stream_case okx = {
     {"/api/v5/trade/orders-pending", "/api/v5/trade/order?"},
     "BTC",
     "okx.stream_idle_ms"};
+
+/* Binance cuts no idle stream (the gateway answers its ping frames); its
+ * cut is the connection's lifetime (24 h there), shortened the same way. */
+static const stream_case binance = {"binance",
+                                    "BTCUSDT",
+                                    {"/api/v3/openOrders", "/api/v3/order?"},
+                                    "BTC",
+                                    "binance.stream_life_ms"};
 
 /* The case under way, for the helpers. */
 static const stream_case *the_case;
@@ -238,6 +246,11 @@ fills_come_from_the_stream_once_each(const stream_case *c)
     json_decref(r);
     seen_fills fills = {0};
     await_events(e, "s1", "acked", 0, &fills);
+    /* The sweep's one round at go-live waits until an order is open
+     * (core/sweep.c keeps is_sweep_forced while none is), so it lists s1
+     * just after its ack, before any fill: let it go out (three sweep
+     * periods) before counting. */
+    xg_test_sleep_ms(300);
     size_t rest_before = rest_learning(e);
 
     static const char *const moves[] = {"33990", "33980", "33970"};
@@ -255,8 +268,9 @@ static void
 a_cut_stream_comes_back_and_tells_the_next_fill(const stream_case *c)
 {
     /* The gateway pings every 20 s, so the simulator's 1.5 s idle cut
-     * closes the stream: one cut, one reconnect, and 1.5 s after it to
-     * place and fill an order on loopback. */
+     * (Binance: its lifetime cut) closes the stream: one cut, one
+     * reconnect, and 1.5 s after it to place and fill an order on
+     * loopback. */
     xg_venue_env *e = start(c, 1500);
     await_live(e);
     int64_t end = xg_test_now_ms() + WAIT_MS;
@@ -296,6 +310,20 @@ test_okx_cut_stream_comes_back(void **state)
     a_cut_stream_comes_back_and_tells_the_next_fill(&okx);
 }
 
+static void
+test_binance_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    fills_come_from_the_stream_once_each(&binance);
+}
+
+static void
+test_binance_cut_stream_comes_back(void **state)
+{
+    (void)state;
+    a_cut_stream_comes_back_and_tells_the_next_fill(&binance);
+}
+
 int
 main(void)
 {
@@ -303,6 +331,11 @@ main(void)
         cmocka_unit_test_teardown(test_okx_fills_come_from_the_stream_once_each,
                                   xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_okx_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_binance_fills_come_from_the_stream_once_each,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_binance_cut_stream_comes_back,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
