@@ -364,6 +364,14 @@ xg__act_report(xg__state *st, uint32_t slot, const xg_order_report *rep)
         xg__persist_touch(&st->persist, r, slot);
     }
     xg_order_status want = rep->status;
+    /* What an IOC or FOK order leaves, the venue cancels; some venues
+     * call it canceled (Bybit, KuCoin's stream), some expired. Nobody
+     * asked to cancel it: to the strategy it expired, whichever answer or
+     * push tells it first. */
+    if (want == XG_STATUS_CANCELED && !r->cancel_requested &&
+        (r->order.tif == XG_TIF_IOC || r->order.tif == XG_TIF_FOK)) {
+        want = XG_STATUS_EXPIRED;
+    }
     if (want == XG_STATUS_UNKNOWN) {
         /* Accepted, state untold (it may have filled at once): record
          * the ack, then ask. */

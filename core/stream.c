@@ -235,16 +235,7 @@ on_update(void *ctx, const xg_stream_update *u)
     }
     int is_current = strcmp(u->order.client_id, r->venue_client_id) == 0;
     if (u->has_report && is_current) {
-        xg_order_report rep = u->order;
-        /* The venue cancels what an IOC or FOK order left, which its REST
-         * answer calls expired (the adapter reads the order's own time in
-         * force there); a stream push may not say it (KuCoin's). Nobody
-         * asked to cancel it: it expired, as the REST answer would say. */
-        if (rep.status == XG_STATUS_CANCELED && !r->cancel_requested &&
-            (r->order.tif == XG_TIF_IOC || r->order.tif == XG_TIF_FOK)) {
-            rep.status = XG_STATUS_EXPIRED;
-        }
-        xg__act_report(st, slot, &rep);
+        xg__act_report(st, slot, &u->order);
     }
     if (!u->has_fill) {
         return XG_OK;

@@ -20,15 +20,16 @@
 #define XG_SIM_LOG_METHOD_LEN  8
 #define XG_SIM_LOG_PATH_LEN    96
 #define XG_SIM_LOG_ID_LEN      40
-#define XG_SIM_LOG_OUTCOME_LEN 12
+/* With NUL: the longest outcome is 12 characters ("unsubscribed"). */
+#define XG_SIM_LOG_OUTCOME_LEN 16
 
 typedef struct xg_sim_log_entry {
     uint64_t seq;
     int64_t t_ms;    /* receive time, epoch ms */
     int64_t t_us;    /* receive time, epoch µs (for latency measurements) */
     int64_t done_us; /* when the answer was handed to the server, epoch µs */
-    int status;   /* HTTP status; 0 when the connection was dropped */
-    int code;     /* venue error code or 0 */
+    int status;      /* HTTP status; 0 when the connection was dropped */
+    int code;        /* venue error code or 0 */
     char method[XG_SIM_LOG_METHOD_LEN];
     char path[XG_SIM_LOG_PATH_LEN];
     char client_order_id[XG_SIM_LOG_ID_LEN];

@@ -70,6 +70,13 @@ static const stream_case kucoin = {
     {"/api/v1/hf/orders/active", "/api/v1/hf/orders/client-order/"},
     "",
     "kucoin.stream_idle_ms"};
+/* Binance cuts no idle stream (the gateway answers its ping frames); its
+ * cut is the connection's lifetime (24 h there), shortened the same way. */
+static const stream_case binance = {"binance",
+                                    "BTCUSDT",
+                                    {"/api/v3/openOrders", "/api/v3/order?"},
+                                    "BTC",
+                                    "binance.stream_life_ms"};
 
 /* The case under way, for the helpers. */
 static const stream_case *the_case;
@@ -273,8 +280,9 @@ static void
 a_cut_stream_comes_back_and_tells_the_next_fill(const stream_case *c)
 {
     /* The gateway pings every 20 s, so the simulator's 1.5 s idle cut
-     * closes the stream: one cut, one reconnect, and 1.5 s after it to
-     * place and fill an order on loopback. */
+     * (Binance: its lifetime cut) closes the stream: one cut, one
+     * reconnect, and 1.5 s after it to place and fill an order on
+     * loopback. */
     xg_venue_env *e = start(c, 1500);
     await_live(e);
     int64_t end = xg_test_now_ms() + WAIT_MS;
@@ -398,10 +406,31 @@ test_bybit_ioc_leftover_expires(void **state)
 }
 
 static void
+test_binance_ioc_leftover_expires(void **state)
+{
+    (void)state;
+    ioc_leftover_expires(&binance);
+}
+
+static void
 test_kucoin_ioc_leftover_expires(void **state)
 {
     (void)state;
     ioc_leftover_expires(&kucoin);
+}
+
+static void
+test_binance_fills_come_from_the_stream_once_each(void **state)
+{
+    (void)state;
+    fills_come_from_the_stream_once_each(&binance);
+}
+
+static void
+test_binance_cut_stream_comes_back(void **state)
+{
+    (void)state;
+    a_cut_stream_comes_back_and_tells_the_next_fill(&binance);
 }
 
 int
@@ -427,6 +456,13 @@ main(void)
         cmocka_unit_test_teardown(test_bybit_ioc_leftover_expires,
                                   xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_kucoin_ioc_leftover_expires,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_binance_ioc_leftover_expires,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(
+            test_binance_fills_come_from_the_stream_once_each,
+            xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_binance_cut_stream_comes_back,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@ struct xg_ws_client {
     char *queue[WS_QUEUE]; /* received text messages, oldest first */
     size_t head, count;
     uint16_t close_code;
+    size_t pings, pongs; /* control frames from the server */
     bool is_closed;
     bool is_broken;
     const uint8_t *extra; /* bytes read past the 101's headers */
@@ -109,6 +110,14 @@ ws_msg_cb(wslay_event_context_ptr ctx,
     xg_ws_client *c = user;
 
     (void)ctx;
+    if (arg->opcode == WSLAY_PING) {
+        c->pings++; /* wslay queues the pong itself */
+        return;
+    }
+    if (arg->opcode == WSLAY_PONG) {
+        c->pongs++;
+        return;
+    }
     if (arg->opcode == WSLAY_CONNECTION_CLOSE) {
         c->is_closed = true;
         c->close_code = arg->status_code;
@@ -295,6 +304,30 @@ xg_ws_client_recv(xg_ws_client *c, int timeout_ms, char *out, size_t cap)
         }
         (void)ws_flush(c);
     }
+}
+
+xg_err
+xg_ws_client_ping(xg_ws_client *c)
+{
+    struct wslay_event_msg msg = {WSLAY_PING, NULL, 0};
+
+    if (c->is_closed || c->is_broken ||
+        wslay_event_queue_msg(c->ctx, &msg) != 0) {
+        return XG_ERR_IO;
+    }
+    return ws_flush(c);
+}
+
+size_t
+xg_ws_client_pings(const xg_ws_client *c)
+{
+    return c->pings;
+}
+
+size_t
+xg_ws_client_pongs(const xg_ws_client *c)
+{
+    return c->pongs;
 }
 
 uint16_t

@@ -32,6 +32,15 @@ xg_err xg_ws_client_send(xg_ws_client *c, const char *text);
 xg_err xg_ws_client_recv(xg_ws_client *c, int timeout_ms, char *out,
                          size_t cap);
 
+/* Send one ping frame (empty payload). XG_ERR_IO if the connection is
+ * gone. */
+xg_err xg_ws_client_ping(xg_ws_client *c);
+
+/* Ping and pong frames received from the server so far (seen while
+ * xg_ws_client_recv reads; each ping is answered with a pong there). */
+size_t xg_ws_client_pings(const xg_ws_client *c);
+size_t xg_ws_client_pongs(const xg_ws_client *c);
+
 /* The server's close code, 0 if it has not closed. */
 uint16_t xg_ws_client_close_code(const xg_ws_client *c);
 

@@ -51,29 +51,20 @@ binance_sim_strip_signature(const char *s, size_t len, char *out, size_t pos)
     return pos;
 }
 
-static bool
-binance_sim_signature_ok(const xg_sim_request *req, const char *secret,
-                         const char *given)
+bool
+binance_sim_hex_hmac_ok(const char *secret, const char *payload, size_t len,
+                        const char *given)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    char *payload = malloc(req->query_len + req->body_len + 1);
-    size_t n = 0;
     unsigned char diff = 0;
 
-    if (payload == NULL) {
-        return false;
-    }
-    n = binance_sim_strip_signature(req->query, req->query_len, payload, 0);
-    n = binance_sim_strip_signature(req->body, req->body_len, payload, n);
     if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-             (const unsigned char *)payload, n, mac, &mac_len) == NULL ||
+             (const unsigned char *)payload, len, mac, &mac_len) == NULL ||
         strlen(given) != (size_t)mac_len * 2) {
-        free(payload);
         return false;
     }
-    free(payload);
     /* The venue accepts the hex in either case; compare every byte so the
      * time taken does not depend on where the first difference is. */
     for (unsigned int i = 0; i < mac_len; i++) {
@@ -86,6 +77,26 @@ binance_sim_signature_ok(const xg_sim_request *req, const char *secret,
     }
     OPENSSL_cleanse(mac, sizeof(mac));
     return diff == 0;
+}
+
+/* The signature of a REST request: over the query string and body as
+ * sent, without the signature parameter. */
+static bool
+binance_sim_signature_ok(const xg_sim_request *req, const char *secret,
+                         const char *given)
+{
+    char *payload = malloc(req->query_len + req->body_len + 1);
+    size_t n = 0;
+    bool ok = false;
+
+    if (payload == NULL) {
+        return false;
+    }
+    n = binance_sim_strip_signature(req->query, req->query_len, payload, 0);
+    n = binance_sim_strip_signature(req->body, req->body_len, payload, n);
+    ok = binance_sim_hex_hmac_ok(secret, payload, n, given);
+    free(payload);
+    return ok;
 }
 
 /* Digits with an optional fraction of up to 3 digits ("5000",
@@ -142,23 +153,92 @@ binance_sim_key_format_ok(const char *key)
     return true;
 }
 
-bool
-binance_sim_api_key(xg_sim_venue *v, const xg_sim_request *req,
-                    xg_sim_response *resp, size_t *account)
+/* Fill why with a refusal. */
+static bool
+binance_sim_refuse(binance_refusal *why, int status, int code, const char *msg)
 {
-    const char *key = xg_sim_request_header(req, "X-MBX-APIKEY");
+    why->status = status;
+    why->code = code;
+    snprintf(why->msg, sizeof(why->msg), "%s", msg);
+    return false;
+}
 
+bool
+binance_sim_find_key(xg_sim_venue *v, const char *key, size_t *account,
+                     binance_refusal *why)
+{
     if (key == NULL || !binance_sim_key_format_ok(key)) {
-        binance_sim_error(resp, 401, -2014, "API-key format invalid.",
-                          "rejected");
-        return false;
+        return binance_sim_refuse(why, 401, -2014, "API-key format invalid.");
     }
     /* Accounts are fixed once the server runs, so this read needs no
      * lock. */
     if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        binance_sim_error(resp, 401, -2015,
-                          "Invalid API-key, IP, or permissions for action.",
-                          "rejected");
+        return binance_sim_refuse(
+            why, 401, -2015, "Invalid API-key, IP, or permissions for action.");
+    }
+    return true;
+}
+
+bool
+binance_sim_time_ok(const binance_settings *s, const char *ts_text,
+                    const char *rw_text, int64_t now_ms, binance_refusal *why)
+{
+    int64_t ts = 0;
+    int64_t rw_us = 5000 * 1000;
+    char msg[160];
+
+    if (!binance_sim_parse_ms_frac(ts_text, &ts) || (ts % 1000) != 0) {
+        return binance_sim_refuse(
+            why, 400, -1100,
+            "Illegal characters found in parameter 'timestamp'; legal range "
+            "is '^[0-9]{1,20}$'.");
+    }
+    ts /= 1000;
+    /* A 16-digit timestamp is microseconds (fact sheet, Signing step 1). */
+    if (ts >= 1000000000000000LL) {
+        ts /= 1000;
+    }
+    if (rw_text != NULL) {
+        if (!binance_sim_parse_ms_frac(rw_text, &rw_us)) {
+            return binance_sim_refuse(
+                why, 400, -1100,
+                "Illegal characters found in parameter 'recvWindow'.");
+        }
+        if (rw_us > s->recv_window_max_ms * 1000) {
+            snprintf(msg, sizeof(msg), "recvWindow must be less than %lld.",
+                     (long long)s->recv_window_max_ms);
+            return binance_sim_refuse(why, 400, -1131, msg);
+        }
+    }
+    if (ts >= now_ms + 1000) {
+        return binance_sim_refuse(why, 400, -1021,
+                                  "Timestamp for this request was 1000ms "
+                                  "ahead of the server's time.");
+    }
+    if ((now_ms - ts) * 1000 > rw_us) {
+        return binance_sim_refuse(why, 400, -1021,
+                                  "Timestamp for this request is outside of "
+                                  "the recvWindow.");
+    }
+    return true;
+}
+
+/* A REST answer from a refusal. */
+static void
+binance_sim_refused(xg_sim_response *resp, const binance_refusal *why)
+{
+    binance_sim_error(resp, why->status, why->code, why->msg, "rejected");
+}
+
+bool
+binance_sim_api_key(xg_sim_venue *v, const xg_sim_request *req,
+                    xg_sim_response *resp, size_t *account)
+{
+    binance_refusal why;
+
+    if (!binance_sim_find_key(v, xg_sim_request_header(req, "X-MBX-APIKEY"),
+                              account, &why)) {
+        binance_sim_refused(resp, &why);
         return false;
     }
     return true;
@@ -171,10 +251,7 @@ binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
 {
     const char *sig = xg_sim_params_get(params, "signature");
     const char *ts_text = xg_sim_params_get(params, "timestamp");
-    const char *rw_text = xg_sim_params_get(params, "recvWindow");
-    int64_t ts = 0;
-    int64_t rw_us = 5000 * 1000;
-    char msg[160];
+    binance_refusal why;
 
     if (!binance_sim_api_key(v, req, resp, account)) {
         return false;
@@ -194,45 +271,10 @@ binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
                           "rejected");
         return false;
     }
-    if (!binance_sim_parse_ms_frac(ts_text, &ts) || (ts % 1000) != 0) {
-        binance_sim_error(resp, 400, -1100,
-                          "Illegal characters found in parameter 'timestamp'; "
-                          "legal range is '^[0-9]{1,20}$'.",
-                          "rejected");
-        return false;
-    }
-    ts /= 1000;
-    /* A 16-digit timestamp is microseconds (fact sheet, Signing step 1). */
-    if (ts >= 1000000000000000LL) {
-        ts /= 1000;
-    }
-    if (rw_text != NULL) {
-        if (!binance_sim_parse_ms_frac(rw_text, &rw_us)) {
-            binance_sim_error(resp, 400, -1100,
-                              "Illegal characters found in parameter "
-                              "'recvWindow'.",
-                              "rejected");
-            return false;
-        }
-        if (rw_us > s->recv_window_max_ms * 1000) {
-            snprintf(msg, sizeof(msg), "recvWindow must be less than %lld.",
-                     (long long)s->recv_window_max_ms);
-            binance_sim_error(resp, 400, -1131, msg, "rejected");
-            return false;
-        }
-    }
-    if (ts >= now_ms + 1000) {
-        binance_sim_error(resp, 400, -1021,
-                          "Timestamp for this request was 1000ms ahead of the "
-                          "server's time.",
-                          "rejected");
-        return false;
-    }
-    if ((now_ms - ts) * 1000 > rw_us) {
-        binance_sim_error(resp, 400, -1021,
-                          "Timestamp for this request is outside of the "
-                          "recvWindow.",
-                          "rejected");
+    if (!binance_sim_time_ok(s, ts_text,
+                             xg_sim_params_get(params, "recvWindow"), now_ms,
+                             &why)) {
+        binance_sim_refused(resp, &why);
         return false;
     }
     return true;

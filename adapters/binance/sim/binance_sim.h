@@ -8,16 +8,20 @@
  * cancel-replace), account.c those of the account (open orders, cancel
  * all, balances), history.c allOrders, myTrades and the order count,
  * market_data.c depth, trades and the tickers, wallet.c the /sapi and
- * futures paths ccxt reads; common.c the error answers, parameter parsers
- * and limit bookkeeping all of them use.
+ * futures paths ccxt reads; stream.c the WebSocket API's user data
+ * stream (the dialect's stream table); common.c the error answers,
+ * parameter parsers and limit bookkeeping all of them use.
  * Calls run one way: dialect.c calls the endpoint files and auth.c,
- * history.c uses orders.c's order shape, and every file calls common.c,
+ * history.c uses orders.c's order shape, stream.c orders.c's names and
+ * auth.c's checks, and every file calls common.c,
  * which calls none of them. Compiled into xgsim only, never into the
  * plug-in.
  */
 #ifndef XGATE_BINANCE_SIM_H
 #define XGATE_BINANCE_SIM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dialect.h"
@@ -53,6 +57,9 @@ typedef struct binance_settings {
     int64_t ban_extend_ms;
     int64_t recv_window_max_ms;
     int64_t limits;
+    int64_t stream_ping_ms; /* private stream: a ping frame this often */
+    int64_t stream_pong_ms; /* ...closed when its pong is this late */
+    int64_t stream_life_ms; /* ...closed this long after the upgrade */
 } binance_settings;
 
 /* A request that passed the IP gate and, for signed endpoints, the
@@ -145,6 +152,33 @@ size_t binance_sim_count_symbols(const char *symbols);
 
 /* ---- auth.c ------------------------------------------------------------ */
 
+/* Why a request is refused: the HTTP status, the venue's code and
+ * message (REST answers them as an error body, the WebSocket API as an
+ * error object). */
+typedef struct binance_refusal {
+    int status;
+    int code;
+    char msg[160];
+} binance_refusal;
+
+/* Whether given is the hex HMAC-SHA256 (either case) of payload[0..len)
+ * with secret, compared in constant time. */
+bool binance_sim_hex_hmac_ok(const char *secret, const char *payload,
+                             size_t len, const char *given);
+
+/* The account whose API key is key (NULL: none sent). False with why
+ * set: -2014 (format), -2015 (unknown). No lock needed. */
+bool binance_sim_find_key(xg_sim_venue *v, const char *key, size_t *account,
+                          binance_refusal *why);
+
+/* Whether a signed request's timestamp (ms, or µs when 16 digits) and
+ * recvWindow (NULL: 5000; three decimals allowed) pass at the server's
+ * now_ms: not 1000 ms or more ahead, not older than the window. False
+ * with why set: -1100 (malformed), -1131 (window too large), -1021. */
+bool binance_sim_time_ok(const binance_settings *s, const char *ts_text,
+                         const char *rw_text, int64_t now_ms,
+                         binance_refusal *why);
+
 /* The X-MBX-APIKEY of a known account, for the endpoints that need a key
  * but no signature (MARKET_DATA with a key). False with resp set
  * (-2014 / -2015). */
@@ -168,9 +202,20 @@ void binance_sim_amend_order(const binance_call *c);
 void binance_sim_cancel_replace(const binance_call *c);
 void binance_sim_query_order(const binance_call *c);
 
+/* The names Binance gives an order's status, type and timeInForce
+ * (static strings). */
+const char *binance_sim_status_name(xg_sim_status s);
+const char *binance_sim_type_name(xg_sim_type t);
+const char *binance_sim_tif_name(xg_sim_tif t);
+
 /* The order as GET /api/v3/order shows it (also openOrders, allOrders),
  * lock held. Given: the new reference, NULL on OOM. */
 json_t *binance_sim_query_json(const xg_sim_book *b, const xg_sim_order *o);
+
+/* The client id given to a cancel of o that names none of its own
+ * (Binance: a random one), the same in the cancel's answer and in its
+ * stream event. */
+void binance_sim_cancel_id(const xg_sim_order *o, char out[32]);
 
 /* The order o as a cancel answers it (also cancel all, cancel-replace's
  * cancelResponse), the cancel named cancel_id (NULL or "": generated),
@@ -207,5 +252,10 @@ void binance_sim_futures_info(const binance_call *c);
 
 /* The decimal text of a scale-8 amount as the venue prints it. */
 json_t *binance_sim_amount(int64_t v);
+
+/* ---- stream.c: the WebSocket API's user data stream -----------------------
+ */
+
+extern const xg_sim_stream_dialect binance_sim_stream;
 
 #endif

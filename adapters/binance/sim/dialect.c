@@ -10,8 +10,9 @@
  * signed requests to auth.c and trading ones to orders.c (one order) and
  * account.c (the account's lists and balances); the error answers, the
  * violation and ban bookkeeping and the per-account ORDERS gate are in
- * common.c, below them all. Weights come from the fact sheet's endpoint
- * table. POST and DELETE order and DELETE openOrders (cancel all) are
+ * common.c, below them all; the user data stream (the WebSocket API) is
+ * stream.c's, named in the dialect table. Weights come from the fact sheet's
+ * endpoint table. POST and DELETE order and DELETE openOrders (cancel all) are
  * charged weight 1 even when they succeed: since 2026-04 the real venue
  * charges successful ones 0, and charging 1 is the conservative choice
  * for a gateway under test.
@@ -44,6 +45,9 @@ static const xg_sim_setting binance_setting_defs[] = {
     BINANCE_SET(ban_extend_ms, 0, 365LL * BINANCE_DAY_S * 1000),
     BINANCE_SET(recv_window_max_ms, 1, 365LL * BINANCE_DAY_S * 1000),
     BINANCE_SET(limits, 0, 1),
+    BINANCE_SET(stream_ping_ms, 1, BINANCE_DAY_S * 1000),
+    BINANCE_SET(stream_pong_ms, 1, BINANCE_DAY_S * 1000),
+    BINANCE_SET(stream_life_ms, 1, 7LL * BINANCE_DAY_S * 1000),
 };
 
 static void *
@@ -74,6 +78,11 @@ binance_sim_create(void)
     s->ban_extend_ms = 0;
     s->recv_window_max_ms = 60000;
     s->limits = 1;
+    /* Streams fact sheet 1.6: a ping frame every 20 s, closed when no
+     * pong came within a minute, a connection lives at most 24 h. */
+    s->stream_ping_ms = 20000;
+    s->stream_pong_ms = 60000;
+    s->stream_life_ms = BINANCE_DAY_S * 1000LL;
     return s;
 }
 
@@ -883,4 +892,5 @@ const xg_sim_dialect xg_sim_dialect_binance = {
     .maker_fee_ppm = 1000,
     .taker_fee_ppm = 1000,
     .fee_rule = XG_SIM_FEE_RECEIVED,
+    .stream = &binance_sim_stream,
 };

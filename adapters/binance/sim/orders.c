@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
+const char *
 binance_sim_status_name(xg_sim_status s)
 {
     switch (s) {
@@ -38,7 +38,7 @@ binance_sim_status_name(xg_sim_status s)
     return "NEW";
 }
 
-static const char *
+const char *
 binance_sim_type_name(xg_sim_type t)
 {
     switch (t) {
@@ -52,7 +52,7 @@ binance_sim_type_name(xg_sim_type t)
     return "LIMIT";
 }
 
-static const char *
+const char *
 binance_sim_tif_name(xg_sim_tif t)
 {
     switch (t) {
@@ -561,6 +561,12 @@ binance_sim_lookup_errors(const binance_call *c, const binance_order_ref *ref,
     return false;
 }
 
+void
+binance_sim_cancel_id(const xg_sim_order *o, char out[32])
+{
+    snprintf(out, 32, "xgsimcancel%lld", (long long)o->order_id);
+}
+
 json_t *
 binance_sim_cancel_json(const binance_call *c, const xg_sim_order *o,
                         const char *cancel_id)
@@ -570,8 +576,7 @@ binance_sim_cancel_json(const binance_call *c, const xg_sim_order *o,
     json_t *j = NULL;
 
     if (cancel_id == NULL || cancel_id[0] == '\0') {
-        snprintf(generated, sizeof(generated), "xgsimcancel%lld",
-                 (long long)o->order_id);
+        binance_sim_cancel_id(o, generated);
         cancel_id = generated;
     }
     j = json_pack("{ss ss sI si ss sI}", "symbol",
