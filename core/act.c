@@ -92,8 +92,8 @@ static void
 resume_cancel(xg__state *st, uint32_t slot, const xg__order_rec *r)
 {
     uint8_t bit = xg__op_bit(XG_OP_CANCEL_ORDER);
-    if (r->cancel_requested && xg__lifecycle_is_open(r->status) &&
-        !(r->in_flight & bit)) {
+    if (r->cancel_requested && !r->cancel_in_doubt &&
+        xg__lifecycle_is_open(r->status) && !(r->in_flight & bit)) {
         xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 0);
     }
 }

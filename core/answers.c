@@ -351,8 +351,11 @@ on_query(xg__state *st, xg__venue *v, xg__order_rec *r, uint32_t slot,
                        res->err == XG_ERR_ORDER_NOT_FOUND;
     if (res->outcome == XG_OUTCOME_OK || is_not_found) {
         /* The venue settled what a recovered order's state is; the
-         * events that follow tell the strategy. */
+         * events that follow tell the strategy. A cancel whose answer was
+         * lost is settled too: if the order is still open, it goes again
+         * (act.c). */
         xg__act_settled(st, slot);
+        r->cancel_in_doubt = 0;
     }
     switch (res->outcome) {
     case XG_OUTCOME_OK:
@@ -500,6 +503,7 @@ on_lost_answer(xg__state *st, xg__venue *v, const xg__pending *p,
         xg__act_unknown(st, p->order, detail);
     } else if (p->op == XG_OP_CANCEL_ORDER) {
         r->needs_query = 1;
+        r->cancel_in_doubt = 1;
         xg__act_queue(st, p->order, XG_OP_QUERY_ORDER, 0);
     } else if (p->op == XG_OP_AMEND_ORDER) {
         xg__act_amend_unknown(st, p->order);

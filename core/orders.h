@@ -57,6 +57,10 @@ typedef struct xg__order_rec {
     uint8_t in_flight;
     /* flags */
     uint8_t cancel_requested;    /* cancel as soon as the venue allows */
+    /* A cancel's answer was lost: it may have been executed, so no other
+     * cancel goes until the query that follows says the order is still
+     * open (a list or a push older than that cancel could say so too). */
+    uint8_t cancel_in_doubt;
     uint8_t cancel_waiting_told; /* a cancel_waiting event was sent */
     uint8_t wait_told;           /* a rate_limit_wait event was sent for the
                                     current attempt */

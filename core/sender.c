@@ -103,7 +103,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
         return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;
     case XG_OP_CANCEL_ORDER:
         return r != NULL && r->venue == vi && r->cancel_requested &&
-               xg__lifecycle_is_open(r->status) &&
+               !r->cancel_in_doubt && xg__lifecycle_is_open(r->status) &&
                !(r->in_flight & xg__op_bit(XG_OP_CANCEL_ORDER));
     case XG_OP_AMEND_ORDER:
         return r != NULL && r->venue == vi && r->amend_requested &&

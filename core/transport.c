@@ -377,13 +377,18 @@ prepare(xfer *x, const xg__endpoint *ep, const xg_http_request *req)
         curl_easy_setopt(e, CURLOPT_POST, 1L);
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, allow_one_write);
-        curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
     } else {
         /* Also undoes a previous request's POST on this handle. */
         curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, NULL);
     }
+    /* Every request that changes something is written once (a DELETE
+     * without a body too: Binance's and KuCoin's cancels, which libcurl
+     * re-sent unasked after a lost answer, found by test_lifecycle_property
+     * once the simulator's log said "dropped_exec" whole); a read may be
+     * retried. */
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION,
+                     is_get ? NULL : allow_one_write);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, is_get ? NULL : (void *)x);
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
                      is_get || is_post ? NULL : req->method);
     x->resp_len = 0;
