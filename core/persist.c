@@ -201,25 +201,31 @@ xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r, uint8_t attempt,
 }
 
 void
-xg__persist_fill(xg__persist *p, const xg__order_rec *r, const char *venue,
-                 const xg_fill *fill, int64_t now_ms)
+xg__persist_fill_record(const xg__order_rec *r, const char *venue,
+                        const xg_fill *fill, int64_t now_ms,
+                        xg__journal_fill *out)
 {
-    if (p->log == NULL) {
-        return;
+    memset(out, 0, sizeof *out);
+    memcpy(out->gw_id, r->gw_id, sizeof out->gw_id);
+    xg_strlcpy(out->venue, venue, sizeof out->venue);
+    /* Copied whole, terminated or not: the check sees what the venue sent,
+     * not a cut of it. */
+    memcpy(out->trade_id, fill->trade_id, sizeof out->trade_id);
+    out->qty = fill->qty;
+    out->price = fill->price;
+    out->fee = fill->fee;
+    memcpy(out->fee_currency, fill->fee_currency, sizeof out->fee_currency);
+    out->liquidity = (uint8_t)fill->liquidity;
+    out->time_ms = fill->time_ms;
+    out->updated_ms = now_ms;
+}
+
+void
+xg__persist_fill(xg__persist *p, const xg__journal_fill *f)
+{
+    if (p->log != NULL) {
+        note_staging(p, xg__turnlog_stage_fill(p->log, f));
     }
-    xg__journal_fill f;
-    memset(&f, 0, sizeof f);
-    memcpy(f.gw_id, r->gw_id, sizeof f.gw_id);
-    xg_strlcpy(f.venue, venue, sizeof f.venue);
-    xg_strlcpy(f.trade_id, fill->trade_id, sizeof f.trade_id);
-    f.qty = fill->qty;
-    f.price = fill->price;
-    f.fee = fill->fee;
-    xg_strlcpy(f.fee_currency, fill->fee_currency, sizeof f.fee_currency);
-    f.liquidity = (uint8_t)fill->liquidity;
-    f.time_ms = fill->time_ms;
-    f.updated_ms = now_ms;
-    note_staging(p, xg__turnlog_stage_fill(p->log, &f));
 }
 
 xg_err

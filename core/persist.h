@@ -65,10 +65,15 @@ void xg__persist_attempt_of(xg__persist *p, const xg__order_rec *r,
                             uint8_t attempt, const char *venue, int state,
                             int64_t now_ms);
 
-/* Stage a fill of r on venue (a name) that its strategy is being told of
- * this turn: written once, by its trade id (journal.h). */
-void xg__persist_fill(xg__persist *p, const xg__order_rec *r, const char *venue,
-                      const xg_fill *fill, int64_t now_ms);
+/* The journal record of fill, a trade of r on venue (a name) learned at
+ * now_ms; check it with xg__journal_fill_invalid before staging it. */
+void xg__persist_fill_record(const xg__order_rec *r, const char *venue,
+                             const xg_fill *fill, int64_t now_ms,
+                             xg__journal_fill *out);
+
+/* Stage a fill record its strategy is being told of this turn: written
+ * once, by its trade id (journal.h). It must be one the journal takes. */
+void xg__persist_fill(xg__persist *p, const xg__journal_fill *f);
 
 /* Write every changed order and commit the turn; venues name the orders'
  * venue indices. The turn's requests and replies may leave once frame

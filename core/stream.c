@@ -15,10 +15,11 @@
  * gateway id plus an attempt digit. A report of the order's current
  * attempt goes to act.c as a REST answer would; a report of an earlier
  * attempt (a cancel-replace's replaced order) is not the order's state
- * and is left out, but its fills are the order's. Each fill is checked
- * (the journal refuses what a hostile venue could send, and a refused
- * record would stop the daemon), noted once per (venue, trade id), staged
- * in the turn's journal frame and told after the order's own event.
+ * and is left out, but its fills are the order's. Each fill is held to
+ * the journal's rules for a fill record (records.c: a record the journal
+ * refused would stop the daemon, and a hostile venue must not reach one),
+ * noted once per (venue, trade id), staged in the turn's journal frame
+ * and told after the order's own event.
  */
 #include "stream.h"
 
@@ -94,7 +95,9 @@ lost(xg__state *st, xg__venue *v, const char *why, int is_prompt)
     xg__stream *s = &v->stream;
     int was_live = s->state == XG__STREAM_LIVE;
     s->state = XG__STREAM_IDLE;
-    xg_strlcpy(s->reason, why, sizeof s->reason);
+    if (why != s->reason) {
+        xg_strlcpy(s->reason, why, sizeof s->reason);
+    }
     int64_t wait = s->plan.connect_gap_ms;
     if (!is_prompt) {
         /* Half the back-off plus up to the other half at random. */
@@ -199,20 +202,6 @@ order_named(xg__state *st, int vi, const char *venue_client_id)
     return r != NULL && r->venue == vi ? slot : XG_ORDER_NONE;
 }
 
-/* A fill the journal could store: what a venue sends is checked before a
- * record of it is staged, since a refused record stops the daemon. */
-static int
-is_fill_usable(const xg_fill *f)
-{
-    return memchr(f->trade_id, '\0', sizeof f->trade_id) != NULL &&
-           f->trade_id[0] != '\0' &&
-           memchr(f->fee_currency, '\0', sizeof f->fee_currency) != NULL &&
-           f->qty.units > 0 && f->qty.scale <= XG_DECIMAL_MAX_SCALE &&
-           f->price.units >= 0 && f->price.scale <= XG_DECIMAL_MAX_SCALE &&
-           f->fee.scale <= XG_DECIMAL_MAX_SCALE &&
-           (unsigned)f->liquidity <= XG_LIQUIDITY_TAKER;
-}
-
 typedef struct update_ctx {
     xg__state *st;
     xg__venue *v;
@@ -240,10 +229,15 @@ on_update(void *ctx, const xg_stream_update *u)
     if (!u->has_fill) {
         return XG_OK;
     }
-    if (!is_fill_usable(&u->fill)) {
+    /* What a venue sends is held to the journal's rules before anything
+     * else: a record the journal refused would stop the daemon. */
+    xg__journal_fill rec;
+    xg__persist_fill_record(r, v->cfg->name, &u->fill, st->now.wall_ms, &rec);
+    if (xg__journal_fill_invalid(&rec) != NULL) {
         v->stream.n_malformed++;
-        xg__warn("venue %s: stream fill of %s unusable, left out", v->cfg->name,
-                 r->order.client_id);
+        xg__warn("venue %s: stream fill of %s unusable (%s), left out",
+                 v->cfg->name, r->order.client_id,
+                 xg__journal_fill_invalid(&rec));
         return XG_OK;
     }
     int is_new = xg__orders_note_fill(st->orders, slot, vi, u->fill.trade_id);
@@ -256,7 +250,7 @@ on_update(void *ctx, const xg_stream_update *u)
         return XG_OK; /* told before: a duplicate push */
     }
     v->stream.n_fills++;
-    xg__persist_fill(&st->persist, r, v->cfg->name, &u->fill, st->now.wall_ms);
+    xg__persist_fill(&st->persist, &rec);
     xg_order_view view;
     xg__order_view(r, v->cfg->name, &view);
     xg__events_fill(&st->events, &u->fill, &view, st->now.wall_ms);
@@ -310,6 +304,7 @@ on_text(void *ctx, const char *text, size_t len)
                  res.venue_msg);
         xg__warn("venue %s: stream %s", v->cfg->name, why);
         xg_strlcpy(s->reason, why, sizeof s->reason);
+        s->is_refused = 1;
         xg__ws_close(s->ws, 1000);
         return;
     }
@@ -339,9 +334,8 @@ on_close(void *ctx, const char *why)
     xg__stream *s = &v->stream;
     s->is_closed = 1;
     /* A refusal already said why; keep it. */
-    int was_refused =
-        strncmp(s->reason, "refused", 7) == 0 && s->state != XG__STREAM_LIVE;
-    lost(s->st, v, was_refused ? s->reason : why, 0);
+    lost(s->st, v, s->is_refused ? s->reason : why, 0);
+    s->is_refused = 0;
 }
 
 /* ---- connecting --------------------------------------------------------- */

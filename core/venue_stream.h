@@ -37,6 +37,7 @@ typedef struct xg__stream {
     struct xg__ws *ws;    /* NULL when IDLE or OFF */
     int is_closed;        /* ws said on_close: destroy it after perform */
     int is_token_asked;   /* XG_OP_STREAM_TOKEN queued or in flight */
+    int is_refused;       /* the venue refused it: its reason is kept */
     xg_stream_plan plan;
     int64_t next_connect_mono_ms; /* IDLE: not before this */
     int64_t backoff_ms;           /* the wait after the next failure */
