@@ -690,8 +690,8 @@ cmd_venues(const xgctl_opts *o, int argc, char **argv)
         print_reply(reply);
         return XGCTL_REFUSED;
     }
-    printf("%-15s %-10s %-20s %6s %8s %6s  %s\n", "VENUE", "STATE", "UNTIL",
-           "QUEUED", "INFLIGHT", "OPEN", "REASON");
+    printf("%-15s %-10s %-20s %6s %8s %6s %-11s  %s\n", "VENUE", "STATE",
+           "UNTIL", "QUEUED", "INFLIGHT", "OPEN", "STREAM", "REASON");
     size_t i;
     json_t *v;
     json_array_foreach(venues, i, v)
@@ -699,10 +699,15 @@ cmd_venues(const xgctl_opts *o, int argc, char **argv)
         char until[32];
         format_until(json_integer_value(json_object_get(v, "until_ms")), until,
                      sizeof(until));
-        printf("%-15s %-10s %-20s %6lld %8lld %6lld  %s\n", str_of(v, "name"),
-               str_of(v, "state"), until, int_of(v, "queued"),
-               int_of(v, "in_flight"), int_of(v, "open_orders"),
+        printf("%-15s %-10s %-20s %6lld %8lld %6lld %-11s  %s\n",
+               str_of(v, "name"), str_of(v, "state"), until,
+               int_of(v, "queued"), int_of(v, "in_flight"),
+               int_of(v, "open_orders"), str_of(v, "stream"),
                str_of(v, "reason"));
+        const char *why = str_of(v, "stream_reason");
+        if (why[0] != '\0') {
+            printf("    stream: %s\n", why);
+        }
         size_t k;
         json_t *b;
         json_array_foreach(json_object_get(v, "buckets"), k, b)

@@ -252,11 +252,31 @@ start(const stream_case *c, int idle_ms)
                               "\"order_sweep_ms\": 100, \"stream\": true");
 }
 
+/* xgctl venues shows the venue's stream LIVE. */
+static void
+xgctl_shows_live(xg_venue_env *e)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, XG_BIN_DIR "/xgctl --req %s venues",
+             e->gw.req_ep);
+    FILE *out = popen(cmd, "r");
+    assert_non_null(out);
+    char line[512];
+    int rows = 0;
+    while (fgets(line, sizeof line, out) != NULL) {
+        rows += strncmp(line, the_case->venue, strlen(the_case->venue)) == 0 &&
+                strstr(line, " LIVE ") != NULL;
+    }
+    assert_int_equal(pclose(out), 0);
+    assert_int_equal(rows, 1);
+}
+
 static void
 fills_come_from_the_stream_once_each(const stream_case *c)
 {
     xg_venue_env *e = start(c, 0);
     await_live(e);
+    xgctl_shows_live(e);
     thin_book(e);
     json_t *r = xg_venue_env_place(e, NULL, "s1", "BUY", "0.003", "34000");
     assert_true(xg_reply_is_ok(r));
