@@ -13,9 +13,10 @@
  *
  * An update names its order by the venue client id the gateway sent: the
  * gateway id plus an attempt digit. A report of the order's current
- * attempt goes to act.c as a REST answer would; a report of an earlier
- * attempt (a cancel-replace's replaced order) is not the order's state
- * and is left out, but its fills are the order's. Each fill is held to
+ * attempt goes to act.c as a REST answer would (but for the cancel a
+ * cancel-replace on its way makes of it); a report of an earlier attempt
+ * (a cancel-replace's replaced order) is not the order's state and is
+ * left out, but its fills are the order's. Each fill is held to
  * the journal's rules for a fill record (records.c: a record the journal
  * refused would stop the daemon, and a hostile venue must not reach one),
  * noted once per (venue, trade id), staged in the turn's journal frame
@@ -223,7 +224,13 @@ on_update(void *ctx, const xg_stream_update *u)
         return XG_OK;
     }
     int is_current = strcmp(u->order.client_id, r->venue_client_id) == 0;
-    if (u->has_report && is_current) {
+    /* A cancel-replace on its way cancels the order's current venue order
+     * itself, and the venue may push that cancel before it answers: the
+     * answer says what became of the order (replaced, or gone). */
+    int is_replacing = r->amend_is_replace &&
+                       (r->in_flight & xg__op_bit(XG_OP_AMEND_ORDER)) != 0;
+    if (u->has_report && is_current &&
+        !(is_replacing && u->order.status == XG_STATUS_CANCELED)) {
         xg__act_report(st, slot, &u->order);
     }
     if (!u->has_fill) {

@@ -369,6 +369,55 @@ ioc_leftover_expires(const stream_case *c)
     xg_venue_env_stop(e);
 }
 
+/* An amend by cancel-replace (Binance, a new price): the venue pushes the
+ * old order's cancel, maybe before its answer; the order is replaced and
+ * stays open, then cancels cleanly. */
+static void
+replace_keeps_the_order(const stream_case *c)
+{
+    xg_venue_env *e = start(c, 0);
+    await_live(e);
+    for (int i = 0; i < 5; i++) {
+        char id[16], req[512];
+        snprintf(id, sizeof id, "rp%d", i);
+        json_t *r = xg_venue_env_place(e, NULL, id, "BUY", "0.001", "30000");
+        assert_true(xg_reply_is_ok(r));
+        json_decref(r);
+        json_t *ev =
+            xg_client_wait_order_event(&e->client, id, "acked", WAIT_MS);
+        assert_non_null(ev);
+        json_decref(ev);
+        snprintf(req, sizeof req,
+                 "{\"type\":\"amend_order\",\"req_id\":\"a-%s\","
+                 "\"strategy\":\"t1\",\"client_order_id\":\"%s\","
+                 "\"price\":\"29990\"}",
+                 id, id);
+        r = xg_client_call(&e->client, req, WAIT_MS);
+        assert_true(xg_reply_is_ok(r));
+        json_decref(r);
+        ev = xg_client_wait_order_event(&e->client, id, "replaced", WAIT_MS);
+        if (ev == NULL) {
+            fail_msg("%s: %s not replaced", c->venue, id);
+        }
+        assert_string_equal(xg_reply_order_field(ev, "status"), "NEW");
+        json_decref(ev);
+        r = xg_venue_env_call_about(e, "cancel_order", "t1", id);
+        assert_true(xg_reply_is_ok(r));
+        json_decref(r);
+        ev = xg_client_wait_order_event(&e->client, id, "canceled", WAIT_MS);
+        assert_non_null(ev);
+        json_decref(ev);
+    }
+    xg_venue_env_stop(e);
+}
+
+static void
+test_binance_replace_keeps_the_order(void **state)
+{
+    (void)state;
+    replace_keeps_the_order(&binance);
+}
+
 static void
 test_okx_fills_come_from_the_stream_once_each(void **state)
 {
@@ -483,6 +532,8 @@ main(void)
             test_binance_fills_come_from_the_stream_once_each,
             xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_binance_cut_stream_comes_back,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_binance_replace_keeps_the_order,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
