@@ -223,7 +223,13 @@ on_update(void *ctx, const xg_stream_update *u)
     if (r == NULL) {
         return XG_OK;
     }
-    int is_current = strcmp(u->order.client_id, r->venue_client_id) == 0;
+    /* The order's current venue order: its client id (Binance's
+     * cancel-replace gives the replacement a new one) and, once known,
+     * its venue order id (KuCoin's keeps the client id). */
+    int is_current =
+        strcmp(u->order.client_id, r->venue_client_id) == 0 &&
+        (r->venue_order_id[0] == '\0' || u->order.venue_order_id[0] == '\0' ||
+         strcmp(u->order.venue_order_id, r->venue_order_id) == 0);
     /* A cancel-replace on its way cancels the order's current venue order
      * itself, and the venue may push that cancel before it answers: the
      * answer says what became of the order (replaced, or gone). */

@@ -369,9 +369,10 @@ ioc_leftover_expires(const stream_case *c)
     xg_venue_env_stop(e);
 }
 
-/* An amend by cancel-replace (Binance, a new price): the venue pushes the
- * old order's cancel, maybe before its answer; the order is replaced and
- * stays open, then cancels cleanly. */
+/* An amend by cancel-replace (a new price: Binance's under a new client
+ * id, KuCoin's under the same one): the venue pushes the old order's
+ * cancel, before or after its answer; the order is replaced and stays
+ * open, then cancels cleanly. */
 static void
 replace_keeps_the_order(const stream_case *c)
 {
@@ -416,6 +417,13 @@ test_binance_replace_keeps_the_order(void **state)
 {
     (void)state;
     replace_keeps_the_order(&binance);
+}
+
+static void
+test_kucoin_replace_keeps_the_order(void **state)
+{
+    (void)state;
+    replace_keeps_the_order(&kucoin);
 }
 
 static void
@@ -534,6 +542,8 @@ main(void)
         cmocka_unit_test_teardown(test_binance_cut_stream_comes_back,
                                   xg_venue_env_teardown),
         cmocka_unit_test_teardown(test_binance_replace_keeps_the_order,
+                                  xg_venue_env_teardown),
+        cmocka_unit_test_teardown(test_kucoin_replace_keeps_the_order,
                                   xg_venue_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
