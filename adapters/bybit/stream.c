@@ -54,16 +54,6 @@
 /* Topic, op and category names compared with known ones fit in this. */
 #define BYBIT_STREAM_NAME_MAX 32
 
-/* *len from a finished buffer: its length, or XG_ERR_TRUNCATED. */
-static xg_err
-bybit_stream_done(const xg_buf *b, size_t *len)
-{
-    xg_err rc = xg_buf_status(b);
-
-    *len = rc == XG_OK ? b->len : 0;
-    return rc;
-}
-
 xg_err
 bybit_stream_plan(void *inst, xg_stream_plan *plan)
 {
@@ -127,7 +117,7 @@ bybit_stream_login(void *inst, int64_t venue_now_ms, char *out, size_t cap,
     xg_buf_puts(&buf, ",\"");
     xg_buf_puts(&buf, sig);
     xg_buf_puts(&buf, "\"]}");
-    return bybit_stream_done(&buf, len);
+    return xg_stream_message_done(&buf, len);
 }
 
 /* The all-in-one topics, in one request (one answer): an all-in-one and
@@ -138,16 +128,13 @@ xg_err
 bybit_stream_subscribe(void *inst, int64_t venue_now_ms, char *out, size_t cap,
                        size_t *len)
 {
-    xg_buf b;
-
     (void)venue_now_ms;
-    if (inst == NULL || out == NULL || cap == 0 || len == NULL) {
+    if (inst == NULL) {
         return XG_ERR_INVALID;
     }
-    xg_buf_init(&b, out, cap);
-    xg_buf_puts(&b, "{\"op\":\"subscribe\",\"args\":[\"order\","
-                    "\"execution\"]}");
-    return bybit_stream_done(&b, len);
+    return xg_stream_message_fixed("{\"op\":\"subscribe\",\"args\":[\"order\","
+                                   "\"execution\"]}",
+                                   out, cap, len);
 }
 
 /* streams.md 2.6: the client's JSON ping (req_id is optional). */
@@ -155,15 +142,11 @@ xg_err
 bybit_stream_ping(void *inst, int64_t venue_now_ms, char *out, size_t cap,
                   size_t *len)
 {
-    xg_buf b;
-
     (void)venue_now_ms;
-    if (inst == NULL || out == NULL || cap == 0 || len == NULL) {
+    if (inst == NULL) {
         return XG_ERR_INVALID;
     }
-    xg_buf_init(&b, out, cap);
-    xg_buf_puts(&b, "{\"op\":\"ping\"}");
-    return bybit_stream_done(&b, len);
+    return xg_stream_message_fixed("{\"op\":\"ping\"}", out, cap, len);
 }
 
 /* --- reading ------------------------------------------------------------ */

@@ -54,16 +54,6 @@
 /* Event and channel names compared with known ones fit in this. */
 #define OKX_STREAM_NAME_MAX 32
 
-/* *len from a finished buffer: its length, or XG_ERR_TRUNCATED. */
-static xg_err
-okx_stream_done(const xg_buf *b, size_t *len)
-{
-    xg_err rc = xg_buf_status(b);
-
-    *len = rc == XG_OK ? b->len : 0;
-    return rc;
-}
-
 xg_err
 okx_stream_plan(void *inst, xg_stream_plan *plan)
 {
@@ -136,7 +126,7 @@ okx_stream_login(void *inst, int64_t venue_now_ms, char *out, size_t cap,
     xg_buf_puts(&b, "\",\"sign\":\"");
     xg_buf_puts(&b, sign);
     xg_buf_puts(&b, "\"}]}");
-    rc = okx_stream_done(&b, len);
+    rc = xg_stream_message_done(&b, len);
     if (rc != XG_OK) {
         /* Half a login holds the passphrase: not left behind. */
         xg_wipe(out, cap);
@@ -150,16 +140,14 @@ xg_err
 okx_stream_subscribe(void *inst, int64_t venue_now_ms, char *out, size_t cap,
                      size_t *len)
 {
-    xg_buf b;
-
     (void)venue_now_ms;
-    if (inst == NULL || out == NULL || cap == 0 || len == NULL) {
+    if (inst == NULL) {
         return XG_ERR_INVALID;
     }
-    xg_buf_init(&b, out, cap);
-    xg_buf_puts(&b, "{\"op\":\"subscribe\",\"args\":[{\"channel\":\"orders\","
-                    "\"instType\":\"SPOT\"}]}");
-    return okx_stream_done(&b, len);
+    return xg_stream_message_fixed(
+        "{\"op\":\"subscribe\",\"args\":[{\"channel\":\"orders\","
+        "\"instType\":\"SPOT\"}]}",
+        out, cap, len);
 }
 
 /* The text "ping", not JSON (streams.md 3.5). */
@@ -167,15 +155,11 @@ xg_err
 okx_stream_ping(void *inst, int64_t venue_now_ms, char *out, size_t cap,
                 size_t *len)
 {
-    xg_buf b;
-
     (void)venue_now_ms;
-    if (inst == NULL || out == NULL || cap == 0 || len == NULL) {
+    if (inst == NULL) {
         return XG_ERR_INVALID;
     }
-    xg_buf_init(&b, out, cap);
-    xg_buf_puts(&b, "ping");
-    return okx_stream_done(&b, len);
+    return xg_stream_message_fixed("ping", out, cap, len);
 }
 
 /* --- reading ------------------------------------------------------------ */

@@ -398,6 +398,26 @@ xg_stream_url_option(const xg_kv *kv, const char *venue, char *url, size_t cap,
 }
 
 xg_err
+xg_stream_message_done(const xg_buf *b, size_t *len)
+{
+    xg_err rc = xg_buf_status(b);
+    *len = rc == XG_OK ? b->len : 0;
+    return rc;
+}
+
+xg_err
+xg_stream_message_fixed(const char *text, char *out, size_t cap, size_t *len)
+{
+    if (text == NULL || out == NULL || cap == 0 || len == NULL) {
+        return XG_ERR_INVALID;
+    }
+    xg_buf b;
+    xg_buf_init(&b, out, cap);
+    xg_buf_puts(&b, text);
+    return xg_stream_message_done(&b, len);
+}
+
+xg_err
 xg_adapter_check_credentials(const xg_adapter_config *cfg, const char *venue,
                              size_t key_max, int needs_passphrase, char *err,
                              size_t err_len)

@@ -663,6 +663,26 @@ test_stream_url_option_takes_ws_urls_only(void **state)
         XG_ERR_CONFIG);
 }
 
+static void
+test_stream_message_fixed_fits_or_says_truncated(void **state)
+{
+    char out[8];
+    size_t len = 99;
+    (void)state;
+    assert_int_equal(xg_stream_message_fixed("ping", out, sizeof out, &len),
+                     XG_OK);
+    assert_int_equal(len, 4);
+    assert_string_equal(out, "ping");
+    assert_int_equal(
+        xg_stream_message_fixed("{\"op\":\"ping\"}", out, sizeof out, &len),
+        XG_ERR_TRUNCATED);
+    assert_int_equal(len, 0);
+    assert_int_equal(xg_stream_message_fixed("ping", NULL, 8, &len),
+                     XG_ERR_INVALID);
+    assert_int_equal(xg_stream_message_fixed("ping", out, 0, &len),
+                     XG_ERR_INVALID);
+}
+
 int
 main(void)
 {
@@ -691,6 +711,7 @@ main(void)
         cmocka_unit_test(test_field_readers_check_type_and_refuse_repeats),
         cmocka_unit_test(test_adapter_options_apply_the_table_and_the_handler),
         cmocka_unit_test(test_stream_url_option_takes_ws_urls_only),
+        cmocka_unit_test(test_stream_message_fixed_fits_or_says_truncated),
         cmocka_unit_test(test_result_order_usable_needs_a_read_about_our_order),
         cmocka_unit_test(
             test_check_credentials_names_what_is_missing_never_the_value),

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "xgate/adapter.h"
+#include "xgate/buf.h"
 #include "xgate/decimal.h"
 #include "xgate/error.h"
 #include "xgate/json.h"
@@ -170,6 +171,17 @@ xg_err xg_adapter_options(const xg_adapter_config *cfg, const char *venue,
  * xg_option_fn. */
 xg_err xg_stream_url_option(const xg_kv *kv, const char *venue, char *url,
                             size_t cap, char *err, size_t err_len);
+
+/* The end of a stream message builder (xg_adapter.stream_login and the
+ * rest): *len the buffer's length, or 0 and XG_ERR_TRUNCATED when the
+ * message did not fit. */
+xg_err xg_stream_message_done(const xg_buf *b, size_t *len);
+
+/* A stream message that is always the same text (a subscription, a
+ * ping): into out (cap bytes), its length in *len. XG_ERR_INVALID for a
+ * NULL or empty out, XG_ERR_TRUNCATED when it does not fit. */
+xg_err xg_stream_message_fixed(const char *text, char *out, size_t cap,
+                               size_t *len);
 
 /* The checks every create makes before it allocates: an api_key of 1 to
  * key_max - 1 characters that can go into a header, a secret, and a
