@@ -33,6 +33,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 #include "ws_client.h"
 
@@ -55,18 +56,8 @@ teardown(void **state)
 static void
 sim_start(const char *const *extra)
 {
-    const char *args[16];
-    size_t n = 0;
-
     memset(&the_sim, 0, sizeof the_sim);
-    args[n++] = "--set";
-    args[n++] = "binance.walk=0";
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 15; i++) {
-        args[n++] = extra[i];
-    }
-    args[n] = NULL;
-    assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
-    assert_true(xg_sim_port(&the_sim, "binance") > 0);
+    assert_int_equal(xg_sim_start_paused(&the_sim, "binance", extra), XG_OK);
 }
 
 static void
@@ -75,14 +66,6 @@ ws_open(void)
     assert_int_equal(
         xg_ws_client_connect(xg_sim_port(&the_sim, "binance"), PATH, &the_ws),
         XG_OK);
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -150,7 +133,7 @@ subscribe(const char *id, const char *key, const char *secret,
           int64_t offset_ms, int recv_window)
 {
     char payload[512], sig[65], rw[32] = "", rw_param[32] = "", msg[1024];
-    long long ts = (long long)(wall_ms() + offset_ms);
+    long long ts = (long long)(xg_test_wall_ms() + offset_ms);
     if (recv_window > 0) {
         snprintf(rw, sizeof rw, "&recvWindow=%d", recv_window);
         snprintf(rw_param, sizeof rw_param, ",\"recvWindow\":%d", recv_window);
@@ -200,7 +183,7 @@ rest(const char *method, const char *path, const char *params)
     char payload[1024], sig[65], target[2048], hdr[128], out[16384];
     long status = 0;
     snprintf(payload, sizeof payload, "%s&timestamp=%lld", params,
-             (long long)wall_ms());
+             (long long)xg_test_wall_ms());
     hmac_hex(SECRET, payload, sig);
     snprintf(target, sizeof target, "%s?%s&signature=%s", path, payload, sig);
     snprintf(hdr, sizeof hdr, "X-MBX-APIKEY: %s", KEY);
@@ -390,8 +373,8 @@ test_ping_frames_and_pong_deadline(void **state)
 
     /* A client that reads (and so answers each ping) stays, well past
      * the pong deadline, and sees a ping every 150 ms. */
-    int64_t t0 = wall_ms();
-    while (wall_ms() - t0 < 1200) {
+    int64_t t0 = xg_test_wall_ms();
+    while (xg_test_wall_ms() - t0 < 1200) {
         assert_int_equal(xg_ws_client_recv(the_ws, 50, buf, sizeof buf),
                          XG_ERR_BUSY);
     }
@@ -418,12 +401,12 @@ test_connection_lifetime_is_cut(void **state)
                                        NULL};
     sim_start(life);
     ws_open();
-    int64_t t0 = wall_ms();
+    int64_t t0 = xg_test_wall_ms();
     subscribe_ok(0);
     char buf[256];
     assert_int_equal(xg_ws_client_recv(the_ws, 3000, buf, sizeof buf),
                      XG_ERR_VENUE_DOWN);
-    int64_t waited = wall_ms() - t0;
+    int64_t waited = xg_test_wall_ms() - t0;
     assert_true(waited >= 350 && waited < 2000);
     assert_int_equal(xg_ws_client_close_code(the_ws), 1000);
 

@@ -30,6 +30,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 #include "ws_client.h"
 
@@ -52,20 +53,8 @@ teardown(void **state)
 static void
 sim_start(const char *const *extra)
 {
-    const char *args[16];
-    size_t n = 0;
-
     memset(&the_sim, 0, sizeof the_sim);
-    args[n++] = "--venue";
-    args[n++] = "bybit=127.0.0.1:0";
-    args[n++] = "--set";
-    args[n++] = "bybit.walk=0";
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 15; i++) {
-        args[n++] = extra[i];
-    }
-    args[n] = NULL;
-    assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
-    assert_true(xg_sim_port(&the_sim, "bybit") > 0);
+    assert_int_equal(xg_sim_start_paused(&the_sim, "bybit", extra), XG_OK);
 }
 
 static void
@@ -74,14 +63,6 @@ ws_open(void)
     assert_int_equal(
         xg_ws_client_connect(xg_sim_port(&the_sim, "bybit"), PATH, &the_ws),
         XG_OK);
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -103,7 +84,7 @@ auth_as(const char *key, const char *secret, int64_t offset_ms, int is_string)
 {
     char expires[24], pre[64], sig[65], msg[512];
     snprintf(expires, sizeof expires, "%lld",
-             (long long)(wall_ms() + offset_ms));
+             (long long)(xg_test_wall_ms() + offset_ms));
     snprintf(pre, sizeof pre, "GET/realtime%s", expires);
     hex_hmac(secret, pre, sig);
     snprintf(msg, sizeof msg,
@@ -177,7 +158,7 @@ ping_pong(const char *id)
     const char *t =
         json_string_value(json_array_get(json_object_get(j, "args"), 0));
     assert_non_null(t);
-    assert_true(llabs(strtoll(t, NULL, 10) - wall_ms()) < 5000);
+    assert_true(llabs(strtoll(t, NULL, 10) - xg_test_wall_ms()) < 5000);
     json_decref(j);
 }
 
@@ -190,7 +171,7 @@ rest(const char *method, const char *path, const char *payload)
     long status = 0;
     int is_get = strcmp(method, "GET") == 0;
 
-    snprintf(ts, sizeof ts, "%lld", (long long)wall_ms());
+    snprintf(ts, sizeof ts, "%lld", (long long)xg_test_wall_ms());
     snprintf(pre, sizeof pre, "%s%s5000%s", ts, KEY, payload);
     hex_hmac(SECRET, pre, sig);
     snprintf(h[0], sizeof h[0], "X-BAPI-API-KEY: %s", KEY);
@@ -296,8 +277,8 @@ expect_execution(const char *id, const char *order_id, const char *qty,
     assert_string_equal(str(x, "feeCurrency"), "BTC");
     assert_string_equal(str(x, "leavesQty"), leaves);
     assert_true(json_is_true(json_object_get(x, "isMaker")));
-    assert_true(llabs(strtoll(str(x, "execTime"), NULL, 10) - wall_ms()) <
-                5000);
+    assert_true(llabs(strtoll(str(x, "execTime"), NULL, 10) -
+                      xg_test_wall_ms()) < 5000);
     assert_true(json_is_integer(json_object_get(x, "seq")));
     snprintf(exec_id, 32, "%s", str(x, "execId"));
     assert_true(strlen(exec_id) > 0);
@@ -514,20 +495,20 @@ test_idle_connection_is_cut(void **state)
                                        NULL};
     sim_start(idle);
     ws_open();
-    int64_t t0 = wall_ms();
+    int64_t t0 = xg_test_wall_ms();
     /* Pinging keeps it open past the idle length... */
     for (int i = 0; i < 4; i++) {
         struct timespec ts = {0, 150 * 1000000L};
         nanosleep(&ts, NULL);
         ping_pong("keep");
     }
-    assert_true(wall_ms() - t0 >= 500);
+    assert_true(xg_test_wall_ms() - t0 >= 500);
     /* ...silence closes it. */
     char buf[256];
-    t0 = wall_ms();
+    t0 = xg_test_wall_ms();
     assert_int_equal(xg_ws_client_recv(the_ws, 3000, buf, sizeof buf),
                      XG_ERR_VENUE_DOWN);
-    int64_t waited = wall_ms() - t0;
+    int64_t waited = xg_test_wall_ms() - t0;
     assert_true(waited >= 250 && waited < 2000);
     assert_int_equal(xg_ws_client_close_code(the_ws), 1000);
 

@@ -33,6 +33,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 #include "ws_client.h"
 
@@ -60,28 +61,8 @@ teardown(void **state)
 static void
 sim_start(const char *const *extra)
 {
-    const char *args[16];
-    size_t n = 0;
-
     memset(&the_sim, 0, sizeof the_sim);
-    args[n++] = "--venue";
-    args[n++] = "kucoin=127.0.0.1:0";
-    args[n++] = "--set";
-    args[n++] = "kucoin.walk=0";
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 15; i++) {
-        args[n++] = extra[i];
-    }
-    args[n] = NULL;
-    assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
-    assert_true(xg_sim_port(&the_sim, "kucoin") > 0);
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    assert_int_equal(xg_sim_start_paused(&the_sim, "kucoin", extra), XG_OK);
 }
 
 static void
@@ -118,7 +99,7 @@ rest_status(const char *method, const char *target, const char *body,
             long *status)
 {
     char ts[24], pre[2048], sign[64], pp[64], h[4][160], out[65536];
-    snprintf(ts, sizeof ts, "%lld", (long long)wall_ms());
+    snprintf(ts, sizeof ts, "%lld", (long long)xg_test_wall_ms());
     snprintf(pre, sizeof pre, "%s%s%s%s", ts, method, target,
              body != NULL ? body : "");
     b64_hmac(SECRET, pre, sign);
@@ -658,19 +639,19 @@ test_idle_connection_is_cut(void **state)
     bullet(token, sizeof token);
     the_ws = ws_open(token, "idle");
     expect_typed(the_ws, "idle", "welcome");
-    int64_t t0 = wall_ms();
+    int64_t t0 = xg_test_wall_ms();
     /* Pinging keeps it open past the idle length... */
     for (int i = 0; i < 4; i++) {
         pause_ms(150);
         ping(the_ws, "k");
     }
-    assert_true(wall_ms() - t0 >= 500);
+    assert_true(xg_test_wall_ms() - t0 >= 500);
     /* ...silence closes it. */
     char buf[256];
-    t0 = wall_ms();
+    t0 = xg_test_wall_ms();
     assert_int_equal(xg_ws_client_recv(the_ws, 3000, buf, sizeof buf),
                      XG_ERR_VENUE_DOWN);
-    int64_t waited = wall_ms() - t0;
+    int64_t waited = xg_test_wall_ms() - t0;
     assert_true(waited >= 250 && waited < 2000);
 
     char log[65536];

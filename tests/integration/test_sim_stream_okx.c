@@ -26,6 +26,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 #include "ws_client.h"
 
@@ -49,20 +50,8 @@ teardown(void **state)
 static void
 sim_start(const char *const *extra)
 {
-    const char *args[16];
-    size_t n = 0;
-
     memset(&the_sim, 0, sizeof the_sim);
-    args[n++] = "--venue";
-    args[n++] = "okx=127.0.0.1:0";
-    args[n++] = "--set";
-    args[n++] = "okx.walk=0";
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 15; i++) {
-        args[n++] = extra[i];
-    }
-    args[n] = NULL;
-    assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
-    assert_true(xg_sim_port(&the_sim, "okx") > 0);
+    assert_int_equal(xg_sim_start_paused(&the_sim, "okx", extra), XG_OK);
 }
 
 static void
@@ -71,14 +60,6 @@ ws_open(void)
     assert_int_equal(
         xg_ws_client_connect(xg_sim_port(&the_sim, "okx"), PATH, &the_ws),
         XG_OK);
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -97,7 +78,8 @@ static void
 login(const char *secret, int64_t offset_s)
 {
     char ts[24], pre[96], sign[64], msg[512];
-    snprintf(ts, sizeof ts, "%lld", (long long)(wall_ms() / 1000 + offset_s));
+    snprintf(ts, sizeof ts, "%lld",
+             (long long)(xg_test_wall_ms() / 1000 + offset_s));
     snprintf(pre, sizeof pre, "%sGET/users/self/verify", ts);
     b64_hmac(secret, pre, sign);
     snprintf(msg, sizeof msg,
@@ -156,7 +138,7 @@ rest(const char *method, const char *target, const char *body)
 {
     char ts[64], pre[2048], sign[64], h[4][160], out[16384];
     long status = 0;
-    int64_t ms = wall_ms();
+    int64_t ms = xg_test_wall_ms();
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -428,7 +410,7 @@ test_idle_connection_is_cut(void **state)
     static const char *const idle[] = {"--set", "okx.stream_idle_ms=300", NULL};
     sim_start(idle);
     ws_open();
-    int64_t t0 = wall_ms();
+    int64_t t0 = xg_test_wall_ms();
     char buf[256];
     /* Talking keeps it open past the idle length... */
     for (int i = 0; i < 4; i++) {
@@ -439,12 +421,12 @@ test_idle_connection_is_cut(void **state)
                          XG_OK);
         assert_string_equal(buf, "pong");
     }
-    assert_true(wall_ms() - t0 >= 500);
+    assert_true(xg_test_wall_ms() - t0 >= 500);
     /* ...silence closes it. */
-    t0 = wall_ms();
+    t0 = xg_test_wall_ms();
     assert_int_equal(xg_ws_client_recv(the_ws, 3000, buf, sizeof buf),
                      XG_ERR_VENUE_DOWN);
-    int64_t waited = wall_ms() - t0;
+    int64_t waited = xg_test_wall_ms() - t0;
     assert_true(waited >= 250 && waited < 2000);
 
     char log[65536];

@@ -359,3 +359,30 @@ xg_sim_header_get(const char *hdrs, const char *name, char *out, size_t cap)
     }
     return XG_ERR_NOT_FOUND;
 }
+
+xg_err
+xg_sim_start_paused(xg_sim_proc *p, const char *venue,
+                    const char *const *extra_args)
+{
+    const char *args[16];
+    char listen[64], walk[64];
+    size_t n = 0;
+
+    snprintf(listen, sizeof listen, "%s=127.0.0.1:0", venue);
+    snprintf(walk, sizeof walk, "%s.walk=0", venue);
+    if (strcmp(venue, "binance") != 0) {
+        args[n++] = "--venue";
+        args[n++] = listen;
+    }
+    args[n++] = "--set";
+    args[n++] = walk;
+    for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL; i++) {
+        if (n == sizeof args / sizeof args[0] - 1) {
+            return XG_ERR_INVALID;
+        }
+        args[n++] = extra_args[i];
+    }
+    args[n] = NULL;
+    xg_err e = xg_sim_start(p, args);
+    return e == XG_OK && xg_sim_port(p, venue) <= 0 ? XG_ERR_IO : e;
+}

@@ -40,6 +40,13 @@ xg_err xg_sim_start(xg_sim_proc *p, const char *const *extra_args);
  * listener. */
 int xg_sim_port(const xg_sim_proc *p, const char *venue);
 
+/* xg_sim_start with a listener for venue (binance always has one), its
+ * price walk paused (--set <venue>.walk=0), then extra_args
+ * (NULL-terminated, at most 10; NULL for none). XG_ERR_INVALID for more;
+ * otherwise as xg_sim_start, and the venue's port is known. */
+xg_err xg_sim_start_paused(xg_sim_proc *p, const char *venue,
+                           const char *const *extra_args);
+
 /* SIGTERM the simulator (by PID), wait up to 5 s, then SIGKILL. XG_OK if
  * it exited with status 0 on SIGTERM, XG_ERR_IO otherwise (also when not
  * running). Idempotent: p->pid is 0 afterwards. */
