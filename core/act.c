@@ -45,7 +45,7 @@ xg__act_queue(xg__state *st, uint32_t slot, xg_op_kind op, int is_first)
     if (r == NULL || r->venue < 0 || (r->queued & xg__op_bit(op))) {
         return;
     }
-    r->queued |= (uint8_t)xg__op_bit(op);
+    r->queued |= xg__op_bit(op);
     xg__pending p = {slot, r->serial, 0, (uint8_t)op};
     push(st, &st->venues[r->venue], p, is_first);
 }

@@ -21,8 +21,8 @@
 #define XG_WAIT_TELL_MS 10
 
 /* The bit of op in a venue's masks (queued_ops, answered_ops,
- * probing_ops) and, for an order's own operations (NEW_ORDER through
- * AMEND_ORDER, below 8), in its queued and in_flight bytes. */
+ * probing_ops) and, for an order's own operations, in its queued and
+ * in_flight masks. */
 static inline uint16_t
 xg__op_bit(xg_op_kind op)
 {

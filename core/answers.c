@@ -651,11 +651,11 @@ on_batch_done(xg__answers *a, xg__venue *v, const xg__pending *p,
         return; /* a slot is freed here only: cannot happen */
     }
     xg__order_rec *rs[XG_BATCH_MAX];
-    uint8_t op_bit = (uint8_t)xg__op_bit((xg_op_kind)f->op);
+    uint16_t op_bit = xg__op_bit((xg_op_kind)f->op);
     for (size_t i = 0; i < f->n; i++) {
         rs[i] = xg__sender_order_of(st, &f->items[i]);
         if (rs[i] != NULL) {
-            rs[i]->in_flight &= (uint8_t)~op_bit;
+            rs[i]->in_flight &= (uint16_t)~op_bit;
         }
     }
     switch (status) {
@@ -707,7 +707,7 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         return; /* finished meanwhile, and its slot given to another */
     }
     if (r != NULL) {
-        r->in_flight &= (uint8_t)~op_bit;
+        r->in_flight &= (uint16_t)~op_bit;
     }
     switch (status) {
     case XG_XFER_RESPONSE:

@@ -53,8 +53,8 @@ typedef struct xg__order_rec {
     /* The order's operations queued and in flight, bit (1 << xg_op_kind):
      * an order has at most one entry per operation in all of its venue's
      * queues, and at most one request per operation in flight. */
-    uint8_t queued;
-    uint8_t in_flight;
+    uint16_t queued;
+    uint16_t in_flight;
     /* flags */
     uint8_t cancel_requested;    /* cancel as soon as the venue allows */
     /* A cancel's answer was lost: it may have been executed, so no other

@@ -194,7 +194,7 @@ move_queued(xg__state *st, xg__venue *v, const char *reason,
         if (r == NULL || r->serial != p.serial) {
             continue; /* left behind by a finished order */
         }
-        r->queued &= (uint8_t)~xg__op_bit(XG_OP_NEW_ORDER);
+        r->queued &= (uint16_t)~xg__op_bit(XG_OP_NEW_ORDER);
         if (r->status != XG_STATUS_PENDING || r->venue != vi) {
             continue;
         }

@@ -147,7 +147,7 @@ unqueue(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     xg__queue_remove(q, idx);
     xg__order_rec *r = xg__sender_order_of(st, &p);
     if (r != NULL) {
-        r->queued &= (uint8_t)~xg__op_bit((xg_op_kind)p.op);
+        r->queued &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
     } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS ||
                p.op == XG_OP_BALANCES || p.op == XG_OP_STREAM_TOKEN) {
         v->queued_ops &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
@@ -395,7 +395,7 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
         return BATCH_STOP;
     }
     v->in_flight++;
-    uint8_t op_bit = (uint8_t)xg__op_bit((xg_op_kind)head.op);
+    uint16_t op_bit = xg__op_bit((xg_op_kind)head.op);
     for (size_t i = n; i-- > 0;) {
         unqueue(st, v, q, idx[i]);
     }
@@ -525,7 +525,7 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             v->probing_ops |= op_bit;
         }
         if (r != NULL) {
-            r->in_flight |= (uint8_t)op_bit;
+            r->in_flight |= op_bit;
         }
         if (p.op == XG_OP_NEW_ORDER) {
             xg__act_sent(st, p.order);

@@ -65,7 +65,7 @@
 #include "xgate/order.h"
 #include "xgate/stream.h"
 
-#define XG_ADAPTER_ABI_VERSION 9u
+#define XG_ADAPTER_ABI_VERSION 10u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -98,7 +98,15 @@ typedef enum xg_op_kind {
     XG_OP_BATCH_AMEND = 12, /* several amends in place in one request */
     /* What a private stream needs before connecting (KuCoin's token and
      * endpoint): the instance keeps what parse reads. */
-    XG_OP_STREAM_TOKEN = 13
+    XG_OP_STREAM_TOKEN = 13,
+    /* The fills of one order (op->instrument, op->client_id and
+     * op->venue_order_id), each to sink->fill, oldest first where the
+     * venue lets the adapter choose; a longer list in pages as
+     * OPEN_ORDERS (is_list_cut, next_cursor, op->cursor). What the core
+     * asks when an order's reports count more than the fills it was
+     * told of (a stream message lost, a gap while the stream was down).
+     * Mandatory when caps.streams has XG_STREAM_FILLS. */
+    XG_OP_ORDER_FILLS = 14
 } xg_op_kind;
 
 /* What an amend asks for (XG_OP_AMEND_ORDER). */
@@ -154,10 +162,14 @@ typedef struct xg_op {
     const xg_instrument *instrument;
     /* NEW only; price and quantity already at the instrument's steps. */
     const xg_order *order;
-    /* NEW/CANCEL/QUERY: the client order id to send ([A-Za-z0-9]{1,32}). */
+    /* NEW/CANCEL/QUERY/ORDER_FILLS: the client order id to send
+     * ([A-Za-z0-9]{1,32}). */
     const char *client_id;
-    /* OPEN_ORDERS: the page a previous answer's next_cursor pointed to;
-     * NULL for the first page. */
+    /* ORDER_FILLS: the venue's id of the order (never empty): the one key
+     * every venue's fills list takes. NULL for other operations. */
+    const char *venue_order_id;
+    /* OPEN_ORDERS and ORDER_FILLS: the page a previous answer's
+     * next_cursor pointed to; NULL for the first page. */
     const char *cursor;
     /* AMEND_ORDER only: what to change. op->order and op->client_id are
      * the order as it stands. */
@@ -209,11 +221,11 @@ struct xg_result {
     int64_t retry_at_ms;
     int64_t banned_until_ms; /* BANNED: venue epoch ms; 0 if unknown */
     int64_t server_time_ms;  /* SERVER_TIME: the venue's epoch ms */
-    /* OPEN_ORDERS: the venue sent one page of a longer list (a cursor to
-     * more, or a full page), so an order missing from it may still be
-     * open. */
+    /* OPEN_ORDERS and ORDER_FILLS: the venue sent one page of a longer
+     * list (a cursor to more, or a full page), so an order (a fill)
+     * missing from it may still be there. */
     int is_list_cut;
-    /* OPEN_ORDERS with is_list_cut: how to ask for the next page (the
+    /* OPEN_ORDERS and ORDER_FILLS with is_list_cut: how to ask for the next page (the
      * venue's cursor, the last order id, a page number: whatever build
      * understands as op->cursor), printable ASCII; "" when the adapter
      * cannot say (a cursor longer than XG_CURSOR_MAX - 1 is not cut, it
@@ -245,14 +257,16 @@ typedef struct xg_balance {
 } xg_balance;
 
 /* Where list answers go (instruments, open orders, the orders a
- * CANCEL_SYMBOL canceled where the venue names them, balances). The core
- * owns ctx; an entry is copied by the callee. A non-OK return stops the
- * parse, which returns that error. */
+ * CANCEL_SYMBOL canceled where the venue names them, balances, an order's
+ * fills). The core owns ctx; an entry is copied by the callee. A non-OK
+ * return stops the parse, which returns that error. */
 typedef struct xg_sink {
     void *ctx;
     xg_err (*instrument)(void *ctx, const xg_instrument *ins);
     xg_err (*order)(void *ctx, const xg_order_report *rep);
     xg_err (*balance)(void *ctx, const xg_balance *bal);
+    /* ORDER_FILLS: one fill of op's order, as a stream tells it. */
+    xg_err (*fill)(void *ctx, const xg_fill *f);
 } xg_sink;
 
 /* Input for signing a test vector (tools/xg-vector): exactly the method,

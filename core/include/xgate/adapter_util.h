@@ -258,7 +258,7 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
      XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS) |             \
-     XG_OP_BIT(XG_OP_BALANCES))
+     XG_OP_BIT(XG_OP_BALANCES) | XG_OP_BIT(XG_OP_ORDER_FILLS))
 
 /* What one row of a venue's error table asks of an answer. A zero or NULL
  * field matches anything: http_min..http_max the HTTP status, code the
