@@ -91,7 +91,7 @@ tell(xg__state *st, const xg__order_rec *r, const char *event)
 static void
 resume_cancel(xg__state *st, uint32_t slot, const xg__order_rec *r)
 {
-    uint8_t bit = xg__op_bit(XG_OP_CANCEL_ORDER);
+    uint16_t bit = xg__op_bit(XG_OP_CANCEL_ORDER);
     if (r->cancel_requested && !r->cancel_in_doubt &&
         xg__lifecycle_is_open(r->status) && !(r->in_flight & bit)) {
         xg__act_queue(st, slot, XG_OP_CANCEL_ORDER, 0);
@@ -303,6 +303,41 @@ xg__act_settled(xg__state *st, uint32_t slot)
     }
 }
 
+/* How long a live stream has to tell a fill the order's report already
+ * counts before the venue is asked for the order's fills: the stream's
+ * push comes within milliseconds of the REST answer, so only a lost push
+ * or a gap while the stream was down costs a request. */
+#define FILL_GRACE_MS 1000
+/* A fills list that left a fill untold (the venue's list lags its order
+ * state) is asked again this much later per list read so far. */
+#define FILL_RETRY_MS 2000
+
+void
+xg__act_watch_fills(xg__state *st, uint32_t slot)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    if (r == NULL || r->venue < 0 || r->fill_check_due ||
+        r->venue_order_id[0] == '\0' || !xg__orders_fills_owed(r)) {
+        return;
+    }
+    const xg__venue *v = &st->venues[r->venue];
+    /* Fills are told only where the venue's stream tells them: without
+     * it the order events' cumulative quantity is all there is. */
+    if (v->stream.state == XG__STREAM_OFF ||
+        !(v->plugin->api->caps.streams & XG_STREAM_FILLS)) {
+        return;
+    }
+    int64_t wait = (xg__stream_is_live(&v->stream) ? FILL_GRACE_MS : 0) +
+                   (int64_t)r->fill_lists * FILL_RETRY_MS;
+    if (xg__deadlines_push(&st->fill_checks, st->now.wall_ms + wait, slot) !=
+        XG_OK) {
+        xg__error("venue %s: out of memory watching the fills of %s",
+                  v->cfg->name, r->order.client_id);
+        return;
+    }
+    r->fill_check_due = 1;
+}
+
 void
 xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
                const xg_execution *exec)
@@ -331,6 +366,7 @@ xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
         xg__orders_finished(st->orders, slot);
         xg__act_settled(st, slot);
     }
+    xg__act_watch_fills(st, slot);
 }
 
 void
@@ -340,6 +376,8 @@ xg__act_restored(xg__state *st, uint32_t slot)
     if (xg__lifecycle_is_open(r->status)) {
         count_open(st, r, 1);
     }
+    /* A fill counted before the restart but never told. */
+    xg__act_watch_fills(st, slot);
 }
 
 void

@@ -49,8 +49,16 @@ void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
                     const xg_execution *exec);
 
 /* The order in slot was rebuilt from the journal in its journaled
- * status: its venue counts it if it is open. */
+ * status: its venue counts it if it is open, and a fill it counts but
+ * was never told is watched for. */
 void xg__act_restored(xg__state *st, uint32_t slot);
+
+/* If the order in slot counts more filled than the fills it was told of
+ * add up to, on a venue whose stream tells fills, and no check is due
+ * yet: one is set on st->fill_checks, at once when the stream is not
+ * live, after a grace for the stream's push when it is, and later for
+ * each fills list already read in vain (fills.c acts on it). */
+void xg__act_watch_fills(xg__state *st, uint32_t slot);
 
 /* The venue told the order's state (an answer to it, a query, a list);
  * an open order with a cancel asked for and none on its way gets one. */

@@ -9,6 +9,7 @@
 
 #include "act.h"
 #include "batch.h"
+#include "fills.h"
 #include "health.h"
 #include "log.h"
 #include "routing.h"
@@ -37,6 +38,7 @@ xg__answers_fini(xg__answers *a)
 {
     free(a->instruments);
     free(a->reports);
+    free(a->fills);
     memset(a, 0, sizeof *a);
 }
 
@@ -80,6 +82,18 @@ collect_report(void *ctx, const xg_order_report *rep)
                     sizeof *a->reports);
     if (e == XG_OK) {
         a->reports[a->n_reports++] = *rep;
+    }
+    return e;
+}
+
+static xg_err
+collect_fill(void *ctx, const xg_fill *f)
+{
+    xg__answers *a = ctx;
+    xg_err e =
+        grow((void **)&a->fills, a->n_fills, &a->cap_fills, sizeof *a->fills);
+    if (e == XG_OK) {
+        a->fills[a->n_fills++] = *f;
     }
     return e;
 }
@@ -143,6 +157,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
     case XG_OP_CANCEL_ORDER:
     case XG_OP_QUERY_ORDER:
     case XG_OP_AMEND_ORDER:
+    case XG_OP_ORDER_FILLS:
         xg__act_queue(st, p->order, (xg_op_kind)p->op, 1);
         return;
     case XG_OP_SERVER_TIME:
@@ -455,6 +470,7 @@ parse_answer(xg__answers *a, xg__venue *v, const xg_op *op,
     a->n_instruments = 0;
     a->n_reports = 0;
     a->n_balances = 0;
+    a->n_fills = 0;
     xg_err e = v->plugin->api->parse(v->inst, op, resp, sink, res);
     if (e != XG_OK) {
         res->outcome = XG_OUTCOME_UNKNOWN;
@@ -542,8 +558,8 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
     xg_result res;
     int is_list = p->op == XG_OP_OPEN_ORDERS || p->op == XG_OP_CANCEL_SYMBOL;
     xg_sink sink = {a, collect_instrument,
-                    is_list ? collect_report : ignore_report,
-                    collect_balance};
+                    is_list ? collect_report : ignore_report, collect_balance,
+                    collect_fill};
     parse_answer(a, v, &op, resp, &sink, &res);
     if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
         on_venue_op(a, v, p, &res);
@@ -574,6 +590,9 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
         return; /* on_batch_done */
     case XG_OP_STREAM_TOKEN:
         xg__stream_token_answered(st, v, &res);
+        return;
+    case XG_OP_ORDER_FILLS:
+        xg__fills_answered(st, v, p->order, r, &res, a->fills, a->n_fills);
         return;
     case XG_OP_BALANCES:
         on_balances(a, v, &res);
@@ -611,7 +630,8 @@ on_batch_response(xg__answers *a, xg__venue *v, xg__batch_flight *f,
     xg_batch batch;
     xg_result res;
     xg__batch_op(f, ins, &batch, a->batch_results, &op);
-    xg_sink sink = {a, collect_instrument, ignore_report, ignore_balance};
+    xg_sink sink = {a, collect_instrument, ignore_report, ignore_balance,
+                    collect_fill};
     parse_answer(a, v, &op, resp, &sink, &res);
     /* Order i's result: its own where the venue answered each order, else
      * the request's. */
@@ -701,10 +721,12 @@ xg__answers_on_done(void *ctx, void *user, uint64_t tag, xg__xfer_status status,
         v->answered_ops |= op_bit;
     }
     xg__order_rec *r = xg__sender_order_of(st, &p);
-    int is_order_op = p.op == XG_OP_NEW_ORDER || p.op == XG_OP_CANCEL_ORDER ||
-                      p.op == XG_OP_QUERY_ORDER || p.op == XG_OP_AMEND_ORDER;
-    if (is_order_op && r == NULL) {
-        return; /* finished meanwhile, and its slot given to another */
+    if (xg__sender_is_order_op((xg_op_kind)p.op) && r == NULL) {
+        /* Finished meanwhile, and its slot given to another. */
+        if (p.op == XG_OP_ORDER_FILLS) {
+            xg__fills_dropped(v, p.order);
+        }
+        return;
     }
     if (r != NULL) {
         r->in_flight &= (uint16_t)~op_bit;

@@ -32,6 +32,9 @@ typedef struct xg__answers {
     /* orders collected while an OPEN_ORDERS answer is parsed */
     xg_order_report *reports;
     size_t n_reports, cap_reports;
+    /* fills collected while an ORDER_FILLS answer is parsed */
+    xg_fill *fills;
+    size_t n_fills, cap_fills;
     xg_result batch_results[XG_BATCH_MAX]; /* a batch answer's, per order */
     xg_balance balances[XG_BALANCES_MAX];  /* a BALANCES answer's */
     size_t n_balances;

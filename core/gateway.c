@@ -10,7 +10,7 @@
  *   inputs: strategies' requests (api.c), venue answers (transport ->
  *     answers.c)
  *   timers: venue waits ending, clock resyncs, open-order sweeps,
- *     deadlines
+ *     streams, deadlines, fills checks
  *   send: the venues marked during the turn (sender.c)
  *   record: commit the turn's order changes to the journal
  *   release: the turn's requests to the network, then replies and events
@@ -36,6 +36,7 @@
 #include "answers.h"
 #include "api.h"
 #include "batch.h"
+#include "fills.h"
 #include "log.h"
 #include "recover.h"
 #include "routing.h"
@@ -133,7 +134,7 @@ check_ready(xg__gateway *gw)
 /* --- timers ------------------------------------------------------------ */
 
 /* Whatever came due by now: venue waits ending, limiter wake-ups, clock
- * resyncs, sweeps, deadlines. */
+ * resyncs, sweeps, streams, deadlines, orders whose fills are untold. */
 static void
 run_timers(xg__state *st)
 {
@@ -157,6 +158,7 @@ run_timers(xg__state *st)
     }
     xg__stream_timers(st);
     xg__routing_deadlines(st);
+    xg__fills_timers(st);
 }
 
 /* The monotonic ms of the next timer, -1 for none. */
@@ -180,11 +182,14 @@ next_timer_ms(const xg__state *st)
     if (stream > 0 && (next < 0 || stream < next)) {
         next = stream;
     }
-    int64_t deadline = xg__deadlines_next_ms(&st->deadlines);
-    if (deadline > 0) {
-        int64_t mono = deadline - st->now.wall_ms + st->now.mono_ms;
-        if (next < 0 || mono < next) {
-            next = mono;
+    const xg__deadlines *walls[] = {&st->deadlines, &st->fill_checks};
+    for (size_t k = 0; k < 2; k++) {
+        int64_t at = xg__deadlines_next_ms(walls[k]);
+        if (at > 0) {
+            int64_t mono = at - st->now.wall_ms + st->now.mono_ms;
+            if (next < 0 || mono < next) {
+                next = mono;
+            }
         }
     }
     return next;
@@ -596,7 +601,8 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
     gw->transport = xg__transport_new(max_xfers, max_conns, xg__answers_on_done,
                                       &gw->answers);
     if (st->orders == NULL || gw->transport == NULL ||
-        xg__deadlines_init(&st->deadlines, 1024) != XG_OK) {
+        xg__deadlines_init(&st->deadlines, 1024) != XG_OK ||
+        xg__deadlines_init(&st->fill_checks, 64) != XG_OK) {
         xg_strlcpy(err, "out of memory", err_len);
         goto fail;
     }
@@ -644,7 +650,8 @@ xg__gateway_destroy(xg__gateway **gwp)
         xg__queue_fini(&v->urgent);
         xg__queue_fini(&v->normal);
         free(v->flights);
-        free(v->sweep_pages);
+        xg__pages_fini(&v->sweep_pages);
+        xg__pages_fini(&v->fill_pages);
         free(v->sweep_marks);
         free(v->instruments);
     }
@@ -652,6 +659,7 @@ xg__gateway_destroy(xg__gateway **gwp)
     xg__orders_destroy(&st->orders);
     xg__persist_fini(&st->persist);
     xg__deadlines_fini(&st->deadlines);
+    xg__deadlines_fini(&st->fill_checks);
     xg__answers_fini(&gw->answers);
     xg__sender_fini(&gw->sender);
     xg__outbox_free(&gw->outbox); /* what a failed commit held back */

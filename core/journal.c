@@ -103,9 +103,15 @@ static const char migrate_v2_sql[] =
     ") STRICT, WITHOUT ROWID;"
 static const char migrate_v3_sql[] =
     "BEGIN IMMEDIATE;" FILLS_TABLE_SQL " PRAGMA user_version=4; COMMIT;";
+/* Version 5: orders by their last change, for the orders that ended just
+ * before a restart (load_ended_sql). */
+#define ORDERS_UPDATED_INDEX_SQL                                               \
+    "CREATE INDEX orders_updated ON orders(updated_ms);"
+static const char migrate_v4_sql[] = "BEGIN IMMEDIATE;" ORDERS_UPDATED_INDEX_SQL
+                                     " PRAGMA user_version=5; COMMIT;";
 /* The step from version n + 1, at index n. */
 static const char *const migrate_sql[] = {migrate_v1_sql, migrate_v2_sql,
-                                          migrate_v3_sql};
+                                          migrate_v3_sql, migrate_v4_sql};
 _Static_assert(sizeof migrate_sql / sizeof migrate_sql[0] ==
                    XG_JOURNAL_SCHEMA_VERSION - 1,
                "one migration step to each schema version after 1");
@@ -131,7 +137,7 @@ static const char schema_sql[] =
     /* Start-up reads only open orders; the partial index keeps that read
      * proportional to them, not to the history. */
     "CREATE INDEX orders_open ON orders(gw_id)"
-    " WHERE status NOT IN " FINAL_SQL ";"
+    " WHERE status NOT IN " FINAL_SQL ";" ORDERS_UPDATED_INDEX_SQL
     "CREATE TABLE attempts ("
     " gw_id TEXT NOT NULL, attempt INTEGER NOT NULL,"
     " venue TEXT NOT NULL, venue_client_id TEXT NOT NULL,"
@@ -175,13 +181,23 @@ static const char put_fill_sql[] =
     "INSERT OR IGNORE INTO fills (" FILL_COLS ") VALUES (?1, ?2, ?3, ?4, ?5,"
     " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
+/* The orders that ended with something filled within ?1 ms of the
+ * journal's last change (xg__journal_load_ended). */
+#define ENDED_SQL                                                              \
+    " status IN " FINAL_SQL " AND filled_units > 0 AND updated_ms >="         \
+    " (SELECT max(updated_ms) FROM orders) - ?1"
+
 static const char load_fills_sql[] =
     "SELECT " FILL_COLS " FROM fills WHERE gw_id IN (SELECT gw_id FROM orders"
-    " WHERE status NOT IN " FINAL_SQL ") ORDER BY gw_id, time_ms, trade_id";
+    " WHERE status NOT IN " FINAL_SQL " OR (" ENDED_SQL "))"
+    " ORDER BY gw_id, time_ms, trade_id";
 
 static const char load_orders_sql[] =
     "SELECT " ORDER_COLS " FROM orders"
     " WHERE status NOT IN " FINAL_SQL " ORDER BY gw_id";
+
+static const char load_ended_sql[] =
+    "SELECT " ORDER_COLS " FROM orders WHERE" ENDED_SQL " ORDER BY gw_id";
 
 static const char load_attempts_sql[] =
     "SELECT gw_id, attempt, venue, venue_client_id, state, updated_ms"
@@ -525,6 +541,7 @@ prepare_all(xg__journal *j)
         {&j->put_attempt, put_attempt_sql},
         {&j->put_fill, put_fill_sql},
         {&j->load_orders, load_orders_sql},
+        {&j->load_ended, load_ended_sql},
         {&j->load_fills, load_fills_sql},
         {&j->load_attempts, load_attempts_sql},
         {&j->last_gw_id, last_gw_id_sql},
@@ -549,7 +566,7 @@ finalize_all(xg__journal *j)
 {
     sqlite3_stmt **list[] = {
         &j->begin,         &j->commit,    &j->rollback,    &j->put_order,
-        &j->put_attempt,   &j->put_fill,  &j->load_orders, &j->load_fills,
+        &j->put_attempt,   &j->put_fill,  &j->load_orders, &j->load_ended, &j->load_fills,
         &j->load_attempts, &j->last_gw_id};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         sqlite3_finalize(*list[i]);

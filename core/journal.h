@@ -29,9 +29,9 @@
 /* Schema version kept in PRAGMA user_version. A file of an earlier
  * version is migrated when opened, one version at a time, each step in one
  * transaction with its version bump (2 added the orders' quote amount and
- * fee, 3 their replaced_exec, 4 the fills table); a later or unknown one
- * is refused. */
-#define XG_JOURNAL_SCHEMA_VERSION 4
+ * fee, 3 their replaced_exec, 4 the fills table, 5 an index of orders by
+ * their last change); a later or unknown one is refused. */
+#define XG_JOURNAL_SCHEMA_VERSION 5
 /* PRAGMA application_id of every journal ("xgj1"): tells our file from any
  * other SQLite database that happens to be named journal.db. */
 #define XG_JOURNAL_APP_ID  0x78676a31
@@ -203,16 +203,26 @@ typedef xg_err (*xg__journal_order_fn)(void *ctx, const xg__journal_order *o,
 xg_err xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn,
                              void *ctx);
 
-/* Called once per fill by xg__journal_load_open_fills; f is borrowed for
- * the call, which must not call into the journal. */
+/* Start-up: call fn (with no attempts) for every order that reached a
+ * final status with something filled within window_ms of the journal's
+ * last change of any order, in ascending gw_id order: an order that ended
+ * just before a crash may count a fill its strategy was never told of
+ * (the stream's push of it had not come). Otherwise as
+ * xg__journal_load_open. */
+xg_err xg__journal_load_ended(xg__journal *j, int64_t window_ms,
+                              xg__journal_order_fn fn, void *ctx);
+
+/* Called once per fill by xg__journal_load_fills; f is borrowed for the
+ * call, which must not call into the journal. */
 typedef xg_err (*xg__journal_fill_fn)(void *ctx, const xg__journal_fill *f);
 
-/* Start-up: call fn for every fill of an order whose status is not final,
- * by gw_id, then the fill's time and trade id. Reads committed data; call
- * it with nothing staged (XG_ERR_BUSY otherwise). A stored row that does
- * not fit the struct fails with XG_ERR_IO naming the gw_id and column. */
-xg_err xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn,
-                                   void *ctx);
+/* Start-up: call fn for every fill of the orders xg__journal_load_open
+ * and xg__journal_load_ended (with the same window_ms) deliver, by gw_id,
+ * then the fill's time and trade id. Reads committed data; call it with
+ * nothing staged (XG_ERR_BUSY otherwise). A stored row that does not fit
+ * the struct fails with XG_ERR_IO naming the gw_id and column. */
+xg_err xg__journal_load_fills(xg__journal *j, int64_t window_ms,
+                              xg__journal_fill_fn fn, void *ctx);
 
 /* The largest gw_id ever committed, including pruned ones, or "" if none,
  * so ids stay unique across restarts. out holds XG_GW_ID_LEN + 1 bytes. */

@@ -22,7 +22,7 @@ struct xg__journal {
     sqlite3 *db;
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *put_order, *put_attempt, *put_fill;
-    sqlite3_stmt *load_orders, *load_attempts, *load_fills;
+    sqlite3_stmt *load_orders, *load_ended, *load_attempts, *load_fills;
     sqlite3_stmt *last_gw_id;
     int in_txn;
     int wal_pages;     /* pages in the WAL since the last checkpoint */

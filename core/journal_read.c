@@ -15,6 +15,7 @@
 #include "journal.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -273,14 +274,18 @@ load_attempts(xg__journal *j, const char *gw_id, size_t *n)
     return e;
 }
 
-xg_err
-xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
+/* Step st (its parameters bound) and call fn for each order row, with its
+ * attempts when with_attempts; what names the load in messages. */
+static xg_err
+load_orders(xg__journal *j, sqlite3_stmt *st, int with_attempts,
+            xg__journal_order_fn fn, void *ctx, const char *what)
 {
     if (j->in_txn) {
-        return xg__journal_fail_msg(j, XG_ERR_BUSY,
-                                    "load_open: writes are staged");
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s: writes are staged", what);
+        sqlite3_clear_bindings(st);
+        return xg__journal_fail_msg(j, XG_ERR_BUSY, msg);
     }
-    sqlite3_stmt *st = j->load_orders;
     xg__journal_order o;
     xg_err e = XG_OK;
     int rc;
@@ -292,13 +297,12 @@ xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
             break;
         }
         size_t n = 0;
-        if ((e = load_attempts(j, o.gw_id, &n)) != XG_OK) {
+        if (with_attempts && (e = load_attempts(j, o.gw_id, &n)) != XG_OK) {
             break;
         }
         if ((e = fn(ctx, &o, j->attempts, n)) != XG_OK) {
-            xg__journal_set_err(j,
-                                "%s: load_open: callback refused order %s: %s",
-                                j->path, o.gw_id, xg_strerror(e));
+            xg__journal_set_err(j, "%s: %s: callback refused order %s: %s",
+                                j->path, what, o.gw_id, xg_strerror(e));
             break;
         }
     }
@@ -306,17 +310,34 @@ xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
         e = xg__journal_fail_sql(j, rc, "load orders");
     }
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return e;
 }
 
 xg_err
-xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn, void *ctx)
+xg__journal_load_open(xg__journal *j, xg__journal_order_fn fn, void *ctx)
 {
+    return load_orders(j, j->load_orders, 1, fn, ctx, "load_open");
+}
+
+xg_err
+xg__journal_load_ended(xg__journal *j, int64_t window_ms,
+                       xg__journal_order_fn fn, void *ctx)
+{
+    sqlite3_bind_int64(j->load_ended, 1, window_ms);
+    return load_orders(j, j->load_ended, 0, fn, ctx, "load_ended");
+}
+
+xg_err
+xg__journal_load_fills(xg__journal *j, int64_t window_ms,
+                       xg__journal_fill_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = j->load_fills;
     if (j->in_txn) {
         return xg__journal_fail_msg(j, XG_ERR_BUSY,
-                                    "load_open_fills: writes are staged");
+                                    "load_fills: writes are staged");
     }
-    sqlite3_stmt *st = j->load_fills;
+    sqlite3_bind_int64(st, 1, window_ms);
     xg__journal_fill f;
     xg_err e = XG_OK;
     int rc;
@@ -329,7 +350,7 @@ xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn, void *ctx)
         }
         if ((e = fn(ctx, &f)) != XG_OK) {
             xg__journal_set_err(
-                j, "%s: load_open_fills: callback refused a fill of %s: %s",
+                j, "%s: load_fills: callback refused a fill of %s: %s",
                 j->path, f.gw_id, xg_strerror(e));
             break;
         }
@@ -338,6 +359,7 @@ xg__journal_load_open_fills(xg__journal *j, xg__journal_fill_fn fn, void *ctx)
         e = xg__journal_fail_sql(j, rc, "load fills");
     }
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return e;
 }
 

@@ -93,10 +93,23 @@ typedef struct xg__order_rec {
     /* The fills the strategy was told of (xg__orders_note_fill): the head
      * of the order's chain in the table's fill pool, 0 for none. */
     uint32_t fills_head;
+    /* What those fills add up to: below exec.filled_qty, a fill is still
+     * to be told (fills.c). */
+    xg_decimal fills_qty;
+    uint8_t fill_check_due; /* an entry of st->fill_checks names it */
+    uint8_t fill_lists;     /* fills lists read that left a fill untold */
     uint8_t in_use;
 } xg__order_rec;
 
 typedef struct xg__orders xg__orders;
+
+/* Whether r's reports count more filled than its told fills add up to:
+ * a fill is still to be told (fills.h). */
+static inline int
+xg__orders_fills_owed(const xg__order_rec *r)
+{
+    return xg_decimal_cmp(r->exec.filled_qty, r->fills_qty) > 0;
+}
 
 /* boot_ms seeds gateway ids (wall clock ms at start); ids stay unique
  * across restarts as long as restarts are > 1 ms apart and the clock does

@@ -8,8 +8,10 @@
  *   one whose cancel-replace was on its way (an unsettled attempt after
  *   its own) learns from that query whether it was replaced.
  * The gateway takes new orders only once these are settled (gateway.c).
- * The fills each open order's strategy was told of are noted again
- * (orders.h), so none is told twice across the restart.
+ * Orders that ended with a fill in the last minute before the restart are
+ * read back as finished. The fills each order's strategy was told of are
+ * noted again (orders.h), so none is told twice across the restart; a
+ * fill an order counts but was never told is asked for (fills.h).
  */
 #include "recover.h"
 
@@ -19,6 +21,11 @@
 #include "act.h"
 #include "log.h"
 #include "xgate/buf.h"
+
+/* Orders that ended this long before the journal's last change are read
+ * back too: a venue's push of a fill trails the answer that ended its
+ * order by milliseconds, a minute is ample. */
+#define RECOVER_ENDED_MS 60000
 
 static void
 fill_record(xg__state *st, xg__order_rec *r, const xg__journal_order *o,
@@ -113,6 +120,40 @@ recover_order(void *ctx, const xg__journal_order *o,
     return XG_OK;
 }
 
+/* An order that ended with something filled just before the restart:
+ * kept in the table as finished, so that a fill it counts but whose push
+ * never came is asked for (act.c watches it), and its client id stays
+ * taken. */
+static xg_err
+recover_ended(void *ctx, const xg__journal_order *o,
+              const xg__journal_attempt *attempts, size_t n_attempts)
+{
+    (void)attempts;
+    (void)n_attempts;
+    xg__state *st = ctx;
+    int venue =
+        o->venue[0] != '\0' ? xg__state_venue_by_name(st, o->venue) : -1;
+    uint32_t slot;
+    xg_err e = venue >= 0 ? xg__orders_restore(st->orders, o->client_id,
+                                               o->gw_id, &slot)
+                          : XG_ERR_UNKNOWN_VENUE;
+    if (e != XG_OK) {
+        /* Its venue left the configuration, an open order took its
+         * client id again, or the table is full of open orders: any fill
+         * it did not tell stays untold. */
+        xg__warn("journal: order %s ended just before the restart and is "
+                 "not restored (%s): a fill its strategy was not told of "
+                 "would stay untold",
+                 o->client_id, xg_strerror(e));
+        return e == XG_ERR_NOMEM ? e : XG_OK;
+    }
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    fill_record(st, r, o, venue);
+    xg__orders_finished(st->orders, slot);
+    xg__act_restored(st, slot);
+    return XG_OK;
+}
+
 /* A fill of a restored order the strategy was told of before the
  * restart: noted, so the venue telling it again is not told again. */
 static xg_err
@@ -124,9 +165,16 @@ recover_fill(void *ctx, const xg__journal_fill *f)
     if (slot == XG_ORDER_NONE || venue < 0) {
         return XG_OK; /* its order or venue was not restored (above) */
     }
-    return xg__orders_note_fill(st->orders, slot, venue, f->trade_id) < 0
-               ? XG_ERR_NOMEM
-               : XG_OK;
+    int is_new = xg__orders_note_fill(st->orders, slot, venue, f->trade_id);
+    if (is_new < 0) {
+        return XG_ERR_NOMEM;
+    }
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    xg_decimal sum;
+    if (is_new > 0 && xg_decimal_add(r->fills_qty, f->qty, &sum) == XG_OK) {
+        r->fills_qty = sum;
+    }
+    return XG_OK;
 }
 
 xg_err
@@ -135,9 +183,13 @@ xg__recover(xg__state *st, char *err, size_t err_len)
     if (st->persist.journal == NULL) {
         return XG_OK;
     }
-    xg_err e = xg__journal_load_open(st->persist.journal, recover_order, st);
+    xg__journal *j = st->persist.journal;
+    xg_err e = xg__journal_load_open(j, recover_order, st);
     if (e == XG_OK) {
-        e = xg__journal_load_open_fills(st->persist.journal, recover_fill, st);
+        e = xg__journal_load_ended(j, RECOVER_ENDED_MS, recover_ended, st);
+    }
+    if (e == XG_OK) {
+        e = xg__journal_load_fills(j, RECOVER_ENDED_MS, recover_fill, st);
     }
     if (e != XG_OK) {
         snprintf(err, err_len, "%s",

@@ -13,6 +13,7 @@
 
 #include "act.h"
 #include "batch.h"
+#include "fills.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "routing.h"
@@ -37,8 +38,7 @@ xg__sender_fini(xg__sender *s)
 xg__order_rec *
 xg__sender_order_of(xg__state *st, const xg__pending *p)
 {
-    if (p->op != XG_OP_NEW_ORDER && p->op != XG_OP_CANCEL_ORDER &&
-        p->op != XG_OP_QUERY_ORDER && p->op != XG_OP_AMEND_ORDER) {
+    if (!xg__sender_is_order_op((xg_op_kind)p->op)) {
         return NULL;
     }
     xg__order_rec *r = xg__orders_get(st->orders, p->order);
@@ -72,6 +72,10 @@ xg__sender_op_for(const xg__venue *v, const xg__order_rec *r,
         op->instrument = xg__venue_instrument(v, r->order.symbol);
         op->order = &r->order;
         op->client_id = r->venue_client_id;
+    }
+    if (p->op == XG_OP_ORDER_FILLS && r != NULL) {
+        op->venue_order_id = r->venue_order_id;
+        op->cursor = xg__fills_cursor(v, p->order);
     }
     if (p->op == XG_OP_AMEND_ORDER && r != NULL) {
         memset(a, 0, sizeof *a);
@@ -115,6 +119,9 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
                !xg_order_status_is_final(r->status) &&
                (r->status == XG_STATUS_UNKNOWN || r->needs_query) &&
                !(r->in_flight & xg__op_bit(XG_OP_QUERY_ORDER));
+    case XG_OP_ORDER_FILLS:
+        return r != NULL && r->venue == vi && xg__orders_fills_owed(r) &&
+               !(r->in_flight & xg__op_bit(XG_OP_ORDER_FILLS));
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
@@ -124,8 +131,8 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
 }
 
 /* Whether a queued op is reconciliation: a query of an order recovered
- * from the journal or whose outcome is unknown, or an open-orders sweep
- * (sweep.c). Such a request goes under the limiter's capped share
+ * from the journal or whose outcome is unknown, an open-orders sweep
+ * (sweep.c), or a list of an order's fills (fills.c). Such a request goes under the limiter's capped share
  * (XG_PRIO_RECONCILE) whatever priority the adapter gave it, so settling
  * thousands of orders can never by itself run the venue's budget out.
  * The core decides this, not the adapter: only the core knows why it
@@ -133,7 +140,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
 static int
 is_reconcile(const xg__pending *p, const xg__order_rec *r)
 {
-    return p->op == XG_OP_OPEN_ORDERS ||
+    return p->op == XG_OP_OPEN_ORDERS || p->op == XG_OP_ORDER_FILLS ||
            (p->op == XG_OP_QUERY_ORDER && r != NULL &&
             (r->recovering || r->status == XG_STATUS_UNKNOWN));
 }
@@ -163,6 +170,8 @@ drop(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     unqueue(st, v, q, idx);
     if (p.op == XG_OP_OPEN_ORDERS) {
         xg__sweep_dropped(v, p.instrument);
+    } else if (p.op == XG_OP_ORDER_FILLS) {
+        xg__fills_dropped(v, p.order);
     }
 }
 

@@ -29,6 +29,15 @@ void xg__sender_fini(xg__sender *s);
 /* Send what the marked venues may send now, until no venue is marked. */
 void xg__sender_drain(xg__sender *s, xg__state *st);
 
+/* Whether op is one order's own (its queue entry names the order). */
+static inline int
+xg__sender_is_order_op(xg_op_kind op)
+{
+    return op == XG_OP_NEW_ORDER || op == XG_OP_CANCEL_ORDER ||
+           op == XG_OP_QUERY_ORDER || op == XG_OP_AMEND_ORDER ||
+           op == XG_OP_ORDER_FILLS;
+}
+
 /* The order a queue entry or a request's tag is about, NULL for venue
  * operations and for an entry left behind by a finished order (its slot
  * holds another order now, or none). */

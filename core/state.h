@@ -40,6 +40,9 @@ typedef struct xg__state {
     xg__events events;
     xg__persist persist;
     xg__deadlines deadlines;
+    /* When orders whose fills are untold are looked at again (fills.c):
+     * (local wall ms, slot), pushed by act.c. */
+    xg__deadlines fill_checks;
     uint32_t pump_marks; /* venues with work to try: bit per venue index */
     size_t n_recovering; /* journal orders not yet reconciled */
 } xg__state;

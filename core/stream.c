@@ -16,11 +16,8 @@
  * attempt goes to act.c as a REST answer would (but for the cancel a
  * cancel-replace on its way makes of it); a report of an earlier attempt
  * (a cancel-replace's replaced order) is not the order's state and is
- * left out, but its fills are the order's. Each fill is held to
- * the journal's rules for a fill record (records.c: a record the journal
- * refused would stop the daemon, and a hostile venue must not reach one),
- * noted once per (venue, trade id), staged in the turn's journal frame
- * and told after the order's own event.
+ * left out, but its fills are the order's, told once each (fills.c)
+ * after the order's own event.
  */
 #include "stream.h"
 
@@ -28,6 +25,7 @@
 #include <string.h>
 
 #include "act.h"
+#include "fills.h"
 #include "log.h"
 #include "state.h"
 #include "wsconn.h"
@@ -242,31 +240,12 @@ on_update(void *ctx, const xg_stream_update *u)
     if (!u->has_fill) {
         return XG_OK;
     }
-    /* What a venue sends is held to the journal's rules before anything
-     * else: a record the journal refused would stop the daemon. */
-    xg__journal_fill rec;
-    xg__persist_fill_record(r, v->cfg->name, &u->fill, st->now.wall_ms, &rec);
-    if (xg__journal_fill_invalid(&rec) != NULL) {
+    int told = xg__fills_tell(st, v, slot, &u->fill, "stream");
+    if (told > 0) {
+        v->stream.n_fills++;
+    } else if (told < 0) {
         v->stream.n_malformed++;
-        xg__warn("venue %s: stream fill of %s unusable (%s), left out",
-                 v->cfg->name, r->order.client_id,
-                 xg__journal_fill_invalid(&rec));
-        return XG_OK;
     }
-    int is_new = xg__orders_note_fill(st->orders, slot, vi, u->fill.trade_id);
-    if (is_new < 0) {
-        xg__error("venue %s: out of memory noting a fill of %s; not told",
-                  v->cfg->name, r->order.client_id);
-        return XG_OK;
-    }
-    if (is_new == 0) {
-        return XG_OK; /* told before: a duplicate push */
-    }
-    v->stream.n_fills++;
-    xg__persist_fill(&st->persist, &rec);
-    xg_order_view view;
-    xg__order_view(r, v->cfg->name, &view);
-    xg__events_fill(&st->events, &u->fill, &view, st->now.wall_ms);
     return XG_OK;
 }
 

@@ -170,60 +170,10 @@ query_unlisted(xg__state *st, xg__venue *v, const xg_instrument *ins)
     }
 }
 
-/* The entry of the symbol `index` being paged through on v, or NULL. */
-static xg__sweep_page *
-find_page(const xg__venue *v, uint32_t index)
-{
-    for (size_t i = 0; i < v->n_sweep_pages; i++) {
-        if (v->sweep_pages[i].index == index) {
-            return &v->sweep_pages[i];
-        }
-    }
-    return NULL;
-}
-
-static void
-forget_page(xg__venue *v, uint32_t index)
-{
-    xg__sweep_page *p = find_page(v, index);
-    if (p != NULL) {
-        *p = v->sweep_pages[--v->n_sweep_pages];
-    }
-}
-
-/* Remember where the list of `index` goes on; 0 if it cannot be followed
- * (too many pages already, or no memory): the list then counts as cut. */
-static int
-keep_cursor(xg__venue *v, uint32_t index, const char *cursor)
-{
-    xg__sweep_page *p = find_page(v, index);
-    if (p == NULL) {
-        if (v->n_sweep_pages == v->cap_sweep_pages) {
-            size_t cap = v->cap_sweep_pages > 0 ? v->cap_sweep_pages * 2 : 8;
-            xg__sweep_page *n = realloc(v->sweep_pages, cap * sizeof *n);
-            if (n == NULL) {
-                return 0;
-            }
-            v->sweep_pages = n;
-            v->cap_sweep_pages = cap;
-        }
-        p = &v->sweep_pages[v->n_sweep_pages++];
-        p->index = index;
-        p->pages = 0;
-    }
-    if (++p->pages >= v->sweep_pages_max) {
-        forget_page(v, index);
-        return 0;
-    }
-    xg_strlcpy(p->cursor, cursor, sizeof p->cursor);
-    return 1;
-}
-
 const char *
 xg__sweep_cursor(const xg__venue *v, uint32_t index)
 {
-    const xg__sweep_page *p = find_page(v, index);
-    return p != NULL ? p->cursor : NULL;
+    return xg__pages_cursor(&v->sweep_pages, index);
 }
 
 void
@@ -241,7 +191,8 @@ xg__sweep_answered(xg__state *st, xg__venue *v, uint32_t index,
     }
     xg__sweep_match(st, v, ins, reps, n);
     if (res->is_list_cut && res->next_cursor[0] != '\0' &&
-        keep_cursor(v, index, res->next_cursor)) {
+        xg__pages_keep(&v->sweep_pages, index, res->next_cursor,
+                       v->sweep_pages_max)) {
         /* The same round goes on with the next page, ahead of the
          * one-by-one queries as the first page was. */
         xg__act_queue_sweep(st, v, index);
@@ -256,7 +207,7 @@ xg__sweep_answered(xg__state *st, xg__venue *v, uint32_t index,
 void
 xg__sweep_dropped(xg__venue *v, uint32_t index)
 {
-    forget_page(v, index);
+    xg__pages_forget(&v->sweep_pages, index);
     if (v->sweep_outstanding > 0) {
         v->sweep_outstanding--;
     }

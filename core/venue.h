@@ -17,6 +17,7 @@
 #include "config.h"
 #include "loader.h"
 #include "orders.h"
+#include "pages.h"
 #include "protocol.h"
 #include "transport.h"
 #include "venue_stream.h"
@@ -87,13 +88,6 @@ typedef struct xg__queue {
     size_t cap, head, len;
 } xg__queue;
 
-/* A symbol whose open-order list is being read page by page (sweep.c). */
-typedef struct xg__sweep_page {
-    uint32_t index;             /* the instrument's, as in the queue entry */
-    uint32_t pages;             /* pages read so far this round */
-    char cursor[XG_CURSOR_MAX]; /* the next page's */
-} xg__sweep_page;
-
 typedef struct xg__venue {
     const xg__venue_config *cfg; /* borrowed from the gateway's config */
     const xg__plugin *plugin;
@@ -155,15 +149,19 @@ typedef struct xg__venue {
     int64_t next_sweep_mono_ms;
     uint32_t sweep_round;        /* rounds queued so far */
     size_t sweep_outstanding;    /* symbols of the round not yet read out */
-    uint32_t sweep_pages_max;    /* pages followed per symbol and round */
-    xg__sweep_page *sweep_pages; /* symbols read page by page this round */
-    size_t n_sweep_pages, cap_sweep_pages;
+    uint32_t sweep_pages_max; /* pages followed per symbol and round */
+    xg__pages sweep_pages;    /* symbols read page by page this round, by
+                                 instrument index */
     uint8_t *sweep_marks; /* per instrument: has open orders this round */
     size_t cap_sweep_marks;
     /* One round is due even though the stream is live: the one that
      * learns what happened while it was not (stream.c). */
     int is_sweep_forced;
     xg__stream stream; /* the private stream (stream.c) */
+    /* Orders' fills lists read page by page, by slot (fills.c). */
+    xg__pages fill_pages;
+    uint64_t n_fill_lists;   /* ORDER_FILLS answers read */
+    uint64_t n_fills_listed; /* fills first told from one */
 } xg__venue;
 
 xg_err xg__queue_init(xg__queue *q, size_t cap);

@@ -213,6 +213,13 @@ xg_gw_restart(xg_gw_proc *g)
 }
 
 xg_err
+xg_gw_restart_begin(xg_gw_proc *g)
+{
+    xg_gw_halt(g, SIGKILL);
+    return spawn_begin(g);
+}
+
+xg_err
 xg_gw_start_sim(xg_gw_proc *g, const char *const *venues, const int *ports,
                 size_t n, const char *extra_venue_json)
 {

@@ -85,6 +85,10 @@ void xg_gw_halt(xg_gw_proc *g, int sig);
  * The endpoints may change; reconnect clients. */
 xg_err xg_gw_restart(xg_gw_proc *g);
 
+/* As xg_gw_restart, but return once the endpoints are printed, so a test
+ * hears the events of the recovery; then call xg_gw_wait_ready. */
+xg_err xg_gw_restart_begin(xg_gw_proc *g);
+
 /* True while the process is alive. */
 int xg_gw_alive(const xg_gw_proc *g);
 

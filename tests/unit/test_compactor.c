@@ -291,7 +291,7 @@ test_recover_folds_each_fill_once(void **state)
                                            &seq, err, sizeof err),
                      XG_OK);
     size_t n = 0;
-    assert_int_equal(xg__journal_load_open_fills(j, count_fill, &n), XG_OK);
+    assert_int_equal(xg__journal_load_fills(j, -1, count_fill, &n), XG_OK);
     assert_int_equal(n, 2);
     xg__journal_close(&j);
 }

@@ -295,7 +295,7 @@ static void
 load_fills(xg__journal *j, fills_seen *s)
 {
     memset(s, 0, sizeof *s);
-    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, s), XG_OK);
+    assert_int_equal(xg__journal_load_fills(j, -1, collect_fill, s), XG_OK);
 }
 
 static void
@@ -538,7 +538,7 @@ test_journal_load_refuses_hostile_fill_rows(void **state)
     xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
     fills_seen s;
     memset(&s, 0, sizeof s);
-    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, &s),
+    assert_int_equal(xg__journal_load_fills(j, -1, collect_fill, &s),
                      XG_ERR_IO);
     assert_int_equal(s.n, 0);
     assert_non_null(strstr(xg__journal_last_error(j), "lq0abcde00000001"));
@@ -547,7 +547,7 @@ test_journal_load_refuses_hostile_fill_rows(void **state)
 
     raw_sql(f, "UPDATE fills SET liquidity = 1, qty_units = 0");
     j = open_ok(f, XG_SYNC_NORMAL);
-    assert_int_equal(xg__journal_load_open_fills(j, collect_fill, &s),
+    assert_int_equal(xg__journal_load_fills(j, -1, collect_fill, &s),
                      XG_ERR_IO);
     assert_non_null(strstr(xg__journal_last_error(j), "fill"));
     xg__journal_close(&j);
@@ -946,15 +946,16 @@ test_journal_refuses_other_schema_version(void **state)
 {
     fixture *f = *state;
     make_journal(f, 1);
-    raw_sql(f, "PRAGMA user_version=5");
-    assert_refused(f, XG_ERR_CONFIG, "schema version 5");
+    raw_sql(f, "PRAGMA user_version=6");
+    assert_refused(f, XG_ERR_CONFIG, "schema version 6");
     raw_sql(f, "PRAGMA user_version=0");
     assert_refused(f, XG_ERR_CONFIG, "schema version 0");
 }
 
-/* What schema 2 and 3 added to orders and 4 to the file, dropped from a
- * current journal to make one of an earlier schema. */
-#define DROP_V4_SQL "DROP TABLE fills;"
+/* What schema 2 and 3 added to orders and 4 and 5 to the file, dropped
+ * from a current journal to make one of an earlier schema. */
+#define DROP_V5_SQL "DROP INDEX orders_updated;"
+#define DROP_V4_SQL DROP_V5_SQL "DROP TABLE fills;"
 #define DROP_V2_COLS_SQL                                                       \
     "ALTER TABLE orders DROP COLUMN quote_units;"                              \
     "ALTER TABLE orders DROP COLUMN quote_scale;"                              \
@@ -1062,6 +1063,77 @@ test_journal_migrates_schema_3(void **state)
     load_fills(j, &fs);
     assert_int_equal(fs.n, 1);
     assert_fill_equal(&fl, &fs.fills[0]);
+    xg__journal_close(&j);
+}
+
+/* A journal of schema 4 (no index of orders by their last change) is
+ * migrated to 5 when opened, its orders kept whole, and the orders that
+ * ended just before can be read back. */
+static void
+test_journal_migrates_schema_4(void **state)
+{
+    fixture *f = *state;
+    make_journal(f, 2);
+    raw_sql(f, DROP_V5_SQL "PRAGMA user_version=4");
+    xg__journal_order want = order_of("lq0abcde00000001", XG_STATUS_NEW);
+    assert_migrated(f, &want);
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_ended(j, 60000, collect, &s), XG_OK);
+    assert_int_equal(s.n, 0);
+    xg__journal_close(&j);
+}
+
+/* The orders that ended with something filled within the window of the
+ * journal's last change are read back, with their fills; one that ended
+ * earlier, one that filled nothing and an open one are not (the open one
+ * is load_open's). */
+static void
+test_journal_load_ended_reads_back_what_ended_just_before(void **state)
+{
+    fixture *f = *state;
+    xg__journal *j = open_ok(f, XG_SYNC_NORMAL);
+    static const struct {
+        const char *id;
+        xg_order_status status;
+        int64_t filled_units;
+        int64_t updated_ms;
+    } rows[] = {
+        {"lq0abcde00000001", XG_STATUS_FILLED, 3, 1700000100000}, /* in */
+        {"lq0abcde00000002", XG_STATUS_CANCELED, 1, 1700000040000}, /* edge */
+        {"lq0abcde00000003", XG_STATUS_FILLED, 3, 1700000039999}, /* early */
+        {"lq0abcde00000004", XG_STATUS_CANCELED, 0, 1700000100000}, /* none */
+        {"lq0abcde00000005", XG_STATUS_PARTIALLY_FILLED, 1, 1700000090000},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        xg__journal_order o = order_of(rows[i].id, rows[i].status);
+        o.exec.filled_qty = dec(rows[i].filled_units, 3);
+        o.updated_ms = rows[i].updated_ms;
+        assert_int_equal(xg__journal_put_order(j, &o), XG_OK);
+        xg__journal_fill fl = fill_of(rows[i].id, "t1", 1);
+        assert_int_equal(xg__journal_put_fill(j, &fl), XG_OK);
+    }
+    assert_int_equal(xg__journal_commit(j), XG_OK);
+
+    seen s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(xg__journal_load_ended(j, 60000, collect, &s), XG_OK);
+    assert_int_equal(s.n, 2);
+    assert_string_equal(s.orders[0].gw_id, "lq0abcde00000001");
+    assert_string_equal(s.orders[1].gw_id, "lq0abcde00000002");
+    assert_int_equal(s.n_attempts[0], 0);
+
+    fills_seen fs;
+    memset(&fs, 0, sizeof fs);
+    assert_int_equal(xg__journal_load_fills(j, 60000, collect_fill, &fs),
+                     XG_OK);
+    assert_int_equal(fs.n, 3); /* the two ended ones and the open one */
+    assert_string_equal(fs.fills[0].gw_id, "lq0abcde00000001");
+    assert_string_equal(fs.fills[1].gw_id, "lq0abcde00000002");
+    assert_string_equal(fs.fills[2].gw_id, "lq0abcde00000005");
+    load_fills(j, &fs); /* window -1: the open one only */
+    assert_int_equal(fs.n, 1);
     xg__journal_close(&j);
 }
 
@@ -1415,6 +1487,8 @@ main(void)
         T(test_journal_refuses_second_open_while_in_use),
         T(test_journal_invalid_put_keeps_the_turn),
         T(test_journal_load_open_refuses_with_writes_staged),
+        T(test_journal_load_ended_reads_back_what_ended_just_before),
+        T(test_journal_migrates_schema_4),
         T(test_journal_last_gw_id_is_largest_and_survives_prune),
         T(test_journal_prune_deletes_only_old_final_orders_attempts_fills),
         T(test_journal_prune_commits_staged_writes),
