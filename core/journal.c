@@ -184,7 +184,7 @@ static const char put_fill_sql[] =
 /* The orders that ended with something filled within ?1 ms of the
  * journal's last change (xg__journal_load_ended). */
 #define ENDED_SQL                                                              \
-    " status IN " FINAL_SQL " AND filled_units > 0 AND updated_ms >="         \
+    " status IN " FINAL_SQL " AND filled_units > 0 AND updated_ms >="          \
     " (SELECT max(updated_ms) FROM orders) - ?1"
 
 static const char load_fills_sql[] =
@@ -564,10 +564,10 @@ prepare_all(xg__journal *j)
 static void
 finalize_all(xg__journal *j)
 {
-    sqlite3_stmt **list[] = {
-        &j->begin,         &j->commit,    &j->rollback,    &j->put_order,
-        &j->put_attempt,   &j->put_fill,  &j->load_orders, &j->load_ended, &j->load_fills,
-        &j->load_attempts, &j->last_gw_id};
+    sqlite3_stmt **list[] = {&j->begin,         &j->commit,      &j->rollback,
+                             &j->put_order,     &j->put_attempt, &j->put_fill,
+                             &j->load_orders,   &j->load_ended,  &j->load_fills,
+                             &j->load_attempts, &j->last_gw_id};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
         sqlite3_finalize(*list[i]);
         *list[i] = NULL;

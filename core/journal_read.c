@@ -350,8 +350,8 @@ xg__journal_load_fills(xg__journal *j, int64_t window_ms,
         }
         if ((e = fn(ctx, &f)) != XG_OK) {
             xg__journal_set_err(
-                j, "%s: load_fills: callback refused a fill of %s: %s",
-                j->path, f.gw_id, xg_strerror(e));
+                j, "%s: load_fills: callback refused a fill of %s: %s", j->path,
+                f.gw_id, xg_strerror(e));
             break;
         }
     }

@@ -132,11 +132,11 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
 
 /* Whether a queued op is reconciliation: a query of an order recovered
  * from the journal or whose outcome is unknown, an open-orders sweep
- * (sweep.c), or a list of an order's fills (fills.c). Such a request goes under the limiter's capped share
- * (XG_PRIO_RECONCILE) whatever priority the adapter gave it, so settling
- * thousands of orders can never by itself run the venue's budget out.
- * The core decides this, not the adapter: only the core knows why it
- * asks. */
+ * (sweep.c), or a list of an order's fills (fills.c). Such a request goes under
+ * the limiter's capped share (XG_PRIO_RECONCILE) whatever priority the adapter
+ * gave it, so settling thousands of orders can never by itself run the venue's
+ * budget out. The core decides this, not the adapter: only the core knows why
+ * it asks. */
 static int
 is_reconcile(const xg__pending *p, const xg__order_rec *r)
 {
@@ -187,8 +187,8 @@ cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
         xg__act_cancel_symbol_done(st, v, ins != NULL ? ins->symbol : NULL, 0);
     } else if (p->op == XG_OP_BALANCES) {
         v->balances_asked = 0;
-        xg__warn("venue %s: cannot ask its balances: %s: %s", v->cfg->name,
-                 why, xg_strerror(err));
+        xg__warn("venue %s: cannot ask its balances: %s: %s", v->cfg->name, why,
+                 xg_strerror(err));
     } else if (p->op == XG_OP_STREAM_TOKEN) {
         xg__warn("venue %s: cannot ask for the stream's token: %s: %s",
                  v->cfg->name, why, xg_strerror(err));

@@ -147,12 +147,12 @@ typedef struct xg__venue {
     /* The open-orders sweep (sweep.c): one OPEN_ORDERS request per
      * symbol with open orders, every cfg->order_sweep_ms. */
     int64_t next_sweep_mono_ms;
-    uint32_t sweep_round;        /* rounds queued so far */
-    size_t sweep_outstanding;    /* symbols of the round not yet read out */
+    uint32_t sweep_round;     /* rounds queued so far */
+    size_t sweep_outstanding; /* symbols of the round not yet read out */
     uint32_t sweep_pages_max; /* pages followed per symbol and round */
     xg__pages sweep_pages;    /* symbols read page by page this round, by
                                  instrument index */
-    uint8_t *sweep_marks; /* per instrument: has open orders this round */
+    uint8_t *sweep_marks;     /* per instrument: has open orders this round */
     size_t cap_sweep_marks;
     /* One round is due even though the stream is live: the one that
      * learns what happened while it was not (stream.c). */

@@ -1100,9 +1100,9 @@ test_journal_load_ended_reads_back_what_ended_just_before(void **state)
         int64_t filled_units;
         int64_t updated_ms;
     } rows[] = {
-        {"lq0abcde00000001", XG_STATUS_FILLED, 3, 1700000100000}, /* in */
+        {"lq0abcde00000001", XG_STATUS_FILLED, 3, 1700000100000},   /* in */
         {"lq0abcde00000002", XG_STATUS_CANCELED, 1, 1700000040000}, /* edge */
-        {"lq0abcde00000003", XG_STATUS_FILLED, 3, 1700000039999}, /* early */
+        {"lq0abcde00000003", XG_STATUS_FILLED, 3, 1700000039999},   /* early */
         {"lq0abcde00000004", XG_STATUS_CANCELED, 0, 1700000100000}, /* none */
         {"lq0abcde00000005", XG_STATUS_PARTIALLY_FILLED, 1, 1700000090000},
     };

@@ -225,9 +225,9 @@ struct xg_result {
      * list (a cursor to more, or a full page), so an order (a fill)
      * missing from it may still be there. */
     int is_list_cut;
-    /* OPEN_ORDERS and ORDER_FILLS with is_list_cut: how to ask for the next page (the
-     * venue's cursor, the last order id, a page number: whatever build
-     * understands as op->cursor), printable ASCII; "" when the adapter
+    /* OPEN_ORDERS and ORDER_FILLS with is_list_cut: how to ask for the next
+     * page (the venue's cursor, the last order id, a page number: whatever
+     * build understands as op->cursor), printable ASCII; "" when the adapter
      * cannot say (a cursor longer than XG_CURSOR_MAX - 1 is not cut, it
      * is left out), and then the list is only known to be cut. */
     char next_cursor[XG_CURSOR_MAX];
