@@ -501,26 +501,33 @@ xg_json_string(const xg_json *j, size_t t, char *dst, size_t cap, size_t *len)
     return is_cut ? XG_ERR_TRUNCATED : XG_OK;
 }
 
-int
-xg_json_is_string_eq(const xg_json *j, size_t t, const char *s)
+/* Whether token t is a string equal to the n bytes at s (no NUL among
+ * them). */
+static int
+is_string_eq_n(const xg_json *j, size_t t, const char *s, size_t n)
 {
     if (t >= j->n_tok || j->tok[t].type != XG_JSON_STRING) {
         return 0;
     }
     const xg_json_tok *tok = &j->tok[t];
-    size_t n = strlen(s);
     if (!tok->is_escaped) {
         return tok->len == n && memcmp(j->text + tok->start, s, n) == 0;
     }
     /* Escapes only ever shorten text, so a longer raw string can still
      * match: decode into room for s plus one byte to see a longer one. */
     char buf[128];
-    if (n >= sizeof buf - 1) {
+    if (n >= sizeof buf - 1 || tok->len < n) {
         return 0;
     }
     int is_cut;
     size_t got = decode(j, t, buf, n + 2, &is_cut);
     return !is_cut && got == n && memcmp(buf, s, n) == 0;
+}
+
+int
+xg_json_is_string_eq(const xg_json *j, size_t t, const char *s)
+{
+    return is_string_eq_n(j, t, s, strlen(s));
 }
 
 xg_err
@@ -529,10 +536,13 @@ xg_json_get(const xg_json *j, size_t obj, const char *key, size_t *val)
     if (obj >= j->n_tok || j->tok[obj].type != XG_JSON_OBJECT) {
         return XG_ERR_INVALID;
     }
+    /* Measured once: a venue's order message has dozens of keys, and an
+     * adapter looks up dozens of them per message. */
+    size_t n = strlen(key);
     xg_err found = XG_ERR_NOT_FOUND;
     size_t k = obj + 1;
     for (uint32_t i = 0; i < j->tok[obj].count; i++) {
-        if (xg_json_is_string_eq(j, k, key)) {
+        if (is_string_eq_n(j, k, key, n)) {
             if (found == XG_OK) {
                 return XG_ERR_EXISTS;
             }
