@@ -224,7 +224,8 @@ okx_stream_sub_read(xg_sim_stream *s, const char *id, const json_t *arg,
     const char *channel = json_string_value(json_object_get(arg, "channel"));
     const char *type = json_string_value(json_object_get(arg, "instType"));
     const char *inst_id = json_string_value(json_object_get(arg, "instId"));
-    char msg[200];
+    /* The longest message below, every field at its cut, is 212 bytes. */
+    char msg[256];
 
     if (channel == NULL || type == NULL) {
         okx_stream_error(s, id, "60013", "Invalid args");
