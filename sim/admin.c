@@ -52,9 +52,11 @@ admin_get_count(const json_t *obj, const char *key, json_int_t *out)
 
 /* Whether every member of obj is one of keys (NULL-terminated). An
  * unknown one is refused rather than ignored: a misspelt fault field
- * would otherwise leave a test running without the fault it meant. */
+ * would otherwise leave a test running without the fault it meant. The
+ * message names it as where.key (where: the member obj is, NULL at the
+ * top level). */
 static bool
-admin_known_keys(const json_t *obj, const char *const *keys,
+admin_known_keys(const json_t *obj, const char *where, const char *const *keys,
                  xg_sim_response *resp)
 {
     const char *key = NULL;
@@ -70,7 +72,8 @@ admin_known_keys(const json_t *obj, const char *const *keys,
             known = strcmp(keys[i], key) == 0;
         }
         if (!known) {
-            snprintf(msg, sizeof(msg), "unknown key: %.60s", key);
+            snprintf(msg, sizeof(msg), "unknown key: %s%s%.60s",
+                     where != NULL ? where : "", where != NULL ? "." : "", key);
             admin_error(resp, 400, msg);
             return false;
         }
@@ -90,7 +93,7 @@ admin_ban(xg_sim_venue *v, const xg_sim_request *req, const json_t *body,
     int64_t now = xg_sim_now_ms();
     int64_t until = 0;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (!admin_get_count(body, "duration_ms", &ms)) {
@@ -152,7 +155,7 @@ admin_fault_part(const json_t *part, admin_fault_kind kind, xg_sim_fault *f,
         admin_error(resp, 400, "fault: JSON object needed");
         return false;
     }
-    if (!admin_known_keys(part,
+    if (!admin_known_keys(part, NULL,
                           kind == ADMIN_FAULT_5XX    ? keys_5xx
                           : kind == ADMIN_FAULT_DROP ? keys_drop
                                                      : keys_limited,
@@ -214,7 +217,7 @@ admin_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     const json_t *clear = json_object_get(body, "clear");
     json_int_t latency = 0;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (clear != NULL && !json_is_boolean(clear)) {
@@ -473,27 +476,39 @@ admin_market_json(const xg_sim_book *b, size_t i)
         (json_int_t)m->nasks);
 }
 
-/* An optional integer member in [lo, hi] into *out; false (resp set)
- * when present and wrong. */
+/* Integer member key of obj in [lo, hi] into *out; false (resp set,
+ * naming it as where.key, where NULL at the top level) when it is wrong,
+ * or missing and is_required. */
 static bool
-admin_opt_int(const json_t *body, const char *key, int64_t lo, int64_t hi,
-              int64_t *out, xg_sim_response *resp)
+admin_member_int(const json_t *obj, const char *where, const char *key,
+                 bool is_required, int64_t lo, int64_t hi, int64_t *out,
+                 xg_sim_response *resp)
 {
-    const json_t *v = json_object_get(body, key);
-    char msg[96];
+    const json_t *v = json_object_get(obj, key);
+    char msg[128];
 
-    if (v == NULL) {
+    if (v == NULL && !is_required) {
         return true;
     }
     if (!json_is_integer(v) || json_integer_value(v) < lo ||
         json_integer_value(v) > hi) {
-        snprintf(msg, sizeof(msg), "%s: integer %lld..%lld needed", key,
+        snprintf(msg, sizeof(msg), "%s%s%s: integer %lld..%lld needed",
+                 where != NULL ? where : "", where != NULL ? "." : "", key,
                  (long long)lo, (long long)hi);
         admin_error(resp, 400, msg);
         return false;
     }
     *out = (int64_t)json_integer_value(v);
     return true;
+}
+
+/* An optional top-level integer member in [lo, hi] into *out; false
+ * (resp set) when present and wrong. */
+static bool
+admin_opt_int(const json_t *body, const char *key, int64_t lo, int64_t hi,
+              int64_t *out, xg_sim_response *resp)
+{
+    return admin_member_int(body, NULL, key, false, lo, hi, out, resp);
 }
 
 /* An optional positive-or-zero decimal string member into *out. */
@@ -535,7 +550,7 @@ admin_market(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     int64_t now = xg_sim_now_ms();
     json_t *out = NULL;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (symbol == NULL) {
@@ -601,7 +616,7 @@ admin_fill(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     xg_sim_book *b = &v->book;
     xg_err err = XG_OK;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if ((oid == NULL) == (cid == NULL) ||
