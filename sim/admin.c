@@ -1,7 +1,8 @@
 /*
- * The simulator's admin API: bans, fault injection, the market (reference
- * prices, the walk and the synthetic liquidity, fills made by hand), the
- * request log and a view of orders, fills and limit usage.
+ * The simulator's admin API: bans, fault injection (on REST requests and
+ * on the private streams, whose faults sim/ws.c carries out), the market
+ * (reference prices, the walk and the synthetic liquidity, fills made by
+ * hand), the request log and a view of orders, fills and limit usage.
  *
  * Bodies are small JSON objects parsed with Jansson; every answer is JSON
  * except the log, which is NDJSON so a test can read it line by line.
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "ws.h"
 
 static void
 admin_error(xg_sim_response *resp, int status, const char *msg)
@@ -52,9 +55,11 @@ admin_get_count(const json_t *obj, const char *key, json_int_t *out)
 
 /* Whether every member of obj is one of keys (NULL-terminated). An
  * unknown one is refused rather than ignored: a misspelt fault field
- * would otherwise leave a test running without the fault it meant. */
+ * would otherwise leave a test running without the fault it meant. The
+ * message names it as where.key (where: the member obj is, NULL at the
+ * top level). */
 static bool
-admin_known_keys(const json_t *obj, const char *const *keys,
+admin_known_keys(const json_t *obj, const char *where, const char *const *keys,
                  xg_sim_response *resp)
 {
     const char *key = NULL;
@@ -70,7 +75,8 @@ admin_known_keys(const json_t *obj, const char *const *keys,
             known = strcmp(keys[i], key) == 0;
         }
         if (!known) {
-            snprintf(msg, sizeof(msg), "unknown key: %.60s", key);
+            snprintf(msg, sizeof(msg), "unknown key: %s%s%.60s",
+                     where != NULL ? where : "", where != NULL ? "." : "", key);
             admin_error(resp, 400, msg);
             return false;
         }
@@ -90,7 +96,7 @@ admin_ban(xg_sim_venue *v, const xg_sim_request *req, const json_t *body,
     int64_t now = xg_sim_now_ms();
     int64_t until = 0;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (!admin_get_count(body, "duration_ms", &ms)) {
@@ -152,7 +158,7 @@ admin_fault_part(const json_t *part, admin_fault_kind kind, xg_sim_fault *f,
         admin_error(resp, 400, "fault: JSON object needed");
         return false;
     }
-    if (!admin_known_keys(part,
+    if (!admin_known_keys(part, NULL,
                           kind == ADMIN_FAULT_5XX    ? keys_5xx
                           : kind == ADMIN_FAULT_DROP ? keys_drop
                                                      : keys_limited,
@@ -214,7 +220,7 @@ admin_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     const json_t *clear = json_object_get(body, "clear");
     json_int_t latency = 0;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (clear != NULL && !json_is_boolean(clear)) {
@@ -473,27 +479,39 @@ admin_market_json(const xg_sim_book *b, size_t i)
         (json_int_t)m->nasks);
 }
 
-/* An optional integer member in [lo, hi] into *out; false (resp set)
- * when present and wrong. */
+/* Integer member key of obj in [lo, hi] into *out; false (resp set,
+ * naming it as where.key, where NULL at the top level) when it is wrong,
+ * or missing and is_required. */
 static bool
-admin_opt_int(const json_t *body, const char *key, int64_t lo, int64_t hi,
-              int64_t *out, xg_sim_response *resp)
+admin_member_int(const json_t *obj, const char *where, const char *key,
+                 bool is_required, int64_t lo, int64_t hi, int64_t *out,
+                 xg_sim_response *resp)
 {
-    const json_t *v = json_object_get(body, key);
-    char msg[96];
+    const json_t *v = json_object_get(obj, key);
+    char msg[128];
 
-    if (v == NULL) {
+    if (v == NULL && !is_required) {
         return true;
     }
     if (!json_is_integer(v) || json_integer_value(v) < lo ||
         json_integer_value(v) > hi) {
-        snprintf(msg, sizeof(msg), "%s: integer %lld..%lld needed", key,
+        snprintf(msg, sizeof(msg), "%s%s%s: integer %lld..%lld needed",
+                 where != NULL ? where : "", where != NULL ? "." : "", key,
                  (long long)lo, (long long)hi);
         admin_error(resp, 400, msg);
         return false;
     }
     *out = (int64_t)json_integer_value(v);
     return true;
+}
+
+/* An optional top-level integer member in [lo, hi] into *out; false
+ * (resp set) when present and wrong. */
+static bool
+admin_opt_int(const json_t *body, const char *key, int64_t lo, int64_t hi,
+              int64_t *out, xg_sim_response *resp)
+{
+    return admin_member_int(body, NULL, key, false, lo, hi, out, resp);
 }
 
 /* An optional positive-or-zero decimal string member into *out. */
@@ -535,7 +553,7 @@ admin_market(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     int64_t now = xg_sim_now_ms();
     json_t *out = NULL;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if (symbol == NULL) {
@@ -601,7 +619,7 @@ admin_fill(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     xg_sim_book *b = &v->book;
     xg_err err = XG_OK;
 
-    if (!admin_known_keys(body, keys, resp)) {
+    if (!admin_known_keys(body, NULL, keys, resp)) {
         return;
     }
     if ((oid == NULL) == (cid == NULL) ||
@@ -644,6 +662,161 @@ admin_fill(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     } else {
         xg_sim_response_json(resp, 200, out);
     }
+}
+
+/* Largest count and longest time a stream fault takes. */
+#define ADMIN_STREAM_COUNT_MAX 1000000
+#define ADMIN_STREAM_MS_MAX    600000
+#define ADMIN_STREAM_LIFE_MAX  86400000
+
+/* Whether part (the body's member name) is an object whose members are
+ * all among keys; false (resp set) otherwise. */
+static bool
+admin_stream_part(const json_t *part, const char *name, const char *const *keys,
+                  xg_sim_response *resp)
+{
+    char msg[96];
+
+    if (!json_is_object(part)) {
+        snprintf(msg, sizeof(msg), "%s: JSON object needed", name);
+        admin_error(resp, 400, msg);
+        return false;
+    }
+    return admin_known_keys(part, name, keys, resp);
+}
+
+/* A counted part {"count": N} of body, if present, into *count (count
+ * required unless the part may leave it out, which means 0). */
+static bool
+admin_stream_count(const json_t *body, const char *name, bool is_required,
+                   int *count, xg_sim_response *resp)
+{
+    static const char *const keys[] = {"count", NULL};
+    const json_t *part = json_object_get(body, name);
+    int64_t n = 0;
+
+    if (part == NULL) {
+        return true;
+    }
+    if (!admin_stream_part(part, name, keys, resp) ||
+        !admin_member_int(part, name, "count", is_required, 0,
+                          ADMIN_STREAM_COUNT_MAX, &n, resp)) {
+        return false;
+    }
+    *count = (int)n;
+    return true;
+}
+
+/* The stall part, {"ms": N} (0 ends a stall) or {"until_cleared": true},
+ * into *until_ms (epoch ms; INT64_MAX until cleared). */
+static bool
+admin_stream_stall(const json_t *part, int64_t now, int64_t *until_ms,
+                   xg_sim_response *resp)
+{
+    static const char *const keys[] = {"ms", "until_cleared", NULL};
+    const json_t *forever = json_object_get(part, "until_cleared");
+    int64_t ms = 0;
+
+    if (!admin_stream_part(part, "stall", keys, resp)) {
+        return false;
+    }
+    if ((forever == NULL) == (json_object_get(part, "ms") == NULL)) {
+        admin_error(resp, 400, "stall: one of ms and until_cleared needed");
+        return false;
+    }
+    if (forever != NULL) {
+        if (!json_is_true(forever)) {
+            admin_error(resp, 400, "stall.until_cleared: true needed");
+            return false;
+        }
+        *until_ms = INT64_MAX;
+        return true;
+    }
+    if (!admin_member_int(part, "stall", "ms", true, 0, ADMIN_STREAM_MS_MAX,
+                          &ms, resp)) {
+        return false;
+    }
+    *until_ms = ms > 0 ? now + ms : 0;
+    return true;
+}
+
+/* Parse a stream fault body onto *f (clear first, then each part
+ * replaces its fault); false (resp set) for bad input. */
+static bool
+admin_stream_parse(const json_t *body, int64_t now, xg_sim_stream_fault *f,
+                   xg_sim_response *resp)
+{
+    static const char *const keys[] = {"drop",        "stall",   "delay",
+                                       "duplicate",   "reorder", "refuse_auth",
+                                       "lifetime_ms", "clear",   NULL};
+    static const char *const delay_keys[] = {"ms", NULL};
+    const json_t *clear = json_object_get(body, "clear");
+    const json_t *stall = json_object_get(body, "stall");
+    const json_t *delay = json_object_get(body, "delay");
+
+    if (!admin_known_keys(body, NULL, keys, resp)) {
+        return false;
+    }
+    if (clear != NULL && !json_is_boolean(clear)) {
+        admin_error(resp, 400, "clear: boolean needed");
+        return false;
+    }
+    if (json_is_true(clear)) {
+        memset(f, 0, sizeof(*f));
+    }
+    if (!admin_stream_count(body, "drop", false, &f->refuse_count, resp) ||
+        !admin_stream_count(body, "duplicate", true, &f->duplicate_count,
+                            resp) ||
+        !admin_stream_count(body, "reorder", true, &f->reorder_count, resp) ||
+        !admin_stream_count(body, "refuse_auth", true, &f->refuse_auth_count,
+                            resp)) {
+        return false;
+    }
+    if (stall != NULL &&
+        !admin_stream_stall(stall, now, &f->stall_until_ms, resp)) {
+        return false;
+    }
+    if (delay != NULL &&
+        (!admin_stream_part(delay, "delay", delay_keys, resp) ||
+         !admin_member_int(delay, "delay", "ms", true, 0, ADMIN_STREAM_MS_MAX,
+                           &f->delay_ms, resp))) {
+        return false;
+    }
+    return admin_member_int(body, NULL, "lifetime_ms", false, 0,
+                            ADMIN_STREAM_LIFE_MAX, &f->life_ms, resp);
+}
+
+/* POST /_sim/stream_fault: change the venue's stream fault plan and
+ * answer it as it then is. Parsed under the lock, so the counts the
+ * connections use up meanwhile are not written back over. */
+static void
+admin_stream_fault(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
+{
+    xg_sim_stream_fault f;
+    int64_t now = xg_sim_now_ms();
+
+    xg_sim_venue_lock(v);
+    f = v->stream_fault;
+    if (!admin_stream_parse(body, now, &f, resp)) {
+        xg_sim_venue_unlock(v);
+        return;
+    }
+    v->stream_fault = f;
+    xg_sim_ws_fault_changed(v, json_object_get(body, "drop") != NULL);
+    xg_sim_venue_unlock(v);
+
+    bool is_forever = f.stall_until_ms == INT64_MAX;
+    int64_t stall_left =
+        !is_forever && f.stall_until_ms > now ? f.stall_until_ms - now : 0;
+    xg_sim_response_json(
+        resp, 200,
+        json_pack("{s{si} s{sI sb} s{sI} s{si} s{si} s{si} sI}", "drop",
+                  "count", f.refuse_count, "stall", "ms",
+                  (json_int_t)stall_left, "until_cleared", is_forever, "delay",
+                  "ms", (json_int_t)f.delay_ms, "duplicate", "count",
+                  f.duplicate_count, "reorder", "count", f.reorder_count,
+                  "refuse_auth", "count", f.refuse_auth_count, "lifetime_ms",
+                  (json_int_t)f.life_ms));
 }
 
 static void
@@ -716,6 +889,7 @@ xg_sim_admin_handle(xg_sim_venue *v, const xg_sim_request *req,
     }
     if (!is_post || (strcmp(req->path, "/_sim/ban") != 0 &&
                      strcmp(req->path, "/_sim/fault") != 0 &&
+                     strcmp(req->path, "/_sim/stream_fault") != 0 &&
                      strcmp(req->path, "/_sim/price") != 0 &&
                      strcmp(req->path, "/_sim/market") != 0 &&
                      strcmp(req->path, "/_sim/fill") != 0)) {
@@ -732,6 +906,8 @@ xg_sim_admin_handle(xg_sim_venue *v, const xg_sim_request *req,
         admin_ban(v, req, body, resp);
     } else if (strcmp(req->path, "/_sim/fault") == 0) {
         admin_fault(v, body, resp);
+    } else if (strcmp(req->path, "/_sim/stream_fault") == 0) {
+        admin_stream_fault(v, body, resp);
     } else if (strcmp(req->path, "/_sim/market") == 0) {
         admin_market(v, body, resp);
     } else if (strcmp(req->path, "/_sim/fill") == 0) {

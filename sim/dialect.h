@@ -210,13 +210,32 @@ typedef struct xg_sim_fault {
     int64_t latency_ms;
 } xg_sim_fault;
 
+/* Pending injected faults on the venue's private streams (POST
+ * /_sim/stream_fault; sim/ws.c acts on them). The counts are the
+ * venue's, not a connection's: whichever connection meets the event
+ * first takes one. A "push" is a message render makes (an order
+ * change); answers to the client's requests are not pushes. */
+typedef struct xg_sim_stream_fault {
+    int refuse_count;       /* new connections cut right after the 101 */
+    int64_t stall_until_ms; /* nothing sent until then (epoch ms); 0 none,
+                               INT64_MAX until cleared */
+    int64_t delay_ms;       /* every push held this long before it leaves */
+    int duplicate_count;    /* pushes sent twice */
+    int reorder_count;      /* pairs of adjacent pushes sent swapped */
+    int refuse_auth_count;  /* logins refused as with a wrong signature */
+    int64_t life_ms;        /* every connection's lifetime cut, counted
+                               from its upgrade; 0: the venue's own */
+} xg_sim_stream_fault;
+
 /* The venue's open stream connections (sim/ws.c), guarded by mu: each
  * one's wake fd, written when the change feed grows. */
 typedef struct xg_sim_stream_hub {
     int *wake_fds;
     size_t n, cap;
-    bool is_stopping; /* the server is stopping: every stream ends */
-    uint64_t next_id; /* connection ids, for connId and the like */
+    bool is_stopping;    /* the server is stopping: every stream ends */
+    uint64_t next_id;    /* connection ids, for connId and the like */
+    uint64_t drop_epoch; /* a drop fault counts it up; a connection that
+                            joined under an older one is cut */
 } xg_sim_stream_hub;
 
 struct xg_sim_venue {
@@ -229,6 +248,7 @@ struct xg_sim_venue {
     xg_sim_window client_proto[XG_SIM_CLIENT_WINDOWS];
     xg_sim_log log;
     xg_sim_fault fault;
+    xg_sim_stream_fault stream_fault;
     int port; /* bound port, set by the server */
     void *daemon;
     xg_sim_stream_hub streams;
@@ -280,7 +300,11 @@ const char *xg_sim_stream_id(const xg_sim_stream *s);
  * or NULL. Borrowed for the connection's life. */
 const char *xg_sim_stream_param(const xg_sim_stream *s, const char *name);
 
-/* Queue one text message (copied). Messages leave in queue order. */
+/* Queue one text message (copied). Messages leave in queue order, but
+ * for the stream faults: a message sent while render runs is a push and
+ * goes through them as the push render returns does (delayed,
+ * duplicated, reordered), so an answer may overtake a held push; a
+ * stall holds every message. */
 void xg_sim_stream_send(xg_sim_stream *s, const char *text, size_t len);
 
 /* The same for a JSON value, compact (stolen). */
@@ -299,6 +323,13 @@ void xg_sim_stream_close(xg_sim_stream *s, uint16_t code, const char *reason);
 /* One request-log entry for the connection: method "WS", the stream
  * path, outcome (static) and venue code (0 if none). Takes the lock. */
 void xg_sim_stream_log(xg_sim_stream *s, const char *outcome, int code);
+
+/* Whether this login must be refused by an injected refuse_auth fault
+ * (it takes one from the venue's count, and logs "auth_fault"). A
+ * dialect asks once its signature check has passed, and refuses exactly
+ * as for a wrong signature, so a bad login never uses one up. Takes the
+ * lock. */
+bool xg_sim_stream_take_auth_refusal(xg_sim_stream *s);
 
 /* NULL-terminated list of every dialect compiled in. */
 extern const xg_sim_dialect *const xg_sim_dialects[];

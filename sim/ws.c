@@ -17,13 +17,26 @@
  * lost events it can never push: it is closed (1011), as a venue drops a
  * stream it cannot serve, so the client reconnects and reconciles.
  *
- * Faults on streams (drop, stall, duplicate, reorder, refused auth) are
- * not modelled yet; ws_pass is where a fault plan would act on a
- * connection's pushes.
+ * The venue's stream faults (xg_sim_stream_fault, POST /_sim/stream_fault)
+ * act here; ws_pass reads the plan under the lock each pass, and the
+ * admin API wakes every connection when it changes. A drop cuts each
+ * connection that joined before it, shutting the socket down with no
+ * close frame, as a network cut looks to the client, and refuses the
+ * next few new ones right after their 101. A stall sends nothing at all
+ * (pushes, answers, server pings, wslay's own pongs) but goes on reading,
+ * so a client that gives up is seen, and on rendering, so the pushes of
+ * the stall leave when it ends; the cuts and pings wait for it too.
+ * Pushes (what render makes, as opposed to answers) do not go straight
+ * to wslay but through a queue of their own: a duplicate fault marks one
+ * to be sent twice, a reorder fault holds one back until the next comes
+ * and goes first (or WS_REORDER_WAIT_MS passes), a delay keeps each
+ * until it is old enough, in order. A refuse_auth fault is carried out
+ * by the dialect, which asks xg_sim_stream_take_auth_refusal; a lifetime
+ * fault stands in for the venue's lifetime cut.
  *
- * Owns each connection's wslay context, eventfd and cursor; the venue's
- * hub (the wake fds) is guarded by the venue lock; the dialect owns what
- * the messages say.
+ * Owns each connection's wslay context, eventfd, cursor and held
+ * pushes; the venue's hub (the wake fds, the drop epoch) and fault plan
+ * are guarded by the venue lock; the dialect owns what the messages say.
  */
 #include "ws.h"
 
@@ -53,6 +66,18 @@
 /* Feed entries rendered per pass, so one busy account cannot hold the
  * venue lock for long; the rest wait for the next pass. */
 #define WS_BATCH 256
+/* How long a push held for a reorder fault waits for the push it is to
+ * be swapped with before it goes alone, so a lone push is never held
+ * for good. */
+#define WS_REORDER_WAIT_MS 50
+
+/* A push not yet handed to wslay. */
+typedef struct ws_held {
+    char *text; /* malloc'd, owned; NULL: none */
+    size_t len;
+    int64_t made_ms;
+    bool is_twice; /* a duplicate fault: sent two times */
+} ws_held;
 
 struct xg_sim_stream {
     xg_sim_venue *v;
@@ -83,6 +108,14 @@ struct xg_sim_stream {
     int64_t ping_ms;      /* last ping sent */
     bool is_pong_due;     /* a ping sent since ping_due_ms is unanswered */
     int64_t ping_due_ms;  /* the oldest unanswered ping */
+    /* The stream faults (xg_sim_stream_fault). */
+    uint64_t drop_epoch; /* the hub's when this connection joined */
+    bool is_dropped;     /* cut by a drop fault: no close frame */
+    bool is_stalled;     /* a stall holds this pass: nothing is sent */
+    bool is_rendering;   /* render runs: what it sends is a push */
+    ws_held *held;       /* pushes waiting to leave, oldest first */
+    size_t held_first, held_n, held_cap;
+    ws_held partner; /* a push waiting for the one to go before it */
 };
 
 /* ---- the upgrade -------------------------------------------------------- */
@@ -142,9 +175,10 @@ ws_accept_value(const char *key, char out[32])
     EVP_EncodeBlock((unsigned char *)out, digest, SHA_DIGEST_LENGTH);
 }
 
+/* One log entry for the stream path, the lock held. */
 static void
-ws_log_entry(xg_sim_venue *v, const char *method, int status,
-             const char *outcome, int code)
+ws_log_locked(xg_sim_venue *v, const char *method, int status,
+              const char *outcome, int code)
 {
     xg_sim_log_entry entry;
 
@@ -157,9 +191,16 @@ ws_log_entry(xg_sim_venue *v, const char *method, int status,
     snprintf(entry.method, sizeof(entry.method), "%s", method);
     snprintf(entry.path, sizeof(entry.path), "%s", v->dialect->stream->path);
     snprintf(entry.outcome, sizeof(entry.outcome), "%s", outcome);
-    xg_sim_venue_lock(v);
     /* Out of memory for the log loses the entry, not the connection. */
     (void)xg_sim_log_add(&v->log, &entry);
+}
+
+static void
+ws_log_entry(xg_sim_venue *v, const char *method, int status,
+             const char *outcome, int code)
+{
+    xg_sim_venue_lock(v);
+    ws_log_locked(v, method, status, outcome, code);
     xg_sim_venue_unlock(v);
 }
 
@@ -205,6 +246,17 @@ xg_sim_ws_notify(void *venue)
 }
 
 void
+xg_sim_ws_fault_changed(xg_sim_venue *v, bool drop_open)
+{
+    if (drop_open) {
+        v->streams.drop_epoch++;
+    }
+    /* A stall that ends or a delay that shrinks lets held pushes go now,
+     * not at the connection's next tick. */
+    xg_sim_ws_notify(v);
+}
+
+void
 xg_sim_ws_stop(xg_sim_venue *v)
 {
     xg_sim_venue_lock(v);
@@ -234,10 +286,27 @@ ws_hub_join(xg_sim_stream *s)
         h->wake_fds[h->n++] = s->wake_fd;
         snprintf(s->id, sizeof(s->id), "%08llx",
                  (unsigned long long)(++h->next_id & 0xffffffffULL));
+        s->drop_epoch = h->drop_epoch;
         ok = true;
     }
     xg_sim_venue_unlock(s->v);
     return ok;
+}
+
+/* Whether a drop fault refuses this new connection (one taken). */
+static bool
+ws_take_refusal(xg_sim_stream *s)
+{
+    xg_sim_stream_fault *f = &s->v->stream_fault;
+    bool is_refused = false;
+
+    xg_sim_venue_lock(s->v);
+    if (f->refuse_count > 0) {
+        f->refuse_count--;
+        is_refused = true;
+    }
+    xg_sim_venue_unlock(s->v);
+    return is_refused;
 }
 
 static void
@@ -281,19 +350,87 @@ xg_sim_stream_param(const xg_sim_stream *s, const char *name)
     return MHD_lookup_connection_value(s->con, MHD_GET_ARGUMENT_KIND, name);
 }
 
-void
-xg_sim_stream_send(xg_sim_stream *s, const char *text, size_t len)
+/* Hand one text message to wslay. */
+static void
+ws_queue_text(xg_sim_stream *s, const char *text, size_t len)
 {
     struct wslay_event_msg msg = {WSLAY_TEXT_FRAME, (const uint8_t *)text, len};
 
-    if (s->is_closing) {
-        return;
-    }
     /* Fails only when a close was queued or memory ran out; either way
      * the connection is ending. */
     if (wslay_event_queue_msg(s->ctx, &msg) != 0) {
         s->is_failed = true;
     }
+}
+
+/* Append *h to the pushes waiting to leave; its text is taken (freed
+ * if memory runs out, which ends the connection). */
+static void
+ws_hold(xg_sim_stream *s, const ws_held *h)
+{
+    if (s->held_first + s->held_n == s->held_cap && s->held_first > 0) {
+        memmove(s->held, s->held + s->held_first, s->held_n * sizeof(*s->held));
+        s->held_first = 0;
+    }
+    if (s->held_n == s->held_cap) {
+        size_t cap = s->held_cap != 0 ? s->held_cap * 2 : 16;
+        ws_held *grown = realloc(s->held, cap * sizeof(*grown));
+        if (grown == NULL) {
+            free(h->text);
+            s->is_failed = true;
+            return;
+        }
+        s->held = grown;
+        s->held_cap = cap;
+    }
+    s->held[s->held_first + s->held_n++] = *h;
+}
+
+/* One push made now (text taken), the lock held: through the venue's
+ * duplicate and reorder faults into the pushes waiting to leave, which
+ * ws_release hands on when no stall or delay holds them. */
+static void
+ws_push(xg_sim_stream *s, char *text, size_t len, int64_t now)
+{
+    xg_sim_stream_fault *f = &s->v->stream_fault;
+    ws_held h = {text, len, now, false};
+
+    if (f->duplicate_count > 0) {
+        f->duplicate_count--;
+        h.is_twice = true;
+        ws_log_locked(s->v, "WS", 0, "duplicated", 0);
+    }
+    if (s->partner.text != NULL) {
+        ws_hold(s, &h);
+        ws_hold(s, &s->partner);
+        s->partner.text = NULL;
+        ws_log_locked(s->v, "WS", 0, "reordered", 0);
+    } else if (f->reorder_count > 0) {
+        f->reorder_count--;
+        s->partner = h;
+    } else {
+        ws_hold(s, &h);
+    }
+}
+
+void
+xg_sim_stream_send(xg_sim_stream *s, const char *text, size_t len)
+{
+    if (s->is_closing) {
+        return;
+    }
+    if (!s->is_rendering) {
+        ws_queue_text(s, text, len);
+        return;
+    }
+    char *copy = malloc(len + 1);
+    if (copy == NULL) {
+        s->is_failed = true;
+        return;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    ws_push(s, copy, len, xg_sim_now_ms());
 }
 
 void
@@ -342,7 +479,8 @@ xg_sim_stream_close(xg_sim_stream *s, uint16_t code, const char *reason)
 static void
 ws_close_when_sent(xg_sim_stream *s)
 {
-    if (!s->is_close_pending || wslay_event_get_queued_msg_count(s->ctx) > 0) {
+    if (!s->is_close_pending || s->held_n > 0 || s->partner.text != NULL ||
+        wslay_event_get_queued_msg_count(s->ctx) > 0) {
         return;
     }
     s->is_close_pending = false;
@@ -357,6 +495,22 @@ void
 xg_sim_stream_log(xg_sim_stream *s, const char *outcome, int code)
 {
     ws_log_entry(s->v, "WS", 0, outcome, code);
+}
+
+bool
+xg_sim_stream_take_auth_refusal(xg_sim_stream *s)
+{
+    xg_sim_stream_fault *f = &s->v->stream_fault;
+    bool is_refused = false;
+
+    xg_sim_venue_lock(s->v);
+    if (f->refuse_auth_count > 0) {
+        f->refuse_auth_count--;
+        is_refused = true;
+        ws_log_locked(s->v, "WS", 0, "auth_fault", 0);
+    }
+    xg_sim_venue_unlock(s->v);
+    return is_refused;
 }
 
 /* ---- wslay's callbacks ----------------------------------------------------
@@ -472,14 +626,72 @@ ws_drain(xg_sim_stream *s, int64_t now)
             /* NULL: the ring could not be allocated for that entry. */
             continue;
         }
+        s->is_rendering = true;
         char *text = s->d->render(s, s->state, b, e);
-        if (text != NULL) {
-            xg_sim_stream_send(s, text, strlen(text));
-            s->last_push_ms = now;
+        s->is_rendering = false;
+        if (text != NULL && s->is_closing) {
             free(text);
+        } else if (text != NULL) {
+            ws_push(s, text, strlen(text), now);
         }
         done++;
     }
+    xg_sim_venue_unlock(s->v);
+}
+
+/* Hand wslay the waiting pushes whose time has come, oldest first: none
+ * while a stall holds, each once it is delay_ms old. A push still
+ * waiting for its reorder partner after WS_REORDER_WAIT_MS (or when the
+ * connection closes, so no partner will come) goes alone. */
+static void
+ws_release(xg_sim_stream *s, int64_t now, int64_t delay_ms)
+{
+    if (s->partner.text != NULL &&
+        (s->is_closing || now - s->partner.made_ms >= WS_REORDER_WAIT_MS)) {
+        ws_hold(s, &s->partner);
+        s->partner.text = NULL;
+        xg_sim_stream_log(s, "reorder_alone", 0);
+    }
+    while (!s->is_stalled && s->held_n > 0) {
+        ws_held *h = &s->held[s->held_first];
+        if (now - h->made_ms < delay_ms) {
+            break;
+        }
+        ws_queue_text(s, h->text, h->len);
+        if (h->is_twice) {
+            ws_queue_text(s, h->text, h->len);
+        }
+        free(h->text);
+        s->held_first++;
+        s->held_n--;
+        s->last_push_ms = now;
+    }
+    if (s->held_n == 0) {
+        s->held_first = 0;
+    }
+}
+
+/* What the venue's stream faults and state say to one connection this
+ * pass, read under the lock. */
+typedef struct ws_faults {
+    bool is_stopping;
+    bool is_dropped;
+    int64_t stall_until_ms;
+    int64_t delay_ms;
+    int64_t life_ms; /* the lifetime cut in force, 0 none */
+} ws_faults;
+
+static void
+ws_faults_read(xg_sim_stream *s, ws_faults *out)
+{
+    const xg_sim_stream_fault *f = &s->v->stream_fault;
+
+    xg_sim_venue_lock(s->v);
+    out->is_stopping = s->v->streams.is_stopping;
+    out->is_dropped = s->v->streams.drop_epoch != s->drop_epoch;
+    out->stall_until_ms = f->stall_until_ms;
+    out->delay_ms = f->delay_ms;
+    out->life_ms = f->life_ms > 0 ? f->life_ms : s->timing.life_ms;
     xg_sim_venue_unlock(s->v);
 }
 
@@ -492,25 +704,33 @@ ws_deadline(int64_t *at, int64_t t)
     }
 }
 
-/* One pass of the clocks and the feed; returns the poll timeout (ms). */
+/* One pass of the faults, the clocks and the feed; returns the poll
+ * timeout (ms). */
 static int
 ws_pass(xg_sim_stream *s, int64_t now)
 {
     const xg_sim_stream_timing *t = &s->timing;
     int64_t at = now + WS_TICK_MS;
     int64_t last = s->last_rx_ms;
-    bool is_stopping = false;
+    ws_faults f;
 
-    xg_sim_venue_lock(s->v);
-    is_stopping = s->v->streams.is_stopping;
-    xg_sim_venue_unlock(s->v);
+    ws_faults_read(s, &f);
+    if (f.is_dropped) {
+        s->is_dropped = true;
+        xg_sim_stream_log(s, "dropped", 0);
+        return 0;
+    }
+    /* A stopping server is not held up by a stall. */
+    s->is_stalled = !f.is_stopping && f.stall_until_ms > now;
     if (t->is_idle_push && s->last_push_ms > last) {
         last = s->last_push_ms;
     }
-    if (!s->is_closing) {
-        if (is_stopping) {
+    /* A stalled venue sends nothing, not even the frames of its own
+     * cuts and pings: those clocks wait for the stall to end. */
+    if (!s->is_closing && !s->is_stalled) {
+        if (f.is_stopping) {
             xg_sim_stream_close(s, 1001, "server stopping");
-        } else if (t->life_ms > 0 && now - s->open_ms >= t->life_ms) {
+        } else if (f.life_ms > 0 && now - s->open_ms >= f.life_ms) {
             xg_sim_stream_log(s, "lifetime", 0);
             xg_sim_stream_close(s, 1000, "connection lifetime reached");
         } else if (t->idle_ms > 0 && now - last >= t->idle_ms) {
@@ -522,7 +742,8 @@ ws_pass(xg_sim_stream *s, int64_t now)
             xg_sim_stream_close(s, 1000, "pong timeout");
         }
     }
-    if (!s->is_closing && t->ping_ms > 0 && now - s->ping_ms >= t->ping_ms) {
+    if (!s->is_closing && !s->is_stalled && t->ping_ms > 0 &&
+        now - s->ping_ms >= t->ping_ms) {
         struct wslay_event_msg ping = {WSLAY_PING, NULL, 0};
         if (wslay_event_queue_msg(s->ctx, &ping) != 0) {
             s->is_failed = true;
@@ -536,10 +757,26 @@ ws_pass(xg_sim_stream *s, int64_t now)
     if (!s->is_closing && s->is_following) {
         ws_drain(s, now);
     }
+    ws_release(s, now, f.delay_ms);
+    if (s->is_stalled) {
+        if (s->is_closing) {
+            /* What the close waits for cannot leave yet: its wait
+             * starts when the stall ends. */
+            s->close_ms = now;
+        }
+        ws_deadline(&at, f.stall_until_ms);
+        return at > now ? (int)(at - now) : 0;
+    }
+    if (s->held_n > 0) {
+        ws_deadline(&at, s->held[s->held_first].made_ms + f.delay_ms);
+    }
+    if (s->partner.text != NULL) {
+        ws_deadline(&at, s->partner.made_ms + WS_REORDER_WAIT_MS);
+    }
     if (s->is_closing) {
         ws_deadline(&at, s->close_ms + WS_CLOSE_WAIT_MS);
     } else {
-        ws_deadline(&at, t->life_ms > 0 ? s->open_ms + t->life_ms : 0);
+        ws_deadline(&at, f.life_ms > 0 ? s->open_ms + f.life_ms : 0);
         ws_deadline(&at, t->idle_ms > 0 ? last + t->idle_ms : 0);
         ws_deadline(&at, t->ping_ms > 0 ? s->ping_ms + t->ping_ms : 0);
         ws_deadline(&at, t->pong_ms > 0 && s->is_pong_due
@@ -556,17 +793,20 @@ ws_loop(xg_sim_stream *s)
         int64_t now = xg_sim_now_ms();
         int timeout = ws_pass(s, now);
         ws_close_when_sent(s);
-        if (s->is_failed ||
+        if (s->is_failed || s->is_dropped ||
             (s->is_closing && now - s->close_ms >= WS_CLOSE_WAIT_MS) ||
             (!wslay_event_want_read(s->ctx) &&
              !wslay_event_want_write(s->ctx))) {
             return;
         }
+        /* A stall reads on (so a client that gives up is seen) but
+         * sends nothing, wslay's own pongs included. */
+        bool can_send = !s->is_stalled && wslay_event_want_write(s->ctx);
         struct pollfd fds[2] = {{s->sock, 0, 0}, {s->wake_fd, POLLIN, 0}};
         if (wslay_event_want_read(s->ctx)) {
             fds[0].events |= POLLIN;
         }
-        if (wslay_event_want_write(s->ctx)) {
+        if (can_send) {
             fds[0].events |= POLLOUT;
         }
         if (poll(fds, 2, timeout) < 0 && errno != EINTR) {
@@ -580,7 +820,8 @@ ws_loop(xg_sim_stream *s)
             wslay_event_recv(s->ctx) != 0) {
             return;
         }
-        if (wslay_event_want_write(s->ctx) && wslay_event_send(s->ctx) != 0) {
+        if (!s->is_stalled && wslay_event_want_write(s->ctx) &&
+            wslay_event_send(s->ctx) != 0) {
             return;
         }
     }
@@ -622,15 +863,30 @@ ws_run(void *cls, struct MHD_Connection *con, void *con_cls,
     if (!ws_hub_join(&s)) {
         goto done;
     }
-    s.state = s.d->open(&s);
-    if (s.state != NULL) {
-        ws_loop(&s);
+    if (ws_take_refusal(&s)) {
+        s.is_dropped = true;
+        xg_sim_stream_log(&s, "refused", 0);
+    } else {
+        s.state = s.d->open(&s);
+        if (s.state != NULL) {
+            ws_loop(&s);
+        }
+    }
+    if (s.is_dropped) {
+        /* What a network cut looks like to the client: the TCP
+         * connection ends, no close frame before it. */
+        (void)shutdown(sock, SHUT_RDWR);
     }
     xg_sim_stream_log(&s, "closed", 0);
     ws_hub_leave(&s);
     s.d->close(s.state);
 
 done:
+    for (size_t i = 0; i < s.held_n; i++) {
+        free(s.held[s.held_first + i].text);
+    }
+    free(s.held);
+    free(s.partner.text);
     if (s.ctx != NULL) {
         wslay_event_context_free(s.ctx);
     }

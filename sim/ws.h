@@ -29,6 +29,11 @@ enum MHD_Result xg_sim_ws_upgrade(xg_sim_venue *v, struct MHD_Connection *con,
  * stream connection. Lock held. */
 void xg_sim_ws_notify(void *venue);
 
+/* After v->stream_fault changed: wake every connection so it acts on
+ * the plan now; with drop_open, every connection open now is cut (no
+ * close frame). Lock held. */
+void xg_sim_ws_fault_changed(xg_sim_venue *v, bool drop_open);
+
 /* End every stream connection (each sends a close frame and returns);
  * before MHD_stop_daemon, which waits for their threads. Takes the
  * lock. */

@@ -12,7 +12,8 @@
  * other parameter sorted by name and joined as name=value with '&'
  * (recvWindow signed too when sent), checked as a signed REST request is
  * (auth.c: -2014 / -2015 key, -1022 signature, -1021 timestamp, -1131
- * recvWindow). Its answer is {"subscriptionId":N}, N counting from 0 on
+ * recvWindow; an injected refuse_auth fault is answered as a wrong
+ * signature). Its answer is {"subscriptionId":N}, N counting from 0 on
  * each connection. From then on every change of the account's orders is
  * pushed as {"subscriptionId":N,"event":{"e":"executionReport",...}}
  * with every base field of the fact sheet's 1.5. userDataStream.
@@ -299,7 +300,8 @@ binance_stream_subscribe(xg_sim_stream *s, binance_stream *st, json_t *id,
     }
     if (!binance_stream_payload(ps, n, payload, &len) ||
         !binance_sim_hex_hmac_ok(v->book.accounts[account].cred.secret, payload,
-                                 len, sig)) {
+                                 len, sig) ||
+        xg_sim_stream_take_auth_refusal(s)) {
         why = (binance_refusal){400, -1022,
                                 "Signature for this request is not valid."};
         binance_stream_refused(s, id, &why, "login_fail");

@@ -10,7 +10,8 @@
  * HMAC-SHA256(secret, "GET/realtime" + expires) in either case. Success
  * is {"success":true,"ret_msg":"","op":"auth","conn_id":..}; any failure
  * is success false with "Params Error", the only refusal the fact sheet
- * records (2.2), and the connection stays open: the fact sheet says
+ * records (2.2; an injected refuse_auth fault is refused as a bad
+ * signature), and the connection stays open: the fact sheet says
  * nothing of a close, so none is made (the client closes, as ccxt and
  * xgate do on a refused auth).
  *
@@ -197,7 +198,8 @@ bybit_stream_auth(xg_sim_stream *s, bybit_stream *st, const json_t *args,
     int n = snprintf(prehash, sizeof(prehash), "GET/realtime%s", expires);
     if (n < 0 || (size_t)n >= sizeof(prehash) ||
         !bybit_sim_signature_ok(v->book.accounts[account].cred.secret, prehash,
-                                (size_t)n, sig)) {
+                                (size_t)n, sig) ||
+        xg_sim_stream_take_auth_refusal(s)) {
         bybit_stream_auth_fail(s, req_id, 10004);
         return;
     }

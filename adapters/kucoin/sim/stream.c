@@ -18,7 +18,8 @@
  * The connection: the token in the upgrade's query is checked at once;
  * an unknown or forged one gets {"id":connectId,"type":"error","code":401,
  * "data":"token is invalid"} and an expired one "token is expired", then
- * a close. A good one gets the welcome at once, its id the connectId of
+ * a close (a good one too, as invalid, under an injected refuse_auth
+ * fault). A good one gets the welcome at once, its id the connectId of
  * the query (any value, not required to be unique; the connection's own
  * id when absent). Then subscribe / unsubscribe of /spotMarket/
  * tradeOrdersV2 or its V1 /spotMarket/tradeOrders (ack with the same id
@@ -305,6 +306,10 @@ kucoin_stream_open(xg_sim_stream *s)
     kucoin_token_check check =
         kucoin_token_read(v, st->set, xg_sim_stream_param(s, "token"),
                           xg_sim_now_ms(), &st->account);
+    if (check == KUCOIN_TOKEN_OK && xg_sim_stream_take_auth_refusal(s)) {
+        /* An injected refuse_auth fault: refused as a forged token. */
+        check = KUCOIN_TOKEN_INVALID;
+    }
     if (check != KUCOIN_TOKEN_OK) {
         /* Fact sheet 4.1: the error, then a close. */
         kucoin_stream_reply(s, id, "error", 401,

@@ -11,8 +11,9 @@
  * "msg":"","connId":..}; a failure is {"event":"error",...} with OKX's
  * WebSocket code (60005 key, 60024 passphrase, 60007 sign, 60004 / 60006
  * timestamp, 60009 a malformed login) and the connection is closed, as
- * OKX does. Subscribing needs a login (60011); the orders channel takes
- * instType SPOT or ANY and an optional instId. A push is {"arg":{channel,
+ * OKX does; an injected refuse_auth fault is refused as a wrong sign.
+ * Subscribing needs a login (60011); the orders channel takes instType
+ * SPOT or ANY and an optional instId. A push is {"arg":{channel,
  * instType[, instId], uid},"data":[order]}, every field a string: the
  * REST order rendering (common.c) of the order as the change left it,
  * plus the fields only the stream has (fillFee, fillFeeCcy, execType,
@@ -185,7 +186,8 @@ okx_stream_login(xg_sim_stream *s, okx_stream *st, const json_t *args,
         okx_stream_login_fail(s, "60024", "Wrong passphrase");
         return;
     }
-    if (!okx_stream_sign_ok(cred->secret, ts, sign)) {
+    if (!okx_stream_sign_ok(cred->secret, ts, sign) ||
+        xg_sim_stream_take_auth_refusal(s)) {
         okx_stream_login_fail(s, "60007", "Invalid sign");
         return;
     }
