@@ -497,7 +497,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(n_specs <= FUZZ_MAX_SPECS);
 
     fuzz_sink_ctx ctx = {op.kind, (sel & FUZZ_SEL_SINK_FAIL) != 0, 0};
-    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order, fuzz_on_balance};
+    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order, fuzz_on_balance,
+                    NULL};
     /* Zeroed, as the core hands it over. */
     memset(&res, 0, sizeof(res));
     xg_err rc = st.a->parse(st.inst, &op, &resp, &sink, &res);

@@ -178,7 +178,7 @@ rig_try(rig *r, xg_op_kind kind, int64_t now_ns)
 {
     /* For amends: the price one up, the quantity as it is. */
     const xg_amend amend = {{30001, 0}, r->order.qty, {0, 0}, 0, NULL};
-    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, &amend, NULL};
+    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, NULL, &amend, NULL};
     xg_http_request req;
     int64_t at = 0;
 
