@@ -224,7 +224,10 @@ okx_stream_sub_read(xg_sim_stream *s, const char *id, const json_t *arg,
     const char *channel = json_string_value(json_object_get(arg, "channel"));
     const char *type = json_string_value(json_object_get(arg, "instType"));
     const char *inst_id = json_string_value(json_object_get(arg, "instId"));
-    char msg[200];
+    /* The longest message below is 212 characters and its NUL: 124 of
+     * fixed text, the channel and instType cut at 32 and 16, ",instId:"
+     * and the instId cut at 32. */
+    char msg[256];
 
     if (channel == NULL || type == NULL) {
         okx_stream_error(s, id, "60013", "Invalid args");
