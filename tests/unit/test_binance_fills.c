@@ -441,12 +441,12 @@ test_malformed_answers_reach_the_sink_with_nothing(void **state)
         "[{\"symbol\":\"BTCUSDT\",\"id\":\"1\",\"orderId\":28457,\"price\":"
         "\"1\",\"qty\":\"1\",\"commission\":\"0\",\"commissionAsset\":\"BTC\","
         "\"time\":1,\"isMaker\":true}]",
-        "[{\"symbol\":\"BTCUSDT\",\"id\":1,\"orderId\":28457,\"price\":\"1\","
-        "\"qty\":\"0\",\"commission\":\"0\",\"commissionAsset\":\"BTC\","
-        "\"time\":1,\"isMaker\":true}]",
-        "[{\"symbol\":\"BTCUSDT\",\"id\":1,\"orderId\":28457,\"price\":\"1\","
-        "\"qty\":\"1\",\"commission\":0.5,\"commissionAsset\":\"BTC\","
-        "\"time\":1,\"isMaker\":true}]",
+        ("[{\"symbol\":\"BTCUSDT\",\"id\":1,\"orderId\":28457,\"price\":\"1\","
+         "\"qty\":\"0\",\"commission\":\"0\",\"commissionAsset\":\"BTC\","
+         "\"time\":1,\"isMaker\":true}]"),
+        ("[{\"symbol\":\"BTCUSDT\",\"id\":1,\"orderId\":28457,\"price\":\"1\","
+         "\"qty\":\"1\",\"commission\":0.5,\"commissionAsset\":\"BTC\","
+         "\"time\":1,\"isMaker\":true}]"),
         /* a repeated member */
         "[{\"symbol\":\"BTCUSDT\",\"id\":1,\"id\":2,\"orderId\":28457,"
         "\"price\":\"1\",\"qty\":\"1\",\"commission\":\"0\","

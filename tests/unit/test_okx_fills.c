@@ -447,8 +447,8 @@ test_malformed_answers_reach_the_sink_with_nothing(void **state)
         FILLS(FILL(ORDER, "\"7\"", "\"0\"")),
         FILLS(FILL(ORDER, "\"7\"", "\"-1\"")),
         FILLS(FILL(ORDER, "\"a b\"", "\"1\"")),
-        "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"tradeId\":\"7\","
-        "\"tradeId\":\"8\"}]}",
+        ("{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"tradeId\":\"7\","
+         "\"tradeId\":\"8\"}]}"),
         "{\"code\":\"0\",\"data\":[",
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
