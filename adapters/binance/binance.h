@@ -5,7 +5,8 @@
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
  * non-static only so that sign.c, requests.c, parse.c, parse_amend.c,
- * parse_account.c, stream.c and limits.c can reach each other and
+ * parse_account.c, parse_fills.c, stream.c and limits.c can reach each
+ * other and
  * tests/unit/test_binance_*.c can test them directly.
  */
 #ifndef XGATE_ADAPTER_BINANCE_H
@@ -34,6 +35,12 @@
 #define BINANCE_CANCEL_RESERVE_DEFAULT 5
 #define BINANCE_QUERY_RESERVE_DEFAULT  10
 #define BINANCE_RESERVE_PCT_MAX        50
+
+/* The largest page of GET /api/v3/myTrades (rest-api.md, "Account trade
+ * list": limit "Default: 500; Maximum: 1000"): requests.c asks for it,
+ * parse_fills.c takes a page this full for a cut list. */
+#define BINANCE_MY_TRADES_PAGE     1000
+#define BINANCE_MY_TRADES_PAGE_STR "1000"
 
 /* The rateLimitType values of exchangeInfo.rateLimits we model. */
 typedef enum binance_limit_type {
@@ -227,6 +234,44 @@ xg_err binance_parse_cancel_symbol(const xg_op *op, const xg_json *j,
  * error, else XG_OK. */
 xg_err binance_parse_balances(const xg_op *op, const xg_json *j,
                               const xg_sink *sink, xg_result *res);
+
+/* --- parse_fills.c ------------------------------------------------------- */
+
+/* Where a trade's fields are in an object that carries one: the names
+ * differ between the stream's executionReport and myTrades' entries, the
+ * forms do not. */
+typedef struct binance_fill_keys {
+    const char *trade_id;  /* an integer, unique per symbol */
+    const char *qty;       /* a decimal string, above zero */
+    const char *price;     /* likewise */
+    const char *fee;       /* the commission paid, a decimal string */
+    const char *fee_asset; /* its asset; null in the stream: no fee */
+    const char *is_maker;  /* a boolean */
+    const char *time_ms;   /* an integer, epoch ms */
+} binance_fill_keys;
+
+/* executionReport's t, l, L, n, N, m, T (fact sheet streams.md 1.5). */
+extern const binance_fill_keys binance_stream_fill_keys;
+/* myTrades' id, qty, price, commission, commissionAsset, isMaker, time
+ * (rest-api.md, "Account trade list"). */
+extern const binance_fill_keys binance_trade_fill_keys;
+
+/* The trade of object o of j, its members named by keys, into fill (the
+ * trade id as its decimal text, fee positive as paid). XG_ERR_BAD_FIELD
+ * when o is no object or a member is absent, repeated, of the wrong type,
+ * or a quantity or price not above zero. */
+xg_err binance_fill(const xg_json *j, size_t o, const binance_fill_keys *keys,
+                    xg_fill *fill);
+
+/* The 2xx answer to ORDER_FILLS (GET /api/v3/myTrades with op's orderId):
+ * each trade to sink->fill in the answer's order (ascending ids, oldest
+ * first); a full page (BINANCE_MY_TRADES_PAGE) is cut, with the largest
+ * id + 1 as next_cursor (the next fromId). A body that does not read, a
+ * trade of another order or symbol among them, is REJECTED with
+ * XG_ERR_BAD_RESPONSE and reaches the sink with nothing. Returns a sink
+ * error, else XG_OK. */
+xg_err binance_parse_order_fills(const xg_op *op, const xg_json *j,
+                                 const xg_sink *sink, xg_result *res);
 
 /* --- stream.c ------------------------------------------------------------ */
 

@@ -9,7 +9,8 @@
  * bucket list is replaced here when exchangeInfo arrives (limits.c turns it
  * into specs). The answers to an amend are read in parse_amend.c, those
  * of a cancel-all and the balances in parse_account.c, both with this
- * file's order reader; building requests is requests.c's job.
+ * file's order reader, and an order's trades in parse_fills.c; building
+ * requests is requests.c's job.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -792,8 +793,10 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
         op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
+        op->kind == XG_OP_BATCH_AMEND || op->kind == XG_OP_STREAM_TOKEN ||
+        (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL) ||
         (op->kind == XG_OP_AMEND_ORDER &&
          (op->amend == NULL || op->client_id == NULL ||
           (op->amend->is_replace && op->amend->new_client_id == NULL)))) {
@@ -871,6 +874,9 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_BALANCES:
             rc = binance_parse_balances(op, &j, sink, res);
+            break;
+        case XG_OP_ORDER_FILLS:
+            rc = binance_parse_order_fills(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

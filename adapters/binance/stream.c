@@ -10,10 +10,11 @@
  * by the request's id, says whether the subscription is live; from then
  * on every account event arrives wrapped as {"subscriptionId":N,
  * "event":{...}}. Order updates and fills both come as executionReport
- * (a fill when x is TRADE), read with parse.c's status table; balances
- * and order lists are not the core's business here. The server keeps the
- * connection alive with WebSocket ping frames, which the core answers, so
- * the adapter has no subscription or ping message of its own.
+ * (a fill when x is TRADE), read with parse.c's status table and
+ * parse_fills.c's trade reader (myTrades' too); balances and order lists
+ * are not the core's business here. The server keeps the connection alive
+ * with WebSocket ping frames, which the core answers, so the adapter has
+ * no subscription or ping message of its own.
  *
  * Messages are hostile until proven otherwise, as REST answers are
  * (parse.c): the strict reader over exactly len bytes, every field
@@ -219,57 +220,6 @@ binance_parse_answer(binance *b, const xg_json *j, xg_stream_result *res)
 
 /* --- events -------------------------------------------------------------- */
 
-/*
- * The fill of an executionReport with x=TRADE (fact sheet 1.5): trade id
- * t (an integer per symbol), last quantity l and price L, this fill's
- * commission n in asset N (N null: no fee, "0"), m maker, T the
- * transaction time. Binance's commission is what was paid, positive.
- */
-static xg_err
-binance_event_fill(const xg_json *j, size_t ev, xg_fill *fill)
-{
-    int64_t trade_id = 0;
-    int64_t time_ms = 0;
-    size_t v = 0;
-
-    if (xg_field_i64(j, ev, "t", &trade_id) != XG_OK || trade_id < 0 ||
-        xg_i64_text(trade_id, fill->trade_id, sizeof fill->trade_id) != XG_OK ||
-        xg_field_amount(j, ev, "l", &fill->qty) != XG_OK ||
-        !xg_decimal_is_positive(fill->qty) ||
-        xg_field_amount(j, ev, "L", &fill->price) != XG_OK ||
-        !xg_decimal_is_positive(fill->price) ||
-        xg_field_i64(j, ev, "T", &time_ms) != XG_OK || time_ms < 0 ||
-        xg_json_get(j, ev, "m", &v) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    switch (xg_json_type_of(j, v)) {
-    case XG_JSON_TRUE:
-        fill->liquidity = XG_LIQUIDITY_MAKER;
-        break;
-    case XG_JSON_FALSE:
-        fill->liquidity = XG_LIQUIDITY_TAKER;
-        break;
-    default:
-        return XG_ERR_BAD_FIELD;
-    }
-    fill->time_ms = time_ms;
-
-    if (xg_json_get(j, ev, "N", &v) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_json_type_of(j, v) != XG_JSON_NULL) {
-        xg_execution fee;
-        memset(&fee, 0, sizeof fee);
-        if (xg_json_type_of(j, v) != XG_JSON_STRING ||
-            xg_field_fee(j, ev, "n", "N", 1, &fee) != XG_OK) {
-            return XG_ERR_BAD_FIELD;
-        }
-        fill->fee = fee.fee;
-        memcpy(fill->fee_currency, fee.fee_currency, sizeof fill->fee_currency);
-    }
-    return XG_OK;
-}
-
 /* The key of the order's own client id (fact sheet 1.5): "c" is the
  * client id of the request that caused the event, which on a cancel is
  * the cancel's own (random when none was given); the canceled order's id
@@ -329,7 +279,10 @@ binance_execution_report(const xg_json *j, size_t ev, xg_stream_update *u)
     }
     u->has_report = 1;
     if (strcmp(exec_type, "TRADE") == 0) {
-        if (binance_event_fill(j, ev, &u->fill) != XG_OK) {
+        /* t, l, L, n in N (null: no fee), m, T: parse_fills.c's reader,
+         * the one myTrades' entries go through, so both give the trade
+         * the same id. */
+        if (binance_fill(j, ev, &binance_stream_fill_keys, &u->fill) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         u->has_fill = 1;

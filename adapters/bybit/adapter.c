@@ -37,6 +37,7 @@ static const xg_option_spec bybit_options[] = {
     {"batch_cancel_per_s", offsetof(bybit, batch_cancel_per_s), 1, 1000},
     {"cancel_all_per_s", offsetof(bybit, cancel_all_per_s), 1, 1000},
     {"wallet_per_s", offsetof(bybit, wallet_per_s), 1, 1000},
+    {"executions_per_s", offsetof(bybit, executions_per_s), 1, 1000},
     {"ip_limit", offsetof(bybit, ip_limit), 1, 100000},
     {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
@@ -88,6 +89,7 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->batch_cancel_per_s = BYBIT_BATCH_CANCEL_PER_S_DEFAULT;
     b->cancel_all_per_s = BYBIT_CANCEL_ALL_PER_S_DEFAULT;
     b->wallet_per_s = BYBIT_WALLET_PER_S_DEFAULT;
+    b->executions_per_s = BYBIT_EXECUTIONS_PER_S_DEFAULT;
     b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
     b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
 

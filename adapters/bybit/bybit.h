@@ -4,8 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c and limits.c can
- * reach each other and tests/unit/test_bybit_*.c can test them directly.
+ * non-static only so that sign.c, requests.c, parse.c, parse_fills.c,
+ * stream.c and limits.c can reach each other and tests/unit/test_bybit_*.c
+ * can test them directly.
  */
 #ifndef XGATE_ADAPTER_BYBIT_H
 #define XGATE_ADAPTER_BYBIT_H
@@ -50,6 +51,10 @@
 #define BYBIT_BATCH_CANCEL_PER_S_DEFAULT 20
 #define BYBIT_CANCEL_ALL_PER_S_DEFAULT   20
 #define BYBIT_WALLET_PER_S_DEFAULT       50
+/* GET /v5/execution/list, an order's fills: 50/s in every category
+ * column, not upgradable (Bybit's rate-limit page, docs/v5/rate-limit,
+ * "API Rate Limit Table", Trade), its own per-UID endpoint limit. */
+#define BYBIT_EXECUTIONS_PER_S_DEFAULT 50
 
 /* Most orders in one spot batch (Bybit v5 docs, "Batch Place Order" and
  * "Batch Cancel Order": 10 orders per request for spot). */
@@ -62,6 +67,10 @@
 #define BYBIT_OPEN_ORDERS_PAGE     50
 #define BYBIT_OPEN_ORDERS_PAGE_STR "50"
 
+/* Largest page of /v5/execution/list (Bybit v5 docs, "Get Trade
+ * History": limit "[1, 100]. Default: 50"), which requests.c sends. */
+#define BYBIT_EXECUTIONS_PAGE_STR "100"
+
 /* The buckets, in the order limits() reports them. */
 typedef enum bybit_bucket {
     BYBIT_BUCKET_IP = 0,           /* every request, per IP */
@@ -73,7 +82,8 @@ typedef enum bybit_bucket {
     BYBIT_BUCKET_BATCH_CANCEL = 6, /* POST /v5/order/cancel-batch, per order */
     BYBIT_BUCKET_CANCEL_ALL = 7,   /* POST /v5/order/cancel-all */
     BYBIT_BUCKET_WALLET = 8,       /* GET /v5/account/wallet-balance */
-    BYBIT_BUCKET_COUNT = 9
+    BYBIT_BUCKET_EXECUTIONS = 9,   /* GET /v5/execution/list */
+    BYBIT_BUCKET_COUNT = 10
 } bybit_bucket;
 
 /* The adapter instance. The API key identifies the account, so it is
@@ -92,6 +102,7 @@ typedef struct bybit {
     int64_t batch_cancel_per_s;
     int64_t cancel_all_per_s;
     int64_t wallet_per_s;
+    int64_t executions_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
     /* The stream_url option: where the private stream connects instead
@@ -194,6 +205,39 @@ xg_err bybit_order_report(const xg_json *j, size_t o, xg_order_report *rep);
 
 /* Parse a decimal string, dropping trailing fraction zeros. */
 xg_err bybit_decimal(const char *s, size_t len, xg_decimal *out);
+
+/* Token of object member "result" in *r; 0 if absent, repeated or not an
+ * object. */
+int bybit_result(const xg_json *j, size_t *r);
+
+/* Token of the array result.list in *list; 0 if there is none. */
+int bybit_result_list(const xg_json *j, size_t *list);
+
+/* A list page's way on, from nextPageCursor of the result object r:
+ * res->is_list_cut, and res->next_cursor when the cursor can travel back
+ * verbatim (parse.c explains the cases). */
+void bybit_next_page(const xg_json *j, size_t r, xg_result *res);
+
+/* --- parse_fills.c ------------------------------------------------------- */
+
+/*
+ * The fill of one execution object e, as the execution topic of the
+ * private stream and /v5/execution/list both give it (the same fields,
+ * streams.md 2.5 and "Get Trade History"): execId as the trade id,
+ * execQty and execPrice above zero, execFee in feeCurrency (positive
+ * when paid), isMaker (absent: not said), execTime (epoch ms as a string
+ * of digits; "" or absent: not said). XG_ERR_BAD_FIELD when malformed.
+ */
+xg_err bybit_execution_fill(const xg_json *j, size_t e, xg_fill *f);
+
+/* The 2xx answer to ORDER_FILLS (/v5/execution/list with op's orderId):
+ * each execution of result.list to sink->fill in the answer's order
+ * (newest first, the only order Bybit gives), then the page's way on
+ * (bybit_next_page). A body that does not read, an execution of another
+ * order among them, is REJECTED with XG_ERR_BAD_RESPONSE and reaches the
+ * sink with nothing. Returns a sink error, else XG_OK. */
+xg_err bybit_parse_order_fills(const xg_op *op, const xg_json *j,
+                               const xg_sink *sink, xg_result *res);
 
 /* --- stream.c ------------------------------------------------------------ */
 

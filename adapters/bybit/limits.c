@@ -7,10 +7,10 @@
  *    endpoint, so they share one bucket), amend 10/s (Bybit's
  *    rate-limit table, not the fact sheet: bybit.h), the two batch
  *    endpoints 20/s each, counted per order a batch carries, cancel-all
- *    20/s and wallet-balance 50/s (bybit.h). The docs call the
- *    window "rolling 1 s", so each is a SLIDING window of 1 s: a fixed
- *    window would let 2x the limit through around a boundary and be
- *    refused.
+ *    20/s, wallet-balance 50/s and execution/list 50/s (bybit.h). The
+ *    docs call the window "rolling 1 s", so each is a SLIDING window of
+ *    1 s: a fixed window would let 2x the limit through around a
+ *    boundary and be refused.
  *  - per IP over every endpoint, public ones included: 600 requests in a
  *    5 s window, breached by HTTP 403 and a lockout of at least 10
  *    minutes. Whether Bybit's 5 s are fixed or rolling is not documented;
@@ -86,6 +86,10 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
     case BYBIT_BUCKET_WALLET:
         name = "WALLET_BALANCE_1S";
         spec->limit = b->wallet_per_s;
+        break;
+    case BYBIT_BUCKET_EXECUTIONS:
+        name = "EXECUTION_LIST_1S";
+        spec->limit = b->executions_per_s;
         break;
     default:
         return XG_ERR_INVALID;

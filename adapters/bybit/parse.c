@@ -8,7 +8,8 @@
  * message text -> outcome and unified error), and successful envelopes
  * ({"retCode":0,"result":...}) become an order report, the server time,
  * the open orders (one page, with the cursor to the next) or the
- * instruments. Building requests is requests.c's job.
+ * instruments; an order's executions are read in parse_fills.c. Building
+ * requests is requests.c's job.
  *
  * Bybit answers business errors with HTTP 200 and a non-zero retCode, and
  * its create, cancel and amend answers are acknowledgements only:
@@ -98,17 +99,14 @@ bybit_get_digits(const xg_json *j, size_t obj, const char *key, int64_t *out)
     return XG_OK;
 }
 
-/* Token of object member "result" in *r; 0 if absent, repeated or not an
- * object. */
-static int
+int
 bybit_result(const xg_json *j, size_t *r)
 {
     return xg_json_get(j, 0, "result", r) == XG_OK &&
            xg_json_type_of(j, *r) == XG_JSON_OBJECT;
 }
 
-/* Token of the array result.list in *list; 0 if there is none. */
-static int
+int
 bybit_result_list(const xg_json *j, size_t *list)
 {
     size_t r = 0;
@@ -513,15 +511,15 @@ bybit_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
 
 /*
  * A non-empty nextPageCursor (of the result object r) means more pages:
- * this list is not all that is open. It becomes next_cursor only when it
- * can travel back verbatim (bybit_is_query_value, short enough); otherwise the
- * list is cut with no way on. Absent, null or "" is the last page. A
- * cursor of another JSON type, or given twice, is a malformed answer that
- * may still have had pages behind it, so it counts as cut: that costs the
- * sweep its verdict on absent orders, where "not cut" could have them
- * queried as gone.
+ * this list (open orders, an order's executions) is not all there is. It
+ * becomes next_cursor only when it can travel back verbatim
+ * (bybit_is_query_value, short enough); otherwise the list is cut with no
+ * way on. Absent, null or "" is the last page. A cursor of another JSON
+ * type, or given twice, is a malformed answer that may still have had
+ * pages behind it, so it counts as cut: that costs the sweep its verdict
+ * on absent orders, where "not cut" could have them queried as gone.
  */
-static void
+void
 bybit_next_page(const xg_json *j, size_t r, xg_result *res)
 {
     size_t v = 0;
@@ -1034,7 +1032,9 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BALANCES) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind == XG_OP_BATCH_AMEND || op->kind == XG_OP_STREAM_TOKEN ||
+        (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL)) {
         return XG_ERR_INVALID;
     }
     memset(res, 0, sizeof(*res));
@@ -1117,6 +1117,9 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_BALANCES:
             rc = bybit_parse_balances(op, &j, sink, res);
+            break;
+        case XG_OP_ORDER_FILLS:
+            rc = bybit_parse_order_fills(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

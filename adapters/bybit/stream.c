@@ -247,35 +247,12 @@ bybit_stream_category(const xg_json *j, size_t e)
     return strcmp(category, "spot") == 0 ? XG_OK : XG_ERR_NOT_FOUND;
 }
 
-/* An epoch-ms time carried as a string of digits (execTime); "" or
- * absent: 0, not said. */
-static xg_err
-bybit_stream_time(const xg_json *j, size_t obj, const char *key, int64_t *out)
-{
-    char text[24];
-    size_t v = 0;
-    size_t n = 0;
-
-    *out = 0;
-    if (!xg_field_has(j, obj, key)) {
-        return XG_OK;
-    }
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_type_of(j, v) != XG_JSON_STRING ||
-        xg_json_string(j, v, text, sizeof(text), &n) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (n == 0) {
-        return XG_OK;
-    }
-    return xg_digits_i64(text, n, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
-}
-
 /*
  * One execution (streams.md 2.5) into u: the fill (execId, execQty and
  * execPrice above zero, execFee in feeCurrency, positive when paid as
- * xgate counts it, isMaker, execTime) and the order it names (orderId,
- * symbol, orderLinkId), without a report. XG_ERR_NOT_FOUND for an
+ * xgate counts it, isMaker, execTime), read by parse_fills.c as the
+ * answer to an order's fills is, and the order it names (orderId, symbol,
+ * orderLinkId), without a report. XG_ERR_NOT_FOUND for an
  * execution of another category or of an order without a client id the
  * gateway could have given (nothing can name it); XG_ERR_BAD_FIELD when
  * malformed.
@@ -283,8 +260,6 @@ bybit_stream_time(const xg_json *j, size_t obj, const char *key, int64_t *out)
 static xg_err
 bybit_stream_execution(const xg_json *j, size_t e, xg_stream_update *u)
 {
-    xg_execution fee = {{0, 0}, {0, 0}, {0, 0}, ""};
-    xg_fill *f = &u->fill;
     size_t v = 0;
 
     memset(u, 0, sizeof(*u));
@@ -299,34 +274,7 @@ bybit_stream_execution(const xg_json *j, size_t e, xg_stream_update *u)
                       sizeof(u->order.venue_order_id)) != XG_OK ||
         xg_field_text(j, e, "symbol", u->order.venue_symbol,
                       sizeof(u->order.venue_symbol)) != XG_OK ||
-        xg_field_text(j, e, "execId", f->trade_id, sizeof(f->trade_id)) !=
-            XG_OK ||
-        !xg_is_plain_id(f->trade_id, sizeof(f->trade_id))) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_field_amount(j, e, "execQty", &f->qty) != XG_OK ||
-        xg_field_amount(j, e, "execPrice", &f->price) != XG_OK ||
-        f->qty.units <= 0 || f->price.units <= 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_field_fee(j, e, "execFee", "feeCurrency", 1, &fee) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    f->fee = fee.fee;
-    memcpy(f->fee_currency, fee.fee_currency, sizeof(f->fee_currency));
-    f->liquidity = XG_LIQUIDITY_UNKNOWN;
-    if (xg_json_get(j, e, "isMaker", &v) == XG_OK) {
-        if (xg_json_type_of(j, v) == XG_JSON_TRUE) {
-            f->liquidity = XG_LIQUIDITY_MAKER;
-        } else if (xg_json_type_of(j, v) == XG_JSON_FALSE) {
-            f->liquidity = XG_LIQUIDITY_TAKER;
-        } else {
-            return XG_ERR_BAD_FIELD;
-        }
-    } else if (xg_field_has(j, e, "isMaker")) {
-        return XG_ERR_BAD_FIELD; /* given twice */
-    }
-    if (bybit_stream_time(j, e, "execTime", &f->time_ms) != XG_OK) {
+        bybit_execution_fill(j, e, &u->fill) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     /* Last, so that a malformed entry is refused whoever placed it:

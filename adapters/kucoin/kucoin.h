@@ -4,9 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c, stream.c and
- * limits.c can reach each other and tests/unit/test_kucoin_*.c can test them
- * directly.
+ * non-static only so that sign.c, requests.c, parse.c, parse_fills.c,
+ * stream.c and limits.c can reach each other and tests/unit/test_kucoin_*.c
+ * can test them directly.
  */
 #ifndef XGATE_ADAPTER_KUCOIN_H
 #define XGATE_ADAPTER_KUCOIN_H
@@ -77,6 +77,14 @@ enum {
  * time"); the HF spot batch's own page, as the official SDK spec carries
  * it, says 5. */
 #define KUCOIN_BATCH_NEW_MAX 5
+/* HF "Get Trade History" GET /api/v1/hf/fills (docs-new api-3470180), as
+ * the same spec carries it (spec/rest/api/openapi-spot-order.json):
+ * x-api-rate-limit-pool Spot, x-api-rate-limit-weight 2; its largest page,
+ * "limit: Default20, Max100", which requests.c sends and parse_fills.c
+ * takes for a cut list when full. */
+#define KUCOIN_WEIGHT_FILLS   2
+#define KUCOIN_FILLS_PAGE     100
+#define KUCOIN_FILLS_PAGE_STR "100"
 
 #define KUCOIN_PATH_TIME     "/api/v1/timestamp"
 #define KUCOIN_PATH_SYMBOLS  "/api/v2/symbols"
@@ -87,6 +95,7 @@ enum {
 #define KUCOIN_PATH_MULTI    "/api/v1/hf/orders/multi"
 #define KUCOIN_PATH_ACCOUNTS "/api/v1/accounts"
 #define KUCOIN_PATH_BULLET   "/api/v1/bullet-private"
+#define KUCOIN_PATH_FILLS    "/api/v1/hf/fills"
 
 /* The private stream's token, with its NUL: the fact sheet's example is
  * about 200 characters; the URL carrying it must fit XG_STREAM_URL_MAX. */
@@ -230,6 +239,46 @@ void kucoin_parse_usage(const xg_op *op, const xg_http_response *resp,
  * timeInForce is not said. XG_ERR_BAD_FIELD when it is given twice. */
 xg_err kucoin_canceled_status(const xg_json *j, size_t o,
                               xg_order_status *status);
+
+/* --- parse_fills.c ------------------------------------------------------- */
+
+/* Where a fill's fields are in an object that carries one (tradeId and
+ * liquidity have the same names in both): the names and the time's unit
+ * differ between an orderChange push and the fills list, the forms do
+ * not. */
+typedef struct kucoin_fill_keys {
+    const char *qty;     /* a decimal string, above zero */
+    const char *price;   /* likewise */
+    const char *fee;     /* the fee paid, a decimal string; NULL: not said */
+    const char *fee_ccy; /* its currency */
+    const char *time;    /* an integer, optional */
+    int64_t time_per_ms; /* its units per millisecond (ns: 1000000) */
+} kucoin_fill_keys;
+
+/* A push's matchSize, matchPrice, ts (ns), no fee (streams.md 4.3). */
+extern const kucoin_fill_keys kucoin_push_fill_keys;
+/* The fills list's size, price, fee in feeCurrency, createdAt (ms). */
+extern const kucoin_fill_keys kucoin_list_fill_keys;
+
+/* The fill of object o of j, its members named by keys, into fill: the
+ * trade id from tradeId, a string or an integer, as its decimal text;
+ * liquidity maker or taker (absent or another word: not said); the fee
+ * positive as paid. XG_ERR_BAD_FIELD when o is no object or a member is
+ * absent, repeated, of the wrong type, or a quantity or price not above
+ * zero. */
+xg_err kucoin_fill(const xg_json *j, size_t o, const kucoin_fill_keys *keys,
+                   xg_fill *fill);
+
+/* The data of a 2xx answer to ORDER_FILLS (GET /api/v1/hf/fills with op's
+ * orderId): each entry of data.items to sink->fill in the answer's order
+ * (newest first, the only order KuCoin gives); a full page
+ * (KUCOIN_FILLS_PAGE) is cut, with data.lastId as next_cursor unless the
+ * venue did not page as asked (parse_fills.c). A body that does not read,
+ * a fill of another order among them, is REJECTED with
+ * XG_ERR_BAD_RESPONSE and reaches the sink with nothing. Returns a sink
+ * error, else XG_OK. */
+xg_err kucoin_parse_order_fills(const xg_op *op, const xg_json *j, size_t data,
+                                const xg_sink *sink, xg_result *res);
 
 /* --- stream.c ------------------------------------------------------------- */
 

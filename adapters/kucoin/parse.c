@@ -9,7 +9,7 @@
  * (an amend's: the replacement KuCoin placed), the open orders, a result
  * per order of a batch (each as its single place's would be), a mass
  * cancel's acknowledgement, the trade account's balances or the private
- * stream's token.
+ * stream's token; an order's fills are read in parse_fills.c.
  *
  * Bodies are hostile until proven otherwise: they are checked by the
  * strict reader of xgate/json.h over exactly body_len bytes (its token
@@ -937,8 +937,9 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (k == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_STREAM_TOKEN ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
         op->kind == XG_OP_BATCH_CANCEL || op->kind == XG_OP_BATCH_AMEND ||
+        (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL) ||
         (op->kind == XG_OP_BATCH_NEW &&
          (op->batch == NULL || op->batch->items == NULL ||
           op->batch->results == NULL || op->batch->n == 0 ||
@@ -1016,6 +1017,9 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_STREAM_TOKEN:
             kucoin_parse_bullet(k, op, &j, data, res);
+            break;
+        case XG_OP_ORDER_FILLS:
+            rc = kucoin_parse_order_fills(op, &j, data, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

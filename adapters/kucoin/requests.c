@@ -12,7 +12,10 @@
  * cancel "Cancel All Orders By Symbol" (DELETE /api/v1/hf/orders?symbol=)
  * and the balances the trade account's rows of GET /api/v1/accounts; the
  * HF API has no batch cancel (adapter.c). The private stream's token is
- * POST /api/v1/bullet-private (streams.md 4.1). Every request carries its cost
+ * POST /api/v1/bullet-private (streams.md 4.1). An order's fills are HF
+ * "Get Trade History" (GET /api/v1/hf/fills) by symbol and orderId, 100 a
+ * page, the next page asked with the lastId the previous answer gave (see
+ * parse_fills.c for what KuCoin says of it). Every request carries its cost
  * in the pool it draws from (limits.c explains the pools) and a priority:
  * KuCoin charges an endpoint's weight per request, so a batch of 5 costs
  * what a batch of 1 does. Signing is sign.c's job; this file decides the
@@ -50,6 +53,8 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_ACCOUNTS;
     case XG_OP_STREAM_TOKEN:
         return KUCOIN_WEIGHT_BULLET;
+    case XG_OP_ORDER_FILLS:
+        return KUCOIN_WEIGHT_FILLS;
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
         break; /* never built (adapter.c) */
@@ -232,6 +237,40 @@ kucoin_add_costs(const xg_op *op, xg_http_request *req)
     return XG_OK;
 }
 
+/* A cursor is a lastId parse_fills.c took from an answer: 1 to 19
+ * digits, read no further than XG_CURSOR_MAX. */
+static int
+kucoin_is_last_id(const char *cursor)
+{
+    int64_t v = 0;
+    size_t n = strnlen(cursor, XG_CURSOR_MAX);
+
+    return n < XG_CURSOR_MAX && xg_digits_i64(cursor, n, &v) == XG_OK && v > 0;
+}
+
+/* The fills list's query: the order by symbol and orderId (sent as they
+ * are signed, so both must need no encoding), lastId for a later page,
+ * the largest page. */
+static xg_err
+kucoin_fills_query(const xg_op *op, const char *symbol, xg_buf *query)
+{
+    if (op->venue_order_id == NULL ||
+        !xg_is_plain_id(op->venue_order_id, XG_VENUE_ORDER_ID_MAX) ||
+        (op->cursor != NULL && !kucoin_is_last_id(op->cursor))) {
+        return XG_ERR_INVALID;
+    }
+    xg_buf_puts(query, "symbol=");
+    xg_buf_puts(query, symbol);
+    xg_buf_puts(query, "&orderId=");
+    xg_buf_puts(query, op->venue_order_id);
+    if (op->cursor != NULL) {
+        xg_buf_puts(query, "&lastId=");
+        xg_buf_puts(query, op->cursor);
+    }
+    xg_buf_puts(query, "&limit=" KUCOIN_FILLS_PAGE_STR);
+    return xg_buf_status(query);
+}
+
 /* The private operations: method, path, query and body, then signing. */
 static xg_err
 kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
@@ -336,6 +375,13 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         method = "POST";
         xg_buf_puts(&path, KUCOIN_PATH_BULLET);
         break;
+    case XG_OP_ORDER_FILLS:
+        rc = kucoin_fills_query(op, symbol, &query);
+        if (rc != XG_OK) {
+            return rc;
+        }
+        xg_buf_puts(&path, KUCOIN_PATH_FILLS);
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -376,6 +422,7 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
     case XG_OP_STREAM_TOKEN:
+    case XG_OP_ORDER_FILLS:
         rc = kucoin_build_private(k, op, venue_now_ms, req);
         break;
     case XG_OP_BATCH_CANCEL:

@@ -35,10 +35,6 @@
 #define KUCOIN_ORDER_TOPIC    "/spotMarket/tradeOrdersV2"
 #define KUCOIN_ORDER_TOPIC_V1 "/spotMarket/tradeOrders"
 
-/* Nanoseconds in a millisecond: the pushes' ts is the matching engine's
- * time in ns (fact sheet 4.3). */
-#define KUCOIN_NS_PER_MS 1000000
-
 xg_err
 kucoin_stream_plan(void *inst, xg_stream_plan *plan)
 {
@@ -200,55 +196,6 @@ kucoin_push_status(const xg_json *j, size_t d, const char *type,
     return XG_OK;
 }
 
-/* The fill of a type=match push: tradeId (a string, or an integer: the
- * HF format is not documented, fact sheet 4.3), matchSize, matchPrice,
- * liquidity, ts. No fee is pushed: fee {0,0}, fee_currency "". */
-static xg_err
-kucoin_push_fill(const xg_json *j, size_t d, xg_fill *fill)
-{
-    char liquidity[16];
-    int64_t n = 0;
-    size_t v = 0;
-
-    if (xg_json_get(j, d, "tradeId", &v) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_json_type_of(j, v) == XG_JSON_NUMBER) {
-        if (xg_json_int64(j, v, &n) != XG_OK || n < 0 ||
-            xg_i64_text(n, fill->trade_id, sizeof fill->trade_id) != XG_OK) {
-            return XG_ERR_BAD_FIELD;
-        }
-    } else if (xg_field_text(j, d, "tradeId", fill->trade_id,
-                             sizeof fill->trade_id) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_field_amount(j, d, "matchSize", &fill->qty) != XG_OK ||
-        !xg_decimal_is_positive(fill->qty) ||
-        xg_field_amount(j, d, "matchPrice", &fill->price) != XG_OK ||
-        !xg_decimal_is_positive(fill->price)) {
-        return XG_ERR_BAD_FIELD;
-    }
-    /* Absent or another word: not said. */
-    if (xg_field_has(j, d, "liquidity")) {
-        if (xg_field_name(j, d, "liquidity", liquidity, sizeof liquidity) !=
-            XG_OK) {
-            return XG_ERR_BAD_FIELD;
-        }
-        if (strcmp(liquidity, "maker") == 0) {
-            fill->liquidity = XG_LIQUIDITY_MAKER;
-        } else if (strcmp(liquidity, "taker") == 0) {
-            fill->liquidity = XG_LIQUIDITY_TAKER;
-        }
-    }
-    if (xg_field_has(j, d, "ts")) {
-        if (xg_field_i64(j, d, "ts", &n) != XG_OK || n < 0) {
-            return XG_ERR_BAD_FIELD;
-        }
-        fill->time_ms = n / KUCOIN_NS_PER_MS;
-    }
-    return XG_OK;
-}
-
 /*
  * One orderChange push's data (fact sheet 4.3) into u: the order as a
  * query would report it (status, filledSize, the order's original size
@@ -293,7 +240,11 @@ kucoin_push_update(const xg_json *j, size_t d, xg_stream_update *u)
     }
     u->has_report = 1;
     if (strcmp(type, "match") == 0) {
-        if (kucoin_push_fill(j, d, &u->fill) != XG_OK) {
+        /* tradeId (a string, or an integer: the HF format is not
+         * documented, fact sheet 4.3), matchSize, matchPrice, liquidity,
+         * ts (ns); no fee is pushed. parse_fills.c's reader, the one the
+         * fills list goes through, so both give the trade the same id. */
+        if (kucoin_fill(j, d, &kucoin_push_fill_keys, &u->fill) != XG_OK) {
             return XG_ERR_BAD_FIELD;
         }
         u->has_fill = 1;

@@ -50,6 +50,8 @@ static const xg_option_spec okx_options[] = {
     {"batch_amend_limit",
      offsetof(okx, limit) + OKX_B_BATCH_AMEND * sizeof(int64_t), 1,
      OKX_LIMIT_MAX},
+    {"fills_limit", offsetof(okx, limit) + OKX_B_FILLS * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
      OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,

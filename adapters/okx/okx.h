@@ -4,8 +4,9 @@
  *
  * Nothing here is exported from the plug-in (it is built with
  * -fvisibility=hidden and exports only xg_adapter_entry); the functions are
- * non-static only so that sign.c, requests.c, parse.c and limits.c can
- * reach each other and tests/unit/test_okx_*.c can test them directly.
+ * non-static only so that sign.c, requests.c, parse.c, parse_fills.c,
+ * stream.c and limits.c can reach each other and tests/unit/test_okx_*.c
+ * can test them directly.
  */
 #ifndef XGATE_ADAPTER_OKX_H
 #define XGATE_ADAPTER_OKX_H
@@ -81,6 +82,14 @@
  * balance). */
 #define OKX_LIMIT_BALANCE_DEFAULT 10
 
+/* GET /trade/fills (OKX v5 reference, Trade > Get transaction details
+ * (last 3 days)): "Rate Limit: 60 requests per 2 seconds", rule "User
+ * ID". Its largest page, "The maximum is 100; The default is 100", which
+ * requests.c sends and parse_fills.c takes for a cut list when full. */
+#define OKX_LIMIT_FILLS_DEFAULT 60
+#define OKX_FILLS_PAGE          100
+#define OKX_FILLS_PAGE_STR      "100"
+
 #define OKX_RESERVE_PCT_MAX 50
 #define OKX_EXP_TIME_MS_MAX 60000
 
@@ -105,7 +114,8 @@ typedef enum okx_bucket {
     OKX_B_BALANCE = 9,      /* GET /account/balance, per user */
     OKX_B_BATCH_AMEND = 10, /* POST /trade/amend-batch-orders, orders, per
                                user + instrument */
-    OKX_N_BUCKETS = 11
+    OKX_B_FILLS = 11,       /* GET /trade/fills, per user */
+    OKX_N_BUCKETS = 12
 } okx_bucket;
 
 /* A venue instrument id and the limiter scope given to it the first time
@@ -228,9 +238,45 @@ const char *okx_field_msg(const xg_json *j, size_t obj, const char *key,
  */
 xg_err okx_order_details(const xg_json *j, size_t o, xg_order_report *rep);
 
+/* data[] of an answer into *data; XG_ERR_BAD_FIELD when it is absent,
+ * repeated or no array. */
+xg_err okx_data_array(const xg_json *j, size_t *data);
+
+/* Member key (an id: "ordId", "billId") of a page's last entry last as the
+ * cursor to the next page, when it is a JSON string of 1 to
+ * XG_CURSOR_MAX - 1 digits (what build() accepts back as "after"); else
+ * cursor stays "" and the list only counts as cut. */
+void okx_next_cursor(const xg_json *j, size_t last, const char *key,
+                     char cursor[XG_CURSOR_MAX]);
+
 /* The scope of inst_id: the one it was given before, else a new one.
  * Scope 0 once OKX_MAX_SCOPES are given or memory runs out. */
 uint32_t okx_scope_of(okx *o, const char *inst_id);
+
+/* --- parse_fills.c ------------------------------------------------------- */
+
+/*
+ * The fill object e carries, as an orders push (streams.md 3.4) and an
+ * entry of /trade/fills both give it: tradeId (a non-empty plain id),
+ * fillSz and fillPx above zero, the fee in member fee_key and its
+ * currency in fee_ccy_key ("fillFee"/"fillFeeCcy" in a push, "fee"/
+ * "feeCcy" in /trade/fills; negative when charged, so negated into the
+ * gateway's sign: positive paid), execType M (maker) or T (taker;
+ * anything else not said), fillTime (epoch ms as a string of digits; ""
+ * or absent: not said). XG_ERR_BAD_FIELD when malformed.
+ */
+xg_err okx_fill(const xg_json *j, size_t e, const char *fee_key,
+                const char *fee_ccy_key, xg_fill *f);
+
+/* The 2xx answer to ORDER_FILLS (/trade/fills with op's ordId): each
+ * entry of data[] to sink->fill in the answer's order (newest first by
+ * billId, the only order OKX gives); a full page (OKX_FILLS_PAGE) is
+ * cut, with its last (oldest) billId as next_cursor, the next page's
+ * "after". A body that does not read, a fill of another order among them,
+ * is REJECTED with XG_ERR_BAD_RESPONSE and reaches the sink with nothing.
+ * Returns a sink error, else XG_OK. */
+xg_err okx_parse_order_fills(const xg_op *op, const xg_json *j,
+                             const xg_sink *sink, xg_result *res);
 
 /* --- stream.c ------------------------------------------------------------ */
 

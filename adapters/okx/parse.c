@@ -12,7 +12,8 @@
  * time, the open orders (a full page of 100 with the cursor to the next:
  * its last ordId) or the instruments; instruments get their limiter
  * scope here (a table in the instance keeps each instId's scope for the
- * instance's life). Building requests is requests.c's job.
+ * instance's life). An order's fills are read in parse_fills.c. Building
+ * requests is requests.c's job.
  *
  * A batch (place, cancel or amend multiple orders) answers each order in
  * its own data[] entry with sCode/sMsg, the envelope code being "0", "1"
@@ -146,9 +147,7 @@ okx_single_item(const xg_json *j, size_t *item)
     return XG_OK;
 }
 
-/* data[] of an answer into *data; XG_ERR_BAD_FIELD when it is absent,
- * repeated or no array. */
-static xg_err
+xg_err
 okx_data_array(const xg_json *j, size_t *data)
 {
     if (xg_json_type_of(j, 0) != XG_JSON_OBJECT ||
@@ -448,19 +447,17 @@ okx_parse_query(const xg_op *op, const xg_json *j, xg_result *res)
     res->err = XG_OK;
 }
 
-/* The ordId of a page's last entry as the cursor to the next page, when
- * it is a JSON string of 1 to XG_CURSOR_MAX - 1 digits (what build()
- * accepts back as "after"); else cursor stays "" and the list only counts
- * as cut. Venue text never reaches the cursor unchecked. */
-static void
-okx_next_cursor(const xg_json *j, size_t last, char cursor[XG_CURSOR_MAX])
+/* Venue text never reaches the cursor unchecked. */
+void
+okx_next_cursor(const xg_json *j, size_t last, const char *key,
+                char cursor[XG_CURSOR_MAX])
 {
     char id[XG_CURSOR_MAX];
     size_t v = 0;
     size_t n = 0;
 
     cursor[0] = '\0';
-    if (xg_json_get(j, last, "ordId", &v) != XG_OK ||
+    if (xg_json_get(j, last, key, &v) != XG_OK ||
         xg_json_type_of(j, v) != XG_JSON_STRING ||
         xg_json_string(j, v, id, sizeof(id), &n) != XG_OK || n == 0) {
         return;
@@ -514,7 +511,7 @@ okx_parse_open_orders(const xg_op *op, const xg_json *j, const xg_sink *sink,
      * and the next one is "after" the last (oldest) ordId of this one. */
     res->is_list_cut = j->tok[data].count >= OKX_PENDING_PAGE;
     if (res->is_list_cut) {
-        okx_next_cursor(j, last, res->next_cursor);
+        okx_next_cursor(j, last, "ordId", res->next_cursor);
     }
     res->outcome = XG_OUTCOME_OK;
     res->err = XG_OK;
@@ -870,8 +867,9 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (o == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_BATCH_AMEND ||
-        op->kind == XG_OP_CANCEL_SYMBOL) {
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind == XG_OP_CANCEL_SYMBOL || op->kind == XG_OP_STREAM_TOKEN ||
+        (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL)) {
         return XG_ERR_INVALID;
     }
     is_batch = op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
@@ -974,6 +972,9 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_BALANCES:
             rc = okx_parse_balances(op, &j, sink, res);
+            break;
+        case XG_OP_ORDER_FILLS:
+            rc = okx_parse_order_fills(op, &j, sink, res);
             break;
         default:
             rc = XG_ERR_INVALID;

@@ -30,6 +30,13 @@
  * the single path. OKX spot has no mass cancel (caps.cancel_symbol is 0):
  * CANCEL_SYMBOL is XG_ERR_UNSUPPORTED. Balances are one GET of every
  * asset of the trading account.
+ *
+ * An order's fills are "Get transaction details (last 3 days)" (GET
+ * /api/v5/trade/fills) by instId and ordId, in pages of 100 like the
+ * open orders: newest first, the only order OKX lists them in, the next
+ * page "after" the billId the previous one ended on. Fills older than 3
+ * days are only in /trade/fills-history, which the gateway does not ask:
+ * it reconciles orders of its own session.
  */
 #include "okx.h"
 
@@ -47,6 +54,7 @@
 #define OKX_PATH_BATCH_CANCEL "/api/v5/trade/cancel-batch-orders"
 #define OKX_PATH_BATCH_AMEND  "/api/v5/trade/amend-batch-orders"
 #define OKX_PATH_BALANCE      "/api/v5/account/balance"
+#define OKX_PATH_FILLS        "/api/v5/trade/fills"
 
 /* The bucket of a batch of several orders, and of a batch of one (the
  * single path's). */
@@ -124,6 +132,9 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
         break;
     case XG_OP_BALANCES:
         bucket = OKX_B_BALANCE;
+        break;
+    case XG_OP_ORDER_FILLS:
+        bucket = OKX_B_FILLS;
         break;
     default:
         return XG_ERR_INVALID;
@@ -368,6 +379,16 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         break;
     case XG_OP_BALANCES:
         break;
+    case XG_OP_ORDER_FILLS:
+        if (inst_id == NULL) {
+            return XG_ERR_UNKNOWN_SYMBOL;
+        }
+        if (op->venue_order_id == NULL ||
+            !xg_is_plain_id(op->venue_order_id, XG_VENUE_ORDER_ID_MAX) ||
+            (op->cursor != NULL && !okx_cursor_ok(op->cursor))) {
+            return XG_ERR_INVALID;
+        }
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -408,6 +429,21 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         *method = "POST";
         *path = OKX_PATH_AMEND;
         return okx_amend_body(op, inst_id, body);
+    case XG_OP_ORDER_FILLS:
+        /* Parameters in the order of OKX's reference; limit is sent
+         * although 100 is the default, so that a full page (which
+         * parse_fills.c takes for a cut list) means the same to both
+         * sides. */
+        *method = "GET";
+        *path = OKX_PATH_FILLS;
+        okx_query_param(query, "instType", "SPOT");
+        okx_query_param(query, "instId", inst_id);
+        okx_query_param(query, "ordId", op->venue_order_id);
+        if (op->cursor != NULL) {
+            okx_query_param(query, "after", op->cursor);
+        }
+        okx_query_param(query, "limit", OKX_FILLS_PAGE_STR);
+        break;
     default:
         /* Parameters in the order of OKX's reference. "after" asks for
          * the orders older than that ordId (the list is newest first), so
@@ -467,6 +503,7 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
+    case XG_OP_ORDER_FILLS:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

@@ -8,8 +8,10 @@
  * OKX pushes an order's state and, in the same push, the fill it just
  * made (a non-empty tradeId), so one element of a push's data[] becomes
  * one update with a report and maybe a fill; the report is read by
- * parse.c's okx_order_details, the reader of a REST query's order, so
- * that a push and a query say the same thing. Duplicated pushes (OKX
+ * parse.c's okx_order_details, the reader of a REST query's order, and
+ * the fill by parse_fills.c's okx_fill, the reader of an order's fills
+ * list, so that a push and a query say the same thing (and a fill has
+ * one trade id whichever way it came). Duplicated pushes (OKX
  * documents them, fact sheet streams.md 3.6) go to the sink as they are:
  * counting a fill once is the core's business.
  *
@@ -251,43 +253,16 @@ okx_stream_event(const xg_json *j, xg_stream_result *res)
     }
 }
 
-/* An epoch-ms time carried as a string of digits (fillTime); "" or
- * absent: 0, not said. */
-static xg_err
-okx_stream_time(const xg_json *j, size_t obj, const char *key, int64_t *out)
-{
-    char text[24];
-    size_t v = 0;
-    size_t n = 0;
-
-    *out = 0;
-    if (!xg_field_has(j, obj, key)) {
-        return XG_OK;
-    }
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_type_of(j, v) != XG_JSON_STRING ||
-        xg_json_string(j, v, text, sizeof(text), &n) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (n == 0) {
-        return XG_OK;
-    }
-    return xg_digits_i64(text, n, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
-}
-
 /*
  * The fill one element of a push carries, if any: a non-empty tradeId
- * (streams.md 3.4, 3.6) with fillSz and fillPx above zero, fillFee and
- * fillFeeCcy (negative when charged, so negated into the gateway's sign:
- * positive paid), execType T (taker) or M (maker), fillTime.
- * *has_fill 0 and XG_OK for an update without a fill; XG_ERR_BAD_FIELD
- * for a fill that does not say what it must.
+ * (streams.md 3.4, 3.6), read by parse_fills.c as an entry of an order's
+ * fills list is, the fee under fillFee and fillFeeCcy. *has_fill 0 and
+ * XG_OK for an update without a fill; XG_ERR_BAD_FIELD for a fill that
+ * does not say what it must.
  */
 static xg_err
 okx_stream_fill(const xg_json *j, size_t e, xg_fill *f, int *has_fill)
 {
-    xg_execution fee = {{0, 0}, {0, 0}, {0, 0}, ""};
-    char exec_type[4];
     size_t v = 0;
     xg_err rc = xg_json_get(j, e, "tradeId", &v);
 
@@ -296,34 +271,7 @@ okx_stream_fill(const xg_json *j, size_t e, xg_fill *f, int *has_fill)
         (rc == XG_OK && xg_json_is_string_eq(j, v, ""))) {
         return XG_OK;
     }
-    if (xg_field_text(j, e, "tradeId", f->trade_id, sizeof(f->trade_id)) !=
-            XG_OK ||
-        !xg_is_plain_id(f->trade_id, sizeof(f->trade_id))) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_field_amount(j, e, "fillSz", &f->qty) != XG_OK ||
-        xg_field_amount(j, e, "fillPx", &f->price) != XG_OK ||
-        f->qty.units <= 0 || f->price.units <= 0) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (xg_field_fee(j, e, "fillFee", "fillFeeCcy", -1, &fee) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    f->fee = fee.fee;
-    memcpy(f->fee_currency, fee.fee_currency, sizeof(f->fee_currency));
-    f->liquidity = XG_LIQUIDITY_UNKNOWN;
-    if (xg_field_has(j, e, "execType")) {
-        if (xg_field_name(j, e, "execType", exec_type, sizeof(exec_type)) !=
-            XG_OK) {
-            return XG_ERR_BAD_FIELD;
-        }
-        if (strcmp(exec_type, "M") == 0) {
-            f->liquidity = XG_LIQUIDITY_MAKER;
-        } else if (strcmp(exec_type, "T") == 0) {
-            f->liquidity = XG_LIQUIDITY_TAKER;
-        }
-    }
-    if (okx_stream_time(j, e, "fillTime", &f->time_ms) != XG_OK) {
+    if (okx_fill(j, e, "fillFee", "fillFeeCcy", f) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     *has_fill = 1;

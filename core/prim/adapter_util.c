@@ -570,7 +570,9 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_BATCH_AMEND ||
+    /* Every kind the ABI has (the last is XG_OP_ORDER_FILLS); one beyond
+     * fits no set, and is never shifted out of the mask's width. */
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_ORDER_FILLS ||
                         (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }

@@ -5,9 +5,9 @@
  * adapter's parse entry, so parse must never crash, read out of bounds or
  * leak, and what it hands the core must be usable as it is: an outcome the
  * router knows, terminated printable venue text, a cursor only on a cut
- * list, usage entries for buckets the adapter declared, order reports and
- * instruments with terminated strings and non-negative amounts, and a
- * refused new order or cancel that says why. Any violation aborts, which
+ * list, usage entries for buckets the adapter declared, order reports,
+ * instruments and fills with terminated strings and non-negative amounts,
+ * and a refused new order or cancel that says why. Any violation aborts, which
  * libFuzzer reports as a crash.
  *
  * The same source is built once per venue with that venue's adapter
@@ -18,9 +18,12 @@
  *           allow in the order of xg_op_kind (AMEND_ORDER, BATCH_NEW and
  *           BATCH_CANCEL of two orders, CANCEL_SYMBOL), then BALANCES,
  *           then BATCH_AMEND of two orders in place where caps allow it,
+ *           then ORDER_FILLS where the venue's stream tells fills (the
+ *           order of its tests/data fixture),
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
- *           bit 3: OPEN_ORDERS asks for a later page (op->cursor set);
+ *           bit 3: OPEN_ORDERS and ORDER_FILLS ask for a later page
+ *           (op->cursor set);
  *           bit 4: NEW_ORDER is a market IOC order (else a resting limit);
  *           bit 5: OPEN_ORDERS for all symbols (op->instrument NULL);
  *           bit 6: the sink refuses its second entry (FUZZ_SINK_ERR);
@@ -146,7 +149,9 @@ typedef struct fuzz_state {
     const char *client_id;
     /* a replacement's (xg_amend), and a batch's second order */
     const char *new_client_id;
-    xg_op_kind ops[XG_OP_BATCH_AMEND]; /* operations byte 0 chooses from */
+    /* ORDER_FILLS: the order the venue's fills fixture is about */
+    const char *venue_order_id;
+    xg_op_kind ops[XG_OP_ORDER_FILLS]; /* operations byte 0 chooses from */
     size_t n_ops;
     const fuzz_header_set *sets[FUZZ_HEADER_SETS];
 } fuzz_state;
@@ -248,6 +253,28 @@ fuzz_on_balance(void *ctx, const xg_balance *bal)
     return fuzz_sink_step(c);
 }
 
+static xg_err
+fuzz_on_fill(void *ctx, const xg_fill *f)
+{
+    fuzz_sink_ctx *c = ctx;
+
+    check(c->kind == XG_OP_ORDER_FILLS);
+    /* The id the core counts the fill once by: never empty. */
+    check_text(f->trade_id, sizeof(f->trade_id));
+    check(f->trade_id[0] != '\0');
+    check_amount(f->qty);
+    check(f->qty.units > 0);
+    check_amount(f->price);
+    check(f->price.units > 0);
+    /* A fee may be a rebate (negative); its currency names it. */
+    check(f->fee.scale <= XG_DECIMAL_MAX_SCALE);
+    check_terminated(f->fee_currency, sizeof(f->fee_currency));
+    check(f->liquidity >= XG_LIQUIDITY_UNKNOWN &&
+          f->liquidity <= XG_LIQUIDITY_TAKER);
+    check(f->time_ms >= 0);
+    return fuzz_sink_step(c);
+}
+
 static void
 fuzz_init(fuzz_state *st)
 {
@@ -282,6 +309,9 @@ fuzz_init(fuzz_state *st)
     if (st->a->caps.batch_amend_max >= 2) {
         st->ops[st->n_ops++] = XG_OP_BATCH_AMEND;
     }
+    if ((st->a->caps.streams & XG_STREAM_FILLS) != 0) {
+        st->ops[st->n_ops++] = XG_OP_ORDER_FILLS;
+    }
     st->sets[0] = NULL;
     st->sets[2] = &fuzz_hostile;
     st->sets[3] = &fuzz_waits;
@@ -289,15 +319,19 @@ fuzz_init(fuzz_state *st)
     if (strcmp(st->a->venue, "binance") == 0) {
         st->client_id = "gw-0001";
         st->new_client_id = "gw-0002";
+        st->venue_order_id = "28457";
         st->sets[1] = &fuzz_sane_binance;
     } else if (strcmp(st->a->venue, "bybit") == 0) {
+        st->venue_order_id = "2031000000000000001";
         st->sets[1] = &fuzz_sane_bybit;
     } else if (strcmp(st->a->venue, "okx") == 0) {
         venue_symbol = "BTC-USDT";
+        st->venue_order_id = "452197707845865472";
         st->sets[1] = &fuzz_sane_okx;
     } else {
         check(strcmp(st->a->venue, "kucoin") == 0);
         venue_symbol = "BTC-USDT";
+        st->venue_order_id = "6720ecd9ec71f4000747731a";
         st->sets[1] = &fuzz_sane_kucoin;
     }
     memset(&st->ins, 0, sizeof(st->ins));
@@ -335,7 +369,8 @@ check_result(const xg_op *op, const char *client_id, const xg_result *res,
     check_text(res->venue_msg, sizeof(res->venue_msg));
     check_text(res->next_cursor, sizeof(res->next_cursor));
     check(res->next_cursor[0] == '\0' || res->is_list_cut);
-    check(!res->is_list_cut || op->kind == XG_OP_OPEN_ORDERS);
+    check(!res->is_list_cut || op->kind == XG_OP_OPEN_ORDERS ||
+          op->kind == XG_OP_ORDER_FILLS);
     check(res->retry_after_ms >= 0);
     check(res->retry_at_ms >= 0);
     check(res->banned_until_ms >= 0);
@@ -425,6 +460,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 .instrument = &st.ins,
                 .order = NULL,
                 .client_id = NULL,
+                .venue_order_id = NULL,
                 .cursor = NULL,
                 .amend = NULL,
                 .batch = NULL};
@@ -457,8 +493,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                        : &in_place;
     }
     if (op.kind == XG_OP_NEW_ORDER || op.kind == XG_OP_CANCEL_ORDER ||
-        op.kind == XG_OP_QUERY_ORDER || op.kind == XG_OP_AMEND_ORDER) {
+        op.kind == XG_OP_QUERY_ORDER || op.kind == XG_OP_AMEND_ORDER ||
+        op.kind == XG_OP_ORDER_FILLS) {
         op.client_id = st.client_id;
+    }
+    if (op.kind == XG_OP_ORDER_FILLS) {
+        op.venue_order_id = st.venue_order_id;
+        if (sel & FUZZ_SEL_CURSOR) {
+            op.cursor = "1234567890";
+        }
     }
     if (op.kind == XG_OP_OPEN_ORDERS) {
         if (sel & FUZZ_SEL_CURSOR) {
@@ -497,7 +540,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(n_specs <= FUZZ_MAX_SPECS);
 
     fuzz_sink_ctx ctx = {op.kind, (sel & FUZZ_SEL_SINK_FAIL) != 0, 0};
-    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order, fuzz_on_balance};
+    xg_sink sink = {&ctx, fuzz_on_instrument, fuzz_on_order, fuzz_on_balance,
+                    fuzz_on_fill};
     /* Zeroed, as the core hands it over. */
     memset(&res, 0, sizeof(res));
     xg_err rc = st.a->parse(st.inst, &op, &resp, &sink, &res);

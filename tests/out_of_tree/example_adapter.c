@@ -339,6 +339,7 @@ example_cost(const xg_op *op)
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES: /* refused by build */
     case XG_OP_STREAM_TOKEN: /* never asked: caps.streams is 0 */
+    case XG_OP_ORDER_FILLS:  /* nor this: no stream tells fills */
         return 1;
     }
     return 1;
@@ -360,8 +361,8 @@ example_build(void *inst, const xg_op *op, int64_t venue_now_ms,
         return XG_ERR_INVALID;
     }
     if (op->kind >= XG_OP_AMEND_ORDER) {
-        /* The venue has no amend, batch or mass cancel (caps), and the
-         * example does not read balances. */
+        /* The venue has no amend, batch, mass cancel or stream (caps),
+         * and the example does not read balances. */
         return XG_ERR_UNSUPPORTED;
     }
     rc = xg_http_request_add_cost(req, EXAMPLE_BUCKET, 0, example_cost(op));
@@ -809,6 +810,7 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
     case XG_OP_STREAM_TOKEN:
+    case XG_OP_ORDER_FILLS:
         break; /* never built */
     }
     if (!found) {

@@ -116,7 +116,7 @@ test_new_order_is_a_signed_form_post_charged_once(void **state)
                   .tif = XG_TIF_GTC,
                   .qty = {1, 3},
                   .price = {350005, 1}};
-    xg_op op = {XG_OP_NEW_ORDER, &ins, &o, "xg0001A", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &ins, &o, "xg0001A", NULL, NULL, NULL, NULL};
     xg_http_request req;
 
     memset(&req, 0, sizeof(req));
@@ -140,7 +140,8 @@ static void
 test_unknown_symbol_is_refused_before_signing(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_CANCEL_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_CANCEL_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL, NULL};
     xg_http_request req;
 
     memset(&req, 0, sizeof(req));
@@ -153,8 +154,8 @@ static void
 test_instruments_answer_sets_the_advertised_limit(void **state)
 {
     fixture *f = *state;
-    xg_sink sink = {f, count_instrument, NULL, NULL};
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_sink sink = {f, count_instrument, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response r = response(200,
                                   "instrument=BTC/USDT BTCUSDT 0.01 0.001\n"
                                   "instrument=ETH/USDT ETHUSDT 0.1 0.01\n"
@@ -181,8 +182,8 @@ static void
 test_sink_error_stops_the_parse(void **state)
 {
     fixture *f = *state;
-    xg_sink sink = {f, refuse_instrument, NULL, NULL};
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_sink sink = {f, refuse_instrument, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response r =
         response(200, "instrument=BTC/USDT BTCUSDT 0.01 0.001\n", NULL, 0);
     xg_result res;
@@ -198,7 +199,7 @@ test_rate_limited_answer_carries_wait_and_usage(void **state)
     fixture *f = *state;
     xg_http_header_view h[2] = {{"Retry-After", 11, "3", 1},
                                 {"X-EX-USED", 9, "97", 2}};
-    xg_op op = {XG_OP_QUERY_ORDER, NULL, NULL, "x", NULL, NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, NULL, NULL, "x", NULL, NULL, NULL, NULL};
     xg_http_response r = response(429, "code=LIMIT\n", h, 2);
     xg_result res;
 
@@ -214,7 +215,7 @@ static void
 test_truncated_order_answer_is_unknown_not_rejected(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL, NULL};
     xg_http_response r = response(200, "cid=xg0001A\nid=77\nsta", NULL, 0);
     xg_result res;
 
@@ -227,7 +228,7 @@ static void
 test_error_words_map_to_outcomes(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, NULL, NULL, "xg0001A", NULL, NULL, NULL, NULL};
     xg_http_response funds =
         response(400, "code=NO_FUNDS\nmsg=balance too low\n", NULL, 0);
     xg_http_response ts = response(400, "code=TIMESTAMP\n", NULL, 0);

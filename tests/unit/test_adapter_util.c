@@ -296,6 +296,17 @@ test_err_match_needs_every_set_field_to_fit(void **state)
         xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 503, 0, 0, NULL));
     assert_false(
         xg_err_match_fits(&fivexx, XG_OP_CANCEL_ORDER, 499, 0, 0, NULL));
+    /* The read set holds every read, the last kinds of the ABI included
+     * (an order's fills is a read that fails as VENUE_DOWN on a 5xx),
+     * and no kind beyond them. */
+    const xg_err_match reads = {500, 599, 0, NULL, XG_OPS_READ};
+    assert_true(xg_err_match_fits(&reads, XG_OP_ORDER_FILLS, 503, 0, 0, NULL));
+    assert_true(xg_err_match_fits(&reads, XG_OP_BALANCES, 503, 0, 0, NULL));
+    assert_false(xg_err_match_fits(&reads, XG_OP_NEW_ORDER, 503, 0, 0, NULL));
+    assert_false(xg_err_match_fits(&reads, (xg_op_kind)(XG_OP_ORDER_FILLS + 1),
+                                   503, 0, 0, NULL));
+    const xg_err_match token = {0, 0, 0, NULL, XG_OP_BIT(XG_OP_STREAM_TOKEN)};
+    assert_true(xg_err_match_fits(&token, XG_OP_STREAM_TOKEN, 500, 0, 0, NULL));
 }
 
 /* A table lookup: first fitting rule wins and says outcome, reason and

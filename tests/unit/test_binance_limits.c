@@ -67,7 +67,7 @@ feed_exchange_info(void *inst, const char *body, size_t len, xg_result *res)
 {
     xg_op op = {.kind = XG_OP_INSTRUMENTS};
     xg_http_response resp = {200, NULL, 0, body, len};
-    xg_sink sink = {NULL, count_instrument, NULL, NULL};
+    xg_sink sink = {NULL, count_instrument, NULL, NULL, NULL};
     g_instruments = 0;
     assert_int_equal(xg_adapter_entry()->parse(inst, &op, &resp, &sink, res),
                      XG_OK);

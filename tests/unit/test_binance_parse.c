@@ -138,9 +138,9 @@ static xg_err
 parse_n(fixture *f, xg_op_kind kind, int status, const char *body, size_t len,
         const xg_http_header_view *h, size_t n_h)
 {
-    xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL, NULL, NULL};
-    xg_sink sink = {&f->got, collect_instrument, collect_order,
-                    collect_balance};
+    xg_op op = {kind, &f->btc, NULL, "gw-0001", NULL, NULL, NULL, NULL};
+    xg_sink sink = {&f->got, collect_instrument, collect_order, collect_balance,
+                    NULL};
     if (kind == XG_OP_AMEND_ORDER) {
         op.order = &f->order;
         op.amend = &f->amend;
@@ -491,7 +491,7 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     xg_result res;
     assert_int_equal(xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &res),
@@ -1165,7 +1165,10 @@ static void
 test_amend_parse_refuses_an_op_without_its_amend(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "gw-0001", NULL, NULL, NULL};
+    xg_op op = {.kind = XG_OP_AMEND_ORDER,
+                .instrument = &f->btc,
+                .order = &f->order,
+                .client_id = "gw-0001"};
     xg_http_response resp = {200, NULL, 0, NULL, 0};
     xg_result res;
 

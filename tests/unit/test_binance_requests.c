@@ -71,7 +71,7 @@ static xg_err
 build(fixture *f, xg_op_kind kind, const xg_instrument *ins,
       const char *client_id)
 {
-    xg_op op = {kind, ins, &f->order, client_id, NULL, NULL, NULL};
+    xg_op op = {kind, ins, &f->order, client_id, NULL, NULL, NULL, NULL};
     memset(f->req, 0, sizeof(*f->req));
     return xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req);
 }
@@ -206,7 +206,7 @@ test_new_order_refuses_what_binance_cannot_express(void **state)
     assert_int_equal(build(f, XG_OP_NEW_ORDER, &f->ins, "gw1"),
                      XG_ERR_BAD_SIDE);
 
-    xg_op op = {XG_OP_NEW_ORDER, &f->ins, NULL, "gw1", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &f->ins, NULL, "gw1", NULL, NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
                      XG_ERR_INVALID);
     op.kind = (xg_op_kind)42;
@@ -327,7 +327,7 @@ test_recv_window_option_is_sent(void **state)
     xg_http_request *req = calloc(1, sizeof(*req));
     memset(&ins, 0, sizeof(ins));
     xg_strlcpy(ins.venue_symbol, "ETHBTC", sizeof(ins.venue_symbol));
-    xg_op op = {XG_OP_QUERY_ORDER, &ins, NULL, "abc", NULL, NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, &ins, NULL, "abc", NULL, NULL, NULL, NULL};
 
     assert_non_null(req);
     assert_int_equal(xg_adapter_entry()->create(&cfg, &inst, err, sizeof(err)),
@@ -371,7 +371,8 @@ static xg_err
 build_amend(fixture *f, const xg_instrument *ins, const char *client_id,
             const xg_amend *amend)
 {
-    xg_op op = {XG_OP_AMEND_ORDER, ins, &f->order, client_id, NULL, amend, NULL};
+    xg_op op = {
+        XG_OP_AMEND_ORDER, ins, &f->order, client_id, NULL, NULL, amend, NULL};
     memset(f->req, 0, sizeof(*f->req));
     return xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req);
 }
@@ -498,7 +499,8 @@ test_amend_refuses_what_binance_cannot_express(void **state)
     f->order.type = XG_TYPE_LIMIT;
     assert_int_equal(build_amend(f, &f->ins, "gw1", &repl), XG_OK);
 
-    xg_op op = {XG_OP_AMEND_ORDER, &f->ins, NULL, "gw1", NULL, &repl, NULL};
+    xg_op op = {
+        XG_OP_AMEND_ORDER, &f->ins, NULL, "gw1", NULL, NULL, &repl, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
                      XG_ERR_INVALID);
 }
@@ -533,7 +535,8 @@ test_cancel_symbol_is_delete_open_orders_weight_1(void **state)
                      XG_ERR_UNKNOWN_SYMBOL);
     assert_int_equal(build(f, XG_OP_CANCEL_SYMBOL, &nosym, NULL),
                      XG_ERR_UNKNOWN_SYMBOL);
-    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->ins, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_CANCEL_SYMBOL, &f->ins, NULL, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->b, &op, 0, f->req),
                      XG_ERR_INVALID);
 }
@@ -567,7 +570,7 @@ test_batches_are_unsupported(void **state)
     xg_batch_item items[2] = {{&f->order, "gw1", NULL}, {&f->order, "gw2", NULL}};
     xg_result results[2];
     xg_batch batch = {items, 2, results};
-    xg_op op = {XG_OP_BATCH_NEW, &f->ins, NULL, NULL, NULL, NULL, &batch};
+    xg_op op = {XG_OP_BATCH_NEW, &f->ins, NULL, NULL, NULL, NULL, NULL, &batch};
 
     memset(f->req, 0, sizeof(*f->req));
     assert_int_equal(xg_adapter_entry()->build(f->b, &op, NOW_MS, f->req),
@@ -587,7 +590,7 @@ test_op_weights_match_fact_sheet(void **state)
     (void)state;
     xg_instrument ins;
     memset(&ins, 0, sizeof(ins));
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(binance_op_weight(&op), 1);
     op.kind = XG_OP_INSTRUMENTS;
     assert_int_equal(binance_op_weight(&op), 20);

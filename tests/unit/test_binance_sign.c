@@ -235,7 +235,7 @@ test_build_new_order_reproduces_vector_body(void **state)
     o.tif = XG_TIF_GTC;
     o.qty = (xg_decimal){1, 3};
     o.price = (xg_decimal){350005, 1};
-    xg_op op = {XG_OP_NEW_ORDER, &ins, &o, "gw-0001", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &ins, &o, "gw-0001", NULL, NULL, NULL, NULL};
     xg_http_request *req = calloc(1, sizeof(*req));
     assert_non_null(req);
 
@@ -267,7 +267,8 @@ test_build_cancel_reproduces_vector_url(void **state)
         json_object_get(json_object_get(vec, "expected_request"), "url"));
     void *inst = create_for_vector(root, vec);
     xg_instrument ins = btcusdt();
-    xg_op op = {XG_OP_CANCEL_ORDER, &ins, NULL, "gw-0001", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_CANCEL_ORDER, &ins, NULL, "gw-0001", NULL, NULL, NULL, NULL};
     xg_http_request *req = calloc(1, sizeof(*req));
     assert_non_null(req);
 
@@ -291,7 +292,8 @@ test_build_query_signs_what_it_sends(void **state)
     const json_t *vec = vector_by_id(root, "binance-s-03");
     binance *b = create_for_vector(root, vec);
     xg_instrument ins = btcusdt();
-    xg_op op = {XG_OP_QUERY_ORDER, &ins, NULL, "gw-0001", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_QUERY_ORDER, &ins, NULL, "gw-0001", NULL, NULL, NULL, NULL};
     xg_http_request *req = calloc(1, sizeof(*req));
     char sig[XG_HEX_SHA256_LEN + 1];
     const char *prefix = "/api/v3/order?";

@@ -40,7 +40,7 @@ test_default_specs_follow_the_fact_sheet(void **state)
     size_t n = 0;
 
     assert_int_equal(bybit_limits(inst, specs, 12, &n), XG_OK);
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
     assert_string_equal(specs[BYBIT_BUCKET_IP].name, "IP_REQUESTS");
     assert_int_equal(specs[BYBIT_BUCKET_IP].kind, XG_LIMIT_SLIDING_WINDOW);
     assert_int_equal(specs[BYBIT_BUCKET_IP].limit, 600);
@@ -69,6 +69,10 @@ test_default_specs_follow_the_fact_sheet(void **state)
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL_ALL].limit, 20);
     assert_string_equal(specs[BYBIT_BUCKET_WALLET].name, "WALLET_BALANCE_1S");
     assert_int_equal(specs[BYBIT_BUCKET_WALLET].limit, 50);
+    /* An order's fills: /v5/execution/list, 50/s of its own. */
+    assert_string_equal(specs[BYBIT_BUCKET_EXECUTIONS].name,
+                        "EXECUTION_LIST_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_EXECUTIONS].limit, 50);
     for (size_t i = 1; i < BYBIT_BUCKET_COUNT; i++) {
         assert_int_equal(specs[i].kind, XG_LIMIT_SLIDING_WINDOW);
         assert_int_equal(specs[i].window_ns, S);
@@ -77,7 +81,7 @@ test_default_specs_follow_the_fact_sheet(void **state)
         assert_int_equal(specs[i].flags, 0);
     }
     assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_ERR_TRUNCATED);
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
     assert_int_equal(bybit_limits(NULL, specs, 12, &n), XG_ERR_INVALID);
     assert_int_equal(bybit_limits(inst, NULL, 12, &n), XG_ERR_INVALID);
     bybit_destroy(inst);
@@ -87,13 +91,14 @@ static void
 test_options_override_limits_and_reserves(void **state)
 {
     (void)state;
-    xg_kv opts[] = {{"create_per_s", "40"},      {"cancel_per_s", "30"},
-                    {"query_per_s", "100"},      {"ip_limit", "1000"},
-                    {"ip_window_ms", "2000"},    {"cancel_reserve_pct", "10"},
-                    {"query_reserve_pct", "20"}, {"amend_per_s", "25"},
+    xg_kv opts[] = {{"create_per_s", "40"},       {"cancel_per_s", "30"},
+                    {"query_per_s", "100"},       {"ip_limit", "1000"},
+                    {"ip_window_ms", "2000"},     {"cancel_reserve_pct", "10"},
+                    {"query_reserve_pct", "20"},  {"amend_per_s", "25"},
                     {"batch_create_per_s", "30"}, {"batch_cancel_per_s", "35"},
-                    {"cancel_all_per_s", "5"},   {"wallet_per_s", "60"}};
-    void *inst = make(opts, 12);
+                    {"cancel_all_per_s", "5"},    {"wallet_per_s", "60"},
+                    {"executions_per_s", "70"}};
+    void *inst = make(opts, 13);
     xg_bucket_spec specs[BYBIT_BUCKET_COUNT];
     size_t n = 0;
 
@@ -103,6 +108,7 @@ test_options_override_limits_and_reserves(void **state)
     assert_int_equal(specs[BYBIT_BUCKET_BATCH_CANCEL].limit, 35);
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL_ALL].limit, 5);
     assert_int_equal(specs[BYBIT_BUCKET_WALLET].limit, 60);
+    assert_int_equal(specs[BYBIT_BUCKET_EXECUTIONS].limit, 70);
     assert_int_equal(specs[BYBIT_BUCKET_CREATE].limit, 40);
     assert_int_equal(specs[BYBIT_BUCKET_CANCEL].limit, 30);
     assert_int_equal(specs[BYBIT_BUCKET_REALTIME].limit, 100);
@@ -178,7 +184,7 @@ rig_try(rig *r, xg_op_kind kind, int64_t now_ns)
 {
     /* For amends: the price one up, the quantity as it is. */
     const xg_amend amend = {{30001, 0}, r->order.qty, {0, 0}, 0, NULL};
-    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, &amend, NULL};
+    xg_op op = {kind, &r->ins, &r->order, "id1", NULL, NULL, &amend, NULL};
     xg_http_request req;
     int64_t at = 0;
 

@@ -123,9 +123,9 @@ static xg_err
 parse_h(fixture *f, xg_op_kind kind, const char *id, int status,
         const char *body, size_t len, const xg_http_header_view *h, size_t nh)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL, &f->amend, NULL};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL, &f->amend, NULL};
     xg_http_response resp = {status, h, nh, body, len};
-    xg_sink sink = {f, sink_ins, sink_order, NULL};
+    xg_sink sink = {f, sink_ins, sink_order, NULL, NULL};
     f->n_seen = 0;
     f->n_reps = 0;
     return bybit_parse(f->inst, &op, &resp, &sink, &f->res);
@@ -213,9 +213,9 @@ test_instrument_sink_error_stops_the_parse(void **state)
     fixture *f = *state;
     size_t len = 0;
     char *body = slurp("instruments.json", &len);
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, body, len};
-    xg_sink sink = {f, sink_fail, NULL, NULL};
+    xg_sink sink = {f, sink_fail, NULL, NULL, NULL};
     assert_int_equal(bybit_parse(f->inst, &op, &resp, &sink, &f->res),
                      XG_ERR_NOMEM);
     free(body);
@@ -1429,8 +1429,8 @@ test_token_array_is_kept_small(void **state)
     xg_buf body;
     char *mem = malloc(n_sym * sizeof(sym) + 64);
     const xg_json_tok *toks = NULL;
-    xg_sink sink = {f, NULL, NULL, NULL};
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_sink sink = {f, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_non_null(mem);
     assert_int_equal(
@@ -1467,9 +1467,9 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {(xg_op_kind)42, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {(xg_op_kind)42, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
-    xg_op ok = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op ok = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(bybit_parse(f->inst, &op, &resp, NULL, &f->res),
                      XG_ERR_INVALID);
@@ -1493,7 +1493,7 @@ static xg_err
 parse_batch_h(fixture *f, batch_rig *b, xg_op_kind kind, int status,
               const char *body, const xg_http_header_view *h, size_t nh)
 {
-    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b->batch};
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, NULL, &b->batch};
     xg_http_response resp = {status, h, nh, body, strlen(body)};
 
     b->items[0] = (xg_batch_item){&f->order, "gw0001", NULL};
@@ -1757,7 +1757,8 @@ test_batch_cancel_reads_each_cancel_as_the_single_one(void **state)
 static xg_err
 parse_cancel_all(fixture *f, const xg_sink *sink, const char *body)
 {
-    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, body, strlen(body)};
 
     f->n_reps = 0;
@@ -1782,8 +1783,8 @@ static void
 test_cancel_all_reports_each_canceled_order(void **state)
 {
     fixture *f = *state;
-    xg_sink sink = {f, NULL, sink_order, NULL};
-    xg_sink failing = {f, NULL, sink_order_fail_second, NULL};
+    xg_sink sink = {f, NULL, sink_order, NULL, NULL};
+    xg_sink failing = {f, NULL, sink_order_fail_second, NULL, NULL};
     const char *body =
         CANCEL_ALL("{\"orderId\":\"111\",\"orderLinkId\":\"gw0001\"},"
                    "{\"orderId\":\"333\",\"orderLinkId\":\"\"},"
@@ -1812,7 +1813,7 @@ static void
 test_cancel_all_failed_or_malformed_is_unknown(void **state)
 {
     fixture *f = *state;
-    xg_sink sink = {f, NULL, sink_order, NULL};
+    xg_sink sink = {f, NULL, sink_order, NULL, NULL};
     const char *bad[] = {
         CANCEL_ALL("{\"orderId\":\"111\",\"orderLinkId\":\"gw0001\"},"
                    "{\"orderLinkId\":\"gw0002\"}",
@@ -1864,9 +1865,9 @@ sink_balance(void *ctx, const xg_balance *bal)
 static xg_err
 parse_balances(fixture *f, bal_seen *s, const char *body)
 {
-    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, body, strlen(body)};
-    xg_sink sink = {s, NULL, NULL, sink_balance};
+    xg_sink sink = {s, NULL, NULL, sink_balance, NULL};
 
     s->n = 0;
     return bybit_parse(f->inst, &op, &resp, &sink, &f->res);

@@ -61,7 +61,7 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const char *id)
 {
-    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL, NULL};
+    xg_op op = {kind, &f->btc, &f->order, id, NULL, NULL, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -197,7 +197,7 @@ static void
 test_query_and_open_orders_share_the_realtime_endpoint(void **state)
 {
     fixture *f = *state;
-    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op all = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, "q1"), XG_OK);
     assert_string_equal(f->req.method, "GET");
@@ -261,7 +261,8 @@ assert_signed_as_sent(const xg_http_request *req)
 static xg_err
 build_amend(fixture *f, const xg_amend *amend, const char *id)
 {
-    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->order, id, NULL, amend, NULL};
+    xg_op op = {
+        XG_OP_AMEND_ORDER, &f->btc, &f->order, id, NULL, NULL, amend, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -313,9 +314,12 @@ test_amends_bybit_cannot_send_are_refused(void **state)
     const xg_amend replace = {{35001, 0}, {15, 1}, {0, 0}, 1, "new1"};
     const xg_amend no_qty = {{35001, 0}, {0, 0}, {0, 0}, 0, NULL};
     const xg_amend no_price = {{0, 0}, {2, 0}, {0, 0}, 0, NULL};
-    xg_op no_amend = {XG_OP_AMEND_ORDER, &f->btc, &f->order, "am1", NULL, NULL, NULL};
-    xg_op no_order = {XG_OP_AMEND_ORDER, &f->btc, NULL, "am1", NULL, &up, NULL};
-    xg_op no_symbol = {XG_OP_AMEND_ORDER, NULL, &f->order, "am1", NULL, &up, NULL};
+    xg_op no_amend = {
+        XG_OP_AMEND_ORDER, &f->btc, &f->order, "am1", NULL, NULL, NULL, NULL};
+    xg_op no_order = {
+        XG_OP_AMEND_ORDER, &f->btc, NULL, "am1", NULL, NULL, &up, NULL};
+    xg_op no_symbol = {
+        XG_OP_AMEND_ORDER, NULL, &f->order, "am1", NULL, NULL, &up, NULL};
 
     assert_int_equal(build_amend(f, &replace, "am1"), XG_ERR_UNSUPPORTED);
     assert_int_equal(build_amend(f, &same, "am1"), XG_ERR_INVALID);
@@ -338,7 +342,7 @@ test_amends_bybit_cannot_send_are_refused(void **state)
 static xg_err
 build_page(fixture *f, const xg_instrument *ins, const char *cursor)
 {
-    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, NULL, cursor, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return bybit_build(f->inst, &op, NOW, &f->req);
 }
@@ -450,7 +454,7 @@ static void
 test_missing_or_odd_symbols_are_refused(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, NULL, &f->order, "a", NULL, NULL, NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req),
                      XG_ERR_UNKNOWN_SYMBOL);
@@ -466,9 +470,10 @@ static void
 test_signed_requests_need_a_time_and_valid_input(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL};
-    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL, NULL, NULL};
-    xg_op no_order = {XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL, NULL};
+    xg_op bad_kind = {(xg_op_kind)99, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op no_order = {
+        XG_OP_NEW_ORDER, &f->btc, NULL, "a", NULL, NULL, NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, 0, &f->req), XG_ERR_INVALID);
     assert_int_equal(bybit_build(f->inst, &bad_kind, NOW, &f->req),
@@ -488,7 +493,7 @@ build_batch(fixture *f, xg_op_kind kind, const char *const *ids, size_t n)
     xg_batch_item items[12];
     xg_result results[12];
     xg_batch batch = {items, n, results};
-    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &batch};
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, NULL, &batch};
 
     assert_true(n <= 12);
     for (size_t i = 0; i < n; i++) {
@@ -587,7 +592,8 @@ test_batches_bybit_cannot_take_are_refused(void **state)
     assert_int_equal(build_batch(f, XG_OP_BATCH_NEW, ids, 2),
                      XG_ERR_UNKNOWN_SYMBOL);
 
-    xg_op no_batch = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op no_batch = {
+        XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
     memcpy(f->btc.venue_symbol, "BTCUSDT", 8);
     assert_int_equal(bybit_build(f->inst, &no_batch, NOW, &f->req),
                      XG_ERR_INVALID);
@@ -597,7 +603,8 @@ static void
 test_cancel_symbol_is_cancel_all_of_the_symbol(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
 
     assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req), XG_OK);
     assert_string_equal(f->req.method, "POST");
@@ -615,7 +622,7 @@ static void
 test_balances_read_the_unified_wallet(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(bybit_build(f->inst, &op, NOW, &f->req), XG_OK);

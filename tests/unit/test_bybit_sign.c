@@ -211,7 +211,7 @@ test_build_matches_vectors(void **state)
         const json_t *exp = json_object_get(vec, "expected_request");
         const json_t *body = json_object_get(exp, "body");
         const char *url = json_string_value(json_object_get(exp, "url"));
-        xg_op op = {kinds[i], &ins, &o, "gw-0001", NULL, NULL, NULL};
+        xg_op op = {kinds[i], &ins, &o, "gw-0001", NULL, NULL, NULL, NULL};
 
         memset(req, 0, sizeof(*req));
         assert_int_equal(
@@ -249,7 +249,8 @@ test_recv_window_option_is_signed(void **state)
     void *inst = create_with(KEY, SECRET, &opt, 1);
     xg_instrument ins = btc();
     xg_http_request req;
-    xg_op op = {XG_OP_QUERY_ORDER, &ins, NULL, "gw0002", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_QUERY_ORDER, &ins, NULL, "gw0002", NULL, NULL, NULL, NULL};
 
     memset(&req, 0, sizeof(req));
     assert_int_equal(a->build(inst, &op, 1700000003000, &req), XG_OK);

@@ -149,7 +149,7 @@ test_each_op_charges_its_weight_to_its_pool(void **state)
     o.tif = XG_TIF_IOC;
     o.qty.units = 1;
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        xg_op op = {want[i].kind, &ins, &o, "abc123", NULL, NULL, NULL};
+        xg_op op = {want[i].kind, &ins, &o, "abc123", NULL, NULL, NULL, NULL};
         xg_http_request req;
         memset(&req, 0, sizeof(req));
         assert_int_equal(kucoin_build(k, &op, 1700000000000, &req), XG_OK);
@@ -364,7 +364,7 @@ test_remaining_header_corrects_the_pool(void **state)
     xg_kv opts[] = {{"cancel_reserve_pct", "0"}, {"query_reserve_pct", "0"}};
     kucoin *k = make(opts, 2);
     xg_limiter *l = limiter_for(k);
-    xg_op op = {XG_OP_QUERY_ORDER, NULL, NULL, "x", NULL, NULL, NULL};
+    xg_op op = {XG_OP_QUERY_ORDER, NULL, NULL, "x", NULL, NULL, NULL, NULL};
     xg_http_header_view h[] = {{"gw-ratelimit-remaining", 22, "10", 2},
                                {"gw-ratelimit-reset", 18, "12000", 5}};
     xg_http_response resp = {200, h, 2, "", 0};
@@ -409,7 +409,7 @@ static void
 test_public_usage_goes_to_public_pool(void **state)
 {
     (void)state;
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_header_view h[] = {{"GW-RateLimit-Remaining", 22, " 1999 ", 6}};
     xg_http_response resp = {200, h, 1, "", 0};
     xg_result res;

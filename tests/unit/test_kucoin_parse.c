@@ -104,10 +104,11 @@ run(kucoin *k, xg_op_kind kind, const char *cid, int status,
                                             : NULL,
                 cid,
                 NULL,
+                NULL,
                 kind == XG_OP_AMEND_ORDER ? &amend : NULL,
                 NULL};
     xg_http_response resp = {status, h, nh, body, len};
-    xg_sink sink = {c, on_ins, on_order, NULL};
+    xg_sink sink = {c, on_ins, on_order, NULL, NULL};
     assert_int_equal(kucoin_parse(k, &op, &resp, &sink, res), XG_OK);
 }
 
@@ -1065,7 +1066,7 @@ run_batch(kucoin *k, size_t n, int status, const xg_http_header_view *h,
           size_t nh, const char *body, xg_result *res, xg_result results[3])
 {
     xg_batch b = {batch_items, n, results};
-    xg_op op = {XG_OP_BATCH_NEW, &btc, NULL, NULL, NULL, NULL, &b};
+    xg_op op = {XG_OP_BATCH_NEW, &btc, NULL, NULL, NULL, NULL, NULL, &b};
     xg_http_response resp = {status, h, nh, body, strlen(body)};
     memset(results, 0, 3 * sizeof(*results));
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, res), XG_OK);
@@ -1340,9 +1341,9 @@ static xg_err
 run_balances(kucoin *k, int status, const char *body, balances *c,
              xg_result *res)
 {
-    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {status, NULL, 0, body, strlen(body)};
-    xg_sink sink = {c, NULL, NULL, on_balance};
+    xg_sink sink = {c, NULL, NULL, on_balance, NULL};
     size_t fail_at = c->fail_at;
     memset(c, 0, sizeof(*c));
     c->fail_at = fail_at;
@@ -1530,7 +1531,7 @@ test_parse_refuses_bad_arguments(void **state)
     (void)state;
     kucoin *k = make();
     xg_result res;
-    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL, NULL, NULL};
+    xg_op op = {XG_OP_NEW_ORDER, &btc, NULL, "x", NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_ERR_INVALID);
     resp.body_len = 0;

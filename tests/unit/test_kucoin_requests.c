@@ -62,7 +62,7 @@ static xg_err
 build(kucoin *k, xg_op_kind kind, const xg_order *o, const char *cid,
       xg_http_request *req)
 {
-    xg_op op = {kind, &ins, o, cid, NULL, NULL, NULL};
+    xg_op op = {kind, &ins, o, cid, NULL, NULL, NULL, NULL};
     memset(req, 0, sizeof(*req));
     return kucoin_build(k, &op, NOW, req);
 }
@@ -198,7 +198,7 @@ test_build_refuses_what_the_venue_would_misread(void **state)
                      XG_ERR_BAD_TIF);
 
     /* Symbols: none, or one that would need encoding. */
-    xg_op op = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
     xg_instrument odd = ins;
@@ -228,7 +228,7 @@ static xg_err
 build_amend(kucoin *k, const xg_order *o, const char *cid, const xg_amend *a,
             xg_http_request *req)
 {
-    xg_op op = {XG_OP_AMEND_ORDER, &ins, o, cid, NULL, a, NULL};
+    xg_op op = {XG_OP_AMEND_ORDER, &ins, o, cid, NULL, NULL, a, NULL};
     memset(req, 0, sizeof(*req));
     return kucoin_build(k, &op, NOW, req);
 }
@@ -316,7 +316,7 @@ test_amend_refuses_what_kucoin_cannot_do(void **state)
     bad.qty.units = -1;
     assert_int_equal(build_amend(k, &o, "a1", &bad, &req), XG_ERR_BAD_QTY);
     /* The HF paths all want the symbol. */
-    xg_op op = {XG_OP_AMEND_ORDER, NULL, &o, "a1", NULL, &a, NULL};
+    xg_op op = {XG_OP_AMEND_ORDER, NULL, &o, "a1", NULL, NULL, &a, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_ERR_UNKNOWN_SYMBOL);
     kucoin_destroy(k);
@@ -352,7 +352,7 @@ test_signature_covers_target_and_body(void **state)
 static xg_err
 build_batch(kucoin *k, xg_op_kind kind, const xg_batch *b, xg_http_request *req)
 {
-    xg_op op = {kind, &ins, NULL, NULL, NULL, NULL, b};
+    xg_op op = {kind, &ins, NULL, NULL, NULL, NULL, NULL, b};
     memset(req, 0, sizeof(*req));
     return kucoin_build(k, &op, NOW, req);
 }
@@ -477,7 +477,7 @@ test_cancel_symbol_and_balances_requests(void **state)
     assert_int_equal(req.costs[0].units, 2);
     assert_int_equal(req.priority, XG_PRIO_CANCEL);
 
-    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_OK);
     assert_string_equal(req.method, "GET");
@@ -507,7 +507,7 @@ test_stream_token_is_a_signed_bullet_post(void **state)
     xg_http_request again;
     char prehash[128];
     char sig[XG_B64_SHA256_LEN + 1];
-    xg_op op = {XG_OP_STREAM_TOKEN, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_STREAM_TOKEN, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
 
     memset(&req, 0, sizeof(req));
     assert_int_equal(kucoin_build(k, &op, NOW, &req), XG_OK);

@@ -62,7 +62,7 @@ take_token(kucoin *k)
 {
     size_t len = 0;
     char *body = load("bullet_private.json", &len);
-    xg_op op = {XG_OP_STREAM_TOKEN, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_STREAM_TOKEN, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, body, len};
     xg_result res;
     assert_int_equal(kucoin_parse(k, &op, &resp, NULL, &res), XG_OK);

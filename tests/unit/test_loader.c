@@ -118,7 +118,7 @@ test_loader_accepts_good_plugin_and_calls_through_table(void **state)
     assert_string_equal(out.request.target, "/time?a=1&b=x&recvWindow=5000");
     assert_int_equal(out.request.body_len, 0);
 
-    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_SERVER_TIME, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     memset(&req, 0, sizeof(req));
     assert_int_equal(p->api->build(inst, &op, 1700000000000, &req), XG_OK);
     assert_string_equal(req.method, "GET");

@@ -37,8 +37,8 @@ test_default_specs_follow_fact_sheet(void **state)
     void *inst = create_with(NULL, 0);
     xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
-    static const int64_t want[OKX_N_BUCKETS] = {10, 20,  60,  60, 60, 60,
-                                                60, 300, 300, 10, 300};
+    static const int64_t want[OKX_N_BUCKETS] = {10, 20,  60,  60, 60,  60,
+                                                60, 300, 300, 10, 300, 60};
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
                      XG_OK);
     assert_int_equal(n, OKX_N_BUCKETS);
@@ -63,6 +63,8 @@ test_default_specs_follow_fact_sheet(void **state)
     assert_string_equal(specs[OKX_B_BALANCE].name, "BALANCE_2S");
     assert_string_equal(specs[OKX_B_BATCH_AMEND].name,
                         "BATCH_AMEND_PER_INST_2S");
+    /* An order's fills: "60 requests per 2 seconds", per user. */
+    assert_string_equal(specs[OKX_B_FILLS].name, "FILLS_2S");
     /* Too small an array: the count, and a refusal. */
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 3, &n),
                      XG_ERR_TRUNCATED);
@@ -82,7 +84,8 @@ test_options_override_limits_window_and_reserves(void **state)
                     {"window_ms", "500"},        {"cancel_reserve_pct", "50"},
                     {"query_reserve_pct", "50"}, {"amend_limit", "13"},
                     {"batch_place_limit", "15"}, {"batch_cancel_limit", "17"},
-                    {"balance_limit", "19"},     {"batch_amend_limit", "21"}};
+                    {"balance_limit", "19"},     {"batch_amend_limit", "21"},
+                    {"fills_limit", "23"}};
     void *inst = create_with(opts, sizeof(opts) / sizeof(opts[0]));
     xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
@@ -99,6 +102,7 @@ test_options_override_limits_window_and_reserves(void **state)
     assert_int_equal(specs[OKX_B_BATCH_CANCEL].limit, 17);
     assert_int_equal(specs[OKX_B_BALANCE].limit, 19);
     assert_int_equal(specs[OKX_B_BATCH_AMEND].limit, 21);
+    assert_int_equal(specs[OKX_B_FILLS].limit, 23);
     assert_int_equal(specs[OKX_B_PLACE].window_ns, 500 * MS);
     /* 50 % + 50 % is clamped so queries keep one unit; the limiter takes
      * every spec. */

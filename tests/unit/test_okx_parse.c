@@ -114,12 +114,13 @@ static xg_err
 parse_len(fixture *f, xg_op_kind kind, int status, const char *body, size_t len)
 {
     int has_order = kind == XG_OP_NEW_ORDER || kind == XG_OP_AMEND_ORDER;
-    xg_op op = {
-        kind,     &f->btc, has_order ? placed_order : NULL,
-        "gw0001", NULL,    kind == XG_OP_AMEND_ORDER ? &amend_req : NULL,
-        NULL};
+    xg_op op = {.kind = kind,
+                .instrument = &f->btc,
+                .order = has_order ? placed_order : NULL,
+                .client_id = "gw0001",
+                .amend = kind == XG_OP_AMEND_ORDER ? &amend_req : NULL};
     xg_http_response resp = {status, NULL, 0, body, len};
-    xg_sink sink = {f, sink_instrument, sink_order, NULL};
+    xg_sink sink = {f, sink_instrument, sink_order, NULL, NULL};
     if (kind == XG_OP_SERVER_TIME || kind == XG_OP_INSTRUMENTS ||
         kind == XG_OP_OPEN_ORDERS) {
         op.instrument = NULL;
@@ -675,8 +676,8 @@ test_open_orders_cut_page_points_after_its_last_ord_id(void **state)
     assert_int_equal(parse_page(f, 100, "\"590908157585625111\""), XG_OK);
     assert_string_equal(f->res.next_cursor, "590908157585625111");
     /* What the core hands back as op->cursor, build() sends as after=. */
-    xg_op next = {XG_OP_OPEN_ORDERS,  &f->btc, NULL, NULL,
-                  f->res.next_cursor, NULL, NULL};
+    xg_op next = {XG_OP_OPEN_ORDERS,  &f->btc, NULL, NULL, NULL,
+                  f->res.next_cursor, NULL,    NULL};
     xg_http_request req;
     memset(&req, 0, sizeof(req));
     assert_int_equal(
@@ -806,11 +807,11 @@ test_instrument_sink_error_stops_parse(void **state)
 {
     fixture *f = *state;
     f->n_ins = 16; /* the sink refuses */
-    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_INSTRUMENTS, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     size_t len = 0;
     char *body = slurp("instruments.json", &len);
     xg_http_response resp = {200, NULL, 0, body, len};
-    xg_sink sink = {f, sink_instrument, sink_order, NULL};
+    xg_sink sink = {f, sink_instrument, sink_order, NULL, NULL};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res),
         XG_ERR_NOMEM);
@@ -1336,7 +1337,7 @@ parse_batch_len(fixture *f, xg_op_kind kind, int status, const char *body,
 {
     xg_batch b = {kind == XG_OP_BATCH_AMEND ? batch_amend_items : batch_items,
                   2, results};
-    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, &b};
+    xg_op op = {kind, &f->btc, NULL, NULL, NULL, NULL, NULL, &b};
     xg_http_response resp = {status, NULL, 0, body, len};
     memset(results, 0, 2 * sizeof(*results));
     memset(&f->res, 0, sizeof(f->res));
@@ -1710,9 +1711,9 @@ static xg_err
 parse_balances_len(fixture *f, bal_sink *b, int status, const char *body,
                    size_t len)
 {
-    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_BALANCES, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     xg_http_response resp = {status, NULL, 0, body, len};
-    xg_sink sink = {b, NULL, NULL, sink_balance};
+    xg_sink sink = {b, NULL, NULL, sink_balance, NULL};
     b->n = 0;
     memset(&f->res, 0, sizeof(f->res));
     return xg_adapter_entry()->parse(f->inst, &op, &resp, &sink, &f->res);
@@ -1853,12 +1854,13 @@ static void
 test_parse_refuses_bad_arguments(void **state)
 {
     fixture *f = *state;
-    xg_op op = {XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_NEW_ORDER, &f->btc, NULL, "gw0001", NULL, NULL, NULL, NULL};
     xg_http_response resp = {200, NULL, 0, NULL, 5};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &op, &resp, NULL, &f->res),
         XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL, NULL, NULL, NULL};
+    xg_op bad = {(xg_op_kind)0, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     resp.body_len = 0;
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &bad, &resp, NULL, &f->res),
@@ -1870,7 +1872,8 @@ test_parse_refuses_bad_arguments(void **state)
     xg_result results[XG_BATCH_MAX + 1];
     xg_batch_item items[XG_BATCH_MAX + 1];
     xg_batch b = {items, 0, results};
-    xg_op batch = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op batch = {
+        XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
     memset(items, 0, sizeof(items));
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
@@ -1888,7 +1891,8 @@ test_parse_refuses_bad_arguments(void **state)
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &batch, &resp, NULL, &f->res),
         XG_ERR_INVALID);
-    xg_op mass = {XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op mass = {
+        XG_OP_CANCEL_SYMBOL, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(
         xg_adapter_entry()->parse(f->inst, &mass, &resp, NULL, &f->res),
         XG_ERR_INVALID);

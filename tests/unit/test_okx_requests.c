@@ -74,8 +74,11 @@ teardown(void **state)
 static xg_err
 build(fixture *f, xg_op_kind kind, const xg_instrument *ins, const char *id)
 {
-    xg_op op = {kind, ins,  &f->ord,
-                id,   NULL, kind == XG_OP_AMEND_ORDER ? &f->am : NULL, NULL};
+    xg_op op = {.kind = kind,
+                .instrument = ins,
+                .order = &f->ord,
+                .client_id = id,
+                .amend = kind == XG_OP_AMEND_ORDER ? &f->am : NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -177,10 +180,11 @@ test_new_order_refuses_what_okx_cannot_take(void **state)
     assert_int_equal(build(f, XG_OP_QUERY_ORDER, &odd, "gw1"),
                      XG_ERR_UNKNOWN_SYMBOL);
     /* No venue time, no signature. */
-    xg_op op = {XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_QUERY_ORDER, &f->btc, NULL, "gw1", NULL, NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, 0, &f->req),
                      XG_ERR_INVALID);
-    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1", NULL, NULL, NULL};
+    xg_op bad = {(xg_op_kind)42, &f->btc, NULL, "gw1", NULL, NULL, NULL, NULL};
     assert_int_equal(xg_adapter_entry()->build(f->inst, &bad, NOW_MS, &f->req),
                      XG_ERR_INVALID);
 }
@@ -235,7 +239,7 @@ header(const xg_http_request *req, const char *name)
 static xg_err
 build_page(fixture *f, const xg_instrument *ins, const char *cursor)
 {
-    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, cursor, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, ins, NULL, NULL, NULL, cursor, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     return xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req);
 }
@@ -307,7 +311,7 @@ test_open_orders_refuses_a_cursor_that_is_not_an_ord_id(void **state)
      * the bound (ASan would see it), refused. */
     char no_nul[XG_CURSOR_MAX];
     memset(no_nul, '1', sizeof(no_nul));
-    xg_op op = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, NULL, NULL, NULL};
+    xg_op op = {XG_OP_OPEN_ORDERS, &f->btc, NULL, NULL, NULL, NULL, NULL, NULL};
     op.cursor = no_nul;
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
@@ -386,7 +390,8 @@ test_amend_refuses_what_okx_cannot_take(void **state)
                      XG_ERR_BAD_CLIENT_ID);
     assert_int_equal(build(f, XG_OP_AMEND_ORDER, NULL, "gw1"),
                      XG_ERR_UNKNOWN_SYMBOL);
-    xg_op op = {XG_OP_AMEND_ORDER, &f->btc, &f->ord, "gw1", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_AMEND_ORDER, &f->btc, &f->ord, "gw1", NULL, NULL, NULL, NULL};
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
                      XG_ERR_INVALID);
@@ -441,7 +446,7 @@ build_batch(fixture *f, xg_op_kind kind, const xg_instrument *ins,
     xg_batch_item items[XG_BATCH_MAX + 2];
     xg_result results[XG_BATCH_MAX + 2];
     xg_batch b = {items, n, results};
-    xg_op op = {kind, ins, NULL, NULL, NULL, NULL, &b};
+    xg_op op = {kind, ins, NULL, NULL, NULL, NULL, NULL, &b};
     for (size_t i = 0; i < n && i < XG_BATCH_MAX + 2; i++) {
         items[i].order = &f->ord;
         items[i].client_id = ids[i];
@@ -579,7 +584,7 @@ test_batch_refuses_what_okx_cannot_take(void **state)
     xg_batch_item items[2] = {{&f->ord, "gw1", NULL}, {NULL, "gw2", NULL}};
     xg_result results[2];
     xg_batch b = {items, 2, results};
-    xg_op op = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, &b};
+    xg_op op = {XG_OP_BATCH_NEW, &f->btc, NULL, NULL, NULL, NULL, NULL, &b};
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
                      XG_ERR_INVALID);
@@ -694,7 +699,7 @@ test_batch_amend_refuses_what_the_single_amend_refuses(void **state)
     xg_batch_item items[2] = {{&f->ord, "gw1", &f->am}, {&f->ord, "gw2", NULL}};
     xg_result results[2];
     xg_batch b = {items, 2, results};
-    xg_op op = {XG_OP_BATCH_AMEND, &f->btc, NULL, NULL, NULL, NULL, &b};
+    xg_op op = {XG_OP_BATCH_AMEND, &f->btc, NULL, NULL, NULL, NULL, NULL, &b};
     memset(&f->req, 0, sizeof(f->req));
     assert_int_equal(xg_adapter_entry()->build(f->inst, &op, NOW_MS, &f->req),
                      XG_ERR_INVALID);

@@ -239,19 +239,22 @@ test_build_gives_vector_requests(void **state)
     ord.qty = (xg_decimal){1, 3};
 
     const json_t *v1 = vector_by_id(root, "okx-s-01");
-    xg_op op = {XG_OP_NEW_ORDER, btc_usdt(), &ord, "gw0001", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_NEW_ORDER, btc_usdt(), &ord, "gw0001", NULL, NULL, NULL, NULL};
     assert_int_equal(a->build(inst, &op, vector_ms(v1), req), XG_OK);
     assert_request_is_vector(req, json_object_get(v1, "expected_request"));
 
     const json_t *v2 = vector_by_id(root, "okx-s-02");
     memset(req, 0, sizeof(*req));
-    xg_op cancel = {XG_OP_CANCEL_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL};
+    xg_op cancel = {
+        XG_OP_CANCEL_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL, NULL};
     assert_int_equal(a->build(inst, &cancel, vector_ms(v2), req), XG_OK);
     assert_request_is_vector(req, json_object_get(v2, "expected_request"));
 
     const json_t *v3 = vector_by_id(root, "okx-s-03");
     memset(req, 0, sizeof(*req));
-    xg_op query = {XG_OP_QUERY_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL};
+    xg_op query = {
+        XG_OP_QUERY_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL, NULL};
     assert_int_equal(a->build(inst, &query, vector_ms(v3), req), XG_OK);
     assert_request_is_vector(req, json_object_get(v3, "expected_request"));
     /* A GET carries no Content-Type and no body. */
@@ -407,7 +410,8 @@ test_options_add_exptime_and_demo_headers(void **state)
     void *inst = create_with("k", "s", "p", opts, 2);
     xg_http_request *req = calloc(1, sizeof(*req));
     assert_non_null(req);
-    xg_op op = {XG_OP_QUERY_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL};
+    xg_op op = {
+        XG_OP_QUERY_ORDER, btc_usdt(), NULL, "gw0001", NULL, NULL, NULL, NULL};
     assert_int_equal(a->build(inst, &op, 1700000000000, req), XG_OK);
     assert_string_equal(find_header(req, "expTime"), "1700000005000");
     assert_string_equal(find_header(req, "x-simulated-trading"), "1");
