@@ -143,6 +143,36 @@ reply_open_orders(xg__api *api, const peer *p, const xg_msg *m)
     reply(api, p, &b);
 }
 
+/* One page of the fills told of the order in slot, in the order told,
+ * from m->cursor (the index of the first). */
+static void
+reply_fills(xg__api *api, const peer *p, const xg_msg *m, uint32_t slot)
+{
+    const xg__state *st = api->st;
+    const xg__order_rec *r = xg__orders_get(st->orders, slot);
+    const xg_fill *fills[XG_OPEN_ORDERS_PAGE_MAX];
+    size_t n = 0;
+    uint32_t next = 0, index = 0;
+    for (uint32_t at = xg__orders_fills_first(st->orders, slot); at != 0;
+         at = xg__orders_fills_next(st->orders, at), index++) {
+        if (index < m->cursor) {
+            continue;
+        }
+        if (n == m->limit) {
+            next = index;
+            break;
+        }
+        fills[n++] = xg__orders_fill(st->orders, at);
+    }
+    xg_order_view view;
+    xg__order_view(r, xg__state_venue_name(st, r), &view);
+    xg_buf b;
+    xg_buf_init(&b, api->page, sizeof api->page);
+    xg__encode_reply_fills(&b, m->req_id, st->events.start_id, &view, fills, n,
+                           next);
+    reply(api, p, &b);
+}
+
 /* Cancel up to XG_CANCEL_ALL_MAX selected orders, each as cancel_order
  * would (cancels go first in their venue's queue); the reply lists them
  * and says whether more are left. An order whose cancel is already on its
@@ -564,6 +594,7 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
     case XG_MSG_CANCEL_ORDER:
     case XG_MSG_QUERY_ORDER:
     case XG_MSG_AMEND_ORDER:
+    case XG_MSG_ORDER_FILLS:
         slot = find_own_order(api, &m);
         if (slot == XG_ORDER_NONE) {
             reply_error(api, p, m.req_id, m.order.client_id,
@@ -573,6 +604,10 @@ handle_request(xg__api *api, const peer *p, const void *data, size_t len)
         }
         if (m.kind == XG_MSG_AMEND_ORDER) {
             amend_order(api, p, &m, slot);
+            return;
+        }
+        if (m.kind == XG_MSG_ORDER_FILLS) {
+            reply_fills(api, p, &m, slot);
             return;
         }
         if (m.kind == XG_MSG_CANCEL_ORDER &&

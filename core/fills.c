@@ -29,7 +29,7 @@ xg__fills_tell(xg__state *st, xg__venue *v, uint32_t slot, const xg_fill *f,
         return -1;
     }
     int vi = (int)xg__state_venue_index(st, v);
-    int is_new = xg__orders_note_fill(st->orders, slot, vi, f->trade_id);
+    int is_new = xg__orders_note_fill(st->orders, slot, vi, f);
     if (is_new < 0) {
         xg__error("venue %s: out of memory noting a fill of %s; not told",
                   v->cfg->name, r->order.client_id);
@@ -37,10 +37,6 @@ xg__fills_tell(xg__state *st, xg__venue *v, uint32_t slot, const xg_fill *f,
     }
     if (is_new == 0) {
         return 0;
-    }
-    xg_decimal sum;
-    if (xg_decimal_add(r->fills_qty, f->qty, &sum) == XG_OK) {
-        r->fills_qty = sum;
     }
     xg__persist_fill(&st->persist, &rec);
     xg_order_view view;

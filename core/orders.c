@@ -29,7 +29,7 @@ typedef struct id_index {
 
 /* A fill an order's strategy was told of, in the order's chain. */
 typedef struct fill_note {
-    char trade_id[XG_TRADE_ID_MAX];
+    xg_fill fill;
     int venue;
     uint32_t next; /* the next of the order's chain or of the free list,
                       as index + 1; 0 ends */
@@ -205,13 +205,12 @@ xg__orders_find_gw(const xg__orders *o, const char *gw_id)
 }
 
 int
-xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue,
-                     const char *trade_id)
+xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue, const xg_fill *f)
 {
     xg__order_rec *r = &o->recs[slot];
     for (uint32_t at = r->fills_head; at != 0; at = o->fills[at - 1].next) {
         const fill_note *n = &o->fills[at - 1];
-        if (n->venue == venue && strcmp(n->trade_id, trade_id) == 0) {
+        if (n->venue == venue && strcmp(n->fill.trade_id, f->trade_id) == 0) {
             return 0;
         }
     }
@@ -221,22 +220,50 @@ xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue,
     } else {
         if (o->n_fills == o->cap_fills) {
             size_t cap = o->cap_fills > 0 ? o->cap_fills * 2 : 1024;
-            fill_note *f =
-                cap < UINT32_MAX ? realloc(o->fills, cap * sizeof *f) : NULL;
-            if (f == NULL) {
+            fill_note *nf =
+                cap < UINT32_MAX ? realloc(o->fills, cap * sizeof *nf) : NULL;
+            if (nf == NULL) {
                 return -1;
             }
-            o->fills = f;
+            o->fills = nf;
             o->cap_fills = cap;
         }
         at = (uint32_t)++o->n_fills;
     }
     fill_note *n = &o->fills[at - 1];
-    xg_strlcpy(n->trade_id, trade_id, sizeof n->trade_id);
+    n->fill = *f;
     n->venue = venue;
-    n->next = r->fills_head;
-    r->fills_head = at;
+    n->next = 0;
+    /* Kept in the order they were told, for order_fills. */
+    if (r->fills_tail != 0) {
+        o->fills[r->fills_tail - 1].next = at;
+    } else {
+        r->fills_head = at;
+    }
+    r->fills_tail = at;
+    xg_decimal sum;
+    if (xg_decimal_add(r->fills_qty, f->qty, &sum) == XG_OK) {
+        r->fills_qty = sum;
+    }
     return 1;
+}
+
+uint32_t
+xg__orders_fills_first(const xg__orders *o, uint32_t slot)
+{
+    return o->recs[slot].fills_head;
+}
+
+uint32_t
+xg__orders_fills_next(const xg__orders *o, uint32_t at)
+{
+    return o->fills[at - 1].next;
+}
+
+const xg_fill *
+xg__orders_fill(const xg__orders *o, uint32_t at)
+{
+    return &o->fills[at - 1].fill;
 }
 
 /* Give the order's fill notes back to the pool. */
@@ -249,6 +276,7 @@ forget_fills(xg__orders *o, xg__order_rec *r)
         o->fills[at - 1].next = o->fills_free;
         o->fills_free = at;
     }
+    r->fills_tail = 0;
 }
 
 static int

@@ -90,9 +90,10 @@ typedef struct xg__order_rec {
     /* Which use of the slot this is: queue entries carry it, so an entry
      * left behind by a finished order never acts on the slot's next. */
     uint32_t serial;
-    /* The fills the strategy was told of (xg__orders_note_fill): the head
-     * of the order's chain in the table's fill pool, 0 for none. */
-    uint32_t fills_head;
+    /* The fills the strategy was told of (xg__orders_note_fill), in the
+     * order told: the ends of the order's chain in the table's fill pool,
+     * 0 for none. */
+    uint32_t fills_head, fills_tail;
     /* What those fills add up to: below exec.filled_qty, a fill is still
      * to be told (fills.c). */
     xg_decimal fills_qty;
@@ -133,12 +134,20 @@ uint32_t xg__orders_find(const xg__orders *o, const char *client_id);
 uint32_t xg__orders_find_gw(const xg__orders *o, const char *gw_id);
 xg__order_rec *xg__orders_get(xg__orders *o, uint32_t slot);
 
-/* Whether the fill `trade_id` of the order in slot, on venue index
- * `venue`, is new: 1 (now noted), 0 (noted before: the strategy was told
- * of it), -1 out of memory. An order's fills are forgotten with it. A
- * venue's trade ids are unique within a symbol, and an order has one. */
+/* Whether fill f of the order in slot, on venue index `venue`, is new by
+ * its trade id: 1 (now noted, its quantity added to fills_qty), 0 (noted
+ * before: the strategy was told of it), -1 out of memory. An order's
+ * fills are forgotten with it. A venue's trade ids are unique within a
+ * symbol, and an order has one. */
 int xg__orders_note_fill(xg__orders *o, uint32_t slot, int venue,
-                         const char *trade_id);
+                         const xg_fill *f);
+
+/* The order's noted fills in the order they were noted: a handle to the
+ * first (0: none), the one after a handle (0: no more), and the fill a
+ * handle names. A handle is good until the table changes. */
+uint32_t xg__orders_fills_first(const xg__orders *o, uint32_t slot);
+uint32_t xg__orders_fills_next(const xg__orders *o, uint32_t at);
+const xg_fill *xg__orders_fill(const xg__orders *o, uint32_t at);
 
 /* Note that the record reached a final state; it may be forgotten later
  * to make room. */

@@ -627,6 +627,8 @@ static const char *const fields_new_order[] = {
     "strategy", "client_order_id", "symbol", "side",       "order_type",  "tif",
     "qty",      "price",           "venues", "requantize", "max_wait_ms", NULL};
 static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
+static const char *const fields_order_fills[] = {"client_order_id", "strategy",
+                                                 "cursor", "limit", NULL};
 static const char *const fields_hello[] = {"strategy", NULL};
 static const char *const fields_open_orders[] = {"strategy", "symbol", "venue",
                                                  "cursor",   "limit",  NULL};
@@ -765,11 +767,15 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     } else if (strcmp(type, "balances") == 0) {
         out->kind = XG_MSG_BALANCES;
         allowed = fields_balances;
+    } else if (strcmp(type, "order_fills") == 0) {
+        out->kind = XG_MSG_ORDER_FILLS;
+        allowed = fields_order_fills;
     } else {
         return fail_value(d, XG_ERR_BAD_REQUEST, "type", type, type_len,
                           "is not new_order, batch_new, cancel_order, "
-                          "query_order, amend_order, venue_status, hello, "
-                          "open_orders, cancel_all or balances");
+                          "query_order, order_fills, amend_order, "
+                          "venue_status, hello, open_orders, cancel_all or "
+                          "balances");
     }
     err = check_fields(j, type, allowed, d);
     if (err != XG_OK) {
@@ -815,6 +821,15 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
         return parse_batch_orders(j, out, d);
     case XG_MSG_BALANCES:
         return parse_balances(j, out, d);
+    case XG_MSG_ORDER_FILLS:
+        err = parse_client_id(j, 1, out, d);
+        if (err == XG_OK) {
+            err = parse_strategy(j, 1, out, d);
+        }
+        if (err == XG_OK) {
+            err = parse_page(j, out, d);
+        }
+        return err;
     }
     return XG_ERR_INTERNAL;
 }
@@ -1164,6 +1179,48 @@ xg__encode_reply_amend(xg_buf *b, const char *req_id, const char *start_id,
     return xg_buf_status(b);
 }
 
+/* The page's next_cursor field: "" after the last page. */
+static void
+put_next_cursor(xg_buf *b, uint32_t next_cursor)
+{
+    char next[16] = "";
+    if (next_cursor != 0) {
+        snprintf(next, sizeof next, "%u", (unsigned)next_cursor);
+    }
+    put_str_field(b, "next_cursor", next, 0);
+}
+
+static const char *
+liquidity_name(xg_liquidity l)
+{
+    return l == XG_LIQUIDITY_MAKER   ? "maker"
+           : l == XG_LIQUIDITY_TAKER ? "taker"
+                                     : "";
+}
+
+/* One trade as a fill event and an order_fills reply show it. */
+static xg_err
+put_fill_object(xg_buf *b, const xg_fill *fill)
+{
+    xg_buf_putc(b, '{');
+    put_str_field(b, "trade_id", fill->trade_id, 1);
+    xg_err err = put_decimal_field(b, "qty", xg_decimal_trim(fill->qty));
+    if (err == XG_OK) {
+        err = put_decimal_field(b, "price", xg_decimal_trim(fill->price));
+    }
+    if (err == XG_OK && fill->fee_currency[0] != '\0') {
+        err = put_decimal_field(b, "fee", xg_decimal_trim(fill->fee));
+        put_str_field(b, "fee_currency", fill->fee_currency, 0);
+    }
+    if (err != XG_OK) {
+        return err;
+    }
+    put_str_field(b, "liquidity", liquidity_name(fill->liquidity), 0);
+    put_i64_field(b, "time_ms", fill->time_ms);
+    xg_buf_putc(b, '}');
+    return XG_OK;
+}
+
 xg_err
 xg__encode_reply_orders(xg_buf *b, const char *req_id, const char *start_id,
                         const xg_order_view *v, size_t n, uint32_t next_cursor)
@@ -1187,11 +1244,38 @@ xg__encode_reply_orders(xg_buf *b, const char *req_id, const char *start_id,
         }
     }
     xg_buf_putc(b, ']');
-    char next[16] = "";
-    if (next_cursor != 0) {
-        snprintf(next, sizeof next, "%u", (unsigned)next_cursor);
+    put_next_cursor(b, next_cursor);
+    xg_buf_putc(b, '}');
+    return xg_buf_status(b);
+}
+
+xg_err
+xg__encode_reply_fills(xg_buf *b, const char *req_id, const char *start_id,
+                       const xg_order_view *v, const xg_fill *const *fills,
+                       size_t n, uint32_t next_cursor)
+{
+    if (b == NULL || v == NULL || v->order == NULL ||
+        (fills == NULL && n > 0)) {
+        return XG_ERR_INVALID;
     }
-    put_str_field(b, "next_cursor", next, 0);
+    put_reply_head(b, req_id, start_id, 1);
+    put_key(b, "order", 0);
+    xg_err err = put_order_object(b, v);
+    if (err != XG_OK) {
+        return err;
+    }
+    put_key(b, "fills", 0);
+    xg_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            xg_buf_putc(b, ',');
+        }
+        if ((err = put_fill_object(b, fills[i])) != XG_OK) {
+            return err;
+        }
+    }
+    xg_buf_putc(b, ']');
+    put_next_cursor(b, next_cursor);
     xg_buf_putc(b, '}');
     return xg_buf_status(b);
 }
@@ -1472,13 +1556,6 @@ xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, const xg_stamp *st)
     return xg_buf_status(b);
 }
 
-static const char *
-liquidity_name(xg_liquidity l)
-{
-    return l == XG_LIQUIDITY_MAKER   ? "maker"
-           : l == XG_LIQUIDITY_TAKER ? "taker"
-                                     : "";
-}
 
 xg_err
 xg__encode_fill_event(xg_buf *b, const xg_fill *fill, const xg_order_view *v,
@@ -1489,22 +1566,10 @@ xg__encode_fill_event(xg_buf *b, const xg_fill *fill, const xg_order_view *v,
     }
     put_event_head(b, "fill", st);
     put_key(b, "fill", 0);
-    xg_buf_putc(b, '{');
-    put_str_field(b, "trade_id", fill->trade_id, 1);
-    xg_err err = put_decimal_field(b, "qty", xg_decimal_trim(fill->qty));
-    if (err == XG_OK) {
-        err = put_decimal_field(b, "price", xg_decimal_trim(fill->price));
-    }
-    if (err == XG_OK && fill->fee_currency[0] != '\0') {
-        err = put_decimal_field(b, "fee", xg_decimal_trim(fill->fee));
-        put_str_field(b, "fee_currency", fill->fee_currency, 0);
-    }
+    xg_err err = put_fill_object(b, fill);
     if (err != XG_OK) {
         return err;
     }
-    put_str_field(b, "liquidity", liquidity_name(fill->liquidity), 0);
-    put_i64_field(b, "time_ms", fill->time_ms);
-    xg_buf_putc(b, '}');
     put_key(b, "order", 0);
     if ((err = put_order_object(b, v)) != XG_OK) {
         return err;

@@ -35,7 +35,8 @@ typedef enum xg_msg_kind {
     XG_MSG_CANCEL_ALL = 7,
     XG_MSG_AMEND_ORDER = 8,
     XG_MSG_BATCH_NEW = 9,
-    XG_MSG_BALANCES = 10
+    XG_MSG_BALANCES = 10,
+    XG_MSG_ORDER_FILLS = 11
 } xg_msg_kind;
 
 /* batch_new: most orders one request carries. */
@@ -71,7 +72,8 @@ typedef struct xg_msg {
      * order.strategy_id, order.symbol ("" any), venues[0] when n_venues
      * is 1 (else any), cursor, limit. CANCEL_ALL: the same filters.
      * AMEND_ORDER: order.client_id, order.strategy_id and the new
-     * order.price and/or order.qty ({0,0} when not asked to change). */
+     * order.price and/or order.qty ({0,0} when not asked to change).
+     * ORDER_FILLS: order.client_id, order.strategy_id, cursor, limit. */
     xg_order order;
     char venues[XG_MAX_ROUTE][XG_VENUE_NAME_MAX]; /* preference, may be empty */
     size_t n_venues;
@@ -200,6 +202,15 @@ xg_err xg__encode_reply_amend(xg_buf *b, const char *req_id,
 xg_err xg__encode_reply_orders(xg_buf *b, const char *req_id,
                                const char *start_id, const xg_order_view *v,
                                size_t n, uint32_t next_cursor);
+
+/* {"type":"reply","req_id":..,"ok":true,"start_id":..,"order":{...},
+ * "fills":[{...}],"next_cursor":".."}: one page of the order's fills as
+ * fill events carry them, in the order they were told; next_cursor as
+ * for open orders. */
+xg_err xg__encode_reply_fills(xg_buf *b, const char *req_id,
+                              const char *start_id, const xg_order_view *v,
+                              const xg_fill *const *fills, size_t n,
+                              uint32_t next_cursor);
 
 /* {"type":"reply","req_id":..,"ok":true,"start_id":..,
  * "client_order_ids":[..],"more":false}: what a cancel_all asked to

@@ -165,16 +165,18 @@ recover_fill(void *ctx, const xg__journal_fill *f)
     if (slot == XG_ORDER_NONE || venue < 0) {
         return XG_OK; /* its order or venue was not restored (above) */
     }
-    int is_new = xg__orders_note_fill(st->orders, slot, venue, f->trade_id);
-    if (is_new < 0) {
-        return XG_ERR_NOMEM;
-    }
-    xg__order_rec *r = xg__orders_get(st->orders, slot);
-    xg_decimal sum;
-    if (is_new > 0 && xg_decimal_add(r->fills_qty, f->qty, &sum) == XG_OK) {
-        r->fills_qty = sum;
-    }
-    return XG_OK;
+    xg_fill fill;
+    memset(&fill, 0, sizeof fill);
+    xg_strlcpy(fill.trade_id, f->trade_id, sizeof fill.trade_id);
+    fill.qty = f->qty;
+    fill.price = f->price;
+    fill.fee = f->fee;
+    xg_strlcpy(fill.fee_currency, f->fee_currency, sizeof fill.fee_currency);
+    fill.liquidity = (xg_liquidity)f->liquidity;
+    fill.time_ms = f->time_ms;
+    return xg__orders_note_fill(st->orders, slot, venue, &fill) < 0
+               ? XG_ERR_NOMEM
+               : XG_OK;
 }
 
 xg_err

@@ -111,7 +111,27 @@ test_orders_restored_order_is_found_by_its_gateway_id(void **state)
     xg__orders_destroy(&o);
 }
 
-/* A fill is new once per (venue, trade id) of an order; an evicted
+/* A fill of trade_id, 0.001 at 34000. */
+static xg_fill
+fill_of(const char *trade_id)
+{
+    xg_fill f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.trade_id, sizeof f.trade_id, "%s", trade_id);
+    f.qty = (xg_decimal){1, 3};
+    f.price = (xg_decimal){34000, 0};
+    return f;
+}
+
+static int
+note(xg__orders *o, uint32_t slot, int venue, const char *trade_id)
+{
+    xg_fill f = fill_of(trade_id);
+    return xg__orders_note_fill(o, slot, venue, &f);
+}
+
+/* A fill is new once per (venue, trade id) of an order, and adds its
+ * quantity once; the notes read back in the order noted; an evicted
  * order's notes go back to the pool, and the slot's next order starts
  * with none. */
 static void
@@ -125,19 +145,33 @@ test_orders_note_each_fill_once_and_forget_it_with_the_order(void **state)
     for (int i = 0; i < 3000; i++) {
         char t[16];
         snprintf(t, sizeof t, "%d", i);
-        assert_int_equal(xg__orders_note_fill(o, a, 0, t), 1);
+        assert_int_equal(note(o, a, 0, t), 1);
     }
-    assert_int_equal(xg__orders_note_fill(o, a, 0, "17"), 0);
-    assert_int_equal(xg__orders_note_fill(o, a, 1, "17"), 1);
-    assert_int_equal(xg__orders_note_fill(o, a, 1, "17"), 0);
-    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 1);
-    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 0);
+    assert_int_equal(note(o, a, 0, "17"), 0);
+    assert_int_equal(note(o, a, 1, "17"), 1);
+    assert_int_equal(note(o, a, 1, "17"), 0);
+    assert_int_equal(note(o, b, 0, "17"), 1);
+    assert_int_equal(note(o, b, 0, "17"), 0);
+    /* 3,001 fills of 0.001 noted on a, in the order noted. */
+    const xg__order_rec *ra = xg__orders_get(o, a);
+    assert_int_equal(xg_decimal_cmp(ra->fills_qty, (xg_decimal){3001, 3}), 0);
+    int i = 0;
+    for (uint32_t at = xg__orders_fills_first(o, a); at != 0;
+         at = xg__orders_fills_next(o, at), i++) {
+        char t[16];
+        snprintf(t, sizeof t, "%d", i < 3000 ? i : 17);
+        assert_string_equal(xg__orders_fill(o, at)->trade_id, t);
+    }
+    assert_int_equal(i, 3001);
 
     finish(o, a);
     uint32_t c = add(o, "c"); /* takes a's slot */
     assert_int_equal(c, a);
-    assert_int_equal(xg__orders_note_fill(o, c, 0, "17"), 1);
-    assert_int_equal(xg__orders_note_fill(o, b, 0, "17"), 0);
+    assert_int_equal(xg__orders_fills_first(o, c), 0);
+    assert_int_equal(note(o, c, 0, "17"), 1);
+    assert_int_equal(note(o, b, 0, "17"), 0);
+    assert_string_equal(xg__orders_fill(o, xg__orders_fills_first(o, c))->trade_id,
+                        "17");
     xg__orders_destroy(&o);
 }
 
