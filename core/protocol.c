@@ -1556,7 +1556,6 @@ xg__encode_venue_event(xg_buf *b, const xg_venue_view *v, const xg_stamp *st)
     return xg_buf_status(b);
 }
 
-
 xg_err
 xg__encode_fill_event(xg_buf *b, const xg_fill *fill, const xg_order_view *v,
                       const xg_stamp *st)

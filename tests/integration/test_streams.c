@@ -419,8 +419,8 @@ fills_missed_while_down_are_told_after_restart(const stream_case *c)
         const char *tid = json_string_value(json_object_get(f, "trade_id"));
         for (size_t k = 0; k < i; k++) {
             assert_string_not_equal(
-                tid, json_string_value(json_object_get(
-                         json_array_get(list, k), "trade_id")));
+                tid, json_string_value(
+                         json_object_get(json_array_get(list, k), "trade_id")));
         }
         assert_string_equal(json_string_value(json_object_get(f, "qty")),
                             "0.001");

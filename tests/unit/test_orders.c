@@ -170,8 +170,8 @@ test_orders_note_each_fill_once_and_forget_it_with_the_order(void **state)
     assert_int_equal(xg__orders_fills_first(o, c), 0);
     assert_int_equal(note(o, c, 0, "17"), 1);
     assert_int_equal(note(o, b, 0, "17"), 0);
-    assert_string_equal(xg__orders_fill(o, xg__orders_fills_first(o, c))->trade_id,
-                        "17");
+    assert_string_equal(
+        xg__orders_fill(o, xg__orders_fills_first(o, c))->trade_id, "17");
     xg__orders_destroy(&o);
 }
 
