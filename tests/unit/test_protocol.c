@@ -482,6 +482,34 @@ test_open_orders_parses_filters_and_page(void **state)
 }
 
 static void
+test_order_fills_parses_its_order_and_page(void **state)
+{
+    (void)state;
+    xg_msg m;
+    char detail[XG_DETAIL_MAX];
+    assert_int_equal(parse("{\"type\":\"order_fills\",\"strategy\":\"mm\","
+                           "\"client_order_id\":\"a1\",\"cursor\":\"3\","
+                           "\"limit\":10}",
+                           &m, detail),
+                     XG_OK);
+    assert_int_equal(m.kind, XG_MSG_ORDER_FILLS);
+    assert_string_equal(m.order.client_id, "a1");
+    assert_string_equal(m.order.strategy_id, "mm");
+    assert_int_equal(m.cursor, 3);
+    assert_int_equal(m.limit, 10);
+    expect_reject("{\"type\":\"order_fills\",\"strategy\":\"mm\"}",
+                  XG_ERR_BAD_FIELD, "client_order_id");
+    expect_reject("{\"type\":\"order_fills\",\"client_order_id\":\"a1\"}",
+                  XG_ERR_BAD_FIELD, "strategy");
+    expect_reject("{\"type\":\"order_fills\",\"strategy\":\"mm\","
+                  "\"client_order_id\":\"a1\",\"limit\":201}",
+                  XG_ERR_BAD_FIELD, "limit");
+    expect_reject("{\"type\":\"order_fills\",\"strategy\":\"mm\","
+                  "\"client_order_id\":\"a1\",\"symbol\":\"BTC/USDT\"}",
+                  XG_ERR_BAD_FIELD, "symbol");
+}
+
+static void
 test_venue_status_parses(void **state)
 {
     (void)state;
@@ -1315,6 +1343,59 @@ test_fill_event_carries_the_trade_and_the_order_after_it(void **state)
     json_decref(root);
 }
 
+/* An order_fills reply: the order, then its fills as fill events show
+ * them, and where the next page starts. */
+static void
+test_fills_reply_lists_the_trades_and_the_next_page(void **state)
+{
+    (void)state;
+    char mem[2048];
+    xg_buf b;
+    xg_order o = sample_order();
+    xg_order_view v = {.order = &o,
+                       .venue = "okx",
+                       .venue_client_id = "lq0abcde000000011",
+                       .venue_order_id = "6720ecd9",
+                       .status = XG_STATUS_PARTIALLY_FILLED,
+                       .exec = {{2, 3}, {70000, 3}, {0, 0}, ""}};
+    xg_fill f1, f2;
+    memset(&f1, 0, sizeof f1);
+    snprintf(f1.trade_id, sizeof f1.trade_id, "t1");
+    f1.qty = (xg_decimal){1, 3};
+    f1.price = (xg_decimal){35000, 0};
+    f1.liquidity = XG_LIQUIDITY_TAKER;
+    f2 = f1;
+    snprintf(f2.trade_id, sizeof f2.trade_id, "t2");
+    f2.fee = (xg_decimal){-1, 6};
+    snprintf(f2.fee_currency, sizeof f2.fee_currency, "USDT");
+    const xg_fill *fills[] = {&f1, &f2};
+
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(
+        xg__encode_reply_fills(&b, "r4", START_ID, &v, fills, 2, 7), XG_OK);
+    json_t *root = load(&b);
+    assert_true(json_is_true(json_object_get(root, "ok")));
+    assert_string_equal(str_at(root, "req_id"), "r4");
+    assert_string_equal(str_at(json_object_get(root, "order"), "filled_qty"),
+                        "0.002");
+    json_t *arr = json_object_get(root, "fills");
+    assert_int_equal(json_array_size(arr), 2);
+    assert_string_equal(str_at(json_array_get(arr, 0), "trade_id"), "t1");
+    assert_null(json_object_get(json_array_get(arr, 0), "fee"));
+    assert_string_equal(str_at(json_array_get(arr, 0), "liquidity"), "taker");
+    assert_string_equal(str_at(json_array_get(arr, 1), "fee"), "-0.000001");
+    assert_string_equal(str_at(root, "next_cursor"), "7");
+    json_decref(root);
+
+    xg_buf_init(&b, mem, sizeof(mem));
+    assert_int_equal(xg__encode_reply_fills(&b, NULL, START_ID, &v, NULL, 0, 0),
+                     XG_OK);
+    root = load(&b);
+    assert_int_equal(json_array_size(json_object_get(root, "fills")), 0);
+    assert_string_equal(str_at(root, "next_cursor"), "");
+    json_decref(root);
+}
+
 static void
 test_venue_reply_and_event_round_trip(void **state)
 {
@@ -1562,6 +1643,8 @@ main(void)
         cmocka_unit_test(test_batch_reply_says_each_outcome),
         cmocka_unit_test(test_balances_request_and_reply),
         cmocka_unit_test(test_open_orders_parses_filters_and_page),
+        cmocka_unit_test(test_order_fills_parses_its_order_and_page),
+        cmocka_unit_test(test_fills_reply_lists_the_trades_and_the_next_page),
         cmocka_unit_test(test_orders_reply_lists_a_page),
         cmocka_unit_test(test_cancel_all_parses_filters_and_reply_lists_ids),
         cmocka_unit_test(test_order_event_for_rejected_market_order),
