@@ -118,7 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check(detail[0] == '\0');
-    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_BALANCES);
+    check(m.kind >= XG_MSG_NEW_ORDER && m.kind <= XG_MSG_ORDER_FILLS);
     if (m.kind == XG_MSG_BATCH_NEW) {
         check_batch(data, size, &m, &b);
         return 0;
@@ -152,6 +152,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(m.order.price.units >= 0 && m.order.qty.units >= 0);
         check(m.order.client_id[0] != '\0');
     }
+    if (m.kind == XG_MSG_ORDER_FILLS) {
+        check(m.limit >= 1 && m.limit <= XG_OPEN_ORDERS_PAGE_MAX);
+        check(m.order.client_id[0] != '\0');
+    }
     if (m.kind == XG_MSG_OPEN_ORDERS || m.kind == XG_MSG_CANCEL_ALL) {
         check(m.kind == XG_MSG_CANCEL_ALL ||
               (m.limit >= 1 && m.limit <= XG_OPEN_ORDERS_PAGE_MAX));
@@ -178,6 +182,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xg_buf_init(&b, out, sizeof(out));
         check(xg__encode_reply_orders(&b, m.req_id, START_ID, &v, 1,
                                       m.cursor) == XG_OK);
+        check_json(&b);
+    }
+    if (m.kind == XG_MSG_ORDER_FILLS) {
+        /* A fill whose id and fee currency are the request's own text. */
+        xg_fill f;
+        memset(&f, 0, sizeof f);
+        xg_strlcpy(f.trade_id, m.req_id, sizeof f.trade_id);
+        xg_strlcpy(f.fee_currency, m.order.client_id, sizeof f.fee_currency);
+        f.qty = (xg_decimal){1, 3};
+        f.price = (xg_decimal){35000, 0};
+        const xg_fill *fills[] = {&f, &f};
+        xg_buf_init(&b, out, sizeof(out));
+        check(xg__encode_reply_fills(&b, m.req_id, START_ID, &v, fills, 2,
+                                     m.cursor) == XG_OK);
         check_json(&b);
     }
     if (m.kind == XG_MSG_AMEND_ORDER) {
