@@ -4,7 +4,7 @@
  * never pass/fail.
  *
  * Usage: bench_fills [N_LATENCY] [N_BURST] [SECONDS] (defaults 300, 2000
- * and 20).
+ * and 600).
  *
  * One xgsim serving OKX (walk paused, its limits off) and one xgated on
  * it with the stream on (the adapter's place limit raised so placing the
@@ -20,11 +20,13 @@
  *     them all: the venue fills every one at once and pushes each change;
  *     fills per second from that move to the last fill event, and xgated's
  *     CPU per fill (user + system, all threads) over the burst.
- *  3. REST spent on learning fills: with orders resting (10 on each of
- *     two symbols), the requests the gateway sends in SECONDS that only
- *     learn what happened to them (OKX's orders-pending list and order
- *     queries, from xgsim's log), with the stream live and then with the
- *     stream off (a fresh gateway: the sweep every 2 s, the default).
+ *  3. REST spent on learning fills over a steady run of SECONDS: two
+ *     simulators and two gateways side by side, one with its stream live
+ *     and one with it off (the sweep every 2 s, the default), each with
+ *     20 orders resting (10 on each of two symbols), and every 10 s each
+ *     venue fills one of them by a tenth; the requests each gateway sent
+ *     that only learn what happened to its orders (OKX's orders-pending
+ *     list, order queries and fills lists, from xgsim's log).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -152,18 +154,19 @@ report(const char *what, int64_t *v, size_t n)
 
 static char fl_log[16 * 1024 * 1024];
 
-/* Entries of xgsim's OKX log that learn fills (an open-orders list or a
- * query of one order). */
+/* Entries of xgsim's OKX log that learn fills: an open-orders list, a
+ * query of one order, or the list of an order's fills. */
 static size_t
 rest_learning(const xg_sim_proc *sim)
 {
     static const char *const paths[] = {"/api/v5/trade/orders-pending",
-                                        "\"path\":\"/api/v5/trade/order?"};
+                                        "\"path\":\"/api/v5/trade/order?",
+                                        "\"path\":\"/api/v5/trade/fills"};
     size_t n = 0;
     if (xg_sim_log_fetch(sim, "okx", 0, fl_log, sizeof fl_log) != XG_OK) {
         return 0;
     }
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
         for (const char *p = strstr(fl_log, paths[k]); p != NULL;
              p = strstr(p + 1, paths[k])) {
             n++;
@@ -191,49 +194,143 @@ start_gateway(xg_sim_proc *sim, int is_stream, xg_gw_proc *gw, xg_client *cl)
     }
 }
 
-/* Phase 3 on a fresh gateway: 20 resting orders, then `seconds` of
- * quiet; the REST requests that learned fills meanwhile. */
-static size_t
-steady_rest(xg_sim_proc *sim, int is_stream, int seconds, int round)
+static xg_sim_proc *
+start_sim(xg_sim_proc *sim)
 {
+    const char *sim_args[] = {"--venue",    "okx=127.0.0.1:0", "--set",
+                              "okx.walk=0", "--set",           "okx.limits=0",
+                              NULL};
+    if (xg_sim_start(sim, sim_args) != XG_OK) {
+        fprintf(stderr, "bench: cannot start xgsim\n");
+        exit(1);
+    }
+    return sim;
+}
+
+#define STEADY_ORDERS 20
+
+/* Phase 3: one simulator and one gateway with the stream on or off, with
+ * STEADY_ORDERS orders resting on two symbols. */
+typedef struct steady {
+    int is_stream;
+    xg_sim_proc sim;
     xg_gw_proc gw;
     xg_client cl;
-    start_gateway(sim, is_stream, &gw, &cl);
+    char vids[STEADY_ORDERS][40]; /* the orders' venue client ids */
+    size_t fills_heard;
+} steady;
+
+static void
+steady_start(steady *s, int is_stream)
+{
+    s->is_stream = is_stream;
+    s->fills_heard = 0;
+    start_sim(&s->sim);
+    start_gateway(&s->sim, is_stream, &s->gw, &s->cl);
     if (is_stream) {
-        await_live(&cl);
+        await_live(&s->cl);
     }
     static const char *const symbols[] = {"BTC/USDT", "ETH/USDT"};
     static const char *const prices[] = {"30000", "1500"};
-    /* Small: the burst before spent most of the account's USDT. */
-    static const char *const qtys[] = {"0.001", "0.01"};
-    for (int i = 0; i < 20; i++) {
+    static const char *const qtys[] = {"0.01", "0.1"};
+    for (int i = 0; i < STEADY_ORDERS; i++) {
         int n = snprintf(fl_msg, sizeof fl_msg,
                          "{\"type\":\"new_order\",\"strategy\":\"bench\","
-                         "\"client_order_id\":\"s%dr%dn%d\",\"symbol\":\"%s\","
+                         "\"client_order_id\":\"s%dn%d\",\"symbol\":\"%s\","
                          "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
                          "\"GTC\",\"qty\":\"%s\",\"price\":\"%s\"}",
-                         round, is_stream, i, symbols[i % 2], qtys[i % 2],
+                         is_stream, i, symbols[i % 2], qtys[i % 2],
                          prices[i % 2]);
-        zmq_send(cl.dealer, fl_msg, (size_t)n, 0);
+        zmq_send(s->cl.dealer, fl_msg, (size_t)n, 0);
     }
-    for (int i = 0; i < 20; i++) {
-        if (!await_event(&cl, "order", "acked", NULL)) {
-            int n = zmq_recv(cl.dealer, fl_msg, sizeof fl_msg - 1,
-                             ZMQ_DONTWAIT);
-            fl_msg[n > 0 ? n : 0] = '\0';
-            fprintf(stderr, "bench: steady order not acked (a reply: %s)\n",
-                    fl_msg);
+    /* The acks come in any order: each names its order. */
+    for (int acked = 0; acked < STEADY_ORDERS; acked++) {
+        if (!await_event(&s->cl, "order", "acked", NULL)) {
+            fprintf(stderr, "bench: steady orders not all acked\n");
             exit(1);
         }
+        const char *c = strstr(fl_msg, "\"client_order_id\":\"s");
+        const char *v = strstr(fl_msg, "\"venue_client_order_id\":\"");
+        int is_on = 0, i = -1;
+        if (c == NULL || v == NULL ||
+            sscanf(c, "\"client_order_id\":\"s%dn%d", &is_on, &i) != 2 ||
+            i < 0 || i >= STEADY_ORDERS) {
+            fprintf(stderr, "bench: unexpected ack %s\n", fl_msg);
+            exit(1);
+        }
+        v += strlen("\"venue_client_order_id\":\"");
+        snprintf(s->vids[i], sizeof s->vids[i], "%.*s",
+                 (int)strcspn(v, "\""), v);
     }
-    drain_replies(&cl);
-    size_t before = rest_learning(sim);
-    struct timespec ts = {seconds, 0};
-    nanosleep(&ts, NULL);
-    size_t after = rest_learning(sim);
-    xg_client_close(&cl);
-    xg_gw_stop(&gw);
-    return after - before;
+    drain_replies(&s->cl);
+}
+
+/* The venue fills a tenth of a lot of resting order k as maker. */
+static void
+steady_fill(steady *s, int k)
+{
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"client_order_id\":\"%s\",\"qty\":\"%s\",\"price\":\"%s\"}",
+             s->vids[k], k % 2 == 0 ? "0.001" : "0.01",
+             k % 2 == 0 ? "30000" : "1500");
+    admin(&s->sim, "/_sim/fill", body);
+}
+
+/* Count the fill events that came (the stream's; none without it). */
+static void
+steady_listen(steady *s)
+{
+    zmq_pollitem_t item = {s->cl.sub, 0, ZMQ_POLLIN, 0};
+    while (zmq_poll(&item, 1, 0) > 0 && next_event(&s->cl)) {
+        s->fills_heard += strstr(fl_msg, "\"type\":\"fill\"") != NULL;
+    }
+}
+
+static void
+steady_stop(steady *s)
+{
+    xg_client_close(&s->cl);
+    xg_gw_stop(&s->gw);
+    xg_sim_stop(&s->sim);
+}
+
+/* Phase 3: the two gateways side by side for `seconds`, each venue
+ * filling one of its resting orders by a tenth of a lot every 10 s; the
+ * REST requests each spent learning fills. */
+static void
+steady_rest(long seconds)
+{
+    steady on, off;
+    steady_start(&on, 1);
+    steady_start(&off, 0);
+    size_t before_on = rest_learning(&on.sim);
+    size_t before_off = rest_learning(&off.sim);
+    int64_t end = bench_now_ns() + (int64_t)seconds * 1000000000;
+    int64_t next_fill = bench_now_ns();
+    int k = 0, fills = 0;
+    while (bench_now_ns() < end) {
+        if (bench_now_ns() >= next_fill) {
+            steady_fill(&on, k % STEADY_ORDERS);
+            steady_fill(&off, k % STEADY_ORDERS);
+            k++;
+            fills++;
+            next_fill += 10000000000LL;
+        }
+        steady_listen(&on);
+        struct timespec ts = {0, 50000000};
+        nanosleep(&ts, NULL);
+    }
+    steady_listen(&on);
+    size_t with_stream = rest_learning(&on.sim) - before_on;
+    size_t with_sweep = rest_learning(&off.sim) - before_off;
+    printf("%-44s %ld s, %d fills: stream live %zu requests (%zu fill "
+           "events), sweep (stream off) %zu = %.1f a minute\n",
+           "REST learning fills, 20 resting orders", seconds, fills,
+           with_stream, on.fills_heard, with_sweep,
+           (double)with_sweep * 60.0 / (double)seconds);
+    steady_stop(&on);
+    steady_stop(&off);
 }
 
 int
@@ -241,7 +338,7 @@ main(int argc, char **argv)
 {
     size_t n_lat = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 300;
     size_t n_burst = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 2000;
-    long seconds = argc > 3 ? strtol(argv[3], NULL, 10) : 20;
+    long seconds = argc > 3 ? strtol(argv[3], NULL, 10) : 600;
     if (n_lat == 0 || n_burst == 0 || n_lat > 100000 || n_burst > 100000 ||
         seconds < 1 || seconds > 3600) {
         fprintf(stderr, "usage: bench_fills [N_LATENCY] [N_BURST] "
@@ -249,14 +346,8 @@ main(int argc, char **argv)
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
-    const char *sim_args[] = {"--venue",    "okx=127.0.0.1:0", "--set",
-                              "okx.walk=0", "--set",           "okx.limits=0",
-                              NULL};
     xg_sim_proc sim;
-    if (xg_sim_start(&sim, sim_args) != XG_OK) {
-        fprintf(stderr, "bench: cannot start xgsim\n");
-        return 1;
-    }
+    start_sim(&sim);
     xg_gw_proc gw;
     xg_client cl;
     start_gateway(&sim, 1, &gw, &cl);
@@ -329,15 +420,8 @@ main(int argc, char **argv)
     xg_client_close(&cl);
     xg_gw_stop(&gw);
 
-    /* The market back above the steady phase's buys, which rest. */
-    move_to(&sim, "35000");
-    size_t with_stream = steady_rest(&sim, 1, (int)seconds, 0);
-    size_t with_sweep = steady_rest(&sim, 0, (int)seconds, 0);
-    printf("%-44s stream live %zu, sweep (stream off) %zu = %.1f a "
-           "minute\n",
-           "REST requests learning fills, 20 resting", with_stream, with_sweep,
-           (double)with_sweep * 60.0 / (double)seconds);
     xg_sim_stop(&sim);
+    steady_rest(seconds);
     free(lat);
     free(rtt);
     return fills == n_burst ? 0 : 1;
