@@ -38,6 +38,17 @@ skip_space(parser *p)
     }
 }
 
+/* FNV-1a over a member name's raw bytes (xg_json_tok.aux). */
+static uint32_t
+key_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    return h;
+}
+
 static xg_err
 new_token(parser *p, xg_json_type type, size_t *index)
 {
@@ -277,6 +288,37 @@ parse_word(parser *p, const char *word, xg_json_type type)
 static xg_err parse_value(parser *p, unsigned depth);
 
 /* An object or an array; the parser stands on its opening bracket. */
+/* Sort object obj's names by hash into the index, after those of the
+ * objects parsed before (its nested ones included), when it has one and
+ * the object is worth it. Every name is indexed at most once, so the
+ * index never holds more than the tokens. */
+static void
+index_object(xg_json *j, size_t obj)
+{
+    uint32_t m = j->tok[obj].count;
+    if (j->index == NULL || m < XG_JSON_INDEX_MIN || m > XG_JSON_INDEX_MAX) {
+        return;
+    }
+    uint32_t *at = j->index + j->n_index;
+    size_t k = obj + 1;
+    for (uint32_t i = 0; i < m; i++) {
+        if (j->tok[k].is_escaped) {
+            return; /* hashed raw: left to the pass over every name */
+        }
+        /* Insertion sort: at most XG_JSON_INDEX_MAX names. */
+        uint32_t h = j->tok[k].aux;
+        uint32_t r = i;
+        while (r > 0 && j->tok[at[r - 1]].aux > h) {
+            at[r] = at[r - 1];
+            r--;
+        }
+        at[r] = (uint32_t)k;
+        k = j->tok[k + 1].next;
+    }
+    j->tok[obj].aux = (uint32_t)j->n_index + 1;
+    j->n_index += m;
+}
+
 static xg_err
 parse_container(parser *p, unsigned depth, int is_object)
 {
@@ -305,6 +347,9 @@ parse_container(parser *p, unsigned depth, int is_object)
                 if ((e = parse_string(p)) != XG_OK) {
                     return e;
                 }
+                xg_json_tok *name = &p->j->tok[p->j->n_tok - 1];
+                name->aux =
+                    key_hash((const char *)p->s + name->start, name->len);
                 skip_space(p);
                 if (p->pos >= p->len || p->s[p->pos] != ':') {
                     return fail(p, "expected ':'");
@@ -333,6 +378,9 @@ parse_container(parser *p, unsigned depth, int is_object)
     tok->len = (uint32_t)(p->pos - tok->start);
     tok->count = count;
     tok->next = (uint32_t)p->j->n_tok;
+    if (is_object) {
+        index_object(p->j, t);
+    }
     return XG_OK;
 }
 
@@ -368,9 +416,17 @@ xg_err
 xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
               size_t cap)
 {
+    return xg_json_parse_indexed(j, text, len, tok, NULL, cap);
+}
+
+xg_err
+xg_json_parse_indexed(xg_json *j, const char *text, size_t len,
+                      xg_json_tok *tok, uint32_t *index, size_t cap)
+{
     memset(j, 0, sizeof *j);
     j->text = text;
     j->tok = tok;
+    j->index = index;
     j->cap = cap;
     j->err_what = "";
     if ((text == NULL && len > 0) || tok == NULL || len > UINT32_MAX) {
@@ -397,7 +453,8 @@ xg_json_parse_grow(xg_json *j, const char *text, size_t len, xg_json_store *s,
     }
     for (;;) {
         if (s->cap > 0) {
-            xg_err e = xg_json_parse(j, text, len, s->toks, s->cap);
+            xg_err e =
+                xg_json_parse_indexed(j, text, len, s->toks, s->index, s->cap);
             /* Only a full token array is worth growing; too deep stays. */
             if (e != XG_ERR_OVERFLOW || j->n_tok < s->cap ||
                 s->cap >= max_tok) {
@@ -413,6 +470,11 @@ xg_json_parse_grow(xg_json *j, const char *text, size_t len, xg_json_store *s,
             return XG_ERR_NOMEM;
         }
         s->toks = t;
+        uint32_t *x = realloc(s->index, grown * sizeof *x);
+        if (x == NULL) {
+            return XG_ERR_NOMEM; /* toks grew: cap stays right for both */
+        }
+        s->index = x;
         s->cap = grown;
     }
 }
@@ -429,7 +491,9 @@ void
 xg_json_store_free(xg_json_store *s)
 {
     free(s->toks);
+    free(s->index);
     s->toks = NULL;
+    s->index = NULL;
     s->cap = 0;
 }
 
@@ -530,19 +594,58 @@ xg_json_is_string_eq(const xg_json *j, size_t t, const char *s)
     return is_string_eq_n(j, t, s, strlen(s));
 }
 
+/* xg_json_get in an indexed object: a binary search for the key's hash
+ * among its sorted names, then every name of that hash compared. */
+static xg_err
+get_indexed(const xg_json *j, size_t obj, const char *key, size_t n, uint32_t h,
+            size_t *val)
+{
+    const uint32_t *names = j->index + (j->tok[obj].aux - 1);
+    uint32_t lo = 0, hi = j->tok[obj].count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (j->tok[names[mid]].aux < h) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    xg_err found = XG_ERR_NOT_FOUND;
+    for (; lo < j->tok[obj].count && j->tok[names[lo]].aux == h; lo++) {
+        const xg_json_tok *t = &j->tok[names[lo]];
+        if (t->len == n && memcmp(j->text + t->start, key, n) == 0) {
+            if (found == XG_OK) {
+                return XG_ERR_EXISTS;
+            }
+            found = XG_OK;
+            *val = names[lo] + 1;
+        }
+    }
+    return found;
+}
+
 xg_err
 xg_json_get(const xg_json *j, size_t obj, const char *key, size_t *val)
 {
     if (obj >= j->n_tok || j->tok[obj].type != XG_JSON_OBJECT) {
         return XG_ERR_INVALID;
     }
-    /* Measured once: a venue's order message has dozens of keys, and an
-     * adapter looks up dozens of them per message. */
     size_t n = strlen(key);
+    uint32_t h = key_hash(key, n);
+    if (j->tok[obj].aux != 0) {
+        return get_indexed(j, obj, key, n, h, val);
+    }
+    /* Every name is read (a duplicate must be seen); one of another hash
+     * costs one compare. Escapes only shorten a name, so an escaped one
+     * (hashed raw) is decoded if it is long enough. */
     xg_err found = XG_ERR_NOT_FOUND;
     size_t k = obj + 1;
     for (uint32_t i = 0; i < j->tok[obj].count; i++) {
-        if (is_string_eq_n(j, k, key, n)) {
+        const xg_json_tok *t = &j->tok[k];
+        int is_eq = t->is_escaped ? t->len >= n && is_string_eq_n(j, k, key, n)
+                                  : t->aux == h && t->len == n &&
+                                        memcmp(j->text + t->start, key, n) == 0;
+        if (is_eq) {
             if (found == XG_OK) {
                 return XG_ERR_EXISTS;
             }

@@ -191,7 +191,7 @@ test_json_grows_its_tokens_only_as_far_as_allowed(void **state)
     }
     text[n - 1] = ']';
     xg_json j;
-    xg_json_store store = {NULL, 0};
+    xg_json_store store = {NULL, NULL, 0};
     assert_int_equal(xg_json_parse_grow(&j, text, n, &store, 1000),
                      XG_ERR_OVERFLOW);
     assert_int_equal(store.cap, 1000);
@@ -218,10 +218,71 @@ test_json_grows_its_tokens_only_as_far_as_allowed(void **state)
     assert_null(store.toks);
 }
 
+/* An object of XG_JSON_INDEX_MIN names or more is indexed: every name is
+ * found, an absent one is not, a repeated one is refused, as in the pass
+ * over every name an object without an index gets (here one with an
+ * escaped name, and one too small). */
+static void
+test_json_indexed_lookups_answer_as_a_pass_does(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"instId\":\"BTC-USDT\",\"ordId\":\"1\",\"clOrdId\":\"a\","
+        "\"px\":\"1\",\"sz\":\"2\",\"state\":\"live\",\"fee\":\"0\","
+        "\"feeCcy\":\"BTC\",\"nested\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,"
+        "\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"px\":9},\"tradeId\":\"7\"}",
+        "{\"instId\":\"BTC-USDT\",\"ordId\":\"1\",\"clOrdId\":\"a\","
+        "\"px\":\"1\",\"sz\":\"2\",\"st\\u0061te\":\"live\",\"fee\":\"0\","
+        "\"feeCcy\":\"BTC\",\"nested\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,"
+        "\"e\":5,\"f\":6,\"g\":7,\"h\":8,\"px\":9},\"tradeId\":\"7\"}",
+    };
+    for (size_t t = 0; t < 2; t++) {
+        xg_json_tok tok[64];
+        uint32_t index[64];
+        xg_json j;
+        assert_int_equal(xg_json_parse_indexed(&j, texts[t], strlen(texts[t]),
+                                               tok, index, 64),
+                         XG_OK);
+        /* The first has both objects indexed; the second only the nested
+         * one (its own names hold an escape). */
+        assert_int_equal(tok[0].aux != 0, t == 0);
+        size_t v = 0, nested = 0;
+        assert_int_equal(xg_json_get(&j, 0, "nested", &nested), XG_OK);
+        assert_true(tok[nested].aux != 0);
+        static const char *const keys[] = {"instId", "ordId", "clOrdId",
+                                           "px",     "sz",    "fee",
+                                           "feeCcy", "tradeId", "state"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            assert_int_equal(xg_json_get(&j, 0, keys[k], &v), XG_OK);
+            assert_int_equal(xg_json_type_of(&j, v), XG_JSON_STRING);
+        }
+        assert_true(xg_json_is_string_eq(&j, v, "live"));
+        assert_int_equal(xg_json_get(&j, 0, "absent", &v), XG_ERR_NOT_FOUND);
+        assert_int_equal(xg_json_get(&j, 0, "", &v), XG_ERR_NOT_FOUND);
+        assert_int_equal(xg_json_get(&j, nested, "px", &v), XG_OK);
+        assert_int_equal(xg_json_type_of(&j, v), XG_JSON_NUMBER);
+        assert_int_equal(xg_json_get(&j, nested, "instId", &v),
+                         XG_ERR_NOT_FOUND);
+    }
+    /* A repeated name in an indexed object. */
+    const char *dup = "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,"
+                      "\"g\":7,\"a\":8}";
+    xg_json_tok tok[32];
+    uint32_t index[32];
+    xg_json j;
+    size_t v = 0;
+    assert_int_equal(
+        xg_json_parse_indexed(&j, dup, strlen(dup), tok, index, 32), XG_OK);
+    assert_true(tok[0].aux != 0);
+    assert_int_equal(xg_json_get(&j, 0, "a", &v), XG_ERR_EXISTS);
+    assert_int_equal(xg_json_get(&j, 0, "g", &v), XG_OK);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_indexed_lookups_answer_as_a_pass_does),
         cmocka_unit_test(test_json_accepts_every_kind_of_value),
         cmocka_unit_test(test_json_refuses_malformed_text_and_says_where),
         cmocka_unit_test(test_json_bounds_nesting_and_token_count),

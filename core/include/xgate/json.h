@@ -24,6 +24,11 @@
 #include "xgate/error.h"
 
 #define XG_JSON_DEPTH_MAX 32
+/* Objects indexed for lookups (xg_json.index): below the minimum a pass is
+ * as quick; above the maximum sorting the names at parse would cost more
+ * than the lookups save (and a hostile text could make it quadratic). */
+#define XG_JSON_INDEX_MIN 8
+#define XG_JSON_INDEX_MAX 256
 
 typedef enum xg_json_type {
     XG_JSON_OBJECT = 1,
@@ -43,12 +48,22 @@ typedef struct xg_json_tok {
     uint32_t count;     /* elements of an array, members of an object */
     uint8_t type;       /* xg_json_type */
     uint8_t is_escaped; /* a string with backslash escapes */
+    /* A member name: a hash of its raw bytes. An object: 1 + where its
+     * names, sorted by hash, start in the parse's index (0: not indexed,
+     * xg_json_get reads every name). */
+    uint32_t aux;
 } xg_json_tok;
 
 typedef struct xg_json {
     const char *text; /* borrowed: must outlive the tokens' use */
     xg_json_tok *tok; /* borrowed, cap entries */
     size_t n_tok, cap;
+    /* Borrowed, cap entries, or NULL: the names of each object of
+     * XG_JSON_INDEX_MIN to XG_JSON_INDEX_MAX members (none escaped), as
+     * token numbers sorted by hash, so a lookup in a venue's order of
+     * dozens of fields is a binary search, not a pass over all of them. */
+    uint32_t *index;
+    size_t n_index;
     size_t err_pos;       /* byte offset of a parse error */
     const char *err_what; /* static text describing it, "" when none */
 } xg_json;
@@ -63,10 +78,17 @@ typedef struct xg_json {
 xg_err xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
                      size_t cap);
 
-/* The tokens one reader (an adapter instance) keeps between parses, so
- * parses of answers of a usual size allocate nothing. Start zeroed. */
+/* xg_json_parse, also indexing the objects' names into index (cap
+ * entries) for quick lookups. */
+xg_err xg_json_parse_indexed(xg_json *j, const char *text, size_t len,
+                             xg_json_tok *tok, uint32_t *index, size_t cap);
+
+/* The tokens and index one reader (an adapter instance) keeps between
+ * parses, so parses of answers of a usual size allocate nothing. Start
+ * zeroed. */
 typedef struct xg_json_store {
     xg_json_tok *toks;
+    uint32_t *index;
     size_t cap;
 } xg_json_store;
 
