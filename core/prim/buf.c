@@ -169,6 +169,16 @@ xg_buf_put_json_string(xg_buf *b, const char *s, size_t n)
     if (!buf_has_room(b, need)) {
         return;
     }
+    if (need == n + 2) {
+        /* Nothing to escape, as in nearly every id, name and number. */
+        char *out = b->data + b->len;
+        out[0] = '"';
+        memcpy(out + 1, s, n);
+        out[n + 1] = '"';
+        b->len += need;
+        b->data[b->len] = '\0';
+        return;
+    }
     char *out = b->data + b->len;
     *out++ = '"';
     for (size_t i = 0; i < n; i++) {

@@ -38,15 +38,21 @@ skip_space(parser *p)
     }
 }
 
-/* FNV-1a over a member name's raw bytes (xg_json_tok.aux). */
+/* A member name's raw bytes hashed (xg_json_tok.aux): its first and last
+ * eight bytes and its length, two multiplies whatever its length. Names
+ * that differ only inside a long middle collide, and are told apart by
+ * their bytes. */
 static uint32_t
 key_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, s, n < 8 ? n : 8);
+    if (n > 8) {
+        size_t k = n < 16 ? n - 8 : 8;
+        memcpy(&tail, s + n - k, k);
     }
-    return h;
+    uint64_t h = head * 0x9e3779b97f4a7c15u ^ tail * 0xc2b2ae3d27d4eb4fu ^ n;
+    return (uint32_t)(h >> 32) ^ (uint32_t)h;
 }
 
 static xg_err
@@ -184,6 +190,11 @@ parse_string(parser *p)
     int is_escaped = 0;
     while (p->pos < p->len) {
         unsigned char c = p->s[p->pos];
+        /* Plain ASCII, nearly every byte of a venue's message, at once. */
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            p->pos++;
+            continue;
+        }
         if (c == '"') {
             xg_json_tok *tok = &p->j->tok[t];
             tok->len = (uint32_t)(p->pos - tok->start);
@@ -299,20 +310,20 @@ index_object(xg_json *j, size_t obj)
     if (j->index == NULL || m < XG_JSON_INDEX_MIN || m > XG_JSON_INDEX_MAX) {
         return;
     }
-    uint32_t *at = j->index + j->n_index;
+    uint64_t *at = j->index + j->n_index;
     size_t k = obj + 1;
     for (uint32_t i = 0; i < m; i++) {
         if (j->tok[k].is_escaped) {
             return; /* hashed raw: left to the pass over every name */
         }
-        /* Insertion sort: at most XG_JSON_INDEX_MAX names. */
-        uint32_t h = j->tok[k].aux;
+        /* Insertion sort of (hash, token): at most XG_JSON_INDEX_MAX. */
+        uint64_t e = (uint64_t)j->tok[k].aux << 32 | (uint32_t)k;
         uint32_t r = i;
-        while (r > 0 && j->tok[at[r - 1]].aux > h) {
+        while (r > 0 && at[r - 1] > e) {
             at[r] = at[r - 1];
             r--;
         }
-        at[r] = (uint32_t)k;
+        at[r] = e;
         k = j->tok[k + 1].next;
     }
     j->tok[obj].aux = (uint32_t)j->n_index + 1;
@@ -421,7 +432,7 @@ xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
 
 xg_err
 xg_json_parse_indexed(xg_json *j, const char *text, size_t len,
-                      xg_json_tok *tok, uint32_t *index, size_t cap)
+                      xg_json_tok *tok, uint64_t *index, size_t cap)
 {
     memset(j, 0, sizeof *j);
     j->text = text;
@@ -470,7 +481,7 @@ xg_json_parse_grow(xg_json *j, const char *text, size_t len, xg_json_store *s,
             return XG_ERR_NOMEM;
         }
         s->toks = t;
-        uint32_t *x = realloc(s->index, grown * sizeof *x);
+        uint64_t *x = realloc(s->index, grown * sizeof *x);
         if (x == NULL) {
             return XG_ERR_NOMEM; /* toks grew: cap stays right for both */
         }
@@ -600,25 +611,27 @@ static xg_err
 get_indexed(const xg_json *j, size_t obj, const char *key, size_t n, uint32_t h,
             size_t *val)
 {
-    const uint32_t *names = j->index + (j->tok[obj].aux - 1);
-    uint32_t lo = 0, hi = j->tok[obj].count;
+    const uint64_t *names = j->index + (j->tok[obj].aux - 1);
+    uint32_t m = j->tok[obj].count;
+    uint32_t lo = 0, hi = m;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (j->tok[names[mid]].aux < h) {
+        if ((uint32_t)(names[mid] >> 32) < h) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
     xg_err found = XG_ERR_NOT_FOUND;
-    for (; lo < j->tok[obj].count && j->tok[names[lo]].aux == h; lo++) {
-        const xg_json_tok *t = &j->tok[names[lo]];
+    for (; lo < m && (uint32_t)(names[lo] >> 32) == h; lo++) {
+        uint32_t k = (uint32_t)names[lo];
+        const xg_json_tok *t = &j->tok[k];
         if (t->len == n && memcmp(j->text + t->start, key, n) == 0) {
             if (found == XG_OK) {
                 return XG_ERR_EXISTS;
             }
             found = XG_OK;
-            *val = names[lo] + 1;
+            *val = (size_t)k + 1;
         }
     }
     return found;

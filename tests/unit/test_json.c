@@ -238,7 +238,7 @@ test_json_indexed_lookups_answer_as_a_pass_does(void **state)
     };
     for (size_t t = 0; t < 2; t++) {
         xg_json_tok tok[64];
-        uint32_t index[64];
+        uint64_t index[64];
         xg_json j;
         assert_int_equal(xg_json_parse_indexed(&j, texts[t], strlen(texts[t]),
                                                tok, index, 64),
@@ -268,7 +268,7 @@ test_json_indexed_lookups_answer_as_a_pass_does(void **state)
     const char *dup = "{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,"
                       "\"g\":7,\"a\":8}";
     xg_json_tok tok[32];
-    uint32_t index[32];
+    uint64_t index[32];
     xg_json j;
     size_t v = 0;
     assert_int_equal(

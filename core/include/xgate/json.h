@@ -60,9 +60,9 @@ typedef struct xg_json {
     size_t n_tok, cap;
     /* Borrowed, cap entries, or NULL: the names of each object of
      * XG_JSON_INDEX_MIN to XG_JSON_INDEX_MAX members (none escaped), as
-     * token numbers sorted by hash, so a lookup in a venue's order of
+     * hash << 32 | token number, sorted, so a lookup in a venue's order of
      * dozens of fields is a binary search, not a pass over all of them. */
-    uint32_t *index;
+    uint64_t *index;
     size_t n_index;
     size_t err_pos;       /* byte offset of a parse error */
     const char *err_what; /* static text describing it, "" when none */
@@ -81,14 +81,14 @@ xg_err xg_json_parse(xg_json *j, const char *text, size_t len, xg_json_tok *tok,
 /* xg_json_parse, also indexing the objects' names into index (cap
  * entries) for quick lookups. */
 xg_err xg_json_parse_indexed(xg_json *j, const char *text, size_t len,
-                             xg_json_tok *tok, uint32_t *index, size_t cap);
+                             xg_json_tok *tok, uint64_t *index, size_t cap);
 
 /* The tokens and index one reader (an adapter instance) keeps between
  * parses, so parses of answers of a usual size allocate nothing. Start
  * zeroed. */
 typedef struct xg_json_store {
     xg_json_tok *toks;
-    uint32_t *index;
+    uint64_t *index;
     size_t cap;
 } xg_json_store;
 
