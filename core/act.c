@@ -312,21 +312,28 @@ xg__act_settled(xg__state *st, uint32_t slot)
  * state) is asked again this much later per list read so far. */
 #define FILL_RETRY_MS 2000
 
+int
+xg__act_fills_owed(const xg__state *st, const xg__order_rec *r)
+{
+    if (r->venue < 0 || r->venue_order_id[0] == '\0' ||
+        !xg__orders_fills_owed(r)) {
+        return 0;
+    }
+    /* Fills are told only where the venue's stream tells them: without
+     * it the order events' cumulative quantity is all there is. */
+    const xg__venue *v = &st->venues[r->venue];
+    return v->stream.state != XG__STREAM_OFF &&
+           (v->plugin->api->caps.streams & XG_STREAM_FILLS) != 0;
+}
+
 void
 xg__act_watch_fills(xg__state *st, uint32_t slot)
 {
     xg__order_rec *r = xg__orders_get(st->orders, slot);
-    if (r == NULL || r->venue < 0 || r->fill_check_due ||
-        r->venue_order_id[0] == '\0' || !xg__orders_fills_owed(r)) {
+    if (r == NULL || r->fill_check_due || !xg__act_fills_owed(st, r)) {
         return;
     }
     const xg__venue *v = &st->venues[r->venue];
-    /* Fills are told only where the venue's stream tells them: without
-     * it the order events' cumulative quantity is all there is. */
-    if (v->stream.state == XG__STREAM_OFF ||
-        !(v->plugin->api->caps.streams & XG_STREAM_FILLS)) {
-        return;
-    }
     int64_t wait = (xg__stream_is_live(&v->stream) ? FILL_GRACE_MS : 0) +
                    (int64_t)r->fill_lists * FILL_RETRY_MS;
     if (xg__deadlines_push(&st->fill_checks, st->now.wall_ms + wait, slot) !=

@@ -53,6 +53,11 @@ void xg__act_status(xg__state *st, uint32_t slot, xg_order_status status,
  * was never told is watched for. */
 void xg__act_restored(xg__state *st, uint32_t slot);
 
+/* Whether order r counts more filled than the fills it was told of add
+ * up to, on a venue whose stream tells fills (the others tell none), with
+ * the venue order id its fills list is asked by. */
+int xg__act_fills_owed(const xg__state *st, const xg__order_rec *r);
+
 /* If the order in slot counts more filled than the fills it was told of
  * add up to, on a venue whose stream tells fills, and no check is due
  * yet: one is set on st->fill_checks, at once when the stream is not

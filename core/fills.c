@@ -58,7 +58,7 @@ xg__fills_timers(xg__state *st)
          * slot: asking that one's fills early is harmless, and its own
          * entry finds the flag clear and is skipped the same way. */
         r->fill_check_due = 0;
-        if (xg__orders_fills_owed(r)) {
+        if (xg__act_fills_owed(st, r)) {
             xg__act_queue(st, d.slot, XG_OP_ORDER_FILLS, 0);
         }
     }
