@@ -220,8 +220,8 @@ test_json_grows_its_tokens_only_as_far_as_allowed(void **state)
 
 /* An object of XG_JSON_INDEX_MIN names or more is indexed: every name is
  * found, an absent one is not, a repeated one is refused, as in the pass
- * over every name an object without an index gets (here one with an
- * escaped name, and one too small). */
+ * over every name made in an object left without an index (here one with
+ * an escaped name). */
 static void
 test_json_indexed_lookups_answer_as_a_pass_does(void **state)
 {
