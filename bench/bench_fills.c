@@ -15,7 +15,10 @@
  *     to the `fill` event's arrival is one sample; the market moves back.
  *     The sample includes the admin request's own round trip, so it is an
  *     upper bound of "fill on the venue -> fill event at the strategy";
- *     the admin round trip alone is measured and printed beside it.
+ *     the admin round trip alone is measured and printed beside it. The
+ *     tight figure: the simulator logs when it pushed each fill (epoch
+ *     µs), and the time from there to the event's arrival (the same
+ *     machine's clock) is "venue's fill push -> fill event".
  *  2. Throughput: N_BURST resting buys, then one move of the market below
  *     them all: the venue fills every one at once and pushes each change;
  *     fills per second from that move to the last fill event, and xgated's
@@ -173,6 +176,61 @@ rest_learning(const xg_sim_proc *sim)
         }
     }
     return n;
+}
+
+static int64_t
+wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The venue client id of the order event in fl_msg into out. */
+static void
+venue_client_id(char *out, size_t cap)
+{
+    const char *v = strstr(fl_msg, "\"venue_client_order_id\":\"");
+    out[0] = '\0';
+    if (v != NULL) {
+        v += strlen("\"venue_client_order_id\":\"");
+        snprintf(out, cap, "%.*s", (int)strcspn(v, "\""), v);
+    }
+}
+
+/* From the simulator's log, when it pushed each order's fill (outcome
+ * fill_pushed, epoch µs) to when the strategy heard the fill event
+ * (heard_us, the same machine's clock): into out, as ns; returns how many
+ * orders the log named. */
+static size_t
+push_to_event(const xg_sim_proc *sim, char (*vids)[40],
+              const int64_t *heard_us, size_t n, int64_t *out)
+{
+    if (xg_sim_log_fetch(sim, "okx", 0, fl_log, sizeof fl_log) != XG_OK) {
+        return 0;
+    }
+    size_t got = 0;
+    for (size_t i = 0; i < n; i++) {
+        char want[96];
+        snprintf(want, sizeof want,
+                 "\"client_order_id\":\"%s\",\"outcome\":\"fill_pushed\"",
+                 vids[i]);
+        const char *hit = vids[i][0] != '\0' ? strstr(fl_log, want) : NULL;
+        if (hit == NULL) {
+            continue;
+        }
+        const char *line = hit;
+        while (line > fl_log && line[-1] != '\n') {
+            line--;
+        }
+        const char *t = strstr(line, "\"t_us\":");
+        if (t == NULL || t > hit) {
+            continue;
+        }
+        out[got++] =
+            (heard_us[i] - strtoll(t + strlen("\"t_us\":"), NULL, 10)) * 1000;
+    }
+    return got;
 }
 
 /* Start xgated on the simulator's OKX with the stream on or off. */
@@ -360,7 +418,9 @@ main(int argc, char **argv)
 
     int64_t *lat = calloc(n_lat, sizeof *lat);
     int64_t *rtt = calloc(n_lat, sizeof *rtt);
-    if (lat == NULL || rtt == NULL) {
+    int64_t *heard_us = calloc(n_lat, sizeof *heard_us);
+    char(*vids)[40] = calloc(n_lat, sizeof *vids);
+    if (lat == NULL || rtt == NULL || heard_us == NULL || vids == NULL) {
         return 1;
     }
     for (size_t i = 0; i < n_lat; i++) {
@@ -371,6 +431,7 @@ main(int argc, char **argv)
             fprintf(stderr, "bench: %s not acked\n", id);
             return 1;
         }
+        venue_client_id(vids[i], sizeof vids[i]);
         drain_replies(&cl);
         int64_t t0 = bench_now_ns();
         move_to(&sim, "33990");
@@ -379,12 +440,17 @@ main(int argc, char **argv)
             fprintf(stderr, "bench: no fill event for %s\n", id);
             return 1;
         }
+        heard_us[i] = wall_us();
         lat[i] = bench_now_ns() - t0;
         rtt[i] = t1 - t0;
         move_to(&sim, "35000");
     }
     report("market move -> fill event (upper bound)", lat, n_lat);
     report("the admin request alone (its round trip)", rtt, n_lat);
+    size_t n_pushed = push_to_event(&sim, vids, heard_us, n_lat, lat);
+    if (n_pushed > 0) {
+        report("venue's fill push -> fill event", lat, n_pushed);
+    }
 
     for (size_t i = 0; i < n_burst; i++) {
         char id[32], price[32];
@@ -428,5 +494,7 @@ main(int argc, char **argv)
     steady_rest(seconds);
     free(lat);
     free(rtt);
+    free(heard_us);
+    free(vids);
     return fills == n_burst ? 0 : 1;
 }

@@ -175,10 +175,11 @@ ws_accept_value(const char *key, char out[32])
     EVP_EncodeBlock((unsigned char *)out, digest, SHA_DIGEST_LENGTH);
 }
 
-/* One log entry for the stream path, the lock held. */
+/* One log entry for the stream path (client_id: the order it is about,
+ * or NULL), the lock held. */
 static void
 ws_log_locked(xg_sim_venue *v, const char *method, int status,
-              const char *outcome, int code)
+              const char *outcome, int code, const char *client_id)
 {
     xg_sim_log_entry entry;
 
@@ -191,6 +192,10 @@ ws_log_locked(xg_sim_venue *v, const char *method, int status,
     snprintf(entry.method, sizeof(entry.method), "%s", method);
     snprintf(entry.path, sizeof(entry.path), "%s", v->dialect->stream->path);
     snprintf(entry.outcome, sizeof(entry.outcome), "%s", outcome);
+    if (client_id != NULL) {
+        snprintf(entry.client_order_id, sizeof(entry.client_order_id), "%.*s",
+                 (int)sizeof(entry.client_order_id) - 1, client_id);
+    }
     /* Out of memory for the log loses the entry, not the connection. */
     (void)xg_sim_log_add(&v->log, &entry);
 }
@@ -200,7 +205,7 @@ ws_log_entry(xg_sim_venue *v, const char *method, int status,
              const char *outcome, int code)
 {
     xg_sim_venue_lock(v);
-    ws_log_locked(v, method, status, outcome, code);
+    ws_log_locked(v, method, status, outcome, code, NULL);
     xg_sim_venue_unlock(v);
 }
 
@@ -398,13 +403,13 @@ ws_push(xg_sim_stream *s, char *text, size_t len, int64_t now)
     if (f->duplicate_count > 0) {
         f->duplicate_count--;
         h.is_twice = true;
-        ws_log_locked(s->v, "WS", 0, "duplicated", 0);
+        ws_log_locked(s->v, "WS", 0, "duplicated", 0, NULL);
     }
     if (s->partner.text != NULL) {
         ws_hold(s, &h);
         ws_hold(s, &s->partner);
         s->partner.text = NULL;
-        ws_log_locked(s->v, "WS", 0, "reordered", 0);
+        ws_log_locked(s->v, "WS", 0, "reordered", 0, NULL);
     } else if (f->reorder_count > 0) {
         f->reorder_count--;
         s->partner = h;
@@ -507,7 +512,7 @@ xg_sim_stream_take_auth_refusal(xg_sim_stream *s)
     if (f->refuse_auth_count > 0) {
         f->refuse_auth_count--;
         is_refused = true;
-        ws_log_locked(s->v, "WS", 0, "auth_fault", 0);
+        ws_log_locked(s->v, "WS", 0, "auth_fault", 0, NULL);
     }
     xg_sim_venue_unlock(s->v);
     return is_refused;
@@ -633,6 +638,12 @@ ws_drain(xg_sim_stream *s, int64_t now)
             free(text);
         } else if (text != NULL) {
             ws_push(s, text, strlen(text), now);
+            if (e->kind == XG_SIM_CHANGE_FILL) {
+                /* When the venue told the fill, for a benchmark to time
+                 * it to the client's own event. */
+                ws_log_locked(s->v, "WS", 0, "fill_pushed", 0,
+                              b->orders[e->order].client_id);
+            }
         }
         done++;
     }

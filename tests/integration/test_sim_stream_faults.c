@@ -397,6 +397,10 @@ test_drop_cuts_open_connections_and_refuses_the_next(void **state)
     the_ws[0] = ws_open("okx", OKX_PATH);
     okx_login_ok(the_ws[0]);
     the_ws[1] = ws_open("okx", OKX_PATH);
+    /* Its 101 is sent before its connection thread joins the venue's
+     * streams: one round trip on it proves it has, so the drop finds it
+     * open (under load it could otherwise count as a new connection). */
+    okx_ping_pong(the_ws[1]);
 
     json_t *plan = stream_fault("okx", "{\"drop\":{\"count\":2}}");
     assert_int_equal(plan_count(plan, "drop"), 2);
