@@ -23,30 +23,6 @@
 #include "xgate/adapter_util.h"
 #include "xgate/json.h"
 
-/* An epoch-ms time carried as a string of digits (execTime); "" or
- * absent: 0, not said. */
-static xg_err
-bybit_time_ms(const xg_json *j, size_t obj, const char *key, int64_t *out)
-{
-    char text[24];
-    size_t v = 0;
-    size_t n = 0;
-
-    *out = 0;
-    if (!xg_field_has(j, obj, key)) {
-        return XG_OK;
-    }
-    if (xg_json_get(j, obj, key, &v) != XG_OK ||
-        xg_json_type_of(j, v) != XG_JSON_STRING ||
-        xg_json_string(j, v, text, sizeof(text), &n) != XG_OK) {
-        return XG_ERR_BAD_FIELD;
-    }
-    if (n == 0) {
-        return XG_OK;
-    }
-    return xg_digits_i64(text, n, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
-}
-
 xg_err
 bybit_execution_fill(const xg_json *j, size_t e, xg_fill *f)
 {
@@ -82,7 +58,7 @@ bybit_execution_fill(const xg_json *j, size_t e, xg_fill *f)
     } else if (xg_field_has(j, e, "isMaker")) {
         return XG_ERR_BAD_FIELD; /* given twice */
     }
-    if (bybit_time_ms(j, e, "execTime", &f->time_ms) != XG_OK) {
+    if (xg_field_digits_or_zero(j, e, "execTime", &f->time_ms) != XG_OK) {
         return XG_ERR_BAD_FIELD;
     }
     return XG_OK;

@@ -245,6 +245,29 @@ xg_field_amount_or_zero(const xg_json *j, size_t obj, const char *key,
 }
 
 xg_err
+xg_field_digits_or_zero(const xg_json *j, size_t obj, const char *key,
+                        int64_t *out)
+{
+    char text[24];
+    size_t v = 0;
+    size_t n = 0;
+
+    *out = 0;
+    xg_err rc = xg_json_get(j, obj, key, &v);
+    if (rc == XG_ERR_NOT_FOUND) {
+        return XG_OK;
+    }
+    if (rc != XG_OK || xg_json_type_of(j, v) != XG_JSON_STRING ||
+        xg_json_string(j, v, text, sizeof(text), &n) != XG_OK) {
+        return XG_ERR_BAD_FIELD;
+    }
+    if (n == 0) {
+        return XG_OK;
+    }
+    return xg_digits_i64(text, n, out) == XG_OK ? XG_OK : XG_ERR_BAD_FIELD;
+}
+
+xg_err
 xg_field_i64(const xg_json *j, size_t obj, const char *key, int64_t *out)
 {
     size_t v = 0;

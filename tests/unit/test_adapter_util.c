@@ -487,6 +487,18 @@ test_field_readers_check_type_and_refuse_repeats(void **state)
     assert_int_equal(xg_field_i64(&j, 0, "n", &v), XG_OK);
     assert_int_equal(v, 42);
     assert_int_equal(xg_field_i64(&j, 0, "s", &v), XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "s", &v), XG_OK);
+    assert_int_equal(v, 42);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "blank", &v), XG_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "absent", &v), XG_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "n", &v),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "qty", &v),
+                     XG_ERR_BAD_FIELD);
+    assert_int_equal(xg_field_digits_or_zero(&j, 0, "twice", &v),
+                     XG_ERR_BAD_FIELD);
 
     const char *zero[] = {"absent", "nul", "blank"};
     for (size_t i = 0; i < 3; i++) {

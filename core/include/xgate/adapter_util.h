@@ -101,6 +101,12 @@ xg_err xg_field_amount_or_zero(const xg_json *j, size_t obj, const char *key,
 xg_err xg_field_i64(const xg_json *j, size_t obj, const char *key,
                     int64_t *out);
 
+/* An integer a venue may leave out, carried as a string of digits (Bybit's
+ * execTime, OKX's fillTime): absent or "" reads as 0, "not said".
+ * Another type or anything but digits: XG_ERR_BAD_FIELD. */
+xg_err xg_field_digits_or_zero(const xg_json *j, size_t obj, const char *key,
+                               int64_t *out);
+
 /* An order's fee from members fee_key (a decimal string) and currency_key
  * (its currency's name) into exec->fee and exec->fee_currency, as a
  * charge: sign -1 for a venue that reports charges as negative (OKX), 1
