@@ -626,6 +626,15 @@ parse_page(const xg_json *j, xg_msg *out, xg_buf *d)
 static const char *const fields_new_order[] = {
     "strategy", "client_order_id", "symbol", "side",       "order_type",  "tif",
     "qty",      "price",           "venues", "requantize", "max_wait_ms", NULL};
+/* The order a request is about: its client_order_id and the strategy
+ * that owns it, both required. */
+static xg_err
+parse_own_order(const xg_json *j, xg_msg *out, xg_buf *d)
+{
+    xg_err err = parse_client_id(j, 1, out, d);
+    return err == XG_OK ? parse_strategy(j, 1, out, d) : err;
+}
+
 static const char *const fields_by_id[] = {"client_order_id", "strategy", NULL};
 static const char *const fields_order_fills[] = {"client_order_id", "strategy",
                                                  "cursor", "limit", NULL};
@@ -791,11 +800,7 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
         return err;
     case XG_MSG_CANCEL_ORDER:
     case XG_MSG_QUERY_ORDER:
-        err = parse_client_id(j, 1, out, d);
-        if (err == XG_OK) {
-            err = parse_strategy(j, 1, out, d);
-        }
-        return err;
+        return parse_own_order(j, out, d);
     case XG_MSG_VENUE_STATUS:
         return XG_OK;
     case XG_MSG_HELLO:
@@ -809,27 +814,15 @@ parse_object(const xg_json *j, xg_msg *out, xg_buf *d)
     case XG_MSG_CANCEL_ALL:
         return parse_filters(j, out, d);
     case XG_MSG_AMEND_ORDER:
-        err = parse_client_id(j, 1, out, d);
-        if (err == XG_OK) {
-            err = parse_strategy(j, 1, out, d);
-        }
-        if (err == XG_OK) {
-            err = parse_amend(j, out, d);
-        }
-        return err;
+        err = parse_own_order(j, out, d);
+        return err == XG_OK ? parse_amend(j, out, d) : err;
     case XG_MSG_BATCH_NEW:
         return parse_batch_orders(j, out, d);
     case XG_MSG_BALANCES:
         return parse_balances(j, out, d);
     case XG_MSG_ORDER_FILLS:
-        err = parse_client_id(j, 1, out, d);
-        if (err == XG_OK) {
-            err = parse_strategy(j, 1, out, d);
-        }
-        if (err == XG_OK) {
-            err = parse_page(j, out, d);
-        }
-        return err;
+        err = parse_own_order(j, out, d);
+        return err == XG_OK ? parse_page(j, out, d) : err;
     }
     return XG_ERR_INTERNAL;
 }
