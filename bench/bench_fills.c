@@ -308,17 +308,14 @@ steady_start(steady *s, int is_stream)
             exit(1);
         }
         const char *c = strstr(fl_msg, "\"client_order_id\":\"s");
-        const char *v = strstr(fl_msg, "\"venue_client_order_id\":\"");
         int is_on = 0, i = -1;
-        if (c == NULL || v == NULL ||
+        if (c == NULL ||
             sscanf(c, "\"client_order_id\":\"s%dn%d", &is_on, &i) != 2 ||
             i < 0 || i >= STEADY_ORDERS) {
             fprintf(stderr, "bench: unexpected ack %s\n", fl_msg);
             exit(1);
         }
-        v += strlen("\"venue_client_order_id\":\"");
-        snprintf(s->vids[i], sizeof s->vids[i], "%.*s",
-                 (int)strcspn(v, "\""), v);
+        venue_client_id(s->vids[i], sizeof s->vids[i]);
     }
     drain_replies(&s->cl);
 }
