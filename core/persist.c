@@ -221,6 +221,19 @@ xg__persist_fill_record(const xg__order_rec *r, const char *venue,
 }
 
 void
+xg__persist_fill_of_record(const xg__journal_fill *rec, xg_fill *out)
+{
+    memset(out, 0, sizeof *out);
+    xg_strlcpy(out->trade_id, rec->trade_id, sizeof out->trade_id);
+    out->qty = rec->qty;
+    out->price = rec->price;
+    out->fee = rec->fee;
+    xg_strlcpy(out->fee_currency, rec->fee_currency, sizeof out->fee_currency);
+    out->liquidity = (xg_liquidity)rec->liquidity;
+    out->time_ms = rec->time_ms;
+}
+
+void
 xg__persist_fill(xg__persist *p, const xg__journal_fill *f)
 {
     if (p->log != NULL) {

@@ -71,6 +71,9 @@ void xg__persist_fill_record(const xg__order_rec *r, const char *venue,
                              const xg_fill *fill, int64_t now_ms,
                              xg__journal_fill *out);
 
+/* The fill a journal record (one the journal read back) holds. */
+void xg__persist_fill_of_record(const xg__journal_fill *rec, xg_fill *out);
+
 /* Stage a fill record its strategy is being told of this turn: written
  * once, by its trade id (journal.h). It must be one the journal takes. */
 void xg__persist_fill(xg__persist *p, const xg__journal_fill *f);

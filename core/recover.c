@@ -166,14 +166,7 @@ recover_fill(void *ctx, const xg__journal_fill *f)
         return XG_OK; /* its order or venue was not restored (above) */
     }
     xg_fill fill;
-    memset(&fill, 0, sizeof fill);
-    xg_strlcpy(fill.trade_id, f->trade_id, sizeof fill.trade_id);
-    fill.qty = f->qty;
-    fill.price = f->price;
-    fill.fee = f->fee;
-    xg_strlcpy(fill.fee_currency, f->fee_currency, sizeof fill.fee_currency);
-    fill.liquidity = (xg_liquidity)f->liquidity;
-    fill.time_ms = f->time_ms;
+    xg__persist_fill_of_record(f, &fill);
     return xg__orders_note_fill(st->orders, slot, venue, &fill) < 0
                ? XG_ERR_NOMEM
                : XG_OK;
