@@ -142,7 +142,8 @@ binance_limit_spec(const binance *b, const binance_limit *l,
     spec->anchor = XG_ANCHOR_CLOCK;
     spec->limit = l->limit;
     spec->window_ns = l->window_ns;
-    spec->flags = 0;
+    /* Weight and raw requests count per IP, orders per account. */
+    spec->flags = l->type == BINANCE_LIMIT_ORDERS ? XG_BUCKET_PER_ACCOUNT : 0;
     /* Cancels do not count against ORDERS (only new orders do), so a
      * reserve there would only idle capacity; the IP buckets are where
      * queries could starve a cancel. */

@@ -47,6 +47,8 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
     spec->kind = XG_LIMIT_SLIDING_WINDOW;
     spec->anchor = XG_ANCHOR_CLOCK;
     spec->window_ns = NS_PER_S;
+    /* The endpoint limits are per UID; the IP bucket is the IP's. */
+    spec->flags = i == BYBIT_BUCKET_IP ? 0 : XG_BUCKET_PER_ACCOUNT;
     switch (i) {
     case BYBIT_BUCKET_IP:
         name = "IP_REQUESTS";

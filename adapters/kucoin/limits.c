@@ -111,6 +111,9 @@ kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
     }
     spot = &specs[KUCOIN_BUCKET_SPOT];
     kucoin_pool_spec(spot, "SPOT_POOL", k->spot_limit, k->window_ms);
+    /* The Spot and Management pools are the UID's (all its keys), the
+     * Public pool the IP's. */
+    spot->flags = XG_BUCKET_PER_ACCOUNT;
     spot->reserve_cancel = xg_share_pct(k->spot_limit, k->cancel_reserve_pct);
     spot->reserve_new = xg_share_pct(k->spot_limit, k->query_reserve_pct);
     /* The limiter wants queries to keep at least one unit; a tiny pool
@@ -123,5 +126,6 @@ kucoin_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
                      k->public_limit, k->window_ms);
     kucoin_pool_spec(&specs[KUCOIN_BUCKET_MANAGEMENT], "MANAGEMENT_POOL",
                      k->management_limit, k->window_ms);
+    specs[KUCOIN_BUCKET_MANAGEMENT].flags = XG_BUCKET_PER_ACCOUNT;
     return XG_OK;
 }

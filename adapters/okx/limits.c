@@ -106,6 +106,10 @@ okx_limits(void *inst, xg_bucket_spec *specs, size_t cap, size_t *n)
             s->reserve_new = s->limit - 1 - s->reserve_cancel;
         }
         s->flags = okx_bucket_info[i].flags;
+        /* Public endpoints count per IP, private ones per user ID. */
+        if (i != OKX_B_TIME && i != OKX_B_INSTRUMENTS) {
+            s->flags |= XG_BUCKET_PER_ACCOUNT;
+        }
     }
     return XG_OK;
 }

@@ -47,6 +47,7 @@ struct xg_limiter {
     size_t n;
     int64_t guard_ns;
     int64_t reconcile_share_pct; /* 1..100, see keep_for() */
+    int64_t share_pct;           /* 1..100, see keep_for() */
 };
 
 static int
@@ -56,7 +57,8 @@ spec_is_valid(const xg_bucket_spec *s)
         return 0;
     }
     if (s->limit <= 0 || s->window_ns <= 0 || s->reserve_cancel < 0 ||
-        s->reserve_new < 0 || (s->flags & ~XG_BUCKET_PER_SCOPE) != 0) {
+        s->reserve_new < 0 ||
+        (s->flags & ~(XG_BUCKET_PER_SCOPE | XG_BUCKET_PER_ACCOUNT)) != 0) {
         return 0;
     }
     /* Queries must be able to use at least one unit. */
@@ -98,6 +100,7 @@ xg_limiter_new(const xg_bucket_spec *specs, size_t n, int64_t guard_ns)
     }
     l->guard_ns = guard_ns;
     l->reconcile_share_pct = 100;
+    l->share_pct = 100;
     for (size_t i = 0; i < n; i++) {
         xg__bucket *b = &l->buckets[i];
         b->spec = specs[i];
@@ -239,13 +242,18 @@ instance_get(xg_limiter *l, xg__bucket *b, uint32_t scope, int64_t now_ns,
  * orders may take of each window, so that reconciliation alone never
  * reaches the venue's limit; the rest stays for the traffic that arrives
  * meanwhile. */
+/* floor(n * pct / 100) without overflowing for huge n. */
+static int64_t
+pct_of(int64_t n, int64_t pct)
+{
+    return (n / 100) * pct + (n % 100) * pct / 100;
+}
+
 static int64_t
 reconcile_keep(const xg_limiter *l, const xg_bucket_spec *s, int64_t units)
 {
     int64_t query_keep = s->reserve_cancel + s->reserve_new;
-    /* floor(limit * share / 100) without overflowing for huge limits. */
-    int64_t share = l->reconcile_share_pct;
-    int64_t allowed = (s->limit / 100) * share + (s->limit % 100) * share / 100;
+    int64_t allowed = pct_of(s->limit, l->reconcile_share_pct);
     if (allowed < 1) {
         allowed = 1; /* a share that rounds to nothing would stall it */
     }
@@ -259,8 +267,8 @@ reconcile_keep(const xg_limiter *l, const xg_bucket_spec *s, int64_t units)
 }
 
 static int64_t
-keep_for(const xg_limiter *l, const xg_bucket_spec *s, xg_priority prio,
-         int64_t units)
+keep_of_whole(const xg_limiter *l, const xg_bucket_spec *s, xg_priority prio,
+              int64_t units)
 {
     switch (prio) {
     case XG_PRIO_CANCEL:
@@ -273,6 +281,27 @@ keep_for(const xg_limiter *l, const xg_bucket_spec *s, xg_priority prio,
         return reconcile_keep(l, s, units);
     }
     return s->reserve_cancel + s->reserve_new; /* unknown: strictest */
+}
+
+/* Units of s a request of prio may not use. With a share of the limiter
+ * set (xg_limiter_set_share) the rest of each limit is kept too, and the
+ * reserves shrink with the share; a single request larger than the share
+ * may still go into an instance nothing else is using, as for
+ * reconciliation. */
+static int64_t
+keep_for(const xg_limiter *l, const xg_bucket_spec *s, xg_priority prio,
+         int64_t units)
+{
+    int64_t keep = keep_of_whole(l, s, prio, units);
+    if (l->share_pct == 100) {
+        return keep;
+    }
+    int64_t allowed = pct_of(s->limit, l->share_pct);
+    int64_t shared_keep = s->limit - allowed + pct_of(keep, l->share_pct);
+    if (units > s->limit - shared_keep) {
+        shared_keep = max64(keep, s->limit - units);
+    }
+    return shared_keep;
 }
 
 /* Index of the first cost charging the same (bucket, scope) as costs[i],
@@ -351,6 +380,16 @@ xg_limiter_set_reconcile_share(xg_limiter *l, unsigned share_pct)
         return XG_ERR_INVALID;
     }
     l->reconcile_share_pct = (int64_t)share_pct;
+    return XG_OK;
+}
+
+xg_err
+xg_limiter_set_share(xg_limiter *l, unsigned share_pct)
+{
+    if (l == NULL || share_pct < 1 || share_pct > 100) {
+        return XG_ERR_INVALID;
+    }
+    l->share_pct = (int64_t)share_pct;
     return XG_OK;
 }
 

@@ -85,7 +85,9 @@ expect_spec(const xg_bucket_spec *s, const char *name, int64_t limit,
     assert_int_equal(s->window_ns, window_s * NS_PER_S);
     assert_int_equal(s->reserve_cancel, reserve_cancel);
     assert_int_equal(s->reserve_new, reserve_new);
-    assert_int_equal(s->flags, 0);
+    /* Weight and raw requests per IP, orders per account. */
+    assert_int_equal(
+        s->flags, strncmp(name, "ORDERS", 6) == 0 ? XG_BUCKET_PER_ACCOUNT : 0u);
 }
 
 static void

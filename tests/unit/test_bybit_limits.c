@@ -78,8 +78,10 @@ test_default_specs_follow_the_fact_sheet(void **state)
         assert_int_equal(specs[i].window_ns, S);
         assert_int_equal(specs[i].reserve_cancel, 0);
         assert_int_equal(specs[i].reserve_new, 0);
-        assert_int_equal(specs[i].flags, 0);
+        /* Per UID: shared limits key them by account. */
+        assert_int_equal(specs[i].flags, XG_BUCKET_PER_ACCOUNT);
     }
+    assert_int_equal(specs[BYBIT_BUCKET_IP].flags, 0);
     assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_ERR_TRUNCATED);
     assert_int_equal(n, 10);
     assert_int_equal(bybit_limits(NULL, specs, 12, &n), XG_ERR_INVALID);

@@ -849,6 +849,78 @@ test_reconcile_share_caps_every_bucket_kind(void **state)
     }
 }
 
+/* As many requests of prio as admitted at now, one unit each. */
+static int
+burst_of(xg_limiter *l, xg_priority prio, int64_t now)
+{
+    xg_cost c = cost(0, 0, 1);
+    int64_t at = now;
+    int n = 0;
+    while (xg_limiter_reserve(l, &c, 1, prio, now, &at) == XG_OK && at == now) {
+        n++;
+    }
+    return n;
+}
+
+static void
+test_share_caps_every_priority_with_scaled_reserves(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("ORDERS", XG_LIMIT_FIXED_WINDOW, 100, 10 * SEC);
+    s.reserve_cancel = 10;
+    s.reserve_new = 20;
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_share(l, 0), XG_ERR_INVALID);
+    assert_int_equal(xg_limiter_set_share(l, 101), XG_ERR_INVALID);
+    assert_int_equal(xg_limiter_set_share(l, 30), XG_OK);
+    /* 30 of 100; queries leave 30 % of the 30 reserved (9), new orders
+     * 30 % of the cancels' 10 (3), cancels take what is left. */
+    assert_int_equal(burst_of(l, XG_PRIO_QUERY, 0), 21);
+    assert_int_equal(burst_of(l, XG_PRIO_NEW, 0), 6);
+    assert_int_equal(burst_of(l, XG_PRIO_CANCEL, 0), 3);
+    assert_int_equal(xg_limiter_bucket_used(l, 0, 0), 30);
+    /* Back to the whole limit: the 30 stay counted, 70 more may go. */
+    assert_int_equal(xg_limiter_set_share(l, 100), XG_OK);
+    assert_int_equal(burst_of(l, XG_PRIO_CANCEL, 0), 70);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_share_lowered_after_a_burst_lets_nothing_more_go(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("W", XG_LIMIT_SLIDING_WINDOW, 60, 2 * SEC);
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    assert_non_null(l);
+    assert_int_equal(burst_of(l, XG_PRIO_NEW, 0), 60);
+    assert_int_equal(xg_limiter_set_share(l, 33), XG_OK);
+    /* 60 already went: nothing until they leave the window. */
+    assert_int_equal(burst_of(l, XG_PRIO_CANCEL, SEC), 0);
+    assert_int_equal(burst_of(l, XG_PRIO_CANCEL, 2 * SEC), 19);
+    xg_limiter_destroy(&l);
+}
+
+static void
+test_share_lets_a_request_larger_than_it_into_an_unused_bucket(void **state)
+{
+    (void)state;
+    xg_bucket_spec s = spec("W", XG_LIMIT_FIXED_WINDOW, 100, SEC);
+    xg_limiter *l = xg_limiter_new(&s, 1, 0);
+    xg_cost big = cost(0, 0, 40);
+    int64_t at = 0;
+    assert_non_null(l);
+    assert_int_equal(xg_limiter_set_share(l, 25), XG_OK);
+    assert_int_equal(xg_limiter_reserve(l, &big, 1, XG_PRIO_NEW, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, 0);
+    /* ... but not into one already holding it. */
+    assert_int_equal(xg_limiter_reserve(l, &big, 1, XG_PRIO_NEW, 0, &at),
+                     XG_OK);
+    assert_int_equal(at, SEC);
+    xg_limiter_destroy(&l);
+}
+
 static void
 test_reconcile_leaves_room_for_cancels_and_new_orders(void **state)
 {
@@ -1063,6 +1135,10 @@ main(void)
         cmocka_unit_test(test_limiter_refuses_bad_input),
         cmocka_unit_test(test_limiter_first_use_pool_and_guard),
         cmocka_unit_test(test_reconcile_share_caps_every_bucket_kind),
+        cmocka_unit_test(test_share_caps_every_priority_with_scaled_reserves),
+        cmocka_unit_test(test_share_lowered_after_a_burst_lets_nothing_more_go),
+        cmocka_unit_test(
+            test_share_lets_a_request_larger_than_it_into_an_unused_bucket),
         cmocka_unit_test(test_reconcile_leaves_room_for_cancels_and_new_orders),
         cmocka_unit_test(
             test_reconcile_share_never_exceeds_the_query_allowance),

@@ -52,7 +52,11 @@ test_default_specs_follow_fact_sheet(void **state)
                        i == OKX_B_QUERY || i == OKX_B_AMEND ||
                        i == OKX_B_BATCH_PLACE || i == OKX_B_BATCH_CANCEL ||
                        i == OKX_B_BATCH_AMEND;
-        assert_int_equal(specs[i].flags, per_inst ? XG_BUCKET_PER_SCOPE : 0u);
+        /* Public endpoints per IP, the rest per user ID. */
+        int is_public = i == OKX_B_TIME || i == OKX_B_INSTRUMENTS;
+        assert_int_equal(specs[i].flags,
+                         (per_inst ? XG_BUCKET_PER_SCOPE : 0u) |
+                             (is_public ? 0u : XG_BUCKET_PER_ACCOUNT));
     }
     assert_string_equal(specs[OKX_B_PLACE].name, "PLACE_PER_INST_2S");
     assert_string_equal(specs[OKX_B_AMEND].name, "AMEND_PER_INST_2S");

@@ -52,6 +52,8 @@
  *      XG_STREAM_* flags; the optional entries stream_plan, stream_login,
  *      stream_subscribe, stream_ping and stream_parse, set together when
  *      caps.streams is not 0; XG_OP_STREAM_TOKEN.
+ *  10  XG_OP_ORDER_FILLS (xg_op.venue_order_id, xg_sink.fill).
+ *  11  xg_bucket_spec.flags gains XG_BUCKET_PER_ACCOUNT (limit.h).
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -65,7 +67,7 @@
 #include "xgate/order.h"
 #include "xgate/stream.h"
 
-#define XG_ADAPTER_ABI_VERSION 10u
+#define XG_ADAPTER_ABI_VERSION 11u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"

@@ -48,6 +48,10 @@ typedef enum xg_window_anchor {
 /* Flag: one instance of the bucket per scope (xg_cost.scope), created on
  * first use, e.g. OKX's per-instrument order limits. */
 #define XG_BUCKET_PER_SCOPE 0x1u
+/* Flag: the venue counts the bucket per account (UID, sub-account), not
+ * per IP. Only matters when several gateways share limits (the core keys
+ * the bucket by account then, else by egress IP label). */
+#define XG_BUCKET_PER_ACCOUNT 0x2u
 
 /* One bucket as an adapter describes it. */
 typedef struct xg_bucket_spec {

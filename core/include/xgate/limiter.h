@@ -143,6 +143,16 @@ xg_err xg_limiter_reserve(xg_limiter *l, const xg_cost *costs, size_t n,
  */
 xg_err xg_limiter_set_reconcile_share(xg_limiter *l, unsigned share_pct);
 
+/*
+ * Let this limiter use only share_pct percent (1..100) of every bucket,
+ * its reserves scaled to match: a gateway's part of limits it shares with
+ * others while they cannot coordinate (core/share.c). Units already
+ * counted stay counted, so lowering the share never lets a burst through.
+ * A new limiter's share is 100. XG_ERR_INVALID for a NULL limiter or a
+ * share outside 1..100 (nothing changes).
+ */
+xg_err xg_limiter_set_share(xg_limiter *l, unsigned share_pct);
+
 /* Apply usage reported by the venue (see xg_usage). */
 void xg_limiter_observe(xg_limiter *l, const xg_usage *usage, size_t n,
                         int64_t now_ns);
