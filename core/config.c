@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -123,6 +124,25 @@ get_bool(cfg_ctx *c, const char *field, json_t *obj, const char *key, int *out)
     }
     if (v != NULL) {
         *out = json_is_true(v);
+    }
+    return XG_OK;
+}
+
+/* A label goes into Redis keys and ban messages: 1-63 of [A-Za-z0-9._-]. */
+static xg_err
+get_label(cfg_ctx *c, const char *field, json_t *obj, const char *key,
+          char out[XG_LABEL_MAX], int required)
+{
+    xg_err e = get_string(c, field, obj, key, out, XG_LABEL_MAX, required);
+    if (e != XG_OK || json_object_get(obj, key) == NULL) {
+        return e;
+    }
+    size_t n =
+        strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789._-");
+    if (n == 0 || out[n] != '\0') {
+        return fail(c, field, "must be 1-%d of A-Z a-z 0-9 . _ -",
+                    XG_LABEL_MAX - 1);
     }
     return XG_OK;
 }
@@ -329,6 +349,7 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
                                           "batch_max",
                                           "exclusive_account",
                                           "stream",
+                                          "account",
                                           NULL};
     xg_err e = check_keys(c, field, obj, allowed);
     if (e != XG_OK) {
@@ -373,6 +394,10 @@ parse_venue(cfg_ctx *c, const char *vname, json_t *obj, xg__venue_config *v)
     snprintf(f, sizeof f, "%s.exclusive_account", field);
     if ((e = get_bool(c, f, obj, "exclusive_account",
                       &v->is_exclusive_account))) {
+        return e;
+    }
+    snprintf(f, sizeof f, "%s.account", field);
+    if ((e = get_label(c, f, obj, "account", v->account, 0))) {
         return e;
     }
     snprintf(f, sizeof f, "%s.stream", field);
@@ -486,20 +511,139 @@ parse_routes(cfg_ctx *c, json_t *routes, xg__config *cfg)
     return XG_OK;
 }
 
+/* "redis://HOST:PORT[/DB]" into sh. */
+static xg_err
+parse_redis_url(cfg_ctx *c, const char *url, xg__share_config *sh)
+{
+    const char *field = "shared_limits.redis";
+    if (strncmp(url, "rediss://", 9) == 0) {
+        return fail(c, field,
+                    "TLS to Redis is not built in (Debian 12's hiredis 0.14 "
+                    "has none): reach it through a local TLS tunnel, "
+                    "docs/farm.md");
+    }
+    if (strncmp(url, "redis://", 8) != 0) {
+        return fail(c, field, "must be redis://HOST:PORT[/DB]");
+    }
+    const char *host = url + 8;
+    const char *colon = strrchr(host, ':');
+    if (colon == NULL || colon == host ||
+        (size_t)(colon - host) >= sizeof sh->host || strchr(host, '@')) {
+        return fail(c, field,
+                    "must be redis://HOST:PORT[/DB] (the password goes in "
+                    "password_env or password_file)");
+    }
+    memcpy(sh->host, host, (size_t)(colon - host));
+    sh->host[colon - host] = '\0';
+    char *end = NULL;
+    long port = strtol(colon + 1, &end, 10);
+    if (end == colon + 1 || port < 1 || port > 65535 ||
+        (*end != '\0' && *end != '/')) {
+        return fail(c, field, "port must be 1-65535");
+    }
+    sh->port = port;
+    if (*end == '/') {
+        const char *db = end + 1;
+        long n = strtol(db, &end, 10);
+        if (end == db || *end != '\0' || n < 0 || n > 15) {
+            return fail(c, field, "database must be 0-15");
+        }
+        sh->db = n;
+    }
+    return XG_OK;
+}
+
+static xg_err
+parse_share(cfg_ctx *c, json_t *obj, xg__share_config *sh)
+{
+    static const char *const allowed[] = {"redis",
+                                          "password_env",
+                                          "password_file",
+                                          "egress",
+                                          "gateway",
+                                          "key_prefix",
+                                          "expected_gateways",
+                                          "fallback_share_pct",
+                                          "timeout_ms",
+                                          "lease_max",
+                                          NULL};
+    if (!json_is_object(obj)) {
+        return fail(c, "shared_limits", "must be an object");
+    }
+    xg_err e = check_keys(c, "shared_limits", obj, allowed);
+    if (e != XG_OK) {
+        return e;
+    }
+    char url[XG_URL_MAX];
+    if ((e = get_string(c, "shared_limits.redis", obj, "redis", url, sizeof url,
+                        1)) ||
+        (e = parse_redis_url(c, url, sh)) ||
+        (e = get_label(c, "shared_limits.egress", obj, "egress", sh->egress,
+                       1)) ||
+        (e = get_label(c, "shared_limits.gateway", obj, "gateway", sh->gateway,
+                       1))) {
+        return e;
+    }
+    xg_strlcpy(sh->key_prefix, "xg", sizeof sh->key_prefix);
+    sh->expected_gateways = 2;
+    sh->timeout_ms = 250;
+    sh->lease_max = 16;
+    if ((e = get_label(c, "shared_limits.key_prefix", obj, "key_prefix",
+                       sh->key_prefix, 0)) ||
+        (e = get_int(c, "shared_limits.expected_gateways", obj,
+                     "expected_gateways", 1, 1000, &sh->expected_gateways)) ||
+        (e = get_int(c, "shared_limits.timeout_ms", obj, "timeout_ms", 10,
+                     TIMEOUT_MS_LIMIT, &sh->timeout_ms)) ||
+        (e = get_int(c, "shared_limits.lease_max", obj, "lease_max", 0, 1000,
+                     &sh->lease_max))) {
+        return e;
+    }
+    /* Never more than an even split: with Redis gone, every gateway on
+     * the egress falls back at once. */
+    int64_t even = 100 / sh->expected_gateways;
+    sh->fallback_share_pct = even > 0 ? even : 1;
+    if ((e = get_int(c, "shared_limits.fallback_share_pct", obj,
+                     "fallback_share_pct", 1, 100, &sh->fallback_share_pct))) {
+        return e;
+    }
+    if (sh->fallback_share_pct > (even > 0 ? even : 1)) {
+        return fail(c, "shared_limits.fallback_share_pct",
+                    "must be at most 100 / expected_gateways (%lld)",
+                    (long long)(even > 0 ? even : 1));
+    }
+    json_t *env = json_object_get(obj, "password_env");
+    json_t *file = json_object_get(obj, "password_file");
+    if (env != NULL && file != NULL) {
+        return fail(c, "shared_limits.password_file",
+                    "give password_env or password_file, not both");
+    }
+    if (env != NULL) {
+        e = load_secret_env(c, "shared_limits.password_env", obj,
+                            "password_env", &sh->password, 1);
+    } else if (file != NULL) {
+        char detail[160];
+        if (!json_is_string(file)) {
+            return fail(c, "shared_limits.password_file", "must be a path");
+        }
+        const char *path = json_string_value(file);
+        if (xg__secret_from_file(&sh->password, path, detail, sizeof detail) !=
+            XG_OK) {
+            return fail(c, "shared_limits.password_file", "%.200s: %s", path,
+                        detail);
+        }
+    }
+    sh->is_on = e == XG_OK;
+    return e;
+}
+
 static xg_err
 parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
 {
-    static const char *const allowed[] = {"api",
-                                          "adapters_dir",
-                                          "data_dir",
-                                          "log_level",
-                                          "max_orders",
-                                          "venues",
-                                          "routes",
-                                          "journal",
-                                          "journal_retention_s",
-                                          "busy_poll_us",
-                                          NULL};
+    static const char *const allowed[] = {
+        "api",          "adapters_dir",  "data_dir",
+        "log_level",    "max_orders",    "venues",
+        "routes",       "journal",       "journal_retention_s",
+        "busy_poll_us", "shared_limits", NULL};
     xg_err e = check_keys(c, "", root, allowed);
     if (e != XG_OK) {
         return e;
@@ -589,10 +733,11 @@ parse_root(cfg_ctx *c, json_t *root, xg__config *cfg)
         cfg->n_venues++;
     }
     json_t *routes = json_object_get(root, "routes");
-    if (routes != NULL) {
-        return parse_routes(c, routes, cfg);
+    if (routes != NULL && (e = parse_routes(c, routes, cfg))) {
+        return e;
     }
-    return XG_OK;
+    json_t *share = json_object_get(root, "shared_limits");
+    return share != NULL ? parse_share(c, share, &cfg->share) : XG_OK;
 }
 
 xg_err
@@ -650,6 +795,7 @@ xg__config_fini(xg__config *cfg)
         xg__secret_wipe(&cfg->venues[i].passphrase);
     }
     cfg->n_venues = 0;
+    xg__secret_wipe(&cfg->share.password);
 }
 
 const xg__route *

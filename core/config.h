@@ -25,6 +25,7 @@
 #define XG_ENDPOINT_MAX     256
 #define XG_URL_MAX          256
 #define XG_OPTION_MAX       128
+#define XG_LABEL_MAX        64 /* egress, gateway and account labels */
 
 typedef struct xg__venue_config {
     char name[XG_VENUE_NAME_MAX];
@@ -50,7 +51,27 @@ typedef struct xg__venue_config {
     int is_exclusive_account;
     /* The venue's private stream (stream.h), where the adapter has one. */
     int is_stream_on;
+    /* Who the venue counts account limits against when limits are shared
+     * (share.h); "" = derived from the API key. */
+    char account[XG_LABEL_MAX];
 } xg__venue_config;
+
+/* Limits shared with other gateways through Redis (share.h,
+ * docs/farm.md); is_on = 0 without a "shared_limits" section. */
+typedef struct xg__share_config {
+    int is_on;
+    char host[XG_ENDPOINT_MAX];
+    int64_t port;
+    int64_t db;
+    xg__secret password;        /* unset: no AUTH */
+    char egress[XG_LABEL_MAX];  /* the IP the venues see, as a label */
+    char gateway[XG_LABEL_MAX]; /* this gateway, in bans and events */
+    char key_prefix[XG_LABEL_MAX];
+    int64_t expected_gateways;
+    int64_t fallback_share_pct; /* of each limit while Redis is not there */
+    int64_t timeout_ms;         /* a reply later than this: fall back */
+    int64_t lease_max;          /* requests one lease may cover */
+} xg__share_config;
 
 typedef struct xg__route {
     char symbol[XG_SYMBOL_MAX]; /* "BTC/USDT" or "*" */
@@ -75,6 +96,7 @@ typedef struct xg__config {
     size_t n_venues;
     xg__route routes[XG_MAX_ROUTES];
     size_t n_routes;
+    xg__share_config share;
 } xg__config;
 
 /* Load and check path into cfg (zeroed first). On failure err holds

@@ -108,3 +108,36 @@ xg__secret_file_check(const char *path, char *detail, size_t len)
     }
     return XG_OK;
 }
+
+xg_err
+xg__secret_from_file(xg__secret *s, const char *path, char *detail, size_t len)
+{
+    xg_err e = xg__secret_file_check(path, detail, len);
+    if (e != XG_OK) {
+        return e;
+    }
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(detail, len, "cannot open: %s", strerror(errno));
+        return XG_ERR_IO;
+    }
+    char buf[XG_SECRET_MAX + 2];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    /* One line: the editor's final newline is not part of the secret. */
+    if (n > 0 && buf[n - 1] == '\n') {
+        n--;
+    }
+    if (n > 0 && buf[n - 1] == '\r') {
+        n--;
+    }
+    e = n > XG_SECRET_MAX ? XG_ERR_SECRET : xg__secret_set(s, buf, n);
+    explicit_bzero(buf, sizeof buf);
+    if (e != XG_OK) {
+        snprintf(detail, len,
+                 "empty, longer than %d bytes or has control "
+                 "characters",
+                 XG_SECRET_MAX);
+    }
+    return e;
+}

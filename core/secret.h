@@ -39,4 +39,9 @@ void xg__secret_wipe(xg__secret *s);
  * writable by group or others (mode & 077 == 0). */
 xg_err xg__secret_file_check(const char *path, char *detail, size_t len);
 
+/* Read a secret that is a whole file's one line (path checked as above).
+ * On failure detail says why, never quoting the file. */
+xg_err xg__secret_from_file(xg__secret *s, const char *path, char *detail,
+                            size_t len);
+
 #endif

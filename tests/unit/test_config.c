@@ -151,6 +151,101 @@ test_credentials_file_must_be_private(void **state)
     unlink(path);
 }
 
+#define SHARED(body)                                                           \
+    "{\"venues\": {\"binance\": {\"account\": \"acct-1\", "                    \
+    "\"credentials\": {\"api_key_env\": \"XG_T_KEY\", \"secret_env\": "        \
+    "\"XG_T_SECRET\"}}}, \"shared_limits\": {" body "}}"
+
+static void
+test_shared_limits_defaults_and_labels(void **state)
+{
+    (void)state;
+    assert_int_equal(parse(VENUE("")), XG_OK);
+    assert_false(cfg.share.is_on);
+    xg__config_fini(&cfg);
+    assert_int_equal(parse(SHARED("\"redis\": \"redis://127.0.0.1:6380/2\", "
+                                  "\"egress\": \"nat-a\", \"gateway\": "
+                                  "\"gw-1\", \"expected_gateways\": 3")),
+                     XG_OK);
+    assert_true(cfg.share.is_on);
+    assert_string_equal(cfg.share.host, "127.0.0.1");
+    assert_int_equal(cfg.share.port, 6380);
+    assert_int_equal(cfg.share.db, 2);
+    assert_string_equal(cfg.share.egress, "nat-a");
+    assert_string_equal(cfg.share.gateway, "gw-1");
+    assert_string_equal(cfg.share.key_prefix, "xg");
+    /* An even split of every limit while Redis is away. */
+    assert_int_equal(cfg.share.fallback_share_pct, 33);
+    assert_string_equal(cfg.venues[0].account, "acct-1");
+    assert_null(xg__secret_bytes(&cfg.share.password));
+}
+
+static void
+test_shared_limits_refusals_name_the_field(void **state)
+{
+    (void)state;
+    assert_refused(SHARED("\"egress\": \"a\", \"gateway\": \"g\""),
+                   "shared_limits.redis");
+    assert_refused(SHARED("\"redis\": \"127.0.0.1:6379\", \"egress\": \"a\", "
+                          "\"gateway\": \"g\""),
+                   "shared_limits.redis");
+    assert_refused(SHARED("\"redis\": \"redis://u:pw@127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\""),
+                   "shared_limits.redis");
+    assert_null(strstr(err, "pw@"));
+    assert_refused(SHARED("\"redis\": \"rediss://127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\""),
+                   "shared_limits.redis");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:99999\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\""),
+                   "shared_limits.redis");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"gateway\": \"g\""),
+                   "shared_limits.egress");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"egress\": \"a b\", \"gateway\": \"g\""),
+                   "shared_limits.egress");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\", "
+                          "\"expected_gateways\": 4, "
+                          "\"fallback_share_pct\": 30"),
+                   "shared_limits.fallback_share_pct");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\", "
+                          "\"password_env\": \"XG_T_NO_SUCH_VAR\""),
+                   "shared_limits.password_env");
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\", "
+                          "\"colour\": 1"),
+                   "shared_limits.colour");
+}
+
+static void
+test_shared_limits_password_file_must_be_private(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/xgate-redis-pw-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char body[] = "redis-s3cret\n";
+    assert_int_equal(write(fd, body, sizeof body - 1),
+                     (ssize_t)(sizeof body - 1));
+    close(fd);
+    char json[1024];
+    snprintf(json, sizeof json,
+             SHARED("\"redis\": \"redis://127.0.0.1:6379\", \"egress\": "
+                    "\"a\", \"gateway\": \"g\", \"password_file\": \"%s\""),
+             path);
+    chmod(path, 0644);
+    assert_refused(json, "shared_limits.password_file");
+    assert_null(strstr(err, "s3cret"));
+    chmod(path, 0600);
+    assert_int_equal(parse(json), XG_OK);
+    /* The file's final newline is not part of it. */
+    assert_string_equal(xg__secret_bytes(&cfg.share.password), "redis-s3cret");
+    unlink(path);
+}
+
 static void
 test_routes_must_name_configured_venues(void **state)
 {
@@ -230,6 +325,12 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_journal_retention_zero_keeps_forever_negative_refused, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(test_shared_limits_defaults_and_labels,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_shared_limits_refusals_name_the_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_shared_limits_password_file_must_be_private, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
