@@ -14,6 +14,7 @@
 #include "log.h"
 #include "routing.h"
 #include "sender.h"
+#include "share.h"
 #include "stream.h"
 #include "sweep.h"
 #include "xgate/buf.h"
@@ -212,20 +213,34 @@ requeue_refused(xg__state *st, xg__venue *v, const xg__pending *p,
 static void
 tell_refused(xg__state *st, xg__venue *v, const xg_result *res)
 {
+    /* In a farm, which gateway met it (share.h). */
+    const char *gw = xg__share_gateway(st);
+    char by[64] = "";
+    if (gw != NULL) {
+        snprintf(by, sizeof by, "met by gateway %s: ", gw);
+    }
+    char why[XG_VENUE_MSG_MAX];
     if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
+        snprintf(why, sizeof why, "rate limited%s%s%s",
+                 gw != NULL ? " (met by gateway " : "", gw != NULL ? gw : "",
+                 gw != NULL ? ")" : "");
         venue_event(
             st, v, XG_HEALTH_RATE_LIMITED,
             xg__health_rate_limit_wait_ms(res, xg__state_venue_now_ms(st, v)),
-            0, "rate limited");
+            0, why);
         return;
     }
-    char why[XG_VENUE_MSG_MAX];
-    snprintf(why, sizeof why, "IP banned (%.23s %.120s)", res->venue_code,
+    char says[XG_VENUE_MSG_MAX];
+    snprintf(says, sizeof says, "%.23s %.120s", res->venue_code,
              res->venue_msg);
+    /* The venue's words are cut, never the closing parenthesis. */
+    int room = (int)(sizeof why - sizeof "IP banned ()" - strlen(by));
+    snprintf(why, sizeof why, "IP banned (%s%.*s)", by, room, says);
     int64_t until = xg__health_ban_until_mono_ms(
         res, st->now.mono_ms, xg__state_venue_now_ms(st, v), v->offset_error_ms,
         v->cfg->clock_guard_ms, v->ban_default_ms);
     venue_event(st, v, XG_HEALTH_BANNED, 0, until, why);
+    xg__share_tell_ban(st, v, until, says);
 }
 
 /* A rate limit or a ban answered p: it waits, and so does the venue.
@@ -478,6 +493,7 @@ parse_answer(xg__answers *a, xg__venue *v, const xg_op *op,
     }
     xg_limiter_observe(v->limiter, res->usage, res->n_usage,
                        xg__state_venue_now_ns(st, v));
+    xg__share_observe(st, v, res->usage, res->n_usage);
     if (res->outcome != XG_OUTCOME_BANNED && v->health.down_backoff_ms != 0) {
         venue_event(st, v, XG_HEALTH_ANSWERED, 0, 0, "");
     }

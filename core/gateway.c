@@ -10,7 +10,7 @@
  *   inputs: strategies' requests (api.c), venue answers (transport ->
  *     answers.c)
  *   timers: venue waits ending, clock resyncs, open-order sweeps,
- *     streams, deadlines, fills checks
+ *     streams, deadlines, fills checks, the shared limits' Redis
  *   send: the venues marked during the turn (sender.c)
  *   record: commit the turn's order changes to the journal
  *   release: the turn's requests to the network, then replies and events
@@ -41,6 +41,7 @@
 #include "recover.h"
 #include "routing.h"
 #include "sender.h"
+#include "share.h"
 #include "state.h"
 #include "stream.h"
 #include "sweep.h"
@@ -63,6 +64,7 @@ struct xg__gateway {
     xg__transport *transport;
     xg__sender sender;
     xg__answers answers;
+    xg__share share; /* limits shared with other gateways */
     xg__api api;
     void *zmq_ctx;
     void *router_sock; /* strategies' requests */
@@ -159,6 +161,7 @@ run_timers(xg__state *st)
     xg__stream_timers(st);
     xg__routing_deadlines(st);
     xg__fills_timers(st);
+    xg__share_timers(st->share);
 }
 
 /* The monotonic ms of the next timer, -1 for none. */
@@ -287,6 +290,10 @@ poll_timeout_ms(const xg__gateway *gw)
         return 0; /* the drain left work for this turn */
     }
     long timeout = xg__transport_timeout_ms(gw->transport);
+    int64_t share = xg__share_timeout_ms(&gw->share);
+    if (share >= 0 && (timeout < 0 || share < timeout)) {
+        timeout = (long)share;
+    }
     int64_t wake = next_timer_ms(st);
     if (wake > 0) {
         int64_t left = wake - st->now.mono_ms;
@@ -330,6 +337,7 @@ turn(xg__gateway *gw)
     /* The streams' sockets after the transport's: each side is handed the
      * whole ready list and takes its own. */
     nw += xg__stream_watches(&gw->st, watches + nw, MAX_WATCHES - nw);
+    nw += xg__share_watches(&gw->share, watches + nw, MAX_WATCHES - nw);
     items[0] = (zmq_pollitem_t){gw->router_sock, 0, ZMQ_POLLIN, 0};
     for (size_t i = 0; i < nw; i++) {
         short ev =
@@ -376,6 +384,7 @@ turn(xg__gateway *gw)
     }
     xg__transport_perform(gw->transport, ready, nr);
     xg__stream_perform(&gw->st, ready, nr);
+    xg__share_perform(&gw->share, ready, nr);
     run_timers(&gw->st);
     return end_turn(gw);
 }
@@ -616,6 +625,7 @@ xg__gateway_new(xg__gateway **out, const xg__config *cfg, const char *exe_dir,
             goto fail;
         }
     }
+    xg__share_init(&gw->share, st);
     if ((e = xg__recover(st, err, err_len))) {
         goto fail;
     }
@@ -638,6 +648,7 @@ xg__gateway_destroy(xg__gateway **gwp)
         return;
     }
     xg__state *st = &gw->st;
+    xg__share_fini(&gw->share);
     xg__transport_destroy(&gw->transport);
     for (size_t i = 0; i < st->n_venues; i++) {
         xg__venue *v = &st->venues[i];

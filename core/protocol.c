@@ -1323,6 +1323,12 @@ put_venue_object(xg_buf *b, const xg_venue_view *v)
         put_str_field(b, "stream_reason",
                       v->stream_reason != NULL ? v->stream_reason : "", 0);
     }
+    if (v->limits != NULL) {
+        put_str_field(b, "limits", v->limits, 0);
+        put_str_field(b, "limits_reason",
+                      v->limits_reason != NULL ? v->limits_reason : "", 0);
+        put_str_field(b, "gateway", v->gateway != NULL ? v->gateway : "", 0);
+    }
     put_key(b, "buckets", 0);
     xg_buf_putc(b, '[');
     for (size_t i = 0; i < v->n_buckets; i++) {

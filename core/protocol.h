@@ -140,6 +140,11 @@ typedef struct xg_venue_view {
      * "IDLE" or "OFF", and why it is not live; NULL: not shown. */
     const char *stream;
     const char *stream_reason;
+    /* Limits shared with other gateways: "shared", "fallback" or
+     * "connecting", and why not shared; NULL: not shared, not shown. */
+    const char *limits;
+    const char *limits_reason;
+    const char *gateway; /* this gateway's name in the farm */
 } xg_venue_view;
 
 /* A venue skipped on the way to the one that holds an order, and why:

@@ -17,6 +17,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "routing.h"
+#include "share.h"
 #include "stream.h"
 #include "sweep.h"
 #include "xgate/buf.h"
@@ -347,7 +348,8 @@ gather(xg__state *st, xg__venue *v, xg__queue *q, size_t idx,
 typedef enum batch_sent {
     BATCH_SENT,     /* gone; the pump goes on */
     BATCH_NOT_SENT, /* the head goes alone instead */
-    BATCH_STOP      /* every connection busy: the pump stops */
+    BATCH_STOP,     /* every connection busy: the pump stops */
+    BATCH_WAIT      /* waiting for the shared count (share.h): it stops */
 } batch_sent;
 
 /* Send the n entries of q at idx (ascending, from gather) as one batch
@@ -386,8 +388,14 @@ send_batch(xg__sender *s, xg__state *st, xg__venue *v, xg__queue *q,
                    : v->plugin->api->build(v->inst, &op,
                                            xg__state_venue_now_ms(st, v), req);
     if (e == XG_OK) {
-        e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
-                               req->priority, now_ns, &at_ns);
+        e = xg__share_admit(st, v, req->costs, req->n_costs, req->priority,
+                            now_ns, &at_ns);
+    }
+    if (e == XG_ERR_BUSY) {
+        /* Being admitted by the other gateways' count: the reply marks
+         * the venue, and the batch is built again then. */
+        xg__batch_release(f);
+        return BATCH_WAIT;
     }
     if (e == XG_OK && at_ns > now_ns) {
         v->batch_wait_ns[head.op] = at_ns;
@@ -466,6 +474,10 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
             if (b == BATCH_STOP) {
                 return;
             }
+            if (b == BATCH_WAIT) {
+                wake_at(v, st->now.mono_ms + st->cfg->share.timeout_ms);
+                return;
+            }
         }
         xg_op op;
         xg__op_amend amend;
@@ -490,9 +502,15 @@ pump(xg__sender *s, xg__state *st, xg__venue *v)
         }
         int is_rec = is_reconcile(&p, r);
         int64_t at_ns = now_ns;
-        e = xg_limiter_reserve(v->limiter, req->costs, req->n_costs,
-                               is_rec ? XG_PRIO_RECONCILE : req->priority,
-                               now_ns, &at_ns);
+        e = xg__share_admit(st, v, req->costs, req->n_costs,
+                            is_rec ? XG_PRIO_RECONCILE : req->priority, now_ns,
+                            &at_ns);
+        if (e == XG_ERR_BUSY) {
+            /* Being admitted by the other gateways' count: the reply marks
+             * the venue; the wake-up is only a net under a lost reply. */
+            wake_at(v, st->now.mono_ms + st->cfg->share.timeout_ms);
+            return;
+        }
         if (e != XG_OK) {
             drop(st, v, q, idx);
             cannot_send(st, v, &p, XG_ERR_RATE_LIMITED,

@@ -31,6 +31,8 @@ typedef struct xg__now {
     int64_t wall_ns;
 } xg__now;
 
+struct xg__share;
+
 typedef struct xg__state {
     const xg__config *cfg;
     xg__venue venues[XG_MAX_VENUES];
@@ -45,6 +47,7 @@ typedef struct xg__state {
     xg__deadlines fill_checks;
     uint32_t pump_marks; /* venues with work to try: bit per venue index */
     size_t n_recovering; /* journal orders not yet reconciled */
+    struct xg__share *share; /* limits shared with other gateways (share.h) */
 } xg__state;
 
 /* Venue v may have something to send: sender.c tries it this turn. */

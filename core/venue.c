@@ -140,6 +140,9 @@ xg__venue_view(const xg__venue *v, int64_t now_wall_ms, int64_t now_mono_ms,
     view->open_orders = v->open_orders;
     view->stream = xg__stream_state_name(v->stream.state);
     view->stream_reason = v->stream.reason;
+    view->limits = v->limits;
+    view->limits_reason = v->limits_reason;
+    view->gateway = v->limits_gateway;
     size_t n = v->limiter != NULL ? xg_limiter_bucket_count(v->limiter) : 0;
     if (n > cap) {
         n = cap;
@@ -217,8 +220,12 @@ xg__venue_rebuild_limiter(xg__venue *v, char *err, size_t err_len)
         xg_strlcpy(err, "reconcile_share_pct out of range", err_len);
         return XG_ERR_INVALID;
     }
+    if (v->limiter_share_pct != 0) {
+        (void)xg_limiter_set_share(l, v->limiter_share_pct);
+    }
     xg_limiter_destroy(&v->limiter);
     v->limiter = l;
+    v->limiter_gen++;
     v->reconcile_wait_ns = 0;
     return XG_OK;
 }

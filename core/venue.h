@@ -94,6 +94,16 @@ typedef struct xg__venue {
     void *inst; /* adapter instance */
     xg__endpoint endpoint;
     xg_limiter *limiter;
+    uint32_t limiter_gen;       /* counts rebuilds: bucket indices change */
+    unsigned limiter_share_pct; /* of each limit this gateway may use, 1-100
+                                   (share.c: less while limits cannot be
+                                   shared); 0 reads as 100 */
+    /* How its limits are counted when shared ("shared", "fallback",
+     * "connecting") and why not shared; NULL: not shared. */
+    const char *limits;
+    const char *limits_reason;
+    const char *limits_gateway; /* this gateway's name in the farm */
+    char account[XG_LABEL_MAX]; /* whose account limits are shared */
     /* instruments, sorted by unified symbol for bsearch */
     xg_instrument *instruments;
     size_t n_instruments, cap_instruments;

@@ -708,6 +708,13 @@ cmd_venues(const xgctl_opts *o, int argc, char **argv)
         if (why[0] != '\0') {
             printf("    stream: %s\n", why);
         }
+        const char *limits = str_of(v, "limits");
+        if (limits[0] != '\0') {
+            const char *limits_why = str_of(v, "limits_reason");
+            printf("    limits: %s as gateway %s%s%s\n", limits,
+                   str_of(v, "gateway"), limits_why[0] != '\0' ? ": " : "",
+                   limits_why);
+        }
         size_t k;
         json_t *b;
         json_array_foreach(json_object_get(v, "buckets"), k, b)

@@ -1,0 +1,89 @@
+/*
+ * redis.h - one Redis connection on the gateway's loop (core-private).
+ *
+ * hiredis's asynchronous API over a socket the loop polls like the
+ * transport's (xg__redis_watches / xg__redis_perform): a command never
+ * blocks the loop, and its reply comes back in a later turn through the
+ * owner's callback with the tag it was sent with. The connection is made
+ * and remade here, with backoff; what to send once it is up (AUTH is
+ * done here, the owner's scripts and subscriptions are not) is the
+ * owner's, told by the state callback. Replies arrive in the order the
+ * commands were sent, so the oldest unanswered command's age is known:
+ * the owner reads it to call Redis slow.
+ *
+ * The host is connected by address: hiredis resolves names with a
+ * blocking call, so a name that is not in /etc/hosts would stall the loop
+ * (docs/farm.md says so).
+ */
+#ifndef XGATE_REDIS_H
+#define XGATE_REDIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "secret.h"
+#include "transport.h"
+#include "xgate/error.h"
+
+struct redisAsyncContext;
+struct redisReply;
+
+/* A reply to the command sent with tag; NULL when the connection went
+ * before it was answered. For a subscription, every message. */
+typedef void xg__redis_reply_fn(void *owner, const struct redisReply *r,
+                                uint64_t tag);
+/* The connection is up (is_up 1, AUTH sent) or went down (0, with why). */
+typedef void xg__redis_state_fn(void *owner, int is_up, const char *why);
+
+#define XG_REDIS_PENDING_MAX 4096
+
+typedef struct xg__redis {
+    const char *host;
+    int port;
+    int db;
+    const xg__secret *password; /* borrowed; unset: no AUTH */
+    int64_t connect_timeout_ms;
+    void *owner;
+    xg__redis_reply_fn *on_reply;
+    xg__redis_state_fn *on_state;
+
+    struct redisAsyncContext *ac; /* NULL between connections */
+    int is_up;                    /* the connect callback said OK */
+    int wants_read, wants_write;
+    int64_t connect_start_ms; /* mono ms the current attempt began */
+    int64_t next_connect_ms;  /* mono ms of the next attempt */
+    int64_t backoff_ms;
+    char why[128]; /* the last failure, for the state callback */
+    /* Send times (mono ms) of unanswered commands, oldest first. */
+    int64_t sent_ms[XG_REDIS_PENDING_MAX];
+    size_t sent_head, n_sent;
+} xg__redis;
+
+/* Set up (no I/O yet: the first xg__redis_tick connects). */
+void xg__redis_init(xg__redis *r, const char *host, int port, int db,
+                    const xg__secret *password, int64_t connect_timeout_ms,
+                    void *owner, xg__redis_reply_fn *on_reply,
+                    xg__redis_state_fn *on_state);
+
+/* Close; pending commands are answered NULL. */
+void xg__redis_fini(xg__redis *r);
+
+/* Send argv as one command. XG_ERR_IO when not up, XG_ERR_BUSY when too
+ * many are unanswered. */
+xg_err xg__redis_send(xg__redis *r, uint64_t tag, int argc, const char **argv,
+                      const size_t *argvlen);
+
+/* Connect when due, give up on a connect or a reply that takes too long
+ * (timeout_ms: the reply; the connect has connect_timeout_ms). */
+void xg__redis_tick(xg__redis *r, int64_t now_mono_ms, int64_t timeout_ms);
+
+/* Mono ms the oldest unanswered command was sent, 0 if none. */
+int64_t xg__redis_oldest_ms(const xg__redis *r);
+
+/* Milliseconds until xg__redis_tick has something to do, -1 if never. */
+int64_t xg__redis_timeout_ms(const xg__redis *r, int64_t now_mono_ms);
+
+size_t xg__redis_watches(const xg__redis *r, xg__watch *out, size_t cap);
+void xg__redis_perform(xg__redis *r, const xg__watch *ready, size_t n);
+
+#endif

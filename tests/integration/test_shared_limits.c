@@ -1,0 +1,441 @@
+/*
+ * test_shared_limits.c - several gateways, one budget (docs/farm.md): a
+ * real redis-server, one xgsim and three xgated processes with their own
+ * journals on one egress, judged by the simulator's own request log.
+ *
+ *  - A flood from every strategy: the venue answers no request "too many"
+ *    and the farm uses at least 97 % of the allowance; the same flood with
+ *    sharing off is refused (the difference is what sharing buys).
+ *  - Redis killed in the middle of the flood and started again empty:
+ *    still no refusal, every order placed once.
+ *  - A ban one gateway meets: the others send nothing to the venue until
+ *    it ends and move their orders; one started during it sends nothing
+ *    either.
+ *
+ * Binance's ORDERS limit (100 per 10 s, per account) is the one the flood
+ * meets, its window shortened to 1 s: the real size, scaled down in time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "gw_launch.h"
+#include "redis_launch.h"
+#include "sim_launch.h"
+
+#define N_GW       3
+#define ORDERS_MAX 100 /* the simulator's ORDERS limit a window */
+#define WINDOW_MS  1000
+#define WAIT_MS    30000
+
+static xg_sim_proc sim;
+static xg_redis_proc redis;
+static xg_gw_proc gws[N_GW + 1];
+static xg_client clients[N_GW + 1];
+static char log_buf[16 << 20];
+
+static void
+start_sim(int with_okx)
+{
+    const char *args_okx[] = {"--venue", "okx=127.0.0.1:0",
+                              "--set",   "binance.orders_window_s=1",
+                              "--set",   "binance.ban_after_violations=1000000",
+                              NULL};
+    assert_int_equal(xg_sim_start_paused(&sim, "binance",
+                                         with_okx ? args_okx : args_okx + 2),
+                     XG_OK);
+}
+
+/* Gateway i on the simulator's venues, sharing through redis when
+ * is_shared. */
+static void
+start_gateway(size_t i, int is_shared, int with_okx)
+{
+    const char *venues[] = {"binance", "okx"};
+    int ports[] = {xg_sim_port(&sim, "binance"), xg_sim_port(&sim, "okx")};
+    char root[512] = "\"journal\": \"normal\",";
+    if (is_shared) {
+        snprintf(root, sizeof root,
+                 "\"shared_limits\": {\"redis\": \"redis://127.0.0.1:%d\", "
+                 "\"egress\": \"test-lo\", \"gateway\": \"gw-%zu\", "
+                 "\"expected_gateways\": %d, \"timeout_ms\": 200},"
+                 "\"routes\": {\"*\": [\"binance\"%s]},",
+                 redis.port, i, N_GW, with_okx ? ", \"okx\"" : "");
+    } else if (with_okx) {
+        snprintf(root, sizeof root,
+                 "\"routes\": {\"*\": [\"binance\", \"okx\"]},");
+    }
+    assert_int_equal(xg_gw_start_sim_with(&gws[i], venues, ports,
+                                          with_okx ? 2 : 1, "", root),
+                     XG_OK);
+    assert_int_equal(xg_client_open(&clients[i], &gws[i], ""), XG_OK);
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_GW + 1; i++) {
+        xg_client_close(&clients[i]);
+        if (gws[i].pid > 0) {
+            xg_gw_stop(&gws[i]);
+        }
+        memset(&clients[i], 0, sizeof clients[i]);
+    }
+    xg_sim_stop(&sim);
+    if (redis.pid > 0) {
+        xg_redis_stop(&redis);
+    }
+    return 0;
+}
+
+/* Send one IOC buy far below the market (it expires: the venue counts it
+ * and nothing rests) without waiting for the reply. */
+static void
+send_ioc(xg_client *c, const char *id)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"new_order\",\"strategy\":\"s\","
+             "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
+             "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":\"IOC\","
+             "\"qty\":\"0.01\",\"price\":\"1000\"}",
+             id);
+    assert_int_equal(xg_client_send(c, msg), 0);
+}
+
+/* The simulator's log of venue as parsed lines (given: json_decref). */
+static json_t *
+read_log(const char *venue)
+{
+    assert_int_equal(xg_sim_log_fetch(&sim, venue, 0, log_buf, sizeof log_buf),
+                     XG_OK);
+    json_t *lines = json_array();
+    for (char *p = log_buf; *p != '\0';) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        json_t *e = json_loadb(p, len, 0, NULL);
+        if (e != NULL) {
+            json_array_append_new(lines, e);
+        }
+        p += len + (nl != NULL);
+    }
+    return lines;
+}
+
+static int
+count_outcome(json_t *lines, const char *outcome)
+{
+    int n = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(lines, i, e)
+    {
+        const char *o = json_string_value(json_object_get(e, "outcome"));
+        n += o != NULL && strcmp(o, outcome) == 0;
+    }
+    return n;
+}
+
+/* Entries of orders placed (an IOC that reached the book and expired). */
+static int
+count_placed(json_t *lines)
+{
+    return count_outcome(lines, "expired") + count_outcome(lines, "placed");
+}
+
+/* Wait until the venue has placed `want` orders, or WAIT_MS passed. */
+static json_t *
+wait_placed(int want)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    for (;;) {
+        json_t *lines = read_log("binance");
+        if (count_placed(lines) >= want || xg_test_now_ms() > end) {
+            return lines;
+        }
+        json_decref(lines);
+        xg_test_sleep_ms(100);
+    }
+}
+
+/* Every strategy sends n orders at once; their replies are read. */
+static void
+flood(size_t n_gw, int n, const char *tag)
+{
+    char id[64];
+    for (int k = 0; k < n; k++) {
+        for (size_t g = 0; g < n_gw; g++) {
+            snprintf(id, sizeof id, "%sg%zuk%d", tag, g, k);
+            send_ioc(&clients[g], id);
+        }
+    }
+}
+
+/* Of the windows wholly inside the flood (first and last left out), the
+ * share of ORDERS_MAX the venue placed, and the most any window took. */
+static double
+allowance_used(json_t *lines, int *max_in_window)
+{
+    int64_t first = -1, last = -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(lines, i, e)
+    {
+        const char *o = json_string_value(json_object_get(e, "outcome"));
+        if (o == NULL || strcmp(o, "expired") != 0) {
+            continue;
+        }
+        int64_t w = json_integer_value(json_object_get(e, "t_ms")) / WINDOW_MS;
+        first = first < 0 || w < first ? w : first;
+        last = w > last ? w : last;
+    }
+    *max_in_window = 0;
+    if (last - first < 2) {
+        return 0;
+    }
+    int64_t n_windows = last - first + 1;
+    int *per = calloc((size_t)n_windows, sizeof *per);
+    json_array_foreach(lines, i, e)
+    {
+        const char *o = json_string_value(json_object_get(e, "outcome"));
+        if (o != NULL && strcmp(o, "expired") == 0) {
+            per[json_integer_value(json_object_get(e, "t_ms")) / WINDOW_MS -
+                first]++;
+        }
+    }
+    long used = 0;
+    for (int64_t w = 0; w < n_windows; w++) {
+        *max_in_window = per[w] > *max_in_window ? per[w] : *max_in_window;
+        if (w > 0 && w < n_windows - 1) {
+            used += per[w];
+        }
+    }
+    free(per);
+    return (double)used / (double)((n_windows - 2) * ORDERS_MAX);
+}
+
+/* Every order of the flood placed once: no venue client id twice in
+ * the log, and each strategy told one final event per order it sent. */
+static void
+assert_each_once(json_t *lines, size_t n_gw, int n, const char *tag)
+{
+    json_t *ids = json_object();
+    size_t i;
+    json_t *e;
+    json_array_foreach(lines, i, e)
+    {
+        const char *o = json_string_value(json_object_get(e, "outcome"));
+        const char *id =
+            json_string_value(json_object_get(e, "client_order_id"));
+        if (o != NULL && strcmp(o, "expired") == 0 && id != NULL) {
+            assert_null(json_object_get(ids, id));
+            json_object_set_new(ids, id, json_true());
+        }
+    }
+    json_decref(ids);
+    char *seen = calloc((size_t)n, 1);
+    for (size_t g = 0; g < n_gw; g++) {
+        memset(seen, 0, (size_t)n);
+        int finals = 0;
+        int64_t end = xg_test_now_ms() + WAIT_MS;
+        while (finals < n && xg_test_now_ms() < end) {
+            json_t *ev = xg_client_event(&clients[g], 1000, NULL, 0);
+            const char *name = json_string_value(json_object_get(ev, "event"));
+            const char *id = json_string_value(json_object_get(
+                json_object_get(ev, "order"), "client_order_id"));
+            char want[32];
+            snprintf(want, sizeof want, "%sg%zuk", tag, g);
+            if (name != NULL && id != NULL &&
+                strncmp(id, want, strlen(want)) == 0 &&
+                (strcmp(name, "expired") == 0 ||
+                 strcmp(name, "rejected") == 0 || strcmp(name, "filled") == 0 ||
+                 strcmp(name, "canceled") == 0)) {
+                int k = (int)strtol(id + strlen(want), NULL, 10);
+                assert_string_equal(name, "expired");
+                assert_true(k >= 0 && k < n);
+                assert_int_equal(seen[k], 0);
+                seen[k] = 1;
+                finals++;
+            }
+            json_decref(ev);
+        }
+        assert_int_equal(finals, n);
+    }
+    free(seen);
+}
+
+static void
+test_flood_shared_is_never_refused_and_uses_the_allowance(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_redis_start(&redis), XG_OK);
+    start_sim(0);
+    for (size_t g = 0; g < N_GW; g++) {
+        start_gateway(g, 1, 0);
+    }
+    const int n = 250;
+    flood(N_GW, n, "sh");
+
+    json_t *lines = wait_placed(N_GW * n);
+    int max_in_window = 0;
+    double used = allowance_used(lines, &max_in_window);
+    printf("shared: %d placed, %d limited, %d banned, allowance used %.1f %%, "
+           "busiest window %d of %d\n",
+           count_placed(lines), count_outcome(lines, "limited"),
+           count_outcome(lines, "banned"), used * 100, max_in_window,
+           ORDERS_MAX);
+    assert_int_equal(count_outcome(lines, "limited"), 0);
+    assert_int_equal(count_outcome(lines, "banned"), 0);
+    assert_int_equal(count_placed(lines), N_GW * n);
+    assert_true(used >= 0.97);
+    assert_each_once(lines, N_GW, n, "sh");
+    json_decref(lines);
+}
+
+static void
+test_flood_unshared_is_refused(void **state)
+{
+    (void)state;
+    start_sim(0);
+    for (size_t g = 0; g < N_GW; g++) {
+        start_gateway(g, 0, 0);
+    }
+    const int n = 150;
+    flood(N_GW, n, "un");
+    json_t *lines = wait_placed(N_GW * n);
+    int max_in_window = 0;
+    double used = allowance_used(lines, &max_in_window);
+    int refused =
+        count_outcome(lines, "limited") + count_outcome(lines, "banned");
+    printf("unshared: %d placed, %d limited, %d banned, allowance used "
+           "%.1f %%\n",
+           count_placed(lines), count_outcome(lines, "limited"),
+           count_outcome(lines, "banned"), used * 100);
+    /* Each gateway spends the whole window on its own. */
+    assert_true(refused > 0);
+    json_decref(lines);
+}
+
+static void
+test_redis_killed_and_restarted_empty_mid_flood(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_redis_start(&redis), XG_OK);
+    start_sim(0);
+    for (size_t g = 0; g < N_GW; g++) {
+        start_gateway(g, 1, 0);
+    }
+    const int n = 300;
+    flood(N_GW, n, "rk");
+    xg_test_sleep_ms(2500);
+    assert_int_equal(xg_redis_kill(&redis), XG_OK);
+    xg_test_sleep_ms(2000);
+    assert_int_equal(xg_redis_restart(&redis), XG_OK);
+    json_t *lines = wait_placed(N_GW * n);
+    printf("redis restarted: %d placed, %d limited, %d banned\n",
+           count_placed(lines), count_outcome(lines, "limited"),
+           count_outcome(lines, "banned"));
+    assert_int_equal(count_outcome(lines, "limited"), 0);
+    assert_int_equal(count_outcome(lines, "banned"), 0);
+    assert_int_equal(count_placed(lines), N_GW * n);
+    assert_each_once(lines, N_GW, n, "rk");
+    json_decref(lines);
+}
+
+/* An order of strategy client c, placed and acked on the venue named. */
+static void
+place_on(xg_client *c, const char *id, const char *venue)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"new_order\",\"strategy\":\"s\","
+             "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
+             "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":\"GTC\","
+             "\"qty\":\"0.01\",\"price\":\"1000\"}",
+             id);
+    json_t *r = xg_client_call(c, msg, WAIT_MS);
+    assert_non_null(r);
+    json_decref(r);
+    json_t *ev = xg_client_wait_order_event(c, id, "acked", WAIT_MS);
+    assert_non_null(ev);
+    const char *on = json_string_value(
+        json_object_get(json_object_get(ev, "order"), "venue"));
+    assert_non_null(on);
+    assert_string_equal(on, venue);
+    json_decref(ev);
+}
+
+static void
+test_a_ban_one_gateway_meets_stops_them_all(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_redis_start(&redis), XG_OK);
+    start_sim(1);
+    for (size_t g = 0; g < N_GW; g++) {
+        start_gateway(g, 1, 1);
+    }
+    /* Every gateway has placed on Binance: the venue is up for all. */
+    for (size_t g = 0; g < N_GW; g++) {
+        char id[32];
+        snprintf(id, sizeof id, "before%zu", g);
+        place_on(&clients[g], id, "binance");
+    }
+    json_t *lines = read_log("binance");
+    size_t before = json_array_size(lines);
+    json_decref(lines);
+    char out[256];
+    assert_int_equal(xg_sim_admin(&sim, "binance", "POST", "/_sim/ban",
+                                  "{\"duration_ms\": 4000}", out, sizeof out),
+                     XG_OK);
+    /* Gateway 0 meets the ban with its next order, which moves to OKX. */
+    place_on(&clients[0], "meetsban", "okx");
+    for (size_t g = 1; g < N_GW; g++) {
+        json_t *ev =
+            xg_client_wait_venue_state(&clients[g], "binance", "BANNED", 5000);
+        assert_non_null(ev);
+        const char *why = json_string_value(
+            json_object_get(json_object_get(ev, "venue"), "reason"));
+        assert_non_null(strstr(why, "met by gateway gw-0"));
+        json_decref(ev);
+    }
+    /* The others move their orders without asking Binance. */
+    place_on(&clients[1], "after1", "okx");
+    place_on(&clients[2], "after2", "okx");
+    /* One started during the ban learns it before sending anything. */
+    start_gateway(N_GW, 1, 1);
+    place_on(&clients[N_GW], "late", "okx");
+    lines = read_log("binance");
+    size_t during = json_array_size(lines) - before;
+    json_t *e = json_array_get(lines, before);
+    printf("ban: %zu Binance requests after it began (%s)\n", during,
+           json_string_value(json_object_get(e, "outcome")));
+    /* Only the one request that met it. */
+    assert_int_equal(during, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "outcome")),
+                        "banned");
+    json_decref(lines);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(
+            test_flood_shared_is_never_refused_and_uses_the_allowance,
+            teardown),
+        cmocka_unit_test_teardown(test_flood_unshared_is_refused, teardown),
+        cmocka_unit_test_teardown(
+            test_redis_killed_and_restarted_empty_mid_flood, teardown),
+        cmocka_unit_test_teardown(test_a_ban_one_gateway_meets_stops_them_all,
+                                  teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
