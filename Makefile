@@ -1,11 +1,12 @@
 # The two commands of the README:
 #   make demo   gateway + simulator + example strategy, no keys, no network
+#   (make demo-farm: two gateways sharing one budget through Redis)
 #   make test   build (normal, and ASan+UBSan) and run every test via ctest
 # Both install missing Debian packages first (scripts/bootstrap).
 
 JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build build-asan demo test bench clean
+.PHONY: all bootstrap build build-asan demo demo-farm test bench clean
 
 all: build
 
@@ -25,6 +26,10 @@ build-asan: bootstrap
 
 demo: build
 	@scripts/demo
+
+# Two gateways sharing one budget through Redis (docs/farm.md).
+demo-farm: build
+	@scripts/demo-farm
 
 test: bootstrap
 	@scripts/test

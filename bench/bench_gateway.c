@@ -44,6 +44,7 @@
 #include <openssl/hmac.h>
 #include <zmq.h>
 
+#include "bench_orders.h"
 #include "bench_util.h"
 #include "gw_launch.h"
 #include "sim_launch.h"
@@ -56,34 +57,6 @@ report(const char *what, int64_t *v, size_t n)
     printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  max %8.1f us\n", what, n,
            (double)v[n / 2] / 1e3, (double)v[n * 99 / 100] / 1e3,
            (double)v[n - 1] / 1e3);
-}
-
-/* The gaps between consecutive ack arrivals (t, n ascending times) into
- * gaps (n - 1 entries), sorted; their summary goes into out. */
-typedef struct gap_figs {
-    double p50_us, p99_us, p999_us, max_us;
-    size_t n, over_2ms, over_10ms;
-} gap_figs;
-
-static void
-ack_gaps(const int64_t *t, size_t n, int64_t *gaps, gap_figs *out)
-{
-    memset(out, 0, sizeof *out);
-    if (n < 2) {
-        return;
-    }
-    size_t m = n - 1;
-    for (size_t i = 0; i < m; i++) {
-        gaps[i] = t[i + 1] - t[i];
-        out->over_2ms += gaps[i] > 2000000;
-        out->over_10ms += gaps[i] > 10000000;
-    }
-    qsort(gaps, m, sizeof *gaps, bench_cmp_i64);
-    out->n = m;
-    out->p50_us = (double)gaps[m / 2] / 1e3;
-    out->p99_us = (double)gaps[m * 99 / 100] / 1e3;
-    out->p999_us = (double)gaps[m * 999 / 1000] / 1e3;
-    out->max_us = (double)gaps[m - 1] / 1e3;
 }
 
 static size_t
@@ -137,152 +110,6 @@ bench_direct(int port, int64_t *out, size_t n)
     }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
-}
-
-/* A LIMIT buy below the market: GTC rests on the book, IOC expires at
- * once, so timed orders do not grow the simulator's book as they run. */
-static void
-send_order(xg_client *cl, const char *id, int price, const char *tif)
-{
-    char msg[512];
-    int n = snprintf(msg, sizeof msg,
-                     "{\"type\":\"new_order\",\"strategy\":\"bench\","
-                     "\"client_order_id\":\"%s\",\"symbol\":\"BTC/USDT\","
-                     "\"side\":\"BUY\",\"order_type\":\"LIMIT\","
-                     "\"tif\":\"%s\",\"qty\":\"0.001\",\"price\":\"%d\"}",
-                     id, tif, price);
-    zmq_send(cl->dealer, msg, (size_t)n, 0);
-}
-
-static void
-drain_replies(xg_client *cl)
-{
-    char buf[4096];
-    while (zmq_recv(cl->dealer, buf, sizeof buf, ZMQ_DONTWAIT) >= 0) {
-    }
-}
-
-/* Wait for the next "acked" (or any order outcome) event; returns 1.
- * The benchmark plays a strategy on the same two cores as the gateway, so
- * it reads events with the allocation-free reader: a client that builds a
- * JSON tree per event would take CPU from what is being measured. */
-static int
-wait_ack(xg_client *cl, int timeout_ms)
-{
-    static const char *const outcomes[] = {"acked", "filled", "expired",
-                                           "rejected"};
-    char body[8192];
-    for (;;) {
-        zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll(&item, 1, timeout_ms) <= 0) {
-            return 0;
-        }
-        int more = 1;
-        int len = -1;
-        while (more) { /* [topic, body]: keep the last frame */
-            len = zmq_recv(cl->sub, body, sizeof body - 1, 0);
-            size_t more_len = sizeof more;
-            zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
-        }
-        if (len < 0 || (size_t)len >= sizeof body) {
-            continue;
-        }
-        xg_json_tok toks[128];
-        xg_json j;
-        size_t ev;
-        if (xg_json_parse(&j, body, (size_t)len, toks, 128) != XG_OK ||
-            xg_json_type_of(&j, 0) != XG_JSON_OBJECT ||
-            xg_json_get(&j, 0, "event", &ev) != XG_OK) {
-            continue;
-        }
-        for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
-            if (xg_json_is_string_eq(&j, ev, outcomes[i])) {
-                return 1;
-            }
-        }
-    }
-}
-
-static int order_seq;
-
-static void
-bench_round_trip(xg_client *cl, int64_t *out, size_t n, int64_t pace_ns)
-{
-    int64_t next = bench_now_ns();
-    for (size_t i = 0; i < n + 100; i++) {
-        if (pace_ns > 0) {
-            while (bench_now_ns() < next) {
-            }
-            next += pace_ns;
-        }
-        char id[32];
-        snprintf(id, sizeof id, "b%d", order_seq++);
-        int64_t t0 = bench_now_ns();
-        send_order(cl, id, 20000 + order_seq % 1000, "IOC");
-        if (!wait_ack(cl, 5000)) {
-            char reply[4096] = "";
-            int got =
-                zmq_recv(cl->dealer, reply, sizeof reply - 1, ZMQ_DONTWAIT);
-            reply[got > 0 ? got : 0] = '\0';
-            fprintf(stderr, "bench: no ack for %s (reply: %s)\n", id, reply);
-            exit(1);
-        }
-        if (i >= 100) {
-            out[i - 100] = bench_now_ns() - t0;
-        }
-        drain_replies(cl);
-    }
-}
-
-/* Send n orders keeping up to 2,000 outstanding; returns orders/s and
- * the gaps between consecutive acks in *gaps_out. who prefixes the
- * figures' labels ("" for the gateway). */
-static double
-bench_pipelined(xg_client *cl, size_t n, gap_figs *gaps_out, const char *who)
-{
-    char label[3][64];
-    int64_t *arrived = calloc(n, sizeof *arrived);
-    if (arrived == NULL) {
-        fprintf(stderr, "bench: out of memory\n");
-        exit(1);
-    }
-    int64_t t0 = bench_now_ns();
-    size_t acked = 0, sent = 0;
-    while (acked < n) {
-        /* Keep the gateway's queue fed without flooding ZeroMQ. */
-        while (sent < n && sent - acked < 2000) {
-            char id[32];
-            snprintf(id, sizeof id, "p%d", order_seq++);
-            send_order(cl, id, 20000 + order_seq % 1000, "IOC");
-            sent++;
-        }
-        if (!wait_ack(cl, 10000)) {
-            fprintf(stderr, "bench: pipelined stalled at %zu\n", acked);
-            exit(1);
-        }
-        /* Taken as the ack is read, before anything else of this pass:
-         * every gap then holds orders outstanding at the gateway. */
-        arrived[acked++] = bench_now_ns();
-        drain_replies(cl);
-    }
-    double secs = (double)(bench_now_ns() - t0) / 1e9;
-    snprintf(label[0], sizeof label[0], "%spipelined, limits off", who);
-    snprintf(label[1], sizeof label[1], "%slongest pause in acks, pipelined",
-             who);
-    snprintf(label[2], sizeof label[2], "%spauses in acks, pipelined", who);
-    printf("%-44s %zu orders in %.2f s = %.0f orders/s\n", label[0], n, secs,
-           (double)n / secs);
-    /* The gaps are written over the arrival times, which are read ahead
-     * of them: gaps[i] needs only arrived[i] and arrived[i + 1]. */
-    ack_gaps(arrived, n, arrived, gaps_out);
-    printf("%-44s n=%zu  p50 %7.1f us  p99 %7.1f us  p99.9 %8.1f us  "
-           "max %8.1f us\n",
-           label[1], gaps_out->n, gaps_out->p50_us, gaps_out->p99_us,
-           gaps_out->p999_us, gaps_out->max_us);
-    printf("%-44s > 2 ms: %zu, > 10 ms: %zu\n", label[2], gaps_out->over_2ms,
-           gaps_out->over_10ms);
-    free(arrived);
-    return (double)n / secs;
 }
 
 /* The main thread's time on a CPU and waiting for one (runnable, not
@@ -460,13 +287,13 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
     long before = bench_proc_kib(gw.pid, "VmHWM:");
     for (int i = 0; i < 10000; i++) {
         char id[32];
-        snprintf(id, sizeof id, "r%d", order_seq++);
-        send_order(&cl, id, 10000 + i % 5000, "GTC");
+        snprintf(id, sizeof id, "r%d", bench_next_seq());
+        bench_send_order(&cl, id, 10000 + i % 5000, "GTC");
         if (i % 1000 == 999) {
             for (int k = 0; k < 1000; k++) {
-                wait_ack(&cl, 10000);
+                bench_wait_ack(&cl, 10000);
             }
-            drain_replies(&cl);
+            bench_drain_replies(&cl);
         }
     }
     printf("%-44s before %ld KiB, after 10,000 open orders %ld KiB "
