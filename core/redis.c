@@ -206,6 +206,7 @@ start_connect(xg__redis *r, int64_t now_ms)
         }
         return;
     }
+    xg__redis_guard_reader(ac->c.reader);
     ac->data = r;
     ac->ev.data = r;
     ac->ev.addRead = add_read;

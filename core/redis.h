@@ -26,6 +26,7 @@
 #include "xgate/error.h"
 
 struct redisAsyncContext;
+struct redisReader;
 struct redisReply;
 
 /* A reply to the command sent with tag; NULL when the connection went
@@ -82,6 +83,10 @@ int64_t xg__redis_oldest_ms(const xg__redis *r);
 
 /* Milliseconds until xg__redis_tick has something to do, -1 if never. */
 int64_t xg__redis_timeout_ms(const xg__redis *r, int64_t now_mono_ms);
+
+/* Make rd refuse replies no caller of ours needs, before it allocates
+ * for them (redis_read.c): every connection's reader is guarded. */
+void xg__redis_guard_reader(struct redisReader *rd);
 
 size_t xg__redis_watches(const xg__redis *r, xg__watch *out, size_t cap);
 void xg__redis_perform(xg__redis *r, const xg__watch *ready, size_t n);

@@ -23,6 +23,7 @@
 #include <hiredis/hiredis.h>
 
 #include "fuzz_check.h"
+#include "redis.h"
 #include "share.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +67,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     redisReader *rd = redisReaderCreate();
     void *reply = NULL;
+    if (rd != NULL) {
+        xg__redis_guard_reader(rd); /* as the gateway's connections are */
+    }
     if (rd != NULL && redisReaderFeed(rd, body, len) == REDIS_OK &&
         redisReaderGetReply(rd, &reply) == REDIS_OK && reply != NULL) {
         xg__share_answer a;

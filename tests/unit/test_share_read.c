@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <hiredis/hiredis.h>
 
+#include "redis.h"
 #include "share.h"
 
 /* resp parsed into a reply (given: freeReplyObject). */
@@ -177,6 +178,30 @@ test_ban_message(void **state)
                      XG_ERR_BAD_RESPONSE);
 }
 
+static void
+test_guarded_reader_refuses_a_huge_array_before_allocating(void **state)
+{
+    (void)state;
+    redisReader *rd = redisReaderCreate();
+    void *reply = NULL;
+    xg__redis_guard_reader(rd);
+    const char huge[] = "*500000000\r\n:1\r\n";
+    assert_int_equal(redisReaderFeed(rd, huge, sizeof huge - 1), REDIS_OK);
+    assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_ERR);
+    assert_null(reply);
+    redisReaderFree(rd);
+    /* What the script answers still reads. */
+    rd = redisReaderCreate();
+    xg__redis_guard_reader(rd);
+    const char ok[] = "*3\r\n:1\r\n:2\r\n:3\r\n";
+    assert_int_equal(redisReaderFeed(rd, ok, sizeof ok - 1), REDIS_OK);
+    assert_int_equal(redisReaderGetReply(rd, &reply), REDIS_OK);
+    assert_non_null(reply);
+    assert_int_equal(((redisReply *)reply)->elements, 3);
+    freeReplyObject(reply);
+    redisReaderFree(rd);
+}
+
 int
 main(void)
 {
@@ -185,6 +210,8 @@ main(void)
         cmocka_unit_test(test_take_refuses_other_shapes),
         cmocka_unit_test(test_status_with_and_without_a_ban),
         cmocka_unit_test(test_ban_message),
+        cmocka_unit_test(
+            test_guarded_reader_refuses_a_huge_array_before_allocating),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
