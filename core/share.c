@@ -425,9 +425,14 @@ on_granted(xg__share *sh, xg__venue *v, xg__share_venue *sv,
         }
         const xg__share_arg *b = &sv->take[i];
         xg__lease *l = &sv->leases[sv->n_leases++];
-        *l = (xg__lease){b->bucket, b->scope, b->amount * a->copies,
-                         b->extra,  until_ns, a->win[i],
-                         ""};
+        int64_t units = b->amount * a->copies;
+        *l = (xg__lease){.bucket = b->bucket,
+                         .scope = b->scope,
+                         .units = units,
+                         .granted = units,
+                         .keep = b->extra,
+                         .until_ns = until_ns,
+                         .win = a->win[i]};
         xg_strlcpy(l->id, a->lease_id, sizeof l->id);
     }
 }
@@ -849,6 +854,32 @@ leases_cover(const xg__venue *v, xg__share_venue *sv, const xg_cost *costs,
     return 1;
 }
 
+/* Whether, after a spend, the leases of a request's buckets run low
+ * while they came in bulk (far from the limit): the next admission is
+ * then asked at once, so the queue never waits for it. Near the limit
+ * (grants of one request) each request is admitted on its own. */
+static int
+is_running_low(const xg__share_venue *sv, const xg_cost *costs, size_t n,
+               xg__lease *const *from)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (from[i]->granted < 8 * costs[i].units) {
+            continue;
+        }
+        int64_t left = 0;
+        for (size_t k = 0; k < sv->n_leases; k++) {
+            const xg__lease *l = &sv->leases[k];
+            left += l->bucket == from[i]->bucket && l->scope == from[i]->scope
+                        ? l->units
+                        : 0;
+        }
+        if (left < 4 * costs[i].units) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 send_take(xg__share *sh, xg__venue *v, xg__share_venue *sv,
           const xg_cost *costs, size_t n, xg_priority prio)
@@ -909,6 +940,10 @@ xg__share_admit(xg__state *st, xg__venue *v, const xg_cost *costs, size_t n,
         if (e == XG_OK && *at_ns == now_ns) {
             for (size_t i = 0; i < n; i++) {
                 from[i]->units -= costs[i].units;
+            }
+            if (!sv->is_taking && sv->retry_ns[prio] <= now_ns &&
+                is_running_low(sv, costs, n, from)) {
+                send_take(sh, v, sv, costs, n, prio);
             }
         }
         return e;

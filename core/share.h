@@ -50,9 +50,11 @@ struct xg__venue;
 typedef struct xg__lease {
     uint16_t bucket;
     uint32_t scope;
-    int64_t units;
-    int64_t keep;             /* the reserve it was granted under: requests that
-                                 must leave more may not spend it */
+    int64_t units;   /* left */
+    int64_t granted; /* at the grant */
+    /* The reserve it was granted under: requests that must leave more
+     * may not spend it. */
+    int64_t keep;
     int64_t until_ns;         /* venue axis; spent before, or given back */
     int64_t win;              /* the fixed window charged (venue ms), else 0 */
     char id[XG_LEASE_ID_MAX]; /* the admission's name in Redis */

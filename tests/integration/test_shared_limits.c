@@ -7,7 +7,9 @@
  *    and the farm uses at least 97 % of the allowance; the same flood with
  *    sharing off is refused (the difference is what sharing buys).
  *  - Redis killed in the middle of the flood and started again empty:
- *    still no refusal, every order placed once.
+ *    still no refusal, every order placed once; Redis stalled (SIGSTOP)
+ *    and resumed: every gateway says it fell back and came back, and
+ *    still no refusal.
  *  - A ban one gateway meets: the others send nothing to the venue until
  *    it ends and move their orders; one started during it sends nothing
  *    either.
@@ -16,6 +18,7 @@
  * meets, its window shortened to 1 s: the real size, scaled down in time.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -350,6 +353,65 @@ test_redis_killed_and_restarted_empty_mid_flood(void **state)
     json_decref(lines);
 }
 
+/* The next venue event of client c saying limits are `limits` (NULL
+ * after WAIT_MS); other events are skipped. Given. */
+static json_t *
+wait_limits(xg_client *c, const char *limits)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    while (xg_test_now_ms() < end) {
+        json_t *ev = xg_client_event(c, 1000, NULL, 0);
+        const char *type = json_string_value(json_object_get(ev, "type"));
+        const char *got = json_string_value(
+            json_object_get(json_object_get(ev, "venue"), "limits"));
+        if (type != NULL && strcmp(type, "venue") == 0 && got != NULL &&
+            strcmp(got, limits) == 0) {
+            return ev;
+        }
+        json_decref(ev);
+    }
+    return NULL;
+}
+
+static void
+test_redis_stalled_mid_flood(void **state)
+{
+    (void)state;
+    assert_int_equal(xg_redis_start(&redis), XG_OK);
+    start_sim(0);
+    for (size_t g = 0; g < N_GW; g++) {
+        start_gateway(g, 1, 0);
+    }
+    const int n = 300;
+    flood(N_GW, n, "st");
+    xg_test_sleep_ms(1500);
+    /* Redis stops answering without closing anything. */
+    assert_int_equal(kill(redis.pid, SIGSTOP), 0);
+    for (size_t g = 0; g < N_GW; g++) {
+        json_t *ev = wait_limits(&clients[g], "fallback");
+        assert_non_null(ev);
+        const char *why = json_string_value(
+            json_object_get(json_object_get(ev, "venue"), "limits_reason"));
+        assert_non_null(strstr(why, "Redis"));
+        json_decref(ev);
+    }
+    xg_test_sleep_ms(1500);
+    assert_int_equal(kill(redis.pid, SIGCONT), 0);
+    for (size_t g = 0; g < N_GW; g++) {
+        json_t *ev = wait_limits(&clients[g], "shared");
+        assert_non_null(ev);
+        json_decref(ev);
+    }
+    json_t *lines = wait_placed(N_GW * n);
+    printf("redis stalled: %d placed, %d limited, %d banned\n",
+           count_placed(lines), count_outcome(lines, "limited"),
+           count_outcome(lines, "banned"));
+    assert_int_equal(count_outcome(lines, "limited"), 0);
+    assert_int_equal(count_outcome(lines, "banned"), 0);
+    assert_int_equal(count_placed(lines), N_GW * n);
+    json_decref(lines);
+}
+
 /* An order of strategy client c, placed and acked on the venue named. */
 static void
 place_on(xg_client *c, const char *id, const char *venue)
@@ -436,6 +498,7 @@ main(void)
             test_redis_killed_and_restarted_empty_mid_flood, teardown),
         cmocka_unit_test_teardown(test_a_ban_one_gateway_meets_stops_them_all,
                                   teardown),
+        cmocka_unit_test_teardown(test_redis_stalled_mid_flood, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
