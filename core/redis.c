@@ -159,9 +159,8 @@ xg__redis_init(xg__redis *r, const char *host, int port, int db,
     r->backoff_ms = BACKOFF_FIRST_MS;
 }
 
-/* Drop the connection now; pending replies come back NULL. */
-static void
-drop(xg__redis *r, const char *why)
+void
+xg__redis_drop(xg__redis *r, const char *why)
 {
     if (r->ac == NULL) {
         return;
@@ -263,7 +262,7 @@ xg__redis_tick(xg__redis *r, int64_t now_ms, int64_t timeout_ms)
         return;
     }
     if (!r->is_up && now_ms - r->connect_start_ms >= r->connect_timeout_ms) {
-        drop(r, "connect timed out");
+        xg__redis_drop(r, "connect timed out");
         return;
     }
     /* A reply this late means Redis is stuck or the path to it is: the
@@ -271,7 +270,7 @@ xg__redis_tick(xg__redis *r, int64_t now_ms, int64_t timeout_ms)
      * asked is answered NULL (the owner falls back meanwhile). */
     int64_t oldest = xg__redis_oldest_ms(r);
     if (oldest != 0 && now_ms - oldest >= timeout_ms * 4) {
-        drop(r, "no reply in time");
+        xg__redis_drop(r, "no reply in time");
     }
 }
 

@@ -74,6 +74,11 @@ void xg__redis_fini(xg__redis *r);
 xg_err xg__redis_send(xg__redis *r, uint64_t tag, int argc, const char **argv,
                       const size_t *argvlen);
 
+/* Drop the connection now (pending commands are answered NULL, the
+ * owner hears it is down); the next tick connects again, to host and
+ * port as they are then. Not from inside a reply callback. */
+void xg__redis_drop(xg__redis *r, const char *why);
+
 /* Connect when due, give up on a connect or a reply that takes too long
  * (timeout_ms: the reply; the connect has connect_timeout_ms). */
 void xg__redis_tick(xg__redis *r, int64_t now_mono_ms, int64_t timeout_ms);

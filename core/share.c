@@ -2,13 +2,16 @@
  * share.c - limits and bans shared through Redis (share.h says what and
  * why; docs/farm.md how to run it).
  *
- * Keys. Everything of one venue carries the hash tag {<prefix>:<venue>},
- * so one script call only ever touches one Redis Cluster slot:
- *   {xg:binance}:ip:<egress>:meta                 bans, the lease counter
- *   {xg:binance}:ip:<egress>:REQUEST_WEIGHT_1M     a bucket counted per IP
- *   {xg:binance}:acct:<account>:ORDERS_10S         ... per account
- *   {xg:okx}:acct:<account>:PLACE_PER_INST_2S:BTC-USDT   ... per instrument
- * Bans are published on <prefix>:bans:<egress>.
+ * Keys. Every key of a farm carries the hash tag {<prefix>}, so a script
+ * call only ever touches one Redis Cluster slot, and the gateway needs one
+ * connection, to the node that serves it (a MOVED answer names it; the
+ * connection moves there):
+ *   {xg}:binance:ip:<egress>:meta                 bans, the lease counter
+ *   {xg}:binance:ip:<egress>:REQUEST_WEIGHT_1M     a bucket counted per IP
+ *   {xg}:binance:acct:<account>:ORDERS_10S         ... per account
+ *   {xg}:okx:acct:<account>:PLACE_PER_INST_2S:BTC-USDT   ... per instrument
+ * Bans are published on <prefix>:bans:<egress> (a Cluster delivers a
+ * message to the subscribers of every node).
  *
  * Modes: CONNECTING (start: nothing is sent until Redis has told the
  * bans, or failed) -> ON <-> FALLBACK. The way into FALLBACK is a lost
@@ -79,7 +82,7 @@ mode_name(xg__share_mode m)
 static void
 meta_key(const xg__share *sh, const xg__venue *v, char *out)
 {
-    snprintf(out, XG_SHARE_KEY_MAX, "{%s:%s}:ip:%s:meta", sh->cfg->key_prefix,
+    snprintf(out, XG_SHARE_KEY_MAX, "{%s}:%s:ip:%s:meta", sh->cfg->key_prefix,
              v->cfg->name, sh->cfg->egress);
 }
 
@@ -102,7 +105,7 @@ bucket_key(const xg__share *sh, const xg__venue *v, const xg_bucket_spec *s,
            uint32_t scope, char *out)
 {
     int is_acct = (s->flags & XG_BUCKET_PER_ACCOUNT) != 0;
-    int n = snprintf(out, XG_SHARE_KEY_MAX, "{%s:%s}:%s:%s:%s",
+    int n = snprintf(out, XG_SHARE_KEY_MAX, "{%s}:%s:%s:%s:%s",
                      sh->cfg->key_prefix, v->cfg->name, is_acct ? "acct" : "ip",
                      is_acct ? v->account : sh->cfg->egress, s->name);
     if ((s->flags & XG_BUCKET_PER_SCOPE) && n > 0 && n < XG_SHARE_KEY_MAX) {
@@ -437,6 +440,31 @@ on_granted(xg__share *sh, xg__venue *v, xg__share_venue *sv,
     }
 }
 
+/* "MOVED <slot> <host>:<port>": a Redis Cluster serves the farm's slot
+ * from another node; the connection moves there at the next timer (and
+ * the gateway falls back until it is up). 0 if err is no such answer. */
+static int
+is_moved(xg__share *sh, const char *err)
+{
+    if (strncmp(err, "MOVED ", 6) != 0) {
+        return 0;
+    }
+    const char *addr = strchr(err + 6, ' ');
+    const char *colon = addr != NULL ? strrchr(addr, ':') : NULL;
+    char *end = NULL;
+    long port = colon != NULL ? strtol(colon + 1, &end, 10) : 0;
+    size_t host_len = colon != NULL ? (size_t)(colon - addr - 1) : 0;
+    if (host_len == 0 || host_len >= sizeof sh->node_host || port < 1 ||
+        port > 65535 || end == colon + 1 || *end != '\0') {
+        return 0;
+    }
+    memcpy(sh->node_host, addr + 1, host_len);
+    sh->node_host[host_len] = '\0';
+    sh->node_port = (int)port;
+    sh->is_moving = 1;
+    return 1;
+}
+
 /* A request's admission came back (r NULL: the connection went). */
 static void
 on_take(xg__share *sh, size_t vi, const redisReply *r)
@@ -453,6 +481,7 @@ on_take(xg__share *sh, size_t vi, const redisReply *r)
             load_script(sh); /* Redis restarted between two calls */
             return;
         }
+        (void)is_moved(sh, r->str);
         fall_back(sh, r->str);
         return;
     }
@@ -521,6 +550,8 @@ on_reply(void *owner, const redisReply *r, uint64_t tag)
     if (r->type == REDIS_REPLY_ERROR) {
         if (strncmp(r->str, "NOSCRIPT", 8) == 0 && sh->is_loaded) {
             load_script(sh);
+        } else if (is_moved(sh, r->str)) {
+            fall_back(sh, r->str);
         } else if (kind == TAG_NONE) {
             /* A seed, a usage report or a ban refused: the counts stay
              * as they were, which errs on the safe side. */
@@ -709,6 +740,15 @@ xg__share_timers(xg__share *sh)
         return;
     }
     int64_t now = sh->st->now.mono_ms;
+    if (sh->is_moving) {
+        sh->is_moving = 0;
+        xg__info("shared limits: the Redis Cluster serves the farm's keys "
+                 "from %s:%d; connecting there",
+                 sh->node_host, sh->node_port);
+        sh->conn.host = sh->node_host;
+        sh->conn.port = sh->node_port;
+        xg__redis_drop(&sh->conn, "moved to another node");
+    }
     xg__redis_tick(&sh->conn, now, sh->cfg->timeout_ms);
     xg__redis_tick(&sh->sub, now, sh->cfg->timeout_ms);
     int64_t oldest = xg__redis_oldest_ms(&sh->conn);

@@ -104,6 +104,10 @@ typedef struct xg__share {
     size_t n_status_owed; /* venues whose ban state is still being read */
     int64_t redis_minus_local_ms;
     char channel[XG_SHARE_KEY_MAX];
+    /* The Cluster node serving the farm's slot, once a MOVED named it. */
+    char node_host[XG_ENDPOINT_MAX];
+    int node_port;
+    int is_moving; /* the connection is to move there at the next timer */
     char why[128]; /* why it is not ON, for venue_status */
     xg__share_venue venues[XG_MAX_VENUES];
 } xg__share;
