@@ -253,16 +253,8 @@ run_one(const char *journal, size_t n, size_t n_pipe, run_figs *out)
         printf("%-44s %zu (the default 100,000 is too few)\n",
                "xgated max_orders", max_orders);
     }
-    /* Limits off and advertised far above any load here, so the gateway's
-     * limiter never waits: this measures the gateway, not the limits. */
-    const char *sim_args[] = {"--set", "binance.limits=0",
-                              "--set", "binance.orders_limit=100000000",
-                              "--set", "binance.orders_day_limit=1000000000",
-                              "--set", "binance.weight_limit=1000000000",
-                              "--set", "binance.raw_limit=1000000000",
-                              NULL};
     xg_sim_proc sim;
-    if (xg_sim_start(&sim, sim_args) != XG_OK) {
+    if (xg_sim_start(&sim, bench_sim_unlimited) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgsim\n");
         return -1;
     }

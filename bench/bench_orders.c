@@ -101,6 +101,14 @@ bench_wait_ack(xg_client *cl, int timeout_ms)
     }
 }
 
+const char *const bench_sim_unlimited[] = {
+    "--set", "binance.limits=0",
+    "--set", "binance.orders_limit=100000000",
+    "--set", "binance.orders_day_limit=1000000000",
+    "--set", "binance.weight_limit=1000000000",
+    "--set", "binance.raw_limit=1000000000",
+    NULL};
+
 static int order_seq;
 
 int

@@ -133,14 +133,8 @@ static void
 run_mode(mode_figs *f, size_t n_gw, int is_shared, int lease_max, size_t n_rt,
          size_t n_pipe)
 {
-    const char *sim_args[] = {"--set", "binance.limits=0",
-                              "--set", "binance.orders_limit=100000000",
-                              "--set", "binance.orders_day_limit=1000000000",
-                              "--set", "binance.weight_limit=1000000000",
-                              "--set", "binance.raw_limit=1000000000",
-                              NULL};
     xg_sim_proc sim;
-    if (xg_sim_start(&sim, sim_args) != XG_OK) {
+    if (xg_sim_start(&sim, bench_sim_unlimited) != XG_OK) {
         fprintf(stderr, "bench: cannot start xgsim\n");
         exit(1);
     }
