@@ -76,8 +76,7 @@ mode_name(xg__share_mode m)
     return NULL;
 }
 
-/* --- keys ------------------------------------------------------------------
- */
+/* --- keys ----------------------------------------------------------------- */
 
 static void
 meta_key(const xg__share *sh, const xg__venue *v, char *out)
@@ -115,8 +114,7 @@ bucket_key(const xg__share *sh, const xg__venue *v, const xg_bucket_spec *s,
     }
 }
 
-/* --- one script call -------------------------------------------------------
- */
+/* --- one script call ------------------------------------------------------ */
 
 typedef struct call {
     const char *argv[ARGS_MAX];
@@ -194,14 +192,21 @@ bucket_add(xg__share_arg *b, size_t *n, uint16_t bucket, uint32_t scope,
     b[(*n)++] = (xg__share_arg){bucket, scope, amount, extra};
 }
 
-/* --- clocks ----------------------------------------------------------------
- */
+/* --- clocks --------------------------------------------------------------- */
 
 /* The venue's clock minus Redis's, in ms: the script's offset_ms. */
 static int64_t
 venue_minus_redis_ms(const xg__share *sh, const xg__venue *v)
 {
     return v->offset_ms - sh->redis_minus_local_ms;
+}
+
+/* The same as the script's argument (buf: 24 bytes). */
+static const char *
+offset_arg(const xg__share *sh, const xg__venue *v, char *buf)
+{
+    snprintf(buf, 24, "%lld", (long long)venue_minus_redis_ms(sh, v));
+    return buf;
 }
 
 static int64_t
@@ -219,8 +224,7 @@ learn_redis_clock(xg__share *sh, int64_t redis_now_ms)
     sh->redis_minus_local_ms = (int64_t)redis_now_ms - sh->st->now.wall_ms;
 }
 
-/* --- modes -----------------------------------------------------------------
- */
+/* --- modes ---------------------------------------------------------------- */
 
 static void
 show_mode(xg__share *sh)
@@ -288,9 +292,7 @@ send_seed(xg__share *sh, const xg__venue *v, size_t vi, const xg__share_arg *b,
           size_t n)
 {
     char offset[24];
-    snprintf(offset, sizeof offset, "%lld",
-             (long long)venue_minus_redis_ms(sh, v));
-    const char *head[] = {"seed", offset};
+    const char *head[] = {"seed", offset_arg(sh, v, offset)};
     (void)send_op(sh, v, tag_of(TAG_NONE, vi), head, 2, b, n);
 }
 
@@ -367,8 +369,7 @@ load_script(xg__share *sh)
     (void)xg__redis_send(&sh->conn, tag_of(TAG_LOAD, 0), 3, argv, len);
 }
 
-/* --- bans ------------------------------------------------------------------
- */
+/* --- bans ----------------------------------------------------------------- */
 
 /* A ban another gateway met (or this one, before it restarted). */
 static void
@@ -404,8 +405,7 @@ on_ban_message(xg__share *sh, const char *msg, size_t len)
     apply_ban(sh, &sh->st->venues[vi], ban.until_ms, ban.gateway, ban.reason);
 }
 
-/* --- replies ----------------------------------------------------------------
- */
+/* --- replies -------------------------------------------------------------- */
 
 /* The asked costs times copies are ours until the grant's time; what
  * the asking request needs is spent when the sender asks again (the
@@ -623,8 +623,7 @@ on_sub_state(void *owner, int is_up, const char *why)
     }
 }
 
-/* --- life ------------------------------------------------------------------
- */
+/* --- life ----------------------------------------------------------------- */
 
 /* The account a venue's per-account buckets are counted under: the
  * configured one, else one derived from the API key (the same key is the
@@ -786,8 +785,7 @@ xg__share_timeout_ms(const xg__share *sh)
     return a;
 }
 
-/* --- admission ---------------------------------------------------------------
- */
+/* --- admission ------------------------------------------------------------ */
 
 /* The reserve a request of prio must leave in s (the shared count knows
  * only the priorities' reserves, not the reconciliation share, which
@@ -813,47 +811,56 @@ scope_of(const xg_bucket_spec *s, const xg_cost *c)
     return (s->flags & XG_BUCKET_PER_SCOPE) ? c->scope : 0;
 }
 
-/* Give back what the leases that match hold (all of them, or only those
- * past their time), one call per admission; forget them. A fixed
- * window's lease past its time is only forgotten: its window is over. */
+/* Give back what the leases of admission id hold, from lease `from` on
+ * (the admission's earlier ones are gone already), in one call; they hold
+ * nothing afterwards. */
 static void
-give_back(xg__share *sh, size_t vi, int only_expired, int64_t now_ns)
+give_admission(xg__share *sh, size_t vi, size_t from, int is_expiry)
 {
     xg__venue *v = &sh->st->venues[vi];
     xg__share_venue *sv = &sh->venues[vi];
-    char offset[24];
-    snprintf(offset, sizeof offset, "%lld",
-             (long long)venue_minus_redis_ms(sh, v));
+    const char *id = sv->leases[from].id;
+    xg__share_arg b[XG_HTTP_MAX_COSTS];
+    size_t n = 0;
+    for (size_t j = from; j < sv->n_leases && n < XG_HTTP_MAX_COSTS; j++) {
+        xg__lease *m = &sv->leases[j];
+        if (strcmp(m->id, id) != 0 || m->units <= 0) {
+            continue;
+        }
+        /* A fixed window's lease past its time: its window is over,
+         * nothing to give. */
+        int is_fixed = xg_limiter_bucket_spec(v->limiter, m->bucket)->kind ==
+                       XG_LIMIT_FIXED_WINDOW;
+        if (!(is_expiry && is_fixed)) {
+            b[n++] = (xg__share_arg){m->bucket, m->scope, m->units, m->win};
+        }
+    }
+    if (n > 0) {
+        char offset[24];
+        const char *head[] = {"give", offset_arg(sh, v, offset), id};
+        (void)send_op(sh, v, tag_of(TAG_NONE, vi), head, 3, b, n);
+    }
+    for (size_t j = sv->n_leases; j-- > from;) {
+        if (strcmp(sv->leases[j].id, id) == 0) {
+            sv->leases[j].units = 0;
+        }
+    }
+}
+
+/* Give back the leases past their time (all of them unless
+ * only_expired) and forget them. */
+static void
+give_back(xg__share *sh, size_t vi, int only_expired, int64_t now_ns)
+{
+    xg__share_venue *sv = &sh->venues[vi];
     size_t kept = 0;
     for (size_t i = 0; i < sv->n_leases; i++) {
-        xg__lease *l = &sv->leases[i];
-        int is_due = !only_expired || l->until_ns <= now_ns;
-        if (!is_due) {
-            sv->leases[kept++] = *l;
+        if (only_expired && sv->leases[i].until_ns > now_ns) {
+            sv->leases[kept++] = sv->leases[i];
             continue;
         }
-        if (l->units <= 0) {
-            continue;
-        }
-        /* This lease and every later one of the same admission. */
-        xg__share_arg b[XG_HTTP_MAX_COSTS];
-        size_t n = 0;
-        for (size_t j = i; j < sv->n_leases && n < XG_HTTP_MAX_COSTS; j++) {
-            xg__lease *m = &sv->leases[j];
-            int is_fixed =
-                xg_limiter_bucket_spec(v->limiter, m->bucket)->kind ==
-                XG_LIMIT_FIXED_WINDOW;
-            if (strcmp(m->id, l->id) == 0 && m->units > 0 &&
-                !(only_expired && is_fixed)) {
-                b[n++] = (xg__share_arg){m->bucket, m->scope, m->units, m->win};
-            }
-            if (strcmp(m->id, l->id) == 0 && j > i) {
-                m->units = 0; /* given with this call */
-            }
-        }
-        if (n > 0) {
-            const char *head[] = {"give", offset, l->id};
-            (void)send_op(sh, v, tag_of(TAG_NONE, vi), head, 3, b, n);
+        if (sv->leases[i].units > 0) {
+            give_admission(sh, vi, i, only_expired);
         }
     }
     sv->n_leases = kept;
@@ -934,14 +941,13 @@ send_take(xg__share *sh, xg__venue *v, xg__share_venue *sv,
     }
     sv->take_prio = prio;
     char offset[24], lease_max[24], hold[24];
-    snprintf(offset, sizeof offset, "%lld",
-             (long long)venue_minus_redis_ms(sh, v));
     snprintf(lease_max, sizeof lease_max, "%lld",
              (long long)sh->cfg->lease_max);
     /* A sliding window's lease is held (counted as if sent at its end)
      * this long: long enough to spend it, short enough to lose little. */
     snprintf(hold, sizeof hold, "%lld", (long long)sh->cfg->timeout_ms);
-    const char *head[] = {"take", sh->cfg->gateway, offset, lease_max, hold};
+    const char *head[] = {"take", sh->cfg->gateway, offset_arg(sh, v, offset),
+                          lease_max, hold};
     xg_err e =
         send_op(sh, v, tag_of(TAG_TAKE, vi), head, 5, sv->take, sv->n_take);
     if (e != XG_OK) {
@@ -999,8 +1005,7 @@ xg__share_admit(xg__state *st, xg__venue *v, const xg_cost *costs, size_t n,
     return XG_ERR_BUSY;
 }
 
-/* --- what the venue says
- * ------------------------------------------------------ */
+/* --- what the venue says -------------------------------------------------- */
 
 void
 xg__share_observe(xg__state *st, xg__venue *v, const xg_usage *usage, size_t n)
@@ -1041,9 +1046,7 @@ xg__share_observe(xg__state *st, xg__venue *v, const xg_usage *usage, size_t n)
     }
     sv->observed_mono_ms = st->now.mono_ms;
     char offset[24];
-    snprintf(offset, sizeof offset, "%lld",
-             (long long)venue_minus_redis_ms(sh, v));
-    const char *head[] = {"observe", offset};
+    const char *head[] = {"observe", offset_arg(sh, v, offset)};
     (void)send_op(sh, v, tag_of(TAG_NONE, vi), head, 2, b, k);
 }
 
