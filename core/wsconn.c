@@ -2,13 +2,10 @@
  * wsconn.c - one WebSocket client connection: libcurl connects, this file
  * upgrades, wslay frames.
  *
- * Owns the connection's own libcurl multi and easy handles, the upgrade
- * request and the bytes of the answer, and the wslay context. The easy
- * handle runs with CURLOPT_CONNECT_ONLY, so libcurl does DNS, TCP and TLS
- * (and honours the CA options) and then hands over: from there this file
- * moves bytes with curl_easy_send and curl_easy_recv and watches the socket
- * itself. The easy handle stays in its multi until destroy, because
- * removing a connect-only handle from a multi closes its connection.
+ * Owns the connection (netconn.c: libcurl connects, DNS, TCP and TLS with
+ * the CA options, then hands over), the upgrade request and the bytes of
+ * the answer, and the wslay context; it watches the socket itself once
+ * the connection is open.
  * What the messages mean, reconnecting and logging are the owner's.
  *
  * on_close is reported once, from xg__ws_perform (or xg__ws_send_text
@@ -23,11 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <wslay/wslay.h>
 
+#include "netconn.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
 
@@ -40,7 +37,6 @@
 #define URL_MAX          4096
 #define REQ_MAX          (URL_MAX + 512)
 #define WHY_MAX          192
-#define MAX_CURL_WATCHES 4
 /* How long a close we started waits for the server's answering close. */
 #define CLOSE_WAIT_MS 1000
 /* Used when the options give no connect timeout. */
@@ -48,7 +44,7 @@
 #define MSG_INITIAL_CAP            4096
 
 typedef enum ws_state {
-    WS_CONNECTING, /* libcurl: DNS, TCP, TLS */
+    WS_CONNECTING, /* netconn: DNS, TCP, TLS */
     WS_UPGRADING,  /* the HTTP/1.1 upgrade request and its answer */
     WS_OPEN,
     WS_CLOSING, /* our close frame is queued or sent: waiting for theirs */
@@ -58,13 +54,8 @@ typedef enum ws_state {
 struct xg__ws {
     ws_state state;
     xg__ws_events ev;
-    CURLM *multi;
-    CURL *easy;
-    int in_multi;
-    curl_socket_t sock; /* the connection's socket once libcurl handed over */
-    xg__watch curl_watches[MAX_CURL_WATCHES];
-    size_t n_curl_watches;
-    int64_t curl_deadline_ms;  /* libcurl's timer, monotonic; -1 none */
+    xg__netconn *conn;
+    int sock;                  /* the connection's socket once open */
     int64_t open_deadline_ms;  /* connected and upgraded by then */
     int64_t close_deadline_ms; /* WS_CLOSING: the server answers by then */
     char key[KEY_B64_LEN + 1];
@@ -81,8 +72,9 @@ struct xg__ws {
     int in_perform;
     int close_reported;
     char why[WHY_MAX];
-    /* What the last failed socket call said, for the reason. */
-    CURLcode io_err;
+    /* A socket call failed (netconn says how), or the server ended the
+     * stream: for the reason. */
+    int is_io_broken;
     int peer_eof;
     xg__ws_stats stats;
 };
@@ -370,11 +362,12 @@ end(xg__ws *ws, const char *why)
     xg_strlcpy(ws->why, why, sizeof ws->why);
 }
 
+/* what failed, in the connection's words. */
 static void
-end_curl(xg__ws *ws, const char *what, CURLcode rc)
+end_conn(xg__ws *ws, const char *what)
 {
     char why[WHY_MAX];
-    snprintf(why, sizeof why, "%s: %s", what, curl_easy_strerror(rc));
+    snprintf(why, sizeof why, "%s: %s", what, xg__netconn_why(ws->conn));
     end(ws, why);
 }
 
@@ -388,9 +381,9 @@ end_broken(xg__ws *ws, const char *when)
                    "the server closed the connection without a close"
                    " frame",
                    sizeof why);
-    } else if (ws->io_err != CURLE_OK) {
+    } else if (ws->is_io_broken) {
         snprintf(why, sizeof why, "connection broke %s: %s", when,
-                 curl_easy_strerror(ws->io_err));
+                 xg__netconn_why(ws->conn));
     } else {
         snprintf(why, sizeof why, "connection failed %s", when);
     }
@@ -409,80 +402,23 @@ report_end(xg__ws *ws)
     }
 }
 
-/* --- libcurl's connection phase ------------------------------------------ */
-
-static int
-on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
-{
-    (void)easy;
-    (void)socketp;
-    xg__ws *ws = userp;
-    size_t i = 0;
-    while (i < ws->n_curl_watches && ws->curl_watches[i].fd != s) {
-        i++;
-    }
-    if (what == CURL_POLL_REMOVE) {
-        if (i < ws->n_curl_watches) {
-            ws->curl_watches[i] = ws->curl_watches[--ws->n_curl_watches];
-        }
-        return 0;
-    }
-    if (i == ws->n_curl_watches) {
-        if (ws->n_curl_watches == MAX_CURL_WATCHES) {
-            return -1; /* libcurl fails the connect; reported as usual */
-        }
-        ws->n_curl_watches++;
-    }
-    ws->curl_watches[i].fd = s;
-    ws->curl_watches[i].events =
-        (short)(((what & CURL_POLL_IN) ? XG_WATCH_IN : 0) |
-                ((what & CURL_POLL_OUT) ? XG_WATCH_OUT : 0));
-    return 0;
-}
-
-static int
-on_timer(CURLM *multi, long timeout_ms, void *userp)
-{
-    (void)multi;
-    xg__ws *ws = userp;
-    ws->curl_deadline_ms = timeout_ms < 0 ? -1 : mono_ms() + timeout_ms;
-    return 0;
-}
+/* --- The connection ---------------------------------------------------- */
 
 static void start_upgrade(xg__ws *ws);
 
 static void
-connect_step(xg__ws *ws, const xg__watch *ready, size_t n_ready, int64_t now)
+connect_step(xg__ws *ws, const xg__watch *ready, size_t n_ready)
 {
-    int running;
-    for (size_t i = 0; i < n_ready; i++) {
-        size_t j = 0;
-        while (j < ws->n_curl_watches &&
-               ws->curl_watches[j].fd != ready[i].fd) {
-            j++;
-        }
-        if (j == ws->n_curl_watches) {
-            continue; /* not ours */
-        }
-        int ev = ((ready[i].events & XG_WATCH_IN) ? CURL_CSELECT_IN : 0) |
-                 ((ready[i].events & XG_WATCH_OUT) ? CURL_CSELECT_OUT : 0);
-        curl_multi_socket_action(ws->multi, ready[i].fd, ev, &running);
-    }
-    if (ws->curl_deadline_ms >= 0 && now >= ws->curl_deadline_ms) {
-        ws->curl_deadline_ms = -1;
-        curl_multi_socket_action(ws->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    }
-    CURLMsg *msg;
-    int left;
-    while ((msg = curl_multi_info_read(ws->multi, &left)) != NULL) {
-        if (msg->msg != CURLMSG_DONE || ws->state != WS_CONNECTING) {
-            continue;
-        }
-        if (msg->data.result != CURLE_OK) {
-            end_curl(ws, "cannot connect", msg->data.result);
-        } else {
-            start_upgrade(ws);
-        }
+    xg__netconn_perform(ws->conn, ready, n_ready);
+    switch (xg__netconn_get_state(ws->conn)) {
+    case XG_NETCONN_OPEN:
+        start_upgrade(ws);
+        return;
+    case XG_NETCONN_FAILED:
+        end_conn(ws, "cannot connect");
+        return;
+    case XG_NETCONN_CONNECTING:
+        return;
     }
 }
 
@@ -491,13 +427,7 @@ connect_step(xg__ws *ws, const xg__watch *ready, size_t n_ready, int64_t now)
 static void
 start_upgrade(xg__ws *ws)
 {
-    curl_socket_t s = CURL_SOCKET_BAD;
-    CURLcode rc = curl_easy_getinfo(ws->easy, CURLINFO_ACTIVESOCKET, &s);
-    if (rc != CURLE_OK || s == CURL_SOCKET_BAD) {
-        end(ws, "connected, but libcurl gave no socket");
-        return;
-    }
-    ws->sock = s;
+    ws->sock = xg__netconn_fd(ws->conn);
     ws->state = WS_UPGRADING;
 }
 
@@ -510,13 +440,13 @@ upgrade_step(xg__ws *ws)
 {
     while (ws->req_sent < ws->req_len) {
         size_t n = 0;
-        CURLcode rc = curl_easy_send(ws->easy, ws->req + ws->req_sent,
-                                     ws->req_len - ws->req_sent, &n);
-        if (rc == CURLE_AGAIN) {
+        xg_err e = xg__netconn_send(ws->conn, ws->req + ws->req_sent,
+                                    ws->req_len - ws->req_sent, &n);
+        if (e == XG_ERR_BUSY) {
             return; /* the rest when the socket takes it */
         }
-        if (rc != CURLE_OK) {
-            end_curl(ws, "cannot send the upgrade request", rc);
+        if (e != XG_OK) {
+            end_conn(ws, "cannot send the upgrade request");
             return;
         }
         ws->req_sent += n;
@@ -527,15 +457,14 @@ upgrade_step(xg__ws *ws)
     }
     for (;;) {
         size_t n = 0;
-        CURLcode rc = CURLE_OK;
         if (ws->ans_len < sizeof ws->ans) {
-            rc = curl_easy_recv(ws->easy, ws->ans + ws->ans_len,
-                                sizeof ws->ans - ws->ans_len, &n);
-            if (rc == CURLE_AGAIN) {
+            xg_err e = xg__netconn_recv(ws->conn, ws->ans + ws->ans_len,
+                                        sizeof ws->ans - ws->ans_len, &n);
+            if (e == XG_ERR_BUSY) {
                 return;
             }
-            if (rc != CURLE_OK) {
-                end_curl(ws, "connection broke during the upgrade", rc);
+            if (e != XG_OK) {
+                end_conn(ws, "connection broke during the upgrade");
                 return;
             }
             if (n == 0) {
@@ -584,14 +513,14 @@ on_wslay_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
         return (ssize_t)n;
     }
     size_t n = 0;
-    CURLcode rc = curl_easy_recv(ws->easy, buf, len, &n);
-    if (rc == CURLE_AGAIN) {
+    xg_err e = xg__netconn_recv(ws->conn, buf, len, &n);
+    if (e == XG_ERR_BUSY) {
         wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
         return -1;
     }
-    if (rc != CURLE_OK || n == 0) {
-        ws->io_err = rc;
-        ws->peer_eof = rc == CURLE_OK;
+    if (e != XG_OK || n == 0) {
+        ws->is_io_broken = e != XG_OK;
+        ws->peer_eof = e == XG_OK;
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
@@ -606,13 +535,13 @@ on_wslay_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
     (void)flags;
     xg__ws *ws = user;
     size_t n = 0;
-    CURLcode rc = curl_easy_send(ws->easy, data, len, &n);
-    if (rc == CURLE_AGAIN) {
+    xg_err e = xg__netconn_send(ws->conn, data, len, &n);
+    if (e == XG_ERR_BUSY) {
         wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
         return -1;
     }
-    if (rc != CURLE_OK) {
-        ws->io_err = rc;
+    if (e != XG_OK) {
+        ws->is_io_broken = 1;
         wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
         return -1;
     }
@@ -832,36 +761,13 @@ build_request(xg__ws *ws, const char *url, char *http_url, size_t url_cap,
 static xg_err
 start_connect(xg__ws *ws, const char *http_url, const xg__ws_options *opt)
 {
-    ws->multi = curl_multi_init();
-    ws->easy = curl_easy_init();
-    if (ws->multi == NULL || ws->easy == NULL) {
-        return XG_ERR_NOMEM;
-    }
-    CURL *e = ws->easy;
     long timeout_ms = opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms
                                                   : DEFAULT_CONNECT_TIMEOUT_MS;
-    curl_easy_setopt(e, CURLOPT_URL, http_url);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, opt->verify_tls ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, opt->verify_tls ? 2L : 0L);
-    if (opt->ca_file != NULL) {
-        curl_easy_setopt(e, CURLOPT_CAINFO, opt->ca_file); /* copied */
-    }
-    curl_multi_setopt(ws->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(ws->multi, CURLMOPT_SOCKETDATA, ws);
-    curl_multi_setopt(ws->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-    curl_multi_setopt(ws->multi, CURLMOPT_TIMERDATA, ws);
+    const xg__netconn_options nopt = {timeout_ms, opt->verify_tls,
+                                      opt->ca_file};
+    ws->conn = xg__netconn_open(http_url, &nopt);
     ws->open_deadline_ms = mono_ms() + timeout_ms;
-    if (curl_multi_add_handle(ws->multi, e) != CURLM_OK) {
-        return XG_ERR_NOMEM;
-    }
-    ws->in_multi = 1;
-    return XG_OK;
+    return ws->conn != NULL ? XG_OK : XG_ERR_NOMEM;
 }
 
 xg__ws *
@@ -879,8 +785,7 @@ xg__ws_open(const char *url, const xg__ws_options *opt, const xg__ws_events *ev,
     }
     ws->state = WS_CONNECTING;
     ws->ev = *ev;
-    ws->sock = CURL_SOCKET_BAD;
-    ws->curl_deadline_ms = -1;
+    ws->sock = -1;
     ws->close_deadline_ms = -1;
     xg_err e = build_request(ws, url, http_url, URL_MAX, err, err_len);
     if (e == XG_OK) {
@@ -908,17 +813,7 @@ xg__ws_destroy(xg__ws **wsp)
     if (ws->wslay != NULL) {
         wslay_event_context_free(ws->wslay);
     }
-    /* Removing the connect-only handle closes its connection; the socket
-     * callback may run, so ws is still whole here. */
-    if (ws->in_multi) {
-        curl_multi_remove_handle(ws->multi, ws->easy);
-    }
-    if (ws->easy != NULL) {
-        curl_easy_cleanup(ws->easy);
-    }
-    if (ws->multi != NULL) {
-        curl_multi_cleanup(ws->multi);
-    }
+    xg__netconn_destroy(&ws->conn);
     free(ws->msg);
     xg_wipe(ws->req, sizeof ws->req);
     free(ws);
@@ -932,16 +827,13 @@ size_t
 xg__ws_watches(const xg__ws *ws, xg__watch *out, size_t cap)
 {
     switch (ws->state) {
-    case WS_CONNECTING: {
-        size_t n = ws->n_curl_watches < cap ? ws->n_curl_watches : cap;
-        memcpy(out, ws->curl_watches, n * sizeof *out);
-        return n;
-    }
+    case WS_CONNECTING:
+        return xg__netconn_watches(ws->conn, out, cap);
     case WS_UPGRADING:
         if (cap == 0) {
             return 0;
         }
-        out[0].fd = (int)ws->sock;
+        out[0].fd = ws->sock;
         out[0].events =
             (short)(XG_WATCH_IN |
                     (ws->req_sent < ws->req_len ? XG_WATCH_OUT : 0));
@@ -951,7 +843,7 @@ xg__ws_watches(const xg__ws *ws, xg__watch *out, size_t cap)
         if (cap == 0) {
             return 0;
         }
-        out[0].fd = (int)ws->sock;
+        out[0].fd = ws->sock;
         out[0].events =
             (short)(XG_WATCH_IN |
                     (wslay_event_want_write(ws->wslay) ? XG_WATCH_OUT : 0));
@@ -969,11 +861,8 @@ xg__ws_timeout_ms(const xg__ws *ws)
     switch (ws->state) {
     case WS_CONNECTING: {
         long left = ms_left(ws->open_deadline_ms, now);
-        if (ws->curl_deadline_ms >= 0) {
-            long curl_left = ms_left(ws->curl_deadline_ms, now);
-            left = curl_left < left ? curl_left : left;
-        }
-        return left;
+        long curl_left = xg__netconn_timeout_ms(ws->conn);
+        return curl_left >= 0 && curl_left < left ? curl_left : left;
     }
     case WS_UPGRADING:
         return ms_left(ws->open_deadline_ms, now);
@@ -991,7 +880,7 @@ static int
 is_readable(const xg__ws *ws, const xg__watch *ready, size_t n_ready)
 {
     for (size_t i = 0; i < n_ready; i++) {
-        if (ready[i].fd == (int)ws->sock && (ready[i].events & XG_WATCH_IN)) {
+        if (ready[i].fd == ws->sock && (ready[i].events & XG_WATCH_IN)) {
             return 1;
         }
     }
@@ -1007,7 +896,7 @@ xg__ws_perform(xg__ws *ws, const xg__watch *ready, size_t n_ready)
     ws->in_perform = 1;
     int64_t now = mono_ms();
     if (ws->state == WS_CONNECTING) {
-        connect_step(ws, ready, n_ready, now);
+        connect_step(ws, ready, n_ready);
     }
     if (ws->state == WS_UPGRADING) {
         upgrade_step(ws); /* may open and read the first frames */
