@@ -31,6 +31,7 @@
 #include <openssl/x509v3.h>
 #include <wslay/wslay.h>
 
+#include "test_cert.h"
 #include "xgate/buf.h"
 #include "xgate/sign.h"
 
@@ -61,91 +62,14 @@ typedef struct conn {
     wslay_event_context_ptr ctx;
 } conn;
 
-/* --- Certificates ----------------------------------------------------------
- */
-
-/* A P-256 key and a self-signed certificate for 127.0.0.1 (subjectAltName
- * IP and DNS localhost, which is what libcurl checks). */
-static xg_err
-make_cert(EVP_PKEY **key_out, X509 **cert_out)
-{
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-    X509 *x = X509_new();
-    X509_EXTENSION *ext = NULL;
-    xg_err e = XG_ERR_INTERNAL;
-    if (key == NULL || x == NULL) {
-        goto done;
-    }
-    uint8_t serial[8];
-    if (RAND_bytes(serial, sizeof serial) != 1) {
-        goto done;
-    }
-    long sn = (long)(((uint32_t)serial[0] << 16 | (uint32_t)serial[1] << 8 |
-                      serial[2]) +
-                     1);
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), sn);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
-    X509_set_pubkey(x, key);
-    X509_NAME *name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               (const unsigned char *)"xgate ws test", -1, -1,
-                               0);
-    X509_set_issuer_name(x, name);
-    X509V3_CTX v3;
-    X509V3_set_ctx_nodb(&v3);
-    X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
-    ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
-                              "IP:127.0.0.1,DNS:localhost");
-    if (ext == NULL || X509_add_ext(x, ext, -1) != 1 ||
-        X509_sign(x, key, EVP_sha256()) == 0) {
-        goto done;
-    }
-    *key_out = key;
-    *cert_out = x;
-    key = NULL;
-    x = NULL;
-    e = XG_OK;
-done:
-    X509_EXTENSION_free(ext);
-    X509_free(x);
-    EVP_PKEY_free(key);
-    return e;
-}
-
-static xg_err
-write_pem(X509 *x, char *path, size_t cap)
-{
-    if (xg_strlcpy(path, "/tmp/xg-ws-ca-XXXXXX", cap) != XG_OK) {
-        return XG_ERR_TRUNCATED;
-    }
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        return XG_ERR_IO;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (f == NULL) {
-        close(fd);
-        unlink(path);
-        return XG_ERR_IO;
-    }
-    int ok = PEM_write_X509(f, x);
-    if (fclose(f) != 0 || !ok) {
-        unlink(path);
-        return XG_ERR_IO;
-    }
-    return XG_OK;
-}
-
 xg_err
 xg_ws_test_write_other_ca(char *path, size_t cap)
 {
     EVP_PKEY *key = NULL;
     X509 *x = NULL;
-    xg_err e = make_cert(&key, &x);
+    xg_err e = xg_test_make_cert(&key, &x);
     if (e == XG_OK) {
-        e = write_pem(x, path, cap);
+        e = xg_test_write_cert(x, path, cap);
     }
     X509_free(x);
     EVP_PKEY_free(key);
@@ -157,9 +81,9 @@ setup_tls(xg_ws_test_server *s)
 {
     EVP_PKEY *key = NULL;
     X509 *x = NULL;
-    xg_err e = make_cert(&key, &x);
+    xg_err e = xg_test_make_cert(&key, &x);
     if (e == XG_OK) {
-        e = write_pem(x, s->ca_file, sizeof s->ca_file);
+        e = xg_test_write_cert(x, s->ca_file, sizeof s->ca_file);
     }
     if (e == XG_OK) {
         s->tls = SSL_CTX_new(TLS_server_method());
