@@ -511,21 +511,18 @@ parse_routes(cfg_ctx *c, json_t *routes, xg__config *cfg)
     return XG_OK;
 }
 
-/* "redis://HOST:PORT[/DB]" into sh. */
+/* "redis://HOST:PORT[/DB]" (or rediss:// for TLS) into sh. */
 static xg_err
 parse_redis_url(cfg_ctx *c, const char *url, xg__share_config *sh)
 {
     const char *field = "shared_limits.redis";
-    if (strncmp(url, "rediss://", 9) == 0) {
+    sh->is_tls = strncmp(url, "rediss://", 9) == 0;
+    if (!sh->is_tls && strncmp(url, "redis://", 8) != 0) {
         return fail(c, field,
-                    "TLS to Redis is not built in (Debian 12's hiredis 0.14 "
-                    "has none): reach it through a local TLS tunnel, "
-                    "docs/farm.md");
+                    "must be redis://HOST:PORT[/DB], or rediss:// "
+                    "for TLS");
     }
-    if (strncmp(url, "redis://", 8) != 0) {
-        return fail(c, field, "must be redis://HOST:PORT[/DB]");
-    }
-    const char *host = url + 8;
+    const char *host = url + (sh->is_tls ? 9 : 8);
     const char *colon = strrchr(host, ':');
     if (colon == NULL || colon == host ||
         (size_t)(colon - host) >= sizeof sh->host || strchr(host, '@')) {
@@ -556,17 +553,10 @@ parse_redis_url(cfg_ctx *c, const char *url, xg__share_config *sh)
 static xg_err
 parse_share(cfg_ctx *c, json_t *obj, xg__share_config *sh)
 {
-    static const char *const allowed[] = {"redis",
-                                          "password_env",
-                                          "password_file",
-                                          "egress",
-                                          "gateway",
-                                          "key_prefix",
-                                          "expected_gateways",
-                                          "fallback_share_pct",
-                                          "timeout_ms",
-                                          "lease_max",
-                                          NULL};
+    static const char *const allowed[] = {
+        "redis",      "password_env", "password_file",     "egress",
+        "gateway",    "key_prefix",   "expected_gateways", "fallback_share_pct",
+        "timeout_ms", "lease_max",    "tls_ca_file",       NULL};
     if (!json_is_object(obj)) {
         return fail(c, "shared_limits", "must be an object");
     }
@@ -595,8 +585,14 @@ parse_share(cfg_ctx *c, json_t *obj, xg__share_config *sh)
         (e = get_int(c, "shared_limits.timeout_ms", obj, "timeout_ms", 10,
                      TIMEOUT_MS_LIMIT, &sh->timeout_ms)) ||
         (e = get_int(c, "shared_limits.lease_max", obj, "lease_max", 0, 1000,
-                     &sh->lease_max))) {
+                     &sh->lease_max)) ||
+        (e = get_string(c, "shared_limits.tls_ca_file", obj, "tls_ca_file",
+                        sh->tls_ca_file, sizeof sh->tls_ca_file, 0))) {
         return e;
+    }
+    if (sh->tls_ca_file[0] != '\0' && !sh->is_tls) {
+        return fail(c, "shared_limits.tls_ca_file",
+                    "only with a rediss:// address");
     }
     /* Never more than an even split: with Redis gone, every gateway on
      * the egress falls back at once. */

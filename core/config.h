@@ -64,6 +64,8 @@ typedef struct xg__share_config {
     int64_t port;
     int64_t db;
     xg__secret password;        /* unset: no AUTH */
+    int is_tls;                 /* rediss:// */
+    char tls_ca_file[XG_PATH_MAX]; /* "": the system's CA store */
     char egress[XG_LABEL_MAX];  /* the IP the venues see, as a label */
     char gateway[XG_LABEL_MAX]; /* this gateway, in bans and events */
     char key_prefix[XG_LABEL_MAX];

@@ -1,19 +1,18 @@
 /*
  * redis.h - one Redis connection on the gateway's loop (core-private).
  *
- * hiredis's asynchronous API over a socket the loop polls like the
- * transport's (xg__redis_watches / xg__redis_perform): a command never
- * blocks the loop, and its reply comes back in a later turn through the
- * owner's callback with the tag it was sent with. The connection is made
- * and remade here, with backoff; what to send once it is up (AUTH is
- * done here, the owner's scripts and subscriptions are not) is the
- * owner's, told by the state callback. Replies arrive in the order the
- * commands were sent, so the oldest unanswered command's age is known:
- * the owner reads it to call Redis slow.
- *
- * The host is connected by address: hiredis resolves names with a
- * blocking call, so a name that is not in /etc/hosts would stall the loop
- * (docs/farm.md says so).
+ * The bytes travel on a netconn (netconn.c: libcurl connects without
+ * blocking, DNS included, over TCP or TLS with the system's CA store or a
+ * given file); hiredis formats the commands and reads the replies
+ * (redisFormatCommandArgv, redisReader). A command never blocks the loop:
+ * it is written as far as the socket takes it, the rest when the loop
+ * says the socket is writable, and its reply comes back in a later turn
+ * through the owner's callback with the tag it was sent with. Replies
+ * arrive in the order the commands were sent, so the oldest unanswered
+ * command's age is known: the owner reads it to call Redis slow. The
+ * connection is made and remade here, with backoff, and AUTH and SELECT
+ * go first on each; what else to send once it is up (the owner's scripts
+ * and subscriptions) is the owner's, told by the state callback.
  */
 #ifndef XGATE_REDIS_H
 #define XGATE_REDIS_H
@@ -21,16 +20,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netconn.h"
 #include "secret.h"
 #include "transport.h"
 #include "xgate/error.h"
 
-struct redisAsyncContext;
 struct redisReader;
 struct redisReply;
 
 /* A reply to the command sent with tag; NULL when the connection went
- * before it was answered. For a subscription, every message. */
+ * before it was answered. A subscription's messages come with tag 0. */
 typedef void xg__redis_reply_fn(void *owner, const struct redisReply *r,
                                 uint64_t tag);
 /* The connection is up (is_up 1, AUTH sent) or went down (0, with why). */
@@ -38,33 +37,42 @@ typedef void xg__redis_state_fn(void *owner, int is_up, const char *why);
 
 #define XG_REDIS_PENDING_MAX 4096
 
-typedef struct xg__redis {
-    const char *host;
+typedef struct xg__redis_target {
+    const char *host; /* borrowed */
     int port;
     int db;
+    int is_tls;
+    const char *ca_file;        /* TLS: NULL for the system's CA store */
     const xg__secret *password; /* borrowed; unset: no AUTH */
     int64_t connect_timeout_ms;
+} xg__redis_target;
+
+typedef struct xg__redis {
+    xg__redis_target to;
     void *owner;
     xg__redis_reply_fn *on_reply;
     xg__redis_state_fn *on_state;
 
-    struct redisAsyncContext *ac; /* NULL between connections */
-    int is_up;                    /* the connect callback said OK */
-    int wants_read, wants_write;
+    xg__netconn *conn; /* NULL between connections */
+    int is_up;         /* connected: commands may be sent */
+    struct redisReader *reader;
+    char *out; /* formatted commands not yet taken by the socket */
+    size_t out_len, out_cap;
     int64_t connect_start_ms; /* mono ms the current attempt began */
     int64_t next_connect_ms;  /* mono ms of the next attempt */
     int64_t backoff_ms;
-    char why[128]; /* the last failure, for the state callback */
-    /* Send times (mono ms) of unanswered commands, oldest first. */
+    char why[160]; /* the last failure, for the state callback */
+    /* Tags and send times (mono ms) of unanswered commands, oldest
+     * first. */
+    uint64_t tags[XG_REDIS_PENDING_MAX];
     int64_t sent_ms[XG_REDIS_PENDING_MAX];
     size_t sent_head, n_sent;
 } xg__redis;
 
-/* Set up (no I/O yet: the first xg__redis_tick connects). */
-void xg__redis_init(xg__redis *r, const char *host, int port, int db,
-                    const xg__secret *password, int64_t connect_timeout_ms,
-                    void *owner, xg__redis_reply_fn *on_reply,
-                    xg__redis_state_fn *on_state);
+/* Set up (no I/O yet: the first xg__redis_tick connects). to is copied;
+ * the strings it points to are borrowed. */
+void xg__redis_init(xg__redis *r, const xg__redis_target *to, void *owner,
+                    xg__redis_reply_fn *on_reply, xg__redis_state_fn *on_state);
 
 /* Close; pending commands are answered NULL. */
 void xg__redis_fini(xg__redis *r);

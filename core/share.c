@@ -660,13 +660,16 @@ xg__share_init(xg__share *sh, xg__state *st)
     snprintf(sh->why, sizeof sh->why, "reaching Redis");
     snprintf(sh->channel, sizeof sh->channel, "%s:bans:%s", sh->cfg->key_prefix,
              sh->cfg->egress);
-    int64_t connect_ms = sh->cfg->timeout_ms * 4;
-    xg__redis_init(&sh->conn, sh->cfg->host, (int)sh->cfg->port,
-                   (int)sh->cfg->db, &sh->cfg->password, connect_ms, sh,
-                   on_reply, on_state);
-    xg__redis_init(&sh->sub, sh->cfg->host, (int)sh->cfg->port,
-                   (int)sh->cfg->db, &sh->cfg->password, connect_ms, sh,
-                   on_sub_reply, on_sub_state);
+    const xg__redis_target to = {
+        sh->cfg->host,
+        (int)sh->cfg->port,
+        (int)sh->cfg->db,
+        sh->cfg->is_tls,
+        sh->cfg->tls_ca_file[0] != '\0' ? sh->cfg->tls_ca_file : NULL,
+        &sh->cfg->password,
+        sh->cfg->timeout_ms * 4};
+    xg__redis_init(&sh->conn, &to, sh, on_reply, on_state);
+    xg__redis_init(&sh->sub, &to, sh, on_sub_reply, on_sub_state);
     for (size_t i = 0; i < st->n_venues; i++) {
         xg__venue *v = &st->venues[i];
         set_account(v);
@@ -744,8 +747,8 @@ xg__share_timers(xg__share *sh)
         xg__info("shared limits: the Redis Cluster serves the farm's keys "
                  "from %s:%d; connecting there",
                  sh->node_host, sh->node_port);
-        sh->conn.host = sh->node_host;
-        sh->conn.port = sh->node_port;
+        sh->conn.to.host = sh->node_host;
+        sh->conn.to.port = sh->node_port;
         xg__redis_drop(&sh->conn, "moved to another node");
     }
     xg__redis_tick(&sh->conn, now, sh->cfg->timeout_ms);

@@ -178,6 +178,15 @@ test_shared_limits_defaults_and_labels(void **state)
     assert_int_equal(cfg.share.fallback_share_pct, 33);
     assert_string_equal(cfg.venues[0].account, "acct-1");
     assert_null(xg__secret_bytes(&cfg.share.password));
+    assert_false(cfg.share.is_tls);
+    xg__config_fini(&cfg);
+    assert_int_equal(parse(SHARED("\"redis\": \"rediss://redis.lan:6380\", "
+                                  "\"tls_ca_file\": \"/etc/xgate/ca.pem\", "
+                                  "\"egress\": \"a\", \"gateway\": \"g\"")),
+                     XG_OK);
+    assert_true(cfg.share.is_tls);
+    assert_string_equal(cfg.share.host, "redis.lan");
+    assert_string_equal(cfg.share.tls_ca_file, "/etc/xgate/ca.pem");
 }
 
 static void
@@ -193,9 +202,14 @@ test_shared_limits_refusals_name_the_field(void **state)
                           "\"egress\": \"a\", \"gateway\": \"g\""),
                    "shared_limits.redis");
     assert_null(strstr(err, "pw@"));
-    assert_refused(SHARED("\"redis\": \"rediss://127.0.0.1:6379\", "
+    assert_refused(SHARED("\"redis\": \"http://127.0.0.1:6379\", "
                           "\"egress\": \"a\", \"gateway\": \"g\""),
                    "shared_limits.redis");
+    /* A CA file is for TLS only. */
+    assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:6379\", "
+                          "\"egress\": \"a\", \"gateway\": \"g\", "
+                          "\"tls_ca_file\": \"/etc/ssl/ca.pem\""),
+                   "shared_limits.tls_ca_file");
     assert_refused(SHARED("\"redis\": \"redis://127.0.0.1:99999\", "
                           "\"egress\": \"a\", \"gateway\": \"g\""),
                    "shared_limits.redis");
