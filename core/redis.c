@@ -145,6 +145,8 @@ flush(xg__redis *r)
         off += n;
     }
     memmove(r->out, r->out + off, r->out_len - off);
+    /* What left may have been AUTH's password: no copy stays behind. */
+    memset(r->out + r->out_len - off, 0, off);
     r->out_len -= off;
     return 1;
 }
