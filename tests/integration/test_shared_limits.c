@@ -13,6 +13,8 @@
  *  - A ban one gateway meets: the others send nothing to the venue until
  *    it ends and move their orders; one started during it sends nothing
  *    either.
+ *  - Redis over TLS (rediss://): shared with the CA that signed Redis's
+ *    certificate, never with another.
  *
  * Binance's ORDERS limit (100 per 10 s, per account) is the one the flood
  * meets, its window shortened to 1 s: the real size, scaled down in time.
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -32,6 +35,7 @@
 #include "gw_launch.h"
 #include "redis_launch.h"
 #include "sim_launch.h"
+#include "test_cert.h"
 
 #define N_GW       3
 #define ORDERS_MAX 100 /* the simulator's ORDERS limit a window */
@@ -420,6 +424,95 @@ test_redis_stalled_mid_flood(void **state)
     json_decref(assert_never_refused("redis stalled", n, "st"));
 }
 
+/* Binance's "limits" in gateway g's venue_status, polled until it is
+ * `want` (1) or WAIT_MS passed (0); its reason into why. */
+static int
+poll_limits(size_t g, const char *want, char *why, size_t cap)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    while (xg_test_now_ms() < end) {
+        json_t *r =
+            xg_client_call(&clients[g], "{\"type\":\"venue_status\"}", 5000);
+        json_t *v = json_array_get(json_object_get(r, "venues"), 0);
+        const char *got = json_string_value(json_object_get(v, "limits"));
+        const char *reason =
+            json_string_value(json_object_get(v, "limits_reason"));
+        snprintf(why, cap, "%s", reason != NULL ? reason : "");
+        int is_there = got != NULL && strcmp(got, want) == 0;
+        json_decref(r);
+        if (is_there) {
+            return 1;
+        }
+        xg_test_sleep_ms(100);
+    }
+    return 0;
+}
+
+/* Start gateway 0 sharing through a TLS-only Redis that trusts ca_file. */
+static void
+start_tls_gateway(const char *ca_file)
+{
+    const char *venues[] = {"binance"};
+    int ports[] = {xg_sim_port(&sim, "binance")};
+    char root[1024];
+    snprintf(root, sizeof root,
+             "\"shared_limits\": {\"redis\": \"rediss://127.0.0.1:%d\", "
+             "\"tls_ca_file\": \"%s\", \"egress\": \"test-lo\", "
+             "\"gateway\": \"gw-tls\", \"expected_gateways\": 1},",
+             redis.tls_port, ca_file);
+    assert_int_equal(xg_gw_start_sim_with(&gws[0], venues, ports, 1, "", root),
+                     XG_OK);
+    assert_int_equal(xg_client_open(&clients[0], &gws[0], ""), XG_OK);
+}
+
+static void
+test_shared_over_tls(void **state)
+{
+    (void)state;
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    char cert_file[64], key_file[64], other_ca[64];
+    assert_int_equal(xg_test_make_cert(&key, &cert), XG_OK);
+    assert_int_equal(xg_test_write_cert(cert, cert_file, sizeof cert_file),
+                     XG_OK);
+    assert_int_equal(xg_test_write_key(key, key_file, sizeof key_file), XG_OK);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    assert_int_equal(xg_test_make_cert(&key, &cert), XG_OK);
+    assert_int_equal(xg_test_write_cert(cert, other_ca, sizeof other_ca),
+                     XG_OK);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    assert_int_equal(xg_redis_start_tls(&redis, cert_file, key_file), XG_OK);
+    start_sim(0);
+
+    /* A CA that did not sign Redis's certificate: the gateway falls back
+     * and says why. */
+    start_tls_gateway(other_ca);
+    char why[256];
+    assert_true(poll_limits(0, "fallback", why, sizeof why));
+    printf("tls, wrong CA: %s\n", why);
+    assert_non_null(strstr(why, "certificate"));
+    xg_client_close(&clients[0]);
+    memset(&clients[0], 0, sizeof clients[0]);
+    xg_gw_stop(&gws[0]);
+
+    /* The right one: shared, and orders go. */
+    start_tls_gateway(cert_file);
+    assert_true(poll_limits(0, "shared", why, sizeof why));
+    for (int k = 0; k < 5; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "tlsk%d", k);
+        send_ioc(&clients[0], id);
+    }
+    json_t *lines = wait_placed(5);
+    assert_int_equal(count_placed(lines), 5);
+    json_decref(lines);
+    unlink(cert_file);
+    unlink(key_file);
+    unlink(other_ca);
+}
+
 /* An order of strategy client c, placed and acked on the venue named. */
 static void
 place_on(xg_client *c, const char *id, const char *venue)
@@ -503,6 +596,7 @@ main(void)
         cmocka_unit_test_teardown(test_a_ban_one_gateway_meets_stops_them_all,
                                   teardown),
         cmocka_unit_test_teardown(test_redis_stalled_mid_flood, teardown),
+        cmocka_unit_test_teardown(test_shared_over_tls, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

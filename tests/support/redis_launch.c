@@ -93,14 +93,16 @@ redis_spawn(const xg_redis_proc *p)
 {
     char port_arg[16];
     char bus_arg[16];
+    char tls_arg[16];
     char conf_arg[128];
-    const char *argv[32];
+    const char *argv[40];
     size_t n = 0;
     pid_t parent = getpid();
     pid_t pid = 0;
 
     snprintf(port_arg, sizeof(port_arg), "%d", p->port);
     snprintf(bus_arg, sizeof(bus_arg), "%d", p->bus_port);
+    snprintf(tls_arg, sizeof(tls_arg), "%d", p->tls_port);
     snprintf(conf_arg, sizeof(conf_arg), "%s/nodes-%d.conf", p->cluster_dir,
              p->port);
     /* Nothing persisted: a restarted server starts empty, as a Redis that
@@ -131,6 +133,15 @@ redis_spawn(const xg_redis_proc *p)
     if (p->bus_port > 0) {
         for (size_t i = 0; i < sizeof(cluster) / sizeof(cluster[0]); i++) {
             argv[n++] = cluster[i];
+        }
+    }
+    const char *tls[] = {"--tls-port",         tls_arg,
+                         "--tls-cert-file",    p->tls_cert_file,
+                         "--tls-key-file",     p->tls_key_file,
+                         "--tls-auth-clients", "no"};
+    if (p->tls_port > 0) {
+        for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++) {
+            argv[n++] = tls[i];
         }
     }
     argv[n] = NULL;
@@ -245,10 +256,13 @@ redis_start_free(xg_redis_proc *p, bool is_cluster)
         bool exited = false;
         p->port = redis_free_port();
         p->bus_port = is_cluster ? redis_free_port() : 0;
-        if (p->port == 0 || (is_cluster && p->bus_port == 0)) {
+        int is_tls = p->tls_cert_file[0] != '\0';
+        p->tls_port = is_tls ? redis_free_port() : 0;
+        if (p->port == 0 || (is_cluster && p->bus_port == 0) ||
+            (is_tls && p->tls_port == 0)) {
             return XG_ERR_IO;
         }
-        if (p->bus_port == p->port) {
+        if (p->bus_port == p->port || p->tls_port == p->port) {
             continue; /* the same port came back twice */
         }
         if (redis_run(p, &exited) == XG_OK) {
@@ -265,6 +279,20 @@ xg_err
 xg_redis_start(xg_redis_proc *p)
 {
     memset(p, 0, sizeof(*p));
+    return redis_start_free(p, false);
+}
+
+xg_err
+xg_redis_start_tls(xg_redis_proc *p, const char *cert_file,
+                   const char *key_file)
+{
+    memset(p, 0, sizeof(*p));
+    if (snprintf(p->tls_cert_file, sizeof p->tls_cert_file, "%s", cert_file) >=
+            (int)sizeof p->tls_cert_file ||
+        snprintf(p->tls_key_file, sizeof p->tls_key_file, "%s", key_file) >=
+            (int)sizeof p->tls_key_file) {
+        return XG_ERR_TRUNCATED;
+    }
     return redis_start_free(p, false);
 }
 

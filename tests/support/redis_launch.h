@@ -32,6 +32,12 @@ typedef struct xg_redis_proc {
      * plain server. */
     int bus_port;
     char cluster_dir[64];
+    /* TLS clients on tls_port (the plain port stays, for the launcher's
+     * and the test's own checks), with this certificate and key; 0 and
+     * "" for none. */
+    int tls_port;
+    char tls_cert_file[128];
+    char tls_key_file[128];
 } xg_redis_proc;
 
 typedef struct xg_redis_cluster {
@@ -47,6 +53,11 @@ typedef struct xg_redis_cluster {
  * XG_ERR_IO if no server came up (the child is then reaped or killed);
  * *p is valid for xg_redis_stop either way. */
 xg_err xg_redis_start(xg_redis_proc *p);
+
+/* As xg_redis_start, and TLS on a second free port (p->tls_port) with
+ * the PEM certificate and key given (clients are not asked for one). */
+xg_err xg_redis_start_tls(xg_redis_proc *p, const char *cert_file,
+                          const char *key_file);
 
 /* Start redis-server again on p->port (after xg_redis_stop or
  * xg_redis_kill; a server still running is stopped first). It starts
