@@ -238,14 +238,10 @@ xg__netconn_perform(xg__netconn *c, const xg__watch *ready, size_t n)
     }
 }
 
-xg_err
-xg__netconn_send(xg__netconn *c, const void *data, size_t len, size_t *n)
+/* What a send or receive's code means to the owner. */
+static xg_err
+io_result(xg__netconn *c, CURLcode rc)
 {
-    *n = 0;
-    if (c->state != XG_NETCONN_OPEN) {
-        return XG_ERR_IO;
-    }
-    CURLcode rc = curl_easy_send(c->easy, data, len, n);
     if (rc == CURLE_AGAIN) {
         return XG_ERR_BUSY;
     }
@@ -257,19 +253,21 @@ xg__netconn_send(xg__netconn *c, const void *data, size_t len, size_t *n)
 }
 
 xg_err
+xg__netconn_send(xg__netconn *c, const void *data, size_t len, size_t *n)
+{
+    *n = 0;
+    if (c->state != XG_NETCONN_OPEN) {
+        return XG_ERR_IO;
+    }
+    return io_result(c, curl_easy_send(c->easy, data, len, n));
+}
+
+xg_err
 xg__netconn_recv(xg__netconn *c, void *buf, size_t len, size_t *n)
 {
     *n = 0;
     if (c->state != XG_NETCONN_OPEN) {
         return XG_ERR_IO;
     }
-    CURLcode rc = curl_easy_recv(c->easy, buf, len, n);
-    if (rc == CURLE_AGAIN) {
-        return XG_ERR_BUSY;
-    }
-    if (rc != CURLE_OK) {
-        fail(c, rc);
-        return XG_ERR_IO;
-    }
-    return XG_OK;
+    return io_result(c, curl_easy_recv(c->easy, buf, len, n));
 }

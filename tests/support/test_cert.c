@@ -67,23 +67,30 @@ done:
     return e;
 }
 
-xg_err
-xg_test_write_cert(X509 *x, char *path, size_t cap)
+/* A new temporary file named from template (mode 0600) into path, open
+ * for writing; NULL (nothing left behind) if it cannot be made. */
+static FILE *
+open_temp(const char *template, char *path, size_t cap)
 {
-    if (xg_strlcpy(path, "/tmp/xg-test-ca-XXXXXX", cap) != XG_OK) {
-        return XG_ERR_TRUNCATED;
+    if (xg_strlcpy(path, template, cap) != XG_OK) {
+        return NULL;
     }
     int fd = mkstemp(path);
     if (fd < 0) {
-        return XG_ERR_IO;
+        return NULL;
     }
     FILE *f = fdopen(fd, "w");
     if (f == NULL) {
         close(fd);
         unlink(path);
-        return XG_ERR_IO;
     }
-    int ok = PEM_write_X509(f, x);
+    return f;
+}
+
+/* Close f, written ok; the file goes if anything failed. */
+static xg_err
+close_temp(FILE *f, int ok, const char *path)
+{
     if (fclose(f) != 0 || !ok) {
         unlink(path);
         return XG_ERR_IO;
@@ -92,25 +99,19 @@ xg_test_write_cert(X509 *x, char *path, size_t cap)
 }
 
 xg_err
+xg_test_write_cert(X509 *x, char *path, size_t cap)
+{
+    FILE *f = open_temp("/tmp/xg-test-ca-XXXXXX", path, cap);
+    return f != NULL ? close_temp(f, PEM_write_X509(f, x), path) : XG_ERR_IO;
+}
+
+xg_err
 xg_test_write_key(EVP_PKEY *key, char *path, size_t cap)
 {
-    if (xg_strlcpy(path, "/tmp/xg-test-key-XXXXXX", cap) != XG_OK) {
-        return XG_ERR_TRUNCATED;
-    }
-    int fd = mkstemp(path); /* mode 0600 */
-    if (fd < 0) {
-        return XG_ERR_IO;
-    }
-    FILE *f = fdopen(fd, "w");
-    if (f == NULL) {
-        close(fd);
-        unlink(path);
-        return XG_ERR_IO;
-    }
-    int ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-    if (fclose(f) != 0 || !ok) {
-        unlink(path);
-        return XG_ERR_IO;
-    }
-    return XG_OK;
+    FILE *f = open_temp("/tmp/xg-test-key-XXXXXX", path, cap);
+    return f != NULL
+               ? close_temp(
+                     f, PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL),
+                     path)
+               : XG_ERR_IO;
 }
