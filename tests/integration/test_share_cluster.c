@@ -161,25 +161,36 @@ load_script(redisContext *c)
 
 /* --- calling the script --------------------------------------------- */
 
-/* take of one request on keys {meta, per-IP bucket, per-account bucket},
- * as a Binance order is costed: REQUEST_WEIGHT_1M (6000 a minute) and
- * ORDERS_10S (100 in 10 s), both clock-anchored fixed windows with a
- * 100 ms guard, cost 1, no reserve, no lease. Given: freeReplyObject. */
+/* Bucket descriptors (share.lua): kind 1 (fixed window), anchor 0
+ * (clock), limit, window_ms, guard_ms, amount (the cost) and extra (the
+ * reserve kept). Binance's per-IP REQUEST_WEIGHT_1M (6000 a minute) and
+ * per-account ORDERS_10S (100 in 10 s), as an order is costed: 1 each. */
+static const char *const weight_1m[] = {"1",   "0", "6000", "60000",
+                                        "100", "1", "0"};
+static const char *const orders_10s[] = {"1",   "0", "100", "10000",
+                                         "100", "1", "0"};
+
+/* take of one request on keys {meta, per-IP bucket, per-account bucket}
+ * (offset 0, no lease, no hold). Given: freeReplyObject. */
 static redisReply *
 take(redisContext *c, const char *const keys[3])
 {
-    const char *argv[] = {
-        "EVALSHA", sha, "3",    keys[0], keys[1], keys[2], "take", GATEWAY,
-        "0",                                                    /* offset_ms */
-        "0",                                                    /* max_extra */
-        "0",                                                    /* hold_ms */
-        "1",       "0", "6000", "60000", "100",   "1",     "0", /* per IP */
-        "1",       "0", "100",  "10000", "100",   "1",     "0", /* per account
-                                                                 */
-    };
-    redisReply *r =
-        redisCommandArgv(c, (int)(sizeof(argv) / sizeof(argv[0])), argv, NULL);
+    const char *head[] = {"EVALSHA", sha,     "3", keys[0], keys[1], keys[2],
+                          "take",    GATEWAY, "0", "0",     "0"};
+    const char *argv[32];
+    size_t argc = 0;
+    redisReply *r = NULL;
 
+    for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++) {
+        argv[argc++] = head[i];
+    }
+    for (size_t i = 0; i < 7; i++) {
+        argv[argc++] = weight_1m[i];
+    }
+    for (size_t i = 0; i < 7; i++) {
+        argv[argc++] = orders_10s[i];
+    }
+    r = redisCommandArgv(c, (int)argc, argv, NULL);
     assert_non_null(r);
     return r;
 }
