@@ -15,7 +15,9 @@
  * epoch, node 0 meets the others, and the gossip does the rest. A master
  * that starts in cluster mode reports cluster_state:ok no sooner than 2 s
  * after it started (Redis's CLUSTER_WRITABLE_DELAY), so a cluster is ready
- * in a little over 2 s.
+ * in a little over 2 s. Ready also means every node has its own link to
+ * every other: Redis Cluster forwards a PUBLISH only over links that
+ * exist at that moment, and one may come up after the cluster says ok.
  */
 #include "redis_launch.h"
 
@@ -135,6 +137,7 @@ redis_spawn(const xg_redis_proc *p)
             argv[n++] = cluster[i];
         }
     }
+    /* TLS beside the plain port, which the launcher's checks use. */
     const char *tls[] = {"--tls-port",         tls_arg,
                          "--tls-cert-file",    p->tls_cert_file,
                          "--tls-key-file",     p->tls_key_file,
@@ -256,7 +259,7 @@ redis_start_free(xg_redis_proc *p, bool is_cluster)
         bool exited = false;
         p->port = redis_free_port();
         p->bus_port = is_cluster ? redis_free_port() : 0;
-        int is_tls = p->tls_cert_file[0] != '\0';
+        bool is_tls = p->tls_cert_file[0] != '\0';
         p->tls_port = is_tls ? redis_free_port() : 0;
         if (p->port == 0 || (is_cluster && p->bus_port == 0) ||
             (is_tls && p->tls_port == 0)) {
@@ -287,10 +290,10 @@ xg_redis_start_tls(xg_redis_proc *p, const char *cert_file,
                    const char *key_file)
 {
     memset(p, 0, sizeof(*p));
-    if (snprintf(p->tls_cert_file, sizeof p->tls_cert_file, "%s", cert_file) >=
-            (int)sizeof p->tls_cert_file ||
-        snprintf(p->tls_key_file, sizeof p->tls_key_file, "%s", key_file) >=
-            (int)sizeof p->tls_key_file) {
+    if (snprintf(p->tls_cert_file, sizeof(p->tls_cert_file), "%s", cert_file) >=
+            (int)sizeof(p->tls_cert_file) ||
+        snprintf(p->tls_key_file, sizeof(p->tls_key_file), "%s", key_file) >=
+            (int)sizeof(p->tls_key_file)) {
         return XG_ERR_TRUNCATED;
     }
     return redis_start_free(p, false);
@@ -436,49 +439,94 @@ out:
     return err;
 }
 
-/* Does the node on rc say the cluster is ok, with n nodes known? */
+/* Does one line of CLUSTER NODES (len bytes at line) show a node that is
+ * neither in hand-shake nor failing, with a link from this node to it? */
+static bool
+cluster_line_linked(const char *line, size_t len)
+{
+    char buf[512];
+
+    if (len >= sizeof(buf)) {
+        return false;
+    }
+    memcpy(buf, line, len);
+    buf[len] = '\0';
+    /* Its flags, then " - <ping> <pong> <epoch> connected|disconnected". */
+    return strstr(buf, " connected") != NULL &&
+           strstr(buf, "handshake") == NULL && strstr(buf, "noaddr") == NULL &&
+           strstr(buf, "fail") == NULL;
+}
+
+/* Does the node on rc say the cluster is ok, with all n nodes known and
+ * linked? cluster_state:ok alone is not enough: a node may know another
+ * (its slots came over the link the other opened) before it has a link of
+ * its own to it, and until then a PUBLISH it propagates never reaches
+ * that node's subscribers. */
 static bool
 cluster_node_ready(redisContext *rc, size_t n)
 {
     redisReply *r = redisCommand(rc, "CLUSTER INFO");
     char known[48];
     bool ready = false;
+    size_t linked = 0;
 
     snprintf(known, sizeof(known), "\ncluster_known_nodes:%zu\r", n);
     ready = r != NULL && r->type == REDIS_REPLY_STRING &&
             strstr(r->str, "cluster_state:ok\r") != NULL &&
             strstr(r->str, known) != NULL;
     freeReplyObject(r);
-    return ready;
+    if (!ready) {
+        return false;
+    }
+    r = redisCommand(rc, "CLUSTER NODES");
+    if (r == NULL || r->type != REDIS_REPLY_STRING) {
+        freeReplyObject(r);
+        return false;
+    }
+    for (const char *line = r->str; *line != '\0';) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
+        if (len > 0) {
+            if (!cluster_line_linked(line, len)) {
+                freeReplyObject(r);
+                return false;
+            }
+            linked++;
+        }
+        line += len + (nl != NULL);
+    }
+    freeReplyObject(r);
+    return linked == n;
 }
 
-/* Wait until every node is ready (CLUSTER_READY_MS at most). */
+/* Wait until every node is ready in one pass (CLUSTER_READY_MS at
+ * most). */
 static xg_err
 cluster_wait_ready(xg_redis_cluster *c)
 {
     int64_t deadline = redis_mono_ms() + CLUSTER_READY_MS;
-    size_t ready = 0;
 
-    /* Nodes become ready in any order, but once ready a node stays so:
-     * nothing fails here. */
-    while (ready < c->n) {
-        redisContext *rc = redis_connect(c->nodes[ready].port);
-        bool is_ready = rc != NULL && cluster_node_ready(rc, c->n);
-
-        redisFree(rc);
-        if (is_ready) {
-            ready++;
-            continue;
+    for (;;) {
+        int not_ready = 0;
+        for (size_t i = 0; i < c->n && not_ready == 0; i++) {
+            redisContext *rc = redis_connect(c->nodes[i].port);
+            if (rc == NULL || !cluster_node_ready(rc, c->n)) {
+                not_ready = c->nodes[i].port;
+            }
+            redisFree(rc);
+        }
+        if (not_ready == 0) {
+            return XG_OK;
         }
         if (redis_mono_ms() >= deadline) {
             fprintf(stderr,
-                    "redis cluster: node on port %d not ok after %d ms\n",
-                    c->nodes[ready].port, CLUSTER_READY_MS);
+                    "redis cluster: node on port %d not ok and linked to "
+                    "all after %d ms\n",
+                    not_ready, CLUSTER_READY_MS);
             return XG_ERR_IO;
         }
         redis_pause_ms(20);
     }
-    return XG_OK;
 }
 
 xg_err

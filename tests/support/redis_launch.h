@@ -11,7 +11,7 @@
  * xg_redis_cluster_start runs a small Redis Cluster the same way: n
  * masters, no replicas, each a child process on its own free ports, the
  * slots split evenly between them, ready when every node says the
- * cluster is ok.
+ * cluster is ok and is linked to all the others.
  */
 #ifndef XGATE_REDIS_LAUNCH_H
 #define XGATE_REDIS_LAUNCH_H
@@ -83,7 +83,8 @@ xg_err xg_redis_kill(xg_redis_proc *p);
  * directory (c->dir), persistence off and a 2 s node timeout; give node i
  * the i-th of n equal ranges of the 16384 slots and its own config epoch,
  * introduce every node to node 0 (CLUSTER MEET), then wait until every node
- * reports cluster_state:ok and knows all n (10 s at most). XG_OK when the
+ * reports cluster_state:ok, knows all n and has a bus link to each of the
+ * others, so that a PUBLISH reaches every node (10 s at most). XG_OK when the
  * cluster is ready; XG_ERR_INVALID for a bad n; XG_ERR_IO otherwise, after
  * stopping every node it started and removing c->dir (what went wrong is
  * printed on stderr). *c is valid for xg_redis_cluster_stop either way. */
