@@ -213,17 +213,16 @@ requeue_refused(xg__state *st, xg__venue *v, const xg__pending *p,
 static void
 tell_refused(xg__state *st, xg__venue *v, const xg_result *res)
 {
-    /* In a farm, which gateway met it (share.h). */
+    /* In a farm, the events say which gateway met it (share.h). */
     const char *gw = xg__share_gateway(st);
     char by[64] = "";
     if (gw != NULL) {
-        snprintf(by, sizeof by, "met by gateway %s: ", gw);
+        snprintf(by, sizeof by, "met by gateway %s", gw);
     }
     char why[XG_VENUE_MSG_MAX];
     if (res->outcome == XG_OUTCOME_RATE_LIMITED) {
-        snprintf(why, sizeof why, "rate limited%s%s%s",
-                 gw != NULL ? " (met by gateway " : "", gw != NULL ? gw : "",
-                 gw != NULL ? ")" : "");
+        snprintf(why, sizeof why, "rate limited%s%s%s", gw != NULL ? " (" : "",
+                 by, gw != NULL ? ")" : "");
         venue_event(
             st, v, XG_HEALTH_RATE_LIMITED,
             xg__health_rate_limit_wait_ms(res, xg__state_venue_now_ms(st, v)),
@@ -234,8 +233,9 @@ tell_refused(xg__state *st, xg__venue *v, const xg_result *res)
     snprintf(says, sizeof says, "%.23s %.120s", res->venue_code,
              res->venue_msg);
     /* The venue's words are cut, never the closing parenthesis. */
-    int room = (int)(sizeof why - sizeof "IP banned ()" - strlen(by));
-    snprintf(why, sizeof why, "IP banned (%s%.*s)", by, room, says);
+    int room = (int)(sizeof why - sizeof "IP banned (: )" - strlen(by));
+    snprintf(why, sizeof why, "IP banned (%s%s%.*s)", by,
+             gw != NULL ? ": " : "", room, says);
     int64_t until = xg__health_ban_until_mono_ms(
         res, st->now.mono_ms, xg__state_venue_now_ms(st, v), v->offset_error_ms,
         v->cfg->clock_guard_ms, v->ban_default_ms);
