@@ -30,8 +30,8 @@
 #include <jansson.h>
 
 #include "gw_launch.h"
+#include "redis_check.h"
 #include "redis_launch.h"
-#include "share_script.h"
 #include "sim_launch.h"
 
 #define N_NODES 3
@@ -81,72 +81,9 @@ connect_node(int port)
 }
 
 static long long
-reply_int(redisReply *r)
-{
-    long long v = 0;
-
-    assert_non_null(r);
-    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
-    v = r->integer;
-    freeReplyObject(r);
-    return v;
-}
-
-static long long
 keyslot(const char *key)
 {
-    return reply_int(redisCommand(owner, "CLUSTER KEYSLOT %s", key));
-}
-
-/* An integer hash field on c, -1 if absent. */
-static long long
-hget(redisContext *c, const char *key, const char *field)
-{
-    redisReply *r = redisCommand(c, "HGET %s %s", key, field);
-    long long v = -1;
-
-    assert_non_null(r);
-    if (r->type == REDIS_REPLY_STRING) {
-        v = strtoll(r->str, NULL, 10);
-    } else {
-        assert_int_equal(r->type, REDIS_REPLY_NIL);
-    }
-    freeReplyObject(r);
-    return v;
-}
-
-static long long
-redis_now_ms(redisContext *c)
-{
-    redisReply *r = redisCommand(c, "TIME");
-    long long ms = 0;
-
-    assert_non_null(r);
-    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
-    assert_int_equal(r->elements, 2);
-    ms = strtoll(r->element[0]->str, NULL, 10) * 1000 +
-         strtoll(r->element[1]->str, NULL, 10) / 1000;
-    freeReplyObject(r);
-    return ms;
-}
-
-/* SCRIPT LOAD the embedded script on c into sha. */
-static int
-load_script(redisContext *c)
-{
-    const char *argv[] = {"SCRIPT", "LOAD", xg__share_lua};
-    const size_t lens[] = {6, 4, xg__share_lua_len};
-    redisReply *r = redisCommandArgv(c, 3, argv, lens);
-    int ok = r != NULL && r->type == REDIS_REPLY_STRING && r->len == 40;
-
-    if (ok) {
-        memcpy(sha, r->str, 41);
-    } else {
-        fprintf(stderr, "SCRIPT LOAD: %s\n",
-                r != NULL && r->str != NULL ? r->str : c->errstr);
-    }
-    freeReplyObject(r);
-    return ok ? 0 : -1;
+    return xg_redis_reply_int(redisCommand(owner, "CLUSTER KEYSLOT %s", key));
 }
 
 /* --- calling the script --------------------------------------------- */
@@ -209,14 +146,6 @@ status(redisContext *c)
 
     assert_non_null(r);
     return r;
-}
-
-static long long
-int_at(const redisReply *r, size_t i)
-{
-    assert_true(i < r->elements);
-    assert_int_equal(r->element[i]->type, REDIS_REPLY_INTEGER);
-    return r->element[i]->integer;
 }
 
 static void
@@ -298,7 +227,7 @@ group_setup(void **state)
     tag_slot = r->integer;
     freeReplyObject(r);
     /* Loaded on the owner only, as a gateway connected there loads it. */
-    if (load_script(owner) != 0) {
+    if (xg_redis_load_share_script(owner, sha) != 0) {
         return group_setup_failed("SCRIPT LOAD");
     }
     return 0;
@@ -355,13 +284,13 @@ test_take_on_the_owner_grants_per_ip_and_per_account(void **state)
     }
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
     assert_int_equal(r->elements, 5 + 2);
-    assert_int_equal(int_at(r, 0), 0); /* taken */
-    assert_int_equal(int_at(r, 1), 1); /* this request, no lease */
+    assert_int_equal(xg_redis_int_at(r, 0), 0); /* taken */
+    assert_int_equal(xg_redis_int_at(r, 1), 1); /* this request, no lease */
     assert_str_at(r, 4, GATEWAY ":1");
     freeReplyObject(r);
-    assert_int_equal(hget(owner, farm_keys[1], "used"), 1);
-    assert_int_equal(hget(owner, farm_keys[2], "used"), 1);
-    assert_int_equal(hget(owner, farm_keys[0], "seq"), 1);
+    assert_int_equal(xg_redis_hget(owner, farm_keys[1], "used"), 1);
+    assert_int_equal(xg_redis_hget(owner, farm_keys[2], "used"), 1);
+    assert_int_equal(xg_redis_hget(owner, farm_keys[0], "seq"), 1);
 }
 
 static void
@@ -380,12 +309,12 @@ test_ban_on_the_owner_reaches_subscribers_on_every_node(void **state)
         assert_int_equal(r->type, REDIS_REPLY_ARRAY);
         freeReplyObject(r);
     }
-    until = redis_now_ms(owner) + 60000;
+    until = xg_redis_now_ms(owner) + 60000;
     r = ban(owner, until, "418 teapot");
     if (r->type == REDIS_REPLY_ERROR) {
         fail_msg("ban: %s", r->str);
     }
-    assert_int_equal(int_at(r, 0), 1); /* recorded and published */
+    assert_int_equal(xg_redis_int_at(r, 0), 1); /* recorded and published */
     freeReplyObject(r);
 
     /* PUBLISH is cluster-wide: the owner's reaches every node. */
@@ -409,15 +338,15 @@ test_ban_on_the_owner_reaches_subscribers_on_every_node(void **state)
         fail_msg("status: %s", r->str);
     }
     assert_int_equal(r->elements, 4);
-    assert_int_equal(int_at(r, 0), until);
+    assert_int_equal(xg_redis_int_at(r, 0), until);
     assert_str_at(r, 1, "418 teapot");
     assert_str_at(r, 2, GATEWAY);
     freeReplyObject(r);
     /* The ban is in the meta every admission of the farm reads. */
     r = take(owner, farm_keys);
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
-    assert_int_equal(int_at(r, 0), 2);
-    assert_int_equal(int_at(r, 1), until);
+    assert_int_equal(xg_redis_int_at(r, 0), 2);
+    assert_int_equal(xg_redis_int_at(r, 1), until);
     freeReplyObject(r);
 }
 
@@ -442,17 +371,18 @@ test_a_node_not_owning_the_slot_answers_moved_to_the_owner(void **state)
              owner_port);
     assert_error(take(other, farm_keys), moved);
     assert_error(status(other), moved);
-    assert_error(ban(other, redis_now_ms(other) + 60000, "418"), moved);
+    assert_error(ban(other, xg_redis_now_ms(other) + 60000, "418"), moved);
     /* The script was never loaded there: the redirection comes before
      * the script is looked up, so a gateway on the wrong node hears MOVED,
      * not NOSCRIPT. */
     redisReply *r = redisCommand(other, "SCRIPT EXISTS %s", sha);
     assert_non_null(r);
     assert_int_equal(r->type, REDIS_REPLY_ARRAY);
-    assert_int_equal(int_at(r, 0), 0);
+    assert_int_equal(xg_redis_int_at(r, 0), 0);
     freeReplyObject(r);
     for (size_t i = 0; i < N_NODES; i++) {
-        assert_int_equal(reply_int(redisCommand(nodes[i], "DBSIZE")), 0);
+        assert_int_equal(xg_redis_reply_int(redisCommand(nodes[i], "DBSIZE")),
+                         0);
     }
 }
 
@@ -470,7 +400,8 @@ test_keys_without_a_common_hash_tag_answer_crossslot(void **state)
     /* One key without the tag is enough. */
     assert_error(take(owner, mixed), crossslot);
     for (size_t i = 0; i < N_NODES; i++) {
-        assert_int_equal(reply_int(redisCommand(nodes[i], "DBSIZE")), 0);
+        assert_int_equal(xg_redis_reply_int(redisCommand(nodes[i], "DBSIZE")),
+                         0);
     }
 }
 

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <hiredis/hiredis.h>
 
+#include "redis_check.h"
 #include "redis_launch.h"
 #include "share_script.h"
 
@@ -92,79 +93,29 @@ connect_redis(void)
     return c;
 }
 
-/* SCRIPT LOAD the embedded script into sha. */
-static int
-load_script(void)
-{
-    const char *argv[] = {"SCRIPT", "LOAD", xg__share_lua};
-    const size_t lens[] = {6, 4, xg__share_lua_len};
-    redisReply *r = redisCommandArgv(rc, 3, argv, lens);
-    int ok = r != NULL && r->type == REDIS_REPLY_STRING && r->len == 40;
-
-    if (ok) {
-        memcpy(sha, r->str, 41);
-    } else {
-        fprintf(stderr, "SCRIPT LOAD: %s\n",
-                r != NULL && r->str != NULL ? r->str : rc->errstr);
-    }
-    freeReplyObject(r);
-    return ok ? 0 : -1;
-}
-
-static long long
-reply_int(redisReply *r)
-{
-    long long v = 0;
-
-    assert_non_null(r);
-    assert_int_equal(r->type, REDIS_REPLY_INTEGER);
-    v = r->integer;
-    freeReplyObject(r);
-    return v;
-}
-
 static long long
 redis_now_ms(void)
 {
-    redisReply *r = redisCommand(rc, "TIME");
-    long long ms = 0;
-
-    assert_non_null(r);
-    assert_int_equal(r->type, REDIS_REPLY_ARRAY);
-    assert_int_equal(r->elements, 2);
-    ms = strtoll(r->element[0]->str, NULL, 10) * 1000 +
-         strtoll(r->element[1]->str, NULL, 10) / 1000;
-    freeReplyObject(r);
-    return ms;
+    return xg_redis_now_ms(rc);
 }
 
 /* An integer hash field, -1 if absent. */
 static long long
 hget(const char *key, const char *field)
 {
-    redisReply *r = redisCommand(rc, "HGET %s %s", key, field);
-    long long v = -1;
-
-    assert_non_null(r);
-    if (r->type == REDIS_REPLY_STRING) {
-        v = strtoll(r->str, NULL, 10);
-    } else {
-        assert_int_equal(r->type, REDIS_REPLY_NIL);
-    }
-    freeReplyObject(r);
-    return v;
+    return xg_redis_hget(rc, key, field);
 }
 
 static long long
 pttl(const char *key)
 {
-    return reply_int(redisCommand(rc, "PTTL %s", key));
+    return xg_redis_reply_int(redisCommand(rc, "PTTL %s", key));
 }
 
 static long long
 exists(const char *key)
 {
-    return reply_int(redisCommand(rc, "EXISTS %s", key));
+    return xg_redis_reply_int(redisCommand(rc, "EXISTS %s", key));
 }
 
 /* The score of member in key's sorted set, -1 if absent. */
@@ -270,14 +221,6 @@ call_run(call *c)
     return r;
 }
 
-static long long
-int_at(const redisReply *r, size_t i)
-{
-    assert_true(i < r->elements);
-    assert_int_equal(r->element[i]->type, REDIS_REPLY_INTEGER);
-    return r->element[i]->integer;
-}
-
 static void
 str_at(const redisReply *r, size_t i, char *out, size_t cap)
 {
@@ -305,33 +248,33 @@ take(long long offset, long long max_extra, long long hold_ms, const charge *ch,
     arg_int(&c, hold_ms);
     call_descriptors(&c, ch, n);
     r = call_run(&c);
-    o.code = int_at(r, 0);
+    o.code = xg_redis_int_at(r, 0);
     switch (o.code) {
     case 0:
         assert_int_equal(r->elements, 5 + n);
-        o.n = int_at(r, 1);
-        o.now = int_at(r, 2);
-        o.valid_until = int_at(r, 3);
+        o.n = xg_redis_int_at(r, 1);
+        o.now = xg_redis_int_at(r, 2);
+        o.valid_until = xg_redis_int_at(r, 3);
         str_at(r, 4, o.lease, sizeof(o.lease));
         for (size_t i = 0; i < n; i++) {
-            o.win[i] = int_at(r, 5 + i);
+            o.win[i] = xg_redis_int_at(r, 5 + i);
         }
         break;
     case 1:
         assert_int_equal(r->elements, 3);
-        o.at = int_at(r, 1);
-        o.now = int_at(r, 2);
+        o.at = xg_redis_int_at(r, 1);
+        o.now = xg_redis_int_at(r, 2);
         break;
     case 2:
         assert_int_equal(r->elements, 5);
-        o.at = int_at(r, 1);
+        o.at = xg_redis_int_at(r, 1);
         str_at(r, 2, o.reason, sizeof(o.reason));
         str_at(r, 3, o.gateway, sizeof(o.gateway));
-        o.now = int_at(r, 4);
+        o.now = xg_redis_int_at(r, 4);
         break;
     case 3:
         assert_int_equal(r->elements, 2);
-        o.now = int_at(r, 1);
+        o.now = xg_redis_int_at(r, 1);
         break;
     default:
         fail_msg("take answered code %lld", o.code);
@@ -367,8 +310,8 @@ adjust(const char *op, long long offset, const char *lease, const charge *ch,
     call_descriptors(&c, ch, n);
     r = call_run(&c);
     assert_int_equal(r->elements, 2);
-    assert_int_equal(int_at(r, 0), 0);
-    now = int_at(r, 1);
+    assert_int_equal(xg_redis_int_at(r, 0), 0);
+    now = xg_redis_int_at(r, 1);
     freeReplyObject(r);
     return now;
 }
@@ -389,7 +332,7 @@ ban(const char *gateway, long long until_ms, const char *reason)
     arg_str(&c, "binance");
     r = call_run(&c);
     assert_int_equal(r->elements, 2);
-    code = int_at(r, 0);
+    code = xg_redis_int_at(r, 0);
     freeReplyObject(r);
     return code;
 }
@@ -406,10 +349,10 @@ status(char *reason, char *gateway)
     arg_str(&c, "status");
     r = call_run(&c);
     assert_int_equal(r->elements, 4);
-    until = int_at(r, 0);
+    until = xg_redis_int_at(r, 0);
     str_at(r, 1, reason, 64);
     str_at(r, 2, gateway, 64);
-    assert_true(int_at(r, 3) > 0);
+    assert_true(xg_redis_int_at(r, 3) > 0);
     freeReplyObject(r);
     return until;
 }
@@ -466,7 +409,7 @@ group_setup(void **state)
     if (rc == NULL) {
         return -1;
     }
-    return load_script();
+    return xg_redis_load_share_script(rc, sha);
 }
 
 static int
@@ -1331,7 +1274,7 @@ test_malformed_arguments_answer_an_error_and_write_nothing(void **state)
     BAD("2", META, "{xgt}:a", "seed", "x", "1", "0", "5", "1000", "100", "1",
         "0");
 
-    assert_int_equal(reply_int(redisCommand(rc, "DBSIZE")), 0);
+    assert_int_equal(xg_redis_reply_int(redisCommand(rc, "DBSIZE")), 0);
 }
 
 /* Last: it restarts the server under the other tests' connection. */
@@ -1350,13 +1293,13 @@ test_restarted_redis_is_empty_and_needs_the_script_again(void **state)
     redisFree(rc);
     rc = connect_redis();
     assert_non_null(rc);
-    assert_int_equal(reply_int(redisCommand(rc, "DBSIZE")), 0);
+    assert_int_equal(xg_redis_reply_int(redisCommand(rc, "DBSIZE")), 0);
     r = redisCommand(rc, "EVALSHA %s 0", sha);
     assert_non_null(r);
     assert_int_equal(r->type, REDIS_REPLY_ERROR);
     assert_memory_equal(r->str, "NOSCRIPT", 8);
     freeReplyObject(r);
-    assert_int_equal(load_script(), 0);
+    assert_int_equal(xg_redis_load_share_script(rc, sha), 0);
     assert_int_equal(take1(&fixed5, 1, 0, 0).code, 0);
     assert_int_equal(hget(fixed5.key, "used"), 1);
 }
