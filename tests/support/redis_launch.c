@@ -39,30 +39,14 @@
 
 #include <hiredis/hiredis.h>
 
+#include "gw_launch.h" /* the tests' clock and sleep */
+
 #define REDIS_READY_MS   5000
 #define REDIS_STOP_MS    2000
 #define REDIS_PORT_TRIES 5
 #define REDIS_SERVER     "/usr/bin/redis-server"
 #define REDIS_SLOTS      16384
 #define CLUSTER_READY_MS 10000
-
-static int64_t
-redis_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-redis_pause_ms(long ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
 
 /* A loopback port nothing listens on right now, or 0. */
 static int
@@ -202,7 +186,7 @@ redis_is_ours(redisContext *c, pid_t pid)
 static bool
 redis_wait_ready(xg_redis_proc *p)
 {
-    int64_t deadline = redis_mono_ms() + REDIS_READY_MS;
+    int64_t deadline = xg_test_now_ms() + REDIS_READY_MS;
     struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
 
     for (;;) {
@@ -220,10 +204,10 @@ redis_wait_ready(xg_redis_proc *p)
         if (ready) {
             return true;
         }
-        if (redis_mono_ms() >= deadline) {
+        if (xg_test_now_ms() >= deadline) {
             return false;
         }
-        redis_pause_ms(10);
+        xg_test_sleep_ms(10);
     }
 }
 
@@ -324,10 +308,10 @@ xg_redis_stop(xg_redis_proc *p)
         return XG_ERR_IO;
     }
     kill(p->pid, SIGTERM);
-    deadline = redis_mono_ms() + REDIS_STOP_MS;
+    deadline = xg_test_now_ms() + REDIS_STOP_MS;
     while ((got = waitpid(p->pid, &status, WNOHANG)) == 0 &&
-           redis_mono_ms() < deadline) {
-        redis_pause_ms(5);
+           xg_test_now_ms() < deadline) {
+        xg_test_sleep_ms(5);
     }
     if (got == 0) {
         xg_redis_kill(p);
@@ -504,7 +488,7 @@ cluster_node_ready(redisContext *rc, size_t n)
 static xg_err
 cluster_wait_ready(xg_redis_cluster *c)
 {
-    int64_t deadline = redis_mono_ms() + CLUSTER_READY_MS;
+    int64_t deadline = xg_test_now_ms() + CLUSTER_READY_MS;
 
     for (;;) {
         int not_ready = 0;
@@ -518,14 +502,14 @@ cluster_wait_ready(xg_redis_cluster *c)
         if (not_ready == 0) {
             return XG_OK;
         }
-        if (redis_mono_ms() >= deadline) {
+        if (xg_test_now_ms() >= deadline) {
             fprintf(stderr,
                     "redis cluster: node on port %d not ok and linked to "
                     "all after %d ms\n",
                     not_ready, CLUSTER_READY_MS);
             return XG_ERR_IO;
         }
-        redis_pause_ms(20);
+        xg_test_sleep_ms(20);
     }
 }
 
