@@ -50,6 +50,26 @@ xg_test_sleep_ms(int64_t ms)
     }
 }
 
+int
+xg_test_end_pid(pid_t pid, int64_t grace_ms)
+{
+    int status = 0;
+    pid_t got = 0;
+    kill(pid, SIGTERM);
+    int64_t deadline = xg_test_now_ms() + grace_ms;
+    while ((got = waitpid(pid, &status, WNOHANG)) == 0 &&
+           xg_test_now_ms() < deadline) {
+        xg_test_sleep_ms(5);
+    }
+    if (got != 0) {
+        return got > 0 ? status : -1;
+    }
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return -1;
+}
+
 /* Read one line from fd into line (cap), waiting until deadline_ms. */
 static int
 read_line(int fd, char *line, size_t cap, int64_t deadline_ms)
@@ -415,19 +435,7 @@ xg_gw_stop(xg_gw_proc *g)
 {
     int status = -1;
     if (g->pid > 0) {
-        kill(g->pid, SIGTERM);
-        int64_t deadline = xg_test_now_ms() + 5000;
-        pid_t r = 0;
-        while ((r = waitpid(g->pid, &status, WNOHANG)) == 0 &&
-               xg_test_now_ms() < deadline) {
-            struct timespec ts = {0, 10000000};
-            nanosleep(&ts, NULL);
-        }
-        if (r == 0) {
-            kill(g->pid, SIGKILL);
-            waitpid(g->pid, &status, 0);
-            status = -1;
-        }
+        status = xg_test_end_pid(g->pid, 5000);
         g->pid = 0;
     }
     if (g->out_fd > 0) {

@@ -142,4 +142,9 @@ int64_t xg_test_wall_ms(void);
 
 void xg_test_sleep_ms(int64_t ms);
 
+/* End a child the test started: SIGTERM, up to grace_ms for it to exit,
+ * then SIGKILL; it is reaped either way. Its wait status, or -1 when it
+ * had to be killed. */
+int xg_test_end_pid(pid_t pid, int64_t grace_ms);
+
 #endif

@@ -300,26 +300,14 @@ xg_redis_restart(xg_redis_proc *p)
 xg_err
 xg_redis_stop(xg_redis_proc *p)
 {
-    int status = 0;
-    int64_t deadline = 0;
-    pid_t got = 0;
-
     if (p->pid <= 0) {
         return XG_ERR_IO;
     }
-    kill(p->pid, SIGTERM);
-    deadline = xg_test_now_ms() + REDIS_STOP_MS;
-    while ((got = waitpid(p->pid, &status, WNOHANG)) == 0 &&
-           xg_test_now_ms() < deadline) {
-        xg_test_sleep_ms(5);
-    }
-    if (got == 0) {
-        xg_redis_kill(p);
-        return XG_ERR_IO;
-    }
+    int status = xg_test_end_pid(p->pid, REDIS_STOP_MS);
     p->pid = 0;
-    return got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? XG_OK
-                                                                    : XG_ERR_IO;
+    return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0
+               ? XG_OK
+               : XG_ERR_IO;
 }
 
 xg_err

@@ -23,25 +23,9 @@
 
 #include <curl/curl.h>
 
+#include "gw_launch.h" /* the tests' clock and xg_test_end_pid */
+
 #define SIM_MAX_ARGS 64
-
-static int64_t
-sim_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sim_pause_ms(long ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000,
-                          .tv_nsec = (ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
 
 /* "xgsim: binance listening on 127.0.0.1:41234" into the venue table. */
 static void
@@ -84,10 +68,10 @@ sim_wait_ready(xg_sim_proc *p, int fd)
 {
     char buf[4096];
     size_t len = 0;
-    int64_t deadline = sim_mono_ms() + 10000;
+    int64_t deadline = xg_test_now_ms() + 10000;
 
     for (;;) {
-        int64_t left = deadline - sim_mono_ms();
+        int64_t left = deadline - xg_test_now_ms();
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         ssize_t n = 0;
 
@@ -186,28 +170,14 @@ xg_sim_port(const xg_sim_proc *p, const char *venue)
 xg_err
 xg_sim_stop(xg_sim_proc *p)
 {
-    int status = 0;
-    int64_t deadline = 0;
-    pid_t got = 0;
-
     if (p->pid <= 0) {
         return XG_ERR_IO;
     }
-    kill(p->pid, SIGTERM);
-    deadline = sim_mono_ms() + 5000;
-    while ((got = waitpid(p->pid, &status, WNOHANG)) == 0 &&
-           sim_mono_ms() < deadline) {
-        sim_pause_ms(5);
-    }
-    if (got == 0) {
-        kill(p->pid, SIGKILL);
-        waitpid(p->pid, &status, 0);
-        p->pid = 0;
-        return XG_ERR_IO;
-    }
+    int status = xg_test_end_pid(p->pid, 5000);
     p->pid = 0;
-    return got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? XG_OK
-                                                                    : XG_ERR_IO;
+    return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0
+               ? XG_OK
+               : XG_ERR_IO;
 }
 
 typedef struct sim_sink {
