@@ -53,21 +53,26 @@ str_at(const redisReply *r, size_t i, char *out, size_t cap)
     return 1;
 }
 
-/* A reason is shown, never trusted: cut to fit rather than refused. */
+/* A reason is shown, never trusted: len bytes of s cut to fit rather
+ * than refused, control characters made spaces. */
+static void
+copy_reason(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        out[k] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+    }
+    out[n] = '\0';
+}
+
 static void
 reason_at(const redisReply *r, size_t i, char *out, size_t cap)
 {
     const redisReply *e = r->element[i];
-    out[0] = '\0';
-    if (e == NULL || e->type != REDIS_REPLY_STRING || e->str == NULL) {
-        return;
-    }
-    size_t n = e->len < cap - 1 ? e->len : cap - 1;
-    for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)e->str[k];
-        out[k] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
-    }
-    out[n] = '\0';
+    int is_string =
+        e != NULL && e->type == REDIS_REPLY_STRING && e->str != NULL;
+    copy_reason(is_string ? e->str : "", is_string ? e->len : 0, out, cap);
 }
 
 xg_err
@@ -167,13 +172,7 @@ xg__share_read_ban(const char *msg, size_t len, xg__share_ban *out)
         return XG_ERR_BAD_RESPONSE;
     }
     out->until_ms = strtoll(until, NULL, 10);
-    /* The reason is the rest, cut to fit, shown and never parsed. */
-    size_t n = (size_t)(end - p);
-    n = n < sizeof out->reason - 1 ? n : sizeof out->reason - 1;
-    for (size_t k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)p[k];
-        out->reason[k] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
-    }
-    out->reason[n] = '\0';
+    /* The reason is the rest, shown and never parsed. */
+    copy_reason(p, (size_t)(end - p), out->reason, sizeof out->reason);
     return XG_OK;
 }
