@@ -122,17 +122,8 @@ exists(const char *key)
 static long long
 zscore(const char *key, const char *member)
 {
-    redisReply *r = redisCommand(rc, "ZSCORE %s %s", key, member);
-    long long v = -1;
-
-    assert_non_null(r);
-    if (r->type == REDIS_REPLY_STRING) {
-        v = strtoll(r->str, NULL, 10);
-    } else {
-        assert_int_equal(r->type, REDIS_REPLY_NIL);
-    }
-    freeReplyObject(r);
-    return v;
+    return xg_redis_number_or_nil(
+        redisCommand(rc, "ZSCORE %s %s", key, member));
 }
 
 /* Copies key's members (ascending by score, at most cap) into out as

@@ -61,9 +61,8 @@ xg_redis_now_ms(redisContext *c)
 }
 
 long long
-xg_redis_hget(redisContext *c, const char *key, const char *field)
+xg_redis_number_or_nil(redisReply *r)
 {
-    redisReply *r = redisCommand(c, "HGET %s %s", key, field);
     long long v = -1;
 
     assert_non_null(r);
@@ -74,6 +73,12 @@ xg_redis_hget(redisContext *c, const char *key, const char *field)
     }
     freeReplyObject(r);
     return v;
+}
+
+long long
+xg_redis_hget(redisContext *c, const char *key, const char *field)
+{
+    return xg_redis_number_or_nil(redisCommand(c, "HGET %s %s", key, field));
 }
 
 long long

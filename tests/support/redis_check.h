@@ -20,6 +20,9 @@ long long xg_redis_reply_int(redisReply *r);
 /* Redis's clock (TIME) in ms. */
 long long xg_redis_now_ms(redisContext *c);
 
+/* A bulk reply holding a number, or nil (-1); frees r. */
+long long xg_redis_number_or_nil(redisReply *r);
+
 /* An integer hash field, -1 if absent. */
 long long xg_redis_hget(redisContext *c, const char *key, const char *field);
 
