@@ -273,7 +273,10 @@ tell_venues(xg__share *sh)
 static void
 fall_back(xg__share *sh, const char *why)
 {
-    if (sh->mode == XG_SHARE_FALLBACK) {
+    /* A Cluster's redirect while starting is no failure: the gateway
+     * still reads the bans (from the node named) before it sends. */
+    if (sh->mode == XG_SHARE_FALLBACK ||
+        (sh->mode == XG_SHARE_CONNECTING && sh->is_moving)) {
         return;
     }
     snprintf(sh->why, sizeof sh->why, "Redis: %s", why);
@@ -743,13 +746,13 @@ xg__share_timers(xg__share *sh)
     }
     int64_t now = sh->st->now.mono_ms;
     if (sh->is_moving) {
-        sh->is_moving = 0;
         xg__info("shared limits: the Redis Cluster serves the farm's keys "
                  "from %s:%d; connecting there",
                  sh->node_host, sh->node_port);
         sh->conn.to.host = sh->node_host;
         sh->conn.to.port = sh->node_port;
         xg__redis_drop(&sh->conn, "moved to another node");
+        sh->is_moving = 0;
     }
     xg__redis_tick(&sh->conn, now, sh->cfg->timeout_ms);
     xg__redis_tick(&sh->sub, now, sh->cfg->timeout_ms);
