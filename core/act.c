@@ -631,10 +631,10 @@ xg__act_replacement_absent(xg__state *st, uint32_t slot)
 }
 
 xg_err
-xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price, xg_decimal qty,
-              const char **how, char *detail, size_t detail_len)
+xg__act_can_amend(const xg__state *st, uint32_t slot, char *detail,
+                  size_t detail_len)
 {
-    xg__order_rec *r = xg__orders_get(st->orders, slot);
+    const xg__order_rec *r = xg__orders_get(st->orders, slot);
     if (xg_order_status_is_final(r->status)) {
         snprintf(detail, detail_len, "order is already %s",
                  xg_order_status_name(r->status));
@@ -650,6 +650,14 @@ xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price, xg_decimal qty,
                  "replaced or amend_rejected");
         return XG_ERR_BUSY;
     }
+    return XG_OK;
+}
+
+xg_err
+xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price, xg_decimal qty,
+              const char **how, char *detail, size_t detail_len)
+{
+    xg__order_rec *r = xg__orders_get(st->orders, slot);
     if (r->status == XG_STATUS_PENDING) {
         /* Not sent yet: it leaves with the new values. */
         r->amend_price = price;

@@ -125,15 +125,21 @@ void xg__act_cancel_refused(xg__state *st, uint32_t slot, const xg_result *res);
 /* The order's cancel cannot be sent yet: cancel_waiting, once. */
 void xg__act_cancel_held(xg__state *st, uint32_t slot);
 
-/* A strategy's amend of the order in slot to price and total quantity
- * qty (at its venue's steps, qty above what has filled: api.c checks).
- * A PENDING order changes at once (amended); an open one gets one amend
- * queued; one SENT or UNKNOWN is amended once the venue says it is open.
- * An amend asked again before it leaves replaces the one waiting. *how
- * says how it goes: "local", "amend" or "cancel_replace". XG_ERR_REJECTED
- * (detail says why) for a final order or one being canceled, XG_ERR_BUSY
- * while an amend is on its way to the venue, XG_ERR_UNSUPPORTED where the
- * venue cannot amend it. */
+/* Whether the order in slot may be amended now, whatever the new values:
+ * XG_ERR_REJECTED (detail says why) for a final order or one being
+ * canceled, XG_ERR_BUSY while an amend is on its way to the venue. The
+ * order's state answers before its values are judged. */
+xg_err xg__act_can_amend(const xg__state *st, uint32_t slot, char *detail,
+                         size_t detail_len);
+
+/* A strategy's amend of the order in slot (xg__act_can_amend said yes)
+ * to price and total quantity qty (at its venue's steps, qty above what
+ * has filled: api.c checks). A PENDING order changes at once (amended);
+ * an open one gets one amend queued; one SENT or UNKNOWN is amended once
+ * the venue says it is open. An amend asked again before it leaves
+ * replaces the one waiting. *how says how it goes: "local", "amend" or
+ * "cancel_replace". XG_ERR_UNSUPPORTED (detail says why) where the venue
+ * cannot amend it. */
 xg_err xg__act_amend(xg__state *st, uint32_t slot, xg_decimal price,
                      xg_decimal qty, const char **how, char *detail,
                      size_t detail_len);

@@ -552,7 +552,10 @@ amend_order(xg__api *api, const peer *p, const xg_msg *m, uint32_t slot)
     char detail[XG_DETAIL_MAX] = "";
     const char *how = NULL;
     xg_order o;
-    xg_err e = amend_target(st, r, m, &o, detail, sizeof detail);
+    xg_err e = xg__act_can_amend(st, slot, detail, sizeof detail);
+    if (e == XG_OK) {
+        e = amend_target(st, r, m, &o, detail, sizeof detail);
+    }
     if (e == XG_OK) {
         e = xg__act_amend(st, slot, o.price, o.qty, &how, detail,
                           sizeof detail);
