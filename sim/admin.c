@@ -640,8 +640,12 @@ admin_fill(xg_sim_venue *v, const json_t *body, xg_sim_response *resp)
     xg_sim_venue_lock(v);
     int64_t now = xg_sim_now_ms();
     xg_sim_book_advance(b, now);
+    /* With a key, only the orders of its account. */
+    size_t keyed = 0;
+    int is_keyed =
+        key != NULL && xg_sim_book_find_account(b, key, &keyed) == XG_OK;
     for (size_t a = 0; o == NULL && a < b->naccounts; a++) {
-        if (key != NULL && strcmp(b->accounts[a].cred.api_key, key) != 0) {
+        if (key != NULL && (!is_keyed || a != keyed)) {
             continue;
         }
         o = oid != NULL ? xg_sim_book_by_id(b, a, json_integer_value(oid))

@@ -55,6 +55,10 @@ xg_sim_book_fini(xg_sim_book *b)
     for (size_t i = 0; i < b->naccounts; i++) {
         OPENSSL_cleanse(&b->accounts[i].cred, sizeof(b->accounts[i].cred));
     }
+    for (size_t i = 0; i < b->nkeys; i++) {
+        OPENSSL_cleanse(&b->keys[i].cred, sizeof(b->keys[i].cred));
+    }
+    free(b->keys);
     for (size_t i = 0; i < b->ninstruments; i++) {
         xg_sim__market_fini(&b->markets[i]);
     }
@@ -110,6 +114,30 @@ book_fits(const char *s)
 }
 
 xg_err
+xg_sim_book_add_key(xg_sim_book *b, size_t account, const xg_sim_secret *cred)
+{
+    size_t existing = 0;
+
+    if (account >= b->naccounts) {
+        return XG_ERR_INVALID;
+    }
+    if (!book_fits(cred->api_key) || !book_fits(cred->secret) ||
+        !book_fits(cred->passphrase)) {
+        return XG_ERR_TOO_LARGE;
+    }
+    if (xg_sim_book_find_account(b, cred->api_key, &existing) == XG_OK) {
+        return XG_ERR_EXISTS;
+    }
+    xg_sim_key *keys = realloc(b->keys, (b->nkeys + 1) * sizeof(*keys));
+    if (keys == NULL) {
+        return XG_ERR_NOMEM;
+    }
+    b->keys = keys;
+    b->keys[b->nkeys++] = (xg_sim_key){*cred, account};
+    return XG_OK;
+}
+
+xg_err
 xg_sim_book_add_account(xg_sim_book *b, const xg_sim_secret *cred,
                         size_t *index)
 {
@@ -135,7 +163,13 @@ xg_sim_book_add_account(xg_sim_book *b, const xg_sim_secret *cred,
     for (size_t i = 0; i < XG_SIM_ACCOUNT_WINDOWS; i++) {
         xg_sim_window_init(&a->windows[i], 1000);
     }
-    *index = b->naccounts++;
+    b->naccounts++;
+    xg_err err = xg_sim_book_add_key(b, b->naccounts - 1, cred);
+    if (err != XG_OK) {
+        b->naccounts--;
+        return err;
+    }
+    *index = b->naccounts - 1;
     return XG_OK;
 }
 
@@ -189,16 +223,22 @@ xg_sim_book_balance(const xg_sim_book *b, size_t account, const char *asset)
     return NULL;
 }
 
+const xg_sim_secret *
+xg_sim_book_key(const xg_sim_book *b, const char *key, size_t *account)
+{
+    for (size_t i = 0; i < b->nkeys; i++) {
+        if (strcmp(b->keys[i].cred.api_key, key) == 0) {
+            *account = b->keys[i].account;
+            return &b->keys[i].cred;
+        }
+    }
+    return NULL;
+}
+
 xg_err
 xg_sim_book_find_account(const xg_sim_book *b, const char *key, size_t *index)
 {
-    for (size_t i = 0; i < b->naccounts; i++) {
-        if (strcmp(b->accounts[i].cred.api_key, key) == 0) {
-            *index = i;
-            return XG_OK;
-        }
-    }
-    return XG_ERR_NOT_FOUND;
+    return xg_sim_book_key(b, key, index) != NULL ? XG_OK : XG_ERR_NOT_FOUND;
 }
 
 xg_err

@@ -166,8 +166,16 @@ typedef struct xg_sim_secret {
 
 #define XG_SIM_ACCOUNT_WINDOWS 4
 
-typedef struct xg_sim_account {
+/* One API key and the account it trades for: an account may have several
+ * (one per gateway of a firm), which share its orders, balances and
+ * per-account limits. */
+typedef struct xg_sim_key {
     xg_sim_secret cred;
+    size_t account;
+} xg_sim_key;
+
+typedef struct xg_sim_account {
+    xg_sim_secret cred; /* its first key, the one the admin API shows */
     xg_sim_balance balances[XG_SIM_MAX_BALANCES];
     size_t nbalances;
     /* Per-account limit windows; which is which is the dialect's. */
@@ -327,6 +335,8 @@ typedef struct xg_sim_book {
     size_t ninstruments;
     xg_sim_account *accounts;
     size_t naccounts;
+    xg_sim_key *keys; /* every account's keys, the first ones included */
+    size_t nkeys;
     xg_sim_order *orders; /* orders[i].order_id == i + 1 */
     size_t norders, orders_cap;
     size_t *open; /* indices of open orders, unordered */
@@ -380,9 +390,19 @@ xg_err xg_sim_book_add_account(xg_sim_book *b, const xg_sim_secret *cred,
 xg_err xg_sim_book_set_balance(xg_sim_book *b, size_t account,
                                const char *asset, int64_t free_amount);
 
+/* Another API key of account: XG_ERR_EXISTS if some account has key
+ * already, XG_ERR_TOO_LARGE as xg_sim_book_add_account. */
+xg_err xg_sim_book_add_key(xg_sim_book *b, size_t account,
+                           const xg_sim_secret *cred);
+
 /* Index of the account whose api key is key; XG_ERR_NOT_FOUND. */
 xg_err xg_sim_book_find_account(const xg_sim_book *b, const char *key,
                                 size_t *index);
+
+/* The credentials of API key `key` (what its requests are signed with)
+ * and its account in *account; NULL if no account has that key. */
+const xg_sim_secret *xg_sim_book_key(const xg_sim_book *b, const char *key,
+                                     size_t *account);
 
 /* Index of symbol; XG_ERR_NOT_FOUND. */
 xg_err xg_sim_book_find_instrument(const xg_sim_book *b, const char *symbol,

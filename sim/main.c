@@ -298,12 +298,29 @@ sim_copy_field(char *dst, size_t cap, const json_t *v, bool required)
     return true;
 }
 
+/* An API key's credentials from o's api_key, secret and passphrase. */
+static bool
+sim_read_cred(const json_t *o, xg_sim_secret *cred)
+{
+    memset(cred, 0, sizeof(*cred));
+    return json_is_object(o) &&
+           sim_copy_field(cred->api_key, sizeof(cred->api_key),
+                          json_object_get(o, "api_key"), true) &&
+           sim_copy_field(cred->secret, sizeof(cred->secret),
+                          json_object_get(o, "secret"), true) &&
+           sim_copy_field(cred->passphrase, sizeof(cred->passphrase),
+                          json_object_get(o, "passphrase"), false);
+}
+
 static int
 sim_load_account(xg_sim_venue *venues, size_t nvenues, const json_t *a,
                  size_t pos, const char *file)
 {
     const char *venue = json_string_value(json_object_get(a, "venue"));
     const json_t *bals = json_object_get(a, "balances");
+    const json_t *more = json_object_get(a, "more_keys");
+    const json_t *key = NULL;
+    size_t k = 0;
     xg_sim_venue *v = NULL;
     xg_sim_secret cred;
     size_t idx = 0;
@@ -320,13 +337,7 @@ sim_load_account(xg_sim_venue *venues, size_t nvenues, const json_t *a,
     if (v == NULL) {
         return 0; /* an account for a venue not simulated this run */
     }
-    memset(&cred, 0, sizeof(cred));
-    if (!sim_copy_field(cred.api_key, sizeof(cred.api_key),
-                        json_object_get(a, "api_key"), true) ||
-        !sim_copy_field(cred.secret, sizeof(cred.secret),
-                        json_object_get(a, "secret"), true) ||
-        !sim_copy_field(cred.passphrase, sizeof(cred.passphrase),
-                        json_object_get(a, "passphrase"), false)) {
+    if (!sim_read_cred(a, &cred)) {
         fprintf(stderr,
                 "xgsim: %s: account %zu: api_key/secret (non-empty "
                 "strings) or passphrase invalid\n",
@@ -339,6 +350,25 @@ sim_load_account(xg_sim_venue *venues, size_t nvenues, const json_t *a,
                 pos);
         rc = 2;
         goto out;
+    }
+    if (more != NULL && !json_is_array(more)) {
+        fprintf(stderr, "xgsim: %s: account %zu: more_keys must be an array\n",
+                file, pos);
+        rc = 2;
+        goto out;
+    }
+    json_array_foreach((json_t *)more, k, key)
+    {
+        if (!sim_read_cred(key, &cred) ||
+            xg_sim_book_add_key(&v->book, idx, &cred) != XG_OK) {
+            fprintf(stderr,
+                    "xgsim: %s: account %zu: more_keys[%zu]: api_key/secret "
+                    "(non-empty strings), passphrase invalid or api_key "
+                    "taken\n",
+                    file, pos, k);
+            rc = 2;
+            goto out;
+        }
     }
     if (bals != NULL && !json_is_object(bals)) {
         fprintf(stderr, "xgsim: %s: account %zu: balances must be an object\n",

@@ -163,20 +163,22 @@ binance_sim_refuse(binance_refusal *why, int status, int code, const char *msg)
     return false;
 }
 
-bool
+const xg_sim_secret *
 binance_sim_find_key(xg_sim_venue *v, const char *key, size_t *account,
                      binance_refusal *why)
 {
     if (key == NULL || !binance_sim_key_format_ok(key)) {
-        return binance_sim_refuse(why, 401, -2014, "API-key format invalid.");
+        (void)binance_sim_refuse(why, 401, -2014, "API-key format invalid.");
+        return NULL;
     }
     /* Accounts are fixed once the server runs, so this read needs no
      * lock. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
-        return binance_sim_refuse(
+    const xg_sim_secret *cred = xg_sim_book_key(&v->book, key, account);
+    if (cred == NULL) {
+        (void)binance_sim_refuse(
             why, 401, -2015, "Invalid API-key, IP, or permissions for action.");
     }
-    return true;
+    return cred;
 }
 
 bool
@@ -230,18 +232,27 @@ binance_sim_refused(xg_sim_response *resp, const binance_refusal *why)
     binance_sim_error(resp, why->status, why->code, why->msg, "rejected");
 }
 
+/* The credentials of the request's API key, its account in *account;
+ * NULL when refused (answered in resp). */
+static const xg_sim_secret *
+binance_sim_request_key(xg_sim_venue *v, const xg_sim_request *req,
+                        xg_sim_response *resp, size_t *account)
+{
+    binance_refusal why;
+    const xg_sim_secret *cred = binance_sim_find_key(
+        v, xg_sim_request_header(req, "X-MBX-APIKEY"), account, &why);
+
+    if (cred == NULL) {
+        binance_sim_refused(resp, &why);
+    }
+    return cred;
+}
+
 bool
 binance_sim_api_key(xg_sim_venue *v, const xg_sim_request *req,
                     xg_sim_response *resp, size_t *account)
 {
-    binance_refusal why;
-
-    if (!binance_sim_find_key(v, xg_sim_request_header(req, "X-MBX-APIKEY"),
-                              account, &why)) {
-        binance_sim_refused(resp, &why);
-        return false;
-    }
-    return true;
+    return binance_sim_request_key(v, req, resp, account) != NULL;
 }
 
 bool
@@ -252,8 +263,9 @@ binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
     const char *sig = xg_sim_params_get(params, "signature");
     const char *ts_text = xg_sim_params_get(params, "timestamp");
     binance_refusal why;
+    const xg_sim_secret *cred = binance_sim_request_key(v, req, resp, account);
 
-    if (!binance_sim_api_key(v, req, resp, account)) {
+    if (cred == NULL) {
         return false;
     }
     if (ts_text == NULL || ts_text[0] == '\0') {
@@ -264,8 +276,7 @@ binance_sim_authenticate(xg_sim_venue *v, const binance_settings *s,
         binance_sim_missing(resp, "signature");
         return false;
     }
-    if (!binance_sim_signature_ok(req, v->book.accounts[*account].cred.secret,
-                                  sig)) {
+    if (!binance_sim_signature_ok(req, cred->secret, sig)) {
         binance_sim_error(resp, 400, -1022,
                           "Signature for this request is not valid.",
                           "rejected");

@@ -166,10 +166,12 @@ typedef struct binance_refusal {
 bool binance_sim_hex_hmac_ok(const char *secret, const char *payload,
                              size_t len, const char *given);
 
-/* The account whose API key is key (NULL: none sent). False with why
- * set: -2014 (format), -2015 (unknown). No lock needed. */
-bool binance_sim_find_key(xg_sim_venue *v, const char *key, size_t *account,
-                          binance_refusal *why);
+/* The credentials of API key key (NULL: none sent) and its account in
+ * *account. NULL with why set: -2014 (format), -2015 (unknown). No lock
+ * needed. */
+const xg_sim_secret *binance_sim_find_key(xg_sim_venue *v, const char *key,
+                                          size_t *account,
+                                          binance_refusal *why);
 
 /* Whether a signed request's timestamp (ms, or µs when 16 digits) and
  * recvWindow (NULL: 5000; three decimals allowed) pass at the server's

@@ -286,7 +286,8 @@ binance_stream_subscribe(xg_sim_stream *s, binance_stream *st, json_t *id,
         binance_stream_missing(s, id, "apiKey");
         return;
     }
-    if (!binance_sim_find_key(v, key, &account, &why)) {
+    const xg_sim_secret *cred = binance_sim_find_key(v, key, &account, &why);
+    if (cred == NULL) {
         binance_stream_refused(s, id, &why, "login_fail");
         return;
     }
@@ -299,8 +300,7 @@ binance_stream_subscribe(xg_sim_stream *s, binance_stream *st, json_t *id,
         return;
     }
     if (!binance_stream_payload(ps, n, payload, &len) ||
-        !binance_sim_hex_hmac_ok(v->book.accounts[account].cred.secret, payload,
-                                 len, sig) ||
+        !binance_sim_hex_hmac_ok(cred->secret, payload, len, sig) ||
         xg_sim_stream_take_auth_refusal(s)) {
         why = (binance_refusal){400, -1022,
                                 "Signature for this request is not valid."};

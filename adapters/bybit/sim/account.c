@@ -197,7 +197,7 @@ bybit_sim_query_api(const bybit_call *c)
             "{ss ss ss si ss s{s[] s[s] s[s] s[] s[] s[] s[] s[] s[] s[]} "
             "s[s] si si ss ss si si sI si ss ss si ss sb ss ss ss}",
             "id", uid, "note", "xgsim", "apiKey",
-            c->v->book.accounts[c->account].cred.api_key, "readOnly", 0,
+            xg_sim_request_header(c->req, "X-BAPI-API-KEY"), "readOnly", 0,
             "secret", "", "permissions", "ContractTrade", "Spot", "SpotTrade",
             "Wallet", "AccountTransfer", "Options", "Derivatives",
             "CopyTrading", "BlockTrade", "Exchange", "NFT", "Affiliate", "ips",

@@ -83,8 +83,9 @@ bybit_sim_authenticate(bybit_call *c)
     bool ok = false;
     char msg[200];
 
-    if (key == NULL || key[0] == '\0' ||
-        xg_sim_book_find_account(&c->v->book, key, &c->account) != XG_OK) {
+    const xg_sim_secret *cred =
+        key != NULL ? xg_sim_book_key(&c->v->book, key, &c->account) : NULL;
+    if (cred == NULL) {
         bybit_sim_error(c, 10003, "API key is invalid.", "rejected");
         return false;
     }
@@ -120,8 +121,7 @@ bybit_sim_authenticate(bybit_call *c)
     snprintf(prehash, len + 1, "%s%s%s", ts_text, key,
              rw_text != NULL ? rw_text : "");
     memcpy(prehash + strlen(prehash), payload, payload_len);
-    ok = bybit_sim_signature_ok(c->v->book.accounts[c->account].cred.secret,
-                                prehash, len, sig);
+    ok = bybit_sim_signature_ok(cred->secret, prehash, len, sig);
     free(prehash);
     if (!ok) {
         bybit_sim_error(c, 10004,

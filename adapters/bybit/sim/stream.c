@@ -191,14 +191,14 @@ bybit_stream_auth(xg_sim_stream *s, bybit_stream *st, const json_t *args,
         return;
     }
     /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, &account) != XG_OK) {
+    const xg_sim_secret *cred = xg_sim_book_key(&v->book, key, &account);
+    if (cred == NULL) {
         bybit_stream_auth_fail(s, req_id, 10003);
         return;
     }
     int n = snprintf(prehash, sizeof(prehash), "GET/realtime%s", expires);
     if (n < 0 || (size_t)n >= sizeof(prehash) ||
-        !bybit_sim_signature_ok(v->book.accounts[account].cred.secret, prehash,
-                                (size_t)n, sig) ||
+        !bybit_sim_signature_ok(cred->secret, prehash, (size_t)n, sig) ||
         xg_sim_stream_take_auth_refusal(s)) {
         bybit_stream_auth_fail(s, req_id, 10004);
         return;

@@ -105,7 +105,8 @@ kucoin_sim_hf_opened(const kucoin_call *c)
 void
 kucoin_sim_api_key(const kucoin_call *c)
 {
-    const char *key = c->v->book.accounts[c->account].cred.api_key;
+    /* The key the request came with, one of the account's. */
+    const char *key = xg_sim_request_header(c->req, "KC-API-KEY");
 
     kucoin_sim_ok(c->resp,
                   json_pack("{ss ss si ss ss sI sI sb}", "remark", "xgsim",

@@ -133,12 +133,12 @@ kucoin_sim_authenticate(xg_sim_venue *v, const kucoin_settings *s,
         return false;
     }
     /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
+    cred = xg_sim_book_key(&v->book, key, account);
+    if (cred == NULL) {
         kucoin_sim_error(resp, 401, 400003, "KC-API-KEY not exists",
                          "rejected");
         return false;
     }
-    cred = &v->book.accounts[*account].cred;
     if (version != NULL && strcmp(version, "1") == 0) {
         if (!kucoin_sim_same(pass, cred->passphrase)) {
             kucoin_sim_error(resp, 401, 400004, "Invalid KC-API-PASSPHRASE",

@@ -162,7 +162,8 @@ okx_sim_authenticate(xg_sim_venue *v, const okx_settings *s,
         return false;
     }
     /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, account) != XG_OK) {
+    const xg_sim_secret *cred = xg_sim_book_key(&v->book, key, account);
+    if (cred == NULL) {
         okx_sim_error(resp, 401, "50111", "Invalid OK-ACCESS-KEY.", "rejected");
         return false;
     }
@@ -171,14 +172,13 @@ okx_sim_authenticate(xg_sim_venue *v, const okx_settings *s,
                       "rejected");
         return false;
     }
-    if (!okx_sim_same(v->book.accounts[*account].cred.passphrase, pass)) {
+    if (!okx_sim_same(cred->passphrase, pass)) {
         okx_sim_error(resp, 401, "50105",
                       "Request header OK-ACCESS-PASSPHRASE incorrect.",
                       "rejected");
         return false;
     }
-    if (!okx_sim_signature_ok(req, v->book.accounts[*account].cred.secret, ts,
-                              sig)) {
+    if (!okx_sim_signature_ok(req, cred->secret, ts, sig)) {
         okx_sim_error(resp, 401, "50113", "Invalid Sign.", "rejected");
         return false;
     }

@@ -172,11 +172,11 @@ okx_stream_login(xg_sim_stream *s, okx_stream *st, const json_t *args,
         return;
     }
     /* Accounts are fixed once the server runs: no lock needed. */
-    if (xg_sim_book_find_account(&v->book, key, &account) != XG_OK) {
+    const xg_sim_secret *cred = xg_sim_book_key(&v->book, key, &account);
+    if (cred == NULL) {
         okx_stream_login_fail(s, "60005", "Invalid apiKey");
         return;
     }
-    const xg_sim_secret *cred = &v->book.accounts[account].cred;
     if (!okx_stream_seconds(ts, &sec)) {
         okx_stream_login_fail(s, "60004", "Invalid timestamp");
         return;
