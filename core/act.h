@@ -34,7 +34,26 @@ xg__op_bit(xg_op_kind op)
  * queued already. */
 void xg__act_queue(xg__state *st, uint32_t slot, xg_op_kind op, int is_first);
 
-/* Queue a venue's own operation (SERVER_TIME, INSTRUMENTS) once. */
+/* Whether op is one of a venue's own operations, asked for no order and
+ * queued once (its bit in queued_ops). */
+static inline int
+xg__op_is_venue_own(xg_op_kind op)
+{
+    return op == XG_OP_SERVER_TIME || op == XG_OP_INSTRUMENTS ||
+           op == XG_OP_BALANCES || op == XG_OP_STREAM_TOKEN ||
+           op == XG_OP_ACCOUNT_ID;
+}
+
+/* Whether op is one of what a venue asks before it trades (its clock, its
+ * instruments, the key's account): sent while it is STARTING. */
+static inline int
+xg__op_is_start_up(xg_op_kind op)
+{
+    return op == XG_OP_SERVER_TIME || op == XG_OP_INSTRUMENTS ||
+           op == XG_OP_ACCOUNT_ID;
+}
+
+/* Queue a venue's own operation (xg__op_is_venue_own) once. */
 void xg__act_queue_venue_op(xg__state *st, xg__venue *v, xg_op_kind op,
                             int is_first);
 

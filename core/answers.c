@@ -173,6 +173,7 @@ requeue(xg__state *st, xg__venue *v, const xg__pending *p)
         xg__act_queue_cancel_symbol(st, v, p->instrument, 1);
         return;
     case XG_OP_STREAM_TOKEN:
+    case XG_OP_ACCOUNT_ID:
         xg__act_queue_venue_op(st, v, (xg_op_kind)p->op, 1);
         return;
     case XG_OP_BATCH_NEW:
@@ -444,12 +445,20 @@ on_instruments(xg__answers *a, xg__venue *v)
     }
     xg__info("venue %s: %zu instruments, %zu limiter buckets", v->cfg->name,
              v->n_instruments, xg_limiter_bucket_count(v->limiter));
+    if (v->needs_account) {
+        /* Its per-account limits are shared under the account's name:
+         * the venue is asked that before it trades. */
+        xg__act_queue_venue_op(st, v, XG_OP_ACCOUNT_ID, 1);
+        return;
+    }
     venue_event(st, v, XG_HEALTH_STARTED, 0, 0, "");
 }
 
-/* The answer to one of v's own requests (server time, instruments): it
- * starts the venue or updates its clock, or, if it failed, the request
- * is asked again first in line and the venue says why it waits. */
+/* The answer to one of v's start-up requests (server time, instruments,
+ * the key's account): it starts the venue or updates its clock, or, if it
+ * failed, the request is asked again first in line and the venue says why
+ * it waits. A venue that refuses to name the key's account starts without
+ * it. */
 static void
 on_venue_op(xg__answers *a, xg__venue *v, const xg__pending *p,
             const xg_result *res)
@@ -458,12 +467,21 @@ on_venue_op(xg__answers *a, xg__venue *v, const xg__pending *p,
     if (res->outcome == XG_OUTCOME_OK) {
         if (p->op == XG_OP_SERVER_TIME) {
             on_server_time(st, v, res);
-        } else {
+        } else if (p->op == XG_OP_INSTRUMENTS) {
             on_instruments(a, v);
+        } else {
+            xg__share_account_told(st, v, res->account, NULL);
         }
         return;
     }
     if (is_refused(st, v, p, res)) {
+        return;
+    }
+    if (p->op == XG_OP_ACCOUNT_ID && res->outcome == XG_OUTCOME_REJECTED) {
+        char why[XG_VENUE_MSG_MAX + XG_VENUE_CODE_MAX + 2];
+        snprintf(why, sizeof why, "%s%s%s", res->venue_code,
+                 res->venue_code[0] != '\0' ? " " : "", res->venue_msg);
+        xg__share_account_told(st, v, NULL, why);
         return;
     }
     requeue(st, v, p);
@@ -577,7 +595,7 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
                     is_list ? collect_report : ignore_report, collect_balance,
                     collect_fill};
     parse_answer(a, v, &op, resp, &sink, &res);
-    if (p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS) {
+    if (xg__op_is_start_up((xg_op_kind)p->op)) {
         on_venue_op(a, v, p, &res);
         return;
     }
@@ -599,6 +617,7 @@ on_response(xg__answers *a, xg__venue *v, const xg__pending *p,
         return;
     case XG_OP_SERVER_TIME:
     case XG_OP_INSTRUMENTS:
+    case XG_OP_ACCOUNT_ID:
         return; /* on_venue_op */
     case XG_OP_BATCH_NEW:
     case XG_OP_BATCH_CANCEL:

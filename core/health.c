@@ -34,8 +34,7 @@ enter(xg__health_step *s, const xg__venue_health *cur, xg__venue_state st,
 
 xg__health_step
 xg__health_next(const xg__venue_health *cur, const xg__health_event *ev,
-                int64_t throttle_default_ms, int has_instruments,
-                int64_t now_mono_ms)
+                int64_t throttle_default_ms, int is_ready, int64_t now_mono_ms)
 {
     xg__health_step s;
     memset(&s, 0, sizeof s);
@@ -89,8 +88,7 @@ xg__health_next(const xg__venue_health *cur, const xg__health_event *ev,
         if (cur->until_mono_ms == 0 || now_mono_ms < cur->until_mono_ms) {
             break;
         }
-        enter(&s, cur, has_instruments ? XG_VENUE_UP : XG_VENUE_STARTING, 0,
-              "");
+        enter(&s, cur, is_ready ? XG_VENUE_UP : XG_VENUE_STARTING, 0, "");
         break;
     }
     return s;

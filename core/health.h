@@ -48,12 +48,12 @@ typedef struct xg__health_step {
 } xg__health_step;
 
 /* The step ev causes to a venue in health cur, with the venue's
- * throttle_default_ms, whether its instruments are loaded, at
- * now_mono_ms. */
+ * throttle_default_ms, whether it is ready to trade (xg__venue_is_ready),
+ * at now_mono_ms. */
 xg__health_step xg__health_next(const xg__venue_health *cur,
                                 const xg__health_event *ev,
-                                int64_t throttle_default_ms,
-                                int has_instruments, int64_t now_mono_ms);
+                                int64_t throttle_default_ms, int is_ready,
+                                int64_t now_mono_ms);
 
 /* How long a RATE_LIMITED answer asks to wait (ms, 0: not said), given
  * the venue's clock now (venue_now_ms). */

@@ -1328,6 +1328,7 @@ put_venue_object(xg_buf *b, const xg_venue_view *v)
         put_str_field(b, "limits_reason",
                       v->limits_reason != NULL ? v->limits_reason : "", 0);
         put_str_field(b, "gateway", v->gateway != NULL ? v->gateway : "", 0);
+        put_str_field(b, "account", v->account != NULL ? v->account : "", 0);
     }
     put_key(b, "buckets", 0);
     xg_buf_putc(b, '[');

@@ -145,6 +145,7 @@ typedef struct xg_venue_view {
     const char *limits;
     const char *limits_reason;
     const char *gateway; /* this gateway's name in the farm */
+    const char *account; /* whose account its per-account limits count */
 } xg_venue_view;
 
 /* A venue skipped on the way to the one that holds an order, and why:

@@ -252,7 +252,7 @@ xg__routing_venue(xg__state *st, xg__venue *v, const xg__health_event *ev)
 {
     xg__health_step s =
         xg__health_next(&v->health, ev, v->cfg->throttle_default_ms,
-                        v->n_instruments > 0, st->now.mono_ms);
+                        xg__venue_is_ready(v), st->now.mono_ms);
     v->health = s.health;
     if (s.is_changed) {
         const char *why = s.health.reason;

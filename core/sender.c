@@ -103,6 +103,7 @@ is_needed(const xg__pending *p, const xg__order_rec *r, int vi)
     case XG_OP_BALANCES:
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_STREAM_TOKEN:
+    case XG_OP_ACCOUNT_ID:
         return 1;
     case XG_OP_NEW_ORDER:
         return r != NULL && r->status == XG_STATUS_PENDING && r->venue == vi;
@@ -156,8 +157,7 @@ unqueue(xg__state *st, xg__venue *v, xg__queue *q, size_t idx)
     xg__order_rec *r = xg__sender_order_of(st, &p);
     if (r != NULL) {
         r->queued &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
-    } else if (p.op == XG_OP_SERVER_TIME || p.op == XG_OP_INSTRUMENTS ||
-               p.op == XG_OP_BALANCES || p.op == XG_OP_STREAM_TOKEN) {
+    } else if (xg__op_is_venue_own((xg_op_kind)p.op)) {
         v->queued_ops &= (uint16_t)~xg__op_bit((xg_op_kind)p.op);
     }
 }
@@ -194,6 +194,8 @@ cannot_send(xg__state *st, xg__venue *v, const xg__pending *p, xg_err err,
         xg__warn("venue %s: cannot ask for the stream's token: %s: %s",
                  v->cfg->name, why, xg_strerror(err));
         xg__stream_token_answered(st, v, NULL);
+    } else if (p->op == XG_OP_ACCOUNT_ID) {
+        xg__share_account_told(st, v, NULL, why);
     } else if (p->op == XG_OP_NEW_ORDER) {
         xg__act_reject(st, p->order, err, why, NULL);
     } else if (p->op == XG_OP_AMEND_ORDER) {
@@ -255,9 +257,8 @@ pick(xg__state *st, xg__venue *v, int is_held, xg__queue **q, size_t *idx)
             drop(st, v, &v->urgent, i);
             continue;
         }
-        int is_venue_op =
-            p->op == XG_OP_SERVER_TIME || p->op == XG_OP_INSTRUMENTS;
-        if ((is_starting && !is_venue_op) || (is_held && is_reconcile(p, r))) {
+        if ((is_starting && !xg__op_is_start_up((xg_op_kind)p->op)) ||
+            (is_held && is_reconcile(p, r))) {
             i++;
             continue;
         }

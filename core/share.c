@@ -628,10 +628,13 @@ on_sub_state(void *owner, int is_up, const char *why)
 
 /* --- life ----------------------------------------------------------------- */
 
+static void give_back(xg__share *sh, size_t vi, int only_expired,
+                      int64_t now_ns);
+
 /* The account a venue's per-account buckets are counted under: the
- * configured one, else one derived from the API key (the same key is the
- * same account; keys of one account must name it in the config to share
- * its limits). */
+ * configured one; else, until the venue names the key's account
+ * (xg__share_account_told), one derived from the API key (the same key is
+ * the same account). */
 static void
 set_account(xg__venue *v)
 {
@@ -646,6 +649,30 @@ set_account(xg__venue *v)
     char hex[2 * SHA256_DIGEST_LENGTH + 1];
     (void)xg_hex_encode(md, 8, hex, sizeof hex);
     snprintf(v->account, sizeof v->account, "key-%.16s", hex);
+    v->needs_account = v->plugin->api->caps.account_id != 0;
+}
+
+void
+xg__share_account_told(xg__state *st, xg__venue *v, const char *account,
+                       const char *why)
+{
+    xg__share *sh = st->share;
+    v->needs_account = 0;
+    if (account == NULL) {
+        xg__warn("venue %s: cannot learn the key's account (%s): its "
+                 "per-account limits are shared as %s; set the venue's "
+                 "\"account\" to share them with other keys of the account",
+                 v->cfg->name, why, v->account);
+    } else if (strcmp(v->account, account) != 0) {
+        /* What the leases hold was taken under the old name: it goes
+         * back there before the name changes. */
+        give_back(sh, (size_t)(v - st->venues), 0,
+                  xg__state_venue_now_ns(st, v));
+        xg_strlcpy(v->account, account, sizeof v->account);
+        xg__info("venue %s: the key's account is %s", v->cfg->name, v->account);
+    }
+    const xg__health_event ev = {XG_HEALTH_STARTED, 0, 0, ""};
+    xg__routing_venue(st, v, &ev);
 }
 
 void
@@ -710,9 +737,6 @@ xg__share_perform(xg__share *sh, const xg__watch *ready, size_t n)
     xg__redis_perform(&sh->conn, ready, n);
     xg__redis_perform(&sh->sub, ready, n);
 }
-
-static void give_back(xg__share *sh, size_t vi, int only_expired,
-                      int64_t now_ns);
 
 /* Leases past their time go back; so does all a venue holds once it has
  * had nothing to send for a while (another gateway may need it). */

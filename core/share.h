@@ -181,6 +181,15 @@ void xg__share_observe(struct xg__state *st, struct xg__venue *v,
 void xg__share_tell_ban(struct xg__state *st, struct xg__venue *v,
                         int64_t until_mono_ms, const char *venue_says);
 
+/* What v answered when asked which account the key belongs to
+ * (XG_OP_ACCOUNT_ID), and v starts trading. account: its per-account
+ * buckets are counted under that name from now on, and what this gateway
+ * leased under the name it used until then goes back there. NULL: the
+ * venue cannot say (why), the name derived from the key stays, and a
+ * warning says how to name the account. */
+void xg__share_account_told(struct xg__state *st, struct xg__venue *v,
+                            const char *account, const char *why);
+
 /* This gateway's name in the farm, NULL when limits are not shared. */
 const char *xg__share_gateway(const struct xg__state *st);
 

@@ -143,6 +143,7 @@ xg__venue_view(const xg__venue *v, int64_t now_wall_ms, int64_t now_mono_ms,
     view->limits = v->limits;
     view->limits_reason = v->limits_reason;
     view->gateway = v->limits_gateway;
+    view->account = v->account;
     size_t n = v->limiter != NULL ? xg_limiter_bucket_count(v->limiter) : 0;
     if (n > cap) {
         n = cap;

@@ -104,6 +104,10 @@ typedef struct xg__venue {
     const char *limits_reason;
     const char *limits_gateway; /* this gateway's name in the farm */
     char account[XG_LABEL_MAX]; /* whose account limits are shared */
+    /* The venue is to be asked which account the key belongs to
+     * (XG_OP_ACCOUNT_ID) before it trades: limits are shared, the
+     * configuration names no account and the adapter can ask. */
+    int needs_account;
     /* instruments, sorted by unified symbol for bsearch */
     xg_instrument *instruments;
     size_t n_instruments, cap_instruments;
@@ -187,6 +191,14 @@ const xg__pending *xg__queue_at(const xg__queue *q, size_t i);
 void xg__queue_remove(xg__queue *q, size_t i);
 
 const char *xg__venue_state_name(xg__venue_state s);
+
+/* Whether v has what it needs to trade: its instruments and, where it is
+ * asked, the key's account. */
+static inline int
+xg__venue_is_ready(const xg__venue *v)
+{
+    return v->n_instruments > 0 && !v->needs_account;
+}
 
 /* The end of v's throttle, ban or back-off as wall-clock epoch ms (the
  * protocol's until_ms), 0 when it has none; now_* are the loop's clock. */

@@ -711,9 +711,9 @@ cmd_venues(const xgctl_opts *o, int argc, char **argv)
         const char *limits = str_of(v, "limits");
         if (limits[0] != '\0') {
             const char *limits_why = str_of(v, "limits_reason");
-            printf("    limits: %s as gateway %s%s%s\n", limits,
-                   str_of(v, "gateway"), limits_why[0] != '\0' ? ": " : "",
-                   limits_why);
+            printf("    limits: %s as gateway %s, account %s%s%s\n", limits,
+                   str_of(v, "gateway"), str_of(v, "account"),
+                   limits_why[0] != '\0' ? ": " : "", limits_why);
         }
         size_t k;
         json_t *b;

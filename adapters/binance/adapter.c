@@ -145,6 +145,8 @@ static const xg_adapter binance_adapter = {
             .batch_new_max = 0,
             .batch_cancel_max = 0,
             .cancel_symbol = 1,
+            /* rest-api.md, "Account information": the answer's uid. */
+            .account_id = 1,
         },
     .create = binance_create,
     .destroy = binance_destroy,

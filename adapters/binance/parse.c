@@ -793,7 +793,7 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_KIND_MAX ||
         op->kind == XG_OP_BATCH_NEW || op->kind == XG_OP_BATCH_CANCEL ||
         op->kind == XG_OP_BATCH_AMEND || op->kind == XG_OP_STREAM_TOKEN ||
         (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL) ||
@@ -877,6 +877,11 @@ binance_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_ORDER_FILLS:
             rc = binance_parse_order_fills(op, &j, sink, res);
+            break;
+        case XG_OP_ACCOUNT_ID:
+            /* "Account information" (rest-api.md) carries the account's
+             * "uid", a number. */
+            xg_result_account(&j, 0, "uid", res);
             break;
         default:
             rc = XG_ERR_INVALID;

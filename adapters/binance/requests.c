@@ -82,6 +82,7 @@ binance_op_weight(const xg_op *op)
          * conservative side. */
         return 1;
     case XG_OP_BALANCES:
+    case XG_OP_ACCOUNT_ID:
         return 20; /* fact sheet: GET /api/v3/account */
     case XG_OP_ORDER_FILLS:
         /* rest-api.md, "Account trade list": weight 20 without orderId,
@@ -358,6 +359,7 @@ binance_signed_params(const binance *b, const xg_op *op, int64_t now_ms,
         binance_param(payload, "symbol", symbol);
         break;
     case XG_OP_BALANCES:
+    case XG_OP_ACCOUNT_ID: /* the account's answer carries its uid */
         binance_param(payload, "omitZeroBalances", "true");
         break;
     case XG_OP_ORDER_FILLS:
@@ -421,6 +423,7 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
     case XG_OP_ORDER_FILLS:
+    case XG_OP_ACCOUNT_ID:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }
@@ -433,7 +436,7 @@ binance_build(void *inst, const xg_op *op, int64_t venue_now_ms,
         } else if (op->kind == XG_OP_CANCEL_SYMBOL) {
             method = "DELETE";
             path = BINANCE_PATH_OPEN_ORDERS;
-        } else if (op->kind == XG_OP_BALANCES) {
+        } else if (op->kind == XG_OP_BALANCES || op->kind == XG_OP_ACCOUNT_ID) {
             path = BINANCE_PATH_ACCOUNT;
         } else if (op->kind == XG_OP_ORDER_FILLS) {
             path = BINANCE_PATH_MY_TRADES;

@@ -38,6 +38,7 @@ static const xg_option_spec bybit_options[] = {
     {"cancel_all_per_s", offsetof(bybit, cancel_all_per_s), 1, 1000},
     {"wallet_per_s", offsetof(bybit, wallet_per_s), 1, 1000},
     {"executions_per_s", offsetof(bybit, executions_per_s), 1, 1000},
+    {"api_info_per_s", offsetof(bybit, api_info_per_s), 1, 1000},
     {"ip_limit", offsetof(bybit, ip_limit), 1, 100000},
     {"ip_window_ms", offsetof(bybit, ip_window_ms), 100, 600000},
 };
@@ -90,6 +91,7 @@ bybit_create(const xg_adapter_config *cfg, void **inst, char *err,
     b->cancel_all_per_s = BYBIT_CANCEL_ALL_PER_S_DEFAULT;
     b->wallet_per_s = BYBIT_WALLET_PER_S_DEFAULT;
     b->executions_per_s = BYBIT_EXECUTIONS_PER_S_DEFAULT;
+    b->api_info_per_s = BYBIT_API_INFO_PER_S_DEFAULT;
     b->ip_limit = BYBIT_IP_LIMIT_DEFAULT;
     b->ip_window_ms = BYBIT_IP_WINDOW_MS_DEFAULT;
 
@@ -163,6 +165,8 @@ static const xg_adapter bybit_adapter = {
              * cancels every open order of the symbol, spot without a
              * count limit (Bybit v5 docs, "Cancel All Orders"). */
             .cancel_symbol = 1,
+            /* Bybit v5 docs, "Get API Key Information": userID. */
+            .account_id = 1,
         },
     .create = bybit_create,
     .destroy = bybit_destroy,

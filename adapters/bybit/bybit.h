@@ -55,6 +55,10 @@
  * column, not upgradable (Bybit's rate-limit page, docs/v5/rate-limit,
  * "API Rate Limit Table", Trade), its own per-UID endpoint limit. */
 #define BYBIT_EXECUTIONS_PER_S_DEFAULT 50
+/* GET /v5/user/query-api, which names the key's account
+ * (XG_OP_ACCOUNT_ID): 10/s (Bybit's rate-limit page, "API Rate Limit
+ * Table", User), per UID. */
+#define BYBIT_API_INFO_PER_S_DEFAULT 10
 
 /* Most orders in one spot batch (Bybit v5 docs, "Batch Place Order" and
  * "Batch Cancel Order": 10 orders per request for spot). */
@@ -83,7 +87,8 @@ typedef enum bybit_bucket {
     BYBIT_BUCKET_CANCEL_ALL = 7,   /* POST /v5/order/cancel-all */
     BYBIT_BUCKET_WALLET = 8,       /* GET /v5/account/wallet-balance */
     BYBIT_BUCKET_EXECUTIONS = 9,   /* GET /v5/execution/list */
-    BYBIT_BUCKET_COUNT = 10
+    BYBIT_BUCKET_API_INFO = 10,    /* GET /v5/user/query-api */
+    BYBIT_BUCKET_COUNT = 11
 } bybit_bucket;
 
 /* The adapter instance. The API key identifies the account, so it is
@@ -103,6 +108,7 @@ typedef struct bybit {
     int64_t cancel_all_per_s;
     int64_t wallet_per_s;
     int64_t executions_per_s;
+    int64_t api_info_per_s;
     int64_t ip_limit;
     int64_t ip_window_ms;
     /* The stream_url option: where the private stream connects instead

@@ -7,7 +7,8 @@
  *    endpoint, so they share one bucket), amend 10/s (Bybit's
  *    rate-limit table, not the fact sheet: bybit.h), the two batch
  *    endpoints 20/s each, counted per order a batch carries, cancel-all
- *    20/s, wallet-balance 50/s and execution/list 50/s (bybit.h). The
+ *    20/s, wallet-balance 50/s, execution/list 50/s and query-api 10/s
+ *    (bybit.h). The
  *    docs call the window "rolling 1 s", so each is a SLIDING window of
  *    1 s: a fixed window would let 2x the limit through around a
  *    boundary and be refused.
@@ -92,6 +93,10 @@ bybit_bucket_spec(const bybit *b, bybit_bucket i, xg_bucket_spec *spec)
     case BYBIT_BUCKET_EXECUTIONS:
         name = "EXECUTION_LIST_1S";
         spec->limit = b->executions_per_s;
+        break;
+    case BYBIT_BUCKET_API_INFO:
+        name = "API_KEY_INFO_1S";
+        spec->limit = b->api_info_per_s;
         break;
     default:
         return XG_ERR_INVALID;

@@ -1014,6 +1014,18 @@ bybit_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
     res->err = XG_OK;
 }
 
+/* "Get API Key Information": result.userID, a number. */
+static void
+bybit_parse_account(const xg_json *j, xg_result *res)
+{
+    size_t r = 0;
+    if (!bybit_result(j, &r)) {
+        xg_result_bad_body(XG_OP_ACCOUNT_ID, "account: expected result", res);
+        return;
+    }
+    xg_result_account(j, r, "userID", res);
+}
+
 /* --- entry --------------------------------------------------------------- */
 
 xg_err
@@ -1032,7 +1044,7 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (b == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_KIND_MAX ||
         op->kind == XG_OP_BATCH_AMEND || op->kind == XG_OP_STREAM_TOKEN ||
         (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL)) {
         return XG_ERR_INVALID;
@@ -1120,6 +1132,9 @@ bybit_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_ORDER_FILLS:
             rc = bybit_parse_order_fills(op, &j, sink, res);
+            break;
+        case XG_OP_ACCOUNT_ID:
+            bybit_parse_account(&j, res);
             break;
         default:
             rc = XG_ERR_INVALID;

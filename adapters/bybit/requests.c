@@ -60,6 +60,7 @@
 #define BYBIT_PATH_CANCEL_ALL  "/v5/order/cancel-all"
 #define BYBIT_PATH_WALLET      "/v5/account/wallet-balance"
 #define BYBIT_PATH_EXECUTIONS  "/v5/execution/list"
+#define BYBIT_PATH_QUERY_API   "/v5/user/query-api"
 
 int
 bybit_endpoint_bucket(xg_op_kind kind)
@@ -84,6 +85,8 @@ bybit_endpoint_bucket(xg_op_kind kind)
         return BYBIT_BUCKET_WALLET;
     case XG_OP_ORDER_FILLS:
         return BYBIT_BUCKET_EXECUTIONS;
+    case XG_OP_ACCOUNT_ID:
+        return BYBIT_BUCKET_API_INFO;
     default:
         return -1;
     }
@@ -422,6 +425,12 @@ bybit_signed_payload(const xg_op *op, const char **method, const char **path,
         *path = BYBIT_PATH_WALLET;
         bybit_query_param(payload, "accountType", "UNIFIED");
         return xg_buf_status(payload);
+    case XG_OP_ACCOUNT_ID:
+        /* Bybit v5 docs, "Get API Key Information": no parameters, any
+         * key may call it; result.userID names the key's account. */
+        *method = "GET";
+        *path = BYBIT_PATH_QUERY_API;
+        return xg_buf_status(payload);
     case XG_OP_AMEND_ORDER:
         *method = "POST";
         *path = BYBIT_PATH_AMEND;
@@ -508,6 +517,7 @@ bybit_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_CANCEL_SYMBOL:
     case XG_OP_BALANCES:
     case XG_OP_ORDER_FILLS:
+    case XG_OP_ACCOUNT_ID:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

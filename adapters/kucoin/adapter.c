@@ -163,6 +163,8 @@ static const xg_adapter kucoin_adapter = {
             /* docs-new "Cancel All Orders By Symbol" (api-3470175):
              * DELETE /api/v1/hf/orders?symbol=. */
             .cancel_symbol = 1,
+            /* Account Info > Get Apikey Info: uid. */
+            .account_id = 1,
         },
     .create = kucoin_create,
     .destroy = kucoin_destroy,

@@ -70,6 +70,10 @@ enum {
 #define KUCOIN_WEIGHT_MULTI         1
 #define KUCOIN_WEIGHT_CANCEL_SYMBOL 2
 #define KUCOIN_WEIGHT_ACCOUNTS      5
+/* "Get Apikey Info" GET /api/v1/user/api-key (KuCoin docs-new, Account
+ * Info): Management pool, weight 20; data.uid names the key's account
+ * (XG_OP_ACCOUNT_ID). */
+#define KUCOIN_WEIGHT_API_KEY 20
 /* "Batch Add Orders" (api-3470168): "A maximum of 5 orders can be placed
  * simultaneously. The order types must be limit orders of the same
  * trading pair". The 20 some third-party clients use is the futures
@@ -95,6 +99,7 @@ enum {
 #define KUCOIN_PATH_MULTI    "/api/v1/hf/orders/multi"
 #define KUCOIN_PATH_ACCOUNTS "/api/v1/accounts"
 #define KUCOIN_PATH_BULLET   "/api/v1/bullet-private"
+#define KUCOIN_PATH_API_KEY  "/api/v1/user/api-key"
 #define KUCOIN_PATH_FILLS    "/api/v1/hf/fills"
 
 /* The private stream's token, with its NUL: the fact sheet's example is

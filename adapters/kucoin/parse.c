@@ -937,7 +937,7 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (k == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_KIND_MAX ||
         op->kind == XG_OP_BATCH_CANCEL || op->kind == XG_OP_BATCH_AMEND ||
         (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL) ||
         (op->kind == XG_OP_BATCH_NEW &&
@@ -1020,6 +1020,10 @@ kucoin_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_ORDER_FILLS:
             rc = kucoin_parse_order_fills(op, &j, data, sink, res);
+            break;
+        case XG_OP_ACCOUNT_ID:
+            /* "Get Apikey Info": data.uid, a number. */
+            xg_result_account(&j, data, "uid", res);
             break;
         default:
             rc = XG_ERR_INVALID;

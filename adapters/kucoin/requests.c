@@ -55,6 +55,8 @@ kucoin_op_weight(const xg_op *op)
         return KUCOIN_WEIGHT_BULLET;
     case XG_OP_ORDER_FILLS:
         return KUCOIN_WEIGHT_FILLS;
+    case XG_OP_ACCOUNT_ID:
+        return KUCOIN_WEIGHT_API_KEY;
     case XG_OP_BATCH_CANCEL:
     case XG_OP_BATCH_AMEND:
         break; /* never built (adapter.c) */
@@ -70,6 +72,7 @@ kucoin_op_bucket(xg_op_kind kind)
     case XG_OP_INSTRUMENTS:
         return KUCOIN_BUCKET_PUBLIC;
     case XG_OP_BALANCES:
+    case XG_OP_ACCOUNT_ID:
         return KUCOIN_BUCKET_MANAGEMENT;
     default:
         return KUCOIN_BUCKET_SPOT;
@@ -291,9 +294,10 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
     }
     /* HF endpoints all want the symbol, open orders included (there is no
      * all-symbols list of active HF orders in one call); the account's
-     * balances and the stream's token are the private calls without. */
+     * balances, the stream's token and the key's account are the private
+     * calls without. */
     if (symbol == NULL && op->kind != XG_OP_BALANCES &&
-        op->kind != XG_OP_STREAM_TOKEN) {
+        op->kind != XG_OP_STREAM_TOKEN && op->kind != XG_OP_ACCOUNT_ID) {
         return XG_ERR_UNKNOWN_SYMBOL;
     }
     xg_buf_init(&path, path_mem, sizeof(path_mem));
@@ -382,6 +386,9 @@ kucoin_build_private(kucoin *k, const xg_op *op, int64_t now_ms,
         }
         xg_buf_puts(&path, KUCOIN_PATH_FILLS);
         break;
+    case XG_OP_ACCOUNT_ID:
+        xg_buf_puts(&path, KUCOIN_PATH_API_KEY);
+        break;
     default:
         return XG_ERR_INVALID;
     }
@@ -423,6 +430,7 @@ kucoin_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_BALANCES:
     case XG_OP_STREAM_TOKEN:
     case XG_OP_ORDER_FILLS:
+    case XG_OP_ACCOUNT_ID:
         rc = kucoin_build_private(k, op, venue_now_ms, req);
         break;
     case XG_OP_BATCH_CANCEL:

@@ -52,6 +52,8 @@ static const xg_option_spec okx_options[] = {
      OKX_LIMIT_MAX},
     {"fills_limit", offsetof(okx, limit) + OKX_B_FILLS * sizeof(int64_t), 1,
      OKX_LIMIT_MAX},
+    {"config_limit", offsetof(okx, limit) + OKX_B_CONFIG * sizeof(int64_t), 1,
+     OKX_LIMIT_MAX},
     {"cancel_reserve_pct", offsetof(okx, cancel_reserve_pct), 0,
      OKX_RESERVE_PCT_MAX},
     {"query_reserve_pct", offsetof(okx, query_reserve_pct), 0,
@@ -212,6 +214,8 @@ static const xg_adapter okx_adapter = {
              * spot has none, and the core cancels a symbol's orders in
              * batches instead. */
             .cancel_symbol = 0,
+            /* Trading account > Get account configuration: uid. */
+            .account_id = 1,
         },
     .create = okx_create,
     .destroy = okx_destroy,

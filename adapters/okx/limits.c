@@ -58,6 +58,7 @@ static const struct {
     [OKX_B_BATCH_AMEND] = {"BATCH_AMEND_PER_INST_2S",
                            OKX_LIMIT_BATCH_AMEND_DEFAULT, XG_BUCKET_PER_SCOPE},
     [OKX_B_FILLS] = {"FILLS_2S", OKX_LIMIT_FILLS_DEFAULT, 0},
+    [OKX_B_CONFIG] = {"CONFIG_2S", OKX_LIMIT_CONFIG_DEFAULT, 0},
 };
 
 void

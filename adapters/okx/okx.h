@@ -90,6 +90,11 @@
 #define OKX_FILLS_PAGE          100
 #define OKX_FILLS_PAGE_STR      "100"
 
+/* GET /account/config (OKX v5 reference, Trading account > Get account
+ * configuration): "Rate Limit: 5 requests per 2 seconds", rule "User
+ * ID". Its data[0].uid names the key's account (XG_OP_ACCOUNT_ID). */
+#define OKX_LIMIT_CONFIG_DEFAULT 5
+
 #define OKX_RESERVE_PCT_MAX 50
 #define OKX_EXP_TIME_MS_MAX 60000
 
@@ -115,7 +120,8 @@ typedef enum okx_bucket {
     OKX_B_BATCH_AMEND = 10, /* POST /trade/amend-batch-orders, orders, per
                                user + instrument */
     OKX_B_FILLS = 11,       /* GET /trade/fills, per user */
-    OKX_N_BUCKETS = 12
+    OKX_B_CONFIG = 12,      /* GET /account/config, per user */
+    OKX_N_BUCKETS = 13
 } okx_bucket;
 
 /* A venue instrument id and the limiter scope given to it the first time

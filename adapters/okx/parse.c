@@ -805,6 +805,19 @@ okx_parse_server_time(const xg_op *op, const xg_json *j, xg_result *res)
     res->err = XG_OK;
 }
 
+/* "Get account configuration": data[0].uid, a string of digits. */
+static void
+okx_parse_account(const xg_json *j, xg_result *res)
+{
+    size_t item = 0;
+
+    if (okx_single_item(j, &item) != XG_OK) {
+        xg_result_bad_body(XG_OP_ACCOUNT_ID, "account: expected data[0]", res);
+        return;
+    }
+    xg_result_account(j, item, "uid", res);
+}
+
 /* --- entry --------------------------------------------------------------- */
 
 /* Top-level codes that only summarise the items of an order answer. */
@@ -867,7 +880,7 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
 
     if (o == NULL || op == NULL || resp == NULL || res == NULL ||
         (resp->body == NULL && resp->body_len > 0) ||
-        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_ORDER_FILLS ||
+        op->kind < XG_OP_SERVER_TIME || op->kind > XG_OP_KIND_MAX ||
         op->kind == XG_OP_CANCEL_SYMBOL || op->kind == XG_OP_STREAM_TOKEN ||
         (op->kind == XG_OP_ORDER_FILLS && op->venue_order_id == NULL)) {
         return XG_ERR_INVALID;
@@ -975,6 +988,9 @@ okx_parse(void *inst, const xg_op *op, const xg_http_response *resp,
             break;
         case XG_OP_ORDER_FILLS:
             rc = okx_parse_order_fills(op, &j, sink, res);
+            break;
+        case XG_OP_ACCOUNT_ID:
+            okx_parse_account(&j, res);
             break;
         default:
             rc = XG_ERR_INVALID;

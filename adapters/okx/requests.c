@@ -55,6 +55,7 @@
 #define OKX_PATH_BATCH_AMEND  "/api/v5/trade/amend-batch-orders"
 #define OKX_PATH_BALANCE      "/api/v5/account/balance"
 #define OKX_PATH_FILLS        "/api/v5/trade/fills"
+#define OKX_PATH_CONFIG       "/api/v5/account/config"
 
 /* The bucket of a batch of several orders, and of a batch of one (the
  * single path's). */
@@ -135,6 +136,9 @@ okx_add_costs(const xg_op *op, xg_http_request *req)
         break;
     case XG_OP_ORDER_FILLS:
         bucket = OKX_B_FILLS;
+        break;
+    case XG_OP_ACCOUNT_ID:
+        bucket = OKX_B_CONFIG;
         break;
     default:
         return XG_ERR_INVALID;
@@ -378,6 +382,7 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         }
         break;
     case XG_OP_BALANCES:
+    case XG_OP_ACCOUNT_ID:
         break;
     case XG_OP_ORDER_FILLS:
         if (inst_id == NULL) {
@@ -418,6 +423,10 @@ okx_private_params(const xg_op *op, const char **method, const char **path,
         /* Every asset: ccy= would limit the answer to 20 named ones. */
         *method = "GET";
         *path = OKX_PATH_BALANCE;
+        break;
+    case XG_OP_ACCOUNT_ID:
+        *method = "GET";
+        *path = OKX_PATH_CONFIG;
         break;
     case XG_OP_QUERY_ORDER:
         *method = "GET";
@@ -504,6 +513,7 @@ okx_build(void *inst, const xg_op *op, int64_t venue_now_ms,
     case XG_OP_BATCH_AMEND:
     case XG_OP_BALANCES:
     case XG_OP_ORDER_FILLS:
+    case XG_OP_ACCOUNT_ID:
         if (venue_now_ms <= 0) {
             return XG_ERR_INVALID;
         }

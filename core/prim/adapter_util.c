@@ -593,9 +593,9 @@ xg_err_match_fits(const xg_err_match *m, xg_op_kind kind, int status,
         (msg == NULL || !xg_contains_nocase(msg, m->msg_has))) {
         return 0;
     }
-    /* Every kind the ABI has (the last is XG_OP_ORDER_FILLS); one beyond
-     * fits no set, and is never shifted out of the mask's width. */
-    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_ORDER_FILLS ||
+    /* Every kind the ABI has; one beyond fits no set, and is never
+     * shifted out of the mask's width. */
+    if (m->ops != 0 && (kind < XG_OP_SERVER_TIME || kind > XG_OP_KIND_MAX ||
                         (m->ops & XG_OP_BIT(kind)) == 0)) {
         return 0;
     }
@@ -644,6 +644,28 @@ xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res)
         xg_op_is_mutating(kind) ? XG_OUTCOME_UNKNOWN : XG_OUTCOME_REJECTED;
     res->err = XG_ERR_BAD_RESPONSE;
     xg_copy_printable(res->venue_msg, sizeof(res->venue_msg), why, strlen(why));
+}
+
+void
+xg_result_account(const xg_json *j, size_t obj, const char *key, xg_result *res)
+{
+    char id[XG_ACCOUNT_MAX];
+    int64_t n = 0;
+    xg_err rc = xg_field_i64(j, obj, key, &n);
+    if (rc == XG_OK) {
+        rc = n > 0 ? xg_i64_text(n, id, sizeof id) : XG_ERR_BAD_FIELD;
+    } else {
+        rc = xg_field_text(j, obj, key, id, sizeof id);
+    }
+    if (rc != XG_OK || !xg_is_plain_id(id, sizeof id)) {
+        char why[XG_VENUE_MSG_MAX];
+        snprintf(why, sizeof why, "account: expected %s, a user id", key);
+        xg_result_bad_body(XG_OP_ACCOUNT_ID, why, res);
+        return;
+    }
+    memcpy(res->account, id, sizeof id);
+    res->outcome = XG_OUTCOME_OK;
+    res->err = XG_OK;
 }
 
 int

@@ -19,7 +19,8 @@
  *           BATCH_CANCEL of two orders, CANCEL_SYMBOL), then BALANCES,
  *           then BATCH_AMEND of two orders in place where caps allow it,
  *           then ORDER_FILLS where the venue's stream tells fills (the
- *           order of its tests/data fixture),
+ *           order of its tests/data fixture), then ACCOUNT_ID where caps
+ *           allow it,
  *   byte 1  the HTTP status, an index into fuzz_statuses (modulo),
  *   byte 2  bits 0-2: the canned header set (modulo FUZZ_HEADER_SETS);
  *           bit 3: OPEN_ORDERS and ORDER_FILLS ask for a later page
@@ -151,7 +152,7 @@ typedef struct fuzz_state {
     const char *new_client_id;
     /* ORDER_FILLS: the order the venue's fills fixture is about */
     const char *venue_order_id;
-    xg_op_kind ops[XG_OP_ORDER_FILLS]; /* operations byte 0 chooses from */
+    xg_op_kind ops[XG_OP_KIND_MAX]; /* operations byte 0 chooses from */
     size_t n_ops;
     const fuzz_header_set *sets[FUZZ_HEADER_SETS];
 } fuzz_state;
@@ -312,6 +313,9 @@ fuzz_init(fuzz_state *st)
     if ((st->a->caps.streams & XG_STREAM_FILLS) != 0) {
         st->ops[st->n_ops++] = XG_OP_ORDER_FILLS;
     }
+    if (st->a->caps.account_id != 0) {
+        st->ops[st->n_ops++] = XG_OP_ACCOUNT_ID;
+    }
     st->sets[0] = NULL;
     st->sets[2] = &fuzz_hostile;
     st->sets[3] = &fuzz_waits;
@@ -369,6 +373,11 @@ check_result(const xg_op *op, const char *client_id, const xg_result *res,
     check_text(res->venue_msg, sizeof(res->venue_msg));
     check_text(res->next_cursor, sizeof(res->next_cursor));
     check(res->next_cursor[0] == '\0' || res->is_list_cut);
+    check_text(res->account, sizeof(res->account));
+    /* An account only from its own answer, and every OK one names one. */
+    check(op->kind == XG_OP_ACCOUNT_ID
+              ? (res->outcome == XG_OUTCOME_OK) == (res->account[0] != '\0')
+              : res->account[0] == '\0');
     check(!res->is_list_cut || op->kind == XG_OP_OPEN_ORDERS ||
           op->kind == XG_OP_ORDER_FILLS);
     check(res->retry_after_ms >= 0);

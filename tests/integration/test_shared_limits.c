@@ -15,6 +15,10 @@
  *    either.
  *  - Redis over TLS (rediss://): shared with the CA that signed Redis's
  *    certificate, never with another.
+ *  - Each gateway with its own key of one account, no account named in
+ *    their configurations: each learns the account from the venue, and
+ *    the flood is never refused; the same keys under names of their own
+ *    are refused (what learning the account buys).
  *
  * Binance's ORDERS limit (100 per 10 s, per account) is the one the flood
  * meets, its window shortened to 1 s: the real size, scaled down in time.
@@ -48,22 +52,40 @@ static xg_gw_proc gws[N_GW + 1];
 static xg_client clients[N_GW + 1];
 static char log_buf[16 << 20];
 
+/* The simulator, its Binance account's window shortened; with OKX as
+ * well when with_okx; with the accounts of accounts_file when not NULL. */
+static void
+start_sim_with(int with_okx, const char *accounts_file)
+{
+    const char *args[16];
+    size_t n = 0;
+    if (with_okx) {
+        args[n++] = "--venue";
+        args[n++] = "okx=127.0.0.1:0";
+    }
+    if (accounts_file != NULL) {
+        args[n++] = "--accounts";
+        args[n++] = accounts_file;
+    }
+    args[n++] = "--set";
+    args[n++] = "binance.orders_window_s=1";
+    args[n++] = "--set";
+    args[n++] = "binance.ban_after_violations=1000000";
+    args[n] = NULL;
+    assert_int_equal(xg_sim_start_paused(&sim, "binance", args), XG_OK);
+}
+
 static void
 start_sim(int with_okx)
 {
-    const char *args_okx[] = {"--venue", "okx=127.0.0.1:0",
-                              "--set",   "binance.orders_window_s=1",
-                              "--set",   "binance.ban_after_violations=1000000",
-                              NULL};
-    assert_int_equal(xg_sim_start_paused(&sim, "binance",
-                                         with_okx ? args_okx : args_okx + 2),
-                     XG_OK);
+    start_sim_with(with_okx, NULL);
 }
 
 /* Gateway i on the simulator's venues, sharing through redis when
- * is_shared. */
+ * is_shared, with extra_venue in each venue's object ("" for none). */
 static void
-start_gateway(size_t i, int is_shared, int with_okx)
+start_gateway_with(size_t i, int is_shared, int with_okx,
+                   const char *extra_venue)
 {
     const char *venues[] = {"binance", "okx"};
     int ports[] = {xg_sim_port(&sim, "binance"), xg_sim_port(&sim, "okx")};
@@ -80,9 +102,15 @@ start_gateway(size_t i, int is_shared, int with_okx)
                  "\"routes\": {\"*\": [\"binance\", \"okx\"]},");
     }
     assert_int_equal(xg_gw_start_sim_with(&gws[i], venues, ports,
-                                          with_okx ? 2 : 1, "", root),
+                                          with_okx ? 2 : 1, extra_venue, root),
                      XG_OK);
     assert_int_equal(xg_client_open(&clients[i], &gws[i], ""), XG_OK);
+}
+
+static void
+start_gateway(size_t i, int is_shared, int with_okx)
+{
+    start_gateway_with(i, is_shared, with_okx, "");
 }
 
 /* Redis (when shared), the simulator and N_GW gateways. */
@@ -583,6 +611,110 @@ test_a_ban_one_gateway_meets_stops_them_all(void **state)
     json_decref(lines);
 }
 
+/* The simulator's Binance account with one key per gateway
+ * (farm-key-0 ...), all signed with the test secret, in a file of its
+ * own; its path into path. */
+static void
+write_keys_file(char *path, size_t cap)
+{
+    snprintf(path, cap, "/tmp/xg-keys-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f, "[{\"venue\": \"binance\", \"api_key\": \"farm-key-0\", "
+               "\"secret\": \"xgsim-test-secret\", "
+               "\"balances\": {\"USDT\": \"100000\", \"BTC\": \"5\"}, "
+               "\"more_keys\": [");
+    for (size_t g = 1; g < N_GW; g++) {
+        fprintf(f,
+                "%s{\"api_key\": \"farm-key-%zu\", "
+                "\"secret\": \"xgsim-test-secret\"}",
+                g > 1 ? ", " : "", g);
+    }
+    fprintf(f, "]}]\n");
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Redis, the simulator with one account of N_GW keys, and N_GW sharing
+ * gateways, gateway g with key farm-key-g; with is_named_apart its venue
+ * also names the account desk-g. */
+static void
+start_keyed_farm(int is_named_apart)
+{
+    char path[64];
+    write_keys_file(path, sizeof path);
+    assert_int_equal(xg_redis_start(&redis), XG_OK);
+    start_sim_with(0, path);
+    unlink(path);
+    for (size_t g = 0; g < N_GW; g++) {
+        char key[32], extra[128] = "";
+        snprintf(key, sizeof key, "farm-key-%zu", g);
+        if (is_named_apart) {
+            snprintf(extra, sizeof extra, "\"account\": \"desk-%zu\"", g);
+        }
+        assert_int_equal(setenv("XG_TEST_API_KEY", key, 1), 0);
+        start_gateway_with(g, 1, 0, extra);
+    }
+    assert_int_equal(unsetenv("XG_TEST_API_KEY"), 0);
+}
+
+/* The account gateway g's Binance limits are shared under, once the
+ * venue has started (polled for WAIT_MS), into out. */
+static void
+shared_account(size_t g, char *out, size_t cap)
+{
+    int64_t end = xg_test_now_ms() + WAIT_MS;
+    out[0] = '\0';
+    while (xg_test_now_ms() < end && out[0] == '\0') {
+        json_t *r =
+            xg_client_call(&clients[g], "{\"type\":\"venue_status\"}", 5000);
+        json_t *v = json_array_get(json_object_get(r, "venues"), 0);
+        const char *state = json_string_value(json_object_get(v, "state"));
+        const char *account = json_string_value(json_object_get(v, "account"));
+        if (state != NULL && strcmp(state, "UP") == 0 && account != NULL) {
+            snprintf(out, cap, "%s", account);
+        }
+        json_decref(r);
+        xg_test_sleep_ms(50);
+    }
+}
+
+static void
+test_keys_of_one_account_learn_it_and_share_its_limits(void **state)
+{
+    (void)state;
+    start_keyed_farm(0);
+    for (size_t g = 0; g < N_GW; g++) {
+        char account[64];
+        shared_account(g, account, sizeof account);
+        /* The simulator's uid of its first account. */
+        assert_string_equal(account, "1");
+    }
+    const int n = 200;
+    flood(N_GW, n, "ak");
+    json_decref(assert_never_refused("keys of one account", n, "ak"));
+}
+
+static void
+test_keys_of_one_account_named_apart_are_refused(void **state)
+{
+    (void)state;
+    start_keyed_farm(1);
+    char account[64];
+    shared_account(1, account, sizeof account);
+    assert_string_equal(account, "desk-1");
+    const int n = 150;
+    flood(N_GW, n, "an");
+    json_t *lines = wait_placed(N_GW * n);
+    int limited = count_outcome(lines, "limited");
+    printf("keys named apart: %d placed, %d limited\n", count_placed(lines),
+           limited);
+    /* Each gateway counts the account's orders as its own. */
+    assert_true(limited > 0);
+    json_decref(lines);
+}
+
 int
 main(void)
 {
@@ -597,6 +729,10 @@ main(void)
                                   teardown),
         cmocka_unit_test_teardown(test_redis_stalled_mid_flood, teardown),
         cmocka_unit_test_teardown(test_shared_over_tls, teardown),
+        cmocka_unit_test_teardown(
+            test_keys_of_one_account_learn_it_and_share_its_limits, teardown),
+        cmocka_unit_test_teardown(
+            test_keys_of_one_account_named_apart_are_refused, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

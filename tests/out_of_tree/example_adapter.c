@@ -340,6 +340,7 @@ example_cost(const xg_op *op)
     case XG_OP_BALANCES: /* refused by build */
     case XG_OP_STREAM_TOKEN: /* never asked: caps.streams is 0 */
     case XG_OP_ORDER_FILLS:  /* nor this: no stream tells fills */
+    case XG_OP_ACCOUNT_ID:   /* nor this: caps.account_id is 0 */
         return 1;
     }
     return 1;
@@ -811,6 +812,7 @@ example_parse_ok(example *ex, const xg_op *op, const xg_http_response *resp,
     case XG_OP_BALANCES:
     case XG_OP_STREAM_TOKEN:
     case XG_OP_ORDER_FILLS:
+    case XG_OP_ACCOUNT_ID:
         break; /* never built */
     }
     if (!found) {

@@ -115,7 +115,8 @@ spawn_begin(xg_gw_proc *g)
         dup2(pipefd[1], STDOUT_FILENO);
         close(pipefd[0]);
         close(pipefd[1]);
-        setenv("XG_TEST_API_KEY", "xgsim-test-key", 1);
+        /* A test may name a key of its own in its environment. */
+        setenv("XG_TEST_API_KEY", "xgsim-test-key", 0);
         setenv("XG_TEST_SECRET", "xgsim-test-secret", 1);
         setenv("XG_TEST_PASSPHRASE", "xgsim-test-pass", 1);
         execl(XG_BIN_DIR "/xgated", "xgated", "-c", g->config_path,

@@ -303,7 +303,7 @@ test_err_match_needs_every_set_field_to_fit(void **state)
     assert_true(xg_err_match_fits(&reads, XG_OP_ORDER_FILLS, 503, 0, 0, NULL));
     assert_true(xg_err_match_fits(&reads, XG_OP_BALANCES, 503, 0, 0, NULL));
     assert_false(xg_err_match_fits(&reads, XG_OP_NEW_ORDER, 503, 0, 0, NULL));
-    assert_false(xg_err_match_fits(&reads, (xg_op_kind)(XG_OP_ORDER_FILLS + 1),
+    assert_false(xg_err_match_fits(&reads, (xg_op_kind)(XG_OP_KIND_MAX + 1),
                                    503, 0, 0, NULL));
     const xg_err_match token = {0, 0, 0, NULL, XG_OP_BIT(XG_OP_STREAM_TOKEN)};
     assert_true(xg_err_match_fits(&token, XG_OP_STREAM_TOKEN, 500, 0, 0, NULL));
@@ -650,6 +650,45 @@ test_result_order_usable_needs_a_read_about_our_order(void **state)
     assert_string_equal(res.order.client_id, "");
 }
 
+/* The account's id as a venue gives it: a positive number or a plain
+ * string; anything else is a bad body that names the member. */
+static void
+test_result_account_takes_a_number_or_a_plain_string(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "{\"n\":354937868,\"s\":\"633559791e1cbc0001f319bc\",\"zero\":0,"
+        "\"neg\":-3,\"frac\":1.5,\"empty\":\"\",\"space\":\"a b\","
+        "\"slash\":\"a/b\",\"obj\":{},\"twice\":1,\"twice\":2,"
+        "\"long\":\"0123456789012345678901234567890123456789012345678901234567"
+        "8901234\"}";
+    xg_json_tok tok[64];
+    xg_json j;
+    xg_result res;
+    assert_int_equal(xg_json_parse(&j, body, sizeof body - 1, tok, 64), XG_OK);
+
+    memset(&res, 0, sizeof res);
+    xg_result_account(&j, 0, "n", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(res.account, "354937868");
+    memset(&res, 0, sizeof res);
+    xg_result_account(&j, 0, "s", &res);
+    assert_int_equal(res.outcome, XG_OUTCOME_OK);
+    assert_string_equal(res.account, "633559791e1cbc0001f319bc");
+
+    static const char *const bad[] = {"zero",  "neg",   "frac", "empty",
+                                      "space", "slash", "obj",  "twice",
+                                      "long",  "absent"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&res, 0, sizeof res);
+        xg_result_account(&j, 0, bad[i], &res);
+        assert_int_equal(res.outcome, XG_OUTCOME_REJECTED);
+        assert_int_equal(res.err, XG_ERR_BAD_RESPONSE);
+        assert_string_equal(res.account, "");
+        assert_non_null(strstr(res.venue_msg, bad[i]));
+    }
+}
+
 static void
 test_stream_url_option_takes_ws_urls_only(void **state)
 {
@@ -736,6 +775,7 @@ main(void)
         cmocka_unit_test(test_stream_url_option_takes_ws_urls_only),
         cmocka_unit_test(test_stream_message_fixed_fits_or_says_truncated),
         cmocka_unit_test(test_result_order_usable_needs_a_read_about_our_order),
+        cmocka_unit_test(test_result_account_takes_a_number_or_a_plain_string),
         cmocka_unit_test(
             test_check_credentials_names_what_is_missing_never_the_value),
     };

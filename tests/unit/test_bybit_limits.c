@@ -40,7 +40,7 @@ test_default_specs_follow_the_fact_sheet(void **state)
     size_t n = 0;
 
     assert_int_equal(bybit_limits(inst, specs, 12, &n), XG_OK);
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
     assert_string_equal(specs[BYBIT_BUCKET_IP].name, "IP_REQUESTS");
     assert_int_equal(specs[BYBIT_BUCKET_IP].kind, XG_LIMIT_SLIDING_WINDOW);
     assert_int_equal(specs[BYBIT_BUCKET_IP].limit, 600);
@@ -73,6 +73,9 @@ test_default_specs_follow_the_fact_sheet(void **state)
     assert_string_equal(specs[BYBIT_BUCKET_EXECUTIONS].name,
                         "EXECUTION_LIST_1S");
     assert_int_equal(specs[BYBIT_BUCKET_EXECUTIONS].limit, 50);
+    /* The key's account: /v5/user/query-api, 10/s. */
+    assert_string_equal(specs[BYBIT_BUCKET_API_INFO].name, "API_KEY_INFO_1S");
+    assert_int_equal(specs[BYBIT_BUCKET_API_INFO].limit, 10);
     for (size_t i = 1; i < BYBIT_BUCKET_COUNT; i++) {
         assert_int_equal(specs[i].kind, XG_LIMIT_SLIDING_WINDOW);
         assert_int_equal(specs[i].window_ns, S);
@@ -83,7 +86,7 @@ test_default_specs_follow_the_fact_sheet(void **state)
     }
     assert_int_equal(specs[BYBIT_BUCKET_IP].flags, 0);
     assert_int_equal(bybit_limits(inst, specs, 4, &n), XG_ERR_TRUNCATED);
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
     assert_int_equal(bybit_limits(NULL, specs, 12, &n), XG_ERR_INVALID);
     assert_int_equal(bybit_limits(inst, NULL, 12, &n), XG_ERR_INVALID);
     bybit_destroy(inst);

@@ -37,8 +37,8 @@ test_default_specs_follow_fact_sheet(void **state)
     void *inst = create_with(NULL, 0);
     xg_bucket_spec specs[OKX_N_BUCKETS];
     size_t n = 0;
-    static const int64_t want[OKX_N_BUCKETS] = {10, 20,  60,  60, 60,  60,
-                                                60, 300, 300, 10, 300, 60};
+    static const int64_t want[OKX_N_BUCKETS] = {10,  20,  60, 60,  60, 60, 60,
+                                                300, 300, 10, 300, 60, 5};
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, OKX_N_BUCKETS, &n),
                      XG_OK);
     assert_int_equal(n, OKX_N_BUCKETS);
@@ -69,6 +69,8 @@ test_default_specs_follow_fact_sheet(void **state)
                         "BATCH_AMEND_PER_INST_2S");
     /* An order's fills: "60 requests per 2 seconds", per user. */
     assert_string_equal(specs[OKX_B_FILLS].name, "FILLS_2S");
+    /* The account's configuration, asked for its uid: 5 per 2 s. */
+    assert_string_equal(specs[OKX_B_CONFIG].name, "CONFIG_2S");
     /* Too small an array: the count, and a refusal. */
     assert_int_equal(xg_adapter_entry()->limits(inst, specs, 3, &n),
                      XG_ERR_TRUNCATED);

@@ -1406,9 +1406,9 @@ test_venue_reply_and_event_round_trip(void **state)
                                 {"orders_10s", 3, 100}};
     xg_venue_view venues[] = {
         {"binance", "BANNED", 1700000060000, "HTTP 418", 2, 1, 5, buckets, 2,
-         NULL, NULL, NULL, NULL, NULL},
+         NULL, NULL, NULL, NULL, NULL, NULL},
         {"okx", "UP", 0, "", 0, 0, 0, NULL, 0, "IDLE", "silent for 31000 ms",
-         "fallback", "Redis: closed", "gw-2"}};
+         "fallback", "Redis: closed", "gw-2", "614488474791936"}};
 
     xg_buf_init(&b, mem, sizeof(mem));
     assert_int_equal(xg__encode_reply_venues(&b, "v1", START_ID, venues, 2),
@@ -1429,6 +1429,7 @@ test_venue_reply_and_event_round_trip(void **state)
     assert_string_equal(str_at(v1, "limits"), "fallback");
     assert_string_equal(str_at(v1, "limits_reason"), "Redis: closed");
     assert_string_equal(str_at(v1, "gateway"), "gw-2");
+    assert_string_equal(str_at(v1, "account"), "614488474791936");
     assert_int_equal(int_at(v0, "queued"), 2);
     assert_int_equal(int_at(v0, "in_flight"), 1);
     assert_int_equal(int_at(v0, "open_orders"), 5);
@@ -1541,8 +1542,8 @@ test_encoders_report_truncation_on_small_buffer(void **state)
     xg_order o = sample_order();
     xg_order_view v = {
         .order = &o, .venue = "binance", .status = XG_STATUS_NEW};
-    xg_venue_view vv = {"binance", "UP", 0,    "",   0,    0,    0,
-                        NULL,      0,    NULL, NULL, NULL, NULL, NULL};
+    xg_venue_view vv = {"binance", "UP", 0,    "",   0,    0,    0,   NULL,
+                        0,         NULL, NULL, NULL, NULL, NULL, NULL};
 
     xg_buf_init(&b, mem, sizeof(mem));
     assert_int_equal(xg__encode_reply_order(&b, "r", START_ID, &v),

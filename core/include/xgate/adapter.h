@@ -54,6 +54,8 @@
  *      caps.streams is not 0; XG_OP_STREAM_TOKEN.
  *  10  XG_OP_ORDER_FILLS (xg_op.venue_order_id, xg_sink.fill).
  *  11  xg_bucket_spec.flags gains XG_BUCKET_PER_ACCOUNT (limit.h).
+ *  12  XG_OP_ACCOUNT_ID with xg_result.account (XG_ACCOUNT_MAX) and
+ *      caps.account_id.
  */
 #ifndef XGATE_ADAPTER_H
 #define XGATE_ADAPTER_H
@@ -67,7 +69,7 @@
 #include "xgate/order.h"
 #include "xgate/stream.h"
 
-#define XG_ADAPTER_ABI_VERSION 11u
+#define XG_ADAPTER_ABI_VERSION 12u
 
 /* The name of the one symbol a plug-in exports. */
 #define XG_ADAPTER_ENTRY_SYMBOL "xg_adapter_entry"
@@ -77,6 +79,8 @@
 #define XG_RESULT_MAX_USAGE 6
 /* A venue's cursor to the next page of a list, with its NUL. */
 #define XG_CURSOR_MAX 128
+/* A venue's id of an account (XG_OP_ACCOUNT_ID), with its NUL. */
+#define XG_ACCOUNT_MAX 64
 /* Most orders the core puts in one BATCH_NEW or BATCH_CANCEL (OKX's and
  * KuCoin's batch size; a venue's caps may say fewer). */
 #define XG_BATCH_MAX 20
@@ -108,8 +112,16 @@ typedef enum xg_op_kind {
      * asks when an order's reports count more than the fills it was
      * told of (a stream message lost, a gap while the stream was down).
      * Mandatory when caps.streams has XG_STREAM_FILLS. */
-    XG_OP_ORDER_FILLS = 14
+    XG_OP_ORDER_FILLS = 14,
+    /* Which account the API key belongs to, as the venue names it (its
+     * user id), into res->account. The core asks it once at start where
+     * gateways share the per-account limits and the configuration names
+     * no account. Built only when caps.account_id is 1. */
+    XG_OP_ACCOUNT_ID = 15
 } xg_op_kind;
+
+/* The highest kind this ABI version has. */
+#define XG_OP_KIND_MAX XG_OP_ACCOUNT_ID
 
 /* What an amend asks for (XG_OP_AMEND_ORDER). */
 typedef struct xg_amend {
@@ -247,6 +259,9 @@ struct xg_result {
      * and venue_msg say why): the order is gone. */
     int is_replaced;
     xg_execution replaced_exec;
+    /* ACCOUNT_ID when outcome is OK: the venue's id of the key's account,
+     * 1..XG_ACCOUNT_MAX - 1 of [A-Za-z0-9_-] (xg_result_account). */
+    char account[XG_ACCOUNT_MAX];
     xg_usage usage[XG_RESULT_MAX_USAGE]; /* reported usage, any outcome */
     size_t n_usage;
 };
@@ -351,6 +366,10 @@ typedef struct xg_adapter_caps {
     /* 1: the venue cancels every open order of a symbol in one request
      * (XG_OP_CANCEL_SYMBOL); 0: it cannot. */
     uint32_t cancel_symbol;
+    /* 1: the venue tells which account a key belongs to
+     * (XG_OP_ACCOUNT_ID); 0: it cannot, and keys of one account name it in
+     * the configuration to share its limits. */
+    uint32_t account_id;
 } xg_adapter_caps;
 
 typedef struct xg_adapter {

@@ -240,6 +240,13 @@ int xg_op_is_mutating(xg_op_kind kind);
  * XG_ERR_BAD_RESPONSE and why, made printable, as venue_msg. */
 void xg_result_bad_body(xg_op_kind kind, const char *why, xg_result *res);
 
+/* The answer to XG_OP_ACCOUNT_ID from member key of object obj: a
+ * positive integer or a non-empty string of [A-Za-z0-9_-] (every venue's
+ * user id is one or the other) into res->account, outcome OK. Anything
+ * else is a bad body (xg_result_bad_body, naming key). */
+void xg_result_account(const xg_json *j, size_t obj, const char *key,
+                       xg_result *res);
+
 /* Whether the order report just read into res->order is one the core may
  * use: parsed is the read's result. If it failed, or the report names
  * another client order id than op asked about (an answer about another
@@ -264,7 +271,8 @@ int xg_result_order_usable(const xg_op *op, xg_err parsed, const char *what,
 #define XG_OPS_READ                                                            \
     (XG_OP_BIT(XG_OP_SERVER_TIME) | XG_OP_BIT(XG_OP_INSTRUMENTS) |             \
      XG_OP_BIT(XG_OP_QUERY_ORDER) | XG_OP_BIT(XG_OP_OPEN_ORDERS) |             \
-     XG_OP_BIT(XG_OP_BALANCES) | XG_OP_BIT(XG_OP_ORDER_FILLS))
+     XG_OP_BIT(XG_OP_BALANCES) | XG_OP_BIT(XG_OP_ORDER_FILLS) |                \
+     XG_OP_BIT(XG_OP_ACCOUNT_ID))
 
 /* What one row of a venue's error table asks of an answer. A zero or NULL
  * field matches anything: http_min..http_max the HTTP status, code the
