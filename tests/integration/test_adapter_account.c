@@ -18,25 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "gw_launch.h"
 #include "loader.h"
 #include "sim_launch.h"
 #include "xgate/adapter.h"
 
 #define SECRET "xgsim-test-secret"
 #define PASS   "xgsim-test-pass"
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The accounts file: on venue, account one with keys one-a and one-b,
  * account two with key two-a; its path into path. */
@@ -74,7 +66,7 @@ ask_account(const xg_sim_proc *sim, const xg__plugin *p, const char *venue,
     xg_op op = {.kind = XG_OP_ACCOUNT_ID};
     xg_http_request req;
     memset(&req, 0, sizeof req);
-    assert_int_equal(p->api->build(inst, &op, wall_ms(), &req), XG_OK);
+    assert_int_equal(p->api->build(inst, &op, xg_test_wall_ms(), &req), XG_OK);
     /* The account's own endpoint: every adapter charges it somewhere. */
     assert_true(req.n_costs > 0);
 

@@ -23,11 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "gw_launch.h"
 #include "loader.h"
 #include "sim_launch.h"
 #include "ws_client.h"
@@ -77,14 +77,6 @@ typedef struct fills {
     size_t n;
 } fills;
 
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 rig_start(rig *r, const venue_case *c)
 {
@@ -132,7 +124,7 @@ rig_send(rig *r, const xg_op *op, const xg_sink *sink, xg_result *res)
     long status = 0;
 
     memset(&req, 0, sizeof(req));
-    assert_int_equal(r->a->build(r->inst, op, wall_ms(), &req), XG_OK);
+    assert_int_equal(r->a->build(r->inst, op, xg_test_wall_ms(), &req), XG_OK);
     for (size_t i = 0; i < req.n_headers; i++) {
         snprintf(lines[i], sizeof(lines[i]), "%s: %s", req.headers[i].name,
                  req.headers[i].value);
@@ -409,8 +401,8 @@ stream_send(rig *r,
 {
     char text[XG_STREAM_TEXT_MAX];
     size_t len = 0;
-    assert_int_equal(builder(r->inst, wall_ms(), text, sizeof(text), &len),
-                     XG_OK);
+    assert_int_equal(
+        builder(r->inst, xg_test_wall_ms(), text, sizeof(text), &len), XG_OK);
     if (len > 0) {
         text[len] = '\0';
         assert_int_equal(xg_ws_client_send(r->ws, text), XG_OK);

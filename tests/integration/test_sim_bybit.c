@@ -21,13 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 
 #define KEY    "xgsim-test-key"
@@ -59,14 +59,6 @@ sim_start(const char *const *extra)
     assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
 }
 
-static int64_t
-wall_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 typedef struct answer {
     long status;
     json_t *body; /* given; NULL if not JSON */
@@ -88,7 +80,8 @@ call_full(const char *method, const char *path, const char *payload,
     const char *hdrs[6];
     int is_get = strcmp(method, "GET") == 0;
 
-    snprintf(ts, sizeof ts, "%lld", (long long)(wall_ms() + ts_offset_ms));
+    snprintf(ts, sizeof ts, "%lld",
+             (long long)(xg_test_wall_ms() + ts_offset_ms));
     snprintf(pre, sizeof pre, "%s%s5000%s", ts, key, payload);
     HMAC(EVP_sha256(), secret, (int)strlen(secret), (unsigned char *)pre,
          strlen(pre), mac, &mac_len);
@@ -233,7 +226,7 @@ test_endpoint_limit_is_exact_and_rolls(void **state)
         snprintf(id, sizeof id, "lim%d", i);
         create(id, "30000", &a);
         if (i == 0) {
-            first = wall_ms();
+            first = xg_test_wall_ms();
         }
         assert_int_equal(ret_code(&a), 0);
         assert_int_equal(header_i64(&a, "X-Bapi-Limit"), 5);
@@ -256,11 +249,11 @@ test_endpoint_limit_is_exact_and_rolls(void **state)
     /* Poll until the window rolls (no sleep): it must open no earlier
      * than the reset time and soon after it. */
     int64_t ok_at = 0;
-    while (ok_at == 0 && wall_ms() < reset + 2000) {
+    while (ok_at == 0 && xg_test_wall_ms() < reset + 2000) {
         create("lim6", "30000", &a);
         assert_int_equal(a.status, 200);
         if (ret_code(&a) == 0) {
-            ok_at = wall_ms();
+            ok_at = xg_test_wall_ms();
         } else {
             assert_int_equal(ret_code(&a), 10006);
         }
@@ -288,17 +281,17 @@ test_ip_layer_locks_out_with_403(void **state)
         assert_int_equal(a.status, 200);
         done(&a);
     }
-    int64_t t403 = wall_ms();
+    int64_t t403 = xg_test_wall_ms();
     call("GET", "/v5/market/time", "", &a);
     assert_int_equal(a.status, 403);
     assert_null(a.body);
     assert_non_null(strstr(a.raw, "access too frequent"));
     done(&a);
     int64_t back = 0;
-    while (back == 0 && wall_ms() < t403 + 3000) {
+    while (back == 0 && xg_test_wall_ms() < t403 + 3000) {
         call("GET", "/v5/market/time", "", &a);
         if (a.status == 200) {
-            back = wall_ms();
+            back = xg_test_wall_ms();
         } else {
             assert_int_equal(a.status, 403);
         }
@@ -439,9 +432,9 @@ test_limited_fault_answers_10006_places_nothing_and_never_locks_out(
                      XG_OK);
     for (int i = 0; i < 5; i++) {
         snprintf(id, sizeof id, "lim%d", i);
-        int64_t before = wall_ms();
+        int64_t before = xg_test_wall_ms();
         create(id, "30000", &a);
-        int64_t after = wall_ms();
+        int64_t after = xg_test_wall_ms();
         assert_int_equal(a.status, 200);
         assert_int_equal(ret_code(&a), 10006);
         assert_string_equal(
@@ -1673,7 +1666,8 @@ test_cancel_all_has_its_own_endpoint_window(void **state)
          "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\"}", &a);
     assert_int_equal(a.status, 200);
     assert_int_equal(ret_code(&a), 10006);
-    assert_true(header_i64(&a, "X-Bapi-Limit-Reset-Timestamp") > wall_ms());
+    assert_true(header_i64(&a, "X-Bapi-Limit-Reset-Timestamp") >
+                xg_test_wall_ms());
     done(&a);
     assert_int_equal(open_count(NULL), 1);
     /* The single cancel's window was never charged. */
@@ -1859,7 +1853,7 @@ test_amend_has_its_own_endpoint_window(void **state)
     create("lim1", "30000", &a);
     assert_int_equal(ret_code(&a), 0);
     done(&a);
-    int64_t first = wall_ms();
+    int64_t first = xg_test_wall_ms();
     for (int i = 0; i < 10; i++) {
         snprintf(fields, sizeof fields, "\"price\":\"%d\"", 30001 + i);
         amend("lim1", fields, &a);
@@ -1876,7 +1870,8 @@ test_amend_has_its_own_endpoint_window(void **state)
     assert_int_equal(header_i64(&a, "X-Bapi-Limit-Status"), 0);
     int64_t reset = header_i64(&a, "X-Bapi-Limit-Reset-Timestamp");
     /* The first amend leaves the window a minute after it was sent. */
-    assert_true(reset >= first + 60000 - 50 && reset <= wall_ms() + 60000);
+    assert_true(reset >= first + 60000 - 50 &&
+                reset <= xg_test_wall_ms() + 60000);
     done(&a);
     o = realtime_of("lim1", &a);
     assert_string_equal(str_of(o, "price"), "30010");

@@ -31,6 +31,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "gw_launch.h"
 #include "sim_launch.h"
 
 #define KEY    "xgsim-test-key"
@@ -61,14 +62,6 @@ sim_start(const char *const *extra)
     args[n] = NULL;
     assert_int_equal(xg_sim_start(&the_sim, args), XG_OK);
     assert_true(xg_sim_port(&the_sim, "okx") > 0);
-}
-
-static int64_t
-wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void
@@ -105,7 +98,7 @@ call(const creds *cr, const char *method, const char *target, const char *body,
     unsigned int mac_len = 0;
     static char out[65536];
     last_body = out;
-    iso(wall_ms() + cr->ts_offset_ms, ts);
+    iso(xg_test_wall_ms() + cr->ts_offset_ms, ts);
     snprintf(pre, sizeof pre, "%s%s%s%s", ts, method, target,
              body != NULL ? body : "");
     HMAC(EVP_sha256(), cr->secret, (int)strlen(cr->secret),
@@ -279,7 +272,7 @@ test_limits_per_instrument_and_endpoint(void **state)
     sim_start(args);
     long st = 0;
     char id[16];
-    int64_t t0 = wall_ms();
+    int64_t t0 = xg_test_wall_ms();
     for (int i = 0; i < 5; i++) {
         snprintf(id, sizeof id, "lim%d", i);
         json_t *j = place(&good, "BTC-USDT", id, "30000", &st);
@@ -287,7 +280,7 @@ test_limits_per_instrument_and_endpoint(void **state)
         json_decref(j);
     }
     json_t *j = place(&good, "BTC-USDT", "lim5", "30000", &st);
-    if (wall_ms() - t0 < 600) {
+    if (xg_test_wall_ms() - t0 < 600) {
         assert_int_equal(st, 429);
         assert_string_equal(code_of(j), "50011");
     }
@@ -304,14 +297,14 @@ test_limits_per_instrument_and_endpoint(void **state)
         if (i < 2) {
             assert_string_equal(code_of(j), "0");
             assert_string_equal(s_code_of(j), "0");
-        } else if (wall_ms() - t0 < 600) {
+        } else if (xg_test_wall_ms() - t0 < 600) {
             assert_string_equal(code_of(j), "50011");
         }
         json_decref(j);
     }
     /* The window slides: once 600 ms passed since the first place, a
      * place goes through again. */
-    while (wall_ms() - t0 < 650) {
+    while (xg_test_wall_ms() - t0 < 650) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -341,8 +334,8 @@ test_admin_ban_and_faults(void **state)
     assert_int_equal(st, 403);
     assert_string_equal(code_of(j), "50007");
     json_decref(j);
-    int64_t t0 = wall_ms();
-    while (wall_ms() - t0 < 450) {
+    int64_t t0 = xg_test_wall_ms();
+    while (xg_test_wall_ms() - t0 < 450) {
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -1012,7 +1005,8 @@ test_account_paths(void **state)
            "51000", "Parameter instType error");
     j = get("/api/v5/public/time", &st);
     long long ts = strtoll(str(item(j, 0), "ts"), NULL, 10);
-    assert_true(ts > wall_ms() - 5000 && ts <= wall_ms() + 5000);
+    assert_true(ts > xg_test_wall_ms() - 5000 &&
+                ts <= xg_test_wall_ms() + 5000);
     json_decref(j);
 }
 
