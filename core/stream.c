@@ -334,10 +334,15 @@ on_close(void *ctx, const char *why)
 
 /* A simulator on loopback serves its streams where it serves REST: the
  * plan's scheme, host and port become base_url's (http -> ws), the path
- * and query stay. */
+ * and query stay. A plan already on loopback (the venue's stream_url
+ * option naming a local server) is left as it is. */
 static void
 point_at_simulator(const xg__venue *v, char *url, size_t cap)
 {
+    if (strncmp(url, "ws://127.0.0.1:", 15) == 0 ||
+        strncmp(url, "ws://localhost:", 15) == 0) {
+        return;
+    }
     const char *base = v->cfg->base_url;
     const char *host = strstr(base, "://");
     const char *path = strstr(url, "://");
