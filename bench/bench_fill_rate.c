@@ -3,7 +3,8 @@
  * venue's private stream to its strategy, and its CPU per fill (issue 13).
  * Prints figures, never pass/fail.
  *
- * Usage: bench_fill_rate [N_BURST] [ROUNDS] (defaults 8000 and 5).
+ * Usage: bench_fill_rate [N_BURST] [ROUNDS] [JOURNAL] (defaults 8000, 5
+ * and normal; JOURNAL off, normal or full).
  *
  * bench_fills measures the same chain against xgsim, whose stream thread
  * renders each push with Jansson and takes about half of two cores doing
@@ -16,7 +17,7 @@
  * renders one filled push for each, and times from the push's start to
  * the last `fill` event at the strategy (this process); xgated's CPU
  * (user + system, all threads) over the same span gives the CPU per
- * fill. The journal is `normal`, as by default.
+ * fill.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <jansson.h>
 #include <zmq.h>
 
+#include "bench_orders.h"
 #include "bench_util.h"
 #include "fill_feeder.h"
 #include "gw_launch.h"
@@ -55,22 +57,11 @@ fail(const char *why)
     exit(1);
 }
 
-/* The next event's body into fr_msg (NUL-terminated); 0 after WAIT_MS. */
+/* The next event's body into fr_msg: 1, or 0 after WAIT_MS. */
 static int
 next_event(xg_client *cl)
 {
-    zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&item, 1, WAIT_MS) <= 0) {
-        return 0;
-    }
-    int more = 1, len = -1;
-    while (more) { /* [topic, body]: keep the body */
-        len = zmq_recv(cl->sub, fr_msg, sizeof fr_msg - 1, 0);
-        size_t more_len = sizeof more;
-        zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
-    }
-    fr_msg[len > 0 && (size_t)len < sizeof fr_msg ? len : 0] = '\0';
-    return 1;
+    return bench_next_event(cl, fr_msg, sizeof fr_msg, WAIT_MS) >= 0;
 }
 
 /* The string member `key` of the event in fr_msg into out ("" if none). */
@@ -138,8 +129,7 @@ place_round(xg_client *cl, int round, placed *out, size_t n)
                         sizeof out[at].venue_client_id);
             k++;
         }
-        while (zmq_recv(cl->dealer, msg, sizeof msg, ZMQ_DONTWAIT) >= 0) {
-        }
+        bench_drain_replies(cl);
     }
 }
 
@@ -189,20 +179,9 @@ render_fill(const placed *o, int64_t trade_id, int64_t now_ms, char *out,
 static void
 await_live(xg_client *cl)
 {
-    int64_t end = bench_now_ns() + (int64_t)WAIT_MS * 1000000;
-    while (bench_now_ns() < end) {
-        json_t *r = xg_client_call(cl, "{\"type\":\"venue_status\"}", 5000);
-        char *text = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
-        int is_live = text != NULL && strstr(text, "\"stream\":\"LIVE\"");
-        free(text);
-        json_decref(r);
-        if (is_live) {
-            return;
-        }
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+    if (!bench_await_stream_live(cl, WAIT_MS)) {
+        fail("the stream never went live");
     }
-    fail("the stream never went live");
 }
 
 int
@@ -210,8 +189,12 @@ main(int argc, char **argv)
 {
     size_t n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 8000;
     int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 5;
-    if (n == 0 || n > 100000 || rounds < 1 || rounds > 100) {
-        fprintf(stderr, "usage: bench_fill_rate [N_BURST] [ROUNDS]\n");
+    const char *journal = argc > 3 ? argv[3] : "normal";
+    if (n == 0 || n > 100000 || rounds < 1 || rounds > 100 ||
+        (strcmp(journal, "off") != 0 && strcmp(journal, "normal") != 0 &&
+         strcmp(journal, "full") != 0)) {
+        fprintf(stderr, "usage: bench_fill_rate [N_BURST] [ROUNDS] "
+                        "[off|normal|full]\n");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -233,8 +216,8 @@ main(int argc, char **argv)
                               "okx.walk=0", "--set",           "okx.limits=0",
                               "--accounts", accounts,          NULL};
     fr_feeder = bench_feeder_start();
-    xg_err started = fr_feeder != NULL ? xg_sim_start(&fr_sim, sim_args)
-                                       : XG_ERR_IO;
+    xg_err started =
+        fr_feeder != NULL ? xg_sim_start(&fr_sim, sim_args) : XG_ERR_IO;
     unlink(accounts);
     if (started != XG_OK) {
         fail("cannot start xgsim or the feeder");
@@ -246,22 +229,26 @@ main(int argc, char **argv)
              "\"stream\": true, \"options\": {\"place_limit\": \"100000\", "
              "\"stream_url\": \"ws://127.0.0.1:%d/ws/v5/private\"}",
              bench_feeder_port(fr_feeder));
+    char root[64];
+    snprintf(root, sizeof root, "\"journal\": \"%s\",", journal);
     xg_client cl;
-    if (xg_gw_start_sim_with(&fr_gw, venues, ports, 1, extra, "") != XG_OK ||
+    if (xg_gw_start_sim_with(&fr_gw, venues, ports, 1, extra, root) != XG_OK ||
         xg_client_open(&cl, &fr_gw, "order.bench") != XG_OK) {
         fail("cannot start xgated");
     }
     await_live(&cl);
     printf("fills from OKX's private stream (a feeder writing pushes "
-           "rendered beforehand) to the strategy, journal normal, "
+           "rendered beforehand) to the strategy, journal %s, "
            "%zu fills a round\n",
-           n);
+           journal, n);
 
     placed *orders = calloc(n, sizeof *orders);
     char *frames = malloc(n * PUSH_MAX);
-    int64_t *rate = calloc((size_t)rounds, sizeof *rate);     /* fills/s */
-    int64_t *cpu_ns = calloc((size_t)rounds, sizeof *cpu_ns); /* a fill */
-    if (orders == NULL || frames == NULL || rate == NULL || cpu_ns == NULL) {
+    int64_t *rate = calloc((size_t)rounds, sizeof *rate);       /* fills/s */
+    int64_t *cpu_ns = calloc((size_t)rounds, sizeof *cpu_ns);   /* a fill */
+    int64_t *loop_ns = calloc((size_t)rounds, sizeof *loop_ns); /* a fill */
+    if (orders == NULL || frames == NULL || rate == NULL || cpu_ns == NULL ||
+        loop_ns == NULL) {
         fail("out of memory");
     }
     int64_t trade_id = 900000000;
@@ -274,6 +261,7 @@ main(int argc, char **argv)
                                n * PUSH_MAX - len);
         }
         int64_t cpu0 = bench_cpu_us(fr_gw.pid);
+        int64_t loop0 = bench_main_thread_cpu_us(fr_gw.pid);
         int64_t t0 = bench_now_ns();
         bench_feeder_push(fr_feeder, frames, len);
         size_t fills = 0;
@@ -282,6 +270,7 @@ main(int argc, char **argv)
         }
         int64_t t1 = bench_now_ns();
         int64_t cpu1 = bench_cpu_us(fr_gw.pid);
+        int64_t loop1 = bench_main_thread_cpu_us(fr_gw.pid);
         int64_t written = bench_feeder_pushed_ns(fr_feeder);
         if (fills < n) {
             fprintf(stderr, "bench: %zu of %zu fills heard\n", fills, n);
@@ -289,20 +278,25 @@ main(int argc, char **argv)
         }
         rate[r] = (int64_t)((double)n / ((double)(t1 - t0) / 1e9));
         cpu_ns[r] = (cpu1 - cpu0) * 1000 / (int64_t)n;
+        loop_ns[r] = (loop1 - loop0) * 1000 / (int64_t)n;
         printf("round %d: %zu fills in %.3f s = %lld fills/s, xgated CPU "
-               "%.1f us per fill; the feeder wrote them all in %.3f s; "
-               "window %.6f,%.6f (CLOCK_MONOTONIC s)\n",
+               "%.1f us per fill (its loop %.1f); the feeder wrote them all "
+               "in %.3f s; window %.6f,%.6f (CLOCK_MONOTONIC s)\n",
                r + 1, n, (double)(t1 - t0) / 1e9, (long long)rate[r],
-               (double)cpu_ns[r] / 1e3, (double)(written - t0) / 1e9,
-               (double)t0 / 1e9, (double)t1 / 1e9);
+               (double)cpu_ns[r] / 1e3, (double)loop_ns[r] / 1e3,
+               (double)(written - t0) / 1e9, (double)t0 / 1e9,
+               (double)t1 / 1e9);
     }
     qsort(rate, (size_t)rounds, sizeof *rate, bench_cmp_i64);
     qsort(cpu_ns, (size_t)rounds, sizeof *cpu_ns, bench_cmp_i64);
+    qsort(loop_ns, (size_t)rounds, sizeof *loop_ns, bench_cmp_i64);
     printf("%-44s median %lld fills/s (min %lld, max %lld), xgated CPU "
-           "median %.1f us per fill\n",
+           "median %.1f us per fill, its loop thread %.1f us (one core's "
+           "ceiling %.0f fills/s)\n",
            "fills per second through one gateway", (long long)rate[rounds / 2],
            (long long)rate[0], (long long)rate[rounds - 1],
-           (double)cpu_ns[rounds / 2] / 1e3);
+           (double)cpu_ns[rounds / 2] / 1e3, (double)loop_ns[rounds / 2] / 1e3,
+           loop_ns[rounds / 2] > 0 ? 1e9 / (double)loop_ns[rounds / 2] : 0.0);
     xg_client_close(&cl);
     xg_gw_stop(&fr_gw);
     xg_sim_stop(&fr_sim);
@@ -311,5 +305,6 @@ main(int argc, char **argv)
     free(frames);
     free(rate);
     free(cpu_ns);
+    free(loop_ns);
     return 0;
 }

@@ -40,6 +40,7 @@
 #include <jansson.h>
 #include <zmq.h>
 
+#include "bench_orders.h"
 #include "bench_util.h"
 #include "gw_launch.h"
 #include "sim_launch.h"
@@ -80,29 +81,11 @@ place(xg_client *cl, const char *id, const char *price)
     zmq_send(cl->dealer, fl_msg, (size_t)n, 0);
 }
 
-static void
-drain_replies(xg_client *cl)
-{
-    while (zmq_recv(cl->dealer, fl_msg, sizeof fl_msg, ZMQ_DONTWAIT) >= 0) {
-    }
-}
-
-/* The next event's body into fl_msg (NUL-terminated); 0 after WAIT_MS. */
+/* The next event's body into fl_msg: 1, or 0 after WAIT_MS. */
 static int
 next_event(xg_client *cl)
 {
-    zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&item, 1, WAIT_MS) <= 0) {
-        return 0;
-    }
-    int more = 1, len = -1;
-    while (more) { /* [topic, body]: keep the body */
-        len = zmq_recv(cl->sub, fl_msg, sizeof fl_msg - 1, 0);
-        size_t more_len = sizeof more;
-        zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
-    }
-    fl_msg[len > 0 && (size_t)len < sizeof fl_msg ? len : 0] = '\0';
-    return 1;
+    return bench_next_event(cl, fl_msg, sizeof fl_msg, WAIT_MS) >= 0;
 }
 
 /* Read events until one of type `type` ("fill", or "order" with event
@@ -129,21 +112,10 @@ await_event(xg_client *cl, const char *type, const char *event, const char *id)
 static void
 await_live(xg_client *cl)
 {
-    int64_t end = bench_now_ns() + (int64_t)WAIT_MS * 1000000;
-    while (bench_now_ns() < end) {
-        json_t *r = xg_client_call(cl, "{\"type\":\"venue_status\"}", 5000);
-        char *text = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
-        int is_live = text != NULL && strstr(text, "\"stream\":\"LIVE\"");
-        free(text);
-        json_decref(r);
-        if (is_live) {
-            return;
-        }
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+    if (!bench_await_stream_live(cl, WAIT_MS)) {
+        fprintf(stderr, "bench: the stream never went live\n");
+        exit(1);
     }
-    fprintf(stderr, "bench: the stream never went live\n");
-    exit(1);
 }
 
 static void
@@ -203,8 +175,8 @@ venue_client_id(char *out, size_t cap)
  * (heard_us, the same machine's clock): into out, as ns; returns how many
  * orders the log named. */
 static size_t
-push_to_event(const xg_sim_proc *sim, char (*vids)[40],
-              const int64_t *heard_us, size_t n, int64_t *out)
+push_to_event(const xg_sim_proc *sim, char (*vids)[40], const int64_t *heard_us,
+              size_t n, int64_t *out)
 {
     if (xg_sim_log_fetch(sim, "okx", 0, fl_log, sizeof fl_log) != XG_OK) {
         return 0;
@@ -292,13 +264,13 @@ steady_start(steady *s, int is_stream)
     static const char *const prices[] = {"30000", "1500"};
     static const char *const qtys[] = {"0.01", "0.1"};
     for (int i = 0; i < STEADY_ORDERS; i++) {
-        int n = snprintf(fl_msg, sizeof fl_msg,
-                         "{\"type\":\"new_order\",\"strategy\":\"bench\","
-                         "\"client_order_id\":\"s%dn%d\",\"symbol\":\"%s\","
-                         "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
-                         "\"GTC\",\"qty\":\"%s\",\"price\":\"%s\"}",
-                         is_stream, i, symbols[i % 2], qtys[i % 2],
-                         prices[i % 2]);
+        int n =
+            snprintf(fl_msg, sizeof fl_msg,
+                     "{\"type\":\"new_order\",\"strategy\":\"bench\","
+                     "\"client_order_id\":\"s%dn%d\",\"symbol\":\"%s\","
+                     "\"side\":\"BUY\",\"order_type\":\"LIMIT\",\"tif\":"
+                     "\"GTC\",\"qty\":\"%s\",\"price\":\"%s\"}",
+                     is_stream, i, symbols[i % 2], qtys[i % 2], prices[i % 2]);
         zmq_send(s->cl.dealer, fl_msg, (size_t)n, 0);
     }
     /* The acks come in any order: each names its order. */
@@ -317,7 +289,7 @@ steady_start(steady *s, int is_stream)
         }
         venue_client_id(s->vids[i], sizeof s->vids[i]);
     }
-    drain_replies(&s->cl);
+    bench_drain_replies(&s->cl);
 }
 
 /* The venue fills a tenth of a lot of resting order k as maker. */
@@ -429,7 +401,7 @@ main(int argc, char **argv)
             return 1;
         }
         venue_client_id(vids[i], sizeof vids[i]);
-        drain_replies(&cl);
+        bench_drain_replies(&cl);
         int64_t t0 = bench_now_ns();
         move_to(&sim, "33990");
         int64_t t1 = bench_now_ns();
@@ -463,7 +435,7 @@ main(int argc, char **argv)
                     return 1;
                 }
             }
-            drain_replies(&cl);
+            bench_drain_replies(&cl);
         }
     }
     int64_t cpu0 = bench_cpu_us(gw.pid);

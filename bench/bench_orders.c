@@ -1,14 +1,17 @@
 /*
  * bench_orders.c - the strategy side of the end-to-end benchmarks: send
  * an order, wait for its outcome without building a JSON tree, and time
- * orders one at a time or pipelined. bench_gateway, bench_share.
+ * orders one at a time or pipelined; read events as they come.
+ * bench_gateway, bench_share, bench_fills, bench_fill_rate.
  */
 #include "bench_orders.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <jansson.h>
 #include <zmq.h>
 
 #include "bench_util.h"
@@ -65,25 +68,54 @@ bench_drain_replies(xg_client *cl)
  * it reads events with the allocation-free reader: a client that builds a
  * JSON tree per event would take CPU from what is being measured. */
 int
+bench_next_event(xg_client *cl, char *body, size_t cap, int timeout_ms)
+{
+    zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
+    if (zmq_poll(&item, 1, timeout_ms) <= 0) {
+        return -1;
+    }
+    int more = 1;
+    int len = -1;
+    while (more) { /* [topic, body]: keep the last frame */
+        len = zmq_recv(cl->sub, body, cap - 1, 0);
+        size_t more_len = sizeof more;
+        zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
+    }
+    /* Cut (longer than cap - 1) or failed: read as empty. */
+    len = len >= 0 && (size_t)len < cap ? len : 0;
+    body[len] = '\0';
+    return len;
+}
+
+int
+bench_await_stream_live(xg_client *cl, int timeout_ms)
+{
+    int64_t end = bench_now_ns() + (int64_t)timeout_ms * 1000000;
+    while (bench_now_ns() < end) {
+        json_t *r = xg_client_call(cl, "{\"type\":\"venue_status\"}", 5000);
+        char *text = r != NULL ? json_dumps(r, JSON_COMPACT) : NULL;
+        int is_live = text != NULL && strstr(text, "\"stream\":\"LIVE\"");
+        free(text);
+        json_decref(r);
+        if (is_live) {
+            return 1;
+        }
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+int
 bench_wait_ack(xg_client *cl, int timeout_ms)
 {
     static const char *const outcomes[] = {"acked", "filled", "expired",
                                            "rejected"};
     char body[8192];
     for (;;) {
-        zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
-        if (zmq_poll(&item, 1, timeout_ms) <= 0) {
+        int len = bench_next_event(cl, body, sizeof body, timeout_ms);
+        if (len < 0) {
             return 0;
-        }
-        int more = 1;
-        int len = -1;
-        while (more) { /* [topic, body]: keep the last frame */
-            len = zmq_recv(cl->sub, body, sizeof body - 1, 0);
-            size_t more_len = sizeof more;
-            zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
-        }
-        if (len < 0 || (size_t)len >= sizeof body) {
-            continue;
         }
         xg_json_tok toks[128];
         xg_json j;

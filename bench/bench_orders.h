@@ -27,6 +27,13 @@ void bench_send_order(xg_client *cl, const char *id, int price,
                       const char *tif);
 /* Read and drop every reply waiting. */
 void bench_drain_replies(xg_client *cl);
+/* The next event's body into body (cap bytes, NUL-terminated; one
+ * longer than cap - 1 reads as empty): its length, or -1 when none came
+ * in timeout_ms. */
+int bench_next_event(xg_client *cl, char *body, size_t cap, int timeout_ms);
+/* Poll venue_status until a venue's private stream is LIVE: 1, or 0
+ * after timeout_ms. */
+int bench_await_stream_live(xg_client *cl, int timeout_ms);
 /* Wait for the next order outcome event (acked, filled, expired,
  * rejected): 1, or 0 after timeout_ms. */
 int bench_wait_ack(xg_client *cl, int timeout_ms);

@@ -42,11 +42,11 @@ bench_proc_kib(pid_t pid, const char *field)
     return v;
 }
 
-int64_t
-bench_cpu_us(pid_t pid)
+/* utime + stime of the stat file at path, in µs; 0 if unreadable. */
+static int64_t
+stat_cpu_us(const char *path)
 {
-    char path[64], line[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    char line[1024];
     FILE *f = fopen(path, "r");
     if (f == NULL || fgets(line, sizeof line, f) == NULL) {
         if (f != NULL) {
@@ -66,6 +66,22 @@ bench_cpu_us(pid_t pid)
     }
     return (int64_t)((ut + st) * 1000000ULL /
                      (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+int64_t
+bench_cpu_us(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    return stat_cpu_us(path);
+}
+
+int64_t
+bench_main_thread_cpu_us(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)pid);
+    return stat_cpu_us(path);
 }
 
 void

@@ -25,6 +25,9 @@ long bench_proc_kib(pid_t pid, const char *field);
  * cannot be read. */
 int64_t bench_cpu_us(pid_t pid);
 
+/* The same for pid's main thread alone (a gateway's loop). */
+int64_t bench_main_thread_cpu_us(pid_t pid);
+
 /* Order number seq as the gateway journals it when sending it to
  * Binance (status SENT, attempt 1, routed binance then okx), and that
  * attempt. */

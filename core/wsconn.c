@@ -67,8 +67,12 @@ struct xg__ws {
     char ans[XG_WS_UPGRADE_MAX];
     size_t ans_len, frame_off;
     wslay_event_context_ptr wslay;
-    char *msg; /* a received text message, NUL-terminated for on_text */
-    size_t msg_cap;
+    /* The text message being received, gathered from wslay's chunks
+     * (it buffers nothing itself), NUL-terminated for on_text. */
+    char *msg;
+    size_t msg_len, msg_cap;
+    int is_ctrl_frame; /* the frame being read is a ping, pong or close */
+    int is_text_msg;   /* ... of a text message (else binary: dropped) */
     int in_perform;
     int close_reported;
     char why[WHY_MAX];
@@ -561,27 +565,65 @@ on_wslay_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len,
     return 0;
 }
 
+/* wslay reads frames without gathering their payload (no buffering: no
+ * allocation and no copy of its own per message); a data frame's bytes
+ * are appended here as they come, and a message above XG_WS_MSG_MAX is
+ * refused with 1009, which wslay then cannot check for us. Ping, pong and
+ * close frames are still wslay's. */
 static void
-deliver_text(xg__ws *ws, const uint8_t *data, size_t len)
+on_wslay_frame_start(wslay_event_context_ptr ctx,
+                     const struct wslay_event_on_frame_recv_start_arg *arg,
+                     void *user)
 {
-    if (len + 1 > ws->msg_cap) {
-        size_t cap = ws->msg_cap > 0 ? ws->msg_cap : MSG_INITIAL_CAP;
-        while (cap < len + 1) {
-            cap *= 2;
-        }
-        char *p = realloc(ws->msg, cap);
-        if (p == NULL) {
-            end(ws, "out of memory for a received message");
-            return;
-        }
-        ws->msg = p;
-        ws->msg_cap = cap;
+    (void)ctx;
+    xg__ws *ws = user;
+    ws->is_ctrl_frame = (arg->opcode & 0x8u) != 0;
+    if (arg->opcode == WSLAY_TEXT_FRAME || arg->opcode == WSLAY_BINARY_FRAME) {
+        ws->is_text_msg = arg->opcode == WSLAY_TEXT_FRAME;
+        ws->msg_len = 0;
     }
-    memcpy(ws->msg, data, len);
-    ws->msg[len] = '\0';
-    ws->stats.msgs_in++;
-    if (ws->ev.on_text != NULL) {
-        ws->ev.on_text(ws->ev.ctx, ws->msg, len);
+}
+
+/* Room for need bytes in ws->msg: 1, or 0 with the connection ended. */
+static int
+msg_room(xg__ws *ws, size_t need)
+{
+    if (need <= ws->msg_cap) {
+        return 1;
+    }
+    size_t cap = ws->msg_cap > 0 ? ws->msg_cap : MSG_INITIAL_CAP;
+    while (cap < need) {
+        cap *= 2;
+    }
+    char *p = realloc(ws->msg, cap);
+    if (p == NULL) {
+        end(ws, "out of memory for a received message");
+        return 0;
+    }
+    ws->msg = p;
+    ws->msg_cap = cap;
+    return 1;
+}
+
+static void
+on_wslay_chunk(wslay_event_context_ptr ctx,
+               const struct wslay_event_on_frame_recv_chunk_arg *arg,
+               void *user)
+{
+    xg__ws *ws = user;
+    if (ws->state == WS_DONE || ws->is_ctrl_frame || !ws->is_text_msg) {
+        return;
+    }
+    size_t len = ws->msg_len + arg->data_length;
+    if (len > XG_WS_MSG_MAX) {
+        ws->is_text_msg = 0;
+        (void)wslay_event_queue_close(ctx, WSLAY_CODE_MESSAGE_TOO_BIG, NULL, 0);
+        wslay_event_shutdown_read(ctx);
+        return;
+    }
+    if (msg_room(ws, len + 1)) {
+        memcpy(ws->msg + ws->msg_len, arg->data, arg->data_length);
+        ws->msg_len = len;
     }
 }
 
@@ -594,10 +636,15 @@ on_wslay_msg(wslay_event_context_ptr ctx,
     /* After an end (a callback closed or a copy failed) nothing more is
      * delivered; binary messages are not ours to read; ping, pong and
      * close are wslay's (it queues the pong and the answering close). */
-    if (ws->state == WS_DONE || arg->opcode != WSLAY_TEXT_FRAME) {
+    if (ws->state == WS_DONE || arg->opcode != WSLAY_TEXT_FRAME ||
+        !ws->is_text_msg || !msg_room(ws, ws->msg_len + 1)) {
         return;
     }
-    deliver_text(ws, arg->msg, arg->msg_length);
+    ws->msg[ws->msg_len] = '\0';
+    ws->stats.msgs_in++;
+    if (ws->ev.on_text != NULL) {
+        ws->ev.on_text(ws->ev.ctx, ws->msg, ws->msg_len);
+    }
 }
 
 static void
@@ -656,13 +703,16 @@ static void
 open_frames(xg__ws *ws)
 {
     struct wslay_event_callbacks cb = {
-        on_wslay_recv, on_wslay_send, on_wslay_genmask, NULL,
-        NULL,          NULL,          on_wslay_msg};
+        on_wslay_recv,  on_wslay_send, on_wslay_genmask, on_wslay_frame_start,
+        on_wslay_chunk, NULL,          on_wslay_msg};
     if (wslay_event_context_client_init(&ws->wslay, &cb, ws) != 0) {
         ws->wslay = NULL;
         end(ws, "out of memory for the WebSocket context");
         return;
     }
+    wslay_event_config_set_no_buffering(ws->wslay, 1);
+    /* What one frame may carry; the message's whole is checked as it is
+     * gathered (on_wslay_chunk). */
     wslay_event_config_set_max_recv_msg_length(ws->wslay, XG_WS_MSG_MAX);
     ws->state = WS_OPEN;
     if (ws->ev.on_open != NULL) {

@@ -38,18 +38,23 @@ skip_space(parser *p)
     }
 }
 
-/* A member name's raw bytes hashed (xg_json_tok.aux): its first and last
- * eight bytes and its length, two multiplies whatever its length. Names
- * that differ only inside a long middle collide, and are told apart by
- * their bytes. */
+/* A member name's raw bytes hashed (xg_json_tok.aux): its first eight
+ * bytes, its last eight (overlapping the first for 9 to 15) and its
+ * length, two multiplies whatever its length. Names that differ only
+ * inside a long middle collide, and are told apart by their bytes. The
+ * loads have fixed sizes, so none is a call; a name under eight bytes is
+ * gathered byte by byte, as reading past it could leave its buffer. */
 static uint32_t
 key_hash(const char *s, size_t n)
 {
     uint64_t head = 0, tail = 0;
-    memcpy(&head, s, n < 8 ? n : 8);
-    if (n > 8) {
-        size_t k = n < 16 ? n - 8 : 8;
-        memcpy(&tail, s + n - k, k);
+    if (n >= 8) {
+        memcpy(&head, s, 8);
+        memcpy(&tail, s + n - 8, 8);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            head |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        }
     }
     uint64_t h = head * 0x9e3779b97f4a7c15u ^ tail * 0xc2b2ae3d27d4eb4fu ^ n;
     return (uint32_t)(h >> 32) ^ (uint32_t)h;
