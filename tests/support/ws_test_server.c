@@ -386,6 +386,35 @@ write_frame(conn *c, int fin, uint8_t opcode, const char *payload)
     return write_all(c, frame, 2 + n);
 }
 
+/* A text message of len bytes of 'x' in raw frames of at most 60000
+ * bytes each (the first TEXT, the rest CONTINUATION, the last FIN). */
+static int
+write_fragmented(conn *c, size_t len)
+{
+    enum { PART = 60000 };
+    uint8_t *frame = malloc(4 + PART);
+    if (frame == NULL) {
+        return 0;
+    }
+    memset(frame + 4, 'x', PART);
+    int ok = 1;
+    size_t sent = 0;
+    do {
+        size_t n = len - sent < PART ? len - sent : PART;
+        int fin = sent + n == len;
+        frame[0] = (uint8_t)((fin ? 0x80 : 0) |
+                             (sent == 0 ? WSLAY_TEXT_FRAME
+                                        : WSLAY_CONTINUATION_FRAME));
+        frame[1] = 126;
+        frame[2] = (uint8_t)(n >> 8);
+        frame[3] = (uint8_t)n;
+        ok = write_all(c, frame, 4 + n);
+        sent += n;
+    } while (ok && sent < len);
+    free(frame);
+    return ok;
+}
+
 /* What the mode sends first, before answering anything. */
 static int
 start_mode(conn *c)
@@ -405,6 +434,8 @@ start_mode(conn *c)
         wslay_event_queue_close(c->ctx, o->close_code, (const uint8_t *)"bye",
                                 3);
         return 1;
+    case XG_WS_TEST_BIG_FRAGMENTS:
+        return write_fragmented(c, o->big_len);
     case XG_WS_TEST_BIG: {
         uint8_t *big = malloc(o->big_len);
         if (big == NULL) {

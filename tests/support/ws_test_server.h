@@ -19,16 +19,17 @@
 #include "xgate/error.h"
 
 typedef enum xg_ws_test_mode {
-    XG_WS_TEST_ECHO,       /* echo every text message */
-    XG_WS_TEST_FRAGMENTS,  /* send XG_WS_TEST_FRAGMENTED_TEXT in three
-                              frames, then echo */
-    XG_WS_TEST_PING,       /* send a ping with XG_WS_TEST_PING_DATA; on the
-                              pong, send "pong:" and its payload as text;
-                              then echo */
-    XG_WS_TEST_CLOSE,      /* send a close frame with close_code */
-    XG_WS_TEST_BAD_STATUS, /* answer the upgrade with 200 OK */
-    XG_WS_TEST_BAD_ACCEPT, /* answer 101 with a wrong Sec-WebSocket-Accept */
-    XG_WS_TEST_BIG         /* send one text message of big_len bytes */
+    XG_WS_TEST_ECHO,         /* echo every text message */
+    XG_WS_TEST_FRAGMENTS,    /* send XG_WS_TEST_FRAGMENTED_TEXT in three
+                                frames, then echo */
+    XG_WS_TEST_PING,         /* send a ping with XG_WS_TEST_PING_DATA; on the
+                                pong, send "pong:" and its payload as text;
+                                then echo */
+    XG_WS_TEST_CLOSE,        /* send a close frame with close_code */
+    XG_WS_TEST_BAD_STATUS,   /* answer the upgrade with 200 OK */
+    XG_WS_TEST_BAD_ACCEPT,   /* answer 101 with a wrong Sec-WebSocket-Accept */
+    XG_WS_TEST_BIG,          /* send one text message of big_len bytes */
+    XG_WS_TEST_BIG_FRAGMENTS /* the same in frames of 60000 bytes at most */
 } xg_ws_test_mode;
 
 #define XG_WS_TEST_FRAGMENTED_TEXT "hello, fragmented world"
@@ -38,7 +39,7 @@ typedef struct xg_ws_test_options {
     xg_ws_test_mode mode;
     int tls;
     uint16_t close_code; /* XG_WS_TEST_CLOSE */
-    size_t big_len;      /* XG_WS_TEST_BIG */
+    size_t big_len;      /* XG_WS_TEST_BIG, XG_WS_TEST_BIG_FRAGMENTS */
 } xg_ws_test_options;
 
 /* What the server saw, for the test to check after stopping it. */
