@@ -70,15 +70,21 @@ bench_drain_replies(xg_client *cl)
 int
 bench_next_event(xg_client *cl, char *body, size_t cap, int timeout_ms)
 {
-    zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&item, 1, timeout_ms) <= 0) {
-        return -1;
+    /* A burst's events are read without a poll each: only an empty
+     * queue waits. */
+    int len = zmq_recv(cl->sub, body, cap - 1, ZMQ_DONTWAIT);
+    if (len < 0) {
+        zmq_pollitem_t item = {cl->sub, 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&item, 1, timeout_ms) <= 0) {
+            return -1;
+        }
+        len = zmq_recv(cl->sub, body, cap - 1, 0);
     }
     int more = 1;
-    int len = -1;
+    size_t more_len = sizeof more;
+    zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
     while (more) { /* [topic, body]: keep the last frame */
         len = zmq_recv(cl->sub, body, cap - 1, 0);
-        size_t more_len = sizeof more;
         zmq_getsockopt(cl->sub, ZMQ_RCVMORE, &more, &more_len);
     }
     /* Cut (longer than cap - 1) or failed: read as empty. */

@@ -132,6 +132,9 @@ test_cancel_all_pulls_500_orders_on_four_venues(void **state)
     /* The limits held on every venue: no "too many requests" answer. */
     for (size_t i = 0; i < 4; i++) {
         json_t *log = xg_venue_env_log(e, venues[i]);
+        printf("%s: %zu requests, %zu answered 429, %zu 418\n", venues[i],
+               json_array_size(log), xg_log_count_field(log, "status", 429),
+               xg_log_count_field(log, "status", 418));
         assert_int_equal(xg_log_count_field(log, "status", 429), 0);
         assert_int_equal(xg_log_count_field(log, "status", 418), 0);
         assert_int_equal(xg_log_count_field(log, "code", 10006), 0);

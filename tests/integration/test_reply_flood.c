@@ -27,6 +27,7 @@
 #include <zmq.h>
 
 #include "promise_env.h"
+#include "sanitizer.h"
 #include "venue_env.h"
 
 #define FLOOD 20000
@@ -34,18 +35,6 @@
 /* What the gateway may keep of the flood whatever its peak (see the
  * check). */
 #define FLOOD_KEPT_FLOOR_KB 2048
-
-/* Whether this build (hence xgated, built alike) runs under ASan. */
-#if defined(__SANITIZE_ADDRESS__)
-#define XG_FLOOD_HAS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define XG_FLOOD_HAS_ASAN 1
-#endif
-#endif
-#ifndef XG_FLOOD_HAS_ASAN
-#define XG_FLOOD_HAS_ASAN 0
-#endif
 
 static xg_sim_proc sim;
 static xg_gw_proc gw;
@@ -231,7 +220,7 @@ test_unread_replies_are_capped_and_each_request_answered_once(void **state)
            t.got, t.busy, before, peak, after);
     long kept = after - before;
     long grown = peak - before;
-#if XG_FLOOD_HAS_ASAN
+#if XG_TEST_HAS_ASAN
     /* ASan's allocator keeps freed memory (quarantine, size classes it
      * never returns): resident memory does not come back under it
      * whatever the gateway does. Measured and printed, not judged. */

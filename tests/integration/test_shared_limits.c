@@ -4,7 +4,8 @@
  * journals on one egress, judged by the simulator's own request log.
  *
  *  - A flood from every strategy: the venue answers no request "too many"
- *    and the farm uses at least 97 % of the allowance; the same flood with
+ *    and the farm uses at least 97 % of the allowance (90 % in the ASan
+ *    build, whose gateways run some 3x slower); the same flood with
  *    sharing off is refused (the difference is what sharing buys).
  *  - Redis killed in the middle of the flood and started again empty:
  *    still no refusal, every order placed once; Redis stalled (SIGSTOP)
@@ -38,6 +39,7 @@
 
 #include "gw_launch.h"
 #include "redis_launch.h"
+#include "sanitizer.h"
 #include "sim_launch.h"
 #include "test_cert.h"
 
@@ -355,7 +357,9 @@ test_flood_shared_is_never_refused_and_uses_the_allowance(void **state)
     assert_int_equal(count_outcome(lines, "limited"), 0);
     assert_int_equal(count_outcome(lines, "banned"), 0);
     assert_int_equal(count_placed(lines), N_GW * n);
-    assert_true(used >= 0.97);
+    /* Three ASan gateways on two cores cannot always keep every window
+     * full; that they never overdraw one holds either way. */
+    assert_true(used >= (XG_TEST_HAS_ASAN ? 0.90 : 0.97));
     assert_each_once(lines, N_GW, n, "sh");
     json_decref(lines);
 }
