@@ -323,11 +323,13 @@ test_ws_wrong_accept_refused(void **state)
                    "Sec-WebSocket-Accept does not match the key");
 }
 
+/* A message of XG_WS_MSG_MAX + 1 bytes sent as mode says (one frame, or
+ * frames each under the limit: the connection gathers messages itself,
+ * so the limit of the whole is its to keep) is refused with 1009. */
 static void
-test_ws_oversized_message_closes(void **state)
+expect_oversized_refused(xg_ws_test_mode mode)
 {
-    (void)state;
-    xg_ws_test_options o = {XG_WS_TEST_BIG, 0, 0, XG_WS_MSG_MAX + 1};
+    xg_ws_test_options o = {mode, 0, 0, XG_WS_MSG_MAX + 1};
     xg_ws_test_server *srv = start_with(&o);
     seen s;
     xg__ws *ws = connect_to(&s, srv, 0);
@@ -341,31 +343,12 @@ test_ws_oversized_message_closes(void **state)
     assert_int_equal(r.client_close_code, 1009);
 }
 
-/* Every frame below the limit, their message above it: the gateway
- * gathers the message itself, so the limit is its to keep. */
+/* A message of exactly XG_WS_MSG_MAX bytes sent as mode says arrives
+ * whole. */
 static void
-test_ws_oversized_fragmented_message_closes(void **state)
+expect_delivered_at_limit(xg_ws_test_mode mode)
 {
-    (void)state;
-    xg_ws_test_options o = {XG_WS_TEST_BIG_FRAGMENTS, 0, 0, XG_WS_MSG_MAX + 1};
-    xg_ws_test_server *srv = start_with(&o);
-    seen s;
-    xg__ws *ws = connect_to(&s, srv, 0);
-    assert_closed_once(ws, &s, "message above the size limit");
-    assert_non_null(strstr(s.why, "1009"));
-    assert_int_equal(s.texts, 0);
-    xg__ws_destroy(&fx.ws);
-    xg_ws_test_result r;
-    xg_ws_test_server_stop(&fx.srv, &r);
-    assert_true(r.has_client_close);
-    assert_int_equal(r.client_close_code, 1009);
-}
-
-static void
-test_ws_fragmented_message_at_limit_delivered(void **state)
-{
-    (void)state;
-    xg_ws_test_options o = {XG_WS_TEST_BIG_FRAGMENTS, 0, 0, XG_WS_MSG_MAX};
+    xg_ws_test_options o = {mode, 0, 0, XG_WS_MSG_MAX};
     xg_ws_test_server *srv = start_with(&o);
     seen s;
     xg__ws *ws = connect_to(&s, srv, 0);
@@ -375,22 +358,34 @@ test_ws_fragmented_message_at_limit_delivered(void **state)
     assert_int_equal(s.closes, 0);
     xg__ws_destroy(&fx.ws);
     xg_ws_test_server_stop(&fx.srv, NULL);
+}
+
+static void
+test_ws_oversized_message_closes(void **state)
+{
+    (void)state;
+    expect_oversized_refused(XG_WS_TEST_BIG);
+}
+
+static void
+test_ws_oversized_fragmented_message_closes(void **state)
+{
+    (void)state;
+    expect_oversized_refused(XG_WS_TEST_BIG_FRAGMENTS);
 }
 
 static void
 test_ws_message_at_limit_delivered(void **state)
 {
     (void)state;
-    xg_ws_test_options o = {XG_WS_TEST_BIG, 0, 0, XG_WS_MSG_MAX};
-    xg_ws_test_server *srv = start_with(&o);
-    seen s;
-    xg__ws *ws = connect_to(&s, srv, 0);
-    assert_true(run_until(ws, &s.texts, 1, WAIT_MS));
-    assert_int_equal(s.text_len, XG_WS_MSG_MAX);
-    assert_true(s.text_terminated);
-    assert_int_equal(s.closes, 0);
-    xg__ws_destroy(&fx.ws);
-    xg_ws_test_server_stop(&fx.srv, NULL);
+    expect_delivered_at_limit(XG_WS_TEST_BIG);
+}
+
+static void
+test_ws_fragmented_message_at_limit_delivered(void **state)
+{
+    (void)state;
+    expect_delivered_at_limit(XG_WS_TEST_BIG_FRAGMENTS);
 }
 
 /* A loopback port nothing listens on: bound, read back, closed. */
