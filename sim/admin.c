@@ -358,11 +358,11 @@ admin_fill_json(const xg_sim_book *b, const xg_sim_fill *f)
     return json_pack("{sI sI sI ss ss ss ss ss ss ss ss ss sI}", "seq",
                      (json_int_t)f->seq, "trade_id", (json_int_t)f->trade_id,
                      "order_id", (json_int_t)f->order_id, "api_key",
-                     b->accounts[f->account].cred.api_key, "symbol", in->symbol,
-                     "side", f->side == XG_SIM_BUY ? "BUY" : "SELL", "price",
-                     price, "qty", qty, "quote", quote, "fee", fee, "fee_asset",
-                     f->is_fee_quote ? in->quote : in->base, "liquidity",
-                     f->is_maker ? "maker" : "taker", "time_ms",
+                     xg_sim_book_account_key(b, f->account)->api_key, "symbol",
+                     in->symbol, "side", f->side == XG_SIM_BUY ? "BUY" : "SELL",
+                     "price", price, "qty", qty, "quote", quote, "fee", fee,
+                     "fee_asset", f->is_fee_quote ? in->quote : in->base,
+                     "liquidity", f->is_maker ? "maker" : "taker", "time_ms",
                      (json_int_t)f->time_ms);
 }
 
@@ -391,7 +391,7 @@ admin_order_json(const xg_sim_book *b, const xg_sim_order *o)
     return json_pack(
         "{sI ss ss ss ss ss ss ss ss ss ss ss ss sI so* sI}", "order_id",
         (json_int_t)o->order_id, "client_order_id", o->client_id, "api_key",
-        b->accounts[o->account].cred.api_key, "status",
+        xg_sim_book_account_key(b, o->account)->api_key, "status",
         admin_status_name(o->status), "symbol",
         b->instruments[o->instrument].symbol, "side",
         o->side == XG_SIM_BUY ? "BUY" : "SELL", "qty", qty, "price", price,

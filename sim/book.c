@@ -52,9 +52,6 @@ xg_sim_book_init(xg_sim_book *b)
 void
 xg_sim_book_fini(xg_sim_book *b)
 {
-    for (size_t i = 0; i < b->naccounts; i++) {
-        OPENSSL_cleanse(&b->accounts[i].cred, sizeof(b->accounts[i].cred));
-    }
     for (size_t i = 0; i < b->nkeys; i++) {
         OPENSSL_cleanse(&b->keys[i].cred, sizeof(b->keys[i].cred));
     }
@@ -159,7 +156,7 @@ xg_sim_book_add_account(xg_sim_book *b, const xg_sim_secret *cred,
     b->accounts = items;
     a = &b->accounts[b->naccounts];
     memset(a, 0, sizeof(*a));
-    a->cred = *cred;
+    a->first_key = b->nkeys;
     for (size_t i = 0; i < XG_SIM_ACCOUNT_WINDOWS; i++) {
         xg_sim_window_init(&a->windows[i], 1000);
     }
@@ -233,6 +230,12 @@ xg_sim_book_key(const xg_sim_book *b, const char *key, size_t *account)
         }
     }
     return NULL;
+}
+
+const xg_sim_secret *
+xg_sim_book_account_key(const xg_sim_book *b, size_t account)
+{
+    return &b->keys[b->accounts[account].first_key].cred;
 }
 
 xg_err

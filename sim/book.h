@@ -175,7 +175,7 @@ typedef struct xg_sim_key {
 } xg_sim_key;
 
 typedef struct xg_sim_account {
-    xg_sim_secret cred; /* its first key, the one the admin API shows */
+    size_t first_key; /* in xg_sim_book.keys: the key the admin API shows */
     xg_sim_balance balances[XG_SIM_MAX_BALANCES];
     size_t nbalances;
     /* Per-account limit windows; which is which is the dialect's. */
@@ -403,6 +403,11 @@ xg_err xg_sim_book_find_account(const xg_sim_book *b, const char *key,
  * and its account in *account; NULL if no account has that key. */
 const xg_sim_secret *xg_sim_book_key(const xg_sim_book *b, const char *key,
                                      size_t *account);
+
+/* The credentials of account's first key (the accounts file's api_key):
+ * what the admin API names it by. */
+const xg_sim_secret *xg_sim_book_account_key(const xg_sim_book *b,
+                                             size_t account);
 
 /* Index of symbol; XG_ERR_NOT_FOUND. */
 xg_err xg_sim_book_find_instrument(const xg_sim_book *b, const char *symbol,

@@ -863,7 +863,9 @@ binance_sim_state(xg_sim_venue *v, int64_t now_ms)
         const xg_sim_account *a = &v->book.accounts[i];
         json_array_append_new(
             accounts,
-            json_pack("{ss sI sI}", "api_key", a->cred.api_key, "orders_used",
+            json_pack("{ss sI sI}", "api_key",
+                      xg_sim_book_account_key(&v->book, i)->api_key,
+                      "orders_used",
                       (json_int_t)xg_sim_window_used(
                           &a->windows[BINANCE_AW_ORDERS], now_ms),
                       "orders_day_used",

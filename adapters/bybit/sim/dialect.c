@@ -497,8 +497,8 @@ bybit_sim_state(xg_sim_venue *v, int64_t now_ms)
         for (int e = 0; e < BYBIT_EP_COUNT; e++) {
             bybit_sim_roll_expire(&r[e], s->set.endpoint_window_ms, now_ms);
         }
-        json_t *row =
-            json_pack("{ss}", "api_key", v->book.accounts[a].cred.api_key);
+        json_t *row = json_pack("{ss}", "api_key",
+                                xg_sim_book_account_key(&v->book, a)->api_key);
         for (int e = 0; e < BYBIT_EP_COUNT; e++) {
             char key[48];
             snprintf(key, sizeof(key), "%s_used", bybit_sim_endpoint_name(e));

@@ -622,8 +622,9 @@ kucoin_sim_state(xg_sim_venue *v, int64_t now_ms)
         const xg_sim_window *m = &a->windows[KUCOIN_AW_MANAGEMENT];
         json_array_append_new(
             accounts,
-            json_pack("{ss sI sI sI}", "api_key", a->cred.api_key, "spot_used",
-                      (json_int_t)kucoin_sim_pool_used(w, now_ms),
+            json_pack("{ss sI sI sI}", "api_key",
+                      xg_sim_book_account_key(&v->book, i)->api_key,
+                      "spot_used", (json_int_t)kucoin_sim_pool_used(w, now_ms),
                       "spot_window_start_ms", (json_int_t)w->index,
                       "management_used",
                       (json_int_t)kucoin_sim_pool_used(m, now_ms)));

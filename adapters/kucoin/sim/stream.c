@@ -146,8 +146,8 @@ kucoin_token_make(const xg_sim_venue *v, size_t account, int64_t now_ms,
     }
     kucoin_b64url(p, sizeof(p), false, out);
     out[KUCOIN_TOKEN_P_CHARS] = '.';
-    return kucoin_token_mac(v->book.accounts[account].cred.secret, p,
-                            out + KUCOIN_TOKEN_P_CHARS + 1);
+    return kucoin_token_mac(xg_sim_book_account_key(&v->book, account)->secret,
+                            p, out + KUCOIN_TOKEN_P_CHARS + 1);
 }
 
 typedef enum kucoin_token_check {
@@ -191,7 +191,8 @@ kucoin_token_read(const xg_sim_venue *v, const kucoin_settings *set,
         issued = issued << 8 | p[4 + i];
     }
     if (acct >= v->book.naccounts ||
-        !kucoin_token_mac(v->book.accounts[acct].cred.secret, p, mac) ||
+        !kucoin_token_mac(
+            xg_sim_book_account_key(&v->book, (size_t)acct)->secret, p, mac) ||
         CRYPTO_memcmp(mac, text + KUCOIN_TOKEN_P_CHARS + 1,
                       KUCOIN_TOKEN_M_CHARS) != 0) {
         return KUCOIN_TOKEN_INVALID;
