@@ -64,20 +64,6 @@ next_event(xg_client *cl)
     return bench_next_event(cl, fr_msg, sizeof fr_msg, WAIT_MS) >= 0;
 }
 
-/* The string member `key` of the event in fr_msg into out ("" if none). */
-static void
-event_field(const char *key, char *out, size_t cap)
-{
-    char want[64];
-    snprintf(want, sizeof want, "\"%s\":\"", key);
-    const char *v = strstr(fr_msg, want);
-    out[0] = '\0';
-    if (v != NULL) {
-        v += strlen(want);
-        snprintf(out, cap, "%.*s", (int)strcspn(v, "\""), v);
-    }
-}
-
 /* One order of a round, as its ack told it. */
 typedef struct placed {
     char price[24];
@@ -118,15 +104,16 @@ place_round(xg_client *cl, int round, placed *out, size_t n)
                 continue;
             }
             char id[32];
-            event_field("client_order_id", id, sizeof id);
+            bench_event_field(fr_msg, "client_order_id", id, sizeof id);
             size_t at = (size_t)strtoul(strchr(id, 'o') + 1, NULL, 10);
             if (at >= n) {
                 fail("an ack of an order not placed");
             }
-            event_field("venue_order_id", out[at].venue_order_id,
-                        sizeof out[at].venue_order_id);
-            event_field("venue_client_order_id", out[at].venue_client_id,
-                        sizeof out[at].venue_client_id);
+            bench_event_field(fr_msg, "venue_order_id", out[at].venue_order_id,
+                              sizeof out[at].venue_order_id);
+            bench_event_field(fr_msg, "venue_client_order_id",
+                              out[at].venue_client_id,
+                              sizeof out[at].venue_client_id);
             k++;
         }
         bench_drain_replies(cl);

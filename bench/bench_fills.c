@@ -158,18 +158,6 @@ wall_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The venue client id of the order event in fl_msg into out. */
-static void
-venue_client_id(char *out, size_t cap)
-{
-    const char *v = strstr(fl_msg, "\"venue_client_order_id\":\"");
-    out[0] = '\0';
-    if (v != NULL) {
-        v += strlen("\"venue_client_order_id\":\"");
-        snprintf(out, cap, "%.*s", (int)strcspn(v, "\""), v);
-    }
-}
-
 /* From the simulator's log, when it pushed each order's fill (outcome
  * fill_pushed, epoch µs) to when the strategy heard the fill event
  * (heard_us, the same machine's clock): into out, as ns; returns how many
@@ -287,7 +275,8 @@ steady_start(steady *s, int is_stream)
             fprintf(stderr, "bench: unexpected ack %s\n", fl_msg);
             exit(1);
         }
-        venue_client_id(s->vids[i], sizeof s->vids[i]);
+        bench_event_field(fl_msg, "venue_client_order_id", s->vids[i],
+                          sizeof s->vids[i]);
     }
     bench_drain_replies(&s->cl);
 }
@@ -400,7 +389,8 @@ main(int argc, char **argv)
             fprintf(stderr, "bench: %s not acked\n", id);
             return 1;
         }
-        venue_client_id(vids[i], sizeof vids[i]);
+        bench_event_field(fl_msg, "venue_client_order_id", vids[i],
+                          sizeof vids[i]);
         bench_drain_replies(&cl);
         int64_t t0 = bench_now_ns();
         move_to(&sim, "33990");

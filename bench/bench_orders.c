@@ -93,6 +93,19 @@ bench_next_event(xg_client *cl, char *body, size_t cap, int timeout_ms)
     return len;
 }
 
+void
+bench_event_field(const char *body, const char *key, char *out, size_t cap)
+{
+    char want[64];
+    snprintf(want, sizeof want, "\"%s\":\"", key);
+    const char *v = strstr(body, want);
+    out[0] = '\0';
+    if (v != NULL) {
+        v += strlen(want);
+        snprintf(out, cap, "%.*s", (int)strcspn(v, "\""), v);
+    }
+}
+
 int
 bench_await_stream_live(xg_client *cl, int timeout_ms)
 {

@@ -31,6 +31,10 @@ void bench_drain_replies(xg_client *cl);
  * longer than cap - 1 reads as empty): its length, or -1 when none came
  * in timeout_ms. */
 int bench_next_event(xg_client *cl, char *body, size_t cap, int timeout_ms);
+/* The string member `key` of the event body (found as text, "key":"...",
+ * without a JSON tree) into out (cap bytes; "" if absent). */
+void bench_event_field(const char *body, const char *key, char *out,
+                       size_t cap);
 /* Poll venue_status until a venue's private stream is LIVE: 1, or 0
  * after timeout_ms. */
 int bench_await_stream_live(xg_client *cl, int timeout_ms);

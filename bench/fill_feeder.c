@@ -29,7 +29,6 @@ struct bench_feeder {
     int port;
     int wake[2]; /* the main thread's pushes and stop, to the thread */
     pthread_t thread;
-    _Atomic int is_subscribed;
     _Atomic int64_t pushed_ns;
     _Atomic int is_stopping;
     pthread_mutex_t mu; /* guards push, push_len */
@@ -142,7 +141,7 @@ upgrade(int fd)
 /* One whole text message from the client: OKX's login, subscription and
  * ping get OKX's answers. */
 static int
-on_text(bench_feeder *f, int fd, const char *text)
+on_text(int fd, const char *text)
 {
     if (strcmp(text, "ping") == 0) {
         return send_text(fd, "pong");
@@ -153,7 +152,6 @@ on_text(bench_feeder *f, int fd, const char *text)
                 "\"feeder\"}");
     }
     if (strstr(text, "\"op\":\"subscribe\"") != NULL) {
-        atomic_store(&f->is_subscribed, 1);
         return send_text(fd, "{\"event\":\"subscribe\",\"arg\":{\"channel\":"
                              "\"orders\",\"instType\":\"SPOT\"},\"connId\":"
                              "\"feeder\"}");
@@ -163,7 +161,7 @@ on_text(bench_feeder *f, int fd, const char *text)
 
 /* Take the whole frames of in[0..*len) off its front; -1 to close. */
 static int
-read_frames(bench_feeder *f, int fd, unsigned char *in, size_t *len)
+read_frames(int fd, unsigned char *in, size_t *len)
 {
     size_t at = 0;
     for (;;) {
@@ -214,7 +212,7 @@ read_frames(bench_feeder *f, int fd, unsigned char *in, size_t *len)
             if (write_all(fd, frame, 2 + n) != 0) {
                 return -1;
             }
-        } else if (opcode == 1 && on_text(f, fd, text) != 0) {
+        } else if (opcode == 1 && on_text(fd, text) != 0) {
             return -1;
         }
     }
@@ -268,7 +266,7 @@ serve(bench_feeder *f, int fd)
                 return;
             }
             len += (size_t)n;
-            if (read_frames(f, fd, in, &len) != 0) {
+            if (read_frames(fd, in, &len) != 0) {
                 return;
             }
         }
@@ -289,7 +287,6 @@ run(void *arg)
         if (fd < 0) {
             continue;
         }
-        atomic_store(&f->is_subscribed, 0);
         serve(f, fd);
         close(fd);
     }
@@ -329,12 +326,6 @@ int
 bench_feeder_port(const bench_feeder *f)
 {
     return f->port;
-}
-
-int
-bench_feeder_is_subscribed(bench_feeder *f)
-{
-    return atomic_load(&f->is_subscribed);
 }
 
 void

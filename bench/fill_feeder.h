@@ -22,9 +22,6 @@ bench_feeder *bench_feeder_start(void);
 
 int bench_feeder_port(const bench_feeder *f);
 
-/* Whether the connected client has subscribed to the orders channel. */
-int bench_feeder_is_subscribed(bench_feeder *f);
-
 /* Write len bytes of frames (bench_feeder_frame) to the client, from the
  * feeder's thread; returns at once. The bytes are borrowed until
  * bench_feeder_pushed_ns says they are written. */
