@@ -8,10 +8,9 @@
  *    rate-limit table, not the fact sheet: bybit.h), the two batch
  *    endpoints 20/s each, counted per order a batch carries, cancel-all
  *    20/s, wallet-balance 50/s, execution/list 50/s and query-api 10/s
- *    (bybit.h). The
- *    docs call the window "rolling 1 s", so each is a SLIDING window of
- *    1 s: a fixed window would let 2x the limit through around a
- *    boundary and be refused.
+ *    (bybit.h). The docs call the window "rolling 1 s", so each is a
+ *    SLIDING window of 1 s: a fixed window would let 2x the limit
+ *    through around a boundary and be refused.
  *  - per IP over every endpoint, public ones included: 600 requests in a
  *    5 s window, breached by HTTP 403 and a lockout of at least 10
  *    minutes. Whether Bybit's 5 s are fixed or rolling is not documented;
